@@ -1,0 +1,74 @@
+// One EM pass over the data, block by block: weighted log-densities → log-sum-exp →
+// statistics. No N×K matrix: the scratch holds one block of rows×K.
+//
+//   scratch: blockRows·K (log-densities / responsibilities) + d·d (workspace) f64
+
+import { statsReset } from './stats';
+import { accumulateScalar } from './stats';
+import { logProbScalar } from './logdensity';
+import { normalizeRows } from './estep';
+import * as rng from './rng';
+
+/** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
+ *  terms in the header of `stats` (see stats.ts). w: sample weights or 0. */
+export function emPass(
+  x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
+  means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32
+): void {
+  statsReset(stats, type, K, d);
+  const lp = scratch;
+  const tmp = scratch + (<usize>(blockRows * K) << 3);
+  for (let r0 = 0; r0 < n; r0 += blockRows) {
+    const rows = min(blockRows, n - r0);
+    logProbScalar(x, r0, rows, d, K, type, means, chol, logConst, lp, tmp);
+    normalizeRows(lp, rows, K, w, r0, stats, 0);
+    accumulateScalar(x, r0, rows, d, K, type, lp, means, stats, tmp);
+  }
+}
+
+/** Statistics from hard labels (k-means initialisation): rₙₖ = [labelₙ = k]. */
+export function statsFromLabels(
+  x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
+  labels: usize, shift: usize, stats: usize, scratch: usize, blockRows: i32
+): void {
+  statsReset(stats, type, K, d);
+  const resp = scratch;
+  const tmp = scratch + (<usize>(blockRows * K) << 3);
+  for (let r0 = 0; r0 < n; r0 += blockRows) {
+    const rows = min(blockRows, n - r0);
+    memory.fill(resp, 0, <usize>(rows * K) << 3);
+    for (let r = 0; r < rows; r++) {
+      const wr: f64 = w ? load<f64>(w + (<usize>(r0 + r) << 3)) : 1.0;
+      const lab = load<i32>(labels + (<usize>(r0 + r) << 2));
+      store<f64>(resp + (<usize>(r * K + lab) << 3), wr);
+    }
+    accumulateScalar(x, r0, rows, d, K, type, resp, shift, stats, tmp);
+  }
+}
+
+/** Statistics from random responsibilities (uniform, normalised per row), drawn from
+ *  the core's PRNG in row order. */
+export function statsFromRandom(
+  x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
+  shift: usize, stats: usize, scratch: usize, blockRows: i32
+): void {
+  statsReset(stats, type, K, d);
+  const resp = scratch;
+  const tmp = scratch + (<usize>(blockRows * K) << 3);
+  for (let r0 = 0; r0 < n; r0 += blockRows) {
+    const rows = min(blockRows, n - r0);
+    for (let r = 0; r < rows; r++) {
+      const row = resp + (<usize>(r * K) << 3);
+      let s: f64 = 0;
+      for (let k = 0; k < K; k++) {
+        const u = rng.uniform();
+        store<f64>(row + (<usize>k << 3), u);
+        s += u;
+      }
+      const wr: f64 = w ? load<f64>(w + (<usize>(r0 + r) << 3)) : 1.0;
+      const f = wr / s;
+      for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(row + (<usize>k << 3)) * f);
+    }
+    accumulateScalar(x, r0, rows, d, K, type, resp, shift, stats, tmp);
+  }
+}

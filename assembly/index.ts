@@ -1,0 +1,21 @@
+// The core's exports: a flat list of kernels over pointers (byte offsets into this
+// module's memory) and sizes. The wrapper (src/) owns memory, options and errors.
+
+export { rngSeed, rngFillUniform } from './rng';
+export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
+export { statsSize, statsReset } from './stats';
+export { emPass, statsFromLabels, statsFromRandom } from './em';
+export { mStep } from './mstep';
+export { scoreRows } from './score';
+export { kmeansPlusPlus, lloyd, chooseRows } from './kmeans';
+export { sample } from './sample';
+
+/** First free byte after the module's static data: the wrapper's arena starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Natural logarithm of the core, so that results never depend on the host's Math.log. */
+export function ln(x: f64): f64 {
+  return Math.log(x);
+}

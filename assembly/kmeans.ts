@@ -1,0 +1,172 @@
+// Initialisation: weighted k-means++ seeding (greedy, 2 + ⌊ln K⌋ local trials as in
+// scikit-learn) and Lloyd iterations. x: n×d, w: n weights or 0, centers: K×d,
+// labels: n i32. Randomness comes from the core's PRNG only.
+
+import * as rng from './rng';
+
+// @ts-ignore: decorator
+@inline function wt(w: usize, i: i32): f64 { return w ? load<f64>(w + (<usize>i << 3)) : 1.0; }
+
+function dist2(a: usize, b: usize, d: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    const t = load<f64>(a + (<usize>i << 3)) - load<f64>(b + (<usize>i << 3));
+    s += t * t;
+  }
+  return s;
+}
+
+/** Index drawn with probability ∝ w[i]·p[i] (p = 0 for all ones), total = Σ w·p. */
+function draw(w: usize, p: usize, n: i32, total: f64): i32 {
+  const target = rng.uniform() * total;
+  let acc: f64 = 0;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    const v = wt(w, i) * (p ? load<f64>(p + (<usize>i << 3)) : 1.0);
+    if (v > 0.0) {
+      acc += v;
+      last = i;
+      if (acc > target) return i;
+    }
+  }
+  return last < 0 ? 0 : last;
+}
+
+/** Writes K centres chosen by k-means++ to centers and their row indices to idx (i32).
+ *  scratch: 2n f64. */
+export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize, idx: usize, scratch: usize): void {
+  const closest = scratch;
+  const cand = scratch + (<usize>n << 3);
+  const trials = 2 + <i32>Math.floor(Math.log(<f64>K));
+  let wsum: f64 = 0;
+  for (let i = 0; i < n; i++) wsum += wt(w, i);
+  let first = draw(w, 0, n, wsum);
+  store<i32>(idx, first);
+  memory.copy(centers, x + (<usize>(first * d) << 3), <usize>d << 3);
+  let pot: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = dist2(x + (<usize>(i * d) << 3), centers, d);
+    store<f64>(closest + (<usize>i << 3), v);
+    pot += wt(w, i) * v;
+  }
+  for (let c = 1; c < K; c++) {
+    let best = -1;
+    let bestPot = Infinity;
+    for (let t = 0; t < trials; t++) {
+      // all remaining mass at zero distance (duplicates): fall back to a weighted draw
+      const j = pot > 0.0 ? draw(w, closest, n, pot) : draw(w, 0, n, wsum);
+      const xj = x + (<usize>(j * d) << 3);
+      let p: f64 = 0;
+      for (let i = 0; i < n; i++) {
+        const v = min(load<f64>(closest + (<usize>i << 3)), dist2(x + (<usize>(i * d) << 3), xj, d));
+        p += wt(w, i) * v;
+      }
+      if (p < bestPot) { bestPot = p; best = j; }
+    }
+    const xb = x + (<usize>(best * d) << 3);
+    store<i32>(idx + (<usize>c << 2), best);
+    memory.copy(centers + (<usize>(c * d) << 3), xb, <usize>d << 3);
+    pot = 0;
+    for (let i = 0; i < n; i++) {
+      const v = min(load<f64>(closest + (<usize>i << 3)), dist2(x + (<usize>(i * d) << 3), xb, d));
+      store<f64>(closest + (<usize>i << 3), v);
+      pot += wt(w, i) * v;
+    }
+  }
+  // cand is kept in the scratch contract for a vectorised trial loop later
+  cand;
+}
+
+function assign(x: usize, n: i32, d: i32, K: i32, centers: usize, labels: usize): void {
+  for (let i = 0; i < n; i++) {
+    const xi = x + (<usize>(i * d) << 3);
+    let best = 0;
+    let bv = Infinity;
+    for (let k = 0; k < K; k++) {
+      const v = dist2(xi, centers + (<usize>(k * d) << 3), d);
+      if (v < bv) { bv = v; best = k; }
+    }
+    store<i32>(labels + (<usize>i << 2), best);
+  }
+}
+
+/** Lloyd iterations from the given centres until the squared centre shift is at most
+ *  relTol × (mean weighted feature variance), or maxIter. Leaves final labels.
+ *  scratch: K·d + K f64. Returns the number of iterations run. */
+export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize, labels: usize,
+  maxIter: i32, relTol: f64, scratch: usize): i32 {
+  const sums = scratch;
+  const mass = scratch + (<usize>(K * d) << 3);
+  // tolerance scale: mean over features of the weighted variance (two-pass)
+  let wsum: f64 = 0;
+  memory.fill(sums, 0, <usize>d << 3);
+  for (let i = 0; i < n; i++) {
+    const wi = wt(w, i);
+    wsum += wi;
+    for (let j = 0; j < d; j++) {
+      const p = sums + (<usize>j << 3);
+      store<f64>(p, load<f64>(p) + wi * load<f64>(x + (<usize>(i * d + j) << 3)));
+    }
+  }
+  let v: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = wt(w, i);
+    for (let j = 0; j < d; j++) {
+      const t = load<f64>(x + (<usize>(i * d + j) << 3)) - load<f64>(sums + (<usize>j << 3)) / wsum;
+      v += wi * t * t;
+    }
+  }
+  const tol = relTol * v / wsum / <f64>d;
+  let it = 0;
+  while (it < maxIter) {
+    it++;
+    assign(x, n, d, K, centers, labels);
+    memory.fill(scratch, 0, <usize>(K * d + K) << 3);
+    for (let i = 0; i < n; i++) {
+      const wi = wt(w, i);
+      const k = load<i32>(labels + (<usize>i << 2));
+      store<f64>(mass + (<usize>k << 3), load<f64>(mass + (<usize>k << 3)) + wi);
+      for (let j = 0; j < d; j++) {
+        const p = sums + (<usize>(k * d + j) << 3);
+        store<f64>(p, load<f64>(p) + wi * load<f64>(x + (<usize>(i * d + j) << 3)));
+      }
+    }
+    let shift: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      const mk = load<f64>(mass + (<usize>k << 3));
+      if (!(mk > 0.0)) continue; // empty cluster keeps its centre
+      for (let j = 0; j < d; j++) {
+        const p = centers + (<usize>(k * d + j) << 3);
+        const nv = load<f64>(sums + (<usize>(k * d + j) << 3)) / mk;
+        const t = nv - load<f64>(p);
+        shift += t * t;
+        store<f64>(p, nv);
+      }
+    }
+    if (shift <= tol) break;
+  }
+  assign(x, n, d, K, centers, labels);
+  return it;
+}
+
+/** K distinct rows drawn with probability ∝ w (uniform without weights), without
+ *  replacement; at most as many as there are rows of positive weight. scratch: n f64. */
+export function chooseRows(w: usize, n: i32, K: i32, idx: usize, scratch: usize): void {
+  let total: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = wt(w, i);
+    store<f64>(scratch + (<usize>i << 3), 1.0);
+    total += v;
+  }
+  for (let c = 0; c < K; c++) {
+    const j = draw(w, scratch, n, total);
+    store<i32>(idx + (<usize>c << 2), j);
+    store<f64>(scratch + (<usize>j << 3), 0.0);
+    total -= wt(w, j);
+    if (!(total > 0.0)) {
+      // fewer positive-weight rows than K: allow repeats
+      total = 0;
+      for (let i = 0; i < n; i++) { store<f64>(scratch + (<usize>i << 3), 1.0); total += wt(w, i); }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// The instantiated core: memoised once by init(), then used synchronously everywhere.
+import { GmmError } from './errors.js';
+import { loadCore, type InitSource } from './loader.js';
+
+/** Covariance type codes, as in assembly/types.ts. */
+export const TYPE_CODE = { full: 0, tied: 1, diag: 2, spherical: 3 } as const;
+
+/** The kernels exported by assembly/index.ts (pointers are byte offsets). */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  ln(x: number): number;
+  rngSeed(lo: number, hi: number): void;
+  rngFillUniform(out: number, n: number): void;
+  precisionCholesky(cov: number, out: number, tmp: number, type: number, K: number, d: number): number;
+  fromPrecisions(prec: number, covOut: number, cholOut: number, tmp: number, type: number, K: number, d: number): number;
+  logConstants(weights: number, chol: number, out: number, type: number, K: number, d: number): void;
+  statsSize(type: number, K: number, d: number): number;
+  emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
+    logConst: number, stats: number, scratch: number, blockRows: number): void;
+  statsFromLabels(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
+    shift: number, stats: number, scratch: number, blockRows: number): void;
+  statsFromRandom(x: number, w: number, n: number, d: number, K: number, type: number, shift: number,
+    stats: number, scratch: number, blockRows: number): void;
+  mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
+    means: number, cov: number, chol: number, tmp: number): number;
+  scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
+    lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number): void;
+  kmeansPlusPlus(x: number, w: number, n: number, d: number, K: number, centers: number, idx: number, scratch: number): void;
+  lloyd(x: number, w: number, n: number, d: number, K: number, centers: number, labels: number, maxIter: number,
+    relTol: number, scratch: number): number;
+  chooseRows(w: number, n: number, K: number, idx: number, scratch: number): void;
+  sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
+    out: number, labels: number, z: number): void;
+}
+
+let instance: CoreExports | null = null;
+let pending: Promise<void> | null = null;
+
+/** Loads the core once; later calls return the same promise (the source is ignored). */
+export function initCore(source: InitSource | (() => InitSource | Promise<InitSource>)): Promise<void> {
+  if (instance) return Promise.resolve();
+  if (!pending) {
+    pending = (async () => {
+      try {
+        const src = typeof source === 'function' ? await source() : source;
+        instance = await loadCore(src);
+      } catch (e) {
+        pending = null;
+        throw new GmmError('INIT_FAILED', `could not load the gmm-wasm WebAssembly module: ${(e as Error)?.message ?? e}. ` +
+          'Pass init() a WebAssembly.Module, the bytes of gmm.wasm, a Response or a URL to it.');
+      }
+    })();
+  }
+  return pending;
+}
+
+export function isInitialized(): boolean {
+  return instance !== null;
+}
+
+export function core(): CoreExports {
+  if (!instance) {
+    throw new GmmError('NOT_INITIALIZED', 'gmm-wasm is not initialised: call `await init()` once before using GaussianMixture.');
+  }
+  return instance;
+}

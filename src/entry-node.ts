@@ -1,0 +1,20 @@
+// Node (and default): init() reads gmm.wasm from beside this file.
+import { initCore } from './core.js';
+import type { InitSource } from './loader.js';
+export * from './index.js';
+
+export function init(source?: InitSource | Promise<InitSource>): Promise<void> {
+  return initCore(async () => {
+    if (source !== undefined) {
+      const s = await source;
+      if (s instanceof URL && s.protocol === 'file:') return readBytes(s);
+      return s;
+    }
+    return readBytes(new URL('./gmm.wasm', import.meta.url));
+  });
+}
+
+async function readBytes(url: URL): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  return readFile(url);
+}

@@ -1,0 +1,31 @@
+/** Stable error codes. Each names a class of problem; the message names the argument,
+ *  what is wrong and how to fix it. */
+export type GmmErrorCode =
+  | 'NOT_INITIALIZED'     // a method was called before `await init()`
+  | 'INIT_FAILED'         // the WebAssembly module could not be loaded
+  | 'INVALID_TYPE'        // an argument has the wrong JavaScript type
+  | 'EMPTY_INPUT'         // X has no rows or no columns
+  | 'RAGGED_ROWS'         // rows of X have different lengths
+  | 'SHAPE_MISMATCH'      // data.length ≠ rows × cols, or an initial parameter of the wrong shape
+  | 'NOT_NUMERIC'         // an entry is not a number
+  | 'NON_FINITE'          // an entry is NaN or ±Infinity
+  | 'FEATURE_MISMATCH'    // X has a different number of features than the fitted model
+  | 'TOO_FEW_SAMPLES'     // fewer samples than components
+  | 'INVALID_OPTION'      // an option is unknown or out of range
+  | 'INVALID_INIT'        // weightsInit / meansInit / precisionsInit are not valid parameters
+  | 'INVALID_SAMPLE_WEIGHT'
+  | 'NOT_FITTED'          // the call needs a fitted model
+  | 'INVALID_ARGUMENT'    // another argument is out of range (e.g. sample(n) with n < 1)
+  | 'INVALID_JSON'        // fromJSON input is malformed, truncated or of another version
+  | 'NOT_POSITIVE_DEFINITE' // a covariance stopped being positive definite during EM
+  | 'NUMERICAL'           // the log-likelihood became non-finite (data scale out of range)
+  | 'TOO_LARGE';          // the job does not fit in WebAssembly's 4 GiB address space
+
+export class GmmError extends Error {
+  readonly code: GmmErrorCode;
+  constructor(code: GmmErrorCode, message: string) {
+    super(message);
+    this.name = 'GmmError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,226 @@
+// The EM driver: initialisation, iterations to tol, restarts. All arithmetic that shapes a
+// result runs in the core; JavaScript only compares numbers and copies arrays.
+import { core, TYPE_CODE, type CoreExports } from './core.js';
+import { arenaFor, type Arena } from './arena.js';
+import { GmmError } from './errors.js';
+import { blockRows, type Params } from './params.js';
+import { paramLength, type ResolvedOptions, type Matrix } from './validate.js';
+
+const KMEANS_MAX_ITER = 300;
+const KMEANS_TOL = 1e-4;
+
+export interface IterationInfo {
+  /** 0-based initialisation index (restart). */
+  init: number;
+  /** 1-based EM iteration within the initialisation. */
+  iter: number;
+  /** Mean log-likelihood of the parameters before this iteration's M-step. */
+  lowerBound: number;
+  /** Change of lowerBound from the previous iteration. */
+  change: number;
+}
+
+export interface FitResult {
+  params: Params;
+  converged: boolean;
+  nIter: number;
+  lowerBound: number;
+}
+
+/** Byte offsets of one fit's buffers in the arena. */
+interface Buffers {
+  x: number; w: number; weights: number; means: number; cov: number; chol: number;
+  logConst: number; stats: number; scratch: number; tmp: number;
+  labels: number; idx: number; initScratch: number;
+}
+
+function splitSeed(seed: number): [number, number] {
+  return [seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0];
+}
+
+export function seedCore(c: CoreExports, seed: number): void {
+  const [lo, hi] = splitSeed(seed);
+  c.rngSeed(lo, hi);
+}
+
+function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: ResolvedOptions): Buffers {
+  const n = X.rows, d = X.cols, K = o.nComponents;
+  const type = TYPE_CODE[o.covarianceType];
+  const P = paramLength(o.covarianceType, K, d);
+  const B = blockRows(K, d);
+  const S = c.statsSize(type, K, d);
+  const initF64 = Math.max(2 * n, K * d + K, n);
+  const f64 = n * d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + B * K + 2 * d * d + 8 + initF64;
+  arena.reserve(f64 * 8 + n * 4 + K * 4 + 16 * 16, `fitting ${n}×${d} data with ${K} components`);
+  const b: Buffers = {
+    x: arena.put(X.data),
+    w: 0,
+    weights: arena.allocF64(K),
+    means: arena.allocF64(K * d),
+    cov: arena.allocF64(P),
+    chol: arena.allocF64(P),
+    logConst: arena.allocF64(K),
+    stats: arena.allocF64(S),
+    scratch: arena.allocF64(B * K + d * d + 8),
+    tmp: arena.allocF64(d * d + d),
+    labels: arena.alloc(n * 4),
+    idx: arena.alloc(K * 4),
+    initScratch: arena.allocF64(initF64),
+  };
+  return b;
+}
+
+function notPd(k: number, o: ResolvedOptions, when: string): GmmError {
+  const which = o.covarianceType === 'tied' ? 'the tied covariance' : `component ${k}'s covariance`;
+  return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} is not positive definite (a collapsed or ` +
+    `singular component: duplicate points or a constant feature). Raise regCovar (now ${o.regCovar}), ` +
+    'reduce nComponents, or scale the data.');
+}
+
+/** Initial parameters into the arena (weights, means, cov, chol) by o.initParams,
+ *  overridden by the user's weightsInit / meansInit / precisionsInit. */
+function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: ResolvedOptions): void {
+  const n = X.rows, d = X.cols, K = o.nComponents;
+  const type = TYPE_CODE[o.covarianceType];
+  const B = blockRows(K, d);
+  const all = o.weightsInit && o.meansInit && o.precisionsInit;
+  if (!all) {
+    if (o.initParams === 'kmeans') {
+      c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch);
+      c.lloyd(b.x, b.w, n, d, K, b.means, b.labels, KMEANS_MAX_ITER, KMEANS_TOL, b.initScratch);
+      c.statsFromLabels(b.x, b.w, n, d, K, type, b.labels, b.means, b.stats, b.scratch, B);
+      checkPd(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), o, 'after k-means initialisation');
+    } else if (o.initParams === 'random') {
+      // shift every component by the (weighted) data mean: one M-step-like pass
+      const means = arena.f64(b.means, K * d);
+      weightedMean(arena, b, X, means.subarray(0, d));
+      for (let k = 1; k < K; k++) means.copyWithin(k * d, 0, d);
+      c.statsFromRandom(b.x, b.w, n, d, K, type, b.means, b.stats, b.scratch, B);
+      checkPd(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), o, 'after random initialisation');
+    } else {
+      // 'k-means++' and 'random_from_data': one-hot responsibilities on K chosen rows give
+      // means at those rows and covariances regCovar·I (as scikit-learn's M-step does).
+      if (o.initParams === 'k-means++') c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch);
+      else c.chooseRows(b.w, n, K, b.idx, b.initScratch);
+      const idx = arena.i32(b.idx, K);
+      const x = arena.f64(b.x, n * d);
+      const means = arena.f64(b.means, K * d);
+      for (let k = 0; k < K; k++) means.set(x.subarray(idx[k] * d, idx[k] * d + d), k * d);
+      arena.f64(b.weights, K).fill(1 / K);
+      const cov = arena.f64(b.cov, paramLength(o.covarianceType, K, d));
+      cov.fill(0);
+      const reg = o.regCovar;
+      if (type <= 1) {
+        for (let k = 0; k < (type === 0 ? K : 1); k++) for (let i = 0; i < d; i++) cov[k * d * d + i * d + i] = reg;
+      } else cov.fill(reg);
+      checkPd(c.precisionCholesky(b.cov, b.chol, b.tmp, type, K, d), o, `after '${o.initParams}' initialisation (covariances are regCovar·I)`);
+    }
+  }
+  if (o.weightsInit) arena.f64(b.weights, K).set(o.weightsInit);
+  if (o.meansInit) arena.f64(b.means, K * d).set(o.meansInit);
+  if (o.precisionsInit) {
+    const P = paramLength(o.covarianceType, K, d);
+    const prec = arena.f64(b.initScratch, P);
+    prec.set(o.precisionsInit);
+    const bad = c.fromPrecisions(b.initScratch, b.cov, b.chol, b.tmp, type, K, d);
+    if (bad >= 0) {
+      throw new GmmError('INVALID_INIT', `precisionsInit${o.covarianceType === 'tied' ? '' : `[${bad}]`} is not positive definite: ` +
+        'precisions must be symmetric positive definite (inverse covariances).');
+    }
+  }
+}
+
+function checkPd(bad: number, o: ResolvedOptions, when: string): void {
+  if (bad >= 0) throw notPd(bad, o, when);
+}
+
+function weightedMean(arena: Arena, b: Buffers, X: Matrix, out: Float64Array): void {
+  // Only the shift of the random initialisation: any point near the data works, and the
+  // result is exact-rounding-independent because the M-step re-centres from it.
+  const d = X.cols;
+  const w = b.w ? arena.f64(b.w, X.rows) : null;
+  let ws = 0;
+  out.fill(0);
+  for (let i = 0; i < X.rows; i++) {
+    const wi = w ? w[i] : 1;
+    if (wi === 0) continue;
+    ws += wi;
+    for (let j = 0; j < d; j++) out[j] += wi * X.data[i * d + j];
+  }
+  for (let j = 0; j < d; j++) out[j] /= ws;
+}
+
+function readParams(arena: Arena, b: Buffers, o: ResolvedOptions, d: number): Params {
+  const K = o.nComponents;
+  const P = paramLength(o.covarianceType, K, d);
+  return {
+    covarianceType: o.covarianceType, K, d,
+    weights: arena.f64(b.weights, K).slice(),
+    means: arena.f64(b.means, K * d).slice(),
+    covariances: arena.f64(b.cov, P).slice(),
+    precisionsCholesky: arena.f64(b.chol, P).slice(),
+  };
+}
+
+function writeParams(arena: Arena, b: Buffers, p: Params): void {
+  arena.f64(b.weights, p.K).set(p.weights);
+  arena.f64(b.means, p.K * p.d).set(p.means);
+  arena.f64(b.cov, p.covariances.length).set(p.covariances);
+  arena.f64(b.chol, p.precisionsCholesky.length).set(p.precisionsCholesky);
+}
+
+/** Runs EM. `warm` continues from previous parameters (warmStart) with its lower bound. */
+export function runFit(
+  X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
+  warm: { params: Params; lowerBound: number } | null,
+  onIteration?: (info: IterationInfo) => void,
+): FitResult {
+  const c = core();
+  const n = X.rows, d = X.cols, K = o.nComponents;
+  const type = TYPE_CODE[o.covarianceType];
+  const arena = arenaFor(c);
+  const b = allocate(arena, c, X, sampleWeight !== null, o);
+  if (sampleWeight) b.w = arena.put(sampleWeight);
+  const B = blockRows(K, d);
+  seedCore(c, o.seed);
+  const nInit = warm ? 1 : o.nInit;
+  let best: FitResult | null = null;
+  for (let init = 0; init < nInit; init++) {
+    let lower = -Infinity;
+    if (warm) {
+      writeParams(arena, b, warm.params);
+      lower = warm.lowerBound;
+    } else {
+      initialize(c, arena, b, X, o);
+    }
+    let converged = false;
+    let iter = 0;
+    const stats = () => arena.f64(b.stats, 4);
+    for (iter = 1; iter <= o.maxIter; iter++) {
+      const prev = lower;
+      c.logConstants(b.weights, b.chol, b.logConst, type, K, d);
+      c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B);
+      const h = stats();
+      lower = h[0] / h[1];
+      if (!Number.isFinite(lower)) {
+        const row = h[3];
+        throw new GmmError('NUMERICAL', `the log-likelihood became ${lower} at iteration ${iter}` +
+          (row >= 0 ? ` (row ${row} has log-density ${h[2]})` : '') +
+          ': the data are out of the range the model can represent; scale the features (e.g. standardise them).');
+      }
+      const bad = c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp);
+      if (bad >= 0) throw notPd(bad, o, `at EM iteration ${iter}`);
+      const change = lower - prev;
+      onIteration?.({ init, iter, lowerBound: lower, change });
+      if (Math.abs(change) < o.tol) {
+        converged = true;
+        break;
+      }
+    }
+    if (iter > o.maxIter) iter = o.maxIter;
+    if (best === null || lower > best.lowerBound) {
+      best = { params: readParams(arena, b, o, d), converged, nIter: iter, lowerBound: lower };
+    }
+  }
+  return best!;
+}

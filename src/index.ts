@@ -1,0 +1,19 @@
+// The runtime-independent API. The entry files (entry-node, entry-browser, entry-workerd)
+// add init()'s default source for their runtime.
+export { GaussianMixture } from './model.js';
+export type { FitOptions, SampleResult } from './model.js';
+export { GmmError } from './errors.js';
+export type { GmmErrorCode } from './errors.js';
+export type { IterationInfo } from './fit.js';
+export type { GaussianMixtureJSON } from './serialize.js';
+export type { GaussianMixtureOptions, CovarianceType, InitParams, Matrix, MatrixInput } from './validate.js';
+export type { InitSource } from './loader.js';
+export { isInitialized } from './core.js';
+import { initCore } from './core.js';
+import type { InitSource } from './loader.js';
+
+/** Loads the WebAssembly core once (later calls are no-ops). Every method after it is
+ *  synchronous. `source`: a WebAssembly.Module, the bytes of gmm.wasm, a Response or a URL. */
+export function init(source: InitSource | Promise<InitSource>): Promise<void> {
+  return initCore(() => source);
+}

@@ -1,0 +1,215 @@
+// GaussianMixture: the scikit-learn-like API. Owns options and fitted state; every
+// method validates first, then calls the core, and only then changes the model.
+import { core, TYPE_CODE } from './core.js';
+import { arenaFor } from './arena.js';
+import { GmmError } from './errors.js';
+import { runFit, seedCore, type IterationInfo } from './fit.js';
+import { scoreInto } from './score.js';
+import { toJSONObject, fromJSONObject, type GaussianMixtureJSON, type FittedState } from './serialize.js';
+import {
+  resolveOptions, toMatrix, toSampleWeight, checkInitShapes,
+  type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,
+} from './validate.js';
+
+export interface FitOptions {
+  /** Non-negative weight per row (not all zero); weights every statistic and the lower bound. */
+  sampleWeight?: ArrayLike<number> | null;
+  /** Called after every EM iteration (progress reporting). */
+  onIteration?: (info: IterationInfo) => void;
+}
+
+export interface SampleResult {
+  X: Matrix;
+  labels: Int32Array;
+}
+
+export class GaussianMixture {
+  private readonly opts: ResolvedOptions;
+  private readonly rawOptions: GaussianMixtureOptions;
+  private state: FittedState | null = null;
+
+  constructor(options: GaussianMixtureOptions = {}) {
+    this.opts = resolveOptions(options);
+    this.rawOptions = { ...options };
+  }
+
+  /** The resolved options (defaults filled in). */
+  get options(): Readonly<ResolvedOptions> {
+    return this.opts;
+  }
+
+  /** Fits by EM. On any error the model is left exactly as it was. */
+  fit(X: MatrixInput, fitOptions: FitOptions = {}): this {
+    this.fitImpl(X, fitOptions);
+    return this;
+  }
+
+  /** Fits, then labels the training data: equals fit(X).predict(X). */
+  fitPredict(X: MatrixInput, fitOptions: FitOptions = {}): Int32Array {
+    const m = this.fitImpl(X, fitOptions);
+    return this.predictMatrix(m);
+  }
+
+  private fitImpl(X: MatrixInput, fitOptions: FitOptions): Matrix {
+    if (fitOptions === null || typeof fitOptions !== 'object') {
+      throw new GmmError('INVALID_TYPE', 'fit options must be an object such as { sampleWeight }.');
+    }
+    for (const k of Object.keys(fitOptions)) {
+      if (k !== 'sampleWeight' && k !== 'onIteration') throw new GmmError('INVALID_OPTION', `unknown fit option "${k}"; use sampleWeight or onIteration.`);
+    }
+    const m = toMatrix(X);
+    const o = this.opts;
+    const warm = o.warmStart && this.state ? this.state : null;
+    if (warm && warm.params.d !== m.cols) {
+      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model being warm-started has ${warm.params.d}.`);
+    }
+    const w = toSampleWeight(fitOptions.sampleWeight, m.rows);
+    let positive = m.rows;
+    if (w) positive = w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
+    if (positive < o.nComponents) {
+      throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples${w ? ' of positive weight' : ''}; X has ${positive}. Reduce nComponents or add data.`);
+    }
+    checkInitShapes(o, m.cols);
+    if (fitOptions.onIteration !== undefined && typeof fitOptions.onIteration !== 'function') {
+      throw new GmmError('INVALID_OPTION', 'onIteration must be a function.');
+    }
+    const r = runFit(m, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, fitOptions.onIteration);
+    this.state = r;
+    return m;
+  }
+
+  private fitted(what: string): FittedState {
+    if (!this.state) throw new GmmError('NOT_FITTED', `${what} needs a fitted model: call fit(X) first (or load one with GaussianMixture.fromJSON).`);
+    return this.state;
+  }
+
+  private checked(X: MatrixInput, what: string): { s: FittedState; m: Matrix } {
+    const s = this.fitted(what);
+    const m = toMatrix(X);
+    if (m.cols !== s.params.d) {
+      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${s.params.d}.`);
+    }
+    return { s, m };
+  }
+
+  private predictMatrix(m: Matrix): Int32Array {
+    const labels = new Int32Array(m.rows);
+    scoreInto(this.state!.params, m, { labels });
+    return labels;
+  }
+
+  /** Most likely component of each row. */
+  predict(X: MatrixInput): Int32Array {
+    const { m } = this.checked(X, 'predict');
+    return this.predictMatrix(m);
+  }
+
+  /** Posterior probability of each component for each row (rows × K, rows sum to 1). */
+  predictProba(X: MatrixInput): Matrix {
+    const { s, m } = this.checked(X, 'predictProba');
+    const resp = new Float64Array(m.rows * s.params.K);
+    scoreInto(s.params, m, { resp });
+    return { data: resp, rows: m.rows, cols: s.params.K };
+  }
+
+  /** Log-density log p(x) of each row under the mixture. */
+  scoreSamples(X: MatrixInput): Float64Array {
+    const { s, m } = this.checked(X, 'scoreSamples');
+    const lse = new Float64Array(m.rows);
+    scoreInto(s.params, m, { lse });
+    return lse;
+  }
+
+  /** Mean log-likelihood of the rows. */
+  score(X: MatrixInput): number {
+    const v = this.scoreSamples(X);
+    let s = 0;
+    for (let i = 0; i < v.length; i++) s += v[i];
+    return s / v.length;
+  }
+
+  /** Number of free parameters (as scikit-learn counts them). */
+  nParameters(): number {
+    const { K, d, covarianceType } = this.fitted('nParameters').params;
+    const cov = covarianceType === 'full' ? (K * d * (d + 1)) / 2
+      : covarianceType === 'tied' ? (d * (d + 1)) / 2
+        : covarianceType === 'diag' ? K * d : K;
+    return cov + K * d + K - 1;
+  }
+
+  /** Bayesian information criterion on X (lower is better). */
+  bic(X: MatrixInput): number {
+    const { m } = this.checked(X, 'bic');
+    return -2 * this.score(m) * m.rows + this.nParameters() * core().ln(m.rows);
+  }
+
+  /** Akaike information criterion on X (lower is better). */
+  aic(X: MatrixInput): number {
+    const { m } = this.checked(X, 'aic');
+    return -2 * this.score(m) * m.rows + 2 * this.nParameters();
+  }
+
+  /** Draws n samples; the same seed gives the same samples in every runtime. */
+  sample(n = 1, options: { seed?: number } = {}): SampleResult {
+    const s = this.fitted('sample');
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+      throw new GmmError('INVALID_ARGUMENT', `sample(n) needs an integer n ≥ 1; got ${String(n)}.`);
+    }
+    const seed = options?.seed ?? this.opts.seed;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+      throw new GmmError('INVALID_ARGUMENT', `sample seed must be an integer between 0 and 2^53−1; got ${String(seed)}.`);
+    }
+    const { K, d } = s.params;
+    const c = core();
+    const arena = arenaFor(c);
+    arena.reserve(n * (d * 8 + 4) + 1024, `sampling ${n} rows`);
+    const weights = arena.put(s.params.weights);
+    const means = arena.put(s.params.means);
+    const chol = arena.put(s.params.precisionsCholesky);
+    const out = arena.allocF64(n * d);
+    const labels = arena.alloc(n * 4);
+    const z = arena.allocF64(d);
+    seedCore(c, seed);
+    c.sample(n, d, K, TYPE_CODE[s.params.covarianceType], weights, means, chol, out, labels, z);
+    return { X: { data: arena.f64(out, n * d).slice(), rows: n, cols: d }, labels: arena.i32(labels, n).slice() };
+  }
+
+  get isFitted(): boolean { return this.state !== null; }
+  get weights(): Float64Array { return this.fitted('weights').params.weights.slice(); }
+  get means(): Matrix {
+    const p = this.fitted('means').params;
+    return { data: p.means.slice(), rows: p.K, cols: p.d };
+  }
+  get covariances(): Float64Array { return this.fitted('covariances').params.covariances.slice(); }
+  get precisionsCholesky(): Float64Array { return this.fitted('precisionsCholesky').params.precisionsCholesky.slice(); }
+  get converged(): boolean { return this.fitted('converged').converged; }
+  get nIter(): number { return this.fitted('nIter').nIter; }
+  get lowerBound(): number { return this.fitted('lowerBound').lowerBound; }
+  get nFeatures(): number { return this.fitted('nFeatures').params.d; }
+  get covarianceType(): CovarianceType { return this.opts.covarianceType; }
+  get nComponents(): number { return this.opts.nComponents; }
+
+  /** A plain JSON-safe object with the options and fitted parameters. */
+  toJSON(): GaussianMixtureJSON {
+    const s = this.fitted('toJSON');
+    const o = this.opts;
+    const options = {
+      nComponents: o.nComponents, covarianceType: o.covarianceType, tol: o.tol, regCovar: o.regCovar,
+      maxIter: o.maxIter, nInit: o.nInit, initParams: o.initParams, warmStart: o.warmStart, seed: o.seed,
+    };
+    return toJSONObject(options, s);
+  }
+
+  /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
+  static fromJSON(json: GaussianMixtureJSON | string | unknown): GaussianMixture {
+    const { options, state } = fromJSONObject(json);
+    let gm: GaussianMixture;
+    try {
+      gm = new GaussianMixture(options as GaussianMixtureOptions);
+    } catch (e) {
+      throw new GmmError('INVALID_JSON', `fromJSON: invalid options: ${(e as Error).message}`);
+    }
+    gm.state = state;
+    return gm;
+  }
+}

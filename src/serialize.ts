@@ -1,0 +1,116 @@
+// JSON form of a fitted model. Numbers are written by JSON.stringify, which round-trips
+// every double exactly, so a reloaded model scores bit-identically.
+import { GmmError } from './errors.js';
+import { COVARIANCE_TYPES, paramLength, type CovarianceType } from './validate.js';
+import type { Params } from './params.js';
+
+export const FORMAT = 'gmm-wasm';
+export const VERSION = 1;
+
+export interface GaussianMixtureJSON {
+  format: typeof FORMAT;
+  version: typeof VERSION;
+  options: Record<string, unknown>;
+  nFeatures: number;
+  weights: number[];
+  means: number[][];
+  covariances: number[];
+  precisionsCholesky: number[];
+  converged: boolean;
+  nIter: number;
+  lowerBound: number;
+}
+
+export interface FittedState {
+  params: Params;
+  converged: boolean;
+  nIter: number;
+  lowerBound: number;
+}
+
+export function toJSONObject(options: Record<string, unknown>, s: FittedState): GaussianMixtureJSON {
+  const { K, d } = s.params;
+  const means: number[][] = [];
+  for (let k = 0; k < K; k++) means.push(Array.from(s.params.means.subarray(k * d, k * d + d)));
+  return {
+    format: FORMAT, version: VERSION, options, nFeatures: d,
+    weights: Array.from(s.params.weights), means,
+    covariances: Array.from(s.params.covariances),
+    precisionsCholesky: Array.from(s.params.precisionsCholesky),
+    converged: s.converged, nIter: s.nIter, lowerBound: s.lowerBound,
+  };
+}
+
+function bad(msg: string): GmmError {
+  return new GmmError('INVALID_JSON', `fromJSON: ${msg}`);
+}
+
+function numbers(v: unknown, name: string, len: number): Float64Array {
+  if (!Array.isArray(v)) throw bad(`"${name}" must be an array of ${len} numbers.`);
+  if (v.length !== len) throw bad(`"${name}" has ${v.length} numbers, expected ${len} (truncated or for another shape?).`);
+  const out = new Float64Array(len);
+  for (let i = 0; i < len; i++) {
+    if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) throw bad(`"${name}"[${i}] is not a finite number.`);
+    out[i] = v[i];
+  }
+  return out;
+}
+
+/** Parses and checks a model; returns its options and fitted state. */
+export function fromJSONObject(input: unknown): { options: Record<string, unknown>; state: FittedState } {
+  let j: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      j = JSON.parse(input);
+    } catch (e) {
+      throw bad(`not valid JSON (${(e as Error).message}).`);
+    }
+  }
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) throw bad('expected an object as written by toJSON().');
+  const o = j as Record<string, unknown>;
+  if (o.format !== FORMAT) throw bad(`"format" is ${JSON.stringify(o.format)}, expected "${FORMAT}": this is not a gmm-wasm model.`);
+  if (o.version !== VERSION) throw bad(`"version" is ${JSON.stringify(o.version)}; this gmm-wasm reads version ${VERSION}. Re-export the model with a matching version.`);
+  const options = o.options;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw bad('"options" must be an object.');
+  const type = (options as Record<string, unknown>).covarianceType as CovarianceType;
+  if (!COVARIANCE_TYPES.includes(type)) throw bad(`options.covarianceType ${JSON.stringify(type)} is not one of ${COVARIANCE_TYPES.join(', ')}.`);
+  const d = o.nFeatures;
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) throw bad('"nFeatures" must be a positive integer.');
+  if (!Array.isArray(o.weights) || o.weights.length < 1) throw bad('"weights" must be a non-empty array.');
+  const K = o.weights.length;
+  if ((options as Record<string, unknown>).nComponents !== K) throw bad(`options.nComponents does not match the ${K} weights.`);
+  const weights = numbers(o.weights, 'weights', K);
+  let s = 0;
+  for (const w of weights) {
+    if (w < 0) throw bad('"weights" must be non-negative.');
+    s += w;
+  }
+  if (Math.abs(s - 1) > 1e-9) throw bad(`"weights" sum to ${s}, not 1.`);
+  if (!Array.isArray(o.means) || o.means.length !== K) throw bad(`"means" must be ${K} rows.`);
+  const means = new Float64Array(K * d);
+  o.means.forEach((row, k) => means.set(numbers(row, `means[${k}]`, d), k * d));
+  const P = paramLength(type, K, d);
+  const covariances = numbers(o.covariances, 'covariances', P);
+  const chol = numbers(o.precisionsCholesky, 'precisionsCholesky', P);
+  // the precision factor must be upper triangular with a positive diagonal
+  if (type === 'full' || type === 'tied') {
+    for (let k = 0; k < (type === 'full' ? K : 1); k++) {
+      for (let i = 0; i < d; i++) {
+        if (!(chol[k * d * d + i * d + i] > 0)) throw bad(`precisionsCholesky[${k}] has a non-positive diagonal.`);
+        for (let jj = 0; jj < i; jj++) if (chol[k * d * d + i * d + jj] !== 0) throw bad(`precisionsCholesky[${k}] is not upper triangular.`);
+      }
+    }
+  } else {
+    for (let i = 0; i < P; i++) if (!(chol[i] > 0)) throw bad(`precisionsCholesky[${i}] must be positive.`);
+  }
+  if (typeof o.converged !== 'boolean') throw bad('"converged" must be a boolean.');
+  if (typeof o.nIter !== 'number' || !Number.isInteger(o.nIter) || o.nIter < 0) throw bad('"nIter" must be a non-negative integer.');
+  if (typeof o.lowerBound !== 'number' || !Number.isFinite(o.lowerBound)) throw bad('"lowerBound" must be a finite number.');
+  return {
+    options: options as Record<string, unknown>,
+    state: {
+      params: { covarianceType: type, K, d, weights, means, covariances, precisionsCholesky: chol },
+      converged: o.converged, nIter: o.nIter, lowerBound: o.lowerBound,
+    },
+  };
+}

@@ -1,0 +1,290 @@
+// Validation of every public input, before any work starts. Each failure is a GmmError
+// naming the argument, the problem and the fix.
+import { GmmError } from './errors.js';
+
+export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
+export type InitParams = 'kmeans' | 'k-means++' | 'random' | 'random_from_data';
+
+/** A row-major matrix. */
+export interface Matrix {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+/** What every method accepts as data: nested arrays or a row-major matrix. */
+export type MatrixInput = ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; rows: number; cols: number };
+
+export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+export const INIT_PARAMS: readonly InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 30 ? v.slice(0, 30) + '…' : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function checkEntry(v: unknown, name: string, r: number, c: number): number {
+  if (typeof v !== 'number') {
+    throw new GmmError('NOT_NUMERIC', `${name}[${r}][${c}] is ${describe(v)}, not a number: convert the data to numbers first.`);
+  }
+  if (!Number.isFinite(v)) {
+    throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity before fitting.`);
+  }
+  return v;
+}
+
+/** Normalises X to a validated row-major Float64Array matrix (copying unless it already is one). */
+export function toMatrix(X: unknown, name = 'X'): Matrix {
+  if (X === null || typeof X !== 'object') {
+    throw new GmmError('INVALID_TYPE', `${name} must be an array of rows (number[][]) or { data, rows, cols }; got ${describe(X)}.`);
+  }
+  const obj = X as { data?: unknown; rows?: unknown; cols?: unknown; length?: unknown };
+  if (!Array.isArray(X) && 'data' in obj) {
+    const { data, rows, cols } = obj;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || (rows as number) < 0 || (cols as number) < 0) {
+      throw new GmmError('INVALID_TYPE', `${name}.rows and ${name}.cols must be non-negative integers; got ${describe(rows)} and ${describe(cols)}.`);
+    }
+    if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number') {
+      throw new GmmError('INVALID_TYPE', `${name}.data must be a Float64Array or an array of numbers; got ${describe(data)}.`);
+    }
+    const r = rows as number, c = cols as number;
+    if (r === 0 || c === 0) throw new GmmError('EMPTY_INPUT', `${name} is empty (${r}×${c}): pass at least one row and one column.`);
+    const arr = data as ArrayLike<number>;
+    if (arr.length !== r * c) {
+      throw new GmmError('SHAPE_MISMATCH', `${name}.data has length ${arr.length} but rows × cols = ${r} × ${c} = ${r * c}: fix rows/cols or the data.`);
+    }
+    const out = arr instanceof Float64Array ? arr : new Float64Array(r * c);
+    for (let i = 0; i < r * c; i++) {
+      const v = arr[i];
+      if (out !== arr) out[i] = checkEntry(v, name, Math.floor(i / c), i % c);
+      else if (!Number.isFinite(v)) checkEntry(v, name, Math.floor(i / c), i % c);
+    }
+    return { data: out, rows: r, cols: c };
+  }
+  if (typeof obj.length !== 'number' || typeof X === 'string') {
+    throw new GmmError('INVALID_TYPE', `${name} must be an array of rows (number[][]) or { data, rows, cols }; got ${describe(X)}.`);
+  }
+  const rowsIn = X as ArrayLike<unknown>;
+  const r = rowsIn.length;
+  if (r === 0) throw new GmmError('EMPTY_INPUT', `${name} has no rows: pass at least one sample.`);
+  const first = rowsIn[0];
+  if (first === null || typeof first !== 'object' || typeof (first as ArrayLike<number>).length !== 'number') {
+    throw new GmmError('INVALID_TYPE', `${name}[0] is ${describe(first)}, not a row: pass a 2-D array, e.g. [[x1], [x2]] for one feature.`);
+  }
+  const c = (first as ArrayLike<number>).length;
+  if (c === 0) throw new GmmError('EMPTY_INPUT', `${name} rows have no columns: pass at least one feature.`);
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) {
+    const row = rowsIn[i] as ArrayLike<unknown>;
+    if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
+      throw new GmmError('INVALID_TYPE', `${name}[${i}] is ${describe(row)}, not a row of numbers.`);
+    }
+    if (row.length !== c) {
+      throw new GmmError('RAGGED_ROWS', `${name}[${i}] has ${row.length} values but ${name}[0] has ${c}: every row needs the same number of features.`);
+    }
+    for (let j = 0; j < c; j++) out[i * c + j] = checkEntry(row[j], name, i, j);
+  }
+  return { data: out, rows: r, cols: c };
+}
+
+/** A flat vector of finite numbers, from an array, typed array, or nested arrays. */
+export function toVector(v: unknown, name: string, code: 'INVALID_INIT' | 'INVALID_SAMPLE_WEIGHT' | 'INVALID_OPTION' = 'INVALID_INIT'): Float64Array {
+  const out: number[] = [];
+  const walk = (x: unknown, path: string): void => {
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) throw new GmmError(code === 'INVALID_SAMPLE_WEIGHT' ? code : 'NON_FINITE', `${path} is ${x}: ${name} must be finite.`);
+      out.push(x);
+      return;
+    }
+    if (x !== null && typeof x === 'object' && typeof (x as ArrayLike<unknown>).length === 'number') {
+      const a = x as ArrayLike<unknown>;
+      for (let i = 0; i < a.length; i++) walk(a[i], `${path}[${i}]`);
+      return;
+    }
+    if (x !== null && typeof x === 'object' && 'data' in (x as object)) {
+      walk((x as { data: unknown }).data, `${path}.data`);
+      return;
+    }
+    throw new GmmError(code === 'INVALID_OPTION' ? code : code, `${path} is ${describe(x)}: ${name} must contain numbers only.`);
+  };
+  walk(v, name);
+  return Float64Array.from(out);
+}
+
+export interface ResolvedOptions {
+  nComponents: number;
+  covarianceType: CovarianceType;
+  tol: number;
+  regCovar: number;
+  maxIter: number;
+  nInit: number;
+  initParams: InitParams;
+  weightsInit: Float64Array | null;
+  meansInit: Float64Array | null;
+  precisionsInit: Float64Array | null;
+  warmStart: boolean;
+  seed: number;
+}
+
+export interface GaussianMixtureOptions {
+  /** Number of components K (default 1). */
+  nComponents?: number;
+  /** Covariance structure (default 'full'). */
+  covarianceType?: CovarianceType;
+  /** Stop when the change of the mean log-likelihood is below tol (default 1e-3). */
+  tol?: number;
+  /** Added to every covariance diagonal (default 1e-6). */
+  regCovar?: number;
+  /** Maximum EM iterations per initialisation (default 100). */
+  maxIter?: number;
+  /** Number of initialisations; the best lower bound wins (default 1). */
+  nInit?: number;
+  /** Initialisation of the responsibilities (default 'kmeans'). */
+  initParams?: InitParams;
+  /** Initial weights, K numbers summing to 1. */
+  weightsInit?: ArrayLike<number> | null;
+  /** Initial means, K rows of d. */
+  meansInit?: MatrixInput | null;
+  /** Initial precisions (inverse covariances) in scikit-learn's layout for the type. */
+  precisionsInit?: ArrayLike<number> | ArrayLike<ArrayLike<number>> | ArrayLike<ArrayLike<ArrayLike<number>>> | null;
+  /** Continue from the current fit on the next fit() call (default false). */
+  warmStart?: boolean;
+  /** Seed of the core's PRNG (default 0): same seed, same result in every runtime. */
+  seed?: number;
+}
+
+const DEFAULTS = {
+  nComponents: 1, covarianceType: 'full' as CovarianceType, tol: 1e-3, regCovar: 1e-6, maxIter: 100, nInit: 1,
+  initParams: 'kmeans' as InitParams, warmStart: false, seed: 0,
+};
+const KNOWN = new Set([...Object.keys(DEFAULTS), 'weightsInit', 'meansInit', 'precisionsInit']);
+
+function intOption(v: unknown, name: string, min: number, fix: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new GmmError('INVALID_OPTION', `${name} must be an integer ≥ ${min}; got ${describe(v)}. ${fix}`);
+  }
+  return v;
+}
+
+function nonNegative(v: unknown, name: string, fix: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new GmmError('INVALID_OPTION', `${name} must be a finite number ≥ 0; got ${describe(v)}. ${fix}`);
+  }
+  return v;
+}
+
+export function resolveOptions(opts: unknown): ResolvedOptions {
+  if (opts === undefined) opts = {};
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new GmmError('INVALID_TYPE', `options must be an object; got ${describe(opts)}.`);
+  }
+  const o = opts as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.has(key)) {
+      throw new GmmError('INVALID_OPTION', `unknown option "${key}"; the options are ${[...KNOWN].join(', ')}.`);
+    }
+  }
+  const get = <K extends keyof typeof DEFAULTS>(k: K): unknown => (o[k] === undefined ? DEFAULTS[k] : o[k]);
+  const nComponents = intOption(get('nComponents'), 'nComponents', 1, 'Use at least one component.');
+  const covarianceType = get('covarianceType') as CovarianceType;
+  if (!COVARIANCE_TYPES.includes(covarianceType)) {
+    throw new GmmError('INVALID_OPTION', `covarianceType must be one of ${COVARIANCE_TYPES.map((t) => `'${t}'`).join(', ')}; got ${describe(covarianceType)}.`);
+  }
+  const initParams = get('initParams') as InitParams;
+  if (!INIT_PARAMS.includes(initParams)) {
+    throw new GmmError('INVALID_OPTION', `initParams must be one of ${INIT_PARAMS.map((t) => `'${t}'`).join(', ')}; got ${describe(initParams)}.`);
+  }
+  const tol = nonNegative(get('tol'), 'tol', 'Use 0 to always run maxIter iterations.');
+  const regCovar = nonNegative(get('regCovar'), 'regCovar', 'The default 1e-6 suits data of unit scale.');
+  const maxIter = intOption(get('maxIter'), 'maxIter', 1, 'EM needs at least one iteration.');
+  const nInit = intOption(get('nInit'), 'nInit', 1, 'Use 1 for a single initialisation.');
+  const warmStart = get('warmStart');
+  if (typeof warmStart !== 'boolean') throw new GmmError('INVALID_OPTION', `warmStart must be true or false; got ${describe(warmStart)}.`);
+  const seed = get('seed');
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new GmmError('INVALID_OPTION', `seed must be an integer between 0 and 2^53−1; got ${describe(seed)}.`);
+  }
+  const K = nComponents;
+  const weightsInit = o.weightsInit == null ? null : toVector(o.weightsInit, 'weightsInit');
+  if (weightsInit) {
+    if (weightsInit.length !== K) {
+      throw new GmmError('SHAPE_MISMATCH', `weightsInit has ${weightsInit.length} entries but nComponents is ${K}: give one weight per component.`);
+    }
+    let s = 0;
+    for (const w of weightsInit) {
+      if (w < 0 || w > 1) throw new GmmError('INVALID_INIT', `weightsInit must lie in [0, 1]; got ${w}.`);
+      s += w;
+    }
+    if (Math.abs(1 - s) > 1e-8 + 1e-5 * Math.abs(s - 1) || Math.abs(1 - s) > 1e-6) {
+      throw new GmmError('INVALID_INIT', `weightsInit must sum to 1; they sum to ${s}. Divide them by their sum.`);
+    }
+  }
+  let meansInit: Float64Array | null = null;
+  if (o.meansInit != null) {
+    const m = toMatrix(o.meansInit, 'meansInit');
+    if (m.rows !== K) throw new GmmError('SHAPE_MISMATCH', `meansInit has ${m.rows} rows but nComponents is ${K}: give one mean per component.`);
+    meansInit = m.data;
+  }
+  const precisionsInit = o.precisionsInit == null ? null : toVector(o.precisionsInit, 'precisionsInit');
+  return {
+    nComponents, covarianceType, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
+    warmStart, seed: seed as number,
+  };
+}
+
+/** Number of f64 in the covariance / precision-Cholesky array for a type. */
+export function paramLength(type: CovarianceType, K: number, d: number): number {
+  return type === 'full' ? K * d * d : type === 'tied' ? d * d : type === 'diag' ? K * d : K;
+}
+
+/** Checks that the initial parameters fit d features (known only at fit time). */
+export function checkInitShapes(o: ResolvedOptions, d: number): void {
+  const K = o.nComponents;
+  if (o.meansInit && o.meansInit.length !== K * d) {
+    throw new GmmError('SHAPE_MISMATCH', `meansInit rows have ${o.meansInit.length / K} features but X has ${d}.`);
+  }
+  if (o.precisionsInit) {
+    const want = paramLength(o.covarianceType, K, d);
+    if (o.precisionsInit.length !== want) {
+      const shape = { full: `${K}×${d}×${d}`, tied: `${d}×${d}`, diag: `${K}×${d}`, spherical: `${K}` }[o.covarianceType];
+      throw new GmmError('SHAPE_MISMATCH', `precisionsInit for covarianceType '${o.covarianceType}' must have shape ${shape} (${want} numbers); got ${o.precisionsInit.length}.`);
+    }
+    if (o.covarianceType === 'full' || o.covarianceType === 'tied') {
+      const count = o.covarianceType === 'full' ? K : 1;
+      const p = o.precisionsInit;
+      for (let k = 0; k < count; k++) {
+        for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) {
+          const a = p[k * d * d + i * d + j], b = p[k * d * d + j * d + i];
+          if (Math.abs(a - b) > 1e-8 + 1e-5 * Math.abs(b)) {
+            throw new GmmError('INVALID_INIT', `precisionsInit${o.covarianceType === 'full' ? `[${k}]` : ''} is not symmetric (entry [${i}][${j}] = ${a}, [${j}][${i}] = ${b}).`);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Sample weights: n finite non-negative numbers, not all zero. */
+export function toSampleWeight(v: unknown, n: number): Float64Array | null {
+  if (v == null) return null;
+  if (typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
+    throw new GmmError('INVALID_SAMPLE_WEIGHT', `sampleWeight must be an array of ${n} numbers; got ${describe(v)}.`);
+  }
+  const a = v as ArrayLike<unknown>;
+  if (a.length !== n) throw new GmmError('INVALID_SAMPLE_WEIGHT', `sampleWeight has ${a.length} entries but X has ${n} rows: give one weight per row.`);
+  const out = new Float64Array(n);
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    const w = a[i];
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw new GmmError('INVALID_SAMPLE_WEIGHT', `sampleWeight[${i}] is ${describe(w)}: weights must be finite numbers ≥ 0.`);
+    }
+    out[i] = w;
+    if (w > 0) any = true;
+  }
+  if (!any) throw new GmmError('INVALID_SAMPLE_WEIGHT', 'sampleWeight is all zero: at least one row needs a positive weight.');
+  return out;
+}
