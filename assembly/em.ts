@@ -1,28 +1,79 @@
 // One EM pass over the data, block by block: weighted log-densities → log-sum-exp →
-// statistics. No N×K matrix: the scratch holds one block of rows×K.
+// statistics. No N×K matrix: the scratch holds one block (see scratchSize).
 //
-//   scratch: blockRows·K (log-densities / responsibilities) + d·d (workspace) f64
+// Two paths give the same statistics up to rounding: the SIMD path (pair blocks, block.ts)
+// used by default, and the scalar reference path, kept for tests and as documentation.
 
-import { statsReset } from './stats';
-import { accumulateScalar } from './stats';
-import { logProbScalar } from './logdensity';
-import { normalizeRows } from './estep';
+import { FULL, TIED } from './types';
+import { statsReset, accumulateScalar, accumulateBlock } from './stats';
+import { logProbScalar, logProbBlock } from './logdensity';
+import { normalizeRows, normalizeBlock } from './estep';
+import { toPairs, transposeSquare } from './block';
 import * as rng from './rng';
+
+/** f64 count of the scratch a pass, score or init call needs for blocks of B rows
+ *  (B even). Layout (SIMD): xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B |
+ *  lse B | ut K·d·d | tmp d·d + d + 8. The scalar path uses the first B·K + d·d + 8. */
+export function scratchSize(K: i32, d: i32, B: i32): i32 {
+  return d * B + B + K * B + K * B + d * B + d * B + B + K * d * d + d * d + d + 8;
+}
+
+// Offsets into a scratch laid out as scratchSize describes (no objects: the core never
+// allocates, the wrapper's arena owns all memory).
+// @ts-ignore: decorator
+@inline function sWt(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B) << 3); }
+// @ts-ignore: decorator
+@inline function sLp(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B) << 3); }
+// @ts-ignore: decorator
+@inline function sSs(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B + K * B) << 3); }
+// @ts-ignore: decorator
+@inline function sDbuf(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B + 2 * K * B) << 3); }
+// @ts-ignore: decorator
+@inline function sAbuf(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(2 * d * B + B + 2 * K * B) << 3); }
+// @ts-ignore: decorator
+@inline function sLse(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + B + 2 * K * B) << 3); }
+// @ts-ignore: decorator
+@inline function sUt(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + 2 * B + 2 * K * B) << 3); }
+
+/** Uᵀ per component into s.ut for the SIMD E-step (diag/spherical use chol as it is). */
+export function prepareFactors(chol: usize, ut: usize, type: i32, K: i32, d: i32): usize {
+  if (type == FULL) {
+    for (let k = 0; k < K; k++)
+      transposeSquare(chol + (<usize>(k * d * d) << 3), ut + (<usize>(k * d * d) << 3), d);
+    return ut;
+  }
+  if (type == TIED) { transposeSquare(chol, ut, d); return ut; }
+  return chol;
+}
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
  *  terms in the header of `stats` (see stats.ts). w: sample weights or 0. */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
-  means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32
+  means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool
 ): void {
   statsReset(stats, type, K, d);
-  const lp = scratch;
-  const tmp = scratch + (<usize>(blockRows * K) << 3);
-  for (let r0 = 0; r0 < n; r0 += blockRows) {
-    const rows = min(blockRows, n - r0);
-    logProbScalar(x, r0, rows, d, K, type, means, chol, logConst, lp, tmp);
-    normalizeRows(lp, rows, K, w, r0, stats, 0);
-    accumulateScalar(x, r0, rows, d, K, type, lp, means, stats, tmp);
+  if (!simd) {
+    const lp = scratch;
+    const tmp = scratch + (<usize>(blockRows * K) << 3);
+    for (let r0 = 0; r0 < n; r0 += blockRows) {
+      const rows = min(blockRows, n - r0);
+      logProbScalar(x, r0, rows, d, K, type, means, chol, logConst, lp, tmp);
+      normalizeRows(lp, rows, K, w, r0, stats, 0);
+      accumulateScalar(x, r0, rows, d, K, type, lp, means, stats, tmp);
+    }
+    return;
+  }
+  const B = blockRows;
+  const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
+  const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B);
+  const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d);
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const P = toPairs(x, w, r0, rows, d, xt, wt);
+    logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf);
+    normalizeBlock(lp, P, K, wt, stats, 0, r0);
+    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf);
   }
 }
 

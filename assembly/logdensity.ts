@@ -43,3 +43,110 @@ export function logProbScalar(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// SIMD path over a pair block (see block.ts): two rows per f64x2, two pairs at a time.
+//
+//   full/tied: yⱼ = Σ_{i≤j} (xᵢ − μᵢ) Uᵢⱼ, columns j, j+1 together (4 accumulators),
+//              reading Uᵀ (ut, K·d·d or d·d) so each column is contiguous;
+//   diag:      Σᵢ ((xᵢ − μᵢ) pᵢ)²;   spherical: p² Σᵢ (xᵢ − μᵢ)²  (Σᵢ(xᵢ−μᵢ)² kept in ss
+//              for the M-step's trace).
+//   lp[k·P + p] (v128) = logConst[k] − ½ q.   dbuf: 2·d v128.
+
+// @ts-ignore: decorator
+@inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
+// @ts-ignore: decorator
+@inline function splatAt(p: usize, idx: i32): v128 { return v128.load64_splat(p + (<usize>idx << 3)); }
+
+function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c: f64, dbuf: usize): void {
+  const half = f64x2.splat(-0.5);
+  const cv = f64x2.splat(c);
+  for (let p = 0; p < P; p += 2) {
+    const p1 = p + 1 < P ? p + 1 : p;
+    for (let i = 0; i < d; i++) {
+      const m = splatAt(mu, i);
+      v128.store(dbuf + (<usize>(2 * i) << 4), f64x2.sub(V(xt, i * P + p), m));
+      v128.store(dbuf + (<usize>(2 * i + 1) << 4), f64x2.sub(V(xt, i * P + p1), m));
+    }
+    let q0 = f64x2.splat(0);
+    let q1 = f64x2.splat(0);
+    let j = 0;
+    for (; j + 1 < d; j += 2) {
+      const c0 = ut + (<usize>(j * d) << 3);
+      const c1 = c0 + (<usize>d << 3);
+      let a00 = f64x2.splat(0), a01 = f64x2.splat(0), a10 = f64x2.splat(0), a11 = f64x2.splat(0);
+      for (let i = 0; i <= j; i++) {
+        const d0 = V(dbuf, 2 * i);
+        const d1 = V(dbuf, 2 * i + 1);
+        const u0 = splatAt(c0, i);
+        const u1 = splatAt(c1, i);
+        a00 = f64x2.add(a00, f64x2.mul(d0, u0));
+        a10 = f64x2.add(a10, f64x2.mul(d1, u0));
+        a01 = f64x2.add(a01, f64x2.mul(d0, u1));
+        a11 = f64x2.add(a11, f64x2.mul(d1, u1));
+      }
+      const u1 = splatAt(c1, j + 1);
+      a01 = f64x2.add(a01, f64x2.mul(V(dbuf, 2 * j + 2), u1));
+      a11 = f64x2.add(a11, f64x2.mul(V(dbuf, 2 * j + 3), u1));
+      q0 = f64x2.add(q0, f64x2.add(f64x2.mul(a00, a00), f64x2.mul(a01, a01)));
+      q1 = f64x2.add(q1, f64x2.add(f64x2.mul(a10, a10), f64x2.mul(a11, a11)));
+    }
+    if (j < d) {
+      const c0 = ut + (<usize>(j * d) << 3);
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+      for (let i = 0; i <= j; i++) {
+        const u0 = splatAt(c0, i);
+        a0 = f64x2.add(a0, f64x2.mul(V(dbuf, 2 * i), u0));
+        a1 = f64x2.add(a1, f64x2.mul(V(dbuf, 2 * i + 1), u0));
+      }
+      q0 = f64x2.add(q0, f64x2.mul(a0, a0));
+      q1 = f64x2.add(q1, f64x2.mul(a1, a1));
+    }
+    v128.store(lp + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q0)));
+    if (p + 1 < P) v128.store(lp + (<usize>(p + 1) << 4), f64x2.add(cv, f64x2.mul(half, q1)));
+  }
+}
+
+function quadDiag(xt: usize, P: i32, d: i32, mu: usize, prec: usize, lp: usize, c: f64, ss: usize, spherical: bool): void {
+  const half = f64x2.splat(-0.5);
+  const cv = f64x2.splat(c);
+  const ps = spherical ? f64x2.splat(load<f64>(prec)) : f64x2.splat(1.0);
+  for (let p = 0; p < P; p += 2) {
+    const p1 = p + 1 < P ? p + 1 : p;
+    let q0 = f64x2.splat(0);
+    let q1 = f64x2.splat(0);
+    for (let i = 0; i < d; i++) {
+      const m = splatAt(mu, i);
+      const pr = spherical ? ps : splatAt(prec, i);
+      const t0 = spherical ? f64x2.sub(V(xt, i * P + p), m) : f64x2.mul(f64x2.sub(V(xt, i * P + p), m), pr);
+      const t1 = spherical ? f64x2.sub(V(xt, i * P + p1), m) : f64x2.mul(f64x2.sub(V(xt, i * P + p1), m), pr);
+      q0 = f64x2.add(q0, f64x2.mul(t0, t0));
+      q1 = f64x2.add(q1, f64x2.mul(t1, t1));
+    }
+    if (spherical) {
+      v128.store(ss + (<usize>p << 4), q0);
+      if (p + 1 < P) v128.store(ss + (<usize>(p + 1) << 4), q1);
+      const p2 = f64x2.mul(ps, ps);
+      q0 = f64x2.mul(q0, p2);
+      q1 = f64x2.mul(q1, p2);
+    }
+    v128.store(lp + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q0)));
+    if (p + 1 < P) v128.store(lp + (<usize>(p + 1) << 4), f64x2.add(cv, f64x2.mul(half, q1)));
+  }
+}
+
+/** Weighted log-densities of a pair block under all K components into lp (K·P v128).
+ *  ut: Uᵀ per component (full) or once (tied); for diag/spherical the precision factors.
+ *  ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)². dbuf: 2·d v128. */
+export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
+  logConst: usize, lp: usize, ss: usize, dbuf: usize): void {
+  for (let k = 0; k < K; k++) {
+    const mu = means + (<usize>(k * d) << 3);
+    const c = load<f64>(logConst + (<usize>k << 3));
+    const out = lp + (<usize>(k * P) << 4);
+    if (type == FULL) quadFull(xt, P, d, mu, ut + (<usize>(k * d * d) << 3), out, c, dbuf);
+    else if (type == TIED) quadFull(xt, P, d, mu, ut, out, c, dbuf);
+    else if (type == DIAG) quadDiag(xt, P, d, mu, ut + (<usize>(k * d) << 3), out, c, 0, false);
+    else quadDiag(xt, P, d, mu, ut + (<usize>k << 3), out, c, ss + (<usize>(k * P) << 4), true);
+  }
+}

@@ -3,7 +3,7 @@
 //   nₖ = massₖ + 10·eps            wₖ = nₖ / Σ nₖ
 //   δₖ = sumₖ / nₖ                 μₖ = cₖ + δₖ
 //   Σₖ = (Sₖ − sumₖ δₖᵀ − δₖ sumₖᵀ + massₖ δₖ δₖᵀ) / nₖ + regCovar·I     (scatter moved from c to μ)
-//   tied: Σ = Σₖ(…)/Σₖ nₖ + reg·I;  diag: the diagonal of Σₖ;  spherical: its mean.
+//   tied: Σ = Σₖ(…)/Σₖ nₖ + reg·I;  diag: the diagonal of Σₖ;  spherical: its trace / d.
 //
 // The 10·eps keeps an emptied component finite (as scikit-learn does): its mean stays at
 // the shift and its covariance falls back to regCovar·I. Returns the index of the first
@@ -53,17 +53,24 @@ export function mStep(
           else store<f64>(p, load<f64>(p) + corr);
         }
       }
-    } else {
+    } else if (type == DIAG) {
       const S = scat + (<usize>(k * d) << 3);
-      let acc: f64 = 0;
       for (let i = 0; i < d; i++) {
         const si = load<f64>(sk + (<usize>i << 3));
         const di = load<f64>(tmp + (<usize>i << 3));
         const v = (load<f64>(S + (<usize>i << 3)) - 2.0 * si * di + mk * di * di) / nk;
-        if (type == DIAG) store<f64>(cov + (<usize>(k * d + i) << 3), v + regCovar);
-        else acc += v;
+        store<f64>(cov + (<usize>(k * d + i) << 3), v + regCovar);
       }
-      if (type != DIAG) store<f64>(cov + (<usize>k << 3), acc / <f64>d + regCovar);
+    } else {
+      // spherical: the trace moved from c to μ, averaged over features
+      let corr: f64 = 0;
+      for (let i = 0; i < d; i++) {
+        const si = load<f64>(sk + (<usize>i << 3));
+        const di = load<f64>(tmp + (<usize>i << 3));
+        corr += -2.0 * si * di + mk * di * di;
+      }
+      const v = (load<f64>(scat + (<usize>k << 3)) + corr) / nk;
+      store<f64>(cov + (<usize>k << 3), v / <f64>d + regCovar);
     }
   }
   if (type == FULL || type == TIED) {

@@ -2,17 +2,23 @@
 // components), responsibilities and labels. Any output pointer may be 0 to skip it.
 //
 //   lse[r] = log Σₖ wₖ N(xᵣ | k)   resp[r, k] = wₖ N(xᵣ | k) / exp lse[r]   label[r] = argmaxₖ
-//   scratch: blockRows·K + d·d + HEADER f64
+//   scratch: scratchSize(K, d, blockRows) + HEADER f64 (see em.ts)
 
-import { logProbScalar } from './logdensity';
-import { normalizeRows } from './estep';
+import { logProbScalar, logProbBlock } from './logdensity';
+import { normalizeRows, normalizeBlock } from './estep';
 import { HEADER } from './stats';
+import { scratchSize, prepareFactors } from './em';
+import { toPairs } from './block';
 
 export function scoreRows(
   x: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize,
-  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, blockRows: i32
+  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, blockRows: i32, simd: bool
 ): void {
+  if (simd) {
+    scoreRowsSimd(x, n, d, K, type, means, chol, logConst, lseOut, respOut, labelsOut, scratch, blockRows);
+    return;
+  }
   const lp = scratch;
   const tmp = scratch + (<usize>(blockRows * K) << 3);
   const hdr = tmp + (<usize>(d * d) << 3);
@@ -35,6 +41,52 @@ export function scoreRows(
       memory.fill(hdr, 0, <usize>HEADER << 3);
       normalizeRows(lp, rows, K, 0, r0, hdr, lseOut ? lseOut + (<usize>r0 << 3) : 0);
       if (respOut) memory.copy(respOut + (<usize>(r0 * K) << 3), lp, <usize>(rows * K) << 3);
+    }
+  }
+}
+
+function scoreRowsSimd(
+  x: usize, n: i32, d: i32, K: i32, type: i32,
+  means: usize, chol: usize, logConst: usize,
+  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, B: i32
+): void {
+  const xt = scratch;
+  const wt = xt + (<usize>(d * B) << 3);
+  const lp = wt + (<usize>B << 3);
+  const ss = lp + (<usize>(K * B) << 3);
+  const dbuf = ss + (<usize>(K * B) << 3);
+  const lse = dbuf + (<usize>(d * B) << 3);
+  const hdr = scratch + (<usize>scratchSize(K, d, B) << 3);
+  const ut = prepareFactors(chol, lse + (<usize>B << 3), type, K, d);
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const P = toPairs(x, 0, r0, rows, d, xt, wt);
+    logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf);
+    if (labelsOut) {
+      for (let r = 0; r < rows; r++) {
+        const lane = <usize>(r & 1) << 3;
+        const p = r >> 1;
+        let best = 0;
+        let bv = load<f64>(lp + (<usize>p << 4) + lane);
+        for (let k = 1; k < K; k++) {
+          const v = load<f64>(lp + (<usize>(k * P + p) << 4) + lane);
+          if (v > bv) { bv = v; best = k; }
+        }
+        store<i32>(labelsOut + (<usize>(r0 + r) << 2), best);
+      }
+    }
+    if (lseOut || respOut) {
+      memory.fill(hdr, 0, <usize>HEADER << 3);
+      normalizeBlock(lp, P, K, wt, hdr, lse, r0);
+      for (let r = 0; r < rows; r++) {
+        const lane = <usize>(r & 1) << 3;
+        const p = r >> 1;
+        if (lseOut) store<f64>(lseOut + (<usize>(r0 + r) << 3), load<f64>(lse + (<usize>p << 4) + lane));
+        if (respOut) {
+          const row = respOut + (<usize>((r0 + r) * K) << 3);
+          for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(lp + (<usize>(k * P + p) << 4) + lane));
+        }
+      }
     }
   }
 }

@@ -5,18 +5,19 @@
 //   sum     K·d      Σₙ wₙ rₙₖ (xₙ − cₖ)
 //   scatter         Σₙ wₙ rₙₖ (xₙ − cₖ)(xₙ − cₖ)ᵀ   about the shift c (the current means):
 //                   full K·d·d (upper triangle), tied d·d (summed over k, upper triangle),
-//                   diag and spherical K·d (the diagonal only)
+//                   diag K·d (the diagonal only), spherical K (the trace only)
 //
 // Two blocks with the same shift add elementwise (except the min/argmin pair).
 
-import { FULL, TIED } from './types';
+import { FULL, TIED, DIAG } from './types';
 
 export const HEADER: i32 = 4;
 
 export function scatterSize(type: i32, K: i32, d: i32): i32 {
   if (type == FULL) return K * d * d;
   if (type == TIED) return d * d;
-  return K * d;
+  if (type == DIAG) return K * d;
+  return K;
 }
 
 /** Length in f64 of the statistics block. */
@@ -50,7 +51,7 @@ export function accumulateScalar(
     const c = shift + (<usize>(k * d) << 3);
     const sk = sum + (<usize>(k * d) << 3);
     const Sk = type == FULL ? scat + (<usize>(k * d * d) << 3)
-      : type == TIED ? scat : scat + (<usize>(k * d) << 3);
+      : type == TIED ? scat : type == DIAG ? scat + (<usize>(k * d) << 3) : scat + (<usize>k << 3);
     let m: f64 = 0;
     for (let r = 0; r < rows; r++) {
       const a = load<f64>(resp + (<usize>(r * K + k) << 3));
@@ -71,14 +72,129 @@ export function accumulateScalar(
             store<f64>(p, load<f64>(p) + ai * load<f64>(tmp + (<usize>j << 3)));
           }
         }
-      } else {
+      } else if (type == DIAG) {
         for (let i = 0; i < d; i++) {
           const t = load<f64>(tmp + (<usize>i << 3));
           const p = Sk + (<usize>i << 3);
           store<f64>(p, load<f64>(p) + a * t * t);
         }
+      } else {
+        let tr: f64 = 0;
+        for (let i = 0; i < d; i++) {
+          const t = load<f64>(tmp + (<usize>i << 3));
+          tr += t * t;
+        }
+        store<f64>(Sk, load<f64>(Sk) + a * tr);
       }
     }
     store<f64>(mass + (<usize>k << 3), load<f64>(mass + (<usize>k << 3)) + m);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// SIMD path over a pair block (see block.ts). resp: K·P v128 weighted responsibilities.
+// For each component: D = x − c and A = r·D per feature (d·P v128 each, in dbuf/abuf), then
+// the upper triangle of Aᵀ D in 2×2 register tiles (full/tied), or the diagonal (diag), or
+// the trace from the E-step's Σᵢ(xᵢ−μᵢ)² (spherical: ss, K·P v128; valid because the EM
+// pass shifts by the current means).
+
+// @ts-ignore: decorator
+@inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
+// @ts-ignore: decorator
+@inline function addTo(p: usize, v: f64): void { store<f64>(p, load<f64>(p) + v); }
+
+/** S (row-major d×d, upper triangle) += Aᵀ D over the P pairs. */
+function syrkUpper(a: usize, dm: usize, P: i32, d: i32, S: usize): void {
+  for (let i = 0; i < d; i += 2) {
+    const i1 = i + 1 < d ? i + 1 : i;
+    for (let j = i; j < d; j += 2) {
+      const j1 = j + 1 < d ? j + 1 : j;
+      let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
+      const ai = a + (<usize>(i * P) << 4), ai1 = a + (<usize>(i1 * P) << 4);
+      const dj = dm + (<usize>(j * P) << 4), dj1 = dm + (<usize>(j1 * P) << 4);
+      for (let p = 0; p < P; p++) {
+        const off = <usize>p << 4;
+        const x0 = v128.load(ai + off), x1 = v128.load(ai1 + off);
+        const y0 = v128.load(dj + off), y1 = v128.load(dj1 + off);
+        s00 = f64x2.add(s00, f64x2.mul(x0, y0));
+        s01 = f64x2.add(s01, f64x2.mul(x0, y1));
+        s10 = f64x2.add(s10, f64x2.mul(x1, y0));
+        s11 = f64x2.add(s11, f64x2.mul(x1, y1));
+      }
+      const row0 = S + (<usize>(i * d) << 3), row1 = S + (<usize>(i1 * d) << 3);
+      addTo(row0 + (<usize>j << 3), hsum(s00));
+      if (j1 != j) addTo(row0 + (<usize>j1 << 3), hsum(s01));
+      if (i1 != i) {
+        if (j != i) addTo(row1 + (<usize>j << 3), hsum(s10));
+        if (j1 != j) addTo(row1 + (<usize>j1 << 3), hsum(s11));
+      }
+    }
+  }
+}
+
+export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, resp: usize, shift: usize,
+  stats: usize, ss: usize, dbuf: usize, abuf: usize): void {
+  const mass = massPtr(stats);
+  const sum = sumPtr(stats, K);
+  const scat = scatterPtr(stats, K, d);
+  for (let k = 0; k < K; k++) {
+    const R = resp + (<usize>(k * P) << 4);
+    const c = shift + (<usize>(k * d) << 3);
+    const sk = sum + (<usize>(k * d) << 3);
+    let ms = f64x2.splat(0);
+    for (let p = 0; p < P; p++) ms = f64x2.add(ms, V(R, p));
+    addTo(mass + (<usize>k << 3), hsum(ms));
+    if (type == FULL || type == TIED) {
+      for (let i = 0; i < d; i++) {
+        const cv = v128.load64_splat(c + (<usize>i << 3));
+        let acc = f64x2.splat(0);
+        const xi = xt + (<usize>(i * P) << 4);
+        const di = dbuf + (<usize>(i * P) << 4);
+        const ai = abuf + (<usize>(i * P) << 4);
+        for (let p = 0; p < P; p++) {
+          const off = <usize>p << 4;
+          const D = f64x2.sub(v128.load(xi + off), cv);
+          const A = f64x2.mul(v128.load(R + off), D);
+          v128.store(di + off, D);
+          v128.store(ai + off, A);
+          acc = f64x2.add(acc, A);
+        }
+        addTo(sk + (<usize>i << 3), hsum(acc));
+      }
+      syrkUpper(abuf, dbuf, P, d, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat);
+    } else if (type == DIAG) {
+      const Sk = scat + (<usize>(k * d) << 3);
+      for (let i = 0; i < d; i++) {
+        const cv = v128.load64_splat(c + (<usize>i << 3));
+        let as = f64x2.splat(0), aS = f64x2.splat(0);
+        const xi = xt + (<usize>(i * P) << 4);
+        for (let p = 0; p < P; p++) {
+          const off = <usize>p << 4;
+          const D = f64x2.sub(v128.load(xi + off), cv);
+          const A = f64x2.mul(v128.load(R + off), D);
+          as = f64x2.add(as, A);
+          aS = f64x2.add(aS, f64x2.mul(A, D));
+        }
+        addTo(sk + (<usize>i << 3), hsum(as));
+        addTo(Sk + (<usize>i << 3), hsum(aS));
+      }
+    } else {
+      for (let i = 0; i < d; i++) {
+        const cv = v128.load64_splat(c + (<usize>i << 3));
+        let as = f64x2.splat(0);
+        const xi = xt + (<usize>(i * P) << 4);
+        for (let p = 0; p < P; p++) {
+          const off = <usize>p << 4;
+          as = f64x2.add(as, f64x2.mul(v128.load(R + off), f64x2.sub(v128.load(xi + off), cv)));
+        }
+        addTo(sk + (<usize>i << 3), hsum(as));
+      }
+      const sk2 = ss + (<usize>(k * P) << 4);
+      let tr = f64x2.splat(0);
+      for (let p = 0; p < P; p++) tr = f64x2.add(tr, f64x2.mul(V(R, p), V(sk2, p)));
+      addTo(scat + (<usize>k << 3), hsum(tr));
+    }
   }
 }

@@ -2,8 +2,12 @@
 // grows memory on demand and is reset before every call, so repeated jobs reuse the same
 // pages. The core never allocates. Views are taken fresh after allocation (growth
 // detaches the old ArrayBuffer).
+//
+// A job that calls back into user code (fit's onIteration) runs the callback inside
+// withNestedArena(): jobs started from the callback allocate above the outer job's
+// buffers instead of resetting over them, and the outer job's top is restored after.
 import { GmmError } from './errors.js';
-import type { CoreExports } from './core.js';
+import { core as currentCore, type CoreExports } from './core.js';
 
 const PAGE = 65536;
 const LIMIT = 4 * 1024 * 1024 * 1024; // wasm32 address space
@@ -11,16 +15,35 @@ const LIMIT = 4 * 1024 * 1024 * 1024; // wasm32 address space
 export class Arena {
   private readonly core: CoreExports;
   private readonly base: number;
+  /** Where reset() starts: base, or the outer job's top while a callback runs. */
+  private floor: number;
   private top: number;
+  /** Highest end of any allocation since the last resetPeak() (a test hook). */
+  peak: number;
 
   constructor(core: CoreExports) {
     this.core = core;
     this.base = align(core.heapBase());
+    this.floor = this.base;
     this.top = this.base;
+    this.peak = this.base;
   }
 
   reset(): void {
-    this.top = this.base;
+    this.top = this.floor;
+  }
+
+  /** Runs fn with the current allocations protected: arenaFor() inside fn resets to the
+   *  current top, and the top is restored when fn returns or throws. */
+  nested<T>(fn: () => T): T {
+    const floor = this.floor, top = this.top;
+    this.floor = align(top);
+    try {
+      return fn();
+    } finally {
+      this.floor = floor;
+      this.top = top;
+    }
   }
 
   /** Throws TOO_LARGE before anything is allocated if `bytes` more would not fit. */
@@ -47,6 +70,7 @@ export class Arena {
       }
     }
     this.top = end;
+    if (end > this.peak) this.peak = end;
     return ptr;
   }
 
@@ -80,4 +104,28 @@ export function arenaFor(core: CoreExports): Arena {
   if (!shared) shared = new Arena(core);
   shared.reset();
   return shared;
+}
+
+/** Runs fn (a user callback) so that jobs it starts cannot overwrite the running job's
+ *  WebAssembly buffers. */
+export function withNestedArena<T>(fn: () => T): T {
+  return shared ? shared.nested(fn) : fn();
+}
+
+export interface MemoryStats {
+  /** Current size of WebAssembly memory (memory.buffer.byteLength). */
+  memoryBytes: number;
+  /** First byte the arena may use (the core's heap base, aligned). */
+  heapBase: number;
+  /** Highest byte offset any job reached since the last resetPeak (heapBase if none). */
+  peak: number;
+}
+
+/** Test and diagnostics hook: how much WebAssembly memory the jobs have used. Needs init(). */
+export function memoryStats(resetPeak = false): MemoryStats {
+  const c = currentCore();
+  const a = shared ?? (shared = new Arena(c));
+  const s = { memoryBytes: c.memory.buffer.byteLength, heapBase: align(c.heapBase()), peak: a.peak };
+  if (resetPeak) a.peak = s.heapBase;
+  return s;
 }

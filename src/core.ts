@@ -16,8 +16,9 @@ export interface CoreExports {
   fromPrecisions(prec: number, covOut: number, cholOut: number, tmp: number, type: number, K: number, d: number): number;
   logConstants(weights: number, chol: number, out: number, type: number, K: number, d: number): void;
   statsSize(type: number, K: number, d: number): number;
+  scratchSize(K: number, d: number, blockRows: number): number;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
-    logConst: number, stats: number, scratch: number, blockRows: number): void;
+    logConst: number, stats: number, scratch: number, blockRows: number, simd: number): void;
   statsFromLabels(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
   statsFromRandom(x: number, w: number, n: number, d: number, K: number, type: number, shift: number,
@@ -25,7 +26,7 @@ export interface CoreExports {
   mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
     means: number, cov: number, chol: number, tmp: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
-    lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number): void;
+    lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number): void;
   kmeansPlusPlus(x: number, w: number, n: number, d: number, K: number, centers: number, idx: number, scratch: number): void;
   lloyd(x: number, w: number, n: number, d: number, K: number, centers: number, labels: number, maxIter: number,
     relTol: number, scratch: number): number;
@@ -33,6 +34,10 @@ export interface CoreExports {
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
 }
+
+/** Which kernels EM and scoring use: the SIMD ones (default) or the scalar reference
+ *  path (for tests that compare the two). Not part of the public API. */
+export const kernels = { simd: true };
 
 let instance: CoreExports | null = null;
 let pending: Promise<void> | null = null;

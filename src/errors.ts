@@ -13,13 +13,21 @@ export type GmmErrorCode =
   | 'TOO_FEW_SAMPLES'     // fewer samples than components
   | 'INVALID_OPTION'      // an option is unknown or out of range
   | 'INVALID_INIT'        // weightsInit / meansInit / precisionsInit are not valid parameters
-  | 'INVALID_SAMPLE_WEIGHT'
+  | 'INVALID_SAMPLE_WEIGHT' // sampleWeight has the wrong length, a negative or non-finite entry, or is all zero
   | 'NOT_FITTED'          // the call needs a fitted model
   | 'INVALID_ARGUMENT'    // another argument is out of range (e.g. sample(n) with n < 1)
   | 'INVALID_JSON'        // fromJSON input is malformed, truncated or of another version
   | 'NOT_POSITIVE_DEFINITE' // a covariance stopped being positive definite during EM
   | 'NUMERICAL'           // the log-likelihood became non-finite (data scale out of range)
-  | 'TOO_LARGE';          // the job does not fit in WebAssembly's 4 GiB address space
+  | 'TOO_LARGE'           // the job does not fit in WebAssembly's 4 GiB address space
+  | 'REENTRANT';          // fit() or sample() was called from inside an onIteration callback
+
+/** Every code, in the order above (for documentation and exhaustive tests). */
+export const GMM_ERROR_CODES: readonly GmmErrorCode[] = [
+  'NOT_INITIALIZED', 'INIT_FAILED', 'INVALID_TYPE', 'EMPTY_INPUT', 'RAGGED_ROWS', 'SHAPE_MISMATCH', 'NOT_NUMERIC',
+  'NON_FINITE', 'FEATURE_MISMATCH', 'TOO_FEW_SAMPLES', 'INVALID_OPTION', 'INVALID_INIT', 'INVALID_SAMPLE_WEIGHT',
+  'NOT_FITTED', 'INVALID_ARGUMENT', 'INVALID_JSON', 'NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_LARGE', 'REENTRANT',
+];
 
 export class GmmError extends Error {
   readonly code: GmmErrorCode;

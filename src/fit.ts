@@ -1,6 +1,6 @@
 // The EM driver: initialisation, iterations to tol, restarts. All arithmetic that shapes a
 // result runs in the core; JavaScript only compares numbers and copies arrays.
-import { core, TYPE_CODE, type CoreExports } from './core.js';
+import { core, kernels, TYPE_CODE, type CoreExports } from './core.js';
 import { arenaFor, type Arena } from './arena.js';
 import { GmmError } from './errors.js';
 import { blockRows, type Params } from './params.js';
@@ -50,7 +50,8 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
   const B = blockRows(K, d);
   const S = c.statsSize(type, K, d);
   const initF64 = Math.max(2 * n, K * d + K, n);
-  const f64 = n * d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + B * K + 2 * d * d + 8 + initF64;
+  const scratchF64 = c.scratchSize(K, d, B) + 8;
+  const f64 = n * d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + scratchF64 + d * d + d + initF64;
   arena.reserve(f64 * 8 + n * 4 + K * 4 + 16 * 16, `fitting ${n}×${d} data with ${K} components`);
   const b: Buffers = {
     x: arena.put(X.data),
@@ -61,7 +62,7 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
     chol: arena.allocF64(P),
     logConst: arena.allocF64(K),
     stats: arena.allocF64(S),
-    scratch: arena.allocF64(B * K + d * d + 8),
+    scratch: arena.allocF64(scratchF64),
     tmp: arena.allocF64(d * d + d),
     labels: arena.alloc(n * 4),
     idx: arena.alloc(K * 4),
@@ -199,7 +200,7 @@ export function runFit(
     for (iter = 1; iter <= o.maxIter; iter++) {
       const prev = lower;
       c.logConstants(b.weights, b.chol, b.logConst, type, K, d);
-      c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B);
+      c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B, kernels.simd ? 1 : 0);
       const h = stats();
       lower = h[0] / h[1];
       if (!Number.isFinite(lower)) {

@@ -12,10 +12,10 @@ export interface Params {
   precisionsCholesky: Float64Array; // same layout; upper triangular U with Σ⁻¹ = U Uᵀ
 }
 
-/** The rows of a block chosen for a core call: large enough to amortise call overhead,
- *  small enough that rows×K responsibilities and the row block stay in cache. Depends
- *  only on the shape, so results do not depend on anything else. */
+/** Rows per block of a core call (even: the SIMD kernels take rows in pairs). Sized so a
+ *  block's transposed rows and their per-component differences stay in L1/L2. Depends only
+ *  on the shape, so results never depend on anything else. */
 export function blockRows(K: number, d: number): number {
-  const target = Math.floor(16384 / (K + d + 2));
-  return Math.max(16, Math.min(512, target & ~1));
+  const target = Math.floor(4096 / Math.max(d, 1));
+  return Math.max(16, Math.min(512, target)) & ~1;
 }

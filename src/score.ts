@@ -1,6 +1,6 @@
 // Scoring a fitted model, streamed: X is copied into WebAssembly memory a chunk of rows at
 // a time and the outputs copied out, so memory holds one chunk beyond the outputs.
-import { core, TYPE_CODE } from './core.js';
+import { core, kernels, TYPE_CODE } from './core.js';
 import { arenaFor } from './arena.js';
 import { blockRows, type Params } from './params.js';
 import type { Matrix } from './validate.js';
@@ -29,12 +29,12 @@ export function scoreInto(p: Params, X: Matrix, out: ScoreOutputs): void {
   const lse = out.lse ? arena.allocF64(rows) : 0;
   const resp = out.resp ? arena.allocF64(rows * K) : 0;
   const labels = out.labels ? arena.alloc(rows * 4) : 0;
-  const scratch = arena.allocF64(B * K + d * d + 8);
+  const scratch = arena.allocF64(c.scratchSize(K, d, B) + 8);
   c.logConstants(weights, chol, logConst, type, K, d);
   for (let r0 = 0; r0 < X.rows; r0 += rows) {
     const m = Math.min(rows, X.rows - r0);
     arena.f64(x, m * d).set(X.data.subarray(r0 * d, (r0 + m) * d));
-    c.scoreRows(x, m, d, K, type, means, chol, logConst, lse, resp, labels, scratch, B);
+    c.scoreRows(x, m, d, K, type, means, chol, logConst, lse, resp, labels, scratch, B, kernels.simd ? 1 : 0);
     if (out.lse) out.lse.set(arena.f64(lse, m), r0);
     if (out.resp) out.resp.set(arena.f64(resp, m * K), r0 * K);
     if (out.labels) out.labels.set(arena.i32(labels, m), r0);

@@ -1,0 +1,42 @@
+// exp on two lanes at once, for log-sum-exp over a block (arguments ≤ 0 there).
+//
+//   x = k·ln2 + r, |r| ≤ ln2/2;  eʳ by its degree-13 Taylor polynomial (remainder < 1e-17);
+//   eˣ = eʳ·2ᵏ with 2ᵏ built from its exponent bits.
+//
+// Results below 2⁻¹⁰²² (x < −708.39) flush to 0, which only drops responsibilities
+// under 1e-307. Pure IEEE add/mul/nearest, so it rounds the same in every runtime.
+
+const LOG2E: f64 = 1.4426950408889634;
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const X_MIN: f64 = -708.3964185322641;
+
+// @ts-ignore: decorator
+@inline
+export function expv(x: v128): v128 {
+  const keep = f64x2.ge(x, f64x2.splat(X_MIN)); // false for NaN and too small
+  const xc = f64x2.max(x, f64x2.splat(X_MIN));
+  const k = f64x2.nearest(f64x2.mul(xc, f64x2.splat(LOG2E)));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // 2^k: (k + 1023) << 52 as i64 lanes
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  const scale = i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52);
+  const res = f64x2.mul(p, scale);
+  // NaN stays NaN (keep is false but x != x); tiny flushes to 0
+  const nanOrZero = v128.and(x, f64x2.ne(x, x));
+  return v128.bitselect(res, nanOrZero, keep);
+}
