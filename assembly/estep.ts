@@ -7,6 +7,7 @@
 // gets lse = −∞ / NaN and uniform responsibilities; the wrapper turns that into an error.
 
 import { HEADER } from './stats';
+import { expv } from './expv';
 
 /** Turns lp (rows×K) into weighted responsibilities in place and adds the row terms to
  *  the statistics header. w: sample weights or 0 for all ones. lseOut: rows f64 or 0. */
@@ -55,12 +56,12 @@ export function normalizeRows(
 // SIMD path over a pair block: lp[k·P + p] (v128, two rows) → weighted responsibilities in
 // place; exp two lanes at a time (expv), one scalar log per row.
 
-import { expv } from './expv';
 
 // @ts-ignore: decorator
 @inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
 
-/** One lane of a pair whose maximum is not finite: uniform responsibilities, lse = max. */
+/** One lane of a pair whose maximum is not finite: uniform responsibilities, lse = max
+ *  (−∞ or NaN), which the wrapper reports as an error. */
 function degenerateLane(lp: usize, P: i32, K: i32, p: i32, lane: i32, m: f64, wr: f64): f64 {
   const f = wr / <f64>K;
   for (let k = 0; k < K; k++) store<f64>(lp + (<usize>(k * P + p) << 4) + (<usize>lane << 3), f);
@@ -74,46 +75,75 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
   let ws = load<f64>(stats, 8);
   let minL = load<f64>(stats, 16);
   let minR = load<f64>(stats, 24);
-  for (let p = 0; p < P; p++) {
-    let m = V(lp, p);
-    for (let k = 1; k < K; k++) m = f64x2.max(m, V(lp, k * P + p));
-    const w = V(wt, p);
-    const m0 = f64x2.extract_lane(m, 0);
-    const m1 = f64x2.extract_lane(m, 1);
-    let l0: f64, l1: f64;
-    if (m0 > -Infinity && m0 < Infinity && m1 > -Infinity && m1 < Infinity) {
-      let s = f64x2.splat(0);
+  const stride = <usize>P << 4;
+  for (let p = 0; p < P; p += 2) {
+    // two pairs at a time when both exist and all four maxima are finite (the usual case)
+    const two = p + 1 < P;
+    const col = lp + (<usize>p << 4);
+    let m0 = v128.load(col);
+    let m1 = two ? v128.load(col, 16) : m0;
+    for (let k = 1; k < K; k++) {
+      const at = col + <usize>k * stride;
+      m0 = f64x2.max(m0, v128.load(at));
+      if (two) m1 = f64x2.max(m1, v128.load(at, 16));
+    }
+    const lim = f64x2.splat(Infinity);
+    const finite = v128.and(f64x2.lt(f64x2.abs(m0), lim), f64x2.lt(f64x2.abs(m1), lim));
+    const w0 = V(wt, p);
+    const w1 = two ? V(wt, p + 1) : f64x2.splat(0);
+    let l00: f64, l01: f64, l10: f64 = 0, l11: f64 = 0;
+    if (i64x2.all_true(finite)) {
+      let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
       for (let k = 0; k < K; k++) {
-        const at = lp + (<usize>(k * P + p) << 4);
-        const e = expv(f64x2.sub(v128.load(at), m));
-        v128.store(at, e);
-        s = f64x2.add(s, e);
+        const at = col + <usize>k * stride;
+        const e0 = expv(f64x2.sub(v128.load(at), m0));
+        v128.store(at, e0);
+        s0 = f64x2.add(s0, e0);
+        if (two) {
+          const e1 = expv(f64x2.sub(v128.load(at, 16), m1));
+          v128.store(at, e1, 16);
+          s1 = f64x2.add(s1, e1);
+        }
       }
-      l0 = m0 + Math.log(f64x2.extract_lane(s, 0));
-      l1 = m1 + Math.log(f64x2.extract_lane(s, 1));
-      const f = f64x2.div(w, s);
+      l00 = f64x2.extract_lane(m0, 0) + Math.log(f64x2.extract_lane(s0, 0));
+      l01 = f64x2.extract_lane(m0, 1) + Math.log(f64x2.extract_lane(s0, 1));
+      const f0 = f64x2.div(w0, s0);
+      const f1 = two ? f64x2.div(w1, s1) : f0;
+      if (two) {
+        l10 = f64x2.extract_lane(m1, 0) + Math.log(f64x2.extract_lane(s1, 0));
+        l11 = f64x2.extract_lane(m1, 1) + Math.log(f64x2.extract_lane(s1, 1));
+      }
       for (let k = 0; k < K; k++) {
-        const at = lp + (<usize>(k * P + p) << 4);
-        v128.store(at, f64x2.mul(v128.load(at), f));
+        const at = col + <usize>k * stride;
+        v128.store(at, f64x2.mul(v128.load(at), f0));
+        if (two) v128.store(at, f64x2.mul(v128.load(at, 16), f1), 16);
       }
     } else {
       // rare: scalar per lane (a lane with a finite max is normalised as usual)
-      l0 = lanePath(lp, P, K, p, 0, m0, f64x2.extract_lane(w, 0));
-      l1 = lanePath(lp, P, K, p, 1, m1, f64x2.extract_lane(w, 1));
+      l00 = lanePath(lp, P, K, p, 0, f64x2.extract_lane(m0, 0), f64x2.extract_lane(w0, 0));
+      l01 = lanePath(lp, P, K, p, 1, f64x2.extract_lane(m0, 1), f64x2.extract_lane(w0, 1));
+      if (two) {
+        l10 = lanePath(lp, P, K, p + 1, 0, f64x2.extract_lane(m1, 0), f64x2.extract_lane(w1, 0));
+        l11 = lanePath(lp, P, K, p + 1, 1, f64x2.extract_lane(m1, 1), f64x2.extract_lane(w1, 1));
+      }
     }
     if (lseOut) {
-      store<f64>(lseOut + (<usize>p << 4), l0);
-      store<f64>(lseOut + (<usize>p << 4), l1, 8);
+      store<f64>(lseOut + (<usize>p << 4), l00);
+      store<f64>(lseOut + (<usize>p << 4), l01, 8);
+      if (two) {
+        store<f64>(lseOut + (<usize>p << 4), l10, 16);
+        store<f64>(lseOut + (<usize>p << 4), l11, 24);
+      }
     }
-    const w0 = f64x2.extract_lane(w, 0);
-    const w1 = f64x2.extract_lane(w, 1);
-    if (w0 != 0.0) {
-      ll += w0 * l0; ws += w0;
-      if (!(l0 >= minL)) { minL = l0; minR = <f64>(r0 + 2 * p); }
-    }
-    if (w1 != 0.0) {
-      ll += w1 * l1; ws += w1;
-      if (!(l1 >= minL)) { minL = l1; minR = <f64>(r0 + 2 * p + 1); }
+    // lower-bound terms in row order; padding lanes and zero weights add nothing
+    const n = two ? 4 : 2;
+    for (let q = 0; q < n; q++) {
+      const lv = q == 0 ? l00 : q == 1 ? l01 : q == 2 ? l10 : l11;
+      const wv = load<f64>(wt + (<usize>(2 * p + q) << 3));
+      if (wv != 0.0) {
+        ll += wv * lv; ws += wv;
+        if (!(lv >= minL)) { minL = lv; minR = <f64>(r0 + 2 * p + q); }
+      }
     }
   }
   store<f64>(stats, ll);

@@ -107,31 +107,75 @@ function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c:
   }
 }
 
-function quadDiag(xt: usize, P: i32, d: i32, mu: usize, prec: usize, lp: usize, c: f64, ss: usize, spherical: bool): void {
+function quadDiag(xt: usize, P: i32, d: i32, mu: usize, prec: usize, lp: usize, c: f64): void {
   const half = f64x2.splat(-0.5);
   const cv = f64x2.splat(c);
-  const ps = spherical ? f64x2.splat(load<f64>(prec)) : f64x2.splat(1.0);
-  for (let p = 0; p < P; p += 2) {
-    const p1 = p + 1 < P ? p + 1 : p;
-    let q0 = f64x2.splat(0);
-    let q1 = f64x2.splat(0);
+  let p = 0;
+  for (; p + 3 < P; p += 4) {
+    let q0 = f64x2.splat(0), q1 = f64x2.splat(0), q2 = f64x2.splat(0), q3 = f64x2.splat(0);
     for (let i = 0; i < d; i++) {
       const m = splatAt(mu, i);
-      const pr = spherical ? ps : splatAt(prec, i);
-      const t0 = spherical ? f64x2.sub(V(xt, i * P + p), m) : f64x2.mul(f64x2.sub(V(xt, i * P + p), m), pr);
-      const t1 = spherical ? f64x2.sub(V(xt, i * P + p1), m) : f64x2.mul(f64x2.sub(V(xt, i * P + p1), m), pr);
+      const pr = splatAt(prec, i);
+      const row = xt + (<usize>(i * P + p) << 4);
+      const t0 = f64x2.mul(f64x2.sub(v128.load(row), m), pr);
+      const t1 = f64x2.mul(f64x2.sub(v128.load(row, 16), m), pr);
+      const t2 = f64x2.mul(f64x2.sub(v128.load(row, 32), m), pr);
+      const t3 = f64x2.mul(f64x2.sub(v128.load(row, 48), m), pr);
       q0 = f64x2.add(q0, f64x2.mul(t0, t0));
       q1 = f64x2.add(q1, f64x2.mul(t1, t1));
+      q2 = f64x2.add(q2, f64x2.mul(t2, t2));
+      q3 = f64x2.add(q3, f64x2.mul(t3, t3));
     }
-    if (spherical) {
-      v128.store(ss + (<usize>p << 4), q0);
-      if (p + 1 < P) v128.store(ss + (<usize>(p + 1) << 4), q1);
-      const p2 = f64x2.mul(ps, ps);
-      q0 = f64x2.mul(q0, p2);
-      q1 = f64x2.mul(q1, p2);
+    const out = lp + (<usize>p << 4);
+    v128.store(out, f64x2.add(cv, f64x2.mul(half, q0)));
+    v128.store(out, f64x2.add(cv, f64x2.mul(half, q1)), 16);
+    v128.store(out, f64x2.add(cv, f64x2.mul(half, q2)), 32);
+    v128.store(out, f64x2.add(cv, f64x2.mul(half, q3)), 48);
+  }
+  for (; p < P; p++) {
+    let q = f64x2.splat(0);
+    for (let i = 0; i < d; i++) {
+      const t = f64x2.mul(f64x2.sub(V(xt, i * P + p), splatAt(mu, i)), splatAt(prec, i));
+      q = f64x2.add(q, f64x2.mul(t, t));
     }
-    v128.store(lp + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q0)));
-    if (p + 1 < P) v128.store(lp + (<usize>(p + 1) << 4), f64x2.add(cv, f64x2.mul(half, q1)));
+    v128.store(lp + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q)));
+  }
+}
+
+/** Spherical: also keeps Σᵢ(xᵢ−μᵢ)² per pair in ss for the M-step's trace. */
+function quadSpherical(xt: usize, P: i32, d: i32, mu: usize, prec: f64, lp: usize, c: f64, ss: usize): void {
+  const hp2 = f64x2.splat(-0.5 * prec * prec);
+  const cv = f64x2.splat(c);
+  let p = 0;
+  for (; p + 3 < P; p += 4) {
+    let q0 = f64x2.splat(0), q1 = f64x2.splat(0), q2 = f64x2.splat(0), q3 = f64x2.splat(0);
+    for (let i = 0; i < d; i++) {
+      const m = splatAt(mu, i);
+      const row = xt + (<usize>(i * P + p) << 4);
+      const t0 = f64x2.sub(v128.load(row), m);
+      const t1 = f64x2.sub(v128.load(row, 16), m);
+      const t2 = f64x2.sub(v128.load(row, 32), m);
+      const t3 = f64x2.sub(v128.load(row, 48), m);
+      q0 = f64x2.add(q0, f64x2.mul(t0, t0));
+      q1 = f64x2.add(q1, f64x2.mul(t1, t1));
+      q2 = f64x2.add(q2, f64x2.mul(t2, t2));
+      q3 = f64x2.add(q3, f64x2.mul(t3, t3));
+    }
+    const o = <usize>p << 4;
+    v128.store(ss + o, q0); v128.store(ss + o, q1, 16); v128.store(ss + o, q2, 32); v128.store(ss + o, q3, 48);
+    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q0)));
+    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q1)), 16);
+    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q2)), 32);
+    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q3)), 48);
+  }
+  for (; p < P; p++) {
+    let q = f64x2.splat(0);
+    for (let i = 0; i < d; i++) {
+      const t = f64x2.sub(V(xt, i * P + p), splatAt(mu, i));
+      q = f64x2.add(q, f64x2.mul(t, t));
+    }
+    v128.store(ss + (<usize>p << 4), q);
+    v128.store(lp + (<usize>p << 4), f64x2.add(cv, f64x2.mul(hp2, q)));
   }
 }
 
@@ -146,7 +190,7 @@ export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means
     const out = lp + (<usize>(k * P) << 4);
     if (type == FULL) quadFull(xt, P, d, mu, ut + (<usize>(k * d * d) << 3), out, c, dbuf);
     else if (type == TIED) quadFull(xt, P, d, mu, ut, out, c, dbuf);
-    else if (type == DIAG) quadDiag(xt, P, d, mu, ut + (<usize>(k * d) << 3), out, c, 0, false);
-    else quadDiag(xt, P, d, mu, ut + (<usize>k << 3), out, c, ss + (<usize>(k * P) << 4), true);
+    else if (type == DIAG) quadDiag(xt, P, d, mu, ut + (<usize>(k * d) << 3), out, c);
+    else quadSpherical(xt, P, d, mu, load<f64>(ut + (<usize>k << 3)), out, c, ss + (<usize>(k * P) << 4));
   }
 }

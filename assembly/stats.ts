@@ -168,17 +168,29 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
       const Sk = scat + (<usize>(k * d) << 3);
       for (let i = 0; i < d; i++) {
         const cv = v128.load64_splat(c + (<usize>i << 3));
-        let as = f64x2.splat(0), aS = f64x2.splat(0);
+        let as0 = f64x2.splat(0), aS0 = f64x2.splat(0), as1 = f64x2.splat(0), aS1 = f64x2.splat(0);
         const xi = xt + (<usize>(i * P) << 4);
-        for (let p = 0; p < P; p++) {
+        let p = 0;
+        for (; p + 1 < P; p += 2) {
           const off = <usize>p << 4;
-          const D = f64x2.sub(v128.load(xi + off), cv);
-          const A = f64x2.mul(v128.load(R + off), D);
-          as = f64x2.add(as, A);
-          aS = f64x2.add(aS, f64x2.mul(A, D));
+          const D0 = f64x2.sub(v128.load(xi + off), cv);
+          const D1 = f64x2.sub(v128.load(xi + off, 16), cv);
+          const A0 = f64x2.mul(v128.load(R + off), D0);
+          const A1 = f64x2.mul(v128.load(R + off, 16), D1);
+          as0 = f64x2.add(as0, A0);
+          as1 = f64x2.add(as1, A1);
+          aS0 = f64x2.add(aS0, f64x2.mul(A0, D0));
+          aS1 = f64x2.add(aS1, f64x2.mul(A1, D1));
         }
-        addTo(sk + (<usize>i << 3), hsum(as));
-        addTo(Sk + (<usize>i << 3), hsum(aS));
+        if (p < P) {
+          const off = <usize>p << 4;
+          const D0 = f64x2.sub(v128.load(xi + off), cv);
+          const A0 = f64x2.mul(v128.load(R + off), D0);
+          as0 = f64x2.add(as0, A0);
+          aS0 = f64x2.add(aS0, f64x2.mul(A0, D0));
+        }
+        addTo(sk + (<usize>i << 3), hsum(f64x2.add(as0, as1)));
+        addTo(Sk + (<usize>i << 3), hsum(f64x2.add(aS0, aS1)));
       }
     } else {
       for (let i = 0; i < d; i++) {
