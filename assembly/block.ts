@@ -15,7 +15,15 @@ export function toPairs(x: usize, w: usize, r0: i32, rows: i32, d: i32, xt: usiz
     const rb = ra + 1 < rows ? ra + 1 : ra;
     const xa = x + (<usize>((r0 + ra) * d) << 3);
     const xb = x + (<usize>((r0 + rb) * d) << 3);
-    for (let i = 0; i < d; i++) {
+    let i = 0;
+    for (; i + 1 < d; i += 2) {
+      // (aᵢ, aᵢ₊₁), (bᵢ, bᵢ₊₁) → (aᵢ, bᵢ), (aᵢ₊₁, bᵢ₊₁)
+      const va = v128.load(xa + (<usize>i << 3));
+      const vb = v128.load(xb + (<usize>i << 3));
+      v128.store(xt + (<usize>(i * P + p) << 4), v128.shuffle<f64>(va, vb, 0, 2));
+      v128.store(xt + (<usize>((i + 1) * P + p) << 4), v128.shuffle<f64>(va, vb, 1, 3));
+    }
+    if (i < d) {
       const dst = xt + (<usize>(i * P + p) << 4);
       store<f64>(dst, load<f64>(xa + (<usize>i << 3)));
       store<f64>(dst, load<f64>(xb + (<usize>i << 3)), 8);

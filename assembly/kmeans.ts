@@ -7,9 +7,18 @@ import * as rng from './rng';
 // @ts-ignore: decorator
 @inline function wt(w: usize, i: i32): f64 { return w ? load<f64>(w + (<usize>i << 3)) : 1.0; }
 
+// @ts-ignore: decorator
+@inline
 function dist2(a: usize, b: usize, d: i32): f64 {
-  let s: f64 = 0;
-  for (let i = 0; i < d; i++) {
+  // two features per f64x2 lane pair; rows are contiguous so no transposition is needed
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 1 < d; i += 2) {
+    const t = f64x2.sub(v128.load(a + (<usize>i << 3)), v128.load(b + (<usize>i << 3)));
+    acc = f64x2.add(acc, f64x2.mul(t, t));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (i < d) {
     const t = load<f64>(a + (<usize>i << 3)) - load<f64>(b + (<usize>i << 3));
     s += t * t;
   }
