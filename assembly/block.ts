@@ -9,6 +9,7 @@
 /** Transposes rows [r0, r0+rows) of x (row-major n×d) into xt; fills wt from w (or ones).
  *  Returns P. */
 export function toPairs(x: usize, w: usize, r0: i32, rows: i32, d: i32, xt: usize, wt: usize): i32 {
+  assert(rows > 0 && d > 0, 'toPairs: empty block');
   const P = (rows + 1) >> 1;
   for (let p = 0; p < P; p++) {
     const ra = 2 * p;

@@ -52,6 +52,9 @@ export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool
 ): void {
+  // checked in the debug build only (release: noAssert)
+  assert(n > 0 && d > 0 && K > 0 && blockRows >= 2 && (blockRows & 1) == 0, 'emPass: bad sizes');
+  assert(type >= 0 && type <= 3, 'emPass: bad covariance type');
   statsReset(stats, type, K, d);
   if (!simd) {
     const lp = scratch;

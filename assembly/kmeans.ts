@@ -42,10 +42,9 @@ function draw(w: usize, p: usize, n: i32, total: f64): i32 {
 }
 
 /** Writes K centres chosen by k-means++ to centers and their row indices to idx (i32).
- *  scratch: 2n f64. */
+ *  scratch: n f64 (each row's squared distance to its closest centre). */
 export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize, idx: usize, scratch: usize): void {
   const closest = scratch;
-  const cand = scratch + (<usize>n << 3);
   const trials = 2 + <i32>Math.floor(Math.log(<f64>K));
   let wsum: f64 = 0;
   for (let i = 0; i < n; i++) wsum += wt(w, i);
@@ -82,8 +81,6 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
       pot += wt(w, i) * v;
     }
   }
-  // cand is kept in the scratch contract for a vectorised trial loop later
-  cand;
 }
 
 function assign(x: usize, n: i32, d: i32, K: i32, centers: usize, labels: usize): void {

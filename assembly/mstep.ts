@@ -19,6 +19,7 @@ export function mStep(
   stats: usize, shift: usize, K: i32, d: i32, type: i32, regCovar: f64,
   weights: usize, means: usize, cov: usize, chol: usize, tmp: usize
 ): i32 {
+  assert(K > 0 && d > 0 && regCovar >= 0, 'mStep: bad arguments');
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);

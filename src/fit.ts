@@ -49,7 +49,7 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
   const P = paramLength(o.covarianceType, K, d);
   const B = blockRows(K, d);
   const S = c.statsSize(type, K, d);
-  const initF64 = Math.max(2 * n, K * d + K, n);
+  const initF64 = Math.max(n, K * d + K, paramLength(o.covarianceType, K, d));
   const scratchF64 = c.scratchSize(K, d, B) + 8;
   const f64 = n * d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + scratchF64 + d * d + d + initF64;
   arena.reserve(f64 * 8 + n * 4 + K * 4 + 16 * 16, `fitting ${n}×${d} data with ${K} components`);

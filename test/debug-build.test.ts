@@ -1,0 +1,38 @@
+// The debug build (assertions on, no optimisation) must agree with the release build:
+// a kernel that reads or writes out of its buffers shows up here as a trap or a mismatch.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { init, GaussianMixture } from '../src/index.js';
+import { matrix, root } from './helpers.js';
+
+const fx = JSON.parse(readFileSync(new URL('test/fixtures/sklearn.json', root), 'utf8'));
+
+beforeAll(async () => {
+  // each vitest file runs in its own worker, so this instance is the debug module
+  await init(readFileSync(new URL('dist/gmm.debug.wasm', root)));
+});
+
+describe('debug build', () => {
+  for (const c of fx.cases.filter((_: unknown, i: number) => i % 4 === 0)) {
+    it(`${c.name} matches scikit-learn`, () => {
+      const ds = fx.datasets[c.dataset];
+      const gm = new GaussianMixture({
+        nComponents: c.nComponents, covarianceType: c.covarianceType, tol: c.tol, regCovar: c.regCovar,
+        maxIter: c.maxIter, weightsInit: c.weightsInit, meansInit: c.meansInit, precisionsInit: c.precisionsInit,
+      }).fit(matrix(ds.data, ds.rows, ds.cols));
+      expect(Math.abs(gm.lowerBound - c.expected.lowerBound) / Math.abs(c.expected.lowerBound)).toBeLessThan(1e-8);
+    });
+  }
+  for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
+    for (const init of ['kmeans', 'k-means++', 'random', 'random_from_data'] as const) {
+      it(`${type} / ${init}: fit, score and sample without a trap`, () => {
+        const ds = fx.datasets.blobs3d;
+        const X = matrix(ds.data, ds.rows, ds.cols);
+        const gm = new GaussianMixture({ nComponents: 4, covarianceType: type, initParams: init, seed: 7 }).fit(X);
+        expect(Number.isFinite(gm.lowerBound)).toBe(true);
+        expect(gm.predictProba(X).data.every(Number.isFinite)).toBe(true);
+        expect(gm.sample(101, { seed: 1 }).X.data.every(Number.isFinite)).toBe(true);
+      });
+    }
+  }
+});
