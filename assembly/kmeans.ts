@@ -69,7 +69,7 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
         const v = min(load<f64>(closest + (<usize>i << 3)), dist2(x + (<usize>(i * d) << 3), xj, d));
         p += wt(w, i) * v;
       }
-      if (p < bestPot) { bestPot = p; best = j; }
+      if (best < 0 || p < bestPot) { bestPot = p; best = j; }
     }
     const xb = x + (<usize>(best * d) << 3);
     store<i32>(idx + (<usize>c << 2), best);

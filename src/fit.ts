@@ -71,8 +71,12 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
   return b;
 }
 
-function notPd(k: number, o: ResolvedOptions, when: string): GmmError {
+function notPd(k: number, o: ResolvedOptions, when: string, cov?: Float64Array): GmmError {
   const which = o.covarianceType === 'tied' ? 'the tied covariance' : `component ${k}'s covariance`;
+  if (cov && !cov.every(Number.isFinite)) {
+    return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} overflowed to a non-finite value: the data's ` +
+      'magnitude is beyond what double precision can square (about 1e154). Scale the data (e.g. standardise the features).');
+  }
   return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} is not positive definite (a collapsed or ` +
     `singular component: duplicate points or a constant feature). Raise regCovar (now ${o.regCovar}), ` +
     'reduce nComponents, or scale the data.');
@@ -90,14 +94,14 @@ function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: Reso
       c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch);
       c.lloyd(b.x, b.w, n, d, K, b.means, b.labels, KMEANS_MAX_ITER, KMEANS_TOL, b.initScratch);
       c.statsFromLabels(b.x, b.w, n, d, K, type, b.labels, b.means, b.stats, b.scratch, B);
-      checkPd(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), o, 'after k-means initialisation');
+      checkPd(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), o, 'after k-means initialisation', covOf(arena, b, o, d));
     } else if (o.initParams === 'random') {
       // shift every component by the (weighted) data mean: one M-step-like pass
       const means = arena.f64(b.means, K * d);
       weightedMean(arena, b, X, means.subarray(0, d));
       for (let k = 1; k < K; k++) means.copyWithin(k * d, 0, d);
       c.statsFromRandom(b.x, b.w, n, d, K, type, b.means, b.stats, b.scratch, B);
-      checkPd(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), o, 'after random initialisation');
+      checkPd(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), o, 'after random initialisation', covOf(arena, b, o, d));
     } else {
       // 'k-means++' and 'random_from_data': one-hot responsibilities on K chosen rows give
       // means at those rows and covariances regCovar·I (as scikit-learn's M-step does).
@@ -131,8 +135,12 @@ function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: Reso
   }
 }
 
-function checkPd(bad: number, o: ResolvedOptions, when: string): void {
-  if (bad >= 0) throw notPd(bad, o, when);
+function checkPd(bad: number, o: ResolvedOptions, when: string, cov?: Float64Array): void {
+  if (bad >= 0) throw notPd(bad, o, when, cov);
+}
+
+function covOf(arena: Arena, b: Buffers, o: ResolvedOptions, d: number): Float64Array {
+  return arena.f64(b.cov, paramLength(o.covarianceType, o.nComponents, d));
 }
 
 function weightedMean(arena: Arena, b: Buffers, X: Matrix, out: Float64Array): void {
@@ -210,7 +218,7 @@ export function runFit(
           ': the data are out of the range the model can represent; scale the features (e.g. standardise them).');
       }
       const bad = c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp);
-      if (bad >= 0) throw notPd(bad, o, `at EM iteration ${iter}`);
+      if (bad >= 0) throw notPd(bad, o, `at EM iteration ${iter}`, covOf(arena, b, o, d));
       const change = lower - prev;
       onIteration?.({ init, iter, lowerBound: lower, change });
       if (Math.abs(change) < o.tol) {
