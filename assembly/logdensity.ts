@@ -45,13 +45,13 @@ export function logProbScalar(
 }
 
 // ---------------------------------------------------------------------------------------
-// SIMD path over a pair block (see block.ts): two rows per f64x2, two pairs at a time.
+// SIMD path over a pair block (see block.ts): two rows per f64x2, four pairs at a time.
 //
-//   full/tied: yⱼ = Σ_{i≤j} (xᵢ − μᵢ) Uᵢⱼ, columns j, j+1 together (4 accumulators),
+//   full/tied: yⱼ = Σ_{i≤j} (xᵢ − μᵢ) Uᵢⱼ, columns j, j+1 together (8 accumulators),
 //              reading Uᵀ (ut, K·d·d or d·d) so each column is contiguous;
 //   diag:      Σᵢ ((xᵢ − μᵢ) pᵢ)²;   spherical: p² Σᵢ (xᵢ − μᵢ)²  (Σᵢ(xᵢ−μᵢ)² kept in ss
 //              for the M-step's trace).
-//   lp[k·P + p] (v128) = logConst[k] − ½ q.   dbuf: 2·d v128.
+//   lp[k·P + p] (v128) = logConst[k] − ½ q.   dbuf: 4·d v128.
 
 // @ts-ignore: decorator
 @inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
@@ -59,51 +59,75 @@ export function logProbScalar(
 @inline function splatAt(p: usize, idx: i32): v128 { return v128.load64_splat(p + (<usize>idx << 3)); }
 
 function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c: f64, dbuf: usize): void {
+  // 4 pairs (8 rows) × 2 columns of U per step: 8 independent accumulators keep both
+  // the multiplier and the adder busy; U entries are loaded once per 8 rows.
   const half = f64x2.splat(-0.5);
   const cv = f64x2.splat(c);
-  for (let p = 0; p < P; p += 2) {
-    const p1 = p + 1 < P ? p + 1 : p;
+  const last = P - 1;
+  for (let p = 0; p < P; p += 4) {
+    const pb = min(p + 1, last), pc = min(p + 2, last), pd = min(p + 3, last);
     for (let i = 0; i < d; i++) {
       const m = splatAt(mu, i);
-      v128.store(dbuf + (<usize>(2 * i) << 4), f64x2.sub(V(xt, i * P + p), m));
-      v128.store(dbuf + (<usize>(2 * i + 1) << 4), f64x2.sub(V(xt, i * P + p1), m));
+      const row = xt + (<usize>(i * P) << 4);
+      const dst = dbuf + (<usize>(4 * i) << 4);
+      v128.store(dst, f64x2.sub(v128.load(row + (<usize>p << 4)), m));
+      v128.store(dst, f64x2.sub(v128.load(row + (<usize>pb << 4)), m), 16);
+      v128.store(dst, f64x2.sub(v128.load(row + (<usize>pc << 4)), m), 32);
+      v128.store(dst, f64x2.sub(v128.load(row + (<usize>pd << 4)), m), 48);
     }
-    let q0 = f64x2.splat(0);
-    let q1 = f64x2.splat(0);
+    let q0 = f64x2.splat(0), q1 = f64x2.splat(0), q2 = f64x2.splat(0), q3 = f64x2.splat(0);
     let j = 0;
     for (; j + 1 < d; j += 2) {
       const c0 = ut + (<usize>(j * d) << 3);
       const c1 = c0 + (<usize>d << 3);
-      let a00 = f64x2.splat(0), a01 = f64x2.splat(0), a10 = f64x2.splat(0), a11 = f64x2.splat(0);
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+      let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
       for (let i = 0; i <= j; i++) {
-        const d0 = V(dbuf, 2 * i);
-        const d1 = V(dbuf, 2 * i + 1);
+        const src = dbuf + (<usize>(4 * i) << 4);
+        const d0 = v128.load(src), d1 = v128.load(src, 16), d2 = v128.load(src, 32), d3 = v128.load(src, 48);
         const u0 = splatAt(c0, i);
         const u1 = splatAt(c1, i);
-        a00 = f64x2.add(a00, f64x2.mul(d0, u0));
-        a10 = f64x2.add(a10, f64x2.mul(d1, u0));
-        a01 = f64x2.add(a01, f64x2.mul(d0, u1));
-        a11 = f64x2.add(a11, f64x2.mul(d1, u1));
+        a0 = f64x2.add(a0, f64x2.mul(d0, u0));
+        a1 = f64x2.add(a1, f64x2.mul(d1, u0));
+        a2 = f64x2.add(a2, f64x2.mul(d2, u0));
+        a3 = f64x2.add(a3, f64x2.mul(d3, u0));
+        b0 = f64x2.add(b0, f64x2.mul(d0, u1));
+        b1 = f64x2.add(b1, f64x2.mul(d1, u1));
+        b2 = f64x2.add(b2, f64x2.mul(d2, u1));
+        b3 = f64x2.add(b3, f64x2.mul(d3, u1));
       }
+      const src = dbuf + (<usize>(4 * (j + 1)) << 4);
       const u1 = splatAt(c1, j + 1);
-      a01 = f64x2.add(a01, f64x2.mul(V(dbuf, 2 * j + 2), u1));
-      a11 = f64x2.add(a11, f64x2.mul(V(dbuf, 2 * j + 3), u1));
-      q0 = f64x2.add(q0, f64x2.add(f64x2.mul(a00, a00), f64x2.mul(a01, a01)));
-      q1 = f64x2.add(q1, f64x2.add(f64x2.mul(a10, a10), f64x2.mul(a11, a11)));
+      b0 = f64x2.add(b0, f64x2.mul(v128.load(src), u1));
+      b1 = f64x2.add(b1, f64x2.mul(v128.load(src, 16), u1));
+      b2 = f64x2.add(b2, f64x2.mul(v128.load(src, 32), u1));
+      b3 = f64x2.add(b3, f64x2.mul(v128.load(src, 48), u1));
+      q0 = f64x2.add(q0, f64x2.add(f64x2.mul(a0, a0), f64x2.mul(b0, b0)));
+      q1 = f64x2.add(q1, f64x2.add(f64x2.mul(a1, a1), f64x2.mul(b1, b1)));
+      q2 = f64x2.add(q2, f64x2.add(f64x2.mul(a2, a2), f64x2.mul(b2, b2)));
+      q3 = f64x2.add(q3, f64x2.add(f64x2.mul(a3, a3), f64x2.mul(b3, b3)));
     }
     if (j < d) {
       const c0 = ut + (<usize>(j * d) << 3);
-      let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
       for (let i = 0; i <= j; i++) {
+        const src = dbuf + (<usize>(4 * i) << 4);
         const u0 = splatAt(c0, i);
-        a0 = f64x2.add(a0, f64x2.mul(V(dbuf, 2 * i), u0));
-        a1 = f64x2.add(a1, f64x2.mul(V(dbuf, 2 * i + 1), u0));
+        a0 = f64x2.add(a0, f64x2.mul(v128.load(src), u0));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load(src, 16), u0));
+        a2 = f64x2.add(a2, f64x2.mul(v128.load(src, 32), u0));
+        a3 = f64x2.add(a3, f64x2.mul(v128.load(src, 48), u0));
       }
       q0 = f64x2.add(q0, f64x2.mul(a0, a0));
       q1 = f64x2.add(q1, f64x2.mul(a1, a1));
+      q2 = f64x2.add(q2, f64x2.mul(a2, a2));
+      q3 = f64x2.add(q3, f64x2.mul(a3, a3));
     }
-    v128.store(lp + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q0)));
-    if (p + 1 < P) v128.store(lp + (<usize>(p + 1) << 4), f64x2.add(cv, f64x2.mul(half, q1)));
+    const out = lp + (<usize>p << 4);
+    v128.store(out, f64x2.add(cv, f64x2.mul(half, q0)));
+    if (p + 1 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, q1)), 16);
+    if (p + 2 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, q2)), 32);
+    if (p + 3 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, q3)), 48);
   }
 }
 
@@ -181,7 +205,7 @@ function quadSpherical(xt: usize, P: i32, d: i32, mu: usize, prec: f64, lp: usiz
 
 /** Weighted log-densities of a pair block under all K components into lp (K·P v128).
  *  ut: Uᵀ per component (full) or once (tied); for diag/spherical the precision factors.
- *  ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)². dbuf: 2·d v128. */
+ *  ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)². dbuf: 4·d v128. */
 export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
   logConst: usize, lp: usize, ss: usize, dbuf: usize): void {
   for (let k = 0; k < K; k++) {

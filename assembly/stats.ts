@@ -94,7 +94,7 @@ export function accumulateScalar(
 // ---------------------------------------------------------------------------------------
 // SIMD path over a pair block (see block.ts). resp: K·P v128 weighted responsibilities.
 // For each component: D = x − c and A = r·D per feature (d·P v128 each, in dbuf/abuf), then
-// the upper triangle of Aᵀ D in 2×2 register tiles (full/tied), or the diagonal (diag), or
+// the upper triangle of Aᵀ D in 2×4 register tiles (full/tied), or the diagonal (diag), or
 // the trace from the E-step's Σᵢ(xᵢ−μᵢ)² (spherical: ss, K·P v128; valid because the EM
 // pass shifts by the current means).
 
@@ -105,30 +105,44 @@ export function accumulateScalar(
 // @ts-ignore: decorator
 @inline function addTo(p: usize, v: f64): void { store<f64>(p, load<f64>(p) + v); }
 
-/** S (row-major d×d, upper triangle) += Aᵀ D over the P pairs. */
+/** S (row-major d×d, upper triangle) += Aᵀ D over the P pairs, in 2×4 tiles
+ *  (8 accumulators; 6 loads per 8 multiply-adds). */
 function syrkUpper(a: usize, dm: usize, P: i32, d: i32, S: usize): void {
+  const last = d - 1;
   for (let i = 0; i < d; i += 2) {
-    const i1 = i + 1 < d ? i + 1 : i;
-    for (let j = i; j < d; j += 2) {
-      const j1 = j + 1 < d ? j + 1 : j;
-      let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
-      const ai = a + (<usize>(i * P) << 4), ai1 = a + (<usize>(i1 * P) << 4);
+    const i1 = min(i + 1, last);
+    const ai = a + (<usize>(i * P) << 4), ai1 = a + (<usize>(i1 * P) << 4);
+    for (let j = i; j < d; j += 4) {
+      const j1 = min(j + 1, last), j2 = min(j + 2, last), j3 = min(j + 3, last);
       const dj = dm + (<usize>(j * P) << 4), dj1 = dm + (<usize>(j1 * P) << 4);
+      const dj2 = dm + (<usize>(j2 * P) << 4), dj3 = dm + (<usize>(j3 * P) << 4);
+      let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s02 = f64x2.splat(0), s03 = f64x2.splat(0);
+      let s10 = f64x2.splat(0), s11 = f64x2.splat(0), s12 = f64x2.splat(0), s13 = f64x2.splat(0);
       for (let p = 0; p < P; p++) {
         const off = <usize>p << 4;
         const x0 = v128.load(ai + off), x1 = v128.load(ai1 + off);
         const y0 = v128.load(dj + off), y1 = v128.load(dj1 + off);
+        const y2 = v128.load(dj2 + off), y3 = v128.load(dj3 + off);
         s00 = f64x2.add(s00, f64x2.mul(x0, y0));
         s01 = f64x2.add(s01, f64x2.mul(x0, y1));
+        s02 = f64x2.add(s02, f64x2.mul(x0, y2));
+        s03 = f64x2.add(s03, f64x2.mul(x0, y3));
         s10 = f64x2.add(s10, f64x2.mul(x1, y0));
         s11 = f64x2.add(s11, f64x2.mul(x1, y1));
+        s12 = f64x2.add(s12, f64x2.mul(x1, y2));
+        s13 = f64x2.add(s13, f64x2.mul(x1, y3));
       }
+      // store the entries that exist and lie on or above the diagonal
       const row0 = S + (<usize>(i * d) << 3), row1 = S + (<usize>(i1 * d) << 3);
       addTo(row0 + (<usize>j << 3), hsum(s00));
-      if (j1 != j) addTo(row0 + (<usize>j1 << 3), hsum(s01));
-      if (i1 != i) {
-        if (j != i) addTo(row1 + (<usize>j << 3), hsum(s10));
-        if (j1 != j) addTo(row1 + (<usize>j1 << 3), hsum(s11));
+      if (j + 1 < d) addTo(row0 + (<usize>(j + 1) << 3), hsum(s01));
+      if (j + 2 < d) addTo(row0 + (<usize>(j + 2) << 3), hsum(s02));
+      if (j + 3 < d) addTo(row0 + (<usize>(j + 3) << 3), hsum(s03));
+      if (i + 1 < d) {
+        if (j > i) addTo(row1 + (<usize>j << 3), hsum(s10));
+        if (j + 1 < d) addTo(row1 + (<usize>(j + 1) << 3), hsum(s11));
+        if (j + 2 < d) addTo(row1 + (<usize>(j + 2) << 3), hsum(s12));
+        if (j + 3 < d) addTo(row1 + (<usize>(j + 3) << 3), hsum(s13));
       }
     }
   }
