@@ -7,13 +7,14 @@
 import { FULL, TIED } from './types';
 import { statsReset, accumulateScalar, accumulateBlock } from './stats';
 import { logProbScalar, logProbBlock } from './logdensity';
-import { normalizeRows, normalizeBlock } from './estep';
+import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
 import { toPairs, transposeSquare } from './block';
 import * as rng from './rng';
 
 /** f64 count of the scratch a pass, score or init call needs for blocks of B rows
  *  (B even). Layout (SIMD): xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B |
- *  lse B | ut K·d·d | tmp d·d + d + 8. The scalar path uses the first B·K + d·d + 8. */
+ *  lse B (emPass: pair indices) | ut K·d·d | tmp d·d + d + 8. The scalar path uses the
+ *  first B·K + d·d + 8. */
 export function scratchSize(K: i32, d: i32, B: i32): i32 {
   return d * B + B + K * B + K * B + d * B + d * B + B + K * d * d + d * d + d + 8;
 }
@@ -62,7 +63,7 @@ export function emPass(
     for (let r0 = 0; r0 < n; r0 += blockRows) {
       const rows = min(blockRows, n - r0);
       logProbScalar(x, r0, rows, d, K, type, means, chol, logConst, lp, tmp);
-      normalizeRows(lp, rows, K, w, r0, stats, 0);
+      normalizeRows(lp, rows, K, w, r0, stats, 0, RESP_CUTOFF);
       accumulateScalar(x, r0, rows, d, K, type, lp, means, stats, tmp);
     }
     return;
@@ -75,8 +76,8 @@ export function emPass(
     const rows = min(B, n - r0);
     const P = toPairs(x, w, r0, rows, d, xt, wt);
     logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf);
-    normalizeBlock(lp, P, K, wt, stats, 0, r0);
-    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf);
+    normalizeBlock(lp, P, K, wt, stats, 0, r0, RESP_CUTOFF);
+    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sLse(scratch, K, d, B));
   }
 }
 

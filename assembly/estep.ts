@@ -6,13 +6,18 @@
 // (log-densities of −1e6) still normalise. A row where every component gives −∞ or NaN
 // gets lse = −∞ / NaN and uniform responsibilities; the wrapper turns that into an error.
 
-import { HEADER } from './stats';
 import { expv } from './expv';
+
+/** In an EM pass, a responsibility below e⁻⁴⁰ ≈ 4e-18 of its row's largest is set to exactly
+ *  0. Its effect on any statistic of a component holding at least one sample's worth of
+ *  mass is below 1e-16 relative, and exact zeros let the M-step skip (pair, component)
+ *  terms (stats.ts). The log-likelihood keeps every term. Scoring uses no cutoff. */
+export const RESP_CUTOFF: f64 = -40.0;
 
 /** Turns lp (rows×K) into weighted responsibilities in place and adds the row terms to
  *  the statistics header. w: sample weights or 0 for all ones. lseOut: rows f64 or 0. */
 export function normalizeRows(
-  lp: usize, rows: i32, K: i32, w: usize, r0: i32, stats: usize, lseOut: usize
+  lp: usize, rows: i32, K: i32, w: usize, r0: i32, stats: usize, lseOut: usize, cutoff: f64
 ): void {
   let ll = load<f64>(stats);
   let ws = load<f64>(stats, 8);
@@ -27,8 +32,9 @@ export function normalizeRows(
     if (m > -Infinity && m < Infinity) {
       let s: f64 = 0;
       for (let k = 0; k < K; k++) {
-        const e = Math.exp(load<f64>(row + (<usize>k << 3)) - m);
-        store<f64>(row + (<usize>k << 3), e);
+        const x = load<f64>(row + (<usize>k << 3)) - m;
+        const e = Math.exp(x);
+        store<f64>(row + (<usize>k << 3), x >= cutoff ? e : 0.0);
         s += e;
       }
       lse = m + Math.log(s);
@@ -69,8 +75,11 @@ function degenerateLane(lp: usize, P: i32, K: i32, p: i32, lane: i32, m: f64, wr
 }
 
 /** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. r0: first row (for
- *  the worst-row report in the header). */
-export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, r0: i32): void {
+ *  the worst-row report in the header). Responsibilities whose log-ratio to the row's
+ *  largest is below `cutoff` are stored as exactly 0 (the sum, hence lse, keeps them):
+ *  see RESP_CUTOFF. */
+export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, r0: i32, cutoff: f64): void {
+  const cut = f64x2.splat(cutoff);
   let ll = load<f64>(stats);
   let ws = load<f64>(stats, 8);
   let minL = load<f64>(stats, 16);
@@ -96,12 +105,14 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
       let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
       for (let k = 0; k < K; k++) {
         const at = col + <usize>k * stride;
-        const e0 = expv(f64x2.sub(v128.load(at), m0));
-        v128.store(at, e0);
+        const x0 = f64x2.sub(v128.load(at), m0);
+        const e0 = expv(x0);
+        v128.store(at, v128.and(e0, f64x2.ge(x0, cut)));
         s0 = f64x2.add(s0, e0);
         if (two) {
-          const e1 = expv(f64x2.sub(v128.load(at, 16), m1));
-          v128.store(at, e1, 16);
+          const x1 = f64x2.sub(v128.load(at, 16), m1);
+          const e1 = expv(x1);
+          v128.store(at, v128.and(e1, f64x2.ge(x1, cut)), 16);
           s1 = f64x2.add(s1, e1);
         }
       }

@@ -39,7 +39,7 @@ export function scoreRows(
     }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);
-      normalizeRows(lp, rows, K, 0, r0, hdr, lseOut ? lseOut + (<usize>r0 << 3) : 0);
+      normalizeRows(lp, rows, K, 0, r0, hdr, lseOut ? lseOut + (<usize>r0 << 3) : 0, -Infinity);
       if (respOut) memory.copy(respOut + (<usize>(r0 * K) << 3), lp, <usize>(rows * K) << 3);
     }
   }
@@ -77,7 +77,7 @@ function scoreRowsSimd(
     }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);
-      normalizeBlock(lp, P, K, wt, hdr, lse, r0);
+      normalizeBlock(lp, P, K, wt, hdr, lse, r0, -Infinity);
       for (let r = 0; r < rows; r++) {
         const lane = <usize>(r & 1) << 3;
         const p = r >> 1;

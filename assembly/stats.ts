@@ -148,8 +148,28 @@ function syrkUpper(a: usize, dm: usize, P: i32, d: i32, S: usize): void {
   }
 }
 
+/** Writes to idx (i32) the pairs whose responsibilities are not both exactly zero and
+ *  returns their count. Skipping exact zeros is exact (they add +0), and with separated
+ *  clusters most (pair, component) responsibilities underflow to zero, so the M-step then
+ *  costs about one component per row instead of K. */
+function nonzeroPairs(R: usize, P: i32, idx: usize): i32 {
+  let cnt = 0;
+  const zero = f64x2.splat(0);
+  for (let p = 0; p < P; p++) {
+    if (v128.any_true(f64x2.ne(V(R, p), zero))) {
+      store<i32>(idx + (<usize>cnt << 2), p);
+      cnt++;
+    }
+  }
+  return cnt;
+}
+
+// @ts-ignore: decorator
+@inline function at(idx: usize, q: i32): usize { return <usize>load<i32>(idx + (<usize>q << 2)) << 4; }
+
+/** Adds a pair block's statistics for all K components. idx: P i32 of scratch. */
 export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, resp: usize, shift: usize,
-  stats: usize, ss: usize, dbuf: usize, abuf: usize): void {
+  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize): void {
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);
@@ -157,49 +177,52 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     const R = resp + (<usize>(k * P) << 4);
     const c = shift + (<usize>(k * d) << 3);
     const sk = sum + (<usize>(k * d) << 3);
+    const n = nonzeroPairs(R, P, idx);
+    if (n == 0) continue;
     let ms = f64x2.splat(0);
-    for (let p = 0; p < P; p++) ms = f64x2.add(ms, V(R, p));
+    for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
     addTo(mass + (<usize>k << 3), hsum(ms));
     if (type == FULL || type == TIED) {
+      // D and A compacted to the n kept pairs (stride n), then the scatter tiles
       for (let i = 0; i < d; i++) {
         const cv = v128.load64_splat(c + (<usize>i << 3));
         let acc = f64x2.splat(0);
         const xi = xt + (<usize>(i * P) << 4);
-        const di = dbuf + (<usize>(i * P) << 4);
-        const ai = abuf + (<usize>(i * P) << 4);
-        for (let p = 0; p < P; p++) {
-          const off = <usize>p << 4;
-          const D = f64x2.sub(v128.load(xi + off), cv);
-          const A = f64x2.mul(v128.load(R + off), D);
-          v128.store(di + off, D);
-          v128.store(ai + off, A);
+        const di = dbuf + (<usize>(i * n) << 4);
+        const ai = abuf + (<usize>(i * n) << 4);
+        for (let q = 0; q < n; q++) {
+          const src = at(idx, q);
+          const D = f64x2.sub(v128.load(xi + src), cv);
+          const A = f64x2.mul(v128.load(R + src), D);
+          v128.store(di + (<usize>q << 4), D);
+          v128.store(ai + (<usize>q << 4), A);
           acc = f64x2.add(acc, A);
         }
         addTo(sk + (<usize>i << 3), hsum(acc));
       }
-      syrkUpper(abuf, dbuf, P, d, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat);
+      syrkUpper(abuf, dbuf, n, d, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat);
     } else if (type == DIAG) {
       const Sk = scat + (<usize>(k * d) << 3);
       for (let i = 0; i < d; i++) {
         const cv = v128.load64_splat(c + (<usize>i << 3));
         let as0 = f64x2.splat(0), aS0 = f64x2.splat(0), as1 = f64x2.splat(0), aS1 = f64x2.splat(0);
         const xi = xt + (<usize>(i * P) << 4);
-        let p = 0;
-        for (; p + 1 < P; p += 2) {
-          const off = <usize>p << 4;
-          const D0 = f64x2.sub(v128.load(xi + off), cv);
-          const D1 = f64x2.sub(v128.load(xi + off, 16), cv);
-          const A0 = f64x2.mul(v128.load(R + off), D0);
-          const A1 = f64x2.mul(v128.load(R + off, 16), D1);
+        let q = 0;
+        for (; q + 1 < n; q += 2) {
+          const o0 = at(idx, q), o1 = at(idx, q + 1);
+          const D0 = f64x2.sub(v128.load(xi + o0), cv);
+          const D1 = f64x2.sub(v128.load(xi + o1), cv);
+          const A0 = f64x2.mul(v128.load(R + o0), D0);
+          const A1 = f64x2.mul(v128.load(R + o1), D1);
           as0 = f64x2.add(as0, A0);
           as1 = f64x2.add(as1, A1);
           aS0 = f64x2.add(aS0, f64x2.mul(A0, D0));
           aS1 = f64x2.add(aS1, f64x2.mul(A1, D1));
         }
-        if (p < P) {
-          const off = <usize>p << 4;
-          const D0 = f64x2.sub(v128.load(xi + off), cv);
-          const A0 = f64x2.mul(v128.load(R + off), D0);
+        if (q < n) {
+          const o0 = at(idx, q);
+          const D0 = f64x2.sub(v128.load(xi + o0), cv);
+          const A0 = f64x2.mul(v128.load(R + o0), D0);
           as0 = f64x2.add(as0, A0);
           aS0 = f64x2.add(aS0, f64x2.mul(A0, D0));
         }
@@ -211,15 +234,18 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
         const cv = v128.load64_splat(c + (<usize>i << 3));
         let as = f64x2.splat(0);
         const xi = xt + (<usize>(i * P) << 4);
-        for (let p = 0; p < P; p++) {
-          const off = <usize>p << 4;
-          as = f64x2.add(as, f64x2.mul(v128.load(R + off), f64x2.sub(v128.load(xi + off), cv)));
+        for (let q = 0; q < n; q++) {
+          const o = at(idx, q);
+          as = f64x2.add(as, f64x2.mul(v128.load(R + o), f64x2.sub(v128.load(xi + o), cv)));
         }
         addTo(sk + (<usize>i << 3), hsum(as));
       }
       const sk2 = ss + (<usize>(k * P) << 4);
       let tr = f64x2.splat(0);
-      for (let p = 0; p < P; p++) tr = f64x2.add(tr, f64x2.mul(V(R, p), V(sk2, p)));
+      for (let q = 0; q < n; q++) {
+        const o = at(idx, q);
+        tr = f64x2.add(tr, f64x2.mul(v128.load(R + o), v128.load(sk2 + o)));
+      }
       addTo(scat + (<usize>k << 3), hsum(tr));
     }
   }
