@@ -9,41 +9,38 @@ import { statsReset, accumulateScalar, accumulateBlock } from './stats';
 import { logProbScalar, logProbBlock } from './logdensity';
 import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
 import { toPairs, transposeSquare } from './block';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sUt } from './scratch';
+export { scratchSize } from './scratch';
 import * as rng from './rng';
 
-/** f64 count of the scratch a pass, score or init call needs for blocks of B rows
- *  (B even). Layout (SIMD): xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B |
- *  lse B (emPass: pair indices) | ut K·d·d | tmp d·d + d + 8. The scalar path uses the
- *  first B·K + d·d + 8. */
-export function scratchSize(K: i32, d: i32, B: i32): i32 {
-  return d * B + B + K * B + K * B + d * B + d * B + B + K * d * d + d * d + d + 8;
-}
-
-// Offsets into a scratch laid out as scratchSize describes (no objects: the core never
-// allocates, the wrapper's arena owns all memory).
-// @ts-ignore: decorator
-@inline function sWt(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B) << 3); }
-// @ts-ignore: decorator
-@inline function sLp(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B) << 3); }
-// @ts-ignore: decorator
-@inline function sSs(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B + K * B) << 3); }
-// @ts-ignore: decorator
-@inline function sDbuf(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B + 2 * K * B) << 3); }
-// @ts-ignore: decorator
-@inline function sAbuf(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(2 * d * B + B + 2 * K * B) << 3); }
-// @ts-ignore: decorator
-@inline function sLse(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + B + 2 * K * B) << 3); }
-// @ts-ignore: decorator
-@inline function sUt(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + 2 * B + 2 * K * B) << 3); }
-
-/** Uᵀ per component into s.ut for the SIMD E-step (diag/spherical use chol as it is). */
-export function prepareFactors(chol: usize, ut: usize, type: i32, K: i32, d: i32): usize {
+/** Per-pass preparation of the precision factors for the SIMD E-step: Uᵀ per component
+ *  (full); for tied Uᵀ, the centre g = mean of the μₖ and (μₖ − g)ᵀU (K·d) after it, so
+ *  the E-step computes (x − g)ᵀU once per row. diag/spherical use chol as it is. */
+export function prepareFactors(chol: usize, ut: usize, type: i32, K: i32, d: i32, means: usize): usize {
   if (type == FULL) {
     for (let k = 0; k < K; k++)
       transposeSquare(chol + (<usize>(k * d * d) << 3), ut + (<usize>(k * d * d) << 3), d);
     return ut;
   }
-  if (type == TIED) { transposeSquare(chol, ut, d); return ut; }
+  if (type == TIED) {
+    transposeSquare(chol, ut, d);
+    const g = ut + (<usize>(d * d) << 3);
+    const mu = g + (<usize>d << 3);
+    for (let i = 0; i < d; i++) {
+      let s: f64 = 0;
+      for (let k = 0; k < K; k++) s += load<f64>(means + (<usize>(k * d + i) << 3));
+      store<f64>(g + (<usize>i << 3), s / <f64>K);
+    }
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < d; j++) {
+        let s: f64 = 0;
+        for (let i = 0; i <= j; i++)
+          s += (load<f64>(means + (<usize>(k * d + i) << 3)) - load<f64>(g + (<usize>i << 3))) * load<f64>(chol + (<usize>(i * d + j) << 3));
+        store<f64>(mu + (<usize>(k * d + j) << 3), s);
+      }
+    }
+    return ut;
+  }
   return chol;
 }
 
@@ -71,13 +68,13 @@ export function emPass(
   const B = blockRows;
   const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B);
-  const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d);
+  const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = toPairs(x, w, r0, rows, d, xt, wt);
-    logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf);
+    logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
     normalizeBlock(lp, P, K, wt, stats, 0, r0, RESP_CUTOFF);
-    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sLse(scratch, K, d, B));
+    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B));
   }
 }
 

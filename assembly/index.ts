@@ -4,7 +4,8 @@
 export { rngSeed, rngFillUniform } from './rng';
 export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
 export { statsSize, statsReset } from './stats';
-export { emPass, statsFromLabels, statsFromRandom, scratchSize } from './em';
+export { emPass, statsFromLabels, statsFromRandom } from './em';
+export { scratchSize } from './scratch';
 export { mStep } from './mstep';
 export { scoreRows } from './score';
 export { kmeansPlusPlus, lloyd, chooseRows } from './kmeans';

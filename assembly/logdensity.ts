@@ -131,6 +131,57 @@ function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c:
   }
 }
 
+/** Tied: one shared U, so (x − g)ᵀU is computed once per row (d²/2) and each component
+ *  only subtracts its (μₖ − g)ᵀU (d per row and component). g, the mean of the μₖ, keeps
+ *  both terms small. ut: Uᵀ (d·d), then g (d), then (μₖ − g)ᵀU (K·d). */
+function quadTied(xt: usize, P: i32, d: i32, K: i32, ut: usize, logConst: usize, lp: usize, xu: usize): void {
+  const g = ut + (<usize>(d * d) << 3);
+  const mu = g + (<usize>d << 3);
+  // xu[j·P + p] = Σ_{i≤j} (x_i − g_i) U_ij, one column of U at a time across the block
+  for (let j = 0; j < d; j++) {
+    const col = ut + (<usize>(j * d) << 3);
+    const out = xu + (<usize>(j * P) << 4);
+    for (let p = 0; p < P; p++) v128.store(out + (<usize>p << 4), f64x2.splat(0));
+    for (let i = 0; i <= j; i++) {
+      const u = splatAt(col, i);
+      const gi = splatAt(g, i);
+      const row = xt + (<usize>(i * P) << 4);
+      for (let p = 0; p < P; p++) {
+        const o = <usize>p << 4;
+        v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(f64x2.sub(v128.load(row + o), gi), u)));
+      }
+    }
+  }
+  const half = f64x2.splat(-0.5);
+  for (let k = 0; k < K; k++) {
+    const cv = f64x2.splat(load<f64>(logConst + (<usize>k << 3)));
+    const mk = mu + (<usize>(k * d) << 3);
+    const out = lp + (<usize>(k * P) << 4);
+    let p = 0;
+    for (; p + 1 < P; p += 2) {
+      let q0 = f64x2.splat(0), q1 = f64x2.splat(0);
+      for (let j = 0; j < d; j++) {
+        const m = splatAt(mk, j);
+        const row = xu + (<usize>(j * P + p) << 4);
+        const y0 = f64x2.sub(v128.load(row), m);
+        const y1 = f64x2.sub(v128.load(row, 16), m);
+        q0 = f64x2.add(q0, f64x2.mul(y0, y0));
+        q1 = f64x2.add(q1, f64x2.mul(y1, y1));
+      }
+      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q0)));
+      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q1)), 16);
+    }
+    if (p < P) {
+      let q0 = f64x2.splat(0);
+      for (let j = 0; j < d; j++) {
+        const y0 = f64x2.sub(V(xu, j * P + p), splatAt(mk, j));
+        q0 = f64x2.add(q0, f64x2.mul(y0, y0));
+      }
+      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q0)));
+    }
+  }
+}
+
 function quadDiag(xt: usize, P: i32, d: i32, mu: usize, prec: usize, lp: usize, c: f64): void {
   const half = f64x2.splat(-0.5);
   const cv = f64x2.splat(c);
@@ -204,16 +255,20 @@ function quadSpherical(xt: usize, P: i32, d: i32, mu: usize, prec: f64, lp: usiz
 }
 
 /** Weighted log-densities of a pair block under all K components into lp (K·P v128).
- *  ut: Uᵀ per component (full) or once (tied); for diag/spherical the precision factors.
+ *  ut: Uᵀ per component (full), or for tied Uᵀ, g and (μₖ−g)ᵀU (see em.ts prepareFactors);
+ *  for diag/spherical the precision factors. xu (tied): d·P v128 workspace.
  *  ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)². dbuf: 4·d v128. */
 export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
-  logConst: usize, lp: usize, ss: usize, dbuf: usize): void {
+  logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize): void {
+  if (type == TIED) {
+    quadTied(xt, P, d, K, ut, logConst, lp, xu);
+    return;
+  }
   for (let k = 0; k < K; k++) {
     const mu = means + (<usize>(k * d) << 3);
     const c = load<f64>(logConst + (<usize>k << 3));
     const out = lp + (<usize>(k * P) << 4);
     if (type == FULL) quadFull(xt, P, d, mu, ut + (<usize>(k * d * d) << 3), out, c, dbuf);
-    else if (type == TIED) quadFull(xt, P, d, mu, ut, out, c, dbuf);
     else if (type == DIAG) quadDiag(xt, P, d, mu, ut + (<usize>(k * d) << 3), out, c);
     else quadSpherical(xt, P, d, mu, load<f64>(ut + (<usize>k << 3)), out, c, ss + (<usize>(k * P) << 4));
   }

@@ -7,7 +7,8 @@
 import { logProbScalar, logProbBlock } from './logdensity';
 import { normalizeRows, normalizeBlock } from './estep';
 import { HEADER } from './stats';
-import { scratchSize, prepareFactors } from './em';
+import { prepareFactors } from './em';
+import { scratchSize, sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sUt } from './scratch';
 import { toPairs } from './block';
 
 export function scoreRows(
@@ -50,18 +51,14 @@ function scoreRowsSimd(
   means: usize, chol: usize, logConst: usize,
   lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, B: i32
 ): void {
-  const xt = scratch;
-  const wt = xt + (<usize>(d * B) << 3);
-  const lp = wt + (<usize>B << 3);
-  const ss = lp + (<usize>(K * B) << 3);
-  const dbuf = ss + (<usize>(K * B) << 3);
-  const lse = dbuf + (<usize>(d * B) << 3);
+  const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
+  const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), lse = sIdx(scratch, K, d, B);
   const hdr = scratch + (<usize>scratchSize(K, d, B) << 3);
-  const ut = prepareFactors(chol, lse + (<usize>B << 3), type, K, d);
+  const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = toPairs(x, 0, r0, rows, d, xt, wt);
-    logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf);
+    logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
     if (labelsOut) {
       for (let r = 0; r < rows; r++) {
         const lane = <usize>(r & 1) << 3;

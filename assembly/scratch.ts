@@ -1,0 +1,31 @@
+// Layout of the per-call scratch (f64 units) for blocks of B rows (B even), shared by
+// the EM pass and scoring. The wrapper allocates scratchSize(K, d, B) + 8 f64.
+//
+//   xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B | idx B | ut K·d·d + K·d + d | tmp d·d + d + 8
+//
+// xt/wt: the pair block (block.ts); lp: log-densities then responsibilities (K·P v128);
+// ss: spherical Σ(x−μ)²; dbuf/abuf: per-component differences and weighted differences
+// (abuf doubles as xᵀU for tied in the E-step); idx: kept pair indices (i32) or, when
+// scoring, the per-row lse; ut: transposed precision factors (+ tied centre and μU).
+// The scalar reference path uses the first B·K + d·d + 8.
+
+export function scratchSize(K: i32, d: i32, B: i32): i32 {
+  return 3 * d * B + 2 * B + 2 * K * B + K * d * d + K * d + d + d * d + d + 8;
+}
+
+// @ts-ignore: decorator
+@inline export function sWt(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B) << 3); }
+// @ts-ignore: decorator
+@inline export function sLp(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B) << 3); }
+// @ts-ignore: decorator
+@inline export function sSs(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B + K * B) << 3); }
+// @ts-ignore: decorator
+@inline export function sDbuf(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(d * B + B + 2 * K * B) << 3); }
+// @ts-ignore: decorator
+@inline export function sAbuf(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(2 * d * B + B + 2 * K * B) << 3); }
+// @ts-ignore: decorator
+@inline export function sIdx(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + B + 2 * K * B) << 3); }
+// @ts-ignore: decorator
+@inline export function sUt(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + 2 * B + 2 * K * B) << 3); }
+// @ts-ignore: decorator
+@inline export function sTmp(base: usize, K: i32, d: i32, B: i32): usize { return sUt(base, K, d, B) + (<usize>(K * d * d + K * d + d) << 3); }
