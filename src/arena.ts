@@ -12,37 +12,48 @@ import { core as currentCore, type CoreExports } from './core.js';
 const PAGE = 65536;
 const LIMIT = 4 * 1024 * 1024 * 1024; // wasm32 address space
 
+/** Bytes a wasm32 memory can address (4 GiB). */
+export const ADDRESS_SPACE_BYTES = LIMIT;
+
 export class Arena {
   private readonly core: CoreExports;
   private readonly base: number;
   /** Where reset() starts: base, or the outer job's top while a callback runs. */
   private floor: number;
   private top: number;
-  /** Highest end of any allocation since the last resetPeak() (a test hook). */
+  /** Where the current job started (its first reset). */
+  private jobStart: number;
+  /** Highest end of any allocation since the last memoryStats(true) (a test hook). */
   peak: number;
+  /** Largest working set of one job (bytes from its start to its highest end) since then. */
+  peakJob: number;
 
   constructor(core: CoreExports) {
     this.core = core;
     this.base = align(core.heapBase());
     this.floor = this.base;
     this.top = this.base;
+    this.jobStart = this.base;
     this.peak = this.base;
+    this.peakJob = 0;
   }
 
   reset(): void {
     this.top = this.floor;
+    this.jobStart = this.top;
   }
 
   /** Runs fn with the current allocations protected: arenaFor() inside fn resets to the
    *  current top, and the top is restored when fn returns or throws. */
   nested<T>(fn: () => T): T {
-    const floor = this.floor, top = this.top;
+    const floor = this.floor, top = this.top, jobStart = this.jobStart;
     this.floor = align(top);
     try {
       return fn();
     } finally {
       this.floor = floor;
       this.top = top;
+      this.jobStart = jobStart;
     }
   }
 
@@ -71,6 +82,7 @@ export class Arena {
     }
     this.top = end;
     if (end > this.peak) this.peak = end;
+    if (end - this.jobStart > this.peakJob) this.peakJob = end - this.jobStart;
     return ptr;
   }
 
@@ -117,15 +129,22 @@ export interface MemoryStats {
   memoryBytes: number;
   /** First byte the arena may use (the core's heap base, aligned). */
   heapBase: number;
-  /** Highest byte offset any job reached since the last resetPeak (heapBase if none). */
+  /** Highest byte offset any job reached since the last memoryStats(true) (heapBase if none). */
   peak: number;
+  /** Largest working set of a single job since then: bytes from where the job started
+   *  (heapBase, or above the running job for a job started from a callback) to its highest
+   *  allocation. Memory should never exceed heapBase + the largest of these. */
+  peakJob: number;
 }
 
 /** Test and diagnostics hook: how much WebAssembly memory the jobs have used. Needs init(). */
 export function memoryStats(resetPeak = false): MemoryStats {
   const c = currentCore();
   const a = shared ?? (shared = new Arena(c));
-  const s = { memoryBytes: c.memory.buffer.byteLength, heapBase: align(c.heapBase()), peak: a.peak };
-  if (resetPeak) a.peak = s.heapBase;
+  const s = { memoryBytes: c.memory.buffer.byteLength, heapBase: align(c.heapBase()), peak: a.peak, peakJob: a.peakJob };
+  if (resetPeak) {
+    a.peak = s.heapBase;
+    a.peakJob = 0;
+  }
   return s;
 }

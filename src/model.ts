@@ -1,13 +1,13 @@
 // GaussianMixture: the scikit-learn-like API. Owns options and fitted state; every
 // method validates first, then calls the core, and only then changes the model.
 import { core, TYPE_CODE } from './core.js';
-import { arenaFor } from './arena.js';
+import { arenaFor, withNestedArena, ADDRESS_SPACE_BYTES } from './arena.js';
 import { GmmError } from './errors.js';
 import { runFit, seedCore, type IterationInfo } from './fit.js';
 import { scoreInto } from './score.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON, type FittedState } from './serialize.js';
 import {
-  resolveOptions, toMatrix, toSampleWeight, checkInitShapes,
+  resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
   type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,
 } from './validate.js';
 
@@ -16,6 +16,27 @@ export interface FitOptions {
   sampleWeight?: ArrayLike<number> | null;
   /** Called after every EM iteration (progress reporting). */
   onIteration?: (info: IterationInfo) => void;
+}
+
+/** > 0 while a user callback (onIteration) runs: fit and sample, which reseed the core's
+ *  shared random generator, are refused there (scoring is safe). */
+let callbackDepth = 0;
+
+function refuseReentry(what: string): void {
+  if (callbackDepth > 0) {
+    throw new GmmError('REENTRANT', `${what} was called from inside an onIteration callback, where it would disturb the ` +
+      'running fit (they share the core\'s random generator): call it after fit() returns.');
+  }
+}
+
+function copyOptions(o: ResolvedOptions): ResolvedOptions {
+  return {
+    ...o,
+    weightsInit: o.weightsInit?.slice() ?? null,
+    meansInit: o.meansInit?.slice() ?? null,
+    precisionsInit: o.precisionsInit?.slice() ?? null,
+    precisionsInitShape: o.precisionsInitShape?.slice() ?? null,
+  };
 }
 
 export interface SampleResult {
@@ -33,9 +54,9 @@ export class GaussianMixture {
     this.rawOptions = { ...options };
   }
 
-  /** The resolved options (defaults filled in). */
+  /** The resolved options (defaults filled in): a copy, so changing it does not change the model. */
   get options(): Readonly<ResolvedOptions> {
-    return this.opts;
+    return copyOptions(this.opts);
   }
 
   /** Fits by EM. On any error the model is left exactly as it was. */
@@ -51,14 +72,25 @@ export class GaussianMixture {
   }
 
   private fitImpl(X: MatrixInput, fitOptions: FitOptions): Matrix {
+    refuseReentry('fit()');
     if (fitOptions === null || typeof fitOptions !== 'object') {
       throw new GmmError('INVALID_TYPE', 'fit options must be an object such as { sampleWeight }.');
     }
     for (const k of Object.keys(fitOptions)) {
       if (k !== 'sampleWeight' && k !== 'onIteration') throw new GmmError('INVALID_OPTION', `unknown fit option "${k}"; use sampleWeight or onIteration.`);
     }
-    const m = toMatrix(X);
     const o = this.opts;
+    // from the shape alone, before any entry is copied or checked
+    const shape = peekShape(X);
+    if (shape) {
+      const bytes = fitBytesLowerBound(shape.rows, shape.cols, o);
+      if (bytes > ADDRESS_SPACE_BYTES) {
+        throw new GmmError('TOO_LARGE', `fitting ${shape.rows}×${shape.cols} data with ${o.nComponents} ${o.covarianceType} ` +
+          `components needs more than ${(bytes / 2 ** 30).toFixed(1)} GiB of WebAssembly memory, more than its 4 GiB address ` +
+          'space allows: fit on a subsample of rows, or use fewer components or a cheaper covarianceType.');
+      }
+    }
+    const m = toMatrix(X);
     const warm = o.warmStart && this.state ? this.state : null;
     if (warm && warm.params.d !== m.cols) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model being warm-started has ${warm.params.d}.`);
@@ -73,7 +105,16 @@ export class GaussianMixture {
     if (fitOptions.onIteration !== undefined && typeof fitOptions.onIteration !== 'function') {
       throw new GmmError('INVALID_OPTION', 'onIteration must be a function.');
     }
-    const r = runFit(m, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, fitOptions.onIteration);
+    const user = fitOptions.onIteration;
+    const onIteration = user === undefined ? undefined : (info: IterationInfo): void => {
+      callbackDepth++;
+      try {
+        withNestedArena(() => user({ ...info }));
+      } finally {
+        callbackDepth--;
+      }
+    };
+    const r = runFit(m, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration);
     this.state = r;
     return m;
   }
@@ -151,11 +192,18 @@ export class GaussianMixture {
 
   /** Draws n samples; the same seed gives the same samples in every runtime. */
   sample(n = 1, options: { seed?: number } = {}): SampleResult {
+    refuseReentry('sample()');
     const s = this.fitted('sample');
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
       throw new GmmError('INVALID_ARGUMENT', `sample(n) needs an integer n ≥ 1; got ${String(n)}.`);
     }
-    const seed = options?.seed ?? this.opts.seed;
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new GmmError('INVALID_TYPE', `sample options must be an object such as { seed: 1 }; got ${options === null ? 'null' : typeof options}.`);
+    }
+    for (const k of Object.keys(options)) {
+      if (k !== 'seed') throw new GmmError('INVALID_OPTION', `unknown sample option "${k}"; the only option is seed.`);
+    }
+    const seed = options.seed ?? this.opts.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
       throw new GmmError('INVALID_ARGUMENT', `sample seed must be an integer between 0 and 2^53−1; got ${String(seed)}.`);
     }

@@ -56,6 +56,35 @@ function numbers(v: unknown, name: string, len: number): Float64Array {
   return out;
 }
 
+/** The first component whose precision factor U implies a covariance Σ = U⁻ᵀ U⁻¹ that
+ *  doubles cannot represent (an entry overflows), or -1. Such a factor (e.g. a diagonal of
+ *  5e-324) makes sampling produce ±Infinity/NaN. (A full consistency check against the
+ *  stored covariances would reject genuine fits of numerically singular components.) */
+function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float64Array): number {
+  if (type === 'diag' || type === 'spherical') {
+    for (let i = 0; i < chol.length; i++) if (!Number.isFinite(1 / (chol[i] * chol[i]))) return type === 'diag' ? Math.floor(i / d) : i;
+    return -1;
+  }
+  const W = new Float64Array(d * d);
+  for (let k = 0; k < (type === 'full' ? K : 1); k++) {
+    const U = chol.subarray(k * d * d, (k + 1) * d * d);
+    // W = U⁻¹ (upper) by back substitution, then Σ = Wᵀ W
+    for (let col = 0; col < d; col++) {
+      for (let i = d - 1; i >= 0; i--) {
+        let s = i === col ? 1 : 0;
+        for (let m = i + 1; m < d; m++) s -= U[i * d + m] * W[m * d + col];
+        W[i * d + col] = i > col ? 0 : s / U[i * d + i];
+      }
+    }
+    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) {
+      let s = 0;
+      for (let m = 0; m <= i; m++) s += W[m * d + i] * W[m * d + j];
+      if (!Number.isFinite(s)) return k;
+    }
+  }
+  return -1;
+}
+
 /** Parses and checks a model; returns its options and fitted state. */
 export function fromJSONObject(input: unknown): { options: Record<string, unknown>; state: FittedState } {
   let j: unknown = input;
@@ -87,11 +116,30 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   }
   if (Math.abs(s - 1) > 1e-9) throw bad(`"weights" sum to ${s}, not 1.`);
   if (!Array.isArray(o.means) || o.means.length !== K) throw bad(`"means" must be ${K} rows.`);
+  // shapes before any allocation sized by them
+  for (let k = 0; k < K; k++) {
+    const row = o.means[k];
+    if (!Array.isArray(row) || row.length !== d) throw bad(`"means[${k}]" must be an array of nFeatures = ${d} numbers.`);
+  }
   const means = new Float64Array(K * d);
-  o.means.forEach((row, k) => means.set(numbers(row, `means[${k}]`, d), k * d));
+  for (let k = 0; k < K; k++) means.set(numbers(o.means[k], `means[${k}]`, d), k * d);
   const P = paramLength(type, K, d);
   const covariances = numbers(o.covariances, 'covariances', P);
   const chol = numbers(o.precisionsCholesky, 'precisionsCholesky', P);
+  // covariances: symmetric with a positive diagonal (full, tied), positive (diag, spherical)
+  if (type === 'full' || type === 'tied') {
+    for (let k = 0; k < (type === 'full' ? K : 1); k++) {
+      for (let i = 0; i < d; i++) {
+        if (!(covariances[k * d * d + i * d + i] > 0)) throw bad(`covariances[${k}] has a non-positive diagonal.`);
+        for (let jj = 0; jj < i; jj++) {
+          const a = covariances[k * d * d + i * d + jj], b = covariances[k * d * d + jj * d + i];
+          if (Math.abs(a - b) > 1e-12 * Math.max(Math.abs(a), Math.abs(b))) throw bad(`covariances[${k}] is not symmetric.`);
+        }
+      }
+    }
+  } else {
+    for (let i = 0; i < P; i++) if (!(covariances[i] > 0)) throw bad(`covariances[${i}] must be positive.`);
+  }
   // the precision factor must be upper triangular with a positive diagonal
   if (type === 'full' || type === 'tied') {
     for (let k = 0; k < (type === 'full' ? K : 1); k++) {
@@ -102,6 +150,11 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     }
   } else {
     for (let i = 0; i < P; i++) if (!(chol[i] > 0)) throw bad(`precisionsCholesky[${i}] must be positive.`);
+  }
+  const broken = unrepresentable(type, K, d, chol);
+  if (broken >= 0) {
+    throw bad(`precisionsCholesky${type === 'tied' ? '' : `[${broken}]`} implies a covariance beyond the range of doubles ` +
+      '(a factor entry is too small or too large): the file was edited or corrupted.');
   }
   if (typeof o.converged !== 'boolean') throw bad('"converged" must be a boolean.');
   if (typeof o.nIter !== 'number' || !Number.isInteger(o.nIter) || o.nIter < 0) throw bad('"nIter" must be a non-negative integer.');

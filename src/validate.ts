@@ -36,6 +36,35 @@ function checkEntry(v: unknown, name: string, r: number, c: number): number {
   return v;
 }
 
+/** The Float64Array a copy of r×c entries needs; TOO_LARGE (not a RangeError) if JavaScript
+ *  cannot allocate it. */
+function allocRows(r: number, c: number, name: string): Float64Array {
+  try {
+    return new Float64Array(r * c);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new GmmError('TOO_LARGE', `${name} (${r} × ${c}) needs ${((r * c * 8) / 2 ** 30).toFixed(1)} GiB as a Float64Array, ` +
+      'which JavaScript could not allocate: process the data in batches of rows.');
+  }
+}
+
+/** rows × cols of X as far as they can be read without touching its entries (null if X is
+ *  not shaped like a matrix; toMatrix then reports why). */
+export function peekShape(X: unknown): { rows: number; cols: number } | null {
+  if (X === null || typeof X !== 'object') return null;
+  const o = X as { data?: unknown; rows?: unknown; cols?: unknown; length?: unknown; [i: number]: unknown };
+  if (!Array.isArray(X) && 'data' in o) {
+    const { rows, cols, data } = o;
+    const len = data !== null && typeof data === 'object' ? (data as { length?: unknown }).length : undefined;
+    return Number.isInteger(rows) && Number.isInteger(cols) && (rows as number) >= 0 && (cols as number) >= 0 &&
+      len === (rows as number) * (cols as number) ? { rows: rows as number, cols: cols as number } : null;
+  }
+  if (typeof o.length !== 'number' || !Number.isInteger(o.length) || o.length < 1) return null;
+  const first = o[0] as { length?: unknown } | null;
+  if (first === null || typeof first !== 'object' || typeof first.length !== 'number') return null;
+  return { rows: o.length, cols: first.length };
+}
+
 /** Normalises X to a validated row-major Float64Array matrix (copying unless it already is one). */
 export function toMatrix(X: unknown, name = 'X'): Matrix {
   if (X === null || typeof X !== 'object') {
@@ -56,7 +85,7 @@ export function toMatrix(X: unknown, name = 'X'): Matrix {
     if (arr.length !== r * c) {
       throw new GmmError('SHAPE_MISMATCH', `${name}.data has length ${arr.length} but rows × cols = ${r} × ${c} = ${r * c}: fix rows/cols or the data.`);
     }
-    const out = arr instanceof Float64Array ? arr : new Float64Array(r * c);
+    const out = arr instanceof Float64Array ? arr : allocRows(r, c, name);
     for (let i = 0; i < r * c; i++) {
       const v = arr[i];
       if (out !== arr) out[i] = checkEntry(v, name, Math.floor(i / c), i % c);
@@ -76,7 +105,7 @@ export function toMatrix(X: unknown, name = 'X'): Matrix {
   }
   const c = (first as ArrayLike<number>).length;
   if (c === 0) throw new GmmError('EMPTY_INPUT', `${name} rows have no columns: pass at least one feature.`);
-  const out = new Float64Array(r * c);
+  const out = allocRows(r, c, name);
   for (let i = 0; i < r; i++) {
     const row = rowsIn[i] as ArrayLike<unknown>;
     if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
@@ -88,6 +117,41 @@ export function toMatrix(X: unknown, name = 'X'): Matrix {
     for (let j = 0; j < c; j++) out[i * c + j] = checkEntry(row[j], name, i, j);
   }
   return { data: out, rows: r, cols: c };
+}
+
+/** A flat array of finite numbers with the shape of its (non-ragged) nesting: an array or
+ *  typed array has shape [n], nested arrays [n, m, …], a { data, rows, cols } matrix
+ *  [rows, cols]. Ragged nesting is a SHAPE_MISMATCH. */
+export function toTensor(v: unknown, name: string): { data: Float64Array; shape: number[] } {
+  const shape: number[] = [];
+  for (let x: unknown = v; ;) {
+    if (x !== null && typeof x === 'object' && !Array.isArray(x) && !ArrayBuffer.isView(x) && 'data' in (x as object)) {
+      const m = toMatrix(x, name);
+      if (shape.length > 0) throw new GmmError('SHAPE_MISMATCH', `${name} nests a { data, rows, cols } matrix inside an array: pass nested arrays or one flat array.`);
+      return { data: m.data.slice(), shape: [m.rows, m.cols] };
+    }
+    if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') break;
+    const a = x as ArrayLike<unknown>;
+    shape.push(a.length);
+    if (a.length === 0) break;
+    x = a[0];
+  }
+  const data = toVector(v, name);
+  let expected = 1;
+  for (const n of shape) expected *= n;
+  const check = (x: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) return;
+    const a = x as ArrayLike<unknown>;
+    if (a === null || typeof a !== 'object' || a.length !== shape[depth]) {
+      throw new GmmError('SHAPE_MISMATCH', `${path} has ${a !== null && typeof a === 'object' ? a.length : 'no'} entries but its siblings have ${shape[depth]}: ${name} must not be ragged.`);
+    }
+    for (let i = 0; i < a.length; i++) check(a[i], depth + 1, `${path}[${i}]`);
+  };
+  check(v, 0, name);
+  if (data.length !== expected) {
+    throw new GmmError('SHAPE_MISMATCH', `${name} is nested unevenly (${data.length} numbers for shape [${shape.join(', ')}]): pass a regular nested array or one flat array.`);
+  }
+  return { data, shape };
 }
 
 /** A flat vector of finite numbers, from an array, typed array, or nested arrays. */
@@ -125,6 +189,8 @@ export interface ResolvedOptions {
   weightsInit: Float64Array | null;
   meansInit: Float64Array | null;
   precisionsInit: Float64Array | null;
+  /** The nesting of the precisionsInit given ([n] if flat), checked against d at fit time. */
+  precisionsInitShape: number[] | null;
   warmStart: boolean;
   seed: number;
 }
@@ -208,30 +274,52 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     throw new GmmError('INVALID_OPTION', `seed must be an integer between 0 and 2^53−1; got ${describe(seed)}.`);
   }
   const K = nComponents;
-  const weightsInit = o.weightsInit == null ? null : toVector(o.weightsInit, 'weightsInit');
-  if (weightsInit) {
-    if (weightsInit.length !== K) {
-      throw new GmmError('SHAPE_MISMATCH', `weightsInit has ${weightsInit.length} entries but nComponents is ${K}: give one weight per component.`);
+  let weightsInit: Float64Array | null = null;
+  if (o.weightsInit != null) {
+    const t = toTensor(o.weightsInit, 'weightsInit');
+    weightsInit = t.data;
+    if (t.shape.length !== 1 || weightsInit.length !== K) {
+      throw new GmmError('SHAPE_MISMATCH', `weightsInit has shape [${t.shape.join(', ')}] but nComponents is ${K}: give a flat array of one weight per component.`);
     }
     let s = 0;
-    for (const w of weightsInit) {
-      if (w < 0 || w > 1) throw new GmmError('INVALID_INIT', `weightsInit must lie in [0, 1]; got ${w}.`);
+    for (let k = 0; k < K; k++) {
+      const w = weightsInit[k];
+      if (w < 0 || w > 1) throw new GmmError('INVALID_INIT', `weightsInit[${k}] is ${w}: weights must lie in [0, 1].`);
       s += w;
     }
-    if (Math.abs(1 - s) > 1e-8 + 1e-5 * Math.abs(s - 1) || Math.abs(1 - s) > 1e-6) {
-      throw new GmmError('INVALID_INIT', `weightsInit must sum to 1; they sum to ${s}. Divide them by their sum.`);
+    if (!(Math.abs(1 - s) <= 1e-8)) {
+      throw new GmmError('INVALID_INIT', `weightsInit must sum to 1 (within 1e-8); they sum to ${s}. Divide them by their sum.`);
     }
   }
   let meansInit: Float64Array | null = null;
   if (o.meansInit != null) {
     const m = toMatrix(o.meansInit, 'meansInit');
     if (m.rows !== K) throw new GmmError('SHAPE_MISMATCH', `meansInit has ${m.rows} rows but nComponents is ${K}: give one mean per component.`);
-    meansInit = m.data;
+    // a copy: later changes to the caller's array must not reach a validated model
+    meansInit = m.data.slice();
   }
-  const precisionsInit = o.precisionsInit == null ? null : toVector(o.precisionsInit, 'precisionsInit');
+  let precisionsInit: Float64Array | null = null;
+  let precisionsInitShape: number[] | null = null;
+  if (o.precisionsInit != null) {
+    const t = toTensor(o.precisionsInit, 'precisionsInit');
+    precisionsInit = t.data;
+    precisionsInitShape = t.shape;
+    if (covarianceType === 'spherical' || covarianceType === 'diag') {
+      // the shapes known before X: K numbers (spherical), K rows (diag)
+      if (covarianceType === 'spherical' ? precisionsInit.length !== K : precisionsInit.length % K !== 0) {
+        throw new GmmError('SHAPE_MISMATCH', `precisionsInit for covarianceType '${covarianceType}' must have ` +
+          `${covarianceType === 'spherical' ? `${K} numbers (one per component)` : `${K} rows of one number per feature`}; got ${precisionsInit.length} numbers.`);
+      }
+      for (let i = 0; i < precisionsInit.length; i++) {
+        if (!(precisionsInit[i] > 0)) {
+          throw new GmmError('INVALID_INIT', `precisionsInit entry ${i} is ${precisionsInit[i]}: ${covarianceType} precisions (inverse variances) must be > 0.`);
+        }
+      }
+    }
+  }
   return {
     nComponents, covarianceType, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
-    warmStart, seed: seed as number,
+    precisionsInitShape, warmStart, seed: seed as number,
   };
 }
 
@@ -252,19 +340,64 @@ export function checkInitShapes(o: ResolvedOptions, d: number): void {
       const shape = { full: `${K}×${d}×${d}`, tied: `${d}×${d}`, diag: `${K}×${d}`, spherical: `${K}` }[o.covarianceType];
       throw new GmmError('SHAPE_MISMATCH', `precisionsInit for covarianceType '${o.covarianceType}' must have shape ${shape} (${want} numbers); got ${o.precisionsInit.length}.`);
     }
+    const canonical = { full: [K, d, d], tied: [d, d], diag: [K, d], spherical: [K] }[o.covarianceType];
+    const shape = o.precisionsInitShape ?? [want];
+    if (shape.length > 1 && shape.join() !== canonical.join()) {
+      throw new GmmError('SHAPE_MISMATCH', `precisionsInit for covarianceType '${o.covarianceType}' must have shape [${canonical.join(', ')}] ` +
+        `(or be one flat array of ${want} numbers); got shape [${shape.join(', ')}].`);
+    }
     if (o.covarianceType === 'full' || o.covarianceType === 'tied') {
       const count = o.covarianceType === 'full' ? K : 1;
       const p = o.precisionsInit;
       for (let k = 0; k < count; k++) {
+        const which = `precisionsInit${o.covarianceType === 'full' ? `[${k}]` : ''}`;
         for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) {
           const a = p[k * d * d + i * d + j], b = p[k * d * d + j * d + i];
           if (Math.abs(a - b) > 1e-8 + 1e-5 * Math.abs(b)) {
-            throw new GmmError('INVALID_INIT', `precisionsInit${o.covarianceType === 'full' ? `[${k}]` : ''} is not symmetric (entry [${i}][${j}] = ${a}, [${j}][${i}] = ${b}).`);
+            throw new GmmError('INVALID_INIT', `${which} is not symmetric (entry [${i}][${j}] = ${a}, [${j}][${i}] = ${b}): ` +
+              'precisions are symmetric; use (P + Pᵀ) / 2.');
           }
+        }
+        if (reversedCholeskyFails(p, k * d * d, d) >= 0) {
+          throw new GmmError('INVALID_INIT', `${which} is not positive definite: precisions must be symmetric positive ` +
+            'definite inverse covariances (e.g. the precisions_ of a fitted model).');
         }
       }
     }
   }
+}
+
+/** The core's test for a precision matrix P (fromPrecisions: lower Cholesky of J·P·J, J the
+ *  exchange matrix), in the same order of operations so both agree to the bit. Returns the
+ *  failing pivot or -1. */
+function reversedCholeskyFails(p: Float64Array, off: number, d: number): number {
+  const a = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] = p[off + (d - 1 - i) * d + (d - 1 - j)];
+  for (let j = 0; j < d; j++) {
+    let s = a[j * d + j];
+    for (let k = 0; k < j; k++) {
+      const l = a[j * d + k];
+      s -= l * l;
+    }
+    if (!(s > 0) || !(s < Infinity)) return j;
+    const ljj = Math.sqrt(s);
+    a[j * d + j] = ljj;
+    const inv = 1 / ljj;
+    for (let i = j + 1; i < d; i++) {
+      let t = a[i * d + j];
+      for (let k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
+      a[i * d + j] = t * inv;
+    }
+  }
+  return -1;
+}
+
+/** A lower bound on the WebAssembly bytes a fit of rows×cols data needs (the data, labels,
+ *  means and the two covariance-shaped arrays), from the shapes alone: lets fit() refuse
+ *  an impossible job with TOO_LARGE before copying or validating any entry. */
+export function fitBytesLowerBound(rows: number, cols: number, o: ResolvedOptions): number {
+  const K = o.nComponents;
+  return 8 * (rows * cols + K * cols + 2 * paramLength(o.covarianceType, K, cols)) + 4 * rows;
 }
 
 /** Sample weights: n finite non-negative numbers, not all zero. */

@@ -20,3 +20,101 @@ export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
   return m;
 }
+
+// ---- shared by the correctness and robustness tests -------------------------------------
+
+/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal draws from a uniform source (Box–Muller). */
+export function normal(u: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+}
+
+/** Gaussian blobs: `perCluster` rows around each centre with standard deviation `sd`
+ *  (a number or one per centre), rows interleaved by cluster. */
+export function blobs(seed: number, centers: number[][], perCluster: number, sd: number | number[] = 1): { X: Matrix; labels: Int32Array } {
+  const z = normal(rng(seed));
+  const K = centers.length, d = centers[0].length, n = K * perCluster;
+  const data = new Float64Array(n * d);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = i % K;
+    labels[i] = k;
+    const s = typeof sd === 'number' ? sd : sd[k];
+    for (let j = 0; j < d; j++) data[i * d + j] = centers[k][j] + s * z();
+  }
+  return { X: { data, rows: n, cols: d }, labels };
+}
+
+/** True when a and b are the same labelling up to a renaming of the labels. */
+export function sameUpToPermutation(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  const ab = new Map<number, number>(), ba = new Map<number, number>();
+  for (let i = 0; i < a.length; i++) {
+    if ((ab.get(a[i]) ?? b[i]) !== b[i] || (ba.get(b[i]) ?? a[i]) !== a[i]) return false;
+    ab.set(a[i], b[i]);
+    ba.set(b[i], a[i]);
+  }
+  return true;
+}
+
+/** Bit-for-bit equality of two Float64Arrays (distinguishes −0 and NaN payloads). */
+export function sameBits(a: Float64Array | Int32Array, b: Float64Array | Int32Array): boolean {
+  if (a.length !== b.length || a.constructor !== b.constructor) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** Problems with a fitted model's parameters (empty when valid): finite, weights ≥ 0 summing
+ *  to 1, positive covariance diagonals and a positive precision-Cholesky diagonal. */
+export function modelProblems(gm: {
+  weights: Float64Array; means: Matrix; covariances: Float64Array; precisionsCholesky: Float64Array;
+  covarianceType: string; nComponents: number; nFeatures: number; lowerBound: number;
+}): string[] {
+  const out: string[] = [];
+  const K = gm.nComponents, d = gm.nFeatures, t = gm.covarianceType;
+  const all = { weights: gm.weights, means: gm.means.data, covariances: gm.covariances, precisionsCholesky: gm.precisionsCholesky };
+  for (const [name, a] of Object.entries(all)) if (!a.every(Number.isFinite)) out.push(`${name} not finite`);
+  if (!Number.isFinite(gm.lowerBound)) out.push(`lowerBound ${gm.lowerBound}`);
+  if (!gm.weights.every((w) => w >= 0)) out.push('negative weight');
+  const ws = gm.weights.reduce((s, w) => s + w, 0);
+  if (Math.abs(ws - 1) > 1e-12) out.push(`weights sum to ${ws}`);
+  const diag = (a: Float64Array): number[] => {
+    if (t === 'full') return Array.from({ length: K * d }, (_, i) => a[Math.floor(i / d) * d * d + (i % d) * (d + 1)]);
+    if (t === 'tied') return Array.from({ length: d }, (_, i) => a[i * (d + 1)]);
+    return Array.from(a);
+  };
+  if (!diag(gm.covariances).every((v) => v > 0)) out.push('covariance diagonal not > 0');
+  if (!diag(gm.precisionsCholesky).every((v) => v > 0)) out.push('precisionsCholesky diagonal not > 0');
+  return out;
+}
+
+/** Row sums of a rows×cols matrix. */
+export function rowSums(m: Matrix): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < m.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < m.cols; j++) s += m.data[i * m.cols + j];
+    out.push(s);
+  }
+  return out;
+}
+
+let sklearnFixture: { datasets: Record<string, { rows: number; cols: number; data: number[] }> } | null = null;
+
+/** A dataset of test/fixtures/sklearn.json: faithful (272×2), blobs3d (400×3), blobs5d
+ *  (600×5, overlapping clusters) or small2d (60×2). */
+export function dataset(name: 'faithful' | 'blobs3d' | 'blobs5d' | 'small2d'): Matrix {
+  sklearnFixture ??= JSON.parse(readFileSync(new URL('test/fixtures/sklearn.json', root), 'utf8'));
+  const ds = sklearnFixture!.datasets[name];
+  return matrix(ds.data, ds.rows, ds.cols);
+}

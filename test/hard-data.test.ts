@@ -1,0 +1,255 @@
+// Hard data never produces NaN: each case ends in a valid model (finite parameters, positive
+// precision-Cholesky diagonal, weights summing to 1, rows of predictProba summing to 1, finite
+// scores) or in a GmmError that says which component broke and what to change.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GaussianMixture, GmmError, type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
+import { blobs, loadCore, maxRelDiff, modelProblems, normal, rng, rowSums } from './helpers.js';
+
+beforeAll(loadCore);
+
+const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+const INITS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
+const EPS = 2.220446049250313e-16;
+
+function mat(rows: number[][]): Matrix {
+  return { data: Float64Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };
+}
+
+/** Problems of a fitted model used on X (empty when valid). */
+function problemsOn(gm: GaussianMixture, X: Matrix): string[] {
+  const out = modelProblems(gm);
+  const p = gm.predictProba(X);
+  if (!p.data.every((v) => v >= 0 && v <= 1)) out.push('predictProba outside [0, 1]');
+  if (!rowSums(p).every((s) => Math.abs(s - 1) < 1e-12)) out.push('predictProba rows do not sum to 1');
+  if (!gm.scoreSamples(X).every(Number.isFinite)) out.push('scoreSamples not finite on the training data');
+  if (!gm.predict(X).every((l) => l >= 0 && l < gm.nComponents)) out.push('label out of range');
+  return out;
+}
+
+/** Fits; returns 'valid' or the GmmError, failing the test on anything else. */
+function validOrExplained(make: () => GaussianMixture, X: Matrix): 'valid' | GmmError {
+  let gm: GaussianMixture;
+  try {
+    gm = make().fit(X);
+  } catch (e) {
+    expect(e).toBeInstanceOf(GmmError);
+    const g = e as GmmError;
+    expect(['NOT_POSITIVE_DEFINITE', 'NUMERICAL']).toContain(g.code);
+    // names what broke …
+    if (g.code === 'NOT_POSITIVE_DEFINITE') expect(g.message).toMatch(/component \d+|the tied covariance/);
+    // … and what to change
+    expect(g.message).toMatch(/regCovar|scale/i);
+    return g;
+  }
+  expect(problemsOn(gm, X)).toEqual([]);
+  return 'valid';
+}
+
+describe('degenerate data gives a valid model (regCovar > 0)', () => {
+  const dup = mat(Array.from({ length: 10 }, () => [3, -1]));
+  const constCol = mat(Array.from({ length: 30 }, (_, i) => [Math.sin(i) * 5, 7, Math.cos(i * 1.3)]));
+  const twoDistinct = mat([[0, 0], [0, 0], [0, 0], [1, 1], [1, 1], [1, 1]]);
+  const nEqualsK = mat([[0, 0], [5, 1], [-3, 8]]);
+  const one = mat([[2, 4]]);
+  const wide = mat(Array.from({ length: 10 }, (_, i) => Array.from({ length: 40 }, (_, j) => Math.sin(i * 7 + j))));
+  const collinear = mat(Array.from({ length: 40 }, (_, i) => [i / 7, i / 7 + 1e-13 * (i % 3), 2 * (i / 7)]));
+  const cases: [string, Matrix, number][] = [
+    ['all rows identical', dup, 3],
+    ['a constant feature', constCol, 3],
+    ['2 distinct points, 3 components', twoDistinct, 3],
+    ['n = K = 3', nEqualsK, 3],
+    ['a single row', one, 1],
+    ['10 rows of 40 features', wide, 2],
+    ['collinear features', collinear, 2],
+  ];
+  for (const [name, X, K] of cases) {
+    for (const type of TYPES) {
+      it(`${name}: ${type}, every initParams`, () => {
+        for (const initParams of INITS) {
+          expect(validOrExplained(() => new GaussianMixture({ nComponents: K, covarianceType: type, initParams, seed: 1 }), X)).toBe('valid');
+        }
+      });
+    }
+  }
+  it('duplicates: every component gets covariance regCovar·I exactly', () => {
+    for (const type of TYPES) {
+      const gm = new GaussianMixture({ nComponents: 2, covarianceType: type, regCovar: 1e-4 }).fit(dup);
+      for (let k = 0; k < 2; k++) expect(Array.from(gm.means.data.subarray(2 * k, 2 * k + 2))).toEqual([3, -1]);
+      const expected = { full: [1e-4, 0, 0, 1e-4, 1e-4, 0, 0, 1e-4], tied: [1e-4, 0, 0, 1e-4], diag: [1e-4, 1e-4, 1e-4, 1e-4], spherical: [1e-4, 1e-4] }[type];
+      expect(Array.from(gm.covariances)).toEqual(expected);
+    }
+  });
+  it('a constant feature has variance regCovar and no covariance with the others', () => {
+    const gm = new GaussianMixture({ nComponents: 1, regCovar: 1e-5 }).fit(constCol);
+    const C = gm.covariances;
+    expect(C[4]).toBe(1e-5);
+    expect([C[1], C[3], C[5], C[7]]).toEqual([0, 0, 0, 0]);
+    expect(gm.means.data[1]).toBe(7);
+  });
+});
+
+describe('degenerate data with regCovar = 0 fails with an explanation', () => {
+  it('identical rows: NOT_POSITIVE_DEFINITE naming the component and regCovar', () => {
+    for (const type of TYPES) {
+      const e = validOrExplained(() => new GaussianMixture({ nComponents: 1, covarianceType: type, regCovar: 0 }), mat([[1, 2], [1, 2], [1, 2]]));
+      expect(e).toBeInstanceOf(GmmError);
+      expect((e as GmmError).code).toBe('NOT_POSITIVE_DEFINITE');
+      expect((e as GmmError).message).toMatch(type === 'tied' ? /the tied covariance/ : /component 0/);
+      expect((e as GmmError).message).toContain('regCovar');
+    }
+  });
+  it('a constant feature (full): NOT_POSITIVE_DEFINITE', () => {
+    const e = validOrExplained(() => new GaussianMixture({ regCovar: 0 }), mat([[0, 5], [1, 5], [2, 5], [4, 5]]));
+    expect((e as GmmError).code).toBe('NOT_POSITIVE_DEFINITE');
+  });
+});
+
+describe('a component that loses all its mass (the empty-component policy)', () => {
+  // Two components start, one at the data and one 10⁶ away: no row gives the far one any
+  // responsibility (exp(−10¹¹) = 0), so every M-step sees mass 0 for it. Policy (as in
+  // scikit-learn, whose nₖ = Σ rₙₖ + 10·eps): the component keeps its mean, its covariance
+  // becomes regCovar·I (diag: regCovar per feature; spherical: regCovar) and its weight
+  // 10·eps / (n + K·10·eps) ≈ 10·eps/n.
+  const { X } = blobs(3, [[0, 0]], 50, 1);
+  const n = X.rows;
+  for (const type of TYPES) {
+    for (const maxIter of [1, 10]) {
+      it(`${type}, ${maxIter} iteration(s)`, () => {
+        const reg = 1e-3;
+        const gm = new GaussianMixture({ nComponents: 2, covarianceType: type, regCovar: reg, maxIter, tol: 0, meansInit: [[0, 0], [1e6, -1e6]] }).fit(X);
+        expect(problemsOn(gm, X)).toEqual([]);
+        // keeps its mean
+        expect(Array.from(gm.means.data.subarray(2, 4))).toEqual([1e6, -1e6]);
+        // weight 10·eps/(n + 2·10·eps)
+        expect(Math.abs(gm.weights[1] - (10 * EPS) / (n + 20 * EPS)) / ((10 * EPS) / n)).toBeLessThan(1e-9);
+        expect(gm.weights[0]).toBe(1 - gm.weights[1]);
+        // covariance regCovar·I (the tied covariance is shared: the live component's scatter)
+        const C = gm.covariances;
+        if (type === 'full') expect(Array.from(C.subarray(4, 8))).toEqual([reg, 0, 0, reg]);
+        if (type === 'diag') expect(Array.from(C.subarray(2, 4))).toEqual([reg, reg]);
+        if (type === 'spherical') expect(C[1]).toBe(reg);
+        if (type === 'tied') {
+          const live = new GaussianMixture({ nComponents: 1, covarianceType: 'tied', regCovar: reg }).fit(X);
+          expect(maxRelDiff(C, live.covariances)).toBeLessThan(1e-9);
+        }
+        // nobody is assigned to it; far along its side it still wins
+        expect(gm.predict(X).every((l) => l === 0)).toBe(true);
+        expect(Math.max(...gm.predictProba(X).data.filter((_, i) => i % 2 === 1))).toBe(0);
+        expect(Array.from(gm.predict([[1e6, -1e6]]))).toEqual([1]);
+      });
+    }
+  }
+  it('with regCovar = 0 the emptied component is reported by index', () => {
+    for (const type of ['full', 'diag', 'spherical'] as const) {
+      const e = validOrExplained(() => new GaussianMixture({ nComponents: 3, covarianceType: type, regCovar: 0, maxIter: 3, meansInit: [[0, 0], [1e6, 1e6], [0.5, 0.5]] }), X);
+      expect(e).toBeInstanceOf(GmmError);
+      expect((e as GmmError).code).toBe('NOT_POSITIVE_DEFINITE');
+      expect((e as GmmError).message).toContain('component 1');
+    }
+  });
+});
+
+describe('extreme scales', () => {
+  const { X } = blobs(4, [[0, 0], [6, 3], [-2, 7]], 40, 1);
+  const scaled = (s: number): Matrix => ({ data: X.data.map((v) => (v + 10) * s), rows: X.rows, cols: 2 });
+  for (const s of [1e150, 1e-150, 1e100, 1e-100, 2 ** 400, 2 ** -400]) {
+    for (const type of TYPES) {
+      it(`data × ${s.toExponential(0)}, ${type}: the same fit as at unit scale, rescaled`, () => {
+        const opts = { nComponents: 3, covarianceType: type, seed: 2, tol: 0, maxIter: 20 };
+        const unit = new GaussianMixture({ ...opts, regCovar: 1e-6 }).fit(scaled(1));
+        const big = new GaussianMixture({ ...opts, regCovar: 1e-6 * s * s }).fit(scaled(s));
+        expect(problemsOn(big, scaled(s))).toEqual([]);
+        expect(Array.from(big.predict(scaled(s)))).toEqual(Array.from(unit.predict(scaled(1))));
+        expect(maxRelDiff(big.means.data.map((v) => v / s), unit.means.data)).toBeLessThan(1e-9);
+        expect(maxRelDiff(big.covariances.map((v) => v / s / s), unit.covariances)).toBeLessThan(1e-8);
+        expect(maxRelDiff(big.weights, unit.weights)).toBeLessThan(1e-9);
+        // the density scales by s^-d: the log-likelihood shifts by −d·ln s
+        expect(Math.abs(big.lowerBound + 2 * Math.log(s) - unit.lowerBound)).toBeLessThan(1e-8 * Math.abs(2 * Math.log(s)));
+      });
+    }
+  }
+  for (const s of [1e155, 1e200, 1e300, 1e-200, 1e-300]) {
+    it(`data × ${s.toExponential(0)}: a valid model or an explained GmmError, never NaN`, () => {
+      for (const type of TYPES) for (const initParams of INITS) for (const regCovar of [0, 1e-6]) {
+        validOrExplained(() => new GaussianMixture({ nComponents: 3, covarianceType: type, initParams, regCovar, seed: 1 }), scaled(s));
+      }
+    });
+  }
+  it('a large offset with a tiny spread keeps its digits (1e8 ± 1e-3)', () => {
+    const z = normal(rng(5));
+    const rows = Array.from({ length: 200 }, () => [1e8 + 1e-3 * z(), -1e8 + 2e-3 * z()]);
+    const Y = mat(rows);
+    // (k-means++ and random_from_data start from covariances regCovar·I: they need regCovar > 0)
+    for (const initParams of ['kmeans', 'random'] as const) {
+      const gm = new GaussianMixture({ regCovar: 0, covarianceType: 'diag', initParams }).fit(Y);
+      // two-pass reference
+      for (let j = 0; j < 2; j++) {
+        const m = rows.reduce((s, r) => s + r[j], 0) / rows.length;
+        const v = rows.reduce((s, r) => s + (r[j] - m) ** 2, 0) / rows.length;
+        expect(Math.abs(gm.covariances[j] - v) / v).toBeLessThan(1e-6);
+      }
+    }
+  });
+  it('tiny variances (spread 1e-9 around 1): valid, and separated at that scale', () => {
+    const { X: T, labels } = blobs(6, [[1, 1], [1 + 1e-7, 1]], 30, 1e-9);
+    for (const type of TYPES) {
+      const gm = new GaussianMixture({ nComponents: 2, covarianceType: type, regCovar: 0, seed: 3 }).fit(T);
+      expect(problemsOn(gm, T)).toEqual([]);
+      const pred = gm.predict(T);
+      expect(pred.every((l, i) => (l === pred[0]) === (labels[i] === labels[0]))).toBe(true);
+    }
+  });
+});
+
+describe('far-apart clusters and far-away points', () => {
+  // two tight clusters 2000 apart: each row's log-density under the other component is ~ −10⁶
+  const { X } = blobs(8, [[0, 0], [2000, 0]], 40, 1);
+  for (const type of TYPES) {
+    it(`${type}: fits, and scores points far from every component without NaN`, () => {
+      const gm = new GaussianMixture({ nComponents: 2, covarianceType: type, seed: 1 }).fit(X);
+      expect(problemsOn(gm, X)).toEqual([]);
+      expect(Math.abs(gm.weights[0] - 0.5)).toBeLessThan(1e-12);
+      const far = mat([[1000, 0], [1e4, 1e4], [-1e6, 3], [1e50, -1e50], [1e100, 1e100], [-1e150, 1e150]]);
+      const lse = gm.scoreSamples(far);
+      // every squared Mahalanobis distance here is below 1e308: finite, and decreasing with distance
+      expect(lse.every(Number.isFinite)).toBe(true);
+      expect(lse[1]).toBeLessThan(lse[0]);
+      expect(lse[4]).toBeLessThan(lse[3]);
+      expect(rowSums(gm.predictProba(far)).every((s) => Math.abs(s - 1) < 1e-12)).toBe(true);
+      // a point near a cluster belongs to it with certainty
+      const p = gm.predictProba([[1990, 0], [10, 0]]).data;
+      const k = gm.predict([[1990, 0]])[0];
+      expect(p[k]).toBe(1);
+    });
+    it(`${type}: squared distances beyond the double range give −Infinity, never NaN (moderate coordinates)`, () => {
+      const gm = new GaussianMixture({ nComponents: 2, covarianceType: type, seed: 1 }).fit(X);
+      const lse = gm.scoreSamples(mat([[1e200, 0], [0, -1e250], [1e300, 1e300]]));
+      for (const v of lse) expect(v).toBe(-Infinity);
+      expect(rowSums(gm.predictProba(mat([[1e200, 0]]))).every((s) => Math.abs(s - 1) < 1e-12)).toBe(true);
+    });
+  }
+  // KNOWN BUG (assembly/logdensity.ts, not owned by this test's author): for full/tied, when
+  // (x − μ) is near ±1.8e308 the products (xᵢ − μᵢ)·Uᵢⱼ overflow to +∞ and −∞ in the same
+  // sum and y = ∞ − ∞ = NaN, so scoreSamples returns NaN instead of −Infinity. This test
+  // states the intended behaviour; it is marked `fails` until the core is fixed.
+  it.fails('full: scoreSamples at (1e308, 1e308) is −Infinity, not NaN [known core bug]', () => {
+    const { X: C } = blobs(9, [[0, 0]], 100, 1);
+    const Y = mat(Array.from({ length: C.rows }, (_, i) => [C.data[2 * i], C.data[2 * i] + 0.3 * C.data[2 * i + 1]]));
+    const gm = new GaussianMixture({ covarianceType: 'full' }).fit(Y);
+    expect(Number.isNaN(gm.scoreSamples([[1e308, 1e308]])[0])).toBe(false);
+  });
+});
+
+describe('known bugs in the core (marked `fails` until fixed; see the report)', () => {
+  // assembly/kmeans.ts (lloyd) sums w·x without guarding overflow: with sample weights of
+  // 1e300 on data of 1e88 a k-means centre becomes +Infinity; its cluster then has no mass,
+  // the empty-component rule keeps that mean, and fit() returns a model with an infinite
+  // mean and no error. Expected: a finite model (weights only matter relative to each other)
+  // or a GmmError.
+  it.fails('huge sample weights do not produce an infinite mean [known core bug]', () => {
+    const X = Array.from({ length: 10 }, () => [1e88]);
+    const gm = new GaussianMixture({ nComponents: 2, regCovar: 1e-300, maxIter: 1 })
+      .fit(X, { sampleWeight: [1e300, 1e300, 2, 2, 2, 0.5, 2, 2, 0.5, 1] });
+    expect(gm.means.data.every(Number.isFinite)).toBe(true);
+  });
+});

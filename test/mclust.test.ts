@@ -1,0 +1,61 @@
+// Cross-check against R's mclust em() (no prior) from the same explicit starts
+// (fixtures made by test/fixtures/generate_mclust.R; semantics in test/fixtures/README.md):
+// expected.meanLogLikelihood is scikit-learn's lower_bound_ (mean log-likelihood before the
+// last M-step) and weights/means/covariances are the parameters after it, with regCovar 0.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { GaussianMixture } from '../src/index.js';
+import { loadCore, matrix, maxRelDiff, root } from './helpers.js';
+
+interface McCase {
+  name: string; dataset: string; covarianceType: 'full' | 'tied' | 'diag' | 'spherical'; mclustModel: string;
+  nComponents: number; regCovar: number; maxIter: number; tol: number;
+  weightsInit: number[]; meansInit: number[][]; precisionsInit: number[];
+  expected: { meanLogLikelihood: number; weights: number[]; means: number[][]; covariances: number[] };
+  mclust: { itmax: number; loglik: number; iterations: number; returnCode: number };
+}
+const fx = JSON.parse(readFileSync(new URL('test/fixtures/mclust.json', root), 'utf8')) as {
+  generator: string; datasets: Record<string, { rows: number; cols: number; data: number[] }>; cases: McCase[];
+};
+
+beforeAll(loadCore);
+
+function fitCase(c: McCase, maxIter = c.maxIter): GaussianMixture {
+  const ds = fx.datasets[c.dataset];
+  return new GaussianMixture({
+    nComponents: c.nComponents, covarianceType: c.covarianceType, tol: c.tol, regCovar: c.regCovar,
+    maxIter, weightsInit: c.weightsInit, meansInit: c.meansInit, precisionsInit: c.precisionsInit,
+  }).fit(matrix(ds.data, ds.rows, ds.cols));
+}
+
+describe(`matches ${fx.generator}`, () => {
+  it('has 24 cases over both datasets, all four covariance types, regCovar 0 and tol 0', () => {
+    expect(fx.cases).toHaveLength(24);
+    expect(new Set(fx.cases.map((c) => c.covarianceType))).toEqual(new Set(['full', 'tied', 'diag', 'spherical']));
+    expect(new Set(fx.cases.map((c) => c.dataset))).toEqual(new Set(['faithful', 'blobs3d']));
+    for (const c of fx.cases) {
+      expect(c.regCovar).toBe(0);
+      expect(c.tol).toBe(0);
+    }
+  });
+  for (const c of fx.cases) {
+    it(c.name, () => {
+      const gm = fitCase(c);
+      const e = c.expected;
+      expect(Math.abs(gm.lowerBound - e.meanLogLikelihood) / Math.abs(e.meanLogLikelihood)).toBeLessThan(1e-8);
+      // tol = 0: never converged, always maxIter iterations (scikit-learn's test is |change| < tol)
+      expect(gm.nIter).toBe(c.maxIter);
+      expect(gm.converged).toBe(false);
+      expect(maxRelDiff(gm.weights, e.weights)).toBeLessThan(1e-6);
+      expect(maxRelDiff(gm.means.data, e.means.flat())).toBeLessThan(1e-6);
+      expect(maxRelDiff(gm.covariances, e.covariances)).toBeLessThan(1e-6);
+      // mclust's loglik is the TOTAL log-likelihood of the returned parameters, which is
+      // n × our lower bound after one more iteration.
+      const ds = fx.datasets[c.dataset];
+      const next = fitCase(c, c.maxIter + 1);
+      expect(Math.abs(next.lowerBound * ds.rows - c.mclust.loglik) / Math.abs(c.mclust.loglik)).toBeLessThan(1e-8);
+      // and equally the score of the returned parameters on the training data
+      expect(Math.abs(gm.score(matrix(ds.data, ds.rows, ds.cols)) * ds.rows - c.mclust.loglik) / Math.abs(c.mclust.loglik)).toBeLessThan(1e-8);
+    });
+  }
+});
