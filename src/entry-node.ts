@@ -8,13 +8,17 @@ export function init(source?: InitSource | Promise<InitSource>): Promise<void> {
     if (source !== undefined) {
       const s = await source;
       if (s instanceof URL && s.protocol === 'file:') return readBytes(s);
+      if (typeof s === 'string' && !/^(https?|data|blob):/i.test(s)) {
+        // a file: URL or a path
+        return readBytes(s.startsWith('file:') ? new URL(s) : (await import('node:path')).resolve(s));
+      }
       return s;
     }
     return readBytes(new URL('./gmm.wasm', import.meta.url));
   });
 }
 
-async function readBytes(url: URL): Promise<Uint8Array> {
+async function readBytes(url: URL | string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   return readFile(url);
 }

@@ -14,6 +14,8 @@ export async function loadCore(source: InitSource): Promise<CoreExports> {
     // instantiateStreaming needs the application/wasm type; servers often omit it
     if (!(src.headers.get('content-type') ?? '').startsWith('application/wasm')) src = await src.arrayBuffer();
   }
+  // V8's WebAssembly.compile rejects a DataView although it is a BufferSource
+  if (ArrayBuffer.isView(src) && !(src instanceof Uint8Array)) src = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
   const { exports } = await instantiate(src as WebAssembly.Module, {});
   return exports as unknown as CoreExports;
 }

@@ -1,0 +1,389 @@
+// The demo page: load a CSV or click to add points, pick K and the covariance type, and
+// watch EM iterate (one fit() call per iteration: maxIter 1 with warmStart), with the
+// ellipses redrawn each step, then compare K by BIC. Built by scripts/build-demo.js.
+import { init, GaussianMixture, GmmError } from 'gmm-wasm';
+import type { CovarianceType, GaussianMixtureJSON, InitParams } from 'gmm-wasm';
+import { FAITHFUL, FAITHFUL_COLUMNS } from '../src/faithful.js';
+import { DataError, parseTable, type Table } from '../src/csv.js';
+import { componentsOf, plotLayout, renderMixtureSvg, type PlotOptions, type Points } from '../src/svg.js';
+
+const MAX_STEPS = 1000;
+const WIDTH = 760, HEIGHT = 560;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const plot = $('plot');
+const kInput = $<HTMLInputElement>('k');
+const covSelect = $<HTMLSelectElement>('covariance');
+const initSelect = $<HTMLSelectElement>('init');
+const seedInput = $<HTMLInputElement>('seed');
+const speedInput = $<HTMLInputElement>('speed');
+const runButton = $<HTMLButtonElement>('run');
+const colX = $<HTMLSelectElement>('col-x');
+const colY = $<HTMLSelectElement>('col-y');
+
+interface State {
+  xs: number[];
+  ys: number[];
+  names: [string, string];
+  xDomain: [number, number];
+  yDomain: [number, number];
+  table: Table | null;        // a loaded file, for choosing its columns
+  gm: GaussianMixture | null; // the model being iterated
+  iter: number;
+  prevLower: number;
+  running: boolean;
+}
+
+const state: State = {
+  xs: [], ys: [], names: ['x', 'y'], xDomain: [0, 10], yDomain: [0, 10], table: null,
+  gm: null, iter: 0, prevLower: -Infinity, running: false,
+};
+
+function points(): Points {
+  const n = state.xs.length;
+  const data = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    data[2 * i] = state.xs[i];
+    data[2 * i + 1] = state.ys[i];
+  }
+  return { data, rows: n, cols: 2 };
+}
+
+function plotOptions(): PlotOptions {
+  return {
+    width: WIDTH, height: HEIGHT, xLabel: state.names[0], yLabel: state.names[1],
+    xDomain: state.xDomain, yDomain: state.yDomain, legend: true,
+    emptyMessage: 'Click to add points, or load a data set',
+  };
+}
+
+function padded(v: number[]): [number, number] {
+  let lo = Math.min(...v), hi = Math.max(...v);
+  if (!(hi > lo)) {
+    lo -= 1;
+    hi += 1;
+  }
+  const pad = (hi - lo) * 0.08;
+  return [lo - pad, hi + pad];
+}
+
+// ---- drawing and status
+
+function draw(): void {
+  const p = points();
+  const gm = state.gm?.isFitted ? state.gm : null;
+  const model = gm?.toJSON() ?? null;
+  const labels = gm && p.rows > 0 ? gm.predict(p) : null;
+  plot.innerHTML = renderMixtureSvg(p, labels, model ? componentsOf(model) : null, plotOptions());
+}
+
+function fmt(v: number, digits = 5): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : '–';
+}
+
+function setStatus(state_: string): void {
+  const gm = state.gm?.isFitted ? state.gm : null;
+  $('s-iter').textContent = gm ? String(state.iter) : '–';
+  $('s-lower').textContent = gm ? fmt(gm.lowerBound) : '–';
+  $('s-change').textContent = gm && state.iter > 1 ? gm.lowerBound - state.prevLower >= 0
+    ? `+${(gm.lowerBound - state.prevLower).toExponential(2)}` : (gm.lowerBound - state.prevLower).toExponential(2) : '–';
+  $('s-state').textContent = state_;
+  const p = points();
+  $('s-bic').textContent = gm ? gm.bic(p).toFixed(2) : '–';
+  $('s-aic').textContent = gm ? gm.aic(p).toFixed(2) : '–';
+}
+
+function showError(e: unknown): void {
+  const el = $('error');
+  if (e === null) {
+    el.hidden = true;
+    el.textContent = '';
+    return;
+  }
+  el.hidden = false;
+  el.textContent = e instanceof GmmError || e instanceof DataError ? e.message : String((e as Error)?.message ?? e);
+}
+
+function dataInfo(): void {
+  const n = state.xs.length;
+  $('data-info').textContent = n === 0 ? 'No data yet: click the plot to add points.'
+    : `${n} point${n === 1 ? '' : 's'} · x: ${state.names[0]} · y: ${state.names[1]}`;
+}
+
+// ---- model
+
+/** Forgets the model (after the data or an option changed). */
+function resetModel(): void {
+  state.running = false;
+  state.gm = null;
+  state.iter = 0;
+  state.prevLower = -Infinity;
+  showError(null);
+  setStatus('not fitted');
+  updateRunButton();
+  draw();
+}
+
+function newModel(): GaussianMixture {
+  return new GaussianMixture({
+    nComponents: Math.max(1, Math.round(Number(kInput.value) || 1)),
+    covarianceType: covSelect.value as CovarianceType,
+    initParams: initSelect.value as InitParams,
+    seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
+    maxIter: 1,
+    warmStart: true,
+  });
+}
+
+/** One EM iteration; returns whether to go on. */
+function step(): boolean {
+  try {
+    showError(null);
+    if (!state.gm) {
+      state.gm = newModel();
+      state.iter = 0;
+      state.prevLower = -Infinity;
+    } else if (state.gm.isFitted) {
+      state.prevLower = state.gm.lowerBound;
+    }
+    state.gm.fit(points());
+    state.iter++;
+    const done = state.gm.converged;
+    setStatus(done ? `converged ✓ (tol ${state.gm.options.tol})` : state.running ? 'running…' : 'paused');
+    draw();
+    return !done && state.iter < MAX_STEPS;
+  } catch (e) {
+    state.gm = null;
+    state.running = false;
+    setStatus('failed');
+    showError(e);
+    draw();
+    return false;
+  }
+}
+
+function updateRunButton(): void {
+  runButton.textContent = state.running ? '⏸ Pause' : '▶ Run EM';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function run(): Promise<void> {
+  if (state.running) {
+    state.running = false;
+    updateRunButton();
+    return;
+  }
+  if (state.gm?.isFitted && state.gm.converged) resetModel();
+  state.running = true;
+  updateRunButton();
+  while (state.running) {
+    const more = step();
+    if (!more) break;
+    await sleep(Number(speedInput.value));
+  }
+  if (state.running) {
+    state.running = false;
+    if (state.gm?.isFitted && !state.gm.converged) setStatus(`stopped after ${MAX_STEPS} iterations`);
+  } else if (state.gm?.isFitted && !state.gm.converged) setStatus('paused');
+  updateRunButton();
+}
+
+// ---- BIC over K
+
+function compareK(): void {
+  const p = points();
+  const rows: { k: number; bic: number | null; error?: string }[] = [];
+  for (let k = 1; k <= 8; k++) {
+    if (k > p.rows) break;
+    try {
+      const gm = new GaussianMixture({
+        nComponents: k, covarianceType: covSelect.value as CovarianceType, initParams: initSelect.value as InitParams,
+        seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
+      }).fit(p);
+      rows.push({ k, bic: gm.bic(p) });
+    } catch (e) {
+      rows.push({ k, bic: null, error: (e as GmmError).code ?? 'failed' });
+    }
+  }
+  const ok = rows.filter((r) => r.bic !== null) as { k: number; bic: number }[];
+  const el = $('bic-table');
+  if (ok.length === 0) {
+    el.innerHTML = '<p class="muted">Add some points first.</p>';
+    return;
+  }
+  const min = Math.min(...ok.map((r) => r.bic)), max = Math.max(...ok.map((r) => r.bic));
+  const best = ok.find((r) => r.bic === min)!.k;
+  el.innerHTML = `<table><thead><tr><th>K</th><th>BIC</th><th class="bar"></th></tr></thead><tbody>${rows.map((r) => {
+    if (r.bic === null) return `<tr data-k="${r.k}"><td>${r.k}</td><td>${r.error}</td><td></td></tr>`;
+    const w = max > min ? 8 + 92 * (max - r.bic) / (max - min) : 100;
+    return `<tr data-k="${r.k}" class="${r.k === best ? 'best' : ''}" title="click to use K = ${r.k}"><td>${r.k}</td><td>${r.bic.toFixed(2)}</td>` +
+      `<td class="bar"><span style="width:${w.toFixed(1)}%"></span></td></tr>`;
+  }).join('')}</tbody></table><p class="muted">Lowest BIC: K = ${best} (${covSelect.value}). Click a row to use it.</p>`;
+  el.querySelectorAll('tbody tr').forEach((tr) => tr.addEventListener('click', () => {
+    kInput.value = (tr as HTMLElement).dataset.k!;
+    resetModel();
+    void run();
+  }));
+}
+
+// ---- data
+
+function setData(xs: number[], ys: number[], names: [string, string]): void {
+  state.xs = xs;
+  state.ys = ys;
+  state.names = names;
+  if (xs.length > 0) {
+    state.xDomain = padded(xs);
+    state.yDomain = padded(ys);
+  } else {
+    state.xDomain = [0, 10];
+    state.yDomain = [0, 10];
+  }
+  $('bic-table').innerHTML = '';
+  dataInfo();
+  resetModel();
+}
+
+function fromTable(): void {
+  const t = state.table!;
+  const i = Number(colX.value), j = Number(colY.value);
+  const xs: number[] = [], ys: number[] = [];
+  for (let r = 0; r < t.rows; r++) {
+    xs.push(t.data[r * t.cols + i]);
+    ys.push(t.data[r * t.cols + j]);
+  }
+  const name = (c: number) => t.columns?.[c] || `column ${c + 1}`;
+  setData(xs, ys, [name(i), name(j)]);
+}
+
+function loadTable(t: Table): void {
+  if (t.cols < 2) throw new DataError('RAGGED_ROWS', `the plot needs two columns; the file has ${t.cols}.`, 'file');
+  state.table = t;
+  const options = Array.from({ length: t.cols }, (_, c) => `<option value="${c}">${escapeHtml(t.columns?.[c] || `column ${c + 1}`)}</option>`).join('');
+  colX.innerHTML = options;
+  colY.innerHTML = options;
+  colX.value = '0';
+  colY.value = '1';
+  $('columns').hidden = t.cols <= 2;
+  fromTable();
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]!));
+}
+
+function blobs(): void {
+  // three to four random clusters with random shapes
+  const K = 3 + Math.floor(Math.random() * 2);
+  const xs: number[] = [], ys: number[] = [];
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
+  for (let k = 0; k < K; k++) {
+    const cx = 1.5 + Math.random() * 7, cy = 1.5 + Math.random() * 7;
+    const a = 0.3 + Math.random() * 0.9, b = 0.2 + Math.random() * 0.6, th = Math.random() * Math.PI;
+    const n = 40 + Math.floor(Math.random() * 80);
+    for (let i = 0; i < n; i++) {
+      const u = a * gauss(), v = b * gauss();
+      xs.push(+(cx + u * Math.cos(th) - v * Math.sin(th)).toFixed(3));
+      ys.push(+(cy + u * Math.sin(th) + v * Math.cos(th)).toFixed(3));
+    }
+  }
+  state.table = null;
+  $('columns').hidden = true;
+  setData(xs, ys, ['x', 'y']);
+  state.xDomain = [0, 10];
+  state.yDomain = [0, 10];
+  draw();
+}
+
+// ---- events
+
+plot.addEventListener('click', (ev) => {
+  const svg = plot.querySelector('svg');
+  if (!svg) return;
+  const rect = svg.getBoundingClientRect();
+  const px = (ev.clientX - rect.left) * (WIDTH / rect.width);
+  const py = (ev.clientY - rect.top) * (HEIGHT / rect.height);
+  const L = plotLayout(points(), plotOptions());
+  if (px < L.left || px > L.right || py < L.top || py > L.bottom) return;
+  state.xs.push(+L.fromX(px).toPrecision(6));
+  state.ys.push(+L.fromY(py).toPrecision(6));
+  state.table = null;
+  $('columns').hidden = true;
+  dataInfo();
+  resetModel();
+});
+
+$('load-faithful').addEventListener('click', () => {
+  state.table = null;
+  $('columns').hidden = true;
+  setData(FAITHFUL.map((r) => r[0]), FAITHFUL.map((r) => r[1]),
+    [`${FAITHFUL_COLUMNS[0]}: eruption duration (min)`, `${FAITHFUL_COLUMNS[1]}: waiting time (min)`]);
+});
+$('load-blobs').addEventListener('click', blobs);
+$('clear').addEventListener('click', () => {
+  state.table = null;
+  $('columns').hidden = true;
+  setData([], [], ['x', 'y']);
+});
+$<HTMLInputElement>('file').addEventListener('change', async (ev) => {
+  const input = ev.target as HTMLInputElement;
+  const file = input.files?.[0];
+  if (!file) return;
+  try {
+    loadTable(parseTable(new Uint8Array(await file.arrayBuffer()), { source: file.name }));
+  } catch (e) {
+    showError(e);
+  }
+  input.value = '';
+});
+colX.addEventListener('change', fromTable);
+colY.addEventListener('change', fromTable);
+for (const el of [kInput, covSelect, initSelect, seedInput]) el.addEventListener('change', resetModel);
+runButton.addEventListener('click', () => void run());
+$('step').addEventListener('click', () => {
+  state.running = false;
+  updateRunButton();
+  step();
+  if (state.gm?.isFitted && !state.gm.converged) setStatus('paused');
+});
+$('reset').addEventListener('click', resetModel);
+$('compare').addEventListener('click', () => {
+  try {
+    compareK();
+  } catch (e) {
+    showError(e);
+  }
+});
+
+// ---- start
+
+interface DemoHandle {
+  ready: Promise<void>;
+  snapshot(): { points: number; iter: number; running: boolean; converged: boolean | null; model: GaussianMixtureJSON | null; xs: number[]; ys: number[] };
+}
+
+const ready = (async () => {
+  draw();
+  dataInfo();
+  try {
+    await init(); // gmm.wasm from beside this bundle
+  } catch (e) {
+    showError(e);
+    throw e;
+  }
+  $('load-faithful').click();
+})();
+
+(window as unknown as { gmmDemo: DemoHandle }).gmmDemo = {
+  ready,
+  snapshot: () => ({
+    points: state.xs.length,
+    iter: state.iter,
+    running: state.running,
+    converged: state.gm?.isFitted ? state.gm.converged : null,
+    model: state.gm?.isFitted ? state.gm.toJSON() : null,
+    xs: [...state.xs],
+    ys: [...state.ys],
+  }),
+};

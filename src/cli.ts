@@ -1,0 +1,643 @@
+#!/usr/bin/env node
+// The gmm-wasm command line: fit, predict, score, sample and select (BIC over K and
+// covariance types). Results go to stdout (or --out), everything for people to stderr.
+// Exit codes: 0 success, 1 bad input or a failed fit, 2 bad usage.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { init, GaussianMixture, GmmError } from './entry-node.js';
+import type { CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo } from './index.js';
+import { DataError, formatCsv, parseTable, type Table } from './csv.js';
+import { formatTable, modelJsonText, modelSummary, num } from './summary.js';
+
+const COVARIANCE_TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+const INIT_METHODS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
+
+class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
+}
+
+class InputError extends Error {}
+
+// ---------------------------------------------------------------------------------------
+// Options
+
+type Kind = 'flag' | 'string' | 'int' | 'number';
+
+interface OptionSpec {
+  name: string;
+  short?: string;
+  kind: Kind;
+  value?: string;       // placeholder in help
+  help: string;
+  choices?: readonly string[];
+}
+
+const DATA_OPTIONS: OptionSpec[] = [
+  { name: 'header', kind: 'flag', help: 'the first line is a header (default: auto-detected)' },
+  { name: 'no-header', kind: 'flag', help: 'the first line is data' },
+  { name: 'delimiter', kind: 'string', value: 'c', help: "',' ';' tab or space (default: auto-detected)", choices: [',', ';', 'tab', 'space', '\\t', ' '] },
+  { name: 'columns', kind: 'string', value: 'list', help: 'use these columns: names or 1-based numbers, comma-separated' },
+];
+
+const FIT_OPTIONS: OptionSpec[] = [
+  { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: 'full | tied | diag | spherical (default full)', choices: COVARIANCE_TYPES },
+  { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data (default kmeans)', choices: INIT_METHODS },
+  { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },
+  { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100)' },
+  { name: 'tol', kind: 'number', value: 'x', help: 'stop when the lower bound changes less (default 1e-3)' },
+  { name: 'reg-covar', kind: 'number', value: 'x', help: 'added to covariance diagonals (default 1e-6)' },
+  { name: 'seed', kind: 'int', value: 'n', help: 'random seed: same seed, same result everywhere (default 0)' },
+];
+
+const COMMON_OPTIONS: OptionSpec[] = [
+  { name: 'out', short: 'o', kind: 'string', value: 'file', help: 'write the result to a file instead of stdout' },
+  { name: 'quiet', short: 'q', kind: 'flag', help: 'print nothing on stderr except errors' },
+  { name: 'help', short: 'h', kind: 'flag', help: 'show this help' },
+];
+
+interface Command {
+  name: string;
+  args: string[];
+  summary: string;
+  options: OptionSpec[];
+  examples: string[];
+  notes?: string;
+  run(pos: string[], o: Opts): Promise<void> | void;
+}
+
+type Opts = Record<string, string | number | boolean | undefined>;
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+function suggest(word: string, candidates: string[]): string {
+  const best = candidates.map((c) => [c, editDistance(word, c)] as const).sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= Math.max(2, Math.floor(word.length / 3)) ? ` Did you mean ${best[0]}?` : '';
+}
+
+function parseArgs(cmd: Command, argv: string[]): { pos: string[]; opts: Opts } {
+  const byName = new Map(cmd.options.map((s) => [s.name, s]));
+  const byShort = new Map(cmd.options.filter((s) => s.short).map((s) => [s.short!, s]));
+  const pos: string[] = [];
+  const opts: Opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      pos.push(...argv.slice(i + 1));
+      break;
+    }
+    let spec: OptionSpec | undefined;
+    let value: string | undefined;
+    let shown = a;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      shown = `--${name}`;
+      spec = byName.get(name);
+      if (!spec) {
+        throw new UsageError(`unknown option ${shown} for "${cmd.name}".${suggest(shown, cmd.options.map((s) => `--${s.name}`))}`, cmd.name);
+      }
+      if (eq >= 0) value = a.slice(eq + 1);
+    } else if (a.startsWith('-') && a.length > 1 && !/^-[\d.]/.test(a)) {
+      spec = byShort.get(a[1]);
+      shown = `-${a[1]}`;
+      if (!spec) throw new UsageError(`unknown option ${shown} for "${cmd.name}".`, cmd.name);
+      if (a.length > 2) value = a.slice(2).replace(/^=/, '');
+    } else {
+      pos.push(a);
+      continue;
+    }
+    if (spec.kind === 'flag') {
+      if (value !== undefined) throw new UsageError(`${shown} takes no value.`, cmd.name);
+      opts[spec.name] = true;
+      continue;
+    }
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw new UsageError(`${shown} needs a value (${spec.value ?? 'value'}).`, cmd.name);
+      value = argv[++i];
+    }
+    opts[spec.name] = convert(spec, shown, value, cmd.name);
+  }
+  return { pos, opts };
+}
+
+function convert(spec: OptionSpec, shown: string, value: string, cmd: string): string | number {
+  if (spec.kind === 'int' || spec.kind === 'number') {
+    const v = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isFinite(v) || (spec.kind === 'int' && !Number.isInteger(v))) {
+      throw new UsageError(`${shown} needs ${spec.kind === 'int' ? 'an integer' : 'a number'}; got ${JSON.stringify(value)}.`, cmd);
+    }
+    return v;
+  }
+  if (spec.choices && !spec.choices.includes(value)) {
+    throw new UsageError(`${shown} must be one of ${spec.choices.filter((c) => c !== ' ' && c !== '\\t').join(', ')}; got ${JSON.stringify(value)}.${suggest(value, [...spec.choices])}`, cmd);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+
+let quiet = false;
+
+function info(text: string): void {
+  if (!quiet) process.stderr.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+function emit(text: string, out: unknown): void {
+  if (typeof out === 'string') {
+    try {
+      writeFileSync(out, text);
+    } catch (e) {
+      throw new InputError(`cannot write ${out}: ${fsReason(e)}`);
+    }
+    info(`wrote ${out}`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+/** The progress line on stderr: shown once a fit has run for a moment (at once with
+ *  --progress), redrawn in place on a terminal, a line at a time otherwise. */
+class Progress {
+  private readonly start = Date.now();
+  private last = 0;
+  private drawn = false;
+  private readonly tty = Boolean(process.stderr.isTTY);
+
+  constructor(private readonly mode: 'auto' | 'always' | 'never', private readonly label: string, private readonly nInit: number) {}
+
+  readonly onIteration = (it: IterationInfo): void => {
+    if (this.mode === 'never') return;
+    const now = Date.now();
+    if (this.mode === 'auto') {
+      if (now - this.start < 400) return;
+      if (now - this.last < (this.tty ? 100 : 2000)) return;
+    }
+    this.last = now;
+    const parts = [this.label];
+    if (this.nInit > 1) parts.push(`init ${it.init + 1}/${this.nInit}`);
+    parts.push(`iter ${it.iter}`, `lower bound ${num(it.lowerBound, 8)}`,
+      `change ${Number.isFinite(it.change) ? it.change.toExponential(2) : '—'}`);
+    const line = parts.filter(Boolean).join('  ');
+    if (this.tty) process.stderr.write(`\r\x1b[K${line}`);
+    else process.stderr.write(line + '\n');
+    this.drawn = true;
+  };
+
+  done(): void {
+    if (this.drawn && this.tty) process.stderr.write('\r\x1b[K');
+  }
+}
+
+function progressMode(o: Opts): 'auto' | 'always' | 'never' {
+  return o.quiet ? 'never' : o.progress ? 'always' : 'auto';
+}
+
+// ---------------------------------------------------------------------------------------
+// Input
+
+function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT': return 'no such file';
+    case 'EISDIR': return 'it is a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
+function readInput(path: string): Buffer {
+  try {
+    return readFileSync(path === '-' ? 0 : path);
+  } catch (e) {
+    throw new InputError(`cannot read ${path === '-' ? 'stdin' : path}: ${fsReason(e)}`);
+  }
+}
+
+function readData(path: string, o: Opts): Table {
+  if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
+  const d = o.delimiter as string | undefined;
+  const delimiter = d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d;
+  const t = parseTable(readInput(path), {
+    source: path === '-' ? 'stdin' : path,
+    header: o.header ? true : o['no-header'] ? false : undefined,
+    delimiter,
+  });
+  return o.columns === undefined ? t : selectColumns(t, String(o.columns), path);
+}
+
+function selectColumns(t: Table, spec: string, path: string): Table {
+  const picks = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (picks.length === 0) throw new UsageError('--columns needs at least one column name or number.');
+  const idx = picks.map((p) => {
+    if (/^\d+$/.test(p)) {
+      const j = Number(p) - 1;
+      if (j < 0 || j >= t.cols) throw new InputError(`${path}: --columns ${p}: the data have columns 1 to ${t.cols}.`);
+      return j;
+    }
+    const j = t.columns?.indexOf(p) ?? -1;
+    if (j < 0) {
+      throw new InputError(t.columns
+        ? `${path}: --columns: no column named ${JSON.stringify(p)}; the columns are ${t.columns.map((c) => JSON.stringify(c)).join(', ')}.`
+        : `${path}: --columns ${JSON.stringify(p)}: the data have no header, so use column numbers (1 to ${t.cols}).`);
+    }
+    return j;
+  });
+  const data = new Float64Array(t.rows * idx.length);
+  for (let r = 0; r < t.rows; r++) idx.forEach((j, c) => { data[r * idx.length + c] = t.data[r * t.cols + j]; });
+  return { ...t, data, cols: idx.length, columns: t.columns ? idx.map((j) => t.columns![j]) : null };
+}
+
+function describeData(path: string, t: Table): string {
+  const cols = t.columns ? ` (${t.columns.join(', ')})` : '';
+  return `${path === '-' ? 'stdin' : path}: ${t.rows} rows × ${t.cols} column${t.cols === 1 ? '' : 's'}${cols}, ${t.format.toUpperCase()}`;
+}
+
+function readModel(path: string): GaussianMixture {
+  const text = readInput(path).toString('utf8');
+  try {
+    return GaussianMixture.fromJSON(text);
+  } catch (e) {
+    if (e instanceof GmmError) throw new InputError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+function need(pos: string[], n: number, cmd: Command): void {
+  if (pos.length < n) throw new UsageError(`"${cmd.name}" needs ${cmd.args.slice(pos.length, n).join(' ')}.`, cmd.name);
+  if (pos.length > cmd.args.length) throw new UsageError(`unexpected argument ${JSON.stringify(pos[cmd.args.length])}.`, cmd.name);
+}
+
+function fitOptions(o: Opts, k: number, covarianceType: CovarianceType): GaussianMixtureOptions {
+  const opts: GaussianMixtureOptions = { nComponents: k, covarianceType };
+  if (o.init !== undefined) opts.initParams = o.init as InitParams;
+  if (o['n-init'] !== undefined) opts.nInit = o['n-init'] as number;
+  if (o['max-iter'] !== undefined) opts.maxIter = o['max-iter'] as number;
+  if (o.tol !== undefined) opts.tol = o.tol as number;
+  if (o['reg-covar'] !== undefined) opts.regCovar = o['reg-covar'] as number;
+  if (o.seed !== undefined) opts.seed = o.seed as number;
+  return opts;
+}
+
+/** "1..10", "2-5", "3", "1,2,5" → sorted distinct K values. */
+function parseKRange(s: string): number[] {
+  const out = new Set<number>();
+  for (const part of s.split(',')) {
+    const p = part.trim();
+    const m = /^(\d+)\s*(?:\.\.|-)\s*(\d+)$/.exec(p);
+    if (m) {
+      const a = Number(m[1]), b = Number(m[2]);
+      if (a < 1 || b < a) throw new UsageError(`--k ${JSON.stringify(s)}: a range needs 1 ≤ first ≤ last.`, 'select');
+      if (b - a > 1000) throw new UsageError(`--k ${JSON.stringify(s)}: at most 1000 values.`, 'select');
+      for (let k = a; k <= b; k++) out.add(k);
+    } else if (/^\d+$/.test(p) && Number(p) >= 1) {
+      out.add(Number(p));
+    } else {
+      throw new UsageError(`--k needs a range like 1..10, or a list like 2,3,5; got ${JSON.stringify(s)}.`, 'select');
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands
+
+const fit: Command = {
+  name: 'fit',
+  args: ['<data>'],
+  summary: 'fit a Gaussian mixture; print the model as JSON',
+  options: [
+    { name: 'components', short: 'k', kind: 'int', value: 'K', help: 'number of components (default 1)' },
+    ...FIT_OPTIONS,
+    ...DATA_OPTIONS,
+    { name: 'progress', kind: 'flag', help: 'show the progress line even for short fits' },
+    ...COMMON_OPTIONS,
+  ],
+  examples: ['gmm-wasm fit data.csv -k 3 --covariance full --seed 0 --out model.json', 'cat data.tsv | gmm-wasm fit - -k 2 > model.json'],
+  notes: '<data> is CSV, TSV, semicolon- or whitespace-separated text (header optional), or JSON (an array of rows); "-" reads stdin.\n' +
+    'The summary goes to stderr, the model JSON to stdout (or --out); GaussianMixture.fromJSON() reads it back.',
+  run(pos, o) {
+    need(pos, 1, this);
+    const t = readData(pos[0], o);
+    info(describeData(pos[0], t));
+    const gm = new GaussianMixture(fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full'));
+    const progress = new Progress(progressMode(o), '', gm.options.nInit);
+    const t0 = Date.now();
+    try {
+      gm.fit(t, { onIteration: progress.onIteration });
+    } finally {
+      progress.done();
+    }
+    const model = gm.toJSON();
+    info(`${modelSummary(model, t.columns)}\n` +
+      `  BIC ${num(gm.bic(t), 7)}   AIC ${num(gm.aic(t), 7)}   log-likelihood ${num(gm.score(t) * t.rows, 7)}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+    if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
+    emit(modelJsonText(model), o.out);
+  },
+};
+
+const predict: Command = {
+  name: 'predict',
+  args: ['<model.json>', '<data>'],
+  summary: 'most likely component of each row (0-based), or --proba',
+  options: [
+    { name: 'proba', kind: 'flag', help: 'also print each component\'s posterior probability' },
+    { name: 'no-output-header', kind: 'flag', help: 'omit the header line of the output' },
+    ...DATA_OPTIONS,
+    ...COMMON_OPTIONS,
+  ],
+  examples: ['gmm-wasm predict model.json data.csv > labels.csv', 'gmm-wasm predict model.json data.csv --proba'],
+  notes: 'Output: CSV with the column "component" (and p0 … p{K-1} with --proba), one line per input row.',
+  run(pos, o) {
+    need(pos, 2, this);
+    const gm = readModel(pos[0]);
+    const t = readData(pos[1], o);
+    const labels = gm.predict(t);
+    const header = o['no-output-header'] ? null : ['component'];
+    if (!o.proba) {
+      emit(formatCsv(labels, t.rows, 1, header), o.out);
+      return;
+    }
+    const p = gm.predictProba(t);
+    const K = p.cols;
+    const data = new Float64Array(t.rows * (K + 1));
+    for (let r = 0; r < t.rows; r++) {
+      data[r * (K + 1)] = labels[r];
+      data.set(p.data.subarray(r * K, r * K + K), r * (K + 1) + 1);
+    }
+    emit(formatCsv(data, t.rows, K + 1, header ? [...header, ...Array.from({ length: K }, (_, k) => `p${k}`)] : null), o.out);
+  },
+};
+
+const score: Command = {
+  name: 'score',
+  args: ['<model.json>', '<data>'],
+  summary: 'mean log-likelihood of the rows (or --per-row log-densities)',
+  options: [
+    { name: 'per-row', kind: 'flag', help: 'print the log-density of every row (CSV) instead of the mean' },
+    { name: 'no-output-header', kind: 'flag', help: 'omit the header line of the --per-row output' },
+    ...DATA_OPTIONS,
+    ...COMMON_OPTIONS,
+  ],
+  examples: ['gmm-wasm score model.json data.csv', 'gmm-wasm score model.json data.csv --per-row > logp.csv'],
+  notes: 'Prints the mean log-likelihood per row (as scikit-learn\'s score()); BIC and AIC on the data go to stderr.',
+  run(pos, o) {
+    need(pos, 2, this);
+    const gm = readModel(pos[0]);
+    const t = readData(pos[1], o);
+    info(describeData(pos[1], t));
+    if (o['per-row']) {
+      const v = gm.scoreSamples(t);
+      emit(formatCsv(v, t.rows, 1, o['no-output-header'] ? null : ['log_density']), o.out);
+    } else {
+      const s = gm.score(t);
+      info(`log-likelihood ${num(s * t.rows, 7)} (${num(s, 7)} per row)   BIC ${num(gm.bic(t), 7)}   AIC ${num(gm.aic(t), 7)}`);
+      emit(`${s}\n`, o.out);
+    }
+  },
+};
+
+const sample: Command = {
+  name: 'sample',
+  args: ['<model.json>'],
+  summary: 'draw samples from a model (CSV)',
+  options: [
+    { name: 'n', short: 'n', kind: 'int', value: 'count', help: 'number of samples (default 1)' },
+    { name: 'seed', kind: 'int', value: 'n', help: 'random seed (default: the model\'s seed)' },
+    { name: 'labels', kind: 'flag', help: 'add a "component" column with the component drawn' },
+    { name: 'no-output-header', kind: 'flag', help: 'omit the header line' },
+    ...COMMON_OPTIONS,
+  ],
+  examples: ['gmm-wasm sample model.json -n 1000 --seed 1 > samples.csv'],
+  notes: 'Output: CSV with columns x1 … xd (and "component" with --labels). The same seed gives the same samples in every runtime.',
+  run(pos, o) {
+    need(pos, 1, this);
+    const gm = readModel(pos[0]);
+    const n = (o.n as number | undefined) ?? 1;
+    if (n < 1) throw new UsageError(`-n needs a count ≥ 1; got ${n}.`, 'sample');
+    const s = gm.sample(n, o.seed === undefined ? {} : { seed: o.seed as number });
+    const d = s.X.cols;
+    const names = Array.from({ length: d }, (_, j) => `x${j + 1}`);
+    let data: ArrayLike<number> = s.X.data;
+    let cols = d;
+    if (o.labels) {
+      const withLabels = new Float64Array(n * (d + 1));
+      for (let r = 0; r < n; r++) {
+        withLabels.set(s.X.data.subarray(r * d, r * d + d), r * (d + 1));
+        withLabels[r * (d + 1) + d] = s.labels[r];
+      }
+      data = withLabels;
+      cols = d + 1;
+      names.push('component');
+    }
+    emit(formatCsv(data, n, cols, o['no-output-header'] ? null : names), o.out);
+  },
+};
+
+interface Candidate {
+  k: number;
+  type: CovarianceType;
+  gm?: GaussianMixture;
+  bic?: number;
+  aic?: number;
+  logLik?: number;
+  error?: string;
+}
+
+const select: Command = {
+  name: 'select',
+  args: ['<data>'],
+  summary: 'fit a range of K (and covariance types); print the BIC table, best first',
+  options: [
+    { name: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1..6)' },
+    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated (default: all four)' },
+    ...FIT_OPTIONS.filter((s) => s.name !== 'covariance'),
+    ...DATA_OPTIONS,
+    { name: 'json', kind: 'flag', help: 'print the table as JSON' },
+    { name: 'progress', kind: 'flag', help: 'show the progress line even for short fits' },
+    { name: 'out', short: 'o', kind: 'string', value: 'file', help: 'also write the best model\'s JSON to this file' },
+    ...COMMON_OPTIONS.filter((s) => s.name !== 'out'),
+  ],
+  examples: ['gmm-wasm select data.csv --k 1..10', 'gmm-wasm select data.csv --k 2..5 --covariance full,diag --out best.json'],
+  notes: 'BIC = −2·log-likelihood + parameters·ln(rows); lower is better. Fits that fail (e.g. a collapsed component) are listed last with the reason.',
+  run(pos, o) {
+    need(pos, 1, this);
+    const ks = parseKRange(String(o.k ?? '1..6'));
+    const types = o.covariance === undefined ? COVARIANCE_TYPES : String(o.covariance).split(',').map((s) => s.trim()).map((s) => {
+      if (!COVARIANCE_TYPES.includes(s as CovarianceType)) {
+        throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_TYPES.join(', ')}.${suggest(s, COVARIANCE_TYPES)}`, 'select');
+      }
+      return s as CovarianceType;
+    });
+    const t = readData(pos[0], o);
+    info(describeData(pos[0], t));
+    const results: Candidate[] = [];
+    const mode = progressMode(o);
+    for (const type of types) {
+      for (const k of ks) {
+        const c: Candidate = { k, type };
+        results.push(c);
+        if (k > t.rows) {
+          c.error = `K = ${k} exceeds the ${t.rows} rows`;
+          continue;
+        }
+        const gm = new GaussianMixture(fitOptions(o, k, type));
+        const progress = new Progress(mode, `K=${k} ${type}`, gm.options.nInit);
+        try {
+          gm.fit(t, { onIteration: progress.onIteration });
+          c.gm = gm;
+          c.bic = gm.bic(t);
+          c.aic = gm.aic(t);
+          c.logLik = gm.score(t) * t.rows;
+        } catch (e) {
+          if (!(e instanceof GmmError)) throw e;
+          c.error = `${e.code}: ${e.message}`;
+        } finally {
+          progress.done();
+        }
+      }
+    }
+    const ok = results.filter((c) => c.gm).sort((a, b) => a.bic! - b.bic!);
+    const failed = results.filter((c) => !c.gm);
+    if (o.json) {
+      const rows = [...ok, ...failed].map((c, i) => c.gm
+        ? { rank: i + 1, k: c.k, covariance: c.type, bic: c.bic, aic: c.aic, logLikelihood: c.logLik, nIter: c.gm.nIter, converged: c.gm.converged }
+        : { rank: null, k: c.k, covariance: c.type, error: c.error });
+      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    } else {
+      const rows = [['rank', 'K', 'covariance', 'BIC', 'AIC', 'log-likelihood', 'iterations', 'converged']];
+      ok.forEach((c, i) => rows.push([String(i + 1), String(c.k), c.type, c.bic!.toFixed(2), c.aic!.toFixed(2), c.logLik!.toFixed(2),
+        String(c.gm!.nIter), c.gm!.converged ? 'yes' : 'no']));
+      failed.forEach((c) => rows.push(['-', String(c.k), c.type, 'failed', '', '', '', '', c.error ?? '']));
+      process.stdout.write(formatTable(rows, ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'l']) + '\n');
+    }
+    if (ok.length === 0) throw new InputError('every fit failed; see the table above.');
+    const best = ok[0];
+    info(`best by BIC: K = ${best.k}, ${best.type} covariance (BIC ${best.bic!.toFixed(2)})`);
+    if (typeof o.out === 'string') emit(modelJsonText(best.gm!.toJSON()), o.out);
+  },
+};
+
+const COMMANDS: Command[] = [fit, predict, score, sample, select];
+
+// ---------------------------------------------------------------------------------------
+// Help
+
+function optionHelp(specs: OptionSpec[]): string {
+  const rows = specs.map((s) => [
+    `${s.short ? `-${s.short}, ` : '    '}--${s.name}${s.value ? ` <${s.value}>` : ''}`,
+    s.help,
+  ]);
+  return formatTable(rows, [], '  ');
+}
+
+function commandHelp(c: Command): string {
+  return [
+    `Usage: gmm-wasm ${c.name} ${c.args.join(' ')} [options]`,
+    '',
+    `${c.summary[0].toUpperCase()}${c.summary.slice(1)}.`,
+    ...(c.notes ? ['', c.notes] : []),
+    '',
+    'Options:',
+    optionHelp(c.options),
+    '',
+    'Examples:',
+    ...c.examples.map((e) => `  ${e}`),
+    '',
+  ].join('\n');
+}
+
+function version(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function mainHelp(): string {
+  return [
+    `gmm-wasm ${version()}: Gaussian mixture models from the command line`,
+    '',
+    'Usage: gmm-wasm <command> [arguments] [options]',
+    '',
+    'Commands:',
+    formatTable(COMMANDS.map((c) => [`${c.name} ${c.args.join(' ')}`, c.summary]), [], '  '),
+    '',
+    'Run "gmm-wasm <command> --help" for the options of a command.',
+    'Data files: CSV, TSV, semicolon- or whitespace-separated (header auto-detected), or JSON; "-" is stdin.',
+    'Exit status: 0 success, 1 unreadable or invalid input or a failed fit, 2 wrong usage.',
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------
+// Main
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const c = COMMANDS.find((x) => x.name === rest[0]);
+    process.stdout.write(c ? commandHelp(c) : mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(version() + '\n');
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!cmd) throw new UsageError(`unknown command ${JSON.stringify(name)}.${suggest(name, COMMANDS.map((c) => c.name))} The commands are ${COMMANDS.map((c) => c.name).join(', ')}.`);
+    const { pos, opts } = parseArgs(cmd, rest);
+    if (opts.help) {
+      process.stdout.write(commandHelp(cmd));
+      return 0;
+    }
+    quiet = Boolean(opts.quiet);
+    await init();
+    await cmd.run(pos, opts);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`gmm-wasm: ${e.message}\nRun "gmm-wasm ${e.command ?? ''}${e.command ? ' ' : ''}--help" for usage.\n`);
+      return 2;
+    }
+    if (e instanceof DataError) {
+      process.stderr.write(`gmm-wasm: error: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`gmm-wasm: error: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof GmmError) {
+      process.stderr.write(`gmm-wasm: error (${e.code}): ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`gmm-wasm: internal error: ${(e as Error)?.stack ?? e}\n`);
+    return 70;
+  }
+}
+
+// stdout closed early (e.g. `gmm-wasm sample … | head`): stop quietly
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

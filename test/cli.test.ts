@@ -1,0 +1,362 @@
+// The gmm-wasm command line, end to end: the built CLI (node dist/cli.js) against the
+// library it is built from (dist/entry-node.js, loaded here in-process).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const CLI = join(root, 'dist/cli.js');
+const FAITHFUL = join(root, 'data/faithful.csv');
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], input?: string, cwd?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, ...args], { cwd: cwd ?? root, timeout: 30_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+    });
+    child.stdin!.end(input ?? '');
+  });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let lib: any;
+let dir: string;
+let faithful: number[][];
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first.');
+  lib = await import(/* @vite-ignore */ join(root, 'dist/entry-node.js'));
+  await lib.init();
+  dir = mkdtempSync(join(tmpdir(), 'gmm-wasm-cli-'));
+  faithful = readFileSync(FAITHFUL, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  writeFileSync(join(dir, 'faithful.tsv'), 'eruptions\twaiting\n' + faithful.map((r) => r.join('\t')).join('\n') + '\n');
+  writeFileSync(join(dir, 'faithful.json'), JSON.stringify(faithful));
+  writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n3,4,5\n');
+  writeFileSync(join(dir, 'words.csv'), 'a,b\n1,2\n3,x7\n');
+  writeFileSync(join(dir, 'three.csv'), 'id,eruptions,waiting\n' + faithful.map((r, i) => `${i},${r.join(',')}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'bad-model.json'), '{"format": "gmm-wasm", "version": 1');
+  mkdirSync(join(dir, 'a-directory'));
+  const m = await cli(['fit', FAITHFUL, '-k', '2', '--seed', '0', '-q', '--out', join(dir, 'model.json')]);
+  expect(m.code, m.stderr).toBe(0);
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function model(file = 'model.json') {
+  return lib.GaussianMixture.fromJSON(readFileSync(join(dir, file), 'utf8'));
+}
+
+function csvRows(text: string): string[][] {
+  return text.trim().split('\n').map((l) => l.split(','));
+}
+
+describe.concurrent('help and usage', () => {
+  it('gmm-wasm --help lists the commands', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['fit', 'predict', 'score', 'sample', 'select']) expect(r.stdout).toContain(`  ${c} `);
+  });
+  it.each(['fit', 'predict', 'score', 'sample', 'select'])('gmm-wasm %s --help', async (c) => {
+    const r = await cli([c, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: gmm-wasm ${c} `);
+    expect(r.stdout).toContain('--quiet');
+    const h = await cli(['help', c]);
+    expect(h.stdout).toBe(r.stdout);
+  });
+  it('--version', async () => {
+    const r = await cli(['--version']);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  });
+  it('no arguments: usage on stdout, exit 2', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('Usage: gmm-wasm <command>');
+  });
+  it('unknown command and options: exit 2 with a suggestion', async () => {
+    let r = await cli(['fitt', FAITHFUL]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Did you mean fit?');
+    r = await cli(['fit', FAITHFUL, '--covarience', 'full']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown option --covarience');
+    expect(r.stderr).toContain('Did you mean --covariance?');
+    expect(r.stderr).toContain('gmm-wasm fit --help');
+    r = await cli(['fit', FAITHFUL, '-c', 'ful']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Did you mean full?');
+    r = await cli(['fit', FAITHFUL, '-k', 'three']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('-k needs an integer');
+    r = await cli(['fit', FAITHFUL, '--tol']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--tol needs a value');
+    r = await cli(['fit']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"fit" needs <data>');
+    r = await cli(['predict', join(dir, 'model.json')]);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe.concurrent('fit', () => {
+  it('prints the model JSON on stdout and a summary on stderr; equals the library', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '2', '--covariance', 'full', '--seed', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    const gm = new lib.GaussianMixture({ nComponents: 2, covarianceType: 'full', seed: 0 }).fit(faithful);
+    expect(json).toEqual(gm.toJSON());
+    expect(r.stderr).toContain('272 rows × 2 columns (eruptions, waiting), CSV');
+    expect(r.stderr).toContain('2 components, full covariance, 2 features');
+    expect(r.stderr).toMatch(/converged after \d+ iterations/);
+    expect(r.stderr).toContain(`BIC ${gm.bic(faithful).toFixed(3)}`);
+    expect(r.stderr).toMatch(/eruptions \(mean ± sd\)\s+waiting \(mean ± sd\)/);
+  });
+
+  it('--out writes the file and keeps stdout empty', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '3', '--out', join(dir, 'k3.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`wrote ${join(dir, 'k3.json')}`);
+    expect(model('k3.json').nComponents).toBe(3);
+  });
+
+  it('passes every option through', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '3', '-c', 'diag', '--tol', '1e-5', '--reg-covar', '1e-4', '--max-iter', '50',
+      '--n-init', '2', '--init', 'k-means++', '--seed', '42', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const o = JSON.parse(r.stdout).options;
+    expect(o).toMatchObject({ nComponents: 3, covarianceType: 'diag', tol: 1e-5, regCovar: 1e-4, maxIter: 50, nInit: 2, initParams: 'k-means++', seed: 42 });
+    const gm = new lib.GaussianMixture(o).fit(faithful);
+    expect(JSON.parse(r.stdout)).toEqual(gm.toJSON());
+  });
+
+  it('reads TSV, JSON and stdin to the same model', async () => {
+    const csv = JSON.parse((await cli(['fit', FAITHFUL, '-k', '2', '-q'])).stdout);
+    const tsv = JSON.parse((await cli(['fit', join(dir, 'faithful.tsv'), '-k', '2', '-q'])).stdout);
+    const json = JSON.parse((await cli(['fit', join(dir, 'faithful.json'), '-k', '2', '-q'])).stdout);
+    const stdin = JSON.parse((await cli(['fit', '-', '-k', '2', '-q'], readFileSync(FAITHFUL, 'utf8'))).stdout);
+    expect(tsv).toEqual(csv);
+    expect(json).toEqual(csv);
+    expect(stdin).toEqual(csv);
+  });
+
+  it('--columns picks columns by name or number', async () => {
+    const csv = JSON.parse((await cli(['fit', FAITHFUL, '-k', '2', '-q'])).stdout);
+    const byName = await cli(['fit', join(dir, 'three.csv'), '-k', '2', '--columns', 'eruptions,waiting']);
+    expect(byName.stderr).toContain('272 rows × 2 columns (eruptions, waiting)');
+    expect(JSON.parse(byName.stdout)).toEqual(csv);
+    const byNumber = await cli(['fit', join(dir, 'three.csv'), '-k', '2', '--columns', '2,3', '-q']);
+    expect(JSON.parse(byNumber.stdout)).toEqual(csv);
+    const bad = await cli(['fit', join(dir, 'three.csv'), '--columns', 'eruption']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('no column named "eruption"');
+  });
+
+  it('--progress shows iteration, lower bound and change; --quiet silences stderr', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '2', '--progress', '--tol', '0', '--max-iter', '6']);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('iter '));
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/^iter 1 {2}lower bound -4\.\d+ {2}change —$/);
+    expect(lines[5]).toMatch(/^iter 6 {2}lower bound -4\.\d+ {2}change \d\.\d\de-\d+$/);
+    expect(r.stderr).toContain('did not converge');
+    const n = await cli(['fit', FAITHFUL, '-k', '2', '--n-init', '2', '--progress', '--max-iter', '2', '--tol', '0']);
+    expect(n.stderr).toContain('init 2/2  iter 2');
+    const q = await cli(['fit', FAITHFUL, '-k', '2', '--progress', '--quiet']);
+    expect(q.code).toBe(0);
+    expect(q.stderr).toBe('');
+  });
+});
+
+describe.concurrent('predict, score, sample', () => {
+  it('predict: component per row, as the library', async () => {
+    const r = await cli(['predict', join(dir, 'model.json'), FAITHFUL]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = csvRows(r.stdout);
+    expect(rows[0]).toEqual(['component']);
+    expect(rows.slice(1).map((x) => Number(x[0]))).toEqual(Array.from(model().predict(faithful)));
+  });
+
+  it('predict --proba: component and posterior probabilities', async () => {
+    const r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--proba']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = csvRows(r.stdout);
+    expect(rows[0]).toEqual(['component', 'p0', 'p1']);
+    expect(rows).toHaveLength(273);
+    const p = model().predictProba(faithful);
+    rows.slice(1).forEach((row, i) => {
+      expect(row.slice(1).map(Number)).toEqual(Array.from(p.data.subarray(i * 2, i * 2 + 2)));
+    });
+    const bare = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--no-output-header']);
+    expect(bare.stdout.split('\n')[0]).toMatch(/^\d$/);
+  });
+
+  it('score: mean log-likelihood (and --per-row)', async () => {
+    const r = await cli(['score', join(dir, 'model.json'), FAITHFUL]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Number(r.stdout.trim())).toBe(model().score(faithful));
+    expect(r.stderr).toContain('BIC');
+    const per = await cli(['score', join(dir, 'model.json'), FAITHFUL, '--per-row']);
+    const rows = csvRows(per.stdout);
+    expect(rows[0]).toEqual(['log_density']);
+    expect(rows.slice(1).map((x) => Number(x[0]))).toEqual(Array.from(model().scoreSamples(faithful)));
+  });
+
+  it('sample: CSV of n rows, the same as the library with the same seed', async () => {
+    const r = await cli(['sample', join(dir, 'model.json'), '-n', '500', '--seed', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = csvRows(r.stdout);
+    expect(rows[0]).toEqual(['x1', 'x2']);
+    expect(rows).toHaveLength(501);
+    const s = model().sample(500, { seed: 3 });
+    expect(rows.slice(1).flat().map(Number)).toEqual(Array.from(s.X.data));
+    const l = await cli(['sample', join(dir, 'model.json'), '-n', '5', '--seed', '3', '--labels']);
+    const lr = csvRows(l.stdout);
+    expect(lr[0]).toEqual(['x1', 'x2', 'component']);
+    expect(lr.slice(1).map((x) => Number(x[2]))).toEqual(Array.from(model().sample(5, { seed: 3 }).labels));
+  });
+
+  it('sample piped into head stops quietly', async () => {
+    const r = await new Promise<Run>((resolve) => {
+      execFile('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" sample "${join(dir, 'model.json')}" -n 300000 | head -n 2`],
+        { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('x1,x2');
+  });
+});
+
+describe.concurrent('select', () => {
+  it('BIC table over K and every covariance type, best first', async () => {
+    const r = await cli(['select', FAITHFUL, '--k', '1..4']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^rank\s+K\s+covariance\s+BIC\s+AIC\s+log-likelihood\s+iterations\s+converged$/);
+    const rows = lines.slice(1).map((l) => l.trim().split(/\s+/));
+    expect(rows).toHaveLength(16);
+    const bics = rows.map((x) => Number(x[3]));
+    expect([...bics].sort((a, b) => a - b)).toEqual(bics);
+    expect(rows.map((x) => Number(x[0]))).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(new Set(rows.map((x) => x[2]))).toEqual(new Set(['full', 'tied', 'diag', 'spherical']));
+    // the top row is the library's fit with those options
+    const [, k, type] = rows[0];
+    const gm = new lib.GaussianMixture({ nComponents: Number(k), covarianceType: type }).fit(faithful);
+    expect(bics[0]).toBeCloseTo(gm.bic(faithful), 2);
+    expect(r.stderr).toContain(`best by BIC: K = ${k}, ${type} covariance`);
+  });
+
+  it('--covariance, --json and --out best.json', async () => {
+    const r = await cli(['select', FAITHFUL, '--k', '1,2,3', '--covariance', 'full', '--json', '--out', join(dir, 'best.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const table = JSON.parse(r.stdout);
+    expect(table.map((t: { k: number }) => t.k)).toEqual([2, 3, 1]);
+    expect(table[0]).toMatchObject({ rank: 1, k: 2, covariance: 'full', converged: true });
+    const gm = new lib.GaussianMixture({ nComponents: 2 }).fit(faithful);
+    expect(table[0].bic).toBe(gm.bic(faithful));
+    expect(model('best.json').toJSON()).toEqual(gm.toJSON());
+  });
+
+  it('lists failed fits last and rejects bad ranges', async () => {
+    const tiny = join(dir, 'tiny.csv');
+    writeFileSync(tiny, '1,2\n1.5,2.5\n3,1\n');
+    const r = await cli(['select', tiny, '--k', '1..5', '-c', 'spherical']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.slice(-2).every((l) => /^\s*-\s+\d\s+spherical\s+failed\s+K = \d exceeds the 3 rows$/.test(l))).toBe(true);
+    const bad = await cli(['select', FAITHFUL, '--k', '5..2']);
+    expect(bad.code).toBe(2);
+    const c = await cli(['select', FAITHFUL, '-c', 'ful']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('Did you mean full?');
+  });
+});
+
+describe.concurrent('errors: clear messages and non-zero exit codes', () => {
+  it('unreadable files', async () => {
+    let r = await cli(['fit', join(dir, 'nope.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`gmm-wasm: error: cannot read ${join(dir, 'nope.csv')}: no such file\n`);
+    r = await cli(['fit', join(dir, 'a-directory')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('it is a directory');
+    r = await cli(['predict', join(dir, 'nope.json'), FAITHFUL]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no such file');
+  });
+
+  it('ragged rows and non-numeric cells report line and column', async () => {
+    let r = await cli(['fit', join(dir, 'ragged.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`gmm-wasm: error: ${join(dir, 'ragged.csv')}: line 3: 3 cells, but the header (line 1) has 2: every row needs the same number of columns.\n`);
+    r = await cli(['fit', join(dir, 'words.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`gmm-wasm: error: ${join(dir, 'words.csv')}: line 3, column 2: "x7" is not a number.\n`);
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'words.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 3, column 2');
+    r = await cli(['fit', '-'], '[[1, 2], [3]]');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('stdin: row 2: 1 values, but row 1 has 2');
+  });
+
+  it('bad models, mismatched features, impossible fits', async () => {
+    let r = await cli(['sample', join(dir, 'bad-model.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(dir, 'bad-model.json')}: fromJSON: not valid JSON`);
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(FEATURE_MISMATCH)');
+    r = await cli(['fit', FAITHFUL, '-k', '300']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(TOO_FEW_SAMPLES)');
+    r = await cli(['fit', FAITHFUL, '-k', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(INVALID_OPTION)');
+    r = await cli(['fit', FAITHFUL, '--out', join(dir, 'no-such-dir', 'm.json'), '-q']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot write');
+  });
+
+  it('never prints a stack trace for bad input', async () => {
+    const runs = await Promise.all([
+      cli(['fit', '-'], ''),
+      cli(['fit', '-'], '\u0000\u0001garbage'),
+      cli(['fit', '-'], 'x,y\n"1,2\n'),
+      cli(['score', join(dir, 'model.json'), '-'], 'a,b\n'),
+    ]);
+    for (const r of runs) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^gmm-wasm: error: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('the bin entry', () => {
+  it('package.json "bin" points at dist/cli.js, which starts with a node shebang', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(pkg.bin['gmm-wasm']).toBe('./dist/cli.js');
+    expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('runs through its shebang', async () => {
+    const r = await new Promise<Run>((resolve) => {
+      const c = spawn('sh', ['-c', `chmod +x "${CLI}" 2>/dev/null; "${CLI}" --version`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '', stderr = '';
+      c.stdout.on('data', (d) => { stdout += d; });
+      c.stderr.on('data', (d) => { stderr += d; });
+      const t = setTimeout(() => c.kill('SIGKILL'), 20_000);
+      c.on('close', (code) => { clearTimeout(t); resolve({ code, stdout, stderr }); });
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

@@ -1,0 +1,41 @@
+// The Chromium side of the runtime comparison. Bundled by esbuild with the package's
+// `browser` condition; gmm.wasm is served beside the bundle. Every page load is a fresh
+// module context, so the test loads the page once per init() variant.
+import * as lib from 'gmm-wasm';
+import { runJob } from '../job.js';
+
+let beforeInit;
+try {
+  new lib.GaussianMixture().fit([[0], [1]]);
+  beforeInit = 'no error';
+} catch (e) {
+  beforeInit = e?.code ?? String(e);
+}
+
+// beside the page (and the esbuild bundle); the package finds it by itself in the 'default' variant
+const wasmUrl = new URL('./gmm.wasm', location.href);
+const sources = {
+  'default': () => undefined,
+  'url': () => wasmUrl,
+  'url-string': () => wasmUrl.href,
+  'fetch-promise': () => fetch(wasmUrl),
+  'response': () => fetch(wasmUrl),
+  'arraybuffer': async () => (await fetch(wasmUrl)).arrayBuffer(),
+  'uint8array': async () => new Uint8Array(await (await fetch(wasmUrl)).arrayBuffer()),
+  'module': () => WebAssembly.compileStreaming(fetch(wasmUrl)),
+};
+
+window.runVariant = async (variant, input) => {
+  try {
+    // 'fetch-promise' hands init() a Promise<Response>; the others the value itself
+    const src = variant === 'fetch-promise' ? sources[variant]() : await sources[variant]();
+    await lib.init(src);
+    await lib.init(); // memoised
+    const result = runJob(lib, input);
+    document.getElementById('status').textContent = 'done';
+    return { runtime: 'chromium', variant, beforeInit, result };
+  } catch (e) {
+    return { runtime: 'chromium', variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null };
+  }
+};
+document.getElementById('status').textContent = 'ready';

@@ -1,0 +1,49 @@
+// The job every runtime runs (Node, workerd, Chromium): the same data, options and seeds,
+// with every number reported as the hex of its IEEE-754 bits so results compare exactly.
+// Plain JavaScript (no Node or DOM APIs) so each runtime can import or bundle it as is.
+
+/** Hex of a double's 64 bits (distinguishes -0, and every NaN payload). */
+export function bits(x) {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getBigUint64(0).toString(16).padStart(16, '0');
+}
+
+/** Deep copy with every number replaced by bits(number). */
+export function toBits(v) {
+  if (typeof v === 'number') return bits(v);
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) return Array.from(v, toBits);
+  if (v !== null && typeof v === 'object') {
+    const out = {};
+    for (const k of Object.keys(v)) out[k] = toBits(v[k]);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * @param lib   the gmm-wasm module namespace, already initialised
+ * @param input { datasets: { [name]: number[][] }, cases: [{ dataset, options, sampleN, sampleSeed }] }
+ */
+export function runJob(lib, input) {
+  const { GaussianMixture } = lib;
+  const cases = [];
+  for (const c of input.cases) {
+    const X = input.datasets[c.dataset];
+    const gm = new GaussianMixture(c.options);
+    const trace = [];
+    gm.fit(X, { onIteration: (it) => trace.push([it.init, it.iter, it.lowerBound, it.change]) });
+    const s = gm.sample(c.sampleN, { seed: c.sampleSeed });
+    cases.push({
+      name: c.name,
+      model: toBits(gm.toJSON()),
+      trace: toBits(trace),
+      scoreSamples: toBits(gm.scoreSamples(X)),
+      predictProba: toBits(gm.predictProba(X).data),
+      predict: Array.from(gm.predict(X)),
+      bic: bits(gm.bic(X)),
+      sample: { X: toBits(s.X.data), labels: Array.from(s.labels) },
+    });
+  }
+  return { cases };
+}

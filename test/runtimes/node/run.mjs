@@ -1,0 +1,19 @@
+// The Node side of the runtime comparison, run as `node run.mjs < job.json` in a fresh
+// process: imports the package by name (its `node` condition), checks that methods refuse
+// before init(), initialises with the default source and runs the shared job.
+import * as lib from 'gmm-wasm';
+import { runJob } from '../job.js';
+
+let beforeInit;
+try {
+  new lib.GaussianMixture().fit([[0], [1]]);
+  beforeInit = 'no error';
+} catch (e) {
+  beforeInit = e?.code ?? String(e);
+}
+const chunks = [];
+for await (const c of process.stdin) chunks.push(c);
+const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+await lib.init();
+await lib.init(); // memoised
+process.stdout.write(JSON.stringify({ runtime: 'node', beforeInit, result: runJob(lib, input) }));

@@ -1,0 +1,60 @@
+// One way of calling init() in Node, in a fresh process: `node variant.mjs <variant> [url]`.
+// Prints { variant, beforeInit, sync, result } (or { error, code }) as JSON.
+import { readFileSync } from 'node:fs';
+import * as lib from 'gmm-wasm';
+import { toBits } from '../job.js';
+
+const [variant, httpUrl] = process.argv.slice(2);
+const wasmUrl = new URL(import.meta.resolve('gmm-wasm/gmm.wasm'));
+const bytes = () => readFileSync(wasmUrl);
+
+const sources = {
+  'default': () => undefined,
+  'module': () => new WebAssembly.Module(bytes()),
+  'buffer': () => bytes(),
+  'uint8array': () => new Uint8Array(bytes()),
+  'arraybuffer': () => { const b = bytes(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); },
+  'dataview': () => { const b = new Uint8Array(bytes()); return new DataView(b.buffer); },
+  'response': () => new Response(bytes(), { headers: { 'content-type': 'application/wasm' } }),
+  'response-untyped': () => new Response(bytes()),
+  'promise-of-bytes': () => Promise.resolve(bytes()),
+  'file-url': () => wasmUrl,
+  'path-string': () => decodeURIComponent(wasmUrl.pathname),
+  'http-url': () => new URL(httpUrl),
+  'fetch-promise': () => fetch(httpUrl),
+};
+
+let beforeInit;
+try {
+  new lib.GaussianMixture().fit([[0], [1]]);
+  beforeInit = 'no error';
+} catch (e) {
+  beforeInit = e?.code ?? String(e);
+}
+try {
+  if (variant === 'retry-after-failure') {
+    // a failed init() rejects with INIT_FAILED and can be retried with a good source
+    let first = null;
+    try {
+      await lib.init(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]));
+    } catch (e) {
+      first = e.code;
+    }
+    if (first !== 'INIT_FAILED') throw new Error(`bad bytes gave ${first}, expected INIT_FAILED`);
+    await lib.init();
+  } else {
+    if (!(variant in sources)) throw new Error(`unknown variant ${variant}`);
+    const p = lib.init(sources[variant]());
+    if (!(p instanceof Promise)) throw new Error('init() must return a Promise');
+    await p;
+  }
+  const again = lib.init(new Uint8Array(1)); // memoised: ignores this (invalid) source
+  await again;
+  const gm = new lib.GaussianMixture({ nComponents: 2, seed: 3 });
+  const fitted = gm.fit([[0, 0], [0.2, 0.1], [0.1, 0.3], [5, 5], [5.2, 5.1], [4.9, 5.3]]);
+  const s = gm.sample(4, { seed: 9 });
+  const sync = fitted === gm && typeof gm.predict([[1, 1]])?.then !== 'function';
+  process.stdout.write(JSON.stringify({ variant, beforeInit, sync, result: toBits({ model: gm.toJSON(), sample: s.X.data }) }));
+} catch (e) {
+  process.stdout.write(JSON.stringify({ variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null }));
+}

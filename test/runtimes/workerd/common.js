@@ -1,0 +1,41 @@
+// The request handler shared by the two test Workers. It records every call into the
+// WebAssembly JS API so the test can check that nothing on the workerd path compiles or
+// instantiates from bytes (Workers forbid it; only a precompiled Module may be used).
+import { runJob } from '../job.js';
+
+const wasmCalls = [];
+for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
+  const original = WebAssembly[name];
+  if (typeof original !== 'function') continue;
+  WebAssembly[name] = function (source, ...rest) {
+    const kind = source instanceof WebAssembly.Module ? 'Module' : Object.prototype.toString.call(source).slice(8, -1);
+    wasmCalls.push(`${name}(${kind})`);
+    return original.call(this, source, ...rest);
+  };
+}
+
+/** A Worker's default export: POST a job (JSON), get its result (JSON). */
+export function makeWorker(lib, doInit, variant) {
+  // Runs when the Worker starts, before init(): every method must refuse politely.
+  let beforeInit;
+  try {
+    new lib.GaussianMixture().fit([[0], [1]]);
+    beforeInit = 'no error';
+  } catch (e) {
+    beforeInit = e?.code ?? String(e);
+  }
+  return {
+    async fetch(request) {
+      if (request.method !== 'POST') return new Response('POST a job as JSON\n', { status: 405 });
+      try {
+        await doInit();
+        await doInit(); // memoised: a second call is a no-op
+        const input = await request.json();
+        const result = runJob(lib, input);
+        return Response.json({ runtime: 'workerd', variant, beforeInit, wasmCalls, result });
+      } catch (e) {
+        return Response.json({ error: String(e?.stack ?? e), code: e?.code ?? null }, { status: 500 });
+      }
+    },
+  };
+}
