@@ -93,7 +93,8 @@ export class GaussianMixture {
     const m = toMatrix(X);
     const warm = o.warmStart && this.state ? this.state : null;
     if (warm && warm.params.d !== m.cols) {
-      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model being warm-started has ${warm.params.d}.`);
+      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model being warm-started has ${warm.params.d}: ` +
+        'pass the same features, or use a model with warmStart: false to fit new ones.');
     }
     const w = toSampleWeight(fitOptions.sampleWeight, m.rows);
     let positive = m.rows;
@@ -103,7 +104,7 @@ export class GaussianMixture {
     }
     checkInitShapes(o, m.cols);
     if (fitOptions.onIteration !== undefined && typeof fitOptions.onIteration !== 'function') {
-      throw new GmmError('INVALID_OPTION', 'onIteration must be a function.');
+      throw new GmmError('INVALID_OPTION', `onIteration must be a function such as (info) => console.log(info.lowerBound); got ${typeof fitOptions.onIteration}.`);
     }
     const user = fitOptions.onIteration;
     const onIteration = user === undefined ? undefined : (info: IterationInfo): void => {
@@ -128,7 +129,8 @@ export class GaussianMixture {
     const s = this.fitted(what);
     const m = toMatrix(X);
     if (m.cols !== s.params.d) {
-      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${s.params.d}.`);
+      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${s.params.d}: ` +
+        'pass rows with the same features, in the same order, as in fit().');
     }
     return { s, m };
   }
@@ -201,7 +203,7 @@ export class GaussianMixture {
       throw new GmmError('INVALID_TYPE', `sample options must be an object such as { seed: 1 }; got ${options === null ? 'null' : typeof options}.`);
     }
     for (const k of Object.keys(options)) {
-      if (k !== 'seed') throw new GmmError('INVALID_OPTION', `unknown sample option "${k}"; the only option is seed.`);
+      if (k !== 'seed') throw new GmmError('INVALID_OPTION', `unknown sample option "${k}": use seed, the only option, e.g. sample(n, { seed: 1 }).`);
     }
     const seed = options.seed ?? this.opts.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {

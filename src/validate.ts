@@ -109,7 +109,7 @@ export function toMatrix(X: unknown, name = 'X'): Matrix {
   for (let i = 0; i < r; i++) {
     const row = rowsIn[i] as ArrayLike<unknown>;
     if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
-      throw new GmmError('INVALID_TYPE', `${name}[${i}] is ${describe(row)}, not a row of numbers.`);
+      throw new GmmError('INVALID_TYPE', `${name}[${i}] is ${describe(row)}, not a row of numbers: pass an array of rows, e.g. [[x1, y1], [x2, y2]].`);
     }
     if (row.length !== c) {
       throw new GmmError('RAGGED_ROWS', `${name}[${i}] has ${row.length} values but ${name}[0] has ${c}: every row needs the same number of features.`);
@@ -332,7 +332,7 @@ export function paramLength(type: CovarianceType, K: number, d: number): number 
 export function checkInitShapes(o: ResolvedOptions, d: number): void {
   const K = o.nComponents;
   if (o.meansInit && o.meansInit.length !== K * d) {
-    throw new GmmError('SHAPE_MISMATCH', `meansInit rows have ${o.meansInit.length / K} features but X has ${d}.`);
+    throw new GmmError('SHAPE_MISMATCH', `meansInit rows have ${o.meansInit.length / K} features but X has ${d}: give one value per feature of X in each mean.`);
   }
   if (o.precisionsInit) {
     const want = paramLength(o.covarianceType, K, d);

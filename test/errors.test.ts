@@ -37,6 +37,9 @@ interface Ctx {
 }
 type Case = [name: string, code: GmmErrorCode, mentions: string, call: (c: Ctx) => unknown];
 
+/** Words of a remedy; every message but fromJSON's must contain one. */
+const FIX = /\b(use|pass|call|give|set|raise|reduce|remove|convert|divide|scale|fit on|add|must|needs?|process|impute|fix|the options are|one of)\b/i;
+
 const X2 = [[0, 0], [1, 0.5], [0.2, 1], [5, 5], [6, 5.5], [5.5, 6.1]];
 const FULL_PREC = [1, 0, 0, 1, 2, 0, 0, 2];
 
@@ -287,6 +290,8 @@ describe('every bad input throws a GmmError with a stable code, before any work'
     expect(e.code).toBe(code);
     expect(e.message).toContain(mentions);
     expect(e.message.length).toBeGreaterThan(25);
+    // … and says what to do (fromJSON: what is wrong with the file is the fix)
+    if (code !== 'INVALID_JSON') expect(e.message).toMatch(FIX);
     expect(snapshot()).toBe(before);
     // refused before the core did anything: no WebAssembly memory was allocated or grown
     // (errors that only EM can find, and calls that fit a model inside the call, excepted)
