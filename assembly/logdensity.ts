@@ -39,6 +39,7 @@ export function logProbScalar(
           q += y * y;
         }
       }
+      if (q != q) q = Infinity; // ∞ − ∞ inside y: the point is beyond double range from μ
       store<f64>(lp + (<usize>(r * K + k) << 3), load<f64>(logConst + (<usize>k << 3)) - 0.5 * q);
     }
   }
@@ -57,6 +58,13 @@ export function logProbScalar(
 @inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
 // @ts-ignore: decorator
 @inline function splatAt(p: usize, idx: i32): v128 { return v128.load64_splat(p + (<usize>idx << 3)); }
+
+/** A squared norm is NaN only when its terms overflowed to ∞ − ∞ (inputs are finite):
+ *  the point is beyond double range from the mean, so its distance is +∞. */
+// @ts-ignore: decorator
+@inline function nanToInf(q: v128): v128 {
+  return v128.bitselect(q, f64x2.splat(Infinity), f64x2.eq(q, q));
+}
 
 function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c: f64, dbuf: usize): void {
   // 4 pairs (8 rows) × 2 columns of U per step: 8 independent accumulators keep both
@@ -124,10 +132,10 @@ function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c:
       q3 = f64x2.add(q3, f64x2.mul(a3, a3));
     }
     const out = lp + (<usize>p << 4);
-    v128.store(out, f64x2.add(cv, f64x2.mul(half, q0)));
-    if (p + 1 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, q1)), 16);
-    if (p + 2 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, q2)), 32);
-    if (p + 3 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, q3)), 48);
+    v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
+    if (p + 1 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
+    if (p + 2 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q2))), 32);
+    if (p + 3 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q3))), 48);
   }
 }
 
@@ -168,8 +176,8 @@ function quadTied(xt: usize, P: i32, d: i32, K: i32, ut: usize, logConst: usize,
         q0 = f64x2.add(q0, f64x2.mul(y0, y0));
         q1 = f64x2.add(q1, f64x2.mul(y1, y1));
       }
-      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q0)));
-      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q1)), 16);
+      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
+      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
     }
     if (p < P) {
       let q0 = f64x2.splat(0);
@@ -177,7 +185,7 @@ function quadTied(xt: usize, P: i32, d: i32, K: i32, ut: usize, logConst: usize,
         const y0 = f64x2.sub(V(xu, j * P + p), splatAt(mk, j));
         q0 = f64x2.add(q0, f64x2.mul(y0, y0));
       }
-      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q0)));
+      v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
     }
   }
 }

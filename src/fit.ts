@@ -178,6 +178,19 @@ function writeParams(arena: Arena, b: Buffers, p: Params): void {
   arena.f64(b.chol, p.precisionsCholesky.length).set(p.precisionsCholesky);
 }
 
+/** Only ratios of sample weights matter. Weights far from 1 (max beyond 2^±100) are
+ *  multiplied by the power of two that brings their maximum into [1, 2), which is exact,
+ *  so that w·x cannot overflow (or underflow) where the data itself would not. */
+function rescaled(w: Float64Array): Float64Array {
+  let m = 0;
+  for (const v of w) if (v > m) m = v;
+  if (m <= 2 ** 100 && m >= 2 ** -100) return w;
+  let scale = 1;
+  while (m * scale >= 2) scale *= 0.5;
+  while (m * scale < 1) scale *= 2;
+  return w.map((v) => v * scale);
+}
+
 /** Runs EM. `warm` continues from previous parameters (warmStart) with its lower bound. */
 export function runFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
@@ -189,7 +202,7 @@ export function runFit(
   const type = TYPE_CODE[o.covarianceType];
   const arena = arenaFor(c);
   const b = allocate(arena, c, X, sampleWeight !== null, o);
-  if (sampleWeight) b.w = arena.put(sampleWeight);
+  if (sampleWeight) b.w = arena.put(rescaled(sampleWeight));
   const B = blockRows(K, d);
   seedCore(c, o.seed);
   const nInit = warm ? 1 : o.nInit;
