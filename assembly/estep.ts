@@ -11,7 +11,9 @@ import { expv } from './expv';
 /** In an EM pass, a responsibility below e⁻⁴⁰ ≈ 4e-18 of its row's largest is set to exactly
  *  0. Its effect on any statistic of a component holding at least one sample's worth of
  *  mass is below 1e-16 relative, and exact zeros let the M-step skip (pair, component)
- *  terms (stats.ts). The log-likelihood keeps every term. Scoring uses no cutoff. */
+ *  terms (stats.ts). When both rows of a pair are below the cutoff for a component
+ *  its exp is skipped too, so those terms also leave the row's log-sum-exp: an absolute
+ *  change below K·4e-18 (under rounding). Scoring uses no cutoff. */
 export const RESP_CUTOFF: f64 = -40.0;
 
 /** Turns lp (rows×K) into weighted responsibilities in place and adds the row terms to
@@ -93,8 +95,9 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
     let m1 = two ? v128.load(col, 16) : m0;
     for (let k = 1; k < K; k++) {
       const at = col + <usize>k * stride;
-      m0 = f64x2.max(m0, v128.load(at));
-      if (two) m1 = f64x2.max(m1, v128.load(at, 16));
+      // pmax: one instruction; a NaN can't occur (non-finite distances are +∞, so lp = −∞)
+      m0 = f64x2.pmax(m0, v128.load(at));
+      if (two) m1 = f64x2.pmax(m1, v128.load(at, 16));
     }
     const lim = f64x2.splat(Infinity);
     const finite = v128.and(f64x2.lt(f64x2.abs(m0), lim), f64x2.lt(f64x2.abs(m1), lim));
@@ -106,14 +109,26 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
       for (let k = 0; k < K; k++) {
         const at = col + <usize>k * stride;
         const x0 = f64x2.sub(v128.load(at), m0);
-        const e0 = expv(x0);
-        v128.store(at, v128.and(e0, f64x2.ge(x0, cut)));
-        s0 = f64x2.add(s0, e0);
+        const x1 = two ? f64x2.sub(v128.load(at, 16), m1) : x0;
+        const in0 = f64x2.ge(x0, cut);
+        const in1 = f64x2.ge(x1, cut);
+        // a pair whose two rows are both below the cutoff (the usual case for far
+        // components) needs no exp at all
+        if (v128.any_true(in0)) {
+          const e0 = expv(x0);
+          v128.store(at, v128.and(e0, in0));
+          s0 = f64x2.add(s0, e0);
+        } else {
+          v128.store(at, f64x2.splat(0));
+        }
         if (two) {
-          const x1 = f64x2.sub(v128.load(at, 16), m1);
-          const e1 = expv(x1);
-          v128.store(at, v128.and(e1, f64x2.ge(x1, cut)), 16);
-          s1 = f64x2.add(s1, e1);
+          if (v128.any_true(in1)) {
+            const e1 = expv(x1);
+            v128.store(at, v128.and(e1, in1), 16);
+            s1 = f64x2.add(s1, e1);
+          } else {
+            v128.store(at, f64x2.splat(0), 16);
+          }
         }
       }
       l00 = f64x2.extract_lane(m0, 0) + Math.log(f64x2.extract_lane(s0, 0));

@@ -1,7 +1,7 @@
 // exp on two lanes at once, for log-sum-exp over a block (arguments ≤ 0 there).
 //
 //   x = k·ln2 + r, |r| ≤ ln2/2;  eʳ by its degree-13 Taylor polynomial (remainder < 1e-17);
-//   eˣ = eʳ·2ᵏ with 2ᵏ built from its exponent bits.
+//   eˣ = eʳ·2ᵏ with 2ᵏ built from its exponent bits; k = round(x·log₂e) (ties to even).
 //
 // Results below 2⁻¹⁰²² (x < −708.39) flush to 0, which only drops responsibilities
 // under 1e-307. Callers pass finite or −∞ arguments only. Pure IEEE add/mul/nearest, so it rounds the same in every runtime.
@@ -10,13 +10,17 @@ const LOG2E: f64 = 1.4426950408889634;
 const LN2_HI: f64 = 6.93147180369123816490e-01;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 const X_MIN: f64 = -708.3964185322641;
+const SHIFTER: f64 = 6755399441055744.0; // 1.5·2⁵²
 
 // @ts-ignore: decorator
 @inline
 export function expv(x: v128): v128 {
   const keep = f64x2.ge(x, f64x2.splat(X_MIN)); // false for x too small (NaN never reaches here)
-  const xc = f64x2.max(x, f64x2.splat(X_MIN));
-  const k = f64x2.nearest(f64x2.mul(xc, f64x2.splat(LOG2E)));
+  // pmax is one instruction (max has NaN/−0 rules that cost several); −∞ clamps to X_MIN
+  const xc = f64x2.pmax(x, f64x2.splat(X_MIN));
+  // k = round(x·log₂e) by the 1.5·2⁵² shifter: t's low mantissa bits hold k, t − S is k exactly
+  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(LOG2E)), f64x2.splat(SHIFTER));
+  const k = f64x2.sub(t, f64x2.splat(SHIFTER));
   const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
   // Estrin's scheme: short dependency chains, so several exps overlap in the pipeline
   const r2 = f64x2.mul(r, r);
@@ -35,8 +39,7 @@ export function expv(x: v128): v128 {
   const t0 = f64x2.add(q0, f64x2.mul(q1, r4));
   const t1 = f64x2.add(q2, f64x2.mul(pcd, r4));
   const poly = f64x2.add(t0, f64x2.mul(t1, r8));
-  // 2^k: (k + 1023) << 52 as i64 lanes
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  const scale = i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52);
+  // 2^k = (k + 1023) << 52, taking k from t's low bits (the shift drops the rest)
+  const scale = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
   return v128.and(f64x2.mul(poly, scale), keep);
 }

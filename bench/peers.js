@@ -5,8 +5,8 @@
 //   bufferSize })`, `addPoint(x)` per row, `runEM(iterations)`. Full covariances only, no
 //   reg_covar, responsibilities stored as Float32Array, densities not in log space, and
 //   the precision matrix is re-inverted for every (row, component) pair. Its published
-//   package imports `cholesky-tools` without declaring it as a dependency; we install it into
-//   bench/.data/peer-deps on first use and resolve the import there.
+//   package imports `cholesky-tools` without declaring it as a dependency; it is a
+//   devDependency of gmm-wasm for that reason.
 // expectation-maximization@1.5.0 (lovasoa): `fit(points, nGroups, epsilon)` starts from
 //   random responsibilities (numeric.random) and loops up to 1000 times until the change of
 //   responsibilities is ≤ epsilon (numeric.norminf). There is no API for a start or an
@@ -15,14 +15,8 @@
 //   numeric.norminf (still computed) report "not converged" until the requested number of
 //   iterations is done. Full covariances only; regularisation is numeric.epsilon·I.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const PEER_DEPS = join(here, '.data', 'peer-deps');
 
 // ---------------------------------------------------------------------------------------
 // Log-likelihood evaluator (f64, log-sum-exp), for parameters given as nested arrays.
@@ -130,38 +124,11 @@ function rowsOf(X, n, d) {
 let gmmClass; // undefined: not tried; null: unavailable
 let gmmError = '';
 
-function ensureCholeskyTools(log) {
-  const local = join(PEER_DEPS, 'node_modules', 'cholesky-tools');
-  if (existsSync(join(local, 'index.js'))) return join(local, 'index.js');
-  log?.('  gaussian-mixture-model@1.1.5 imports cholesky-tools without declaring it: installing it into bench/.data/peer-deps (npm) …');
-  mkdirSync(PEER_DEPS, { recursive: true });
-  execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', PEER_DEPS, 'cholesky-tools@0.1.7'],
-    { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120000 });
-  return join(local, 'index.js');
-}
-
 function loadGmmClass(log) {
   if (gmmClass !== undefined) return gmmClass;
   try {
-    let mod;
-    try {
-      mod = require('gaussian-mixture-model');
-    } catch (e) {
-      if (!(e && e.code === 'MODULE_NOT_FOUND' && /cholesky-tools/.test(e.message))) throw e;
-      // resolve its undeclared dependency from bench/.data/peer-deps
-      const ct = ensureCholeskyTools(log);
-      const Module = require('node:module');
-      const orig = Module._resolveFilename;
-      Module._resolveFilename = function (request, parent, ...rest) {
-        if (request === 'cholesky-tools') return ct;
-        return orig.call(this, request, parent, ...rest);
-      };
-      try {
-        mod = require('gaussian-mixture-model');
-      } finally {
-        Module._resolveFilename = orig;
-      }
-    }
+    // it imports cholesky-tools without declaring it; that is a devDependency of ours
+    const mod = require('gaussian-mixture-model');
     gmmClass = mod.default ?? mod;
   } catch (e) {
     gmmClass = null;
