@@ -36,11 +36,3 @@ export function toPairs(x: usize, w: usize, r0: i32, rows: i32, d: i32, xt: usiz
   }
   return P;
 }
-
-/** Copies the transpose of the upper-triangular d×d matrix u into ut (ut[j][i] = u[i][j]),
- *  so the E-step reads each column of U contiguously. */
-export function transposeSquare(u: usize, ut: usize, d: i32): void {
-  for (let i = 0; i < d; i++)
-    for (let j = 0; j < d; j++)
-      store<f64>(ut + (<usize>(j * d + i) << 3), load<f64>(u + (<usize>(i * d + j) << 3)));
-}

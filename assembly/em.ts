@@ -1,48 +1,15 @@
 // One EM pass over the data, block by block: weighted log-densities → log-sum-exp →
-// statistics. No N×K matrix: the scratch holds one block (see scratchSize).
+// statistics. No N×K matrix: the scratch holds one block (see scratch.ts).
 //
 // Two paths give the same statistics up to rounding: the SIMD path (pair blocks, block.ts)
 // used by default, and the scalar reference path, kept for tests and as documentation.
 
-import { FULL, TIED } from './types';
 import { statsReset, accumulateScalar, accumulateBlock } from './stats';
-import { logProbScalar, logProbBlock } from './logdensity';
+import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
-import { toPairs, transposeSquare } from './block';
+import { toPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sUt } from './scratch';
-export { scratchSize } from './scratch';
 import * as rng from './rng';
-
-/** Per-pass preparation of the precision factors for the SIMD E-step: Uᵀ per component
- *  (full); for tied Uᵀ, the centre g = mean of the μₖ and (μₖ − g)ᵀU (K·d) after it, so
- *  the E-step computes (x − g)ᵀU once per row. diag/spherical use chol as it is. */
-export function prepareFactors(chol: usize, ut: usize, type: i32, K: i32, d: i32, means: usize): usize {
-  if (type == FULL) {
-    for (let k = 0; k < K; k++)
-      transposeSquare(chol + (<usize>(k * d * d) << 3), ut + (<usize>(k * d * d) << 3), d);
-    return ut;
-  }
-  if (type == TIED) {
-    transposeSquare(chol, ut, d);
-    const g = ut + (<usize>(d * d) << 3);
-    const mu = g + (<usize>d << 3);
-    for (let i = 0; i < d; i++) {
-      let s: f64 = 0;
-      for (let k = 0; k < K; k++) s += load<f64>(means + (<usize>(k * d + i) << 3));
-      store<f64>(g + (<usize>i << 3), s / <f64>K);
-    }
-    for (let k = 0; k < K; k++) {
-      for (let j = 0; j < d; j++) {
-        let s: f64 = 0;
-        for (let i = 0; i <= j; i++)
-          s += (load<f64>(means + (<usize>(k * d + i) << 3)) - load<f64>(g + (<usize>i << 3))) * load<f64>(chol + (<usize>(i * d + j) << 3));
-        store<f64>(mu + (<usize>(k * d + j) << 3), s);
-      }
-    }
-    return ut;
-  }
-  return chol;
-}
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
  *  terms in the header of `stats` (see stats.ts). w: sample weights or 0. */
@@ -51,7 +18,7 @@ export function emPass(
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool
 ): void {
   // checked in the debug build only (release: noAssert)
-  assert(n > 0 && d > 0 && K > 0 && blockRows >= 2 && (blockRows & 1) == 0, 'emPass: bad sizes');
+  assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
   assert(type >= 0 && type <= 3, 'emPass: bad covariance type');
   statsReset(stats, type, K, d);
   if (!simd) {

@@ -1,10 +1,10 @@
-// Normalisation of weighted log-densities with log-sum-exp (in place, one row at a time).
+// Normalisation of weighted log-densities with log-sum-exp (in place).
 //
 //   lse[r] = log Σₖ exp lp[r, k]      resp[r, k] = w[r] · exp(lp[r, k] − lse[r])
 //
 // The row maximum is subtracted before exp, so rows whose densities are all tiny
-// (log-densities of −1e6) still normalise. A row where every component gives −∞ or NaN
-// gets lse = −∞ / NaN and uniform responsibilities; the wrapper turns that into an error.
+// (log-densities of −1e6) still normalise. A row where every component gives −∞ gets
+// lse = −∞ and uniform responsibilities (a fit reports it; scoring returns −∞).
 
 import { expv } from './expv';
 
@@ -13,8 +13,31 @@ import { expv } from './expv';
  *  mass is below 1e-16 relative, and exact zeros let the M-step skip (pair, component)
  *  terms (stats.ts). When both rows of a pair are below the cutoff for a component
  *  its exp is skipped too, so those terms also leave the row's log-sum-exp: an absolute
- *  change below K·4e-18 (under rounding). Scoring uses no cutoff. */
+ *  change below K·4e-18 per row (under rounding). Scoring uses no cutoff. */
 export const RESP_CUTOFF: f64 = -40.0;
+
+/** The K values at v, v + stride, …, v + (K−1)·stride become w·exp(vₖ − lse) (0 below the
+ *  cutoff); returns lse. A non-finite maximum gives uniform w/K and lse = −∞ or NaN (the fit
+ *  reports it as NUMERICAL when the row has weight; scoring returns it). */
+function normalizeStrided(v: usize, stride: usize, K: i32, wr: f64, cutoff: f64): f64 {
+  let m = -Infinity;
+  for (let k = 0; k < K; k++) m = max(m, load<f64>(v + <usize>k * stride));
+  if (!(m > -Infinity && m < Infinity)) {
+    const f = wr / <f64>K;
+    for (let k = 0; k < K; k++) store<f64>(v + <usize>k * stride, f);
+    return m != m ? NaN : m;
+  }
+  let s: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const x = load<f64>(v + <usize>k * stride) - m;
+    const e = Math.exp(x);
+    store<f64>(v + <usize>k * stride, x >= cutoff ? e : 0.0);
+    s += e;
+  }
+  const f = wr / s;
+  for (let k = 0; k < K; k++) store<f64>(v + <usize>k * stride, load<f64>(v + <usize>k * stride) * f);
+  return m + Math.log(s);
+}
 
 /** Turns lp (rows×K) into weighted responsibilities in place and adds the row terms to
  *  the statistics header. w: sample weights or 0 for all ones. lseOut: rows f64 or 0. */
@@ -26,27 +49,8 @@ export function normalizeRows(
   let minL = load<f64>(stats, 16);
   let minR = load<f64>(stats, 24);
   for (let r = 0; r < rows; r++) {
-    const row = lp + (<usize>(r * K) << 3);
-    let m = -Infinity;
-    for (let k = 0; k < K; k++) m = max(m, load<f64>(row + (<usize>k << 3)));
     const wr: f64 = w ? load<f64>(w + (<usize>(r0 + r) << 3)) : 1.0;
-    let lse: f64;
-    if (m > -Infinity && m < Infinity) {
-      let s: f64 = 0;
-      for (let k = 0; k < K; k++) {
-        const x = load<f64>(row + (<usize>k << 3)) - m;
-        const e = Math.exp(x);
-        store<f64>(row + (<usize>k << 3), x >= cutoff ? e : 0.0);
-        s += e;
-      }
-      lse = m + Math.log(s);
-      const f = wr / s;
-      for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(row + (<usize>k << 3)) * f);
-    } else {
-      lse = m != m ? NaN : m;
-      const f = wr / <f64>K;
-      for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), f);
-    }
+    const lse = normalizeStrided(lp + (<usize>(r * K) << 3), 8, K, wr, cutoff);
     if (lseOut) store<f64>(lseOut + (<usize>r << 3), lse);
     if (wr != 0.0) {
       ll += wr * lse;
@@ -67,14 +71,6 @@ export function normalizeRows(
 
 // @ts-ignore: decorator
 @inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
-
-/** One lane of a pair whose maximum is not finite: uniform responsibilities, lse = max
- *  (−∞ or NaN), which the wrapper reports as an error. */
-function degenerateLane(lp: usize, P: i32, K: i32, p: i32, lane: i32, m: f64, wr: f64): f64 {
-  const f = wr / <f64>K;
-  for (let k = 0; k < K; k++) store<f64>(lp + (<usize>(k * P + p) << 4) + (<usize>lane << 3), f);
-  return m != m ? NaN : m;
-}
 
 /** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. r0: first row (for
  *  the worst-row report in the header). Responsibilities whose log-ratio to the row's
@@ -146,11 +142,11 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
       }
     } else {
       // rare: scalar per lane (a lane with a finite max is normalised as usual)
-      l00 = lanePath(lp, P, K, p, 0, f64x2.extract_lane(m0, 0), f64x2.extract_lane(w0, 0));
-      l01 = lanePath(lp, P, K, p, 1, f64x2.extract_lane(m0, 1), f64x2.extract_lane(w0, 1));
+      l00 = normalizeStrided(col, stride, K, f64x2.extract_lane(w0, 0), cutoff);
+      l01 = normalizeStrided(col + 8, stride, K, f64x2.extract_lane(w0, 1), cutoff);
       if (two) {
-        l10 = lanePath(lp, P, K, p + 1, 0, f64x2.extract_lane(m1, 0), f64x2.extract_lane(w1, 0));
-        l11 = lanePath(lp, P, K, p + 1, 1, f64x2.extract_lane(m1, 1), f64x2.extract_lane(w1, 1));
+        l10 = normalizeStrided(col + 16, stride, K, f64x2.extract_lane(w1, 0), cutoff);
+        l11 = normalizeStrided(col + 24, stride, K, f64x2.extract_lane(w1, 1), cutoff);
       }
     }
     if (lseOut) {
@@ -176,22 +172,4 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
   store<f64>(stats, ws, 8);
   store<f64>(stats, minL, 16);
   store<f64>(stats, minR, 24);
-}
-
-function lanePath(lp: usize, P: i32, K: i32, p: i32, lane: i32, m: f64, wr: f64): f64 {
-  if (!(m > -Infinity && m < Infinity)) return degenerateLane(lp, P, K, p, lane, m, wr);
-  const off = <usize>lane << 3;
-  let s: f64 = 0;
-  for (let k = 0; k < K; k++) {
-    const at = lp + (<usize>(k * P + p) << 4) + off;
-    const e = Math.exp(load<f64>(at) - m);
-    store<f64>(at, e);
-    s += e;
-  }
-  const f = wr / s;
-  for (let k = 0; k < K; k++) {
-    const at = lp + (<usize>(k * P + p) << 4) + off;
-    store<f64>(at, load<f64>(at) * f);
-  }
-  return m + Math.log(s);
 }

@@ -1,7 +1,7 @@
 // The core's exports: a flat list of kernels over pointers (byte offsets into this
 // module's memory) and sizes. The wrapper (src/) owns memory, options and errors.
 
-export { rngSeed, rngFillUniform } from './rng';
+export { rngSeed } from './rng';
 export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
 export { statsSize, statsReset } from './stats';
 export { emPass, statsFromLabels, statsFromRandom } from './em';

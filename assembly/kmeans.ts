@@ -156,23 +156,27 @@ export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize
 }
 
 /** K distinct rows drawn with probability ∝ w (uniform without weights), without
- *  replacement; at most as many as there are rows of positive weight. scratch: n f64. */
+ *  replacement while rows of positive weight remain, then with repeats. scratch: n f64
+ *  (1 for rows still available). */
 export function chooseRows(w: usize, n: i32, K: i32, idx: usize, scratch: usize): void {
-  let total: f64 = 0;
+  let left = 0; // rows of positive weight not chosen yet (counted: a float total can reach 0 early)
   for (let i = 0; i < n; i++) {
-    const v = wt(w, i);
     store<f64>(scratch + (<usize>i << 3), 1.0);
-    total += v;
+    if (wt(w, i) > 0.0) left++;
   }
   for (let c = 0; c < K; c++) {
+    if (left == 0) {
+      for (let i = 0; i < n; i++) {
+        store<f64>(scratch + (<usize>i << 3), 1.0);
+        if (wt(w, i) > 0.0) left++;
+      }
+    }
+    // the total is re-summed each draw: K draws over n rows, and no drift
+    let total: f64 = 0;
+    for (let i = 0; i < n; i++) total += wt(w, i) * load<f64>(scratch + (<usize>i << 3));
     const j = draw(w, scratch, n, total);
     store<i32>(idx + (<usize>c << 2), j);
     store<f64>(scratch + (<usize>j << 3), 0.0);
-    total -= wt(w, j);
-    if (!(total > 0.0)) {
-      // fewer positive-weight rows than K: allow repeats
-      total = 0;
-      for (let i = 0; i < n; i++) { store<f64>(scratch + (<usize>i << 3), 1.0); total += wt(w, i); }
-    }
+    left--;
   }
 }

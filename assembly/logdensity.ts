@@ -48,8 +48,10 @@ export function logProbScalar(
 // ---------------------------------------------------------------------------------------
 // SIMD path over a pair block (see block.ts): two rows per f64x2, four pairs at a time.
 //
-//   full/tied: yⱼ = Σ_{i≤j} (xᵢ − μᵢ) Uᵢⱼ, columns j, j+1 together (8 accumulators),
-//              reading Uᵀ (ut, K·d·d or d·d) so each column is contiguous;
+//   full:      yⱼ = Σ_{i≤j} (xᵢ − μᵢ) Uᵢⱼ, 4 pairs × columns j, j+1 (8 accumulators),
+//              reading Uᵀ so each column is contiguous;
+//   tied:      (x − g)ᵀU once per row, minus (μₖ − g)ᵀU per component (quadTied), or as
+//              full with the shared U when a mean is far from g (prepareFactors);
 //   diag:      Σᵢ ((xᵢ − μᵢ) pᵢ)²;   spherical: p² Σᵢ (xᵢ − μᵢ)²  (Σᵢ(xᵢ−μᵢ)² kept in ss
 //              for the M-step's trace).
 //   lp[k·P + p] (v128) = logConst[k] − ½ q.   dbuf: 4·d v128.
@@ -268,7 +270,8 @@ function quadSpherical(xt: usize, P: i32, d: i32, mu: usize, prec: f64, lp: usiz
  *  ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)². dbuf: 4·d v128. */
 export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
   logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize): void {
-  if (type == TIED) {
+  const centred = type == TIED && load<f64>(ut + (<usize>(d * d + d + K * d) << 3)) != 0.0;
+  if (centred) {
     quadTied(xt, P, d, K, ut, logConst, lp, xu);
     return;
   }
@@ -277,7 +280,58 @@ export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means
     const c = load<f64>(logConst + (<usize>k << 3));
     const out = lp + (<usize>(k * P) << 4);
     if (type == FULL) quadFull(xt, P, d, mu, ut + (<usize>(k * d * d) << 3), out, c, dbuf);
+    else if (type == TIED) quadFull(xt, P, d, mu, ut, out, c, dbuf);
     else if (type == DIAG) quadDiag(xt, P, d, mu, ut + (<usize>(k * d) << 3), out, c);
     else quadSpherical(xt, P, d, mu, load<f64>(ut + (<usize>k << 3)), out, c, ss + (<usize>(k * P) << 4));
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-pass preparation of the factors for the SIMD E-step.
+
+/** Copies the transpose of the d×d matrix u into ut (ut[j][i] = u[i][j]), so the E-step
+ *  reads each column of U contiguously. */
+function transposeSquare(u: usize, ut: usize, d: i32): void {
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j < d; j++)
+      store<f64>(ut + (<usize>(j * d + i) << 3), load<f64>(u + (<usize>(i * d + j) << 3)));
+}
+
+/** Beyond this whitened distance of a mean from the centre g, (x−g)ᵀU − (μₖ−g)ᵀU would
+ *  lose more than ~1e-13 to cancellation, so tied falls back to (x−μₖ)ᵀU per component. */
+const TIED_CENTRED_MAX: f64 = 512.0;
+
+/** Prepares the precision factors (ut: K·d·d + K·d + d + 1 f64) and returns the pointer
+ *  logProbBlock takes: Uᵀ per component (full); for tied Uᵀ, then the centre g = mean of
+ *  the μₖ (d), then (μₖ − g)ᵀU (K·d), then a flag (1: centred form, 0: direct form);
+ *  diag/spherical use chol as it is. */
+export function prepareFactors(chol: usize, ut: usize, type: i32, K: i32, d: i32, means: usize): usize {
+  if (type == FULL) {
+    for (let k = 0; k < K; k++)
+      transposeSquare(chol + (<usize>(k * d * d) << 3), ut + (<usize>(k * d * d) << 3), d);
+    return ut;
+  }
+  if (type == TIED) {
+    transposeSquare(chol, ut, d);
+    const g = ut + (<usize>(d * d) << 3);
+    const mu = g + (<usize>d << 3);
+    for (let i = 0; i < d; i++) {
+      let s: f64 = 0;
+      for (let k = 0; k < K; k++) s += load<f64>(means + (<usize>(k * d + i) << 3));
+      store<f64>(g + (<usize>i << 3), s / <f64>K);
+    }
+    let far: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < d; j++) {
+        let s: f64 = 0;
+        for (let i = 0; i <= j; i++)
+          s += (load<f64>(means + (<usize>(k * d + i) << 3)) - load<f64>(g + (<usize>i << 3))) * load<f64>(chol + (<usize>(i * d + j) << 3));
+        store<f64>(mu + (<usize>(k * d + j) << 3), s);
+        far = max(far, abs(s));
+      }
+    }
+    store<f64>(mu + (<usize>(K * d) << 3), far <= TIED_CENTRED_MAX ? 1.0 : 0.0);
+    return ut;
+  }
+  return chol;
 }

@@ -5,9 +5,10 @@
 //   Σₖ = (Sₖ − sumₖ δₖᵀ − δₖ sumₖᵀ + massₖ δₖ δₖᵀ) / nₖ + regCovar·I     (scatter moved from c to μ)
 //   tied: Σ = Σₖ(…)/Σₖ nₖ + reg·I;  diag: the diagonal of Σₖ;  spherical: its trace / d.
 //
-// The 10·eps keeps an emptied component finite (as scikit-learn does): its mean stays at
-// the shift and its covariance falls back to regCovar·I. Returns the index of the first
-// component whose covariance is not positive definite, or -1.
+// The 10·eps keeps an emptied component finite, as in scikit-learn: its covariance falls
+// back to regCovar·I and its weight to 10·eps/Σnₖ. Its mean stays at the shift (the
+// previous mean), where scikit-learn's Σrx/nₖ would jump to the origin. Returns the index
+// of the first component whose covariance is not positive definite, or -1.
 
 import { FULL, TIED, DIAG } from './types';
 import { massPtr, sumPtr, scatterPtr } from './stats';

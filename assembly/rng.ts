@@ -48,11 +48,6 @@ export function uniform(): f64 {
   return <f64>(nextU64() >> 11) * 1.1102230246251565e-16;
 }
 
-/** Uniform integer in [0, n). */
-export function below(n: i32): i32 {
-  return <i32>(<f64>n * uniform());
-}
-
 /** Standard normal by Marsaglia's polar method (no trigonometry). */
 export function normal(): f64 {
   if (hasSpare) { hasSpare = false; return spare; }
@@ -66,9 +61,4 @@ export function normal(): f64 {
   spare = v * m;
   hasSpare = true;
   return u * m;
-}
-
-/** Fill out[0..n) with uniforms (for tests of the generator). */
-export function rngFillUniform(out: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), uniform());
 }

@@ -2,20 +2,31 @@
 // components), responsibilities and labels. Any output pointer may be 0 to skip it.
 //
 //   lse[r] = log Σₖ wₖ N(xᵣ | k)   resp[r, k] = wₖ N(xᵣ | k) / exp lse[r]   label[r] = argmaxₖ
-//   scratch: scratchSize(K, d, blockRows) + HEADER f64 (see em.ts)
+//   scratch: scratchSize(K, d, blockRows) f64 (see scratch.ts)
 
-import { logProbScalar, logProbBlock } from './logdensity';
+import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock } from './estep';
 import { HEADER } from './stats';
-import { prepareFactors } from './em';
-import { scratchSize, sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sUt } from './scratch';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sUt, sHdr } from './scratch';
 import { toPairs } from './block';
+
+/** Index of the largest of the K values at v, v + stride, … (the first on ties). */
+function argmax(v: usize, stride: usize, K: i32): i32 {
+  let best = 0;
+  let bv = load<f64>(v);
+  for (let k = 1; k < K; k++) {
+    const x = load<f64>(v + <usize>k * stride);
+    if (x > bv) { bv = x; best = k; }
+  }
+  return best;
+}
 
 export function scoreRows(
   x: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize,
   lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, blockRows: i32, simd: bool
 ): void {
+  assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'scoreRows: bad sizes');
   if (simd) {
     scoreRowsSimd(x, n, d, K, type, means, chol, logConst, lseOut, respOut, labelsOut, scratch, blockRows);
     return;
@@ -27,16 +38,8 @@ export function scoreRows(
     const rows = min(blockRows, n - r0);
     logProbScalar(x, r0, rows, d, K, type, means, chol, logConst, lp, tmp);
     if (labelsOut) {
-      for (let r = 0; r < rows; r++) {
-        const row = lp + (<usize>(r * K) << 3);
-        let best = 0;
-        let bv = load<f64>(row);
-        for (let k = 1; k < K; k++) {
-          const v = load<f64>(row + (<usize>k << 3));
-          if (v > bv) { bv = v; best = k; }
-        }
-        store<i32>(labelsOut + (<usize>(r0 + r) << 2), best);
-      }
+      for (let r = 0; r < rows; r++)
+        store<i32>(labelsOut + (<usize>(r0 + r) << 2), argmax(lp + (<usize>(r * K) << 3), 8, K));
     }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);
@@ -53,24 +56,16 @@ function scoreRowsSimd(
 ): void {
   const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), lse = sIdx(scratch, K, d, B);
-  const hdr = scratch + (<usize>scratchSize(K, d, B) << 3);
+  const hdr = sHdr(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = toPairs(x, 0, r0, rows, d, xt, wt);
     logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
     if (labelsOut) {
-      for (let r = 0; r < rows; r++) {
-        const lane = <usize>(r & 1) << 3;
-        const p = r >> 1;
-        let best = 0;
-        let bv = load<f64>(lp + (<usize>p << 4) + lane);
-        for (let k = 1; k < K; k++) {
-          const v = load<f64>(lp + (<usize>(k * P + p) << 4) + lane);
-          if (v > bv) { bv = v; best = k; }
-        }
-        store<i32>(labelsOut + (<usize>(r0 + r) << 2), best);
-      }
+      // row r sits in pair r/2, lane r%2; components are P pairs apart
+      for (let r = 0; r < rows; r++)
+        store<i32>(labelsOut + (<usize>(r0 + r) << 2), argmax(lp + (<usize>r << 3), <usize>P << 4, K));
     }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);

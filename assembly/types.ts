@@ -5,13 +5,3 @@ export const DIAG: i32 = 2;
 export const SPHERICAL: i32 = 3;
 
 export const LOG_2PI: f64 = 1.8378770664093453; // log(2π)
-
-/** Number of f64 in the precision-Cholesky (or covariance) array for a type. */
-// @ts-ignore: decorator
-@inline
-export function paramSize(type: i32, K: i32, d: i32): i32 {
-  if (type == FULL) return K * d * d;
-  if (type == TIED) return d * d;
-  if (type == DIAG) return K * d;
-  return K;
-}

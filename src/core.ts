@@ -11,7 +11,6 @@ export interface CoreExports {
   heapBase(): number;
   ln(x: number): number;
   rngSeed(lo: number, hi: number): void;
-  rngFillUniform(out: number, n: number): void;
   precisionCholesky(cov: number, out: number, tmp: number, type: number, K: number, d: number): number;
   fromPrecisions(prec: number, covOut: number, cholOut: number, tmp: number, type: number, K: number, d: number): number;
   logConstants(weights: number, chol: number, out: number, type: number, K: number, d: number): void;
@@ -33,6 +32,14 @@ export interface CoreExports {
   chooseRows(w: number, n: number, K: number, idx: number, scratch: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
+}
+
+/** f64 at the start of a statistics block: Σ w·lse, Σ w, worst lse, its row (stats.ts). */
+export const STATS_HEADER = 4;
+
+/** Seeds the core's PRNG with an integer in [0, 2^53) as two 32-bit halves. */
+export function seedCore(c: CoreExports, seed: number): void {
+  c.rngSeed(seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0);
 }
 
 /** Which kernels EM and scoring use: the SIMD ones (default) or the scalar reference

@@ -1,10 +1,11 @@
-// The EM driver: initialisation, iterations to tol, restarts. All arithmetic that shapes a
-// result runs in the core; JavaScript only compares numbers and copies arrays.
-import { core, kernels, TYPE_CODE, type CoreExports } from './core.js';
+// The EM driver: initialisation, iterations to tol, restarts. Every kernel and every
+// transcendental function runs in the core; JavaScript does only IEEE +, −, ×, ÷ (the same
+// in every engine), comparisons and copies, so results are bit-identical across runtimes.
+import { core, kernels, seedCore, STATS_HEADER, TYPE_CODE, type CoreExports } from './core.js';
 import { arenaFor, type Arena } from './arena.js';
 import { GmmError } from './errors.js';
-import { blockRows, type Params } from './params.js';
-import { paramLength, type ResolvedOptions, type Matrix } from './validate.js';
+import { blockRows, paramLength, type FittedState, type Params } from './params.js';
+import type { ResolvedOptions, Matrix } from './validate.js';
 
 const KMEANS_MAX_ITER = 300;
 const KMEANS_TOL = 1e-4;
@@ -20,27 +21,11 @@ export interface IterationInfo {
   change: number;
 }
 
-export interface FitResult {
-  params: Params;
-  converged: boolean;
-  nIter: number;
-  lowerBound: number;
-}
-
 /** Byte offsets of one fit's buffers in the arena. */
 interface Buffers {
   x: number; w: number; weights: number; means: number; cov: number; chol: number;
   logConst: number; stats: number; scratch: number; tmp: number;
   labels: number; idx: number; initScratch: number;
-}
-
-function splitSeed(seed: number): [number, number] {
-  return [seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0];
-}
-
-export function seedCore(c: CoreExports, seed: number): void {
-  const [lo, hi] = splitSeed(seed);
-  c.rngSeed(lo, hi);
 }
 
 function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: ResolvedOptions): Buffers {
@@ -49,8 +34,8 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
   const P = paramLength(o.covarianceType, K, d);
   const B = blockRows(K, d);
   const S = c.statsSize(type, K, d);
-  const initF64 = Math.max(n, K * d + K, paramLength(o.covarianceType, K, d));
-  const scratchF64 = c.scratchSize(K, d, B) + 8;
+  const initF64 = Math.max(n, K * d + K, P);
+  const scratchF64 = c.scratchSize(K, d, B);
   const f64 = n * d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + scratchF64 + d * d + d + initF64;
   arena.reserve(f64 * 8 + n * 4 + K * 4 + 16 * 16, `fitting ${n}×${d} data with ${K} components`);
   const b: Buffers = {
@@ -89,36 +74,45 @@ function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: Reso
   const type = TYPE_CODE[o.covarianceType];
   const B = blockRows(K, d);
   const all = o.weightsInit && o.meansInit && o.precisionsInit;
+  // precisionsInit replaces whatever covariances the method gives, so those are not checked
+  const check = (bad: number, when: string): void => {
+    if (!o.precisionsInit) checkPd(bad, o, when, covOf(arena, b, o, d));
+  };
   if (!all) {
     if (o.initParams === 'kmeans') {
       c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch);
       c.lloyd(b.x, b.w, n, d, K, b.means, b.labels, KMEANS_MAX_ITER, KMEANS_TOL, b.initScratch);
       c.statsFromLabels(b.x, b.w, n, d, K, type, b.labels, b.means, b.stats, b.scratch, B);
-      checkPd(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), o, 'after k-means initialisation', covOf(arena, b, o, d));
+      check(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), 'after k-means initialisation');
     } else if (o.initParams === 'random') {
       // shift every component by the (weighted) data mean: one M-step-like pass
       const means = arena.f64(b.means, K * d);
       weightedMean(arena, b, X, means.subarray(0, d));
       for (let k = 1; k < K; k++) means.copyWithin(k * d, 0, d);
       c.statsFromRandom(b.x, b.w, n, d, K, type, b.means, b.stats, b.scratch, B);
-      checkPd(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), o, 'after random initialisation', covOf(arena, b, o, d));
+      check(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), 'after random initialisation');
     } else {
       // 'k-means++' and 'random_from_data': one-hot responsibilities on K chosen rows give
-      // means at those rows and covariances regCovar·I (as scikit-learn's M-step does).
-      if (o.initParams === 'k-means++') c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch);
-      else c.chooseRows(b.w, n, K, b.idx, b.initScratch);
-      const idx = arena.i32(b.idx, K);
-      const x = arena.f64(b.x, n * d);
-      const means = arena.f64(b.means, K * d);
-      for (let k = 0; k < K; k++) means.set(x.subarray(idx[k] * d, idx[k] * d + d), k * d);
+      // means at those rows and covariances regCovar·I, as scikit-learn's M-step does
+      // (its weights are (1+10·eps)/n each and do not sum to 1; these are 1/K).
+      if (o.initParams === 'k-means++') {
+        c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch); // writes the means
+      } else {
+        c.chooseRows(b.w, n, K, b.idx, b.initScratch);
+        const idx = arena.i32(b.idx, K);
+        const x = arena.f64(b.x, n * d);
+        const means = arena.f64(b.means, K * d);
+        for (let k = 0; k < K; k++) means.set(x.subarray(idx[k] * d, idx[k] * d + d), k * d);
+      }
       arena.f64(b.weights, K).fill(1 / K);
-      const cov = arena.f64(b.cov, paramLength(o.covarianceType, K, d));
-      cov.fill(0);
-      const reg = o.regCovar;
-      if (type <= 1) {
-        for (let k = 0; k < (type === 0 ? K : 1); k++) for (let i = 0; i < d; i++) cov[k * d * d + i * d + i] = reg;
-      } else cov.fill(reg);
-      checkPd(c.precisionCholesky(b.cov, b.chol, b.tmp, type, K, d), o, `after '${o.initParams}' initialisation (covariances are regCovar·I)`);
+      const cov = covOf(arena, b, o, d);
+      if (o.covarianceType === 'full' || o.covarianceType === 'tied') {
+        cov.fill(0);
+        for (let k = 0; k < cov.length / (d * d); k++) for (let i = 0; i < d; i++) cov[k * d * d + i * d + i] = o.regCovar;
+      } else {
+        cov.fill(o.regCovar);
+      }
+      check(c.precisionCholesky(b.cov, b.chol, b.tmp, type, K, d), `after '${o.initParams}' initialisation (covariances are regCovar·I)`);
     }
   }
   if (o.weightsInit) arena.f64(b.weights, K).set(o.weightsInit);
@@ -144,8 +138,8 @@ function covOf(arena: Arena, b: Buffers, o: ResolvedOptions, d: number): Float64
 }
 
 function weightedMean(arena: Arena, b: Buffers, X: Matrix, out: Float64Array): void {
-  // Only the shift of the random initialisation: any point near the data works, and the
-  // result is exact-rounding-independent because the M-step re-centres from it.
+  // The shift of the random initialisation's statistics: any point near the data keeps
+  // them free of cancellation (the M-step re-centres from it).
   const d = X.cols;
   const w = b.w ? arena.f64(b.w, X.rows) : null;
   let ws = 0;
@@ -196,7 +190,7 @@ export function runFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
   warm: { params: Params; lowerBound: number } | null,
   onIteration?: (info: IterationInfo) => void,
-): FitResult {
+): FittedState {
   const c = core();
   const n = X.rows, d = X.cols, K = o.nComponents;
   const type = TYPE_CODE[o.covarianceType];
@@ -206,7 +200,7 @@ export function runFit(
   const B = blockRows(K, d);
   seedCore(c, o.seed);
   const nInit = warm ? 1 : o.nInit;
-  let best: FitResult | null = null;
+  let best: FittedState | null = null;
   for (let init = 0; init < nInit; init++) {
     let lower = -Infinity;
     if (warm) {
@@ -217,12 +211,12 @@ export function runFit(
     }
     let converged = false;
     let iter = 0;
-    const stats = () => arena.f64(b.stats, 4);
+    const header = () => arena.f64(b.stats, STATS_HEADER);
     for (iter = 1; iter <= o.maxIter; iter++) {
       const prev = lower;
       c.logConstants(b.weights, b.chol, b.logConst, type, K, d);
       c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B, kernels.simd ? 1 : 0);
-      const h = stats();
+      const h = header();
       lower = h[0] / h[1];
       if (!Number.isFinite(lower)) {
         const row = h[3];

@@ -1,11 +1,12 @@
 // GaussianMixture: the scikit-learn-like API. Owns options and fitted state; every
 // method validates first, then calls the core, and only then changes the model.
-import { core, TYPE_CODE } from './core.js';
+import { core, seedCore, TYPE_CODE } from './core.js';
 import { arenaFor, withNestedArena, ADDRESS_SPACE_BYTES } from './arena.js';
 import { GmmError } from './errors.js';
-import { runFit, seedCore, type IterationInfo } from './fit.js';
+import { runFit, type IterationInfo } from './fit.js';
 import { scoreInto } from './score.js';
-import { toJSONObject, fromJSONObject, type GaussianMixtureJSON, type FittedState } from './serialize.js';
+import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
+import type { FittedState } from './params.js';
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
   type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,
@@ -46,12 +47,10 @@ export interface SampleResult {
 
 export class GaussianMixture {
   private readonly opts: ResolvedOptions;
-  private readonly rawOptions: GaussianMixtureOptions;
   private state: FittedState | null = null;
 
   constructor(options: GaussianMixtureOptions = {}) {
     this.opts = resolveOptions(options);
-    this.rawOptions = { ...options };
   }
 
   /** The resolved options (defaults filled in): a copy, so changing it does not change the model. */
@@ -79,6 +78,9 @@ export class GaussianMixture {
     for (const k of Object.keys(fitOptions)) {
       if (k !== 'sampleWeight' && k !== 'onIteration') throw new GmmError('INVALID_OPTION', `unknown fit option "${k}"; use sampleWeight or onIteration.`);
     }
+    if (fitOptions.onIteration !== undefined && typeof fitOptions.onIteration !== 'function') {
+      throw new GmmError('INVALID_OPTION', `onIteration must be a function such as (info) => console.log(info.lowerBound); got ${typeof fitOptions.onIteration}.`);
+    }
     const o = this.opts;
     // from the shape alone, before any entry is copied or checked
     const shape = peekShape(X);
@@ -103,9 +105,6 @@ export class GaussianMixture {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples${w ? ' of positive weight' : ''}; X has ${positive}. Reduce nComponents or add data.`);
     }
     checkInitShapes(o, m.cols);
-    if (fitOptions.onIteration !== undefined && typeof fitOptions.onIteration !== 'function') {
-      throw new GmmError('INVALID_OPTION', `onIteration must be a function such as (info) => console.log(info.lowerBound); got ${typeof fitOptions.onIteration}.`);
-    }
     const user = fitOptions.onIteration;
     const onIteration = user === undefined ? undefined : (info: IterationInfo): void => {
       callbackDepth++;
@@ -243,10 +242,17 @@ export class GaussianMixture {
   toJSON(): GaussianMixtureJSON {
     const s = this.fitted('toJSON');
     const o = this.opts;
-    const options = {
+    const options: Record<string, unknown> = {
       nComponents: o.nComponents, covarianceType: o.covarianceType, tol: o.tol, regCovar: o.regCovar,
       maxIter: o.maxIter, nInit: o.nInit, initParams: o.initParams, warmStart: o.warmStart, seed: o.seed,
     };
+    // the initial parameters are options too: a restored model refits from the same start
+    if (o.weightsInit) options.weightsInit = Array.from(o.weightsInit);
+    if (o.meansInit) {
+      const d = o.meansInit.length / o.nComponents;
+      options.meansInit = Array.from({ length: o.nComponents }, (_, k) => Array.from(o.meansInit!.subarray(k * d, k * d + d)));
+    }
+    if (o.precisionsInit) options.precisionsInit = Array.from(o.precisionsInit);
     return toJSONObject(options, s);
   }
 

@@ -29,7 +29,7 @@ export function scoreInto(p: Params, X: Matrix, out: ScoreOutputs): void {
   const lse = out.lse ? arena.allocF64(rows) : 0;
   const resp = out.resp ? arena.allocF64(rows * K) : 0;
   const labels = out.labels ? arena.alloc(rows * 4) : 0;
-  const scratch = arena.allocF64(c.scratchSize(K, d, B) + 8);
+  const scratch = arena.allocF64(c.scratchSize(K, d, B));
   c.logConstants(weights, chol, logConst, type, K, d);
   for (let r0 = 0; r0 < X.rows; r0 += rows) {
     const m = Math.min(rows, X.rows - r0);

@@ -1,8 +1,8 @@
 // JSON form of a fitted model. Numbers are written by JSON.stringify, which round-trips
 // every double exactly, so a reloaded model scores bit-identically.
 import { GmmError } from './errors.js';
-import { COVARIANCE_TYPES, paramLength, type CovarianceType } from './validate.js';
-import type { Params } from './params.js';
+import { COVARIANCE_TYPES, type CovarianceType } from './validate.js';
+import { paramLength, type FittedState } from './params.js';
 
 export const FORMAT = 'gmm-wasm';
 export const VERSION = 1;
@@ -16,13 +16,6 @@ export interface GaussianMixtureJSON {
   means: number[][];
   covariances: number[];
   precisionsCholesky: number[];
-  converged: boolean;
-  nIter: number;
-  lowerBound: number;
-}
-
-export interface FittedState {
-  params: Params;
   converged: boolean;
   nIter: number;
   lowerBound: number;

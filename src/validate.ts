@@ -1,6 +1,7 @@
 // Validation of every public input, before any work starts. Each failure is a GmmError
 // naming the argument, the problem and the fix.
 import { GmmError } from './errors.js';
+import { paramLength } from './params.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
 export type InitParams = 'kmeans' | 'k-means++' | 'random' | 'random_from_data';
@@ -154,12 +155,12 @@ export function toTensor(v: unknown, name: string): { data: Float64Array; shape:
   return { data, shape };
 }
 
-/** A flat vector of finite numbers, from an array, typed array, or nested arrays. */
-export function toVector(v: unknown, name: string, code: 'INVALID_INIT' | 'INVALID_SAMPLE_WEIGHT' | 'INVALID_OPTION' = 'INVALID_INIT'): Float64Array {
+/** A flat vector of finite numbers (an initial parameter), from arrays, typed arrays or nested arrays. */
+export function toVector(v: unknown, name: string): Float64Array {
   const out: number[] = [];
   const walk = (x: unknown, path: string): void => {
     if (typeof x === 'number') {
-      if (!Number.isFinite(x)) throw new GmmError(code === 'INVALID_SAMPLE_WEIGHT' ? code : 'NON_FINITE', `${path} is ${x}: ${name} must be finite.`);
+      if (!Number.isFinite(x)) throw new GmmError('NON_FINITE', `${path} is ${x}: ${name} must be finite.`);
       out.push(x);
       return;
     }
@@ -172,7 +173,7 @@ export function toVector(v: unknown, name: string, code: 'INVALID_INIT' | 'INVAL
       walk((x as { data: unknown }).data, `${path}.data`);
       return;
     }
-    throw new GmmError(code === 'INVALID_OPTION' ? code : code, `${path} is ${describe(x)}: ${name} must contain numbers only.`);
+    throw new GmmError('INVALID_INIT', `${path} is ${describe(x)}: ${name} must contain numbers only.`);
   };
   walk(v, name);
   return Float64Array.from(out);
@@ -317,15 +318,15 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
       }
     }
   }
+  if (regCovar === 0 && (initParams === 'k-means++' || initParams === 'random_from_data') && !precisionsInit) {
+    // these start every covariance at regCovar·I, which is singular when regCovar is 0
+    throw new GmmError('INVALID_OPTION', `initParams '${initParams}' starts every covariance at regCovar·I, which is ` +
+      "singular with regCovar 0: use regCovar > 0, initParams 'kmeans' or 'random', or give precisionsInit.");
+  }
   return {
     nComponents, covarianceType, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
     precisionsInitShape, warmStart, seed: seed as number,
   };
-}
-
-/** Number of f64 in the covariance / precision-Cholesky array for a type. */
-export function paramLength(type: CovarianceType, K: number, d: number): number {
-  return type === 'full' ? K * d * d : type === 'tied' ? d * d : type === 'diag' ? K * d : K;
 }
 
 /** Checks that the initial parameters fit d features (known only at fit time). */

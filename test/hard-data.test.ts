@@ -171,6 +171,8 @@ describe('extreme scales', () => {
   for (const s of [1e155, 1e200, 1e300, 1e-200, 1e-300]) {
     it(`data × ${s.toExponential(0)}: a valid model or an explained GmmError, never NaN`, () => {
       for (const type of TYPES) for (const initParams of INITS) for (const regCovar of [0, 1e-6]) {
+        // k-means++ / random_from_data with regCovar 0 are refused by the constructor (errors.test.ts)
+        if (regCovar === 0 && (initParams === 'k-means++' || initParams === 'random_from_data')) continue;
         validOrExplained(() => new GaussianMixture({ nComponents: 3, covarianceType: type, initParams, regCovar, seed: 1 }), scaled(s));
       }
     });

@@ -57,3 +57,29 @@ describe('SIMD kernels equal the scalar path', () => {
     }
   }
 });
+
+describe('tied: far-apart means take the direct (x − μ)ᵀU path', () => {
+  // the centred form (x−g)ᵀU − (μ−g)ᵀU would lose digits here; the scalar path has none
+  for (const sep of [1e3, 1e5, 1e9]) {
+    it(`clusters ${sep.toExponential(0)}σ apart score like the scalar path`, () => {
+      const rows: number[] = [];
+      let s = 7;
+      const u = () => ((s = (s * 1664525 + 1013904223) >>> 0) + 0.5) / 4294967296;
+      for (let i = 0; i < 400; i++) {
+        const c = i % 2 ? sep * 0.01 : -sep * 0.01;
+        rows.push(c + 0.01 * (u() - 0.5), 0.01 * (u() - 0.5) + 0.005 * (u() - 0.5));
+      }
+      const X = matrix(rows, 400, 2);
+      const fitWith = (simd: boolean) => {
+        kernels.simd = simd;
+        const gm = new GaussianMixture({ nComponents: 2, covarianceType: 'tied', maxIter: 3, tol: 0, seed: 1 }).fit(X);
+        return { lb: gm.lowerBound, ss: gm.scoreSamples(X) };
+      };
+      const a = fitWith(true);
+      const b = fitWith(false);
+      expect(Math.abs(a.lb - b.lb) / Math.abs(b.lb)).toBeLessThan(1e-12);
+      expect(relErr(a.ss, b.ss)).toBeLessThan(1e-12);
+    });
+  }
+});
+
