@@ -3,6 +3,7 @@
 // labels: n i32. Randomness comes from the core's PRNG only.
 
 import * as rng from './rng';
+import { toPairs } from './block';
 
 // @ts-ignore: decorator
 @inline function wt(w: usize, i: i32): f64 { return w ? load<f64>(w + (<usize>i << 3)) : 1.0; }
@@ -83,24 +84,47 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
   }
 }
 
-function assign(x: usize, n: i32, d: i32, K: i32, centers: usize, labels: usize): void {
-  for (let i = 0; i < n; i++) {
-    const xi = x + (<usize>(i * d) << 3);
-    let best = 0;
-    let bv = Infinity;
-    for (let k = 0; k < K; k++) {
-      const v = dist2(xi, centers + (<usize>(k * d) << 3), d);
-      if (v < bv) { bv = v; best = k; }
+/** Nearest centre of every row (the first on ties), a block of B rows at a time in pair
+ *  layout: squared distances to all K centres for two rows per f64x2, two pairs at a time.
+ *  blockScratch: d·B + B f64 (the EM scratch's xt and wt). */
+function assign(x: usize, n: i32, d: i32, K: i32, centers: usize, labels: usize, blockScratch: usize, B: i32): void {
+  const xt = blockScratch;
+  const wt = blockScratch + (<usize>(d * B) << 3);
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const P = toPairs(x, 0, r0, rows, d, xt, wt);
+    for (let p = 0; p < P; p += 2) {
+      const p1 = min(p + 1, P - 1);
+      let bq0 = f64x2.splat(Infinity), bq1 = f64x2.splat(Infinity);
+      let bk0 = f64x2.splat(0), bk1 = f64x2.splat(0);
+      for (let k = 0; k < K; k++) {
+        const c = centers + (<usize>(k * d) << 3);
+        let q0 = f64x2.splat(0), q1 = f64x2.splat(0);
+        for (let i = 0; i < d; i++) {
+          const ci = v128.load64_splat(c + (<usize>i << 3));
+          const t0 = f64x2.sub(v128.load(xt + (<usize>(i * P + p) << 4)), ci);
+          const t1 = f64x2.sub(v128.load(xt + (<usize>(i * P + p1) << 4)), ci);
+          q0 = f64x2.add(q0, f64x2.mul(t0, t0));
+          q1 = f64x2.add(q1, f64x2.mul(t1, t1));
+        }
+        const kv = f64x2.splat(<f64>k);
+        const lt0 = f64x2.lt(q0, bq0), lt1 = f64x2.lt(q1, bq1);
+        bq0 = v128.bitselect(q0, bq0, lt0);
+        bk0 = v128.bitselect(kv, bk0, lt0);
+        bq1 = v128.bitselect(q1, bq1, lt1);
+        bk1 = v128.bitselect(kv, bk1, lt1);
+      }
+      const out = labels + (<usize>(r0 + 2 * p) << 2);
+      store<i32>(out, <i32>f64x2.extract_lane(bk0, 0));
+      if (2 * p + 1 < rows) store<i32>(out, <i32>f64x2.extract_lane(bk0, 1), 4);
+      if (2 * p + 2 < rows) store<i32>(out, <i32>f64x2.extract_lane(bk1, 0), 8);
+      if (2 * p + 3 < rows) store<i32>(out, <i32>f64x2.extract_lane(bk1, 1), 12);
     }
-    store<i32>(labels + (<usize>i << 2), best);
   }
 }
 
-/** Lloyd iterations from the given centres until the squared centre shift is at most
- *  relTol × (mean weighted feature variance), or maxIter. Leaves final labels.
- *  scratch: K·d + K f64. Returns the number of iterations run. */
 export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize, labels: usize,
-  maxIter: i32, relTol: f64, scratch: usize): i32 {
+  maxIter: i32, relTol: f64, scratch: usize, blockScratch: usize, B: i32): i32 {
   const sums = scratch;
   const mass = scratch + (<usize>(K * d) << 3);
   // tolerance scale: mean over features of the weighted variance (two-pass)
@@ -126,7 +150,7 @@ export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize
   let it = 0;
   while (it < maxIter) {
     it++;
-    assign(x, n, d, K, centers, labels);
+    assign(x, n, d, K, centers, labels, blockScratch, B);
     memory.fill(scratch, 0, <usize>(K * d + K) << 3);
     for (let i = 0; i < n; i++) {
       const wi = wt(w, i);
@@ -151,7 +175,7 @@ export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize
     }
     if (shift <= tol) break;
   }
-  assign(x, n, d, K, centers, labels);
+  assign(x, n, d, K, centers, labels, blockScratch, B);
   return it;
 }
 

@@ -28,7 +28,7 @@ export interface CoreExports {
     lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number): void;
   kmeansPlusPlus(x: number, w: number, n: number, d: number, K: number, centers: number, idx: number, scratch: number): void;
   lloyd(x: number, w: number, n: number, d: number, K: number, centers: number, labels: number, maxIter: number,
-    relTol: number, scratch: number): number;
+    relTol: number, scratch: number, blockScratch: number, blockRows: number): number;
   chooseRows(w: number, n: number, K: number, idx: number, scratch: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;

@@ -81,7 +81,7 @@ function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: Reso
   if (!all) {
     if (o.initParams === 'kmeans') {
       c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch);
-      c.lloyd(b.x, b.w, n, d, K, b.means, b.labels, KMEANS_MAX_ITER, KMEANS_TOL, b.initScratch);
+      c.lloyd(b.x, b.w, n, d, K, b.means, b.labels, KMEANS_MAX_ITER, KMEANS_TOL, b.initScratch, b.scratch, B);
       c.statsFromLabels(b.x, b.w, n, d, K, type, b.labels, b.means, b.stats, b.scratch, B);
       check(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), 'after k-means initialisation');
     } else if (o.initParams === 'random') {
