@@ -40,7 +40,7 @@ export function emPass(
     const rows = min(B, n - r0);
     const P = toPairs(x, w, r0, rows, d, xt, wt);
     logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
-    normalizeBlock(lp, P, K, wt, stats, 0, r0, RESP_CUTOFF);
+    normalizeBlock(lp, P, K, wt, stats, 0, RESP_CUTOFF);
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B));
   }
 }

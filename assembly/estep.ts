@@ -46,8 +46,6 @@ export function normalizeRows(
 ): void {
   let ll = load<f64>(stats);
   let ws = load<f64>(stats, 8);
-  let minL = load<f64>(stats, 16);
-  let minR = load<f64>(stats, 24);
   for (let r = 0; r < rows; r++) {
     const wr: f64 = w ? load<f64>(w + (<usize>(r0 + r) << 3)) : 1.0;
     const lse = normalizeStrided(lp + (<usize>(r * K) << 3), 8, K, wr, cutoff);
@@ -55,13 +53,10 @@ export function normalizeRows(
     if (wr != 0.0) {
       ll += wr * lse;
       ws += wr;
-      if (!(lse >= minL)) { minL = lse; minR = <f64>(r0 + r); }
     }
   }
   store<f64>(stats, ll);
   store<f64>(stats, ws, 8);
-  store<f64>(stats, minL, 16);
-  store<f64>(stats, minR, 24);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -72,16 +67,15 @@ export function normalizeRows(
 // @ts-ignore: decorator
 @inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
 
-/** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. r0: first row (for
- *  the worst-row report in the header). Responsibilities whose log-ratio to the row's
+/** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. Responsibilities whose log-ratio to the row's
  *  largest is below `cutoff` are stored as exactly 0 (the sum, hence lse, keeps them):
  *  see RESP_CUTOFF. */
-export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, r0: i32, cutoff: f64): void {
+export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64): void {
   const cut = f64x2.splat(cutoff);
-  let ll = load<f64>(stats);
-  let ws = load<f64>(stats, 8);
-  let minL = load<f64>(stats, 16);
-  let minR = load<f64>(stats, 24);
+  const zero = f64x2.splat(0);
+  // Σ w·lse and Σ w per lane (even and odd rows), added to the header at the end
+  let llv = zero;
+  let wsv = zero;
   const stride = <usize>P << 4;
   for (let p = 0; p < P; p += 2) {
     // two pairs at a time when both exist and all four maxima are finite (the usual case)
@@ -149,27 +143,20 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
         l11 = normalizeStrided(col + 24, stride, K, f64x2.extract_lane(w1, 1), cutoff);
       }
     }
+    const L0 = f64x2.replace_lane(f64x2.splat(l00), 1, l01);
+    const L1 = f64x2.replace_lane(f64x2.splat(l10), 1, l11);
     if (lseOut) {
-      store<f64>(lseOut + (<usize>p << 4), l00);
-      store<f64>(lseOut + (<usize>p << 4), l01, 8);
-      if (two) {
-        store<f64>(lseOut + (<usize>p << 4), l10, 16);
-        store<f64>(lseOut + (<usize>p << 4), l11, 24);
-      }
+      v128.store(lseOut + (<usize>p << 4), L0);
+      if (two) v128.store(lseOut + (<usize>p << 4), L1, 16);
     }
-    // lower-bound terms in row order; padding lanes and zero weights add nothing
-    const n = two ? 4 : 2;
-    for (let q = 0; q < n; q++) {
-      const lv = q == 0 ? l00 : q == 1 ? l01 : q == 2 ? l10 : l11;
-      const wv = load<f64>(wt + (<usize>(2 * p + q) << 3));
-      if (wv != 0.0) {
-        ll += wv * lv; ws += wv;
-        if (!(lv >= minL)) { minL = lv; minR = <f64>(r0 + 2 * p + q); }
-      }
+    // lower-bound terms; padding lanes and zero weights add nothing (not even −∞·0)
+    llv = f64x2.add(llv, v128.and(f64x2.mul(w0, L0), f64x2.ne(w0, zero)));
+    wsv = f64x2.add(wsv, w0);
+    if (two) {
+      llv = f64x2.add(llv, v128.and(f64x2.mul(w1, L1), f64x2.ne(w1, zero)));
+      wsv = f64x2.add(wsv, w1);
     }
   }
-  store<f64>(stats, ll);
-  store<f64>(stats, ws, 8);
-  store<f64>(stats, minL, 16);
-  store<f64>(stats, minR, 24);
+  store<f64>(stats, load<f64>(stats) + (f64x2.extract_lane(llv, 0) + f64x2.extract_lane(llv, 1)));
+  store<f64>(stats, load<f64>(stats, 8) + (f64x2.extract_lane(wsv, 0) + f64x2.extract_lane(wsv, 1)), 8);
 }

@@ -1,6 +1,6 @@
 // Sufficient statistics of one EM pass, a flat f64 block that adds up across row ranges:
 //
-//   [0] Σ w·lse   [1] Σ w   [2] min lse   [3] row of min lse     (header, HEADER f64)
+//   [0] Σ w·lse   [1] Σ w                                          (header, HEADER f64)
 //   mass    K        Σₙ wₙ rₙₖ
 //   sum     K·d      Σₙ wₙ rₙₖ (xₙ − cₖ)
 //   scatter         Σₙ wₙ rₙₖ (xₙ − cₖ)(xₙ − cₖ)ᵀ   about the shift c (the current means):
@@ -11,7 +11,7 @@
 
 import { FULL, TIED, DIAG } from './types';
 
-export const HEADER: i32 = 4;
+export const HEADER: i32 = 2;
 
 export function scatterSize(type: i32, K: i32, d: i32): i32 {
   if (type == FULL) return K * d * d;
@@ -27,8 +27,6 @@ export function statsSize(type: i32, K: i32, d: i32): i32 {
 
 export function statsReset(stats: usize, type: i32, K: i32, d: i32): void {
   memory.fill(stats, 0, <usize>statsSize(type, K, d) << 3);
-  store<f64>(stats, Infinity, 16);
-  store<f64>(stats, -1.0, 24);
 }
 
 // @ts-ignore: decorator

@@ -34,8 +34,8 @@ export interface CoreExports {
     out: number, labels: number, z: number): void;
 }
 
-/** f64 at the start of a statistics block: Σ w·lse, Σ w, worst lse, its row (stats.ts). */
-export const STATS_HEADER = 4;
+/** f64 at the start of a statistics block: Σ w·lse, Σ w (assembly/stats.ts). */
+export const STATS_HEADER = 2;
 
 /** Seeds the core's PRNG with an integer in [0, 2^53) as two 32-bit halves. */
 export function seedCore(c: CoreExports, seed: number): void {

@@ -6,6 +6,7 @@ import { arenaFor, type Arena } from './arena.js';
 import { GmmError } from './errors.js';
 import { blockRows, paramLength, type FittedState, type Params } from './params.js';
 import type { ResolvedOptions, Matrix } from './validate.js';
+import { scoreInto } from './score.js';
 
 const KMEANS_MAX_ITER = 300;
 const KMEANS_TOL = 1e-4;
@@ -133,6 +134,17 @@ function checkPd(bad: number, o: ResolvedOptions, when: string, cov?: Float64Arr
   if (bad >= 0) throw notPd(bad, o, when, cov);
 }
 
+/** The NUMERICAL error, naming the first row whose log-density is not finite (found by
+ *  scoring the data again: this runs only on the way out). */
+function nonFinite(lower: number, iter: number, params: Params, X: Matrix): GmmError {
+  const lse = new Float64Array(X.rows);
+  scoreInto(params, X, { lse });
+  const row = lse.findIndex((v) => !Number.isFinite(v));
+  return new GmmError('NUMERICAL', `the log-likelihood became ${lower} at iteration ${iter}` +
+    (row >= 0 ? ` (row ${row} has log-density ${lse[row]})` : '') +
+    ': the data are out of the range the model can represent; scale the features (e.g. standardise them).');
+}
+
 function covOf(arena: Arena, b: Buffers, o: ResolvedOptions, d: number): Float64Array {
   return arena.f64(b.cov, paramLength(o.covarianceType, o.nComponents, d));
 }
@@ -218,12 +230,7 @@ export function runFit(
       c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B, kernels.simd ? 1 : 0);
       const h = header();
       lower = h[0] / h[1];
-      if (!Number.isFinite(lower)) {
-        const row = h[3];
-        throw new GmmError('NUMERICAL', `the log-likelihood became ${lower} at iteration ${iter}` +
-          (row >= 0 ? ` (row ${row} has log-density ${h[2]})` : '') +
-          ': the data are out of the range the model can represent; scale the features (e.g. standardise them).');
-      }
+      if (!Number.isFinite(lower)) throw nonFinite(lower, iter, readParams(arena, b, o, d), X);
       const bad = c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp);
       if (bad >= 0) throw notPd(bad, o, `at EM iteration ${iter}`, covOf(arena, b, o, d));
       const change = lower - prev;
