@@ -8,7 +8,7 @@ import { statsReset, accumulateScalar, accumulateBlock } from './stats';
 import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
 import { toPairs } from './block';
-import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sUt } from './scratch';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sUt } from './scratch';
 import * as rng from './rng';
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
@@ -34,14 +34,14 @@ export function emPass(
   }
   const B = blockRows;
   const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
-  const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B);
+  const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), fac = sFac(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = toPairs(x, w, r0, rows, d, xt, wt);
     logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
-    normalizeBlock(lp, P, K, wt, stats, 0, RESP_CUTOFF);
-    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B));
+    normalizeBlock(lp, P, K, wt, stats, 0, RESP_CUTOFF, fac);
+    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac);
   }
 }
 

@@ -67,10 +67,12 @@ export function normalizeRows(
 // @ts-ignore: decorator
 @inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
 
-/** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. Responsibilities whose log-ratio to the row's
+/** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
+ *  when given, lp is left as exp(lp − max) and fac gets each pair's w/Σ, so that only the
+ *  responsibilities the M-step keeps are ever multiplied out. Responsibilities whose log-ratio to the row's
  *  largest is below `cutoff` are stored as exactly 0 (the sum, hence lse, keeps them):
  *  see RESP_CUTOFF. */
-export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64): void {
+export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64, fac: usize): void {
   const cut = f64x2.splat(cutoff);
   const zero = f64x2.splat(0);
   // Σ w·lse and Σ w per lane (even and odd rows), added to the header at the end
@@ -129,13 +131,23 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
         l10 = f64x2.extract_lane(m1, 0) + Math.log(f64x2.extract_lane(s1, 0));
         l11 = f64x2.extract_lane(m1, 1) + Math.log(f64x2.extract_lane(s1, 1));
       }
-      for (let k = 0; k < K; k++) {
-        const at = col + <usize>k * stride;
-        v128.store(at, f64x2.mul(v128.load(at), f0));
-        if (two) v128.store(at, f64x2.mul(v128.load(at, 16), f1), 16);
+      if (fac) {
+        // deferred: the M-step scales only the responsibilities it uses (stats.ts)
+        v128.store(fac + (<usize>p << 4), f0);
+        if (two) v128.store(fac + (<usize>p << 4), f1, 16);
+      } else {
+        for (let k = 0; k < K; k++) {
+          const at = col + <usize>k * stride;
+          v128.store(at, f64x2.mul(v128.load(at), f0));
+          if (two) v128.store(at, f64x2.mul(v128.load(at, 16), f1), 16);
+        }
       }
     } else {
       // rare: scalar per lane (a lane with a finite max is normalised as usual)
+      if (fac) {
+        v128.store(fac + (<usize>p << 4), f64x2.splat(1.0));
+        if (two) v128.store(fac + (<usize>p << 4), f64x2.splat(1.0), 16);
+      }
       l00 = normalizeStrided(col, stride, K, f64x2.extract_lane(w0, 0), cutoff);
       l01 = normalizeStrided(col + 8, stride, K, f64x2.extract_lane(w0, 1), cutoff);
       if (two) {

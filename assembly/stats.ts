@@ -150,11 +150,14 @@ function syrkUpper(a: usize, dm: usize, P: i32, d: i32, S: usize): void {
  *  returns their count. Skipping exact zeros is exact (they add +0), and with separated
  *  clusters most (pair, component) responsibilities underflow to zero, so the M-step then
  *  costs about one component per row instead of K. */
-function nonzeroPairs(R: usize, P: i32, idx: usize): i32 {
+function nonzeroPairs(R: usize, P: i32, idx: usize, fac: usize): i32 {
   let cnt = 0;
   const zero = f64x2.splat(0);
   for (let p = 0; p < P; p++) {
-    if (v128.any_true(f64x2.ne(V(R, p), zero))) {
+    const r = V(R, p);
+    if (v128.any_true(f64x2.ne(r, zero))) {
+      // finish the normalisation normalizeBlock deferred, for kept pairs only
+      if (fac) v128.store(R + (<usize>p << 4), f64x2.mul(r, V(fac, p)));
       store<i32>(idx + (<usize>cnt << 2), p);
       cnt++;
     }
@@ -165,9 +168,10 @@ function nonzeroPairs(R: usize, P: i32, idx: usize): i32 {
 // @ts-ignore: decorator
 @inline function at(idx: usize, q: i32): usize { return <usize>load<i32>(idx + (<usize>q << 2)) << 4; }
 
-/** Adds a pair block's statistics for all K components. idx: P i32 of scratch. */
+/** Adds a pair block's statistics for all K components. idx: P i32 of scratch. fac: the
+ *  per-pair factors of a deferred normalisation (estep.ts normalizeBlock), or 0. */
 export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, resp: usize, shift: usize,
-  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize): void {
+  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize, fac: usize): void {
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);
@@ -175,7 +179,7 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     const R = resp + (<usize>(k * P) << 4);
     const c = shift + (<usize>(k * d) << 3);
     const sk = sum + (<usize>(k * d) << 3);
-    const n = nonzeroPairs(R, P, idx);
+    const n = nonzeroPairs(R, P, idx, fac);
     if (n == 0) continue;
     let ms = f64x2.splat(0);
     for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
