@@ -6,8 +6,8 @@
 // An odd block repeats its last row in the padding lane, with weight 0, so every kernel can
 // work on whole pairs and the padding contributes nothing.
 
-/** Transposes rows [r0, r0+rows) of x (row-major n×d) into xt; fills wt from w (or ones).
- *  Returns P. */
+/** Transposes rows [r0, r0+rows) of x (row-major n×d) into xt; fills wt from w (or ones,
+ *  when wt is not 0). Returns P. */
 export function toPairs(x: usize, w: usize, r0: i32, rows: i32, d: i32, xt: usize, wt: usize): i32 {
   assert(rows > 0 && d > 0, 'toPairs: empty block');
   const P = (rows + 1) >> 1;
@@ -29,10 +29,47 @@ export function toPairs(x: usize, w: usize, r0: i32, rows: i32, d: i32, xt: usiz
       store<f64>(dst, load<f64>(xa + (<usize>i << 3)));
       store<f64>(dst, load<f64>(xb + (<usize>i << 3)), 8);
     }
-    const wa: f64 = w ? load<f64>(w + (<usize>(r0 + ra) << 3)) : 1.0;
-    const wb: f64 = ra + 1 < rows ? (w ? load<f64>(w + (<usize>(r0 + rb) << 3)) : 1.0) : 0.0;
-    store<f64>(wt + (<usize>p << 4), wa);
-    store<f64>(wt + (<usize>p << 4), wb, 8);
+    if (wt) weightPair(w, r0, rows, p, wt);
   }
   return P;
+}
+
+/** wt[p] = (w[r0+2p], w[r0+2p+1]), ones without w, 0 for the padding lane. */
+// @ts-ignore: decorator
+@inline function weightPair(w: usize, r0: i32, rows: i32, p: i32, wt: usize): void {
+  const ra = 2 * p;
+  store<f64>(wt + (<usize>p << 4), w ? load<f64>(w + (<usize>(r0 + ra) << 3)) : 1.0);
+  store<f64>(wt + (<usize>p << 4), ra + 1 < rows ? (w ? load<f64>(w + (<usize>(r0 + ra + 1) << 3)) : 1.0) : 0.0, 8);
+}
+
+/** Weights of a block in pair layout (for data already in pair layout). Returns P. */
+export function weightPairs(w: usize, r0: i32, rows: i32, wt: usize): i32 {
+  const P = (rows + 1) >> 1;
+  for (let p = 0; p < P; p++) weightPair(w, r0, rows, p, wt);
+  return P;
+}
+
+/** Rewrites x (n×d, row-major) in place as consecutive pair blocks of B rows (B even), so
+ *  an EM pass reads block r0 at x + r0·d without transposing every iteration. The last
+ *  block, if odd, writes one padding row: x needs d f64 of room after its n·d. tmp: B·d. */
+export function pairsInPlace(x: usize, n: i32, d: i32, B: i32, tmp: usize): void {
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const at = x + (<usize>(r0 * d) << 3);
+    memory.copy(tmp, at, <usize>(rows * d) << 3);
+    toPairs(tmp, 0, 0, rows, d, at, 0);
+  }
+}
+
+/** Undoes pairsInPlace. tmp: (B + 1)·d f64. */
+export function rowsInPlace(x: usize, n: i32, d: i32, B: i32, tmp: usize): void {
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const P = (rows + 1) >> 1;
+    const at = x + (<usize>(r0 * d) << 3);
+    memory.copy(tmp, at, <usize>(2 * P * d) << 3);
+    for (let r = 0; r < rows; r++)
+      for (let i = 0; i < d; i++)
+        store<f64>(at + (<usize>(r * d + i) << 3), load<f64>(tmp + (<usize>((i * P + (r >> 1)) * 2 + (r & 1)) << 3)));
+  }
 }

@@ -7,12 +7,14 @@
 import { statsReset, accumulateScalar, accumulateBlock } from './stats';
 import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
-import { toPairs } from './block';
+import { weightPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sUt } from './scratch';
 import * as rng from './rng';
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
- *  terms in the header of `stats` (see stats.ts). w: sample weights or 0. */
+ *  terms in the header of `stats` (see stats.ts). w: sample weights or 0. The SIMD path
+ *  (simd) expects x in pair blocks of blockRows rows (block.ts pairsInPlace); the scalar
+ *  path, row-major x. */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool
@@ -33,12 +35,13 @@ export function emPass(
     return;
   }
   const B = blockRows;
-  const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
+  const wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), fac = sFac(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
-    const P = toPairs(x, w, r0, rows, d, xt, wt);
+    const xt = x + (<usize>(r0 * d) << 3);
+    const P = weightPairs(w, r0, rows, wt);
     logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
     normalizeBlock(lp, P, K, wt, stats, 0, RESP_CUTOFF, fac);
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac);

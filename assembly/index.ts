@@ -5,6 +5,7 @@ export { rngSeed } from './rng';
 export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
 export { statsSize, statsReset } from './stats';
 export { emPass, statsFromLabels, statsFromRandom } from './em';
+export { pairsInPlace, rowsInPlace } from './block';
 export { scratchSize } from './scratch';
 export { mStep } from './mstep';
 export { scoreRows } from './score';

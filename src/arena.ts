@@ -98,9 +98,9 @@ export class Arena {
     return new Int32Array(this.core.memory.buffer, ptr, n);
   }
 
-  /** Copies `src` into fresh arena memory and returns its offset. */
-  put(src: ArrayLike<number>): number {
-    const ptr = this.allocF64(src.length);
+  /** Copies `src` into fresh arena memory (with `spare` more f64 after it) and returns its offset. */
+  put(src: ArrayLike<number>, spare = 0): number {
+    const ptr = this.allocF64(src.length + spare);
     this.f64(ptr, src.length).set(src);
     return ptr;
   }

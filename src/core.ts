@@ -16,6 +16,8 @@ export interface CoreExports {
   logConstants(weights: number, chol: number, out: number, type: number, K: number, d: number): void;
   statsSize(type: number, K: number, d: number): number;
   scratchSize(K: number, d: number, blockRows: number): number;
+  pairsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
+  rowsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
     logConst: number, stats: number, scratch: number, blockRows: number, simd: number): void;
   statsFromLabels(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,

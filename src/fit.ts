@@ -37,10 +37,10 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
   const S = c.statsSize(type, K, d);
   const initF64 = Math.max(n, K * d + K, P);
   const scratchF64 = c.scratchSize(K, d, B);
-  const f64 = n * d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + scratchF64 + d * d + d + initF64;
+  const f64 = n * d + d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + scratchF64 + d * d + d + initF64;
   arena.reserve(f64 * 8 + n * 4 + K * 4 + 16 * 16, `fitting ${n}×${d} data with ${K} components`);
   const b: Buffers = {
-    x: arena.put(X.data),
+    x: arena.put(X.data, d), // d spare f64: the pair layout pads an odd last block
     w: 0,
     weights: arena.allocF64(K),
     means: arena.allocF64(K * d),
@@ -221,6 +221,8 @@ export function runFit(
     } else {
       initialize(c, arena, b, X, o);
     }
+    // the SIMD pass reads x in pair blocks: transpose once per initialisation, not per pass
+    if (kernels.simd) c.pairsInPlace(b.x, n, d, B, b.scratch);
     let converged = false;
     let iter = 0;
     const header = () => arena.f64(b.stats, STATS_HEADER);
@@ -241,6 +243,7 @@ export function runFit(
       }
     }
     if (iter > o.maxIter) iter = o.maxIter;
+    if (kernels.simd && init + 1 < nInit) c.rowsInPlace(b.x, n, d, B, b.scratch); // the next initialisation reads rows
     if (best === null || lower > best.lowerBound) {
       best = { params: readParams(arena, b, o, d), converged, nIter: iter, lowerBound: lower };
     }

@@ -83,3 +83,20 @@ describe('tied: far-apart means take the direct (x − μ)ᵀU path', () => {
   }
 });
 
+describe('restarts: the data go back to rows between initialisations', () => {
+  for (const type of ['full', 'diag'] as const) {
+    it(`${type}, nInit 3, odd n: SIMD equals scalar`, () => {
+      const X = data(777, 5, 3, 42);
+      const fitWith = (simd: boolean) => {
+        kernels.simd = simd;
+        return new GaussianMixture({ nComponents: 3, covarianceType: type, nInit: 3, initParams: 'kmeans', seed: 9 }).fit(X);
+      };
+      const a = fitWith(true);
+      const b = fitWith(false);
+      expect(a.nIter).toBe(b.nIter);
+      expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-12);
+      expect(relErr(a.means.data, b.means.data)).toBeLessThan(1e-12);
+    });
+  }
+});
+
