@@ -7,7 +7,7 @@
 import { statsReset, accumulateScalar, accumulateBlock } from './stats';
 import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
-import { weightPairs } from './block';
+import { toPairs, weightPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sUt } from './scratch';
 import * as rng from './rng';
 
@@ -48,49 +48,52 @@ export function emPass(
   }
 }
 
-/** Statistics from hard labels (k-means initialisation): rₙₖ = [labelₙ = k]. */
+/** Statistics from hard labels (k-means initialisation): rₙₖ = [labelₙ = k], about the
+ *  shift (the k-means centres), on pair blocks (scratch as in scratch.ts). */
 export function statsFromLabels(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   labels: usize, shift: usize, stats: usize, scratch: usize, blockRows: i32
 ): void {
   statsReset(stats, type, K, d);
-  const resp = scratch;
-  const tmp = scratch + (<usize>(blockRows * K) << 3);
-  for (let r0 = 0; r0 < n; r0 += blockRows) {
-    const rows = min(blockRows, n - r0);
-    memory.fill(resp, 0, <usize>(rows * K) << 3);
+  const B = blockRows;
+  const xt = scratch, wt = sWt(scratch, K, d, B), resp = sLp(scratch, K, d, B);
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const P = toPairs(x, w, r0, rows, d, xt, wt);
+    memory.fill(resp, 0, <usize>(K * P) << 4);
     for (let r = 0; r < rows; r++) {
-      const wr: f64 = w ? load<f64>(w + (<usize>(r0 + r) << 3)) : 1.0;
       const lab = load<i32>(labels + (<usize>(r0 + r) << 2));
-      store<f64>(resp + (<usize>(r * K + lab) << 3), wr);
+      // row r: pair r/2, lane r%2; its weight is already in wt
+      store<f64>(resp + (<usize>(lab * P) << 4) + (<usize>r << 3), load<f64>(wt + (<usize>r << 3)));
     }
-    accumulateScalar(x, r0, rows, d, K, type, resp, shift, stats, tmp);
+    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0);
   }
 }
 
-/** Statistics from random responsibilities (uniform, normalised per row), drawn from
- *  the core's PRNG in row order. */
+/** Statistics from random responsibilities (uniform, normalised per row, drawn from the
+ *  core's PRNG in row order), about the shift, on pair blocks. */
 export function statsFromRandom(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   shift: usize, stats: usize, scratch: usize, blockRows: i32
 ): void {
   statsReset(stats, type, K, d);
-  const resp = scratch;
-  const tmp = scratch + (<usize>(blockRows * K) << 3);
-  for (let r0 = 0; r0 < n; r0 += blockRows) {
-    const rows = min(blockRows, n - r0);
+  const B = blockRows;
+  const xt = scratch, wt = sWt(scratch, K, d, B), resp = sLp(scratch, K, d, B);
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const P = toPairs(x, w, r0, rows, d, xt, wt);
+    memory.fill(resp, 0, <usize>(K * P) << 4);
     for (let r = 0; r < rows; r++) {
-      const row = resp + (<usize>(r * K) << 3);
+      const at = resp + (<usize>r << 3); // component k at at + k·P·16
       let s: f64 = 0;
       for (let k = 0; k < K; k++) {
         const u = rng.uniform();
-        store<f64>(row + (<usize>k << 3), u);
+        store<f64>(at + (<usize>(k * P) << 4), u);
         s += u;
       }
-      const wr: f64 = w ? load<f64>(w + (<usize>(r0 + r) << 3)) : 1.0;
-      const f = wr / s;
-      for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(row + (<usize>k << 3)) * f);
+      const f = load<f64>(wt + (<usize>r << 3)) / s;
+      for (let k = 0; k < K; k++) store<f64>(at + (<usize>(k * P) << 4), load<f64>(at + (<usize>(k * P) << 4)) * f);
     }
-    accumulateScalar(x, r0, rows, d, K, type, resp, shift, stats, tmp);
+    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0);
   }
 }

@@ -93,8 +93,8 @@ export function accumulateScalar(
 // SIMD path over a pair block (see block.ts). resp: K·P v128 weighted responsibilities.
 // For each component: D = x − c and A = r·D per feature (d·P v128 each, in dbuf/abuf), then
 // the upper triangle of Aᵀ D in 2×4 register tiles (full/tied), or the diagonal (diag), or
-// the trace from the E-step's Σᵢ(xᵢ−μᵢ)² (spherical: ss, K·P v128; valid because the EM
-// pass shifts by the current means).
+// the trace (spherical: from the E-step's Σᵢ(xᵢ−μᵢ)² in ss, K·P v128, valid because the EM
+// pass shifts by the current means; computed from D when ss is 0).
 
 // @ts-ignore: decorator
 @inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
@@ -232,21 +232,28 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
         addTo(Sk + (<usize>i << 3), hsum(f64x2.add(aS0, aS1)));
       }
     } else {
+      // spherical: the sum per feature, and the trace Σᵢ r(xᵢ−cᵢ)² from the E-step's ss
+      // (whose shift is the current means) or, without ss, computed here
+      let tr = f64x2.splat(0);
       for (let i = 0; i < d; i++) {
         const cv = v128.load64_splat(c + (<usize>i << 3));
         let as = f64x2.splat(0);
         const xi = xt + (<usize>(i * P) << 4);
         for (let q = 0; q < n; q++) {
           const o = at(idx, q);
-          as = f64x2.add(as, f64x2.mul(v128.load(R + o), f64x2.sub(v128.load(xi + o), cv)));
+          const D = f64x2.sub(v128.load(xi + o), cv);
+          const A = f64x2.mul(v128.load(R + o), D);
+          as = f64x2.add(as, A);
+          if (!ss) tr = f64x2.add(tr, f64x2.mul(A, D));
         }
         addTo(sk + (<usize>i << 3), hsum(as));
       }
-      const sk2 = ss + (<usize>(k * P) << 4);
-      let tr = f64x2.splat(0);
-      for (let q = 0; q < n; q++) {
-        const o = at(idx, q);
-        tr = f64x2.add(tr, f64x2.mul(v128.load(R + o), v128.load(sk2 + o)));
+      if (ss) {
+        const sk2 = ss + (<usize>(k * P) << 4);
+        for (let q = 0; q < n; q++) {
+          const o = at(idx, q);
+          tr = f64x2.add(tr, f64x2.mul(v128.load(R + o), v128.load(sk2 + o)));
+        }
       }
       addTo(scat + (<usize>k << 3), hsum(tr));
     }
