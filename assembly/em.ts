@@ -8,7 +8,7 @@ import { statsReset, accumulateScalar, accumulateBlock } from './stats';
 import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
 import { toPairs, weightPairs } from './block';
-import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sUt } from './scratch';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt } from './scratch';
 import * as rng from './rng';
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
@@ -37,14 +37,15 @@ export function emPass(
   const B = blockRows;
   const wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), fac = sFac(scratch, K, d, B);
+  const lists = sLists(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
     const P = weightPairs(w, r0, rows, wt);
     logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
-    normalizeBlock(lp, P, K, wt, stats, 0, RESP_CUTOFF, fac);
-    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac);
+    normalizeBlock(lp, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
+    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists);
   }
 }
 
@@ -66,7 +67,7 @@ export function statsFromLabels(
       // row r: pair r/2, lane r%2; its weight is already in wt
       store<f64>(resp + (<usize>(lab * P) << 4) + (<usize>r << 3), load<f64>(wt + (<usize>r << 3)));
     }
-    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0);
+    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0);
   }
 }
 
@@ -94,6 +95,6 @@ export function statsFromRandom(
       const f = load<f64>(wt + (<usize>r << 3)) / s;
       for (let k = 0; k < K; k++) store<f64>(at + (<usize>(k * P) << 4), load<f64>(at + (<usize>(k * P) << 4)) * f);
     }
-    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0);
+    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0);
   }
 }

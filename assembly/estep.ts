@@ -67,13 +67,26 @@ export function normalizeRows(
 // @ts-ignore: decorator
 @inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
 
+// @ts-ignore: decorator
+@inline function keep(lists: usize, counts: usize, P: i32, k: i32, p: i32): void {
+  const c = counts + (<usize>k << 2);
+  const n = load<i32>(c);
+  store<i32>(lists + (<usize>(k * P + n) << 2), p);
+  store<i32>(c, n + 1);
+}
+
 /** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
  *  when given, lp is left as exp(lp − max) and fac gets each pair's w/Σ, so that only the
- *  responsibilities the M-step keeps are ever multiplied out. Responsibilities whose log-ratio to the row's
+ *  responsibilities the M-step keeps are ever multiplied out. lists: 0, or K·P + K i32 for
+ *  each component's kept pairs (entries not listed are then left unwritten). Responsibilities whose log-ratio to the row's
  *  largest is below `cutoff` are stored as exactly 0 (the sum, hence lse, keeps them):
  *  see RESP_CUTOFF. */
-export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64, fac: usize): void {
+export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64,
+  fac: usize, lists: usize): void {
   const cut = f64x2.splat(cutoff);
+  // lists: per component the pairs it keeps (K·P i32), then their counts (K i32)
+  const counts = lists + (<usize>(K * P) << 2);
+  if (lists) memory.fill(counts, 0, <usize>K << 2);
   const zero = f64x2.splat(0);
   // Σ w·lse and Σ w per lane (even and odd rows), added to the header at the end
   let llv = zero;
@@ -110,15 +123,17 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
           const e0 = expv(x0);
           v128.store(at, v128.and(e0, in0));
           s0 = f64x2.add(s0, e0);
-        } else {
-          v128.store(at, f64x2.splat(0));
+          if (lists) keep(lists, counts, P, k, p);
+        } else if (!lists) {
+          v128.store(at, f64x2.splat(0)); // with lists, the M-step never reads it
         }
         if (two) {
           if (v128.any_true(in1)) {
             const e1 = expv(x1);
             v128.store(at, v128.and(e1, in1), 16);
             s1 = f64x2.add(s1, e1);
-          } else {
+            if (lists) keep(lists, counts, P, k, p + 1);
+          } else if (!lists) {
             v128.store(at, f64x2.splat(0), 16);
           }
         }
@@ -153,6 +168,14 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
       if (two) {
         l10 = normalizeStrided(col + 16, stride, K, f64x2.extract_lane(w1, 0), cutoff);
         l11 = normalizeStrided(col + 24, stride, K, f64x2.extract_lane(w1, 1), cutoff);
+      }
+      if (lists) {
+        const zero2 = f64x2.splat(0);
+        for (let k = 0; k < K; k++) {
+          const at = col + <usize>k * stride;
+          if (v128.any_true(f64x2.ne(v128.load(at), zero2))) keep(lists, counts, P, k, p);
+          if (two && v128.any_true(f64x2.ne(v128.load(at, 16), zero2))) keep(lists, counts, P, k, p + 1);
+        }
       }
     }
     const L0 = f64x2.replace_lane(f64x2.splat(l00), 1, l01);

@@ -1,17 +1,19 @@
 // Layout of the per-call scratch (f64 units) for blocks of B rows (B even, B ≥ 8), shared
 // by the EM pass and scoring. The wrapper allocates scratchSize(K, d, B) f64.
 //
-//   xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B | idx B | fac B | ut K·d·d + K·d + d + 1 | hdr 8
+//   xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B | idx B | fac B | lists K·B/4 + K |
+//   ut K·d·d + K·d + d + 1 | hdr 8
 //
 // xt/wt: the pair block (block.ts); lp: log-densities then responsibilities (K·P v128);
 // ss: spherical Σ(x−μ)²; dbuf/abuf: per-component differences and weighted differences
 // (abuf doubles as (x−g)ᵀU for tied in the E-step; the E-step's 4-pair tile needs
 // dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32) or, when scoring, the per-row
-// lse; fac: per-pair normalisation factors (EM); ut: prepared precision factors (logdensity.ts prepareFactors); hdr: a statistics
+// lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,
+// i32); ut: prepared precision factors (logdensity.ts prepareFactors); hdr: a statistics
 // header for scoring. The scalar reference path uses the first B·K + d·d + 8.
 
 export function scratchSize(K: i32, d: i32, B: i32): i32 {
-  return max(3 * d * B + 3 * B + 2 * K * B + K * d * d + K * d + d + 1 + 8, B * K + d * d + 8);
+  return max(3 * d * B + 3 * B + 2 * K * B + (K * B >> 2) + K + K * d * d + K * d + d + 1 + 8, B * K + d * d + 8);
 }
 
 // @ts-ignore: decorator
@@ -29,6 +31,8 @@ export function scratchSize(K: i32, d: i32, B: i32): i32 {
 // @ts-ignore: decorator
 @inline export function sFac(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + 2 * B + 2 * K * B) << 3); }
 // @ts-ignore: decorator
-@inline export function sUt(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + 3 * B + 2 * K * B) << 3); }
+@inline export function sLists(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + 3 * B + 2 * K * B) << 3); }
+// @ts-ignore: decorator
+@inline export function sUt(base: usize, K: i32, d: i32, B: i32): usize { return base + (<usize>(3 * d * B + 3 * B + 2 * K * B + (K * B >> 2) + K) << 3); }
 // @ts-ignore: decorator
 @inline export function sHdr(base: usize, K: i32, d: i32, B: i32): usize { return sUt(base, K, d, B) + (<usize>(K * d * d + K * d + d + 1) << 3); }

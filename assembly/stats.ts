@@ -168,10 +168,11 @@ function nonzeroPairs(R: usize, P: i32, idx: usize, fac: usize): i32 {
 // @ts-ignore: decorator
 @inline function at(idx: usize, q: i32): usize { return <usize>load<i32>(idx + (<usize>q << 2)) << 4; }
 
-/** Adds a pair block's statistics for all K components. idx: P i32 of scratch. fac: the
- *  per-pair factors of a deferred normalisation (estep.ts normalizeBlock), or 0. */
+/** Adds a pair block's statistics for all K components. Kept pairs: from lists (written
+ *  by estep.ts normalizeBlock: K·P i32, then K counts) or, when lists is 0, found here
+ *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. */
 export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, resp: usize, shift: usize,
-  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize, fac: usize): void {
+  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize, fac: usize, lists: usize): void {
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);
@@ -179,7 +180,17 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     const R = resp + (<usize>(k * P) << 4);
     const c = shift + (<usize>(k * d) << 3);
     const sk = sum + (<usize>(k * d) << 3);
-    const n = nonzeroPairs(R, P, idx, fac);
+    let n: i32;
+    if (lists) {
+      idx = lists + (<usize>(k * P) << 2);
+      n = load<i32>(lists + (<usize>(K * P + k) << 2));
+      if (fac) for (let q = 0; q < n; q++) {
+        const o = at(idx, q);
+        v128.store(R + o, f64x2.mul(v128.load(R + o), v128.load(fac + o)));
+      }
+    } else {
+      n = nonzeroPairs(R, P, idx, fac);
+    }
     if (n == 0) continue;
     let ms = f64x2.splat(0);
     for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
