@@ -6,7 +6,7 @@
 // (log-densities of −1e6) still normalise. A row where every component gives −∞ gets
 // lse = −∞ and uniform responsibilities (a fit reports it; scoring returns −∞).
 
-import { expv } from './expv';
+import { expv, logv } from './vmath';
 
 /** In an EM pass, a responsibility below e⁻⁴⁰ ≈ 4e-18 of its row's largest is set to exactly
  *  0. Its effect on any statistic of a component holding at least one sample's worth of
@@ -61,7 +61,7 @@ export function normalizeRows(
 
 // ---------------------------------------------------------------------------------------
 // SIMD path over a pair block: lp[k·P + p] (v128, two rows) → weighted responsibilities in
-// place; exp two lanes at a time (expv), one scalar log per row.
+// place; exp and log two lanes at a time (vmath.ts).
 
 
 // @ts-ignore: decorator
@@ -138,13 +138,16 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
           }
         }
       }
-      l00 = f64x2.extract_lane(m0, 0) + Math.log(f64x2.extract_lane(s0, 0));
-      l01 = f64x2.extract_lane(m0, 1) + Math.log(f64x2.extract_lane(s0, 1));
+      // s ≥ 1: the largest term is exp(0) = 1
+      const g0 = f64x2.add(m0, logv(s0));
+      l00 = f64x2.extract_lane(g0, 0);
+      l01 = f64x2.extract_lane(g0, 1);
       const f0 = f64x2.div(w0, s0);
       const f1 = two ? f64x2.div(w1, s1) : f0;
       if (two) {
-        l10 = f64x2.extract_lane(m1, 0) + Math.log(f64x2.extract_lane(s1, 0));
-        l11 = f64x2.extract_lane(m1, 1) + Math.log(f64x2.extract_lane(s1, 1));
+        const g1 = f64x2.add(m1, logv(s1));
+        l10 = f64x2.extract_lane(g1, 0);
+        l11 = f64x2.extract_lane(g1, 1);
       }
       if (fac) {
         // deferred: the M-step scales only the responsibilities it uses (stats.ts)

@@ -1,4 +1,6 @@
-// exp on two lanes at once, for log-sum-exp over a block (arguments ≤ 0 there).
+// exp and log on two lanes at once, for log-sum-exp over a block.
+//
+// exp (arguments ≤ 0 there):
 //
 //   x = k·ln2 + r, |r| ≤ ln2/2;  eʳ by its degree-13 Taylor polynomial (remainder < 1e-17);
 //   eˣ = eʳ·2ᵏ with 2ᵏ built from its exponent bits; k = round(x·log₂e) (ties to even).
@@ -42,4 +44,42 @@ export function expv(x: v128): v128 {
   // 2^k = (k + 1023) << 52, taking k from t's low bits (the shift drops the rest)
   const scale = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
   return v128.and(f64x2.mul(poly, scale), keep);
+}
+
+// log (arguments in [1, ∞): the sums of a log-sum-exp, whose largest term is exactly 1):
+//
+//   s = 2ᵉ·m with m ∈ [√½, √2);  log m = 2·atanh z = 2(z + z³/3 + … + z²³/23), z = (m−1)/(m+1)
+//   (|z| ≤ 0.172, so the remainder is below 1e-17); log s = e·ln2 + log m.
+const SQRT2: f64 = 1.4142135623730951;
+const TWO52: f64 = 4503599627370496.0;
+
+// @ts-ignore: decorator
+@inline
+export function logv(s: v128): v128 {
+  const bits = s;
+  // m: s's mantissa with the exponent of 1.0; eb: s's biased exponent, as f64 exactly
+  let m = v128.or(v128.and(bits, i64x2.splat(0x000FFFFFFFFFFFFF)), i64x2.splat(0x3FF0000000000000));
+  let e = f64x2.sub(
+    v128.or(i64x2.shr_u(bits, 52), i64x2.splat(0x4330000000000000)),
+    f64x2.splat(TWO52 + 1023.0));
+  const big = f64x2.gt(m, f64x2.splat(SQRT2));
+  m = v128.bitselect(f64x2.mul(m, f64x2.splat(0.5)), m, big);
+  e = f64x2.add(e, v128.and(f64x2.splat(1.0), big));
+  const z = f64x2.div(f64x2.sub(m, f64x2.splat(1.0)), f64x2.add(m, f64x2.splat(1.0)));
+  const z2 = f64x2.mul(z, z);
+  const z4 = f64x2.mul(z2, z2);
+  const z8 = f64x2.mul(z4, z4);
+  // Σₖ z²ᵏ/(2k+1), k = 0..11, by Estrin's scheme
+  const a0 = f64x2.add(f64x2.splat(1.0), f64x2.mul(z2, f64x2.splat(1.0 / 3.0)));
+  const a1 = f64x2.add(f64x2.splat(1.0 / 5.0), f64x2.mul(z2, f64x2.splat(1.0 / 7.0)));
+  const a2 = f64x2.add(f64x2.splat(1.0 / 9.0), f64x2.mul(z2, f64x2.splat(1.0 / 11.0)));
+  const a3 = f64x2.add(f64x2.splat(1.0 / 13.0), f64x2.mul(z2, f64x2.splat(1.0 / 15.0)));
+  const a4 = f64x2.add(f64x2.splat(1.0 / 17.0), f64x2.mul(z2, f64x2.splat(1.0 / 19.0)));
+  const a5 = f64x2.add(f64x2.splat(1.0 / 21.0), f64x2.mul(z2, f64x2.splat(1.0 / 23.0)));
+  const b0 = f64x2.add(a0, f64x2.mul(a1, z4));
+  const b1 = f64x2.add(a2, f64x2.mul(a3, z4));
+  const b2 = f64x2.add(a4, f64x2.mul(a5, z4));
+  const series = f64x2.add(f64x2.add(b0, f64x2.mul(b1, z8)), f64x2.mul(b2, f64x2.mul(z8, z8)));
+  const logm = f64x2.mul(f64x2.add(z, z), series);
+  return f64x2.add(f64x2.mul(e, f64x2.splat(LN2_HI)), f64x2.add(f64x2.mul(e, f64x2.splat(LN2_LO)), logm));
 }
