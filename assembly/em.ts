@@ -49,9 +49,10 @@ export function emPass(
   }
 }
 
-/** Statistics from hard labels (k-means initialisation): rₙₖ = [labelₙ = k], about the
- *  shift (the k-means centres), on pair blocks (scratch as in scratch.ts). */
-export function statsFromLabels(
+/** Statistics for an initialisation, about the shift, on pair blocks (scratch as in
+ *  scratch.ts): with labels (k-means), rₙₖ = [labelₙ = k]; with labels = 0, random
+ *  responsibilities, uniform and normalised per row, drawn from the PRNG in row order. */
+export function initStats(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   labels: usize, shift: usize, stats: usize, scratch: usize, blockRows: i32
 ): void {
@@ -63,37 +64,21 @@ export function statsFromLabels(
     const P = toPairs(x, w, r0, rows, d, xt, wt);
     memory.fill(resp, 0, <usize>(K * P) << 4);
     for (let r = 0; r < rows; r++) {
-      const lab = load<i32>(labels + (<usize>(r0 + r) << 2));
-      // row r: pair r/2, lane r%2; its weight is already in wt
-      store<f64>(resp + (<usize>(lab * P) << 4) + (<usize>r << 3), load<f64>(wt + (<usize>r << 3)));
-    }
-    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0);
-  }
-}
-
-/** Statistics from random responsibilities (uniform, normalised per row, drawn from the
- *  core's PRNG in row order), about the shift, on pair blocks. */
-export function statsFromRandom(
-  x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
-  shift: usize, stats: usize, scratch: usize, blockRows: i32
-): void {
-  statsReset(stats, type, K, d);
-  const B = blockRows;
-  const xt = scratch, wt = sWt(scratch, K, d, B), resp = sLp(scratch, K, d, B);
-  for (let r0 = 0; r0 < n; r0 += B) {
-    const rows = min(B, n - r0);
-    const P = toPairs(x, w, r0, rows, d, xt, wt);
-    memory.fill(resp, 0, <usize>(K * P) << 4);
-    for (let r = 0; r < rows; r++) {
-      const at = resp + (<usize>r << 3); // component k at at + k·P·16
+      // row r sits in pair r/2, lane r%2: component k at row + k·P·16; its weight is in wt
+      const row = resp + (<usize>r << 3);
+      const wr = load<f64>(wt + (<usize>r << 3));
+      if (labels) {
+        store<f64>(row + (<usize>(load<i32>(labels + (<usize>(r0 + r) << 2)) * P) << 4), wr);
+        continue;
+      }
       let s: f64 = 0;
       for (let k = 0; k < K; k++) {
         const u = rng.uniform();
-        store<f64>(at + (<usize>(k * P) << 4), u);
+        store<f64>(row + (<usize>(k * P) << 4), u);
         s += u;
       }
-      const f = load<f64>(wt + (<usize>r << 3)) / s;
-      for (let k = 0; k < K; k++) store<f64>(at + (<usize>(k * P) << 4), load<f64>(at + (<usize>(k * P) << 4)) * f);
+      const f = wr / s;
+      for (let k = 0; k < K; k++) store<f64>(row + (<usize>(k * P) << 4), load<f64>(row + (<usize>(k * P) << 4)) * f);
     }
     accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0);
   }

@@ -4,7 +4,7 @@
 export { rngSeed } from './rng';
 export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
 export { statsSize, statsReset } from './stats';
-export { emPass, statsFromLabels, statsFromRandom } from './em';
+export { emPass, initStats } from './em';
 export { pairsInPlace, rowsInPlace } from './block';
 export { scratchSize } from './scratch';
 export { mStep } from './mstep';

@@ -38,16 +38,17 @@ function choleskyNested(S) {
 }
 
 /**
- * Mean log-likelihood of rows [0, n) of X (flat n×d) under a full-covariance mixture
- * { weights: number[K], means: number[K][d], covariances: number[K][d][d] }.
- * Returns NaN if a covariance is not positive definite.
+ * For each row of X (flat n×d) under a full-covariance mixture
+ * { weights: number[K], means: number[K][d], covariances: number[K][d][d] }, calls
+ * row(r, lp, m) with the K weighted log-densities and their maximum. Returns false if a
+ * covariance is not positive definite.
  */
-export function meanLogLikelihood(X, n, d, p) {
+function forEachRow(X, n, d, p, row) {
   const K = p.weights.length;
   const Ls = [], consts = [];
   for (let k = 0; k < K; k++) {
     const L = choleskyNested(p.covariances[k]);
-    if (!L) return NaN;
+    if (!L) return false;
     let logDet = 0;
     for (let i = 0; i < d; i++) logDet += 2 * Math.log(L[i * d + i]);
     Ls.push(L);
@@ -55,7 +56,6 @@ export function meanLogLikelihood(X, n, d, p) {
   }
   const y = new Float64Array(d);
   const lp = new Float64Array(K);
-  let total = 0;
   for (let r = 0; r < n; r++) {
     let m = -Infinity;
     for (let k = 0; k < K; k++) {
@@ -70,45 +70,31 @@ export function meanLogLikelihood(X, n, d, p) {
       lp[k] = consts[k] - 0.5 * q;
       if (lp[k] > m) m = lp[k];
     }
-    let s = 0;
-    for (let k = 0; k < K; k++) s += Math.exp(lp[k] - m);
-    total += m + Math.log(s);
+    row(r, lp, m);
   }
-  return total / n;
+  return true;
+}
+
+/** Mean log-likelihood of rows [0, n) of X; NaN if a covariance is not positive definite. */
+export function meanLogLikelihood(X, n, d, p) {
+  let total = 0;
+  const ok = forEachRow(X, n, d, p, (r, lp, m) => {
+    let s = 0;
+    for (let k = 0; k < lp.length; k++) s += Math.exp(lp[k] - m);
+    total += m + Math.log(s);
+  });
+  return ok ? total / n : NaN;
 }
 
 /** Responsibilities (K arrays of n) of the rows under the parameters (one f64 E-step). */
 function responsibilities(X, n, d, p) {
   const K = p.weights.length;
-  const Ls = [], consts = [];
-  for (let k = 0; k < K; k++) {
-    const L = choleskyNested(p.covariances[k]);
-    let logDet = 0;
-    for (let i = 0; i < d; i++) logDet += 2 * Math.log(L[i * d + i]);
-    Ls.push(L);
-    consts.push(Math.log(p.weights[k]) - 0.5 * (d * Math.log(2 * Math.PI) + logDet));
-  }
   const out = Array.from({ length: K }, () => new Array(n));
-  const y = new Float64Array(d);
-  const lp = new Float64Array(K);
-  for (let r = 0; r < n; r++) {
-    let m = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const L = Ls[k], mu = p.means[k];
-      let q = 0;
-      for (let i = 0; i < d; i++) {
-        let s = X[r * d + i] - mu[i];
-        for (let j = 0; j < i; j++) s -= L[i * d + j] * y[j];
-        y[i] = s / L[i * d + i];
-        q += y[i] * y[i];
-      }
-      lp[k] = consts[k] - 0.5 * q;
-      if (lp[k] > m) m = lp[k];
-    }
+  forEachRow(X, n, d, p, (r, lp, m) => {
     let s = 0;
     for (let k = 0; k < K; k++) s += Math.exp(lp[k] - m);
     for (let k = 0; k < K; k++) out[k][r] = Math.exp(lp[k] - m) / s;
-  }
+  });
   return out;
 }
 

@@ -20,10 +20,8 @@ export interface CoreExports {
   rowsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
     logConst: number, stats: number, scratch: number, blockRows: number, simd: number): void;
-  statsFromLabels(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
+  initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
-  statsFromRandom(x: number, w: number, n: number, d: number, K: number, type: number, shift: number,
-    stats: number, scratch: number, blockRows: number): void;
   mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
     means: number, cov: number, chol: number, tmp: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,

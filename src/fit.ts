@@ -83,14 +83,14 @@ function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: Reso
     if (o.initParams === 'kmeans') {
       c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch);
       c.lloyd(b.x, b.w, n, d, K, b.means, b.labels, KMEANS_MAX_ITER, KMEANS_TOL, b.initScratch, b.scratch, B);
-      c.statsFromLabels(b.x, b.w, n, d, K, type, b.labels, b.means, b.stats, b.scratch, B);
+      c.initStats(b.x, b.w, n, d, K, type, b.labels, b.means, b.stats, b.scratch, B);
       check(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), 'after k-means initialisation');
     } else if (o.initParams === 'random') {
       // shift every component by the (weighted) data mean: one M-step-like pass
       const means = arena.f64(b.means, K * d);
       weightedMean(arena, b, X, means.subarray(0, d));
       for (let k = 1; k < K; k++) means.copyWithin(k * d, 0, d);
-      c.statsFromRandom(b.x, b.w, n, d, K, type, b.means, b.stats, b.scratch, B);
+      c.initStats(b.x, b.w, n, d, K, type, 0, b.means, b.stats, b.scratch, B);
       check(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), 'after random initialisation');
     } else {
       // 'k-means++' and 'random_from_data': one-hot responsibilities on K chosen rows give

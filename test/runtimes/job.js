@@ -25,6 +25,17 @@ export function toBits(v) {
  * @param lib   the gmm-wasm module namespace, already initialised
  * @param input { datasets: { [name]: number[][] }, cases: [{ dataset, options, sampleN, sampleSeed }] }
  */
+/** What a method does before init(): the error code it throws ('NOT_INITIALIZED'), or
+ *  'no error'. Each runtime calls this first, in a fresh module context. */
+export function probeBeforeInit(lib) {
+  try {
+    new lib.GaussianMixture().fit([[0], [1]]);
+    return 'no error';
+  } catch (e) {
+    return e?.code ?? String(e);
+  }
+}
+
 export function runJob(lib, input) {
   const { GaussianMixture } = lib;
   const cases = [];

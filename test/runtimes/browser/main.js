@@ -2,15 +2,9 @@
 // `browser` condition; gmm.wasm is served beside the bundle. Every page load is a fresh
 // module context, so the test loads the page once per init() variant.
 import * as lib from 'gmm-wasm';
-import { runJob } from '../job.js';
+import { probeBeforeInit, runJob } from '../job.js';
 
-let beforeInit;
-try {
-  new lib.GaussianMixture().fit([[0], [1]]);
-  beforeInit = 'no error';
-} catch (e) {
-  beforeInit = e?.code ?? String(e);
-}
+const beforeInit = probeBeforeInit(lib);
 
 // beside the page (and the esbuild bundle); the package finds it by itself in the 'default' variant
 const wasmUrl = new URL('./gmm.wasm', location.href);

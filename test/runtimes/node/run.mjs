@@ -2,15 +2,9 @@
 // process: imports the package by name (its `node` condition), checks that methods refuse
 // before init(), initialises with the default source and runs the shared job.
 import * as lib from 'gmm-wasm';
-import { runJob } from '../job.js';
+import { probeBeforeInit, runJob } from '../job.js';
 
-let beforeInit;
-try {
-  new lib.GaussianMixture().fit([[0], [1]]);
-  beforeInit = 'no error';
-} catch (e) {
-  beforeInit = e?.code ?? String(e);
-}
+const beforeInit = probeBeforeInit(lib);
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
 const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -2,7 +2,7 @@
 // Prints { variant, beforeInit, sync, result } (or { error, code }) as JSON.
 import { readFileSync } from 'node:fs';
 import * as lib from 'gmm-wasm';
-import { toBits } from '../job.js';
+import { probeBeforeInit, toBits } from '../job.js';
 
 const [variant, httpUrl] = process.argv.slice(2);
 const wasmUrl = new URL(import.meta.resolve('gmm-wasm/gmm.wasm'));
@@ -24,13 +24,7 @@ const sources = {
   'fetch-promise': () => fetch(httpUrl),
 };
 
-let beforeInit;
-try {
-  new lib.GaussianMixture().fit([[0], [1]]);
-  beforeInit = 'no error';
-} catch (e) {
-  beforeInit = e?.code ?? String(e);
-}
+const beforeInit = probeBeforeInit(lib);
 try {
   if (variant === 'retry-after-failure') {
     // a failed init() rejects with INIT_FAILED and can be retried with a good source

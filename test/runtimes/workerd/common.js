@@ -1,7 +1,7 @@
 // The request handler shared by the two test Workers. It records every call into the
 // WebAssembly JS API so the test can check that nothing on the workerd path compiles or
 // instantiates from bytes (Workers forbid it; only a precompiled Module may be used).
-import { runJob } from '../job.js';
+import { probeBeforeInit, runJob } from '../job.js';
 
 const wasmCalls = [];
 for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
@@ -17,13 +17,7 @@ for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateSt
 /** A Worker's default export: POST a job (JSON), get its result (JSON). */
 export function makeWorker(lib, doInit, variant) {
   // Runs when the Worker starts, before init(): every method must refuse politely.
-  let beforeInit;
-  try {
-    new lib.GaussianMixture().fit([[0], [1]]);
-    beforeInit = 'no error';
-  } catch (e) {
-    beforeInit = e?.code ?? String(e);
-  }
+  const beforeInit = probeBeforeInit(lib);
   return {
     async fetch(request) {
       if (request.method !== 'POST') return new Response('POST a job as JSON\n', { status: 405 });
