@@ -3,7 +3,7 @@
 
 export { rngSeed } from './rng';
 export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
-export { statsSize, statsReset } from './stats';
+export { statsSize } from './stats';
 export { emPass, initStats } from './em';
 export { pairsInPlace, rowsInPlace } from './block';
 export { scratchSize } from './scratch';
