@@ -51,8 +51,8 @@ function invLowerTransposed(l: usize, u: usize, d: i32): void {
   // that is exactly U = (L⁻¹)ᵀ, upper triangular.
 }
 
-/** For `count` covariances (full/tied: d×d; diag: d; spherical: 1 each) write the
- *  precision Cholesky factors to out, using tmp (d·d f64) as workspace.
+/** For the covariances of a type (full: K of d×d; tied: one d×d; diag: K·d variances;
+ *  spherical: K) write the precision Cholesky factors to out, using tmp (d·d f64).
  *  Returns the index of the first matrix that is not positive definite, or -1. */
 export function precisionCholesky(cov: usize, out: usize, tmp: usize, type: i32, K: i32, d: i32): i32 {
   if (type == FULL || type == TIED) {

@@ -265,7 +265,7 @@ function quadSpherical(xt: usize, P: i32, d: i32, mu: usize, prec: f64, lp: usiz
 }
 
 /** Weighted log-densities of a pair block under all K components into lp (K·P v128).
- *  ut: Uᵀ per component (full), or for tied Uᵀ, g and (μₖ−g)ᵀU (see em.ts prepareFactors);
+ *  ut: Uᵀ per component (full), or for tied Uᵀ, g and (μₖ−g)ᵀU (see prepareFactors below);
  *  for diag/spherical the precision factors. xu (tied): d·P v128 workspace.
  *  ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)². dbuf: 4·d v128. */
 export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,

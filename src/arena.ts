@@ -112,6 +112,7 @@ function align(p: number): number {
 
 let shared: Arena | null = null;
 
+/** The arena, reset for a new job (there is one core instance, so one arena). */
 export function arenaFor(core: CoreExports): Arena {
   if (!shared) shared = new Arena(core);
   shared.reset();
