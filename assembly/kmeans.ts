@@ -42,6 +42,13 @@ function draw(w: usize, p: usize, n: i32, total: f64): i32 {
   return last < 0 ? 0 : last;
 }
 
+/** A trial row for the next centre, drawn ∝ w·D² (∝ w once all the remaining mass is at
+ *  distance zero, e.g. duplicates). */
+// @ts-ignore: decorator
+@inline function drawTrial(w: usize, closest: usize, n: i32, pot: f64, wsum: f64): i32 {
+  return pot > 0.0 ? draw(w, closest, n, pot) : draw(w, 0, n, wsum);
+}
+
 /** Writes K centres chosen by k-means++ to centers and their row indices to idx (i32).
  *  scratch: n f64 (each row's squared distance to its closest centre). */
 export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize, idx: usize, scratch: usize): void {
@@ -61,16 +68,40 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
   for (let c = 1; c < K; c++) {
     let best = -1;
     let bestPot = Infinity;
-    for (let t = 0; t < trials; t++) {
-      // all remaining mass at zero distance (duplicates): fall back to a weighted draw
-      const j = pot > 0.0 ? draw(w, closest, n, pot) : draw(w, 0, n, wsum);
-      const xj = x + (<usize>(j * d) << 3);
-      let p: f64 = 0;
+    if (trials <= 4) {
+      // the usual case (K < 21): draw the trials, then score all four in one pass over
+      // the data (a missing trial repeats the first and cannot win the strict comparison)
+      const j0 = drawTrial(w, closest, n, pot, wsum);
+      const j1 = trials > 1 ? drawTrial(w, closest, n, pot, wsum) : j0;
+      const j2 = trials > 2 ? drawTrial(w, closest, n, pot, wsum) : j0;
+      const j3 = trials > 3 ? drawTrial(w, closest, n, pot, wsum) : j0;
+      const x0 = x + (<usize>(j0 * d) << 3), x1 = x + (<usize>(j1 * d) << 3);
+      const x2 = x + (<usize>(j2 * d) << 3), x3 = x + (<usize>(j3 * d) << 3);
+      let p0: f64 = 0, p1: f64 = 0, p2: f64 = 0, p3: f64 = 0;
       for (let i = 0; i < n; i++) {
-        const v = min(load<f64>(closest + (<usize>i << 3)), dist2(x + (<usize>(i * d) << 3), xj, d));
-        p += wt(w, i) * v;
+        const xi = x + (<usize>(i * d) << 3);
+        const ci = load<f64>(closest + (<usize>i << 3));
+        const wi = wt(w, i);
+        p0 += wi * min(ci, dist2(xi, x0, d));
+        p1 += wi * min(ci, dist2(xi, x1, d));
+        p2 += wi * min(ci, dist2(xi, x2, d));
+        p3 += wi * min(ci, dist2(xi, x3, d));
       }
-      if (best < 0 || p < bestPot) { bestPot = p; best = j; }
+      best = j0; bestPot = p0;
+      if (trials > 1 && p1 < bestPot) { bestPot = p1; best = j1; }
+      if (trials > 2 && p2 < bestPot) { bestPot = p2; best = j2; }
+      if (trials > 3 && p3 < bestPot) { bestPot = p3; best = j3; }
+    } else {
+      for (let t = 0; t < trials; t++) {
+        const j = drawTrial(w, closest, n, pot, wsum);
+        const xj = x + (<usize>(j * d) << 3);
+        let p: f64 = 0;
+        for (let i = 0; i < n; i++) {
+          const v = min(load<f64>(closest + (<usize>i << 3)), dist2(x + (<usize>(i * d) << 3), xj, d));
+          p += wt(w, i) * v;
+        }
+        if (best < 0 || p < bestPot) { bestPot = p; best = j; }
+      }
     }
     const xb = x + (<usize>(best * d) << 3);
     store<i32>(idx + (<usize>c << 2), best);
