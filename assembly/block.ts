@@ -61,7 +61,7 @@ export function pairsInPlace(x: usize, n: i32, d: i32, B: i32, tmp: usize): void
   }
 }
 
-/** Undoes pairsInPlace. tmp: (B + 1)·d f64. */
+/** Undoes pairsInPlace. tmp: B·d f64. */
 export function rowsInPlace(x: usize, n: i32, d: i32, B: i32, tmp: usize): void {
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);

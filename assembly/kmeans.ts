@@ -8,6 +8,10 @@ import { toPairs } from './block';
 // @ts-ignore: decorator
 @inline function wt(w: usize, i: i32): f64 { return w ? load<f64>(w + (<usize>i << 3)) : 1.0; }
 
+/** wᵢ·v, but 0 for a row of weight 0 even when v overflowed (0·∞ would be NaN). */
+// @ts-ignore: decorator
+@inline function wmul(wi: f64, v: f64): f64 { return select<f64>(0.0, wi * v, wi == 0.0); }
+
 // @ts-ignore: decorator
 @inline
 function dist2(a: usize, b: usize, d: i32): f64 {
@@ -63,7 +67,7 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
   for (let i = 0; i < n; i++) {
     const v = dist2(x + (<usize>(i * d) << 3), centers, d);
     store<f64>(closest + (<usize>i << 3), v);
-    pot += wt(w, i) * v;
+    pot += wmul(wt(w, i), v);
   }
   for (let c = 1; c < K; c++) {
     let best = -1;
@@ -82,10 +86,10 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
         const xi = x + (<usize>(i * d) << 3);
         const ci = load<f64>(closest + (<usize>i << 3));
         const wi = wt(w, i);
-        p0 += wi * min(ci, dist2(xi, x0, d));
-        p1 += wi * min(ci, dist2(xi, x1, d));
-        p2 += wi * min(ci, dist2(xi, x2, d));
-        p3 += wi * min(ci, dist2(xi, x3, d));
+        p0 += wmul(wi, min(ci, dist2(xi, x0, d)));
+        p1 += wmul(wi, min(ci, dist2(xi, x1, d)));
+        p2 += wmul(wi, min(ci, dist2(xi, x2, d)));
+        p3 += wmul(wi, min(ci, dist2(xi, x3, d)));
       }
       best = j0; bestPot = p0;
       if (trials > 1 && p1 < bestPot) { bestPot = p1; best = j1; }
@@ -98,7 +102,7 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
         let p: f64 = 0;
         for (let i = 0; i < n; i++) {
           const v = min(load<f64>(closest + (<usize>i << 3)), dist2(x + (<usize>(i * d) << 3), xj, d));
-          p += wt(w, i) * v;
+          p += wmul(wt(w, i), v);
         }
         if (best < 0 || p < bestPot) { bestPot = p; best = j; }
       }
@@ -110,7 +114,7 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
     for (let i = 0; i < n; i++) {
       const v = min(load<f64>(closest + (<usize>i << 3)), dist2(x + (<usize>(i * d) << 3), xb, d));
       store<f64>(closest + (<usize>i << 3), v);
-      pot += wt(w, i) * v;
+      pot += wmul(wt(w, i), v);
     }
   }
 }
@@ -154,6 +158,10 @@ function assign(x: usize, n: i32, d: i32, K: i32, centers: usize, labels: usize,
   }
 }
 
+/** Lloyd iterations from the given centres until the squared centre shift is at most
+ *  relTol × (mean weighted feature variance), or maxIter. Leaves final labels.
+ *  scratch: K·d + K f64; blockScratch: d·B + B f64 for blocks of B rows (B even).
+ *  Returns the number of iterations run. */
 export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize, labels: usize,
   maxIter: i32, relTol: f64, scratch: usize, blockScratch: usize, B: i32): i32 {
   const sums = scratch;
@@ -174,7 +182,7 @@ export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, centers: usize
     const wi = wt(w, i);
     for (let j = 0; j < d; j++) {
       const t = load<f64>(x + (<usize>(i * d + j) << 3)) - load<f64>(sums + (<usize>j << 3)) / wsum;
-      v += wi * t * t;
+      v += wmul(wi, t * t);
     }
   }
   const tol = relTol * v / wsum / <f64>d;

@@ -263,7 +263,9 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
         const sk2 = ss + (<usize>(k * P) << 4);
         for (let q = 0; q < n; q++) {
           const o = at(idx, q);
-          tr = f64x2.add(tr, f64x2.mul(v128.load(R + o), v128.load(sk2 + o)));
+          // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
+          const r = v128.load(R + o);
+          tr = f64x2.add(tr, v128.and(f64x2.mul(r, v128.load(sk2 + o)), f64x2.ne(r, f64x2.splat(0))));
         }
       }
       addTo(scat + (<usize>k << 3), hsum(tr));

@@ -136,10 +136,11 @@ function checkPd(bad: number, o: ResolvedOptions, when: string, cov?: Float64Arr
 
 /** The NUMERICAL error, naming the first row whose log-density is not finite (found by
  *  scoring the data again: this runs only on the way out). */
-function nonFinite(lower: number, iter: number, params: Params, X: Matrix): GmmError {
+function nonFinite(lower: number, iter: number, params: Params, X: Matrix, w: Float64Array | null): GmmError {
   const lse = new Float64Array(X.rows);
   scoreInto(params, X, { lse });
-  const row = lse.findIndex((v) => !Number.isFinite(v));
+  // rows of weight 0 do not enter the log-likelihood
+  const row = lse.findIndex((v, i) => !Number.isFinite(v) && (w === null || w[i] > 0));
   return new GmmError('NUMERICAL', `the log-likelihood became ${lower} at iteration ${iter}` +
     (row >= 0 ? ` (row ${row} has log-density ${lse[row]})` : '') +
     ': the data are out of the range the model can represent; scale the features (e.g. standardise them).');
@@ -232,7 +233,7 @@ export function runFit(
       c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B, kernels.simd ? 1 : 0);
       const h = header();
       lower = h[0] / h[1];
-      if (!Number.isFinite(lower)) throw nonFinite(lower, iter, readParams(arena, b, o, d), X);
+      if (!Number.isFinite(lower)) throw nonFinite(lower, iter, readParams(arena, b, o, d), X, sampleWeight);
       const bad = c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp);
       if (bad >= 0) throw notPd(bad, o, `at EM iteration ${iter}`, covOf(arena, b, o, d));
       const change = lower - prev;

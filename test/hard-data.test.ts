@@ -252,3 +252,24 @@ describe('sample weights of extreme magnitude', () => {
     expect(gm.means.data.every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('a zero-weight row far from everything changes nothing', () => {
+  const base = Array.from({ length: 300 }, (_, i) => [Math.sin(i) * 3 + (i % 3) * 10, Math.cos(i * 1.7)]);
+  const far = [...base, [1e160, 0]];
+  const w = [...base.map(() => 1), 0];
+  for (const covarianceType of ['full', 'tied', 'diag', 'spherical'] as const) {
+    for (const initParams of ['kmeans', 'k-means++'] as const) {
+      it(`${covarianceType} / ${initParams}: the same fit as without the row`, () => {
+        const a = new GaussianMixture({ nComponents: 3, covarianceType, initParams, seed: 1 }).fit(base);
+        const b = new GaussianMixture({ nComponents: 3, covarianceType, initParams, seed: 1 }).fit(far, { sampleWeight: w });
+        expect(b.lowerBound).toBe(a.lowerBound);
+        expect(Array.from(b.covariances)).toEqual(Array.from(a.covariances));
+      });
+    }
+  }
+  it('a non-finite log-likelihood names a row that has weight', () => {
+    const gm = new GaussianMixture({ covarianceType: 'diag', weightsInit: [1], meansInit: [[1]], precisionsInit: [1] });
+    expect(() => gm.fit([[0], [1e200], [1], [2], [1e200]], { sampleWeight: [1, 0, 1, 1, 1] })).toThrow(/row 4 /);
+  });
+});
+
