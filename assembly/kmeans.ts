@@ -72,13 +72,15 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
   for (let c = 1; c < K; c++) {
     let best = -1;
     let bestPot = Infinity;
-    if (trials <= 4) {
-      // the usual case (K < 21): draw the trials, then score all four in one pass over
-      // the data (a missing trial repeats the first and cannot win the strict comparison)
+    // trials four at a time (all of them when K < 21): draw, then score the four in one
+    // pass over the data; a missing trial repeats the group's first and cannot win the
+    // strict comparison, so the first best trial in draw order is kept
+    for (let t = 0; t < trials; t += 4) {
+      const left = trials - t;
       const j0 = drawTrial(w, closest, n, pot, wsum);
-      const j1 = trials > 1 ? drawTrial(w, closest, n, pot, wsum) : j0;
-      const j2 = trials > 2 ? drawTrial(w, closest, n, pot, wsum) : j0;
-      const j3 = trials > 3 ? drawTrial(w, closest, n, pot, wsum) : j0;
+      const j1 = left > 1 ? drawTrial(w, closest, n, pot, wsum) : j0;
+      const j2 = left > 2 ? drawTrial(w, closest, n, pot, wsum) : j0;
+      const j3 = left > 3 ? drawTrial(w, closest, n, pot, wsum) : j0;
       const x0 = x + (<usize>(j0 * d) << 3), x1 = x + (<usize>(j1 * d) << 3);
       const x2 = x + (<usize>(j2 * d) << 3), x3 = x + (<usize>(j3 * d) << 3);
       let p0: f64 = 0, p1: f64 = 0, p2: f64 = 0, p3: f64 = 0;
@@ -91,21 +93,10 @@ export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, cente
         p2 += wmul(wi, min(ci, dist2(xi, x2, d)));
         p3 += wmul(wi, min(ci, dist2(xi, x3, d)));
       }
-      best = j0; bestPot = p0;
-      if (trials > 1 && p1 < bestPot) { bestPot = p1; best = j1; }
-      if (trials > 2 && p2 < bestPot) { bestPot = p2; best = j2; }
-      if (trials > 3 && p3 < bestPot) { bestPot = p3; best = j3; }
-    } else {
-      for (let t = 0; t < trials; t++) {
-        const j = drawTrial(w, closest, n, pot, wsum);
-        const xj = x + (<usize>(j * d) << 3);
-        let p: f64 = 0;
-        for (let i = 0; i < n; i++) {
-          const v = min(load<f64>(closest + (<usize>i << 3)), dist2(x + (<usize>(i * d) << 3), xj, d));
-          p += wmul(wt(w, i), v);
-        }
-        if (best < 0 || p < bestPot) { bestPot = p; best = j; }
-      }
+      if (best < 0 || p0 < bestPot) { bestPot = p0; best = j0; }
+      if (left > 1 && p1 < bestPot) { bestPot = p1; best = j1; }
+      if (left > 2 && p2 < bestPot) { bestPot = p2; best = j2; }
+      if (left > 3 && p3 < bestPot) { bestPot = p3; best = j3; }
     }
     const xb = x + (<usize>(best * d) << 3);
     store<i32>(idx + (<usize>c << 2), best);
