@@ -9,11 +9,11 @@
 import { expv, logv } from './vmath';
 
 /** In an EM pass, a responsibility below e⁻⁴⁰ ≈ 4e-18 of its row's largest is set to exactly
- *  0. Its effect on any statistic of a component holding at least one sample's worth of
- *  mass is below 1e-16 relative, and exact zeros let the M-step skip (pair, component)
- *  terms (stats.ts). When both rows of a pair are below the cutoff for a component
- *  its exp is skipped too, so those terms also leave the row's log-sum-exp: an absolute
- *  change below K·4e-18 per row (under rounding). Scoring uses no cutoff. */
+ *  0 and left out of the row's sum. Its effect on any statistic of a component holding at
+ *  least one sample's worth of mass is below 1e-16 relative, and on the row's log-sum-exp
+ *  an absolute change below K·4e-18 (under rounding). Exact zeros let the M-step skip
+ *  (pair, component) terms (stats.ts) and spare the E-step its exp and log where every
+ *  row has one dominant component (estep normalizeBlock). Scoring uses no cutoff. */
 export const RESP_CUTOFF: f64 = -40.0;
 
 /** The K values at v, v + stride, …, v + (K−1)·stride become w·exp(vₖ − lse) (0 below the
@@ -30,8 +30,8 @@ function normalizeStrided(v: usize, stride: usize, K: i32, wr: f64, cutoff: f64)
   let s: f64 = 0;
   for (let k = 0; k < K; k++) {
     const x = load<f64>(v + <usize>k * stride) - m;
-    const e = Math.exp(x);
-    store<f64>(v + <usize>k * stride, x >= cutoff ? e : 0.0);
+    const e = x >= cutoff ? Math.exp(x) : 0.0;
+    store<f64>(v + <usize>k * stride, e);
     s += e;
   }
   const f = wr / s;
@@ -78,9 +78,8 @@ export function normalizeRows(
 /** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
  *  when given, lp is left as exp(lp − max) and fac gets each pair's w/Σ, so that only the
  *  responsibilities the M-step keeps are ever multiplied out. lists: 0, or K·P + K i32 for
- *  each component's kept pairs (entries not listed are then left unwritten). Responsibilities whose log-ratio to the row's
- *  largest is below `cutoff` are stored as exactly 0 (the sum, hence lse, keeps them):
- *  see RESP_CUTOFF. */
+ *  each component's kept pairs. Responsibilities whose log-ratio to the row's largest is
+ *  below `cutoff` are exactly 0 and left out of the sum: see RESP_CUTOFF. */
 export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64,
   fac: usize, lists: usize): void {
   const cut = f64x2.splat(cutoff);
@@ -88,6 +87,7 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
   const counts = lists + (<usize>(K * P) << 2);
   if (lists) memory.fill(counts, 0, <usize>K << 2);
   const zero = f64x2.splat(0);
+  const ONE = f64x2.splat(1.0);
   // Σ w·lse and Σ w per lane (even and odd rows), added to the header at the end
   let llv = zero;
   let wsv = zero;
@@ -110,45 +110,56 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
     const w1 = two ? V(wt, p + 1) : f64x2.splat(0);
     let l00: f64, l01: f64, l10: f64 = 0, l11: f64 = 0;
     if (i64x2.all_true(finite)) {
-      let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+      let s0 = zero, s1 = zero;
       for (let k = 0; k < K; k++) {
         const at = col + <usize>k * stride;
         const x0 = f64x2.sub(v128.load(at), m0);
         const x1 = two ? f64x2.sub(v128.load(at, 16), m1) : x0;
         const in0 = f64x2.ge(x0, cut);
         const in1 = f64x2.ge(x1, cut);
-        // a pair whose two rows are both below the cutoff (the usual case for far
-        // components) needs no exp at all
-        if (v128.any_true(in0)) {
-          const e0 = expv(x0);
-          v128.store(at, v128.and(e0, in0));
-          s0 = f64x2.add(s0, e0);
-          if (lists) keep(lists, counts, P, k, p);
-        } else if (!lists) {
-          v128.store(at, f64x2.splat(0)); // with lists, the M-step never reads it
+        // Only a lane strictly between the cutoff and the row's maximum needs exp: at the
+        // maximum it is exactly 1, below the cutoff exactly 0. Well-separated data has no
+        // such lanes at all, and then this loop has no data-dependent branch.
+        let e0 = v128.and(ONE, in0); // no lane strictly between: in ⇔ at the maximum
+        let e1 = v128.and(ONE, in1);
+        if (v128.any_true(v128.or(v128.and(in0, f64x2.lt(x0, zero)), v128.and(in1, f64x2.lt(x1, zero))))) {
+          e0 = v128.and(expv(x0), in0);
+          e1 = v128.and(expv(x1), in1);
         }
-        if (two) {
-          if (v128.any_true(in1)) {
-            const e1 = expv(x1);
-            v128.store(at, v128.and(e1, in1), 16);
-            s1 = f64x2.add(s1, e1);
-            if (lists) keep(lists, counts, P, k, p + 1);
-          } else if (!lists) {
-            v128.store(at, f64x2.splat(0), 16);
+        s0 = f64x2.add(s0, e0);
+        s1 = f64x2.add(s1, e1);
+        v128.store(at, e0);
+        if (two) v128.store(at, e1, 16);
+        if (lists) {
+          // branch-free append: the slot past a list's end is written anyway and only kept
+          // (counted) when the pair has a lane at or above the cutoff
+          const c = counts + (<usize>k << 2);
+          const base = lists + (<usize>(k * P) << 2);
+          let n = load<i32>(c);
+          store<i32>(base + (<usize>n << 2), p);
+          n += <i32>v128.any_true(in0);
+          if (two) {
+            store<i32>(base + (<usize>n << 2), p + 1);
+            n += <i32>v128.any_true(in1);
           }
+          store<i32>(c, n);
         }
       }
-      // s ≥ 1: the largest term is exp(0) = 1
-      const g0 = f64x2.add(m0, logv(s0));
+      // s ≥ 1: the largest term is exp(0) = 1. With no term between the cutoff and the
+      // maximum, s is exactly 1, so log s = 0 and w/s = w (the same bits the general
+      // path gives)
+      if (!two) s1 = ONE;
+      let g0 = m0, g1 = m1, f0 = w0, f1 = w1;
+      if (!i64x2.all_true(v128.and(f64x2.eq(s0, ONE), f64x2.eq(s1, ONE)))) {
+        g0 = f64x2.add(m0, logv(s0));
+        g1 = f64x2.add(m1, logv(s1));
+        f0 = f64x2.div(w0, s0);
+        f1 = f64x2.div(w1, s1);
+      }
       l00 = f64x2.extract_lane(g0, 0);
       l01 = f64x2.extract_lane(g0, 1);
-      const f0 = f64x2.div(w0, s0);
-      const f1 = two ? f64x2.div(w1, s1) : f0;
-      if (two) {
-        const g1 = f64x2.add(m1, logv(s1));
-        l10 = f64x2.extract_lane(g1, 0);
-        l11 = f64x2.extract_lane(g1, 1);
-      }
+      l10 = f64x2.extract_lane(g1, 0);
+      l11 = f64x2.extract_lane(g1, 1);
       if (fac) {
         // deferred: the M-step scales only the responsibilities it uses (stats.ts)
         v128.store(fac + (<usize>p << 4), f0);
