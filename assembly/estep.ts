@@ -75,11 +75,30 @@ export function normalizeRows(
   store<i32>(c, n + 1);
 }
 
+// @ts-ignore: decorator
+@inline function hardPair(lp: usize, stride: usize, lists: usize, counts: usize, P: i32, p: i32, idx: v128): void {
+  // rows a, b of pair p each keep one component (ka, kb): store their 1s and list the pair
+  // under both. kb's entry goes first and is counted only when kb ≠ ka, so for ka = kb
+  // ka's entry overwrites it (never a slot past the list's end: that may be P).
+  const ka = <i32>i64x2.extract_lane(idx, 0), kb = <i32>i64x2.extract_lane(idx, 1);
+  const ONE = f64x2.splat(1.0);
+  v128.store(lp + <usize>ka * stride, v128.and(ONE, i64x2.eq(idx, i64x2.splat(ka))));
+  v128.store(lp + <usize>kb * stride, v128.and(ONE, i64x2.eq(idx, i64x2.splat(kb))));
+  const ca = counts + (<usize>ka << 2), cb = counts + (<usize>kb << 2);
+  const nb = load<i32>(cb);
+  store<i32>(lists + (<usize>(kb * P + nb) << 2), p);
+  store<i32>(cb, nb + <i32>(ka != kb));
+  const na = load<i32>(ca);
+  store<i32>(lists + (<usize>(ka * P + na) << 2), p);
+  store<i32>(ca, na + 1);
+}
+
 /** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
  *  when given, lp is left as exp(lp − max) and fac gets each pair's w/Σ, so that only the
  *  responsibilities the M-step keeps are ever multiplied out. lists: 0, or K·P + K i32 for
- *  each component's kept pairs. Responsibilities whose log-ratio to the row's largest is
- *  below `cutoff` are exactly 0 and left out of the sum: see RESP_CUTOFF. */
+ *  each component's kept pairs; with lists and fac, only listed entries of lp are written.
+ *  Responsibilities whose log-ratio to the row's largest is below `cutoff` are exactly 0
+ *  and left out of the sum: see RESP_CUTOFF. */
 export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64,
   fac: usize, lists: usize): void {
   const cut = f64x2.splat(cutoff);
@@ -88,112 +107,125 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
   if (lists) memory.fill(counts, 0, <usize>K << 2);
   const zero = f64x2.splat(0);
   const ONE = f64x2.splat(1.0);
+  const lim = f64x2.splat(Infinity);
   // Σ w·lse and Σ w per lane (even and odd rows), added to the header at the end
   let llv = zero;
   let wsv = zero;
   const stride = <usize>P << 4;
   for (let p = 0; p < P; p += 2) {
-    // two pairs at a time when both exist and all four maxima are finite (the usual case)
+    // two pairs at a time (both exist except at an odd end)
     const two = p + 1 < P;
     const col = lp + (<usize>p << 4);
-    let m0 = v128.load(col);
-    let m1 = two ? v128.load(col, 16) : m0;
+    // per lane the largest value (m), the second largest (n) and the largest's component
+    // (i); pmax/pmin are one instruction each, and no NaN can occur (non-finite distances
+    // are +∞, so lp = −∞)
+    let m0 = v128.load(col), n0 = f64x2.splat(-Infinity), i0 = i64x2.splat(0);
+    let m1 = two ? v128.load(col, 16) : m0, n1 = n0, i1 = i0;
     for (let k = 1; k < K; k++) {
       const at = col + <usize>k * stride;
-      // pmax: one instruction; a NaN can't occur (non-finite distances are +∞, so lp = −∞)
-      m0 = f64x2.pmax(m0, v128.load(at));
-      if (two) m1 = f64x2.pmax(m1, v128.load(at, 16));
+      const kv = i64x2.splat(k);
+      const v0 = v128.load(at);
+      n0 = f64x2.pmax(n0, f64x2.pmin(m0, v0));
+      i0 = v128.bitselect(kv, i0, f64x2.gt(v0, m0));
+      m0 = f64x2.pmax(m0, v0);
+      if (two) {
+        const v1 = v128.load(at, 16);
+        n1 = f64x2.pmax(n1, f64x2.pmin(m1, v1));
+        i1 = v128.bitselect(kv, i1, f64x2.gt(v1, m1));
+        m1 = f64x2.pmax(m1, v1);
+      }
     }
-    const lim = f64x2.splat(Infinity);
     const finite = v128.and(f64x2.lt(f64x2.abs(m0), lim), f64x2.lt(f64x2.abs(m1), lim));
     const w0 = V(wt, p);
-    const w1 = two ? V(wt, p + 1) : f64x2.splat(0);
-    let l00: f64, l01: f64, l10: f64 = 0, l11: f64 = 0;
+    const w1 = two ? V(wt, p + 1) : zero;
+    let L0 = m0, L1 = m1;
     if (i64x2.all_true(finite)) {
-      let s0 = zero, s1 = zero;
-      for (let k = 0; k < K; k++) {
-        const at = col + <usize>k * stride;
-        const x0 = f64x2.sub(v128.load(at), m0);
-        const x1 = two ? f64x2.sub(v128.load(at, 16), m1) : x0;
-        const in0 = f64x2.ge(x0, cut);
-        const in1 = f64x2.ge(x1, cut);
-        // Only a lane strictly between the cutoff and the row's maximum needs exp: at the
-        // maximum it is exactly 1, below the cutoff exactly 0. Well-separated data has no
-        // such lanes at all, and then this loop has no data-dependent branch.
-        let e0 = v128.and(ONE, in0); // no lane strictly between: in ⇔ at the maximum
-        let e1 = v128.and(ONE, in1);
-        if (v128.any_true(v128.or(v128.and(in0, f64x2.lt(x0, zero)), v128.and(in1, f64x2.lt(x1, zero))))) {
-          e0 = v128.and(expv(x0), in0);
-          e1 = v128.and(expv(x1), in1);
+      // Every row with its runner-up below the cutoff keeps only its largest component:
+      // responsibility exactly 1 there, the sum exactly 1, so lse = m and w/s = w (the
+      // bits the general loop below would give). Well-separated data is all like this.
+      if (lists && fac && i64x2.all_true(v128.and(f64x2.lt(f64x2.sub(n0, m0), cut), f64x2.lt(f64x2.sub(n1, m1), cut)))) {
+        hardPair(col, stride, lists, counts, P, p, i0);
+        v128.store(fac + (<usize>p << 4), w0);
+        if (two) {
+          hardPair(col + 16, stride, lists, counts, P, p + 1, i1);
+          v128.store(fac + (<usize>p << 4), w1, 16);
         }
-        s0 = f64x2.add(s0, e0);
-        s1 = f64x2.add(s1, e1);
-        v128.store(at, e0);
-        if (two) v128.store(at, e1, 16);
-        if (lists) {
-          // branch-free append: the slot past a list's end is written anyway and only kept
-          // (counted) when the pair has a lane at or above the cutoff
-          const c = counts + (<usize>k << 2);
-          const base = lists + (<usize>(k * P) << 2);
-          let n = load<i32>(c);
-          store<i32>(base + (<usize>n << 2), p);
-          n += <i32>v128.any_true(in0);
-          if (two) {
-            store<i32>(base + (<usize>n << 2), p + 1);
-            n += <i32>v128.any_true(in1);
-          }
-          store<i32>(c, n);
-        }
-      }
-      // s ≥ 1: the largest term is exp(0) = 1. With no term between the cutoff and the
-      // maximum, s is exactly 1, so log s = 0 and w/s = w (the same bits the general
-      // path gives)
-      if (!two) s1 = ONE;
-      let g0 = m0, g1 = m1, f0 = w0, f1 = w1;
-      if (!i64x2.all_true(v128.and(f64x2.eq(s0, ONE), f64x2.eq(s1, ONE)))) {
-        g0 = f64x2.add(m0, logv(s0));
-        g1 = f64x2.add(m1, logv(s1));
-        f0 = f64x2.div(w0, s0);
-        f1 = f64x2.div(w1, s1);
-      }
-      l00 = f64x2.extract_lane(g0, 0);
-      l01 = f64x2.extract_lane(g0, 1);
-      l10 = f64x2.extract_lane(g1, 0);
-      l11 = f64x2.extract_lane(g1, 1);
-      if (fac) {
-        // deferred: the M-step scales only the responsibilities it uses (stats.ts)
-        v128.store(fac + (<usize>p << 4), f0);
-        if (two) v128.store(fac + (<usize>p << 4), f1, 16);
       } else {
+        let s0 = zero, s1 = zero;
         for (let k = 0; k < K; k++) {
           const at = col + <usize>k * stride;
-          v128.store(at, f64x2.mul(v128.load(at), f0));
-          if (two) v128.store(at, f64x2.mul(v128.load(at, 16), f1), 16);
+          const x0 = f64x2.sub(v128.load(at), m0);
+          const x1 = two ? f64x2.sub(v128.load(at, 16), m1) : x0;
+          const in0 = f64x2.ge(x0, cut);
+          const in1 = f64x2.ge(x1, cut);
+          // only a lane strictly between the cutoff and the maximum needs exp: at the
+          // maximum it is exactly 1, below the cutoff exactly 0
+          let e0 = v128.and(ONE, in0); // no lane strictly between: in ⇔ at the maximum
+          let e1 = v128.and(ONE, in1);
+          if (v128.any_true(v128.or(v128.and(in0, f64x2.lt(x0, zero)), v128.and(in1, f64x2.lt(x1, zero))))) {
+            e0 = v128.and(expv(x0), in0);
+            e1 = v128.and(expv(x1), in1);
+          }
+          s0 = f64x2.add(s0, e0);
+          s1 = f64x2.add(s1, e1);
+          v128.store(at, e0);
+          if (two) v128.store(at, e1, 16);
+          if (lists) {
+            // branch-free append: the slot past a list's end is written anyway and only
+            // counted when the pair has a lane at or above the cutoff
+            const c = counts + (<usize>k << 2);
+            const base = lists + (<usize>(k * P) << 2);
+            let n = load<i32>(c);
+            store<i32>(base + (<usize>n << 2), p);
+            n += <i32>v128.any_true(in0);
+            if (two) {
+              store<i32>(base + (<usize>n << 2), p + 1);
+              n += <i32>v128.any_true(in1);
+            }
+            store<i32>(c, n);
+          }
+        }
+        // s ≥ 1 (the largest term is exp(0) = 1); exactly 1 when no lane needed exp
+        if (!two) s1 = ONE;
+        let f0 = w0, f1 = w1;
+        if (!i64x2.all_true(v128.and(f64x2.eq(s0, ONE), f64x2.eq(s1, ONE)))) {
+          L0 = f64x2.add(m0, logv(s0));
+          L1 = f64x2.add(m1, logv(s1));
+          f0 = f64x2.div(w0, s0);
+          f1 = f64x2.div(w1, s1);
+        }
+        if (fac) {
+          // deferred: the M-step scales only the responsibilities it uses (stats.ts)
+          v128.store(fac + (<usize>p << 4), f0);
+          if (two) v128.store(fac + (<usize>p << 4), f1, 16);
+        } else {
+          for (let k = 0; k < K; k++) {
+            const at = col + <usize>k * stride;
+            v128.store(at, f64x2.mul(v128.load(at), f0));
+            if (two) v128.store(at, f64x2.mul(v128.load(at, 16), f1), 16);
+          }
         }
       }
     } else {
       // rare: scalar per lane (a lane with a finite max is normalised as usual)
       if (fac) {
-        v128.store(fac + (<usize>p << 4), f64x2.splat(1.0));
-        if (two) v128.store(fac + (<usize>p << 4), f64x2.splat(1.0), 16);
+        v128.store(fac + (<usize>p << 4), ONE);
+        if (two) v128.store(fac + (<usize>p << 4), ONE, 16);
       }
-      l00 = normalizeStrided(col, stride, K, f64x2.extract_lane(w0, 0), cutoff);
-      l01 = normalizeStrided(col + 8, stride, K, f64x2.extract_lane(w0, 1), cutoff);
+      L0 = f64x2.replace_lane(f64x2.splat(normalizeStrided(col, stride, K, f64x2.extract_lane(w0, 0), cutoff)), 1,
+        normalizeStrided(col + 8, stride, K, f64x2.extract_lane(w0, 1), cutoff));
       if (two) {
-        l10 = normalizeStrided(col + 16, stride, K, f64x2.extract_lane(w1, 0), cutoff);
-        l11 = normalizeStrided(col + 24, stride, K, f64x2.extract_lane(w1, 1), cutoff);
+        L1 = f64x2.replace_lane(f64x2.splat(normalizeStrided(col + 16, stride, K, f64x2.extract_lane(w1, 0), cutoff)), 1,
+          normalizeStrided(col + 24, stride, K, f64x2.extract_lane(w1, 1), cutoff));
       }
       if (lists) {
-        const zero2 = f64x2.splat(0);
         for (let k = 0; k < K; k++) {
           const at = col + <usize>k * stride;
-          if (v128.any_true(f64x2.ne(v128.load(at), zero2))) keep(lists, counts, P, k, p);
-          if (two && v128.any_true(f64x2.ne(v128.load(at, 16), zero2))) keep(lists, counts, P, k, p + 1);
+          if (v128.any_true(f64x2.ne(v128.load(at), zero))) keep(lists, counts, P, k, p);
+          if (two && v128.any_true(f64x2.ne(v128.load(at, 16), zero))) keep(lists, counts, P, k, p + 1);
         }
       }
     }
-    const L0 = f64x2.replace_lane(f64x2.splat(l00), 1, l01);
-    const L1 = f64x2.replace_lane(f64x2.splat(l10), 1, l11);
     if (lseOut) {
       v128.store(lseOut + (<usize>p << 4), L0);
       if (two) v128.store(lseOut + (<usize>p << 4), L1, 16);
