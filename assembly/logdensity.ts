@@ -141,6 +141,26 @@ function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c:
   }
 }
 
+/** Full (or tied) with d = 2, the common case of plotted data: U's three entries stay in
+ *  registers and there is no dbuf round trip.
+ *  y₀ = (x₀−μ₀)U₀₀,  y₁ = (x₀−μ₀)U₀₁ + (x₁−μ₁)U₁₁  (ut = Uᵀ: [U₀₀, 0, U₀₁, U₁₁]). */
+function quadFull2(xt: usize, P: i32, mu: usize, ut: usize, lp: usize, c: f64): void {
+  const half = f64x2.splat(-0.5);
+  const cv = f64x2.splat(c);
+  const m0 = splatAt(mu, 0), m1 = splatAt(mu, 1);
+  const u00 = splatAt(ut, 0), u01 = splatAt(ut, 2), u11 = splatAt(ut, 3);
+  const x1 = xt + (<usize>P << 4);
+  for (let p = 0; p < P; p++) {
+    const o = <usize>p << 4;
+    const a0 = f64x2.sub(v128.load(xt + o), m0);
+    const a1 = f64x2.sub(v128.load(x1 + o), m1);
+    const y0 = f64x2.mul(a0, u00);
+    const y1 = f64x2.add(f64x2.mul(a0, u01), f64x2.mul(a1, u11));
+    const q = f64x2.add(f64x2.mul(y0, y0), f64x2.mul(y1, y1));
+    v128.store(lp + o, f64x2.add(cv, f64x2.mul(half, nanToInf(q))));
+  }
+}
+
 /** Tied: one shared U, so (x − g)ᵀU is computed once per row (d²/2) and each component
  *  only subtracts its (μₖ − g)ᵀU (d per row and component). g, the mean of the μₖ, keeps
  *  both terms small. ut: Uᵀ (d·d), then g (d), then (μₖ − g)ᵀU (K·d). */
@@ -279,8 +299,11 @@ export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means
     const mu = means + (<usize>(k * d) << 3);
     const c = load<f64>(logConst + (<usize>k << 3));
     const out = lp + (<usize>(k * P) << 4);
-    if (type == FULL) quadFull(xt, P, d, mu, ut + (<usize>(k * d * d) << 3), out, c, dbuf);
-    else if (type == TIED) quadFull(xt, P, d, mu, ut, out, c, dbuf);
+    if (type == FULL || type == TIED) {
+      const u = type == FULL ? ut + (<usize>(k * d * d) << 3) : ut;
+      if (d == 2) quadFull2(xt, P, mu, u, out, c);
+      else quadFull(xt, P, d, mu, u, out, c, dbuf);
+    }
     else if (type == DIAG) quadDiag(xt, P, d, mu, ut + (<usize>(k * d) << 3), out, c);
     else quadSpherical(xt, P, d, mu, load<f64>(ut + (<usize>k << 3)), out, c, ss + (<usize>(k * P) << 4));
   }
