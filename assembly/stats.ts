@@ -168,6 +168,35 @@ function nonzeroPairs(R: usize, P: i32, idx: usize, fac: usize): i32 {
 // @ts-ignore: decorator
 @inline function at(idx: usize, q: i32): usize { return <usize>load<i32>(idx + (<usize>q << 2)) << 4; }
 
+/** Full/tied with d = 2 in one pass over the kept pairs, all in registers: mass, sum and
+ *  the scatter's three upper entries (the general path compacts, then tiles). */
+function accumulate2(xt: usize, P: i32, R: usize, c: usize, idx: usize, n: i32, fac: usize,
+  mass: usize, sk: usize, Sk: usize): void {
+  const c0 = v128.load64_splat(c), c1 = v128.load64_splat(c, 8);
+  const x1 = xt + (<usize>P << 4);
+  let ms = f64x2.splat(0), s0 = ms, s1 = ms, S00 = ms, S01 = ms, S11 = ms;
+  for (let q = 0; q < n; q++) {
+    const o = at(idx, q);
+    let r = v128.load(R + o);
+    if (fac) r = f64x2.mul(r, v128.load(fac + o));
+    const D0 = f64x2.sub(v128.load(xt + o), c0);
+    const D1 = f64x2.sub(v128.load(x1 + o), c1);
+    const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
+    ms = f64x2.add(ms, r);
+    s0 = f64x2.add(s0, A0);
+    s1 = f64x2.add(s1, A1);
+    S00 = f64x2.add(S00, f64x2.mul(A0, D0));
+    S01 = f64x2.add(S01, f64x2.mul(A0, D1));
+    S11 = f64x2.add(S11, f64x2.mul(A1, D1));
+  }
+  addTo(mass, hsum(ms));
+  addTo(sk, hsum(s0));
+  addTo(sk + 8, hsum(s1));
+  addTo(Sk, hsum(S00));
+  addTo(Sk + 8, hsum(S01));
+  addTo(Sk + 24, hsum(S11));
+}
+
 /** Adds a pair block's statistics for all K components. Kept pairs: from lists (written
  *  by estep.ts normalizeBlock: K·P i32, then K counts) or, when lists is 0, found here
  *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. */
@@ -184,6 +213,10 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     if (lists) {
       idx = lists + (<usize>(k * P) << 2);
       n = load<i32>(lists + (<usize>(K * P + k) << 2));
+      if (d == 2 && (type == FULL || type == TIED)) {
+        accumulate2(xt, P, R, c, idx, n, fac, mass + (<usize>k << 3), sk, type == FULL ? scat + (<usize>(k * 4) << 3) : scat);
+        continue;
+      }
       if (fac) for (let q = 0; q < n; q++) {
         const o = at(idx, q);
         v128.store(R + o, f64x2.mul(v128.load(R + o), v128.load(fac + o)));
