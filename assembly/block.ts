@@ -45,7 +45,15 @@ export function toPairs(x: usize, w: usize, r0: i32, rows: i32, d: i32, xt: usiz
 /** Weights of a block in pair layout (for data already in pair layout). Returns P. */
 export function weightPairs(w: usize, r0: i32, rows: i32, wt: usize): i32 {
   const P = (rows + 1) >> 1;
-  for (let p = 0; p < P; p++) weightPair(w, r0, rows, p, wt);
+  const whole = rows >> 1; // pairs with two real rows: one v128 each
+  if (w) {
+    const src = w + (<usize>r0 << 3);
+    for (let p = 0; p < whole; p++) v128.store(wt + (<usize>p << 4), v128.load(src + (<usize>p << 4)));
+  } else {
+    const one = f64x2.splat(1.0);
+    for (let p = 0; p < whole; p++) v128.store(wt + (<usize>p << 4), one);
+  }
+  if (whole < P) weightPair(w, r0, rows, whole, wt);
   return P;
 }
 

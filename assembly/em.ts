@@ -12,13 +12,14 @@ import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt } from './scratch'
 import * as rng from './rng';
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
- *  terms in the header of `stats` (see stats.ts). w: sample weights or 0. The SIMD path
+ *  terms in the header of `stats` (see stats.ts) and returns their ratio, the mean
+ *  log-likelihood Σ w·lse / Σ w. w: sample weights or 0. The SIMD path
  *  (simd) expects x in pair blocks of blockRows rows (block.ts pairsInPlace); the scalar
  *  path, row-major x. */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool
-): void {
+): f64 {
   // checked in the debug build only (release: noAssert)
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
   assert(type >= 0 && type <= 3, 'emPass: bad covariance type');
@@ -32,7 +33,7 @@ export function emPass(
       normalizeRows(lp, rows, K, w, r0, stats, 0, RESP_CUTOFF);
       accumulateScalar(x, r0, rows, d, K, type, lp, means, stats, tmp);
     }
-    return;
+    return load<f64>(stats) / load<f64>(stats, 8);
   }
   const B = blockRows;
   const wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
@@ -47,6 +48,7 @@ export function emPass(
     normalizeBlock(lp, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists);
   }
+  return load<f64>(stats) / load<f64>(stats, 8);
 }
 
 /** Statistics for an initialisation, about the shift, on pair blocks (scratch as in

@@ -19,7 +19,7 @@ export interface CoreExports {
   pairsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
   rowsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
-    logConst: number, stats: number, scratch: number, blockRows: number, simd: number): void;
+    logConst: number, stats: number, scratch: number, blockRows: number, simd: number): number;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
   mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
@@ -33,9 +33,6 @@ export interface CoreExports {
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
 }
-
-/** f64 at the start of a statistics block: Σ w·lse, Σ w (assembly/stats.ts). */
-export const STATS_HEADER = 2;
 
 /** Seeds the core's PRNG with an integer in [0, 2^53) as two 32-bit halves. */
 export function seedCore(c: CoreExports, seed: number): void {

@@ -1,7 +1,7 @@
 // The EM driver: initialisation, iterations to tol, restarts. Every kernel and every
 // transcendental function runs in the core; JavaScript does only IEEE +, −, ×, ÷ (the same
 // in every engine), comparisons and copies, so results are bit-identical across runtimes.
-import { core, kernels, seedCore, STATS_HEADER, TYPE_CODE, type CoreExports } from './core.js';
+import { core, kernels, seedCore, TYPE_CODE, type CoreExports } from './core.js';
 import { arenaFor, type Arena } from './arena.js';
 import { GmmError } from './errors.js';
 import { blockRows, paramLength, type FittedState, type Params } from './params.js';
@@ -226,13 +226,10 @@ export function runFit(
     if (kernels.simd) c.pairsInPlace(b.x, n, d, B, b.scratch);
     let converged = false;
     let iter = 0;
-    const header = () => arena.f64(b.stats, STATS_HEADER);
     for (iter = 1; iter <= o.maxIter; iter++) {
       const prev = lower;
       c.logConstants(b.weights, b.chol, b.logConst, type, K, d);
-      c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B, kernels.simd ? 1 : 0);
-      const h = header();
-      lower = h[0] / h[1];
+      lower = c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B, kernels.simd ? 1 : 0);
       if (!Number.isFinite(lower)) throw nonFinite(lower, iter, readParams(arena, b, o, d), X, sampleWeight);
       const bad = c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp);
       if (bad >= 0) throw notPd(bad, o, `at EM iteration ${iter}`, covOf(arena, b, o, d));
