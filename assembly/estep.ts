@@ -135,75 +135,73 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
         m1 = f64x2.pmax(m1, v1);
       }
     }
-    const finite = v128.and(f64x2.lt(f64x2.abs(m0), lim), f64x2.lt(f64x2.abs(m1), lim));
     const w0 = V(wt, p);
     const w1 = two ? V(wt, p + 1) : zero;
     let L0 = m0, L1 = m1;
-    if (i64x2.all_true(finite)) {
-      // Every row with its runner-up below the cutoff keeps only its largest component:
-      // responsibility exactly 1 there, the sum exactly 1, so lse = m and w/s = w (the
-      // bits the general loop below would give). Well-separated data is all like this.
-      if (lists && fac && i64x2.all_true(v128.and(f64x2.lt(f64x2.sub(n0, m0), cut), f64x2.lt(f64x2.sub(n1, m1), cut)))) {
-        hardPair(col, stride, lists, counts, P, p, i0);
-        v128.store(fac + (<usize>p << 4), w0);
-        if (two) {
-          hardPair(col + 16, stride, lists, counts, P, p + 1, i1);
-          v128.store(fac + (<usize>p << 4), w1, 16);
+    if (lists && fac && i64x2.all_true(v128.and(f64x2.lt(f64x2.sub(n0, m0), cut), f64x2.lt(f64x2.sub(n1, m1), cut)))) {
+      // Every row has its runner-up below the cutoff (so its maximum is above −∞) and
+      // keeps only its largest component: responsibility exactly 1 there, the sum exactly 1,
+      // so lse = m and w/s = w (the bits the loop below would give). Well-separated data
+      // is all like this.
+      hardPair(col, stride, lists, counts, P, p, i0);
+      v128.store(fac + (<usize>p << 4), w0);
+      if (two) {
+        hardPair(col + 16, stride, lists, counts, P, p + 1, i1);
+        v128.store(fac + (<usize>p << 4), w1, 16);
+      }
+    } else if (i64x2.all_true(v128.and(f64x2.lt(f64x2.abs(m0), lim), f64x2.lt(f64x2.abs(m1), lim)))) {
+      let s0 = zero, s1 = zero;
+      for (let k = 0; k < K; k++) {
+        const at = col + <usize>k * stride;
+        const x0 = f64x2.sub(v128.load(at), m0);
+        const x1 = two ? f64x2.sub(v128.load(at, 16), m1) : x0;
+        const in0 = f64x2.ge(x0, cut);
+        const in1 = f64x2.ge(x1, cut);
+        // only a lane strictly between the cutoff and the maximum needs exp: at the
+        // maximum it is exactly 1, below the cutoff exactly 0
+        let e0 = v128.and(ONE, in0); // no lane strictly between: in ⇔ at the maximum
+        let e1 = v128.and(ONE, in1);
+        if (v128.any_true(v128.or(v128.and(in0, f64x2.lt(x0, zero)), v128.and(in1, f64x2.lt(x1, zero))))) {
+          e0 = v128.and(expv(x0), in0);
+          e1 = v128.and(expv(x1), in1);
         }
+        s0 = f64x2.add(s0, e0);
+        s1 = f64x2.add(s1, e1);
+        v128.store(at, e0);
+        if (two) v128.store(at, e1, 16);
+        if (lists) {
+          // branch-free append: the slot past a list's end is written anyway and only
+          // counted when the pair has a lane at or above the cutoff
+          const c = counts + (<usize>k << 2);
+          const base = lists + (<usize>(k * P) << 2);
+          let n = load<i32>(c);
+          store<i32>(base + (<usize>n << 2), p);
+          n += <i32>v128.any_true(in0);
+          if (two) {
+            store<i32>(base + (<usize>n << 2), p + 1);
+            n += <i32>v128.any_true(in1);
+          }
+          store<i32>(c, n);
+        }
+      }
+      // s ≥ 1 (the largest term is exp(0) = 1); exactly 1 when no lane needed exp
+      if (!two) s1 = ONE;
+      let f0 = w0, f1 = w1;
+      if (!i64x2.all_true(v128.and(f64x2.eq(s0, ONE), f64x2.eq(s1, ONE)))) {
+        L0 = f64x2.add(m0, logv(s0));
+        L1 = f64x2.add(m1, logv(s1));
+        f0 = f64x2.div(w0, s0);
+        f1 = f64x2.div(w1, s1);
+      }
+      if (fac) {
+        // deferred: the M-step scales only the responsibilities it uses (stats.ts)
+        v128.store(fac + (<usize>p << 4), f0);
+        if (two) v128.store(fac + (<usize>p << 4), f1, 16);
       } else {
-        let s0 = zero, s1 = zero;
         for (let k = 0; k < K; k++) {
           const at = col + <usize>k * stride;
-          const x0 = f64x2.sub(v128.load(at), m0);
-          const x1 = two ? f64x2.sub(v128.load(at, 16), m1) : x0;
-          const in0 = f64x2.ge(x0, cut);
-          const in1 = f64x2.ge(x1, cut);
-          // only a lane strictly between the cutoff and the maximum needs exp: at the
-          // maximum it is exactly 1, below the cutoff exactly 0
-          let e0 = v128.and(ONE, in0); // no lane strictly between: in ⇔ at the maximum
-          let e1 = v128.and(ONE, in1);
-          if (v128.any_true(v128.or(v128.and(in0, f64x2.lt(x0, zero)), v128.and(in1, f64x2.lt(x1, zero))))) {
-            e0 = v128.and(expv(x0), in0);
-            e1 = v128.and(expv(x1), in1);
-          }
-          s0 = f64x2.add(s0, e0);
-          s1 = f64x2.add(s1, e1);
-          v128.store(at, e0);
-          if (two) v128.store(at, e1, 16);
-          if (lists) {
-            // branch-free append: the slot past a list's end is written anyway and only
-            // counted when the pair has a lane at or above the cutoff
-            const c = counts + (<usize>k << 2);
-            const base = lists + (<usize>(k * P) << 2);
-            let n = load<i32>(c);
-            store<i32>(base + (<usize>n << 2), p);
-            n += <i32>v128.any_true(in0);
-            if (two) {
-              store<i32>(base + (<usize>n << 2), p + 1);
-              n += <i32>v128.any_true(in1);
-            }
-            store<i32>(c, n);
-          }
-        }
-        // s ≥ 1 (the largest term is exp(0) = 1); exactly 1 when no lane needed exp
-        if (!two) s1 = ONE;
-        let f0 = w0, f1 = w1;
-        if (!i64x2.all_true(v128.and(f64x2.eq(s0, ONE), f64x2.eq(s1, ONE)))) {
-          L0 = f64x2.add(m0, logv(s0));
-          L1 = f64x2.add(m1, logv(s1));
-          f0 = f64x2.div(w0, s0);
-          f1 = f64x2.div(w1, s1);
-        }
-        if (fac) {
-          // deferred: the M-step scales only the responsibilities it uses (stats.ts)
-          v128.store(fac + (<usize>p << 4), f0);
-          if (two) v128.store(fac + (<usize>p << 4), f1, 16);
-        } else {
-          for (let k = 0; k < K; k++) {
-            const at = col + <usize>k * stride;
-            v128.store(at, f64x2.mul(v128.load(at), f0));
-            if (two) v128.store(at, f64x2.mul(v128.load(at, 16), f1), 16);
-          }
+          v128.store(at, f64x2.mul(v128.load(at), f0));
+          if (two) v128.store(at, f64x2.mul(v128.load(at, 16), f1), 16);
         }
       }
     } else {
