@@ -69,6 +69,19 @@ export function pairsInPlace(x: usize, n: i32, d: i32, B: i32, tmp: usize): void
   }
 }
 
+/** Copies rows idx[0..count) (i32) of x in pair blocks of B rows to out (count×d). */
+export function gatherRows(x: usize, n: i32, d: i32, B: i32, idx: usize, count: i32, out: usize): void {
+  for (let c = 0; c < count; c++) {
+    const r = load<i32>(idx + (<usize>c << 2));
+    const r0 = r - r % B;
+    const P = (min(B, n - r0) + 1) >> 1;
+    // row r is lane r&1 of pair (r−r0)/2: feature i at f64 index (i·P + pair)·2 + lane
+    const first = x + (<usize>(r0 * d + (r - r0)) << 3);
+    for (let i = 0; i < d; i++)
+      store<f64>(out + (<usize>(c * d + i) << 3), load<f64>(first + (<usize>(i * P) << 4)));
+  }
+}
+
 /** Undoes pairsInPlace. tmp: B·d f64. */
 export function rowsInPlace(x: usize, n: i32, d: i32, B: i32, tmp: usize): void {
   for (let r0 = 0; r0 < n; r0 += B) {

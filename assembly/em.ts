@@ -7,7 +7,7 @@
 import { statsReset, accumulateScalar, accumulateBlock } from './stats';
 import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
-import { toPairs, weightPairs } from './block';
+import { weightPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt } from './scratch';
 import * as rng from './rng';
 
@@ -51,8 +51,8 @@ export function emPass(
   return load<f64>(stats) / load<f64>(stats, 8);
 }
 
-/** Statistics for an initialisation, about the shift, on pair blocks (scratch as in
- *  scratch.ts): with labels (k-means), rₙₖ = [labelₙ = k]; with labels = 0, random
+/** Statistics for an initialisation, about the shift, with x in pair blocks of blockRows
+ *  rows (scratch as in scratch.ts): with labels (k-means), rₙₖ = [labelₙ = k]; with labels = 0, random
  *  responsibilities, uniform and normalised per row, drawn from the PRNG in row order. */
 export function initStats(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
@@ -60,10 +60,11 @@ export function initStats(
 ): void {
   statsReset(stats, type, K, d);
   const B = blockRows;
-  const xt = scratch, wt = sWt(scratch, K, d, B), resp = sLp(scratch, K, d, B);
+  const wt = sWt(scratch, K, d, B), resp = sLp(scratch, K, d, B);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
-    const P = toPairs(x, w, r0, rows, d, xt, wt);
+    const xt = x + (<usize>(r0 * d) << 3);
+    const P = weightPairs(w, r0, rows, wt);
     memory.fill(resp, 0, <usize>(K * P) << 4);
     for (let r = 0; r < rows; r++) {
       // row r sits in pair r/2, lane r%2: component k at row + k·P·16; its weight is in wt

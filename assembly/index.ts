@@ -5,7 +5,7 @@ export { rngSeed } from './rng';
 export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
 export { statsSize } from './stats';
 export { emPass, initStats } from './em';
-export { pairsInPlace, rowsInPlace } from './block';
+export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
 export { mStep } from './mstep';
 export { scoreRows } from './score';

@@ -18,6 +18,7 @@ export interface CoreExports {
   scratchSize(K: number, d: number, blockRows: number): number;
   pairsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
   rowsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
+  gatherRows(x: number, n: number, d: number, blockRows: number, idx: number, count: number, out: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
     logConst: number, stats: number, scratch: number, blockRows: number, simd: number): number;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
@@ -26,9 +27,10 @@ export interface CoreExports {
     means: number, cov: number, chol: number, tmp: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
     lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number): void;
-  kmeansPlusPlus(x: number, w: number, n: number, d: number, K: number, centers: number, idx: number, scratch: number): void;
-  lloyd(x: number, w: number, n: number, d: number, K: number, centers: number, labels: number, maxIter: number,
-    relTol: number, scratch: number, blockScratch: number, blockRows: number): number;
+  kmeansPlusPlus(x: number, w: number, n: number, d: number, K: number, blockRows: number, centers: number, idx: number,
+    scratch: number): void;
+  lloyd(x: number, w: number, n: number, d: number, K: number, blockRows: number, centers: number, labels: number,
+    maxIter: number, relTol: number, scratch: number): number;
   chooseRows(w: number, n: number, K: number, idx: number, scratch: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;

@@ -35,7 +35,8 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
   const P = paramLength(o.covarianceType, K, d);
   const B = blockRows(K, d);
   const S = c.statsSize(type, K, d);
-  const initF64 = Math.max(n, K * d + K, P);
+  // init scratch: k-means++ (n + 1 + B + 8 + 4d + 2), Lloyd (K·d + K + B + 8), chooseRows (n), precisionsInit (P)
+  const initF64 = Math.max(n + 1 + B + 8 + 4 * d + 2, K * d + K + B + 8, P);
   const scratchF64 = c.scratchSize(K, d, B);
   const f64 = n * d + d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + scratchF64 + d * d + d + initF64;
   arena.reserve(f64 * 8 + n * 4 + K * 4 + 16 * 16, `fitting ${n}×${d} data with ${K} components`);
@@ -81,8 +82,8 @@ function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: Reso
   };
   if (!all) {
     if (o.initParams === 'kmeans') {
-      c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch);
-      c.lloyd(b.x, b.w, n, d, K, b.means, b.labels, KMEANS_MAX_ITER, KMEANS_TOL, b.initScratch, b.scratch, B);
+      c.kmeansPlusPlus(b.x, b.w, n, d, K, B, b.means, b.idx, b.initScratch);
+      c.lloyd(b.x, b.w, n, d, K, B, b.means, b.labels, KMEANS_MAX_ITER, KMEANS_TOL, b.initScratch);
       c.initStats(b.x, b.w, n, d, K, type, b.labels, b.means, b.stats, b.scratch, B);
       check(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), 'after k-means initialisation');
     } else if (o.initParams === 'random') {
@@ -97,13 +98,10 @@ function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: Reso
       // means at those rows and covariances regCovar·I, as scikit-learn's M-step does
       // (its weights are (1+10·eps)/n each and do not sum to 1; these are 1/K).
       if (o.initParams === 'k-means++') {
-        c.kmeansPlusPlus(b.x, b.w, n, d, K, b.means, b.idx, b.initScratch); // writes the means
+        c.kmeansPlusPlus(b.x, b.w, n, d, K, B, b.means, b.idx, b.initScratch); // writes the means
       } else {
         c.chooseRows(b.w, n, K, b.idx, b.initScratch);
-        const idx = arena.i32(b.idx, K);
-        const x = arena.f64(b.x, n * d);
-        const means = arena.f64(b.means, K * d);
-        for (let k = 0; k < K; k++) means.set(x.subarray(idx[k] * d, idx[k] * d + d), k * d);
+        c.gatherRows(b.x, n, d, B, b.idx, K, b.means);
       }
       arena.f64(b.weights, K).fill(1 / K);
       const cov = covOf(arena, b, o, d);
@@ -212,6 +210,8 @@ export function runFit(
   if (sampleWeight) b.w = arena.put(rescaled(sampleWeight));
   const B = blockRows(K, d);
   seedCore(c, o.seed);
+  // initialisation and the SIMD EM pass read x in pair blocks (block.ts): transposed once
+  c.pairsInPlace(b.x, n, d, B, b.scratch);
   const nInit = warm ? 1 : o.nInit;
   let best: FittedState | null = null;
   for (let init = 0; init < nInit; init++) {
@@ -222,8 +222,8 @@ export function runFit(
     } else {
       initialize(c, arena, b, X, o);
     }
-    // the SIMD pass reads x in pair blocks: transpose once per initialisation, not per pass
-    if (kernels.simd) c.pairsInPlace(b.x, n, d, B, b.scratch);
+    // the scalar reference EM reads rows; everything else reads the pair blocks
+    if (!kernels.simd) c.rowsInPlace(b.x, n, d, B, b.scratch);
     let converged = false;
     let iter = 0;
     for (iter = 1; iter <= o.maxIter; iter++) {
@@ -241,7 +241,7 @@ export function runFit(
       }
     }
     if (iter > o.maxIter) iter = o.maxIter;
-    if (kernels.simd && init + 1 < nInit) c.rowsInPlace(b.x, n, d, B, b.scratch); // the next initialisation reads rows
+    if (!kernels.simd && init + 1 < nInit) c.pairsInPlace(b.x, n, d, B, b.scratch); // the next initialisation reads pairs
     if (best === null || lower > best.lowerBound) {
       best = { params: readParams(arena, b, o, d), converged, nIter: iter, lowerBound: lower };
     }
