@@ -96,7 +96,8 @@ export function normalizeRows(
 /** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
  *  when given, lp is left as exp(lp − max) and fac gets each pair's w/Σ, so that only the
  *  responsibilities the M-step keeps are ever multiplied out. lists: 0, or K·P + K i32 for
- *  each component's kept pairs; with lists and fac, only listed entries of lp are written.
+ *  each component's kept pairs; with lists and fac, entries of lp that are not listed may
+ *  keep their log-densities (the M-step reads listed entries only).
  *  Responsibilities whose log-ratio to the row's largest is below `cutoff` are exactly 0
  *  and left out of the sum: see RESP_CUTOFF. */
 export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64,
@@ -134,6 +135,10 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
         i1 = v128.bitselect(kv, i1, f64x2.gt(v1, m1));
         m1 = f64x2.pmax(m1, v1);
       }
+    }
+    if (!two) { // the tests below then look at the one pair only
+      m1 = m0;
+      n1 = n0;
     }
     const w0 = V(wt, p);
     const w1 = two ? V(wt, p + 1) : zero;
@@ -184,7 +189,8 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
           store<i32>(c, n);
         }
       }
-      // s ≥ 1 (the largest term is exp(0) = 1); exactly 1 when no lane needed exp
+      // s ≥ 1 (the largest term is exp(0) = 1); where it is exactly 1, log s = 0 and
+      // w/s = w, so both are skipped when all four sums are
       if (!two) s1 = ONE;
       let f0 = w0, f1 = w1;
       if (!i64x2.all_true(v128.and(f64x2.eq(s0, ONE), f64x2.eq(s1, ONE)))) {

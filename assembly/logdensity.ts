@@ -141,8 +141,8 @@ function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c:
   }
 }
 
-/** Full (or tied) with d = 2, the common case of plotted data: U's three entries stay in
- *  registers and there is no dbuf round trip.
+/** Full with d = 2 (and tied in its direct form, for far means), the common case of plotted
+ *  data: U's three entries stay in registers and there is no dbuf round trip.
  *  y₀ = (x₀−μ₀)U₀₀,  y₁ = (x₀−μ₀)U₀₁ + (x₁−μ₁)U₁₁  (ut = Uᵀ: [U₀₀, 0, U₀₁, U₁₁]). */
 function quadFull2(xt: usize, P: i32, mu: usize, ut: usize, lp: usize, c: f64): void {
   const half = f64x2.splat(-0.5);

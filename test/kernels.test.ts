@@ -29,8 +29,9 @@ const shapes = [
   { n: 600, d: 2, K: 4 },
   { n: 333, d: 13, K: 2 },
   { n: 64, d: 1, K: 2 },
-  // centres ~60σ apart: every row has one component above the cutoff, the E-step's
-  // no-exp path (estep.ts); a few rows placed between centres keep the exp path mixed in
+  // centres far apart, and a few rows placed between centres: full and tied run mostly
+  // the E-step's no-exp path (estep.ts), diag and spherical (one broad component) mostly
+  // the exp path; both are mixed in every block
   { n: 999, d: 3, K: 5, spread: 60 },
 ];
 
@@ -59,6 +60,33 @@ describe('SIMD kernels equal the scalar path', () => {
         expect(Array.from(a.lab)).toEqual(Array.from(b.lab));
       });
     }
+  }
+});
+
+describe('well-separated clusters: every row hard, the E-step without exp', () => {
+  // Every row's runner-up is below e⁻⁴⁰ of its largest (checked), so every pair takes the
+  // E-step's no-exp path and its kept lists (estep.ts hardPair), for every type.
+  for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
+    it(`${type}: SIMD equals the scalar path`, () => {
+      const X = data(1001, 3, 4, 11, 60);
+      const run = (simd: boolean) => {
+        kernels.simd = simd;
+        const gm = new GaussianMixture({ nComponents: 4, covarianceType: type, tol: 0, maxIter: 6, nInit: 2, seed: 5 }).fit(X);
+        return { gm, pp: gm.predictProba(X).data };
+      };
+      const a = run(true);
+      const b = run(false);
+      let worst = 0;
+      for (let i = 0; i < 1001; i++) {
+        const r = Array.from(a.pp.subarray(i * 4, i * 4 + 4)).sort((u, v) => v - u);
+        worst = Math.max(worst, r[1] / r[0]);
+      }
+      expect(worst).toBeLessThan(Math.exp(-40));
+      expect(Math.abs(a.gm.lowerBound - b.gm.lowerBound) / Math.abs(b.gm.lowerBound)).toBeLessThan(1e-12);
+      expect(relErr(a.gm.weights, b.gm.weights)).toBeLessThan(1e-12);
+      expect(relErr(a.gm.means.data, b.gm.means.data)).toBeLessThan(1e-12);
+      expect(relErr(a.gm.covariances, b.gm.covariances)).toBeLessThan(1e-12);
+    });
   }
 });
 
