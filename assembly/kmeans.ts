@@ -1,6 +1,6 @@
 // Initialisation: weighted k-means++ seeding (greedy, 2 + ⌊ln K⌋ local trials as in
 // scikit-learn) and Lloyd iterations. x: n×d in pair blocks of B rows (block.ts; the layout
-// EM uses, so the data are transposed once per fit), w: n weights or 0, centers: K×d,
+// the SIMD EM pass uses, so a fit transposes the data once), w: n weights or 0, centers: K×d,
 // labels: n i32. Randomness comes from the core's PRNG only.
 
 import * as rng from './rng';
@@ -93,7 +93,8 @@ function closestTo(x: usize, w: usize, n: i32, d: i32, B: i32, c: usize, closest
 
 /** Writes K centres chosen by k-means++ to centers and their row indices to idx (i32).
  *  scratch: n + 1 + B + 8 + 4·d + 2 f64 (each row's squared distance to its closest centre,
- *  a block's pair weights, four distances, and a group of four trial rows and indices). */
+ *  a block's pair weights, four pairs' distances, and a group of four trial rows and their
+ *  indices). */
 export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, idx: usize, scratch: usize): void {
   const closest = scratch;
   const wt = closest + (<usize>(n + 1) << 3);

@@ -4,7 +4,8 @@
 //   xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B | idx B | fac B | lists K·B/4 + K |
 //   ut K·d·d + K·d + d + 1 | hdr 8
 //
-// xt/wt: the pair block (block.ts); lp: log-densities then responsibilities (K·P v128);
+// xt: a block transposed into pairs when scoring, and the tmp of pairsInPlace/rowsInPlace
+// (an EM pass reads x, already in pair blocks, in place); wt: a block's pair weights; lp: log-densities then responsibilities (K·P v128);
 // ss: spherical Σ(x−μ)²; dbuf/abuf: per-component differences and weighted differences
 // (abuf doubles as (x−g)ᵀU for tied in the E-step; the E-step's 4-pair tile needs
 // dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32) or, when scoring, the per-row

@@ -211,6 +211,7 @@ export function runFit(
   const B = blockRows(K, d);
   seedCore(c, o.seed);
   // initialisation and the SIMD EM pass read x in pair blocks (block.ts): transposed once
+  // (the scalar reference EM, a test mode, goes back to rows and returns for each restart)
   c.pairsInPlace(b.x, n, d, B, b.scratch);
   const nInit = warm ? 1 : o.nInit;
   let best: FittedState | null = null;
