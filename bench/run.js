@@ -8,7 +8,7 @@
 //                     [--dist DIR] [--label TEXT] [--wait-idle[=SECONDS]]
 //
 import { Bench } from 'tinybench';
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, statSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -256,6 +256,55 @@ function runPython(py, job, timeoutMs) {
   return JSON.parse(r.stdout);
 }
 
+/**
+ * sklearn_bench.py --serve: one command per line, one JSON answer per line. Used for the
+ * per-iteration timing, so that scikit-learn's pairs of fits alternate with gmm-wasm's.
+ */
+class PythonServer {
+  constructor(py) {
+    this.proc = spawn(py, [join(here, 'sklearn_bench.py'), '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.buf = '';
+    this.err = '';
+    this.waiting = [];
+    this.exited = new Promise((res) => this.proc.on('close', res));
+    this.proc.stdout.setEncoding('utf8');
+    this.proc.stdout.on('data', (chunk) => {
+      this.buf += chunk;
+      let nl;
+      while ((nl = this.buf.indexOf('\n')) >= 0) {
+        const line = this.buf.slice(0, nl);
+        this.buf = this.buf.slice(nl + 1);
+        const w = this.waiting.shift();
+        if (!w) continue;
+        try {
+          const out = JSON.parse(line);
+          if (out.error) w.rej(new Error(out.error)); else w.res(out);
+        } catch (e) {
+          w.rej(e);
+        }
+      }
+    });
+    this.proc.stderr.on('data', (chunk) => { this.err = (this.err + chunk).slice(-4000); });
+    this.proc.on('close', (code) => {
+      for (const w of this.waiting.splice(0)) w.rej(new Error(`scikit-learn script exited (${code}): ${this.err.trim().split('\n').slice(-3).join(' / ')}`));
+    });
+    this.proc.stdin.on('error', () => {}); // a dead child is reported through 'close'
+  }
+
+  request(cmd) {
+    return new Promise((res, rej) => {
+      this.waiting.push({ res, rej });
+      this.proc.stdin.write(JSON.stringify(cmd) + '\n');
+    });
+  }
+
+  /** Ends the child and waits for it, so that its CPU time counts as the benchmark's own. */
+  async close() {
+    this.proc.stdin.end(JSON.stringify({ op: 'quit' }) + '\n');
+    await this.exited;
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // gmm-wasm timing
 
@@ -270,8 +319,11 @@ function gmmOptions(w, iters, regCovar = REG) {
 /**
  * Time per EM iteration by paired differences, run by tinybench: one sample fits with
  * maxIter 1 and maxIter N (order alternating) and records (T(N) − T(1)) / (N − 1).
+ * With skl ({ server, minReps, budgetS }), each gmm-wasm pair is followed by one
+ * scikit-learn pair (same order) while Node waits, until its budget is spent, so both are
+ * timed over the same stretch of a machine whose speed drifts; skl.pairs collects them.
  */
-async function timeIterations(label, X, w, N, reps) {
+async function timeIterations(label, X, w, N, reps, skl = null) {
   const raw = [];
   let k = 0;
   let last1 = null, lastN = null;
@@ -292,11 +344,20 @@ async function timeIterations(label, X, w, N, reps) {
   sample(); // warm-up (also tiers the core's functions up to optimised code)
   const t1 = [], tN = [];
   const bench = new Bench({ name: label, time: 0, iterations: reps, warmup: false, throws: true });
-  bench.add(label, () => {
+  const sklStart = performance.now();
+  bench.add(label, async () => {
+    const order = k % 2;
     const { s, a, b } = sample();
     raw.push(s); t1.push(a); tN.push(b);
+    if (skl && !skl.error && (skl.pairs.length < skl.minReps || performance.now() - sklStart < skl.budgetS * 1000)) {
+      try {
+        skl.pairs.push(await skl.server.request({ op: 'pair', order }));
+      } catch (e) {
+        skl.error = e.message;
+      }
+    }
     return { overriddenDuration: Math.max(0, s) }; // tinybench rejects negative samples
-  }, { async: false });
+  }, { async: true });
   await bench.run();
   const r = bench.tasks[0].result;
   return {
@@ -500,8 +561,8 @@ async function main() {
     new GaussianMixture(gmmOptions(w, 3)).fit(X).scoreSamples(X);
   }
 
-  // 3. EM iterations: per workload gmm-wasm, then scikit-learn, then the peers (back to
-  // back, so that a change of the machine's load hits the compared figures alike)
+  // 3. EM iterations: per workload gmm-wasm and scikit-learn pairs alternating, then the
+  // peers (so that a change of the machine's speed hits the compared figures alike)
   log('\n[3/6] time per EM iteration (paired fits with maxIter 1 and N, tol 0) …');
   if (opts.peers) {
     for (const peer of PEERS) {
@@ -516,8 +577,21 @@ async function main() {
     const r = { n: w.n, d: w.d, K: w.K, type: w.type, iters: c.iters, reps: c.reps, dataSha256: w.hash };
     results.workloads[name] = r;
     const cpuA = cpuSnapshot();
+    let skl = null;
+    if (py) {
+      const task = {
+        name, npy: w.npy, n: w.n, d: w.d, K: w.K, type: w.type, iters: c.iters, regCovar: REG,
+        weights: Array.from(w.start.weights), means: Array.from(w.start.means), precisions: Array.from(w.start.precisions),
+      };
+      skl = { server: new PythonServer(py), minReps: Math.min(2, c.reps), budgetS: SKL_BUDGET_S, pairs: [], error: null };
+      try {
+        await skl.server.request({ op: 'load', task });
+      } catch (e) {
+        skl.error = e.message;
+      }
+    }
     try {
-      const t = await timeIterations(name, X, w, c.iters, c.reps);
+      const t = await timeIterations(name, X, w, c.iters, c.reps, skl);
       const { model, ...rest } = t;
       r.wasm = rest;
       r.wasm.flops = w.type === 'full' ? 2 * w.n * w.K * w.d * w.d : null;
@@ -530,14 +604,14 @@ async function main() {
       r.wasm = { error: e.message };
       log(`  ${name}: gmm-wasm ERROR ${e.message}`);
     }
-    if (py) {
-      const task = {
-        name, npy: w.npy, n: w.n, d: w.d, K: w.K, type: w.type, iters: c.iters, reps: c.reps,
-        minReps: Math.min(2, c.reps), budgetS: SKL_BUDGET_S, regCovar: REG,
-        weights: Array.from(w.start.weights), means: Array.from(w.start.means), precisions: Array.from(w.start.precisions),
-      };
+    if (skl) {
       try {
-        const [s] = runPython(py, { mode: 'iters', tasks: [task] }, 600000);
+        if (skl.error) throw new Error(skl.error);
+        if (!skl.pairs.length) throw new Error('no pairs were timed');
+        const s = { ...(await skl.server.request({ op: 'finish' })) };
+        s.t1 = skl.pairs.map((q) => q.t1);
+        s.tN = skl.pairs.map((q) => q.tN);
+        s.samples = skl.pairs.map((q) => (q.tN - q.t1) / (c.iters - 1));
         r.sklearn = { msPerIter: minBased(s.t1, s.tN, c.iters), msPerIterMedian: median(s.samples), spreadPct: spreadPct(s.samples), ...s };
         if (r.wasm && !r.wasm.error) {
           r.ratio = r.wasm.msPerIter / r.sklearn.msPerIter;
@@ -548,12 +622,13 @@ async function main() {
           };
           r.agreement.ok = r.agreement.startRel <= TOL_SKLEARN && r.agreement.finalRel <= TOL_SKLEARN && r.agreement.lowerBoundRel <= TOL_SKLEARN;
         }
-        log(`  ${name}: scikit-learn ${sig(r.sklearn.msPerIter)} ms/iter (±${sig(r.sklearn.spreadPct, 2)}%, ${s.samples.length} pairs), final LL ${s.finalLL}` +
+        log(`  ${name}: scikit-learn ${sig(r.sklearn.msPerIter)} ms/iter (±${sig(r.sklearn.spreadPct, 2)}%, ${s.samples.length} pairs, alternating with gmm-wasm's), final LL ${s.finalLL}` +
           (r.agreement ? `, rel. diff ${r.agreement.finalRel.toExponential(1)} ${r.agreement.ok ? '✓' : '⚠ DISAGREES'}` : '') + `  [${elapsed()}]`);
       } catch (e) {
         r.sklearn = { error: e.message };
         log(`  ${name}: scikit-learn ERROR ${e.message}`);
       }
+      await skl.server.close();
     }
     if (opts.peers) {
       r.peers = {};

@@ -1,17 +1,18 @@
 """scikit-learn side of the gmm-wasm benchmark (driven by bench/run.js).
 
-Reads one JSON job on stdin, writes one JSON result on stdout. scikit-learn runs as it
-runs by default: its BLAS threads are not limited.
+Reads one JSON job on stdin, writes one JSON result on stdout; or, with --serve, answers
+one command per line (see serve()). scikit-learn runs as it runs by default: its BLAS
+threads are not limited.
 
 Jobs
   {"mode": "info"}
-  {"mode": "iters", "tasks": [...]}   fixed EM iterations from an explicit start
   {"mode": "e2e", "tasks": [...]}     default fits (k-means init, tol 1e-3)
   {"mode": "mem", "task": {...}}      one default fit in this (fresh) process: memory
 
-Per-iteration time (mode "iters"): pairs of fits with max_iter=1 and max_iter=N (tol=0),
-each timed with time.perf_counter around GaussianMixture.fit; a sample is
-(T(N) - T(1)) / (N - 1), which cancels validation, initialisation and the final E-step.
+Per-iteration time (--serve): run.js asks for one pair of fits at a time, with
+max_iter=1 and max_iter=N (tol=0), alternating with its own gmm-wasm pairs so that both
+are timed over the same stretch of time; each fit is timed with time.perf_counter around
+GaussianMixture.fit.
 The start is given as weights_init, means_init, precisions_init; init_params is
 'random_from_data' (the cheapest; scikit-learn 1.2 still runs the initialiser before
 overriding it with the explicit start, and that cost is in both T(1) and T(N)).
@@ -71,48 +72,70 @@ def start_arrays(t):
     return w, m, p.reshape(shape)
 
 
-def iters_task(t):
-    from sklearn.mixture import GaussianMixture
-    X = np.load(t["npy"])
-    assert X.shape == (t["n"], t["d"]) and X.dtype == np.float64
-    w, m, p = start_arrays(t)
-    N = t["iters"]
+class Iterations:
+    """Per-iteration timing of one workload, one pair of fits at a time (mode "serve")."""
 
-    def model(max_iter):
-        return GaussianMixture(n_components=t["K"], covariance_type=t["type"], tol=0.0,
-                               reg_covar=t["regCovar"], max_iter=max_iter, n_init=1,
-                               init_params="random_from_data", weights_init=w, means_init=m,
-                               precisions_init=p, random_state=0)
+    def __init__(self, t):
+        from sklearn.mixture import GaussianMixture
+        self.X = np.load(t["npy"])
+        assert self.X.shape == (t["n"], t["d"]) and self.X.dtype == np.float64
+        w, m, p = start_arrays(t)
+        self.N = t["iters"]
+        self.model = lambda max_iter: GaussianMixture(
+            n_components=t["K"], covariance_type=t["type"], tol=0.0, reg_covar=t["regCovar"],
+            max_iter=max_iter, n_init=1, init_params="random_from_data", weights_init=w,
+            means_init=m, precisions_init=p, random_state=0)
+        self.g1 = self.gN = None
+        self.timed(1)  # warm-up (imports, caches)
 
-    def timed(max_iter):
-        gm = model(max_iter)
+    def timed(self, max_iter):
+        gm = self.model(max_iter)
         t0 = time.perf_counter()
-        gm.fit(X)
+        gm.fit(self.X)
         return (time.perf_counter() - t0) * 1e3, gm
 
-    timed(1)  # warm-up (imports, caches)
-    samples, t1s, tns = [], [], []
-    deadline = time.perf_counter() + t["budgetS"]
-    g1 = gN = None
-    for r in range(t["reps"]):
-        if r >= t["minReps"] and time.perf_counter() > deadline:
-            break
-        if r % 2 == 0:
-            a, g1 = timed(1)
-            b, gN = timed(N)
+    def pair(self, order):
+        if order == 0:
+            a, self.g1 = self.timed(1)
+            b, self.gN = self.timed(self.N)
         else:
-            b, gN = timed(N)
-            a, g1 = timed(1)
-        t1s.append(a)
-        tns.append(b)
-        samples.append((b - a) / (N - 1))
-    return {
-        "name": t["name"], "samples": samples, "t1": t1s, "tN": tns,
-        "startLL": float(g1.lower_bound_),        # mean log-likelihood of the start
-        "lowerBound": float(gN.lower_bound_),     # before the N-th M-step
-        "finalLL": float(gN.score(X)),            # of the parameters after N iterations
-        "nIter": int(gN.n_iter_),
-    }
+            b, self.gN = self.timed(self.N)
+            a, self.g1 = self.timed(1)
+        return {"t1": a, "tN": b}
+
+    def finish(self):
+        return {
+            "startLL": float(self.g1.lower_bound_),     # mean log-likelihood of the start
+            "lowerBound": float(self.gN.lower_bound_),  # before the N-th M-step
+            "finalLL": float(self.gN.score(self.X)),    # of the parameters after N iterations
+            "nIter": int(self.gN.n_iter_),
+        }
+
+
+def serve():
+    """One JSON command per line on stdin, one JSON answer per line on stdout:
+    {"op": "load", "task": {...}} → {}, {"op": "pair", "order": 0|1} → {"t1", "tN"},
+    {"op": "finish"} → the log-likelihoods, {"op": "quit"}. Errors answer {"error": ...}."""
+    it = None
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        op = cmd["op"]
+        if op == "quit":
+            break
+        try:
+            if op == "load":
+                it = Iterations(cmd["task"])
+                out = {}
+            elif op == "pair":
+                out = it.pair(cmd["order"])
+            elif op == "finish":
+                out = it.finish()
+            else:
+                out = {"error": "unknown op " + op}
+        except Exception as e:  # reported to run.js, which marks the workload
+            out = {"error": f"{type(e).__name__}: {e}"}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
 
 
 def e2e_task(t):
@@ -155,12 +178,13 @@ def mem_task(t):
 
 
 def main():
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+        return
     job = json.load(sys.stdin)
     mode = job["mode"]
     if mode == "info":
         out = info()
-    elif mode == "iters":
-        out = [iters_task(t) for t in job["tasks"]]
     elif mode == "e2e":
         out = [e2e_task(t) for t in job["tasks"]]
     elif mode == "mem":
