@@ -319,11 +319,12 @@ function gmmOptions(w, iters, regCovar = REG) {
 /**
  * Time per EM iteration by paired differences, run by tinybench: one sample fits with
  * maxIter 1 and maxIter N (order alternating) and records (T(N) − T(1)) / (N − 1).
- * With skl ({ server, minReps, budgetS }), each gmm-wasm pair is followed by one
- * scikit-learn pair (same order) while Node waits, until its budget is spent, so both are
- * timed over the same stretch of a machine whose speed drifts; skl.pairs collects them.
+ * After each gmm-wasm pair, every companion (scikit-learn, the npm peers: { wants(),
+ * step(order) }) that still wants pairs times one of its own, so all are timed over the
+ * same stretch of a machine whose speed drifts; companions wanting more pairs than
+ * gmm-wasm runs continue afterwards.
  */
-async function timeIterations(label, X, w, N, reps, skl = null) {
+async function timeIterations(label, X, w, N, reps, companions = []) {
   const raw = [];
   let k = 0;
   let last1 = null, lastN = null;
@@ -344,21 +345,15 @@ async function timeIterations(label, X, w, N, reps, skl = null) {
   sample(); // warm-up (also tiers the core's functions up to optimised code)
   const t1 = [], tN = [];
   const bench = new Bench({ name: label, time: 0, iterations: reps, warmup: false, throws: true });
-  const sklStart = performance.now();
   bench.add(label, async () => {
     const order = k % 2;
     const { s, a, b } = sample();
     raw.push(s); t1.push(a); tN.push(b);
-    if (skl && !skl.error && (skl.pairs.length < skl.minReps || performance.now() - sklStart < skl.budgetS * 1000)) {
-      try {
-        skl.pairs.push(await skl.server.request({ op: 'pair', order }));
-      } catch (e) {
-        skl.error = e.message;
-      }
-    }
+    for (const c of companions) if (c.wants()) await c.step(order);
     return { overriddenDuration: Math.max(0, s) }; // tinybench rejects negative samples
   }, { async: true });
   await bench.run();
+  for (const c of companions) for (let order = k % 2; c.wants(); order ^= 1) await c.step(order);
   const r = bench.tasks[0].result;
   return {
     msPerIter: minBased(t1, tN, N), msPerIterMedian: median(raw), samples: raw, t1, tN, spreadPct: spreadPct(raw),
@@ -392,43 +387,55 @@ function peerStart(w) {
   };
 }
 
-function timePeer(peer, w, pc) {
+/** A peer as a companion of timeIterations: probes it once (a peer that fails its first
+ *  iteration is not timed), then times one pair per step; result() scores its final fit. */
+function peerCompanion(peer, w, pc) {
   const rows = Math.min(pc.rows, w.n);
   const X = w.X.subarray(0, rows * w.d);
   const h = peer.prepare(X, rows, w.d, peerStart(w));
   const N = pc.iters;
   const samples = [], t1s = [], tNs = [];
   let final = null;
+  let failure = null;
   const t = (iters) => {
     const t0 = performance.now();
     const p = h.run(iters);
     const ms = performance.now() - t0;
     return { ms, p };
   };
-  // warm-up and probe: one iteration (JIT; a peer that fails here is not timed)
-  const probe = t(1);
-  if (!Number.isFinite(meanLogLikelihood(X, rows, w.d, probe.p))) {
-    return { status: 'failed', reason: `NaN / non-positive-definite parameters after 1 iteration on ${rows.toLocaleString('en-US')} rows`, rows, iters: N };
+  // warm-up and probe: one iteration (JIT)
+  if (!Number.isFinite(meanLogLikelihood(X, rows, w.d, t(1).p))) {
+    failure = `NaN / non-positive-definite parameters after 1 iteration on ${rows.toLocaleString('en-US')} rows`;
   }
-  const startAt = performance.now();
-  for (let r = 0; r < pc.reps; r++) {
-    if (r > 0 && performance.now() - startAt > PEER_BUDGET_MS) break;
-    let a, b;
-    if (r % 2 === 0) { a = t(1); b = t(N); } else { b = t(N); a = t(1); }
-    samples.push((b.ms - a.ms) / (N - 1));
-    t1s.push(a.ms);
-    tNs.push(b.ms);
-    final = b.p;
-  }
-  const finalLL = meanLogLikelihood(X, rows, w.d, final);
-  if (!Number.isFinite(finalLL)) return { status: 'failed', reason: `NaN / non-PD parameters after ${N} iterations`, rows, iters: N };
-  const ref = gmmReference(w, w.X, rows, N);
-  const ms = minBased(t1s, tNs, N);
-  if (!(ms > 0)) return { status: 'failed', reason: `timing unusable (difference of minima ${sig(ms)} ms)`, rows, iters: N };
+  let startAt = null;
   return {
-    status: 'ok', rows, iters: N, samples, t1: t1s, tN: tNs, msPerIterSub: ms, msPerIter: (ms * w.n) / rows,
-    msPerIterMedian: (median(samples) * w.n) / rows,
-    finalLL, refLL: ref, rel: relDiff(finalLL, ref), agrees: relDiff(finalLL, ref) <= TOL_PEER,
+    wants: () => !failure && samples.length < pc.reps && (startAt === null || performance.now() - startAt <= PEER_BUDGET_MS),
+    step(order) {
+      startAt ??= performance.now();
+      try {
+        let a, b;
+        if (order === 0) { a = t(1); b = t(N); } else { b = t(N); a = t(1); }
+        samples.push((b.ms - a.ms) / (N - 1));
+        t1s.push(a.ms);
+        tNs.push(b.ms);
+        final = b.p;
+      } catch (e) {
+        failure = e.message;
+      }
+    },
+    result() {
+      if (failure) return { status: 'failed', reason: failure, rows, iters: N };
+      const finalLL = meanLogLikelihood(X, rows, w.d, final);
+      if (!Number.isFinite(finalLL)) return { status: 'failed', reason: `NaN / non-PD parameters after ${N} iterations`, rows, iters: N };
+      const ref = gmmReference(w, w.X, rows, N);
+      const ms = minBased(t1s, tNs, N);
+      if (!(ms > 0)) return { status: 'failed', reason: `timing unusable (difference of minima ${sig(ms)} ms)`, rows, iters: N };
+      return {
+        status: 'ok', rows, iters: N, samples, t1: t1s, tN: tNs, msPerIterSub: ms, msPerIter: (ms * w.n) / rows,
+        msPerIterMedian: (median(samples) * w.n) / rows,
+        finalLL, refLL: ref, rel: relDiff(finalLL, ref), agrees: relDiff(finalLL, ref) <= TOL_PEER,
+      };
+    },
   };
 }
 
@@ -561,8 +568,8 @@ async function main() {
     new GaussianMixture(gmmOptions(w, 3)).fit(X).scoreSamples(X);
   }
 
-  // 3. EM iterations: per workload gmm-wasm and scikit-learn pairs alternating, then the
-  // peers (so that a change of the machine's speed hits the compared figures alike)
+  // 3. EM iterations: per workload, pairs of gmm-wasm, scikit-learn and the peers in turn
+  // (so that a change of the machine's speed hits the compared figures alike)
   log('\n[3/6] time per EM iteration (paired fits with maxIter 1 and N, tol 0) …');
   if (opts.peers) {
     for (const peer of PEERS) {
@@ -583,15 +590,44 @@ async function main() {
         name, npy: w.npy, n: w.n, d: w.d, K: w.K, type: w.type, iters: c.iters, regCovar: REG,
         weights: Array.from(w.start.weights), means: Array.from(w.start.means), precisions: Array.from(w.start.precisions),
       };
-      skl = { server: new PythonServer(py), minReps: Math.min(2, c.reps), budgetS: SKL_BUDGET_S, pairs: [], error: null };
+      skl = { server: new PythonServer(py), pairs: [], error: null, startAt: null };
       try {
         await skl.server.request({ op: 'load', task });
       } catch (e) {
         skl.error = e.message;
       }
+      const minReps = Math.min(2, c.reps);
+      skl.wants = () => !skl.error && skl.pairs.length < c.reps &&
+        (skl.pairs.length < minReps || performance.now() - skl.startAt < SKL_BUDGET_S * 1000);
+      skl.step = async (order) => {
+        skl.startAt ??= performance.now();
+        try {
+          skl.pairs.push(await skl.server.request({ op: 'pair', order }));
+        } catch (e) {
+          skl.error = e.message;
+        }
+      };
+    }
+    // the peers that can run this workload, probed once before timing starts
+    const peerTimers = {};
+    if (opts.peers) {
+      r.peers = {};
+      for (const peer of PEERS) {
+        const pc = c.peer;
+        if (results.peers[peer.name].loadError) r.peers[peer.name] = { status: 'n/a', reason: results.peers[peer.name].loadError };
+        else if (!peer.supports(w.type)) r.peers[peer.name] = { status: 'n/a', reason: `no '${w.type}' covariance` };
+        else if (!pc) r.peers[peer.name] = { status: 'skipped', reason: QUICK ? 'skipped in --quick' : 'not configured' };
+        else {
+          try {
+            peerTimers[peer.name] = peerCompanion(peer, w, pc);
+          } catch (e) {
+            r.peers[peer.name] = { status: 'failed', reason: e.message };
+          }
+        }
+      }
     }
     try {
-      const t = await timeIterations(name, X, w, c.iters, c.reps, skl);
+      const t = await timeIterations(name, X, w, c.iters, c.reps, [...(skl ? [skl] : []), ...Object.values(peerTimers)]);
       const { model, ...rest } = t;
       r.wasm = rest;
       r.wasm.flops = w.type === 'full' ? 2 * w.n * w.K * w.d * w.d : null;
@@ -622,7 +658,7 @@ async function main() {
           };
           r.agreement.ok = r.agreement.startRel <= TOL_SKLEARN && r.agreement.finalRel <= TOL_SKLEARN && r.agreement.lowerBoundRel <= TOL_SKLEARN;
         }
-        log(`  ${name}: scikit-learn ${sig(r.sklearn.msPerIter)} ms/iter (±${sig(r.sklearn.spreadPct, 2)}%, ${s.samples.length} pairs, alternating with gmm-wasm's), final LL ${s.finalLL}` +
+        log(`  ${name}: scikit-learn ${sig(r.sklearn.msPerIter)} ms/iter (±${sig(r.sklearn.spreadPct, 2)}%, ${s.samples.length} pairs), final LL ${s.finalLL}` +
           (r.agreement ? `, rel. diff ${r.agreement.finalRel.toExponential(1)} ${r.agreement.ok ? '✓' : '⚠ DISAGREES'}` : '') + `  [${elapsed()}]`);
       } catch (e) {
         r.sklearn = { error: e.message };
@@ -631,21 +667,15 @@ async function main() {
       await skl.server.close();
     }
     if (opts.peers) {
-      r.peers = {};
       for (const peer of PEERS) {
-        const pc = c.peer;
-        let res;
-        if (results.peers[peer.name].loadError) res = { status: 'n/a', reason: results.peers[peer.name].loadError };
-        else if (!peer.supports(w.type)) res = { status: 'n/a', reason: `no '${w.type}' covariance` };
-        else if (!pc) res = { status: 'skipped', reason: QUICK ? 'skipped in --quick' : 'not configured' };
-        else {
+        if (peerTimers[peer.name]) {
           try {
-            res = timePeer(peer, w, pc);
+            r.peers[peer.name] = peerTimers[peer.name].result();
           } catch (e) {
-            res = { status: 'failed', reason: e.message };
+            r.peers[peer.name] = { status: 'failed', reason: e.message };
           }
         }
-        r.peers[peer.name] = res;
+        const res = r.peers[peer.name];
         log(`  ${name}: ${peer.name} ` + (res.status === 'ok'
           ? `${sig(res.msPerIter)} ms/iter (${sig(res.msPerIterSub)} ms on ${res.rows.toLocaleString('en-US')} rows, ${res.samples.length} pairs of 1 and ${res.iters} iterations), LL rel. diff ${res.rel.toExponential(1)} ${res.agrees ? '✓' : '⚠'}`
           : `${res.status}: ${res.reason}`) + `  [${elapsed()}]`);
