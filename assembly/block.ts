@@ -6,6 +6,51 @@
 // An odd block repeats its last row in the padding lane, with weight 0, so every kernel can
 // work on whole pairs and the padding contributes nothing.
 
+// Two-lane helpers shared by the kernels that read pair blocks.
+
+/** The v128 at index idx (16-byte units) from p. */
+// @ts-ignore: decorator
+@inline export function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
+
+/** The f64 at index idx from p, in both lanes. */
+// @ts-ignore: decorator
+@inline export function splatAt(p: usize, idx: i32): v128 { return v128.load64_splat(p + (<usize>idx << 3)); }
+
+/** The sum of the two lanes (the two rows of a pair). */
+// @ts-ignore: decorator
+@inline export function hsum(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
+
+/** w·v per lane, but 0 where w is 0 even when v overflowed or is −∞ (0·∞ would be NaN). */
+// @ts-ignore: decorator
+@inline export function wmul(w: v128, v: v128): v128 {
+  return v128.and(f64x2.mul(w, v), f64x2.ne(w, f64x2.splat(0)));
+}
+
+/** Squared distances of the rows of pairs p..p+3 (clamped to P − 1) of block xt (P pairs)
+ *  to the point c (d f64), into out (4 v128). Four independent sums, so the adds overlap. */
+// @ts-ignore: decorator
+@inline export function dist2x4(xt: usize, P: i32, p: i32, d: i32, c: usize, out: usize): void {
+  const last = P - 1;
+  const a = <usize>p << 4, b = <usize>min(p + 1, last) << 4, e = <usize>min(p + 2, last) << 4, f = <usize>min(p + 3, last) << 4;
+  let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0;
+  for (let i = 0; i < d; i++) {
+    const row = xt + (<usize>(i * P) << 4);
+    const ci = v128.load64_splat(c + (<usize>i << 3));
+    const t0 = f64x2.sub(v128.load(row + a), ci);
+    const t1 = f64x2.sub(v128.load(row + b), ci);
+    const t2 = f64x2.sub(v128.load(row + e), ci);
+    const t3 = f64x2.sub(v128.load(row + f), ci);
+    q0 = f64x2.add(q0, f64x2.mul(t0, t0));
+    q1 = f64x2.add(q1, f64x2.mul(t1, t1));
+    q2 = f64x2.add(q2, f64x2.mul(t2, t2));
+    q3 = f64x2.add(q3, f64x2.mul(t3, t3));
+  }
+  v128.store(out, q0);
+  v128.store(out, q1, 16);
+  v128.store(out, q2, 32);
+  v128.store(out, q3, 48);
+}
+
 /** Transposes rows [r0, r0+rows) of x (row-major n×d) into xt; fills wt from w (or ones,
  *  when wt is not 0). Returns P. */
 export function toPairs(x: usize, w: usize, r0: i32, rows: i32, d: i32, xt: usize, wt: usize): i32 {

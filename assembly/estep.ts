@@ -7,6 +7,7 @@
 // lse = −∞ and uniform responsibilities (a fit reports it; scoring returns −∞).
 
 import { expv, logv } from './vmath';
+import { V, wmul } from './block';
 
 /** In an EM pass, a responsibility below e⁻⁴⁰ ≈ 4e-18 of its row's largest is set to exactly
  *  0 and left out of the row's sum. Its effect on any statistic of a component holding at
@@ -63,9 +64,6 @@ export function normalizeRows(
 // SIMD path over a pair block: lp[k·P + p] (v128, two rows) → weighted responsibilities in
 // place; exp and log two lanes at a time (vmath.ts).
 
-
-// @ts-ignore: decorator
-@inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
 
 // @ts-ignore: decorator
 @inline function keep(lists: usize, counts: usize, P: i32, k: i32, p: i32): void {
@@ -235,10 +233,10 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
       if (two) v128.store(lseOut + (<usize>p << 4), L1, 16);
     }
     // lower-bound terms; padding lanes and zero weights add nothing (not even −∞·0)
-    llv = f64x2.add(llv, v128.and(f64x2.mul(w0, L0), f64x2.ne(w0, zero)));
+    llv = f64x2.add(llv, wmul(w0, L0));
     wsv = f64x2.add(wsv, w0);
     if (two) {
-      llv = f64x2.add(llv, v128.and(f64x2.mul(w1, L1), f64x2.ne(w1, zero)));
+      llv = f64x2.add(llv, wmul(w1, L1));
       wsv = f64x2.add(wsv, w1);
     }
   }

@@ -4,44 +4,10 @@
 // labels: n i32. Randomness comes from the core's PRNG only.
 
 import * as rng from './rng';
-import { gatherRows, weightPairs } from './block';
+import { gatherRows, weightPairs, hsum, wmul, dist2x4 } from './block';
 
 // @ts-ignore: decorator
 @inline function weightOf(w: usize, i: i32): f64 { return w ? load<f64>(w + (<usize>i << 3)) : 1.0; }
-
-/** w·v per lane, but 0 where w is 0 even when v overflowed (0·∞ would be NaN). */
-// @ts-ignore: decorator
-@inline function wmul(w: v128, v: v128): v128 {
-  return v128.and(f64x2.mul(w, v), f64x2.ne(w, f64x2.splat(0)));
-}
-
-/** Squared distances of the rows of pairs p..p+3 (clamped to P − 1) of block xt (P pairs)
- *  to centre c, into out (4 v128). Four independent sums, so the adds overlap. */
-// @ts-ignore: decorator
-@inline function dist2x4(xt: usize, P: i32, p: i32, d: i32, c: usize, out: usize): void {
-  const last = P - 1;
-  const a = <usize>p << 4, b = <usize>min(p + 1, last) << 4, e = <usize>min(p + 2, last) << 4, f = <usize>min(p + 3, last) << 4;
-  let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0;
-  for (let i = 0; i < d; i++) {
-    const row = xt + (<usize>(i * P) << 4);
-    const ci = v128.load64_splat(c + (<usize>i << 3));
-    const t0 = f64x2.sub(v128.load(row + a), ci);
-    const t1 = f64x2.sub(v128.load(row + b), ci);
-    const t2 = f64x2.sub(v128.load(row + e), ci);
-    const t3 = f64x2.sub(v128.load(row + f), ci);
-    q0 = f64x2.add(q0, f64x2.mul(t0, t0));
-    q1 = f64x2.add(q1, f64x2.mul(t1, t1));
-    q2 = f64x2.add(q2, f64x2.mul(t2, t2));
-    q3 = f64x2.add(q3, f64x2.mul(t3, t3));
-  }
-  v128.store(out, q0);
-  v128.store(out, q1, 16);
-  v128.store(out, q2, 32);
-  v128.store(out, q3, 48);
-}
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
 
 /** Index drawn with probability ∝ w[i]·p[i] (p = 0 for all ones), total = Σ w·p. */
 function draw(w: usize, p: usize, n: i32, total: f64): i32 {

@@ -6,6 +6,7 @@
 // spherical: one per component (K).
 
 import { FULL, TIED, DIAG } from './types';
+import { V, splatAt } from './block';
 
 export function logProbScalar(
   x: usize, r0: i32, rows: i32, d: i32, K: i32, type: i32,
@@ -55,11 +56,6 @@ export function logProbScalar(
 //   diag:      Σᵢ ((xᵢ − μᵢ) pᵢ)²;   spherical: p² Σᵢ (xᵢ − μᵢ)²  (Σᵢ(xᵢ−μᵢ)² kept in ss
 //              for the M-step's trace).
 //   lp[k·P + p] (v128) = logConst[k] − ½ q.   dbuf: 4·d v128.
-
-// @ts-ignore: decorator
-@inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
-// @ts-ignore: decorator
-@inline function splatAt(p: usize, idx: i32): v128 { return v128.load64_splat(p + (<usize>idx << 3)); }
 
 /** A squared norm is NaN only when its terms overflowed to ∞ − ∞ (inputs are finite):
  *  the point is beyond double range from the mean, so its distance is +∞. */

@@ -10,6 +10,7 @@
 // Two blocks with the same shift add elementwise (except the min/argmin pair).
 
 import { FULL, TIED, DIAG } from './types';
+import { V, hsum, wmul } from './block';
 
 export const HEADER: i32 = 2;
 
@@ -96,10 +97,6 @@ export function accumulateScalar(
 // the trace (spherical: from the E-step's Σᵢ(xᵢ−μᵢ)² in ss, K·P v128, valid because the EM
 // pass shifts by the current means; computed from D when ss is 0).
 
-// @ts-ignore: decorator
-@inline function V(p: usize, idx: i32): v128 { return v128.load(p + (<usize>idx << 4)); }
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
 // @ts-ignore: decorator
 @inline function addTo(p: usize, v: f64): void { store<f64>(p, load<f64>(p) + v); }
 
@@ -298,7 +295,7 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
           const o = at(idx, q);
           // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
           const r = v128.load(R + o);
-          tr = f64x2.add(tr, v128.and(f64x2.mul(r, v128.load(sk2 + o)), f64x2.ne(r, f64x2.splat(0))));
+          tr = f64x2.add(tr, wmul(r, v128.load(sk2 + o)));
         }
       }
       addTo(scat + (<usize>k << 3), hsum(tr));
