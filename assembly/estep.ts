@@ -65,12 +65,15 @@ export function normalizeRows(
 // place; exp and log two lanes at a time (vmath.ts).
 
 
+/** Appends pair p to component k's kept list, counting it only when kept is 1: branch-free,
+ *  the slot just past the list's end is written either way (below P, since a list holds
+ *  fewer entries than the pairs seen so far) and overwritten by the next append. */
 // @ts-ignore: decorator
-@inline function keep(lists: usize, counts: usize, P: i32, k: i32, p: i32): void {
+@inline function append(lists: usize, counts: usize, P: i32, k: i32, p: i32, kept: i32): void {
   const c = counts + (<usize>k << 2);
   const n = load<i32>(c);
   store<i32>(lists + (<usize>(k * P + n) << 2), p);
-  store<i32>(c, n + 1);
+  store<i32>(c, n + kept);
 }
 
 // @ts-ignore: decorator
@@ -82,13 +85,8 @@ export function normalizeRows(
   const ONE = f64x2.splat(1.0);
   v128.store(lp + <usize>ka * stride, v128.and(ONE, i64x2.eq(idx, i64x2.splat(ka))));
   v128.store(lp + <usize>kb * stride, v128.and(ONE, i64x2.eq(idx, i64x2.splat(kb))));
-  const ca = counts + (<usize>ka << 2), cb = counts + (<usize>kb << 2);
-  const nb = load<i32>(cb);
-  store<i32>(lists + (<usize>(kb * P + nb) << 2), p);
-  store<i32>(cb, nb + <i32>(ka != kb));
-  const na = load<i32>(ca);
-  store<i32>(lists + (<usize>(ka * P + na) << 2), p);
-  store<i32>(ca, na + 1);
+  append(lists, counts, P, kb, p, <i32>(ka != kb));
+  append(lists, counts, P, ka, p, 1);
 }
 
 /** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
@@ -173,18 +171,9 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
         v128.store(at, e0);
         if (two) v128.store(at, e1, 16);
         if (lists) {
-          // branch-free append: the slot past a list's end is written anyway and only
-          // counted when the pair has a lane at or above the cutoff
-          const c = counts + (<usize>k << 2);
-          const base = lists + (<usize>(k * P) << 2);
-          let n = load<i32>(c);
-          store<i32>(base + (<usize>n << 2), p);
-          n += <i32>v128.any_true(in0);
-          if (two) {
-            store<i32>(base + (<usize>n << 2), p + 1);
-            n += <i32>v128.any_true(in1);
-          }
-          store<i32>(c, n);
+          // listed when a lane is at or above the cutoff
+          append(lists, counts, P, k, p, <i32>v128.any_true(in0));
+          if (two) append(lists, counts, P, k, p + 1, <i32>v128.any_true(in1));
         }
       }
       // s ≥ 1 (the largest term is exp(0) = 1); where it is exactly 1, log s = 0 and
@@ -223,8 +212,8 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
       if (lists) {
         for (let k = 0; k < K; k++) {
           const at = col + <usize>k * stride;
-          if (v128.any_true(f64x2.ne(v128.load(at), zero))) keep(lists, counts, P, k, p);
-          if (two && v128.any_true(f64x2.ne(v128.load(at, 16), zero))) keep(lists, counts, P, k, p + 1);
+          append(lists, counts, P, k, p, <i32>v128.any_true(f64x2.ne(v128.load(at), zero)));
+          if (two) append(lists, counts, P, k, p + 1, <i32>v128.any_true(f64x2.ne(v128.load(at, 16), zero)));
         }
       }
     }
