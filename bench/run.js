@@ -387,6 +387,50 @@ function peerStart(w) {
   };
 }
 
+/** scikit-learn as a companion of timeIterations, through sklearn_bench.py --serve: one
+ *  pair per step within its pair count and time budget (at least two pairs); result()
+ *  gives its timing and log-likelihoods; close() ends the child. */
+async function sklearnCompanion(py, name, w, c) {
+  const server = new PythonServer(py);
+  const pairs = [];
+  let error = null;
+  let startAt = null;
+  try {
+    await server.request({
+      op: 'load',
+      task: {
+        name, npy: w.npy, n: w.n, d: w.d, K: w.K, type: w.type, iters: c.iters, regCovar: REG,
+        weights: Array.from(w.start.weights), means: Array.from(w.start.means), precisions: Array.from(w.start.precisions),
+      },
+    });
+  } catch (e) {
+    error = e.message;
+  }
+  const minReps = Math.min(2, c.reps);
+  return {
+    wants: () => !error && pairs.length < c.reps &&
+      (pairs.length < minReps || performance.now() - startAt < SKL_BUDGET_S * 1000),
+    async step(order) {
+      startAt ??= performance.now();
+      try {
+        pairs.push(await server.request({ op: 'pair', order }));
+      } catch (e) {
+        error = e.message;
+      }
+    },
+    async result() {
+      if (error) throw new Error(error);
+      if (!pairs.length) throw new Error('no pairs were timed');
+      const s = { ...(await server.request({ op: 'finish' })) };
+      s.t1 = pairs.map((q) => q.t1);
+      s.tN = pairs.map((q) => q.tN);
+      s.samples = pairs.map((q) => (q.tN - q.t1) / (c.iters - 1));
+      return { msPerIter: minBased(s.t1, s.tN, c.iters), msPerIterMedian: median(s.samples), spreadPct: spreadPct(s.samples), ...s };
+    },
+    close: () => server.close(),
+  };
+}
+
 /** A peer as a companion of timeIterations: probes it once (a peer that fails its first
  *  iteration is not timed), then times one pair per step; result() scores its final fit. */
 function peerCompanion(peer, w, pc) {
@@ -584,30 +628,7 @@ async function main() {
     const r = { n: w.n, d: w.d, K: w.K, type: w.type, iters: c.iters, reps: c.reps, dataSha256: w.hash };
     results.workloads[name] = r;
     const cpuA = cpuSnapshot();
-    let skl = null;
-    if (py) {
-      const task = {
-        name, npy: w.npy, n: w.n, d: w.d, K: w.K, type: w.type, iters: c.iters, regCovar: REG,
-        weights: Array.from(w.start.weights), means: Array.from(w.start.means), precisions: Array.from(w.start.precisions),
-      };
-      skl = { server: new PythonServer(py), pairs: [], error: null, startAt: null };
-      try {
-        await skl.server.request({ op: 'load', task });
-      } catch (e) {
-        skl.error = e.message;
-      }
-      const minReps = Math.min(2, c.reps);
-      skl.wants = () => !skl.error && skl.pairs.length < c.reps &&
-        (skl.pairs.length < minReps || performance.now() - skl.startAt < SKL_BUDGET_S * 1000);
-      skl.step = async (order) => {
-        skl.startAt ??= performance.now();
-        try {
-          skl.pairs.push(await skl.server.request({ op: 'pair', order }));
-        } catch (e) {
-          skl.error = e.message;
-        }
-      };
-    }
+    const skl = py ? await sklearnCompanion(py, name, w, c) : null;
     // the peers that can run this workload, probed once before timing starts
     const peerTimers = {};
     if (opts.peers) {
@@ -642,13 +663,7 @@ async function main() {
     }
     if (skl) {
       try {
-        if (skl.error) throw new Error(skl.error);
-        if (!skl.pairs.length) throw new Error('no pairs were timed');
-        const s = { ...(await skl.server.request({ op: 'finish' })) };
-        s.t1 = skl.pairs.map((q) => q.t1);
-        s.tN = skl.pairs.map((q) => q.tN);
-        s.samples = skl.pairs.map((q) => (q.tN - q.t1) / (c.iters - 1));
-        r.sklearn = { msPerIter: minBased(s.t1, s.tN, c.iters), msPerIterMedian: median(s.samples), spreadPct: spreadPct(s.samples), ...s };
+        const s = (r.sklearn = await skl.result());
         if (r.wasm && !r.wasm.error) {
           r.ratio = r.wasm.msPerIter / r.sklearn.msPerIter;
           r.agreement = {
@@ -664,7 +679,7 @@ async function main() {
         r.sklearn = { error: e.message };
         log(`  ${name}: scikit-learn ERROR ${e.message}`);
       }
-      await skl.server.close();
+      await skl.close();
     }
     if (opts.peers) {
       for (const peer of PEERS) {
