@@ -74,8 +74,8 @@ export function toPairs(x: usize, w: usize, r0: i32, rows: i32, d: i32, xt: usiz
       store<f64>(dst, load<f64>(xa + (<usize>i << 3)));
       store<f64>(dst, load<f64>(xb + (<usize>i << 3)), 8);
     }
-    if (wt) weightPair(w, r0, rows, p, wt);
   }
+  if (wt) weightPairs(w, r0, rows, wt);
   return P;
 }
 
