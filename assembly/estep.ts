@@ -89,6 +89,58 @@ export function normalizeRows(
   append(lists, counts, P, ka, p, 1);
 }
 
+/** The general path for pair p (column col of lp, row maximum m, weights w): exp of the
+ *  terms strictly between the cutoff and the maximum, their sum s, then w/s (into fac, or
+ *  multiplied out) and the returned lse = m + log s; lists as in normalizeBlock. A lane
+ *  with a non-finite maximum sends the pair through the scalar normalizeStrided. */
+// @ts-ignore: decorator
+@inline function softPair(col: usize, stride: usize, P: i32, K: i32, p: i32, m: v128, w: v128,
+  cutoff: f64, fac: usize, lists: usize, counts: usize): v128 {
+  const zero = f64x2.splat(0);
+  const ONE = f64x2.splat(1.0);
+  if (i64x2.all_true(f64x2.lt(f64x2.abs(m), f64x2.splat(Infinity)))) {
+    const cut = f64x2.splat(cutoff);
+    let s = zero;
+    for (let k = 0; k < K; k++) {
+      const at = col + <usize>k * stride;
+      const x = f64x2.sub(v128.load(at), m);
+      const keep = f64x2.ge(x, cut);
+      // only a lane strictly between the cutoff and the maximum needs exp: at the
+      // maximum it is exactly 1, below the cutoff exactly 0
+      let e = v128.and(ONE, keep);
+      if (v128.any_true(v128.and(keep, f64x2.lt(x, zero)))) e = v128.and(expv(x), keep);
+      s = f64x2.add(s, e);
+      v128.store(at, e);
+      if (lists) append(lists, counts, P, k, p, <i32>v128.any_true(keep));
+    }
+    // s ≥ 1 (the largest term is exp(0) = 1); where it is exactly 1, log s = 0 and w/s = w
+    let L = m, f = w;
+    if (!i64x2.all_true(f64x2.eq(s, ONE))) {
+      L = f64x2.add(m, logv(s));
+      f = f64x2.div(w, s);
+    }
+    if (fac) {
+      // deferred: the M-step scales only the responsibilities it uses (stats.ts)
+      v128.store(fac + (<usize>p << 4), f);
+    } else {
+      for (let k = 0; k < K; k++) {
+        const at = col + <usize>k * stride;
+        v128.store(at, f64x2.mul(v128.load(at), f));
+      }
+    }
+    return L;
+  }
+  // rare: scalar per lane (a lane with a finite max is normalised as usual)
+  if (fac) v128.store(fac + (<usize>p << 4), ONE);
+  const L = f64x2.replace_lane(f64x2.splat(normalizeStrided(col, stride, K, f64x2.extract_lane(w, 0), cutoff)), 1,
+    normalizeStrided(col + 8, stride, K, f64x2.extract_lane(w, 1), cutoff));
+  if (lists) {
+    for (let k = 0; k < K; k++)
+      append(lists, counts, P, k, p, <i32>v128.any_true(f64x2.ne(v128.load(col + <usize>k * stride), zero)));
+  }
+  return L;
+}
+
 /** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
  *  when given, lp is left as exp(lp − max) and fac gets each pair's w/Σ, so that only the
  *  responsibilities the M-step keeps are ever multiplied out. lists: 0, or K·P + K i32 for
@@ -103,8 +155,6 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
   const counts = lists + (<usize>(K * P) << 2);
   if (lists) memory.fill(counts, 0, <usize>K << 2);
   const zero = f64x2.splat(0);
-  const ONE = f64x2.splat(1.0);
-  const lim = f64x2.splat(Infinity);
   // Σ w·lse and Σ w per lane (even and odd rows), added to the header at the end
   let llv = zero;
   let wsv = zero;
@@ -142,80 +192,17 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
     if (lists && fac && i64x2.all_true(v128.and(f64x2.lt(f64x2.sub(n0, m0), cut), f64x2.lt(f64x2.sub(n1, m1), cut)))) {
       // Every row has its runner-up below the cutoff (so its maximum is above −∞) and
       // keeps only its largest component: responsibility exactly 1 there, the sum exactly 1,
-      // so lse = m and w/s = w (the bits the loop below would give). Well-separated data
-      // is all like this.
+      // so lse = m and w/s = w (the bits softPair would give). Well-separated data is
+      // all like this.
       hardPair(col, stride, lists, counts, P, p, i0);
       v128.store(fac + (<usize>p << 4), w0);
       if (two) {
         hardPair(col + 16, stride, lists, counts, P, p + 1, i1);
         v128.store(fac + (<usize>p << 4), w1, 16);
       }
-    } else if (i64x2.all_true(v128.and(f64x2.lt(f64x2.abs(m0), lim), f64x2.lt(f64x2.abs(m1), lim)))) {
-      let s0 = zero, s1 = zero;
-      for (let k = 0; k < K; k++) {
-        const at = col + <usize>k * stride;
-        const x0 = f64x2.sub(v128.load(at), m0);
-        const x1 = two ? f64x2.sub(v128.load(at, 16), m1) : x0;
-        const in0 = f64x2.ge(x0, cut);
-        const in1 = f64x2.ge(x1, cut);
-        // only a lane strictly between the cutoff and the maximum needs exp: at the
-        // maximum it is exactly 1, below the cutoff exactly 0
-        let e0 = v128.and(ONE, in0); // no lane strictly between: in ⇔ at the maximum
-        let e1 = v128.and(ONE, in1);
-        if (v128.any_true(v128.or(v128.and(in0, f64x2.lt(x0, zero)), v128.and(in1, f64x2.lt(x1, zero))))) {
-          e0 = v128.and(expv(x0), in0);
-          e1 = v128.and(expv(x1), in1);
-        }
-        s0 = f64x2.add(s0, e0);
-        s1 = f64x2.add(s1, e1);
-        v128.store(at, e0);
-        if (two) v128.store(at, e1, 16);
-        if (lists) {
-          // listed when a lane is at or above the cutoff
-          append(lists, counts, P, k, p, <i32>v128.any_true(in0));
-          if (two) append(lists, counts, P, k, p + 1, <i32>v128.any_true(in1));
-        }
-      }
-      // s ≥ 1 (the largest term is exp(0) = 1); where it is exactly 1, log s = 0 and
-      // w/s = w, so both are skipped when all four sums are
-      if (!two) s1 = ONE;
-      let f0 = w0, f1 = w1;
-      if (!i64x2.all_true(v128.and(f64x2.eq(s0, ONE), f64x2.eq(s1, ONE)))) {
-        L0 = f64x2.add(m0, logv(s0));
-        L1 = f64x2.add(m1, logv(s1));
-        f0 = f64x2.div(w0, s0);
-        f1 = f64x2.div(w1, s1);
-      }
-      if (fac) {
-        // deferred: the M-step scales only the responsibilities it uses (stats.ts)
-        v128.store(fac + (<usize>p << 4), f0);
-        if (two) v128.store(fac + (<usize>p << 4), f1, 16);
-      } else {
-        for (let k = 0; k < K; k++) {
-          const at = col + <usize>k * stride;
-          v128.store(at, f64x2.mul(v128.load(at), f0));
-          if (two) v128.store(at, f64x2.mul(v128.load(at, 16), f1), 16);
-        }
-      }
     } else {
-      // rare: scalar per lane (a lane with a finite max is normalised as usual)
-      if (fac) {
-        v128.store(fac + (<usize>p << 4), ONE);
-        if (two) v128.store(fac + (<usize>p << 4), ONE, 16);
-      }
-      L0 = f64x2.replace_lane(f64x2.splat(normalizeStrided(col, stride, K, f64x2.extract_lane(w0, 0), cutoff)), 1,
-        normalizeStrided(col + 8, stride, K, f64x2.extract_lane(w0, 1), cutoff));
-      if (two) {
-        L1 = f64x2.replace_lane(f64x2.splat(normalizeStrided(col + 16, stride, K, f64x2.extract_lane(w1, 0), cutoff)), 1,
-          normalizeStrided(col + 24, stride, K, f64x2.extract_lane(w1, 1), cutoff));
-      }
-      if (lists) {
-        for (let k = 0; k < K; k++) {
-          const at = col + <usize>k * stride;
-          append(lists, counts, P, k, p, <i32>v128.any_true(f64x2.ne(v128.load(at), zero)));
-          if (two) append(lists, counts, P, k, p + 1, <i32>v128.any_true(f64x2.ne(v128.load(at, 16), zero)));
-        }
-      }
+      L0 = softPair(col, stride, P, K, p, m0, w0, cutoff, fac, lists, counts);
+      if (two) L1 = softPair(col + 16, stride, P, K, p + 1, m1, w1, cutoff, fac, lists, counts);
     }
     if (lseOut) {
       v128.store(lseOut + (<usize>p << 4), L0);
