@@ -5,10 +5,11 @@
 // used by default, and the scalar reference path, kept for tests and as documentation.
 
 import { statsReset, accumulateScalar, accumulateBlock } from './stats';
-import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
-import { normalizeRows, normalizeBlock, RESP_CUTOFF } from './estep';
+import { logProbScalar, logProbBlock, logProbComponent, prepareFactors } from './logdensity';
+import { normalizeRows, normalizeBlock, certifiedPairs, RESP_CUTOFF } from './estep';
+import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, factorNorms, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
-import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt } from './scratch';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert } from './scratch';
 import * as rng from './rng';
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
@@ -18,7 +19,7 @@ import * as rng from './rng';
  *  path, row-major x. */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
-  means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool
+  means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool, balls: usize
 ): f64 {
   // checked in the debug build only (release: noAssert)
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
@@ -40,12 +41,59 @@ export function emPass(
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), fac = sFac(scratch, K, d, B);
   const lists = sLists(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
+  const norms = sCert(scratch, K, d, B), certTmp = norms + (<usize>K << 3);
+  factorNorms(chol, type, K, d, norms);
+  let budget = CERT_BUDGET;
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
     const P = weightPairs(w, r0, rows, wt);
-    logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
-    normalizeBlock(lp, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
+    const counts = lists + (<usize>(K * P) << 2);
+    for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
+    // Groups of pairs one component provably takes whole need its log-densities only
+    // (certify.ts); the pairs between them go through the full E-step, run by run. A group
+    // that fails is tried again in halves, down to GROUP_MIN pairs, as it may straddle
+    // two clusters. Each failure spends one try of a budget that each success refills,
+    // so data where nothing certifies stops paying for the tries after a few.
+    let run = 0;
+    for (let g = 0; g < P; g += GROUP_PAIRS) {
+      const end = min(g + GROUP_PAIRS, P);
+      const ball = balls;
+      if (balls) balls += <usize>(d + 1) << 3;
+      let s = g, size = GROUP_PAIRS;
+      while (s < end) {
+        const s1 = min(s + size, end);
+        let k = -1;
+        if (budget > 0) {
+          // a whole group's ball is cached (certify.ts groupBalls); a piece's is computed
+          let c = ball, R: f64;
+          if (size == GROUP_PAIRS && balls) R = load<f64>(ball + (<usize>d << 3));
+          else {
+            c = certTmp;
+            R = groupBall(xt, P, s, s1, d, c);
+          }
+          k = certifyGroup(c, R, d, K, type, means, chol, logConst, norms, RESP_CUTOFF, certTmp + (<usize>d << 3));
+        }
+        if (k < 0) {
+          budget--;
+          if (size > GROUP_MIN && budget > 0) size >>= 1; // the first half next
+          else s = s1; // left to the full E-step
+          continue;
+        }
+        budget = min(budget + 2, CERT_BUDGET);
+        if (run < s) {
+          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
+          normalizeBlock(lp, P, run, s, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
+        }
+        logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
+        certifiedPairs(lp, P, s, s1, K, k, wt, stats, fac, lists);
+        run = s = s1;
+      }
+    }
+    if (run < P) {
+      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
+      normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
+    }
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists);
   }
   return load<f64>(stats) / load<f64>(stats, 8);

@@ -141,27 +141,28 @@ export function normalizeRows(
   return L;
 }
 
-/** wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
+/** Normalises pairs [p0, p1) of a block of P pairs (lp: K·P v128).
+ *  wt: P v128 weights (0 in the padding lane). lseOut: P v128 or 0. fac: P v128 or 0;
  *  when given, lp is left as exp(lp − max) and fac gets each pair's w/Σ, so that only the
  *  responsibilities the M-step keeps are ever multiplied out. lists: 0, or K·P + K i32 for
  *  each component's kept pairs; with lists and fac, entries of lp that are not listed may
  *  keep their log-densities (the M-step reads listed entries only).
  *  Responsibilities whose log-ratio to the row's largest is below `cutoff` are exactly 0
  *  and left out of the sum: see RESP_CUTOFF. */
-export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usize, lseOut: usize, cutoff: f64,
-  fac: usize, lists: usize): void {
+export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, stats: usize, lseOut: usize,
+  cutoff: f64, fac: usize, lists: usize): void {
   const cut = f64x2.splat(cutoff);
-  // lists: per component the pairs it keeps (K·P i32), then their counts (K i32)
+  // lists: per component the pairs it keeps (K·P i32), then their counts (K i32), which
+  // the caller zeroes once per block
   const counts = lists + (<usize>(K * P) << 2);
-  if (lists) memory.fill(counts, 0, <usize>K << 2);
   const zero = f64x2.splat(0);
   // Σ w·lse and Σ w per lane (even and odd rows), added to the header at the end
   let llv = zero;
   let wsv = zero;
   const stride = <usize>P << 4;
-  for (let p = 0; p < P; p += 2) {
+  for (let p = p0; p < p1; p += 2) {
     // two pairs at a time (both exist except at an odd end)
-    const two = p + 1 < P;
+    const two = p + 1 < p1;
     const col = lp + (<usize>p << 4);
     // per lane the largest value (m), the second largest (n) and the largest's component
     // (i); pmax/pmin are one instruction each, and no NaN can occur (non-finite distances
@@ -216,6 +217,32 @@ export function normalizeBlock(lp: usize, P: i32, K: i32, wt: usize, stats: usiz
       wsv = f64x2.add(wsv, w1);
     }
   }
+  store<f64>(stats, load<f64>(stats) + (f64x2.extract_lane(llv, 0) + f64x2.extract_lane(llv, 1)));
+  store<f64>(stats, load<f64>(stats, 8) + (f64x2.extract_lane(wsv, 0) + f64x2.extract_lane(wsv, 1)), 8);
+}
+
+/** Pairs [p0, p1) whose every row keeps component k alone (certify.ts): what normalizeBlock
+ *  gives for such rows (responsibility exactly 1, lse = lp[k], fac = w, listed under k),
+ *  reading component k only; lp of the other components is neither read nor written. */
+export function certifiedPairs(lp: usize, P: i32, p0: i32, p1: i32, K: i32, k: i32, wt: usize, stats: usize,
+  fac: usize, lists: usize): void {
+  const count = lists + (<usize>(K * P + k) << 2);
+  const list = lists + (<usize>(k * P) << 2);
+  const col = lp + (<usize>(k * P) << 4);
+  const ONE = f64x2.splat(1.0);
+  let n = load<i32>(count);
+  let llv = f64x2.splat(0), wsv = llv;
+  for (let p = p0; p < p1; p++) {
+    const o = <usize>p << 4;
+    const w = v128.load(wt + o);
+    llv = f64x2.add(llv, wmul(w, v128.load(col + o)));
+    wsv = f64x2.add(wsv, w);
+    v128.store(col + o, ONE);
+    v128.store(fac + o, w);
+    store<i32>(list + (<usize>n << 2), p);
+    n++;
+  }
+  store<i32>(count, n);
   store<f64>(stats, load<f64>(stats) + (f64x2.extract_lane(llv, 0) + f64x2.extract_lane(llv, 1)));
   store<f64>(stats, load<f64>(stats, 8) + (f64x2.extract_lane(wsv, 0) + f64x2.extract_lane(wsv, 1)), 8);
 }

@@ -10,6 +10,8 @@ export { scratchSize } from './scratch';
 export { mStep } from './mstep';
 export { scoreRows } from './score';
 export { kmeansPlusPlus, lloyd, chooseRows } from './kmeans';
+export { spatialKeys, groupRows } from './order';
+export { ballsSize, groupBalls } from './certify';
 export { sample } from './sample';
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */

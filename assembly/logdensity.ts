@@ -64,17 +64,17 @@ export function logProbScalar(
   return v128.bitselect(q, f64x2.splat(Infinity), f64x2.eq(q, q));
 }
 
-function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c: f64, dbuf: usize): void {
+function quadFull(xt: usize, S: i32, N: i32, d: i32, mu: usize, ut: usize, lp: usize, c: f64, dbuf: usize): void {
   // 4 pairs (8 rows) × 2 columns of U per step: 8 independent accumulators keep both
   // the multiplier and the adder busy; U entries are loaded once per 8 rows.
   const half = f64x2.splat(-0.5);
   const cv = f64x2.splat(c);
-  const last = P - 1;
-  for (let p = 0; p < P; p += 4) {
+  const last = N - 1;
+  for (let p = 0; p < N; p += 4) {
     const pb = min(p + 1, last), pc = min(p + 2, last), pd = min(p + 3, last);
     for (let i = 0; i < d; i++) {
       const m = splatAt(mu, i);
-      const row = xt + (<usize>(i * P) << 4);
+      const row = xt + (<usize>(i * S) << 4);
       const dst = dbuf + (<usize>(4 * i) << 4);
       v128.store(dst, f64x2.sub(v128.load(row + (<usize>p << 4)), m));
       v128.store(dst, f64x2.sub(v128.load(row + (<usize>pb << 4)), m), 16);
@@ -131,22 +131,22 @@ function quadFull(xt: usize, P: i32, d: i32, mu: usize, ut: usize, lp: usize, c:
     }
     const out = lp + (<usize>p << 4);
     v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
-    if (p + 1 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
-    if (p + 2 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q2))), 32);
-    if (p + 3 < P) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q3))), 48);
+    if (p + 1 < N) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
+    if (p + 2 < N) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q2))), 32);
+    if (p + 3 < N) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q3))), 48);
   }
 }
 
 /** Full with d = 2 (and tied in its direct form, for far means), the common case of plotted
  *  data: U's three entries stay in registers and there is no dbuf round trip.
  *  y₀ = (x₀−μ₀)U₀₀,  y₁ = (x₀−μ₀)U₀₁ + (x₁−μ₁)U₁₁  (ut = Uᵀ: [U₀₀, 0, U₀₁, U₁₁]). */
-function quadFull2(xt: usize, P: i32, mu: usize, ut: usize, lp: usize, c: f64): void {
+function quadFull2(xt: usize, S: i32, N: i32, mu: usize, ut: usize, lp: usize, c: f64): void {
   const half = f64x2.splat(-0.5);
   const cv = f64x2.splat(c);
   const m0 = splatAt(mu, 0), m1 = splatAt(mu, 1);
   const u00 = splatAt(ut, 0), u01 = splatAt(ut, 2), u11 = splatAt(ut, 3);
-  const x1 = xt + (<usize>P << 4);
-  for (let p = 0; p < P; p++) {
+  const x1 = xt + (<usize>S << 4);
+  for (let p = 0; p < N; p++) {
     const o = <usize>p << 4;
     const a0 = f64x2.sub(v128.load(xt + o), m0);
     const a1 = f64x2.sub(v128.load(x1 + o), m1);
@@ -160,19 +160,19 @@ function quadFull2(xt: usize, P: i32, mu: usize, ut: usize, lp: usize, c: f64): 
 /** Tied: one shared U, so (x − g)ᵀU is computed once per row (d²/2) and each component
  *  only subtracts its (μₖ − g)ᵀU (d per row and component). g, the mean of the μₖ, keeps
  *  both terms small. ut: Uᵀ (d·d), then g (d), then (μₖ − g)ᵀU (K·d). */
-function quadTied(xt: usize, P: i32, d: i32, K: i32, ut: usize, logConst: usize, lp: usize, xu: usize): void {
+function quadTied(xt: usize, S: i32, N: i32, d: i32, K: i32, ut: usize, logConst: usize, lp: usize, xu: usize): void {
   const g = ut + (<usize>(d * d) << 3);
   const mu = g + (<usize>d << 3);
   // xu[j·P + p] = Σ_{i≤j} (x_i − g_i) U_ij, one column of U at a time across the block
   for (let j = 0; j < d; j++) {
     const col = ut + (<usize>(j * d) << 3);
-    const out = xu + (<usize>(j * P) << 4);
-    for (let p = 0; p < P; p++) v128.store(out + (<usize>p << 4), f64x2.splat(0));
+    const out = xu + (<usize>(j * S) << 4);
+    for (let p = 0; p < N; p++) v128.store(out + (<usize>p << 4), f64x2.splat(0));
     for (let i = 0; i <= j; i++) {
       const u = splatAt(col, i);
       const gi = splatAt(g, i);
-      const row = xt + (<usize>(i * P) << 4);
-      for (let p = 0; p < P; p++) {
+      const row = xt + (<usize>(i * S) << 4);
+      for (let p = 0; p < N; p++) {
         const o = <usize>p << 4;
         v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(f64x2.sub(v128.load(row + o), gi), u)));
       }
@@ -182,13 +182,13 @@ function quadTied(xt: usize, P: i32, d: i32, K: i32, ut: usize, logConst: usize,
   for (let k = 0; k < K; k++) {
     const cv = f64x2.splat(load<f64>(logConst + (<usize>k << 3)));
     const mk = mu + (<usize>(k * d) << 3);
-    const out = lp + (<usize>(k * P) << 4);
+    const out = lp + (<usize>(k * S) << 4);
     let p = 0;
-    for (; p + 1 < P; p += 2) {
+    for (; p + 1 < N; p += 2) {
       let q0 = f64x2.splat(0), q1 = f64x2.splat(0);
       for (let j = 0; j < d; j++) {
         const m = splatAt(mk, j);
-        const row = xu + (<usize>(j * P + p) << 4);
+        const row = xu + (<usize>(j * S + p) << 4);
         const y0 = f64x2.sub(v128.load(row), m);
         const y1 = f64x2.sub(v128.load(row, 16), m);
         q0 = f64x2.add(q0, f64x2.mul(y0, y0));
@@ -197,10 +197,10 @@ function quadTied(xt: usize, P: i32, d: i32, K: i32, ut: usize, logConst: usize,
       v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
       v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
     }
-    if (p < P) {
+    if (p < N) {
       let q0 = f64x2.splat(0);
       for (let j = 0; j < d; j++) {
-        const y0 = f64x2.sub(V(xu, j * P + p), splatAt(mk, j));
+        const y0 = f64x2.sub(V(xu, j * S + p), splatAt(mk, j));
         q0 = f64x2.add(q0, f64x2.mul(y0, y0));
       }
       v128.store(out + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
@@ -208,16 +208,16 @@ function quadTied(xt: usize, P: i32, d: i32, K: i32, ut: usize, logConst: usize,
   }
 }
 
-function quadDiag(xt: usize, P: i32, d: i32, mu: usize, prec: usize, lp: usize, c: f64): void {
+function quadDiag(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: usize, lp: usize, c: f64): void {
   const half = f64x2.splat(-0.5);
   const cv = f64x2.splat(c);
   let p = 0;
-  for (; p + 3 < P; p += 4) {
+  for (; p + 3 < N; p += 4) {
     let q0 = f64x2.splat(0), q1 = f64x2.splat(0), q2 = f64x2.splat(0), q3 = f64x2.splat(0);
     for (let i = 0; i < d; i++) {
       const m = splatAt(mu, i);
       const pr = splatAt(prec, i);
-      const row = xt + (<usize>(i * P + p) << 4);
+      const row = xt + (<usize>(i * S + p) << 4);
       const t0 = f64x2.mul(f64x2.sub(v128.load(row), m), pr);
       const t1 = f64x2.mul(f64x2.sub(v128.load(row, 16), m), pr);
       const t2 = f64x2.mul(f64x2.sub(v128.load(row, 32), m), pr);
@@ -233,10 +233,10 @@ function quadDiag(xt: usize, P: i32, d: i32, mu: usize, prec: usize, lp: usize, 
     v128.store(out, f64x2.add(cv, f64x2.mul(half, q2)), 32);
     v128.store(out, f64x2.add(cv, f64x2.mul(half, q3)), 48);
   }
-  for (; p < P; p++) {
+  for (; p < N; p++) {
     let q = f64x2.splat(0);
     for (let i = 0; i < d; i++) {
-      const t = f64x2.mul(f64x2.sub(V(xt, i * P + p), splatAt(mu, i)), splatAt(prec, i));
+      const t = f64x2.mul(f64x2.sub(V(xt, i * S + p), splatAt(mu, i)), splatAt(prec, i));
       q = f64x2.add(q, f64x2.mul(t, t));
     }
     v128.store(lp + (<usize>p << 4), f64x2.add(cv, f64x2.mul(half, q)));
@@ -244,15 +244,15 @@ function quadDiag(xt: usize, P: i32, d: i32, mu: usize, prec: usize, lp: usize, 
 }
 
 /** Spherical: also keeps Σᵢ(xᵢ−μᵢ)² per pair in ss for the M-step's trace. */
-function quadSpherical(xt: usize, P: i32, d: i32, mu: usize, prec: f64, lp: usize, c: f64, ss: usize): void {
+function quadSpherical(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: f64, lp: usize, c: f64, ss: usize): void {
   const hp2 = f64x2.splat(-0.5 * prec * prec);
   const cv = f64x2.splat(c);
   let p = 0;
-  for (; p + 3 < P; p += 4) {
+  for (; p + 3 < N; p += 4) {
     let q0 = f64x2.splat(0), q1 = f64x2.splat(0), q2 = f64x2.splat(0), q3 = f64x2.splat(0);
     for (let i = 0; i < d; i++) {
       const m = splatAt(mu, i);
-      const row = xt + (<usize>(i * P + p) << 4);
+      const row = xt + (<usize>(i * S + p) << 4);
       const t0 = f64x2.sub(v128.load(row), m);
       const t1 = f64x2.sub(v128.load(row, 16), m);
       const t2 = f64x2.sub(v128.load(row, 32), m);
@@ -269,10 +269,10 @@ function quadSpherical(xt: usize, P: i32, d: i32, mu: usize, prec: f64, lp: usiz
     v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q2)), 32);
     v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q3)), 48);
   }
-  for (; p < P; p++) {
+  for (; p < N; p++) {
     let q = f64x2.splat(0);
     for (let i = 0; i < d; i++) {
-      const t = f64x2.sub(V(xt, i * P + p), splatAt(mu, i));
+      const t = f64x2.sub(V(xt, i * S + p), splatAt(mu, i));
       q = f64x2.add(q, f64x2.mul(t, t));
     }
     v128.store(ss + (<usize>p << 4), q);
@@ -280,29 +280,40 @@ function quadSpherical(xt: usize, P: i32, d: i32, mu: usize, prec: f64, lp: usiz
   }
 }
 
-/** Weighted log-densities of a pair block under all K components into lp (K·P v128).
- *  ut: Uᵀ per component (full), or for tied Uᵀ, g and (μₖ−g)ᵀU (see prepareFactors below);
- *  for diag/spherical the precision factors. xu (tied): d·P v128 workspace.
- *  ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)². dbuf: 4·d v128. */
-export function logProbBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
+/** Weighted log-densities of pairs [p0, p1) of a pair block (P pairs) under all K
+ *  components into lp (K·P v128, the same pairs). ut: Uᵀ per component (full), or for tied
+ *  Uᵀ, g and (μₖ−g)ᵀU (see prepareFactors below); for diag/spherical the precision
+ *  factors. xu (tied): d·P v128 workspace. ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)².
+ *  dbuf: 4·d v128. */
+export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
   logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize): void {
+  // the kernels see the range as a block of its own, with the block's stride P
+  const o = <usize>p0 << 4;
+  const N = p1 - p0;
+  if (N <= 0) return;
   const centred = type == TIED && load<f64>(ut + (<usize>(d * d + d + K * d) << 3)) != 0.0;
   if (centred) {
-    quadTied(xt, P, d, K, ut, logConst, lp, xu);
+    quadTied(xt + o, P, N, d, K, ut, logConst, lp + o, xu + o);
     return;
   }
-  for (let k = 0; k < K; k++) {
-    const mu = means + (<usize>(k * d) << 3);
-    const c = load<f64>(logConst + (<usize>k << 3));
-    const out = lp + (<usize>(k * P) << 4);
-    if (type == FULL || type == TIED) {
-      const u = type == FULL ? ut + (<usize>(k * d * d) << 3) : ut;
-      if (d == 2) quadFull2(xt, P, mu, u, out, c);
-      else quadFull(xt, P, d, mu, u, out, c, dbuf);
-    }
-    else if (type == DIAG) quadDiag(xt, P, d, mu, ut + (<usize>(k * d) << 3), out, c);
-    else quadSpherical(xt, P, d, mu, load<f64>(ut + (<usize>k << 3)), out, c, ss + (<usize>(k * P) << 4));
+  for (let k = 0; k < K; k++) logProbComponent(xt, P, p0, p1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
+}
+
+/** Component k's log-densities of pairs [p0, p1) (as logProbBlock; tied in its direct form). */
+export function logProbComponent(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, k: i32,
+  means: usize, ut: usize, logConst: usize, lp: usize, ss: usize, dbuf: usize): void {
+  const o = <usize>p0 << 4;
+  const N = p1 - p0;
+  const mu = means + (<usize>(k * d) << 3);
+  const c = load<f64>(logConst + (<usize>k << 3));
+  const out = lp + (<usize>(k * P) << 4) + o;
+  if (type == FULL || type == TIED) {
+    const u = type == FULL ? ut + (<usize>(k * d * d) << 3) : ut;
+    if (d == 2) quadFull2(xt + o, P, N, mu, u, out, c);
+    else quadFull(xt + o, P, N, d, mu, u, out, c, dbuf);
   }
+  else if (type == DIAG) quadDiag(xt + o, P, N, d, mu, ut + (<usize>(k * d) << 3), out, c);
+  else quadSpherical(xt + o, P, N, d, mu, load<f64>(ut + (<usize>k << 3)), out, c, ss + (<usize>(k * P) << 4) + o);
 }
 
 // ---------------------------------------------------------------------------------------

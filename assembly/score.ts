@@ -61,7 +61,7 @@ function scoreRowsSimd(
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = toPairs(x, 0, r0, rows, d, xt, wt);
-    logProbBlock(xt, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
+    logProbBlock(xt, P, 0, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
     if (labelsOut) {
       // row r sits in pair r/2, lane r%2; components are P pairs apart
       for (let r = 0; r < rows; r++)
@@ -69,7 +69,7 @@ function scoreRowsSimd(
     }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);
-      normalizeBlock(lp, P, K, wt, hdr, lse, -Infinity, 0, 0);
+      normalizeBlock(lp, P, 0, P, K, wt, hdr, lse, -Infinity, 0, 0);
       for (let r = 0; r < rows; r++) {
         const lane = <usize>(r & 1) << 3;
         const p = r >> 1;

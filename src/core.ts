@@ -20,7 +20,9 @@ export interface CoreExports {
   rowsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
   gatherRows(x: number, n: number, d: number, blockRows: number, idx: number, count: number, out: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
-    logConst: number, stats: number, scratch: number, blockRows: number, simd: number): number;
+    logConst: number, stats: number, scratch: number, blockRows: number, simd: number, balls: number): number;
+  ballsSize(n: number, d: number, blockRows: number): number;
+  groupBalls(x: number, n: number, d: number, blockRows: number, balls: number): void;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
   mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
@@ -32,6 +34,8 @@ export interface CoreExports {
   lloyd(x: number, w: number, n: number, d: number, K: number, blockRows: number, centers: number, labels: number,
     maxIter: number, relTol: number, scratch: number): number;
   chooseRows(w: number, n: number, K: number, idx: number, scratch: number): void;
+  spatialKeys(x: number, w: number, n: number, d: number, bits: number, labels: number, tmp: number): void;
+  groupRows(x: number, w: number, n: number, d: number, K: number, labels: number, counts: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
 }

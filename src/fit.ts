@@ -9,6 +9,11 @@ import type { ResolvedOptions, Matrix } from './validate.js';
 import { scoreInto } from './score.js';
 
 const KMEANS_MAX_ITER = 300;
+
+/** Bits of the Z-order key for m rows: about 8 rows per bucket, at most 2^20 buckets. */
+function zOrderBits(m: number): number {
+  return Math.max(1, Math.min(20, Math.ceil(Math.log2(Math.max(m, 2) / 8))));
+}
 const KMEANS_TOL = 1e-4;
 
 export interface IterationInfo {
@@ -26,7 +31,7 @@ export interface IterationInfo {
 interface Buffers {
   x: number; w: number; weights: number; means: number; cov: number; chol: number;
   logConst: number; stats: number; scratch: number; tmp: number;
-  labels: number; idx: number; initScratch: number;
+  labels: number; idx: number; initScratch: number; order: number; balls: number;
 }
 
 function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: ResolvedOptions): Buffers {
@@ -39,7 +44,9 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
   const initF64 = Math.max(n + 1 + B + 8 + 4 * d + 2, K * d + K + B + 8, P);
   const scratchF64 = c.scratchSize(K, d, B);
   const f64 = n * d + d + (hasW ? n : 0) + K + K * d + 2 * P + K + S + scratchF64 + d * d + d + initF64;
-  arena.reserve(f64 * 8 + n * 4 + K * 4 + 16 * 16, `fitting ${n}×${d} data with ${K} components`);
+  const buckets = (1 << zOrderBits(n)) + 1;
+  const ballsF64 = c.ballsSize(n, d, B);
+  arena.reserve(f64 * 8 + n * 4 + K * 4 + buckets * 4 + ballsF64 * 8 + 16 * 16, `fitting ${n}×${d} data with ${K} components`);
   const b: Buffers = {
     x: arena.put(X.data, d), // d spare f64: the pair layout pads an odd last block
     w: 0,
@@ -54,6 +61,8 @@ function allocate(arena: Arena, c: CoreExports, X: Matrix, hasW: boolean, o: Res
     labels: arena.alloc(n * 4),
     idx: arena.alloc(K * 4),
     initScratch: arena.allocF64(initF64),
+    order: arena.alloc(buckets * 4),
+    balls: arena.allocF64(ballsF64),
   };
   return b;
 }
@@ -71,7 +80,7 @@ function notPd(k: number, o: ResolvedOptions, when: string, cov?: Float64Array):
 
 /** Initial parameters into the arena (weights, means, cov, chol) by o.initParams,
  *  overridden by the user's weightsInit / meansInit / precisionsInit. */
-function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: ResolvedOptions): void {
+function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, w: Float64Array | null, o: ResolvedOptions): void {
   const n = X.rows, d = X.cols, K = o.nComponents;
   const type = TYPE_CODE[o.covarianceType];
   const B = blockRows(K, d);
@@ -89,7 +98,7 @@ function initialize(c: CoreExports, arena: Arena, b: Buffers, X: Matrix, o: Reso
     } else if (o.initParams === 'random') {
       // shift every component by the (weighted) data mean: one M-step-like pass
       const means = arena.f64(b.means, K * d);
-      weightedMean(arena, b, X, means.subarray(0, d));
+      weightedMean(X, w, means.subarray(0, d));
       for (let k = 1; k < K; k++) means.copyWithin(k * d, 0, d);
       c.initStats(b.x, b.w, n, d, K, type, 0, b.means, b.stats, b.scratch, B);
       check(c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp), 'after random initialisation');
@@ -148,11 +157,11 @@ function covOf(arena: Arena, b: Buffers, o: ResolvedOptions, d: number): Float64
   return arena.f64(b.cov, paramLength(o.covarianceType, o.nComponents, d));
 }
 
-function weightedMean(arena: Arena, b: Buffers, X: Matrix, out: Float64Array): void {
+function weightedMean(X: Matrix, w: Float64Array | null, out: Float64Array): void {
   // The shift of the random initialisation's statistics: any point near the data keeps
-  // them free of cancellation (the M-step re-centres from it).
+  // them free of cancellation (the M-step re-centres from it). X and w in the caller's
+  // order (the arena's copy is reordered).
   const d = X.cols;
-  const w = b.w ? arena.f64(b.w, X.rows) : null;
   let ws = 0;
   out.fill(0);
   for (let i = 0; i < X.rows; i++) {
@@ -207,12 +216,24 @@ export function runFit(
   const type = TYPE_CODE[o.covarianceType];
   const arena = arenaFor(c);
   const b = allocate(arena, c, X, sampleWeight !== null, o);
-  if (sampleWeight) b.w = arena.put(rescaled(sampleWeight));
+  const w = sampleWeight ? rescaled(sampleWeight) : null;
+  if (w) b.w = arena.put(w);
   const B = blockRows(K, d);
   seedCore(c, o.seed);
+  // Rows close in space next to each other (a Z-order curve, about 8 rows per bucket), so
+  // that most groups of consecutive rows are certified to one component and skip most of
+  // the E-step (assembly/certify.ts). The order depends on the data alone (weight-0 rows
+  // last), so fits of the same data, warm starts included, agree bit for bit; the copy is
+  // ours, and the caller's X keeps its order.
+  const bits = zOrderBits(sampleWeight ? sampleWeight.reduce((m, v) => m + (v > 0 ? 1 : 0), 0) : n);
+  c.spatialKeys(b.x, b.w, n, d, bits, b.labels, b.tmp);
+  c.groupRows(b.x, b.w, n, d, (1 << bits) + 1, b.labels, b.order);
   // initialisation and the SIMD EM pass read x in pair blocks (block.ts): transposed once
   // (the scalar reference EM, a test mode, goes back to rows and returns for each restart)
   c.pairsInPlace(b.x, n, d, B, b.scratch);
+  // the bounding balls of the E-step's groups of rows (assembly/certify.ts): the data do
+  // not change during a fit, so once (about (d+1)/64 of the data's size)
+  c.groupBalls(b.x, n, d, B, b.balls);
   const nInit = warm ? 1 : o.nInit;
   let best: FittedState | null = null;
   for (let init = 0; init < nInit; init++) {
@@ -221,7 +242,7 @@ export function runFit(
       writeParams(arena, b, warm.params);
       lower = warm.lowerBound;
     } else {
-      initialize(c, arena, b, X, o);
+      initialize(c, arena, b, X, w, o);
     }
     // the scalar reference EM reads rows; everything else reads the pair blocks
     if (!kernels.simd) c.rowsInPlace(b.x, n, d, B, b.scratch);
@@ -230,7 +251,7 @@ export function runFit(
     for (iter = 1; iter <= o.maxIter; iter++) {
       const prev = lower;
       c.logConstants(b.weights, b.chol, b.logConst, type, K, d);
-      lower = c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B, kernels.simd ? 1 : 0);
+      lower = c.emPass(b.x, b.w, n, d, K, type, b.means, b.chol, b.logConst, b.stats, b.scratch, B, kernels.simd ? 1 : 0, b.balls);
       if (!Number.isFinite(lower)) throw nonFinite(lower, iter, readParams(arena, b, o, d), X, sampleWeight);
       const bad = c.mStep(b.stats, b.means, K, d, type, o.regCovar, b.weights, b.means, b.cov, b.chol, b.tmp);
       if (bad >= 0) throw notPd(bad, o, `at EM iteration ${iter}`, covOf(arena, b, o, d));
@@ -243,7 +264,10 @@ export function runFit(
     }
     if (iter > o.maxIter) iter = o.maxIter;
     if (!kernels.simd && init + 1 < nInit) c.pairsInPlace(b.x, n, d, B, b.scratch); // the next initialisation reads pairs
-    if (best === null || lower > best.lowerBound) {
+    // a later restart must beat the best by more than rounding: restarts that reach the
+    // same optimum (often with the components in another order) keep the first, whichever
+    // kernels ran and in whatever order the sums were taken
+    if (best === null || lower - best.lowerBound > 1e-12 * Math.abs(best.lowerBound)) {
       best = { params: readParams(arena, b, o, d), converged, nIter: iter, lowerBound: lower };
     }
   }

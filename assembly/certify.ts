@@ -1,0 +1,154 @@
+// Certified groups: a bound, per group of rows, that one component takes every row whole.
+//
+// The rows of a group lie in a ball (centre b, radius R: its bounding box's centre and half
+// diagonal). For component k with precision factor Uₖ and σₖ ≥ ‖Uₖ‖₂, every row x has
+//   sₖ − σₖR ≤ ‖Uₖᵀ(x − μₖ)‖ ≤ sₖ + σₖR,        sₖ = ‖Uₖᵀ(b − μₖ)‖,
+// so its weighted log-density lies in [loₖ, hiₖ] = [cₖ − ½(sₖ + σₖR)², cₖ − ½ max(0, sₖ − σₖR)²].
+// When hiⱼ < loₖ + cutoff − margin for every j ≠ k, the E-step would find, row by row, that
+// k is the largest and every other term is below the cutoff (estep.ts RESP_CUTOFF): the
+// responsibilities are exactly [j = k] and lse = the row's log-density under k. The group
+// then needs k's log-densities only (em.ts), one K-th of the E-step and no normalisation.
+// Well-separated clusters, with rows grouped by cluster (order.ts), are almost all like this.
+//
+// Costs O(K·d²) per group of GROUP_PAIRS pairs, a few per cent of the E-step it may save.
+
+import { FULL, TIED, DIAG } from './types';
+
+/** Pairs (two rows each) per certified group, and the smallest piece a failed group is
+ *  split into (em.ts). */
+export const GROUP_PAIRS: i32 = 32;
+export const GROUP_MIN: i32 = 8;
+
+/** Failed tries an EM pass allows before it stops certifying; each success gives back 2. */
+export const CERT_BUDGET: i32 = 16;
+
+/** σₖ ≥ ‖Uₖ‖₂ per component into norms (K f64): the Frobenius norm of Uₖ (full; tied: of
+ *  the shared U, the same for every k), max |pᵢ| (diag), p (spherical). */
+export function factorNorms(chol: usize, type: i32, K: i32, d: i32, norms: usize): void {
+  for (let k = 0; k < K; k++) {
+    let s: f64 = 0;
+    if (type == FULL || type == TIED) {
+      const u = type == FULL ? chol + (<usize>(k * d * d) << 3) : chol;
+      for (let i = 0; i < d; i++)
+        for (let j = i; j < d; j++) {
+          const v = load<f64>(u + (<usize>(i * d + j) << 3));
+          s += v * v;
+        }
+      s = Math.sqrt(s);
+    } else if (type == DIAG) {
+      for (let i = 0; i < d; i++) {
+        const v = abs(load<f64>(chol + (<usize>(k * d + i) << 3)));
+        if (v > s) s = v;
+      }
+    } else {
+      s = abs(load<f64>(chol + (<usize>k << 3)));
+    }
+    store<f64>(norms + (<usize>k << 3), s);
+  }
+}
+
+/** Bounding box of the rows of pairs [p0, p1) of block xt (P pairs): its centre into b
+ *  (d f64); returns its half diagonal (∞ or NaN when the rows are beyond double range). */
+export function groupBall(xt: usize, P: i32, p0: i32, p1: i32, d: i32, b: usize): f64 {
+  let r2: f64 = 0;
+  const last = p1 - 1;
+  for (let i = 0; i < d; i++) {
+    const row = xt + (<usize>(i * P) << 4);
+    // four independent min/max chains (pmin/pmax: one instruction each; the data are finite)
+    let lo0 = v128.load(row + (<usize>p0 << 4)), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0;
+    for (let p = p0; p < p1; p += 4) {
+      const v0 = v128.load(row + (<usize>p << 4));
+      const v1 = v128.load(row + (<usize>min(p + 1, last) << 4));
+      const v2 = v128.load(row + (<usize>min(p + 2, last) << 4));
+      const v3 = v128.load(row + (<usize>min(p + 3, last) << 4));
+      lo0 = f64x2.pmin(lo0, v0); hi0 = f64x2.pmax(hi0, v0);
+      lo1 = f64x2.pmin(lo1, v1); hi1 = f64x2.pmax(hi1, v1);
+      lo2 = f64x2.pmin(lo2, v2); hi2 = f64x2.pmax(hi2, v2);
+      lo3 = f64x2.pmin(lo3, v3); hi3 = f64x2.pmax(hi3, v3);
+    }
+    const lo = f64x2.pmin(f64x2.pmin(lo0, lo1), f64x2.pmin(lo2, lo3));
+    const hi = f64x2.pmax(f64x2.pmax(hi0, hi1), f64x2.pmax(hi2, hi3));
+    const a0 = f64x2.extract_lane(lo, 0), a1 = f64x2.extract_lane(lo, 1);
+    const z0 = f64x2.extract_lane(hi, 0), z1 = f64x2.extract_lane(hi, 1);
+    const a = a1 < a0 ? a1 : a0, z = z1 > z0 ? z1 : z0;
+    store<f64>(b + (<usize>i << 3), 0.5 * a + 0.5 * z);
+    const h = 0.5 * z - 0.5 * a;
+    r2 += h * h;
+  }
+  return Math.sqrt(r2);
+}
+
+/** f64 for the balls of every whole group of GROUP_PAIRS pairs (and a short last one per
+ *  block) of n rows in blocks of B: d + 1 each. */
+export function ballsSize(n: i32, d: i32, B: i32): i32 {
+  const perBlock = ((B + 1) / 2 + GROUP_PAIRS - 1) / GROUP_PAIRS;
+  return ((n + B - 1) / B) * perBlock * (d + 1);
+}
+
+/** The balls of the groups em.ts tries first (pairs [g, g + GROUP_PAIRS) of each block),
+ *  once per fit, since the data do not change: per group its centre (d f64) and radius. */
+export function groupBalls(x: usize, n: i32, d: i32, B: i32, balls: usize): void {
+  let at = balls;
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const P = (min(B, n - r0) + 1) >> 1;
+    const xt = x + (<usize>(r0 * d) << 3);
+    for (let g = 0; g < P; g += GROUP_PAIRS) {
+      store<f64>(at + (<usize>d << 3), groupBall(xt, P, g, min(g + GROUP_PAIRS, P), d, at));
+      at += <usize>(d + 1) << 3;
+    }
+  }
+}
+
+/** The component whose responsibility is exactly 1 for every row inside the ball (centre
+ *  b: d f64, radius R) around a group of pairs, or −1 when the bound cannot tell (then the
+ *  group goes through the full E-step). chol: the precision factors (row-major U per
+ *  component, as logProbScalar reads them); norms: from factorNorms; cutoff: RESP_CUTOFF;
+ *  tmp: 2K f64. */
+export function certifyGroup(b: usize, R: f64, d: i32, K: i32, type: i32,
+  means: usize, chol: usize, logConst: usize, norms: usize, cutoff: f64, tmp: usize): i32 {
+  const lo = tmp, hi = lo + (<usize>K << 3);
+  let best = -1;
+  let bestLo = -Infinity;
+  for (let k = 0; k < K; k++) {
+    const mu = means + (<usize>(k * d) << 3);
+    let s2: f64 = 0;
+    if (type == FULL || type == TIED) {
+      const u = type == FULL ? chol + (<usize>(k * d * d) << 3) : chol;
+      for (let j = 0; j < d; j++) {
+        let y: f64 = 0;
+        for (let i = 0; i <= j; i++)
+          y += (load<f64>(b + (<usize>i << 3)) - load<f64>(mu + (<usize>i << 3))) * load<f64>(u + (<usize>(i * d + j) << 3));
+        s2 += y * y;
+      }
+    } else {
+      const p = type == DIAG ? chol + (<usize>(k * d) << 3) : chol + (<usize>k << 3);
+      const step: usize = type == DIAG ? 8 : 0;
+      for (let i = 0; i < d; i++) {
+        const y = (load<f64>(b + (<usize>i << 3)) - load<f64>(mu + (<usize>i << 3))) * load<f64>(p + <usize>i * step);
+        s2 += y * y;
+      }
+    }
+    const s = Math.sqrt(s2);
+    const e = load<f64>(norms + (<usize>k << 3)) * R;
+    const c = load<f64>(logConst + (<usize>k << 3));
+    const far = s + e, near = s > e ? s - e : 0.0;
+    const l = c - 0.5 * far * far;
+    store<f64>(lo + (<usize>k << 3), l);
+    store<f64>(hi + (<usize>k << 3), c - 0.5 * near * near);
+    if (l > bestLo) {
+      bestLo = l;
+      best = k;
+    }
+  }
+  // a finite lower bound (so every row's maximum is finite), and every other component's
+  // upper bound below it by more than the cutoff, with room for rounding in both
+  if (best < 0 || !(bestLo > -Infinity)) return -1;
+  for (let j = 0; j < K; j++) {
+    if (j == best) continue;
+    const h = load<f64>(hi + (<usize>j << 3));
+    if (h == -Infinity) continue; // beyond double range: its terms are exactly 0
+    const margin = 1.0 + 1e-10 * (abs(bestLo) + abs(h));
+    if (!(h - bestLo < cutoff - margin)) return -1;
+  }
+  return best;
+}

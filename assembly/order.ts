@@ -1,0 +1,95 @@
+// Row order for certified groups (certify.ts): rows close in space next to each other, so
+// that a group of consecutive rows spans a small ball, which one component can take whole.
+// The order is a Z-order (Morton) curve through the data's bounding box: it depends on the
+// data alone, so every fit of the same data (warm starts included) sees the same order, and
+// rows of weight 0 go last, so they never move the others. An EM fit does not depend on
+// the order of its rows beyond the rounding of sums.
+
+/** Reorders the rows of x (row-major n×d) and their weights w (n f64, or 0) by label,
+ *  stably (a counting sort), in place by swapping along cycles. labels: n i32 in [0, K),
+ *  overwritten with the destinations. counts: K i32. */
+export function groupRows(x: usize, w: usize, n: i32, d: i32, K: i32, labels: usize, counts: usize): void {
+  for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
+  for (let r = 0; r < n; r++) {
+    const c = counts + (<usize>load<i32>(labels + (<usize>r << 2)) << 2);
+    store<i32>(c, load<i32>(c) + 1);
+  }
+  let start = 0;
+  for (let k = 0; k < K; k++) {
+    const c = counts + (<usize>k << 2);
+    const m = load<i32>(c);
+    store<i32>(c, start);
+    start += m;
+  }
+  for (let r = 0; r < n; r++) {
+    const c = counts + (<usize>load<i32>(labels + (<usize>r << 2)) << 2);
+    const to = load<i32>(c);
+    store<i32>(c, to + 1);
+    store<i32>(labels + (<usize>r << 2), to);
+  }
+  // each swap puts one row at its destination: at most n swaps
+  for (let i = 0; i < n; i++) {
+    let j = load<i32>(labels + (<usize>i << 2));
+    while (j != i) {
+      const a = x + (<usize>(i * d) << 3), b = x + (<usize>(j * d) << 3);
+      for (let f = 0; f < d; f++) {
+        const pa = a + (<usize>f << 3), pb = b + (<usize>f << 3);
+        const t = load<f64>(pa);
+        store<f64>(pa, load<f64>(pb));
+        store<f64>(pb, t);
+      }
+      if (w) {
+        const t = load<f64>(w + (<usize>i << 3));
+        store<f64>(w + (<usize>i << 3), load<f64>(w + (<usize>j << 3)));
+        store<f64>(w + (<usize>j << 3), t);
+      }
+      const dj = load<i32>(labels + (<usize>j << 2));
+      store<i32>(labels + (<usize>j << 2), j);
+      store<i32>(labels + (<usize>i << 2), dj);
+      j = dj;
+    }
+  }
+}
+
+/** The Z-order bucket of every row into labels (n i32): the first `bits` bits of the
+ *  interleaved coordinates, each quantised to ⌈bits/d⌉ bits over the bounding box of the
+ *  rows with positive weight (w: n f64, or 0 for all); rows of weight 0 get bucket 2^bits.
+ *  x: row-major n×d. tmp: 2d f64. */
+export function spatialKeys(x: usize, w: usize, n: i32, d: i32, bits: i32, labels: usize, tmp: usize): void {
+  const lo = tmp, hi = tmp + (<usize>d << 3);
+  for (let i = 0; i < d; i++) {
+    store<f64>(lo + (<usize>i << 3), Infinity);
+    store<f64>(hi + (<usize>i << 3), -Infinity);
+  }
+  for (let r = 0; r < n; r++) {
+    if (w && !(load<f64>(w + (<usize>r << 3)) > 0)) continue;
+    const a = x + (<usize>(r * d) << 3);
+    for (let i = 0; i < d; i++) {
+      const v = load<f64>(a + (<usize>i << 3));
+      if (v < load<f64>(lo + (<usize>i << 3))) store<f64>(lo + (<usize>i << 3), v);
+      if (v > load<f64>(hi + (<usize>i << 3))) store<f64>(hi + (<usize>i << 3), v);
+    }
+  }
+  const per = (bits + d - 1) / d; // bits per coordinate
+  const top = <f64>((1 << per) - 1);
+  for (let r = 0; r < n; r++) {
+    if (w && !(load<f64>(w + (<usize>r << 3)) > 0)) {
+      store<i32>(labels + (<usize>r << 2), 1 << bits);
+      continue;
+    }
+    const a = x + (<usize>(r * d) << 3);
+    let key = 0, used = 0;
+    for (let j = per - 1; j >= 0 && used < bits; j--) {
+      for (let i = 0; i < d && used < bits; i++) {
+        const l = load<f64>(lo + (<usize>i << 3)), h = load<f64>(hi + (<usize>i << 3));
+        // (v − lo)/(hi − lo) may overflow for data near the double range: clamp, NaN to 0
+        let t = (load<f64>(a + (<usize>i << 3)) - l) / (h - l) * (top + 1);
+        t = t < top ? t : top;
+        const q = t > 0 ? <i32>t : 0;
+        key = (key << 1) | ((q >> j) & 1);
+        used++;
+      }
+    }
+    store<i32>(labels + (<usize>r << 2), key);
+  }
+}
