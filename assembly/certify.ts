@@ -16,7 +16,7 @@ import { FULL, TIED, DIAG } from './types';
 
 /** Pairs (two rows each) per certified group, and the smallest piece a failed group is
  *  split into (em.ts). */
-export const GROUP_PAIRS: i32 = 32;
+export const GROUP_PAIRS: i32 = 64;
 export const GROUP_MIN: i32 = 8;
 
 /** Failed tries an EM pass allows before it stops certifying; each success gives back 2. */

@@ -72,6 +72,11 @@ export function spatialKeys(x: usize, w: usize, n: i32, d: i32, bits: i32, label
   }
   const per = (bits + d - 1) / d; // bits per coordinate
   const top = <f64>((1 << per) - 1);
+  // hi becomes the scale 2^per/(hi − lo) (0 where the box is flat or beyond double range)
+  for (let i = 0; i < d; i++) {
+    const sc = (top + 1) / (load<f64>(hi + (<usize>i << 3)) - load<f64>(lo + (<usize>i << 3)));
+    store<f64>(hi + (<usize>i << 3), sc < Infinity ? sc : 0.0);
+  }
   for (let r = 0; r < n; r++) {
     if (w && !(load<f64>(w + (<usize>r << 3)) > 0)) {
       store<i32>(labels + (<usize>r << 2), 1 << bits);
@@ -81,9 +86,8 @@ export function spatialKeys(x: usize, w: usize, n: i32, d: i32, bits: i32, label
     let key = 0, used = 0;
     for (let j = per - 1; j >= 0 && used < bits; j--) {
       for (let i = 0; i < d && used < bits; i++) {
-        const l = load<f64>(lo + (<usize>i << 3)), h = load<f64>(hi + (<usize>i << 3));
-        // (v − lo)/(hi − lo) may overflow for data near the double range: clamp, NaN to 0
-        let t = (load<f64>(a + (<usize>i << 3)) - l) / (h - l) * (top + 1);
+        // (v − lo)·scale may overflow for data near the double range: clamp, NaN to 0
+        let t = (load<f64>(a + (<usize>i << 3)) - load<f64>(lo + (<usize>i << 3))) * load<f64>(hi + (<usize>i << 3));
         t = t < top ? t : top;
         const q = t > 0 ? <i32>t : 0;
         key = (key << 1) | ((q >> j) & 1);
