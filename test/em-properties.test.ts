@@ -347,3 +347,43 @@ describe('sampleWeight acts as row multiplicity', () => {
     });
   }
 });
+
+describe('the order of the rows', () => {
+  // A fit reorders its copy of the rows (a Z-order curve, assembly/order.ts); rows that
+  // share a bucket keep the caller's order, so a shuffle changes only the rounding of sums.
+  for (const covarianceType of ['full', 'tied', 'diag', 'spherical'] as const) {
+    it(`${covarianceType}: shuffled rows give the same fit up to rounding`, () => {
+      const { X } = blobs(17, [[0, 0, 0], [9, 1, 0], [0, 9, 3]], 200, [1, 0.7, 1.4]);
+      const start = new GaussianMixture({ nComponents: 3, covarianceType, maxIter: 1, seed: 4 }).fit(X);
+      const n = X.rows, d = X.cols;
+      let s = 99;
+      const perm = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        s = (s * 1664525 + 1013904223) >>> 0;
+        const j = s % (i + 1);
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+      }
+      const Y: Matrix = { data: new Float64Array(n * d), rows: n, cols: d };
+      perm.forEach((r, i) => Y.data.set(X.data.subarray(r * d, r * d + d), i * d));
+      // precisions P = U Uᵀ from the precision Cholesky factors (diag, spherical: p²)
+      const U = start.precisionsCholesky;
+      let precisions: Float64Array;
+      if (covarianceType === 'full' || covarianceType === 'tied') {
+        precisions = new Float64Array(U.length);
+        for (let o = 0; o < U.length; o += d * d)
+          for (let i = 0; i < d; i++) for (let j = 0; j < d; j++)
+            for (let k = 0; k < d; k++) precisions[o + i * d + j] += U[o + i * d + k] * U[o + j * d + k];
+      } else {
+        precisions = U.map((p) => p * p);
+      }
+      const fit = (Z: Matrix) => new GaussianMixture({
+        nComponents: 3, covarianceType, tol: 0, maxIter: 10,
+        weightsInit: start.weights, meansInit: start.means, precisionsInit: precisions,
+      }).fit(Z);
+      const a = fit(X), b = fit(Y);
+      expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(a.lowerBound)).toBeLessThan(1e-12);
+      expect(maxRelDiff(a.means.data, b.means.data)).toBeLessThan(1e-12);
+      expect(maxRelDiff(a.covariances, b.covariances)).toBeLessThan(1e-11);
+    });
+  }
+});
