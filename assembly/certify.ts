@@ -107,6 +107,15 @@ export function groupBalls(x: usize, n: i32, d: i32, B: i32, balls: usize): void
 export function certifyGroup(b: usize, R: f64, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, norms: usize, cutoff: f64, tmp: usize): i32 {
   const lo = tmp, hi = lo + (<usize>K << 3);
+  // The kernels round x − μ and the dot products: an error up to about ulp(|x| + |μ|)·‖U‖
+  // per coordinate, which a tight group of rows far from μ could hide from R. Widening R
+  // by (d + 2)·√d·2⁻⁵² · (‖b‖∞ + ‖μ‖∞ + R) covers it (and the rounding of the centre).
+  let bmax: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    const v = abs(load<f64>(b + (<usize>i << 3)));
+    if (v > bmax) bmax = v;
+  }
+  const slack = <f64>(d + 2) * Math.sqrt(<f64>d) * 2.220446049250313e-16;
   let best = -1;
   let bestLo = -Infinity;
   for (let k = 0; k < K; k++) {
@@ -128,8 +137,13 @@ export function certifyGroup(b: usize, R: f64, d: i32, K: i32, type: i32,
         s2 += y * y;
       }
     }
+    let mmax: f64 = 0;
+    for (let i = 0; i < d; i++) {
+      const v = abs(load<f64>(mu + (<usize>i << 3)));
+      if (v > mmax) mmax = v;
+    }
     const s = Math.sqrt(s2);
-    const e = load<f64>(norms + (<usize>k << 3)) * R;
+    const e = load<f64>(norms + (<usize>k << 3)) * (R + slack * (bmax + mmax + R));
     const c = load<f64>(logConst + (<usize>k << 3));
     const far = s + e, near = s > e ? s - e : 0.0;
     const l = c - 0.5 * far * far;

@@ -86,7 +86,8 @@ export function spatialKeys(x: usize, w: usize, n: i32, d: i32, bits: i32, label
     let key = 0, used = 0;
     for (let j = per - 1; j >= 0 && used < bits; j--) {
       for (let i = 0; i < d && used < bits; i++) {
-        // (v − lo)·scale may overflow for data near the double range: clamp, NaN to 0
+        // (v − lo)·scale may overflow for data near the double range: clamped to top (NaN
+        // too); only the speed of certification depends on the keys, never a result
         let t = (load<f64>(a + (<usize>i << 3)) - load<f64>(lo + (<usize>i << 3))) * load<f64>(hi + (<usize>i << 3));
         t = t < top ? t : top;
         const q = t > 0 ? <i32>t : 0;

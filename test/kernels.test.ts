@@ -159,3 +159,43 @@ describe('certified groups: one component takes a whole group of rows', () => {
     }
   }
 });
+
+describe('certified groups: the bound allows for the kernels\' rounding', () => {
+  // A tight group of rows (spread 1e-6 ulp) about 2^40 from a badly conditioned component
+  // j: the computed (x − μⱼ)ᵀU cancels, and its rounding (about ulp(2^40)·‖U‖) moves the
+  // rows' log-density under j by tens of nats, more than the ball radius accounts for.
+  // A review harness found this certifying such a group wrongly (j's responsibility ≈ 5e-10
+  // dropped) with groups of 32 pairs; certify.ts now widens the radius by the rounding
+  // slack. With groups of 64 pairs this exact layout no longer certifies either way, so
+  // the case stands as a check that both paths agree on data this ill-conditioned.
+  for (const target of [40, 46, 52, 60]) {
+    it(`gap ≈ ${target} nats: SIMD equals the scalar path`, () => {
+      let a = 1;
+      const u = () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      const M = 1.5 * 2 ** 40, ulp = 2 ** -12, c = 1e5, u00 = 2 ** -23;
+      const n = 64, X = new Float64Array(4 * n);
+      for (let i = 0; i < n; i++) { X[2 * i] = ulp / 2 + 1e-6 * ulp * (u() - 0.5); X[2 * i + 1] = 1e-6 * ulp * (u() - 0.5); }
+      for (let i = n; i < 2 * n; i++) { X[2 * i] = M + 1000 * Math.sin(i * 1.7); X[2 * i + 1] = M - c + 1000 * Math.cos(i * 2.3); }
+      const dk = Math.sqrt((M * u00) ** 2 + c * c - 90);
+      const wk = 1 / (1 + Math.exp(-(target - 45 - 23 * Math.LN2)));
+      const fit = (simd: boolean) => {
+        kernels.simd = simd;
+        return new GaussianMixture({ nComponents: 2, covarianceType: 'full', tol: 0, maxIter: 1, regCovar: 1,
+          weightsInit: [1 - wk, wk], meansInit: [[M, M - c], [dk, 0]],
+          precisionsInit: [[[u00 * u00 + 1, -1], [-1, 1]], [[1, 0], [0, 1]]] }).fit(matrix(X, 2 * n, 2));
+      };
+      const p = fit(true), q = fit(false);
+      expect(relErr(p.weights, q.weights)).toBeLessThan(1e-12);
+      // norm-wise: one mean is 2^40, the other 1e-4 reached from a shift 1.6e5 away
+      const scale = Math.max(...Array.from(q.means.data, Math.abs));
+      const diff = Math.max(...Array.from(p.means.data, (v, i) => Math.abs(v - q.means.data[i])));
+      expect(diff / scale).toBeLessThan(1e-12);
+    });
+  }
+});
