@@ -22,6 +22,17 @@ export const GROUP_MIN: i32 = 8;
 /** Failed tries an EM pass allows before it stops certifying; each success gives back 2. */
 export const CERT_BUDGET: i32 = 16;
 
+/** max |pᵢ| over the n f64 at p (0 for n = 0). */
+// @ts-ignore: decorator
+@inline function maxAbs(p: usize, n: i32): f64 {
+  let m: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = abs(load<f64>(p + (<usize>i << 3)));
+    if (v > m) m = v;
+  }
+  return m;
+}
+
 /** σₖ ≥ ‖Uₖ‖₂ per component into norms (K f64): the Frobenius norm of Uₖ (full; tied: of
  *  the shared U, the same for every k), max |pᵢ| (diag), p (spherical). */
 export function factorNorms(chol: usize, type: i32, K: i32, d: i32, norms: usize): void {
@@ -36,10 +47,7 @@ export function factorNorms(chol: usize, type: i32, K: i32, d: i32, norms: usize
         }
       s = Math.sqrt(s);
     } else if (type == DIAG) {
-      for (let i = 0; i < d; i++) {
-        const v = abs(load<f64>(chol + (<usize>(k * d + i) << 3)));
-        if (v > s) s = v;
-      }
+      s = maxAbs(chol + (<usize>(k * d) << 3), d);
     } else {
       s = abs(load<f64>(chol + (<usize>k << 3)));
     }
@@ -110,11 +118,7 @@ export function certifyGroup(b: usize, R: f64, d: i32, K: i32, type: i32,
   // The kernels round x − μ and the dot products: an error up to about ulp(|x| + |μ|)·‖U‖
   // per coordinate, which a tight group of rows far from μ could hide from R. Widening R
   // by (d + 2)·√d·2⁻⁵² · (‖b‖∞ + ‖μ‖∞ + R) covers it (and the rounding of the centre).
-  let bmax: f64 = 0;
-  for (let i = 0; i < d; i++) {
-    const v = abs(load<f64>(b + (<usize>i << 3)));
-    if (v > bmax) bmax = v;
-  }
+  const bmax = maxAbs(b, d);
   const slack = <f64>(d + 2) * Math.sqrt(<f64>d) * 2.220446049250313e-16;
   let best = -1;
   let bestLo = -Infinity;
@@ -137,11 +141,7 @@ export function certifyGroup(b: usize, R: f64, d: i32, K: i32, type: i32,
         s2 += y * y;
       }
     }
-    let mmax: f64 = 0;
-    for (let i = 0; i < d; i++) {
-      const v = abs(load<f64>(mu + (<usize>i << 3)));
-      if (v > mmax) mmax = v;
-    }
+    const mmax = maxAbs(mu, d);
     const s = Math.sqrt(s2);
     const e = load<f64>(norms + (<usize>k << 3)) * (R + slack * (bmax + mmax + R));
     const c = load<f64>(logConst + (<usize>k << 3));

@@ -7,7 +7,14 @@
 // lse = −∞ and uniform responsibilities (a fit reports it; scoring returns −∞).
 
 import { expv, logv } from './vmath';
-import { V, wmul } from './block';
+import { V, wmul, hsum } from './block';
+
+/** Adds per-lane sums of w·lse and w (two rows each) to the statistics header. */
+// @ts-ignore: decorator
+@inline function addLowerBound(stats: usize, llv: v128, wsv: v128): void {
+  store<f64>(stats, load<f64>(stats) + hsum(llv));
+  store<f64>(stats, load<f64>(stats, 8) + hsum(wsv), 8);
+}
 
 /** In an EM pass, a responsibility below e⁻⁴⁰ ≈ 4e-18 of its row's largest is set to exactly
  *  0 and left out of the row's sum. Its effect on any statistic of a component holding at
@@ -217,8 +224,7 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
       wsv = f64x2.add(wsv, w1);
     }
   }
-  store<f64>(stats, load<f64>(stats) + (f64x2.extract_lane(llv, 0) + f64x2.extract_lane(llv, 1)));
-  store<f64>(stats, load<f64>(stats, 8) + (f64x2.extract_lane(wsv, 0) + f64x2.extract_lane(wsv, 1)), 8);
+  addLowerBound(stats, llv, wsv);
 }
 
 /** Pairs [p0, p1) whose every row keeps component k alone (certify.ts): what normalizeBlock
@@ -243,6 +249,5 @@ export function certifiedPairs(lp: usize, P: i32, p0: i32, p1: i32, K: i32, k: i
     n++;
   }
   store<i32>(count, n);
-  store<f64>(stats, load<f64>(stats) + (f64x2.extract_lane(llv, 0) + f64x2.extract_lane(llv, 1)));
-  store<f64>(stats, load<f64>(stats, 8) + (f64x2.extract_lane(wsv, 0) + f64x2.extract_lane(wsv, 1)), 8);
+  addLowerBound(stats, llv, wsv);
 }
