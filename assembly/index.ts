@@ -1,15 +1,17 @@
 // The core's exports: a flat list of kernels over pointers (byte offsets into this
 // module's memory) and sizes. The wrapper (src/) owns memory, options and errors.
 
-export { rngSeed } from './rng';
+export { rngSeed, rngSeedStream, rngUniform, rngSave, rngLoad } from './rng';
 export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
-export { statsSize } from './stats';
+export { statsSize, addInto } from './stats';
 export { emPass, initStats } from './em';
 export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
 export { mStep } from './mstep';
 export { scoreRows } from './score';
-export { kmeansPlusPlus, lloyd, chooseRows } from './kmeans';
+export {
+  drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, dataKeys,
+} from './kmeans';
 export { spatialKeys, groupRows } from './order';
 export { ballsSize, groupBalls } from './certify';
 export { sample } from './sample';
@@ -22,4 +24,9 @@ export function heapBase(): usize {
 /** Natural logarithm of the core, so that results never depend on the host's Math.log. */
 export function ln(x: f64): f64 {
   return Math.log(x);
+}
+
+/** Exponential of the core (the stream's reservoir sample draws its skips with it). */
+export function exp(x: f64): f64 {
+  return Math.exp(x);
 }

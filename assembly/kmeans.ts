@@ -1,17 +1,19 @@
-// Initialisation: weighted k-means++ seeding (greedy, 2 + ⌊ln K⌋ local trials as in
-// scikit-learn) and Lloyd iterations. x: n×d in pair blocks of B rows (block.ts; the layout
-// the SIMD EM pass uses, so a fit transposes the data once), w: n weights or 0, centers: K×d,
-// labels: n i32. Randomness comes from the core's PRNG only.
+// Initialisation kernels, one chunk of rows per call: weighted k-means++ seeding, Lloyd
+// iterations and draws of rows. x: n×d in pair blocks of B rows (block.ts; the layout the
+// SIMD EM pass uses, so a fit transposes the data once), w: n weights or 0. The wrapper
+// (src/fit/) drives the passes over every chunk and combines their per-chunk results in
+// chunk order, so no result depends on how the chunks are spread over workers.
 
 import * as rng from './rng';
-import { gatherRows, weightPairs, hsum, wmul, dist2x4 } from './block';
+import { weightPairs, hsum, wmul, dist2x4 } from './block';
 
 // @ts-ignore: decorator
 @inline function weightOf(w: usize, i: i32): f64 { return w ? load<f64>(w + (<usize>i << 3)) : 1.0; }
 
-/** Index drawn with probability ∝ w[i]·p[i] (p = 0 for all ones), total = Σ w·p. */
-function draw(w: usize, p: usize, n: i32, total: f64): i32 {
-  const target = rng.uniform() * total;
+/** The first row i whose running sum of w[i]·p[i] (p = 0: all ones) exceeds target; when
+ *  rounding leaves target above the whole sum, the last row of positive mass; -1 when no
+ *  row has any. */
+export function drawRow(w: usize, p: usize, n: i32, target: f64): i32 {
   let acc: f64 = 0;
   let last = -1;
   for (let i = 0; i < n; i++) {
@@ -22,21 +24,27 @@ function draw(w: usize, p: usize, n: i32, total: f64): i32 {
       if (acc > target) return i;
     }
   }
-  return last < 0 ? 0 : last;
+  return last;
 }
 
-/** A trial row for the next centre, drawn ∝ w·D² (∝ w once all the remaining mass is at
- *  distance zero, e.g. duplicates). */
-// @ts-ignore: decorator
-@inline function drawTrial(w: usize, closest: usize, n: i32, pot: f64, wsum: f64): i32 {
-  return pot > 0.0 ? draw(w, closest, n, pot) : draw(w, 0, n, wsum);
+/** Σ w over the chunk (out[0]) and its number of rows of positive weight (out[1]). */
+export function weightTotal(w: usize, n: i32, out: usize): void {
+  let s: f64 = 0, m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = weightOf(w, i);
+    s += v;
+    if (v > 0.0) m++;
+  }
+  store<f64>(out, s);
+  store<f64>(out, <f64>m, 8);
 }
 
-/** closest[r] = min(closest[r], ‖x_r − c‖²) (or just the distance when first) for every
- *  row; returns Σ w·closest. wt: B f64 and q: 8 f64 of scratch. closest has n + 1 f64: an
- *  odd n's padding lane is written too (its weight is 0). */
-function closestTo(x: usize, w: usize, n: i32, d: i32, B: i32, c: usize, closest: usize, wt: usize, q: usize,
+/** k-means++ potentials: closest[r] = min(closest[r], ‖x_r − c‖²) (just the distance when
+ *  first) for every row; returns Σ w·closest. closest has n + 1 f64: an odd n's padding
+ *  lane is written too (its weight is 0). scratch: B + 8 f64. */
+export function kppClosest(x: usize, w: usize, n: i32, d: i32, B: i32, c: usize, closest: usize, scratch: usize,
   first: bool): f64 {
+  const wt = scratch, q = scratch + (<usize>B << 3);
   let pot = f64x2.splat(0);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
@@ -57,83 +65,48 @@ function closestTo(x: usize, w: usize, n: i32, d: i32, B: i32, c: usize, closest
   return hsum(pot);
 }
 
-/** Writes K centres chosen by k-means++ to centers and their row indices to idx (i32).
- *  scratch: n + 1 + B + 8 + 4·d + 2 f64 (each row's squared distance to its closest centre,
- *  a block's pair weights, four pairs' distances, and a group of four trial rows and their
- *  indices). */
-export function kmeansPlusPlus(x: usize, w: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, idx: usize, scratch: usize): void {
-  const closest = scratch;
-  const wt = closest + (<usize>(n + 1) << 3);
-  const q = wt + (<usize>B << 3);
-  const trialRows = q + (<usize>8 << 3);
-  const trialIdx = trialRows + (<usize>(4 * d) << 3);
-  const trials = 2 + <i32>Math.floor(Math.log(<f64>K));
-  let wsum: f64 = 0;
-  for (let i = 0; i < n; i++) wsum += weightOf(w, i);
-  store<i32>(idx, draw(w, 0, n, wsum));
-  gatherRows(x, n, d, B, idx, 1, centers);
-  let pot = closestTo(x, w, n, d, B, centers, closest, wt, q, true);
-  for (let c = 1; c < K; c++) {
-    let best = -1;
-    let bestPot = Infinity;
-    // trials four at a time (all of them when K < 21): draw, then score the four in one
-    // pass over the data; a missing trial repeats the group's first and cannot win the
-    // strict comparison, so the first best trial in draw order is kept
-    for (let t = 0; t < trials; t += 4) {
-      const left = trials - t;
-      const j0 = drawTrial(w, closest, n, pot, wsum);
-      const j1 = left > 1 ? drawTrial(w, closest, n, pot, wsum) : j0;
-      const j2 = left > 2 ? drawTrial(w, closest, n, pot, wsum) : j0;
-      const j3 = left > 3 ? drawTrial(w, closest, n, pot, wsum) : j0;
-      store<i32>(trialIdx, j0);
-      store<i32>(trialIdx, j1, 4);
-      store<i32>(trialIdx, j2, 8);
-      store<i32>(trialIdx, j3, 12);
-      gatherRows(x, n, d, B, trialIdx, 4, trialRows);
-      const c0 = trialRows, c1 = c0 + (<usize>d << 3), c2 = c1 + (<usize>d << 3), c3 = c2 + (<usize>d << 3);
-      let p0 = f64x2.splat(0), p1 = p0, p2 = p0, p3 = p0;
-      for (let r0 = 0; r0 < n; r0 += B) {
-        const rows = min(B, n - r0);
-        const xt = x + (<usize>(r0 * d) << 3);
-        const P = weightPairs(w, r0, rows, wt);
-        for (let p = 0; p < P; p++) {
-          let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0;
-          for (let i = 0; i < d; i++) {
-            const xi = v128.load(xt + (<usize>(i * P + p) << 4));
-            const o = <usize>i << 3;
-            const t0 = f64x2.sub(xi, v128.load64_splat(c0 + o));
-            const t1 = f64x2.sub(xi, v128.load64_splat(c1 + o));
-            const t2 = f64x2.sub(xi, v128.load64_splat(c2 + o));
-            const t3 = f64x2.sub(xi, v128.load64_splat(c3 + o));
-            q0 = f64x2.add(q0, f64x2.mul(t0, t0));
-            q1 = f64x2.add(q1, f64x2.mul(t1, t1));
-            q2 = f64x2.add(q2, f64x2.mul(t2, t2));
-            q3 = f64x2.add(q3, f64x2.mul(t3, t3));
-          }
-          const ci = v128.load(closest + (<usize>(r0 + 2 * p) << 3));
-          const wp = v128.load(wt + (<usize>p << 4));
-          p0 = f64x2.add(p0, wmul(wp, f64x2.pmin(ci, q0)));
-          p1 = f64x2.add(p1, wmul(wp, f64x2.pmin(ci, q1)));
-          p2 = f64x2.add(p2, wmul(wp, f64x2.pmin(ci, q2)));
-          p3 = f64x2.add(p3, wmul(wp, f64x2.pmin(ci, q3)));
-        }
+/** The potentials Σ w·min(closest, ‖x − cⱼ‖²) the chunk would have with each of four trial
+ *  centres c (4×d) added, into out (4 f64), in one pass over the data. scratch: B f64. */
+export function kppTrials(x: usize, w: usize, n: i32, d: i32, B: i32, closest: usize, c: usize, scratch: usize,
+  out: usize): void {
+  const wt = scratch;
+  const c0 = c, c1 = c0 + (<usize>d << 3), c2 = c1 + (<usize>d << 3), c3 = c2 + (<usize>d << 3);
+  let p0 = f64x2.splat(0), p1 = p0, p2 = p0, p3 = p0;
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const xt = x + (<usize>(r0 * d) << 3);
+    const P = weightPairs(w, r0, rows, wt);
+    for (let p = 0; p < P; p++) {
+      let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0;
+      for (let i = 0; i < d; i++) {
+        const xi = v128.load(xt + (<usize>(i * P + p) << 4));
+        const o = <usize>i << 3;
+        const t0 = f64x2.sub(xi, v128.load64_splat(c0 + o));
+        const t1 = f64x2.sub(xi, v128.load64_splat(c1 + o));
+        const t2 = f64x2.sub(xi, v128.load64_splat(c2 + o));
+        const t3 = f64x2.sub(xi, v128.load64_splat(c3 + o));
+        q0 = f64x2.add(q0, f64x2.mul(t0, t0));
+        q1 = f64x2.add(q1, f64x2.mul(t1, t1));
+        q2 = f64x2.add(q2, f64x2.mul(t2, t2));
+        q3 = f64x2.add(q3, f64x2.mul(t3, t3));
       }
-      const s0 = hsum(p0), s1 = hsum(p1), s2 = hsum(p2), s3 = hsum(p3);
-      if (best < 0 || s0 < bestPot) { bestPot = s0; best = j0; }
-      if (left > 1 && s1 < bestPot) { bestPot = s1; best = j1; }
-      if (left > 2 && s2 < bestPot) { bestPot = s2; best = j2; }
-      if (left > 3 && s3 < bestPot) { bestPot = s3; best = j3; }
+      const ci = v128.load(closest + (<usize>(r0 + 2 * p) << 3));
+      const wp = v128.load(wt + (<usize>p << 4));
+      p0 = f64x2.add(p0, wmul(wp, f64x2.pmin(ci, q0)));
+      p1 = f64x2.add(p1, wmul(wp, f64x2.pmin(ci, q1)));
+      p2 = f64x2.add(p2, wmul(wp, f64x2.pmin(ci, q2)));
+      p3 = f64x2.add(p3, wmul(wp, f64x2.pmin(ci, q3)));
     }
-    store<i32>(idx + (<usize>c << 2), best);
-    const centre = centers + (<usize>(c * d) << 3);
-    gatherRows(x, n, d, B, idx + (<usize>c << 2), 1, centre);
-    pot = closestTo(x, w, n, d, B, centre, closest, wt, q, false);
   }
+  store<f64>(out, hsum(p0));
+  store<f64>(out, hsum(p1), 8);
+  store<f64>(out, hsum(p2), 16);
+  store<f64>(out, hsum(p3), 24);
 }
 
-/** Nearest centre of every row (the first on ties): squared distances to all K centres
- *  for two rows per f64x2, four pairs at a time. q: 8 f64 of scratch. */
-function assign(x: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize, q: usize): void {
+/** Nearest centre of every row (the first on ties) into labels (n i32): squared distances
+ *  to all K centres for two rows per f64x2, four pairs at a time. q: 8 f64 of scratch. */
+export function assignLabels(x: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize, q: usize): void {
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = (rows + 1) >> 1;
@@ -166,19 +139,57 @@ function assign(x: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels
   }
 }
 
-/** Lloyd iterations from the given centres until the squared centre shift is at most
- *  relTol × (mean weighted feature variance), or maxIter. Leaves final labels.
- *  scratch: K·d + K + B + 8 f64. Returns the number of iterations run. */
-export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize,
-  maxIter: i32, relTol: f64, scratch: usize): i32 {
-  const sums = scratch;
-  const mass = scratch + (<usize>(K * d) << 3);
-  const wt = mass + (<usize>K << 3);
-  const q = wt + (<usize>B << 3);
-  // tolerance scale: mean over features of the weighted variance (two passes)
-  let wsum: f64 = 0;
-  for (let i = 0; i < n; i++) wsum += weightOf(w, i);
-  memory.fill(sums, 0, <usize>d << 3);
+/** One Lloyd step on a chunk: labels by assignLabels, then out = [Σ w·x per centre (K·d) |
+ *  Σ w per centre (K)]. scratch: 8 f64. */
+export function lloydSums(x: usize, w: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize,
+  out: usize, scratch: usize): void {
+  assignLabels(x, n, d, K, B, centers, labels, scratch);
+  const sums = out, mass = out + (<usize>(K * d) << 3);
+  memory.fill(out, 0, <usize>(K * d + K) << 3);
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const P = (rows + 1) >> 1;
+    const xt = x + (<usize>(r0 * d) << 3);
+    for (let r = 0; r < rows; r++) {
+      // row r0 + r is lane r&1 of pair r/2: feature j at f64 (j·P + r/2)·2 + (r&1) = 2jP + r
+      const wi = weightOf(w, r0 + r);
+      const k = load<i32>(labels + (<usize>(r0 + r) << 2));
+      store<f64>(mass + (<usize>k << 3), load<f64>(mass + (<usize>k << 3)) + wi);
+      const xr = xt + (<usize>r << 3);
+      for (let j = 0; j < d; j++) {
+        const at = sums + (<usize>(k * d + j) << 3);
+        store<f64>(at, load<f64>(at) + wi * load<f64>(xr + (<usize>(j * P) << 4)));
+      }
+    }
+  }
+}
+
+/** New centres from combined Lloyd sums (as lloydSums writes them); an empty cluster keeps
+ *  its centre. Returns the squared shift of all centres. */
+export function lloydUpdate(sums: usize, K: i32, d: i32, centers: usize): f64 {
+  const mass = sums + (<usize>(K * d) << 3);
+  let shift: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const mk = load<f64>(mass + (<usize>k << 3));
+    if (!(mk > 0.0)) continue;
+    for (let j = 0; j < d; j++) {
+      const at = centers + (<usize>(k * d + j) << 3);
+      const nv = load<f64>(sums + (<usize>(k * d + j) << 3)) / mk;
+      const t = nv - load<f64>(at);
+      shift += t * t;
+      store<f64>(at, nv);
+    }
+  }
+  return shift;
+}
+
+/** out[0..d) = Σ w·x per feature, out[d] = Σ w, over the chunk. scratch: B f64. */
+export function featureSums(x: usize, w: usize, n: i32, d: i32, B: i32, out: usize, scratch: usize): void {
+  const wt = scratch;
+  memory.fill(out, 0, <usize>(d + 1) << 3);
+  let ws: f64 = 0;
+  for (let i = 0; i < n; i++) ws += weightOf(w, i);
+  store<f64>(out + (<usize>d << 3), ws);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
@@ -187,85 +198,58 @@ export function lloyd(x: usize, w: usize, n: i32, d: i32, K: i32, B: i32, center
       let acc = f64x2.splat(0);
       for (let p = 0; p < P; p++)
         acc = f64x2.add(acc, wmul(v128.load(wt + (<usize>p << 4)), v128.load(xt + (<usize>(i * P + p) << 4))));
-      const at = sums + (<usize>i << 3);
+      const at = out + (<usize>i << 3);
       store<f64>(at, load<f64>(at) + hsum(acc));
     }
   }
+}
+
+/** Σ w·‖x − mean‖² over the chunk. scratch: B f64. */
+export function featureSquares(x: usize, w: usize, n: i32, d: i32, B: i32, mean: usize, scratch: usize): f64 {
+  const wt = scratch;
   let v = f64x2.splat(0);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
     const P = weightPairs(w, r0, rows, wt);
     for (let i = 0; i < d; i++) {
-      const mean = f64x2.splat(load<f64>(sums + (<usize>i << 3)) / wsum);
+      const m = v128.load64_splat(mean + (<usize>i << 3));
       for (let p = 0; p < P; p++) {
-        const t = f64x2.sub(v128.load(xt + (<usize>(i * P + p) << 4)), mean);
+        const t = f64x2.sub(v128.load(xt + (<usize>(i * P + p) << 4)), m);
         v = f64x2.add(v, wmul(v128.load(wt + (<usize>p << 4)), f64x2.mul(t, t)));
       }
     }
   }
-  const tol = relTol * hsum(v) / wsum / <f64>d;
-  let it = 0;
-  while (it < maxIter) {
-    it++;
-    assign(x, n, d, K, B, centers, labels, q);
-    memory.fill(scratch, 0, <usize>(K * d + K) << 3);
-    for (let r0 = 0; r0 < n; r0 += B) {
-      const rows = min(B, n - r0);
-      const P = (rows + 1) >> 1;
-      const xt = x + (<usize>(r0 * d) << 3);
-      for (let r = 0; r < rows; r++) {
-        // row r0 + r is lane r&1 of pair r/2: feature j at f64 (j·P + r/2)·2 + (r&1) = 2jP + r
-        const wi = weightOf(w, r0 + r);
-        const k = load<i32>(labels + (<usize>(r0 + r) << 2));
-        store<f64>(mass + (<usize>k << 3), load<f64>(mass + (<usize>k << 3)) + wi);
-        const xr = xt + (<usize>r << 3);
-        for (let j = 0; j < d; j++) {
-          const at = sums + (<usize>(k * d + j) << 3);
-          store<f64>(at, load<f64>(at) + wi * load<f64>(xr + (<usize>(j * P) << 4)));
-        }
-      }
-    }
-    let shift: f64 = 0;
-    for (let k = 0; k < K; k++) {
-      const mk = load<f64>(mass + (<usize>k << 3));
-      if (!(mk > 0.0)) continue; // empty cluster keeps its centre
-      for (let j = 0; j < d; j++) {
-        const at = centers + (<usize>(k * d + j) << 3);
-        const nv = load<f64>(sums + (<usize>(k * d + j) << 3)) / mk;
-        const t = nv - load<f64>(at);
-        shift += t * t;
-        store<f64>(at, nv);
-      }
-    }
-    if (shift <= tol) break;
-  }
-  assign(x, n, d, K, B, centers, labels, q);
-  return it;
+  return hsum(v);
 }
 
-/** K distinct rows drawn with probability ∝ w (uniform without weights), without
- *  replacement while rows of positive weight remain, then with repeats. scratch: n f64
- *  (1 for rows still available). */
-export function chooseRows(w: usize, n: i32, K: i32, idx: usize, scratch: usize): void {
-  let left = 0; // rows of positive weight not chosen yet (counted: a float total can reach 0 early)
+/** 'random_from_data': the K rows of the chunk with the largest keys log(u)/w (u uniform in
+ *  (0, 1] from the core's PRNG, one per row in order; Efraimidis–Spirakis, a weighted draw
+ *  without replacement that merges across chunks by comparing keys). Rows of weight 0 get
+ *  none. keys: K f64 (−∞ where the chunk has fewer rows), idx: K i32, largest first, ties
+ *  to the lower row. Returns how many were found. */
+export function dataKeys(w: usize, n: i32, K: i32, keys: usize, idx: usize): i32 {
+  let found = 0;
+  for (let k = 0; k < K; k++) {
+    store<f64>(keys + (<usize>k << 3), -Infinity);
+    store<i32>(idx + (<usize>k << 2), -1);
+  }
   for (let i = 0; i < n; i++) {
-    store<f64>(scratch + (<usize>i << 3), 1.0);
-    if (weightOf(w, i) > 0.0) left++;
-  }
-  for (let c = 0; c < K; c++) {
-    if (left == 0) {
-      for (let i = 0; i < n; i++) {
-        store<f64>(scratch + (<usize>i << 3), 1.0);
-        if (weightOf(w, i) > 0.0) left++;
-      }
+    const u = 1.0 - rng.uniform();
+    const wi = weightOf(w, i);
+    if (!(wi > 0.0)) continue;
+    const key = Math.log(u) / wi;
+    if (found == K && !(key > load<f64>(keys + (<usize>(K - 1) << 3)))) continue;
+    // insert, keeping the list sorted (largest first; an equal key stays behind the earlier row)
+    let j = found < K ? found : K - 1;
+    while (j > 0 && key > load<f64>(keys + (<usize>(j - 1) << 3))) {
+      store<f64>(keys + (<usize>j << 3), load<f64>(keys + (<usize>(j - 1) << 3)));
+      store<i32>(idx + (<usize>j << 2), load<i32>(idx + (<usize>(j - 1) << 2)));
+      j--;
     }
-    // the total is re-summed each draw: K draws over n rows, and no drift
-    let total: f64 = 0;
-    for (let i = 0; i < n; i++) total += weightOf(w, i) * load<f64>(scratch + (<usize>i << 3));
-    const j = draw(w, scratch, n, total);
-    store<i32>(idx + (<usize>c << 2), j);
-    store<f64>(scratch + (<usize>j << 3), 0.0);
-    left--;
+    store<f64>(keys + (<usize>j << 3), key);
+    store<i32>(idx + (<usize>j << 2), i);
+    if (found < K) found++;
   }
+  return found;
 }

@@ -62,3 +62,35 @@ export function normal(): f64 {
   hasSpare = true;
   return u * m;
 }
+
+/** Seeds the generator for one stream (a chunk) of a 64-bit seed: the streams of one seed
+ *  are independent, and each depends only on (seed, stream). */
+export function rngSeedStream(lo: u32, hi: u32, stream: u32): void {
+  const x: u64 = splitmix((<u64>hi << 32) | <u64>lo) ^ splitmix(<u64>stream + 0x632BE59BD9B4E019);
+  rngSeed(<u32>x, <u32>(x >> 32));
+}
+
+/** A uniform draw in [0, 1) for the wrapper's own draws. */
+export function rngUniform(): f64 {
+  return uniform();
+}
+
+/** Saves the generator's state (6 × 8 bytes) at p, so a caller can seed streams and then
+ *  continue the main one with rngLoad. */
+export function rngSave(p: usize): void {
+  store<u64>(p, s0);
+  store<u64>(p, s1, 8);
+  store<u64>(p, s2, 16);
+  store<u64>(p, s3, 24);
+  store<f64>(p, spare, 32);
+  store<u64>(p, hasSpare ? 1 : 0, 40);
+}
+
+export function rngLoad(p: usize): void {
+  s0 = load<u64>(p);
+  s1 = load<u64>(p, 8);
+  s2 = load<u64>(p, 16);
+  s3 = load<u64>(p, 24);
+  spare = load<f64>(p, 32);
+  hasSpare = load<u64>(p, 40) != 0;
+}

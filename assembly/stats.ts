@@ -302,3 +302,14 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     }
   }
 }
+
+/** dst += src elementwise over n f64 (combining the statistics of two row ranges: the
+ *  wrapper adds them in a fixed tree over chunk indices, src/fit/tree.ts). */
+export function addInto(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(dst + o, f64x2.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  if (i < n) store<f64>(dst + (<usize>i << 3), load<f64>(dst + (<usize>i << 3)) + load<f64>(src + (<usize>i << 3)));
+}

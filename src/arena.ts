@@ -57,6 +57,16 @@ export class Arena {
     }
   }
 
+  /** The current top: allocations after it can be dropped with release(). */
+  mark(): number {
+    return this.top;
+  }
+
+  /** Drops every allocation made after mark() returned `top`. */
+  release(top: number): void {
+    this.top = top;
+  }
+
   /** Throws TOO_LARGE before anything is allocated if `bytes` more would not fit. */
   reserve(bytes: number, what: string): void {
     if (this.top + bytes + 64 * 16 > LIMIT) {

@@ -4,6 +4,7 @@ import { loadCore, type InitSource } from './loader.js';
 
 /** Covariance type codes, as in assembly/types.ts. */
 export const TYPE_CODE = { full: 0, tied: 1, diag: 2, spherical: 3 } as const;
+export const TYPE_NAMES = ['full', 'tied', 'diag', 'spherical'] as const;
 
 /** The kernels exported by assembly/index.ts (pointers are byte offsets). */
 export interface CoreExports {
@@ -29,11 +30,25 @@ export interface CoreExports {
     means: number, cov: number, chol: number, tmp: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
     lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number): void;
-  kmeansPlusPlus(x: number, w: number, n: number, d: number, K: number, blockRows: number, centers: number, idx: number,
-    scratch: number): void;
-  lloyd(x: number, w: number, n: number, d: number, K: number, blockRows: number, centers: number, labels: number,
-    maxIter: number, relTol: number, scratch: number): number;
-  chooseRows(w: number, n: number, K: number, idx: number, scratch: number): void;
+  drawRow(w: number, p: number, n: number, target: number): number;
+  weightTotal(w: number, n: number, out: number): void;
+  kppClosest(x: number, w: number, n: number, d: number, B: number, c: number, closest: number, scratch: number,
+    first: boolean): number;
+  kppTrials(x: number, w: number, n: number, d: number, B: number, closest: number, c: number, scratch: number,
+    out: number): void;
+  assignLabels(x: number, n: number, d: number, K: number, B: number, centers: number, labels: number, q: number): void;
+  lloydSums(x: number, w: number, n: number, d: number, K: number, B: number, centers: number, labels: number,
+    out: number, scratch: number): void;
+  lloydUpdate(sums: number, K: number, d: number, centers: number): number;
+  featureSums(x: number, w: number, n: number, d: number, B: number, out: number, scratch: number): void;
+  featureSquares(x: number, w: number, n: number, d: number, B: number, mean: number, scratch: number): number;
+  dataKeys(w: number, n: number, K: number, keys: number, idx: number): number;
+  addInto(dst: number, src: number, n: number): void;
+  rngSeedStream(lo: number, hi: number, stream: number): void;
+  rngUniform(): number;
+  rngSave(p: number): void;
+  rngLoad(p: number): void;
+  exp(x: number): number;
   spatialKeys(x: number, w: number, n: number, d: number, bits: number, labels: number, tmp: number): void;
   groupRows(x: number, w: number, n: number, d: number, K: number, labels: number, counts: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,

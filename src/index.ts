@@ -5,7 +5,7 @@ export type { FitOptions, SampleResult } from './model.js';
 export { GmmError } from './errors.js';
 export type { GmmErrorCode } from './errors.js';
 export { GMM_ERROR_CODES } from './errors.js';
-export type { IterationInfo } from './fit.js';
+export type { IterationInfo } from './fit/driver.js';
 export type { GaussianMixtureJSON } from './serialize.js';
 export type { GaussianMixtureOptions, CovarianceType, InitParams, Matrix, MatrixInput } from './validate.js';
 export type { InitSource } from './loader.js';

@@ -3,7 +3,8 @@
 import { core, seedCore, TYPE_CODE } from './core.js';
 import { arenaFor, withNestedArena, ADDRESS_SPACE_BYTES } from './arena.js';
 import { GmmError } from './errors.js';
-import { runFit, type IterationInfo } from './fit.js';
+import { runFit } from './fit/run.js';
+import type { IterationInfo } from './fit/driver.js';
 import { scoreInto } from './score.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
 import type { FittedState } from './params.js';

@@ -1,0 +1,66 @@
+// What the fit driver (driver.ts) asks of the data: passes over every chunk, wherever the
+// chunks live. A cluster answers with per-chunk values in chunk order, or with the root of
+// the summation tree (tree.ts), so the driver never sees how the chunks are split.
+// LocalCluster is one shard in the coordinator's own instance (fit(), and the in-process
+// asynchronous fits); src/parallel/ has the worker pool and the stream.
+import type { Coordinator } from './coordinator.js';
+import type { Shard } from './shard.js';
+
+/** Either a value or a promise of it: the same driver runs synchronously and asynchronously. */
+export type Maybe<T> = T | Promise<T>;
+
+export interface Pick { chunk: number; target: number; byPotential: boolean }
+export interface KeyCandidates { keys: number[]; chunks: number[]; rows: number[]; x: Float64Array }
+
+export interface Cluster {
+  /** Number of chunks of the data (global). */
+  readonly chunkCount: number;
+  /** Per chunk: Σ w and the number of rows of positive weight (2 f64 a chunk). */
+  readonly totals: Float64Array;
+  /** Lays the data out for K components of a covariance type (a type code). */
+  prepare(K: number, type: number): Maybe<void>;
+  /** EM statistics with the coordinator's current parameters: the root, or null when it was
+   *  written straight into the coordinator's statistics buffer. */
+  em(co: Coordinator): Maybe<Float64Array | null>;
+  kppClosest(centre: Float64Array, first: boolean): Maybe<Float64Array>;
+  kppTrials(trials: Float64Array): Maybe<Float64Array>;
+  pickRows(picks: Pick[]): Maybe<Float64Array>;
+  featureSums(): Maybe<Float64Array>;
+  featureSquares(mean: Float64Array): Maybe<Float64Array>;
+  /** Lloyd sums: the root, or null when written into the coordinator's sums buffer. */
+  lloyd(co: Coordinator, centres: Float64Array): Maybe<Float64Array | null>;
+  labelStats(co: Coordinator, centres: Float64Array): Maybe<Float64Array | null>;
+  randomStats(co: Coordinator, shift: Float64Array, seedLo: number, seedHi: number): Maybe<Float64Array | null>;
+  dataKeys(seedLo: number, seedHi: number): Maybe<KeyCandidates>;
+}
+
+/** One shard holding every chunk, in the coordinator's instance: roots go straight into the
+ *  coordinator's buffers, and the E-step reads its parameters in place. */
+export class LocalCluster implements Cluster {
+  constructor(readonly shard: Shard) {}
+  get chunkCount(): number { return this.shard.chunks.length; }
+  get totals(): Float64Array { return this.shard.totals; }
+  prepare(K: number, type: number): void { this.shard.prepare(K, type); }
+  em(co: Coordinator): null {
+    this.shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst }, co.b.stats);
+    return null;
+  }
+  kppClosest(centre: Float64Array, first: boolean): Float64Array { return this.shard.kppClosest(centre, first); }
+  kppTrials(trials: Float64Array): Float64Array { return this.shard.kppTrials(trials); }
+  pickRows(picks: Pick[]): Float64Array { return this.shard.pickRows(picks); }
+  featureSums(): Float64Array { return this.shard.featureSums(); }
+  featureSquares(mean: Float64Array): Float64Array { return this.shard.featureSquares(mean); }
+  lloyd(co: Coordinator, centres: Float64Array): null {
+    this.shard.lloyd(centres, co.b.sums);
+    return null;
+  }
+  labelStats(co: Coordinator, centres: Float64Array): null {
+    this.shard.labelStats(centres, co.b.stats);
+    return null;
+  }
+  randomStats(co: Coordinator, shift: Float64Array, seedLo: number, seedHi: number): null {
+    this.shard.randomStats(shift, seedLo, seedHi, co.b.stats);
+    return null;
+  }
+  dataKeys(seedLo: number, seedHi: number): KeyCandidates { return this.shard.dataKeys(seedLo, seedHi); }
+}

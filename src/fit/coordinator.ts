@@ -1,0 +1,145 @@
+// The coordinator's side of a fit: the parameters, the M-step from combined statistics,
+// the centre updates and the draws of the initialisation, all in one core instance (the
+// caller's for fit(), a private one for the asynchronous fits, so that nothing the caller
+// does between two awaits can touch them).
+import { TYPE_CODE, seedCore, type CoreExports } from '../core.js';
+import type { Arena } from '../arena.js';
+import { GmmError } from '../errors.js';
+import { paramLength, type Params } from '../params.js';
+import type { ResolvedOptions } from '../validate.js';
+
+export class Coordinator {
+  readonly c: CoreExports;
+  readonly arena: Arena;
+  readonly o: ResolvedOptions;
+  readonly K: number;
+  readonly d: number;
+  readonly type: number;
+  readonly P: number;
+  readonly S: number;
+  readonly b: {
+    weights: number; means: number; cov: number; chol: number; logConst: number;
+    stats: number; sums: number; tmp: number; prec: number;
+  };
+
+  constructor(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number) {
+    this.c = c;
+    this.arena = arena;
+    this.o = o;
+    const K = (this.K = o.nComponents);
+    this.d = d;
+    this.type = TYPE_CODE[o.covarianceType];
+    const P = (this.P = paramLength(o.covarianceType, K, d));
+    this.S = c.statsSize(this.type, K, d);
+    this.b = {
+      weights: arena.allocF64(K), means: arena.allocF64(K * d), cov: arena.allocF64(P), chol: arena.allocF64(P),
+      logConst: arena.allocF64(K), stats: arena.allocF64(this.S), sums: arena.allocF64(K * d + K),
+      tmp: arena.allocF64(d * d + d), prec: arena.allocF64(P),
+    };
+  }
+
+  seed(seed: number): void {
+    seedCore(this.c, seed);
+  }
+
+  /** A uniform draw in [0, 1) from the core's PRNG. */
+  uniform(): number {
+    return this.c.rngUniform();
+  }
+
+  /** A 64-bit seed for per-chunk streams, drawn from the main stream (two 32-bit halves). */
+  streamSeed(): [number, number] {
+    return [Math.floor(this.uniform() * 4294967296) >>> 0, Math.floor(this.uniform() * 4294967296) >>> 0];
+  }
+
+  view(which: keyof Coordinator['b'], n: number): Float64Array {
+    return this.arena.f64(this.b[which], n);
+  }
+
+  get means(): Float64Array { return this.view('means', this.K * this.d); }
+  get covariances(): Float64Array { return this.view('cov', this.P); }
+
+  /** The E-step's per-component constants from the current weights and factors. */
+  logConstants(): void {
+    this.c.logConstants(this.b.weights, this.b.chol, this.b.logConst, this.type, this.K, this.d);
+  }
+
+  /** The M-step from statistics (root, or null when already in the stats buffer) about
+   *  `shift` (default: the current means). Returns the first component whose covariance is
+   *  not positive definite, or -1. */
+  mStep(root: Float64Array | null, shift?: Float64Array): number {
+    if (root) this.view('stats', this.S).set(root);
+    if (shift) this.means.set(shift);
+    return this.c.mStep(this.b.stats, this.b.means, this.K, this.d, this.type, this.o.regCovar, this.b.weights,
+      this.b.means, this.b.cov, this.b.chol, this.b.tmp);
+  }
+
+  /** The mean log-likelihood in the statistics' header (Σ w·lse / Σ w). */
+  statsLowerBound(root: Float64Array | null): number {
+    const h = root ?? this.view('stats', 2);
+    return h[0] / h[1];
+  }
+
+  /** Moves centres (K×d) to the means of their combined Lloyd sums; returns the squared shift. */
+  lloydUpdate(root: Float64Array | null, centres: Float64Array): number {
+    const K = this.K, d = this.d;
+    if (root) this.view('sums', K * d + K).set(root);
+    this.means.set(centres);
+    const shift = this.c.lloydUpdate(this.b.sums, K, d, this.b.means);
+    centres.set(this.means);
+    return shift;
+  }
+
+  /** Means at the given points, weights 1/K and covariances regCovar·I (the k-means++ and
+   *  random_from_data starts); returns the first component not positive definite, or -1. */
+  pointStart(means: Float64Array): number {
+    this.means.set(means);
+    this.view('weights', this.K).fill(1 / this.K);
+    const cov = this.covariances, d = this.d, reg = this.o.regCovar;
+    if (this.o.covarianceType === 'full' || this.o.covarianceType === 'tied') {
+      cov.fill(0);
+      for (let k = 0; k < cov.length / (d * d); k++) for (let i = 0; i < d; i++) cov[k * d * d + i * d + i] = reg;
+    } else {
+      cov.fill(reg);
+    }
+    return this.c.precisionCholesky(this.b.cov, this.b.chol, this.b.tmp, this.type, this.K, this.d);
+  }
+
+  /** The user's weightsInit / meansInit / precisionsInit over whatever the method gave. */
+  applyExplicitStart(): void {
+    const o = this.o;
+    if (o.weightsInit) this.view('weights', this.K).set(o.weightsInit);
+    if (o.meansInit) this.means.set(o.meansInit);
+    if (o.precisionsInit) {
+      this.view('prec', this.P).set(o.precisionsInit);
+      const bad = this.c.fromPrecisions(this.b.prec, this.b.cov, this.b.chol, this.b.tmp, this.type, this.K, this.d);
+      if (bad >= 0) {
+        throw new GmmError('INVALID_INIT', `precisionsInit${o.covarianceType === 'tied' ? '' : `[${bad}]`} is not positive definite: ` +
+          'precisions must be symmetric positive definite (inverse covariances).');
+      }
+    }
+  }
+
+  read(): Params {
+    const { K, d, P } = this;
+    return {
+      covarianceType: this.o.covarianceType, K, d,
+      weights: this.view('weights', K).slice(),
+      means: this.means.slice(),
+      covariances: this.view('cov', P).slice(),
+      precisionsCholesky: this.view('chol', P).slice(),
+    };
+  }
+
+  write(p: Params): void {
+    this.view('weights', p.K).set(p.weights);
+    this.means.set(p.means);
+    this.view('cov', p.covariances.length).set(p.covariances);
+    this.view('chol', p.precisionsCholesky.length).set(p.precisionsCholesky);
+  }
+
+  /** What a shard needs for an E-step: means, precision factors and log-constants (copies). */
+  eStepParams(): { means: Float64Array; chol: Float64Array; logConst: Float64Array } {
+    return { means: this.means.slice(), chol: this.view('chol', this.P).slice(), logConst: this.view('logConst', this.K).slice() };
+  }
+}

@@ -1,0 +1,70 @@
+// fit(): the driver (driver.ts) run synchronously over one local shard holding every chunk,
+// in the caller's core instance.
+import { core, TYPE_CODE } from '../core.js';
+import { arenaFor } from '../arena.js';
+import { GmmError } from '../errors.js';
+import { blockRows, paramLength, type FittedState, type Params } from '../params.js';
+import type { ResolvedOptions, Matrix } from '../validate.js';
+import { scoreInto } from '../score.js';
+import { Coordinator } from './coordinator.js';
+import { Shard } from './shard.js';
+import { LocalCluster } from './cluster.js';
+import { fitProgram, runSync, type IterationInfo } from './driver.js';
+import { CHUNK_ROWS, chunkCount } from './chunks.js';
+
+/** Bytes of WebAssembly memory a fit of n×d rows needs (data, per-row buffers, working
+ *  memory), for the TOO_LARGE check before anything is allocated. */
+export function fitBytes(n: number, d: number, o: ResolvedOptions, weighted: boolean): number {
+  const K = o.nComponents, B = blockRows(K, d);
+  const C = chunkCount(n);
+  const P = paramLength(o.covarianceType, K, d);
+  const S = 2 + K + K * d + P;
+  const perChunk = 16 * 4 + (d + 1) * 8 + 16 + 8 + Math.ceil(Math.min(n, CHUNK_ROWS) / 128 + 1) * (d + 1) * 8;
+  const rows = n * (d * 8 + (weighted ? 8 : 0) + 4 + 8);
+  const work = 8 * (3 * d * B + 3 * B + 2 * K * B + K * B + K * d * d + K * d + 16 * d + 64 + 3 * K) +
+    8 * (Math.max(S, K * d + K) * (Math.log2(C + 2) + 3) + 6 * K * d + 4 * P + S + d * d);
+  return rows + C * perChunk + work + (1 << 20);
+}
+
+/** Only ratios of sample weights matter. Weights far from 1 (max beyond 2^±100) are
+ *  multiplied by the power of two that brings their maximum into [1, 2), which is exact,
+ *  so that w·x cannot overflow (or underflow) where the data itself would not. */
+export function rescaled(w: Float64Array): Float64Array {
+  let m = 0;
+  for (const v of w) if (v > m) m = v;
+  if (m <= 2 ** 100 && m >= 2 ** -100) return w;
+  let scale = 1;
+  while (m * scale >= 2) scale *= 0.5;
+  while (m * scale < 1) scale *= 2;
+  return w.map((v) => v * scale);
+}
+
+/** The NUMERICAL error, naming the first row whose log-density is not finite (found by
+ *  scoring the data again: this runs only on the way out). */
+function nonFinite(X: Matrix, w: Float64Array | null) {
+  return (lower: number, iter: number, params: Params): GmmError => {
+    const lse = new Float64Array(X.rows);
+    scoreInto(params, X, { lse });
+    // rows of weight 0 do not enter the log-likelihood
+    const row = lse.findIndex((v, i) => !Number.isFinite(v) && (w === null || w[i] > 0));
+    return new GmmError('NUMERICAL', `the log-likelihood became ${lower} at iteration ${iter}` +
+      (row >= 0 ? ` (row ${row} has log-density ${lse[row]})` : '') +
+      ': the data are out of the range the model can represent; scale the features (e.g. standardise them).');
+  };
+}
+
+/** Runs EM. `warm` continues from previous parameters (warmStart) with its lower bound. */
+export function runFit(
+  X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
+  warm: { params: Params; lowerBound: number } | null,
+  onIteration?: (info: IterationInfo) => void,
+): FittedState {
+  const c = core();
+  const arena = arenaFor(c);
+  arena.reserve(fitBytes(X.rows, X.cols, o, sampleWeight !== null), `fitting ${X.rows}×${X.cols} data with ${o.nComponents} components`);
+  const w = sampleWeight ? rescaled(sampleWeight) : null;
+  const co = new Coordinator(c, arena, o, X.cols);
+  const shard = new Shard(c, arena, 0, X.data, X.rows, X.cols, w);
+  shard.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
+  return runSync(fitProgram(co, warm, { onIteration, nonFinite: nonFinite(X, sampleWeight) }), new LocalCluster(shard));
+}

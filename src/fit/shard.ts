@@ -1,0 +1,295 @@
+// A shard: consecutive whole chunks of the data in one core instance, and every per-chunk
+// pass of a fit over them (k-means++ potentials and draws, Lloyd sums, the random starts,
+// the EM statistics). The same class runs in the caller's thread (fit), in each worker
+// (fitAsync), over a stream's chunks (fitStream) and behind computeStatistics. Each chunk
+// is a dataset of its own: its rows are reordered along a Z-order curve of its own box,
+// laid out in pair blocks and given its own certified-group balls, so what a chunk yields
+// depends on its rows alone (src/fit/tree.ts combines the chunks).
+import type { CoreExports } from '../core.js';
+import { kernels, TYPE_NAMES } from '../core.js';
+import type { Arena } from '../arena.js';
+import { blockRows, paramLength } from '../params.js';
+import { CHUNK_ROWS, zOrderBits } from './chunks.js';
+import { NodeStack, type TreeNode } from './tree.js';
+
+interface Chunk {
+  index: number; // global chunk index
+  rows: number;
+  x: number; w: number; labels: number; closest: number; balls: number;
+}
+
+/** Parameters as the E-step reads them (pointers in this shard's instance). */
+export interface ParamPtrs { means: number; chol: number; logConst: number }
+
+export class Shard {
+  readonly c: CoreExports;
+  private readonly arena: Arena;
+  readonly d: number;
+  readonly chunks: Chunk[] = [];
+  /** Per chunk: Σ w and the number of rows of positive weight. */
+  readonly totals: Float64Array;
+  private readonly dataTop: number;
+  private B = 0; // current pair-block size (0: rows are row-major)
+  private pairs = false;
+  private K = 0;
+  private type = -1;
+  private S = 0;
+  private buf: Record<string, number> = {};
+  private depth = 0;
+
+  /**
+   * Copies rows (row-major, `rows`×d) and their weights (or null) into the arena as chunks
+   * starting at global chunk `chunk0`. Every chunk but the last has CHUNK_ROWS rows.
+   */
+  constructor(c: CoreExports, arena: Arena, chunk0: number, data: Float64Array, rows: number, d: number,
+    w: Float64Array | null) {
+    this.c = c;
+    this.arena = arena;
+    this.d = d;
+    const count = Math.ceil(rows / CHUNK_ROWS);
+    for (let i = 0; i < count; i++) {
+      const r0 = i * CHUNK_ROWS, m = Math.min(CHUNK_ROWS, rows - r0);
+      // d spare f64 after x: the pair layout pads an odd last block
+      const x = arena.allocF64(m * d + d);
+      arena.f64(x, m * d).set(data.subarray(r0 * d, (r0 + m) * d));
+      let wp = 0;
+      if (w) {
+        wp = arena.allocF64(m);
+        arena.f64(wp, m).set(w.subarray(r0, r0 + m));
+      }
+      const labels = arena.alloc(m * 4);
+      const closest = arena.allocF64(m + 1);
+      this.chunks.push({ index: chunk0 + i, rows: m, x, w: wp, labels, closest, balls: 0 });
+    }
+    this.dataTop = arena.mark();
+    this.totals = new Float64Array(2 * count);
+    for (let i = 0; i < count; i++) {
+      const ch = this.chunks[i];
+      const tmp = arena.allocF64(2 * d + 2);
+      c.weightTotal(ch.w, ch.rows, tmp);
+      const t = arena.f64(tmp, 2);
+      this.totals[2 * i] = t[0];
+      this.totals[2 * i + 1] = t[1];
+      // rows close in space next to each other (about 8 per Z-order bucket, weight-0 rows
+      // last), so that most groups of consecutive rows are certified to one component and
+      // skip most of the E-step (assembly/certify.ts); the order depends on the chunk alone
+      const bits = zOrderBits(t[1]);
+      const counts = arena.alloc(((1 << bits) + 1) * 4);
+      c.spatialKeys(ch.x, ch.w, ch.rows, d, bits, ch.labels, tmp);
+      c.groupRows(ch.x, ch.w, ch.rows, d, (1 << bits) + 1, ch.labels, counts);
+      arena.release(this.dataTop);
+    }
+  }
+
+  get firstChunk(): number { return this.chunks[0].index; }
+  get endChunk(): number { return this.chunks[this.chunks.length - 1].index + 1; }
+  get rows(): number { return this.chunks.reduce((s, ch) => s + ch.rows, 0); }
+
+  /** Lays the chunks out for K components of a covariance type (pair blocks of
+   *  blockRows(K, d) rows) and allocates the working memory. */
+  prepare(K: number, type: number): void {
+    if (K === this.K && type === this.type) return;
+    const c = this.c, d = this.d, arena = this.arena;
+    const B = blockRows(K, d);
+    arena.release(this.dataTop);
+    const tmp = arena.allocF64(Math.max(this.B, B) * d + 16);
+    if (this.pairs && this.B !== B) for (const ch of this.chunks) c.rowsInPlace(ch.x, ch.rows, d, this.B, tmp);
+    if (!this.pairs || this.B !== B) for (const ch of this.chunks) c.pairsInPlace(ch.x, ch.rows, d, B, tmp);
+    this.pairs = true;
+    arena.release(this.dataTop);
+    this.B = B;
+    this.K = K;
+    this.type = type;
+    this.S = c.statsSize(type, K, d);
+    // the certified groups' balls (assembly/certify.ts): the data do not change, so once
+    for (const ch of this.chunks) {
+      ch.balls = arena.allocF64(c.ballsSize(ch.rows, d, B));
+      c.groupBalls(ch.x, ch.rows, d, B, ch.balls);
+    }
+    let levels = 1;
+    while (2 ** levels < this.chunks.length + 2) levels++;
+    this.depth = levels + 1;
+    const P = paramLength(TYPE_NAMES[type], K, d);
+    const slot = Math.max(this.S, K * d + K);
+    this.buf = {
+      scratch: arena.allocF64(Math.max(c.scratchSize(K, d, B), B * d, B + 8 + 4 * d)),
+      stack: arena.allocF64(slot * this.depth),
+      weights: arena.allocF64(K), means: arena.allocF64(K * d), chol: arena.allocF64(P), logConst: arena.allocF64(K),
+      centres: arena.allocF64(K * d), rowsOut: arena.allocF64(4 * d), out: arena.allocF64(8),
+      keys: arena.allocF64(K), idx: arena.alloc(4 * K), rng: arena.allocF64(6),
+    };
+  }
+
+  private layout(pairs: boolean): void {
+    if (this.pairs === pairs) return;
+    for (const ch of this.chunks) {
+      if (pairs) this.c.pairsInPlace(ch.x, ch.rows, this.d, this.B, this.buf.scratch);
+      else this.c.rowsInPlace(ch.x, ch.rows, this.d, this.B, this.buf.scratch);
+    }
+    this.pairs = pairs;
+  }
+
+  /** Writes the parameters the E-step reads into this shard's own buffers. */
+  setParams(means: Float64Array, chol: Float64Array, logConst: Float64Array): ParamPtrs {
+    this.arena.f64(this.buf.means, means.length).set(means);
+    this.arena.f64(this.buf.chol, chol.length).set(chol);
+    this.arena.f64(this.buf.logConst, logConst.length).set(logConst);
+    return { means: this.buf.means, chol: this.buf.chol, logConst: this.buf.logConst };
+  }
+
+  /**
+   * Runs `leaf` for every chunk into a slot of `len` f64 and sums the slots in the fixed
+   * tree (tree.ts). With `root` (the shard holds every chunk from 0 to the end of the data),
+   * returns the root in `into` (a pointer in this instance); otherwise the shard's whole
+   * nodes, copied out.
+   */
+  private reduce(len: number, leaf: (ch: Chunk, out: number) => void, into = 0): TreeNode[] {
+    const c = this.c, stackBase = this.buf.stack, slot = Math.max(this.S, this.K * this.d + this.K);
+    let used = 0;
+    const stack = new NodeStack<number>((l, r) => { c.addInto(l, r, len); used--; });
+    for (const ch of this.chunks) {
+      const out = stackBase + 8 * slot * used++;
+      leaf(ch, out);
+      stack.push(ch.index, out);
+    }
+    if (into) {
+      // the root of chunks [0, end): the held nodes added right to left (tree.ts's rule)
+      const n = stack.nodes;
+      let acc = n[n.length - 1].value;
+      for (let i = n.length - 2; i >= 0; i--) {
+        c.addInto(n[i].value, acc, len);
+        acc = n[i].value;
+      }
+      this.arena.f64(into, len).set(this.arena.f64(acc, len));
+      return [];
+    }
+    return stack.nodes.map((n) => ({ level: n.level, index: n.index, data: this.arena.f64(n.value, len).slice() }));
+  }
+
+  /** EM statistics (assembly/stats.ts) about the current means. */
+  em(p: ParamPtrs, into = 0): TreeNode[] {
+    const c = this.c, d = this.d, K = this.K, type = this.type, B = this.B;
+    this.layout(kernels.simd);
+    return this.reduce(this.S, (ch, out) => {
+      c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, out, this.buf.scratch, B, kernels.simd ? 1 : 0,
+        ch.balls);
+    }, into);
+  }
+
+  /** Per chunk: Σ w·‖x − centre‖², after closest = ‖x − centre‖² (first) or the minimum of both. */
+  kppClosest(centre: Float64Array, first: boolean): Float64Array {
+    this.layout(true);
+    this.arena.f64(this.buf.centres, this.d).set(centre);
+    return Float64Array.from(this.chunks, (ch) =>
+      this.c.kppClosest(ch.x, ch.w, ch.rows, this.d, this.B, this.buf.centres, ch.closest, this.buf.scratch, first));
+  }
+
+  /** Per chunk, the potentials with each of four trial centres (4×d) added: 4 f64 a chunk. */
+  kppTrials(trials: Float64Array): Float64Array {
+    this.layout(true);
+    this.arena.f64(this.buf.rowsOut, 4 * this.d).set(trials);
+    const out = new Float64Array(4 * this.chunks.length);
+    this.chunks.forEach((ch, i) => {
+      this.c.kppTrials(ch.x, ch.w, ch.rows, this.d, this.B, ch.closest, this.buf.rowsOut, this.buf.scratch, this.buf.out);
+      out.set(this.arena.f64(this.buf.out, 4), 4 * i);
+    });
+    return out;
+  }
+
+  /** The rows drawn by (chunk, target) pairs: the first row of the chunk whose running sum
+   *  of w (byPotential: w·closest) exceeds target. */
+  pickRows(picks: readonly { chunk: number; target: number; byPotential: boolean }[]): Float64Array {
+    this.layout(true);
+    const d = this.d, out = new Float64Array(picks.length * d);
+    picks.forEach((pk, i) => {
+      const ch = this.chunks[pk.chunk - this.firstChunk];
+      const r = Math.max(0, this.c.drawRow(ch.w, pk.byPotential ? ch.closest : 0, ch.rows, pk.target));
+      this.arena.i32(this.buf.idx, 1)[0] = r;
+      this.c.gatherRows(ch.x, ch.rows, d, this.B, this.buf.idx, 1, this.buf.rowsOut);
+      out.set(this.arena.f64(this.buf.rowsOut, d), i * d);
+    });
+    return out;
+  }
+
+  /** Per chunk: Σ w·x per feature and Σ w (d + 1 f64 a chunk). */
+  featureSums(): Float64Array {
+    this.layout(true);
+    const d = this.d, out = new Float64Array((d + 1) * this.chunks.length);
+    this.chunks.forEach((ch, i) => {
+      this.c.featureSums(ch.x, ch.w, ch.rows, d, this.B, this.buf.rowsOut, this.buf.scratch);
+      out.set(this.arena.f64(this.buf.rowsOut, d + 1), i * (d + 1));
+    });
+    return out;
+  }
+
+  /** Per chunk: Σ w·‖x − mean‖². */
+  featureSquares(mean: Float64Array): Float64Array {
+    this.layout(true);
+    this.arena.f64(this.buf.centres, this.d).set(mean);
+    return Float64Array.from(this.chunks, (ch) =>
+      this.c.featureSquares(ch.x, ch.w, ch.rows, this.d, this.B, this.buf.centres, this.buf.scratch));
+  }
+
+  /** One Lloyd step: labels to the nearest centre, then per centre Σ w·x and Σ w. */
+  lloyd(centres: Float64Array, into = 0): TreeNode[] {
+    this.layout(true);
+    const K = this.K, d = this.d;
+    this.arena.f64(this.buf.centres, K * d).set(centres);
+    return this.reduce(K * d + K, (ch, out) =>
+      this.c.lloydSums(ch.x, ch.w, ch.rows, d, K, this.B, this.buf.centres, ch.labels, out, this.buf.scratch), into);
+  }
+
+  /** The statistics of a hard start: labels to the nearest centre, rₙₖ = [labelₙ = k],
+   *  about the centres. */
+  labelStats(centres: Float64Array, into = 0): TreeNode[] {
+    this.layout(true);
+    const c = this.c, K = this.K, d = this.d;
+    this.arena.f64(this.buf.centres, K * d).set(centres);
+    return this.reduce(this.S, (ch, out) => {
+      c.assignLabels(ch.x, ch.rows, d, K, this.B, this.buf.centres, ch.labels, this.buf.scratch);
+      c.initStats(ch.x, ch.w, ch.rows, d, K, this.type, ch.labels, this.buf.centres, out, this.buf.scratch, this.B);
+    }, into);
+  }
+
+  /** The statistics of random responsibilities about `shift` (K×d), each chunk drawing from
+   *  its own stream of the seed. */
+  randomStats(shift: Float64Array, seedLo: number, seedHi: number, into = 0): TreeNode[] {
+    this.layout(true);
+    const c = this.c, K = this.K, d = this.d;
+    this.arena.f64(this.buf.centres, K * d).set(shift);
+    c.rngSave(this.buf.rng); // the caller's stream continues afterwards (one instance may serve both)
+    try {
+      return this.reduce(this.S, (ch, out) => {
+        c.rngSeedStream(seedLo, seedHi, ch.index);
+        c.initStats(ch.x, ch.w, ch.rows, d, K, this.type, 0, this.buf.centres, out, this.buf.scratch, this.B);
+      }, into);
+    } finally {
+      c.rngLoad(this.buf.rng);
+    }
+  }
+
+  /** Per chunk, its K rows with the largest keys log(u)/w ('random_from_data'). */
+  dataKeys(seedLo: number, seedHi: number): { keys: number[]; chunks: number[]; rows: number[]; x: Float64Array } {
+    this.layout(true);
+    const c = this.c, K = this.K, d = this.d;
+    const keys: number[] = [], chunks: number[] = [], rows: number[] = [], xs: number[] = [];
+    c.rngSave(this.buf.rng);
+    try {
+      for (const ch of this.chunks) {
+        c.rngSeedStream(seedLo, seedHi, ch.index);
+        const found = c.dataKeys(ch.w, ch.rows, K, this.buf.keys, this.buf.idx);
+        const kv = this.arena.f64(this.buf.keys, K).slice(), iv = this.arena.i32(this.buf.idx, K).slice();
+        for (let j = 0; j < found; j++) {
+          c.gatherRows(ch.x, ch.rows, d, this.B, this.buf.idx + 4 * j, 1, this.buf.rowsOut);
+          keys.push(kv[j]);
+          chunks.push(ch.index);
+          rows.push(iv[j]);
+          xs.push(...this.arena.f64(this.buf.rowsOut, d));
+        }
+      }
+    } finally {
+      c.rngLoad(this.buf.rng);
+    }
+    return { keys, chunks, rows, x: Float64Array.from(xs) };
+  }
+}
