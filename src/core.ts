@@ -1,6 +1,6 @@
 // The instantiated core: memoised once by init(), then used synchronously everywhere.
 import { GmmError } from './errors.js';
-import { loadCore, type InitSource } from './loader.js';
+import { loadCore, instantiateCore, type InitSource } from './loader.js';
 
 /** Covariance type codes, as in assembly/types.ts. */
 export const TYPE_CODE = { full: 0, tied: 1, diag: 2, spherical: 3 } as const;
@@ -65,6 +65,7 @@ export function seedCore(c: CoreExports, seed: number): void {
 export const kernels = { simd: true };
 
 let instance: CoreExports | null = null;
+let compiled: WebAssembly.Module | null = null;
 let pending: Promise<void> | null = null;
 
 /** Loads the core once; later calls return the same promise (the source is ignored). */
@@ -74,7 +75,9 @@ export function initCore(source: InitSource | (() => InitSource | Promise<InitSo
     pending = (async () => {
       try {
         const src = typeof source === 'function' ? await source() : source;
-        instance = await loadCore(src);
+        const loaded = await loadCore(src);
+        instance = loaded.exports;
+        compiled = loaded.module;
       } catch (e) {
         pending = null;
         throw new GmmError('INIT_FAILED', `could not load the gmm-wasm WebAssembly module: ${(e as Error)?.message ?? e}. ` +
@@ -83,6 +86,18 @@ export function initCore(source: InitSource | (() => InitSource | Promise<InitSo
     })();
   }
   return pending;
+}
+
+/** The compiled core (after init()): what workers instantiate. */
+export function coreModule(): WebAssembly.Module {
+  core();
+  return compiled!;
+}
+
+/** A private instance of the core with its own memory and PRNG (asynchronous fits keep
+ *  their state there, out of reach of whatever the caller runs between two awaits). */
+export function privateCore(): Promise<CoreExports> {
+  return instantiateCore(coreModule());
 }
 
 export function isInitialized(): boolean {

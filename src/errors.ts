@@ -20,13 +20,19 @@ export type GmmErrorCode =
   | 'NOT_POSITIVE_DEFINITE' // a covariance stopped being positive definite during EM
   | 'NUMERICAL'           // the log-likelihood became non-finite (data scale out of range)
   | 'TOO_LARGE'           // the job does not fit in WebAssembly's 4 GiB address space
-  | 'REENTRANT';          // fit() or sample() was called from inside an onIteration callback
+  | 'REENTRANT'           // fit() or sample() was called from inside an onIteration callback
+  | 'INVALID_STATISTICS'  // sufficient statistics are malformed, overlap, or leave gaps
+  | 'STATISTICS_MISMATCH' // statistics of another model shape, type, parameters or format version
+  | 'ABORTED'             // an asynchronous fit was stopped by its AbortSignal
+  | 'WORKER_FAILED'       // a worker of fitAsync crashed or could not start
+  | 'SOURCE_FAILED';      // fitStream's source threw or yielded something that is not a chunk
 
 /** Every code, in the order above (for documentation and exhaustive tests). */
 export const GMM_ERROR_CODES: readonly GmmErrorCode[] = [
   'NOT_INITIALIZED', 'INIT_FAILED', 'INVALID_TYPE', 'EMPTY_INPUT', 'RAGGED_ROWS', 'SHAPE_MISMATCH', 'NOT_NUMERIC',
   'NON_FINITE', 'FEATURE_MISMATCH', 'TOO_FEW_SAMPLES', 'INVALID_OPTION', 'INVALID_INIT', 'INVALID_SAMPLE_WEIGHT',
   'NOT_FITTED', 'INVALID_ARGUMENT', 'INVALID_JSON', 'NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_LARGE', 'REENTRANT',
+  'INVALID_STATISTICS', 'STATISTICS_MISMATCH', 'ABORTED', 'WORKER_FAILED', 'SOURCE_FAILED',
 ];
 
 export class GmmError extends Error {

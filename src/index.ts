@@ -3,6 +3,8 @@
 export { GaussianMixture } from './model.js';
 export type { FitOptions, SampleResult } from './model.js';
 export { GmmError } from './errors.js';
+export { SufficientStatistics, STATISTICS_FORMAT_VERSION } from './fit/statistics.js';
+export { CHUNK_ROWS } from './fit/chunks.js';
 export type { GmmErrorCode } from './errors.js';
 export { GMM_ERROR_CODES } from './errors.js';
 export type { IterationInfo } from './fit/driver.js';

@@ -6,16 +6,25 @@ import type { CoreExports } from './core.js';
  *  of gmm.wasm, a fetch Response, or a URL to fetch. */
 export type InitSource = WebAssembly.Module | BufferSource | Response | URL | string;
 
-export async function loadCore(source: InitSource): Promise<CoreExports> {
+/** Compiles (unless given a module) and instantiates the core; the compiled module is kept
+ *  so that workers and private instances (fitAsync) need no second compilation. */
+export async function loadCore(source: InitSource): Promise<{ exports: CoreExports; module: WebAssembly.Module }> {
   let src: unknown = await source;
   if (typeof src === 'string' || src instanceof URL) src = await fetch(src);
   if (typeof Response !== 'undefined' && src instanceof Response) {
     if (!src.ok) throw new Error(`HTTP ${src.status} fetching ${src.url}`);
-    // instantiateStreaming needs the application/wasm type; servers often omit it
-    if (!(src.headers.get('content-type') ?? '').startsWith('application/wasm')) src = await src.arrayBuffer();
+    // compileStreaming needs the application/wasm type; servers often omit it
+    src = (src.headers.get('content-type') ?? '').startsWith('application/wasm')
+      ? await WebAssembly.compileStreaming(src) : await src.arrayBuffer();
   }
   // V8's WebAssembly.compile rejects a DataView although it is a BufferSource
   if (ArrayBuffer.isView(src) && !(src instanceof Uint8Array)) src = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
-  const { exports } = await instantiate(src as WebAssembly.Module, {});
+  const module = src instanceof WebAssembly.Module ? src : await WebAssembly.compile(src as BufferSource);
+  return { exports: await instantiateCore(module), module };
+}
+
+/** A fresh instance of the compiled core, with memory of its own. */
+export async function instantiateCore(module: WebAssembly.Module): Promise<CoreExports> {
+  const { exports } = await instantiate(module, {});
   return exports as unknown as CoreExports;
 }

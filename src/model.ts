@@ -7,7 +7,14 @@ import { runFit } from './fit/run.js';
 import type { IterationInfo } from './fit/driver.js';
 import { scoreInto } from './score.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
-import type { FittedState } from './params.js';
+import type { FittedState, Params } from './params.js';
+import { Coordinator } from './fit/coordinator.js';
+import { Shard } from './fit/shard.js';
+import { notPd } from './fit/driver.js';
+import { fitBytes } from './fit/run.js';
+import { CHUNK_ROWS } from './fit/chunks.js';
+import { combineNodes } from './fit/tree.js';
+import { SufficientStatistics, paramsFingerprint } from './fit/statistics.js';
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
   type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,
@@ -222,6 +229,114 @@ export class GaussianMixture {
     seedCore(c, seed);
     c.sample(n, d, K, TYPE_CODE[s.params.covarianceType], weights, means, chol, out, labels, z);
     return { X: { data: arena.f64(out, n * d).slice(), rows: n, cols: d }, labels: arena.i32(labels, n).slice() };
+  }
+
+  /** The parameters an E-step would use now: the fitted ones, or the explicit start
+   *  (weightsInit, meansInit and precisionsInit all given) of a model not fitted yet. */
+  private currentParams(what: string): Params {
+    if (this.state) return this.state.params;
+    const o = this.opts;
+    if (!(o.weightsInit && o.meansInit && o.precisionsInit)) {
+      throw new GmmError('NOT_FITTED', `${what} needs parameters: fit the model first, or give weightsInit, meansInit ` +
+        'and precisionsInit for an explicit start.');
+    }
+    const d = o.meansInit.length / o.nComponents;
+    checkInitShapes(o, d);
+    const c = core();
+    const co = new Coordinator(c, arenaFor(c), o, d);
+    co.applyExplicitStart();
+    return co.read();
+  }
+
+  /**
+   * The E-step over these rows with the current parameters: sufficient statistics that
+   * merge with those of the other rows (mergeStatistics) and feed one M-step
+   * (applyStatistics). rowOffset is the global index of the first row, a multiple of
+   * CHUNK_ROWS, so that pieces line up with the chunks and the result has the same bits as
+   * fit() on all rows. Without a fitted model, the explicit start (weightsInit, meansInit,
+   * precisionsInit) is used.
+   */
+  computeStatistics(X: MatrixInput, options: { sampleWeight?: ArrayLike<number> | null; rowOffset?: number } = {}): SufficientStatistics {
+    if (options === null || typeof options !== 'object') {
+      throw new GmmError('INVALID_TYPE', 'computeStatistics options must be an object such as { rowOffset: 0 }.');
+    }
+    for (const k of Object.keys(options)) {
+      if (k !== 'sampleWeight' && k !== 'rowOffset') {
+        throw new GmmError('INVALID_OPTION', `unknown computeStatistics option "${k}"; use sampleWeight or rowOffset.`);
+      }
+    }
+    const rowOffset = options.rowOffset ?? 0;
+    if (typeof rowOffset !== 'number' || !Number.isSafeInteger(rowOffset) || rowOffset < 0 || rowOffset % CHUNK_ROWS !== 0) {
+      throw new GmmError('INVALID_ARGUMENT', `rowOffset must be the global index of the piece's first row, a multiple of ` +
+        `CHUNK_ROWS (${CHUNK_ROWS}); got ${String(rowOffset)}. Cut the data into pieces of whole chunks.`);
+    }
+    const p = this.currentParams('computeStatistics');
+    const m = toMatrix(X);
+    if (m.cols !== p.d) {
+      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model has ${p.d}: pass rows with the same features.`);
+    }
+    const w = toSampleWeight(options.sampleWeight, m.rows);
+    const c = core();
+    const arena = arenaFor(c);
+    arena.reserve(fitBytes(m.rows, m.cols, this.opts, w !== null), `statistics of ${m.rows}×${m.cols} rows`);
+    const co = new Coordinator(c, arena, this.opts, p.d);
+    co.write(p);
+    co.logConstants();
+    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.data, m.rows, m.cols, w);
+    shard.prepare(p.K, TYPE_CODE[p.covarianceType]);
+    const nodes = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst });
+    return SufficientStatistics.create(p, rowOffset / CHUNK_ROWS, m.rows, nodes);
+  }
+
+  /** Merges the statistics of disjoint pieces (same bits in any order). */
+  static mergeStatistics(list: readonly SufficientStatistics[]): SufficientStatistics {
+    return SufficientStatistics.merge(list);
+  }
+
+  /**
+   * One M-step from statistics that cover the data (merged from every piece): the model's
+   * parameters become the M-step's, lowerBound the mean log-likelihood of the parameters
+   * the statistics were computed with, nIter grows by one and converged says whether the
+   * lower bound moved by less than tol. The model is unchanged if anything is wrong.
+   */
+  applyStatistics(stats: SufficientStatistics): this {
+    refuseReentry('applyStatistics()');
+    if (!(stats instanceof SufficientStatistics)) {
+      throw new GmmError('INVALID_TYPE', 'applyStatistics needs SufficientStatistics (from computeStatistics, mergeStatistics or fromBytes).');
+    }
+    const p = this.currentParams('applyStatistics');
+    if (stats.covarianceType !== p.covarianceType || stats.nComponents !== p.K || stats.nFeatures !== p.d) {
+      throw new GmmError('STATISTICS_MISMATCH', `these statistics are of a ${stats.nComponents}-component ${stats.covarianceType} ` +
+        `model over ${stats.nFeatures} features; this model has ${p.K} ${p.covarianceType} components over ${p.d}.`);
+    }
+    if (stats.fingerprint !== paramsFingerprint(p)) {
+      throw new GmmError('STATISTICS_MISMATCH', 'these statistics were computed with other parameters than the model has now ' +
+        '(an M-step has happened since, or another model computed them): compute them again with this model.');
+    }
+    const range = stats.chunkRange;
+    if (!range) {
+      throw new GmmError('INVALID_STATISTICS', `the statistics leave gaps (chunks ${stats.ranges.map((r) => `${r[0]}–${r[1] - 1}`).join(', ')}): ` +
+        'merge the statistics of every piece of the data first.');
+    }
+    const root = combineNodes(stats.nodes, range[0], range[1]);
+    const lower = root[0] / root[1];
+    if (!Number.isFinite(lower)) {
+      throw new GmmError('NUMERICAL', `the statistics give a log-likelihood of ${lower}` +
+        (root[1] > 0 ? ': the data are out of the range the model can represent; scale the features.' : ': every row has weight 0.'));
+    }
+    const c = core();
+    const co = new Coordinator(c, arenaFor(c), this.opts, p.d);
+    co.write(p);
+    const bad = co.mStep(root);
+    if (bad >= 0) throw notPd(bad, co, 'in applyStatistics');
+    const prev = this.state;
+    this.state = {
+      params: co.read(),
+      converged: prev !== null && Math.abs(lower - prev.lowerBound) < this.opts.tol,
+      nIter: (prev?.nIter ?? 0) + 1,
+      lowerBound: lower,
+    };
+    return this;
   }
 
   get isFitted(): boolean { return this.state !== null; }

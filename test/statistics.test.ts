@@ -1,0 +1,144 @@
+// The map-reduce API: statistics of chunk-aligned pieces, merged in any order, give the
+// M-step fit() takes, bit for bit; the byte format round-trips; bad pieces are refused.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GaussianMixture, SufficientStatistics, CHUNK_ROWS, GmmError } from '../src/index.js';
+import type { CovarianceType, Matrix } from '../src/index.js';
+import { loadCore, rng, normal } from './helpers.js';
+
+beforeAll(loadCore);
+
+const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+
+/** Overlapping clusters: n rows, d features, K centres 2.5 apart. */
+export function overlapping(seed: number, n: number, d: number, K: number): Matrix {
+  const z = normal(rng(seed));
+  const centres = Array.from({ length: K }, () => Array.from({ length: d }, () => 2.5 * z()));
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const k = i % K;
+    for (let j = 0; j < d; j++) data[i * d + j] = centres[k][j] + (1 + 0.3 * j) * z();
+  }
+  return { data, rows: n, cols: d };
+}
+
+function rows(X: Matrix, r0: number, r1: number): Matrix {
+  return { data: X.data.slice(r0 * X.cols, r1 * X.cols), rows: r1 - r0, cols: X.cols };
+}
+
+export function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+export function expectSameFit(a: GaussianMixture, b: GaussianMixture): void {
+  expect(sameBits(a.weights, b.weights)).toBe(true);
+  expect(sameBits(a.means.data, b.means.data)).toBe(true);
+  expect(sameBits(a.covariances, b.covariances)).toBe(true);
+  expect(sameBits(a.precisionsCholesky, b.precisionsCholesky)).toBe(true);
+  expect(Object.is(a.lowerBound, b.lowerBound)).toBe(true);
+  expect(a.nIter).toBe(b.nIter);
+  expect(a.converged).toBe(b.converged);
+}
+
+/** An explicit start near the data: means from rows, unit precisions, equal weights. */
+function start(X: Matrix, K: number, type: CovarianceType) {
+  const d = X.cols;
+  const meansInit = Array.from({ length: K }, (_, k) => Array.from(X.data.subarray(k * 7 * d, k * 7 * d + d)));
+  const eye = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+  const precisionsInit = type === 'full' ? Array.from({ length: K }, () => eye) : type === 'tied' ? eye
+    : type === 'diag' ? Array.from({ length: K }, () => new Array(d).fill(1)) : new Array(K).fill(1);
+  return { weightsInit: new Array(K).fill(1 / K), meansInit, precisionsInit };
+}
+
+const n = Math.floor(4.5 * CHUNK_ROWS) + 3; // five chunks, the last short
+const X = overlapping(3, n, 3, 3);
+const w = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 5) * 0.5);
+
+describe('map-reduce over chunk-aligned pieces equals fit()', () => {
+  for (const type of TYPES) {
+    it(`${type}: pieces in any order, three M-steps, with and without weights`, () => {
+      for (const weighted of [false, true]) {
+        const opts = { nComponents: 3, covarianceType: type, ...start(X, 3, type), tol: 0 };
+        const ref = new GaussianMixture({ ...opts, maxIter: 3 }).fit(X, weighted ? { sampleWeight: w } : {});
+        const gm = new GaussianMixture(opts);
+        // pieces of 2, 1 and 2 chunks (the last short), merged in scrambled orders
+        const cuts = [0, 2 * CHUNK_ROWS, 3 * CHUNK_ROWS, n];
+        for (let it = 0; it < 3; it++) {
+          const pieces = [0, 1, 2].map((i) => gm.computeStatistics(rows(X, cuts[i], cuts[i + 1]), {
+            rowOffset: cuts[i], sampleWeight: weighted ? w.subarray(cuts[i], cuts[i + 1]) : undefined,
+          }));
+          const merged = it === 0 ? GaussianMixture.mergeStatistics([pieces[2], pieces[0], pieces[1]])
+            : it === 1 ? GaussianMixture.mergeStatistics([GaussianMixture.mergeStatistics([pieces[2], pieces[1]]), pieces[0]])
+              : GaussianMixture.mergeStatistics(pieces.map((p) => SufficientStatistics.fromBytes(p.toBytes())));
+          gm.applyStatistics(merged);
+        }
+        expectSameFit(gm, ref);
+      }
+    });
+  }
+
+  it('the whole data in one piece equals the merged pieces, and bytes round-trip', () => {
+    const gm = new GaussianMixture({ nComponents: 3, ...start(X, 3, 'full') });
+    const whole = gm.computeStatistics(X);
+    const parts = GaussianMixture.mergeStatistics([
+      gm.computeStatistics(rows(X, CHUNK_ROWS, n), { rowOffset: CHUNK_ROWS }),
+      gm.computeStatistics(rows(X, 0, CHUNK_ROWS)),
+    ]);
+    expect(Buffer.from(parts.toBytes()).equals(Buffer.from(whole.toBytes()))).toBe(true);
+    const again = SufficientStatistics.fromBytes(whole.toBytes());
+    expect(again.rows).toBe(n);
+    expect(again.chunkRange).toEqual([0, 5]);
+    expect(Buffer.from(again.toBytes()).equals(Buffer.from(whole.toBytes()))).toBe(true);
+  });
+});
+
+describe('bad statistics are refused before any change', () => {
+  const gm = (): GaussianMixture => new GaussianMixture({ nComponents: 3, ...start(X, 3, 'diag'), covarianceType: 'diag' });
+  const code = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(GmmError);
+      return (e as GmmError).code;
+    }
+    return 'no error';
+  };
+  it('a rowOffset off the chunk grid', () => {
+    expect(code(() => gm().computeStatistics(rows(X, 5, 100), { rowOffset: 5 }))).toBe('INVALID_ARGUMENT');
+  });
+  it('overlapping pieces, a short chunk in the middle, gaps', () => {
+    const m = gm();
+    const a = m.computeStatistics(rows(X, 0, 2 * CHUNK_ROWS));
+    const b = m.computeStatistics(rows(X, CHUNK_ROWS, 2 * CHUNK_ROWS), { rowOffset: CHUNK_ROWS });
+    expect(code(() => GaussianMixture.mergeStatistics([a, b]))).toBe('INVALID_STATISTICS');
+    const short = m.computeStatistics(rows(X, 0, 100));
+    const after = m.computeStatistics(rows(X, CHUNK_ROWS, 2 * CHUNK_ROWS), { rowOffset: CHUNK_ROWS });
+    expect(code(() => GaussianMixture.mergeStatistics([short, after]))).toBe('INVALID_STATISTICS');
+    const far = m.computeStatistics(rows(X, 3 * CHUNK_ROWS, 4 * CHUNK_ROWS), { rowOffset: 3 * CHUNK_ROWS });
+    const gap = GaussianMixture.mergeStatistics([a, far]);
+    expect(code(() => m.applyStatistics(gap))).toBe('INVALID_STATISTICS');
+    expect(m.isFitted).toBe(false);
+  });
+  it('statistics of other parameters, another shape, or bad bytes', () => {
+    const m = gm();
+    const s = m.computeStatistics(X);
+    m.applyStatistics(s);
+    const snapshot = JSON.stringify(m.toJSON());
+    expect(code(() => m.applyStatistics(s))).toBe('STATISTICS_MISMATCH'); // stale: an M-step happened
+    expect(JSON.stringify(m.toJSON())).toBe(snapshot);
+    const other = new GaussianMixture({ nComponents: 3, ...start(X, 3, 'full') }).computeStatistics(X);
+    expect(code(() => GaussianMixture.mergeStatistics([m.computeStatistics(X), other]))).toBe('STATISTICS_MISMATCH');
+    expect(code(() => m.applyStatistics(other))).toBe('STATISTICS_MISMATCH');
+    const bytes = m.computeStatistics(X).toBytes();
+    expect(code(() => SufficientStatistics.fromBytes(bytes.subarray(0, bytes.length - 8)))).toBe('INVALID_STATISTICS');
+    const v2 = bytes.slice();
+    v2[4] = 2;
+    expect(code(() => SufficientStatistics.fromBytes(v2))).toBe('STATISTICS_MISMATCH');
+    expect(code(() => SufficientStatistics.fromBytes(new Uint8Array(10)))).toBe('INVALID_STATISTICS');
+    expect(JSON.stringify(m.toJSON())).toBe(snapshot);
+  });
+  it('an unfitted model without an explicit start has no parameters', () => {
+    expect(code(() => new GaussianMixture({ nComponents: 2 }).computeStatistics(X))).toBe('NOT_FITTED');
+  });
+});
