@@ -1,7 +1,11 @@
 // Node (and default): init() reads gmm.wasm from beside this file.
 import { initCore } from './core.js';
 import type { InitSource } from './loader.js';
+import { registerSpawner } from './parallel/spawn.js';
+import { spawnNode, nodeCores } from './parallel/spawn-node.js';
 export * from './index.js';
+
+registerSpawner(spawnNode, nodeCores);
 
 export function init(source?: InitSource | Promise<InitSource>): Promise<void> {
   return initCore(async () => {

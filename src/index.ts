@@ -1,7 +1,9 @@
 // The runtime-independent API. The entry files (entry-node, entry-browser, entry-workerd)
 // add init()'s default source for their runtime.
 export { GaussianMixture } from './model.js';
-export type { FitOptions, SampleResult } from './model.js';
+export type { FitOptions, FitAsyncOptions, SampleResult } from './model.js';
+export { WorkerPool } from './parallel/workers.js';
+export type { WorkerPoolOptions } from './parallel/workers.js';
 export { GmmError } from './errors.js';
 export { SufficientStatistics, STATISTICS_FORMAT_VERSION } from './fit/statistics.js';
 export { CHUNK_ROWS } from './fit/chunks.js';

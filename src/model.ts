@@ -3,7 +3,7 @@
 import { core, seedCore, TYPE_CODE } from './core.js';
 import { arenaFor, withNestedArena, ADDRESS_SPACE_BYTES } from './arena.js';
 import { GmmError } from './errors.js';
-import { runFit } from './fit/run.js';
+import { runFit, fitBytes } from './fit/run.js';
 import type { IterationInfo } from './fit/driver.js';
 import { scoreInto } from './score.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
@@ -11,14 +11,25 @@ import type { FittedState, Params } from './params.js';
 import { Coordinator } from './fit/coordinator.js';
 import { Shard } from './fit/shard.js';
 import { notPd } from './fit/driver.js';
-import { fitBytes } from './fit/run.js';
 import { CHUNK_ROWS } from './fit/chunks.js';
 import { combineNodes } from './fit/tree.js';
 import { SufficientStatistics, paramsFingerprint } from './fit/statistics.js';
+import { rescaled } from './fit/run.js';
+import { runFitAsync } from './parallel/fit-async.js';
+import { WorkerPool, checkPoolOptions } from './parallel/workers.js';
+import type { SpawnOptions } from './parallel/spawn.js';
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
   type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,
 } from './validate.js';
+
+export interface FitAsyncOptions extends FitOptions, SpawnOptions {
+  /** Workers to use (default: the available cores; 0: in this thread, yielding between
+   *  iterations). Ignored when X is a WorkerPool. */
+  workers?: number;
+  /** Stops the fit: the promise rejects with ABORTED and the model is unchanged. */
+  signal?: AbortSignal;
+}
 
 export interface FitOptions {
   /** Non-negative weight per row (not all zero); weights every statistic and the lower bound. */
@@ -125,6 +136,54 @@ export class GaussianMixture {
     const r = runFit(m, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration);
     this.state = r;
     return m;
+  }
+
+  /**
+   * Fits by EM off the caller's thread: on workers (each with its own core instance and a
+   * shard of the data), or in this thread yielding between iterations where there are no
+   * threads. Bit-identical to fit(). X may be a WorkerPool that already holds the data.
+   * On abort (signal) the promise rejects with ABORTED; the model is unchanged on any error.
+   */
+  async fitAsync(X: MatrixInput | WorkerPool, options: FitAsyncOptions = {}): Promise<this> {
+    const po = checkPoolOptions(options, ['sampleWeight', 'onIteration', 'signal']);
+    if (options.onIteration !== undefined && typeof options.onIteration !== 'function') {
+      throw new GmmError('INVALID_OPTION', `onIteration must be a function; got ${typeof options.onIteration}.`);
+    }
+    const signal = options.signal;
+    if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
+      throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (new AbortController().signal).');
+    }
+    const o = this.opts;
+    let data: Matrix | WorkerPool, w: Float64Array | null = null, positive: number;
+    if (X instanceof WorkerPool) {
+      if (options.sampleWeight != null) {
+        throw new GmmError('INVALID_OPTION', 'sampleWeight goes with the data: pass it to WorkerPool.create, not to fitAsync(pool).');
+      }
+      X.check();
+      data = X;
+      positive = X.positiveRows;
+    } else {
+      const m = toMatrix(X);
+      w = toSampleWeight(options.sampleWeight, m.rows);
+      positive = w ? w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0) : m.rows;
+      data = m;
+      if (w) w = rescaled(w);
+    }
+    const warm = o.warmStart && this.state ? this.state : null;
+    if (warm && warm.params.d !== data.cols) {
+      throw new GmmError('FEATURE_MISMATCH', `X has ${data.cols} features but the model being warm-started has ${warm.params.d}: ` +
+        'pass the same features, or use a model with warmStart: false to fit new ones.');
+    }
+    if (positive < o.nComponents) {
+      throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; X has ${positive}. Reduce nComponents or add data.`);
+    }
+    checkInitShapes(o, data.cols);
+    const user = options.onIteration;
+    this.state = await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+      workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
+      onIteration: user ? (info) => user({ ...info }) : undefined,
+    });
+    return this;
   }
 
   private fitted(what: string): FittedState {

@@ -1,0 +1,84 @@
+// fitAsync: the driver (src/fit/driver.ts) run with awaits, over a pool of workers or, where
+// there are no threads (Cloudflare Workers) or workers: 0, over one shard in this thread
+// that yields to the event loop as it goes. The coordinator lives in a private instance of
+// the core, so the caller may use the library freely while the fit runs.
+import { privateCore, TYPE_CODE } from '../core.js';
+import { Arena } from '../arena.js';
+import { GmmError } from '../errors.js';
+import type { FittedState, Params } from '../params.js';
+import type { Matrix, ResolvedOptions } from '../validate.js';
+import { Coordinator } from '../fit/coordinator.js';
+import { Shard } from '../fit/shard.js';
+import { LocalCluster, type Cluster } from '../fit/cluster.js';
+import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
+import { fitBytes } from '../fit/run.js';
+import { ShardCluster } from './shard-cluster.js';
+import { WorkerPool } from './workers.js';
+import { currentSpawner, type SpawnOptions } from './spawn.js';
+
+export function abortedError(): GmmError {
+  return new GmmError('ABORTED', 'the fit was aborted by its AbortSignal; the model is unchanged.');
+}
+
+/** A macrotask turn, so that timers, I/O and abort events run between two pieces of work. */
+export function nextTurn(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+export interface AsyncRun {
+  workers: number;
+  signal?: AbortSignal;
+  onIteration?: (info: IterationInfo) => void;
+  spawn: SpawnOptions;
+}
+
+/** Runs one fit over X (validated; w rescaled or null) or an existing pool. */
+export async function runFitAsync(
+  data: Matrix | WorkerPool, w: Float64Array | null, o: ResolvedOptions,
+  warm: { params: Params; lowerBound: number } | null, run: AsyncRun,
+): Promise<FittedState> {
+  const { signal } = run;
+  if (signal?.aborted) throw abortedError();
+  const c = await privateCore();
+  const arena = new Arena(c);
+  const d = data.cols;
+  const co = new Coordinator(c, arena, o, d);
+  let pool: WorkerPool | null = data instanceof WorkerPool ? data : null;
+  const temporary = pool === null && run.workers > 0 && currentSpawner() !== null;
+  let cluster: Cluster;
+  if (pool) {
+    pool.check();
+    cluster = new ShardCluster(pool.shards);
+  } else if (temporary) {
+    pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
+    cluster = new ShardCluster(pool.shards);
+  } else {
+    const X = data as Matrix;
+    arena.reserve(fitBytes(X.rows, d, o, w !== null), `fitting ${X.rows}×${d} data with ${o.nComponents} components`);
+    cluster = new LocalCluster(new Shard(c, arena, 0, X.data, X.rows, d, w));
+  }
+  const onAbort = (): void => pool?.abort(abortedError());
+  signal?.addEventListener('abort', onAbort);
+  try {
+    if (signal?.aborted) throw abortedError();
+    await cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
+    let last = Date.now();
+    const between = async (): Promise<void> => {
+      if (signal?.aborted) throw abortedError();
+      // in this thread: give the event loop a turn every 10 ms of work
+      if (!pool && Date.now() - last > 10) {
+        await nextTurn();
+        last = Date.now();
+        if (signal?.aborted) throw abortedError();
+      }
+    };
+    return await runAsync(fitProgram(co, warm, { onIteration: run.onIteration }), cluster, between);
+  } catch (e) {
+    // an abort makes the workers' pending answers fail with ABORTED or WORKER_FAILED
+    if (signal?.aborted) throw abortedError();
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (temporary) pool?.close();
+  }
+}

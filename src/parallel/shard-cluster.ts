@@ -1,0 +1,86 @@
+// A cluster of shards that answer asynchronously: shards in workers (workers.ts) or in the
+// coordinator's thread taking turns with the event loop (fitAsync without threads). Each
+// holds consecutive whole chunks; answers are put together in chunk order, and tree nodes
+// are combined in the fixed tree (src/fit/tree.ts), so the driver sees the same values as
+// with one local shard.
+import type { Cluster, KeyCandidates, Pick } from '../fit/cluster.js';
+import type { Coordinator } from '../fit/coordinator.js';
+import { combineNodes, type TreeNode } from '../fit/tree.js';
+import type { CallArgs, CallName, CallResult } from './protocol.js';
+
+/** One shard as the cluster sees it: its chunk range and a way to ask it things. */
+export interface ShardHandle {
+  readonly firstChunk: number;
+  readonly endChunk: number;
+  /** Per chunk: Σ w and rows of positive weight. */
+  readonly totals: Float64Array;
+  call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>>;
+}
+
+export class ShardCluster implements Cluster {
+  readonly chunkCount: number;
+  readonly totals: Float64Array;
+
+  constructor(readonly shards: readonly ShardHandle[]) {
+    this.chunkCount = shards[shards.length - 1].endChunk;
+    this.totals = new Float64Array(2 * this.chunkCount);
+    for (const s of shards) this.totals.set(s.totals, 2 * s.firstChunk);
+  }
+
+  private all<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>[]> {
+    return Promise.all(this.shards.map((s) => s.call(name, ...args)));
+  }
+
+  private async concat<N extends 'kppClosest' | 'kppTrials' | 'featureSums' | 'featureSquares'>(name: N, ...args: CallArgs<N>): Promise<Float64Array> {
+    const parts = (await this.all(name, ...args)) as Float64Array[];
+    const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  private async root<N extends 'em' | 'lloyd' | 'labelStats' | 'randomStats'>(name: N, ...args: CallArgs<N>): Promise<Float64Array> {
+    const nodes = ((await this.all(name, ...args)) as TreeNode[][]).flat();
+    return combineNodes(nodes, 0, this.chunkCount);
+  }
+
+  async prepare(K: number, type: number): Promise<void> {
+    await this.all('prepare', K, type);
+  }
+  em(co: Coordinator): Promise<Float64Array> { return this.root('em', co.eStepParams()); }
+  kppClosest(centre: Float64Array, first: boolean): Promise<Float64Array> { return this.concat('kppClosest', centre, first); }
+  kppTrials(trials: Float64Array): Promise<Float64Array> { return this.concat('kppTrials', trials); }
+  featureSums(): Promise<Float64Array> { return this.concat('featureSums'); }
+  featureSquares(mean: Float64Array): Promise<Float64Array> { return this.concat('featureSquares', mean); }
+  lloyd(_co: Coordinator, centres: Float64Array): Promise<Float64Array> { return this.root('lloyd', centres); }
+  labelStats(_co: Coordinator, centres: Float64Array): Promise<Float64Array> { return this.root('labelStats', centres); }
+  randomStats(_co: Coordinator, shift: Float64Array, lo: number, hi: number): Promise<Float64Array> {
+    return this.root('randomStats', shift, lo, hi);
+  }
+
+  async pickRows(picks: Pick[]): Promise<Float64Array> {
+    // each pick goes to the shard that holds its chunk
+    const parts = await Promise.all(picks.map((p) => {
+      const s = this.shards.find((h) => p.chunk >= h.firstChunk && p.chunk < h.endChunk)!;
+      return s.call('pickRows', [p]);
+    }));
+    const d = parts[0].length;
+    const out = new Float64Array(picks.length * d);
+    parts.forEach((p, i) => out.set(p, i * d));
+    return out;
+  }
+
+  async dataKeys(lo: number, hi: number): Promise<KeyCandidates> {
+    const parts = await this.all('dataKeys', lo, hi);
+    const x = new Float64Array(parts.reduce((s, p) => s + p.x.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      x.set(p.x, at);
+      at += p.x.length;
+    }
+    return { keys: parts.flatMap((p) => p.keys), chunks: parts.flatMap((p) => p.chunks), rows: parts.flatMap((p) => p.rows), x };
+  }
+}

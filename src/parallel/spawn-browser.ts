@@ -1,0 +1,34 @@
+// Browsers: module Web Workers running worker-browser.js. The `new URL(…, import.meta.url)`
+// inside `new Worker(…)` is the pattern bundlers (Vite, webpack, esbuild with a plugin)
+// recognise to emit the worker; pass workerUrl or createWorker where yours does not.
+import type { SpawnOptions, WorkerPort } from './spawn.js';
+
+export const browserCores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+
+export function spawnBrowser(o: SpawnOptions): WorkerPort {
+  const w = (o.createWorker ? o.createWorker()
+    : o.workerUrl ? new Worker(o.workerUrl, { type: 'module' })
+      : new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module' })) as Worker;
+  let ended = false;
+  const failures: ((why: string) => void)[] = [];
+  const fail = (why: string): void => {
+    if (ended) return;
+    ended = true;
+    for (const f of failures) f(why);
+  };
+  w.addEventListener('error', (e) => {
+    e.preventDefault?.();
+    fail(`the worker failed: ${(e as ErrorEvent).message || 'it could not be loaded or threw'}`);
+  });
+  w.addEventListener('messageerror', () => fail('a message from the worker could not be read'));
+  return {
+    post: (m, t) => w.postMessage(m, t ?? []),
+    onMessage: (f) => w.addEventListener('message', (e) => f(e.data)),
+    onFailure: (f) => failures.push(f),
+    terminate: () => {
+      ended = true;
+      w.terminate();
+    },
+    hold: () => {},
+  };
+}

@@ -1,0 +1,41 @@
+// How this runtime starts a worker, registered by the entry file (entry-node.ts,
+// entry-browser.ts); none on Cloudflare Workers, where fitAsync runs in-process.
+
+/** A started worker as the pool uses it. */
+export interface WorkerPort {
+  post(message: unknown, transfer?: ArrayBuffer[]): void;
+  /** Messages from the worker. */
+  onMessage(f: (message: unknown) => void): void;
+  /** The worker died or could not start (with why). */
+  onFailure(f: (why: string) => void): void;
+  terminate(): void;
+  /** Whether an idle worker may keep the process alive (Node); no-op elsewhere. */
+  hold(busy: boolean): void;
+}
+
+export interface SpawnOptions {
+  /** URL of the worker script (browsers: your bundler's output of gmm-wasm's worker-browser.js). */
+  workerUrl?: string | URL;
+  /** Makes a worker yourself (a Node Worker or a Web Worker running gmm-wasm's worker entry). */
+  createWorker?: () => unknown;
+}
+
+export type Spawner = (o: SpawnOptions) => WorkerPort;
+
+let spawner: Spawner | null = null;
+let cores = 1;
+
+export function registerSpawner(s: Spawner, availableCores: number): void {
+  spawner = s;
+  cores = Math.max(1, availableCores);
+}
+
+/** The runtime's way to start workers, or null where there are no threads. */
+export function currentSpawner(): Spawner | null {
+  return spawner;
+}
+
+/** Cores the runtime reports (the default number of workers). */
+export function availableCores(): number {
+  return cores;
+}

@@ -1,0 +1,211 @@
+// A pool of long-lived workers holding the data: each worker has its own instance of the
+// core (the module compiled once and sent to it) and a shard of whole chunks. Per request
+// only parameters go out and per-chunk values or tree nodes come back. The data are sent
+// once, so restarts, warm starts and fits of other K over the same data reuse the pool.
+import { coreModule, kernels } from '../core.js';
+import { GmmError, type GmmErrorCode } from '../errors.js';
+import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
+import { toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../validate.js';
+import { rescaled } from '../fit/run.js';
+import { availableCores } from './spawn.js';
+import type { CallArgs, CallName, CallResult, FromWorker } from './protocol.js';
+import type { ShardHandle } from './shard-cluster.js';
+import { currentSpawner, type SpawnOptions, type WorkerPort } from './spawn.js';
+
+class WorkerShard implements ShardHandle {
+  totals: Float64Array = new Float64Array(0);
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private waiting: { resolve: (m: FromWorker) => void; reject: (e: unknown) => void } | null = null;
+  failure: GmmError | null = null;
+
+  constructor(readonly port: WorkerPort, readonly firstChunk: number, readonly endChunk: number,
+    private readonly onFail: (e: GmmError) => void) {
+    port.onMessage((m) => this.receive(m as FromWorker));
+    port.onFailure((why) => this.fail(new GmmError('WORKER_FAILED', `worker for chunks ${firstChunk}–${endChunk - 1} failed: ` +
+      `${why}. Check that the worker script loads in this runtime (see workerUrl / createWorker), and that memory suffices.`)));
+  }
+
+  private receive(m: FromWorker): void {
+    if (m.type === 'result' || m.type === 'error') {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) this.port.hold(false);
+      if (m.type === 'result') p.resolve(m.value);
+      else p.reject(new GmmError((m.code as GmmErrorCode) ?? 'WORKER_FAILED', m.message));
+    } else if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w.resolve(m);
+    }
+  }
+
+  /** Rejects everything in flight with e (and whatever is asked later). */
+  fail(e: GmmError): void {
+    if (this.failure) return;
+    this.failure = e;
+    this.port.terminate();
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+    this.waiting?.reject(e);
+    this.waiting = null;
+    this.onFail(e);
+  }
+
+  /** Sends a control message and waits for the worker's next one. */
+  exchange(m: unknown, transfer?: ArrayBuffer[]): Promise<FromWorker> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.port.hold(true);
+    return new Promise<FromWorker>((resolve, reject) => {
+      this.waiting = { resolve: (v) => { this.port.hold(false); resolve(v); }, reject };
+      this.port.post(m, transfer);
+    });
+  }
+
+  call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.next++;
+    this.port.hold(true);
+    return new Promise<CallResult<N>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.port.post({ type: 'call', id, name, args });
+    });
+  }
+}
+
+export interface WorkerPoolOptions extends SpawnOptions {
+  /** Number of workers (default: the available cores; at most one per chunk). */
+  workers?: number;
+}
+
+/**
+ * Workers holding X (and its sample weights), for fitAsync. Create it once to fit many
+ * models over the same data (other K, restarts, warm starts) without sending the data again;
+ * close() ends the workers (an idle pool does not keep Node from exiting).
+ */
+export class WorkerPool {
+  readonly rows: number;
+  readonly cols: number;
+  /** Whether the rows carry sample weights. */
+  readonly weighted: boolean;
+  /** Rows of positive weight. */
+  readonly positiveRows: number;
+  /** @internal */
+  readonly shards: WorkerShard[];
+  private broken: GmmError | null = null;
+  private closed = false;
+
+  private constructor(rows: number, cols: number, weighted: boolean, positive: number, shards: WorkerShard[]) {
+    this.rows = rows;
+    this.cols = cols;
+    this.weighted = weighted;
+    this.positiveRows = positive;
+    this.shards = shards;
+  }
+
+  /** Starts the workers and sends each its share of X (whole chunks). */
+  static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<WorkerPool> {
+    const o = checkPoolOptions(options, ['sampleWeight']);
+    const m = toMatrix(X);
+    const w = toSampleWeight(options.sampleWeight, m.rows);
+    return WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o);
+  }
+
+  /** @internal Starts the workers and sends each its chunks (validated X, weights or null). */
+  static async start(X: Matrix, w: Float64Array | null, workers: number, o: SpawnOptions,
+    signal?: AbortSignal): Promise<WorkerPool> {
+    const spawn = currentSpawner();
+    if (!spawn) throw new GmmError('WORKER_FAILED', 'this runtime has no workers: use fitAsync with workers: 0 (in-process).');
+    const C = chunkCount(X.rows), W = Math.max(1, Math.min(workers, C)), d = X.cols;
+    const module = coreModule();
+    const shards: WorkerShard[] = [];
+    let pool: WorkerPool | null = null;
+    const onFail = (e: GmmError): void => pool?.breakWith(e);
+    let positive = 0;
+    if (w) for (const v of w) positive += v > 0 ? 1 : 0;
+    else positive = X.rows;
+    try {
+      for (let i = 0; i < W; i++) {
+        const c0 = Math.floor((i * C) / W), c1 = Math.floor(((i + 1) * C) / W);
+        let port: WorkerPort;
+        try {
+          port = spawn(o);
+        } catch (e) {
+          throw new GmmError('WORKER_FAILED', `could not start a worker: ${(e as Error)?.message ?? e}. Pass workerUrl or createWorker.`);
+        }
+        shards.push(new WorkerShard(port, c0, c1, onFail));
+      }
+      pool = new WorkerPool(X.rows, d, w !== null, positive, shards);
+      const abort = (): void => pool!.breakWith(new GmmError('ABORTED', 'the fit was aborted by its AbortSignal; the model is unchanged.'));
+      signal?.addEventListener('abort', abort);
+      try {
+        await Promise.all(shards.map(async (s) => {
+          const ready = await s.exchange({ type: 'init', module, simd: kernels.simd });
+          if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
+          const a = s.firstChunk * CHUNK_ROWS, b = Math.min(X.rows, s.endChunk * CHUNK_ROWS);
+          const data = X.data.slice(a * d, b * d);
+          const wd = w ? w.slice(a, b) : null;
+          const loaded = await s.exchange({ type: 'load', chunk0: s.firstChunk, rows: b - a, cols: d, data, w: wd },
+            wd ? [data.buffer, wd.buffer] : [data.buffer]);
+          if (loaded.type !== 'loaded') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while loading.');
+          s.totals = loaded.totals;
+        }));
+      } finally {
+        signal?.removeEventListener('abort', abort);
+      }
+      if (pool.broken) throw pool.broken;
+      return pool;
+    } catch (e) {
+      for (const s of shards) s.port.terminate();
+      throw e;
+    }
+  }
+
+  private breakWith(e: GmmError): void {
+    if (this.broken) return;
+    this.broken = e;
+    for (const s of this.shards) s.fail(e);
+  }
+
+  /** @internal Throws if the pool cannot serve a fit. */
+  check(): void {
+    if (this.closed) throw new GmmError('INVALID_ARGUMENT', 'this WorkerPool is closed: create a new one.');
+    if (this.broken) throw new GmmError('WORKER_FAILED', `this WorkerPool is unusable after an earlier failure (${this.broken.message}): create a new one.`);
+  }
+
+  /** @internal Stops a running fit: every worker ends and the pool is unusable. */
+  abort(e: GmmError): void {
+    this.breakWith(e);
+  }
+
+  /** Ends the workers. */
+  close(): void {
+    this.closed = true;
+    for (const s of this.shards) s.port.terminate();
+  }
+}
+
+
+/** Validates the worker options shared by WorkerPool.create and fitAsync. */
+export function checkPoolOptions(o: unknown, extra: string[]): WorkerPoolOptions & { workers: number } {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    throw new GmmError('INVALID_TYPE', 'options must be an object such as { workers: 4 }.');
+  }
+  const known = ['workers', 'workerUrl', 'createWorker', ...extra];
+  for (const k of Object.keys(o)) {
+    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', `unknown option "${k}"; the options are ${known.join(', ')}.`);
+  }
+  const r = o as WorkerPoolOptions;
+  const workers = r.workers ?? (currentSpawner() ? availableCores() : 0);
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 0) {
+    throw new GmmError('INVALID_OPTION', `workers must be an integer ≥ 0 (0: in this thread); got ${String(workers)}.`);
+  }
+  if (r.createWorker !== undefined && typeof r.createWorker !== 'function') {
+    throw new GmmError('INVALID_OPTION', 'createWorker must be a function returning a Worker that runs gmm-wasm\'s worker entry.');
+  }
+  if (r.workerUrl !== undefined && typeof r.workerUrl !== 'string' && !(r.workerUrl instanceof URL)) {
+    throw new GmmError('INVALID_OPTION', 'workerUrl must be a string or URL of gmm-wasm\'s worker entry.');
+  }
+  return { ...r, workers };
+}
