@@ -4,6 +4,7 @@ export { GaussianMixture } from './model.js';
 export type { FitOptions, FitAsyncOptions, SampleResult } from './model.js';
 export { WorkerPool } from './parallel/workers.js';
 export type { WorkerPoolOptions } from './parallel/workers.js';
+export type { StreamSource, StreamChunk, FitStreamOptions } from './parallel/stream.js';
 export { GmmError } from './errors.js';
 export { SufficientStatistics, STATISTICS_FORMAT_VERSION } from './fit/statistics.js';
 export { CHUNK_ROWS } from './fit/chunks.js';

@@ -18,6 +18,7 @@ import { rescaled } from './fit/run.js';
 import { runFitAsync } from './parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions } from './parallel/workers.js';
 import type { SpawnOptions } from './parallel/spawn.js';
+import { runFitStream, type StreamSource, type FitStreamOptions } from './parallel/stream.js';
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
   type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,
@@ -182,6 +183,44 @@ export class GaussianMixture {
     this.state = await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
       workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
       onIteration: user ? (info) => user({ ...info }) : undefined,
+    });
+    return this;
+  }
+
+  /**
+   * Fits by EM over data read from `source` once per pass (data larger than memory): the
+   * source returns an iterable or async iterable of chunks (rows, { data, rows, cols }, or
+   * Apache Arrow tables / record batches) with the same rows in the same order each time.
+   * Equals fit() on the concatenation when the initialisation sample holds every row.
+   */
+  async fitStream(source: StreamSource, options: FitStreamOptions = {}): Promise<this> {
+    if (typeof source !== 'function') {
+      throw new GmmError('INVALID_TYPE', 'fitStream needs a function that returns the chunks anew for each pass, ' +
+        'e.g. () => readChunks(\'big.csv\').');
+    }
+    if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'fitStream options must be an object.');
+    for (const k of Object.keys(options)) {
+      if (!['signal', 'onIteration', 'initSampleSize'].includes(k)) {
+        throw new GmmError('INVALID_OPTION', `unknown fitStream option "${k}"; use signal, onIteration or initSampleSize.`);
+      }
+    }
+    const k = options.initSampleSize ?? 100_000;
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < this.opts.nComponents) {
+      throw new GmmError('INVALID_OPTION', `initSampleSize must be an integer ≥ nComponents (${this.opts.nComponents}); got ${String(k)}.`);
+    }
+    if (options.onIteration !== undefined && typeof options.onIteration !== 'function') {
+      throw new GmmError('INVALID_OPTION', `onIteration must be a function; got ${typeof options.onIteration}.`);
+    }
+    const signal = options.signal;
+    if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
+      throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (new AbortController().signal).');
+    }
+    const o = this.opts;
+    const warm = o.warmStart && this.state ? this.state : null;
+    if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
+    const user = options.onIteration;
+    this.state = await runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+      signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
     });
     return this;
   }

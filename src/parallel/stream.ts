@@ -1,0 +1,259 @@
+// fitStream: EM over data read from a source once per pass, so memory is bounded by one
+// chunk and the initialisation sample, not by the number of rows. The source's pieces (of
+// any size) are re-cut into the library's chunks (src/fit/chunks.ts), whose statistics are
+// summed in the fixed tree as they come: the result equals fit() on the concatenation.
+// Initialisation runs on a seeded reservoir sample (all rows when there are at most
+// initSampleSize, which makes the whole fit identical to fit()).
+import { privateCore, seedCore, TYPE_CODE, type CoreExports } from '../core.js';
+import { Arena } from '../arena.js';
+import { GmmError, type GmmErrorCode } from '../errors.js';
+import type { FittedState } from '../params.js';
+import { toMatrix, type Matrix, type ResolvedOptions } from '../validate.js';
+import { Coordinator } from '../fit/coordinator.js';
+import { Shard } from '../fit/shard.js';
+import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fit/cluster.js';
+import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
+import { CHUNK_ROWS } from '../fit/chunks.js';
+import { NodeStack, addInto } from '../fit/tree.js';
+import { abortedError, nextTurn } from './fit-async.js';
+
+/** A piece of a stream: rows, a row-major matrix, or an Apache Arrow table / record batch
+ *  of numeric columns (recognised by shape: numRows and getChildAt). */
+export type StreamChunk = ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; rows: number; cols: number } | ArrowLike;
+export interface ArrowLike {
+  numRows: number;
+  numCols?: number;
+  schema?: { fields: unknown[] };
+  getChildAt(i: number): { toArray?(): ArrayLike<unknown>; get?(i: number): unknown; length: number } | null;
+}
+/** Called once per pass; returns the rows in the same order every time. */
+export type StreamSource = () => Iterable<StreamChunk> | AsyncIterable<StreamChunk> | Promise<Iterable<StreamChunk> | AsyncIterable<StreamChunk>>;
+
+export interface FitStreamOptions {
+  signal?: AbortSignal;
+  onIteration?: (info: IterationInfo) => void;
+  /** Rows the initialisation sees at most (a seeded reservoir sample; default 100,000). */
+  initSampleSize?: number;
+}
+
+function isArrow(v: unknown): v is ArrowLike {
+  return v !== null && typeof v === 'object' && typeof (v as ArrowLike).numRows === 'number' &&
+    typeof (v as ArrowLike).getChildAt === 'function';
+}
+
+/** An Arrow table or record batch as a row-major matrix. */
+function fromArrow(t: ArrowLike, where: string): Matrix {
+  const cols = t.numCols ?? t.schema?.fields.length ?? 0;
+  const rows = t.numRows;
+  const data = new Float64Array(rows * cols);
+  for (let j = 0; j < cols; j++) {
+    const col = t.getChildAt(j);
+    if (!col) throw new GmmError('SHAPE_MISMATCH', `${where}: Arrow column ${j} is missing.`);
+    const values = col.toArray ? col.toArray() : Array.from({ length: col.length }, (_, i) => col.get!(i));
+    for (let i = 0; i < rows; i++) {
+      const v = values[i];
+      data[i * cols + j] = typeof v === 'bigint' ? Number(v) : (v as number);
+      if (typeof v !== 'number' && typeof v !== 'bigint') {
+        throw new GmmError('NOT_NUMERIC', `${where}: Arrow column ${j}, row ${i} is ${v === null ? 'null' : typeof v}, not a number.`);
+      }
+    }
+  }
+  return { data, rows, cols };
+}
+
+/** Reads the source once, re-cut into chunks of CHUNK_ROWS rows (the last may be short). */
+async function* chunksOf(source: StreamSource, pass: number, d: number | null, signal?: AbortSignal):
+  AsyncGenerator<{ index: number; data: Float64Array; rows: number; cols: number }> {
+  let it: Iterable<StreamChunk> | AsyncIterable<StreamChunk>;
+  const fail = (code: GmmErrorCode, msg: string): GmmError => new GmmError(code, msg);
+  try {
+    it = await source();
+  } catch (e) {
+    throw e instanceof GmmError ? e : fail('SOURCE_FAILED', `fitStream pass ${pass}: the source threw: ${(e as Error)?.message ?? e}.`);
+  }
+  if (it === null || typeof it !== 'object' || (!(Symbol.iterator in it) && !(Symbol.asyncIterator in it))) {
+    throw fail('SOURCE_FAILED', `fitStream pass ${pass}: the source must return an iterable or async iterable of chunks; got ${it === null ? 'null' : typeof it}.`);
+  }
+  let buf: Float64Array | null = null, fill = 0, index = 0, piece = 0;
+  let last = Date.now();
+  const iterator = (Symbol.asyncIterator in it ? (it as AsyncIterable<StreamChunk>)[Symbol.asyncIterator]()
+    : (it as Iterable<StreamChunk>)[Symbol.iterator]()) as AsyncIterator<StreamChunk> | Iterator<StreamChunk>;
+  try {
+    for (;;) {
+      let r: IteratorResult<StreamChunk>;
+      try {
+        r = await iterator.next();
+      } catch (e) {
+        throw e instanceof GmmError ? e : fail('SOURCE_FAILED', `fitStream pass ${pass}, chunk ${piece}: the source threw: ${(e as Error)?.message ?? e}.`);
+      }
+      if (r.done) break;
+      const where = `fitStream pass ${pass}, chunk ${piece}`;
+      let m: Matrix;
+      try {
+        m = isArrow(r.value) ? fromArrow(r.value, where) : toMatrix(r.value, 'chunk');
+      } catch (e) {
+        if (e instanceof GmmError) throw new GmmError(e.code, `${where}: ${e.message}`);
+        throw e;
+      }
+      piece++;
+      if (m.rows === 0) continue;
+      if (d === null) d = m.cols;
+      if (m.cols !== d) {
+        throw new GmmError('SHAPE_MISMATCH', `${where} has ${m.cols} columns but the earlier ones have ${d}: every chunk must have the same features.`);
+      }
+      for (let j = 0; j < m.data.length; j++) {
+        if (!Number.isFinite(m.data[j])) {
+          throw new GmmError('NON_FINITE', `${where}: row ${Math.floor(j / d)}, column ${j % d} is ${m.data[j]}: remove or impute such rows.`);
+        }
+      }
+      let at = 0;
+      while (at < m.rows) {
+        buf ??= new Float64Array(CHUNK_ROWS * d);
+        const take = Math.min(CHUNK_ROWS - fill, m.rows - at);
+        buf.set(m.data.subarray(at * d, (at + take) * d), fill * d);
+        fill += take;
+        at += take;
+        if (fill === CHUNK_ROWS) {
+          yield { index: index++, data: buf, rows: fill, cols: d };
+          fill = 0;
+        }
+      }
+      if (signal?.aborted) throw abortedError();
+      if (Date.now() - last > 10) {
+        await nextTurn();
+        last = Date.now();
+        if (signal?.aborted) throw abortedError();
+      }
+    }
+  } finally {
+    await (iterator as AsyncIterator<StreamChunk>).return?.();
+  }
+  if (fill > 0) yield { index: index++, data: buf!.subarray(0, fill * d!), rows: fill, cols: d! };
+}
+
+/** The data as the driver sees it: initialisation requests go to the sample (in memory),
+ *  E-steps to a pass over the source. */
+class StreamCluster implements Cluster {
+  rows = -1;
+  constructor(private readonly c: CoreExports, private readonly arena: Arena, private readonly source: StreamSource,
+    private readonly d: number, private readonly sample: LocalCluster | null, private readonly signal?: AbortSignal) {}
+  private K = 0;
+  private type = 0;
+  private pass = 0;
+  private init(): LocalCluster {
+    if (!this.sample) throw new Error('fitStream: no initialisation sample');
+    return this.sample;
+  }
+  get chunkCount(): number { return this.init().chunkCount; }
+  get totals(): Float64Array { return this.init().totals; }
+  prepare(K: number, type: number): void {
+    this.K = K;
+    this.type = type;
+    this.sample?.prepare(K, type);
+  }
+  async em(co: Coordinator): Promise<Float64Array> {
+    this.pass++;
+    const stack = new NodeStack<Float64Array>(addInto);
+    let rows = 0;
+    for await (const ch of chunksOf(this.source, this.pass, this.d, this.signal)) {
+      const top = this.arena.mark();
+      const shard = new Shard(this.c, this.arena, ch.index, ch.data, ch.rows, this.d, null);
+      shard.prepare(this.K, this.type);
+      const [leaf] = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst });
+      this.arena.release(top);
+      stack.push(ch.index, leaf.data);
+      rows += ch.rows;
+    }
+    if (this.rows >= 0 && rows !== this.rows) {
+      throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave ${rows} rows, but ${this.rows} before: ` +
+        'it must give the same rows in the same order on every call.');
+    }
+    if (rows < co.K) {
+      throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${co.K} needs at least that many samples; the stream has ${rows}. ` +
+        'Reduce nComponents or add data.');
+    }
+    this.rows = rows;
+    // the root: the held nodes added right to left (tree.ts's rule)
+    const n = stack.nodes;
+    let acc = n[n.length - 1].value;
+    for (let i = n.length - 2; i >= 0; i--) {
+      const s = n[i].value.slice();
+      addInto(s, acc);
+      acc = s;
+    }
+    return acc;
+  }
+  kppClosest(centre: Float64Array, first: boolean): Float64Array { return this.init().kppClosest(centre, first); }
+  kppTrials(t: Float64Array): Float64Array { return this.init().kppTrials(t); }
+  pickRows(p: Pick[]): Float64Array { return this.init().pickRows(p); }
+  featureSums(): Float64Array { return this.init().featureSums(); }
+  featureSquares(m: Float64Array): Float64Array { return this.init().featureSquares(m); }
+  lloyd(co: Coordinator, c: Float64Array): null { return this.init().lloyd(co, c); }
+  labelStats(co: Coordinator, c: Float64Array): null { return this.init().labelStats(co, c); }
+  randomStats(co: Coordinator, s: Float64Array, lo: number, hi: number): null { return this.init().randomStats(co, s, lo, hi); }
+  dataKeys(lo: number, hi: number): KeyCandidates { return this.init().dataKeys(lo, hi); }
+}
+
+/**
+ * A seeded reservoir sample of at most k rows (Li's algorithm L: O(k·log(n/k)) draws from
+ * the core's PRNG, on a stream of its own), in stream order while n ≤ k. Returns the rows
+ * seen, the width and the sample.
+ */
+async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: number, signal?: AbortSignal):
+  Promise<{ n: number; d: number; sample: Matrix }> {
+  c.rngSeedStream(seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0, 0xffffffff);
+  let res: Float64Array | null = null, n = 0, d = 0;
+  let W = 0, next = 0;
+  const u = (): number => 1 - c.rngUniform(); // (0, 1]
+  const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
+  for await (const ch of chunksOf(source, 0, null, signal)) {
+    d = ch.cols;
+    res ??= new Float64Array(k * d);
+    for (let i = 0; i < ch.rows; i++, n++) {
+      if (n < k) {
+        res.set(ch.data.subarray(i * d, i * d + d), n * d);
+        if (n === k - 1) {
+          W = c.exp(c.ln(u()) / k);
+          next = n + skip();
+        }
+      } else if (n === next) {
+        const slot = Math.min(k - 1, Math.floor(c.rngUniform() * k));
+        res.set(ch.data.subarray(i * d, i * d + d), slot * d);
+        W *= c.exp(c.ln(u()) / k);
+        next = n + skip();
+      }
+    }
+  }
+  const m = Math.min(n, k);
+  return { n, d, sample: { data: res ? res.subarray(0, m * d) : new Float64Array(0), rows: m, cols: d } };
+}
+
+/** Runs one streamed fit. d: the features, if known (a warm start or an explicit start). */
+export async function runFitStream(source: StreamSource, o: ResolvedOptions, warm: { params: FittedState['params']; lowerBound: number } | null,
+  opts: FitStreamOptions & { initSampleSize: number }): Promise<FittedState> {
+  const { signal } = opts;
+  if (signal?.aborted) throw abortedError();
+  const c = await privateCore();
+  const arena = new Arena(c);
+  const explicit = warm !== null || (o.weightsInit !== null && o.meansInit !== null && o.precisionsInit !== null);
+  let sample: LocalCluster | null = null;
+  let d: number;
+  if (explicit) {
+    d = warm ? warm.params.d : o.meansInit!.length / o.nComponents;
+  } else {
+    const r = await reservoir(c, source, opts.initSampleSize, o.seed, signal);
+    if (r.n < o.nComponents) {
+      throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; the stream has ${r.n}. ` +
+        'Reduce nComponents or add data.');
+    }
+    d = r.d;
+    seedCore(c, o.seed);
+    sample = new LocalCluster(new Shard(c, arena, 0, r.sample.data, r.sample.rows, d, null));
+  }
+  const co = new Coordinator(c, arena, o, d);
+  const cluster = new StreamCluster(c, arena, source, d, sample, signal);
+  cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
+  return runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, () => {
+    if (signal?.aborted) throw abortedError();
+  });
+}
