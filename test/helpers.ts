@@ -1,7 +1,8 @@
 // Shared by the tests: loads the core once from the built module (dist/gmm.wasm).
 import { readFileSync } from 'node:fs';
 import { init } from '../src/index.js';
-import type { Matrix } from '../src/index.js';
+import type { Matrix, GaussianMixture } from '../src/index.js';
+import { expect } from 'vitest';
 
 export const root = new URL('../', import.meta.url);
 
@@ -117,4 +118,28 @@ export function dataset(name: 'faithful' | 'blobs3d' | 'blobs5d' | 'small2d'): M
   sklearnFixture ??= JSON.parse(readFileSync(new URL('test/fixtures/sklearn.json', root), 'utf8'));
   const ds = sklearnFixture!.datasets[name];
   return matrix(ds.data, ds.rows, ds.cols);
+}
+
+// ---- shared by the determinism tests (statistics, parallel) --------------------------------
+
+/** Overlapping clusters: n rows, d features, K centres 2.5 apart. */
+export function overlapping(seed: number, n: number, d: number, K: number): Matrix {
+  const z = normal(rng(seed));
+  const centres = Array.from({ length: K }, () => Array.from({ length: d }, () => 2.5 * z()));
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const k = i % K;
+    for (let j = 0; j < d; j++) data[i * d + j] = centres[k][j] + (1 + 0.3 * j) * z();
+  }
+  return { data, rows: n, cols: d };
+}
+
+export function expectSameFit(a: GaussianMixture, b: GaussianMixture): void {
+  expect(sameBits(a.weights, b.weights)).toBe(true);
+  expect(sameBits(a.means.data, b.means.data)).toBe(true);
+  expect(sameBits(a.covariances, b.covariances)).toBe(true);
+  expect(sameBits(a.precisionsCholesky, b.precisionsCholesky)).toBe(true);
+  expect(Object.is(a.lowerBound, b.lowerBound)).toBe(true);
+  expect(a.nIter).toBe(b.nIter);
+  expect(a.converged).toBe(b.converged);
 }

@@ -3,42 +3,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture, SufficientStatistics, CHUNK_ROWS, GmmError } from '../src/index.js';
 import type { CovarianceType, Matrix } from '../src/index.js';
-import { loadCore, rng, normal } from './helpers.js';
+import { loadCore, overlapping, expectSameFit } from './helpers.js';
 
 beforeAll(loadCore);
 
 const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
 
-/** Overlapping clusters: n rows, d features, K centres 2.5 apart. */
-export function overlapping(seed: number, n: number, d: number, K: number): Matrix {
-  const z = normal(rng(seed));
-  const centres = Array.from({ length: K }, () => Array.from({ length: d }, () => 2.5 * z()));
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const k = i % K;
-    for (let j = 0; j < d; j++) data[i * d + j] = centres[k][j] + (1 + 0.3 * j) * z();
-  }
-  return { data, rows: n, cols: d };
-}
-
 function rows(X: Matrix, r0: number, r1: number): Matrix {
   return { data: X.data.slice(r0 * X.cols, r1 * X.cols), rows: r1 - r0, cols: X.cols };
-}
-
-export function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
-
-export function expectSameFit(a: GaussianMixture, b: GaussianMixture): void {
-  expect(sameBits(a.weights, b.weights)).toBe(true);
-  expect(sameBits(a.means.data, b.means.data)).toBe(true);
-  expect(sameBits(a.covariances, b.covariances)).toBe(true);
-  expect(sameBits(a.precisionsCholesky, b.precisionsCholesky)).toBe(true);
-  expect(Object.is(a.lowerBound, b.lowerBound)).toBe(true);
-  expect(a.nIter).toBe(b.nIter);
-  expect(a.converged).toBe(b.converged);
 }
 
 /** An explicit start near the data: means from rows, unit precisions, equal weights. */

@@ -237,7 +237,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   const arena = new Arena(c);
   const explicit = warm !== null || (o.weightsInit !== null && o.meansInit !== null && o.precisionsInit !== null);
   let sample: LocalCluster | null = null;
-  let d: number;
+  let d: number, rows = -1;
   if (explicit) {
     d = warm ? warm.params.d : o.meansInit!.length / o.nComponents;
   } else {
@@ -247,11 +247,13 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
         'Reduce nComponents or add data.');
     }
     d = r.d;
+    rows = r.n;
     seedCore(c, o.seed);
     sample = new LocalCluster(new Shard(c, arena, 0, r.sample.data, r.sample.rows, d, null));
   }
   const co = new Coordinator(c, arena, o, d);
   const cluster = new StreamCluster(c, arena, source, d, sample, signal);
+  cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   return runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, () => {
     if (signal?.aborted) throw abortedError();

@@ -1,0 +1,147 @@
+// The determinism guarantee across splits: fit(), fitAsync() with any number of workers
+// (and in-process), fitStream() over any chunking, all bit-identical, for every covariance
+// type and initialisation; abort, worker failure, and a process that exits with a pool
+// left open. Runs the built package (dist/), whose workers are real worker_threads.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type * as Lib from '../src/entry-node.js';
+import type { CovarianceType, InitParams, Matrix } from '../src/index.js';
+import { overlapping, expectSameFit } from './helpers.js';
+
+let lib: typeof Lib;
+beforeAll(async () => {
+  lib = (await import('../dist/entry-node.js' as string)) as typeof Lib;
+  await lib.init();
+});
+
+const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+const INITS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
+
+function pieces(X: Matrix, size: number): () => Generator<Matrix> {
+  return function* () {
+    for (let a = 0; a < X.rows; a += size) {
+      const b = Math.min(X.rows, a + size);
+      yield { data: X.data.subarray(a * X.cols, b * X.cols), rows: b - a, cols: X.cols };
+    }
+  };
+}
+
+describe('the same bits however the work is split', () => {
+  const n = 3 * 4096 + 1234; // four chunks, the last short
+  const X = overlapping(11, n, 3, 3);
+  const weights = Float64Array.from({ length: n }, (_, i) => 1 + (i % 4));
+  for (const type of TYPES) {
+    it(`${type}: fit = fitAsync (0, 1, 2, 3 workers) = fitStream (three chunkings), every initialisation`, async () => {
+      for (const initParams of INITS) {
+        const o = { nComponents: 3, covarianceType: type, initParams, seed: 5, nInit: 2, maxIter: 30 };
+        const ref = new lib.GaussianMixture(o).fit(X);
+        for (const workers of [0, 1, 2, 3]) expectSameFit(await new lib.GaussianMixture(o).fitAsync(X, { workers }), ref);
+        for (const size of [999, 4096, 10000]) expectSameFit(await new lib.GaussianMixture(o).fitStream(pieces(X, size)), ref);
+        expect(Array.from(ref.predict(X))).toEqual(Array.from((await new lib.GaussianMixture(o).fitAsync(X, { workers: 2 })).predict(X)));
+      }
+    });
+  }
+
+  it('with sample weights, warm starts and one pool for several K', async () => {
+    const pool = await lib.WorkerPool.create(X, { workers: 3, sampleWeight: weights });
+    try {
+      for (const K of [2, 4]) {
+        const o = { nComponents: K, covarianceType: 'full' as const, seed: 2 };
+        const ref = new lib.GaussianMixture(o).fit(X, { sampleWeight: weights });
+        expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool), ref);
+        // a warm start continues from there, the same on both paths
+        const warmRef = new lib.GaussianMixture({ ...o, warmStart: true, maxIter: 3, tol: 0 });
+        warmRef.fit(X, { sampleWeight: weights });
+        warmRef.fit(X, { sampleWeight: weights });
+        const warmPool = new lib.GaussianMixture({ ...o, warmStart: true, maxIter: 3, tol: 0 });
+        await warmPool.fitAsync(pool);
+        await warmPool.fitAsync(pool);
+        expectSameFit(warmPool, warmRef);
+      }
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('a stream sampled for its initialisation still converges to a fit of the whole data', async () => {
+    const o = { nComponents: 3, covarianceType: 'diag' as const, seed: 3, tol: 1e-8, maxIter: 500 };
+    const full = new lib.GaussianMixture(o).fit(X);
+    const sampled = await new lib.GaussianMixture(o).fitStream(pieces(X, 3000), { initSampleSize: 2000 });
+    expect(Math.abs(sampled.lowerBound - full.lowerBound)).toBeLessThan(1e-3);
+    // the same seed draws the same sample
+    const again = await new lib.GaussianMixture(o).fitStream(pieces(X, 777), { initSampleSize: 2000 });
+    expectSameFit(again, sampled);
+  });
+});
+
+describe('stopping and failing', () => {
+  const X = overlapping(5, 60000, 8, 8);
+  const slow = { nComponents: 8, tol: 0, maxIter: 10000, seed: 1 };
+
+  it('an abort rejects with ABORTED within a moment, ends the workers and leaves the model unchanged', async () => {
+    for (const workers of [2, 0]) {
+      const gm = new lib.GaussianMixture(slow);
+      const ac = new AbortController();
+      let iters = 0;
+      const p = gm.fitAsync(X, { workers, signal: ac.signal, onIteration: () => { if (++iters === 3) ac.abort(); } });
+      await expect(p).rejects.toMatchObject({ code: 'ABORTED' });
+      expect(gm.isFitted).toBe(false);
+    }
+    const ac = new AbortController();
+    ac.abort();
+    await expect(new lib.GaussianMixture(slow).fitAsync(X, { signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('a stream aborted between chunks rejects with ABORTED', async () => {
+    const ac = new AbortController();
+    let served = 0;
+    const source = function* (): Generator<Matrix> {
+      for (const p of pieces(X, 1000)()) {
+        if (++served === 20) ac.abort();
+        yield p;
+      }
+    };
+    await expect(new lib.GaussianMixture(slow).fitStream(source, { signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('a worker that dies mid-fit gives WORKER_FAILED, not a hang; the model is unchanged', async () => {
+    const url = new URL('./parallel/crashing-worker.mjs', import.meta.url);
+    const gm = new lib.GaussianMixture({ nComponents: 3, seed: 1 }).fit(overlapping(1, 500, 8, 3));
+    const before = JSON.stringify(gm.toJSON());
+    await expect(gm.fitAsync(X, { workers: 2, createWorker: () => new Worker(url, { workerData: { after: 6 } }) }))
+      .rejects.toMatchObject({ code: 'WORKER_FAILED' });
+    expect(JSON.stringify(gm.toJSON())).toBe(before);
+    // and one that cannot start at all
+    await expect(new lib.GaussianMixture(slow).fitAsync(X, {
+      workers: 2, createWorker: () => new Worker('throw new Error("no such thing")', { eval: true }),
+    })).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+  });
+
+  it('a process whose pool was never closed still exits', () => {
+    const child = fileURLToPath(new URL('./parallel/exit-child.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [child], { timeout: 30_000, encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).nIter).toBeGreaterThan(0);
+  });
+
+  it('bad options are typed errors before any work', async () => {
+    const gm = new lib.GaussianMixture({ nComponents: 2 });
+    await expect(gm.fitAsync(X, { workers: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(gm.fitAsync(X, { wrokers: 2 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(gm.fitAsync(X, { signal: 'stop' } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(gm.fitStream('big.csv' as never)).rejects.toMatchObject({ code: 'INVALID_TYPE' });
+    await expect(gm.fitStream(() => 42 as never)).rejects.toMatchObject({ code: 'SOURCE_FAILED' });
+    await expect(gm.fitStream(() => [[[1, 2]], [[1, 2, 3]]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+    await expect(gm.fitStream(() => [[[1, 2]], [['a', 2]]] as never)).rejects.toMatchObject({ code: 'NOT_NUMERIC' });
+    await expect(gm.fitStream(() => [[[1, 2]], [[1, NaN]]])).rejects.toMatchObject({ code: 'NON_FINITE' });
+    await expect(gm.fitStream(function* () { yield [[1, 2], [3, 4], [5, 6]]; throw new Error('disk gone'); }))
+      .rejects.toMatchObject({ code: 'SOURCE_FAILED', message: expect.stringContaining('disk gone') });
+    let calls = 0;
+    await expect(new lib.GaussianMixture({ nComponents: 2, tol: 0, maxIter: 5 }).fitStream(() =>
+      (++calls === 1 ? [[[1, 2], [3, 4], [5, 7]]] : [[[1, 2], [3, 4]]]))).rejects.toMatchObject({ code: 'SOURCE_FAILED' });
+    expect(gm.isFitted).toBe(false);
+  });
+});
