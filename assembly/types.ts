@@ -1,4 +1,4 @@
-// Covariance type codes shared with the wrapper (src/core.ts mirrors them).
+// Covariance type codes shared with the wrapper (src/core/core.ts mirrors them).
 export const FULL: i32 = 0;
 export const TIED: i32 = 1;
 export const DIAG: i32 = 2;

@@ -3,9 +3,9 @@
 // ellipses redrawn each step, then compare K by BIC. Built by scripts/build-demo.js.
 import { init, GaussianMixture, GmmError } from 'gmm-wasm';
 import type { CovarianceType, GaussianMixtureJSON, InitParams } from 'gmm-wasm';
-import { FAITHFUL, FAITHFUL_COLUMNS } from '../src/faithful.js';
-import { DataError, parseTable, type Table } from '../src/csv.js';
-import { componentsOf, plotLayout, renderMixtureSvg, type PlotOptions, type Points } from '../src/svg.js';
+import { FAITHFUL, FAITHFUL_COLUMNS } from '../src/demo/faithful.js';
+import { DataError, parseTable, type Table } from '../src/cli/csv.js';
+import { componentsOf, plotLayout, renderMixtureSvg, type PlotOptions, type Points } from '../src/demo/svg.js';
 
 const MAX_STEPS = 1000;
 const WIDTH = 760, HEIGHT = 560;

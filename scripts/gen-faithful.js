@@ -1,5 +1,5 @@
-// Writes src/faithful.ts (the Old Faithful data embedded as a module) from data/faithful.csv.
-// Run: node scripts/gen-faithful.js   (--check: exit 1 if src/faithful.ts is out of date)
+// Writes src/demo/faithful.ts (the Old Faithful data embedded as a module) from data/faithful.csv.
+// Run: node scripts/gen-faithful.js   (--check: exit 1 if src/demo/faithful.ts is out of date)
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
@@ -38,15 +38,15 @@ export const FAITHFUL: ReadonlyArray<readonly [number, number]> = [
 ${body.join('\n')}
 ];
 `;
-const out = new URL('src/faithful.ts', root);
+const out = new URL('src/demo/faithful.ts', root);
 if (process.argv.includes('--check')) {
   let cur = '';
   try { cur = readFileSync(out, 'utf8'); } catch { /* missing */ }
   if (cur !== text) {
-    console.error('src/faithful.ts is out of date: run node scripts/gen-faithful.js');
+    console.error('src/demo/faithful.ts is out of date: run node scripts/gen-faithful.js');
     process.exit(1);
   }
 } else {
   writeFileSync(out, text);
-  console.log(`wrote src/faithful.ts (${rows.length} rows)`);
+  console.log(`wrote src/demo/faithful.ts (${rows.length} rows)`);
 }

@@ -1,6 +1,6 @@
 // Node (and default): init() reads gmm.wasm from beside this file.
-import { initCore } from './core.js';
-import type { InitSource } from './loader.js';
+import { initCore } from './core/core.js';
+import type { InitSource } from './core/loader.js';
 import { registerSpawner } from './parallel/spawn.js';
 import { spawnNode, nodeCores } from './parallel/spawn-node.js';
 export * from './index.js';

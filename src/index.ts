@@ -1,22 +1,22 @@
 // The runtime-independent API. The entry files (entry-node, entry-browser, entry-workerd)
 // add init()'s default source for their runtime.
-export { GaussianMixture } from './model.js';
-export type { FitOptions, FitAsyncOptions, SampleResult } from './model.js';
+export { GaussianMixture } from './model/gaussian-mixture.js';
+export type { FitOptions, FitAsyncOptions, SampleResult } from './model/gaussian-mixture.js';
 export { WorkerPool } from './parallel/workers.js';
 export type { WorkerPoolOptions } from './parallel/workers.js';
 export type { StreamSource, StreamChunk, FitStreamOptions } from './parallel/stream.js';
-export { GmmError } from './errors.js';
+export { GmmError } from './core/errors.js';
 export { SufficientStatistics, STATISTICS_FORMAT_VERSION } from './fit/statistics.js';
 export { CHUNK_ROWS } from './fit/chunks.js';
-export type { GmmErrorCode } from './errors.js';
-export { GMM_ERROR_CODES } from './errors.js';
+export type { GmmErrorCode } from './core/errors.js';
+export { GMM_ERROR_CODES } from './core/errors.js';
 export type { IterationInfo } from './fit/driver.js';
-export type { GaussianMixtureJSON } from './serialize.js';
-export type { GaussianMixtureOptions, CovarianceType, InitParams, Matrix, MatrixInput } from './validate.js';
-export type { InitSource } from './loader.js';
-export { isInitialized } from './core.js';
-import { initCore } from './core.js';
-import type { InitSource } from './loader.js';
+export type { GaussianMixtureJSON } from './model/serialize.js';
+export type { GaussianMixtureOptions, CovarianceType, InitParams, Matrix, MatrixInput } from './model/validate.js';
+export type { InitSource } from './core/loader.js';
+export { isInitialized } from './core/core.js';
+import { initCore } from './core/core.js';
+import type { InitSource } from './core/loader.js';
 
 /** Loads the WebAssembly core once (later calls are no-ops). Every method after it is
  *  synchronous. `source`: a WebAssembly.Module, the bytes of gmm.wasm, a Response or a URL. */

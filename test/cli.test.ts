@@ -1,4 +1,4 @@
-// The gmm-wasm command line, end to end: the built CLI (node dist/cli.js) against the
+// The gmm-wasm command line, end to end: the built CLI (node dist/cli/cli.js) against the
 // library it is built from (dist/entry-node.js, loaded here in-process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const CLI = join(root, 'dist/cli.js');
+const CLI = join(root, 'dist/cli/cli.js');
 const FAITHFUL = join(root, 'data/faithful.csv');
 
 interface Run { code: number | null; stdout: string; stderr: string }
@@ -28,7 +28,7 @@ let dir: string;
 let faithful: number[][];
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first.');
+  if (!existsSync(CLI)) throw new Error('dist/cli/cli.js is missing: run `npm run build` first.');
   lib = await import(/* @vite-ignore */ join(root, 'dist/entry-node.js'));
   await lib.init();
   dir = mkdtempSync(join(tmpdir(), 'gmm-wasm-cli-'));
@@ -341,9 +341,9 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
 });
 
 describe('the bin entry', () => {
-  it('package.json "bin" points at dist/cli.js, which starts with a node shebang', () => {
+  it('package.json "bin" points at dist/cli/cli.js, which starts with a node shebang', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    expect(pkg.bin['gmm-wasm']).toBe('./dist/cli.js');
+    expect(pkg.bin['gmm-wasm']).toBe('./dist/cli/cli.js');
     expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { DataError, detectDelimiter, formatCsv, jsonErrorOffset, parseTable, type DataErrorCode } from '../src/csv.js';
+import { DataError, detectDelimiter, formatCsv, jsonErrorOffset, parseTable, type DataErrorCode } from '../src/cli/csv.js';
 
 const faithfulCsv = readFileSync(new URL('../data/faithful.csv', import.meta.url));
 

@@ -1,4 +1,4 @@
-// The pictures: `npm run demo` (node dist/demo.js → demo.svg) and the demo page (built by
+// The pictures: `npm run demo` (node dist/demo/demo.js → demo.svg) and the demo page (built by
 // scripts/build-demo.js, driven in headless Chromium).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FAITHFUL } from '../src/faithful.js';
-import { plotLayout } from '../src/svg.js';
+import { FAITHFUL } from '../src/demo/faithful.js';
+import { plotLayout } from '../src/demo/svg.js';
 // plain JavaScript helpers shared with scripts/
 import { buildDemo } from '../scripts/build-demo.js';
 import { serveStatic } from '../scripts/lib/serve.js';
@@ -21,7 +21,7 @@ const X = FAITHFUL as unknown as number[][];
 let lib: Json;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/demo.js'))) throw new Error('dist/demo.js is missing: run `npm run build` first.');
+  if (!existsSync(join(root, 'dist/demo/demo.js'))) throw new Error('dist/demo/demo.js is missing: run `npm run build` first.');
   lib = await import(/* @vite-ignore */ join(root, 'dist/entry-node.js'));
   await lib.init();
 });
@@ -30,7 +30,7 @@ function count(svg: string, re: RegExp): number {
   return (svg.match(re) ?? []).length;
 }
 
-describe('npm run demo (node dist/demo.js)', () => {
+describe('npm run demo (node dist/demo/demo.js)', () => {
   let dir: string;
   let stdout = '';
   let svg = '';
@@ -38,7 +38,7 @@ describe('npm run demo (node dist/demo.js)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gmm-wasm-demo-'));
     stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [join(root, 'dist/demo.js')], { cwd: dir, timeout: 30_000 }, (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)));
+      execFile(process.execPath, [join(root, 'dist/demo/demo.js')], { cwd: dir, timeout: 30_000 }, (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)));
     });
     svg = readFileSync(join(dir, 'demo.svg'), 'utf8');
   });
@@ -222,7 +222,7 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
     // the SVG of `npm run demo` is well-formed and renders
     const svgDir = mkdtempSync(join(tmpdir(), 'gmm-wasm-svg-'));
     try {
-      await new Promise<void>((resolve, reject) => execFile(process.execPath, [join(root, 'dist/demo.js'), '--out', join(out, 'demo.svg'), '-k', '3'],
+      await new Promise<void>((resolve, reject) => execFile(process.execPath, [join(root, 'dist/demo/demo.js'), '--out', join(out, 'demo.svg'), '-k', '3'],
         { cwd: svgDir, timeout: 30_000 }, (err) => (err ? reject(err) : resolve())));
     } finally {
       rmSync(svgDir, { recursive: true, force: true });

@@ -4,8 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { GaussianMixture, GmmError, init, type GmmErrorCode, type Matrix } from '../src/index.js';
-import { GMM_ERROR_CODES } from '../src/errors.js';
-import { memoryStats } from '../src/arena.js';
+import { GMM_ERROR_CODES } from '../src/core/errors.js';
+import { memoryStats } from '../src/core/arena.js';
 import { dataset, loadCore, root } from './helpers.js';
 
 // ---- before init(): these must run first in this file (no beforeAll(loadCore) above them)

@@ -2,7 +2,7 @@
 // relative, for every covariance type and for odd shapes (odd d, odd block tails).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture } from '../src/index.js';
-import { kernels } from '../src/core.js';
+import { kernels } from '../src/core/core.js';
 import { loadCore, matrix } from './helpers.js';
 
 beforeAll(loadCore);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAITHFUL } from '../src/faithful.js';
+import { FAITHFUL } from '../src/demo/faithful.js';
 import {
   bundleBrowser, bundleWorker, checkBuilt, here, outRoot, root, startWorkerd, workerdUnavailable, writeWorkerdConfig,
   type Workerd,

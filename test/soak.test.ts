@@ -5,7 +5,7 @@
 // 300 cycles in CI; GMM_SOAK=1 runs 10,000.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture, GmmError, type CovarianceType, type Matrix } from '../src/index.js';
-import { memoryStats } from '../src/arena.js';
+import { memoryStats } from '../src/core/arena.js';
 import { blobs, loadCore, rng, sameBits } from './helpers.js';
 
 const SOAK = process.env.GMM_SOAK === '1';

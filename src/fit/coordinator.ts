@@ -2,11 +2,11 @@
 // the centre updates and the draws of the initialisation, all in one core instance (the
 // caller's for fit(), a private one for the asynchronous fits, so that nothing the caller
 // does between two awaits can touch them).
-import { TYPE_CODE, seedCore, type CoreExports } from '../core.js';
-import type { Arena } from '../arena.js';
-import { GmmError } from '../errors.js';
-import { paramLength, type Params } from '../params.js';
-import type { ResolvedOptions } from '../validate.js';
+import { TYPE_CODE, seedCore, type CoreExports } from '../core/core.js';
+import type { Arena } from '../core/arena.js';
+import { GmmError } from '../core/errors.js';
+import { paramLength, type Params } from '../model/params.js';
+import type { ResolvedOptions } from '../model/validate.js';
 
 export class Coordinator {
   readonly c: CoreExports;

@@ -7,8 +7,8 @@
 // +, −, ×, ÷ (the same in every engine), comparisons and copies. Per-chunk values are summed
 // in chunk order and statistics in the fixed tree (tree.ts), so results are bit-identical
 // across runtimes and however the chunks are split.
-import { GmmError } from '../errors.js';
-import type { FittedState, Params } from '../params.js';
+import { GmmError } from '../core/errors.js';
+import type { FittedState, Params } from '../model/params.js';
 import type { Cluster, Maybe, Pick } from './cluster.js';
 import type { Coordinator } from './coordinator.js';
 

@@ -1,11 +1,11 @@
 // fit(): the driver (driver.ts) run synchronously over one local shard holding every chunk,
 // in the caller's core instance.
-import { core, TYPE_CODE } from '../core.js';
-import { arenaFor } from '../arena.js';
-import { GmmError } from '../errors.js';
-import { blockRows, paramLength, type FittedState, type Params } from '../params.js';
-import type { ResolvedOptions, Matrix } from '../validate.js';
-import { scoreInto } from '../score.js';
+import { core, TYPE_CODE } from '../core/core.js';
+import { arenaFor } from '../core/arena.js';
+import { GmmError } from '../core/errors.js';
+import { blockRows, paramLength, type FittedState, type Params } from '../model/params.js';
+import type { ResolvedOptions, Matrix } from '../model/validate.js';
+import { scoreInto } from '../model/score.js';
 import { Coordinator } from './coordinator.js';
 import { Shard } from './shard.js';
 import { LocalCluster } from './cluster.js';

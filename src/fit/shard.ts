@@ -5,10 +5,10 @@
 // is a dataset of its own: its rows are reordered along a Z-order curve of its own box,
 // laid out in pair blocks and given its own certified-group balls, so what a chunk yields
 // depends on its rows alone (src/fit/tree.ts combines the chunks).
-import type { CoreExports } from '../core.js';
-import { kernels, TYPE_NAMES } from '../core.js';
-import type { Arena } from '../arena.js';
-import { blockRows, paramLength } from '../params.js';
+import type { CoreExports } from '../core/core.js';
+import { kernels, TYPE_NAMES } from '../core/core.js';
+import type { Arena } from '../core/arena.js';
+import { blockRows, paramLength } from '../model/params.js';
 import { CHUNK_ROWS, zOrderBits } from './chunks.js';
 import { NodeStack, type TreeNode } from './tree.js';
 

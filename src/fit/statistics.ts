@@ -18,10 +18,10 @@
 //   44      u32      node count m
 //   48      8 bytes  parameter fingerprint
 //   56      m nodes: u32 level, u32 index, then S f64 (S = 2 + K + K·d + scatter size)
-import { GmmError } from '../errors.js';
-import { TYPE_CODE, TYPE_NAMES } from '../core.js';
-import type { CovarianceType } from '../validate.js';
-import type { Params } from '../params.js';
+import { GmmError } from '../core/errors.js';
+import { TYPE_CODE, TYPE_NAMES } from '../core/core.js';
+import type { CovarianceType } from '../model/validate.js';
+import type { Params } from '../model/params.js';
 import { CHUNK_ROWS } from './chunks.js';
 import { mergeNodeSets, nodeRange, type TreeNode } from './tree.js';
 

@@ -2,11 +2,11 @@
 // there are no threads (Cloudflare Workers) or workers: 0, over one shard in this thread
 // that yields to the event loop as it goes. The coordinator lives in a private instance of
 // the core, so the caller may use the library freely while the fit runs.
-import { privateCore, TYPE_CODE } from '../core.js';
-import { Arena } from '../arena.js';
-import { GmmError } from '../errors.js';
-import type { FittedState, Params } from '../params.js';
-import type { Matrix, ResolvedOptions } from '../validate.js';
+import { privateCore, TYPE_CODE } from '../core/core.js';
+import { Arena } from '../core/arena.js';
+import { GmmError } from '../core/errors.js';
+import type { FittedState, Params } from '../model/params.js';
+import type { Matrix, ResolvedOptions } from '../model/validate.js';
 import { Coordinator } from '../fit/coordinator.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster } from '../fit/cluster.js';

@@ -4,11 +4,11 @@
 // summed in the fixed tree as they come: the result equals fit() on the concatenation.
 // Initialisation runs on a seeded reservoir sample (all rows when there are at most
 // initSampleSize, which makes the whole fit identical to fit()).
-import { privateCore, seedCore, TYPE_CODE, type CoreExports } from '../core.js';
-import { Arena } from '../arena.js';
-import { GmmError, type GmmErrorCode } from '../errors.js';
-import type { FittedState } from '../params.js';
-import { toMatrix, type Matrix, type ResolvedOptions } from '../validate.js';
+import { privateCore, seedCore, TYPE_CODE, type CoreExports } from '../core/core.js';
+import { Arena } from '../core/arena.js';
+import { GmmError, type GmmErrorCode } from '../core/errors.js';
+import type { FittedState } from '../model/params.js';
+import { toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
 import { Coordinator } from '../fit/coordinator.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fit/cluster.js';

@@ -2,10 +2,10 @@
 // its own instance of the core, one shard of whole chunks, and answers to the
 // coordinator's requests (protocol.ts). Nothing is shared with the coordinator but
 // messages, so no SharedArrayBuffer or cross-origin isolation is needed.
-import { initCore, core, kernels } from '../core.js';
-import { Arena } from '../arena.js';
+import { initCore, core, kernels } from '../core/core.js';
+import { Arena } from '../core/arena.js';
 import { Shard } from '../fit/shard.js';
-import { GmmError } from '../errors.js';
+import { GmmError } from '../core/errors.js';
 import { answer, type FromWorker, type ToWorker } from './protocol.js';
 
 /** The buffers of the typed arrays in an answer, moved rather than copied. */

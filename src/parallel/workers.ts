@@ -2,10 +2,10 @@
 // core (the module compiled once and sent to it) and a shard of whole chunks. Per request
 // only parameters go out and per-chunk values or tree nodes come back. The data are sent
 // once, so restarts, warm starts and fits of other K over the same data reuse the pool.
-import { coreModule, kernels } from '../core.js';
-import { GmmError, type GmmErrorCode } from '../errors.js';
+import { coreModule, kernels } from '../core/core.js';
+import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
-import { toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../validate.js';
+import { toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
 import { rescaled } from '../fit/run.js';
 import { availableCores } from './spawn.js';
 import type { CallArgs, CallName, CallResult, FromWorker } from './protocol.js';

@@ -1,7 +1,7 @@
 // Scoring a fitted model, streamed: X is copied into WebAssembly memory a chunk of rows at
 // a time and the outputs copied out, so memory holds one chunk beyond the outputs.
-import { core, kernels, TYPE_CODE } from './core.js';
-import { arenaFor } from './arena.js';
+import { core, kernels, TYPE_CODE } from '../core/core.js';
+import { arenaFor } from '../core/arena.js';
 import { blockRows, type Params } from './params.js';
 import type { Matrix } from './validate.js';
 

@@ -1,24 +1,24 @@
 // GaussianMixture: the scikit-learn-like API. Owns options and fitted state; every
 // method validates first, then calls the core, and only then changes the model.
-import { core, seedCore, TYPE_CODE } from './core.js';
-import { arenaFor, withNestedArena, ADDRESS_SPACE_BYTES } from './arena.js';
-import { GmmError } from './errors.js';
-import { runFit, fitBytes } from './fit/run.js';
-import type { IterationInfo } from './fit/driver.js';
+import { core, seedCore, TYPE_CODE } from '../core/core.js';
+import { arenaFor, withNestedArena, ADDRESS_SPACE_BYTES } from '../core/arena.js';
+import { GmmError } from '../core/errors.js';
+import { runFit, fitBytes } from '../fit/run.js';
+import type { IterationInfo } from '../fit/driver.js';
 import { scoreInto } from './score.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
 import type { FittedState, Params } from './params.js';
-import { Coordinator } from './fit/coordinator.js';
-import { Shard } from './fit/shard.js';
-import { notPd } from './fit/driver.js';
-import { CHUNK_ROWS } from './fit/chunks.js';
-import { combineNodes } from './fit/tree.js';
-import { SufficientStatistics, paramsFingerprint } from './fit/statistics.js';
-import { rescaled } from './fit/run.js';
-import { runFitAsync } from './parallel/fit-async.js';
-import { WorkerPool, checkPoolOptions } from './parallel/workers.js';
-import type { SpawnOptions } from './parallel/spawn.js';
-import { runFitStream, type StreamSource, type FitStreamOptions } from './parallel/stream.js';
+import { Coordinator } from '../fit/coordinator.js';
+import { Shard } from '../fit/shard.js';
+import { notPd } from '../fit/driver.js';
+import { CHUNK_ROWS } from '../fit/chunks.js';
+import { combineNodes } from '../fit/tree.js';
+import { SufficientStatistics, paramsFingerprint } from '../fit/statistics.js';
+import { rescaled } from '../fit/run.js';
+import { runFitAsync } from '../parallel/fit-async.js';
+import { WorkerPool, checkPoolOptions } from '../parallel/workers.js';
+import type { SpawnOptions } from '../parallel/spawn.js';
+import { runFitStream, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
   type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,

@@ -2,11 +2,11 @@
 // and writes demo.svg (points coloured by component, 1σ and 2σ ellipses, means).
 // Options: --out <file.svg>, -k <K> (skip the BIC search), --covariance <type>, --seed <n>.
 import { writeFileSync } from 'node:fs';
-import { init, GaussianMixture } from './entry-node.js';
-import type { CovarianceType } from './index.js';
+import { init, GaussianMixture } from '../entry-node.js';
+import type { CovarianceType } from '../index.js';
 import { FAITHFUL, FAITHFUL_COLUMNS } from './faithful.js';
 import { componentsOf, renderMixtureSvg } from './svg.js';
-import { formatTable, modelSummary } from './summary.js';
+import { formatTable, modelSummary } from '../cli/summary.js';
 
 function arg(name: string, short?: string): string | undefined {
   const argv = process.argv.slice(2);

@@ -1,6 +1,6 @@
 // Human-readable text for the command line and the Node demo: aligned tables, short
 // numbers and a summary of a fitted model.
-import type { GaussianMixtureJSON } from './serialize.js';
+import type { GaussianMixtureJSON } from '../model/serialize.js';
 
 /** A number in about `digits` significant digits, without exponent noise for ordinary values. */
 export function num(v: number, digits = 4): string {

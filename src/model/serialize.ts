@@ -1,6 +1,6 @@
 // JSON form of a fitted model. Numbers are written by JSON.stringify, which round-trips
 // every double exactly, so a reloaded model scores bit-identically.
-import { GmmError } from './errors.js';
+import { GmmError } from '../core/errors.js';
 import { COVARIANCE_TYPES, type CovarianceType } from './validate.js';
 import { paramLength, type FittedState } from './params.js';
 

@@ -3,8 +3,8 @@
 // covariance types). Results go to stdout (or --out), everything for people to stderr.
 // Exit codes: 0 success, 1 bad input or a failed fit, 2 bad usage.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { init, GaussianMixture, GmmError } from './entry-node.js';
-import type { CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo } from './index.js';
+import { init, GaussianMixture, GmmError } from '../entry-node.js';
+import type { CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo } from '../index.js';
 import { DataError, formatCsv, parseTable, type Table } from './csv.js';
 import { formatTable, modelJsonText, modelSummary, num } from './summary.js';
 
@@ -562,7 +562,7 @@ function commandHelp(c: Command): string {
 
 function version(): string {
   try {
-    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
   } catch {
     return 'unknown';
   }

@@ -1,6 +1,6 @@
 // Validation of every public input, before any work starts. Each failure is a GmmError
 // naming the argument, the problem and the fix.
-import { GmmError } from './errors.js';
+import { GmmError } from '../core/errors.js';
 import { paramLength } from './params.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
