@@ -47,7 +47,13 @@ function makeJob(): Json {
   cases.push({ name: 'blobs K=4 full k-means++', dataset: 'blobs', options: { nComponents: 4, initParams: 'k-means++', seed: 5 }, sampleN: 16, sampleSeed: 1 });
   cases.push({ name: 'blobs K=3 diag random_from_data', dataset: 'blobs', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random_from_data', seed: 6 }, sampleN: 16, sampleSeed: 2 });
   cases.push({ name: 'faithful K=2 random tol=0', dataset: 'faithful', options: { nComponents: 2, initParams: 'random', tol: 0, maxIter: 30, seed: 9 }, sampleN: 16, sampleSeed: 3 });
-  return { datasets: { faithful: FAITHFUL, blobs: blobs3d(600) }, cases };
+  // the asynchronous fits on data of three chunks (CHUNK_ROWS = 4096), so two workers each
+  // hold a shard, and the stream's pieces straddle the chunks
+  const asyncCases = [
+    { name: 'big blobs K=3 full kmeans', dataset: 'big', options: { nComponents: 3, seed: 3, maxIter: 20 }, streamChunk: 5000 },
+    { name: 'big blobs K=3 diag random', dataset: 'big', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random', seed: 4, maxIter: 10 }, streamChunk: 3333 },
+  ];
+  return { datasets: { faithful: FAITHFUL, blobs: blobs3d(600), big: blobs3d(9000) }, cases, asyncCases };
 }
 
 const job = makeJob();
@@ -106,6 +112,15 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
       expect(Number.isFinite(fromBits(c.model.lowerBound))).toBe(true);
       expect(c.trace.length).toBeGreaterThan(0);
       expect(c.sample.X.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('fitAsync (2 worker_threads) and fitStream equal fit() bit for bit', () => {
+    const a = nodeRun.asyncResult.cases as Json[];
+    expect(a.map((c) => c.name)).toEqual(job.asyncCases.map((c: Json) => c.name));
+    for (const c of a) {
+      expect(firstDifference(c.fitAsync, c.fit)).toBeNull();
+      expect(firstDifference(c.fitStream, c.fit)).toBeNull();
     }
   });
 
@@ -185,6 +200,10 @@ describe.skipIf(noWorkerd)(`workerd (the \`workerd\` condition, gmm.wasm as a wa
     expect(firstDifference(r.result, nodeRun.result)).toBeNull();
   });
 
+  it('fitAsync (in-process: Workers have no threads) and fitStream match Node bit for bit', () => {
+    expect(firstDifference(results.dflt.asyncResult, nodeRun.asyncResult)).toBeNull();
+  });
+
   it('init(module from `gmm-wasm/gmm.wasm`) matches Node bit for bit', async () => {
     const r = results.explicit = await post('explicit');
     expect(r.beforeInit).toBe('NOT_INITIALIZED');
@@ -192,7 +211,11 @@ describe.skipIf(noWorkerd)(`workerd (the \`workerd\` condition, gmm.wasm as a wa
   });
 
   it('never compiles or instantiates from bytes', () => {
-    for (const r of Object.values(results)) expect(r.wasmCalls).toEqual(['instantiate(Module)']);
+    // the first is init(); fitAsync and fitStream instantiate the same Module again, privately
+    for (const r of Object.values(results)) {
+      expect(r.wasmCalls[0]).toBe('instantiate(Module)');
+      expect(new Set(r.wasmCalls)).toEqual(new Set(['instantiate(Module)']));
+    }
     expect(Object.keys(results)).toHaveLength(2);
   });
 });
@@ -250,6 +273,9 @@ describe.skipIf(noChromium)(`headless Chromium (the \`browser\` condition: esbui
     expect(r.beforeInit).toBe('NOT_INITIALIZED');
     expect(firstDifference(r.result, nodeRun.result)).toBeNull();
     expect(server.requests).toContain('/gmm.wasm');
+    // fitAsync on two module Web Workers, and fitStream
+    expect(server.requests).toContain('/worker-browser.js');
+    expect(firstDifference(r.asyncResult, nodeRun.asyncResult)).toBeNull();
   });
 
   it('a Vite production build (gmm.wasm emitted as a hashed asset) matches Node bit for bit', async () => {
@@ -266,6 +292,9 @@ describe.skipIf(noChromium)(`headless Chromium (the \`browser\` condition: esbui
       const r = await inPage('default', job, viteServer.url);
       expect(r.error, r.error).toBeUndefined();
       expect(firstDifference(r.result, nodeRun.result)).toBeNull();
+      // Vite emits the worker entry it finds in `new Worker(new URL(…), { type: 'module' })`
+      expect(assets.some((f) => /^worker-browser-[\w-]+\.js$/.test(f))).toBe(true);
+      expect(firstDifference(r.asyncResult, nodeRun.asyncResult)).toBeNull();
       expect(viteServer.requests.some((p: string) => p.endsWith('.wasm'))).toBe(true);
     } finally {
       await viteServer.close();

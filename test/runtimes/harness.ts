@@ -140,7 +140,9 @@ export async function startWorkerd(config: string, sockets: string[], timeoutMs 
 }
 
 /** Bundles a page script as a browser bundler would (the `browser` condition, ESM) and
- *  puts gmm.wasm beside it, where `new URL('./gmm.wasm', import.meta.url)` points. */
+ *  puts gmm.wasm beside it, where `new URL('./gmm.wasm', import.meta.url)` points, and the
+ *  fitAsync worker entry (bundled on its own, as an esbuild user does), where
+ *  `new URL('./worker-browser.js', import.meta.url)` points. */
 export async function bundleBrowser(entry: string, outDir: string): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   await esbuild.build({
@@ -153,4 +155,13 @@ export async function bundleBrowser(entry: string, outDir: string): Promise<void
     logLevel: 'silent',
   });
   copyFileSync(join(root, 'dist/gmm.wasm'), join(outDir, 'gmm.wasm'));
+  await esbuild.build({
+    entryPoints: [join(root, 'dist/parallel/worker-browser.js')],
+    outfile: join(outDir, 'worker-browser.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'silent',
+  });
 }

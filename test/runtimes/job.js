@@ -58,3 +58,26 @@ export function runJob(lib, input) {
   }
   return { cases };
 }
+
+/** The data in pieces of `size` rows, as a fitStream source yields them. */
+function* pieces(X, size) {
+  for (let a = 0; a < X.length; a += size) yield X.slice(a, a + size);
+}
+
+/**
+ * The asynchronous fits of the job's asyncCases: fitAsync (with `options`, e.g. workers)
+ * and fitStream over pieces of streamChunk rows. Each must equal the case's fit(), which
+ * is reported beside them.
+ */
+export async function runAsyncJob(lib, input, options) {
+  const { GaussianMixture } = lib;
+  const cases = [];
+  for (const c of input.asyncCases) {
+    const X = input.datasets[c.dataset];
+    const sync = new GaussianMixture(c.options).fit(X);
+    const viaAsync = await new GaussianMixture(c.options).fitAsync(X, options);
+    const viaStream = await new GaussianMixture(c.options).fitStream(() => pieces(X, c.streamChunk));
+    cases.push({ name: c.name, fit: toBits(sync.toJSON()), fitAsync: toBits(viaAsync.toJSON()), fitStream: toBits(viaStream.toJSON()) });
+  }
+  return { cases };
+}

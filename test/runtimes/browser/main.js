@@ -2,7 +2,7 @@
 // `browser` condition; gmm.wasm is served beside the bundle. Every page load is a fresh
 // module context, so the test loads the page once per init() variant.
 import * as lib from 'gmm-wasm';
-import { probeBeforeInit, runJob } from '../job.js';
+import { probeBeforeInit, runJob, runAsyncJob } from '../job.js';
 
 const beforeInit = probeBeforeInit(lib);
 
@@ -26,8 +26,10 @@ window.runVariant = async (variant, input) => {
     await lib.init(src);
     await lib.init(); // memoised
     const result = runJob(lib, input);
+    // module Web Workers (worker-browser.js beside the bundle), two of them
+    const asyncResult = input.asyncCases ? await runAsyncJob(lib, input, { workers: 2 }) : null;
     document.getElementById('status').textContent = 'done';
-    return { runtime: 'chromium', variant, beforeInit, result };
+    return { runtime: 'chromium', variant, beforeInit, result, asyncResult };
   } catch (e) {
     return { runtime: 'chromium', variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null };
   }

@@ -1,7 +1,7 @@
 // The request handler shared by the two test Workers. It records every call into the
 // WebAssembly JS API so the test can check that nothing on the workerd path compiles or
 // instantiates from bytes (Workers forbid it; only a precompiled Module may be used).
-import { probeBeforeInit, runJob } from '../job.js';
+import { probeBeforeInit, runJob, runAsyncJob } from '../job.js';
 
 const wasmCalls = [];
 for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
@@ -26,7 +26,9 @@ export function makeWorker(lib, doInit, variant) {
         await doInit(); // memoised: a second call is a no-op
         const input = await request.json();
         const result = runJob(lib, input);
-        return Response.json({ runtime: 'workerd', variant, beforeInit, wasmCalls, result });
+        // no threads on Workers: fitAsync runs in-process by default, yielding between iterations
+        const asyncResult = input.asyncCases ? await runAsyncJob(lib, input, {}) : null;
+        return Response.json({ runtime: 'workerd', variant, beforeInit, wasmCalls, result, asyncResult });
       } catch (e) {
         return Response.json({ error: String(e?.stack ?? e), code: e?.code ?? null }, { status: 500 });
       }
