@@ -175,6 +175,44 @@ describe.concurrent('fit', () => {
   });
 });
 
+describe('fit --stream: the file read once per EM pass', () => {
+  it('gives the model of an in-memory fit, byte for byte, over a file of several blocks', async () => {
+    // ~6 MB of CSV: more than one 4 MiB block of lines and several CHUNK_ROWS chunks
+    let s = 7;
+    const u = (): number => ((s = (s * 16807) % 2147483647) / 2147483647);
+    const lines = ['x,y,z'];
+    for (let i = 0; i < 150_000; i++) {
+      const k = i % 3;
+      lines.push(`${(u() * 3 + 2 * k).toFixed(9)},${(u() * 2 - k).toFixed(9)},${(u() + k).toFixed(9)}`);
+    }
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, lines.join('\n') + '\n');
+    const a = await cli(['fit', big, '-k', '3', '--seed', '2', '--max-iter', '20', '--columns', 'x,z']);
+    // an initialisation sample of every row makes the streamed fit the in-memory one
+    const b = await cli(['fit', big, '-k', '3', '--seed', '2', '--max-iter', '20', '--columns', 'x,z', '--stream', '--init-sample', '150000']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.stderr).toMatch(/streamed/);
+    expect(b.stderr).toMatch(/150000 rows\s+BIC/);
+    // the BIC printed is the in-memory one
+    expect(b.stderr.match(/BIC (\S+)/)![1]).toBe(a.stderr.match(/BIC (\S+)/)![1]);
+  });
+
+  it('reports bad cells with their line in the file, and refuses stdin', async () => {
+    const f = join(dir, 'late-bad.csv');
+    writeFileSync(f, 'a,b\n' + Array.from({ length: 5000 }, (_, i) => `${i},${i % 7}`).join('\n') + '\n7,oops\n');
+    const r = await cli(['fit', f, '--stream']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('line 5002, column 2');
+    const stdin = await cli(['fit', '-', '--stream'], '1,2\n3,4\n');
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toContain('--stream needs a file');
+    const both = await cli(['fit', f, '--stream', '--no-stream']);
+    expect(both.code).toBe(2);
+  });
+});
+
 describe.concurrent('predict, score, sample', () => {
   it('predict: component per row, as the library', async () => {
     const r = await cli(['predict', join(dir, 'model.json'), FAITHFUL]);

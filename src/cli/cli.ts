@@ -2,11 +2,17 @@
 // The gmm-wasm command line: fit, predict, score, sample and select (BIC over K and
 // covariance types). Results go to stdout (or --out), everything for people to stderr.
 // Exit codes: 0 success, 1 bad input or a failed fit, 2 bad usage.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { init, GaussianMixture, GmmError } from '../entry-node.js';
 import type { CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo } from '../index.js';
 import { DataError, formatCsv, parseTable, type Table } from './csv.js';
 import { formatTable, modelJsonText, modelSummary, num } from './summary.js';
+import { streamTable } from './stream-input.js';
+import { core } from '../core/core.js';
+
+/** Files larger than this are fitted by streaming (GaussianMixture.fitStream) unless
+ *  --no-stream is given; smaller ones with --stream. */
+const STREAM_ABOVE_BYTES = 512 << 20;
 
 const COVARIANCE_TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
 const INIT_METHODS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
@@ -315,6 +321,51 @@ function parseKRange(s: string): number[] {
 // ---------------------------------------------------------------------------------------
 // Commands
 
+/** `fit` over a file read once per EM pass: memory holds one block of lines and the
+ *  initialisation sample, whatever the size of the file. */
+async function fitStreamed(path: string, o: Opts): Promise<void> {
+  if (path === '-') throw new UsageError('--stream needs a file: EM reads the data once per pass, and stdin can be read only once.', 'fit');
+  if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
+  const d = o.delimiter as string | undefined;
+  const delimiter = d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d;
+  let st;
+  try {
+    st = await streamTable(path, { header: o.header ? true : o['no-header'] ? false : undefined, delimiter });
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new InputError(`cannot read ${path}: ${fsReason(e)}`);
+  }
+  const pick = (t: Table): Table => (o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
+  const columns = o.columns === undefined ? st.columns : selectColumns({ data: new Float64Array(st.cols), rows: 1, cols: st.cols,
+    columns: st.columns, format: st.format }, String(o.columns), path).columns;
+  info(`${path}: streamed, ${st.cols} column${st.cols === 1 ? '' : 's'}${st.columns ? ` (${st.columns.join(', ')})` : ''}, ${st.format.toUpperCase()}`);
+  const gm = new GaussianMixture(fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full'));
+  const progress = new Progress(o.quiet ? 'never' : 'always', 'pass', gm.options.nInit);
+  const t0 = Date.now();
+  async function* source(): AsyncGenerator<Table> {
+    for await (const t of st!.blocks()) yield pick(t);
+  }
+  try {
+    await gm.fitStream(source, { onIteration: progress.onIteration, initSampleSize: (o['init-sample'] as number | undefined) ?? 100_000 });
+  } finally {
+    progress.done();
+  }
+  // the criteria need the log-likelihood of every row: one more pass
+  let ll = 0, n = 0;
+  for await (const t of source()) {
+    const v = gm.scoreSamples(t);
+    for (let i = 0; i < v.length; i++) ll += v[i];
+    n += t.rows;
+  }
+  const model = gm.toJSON();
+  const p = gm.nParameters();
+  info(`${modelSummary(model, columns)}\n` +
+    `  ${n} rows   BIC ${num(-2 * ll + p * core().ln(n), 7)}   AIC ${num(-2 * ll + 2 * p, 7)}   log-likelihood ${num(ll, 7)}   ` +
+    `(${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+  if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
+  emit(modelJsonText(model), o.out);
+}
+
 const fit: Command = {
   name: 'fit',
   args: ['<data>'],
@@ -324,13 +375,30 @@ const fit: Command = {
     ...FIT_OPTIONS,
     ...DATA_OPTIONS,
     { name: 'progress', kind: 'flag', help: 'show the progress line even for short fits' },
+    { name: 'stream', kind: 'flag', help: 'read the file once per EM pass instead of into memory (automatic above 512 MiB)' },
+    { name: 'no-stream', kind: 'flag', help: 'read the file into memory whatever its size' },
+    { name: 'init-sample', kind: 'int', value: 'n', help: 'when streaming: rows the initialisation sees (default 100000)' },
     ...COMMON_OPTIONS,
   ],
-  examples: ['gmm-wasm fit data.csv -k 3 --covariance full --seed 0 --out model.json', 'cat data.tsv | gmm-wasm fit - -k 2 > model.json'],
+  examples: ['gmm-wasm fit data.csv -k 3 --covariance full --seed 0 --out model.json', 'cat data.tsv | gmm-wasm fit - -k 2 > model.json',
+    'gmm-wasm fit big.csv -k 8 --stream --out model.json'],
   notes: '<data> is CSV, TSV, semicolon- or whitespace-separated text (header optional), or JSON (an array of rows); "-" reads stdin.\n' +
     'The summary goes to stderr, the model JSON to stdout (or --out); GaussianMixture.fromJSON() reads it back.',
-  run(pos, o) {
+  async run(pos, o) {
     need(pos, 1, this);
+    if (o.stream && o['no-stream']) throw new UsageError('--stream and --no-stream contradict each other.', 'fit');
+    if (o['init-sample'] !== undefined && !o.stream && (pos[0] === '-' || o['no-stream'])) {
+      throw new UsageError('--init-sample applies only when streaming (--stream).', 'fit');
+    }
+    let big = false;
+    if (pos[0] !== '-' && !o['no-stream']) {
+      try {
+        big = statSync(pos[0]).size > STREAM_ABOVE_BYTES;
+      } catch (e) {
+        throw new InputError(`cannot read ${pos[0]}: ${fsReason(e)}`);
+      }
+    }
+    if (o.stream || big) return fitStreamed(pos[0], o);
     const t = readData(pos[0], o);
     info(describeData(pos[0], t));
     const gm = new GaussianMixture(fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full'));
