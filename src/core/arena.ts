@@ -100,6 +100,14 @@ export class Arena {
     return this.alloc(n * 8);
   }
 
+  private whole: Float64Array | null = null;
+
+  /** The f64 at byte offset ptr (through one cached view of all memory, re-taken after growth). */
+  readF64(ptr: number): number {
+    if (this.whole === null || this.whole.buffer !== this.core.memory.buffer) this.whole = new Float64Array(this.core.memory.buffer);
+    return this.whole[ptr >>> 3];
+  }
+
   f64(ptr: number, n: number): Float64Array {
     return new Float64Array(this.core.memory.buffer, ptr, n);
   }

@@ -76,8 +76,8 @@ export class Coordinator {
 
   /** The mean log-likelihood in the statistics' header (Σ w·lse / Σ w). */
   statsLowerBound(root: Float64Array | null): number {
-    const h = root ?? this.view('stats', 2);
-    return h[0] / h[1];
+    if (root) return root[0] / root[1];
+    return this.arena.readF64(this.b.stats) / this.arena.readF64(this.b.stats + 8);
   }
 
   /** Moves centres (K×d) to the means of their combined Lloyd sums; returns the squared shift. */

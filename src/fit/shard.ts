@@ -145,6 +145,10 @@ export class Shard {
    */
   private reduce(len: number, leaf: (ch: Chunk, out: number) => void, into = 0): TreeNode[] {
     const c = this.c, stackBase = this.buf.stack, slot = Math.max(this.S, this.K * this.d + this.K);
+    if (into && this.chunks.length === 1) {
+      leaf(this.chunks[0], into); // one chunk: the leaf is the root
+      return [];
+    }
     let used = 0;
     const stack = new NodeStack<number>((l, r) => { c.addInto(l, r, len); used--; });
     for (const ch of this.chunks) {
