@@ -65,6 +65,18 @@ export interface SampleResult {
   labels: Int32Array;
 }
 
+/** The onIteration and signal options of the asynchronous fits; returns the signal. */
+function checkCallbacks(o: { onIteration?: unknown; signal?: unknown }): AbortSignal | undefined {
+  if (o.onIteration !== undefined && typeof o.onIteration !== 'function') {
+    throw new GmmError('INVALID_OPTION', `onIteration must be a function; got ${typeof o.onIteration}.`);
+  }
+  const signal = o.signal as AbortSignal | undefined;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
+    throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (new AbortController().signal).');
+  }
+  return signal;
+}
+
 export class GaussianMixture {
   private readonly opts: ResolvedOptions;
   private state: FittedState | null = null;
@@ -147,13 +159,7 @@ export class GaussianMixture {
    */
   async fitAsync(X: MatrixInput | WorkerPool, options: FitAsyncOptions = {}): Promise<this> {
     const po = checkPoolOptions(options, ['sampleWeight', 'onIteration', 'signal']);
-    if (options.onIteration !== undefined && typeof options.onIteration !== 'function') {
-      throw new GmmError('INVALID_OPTION', `onIteration must be a function; got ${typeof options.onIteration}.`);
-    }
-    const signal = options.signal;
-    if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
-      throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (new AbortController().signal).');
-    }
+    const signal = checkCallbacks(options);
     const o = this.opts;
     let data: Matrix | WorkerPool, w: Float64Array | null = null, positive: number;
     if (X instanceof WorkerPool) {
@@ -208,13 +214,7 @@ export class GaussianMixture {
     if (typeof k !== 'number' || !Number.isInteger(k) || k < this.opts.nComponents) {
       throw new GmmError('INVALID_OPTION', `initSampleSize must be an integer ≥ nComponents (${this.opts.nComponents}); got ${String(k)}.`);
     }
-    if (options.onIteration !== undefined && typeof options.onIteration !== 'function') {
-      throw new GmmError('INVALID_OPTION', `onIteration must be a function; got ${typeof options.onIteration}.`);
-    }
-    const signal = options.signal;
-    if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
-      throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (new AbortController().signal).');
-    }
+    const signal = checkCallbacks(options);
     const o = this.opts;
     const warm = o.warmStart && this.state ? this.state : null;
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);

@@ -1,7 +1,7 @@
 // Browsers: module Web Workers running worker-browser.js. The `new URL(…, import.meta.url)`
 // inside `new Worker(…)` is the pattern bundlers (Vite, webpack, esbuild with a plugin)
 // recognise to emit the worker; pass workerUrl or createWorker where yours does not.
-import type { SpawnOptions, WorkerPort } from './spawn.js';
+import { failureHub, type SpawnOptions, type WorkerPort } from './spawn.js';
 
 export const browserCores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
 
@@ -9,13 +9,7 @@ export function spawnBrowser(o: SpawnOptions): WorkerPort {
   const w = (o.createWorker ? o.createWorker()
     : o.workerUrl ? new Worker(o.workerUrl, { type: 'module' })
       : new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module' })) as Worker;
-  let ended = false;
-  const failures: ((why: string) => void)[] = [];
-  const fail = (why: string): void => {
-    if (ended) return;
-    ended = true;
-    for (const f of failures) f(why);
-  };
+  const { fail, end, listen } = failureHub();
   w.addEventListener('error', (e) => {
     e.preventDefault?.();
     fail(`the worker failed: ${(e as ErrorEvent).message || 'it could not be loaded or threw'}`);
@@ -24,9 +18,9 @@ export function spawnBrowser(o: SpawnOptions): WorkerPort {
   return {
     post: (m, t) => w.postMessage(m, t ?? []),
     onMessage: (f) => w.addEventListener('message', (e) => f(e.data)),
-    onFailure: (f) => failures.push(f),
+    onFailure: listen,
     terminate: () => {
-      ended = true;
+      end();
       w.terminate();
     },
     hold: () => {},

@@ -1,28 +1,22 @@
 // Node: workers are worker_threads running worker-node.js from this package.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
-import type { SpawnOptions, WorkerPort } from './spawn.js';
+import { failureHub, type SpawnOptions, type WorkerPort } from './spawn.js';
 
 export const nodeCores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
 
 export function spawnNode(o: SpawnOptions): WorkerPort {
   const w = (o.createWorker ? o.createWorker() : new Worker(o.workerUrl ?? new URL('./worker-node.js', import.meta.url))) as Worker;
-  let ended = false;
-  const failures: ((why: string) => void)[] = [];
-  const fail = (why: string): void => {
-    if (ended) return;
-    ended = true;
-    for (const f of failures) f(why);
-  };
+  const { fail, end, listen } = failureHub();
   w.on('error', (e: Error) => fail(`the worker threw: ${e?.message ?? e}`));
   w.on('exit', (code) => fail(`the worker exited with code ${code}`));
   w.on('messageerror', () => fail('a message from the worker could not be read'));
   return {
     post: (m, t) => w.postMessage(m, t),
     onMessage: (f) => w.on('message', f),
-    onFailure: (f) => failures.push(f),
+    onFailure: listen,
     terminate: () => {
-      ended = true;
+      end();
       void w.terminate();
     },
     hold: (busy) => (busy ? w.ref() : w.unref()),

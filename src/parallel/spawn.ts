@@ -39,3 +39,19 @@ export function currentSpawner(): Spawner | null {
 export function availableCores(): number {
   return cores;
 }
+
+/** The failure side of a WorkerPort: fail() reports once (later calls, or any after
+ *  end(), are ignored) to every onFailure listener. */
+export function failureHub(): { fail: (why: string) => void; end: () => void; listen: (f: (why: string) => void) => void } {
+  let ended = false;
+  const listeners: ((why: string) => void)[] = [];
+  return {
+    fail: (why) => {
+      if (ended) return;
+      ended = true;
+      for (const f of listeners) f(why);
+    },
+    end: () => { ended = true; },
+    listen: (f) => { listeners.push(f); },
+  };
+}
