@@ -90,7 +90,12 @@ describe('bad statistics are refused before any change', () => {
     const far = m.computeStatistics(rows(X, 3 * CHUNK_ROWS, 4 * CHUNK_ROWS), { rowOffset: 3 * CHUNK_ROWS });
     const gap = GaussianMixture.mergeStatistics([a, far]);
     expect(code(() => m.applyStatistics(gap))).toBe('INVALID_STATISTICS');
+    // a missing first piece, and (given the row count) a missing last one
+    expect(code(() => m.applyStatistics(far))).toBe('INVALID_STATISTICS');
+    expect(code(() => m.applyStatistics(a, { rows: n }))).toBe('INVALID_STATISTICS');
     expect(m.isFitted).toBe(false);
+    m.applyStatistics(a, { rows: 2 * CHUNK_ROWS });
+    expect(m.nIter).toBe(1);
   });
   it('statistics of other parameters, another shape, or bad bytes', () => {
     const m = gm();

@@ -392,15 +392,22 @@ export class GaussianMixture {
   }
 
   /**
-   * One M-step from statistics that cover the data (merged from every piece): the model's
+   * One M-step from statistics that cover the data (merged from every piece, from row 0;
+   * `rows`, the number of rows of the whole data, also catches a missing last piece): the model's
    * parameters become the M-step's, lowerBound the mean log-likelihood of the parameters
    * the statistics were computed with, nIter grows by one and converged says whether the
    * lower bound moved by less than tol. The model is unchanged if anything is wrong.
    */
-  applyStatistics(stats: SufficientStatistics): this {
+  applyStatistics(stats: SufficientStatistics, options: { rows?: number } = {}): this {
     refuseReentry('applyStatistics()');
     if (!(stats instanceof SufficientStatistics)) {
       throw new GmmError('INVALID_TYPE', 'applyStatistics needs SufficientStatistics (from computeStatistics, mergeStatistics or fromBytes).');
+    }
+    if (options === null || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'rows')) {
+      throw new GmmError('INVALID_OPTION', 'applyStatistics options: only { rows }, the number of rows of the whole data.');
+    }
+    if (options.rows !== undefined && (!Number.isSafeInteger(options.rows) || options.rows < 1)) {
+      throw new GmmError('INVALID_OPTION', `rows must be the number of rows of the whole data, an integer ≥ 1; got ${String(options.rows)}.`);
     }
     const p = this.currentParams('applyStatistics');
     if (stats.covarianceType !== p.covarianceType || stats.nComponents !== p.K || stats.nFeatures !== p.d) {
@@ -415,6 +422,14 @@ export class GaussianMixture {
     if (!range) {
       throw new GmmError('INVALID_STATISTICS', `the statistics leave gaps (chunks ${stats.ranges.map((r) => `${r[0]}–${r[1] - 1}`).join(', ')}): ` +
         'merge the statistics of every piece of the data first.');
+    }
+    if (range[0] !== 0) {
+      throw new GmmError('INVALID_STATISTICS', `the statistics start at chunk ${range[0]} (row ${range[0] * CHUNK_ROWS}): the piece ` +
+        'with rowOffset 0 is missing; merge the statistics of every piece of the data first.');
+    }
+    if (options.rows !== undefined && stats.rows !== options.rows) {
+      throw new GmmError('INVALID_STATISTICS', `the statistics cover ${stats.rows} rows, not the ${options.rows} of the data: ` +
+        'a piece is missing (or counted twice); merge the statistics of every piece.');
     }
     const root = combineNodes(stats.nodes, range[0], range[1]);
     const lower = root[0] / root[1];
