@@ -75,6 +75,7 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
     throw fail('SOURCE_FAILED', `fitStream pass ${pass}: the source must return an iterable or async iterable of chunks; got ${it === null ? 'null' : typeof it}.`);
   }
   let buf: Float64Array | null = null, fill = 0, index = 0, piece = 0;
+  const given = d !== null; // the model's width (a warm or explicit start), not the first chunk's
   let last = Date.now();
   const iterator = (Symbol.asyncIterator in it ? (it as AsyncIterable<StreamChunk>)[Symbol.asyncIterator]()
     : (it as Iterable<StreamChunk>)[Symbol.iterator]()) as AsyncIterator<StreamChunk> | Iterator<StreamChunk>;
@@ -99,7 +100,9 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
       if (m.rows === 0) continue;
       if (d === null) d = m.cols;
       if (m.cols !== d) {
-        throw new GmmError('SHAPE_MISMATCH', `${where} has ${m.cols} columns but the earlier ones have ${d}: every chunk must have the same features.`);
+        throw new GmmError(given ? 'FEATURE_MISMATCH' : 'SHAPE_MISMATCH', given
+          ? `${where} has ${m.cols} columns but the model has ${d} features: stream the features the model was fitted or started with.`
+          : `${where} has ${m.cols} columns but the earlier ones have ${d}: every chunk must have the same features.`);
       }
       for (let j = 0; j < m.data.length; j++) {
         if (!Number.isFinite(m.data[j])) {
