@@ -54,46 +54,52 @@ export function groupRows(x: usize, w: usize, n: i32, d: i32, K: i32, labels: us
 /** The Z-order bucket of every row into labels (n i32): the first `bits` bits of the
  *  interleaved coordinates, each quantised to ⌈bits/d⌉ bits over the bounding box of the
  *  rows with positive weight (w: n f64, or 0 for all); rows of weight 0 get bucket 2^bits.
- *  x: row-major n×d. tmp: 2d f64. */
+ *  x: row-major n×d. tmp: 2d f64 and min(d, bits) i32. */
 export function spatialKeys(x: usize, w: usize, n: i32, d: i32, bits: i32, labels: usize, tmp: usize): void {
+  // only the first min(d, bits) coordinates contribute bits (the first `bits` of the
+  // interleave): only they are boxed and quantised
+  const used = min(d, bits);
   const lo = tmp, hi = tmp + (<usize>d << 3);
-  for (let i = 0; i < d; i++) {
+  for (let i = 0; i < used; i++) {
     store<f64>(lo + (<usize>i << 3), Infinity);
     store<f64>(hi + (<usize>i << 3), -Infinity);
   }
   for (let r = 0; r < n; r++) {
     if (w && !(load<f64>(w + (<usize>r << 3)) > 0)) continue;
     const a = x + (<usize>(r * d) << 3);
-    for (let i = 0; i < d; i++) {
+    for (let i = 0; i < used; i++) {
       const v = load<f64>(a + (<usize>i << 3));
-      if (v < load<f64>(lo + (<usize>i << 3))) store<f64>(lo + (<usize>i << 3), v);
-      if (v > load<f64>(hi + (<usize>i << 3))) store<f64>(hi + (<usize>i << 3), v);
+      store<f64>(lo + (<usize>i << 3), min(load<f64>(lo + (<usize>i << 3)), v));
+      store<f64>(hi + (<usize>i << 3), max(load<f64>(hi + (<usize>i << 3)), v));
     }
   }
   const per = (bits + d - 1) / d; // bits per coordinate
   const top = <f64>((1 << per) - 1);
   // hi becomes the scale 2^per/(hi − lo) (0 where the box is flat or beyond double range)
-  for (let i = 0; i < d; i++) {
+  for (let i = 0; i < used; i++) {
     const sc = (top + 1) / (load<f64>(hi + (<usize>i << 3)) - load<f64>(lo + (<usize>i << 3)));
     store<f64>(hi + (<usize>i << 3), sc < Infinity ? sc : 0.0);
   }
+  const q = tmp + (<usize>(2 * d) << 3); // used i32
   for (let r = 0; r < n; r++) {
     if (w && !(load<f64>(w + (<usize>r << 3)) > 0)) {
       store<i32>(labels + (<usize>r << 2), 1 << bits);
       continue;
     }
     const a = x + (<usize>(r * d) << 3);
-    let key = 0, used = 0;
-    for (let j = per - 1; j >= 0 && used < bits; j--) {
-      for (let i = 0; i < d && used < bits; i++) {
-        // (v − lo)·scale may overflow for data near the double range: clamped to top (NaN
-        // too); only the speed of certification depends on the keys, never a result
-        let t = (load<f64>(a + (<usize>i << 3)) - load<f64>(lo + (<usize>i << 3))) * load<f64>(hi + (<usize>i << 3));
-        t = t < top ? t : top;
-        const q = t > 0 ? <i32>t : 0;
-        key = (key << 1) | ((q >> j) & 1);
-        used++;
-      }
+    for (let i = 0; i < used; i++) {
+      // (v − lo)·scale may overflow for data near the double range: clamped to top (NaN
+      // too); only the speed of certification depends on the keys, never a result
+      let t = (load<f64>(a + (<usize>i << 3)) - load<f64>(lo + (<usize>i << 3))) * load<f64>(hi + (<usize>i << 3));
+      t = t < top ? t : top;
+      store<i32>(q + (<usize>i << 2), t > 0 ? <i32>t : 0);
+    }
+    // bit j of every coordinate in turn, most significant first, until `bits` are taken
+    let key = 0, left = bits;
+    for (let j = per - 1; j >= 0 && left > 0; j--) {
+      const m = min(used, left);
+      for (let i = 0; i < m; i++) key = (key << 1) | ((load<i32>(q + (<usize>i << 2)) >> j) & 1);
+      left -= m;
     }
     store<i32>(labels + (<usize>r << 2), key);
   }

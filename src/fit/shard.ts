@@ -65,7 +65,7 @@ export class Shard {
     this.totals = new Float64Array(2 * count);
     for (let i = 0; i < count; i++) {
       const ch = this.chunks[i];
-      const tmp = arena.allocF64(2 * d + 2);
+      const tmp = arena.allocF64(3 * d + 2); // spatialKeys: 2d f64 and up to d i32
       c.weightTotal(ch.w, ch.rows, tmp);
       const t = arena.f64(tmp, 2);
       this.totals[2 * i] = t[0];

@@ -41,7 +41,7 @@ function isArrow(v: unknown): v is ArrowLike {
     typeof (v as ArrowLike).getChildAt === 'function';
 }
 
-/** An Arrow table or record batch as a row-major matrix. */
+/** An Arrow table or record batch as a row-major matrix (every entry checked: numeric, finite). */
 function fromArrow(t: ArrowLike, where: string): Matrix {
   const cols = t.numCols ?? t.schema?.fields.length ?? 0;
   const rows = t.numRows;
@@ -52,10 +52,12 @@ function fromArrow(t: ArrowLike, where: string): Matrix {
     const values = col.toArray ? col.toArray() : Array.from({ length: col.length }, (_, i) => col.get!(i));
     for (let i = 0; i < rows; i++) {
       const v = values[i];
-      data[i * cols + j] = typeof v === 'bigint' ? Number(v) : (v as number);
+      const x = typeof v === 'bigint' ? Number(v) : (v as number);
       if (typeof v !== 'number' && typeof v !== 'bigint') {
         throw new GmmError('NOT_NUMERIC', `${where}: Arrow column ${j}, row ${i} is ${v === null ? 'null' : typeof v}, not a number.`);
       }
+      if (!Number.isFinite(x)) throw new GmmError('NON_FINITE', `${where}: Arrow column ${j}, row ${i} is ${x}: remove or impute such rows.`);
+      data[i * cols + j] = x;
     }
   }
   return { data, rows, cols };
@@ -103,11 +105,6 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
         throw new GmmError(given ? 'FEATURE_MISMATCH' : 'SHAPE_MISMATCH', given
           ? `${where} has ${m.cols} columns but the model has ${d} features: stream the features the model was fitted or started with.`
           : `${where} has ${m.cols} columns but the earlier ones have ${d}: every chunk must have the same features.`);
-      }
-      for (let j = 0; j < m.data.length; j++) {
-        if (!Number.isFinite(m.data[j])) {
-          throw new GmmError('NON_FINITE', `${where}: row ${Math.floor(j / d)}, column ${j % d} is ${m.data[j]}: remove or impute such rows.`);
-        }
       }
       let at = 0;
       while (at < m.rows) {
