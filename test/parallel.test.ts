@@ -44,6 +44,15 @@ describe('the same bits however the work is split', () => {
     });
   }
 
+  it('many chunks in unaligned shards (a worker\'s tree stack holds more nodes than log₂ of its chunks)', async () => {
+    // 27 chunks over 2 workers: [0, 13) and [13, 27); the second keeps nodes (0,13), (1,7)
+    // while it builds (3,2) and (2,6): 7 slots, where log₂ of its 14 chunks suggests 5
+    const big = overlapping(21, 26 * 4096 + 100, 2, 2);
+    const o = { nComponents: 2, covarianceType: 'full' as const, tol: 0, maxIter: 4, seed: 1 };
+    const ref = new lib.GaussianMixture(o).fit(big);
+    for (const workers of [2, 3, 5]) expectSameFit(await new lib.GaussianMixture(o).fitAsync(big, { workers }), ref);
+  });
+
   it('with sample weights, warm starts and one pool for several K', async () => {
     const pool = await lib.WorkerPool.create(X, { workers: 3, sampleWeight: weights });
     try {

@@ -18,6 +18,20 @@ interface Chunk {
   x: number; w: number; labels: number; closest: number; balls: number;
 }
 
+/** Slots reduce() needs for chunks [first, end): the most nodes the stack holds at once,
+ *  plus the leaf being pushed. A range that does not start on a power-of-two boundary keeps
+ *  its unaligned head on the stack while the rest is built, so this is found by running the
+ *  stack over the indices rather than from log₂ of the count. */
+export function stackDepth(first: number, end: number): number {
+  let most = 0;
+  const held = new NodeStack<null>(() => {});
+  for (let c = first; c < end; c++) {
+    most = Math.max(most, held.nodes.length + 1);
+    held.push(c, null);
+  }
+  return most + 1;
+}
+
 /** Parameters as the E-step reads them (pointers in this shard's instance). */
 export interface ParamPtrs { means: number; chol: number; logConst: number }
 
@@ -106,9 +120,7 @@ export class Shard {
       ch.balls = arena.allocF64(c.ballsSize(ch.rows, d, B));
       c.groupBalls(ch.x, ch.rows, d, B, ch.balls);
     }
-    let levels = 1;
-    while (2 ** levels < this.chunks.length + 2) levels++;
-    this.depth = levels + 1;
+    this.depth = stackDepth(this.firstChunk, this.endChunk);
     const P = paramLength(TYPE_NAMES[type], K, d);
     const slot = Math.max(this.S, K * d + K);
     this.buf = {
@@ -152,6 +164,7 @@ export class Shard {
     let used = 0;
     const stack = new NodeStack<number>((l, r) => { c.addInto(l, r, len); used--; });
     for (const ch of this.chunks) {
+      if (used >= this.depth) throw new Error(`Shard.reduce: the tree stack overflows its ${this.depth} slots`); // stackDepth is exact
       const out = stackBase + 8 * slot * used++;
       leaf(ch, out);
       stack.push(ch.index, out);
