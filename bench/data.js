@@ -19,17 +19,22 @@ export const WORKLOADS = [
   { name: 'diag16', n: 200000, d: 16, K: 16, type: 'diag', quickN: 40000, seed: 16 },
 ];
 
+/** splitmix32: a stream of 32-bit seeds from one (for seeding the generators). */
+export function splitmix32(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
 /** xoshiro128** seeded by splitmix32; uniform doubles with 53 random bits. */
 export class Rng {
   constructor(seed) {
-    let s = seed >>> 0;
-    const next = () => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
-    };
+    const next = splitmix32(seed);
     this.s = new Uint32Array([next(), next(), next(), next()]);
     this.spare = null;
   }

@@ -17,6 +17,7 @@ import os from 'node:os';
 import { WORKLOADS, generate, ensureNpy, fullCovariances } from './data.js';
 import { PEERS, meanLogLikelihood } from './peers.js';
 import { measurePeak } from './peak.js';
+import { cpuSnapshot, foreignCores, waitIdle } from './host.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -190,41 +191,6 @@ function elapsed() {
 
 // CPU used by other processes: /proc/stat's busy time of all CPUs minus this process's and
 // its waited-for children's (/proc/self/stat utime, stime, cutime, cstime), in cores.
-const TICK = Number(sh('getconf', ['CLK_TCK'])) || 100;
-
-function cpuSnapshot() {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] || 0); // user nice system irq softirq steal
-    const st = readFileSync('/proc/self/stat', 'utf8');
-    const x = st.slice(st.lastIndexOf(')') + 2).split(' ').map(Number); // from field 3 (state)
-    const own = x[11] + x[12] + x[13] + x[14]; // utime stime cutime cstime (fields 14–17)
-    return { busy, own, t: performance.now() };
-  } catch {
-    return null;
-  }
-}
-
-/** Average number of cores used by other processes between two snapshots. */
-function foreignCores(a, b) {
-  if (!a || !b || b.t - a.t < 200) return null;
-  return Math.max(0, (b.busy - b.own - (a.busy - a.own)) / TICK / ((b.t - a.t) / 1000));
-}
-
-async function waitIdle(maxS) {
-  const until = performance.now() + maxS * 1000;
-  for (;;) {
-    const a = cpuSnapshot();
-    await new Promise((r) => setTimeout(r, 3000));
-    const f = foreignCores(a, cpuSnapshot());
-    if (f === null || f < 0.2) return f;
-    if (performance.now() > until) {
-      log(`  still ${f.toFixed(2)} cores busy with other processes after ${maxS} s: starting anyway`);
-      return f;
-    }
-    log(`  waiting: other processes use ${f.toFixed(2)} cores …`);
-  }
-}
 
 function sh(cmd, args) {
   try {

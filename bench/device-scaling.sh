@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# bench/scaling.js on a separate many-core Linux x86-64 machine that has no Node installed.
+# Run from the repository root (with node_modules/ and a built dist/ present), a Node binary
+# carried as .dev/node.xz (xz-compressed), and $OUT naming the folder the results go to:
+#
+#   OUT=/some/dir bash bench/device-scaling.sh
+#
+# It unpacks Node to /tmp/node, runs `/tmp/node bench/scaling.js --max-workers 16` (full
+# sizes, no --stream-rss; about 1–3 minutes on 16 cores, well under 7), and copies the markdown
+# result, the raw JSON and the console output to "$OUT/". Nothing is fetched from the network.
+# Overrides (for trying it elsewhere): NODE_XZ (default .dev/node.xz), SCALING_ARGS (default
+# "--max-workers 16"), SCALING_TIMEOUT (seconds, default 420).
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+: "${OUT:?set OUT to the folder the results go to}"
+mkdir -p "$OUT"
+NODE_XZ=${NODE_XZ:-.dev/node.xz}
+NODE=/tmp/node
+ARGS=${SCALING_ARGS:---max-workers 16}
+LIMIT=${SCALING_TIMEOUT:-420}
+LOG="$OUT/scaling-output.txt"
+: >"$LOG"
+say() { echo "[device-scaling $(date -u +%H:%M:%S)] $*" | tee -a "$LOG"; }
+T0=$(date +%s)
+
+# 1. Node
+[ -f "$NODE_XZ" ] || { say "missing $NODE_XZ (an xz-compressed node binary)"; exit 2; }
+if command -v xz >/dev/null 2>&1; then
+  xz -dc "$NODE_XZ" >"$NODE.part"
+elif command -v unxz >/dev/null 2>&1; then
+  unxz -c "$NODE_XZ" >"$NODE.part"
+elif command -v python3 >/dev/null 2>&1; then
+  python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$NODE_XZ" "$NODE.part"
+else
+  say "neither xz nor python3 is here to unpack $NODE_XZ"; exit 2
+fi || { say "could not unpack $NODE_XZ"; exit 2; }
+chmod +x "$NODE.part" && mv -f "$NODE.part" "$NODE"
+if ! V=$("$NODE" --version 2>>"$LOG"); then
+  say "$NODE does not run here (shared libraries?):"; ldd "$NODE" 2>&1 | tee -a "$LOG"; exit 2
+fi
+say "node $V at $NODE (unpacked in $(( $(date +%s) - T0 )) s)"
+
+# 2. what the benchmark needs from the repository (no network)
+for f in dist/entry-node.js dist/gmm.wasm node_modules/@assemblyscript/loader/package.json bench/scaling.js; do
+  [ -e "$f" ] || { say "missing $f (the repository needs a built dist/ and node_modules/)"; exit 2; }
+done
+say "machine: $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(nproc) cores; $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}'); $(uname -srm)"
+say "command: $NODE bench/scaling.js $ARGS (time limit ${LIMIT} s)"
+
+# 3. the benchmark (its progress lines carry elapsed times)
+STAMP=$(mktemp)
+# shellcheck disable=SC2086
+timeout "$LIMIT" "$NODE" bench/scaling.js $ARGS 2>&1 | tee -a "$LOG"
+rc=${PIPESTATUS[0]}
+say "bench/scaling.js exited with $rc after $(( $(date +%s) - T0 )) s in all"
+
+# 4. results: the markdown report it wrote (full run: bench/scaling-results.md; otherwise
+#    bench/.data/scaling-results.md; partial if the run was cut short) and the raw JSON
+copied=0
+for f in bench/scaling-results.md bench/.data/scaling-results.md; do
+  if [ -f "$f" ] && [ "$f" -nt "$STAMP" ]; then cp "$f" "$OUT/scaling-results.md"; copied=1; break; fi
+done
+[ "$copied" = 1 ] || say "no markdown result was written"
+[ -f bench/.data/scaling-raw.json ] && [ bench/.data/scaling-raw.json -nt "$STAMP" ] && cp bench/.data/scaling-raw.json "$OUT/scaling-raw.json"
+rm -f "$STAMP"
+ls -l "$OUT" | tee -a "$LOG"
+exit "$rc"
