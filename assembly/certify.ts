@@ -19,11 +19,11 @@ import { FULL, TIED, DIAG } from './types';
 export const GROUP_PAIRS: i32 = 64;
 export const GROUP_MIN: i32 = 8;
 
-/** Failed tries an EM pass over one chunk (src/fit/chunks.ts) allows before it stops
- *  certifying; each success gives back 2. Per chunk, so what a chunk yields never depends on
- *  the chunks before it: 4 tries a chunk (16 a pass before chunks) keep what data that never
- *  certify lose to a few per cent (diag16: +3%, where 16 a chunk cost +10%). */
-export const CERT_BUDGET: i32 = 4;
+/** Failed tries an EM pass over one chunk (src/fit/chunks.ts, 2,048 rows) allows before it
+ *  stops certifying; each success gives back 2. Per chunk, so that what a chunk yields never
+ *  depends on the chunks before it; 2 a chunk (16 a pass before chunks) keeps what data that
+ *  never certify lose to a few per cent (diag16 lost 10% with 16 tries per 4,096 rows). */
+export const CERT_BUDGET: i32 = 2;
 
 /** max |pᵢ| over the n f64 at p (0 for n = 0). */
 // @ts-ignore: decorator

@@ -588,7 +588,7 @@ function markdown(m, results, rss, totalS) {
   L.push('ms/iter = (min T(N) − min T(1)) / (N − 1) over pairs of fits from one explicit start (tol 0); all variants');
   L.push('of a workload are timed in turns over the same stretch of time. fitAsync fits a WorkerPool created');
   L.push('once per worker count (its start-up, data transfer included, is "pool start"). Speedup: over the 1-worker');
-  L.push('pool. Ideal: n ÷ rows of the largest shard (the pool gives each worker whole 4096-row chunks). Overhead:');
+  L.push('pool. Ideal: n ÷ rows of the largest shard (the pool gives each worker whole CHUNK_ROWS-row chunks). Overhead:');
   L.push('T(W) − T(fit() on the largest shard\'s rows), in % of T(W). Identical: final lowerBound, nIter, weights, means');
   L.push('and covariances bit-identical to fit()\'s.', '');
   L.push('| workload | variant | workers | largest shard (rows) | pool start (ms) | ms/iter | ÷ fit() | speedup vs 1 worker | ideal | fit() on largest shard (ms/iter) | overhead (% of T(W)) | identical |');

@@ -17,7 +17,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const example = join(root, 'examples/cloudflare-fanout');
 const dir = join(outRoot, 'fanout');
-const CHUNK = 4096;
+const CHUNK = 2048;
 const ROWS = Math.floor(3.5 * CHUNK); // four chunks, the last short: shards of 1, 1 and 2 chunks
 const SHARDS = 3;
 
@@ -49,7 +49,7 @@ function node(args: string[]): Promise<string> {
 function explicitStart(X: { data: Float64Array; cols: number }): Json {
   const row = (i: number) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols));
   const eye = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
-  return { weightsInit: [1 / 3, 1 / 3, 1 / 3], meansInit: [row(0), row(5000), row(10000)], precisionsInit: [eye, eye, eye] };
+  return { weightsInit: [1 / 3, 1 / 3, 1 / 3], meansInit: [row(0), row(Math.floor(ROWS / 3)), row(Math.floor((2 * ROWS) / 3))], precisionsInit: [eye, eye, eye] };
 }
 
 const noWorkerd = workerdUnavailable();

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type * as Lib from '../src/entry-node.js';
 import type { CovarianceType, InitParams, Matrix } from '../src/index.js';
 import { overlapping, expectSameFit } from './helpers.js';
+import { CHUNK_ROWS } from '../src/fit/chunks.js';
 
 let lib: typeof Lib;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ function pieces(X: Matrix, size: number): () => Generator<Matrix> {
 }
 
 describe('the same bits however the work is split', () => {
-  const n = 3 * 4096 + 1234; // four chunks, the last short
+  const n = 3 * CHUNK_ROWS + 1234; // four chunks, the last short
   const X = overlapping(11, n, 3, 3);
   const weights = Float64Array.from({ length: n }, (_, i) => 1 + (i % 4));
   for (const type of TYPES) {
@@ -38,7 +39,7 @@ describe('the same bits however the work is split', () => {
         const o = { nComponents: 3, covarianceType: type, initParams, seed: 5, nInit: 2, maxIter: 30 };
         const ref = new lib.GaussianMixture(o).fit(X);
         for (const workers of [0, 1, 2, 3]) expectSameFit(await new lib.GaussianMixture(o).fitAsync(X, { workers }), ref);
-        for (const size of [999, 4096, 10000]) expectSameFit(await new lib.GaussianMixture(o).fitStream(pieces(X, size)), ref);
+        for (const size of [999, CHUNK_ROWS, 10000]) expectSameFit(await new lib.GaussianMixture(o).fitStream(pieces(X, size)), ref);
         expect(Array.from(ref.predict(X))).toEqual(Array.from((await new lib.GaussianMixture(o).fitAsync(X, { workers: 2 })).predict(X)));
       }
     });
@@ -47,7 +48,7 @@ describe('the same bits however the work is split', () => {
   it('many chunks in unaligned shards (a worker\'s tree stack holds more nodes than log₂ of its chunks)', async () => {
     // 27 chunks over 2 workers: [0, 13) and [13, 27); the second keeps nodes (0,13), (1,7)
     // while it builds (3,2) and (2,6): 7 slots, where log₂ of its 14 chunks suggests 5
-    const big = overlapping(21, 26 * 4096 + 100, 2, 2);
+    const big = overlapping(21, 26 * CHUNK_ROWS + 100, 2, 2);
     const o = { nComponents: 2, covarianceType: 'full' as const, tol: 0, maxIter: 4, seed: 1 };
     const ref = new lib.GaussianMixture(o).fit(big);
     for (const workers of [2, 3, 5]) expectSameFit(await new lib.GaussianMixture(o).fitAsync(big, { workers }), ref);

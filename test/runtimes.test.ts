@@ -47,7 +47,7 @@ function makeJob(): Json {
   cases.push({ name: 'blobs K=4 full k-means++', dataset: 'blobs', options: { nComponents: 4, initParams: 'k-means++', seed: 5 }, sampleN: 16, sampleSeed: 1 });
   cases.push({ name: 'blobs K=3 diag random_from_data', dataset: 'blobs', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random_from_data', seed: 6 }, sampleN: 16, sampleSeed: 2 });
   cases.push({ name: 'faithful K=2 random tol=0', dataset: 'faithful', options: { nComponents: 2, initParams: 'random', tol: 0, maxIter: 30, seed: 9 }, sampleN: 16, sampleSeed: 3 });
-  // the asynchronous fits on data of three chunks (CHUNK_ROWS = 4096), so two workers each
+  // the asynchronous fits on data of five chunks (CHUNK_ROWS = 2048), so two workers each
   // hold a shard, and the stream's pieces straddle the chunks
   const asyncCases = [
     { name: 'big blobs K=3 full kmeans', dataset: 'big', options: { nComponents: 3, seed: 3, maxIter: 20 }, streamChunk: 5000 },

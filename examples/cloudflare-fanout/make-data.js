@@ -14,7 +14,7 @@
 //
 //   node make-data.js [--out DIR] [--rows N] [--shards S] [--seed N] [--address HOST:PORT]
 //
-// Defaults: --out . (this directory), --rows 14336 (3.5 chunks), --shards 3, --seed 1,
+// Defaults: --out . (this directory), --rows 7168 (3.5 chunks), --shards 3, --seed 1,
 // --address localhost:8787. The config embeds build/coordinator/worker.js and
 // build/shard/worker.js (with gmm.wasm beside each) relative to <out>: see README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -6,7 +6,7 @@
 
 /** Rows per chunk (a power of two). Workers, streams and computeStatistics pieces split
  *  the data at multiples of it. */
-export const CHUNK_ROWS = 4096;
+export const CHUNK_ROWS = 2048;
 
 /** Number of chunks of n rows. */
 export function chunkCount(n: number): number {
