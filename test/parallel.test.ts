@@ -75,6 +75,26 @@ describe('the same bits however the work is split', () => {
     }
   });
 
+  it('Apache Arrow tables and record batches (recognised by shape) stream like matrices', async () => {
+    // a minimal stand-in for apache-arrow's Table / RecordBatch: numRows, numCols, getChildAt(j).toArray()
+    const arrow = (M: Matrix, big: boolean) => ({
+      numRows: M.rows, numCols: M.cols, schema: { fields: Array.from({ length: M.cols }, (_, j) => ({ name: `x${j}` })) },
+      getChildAt: (j: number) => {
+        const col = Float64Array.from({ length: M.rows }, (_, i) => M.data[i * M.cols + j]);
+        return big ? { length: M.rows, get: (i: number) => col[i] } : { length: M.rows, toArray: () => col };
+      },
+    });
+    const o = { nComponents: 3, covarianceType: 'diag' as const, seed: 8, maxIter: 15 };
+    const ref = new lib.GaussianMixture(o).fit(X);
+    let k = 0;
+    const viaArrow = await new lib.GaussianMixture(o).fitStream(() => (function* () {
+      for (const p of pieces(X, 3000)()) yield arrow(p, (k++ & 1) === 1) as never;
+    })());
+    expectSameFit(viaArrow, ref);
+    const bad = arrow({ data: Float64Array.from([1, 2, NaN, 4]), rows: 2, cols: 2 }, false);
+    await expect(new lib.GaussianMixture({ nComponents: 1 }).fitStream(() => [bad as never])).rejects.toMatchObject({ code: 'NON_FINITE' });
+  });
+
   it('a stream sampled for its initialisation still converges to a fit of the whole data', async () => {
     const o = { nComponents: 3, covarianceType: 'diag' as const, seed: 3, tol: 1e-8, maxIter: 500 };
     const full = new lib.GaussianMixture(o).fit(X);
