@@ -43,6 +43,9 @@ export class Shard {
   /** Per chunk: Σ w and the number of rows of positive weight. */
   readonly totals: Float64Array;
   private readonly dataTop: number;
+  /** The arena's top after this shard's last allocation: prepare() frees back to dataTop,
+   *  which is only safe while nothing else was allocated above the shard. */
+  private end = 0;
   private B = 0; // current pair-block size (0: rows are row-major)
   private pairs = false;
   private K = 0;
@@ -93,6 +96,7 @@ export class Shard {
       c.groupRows(ch.x, ch.w, ch.rows, d, (1 << bits) + 1, ch.labels, counts);
       arena.release(this.dataTop);
     }
+    this.end = arena.mark();
   }
 
   get firstChunk(): number { return this.chunks[0].index; }
@@ -104,6 +108,7 @@ export class Shard {
   prepare(K: number, type: number): void {
     if (K === this.K && type === this.type) return;
     const c = this.c, d = this.d, arena = this.arena;
+    if (arena.mark() !== this.end) throw new Error('Shard.prepare: something was allocated above the shard in its arena');
     const B = blockRows(K, d);
     arena.release(this.dataTop);
     const tmp = arena.allocF64(Math.max(this.B, B) * d + 16);
@@ -130,6 +135,7 @@ export class Shard {
       centres: arena.allocF64(K * d), rowsOut: arena.allocF64(4 * d), out: arena.allocF64(8),
       keys: arena.allocF64(K), idx: arena.alloc(4 * K), rng: arena.allocF64(6),
     };
+    this.end = arena.mark();
   }
 
   private layout(pairs: boolean): void {

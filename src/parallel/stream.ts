@@ -238,8 +238,10 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   const explicit = warm !== null || (o.weightsInit !== null && o.meansInit !== null && o.precisionsInit !== null);
   let sample: LocalCluster | null = null;
   let d: number, rows = -1;
+  let co: Coordinator;
   if (explicit) {
     d = warm ? warm.params.d : o.meansInit!.length / o.nComponents;
+    co = new Coordinator(c, arena, o, d);
   } else {
     const r = await reservoir(c, source, opts.initSampleSize, o.seed, signal);
     if (r.n < o.nComponents) {
@@ -249,9 +251,11 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     d = r.d;
     rows = r.n;
     seedCore(c, o.seed);
+    // the coordinator first: the sample's shard frees back to its own data when it lays
+    // itself out, so it must be the last thing in the arena
+    co = new Coordinator(c, arena, o, d);
     sample = new LocalCluster(new Shard(c, arena, 0, r.sample.data, r.sample.rows, d, null));
   }
-  const co = new Coordinator(c, arena, o, d);
   const cluster = new StreamCluster(c, arena, source, d, sample, signal);
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
