@@ -149,6 +149,21 @@ describe('stopping and failing', () => {
     })).rejects.toMatchObject({ code: 'WORKER_FAILED' });
   });
 
+  it('a pool runs one fit at a time; a pool needs a worker', async () => {
+    const small = overlapping(2, 5 * 2048, 2, 2);
+    const pool = await lib.WorkerPool.create(small, { workers: 2 });
+    try {
+      const first = new lib.GaussianMixture({ nComponents: 2, seed: 1 }).fitAsync(pool);
+      await expect(new lib.GaussianMixture({ nComponents: 3, seed: 1 }).fitAsync(pool)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      const done = await first;
+      expectSameFit(done, new lib.GaussianMixture({ nComponents: 2, seed: 1 }).fit(small));
+      expectSameFit(await new lib.GaussianMixture({ nComponents: 3, seed: 1 }).fitAsync(pool), new lib.GaussianMixture({ nComponents: 3, seed: 1 }).fit(small));
+    } finally {
+      pool.close();
+    }
+    await expect(lib.WorkerPool.create(small, { workers: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
   it('a process whose pool was never closed still exits', () => {
     const child = fileURLToPath(new URL('./parallel/exit-child.mjs', import.meta.url));
     const r = spawnSync(process.execPath, [child], { timeout: 30_000, encoding: 'utf8' });
@@ -167,6 +182,8 @@ describe('stopping and failing', () => {
     await expect(gm.fitStream(() => [[[1, 2]], [[1, 2, 3]]])).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
     await expect(gm.fitStream(() => [[[1, 2]], [['a', 2]]] as never)).rejects.toMatchObject({ code: 'NOT_NUMERIC' });
     await expect(gm.fitStream(() => [[[1, 2]], [[1, NaN]]])).rejects.toMatchObject({ code: 'NON_FINITE' });
+    await expect(gm.fitStream(() => [{ numRows: 2, getChildAt: () => null }] as never)).rejects.toMatchObject({ code: 'EMPTY_INPUT' });
+    await expect(gm.fitStream(() => [[[1, 2]]], { initSampleSize: 2 ** 40 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(gm.fitStream(function* () { yield [[1, 2], [3, 4], [5, 6]]; throw new Error('disk gone'); }))
       .rejects.toMatchObject({ code: 'SOURCE_FAILED', message: expect.stringContaining('disk gone') });
     let calls = 0;

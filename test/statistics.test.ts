@@ -115,6 +115,42 @@ describe('bad statistics are refused before any change', () => {
     expect(code(() => SufficientStatistics.fromBytes(new Uint8Array(10)))).toBe('INVALID_STATISTICS');
     expect(JSON.stringify(m.toJSON())).toBe(snapshot);
   });
+  it('crafted bytes (a node twice, a node past the end, a wrong row count), an offset past 2^31 chunks', () => {
+    const m = gm();
+    const two = m.computeStatistics(rows(X, 0, 2 * CHUNK_ROWS)); // one node (1, 0)
+    const b = two.toBytes();
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const S = (b.length - 56 - 8) / 8;
+    // the same node twice, with the header saying so
+    const dup = new Uint8Array(56 + 2 * (8 + 8 * S));
+    dup.set(b.subarray(0, 56 + 8 + 8 * S));
+    dup.set(b.subarray(56, 56 + 8 + 8 * S), 56 + 8 + 8 * S);
+    new DataView(dup.buffer).setUint32(44, 2, true);
+    expect(code(() => SufficientStatistics.fromBytes(dup))).toBe('INVALID_STATISTICS');
+    // a node (level 1) wider than the one chunk the header names
+    const wide = b.slice();
+    new DataView(wide.buffer).setUint32(28, 1, true);
+    new DataView(wide.buffer).setFloat64(32, CHUNK_ROWS, true);
+    expect(code(() => SufficientStatistics.fromBytes(wide))).toBe('INVALID_STATISTICS');
+    const badRows = b.slice();
+    new DataView(badRows.buffer).setFloat64(32, NaN, true);
+    expect(code(() => SufficientStatistics.fromBytes(badRows))).toBe('INVALID_STATISTICS');
+    expect(dv.getUint32(44, true)).toBe(1);
+    expect(code(() => m.computeStatistics(rows(X, 0, 10), { rowOffset: 2 ** 31 * CHUNK_ROWS }))).toBe('INVALID_ARGUMENT');
+  });
+
+  it('a piece whose weights are all zero is a piece like any other', () => {
+    const m = gm();
+    const zero = new Float64Array(CHUNK_ROWS);
+    const a = m.computeStatistics(rows(X, 0, CHUNK_ROWS), { sampleWeight: zero });
+    const b = m.computeStatistics(rows(X, CHUNK_ROWS, n), { rowOffset: CHUNK_ROWS });
+    m.applyStatistics(GaussianMixture.mergeStatistics([a, b]), { rows: n });
+    const r = new GaussianMixture({ nComponents: 3, ...start(X, 3, 'diag'), covarianceType: 'diag', maxIter: 1 })
+      .fit(X, { sampleWeight: Float64Array.from({ length: n }, (_, i) => (i < CHUNK_ROWS ? 0 : 1)) });
+    expectSameFit(m, r);
+    expect(code(() => gm().applyStatistics(a))).toBe('NUMERICAL'); // no weight at all
+  });
+
   it('an unfitted model without an explicit start has no parameters', () => {
     expect(code(() => new GaussianMixture({ nComponents: 2 }).computeStatistics(X))).toBe('NOT_FITTED');
   });

@@ -195,18 +195,30 @@ export class SufficientStatistics {
     for (let i = 0; i < 8; i++) fp += v.getUint8(48 + i).toString(16).padStart(2, '0');
     const nodes: TreeNode[] = [];
     let at = HEADER_BYTES;
-    let covered = 0;
+    if (!Number.isSafeInteger(rows) || rows > (end - first) * CHUNK_ROWS || rows <= (end - first - 1) * CHUNK_ROWS ||
+      (!short && rows !== (end - first) * CHUNK_ROWS) || (short && rows === (end - first) * CHUNK_ROWS)) {
+      throw invalid(`the header's row count ${rows} does not fit chunks ${first}–${end - 1}${short ? ' ending short' : ''}.`);
+    }
+    const spans: [number, number][] = [];
     for (let i = 0; i < m; i++) {
       const level = v.getUint32(at, true), index = v.getUint32(at + 4, true);
       at += 8;
       const data = new Float64Array(S);
       for (let j = 0; j < S; j++, at += 8) data[j] = v.getFloat64(at, true);
+      if (level > 31) throw invalid(`node ${i} has level ${level}.`);
       const [a, b] = nodeRange(level, index);
-      if (a < first || Math.min(b, end) > end || level > 31) throw invalid(`node ${i} lies outside chunks ${first}–${end - 1}.`);
-      covered += Math.min(b, end) - a;
+      if (a < first || b > end) throw invalid(`node ${i} (chunks ${a}–${b - 1}) lies outside chunks ${first}–${end - 1}.`);
+      spans.push([a, b]);
       nodes.push({ level, index, data });
     }
-    if (covered !== end - first) throw invalid(`the nodes cover ${covered} chunks, not the ${end - first} the header names.`);
+    // the nodes must tile [first, end): sorted, each starting where the last ended
+    spans.sort((x, y) => x[0] - y[0]);
+    let next = first;
+    for (const [a, b] of spans) {
+      if (a !== next) throw invalid(a < next ? `two nodes both cover chunk ${a}.` : `no node covers chunk ${next}.`);
+      next = b;
+    }
+    if (next !== end) throw invalid(`no node covers chunk ${next}.`);
     return new SufficientStatistics(type, K, d, fp, [[first, end]], rows, short ? end - 1 : -1, nodes);
   }
 }

@@ -211,8 +211,9 @@ export class GaussianMixture {
       }
     }
     const k = options.initSampleSize ?? 100_000;
-    if (typeof k !== 'number' || !Number.isInteger(k) || k < this.opts.nComponents) {
-      throw new GmmError('INVALID_OPTION', `initSampleSize must be an integer ≥ nComponents (${this.opts.nComponents}); got ${String(k)}.`);
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < this.opts.nComponents || k > 2 ** 26) {
+      throw new GmmError('INVALID_OPTION', `initSampleSize must be an integer from nComponents (${this.opts.nComponents}) to 2^26; ` +
+        `got ${String(k)}. The sample is held in memory.`);
     }
     const signal = checkCallbacks(options);
     const o = this.opts;
@@ -373,7 +374,12 @@ export class GaussianMixture {
     if (m.cols !== p.d) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model has ${p.d}: pass rows with the same features.`);
     }
-    const w = toSampleWeight(options.sampleWeight, m.rows);
+    // a piece may have no weight at all; applyStatistics refuses data of zero total weight
+    const w = toSampleWeight(options.sampleWeight, m.rows, true);
+    if (rowOffset / CHUNK_ROWS + Math.ceil(m.rows / CHUNK_ROWS) > 2 ** 31) {
+      throw new GmmError('INVALID_ARGUMENT', `rowOffset ${rowOffset} puts the piece past chunk 2^31 (2^31 × ${CHUNK_ROWS} rows), ` +
+        'the most the statistics format indexes: data of that many rows cannot be fitted.');
+    }
     const c = core();
     const arena = arenaFor(c);
     arena.reserve(fitBytes(m.rows, m.cols, this.opts, w !== null), `statistics of ${m.rows}×${m.cols} rows`);
@@ -431,7 +437,13 @@ export class GaussianMixture {
       throw new GmmError('INVALID_STATISTICS', `the statistics cover ${stats.rows} rows, not the ${options.rows} of the data: ` +
         'a piece is missing (or counted twice); merge the statistics of every piece.');
     }
-    const root = combineNodes(stats.nodes, range[0], range[1]);
+    let root: Float64Array;
+    try {
+      root = combineNodes(stats.nodes, range[0], range[1]);
+    } catch (e) {
+      throw new GmmError('INVALID_STATISTICS', `the statistics do not cover their chunks exactly (${(e as Error).message}): ` +
+        'merge what computeStatistics returned, unmodified.');
+    }
     const lower = root[0] / root[1];
     if (!Number.isFinite(lower)) {
       throw new GmmError('NUMERICAL', `the statistics give a log-likelihood of ${lower}` +

@@ -402,7 +402,7 @@ export function fitBytesLowerBound(rows: number, cols: number, o: ResolvedOption
 }
 
 /** Sample weights: n finite non-negative numbers, not all zero. */
-export function toSampleWeight(v: unknown, n: number): Float64Array | null {
+export function toSampleWeight(v: unknown, n: number, allowAllZero = false): Float64Array | null {
   if (v == null) return null;
   if (typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
     throw new GmmError('INVALID_SAMPLE_WEIGHT', `sampleWeight must be an array of ${n} numbers; got ${describe(v)}.`);
@@ -419,6 +419,6 @@ export function toSampleWeight(v: unknown, n: number): Float64Array | null {
     out[i] = w;
     if (w > 0) any = true;
   }
-  if (!any) throw new GmmError('INVALID_SAMPLE_WEIGHT', 'sampleWeight is all zero: at least one row needs a positive weight.');
+  if (!any && !allowAllZero) throw new GmmError('INVALID_SAMPLE_WEIGHT', 'sampleWeight is all zero: at least one row needs a positive weight.');
   return out;
 }

@@ -62,6 +62,7 @@ export async function runFitAsync(
   let cluster: Cluster;
   if (pool) {
     pool.check();
+    pool.busy = true;
     cluster = new ShardCluster(pool.shards);
   } else if (temporary) {
     pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
@@ -93,6 +94,7 @@ export async function runFitAsync(
     throw e;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    if (pool) pool.busy = false;
     if (temporary) pool?.close();
   }
 }

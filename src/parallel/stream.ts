@@ -42,21 +42,25 @@ function isArrow(v: unknown): v is ArrowLike {
 }
 
 /** An Arrow table or record batch as a row-major matrix (every entry checked: numeric, finite). */
-function fromArrow(t: ArrowLike, where: string): Matrix {
+function fromArrow(t: ArrowLike): Matrix {
   const cols = t.numCols ?? t.schema?.fields.length ?? 0;
   const rows = t.numRows;
+  if (!Number.isSafeInteger(rows) || rows < 0) throw new GmmError('INVALID_TYPE', `an Arrow table's numRows is ${rows}, not a row count.`);
+  if (!Number.isSafeInteger(cols) || cols < 1) {
+    throw new GmmError('EMPTY_INPUT', 'an Arrow table has no columns (numCols or schema.fields): pass numeric columns.');
+  }
   const data = new Float64Array(rows * cols);
   for (let j = 0; j < cols; j++) {
     const col = t.getChildAt(j);
-    if (!col) throw new GmmError('SHAPE_MISMATCH', `${where}: Arrow column ${j} is missing.`);
+    if (!col) throw new GmmError('SHAPE_MISMATCH', `Arrow column ${j} is missing.`);
     const values = col.toArray ? col.toArray() : Array.from({ length: col.length }, (_, i) => col.get!(i));
     for (let i = 0; i < rows; i++) {
       const v = values[i];
       const x = typeof v === 'bigint' ? Number(v) : (v as number);
       if (typeof v !== 'number' && typeof v !== 'bigint') {
-        throw new GmmError('NOT_NUMERIC', `${where}: Arrow column ${j}, row ${i} is ${v === null ? 'null' : typeof v}, not a number.`);
+        throw new GmmError('NOT_NUMERIC', `Arrow column ${j}, row ${i} is ${v === null ? 'null' : typeof v}, not a number.`);
       }
-      if (!Number.isFinite(x)) throw new GmmError('NON_FINITE', `${where}: Arrow column ${j}, row ${i} is ${x}: remove or impute such rows.`);
+      if (!Number.isFinite(x)) throw new GmmError('NON_FINITE', `Arrow column ${j}, row ${i} is ${x}: remove or impute such rows.`);
       data[i * cols + j] = x;
     }
   }
@@ -93,7 +97,13 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
       const where = `fitStream pass ${pass}, chunk ${piece}`;
       let m: Matrix;
       try {
-        m = isArrow(r.value) ? fromArrow(r.value, where) : toMatrix(r.value, 'chunk');
+        // empty pieces (no rows) are skipped, whatever their form
+        const v = r.value as { length?: unknown; rows?: unknown; numRows?: unknown };
+        if (v !== null && typeof v === 'object' && (v.length === 0 || v.rows === 0 || v.numRows === 0)) {
+          piece++;
+          continue;
+        }
+        m = isArrow(r.value) ? fromArrow(r.value) : toMatrix(r.value, 'chunk');
       } catch (e) {
         if (e instanceof GmmError) throw new GmmError(e.code, `${where}: ${e.message}`);
         throw e;

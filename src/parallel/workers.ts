@@ -95,6 +95,8 @@ export class WorkerPool {
   readonly shards: WorkerShard[];
   private broken: GmmError | null = null;
   private closed = false;
+  /** A fit is running on the pool (its workers hold one fit's state at a time). */
+  busy = false;
 
   private constructor(rows: number, cols: number, weighted: boolean, positive: number, shards: WorkerShard[]) {
     this.rows = rows;
@@ -107,6 +109,7 @@ export class WorkerPool {
   /** Starts the workers and sends each its share of X (whole chunks). */
   static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<WorkerPool> {
     const o = checkPoolOptions(options, ['sampleWeight']);
+    if (o.workers < 1) throw new GmmError('INVALID_OPTION', `a WorkerPool needs workers ≥ 1; got ${o.workers}. (fitAsync with workers: 0 runs in this thread.)`);
     const m = toMatrix(X);
     const w = toSampleWeight(options.sampleWeight, m.rows);
     return WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o);
@@ -170,6 +173,10 @@ export class WorkerPool {
 
   /** @internal Throws if the pool cannot serve a fit. */
   check(): void {
+    if (this.busy) {
+      throw new GmmError('INVALID_ARGUMENT', 'this WorkerPool is already running a fit: await it first (its workers hold one ' +
+        'fit\'s state at a time), or create another pool.');
+    }
     if (this.closed) throw new GmmError('INVALID_ARGUMENT', 'this WorkerPool is closed: create a new one.');
     if (this.broken) throw new GmmError('WORKER_FAILED', `this WorkerPool is unusable after an earlier failure (${this.broken.message}): create a new one.`);
   }
