@@ -80,6 +80,24 @@ export function spatialKeys(x: usize, w: usize, n: i32, d: i32, bits: i32, label
     const sc = (top + 1) / (load<f64>(hi + (<usize>i << 3)) - load<f64>(lo + (<usize>i << 3)));
     store<f64>(hi + (<usize>i << 3), sc < Infinity ? sc : 0.0);
   }
+  if (per == 1) {
+    // one bit per coordinate (d ≥ bits: every chunk of 2,048 rows with d ≥ 8): the bit is
+    // whether (v − lo)·scale reaches 1, so no conversion to an integer is needed
+    for (let r = 0; r < n; r++) {
+      if (w && !(load<f64>(w + (<usize>r << 3)) > 0)) {
+        store<i32>(labels + (<usize>r << 2), 1 << bits);
+        continue;
+      }
+      const a = x + (<usize>(r * d) << 3);
+      let key = 0;
+      for (let i = 0; i < used; i++) {
+        const t = (load<f64>(a + (<usize>i << 3)) - load<f64>(lo + (<usize>i << 3))) * load<f64>(hi + (<usize>i << 3));
+        key = (key << 1) | <i32>(t >= 1.0);
+      }
+      store<i32>(labels + (<usize>r << 2), key);
+    }
+    return;
+  }
   const q = tmp + (<usize>(2 * d) << 3); // used i32
   for (let r = 0; r < n; r++) {
     if (w && !(load<f64>(w + (<usize>r << 3)) > 0)) {
