@@ -6,9 +6,9 @@
 // the order of its rows beyond the rounding of sums.
 
 /** Reorders the rows of x (row-major n×d) and their weights w (n f64, or 0) by label,
- *  stably (a counting sort), in place by swapping along cycles. labels: n i32 in [0, K),
- *  overwritten with the destinations. counts: K i32. */
-export function groupRows(x: usize, w: usize, n: i32, d: i32, K: i32, labels: usize, counts: usize): void {
+ *  stably (a counting sort): each row is copied once to its place in tmp and the result
+ *  copied back. labels: n i32 in [0, K). counts: K i32. tmp: n·d + n f64. */
+export function groupRows(x: usize, w: usize, n: i32, d: i32, K: i32, labels: usize, counts: usize, tmp: usize): void {
   for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
   for (let r = 0; r < n; r++) {
     const c = counts + (<usize>load<i32>(labels + (<usize>r << 2)) << 2);
@@ -21,34 +21,17 @@ export function groupRows(x: usize, w: usize, n: i32, d: i32, K: i32, labels: us
     store<i32>(c, start);
     start += m;
   }
+  const tw = tmp + (<usize>(n * d) << 3);
+  const rowBytes = <usize>d << 3;
   for (let r = 0; r < n; r++) {
     const c = counts + (<usize>load<i32>(labels + (<usize>r << 2)) << 2);
     const to = load<i32>(c);
     store<i32>(c, to + 1);
-    store<i32>(labels + (<usize>r << 2), to);
+    memory.copy(tmp + <usize>to * rowBytes, x + <usize>r * rowBytes, rowBytes);
+    if (w) store<f64>(tw + (<usize>to << 3), load<f64>(w + (<usize>r << 3)));
   }
-  // each swap puts one row at its destination: at most n swaps
-  for (let i = 0; i < n; i++) {
-    let j = load<i32>(labels + (<usize>i << 2));
-    while (j != i) {
-      const a = x + (<usize>(i * d) << 3), b = x + (<usize>(j * d) << 3);
-      for (let f = 0; f < d; f++) {
-        const pa = a + (<usize>f << 3), pb = b + (<usize>f << 3);
-        const t = load<f64>(pa);
-        store<f64>(pa, load<f64>(pb));
-        store<f64>(pb, t);
-      }
-      if (w) {
-        const t = load<f64>(w + (<usize>i << 3));
-        store<f64>(w + (<usize>i << 3), load<f64>(w + (<usize>j << 3)));
-        store<f64>(w + (<usize>j << 3), t);
-      }
-      const dj = load<i32>(labels + (<usize>j << 2));
-      store<i32>(labels + (<usize>j << 2), j);
-      store<i32>(labels + (<usize>i << 2), dj);
-      j = dj;
-    }
-  }
+  memory.copy(x, tmp, <usize>n * rowBytes);
+  if (w) memory.copy(w, tw, <usize>n << 3);
 }
 
 /** The Z-order bucket of every row into labels (n i32): the first `bits` bits of the

@@ -92,8 +92,9 @@ export class Shard {
       // skip most of the E-step (assembly/certify.ts); the order depends on the chunk alone
       const bits = zOrderBits(t[1]);
       const counts = arena.alloc(((1 << bits) + 1) * 4);
+      const sorted = arena.allocF64(ch.rows * (d + 1));
       c.spatialKeys(ch.x, ch.w, ch.rows, d, bits, ch.labels, tmp);
-      c.groupRows(ch.x, ch.w, ch.rows, d, (1 << bits) + 1, ch.labels, counts);
+      c.groupRows(ch.x, ch.w, ch.rows, d, (1 << bits) + 1, ch.labels, counts, sorted);
       arena.release(this.dataTop);
     }
     this.end = arena.mark();

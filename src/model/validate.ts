@@ -86,12 +86,16 @@ export function toMatrix(X: unknown, name = 'X'): Matrix {
     if (arr.length !== r * c) {
       throw new GmmError('SHAPE_MISMATCH', `${name}.data has length ${arr.length} but rows × cols = ${r} × ${c} = ${r * c}: fix rows/cols or the data.`);
     }
-    const out = arr instanceof Float64Array ? arr : allocRows(r, c, name);
-    for (let i = 0; i < r * c; i++) {
-      const v = arr[i];
-      if (out !== arr) out[i] = checkEntry(v, name, Math.floor(i / c), i % c);
-      else if (!Number.isFinite(v)) checkEntry(v, name, Math.floor(i / c), i % c);
+    if (arr instanceof Float64Array) {
+      // v − v is 0 for every finite v and NaN for ±Infinity and NaN: one subtraction a value
+      for (let i = 0; i < r * c; i++) {
+        const v = arr[i];
+        if (v - v !== 0) checkEntry(v, name, Math.floor(i / c), i % c);
+      }
+      return { data: arr, rows: r, cols: c };
     }
+    const out = allocRows(r, c, name);
+    for (let i = 0; i < r * c; i++) out[i] = checkEntry(arr[i], name, Math.floor(i / c), i % c);
     return { data: out, rows: r, cols: c };
   }
   if (typeof obj.length !== 'number' || typeof X === 'string') {
