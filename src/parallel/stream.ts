@@ -118,6 +118,12 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
       }
       let at = 0;
       while (at < m.rows) {
+        if (fill === 0 && m.rows - at >= CHUNK_ROWS) {
+          // a whole chunk inside this piece: handed over as a view (the shard copies it at once)
+          yield { index: index++, data: m.data.subarray(at * d, (at + CHUNK_ROWS) * d), rows: CHUNK_ROWS, cols: d };
+          at += CHUNK_ROWS;
+          continue;
+        }
         buf ??= new Float64Array(CHUNK_ROWS * d);
         const take = Math.min(CHUNK_ROWS - fill, m.rows - at);
         buf.set(m.data.subarray(at * d, (at + take) * d), fill * d);
