@@ -47,13 +47,22 @@ export function spatialKeys(x: usize, w: usize, n: i32, d: i32, bits: i32, label
     store<f64>(lo + (<usize>i << 3), Infinity);
     store<f64>(hi + (<usize>i << 3), -Infinity);
   }
+  // two features at a time (f64x2.min/max round exactly as f64.min/max: the same box)
+  const pairs = used & ~1;
   for (let r = 0; r < n; r++) {
     if (w && !(load<f64>(w + (<usize>r << 3)) > 0)) continue;
     const a = x + (<usize>(r * d) << 3);
-    for (let i = 0; i < used; i++) {
-      const v = load<f64>(a + (<usize>i << 3));
-      store<f64>(lo + (<usize>i << 3), min(load<f64>(lo + (<usize>i << 3)), v));
-      store<f64>(hi + (<usize>i << 3), max(load<f64>(hi + (<usize>i << 3)), v));
+    for (let i = 0; i < pairs; i += 2) {
+      const o = <usize>i << 3;
+      const v = v128.load(a + o);
+      v128.store(lo + o, f64x2.min(v128.load(lo + o), v));
+      v128.store(hi + o, f64x2.max(v128.load(hi + o), v));
+    }
+    if (pairs < used) {
+      const o = <usize>pairs << 3;
+      const v = load<f64>(a + o);
+      store<f64>(lo + o, min(load<f64>(lo + o), v));
+      store<f64>(hi + o, max(load<f64>(hi + o), v));
     }
   }
   const per = (bits + d - 1) / d; // bits per coordinate
