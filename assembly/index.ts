@@ -12,7 +12,7 @@ export { scoreRows } from './score';
 export {
   drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, dataKeys,
 } from './kmeans';
-export { spatialKeys, groupRows } from './order';
+export { spatialKeys, groupRowsToPairs } from './order';
 export { ballsSize, groupBalls } from './certify';
 export { sample } from './sample';
 

@@ -5,10 +5,15 @@
 // rows of weight 0 go last, so they never move the others. An EM fit does not depend on
 // the order of its rows beyond the rounding of sums.
 
+import { toPairs } from './block';
+
 /** Reorders the rows of x (row-major n×d) and their weights w (n f64, or 0) by label,
- *  stably (a counting sort): each row is copied once to its place in tmp and the result
- *  copied back. labels: n i32 in [0, K). counts: K i32. tmp: n·d + n f64. */
-export function groupRows(x: usize, w: usize, n: i32, d: i32, K: i32, labels: usize, counts: usize, tmp: usize): void {
+ *  stably (a counting sort), and lays them out in pair blocks of B rows (block.ts) on the
+ *  way back: each row is copied once to its place in tmp, then transposed into x. x needs
+ *  d f64 of room after its n·d (an odd last block's padding row). labels: n i32 in [0, K).
+ *  counts: K i32. tmp: n·d + n f64. */
+export function groupRowsToPairs(x: usize, w: usize, n: i32, d: i32, K: i32, labels: usize, counts: usize, tmp: usize,
+  B: i32): void {
   for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
   for (let r = 0; r < n; r++) {
     const c = counts + (<usize>load<i32>(labels + (<usize>r << 2)) << 2);
@@ -30,8 +35,8 @@ export function groupRows(x: usize, w: usize, n: i32, d: i32, K: i32, labels: us
     memory.copy(tmp + <usize>to * rowBytes, x + <usize>r * rowBytes, rowBytes);
     if (w) store<f64>(tw + (<usize>to << 3), load<f64>(w + (<usize>r << 3)));
   }
-  memory.copy(x, tmp, <usize>n * rowBytes);
   if (w) memory.copy(w, tw, <usize>n << 3);
+  for (let r0 = 0; r0 < n; r0 += B) toPairs(tmp, 0, r0, min(B, n - r0), d, x + (<usize>(r0 * d) << 3), 0);
 }
 
 /** The Z-order bucket of every row into labels (n i32): the first `bits` bits of the

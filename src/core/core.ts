@@ -50,7 +50,8 @@ export interface CoreExports {
   rngLoad(p: number): void;
   exp(x: number): number;
   spatialKeys(x: number, w: number, n: number, d: number, bits: number, labels: number, tmp: number): void;
-  groupRows(x: number, w: number, n: number, d: number, K: number, labels: number, counts: number, tmp: number): void;
+  groupRowsToPairs(x: number, w: number, n: number, d: number, K: number, labels: number, counts: number, tmp: number,
+    B: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
 }

@@ -15,6 +15,7 @@ import { NodeStack, type TreeNode } from './tree.js';
 interface Chunk {
   index: number; // global chunk index
   rows: number;
+  bits: number; // of its Z-order keys (kept in labels until the first layout)
   x: number; w: number; labels: number; closest: number; balls: number;
 }
 
@@ -48,6 +49,7 @@ export class Shard {
   private end = 0;
   private B = 0; // current pair-block size (0: rows are row-major)
   private pairs = false;
+  private sorted = false; // rows in Z-order (done by the first prepare())
   private K = 0;
   private type = -1;
   private S = 0;
@@ -76,7 +78,7 @@ export class Shard {
       }
       const labels = arena.alloc(m * 4);
       const closest = arena.allocF64(m + 1);
-      this.chunks.push({ index: chunk0 + i, rows: m, x, w: wp, labels, closest, balls: 0 });
+      this.chunks.push({ index: chunk0 + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0 });
     }
     this.dataTop = arena.mark();
     this.totals = new Float64Array(2 * count);
@@ -89,12 +91,10 @@ export class Shard {
       this.totals[2 * i + 1] = t[1];
       // rows close in space next to each other (about 8 per Z-order bucket, weight-0 rows
       // last), so that most groups of consecutive rows are certified to one component and
-      // skip most of the E-step (assembly/certify.ts); the order depends on the chunk alone
-      const bits = zOrderBits(t[1]);
-      const counts = arena.alloc(((1 << bits) + 1) * 4);
-      const sorted = arena.allocF64(ch.rows * (d + 1));
-      c.spatialKeys(ch.x, ch.w, ch.rows, d, bits, ch.labels, tmp);
-      c.groupRows(ch.x, ch.w, ch.rows, d, (1 << bits) + 1, ch.labels, counts, sorted);
+      // skip most of the E-step (assembly/certify.ts); the order depends on the chunk alone.
+      // The keys wait in labels: the first prepare() sorts and lays out in one go
+      ch.bits = zOrderBits(t[1]);
+      c.spatialKeys(ch.x, ch.w, ch.rows, d, ch.bits, ch.labels, tmp);
       arena.release(this.dataTop);
     }
     this.end = arena.mark();
@@ -112,9 +112,18 @@ export class Shard {
     if (arena.mark() !== this.end) throw new Error('Shard.prepare: something was allocated above the shard in its arena');
     const B = blockRows(K, d);
     arena.release(this.dataTop);
-    const tmp = arena.allocF64(Math.max(this.B, B) * d + 16);
-    if (this.pairs && this.B !== B) for (const ch of this.chunks) c.rowsInPlace(ch.x, ch.rows, d, this.B, tmp);
-    if (!this.pairs || this.B !== B) for (const ch of this.chunks) c.pairsInPlace(ch.x, ch.rows, d, B, tmp);
+    if (!this.sorted) {
+      // sort each chunk by its Z-order keys and lay it out in pair blocks, one copy each way
+      const most = Math.max(...this.chunks.map((ch) => ch.rows));
+      const counts = arena.alloc(((1 << Math.max(...this.chunks.map((ch) => ch.bits))) + 1) * 4);
+      const tmp = arena.allocF64(most * (d + 1));
+      for (const ch of this.chunks) c.groupRowsToPairs(ch.x, ch.w, ch.rows, d, (1 << ch.bits) + 1, ch.labels, counts, tmp, B);
+      this.sorted = true;
+    } else if (this.B !== B || !this.pairs) {
+      const tmp = arena.allocF64(Math.max(this.B, B) * d + 16);
+      if (this.pairs) for (const ch of this.chunks) c.rowsInPlace(ch.x, ch.rows, d, this.B, tmp);
+      for (const ch of this.chunks) c.pairsInPlace(ch.x, ch.rows, d, B, tmp);
+    }
     this.pairs = true;
     arena.release(this.dataTop);
     this.B = B;
