@@ -102,7 +102,10 @@ function* kmeansPlusPlus(co: Coordinator): Program<Float64Array> {
       for (let j = 0; j < Math.min(4, left); j++) picks.push(pot > 0 ? pick(co, pots, 1, true) : pick(co, totals, 2, false));
       const got = (yield (cl) => cl.pickRows(picks)) as Float64Array;
       const rows = new Float64Array(4 * d);
-      for (let j = 0; j < 4; j++) rows.set(got.subarray((j < picks.length ? j : 0) * d, ((j < picks.length ? j : 0) + 1) * d), j * d);
+      for (let j = 0; j < 4; j++) {
+        const from = j < picks.length ? j : 0;
+        rows.set(got.subarray(from * d, (from + 1) * d), j * d);
+      }
       const s = foldChunks((yield (cl) => cl.kppTrials(rows)) as Float64Array, 4);
       for (let j = 0; j < picks.length; j++) {
         if ((best === null && j === 0) || s[j] < bestPot) {

@@ -11,6 +11,7 @@ import { Shard } from './shard.js';
 import { LocalCluster } from './cluster.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { CHUNK_ROWS, chunkCount } from './chunks.js';
+import { statisticsLength } from './statistics.js';
 
 /** Bytes of WebAssembly memory a fit of n×d rows needs (data, per-row buffers, working
  *  memory), for the TOO_LARGE check before anything is allocated. */
@@ -18,7 +19,7 @@ export function fitBytes(n: number, d: number, o: ResolvedOptions, weighted: boo
   const K = o.nComponents, B = blockRows(K, d);
   const C = chunkCount(n);
   const P = paramLength(o.covarianceType, K, d);
-  const S = 2 + K + K * d + P;
+  const S = statisticsLength(o.covarianceType, K, d);
   const perChunk = 16 * 4 + (d + 1) * 8 + 16 + 8 + Math.ceil(Math.min(n, CHUNK_ROWS) / 128 + 1) * (d + 1) * 8;
   const rows = n * (d * 8 + (weighted ? 8 : 0) + 4 + 8);
   const work = 8 * (3 * d * B + 3 * B + 2 * K * B + K * B + K * d * d + K * d + 16 * d + 64 + 3 * K) +

@@ -53,6 +53,7 @@ export class Shard {
   private K = 0;
   private type = -1;
   private S = 0;
+  private slot = 0;
   private buf: Record<string, number> = {};
   private depth = 0;
 
@@ -137,7 +138,8 @@ export class Shard {
     }
     this.depth = stackDepth(this.firstChunk, this.endChunk);
     const P = paramLength(TYPE_NAMES[type], K, d);
-    const slot = Math.max(this.S, K * d + K);
+    // a stack slot holds EM statistics or Lloyd sums, whichever is longer
+    const slot = (this.slot = Math.max(this.S, K * d + K));
     this.buf = {
       scratch: arena.allocF64(Math.max(c.scratchSize(K, d, B), B * d, B + 8 + 4 * d)),
       stack: arena.allocF64(slot * this.depth),
@@ -172,7 +174,7 @@ export class Shard {
    * nodes, copied out.
    */
   private reduce(len: number, leaf: (ch: Chunk, out: number) => void, into = 0): TreeNode[] {
-    const c = this.c, stackBase = this.buf.stack, slot = Math.max(this.S, this.K * this.d + this.K);
+    const c = this.c, stackBase = this.buf.stack, slot = this.slot;
     if (into && this.chunks.length === 1) {
       leaf(this.chunks[0], into); // one chunk: the leaf is the root
       return [];
@@ -186,14 +188,7 @@ export class Shard {
       stack.push(ch.index, out);
     }
     if (into) {
-      // the root of chunks [0, end): the held nodes added right to left (tree.ts's rule)
-      const n = stack.nodes;
-      let acc = n[n.length - 1].value;
-      for (let i = n.length - 2; i >= 0; i--) {
-        c.addInto(n[i].value, acc, len);
-        acc = n[i].value;
-      }
-      this.arena.f64(into, len).set(this.arena.f64(acc, len));
+      this.arena.f64(into, len).set(this.arena.f64(stack.root(), len));
       return [];
     }
     return stack.nodes.map((n) => ({ level: n.level, index: n.index, data: this.arena.f64(n.value, len).slice() }));

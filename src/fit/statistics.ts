@@ -21,7 +21,7 @@
 import { GmmError } from '../core/errors.js';
 import { TYPE_CODE, TYPE_NAMES } from '../core/core.js';
 import type { CovarianceType } from '../model/validate.js';
-import type { Params } from '../model/params.js';
+import { paramLength, type Params } from '../model/params.js';
 import { CHUNK_ROWS } from './chunks.js';
 import { mergeNodeSets, nodeRange, type TreeNode } from './tree.js';
 
@@ -31,8 +31,7 @@ const HEADER_BYTES = 56;
 
 /** f64 per statistics block (assembly/stats.ts statsSize). */
 export function statisticsLength(type: CovarianceType, K: number, d: number): number {
-  const scatter = type === 'full' ? K * d * d : type === 'tied' ? d * d : type === 'diag' ? K * d : K;
-  return 2 + K + K * d + scatter;
+  return 2 + K + K * d + paramLength(type, K, d); // the scatter has the covariances' shape
 }
 
 /** A 64-bit FNV-1a hash (as 16 hex digits) of the type, shape and the bits of the weights,

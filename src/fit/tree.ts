@@ -49,6 +49,19 @@ export class NodeStack<T> {
     }
     this.nodes.push(node);
   }
+
+  /** The root, when the stack holds every chunk from 0 to the end of the data: the held
+   *  nodes added right to left, which is the rule of combineNodes for a truncated tree.
+   *  Adds into the held values (left += right) and returns the one holding the root. */
+  root(): T {
+    const n = this.nodes;
+    let acc = n[n.length - 1].value;
+    for (let i = n.length - 2; i >= 0; i--) {
+      this.add(n[i].value, acc);
+      acc = n[i].value;
+    }
+    return acc;
+  }
 }
 
 /**

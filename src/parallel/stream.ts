@@ -189,15 +189,7 @@ class StreamCluster implements Cluster {
         'Reduce nComponents or add data.');
     }
     this.rows = rows;
-    // the root: the held nodes added right to left (tree.ts's rule)
-    const n = stack.nodes;
-    let acc = n[n.length - 1].value;
-    for (let i = n.length - 2; i >= 0; i--) {
-      const s = n[i].value.slice();
-      addInto(s, acc);
-      acc = s;
-    }
-    return acc;
+    return stack.root();
   }
   kppClosest(centre: Float64Array, first: boolean): Float64Array { return this.init().kppClosest(centre, first); }
   kppTrials(t: Float64Array): Float64Array { return this.init().kppTrials(t); }
