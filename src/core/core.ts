@@ -54,6 +54,13 @@ export interface CoreExports {
     B: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
+  missingScratchSize(K: number, d: number): number;
+  missingEStep(x: number, w: number, groups: number, G: number, d: number, K: number, type: number,
+    weights: number, means: number, cov: number, stats: number, scratch: number): number;
+  missingScore(x: number, groups: number, G: number, d: number, K: number, type: number, weights: number, means: number,
+    cov: number, lseOut: number, respOut: number, labelsOut: number, scratch: number): number;
+  missingImpute(x: number, groups: number, G: number, d: number, K: number, type: number, weights: number, means: number,
+    cov: number, method: number, scratch: number): number;
 }
 
 /** Seeds the core's PRNG with an integer in [0, 2^53) as two 32-bit halves. */

@@ -5,7 +5,9 @@ import { arenaFor, withNestedArena, ADDRESS_SPACE_BYTES } from '../core/arena.js
 import { GmmError } from '../core/errors.js';
 import { runFit, fitBytes } from '../fit/run.js';
 import type { IterationInfo } from '../fit/driver.js';
-import { scoreInto } from './score.js';
+import { scoreInto, type ScoreOutputs } from './score.js';
+import { hasNaN, scoreMarginalInto, imputeMatrix } from './missing.js';
+import { runMissingFit } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
 import type { FittedState, Params } from './params.js';
 import { Coordinator } from '../fit/coordinator.js';
@@ -21,7 +23,7 @@ import type { SpawnOptions } from '../parallel/spawn.js';
 import { runFitStream, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
-  type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,
+  type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput, type CovarianceType,
 } from './validate.js';
 
 export interface FitAsyncOptions extends FitOptions, SpawnOptions {
@@ -124,7 +126,7 @@ export class GaussianMixture {
           'space allows: fit on a subsample of rows, or use fewer components or a cheaper covarianceType.');
       }
     }
-    const m = toMatrix(X);
+    const m = toMatrix(X, 'X', o.missingValues === 'marginalize' ? 'allow' : 'refuse');
     const warm = o.warmStart && this.state ? this.state : null;
     if (warm && warm.params.d !== m.cols) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model being warm-started has ${warm.params.d}: ` +
@@ -146,7 +148,9 @@ export class GaussianMixture {
         callbackDepth--;
       }
     };
-    const r = runFit(m, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration);
+    // data with NaN (missingValues: 'marginalize'): incomplete-data EM; without, the ordinary fit
+    const r = (o.missingValues === 'marginalize' && hasNaN(m) ? runMissingFit : runFit)(m, w, o,
+      warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration);
     this.state = r;
     return m;
   }
@@ -170,7 +174,7 @@ export class GaussianMixture {
       data = X;
       positive = X.positiveRows;
     } else {
-      const m = toMatrix(X);
+      const m = toMatrix(X, 'X', o.missingValues === 'marginalize' ? 'fit-only' : 'refuse');
       w = toSampleWeight(options.sampleWeight, m.rows);
       positive = w ? w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0) : m.rows;
       data = m;
@@ -231,9 +235,10 @@ export class GaussianMixture {
     return this.state;
   }
 
-  private checked(X: MatrixInput, what: string): { s: FittedState; m: Matrix } {
+  private checked(X: MatrixInput, what: string, nan: NanPolicy = this.opts.missingValues === 'marginalize' ? 'allow' : 'refuse'):
+  { s: FittedState; m: Matrix } {
     const s = this.fitted(what);
-    const m = toMatrix(X);
+    const m = toMatrix(X, 'X', nan);
     if (m.cols !== s.params.d) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${s.params.d}: ` +
         'pass rows with the same features, in the same order, as in fit().');
@@ -241,9 +246,15 @@ export class GaussianMixture {
     return { s, m };
   }
 
+  /** Scoring outputs for the rows of m; NaN entries are marginalised out when the option
+   *  missingValues is 'marginalize'. */
+  private scoreRows(m: Matrix, out: ScoreOutputs): void {
+    (this.opts.missingValues === 'marginalize' ? scoreMarginalInto : scoreInto)(this.state!.params, m, out);
+  }
+
   private predictMatrix(m: Matrix): Int32Array {
     const labels = new Int32Array(m.rows);
-    scoreInto(this.state!.params, m, { labels });
+    this.scoreRows(m, { labels });
     return labels;
   }
 
@@ -257,7 +268,7 @@ export class GaussianMixture {
   predictProba(X: MatrixInput): Matrix {
     const { s, m } = this.checked(X, 'predictProba');
     const resp = new Float64Array(m.rows * s.params.K);
-    scoreInto(s.params, m, { resp });
+    this.scoreRows(m, { resp });
     return { data: resp, rows: m.rows, cols: s.params.K };
   }
 
@@ -265,7 +276,7 @@ export class GaussianMixture {
   scoreSamples(X: MatrixInput): Float64Array {
     const { s, m } = this.checked(X, 'scoreSamples');
     const lse = new Float64Array(m.rows);
-    scoreInto(s.params, m, { lse });
+    this.scoreRows(m, { lse });
     return lse;
   }
 
@@ -330,6 +341,32 @@ export class GaussianMixture {
     return { X: { data: arena.f64(out, n * d).slice(), rows: n, cols: d }, labels: arena.i32(labels, n).slice() };
   }
 
+  /**
+   * A copy of X with every NaN replaced under the fitted mixture: method 'mean' (default),
+   * the conditional expectation Σₖ p(k | x_o) E[x_m | x_o, k]; 'sample', a draw from the
+   * conditional mixture (seeded by `seed`, default the model's; the same bits in every
+   * runtime). Rows without NaN come back unchanged. Works on any fitted model.
+   */
+  impute(X: MatrixInput, options: { method?: 'mean' | 'sample'; seed?: number } = {}): Matrix {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new GmmError('INVALID_TYPE', 'impute options must be an object such as { method: \'mean\' }.');
+    }
+    for (const k of Object.keys(options)) {
+      if (k !== 'method' && k !== 'seed') throw new GmmError('INVALID_OPTION', `unknown impute option "${k}"; use method or seed.`);
+    }
+    const method = options.method ?? 'mean';
+    if (method !== 'mean' && method !== 'sample') {
+      throw new GmmError('INVALID_OPTION', `impute method must be 'mean' or 'sample'; got ${JSON.stringify(method)}.`);
+    }
+    const seed = options.seed ?? this.opts.seed;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+      throw new GmmError('INVALID_ARGUMENT', `impute seed must be an integer between 0 and 2^53−1; got ${String(seed)}.`);
+    }
+    if (method === 'sample') refuseReentry('impute() with method \'sample\'');
+    const { s, m } = this.checked(X, 'impute', 'allow');
+    return { data: imputeMatrix(s.params, m, method, seed), rows: m.rows, cols: m.cols };
+  }
+
   /** The parameters an E-step would use now: the fitted ones, or the explicit start
    *  (weightsInit, meansInit and precisionsInit all given) of a model not fitted yet. */
   private currentParams(what: string): Params {
@@ -370,7 +407,7 @@ export class GaussianMixture {
         `CHUNK_ROWS (${CHUNK_ROWS}); got ${String(rowOffset)}. Cut the data into pieces of whole chunks.`);
     }
     const p = this.currentParams('computeStatistics');
-    const m = toMatrix(X);
+    const m = toMatrix(X, 'X', this.opts.missingValues === 'marginalize' ? 'fit-only' : 'refuse');
     if (m.cols !== p.d) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model has ${p.d}: pass rows with the same features.`);
     }
@@ -487,6 +524,7 @@ export class GaussianMixture {
       nComponents: o.nComponents, covarianceType: o.covarianceType, tol: o.tol, regCovar: o.regCovar,
       maxIter: o.maxIter, nInit: o.nInit, initParams: o.initParams, warmStart: o.warmStart, seed: o.seed,
     };
+    if (o.missingValues !== 'error') options.missingValues = o.missingValues;
     // the initial parameters are options too: a restored model refits from the same start
     if (o.weightsInit) options.weightsInit = Array.from(o.weightsInit);
     if (o.meansInit) {

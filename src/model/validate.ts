@@ -5,6 +5,7 @@ import { paramLength } from './params.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
 export type InitParams = 'kmeans' | 'k-means++' | 'random' | 'random_from_data';
+export type MissingValues = 'error' | 'marginalize';
 
 /** A row-major matrix. */
 export interface Matrix {
@@ -27,12 +28,22 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function checkEntry(v: unknown, name: string, r: number, c: number): number {
+/** What toMatrix does with NaN: refuse it, allow it (a missing entry), or refuse it saying
+ *  that missing-value fits run in fit() only. ±Infinity is always refused. */
+export type NanPolicy = 'refuse' | 'allow' | 'fit-only';
+
+function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPolicy = 'refuse'): number {
   if (typeof v !== 'number') {
     throw new GmmError('NOT_NUMERIC', `${name}[${r}][${c}] is ${describe(v)}, not a number: convert the data to numbers first.`);
   }
   if (!Number.isFinite(v)) {
-    throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity before fitting.`);
+    if (v !== v && nan === 'allow') return v;
+    if (v !== v && nan === 'fit-only') {
+      throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is NaN: missing-value fits (missingValues: 'marginalize') run in ` +
+        'fit() only, not in fitAsync, fitStream or computeStatistics; use fit(), or impute the rows first.');
+    }
+    const hint = v !== v && name === 'X' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
+    throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity before fitting${hint}.`);
   }
   return v;
 }
@@ -67,7 +78,7 @@ export function peekShape(X: unknown): { rows: number; cols: number } | null {
 }
 
 /** Normalises X to a validated row-major Float64Array matrix (copying unless it already is one). */
-export function toMatrix(X: unknown, name = 'X'): Matrix {
+export function toMatrix(X: unknown, name = 'X', nan: NanPolicy = 'refuse'): Matrix {
   if (X === null || typeof X !== 'object') {
     throw new GmmError('INVALID_TYPE', `${name} must be an array of rows (number[][]) or { data, rows, cols }; got ${describe(X)}.`);
   }
@@ -90,12 +101,12 @@ export function toMatrix(X: unknown, name = 'X'): Matrix {
       // v − v is 0 for every finite v and NaN for ±Infinity and NaN: one subtraction a value
       for (let i = 0; i < r * c; i++) {
         const v = arr[i];
-        if (v - v !== 0) checkEntry(v, name, Math.floor(i / c), i % c);
+        if (v - v !== 0) checkEntry(v, name, Math.floor(i / c), i % c, nan);
       }
       return { data: arr, rows: r, cols: c };
     }
     const out = allocRows(r, c, name);
-    for (let i = 0; i < r * c; i++) out[i] = checkEntry(arr[i], name, Math.floor(i / c), i % c);
+    for (let i = 0; i < r * c; i++) out[i] = checkEntry(arr[i], name, Math.floor(i / c), i % c, nan);
     return { data: out, rows: r, cols: c };
   }
   if (typeof obj.length !== 'number' || typeof X === 'string') {
@@ -119,7 +130,7 @@ export function toMatrix(X: unknown, name = 'X'): Matrix {
     if (row.length !== c) {
       throw new GmmError('RAGGED_ROWS', `${name}[${i}] has ${row.length} values but ${name}[0] has ${c}: every row needs the same number of features.`);
     }
-    for (let j = 0; j < c; j++) out[i * c + j] = checkEntry(row[j], name, i, j);
+    for (let j = 0; j < c; j++) out[i * c + j] = checkEntry(row[j], name, i, j, nan);
   }
   return { data: out, rows: r, cols: c };
 }
@@ -198,6 +209,7 @@ export interface ResolvedOptions {
   precisionsInitShape: number[] | null;
   warmStart: boolean;
   seed: number;
+  missingValues: MissingValues;
 }
 
 export interface GaussianMixtureOptions {
@@ -225,11 +237,14 @@ export interface GaussianMixtureOptions {
   warmStart?: boolean;
   /** Seed of the core's PRNG (default 0): same seed, same result in every runtime. */
   seed?: number;
+  /** NaN in X: 'error' (default) refuses it; 'marginalize' treats it as a missing entry
+   *  (missing at random): fit() runs EM for incomplete data and scoring marginalises. */
+  missingValues?: MissingValues;
 }
 
 const DEFAULTS = {
   nComponents: 1, covarianceType: 'full' as CovarianceType, tol: 1e-3, regCovar: 1e-6, maxIter: 100, nInit: 1,
-  initParams: 'kmeans' as InitParams, warmStart: false, seed: 0,
+  initParams: 'kmeans' as InitParams, warmStart: false, seed: 0, missingValues: 'error' as MissingValues,
 };
 const KNOWN = new Set([...Object.keys(DEFAULTS), 'weightsInit', 'meansInit', 'precisionsInit']);
 
@@ -277,6 +292,10 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   const seed = get('seed');
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
     throw new GmmError('INVALID_OPTION', `seed must be an integer between 0 and 2^53−1; got ${describe(seed)}.`);
+  }
+  const missingValues = get('missingValues') as MissingValues;
+  if (missingValues !== 'error' && missingValues !== 'marginalize') {
+    throw new GmmError('INVALID_OPTION', `missingValues must be 'error' or 'marginalize'; got ${describe(missingValues)}.`);
   }
   const K = nComponents;
   let weightsInit: Float64Array | null = null;
@@ -329,7 +348,7 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   }
   return {
     nComponents, covarianceType, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
-    precisionsInitShape, warmStart, seed: seed as number,
+    precisionsInitShape, warmStart, seed: seed as number, missingValues,
   };
 }
 

@@ -1,0 +1,395 @@
+// Gaussian mixtures on rows with missing entries (NaN), by marginalisation (Ghahramani &
+// Jordan 1994). A row x splits into observed features o and missing ones m; under
+// component k (mean μ, covariance Σ, any type):
+//
+//   x_o ~ N(μ_o, Σ_oo)                 Σ_oo = L Lᵀ (L lower, o×o)
+//   z   = L⁻¹ (x_o − μ_o)              log N(x_o) = −½‖z‖² − Σ log Lᵢᵢ − ½ o log 2π
+//   W   = L⁻¹ Σ_om          (o×m)      x̂_m = E[x_m | x_o] = μ_m + Wᵀ z
+//   C   = Σ_mm − Wᵀ W       (m×m)      Cov[x_m | x_o]
+//
+// Rows come sorted by missingness pattern, in groups (groups: G+1 i32 row offsets), so L, W
+// and C are factored once per (group, component) and each row costs a triangular solve.
+// Diag and spherical: L is the diagonal of standard deviations, W = 0, C = diag(σ²_m).
+// Only triangular solves: never an inverse or a determinant. Math.log/exp are the core's.
+//
+// The E-step writes the statistics block of stats.ts about the shift c (the current means)
+// for the completed rows x̃ = (x_o, x̂_m): mass Σ w·r, sum Σ w·r (x̃ − c), scatter
+// Σ w·r (x̃ − c)(x̃ − c)ᵀ + (Σ_group w·r)·C at the missing coordinates (diag: C's diagonal;
+// spherical: its trace), so mstep.ts gives the incomplete-data M-step unchanged. The
+// header holds Σ w·log p(x_o) and Σ w. Rows of weight 0 are skipped; responsibilities
+// have no cutoff.
+//
+// scratch: missingScratchSize(K, d) f64 —
+//   L K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d (i32 in f64 slots)
+
+import { FULL, TIED, DIAG, LOG_2PI } from './types';
+import { statsReset, massPtr, sumPtr, scatterPtr } from './stats';
+import { choleskyLower } from './cholesky';
+import * as rng from './rng';
+
+export function missingScratchSize(K: i32, d: i32): i32 {
+  return 3 * K * d * d + 4 * K + K * d + 3 * d + 8;
+}
+
+// @ts-ignore: decorator
+@inline function f(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function sf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function ix(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+
+// the scratch layout and the current pattern (module globals: the stub runtime must not allocate)
+let sL: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0, sXt: usize = 0, sR: usize = 0;
+let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0;
+let nObs: i32 = 0, nMis: i32 = 0;
+
+function layout(scratch: usize, K: i32, d: i32): void {
+  const dd = <usize>(K * d * d) << 3;
+  sL = scratch;
+  sW = scratch + dd;
+  sC = scratch + 2 * dd;
+  sCst = scratch + 3 * dd;
+  sLp = sCst + (<usize>K << 3);
+  sXt = sLp + (<usize>K << 3);
+  sR = sXt + (<usize>(K * d) << 3);
+  sZ = sR + (<usize>K << 3);
+  sObs = sZ + (<usize>d << 3);
+  sMis = sObs + (<usize>d << 2);
+}
+
+/** The pattern of row x: observed and missing indices (ascending) into sObs / sMis. */
+function pattern(x: usize, d: i32): void {
+  let o = 0, m = 0;
+  for (let i = 0; i < d; i++) {
+    const v = f(x, i);
+    if (v != v) { store<i32>(sMis + (<usize>m << 2), i); m++; }
+    else { store<i32>(sObs + (<usize>o << 2), i); o++; }
+  }
+  nObs = o;
+  nMis = m;
+}
+
+/** Σₖ[i][j] of any type (diag/spherical: 0 off the diagonal). */
+// @ts-ignore: decorator
+@inline function sigma(cov: usize, type: i32, k: i32, d: i32, i: i32, j: i32): f64 {
+  if (type == FULL) return f(cov, (k * d + i) * d + j);
+  if (type == TIED) return f(cov, i * d + j);
+  if (i != j) return 0.0;
+  return type == DIAG ? f(cov, k * d + i) : f(cov, k);
+}
+
+/** L, W, C and the log-constant of every component for the current pattern. chol: also
+ *  factor C (lower Cholesky in place, for draws). Returns -1, k when Σ_oo of component k is
+ *  not positive definite, or K + k when C of component k is not (chol only). */
+function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: bool): i32 {
+  const o = nObs, m = nMis;
+  for (let k = 0; k < K; k++) {
+    const L = sL + (<usize>(k * d * d) << 3);
+    const W = sW + (<usize>(k * d * d) << 3);
+    const C = sC + (<usize>(k * d * d) << 3);
+    let logDet: f64 = 0;
+    if (type == FULL || type == TIED) {
+      for (let a = 0; a < o; a++) {
+        const ia = ix(sObs, a);
+        for (let b = 0; b < o; b++) sf(L, a * o + b, sigma(cov, type, k, d, ia, ix(sObs, b)));
+      }
+      if (!choleskyLower(L, o)) return k;
+      for (let a = 0; a < o; a++) logDet += Math.log(f(L, a * o + a));
+      // W = L⁻¹ Σ_om by forward substitution, column by column
+      for (let j = 0; j < m; j++) {
+        const mj = ix(sMis, j);
+        for (let a = 0; a < o; a++) {
+          let s = sigma(cov, type, k, d, ix(sObs, a), mj);
+          for (let b = 0; b < a; b++) s -= f(L, a * o + b) * f(W, b * m + j);
+          sf(W, a * m + j, s / f(L, a * o + a));
+        }
+      }
+      for (let i = 0; i < m; i++) {
+        const mi = ix(sMis, i);
+        for (let j = i; j < m; j++) {
+          let s = sigma(cov, type, k, d, mi, ix(sMis, j));
+          for (let a = 0; a < o; a++) s -= f(W, a * m + i) * f(W, a * m + j);
+          sf(C, i * m + j, s);
+          sf(C, j * m + i, s);
+        }
+      }
+    } else {
+      // L holds the observed standard deviations, C the missing variances (diagonal)
+      for (let a = 0; a < o; a++) {
+        const v = sigma(cov, type, k, d, ix(sObs, a), ix(sObs, a));
+        if (!(v > 0.0) || !(v < Infinity)) return k;
+        const s = Math.sqrt(v);
+        sf(L, a, s);
+        logDet += Math.log(s);
+      }
+      for (let j = 0; j < m; j++) sf(C, j, sigma(cov, type, k, d, ix(sMis, j), ix(sMis, j)));
+    }
+    sf(sCst, k, Math.log(f(weights, k)) - logDet - 0.5 * <f64>o * LOG_2PI);
+    if (chol && m > 0) {
+      if (type == FULL || type == TIED) {
+        if (!choleskyLower(C, m)) return K + k;
+      } else {
+        for (let j = 0; j < m; j++) {
+          const v = f(C, j);
+          if (!(v > 0.0) || !(v < Infinity)) return K + k;
+          sf(C, j, Math.sqrt(v));
+        }
+      }
+    }
+  }
+  return -1;
+}
+
+/** For row x: lp[k] = log wₖ + log N(x_o | k) and the completed row xt[k] = (x_o, x̂_m). */
+function rowTerms(x: usize, means: usize, type: i32, K: i32, d: i32): void {
+  const o = nObs, m = nMis, z = sZ;
+  for (let k = 0; k < K; k++) {
+    const mu = means + (<usize>(k * d) << 3);
+    const L = sL + (<usize>(k * d * d) << 3);
+    const W = sW + (<usize>(k * d * d) << 3);
+    const xt = sXt + (<usize>(k * d) << 3);
+    let q: f64 = 0;
+    if (type == FULL || type == TIED) {
+      for (let a = 0; a < o; a++) {
+        const ia = ix(sObs, a);
+        let s = f(x, ia) - f(mu, ia);
+        for (let b = 0; b < a; b++) s -= f(L, a * o + b) * f(z, b);
+        s /= f(L, a * o + a);
+        sf(z, a, s);
+        q += s * s;
+        sf(xt, ia, f(x, ia));
+      }
+      for (let j = 0; j < m; j++) {
+        let s: f64 = 0;
+        for (let a = 0; a < o; a++) s += f(W, a * m + j) * f(z, a);
+        const mj = ix(sMis, j);
+        sf(xt, mj, f(mu, mj) + s);
+      }
+    } else {
+      for (let a = 0; a < o; a++) {
+        const ia = ix(sObs, a);
+        const s = (f(x, ia) - f(mu, ia)) / f(L, a);
+        q += s * s;
+        sf(xt, ia, f(x, ia));
+      }
+      for (let j = 0; j < m; j++) {
+        const mj = ix(sMis, j);
+        sf(xt, mj, f(mu, mj));
+      }
+    }
+    sf(sLp, k, f(sCst, k) - 0.5 * q);
+  }
+}
+
+/** lp becomes the responsibilities; returns the log-sum-exp. A row with no observed feature
+ *  gets lse 0 (the marginal over no features is 1) and the weights; one whose every term
+ *  is −∞ (or NaN) gets uniform responsibilities and lse −∞ (NaN). */
+function normalize(weights: usize, K: i32): f64 {
+  const lp = sLp;
+  if (nObs == 0) {
+    for (let k = 0; k < K; k++) sf(lp, k, f(weights, k));
+    return 0.0;
+  }
+  let mx = -Infinity;
+  for (let k = 0; k < K; k++) mx = max(mx, f(lp, k));
+  if (!(mx > -Infinity && mx < Infinity)) {
+    for (let k = 0; k < K; k++) sf(lp, k, 1.0 / <f64>K);
+    return mx != mx ? NaN : mx;
+  }
+  let s: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(f(lp, k) - mx);
+    sf(lp, k, e);
+    s += e;
+  }
+  const inv = 1.0 / s;
+  for (let k = 0; k < K; k++) sf(lp, k, f(lp, k) * inv);
+  return mx + Math.log(s);
+}
+
+/**
+ * The E-step over n sorted rows (groups: G+1 i32 offsets of the pattern groups) into the
+ * statistics block (reset first) about the shift `means`. w: weights (n f64) or 0.
+ * Returns -1, or the first component whose Σ_oo is not positive definite.
+ */
+export function missingEStep(
+  x: usize, w: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
+  weights: usize, means: usize, cov: usize, stats: usize, scratch: usize
+): i32 {
+  layout(scratch, K, d);
+  statsReset(stats, type, K, d);
+  const mass = massPtr(stats), sum = sumPtr(stats, K), scat = scatterPtr(stats, K, d);
+  let ll: f64 = 0, ws: f64 = 0;
+  for (let g = 0; g < G; g++) {
+    const r0 = ix(groups, g), r1 = ix(groups, g + 1);
+    pattern(x + (<usize>(r0 * d) << 3), d);
+    const bad = factorAll(weights, cov, type, K, d, false);
+    if (bad >= 0) return bad;
+    memory.fill(sR, 0, <usize>K << 3);
+    for (let r = r0; r < r1; r++) {
+      const wr: f64 = w ? f(w, r) : 1.0;
+      if (wr == 0.0) continue;
+      rowTerms(x + (<usize>(r * d) << 3), means, type, K, d);
+      const lse = normalize(weights, K);
+      ll += wr * lse;
+      ws += wr;
+      for (let k = 0; k < K; k++) {
+        const a = wr * f(sLp, k);
+        if (a == 0.0) continue;
+        sf(mass, k, f(mass, k) + a);
+        sf(sR, k, f(sR, k) + a);
+        const c = means + (<usize>(k * d) << 3);
+        const xt = sXt + (<usize>(k * d) << 3);
+        const sk = sum + (<usize>(k * d) << 3);
+        // xt becomes x̃ − c in place
+        for (let i = 0; i < d; i++) {
+          const t = f(xt, i) - f(c, i);
+          sf(xt, i, t);
+          sf(sk, i, f(sk, i) + a * t);
+        }
+        if (type == FULL || type == TIED) {
+          const S = type == FULL ? scat + (<usize>(k * d * d) << 3) : scat;
+          for (let i = 0; i < d; i++) {
+            const ai = a * f(xt, i);
+            const row = S + (<usize>(i * d) << 3);
+            for (let j = i; j < d; j++) sf(row, j, f(row, j) + ai * f(xt, j));
+          }
+        } else if (type == DIAG) {
+          const S = scat + (<usize>(k * d) << 3);
+          for (let i = 0; i < d; i++) {
+            const t = f(xt, i);
+            sf(S, i, f(S, i) + a * t * t);
+          }
+        } else {
+          let tr: f64 = 0;
+          for (let i = 0; i < d; i++) tr += f(xt, i) * f(xt, i);
+          sf(scat, k, f(scat, k) + a * tr);
+        }
+      }
+    }
+    // the conditional covariance, once per group: Σ_group w·r · C at the missing coordinates
+    const m = nMis;
+    if (m == 0) continue;
+    for (let k = 0; k < K; k++) {
+      const Rk = f(sR, k);
+      if (Rk == 0.0) continue;
+      const C = sC + (<usize>(k * d * d) << 3);
+      if (type == FULL || type == TIED) {
+        const S = type == FULL ? scat + (<usize>(k * d * d) << 3) : scat;
+        for (let i = 0; i < m; i++) {
+          const mi = ix(sMis, i);
+          for (let j = i; j < m; j++) {
+            const p = S + (<usize>(mi * d + ix(sMis, j)) << 3);
+            store<f64>(p, load<f64>(p) + Rk * f(C, i * m + j));
+          }
+        }
+      } else if (type == DIAG) {
+        const S = scat + (<usize>(k * d) << 3);
+        for (let j = 0; j < m; j++) {
+          const mj = ix(sMis, j);
+          sf(S, mj, f(S, mj) + Rk * f(C, j));
+        }
+      } else {
+        let tr: f64 = 0;
+        for (let j = 0; j < m; j++) tr += f(C, j);
+        sf(scat, k, f(scat, k) + Rk * tr);
+      }
+    }
+  }
+  sf(stats, 0, ll);
+  sf(stats, 1, ws);
+  return -1;
+}
+
+/**
+ * Scoring of n sorted rows (groups as above): per row the log-density of its observed
+ * features (lseOut), the responsibilities (respOut, n×K) and the most likely component
+ * (labelsOut, i32); any output may be 0. Returns -1, or the first component whose Σ_oo is
+ * not positive definite.
+ */
+export function missingScore(
+  x: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
+  weights: usize, means: usize, cov: usize, lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize
+): i32 {
+  layout(scratch, K, d);
+  for (let g = 0; g < G; g++) {
+    const r0 = ix(groups, g), r1 = ix(groups, g + 1);
+    pattern(x + (<usize>(r0 * d) << 3), d);
+    const bad = factorAll(weights, cov, type, K, d, false);
+    if (bad >= 0) return bad;
+    for (let r = r0; r < r1; r++) {
+      rowTerms(x + (<usize>(r * d) << 3), means, type, K, d);
+      if (labelsOut) {
+        // the largest weighted log-density (the first on ties); no feature: the largest weight
+        const v = nObs == 0 ? weights : sLp;
+        let best = 0;
+        let bv = f(v, 0);
+        for (let k = 1; k < K; k++) if (f(v, k) > bv) { bv = f(v, k); best = k; }
+        store<i32>(labelsOut + (<usize>r << 2), best);
+      }
+      const lse = normalize(weights, K);
+      if (lseOut) sf(lseOut, r, lse);
+      if (respOut) memory.copy(respOut + (<usize>(r * K) << 3), sLp, <usize>K << 3);
+    }
+  }
+  return -1;
+}
+
+/**
+ * Imputation of n sorted rows in place (groups as above): every NaN becomes
+ *   method 0 (mean):   Σₖ p(k | x_o) x̂ₖ,m
+ *   method 1 (sample): x̂ₖ,m + chol(Cₖ) z with k ~ p(k | x_o) and z ~ N(0, I), from the
+ *                      core's PRNG (seeded by the caller), rows in order
+ * Returns -1, k when Σ_oo of component k is not positive definite, or K + k when its
+ * conditional covariance is not (sample only).
+ */
+export function missingImpute(
+  x: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
+  weights: usize, means: usize, cov: usize, method: i32, scratch: usize
+): i32 {
+  layout(scratch, K, d);
+  for (let g = 0; g < G; g++) {
+    const r0 = ix(groups, g), r1 = ix(groups, g + 1);
+    pattern(x + (<usize>(r0 * d) << 3), d);
+    const m = nMis;
+    if (m == 0) continue;
+    const bad = factorAll(weights, cov, type, K, d, method == 1);
+    if (bad >= 0) return bad;
+    for (let r = r0; r < r1; r++) {
+      const xr = x + (<usize>(r * d) << 3);
+      rowTerms(xr, means, type, K, d);
+      normalize(weights, K);
+      if (method == 0) {
+        for (let j = 0; j < m; j++) {
+          const mj = ix(sMis, j);
+          let s: f64 = 0;
+          for (let k = 0; k < K; k++) s += f(sLp, k) * f(sXt + (<usize>(k * d) << 3), mj);
+          sf(xr, mj, s);
+        }
+        continue;
+      }
+      const u = rng.uniform();
+      let acc: f64 = 0;
+      let k = K - 1;
+      for (let j = 0; j < K; j++) {
+        acc += f(sLp, j);
+        if (u < acc) { k = j; break; }
+      }
+      const C = sC + (<usize>(k * d * d) << 3);
+      const xt = sXt + (<usize>(k * d) << 3);
+      const z = sZ;
+      for (let j = 0; j < m; j++) sf(z, j, rng.normal());
+      for (let i = 0; i < m; i++) {
+        let s: f64 = 0;
+        if (type == FULL || type == TIED) {
+          for (let j = 0; j <= i; j++) s += f(C, i * m + j) * f(z, j);
+        } else {
+          s = f(C, i) * f(z, i);
+        }
+        const mi = ix(sMis, i);
+        sf(xr, mi, f(xt, mi) + s);
+      }
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,161 @@
+// Rows with missing entries (NaN): grouping by missingness pattern, marginal scoring and
+// imputation. The maths is in the core (assembly/missing.ts); this file only orders rows
+// and copies them in and out.
+import { core, seedCore, TYPE_CODE } from '../core/core.js';
+import { arenaFor, type Arena } from '../core/arena.js';
+import { GmmError } from '../core/errors.js';
+import { scoreInto, type ScoreOutputs } from './score.js';
+import type { Params } from './params.js';
+import type { Matrix } from './validate.js';
+
+/** Whether row r of X has a NaN. */
+export function rowHasNaN(X: Matrix, r: number): boolean {
+  const d = X.cols, a = X.data;
+  for (let j = r * d; j < r * d + d; j++) if (a[j] !== a[j]) return true;
+  return false;
+}
+
+/** Whether any entry of X is NaN. */
+export function hasNaN(X: Matrix): boolean {
+  const a = X.data;
+  for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
+  return false;
+}
+
+/** Rows [indices into X] sorted by missingness pattern (stable: in their order within a
+ *  pattern; patterns in order of first appearance), with the G+1 offsets of the groups. */
+export interface PatternOrder { order: Int32Array; groups: Int32Array }
+
+export function patternOrder(X: Matrix, rows: Int32Array): PatternOrder {
+  const d = X.cols, a = X.data;
+  const ids = new Map<string, number>();
+  const id = new Int32Array(rows.length);
+  const words = new Array<number>(Math.ceil(d / 30));
+  for (let i = 0; i < rows.length; i++) {
+    const base = rows[i] * d;
+    words.fill(0);
+    for (let j = 0; j < d; j++) if (a[base + j] !== a[base + j]) words[(j / 30) | 0] |= 1 << (j % 30);
+    const key = words.join(',');
+    let v = ids.get(key);
+    if (v === undefined) ids.set(key, (v = ids.size));
+    id[i] = v;
+  }
+  const G = ids.size;
+  const groups = new Int32Array(G + 1);
+  for (let i = 0; i < rows.length; i++) groups[id[i] + 1]++;
+  for (let g = 0; g < G; g++) groups[g + 1] += groups[g];
+  const next = groups.slice(0, G);
+  const order = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) order[next[id[i]]++] = rows[i];
+  return { order, groups };
+}
+
+/** X's rows in `order`, row-major. */
+export function gather(X: Matrix, order: Int32Array, into?: Float64Array): Float64Array {
+  const d = X.cols;
+  const out = into ?? new Float64Array(order.length * d);
+  for (let i = 0; i < order.length; i++) out.set(X.data.subarray(order[i] * d, order[i] * d + d), i * d);
+  return out;
+}
+
+/** The GmmError for a failing missingScore / missingImpute / missingEStep result. */
+export function missingNotPd(bad: number, p: { K: number; covarianceType: string }, when: string): GmmError {
+  const k = bad % p.K;
+  const which = p.covarianceType === 'tied' ? 'the tied covariance' : `component ${k}'s covariance`;
+  return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} ${bad < p.K ? 'restricted to a row\'s observed features' :
+    'conditional on a row\'s observed features'} is not positive definite (a near-singular component): raise regCovar, ` +
+    'reduce nComponents, or scale the data.');
+}
+
+/** The rows of X with a NaN and those without. */
+function splitRows(X: Matrix): { complete: Int32Array; incomplete: Int32Array } {
+  const complete: number[] = [], incomplete: number[] = [];
+  for (let r = 0; r < X.rows; r++) (rowHasNaN(X, r) ? incomplete : complete).push(r);
+  return { complete: Int32Array.from(complete), incomplete: Int32Array.from(incomplete) };
+}
+
+/** Puts a model's weights, means and covariances into the arena. */
+function putParams(arena: Arena, p: Params): { weights: number; means: number; cov: number } {
+  return { weights: arena.put(p.weights), means: arena.put(p.means), cov: arena.put(p.covariances) };
+}
+
+/**
+ * Scoring with NaN as missing entries: rows without NaN are scored as by scoreInto (the
+ * same bits), rows with NaN by the density of their observed features. A row with every
+ * feature missing gets log-density 0 and responsibilities equal to the weights.
+ */
+export function scoreMarginalInto(p: Params, X: Matrix, out: ScoreOutputs): void {
+  const { complete, incomplete } = splitRows(X);
+  if (incomplete.length === 0) return scoreInto(p, X, out);
+  const { K, d } = p;
+  if (complete.length > 0) {
+    const n = complete.length;
+    const sub: ScoreOutputs = {
+      lse: out.lse ? new Float64Array(n) : undefined, resp: out.resp ? new Float64Array(n * K) : undefined,
+      labels: out.labels ? new Int32Array(n) : undefined,
+    };
+    scoreInto(p, { data: gather(X, complete), rows: n, cols: d }, sub);
+    scatter(complete, sub, out, K);
+  }
+  const { order, groups } = patternOrder(X, incomplete);
+  const n = order.length;
+  const c = core();
+  const arena = arenaFor(c);
+  arena.reserve(n * (d + K + 2) * 8 + (groups.length + n) * 4 + c.missingScratchSize(K, d) * 8 + (1 << 16),
+    `scoring ${n} rows with missing entries`);
+  const prm = putParams(arena, p);
+  const x = arena.put(gather(X, order));
+  const g = arena.alloc(groups.length * 4);
+  arena.i32(g, groups.length).set(groups);
+  const lse = out.lse ? arena.allocF64(n) : 0;
+  const resp = out.resp ? arena.allocF64(n * K) : 0;
+  const labels = out.labels ? arena.alloc(n * 4) : 0;
+  const scratch = arena.allocF64(c.missingScratchSize(K, d));
+  const bad = c.missingScore(x, g, groups.length - 1, d, K, TYPE_CODE[p.covarianceType], prm.weights, prm.means, prm.cov,
+    lse, resp, labels, scratch);
+  if (bad >= 0) throw missingNotPd(bad, p, 'when scoring');
+  scatter(order, {
+    lse: out.lse ? arena.f64(lse, n) : undefined, resp: out.resp ? arena.f64(resp, n * K) : undefined,
+    labels: out.labels ? arena.i32(labels, n) : undefined,
+  }, out, K);
+}
+
+/** Copies per-row outputs of the rows `order` (in that order) to their places in `out`. */
+function scatter(order: Int32Array, from: ScoreOutputs, out: ScoreOutputs, K: number): void {
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    if (out.lse) out.lse[r] = from.lse![i];
+    if (out.labels) out.labels[r] = from.labels![i];
+    if (out.resp) out.resp.set(from.resp!.subarray(i * K, i * K + K), r * K);
+  }
+}
+
+/**
+ * A copy of X with every NaN replaced: method 'mean', its conditional expectation under the
+ * mixture, Σₖ p(k | x_o) E[x_m | x_o, k]; 'sample', a draw from the conditional mixture
+ * (seeded; rows drawn in order of missingness pattern, then row). Rows without NaN are
+ * copied unchanged.
+ */
+export function imputeMatrix(p: Params, X: Matrix, method: 'mean' | 'sample', seed: number): Float64Array {
+  const out = X.data.slice();
+  const { incomplete } = splitRows(X);
+  if (incomplete.length === 0) return out;
+  const { K, d } = p;
+  const { order, groups } = patternOrder(X, incomplete);
+  const n = order.length;
+  const c = core();
+  const arena = arenaFor(c);
+  arena.reserve(n * d * 8 + groups.length * 4 + c.missingScratchSize(K, d) * 8 + (1 << 16), `imputing ${n} rows`);
+  const prm = putParams(arena, p);
+  const x = arena.put(gather(X, order));
+  const g = arena.alloc(groups.length * 4);
+  arena.i32(g, groups.length).set(groups);
+  const scratch = arena.allocF64(c.missingScratchSize(K, d));
+  if (method === 'sample') seedCore(c, seed);
+  const bad = c.missingImpute(x, g, groups.length - 1, d, K, TYPE_CODE[p.covarianceType], prm.weights, prm.means, prm.cov,
+    method === 'sample' ? 1 : 0, scratch);
+  if (bad >= 0) throw missingNotPd(bad, p, 'when imputing');
+  const filled = arena.f64(x, n * d);
+  for (let i = 0; i < n; i++) out.set(filled.subarray(i * d, i * d + d), order[i] * d);
+  return out;
+}
