@@ -1,0 +1,270 @@
+// Missing values (missingValues: 'marginalize'): incomplete-data EM against an independent
+// NumPy implementation (test/fixtures/generate_missing.py), marginal scoring, imputation
+// and their properties.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { GaussianMixture, type Matrix } from '../src/index.js';
+import { blobs, loadCore, matrix, maxRelDiff, rng, root } from './helpers.js';
+
+type Type = 'full' | 'tied' | 'diag' | 'spherical';
+const TYPES: Type[] = ['full', 'tied', 'diag', 'spherical'];
+
+interface Case {
+  name: string; dataset: string; covarianceType: Type; nComponents: number; regCovar: number; maxIter: number; tol: number;
+  weightsInit: number[]; meansInit: number[][]; precisionsInit: number[];
+  expected: { lowerBound: number; weights: number[]; means: number[][]; covariances: number[]; scoreSamples?: number[]; imputeMean?: number[] };
+}
+const fx = JSON.parse(readFileSync(new URL('test/fixtures/missing.json', root), 'utf8')) as {
+  generator: string; datasets: Record<string, { rows: number; cols: number; data: (number | null)[] }>; cases: Case[];
+};
+
+function dataset(name: string): Matrix {
+  const ds = fx.datasets[name];
+  return matrix(ds.data.map((v) => (v === null ? NaN : v)), ds.rows, ds.cols);
+}
+
+/** X with each entry set to NaN where a seeded uniform falls below `rate` (the same draws for
+ *  every rate, so masks of growing rates are nested). */
+function mcar(X: Matrix, rate: number, seed = 5): Matrix {
+  const u = rng(seed);
+  const data = X.data.map((v) => (u() < rate ? NaN : v));
+  return { data, rows: X.rows, cols: X.cols };
+}
+
+const CENTRES = [[0, 0, 0], [5, 1, -2], [-3, 5, 2]];
+const DATA = blobs(11, CENTRES, 150, [1, 0.8, 1.2]).X;
+
+function bitsEqual(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function sameModel(a: GaussianMixture, b: GaussianMixture): void {
+  expect(bitsEqual(a.weights, b.weights)).toBe(true);
+  expect(bitsEqual(a.means.data, b.means.data)).toBe(true);
+  expect(bitsEqual(a.covariances, b.covariances)).toBe(true);
+  expect(bitsEqual(a.precisionsCholesky, b.precisionsCholesky)).toBe(true);
+  expect(Object.is(a.lowerBound, b.lowerBound)).toBe(true);
+  expect(a.nIter).toBe(b.nIter);
+}
+
+beforeAll(loadCore);
+
+describe(`incomplete-data EM matches ${fx.generator}`, () => {
+  it('has every covariance type, both missing rates and 1, 5 and 50 iterations', () => {
+    expect(new Set(fx.cases.map((c) => c.covarianceType))).toEqual(new Set(TYPES));
+    expect(new Set(fx.cases.map((c) => c.dataset))).toEqual(new Set(['mcar10', 'mcar30']));
+    expect(new Set(fx.cases.map((c) => c.maxIter))).toEqual(new Set([1, 5, 50]));
+  });
+  for (const c of fx.cases) {
+    it(c.name, () => {
+      const X = dataset(c.dataset);
+      const gm = new GaussianMixture({
+        nComponents: c.nComponents, covarianceType: c.covarianceType, tol: c.tol, regCovar: c.regCovar, maxIter: c.maxIter,
+        weightsInit: c.weightsInit, meansInit: c.meansInit, precisionsInit: c.precisionsInit, missingValues: 'marginalize',
+      }).fit(X);
+      const e = c.expected;
+      expect(gm.nIter).toBe(c.maxIter);
+      expect(Math.abs(gm.lowerBound - e.lowerBound) / Math.abs(e.lowerBound)).toBeLessThan(1e-8);
+      expect(maxRelDiff(gm.weights, e.weights)).toBeLessThan(1e-8);
+      expect(maxRelDiff(gm.means.data, e.means.flat())).toBeLessThan(1e-8);
+      expect(maxRelDiff(gm.covariances, e.covariances)).toBeLessThan(1e-8);
+      if (e.scoreSamples) {
+        expect(maxRelDiff(gm.scoreSamples(X), e.scoreSamples)).toBeLessThan(1e-8);
+        expect(maxRelDiff(gm.impute(X).data, e.imputeMean!)).toBeLessThan(1e-8);
+      }
+    });
+  }
+});
+
+describe('properties of the missing-value fit', () => {
+  for (const type of TYPES) {
+    it(`${type}: with no NaN in X, a 'marginalize' model equals the ordinary one bit for bit`, () => {
+      const w = Array.from({ length: DATA.rows }, (_, i) => 1 + (i % 3));
+      for (const fitOpts of [{}, { sampleWeight: w }]) {
+        const a = new GaussianMixture({ nComponents: 3, covarianceType: type, seed: 2 }).fit(DATA, fitOpts);
+        const b = new GaussianMixture({ nComponents: 3, covarianceType: type, seed: 2, missingValues: 'marginalize' }).fit(DATA, fitOpts);
+        sameModel(a, b);
+        expect(bitsEqual(a.scoreSamples(DATA), b.scoreSamples(DATA))).toBe(true);
+        expect(bitsEqual(a.predictProba(DATA).data, b.predictProba(DATA).data)).toBe(true);
+        expect(Array.from(b.predict(DATA))).toEqual(Array.from(a.predict(DATA)));
+      }
+    });
+
+    it(`${type}: the lower bound never decreases over 50 iterations (30% missing)`, () => {
+      const trace: number[] = [];
+      new GaussianMixture({ nComponents: 3, covarianceType: type, tol: 0, maxIter: 50, seed: 1, missingValues: 'marginalize' })
+        .fit(mcar(DATA, 0.3), { onIteration: (i) => trace.push(i.lowerBound) });
+      expect(trace.length).toBe(50);
+      for (let i = 1; i < trace.length; i++) expect(trace[i]).toBeGreaterThanOrEqual(trace[i - 1] - 1e-12 * Math.abs(trace[i - 1]));
+    });
+
+    it(`${type}: parameters move away from the complete-data fit as nested masks grow (0, 5, 10, 20%)`, () => {
+      const full = new GaussianMixture({ nComponents: 3, covarianceType: type, seed: 0, tol: 1e-10, maxIter: 500 }).fit(DATA);
+      const start = {
+        weightsInit: full.weights, meansInit: full.means,
+        precisionsInit: type === 'full' || type === 'tied' ? undefined : Array.from(full.covariances, (v) => 1 / v),
+      };
+      const dist = [0, 0.05, 0.1, 0.2].map((rate) => {
+        const gm = new GaussianMixture({ nComponents: 3, covarianceType: type, tol: 1e-10, maxIter: 500, missingValues: 'marginalize', ...start })
+          .fit(mcar(DATA, rate));
+        let s = 0;
+        for (let i = 0; i < gm.means.data.length; i++) s += (gm.means.data[i] - full.means.data[i]) ** 2;
+        return Math.sqrt(s);
+      });
+      expect(dist[0]).toBeLessThan(1e-6);
+      expect(dist[1]).toBeGreaterThan(dist[0]);
+      expect(dist[3]).toBeGreaterThan(dist[1]);
+      expect(dist[3]).toBeGreaterThan(dist[2]);
+      expect(dist[3]).toBeLessThan(1); // continuous: 20% missing moves the means by little
+    });
+
+    it(`${type}: rows with every feature missing are skipped (the fit equals the fit without them)`, () => {
+      const X = mcar(DATA, 0.1, 9);
+      const d = X.cols;
+      const blank = new Array<number>(d).fill(NaN);
+      const rows: number[][] = [];
+      for (let r = 0; r < X.rows; r++) {
+        if (r % 97 === 3) rows.push(blank);
+        rows.push(Array.from(X.data.subarray(r * d, r * d + d)));
+      }
+      rows.push(blank);
+      const o = { nComponents: 3, covarianceType: type, seed: 4, missingValues: 'marginalize' as const };
+      const a = new GaussianMixture(o).fit(X);
+      const b = new GaussianMixture(o).fit(rows);
+      sameModel(a, b);
+      // scored: log-density 0 (the marginal over no features) and the weights as responsibilities
+      const s = b.scoreSamples([blank, blank]);
+      expect(Array.from(s)).toEqual([0, 0]);
+      expect(Array.from(b.predictProba([blank]).data)).toEqual(Array.from(b.weights));
+    });
+  }
+
+  it('refuses data where no row has an observed value, and a feature never observed; the model is unchanged', () => {
+    const gm = new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fit(mcar(DATA, 0.1));
+    const before = gm.toJSON();
+    expect(() => gm.fit([[NaN, NaN], [NaN, NaN]])).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
+    expect(() => gm.fit([[1, NaN, 2], [3, NaN, 1], [2, NaN, 0]])).toThrow(/feature 1 .*missing/);
+    expect(() => gm.fit([[1, 2], [NaN, NaN], [NaN, NaN]])).toThrow(expect.objectContaining({ code: 'TOO_FEW_SAMPLES' }));
+    expect(gm.toJSON()).toEqual(before);
+  });
+
+  it('is seeded: the same seed gives the same bits; every initialisation and an explicit start work', () => {
+    const X = mcar(DATA, 0.2);
+    for (const initParams of ['kmeans', 'k-means++', 'random', 'random_from_data'] as const) {
+      const o = { nComponents: 3, seed: 3, initParams, missingValues: 'marginalize' as const };
+      const a = new GaussianMixture(o).fit(X);
+      sameModel(a, new GaussianMixture(o).fit(X));
+      expect(Number.isFinite(a.lowerBound)).toBe(true);
+    }
+    const gm = new GaussianMixture({ nComponents: 3, meansInit: CENTRES, missingValues: 'marginalize' }).fit(X);
+    const m = gm.means.data;
+    for (let k = 0; k < 3; k++) for (let j = 0; j < 3; j++) expect(Math.abs(m[k * 3 + j] - CENTRES[k][j])).toBeLessThan(0.4);
+  });
+
+  it('warm starts and sample weights: integer weights equal repeated rows', () => {
+    const X = mcar(DATA, 0.2);
+    const d = X.cols;
+    const w = Array.from({ length: X.rows }, (_, i) => (i % 4 === 0 ? 2 : 1));
+    const rep: number[][] = [];
+    for (let r = 0; r < X.rows; r++) for (let t = 0; t < w[r]; t++) rep.push(Array.from(X.data.subarray(r * d, r * d + d)));
+    const o = { nComponents: 3, covarianceType: 'full' as const, tol: 0, maxIter: 20, meansInit: CENTRES, missingValues: 'marginalize' as const };
+    const a = new GaussianMixture(o).fit(X, { sampleWeight: w });
+    const b = new GaussianMixture(o).fit(rep);
+    expect(maxRelDiff(a.means.data, b.means.data)).toBeLessThan(1e-10);
+    expect(maxRelDiff(a.covariances, b.covariances)).toBeLessThan(1e-10);
+    const warm = new GaussianMixture({ ...o, maxIter: 10, warmStart: true });
+    warm.fit(X);
+    warm.fit(X);
+    const once = new GaussianMixture(o).fit(X);
+    expect(maxRelDiff(warm.means.data, once.means.data)).toBeLessThan(1e-12);
+  });
+
+  it('keeps missingValues through toJSON / fromJSON, and scores NaN rows after loading', () => {
+    const X = mcar(DATA, 0.2);
+    const gm = new GaussianMixture({ nComponents: 3, missingValues: 'marginalize' }).fit(X);
+    const json = JSON.parse(JSON.stringify(gm));
+    expect(json.options.missingValues).toBe('marginalize');
+    const back = GaussianMixture.fromJSON(json);
+    expect(bitsEqual(back.scoreSamples(X), gm.scoreSamples(X))).toBe(true);
+    expect(new GaussianMixture({ nComponents: 2 }).fit(DATA).toJSON().options).not.toHaveProperty('missingValues');
+  });
+});
+
+describe('errors', () => {
+  it('refuses NaN without the option, naming it; Infinity always; a bad option value', () => {
+    expect(() => new GaussianMixture().fit([[1, NaN], [2, 3]])).toThrow(/missingValues: 'marginalize'/);
+    const gm = new GaussianMixture({ missingValues: 'marginalize' });
+    expect(() => gm.fit([[1, Infinity], [2, 3]])).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
+    expect(() => new GaussianMixture({ missingValues: 'drop' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    const fitted = new GaussianMixture({ nComponents: 2 }).fit(DATA);
+    expect(() => fitted.predict([[NaN, 1, 2]])).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
+  });
+
+  it('fitAsync and computeStatistics refuse NaN: missing-value fits run in fit() only', async () => {
+    const X = mcar(DATA, 0.2);
+    const o = { nComponents: 2, missingValues: 'marginalize' as const, weightsInit: [0.5, 0.5], meansInit: [[0, 0, 0], [1, 1, 1]], precisionsInit: [1, 1] };
+    await expect(new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fitAsync(X, { workers: 0 }))
+      .rejects.toThrow(/fit\(\) only/);
+    expect(() => new GaussianMixture({ ...o, covarianceType: 'spherical' }).computeStatistics(X)).toThrow(/fit\(\) only/);
+  });
+
+  it('impute checks its arguments', () => {
+    const gm = new GaussianMixture({ nComponents: 2 }).fit(DATA);
+    expect(() => new GaussianMixture().impute([[NaN, 1]])).toThrow(expect.objectContaining({ code: 'NOT_FITTED' }));
+    expect(() => gm.impute([[NaN, 1]])).toThrow(expect.objectContaining({ code: 'FEATURE_MISMATCH' }));
+    expect(() => gm.impute([[NaN, 1, 2]], { method: 'median' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => gm.impute([[NaN, 1, 2]], { seed: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => gm.impute([[NaN, 1, 2]], { what: 1 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});
+
+describe('impute', () => {
+  const model = new Map<Type, GaussianMixture>();
+  beforeAll(() => {
+    for (const type of TYPES) model.set(type, new GaussianMixture({ nComponents: 3, covarianceType: type, seed: 1 }).fit(DATA));
+  });
+
+  for (const type of TYPES) {
+    it(`${type}: fills only the NaN, on a model fitted without the option; rows without NaN unchanged`, () => {
+      const gm = model.get(type)!;
+      const X = mcar(DATA, 0.25, 3);
+      for (const method of ['mean', 'sample'] as const) {
+        const out = gm.impute(X, { method, seed: 1 });
+        expect(out.rows).toBe(X.rows);
+        for (let i = 0; i < X.data.length; i++) {
+          if (X.data[i] === X.data[i]) expect(Object.is(out.data[i], X.data[i])).toBe(true);
+          else expect(Number.isFinite(out.data[i])).toBe(true);
+        }
+      }
+      expect(Array.from(gm.impute(DATA).data)).toEqual(Array.from(DATA.data));
+    });
+
+    it(`${type}: 'sample' is seeded, and its draws average to the 'mean' imputation`, () => {
+      const gm = model.get(type)!;
+      const row = [2.5, NaN, NaN];
+      const X = Array.from({ length: 4000 }, () => row);
+      const a = gm.impute(X, { method: 'sample', seed: 7 });
+      expect(bitsEqual(a.data, gm.impute(X, { method: 'sample', seed: 7 }).data)).toBe(true);
+      expect(bitsEqual(a.data, gm.impute(X, { method: 'sample', seed: 8 }).data)).toBe(false);
+      const mean = gm.impute([row]).data;
+      for (const j of [1, 2]) {
+        let s = 0, s2 = 0;
+        for (let r = 0; r < X.length; r++) {
+          s += a.data[r * 3 + j];
+          s2 += a.data[r * 3 + j] ** 2;
+        }
+        const m = s / X.length, sd = Math.sqrt(s2 / X.length - m * m);
+        expect(Math.abs(m - mean[j])).toBeLessThan(5 * sd / Math.sqrt(X.length));
+      }
+    });
+  }
+
+  it('an all-missing row is filled with the mixture mean Σ wₖ μₖ', () => {
+    const gm = model.get('full')!;
+    const out = gm.impute([[NaN, NaN, NaN]]).data;
+    const w = gm.weights, mu = gm.means.data;
+    for (let j = 0; j < 3; j++) expect(out[j]).toBeCloseTo(w[0] * mu[j] + w[1] * mu[3 + j] + w[2] * mu[6 + j], 12);
+  });
+});
