@@ -60,9 +60,9 @@ describe.concurrent('help and usage', () => {
   it('gmm-wasm --help lists the commands', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['fit', 'predict', 'score', 'sample', 'select']) expect(r.stdout).toContain(`  ${c} `);
+    for (const c of ['fit', 'predict', 'score', 'sample', 'impute', 'select']) expect(r.stdout).toContain(`  ${c} `);
   });
-  it.each(['fit', 'predict', 'score', 'sample', 'select'])('gmm-wasm %s --help', async (c) => {
+  it.each(['fit', 'predict', 'score', 'sample', 'impute', 'select'])('gmm-wasm %s --help', async (c) => {
     const r = await cli([c, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: gmm-wasm ${c} `);
@@ -269,6 +269,69 @@ describe.concurrent('predict, score, sample', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('x1,x2');
+  });
+});
+
+describe('missing values: fit --missing marginalize, impute', () => {
+  // faithful with holes: every 7th row loses eruptions (an empty cell), every 11th waiting
+  // (NA), row 5 both (NaN and an empty cell)
+  const cells = (): string[][] => faithful.map((r, i) => [
+    i === 5 ? 'NaN' : i % 7 === 3 ? '' : String(r[0]),
+    i === 5 ? '' : i % 11 === 4 ? 'NA' : String(r[1]),
+  ]);
+  const holes = (): number[][] => cells().map((r) => r.map((c) => (c === '' || c === 'NA' || c === 'NaN' ? NaN : Number(c))));
+  let file: string;
+  beforeAll(() => {
+    file = join(dir, 'holes.csv');
+    writeFileSync(file, 'eruptions,waiting\n' + cells().map((r) => r.join(',')).join('\n') + '\n');
+  });
+
+  it('without the flag a missing cell is an error that names the flag', async () => {
+    const r = await cli(['fit', file, '-k', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line 5, column 1: empty cell: missing values are not supported; pass --missing marginalize/);
+  });
+
+  it('fit --missing marginalize: empty, NA and NaN cells are missing; the model equals the library\'s', async () => {
+    const r = await cli(['fit', file, '-k', '2', '--missing', 'marginalize', '-q', '--out', join(dir, 'holes-model.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'holes-model.json'), 'utf8'));
+    expect(json.options.missingValues).toBe('marginalize');
+    const gm = new lib.GaussianMixture({ nComponents: 2, covarianceType: 'full', missingValues: 'marginalize' }).fit(holes());
+    expect(json).toEqual(gm.toJSON());
+  });
+
+  it('predict and score marginalise with such a model; a model without it names impute', async () => {
+    const p = await cli(['predict', join(dir, 'holes-model.json'), file]);
+    expect(p.code, p.stderr).toBe(0);
+    const gm = model('holes-model.json');
+    expect(csvRows(p.stdout).slice(1).map((x) => Number(x[0]))).toEqual(Array.from(gm.predict(holes())));
+    const s = await cli(['score', join(dir, 'holes-model.json'), file, '--per-row', '-q']);
+    expect(csvRows(s.stdout).slice(1).map((x) => Number(x[0]))).toEqual(Array.from(gm.scoreSamples(holes())));
+    const bad = await cli(['predict', join(dir, 'model.json'), file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/fitted without --missing marginalize.*gmm-wasm impute/);
+  });
+
+  it('impute: the table with every missing cell filled (mean, or a seeded sample), the header kept', async () => {
+    for (const m of ['model.json', 'holes-model.json']) {
+      const r = await cli(['impute', join(dir, m), file, '-q']);
+      expect(r.code, r.stderr).toBe(0);
+      const rows = csvRows(r.stdout);
+      expect(rows[0]).toEqual(['eruptions', 'waiting']);
+      expect(rows.slice(1).map((x) => x.map(Number)).flat()).toEqual(Array.from(model(m).impute(holes()).data));
+    }
+    const a = await cli(['impute', join(dir, 'model.json'), file, '--method', 'sample', '--seed', '3', '-q', '--no-output-header']);
+    const b = await cli(['impute', join(dir, 'model.json'), file, '--method', 'sample', '--seed', '3', '-q', '--no-output-header']);
+    expect(a.stdout).toBe(b.stdout);
+    expect(csvRows(a.stdout).map((x) => x.map(Number)).flat())
+      .toEqual(Array.from(model().impute(holes(), { method: 'sample', seed: 3 }).data));
+  });
+
+  it('--missing marginalize with --stream is a usage error (missing-value fits run in memory)', async () => {
+    const r = await cli(['fit', file, '--stream', '--missing', 'marginalize']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/drop --stream/);
   });
 });
 

@@ -127,6 +127,17 @@ describe('parseTable: errors name the line and column', () => {
     fails('x,y\n1,1e999\n', 'NON_FINITE', { line: 2, column: 2 });
   });
 
+  it('missing values as NaN only with { missing: true }; the error carries the given hint', () => {
+    const t = parseTable('x,y,z\n1,,NA\nNaN,n/a,2\nnull,None,3\n', { missing: true });
+    expect(rows(t)).toEqual([[1, NaN, NaN], [NaN, NaN, 2], [NaN, NaN, 3]]);
+    expect(rows(parseTable('[[1, null], [null, 2]]', { missing: true }))).toEqual([[1, NaN], [NaN, 2]]);
+    expect(rows(parseTable('[[1, "NA"], [2, 3]]', { missing: true }))).toEqual([[1, NaN], [2, 3]]);
+    // infinities and words stay errors
+    fails('x,y\n1,Inf\n', 'NON_FINITE', { line: 2, column: 2 }, { missing: true });
+    fails('x,y\n1,abc\n', 'NOT_NUMERIC', { line: 2, column: 2 }, { missing: true });
+    expect(fails('x,y\n1,\n', 'MISSING_VALUE', {}, { missingHint: 'use the flag' }).message).toMatch(/not supported; use the flag\.$/);
+  });
+
   it('quotes', () => {
     fails('x,y\n1,"2\n3,4\n', 'BAD_QUOTE', { line: 2, column: 2 });
     fails('x,y\n"1"2,3\n', 'BAD_QUOTE', { line: 2, column: 1 });

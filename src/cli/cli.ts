@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The gmm-wasm command line: fit, predict, score, sample and select (BIC over K and
-// covariance types). Results go to stdout (or --out), everything for people to stderr.
+// The gmm-wasm command line: fit, predict, score, sample, impute and select (BIC over K
+// and covariance types). Results go to stdout (or --out), everything for people to stderr.
 // Exit codes: 0 success, 1 bad input or a failed fit, 2 bad usage.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { init, GaussianMixture, GmmError } from '../entry-node.js';
@@ -54,7 +54,12 @@ const FIT_OPTIONS: OptionSpec[] = [
   { name: 'tol', kind: 'number', value: 'x', help: 'stop when the lower bound changes less (default 1e-3)' },
   { name: 'reg-covar', kind: 'number', value: 'x', help: 'added to covariance diagonals (default 1e-6)' },
   { name: 'seed', kind: 'int', value: 'n', help: 'random seed: same seed, same result everywhere (default 0)' },
+  { name: 'missing', kind: 'string', value: 'mode', help: 'error | marginalize: read empty, NA and NaN cells as missing and fit around them (default error)', choices: ['error', 'marginalize'] },
 ];
+
+/** What a missing cell's error suggests, for the data of a fit and of a loaded model. */
+const FIT_MISSING_HINT = 'pass --missing marginalize to fit with missing values, or remove or impute the row';
+const MODEL_MISSING_HINT = 'the model was fitted without --missing marginalize: fill the row first (gmm-wasm impute), or remove it';
 
 const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'out', short: 'o', kind: 'string', value: 'file', help: 'write the result to a file instead of stdout' },
@@ -233,14 +238,14 @@ function readInput(path: string): Buffer {
   }
 }
 
-function readData(path: string, o: Opts): Table {
+function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT): Table {
   if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
   const d = o.delimiter as string | undefined;
   const delimiter = d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d;
   const t = parseTable(readInput(path), {
     source: path === '-' ? 'stdin' : path,
     header: o.header ? true : o['no-header'] ? false : undefined,
-    delimiter,
+    delimiter, missing, missingHint,
   });
   return o.columns === undefined ? t : selectColumns(t, String(o.columns), path);
 }
@@ -282,6 +287,12 @@ function readModel(path: string): GaussianMixture {
   }
 }
 
+/** Data scored by a loaded model: missing cells are read as NaN when the model was fitted
+ *  with --missing marginalize (it marginalises them), and are an error otherwise. */
+function readModelData(gm: GaussianMixture, path: string, o: Opts): Table {
+  return readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT);
+}
+
 function need(pos: string[], n: number, cmd: Command): void {
   if (pos.length < n) throw new UsageError(`"${cmd.name}" needs ${cmd.args.slice(pos.length, n).join(' ')}.`, cmd.name);
   if (pos.length > cmd.args.length) throw new UsageError(`unexpected argument ${JSON.stringify(pos[cmd.args.length])}.`, cmd.name);
@@ -295,6 +306,7 @@ function fitOptions(o: Opts, k: number, covarianceType: CovarianceType): Gaussia
   if (o.tol !== undefined) opts.tol = o.tol as number;
   if (o['reg-covar'] !== undefined) opts.regCovar = o['reg-covar'] as number;
   if (o.seed !== undefined) opts.seed = o.seed as number;
+  if (o.missing !== undefined) opts.missingValues = o.missing as 'error' | 'marginalize';
   return opts;
 }
 
@@ -324,6 +336,9 @@ function parseKRange(s: string): number[] {
 /** `fit` over a file read once per EM pass: memory holds one block of lines and the
  *  initialisation sample, whatever the size of the file. */
 async function fitStreamed(path: string, o: Opts): Promise<void> {
+  if (o.missing === 'marginalize') {
+    throw new UsageError('--missing marginalize reads the data into memory (missing-value fits run in fit() only): drop --stream.', 'fit');
+  }
   if (path === '-') throw new UsageError('--stream needs a file: EM reads the data once per pass, and stdin can be read only once.', 'fit');
   if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
   const d = o.delimiter as string | undefined;
@@ -381,7 +396,7 @@ const fit: Command = {
     ...COMMON_OPTIONS,
   ],
   examples: ['gmm-wasm fit data.csv -k 3 --covariance full --seed 0 --out model.json', 'cat data.tsv | gmm-wasm fit - -k 2 > model.json',
-    'gmm-wasm fit big.csv -k 8 --stream --out model.json'],
+    'gmm-wasm fit big.csv -k 8 --stream --out model.json', 'gmm-wasm fit holes.csv -k 3 --missing marginalize --out model.json'],
   notes: '<data> is CSV, TSV, semicolon- or whitespace-separated text (header optional), or JSON (an array of rows); "-" reads stdin.\n' +
     'The summary goes to stderr, the model JSON to stdout (or --out); GaussianMixture.fromJSON() reads it back.',
   async run(pos, o) {
@@ -391,7 +406,8 @@ const fit: Command = {
       throw new UsageError('--init-sample applies only when streaming (--stream).', 'fit');
     }
     let big = false;
-    if (pos[0] !== '-' && !o['no-stream']) {
+    // missing-value fits run in memory only: a big file is not streamed automatically
+    if (pos[0] !== '-' && !o['no-stream'] && o.missing !== 'marginalize') {
       try {
         big = statSync(pos[0]).size > STREAM_ABOVE_BYTES;
       } catch (e) {
@@ -399,7 +415,7 @@ const fit: Command = {
       }
     }
     if (o.stream || big) return fitStreamed(pos[0], o);
-    const t = readData(pos[0], o);
+    const t = readData(pos[0], o, o.missing === 'marginalize');
     info(describeData(pos[0], t));
     const gm = new GaussianMixture(fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full'));
     const progress = new Progress(progressMode(o), '', gm.options.nInit);
@@ -432,7 +448,7 @@ const predict: Command = {
   run(pos, o) {
     need(pos, 2, this);
     const gm = readModel(pos[0]);
-    const t = readData(pos[1], o);
+    const t = readModelData(gm, pos[1], o);
     const labels = gm.predict(t);
     const header = o['no-output-header'] ? null : ['component'];
     if (!o.proba) {
@@ -465,7 +481,7 @@ const score: Command = {
   run(pos, o) {
     need(pos, 2, this);
     const gm = readModel(pos[0]);
-    const t = readData(pos[1], o);
+    const t = readModelData(gm, pos[1], o);
     info(describeData(pos[1], t));
     if (o['per-row']) {
       const v = gm.scoreSamples(t);
@@ -515,6 +531,34 @@ const sample: Command = {
   },
 };
 
+const impute: Command = {
+  name: 'impute',
+  args: ['<model.json>', '<data>'],
+  summary: 'fill missing cells (empty, NA, NaN) under a model; print the completed table (CSV)',
+  options: [
+    { name: 'method', kind: 'string', value: 'm', help: 'mean (the conditional expectation, default) | sample (a draw, seeded)', choices: ['mean', 'sample'] },
+    { name: 'seed', kind: 'int', value: 'n', help: 'random seed of --method sample (default: the model\'s seed)' },
+    { name: 'no-output-header', kind: 'flag', help: 'omit the header line (written when the input has one)' },
+    ...DATA_OPTIONS,
+    ...COMMON_OPTIONS,
+  ],
+  examples: ['gmm-wasm impute model.json data.csv > filled.csv', 'gmm-wasm impute model.json data.csv --method sample --seed 1'],
+  notes: 'Every missing cell becomes its conditional expectation given the row\'s observed cells under the mixture\n' +
+    '(or, with --method sample, a draw from that conditional distribution); other cells are copied exactly.\n' +
+    'Works with any model, whether or not it was fitted with --missing marginalize.',
+  run(pos, o) {
+    need(pos, 2, this);
+    const gm = readModel(pos[0]);
+    const t = readData(pos[1], o, true);
+    info(describeData(pos[1], t));
+    let missing = 0;
+    for (let i = 0; i < t.data.length; i++) if (t.data[i] !== t.data[i]) missing++;
+    const filled = gm.impute(t, { method: (o.method as 'mean' | 'sample' | undefined) ?? 'mean', ...(o.seed === undefined ? {} : { seed: o.seed as number }) });
+    info(`filled ${missing} missing cell${missing === 1 ? '' : 's'}`);
+    emit(formatCsv(filled.data, t.rows, t.cols, o['no-output-header'] ? null : t.columns), o.out);
+  },
+};
+
 interface Candidate {
   k: number;
   type: CovarianceType;
@@ -550,7 +594,7 @@ const select: Command = {
       }
       return s as CovarianceType;
     });
-    const t = readData(pos[0], o);
+    const t = readData(pos[0], o, o.missing === 'marginalize');
     info(describeData(pos[0], t));
     const results: Candidate[] = [];
     const mode = progressMode(o);
@@ -599,7 +643,7 @@ const select: Command = {
   },
 };
 
-const COMMANDS: Command[] = [fit, predict, score, sample, select];
+const COMMANDS: Command[] = [fit, predict, score, sample, impute, select];
 
 // ---------------------------------------------------------------------------------------
 // Help

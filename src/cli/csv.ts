@@ -66,7 +66,15 @@ export interface ReadOptions {
   delimiter?: string;
   /** 'json' or 'delimited'; undefined: JSON if the text starts with '[' or '{'. */
   format?: 'json' | 'delimited';
+  /** true: empty cells, NA, N/A, NaN, null and None (and JSON null) are missing values,
+   *  read as NaN; otherwise they are a MISSING_VALUE error. */
+  missing?: boolean;
+  /** What the MISSING_VALUE error suggests (default: remove or impute the row). */
+  missingHint?: string;
 }
+
+/** How a reader treats missing cells (ReadOptions.missing / missingHint). */
+interface MissingPolicy { missing?: boolean; missingHint?: string }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none']);
@@ -77,7 +85,7 @@ function show(s: string): string {
 }
 
 /** Converts one cell; throws the DataError that explains why it is not a finite number. */
-function toNumber(raw: string, source: string, at: DataLocation, hint = ''): number {
+function toNumber(raw: string, source: string, at: DataLocation, hint = '', mp: MissingPolicy = {}): number {
   const s = raw.trim();
   if (NUMBER.test(s)) {
     const v = Number(s);
@@ -85,10 +93,15 @@ function toNumber(raw: string, source: string, at: DataLocation, hint = ''): num
     throw new DataError('NON_FINITE', `${show(s)} overflows a double-precision number.`, source, at);
   }
   if (MISSING.has(s.toLowerCase())) {
-    throw new DataError('MISSING_VALUE', `${s === '' ? 'empty cell' : show(s)}: missing values are not supported; remove or impute the row.`, source, at);
+    if (mp.missing) return NaN;
+    throw new DataError('MISSING_VALUE', `${s === '' ? 'empty cell' : show(s)}: ${missingMessage(mp)}`, source, at);
   }
   if (INFINITE.test(s)) throw new DataError('NON_FINITE', `${show(s)}: infinite values are not supported.`, source, at);
   throw new DataError('NOT_NUMERIC', `${show(s)} is not a number${s.includes(',') ? ' (decimal commas are not supported)' : ''}.${hint}`, source, at);
+}
+
+function missingMessage(mp: MissingPolicy): string {
+  return `missing values are not supported; ${mp.missingHint ?? 'remove or impute the row'}.`;
 }
 
 function isNumeric(raw: string): boolean {
@@ -118,7 +131,7 @@ export function parseTable(input: string | Uint8Array, options: ReadOptions = {}
   let text = typeof input === 'string' ? input : decodeText(input);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const format = options.format ?? (/^\s*[[{]/.test(text) ? 'json' : 'delimited');
-  if (format === 'json') return parseJsonTable(text, source);
+  if (format === 'json') return parseJsonTable(text, source, options);
   return parseDelimited(text, source, options);
 }
 
@@ -267,7 +280,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     }
     const hint = rows === 0 && columns === null && options.header === undefined
       ? ` If line ${recLine} is a header, declare it (header option, or --header on the command line).` : '';
-    for (let k = 0; k < cells.length; k++) values.push(toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint));
+    for (let k = 0; k < cells.length; k++) values.push(toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
     rows++;
   }
   if (rows === 0) {
@@ -348,14 +361,17 @@ function jsonSyntaxLocation(text: string, pos: number): DataLocation {
   return { line, column: col };
 }
 
-function jsonCell(v: unknown, source: string, at: DataLocation): number {
+function jsonCell(v: unknown, source: string, at: DataLocation, mp: MissingPolicy): number {
   if (typeof v === 'number') return v; // JSON numbers are finite, except overflow:
-  if (v === null) throw new DataError('MISSING_VALUE', 'null: missing values are not supported; remove or impute the row.', source, at);
-  if (typeof v === 'string') return toNumber(v, source, at);
+  if (v === null) {
+    if (mp.missing) return NaN;
+    throw new DataError('MISSING_VALUE', `null: ${missingMessage(mp)}`, source, at);
+  }
+  if (typeof v === 'string') return toNumber(v, source, at, '', mp);
   throw new DataError('NOT_NUMERIC', `${Array.isArray(v) ? 'an array' : typeof v} is not a number.`, source, at);
 }
 
-function parseJsonTable(text: string, source: string): Table {
+function parseJsonTable(text: string, source: string, mp: MissingPolicy): Table {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -388,7 +404,7 @@ function parseJsonTable(text: string, source: string): Table {
       if (keys.length !== cols || !keys.every((k) => keySet.has(k))) {
         throw new DataError('RAGGED_ROWS', `fields ${JSON.stringify(keys)} differ from the first row's ${JSON.stringify(columns)}.`, source, { row: i + 1 });
       }
-      columns!.forEach((k, j) => values.push(jsonCell((r as Record<string, unknown>)[k], source, { row: i + 1, column: j + 1 })));
+      columns!.forEach((k, j) => values.push(jsonCell((r as Record<string, unknown>)[k], source, { row: i + 1, column: j + 1 }, mp)));
     });
   } else if (Array.isArray(first)) {
     cols = first.length;
@@ -398,17 +414,17 @@ function parseJsonTable(text: string, source: string): Table {
       if (r.length !== cols) {
         throw new DataError('RAGGED_ROWS', `${r.length} values, but row 1 has ${cols}: every row needs the same number of columns.`, source, { row: i + 1 });
       }
-      r.forEach((v, j) => values.push(jsonCell(v, source, { row: i + 1, column: j + 1 })));
+      r.forEach((v, j) => values.push(jsonCell(v, source, { row: i + 1, column: j + 1 }, mp)));
     });
   } else if (typeof first === 'number') {
     // a flat array: one column
     cols = 1;
-    doc.forEach((v, i) => values.push(jsonCell(v, source, { row: i + 1, column: 1 })));
+    doc.forEach((v, i) => values.push(jsonCell(v, source, { row: i + 1, column: 1 }, mp)));
   } else {
     throw new DataError('INVALID_JSON', 'expected an array of rows (arrays or objects of numbers).', source, { row: 1 });
   }
   for (let k = 0; k < values.length; k++) {
-    if (!Number.isFinite(values[k])) {
+    if (!Number.isFinite(values[k]) && !(mp.missing && values[k] !== values[k])) {
       throw new DataError('NON_FINITE', 'a number overflows a double-precision number.', source, { row: Math.floor(k / cols) + 1, column: (k % cols) + 1 });
     }
   }
