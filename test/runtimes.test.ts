@@ -53,7 +53,14 @@ function makeJob(): Json {
     { name: 'big blobs K=3 full kmeans', dataset: 'big', options: { nComponents: 3, seed: 3, maxIter: 20 }, streamChunk: 5000 },
     { name: 'big blobs K=3 diag random', dataset: 'big', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random', seed: 4, maxIter: 10 }, streamChunk: 3333 },
   ];
-  return { datasets: { faithful: FAITHFUL, blobs: blobs3d(600), big: blobs3d(9000) }, cases, asyncCases };
+  // missing values: blobs with about 20% of the entries missing (null in JSON)
+  let s = 42;
+  const holes = blobs3d(600).map((r) => r.map((v) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) < 0.2 * 4294967296 ? null : v)));
+  const missingCases = [
+    { name: 'holes K=3 full kmeans', dataset: 'holes', options: { nComponents: 3, seed: 2, missingValues: 'marginalize' }, imputeSeed: 5 },
+    { name: 'holes K=3 diag random', dataset: 'holes', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random', seed: 3, missingValues: 'marginalize' }, imputeSeed: 6 },
+  ];
+  return { datasets: { faithful: FAITHFUL, blobs: blobs3d(600), big: blobs3d(9000), holes }, cases, asyncCases, missingCases };
 }
 
 const job = makeJob();
@@ -112,6 +119,13 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
       expect(Number.isFinite(fromBits(c.model.lowerBound))).toBe(true);
       expect(c.trace.length).toBeGreaterThan(0);
       expect(c.sample.X.length).toBeGreaterThan(0);
+    }
+    const missing = nodeRun.result.missing as Json[];
+    expect(missing.map((c) => c.name)).toEqual(job.missingCases.map((c: Json) => c.name));
+    for (const c of missing) {
+      expect(Number.isFinite(fromBits(c.model.lowerBound))).toBe(true);
+      expect((c.imputeSample as string[]).map(fromBits).every(Number.isFinite)).toBe(true);
+      expect(c.imputeSample).not.toEqual(c.imputeMean);
     }
   });
 

@@ -56,7 +56,25 @@ export function runJob(lib, input) {
       sample: { X: toBits(s.X.data), labels: Array.from(s.labels) },
     });
   }
-  return { cases };
+  // missing values (null in the job's JSON, NaN here): the incomplete-data fit, marginal
+  // scoring and both imputations
+  const missing = [];
+  for (const c of input.missingCases ?? []) {
+    const X = input.datasets[c.dataset].map((r) => r.map((v) => (v === null ? NaN : v)));
+    const gm = new GaussianMixture(c.options);
+    const trace = [];
+    gm.fit(X, { onIteration: (it) => trace.push([it.init, it.iter, it.lowerBound, it.change]) });
+    missing.push({
+      name: c.name,
+      model: toBits(gm.toJSON()),
+      trace: toBits(trace),
+      scoreSamples: toBits(gm.scoreSamples(X)),
+      predictProba: toBits(gm.predictProba(X).data),
+      imputeMean: toBits(gm.impute(X).data),
+      imputeSample: toBits(gm.impute(X, { method: 'sample', seed: c.imputeSeed }).data),
+    });
+  }
+  return { cases, missing };
 }
 
 /** The data in pieces of `size` rows, as a fitStream source yields them. */
