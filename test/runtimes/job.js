@@ -36,21 +36,33 @@ export function probeBeforeInit(lib) {
   }
 }
 
+/** Fits X with the options and reports what every runtime must agree on: the model, the
+ *  lower-bound trace, the scores and responsibilities. */
+function fitReport(GaussianMixture, name, options, X) {
+  const gm = new GaussianMixture(options);
+  const trace = [];
+  gm.fit(X, { onIteration: (it) => trace.push([it.init, it.iter, it.lowerBound, it.change]) });
+  return {
+    gm,
+    report: {
+      name,
+      model: toBits(gm.toJSON()),
+      trace: toBits(trace),
+      scoreSamples: toBits(gm.scoreSamples(X)),
+      predictProba: toBits(gm.predictProba(X).data),
+    },
+  };
+}
+
 export function runJob(lib, input) {
   const { GaussianMixture } = lib;
   const cases = [];
   for (const c of input.cases) {
     const X = input.datasets[c.dataset];
-    const gm = new GaussianMixture(c.options);
-    const trace = [];
-    gm.fit(X, { onIteration: (it) => trace.push([it.init, it.iter, it.lowerBound, it.change]) });
+    const { gm, report } = fitReport(GaussianMixture, c.name, c.options, X);
     const s = gm.sample(c.sampleN, { seed: c.sampleSeed });
     cases.push({
-      name: c.name,
-      model: toBits(gm.toJSON()),
-      trace: toBits(trace),
-      scoreSamples: toBits(gm.scoreSamples(X)),
-      predictProba: toBits(gm.predictProba(X).data),
+      ...report,
       predict: Array.from(gm.predict(X)),
       bic: bits(gm.bic(X)),
       sample: { X: toBits(s.X.data), labels: Array.from(s.labels) },
@@ -61,15 +73,9 @@ export function runJob(lib, input) {
   const missing = [];
   for (const c of input.missingCases ?? []) {
     const X = input.datasets[c.dataset].map((r) => r.map((v) => (v === null ? NaN : v)));
-    const gm = new GaussianMixture(c.options);
-    const trace = [];
-    gm.fit(X, { onIteration: (it) => trace.push([it.init, it.iter, it.lowerBound, it.change]) });
+    const { gm, report } = fitReport(GaussianMixture, c.name, c.options, X);
     missing.push({
-      name: c.name,
-      model: toBits(gm.toJSON()),
-      trace: toBits(trace),
-      scoreSamples: toBits(gm.scoreSamples(X)),
-      predictProba: toBits(gm.predictProba(X).data),
+      ...report,
       imputeMean: toBits(gm.impute(X).data),
       imputeSample: toBits(gm.impute(X, { method: 'sample', seed: c.imputeSeed }).data),
     });
