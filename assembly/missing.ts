@@ -17,7 +17,7 @@
 // Σ w·r (x̃ − c)(x̃ − c)ᵀ + (Σ_group w·r)·C at the missing coordinates (diag: C's diagonal;
 // spherical: its trace), so mstep.ts gives the incomplete-data M-step unchanged. The
 // header holds Σ w·log p(x_o) and Σ w. Rows of weight 0 are skipped; responsibilities
-// have no cutoff.
+// below e⁻⁴⁰ of a row's largest are exactly 0, as in the ordinary E-step (estep.ts).
 //
 // scratch: missingScratchSize(K, d) f64 —
 //   L K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d (i32 in f64 slots)
@@ -26,6 +26,7 @@ import { FULL, TIED, DIAG, LOG_2PI } from './types';
 import { statsReset, massPtr, sumPtr, scatterPtr } from './stats';
 import { choleskyLower } from './cholesky';
 import * as rng from './rng';
+import { RESP_CUTOFF } from './estep';
 
 export function missingScratchSize(K: i32, d: i32): i32 {
   return 3 * K * d * d + 4 * K + K * d + 3 * d + 8;
@@ -183,8 +184,10 @@ function rowTerms(x: usize, means: usize, type: i32, K: i32, d: i32): void {
 
 /** lp becomes the responsibilities; returns the log-sum-exp. A row with no observed feature
  *  gets lse 0 (the marginal over no features is 1) and the weights; one whose every term
- *  is −∞ (or NaN) gets uniform responsibilities and lse −∞ (NaN). */
-function normalize(weights: usize, K: i32): f64 {
+ *  is −∞ (or NaN) gets uniform responsibilities and lse −∞ (NaN). Terms more than −cutoff
+ *  below the largest get exactly 0 and stay out of the sum (the E-step's e⁻⁴⁰, as in
+ *  estep.ts: below rounding in every statistic; −∞ when scoring). */
+function normalize(weights: usize, K: i32, cutoff: f64): f64 {
   const lp = sLp;
   if (nObs == 0) {
     for (let k = 0; k < K; k++) sf(lp, k, f(weights, k));
@@ -198,7 +201,8 @@ function normalize(weights: usize, K: i32): f64 {
   }
   let s: f64 = 0;
   for (let k = 0; k < K; k++) {
-    const e = Math.exp(f(lp, k) - mx);
+    const t = f(lp, k) - mx;
+    const e = t >= cutoff ? Math.exp(t) : 0.0;
     sf(lp, k, e);
     s += e;
   }
@@ -230,7 +234,7 @@ export function missingEStep(
       const wr: f64 = w ? f(w, r) : 1.0;
       if (wr == 0.0) continue;
       rowTerms(x + (<usize>(r * d) << 3), means, type, K, d);
-      const lse = normalize(weights, K);
+      const lse = normalize(weights, K, RESP_CUTOFF);
       ll += wr * lse;
       ws += wr;
       for (let k = 0; k < K; k++) {
@@ -327,7 +331,7 @@ export function missingScore(
         for (let k = 1; k < K; k++) if (f(v, k) > bv) { bv = f(v, k); best = k; }
         store<i32>(labelsOut + (<usize>r << 2), best);
       }
-      const lse = normalize(weights, K);
+      const lse = normalize(weights, K, -Infinity);
       if (lseOut) sf(lseOut, r, lse);
       if (respOut) memory.copy(respOut + (<usize>(r * K) << 3), sLp, <usize>K << 3);
     }
@@ -358,7 +362,7 @@ export function missingImpute(
     for (let r = r0; r < r1; r++) {
       const xr = x + (<usize>(r * d) << 3);
       rowTerms(xr, means, type, K, d);
-      normalize(weights, K);
+      normalize(weights, K, -Infinity);
       if (method == 0) {
         for (let j = 0; j < m; j++) {
           const mj = ix(sMis, j);
