@@ -2,15 +2,17 @@
 // Jordan 1994). A row x splits into observed features o and missing ones m; under
 // component k (mean μ, covariance Σ, any type):
 //
-//   x_o ~ N(μ_o, Σ_oo)                 Σ_oo = L Lᵀ (L lower, o×o)
-//   z   = L⁻¹ (x_o − μ_o)              log N(x_o) = −½‖z‖² − Σ log Lᵢᵢ − ½ o log 2π
-//   W   = L⁻¹ Σ_om          (o×m)      x̂_m = E[x_m | x_o] = μ_m + Wᵀ z
+//   x_o ~ N(μ_o, Σ_oo)                 Σ_oo = L Lᵀ (L lower, o×o), M = L⁻¹ (lower)
+//   z   = M (x_o − μ_o)                log N(x_o) = −½‖z‖² − Σ log Lᵢᵢ − ½ o log 2π
+//   W   = M Σ_om            (o×m)      x̂_m = E[x_m | x_o] = μ_m + Wᵀ z
 //   C   = Σ_mm − Wᵀ W       (m×m)      Cov[x_m | x_o]
 //
-// Rows come sorted by missingness pattern, in groups (groups: G+1 i32 row offsets), so L, W
-// and C are factored once per (group, component) and each row costs a triangular solve.
-// Diag and spherical: L is the diagonal of standard deviations, W = 0, C = diag(σ²_m).
-// Only triangular solves: never an inverse or a determinant. Math.log/exp are the core's.
+// Rows come sorted by missingness pattern, in groups (groups: G+1 i32 row offsets), so M, W
+// and C are computed once per (group, component) and each row costs a triangular
+// matrix-vector product (M is the observed block's precision Cholesky factor, transposed;
+// it comes from the Cholesky factor by forward substitution, never a general inverse or a
+// determinant). Diag and spherical: M is the diagonal of 1/σ, W = 0, C = diag(σ²_m).
+// Math.log/exp are the core's.
 //
 // The E-step writes the statistics block of stats.ts about the shift c (the current means)
 // for the completed rows x̃ = (x_o, x̂_m): mass Σ w·r, sum Σ w·r (x̃ − c), scatter
@@ -20,7 +22,7 @@
 // below e⁻⁴⁰ of a row's largest are exactly 0, as in the ordinary E-step (estep.ts).
 //
 // scratch: missingScratchSize(K, d) f64 —
-//   L K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d (i32 in f64 slots)
+//   M K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d i32 | diff d
 
 import { FULL, TIED, DIAG, LOG_2PI } from './types';
 import { statsReset, massPtr, sumPtr, scatterPtr } from './stats';
@@ -41,7 +43,7 @@ export function missingScratchSize(K: i32, d: i32): i32 {
 
 // the scratch layout and the current pattern (module globals: the stub runtime must not allocate)
 let sL: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0, sXt: usize = 0, sR: usize = 0;
-let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0;
+let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0;
 let nObs: i32 = 0, nMis: i32 = 0;
 
 function layout(scratch: usize, K: i32, d: i32): void {
@@ -56,6 +58,7 @@ function layout(scratch: usize, K: i32, d: i32): void {
   sZ = sR + (<usize>K << 3);
   sObs = sZ + (<usize>d << 3);
   sMis = sObs + (<usize>d << 2);
+  sDf = sMis + (<usize>d << 2);
 }
 
 /** The pattern of row x: observed and missing indices (ascending) into sObs / sMis. */
@@ -90,19 +93,30 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
     const C = sC + (<usize>(k * d * d) << 3);
     let logDet: f64 = 0;
     if (type == FULL || type == TIED) {
+      // the Cholesky factor of Σ_oo in C's place (free until C is formed), M = L⁻¹ into L's
+      const F = C;
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
-        for (let b = 0; b < o; b++) sf(L, a * o + b, sigma(cov, type, k, d, ia, ix(sObs, b)));
+        for (let b = 0; b < o; b++) sf(F, a * o + b, sigma(cov, type, k, d, ia, ix(sObs, b)));
       }
-      if (!choleskyLower(L, o)) return k;
-      for (let a = 0; a < o; a++) logDet += Math.log(f(L, a * o + a));
-      // W = L⁻¹ Σ_om by forward substitution, column by column
-      for (let j = 0; j < m; j++) {
-        const mj = ix(sMis, j);
-        for (let a = 0; a < o; a++) {
-          let s = sigma(cov, type, k, d, ix(sObs, a), mj);
-          for (let b = 0; b < a; b++) s -= f(L, a * o + b) * f(W, b * m + j);
-          sf(W, a * m + j, s / f(L, a * o + a));
+      if (!choleskyLower(F, o)) return k;
+      for (let a = 0; a < o; a++) logDet += Math.log(f(F, a * o + a));
+      for (let c = 0; c < o; c++) {
+        // column c of M: solve F v = e_c by forward substitution (v_a = 0 for a < c)
+        for (let a = 0; a < c; a++) sf(L, a * o + c, 0.0);
+        for (let a = c; a < o; a++) {
+          let s: f64 = a == c ? 1.0 : 0.0;
+          for (let b = c; b < a; b++) s -= f(F, a * o + b) * f(L, b * o + c);
+          sf(L, a * o + c, s / f(F, a * o + a));
+        }
+      }
+      // W = M Σ_om (M lower triangular)
+      for (let a = 0; a < o; a++) {
+        for (let j = 0; j < m; j++) {
+          const mj = ix(sMis, j);
+          let s: f64 = 0;
+          for (let b = 0; b <= a; b++) s += f(L, a * o + b) * sigma(cov, type, k, d, ix(sObs, b), mj);
+          sf(W, a * m + j, s);
         }
       }
       for (let i = 0; i < m; i++) {
@@ -115,12 +129,12 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
         }
       }
     } else {
-      // L holds the observed standard deviations, C the missing variances (diagonal)
+      // M holds the observed 1/σ, C the missing variances (diagonal)
       for (let a = 0; a < o; a++) {
         const v = sigma(cov, type, k, d, ix(sObs, a), ix(sObs, a));
         if (!(v > 0.0) || !(v < Infinity)) return k;
         const s = Math.sqrt(v);
-        sf(L, a, s);
+        sf(L, a, 1.0 / s);
         logDet += Math.log(s);
       }
       for (let j = 0; j < m; j++) sf(C, j, sigma(cov, type, k, d, ix(sMis, j), ix(sMis, j)));
@@ -151,14 +165,20 @@ function rowTerms(x: usize, means: usize, type: i32, K: i32, d: i32): void {
     const xt = sXt + (<usize>(k * d) << 3);
     let q: f64 = 0;
     if (type == FULL || type == TIED) {
+      const df = sDf;
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
-        let s = f(x, ia) - f(mu, ia);
-        for (let b = 0; b < a; b++) s -= f(L, a * o + b) * f(z, b);
-        s /= f(L, a * o + a);
+        const v = f(x, ia);
+        sf(df, a, v - f(mu, ia));
+        sf(xt, ia, v);
+      }
+      // z = M (x_o − μ_o): independent dot products (no chain of divisions)
+      for (let a = 0; a < o; a++) {
+        const Ma = L + (<usize>(a * o) << 3);
+        let s: f64 = 0;
+        for (let b = 0; b <= a; b++) s += f(Ma, b) * f(df, b);
         sf(z, a, s);
         q += s * s;
-        sf(xt, ia, f(x, ia));
       }
       for (let j = 0; j < m; j++) {
         let s: f64 = 0;
@@ -169,7 +189,7 @@ function rowTerms(x: usize, means: usize, type: i32, K: i32, d: i32): void {
     } else {
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
-        const s = (f(x, ia) - f(mu, ia)) / f(L, a);
+        const s = (f(x, ia) - f(mu, ia)) * f(L, a);
         q += s * s;
         sf(xt, ia, f(x, ia));
       }
