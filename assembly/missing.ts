@@ -240,6 +240,7 @@ export function missingEStep(
   x: usize, w: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
   weights: usize, means: usize, cov: usize, stats: usize, scratch: usize
 ): i32 {
+  assert(d > 0 && K > 0 && G >= 0, 'missingEStep: bad sizes');
   layout(scratch, K, d);
   statsReset(stats, type, K, d);
   const mass = massPtr(stats), sum = sumPtr(stats, K), scat = scatterPtr(stats, K, d);
@@ -335,6 +336,7 @@ export function missingScore(
   x: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
   weights: usize, means: usize, cov: usize, lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize
 ): i32 {
+  assert(d > 0 && K > 0 && G >= 0, 'missingScore: bad sizes');
   layout(scratch, K, d);
   for (let g = 0; g < G; g++) {
     const r0 = ix(groups, g), r1 = ix(groups, g + 1);
@@ -371,6 +373,7 @@ export function missingImpute(
   x: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
   weights: usize, means: usize, cov: usize, method: i32, scratch: usize
 ): i32 {
+  assert(d > 0 && K > 0 && G >= 0, 'missingImpute: bad sizes');
   layout(scratch, K, d);
   for (let g = 0; g < G; g++) {
     const r0 = ix(groups, g), r1 = ix(groups, g + 1);

@@ -6,6 +6,7 @@ import { init, GaussianMixture } from '../src/index.js';
 import { matrix, root } from './helpers.js';
 
 const fx = JSON.parse(readFileSync(new URL('test/fixtures/sklearn.json', root), 'utf8'));
+const mx = JSON.parse(readFileSync(new URL('test/fixtures/missing.json', root), 'utf8'));
 
 beforeAll(async () => {
   // each vitest file runs in its own worker, so this instance is the debug module
@@ -34,5 +35,19 @@ describe('debug build', () => {
         expect(gm.sample(101, { seed: 1 }).X.data.every(Number.isFinite)).toBe(true);
       });
     }
+  }
+  for (const c of mx.cases.filter((x: { maxIter: number }) => x.maxIter === 50)) {
+    it(`missing values: ${c.name} matches NumPy; scoring and imputation without a trap`, () => {
+      const ds = mx.datasets[c.dataset];
+      const X = matrix(ds.data.map((v: number | null) => v ?? NaN), ds.rows, ds.cols);
+      const gm = new GaussianMixture({
+        nComponents: c.nComponents, covarianceType: c.covarianceType, tol: c.tol, regCovar: c.regCovar, maxIter: c.maxIter,
+        weightsInit: c.weightsInit, meansInit: c.meansInit, precisionsInit: c.precisionsInit, missingValues: 'marginalize',
+      }).fit(X);
+      expect(Math.abs(gm.lowerBound - c.expected.lowerBound) / Math.abs(c.expected.lowerBound)).toBeLessThan(1e-8);
+      expect(gm.predictProba(X).data.every(Number.isFinite)).toBe(true);
+      expect(gm.impute(X).data.every(Number.isFinite)).toBe(true);
+      expect(gm.impute(X, { method: 'sample', seed: 2 }).data.every(Number.isFinite)).toBe(true);
+    });
   }
 });
