@@ -22,7 +22,7 @@
 // below e⁻⁴⁰ of a row's largest are exactly 0, as in the ordinary E-step (estep.ts).
 //
 // scratch: missingScratchSize(K, d) f64 —
-//   M K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d i32 | diff d
+//   M K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d i32 | diff d | zK K·d
 
 import { FULL, TIED, DIAG, LOG_2PI } from './types';
 import { statsReset, massPtr, sumPtr, scatterPtr } from './stats';
@@ -31,7 +31,7 @@ import * as rng from './rng';
 import { RESP_CUTOFF } from './estep';
 
 export function missingScratchSize(K: i32, d: i32): i32 {
-  return 3 * K * d * d + 4 * K + K * d + 3 * d + 8;
+  return 3 * K * d * d + 4 * K + 2 * K * d + 3 * d + 8;
 }
 
 // @ts-ignore: decorator
@@ -43,7 +43,7 @@ export function missingScratchSize(K: i32, d: i32): i32 {
 
 // the scratch layout and the current pattern (module globals: the stub runtime must not allocate)
 let sL: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0, sXt: usize = 0, sR: usize = 0;
-let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0;
+let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0, sZK: usize = 0;
 let nObs: i32 = 0, nMis: i32 = 0;
 
 function layout(scratch: usize, K: i32, d: i32): void {
@@ -59,6 +59,7 @@ function layout(scratch: usize, K: i32, d: i32): void {
   sObs = sZ + (<usize>d << 3);
   sMis = sObs + (<usize>d << 2);
   sDf = sMis + (<usize>d << 2);
+  sZK = sDf + (<usize>d << 3);
 }
 
 /** The pattern of row x: observed and missing indices (ascending) into sObs / sMis. */
@@ -155,50 +156,62 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
   return -1;
 }
 
-/** For row x: lp[k] = log wₖ + log N(x_o | k) and the completed row xt[k] = (x_o, x̂_m). */
+/** For row x: lp[k] = log wₖ + log N(x_o | k), and zK[k] = M (x_o − μ_o) (full, tied). */
 function rowTerms(x: usize, means: usize, type: i32, K: i32, d: i32): void {
-  const o = nObs, m = nMis, z = sZ;
+  const o = nObs, df = sDf;
   for (let k = 0; k < K; k++) {
     const mu = means + (<usize>(k * d) << 3);
-    const L = sL + (<usize>(k * d * d) << 3);
-    const W = sW + (<usize>(k * d * d) << 3);
-    const xt = sXt + (<usize>(k * d) << 3);
+    const M = sL + (<usize>(k * d * d) << 3);
     let q: f64 = 0;
     if (type == FULL || type == TIED) {
-      const df = sDf;
+      const z = sZK + (<usize>(k * d) << 3);
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
-        const v = f(x, ia);
-        sf(df, a, v - f(mu, ia));
-        sf(xt, ia, v);
+        sf(df, a, f(x, ia) - f(mu, ia));
       }
-      // z = M (x_o − μ_o): independent dot products (no chain of divisions)
+      // independent dot products (no chain of divisions)
       for (let a = 0; a < o; a++) {
-        const Ma = L + (<usize>(a * o) << 3);
+        const Ma = M + (<usize>(a * o) << 3);
         let s: f64 = 0;
         for (let b = 0; b <= a; b++) s += f(Ma, b) * f(df, b);
         sf(z, a, s);
         q += s * s;
       }
-      for (let j = 0; j < m; j++) {
-        let s: f64 = 0;
-        for (let a = 0; a < o; a++) s += f(W, a * m + j) * f(z, a);
-        const mj = ix(sMis, j);
-        sf(xt, mj, f(mu, mj) + s);
-      }
     } else {
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
-        const s = (f(x, ia) - f(mu, ia)) * f(L, a);
+        const s = (f(x, ia) - f(mu, ia)) * f(M, a);
         q += s * s;
-        sf(xt, ia, f(x, ia));
-      }
-      for (let j = 0; j < m; j++) {
-        const mj = ix(sMis, j);
-        sf(xt, mj, f(mu, mj));
       }
     }
     sf(sLp, k, f(sCst, k) - 0.5 * q);
+  }
+}
+
+/** The completed row xt[k] = (x_o, x̂_m) of component k, after rowTerms (only where needed:
+ *  components of non-zero responsibility). */
+function completeRow(x: usize, means: usize, type: i32, k: i32, d: i32): void {
+  const o = nObs, m = nMis;
+  const mu = means + (<usize>(k * d) << 3);
+  const xt = sXt + (<usize>(k * d) << 3);
+  for (let a = 0; a < o; a++) {
+    const ia = ix(sObs, a);
+    sf(xt, ia, f(x, ia));
+  }
+  if (type == FULL || type == TIED) {
+    const W = sW + (<usize>(k * d * d) << 3);
+    const z = sZK + (<usize>(k * d) << 3);
+    for (let j = 0; j < m; j++) {
+      let s: f64 = 0;
+      for (let a = 0; a < o; a++) s += f(W, a * m + j) * f(z, a);
+      const mj = ix(sMis, j);
+      sf(xt, mj, f(mu, mj) + s);
+    }
+  } else {
+    for (let j = 0; j < m; j++) {
+      const mj = ix(sMis, j);
+      sf(xt, mj, f(mu, mj));
+    }
   }
 }
 
@@ -261,6 +274,7 @@ export function missingEStep(
       for (let k = 0; k < K; k++) {
         const a = wr * f(sLp, k);
         if (a == 0.0) continue;
+        completeRow(x + (<usize>(r * d) << 3), means, type, k, d);
         sf(mass, k, f(mass, k) + a);
         sf(sR, k, f(sR, k) + a);
         const c = means + (<usize>(k * d) << 3);
@@ -387,6 +401,7 @@ export function missingImpute(
       rowTerms(xr, means, type, K, d);
       normalize(weights, K, -Infinity);
       if (method == 0) {
+        for (let k = 0; k < K; k++) completeRow(xr, means, type, k, d);
         for (let j = 0; j < m; j++) {
           const mj = ix(sMis, j);
           let s: f64 = 0;
@@ -402,6 +417,7 @@ export function missingImpute(
         acc += f(sLp, j);
         if (u < acc) { k = j; break; }
       }
+      completeRow(xr, means, type, k, d);
       const C = sC + (<usize>(k * d * d) << 3);
       const xt = sXt + (<usize>(k * d) << 3);
       const z = sZ;
