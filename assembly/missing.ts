@@ -22,7 +22,11 @@
 // below e⁻⁴⁰ of a row's largest are exactly 0, as in the ordinary E-step (estep.ts).
 //
 // scratch: missingScratchSize(K, d) f64 —
-//   M K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d i32 | diff d | zK K·d
+//   M K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d i32 | (to 16 bytes) |
+//   diff d v128 | zK K·d v128 | lpP K v128
+//
+// Rows are taken two at a time, one per f64x2 lane (a group's odd last row fills both
+// lanes), for the per-row products; normalisation and statistics then go row by row.
 
 import { FULL, TIED, DIAG, LOG_2PI } from './types';
 import { statsReset, massPtr, sumPtr, scatterPtr } from './stats';
@@ -31,7 +35,7 @@ import * as rng from './rng';
 import { RESP_CUTOFF } from './estep';
 
 export function missingScratchSize(K: i32, d: i32): i32 {
-  return 3 * K * d * d + 4 * K + 2 * K * d + 3 * d + 8;
+  return 3 * K * d * d + 6 * K + 3 * K * d + 4 * d + 8;
 }
 
 // @ts-ignore: decorator
@@ -43,8 +47,8 @@ export function missingScratchSize(K: i32, d: i32): i32 {
 
 // the scratch layout and the current pattern (module globals: the stub runtime must not allocate)
 let sL: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0, sXt: usize = 0, sR: usize = 0;
-let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0, sZK: usize = 0;
-let nObs: i32 = 0, nMis: i32 = 0;
+let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0, sZK: usize = 0, sLpP: usize = 0;
+let nObs: i32 = 0, nMis: i32 = 0, pairStart: i32 = 0;
 
 function layout(scratch: usize, K: i32, d: i32): void {
   const dd = <usize>(K * d * d) << 3;
@@ -58,8 +62,9 @@ function layout(scratch: usize, K: i32, d: i32): void {
   sZ = sR + (<usize>K << 3);
   sObs = sZ + (<usize>d << 3);
   sMis = sObs + (<usize>d << 2);
-  sDf = sMis + (<usize>d << 2);
-  sZK = sDf + (<usize>d << 3);
+  sDf = (sMis + (<usize>d << 2) + 15) & ~(<usize>15);
+  sZK = sDf + (<usize>d << 4);
+  sLpP = sZK + (<usize>(K * d) << 4);
 }
 
 /** The pattern of row x: observed and missing indices (ascending) into sObs / sMis. */
@@ -156,41 +161,50 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
   return -1;
 }
 
-/** For row x: lp[k] = log wₖ + log N(x_o | k), and zK[k] = M (x_o − μ_o) (full, tied). */
-function rowTerms(x: usize, means: usize, type: i32, K: i32, d: i32): void {
+/** For rows x0 and x1 (lanes 0 and 1): lpP[k] = log wₖ + log N(x_o | k), and
+ *  zK[k] = M (x_o − μ_o) (full, tied). */
+function rowTerms(x0: usize, x1: usize, means: usize, type: i32, K: i32, d: i32): void {
   const o = nObs, df = sDf;
+  const half = f64x2.splat(0.5);
   for (let k = 0; k < K; k++) {
     const mu = means + (<usize>(k * d) << 3);
     const M = sL + (<usize>(k * d * d) << 3);
-    let q: f64 = 0;
+    let q = f64x2.splat(0);
     if (type == FULL || type == TIED) {
-      const z = sZK + (<usize>(k * d) << 3);
+      const z = sZK + (<usize>(k * d) << 4);
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
-        sf(df, a, f(x, ia) - f(mu, ia));
+        const m = f(mu, ia);
+        v128.store(df + (<usize>a << 4), f64x2(f(x0, ia) - m, f(x1, ia) - m));
       }
       // independent dot products (no chain of divisions)
       for (let a = 0; a < o; a++) {
         const Ma = M + (<usize>(a * o) << 3);
-        let s: f64 = 0;
-        for (let b = 0; b <= a; b++) s += f(Ma, b) * f(df, b);
-        sf(z, a, s);
-        q += s * s;
+        let s = f64x2.splat(0);
+        for (let b = 0; b <= a; b++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(Ma, b)), v128.load(df + (<usize>b << 4))));
+        v128.store(z + (<usize>a << 4), s);
+        q = f64x2.add(q, f64x2.mul(s, s));
       }
     } else {
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
-        const s = (f(x, ia) - f(mu, ia)) * f(M, a);
-        q += s * s;
+        const m = f(mu, ia);
+        const s = f64x2.mul(f64x2(f(x0, ia) - m, f(x1, ia) - m), f64x2.splat(f(M, a)));
+        q = f64x2.add(q, f64x2.mul(s, s));
       }
     }
-    sf(sLp, k, f(sCst, k) - 0.5 * q);
+    v128.store(sLpP + (<usize>k << 4), f64x2.sub(f64x2.splat(f(sCst, k)), f64x2.mul(half, q)));
   }
 }
 
-/** The completed row xt[k] = (x_o, x̂_m) of component k, after rowTerms (only where needed:
- *  components of non-zero responsibility). */
-function completeRow(x: usize, means: usize, type: i32, k: i32, d: i32): void {
+/** lp[k] = the lane's lpP[k] (the row's weighted log-densities, for normalize). */
+function takeLane(lane: i32, K: i32): void {
+  for (let k = 0; k < K; k++) sf(sLp, k, load<f64>(sLpP + (<usize>k << 4) + (<usize>lane << 3)));
+}
+
+/** The completed row xt[k] = (x_o, x̂_m) of component k for row x in `lane` of rowTerms
+ *  (only where needed: components of non-zero responsibility). */
+function completeRow(x: usize, lane: i32, means: usize, type: i32, k: i32, d: i32): void {
   const o = nObs, m = nMis;
   const mu = means + (<usize>(k * d) << 3);
   const xt = sXt + (<usize>(k * d) << 3);
@@ -200,10 +214,10 @@ function completeRow(x: usize, means: usize, type: i32, k: i32, d: i32): void {
   }
   if (type == FULL || type == TIED) {
     const W = sW + (<usize>(k * d * d) << 3);
-    const z = sZK + (<usize>(k * d) << 3);
+    const z = sZK + (<usize>(k * d) << 4) + (<usize>lane << 3);
     for (let j = 0; j < m; j++) {
       let s: f64 = 0;
-      for (let a = 0; a < o; a++) s += f(W, a * m + j) * f(z, a);
+      for (let a = 0; a < o; a++) s += f(W, a * m + j) * load<f64>(z + (<usize>a << 4));
       const mj = ix(sMis, j);
       sf(xt, mj, f(mu, mj) + s);
     }
@@ -213,6 +227,17 @@ function completeRow(x: usize, means: usize, type: i32, k: i32, d: i32): void {
       sf(xt, mj, f(mu, mj));
     }
   }
+}
+
+/** The lane of row r in rowTerms' pairs: row r of a pair (r, r+1) that starts at an even
+ *  offset from the group's start r0 computes both rows (lane 0); row r+1 reads lane 1. A
+ *  group's odd last row fills both lanes. Called for every row in order (pairStart: the
+ *  group's first row). */
+function pairUp(x: usize, r: i32, r1: i32, d: i32, means: usize, type: i32, K: i32): i32 {
+  if (((r - pairStart) & 1) == 1) return 1;
+  const r2 = r + 1 < r1 ? r + 1 : r;
+  rowTerms(x + (<usize>(r * d) << 3), x + (<usize>(r2 * d) << 3), means, type, K, d);
+  return 0;
 }
 
 /** lp becomes the responsibilities; returns the log-sum-exp. A row with no observed feature
@@ -264,17 +289,19 @@ export function missingEStep(
     const bad = factorAll(weights, cov, type, K, d, false);
     if (bad >= 0) return bad;
     memory.fill(sR, 0, <usize>K << 3);
+    pairStart = r0;
     for (let r = r0; r < r1; r++) {
+      const lane = pairUp(x, r, r1, d, means, type, K);
       const wr: f64 = w ? f(w, r) : 1.0;
       if (wr == 0.0) continue;
-      rowTerms(x + (<usize>(r * d) << 3), means, type, K, d);
+      takeLane(lane, K);
       const lse = normalize(weights, K, RESP_CUTOFF);
       ll += wr * lse;
       ws += wr;
       for (let k = 0; k < K; k++) {
         const a = wr * f(sLp, k);
         if (a == 0.0) continue;
-        completeRow(x + (<usize>(r * d) << 3), means, type, k, d);
+        completeRow(x + (<usize>(r * d) << 3), lane, means, type, k, d);
         sf(mass, k, f(mass, k) + a);
         sf(sR, k, f(sR, k) + a);
         const c = means + (<usize>(k * d) << 3);
@@ -357,8 +384,9 @@ export function missingScore(
     pattern(x + (<usize>(r0 * d) << 3), d);
     const bad = factorAll(weights, cov, type, K, d, false);
     if (bad >= 0) return bad;
+    pairStart = r0;
     for (let r = r0; r < r1; r++) {
-      rowTerms(x + (<usize>(r * d) << 3), means, type, K, d);
+      takeLane(pairUp(x, r, r1, d, means, type, K), K);
       if (labelsOut) {
         // the largest weighted log-density (the first on ties); no feature: the largest weight
         const v = nObs == 0 ? weights : sLp;
@@ -396,12 +424,14 @@ export function missingImpute(
     if (m == 0) continue;
     const bad = factorAll(weights, cov, type, K, d, method == 1);
     if (bad >= 0) return bad;
+    pairStart = r0;
     for (let r = r0; r < r1; r++) {
       const xr = x + (<usize>(r * d) << 3);
-      rowTerms(xr, means, type, K, d);
+      const lane = pairUp(x, r, r1, d, means, type, K);
+      takeLane(lane, K);
       normalize(weights, K, -Infinity);
       if (method == 0) {
-        for (let k = 0; k < K; k++) completeRow(xr, means, type, k, d);
+        for (let k = 0; k < K; k++) completeRow(xr, lane, means, type, k, d);
         for (let j = 0; j < m; j++) {
           const mj = ix(sMis, j);
           let s: f64 = 0;
@@ -417,7 +447,7 @@ export function missingImpute(
         acc += f(sLp, j);
         if (u < acc) { k = j; break; }
       }
-      completeRow(xr, means, type, k, d);
+      completeRow(xr, lane, means, type, k, d);
       const C = sC + (<usize>(k * d * d) << 3);
       const xt = sXt + (<usize>(k * d) << 3);
       const z = sZ;

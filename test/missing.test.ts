@@ -159,6 +159,12 @@ describe('properties of the missing-value fit', () => {
     const b = new GaussianMixture(o).fit(rep);
     expect(maxRelDiff(a.means.data, b.means.data)).toBeLessThan(1e-10);
     expect(maxRelDiff(a.covariances, b.covariances)).toBeLessThan(1e-10);
+    // rows of weight 0 count for nothing: the fit equals the fit without them, bit for bit
+    const w0 = Array.from({ length: X.rows }, (_, i) => (i % 5 === 2 ? 0 : 1));
+    const kept = Array.from({ length: X.rows }, (_, i) => i).filter((i) => w0[i] > 0);
+    const sub = { data: Float64Array.from(kept.flatMap((i) => Array.from(X.data.subarray(i * d, i * d + d)))), rows: kept.length, cols: d };
+    const ok = { nComponents: 3, seed: 5, missingValues: 'marginalize' as const };
+    expectSameFit(new GaussianMixture(ok).fit(X, { sampleWeight: w0 }), new GaussianMixture(ok).fit(sub));
     const warm = new GaussianMixture({ ...o, maxIter: 10, warmStart: true });
     warm.fit(X);
     warm.fit(X);

@@ -22,24 +22,25 @@ export function hasNaN(X: Matrix): boolean {
   return false;
 }
 
-/** Rows [indices into X] sorted by missingness pattern (stable: in their order within a
- *  pattern; patterns in order of first appearance), with the G+1 offsets of the groups. */
+/** Rows [indices into X] sorted by missingness pattern, with the G+1 offsets of the groups.
+ *  Patterns come in a fixed order of their own (by their bits), rows in their order within
+ *  a pattern: so leaving rows out (or giving them weight 0) never reorders the others. */
 export interface PatternOrder { order: Int32Array; groups: Int32Array }
 
 export function patternOrder(X: Matrix, rows: Int32Array): PatternOrder {
   const d = X.cols, a = X.data;
-  const ids = new Map<string, number>();
-  const id = new Int32Array(rows.length);
+  const keys = new Array<string>(rows.length);
   const words = new Array<number>(Math.ceil(d / 30));
   for (let i = 0; i < rows.length; i++) {
     const base = rows[i] * d;
     words.fill(0);
     for (let j = 0; j < d; j++) if (a[base + j] !== a[base + j]) words[(j / 30) | 0] |= 1 << (j % 30);
-    const key = words.join(',');
-    let v = ids.get(key);
-    if (v === undefined) ids.set(key, (v = ids.size));
-    id[i] = v;
+    keys[i] = words.join(',');
   }
+  const ids = new Map<string, number>();
+  for (const k of [...new Set(keys)].sort()) ids.set(k, ids.size);
+  const id = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) id[i] = ids.get(keys[i])!;
   const G = ids.size;
   const groups = new Int32Array(G + 1);
   for (let i = 0; i < rows.length; i++) groups[id[i] + 1]++;
