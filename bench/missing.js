@@ -12,8 +12,9 @@
 // Time per iteration is (min T(N) − min T(1)) / (N − 1) over alternating repeats, as in
 // bench/run.js, with T this process's CPU time (process.cpuUsage: the fit is single-
 // threaded, and on a shared machine CPU time is far steadier than wall time). Prints a
-// Markdown table.
-import { readFileSync } from 'node:fs';
+// Markdown table; a full run (not --quick) also writes it to bench/missing-results.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, GaussianMixture } from '../dist/index.js';
@@ -91,7 +92,8 @@ async function main() {
   log(`# Missing values: EM iteration cost (${N_ROWS.toLocaleString('en')} × ${D}, K = ${K})`);
   log('');
   log(`node bench/missing.js${args.length ? ' ' + args.join(' ') : ''}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.versions.node}; ` +
-    `${ITERS} vs 1 iterations, min of ${REPEATS} alternating repeats.`);
+    `${ITERS} vs 1 iterations, min of ${REPEATS} alternating repeats; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ` +
+    `load average ${loadavg()[0].toFixed(1)} at the start.`);
   log('');
   log('| covariance | data | patterns | CPU ms / iteration | × complete | other cores busy |');
   log('| --- | --- | --- | --- | --- | --- |');
@@ -119,7 +121,9 @@ async function main() {
   return lines;
 }
 
-main().catch((e) => {
+main().then((lines) => {
+  if (!quick) writeFileSync(join(here, 'missing-results.md'), lines.join('\n') + '\n');
+}).catch((e) => {
   console.error(e);
   process.exitCode = 1;
 });
