@@ -199,6 +199,8 @@ describe('errors', () => {
     await expect(new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fitAsync(X, { workers: 0 }))
       .rejects.toThrow(/fit\(\) only/);
     expect(() => new GaussianMixture({ ...o, covarianceType: 'spherical' }).computeStatistics(X)).toThrow(/fit\(\) only/);
+    await expect(new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fitStream(() => [X]))
+      .rejects.toThrow(/is NaN.*fit\(\) only/);
   });
 
   it('impute checks its arguments', () => {

@@ -224,9 +224,17 @@ export class GaussianMixture {
     const warm = o.warmStart && this.state ? this.state : null;
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
     const user = options.onIteration;
-    this.state = await runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-      signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
-    });
+    try {
+      this.state = await runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+        signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
+      });
+    } catch (e) {
+      if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
+        throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit() only, ` +
+          'not in fitStream: fit the rows in memory with fit(), or impute them first.');
+      }
+      throw e;
+    }
     return this;
   }
 
