@@ -46,13 +46,13 @@ export function missingScratchSize(K: i32, d: i32): i32 {
 @inline function ix(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 
 // the scratch layout and the current pattern (module globals: the stub runtime must not allocate)
-let sL: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0, sXt: usize = 0, sR: usize = 0;
+let sM: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0, sXt: usize = 0, sR: usize = 0;
 let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0, sZK: usize = 0, sLpP: usize = 0;
 let nObs: i32 = 0, nMis: i32 = 0, pairStart: i32 = 0;
 
 function layout(scratch: usize, K: i32, d: i32): void {
   const dd = <usize>(K * d * d) << 3;
-  sL = scratch;
+  sM = scratch;
   sW = scratch + dd;
   sC = scratch + 2 * dd;
   sCst = scratch + 3 * dd;
@@ -88,18 +88,18 @@ function pattern(x: usize, d: i32): void {
   return type == DIAG ? f(cov, k * d + i) : f(cov, k);
 }
 
-/** L, W, C and the log-constant of every component for the current pattern. chol: also
+/** M, W, C and the log-constant of every component for the current pattern. chol: also
  *  factor C (lower Cholesky in place, for draws). Returns -1, k when Σ_oo of component k is
  *  not positive definite, or K + k when C of component k is not (chol only). */
 function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: bool): i32 {
   const o = nObs, m = nMis;
   for (let k = 0; k < K; k++) {
-    const L = sL + (<usize>(k * d * d) << 3);
+    const M = sM + (<usize>(k * d * d) << 3);
     const W = sW + (<usize>(k * d * d) << 3);
     const C = sC + (<usize>(k * d * d) << 3);
     let logDet: f64 = 0;
     if (type == FULL || type == TIED) {
-      // the Cholesky factor of Σ_oo in C's place (free until C is formed), M = L⁻¹ into L's
+      // the Cholesky factor L of Σ_oo in C's place (free until C is formed), then M = L⁻¹
       const F = C;
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
@@ -109,11 +109,11 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
       for (let a = 0; a < o; a++) logDet += Math.log(f(F, a * o + a));
       for (let c = 0; c < o; c++) {
         // column c of M: solve F v = e_c by forward substitution (v_a = 0 for a < c)
-        for (let a = 0; a < c; a++) sf(L, a * o + c, 0.0);
+        for (let a = 0; a < c; a++) sf(M, a * o + c, 0.0);
         for (let a = c; a < o; a++) {
           let s: f64 = a == c ? 1.0 : 0.0;
-          for (let b = c; b < a; b++) s -= f(F, a * o + b) * f(L, b * o + c);
-          sf(L, a * o + c, s / f(F, a * o + a));
+          for (let b = c; b < a; b++) s -= f(F, a * o + b) * f(M, b * o + c);
+          sf(M, a * o + c, s / f(F, a * o + a));
         }
       }
       // W = M Σ_om (M lower triangular)
@@ -121,7 +121,7 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
         for (let j = 0; j < m; j++) {
           const mj = ix(sMis, j);
           let s: f64 = 0;
-          for (let b = 0; b <= a; b++) s += f(L, a * o + b) * sigma(cov, type, k, d, ix(sObs, b), mj);
+          for (let b = 0; b <= a; b++) s += f(M, a * o + b) * sigma(cov, type, k, d, ix(sObs, b), mj);
           sf(W, a * m + j, s);
         }
       }
@@ -140,7 +140,7 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
         const v = sigma(cov, type, k, d, ix(sObs, a), ix(sObs, a));
         if (!(v > 0.0) || !(v < Infinity)) return k;
         const s = Math.sqrt(v);
-        sf(L, a, 1.0 / s);
+        sf(M, a, 1.0 / s);
         logDet += Math.log(s);
       }
       for (let j = 0; j < m; j++) sf(C, j, sigma(cov, type, k, d, ix(sMis, j), ix(sMis, j)));
@@ -168,7 +168,7 @@ function rowTerms(x0: usize, x1: usize, means: usize, type: i32, K: i32, d: i32)
   const half = f64x2.splat(0.5);
   for (let k = 0; k < K; k++) {
     const mu = means + (<usize>(k * d) << 3);
-    const M = sL + (<usize>(k * d * d) << 3);
+    const M = sM + (<usize>(k * d * d) << 3);
     let q = f64x2.splat(0);
     if (type == FULL || type == TIED) {
       const z = sZK + (<usize>(k * d) << 4);
