@@ -119,6 +119,9 @@ describe('properties of the missing-value fit', () => {
       const a = new GaussianMixture(o).fit(X);
       const b = new GaussianMixture(o).fit(rows);
       expectSameFit(a, b);
+      // with no other NaN, the ordinary fit of the other rows
+      const plain = [blank, ...Array.from({ length: DATA.rows }, (_, r) => Array.from(DATA.data.subarray(r * d, r * d + d))), blank];
+      expectSameFit(new GaussianMixture(o).fit(plain), new GaussianMixture({ ...o, missingValues: 'error' }).fit(DATA));
       // scored: log-density 0 (the marginal over no features) and the weights as responsibilities
       const s = b.scoreSamples([blank, blank]);
       expect(Array.from(s)).toEqual([0, 0]);

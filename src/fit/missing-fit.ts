@@ -19,7 +19,7 @@ import { Coordinator } from './coordinator.js';
 import { Shard } from './shard.js';
 import { LocalCluster } from './cluster.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
-import { fitBytes, rescaled } from './run.js';
+import { fitBytes, rescaled, runFit } from './run.js';
 
 /** One shard (for the initialisation passes, over the mean-imputed rows) whose E-step is
  *  the incomplete-data one over the pattern-sorted rows. */
@@ -72,13 +72,12 @@ export function keptRows(X: Matrix, w: Float64Array | null, K: number): Int32Arr
   return Int32Array.from(kept);
 }
 
-/** The kept rows in order, each missing entry replaced by its feature's weighted observed
- *  mean (plain IEEE sums and one division per feature). */
-function meanImputed(X: Matrix, w: Float64Array | null, kept: Int32Array): Float64Array {
-  const d = X.cols;
-  const out = gather(X, kept);
+/** A copy of the rows (row-major, d columns) with each missing entry replaced by its
+ *  feature's weighted observed mean (plain IEEE sums and one division per feature). */
+function meanImputed(rows: Float64Array, d: number, w: Float64Array | null): Float64Array {
+  const out = rows.slice();
   const sum = new Float64Array(d), wsum = new Float64Array(d);
-  for (let i = 0; i < kept.length; i++) {
+  for (let i = 0; i < out.length / d; i++) {
     const wi = w ? w[i] : 1;
     for (let j = 0; j < d; j++) {
       const v = out[i * d + j];
@@ -101,6 +100,12 @@ export function runMissingFit(
   const K = o.nComponents, d = X.cols;
   const kept = keptRows(X, sampleWeight, K);
   const n = kept.length;
+  const rows = gather(X, kept);
+  if (!rows.some((v) => v !== v)) {
+    // only rows with nothing observed had NaN: the ordinary fit of the others, bit for bit
+    const w = sampleWeight ? Float64Array.from(kept, (r) => sampleWeight[r]) : null;
+    return runFit({ data: rows, rows: n, cols: d }, w, o, warm, onIteration);
+  }
   const c = core();
   const arena = arenaFor(c);
   const extra = n * (d + 1) * 8 + (n + 1) * 4 + c.missingScratchSize(K, d) * 8;
@@ -112,7 +117,7 @@ export function runMissingFit(
     w = rescaled(w);
   }
   const co = new Coordinator(c, arena, o, d);
-  const shard = new Shard(c, arena, 0, meanImputed(X, w, kept), n, d, w);
+  const shard = new Shard(c, arena, 0, meanImputed(rows, d, w), n, d, w);
   shard.prepare(K, TYPE_CODE[o.covarianceType]);
   // the rows sorted by pattern, above the prepared shard
   const { order, groups } = patternOrder(X, kept);
