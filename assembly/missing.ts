@@ -12,7 +12,18 @@
 // matrix-vector product (M is the observed block's precision Cholesky factor, transposed;
 // it comes from the Cholesky factor by forward substitution, never a general inverse or a
 // determinant). Diag and spherical: M is the diagonal of 1/σ, W = 0, C = diag(σ²_m).
-// Math.log/exp are the core's.
+//
+// Full and tied have a second route, from the precision factor U (Σ⁻¹ = P = U Uᵀ), whose
+// set-up per pattern grows with the missing features, not the observed ones — the cheap
+// one when few entries are missing and most rows have a pattern of their own:
+//
+//   P_mm = U_m U_mᵀ = G Gᵀ (G lower, m×m), H = G⁻¹      δ = x − μ with δ_m := 0
+//   y = Uᵀ δ,  b = U_m y = P_mo δ_o,  t = H b            ‖y‖² − ‖t‖² = δ_oᵀ Σ_oo⁻¹ δ_o
+//   x̂_m = μ_m − Hᵀ t  (= μ_m − P_mm⁻¹ P_mo δ_o)          C = P_mm⁻¹ = Hᵀ H
+//   log|Σ_oo| = log|Σ| + log|P_mm|  ⇒  −½ log|Σ_oo| = Σ log Uᵢᵢ − Σ log Gⱼⱼ
+//
+// Each group takes the route of the smaller estimated cost (pattern set-up plus its rows);
+// `route` can force one (tests). Math.log/exp are the core's.
 //
 // The E-step writes the statistics block of stats.ts about the shift c (the current means)
 // for the completed rows x̃ = (x_o, x̂_m): mass Σ w·r, sum Σ w·r (x̃ − c), scatter
@@ -23,7 +34,7 @@
 //
 // scratch: missingScratchSize(K, d) f64 —
 //   M K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d i32 | (to 16 bytes) |
-//   diff d v128 | zK K·d v128 | lpP K v128
+//   diff d v128 | y d v128 | zK K·d v128 | lpP K v128
 //
 // Rows are taken two at a time, one per f64x2 lane (a group's odd last row fills both
 // lanes), for the per-row products; normalisation and statistics then go row by row.
@@ -35,7 +46,7 @@ import * as rng from './rng';
 import { RESP_CUTOFF } from './estep';
 
 export function missingScratchSize(K: i32, d: i32): i32 {
-  return 3 * K * d * d + 6 * K + 3 * K * d + 4 * d + 8;
+  return 3 * K * d * d + 6 * K + 3 * K * d + 6 * d + 8;
 }
 
 // @ts-ignore: decorator
@@ -49,6 +60,7 @@ export function missingScratchSize(K: i32, d: i32): i32 {
 let sM: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0, sXt: usize = 0, sR: usize = 0;
 let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0, sZK: usize = 0, sLpP: usize = 0;
 let nObs: i32 = 0, nMis: i32 = 0, pairStart: i32 = 0;
+let usePrec: bool = false; // the current group's route (full, tied): from the precision factor
 
 function layout(scratch: usize, K: i32, d: i32): void {
   const dd = <usize>(K * d * d) << 3;
@@ -63,7 +75,7 @@ function layout(scratch: usize, K: i32, d: i32): void {
   sObs = sZ + (<usize>d << 3);
   sMis = sObs + (<usize>d << 2);
   sDf = (sMis + (<usize>d << 2) + 15) & ~(<usize>15);
-  sZK = sDf + (<usize>d << 4);
+  sZK = sDf + (<usize>d << 5);
   sLpP = sZK + (<usize>(K * d) << 4);
 }
 
@@ -79,6 +91,20 @@ function pattern(x: usize, d: i32): void {
   nMis = m;
 }
 
+/** inv ← F⁻¹ for the n×n lower-triangular F (row-major, stride n; inv lower too): column c
+ *  solves F v = e_c by forward substitution (v_a = 0 for a < c). Once per pattern, so the
+ *  rows need products only. */
+function invLower(F: usize, inv: usize, n: i32): void {
+  for (let c = 0; c < n; c++) {
+    for (let a = 0; a < c; a++) sf(inv, a * n + c, 0.0);
+    for (let a = c; a < n; a++) {
+      let s: f64 = a == c ? 1.0 : 0.0;
+      for (let b = c; b < a; b++) s -= f(F, a * n + b) * f(inv, b * n + c);
+      sf(inv, a * n + c, s / f(F, a * n + a));
+    }
+  }
+}
+
 /** Σₖ[i][j] of any type (diag/spherical: 0 off the diagonal). */
 // @ts-ignore: decorator
 @inline function sigma(cov: usize, type: i32, k: i32, d: i32, i: i32, j: i32): f64 {
@@ -91,8 +117,17 @@ function pattern(x: usize, d: i32): void {
 /** M, W, C and the log-constant of every component for the current pattern. chol: also
  *  factor C (lower Cholesky in place, for draws). Returns -1, k when Σ_oo of component k is
  *  not positive definite, or K + k when C of component k is not (chol only). */
-function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: bool): i32 {
+function factorAll(weights: usize, cov: usize, prec: usize, type: i32, K: i32, d: i32, chol: bool, rows: i32, route: i32): i32 {
   const o = nObs, m = nMis;
+  usePrec = false;
+  if (type == FULL || type == TIED) {
+    // flops of the set-up (per component) and of the rows, by route
+    const r = <f64>rows, fo = <f64>o, fm = <f64>m, fd = <f64>d;
+    const viaCov = fo * fo * fo * 0.5 + fo * fo * fm + fo * fm * fm * 0.5 + r * (fo * fo * 0.5 + fo * fm);
+    const viaPrec = fm * fm * fd * 0.5 + fm * fm * fm * 0.5 + r * (fd * fd * 0.5 + fm * fd + fm * fm);
+    usePrec = route == 2 || (route == 0 && viaPrec < viaCov);
+    if (usePrec) return factorPrec(weights, prec, type, K, d, chol);
+  }
   for (let k = 0; k < K; k++) {
     const M = sM + (<usize>(k * d * d) << 3);
     const W = sW + (<usize>(k * d * d) << 3);
@@ -107,15 +142,7 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
       }
       if (!choleskyLower(F, o)) return k;
       for (let a = 0; a < o; a++) logDet += Math.log(f(F, a * o + a));
-      for (let c = 0; c < o; c++) {
-        // column c of M: solve F v = e_c by forward substitution (v_a = 0 for a < c)
-        for (let a = 0; a < c; a++) sf(M, a * o + c, 0.0);
-        for (let a = c; a < o; a++) {
-          let s: f64 = a == c ? 1.0 : 0.0;
-          for (let b = c; b < a; b++) s -= f(F, a * o + b) * f(M, b * o + c);
-          sf(M, a * o + c, s / f(F, a * o + a));
-        }
-      }
+      invLower(F, M, o);
       // W = M Σ_om (M lower triangular)
       for (let a = 0; a < o; a++) {
         for (let j = 0; j < m; j++) {
@@ -161,16 +188,59 @@ function factorAll(weights: usize, cov: usize, type: i32, K: i32, d: i32, chol: 
   return -1;
 }
 
-/** For rows x0 and x1 (lanes 0 and 1): lpP[k] = log wₖ + log N(x_o | k), and
- *  zK[k] = M (x_o − μ_o) (full, tied). */
-function rowTerms(x0: usize, x1: usize, means: usize, type: i32, K: i32, d: i32): void {
+/** The precision route (full, tied; see the top): per component H = G⁻¹ into W's place, C
+ *  (or its lower Cholesky factor when chol) into C's, the log-constant. Returns as factorAll. */
+function factorPrec(weights: usize, prec: usize, type: i32, K: i32, d: i32, chol: bool): i32 {
+  const o = nObs, m = nMis;
+  for (let k = 0; k < K; k++) {
+    const U = type == FULL ? prec + (<usize>(k * d * d) << 3) : prec;
+    const H = sW + (<usize>(k * d * d) << 3);
+    const C = sC + (<usize>(k * d * d) << 3);
+    let ld: f64 = 0;
+    for (let i = 0; i < d; i++) ld += Math.log(f(U, i * d + i));
+    // G = chol(P_mm) in C's place; U is upper triangular, so row mi starts at column mi
+    const G = C;
+    for (let i = 0; i < m; i++) {
+      const mi = ix(sMis, i);
+      for (let j = 0; j <= i; j++) {
+        const mj = ix(sMis, j);
+        let s: f64 = 0;
+        for (let l = mi; l < d; l++) s += f(U, mi * d + l) * f(U, mj * d + l);
+        sf(G, i * m + j, s);
+        sf(G, j * m + i, s);
+      }
+    }
+    if (!choleskyLower(G, m)) return k;
+    for (let j = 0; j < m; j++) ld -= Math.log(f(G, j * m + j));
+    // H = G⁻¹, then C = Hᵀ H over G's place
+    invLower(G, H, m);
+    for (let i = 0; i < m; i++) {
+      for (let j = i; j < m; j++) {
+        let s: f64 = 0;
+        for (let a = j; a < m; a++) s += f(H, a * m + i) * f(H, a * m + j);
+        sf(C, i * m + j, s);
+        sf(C, j * m + i, s);
+      }
+    }
+    sf(sCst, k, Math.log(f(weights, k)) + ld - 0.5 * <f64>o * LOG_2PI);
+    if (chol && m > 0 && !choleskyLower(C, m)) return K + k;
+  }
+  return -1;
+}
+
+/** For rows x0 and x1 (lanes 0 and 1): lpP[k] = log wₖ + log N(x_o | k), and zK[k] =
+ *  M (x_o − μ_o) (full, tied), or t = H U_m Uᵀ δ (the precision route). */
+function rowTerms(x0: usize, x1: usize, means: usize, prec: usize, type: i32, K: i32, d: i32): void {
   const o = nObs, df = sDf;
   const half = f64x2.splat(0.5);
   for (let k = 0; k < K; k++) {
     const mu = means + (<usize>(k * d) << 3);
     const M = sM + (<usize>(k * d * d) << 3);
     let q = f64x2.splat(0);
-    if (type == FULL || type == TIED) {
+    if (usePrec) {
+      q = precTerms(x0, x1, mu, type == FULL ? prec + (<usize>(k * d * d) << 3) : prec,
+        sW + (<usize>(k * d * d) << 3), sZK + (<usize>(k * d) << 4), d);
+    } else if (type == FULL || type == TIED) {
       const z = sZK + (<usize>(k * d) << 4);
       for (let a = 0; a < o; a++) {
         const ia = ix(sObs, a);
@@ -197,6 +267,38 @@ function rowTerms(x0: usize, x1: usize, means: usize, type: i32, K: i32, d: i32)
   }
 }
 
+/** The precision route's ‖y‖² − ‖t‖² for both lanes (y = Uᵀ δ, b = U_m y, t = H b into z). */
+function precTerms(x0: usize, x1: usize, mu: usize, U: usize, H: usize, z: usize, d: i32): v128 {
+  const o = nObs, m = nMis, df = sDf, y = sDf + (<usize>d << 4);
+  for (let i = 0; i < d; i++) v128.store(df + (<usize>i << 4), f64x2.splat(0));
+  for (let a = 0; a < o; a++) {
+    const ia = ix(sObs, a);
+    const v = f(mu, ia);
+    v128.store(df + (<usize>ia << 4), f64x2(f(x0, ia) - v, f(x1, ia) - v));
+  }
+  let q = f64x2.splat(0);
+  for (let i = 0; i < d; i++) {
+    let s = f64x2.splat(0);
+    for (let j = 0; j <= i; j++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(U, j * d + i)), v128.load(df + (<usize>j << 4))));
+    v128.store(y + (<usize>i << 4), s);
+    q = f64x2.add(q, f64x2.mul(s, s));
+  }
+  // b into df's first m slots (δ is no longer needed), then t = H b
+  for (let j = 0; j < m; j++) {
+    const mj = ix(sMis, j);
+    let s = f64x2.splat(0);
+    for (let i = mj; i < d; i++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(U, mj * d + i)), v128.load(y + (<usize>i << 4))));
+    v128.store(df + (<usize>j << 4), s);
+  }
+  for (let a = 0; a < m; a++) {
+    let s = f64x2.splat(0);
+    for (let c = 0; c <= a; c++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(H, a * m + c)), v128.load(df + (<usize>c << 4))));
+    v128.store(z + (<usize>a << 4), s);
+    q = f64x2.sub(q, f64x2.mul(s, s));
+  }
+  return q;
+}
+
 /** lp[k] = the lane's lpP[k] (the row's weighted log-densities, for normalize). */
 function takeLane(lane: i32, K: i32): void {
   for (let k = 0; k < K; k++) sf(sLp, k, load<f64>(sLpP + (<usize>k << 4) + (<usize>lane << 3)));
@@ -212,7 +314,17 @@ function completeRow(x: usize, lane: i32, means: usize, type: i32, k: i32, d: i3
     const ia = ix(sObs, a);
     sf(xt, ia, f(x, ia));
   }
-  if (type == FULL || type == TIED) {
+  if (usePrec) {
+    // x̂_m = μ_m − Hᵀ t (H lower triangular)
+    const H = sW + (<usize>(k * d * d) << 3);
+    const t = sZK + (<usize>(k * d) << 4) + (<usize>lane << 3);
+    for (let j = 0; j < m; j++) {
+      let s: f64 = 0;
+      for (let a = j; a < m; a++) s += f(H, a * m + j) * load<f64>(t + (<usize>a << 4));
+      const mj = ix(sMis, j);
+      sf(xt, mj, f(mu, mj) - s);
+    }
+  } else if (type == FULL || type == TIED) {
     const W = sW + (<usize>(k * d * d) << 3);
     const z = sZK + (<usize>(k * d) << 4) + (<usize>lane << 3);
     for (let j = 0; j < m; j++) {
@@ -233,10 +345,10 @@ function completeRow(x: usize, lane: i32, means: usize, type: i32, k: i32, d: i3
  *  offset from the group's start r0 computes both rows (lane 0); row r+1 reads lane 1. A
  *  group's odd last row fills both lanes. Called for every row in order (pairStart: the
  *  group's first row). */
-function pairUp(x: usize, r: i32, r1: i32, d: i32, means: usize, type: i32, K: i32): i32 {
+function pairUp(x: usize, r: i32, r1: i32, d: i32, means: usize, prec: usize, type: i32, K: i32): i32 {
   if (((r - pairStart) & 1) == 1) return 1;
   const r2 = r + 1 < r1 ? r + 1 : r;
-  rowTerms(x + (<usize>(r * d) << 3), x + (<usize>(r2 * d) << 3), means, type, K, d);
+  rowTerms(x + (<usize>(r * d) << 3), x + (<usize>(r2 * d) << 3), means, prec, type, K, d);
   return 0;
 }
 
@@ -276,7 +388,7 @@ function normalize(weights: usize, K: i32, cutoff: f64): f64 {
  */
 export function missingEStep(
   x: usize, w: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
-  weights: usize, means: usize, cov: usize, stats: usize, scratch: usize
+  weights: usize, means: usize, cov: usize, prec: usize, stats: usize, scratch: usize, route: i32
 ): i32 {
   assert(d > 0 && K > 0 && G >= 0, 'missingEStep: bad sizes');
   layout(scratch, K, d);
@@ -286,12 +398,12 @@ export function missingEStep(
   for (let g = 0; g < G; g++) {
     const r0 = ix(groups, g), r1 = ix(groups, g + 1);
     pattern(x + (<usize>(r0 * d) << 3), d);
-    const bad = factorAll(weights, cov, type, K, d, false);
+    const bad = factorAll(weights, cov, prec, type, K, d, false, r1 - r0, route);
     if (bad >= 0) return bad;
     memory.fill(sR, 0, <usize>K << 3);
     pairStart = r0;
     for (let r = r0; r < r1; r++) {
-      const lane = pairUp(x, r, r1, d, means, type, K);
+      const lane = pairUp(x, r, r1, d, means, prec, type, K);
       const wr: f64 = w ? f(w, r) : 1.0;
       if (wr == 0.0) continue;
       takeLane(lane, K);
@@ -375,18 +487,19 @@ export function missingEStep(
  */
 export function missingScore(
   x: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
-  weights: usize, means: usize, cov: usize, lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize
+  weights: usize, means: usize, cov: usize, prec: usize, lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize,
+  route: i32
 ): i32 {
   assert(d > 0 && K > 0 && G >= 0, 'missingScore: bad sizes');
   layout(scratch, K, d);
   for (let g = 0; g < G; g++) {
     const r0 = ix(groups, g), r1 = ix(groups, g + 1);
     pattern(x + (<usize>(r0 * d) << 3), d);
-    const bad = factorAll(weights, cov, type, K, d, false);
+    const bad = factorAll(weights, cov, prec, type, K, d, false, r1 - r0, route);
     if (bad >= 0) return bad;
     pairStart = r0;
     for (let r = r0; r < r1; r++) {
-      takeLane(pairUp(x, r, r1, d, means, type, K), K);
+      takeLane(pairUp(x, r, r1, d, means, prec, type, K), K);
       if (labelsOut) {
         // the largest weighted log-density (the first on ties); no feature: the largest weight
         const v = nObs == 0 ? weights : sLp;
@@ -413,7 +526,7 @@ export function missingScore(
  */
 export function missingImpute(
   x: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
-  weights: usize, means: usize, cov: usize, method: i32, scratch: usize
+  weights: usize, means: usize, cov: usize, prec: usize, method: i32, scratch: usize, route: i32
 ): i32 {
   assert(d > 0 && K > 0 && G >= 0, 'missingImpute: bad sizes');
   layout(scratch, K, d);
@@ -422,12 +535,12 @@ export function missingImpute(
     pattern(x + (<usize>(r0 * d) << 3), d);
     const m = nMis;
     if (m == 0) continue;
-    const bad = factorAll(weights, cov, type, K, d, method == 1);
+    const bad = factorAll(weights, cov, prec, type, K, d, method == 1, r1 - r0, route);
     if (bad >= 0) return bad;
     pairStart = r0;
     for (let r = r0; r < r1; r++) {
       const xr = x + (<usize>(r * d) << 3);
-      const lane = pairUp(x, r, r1, d, means, type, K);
+      const lane = pairUp(x, r, r1, d, means, prec, type, K);
       takeLane(lane, K);
       normalize(weights, K, -Infinity);
       if (method == 0) {

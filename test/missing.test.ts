@@ -1,10 +1,11 @@
 // Missing values (missingValues: 'marginalize'): incomplete-data EM against an independent
 // NumPy implementation (test/fixtures/generate_missing.py), marginal scoring, imputation
 // and their properties.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { GaussianMixture, type Matrix } from '../src/index.js';
 import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, rng, root, sameBits } from './helpers.js';
+import { missingRoute } from '../src/model/missing.js';
 
 type Type = 'full' | 'tied' | 'diag' | 'spherical';
 const TYPES: Type[] = ['full', 'tied', 'diag', 'spherical'];
@@ -42,8 +43,14 @@ describe(`incomplete-data EM matches ${fx.generator}`, () => {
     expect(new Set(fx.cases.map((c) => c.dataset))).toEqual(new Set(['mcar10', 'mcar30']));
     expect(new Set(fx.cases.map((c) => c.maxIter))).toEqual(new Set([1, 5, 50]));
   });
-  for (const c of fx.cases) {
-    it(c.name, () => {
+  // full and tied: each route of the core (from the covariance, from the precision factor),
+  // and the automatic choice per pattern
+  const runs = fx.cases.flatMap((c) => (c.covarianceType === 'full' || c.covarianceType === 'tied' ? [0, 1, 2] : [0])
+    .map((route) => ({ c, route })));
+  for (const { c, route } of runs) {
+    it(`${c.name}${route ? ` (route ${route === 1 ? 'covariance' : 'precision'})` : ''}`, () => {
+      missingRoute.route = route;
+      onTestFinished(() => { missingRoute.route = 0; });
       const X = dataset(c.dataset);
       const gm = new GaussianMixture({
         nComponents: c.nComponents, covarianceType: c.covarianceType, tol: c.tol, regCovar: c.regCovar, maxIter: c.maxIter,
@@ -257,8 +264,10 @@ describe('impute', () => {
     });
   }
 
-  for (const type of TYPES) {
-    it(`${type}: 'sample' draws have the conditional covariance Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om (one component)`, () => {
+  for (const [type, route] of TYPES.flatMap((t) => (t === 'full' || t === 'tied' ? [1, 2] : [0]).map((r) => [t, r] as const))) {
+    it(`${type}${route ? ` (route ${route === 1 ? 'covariance' : 'precision'})` : ''}: 'sample' draws have the conditional covariance Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om (one component)`, () => {
+      missingRoute.route = route;
+      onTestFinished(() => { missingRoute.route = 0; });
       // correlated features, so that the regression on the observed one matters (full, tied)
       const z = blobs(3, [[0, 0, 0]], 600, 1).X.data;
       const X = Array.from({ length: 600 }, (_, r) => {

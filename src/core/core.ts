@@ -56,11 +56,11 @@ export interface CoreExports {
     out: number, labels: number, z: number): void;
   missingScratchSize(K: number, d: number): number;
   missingEStep(x: number, w: number, groups: number, G: number, d: number, K: number, type: number,
-    weights: number, means: number, cov: number, stats: number, scratch: number): number;
+    weights: number, means: number, cov: number, prec: number, stats: number, scratch: number, route: number): number;
   missingScore(x: number, groups: number, G: number, d: number, K: number, type: number, weights: number, means: number,
-    cov: number, lseOut: number, respOut: number, labelsOut: number, scratch: number): number;
+    cov: number, prec: number, lseOut: number, respOut: number, labelsOut: number, scratch: number, route: number): number;
   missingImpute(x: number, groups: number, G: number, d: number, K: number, type: number, weights: number, means: number,
-    cov: number, method: number, scratch: number): number;
+    cov: number, prec: number, method: number, scratch: number, route: number): number;
 }
 
 /** Seeds the core's PRNG with an integer in [0, 2^53) as two 32-bit halves. */

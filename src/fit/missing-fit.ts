@@ -14,7 +14,7 @@ import { GmmError } from '../core/errors.js';
 import { TYPE_CODE } from '../core/core.js';
 import type { FittedState, Params } from '../model/params.js';
 import type { ResolvedOptions, Matrix } from '../model/validate.js';
-import { gather, missingNotPd, patternOrder } from '../model/missing.js';
+import { gather, missingNotPd, missingRoute, patternOrder } from '../model/missing.js';
 import { Coordinator } from './coordinator.js';
 import { Shard } from './shard.js';
 import { LocalCluster } from './cluster.js';
@@ -31,7 +31,7 @@ class MissingCluster extends LocalCluster {
   em(co: Coordinator): null {
     const a = this.at;
     const bad = co.c.missingEStep(a.x, a.w, a.groups, a.G, co.d, co.K, co.type, co.b.weights, co.b.means, co.b.cov,
-      co.b.stats, a.scratch);
+      co.b.chol, co.b.stats, a.scratch, missingRoute.route);
     if (bad >= 0) throw missingNotPd(bad, { K: co.K, covarianceType: co.o.covarianceType }, 'in an EM iteration');
     return null;
   }

@@ -8,6 +8,11 @@ import { scoreInto, type ScoreOutputs } from './score.js';
 import type { Params } from './params.js';
 import type { Matrix } from './validate.js';
 
+/** Which route the core takes for full and tied covariances, per pattern: 0 the cheaper by
+ *  its estimate, 1 from the covariance, 2 from the precision factor (a test hook; not part
+ *  of the public API). */
+export const missingRoute = { route: 0 };
+
 /** Whether row r of X has a NaN. */
 export function rowHasNaN(X: Matrix, r: number): boolean {
   const d = X.cols, a = X.data;
@@ -75,9 +80,9 @@ function splitRows(X: Matrix): { complete: Int32Array; incomplete: Int32Array } 
   return { complete: Int32Array.from(complete), incomplete: Int32Array.from(incomplete) };
 }
 
-/** Puts a model's weights, means and covariances into the arena. */
-function putParams(arena: Arena, p: Params): { weights: number; means: number; cov: number } {
-  return { weights: arena.put(p.weights), means: arena.put(p.means), cov: arena.put(p.covariances) };
+/** Puts a model's weights, means, covariances and precision factors into the arena. */
+function putParams(arena: Arena, p: Params): { weights: number; means: number; cov: number; prec: number } {
+  return { weights: arena.put(p.weights), means: arena.put(p.means), cov: arena.put(p.covariances), prec: arena.put(p.precisionsCholesky) };
 }
 
 /**
@@ -102,7 +107,7 @@ export function scoreMarginalInto(p: Params, X: Matrix, out: ScoreOutputs): void
   const n = order.length;
   const c = core();
   const arena = arenaFor(c);
-  arena.reserve(n * (d + K + 2) * 8 + (groups.length + n) * 4 + c.missingScratchSize(K, d) * 8 + (1 << 16),
+  arena.reserve(n * (d + K + 2) * 8 + (groups.length + n) * 4 + c.missingScratchSize(K, d) * 8 + 2 * p.covariances.length * 8 + (1 << 16),
     `scoring ${n} rows with missing entries`);
   const prm = putParams(arena, p);
   const x = arena.put(gather(X, order));
@@ -113,7 +118,7 @@ export function scoreMarginalInto(p: Params, X: Matrix, out: ScoreOutputs): void
   const labels = out.labels ? arena.alloc(n * 4) : 0;
   const scratch = arena.allocF64(c.missingScratchSize(K, d));
   const bad = c.missingScore(x, g, groups.length - 1, d, K, TYPE_CODE[p.covarianceType], prm.weights, prm.means, prm.cov,
-    lse, resp, labels, scratch);
+    prm.prec, lse, resp, labels, scratch, missingRoute.route);
   if (bad >= 0) throw missingNotPd(bad, p, 'when scoring');
   scatter(order, {
     lse: out.lse ? arena.f64(lse, n) : undefined, resp: out.resp ? arena.f64(resp, n * K) : undefined,
@@ -146,7 +151,8 @@ export function imputeMatrix(p: Params, X: Matrix, method: 'mean' | 'sample', se
   const n = order.length;
   const c = core();
   const arena = arenaFor(c);
-  arena.reserve(n * d * 8 + groups.length * 4 + c.missingScratchSize(K, d) * 8 + (1 << 16), `imputing ${n} rows`);
+  arena.reserve(n * d * 8 + groups.length * 4 + c.missingScratchSize(K, d) * 8 + 2 * p.covariances.length * 8 + (1 << 16),
+    `imputing ${n} rows`);
   const prm = putParams(arena, p);
   const x = arena.put(gather(X, order));
   const g = arena.alloc(groups.length * 4);
@@ -154,7 +160,7 @@ export function imputeMatrix(p: Params, X: Matrix, method: 'mean' | 'sample', se
   const scratch = arena.allocF64(c.missingScratchSize(K, d));
   if (method === 'sample') seedCore(c, seed);
   const bad = c.missingImpute(x, g, groups.length - 1, d, K, TYPE_CODE[p.covarianceType], prm.weights, prm.means, prm.cov,
-    method === 'sample' ? 1 : 0, scratch);
+    prm.prec, method === 'sample' ? 1 : 0, scratch, missingRoute.route);
   if (bad >= 0) throw missingNotPd(bad, p, 'when imputing');
   const filled = arena.f64(x, n * d);
   for (let i = 0; i < n; i++) out.set(filled.subarray(i * d, i * d + d), order[i] * d);
