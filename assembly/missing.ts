@@ -61,6 +61,20 @@ let sM: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0
 let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0, sZK: usize = 0, sLpP: usize = 0;
 let nObs: i32 = 0, nMis: i32 = 0, pairStart: i32 = 0;
 let usePrec: bool = false; // the current group's route (full, tied): from the precision factor
+let tiedType: bool = false; // tied: every component shares component 0's factors
+let tiedCommon: f64 = 0; // the log-constant less log wₖ, of component 0
+
+/** Tied, component k > 0: component 0's factors (M or H, W, C) copied, its log-constant with
+ *  log wₖ. Returns whether it did (so the caller skips the factorisation). */
+function tiedCopy(weights: usize, k: i32, d: i32): bool {
+  if (!tiedType || k == 0) return false;
+  const dd = <usize>(d * d) << 3, at = <usize>k * dd;
+  memory.copy(sM + at, sM, dd);
+  memory.copy(sW + at, sW, dd);
+  memory.copy(sC + at, sC, dd);
+  sf(sCst, k, Math.log(f(weights, k)) + tiedCommon);
+  return true;
+}
 
 function layout(scratch: usize, K: i32, d: i32): void {
   const dd = <usize>(K * d * d) << 3;
@@ -120,6 +134,7 @@ function invLower(F: usize, inv: usize, n: i32): void {
 function factorAll(weights: usize, cov: usize, prec: usize, type: i32, K: i32, d: i32, chol: bool, rows: i32, route: i32): i32 {
   const o = nObs, m = nMis;
   usePrec = false;
+  tiedType = type == TIED;
   if (type == FULL || type == TIED) {
     // flops of the set-up (per component) and of the rows, by route
     const r = <f64>rows, fo = <f64>o, fm = <f64>m, fd = <f64>d;
@@ -129,6 +144,7 @@ function factorAll(weights: usize, cov: usize, prec: usize, type: i32, K: i32, d
     if (usePrec) return factorPrec(weights, prec, type, K, d, chol);
   }
   for (let k = 0; k < K; k++) {
+    if (tiedCopy(weights, k, d)) continue;
     const M = sM + (<usize>(k * d * d) << 3);
     const W = sW + (<usize>(k * d * d) << 3);
     const C = sC + (<usize>(k * d * d) << 3);
@@ -172,7 +188,8 @@ function factorAll(weights: usize, cov: usize, prec: usize, type: i32, K: i32, d
       }
       for (let j = 0; j < m; j++) sf(C, j, sigma(cov, type, k, d, ix(sMis, j), ix(sMis, j)));
     }
-    sf(sCst, k, Math.log(f(weights, k)) - logDet - 0.5 * <f64>o * LOG_2PI);
+    tiedCommon = -logDet - 0.5 * <f64>o * LOG_2PI;
+    sf(sCst, k, Math.log(f(weights, k)) + tiedCommon);
     if (chol && m > 0) {
       if (type == FULL || type == TIED) {
         if (!choleskyLower(C, m)) return K + k;
@@ -193,6 +210,7 @@ function factorAll(weights: usize, cov: usize, prec: usize, type: i32, K: i32, d
 function factorPrec(weights: usize, prec: usize, type: i32, K: i32, d: i32, chol: bool): i32 {
   const o = nObs, m = nMis;
   for (let k = 0; k < K; k++) {
+    if (tiedCopy(weights, k, d)) continue;
     const U = type == FULL ? prec + (<usize>(k * d * d) << 3) : prec;
     const H = sW + (<usize>(k * d * d) << 3);
     const C = sC + (<usize>(k * d * d) << 3);
@@ -222,7 +240,8 @@ function factorPrec(weights: usize, prec: usize, type: i32, K: i32, d: i32, chol
         sf(C, j * m + i, s);
       }
     }
-    sf(sCst, k, Math.log(f(weights, k)) + ld - 0.5 * <f64>o * LOG_2PI);
+    tiedCommon = ld - 0.5 * <f64>o * LOG_2PI;
+    sf(sCst, k, Math.log(f(weights, k)) + tiedCommon);
     if (chol && m > 0 && !choleskyLower(C, m)) return K + k;
   }
   return -1;
