@@ -277,7 +277,7 @@ describe.concurrent('select', () => {
     const r = await cli(['select', FAITHFUL, '--k', '1..4']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^rank\s+K\s+covariance\s+BIC\s+AIC\s+log-likelihood\s+iterations\s+converged$/);
+    expect(lines[0]).toMatch(/^rank\s+K\s+covariance\s+BIC\s+AIC\s+ICL\s+log-likelihood\s+iterations\s+converged$/);
     const rows = lines.slice(1).map((l) => l.trim().split(/\s+/));
     expect(rows).toHaveLength(16);
     const bics = rows.map((x) => Number(x[3]));
@@ -300,6 +300,44 @@ describe.concurrent('select', () => {
     const gm = new lib.GaussianMixture({ nComponents: 2 }).fit(faithful);
     expect(table[0].bic).toBe(gm.bic(faithful));
     expect(model('best.json').toJSON()).toEqual(gm.toJSON());
+  });
+
+  it('equals selectModel: every criterion, its table and the best model', async () => {
+    const opts = { nComponents: { values: [1, 2, 3] }, covarianceTypes: ['full', 'diag'], seed: 3, nInit: 2 };
+    for (const criterion of ['bic', 'aic', 'icl']) {
+      const r = await cli(['select', FAITHFUL, '--k', '1..3', '-c', 'full,diag', '--seed', '3', '--n-init', '2', '--criterion', criterion,
+        '--json', '--out', join(dir, `best-${criterion}.json`)]);
+      expect(r.code, r.stderr).toBe(0);
+      const table = JSON.parse(r.stdout);
+      const sel = lib.selectModel(faithful, { ...opts, criterion });
+      expect(table).toEqual(sel.results.map((x: Record<string, unknown>, i: number) => ({
+        rank: i + 1, k: x.nComponents, covariance: x.covarianceType, bic: x.bic, aic: x.aic, icl: x.icl,
+        logLikelihood: x.logLikelihood, nIter: x.nIter, converged: x.converged,
+      })));
+      expect(model(`best-${criterion}.json`).toJSON()).toEqual(sel.best.toJSON());
+      const name = criterion.toUpperCase();
+      expect(r.stderr).toContain(`best by ${name}: K = ${sel.results[0].nComponents}, ${sel.results[0].covarianceType} covariance ` +
+        `(${name} ${sel.results[0][criterion].toFixed(2)})`);
+    }
+    const text = await cli(['select', FAITHFUL, '--k', '2,3', '-c', 'full', '--criterion', 'icl', '-q']);
+    const row = text.stdout.trim().split('\n')[1].trim().split(/\s+/);
+    const sel = lib.selectModel(faithful, { nComponents: { values: [2, 3] }, covarianceTypes: ['full'], criterion: 'icl' });
+    expect(row.slice(3, 7)).toEqual([sel.results[0].bic, sel.results[0].aic, sel.results[0].icl, sel.results[0].logLikelihood].map((v: number) => v.toFixed(2)));
+    const bad = await cli(['select', FAITHFUL, '--criterion', 'bci']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--criterion must be one of bic, aic, icl');
+    expect(bad.stderr).toContain('Did you mean bic?');
+  });
+
+  it('every fit failing: the table says why, exit 1', async () => {
+    const three = join(dir, 'three-points.csv');
+    writeFileSync(three, Array.from({ length: 30 }, (_, i) => `${i % 3},${(i % 3) * 2 + (i % 3 === 1 ? 0.5 : 0)}`).join('\n') + '\n');
+    const r = await cli(['select', three, '--k', '2..3', '-c', 'full', '--reg-covar', '0']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).every((l) => /^\s*-\s+\d\s+full\s+failed\s+NOT_POSITIVE_DEFINITE: /.test(l))).toBe(true);
+    expect(r.stderr).toContain('every fit failed');
   });
 
   it('lists failed fits last and rejects bad ranges', async () => {
