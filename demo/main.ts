@@ -1,7 +1,7 @@
 // The demo page: load a CSV or click to add points, pick K and the covariance type, and
 // watch EM iterate (one fit() call per iteration: maxIter 1 with warmStart), with the
 // ellipses redrawn each step, then compare K by BIC. Built by scripts/build-demo.js.
-import { init, GaussianMixture, GmmError } from 'gmm-wasm';
+import { init, GaussianMixture, GmmError, selectModel } from 'gmm-wasm';
 import type { CovarianceType, GaussianMixtureJSON, InitParams } from 'gmm-wasm';
 import { FAITHFUL, FAITHFUL_COLUMNS } from '../src/demo/faithful.js';
 import { DataError, parseTable, type Table } from '../src/cli/csv.js';
@@ -194,17 +194,19 @@ async function run(): Promise<void> {
 function compareK(): void {
   const p = points();
   const rows: { k: number; bic: number | null; error?: string }[] = [];
-  for (let k = 1; k <= 8; k++) {
-    if (k > p.rows) break;
+  if (p.rows > 0) {
     try {
-      const gm = new GaussianMixture({
-        nComponents: k, covarianceType: covSelect.value as CovarianceType, initParams: initSelect.value as InitParams,
-        seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
-      }).fit(p);
-      rows.push({ k, bic: gm.bic(p) });
+      const sel = selectModel(p, {
+        nComponents: [1, Math.min(8, p.rows)], covarianceTypes: [covSelect.value as CovarianceType],
+        initParams: initSelect.value as InitParams, seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
+      });
+      for (const r of sel.results) rows.push({ k: r.nComponents, bic: r.bic });
+      for (const f of sel.failed) rows.push({ k: f.nComponents, bic: null, error: f.error.code });
     } catch (e) {
-      rows.push({ k, bic: null, error: (e as GmmError).code ?? 'failed' });
+      // every K failed (selectModel throws the first failure)
+      for (let k = 1; k <= Math.min(8, p.rows); k++) rows.push({ k, bic: null, error: (e as GmmError).code ?? 'failed' });
     }
+    rows.sort((a, b) => a.k - b.k);
   }
   const ok = rows.filter((r) => r.bic !== null) as { k: number; bic: number }[];
   const el = $('bic-table');
