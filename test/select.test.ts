@@ -9,6 +9,8 @@ import type * as Lib from '../src/entry-node.js';
 import { GaussianMixture, GmmError, selectModel } from '../src/index.js';
 import type { CovarianceType, Matrix, ModelSelection, SelectionResult } from '../src/index.js';
 import { blobs, dataset, expectSameFit, loadCore, overlapping, rng, root } from './helpers.js';
+import { kernels } from '../src/core/core.js';
+import { scoreInto } from '../src/model/score.js';
 
 const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
 
@@ -168,7 +170,7 @@ describe('ICL', () => {
     const { X } = blobs(2, [[0, 0], [60, 0], [0, 60]], 80, 1);
     const sel = selectModel(X, { nComponents: [1, 3], covarianceTypes: ['full'], criterion: 'icl' });
     expect(sel.results[0].nComponents).toBe(3);
-    for (const r of sel.results) expect(Math.abs(r.icl - r.bic)).toBeLessThan(1e-9 * Math.abs(r.bic));
+    for (const r of sel.results) expect(r.icl).toBe(r.bic);
   });
 
   it('is never below BIC (property over random data, weights and types)', () => {
@@ -183,6 +185,52 @@ describe('ICL', () => {
         for (const r of sel.results) expect(r.icl).toBeGreaterThanOrEqual(r.bic);
       },
     ), { numRuns: 40 });
+  });
+});
+
+describe('the core\'s log of the largest responsibility (scoreRows logMax)', () => {
+  function logMax(gm: GaussianMixture, X: Matrix, simd: boolean): { lse: Float64Array; lm: Float64Array } {
+    const params = {
+      covarianceType: gm.covarianceType, K: gm.nComponents, d: gm.nFeatures, weights: gm.weights, means: gm.means.data,
+      covariances: gm.covariances, precisionsCholesky: gm.precisionsCholesky,
+    };
+    const lse = new Float64Array(X.rows), lm = new Float64Array(X.rows);
+    kernels.simd = simd;
+    try {
+      scoreInto(params, X, { lse, logMaxResp: lm });
+    } finally {
+      kernels.simd = true;
+    }
+    return { lse, lm };
+  }
+
+  for (const type of TYPES) {
+    it(`${type}: SIMD = scalar path = log max predictProba; ≤ 0; lse unchanged; −log K past overflow`, () => {
+      const X = overlapping(6, 1001, 3, 4);            // odd rows: a padded lane
+      const gm = new GaussianMixture({ nComponents: 4, covarianceType: type, seed: 1 }).fit(X);
+      const a = logMax(gm, X, true), b = logMax(gm, X, false);
+      const P = gm.predictProba(X);
+      const ss = gm.scoreSamples(X);
+      for (let i = 0; i < X.rows; i++) {
+        expect(Math.abs(a.lm[i] - b.lm[i])).toBeLessThan(1e-12);
+        expect(Math.abs(a.lm[i] - Math.log(Math.max(...P.data.subarray(4 * i, 4 * i + 4))))).toBeLessThan(1e-12);
+        expect(a.lm[i]).toBeLessThanOrEqual(0);
+        expect(a.lm[i]).toBeGreaterThanOrEqual(-Math.log(4) - 1e-12);
+      }
+      expect(Buffer.from(a.lse.buffer).equals(Buffer.from(ss.buffer))).toBe(true);
+      const far = { data: Float64Array.from([1e200, 0, 0, 0, 0, 0]), rows: 2, cols: 3 };
+      for (const simd of [true, false]) {
+        const f = logMax(gm, far, simd);
+        expect(f.lse[0]).toBe(-Infinity);
+        expect(f.lm[0]).toBe(-Math.log(4));
+      }
+    });
+  }
+
+  it('exactly 0 for rows far from every other component', () => {
+    const { X } = blobs(3, [[0, 0], [80, 0], [0, 80]], 50, 1);
+    const gm = new GaussianMixture({ nComponents: 3 }).fit(X);
+    for (const simd of [true, false]) expect(logMax(gm, X, simd).lm.every((v) => v === 0)).toBe(true);
   });
 });
 

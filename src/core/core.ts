@@ -29,7 +29,8 @@ export interface CoreExports {
   mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
     means: number, cov: number, chol: number, tmp: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
-    lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number): void;
+    lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number,
+    logMaxOut: number): void;
   drawRow(w: number, p: number, n: number, target: number): number;
   weightTotal(w: number, n: number, out: number): void;
   kppClosest(x: number, w: number, n: number, d: number, B: number, c: number, closest: number, scratch: number,

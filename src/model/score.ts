@@ -11,6 +11,8 @@ export interface ScoreOutputs {
   lse?: Float64Array;     // n
   resp?: Float64Array;    // n·K
   labels?: Int32Array;    // n
+  /** log maxₖ of each row's responsibilities (n; needs lse). */
+  logMaxResp?: Float64Array;
 }
 
 export function scoreInto(p: Params, X: Matrix, out: ScoreOutputs): void {
@@ -29,14 +31,16 @@ export function scoreInto(p: Params, X: Matrix, out: ScoreOutputs): void {
   const lse = out.lse ? arena.allocF64(rows) : 0;
   const resp = out.resp ? arena.allocF64(rows * K) : 0;
   const labels = out.labels ? arena.alloc(rows * 4) : 0;
+  const logMax = out.logMaxResp ? arena.allocF64(rows) : 0;
   const scratch = arena.allocF64(c.scratchSize(K, d, B));
   c.logConstants(weights, chol, logConst, type, K, d);
   for (let r0 = 0; r0 < X.rows; r0 += rows) {
     const m = Math.min(rows, X.rows - r0);
     arena.f64(x, m * d).set(X.data.subarray(r0 * d, (r0 + m) * d));
-    c.scoreRows(x, m, d, K, type, means, chol, logConst, lse, resp, labels, scratch, B, kernels.simd ? 1 : 0);
+    c.scoreRows(x, m, d, K, type, means, chol, logConst, lse, resp, labels, scratch, B, kernels.simd ? 1 : 0, logMax);
     if (out.lse) out.lse.set(arena.f64(lse, m), r0);
     if (out.resp) out.resp.set(arena.f64(resp, m * K), r0 * K);
     if (out.labels) out.labels.set(arena.i32(labels, m), r0);
+    if (out.logMaxResp) out.logMaxResp.set(arena.f64(logMax, m), r0);
   }
 }

@@ -10,6 +10,8 @@ import { abortedError } from '../parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions } from '../parallel/workers.js';
 import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
 import { GaussianMixture } from './gaussian-mixture.js';
+import { scoreInto } from './score.js';
+import type { Params } from './params.js';
 import {
   COVARIANCE_TYPES, checkInitShapes, fitBytesLowerBound, toMatrix, toSampleWeight,
   type CovarianceType, type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
@@ -85,8 +87,6 @@ const SELECTION_KEYS = ['nComponents', 'covarianceTypes', 'criterion', 'sampleWe
 const ASYNC_KEYS = ['workers', 'workerUrl', 'createWorker', 'signal'];
 /** Fit failures that depend on the data and the candidate: the candidate is reported as failed. */
 const FIT_FAILURES = new Set(['NOT_POSITIVE_DEFINITE', 'NUMERICAL']);
-/** Rows scored at a time for ICL (bounds the responsibilities held). */
-const ICL_BLOCK_ROWS = 4096;
 
 interface Candidate {
   k: number;
@@ -217,42 +217,40 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[]): P
   };
 }
 
-/** The criteria of a fitted candidate. BIC and AIC take GaussianMixture.bic/aic's steps in
- *  the same order (the mean log-likelihood times n), so without weights they are the same
- *  bits; weights of 1 give the same bits as none. */
+/** The criteria of a fitted candidate, from one scoring pass over X (each row's log-density
+ *  and the log of its largest responsibility, both from the core). BIC and AIC take
+ *  GaussianMixture.bic/aic's steps in the same order (the mean log-likelihood times n), so
+ *  without weights they are the same bits; weights of 1 give the same bits as none. */
 function evaluate(c: Candidate, X: Matrix, w: Float64Array | null): SelectionResult {
-  const cr = core();
   const gm = c.gm;
-  const lse = gm.scoreSamples(X);
-  let total = 0, n = 0;
+  const params: Params = {
+    covarianceType: gm.covarianceType, K: gm.nComponents, d: gm.nFeatures, weights: gm.weights, means: gm.means.data,
+    covariances: gm.covariances, precisionsCholesky: gm.precisionsCholesky,
+  };
+  const lse = new Float64Array(X.rows), logMax = new Float64Array(X.rows);
+  scoreInto(params, X, { lse, logMaxResp: logMax });
+  // logMax = maxₖ log wₖN(x | k) − lse ≤ 0: exactly 0 where the other components vanish
+  let total = 0, n = 0, hard = 0;
   if (w) {
     // rows of weight 0 do not count (their log-density may even be −∞)
-    for (let i = 0; i < X.rows; i++) if (w[i] > 0) { total += w[i] * lse[i]; n += w[i]; }
+    for (let i = 0; i < X.rows; i++) {
+      if (w[i] > 0) {
+        total += w[i] * lse[i];
+        n += w[i];
+        hard += w[i] * logMax[i];
+      }
+    }
   } else {
-    for (let i = 0; i < X.rows; i++) total += lse[i];
+    for (let i = 0; i < X.rows; i++) {
+      total += lse[i];
+      hard += logMax[i];
+    }
     n = X.rows;
   }
   const p = gm.nParameters();
   const mean = total / n;
-  const bic = -2 * mean * n + p * cr.ln(n);
+  const bic = -2 * mean * n + p * core().ln(n);
   const aic = -2 * mean * n + 2 * p;
-  // Σ w·log maxₖ r: the largest responsibility of a row is at least 1/K, so its log (the
-  // core's) is accurate to a few ulp of 1; a rounding above 1 is clamped to log 1 = 0.
-  const { rows, cols: d } = X;
-  let hard = 0;
-  for (let r0 = 0; r0 < rows; r0 += ICL_BLOCK_ROWS) {
-    const m = Math.min(ICL_BLOCK_ROWS, rows - r0);
-    const resp = gm.predictProba({ data: X.data.subarray(r0 * d, (r0 + m) * d), rows: m, cols: d });
-    const K = resp.cols;
-    for (let i = 0; i < m; i++) {
-      const wi = w ? w[r0 + i] : 1;
-      if (!(wi > 0)) continue;
-      let best = resp.data[i * K];
-      for (let k = 1; k < K; k++) if (resp.data[i * K + k] > best) best = resp.data[i * K + k];
-      const l = cr.ln(best);
-      if (l < 0) hard += wi * l;
-    }
-  }
   return {
     nComponents: c.k, covarianceType: c.type, bic, aic, icl: bic - 2 * hard, logLikelihood: total, nParameters: p,
     nIter: gm.nIter, converged: gm.converged, model: gm,
