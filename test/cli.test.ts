@@ -329,6 +329,20 @@ describe.concurrent('select', () => {
     expect(bad.stderr).toContain('Did you mean bic?');
   });
 
+  it('--workers 2: the same table and best model as in this thread', async () => {
+    const big = join(dir, 'big.csv');
+    let s = 1;
+    const u = () => ((s = (s * 1664525 + 1013904223) >>> 0) + 0.5) / 4294967296;
+    writeFileSync(big, 'x,y\n' + Array.from({ length: 5000 }, (_, i) => `${(i % 3) * 4 + u() * 3},${(i % 2) * 5 + u() * 3}`).join('\n') + '\n');
+    const args = ['select', big, '--k', '1..3', '-c', 'full,spherical', '--criterion', 'icl', '--json'];
+    const [a, b] = [await cli([...args, '--out', join(dir, 'big-a.json')]), await cli([...args, '--workers', '2', '--out', join(dir, 'big-b.json')])];
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(readFileSync(join(dir, 'big-b.json'), 'utf8')).toBe(readFileSync(join(dir, 'big-a.json'), 'utf8'));
+    expect((await cli([...args, '--workers', '-1'])).code).toBe(2);
+  });
+
   it('every fit failing: the table says why, exit 1', async () => {
     const three = join(dir, 'three-points.csv');
     writeFileSync(three, Array.from({ length: 30 }, (_, i) => `${i % 3},${(i % 3) * 2 + (i % 3 === 1 ? 0.5 : 0)}`).join('\n') + '\n');

@@ -3,9 +3,10 @@
 // K and covariance types). Results go to stdout (or --out), everything for people to stderr.
 // Exit codes: 0 success, 1 bad input or a failed fit, 2 bad usage.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { init, GaussianMixture, GmmError, selectModel } from '../entry-node.js';
+import { init, GaussianMixture, GmmError, selectModel, selectModelAsync } from '../entry-node.js';
 import type {
   CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo, SelectionCriterion, SelectionResult,
+  SelectModelOptions,
 } from '../index.js';
 import { DataError, formatCsv, parseTable, type Table } from './csv.js';
 import { formatTable, modelJsonText, modelSummary, num } from './summary.js';
@@ -532,6 +533,7 @@ const select: Command = {
     { name: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1..6)' },
     { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated (default: all four)' },
     { name: 'criterion', kind: 'string', value: 'name', help: 'bic | aic | icl: what ranks the fits (default bic)', choices: CRITERIA },
+    { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads holding the data (default 0: this thread); the same results' },
     ...FIT_OPTIONS.filter((s) => s.name !== 'covariance'),
     ...DATA_OPTIONS,
     { name: 'json', kind: 'flag', help: 'print the table as JSON' },
@@ -543,7 +545,7 @@ const select: Command = {
   notes: 'BIC = −2·log-likelihood + parameters·ln(rows); AIC = −2·log-likelihood + 2·parameters; ICL = BIC − 2·Σ log ' +
     '(each row\'s largest responsibility), which also penalises overlapping components. Lower is better; ties go to ' +
     'fewer parameters. Fits that fail (e.g. a collapsed component) are listed last with the reason.',
-  run(pos, o) {
+  async run(pos, o) {
     need(pos, 1, this);
     const ks = parseKRange(String(o.k ?? '1..6'));
     const types = o.covariance === undefined ? COVARIANCE_TYPES : String(o.covariance).split(',').map((s) => s.trim()).map((s) => {
@@ -554,6 +556,8 @@ const select: Command = {
     });
     const criterion = (o.criterion ?? 'bic') as SelectionCriterion;
     const name = criterion.toUpperCase();
+    const workers = o.workers as number | undefined;
+    if (workers !== undefined && workers < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'select');
     const t = readData(pos[0], o);
     info(describeData(pos[0], t));
     const fitted = ks.filter((k) => k <= t.rows);
@@ -564,25 +568,26 @@ const select: Command = {
     const rest = tuningOptions(o);
     let ranked: SelectionResult[] = [];
     if (fitted.length > 0) {
-      try {
-        ranked = selectModel(t, {
-          ...rest, nComponents: { values: fitted }, covarianceTypes: types, criterion,
-          onIteration: (it) => {
-            const l = `K=${it.nComponents} ${it.covarianceType}`;
-            if (l !== label) {
-              progress?.done();
-              label = l;
-              progress = new Progress(mode, l, rest.nInit ?? 1);
-            }
-            progress!.onIteration(it);
-          },
-          onFit: (r) => {
+      const options: SelectModelOptions = {
+        ...rest, nComponents: { values: fitted }, covarianceTypes: types, criterion,
+        onIteration: (it) => {
+          const l = `K=${it.nComponents} ${it.covarianceType}`;
+          if (l !== label) {
             progress?.done();
-            progress = null;
-            label = '';
-            if ('error' in r) failures.set(`${r.covarianceType} ${r.nComponents}`, `${r.error.code}: ${r.error.message}`);
-          },
-        }).results;
+            label = l;
+            progress = new Progress(mode, l, rest.nInit ?? 1);
+          }
+          progress!.onIteration(it);
+        },
+        onFit: (r) => {
+          progress?.done();
+          progress = null;
+          label = '';
+          if ('error' in r) failures.set(`${r.covarianceType} ${r.nComponents}`, `${r.error.code}: ${r.error.message}`);
+        },
+      };
+      try {
+        ranked = (workers ? await selectModelAsync(t, { ...options, workers }) : selectModel(t, options)).results;
       } catch (e) {
         // every fit failed: the table lists why
         if (!(e instanceof GmmError) || failures.size !== ks.length * types.length) throw e;
