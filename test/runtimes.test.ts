@@ -106,6 +106,7 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     const cases = nodeRun.result.cases as Json[];
     expect(cases.map((c) => c.name)).toEqual(job.cases.map((c: Json) => c.name));
     expect(new Set(cases.map((c) => c.model.options.covarianceType))).toEqual(new Set(TYPES));
+    expect(nodeRun.result.selection).toHaveLength(12);
     for (const c of cases) {
       const w = (c.model.weights as string[]).map(fromBits);
       expect(Math.abs(w.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-9);

@@ -56,7 +56,14 @@ export function runJob(lib, input) {
       sample: { X: toBits(s.X.data), labels: Array.from(s.labels) },
     });
   }
-  return { cases };
+  // model selection over a grid (every type, K 1..3) on the first case's data: the criteria
+  // (ICL from the core's log of the largest responsibility) and the ranking
+  const sel = lib.selectModel(input.datasets[input.cases[0].dataset], { nComponents: [1, 3], criterion: 'icl', seed: 1 });
+  const selection = sel.results.map((r) => ({
+    nComponents: r.nComponents, covarianceType: r.covarianceType, bic: bits(r.bic), aic: bits(r.aic), icl: bits(r.icl),
+    logLikelihood: bits(r.logLikelihood), model: toBits(r.model.toJSON()),
+  }));
+  return { cases, selection };
 }
 
 /** The data in pieces of `size` rows, as a fitStream source yields them. */
