@@ -111,8 +111,20 @@ function isK(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 }
 
-/** The K values of a grid, in the order to try them. */
-function componentValues(v: unknown, positive: number): number[] {
+/** The K values of a grid, in the order to try them (each at most `positive`, the rows of
+ *  positive weight; checked before a range is expanded). */
+function componentValues(v: unknown, positive: number, weighted: boolean): number[] {
+  const ks = gridValues(v, positive);
+  const most = ks.reduce((a, b) => Math.max(a, b));
+  if (most > positive) {
+    throw new GmmError('TOO_FEW_SAMPLES', `nComponents up to ${most} needs at least that many samples` +
+      `${weighted ? ' of positive weight' : ''}; X has ${positive}. Try K ≤ ${positive}.`);
+  }
+  return Array.isArray(v) ? Array.from({ length: ks[1] - ks[0] + 1 }, (_, i) => ks[0] + i) : ks;
+}
+
+/** The grid as given: a range as [min, max], else the list of K. */
+function gridValues(v: unknown, positive: number): number[] {
   if (v === undefined) return Array.from({ length: Math.min(10, positive) }, (_, i) => i + 1);
   if (typeof v === 'number') {
     if (!isK(v)) throw option(`nComponents must be an integer ≥ 1, a range [min, max] or { values: [...] }; got ${v}.`);
@@ -127,7 +139,7 @@ function componentValues(v: unknown, positive: number): number[] {
     if (!isK(a) || !isK(b) || b < a) {
       throw option(`nComponents range [min, max] needs integers with 1 ≤ min ≤ max; got [${String(a)}, ${String(b)}].`);
     }
-    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    return [a, b];
   }
   if (v !== null && typeof v === 'object' && Object.keys(v).length === 1 && 'values' in v) {
     const list = (v as { values: unknown }).values;
@@ -183,12 +195,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[]): P
   const w = toSampleWeight(o.sampleWeight, m.rows);
   let positive = m.rows;
   if (w) positive = w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
-  const ks = componentValues(o.nComponents, positive);
-  const tooMany = ks.filter((k) => k > positive);
-  if (tooMany.length > 0) {
-    throw new GmmError('TOO_FEW_SAMPLES', `nComponents up to ${Math.max(...tooMany)} needs at least that many samples` +
-      `${w ? ' of positive weight' : ''}; X has ${positive}. Try K ≤ ${positive}.`);
-  }
+  const ks = componentValues(o.nComponents, positive, w !== null);
   // the rest are GaussianMixture options, which its constructor checks (unknown ones too)
   const rest: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(o)) if (!SELECTION_KEYS.includes(key) && !extraKeys.includes(key)) rest[key] = v;
