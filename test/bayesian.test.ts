@@ -225,6 +225,8 @@ describe('BayesianGaussianMixture: bad input', () => {
     refit({ covariancePrior: [[1, 0.5], [0.4, 1]] }); // not symmetric
     code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [1, 0] }).fit(X), 'INVALID_OPTION');
     code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [1, 1, 1] }).fit(X), 'SHAPE_MISMATCH');
+    code(() => new lib.BayesianGaussianMixture().fit([[1, 2]]), 'TOO_FEW_SAMPLES');
+    expect(new lib.BayesianGaussianMixture({ covariancePrior: [[1, 0], [0, 1]] }).fit([[1, 2]]).weights[0]).toBe(1);
     code(() => m.bic(X), 'INVALID_ARGUMENT');
     code(() => m.nEffectiveComponents(2), 'INVALID_ARGUMENT');
     code(() => new lib.BayesianGaussianMixture().weightConcentration, 'NOT_FITTED');

@@ -7,6 +7,7 @@ import type { Arena } from '../core/arena.js';
 import { priorLength, type Params, type Priors } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
 import { Coordinator } from './coordinator.js';
+import { GmmError } from '../core/errors.js';
 import { checkPriorShapes } from '../model/bayesian-options.js';
 
 /** The variational options, resolved (null: the data-dependent or scikit-learn default). */
@@ -60,6 +61,10 @@ export class VariationalCoordinator extends Coordinator {
     let cov = v.covariancePrior;
     if (!cov) {
       const denom = sumW - sumW2 / sumW;
+      if (!(denom > 0)) {
+        throw new GmmError('TOO_FEW_SAMPLES', 'the default covariancePrior is the data\'s covariance, which needs at least ' +
+          'two rows of positive weight: add data, or give covariancePrior.');
+      }
       const at = (i: number, j: number): number => scatter[i <= j ? i * d + j : j * d + i] / denom;
       if (type === 'full' || type === 'tied') {
         cov = new Float64Array(d * d);
