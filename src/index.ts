@@ -6,6 +6,8 @@ export { selectModel, selectModelAsync, SELECTION_CRITERIA } from './model/selec
 export type {
   SelectModelOptions, SelectModelAsyncOptions, ModelSelection, SelectionResult, SelectionFailure, SelectionCriterion, ComponentGrid,
 } from './model/select.js';
+export { BayesianGaussianMixture } from './model/bayesian-mixture.js';
+export type { BayesianGaussianMixtureOptions, WeightConcentrationPriorType } from './model/bayesian-options.js';
 export { WorkerPool } from './parallel/workers.js';
 export type { WorkerPoolOptions } from './parallel/workers.js';
 export type { StreamSource, StreamChunk, FitStreamOptions } from './parallel/stream.js';
