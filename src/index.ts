@@ -2,6 +2,7 @@
 // add init()'s default source for their runtime.
 export { GaussianMixture } from './model/gaussian-mixture.js';
 export type { FitOptions, FitAsyncOptions, SampleResult } from './model/gaussian-mixture.js';
+export type { ConditionalPrediction } from './model/conditional.js';
 export { WorkerPool } from './parallel/workers.js';
 export type { WorkerPoolOptions } from './parallel/workers.js';
 export type { StreamSource, StreamChunk, FitStreamOptions } from './parallel/stream.js';
