@@ -54,9 +54,21 @@ export function runJob(lib, input) {
       predict: Array.from(gm.predict(X)),
       bic: bits(gm.bic(X)),
       sample: { X: toBits(s.X.data), labels: Array.from(s.labels) },
+      conditional: conditionalJob(gm, X),
     });
   }
   return { cases };
+}
+
+/** marginal, condition and predictConditional of a fitted model (d ≥ 2) on its data X. */
+function conditionalJob(gm, X) {
+  const d = X[0].length;
+  const p = gm.predictConditional(X.map((r) => [r[0]]), [0], { covariance: true });
+  return {
+    marginal: toBits(gm.marginal([d - 1, 0]).toJSON()),
+    condition: toBits(gm.condition([0], [X[0][0]]).toJSON()),
+    predictConditional: { mean: toBits(p.mean.data), covariance: toBits(p.covariance) },
+  };
 }
 
 /** The data in pieces of `size` rows, as a fitStream source yields them. */
