@@ -277,6 +277,16 @@ describe('far values', () => {
     expect(Math.abs(c.weights.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-15);
     expect(c.means.data.every(Number.isFinite)).toBe(true);
     expect(c.weights.filter((w) => w === 1).length).toBe(1);
+    // components whose weight underflowed to 0 stay: the model still scores, samples and round-trips
+    expect(c.weights.some((w) => w === 0)).toBe(true);
+    const k = c.weights.indexOf(1);
+    const drawn = c.sample(20, { seed: 3 });
+    expect(drawn.labels.every((l) => l === k)).toBe(true);
+    expect(c.scoreSamples(drawn.X).every(Number.isFinite)).toBe(true);
+    expect(GaussianMixture.fromJSON(JSON.stringify(c)).weights).toEqual(c.weights);
+  });
+  it('predictConditional refuses (NUMERICAL) rather than return overflowed covariances', () => {
+    expect(errorCode(() => model('full', 3, 4).predictConditional([[0], [1e200]], [0], { covariance: true }))).toBe('NUMERICAL');
   });
 });
 
