@@ -49,6 +49,7 @@ export function conditionScratchSize(K: i32, m: i32, q: i32): i32 {
 export function conditionFactors(
   cov: usize, type: i32, K: i32, d: i32, gIdx: usize, m: i32, rIdx: usize, q: i32, factors: usize, covOut: usize
 ): i32 {
+  assert(K > 0 && m > 0 && q > 0 && m + q == d, 'conditionFactors: bad sizes');
   const size = <usize>setSize(type, m, q) << 3;
   if (type == FULL || type == TIED) {
     const count = type == FULL ? K : 1;
@@ -130,6 +131,7 @@ export function conditionRows(
   weights: usize, means: usize, gIdx: usize, rIdx: usize, factors: usize,
   respOut: usize, compMeansOut: usize, meanOut: usize, covOut: usize, scratch: usize
 ): void {
+  assert(n > 0 && K > 0 && m > 0 && q > 0 && m + q == d, 'conditionRows: bad sizes');
   const full = type == FULL || type == TIED;
   const size = <usize>setSize(type, m, q) << 3;
   const z = scratch;

@@ -4,6 +4,7 @@
 // for every covariance type; and every bad input's error.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { GaussianMixture, type CovarianceType, type Matrix } from '../src/index.js';
 import { errorCode, loadCore, maxRelDiff, normal, rng, root } from './helpers.js';
 
@@ -287,6 +288,44 @@ describe('far values', () => {
   });
   it('predictConditional refuses (NUMERICAL) rather than return overflowed covariances', () => {
     expect(errorCode(() => model('full', 3, 4).predictConditional([[0], [1e200]], [0], { covariance: true }))).toBe('NUMERICAL');
+  });
+});
+
+describe('properties over random models, feature subsets and rows (fast-check)', () => {
+  const caseArb = fc.record({
+    type: fc.constantFrom(...TYPES),
+    d: fc.integer({ min: 2, max: 6 }),
+    K: fc.integer({ min: 1, max: 3 }),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 6, maxLength: 6 }),
+    m: fc.integer({ min: 1, max: 5 }),
+    shift: fc.double({ min: -3, max: 3, noNaN: true }),
+  });
+  it('Bayes\' rule, moment matching and commutation hold for any given subset, in any order', () => {
+    fc.assert(fc.property(caseArb, ({ type, d, K, seed, order, m, shift }) => {
+      const gm = new GaussianMixture({ nComponents: K, covarianceType: type, seed: 0, maxIter: 20 }).fit(correlated(seed, 150, d, K));
+      const perm = Array.from({ length: d }, (_, j) => j).sort((a, b) => order[a] - order[b]);
+      const g = perm.slice(0, Math.min(m, d - 1));
+      const r = rest(d, g);
+      const row = Array.from(gm.sample(1, { seed: seed % 1000 }).X.data, (v) => v + shift);
+      const xg = g.map((j) => row[j]);
+      const c = gm.condition(g, xg);
+      // log p(y | x) = log p(x, y) − log p(x)
+      const lhs = c.scoreSamples([r.map((j) => row[j])])[0];
+      const rhs = gm.scoreSamples([row])[0] - gm.marginal(g).scoreSamples([xg])[0];
+      expect(Math.abs(lhs - rhs)).toBeLessThan(1e-9 * Math.max(1, Math.abs(rhs)));
+      // predictConditional = the moments of condition()
+      const p = gm.predictConditional([xg], g, { covariance: true });
+      const ref = momentMatched(c);
+      expect(relErr(p.mean.data, ref.mean)).toBeLessThan(1e-9);
+      expect(relErr(p.covariance!, ref.cov)).toBeLessThan(1e-9);
+      // condition, then keep the last remaining feature = keep it with g, then condition
+      const left = c.marginal([r.length - 1]);
+      const right = gm.marginal([...g, r[r.length - 1]]).condition(g.map((_, i) => i), xg);
+      expect(maxRelDiff(left.means.data, right.means.data)).toBeLessThan(1e-13);
+      expect(maxRelDiff(left.covariances, right.covariances)).toBeLessThan(1e-13);
+      expect(maxRelDiff(left.weights, right.weights)).toBeLessThan(1e-13);
+    }), { numRuns: 40, seed: 13 });
   });
 });
 
