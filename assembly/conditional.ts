@@ -35,9 +35,28 @@ export function conditionFactorsSize(type: i32, K: i32, m: i32, q: i32): i32 {
   return (type == TIED ? 1 : K) * setSize(type, m, q);
 }
 
-/** f64 of conditionRows' scratch: z (m), log-weights (K), component means (K·q), mean (q). */
+/** f64 of conditionRows' scratch: z (m), log-weights (K), their constants (K), component
+ *  means (K·q), mean (q), a component mean's deviation from it (q). */
 export function conditionScratchSize(K: i32, m: i32, q: i32): i32 {
-  return m + K + K * q + q;
+  return m + 2 * K + K * q + 2 * q;
+}
+
+/** o[b] += w·(s[b] + a·v[b]) for b in [from, q), two lanes at a time (s = 0: no s term);
+ *  each lane rounds as the scalar expression would. */
+// @ts-ignore: decorator
+@inline function accumulate(o: usize, s: usize, v: usize, from: i32, q: i32, w: f64, a: f64): void {
+  const wv = f64x2.splat(w), av = f64x2.splat(a);
+  let b = from;
+  for (; b + 1 < q; b += 2) {
+    const off = <usize>b << 3;
+    let t = f64x2.mul(av, v128.load(v + off));
+    if (s) t = f64x2.add(v128.load(s + off), t);
+    v128.store(o + off, f64x2.add(v128.load(o + off), f64x2.mul(wv, t)));
+  }
+  if (b < q) {
+    const t = a * f(v, b);
+    store<f64>(o + (<usize>b << 3), f(o, b) + w * (s ? f(s, b) + t : t));
+  }
 }
 
 /**
@@ -134,10 +153,19 @@ export function conditionRows(
   assert(n > 0 && K > 0 && m > 0 && q > 0 && m + q == d, 'conditionRows: bad sizes');
   const full = type == FULL || type == TIED;
   const size = <usize>setSize(type, m, q) << 3;
+  const ldAt = full ? m * m + m * q + q * q : m + q;
+  const sAt = <usize>(full ? m * m + m * q : m) << 3;
   const z = scratch;
   const lp = z + (<usize>m << 3);
-  const cmBuf = lp + (<usize>K << 3);
+  const lc = lp + (<usize>K << 3);
+  const cmBuf = lc + (<usize>K << 3);
   const mean = cmBuf + (<usize>(K * q) << 3);
+  const dev = mean + (<usize>q << 3);
+  // once per call: log πₖ − Σ log Lᵢᵢ (the −½ m log 2π of every term cancels)
+  for (let k = 0; k < K; k++) {
+    const L = factors + (type == TIED ? 0 : <usize>k * size);
+    store<f64>(lc + (<usize>k << 3), Math.log(f(weights, k)) - f(L, ldAt));
+  }
   for (let row = 0; row < n; row++) {
     const xr = x + (<usize>(row * m) << 3);
     const cm = compMeansOut ? compMeansOut + (<usize>(row * K * q) << 3) : cmBuf;
@@ -159,8 +187,7 @@ export function conditionRows(
         store<f64>(z + (<usize>a << 3), za);
         quad += za * za;
       }
-      const ld = full ? f(L, m * m + m * q + q * q) : f(L, m + q);
-      const v = Math.log(f(weights, k)) - ld - 0.5 * quad;
+      const v = f(lc, k) - 0.5 * quad;
       store<f64>(lp + (<usize>k << 3), v);
       if (v > mx) mx = v;
       const ck = cm + (<usize>(k * q) << 3);
@@ -190,30 +217,33 @@ export function conditionRows(
     }
     if (respOut) memory.copy(respOut + (<usize>(row * K) << 3), lp, <usize>K << 3);
     if (!meanOut && !covOut) continue;
-    for (let j = 0; j < q; j++) {
-      let t: f64 = 0;
-      for (let k = 0; k < K; k++) {
-        const w = f(lp, k);
-        if (w != 0) t += w * f(cm, k * q + j);
-      }
-      store<f64>(mean + (<usize>j << 3), t);
+    memory.fill(mean, 0, <usize>q << 3);
+    for (let k = 0; k < K; k++) {
+      const w = f(lp, k);
+      if (w != 0) accumulate(mean, 0, cm + (<usize>(k * q) << 3), 0, q, w, 1.0);
     }
     if (meanOut) memory.copy(meanOut + (<usize>(row * q) << 3), mean, <usize>q << 3);
     if (!covOut) continue;
+    // upper triangle, component by component (contiguous rows), then mirrored
     const out = covOut + (<usize>(row * q * q) << 3);
-    for (let a = 0; a < q; a++) {
-      for (let b = a; b < q; b++) {
-        let t: f64 = 0;
-        for (let k = 0; k < K; k++) {
-          const w = f(lp, k);
-          if (w == 0) continue;
-          const S = factors + (type == TIED ? 0 : <usize>k * size) + (full ? <usize>(m * m + m * q) << 3 : <usize>m << 3);
-          const s = full ? f(S, a * q + b) : a == b ? f(S, a) : 0.0;
-          t += w * (s + (f(cm, k * q + a) - f(mean, a)) * (f(cm, k * q + b) - f(mean, b)));
+    memory.fill(out, 0, <usize>(q * q) << 3);
+    for (let k = 0; k < K; k++) {
+      const w = f(lp, k);
+      if (w == 0) continue;
+      const S = factors + (type == TIED ? 0 : <usize>k * size) + sAt;
+      const ck = cm + (<usize>(k * q) << 3);
+      for (let j = 0; j < q; j++) store<f64>(dev + (<usize>j << 3), f(ck, j) - f(mean, j));
+      for (let a = 0; a < q; a++) {
+        const da = f(dev, a);
+        const o = out + (<usize>(a * q) << 3);
+        if (full) {
+          accumulate(o, S + (<usize>(a * q) << 3), dev, a, q, w, da);
+        } else {
+          store<f64>(o + (<usize>a << 3), f(o, a) + w * (f(S, a) + da * da));
+          accumulate(o, 0, dev, a + 1, q, w, da);
         }
-        store<f64>(out + (<usize>(a * q + b) << 3), t);
-        store<f64>(out + (<usize>(b * q + a) << 3), t);
       }
     }
+    for (let a = 1; a < q; a++) for (let b = 0; b < a; b++) store<f64>(out + (<usize>(a * q + b) << 3), f(out, b * q + a));
   }
 }
