@@ -3,6 +3,8 @@
 export { GaussianMixture } from './model/gaussian-mixture.js';
 export type { FitOptions, FitAsyncOptions, SampleResult } from './model/gaussian-mixture.js';
 export type { ConditionalPrediction } from './model/conditional.js';
+export { BayesianGaussianMixture } from './model/bayesian-mixture.js';
+export type { BayesianGaussianMixtureOptions, WeightConcentrationPriorType } from './model/bayesian-options.js';
 export { WorkerPool } from './parallel/workers.js';
 export type { WorkerPoolOptions } from './parallel/workers.js';
 export type { StreamSource, StreamChunk, FitStreamOptions } from './parallel/stream.js';

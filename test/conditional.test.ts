@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GaussianMixture, type CovarianceType, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture, type CovarianceType, type Matrix } from '../src/index.js';
 import { errorCode, loadCore, maxRelDiff, normal, rng, root } from './helpers.js';
 
 beforeAll(loadCore);
@@ -336,6 +336,7 @@ describe('errors', () => {
     ['unfitted marginal', () => new GaussianMixture().marginal([0]), 'NOT_FITTED'],
     ['unfitted condition', () => new GaussianMixture().condition([0], [1]), 'NOT_FITTED'],
     ['unfitted predictConditional', () => new GaussianMixture().predictConditional([[1]], [0]), 'NOT_FITTED'],
+    ['a variational mixture', () => new BayesianGaussianMixture({ nComponents: 2 }).fit(correlated(1, 50, 2, 2)).condition([0], [1]), 'INVALID_ARGUMENT'],
     ['index out of range', () => gm().marginal([4]), 'INVALID_ARGUMENT'],
     ['negative index', () => gm().condition([-1], [0]), 'INVALID_ARGUMENT'],
     ['non-integer index', () => gm().condition([0.5], [0]), 'INVALID_ARGUMENT'],

@@ -61,6 +61,17 @@ export interface CoreExports {
   conditionRows(x: number, n: number, type: number, K: number, d: number, m: number, q: number, weights: number,
     means: number, gIdx: number, rIdx: number, factors: number, respOut: number, compMeansOut: number, meanOut: number,
     covOut: number, scratch: number): void;
+  featureScatter(x: number, w: number, n: number, d: number, B: number, mean: number, out: number, scratch: number): void;
+  digamma(x: number): number;
+  lgamma(x: number): number;
+  vbLogWeights(conc: number, K: number, process: number, out: number): void;
+  vbLogConstants(logW: number, chol: number, dof: number, meanPrec: number, out: number, type: number, K: number, d: number): void;
+  vbResponsibilityEntropy(stats: number, chol: number, logConst: number, type: number, K: number, d: number): number;
+  vbMStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, process: number,
+    wcPrior: number, beta0: number, meanPrior: number, nu0: number, covPrior: number,
+    conc: number, meanPrec: number, dof: number, weights: number, means: number, cov: number, chol: number, tmp: number): number;
+  vbExpectedWeights(conc: number, K: number, process: number, weights: number): void;
+  vbBoundTerms(chol: number, dof: number, meanPrec: number, conc: number, process: number, type: number, K: number, d: number): number;
 }
 
 /** Seeds the core's PRNG with an integer in [0, 2^53) as two 32-bit halves. */
