@@ -17,6 +17,7 @@ export {
 export { spatialKeys, groupRowsToPairs } from './order';
 export { ballsSize, groupBalls } from './certify';
 export { sample } from './sample';
+export { conditionFactorsSize, conditionScratchSize, conditionFactors, conditionRows } from './conditional';
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {

@@ -5,10 +5,13 @@ import { init, GaussianMixture, GmmError, selectModel } from 'gmm-wasm';
 import type { CovarianceType, GaussianMixtureJSON, InitParams } from 'gmm-wasm';
 import { FAITHFUL, FAITHFUL_COLUMNS } from '../src/demo/faithful.js';
 import { DataError, parseTable, type Table } from '../src/cli/csv.js';
-import { componentsOf, plotLayout, renderMixtureSvg, type PlotOptions, type Points } from '../src/demo/svg.js';
+import {
+  componentsOf, plotLayout, renderConditionalSvg, renderMixtureSvg, type ConditionalDensity, type PlotOptions, type Points,
+} from '../src/demo/svg.js';
 
 const MAX_STEPS = 1000;
 const WIDTH = 760, HEIGHT = 560;
+const COND_WIDTH = 180, COND_GRID = 241;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const plot = $('plot');
@@ -20,6 +23,9 @@ const speedInput = $<HTMLInputElement>('speed');
 const runButton = $<HTMLButtonElement>('run');
 const colX = $<HTMLSelectElement>('col-x');
 const colY = $<HTMLSelectElement>('col-y');
+const condPanel = $('conditional');
+const condSlider = $<HTMLInputElement>('cond-x');
+const condValue = $('cond-x-value');
 
 interface State {
   xs: number[];
@@ -32,11 +38,12 @@ interface State {
   iter: number;
   prevLower: number;
   running: boolean;
+  condX: number | null;       // where p(y | x) is drawn (null: the middle of the x range)
 }
 
 const state: State = {
   xs: [], ys: [], names: ['x', 'y'], xDomain: [0, 10], yDomain: [0, 10], table: null,
-  gm: null, iter: 0, prevLower: -Infinity, running: false,
+  gm: null, iter: 0, prevLower: -Infinity, running: false, condX: null,
 };
 
 function points(): Points {
@@ -74,7 +81,40 @@ function draw(): void {
   const gm = state.gm?.isFitted ? state.gm : null;
   const model = gm?.toJSON() ?? null;
   const labels = gm && p.rows > 0 ? gm.predict(p) : null;
-  plot.innerHTML = renderMixtureSvg(p, labels, model ? componentsOf(model) : null, plotOptions());
+  const cond = gm ? conditional(gm) : null;
+  const opts = plotOptions();
+  plot.innerHTML = renderMixtureSvg(p, labels, model ? componentsOf(model) : null, cond ? { ...opts, markX: cond.x } : opts);
+  condPanel.innerHTML = renderConditionalSvg(cond, plotLayout(p, opts), COND_WIDTH, state.names[0]);
+  const [lo, hi] = state.xDomain;
+  condSlider.min = String(lo);
+  condSlider.max = String(hi);
+  condSlider.step = String((hi - lo) / 400);
+  condSlider.value = String(condX());
+  condValue.textContent = condX().toPrecision(4);
+}
+
+// ---- the conditional density p(y | x)
+
+function condX(): number {
+  return state.condX ?? (state.xDomain[0] + state.xDomain[1]) / 2;
+}
+
+let lastConditional: ConditionalDensity | null = null;
+
+/** p(y | x) on a grid over the plotted y range: the fitted model conditioned on x
+ *  (GaussianMixture.condition), and its mean and sd (predictConditional). */
+function conditional(gm: GaussianMixture): ConditionalDensity | null {
+  const x = condX();
+  const [lo, hi] = state.yDomain;
+  const ys = Array.from({ length: COND_GRID }, (_, i) => lo + ((hi - lo) * i) / (COND_GRID - 1));
+  try {
+    const logp = gm.condition([0], [x]).scoreSamples(ys.map((y) => [y]));
+    const p = gm.predictConditional([[x]], [0], { covariance: true });
+    lastConditional = { x, ys, density: Array.from(logp, Math.exp), mean: p.mean.data[0], sd: Math.sqrt(p.covariance![0]) };
+  } catch {
+    lastConditional = null; // e.g. x far beyond every component: no panel
+  }
+  return lastConditional;
 }
 
 function fmt(v: number, digits = 5): string {
@@ -235,6 +275,7 @@ function setData(xs: number[], ys: number[], names: [string, string]): void {
   state.xs = xs;
   state.ys = ys;
   state.names = names;
+  state.condX = null;
   if (xs.length > 0) {
     state.xDomain = padded(xs);
     state.yDomain = padded(ys);
@@ -308,6 +349,12 @@ plot.addEventListener('click', (ev) => {
   const py = (ev.clientY - rect.top) * (HEIGHT / rect.height);
   const L = plotLayout(points(), plotOptions());
   if (px < L.left || px > L.right || py < L.top || py > L.bottom) return;
+  if (ev.shiftKey) {
+    // Shift+click picks the x of the conditional p(y | x) instead of adding a point
+    state.condX = L.fromX(px);
+    draw();
+    return;
+  }
   state.xs.push(+L.fromX(px).toPrecision(6));
   state.ys.push(+L.fromY(py).toPrecision(6));
   state.table = null;
@@ -339,6 +386,10 @@ $<HTMLInputElement>('file').addEventListener('change', async (ev) => {
   }
   input.value = '';
 });
+condSlider.addEventListener('input', () => {
+  state.condX = Number(condSlider.value);
+  draw();
+});
 colX.addEventListener('change', fromTable);
 colY.addEventListener('change', fromTable);
 for (const el of [kInput, covSelect, initSelect, seedInput]) el.addEventListener('change', resetModel);
@@ -362,7 +413,8 @@ $('compare').addEventListener('click', () => {
 
 interface DemoHandle {
   ready: Promise<void>;
-  snapshot(): { points: number; iter: number; running: boolean; converged: boolean | null; model: GaussianMixtureJSON | null; xs: number[]; ys: number[] };
+  snapshot(): { points: number; iter: number; running: boolean; converged: boolean | null; model: GaussianMixtureJSON | null; xs: number[]; ys: number[];
+    conditional: ConditionalDensity | null };
 }
 
 const ready = (async () => {
@@ -387,5 +439,6 @@ const ready = (async () => {
     model: state.gm?.isFitted ? state.gm.toJSON() : null,
     xs: [...state.xs],
     ys: [...state.ys],
+    conditional: state.gm?.isFitted ? lastConditional : null,
   }),
 };

@@ -6,6 +6,7 @@ export { selectModel, selectModelAsync, SELECTION_CRITERIA } from './model/selec
 export type {
   SelectModelOptions, SelectModelAsyncOptions, ModelSelection, SelectionResult, SelectionFailure, SelectionCriterion, ComponentGrid,
 } from './model/select.js';
+export type { ConditionalPrediction } from './model/conditional.js';
 export { BayesianGaussianMixture } from './model/bayesian-mixture.js';
 export type { BayesianGaussianMixtureOptions, WeightConcentrationPriorType } from './model/bayesian-options.js';
 export { WorkerPool } from './parallel/workers.js';

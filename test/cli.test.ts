@@ -236,6 +236,43 @@ describe.concurrent('predict, score, sample', () => {
     expect(bare.stdout.split('\n')[0]).toMatch(/^\d$/);
   });
 
+  it('predict --given: conditional means of the other features, as predictConditional', async () => {
+    const ref = model().predictConditional(faithful.map((r) => [r[0]]), [0]).mean.data;
+    // every feature in the data (the others ignored): named after the data's header
+    const r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = csvRows(r.stdout);
+    expect(rows[0]).toEqual(['waiting']);
+    expect(rows.slice(1).map((x) => Number(x[0]))).toEqual(Array.from(ref));
+    // the given feature only
+    writeFileSync(join(dir, 'eruptions.csv'), faithful.map((x) => x[0]).join('\n') + '\n');
+    const only = await cli(['predict', join(dir, 'model.json'), join(dir, 'eruptions.csv'), '--given', '0', '--no-output-header']);
+    expect(only.code, only.stderr).toBe(0);
+    expect(csvRows(only.stdout).map((x) => Number(x[0]))).toEqual(Array.from(ref));
+    const other = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given=1']);
+    expect(csvRows(other.stdout)[0]).toEqual(['eruptions']);
+    expect(csvRows(other.stdout).slice(1).map((x) => Number(x[0])))
+      .toEqual(Array.from(model().predictConditional(faithful.map((x) => [x[1]]), [1]).mean.data));
+  });
+
+  it('predict --given: bad lists and shapes', async () => {
+    let r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', 'a']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--given needs 0-based feature indices');
+    r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0', '--proba']);
+    expect(r.code).toBe(2);
+    r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0,1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(INVALID_ARGUMENT)');
+    expect(r.stderr).toContain('leaves nothing to predict');
+    r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(INVALID_ARGUMENT)');
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv'), '--given', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('need either the 1 given feature or all 2 features');
+  });
+
   it('score: mean log-likelihood (and --per-row)', async () => {
     const r = await cli(['score', join(dir, 'model.json'), FAITHFUL]);
     expect(r.code, r.stderr).toBe(0);

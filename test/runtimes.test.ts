@@ -1,7 +1,7 @@
 // The package in its three runtimes (Node 20, workerd, headless Chromium), each loaded the
 // way an application would load it (its `exports` condition, bundled where a bundler would
 // bundle it). The same job (data, options, seeds) must give bit-identical fitted
-// parameters, lower-bound traces, scores and samples everywhere. Needs `npm run build`.
+// parameters, lower-bound traces, scores, samples, marginals and conditionals everywhere. Needs `npm run build`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -113,6 +113,8 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
       expect(Number.isFinite(fromBits(c.model.lowerBound))).toBe(true);
       expect(c.trace.length).toBeGreaterThan(0);
       expect(c.sample.X.length).toBeGreaterThan(0);
+      expect(c.conditional.predictConditional.mean.length).toBeGreaterThan(0);
+      expect(c.conditional.condition.options.covarianceType).toBe(c.model.options.covarianceType);
     }
   });
 

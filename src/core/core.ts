@@ -55,6 +55,13 @@ export interface CoreExports {
     B: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
+  conditionFactorsSize(type: number, K: number, m: number, q: number): number;
+  conditionScratchSize(K: number, m: number, q: number): number;
+  conditionFactors(cov: number, type: number, K: number, d: number, gIdx: number, m: number, rIdx: number, q: number,
+    factors: number, covOut: number): number;
+  conditionRows(x: number, n: number, type: number, K: number, d: number, m: number, q: number, weights: number,
+    means: number, gIdx: number, rIdx: number, factors: number, respOut: number, compMeansOut: number, meanOut: number,
+    covOut: number, scratch: number): void;
   featureScatter(x: number, w: number, n: number, d: number, B: number, mean: number, out: number, scratch: number): void;
   digamma(x: number): number;
   lgamma(x: number): number;

@@ -21,6 +21,9 @@ import { WorkerPool, checkPoolOptions } from '../parallel/workers.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
 import { runFitStream, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
 import {
+  featureIndices, givenValues, marginalParams, conditionParams, predictConditionalParams, type ConditionalPrediction,
+} from './conditional.js';
+import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
   type GaussianMixtureOptions, type ResolvedOptions, type Matrix, type MatrixInput, type CovarianceType,
 } from './validate.js';
@@ -544,5 +547,59 @@ export class GaussianMixture {
     }
     gm.state = state;
     return gm;
+  }
+
+  /** A fitted model over other features (marginal, condition): these options without the
+   *  initial parameters (their shapes no longer fit), converged, nIter and lowerBound of this fit. */
+  private derived(s: FittedState, params: Params): GaussianMixture {
+    const gm = new GaussianMixture();
+    const opts: ResolvedOptions = { ...copyOptions(this.opts), weightsInit: null, meansInit: null, precisionsInit: null, precisionsInitShape: null };
+    Object.assign(gm, { opts, state: { ...s, params } });
+    return gm;
+  }
+
+  /** The fitted state, for marginals and conditionals: of a maximum-likelihood mixture only. */
+  private mixtureState(what: string): FittedState {
+    const s = this.fitted(what);
+    if (this.opts.variational) {
+      throw new GmmError('INVALID_ARGUMENT', `${what} is defined for a GaussianMixture, not a variational one: a ` +
+        'BayesianGaussianMixture scores with its Wishart posterior terms (as scikit-learn), so conditionals of its point ' +
+        'estimates would not match its scoreSamples. For the point estimates, build a GaussianMixture from its weights, ' +
+        'means and covariances.');
+    }
+    return s;
+  }
+
+  /** The mixture over `features` (in that order), exact: a new fitted model of the same covariance type. */
+  marginal(features: ArrayLike<number>): GaussianMixture {
+    const s = this.mixtureState('marginal');
+    return this.derived(s, marginalParams(s.params, featureIndices(features, s.params.d, 'features', true)));
+  }
+
+  /** The mixture over the other features (in increasing order) given x[given[i]] = values[i]:
+   *  a new fitted model of the same covariance type. */
+  condition(given: ArrayLike<number>, values: ArrayLike<number>): GaussianMixture {
+    const s = this.mixtureState('condition');
+    const g = featureIndices(given, s.params.d, 'given', false);
+    return this.derived(s, conditionParams(s.params, g, givenValues(values, g.length)));
+  }
+
+  /** Per row of X (the values of the `given` features, in that order): E[other features | given]
+   *  and, with { covariance: true }, Cov[other features | given] (full q×q matrices). */
+  predictConditional(X: MatrixInput, given: ArrayLike<number>, options: { covariance?: boolean } = {}): ConditionalPrediction {
+    const s = this.mixtureState('predictConditional');
+    const g = featureIndices(given, s.params.d, 'given', false);
+    if (options === null || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'covariance')) {
+      throw new GmmError('INVALID_OPTION', 'predictConditional options: only { covariance: true | false }.');
+    }
+    if (options.covariance !== undefined && typeof options.covariance !== 'boolean') {
+      throw new GmmError('INVALID_OPTION', `covariance must be true or false; got ${String(options.covariance)}.`);
+    }
+    const m = toMatrix(X);
+    if (m.cols !== g.length) {
+      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} columns but ${g.length} features are given: pass only the ` +
+        'given features\' values, in the order of `given`.');
+    }
+    return predictConditionalParams(s.params, g, m, options.covariance === true);
   }
 }

@@ -54,6 +54,7 @@ export function runJob(lib, input) {
       predict: Array.from(gm.predict(X)),
       bic: bits(gm.bic(X)),
       sample: { X: toBits(s.X.data), labels: Array.from(s.labels) },
+      conditional: conditionalJob(gm, X),
     });
   }
   // model selection over a grid (every type, K 1..3) on the first case's data: the criteria
@@ -64,6 +65,17 @@ export function runJob(lib, input) {
     logLikelihood: bits(r.logLikelihood), model: toBits(r.model.toJSON()),
   }));
   return { cases, selection };
+}
+
+/** marginal, condition and predictConditional of a fitted model (d ≥ 2) on its data X. */
+function conditionalJob(gm, X) {
+  const d = X[0].length;
+  const p = gm.predictConditional(X.map((r) => [r[0]]), [0], { covariance: true });
+  return {
+    marginal: toBits(gm.marginal([d - 1, 0]).toJSON()),
+    condition: toBits(gm.condition([0], [X[0][0]]).toJSON()),
+    predictConditional: { mean: toBits(p.mean.data), covariance: toBits(p.covariance) },
+  };
 }
 
 /** The data in pieces of `size` rows, as a fitStream source yields them. */
