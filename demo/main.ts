@@ -1,7 +1,7 @@
 // The demo page: load a CSV or click to add points, pick K and the covariance type, and
 // watch EM iterate (one fit() call per iteration: maxIter 1 with warmStart), with the
 // ellipses redrawn each step, then compare K by BIC. Built by scripts/build-demo.js.
-import { init, GaussianMixture, GmmError, selectModel } from 'gmm-wasm';
+import { init, GaussianMixture, BayesianGaussianMixture, GmmError, selectModel } from 'gmm-wasm';
 import type { CovarianceType, GaussianMixtureJSON, InitParams } from 'gmm-wasm';
 import { FAITHFUL, FAITHFUL_COLUMNS } from '../src/demo/faithful.js';
 import { DataError, parseTable, type Table } from '../src/cli/csv.js';
@@ -16,6 +16,8 @@ const COND_WIDTH = 180, COND_GRID = 241;
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const plot = $('plot');
 const kInput = $<HTMLInputElement>('k');
+const methodSelect = $<HTMLSelectElement>('method');
+const wcpInput = $<HTMLInputElement>('wcp');
 const covSelect = $<HTMLSelectElement>('covariance');
 const initSelect = $<HTMLSelectElement>('init');
 const seedInput = $<HTMLInputElement>('seed');
@@ -83,7 +85,9 @@ function draw(): void {
   const labels = gm && p.rows > 0 ? gm.predict(p) : null;
   const cond = gm ? conditional(gm) : null;
   const opts = plotOptions();
-  plot.innerHTML = renderMixtureSvg(p, labels, model ? componentsOf(model) : null, cond ? { ...opts, markX: cond.x } : opts);
+  const fade = gm instanceof BayesianGaussianMixture;
+  plot.innerHTML = renderMixtureSvg(p, labels, model ? componentsOf(model) : null,
+    { ...opts, fadeByWeight: fade, ...(cond ? { markX: cond.x } : {}) });
   condPanel.innerHTML = renderConditionalSvg(cond, plotLayout(p, opts), COND_WIDTH, state.names[0]);
   const [lo, hi] = state.xDomain;
   condSlider.min = String(lo);
@@ -129,8 +133,12 @@ function setStatus(state_: string): void {
     ? `+${(gm.lowerBound - state.prevLower).toExponential(2)}` : (gm.lowerBound - state.prevLower).toExponential(2) : '–';
   $('s-state').textContent = state_;
   const p = points();
-  $('s-bic').textContent = gm ? gm.bic(p).toFixed(2) : '–';
-  $('s-aic').textContent = gm ? gm.aic(p).toFixed(2) : '–';
+  // a Bayesian mixture has a lower bound (a total) instead of a likelihood, and no BIC/AIC
+  const bayes = gm instanceof BayesianGaussianMixture;
+  $('s-lower-label').textContent = bayes ? 'Lower bound (total)' : 'Log-likelihood / row';
+  $('s-bic').textContent = gm && !bayes ? gm.bic(p).toFixed(2) : '–';
+  $('s-aic').textContent = gm && !bayes ? gm.aic(p).toFixed(2) : '–';
+  $('s-eff').textContent = gm ? String(bayes ? gm.nEffectiveComponents(0.01) : gm.nComponents) : '–';
 }
 
 function showError(e: unknown): void {
@@ -165,14 +173,18 @@ function resetModel(): void {
 }
 
 function newModel(): GaussianMixture {
-  return new GaussianMixture({
+  const o = {
     nComponents: Math.max(1, Math.round(Number(kInput.value) || 1)),
     covarianceType: covSelect.value as CovarianceType,
     initParams: initSelect.value as InitParams,
     seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
     maxIter: 1,
     warmStart: true,
-  });
+  };
+  // Bayesian: K is an upper bound; components the data do not need fade as their weights shrink
+  return methodSelect.value === 'bayes'
+    ? new BayesianGaussianMixture({ ...o, weightConcentrationPrior: Number(wcpInput.value) || 0.01 })
+    : new GaussianMixture(o);
 }
 
 /** One EM iteration; returns whether to go on. */
@@ -392,7 +404,14 @@ condSlider.addEventListener('input', () => {
 });
 colX.addEventListener('change', fromTable);
 colY.addEventListener('change', fromTable);
-for (const el of [kInput, covSelect, initSelect, seedInput]) el.addEventListener('change', resetModel);
+for (const el of [kInput, covSelect, initSelect, seedInput, wcpInput]) el.addEventListener('change', resetModel);
+methodSelect.addEventListener('change', () => {
+  const bayes = methodSelect.value === 'bayes';
+  document.body.classList.toggle('bayes', bayes);
+  // an upper bound on K is the point of the Bayesian mixture
+  if (bayes && Number(kInput.value) < 6) kInput.value = '6';
+  resetModel();
+});
 runButton.addEventListener('click', () => void run());
 $('step').addEventListener('click', () => {
   state.running = false;
@@ -414,6 +433,7 @@ $('compare').addEventListener('click', () => {
 interface DemoHandle {
   ready: Promise<void>;
   snapshot(): { points: number; iter: number; running: boolean; converged: boolean | null; model: GaussianMixtureJSON | null; xs: number[]; ys: number[];
+    method: string; effectiveComponents: number | null;
     conditional: ConditionalDensity | null };
 }
 
@@ -440,5 +460,7 @@ const ready = (async () => {
     xs: [...state.xs],
     ys: [...state.ys],
     conditional: state.gm?.isFitted ? lastConditional : null,
+    method: methodSelect.value,
+    effectiveComponents: state.gm instanceof BayesianGaussianMixture && state.gm.isFitted ? state.gm.nEffectiveComponents(0.01) : null,
   }),
 };

@@ -218,6 +218,36 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
     expect(await text('#bic-table tr.best td')).toBe('2');
   });
 
+  it('Bayesian mode: a BayesianGaussianMixture iterated step by step, unneeded components fading with their weights', async () => {
+    await page.selectOption('#method', 'bayes');
+    expect(await page.inputValue('#k')).toBe('6'); // an upper bound on K
+    await choose(6, 'full', 'kmeans');
+    await page.fill('#wcp', '0.01');
+    await page.dispatchEvent('#wcp', 'change');
+    await page.fill('#speed', '0');
+    await page.click('#run');
+    await page.waitForFunction(() => (window as Json).gmmDemo.snapshot().converged === true, null, { timeout: 30_000 });
+    const s = await snapshot();
+    const bgm = new lib.BayesianGaussianMixture({ nComponents: 6, covarianceType: 'full', initParams: 'kmeans', weightConcentrationPrior: 0.01 }).fit(X);
+    const ref = bgm.toJSON();
+    for (const k of ['weights', 'means', 'covariances', 'lowerBound', 'variational']) expect(s.model[k]).toEqual((ref as Json)[k]);
+    expect(s.iter).toBe(bgm.nIter);
+    expect(s.method).toBe('bayes');
+    expect(s.effectiveComponents).toBe(bgm.nEffectiveComponents(0.01));
+    expect(s.effectiveComponents).toBeLessThan(6);
+    expect(await text('#s-eff')).toBe(String(s.effectiveComponents));
+    expect(await text('#s-lower-label')).toBe('Lower bound (total)');
+    expect(await text('#s-bic')).toBe('–');
+    // six ellipses, those of the components switched off nearly transparent
+    const opacity = await page.$$eval('#plot path.ellipse-1sd', (ps: Element[]) => ps.map((p) => Number(p.getAttribute('opacity') ?? 1)));
+    expect(opacity).toHaveLength(6);
+    const w = bgm.weights, top = Math.max(...w);
+    opacity.forEach((o: number, k: number) => expect(o).toBeCloseTo(Math.max(0.04, Math.sqrt(w[k] / top)), 3));
+    expect(opacity.filter((o: number) => o < 0.2).length).toBe(6 - s.effectiveComponents);
+    await page.selectOption('#method', 'em');
+    expect(errors).toEqual([]);
+  });
+
   it('adds points where the plot is clicked', async () => {
     await page.click('#clear');
     expect((await snapshot()).points).toBe(0);

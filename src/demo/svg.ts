@@ -93,6 +93,9 @@ export interface PlotOptions {
   emptyMessage?: string;
   /** Draw a vertical line at this x (the value a conditional p(y | x) is taken at). */
   markX?: number;
+  /** Fade each component's ellipses and mean by its weight (a Bayesian mixture switching
+   *  components off): opacity √(w / max w), at least 0.04. */
+  fadeByWeight?: boolean;
 }
 
 /** Where things are drawn: pixel rectangle, data ranges and the mappings between them. */
@@ -255,9 +258,13 @@ export function renderMixtureSvg(
   o.push('<g clip-path="url(#plot-area)">');
   // ellipse fills under the points, their outlines over them
   const ellipses = (components ?? []).map((c) => [ellipsePath(c, 2, L), ellipsePath(c, 1, L)]);
+  const top1 = Math.max(0, ...(components ?? []).map((c) => c.weight));
+  const alpha = (k: number): number => (options.fadeByWeight && top1 > 0
+    ? Math.max(0.04, Math.sqrt(components![k].weight / top1)) : 1);
+  const faded = (k: number): string => (alpha(k) < 1 ? ` opacity="${alpha(k).toFixed(3)}"` : '');
   ellipses.forEach(([e2, e1], k) => {
-    o.push(`<path d="${e2}" fill="${colorOf(k)}" fill-opacity="0.06"/>`);
-    o.push(`<path d="${e1}" fill="${colorOf(k)}" fill-opacity="0.12"/>`);
+    o.push(`<path d="${e2}" fill="${colorOf(k)}" fill-opacity="0.06"${faded(k)}/>`);
+    o.push(`<path d="${e1}" fill="${colorOf(k)}" fill-opacity="0.12"${faded(k)}/>`);
   });
   // points
   const r = options.pointRadius ?? 3.2;
@@ -270,8 +277,8 @@ export function renderMixtureSvg(
   o.push('</g>');
   o.push('<g fill="none">');
   ellipses.forEach(([e2, e1], k) => {
-    o.push(`<path class="ellipse-2sd" d="${e2}" stroke="${colorOf(k)}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
-    o.push(`<path class="ellipse-1sd" d="${e1}" stroke="${colorOf(k)}" stroke-width="2.2"/>`);
+    o.push(`<path class="ellipse-2sd" d="${e2}" stroke="${colorOf(k)}" stroke-width="1.5" stroke-dasharray="6 4"${faded(k)}/>`);
+    o.push(`<path class="ellipse-1sd" d="${e1}" stroke="${colorOf(k)}" stroke-width="2.2"${faded(k)}/>`);
   });
   o.push('</g>');
   // means: a cross with a white halo
@@ -279,7 +286,7 @@ export function renderMixtureSvg(
     components.forEach((c, k) => {
       const mx = L.toX(c.mean[0]), my = L.toY(c.mean[1]);
       const cross = `M${f(mx)},${f(my - 10)}V${f(my + 10)}M${f(mx - 10)},${f(my)}H${f(mx + 10)}`;
-      o.push(`<g class="mean"><path d="${cross}" stroke="#ffffff" stroke-width="7" stroke-linecap="round"/>`);
+      o.push(`<g class="mean"${faded(k)}><path d="${cross}" stroke="#ffffff" stroke-width="7" stroke-linecap="round"/>`);
       o.push(`<path d="${cross}" stroke="#1d2128" stroke-width="3" stroke-linecap="round"/>`);
       o.push(`<circle cx="${f(mx)}" cy="${f(my)}" r="3.2" fill="${colorOf(k)}" stroke="#ffffff" stroke-width="1.2"/></g>`);
     });
