@@ -8,13 +8,16 @@ export { emPass, initStats } from './em';
 export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
 export { mStep } from './mstep';
+export { vbLogWeights, vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
+export { digamma, lgamma } from './special';
 export { scoreRows } from './score';
 export {
-  drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, dataKeys,
+  drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, featureScatter, dataKeys,
 } from './kmeans';
 export { spatialKeys, groupRowsToPairs } from './order';
 export { ballsSize, groupBalls } from './certify';
 export { sample } from './sample';
+export { conditionFactorsSize, conditionScratchSize, conditionFactors, conditionRows } from './conditional';
 export { missingScratchSize, missingEStep, missingScore, missingImpute } from './missing';
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */

@@ -253,3 +253,38 @@ export function dataKeys(w: usize, n: i32, K: i32, keys: usize, idx: usize): i32
   }
   return found;
 }
+
+/**
+ * Σ w·(x − mean)(x − mean)ᵀ (upper triangle of out, d×d) and Σ w² (out[d·d]) over the n
+ * rows (pair blocks of B): the data's scatter for the variational mixture's covariance
+ * prior. scratch: the block's weight pairs (B f64).
+ */
+export function featureScatter(x: usize, w: usize, n: i32, d: i32, B: i32, mean: usize, out: usize, scratch: usize): void {
+  const wt = scratch;
+  memory.fill(out, 0, <usize>(d * d + 1) << 3);
+  let w2 = f64x2.splat(0);
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0);
+    const xt = x + (<usize>(r0 * d) << 3);
+    const P = weightPairs(w, r0, rows, wt);
+    for (let p = 0; p < P; p++) {
+      const wp = v128.load(wt + (<usize>p << 4));
+      w2 = f64x2.add(w2, f64x2.mul(wp, wp));
+    }
+    for (let i = 0; i < d; i++) {
+      const mi = v128.load64_splat(mean + (<usize>i << 3));
+      for (let j = i; j < d; j++) {
+        const mj = v128.load64_splat(mean + (<usize>j << 3));
+        let acc = f64x2.splat(0);
+        for (let p = 0; p < P; p++) {
+          const a = f64x2.sub(v128.load(xt + (<usize>(i * P + p) << 4)), mi);
+          const b = f64x2.sub(v128.load(xt + (<usize>(j * P + p) << 4)), mj);
+          acc = f64x2.add(acc, wmul(v128.load(wt + (<usize>p << 4)), f64x2.mul(a, b)));
+        }
+        const at = out + (<usize>(i * d + j) << 3);
+        store<f64>(at, load<f64>(at) + hsum(acc));
+      }
+    }
+  }
+  store<f64>(out + (<usize>(d * d) << 3), hsum(w2));
+}

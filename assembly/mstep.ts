@@ -16,11 +16,12 @@ import { precisionCholesky } from './cholesky';
 
 const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
 
-export function mStep(
+/** nₖ into nk, μₖ into means and Σₖ (with regCovar) into cov, as in the block above;
+ *  returns Σ nₖ. Shared by the maximum-likelihood and the variational M-steps. */
+export function moments(
   stats: usize, shift: usize, K: i32, d: i32, type: i32, regCovar: f64,
-  weights: usize, means: usize, cov: usize, chol: usize, tmp: usize
-): i32 {
-  assert(K > 0 && d > 0 && regCovar >= 0, 'mStep: bad arguments');
+  nk: usize, means: usize, cov: usize, tmp: usize
+): f64 {
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);
@@ -29,14 +30,14 @@ export function mStep(
   if (type == TIED) memory.fill(cov, 0, <usize>(d * d) << 3);
   for (let k = 0; k < K; k++) {
     const mk = load<f64>(mass + (<usize>k << 3));
-    const nk = mk + TEN_EPS;
-    store<f64>(weights + (<usize>k << 3), nk / total);
+    const n = mk + TEN_EPS;
+    store<f64>(nk + (<usize>k << 3), n);
     const sk = sum + (<usize>(k * d) << 3);
     const ck = shift + (<usize>(k * d) << 3);
     const muk = means + (<usize>(k * d) << 3);
     // δ in tmp[0..d)
     for (let i = 0; i < d; i++) {
-      const delta = load<f64>(sk + (<usize>i << 3)) / nk;
+      const delta = load<f64>(sk + (<usize>i << 3)) / n;
       store<f64>(tmp + (<usize>i << 3), delta);
       store<f64>(muk + (<usize>i << 3), load<f64>(ck + (<usize>i << 3)) + delta);
     }
@@ -51,7 +52,7 @@ export function mStep(
           const dj = load<f64>(tmp + (<usize>j << 3));
           const corr = -si * dj - di * sj + mk * di * dj;
           const p = C + (<usize>(i * d + j) << 3);
-          if (type == FULL) store<f64>(p, (load<f64>(S + (<usize>(i * d + j) << 3)) + corr) / nk);
+          if (type == FULL) store<f64>(p, (load<f64>(S + (<usize>(i * d + j) << 3)) + corr) / n);
           else store<f64>(p, load<f64>(p) + corr);
         }
       }
@@ -60,7 +61,7 @@ export function mStep(
       for (let i = 0; i < d; i++) {
         const si = load<f64>(sk + (<usize>i << 3));
         const di = load<f64>(tmp + (<usize>i << 3));
-        const v = (load<f64>(S + (<usize>i << 3)) - 2.0 * si * di + mk * di * di) / nk;
+        const v = (load<f64>(S + (<usize>i << 3)) - 2.0 * si * di + mk * di * di) / n;
         store<f64>(cov + (<usize>(k * d + i) << 3), v + regCovar);
       }
     } else {
@@ -71,7 +72,7 @@ export function mStep(
         const di = load<f64>(tmp + (<usize>i << 3));
         corr += -2.0 * si * di + mk * di * di;
       }
-      const v = (load<f64>(scat + (<usize>k << 3)) + corr) / nk;
+      const v = (load<f64>(scat + (<usize>k << 3)) + corr) / n;
       store<f64>(cov + (<usize>k << 3), v / <f64>d + regCovar);
     }
   }
@@ -90,5 +91,15 @@ export function mStep(
       }
     }
   }
+  return total;
+}
+
+export function mStep(
+  stats: usize, shift: usize, K: i32, d: i32, type: i32, regCovar: f64,
+  weights: usize, means: usize, cov: usize, chol: usize, tmp: usize
+): i32 {
+  assert(K > 0 && d > 0 && regCovar >= 0, 'mStep: bad arguments');
+  const total = moments(stats, shift, K, d, type, regCovar, weights, means, cov, tmp);
+  for (let k = 0; k < K; k++) store<f64>(weights + (<usize>k << 3), load<f64>(weights + (<usize>k << 3)) / total);
   return precisionCholesky(cov, chol, tmp, type, K, d);
 }

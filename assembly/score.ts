@@ -1,7 +1,10 @@
 // Scoring of a fitted model, streamed in blocks: per-row log-density (log-sum-exp over
-// components), responsibilities and labels. Any output pointer may be 0 to skip it.
+// components), responsibilities, labels and the log of each row's largest responsibility.
+// Any output pointer may be 0 to skip it (logMax needs lse).
 //
 //   lse[r] = log Σₖ wₖ N(xᵣ | k)   resp[r, k] = wₖ N(xᵣ | k) / exp lse[r]   label[r] = argmaxₖ
+//   logMax[r] = log maxₖ resp[r, k] = maxₖ log wₖ N(xᵣ | k) − lse[r]  (≤ 0; −log K where
+//               lse is not finite, as resp is then 1/K)
 //   scratch: scratchSize(K, d, blockRows) f64 (see scratch.ts)
 
 import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
@@ -21,14 +24,31 @@ function argmax(v: usize, stride: usize, K: i32): i32 {
   return best;
 }
 
+/** Largest of the K values at v, v + stride, …. */
+function maxOf(v: usize, stride: usize, K: i32): f64 {
+  let m = load<f64>(v);
+  for (let k = 1; k < K; k++) m = max(m, load<f64>(v + <usize>k * stride));
+  return m;
+}
+
+/** logMax[r] for rows [r0, r0 + rows): the stored maxima minus lse (see above). */
+function finishLogMax(logMaxOut: usize, lseOut: usize, r0: i32, rows: i32, K: i32): void {
+  for (let r = r0; r < r0 + rows; r++) {
+    const l = load<f64>(lseOut + (<usize>r << 3));
+    const p = logMaxOut + (<usize>r << 3);
+    store<f64>(p, l > -Infinity && l < Infinity ? min(0.0, load<f64>(p) - l) : -Math.log(<f64>K));
+  }
+}
+
 export function scoreRows(
   x: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize,
-  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, blockRows: i32, simd: bool
+  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, blockRows: i32, simd: bool, logMaxOut: usize
 ): void {
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'scoreRows: bad sizes');
+  assert(!logMaxOut || lseOut, 'scoreRows: logMax needs lse');
   if (simd) {
-    scoreRowsSimd(x, n, d, K, type, means, chol, logConst, lseOut, respOut, labelsOut, scratch, blockRows);
+    scoreRowsSimd(x, n, d, K, type, means, chol, logConst, lseOut, respOut, labelsOut, scratch, blockRows, logMaxOut);
     return;
   }
   const lp = scratch;
@@ -41,18 +61,22 @@ export function scoreRows(
       for (let r = 0; r < rows; r++)
         store<i32>(labelsOut + (<usize>(r0 + r) << 2), argmax(lp + (<usize>(r * K) << 3), 8, K));
     }
+    if (logMaxOut) {
+      for (let r = 0; r < rows; r++) store<f64>(logMaxOut + (<usize>(r0 + r) << 3), maxOf(lp + (<usize>(r * K) << 3), 8, K));
+    }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);
       normalizeRows(lp, rows, K, 0, r0, hdr, lseOut ? lseOut + (<usize>r0 << 3) : 0, -Infinity);
       if (respOut) memory.copy(respOut + (<usize>(r0 * K) << 3), lp, <usize>(rows * K) << 3);
     }
+    if (logMaxOut) finishLogMax(logMaxOut, lseOut, r0, rows, K);
   }
 }
 
 function scoreRowsSimd(
   x: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize,
-  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, B: i32
+  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, B: i32, logMaxOut: usize
 ): void {
   const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), lse = sIdx(scratch, K, d, B);
@@ -67,6 +91,9 @@ function scoreRowsSimd(
       for (let r = 0; r < rows; r++)
         store<i32>(labelsOut + (<usize>(r0 + r) << 2), argmax(lp + (<usize>r << 3), <usize>P << 4, K));
     }
+    if (logMaxOut) {
+      for (let r = 0; r < rows; r++) store<f64>(logMaxOut + (<usize>(r0 + r) << 3), maxOf(lp + (<usize>r << 3), <usize>P << 4, K));
+    }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);
       normalizeBlock(lp, P, 0, P, K, wt, hdr, lse, -Infinity, 0, 0);
@@ -79,6 +106,7 @@ function scoreRowsSimd(
           for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(lp + (<usize>(k * P + p) << 4) + lane));
         }
       }
+      if (logMaxOut) finishLogMax(logMaxOut, lseOut, r0, rows, K);
     }
   }
 }

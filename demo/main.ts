@@ -1,18 +1,23 @@
 // The demo page: load a CSV or click to add points, pick K and the covariance type, and
 // watch EM iterate (one fit() call per iteration: maxIter 1 with warmStart), with the
 // ellipses redrawn each step, then compare K by BIC. Built by scripts/build-demo.js.
-import { init, GaussianMixture, GmmError } from 'gmm-wasm';
+import { init, GaussianMixture, BayesianGaussianMixture, GmmError, selectModel } from 'gmm-wasm';
 import type { CovarianceType, GaussianMixtureJSON, InitParams } from 'gmm-wasm';
 import { FAITHFUL, FAITHFUL_COLUMNS } from '../src/demo/faithful.js';
 import { DataError, parseTable, type Table } from '../src/cli/csv.js';
-import { componentsOf, plotLayout, renderMixtureSvg, type PlotOptions, type Points } from '../src/demo/svg.js';
+import {
+  componentsOf, plotLayout, renderConditionalSvg, renderMixtureSvg, type ConditionalDensity, type PlotOptions, type Points,
+} from '../src/demo/svg.js';
 
 const MAX_STEPS = 1000;
 const WIDTH = 760, HEIGHT = 560;
+const COND_WIDTH = 180, COND_GRID = 241;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const plot = $('plot');
 const kInput = $<HTMLInputElement>('k');
+const methodSelect = $<HTMLSelectElement>('method');
+const wcpInput = $<HTMLInputElement>('wcp');
 const covSelect = $<HTMLSelectElement>('covariance');
 const initSelect = $<HTMLSelectElement>('init');
 const seedInput = $<HTMLInputElement>('seed');
@@ -20,6 +25,9 @@ const speedInput = $<HTMLInputElement>('speed');
 const runButton = $<HTMLButtonElement>('run');
 const colX = $<HTMLSelectElement>('col-x');
 const colY = $<HTMLSelectElement>('col-y');
+const condPanel = $('conditional');
+const condSlider = $<HTMLInputElement>('cond-x');
+const condValue = $('cond-x-value');
 
 interface State {
   xs: number[];
@@ -32,11 +40,12 @@ interface State {
   iter: number;
   prevLower: number;
   running: boolean;
+  condX: number | null;       // where p(y | x) is drawn (null: the middle of the x range)
 }
 
 const state: State = {
   xs: [], ys: [], names: ['x', 'y'], xDomain: [0, 10], yDomain: [0, 10], table: null,
-  gm: null, iter: 0, prevLower: -Infinity, running: false,
+  gm: null, iter: 0, prevLower: -Infinity, running: false, condX: null,
 };
 
 function points(): Points {
@@ -74,7 +83,42 @@ function draw(): void {
   const gm = state.gm?.isFitted ? state.gm : null;
   const model = gm?.toJSON() ?? null;
   const labels = gm && p.rows > 0 ? gm.predict(p) : null;
-  plot.innerHTML = renderMixtureSvg(p, labels, model ? componentsOf(model) : null, plotOptions());
+  const cond = gm ? conditional(gm) : null;
+  const opts = plotOptions();
+  const fade = gm instanceof BayesianGaussianMixture;
+  plot.innerHTML = renderMixtureSvg(p, labels, model ? componentsOf(model) : null,
+    { ...opts, fadeByWeight: fade, ...(cond ? { markX: cond.x } : {}) });
+  condPanel.innerHTML = renderConditionalSvg(cond, plotLayout(p, opts), COND_WIDTH, state.names[0]);
+  const [lo, hi] = state.xDomain;
+  condSlider.min = String(lo);
+  condSlider.max = String(hi);
+  condSlider.step = String((hi - lo) / 400);
+  condSlider.value = String(condX());
+  condValue.textContent = condX().toPrecision(4);
+}
+
+// ---- the conditional density p(y | x)
+
+function condX(): number {
+  return state.condX ?? (state.xDomain[0] + state.xDomain[1]) / 2;
+}
+
+let lastConditional: ConditionalDensity | null = null;
+
+/** p(y | x) on a grid over the plotted y range: the fitted model conditioned on x
+ *  (GaussianMixture.condition), and its mean and sd (predictConditional). */
+function conditional(gm: GaussianMixture): ConditionalDensity | null {
+  const x = condX();
+  const [lo, hi] = state.yDomain;
+  const ys = Array.from({ length: COND_GRID }, (_, i) => lo + ((hi - lo) * i) / (COND_GRID - 1));
+  try {
+    const logp = gm.condition([0], [x]).scoreSamples(ys.map((y) => [y]));
+    const p = gm.predictConditional([[x]], [0], { covariance: true });
+    lastConditional = { x, ys, density: Array.from(logp, Math.exp), mean: p.mean.data[0], sd: Math.sqrt(p.covariance![0]) };
+  } catch {
+    lastConditional = null; // e.g. x far beyond every component: no panel
+  }
+  return lastConditional;
 }
 
 function fmt(v: number, digits = 5): string {
@@ -89,8 +133,12 @@ function setStatus(state_: string): void {
     ? `+${(gm.lowerBound - state.prevLower).toExponential(2)}` : (gm.lowerBound - state.prevLower).toExponential(2) : '–';
   $('s-state').textContent = state_;
   const p = points();
-  $('s-bic').textContent = gm ? gm.bic(p).toFixed(2) : '–';
-  $('s-aic').textContent = gm ? gm.aic(p).toFixed(2) : '–';
+  // a Bayesian mixture has a lower bound (a total) instead of a likelihood, and no BIC/AIC
+  const bayes = gm instanceof BayesianGaussianMixture;
+  $('s-lower-label').textContent = bayes ? 'Lower bound (total)' : 'Log-likelihood / row';
+  $('s-bic').textContent = gm && !bayes ? gm.bic(p).toFixed(2) : '–';
+  $('s-aic').textContent = gm && !bayes ? gm.aic(p).toFixed(2) : '–';
+  $('s-eff').textContent = gm ? String(bayes ? gm.nEffectiveComponents(0.01) : gm.nComponents) : '–';
 }
 
 function showError(e: unknown): void {
@@ -125,14 +173,18 @@ function resetModel(): void {
 }
 
 function newModel(): GaussianMixture {
-  return new GaussianMixture({
+  const o = {
     nComponents: Math.max(1, Math.round(Number(kInput.value) || 1)),
     covarianceType: covSelect.value as CovarianceType,
     initParams: initSelect.value as InitParams,
     seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
     maxIter: 1,
     warmStart: true,
-  });
+  };
+  // Bayesian: K is an upper bound; components the data do not need fade as their weights shrink
+  return methodSelect.value === 'bayes'
+    ? new BayesianGaussianMixture({ ...o, weightConcentrationPrior: Number(wcpInput.value) || 0.01 })
+    : new GaussianMixture(o);
 }
 
 /** One EM iteration; returns whether to go on. */
@@ -194,17 +246,19 @@ async function run(): Promise<void> {
 function compareK(): void {
   const p = points();
   const rows: { k: number; bic: number | null; error?: string }[] = [];
-  for (let k = 1; k <= 8; k++) {
-    if (k > p.rows) break;
+  if (p.rows > 0) {
     try {
-      const gm = new GaussianMixture({
-        nComponents: k, covarianceType: covSelect.value as CovarianceType, initParams: initSelect.value as InitParams,
-        seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
-      }).fit(p);
-      rows.push({ k, bic: gm.bic(p) });
+      const sel = selectModel(p, {
+        nComponents: [1, Math.min(8, p.rows)], covarianceTypes: [covSelect.value as CovarianceType],
+        initParams: initSelect.value as InitParams, seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
+      });
+      for (const r of sel.results) rows.push({ k: r.nComponents, bic: r.bic });
+      for (const f of sel.failed) rows.push({ k: f.nComponents, bic: null, error: f.error.code });
     } catch (e) {
-      rows.push({ k, bic: null, error: (e as GmmError).code ?? 'failed' });
+      // every K failed (selectModel throws the first failure)
+      for (let k = 1; k <= Math.min(8, p.rows); k++) rows.push({ k, bic: null, error: (e as GmmError).code ?? 'failed' });
     }
+    rows.sort((a, b) => a.k - b.k);
   }
   const ok = rows.filter((r) => r.bic !== null) as { k: number; bic: number }[];
   const el = $('bic-table');
@@ -233,6 +287,7 @@ function setData(xs: number[], ys: number[], names: [string, string]): void {
   state.xs = xs;
   state.ys = ys;
   state.names = names;
+  state.condX = null;
   if (xs.length > 0) {
     state.xDomain = padded(xs);
     state.yDomain = padded(ys);
@@ -306,6 +361,12 @@ plot.addEventListener('click', (ev) => {
   const py = (ev.clientY - rect.top) * (HEIGHT / rect.height);
   const L = plotLayout(points(), plotOptions());
   if (px < L.left || px > L.right || py < L.top || py > L.bottom) return;
+  if (ev.shiftKey) {
+    // Shift+click picks the x of the conditional p(y | x) instead of adding a point
+    state.condX = L.fromX(px);
+    draw();
+    return;
+  }
   state.xs.push(+L.fromX(px).toPrecision(6));
   state.ys.push(+L.fromY(py).toPrecision(6));
   state.table = null;
@@ -337,9 +398,20 @@ $<HTMLInputElement>('file').addEventListener('change', async (ev) => {
   }
   input.value = '';
 });
+condSlider.addEventListener('input', () => {
+  state.condX = Number(condSlider.value);
+  draw();
+});
 colX.addEventListener('change', fromTable);
 colY.addEventListener('change', fromTable);
-for (const el of [kInput, covSelect, initSelect, seedInput]) el.addEventListener('change', resetModel);
+for (const el of [kInput, covSelect, initSelect, seedInput, wcpInput]) el.addEventListener('change', resetModel);
+methodSelect.addEventListener('change', () => {
+  const bayes = methodSelect.value === 'bayes';
+  document.body.classList.toggle('bayes', bayes);
+  // an upper bound on K is the point of the Bayesian mixture
+  if (bayes && Number(kInput.value) < 6) kInput.value = '6';
+  resetModel();
+});
 runButton.addEventListener('click', () => void run());
 $('step').addEventListener('click', () => {
   state.running = false;
@@ -360,7 +432,9 @@ $('compare').addEventListener('click', () => {
 
 interface DemoHandle {
   ready: Promise<void>;
-  snapshot(): { points: number; iter: number; running: boolean; converged: boolean | null; model: GaussianMixtureJSON | null; xs: number[]; ys: number[] };
+  snapshot(): { points: number; iter: number; running: boolean; converged: boolean | null; model: GaussianMixtureJSON | null; xs: number[]; ys: number[];
+    method: string; effectiveComponents: number | null;
+    conditional: ConditionalDensity | null };
 }
 
 const ready = (async () => {
@@ -385,5 +459,8 @@ const ready = (async () => {
     model: state.gm?.isFitted ? state.gm.toJSON() : null,
     xs: [...state.xs],
     ys: [...state.ys],
+    conditional: state.gm?.isFitted ? lastConditional : null,
+    method: methodSelect.value,
+    effectiveComponents: state.gm instanceof BayesianGaussianMixture && state.gm.isFitted ? state.gm.nEffectiveComponents(0.01) : null,
   }),
 };

@@ -2,6 +2,13 @@
 // add init()'s default source for their runtime.
 export { GaussianMixture } from './model/gaussian-mixture.js';
 export type { FitOptions, FitAsyncOptions, SampleResult } from './model/gaussian-mixture.js';
+export { selectModel, selectModelAsync, SELECTION_CRITERIA } from './model/select.js';
+export type {
+  SelectModelOptions, SelectModelAsyncOptions, ModelSelection, SelectionResult, SelectionFailure, SelectionCriterion, ComponentGrid,
+} from './model/select.js';
+export type { ConditionalPrediction } from './model/conditional.js';
+export { BayesianGaussianMixture } from './model/bayesian-mixture.js';
+export type { BayesianGaussianMixtureOptions, WeightConcentrationPriorType } from './model/bayesian-options.js';
 export { WorkerPool } from './parallel/workers.js';
 export type { WorkerPoolOptions } from './parallel/workers.js';
 export type { StreamSource, StreamChunk, FitStreamOptions } from './parallel/stream.js';

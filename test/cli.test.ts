@@ -236,6 +236,43 @@ describe.concurrent('predict, score, sample', () => {
     expect(bare.stdout.split('\n')[0]).toMatch(/^\d$/);
   });
 
+  it('predict --given: conditional means of the other features, as predictConditional', async () => {
+    const ref = model().predictConditional(faithful.map((r) => [r[0]]), [0]).mean.data;
+    // every feature in the data (the others ignored): named after the data's header
+    const r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = csvRows(r.stdout);
+    expect(rows[0]).toEqual(['waiting']);
+    expect(rows.slice(1).map((x) => Number(x[0]))).toEqual(Array.from(ref));
+    // the given feature only
+    writeFileSync(join(dir, 'eruptions.csv'), faithful.map((x) => x[0]).join('\n') + '\n');
+    const only = await cli(['predict', join(dir, 'model.json'), join(dir, 'eruptions.csv'), '--given', '0', '--no-output-header']);
+    expect(only.code, only.stderr).toBe(0);
+    expect(csvRows(only.stdout).map((x) => Number(x[0]))).toEqual(Array.from(ref));
+    const other = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given=1']);
+    expect(csvRows(other.stdout)[0]).toEqual(['eruptions']);
+    expect(csvRows(other.stdout).slice(1).map((x) => Number(x[0])))
+      .toEqual(Array.from(model().predictConditional(faithful.map((x) => [x[1]]), [1]).mean.data));
+  });
+
+  it('predict --given: bad lists and shapes', async () => {
+    let r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', 'a']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--given needs 0-based feature indices');
+    r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0', '--proba']);
+    expect(r.code).toBe(2);
+    r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0,1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(INVALID_ARGUMENT)');
+    expect(r.stderr).toContain('leaves nothing to predict');
+    r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(INVALID_ARGUMENT)');
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv'), '--given', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('need either the 1 given feature or all 2 features');
+  });
+
   it('score: mean log-likelihood (and --per-row)', async () => {
     const r = await cli(['score', join(dir, 'model.json'), FAITHFUL]);
     expect(r.code, r.stderr).toBe(0);
@@ -340,7 +377,7 @@ describe.concurrent('select', () => {
     const r = await cli(['select', FAITHFUL, '--k', '1..4']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^rank\s+K\s+covariance\s+BIC\s+AIC\s+log-likelihood\s+iterations\s+converged$/);
+    expect(lines[0]).toMatch(/^rank\s+K\s+covariance\s+BIC\s+AIC\s+ICL\s+log-likelihood\s+iterations\s+converged$/);
     const rows = lines.slice(1).map((l) => l.trim().split(/\s+/));
     expect(rows).toHaveLength(16);
     const bics = rows.map((x) => Number(x[3]));
@@ -363,6 +400,58 @@ describe.concurrent('select', () => {
     const gm = new lib.GaussianMixture({ nComponents: 2 }).fit(faithful);
     expect(table[0].bic).toBe(gm.bic(faithful));
     expect(model('best.json').toJSON()).toEqual(gm.toJSON());
+  });
+
+  it('equals selectModel: every criterion, its table and the best model', async () => {
+    const opts = { nComponents: { values: [1, 2, 3] }, covarianceTypes: ['full', 'diag'], seed: 3, nInit: 2 };
+    for (const criterion of ['bic', 'aic', 'icl']) {
+      const r = await cli(['select', FAITHFUL, '--k', '1..3', '-c', 'full,diag', '--seed', '3', '--n-init', '2', '--criterion', criterion,
+        '--json', '--out', join(dir, `best-${criterion}.json`)]);
+      expect(r.code, r.stderr).toBe(0);
+      const table = JSON.parse(r.stdout);
+      const sel = lib.selectModel(faithful, { ...opts, criterion });
+      expect(table).toEqual(sel.results.map((x: Record<string, unknown>, i: number) => ({
+        rank: i + 1, k: x.nComponents, covariance: x.covarianceType, bic: x.bic, aic: x.aic, icl: x.icl,
+        logLikelihood: x.logLikelihood, nIter: x.nIter, converged: x.converged,
+      })));
+      expect(model(`best-${criterion}.json`).toJSON()).toEqual(sel.best.toJSON());
+      const name = criterion.toUpperCase();
+      expect(r.stderr).toContain(`best by ${name}: K = ${sel.results[0].nComponents}, ${sel.results[0].covarianceType} covariance ` +
+        `(${name} ${sel.results[0][criterion].toFixed(2)})`);
+    }
+    const text = await cli(['select', FAITHFUL, '--k', '2,3', '-c', 'full', '--criterion', 'icl', '-q']);
+    const row = text.stdout.trim().split('\n')[1].trim().split(/\s+/);
+    const sel = lib.selectModel(faithful, { nComponents: { values: [2, 3] }, covarianceTypes: ['full'], criterion: 'icl' });
+    expect(row.slice(3, 7)).toEqual([sel.results[0].bic, sel.results[0].aic, sel.results[0].icl, sel.results[0].logLikelihood].map((v: number) => v.toFixed(2)));
+    const bad = await cli(['select', FAITHFUL, '--criterion', 'bci']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--criterion must be one of bic, aic, icl');
+    expect(bad.stderr).toContain('Did you mean bic?');
+  });
+
+  it('--workers 2: the same table and best model as in this thread', async () => {
+    const big = join(dir, 'big.csv');
+    let s = 1;
+    const u = () => ((s = (s * 1664525 + 1013904223) >>> 0) + 0.5) / 4294967296;
+    writeFileSync(big, 'x,y\n' + Array.from({ length: 5000 }, (_, i) => `${(i % 3) * 4 + u() * 3},${(i % 2) * 5 + u() * 3}`).join('\n') + '\n');
+    const args = ['select', big, '--k', '1..3', '-c', 'full,spherical', '--criterion', 'icl', '--json'];
+    const [a, b] = [await cli([...args, '--out', join(dir, 'big-a.json')]), await cli([...args, '--workers', '2', '--out', join(dir, 'big-b.json')])];
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(readFileSync(join(dir, 'big-b.json'), 'utf8')).toBe(readFileSync(join(dir, 'big-a.json'), 'utf8'));
+    expect((await cli([...args, '--workers', '-1'])).code).toBe(2);
+  });
+
+  it('every fit failing: the table says why, exit 1', async () => {
+    const three = join(dir, 'three-points.csv');
+    writeFileSync(three, Array.from({ length: 30 }, (_, i) => `${i % 3},${(i % 3) * 2 + (i % 3 === 1 ? 0.5 : 0)}`).join('\n') + '\n');
+    const r = await cli(['select', three, '--k', '2..3', '-c', 'full', '--reg-covar', '0']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).every((l) => /^\s*-\s+\d\s+full\s+failed\s+NOT_POSITIVE_DEFINITE: /.test(l))).toBe(true);
+    expect(r.stderr).toContain('every fit failed');
   });
 
   it('lists failed fits last and rejects bad ranges', async () => {

@@ -3,9 +3,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, GaussianMixture } from '../src/index.js';
-import { matrix, root } from './helpers.js';
+import { matrix, maxRelDiff, root } from './helpers.js';
 
 const fx = JSON.parse(readFileSync(new URL('test/fixtures/sklearn.json', root), 'utf8'));
+const conditional = JSON.parse(readFileSync(new URL('test/fixtures/conditional.json', root), 'utf8'));
 const mx = JSON.parse(readFileSync(new URL('test/fixtures/missing.json', root), 'utf8'));
 
 beforeAll(async () => {
@@ -24,6 +25,16 @@ describe('debug build', () => {
       expect(Math.abs(gm.lowerBound - c.expected.lowerBound) / Math.abs(c.expected.lowerBound)).toBeLessThan(1e-8);
     });
   }
+  it('condition and predictConditional match the NumPy fixtures', () => {
+    for (const c of conditional.cases) {
+      const gm = GaussianMixture.fromJSON(c.model);
+      expect(maxRelDiff(gm.condition(c.given, c.values).means.data, c.expected.means)).toBeLessThan(1e-10);
+      const m = c.given.length;
+      const p = gm.predictConditional(matrix(c.rows, c.rows.length / m, m), c.given, { covariance: true });
+      expect(maxRelDiff(p.covariance!, c.predictCovariance)).toBeLessThan(1e-10);
+      expect(gm.marginal(c.remaining).sample(5).X.data.every(Number.isFinite)).toBe(true);
+    }
+  });
   for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
     for (const init of ['kmeans', 'k-means++', 'random', 'random_from_data'] as const) {
       it(`${type} / ${init}: fit, score and sample without a trap`, () => {

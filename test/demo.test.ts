@@ -97,7 +97,7 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
         res.writeHead(existsSync(f) ? 200 : 404, { 'content-type': 'image/svg+xml' }).end(existsSync(f) ? readFileSync(f) : '');
       },
     });
-    browser = await launchChromium({ viewport: { width: 1180, height: 760 } });
+    browser = await launchChromium({ viewport: { width: 1400, height: 800 } });
     page = await browser.context.newPage();
     page.on('pageerror', (e: Error) => errors.push(String(e)));
     page.on('console', (m: Json) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -146,6 +146,52 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
     expect(await page.locator('#plot g.mean').count()).toBe(2);
   });
 
+  it('draws the conditional density p(y | x) beside the plot: the library\'s condition() at the x the slider or Shift+click picks', async () => {
+    const s0 = await snapshot();
+    expect(s0.converged).toBe(true); // the model of the test before
+    expect(await page.locator('#conditional path.density').count()).toBe(1);
+    expect(await page.locator('#plot line.cond-line').count()).toBe(1);
+    // the slider
+    await page.evaluate(() => {
+      const el = document.getElementById('cond-x') as HTMLInputElement;
+      el.value = '2';
+      el.dispatchEvent(new Event('input'));
+    });
+    let s = await snapshot();
+    const c = s.conditional;
+    expect(Math.abs(c.x - 2)).toBeLessThan(0.02);
+    expect(await text('#cond-x-value')).toBe(c.x.toPrecision(4));
+    const gm = lib.GaussianMixture.fromJSON(s.model);
+    const ref = gm.predictConditional([[c.x]], [0], { covariance: true });
+    expect(c.mean).toBe(ref.mean.data[0]);
+    expect(c.sd).toBe(Math.sqrt(ref.covariance[0]));
+    const logp = gm.condition([0], [c.x]).scoreSamples(c.ys.map((y: number) => [y]));
+    c.density.forEach((v: number, i: number) => expect(Math.abs(v - Math.exp(logp[i]))).toBeLessThanOrEqual(1e-14 * Math.exp(logp[i])));
+    // a density: it integrates to about 1 over the plotted range (short eruptions: waiting ≈ 54 ± 6 min)
+    let mass = 0;
+    for (let i = 1; i < c.ys.length; i++) mass += ((c.density[i] + c.density[i - 1]) / 2) * (c.ys[i] - c.ys[i - 1]);
+    expect(mass).toBeGreaterThan(0.98);
+    expect(mass).toBeLessThan(1.0001);
+    expect(c.mean).toBeGreaterThan(45);
+    expect(c.mean).toBeLessThan(65);
+    expect(await text('#conditional .cond-title')).toBe(`p(y | x = ${c.x.toPrecision(4)})`);
+    // Shift+click on the plot picks x = 4 (long eruptions) without adding a point
+    const pad = (v: number[]): [number, number] => {
+      const lo = Math.min(...v), hi = Math.max(...v), p = (hi - lo) * 0.08;
+      return [lo - p, hi + p];
+    };
+    const L = plotLayout({ data: [], rows: 0, cols: 2 }, {
+      width: 760, height: 560, xDomain: pad(X.map((r) => r[0])), yDomain: pad(X.map((r) => r[1])), legend: true,
+    });
+    await page.click('#plot svg', { modifiers: ['Shift'], position: { x: L.toX(4), y: L.toY(70) } });
+    s = await snapshot();
+    expect(s.points).toBe(272);
+    expect(Math.abs(s.conditional.x - 4)).toBeLessThan(0.02);
+    expect(s.conditional.mean).toBe(gm.predictConditional([[s.conditional.x]], [0]).mean.data[0]);
+    expect(s.conditional.mean).toBeGreaterThan(75);
+    expect(errors).toEqual([]);
+  });
+
   it('Step redraws the ellipses at every iteration', async () => {
     await choose(3, 'diag', 'random_from_data');
     const seen: string[] = [];
@@ -172,10 +218,41 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
     expect(await text('#bic-table tr.best td')).toBe('2');
   });
 
+  it('Bayesian mode: a BayesianGaussianMixture iterated step by step, unneeded components fading with their weights', async () => {
+    await page.selectOption('#method', 'bayes');
+    expect(await page.inputValue('#k')).toBe('6'); // an upper bound on K
+    await choose(6, 'full', 'kmeans');
+    await page.fill('#wcp', '0.01');
+    await page.dispatchEvent('#wcp', 'change');
+    await page.fill('#speed', '0');
+    await page.click('#run');
+    await page.waitForFunction(() => (window as Json).gmmDemo.snapshot().converged === true, null, { timeout: 30_000 });
+    const s = await snapshot();
+    const bgm = new lib.BayesianGaussianMixture({ nComponents: 6, covarianceType: 'full', initParams: 'kmeans', weightConcentrationPrior: 0.01 }).fit(X);
+    const ref = bgm.toJSON();
+    for (const k of ['weights', 'means', 'covariances', 'lowerBound', 'variational']) expect(s.model[k]).toEqual((ref as Json)[k]);
+    expect(s.iter).toBe(bgm.nIter);
+    expect(s.method).toBe('bayes');
+    expect(s.effectiveComponents).toBe(bgm.nEffectiveComponents(0.01));
+    expect(s.effectiveComponents).toBeLessThan(6);
+    expect(await text('#s-eff')).toBe(String(s.effectiveComponents));
+    expect(await text('#s-lower-label')).toBe('Lower bound (total)');
+    expect(await text('#s-bic')).toBe('–');
+    // six ellipses, those of the components switched off nearly transparent
+    const opacity = await page.$$eval('#plot path.ellipse-1sd', (ps: Element[]) => ps.map((p) => Number(p.getAttribute('opacity') ?? 1)));
+    expect(opacity).toHaveLength(6);
+    const w = bgm.weights, top = Math.max(...w);
+    opacity.forEach((o: number, k: number) => expect(o).toBeCloseTo(Math.max(0.04, Math.sqrt(w[k] / top)), 3));
+    expect(opacity.filter((o: number) => o < 0.2).length).toBe(6 - s.effectiveComponents);
+    await page.selectOption('#method', 'em');
+    expect(errors).toEqual([]);
+  });
+
   it('adds points where the plot is clicked', async () => {
     await page.click('#clear');
     expect((await snapshot()).points).toBe(0);
     const L = plotLayout({ data: [], rows: 0, cols: 2 }, { width: 760, height: 560, xDomain: [0, 10], yDomain: [0, 10], legend: true });
+    await page.locator('#plot svg').scrollIntoViewIfNeeded();
     const box = await page.locator('#plot svg').boundingBox();
     const targets = [[2, 3], [2.5, 3.5], [7, 8], [7.5, 7]];
     for (const [x, y] of targets) await page.mouse.click(box.x + L.toX(x), box.y + L.toY(y));

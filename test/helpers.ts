@@ -1,6 +1,6 @@
 // Shared by the tests: loads the core once from the built module (dist/gmm.wasm).
 import { readFileSync } from 'node:fs';
-import { init } from '../src/index.js';
+import { init, GmmError } from '../src/index.js';
 import type { Matrix, GaussianMixture } from '../src/index.js';
 import { expect } from 'vitest';
 
@@ -12,6 +12,17 @@ export async function loadCore(): Promise<void> {
 
 export function matrix(data: ArrayLike<number>, rows: number, cols: number): Matrix {
   return { data: Float64Array.from(data), rows, cols };
+}
+
+/** The GmmError code f throws ('no error' if it returns); fails on any other exception. */
+export function errorCode(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GmmError);
+    return (e as GmmError).code;
+  }
+  return 'no error';
 }
 
 /** max |a−b| / max(1, |b|) */

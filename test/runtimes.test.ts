@@ -1,7 +1,7 @@
 // The package in its three runtimes (Node 20, workerd, headless Chromium), each loaded the
 // way an application would load it (its `exports` condition, bundled where a bundler would
 // bundle it). The same job (data, options, seeds) must give bit-identical fitted
-// parameters, lower-bound traces, scores and samples everywhere. Needs `npm run build`.
+// parameters, lower-bound traces, scores, samples, marginals and conditionals everywhere. Needs `npm run build`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -113,12 +113,15 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     const cases = nodeRun.result.cases as Json[];
     expect(cases.map((c) => c.name)).toEqual(job.cases.map((c: Json) => c.name));
     expect(new Set(cases.map((c) => c.model.options.covarianceType))).toEqual(new Set(TYPES));
+    expect(nodeRun.result.selection).toHaveLength(12);
     for (const c of cases) {
       const w = (c.model.weights as string[]).map(fromBits);
       expect(Math.abs(w.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-9);
       expect(Number.isFinite(fromBits(c.model.lowerBound))).toBe(true);
       expect(c.trace.length).toBeGreaterThan(0);
       expect(c.sample.X.length).toBeGreaterThan(0);
+      expect(c.conditional.predictConditional.mean.length).toBeGreaterThan(0);
+      expect(c.conditional.condition.options.covarianceType).toBe(c.model.options.covarianceType);
     }
     const missing = nodeRun.result.missing as Json[];
     expect(missing.map((c) => c.name)).toEqual(job.missingCases.map((c: Json) => c.name));

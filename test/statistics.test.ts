@@ -1,9 +1,9 @@
 // The map-reduce API: statistics of chunk-aligned pieces, merged in any order, give the
 // M-step fit() takes, bit for bit; the byte format round-trips; bad pieces are refused.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GaussianMixture, SufficientStatistics, CHUNK_ROWS, GmmError } from '../src/index.js';
+import { GaussianMixture, SufficientStatistics, CHUNK_ROWS } from '../src/index.js';
 import type { CovarianceType, Matrix } from '../src/index.js';
-import { loadCore, overlapping, expectSameFit } from './helpers.js';
+import { loadCore, overlapping, expectSameFit, errorCode } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -67,15 +67,7 @@ describe('map-reduce over chunk-aligned pieces equals fit()', () => {
 
 describe('bad statistics are refused before any change', () => {
   const gm = (): GaussianMixture => new GaussianMixture({ nComponents: 3, ...start(X, 3, 'diag'), covarianceType: 'diag' });
-  const code = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      expect(e).toBeInstanceOf(GmmError);
-      return (e as GmmError).code;
-    }
-    return 'no error';
-  };
+  const code = errorCode;
   it('a rowOffset off the chunk grid', () => {
     expect(code(() => gm().computeStatistics(rows(X, 5, 100), { rowOffset: 5 }))).toBe('INVALID_ARGUMENT');
   });

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// The gmm-wasm command line: fit, predict, score, sample, impute and select (BIC over K
-// and covariance types). Results go to stdout (or --out), everything for people to stderr.
+// The gmm-wasm command line: fit, predict, score, sample, impute and select (BIC, AIC or
+// ICL over K and covariance types). Results go to stdout (or --out), everything for people to stderr.
 // Exit codes: 0 success, 1 bad input or a failed fit, 2 bad usage.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { init, GaussianMixture, GmmError } from '../entry-node.js';
-import type { CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo } from '../index.js';
+import { init, GaussianMixture, GmmError, selectModel, selectModelAsync } from '../entry-node.js';
+import type {
+  CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo, SelectionCriterion, SelectionResult,
+  SelectModelOptions,
+} from '../index.js';
 import { DataError, formatCsv, parseTable, type Table } from './csv.js';
 import { formatTable, modelJsonText, modelSummary, num } from './summary.js';
 import { streamTable } from './stream-input.js';
@@ -299,7 +302,12 @@ function need(pos: string[], n: number, cmd: Command): void {
 }
 
 function fitOptions(o: Opts, k: number, covarianceType: CovarianceType): GaussianMixtureOptions {
-  const opts: GaussianMixtureOptions = { nComponents: k, covarianceType };
+  return { nComponents: k, covarianceType, ...tuningOptions(o) };
+}
+
+/** The options other than K and the covariance type, as given on the command line. */
+function tuningOptions(o: Opts): GaussianMixtureOptions {
+  const opts: GaussianMixtureOptions = {};
   if (o.init !== undefined) opts.initParams = o.init as InitParams;
   if (o['n-init'] !== undefined) opts.nInit = o['n-init'] as number;
   if (o['max-iter'] !== undefined) opts.maxIter = o['max-iter'] as number;
@@ -436,19 +444,28 @@ const fit: Command = {
 const predict: Command = {
   name: 'predict',
   args: ['<model.json>', '<data>'],
-  summary: 'most likely component of each row (0-based), or --proba',
+  summary: 'most likely component of each row (0-based), or --proba, or --given',
   options: [
     { name: 'proba', kind: 'flag', help: 'also print each component\'s posterior probability' },
+    { name: 'given', kind: 'string', value: 'list', help: 'predict the other features from these (0-based feature indices, e.g. 0,2)' },
     { name: 'no-output-header', kind: 'flag', help: 'omit the header line of the output' },
     ...DATA_OPTIONS,
     ...COMMON_OPTIONS,
   ],
-  examples: ['gmm-wasm predict model.json data.csv > labels.csv', 'gmm-wasm predict model.json data.csv --proba'],
-  notes: 'Output: CSV with the column "component" (and p0 … p{K-1} with --proba), one line per input row.',
+  examples: ['gmm-wasm predict model.json data.csv > labels.csv', 'gmm-wasm predict model.json data.csv --proba',
+    'gmm-wasm predict model.json data.csv --given 0'],
+  notes: 'Output: CSV with the column "component" (and p0 … p{K-1} with --proba), one line per input row.\n' +
+    'With --given: the conditional mean E[other features | given features] of each row (GaussianMixture.predictConditional);\n' +
+    'the data hold either the given features only, in the order of --given, or every feature (the others are ignored).',
   run(pos, o) {
     need(pos, 2, this);
     const gm = readModel(pos[0]);
     const t = readModelData(gm, pos[1], o);
+    if (o.given !== undefined) {
+      if (o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
+      emit(conditionalMeans(gm, t, String(o.given), Boolean(o['no-output-header'])), o.out);
+      return;
+    }
     const labels = gm.predict(t);
     const header = o['no-output-header'] ? null : ['component'];
     if (!o.proba) {
@@ -465,6 +482,29 @@ const predict: Command = {
     emit(formatCsv(data, t.rows, K + 1, header ? [...header, ...Array.from({ length: K }, (_, k) => `p${k}`)] : null), o.out);
   },
 };
+
+/** predict --given: E[other features | given] per row, as CSV. */
+function conditionalMeans(gm: GaussianMixture, t: Table, spec: string, noHeader: boolean): string {
+  const given = spec.split(',').map((x) => x.trim());
+  if (given.some((x) => !/^\d+$/.test(x))) {
+    throw new UsageError(`--given needs 0-based feature indices separated by commas, e.g. 0,2; got ${JSON.stringify(spec)}.`, 'predict');
+  }
+  const g = given.map(Number);
+  const d = gm.nFeatures;
+  let X: Table = t;
+  if (t.cols === d && g.length < d) {
+    // every feature: keep the given ones (validated by predictConditional)
+    X = { ...t, cols: g.length, columns: null, data: new Float64Array(t.rows * g.length) };
+    if (g.every((j) => j < d)) for (let r = 0; r < t.rows; r++) g.forEach((j, i) => { X.data[r * g.length + i] = t.data[r * d + j]; });
+  } else if (t.cols !== g.length) {
+    throw new InputError(`the data have ${t.cols} columns: with --given ${spec} they need either the ${g.length} given ` +
+      `feature${g.length === 1 ? '' : 's'} or all ${d} features of the model.`);
+  }
+  const p = gm.predictConditional(X, g);
+  const rest = Array.from({ length: d }, (_, j) => j).filter((j) => !g.includes(j));
+  const names = rest.map((j) => (t.cols === d && t.columns ? t.columns[j] : `feature${j}`));
+  return formatCsv(p.mean.data, p.mean.rows, p.mean.cols, noHeader ? null : names);
+}
 
 const score: Command = {
   name: 'score',
@@ -559,23 +599,17 @@ const impute: Command = {
   },
 };
 
-interface Candidate {
-  k: number;
-  type: CovarianceType;
-  gm?: GaussianMixture;
-  bic?: number;
-  aic?: number;
-  logLik?: number;
-  error?: string;
-}
+const CRITERIA: SelectionCriterion[] = ['bic', 'aic', 'icl'];
 
 const select: Command = {
   name: 'select',
   args: ['<data>'],
-  summary: 'fit a range of K (and covariance types); print the BIC table, best first',
+  summary: 'fit a range of K (and covariance types); print BIC, AIC and ICL, best first',
   options: [
     { name: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1..6)' },
     { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated (default: all four)' },
+    { name: 'criterion', kind: 'string', value: 'name', help: 'bic | aic | icl: what ranks the fits (default bic)', choices: CRITERIA },
+    { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads holding the data (default 0: this thread); the same results' },
     ...FIT_OPTIONS.filter((s) => s.name !== 'covariance'),
     ...DATA_OPTIONS,
     { name: 'json', kind: 'flag', help: 'print the table as JSON' },
@@ -583,9 +617,11 @@ const select: Command = {
     { name: 'out', short: 'o', kind: 'string', value: 'file', help: 'also write the best model\'s JSON to this file' },
     ...COMMON_OPTIONS.filter((s) => s.name !== 'out'),
   ],
-  examples: ['gmm-wasm select data.csv --k 1..10', 'gmm-wasm select data.csv --k 2..5 --covariance full,diag --out best.json'],
-  notes: 'BIC = −2·log-likelihood + parameters·ln(rows); lower is better. Fits that fail (e.g. a collapsed component) are listed last with the reason.',
-  run(pos, o) {
+  examples: ['gmm-wasm select data.csv --k 1..10', 'gmm-wasm select data.csv --k 2..5 --covariance full,diag --criterion icl --out best.json'],
+  notes: 'BIC = −2·log-likelihood + parameters·ln(rows); AIC = −2·log-likelihood + 2·parameters; ICL = BIC − 2·Σ log ' +
+    '(each row\'s largest responsibility), which also penalises overlapping components. Lower is better; ties go to ' +
+    'fewer parameters. Fits that fail (e.g. a collapsed component) are listed last with the reason.',
+  async run(pos, o) {
     need(pos, 1, this);
     const ks = parseKRange(String(o.k ?? '1..6'));
     const types = o.covariance === undefined ? COVARIANCE_TYPES : String(o.covariance).split(',').map((s) => s.trim()).map((s) => {
@@ -594,52 +630,64 @@ const select: Command = {
       }
       return s as CovarianceType;
     });
+    const criterion = (o.criterion ?? 'bic') as SelectionCriterion;
+    const name = criterion.toUpperCase();
+    const workers = o.workers as number | undefined;
+    if (workers !== undefined && workers < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'select');
     const t = readData(pos[0], o, o.missing === 'marginalize');
     info(describeData(pos[0], t));
-    const results: Candidate[] = [];
+    const fitted = ks.filter((k) => k <= t.rows);
+    const failures = new Map<string, string>();
+    for (const k of ks) if (k > t.rows) for (const type of types) failures.set(`${type} ${k}`, `K = ${k} exceeds the ${t.rows} rows`);
     const mode = progressMode(o);
-    for (const type of types) {
-      for (const k of ks) {
-        const c: Candidate = { k, type };
-        results.push(c);
-        if (k > t.rows) {
-          c.error = `K = ${k} exceeds the ${t.rows} rows`;
-          continue;
-        }
-        const gm = new GaussianMixture(fitOptions(o, k, type));
-        const progress = new Progress(mode, `K=${k} ${type}`, gm.options.nInit);
-        try {
-          gm.fit(t, { onIteration: progress.onIteration });
-          c.gm = gm;
-          c.bic = gm.bic(t);
-          c.aic = gm.aic(t);
-          c.logLik = gm.score(t) * t.rows;
-        } catch (e) {
-          if (!(e instanceof GmmError)) throw e;
-          c.error = `${e.code}: ${e.message}`;
-        } finally {
-          progress.done();
-        }
+    let progress: Progress | null = null, label = '';
+    const rest = tuningOptions(o);
+    let ranked: SelectionResult[] = [];
+    if (fitted.length > 0) {
+      const options: SelectModelOptions = {
+        ...rest, nComponents: { values: fitted }, covarianceTypes: types, criterion,
+        onIteration: (it) => {
+          const l = `K=${it.nComponents} ${it.covarianceType}`;
+          if (l !== label) {
+            progress?.done();
+            label = l;
+            progress = new Progress(mode, l, rest.nInit ?? 1);
+          }
+          progress!.onIteration(it);
+        },
+        onFit: (r) => {
+          progress?.done();
+          progress = null;
+          label = '';
+          if ('error' in r) failures.set(`${r.covarianceType} ${r.nComponents}`, `${r.error.code}: ${r.error.message}`);
+        },
+      };
+      try {
+        ranked = (workers ? await selectModelAsync(t, { ...options, workers }) : selectModel(t, options)).results;
+      } catch (e) {
+        // every fit failed: the table lists why
+        if (!(e instanceof GmmError) || failures.size !== ks.length * types.length) throw e;
       }
     }
-    const ok = results.filter((c) => c.gm).sort((a, b) => a.bic! - b.bic!);
-    const failed = results.filter((c) => !c.gm);
+    const failed = types.flatMap((type) => ks.filter((k) => failures.has(`${type} ${k}`)).map((k) => ({ k, type, error: failures.get(`${type} ${k}`)! })));
     if (o.json) {
-      const rows = [...ok, ...failed].map((c, i) => c.gm
-        ? { rank: i + 1, k: c.k, covariance: c.type, bic: c.bic, aic: c.aic, logLikelihood: c.logLik, nIter: c.gm.nIter, converged: c.gm.converged }
-        : { rank: null, k: c.k, covariance: c.type, error: c.error });
+      const rows = [
+        ...ranked.map((r, i) => ({ rank: i + 1, k: r.nComponents, covariance: r.covarianceType, bic: r.bic, aic: r.aic, icl: r.icl,
+          logLikelihood: r.logLikelihood, nIter: r.nIter, converged: r.converged })),
+        ...failed.map((f) => ({ rank: null, k: f.k, covariance: f.type, error: f.error })),
+      ];
       process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     } else {
-      const rows = [['rank', 'K', 'covariance', 'BIC', 'AIC', 'log-likelihood', 'iterations', 'converged']];
-      ok.forEach((c, i) => rows.push([String(i + 1), String(c.k), c.type, c.bic!.toFixed(2), c.aic!.toFixed(2), c.logLik!.toFixed(2),
-        String(c.gm!.nIter), c.gm!.converged ? 'yes' : 'no']));
-      failed.forEach((c) => rows.push(['-', String(c.k), c.type, 'failed', '', '', '', '', c.error ?? '']));
-      process.stdout.write(formatTable(rows, ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'l']) + '\n');
+      const rows = [['rank', 'K', 'covariance', 'BIC', 'AIC', 'ICL', 'log-likelihood', 'iterations', 'converged']];
+      ranked.forEach((r, i) => rows.push([String(i + 1), String(r.nComponents), r.covarianceType, r.bic.toFixed(2), r.aic.toFixed(2),
+        r.icl.toFixed(2), r.logLikelihood.toFixed(2), String(r.nIter), r.converged ? 'yes' : 'no']));
+      failed.forEach((f) => rows.push(['-', String(f.k), f.type, 'failed', '', '', '', '', '', f.error]));
+      process.stdout.write(formatTable(rows, ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l']) + '\n');
     }
-    if (ok.length === 0) throw new InputError('every fit failed; see the table above.');
-    const best = ok[0];
-    info(`best by BIC: K = ${best.k}, ${best.type} covariance (BIC ${best.bic!.toFixed(2)})`);
-    if (typeof o.out === 'string') emit(modelJsonText(best.gm!.toJSON()), o.out);
+    if (ranked.length === 0) throw new InputError('every fit failed; see the table above.');
+    const best = ranked[0];
+    info(`best by ${name}: K = ${best.nComponents}, ${best.covarianceType} covariance (${name} ${best[criterion].toFixed(2)})`);
+    if (typeof o.out === 'string') emit(modelJsonText(best.model.toJSON()), o.out);
   },
 };
 

@@ -29,7 +29,8 @@ export interface CoreExports {
   mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
     means: number, cov: number, chol: number, tmp: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
-    lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number): void;
+    lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number,
+    logMaxOut: number): void;
   drawRow(w: number, p: number, n: number, target: number): number;
   weightTotal(w: number, n: number, out: number): void;
   kppClosest(x: number, w: number, n: number, d: number, B: number, c: number, closest: number, scratch: number,
@@ -54,6 +55,24 @@ export interface CoreExports {
     B: number): void;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
+  conditionFactorsSize(type: number, K: number, m: number, q: number): number;
+  conditionScratchSize(K: number, m: number, q: number): number;
+  conditionFactors(cov: number, type: number, K: number, d: number, gIdx: number, m: number, rIdx: number, q: number,
+    factors: number, covOut: number): number;
+  conditionRows(x: number, n: number, type: number, K: number, d: number, m: number, q: number, weights: number,
+    means: number, gIdx: number, rIdx: number, factors: number, respOut: number, compMeansOut: number, meanOut: number,
+    covOut: number, scratch: number): void;
+  featureScatter(x: number, w: number, n: number, d: number, B: number, mean: number, out: number, scratch: number): void;
+  digamma(x: number): number;
+  lgamma(x: number): number;
+  vbLogWeights(conc: number, K: number, process: number, out: number): void;
+  vbLogConstants(logW: number, chol: number, dof: number, meanPrec: number, out: number, type: number, K: number, d: number): void;
+  vbResponsibilityEntropy(stats: number, chol: number, logConst: number, type: number, K: number, d: number): number;
+  vbMStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, process: number,
+    wcPrior: number, beta0: number, meanPrior: number, nu0: number, covPrior: number,
+    conc: number, meanPrec: number, dof: number, weights: number, means: number, cov: number, chol: number, tmp: number): number;
+  vbExpectedWeights(conc: number, K: number, process: number, weights: number): void;
+  vbBoundTerms(chol: number, dof: number, meanPrec: number, conc: number, process: number, type: number, K: number, d: number): number;
   missingScratchSize(K: number, d: number): number;
   missingEStep(x: number, w: number, groups: number, G: number, d: number, K: number, type: number,
     weights: number, means: number, cov: number, prec: number, stats: number, scratch: number, route: number): number;

@@ -2,7 +2,7 @@
 // and writes demo.svg (points coloured by component, 1σ and 2σ ellipses, means).
 // Options: --out <file.svg>, -k <K> (skip the BIC search), --covariance <type>, --seed <n>.
 import { writeFileSync } from 'node:fs';
-import { init, GaussianMixture } from '../entry-node.js';
+import { init, GaussianMixture, selectModel } from '../entry-node.js';
 import type { CovarianceType } from '../index.js';
 import { FAITHFUL, FAITHFUL_COLUMNS } from './faithful.js';
 import { componentsOf, renderMixtureSvg } from './svg.js';
@@ -27,19 +27,11 @@ export async function demo(): Promise<void> {
     best = new GaussianMixture({ nComponents: Number(fixedK), covarianceType: type, seed }).fit(X);
   } else {
     // choose K by BIC
-    const rows = [['K', 'BIC', '']];
-    let bestBic = Infinity;
-    best = null as unknown as GaussianMixture;
-    for (let k = 1; k <= 5; k++) {
-      const gm = new GaussianMixture({ nComponents: k, covarianceType: type, seed }).fit(X);
-      const bic = gm.bic(X);
-      rows.push([String(k), bic.toFixed(2), '']);
-      if (bic < bestBic) {
-        bestBic = bic;
-        best = gm;
-      }
-    }
-    rows.forEach((r) => { if (r[0] === String(best.nComponents)) r[2] = '← lowest'; });
+    const sel = selectModel(X, { nComponents: [1, 5], covarianceTypes: [type], seed });
+    best = sel.best;
+    const byK = [...sel.results, ...sel.failed].sort((a, b) => a.nComponents - b.nComponents);
+    const rows = [['K', 'BIC', ''], ...byK.map((r) => [String(r.nComponents),
+      'error' in r ? `failed (${r.error.code})` : r.bic.toFixed(2), 'model' in r && r.model === best ? '← lowest' : ''])];
     console.log(`Old Faithful (${X.length} eruptions): BIC of ${type}-covariance mixtures\n${formatTable(rows, ['r', 'r'], '  ')}\n`);
   }
 

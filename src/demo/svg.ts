@@ -91,6 +91,11 @@ export interface PlotOptions {
   pointRadius?: number;
   /** Text shown in the middle of an empty plot. */
   emptyMessage?: string;
+  /** Draw a vertical line at this x (the value a conditional p(y | x) is taken at). */
+  markX?: number;
+  /** Fade each component's ellipses and mean by its weight (a Bayesian mixture switching
+   *  components off): opacity √(w / max w), at least 0.04. */
+  fadeByWeight?: boolean;
 }
 
 /** Where things are drawn: pixel rectangle, data ranges and the mappings between them. */
@@ -253,9 +258,13 @@ export function renderMixtureSvg(
   o.push('<g clip-path="url(#plot-area)">');
   // ellipse fills under the points, their outlines over them
   const ellipses = (components ?? []).map((c) => [ellipsePath(c, 2, L), ellipsePath(c, 1, L)]);
+  const top1 = Math.max(0, ...(components ?? []).map((c) => c.weight));
+  const alpha = (k: number): number => (options.fadeByWeight && top1 > 0
+    ? Math.max(0.04, Math.sqrt(components![k].weight / top1)) : 1);
+  const faded = (k: number): string => (alpha(k) < 1 ? ` opacity="${alpha(k).toFixed(3)}"` : '');
   ellipses.forEach(([e2, e1], k) => {
-    o.push(`<path d="${e2}" fill="${colorOf(k)}" fill-opacity="0.06"/>`);
-    o.push(`<path d="${e1}" fill="${colorOf(k)}" fill-opacity="0.12"/>`);
+    o.push(`<path d="${e2}" fill="${colorOf(k)}" fill-opacity="0.06"${faded(k)}/>`);
+    o.push(`<path d="${e1}" fill="${colorOf(k)}" fill-opacity="0.12"${faded(k)}/>`);
   });
   // points
   const r = options.pointRadius ?? 3.2;
@@ -268,8 +277,8 @@ export function renderMixtureSvg(
   o.push('</g>');
   o.push('<g fill="none">');
   ellipses.forEach(([e2, e1], k) => {
-    o.push(`<path class="ellipse-2sd" d="${e2}" stroke="${colorOf(k)}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
-    o.push(`<path class="ellipse-1sd" d="${e1}" stroke="${colorOf(k)}" stroke-width="2.2"/>`);
+    o.push(`<path class="ellipse-2sd" d="${e2}" stroke="${colorOf(k)}" stroke-width="1.5" stroke-dasharray="6 4"${faded(k)}/>`);
+    o.push(`<path class="ellipse-1sd" d="${e1}" stroke="${colorOf(k)}" stroke-width="2.2"${faded(k)}/>`);
   });
   o.push('</g>');
   // means: a cross with a white halo
@@ -277,15 +286,68 @@ export function renderMixtureSvg(
     components.forEach((c, k) => {
       const mx = L.toX(c.mean[0]), my = L.toY(c.mean[1]);
       const cross = `M${f(mx)},${f(my - 10)}V${f(my + 10)}M${f(mx - 10)},${f(my)}H${f(mx + 10)}`;
-      o.push(`<g class="mean"><path d="${cross}" stroke="#ffffff" stroke-width="7" stroke-linecap="round"/>`);
+      o.push(`<g class="mean"${faded(k)}><path d="${cross}" stroke="#ffffff" stroke-width="7" stroke-linecap="round"/>`);
       o.push(`<path d="${cross}" stroke="#1d2128" stroke-width="3" stroke-linecap="round"/>`);
       o.push(`<circle cx="${f(mx)}" cy="${f(my)}" r="3.2" fill="${colorOf(k)}" stroke="#ffffff" stroke-width="1.2"/></g>`);
     });
+  }
+  if (options.markX !== undefined) {
+    const mx = f(L.toX(options.markX));
+    o.push(`<line class="cond-line" x1="${mx}" y1="${top}" x2="${mx}" y2="${bottom}" stroke="#1d2128" stroke-width="1.5" stroke-dasharray="3 3"/>`);
   }
   o.push('</g>');
   if (points.rows === 0 && options.emptyMessage) {
     o.push(`<text x="${f((left + right) / 2)}" y="${f((top + bottom) / 2)}" text-anchor="middle" fill="#8a909c" font-size="15">${esc(options.emptyMessage)}</text>`);
   }
+  o.push('</svg>');
+  return o.join('\n');
+}
+
+/** What renderConditionalSvg draws: a density of y on a grid, with its mean and sd. */
+export interface ConditionalDensity {
+  x: number;
+  ys: ArrayLike<number>;
+  density: ArrayLike<number>;
+  mean: number;
+  sd: number;
+}
+
+/**
+ * A narrow panel beside the plot: the density p(y | x) drawn sideways, on the plot's own
+ * y scale (L), so that it lines up with the points; the conditional mean as a line and
+ * mean ± sd as a band. `c` null: a message instead.
+ */
+export function renderConditionalSvg(c: ConditionalDensity | null, L: PlotLayout, width: number, xName: string): string {
+  const { height, top, bottom } = L;
+  const left = 10, right = width - 10;
+  const o: string[] = [];
+  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" font-size="12">`);
+  o.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
+  o.push(`<rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="#fbfbfc" stroke="#d0d4da"/>`);
+  if (!c) {
+    o.push(`<text x="${f(width / 2)}" y="${f((top + bottom) / 2)}" text-anchor="middle" fill="#8a909c" font-size="12">fit to see p(y | x)</text>`);
+    o.push('</svg>');
+    return o.join('\n');
+  }
+  let max = 0;
+  for (let i = 0; i < c.density.length; i++) if (c.density[i] > max) max = c.density[i];
+  const px = (v: number) => left + (max > 0 ? (v / max) * (right - left - 6) : 0);
+  o.push(`<text class="cond-title" x="${left}" y="${top - 24}" fill="#1d2128" font-size="12.5" font-weight="600">p(y | x = ${c.x.toPrecision(4)})</text>`);
+  o.push(`<text x="${left}" y="${top - 8}" fill="#5b6170" font-size="11">${esc(xName.length > 26 ? xName.slice(0, 25) + '…' : xName)}</text>`);
+  o.push(`<defs><clipPath id="cond-area"><rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}"/></clipPath></defs>`);
+  o.push('<g clip-path="url(#cond-area)">');
+  const y1 = L.toY(c.mean + c.sd), y2 = L.toY(c.mean - c.sd);
+  o.push(`<rect class="cond-sd" x="${left}" y="${f(y1)}" width="${right - left}" height="${f(y2 - y1)}" fill="#4e79a7" fill-opacity="0.08"/>`);
+  let d = `M${left},${f(L.toY(c.ys[0]))}`;
+  for (let i = 0; i < c.ys.length; i++) d += `L${f(px(c.density[i]))},${f(L.toY(c.ys[i]))}`;
+  d += `L${left},${f(L.toY(c.ys[c.ys.length - 1]))}Z`;
+  o.push(`<path class="density" d="${d}" fill="#4e79a7" fill-opacity="0.25" stroke="#4e79a7" stroke-width="1.8"/>`);
+  const my = f(L.toY(c.mean));
+  o.push(`<line class="cond-mean" x1="${left}" y1="${my}" x2="${right}" y2="${my}" stroke="#1d2128" stroke-width="1.5"/>`);
+  o.push(`<text x="${right - 4}" y="${f(L.toY(c.mean) - 5)}" text-anchor="end" fill="#1d2128" font-size="11">E[y | x] = ${c.mean.toPrecision(4)}</text>`);
+  o.push('</g>');
+  o.push(`<text x="${f((left + right) / 2)}" y="${bottom + 16}" text-anchor="middle" fill="#5b6170" font-size="11">density →</text>`);
   o.push('</svg>');
   return o.join('\n');
 }

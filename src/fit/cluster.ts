@@ -27,6 +27,8 @@ export interface Cluster {
   pickRows(picks: Pick[]): Maybe<Float64Array>;
   featureSums(): Maybe<Float64Array>;
   featureSquares(mean: Float64Array): Maybe<Float64Array>;
+  /** Per chunk: Σ w·(x − mean)(x − mean)ᵀ (upper triangle, d·d) and Σ w² (d·d + 1 f64 a chunk). */
+  featureScatter(mean: Float64Array): Maybe<Float64Array>;
   /** Lloyd sums: the root, or null when written into the coordinator's sums buffer. */
   lloyd(co: Coordinator, centres: Float64Array): Maybe<Float64Array | null>;
   labelStats(co: Coordinator, centres: Float64Array): Maybe<Float64Array | null>;
@@ -50,6 +52,7 @@ export class LocalCluster implements Cluster {
   pickRows(picks: Pick[]): Float64Array { return this.shard.pickRows(picks); }
   featureSums(): Float64Array { return this.shard.featureSums(); }
   featureSquares(mean: Float64Array): Float64Array { return this.shard.featureSquares(mean); }
+  featureScatter(mean: Float64Array): Float64Array { return this.shard.featureScatter(mean); }
   lloyd(co: Coordinator, centres: Float64Array): null {
     this.shard.lloyd(centres, co.b.sums);
     return null;

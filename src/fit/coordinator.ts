@@ -74,6 +74,22 @@ export class Coordinator {
       this.b.means, this.b.cov, this.b.chol, this.b.tmp);
   }
 
+  /**
+   * One EM update from an E-step's statistics (root, or null when in the statistics
+   * buffer): the lower bound, then the M-step unless the bound is not finite. Returns the
+   * bound and the first component whose covariance is not positive definite (or -1).
+   */
+  update(root: Float64Array | null): { lower: number; bad: number } {
+    const lower = this.statsLowerBound(root);
+    if (!Number.isFinite(lower)) return { lower, bad: -1 };
+    return { lower, bad: this.mStep(root) };
+  }
+
+  /** The data's weighted mean and scatter, for models whose priors depend on the data
+   *  (none here: see variational.ts). */
+  get wantsDataMoments(): boolean { return false; }
+  setDataMoments(_mean: Float64Array, _scatter: Float64Array, _sumW: number, _sumW2: number): void {}
+
   /** The mean log-likelihood in the statistics' header (Σ w·lse / Σ w). */
   statsLowerBound(root: Float64Array | null): number {
     if (root) return root[0] / root[1];

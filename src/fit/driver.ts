@@ -137,15 +137,30 @@ function* lloyd(co: Coordinator, centres: Float64Array): Program<Float64Array | 
   return (yield (cl) => cl.labelStats(co, centres)) as Float64Array | null;
 }
 
-/** Initial parameters into the coordinator by o.initParams, overridden by the user's
- *  weightsInit / meansInit / precisionsInit. */
-function* initialize(co: Coordinator): Program<void> {
+/** The statistics of the user's labels (initLabels: one-hot responsibilities) about `shift`. */
+export interface LabelStart { root: Float64Array; shift: Float64Array }
+
+/** The data's weighted mean and scatter about it, for priors that default to them. */
+function* dataMoments(co: Coordinator): Program<void> {
+  const d = co.d;
+  const sums = foldChunks((yield (cl) => cl.featureSums()) as Float64Array, d + 1);
+  const mean = sums.subarray(0, d).map((v) => v / sums[d]);
+  const sc = foldChunks((yield (cl) => cl.featureScatter(mean)) as Float64Array, d * d + 1);
+  co.setDataMoments(mean, sc.subarray(0, d * d), sums[d], sc[d * d]);
+}
+
+/** Initial parameters into the coordinator by o.initParams (or the user's labels),
+ *  overridden by the user's weightsInit / meansInit / precisionsInit. */
+function* initialize(co: Coordinator, start: LabelStart | null): Program<void> {
   const o = co.o, K = co.K, d = co.d;
   // precisionsInit replaces whatever covariances the method gives, so those are not checked
   const check = (bad: number, when: string): void => {
     if (bad >= 0 && !o.precisionsInit) throw notPd(bad, co, when);
   };
-  if (!(o.weightsInit && o.meansInit && o.precisionsInit)) {
+  if (start) {
+    // one M-step from one-hot responsibilities, as scikit-learn starts from its k-means labels
+    check(co.mStep(start.root, start.shift), 'after the M-step from initLabels');
+  } else if (!(o.weightsInit && o.meansInit && o.precisionsInit)) {
     if (o.initParams === 'kmeans') {
       const centres = yield* kmeansPlusPlus(co);
       const root = yield* lloyd(co, centres);
@@ -187,9 +202,11 @@ function* initialize(co: Coordinator): Program<void> {
  */
 export function* fitProgram(
   co: Coordinator, warm: { params: Params; lowerBound: number } | null, hooks: FitHooks = {},
+  start: LabelStart | null = null,
 ): Program<FittedState> {
   const o = co.o;
   co.seed(o.seed);
+  if (co.wantsDataMoments) yield* dataMoments(co);
   const nInit = warm ? 1 : o.nInit;
   let best: FittedState | null = null;
   for (let init = 0; init < nInit; init++) {
@@ -198,7 +215,7 @@ export function* fitProgram(
       co.write(warm.params);
       lower = warm.lowerBound;
     } else {
-      yield* initialize(co);
+      yield* initialize(co, start);
     }
     let converged = false;
     let iter = 0;
@@ -206,10 +223,10 @@ export function* fitProgram(
       const prev = lower;
       co.logConstants();
       const root = (yield (cl) => cl.em(co)) as Float64Array | null;
-      lower = co.statsLowerBound(root);
-      if (!Number.isFinite(lower)) throw (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read());
-      const bad = co.mStep(root);
-      if (bad >= 0) throw notPd(bad, co, `at EM iteration ${iter}`);
+      const u = co.update(root);
+      lower = u.lower;
+      if (!Number.isFinite(lower)) throw (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read()); // update() left the parameters
+      if (u.bad >= 0) throw notPd(u.bad, co, `at EM iteration ${iter}`);
       const change = lower - prev;
       hooks.onIteration?.({ init, iter, lowerBound: lower, change });
       if (Math.abs(change) < o.tol) {

@@ -3,9 +3,9 @@
 //
 // Rows whose every feature is missing carry no information and are dropped before
 // anything else, so a fit equals the fit without them. The initialisation (k-means,
-// k-means++, random, random_from_data) runs as usual on a copy of the rows with each
-// missing entry replaced by its feature's (weighted) observed mean, through an ordinary
-// shard; explicit starts and warm starts need nothing of it. Every EM pass runs the core's
+// k-means++, random, random_from_data, or the statistics of initLabels) runs as usual on a
+// copy of the rows with each missing entry replaced by its feature's (weighted) observed
+// mean, through an ordinary shard; explicit starts and warm starts need nothing of it. Every EM pass runs the core's
 // missingEStep over the rows sorted by missingness pattern, which writes the statistics the
 // ordinary M-step reads (assembly/missing.ts).
 import { core } from '../core/core.js';
@@ -20,6 +20,7 @@ import { Shard } from './shard.js';
 import { LocalCluster } from './cluster.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { fitBytes, rescaled, runFit } from './run.js';
+import { labelStart } from './init-labels.js';
 
 /** One shard (for the initialisation passes, over the mean-imputed rows) whose E-step is
  *  the incomplete-data one over the pattern-sorted rows. */
@@ -95,7 +96,7 @@ function meanImputed(rows: Float64Array, d: number, w: Float64Array | null): Flo
 export function runMissingFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
   warm: { params: Params; lowerBound: number } | null,
-  onIteration?: (info: IterationInfo) => void,
+  onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null,
 ): FittedState {
   const K = o.nComponents, d = X.cols;
   const kept = keptRows(X, sampleWeight, K);
@@ -104,7 +105,7 @@ export function runMissingFit(
   if (!rows.some((v) => v !== v)) {
     // only rows with nothing observed had NaN: the ordinary fit of the others, bit for bit
     const w = sampleWeight ? Float64Array.from(kept, (r) => sampleWeight[r]) : null;
-    return runFit({ data: rows, rows: n, cols: d }, w, o, warm, onIteration);
+    return runFit({ data: rows, rows: n, cols: d }, w, o, warm, onIteration, labels && Int32Array.from(kept, (r) => labels[r]));
   }
   const c = core();
   const arena = arenaFor(c);
@@ -117,7 +118,11 @@ export function runMissingFit(
     w = rescaled(w);
   }
   const co = new Coordinator(c, arena, o, d);
-  const shard = new Shard(c, arena, 0, meanImputed(rows, d, w), n, d, w);
+  const imputed = meanImputed(rows, d, w);
+  const start = labels
+    ? labelStart(c, arena, { data: imputed, rows: n, cols: d }, w, Int32Array.from(kept, (r) => labels[r]), K, TYPE_CODE[o.covarianceType])
+    : null;
+  const shard = new Shard(c, arena, 0, imputed, n, d, w);
   shard.prepare(K, TYPE_CODE[o.covarianceType]);
   // the rows sorted by pattern, above the prepared shard
   const { order, groups } = patternOrder(X, kept);
@@ -135,5 +140,5 @@ export function runMissingFit(
   arena.i32(g, groups.length).set(groups);
   const scratch = arena.allocF64(c.missingScratchSize(K, d));
   const cluster = new MissingCluster(shard, { x, w: wp, groups: g, G: groups.length - 1, scratch });
-  return runSync(fitProgram(co, warm, { onIteration }), cluster);
+  return runSync(fitProgram(co, warm, { onIteration }, start), cluster);
 }

@@ -6,7 +6,8 @@ import { GmmError } from '../core/errors.js';
 import { blockRows, paramLength, type FittedState, type Params } from '../model/params.js';
 import type { ResolvedOptions, Matrix } from '../model/validate.js';
 import { scoreInto } from '../model/score.js';
-import { Coordinator } from './coordinator.js';
+import { createCoordinator } from './variational.js';
+import { labelStart } from './init-labels.js';
 import { Shard } from './shard.js';
 import { LocalCluster } from './cluster.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
@@ -59,14 +60,15 @@ function nonFinite(X: Matrix, w: Float64Array | null) {
 export function runFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
   warm: { params: Params; lowerBound: number } | null,
-  onIteration?: (info: IterationInfo) => void,
+  onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null,
 ): FittedState {
   const c = core();
   const arena = arenaFor(c);
   arena.reserve(fitBytes(X.rows, X.cols, o, sampleWeight !== null), `fitting ${X.rows}×${X.cols} data with ${o.nComponents} components`);
   const w = sampleWeight ? rescaled(sampleWeight) : null;
-  const co = new Coordinator(c, arena, o, X.cols);
+  const co = createCoordinator(c, arena, o, X.cols);
+  const start = labels ? labelStart(c, arena, X, w, labels, o.nComponents, TYPE_CODE[o.covarianceType]) : null;
   const shard = new Shard(c, arena, 0, X.data, X.rows, X.cols, w);
   shard.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
-  return runSync(fitProgram(co, warm, { onIteration, nonFinite: nonFinite(X, sampleWeight) }), new LocalCluster(shard));
+  return runSync(fitProgram(co, warm, { onIteration, nonFinite: nonFinite(X, sampleWeight) }, start), new LocalCluster(shard));
 }

@@ -258,6 +258,24 @@ export class Shard {
       this.c.featureSquares(ch.x, ch.w, ch.rows, this.d, this.B, this.buf.centres, this.buf.scratch));
   }
 
+  /** Per chunk: Σ w·(x − mean)(x − mean)ᵀ (upper triangle) and Σ w² (d·d + 1 f64 a chunk). */
+  featureScatter(mean: Float64Array): Float64Array {
+    this.layout(true);
+    const d = this.d, len = d * d + 1, out = new Float64Array(len * this.chunks.length);
+    this.arena.f64(this.buf.centres, d).set(mean);
+    const mark = this.arena.mark();
+    const tmp = this.arena.allocF64(len);
+    try {
+      this.chunks.forEach((ch, i) => {
+        this.c.featureScatter(ch.x, ch.w, ch.rows, d, this.B, this.buf.centres, tmp, this.buf.scratch);
+        out.set(this.arena.f64(tmp, len), i * len);
+      });
+    } finally {
+      this.arena.release(mark);
+    }
+    return out;
+  }
+
   /** One Lloyd step: labels to the nearest centre, then per centre Σ w·x and Σ w. */
   lloyd(centres: Float64Array, into = 0): TreeNode[] {
     this.layout(true);

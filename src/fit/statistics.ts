@@ -44,7 +44,10 @@ export function paramsFingerprint(p: Params): string {
     h2 = Math.imul(h2 ^ b, 0x5bd1e995) >>> 0;
   };
   for (const v of [TYPE_CODE[p.covarianceType], p.K, p.d]) eat(v & 0xff), eat((v >>> 8) & 0xff);
-  for (const a of [p.weights, p.means, p.precisionsCholesky]) {
+  const v = p.variational;
+  const arrays = [p.weights, p.means, p.precisionsCholesky];
+  if (v) arrays.push(v.weightConcentration, v.meanPrecision, v.degreesOfFreedom);
+  for (const a of arrays) {
     const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     for (let i = 0; i < bytes.length; i++) eat(bytes[i]);
   }

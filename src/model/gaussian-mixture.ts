@@ -10,7 +10,8 @@ import { hasNaN, scoreMarginalInto, imputeMatrix } from './missing.js';
 import { runMissingFit } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
 import type { FittedState, Params } from './params.js';
-import { Coordinator } from '../fit/coordinator.js';
+import { createCoordinator } from '../fit/variational.js';
+import { toLabels } from '../fit/init-labels.js';
 import { Shard } from '../fit/shard.js';
 import { notPd } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
@@ -21,6 +22,9 @@ import { runFitAsync } from '../parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions } from '../parallel/workers.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
 import { runFitStream, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
+import {
+  featureIndices, givenValues, marginalParams, conditionParams, predictConditionalParams, type ConditionalPrediction,
+} from './conditional.js';
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
   type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput, type CovarianceType,
@@ -37,6 +41,10 @@ export interface FitAsyncOptions extends FitOptions, SpawnOptions {
 export interface FitOptions {
   /** Non-negative weight per row (not all zero); weights every statistic and the lower bound. */
   sampleWeight?: ArrayLike<number> | null;
+  /** A start from a clustering: one label in [0, K) per row, as one-hot responsibilities
+   *  and one M-step (scikit-learn's 'kmeans' start from its k-means labels). Replaces
+   *  initParams; needs nInit 1; weightsInit / meansInit / precisionsInit still override. */
+  initLabels?: ArrayLike<number> | null;
   /** Called after every EM iteration (progress reporting). */
   onIteration?: (info: IterationInfo) => void;
 }
@@ -80,11 +88,16 @@ function checkCallbacks(o: { onIteration?: unknown; signal?: unknown }): AbortSi
 }
 
 export class GaussianMixture {
-  private readonly opts: ResolvedOptions;
-  private state: FittedState | null = null;
+  protected readonly opts: ResolvedOptions;
+  protected state: FittedState | null = null;
 
   constructor(options: GaussianMixtureOptions = {}) {
-    this.opts = resolveOptions(options);
+    this.opts = (new.target as typeof GaussianMixture).resolve(options);
+  }
+
+  /** @internal the options resolved (a subclass resolves its own). */
+  protected static resolve(options: unknown): ResolvedOptions {
+    return resolveOptions(options);
   }
 
   /** The resolved options (defaults filled in): a copy, so changing it does not change the model. */
@@ -110,7 +123,9 @@ export class GaussianMixture {
       throw new GmmError('INVALID_TYPE', 'fit options must be an object such as { sampleWeight }.');
     }
     for (const k of Object.keys(fitOptions)) {
-      if (k !== 'sampleWeight' && k !== 'onIteration') throw new GmmError('INVALID_OPTION', `unknown fit option "${k}"; use sampleWeight or onIteration.`);
+      if (k !== 'sampleWeight' && k !== 'onIteration' && k !== 'initLabels') {
+        throw new GmmError('INVALID_OPTION', `unknown fit option "${k}"; use sampleWeight, initLabels or onIteration.`);
+      }
     }
     if (fitOptions.onIteration !== undefined && typeof fitOptions.onIteration !== 'function') {
       throw new GmmError('INVALID_OPTION', `onIteration must be a function such as (info) => console.log(info.lowerBound); got ${typeof fitOptions.onIteration}.`);
@@ -139,6 +154,7 @@ export class GaussianMixture {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples${w ? ' of positive weight' : ''}; X has ${positive}. Reduce nComponents or add data.`);
     }
     checkInitShapes(o, m.cols);
+    const labels = this.initLabels(fitOptions.initLabels, m.rows, !!warm);
     const user = fitOptions.onIteration;
     const onIteration = user === undefined ? undefined : (info: IterationInfo): void => {
       callbackDepth++;
@@ -150,9 +166,23 @@ export class GaussianMixture {
     };
     // data with NaN (missingValues: 'marginalize'): incomplete-data EM; without, the ordinary fit
     const r = (o.missingValues === 'marginalize' && hasNaN(m) ? runMissingFit : runFit)(m, w, o,
-      warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration);
+      warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration, labels);
     this.state = r;
     return m;
+  }
+
+  /** initLabels validated against the rows and the options (null when not given). */
+  private initLabels(v: unknown, rows: number, warm: boolean): Int32Array | null {
+    if (v == null) return null;
+    if (this.opts.nInit !== 1) {
+      throw new GmmError('INVALID_OPTION', `initLabels gives the one start, so nInit must be 1 (it is ${this.opts.nInit}): ` +
+        'use nInit 1, or leave initLabels out for nInit restarts.');
+    }
+    if (warm) {
+      throw new GmmError('INVALID_OPTION', 'initLabels cannot be used with warmStart on a fitted model (the fit continues from ' +
+        'the fitted parameters): use a model with warmStart false.');
+    }
+    return toLabels(v, rows, this.opts.nComponents);
   }
 
   /**
@@ -162,13 +192,17 @@ export class GaussianMixture {
    * On abort (signal) the promise rejects with ABORTED; the model is unchanged on any error.
    */
   async fitAsync(X: MatrixInput | WorkerPool, options: FitAsyncOptions = {}): Promise<this> {
-    const po = checkPoolOptions(options, ['sampleWeight', 'onIteration', 'signal']);
+    const po = checkPoolOptions(options, ['sampleWeight', 'onIteration', 'signal', 'initLabels']);
     const signal = checkCallbacks(options);
     const o = this.opts;
     let data: Matrix | WorkerPool, w: Float64Array | null = null, positive: number;
     if (X instanceof WorkerPool) {
       if (options.sampleWeight != null) {
         throw new GmmError('INVALID_OPTION', 'sampleWeight goes with the data: pass it to WorkerPool.create, not to fitAsync(pool).');
+      }
+      if (options.initLabels != null) {
+        throw new GmmError('INVALID_OPTION', 'initLabels needs the rows in their order, which a WorkerPool has spread over its ' +
+          'workers: pass X itself to fitAsync with initLabels.');
       }
       X.check();
       data = X;
@@ -189,8 +223,10 @@ export class GaussianMixture {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; X has ${positive}. Reduce nComponents or add data.`);
     }
     checkInitShapes(o, data.cols);
+    const labels = data instanceof WorkerPool ? null : this.initLabels(options.initLabels, data.rows, !!warm);
     const user = options.onIteration;
     this.state = await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+      labels,
       workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
       onIteration: user ? (info) => user({ ...info }) : undefined,
     });
@@ -387,7 +423,7 @@ export class GaussianMixture {
     const d = o.meansInit.length / o.nComponents;
     checkInitShapes(o, d);
     const c = core();
-    const co = new Coordinator(c, arenaFor(c), o, d);
+    const co = createCoordinator(c, arenaFor(c), o, d);
     co.applyExplicitStart();
     return co.read();
   }
@@ -428,7 +464,7 @@ export class GaussianMixture {
     const c = core();
     const arena = arenaFor(c);
     arena.reserve(fitBytes(m.rows, m.cols, this.opts, w !== null), `statistics of ${m.rows}×${m.cols} rows`);
-    const co = new Coordinator(c, arena, this.opts, p.d);
+    const co = createCoordinator(c, arena, this.opts, p.d);
     co.write(p);
     co.logConstants();
     const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.data, m.rows, m.cols, w);
@@ -489,15 +525,15 @@ export class GaussianMixture {
       throw new GmmError('INVALID_STATISTICS', `the statistics do not cover their chunks exactly (${(e as Error).message}): ` +
         'merge what computeStatistics returned, unmodified.');
     }
-    const lower = root[0] / root[1];
+    const c = core();
+    const co = createCoordinator(c, arenaFor(c), this.opts, p.d);
+    co.write(p);
+    co.logConstants();
+    const { lower, bad } = co.update(root);
     if (!Number.isFinite(lower)) {
       throw new GmmError('NUMERICAL', `the statistics give a log-likelihood of ${lower}` +
         (root[1] > 0 ? ': the data are out of the range the model can represent; scale the features.' : ': every row has weight 0.'));
     }
-    const c = core();
-    const co = new Coordinator(c, arenaFor(c), this.opts, p.d);
-    co.write(p);
-    const bad = co.mStep(root);
     if (bad >= 0) throw notPd(bad, co, 'in applyStatistics');
     const prev = this.state;
     this.state = {
@@ -545,7 +581,10 @@ export class GaussianMixture {
 
   /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
   static fromJSON(json: GaussianMixtureJSON | string | unknown): GaussianMixture {
-    const { options, state } = fromJSONObject(json);
+    const { options, state, raw } = fromJSONObject(json);
+    if (raw.variational !== undefined) {
+      throw new GmmError('INVALID_JSON', 'fromJSON: this is a BayesianGaussianMixture model: load it with BayesianGaussianMixture.fromJSON.');
+    }
     let gm: GaussianMixture;
     try {
       gm = new GaussianMixture(options as GaussianMixtureOptions);
@@ -554,5 +593,59 @@ export class GaussianMixture {
     }
     gm.state = state;
     return gm;
+  }
+
+  /** A fitted model over other features (marginal, condition): these options without the
+   *  initial parameters (their shapes no longer fit), converged, nIter and lowerBound of this fit. */
+  private derived(s: FittedState, params: Params): GaussianMixture {
+    const gm = new GaussianMixture();
+    const opts: ResolvedOptions = { ...copyOptions(this.opts), weightsInit: null, meansInit: null, precisionsInit: null, precisionsInitShape: null };
+    Object.assign(gm, { opts, state: { ...s, params } });
+    return gm;
+  }
+
+  /** The fitted state, for marginals and conditionals: of a maximum-likelihood mixture only. */
+  private mixtureState(what: string): FittedState {
+    const s = this.fitted(what);
+    if (this.opts.variational) {
+      throw new GmmError('INVALID_ARGUMENT', `${what} is defined for a GaussianMixture, not a variational one: a ` +
+        'BayesianGaussianMixture scores with its Wishart posterior terms (as scikit-learn), so conditionals of its point ' +
+        'estimates would not match its scoreSamples. For the point estimates, build a GaussianMixture from its weights, ' +
+        'means and covariances.');
+    }
+    return s;
+  }
+
+  /** The mixture over `features` (in that order), exact: a new fitted model of the same covariance type. */
+  marginal(features: ArrayLike<number>): GaussianMixture {
+    const s = this.mixtureState('marginal');
+    return this.derived(s, marginalParams(s.params, featureIndices(features, s.params.d, 'features', true)));
+  }
+
+  /** The mixture over the other features (in increasing order) given x[given[i]] = values[i]:
+   *  a new fitted model of the same covariance type. */
+  condition(given: ArrayLike<number>, values: ArrayLike<number>): GaussianMixture {
+    const s = this.mixtureState('condition');
+    const g = featureIndices(given, s.params.d, 'given', false);
+    return this.derived(s, conditionParams(s.params, g, givenValues(values, g.length)));
+  }
+
+  /** Per row of X (the values of the `given` features, in that order): E[other features | given]
+   *  and, with { covariance: true }, Cov[other features | given] (full q×q matrices). */
+  predictConditional(X: MatrixInput, given: ArrayLike<number>, options: { covariance?: boolean } = {}): ConditionalPrediction {
+    const s = this.mixtureState('predictConditional');
+    const g = featureIndices(given, s.params.d, 'given', false);
+    if (options === null || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'covariance')) {
+      throw new GmmError('INVALID_OPTION', 'predictConditional options: only { covariance: true | false }.');
+    }
+    if (options.covariance !== undefined && typeof options.covariance !== 'boolean') {
+      throw new GmmError('INVALID_OPTION', `covariance must be true or false; got ${String(options.covariance)}.`);
+    }
+    const m = toMatrix(X);
+    if (m.cols !== g.length) {
+      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} columns but ${g.length} features are given: pass only the ` +
+        'given features\' values, in the order of `given`.');
+    }
+    return predictConditionalParams(s.params, g, m, options.covariance === true);
   }
 }

@@ -10,6 +10,40 @@ export interface Params {
   means: Float64Array;            // K·d row-major
   covariances: Float64Array;      // full K·d·d, tied d·d, diag K·d, spherical K
   precisionsCholesky: Float64Array; // same layout; upper triangular U with Σ⁻¹ = U Uᵀ
+  /** The variational posterior (BayesianGaussianMixture only; covariances are then its
+   *  W⁻¹/ν, as scikit-learn's). */
+  variational?: VariationalParams;
+}
+
+/** The priors of a variational mixture, with the data-dependent defaults resolved. */
+export interface Priors {
+  weightConcentration: number;   // γ₀
+  meanPrecision: number;         // β₀
+  mean: Float64Array;            // m₀, d
+  degreesOfFreedom: number;      // ν₀ > d − 1
+  covariance: Float64Array;      // Ψ₀: full/tied d·d, diag d, spherical 1
+}
+
+export interface VariationalParams {
+  /** 'dirichlet_process' (stick-breaking Beta(a, b)) or 'dirichlet_distribution' (α). */
+  process: boolean;
+  weightConcentration: Float64Array; // process: a (K) then b (K); otherwise α (K)
+  meanPrecision: Float64Array;       // β, K
+  degreesOfFreedom: Float64Array;    // ν, K (tied: 1)
+  priors: Priors;
+}
+
+export function copyVariational(v: VariationalParams): VariationalParams {
+  return {
+    process: v.process, weightConcentration: v.weightConcentration.slice(), meanPrecision: v.meanPrecision.slice(),
+    degreesOfFreedom: v.degreesOfFreedom.slice(),
+    priors: { ...v.priors, mean: v.priors.mean.slice(), covariance: v.priors.covariance.slice() },
+  };
+}
+
+/** Length of the covariance prior Ψ₀ for a type. */
+export function priorLength(type: CovarianceType, d: number): number {
+  return type === 'full' || type === 'tied' ? d * d : type === 'diag' ? d : 1;
 }
 
 /** A fitted model: parameters plus how the fit went. */

@@ -1,7 +1,7 @@
 // Scoring a fitted model, streamed: X is copied into WebAssembly memory a chunk of rows at
 // a time and the outputs copied out, so memory holds one chunk beyond the outputs.
-import { core, kernels, TYPE_CODE } from '../core/core.js';
-import { arenaFor } from '../core/arena.js';
+import { core, kernels, TYPE_CODE, type CoreExports } from '../core/core.js';
+import { arenaFor, type Arena } from '../core/arena.js';
 import { blockRows, type Params } from './params.js';
 import type { Matrix } from './validate.js';
 
@@ -11,6 +11,22 @@ export interface ScoreOutputs {
   lse?: Float64Array;     // n
   resp?: Float64Array;    // n·K
   labels?: Int32Array;    // n
+  /** log maxₖ of each row's responsibilities (n; needs lse). */
+  logMaxResp?: Float64Array;
+}
+
+/** The E-step's per-component constants of p into logConst (K): from the weights and
+ *  factors, or the variational ones of a Bayesian mixture (as scikit-learn scores it). */
+export function writeLogConstants(c: CoreExports, arena: Arena, p: Params, weights: number, chol: number, logConst: number): void {
+  const { K, d } = p, type = TYPE_CODE[p.covarianceType], v = p.variational;
+  if (!v) {
+    c.logConstants(weights, chol, logConst, type, K, d);
+    return;
+  }
+  const conc = arena.put(v.weightConcentration), dof = arena.put(v.degreesOfFreedom), beta = arena.put(v.meanPrecision);
+  const logW = arena.allocF64(K);
+  c.vbLogWeights(conc, K, v.process ? 1 : 0, logW);
+  c.vbLogConstants(logW, chol, dof, beta, logConst, type, K, d);
 }
 
 export function scoreInto(p: Params, X: Matrix, out: ScoreOutputs): void {
@@ -29,14 +45,16 @@ export function scoreInto(p: Params, X: Matrix, out: ScoreOutputs): void {
   const lse = out.lse ? arena.allocF64(rows) : 0;
   const resp = out.resp ? arena.allocF64(rows * K) : 0;
   const labels = out.labels ? arena.alloc(rows * 4) : 0;
+  const logMax = out.logMaxResp ? arena.allocF64(rows) : 0;
   const scratch = arena.allocF64(c.scratchSize(K, d, B));
-  c.logConstants(weights, chol, logConst, type, K, d);
+  writeLogConstants(c, arena, p, weights, chol, logConst);
   for (let r0 = 0; r0 < X.rows; r0 += rows) {
     const m = Math.min(rows, X.rows - r0);
     arena.f64(x, m * d).set(X.data.subarray(r0 * d, (r0 + m) * d));
-    c.scoreRows(x, m, d, K, type, means, chol, logConst, lse, resp, labels, scratch, B, kernels.simd ? 1 : 0);
+    c.scoreRows(x, m, d, K, type, means, chol, logConst, lse, resp, labels, scratch, B, kernels.simd ? 1 : 0, logMax);
     if (out.lse) out.lse.set(arena.f64(lse, m), r0);
     if (out.resp) out.resp.set(arena.f64(resp, m * K), r0 * K);
     if (out.labels) out.labels.set(arena.i32(labels, m), r0);
+    if (out.logMaxResp) out.logMaxResp.set(arena.f64(logMax, m), r0);
   }
 }

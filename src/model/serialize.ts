@@ -2,7 +2,7 @@
 // every double exactly, so a reloaded model scores bit-identically.
 import { GmmError } from '../core/errors.js';
 import { COVARIANCE_TYPES, type CovarianceType } from './validate.js';
-import { paramLength, type FittedState } from './params.js';
+import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
 
 export const FORMAT = 'gmm-wasm';
 export const VERSION = 1;
@@ -19,6 +19,11 @@ export interface GaussianMixtureJSON {
   converged: boolean;
   nIter: number;
   lowerBound: number;
+  /** BayesianGaussianMixture only: the variational posterior and the resolved priors. */
+  variational?: {
+    weightConcentration: number[]; meanPrecision: number[]; degreesOfFreedom: number[];
+    priors: { weightConcentration: number; meanPrecision: number; mean: number[]; degreesOfFreedom: number; covariance: number[] };
+  };
 }
 
 export function toJSONObject(options: Record<string, unknown>, s: FittedState): GaussianMixtureJSON {
@@ -31,7 +36,43 @@ export function toJSONObject(options: Record<string, unknown>, s: FittedState): 
     covariances: Array.from(s.params.covariances),
     precisionsCholesky: Array.from(s.params.precisionsCholesky),
     converged: s.converged, nIter: s.nIter, lowerBound: s.lowerBound,
+    ...(s.params.variational ? { variational: variationalJSON(s.params.variational) } : {}),
   };
+}
+
+function variationalJSON(v: VariationalParams): NonNullable<GaussianMixtureJSON['variational']> {
+  const p = v.priors;
+  return {
+    weightConcentration: Array.from(v.weightConcentration), meanPrecision: Array.from(v.meanPrecision),
+    degreesOfFreedom: Array.from(v.degreesOfFreedom),
+    priors: { weightConcentration: p.weightConcentration, meanPrecision: p.meanPrecision, mean: Array.from(p.mean),
+      degreesOfFreedom: p.degreesOfFreedom, covariance: Array.from(p.covariance) },
+  };
+}
+
+/** The variational part of a Bayesian mixture's JSON, checked (process: from its options). */
+export function variationalFromJSON(v: unknown, process: boolean, type: CovarianceType, K: number, d: number): VariationalParams {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad('"variational" must be an object (a BayesianGaussianMixture model).');
+  const o = v as Record<string, unknown>;
+  const priors = o.priors as Record<string, unknown> | null;
+  if (priors === null || typeof priors !== 'object') throw bad('"variational.priors" must be an object.');
+  const scalar = (x: unknown, name: string): number => numbers([x], name, 1)[0];
+  const out: VariationalParams = {
+    process,
+    weightConcentration: numbers(o.weightConcentration, 'variational.weightConcentration', process ? 2 * K : K),
+    meanPrecision: numbers(o.meanPrecision, 'variational.meanPrecision', K),
+    degreesOfFreedom: numbers(o.degreesOfFreedom, 'variational.degreesOfFreedom', type === 'tied' ? 1 : K),
+    priors: {
+      weightConcentration: scalar(priors.weightConcentration, 'variational.priors.weightConcentration'),
+      meanPrecision: scalar(priors.meanPrecision, 'variational.priors.meanPrecision'),
+      mean: numbers(priors.mean, 'variational.priors.mean', d),
+      degreesOfFreedom: scalar(priors.degreesOfFreedom, 'variational.priors.degreesOfFreedom'),
+      covariance: numbers(priors.covariance, 'variational.priors.covariance', priorLength(type, d)),
+    },
+  };
+  for (const a of [out.weightConcentration, out.meanPrecision]) if (a.some((x) => !(x > 0))) throw bad('variational concentrations and precisions must be > 0.');
+  if (out.degreesOfFreedom.some((x) => !(x > d - 1))) throw bad(`variational.degreesOfFreedom must exceed nFeatures − 1 = ${d - 1}.`);
+  return out;
 }
 
 function bad(msg: string): GmmError {
@@ -79,7 +120,7 @@ function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float
 }
 
 /** Parses and checks a model; returns its options and fitted state. */
-export function fromJSONObject(input: unknown): { options: Record<string, unknown>; state: FittedState } {
+export function fromJSONObject(input: unknown): { options: Record<string, unknown>; state: FittedState; raw: Record<string, unknown> } {
   let j: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -153,6 +194,7 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   if (typeof o.nIter !== 'number' || !Number.isInteger(o.nIter) || o.nIter < 0) throw bad('"nIter" must be a non-negative integer.');
   if (typeof o.lowerBound !== 'number' || !Number.isFinite(o.lowerBound)) throw bad('"lowerBound" must be a finite number.');
   return {
+    raw: o,
     options: options as Record<string, unknown>,
     state: {
       params: { covarianceType: type, K, d, weights, means, covariances, precisionsCholesky: chol },

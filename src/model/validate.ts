@@ -2,6 +2,7 @@
 // naming the argument, the problem and the fix.
 import { GmmError } from '../core/errors.js';
 import { paramLength } from './params.js';
+import type { VariationalOptions } from '../fit/variational.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
 export type InitParams = 'kmeans' | 'k-means++' | 'random' | 'random_from_data';
@@ -209,6 +210,8 @@ export interface ResolvedOptions {
   precisionsInitShape: number[] | null;
   warmStart: boolean;
   seed: number;
+  /** A variational Bayesian mixture's options (BayesianGaussianMixture), or absent. */
+  variational?: VariationalOptions;
   missingValues: MissingValues;
 }
 

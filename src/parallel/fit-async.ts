@@ -7,7 +7,8 @@ import { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import type { FittedState, Params } from '../model/params.js';
 import type { Matrix, ResolvedOptions } from '../model/validate.js';
-import { Coordinator } from '../fit/coordinator.js';
+import { createCoordinator } from '../fit/variational.js';
+import { labelStart } from '../fit/init-labels.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
@@ -44,6 +45,8 @@ export interface AsyncRun {
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
   spawn: SpawnOptions;
+  /** initLabels (validated), with X a matrix. */
+  labels?: Int32Array | null;
 }
 
 /** Runs one fit over X (validated; w rescaled or null) or an existing pool. */
@@ -56,7 +59,8 @@ export async function runFitAsync(
   const c = await privateCore();
   const arena = new Arena(c);
   const d = data.cols;
-  const co = new Coordinator(c, arena, o, d);
+  const co = createCoordinator(c, arena, o, d);
+  const start = run.labels ? labelStart(c, arena, data as Matrix, w, run.labels, o.nComponents, TYPE_CODE[o.covarianceType]) : null;
   let pool: WorkerPool | null = data instanceof WorkerPool ? data : null;
   const temporary = pool === null && run.workers > 0 && currentSpawner() !== null;
   let cluster: Cluster;
@@ -87,7 +91,7 @@ export async function runFitAsync(
         if (signal?.aborted) throw abortedError();
       }
     };
-    return await runAsync(fitProgram(co, warm, { onIteration: run.onIteration }), cluster, between);
+    return await runAsync(fitProgram(co, warm, { onIteration: run.onIteration }, start), cluster, between);
   } catch (e) {
     // an abort makes the workers' pending answers fail with ABORTED or WORKER_FAILED
     if (signal?.aborted) throw abortedError();

@@ -16,6 +16,7 @@ export interface ShardCalls {
   pickRows: [[picks: Pick[]], Float64Array];
   featureSums: [[], Float64Array];
   featureSquares: [[mean: Float64Array], Float64Array];
+  featureScatter: [[mean: Float64Array], Float64Array];
   lloyd: [[centres: Float64Array], TreeNode[]];
   labelStats: [[centres: Float64Array], TreeNode[]];
   randomStats: [[shift: Float64Array, seedLo: number, seedHi: number], TreeNode[]];
@@ -39,6 +40,7 @@ export function answer<N extends CallName>(shard: Shard, name: N, args: CallArgs
     case 'pickRows': return shard.pickRows(a[0] as Pick[]) as CallResult<N>;
     case 'featureSums': return shard.featureSums() as CallResult<N>;
     case 'featureSquares': return shard.featureSquares(a[0] as Float64Array) as CallResult<N>;
+    case 'featureScatter': return shard.featureScatter(a[0] as Float64Array) as CallResult<N>;
     case 'lloyd': return shard.lloyd(a[0] as Float64Array) as CallResult<N>;
     case 'labelStats': return shard.labelStats(a[0] as Float64Array) as CallResult<N>;
     case 'randomStats': return shard.randomStats(a[0] as Float64Array, a[1] as number, a[2] as number) as CallResult<N>;

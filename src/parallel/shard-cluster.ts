@@ -31,7 +31,7 @@ export class ShardCluster implements Cluster {
     return Promise.all(this.shards.map((s) => s.call(name, ...args)));
   }
 
-  private async concat<N extends 'kppClosest' | 'kppTrials' | 'featureSums' | 'featureSquares'>(name: N, ...args: CallArgs<N>): Promise<Float64Array> {
+  private async concat<N extends 'kppClosest' | 'kppTrials' | 'featureSums' | 'featureSquares' | 'featureScatter'>(name: N, ...args: CallArgs<N>): Promise<Float64Array> {
     const parts = (await this.all(name, ...args)) as Float64Array[];
     const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
     let at = 0;
@@ -55,6 +55,7 @@ export class ShardCluster implements Cluster {
   kppTrials(trials: Float64Array): Promise<Float64Array> { return this.concat('kppTrials', trials); }
   featureSums(): Promise<Float64Array> { return this.concat('featureSums'); }
   featureSquares(mean: Float64Array): Promise<Float64Array> { return this.concat('featureSquares', mean); }
+  featureScatter(mean: Float64Array): Promise<Float64Array> { return this.concat('featureScatter', mean); }
   lloyd(_co: Coordinator, centres: Float64Array): Promise<Float64Array> { return this.root('lloyd', centres); }
   labelStats(_co: Coordinator, centres: Float64Array): Promise<Float64Array> { return this.root('labelStats', centres); }
   randomStats(_co: Coordinator, shift: Float64Array, lo: number, hi: number): Promise<Float64Array> {

@@ -9,7 +9,8 @@ import { Arena } from '../core/arena.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import type { FittedState } from '../model/params.js';
 import { toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
-import { Coordinator } from '../fit/coordinator.js';
+import type { Coordinator } from '../fit/coordinator.js';
+import { createCoordinator } from '../fit/variational.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
@@ -196,6 +197,7 @@ class StreamCluster implements Cluster {
   pickRows(p: Pick[]): Float64Array { return this.init().pickRows(p); }
   featureSums(): Float64Array { return this.init().featureSums(); }
   featureSquares(m: Float64Array): Float64Array { return this.init().featureSquares(m); }
+  featureScatter(m: Float64Array): Float64Array { return this.init().featureScatter(m); }
   lloyd(co: Coordinator, c: Float64Array): null { return this.init().lloyd(co, c); }
   labelStats(co: Coordinator, c: Float64Array): null { return this.init().labelStats(co, c); }
   randomStats(co: Coordinator, s: Float64Array, lo: number, hi: number): null { return this.init().randomStats(co, s, lo, hi); }
@@ -249,7 +251,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   let co: Coordinator;
   if (explicit) {
     d = warm ? warm.params.d : o.meansInit!.length / o.nComponents;
-    co = new Coordinator(c, arena, o, d);
+    co = createCoordinator(c, arena, o, d);
   } else {
     const r = await reservoir(c, source, opts.initSampleSize, o.seed, signal);
     if (r.n < o.nComponents) {
@@ -261,7 +263,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     seedCore(c, o.seed);
     // the coordinator first: the sample's shard frees back to its own data when it lays
     // itself out, so it must be the last thing in the arena
-    co = new Coordinator(c, arena, o, d);
+    co = createCoordinator(c, arena, o, d);
     sample = new LocalCluster(new Shard(c, arena, 0, r.sample.data, r.sample.rows, d, null));
   }
   const cluster = new StreamCluster(c, arena, source, d, sample, signal);

@@ -66,6 +66,7 @@ export function runJob(lib, input) {
       predict: Array.from(gm.predict(X)),
       bic: bits(gm.bic(X)),
       sample: { X: toBits(s.X.data), labels: Array.from(s.labels) },
+      conditional: conditionalJob(gm, X),
     });
   }
   // missing values (null in the job's JSON, NaN here): the incomplete-data fit, marginal
@@ -80,7 +81,25 @@ export function runJob(lib, input) {
       imputeSample: toBits(gm.impute(X, { method: 'sample', seed: c.imputeSeed }).data),
     });
   }
-  return { cases, missing };
+  // model selection over a grid (every type, K 1..3) on the first case's data: the criteria
+  // (ICL from the core's log of the largest responsibility) and the ranking
+  const sel = lib.selectModel(input.datasets[input.cases[0].dataset], { nComponents: [1, 3], criterion: 'icl', seed: 1 });
+  const selection = sel.results.map((r) => ({
+    nComponents: r.nComponents, covarianceType: r.covarianceType, bic: bits(r.bic), aic: bits(r.aic), icl: bits(r.icl),
+    logLikelihood: bits(r.logLikelihood), model: toBits(r.model.toJSON()),
+  }));
+  return { cases, missing, selection };
+}
+
+/** marginal, condition and predictConditional of a fitted model (d ≥ 2) on its data X. */
+function conditionalJob(gm, X) {
+  const d = X[0].length;
+  const p = gm.predictConditional(X.map((r) => [r[0]]), [0], { covariance: true });
+  return {
+    marginal: toBits(gm.marginal([d - 1, 0]).toJSON()),
+    condition: toBits(gm.condition([0], [X[0][0]]).toJSON()),
+    predictConditional: { mean: toBits(p.mean.data), covariance: toBits(p.covariance) },
+  };
 }
 
 /** The data in pieces of `size` rows, as a fitStream source yields them. */

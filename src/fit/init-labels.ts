@@ -1,0 +1,76 @@
+// The start from a given clustering (fit option initLabels): the statistics of one-hot
+// responsibilities rₙₖ = [labelₙ = k], for one M-step, as scikit-learn starts from its
+// k-means labels. Computed where the caller's rows are, in their own order, chunk by chunk
+// in the fixed tree (tree.ts), so fit() and fitAsync() start from the same bits.
+import type { CoreExports } from '../core/core.js';
+import type { Arena } from '../core/arena.js';
+import { GmmError } from '../core/errors.js';
+import { blockRows } from '../model/params.js';
+import type { Matrix } from '../model/validate.js';
+import { CHUNK_ROWS, chunkCount } from './chunks.js';
+import { NodeStack, addInto } from './tree.js';
+import type { LabelStart } from './driver.js';
+
+/** initLabels validated: n integers in [0, K). */
+export function toLabels(v: unknown, n: number, K: number): Int32Array {
+  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
+    throw new GmmError('INVALID_INIT', `initLabels must be an array of ${n} integer labels in [0, ${K}); got ${v === null ? 'null' : typeof v}.`);
+  }
+  const a = v as ArrayLike<unknown>;
+  if (a.length !== n) {
+    throw new GmmError('INVALID_INIT', `initLabels has ${a.length} labels but X has ${n} rows: give one label per row.`);
+  }
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = a[i];
+    if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= K) {
+      throw new GmmError('INVALID_INIT', `initLabels[${i}] is ${String(l)}: labels must be integers from 0 to nComponents − 1 (${K - 1}).`);
+    }
+    out[i] = l;
+  }
+  return out;
+}
+
+/**
+ * The statistics of the labels about the weighted mean of the data (a shift near every
+ * cluster, so the M-step's re-centring loses little), summed over chunks in the fixed tree.
+ * A component with no row keeps mass 0 (the M-step's empty-component policy).
+ */
+export function labelStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, labels: Int32Array,
+  K: number, type: number): LabelStart {
+  const d = X.cols, B = blockRows(K, d), S = c.statsSize(type, K, d);
+  const mark = arena.mark();
+  try {
+    const most = Math.min(CHUNK_ROWS, X.rows);
+    const x = arena.allocF64(most * d + d), wp = w ? arena.allocF64(most) : 0, lab = arena.alloc(4 * most);
+    const tmp = arena.allocF64(B * d + 16), scratch = arena.allocF64(Math.max(c.scratchSize(K, d, B), B * d, B + 8 + 4 * d));
+    const sums = arena.allocF64(d + 1), shift = arena.allocF64(K * d), out = arena.allocF64(S);
+    const load = (i: number): number => {
+      const r0 = i * CHUNK_ROWS, m = Math.min(CHUNK_ROWS, X.rows - r0);
+      arena.f64(x, m * d).set(X.data.subarray(r0 * d, (r0 + m) * d));
+      if (w) arena.f64(wp, m).set(w.subarray(r0, r0 + m));
+      arena.i32(lab, m).set(labels.subarray(r0, r0 + m));
+      c.pairsInPlace(x, m, d, B, tmp);
+      return m;
+    };
+    const C = chunkCount(X.rows);
+    const total = new Float64Array(d + 1);
+    for (let i = 0; i < C; i++) {
+      const m = load(i);
+      c.featureSums(x, wp, m, d, B, sums, scratch);
+      addInto(total, arena.f64(sums, d + 1));
+    }
+    const mean = total.subarray(0, d).map((v) => v / total[d]);
+    const shiftView = arena.f64(shift, K * d);
+    for (let k = 0; k < K; k++) shiftView.set(mean, k * d);
+    const stack = new NodeStack<Float64Array>(addInto);
+    for (let i = 0; i < C; i++) {
+      const m = load(i);
+      c.initStats(x, wp, m, d, K, type, lab, shift, out, scratch, B);
+      stack.push(i, arena.f64(out, S).slice());
+    }
+    return { root: stack.root(), shift: arena.f64(shift, K * d).slice() };
+  } finally {
+    arena.release(mark);
+  }
+}

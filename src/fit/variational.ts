@@ -1,0 +1,164 @@
+// The coordinator of a variational Bayesian mixture (BayesianGaussianMixture): the same
+// driver, clusters and E-step as maximum likelihood, with the per-component constants,
+// the M-step and the lower bound of assembly/variational.ts. The priors' data-dependent
+// defaults (mean and covariance of the data) come from one pass before the first start.
+import type { CoreExports } from '../core/core.js';
+import type { Arena } from '../core/arena.js';
+import { priorLength, type Params, type Priors } from '../model/params.js';
+import type { ResolvedOptions } from '../model/validate.js';
+import { Coordinator } from './coordinator.js';
+import { GmmError } from '../core/errors.js';
+import { checkPriorShapes } from '../model/bayesian-options.js';
+
+/** The variational options, resolved (null: the data-dependent or scikit-learn default). */
+export interface VariationalOptions {
+  process: boolean;
+  weightConcentrationPrior: number | null;
+  meanPrecisionPrior: number | null;
+  meanPrior: Float64Array | null;
+  degreesOfFreedomPrior: number | null;
+  covariancePrior: Float64Array | null;
+}
+
+export class VariationalCoordinator extends Coordinator {
+  readonly v: VariationalOptions;
+  private readonly vb: { conc: number; meanPrec: number; dof: number; logW: number; meanPrior: number; covPrior: number };
+  private priors: Priors | null = null;
+
+  constructor(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number) {
+    checkPriorShapes(o, d);
+    super(c, arena, o, d);
+    this.v = o.variational!;
+    const K = this.K;
+    this.vb = {
+      conc: arena.allocF64(2 * K), meanPrec: arena.allocF64(K), dof: arena.allocF64(K), logW: arena.allocF64(K),
+      meanPrior: arena.allocF64(d), covPrior: arena.allocF64(priorLength(o.covarianceType, d)),
+    };
+    // priors that all are given need no pass over the data
+    if (!this.wantsDataMoments) this.setDataMoments(new Float64Array(d), new Float64Array(d * d), 1, 0);
+  }
+
+  private f64(which: keyof VariationalCoordinator['vb'], n: number): Float64Array {
+    return this.arena.f64(this.vb[which], n);
+  }
+
+  private get process(): number { return this.v.process ? 1 : 0; }
+  private get concLength(): number { return this.v.process ? 2 * this.K : this.K; }
+  private get dofLength(): number { return this.o.covarianceType === 'tied' ? 1 : this.K; }
+
+  override get wantsDataMoments(): boolean {
+    return this.v.meanPrior === null || this.v.covariancePrior === null;
+  }
+
+  /**
+   * Resolves the priors. Defaults as scikit-learn: γ₀ = 1/K, β₀ = 1, ν₀ = d, m₀ the
+   * (weighted) mean of the data and Ψ₀ its covariance with the unbiased denominator
+   * Σw − Σw²/Σw (n − 1 for unit weights, numpy's cov with aweights): the full matrix
+   * (full, tied), its diagonal (diag) or the diagonal's mean (spherical).
+   */
+  override setDataMoments(mean: Float64Array, scatter: Float64Array, sumW: number, sumW2: number): void {
+    const { K, d } = this, v = this.v, type = this.o.covarianceType;
+    let cov = v.covariancePrior;
+    if (!cov) {
+      const denom = sumW - sumW2 / sumW;
+      if (!(denom > 0)) {
+        throw new GmmError('TOO_FEW_SAMPLES', 'the default covariancePrior is the data\'s covariance, which needs at least ' +
+          'two rows of positive weight: add data, or give covariancePrior.');
+      }
+      const at = (i: number, j: number): number => scatter[i <= j ? i * d + j : j * d + i] / denom;
+      if (type === 'full' || type === 'tied') {
+        cov = new Float64Array(d * d);
+        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i * d + j] = at(i, j);
+      } else if (type === 'diag') {
+        cov = Float64Array.from({ length: d }, (_, i) => at(i, i));
+      } else {
+        let s = 0;
+        for (let i = 0; i < d; i++) s += at(i, i);
+        cov = Float64Array.of(s / d);
+      }
+    }
+    this.setPriors({
+      weightConcentration: v.weightConcentrationPrior ?? 1 / K,
+      meanPrecision: v.meanPrecisionPrior ?? 1,
+      mean: v.meanPrior ?? mean.slice(),
+      degreesOfFreedom: v.degreesOfFreedomPrior ?? d,
+      covariance: cov.slice(),
+    });
+  }
+
+  private setPriors(p: Priors): void {
+    this.priors = p;
+    this.f64('meanPrior', this.d).set(p.mean);
+    this.f64('covPrior', p.covariance.length).set(p.covariance);
+  }
+
+  override logConstants(): void {
+    const c = this.c;
+    c.vbLogWeights(this.vb.conc, this.K, this.process, this.vb.logW);
+    c.vbLogConstants(this.vb.logW, this.b.chol, this.vb.dof, this.vb.meanPrec, this.b.logConst, this.type, this.K, this.d);
+  }
+
+  override mStep(root: Float64Array | null, shift?: Float64Array): number {
+    if (root) this.view('stats', this.S).set(root);
+    if (shift) this.means.set(shift);
+    const p = this.priors!;
+    return this.c.vbMStep(this.b.stats, this.b.means, this.K, this.d, this.type, this.o.regCovar, this.process,
+      p.weightConcentration, p.meanPrecision, this.vb.meanPrior, p.degreesOfFreedom, this.vb.covPrior,
+      this.vb.conc, this.vb.meanPrec, this.vb.dof, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
+  }
+
+  /**
+   * scikit-learn's lower bound: −Σ w·r·ln r from this E-step (with the parameters it ran
+   * with), then the parameter terms after the M-step. A total over the rows, not a mean,
+   * so tol applies to the total as in scikit-learn.
+   */
+  override update(root: Float64Array | null): { lower: number; bad: number } {
+    if (root) this.view('stats', this.S).set(root);
+    const header = this.statsLowerBound(null);
+    if (!Number.isFinite(header)) return { lower: header, bad: -1 };
+    const c = this.c;
+    const entropy = c.vbResponsibilityEntropy(this.b.stats, this.b.chol, this.b.logConst, this.type, this.K, this.d);
+    const bad = this.mStep(null);
+    if (bad >= 0) return { lower: NaN, bad };
+    const terms = c.vbBoundTerms(this.b.chol, this.vb.dof, this.vb.meanPrec, this.vb.conc, this.process, this.type, this.K, this.d);
+    return { lower: -entropy + terms, bad };
+  }
+
+  /** One-hot responsibilities on the K given points: statistics of mass 1 each about
+   *  them, through the variational M-step (scikit-learn's start for k-means++ and
+   *  random_from_data). */
+  override pointStart(means: Float64Array): number {
+    const stats = new Float64Array(this.S);
+    stats.fill(1, 2, 2 + this.K);
+    return this.mStep(stats, means);
+  }
+
+  override read(): Params {
+    const p = super.read();
+    p.variational = {
+      process: this.v.process,
+      weightConcentration: this.f64('conc', this.concLength).slice(),
+      meanPrecision: this.f64('meanPrec', this.K).slice(),
+      degreesOfFreedom: this.f64('dof', this.dofLength).slice(),
+      priors: { ...this.priors!, mean: this.priors!.mean.slice(), covariance: this.priors!.covariance.slice() },
+    };
+    return p;
+  }
+
+  /** The parameters, and the priors unless this fit resolved its own from the data
+   *  (a warm start takes new data's defaults, as scikit-learn). */
+  override write(p: Params): void {
+    super.write(p);
+    const v = p.variational;
+    if (!v) return;
+    this.f64('conc', v.weightConcentration.length).set(v.weightConcentration);
+    this.f64('meanPrec', this.K).set(v.meanPrecision);
+    this.f64('dof', v.degreesOfFreedom.length).set(v.degreesOfFreedom);
+    if (!this.priors) this.setPriors(v.priors);
+  }
+}
+
+/** The coordinator the options call for. */
+export function createCoordinator(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number): Coordinator {
+  return o.variational ? new VariationalCoordinator(c, arena, o, d) : new Coordinator(c, arena, o, d);
+}

@@ -1,0 +1,90 @@
+// BayesianGaussianMixture: variational inference for a Gaussian mixture with scikit-learn
+// 1.2's semantics. It is a GaussianMixture whose coordinator (src/fit/variational.ts)
+// has other E-step constants, M-step and lower bound; fits, scoring, the workers, streams
+// and the statistics API are inherited.
+import { GmmError } from '../core/errors.js';
+import { GaussianMixture } from './gaussian-mixture.js';
+import { resolveBayesianOptions, type BayesianGaussianMixtureOptions } from './bayesian-options.js';
+import { fromJSONObject, variationalFromJSON, type GaussianMixtureJSON } from './serialize.js';
+import type { ResolvedOptions } from './validate.js';
+import type { VariationalParams } from './params.js';
+
+export class BayesianGaussianMixture extends GaussianMixture {
+  constructor(options: BayesianGaussianMixtureOptions = {}) {
+    super(options as never);
+  }
+
+  protected static override resolve(options: unknown): ResolvedOptions {
+    return resolveBayesianOptions(options);
+  }
+
+  private posterior(what: string): VariationalParams {
+    if (!this.state) throw new GmmError('NOT_FITTED', `${what} needs a fitted model: call fit(X) first (or load one with BayesianGaussianMixture.fromJSON).`);
+    return this.state.params.variational!;
+  }
+
+  /** Dirichlet process: the Beta parameters [a, b] of the stick-breaking weights (K each);
+   *  Dirichlet distribution: α (K). */
+  get weightConcentration(): Float64Array | [Float64Array, Float64Array] {
+    const v = this.posterior('weightConcentration');
+    const K = this.nComponents;
+    return v.process ? [v.weightConcentration.slice(0, K), v.weightConcentration.slice(K)] : v.weightConcentration.slice();
+  }
+  /** β, the precision of each mean's posterior (K). */
+  get meanPrecision(): Float64Array { return this.posterior('meanPrecision').meanPrecision.slice(); }
+  /** ν, the Wishart degrees of freedom (K; tied: one). */
+  get degreesOfFreedom(): Float64Array { return this.posterior('degreesOfFreedom').degreesOfFreedom.slice(); }
+  /** The priors used by the fit, defaults resolved (scikit-learn's *_prior_ attributes). */
+  get weightConcentrationPrior(): number { return this.posterior('weightConcentrationPrior').priors.weightConcentration; }
+  get meanPrecisionPrior(): number { return this.posterior('meanPrecisionPrior').priors.meanPrecision; }
+  get meanPrior(): Float64Array { return this.posterior('meanPrior').priors.mean.slice(); }
+  get degreesOfFreedomPrior(): number { return this.posterior('degreesOfFreedomPrior').priors.degreesOfFreedom; }
+  /** Ψ₀: full/tied d·d, diag d, spherical 1. */
+  get covariancePrior(): Float64Array { return this.posterior('covariancePrior').priors.covariance.slice(); }
+  get weightConcentrationPriorType(): 'dirichlet_process' | 'dirichlet_distribution' {
+    return this.opts.variational!.process ? 'dirichlet_process' : 'dirichlet_distribution';
+  }
+
+  /** Components whose expected weight exceeds threshold (default 1e-2). */
+  nEffectiveComponents(threshold = 1e-2): number {
+    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold < 1)) {
+      throw new GmmError('INVALID_ARGUMENT', `nEffectiveComponents(threshold) needs a number in [0, 1); got ${String(threshold)}.`);
+    }
+    return this.weights.reduce((n, w) => n + (w > threshold ? 1 : 0), 0);
+  }
+
+  private unsupported(what: string): never {
+    throw new GmmError('INVALID_ARGUMENT', `${what} counts the parameters of a maximum-likelihood fit and is not defined for a ` +
+      'variational mixture (scikit-learn has none either): compare lowerBound, or use selectModel with GaussianMixture.');
+  }
+  override nParameters(): number { return this.unsupported('nParameters()'); }
+  override bic(): number { return this.unsupported('bic()'); }
+  override aic(): number { return this.unsupported('aic()'); }
+
+  override toJSON(): GaussianMixtureJSON {
+    const j = super.toJSON();
+    const v = this.opts.variational!;
+    const extra: Record<string, unknown> = { weightConcentrationPriorType: this.weightConcentrationPriorType };
+    if (v.weightConcentrationPrior !== null) extra.weightConcentrationPrior = v.weightConcentrationPrior;
+    if (v.meanPrecisionPrior !== null) extra.meanPrecisionPrior = v.meanPrecisionPrior;
+    if (v.meanPrior) extra.meanPrior = Array.from(v.meanPrior);
+    if (v.degreesOfFreedomPrior !== null) extra.degreesOfFreedomPrior = v.degreesOfFreedomPrior;
+    if (v.covariancePrior) extra.covariancePrior = Array.from(v.covariancePrior);
+    return { ...j, options: { ...j.options, ...extra } };
+  }
+
+  /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
+  static override fromJSON(json: GaussianMixtureJSON | string | unknown): BayesianGaussianMixture {
+    const { options, state, raw } = fromJSONObject(json);
+    let m: BayesianGaussianMixture;
+    try {
+      m = new BayesianGaussianMixture(options as BayesianGaussianMixtureOptions);
+    } catch (e) {
+      throw new GmmError('INVALID_JSON', `fromJSON: invalid options: ${(e as Error).message}`);
+    }
+    const { K, d, covarianceType } = state.params;
+    state.params.variational = variationalFromJSON(raw.variational, m.opts.variational!.process, covarianceType, K, d);
+    m.state = state;
+    return m;
+  }
+}

@@ -1,0 +1,133 @@
+// BayesianGaussianMixture's options: scikit-learn 1.2's names and defaults, validated
+// before any work. The priors left out default to scikit-learn's (some from the data, at
+// fit time: see src/fit/variational.ts).
+import { GmmError } from '../core/errors.js';
+import { resolveOptions, toTensor, type GaussianMixtureOptions, type MatrixInput, type ResolvedOptions } from './validate.js';
+import { priorLength } from './params.js';
+
+export type WeightConcentrationPriorType = 'dirichlet_process' | 'dirichlet_distribution';
+
+/** GaussianMixture's options less the explicit start, plus the priors. tol applies to the
+ *  lower bound, a total over the rows as in scikit-learn (not a mean). */
+export interface BayesianGaussianMixtureOptions
+  extends Omit<GaussianMixtureOptions, 'weightsInit' | 'meansInit' | 'precisionsInit' | 'missingValues'> {
+  /** 'dirichlet_process' (default; stick-breaking) or 'dirichlet_distribution'. */
+  weightConcentrationPriorType?: WeightConcentrationPriorType;
+  /** γ₀ > 0 (default 1/nComponents): small values favour few components. */
+  weightConcentrationPrior?: number | null;
+  /** β₀ > 0 (default 1). */
+  meanPrecisionPrior?: number | null;
+  /** m₀, d numbers (default: the data's weighted mean). */
+  meanPrior?: ArrayLike<number> | null;
+  /** ν₀ > d − 1 (default d). */
+  degreesOfFreedomPrior?: number | null;
+  /** Ψ₀ (default: the data's covariance): full/tied a d×d SPD matrix, diag d positive
+   *  numbers, spherical one positive number. */
+  covariancePrior?: number | ArrayLike<number> | ArrayLike<ArrayLike<number>> | MatrixInput | null;
+}
+
+const OWN = ['weightConcentrationPriorType', 'weightConcentrationPrior', 'meanPrecisionPrior', 'meanPrior',
+  'degreesOfFreedomPrior', 'covariancePrior'];
+const SHARED = ['nComponents', 'covarianceType', 'tol', 'regCovar', 'maxIter', 'nInit', 'initParams', 'warmStart', 'seed'];
+
+function positive(v: unknown, name: string, fix: string): number | null {
+  if (v == null) return null;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) {
+    throw new GmmError('INVALID_OPTION', `${name} must be a finite number > 0; got ${String(v)}. ${fix}`);
+  }
+  return v;
+}
+
+/** The options resolved; priors that need d are checked against the data at fit time (checkPriorShapes). */
+export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
+  if (opts === undefined) opts = {};
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new GmmError('INVALID_TYPE', `options must be an object; got ${opts === null ? 'null' : typeof opts}.`);
+  }
+  const o = opts as Record<string, unknown>;
+  const shared: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    if (SHARED.includes(k)) shared[k] = o[k];
+    else if (!OWN.includes(k)) {
+      const hint = ['weightsInit', 'meansInit', 'precisionsInit'].includes(k)
+        ? ' (a Bayesian mixture starts from initParams or fit\'s initLabels, as scikit-learn\'s has no explicit start)' : '';
+      throw new GmmError('INVALID_OPTION', `unknown option "${k}"${hint}; the options are ${[...SHARED, ...OWN].join(', ')}.`);
+    }
+  }
+  const base = resolveOptions(shared);
+  const type = o.weightConcentrationPriorType ?? 'dirichlet_process';
+  if (type !== 'dirichlet_process' && type !== 'dirichlet_distribution') {
+    throw new GmmError('INVALID_OPTION', `weightConcentrationPriorType must be 'dirichlet_process' or 'dirichlet_distribution'; got ${JSON.stringify(type)}.`);
+  }
+  let meanPrior: Float64Array | null = null;
+  if (o.meanPrior != null) {
+    const t = toTensor(o.meanPrior, 'meanPrior');
+    if (t.shape.length !== 1) throw new GmmError('SHAPE_MISMATCH', `meanPrior must be a flat array of one number per feature; got shape [${t.shape.join(', ')}].`);
+    meanPrior = t.data;
+  }
+  let covariancePrior: Float64Array | null = null;
+  if (o.covariancePrior != null) {
+    covariancePrior = typeof o.covariancePrior === 'number'
+      ? Float64Array.of(positive(o.covariancePrior, 'covariancePrior', '')!)
+      : toTensor(o.covariancePrior, 'covariancePrior').data;
+  }
+  return {
+    ...base,
+    variational: {
+      process: type === 'dirichlet_process',
+      weightConcentrationPrior: positive(o.weightConcentrationPrior, 'weightConcentrationPrior', 'The default is 1/nComponents.'),
+      meanPrecisionPrior: positive(o.meanPrecisionPrior, 'meanPrecisionPrior', 'The default is 1.'),
+      meanPrior,
+      degreesOfFreedomPrior: o.degreesOfFreedomPrior == null ? null
+        : positive(o.degreesOfFreedomPrior, 'degreesOfFreedomPrior', 'It must exceed nFeatures − 1; the default is nFeatures.'),
+      covariancePrior,
+    },
+  };
+}
+
+/** Checks the priors that depend on the number of features d, before a fit. */
+export function checkPriorShapes(o: ResolvedOptions, d: number): void {
+  const v = o.variational!;
+  if (v.meanPrior && v.meanPrior.length !== d) {
+    throw new GmmError('SHAPE_MISMATCH', `meanPrior has ${v.meanPrior.length} numbers but X has ${d} features: give one per feature.`);
+  }
+  if (v.degreesOfFreedomPrior !== null && !(v.degreesOfFreedomPrior > d - 1)) {
+    throw new GmmError('INVALID_OPTION', `degreesOfFreedomPrior must be greater than nFeatures − 1 = ${d - 1}; got ${v.degreesOfFreedomPrior}.`);
+  }
+  const cp = v.covariancePrior;
+  if (!cp) return;
+  const type = o.covarianceType, want = priorLength(type, d);
+  if (cp.length !== want) {
+    const shape = type === 'full' || type === 'tied' ? `a ${d}×${d} matrix` : type === 'diag' ? `${d} numbers` : 'one number';
+    throw new GmmError('SHAPE_MISMATCH', `covariancePrior for covarianceType '${type}' must be ${shape}; got ${cp.length} numbers.`);
+  }
+  if (type === 'diag' || type === 'spherical') {
+    for (let i = 0; i < cp.length; i++) {
+      if (!(cp[i] > 0)) throw new GmmError('INVALID_OPTION', `covariancePrior[${i}] is ${cp[i]}: variances must be > 0.`);
+    }
+    return;
+  }
+  // symmetric positive definite: a Cholesky factorisation must succeed
+  const a = cp.slice();
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < i; j++) {
+      if (Math.abs(cp[i * d + j] - cp[j * d + i]) > 1e-12 * Math.max(Math.abs(cp[i * d + j]), Math.abs(cp[j * d + i]), 1e-300)) {
+        throw new GmmError('INVALID_OPTION', `covariancePrior is not symmetric (entries [${i}][${j}] and [${j}][${i}] differ).`);
+      }
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    let s = a[j * d + j];
+    for (let k = 0; k < j; k++) s -= a[j * d + k] * a[j * d + k];
+    if (!(s > 0) || !Number.isFinite(s)) {
+      throw new GmmError('INVALID_OPTION', 'covariancePrior is not positive definite: give a symmetric positive definite matrix (e.g. the data\'s covariance).');
+    }
+    const l = Math.sqrt(s);
+    a[j * d + j] = l;
+    for (let i = j + 1; i < d; i++) {
+      let t = a[i * d + j];
+      for (let k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
+      a[i * d + j] = t / l;
+    }
+  }
+}

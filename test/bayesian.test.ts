@@ -1,0 +1,235 @@
+// BayesianGaussianMixture beyond the scikit-learn fixtures: analytic behaviour, the lower
+// bound's monotonicity, the same bits however the work is split, sample weights, initLabels
+// for both classes, JSON, and every bad input. Runs the built package (dist/) for the workers.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type * as Lib from '../src/entry-node.js';
+import type { CovarianceType, Matrix, BayesianGaussianMixture as BGM } from '../src/index.js';
+import { overlapping, expectSameFit, sameBits } from './helpers.js';
+import { CHUNK_ROWS } from '../src/fit/chunks.js';
+
+let lib: typeof Lib;
+beforeAll(async () => {
+  lib = (await import('../dist/entry-node.js' as string)) as typeof Lib;
+  await lib.init();
+});
+
+const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+const PRIORS = ['dirichlet_process', 'dirichlet_distribution'] as const;
+
+function expectSamePosterior(a: BGM, b: BGM): void {
+  expectSameFit(a, b);
+  expect(sameBits(a.meanPrecision, b.meanPrecision)).toBe(true);
+  expect(sameBits(a.degreesOfFreedom, b.degreesOfFreedom)).toBe(true);
+  expect(sameBits(Float64Array.from([a.weightConcentration].flat(2) as number[]),
+    Float64Array.from([b.weightConcentration].flat(2) as number[]))).toBe(true);
+}
+
+function rows(X: Matrix, pick: (i: number) => boolean): Matrix {
+  const out: number[] = [];
+  let n = 0;
+  for (let i = 0; i < X.rows; i++) if (pick(i)) { out.push(...X.data.subarray(i * X.cols, (i + 1) * X.cols)); n++; }
+  return { data: Float64Array.from(out), rows: n, cols: X.cols };
+}
+
+describe('BayesianGaussianMixture', () => {
+  const X = overlapping(3, 1500, 2, 3);
+
+  for (const type of TYPES) {
+    it(`${type}: the lower bound never decreases, for both weight priors`, () => {
+      for (const weightConcentrationPriorType of PRIORS) {
+        const bounds: number[] = [];
+        new lib.BayesianGaussianMixture({ nComponents: 6, covarianceType: type, weightConcentrationPriorType, tol: 0, maxIter: 60, seed: 2 })
+          .fit(X, { onIteration: (i) => bounds.push(i.lowerBound) });
+        expect(bounds.length).toBe(60);
+        for (let i = 1; i < bounds.length; i++) expect(bounds[i]).toBeGreaterThanOrEqual(bounds[i - 1] - 1e-9 * Math.abs(bounds[i - 1]));
+      }
+    });
+  }
+
+  it('switches unneeded components off: three clusters, ten components, three effective', () => {
+    // the overlapping clusters (row i in cluster i mod 3) moved 20 apart
+    const far = overlapping(8, 3000, 2, 3);
+    for (let i = 0; i < far.rows; i++) far.data[2 * i] += 20 * (i % 3);
+    for (const weightConcentrationPriorType of PRIORS) {
+      const m = new lib.BayesianGaussianMixture({
+        nComponents: 10, weightConcentrationPriorType, weightConcentrationPrior: 1e-3, maxIter: 500, seed: 1,
+      }).fit(far);
+      expect(m.nEffectiveComponents(0.01)).toBe(3);
+      expect(m.weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('with many samples the posterior concentrates on the maximum-likelihood fit', () => {
+    const big = overlapping(4, 40000, 2, 2);
+    const o = { nComponents: 2, covarianceType: 'full' as const, tol: 1e-10, maxIter: 500, seed: 0 };
+    const ml = new lib.GaussianMixture(o).fit(big);
+    const vb = new lib.BayesianGaussianMixture({ ...o, weightConcentrationPriorType: 'dirichlet_distribution' }).fit(big);
+    // match components by mean
+    const order = [0, 1].map((k) => (Math.abs(vb.means.data[2 * k] - ml.means.data[0]) < Math.abs(vb.means.data[2 * k] - ml.means.data[2]) ? 0 : 1));
+    expect(new Set(order).size).toBe(2);
+    for (let k = 0; k < 2; k++) {
+      const j = order[k];
+      for (let i = 0; i < 2; i++) expect(Math.abs(vb.means.data[2 * k + i] - ml.means.data[2 * j + i])).toBeLessThan(3e-3);
+      expect(Math.abs(vb.weights[k] - ml.weights[j])).toBeLessThan(1e-3);
+      for (let i = 0; i < 4; i++) expect(Math.abs(vb.covariances[4 * k + i] - ml.covariances[4 * j + i])).toBeLessThan(5e-3);
+      // β = β₀ + nₖ and ν = ν₀ + nₖ with nₖ the expected count
+      expect(vb.meanPrecision[k]).toBeCloseTo(1 + vb.weights[k] * 40000, -1);
+      expect(vb.degreesOfFreedom[k]).toBeCloseTo(2 + vb.weights[k] * 40000, -1);
+    }
+  });
+
+  it('integer sample weights equal repeated rows (priors given, so no default depends on the weighting)', () => {
+    const w = Float64Array.from({ length: X.rows }, (_, i) => (i % 3 === 0 ? 2 : 1));
+    const rep: number[] = [];
+    for (let i = 0; i < X.rows; i++) for (let r = 0; r < w[i]; r++) rep.push(...X.data.subarray(2 * i, 2 * i + 2));
+    const o = { nComponents: 3, covarianceType: 'full' as const, tol: 0, maxIter: 20, meanPrior: [0, 0], covariancePrior: [[1, 0], [0, 1]] };
+    const labels = Int32Array.from({ length: X.rows }, (_, i) => i % 3);
+    const repLabels: number[] = [];
+    for (let i = 0; i < X.rows; i++) for (let r = 0; r < w[i]; r++) repLabels.push(labels[i]);
+    const a = new lib.BayesianGaussianMixture(o).fit(X, { sampleWeight: w, initLabels: labels });
+    const b = new lib.BayesianGaussianMixture(o).fit({ data: Float64Array.from(rep), rows: rep.length / 2, cols: 2 }, { initLabels: repLabels });
+    expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-10);
+    for (const [u, v] of [[a.means.data, b.means.data], [a.covariances, b.covariances], [a.weights, b.weights]]) {
+      for (let i = 0; i < u.length; i++) expect(Math.abs(u[i] - v[i])).toBeLessThan(1e-9);
+    }
+  });
+
+  it('the data-dependent priors use the weights (numpy cov with aweights)', () => {
+    const w = Float64Array.from({ length: X.rows }, (_, i) => 0.5 + (i % 5));
+    const m = new lib.BayesianGaussianMixture({ nComponents: 2, maxIter: 1 }).fit(X, { sampleWeight: w });
+    let v1 = 0, v2 = 0;
+    const mean = [0, 0];
+    for (let i = 0; i < X.rows; i++) { v1 += w[i]; v2 += w[i] * w[i]; for (let j = 0; j < 2; j++) mean[j] += w[i] * X.data[2 * i + j]; }
+    for (let j = 0; j < 2; j++) mean[j] /= v1;
+    const cov = [0, 0, 0, 0];
+    for (let i = 0; i < X.rows; i++) for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) {
+      cov[2 * a + b] += w[i] * (X.data[2 * i + a] - mean[a]) * (X.data[2 * i + b] - mean[b]);
+    }
+    for (let j = 0; j < 4; j++) expect(m.covariancePrior[j]).toBeCloseTo(cov[j] / (v1 - v2 / v1), 12);
+    for (let j = 0; j < 2; j++) expect(m.meanPrior[j]).toBeCloseTo(mean[j], 13);
+  });
+
+  it('toJSON / fromJSON restore the posterior and score identically', () => {
+    for (const type of TYPES) {
+      const m = new lib.BayesianGaussianMixture({ nComponents: 4, covarianceType: type, maxIter: 30 }).fit(X);
+      const back = lib.BayesianGaussianMixture.fromJSON(JSON.stringify(m));
+      expectSamePosterior(back, m);
+      expect(sameBits(back.scoreSamples(X), m.scoreSamples(X))).toBe(true);
+      expect(back.weightConcentrationPriorType).toBe('dirichlet_process');
+      expect(() => lib.GaussianMixture.fromJSON(JSON.stringify(m))).toThrow(expect.objectContaining({ code: 'INVALID_JSON' }));
+    }
+  });
+});
+
+describe('BayesianGaussianMixture: the same bits however the work is split', () => {
+  const n = 2 * CHUNK_ROWS + 777;
+  const X = overlapping(12, n, 3, 3);
+  const pieces = (size: number) => function* (): Generator<Matrix> {
+    for (let a = 0; a < n; a += size) yield { data: X.data.subarray(a * 3, Math.min(n, a + size) * 3), rows: Math.min(n, a + size) - a, cols: 3 };
+  };
+  for (const type of TYPES) {
+    it(`${type}: fit = fitAsync (0 and 2 workers) = fitStream; statistics API = one more iteration`, async () => {
+      const o = { nComponents: 4, covarianceType: type, maxIter: 15, seed: 3, tol: 0 };
+      const ref = new lib.BayesianGaussianMixture(o).fit(X);
+      for (const workers of [0, 2]) expectSamePosterior(await new lib.BayesianGaussianMixture(o).fitAsync(X, { workers }), ref);
+      expectSamePosterior(await new lib.BayesianGaussianMixture(o).fitStream(pieces(3000), { initSampleSize: n }), ref);
+      // 14 iterations by fit, the 15th by the statistics API over two pieces
+      const m = new lib.BayesianGaussianMixture({ ...o, maxIter: 14 }).fit(X);
+      const cut = CHUNK_ROWS;
+      const s = lib.BayesianGaussianMixture.mergeStatistics([
+        m.computeStatistics(rows(X, (i) => i >= cut), { rowOffset: cut }), m.computeStatistics(rows(X, (i) => i < cut)),
+      ]);
+      m.applyStatistics(s, { rows: n });
+      expectSamePosterior(m, ref);
+    });
+  }
+});
+
+describe('initLabels', () => {
+  const X = overlapping(5, 900, 2, 3);
+  const labels = Int32Array.from({ length: 900 }, (_, i) => i % 3);
+
+  it('GaussianMixture: the start is one M-step from one-hot responsibilities (checked against plain JS)', () => {
+    for (const type of TYPES) {
+      const m = new lib.GaussianMixture({ nComponents: 3, covarianceType: type, maxIter: 1, tol: 0 });
+      const ref = new lib.GaussianMixture({ nComponents: 3, covarianceType: type, maxIter: 1, tol: 0 });
+      // the M-step from the labels, computed here: weights, means, covariances (+ regCovar)
+      const nk = [0, 0, 0], mu = [0, 0, 0, 0, 0, 0], S = Array.from({ length: 3 }, () => [0, 0, 0, 0]);
+      for (let i = 0; i < 900; i++) { nk[labels[i]]++; for (let j = 0; j < 2; j++) mu[2 * labels[i] + j] += X.data[2 * i + j]; }
+      for (let k = 0; k < 3; k++) for (let j = 0; j < 2; j++) mu[2 * k + j] /= nk[k];
+      for (let i = 0; i < 900; i++) {
+        const k = labels[i];
+        for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) S[k][2 * a + b] += (X.data[2 * i + a] - mu[2 * k + a]) * (X.data[2 * i + b] - mu[2 * k + b]) / nk[k];
+      }
+      const prec = (c: number[]): number[] => { const det = c[0] * c[3] - c[1] * c[2]; return [c[3] / det, -c[1] / det, -c[2] / det, c[0] / det]; };
+      const reg = 1e-6;
+      const cov = S.map((s) => [s[0] + reg, s[1], s[2], s[3] + reg]);
+      const tied = [0, 1, 2, 3].map((i) => cov.reduce((t, c, k) => t + (c[i] - (i === 0 || i === 3 ? reg : 0)) * nk[k], 0) / 900 + (i === 0 || i === 3 ? reg : 0));
+      const precisionsInit = type === 'full' ? cov.map(prec).flat() : type === 'tied' ? prec(tied)
+        : type === 'diag' ? cov.map((c) => [1 / c[0], 1 / c[3]]) : cov.map((c) => 2 / (c[0] + c[3]));
+      const explicit = new lib.GaussianMixture({
+        nComponents: 3, covarianceType: type, maxIter: 1, tol: 0, weightsInit: nk.map((v) => v / 900),
+        meansInit: [mu.slice(0, 2), mu.slice(2, 4), mu.slice(4, 6)], precisionsInit: precisionsInit as number[],
+      }).fit(X);
+      m.fit(X, { initLabels: labels });
+      expect(Math.abs(m.lowerBound - explicit.lowerBound)).toBeLessThan(1e-10);
+      for (let i = 0; i < 6; i++) expect(Math.abs(m.means.data[i] - explicit.means.data[i])).toBeLessThan(1e-10);
+      ref.fit(X, { initLabels: Array.from(labels) });
+      expectSameFit(ref, m);
+    }
+  });
+
+  it('fitAsync with initLabels equals fit; an empty label keeps the empty-component policy', async () => {
+    const o = { nComponents: 4, maxIter: 10, seed: 1 };
+    const a = new lib.GaussianMixture(o).fit(X, { initLabels: labels }); // component 3 gets no row
+    expect(a.weights.every(Number.isFinite)).toBe(true);
+    expectSameFit(await new lib.GaussianMixture(o).fitAsync(X, { initLabels: labels, workers: 2 }), a);
+    const b = new lib.BayesianGaussianMixture(o).fit(X, { initLabels: labels });
+    expectSameFit(await new lib.BayesianGaussianMixture(o).fitAsync(X, { initLabels: labels, workers: 0 }), b);
+  });
+
+  it('bad labels and incompatible options are refused before any work', async () => {
+    const gm = new lib.GaussianMixture({ nComponents: 3 });
+    const code = (f: () => unknown, c: string): void => expect(f).toThrow(expect.objectContaining({ code: c }));
+    code(() => gm.fit(X, { initLabels: labels.subarray(1) }), 'INVALID_INIT');
+    code(() => gm.fit(X, { initLabels: Array.from(labels, (l, i) => (i === 7 ? 3 : l)) }), 'INVALID_INIT');
+    code(() => gm.fit(X, { initLabels: Array.from(labels, (l, i) => (i === 7 ? 0.5 : l)) }), 'INVALID_INIT');
+    code(() => new lib.GaussianMixture({ nComponents: 3, nInit: 2 }).fit(X, { initLabels: labels }), 'INVALID_OPTION');
+    expect(gm.isFitted).toBe(false);
+    const pool = await lib.WorkerPool.create(X, { workers: 1 });
+    try {
+      await expect(gm.fitAsync(pool, { initLabels: labels })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    } finally {
+      pool.close();
+    }
+  });
+});
+
+describe('BayesianGaussianMixture: bad input', () => {
+  const X = overlapping(6, 300, 2, 2);
+  const code = (f: () => unknown, c: string): void => expect(f).toThrow(expect.objectContaining({ code: c }));
+  it('every bad option or prior gets its code before any work; the model is unchanged', () => {
+    code(() => new lib.BayesianGaussianMixture({ weightConcentrationPriorType: 'dirichlet' as never }), 'INVALID_OPTION');
+    code(() => new lib.BayesianGaussianMixture({ weightConcentrationPrior: 0 }), 'INVALID_OPTION');
+    code(() => new lib.BayesianGaussianMixture({ meanPrecisionPrior: -1 }), 'INVALID_OPTION');
+    code(() => new lib.BayesianGaussianMixture({ meansInit: [[0, 0]] } as never), 'INVALID_OPTION');
+    code(() => new lib.BayesianGaussianMixture({ covariancePrior: -2 }), 'INVALID_OPTION');
+    const m = new lib.BayesianGaussianMixture({ nComponents: 2, maxIter: 5 }).fit(X);
+    const before = JSON.stringify(m);
+    const refit = (o: object): void => {
+      code(() => new lib.BayesianGaussianMixture({ nComponents: 2, ...o }).fit(X), o.constructor === Object && 'meanPrior' in o && (o as { meanPrior: number[] }).meanPrior.length !== 2 ? 'SHAPE_MISMATCH' : 'INVALID_OPTION');
+    };
+    refit({ degreesOfFreedomPrior: 1 }); // must exceed d − 1 = 1
+    refit({ meanPrior: [0, 0, 0] });
+    refit({ covariancePrior: [[1, 2], [2, 1]] }); // not positive definite
+    refit({ covariancePrior: [[1, 0.5], [0.4, 1]] }); // not symmetric
+    code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [1, 0] }).fit(X), 'INVALID_OPTION');
+    code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [1, 1, 1] }).fit(X), 'SHAPE_MISMATCH');
+    code(() => new lib.BayesianGaussianMixture().fit([[1, 2]]), 'TOO_FEW_SAMPLES');
+    expect(new lib.BayesianGaussianMixture({ covariancePrior: [[1, 0], [0, 1]] }).fit([[1, 2]]).weights[0]).toBe(1);
+    code(() => m.bic(X), 'INVALID_ARGUMENT');
+    code(() => m.nEffectiveComponents(2), 'INVALID_ARGUMENT');
+    code(() => new lib.BayesianGaussianMixture().weightConcentration, 'NOT_FITTED');
+    expect(JSON.stringify(m)).toBe(before);
+  });
+});
