@@ -500,14 +500,14 @@ export function missingEStep(
 
 /**
  * Scoring of n sorted rows (groups as above): per row the log-density of its observed
- * features (lseOut), the responsibilities (respOut, n×K) and the most likely component
- * (labelsOut, i32); any output may be 0. Returns -1, or the first component whose Σ_oo is
+ * features (lseOut), the responsibilities (respOut, n×K), the most likely component
+ * (labelsOut, i32) and the log of its responsibility (logMaxOut); any output may be 0. Returns -1, or the first component whose Σ_oo is
  * not positive definite.
  */
 export function missingScore(
   x: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
-  weights: usize, means: usize, cov: usize, prec: usize, lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize,
-  route: i32
+  weights: usize, means: usize, cov: usize, prec: usize, lseOut: usize, respOut: usize, labelsOut: usize, logMaxOut: usize,
+  scratch: usize, route: i32
 ): i32 {
   assert(d > 0 && K > 0 && G >= 0, 'missingScore: bad sizes');
   layout(scratch, K, d);
@@ -527,8 +527,12 @@ export function missingScore(
         for (let k = 1; k < K; k++) if (f(v, k) > bv) { bv = f(v, k); best = k; }
         store<i32>(labelsOut + (<usize>r << 2), best);
       }
+      // log of the largest responsibility: maxₖ log wₖN(x_o | k) − lse (no feature: log max wₖ)
+      let top = -Infinity;
+      if (logMaxOut) for (let k = 0; k < K; k++) top = max(top, nObs == 0 ? Math.log(f(weights, k)) : f(sLp, k));
       const lse = normalize(weights, K, -Infinity);
       if (lseOut) sf(lseOut, r, lse);
+      if (logMaxOut) sf(logMaxOut, r, top - lse);
       if (respOut) memory.copy(respOut + (<usize>(r * K) << 3), sLp, <usize>K << 3);
     }
   }

@@ -365,6 +365,15 @@ describe('missing values: fit --missing marginalize, impute', () => {
       .toEqual(Array.from(model().impute(holes(), { method: 'sample', seed: 3 }).data));
   });
 
+  it('select --missing marginalize ranks missing-value fits', async () => {
+    const r = await cli(['select', file, '--k', '1..3', '--covariance', 'full', '--missing', 'marginalize', '--json', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const table = JSON.parse(r.stdout);
+    expect(table).toHaveLength(3);
+    const sel = lib.selectModel(holes(), { nComponents: [1, 3], covarianceTypes: ['full'], missingValues: 'marginalize' });
+    expect(table.map((row: { bic: number }) => row.bic)).toEqual(sel.results.map((x: { bic: number }) => x.bic));
+  });
+
   it('--missing marginalize with --stream is a usage error (missing-value fits run in memory)', async () => {
     const r = await cli(['fit', file, '--stream', '--missing', 'marginalize']);
     expect(r.code).toBe(2);

@@ -3,7 +3,7 @@
 // and their properties.
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GaussianMixture, type Matrix } from '../src/index.js';
+import { GaussianMixture, selectModel, selectModelAsync, type Matrix } from '../src/index.js';
 import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, rng, root, sameBits } from './helpers.js';
 import { missingRoute } from '../src/model/missing.js';
 
@@ -153,6 +153,10 @@ describe('properties of the missing-value fit', () => {
       expectSameFit(a, new GaussianMixture(o).fit(X));
       expect(Number.isFinite(a.lowerBound)).toBe(true);
     }
+    // initLabels: one M-step from the labels' statistics (on the mean-imputed rows)
+    const truth = blobs(11, CENTRES, 150, [1, 0.8, 1.2]).labels;
+    const byLabels = new GaussianMixture({ nComponents: 3, missingValues: 'marginalize', tol: 0, maxIter: 1 }).fit(X, { initLabels: truth });
+    for (let k = 0; k < 3; k++) for (let j = 0; j < 3; j++) expect(Math.abs(byLabels.means.data[k * 3 + j] - CENTRES[k][j])).toBeLessThan(0.4);
     const gm = new GaussianMixture({ nComponents: 3, meansInit: CENTRES, missingValues: 'marginalize' }).fit(X);
     const m = gm.means.data;
     for (let k = 0; k < 3; k++) for (let j = 0; j < 3; j++) expect(Math.abs(m[k * 3 + j] - CENTRES[k][j])).toBeLessThan(0.4);
@@ -182,6 +186,19 @@ describe('properties of the missing-value fit', () => {
     expect(maxRelDiff(warm.means.data, once.means.data)).toBeLessThan(1e-12);
   });
 
+  it('selectModel fits and ranks with missing values (criteria from the marginal scores); selectModelAsync refuses', async () => {
+    const X = mcar(DATA, 0.15);
+    const sel = selectModel(X, { nComponents: [2, 4], covarianceTypes: ['full', 'diag'], missingValues: 'marginalize', seed: 2 });
+    expect(sel.results.length).toBe(6);
+    for (const r of sel.results) {
+      expect(r.model.options.missingValues).toBe('marginalize');
+      expect(Math.abs(r.bic - r.model.bic(X)) / Math.abs(r.bic)).toBeLessThan(1e-12);
+      expect(r.icl).toBeGreaterThanOrEqual(r.bic);
+    }
+    expect(sel.best.nComponents).toBe(3);
+    await expect(selectModelAsync(X, { nComponents: [2, 3], missingValues: 'marginalize', workers: 0 })).rejects.toThrow(/selectModelAsync/);
+  });
+
   it('keeps missingValues through toJSON / fromJSON, and scores NaN rows after loading', () => {
     const X = mcar(DATA, 0.2);
     const gm = new GaussianMixture({ nComponents: 3, missingValues: 'marginalize' }).fit(X);
@@ -203,14 +220,14 @@ describe('errors', () => {
     expect(() => fitted.predict([[NaN, 1, 2]])).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
   });
 
-  it('fitAsync and computeStatistics refuse NaN: missing-value fits run in fit() only', async () => {
+  it('fitAsync, fitStream and computeStatistics refuse NaN: missing-value fits run in fit() and selectModel only', async () => {
     const X = mcar(DATA, 0.2);
     const o = { nComponents: 2, missingValues: 'marginalize' as const, weightsInit: [0.5, 0.5], meansInit: [[0, 0, 0], [1, 1, 1]], precisionsInit: [1, 1] };
     await expect(new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fitAsync(X, { workers: 0 }))
-      .rejects.toThrow(/fit\(\) only/);
-    expect(() => new GaussianMixture({ ...o, covarianceType: 'spherical' }).computeStatistics(X)).toThrow(/fit\(\) only/);
+      .rejects.toThrow(/fit\(\) and selectModel only/);
+    expect(() => new GaussianMixture({ ...o, covarianceType: 'spherical' }).computeStatistics(X)).toThrow(/fit\(\) and selectModel only/);
     await expect(new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fitStream(() => [X]))
-      .rejects.toThrow(/is NaN.*fit\(\) only/);
+      .rejects.toThrow(/is NaN.*fit\(\) and selectModel only/);
   });
 
   it('impute checks its arguments', () => {

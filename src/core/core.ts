@@ -77,7 +77,8 @@ export interface CoreExports {
   missingEStep(x: number, w: number, groups: number, G: number, d: number, K: number, type: number,
     weights: number, means: number, cov: number, prec: number, stats: number, scratch: number, route: number): number;
   missingScore(x: number, groups: number, G: number, d: number, K: number, type: number, weights: number, means: number,
-    cov: number, prec: number, lseOut: number, respOut: number, labelsOut: number, scratch: number, route: number): number;
+    cov: number, prec: number, lseOut: number, respOut: number, labelsOut: number, logMaxOut: number, scratch: number,
+    route: number): number;
   missingImpute(x: number, groups: number, G: number, d: number, K: number, type: number, weights: number, means: number,
     cov: number, prec: number, method: number, scratch: number, route: number): number;
 }

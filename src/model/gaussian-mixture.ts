@@ -266,7 +266,7 @@ export class GaussianMixture {
       });
     } catch (e) {
       if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
-        throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit() only, ` +
+        throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit() and selectModel only, ` +
           'not in fitStream: fit the rows in memory with fit(), or impute them first.');
       }
       throw e;

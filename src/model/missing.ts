@@ -98,7 +98,7 @@ export function scoreMarginalInto(p: Params, X: Matrix, out: ScoreOutputs): void
     const n = complete.length;
     const sub: ScoreOutputs = {
       lse: out.lse ? new Float64Array(n) : undefined, resp: out.resp ? new Float64Array(n * K) : undefined,
-      labels: out.labels ? new Int32Array(n) : undefined,
+      labels: out.labels ? new Int32Array(n) : undefined, logMaxResp: out.logMaxResp ? new Float64Array(n) : undefined,
     };
     scoreInto(p, { data: gather(X, complete), rows: n, cols: d }, sub);
     scatter(complete, sub, out, K);
@@ -107,7 +107,7 @@ export function scoreMarginalInto(p: Params, X: Matrix, out: ScoreOutputs): void
   const n = order.length;
   const c = core();
   const arena = arenaFor(c);
-  arena.reserve(n * (d + K + 2) * 8 + (groups.length + n) * 4 + c.missingScratchSize(K, d) * 8 + 2 * p.covariances.length * 8 + (1 << 16),
+  arena.reserve(n * (d + K + 3) * 8 + (groups.length + n) * 4 + c.missingScratchSize(K, d) * 8 + 2 * p.covariances.length * 8 + (1 << 16),
     `scoring ${n} rows with missing entries`);
   const prm = putParams(arena, p);
   const x = arena.put(gather(X, order));
@@ -116,13 +116,14 @@ export function scoreMarginalInto(p: Params, X: Matrix, out: ScoreOutputs): void
   const lse = out.lse ? arena.allocF64(n) : 0;
   const resp = out.resp ? arena.allocF64(n * K) : 0;
   const labels = out.labels ? arena.alloc(n * 4) : 0;
+  const logMax = out.logMaxResp ? arena.allocF64(n) : 0;
   const scratch = arena.allocF64(c.missingScratchSize(K, d));
   const bad = c.missingScore(x, g, groups.length - 1, d, K, TYPE_CODE[p.covarianceType], prm.weights, prm.means, prm.cov,
-    prm.prec, lse, resp, labels, scratch, missingRoute.route);
+    prm.prec, lse, resp, labels, logMax, scratch, missingRoute.route);
   if (bad >= 0) throw missingNotPd(bad, p, 'when scoring');
   scatter(order, {
     lse: out.lse ? arena.f64(lse, n) : undefined, resp: out.resp ? arena.f64(resp, n * K) : undefined,
-    labels: out.labels ? arena.i32(labels, n) : undefined,
+    labels: out.labels ? arena.i32(labels, n) : undefined, logMaxResp: out.logMaxResp ? arena.f64(logMax, n) : undefined,
   }, out, K);
 }
 
@@ -132,6 +133,7 @@ function scatter(order: Int32Array, from: ScoreOutputs, out: ScoreOutputs, K: nu
     const r = order[i];
     if (out.lse) out.lse[r] = from.lse![i];
     if (out.labels) out.labels[r] = from.labels![i];
+    if (out.logMaxResp) out.logMaxResp[r] = from.logMaxResp![i];
     if (out.resp) out.resp.set(from.resp!.subarray(i * K, i * K + K), r * K);
   }
 }

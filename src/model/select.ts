@@ -11,6 +11,7 @@ import { WorkerPool, checkPoolOptions } from '../parallel/workers.js';
 import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
+import { scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
 import {
   COVARIANCE_TYPES, checkInitShapes, fitBytesLowerBound, toMatrix, toSampleWeight,
@@ -191,7 +192,8 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[]): P
   callback(o.onFit, 'onFit');
   callback(o.onIteration, 'onIteration');
   const types = typeValues(o.covarianceTypes);
-  const m = toMatrix(X);
+  // NaN is a missing entry with missingValues 'marginalize', in the synchronous selection only
+  const m = toMatrix(X, 'X', o.missingValues !== 'marginalize' ? 'refuse' : extraKeys.length > 0 ? 'fit-only' : 'allow');
   const w = toSampleWeight(o.sampleWeight, m.rows);
   let positive = m.rows;
   if (w) positive = w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
@@ -235,7 +237,7 @@ function evaluate(c: Candidate, X: Matrix, w: Float64Array | null): SelectionRes
     covariances: gm.covariances, precisionsCholesky: gm.precisionsCholesky,
   };
   const lse = new Float64Array(X.rows), logMax = new Float64Array(X.rows);
-  scoreInto(params, X, { lse, logMaxResp: logMax });
+  (gm.options.missingValues === 'marginalize' ? scoreMarginalInto : scoreInto)(params, X, { lse, logMaxResp: logMax });
   // logMax = maxₖ log wₖN(x | k) − lse ≤ 0: exactly 0 where the other components vanish
   let total = 0, n = 0, hard = 0;
   if (w) {

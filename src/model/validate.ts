@@ -41,7 +41,7 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
     if (v !== v && nan === 'allow') return v;
     if (v !== v && nan === 'fit-only') {
       throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is NaN: missing-value fits (missingValues: 'marginalize') run in ` +
-        'fit() only, not in fitAsync, fitStream or computeStatistics; use fit(), or impute the rows first.');
+        'fit() and selectModel only, not in fitAsync, fitStream, computeStatistics or selectModelAsync; use fit(), or impute the rows first.');
     }
     const hint = v !== v && name === 'X' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
     throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity before fitting${hint}.`);
