@@ -3,7 +3,7 @@
 // and their properties.
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GaussianMixture, selectModel, selectModelAsync, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture, selectModel, selectModelAsync, type Matrix } from '../src/index.js';
 import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, rng, root, sameBits } from './helpers.js';
 import { missingRoute } from '../src/model/missing.js';
 
@@ -237,6 +237,10 @@ describe('errors', () => {
     expect(() => gm.impute([[NaN, 1, 2]], { method: 'median' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => gm.impute([[NaN, 1, 2]], { seed: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => gm.impute([[NaN, 1, 2]], { what: 1 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    // a variational mixture scores with its posterior terms: its point estimates' conditionals are refused
+    const bgm = new BayesianGaussianMixture({ nComponents: 2, seed: 0 }).fit(DATA);
+    expect(() => bgm.impute([[NaN, 1, 2]])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new BayesianGaussianMixture({ missingValues: 'marginalize' } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });
 

@@ -407,6 +407,7 @@ export class GaussianMixture {
       throw new GmmError('INVALID_ARGUMENT', `impute seed must be an integer between 0 and 2^53−1; got ${String(seed)}.`);
     }
     if (method === 'sample') refuseReentry('impute() with method \'sample\'');
+    this.mixtureState('impute'); // a conditional of the point estimates: not for a variational mixture
     const { s, m } = this.checked(X, 'impute', 'allow');
     return { data: imputeMatrix(s.params, m, method, seed), rows: m.rows, cols: m.cols };
   }
