@@ -175,6 +175,34 @@ describe.concurrent('fit', () => {
   });
 });
 
+describe.concurrent('fit --bayesian', () => {
+  it('fits a BayesianGaussianMixture equal to the library\'s; predict reads its JSON back', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '6', '--bayesian', '--weight-concentration', '0.01', '--weight-prior', 'dirichlet_distribution', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const ref = new lib.BayesianGaussianMixture({ nComponents: 6, weightConcentrationPrior: 0.01, weightConcentrationPriorType: 'dirichlet_distribution' })
+      .fit(faithful);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(ref)));
+    writeFileSync(join(dir, 'bgm.json'), r.stdout);
+    const p = await cli(['predict', join(dir, 'bgm.json'), FAITHFUL]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trim().split('\n').slice(1).map(Number)).toEqual(Array.from(ref.predict(faithful)));
+    const sc = await cli(['score', join(dir, 'bgm.json'), FAITHFUL]);
+    expect(sc.code, sc.stderr).toBe(0);
+    expect(Number(sc.stdout.trim())).toBe(ref.score(faithful));
+    const s = await cli(['fit', FAITHFUL, '-k', '6', '--bayesian', '--weight-concentration', '0.01']);
+    expect(s.stderr).toContain(`effective components ${ref.nEffectiveComponents(0.01)} of 6`);
+    expect(s.stderr).toContain('(variational, a total)');
+  });
+  it('refuses the Bayesian options without --bayesian, and --missing with it', async () => {
+    const a = await cli(['fit', FAITHFUL, '--weight-concentration', '1']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('add --bayesian');
+    const b = await cli(['fit', FAITHFUL, '--bayesian', '--missing', 'marginalize']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('GaussianMixture only');
+  });
+});
+
 describe('fit --stream: the file read once per EM pass', () => {
   it('gives the model of an in-memory fit, byte for byte, over a file of several blocks', async () => {
     // ~6 MB of CSV: more than one 4 MiB block of lines and several CHUNK_ROWS chunks

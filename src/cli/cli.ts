@@ -3,8 +3,9 @@
 // ICL over K and covariance types). Results go to stdout (or --out), everything for people to stderr.
 // Exit codes: 0 success, 1 bad input or a failed fit, 2 bad usage.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { init, GaussianMixture, GmmError, selectModel, selectModelAsync } from '../entry-node.js';
+import { init, GaussianMixture, BayesianGaussianMixture, GmmError, selectModel, selectModelAsync } from '../entry-node.js';
 import type {
+  WeightConcentrationPriorType,
   CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo, SelectionCriterion, SelectionResult,
   SelectModelOptions,
 } from '../index.js';
@@ -283,7 +284,14 @@ function describeData(path: string, t: Table): string {
 function readModel(path: string): GaussianMixture {
   const text = readInput(path).toString('utf8');
   try {
-    return GaussianMixture.fromJSON(text);
+    // a Bayesian mixture's JSON carries its posterior in "variational"
+    let bayes = false;
+    try {
+      bayes = (JSON.parse(text) as { variational?: unknown })?.variational !== undefined;
+    } catch {
+      // fromJSON reports the syntax error
+    }
+    return bayes ? BayesianGaussianMixture.fromJSON(text) : GaussianMixture.fromJSON(text);
   } catch (e) {
     if (e instanceof GmmError) throw new InputError(`${path}: ${e.message}`);
     throw e;
@@ -306,6 +314,28 @@ function fitOptions(o: Opts, k: number, covarianceType: CovarianceType): Gaussia
 }
 
 /** The options other than K and the covariance type, as given on the command line. */
+/** The model fit asks for: a GaussianMixture, or with --bayesian a BayesianGaussianMixture. */
+function newModel(o: Opts): GaussianMixture {
+  const base = fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full');
+  if (!o.bayesian) return new GaussianMixture(base);
+  return new BayesianGaussianMixture({
+    ...base,
+    ...(o['weight-prior'] !== undefined ? { weightConcentrationPriorType: o['weight-prior'] as WeightConcentrationPriorType } : {}),
+    ...(o['weight-concentration'] !== undefined ? { weightConcentrationPrior: o['weight-concentration'] as number } : {}),
+  });
+}
+
+/** The fit's closing line: BIC, AIC and the log-likelihood, or a Bayesian mixture's bound
+ *  and effective components (it has no BIC). */
+function criteriaLine(gm: GaussianMixture, ll: number, n: number): string {
+  if (gm instanceof BayesianGaussianMixture) {
+    return `effective components ${gm.nEffectiveComponents(0.01)} of ${gm.nComponents} (weight > 0.01)   ` +
+      `log-likelihood (variational) ${num(ll, 7)}`;
+  }
+  const p = gm.nParameters();
+  return `BIC ${num(-2 * ll + p * core().ln(n), 7)}   AIC ${num(-2 * ll + 2 * p, 7)}   log-likelihood ${num(ll, 7)}`;
+}
+
 function tuningOptions(o: Opts): GaussianMixtureOptions {
   const opts: GaussianMixtureOptions = {};
   if (o.init !== undefined) opts.initParams = o.init as InitParams;
@@ -362,7 +392,7 @@ async function fitStreamed(path: string, o: Opts): Promise<void> {
   const columns = o.columns === undefined ? st.columns : selectColumns({ data: new Float64Array(st.cols), rows: 1, cols: st.cols,
     columns: st.columns, format: st.format }, String(o.columns), path).columns;
   info(`${path}: streamed, ${st.cols} column${st.cols === 1 ? '' : 's'}${st.columns ? ` (${st.columns.join(', ')})` : ''}, ${st.format.toUpperCase()}`);
-  const gm = new GaussianMixture(fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full'));
+  const gm = newModel(o);
   const progress = new Progress(o.quiet ? 'never' : 'always', 'pass', gm.options.nInit);
   const t0 = Date.now();
   async function* source(): AsyncGenerator<Table> {
@@ -381,10 +411,7 @@ async function fitStreamed(path: string, o: Opts): Promise<void> {
     n += t.rows;
   }
   const model = gm.toJSON();
-  const p = gm.nParameters();
-  info(`${modelSummary(model, columns)}\n` +
-    `  ${n} rows   BIC ${num(-2 * ll + p * core().ln(n), 7)}   AIC ${num(-2 * ll + 2 * p, 7)}   log-likelihood ${num(ll, 7)}   ` +
-    `(${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+  info(`${modelSummary(model, columns)}\n  ${n} rows   ${criteriaLine(gm, ll, n)}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
   if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
   emit(modelJsonText(model), o.out);
 }
@@ -401,14 +428,24 @@ const fit: Command = {
     { name: 'stream', kind: 'flag', help: 'read the file once per EM pass instead of into memory (automatic above 512 MiB)' },
     { name: 'no-stream', kind: 'flag', help: 'read the file into memory whatever its size' },
     { name: 'init-sample', kind: 'int', value: 'n', help: 'when streaming: rows the initialisation sees (default 100000)' },
+    { name: 'bayesian', kind: 'flag', help: 'a BayesianGaussianMixture: -k is an upper bound, unneeded components get weights near 0' },
+    { name: 'weight-prior', kind: 'string', value: 'type', help: 'with --bayesian: dirichlet_process | dirichlet_distribution (default dirichlet_process)', choices: ['dirichlet_process', 'dirichlet_distribution'] },
+    { name: 'weight-concentration', kind: 'number', value: 'x', help: 'with --bayesian: the weight prior γ₀ > 0; small values favour few components (default 1/K)' },
     ...COMMON_OPTIONS,
   ],
-  examples: ['gmm-wasm fit data.csv -k 3 --covariance full --seed 0 --out model.json', 'cat data.tsv | gmm-wasm fit - -k 2 > model.json',
+  examples: ['gmm-wasm fit data.csv -k 3 --covariance full --seed 0 --out model.json', 'gmm-wasm fit data.csv -k 10 --bayesian --weight-concentration 0.01', 'cat data.tsv | gmm-wasm fit - -k 2 > model.json',
     'gmm-wasm fit big.csv -k 8 --stream --out model.json', 'gmm-wasm fit holes.csv -k 3 --missing marginalize --out model.json'],
   notes: '<data> is CSV, TSV, semicolon- or whitespace-separated text (header optional), or JSON (an array of rows); "-" reads stdin.\n' +
-    'The summary goes to stderr, the model JSON to stdout (or --out); GaussianMixture.fromJSON() reads it back.',
+    'The summary goes to stderr, the model JSON to stdout (or --out); GaussianMixture.fromJSON() (BayesianGaussianMixture.fromJSON() with ' +
+    '--bayesian) reads it back.',
   async run(pos, o) {
     need(pos, 1, this);
+    if (!o.bayesian && (o['weight-prior'] !== undefined || o['weight-concentration'] !== undefined)) {
+      throw new UsageError('--weight-prior and --weight-concentration apply to a Bayesian mixture: add --bayesian.', 'fit');
+    }
+    if (o.bayesian && o.missing === 'marginalize') {
+      throw new UsageError('--missing marginalize fits a GaussianMixture only; drop --bayesian, or impute the data first (gmm-wasm impute).', 'fit');
+    }
     if (o.stream && o['no-stream']) throw new UsageError('--stream and --no-stream contradict each other.', 'fit');
     if (o['init-sample'] !== undefined && !o.stream && (pos[0] === '-' || o['no-stream'])) {
       throw new UsageError('--init-sample applies only when streaming (--stream).', 'fit');
@@ -425,7 +462,7 @@ const fit: Command = {
     if (o.stream || big) return fitStreamed(pos[0], o);
     const t = readData(pos[0], o, o.missing === 'marginalize');
     info(describeData(pos[0], t));
-    const gm = new GaussianMixture(fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full'));
+    const gm = newModel(o);
     const progress = new Progress(progressMode(o), '', gm.options.nInit);
     const t0 = Date.now();
     try {
@@ -435,7 +472,7 @@ const fit: Command = {
     }
     const model = gm.toJSON();
     info(`${modelSummary(model, t.columns)}\n` +
-      `  BIC ${num(gm.bic(t), 7)}   AIC ${num(gm.aic(t), 7)}   log-likelihood ${num(gm.score(t) * t.rows, 7)}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+      `  ${criteriaLine(gm, gm.score(t) * t.rows, t.rows)}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
     if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
     emit(modelJsonText(model), o.out);
   },
@@ -528,7 +565,8 @@ const score: Command = {
       emit(formatCsv(v, t.rows, 1, o['no-output-header'] ? null : ['log_density']), o.out);
     } else {
       const s = gm.score(t);
-      info(`log-likelihood ${num(s * t.rows, 7)} (${num(s, 7)} per row)   BIC ${num(gm.bic(t), 7)}   AIC ${num(gm.aic(t), 7)}`);
+      info(`log-likelihood ${num(s * t.rows, 7)} (${num(s, 7)} per row)` +
+        (gm instanceof BayesianGaussianMixture ? '' : `   BIC ${num(gm.bic(t), 7)}   AIC ${num(gm.aic(t), 7)}`));
       emit(`${s}\n`, o.out);
     }
   },

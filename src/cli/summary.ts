@@ -50,7 +50,7 @@ export function modelSummary(m: GaussianMixtureJSON, columns?: readonly string[]
   const type = String(m.options.covarianceType);
   lines.push(`${K} component${K === 1 ? '' : 's'}, ${type} covariance, ${d} feature${d === 1 ? '' : 's'}`);
   lines.push(`${m.converged ? 'converged' : 'NOT converged'} after ${m.nIter} iteration${m.nIter === 1 ? '' : 's'}; ` +
-    `lower bound ${num(m.lowerBound, 6)} per row`);
+    (m.variational ? `lower bound ${num(m.lowerBound, 6)} (variational, a total)` : `lower bound ${num(m.lowerBound, 6)} per row`));
   const head = ['component', 'weight', ...names.slice(0, shown).map((n) => `${n} (mean ± sd)`)];
   if (shown < d) head.push(`… ${d - shown} more`);
   const rows = [head];
