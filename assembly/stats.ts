@@ -100,24 +100,26 @@ export function accumulateScalar(
 // @ts-ignore: decorator
 @inline function addTo(p: usize, v: f64): void { store<f64>(p, load<f64>(p) + v); }
 
-/** S (row-major d×d, upper triangle) += Aᵀ D over the P pairs, in 2×4 tiles
- *  (8 accumulators; 6 loads per 8 multiply-adds). */
-function syrkUpper(a: usize, dm: usize, P: i32, d: i32, S: usize): void {
-  const last = d - 1;
+/** S (row-major d×d, upper triangle) += Aᵀ D over the n pairs, in 2×4 tiles (8
+ *  accumulators; 6 loads per 8 multiply-adds). A and D are pair-major (pair q's d features
+ *  at q·d), so a tile's six loads are one pointer plus constant offsets: with feature-major
+ *  columns V8 kept six pointers, ran out of registers and recomputed them every pair (about
+ *  50 integer instructions per 16 floating-point ones). A tile at the last features reads
+ *  past its row into the next pair's (or, for the last pair, up to 3 v128 past the buffer,
+ *  into the scratch beyond it); those lanes are computed and never stored. */
+function syrkUpper(a: usize, dm: usize, n: i32, d: i32, S: usize): void {
+  const stride = <usize>d << 4;
+  const end = <usize>n * stride;
   for (let i = 0; i < d; i += 2) {
-    const i1 = min(i + 1, last);
-    const ai = a + (<usize>(i * P) << 4), ai1 = a + (<usize>(i1 * P) << 4);
+    const ai = a + (<usize>i << 4);
     for (let j = i; j < d; j += 4) {
-      const j1 = min(j + 1, last), j2 = min(j + 2, last), j3 = min(j + 3, last);
-      const dj = dm + (<usize>(j * P) << 4), dj1 = dm + (<usize>(j1 * P) << 4);
-      const dj2 = dm + (<usize>(j2 * P) << 4), dj3 = dm + (<usize>(j3 * P) << 4);
+      const dj = dm + (<usize>j << 4);
       let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s02 = f64x2.splat(0), s03 = f64x2.splat(0);
       let s10 = f64x2.splat(0), s11 = f64x2.splat(0), s12 = f64x2.splat(0), s13 = f64x2.splat(0);
-      for (let p = 0; p < P; p++) {
-        const off = <usize>p << 4;
-        const x0 = v128.load(ai + off), x1 = v128.load(ai1 + off);
-        const y0 = v128.load(dj + off), y1 = v128.load(dj1 + off);
-        const y2 = v128.load(dj2 + off), y3 = v128.load(dj3 + off);
+      for (let off: usize = 0; off < end; off += stride) {
+        const x0 = v128.load(ai + off), x1 = v128.load(ai + off, 16);
+        const y0 = v128.load(dj + off), y1 = v128.load(dj + off, 16);
+        const y2 = v128.load(dj + off, 32), y3 = v128.load(dj + off, 48);
         s00 = f64x2.add(s00, f64x2.mul(x0, y0));
         s01 = f64x2.add(s01, f64x2.mul(x0, y1));
         s02 = f64x2.add(s02, f64x2.mul(x0, y2));
@@ -128,7 +130,7 @@ function syrkUpper(a: usize, dm: usize, P: i32, d: i32, S: usize): void {
         s13 = f64x2.add(s13, f64x2.mul(x1, y3));
       }
       // store the entries that exist and lie on or above the diagonal
-      const row0 = S + (<usize>(i * d) << 3), row1 = S + (<usize>(i1 * d) << 3);
+      const row0 = S + (<usize>(i * d) << 3), row1 = row0 + (<usize>d << 3);
       addTo(row0 + (<usize>j << 3), hsum(s00));
       if (j + 1 < d) addTo(row0 + (<usize>(j + 1) << 3), hsum(s01));
       if (j + 2 < d) addTo(row0 + (<usize>(j + 2) << 3), hsum(s02));
@@ -226,19 +228,23 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
     addTo(mass + (<usize>k << 3), hsum(ms));
     if (type == FULL || type == TIED) {
-      // D and A compacted to the n kept pairs (stride n), then the scatter tiles
+      // D and A compacted to the n kept pairs, pair-major (pair q's features at q·d), then
+      // the scatter tiles
+      const stride = <usize>d << 4;
       for (let i = 0; i < d; i++) {
         const cv = v128.load64_splat(c + (<usize>i << 3));
         let acc = f64x2.splat(0);
         const xi = xt + (<usize>(i * P) << 4);
-        const di = dbuf + (<usize>(i * n) << 4);
-        const ai = abuf + (<usize>(i * n) << 4);
+        let di = dbuf + (<usize>i << 4);
+        let ai = abuf + (<usize>i << 4);
         for (let q = 0; q < n; q++) {
           const src = at(idx, q);
           const D = f64x2.sub(v128.load(xi + src), cv);
           const A = f64x2.mul(v128.load(R + src), D);
-          v128.store(di + (<usize>q << 4), D);
-          v128.store(ai + (<usize>q << 4), A);
+          v128.store(di, D);
+          v128.store(ai, A);
+          di += stride;
+          ai += stride;
           acc = f64x2.add(acc, A);
         }
         addTo(sk + (<usize>i << 3), hsum(acc));
