@@ -92,8 +92,9 @@ export function accumulateScalar(
 
 // ---------------------------------------------------------------------------------------
 // SIMD path over a pair block (see block.ts). resp: K·P v128 weighted responsibilities.
-// For each component: D = x − c and A = r·D per feature (d·P v128 each, in dbuf/abuf), then
-// the upper triangle of Aᵀ D in 2×4 register tiles (full/tied), or the diagonal (diag), or
+// For each component, over its kept pairs: D = x − c and A = r·D (full/tied: compacted into
+// dbuf/abuf, pair-major) and the upper triangle of Aᵀ D in 2×4 register tiles, or Σ A and the
+// diagonal Σ A·D two features per pass (diag), or
 // the trace (spherical: from the E-step's Σᵢ(xᵢ−μᵢ)² in ss, K·P v128, valid because the EM
 // pass shifts by the current means; computed from D when ss is 0).
 
@@ -196,6 +197,39 @@ function accumulate2(xt: usize, P: i32, R: usize, c: usize, idx: usize, n: i32, 
   addTo(Sk + 24, hsum(S11));
 }
 
+/** Σ r·D (D = x − c) of features i and i + 1 over the n kept pairs idx into sk; Σ r·D² per
+ *  feature into sq when sq > 0, or returned summed over the two (the spherical trace) when
+ *  sq is −1 (else 0 is returned and the squares are skipped). One index and one
+ *  responsibility load serve both features, in four independent chains; at an odd d the
+ *  second feature is the last one again, neither stored nor added. */
+function featureSums(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx: usize, n: i32, sk: usize, sq: isize): v128 {
+  const i1 = min(i + 1, d - 1);
+  const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
+  const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
+  let s0 = f64x2.splat(0), s1 = s0, S0 = s0, S1 = s0;
+  for (let q = 0; q < n; q++) {
+    const o = at(idx, q);
+    const r = v128.load(R + o);
+    const D0 = f64x2.sub(v128.load(x0 + o), c0), D1 = f64x2.sub(v128.load(x1 + o), c1);
+    const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
+    s0 = f64x2.add(s0, A0);
+    s1 = f64x2.add(s1, A1);
+    if (sq) {
+      S0 = f64x2.add(S0, f64x2.mul(A0, D0));
+      S1 = f64x2.add(S1, f64x2.mul(A1, D1));
+    }
+  }
+  const two = i + 1 < d;
+  addTo(sk + (<usize>i << 3), hsum(s0));
+  if (two) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
+  if (sq > 0) {
+    addTo(<usize>sq + (<usize>i << 3), hsum(S0));
+    if (two) addTo(<usize>sq + (<usize>(i + 1) << 3), hsum(S1));
+    return f64x2.splat(0);
+  }
+  return two ? f64x2.add(S0, S1) : S0;
+}
+
 /** Adds a pair block's statistics for all K components. Kept pairs: from lists (written
  *  by estep.ts normalizeBlock: K·P i32, then K counts) or, when lists is 0, found here
  *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. */
@@ -231,70 +265,41 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
       // D and A compacted to the n kept pairs, pair-major (pair q's features at q·d), then
       // the scatter tiles
       const stride = <usize>d << 4;
-      for (let i = 0; i < d; i++) {
-        const cv = v128.load64_splat(c + (<usize>i << 3));
-        let acc = f64x2.splat(0);
-        const xi = xt + (<usize>(i * P) << 4);
-        let di = dbuf + (<usize>i << 4);
-        let ai = abuf + (<usize>i << 4);
+      for (let i = 0; i < d; i += 2) {
+        // features i and i1 = i + 1 (clamped: the last feature once more, written twice
+        // with the same values, its sum not stored)
+        const i1 = min(i + 1, d - 1);
+        const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
+        let s0 = f64x2.splat(0), s1 = s0;
+        const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
+        let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
+        const j1 = <usize>(i1 - i) << 4;
         for (let q = 0; q < n; q++) {
           const src = at(idx, q);
-          const D = f64x2.sub(v128.load(xi + src), cv);
-          const A = f64x2.mul(v128.load(R + src), D);
-          v128.store(di, D);
-          v128.store(ai, A);
+          const r = v128.load(R + src);
+          const D0 = f64x2.sub(v128.load(x0 + src), c0), D1 = f64x2.sub(v128.load(x1 + src), c1);
+          const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
+          v128.store(di, D0);
+          v128.store(di + j1, D1);
+          v128.store(ai, A0);
+          v128.store(ai + j1, A1);
           di += stride;
           ai += stride;
-          acc = f64x2.add(acc, A);
+          s0 = f64x2.add(s0, A0);
+          s1 = f64x2.add(s1, A1);
         }
-        addTo(sk + (<usize>i << 3), hsum(acc));
+        addTo(sk + (<usize>i << 3), hsum(s0));
+        if (i + 1 < d) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
       }
       syrkUpper(abuf, dbuf, n, d, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat);
     } else if (type == DIAG) {
       const Sk = scat + (<usize>(k * d) << 3);
-      for (let i = 0; i < d; i++) {
-        const cv = v128.load64_splat(c + (<usize>i << 3));
-        let as0 = f64x2.splat(0), aS0 = f64x2.splat(0), as1 = f64x2.splat(0), aS1 = f64x2.splat(0);
-        const xi = xt + (<usize>(i * P) << 4);
-        let q = 0;
-        for (; q + 1 < n; q += 2) {
-          const o0 = at(idx, q), o1 = at(idx, q + 1);
-          const D0 = f64x2.sub(v128.load(xi + o0), cv);
-          const D1 = f64x2.sub(v128.load(xi + o1), cv);
-          const A0 = f64x2.mul(v128.load(R + o0), D0);
-          const A1 = f64x2.mul(v128.load(R + o1), D1);
-          as0 = f64x2.add(as0, A0);
-          as1 = f64x2.add(as1, A1);
-          aS0 = f64x2.add(aS0, f64x2.mul(A0, D0));
-          aS1 = f64x2.add(aS1, f64x2.mul(A1, D1));
-        }
-        if (q < n) {
-          const o0 = at(idx, q);
-          const D0 = f64x2.sub(v128.load(xi + o0), cv);
-          const A0 = f64x2.mul(v128.load(R + o0), D0);
-          as0 = f64x2.add(as0, A0);
-          aS0 = f64x2.add(aS0, f64x2.mul(A0, D0));
-        }
-        addTo(sk + (<usize>i << 3), hsum(f64x2.add(as0, as1)));
-        addTo(Sk + (<usize>i << 3), hsum(f64x2.add(aS0, aS1)));
-      }
+      for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, <isize>Sk);
     } else {
       // spherical: the sum per feature, and the trace Σᵢ r(xᵢ−cᵢ)² from the E-step's ss
       // (whose shift is the current means) or, without ss, computed here
       let tr = f64x2.splat(0);
-      for (let i = 0; i < d; i++) {
-        const cv = v128.load64_splat(c + (<usize>i << 3));
-        let as = f64x2.splat(0);
-        const xi = xt + (<usize>(i * P) << 4);
-        for (let q = 0; q < n; q++) {
-          const o = at(idx, q);
-          const D = f64x2.sub(v128.load(xi + o), cv);
-          const A = f64x2.mul(v128.load(R + o), D);
-          as = f64x2.add(as, A);
-          if (!ss) tr = f64x2.add(tr, f64x2.mul(A, D));
-        }
-        addTo(sk + (<usize>i << 3), hsum(as));
-      }
+      for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, ss ? 0 : -1));
       if (ss) {
         const sk2 = ss + (<usize>(k * P) << 4);
         for (let q = 0; q < n; q++) {

@@ -31,7 +31,9 @@ async function build(tree, label) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'bench'), { recursive: true });
   cpSync(join(tree, 'assembly'), join(dir, 'assembly'), { recursive: true });
-  copyFileSync(join(here, 'kernels.ts'), join(dir, 'bench', 'kernels.ts'));
+  // the tree's own entry where it has one (the kernels' names change), else this one
+  const entry = existsSync(join(tree, 'bench', 'kernels.ts')) ? join(tree, 'bench', 'kernels.ts') : join(here, 'kernels.ts');
+  copyFileSync(entry, join(dir, 'bench', 'kernels.ts'));
   const out = join(dir, 'kernels.wasm');
   const asc = (await import('assemblyscript/asc')).default;
   let stderr = '';
