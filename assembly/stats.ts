@@ -197,12 +197,17 @@ function accumulate2(xt: usize, P: i32, R: usize, c: usize, idx: usize, n: i32, 
   addTo(Sk + 24, hsum(S11));
 }
 
+const SUMS = 0, SQUARES = 1, TRACE = 2; // featureSums' modes
+
 /** Σ r·D (D = x − c) of features i and i + 1 over the n kept pairs idx into sk; Σ r·D² per
- *  feature into sq when sq > 0, or returned summed over the two (the spherical trace) when
- *  sq is −1 (else 0 is returned and the squares are skipped). One index and one
+ *  feature into Sk (mode SQUARES), or returned summed over the two (mode TRACE: the
+ *  spherical trace), or skipped (mode SUMS, returning 0). One index and one
  *  responsibility load serve both features, in four independent chains; at an odd d the
- *  second feature is the last one again, neither stored nor added. */
-function featureSums(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx: usize, n: i32, sk: usize, sq: isize): v128 {
+ *  second feature is the last one again, neither stored nor added. Inlined, so that each
+ *  caller's constant choice of squares leaves no test in the loop. */
+// @ts-ignore: decorator
+@inline function featureSums(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx: usize, n: i32, sk: usize,
+  Sk: usize, mode: i32): v128 {
   const i1 = min(i + 1, d - 1);
   const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
   const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
@@ -214,7 +219,7 @@ function featureSums(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx:
     const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
     s0 = f64x2.add(s0, A0);
     s1 = f64x2.add(s1, A1);
-    if (sq) {
+    if (mode != SUMS) {
       S0 = f64x2.add(S0, f64x2.mul(A0, D0));
       S1 = f64x2.add(S1, f64x2.mul(A1, D1));
     }
@@ -222,11 +227,11 @@ function featureSums(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx:
   const two = i + 1 < d;
   addTo(sk + (<usize>i << 3), hsum(s0));
   if (two) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
-  if (sq > 0) {
-    addTo(<usize>sq + (<usize>i << 3), hsum(S0));
-    if (two) addTo(<usize>sq + (<usize>(i + 1) << 3), hsum(S1));
-    return f64x2.splat(0);
+  if (mode == SQUARES) {
+    addTo(Sk + (<usize>i << 3), hsum(S0));
+    if (two) addTo(Sk + (<usize>(i + 1) << 3), hsum(S1));
   }
+  if (mode != TRACE) return f64x2.splat(0);
   return two ? f64x2.add(S0, S1) : S0;
 }
 
@@ -294,12 +299,13 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
       syrkUpper(abuf, dbuf, n, d, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat);
     } else if (type == DIAG) {
       const Sk = scat + (<usize>(k * d) << 3);
-      for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, <isize>Sk);
+      for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, Sk, SQUARES);
     } else {
       // spherical: the sum per feature, and the trace Σᵢ r(xᵢ−cᵢ)² from the E-step's ss
       // (whose shift is the current means) or, without ss, computed here
       let tr = f64x2.splat(0);
-      for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, ss ? 0 : -1));
+      if (ss) for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, 0, SUMS);
+      else for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, 0, TRACE));
       if (ss) {
         const sk2 = ss + (<usize>(k * P) << 4);
         for (let q = 0; q < n; q++) {
