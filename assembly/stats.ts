@@ -92,32 +92,35 @@ export function accumulateScalar(
 
 // ---------------------------------------------------------------------------------------
 // SIMD path over a pair block (see block.ts). resp: K·P v128 weighted responsibilities.
-// For each component: D = x − c and A = r·D per feature (d·P v128 each, in dbuf/abuf), then
-// the upper triangle of Aᵀ D in 2×4 register tiles (full/tied), or the diagonal (diag), or
+// For each component, over its kept pairs: D = x − c and A = r·D (full/tied: compacted into
+// dbuf/abuf, pair-major) and the upper triangle of Aᵀ D in 2×4 register tiles, or Σ A and the
+// diagonal Σ A·D two features per pass (diag), or
 // the trace (spherical: from the E-step's Σᵢ(xᵢ−μᵢ)² in ss, K·P v128, valid because the EM
 // pass shifts by the current means; computed from D when ss is 0).
 
 // @ts-ignore: decorator
 @inline function addTo(p: usize, v: f64): void { store<f64>(p, load<f64>(p) + v); }
 
-/** S (row-major d×d, upper triangle) += Aᵀ D over the P pairs, in 2×4 tiles
- *  (8 accumulators; 6 loads per 8 multiply-adds). */
-function syrkUpper(a: usize, dm: usize, P: i32, d: i32, S: usize): void {
-  const last = d - 1;
+/** S (row-major d×d, upper triangle) += Aᵀ D over the n pairs, in 2×4 tiles (8
+ *  accumulators; 6 loads per 8 multiply-adds). A and D are pair-major (pair q's d features
+ *  at q·d), so a tile's six loads are one pointer plus constant offsets: with feature-major
+ *  columns V8 kept six pointers, ran out of registers and recomputed them every pair (about
+ *  50 integer instructions per 16 floating-point ones). A tile at the last features reads
+ *  past its row into the next pair's (or, for the last pair, up to 3 v128 past the buffer,
+ *  into the scratch beyond it); those lanes are computed and never stored. */
+function syrkUpper(a: usize, dm: usize, n: i32, d: i32, S: usize): void {
+  const stride = <usize>d << 4;
+  const end = <usize>n * stride;
   for (let i = 0; i < d; i += 2) {
-    const i1 = min(i + 1, last);
-    const ai = a + (<usize>(i * P) << 4), ai1 = a + (<usize>(i1 * P) << 4);
+    const ai = a + (<usize>i << 4);
     for (let j = i; j < d; j += 4) {
-      const j1 = min(j + 1, last), j2 = min(j + 2, last), j3 = min(j + 3, last);
-      const dj = dm + (<usize>(j * P) << 4), dj1 = dm + (<usize>(j1 * P) << 4);
-      const dj2 = dm + (<usize>(j2 * P) << 4), dj3 = dm + (<usize>(j3 * P) << 4);
+      const dj = dm + (<usize>j << 4);
       let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s02 = f64x2.splat(0), s03 = f64x2.splat(0);
       let s10 = f64x2.splat(0), s11 = f64x2.splat(0), s12 = f64x2.splat(0), s13 = f64x2.splat(0);
-      for (let p = 0; p < P; p++) {
-        const off = <usize>p << 4;
-        const x0 = v128.load(ai + off), x1 = v128.load(ai1 + off);
-        const y0 = v128.load(dj + off), y1 = v128.load(dj1 + off);
-        const y2 = v128.load(dj2 + off), y3 = v128.load(dj3 + off);
+      for (let off: usize = 0; off < end; off += stride) {
+        const x0 = v128.load(ai + off), x1 = v128.load(ai + off, 16);
+        const y0 = v128.load(dj + off), y1 = v128.load(dj + off, 16);
+        const y2 = v128.load(dj + off, 32), y3 = v128.load(dj + off, 48);
         s00 = f64x2.add(s00, f64x2.mul(x0, y0));
         s01 = f64x2.add(s01, f64x2.mul(x0, y1));
         s02 = f64x2.add(s02, f64x2.mul(x0, y2));
@@ -128,7 +131,7 @@ function syrkUpper(a: usize, dm: usize, P: i32, d: i32, S: usize): void {
         s13 = f64x2.add(s13, f64x2.mul(x1, y3));
       }
       // store the entries that exist and lie on or above the diagonal
-      const row0 = S + (<usize>(i * d) << 3), row1 = S + (<usize>(i1 * d) << 3);
+      const row0 = S + (<usize>(i * d) << 3), row1 = row0 + (<usize>d << 3);
       addTo(row0 + (<usize>j << 3), hsum(s00));
       if (j + 1 < d) addTo(row0 + (<usize>(j + 1) << 3), hsum(s01));
       if (j + 2 < d) addTo(row0 + (<usize>(j + 2) << 3), hsum(s02));
@@ -194,6 +197,44 @@ function accumulate2(xt: usize, P: i32, R: usize, c: usize, idx: usize, n: i32, 
   addTo(Sk + 24, hsum(S11));
 }
 
+const SUMS = 0, SQUARES = 1, TRACE = 2; // featureSums' modes
+
+/** Σ r·D (D = x − c) of features i and i + 1 over the n kept pairs idx into sk; Σ r·D² per
+ *  feature into Sk (mode SQUARES), or returned summed over the two (mode TRACE: the
+ *  spherical trace), or skipped (mode SUMS, returning 0). One index and one
+ *  responsibility load serve both features, in four independent chains; at an odd d the
+ *  second feature is the last one again, neither stored nor added. Inlined, so that each
+ *  caller's constant choice of squares leaves no test in the loop. */
+// @ts-ignore: decorator
+@inline function featureSums(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx: usize, n: i32, sk: usize,
+  Sk: usize, mode: i32): v128 {
+  const i1 = min(i + 1, d - 1);
+  const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
+  const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
+  let s0 = f64x2.splat(0), s1 = s0, S0 = s0, S1 = s0;
+  for (let q = 0; q < n; q++) {
+    const o = at(idx, q);
+    const r = v128.load(R + o);
+    const D0 = f64x2.sub(v128.load(x0 + o), c0), D1 = f64x2.sub(v128.load(x1 + o), c1);
+    const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
+    s0 = f64x2.add(s0, A0);
+    s1 = f64x2.add(s1, A1);
+    if (mode != SUMS) {
+      S0 = f64x2.add(S0, f64x2.mul(A0, D0));
+      S1 = f64x2.add(S1, f64x2.mul(A1, D1));
+    }
+  }
+  const two = i + 1 < d;
+  addTo(sk + (<usize>i << 3), hsum(s0));
+  if (two) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
+  if (mode == SQUARES) {
+    addTo(Sk + (<usize>i << 3), hsum(S0));
+    if (two) addTo(Sk + (<usize>(i + 1) << 3), hsum(S1));
+  }
+  if (mode != TRACE) return f64x2.splat(0);
+  return two ? f64x2.add(S0, S1) : S0;
+}
+
 /** Adds a pair block's statistics for all K components. Kept pairs: from lists (written
  *  by estep.ts normalizeBlock: K·P i32, then K counts) or, when lists is 0, found here
  *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. */
@@ -226,69 +267,45 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
     addTo(mass + (<usize>k << 3), hsum(ms));
     if (type == FULL || type == TIED) {
-      // D and A compacted to the n kept pairs (stride n), then the scatter tiles
-      for (let i = 0; i < d; i++) {
-        const cv = v128.load64_splat(c + (<usize>i << 3));
-        let acc = f64x2.splat(0);
-        const xi = xt + (<usize>(i * P) << 4);
-        const di = dbuf + (<usize>(i * n) << 4);
-        const ai = abuf + (<usize>(i * n) << 4);
+      // D and A compacted to the n kept pairs, pair-major (pair q's features at q·d), then
+      // the scatter tiles
+      const stride = <usize>d << 4;
+      for (let i = 0; i < d; i += 2) {
+        // features i and i1 = i + 1 (clamped: the last feature once more, written twice
+        // with the same values, its sum not stored)
+        const i1 = min(i + 1, d - 1);
+        const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
+        let s0 = f64x2.splat(0), s1 = s0;
+        const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
+        let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
+        const j1 = <usize>(i1 - i) << 4;
         for (let q = 0; q < n; q++) {
           const src = at(idx, q);
-          const D = f64x2.sub(v128.load(xi + src), cv);
-          const A = f64x2.mul(v128.load(R + src), D);
-          v128.store(di + (<usize>q << 4), D);
-          v128.store(ai + (<usize>q << 4), A);
-          acc = f64x2.add(acc, A);
+          const r = v128.load(R + src);
+          const D0 = f64x2.sub(v128.load(x0 + src), c0), D1 = f64x2.sub(v128.load(x1 + src), c1);
+          const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
+          v128.store(di, D0);
+          v128.store(di + j1, D1);
+          v128.store(ai, A0);
+          v128.store(ai + j1, A1);
+          di += stride;
+          ai += stride;
+          s0 = f64x2.add(s0, A0);
+          s1 = f64x2.add(s1, A1);
         }
-        addTo(sk + (<usize>i << 3), hsum(acc));
+        addTo(sk + (<usize>i << 3), hsum(s0));
+        if (i + 1 < d) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
       }
       syrkUpper(abuf, dbuf, n, d, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat);
     } else if (type == DIAG) {
       const Sk = scat + (<usize>(k * d) << 3);
-      for (let i = 0; i < d; i++) {
-        const cv = v128.load64_splat(c + (<usize>i << 3));
-        let as0 = f64x2.splat(0), aS0 = f64x2.splat(0), as1 = f64x2.splat(0), aS1 = f64x2.splat(0);
-        const xi = xt + (<usize>(i * P) << 4);
-        let q = 0;
-        for (; q + 1 < n; q += 2) {
-          const o0 = at(idx, q), o1 = at(idx, q + 1);
-          const D0 = f64x2.sub(v128.load(xi + o0), cv);
-          const D1 = f64x2.sub(v128.load(xi + o1), cv);
-          const A0 = f64x2.mul(v128.load(R + o0), D0);
-          const A1 = f64x2.mul(v128.load(R + o1), D1);
-          as0 = f64x2.add(as0, A0);
-          as1 = f64x2.add(as1, A1);
-          aS0 = f64x2.add(aS0, f64x2.mul(A0, D0));
-          aS1 = f64x2.add(aS1, f64x2.mul(A1, D1));
-        }
-        if (q < n) {
-          const o0 = at(idx, q);
-          const D0 = f64x2.sub(v128.load(xi + o0), cv);
-          const A0 = f64x2.mul(v128.load(R + o0), D0);
-          as0 = f64x2.add(as0, A0);
-          aS0 = f64x2.add(aS0, f64x2.mul(A0, D0));
-        }
-        addTo(sk + (<usize>i << 3), hsum(f64x2.add(as0, as1)));
-        addTo(Sk + (<usize>i << 3), hsum(f64x2.add(aS0, aS1)));
-      }
+      for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, Sk, SQUARES);
     } else {
       // spherical: the sum per feature, and the trace Σᵢ r(xᵢ−cᵢ)² from the E-step's ss
       // (whose shift is the current means) or, without ss, computed here
       let tr = f64x2.splat(0);
-      for (let i = 0; i < d; i++) {
-        const cv = v128.load64_splat(c + (<usize>i << 3));
-        let as = f64x2.splat(0);
-        const xi = xt + (<usize>(i * P) << 4);
-        for (let q = 0; q < n; q++) {
-          const o = at(idx, q);
-          const D = f64x2.sub(v128.load(xi + o), cv);
-          const A = f64x2.mul(v128.load(R + o), D);
-          as = f64x2.add(as, A);
-          if (!ss) tr = f64x2.add(tr, f64x2.mul(A, D));
-        }
-        addTo(sk + (<usize>i << 3), hsum(as));
-      }
+      if (ss) for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, 0, SUMS);
+      else for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, 0, TRACE));
       if (ss) {
         const sk2 = ss + (<usize>(k * P) << 4);
         for (let q = 0; q < n; q++) {

@@ -1,8 +1,9 @@
 """scikit-learn side of the gmm-wasm benchmark (driven by bench/run.js).
 
 Reads one JSON job on stdin, writes one JSON result on stdout; or, with --serve, answers
-one command per line (see serve()). scikit-learn runs as it runs by default: its BLAS
-threads are not limited.
+one command per line (see serve()). scikit-learn runs as it runs by default (its BLAS
+threads not limited) and, for the per-iteration timing, also limited to one thread
+(threadpoolctl), the comparison with gmm-wasm's one thread.
 
 Jobs
   {"mode": "info"}
@@ -86,21 +87,29 @@ class Iterations:
             max_iter=max_iter, n_init=1, init_params="random_from_data", weights_init=w,
             means_init=m, precisions_init=p, random_state=0)
         self.g1 = self.gN = None
-        self.timed(1)  # warm-up (imports, caches)
+        self.timed(1, None)  # warm-up (imports, caches)
 
-    def timed(self, max_iter):
+    def timed(self, max_iter, threads):
         gm = self.model(max_iter)
-        t0 = time.perf_counter()
-        gm.fit(self.X)
-        return (time.perf_counter() - t0) * 1e3, gm
+        if threads is None:
+            t0 = time.perf_counter()
+            gm.fit(self.X)
+            return (time.perf_counter() - t0) * 1e3, gm
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(limits=threads):
+            t0 = time.perf_counter()
+            gm.fit(self.X)
+            return (time.perf_counter() - t0) * 1e3, gm
 
-    def pair(self, order):
+    def pair(self, order, threads=None):
+        """threads: None (scikit-learn's default: every BLAS/OpenMP thread) or a limit
+        (threadpoolctl), e.g. 1 for the one-thread comparison."""
         if order == 0:
-            a, self.g1 = self.timed(1)
-            b, self.gN = self.timed(self.N)
+            a, self.g1 = self.timed(1, threads)
+            b, self.gN = self.timed(self.N, threads)
         else:
-            b, self.gN = self.timed(self.N)
-            a, self.g1 = self.timed(1)
+            b, self.gN = self.timed(self.N, threads)
+            a, self.g1 = self.timed(1, threads)
         return {"t1": a, "tN": b}
 
     def finish(self):
@@ -114,7 +123,7 @@ class Iterations:
 
 def serve():
     """One JSON command per line on stdin, one JSON answer per line on stdout:
-    {"op": "load", "task": {...}} → {}, {"op": "pair", "order": 0|1} → {"t1", "tN"},
+    {"op": "load", "task": {...}} → {}, {"op": "pair", "order": 0|1, "threads": null|1} → {"t1", "tN"},
     {"op": "finish"} → the log-likelihoods, {"op": "quit"}. Errors answer {"error": ...}."""
     it = None
     for line in sys.stdin:
@@ -127,7 +136,7 @@ def serve():
                 it = Iterations(cmd["task"])
                 out = {}
             elif op == "pair":
-                out = it.pair(cmd["order"])
+                out = it.pair(cmd["order"], cmd.get("threads"))
             elif op == "finish":
                 out = it.finish()
             else:
