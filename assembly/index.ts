@@ -15,6 +15,7 @@ export {
   drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, featureScatter, dataKeys,
 } from './kmeans';
 export { spatialKeys, groupRowsToPairs } from './order';
+export { firstNonFinite } from './check';
 export { ballsSize, groupBalls } from './certify';
 export { sample } from './sample';
 

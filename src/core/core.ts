@@ -52,6 +52,7 @@ export interface CoreExports {
   spatialKeys(x: number, w: number, n: number, d: number, bits: number, labels: number, tmp: number): void;
   groupRowsToPairs(x: number, w: number, n: number, d: number, K: number, labels: number, counts: number, tmp: number,
     B: number): void;
+  firstNonFinite(x: number, n: number): number;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
   featureScatter(x: number, w: number, n: number, d: number, B: number, mean: number, out: number, scratch: number): void;

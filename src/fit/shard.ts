@@ -56,6 +56,8 @@ export class Shard {
   private slot = 0;
   private buf: Record<string, number> = {};
   private depth = 0;
+  /** Rows of the longest chunk (what load() may take). */
+  private readonly capacity: number;
 
   /**
    * Copies rows (row-major, `rows`×d) and their weights (or null) into the arena as chunks
@@ -82,6 +84,7 @@ export class Shard {
       this.chunks.push({ index: chunk0 + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0 });
     }
     this.dataTop = arena.mark();
+    this.capacity = Math.min(rows, CHUNK_ROWS);
     this.totals = new Float64Array(2 * count);
     for (let i = 0; i < count; i++) {
       const ch = this.chunks[i];
@@ -148,6 +151,33 @@ export class Shard {
       keys: arena.allocF64(K), idx: arena.alloc(4 * K), rng: arena.allocF64(6),
     };
     this.end = arena.mark();
+  }
+
+  /**
+   * A prepared shard of one chunk (made from a stream's first chunk, the longest) takes the
+   * rows of another chunk, at most as many: copied in and checked, then ordered, laid out
+   * and given balls as the first prepare() did. fitStream's one buffer for every chunk of
+   * every pass. Returns -1, or the index of the first value that is not finite (NaN, ±∞),
+   * in which case the shard holds nothing usable.
+   */
+  load(index: number, data: Float64Array, rows: number): number {
+    const c = this.c, d = this.d, arena = this.arena, ch = this.chunks[0];
+    if (this.chunks.length !== 1 || ch.w || !this.sorted || rows > this.capacity) throw new Error('Shard.load: not a prepared one-chunk shard of enough rows');
+    arena.f64(ch.x, rows * d).set(data.subarray(0, rows * d));
+    const bad = c.firstNonFinite(ch.x, rows * d);
+    if (bad >= 0) return bad;
+    ch.index = index;
+    ch.rows = rows;
+    this.totals[0] = this.totals[1] = rows;
+    const top = arena.mark();
+    const bits = zOrderBits(rows);
+    const counts = arena.alloc(((1 << bits) + 1) * 4), tmp = arena.allocF64(Math.max(rows * (d + 1), 3 * d + 2));
+    c.spatialKeys(ch.x, 0, rows, d, bits, ch.labels, tmp);
+    c.groupRowsToPairs(ch.x, 0, rows, d, (1 << bits) + 1, ch.labels, counts, tmp, this.B);
+    c.groupBalls(ch.x, rows, d, this.B, ch.balls);
+    arena.release(top);
+    this.pairs = true;
+    return -1;
   }
 
   private layout(pairs: boolean): void {
