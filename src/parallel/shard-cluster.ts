@@ -14,7 +14,9 @@ export interface ShardHandle {
   readonly endChunk: number;
   /** Per chunk: Σ w and rows of positive weight. */
   readonly totals: Float64Array;
-  call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>>;
+  /** A request; transfer: buffers of the arguments to move rather than copy (the caller
+   *  no longer uses them). */
+  call<N extends CallName>(name: N, args: CallArgs<N>, transfer?: ArrayBuffer[]): Promise<CallResult<N>>;
 }
 
 export class ShardCluster implements Cluster {
@@ -28,7 +30,7 @@ export class ShardCluster implements Cluster {
   }
 
   private all<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>[]> {
-    return Promise.all(this.shards.map((s) => s.call(name, ...args)));
+    return Promise.all(this.shards.map((s) => s.call(name, args)));
   }
 
   private async concat<N extends 'kppClosest' | 'kppTrials' | 'featureSums' | 'featureSquares' | 'featureScatter'>(name: N, ...args: CallArgs<N>): Promise<Float64Array> {
@@ -42,31 +44,41 @@ export class ShardCluster implements Cluster {
     return out;
   }
 
-  private async root<N extends 'em' | 'lloyd' | 'labelStats' | 'randomStats'>(name: N, ...args: CallArgs<N>): Promise<Float64Array> {
-    const nodes = ((await this.all(name, ...args)) as TreeNode[][]).flat();
-    return combineNodes(nodes, 0, this.chunkCount);
+  /** The root of the shards' nodes, written into the coordinator's buffer `into`. The
+   *  nodes came in messages and are this thread's own: the sums are made in place. */
+  private async root<N extends 'em' | 'lloyd' | 'labelStats' | 'randomStats'>(co: Coordinator, into: 'stats' | 'sums',
+    answers: Promise<CallResult<N>[]>): Promise<null> {
+    const root = combineNodes(((await answers) as TreeNode[][]).flat(), 0, this.chunkCount, true);
+    co.view(into, root.length).set(root);
+    return null;
   }
 
   async prepare(K: number, type: number): Promise<void> {
     await this.all('prepare', K, type);
   }
-  em(co: Coordinator): Promise<Float64Array> { return this.root('em', co.eStepParams()); }
+  em(co: Coordinator): Promise<null> {
+    // each shard its own copy of the parameters, moved into its message rather than cloned
+    return this.root(co, 'stats', Promise.all(this.shards.map((s) => {
+      const p = co.eStepParams();
+      return s.call('em', [p], [p.means.buffer as ArrayBuffer]);
+    })));
+  }
   kppClosest(centre: Float64Array, first: boolean): Promise<Float64Array> { return this.concat('kppClosest', centre, first); }
   kppTrials(trials: Float64Array): Promise<Float64Array> { return this.concat('kppTrials', trials); }
   featureSums(): Promise<Float64Array> { return this.concat('featureSums'); }
   featureSquares(mean: Float64Array): Promise<Float64Array> { return this.concat('featureSquares', mean); }
   featureScatter(mean: Float64Array): Promise<Float64Array> { return this.concat('featureScatter', mean); }
-  lloyd(_co: Coordinator, centres: Float64Array): Promise<Float64Array> { return this.root('lloyd', centres); }
-  labelStats(_co: Coordinator, centres: Float64Array): Promise<Float64Array> { return this.root('labelStats', centres); }
-  randomStats(_co: Coordinator, shift: Float64Array, lo: number, hi: number): Promise<Float64Array> {
-    return this.root('randomStats', shift, lo, hi);
+  lloyd(co: Coordinator, centres: Float64Array): Promise<null> { return this.root(co, 'sums', this.all('lloyd', centres)); }
+  labelStats(co: Coordinator, centres: Float64Array): Promise<null> { return this.root(co, 'stats', this.all('labelStats', centres)); }
+  randomStats(co: Coordinator, shift: Float64Array, lo: number, hi: number): Promise<null> {
+    return this.root(co, 'stats', this.all('randomStats', shift, lo, hi));
   }
 
   async pickRows(picks: Pick[]): Promise<Float64Array> {
     // each pick goes to the shard that holds its chunk
     const parts = await Promise.all(picks.map((p) => {
       const s = this.shards.find((h) => p.chunk >= h.firstChunk && p.chunk < h.endChunk)!;
-      return s.call('pickRows', [p]);
+      return s.call('pickRows', [[p]]);
     }));
     const d = parts[0].length;
     const out = new Float64Array(picks.length * d);
