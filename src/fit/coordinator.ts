@@ -155,7 +155,8 @@ export class Coordinator {
   }
 
   /** What a shard needs for an E-step: means, precision factors and log-constants, copied
-   *  into views of one new buffer (a worker's message can then move it instead of copying). */
+   *  into views of one new buffer, which a message to a worker copies in one piece (Node:
+   *  faster than three arrays, and than moving a new buffer by transfer). */
   eStepParams(): { means: Float64Array; chol: Float64Array; logConst: Float64Array } {
     const { K, d, P } = this;
     const all = new Float64Array(K * d + P + K);

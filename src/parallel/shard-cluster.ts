@@ -14,9 +14,7 @@ export interface ShardHandle {
   readonly endChunk: number;
   /** Per chunk: Σ w and rows of positive weight. */
   readonly totals: Float64Array;
-  /** A request; transfer: buffers of the arguments to move rather than copy (the caller
-   *  no longer uses them). */
-  call<N extends CallName>(name: N, args: CallArgs<N>, transfer?: ArrayBuffer[]): Promise<CallResult<N>>;
+  call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>>;
 }
 
 export class ShardCluster implements Cluster {
@@ -30,7 +28,7 @@ export class ShardCluster implements Cluster {
   }
 
   private all<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>[]> {
-    return Promise.all(this.shards.map((s) => s.call(name, args)));
+    return Promise.all(this.shards.map((s) => s.call(name, ...args)));
   }
 
   private async concat<N extends 'kppClosest' | 'kppTrials' | 'featureSums' | 'featureSquares' | 'featureScatter'>(name: N, ...args: CallArgs<N>): Promise<Float64Array> {
@@ -56,13 +54,7 @@ export class ShardCluster implements Cluster {
   async prepare(K: number, type: number): Promise<void> {
     await this.all('prepare', K, type);
   }
-  em(co: Coordinator): Promise<null> {
-    // each shard its own copy of the parameters, moved into its message rather than cloned
-    return this.root(co, 'stats', Promise.all(this.shards.map((s) => {
-      const p = co.eStepParams();
-      return s.call('em', [p], [p.means.buffer as ArrayBuffer]);
-    })));
-  }
+  em(co: Coordinator): Promise<null> { return this.root(co, 'stats', this.all('em', co.eStepParams())); }
   kppClosest(centre: Float64Array, first: boolean): Promise<Float64Array> { return this.concat('kppClosest', centre, first); }
   kppTrials(trials: Float64Array): Promise<Float64Array> { return this.concat('kppTrials', trials); }
   featureSums(): Promise<Float64Array> { return this.concat('featureSums'); }
@@ -78,7 +70,7 @@ export class ShardCluster implements Cluster {
     // each pick goes to the shard that holds its chunk
     const parts = await Promise.all(picks.map((p) => {
       const s = this.shards.find((h) => p.chunk >= h.firstChunk && p.chunk < h.endChunk)!;
-      return s.call('pickRows', [[p]]);
+      return s.call('pickRows', [p]);
     }));
     const d = parts[0].length;
     const out = new Float64Array(picks.length * d);

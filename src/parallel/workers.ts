@@ -63,13 +63,13 @@ class WorkerShard implements ShardHandle {
     });
   }
 
-  call<N extends CallName>(name: N, args: CallArgs<N>, transfer?: ArrayBuffer[]): Promise<CallResult<N>> {
+  call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.next++;
     this.port.hold(true);
     return new Promise<CallResult<N>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.port.post({ type: 'call', id, name, args }, transfer);
+      this.port.post({ type: 'call', id, name, args });
     });
   }
 }
