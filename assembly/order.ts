@@ -5,15 +5,23 @@
 // rows of weight 0 go last, so they never move the others. An EM fit does not depend on
 // the order of its rows beyond the rounding of sums.
 
-import { toPairs } from './block';
-
 /** Reorders the rows of x (row-major n×d) and their weights w (n f64, or 0) by label,
- *  stably (a counting sort), and lays them out in pair blocks of B rows (block.ts) on the
- *  way back: each row is copied once to its place in tmp, then transposed into x. x needs
- *  d f64 of room after its n·d (an odd last block's padding row). labels: n i32 in [0, K).
- *  counts: K i32. tmp: n·d + n f64. */
+ *  stably (a counting sort), and lays them out in pair blocks of B rows (block.ts): x is
+ *  copied to tmp, then sortedPairs brings it back. x needs d f64 of room after its n·d (an
+ *  odd last block's padding row). labels: n i32 in [0, K). counts: K i32. tmp: n·(d + 2) f64. */
 export function groupRowsToPairs(x: usize, w: usize, n: i32, d: i32, K: i32, labels: usize, counts: usize, tmp: usize,
   B: i32): void {
+  memory.copy(tmp, x, <usize>(n * d) << 3);
+  sortedPairs(tmp, x, w, n, d, K, labels, counts, tmp + (<usize>(n * d) << 3), B);
+}
+
+/** The rows of src (row-major n×d) sorted stably by label into x (not overlapping src: n·d
+ *  + d f64) in pair blocks of B rows (B even), and the weights w (or 0) in place: a counting
+ *  sort into a permutation, then each pair of sorted rows read through it straight into the
+ *  block layout, one feature pair at a time. The order depends on the labels alone.
+ *  labels: n i32 in [0, K). counts: K i32. work: n i32, and n f64 more with weights. */
+export function sortedPairs(src: usize, x: usize, w: usize, n: i32, d: i32, K: i32, labels: usize, counts: usize,
+  work: usize, B: i32): void {
   for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
   for (let r = 0; r < n; r++) {
     const c = counts + (<usize>load<i32>(labels + (<usize>r << 2)) << 2);
@@ -26,21 +34,43 @@ export function groupRowsToPairs(x: usize, w: usize, n: i32, d: i32, K: i32, lab
     store<i32>(c, start);
     start += m;
   }
-  const tw = tmp + (<usize>(n * d) << 3);
-  const rowBytes = <usize>d << 3;
-  const pairs = <usize>(d & ~1) << 3;
+  // perm[t]: the row that goes to place t
+  const perm = work;
   for (let r = 0; r < n; r++) {
     const c = counts + (<usize>load<i32>(labels + (<usize>r << 2)) << 2);
-    const to = load<i32>(c);
-    store<i32>(c, to + 1);
-    // the row to its place, two values a copy (memory.copy is a call per row)
-    const from = x + <usize>r * rowBytes, dst = tmp + <usize>to * rowBytes;
-    for (let o: usize = 0; o < pairs; o += 16) v128.store(dst + o, v128.load(from + o));
-    if (d & 1) store<f64>(dst + pairs, load<f64>(from + pairs));
-    if (w) store<f64>(tw + (<usize>to << 3), load<f64>(w + (<usize>r << 3)));
+    const t = load<i32>(c);
+    store<i32>(c, t + 1);
+    store<i32>(perm + (<usize>t << 2), r);
   }
-  if (w) memory.copy(w, tw, <usize>n << 3);
-  for (let r0 = 0; r0 < n; r0 += B) toPairs(tmp, 0, r0, min(B, n - r0), d, x + (<usize>(r0 * d) << 3), 0);
+  if (w) {
+    const tw = work + ((<usize>n << 2) + 15 & ~15);
+    for (let t = 0; t < n; t++) store<f64>(tw + (<usize>t << 3), load<f64>(w + (<usize>load<i32>(perm + (<usize>t << 2)) << 3)));
+    memory.copy(w, tw, <usize>n << 3);
+  }
+  const rowBytes = <usize>d << 3;
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const rows = min(B, n - r0), P = (rows + 1) >> 1;
+    const block = x + (<usize>(r0 * d) << 3), order = perm + (<usize>r0 << 2);
+    // feature i of pair p at block + (i·P + p)·16: rows 2p and 2p+1 (an odd block repeats
+    // its last row in the padding lane)
+    for (let i = 0; i < d; i += 2) {
+      const at = <usize>i << 3, lane0 = block + (<usize>(i * P) << 4), lane1 = lane0 + (<usize>P << 4);
+      const two = i + 1 < d;
+      for (let p = 0; p < P; p++) {
+        const ra = load<i32>(order + (<usize>(2 * p) << 2));
+        const rb = 2 * p + 1 < rows ? load<i32>(order + (<usize>(2 * p + 1) << 2)) : ra;
+        const fa = src + <usize>ra * rowBytes + at, fb = src + <usize>rb * rowBytes + at;
+        if (two) {
+          const va = v128.load(fa), vb = v128.load(fb);
+          v128.store(lane0 + (<usize>p << 4), v128.shuffle<f64>(va, vb, 0, 2));
+          v128.store(lane1 + (<usize>p << 4), v128.shuffle<f64>(va, vb, 1, 3));
+        } else {
+          store<f64>(lane0 + (<usize>p << 4), load<f64>(fa));
+          store<f64>(lane0 + (<usize>p << 4), load<f64>(fb), 8);
+        }
+      }
+    }
+  }
 }
 
 /** The smallest double v with (v − lo)·sc ≥ 1, when some v ≤ hi has it; else +∞. Both

@@ -1,6 +1,7 @@
 // The row-order kernels (assembly/order.ts) against a plain JavaScript reference: the
 // Z-order keys by their defining arithmetic ((v − lo)·2^per/(hi − lo), bits interleaved,
-// coordinate 0 first) and the stable counting sort into pair blocks. The kernels take
+// coordinate 0 first) and the stable counting sort into pair blocks (in place, and from
+// rows elsewhere). The kernels take
 // shortcuts (exact thresholds instead of the arithmetic, pmin/pmax for the box, two rows
 // at a time); the keys, and so every fit's row order, must be exactly these.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,7 +96,8 @@ describe('row order (order.ts)', () => {
       const arena = new Arena(c);
       arena.reset();
       const xp = arena.allocF64(n * d + d), wp = w ? arena.allocF64(n) : 0, labels = arena.alloc(4 * n);
-      const tmp = arena.allocF64(3 * d + 2), counts = arena.alloc(4 * (2 ** bits + 2)), sortTmp = arena.allocF64(n * (d + 1));
+      const tmp = arena.allocF64(3 * d + 2), counts = arena.alloc(4 * (2 ** bits + 2)), sortTmp = arena.allocF64(n * (d + 2));
+      const src = arena.allocF64(n * d), x2 = arena.allocF64(n * d + d), work = arena.alloc(4 * n);
       arena.f64(xp, n * d).set(x);
       if (w) arena.f64(wp, n).set(w);
       c.spatialKeys(xp, wp, n, d, bits, labels, tmp);
@@ -110,6 +112,10 @@ describe('row order (order.ts)', () => {
         const got = arena.f64(xp, n * d + (n % 2 ? d : 0)).slice();
         const ref = referencePairs(x, want, n, d, B).subarray(0, got.length);
         expect(got.every((v, i) => Object.is(v, ref[i]))).toBe(true);
+        // the same from rows elsewhere (fitStream's staging buffer), without weights
+        arena.f64(src, n * d).set(x);
+        c.sortedPairs(src, x2, 0, n, d, 2 ** bits + 1, labels, counts, work, B);
+        expect(arena.f64(x2, got.length).every((v, i) => Object.is(v, ref[i]))).toBe(true);
         if (w) {
           const order = Array.from({ length: n }, (_, r) => r).sort((a, b) => want[a] - want[b] || a - b);
           expect(arena.f64(wp, n).slice()).toEqual(Float64Array.from(order, (r) => w[r]));
