@@ -14,7 +14,8 @@ export { scoreRows } from './score';
 export {
   drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, featureScatter, dataKeys,
 } from './kmeans';
-export { spatialKeys, groupRowsToPairs } from './order';
+export { spatialKeys, groupRowsToPairs, sortedPairs } from './order';
+export { firstNonFinite } from './check';
 export { ballsSize, groupBalls } from './certify';
 export { sample } from './sample';
 export { conditionFactorsSize, conditionScratchSize, conditionFactors, conditionRows } from './conditional';

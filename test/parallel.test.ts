@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type * as Lib from '../src/entry-node.js';
 import type { CovarianceType, InitParams, Matrix } from '../src/index.js';
-import { overlapping, expectSameFit } from './helpers.js';
+import { overlapping, expectSameFit, rng } from './helpers.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
 
 let lib: typeof Lib;
@@ -190,5 +190,38 @@ describe('stopping and failing', () => {
     await expect(new lib.GaussianMixture({ nComponents: 2, tol: 0, maxIter: 5 }).fitStream(() =>
       (++calls === 1 ? [[[1, 2], [3, 4], [5, 7]]] : [[[1, 2], [3, 4]]]))).rejects.toMatchObject({ code: 'SOURCE_FAILED' });
     expect(gm.isFitted).toBe(false);
+  });
+
+  it('the E-step passes check each chunk in the core: a non-finite value is named by pass, piece, row and column', async () => {
+    // an explicit start reads no sample: pass 1 is the first to see the rows. 7,000 rows
+    // in pieces of 3,000: chunk 1 (rows 2,048–4,095) is cut from pieces 0 and 1, chunk 0
+    // lies inside piece 0 (handed over as a view)
+    const d = 3, n = 7000, data = new Float64Array(n * d);
+    const u = rng(11);
+    for (let i = 0; i < n * d; i++) data[i] = u() * 4;
+    const start = { nComponents: 2, tol: 0, maxIter: 3, weightsInit: [0.5, 0.5], meansInit: [[1, 1, 1], [3, 3, 3]],
+      precisionsInit: [[[1, 0, 0], [0, 1, 0], [0, 0, 1]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]]] };
+    const pieces = (bad: { row: number; col: number; value: number; pass: number } | null) => {
+      let pass = 0;
+      return () => {
+        pass++;
+        const x = data.slice();
+        if (bad && pass === bad.pass) x[bad.row * d + bad.col] = bad.value;
+        return [0, 3000, 6000].map((r) => ({ data: x.subarray(r * d, Math.min(n, r + 3000) * d), rows: Math.min(n, r + 3000) - r, cols: d }));
+      };
+    };
+    for (const [bad, where] of [
+      [{ row: 100, col: 2, value: NaN, pass: 1 }, 'fitStream pass 1, chunk 0: chunk[100][2] is NaN'],           // a whole chunk in a piece
+      [{ row: 2999, col: 0, value: Infinity, pass: 1 }, 'fitStream pass 1, chunk 0: chunk[2999][0] is Infinity'], // a cut chunk, from piece 0
+      [{ row: 3001, col: 1, value: -Infinity, pass: 2 }, 'fitStream pass 2, chunk 1: chunk[1][1] is -Infinity'],  // from piece 1, a later pass
+      [{ row: 6999, col: 2, value: NaN, pass: 3 }, 'fitStream pass 3, chunk 2: chunk[999][2] is NaN'],           // the short last chunk
+    ] as const) {
+      const gm = new lib.GaussianMixture(start);
+      await expect(gm.fitStream(pieces(bad))).rejects.toMatchObject({ code: 'NON_FINITE', message: expect.stringContaining(where) });
+      expect(gm.isFitted).toBe(false);
+    }
+    // the same source without the bad value fits, and equals fit()
+    const ok = await new lib.GaussianMixture(start).fitStream(pieces(null));
+    expectSameFit(ok, new lib.GaussianMixture(start).fit({ data, rows: n, cols: d }));
   });
 });

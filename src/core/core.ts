@@ -53,6 +53,9 @@ export interface CoreExports {
   spatialKeys(x: number, w: number, n: number, d: number, bits: number, labels: number, tmp: number): void;
   groupRowsToPairs(x: number, w: number, n: number, d: number, K: number, labels: number, counts: number, tmp: number,
     B: number): void;
+  sortedPairs(src: number, x: number, w: number, n: number, d: number, K: number, labels: number, counts: number,
+    work: number, B: number): void;
+  firstNonFinite(x: number, n: number): number;
   sample(n: number, d: number, K: number, type: number, weights: number, means: number, chol: number,
     out: number, labels: number, z: number): void;
   conditionFactorsSize(type: number, K: number, m: number, q: number): number;

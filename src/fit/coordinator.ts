@@ -154,8 +154,15 @@ export class Coordinator {
     this.view('chol', p.precisionsCholesky.length).set(p.precisionsCholesky);
   }
 
-  /** What a shard needs for an E-step: means, precision factors and log-constants (copies). */
+  /** What a shard needs for an E-step: means, precision factors and log-constants, copied
+   *  into views of one new buffer, which a message to a worker copies in one piece (Node:
+   *  faster than three arrays, and than moving a new buffer by transfer). */
   eStepParams(): { means: Float64Array; chol: Float64Array; logConst: Float64Array } {
-    return { means: this.means.slice(), chol: this.view('chol', this.P).slice(), logConst: this.view('logConst', this.K).slice() };
+    const { K, d, P } = this;
+    const all = new Float64Array(K * d + P + K);
+    all.set(this.means);
+    all.set(this.view('chol', P), K * d);
+    all.set(this.view('logConst', K), K * d + P);
+    return { means: all.subarray(0, K * d), chol: all.subarray(K * d, K * d + P), logConst: all.subarray(K * d + P) };
   }
 }

@@ -25,7 +25,7 @@ export function fitBytes(n: number, d: number, o: ResolvedOptions, weighted: boo
   const rows = n * (d * 8 + (weighted ? 8 : 0) + 4 + 8);
   const work = 8 * (3 * d * B + 3 * B + 2 * K * B + K * B + K * d * d + K * d + 16 * d + 64 + 3 * K) +
     8 * (Math.max(S, K * d + K) * (Math.log2(C + 2) + 3) + 6 * K * d + 4 * P + S + d * d);
-  const sorting = Math.min(n, CHUNK_ROWS) * (d + 1) * 8; // one chunk's reordering buffer (order.ts groupRowsToPairs)
+  const sorting = Math.min(n, CHUNK_ROWS) * (d + 2) * 8; // one chunk's reordering buffer (order.ts groupRowsToPairs)
   return rows + C * perChunk + work + sorting + (1 << 20);
 }
 

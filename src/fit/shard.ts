@@ -56,6 +56,8 @@ export class Shard {
   private slot = 0;
   private buf: Record<string, number> = {};
   private depth = 0;
+  /** Rows of the longest chunk (what load() may take). */
+  private readonly capacity: number;
 
   /**
    * Copies rows (row-major, `rows`×d) and their weights (or null) into the arena as chunks
@@ -82,6 +84,7 @@ export class Shard {
       this.chunks.push({ index: chunk0 + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0 });
     }
     this.dataTop = arena.mark();
+    this.capacity = Math.min(rows, CHUNK_ROWS);
     this.totals = new Float64Array(2 * count);
     for (let i = 0; i < count; i++) {
       const ch = this.chunks[i];
@@ -117,7 +120,7 @@ export class Shard {
       // sort each chunk by its Z-order keys and lay it out in pair blocks, one copy each way
       const most = Math.max(...this.chunks.map((ch) => ch.rows));
       const counts = arena.alloc(((1 << Math.max(...this.chunks.map((ch) => ch.bits))) + 1) * 4);
-      const tmp = arena.allocF64(most * (d + 1));
+      const tmp = arena.allocF64(most * (d + 2));
       for (const ch of this.chunks) c.groupRowsToPairs(ch.x, ch.w, ch.rows, d, (1 << ch.bits) + 1, ch.labels, counts, tmp, B);
       this.sorted = true;
     } else if (this.B !== B || !this.pairs) {
@@ -148,6 +151,39 @@ export class Shard {
       keys: arena.allocF64(K), idx: arena.alloc(4 * K), rng: arena.allocF64(6),
     };
     this.end = arena.mark();
+  }
+
+  /**
+   * A prepared shard of one chunk (made from a stream's first chunk, the longest) takes the
+   * rows of another chunk, at most as many: copied in and checked, then ordered, laid out
+   * and given balls as the first prepare() did (the sort reads the copy, so no row is moved
+   * twice). fitStream's one buffer for every chunk of
+   * every pass. Returns -1, or the index of the first value that is not finite (NaN, ±∞),
+   * in which case the shard holds nothing usable.
+   */
+  load(index: number, data: Float64Array, rows: number): number {
+    const c = this.c, d = this.d, arena = this.arena, ch = this.chunks[0];
+    if (this.chunks.length !== 1 || ch.w || !this.sorted || rows > this.capacity) throw new Error('Shard.load: not a prepared one-chunk shard of enough rows');
+    // the rows land in a staging buffer, from which the sort lays them out in x
+    const top = arena.mark();
+    const bits = zOrderBits(rows);
+    const stage = arena.allocF64(rows * d), work = arena.alloc(rows * 4), counts = arena.alloc(((1 << bits) + 1) * 4);
+    const tmp = arena.allocF64(3 * d + 2);
+    try {
+      arena.f64(stage, rows * d).set(data.subarray(0, rows * d));
+      const bad = c.firstNonFinite(stage, rows * d);
+      if (bad >= 0) return bad;
+      ch.index = index;
+      ch.rows = rows;
+      this.totals[0] = this.totals[1] = rows;
+      c.spatialKeys(stage, 0, rows, d, bits, ch.labels, tmp);
+      c.sortedPairs(stage, ch.x, 0, rows, d, (1 << bits) + 1, ch.labels, counts, work, this.B);
+      c.groupBalls(ch.x, rows, d, this.B, ch.balls);
+    } finally {
+      arena.release(top);
+    }
+    this.pairs = true;
+    return -1;
   }
 
   private layout(pairs: boolean): void {

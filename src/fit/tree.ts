@@ -66,23 +66,26 @@ export class NodeStack<T> {
 
 /**
  * The root over chunks [first, end) from nodes that cover them exactly (each chunk in one
- * node, none missing). Nodes are read, never changed. Throws (a plain Error: callers check
- * coverage first and report it) if a chunk is missing.
+ * node, none missing). Nodes are read, never changed, unless `consume`: then each sum is
+ * made in its left operand's array (the nodes are the caller's to spend) and the root is
+ * the data of the node holding chunk `first`, with no copy. Throws (a plain Error: callers
+ * check coverage first and report it) if a chunk is missing.
  */
-export function combineNodes(nodes: readonly TreeNode[], first: number, end: number): Float64Array {
-  const byKey = new Map<string, TreeNode>();
-  for (const n of nodes) byKey.set(`${n.level}:${n.index}`, n);
+export function combineNodes(nodes: readonly TreeNode[], first: number, end: number, consume = false): Float64Array {
+  const byKey = new Map<number, TreeNode>();
+  // level < 64 and index < 2^46 (chunks are counted in 31 bits): one number a key
+  for (const n of nodes) byKey.set(n.index * 64 + n.level, n);
   let top = 0;
   while (2 ** top < end) top++;
   const get = (level: number, index: number): Float64Array | null => {
     const [a, b] = nodeRange(level, index);
     if (b <= first || a >= end) return null;
-    const held = byKey.get(`${level}:${index}`);
+    const held = byKey.get(index * 64 + level);
     if (held) return held.data;
     if (level === 0) throw new Error(`chunk ${index} is missing`);
     const l = get(level - 1, 2 * index), r = get(level - 1, 2 * index + 1);
     if (l && r) {
-      const s = l.slice();
+      const s = consume ? l : l.slice();
       addInto(s, r);
       return s;
     }
@@ -90,7 +93,7 @@ export function combineNodes(nodes: readonly TreeNode[], first: number, end: num
   };
   const root = get(top, 0);
   if (!root) throw new Error('no chunks');
-  return root.slice();
+  return consume ? root : root.slice();
 }
 
 /** Merges node sets of disjoint chunk ranges: siblings that are both present are added

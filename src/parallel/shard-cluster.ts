@@ -42,24 +42,28 @@ export class ShardCluster implements Cluster {
     return out;
   }
 
-  private async root<N extends 'em' | 'lloyd' | 'labelStats' | 'randomStats'>(name: N, ...args: CallArgs<N>): Promise<Float64Array> {
-    const nodes = ((await this.all(name, ...args)) as TreeNode[][]).flat();
-    return combineNodes(nodes, 0, this.chunkCount);
+  /** The root of the shards' nodes, written into the coordinator's buffer `into`. The
+   *  nodes came in messages and are this thread's own: the sums are made in place. */
+  private async root<N extends 'em' | 'lloyd' | 'labelStats' | 'randomStats'>(co: Coordinator, into: 'stats' | 'sums',
+    answers: Promise<CallResult<N>[]>): Promise<null> {
+    const root = combineNodes(((await answers) as TreeNode[][]).flat(), 0, this.chunkCount, true);
+    co.view(into, root.length).set(root);
+    return null;
   }
 
   async prepare(K: number, type: number): Promise<void> {
     await this.all('prepare', K, type);
   }
-  em(co: Coordinator): Promise<Float64Array> { return this.root('em', co.eStepParams()); }
+  em(co: Coordinator): Promise<null> { return this.root(co, 'stats', this.all('em', co.eStepParams())); }
   kppClosest(centre: Float64Array, first: boolean): Promise<Float64Array> { return this.concat('kppClosest', centre, first); }
   kppTrials(trials: Float64Array): Promise<Float64Array> { return this.concat('kppTrials', trials); }
   featureSums(): Promise<Float64Array> { return this.concat('featureSums'); }
   featureSquares(mean: Float64Array): Promise<Float64Array> { return this.concat('featureSquares', mean); }
   featureScatter(mean: Float64Array): Promise<Float64Array> { return this.concat('featureScatter', mean); }
-  lloyd(_co: Coordinator, centres: Float64Array): Promise<Float64Array> { return this.root('lloyd', centres); }
-  labelStats(_co: Coordinator, centres: Float64Array): Promise<Float64Array> { return this.root('labelStats', centres); }
-  randomStats(_co: Coordinator, shift: Float64Array, lo: number, hi: number): Promise<Float64Array> {
-    return this.root('randomStats', shift, lo, hi);
+  lloyd(co: Coordinator, centres: Float64Array): Promise<null> { return this.root(co, 'sums', this.all('lloyd', centres)); }
+  labelStats(co: Coordinator, centres: Float64Array): Promise<null> { return this.root(co, 'stats', this.all('labelStats', centres)); }
+  randomStats(co: Coordinator, shift: Float64Array, lo: number, hi: number): Promise<null> {
+    return this.root(co, 'stats', this.all('randomStats', shift, lo, hi));
   }
 
   async pickRows(picks: Pick[]): Promise<Float64Array> {

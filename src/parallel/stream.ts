@@ -15,7 +15,7 @@ import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
-import { NodeStack, addInto } from '../fit/tree.js';
+import { NodeStack } from '../fit/tree.js';
 import { abortedError, nextTurn } from './fit-async.js';
 
 /** A piece of a stream: rows, a row-major matrix, or an Apache Arrow table / record batch
@@ -68,9 +68,26 @@ function fromArrow(t: ArrowLike): Matrix {
   return { data, rows, cols };
 }
 
-/** Reads the source once, re-cut into chunks of CHUNK_ROWS rows (the last may be short). */
-async function* chunksOf(source: StreamSource, pass: number, d: number | null, signal?: AbortSignal):
-  AsyncGenerator<{ index: number; data: Float64Array; rows: number; cols: number }> {
+/** A chunk as a pass reads it: CHUNK_ROWS rows (the last may be short), and the error for
+ *  a value that is not finite at an index of data, named by its source piece and row. */
+interface StreamedChunk { index: number; data: Float64Array; rows: number; cols: number; nonFinite(at: number): GmmError }
+
+/** A Float64Array matrix as it is, its values unchecked (the E-step passes check each chunk
+ *  in the core once it is in memory); anything else through toMatrix, which checks all. */
+function asMatrix(v: StreamChunk, checked: boolean): Matrix {
+  const m = v as { data?: unknown; rows?: unknown; cols?: unknown };
+  if (!checked && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols) &&
+    (m.rows as number) > 0 && (m.cols as number) > 0 && m.data.length === (m.rows as number) * (m.cols as number)) {
+    return { data: m.data, rows: m.rows as number, cols: m.cols as number };
+  }
+  return toMatrix(v, 'chunk');
+}
+
+/** Reads the source once, re-cut into chunks of CHUNK_ROWS rows (the last may be short).
+ *  checked: every value of a Float64Array piece is checked here too (else the caller
+ *  checks each chunk with nonFinite). */
+async function* chunksOf(source: StreamSource, pass: number, d: number | null, signal: AbortSignal | undefined,
+  checked: boolean): AsyncGenerator<StreamedChunk> {
   let it: Iterable<StreamChunk> | AsyncIterable<StreamChunk>;
   const fail = (code: GmmErrorCode, msg: string): GmmError => new GmmError(code, msg);
   try {
@@ -82,6 +99,16 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
     throw fail('SOURCE_FAILED', `fitStream pass ${pass}: the source must return an iterable or async iterable of chunks; got ${it === null ? 'null' : typeof it}.`);
   }
   let buf: Float64Array | null = null, fill = 0, index = 0, piece = 0;
+  // where the rows of buf came from: (first row in buf, piece, first row in the piece) each
+  let from: number[] = [];
+  const origin = (segments: number[], data: Float64Array, cols: number) => (at: number): GmmError => {
+    const row = Math.floor(at / cols), col = at % cols;
+    let s = 0;
+    while (s + 3 < segments.length && segments[s + 3] <= row) s += 3;
+    const r = segments[s + 2] + row - segments[s];
+    return new GmmError('NON_FINITE', `fitStream pass ${pass}, chunk ${segments[s + 1]}: chunk[${r}][${col}] is ${data[at]}: ` +
+      'remove or impute rows with NaN or ±Infinity before fitting.');
+  };
   const given = d !== null; // the model's width (a warm or explicit start), not the first chunk's
   let last = Date.now();
   const iterator = (Symbol.asyncIterator in it ? (it as AsyncIterable<StreamChunk>)[Symbol.asyncIterator]()
@@ -104,12 +131,12 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
           piece++;
           continue;
         }
-        m = isArrow(r.value) ? fromArrow(r.value) : toMatrix(r.value, 'chunk');
+        m = isArrow(r.value) ? fromArrow(r.value) : asMatrix(r.value, checked);
       } catch (e) {
         if (e instanceof GmmError) throw new GmmError(e.code, `${where}: ${e.message}`);
         throw e;
       }
-      piece++;
+      const at0 = piece++;
       if (m.rows === 0) continue;
       if (d === null) d = m.cols;
       if (m.cols !== d) {
@@ -121,18 +148,21 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
       while (at < m.rows) {
         if (fill === 0 && m.rows - at >= CHUNK_ROWS) {
           // a whole chunk inside this piece: handed over as a view (the shard copies it at once)
-          yield { index: index++, data: m.data.subarray(at * d, (at + CHUNK_ROWS) * d), rows: CHUNK_ROWS, cols: d };
+          yield { index: index++, data: m.data.subarray(at * d, (at + CHUNK_ROWS) * d), rows: CHUNK_ROWS, cols: d,
+            nonFinite: origin([0, at0, at], m.data.subarray(at * d), d) };
           at += CHUNK_ROWS;
           continue;
         }
         buf ??= new Float64Array(CHUNK_ROWS * d);
         const take = Math.min(CHUNK_ROWS - fill, m.rows - at);
         buf.set(m.data.subarray(at * d, (at + take) * d), fill * d);
+        from.push(fill, at0, at);
         fill += take;
         at += take;
         if (fill === CHUNK_ROWS) {
-          yield { index: index++, data: buf, rows: fill, cols: d };
+          yield { index: index++, data: buf, rows: fill, cols: d, nonFinite: origin(from, buf, d) };
           fill = 0;
+          from = [];
         }
       }
       if (signal?.aborted) throw abortedError();
@@ -145,7 +175,7 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
   } finally {
     await (iterator as AsyncIterator<StreamChunk>).return?.();
   }
-  if (fill > 0) yield { index: index++, data: buf!.subarray(0, fill * d!), rows: fill, cols: d! };
+  if (fill > 0) yield { index: index++, data: buf!.subarray(0, fill * d!), rows: fill, cols: d!, nonFinite: origin(from, buf!, d!) };
 }
 
 /** The data as the driver sees it: initialisation requests go to the sample (in memory),
@@ -168,17 +198,33 @@ class StreamCluster implements Cluster {
     this.type = type;
     this.sample?.prepare(K, type);
   }
-  async em(co: Coordinator): Promise<Float64Array> {
+  /** One chunk's shard, reused for every chunk of every pass (made at the first). */
+  private slot: Shard | null = null;
+  /** The summation tree's held nodes, in this instance's memory (S f64 each). */
+  private readonly nodes: number[] = [];
+
+  async em(co: Coordinator): Promise<null> {
     this.pass++;
-    const stack = new NodeStack<Float64Array>(addInto);
+    const c = this.c, d = this.d, S = c.statsSize(this.type, this.K, d);
+    const p = { means: co.b.means, chol: co.b.chol, logConst: co.b.logConst };
+    let held = 0;
+    const stack = new NodeStack<number>((left, right) => {
+      c.addInto(left, right, S);
+      held--;
+    });
     let rows = 0;
-    for await (const ch of chunksOf(this.source, this.pass, this.d, this.signal)) {
-      const top = this.arena.mark();
-      const shard = new Shard(this.c, this.arena, ch.index, ch.data, ch.rows, this.d, null);
-      shard.prepare(this.K, this.type);
-      const [leaf] = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst });
-      this.arena.release(top);
-      stack.push(ch.index, leaf.data);
+    for await (const ch of chunksOf(this.source, this.pass, d, this.signal, false)) {
+      if (!this.slot) {
+        // the first chunk is the longest: the buffers fit every later one
+        this.slot = new Shard(c, this.arena, ch.index, ch.data, ch.rows, d, null);
+        this.slot.prepare(this.K, this.type);
+      }
+      const bad = this.slot.load(ch.index, ch.data, ch.rows);
+      if (bad >= 0) throw ch.nonFinite(bad);
+      if (held === this.nodes.length) this.nodes.push(this.arena.allocF64(S));
+      const leaf = this.nodes[held++];
+      this.slot.em(p, leaf);
+      stack.push(ch.index, leaf);
       rows += ch.rows;
     }
     if (this.rows >= 0 && rows !== this.rows) {
@@ -190,7 +236,8 @@ class StreamCluster implements Cluster {
         'Reduce nComponents or add data.');
     }
     this.rows = rows;
-    return stack.root();
+    this.arena.f64(co.b.stats, S).set(this.arena.f64(stack.root(), S));
+    return null;
   }
   kppClosest(centre: Float64Array, first: boolean): Float64Array { return this.init().kppClosest(centre, first); }
   kppTrials(t: Float64Array): Float64Array { return this.init().kppTrials(t); }
@@ -216,7 +263,7 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
   let W = 0, next = 0;
   const u = (): number => 1 - c.rngUniform(); // (0, 1]
   const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
-  for await (const ch of chunksOf(source, 0, null, signal)) {
+  for await (const ch of chunksOf(source, 0, null, signal, true)) {
     d = ch.cols;
     res ??= new Float64Array(k * d);
     for (let i = 0; i < ch.rows; i++, n++) {
