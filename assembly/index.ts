@@ -9,7 +9,7 @@ export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
 export { mStep } from './mstep';
 export { vbLogWeights, vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
-export { digamma, lgamma } from './special';
+export { digamma, lgamma, betaln } from './special';
 export { scoreRows } from './score';
 export {
   drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, featureScatter, dataKeys,

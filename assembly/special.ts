@@ -93,14 +93,26 @@ export function lgamma(x: f64): f64 {
     }
     return lgammaNear2(x - 2.0) + Math.log(prod);
   }
-  const z = 1.0 / (x * x);
-  // Σ B₂ₖ/(2k(2k−1)) x^(1−2k) for k = 1..7
-  const series = (1.0 / 12.0 - z * (1.0 / 360.0 - z * (1.0 / 1260.0 - z * (1.0 / 1680.0 - z * (1.0 / 1188.0 -
-    z * (691.0 / 360360.0 - z * (1.0 / 156.0))))))) / x;
-  return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + series;
+  return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + stirlingTail(x);
 }
 
-/** ln B(a, b) = lnΓ(a) + lnΓ(b) − lnΓ(a + b). */
+/** Σ B₂ₖ/(2k(2k−1)) x^(1−2k) for k = 1..7: lnΓ(x) less its leading terms, for x ≥ 10. */
+function stirlingTail(x: f64): f64 {
+  const z = 1.0 / (x * x);
+  return (1.0 / 12.0 - z * (1.0 / 360.0 - z * (1.0 / 1260.0 - z * (1.0 / 1680.0 - z * (1.0 / 1188.0 -
+    z * (691.0 / 360360.0 - z * (1.0 / 156.0))))))) / x;
+}
+
+/**
+ * ln B(a, b) = lnΓ(a) + lnΓ(b) − lnΓ(a + b). With y = max(a, b) ≥ 10 and x the other, the
+ * two large terms are taken together from Stirling's series, so they do not cancel:
+ *   lnΓ(y) − lnΓ(x + y) = −(y − ½) ln(1 + x/y) − x ln(x + y) + x + ω(y) − ω(x + y)
+ * (ω the series' tail); the direct sum loses everything once y ≫ 1/ε·x.
+ */
 export function betaln(a: f64, b: f64): f64 {
-  return lgamma(a) + lgamma(b) - lgamma(a + b);
+  const x = min(a, b), y = max(a, b);
+  if (y < 10.0) return lgamma(a) + lgamma(b) - lgamma(a + b);
+  const s = x + y;
+  const diff = -(y - 0.5) * log1p(x / y) - x * Math.log(s) + x + (stirlingTail(y) - stirlingTail(s));
+  return lgamma(x) + diff;
 }

@@ -121,6 +121,52 @@ describe('BayesianGaussianMixture', () => {
   });
 });
 
+describe('BayesianGaussianMixture: what the adversarial review found', () => {
+  const X = overlapping(9, 400, 2, 3);
+  const code = (f: () => unknown, c: string): void => expect(f).toThrow(expect.objectContaining({ code: c }));
+
+  it('a huge Dirichlet-process weight prior keeps the lower bound accurate (betaln without cancellation)', () => {
+    // with lnΓ(b) − lnΓ(a + b) summed directly the bound moved in steps of 1/64 at γ₀ = 1e12 and stopped the fit early
+    const labels = Array.from({ length: 400 }, (_, i) => (i * 7) % 4);
+    const bounds: number[] = [];
+    const m = new lib.BayesianGaussianMixture({ nComponents: 4, weightConcentrationPrior: 1e12, tol: 0, maxIter: 30 })
+      .fit(X, { initLabels: labels, onIteration: (i) => bounds.push(i.lowerBound) });
+    // the bound's changes are smooth: none is a multiple of a coarse rounding step
+    const steps = bounds.slice(1).map((b, i) => b - bounds[i]);
+    expect(steps.filter((s) => s !== 0 && Math.abs(s / 2 ** -6 - Math.round(s / 2 ** -6)) < 1e-9).length).toBe(0);
+    for (let i = 1; i < bounds.length; i++) expect(bounds[i]).toBeGreaterThanOrEqual(bounds[i - 1] - 1e-9 * Math.abs(bounds[i - 1]));
+    expect(Number.isFinite(m.lowerBound)).toBe(true);
+  });
+
+  it('fromJSON refuses priors and posteriors that no fit could produce', () => {
+    const m = new lib.BayesianGaussianMixture({ nComponents: 2, maxIter: 10 }).fit(X);
+    const j = JSON.parse(JSON.stringify(m));
+    const broken = (edit: (o: typeof j) => void): void => {
+      const o = JSON.parse(JSON.stringify(j));
+      edit(o);
+      code(() => lib.BayesianGaussianMixture.fromJSON(o), 'INVALID_JSON');
+    };
+    broken((o) => { o.variational.priors.meanPrecision = -1; });
+    broken((o) => { o.variational.priors.weightConcentration = 0; });
+    broken((o) => { o.variational.priors.degreesOfFreedom = -50; });
+    broken((o) => { o.variational.priors.covariance = [-1, 0, 0, -1]; });
+    broken((o) => { o.variational.priors.covariance = [1, 0.5, 0.1, 1]; });
+    broken((o) => { o.options.meanPrecisionPrior = 5; });
+    broken((o) => { o.variational.weightConcentration = [1e308, 1e308, 1e308, 1e308]; });
+    broken((o) => { o.variational.meanPrecision[0] = 5e-324; });
+    broken((o) => { o.weights = [1 - 1e-9, 1e-9]; });
+    expect(lib.BayesianGaussianMixture.fromJSON(j).lowerBound).toBe(m.lowerBound);
+  });
+
+  it('covariancePrior must have its type\'s nesting; symmetry is checked as numpy\'s allclose', () => {
+    code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [[1, 2], [3, 4]] }).fit(X), 'SHAPE_MISMATCH');
+    code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covariancePrior: [[1, 0, 0, 1]] }).fit(X), 'SHAPE_MISMATCH');
+    expect(new lib.BayesianGaussianMixture({ nComponents: 2, covariancePrior: [1, 0, 0, 1] }).fit(X).isFitted).toBe(true);
+    expect(new lib.BayesianGaussianMixture({ nComponents: 2, covariancePrior: [[1, 1e-13], [0, 1]] }).fit(X).isFitted).toBe(true);
+    expect(new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'spherical', covariancePrior: [2] }).fit(X).isFitted).toBe(true);
+  });
+});
+
 describe('BayesianGaussianMixture: the same bits however the work is split', () => {
   const n = 2 * CHUNK_ROWS + 777;
   const X = overlapping(12, n, 3, 3);

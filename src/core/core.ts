@@ -68,6 +68,7 @@ export interface CoreExports {
   featureScatter(x: number, w: number, n: number, d: number, B: number, mean: number, out: number, scratch: number): void;
   digamma(x: number): number;
   lgamma(x: number): number;
+  betaln(a: number, b: number): number;
   vbLogWeights(conc: number, K: number, process: number, out: number): void;
   vbLogConstants(logW: number, chol: number, dof: number, meanPrec: number, out: number, type: number, K: number, d: number): void;
   vbResponsibilityEntropy(stats: number, chol: number, logConst: number, type: number, K: number, d: number): number;

@@ -18,6 +18,8 @@ export interface VariationalOptions {
   meanPrior: Float64Array | null;
   degreesOfFreedomPrior: number | null;
   covariancePrior: Float64Array | null;
+  /** The nesting covariancePrior was given with ([] for a number). */
+  covariancePriorShape?: number[] | null;
 }
 
 export class VariationalCoordinator extends Coordinator {

@@ -4,7 +4,7 @@
 // and the statistics API are inherited.
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { resolveBayesianOptions, type BayesianGaussianMixtureOptions } from './bayesian-options.js';
+import { resolveBayesianOptions, checkPriorShapes, type BayesianGaussianMixtureOptions } from './bayesian-options.js';
 import { fromJSONObject, variationalFromJSON, type GaussianMixtureJSON } from './serialize.js';
 import type { ResolvedOptions } from './validate.js';
 import type { VariationalParams } from './params.js';
@@ -83,8 +83,55 @@ export class BayesianGaussianMixture extends GaussianMixture {
       throw new GmmError('INVALID_JSON', `fromJSON: invalid options: ${(e as Error).message}`);
     }
     const { K, d, covarianceType } = state.params;
-    state.params.variational = variationalFromJSON(raw.variational, m.opts.variational!.process, covarianceType, K, d);
+    const v = variationalFromJSON(raw.variational, m.opts.variational!.process, covarianceType, K, d);
+    checkPosterior(m.opts, v, state.params.weights, d);
+    state.params.variational = v;
     m.state = state;
     return m;
+  }
+}
+
+/** A loaded posterior must be one a fit could produce: priors valid as options and equal to
+ *  the options that fixed them, concentrations whose sums stay finite, β with d/β finite, and
+ *  the weights the concentration implies. */
+function checkPosterior(o: ResolvedOptions, v: VariationalParams, weights: Float64Array, d: number): void {
+  const bad = (msg: string): GmmError => new GmmError('INVALID_JSON', `fromJSON: ${msg}`);
+  const p = v.priors, given = o.variational!;
+  if (!(p.weightConcentration > 0) || !(p.meanPrecision > 0)) {
+    throw bad('variational.priors.weightConcentration and meanPrecision must be > 0.');
+  }
+  try {
+    checkPriorShapes({ ...o, variational: { ...given, meanPrior: p.mean, degreesOfFreedomPrior: p.degreesOfFreedom,
+      covariancePrior: p.covariance, covariancePriorShape: null } }, d);
+  } catch (e) {
+    throw bad(`variational.priors: ${(e as Error).message}`);
+  }
+  const same = (a: number | Float64Array | null, b: number | Float64Array): boolean => a === null ||
+    (typeof a === 'number' ? a === b : a.length === (b as Float64Array).length && a.every((x, i) => x === (b as Float64Array)[i]));
+  if (!same(given.weightConcentrationPrior, p.weightConcentration) || !same(given.meanPrecisionPrior, p.meanPrecision) ||
+    !same(given.meanPrior, p.mean) || !same(given.degreesOfFreedomPrior, p.degreesOfFreedom) || !same(given.covariancePrior, p.covariance)) {
+    throw bad('the options and variational.priors disagree: a prior given as an option is the prior the fit used.');
+  }
+  const K = v.meanPrecision.length, c = v.weightConcentration;
+  // the expected weights, as the M-step computes them (vbExpectedWeights)
+  const w = new Float64Array(K);
+  let total = 0;
+  if (v.process) {
+    let prod = 1;
+    for (let k = 0; k < K; k++) {
+      const s = c[k] + c[K + k];
+      if (!Number.isFinite(s)) throw bad('variational.weightConcentration: a + b overflows.');
+      w[k] = (c[k] / s) * prod;
+      prod *= c[K + k] / s;
+      total += w[k];
+    }
+  } else {
+    for (let k = 0; k < K; k++) total += c[k];
+    if (!Number.isFinite(total)) throw bad('variational.weightConcentration sums past the range of doubles.');
+    for (let k = 0; k < K; k++) w[k] = c[k];
+  }
+  for (let k = 0; k < K; k++) {
+    if (Math.abs(w[k] / total - weights[k]) > 1e-12) throw bad('"weights" are not the expected weights of variational.weightConcentration.');
+    if (!Number.isFinite(d / v.meanPrecision[k])) throw bad('variational.meanPrecision is too small (d / β overflows).');
   }
 }

@@ -66,10 +66,16 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
     meanPrior = t.data;
   }
   let covariancePrior: Float64Array | null = null;
+  let covariancePriorShape: number[] | null = null;
   if (o.covariancePrior != null) {
-    covariancePrior = typeof o.covariancePrior === 'number'
-      ? Float64Array.of(positive(o.covariancePrior, 'covariancePrior', '')!)
-      : toTensor(o.covariancePrior, 'covariancePrior').data;
+    if (typeof o.covariancePrior === 'number') {
+      covariancePrior = Float64Array.of(positive(o.covariancePrior, 'covariancePrior', '')!);
+      covariancePriorShape = [];
+    } else {
+      const t = toTensor(o.covariancePrior, 'covariancePrior');
+      covariancePrior = t.data;
+      covariancePriorShape = t.shape;
+    }
   }
   return {
     ...base,
@@ -81,6 +87,7 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
       degreesOfFreedomPrior: o.degreesOfFreedomPrior == null ? null
         : positive(o.degreesOfFreedomPrior, 'degreesOfFreedomPrior', 'It must exceed nFeatures − 1; the default is nFeatures.'),
       covariancePrior,
+      covariancePriorShape,
     },
   };
 }
@@ -97,9 +104,12 @@ export function checkPriorShapes(o: ResolvedOptions, d: number): void {
   const cp = v.covariancePrior;
   if (!cp) return;
   const type = o.covarianceType, want = priorLength(type, d);
-  if (cp.length !== want) {
-    const shape = type === 'full' || type === 'tied' ? `a ${d}×${d} matrix` : type === 'diag' ? `${d} numbers` : 'one number';
-    throw new GmmError('SHAPE_MISMATCH', `covariancePrior for covarianceType '${type}' must be ${shape}; got ${cp.length} numbers.`);
+  // the nestings scikit-learn takes: d×d (or d·d flat) for full and tied, d for diag, a number (or [x]) for spherical
+  const shape = (v.covariancePriorShape ?? [cp.length]).join();
+  const ok = type === 'full' || type === 'tied' ? [`${d},${d}`, `${d * d}`] : type === 'diag' ? [`${d}`] : ['', '1'];
+  if (cp.length !== want || !ok.includes(shape)) {
+    const what = type === 'full' || type === 'tied' ? `a ${d}×${d} matrix` : type === 'diag' ? `${d} numbers` : 'one number';
+    throw new GmmError('SHAPE_MISMATCH', `covariancePrior for covarianceType '${type}' must be ${what}; got shape [${shape}].`);
   }
   if (type === 'diag' || type === 'spherical') {
     for (let i = 0; i < cp.length; i++) {
@@ -111,7 +121,8 @@ export function checkPriorShapes(o: ResolvedOptions, d: number): void {
   const a = cp.slice();
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < i; j++) {
-      if (Math.abs(cp[i * d + j] - cp[j * d + i]) > 1e-12 * Math.max(Math.abs(cp[i * d + j]), Math.abs(cp[j * d + i]), 1e-300)) {
+      // numpy's allclose, as scikit-learn checks it; the upper triangle is what the M-step reads
+      if (Math.abs(cp[i * d + j] - cp[j * d + i]) > 1e-8 + 1e-5 * Math.abs(cp[i * d + j])) {
         throw new GmmError('INVALID_OPTION', `covariancePrior is not symmetric (entries [${i}][${j}] and [${j}][${i}] differ).`);
       }
     }
