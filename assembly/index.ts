@@ -8,7 +8,7 @@ export { emPass, initStats } from './em';
 export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
 export { mStep } from './mstep';
-export { vbLogWeights, vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
+export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
 export { digamma, lgamma, betaln } from './special';
 export { scoreRows } from './score';
 export {

@@ -38,11 +38,11 @@ function logDetChol(chol: usize, type: i32, k: i32, d: i32): f64 {
 }
 
 /**
- * E[ln πₖ] into out (K).
+ * E[ln πₖ] into out (K) (the first term of vbLogConstants).
  *   Dirichlet process:      ψ(aₖ) − ψ(aₖ+bₖ) + Σⱼ<ₖ (ψ(bⱼ) − ψ(aⱼ+bⱼ))
  *   Dirichlet distribution: ψ(αₖ) − ψ(Σⱼ αⱼ)
  */
-export function vbLogWeights(conc: usize, K: i32, process: i32, out: usize): void {
+function vbLogWeights(conc: usize, K: i32, process: i32, out: usize): void {
   if (process) {
     let cum: f64 = 0;
     for (let k = 0; k < K; k++) {
@@ -60,19 +60,21 @@ export function vbLogWeights(conc: usize, K: i32, process: i32, out: usize): voi
 }
 
 /**
- * The E-step's per-component constants (the row term −½‖Uₖᵀ(x − mₖ)‖² is the kernel's):
+ * The E-step's per-component constants into out (K) from the concentration (the row term
+ * −½‖Uₖᵀ(x − mₖ)‖² is the E-step kernel's):
  *   E[ln πₖ] + ln|Uₖ| − (d/2) ln 2π − (d/2) ln νₖ + ½(d ln 2 + Σᵢ<d ψ((νₖ − i)/2) − d/βₖ)
  * The −(d/2) ln νₖ undoes scikit-learn's normalisation of the covariances by ν.
  */
-export function vbLogConstants(logW: usize, chol: usize, dof: usize, meanPrec: usize, out: usize,
+export function vbLogConstants(conc: usize, process: i32, chol: usize, dof: usize, meanPrec: usize, out: usize,
   type: i32, K: i32, d: i32): void {
   const fd = <f64>d;
+  vbLogWeights(conc, K, process, out);
   for (let k = 0; k < K; k++) {
     const nu = ld(dof, type == TIED ? 0 : k);
     let logLambda = fd * LN2;
     for (let i = 0; i < d; i++) logLambda += digamma(0.5 * (nu - <f64>i));
     const gauss = logDetChol(chol, type, k, d) - 0.5 * fd * LOG_2PI - 0.5 * fd * Math.log(nu);
-    st(out, k, gauss + 0.5 * (logLambda - fd / ld(meanPrec, k)) + ld(logW, k));
+    st(out, k, gauss + 0.5 * (logLambda - fd / ld(meanPrec, k)) + ld(out, k));
   }
 }
 

@@ -262,13 +262,11 @@ describe('BayesianGaussianMixture: bad input', () => {
     code(() => new lib.BayesianGaussianMixture({ covariancePrior: -2 }), 'INVALID_OPTION');
     const m = new lib.BayesianGaussianMixture({ nComponents: 2, maxIter: 5 }).fit(X);
     const before = JSON.stringify(m);
-    const refit = (o: object): void => {
-      code(() => new lib.BayesianGaussianMixture({ nComponents: 2, ...o }).fit(X), o.constructor === Object && 'meanPrior' in o && (o as { meanPrior: number[] }).meanPrior.length !== 2 ? 'SHAPE_MISMATCH' : 'INVALID_OPTION');
-    };
-    refit({ degreesOfFreedomPrior: 1 }); // must exceed d − 1 = 1
-    refit({ meanPrior: [0, 0, 0] });
-    refit({ covariancePrior: [[1, 2], [2, 1]] }); // not positive definite
-    refit({ covariancePrior: [[1, 0.5], [0.4, 1]] }); // not symmetric
+    const refit = (o: object, c: string): void => code(() => new lib.BayesianGaussianMixture({ nComponents: 2, ...o }).fit(X), c);
+    refit({ degreesOfFreedomPrior: 1 }, 'INVALID_OPTION'); // must exceed d − 1 = 1
+    refit({ meanPrior: [0, 0, 0] }, 'SHAPE_MISMATCH');
+    refit({ covariancePrior: [[1, 2], [2, 1]] }, 'INVALID_OPTION'); // not positive definite
+    refit({ covariancePrior: [[1, 0.5], [0.4, 1]] }, 'INVALID_OPTION'); // not symmetric
     code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [1, 0] }).fit(X), 'INVALID_OPTION');
     code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [1, 1, 1] }).fit(X), 'SHAPE_MISMATCH');
     code(() => new lib.BayesianGaussianMixture().fit([[1, 2]]), 'TOO_FEW_SAMPLES');

@@ -284,14 +284,15 @@ function describeData(path: string, t: Table): string {
 function readModel(path: string): GaussianMixture {
   const text = readInput(path).toString('utf8');
   try {
-    // a Bayesian mixture's JSON carries its posterior in "variational"
-    let bayes = false;
+    // parsed once; a Bayesian mixture's JSON carries its posterior in "variational"
+    let json: unknown;
     try {
-      bayes = (JSON.parse(text) as { variational?: unknown })?.variational !== undefined;
+      json = JSON.parse(text);
     } catch {
-      // fromJSON reports the syntax error
+      return GaussianMixture.fromJSON(text); // which reports the syntax error
     }
-    return bayes ? BayesianGaussianMixture.fromJSON(text) : GaussianMixture.fromJSON(text);
+    const bayes = json !== null && typeof json === 'object' && 'variational' in json;
+    return bayes ? BayesianGaussianMixture.fromJSON(json) : GaussianMixture.fromJSON(json);
   } catch (e) {
     if (e instanceof GmmError) throw new InputError(`${path}: ${e.message}`);
     throw e;

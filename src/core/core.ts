@@ -69,8 +69,8 @@ export interface CoreExports {
   digamma(x: number): number;
   lgamma(x: number): number;
   betaln(a: number, b: number): number;
-  vbLogWeights(conc: number, K: number, process: number, out: number): void;
-  vbLogConstants(logW: number, chol: number, dof: number, meanPrec: number, out: number, type: number, K: number, d: number): void;
+  vbLogConstants(conc: number, process: number, chol: number, dof: number, meanPrec: number, out: number,
+    type: number, K: number, d: number): void;
   vbResponsibilityEntropy(stats: number, chol: number, logConst: number, type: number, K: number, d: number): number;
   vbMStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, process: number,
     wcPrior: number, beta0: number, meanPrior: number, nu0: number, covPrior: number,

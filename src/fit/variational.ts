@@ -24,7 +24,7 @@ export interface VariationalOptions {
 
 export class VariationalCoordinator extends Coordinator {
   readonly v: VariationalOptions;
-  private readonly vb: { conc: number; meanPrec: number; dof: number; logW: number; meanPrior: number; covPrior: number };
+  private readonly vb: { conc: number; meanPrec: number; dof: number; meanPrior: number; covPrior: number };
   private priors: Priors | null = null;
 
   constructor(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number) {
@@ -33,11 +33,11 @@ export class VariationalCoordinator extends Coordinator {
     this.v = o.variational!;
     const K = this.K;
     this.vb = {
-      conc: arena.allocF64(2 * K), meanPrec: arena.allocF64(K), dof: arena.allocF64(K), logW: arena.allocF64(K),
+      conc: arena.allocF64(2 * K), meanPrec: arena.allocF64(K), dof: arena.allocF64(K),
       meanPrior: arena.allocF64(d), covPrior: arena.allocF64(priorLength(o.covarianceType, d)),
     };
     // priors that all are given need no pass over the data
-    if (!this.wantsDataMoments) this.setDataMoments(new Float64Array(d), new Float64Array(d * d), 1, 0);
+    if (!this.wantsDataMoments) this.resolvePriors(o.variational!.meanPrior!, o.variational!.covariancePrior!);
   }
 
   private f64(which: keyof VariationalCoordinator['vb'], n: number): Float64Array {
@@ -59,8 +59,8 @@ export class VariationalCoordinator extends Coordinator {
    * (full, tied), its diagonal (diag) or the diagonal's mean (spherical).
    */
   override setDataMoments(mean: Float64Array, scatter: Float64Array, sumW: number, sumW2: number): void {
-    const { K, d } = this, v = this.v, type = this.o.covarianceType;
-    let cov = v.covariancePrior;
+    const { d } = this, type = this.o.covarianceType;
+    let cov = this.v.covariancePrior;
     if (!cov) {
       const denom = sumW - sumW2 / sumW;
       if (!(denom > 0)) {
@@ -79,11 +79,17 @@ export class VariationalCoordinator extends Coordinator {
         cov = Float64Array.of(s / d);
       }
     }
+    this.resolvePriors(this.v.meanPrior ?? mean, cov);
+  }
+
+  /** The priors from the options, the data's mean and covariance standing in for those not given. */
+  private resolvePriors(mean: Float64Array, cov: Float64Array): void {
+    const v = this.v;
     this.setPriors({
-      weightConcentration: v.weightConcentrationPrior ?? 1 / K,
+      weightConcentration: v.weightConcentrationPrior ?? 1 / this.K,
       meanPrecision: v.meanPrecisionPrior ?? 1,
-      mean: v.meanPrior ?? mean.slice(),
-      degreesOfFreedom: v.degreesOfFreedomPrior ?? d,
+      mean: mean.slice(),
+      degreesOfFreedom: v.degreesOfFreedomPrior ?? this.d,
       covariance: cov.slice(),
     });
   }
@@ -95,9 +101,7 @@ export class VariationalCoordinator extends Coordinator {
   }
 
   override logConstants(): void {
-    const c = this.c;
-    c.vbLogWeights(this.vb.conc, this.K, this.process, this.vb.logW);
-    c.vbLogConstants(this.vb.logW, this.b.chol, this.vb.dof, this.vb.meanPrec, this.b.logConst, this.type, this.K, this.d);
+    this.c.vbLogConstants(this.vb.conc, this.process, this.b.chol, this.vb.dof, this.vb.meanPrec, this.b.logConst, this.type, this.K, this.d);
   }
 
   override mStep(root: Float64Array | null, shift?: Float64Array): number {

@@ -3,6 +3,8 @@
 // has other E-step constants, M-step and lower bound; fits, scoring, the workers, streams
 // and the statistics API are inherited.
 import { GmmError } from '../core/errors.js';
+import { core } from '../core/core.js';
+import { arenaFor } from '../core/arena.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { resolveBayesianOptions, checkPriorShapes, type BayesianGaussianMixtureOptions } from './bayesian-options.js';
 import { fromJSONObject, variationalFromJSON, type GaussianMixtureJSON } from './serialize.js';
@@ -113,25 +115,16 @@ function checkPosterior(o: ResolvedOptions, v: VariationalParams, weights: Float
     throw bad('the options and variational.priors disagree: a prior given as an option is the prior the fit used.');
   }
   const K = v.meanPrecision.length, c = v.weightConcentration;
-  // the expected weights, as the M-step computes them (vbExpectedWeights)
-  const w = new Float64Array(K);
-  let total = 0;
-  if (v.process) {
-    let prod = 1;
-    for (let k = 0; k < K; k++) {
-      const s = c[k] + c[K + k];
-      if (!Number.isFinite(s)) throw bad('variational.weightConcentration: a + b overflows.');
-      w[k] = (c[k] / s) * prod;
-      prod *= c[K + k] / s;
-      total += w[k];
-    }
-  } else {
-    for (let k = 0; k < K; k++) total += c[k];
-    if (!Number.isFinite(total)) throw bad('variational.weightConcentration sums past the range of doubles.');
-    for (let k = 0; k < K; k++) w[k] = c[k];
-  }
+  const sums = v.process ? Array.from({ length: K }, (_, k) => c[k] + c[K + k]) : [c.reduce((t, x) => t + x, 0)];
+  if (!sums.every(Number.isFinite)) throw bad('variational.weightConcentration sums past the range of doubles.');
+  // the expected weights, from the M-step's own kernel
+  const cc = core();
+  const arena = arenaFor(cc);
+  const w = arena.allocF64(K);
+  cc.vbExpectedWeights(arena.put(c), K, v.process ? 1 : 0, w);
+  const expected = arena.f64(w, K);
   for (let k = 0; k < K; k++) {
-    if (Math.abs(w[k] / total - weights[k]) > 1e-12) throw bad('"weights" are not the expected weights of variational.weightConcentration.');
+    if (Math.abs(expected[k] - weights[k]) > 1e-12) throw bad('"weights" are not the expected weights of variational.weightConcentration.');
     if (!Number.isFinite(d / v.meanPrecision[k])) throw bad('variational.meanPrecision is too small (d / β overflows).');
   }
 }

@@ -2,7 +2,7 @@
 // before any work. The priors left out default to scikit-learn's (some from the data, at
 // fit time: see src/fit/variational.ts).
 import { GmmError } from '../core/errors.js';
-import { resolveOptions, toTensor, type GaussianMixtureOptions, type MatrixInput, type ResolvedOptions } from './validate.js';
+import { resolveOptions, toTensor, asymmetricEntry, choleskyFails, type GaussianMixtureOptions, type MatrixInput, type ResolvedOptions } from './validate.js';
 import { priorLength } from './params.js';
 
 export type WeightConcentrationPriorType = 'dirichlet_process' | 'dirichlet_distribution';
@@ -117,28 +117,13 @@ export function checkPriorShapes(o: ResolvedOptions, d: number): void {
     }
     return;
   }
-  // symmetric positive definite: a Cholesky factorisation must succeed
-  const a = cp.slice();
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < i; j++) {
-      // numpy's allclose, as scikit-learn checks it; the upper triangle is what the M-step reads
-      if (Math.abs(cp[i * d + j] - cp[j * d + i]) > 1e-8 + 1e-5 * Math.abs(cp[i * d + j])) {
-        throw new GmmError('INVALID_OPTION', `covariancePrior is not symmetric (entries [${i}][${j}] and [${j}][${i}] differ).`);
-      }
-    }
+  // symmetric (numpy's allclose, as scikit-learn checks it; the M-step reads the upper
+  // triangle) and positive definite (the core's Cholesky must succeed)
+  const asym = asymmetricEntry(cp, 0, d);
+  if (asym) {
+    throw new GmmError('INVALID_OPTION', `covariancePrior is not symmetric (entries [${asym[0]}][${asym[1]}] and [${asym[1]}][${asym[0]}] differ).`);
   }
-  for (let j = 0; j < d; j++) {
-    let s = a[j * d + j];
-    for (let k = 0; k < j; k++) s -= a[j * d + k] * a[j * d + k];
-    if (!(s > 0) || !Number.isFinite(s)) {
-      throw new GmmError('INVALID_OPTION', 'covariancePrior is not positive definite: give a symmetric positive definite matrix (e.g. the data\'s covariance).');
-    }
-    const l = Math.sqrt(s);
-    a[j * d + j] = l;
-    for (let i = j + 1; i < d; i++) {
-      let t = a[i * d + j];
-      for (let k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
-      a[i * d + j] = t / l;
-    }
+  if (choleskyFails(cp.slice(), d) >= 0) {
+    throw new GmmError('INVALID_OPTION', 'covariancePrior is not positive definite: give a symmetric positive definite matrix (e.g. the data\'s covariance).');
   }
 }

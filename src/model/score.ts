@@ -24,9 +24,7 @@ export function writeLogConstants(c: CoreExports, arena: Arena, p: Params, weigh
     return;
   }
   const conc = arena.put(v.weightConcentration), dof = arena.put(v.degreesOfFreedom), beta = arena.put(v.meanPrecision);
-  const logW = arena.allocF64(K);
-  c.vbLogWeights(conc, K, v.process ? 1 : 0, logW);
-  c.vbLogConstants(logW, chol, dof, beta, logConst, type, K, d);
+  c.vbLogConstants(conc, v.process ? 1 : 0, chol, dof, beta, logConst, type, K, d);
 }
 
 export function scoreInto(p: Params, X: Matrix, out: ScoreOutputs): void {

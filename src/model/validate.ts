@@ -378,12 +378,11 @@ export function checkInitShapes(o: ResolvedOptions, d: number): void {
       const p = o.precisionsInit;
       for (let k = 0; k < count; k++) {
         const which = `precisionsInit${o.covarianceType === 'full' ? `[${k}]` : ''}`;
-        for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) {
-          const a = p[k * d * d + i * d + j], b = p[k * d * d + j * d + i];
-          if (Math.abs(a - b) > 1e-8 + 1e-5 * Math.abs(b)) {
-            throw new GmmError('INVALID_INIT', `${which} is not symmetric (entry [${i}][${j}] = ${a}, [${j}][${i}] = ${b}): ` +
-              'precisions are symmetric; use (P + Pᵀ) / 2.');
-          }
+        const asym = asymmetricEntry(p, k * d * d, d);
+        if (asym) {
+          const [i, j] = asym, a = p[k * d * d + i * d + j], b = p[k * d * d + j * d + i];
+          throw new GmmError('INVALID_INIT', `${which} is not symmetric (entry [${i}][${j}] = ${a}, [${j}][${i}] = ${b}): ` +
+            'precisions are symmetric; use (P + Pᵀ) / 2.');
         }
         if (reversedCholeskyFails(p, k * d * d, d) >= 0) {
           throw new GmmError('INVALID_INIT', `${which} is not positive definite: precisions must be symmetric positive ` +
@@ -394,12 +393,23 @@ export function checkInitShapes(o: ResolvedOptions, d: number): void {
   }
 }
 
-/** The core's test for a precision matrix P (fromPrecisions: lower Cholesky of J·P·J, J the
- *  exchange matrix), in the same order of operations so both agree to the bit. Returns the
- *  failing pivot or -1. */
-function reversedCholeskyFails(p: Float64Array, off: number, d: number): number {
-  const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] = p[off + (d - 1 - i) * d + (d - 1 - j)];
+/** The first entry [i, j] (i < j) of the d×d matrix at p[off] whose mirror differs by more
+ *  than numpy's allclose allows (|Pᵢⱼ − Pⱼᵢ| > 1e-8 + 1e-5·|Pⱼᵢ|, scikit-learn's symmetry
+ *  test), or null. */
+export function asymmetricEntry(p: Float64Array, off: number, d: number): [number, number] | null {
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const a = p[off + i * d + j], b = p[off + j * d + i];
+      if (Math.abs(a - b) > 1e-8 + 1e-5 * Math.abs(b)) return [i, j];
+    }
+  }
+  return null;
+}
+
+/** In-place lower Cholesky of the d×d matrix a (its lower triangle), in the order of
+ *  operations of the core's choleskyLower (assembly/cholesky.ts), so both agree to the
+ *  bit. Returns the failing pivot or -1. */
+export function choleskyFails(a: Float64Array, d: number): number {
   for (let j = 0; j < d; j++) {
     let s = a[j * d + j];
     for (let k = 0; k < j; k++) {
@@ -417,6 +427,14 @@ function reversedCholeskyFails(p: Float64Array, off: number, d: number): number 
     }
   }
   return -1;
+}
+
+/** The core's test for a precision matrix P (fromPrecisions: lower Cholesky of J·P·J, J the
+ *  exchange matrix). Returns the failing pivot or -1. */
+function reversedCholeskyFails(p: Float64Array, off: number, d: number): number {
+  const a = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) a[i * d + j] = p[off + (d - 1 - i) * d + (d - 1 - j)];
+  return choleskyFails(a, d);
 }
 
 /** A lower bound on the WebAssembly bytes a fit of rows×cols data needs (the data, labels,
