@@ -9,7 +9,7 @@ import { logProbScalar, logProbBlock, logProbComponent, prepareFactors } from '.
 import { normalizeRows, normalizeBlock, certifiedPairs, RESP_CUTOFF } from './estep';
 import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, factorNorms, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
-import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert } from './scratch';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied } from './scratch';
 import * as rng from './rng';
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
@@ -94,7 +94,7 @@ export function emPass(
       logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
       normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
     }
-    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists);
+    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
   }
   return load<f64>(stats) / load<f64>(stats, 8);
 }
@@ -131,6 +131,6 @@ export function initStats(
       const f = wr / s;
       for (let k = 0; k < K; k++) store<f64>(row + (<usize>(k * P) << 4), load<f64>(row + (<usize>(k * P) << 4)) * f);
     }
-    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0);
+    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0, 0, 0);
   }
 }

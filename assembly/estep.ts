@@ -100,26 +100,36 @@ export function normalizeRows(
  *  terms strictly between the cutoff and the maximum, their sum s, then w/s (into fac, or
  *  multiplied out) and the returned lse = m + log s; lists as in normalizeBlock. A lane
  *  with a non-finite maximum sends the pair through the scalar normalizeStrided. */
+// Kept (pair, component) entries of the soft pairs seen so far in a normalizeBlock call
+// (softPair adds to it): the block's own density, which picks softPair's exp strategy.
+let softKept: i32 = 0;
+
 // @ts-ignore: decorator
 @inline function softPair(col: usize, stride: usize, P: i32, K: i32, p: i32, m: v128, w: v128,
-  cutoff: f64, fac: usize, lists: usize, counts: usize): v128 {
+  cutoff: f64, fac: usize, lists: usize, counts: usize, dense: bool): v128 {
   const zero = f64x2.splat(0);
   const ONE = f64x2.splat(1.0);
   if (i64x2.all_true(f64x2.lt(f64x2.abs(m), f64x2.splat(Infinity)))) {
     const cut = f64x2.splat(cutoff);
     let s = zero;
+    let kept = 0;
     for (let k = 0; k < K; k++) {
       const at = col + <usize>k * stride;
       const x = f64x2.sub(v128.load(at), m);
       const keep = f64x2.ge(x, cut);
-      // only a lane strictly between the cutoff and the maximum needs exp: at the
-      // maximum it is exactly 1, below the cutoff exactly 0
+      // only a lane strictly between the cutoff and the maximum needs exp: at the maximum
+      // it is exactly 1, below the cutoff exactly 0 (as expv gives them, so both ways agree
+      // bit for bit). Where most entries need it (dense), the test's mispredictions cost
+      // more than the exps it saves, and every entry takes expv.
       let e = v128.and(ONE, keep);
-      if (v128.any_true(v128.and(keep, f64x2.lt(x, zero)))) e = v128.and(expv(x), keep);
+      if (dense || v128.any_true(v128.and(keep, f64x2.lt(x, zero)))) e = v128.and(expv(x), keep);
       s = f64x2.add(s, e);
       v128.store(at, e);
-      if (lists) append(lists, counts, P, k, p, <i32>v128.any_true(keep));
+      const kk = <i32>v128.any_true(keep);
+      kept += kk;
+      if (lists) append(lists, counts, P, k, p, kk);
     }
+    softKept += kept;
     // s ≥ 1 (the largest term is exp(0) = 1); where it is exactly 1, log s = 0 and w/s = w
     let L = m, f = w;
     if (!i64x2.all_true(f64x2.eq(s, ONE))) {
@@ -167,6 +177,8 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
   let llv = zero;
   let wsv = zero;
   const stride = <usize>P << 4;
+  softKept = 0;
+  let softSeen = 0;
   for (let p = p0; p < p1; p += 2) {
     // two pairs at a time (both exist except at an odd end)
     const two = p + 1 < p1;
@@ -209,8 +221,13 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
         v128.store(fac + (<usize>p << 4), w1, 16);
       }
     } else {
-      L0 = softPair(col, stride, P, K, p, m0, w0, cutoff, fac, lists, counts);
-      if (two) L1 = softPair(col + 16, stride, P, K, p + 1, m1, w1, cutoff, fac, lists, counts);
+      // dense once more than half of the soft pairs' entries so far were kept
+      L0 = softPair(col, stride, P, K, p, m0, w0, cutoff, fac, lists, counts, 2 * softKept > softSeen);
+      softSeen += K;
+      if (two) {
+        L1 = softPair(col + 16, stride, P, K, p + 1, m1, w1, cutoff, fac, lists, counts, 2 * softKept > softSeen);
+        softSeen += K;
+      }
     }
     if (lseOut) {
       v128.store(lseOut + (<usize>p << 4), L0);

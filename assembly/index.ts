@@ -10,6 +10,7 @@ export { scratchSize } from './scratch';
 export { mStep } from './mstep';
 export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
 export { digamma, lgamma, betaln } from './special';
+export { expBlock, logBlock } from './vmath';
 export { scoreRows } from './score';
 export {
   drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, featureScatter, dataKeys,

@@ -2,7 +2,7 @@
 // by the EM pass and scoring. The wrapper allocates scratchSize(K, d, B) f64.
 //
 //   xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B | idx B | fac B | lists K·B/4 + K |
-//   ut K·d·d + K·d + d + 1 | hdr 8 | cert K + d + 2K
+//   ut K·d·d + K·d + d + 1 | hdr 8 | cert K + d + 2K | tied K + K·d + d + d·d
 //
 // xt: a block transposed into pairs when scoring, and the tmp of pairsInPlace/rowsInPlace
 // (an EM pass reads x, already in pair blocks, in place); wt: a block's pair weights; lp: log-densities then responsibilities (K·P v128);
@@ -11,10 +11,12 @@
 // dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32) or, when scoring, the per-row
 // lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,
 // i32); ut: prepared precision factors (logdensity.ts prepareFactors); hdr: a statistics
-// header for scoring; cert: the factor norms and certifyGroup's workspace (EM, certify.ts). The scalar reference path uses the first B·K + d·d + 8.
+// header for scoring; cert: the factor norms and certifyGroup's workspace (EM, certify.ts);
+// tied: stats.ts tiedBlock's workspace (EM). The scalar reference path uses the first B·K + d·d + 8.
 
 export function scratchSize(K: i32, d: i32, B: i32): i32 {
-  return max(3 * d * B + 3 * B + 2 * K * B + (K * B >> 2) + K + K * d * d + K * d + d + 1 + 8 + 3 * K + d, B * K + d * d + 8);
+  return max(3 * d * B + 3 * B + 2 * K * B + (K * B >> 2) + K + K * d * d + K * d + d + 1 + 8 + 3 * K + d
+    + K + K * d + d + d * d, B * K + d * d + 8);
 }
 
 // @ts-ignore: decorator
@@ -39,3 +41,5 @@ export function scratchSize(K: i32, d: i32, B: i32): i32 {
 @inline export function sHdr(base: usize, K: i32, d: i32, B: i32): usize { return sUt(base, K, d, B) + (<usize>(K * d * d + K * d + d + 1) << 3); }
 // @ts-ignore: decorator
 @inline export function sCert(base: usize, K: i32, d: i32, B: i32): usize { return sHdr(base, K, d, B) + (8 << 3); }
+// @ts-ignore: decorator
+@inline export function sTied(base: usize, K: i32, d: i32, B: i32): usize { return sCert(base, K, d, B) + (<usize>(3 * K + d) << 3); }

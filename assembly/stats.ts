@@ -235,11 +235,171 @@ const SUMS = 0, SQUARES = 1, TRACE = 2; // featureSums' modes
   return two ? f64x2.add(S0, S1) : S0;
 }
 
+/** Tied: how much of a diagonal entry of the block's total scatter T the tied scatter must
+ *  keep for tiedBlock's subtraction to stand (so at most log₁₀ 16 ≈ 1.2 digits are lost to
+ *  cancellation; a block below it is summed per component). */
+const TIED_KEEP: f64 = 1.0 / 16.0;
+
+/** Σ r·(x − c)(x − c)ᵀ over the n kept pairs idx into S (upper triangle): D = x − c and
+ *  A = r·D compacted to those pairs, pair-major (pair q's features at q·d), then the tiles;
+ *  with sums, also Σ r·D per feature into sk. Features i and i1 = i + 1 per pass (clamped:
+ *  the last feature once more, written twice with the same values, its sum not stored).
+ *  Inlined, so that each caller's constant choice leaves no test in the loop. */
+// @ts-ignore: decorator
+@inline function componentScatter(xt: usize, P: i32, d: i32, R: usize, c: usize, idx: usize, n: i32,
+  dbuf: usize, abuf: usize, S: usize, sk: usize, sums: bool): void {
+  const stride = <usize>d << 4;
+  for (let i = 0; i < d; i += 2) {
+    const i1 = min(i + 1, d - 1);
+    const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
+    let s0 = f64x2.splat(0), s1 = s0;
+    const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
+    let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
+    const j1 = <usize>(i1 - i) << 4;
+    for (let q = 0; q < n; q++) {
+      const src = at(idx, q);
+      const r = v128.load(R + src);
+      const D0 = f64x2.sub(v128.load(x0 + src), c0), D1 = f64x2.sub(v128.load(x1 + src), c1);
+      const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
+      v128.store(di, D0);
+      v128.store(di + j1, D1);
+      v128.store(ai, A0);
+      v128.store(ai + j1, A1);
+      di += stride;
+      ai += stride;
+      if (sums) {
+        s0 = f64x2.add(s0, A0);
+        s1 = f64x2.add(s1, A1);
+      }
+    }
+    if (sums) {
+      addTo(sk + (<usize>i << 3), hsum(s0));
+      if (i + 1 < d) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
+    }
+  }
+  syrkUpper(abuf, dbuf, n, d, S);
+}
+
+/** Tied statistics of a pair block (EM pass: lists, fac and the pair weights wt) through the
+ *  block's total scatter about its weighted mean g, one rank-1 term per row instead of one
+ *  per (row, kept component):
+ *
+ *    T = Σₙ wₙ (xₙ − g)(xₙ − g)ᵀ            (Σₖ rₙₖ = wₙ: the responsibilities are normalised)
+ *    Σₖ Σₙ rₙₖ (xₙ − cₖ)(xₙ − cₖ)ᵀ = T − Σₖ [mₖ δₖδₖᵀ + δₖsₖᵀ + sₖδₖᵀ],   δₖ = cₖ − g,
+ *
+ *  with mₖ = Σₙ rₙₖ and sₖ = Σₙ rₙₖ (xₙ − cₖ) (the mass and sums, computed as before). The
+ *  subtraction cancels where the block's components lie far apart compared with their
+ *  spread; a block whose tied scatter keeps less than TIED_KEEP of a diagonal entry of T
+ *  (or has no weight) is summed per component instead. Either way the result depends on
+ *  the block's rows and the parameters only, so on no split of the data. */
+function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift: usize, stats: usize,
+  dbuf: usize, abuf: usize, fac: usize, lists: usize, wt: usize, work: usize): void {
+  // work (scratch.ts sTied): mₖ (K), sₖ (K·d), g (d), T (d·d)
+  const mloc = work, sloc = work + (<usize>K << 3);
+  const g = sloc + (<usize>(K * d) << 3), T = g + (<usize>d << 3);
+  memory.fill(sloc, 0, <usize>(K * d) << 3);
+  for (let k = 0; k < K; k++) {
+    const R = resp + (<usize>(k * P) << 4);
+    const c = shift + (<usize>(k * d) << 3);
+    const idx = lists + (<usize>(k * P) << 2);
+    const n = load<i32>(lists + (<usize>(K * P + k) << 2));
+    if (fac) for (let q = 0; q < n; q++) {
+      const o = at(idx, q);
+      v128.store(R + o, f64x2.mul(v128.load(R + o), v128.load(fac + o)));
+    }
+    let ms = f64x2.splat(0);
+    for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
+    store<f64>(mloc + (<usize>k << 3), hsum(ms));
+    if (n > 0) for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sloc + (<usize>(k * d) << 3), 0, SUMS);
+  }
+  // g: the weighted mean of the block's rows
+  let wv = f64x2.splat(0);
+  for (let p = 0; p < P; p++) wv = f64x2.add(wv, V(wt, p));
+  const W = hsum(wv);
+  let ok = W > 0;
+  if (ok) {
+    for (let j = 0; j < d; j++) {
+      const row = xt + (<usize>(j * P) << 4);
+      let a = f64x2.splat(0);
+      for (let p = 0; p < P; p++) a = f64x2.add(a, f64x2.mul(V(wt, p), V(row, p)));
+      store<f64>(g + (<usize>j << 3), hsum(a) / W);
+    }
+    // T by the same tiles, over every pair (padding lanes have weight 0)
+    const stride = <usize>d << 4;
+    for (let i = 0; i < d; i++) {
+      const gi = v128.load64_splat(g + (<usize>i << 3));
+      const row = xt + (<usize>(i * P) << 4);
+      let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
+      for (let p = 0; p < P; p++) {
+        const D = f64x2.sub(V(row, p), gi);
+        v128.store(di, D);
+        v128.store(ai, f64x2.mul(V(wt, p), D));
+        di += stride;
+        ai += stride;
+      }
+    }
+    memory.fill(T, 0, <usize>(d * d) << 3);
+    syrkUpper(abuf, dbuf, P, d, T);
+    // T − Σₖ [mₖ δₖδₖᵀ + δₖsₖᵀ + sₖδₖᵀ] on the upper triangle, diagonal first (the guard)
+    for (let j = 0; j < d && ok; j++) {
+      const tj = T + (<usize>(j * d + j) << 3);
+      const t = load<f64>(tj);
+      let corr: f64 = 0;
+      for (let k = 0; k < K; k++) {
+        const dj = load<f64>(shift + (<usize>(k * d + j) << 3)) - load<f64>(g + (<usize>j << 3));
+        const sj = load<f64>(sloc + (<usize>(k * d + j) << 3));
+        corr += load<f64>(mloc + (<usize>k << 3)) * dj * dj + 2.0 * dj * sj;
+      }
+      const v = t - corr;
+      store<f64>(tj, v);
+      ok = v > TIED_KEEP * t; // false for NaN
+    }
+  }
+  const mass = massPtr(stats), sum = sumPtr(stats, K), scat = scatterPtr(stats, K, d);
+  for (let k = 0; k < K; k++) addTo(mass + (<usize>k << 3), load<f64>(mloc + (<usize>k << 3)));
+  addInto(sum, sloc, K * d);
+  if (!ok) {
+    for (let k = 0; k < K; k++) {
+      const n = load<i32>(lists + (<usize>(K * P + k) << 2));
+      if (n > 0) componentScatter(xt, P, d, resp + (<usize>(k * P) << 4), shift + (<usize>(k * d) << 3),
+        lists + (<usize>(k * P) << 2), n, dbuf, abuf, scat, 0, false);
+    }
+    return;
+  }
+  for (let i = 0; i < d; i++) {
+    const gi = load<f64>(g + (<usize>i << 3));
+    for (let j = i + 1; j < d; j++) {
+      const gj = load<f64>(g + (<usize>j << 3));
+      let corr: f64 = 0;
+      for (let k = 0; k < K; k++) {
+        const di = load<f64>(shift + (<usize>(k * d + i) << 3)) - gi;
+        const dj = load<f64>(shift + (<usize>(k * d + j) << 3)) - gj;
+        corr += load<f64>(mloc + (<usize>k << 3)) * di * dj + di * load<f64>(sloc + (<usize>(k * d + j) << 3))
+          + load<f64>(sloc + (<usize>(k * d + i) << 3)) * dj;
+      }
+      const tij = T + (<usize>(i * d + j) << 3);
+      store<f64>(tij, load<f64>(tij) - corr);
+    }
+    for (let j = i; j < d; j++) addTo(scat + (<usize>(i * d + j) << 3), load<f64>(T + (<usize>(i * d + j) << 3)));
+  }
+}
+
 /** Adds a pair block's statistics for all K components. Kept pairs: from lists (written
  *  by estep.ts normalizeBlock: K·P i32, then K counts) or, when lists is 0, found here
- *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. */
+ *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. Tied with
+ *  d > 2, lists, the pair weights wt and a workspace (scratch.ts sTied) may go through tiedBlock. */
 export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, resp: usize, shift: usize,
-  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize, fac: usize, lists: usize): void {
+  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize, fac: usize, lists: usize, wt: usize, work: usize): void {
+  if (type == TIED && d > 2 && lists && wt && work) {
+    // from two kept components per pair on (overlapping clusters); below, one rank-1 term
+    // per kept (pair, component) costs less than one per pair and the rest
+    let kept = 0;
+    for (let k = 0; k < K; k++) kept += load<i32>(lists + (<usize>(K * P + k) << 2));
+    if (kept >= 2 * P) {
+      tiedBlock(xt, P, d, K, resp, shift, stats, dbuf, abuf, fac, lists, wt, work);
+      return;
+    }
+  }
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);
@@ -267,36 +427,7 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
     addTo(mass + (<usize>k << 3), hsum(ms));
     if (type == FULL || type == TIED) {
-      // D and A compacted to the n kept pairs, pair-major (pair q's features at q·d), then
-      // the scatter tiles
-      const stride = <usize>d << 4;
-      for (let i = 0; i < d; i += 2) {
-        // features i and i1 = i + 1 (clamped: the last feature once more, written twice
-        // with the same values, its sum not stored)
-        const i1 = min(i + 1, d - 1);
-        const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
-        let s0 = f64x2.splat(0), s1 = s0;
-        const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
-        let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
-        const j1 = <usize>(i1 - i) << 4;
-        for (let q = 0; q < n; q++) {
-          const src = at(idx, q);
-          const r = v128.load(R + src);
-          const D0 = f64x2.sub(v128.load(x0 + src), c0), D1 = f64x2.sub(v128.load(x1 + src), c1);
-          const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
-          v128.store(di, D0);
-          v128.store(di + j1, D1);
-          v128.store(ai, A0);
-          v128.store(ai + j1, A1);
-          di += stride;
-          ai += stride;
-          s0 = f64x2.add(s0, A0);
-          s1 = f64x2.add(s1, A1);
-        }
-        addTo(sk + (<usize>i << 3), hsum(s0));
-        if (i + 1 < d) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
-      }
-      syrkUpper(abuf, dbuf, n, d, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat);
+      componentScatter(xt, P, d, R, c, idx, n, dbuf, abuf, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat, sk, true);
     } else if (type == DIAG) {
       const Sk = scat + (<usize>(k * d) << 3);
       for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, Sk, SQUARES);

@@ -6,7 +6,7 @@ import { logProbBlock, prepareFactors } from '../assembly/logdensity';
 import { normalizeBlock, RESP_CUTOFF } from '../assembly/estep';
 import { accumulateBlock, statsReset } from '../assembly/stats';
 import { weightPairs } from '../assembly/block';
-import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt } from '../assembly/scratch';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sTied } from '../assembly/scratch';
 
 /** The soft path of emPass (no certified groups): stage 1 log-densities only, 2 and the
  *  normalisation, 3 and the statistics. */
@@ -27,6 +27,6 @@ export function passStages(x: usize, n: i32, d: i32, K: i32, type: i32, means: u
     if (stage < 2) continue;
     normalizeBlock(lp, P, 0, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
     if (stage < 3) continue;
-    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists);
+    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
   }
 }

@@ -33,6 +33,9 @@ const shapes = [
   // the E-step's no-exp path (estep.ts), diag and spherical (one broad component) mostly
   // the exp path; both are mixed in every block
   { n: 999, d: 3, K: 5, spread: 60 },
+  // heavily overlapping: most rows keep several components, so tied takes the block's
+  // total scatter (stats.ts tiedBlock) and the E-step's exps run dense
+  { n: 2000, d: 5, K: 4, spread: 1 },
 ];
 
 describe('SIMD kernels equal the scalar path', () => {
@@ -111,6 +114,37 @@ describe('tied: far-apart means take the direct (x − μ)ᵀU path', () => {
       const b = fitWith(false);
       expect(Math.abs(a.lb - b.lb) / Math.abs(b.lb)).toBeLessThan(1e-12);
       expect(relErr(a.ss, b.ss)).toBeLessThan(1e-12);
+    });
+  }
+});
+
+describe('tied: the block scatter falls back to per-component sums where it would cancel', () => {
+  // two coinciding components at each of two places 1000σ apart: every row keeps two
+  // components (so the total-scatter path is tried), and the between-place scatter is 1e6
+  // times the within one, so subtracting it would lose ~6 digits (normwise 6e-11 to 3e-10
+  // here without the fallback)
+  for (const scale of [1e-3, 1, 1e3]) {
+    it(`σ = ${scale}, places 1000σ apart: SIMD equals the scalar path`, () => {
+      const n = 300, d = 3;
+      let s = 11;
+      const u = () => ((s = (s * 1664525 + 1013904223) >>> 0) + 0.5) / 4294967296;
+      const X = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X[i * d + j] = scale * ((i % 2 ? 1000 : 0) + (j + 1) * (u() - 0.5));
+      const means = [[0, 0, 0], [0.1, 0, 0], [1000, 0, 0], [1000.1, 0, 0]].map((m) => m.map((v) => v * scale));
+      const p = 1 / (scale * scale);
+      const run = (simd: boolean) => {
+        kernels.simd = simd;
+        return new GaussianMixture({ nComponents: 4, covarianceType: 'tied', tol: 0, maxIter: 4, meansInit: means,
+          precisionsInit: [[p, 0, 0], [0, p, 0], [0, 0, p]] }).fit(matrix(X, n, d));
+      };
+      const a = run(true), b = run(false);
+      // normwise: off-diagonal covariances are ~1e-2 of the diagonal, and the means near 0
+      // carry the rounding of those near 1000σ
+      const normwise = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+        Math.max(...Array.from(x, (v, i) => Math.abs(v - y[i]))) / Math.max(...Array.from(y, Math.abs));
+      expect(normwise(a.covariances, b.covariances)).toBeLessThan(1e-12);
+      expect(normwise(a.means.data, b.means.data)).toBeLessThan(1e-14);
+      expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-12);
     });
   }
 });
