@@ -9,7 +9,7 @@ import { logProbScalar, logProbBlock, logProbComponent, prepareFactors } from '.
 import { normalizeRows, normalizeBlock, certifiedPairs, RESP_CUTOFF } from './estep';
 import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, factorNorms, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
-import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied } from './scratch';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied, sKept } from './scratch';
 import * as rng from './rng';
 
 /** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
@@ -39,7 +39,7 @@ export function emPass(
   const B = blockRows;
   const wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), fac = sFac(scratch, K, d, B);
-  const lists = sLists(scratch, K, d, B);
+  const lists = sLists(scratch, K, d, B), kept = sKept(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   const norms = sCert(scratch, K, d, B), certTmp = norms + (<usize>K << 3);
   factorNorms(chol, type, K, d, norms);
@@ -83,7 +83,7 @@ export function emPass(
         budget = min(budget + 2, CERT_BUDGET);
         if (run < s) {
           logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
-          normalizeBlock(lp, P, run, s, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
+          normalizeBlock(lp, P, run, s, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
         }
         logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
         certifiedPairs(lp, P, s, s1, K, k, wt, stats, fac, lists);
@@ -92,7 +92,7 @@ export function emPass(
     }
     if (run < P) {
       logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
-      normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
+      normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
     }
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
   }

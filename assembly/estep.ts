@@ -96,40 +96,108 @@ export function normalizeRows(
   append(lists, counts, P, ka, p, 1);
 }
 
+/** Lists pair p (column col of lp, K entries stride apart) under each component whose
+ *  entry is not 0, i.e. not below the cutoff; returns how many. With lists 0 it only counts. */
+// @ts-ignore: decorator
+@inline function listPair(col: usize, stride: usize, P: i32, K: i32, p: i32, lists: usize, counts: usize): i32 {
+  const zero = f64x2.splat(0);
+  let kept = 0;
+  let at = col, c = counts, l = lists;
+  const lstep = <usize>P << 2;
+  for (let k = 0; k < K; k++) {
+    const kk = <i32>v128.any_true(f64x2.ne(v128.load(at), zero));
+    kept += kk;
+    if (lists) {
+      // as append: the slot past the list's end is written either way
+      const n = load<i32>(c);
+      store<i32>(l + (<usize>n << 2), p);
+      store<i32>(c, n + kk);
+    }
+    at += stride;
+    c += 4;
+    l += lstep;
+  }
+  return kept;
+}
+
+// Kept (pair, component) entries of the soft pairs seen so far in a normalizeBlock call
+// (softPair adds to it): the block's own density, which picks softPair's way to skip the
+// exps of entries below the cutoff (all three give the same bits):
+//   SPARSE: a test per entry (few kept: the branch is predictable);
+//   GATHER: the kept entries gathered first, then their exps (EM only: lists and fac);
+//   DENSE:  every entry through exp (most kept: skipping saves less than it costs).
+let softKept: i32 = 0;
+const SPARSE = 0, GATHER = 1, DENSE = 2;
+
+// @ts-ignore: decorator
+@inline function expMode(kept: usize, seen: i32): i32 {
+  const k10 = 10 * softKept;
+  if (!kept) return 2 * softKept > seen ? DENSE : SPARSE;
+  return k10 < 3 * seen ? SPARSE : k10 > 7 * seen ? DENSE : GATHER;
+}
+
 /** The general path for pair p (column col of lp, row maximum m, weights w): exp of the
  *  terms strictly between the cutoff and the maximum, their sum s, then w/s (into fac, or
  *  multiplied out) and the returned lse = m + log s; lists as in normalizeBlock. A lane
- *  with a non-finite maximum sends the pair through the scalar normalizeStrided. */
-// Kept (pair, component) entries of the soft pairs seen so far in a normalizeBlock call
-// (softPair adds to it): the block's own density, which picks softPair's exp strategy.
-let softKept: i32 = 0;
-
+ *  with a non-finite maximum sends the pair through the scalar normalizeStrided.
+ *  Only a lane strictly between the cutoff and the maximum needs exp: at the maximum it is
+ *  exactly 1, below the cutoff exactly 0, as expv gives them, so the modes (see softKept)
+ *  agree bit for bit. The loops are kept lean (pointer steps, the lists in a separate
+ *  pass): V8 spills registers around expv otherwise. */
 // @ts-ignore: decorator
 @inline function softPair(col: usize, stride: usize, P: i32, K: i32, p: i32, m: v128, w: v128,
-  cutoff: f64, fac: usize, lists: usize, counts: usize, dense: bool): v128 {
+  cutoff: f64, fac: usize, lists: usize, counts: usize, mode: i32, kept: usize): v128 {
   const zero = f64x2.splat(0);
   const ONE = f64x2.splat(1.0);
+  const end = col + <usize>K * stride;
   if (i64x2.all_true(f64x2.lt(f64x2.abs(m), f64x2.splat(Infinity)))) {
     const cut = f64x2.splat(cutoff);
     let s = zero;
-    let kept = 0;
-    for (let k = 0; k < K; k++) {
-      const at = col + <usize>k * stride;
-      const x = f64x2.sub(v128.load(at), m);
-      const keep = f64x2.ge(x, cut);
-      // only a lane strictly between the cutoff and the maximum needs exp: at the maximum
-      // it is exactly 1, below the cutoff exactly 0 (as expv gives them, so both ways agree
-      // bit for bit). Where most entries need it (dense), the test's mispredictions cost
-      // more than the exps it saves, and every entry takes expv.
-      let e = v128.and(ONE, keep);
-      if (dense || v128.any_true(v128.and(keep, f64x2.lt(x, zero)))) e = v128.and(expv(x), keep);
-      s = f64x2.add(s, e);
-      v128.store(at, e);
-      const kk = <i32>v128.any_true(keep);
-      kept += kk;
-      if (lists) append(lists, counts, P, k, p, kk);
+    if (mode == GATHER) {
+      // EM (lists and fac): first x = v − m in place, the pair listed under the components
+      // it keeps and their entries' addresses gathered in kept; then exp of those only.
+      // Neither loop branches on the data, and the entries left at x are never read.
+      let cnt = 0;
+      let c = counts, l = lists;
+      const lstep = <usize>P << 2;
+      for (let at = col; at < end; at += stride) {
+        const x = f64x2.sub(v128.load(at), m);
+        v128.store(at, x);
+        const kk = <i32>v128.any_true(f64x2.ge(x, cut));
+        store<i32>(kept + (<usize>cnt << 2), <i32>at);
+        cnt += kk;
+        const n = load<i32>(c);
+        store<i32>(l + (<usize>n << 2), p);
+        store<i32>(c, n + kk);
+        c += 4;
+        l += lstep;
+      }
+      for (let i = 0; i < cnt; i++) {
+        const at = <usize>load<i32>(kept + (<usize>i << 2));
+        const x = v128.load(at);
+        const e = v128.and(expv(x), f64x2.ge(x, cut));
+        s = f64x2.add(s, e);
+        v128.store(at, e);
+      }
+      softKept += cnt;
+    } else if (mode == DENSE) {
+      for (let at = col; at < end; at += stride) {
+        const x = f64x2.sub(v128.load(at), m);
+        const e = v128.and(expv(x), f64x2.ge(x, cut));
+        s = f64x2.add(s, e);
+        v128.store(at, e);
+      }
+    } else {
+      for (let at = col; at < end; at += stride) {
+        const x = f64x2.sub(v128.load(at), m);
+        const keep = f64x2.ge(x, cut);
+        let e = v128.and(ONE, keep);
+        if (v128.any_true(v128.and(keep, f64x2.lt(x, zero)))) e = v128.and(expv(x), keep);
+        s = f64x2.add(s, e);
+        v128.store(at, e);
+      }
     }
-    softKept += kept;
+    if (mode != GATHER) softKept += listPair(col, stride, P, K, p, lists, counts);
     // s ≥ 1 (the largest term is exp(0) = 1); where it is exactly 1, log s = 0 and w/s = w
     let L = m, f = w;
     if (!i64x2.all_true(f64x2.eq(s, ONE))) {
@@ -140,10 +208,7 @@ let softKept: i32 = 0;
       // deferred: the M-step scales only the responsibilities it uses (stats.ts)
       v128.store(fac + (<usize>p << 4), f);
     } else {
-      for (let k = 0; k < K; k++) {
-        const at = col + <usize>k * stride;
-        v128.store(at, f64x2.mul(v128.load(at), f));
-      }
+      for (let at = col; at < end; at += stride) v128.store(at, f64x2.mul(v128.load(at), f));
     }
     return L;
   }
@@ -151,10 +216,7 @@ let softKept: i32 = 0;
   if (fac) v128.store(fac + (<usize>p << 4), ONE);
   const L = f64x2.replace_lane(f64x2.splat(normalizeStrided(col, stride, K, f64x2.extract_lane(w, 0), cutoff)), 1,
     normalizeStrided(col + 8, stride, K, f64x2.extract_lane(w, 1), cutoff));
-  if (lists) {
-    for (let k = 0; k < K; k++)
-      append(lists, counts, P, k, p, <i32>v128.any_true(f64x2.ne(v128.load(col + <usize>k * stride), zero)));
-  }
+  listPair(col, stride, P, K, p, lists, counts);
   return L;
 }
 
@@ -163,11 +225,13 @@ let softKept: i32 = 0;
  *  when given, lp is left as exp(lp − max) and fac gets each pair's w/Σ, so that only the
  *  responsibilities the M-step keeps are ever multiplied out. lists: 0, or K·P + K i32 for
  *  each component's kept pairs; with lists and fac, entries of lp that are not listed may
- *  keep their log-densities (the M-step reads listed entries only).
+ *  keep their log-densities, shifted or not (the M-step reads listed entries only), and
+ *  keptBuf (K i32) is softPair's workspace.
  *  Responsibilities whose log-ratio to the row's largest is below `cutoff` are exactly 0
  *  and left out of the sum: see RESP_CUTOFF. */
 export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, stats: usize, lseOut: usize,
-  cutoff: f64, fac: usize, lists: usize): void {
+  cutoff: f64, fac: usize, lists: usize, keptBuf: usize): void {
+  const kept = lists && fac ? keptBuf : 0;
   const cut = f64x2.splat(cutoff);
   // lists: per component the pairs it keeps (K·P i32), then their counts (K i32), which
   // the caller zeroes once per block
@@ -188,8 +252,9 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
     // are +∞, so lp = −∞)
     let m0 = v128.load(col), n0 = f64x2.splat(-Infinity), i0 = i64x2.splat(0);
     let m1 = two ? v128.load(col, 16) : m0, n1 = n0, i1 = i0;
+    let at = col;
     for (let k = 1; k < K; k++) {
-      const at = col + <usize>k * stride;
+      at += stride;
       const kv = i64x2.splat(k);
       const v0 = v128.load(at);
       n0 = f64x2.pmax(n0, f64x2.pmin(m0, v0));
@@ -221,11 +286,12 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
         v128.store(fac + (<usize>p << 4), w1, 16);
       }
     } else {
-      // dense once more than half of the soft pairs' entries so far were kept
-      L0 = softPair(col, stride, P, K, p, m0, w0, cutoff, fac, lists, counts, 2 * softKept > softSeen);
+      // by the share of the soft pairs' entries kept so far: GATHER between 30% and 70%
+      // (without it, DENSE from 50%)
+      L0 = softPair(col, stride, P, K, p, m0, w0, cutoff, fac, lists, counts, expMode(kept, softSeen), kept);
       softSeen += K;
       if (two) {
-        L1 = softPair(col + 16, stride, P, K, p + 1, m1, w1, cutoff, fac, lists, counts, 2 * softKept > softSeen);
+        L1 = softPair(col + 16, stride, P, K, p + 1, m1, w1, cutoff, fac, lists, counts, expMode(kept, softSeen), kept);
         softSeen += K;
       }
     }

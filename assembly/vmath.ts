@@ -27,6 +27,7 @@ const EXP_TABLE: usize = memory.data<f64>([
   LN2_LO / 32.0, LN2_LO / 32.0, 0.0, 0.0, 0.5, 0.5, 1.0 / 6.0, 1.0 / 6.0, // 64 … 112 (80 unused)
   1.0 / 24.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 720.0, // 128 … 160
 ], 16);
+const EXP_MASK: usize = memory.data<i64>([31, 31], 16); // the table index's bits
 
 // 2^(j/32), j = 0 … 31, correctly rounded (mpmath at 200 bits)
 const EXP2_J: usize = memory.data<f64>([
@@ -63,12 +64,13 @@ export function expv(x: v128): v128 {
   // eʳ − 1, small: adding it to 1 last (as s + s·q below) rounds once, near s
   const q = f64x2.add(r, f64x2.add(f64x2.mul(p23, r2), f64x2.mul(q1, r4)));
   // 2^(j/32) from the table, its exponent raised by k = n >> 5 (the low 12 bits of t's
-  // shifted bits are k mod 2¹²; shifted to the exponent field they add k·2⁵² mod 2⁶⁴).
-  // X_MIN keeps k ≥ −1022, so the scaled entry stays normal.
-  const j = v128.and(t, i64x2.splat(31));
+  // shifted bits are k mod 2¹²; shifted to the exponent field they add k·2⁵² mod 2⁶⁴; a
+  // logical shift, one instruction where x86 has no 64-bit arithmetic one, as the bits it
+  // gets wrong are shifted out). X_MIN keeps k ≥ −1022, so the scaled entry stays normal.
+  const j = v128.and(t, v128.load(EXP_MASK));
   const j0 = <usize>i64x2.extract_lane(j, 0), j1 = <usize>i64x2.extract_lane(j, 1);
   const tab = v128.load64_lane(EXP2_J + (j1 << 3), v128.load64_zero(EXP2_J + (j0 << 3)), 1);
-  const scale = i64x2.add(tab, i64x2.shl(i64x2.shr_s(t, 5), 52));
+  const scale = i64x2.add(tab, i64x2.shl(i64x2.shr_u(t, 5), 52));
   return v128.and(f64x2.add(scale, f64x2.mul(scale, q)), keep);
 }
 

@@ -6,7 +6,7 @@ import { logProbBlock, prepareFactors } from '../assembly/logdensity';
 import { normalizeBlock, RESP_CUTOFF } from '../assembly/estep';
 import { accumulateBlock, statsReset } from '../assembly/stats';
 import { weightPairs } from '../assembly/block';
-import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sTied } from '../assembly/scratch';
+import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sTied, sKept } from '../assembly/scratch';
 
 /** The soft path of emPass (no certified groups): stage 1 log-densities only, 2 and the
  *  normalisation, 3 and the statistics. */
@@ -25,7 +25,7 @@ export function passStages(x: usize, n: i32, d: i32, K: i32, type: i32, means: u
     for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
     logProbBlock(xt, P, 0, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
     if (stage < 2) continue;
-    normalizeBlock(lp, P, 0, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists);
+    normalizeBlock(lp, P, 0, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists, sKept(scratch, K, d, B));
     if (stage < 3) continue;
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
   }
