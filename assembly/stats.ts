@@ -94,7 +94,7 @@ export function accumulateScalar(
 // SIMD path over a pair block (see block.ts). resp: K·P v128 weighted responsibilities.
 // For each component, over its kept pairs: D = x − c and A = r·D (full/tied: compacted into
 // dbuf/abuf, pair-major) and the upper triangle of Aᵀ D in 2×4 register tiles, or Σ A and the
-// diagonal Σ A·D two features per pass (diag), or
+// diagonal Σ A·D two features per pass (diag; the sums alone four: featureSums4), or
 // the trace (spherical: from the E-step's Σᵢ(xᵢ−μᵢ)² in ss, K·P v128, valid because the EM
 // pass shifts by the current means; computed from D when ss is 0).
 
@@ -197,11 +197,11 @@ function accumulate2(xt: usize, P: i32, R: usize, c: usize, idx: usize, n: i32, 
   addTo(Sk + 24, hsum(S11));
 }
 
-const SUMS = 0, SQUARES = 1, TRACE = 2; // featureSums' modes
+const SQUARES = 1, TRACE = 2; // featureSums' modes
 
 /** Σ r·D (D = x − c) of features i and i + 1 over the n kept pairs idx into sk; Σ r·D² per
  *  feature into Sk (mode SQUARES), or returned summed over the two (mode TRACE: the
- *  spherical trace), or skipped (mode SUMS, returning 0). One index and one
+ *  spherical trace; the sums alone: featureSums4). One index and one
  *  responsibility load serve both features, in four independent chains; at an odd d the
  *  second feature is the last one again, neither stored nor added. Inlined, so that each
  *  caller's constant choice of squares leaves no test in the loop. */
@@ -219,10 +219,8 @@ const SUMS = 0, SQUARES = 1, TRACE = 2; // featureSums' modes
     const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
     s0 = f64x2.add(s0, A0);
     s1 = f64x2.add(s1, A1);
-    if (mode != SUMS) {
-      S0 = f64x2.add(S0, f64x2.mul(A0, D0));
-      S1 = f64x2.add(S1, f64x2.mul(A1, D1));
-    }
+    S0 = f64x2.add(S0, f64x2.mul(A0, D0));
+    S1 = f64x2.add(S1, f64x2.mul(A1, D1));
   }
   const two = i + 1 < d;
   addTo(sk + (<usize>i << 3), hsum(s0));
@@ -233,6 +231,31 @@ const SUMS = 0, SQUARES = 1, TRACE = 2; // featureSums' modes
   }
   if (mode != TRACE) return f64x2.splat(0);
   return two ? f64x2.add(S0, S1) : S0;
+}
+
+/** Σ r·D (D = x − c) of features i … i + 3 over the n kept pairs idx into sk (the sums
+ *  of featureSums, four features a pass: without squares they fit the registers). */
+// @ts-ignore: decorator
+@inline function featureSums4(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx: usize, n: i32, sk: usize): void {
+  const i1 = min(i + 1, d - 1), i2 = min(i + 2, d - 1), i3 = min(i + 3, d - 1);
+  const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
+  const c2 = v128.load64_splat(c + (<usize>i2 << 3)), c3 = v128.load64_splat(c + (<usize>i3 << 3));
+  const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
+  const x2 = xt + (<usize>(i2 * P) << 4), x3 = xt + (<usize>(i3 * P) << 4);
+  let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  for (let q = 0; q < n; q++) {
+    const o = at(idx, q);
+    const r = v128.load(R + o);
+    s0 = f64x2.add(s0, f64x2.mul(r, f64x2.sub(v128.load(x0 + o), c0)));
+    s1 = f64x2.add(s1, f64x2.mul(r, f64x2.sub(v128.load(x1 + o), c1)));
+    s2 = f64x2.add(s2, f64x2.mul(r, f64x2.sub(v128.load(x2 + o), c2)));
+    s3 = f64x2.add(s3, f64x2.mul(r, f64x2.sub(v128.load(x3 + o), c3)));
+  }
+  const m = d - i; // features of this pass: min(m, 4)
+  addTo(sk + (<usize>i << 3), hsum(s0));
+  if (m > 1) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
+  if (m > 2) addTo(sk + (<usize>(i + 2) << 3), hsum(s2));
+  if (m > 3) addTo(sk + (<usize>(i + 3) << 3), hsum(s3));
 }
 
 /** Tied: how much of a diagonal entry of the block's total scatter T the tied scatter must
@@ -310,7 +333,7 @@ function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift: usize,
     let ms = f64x2.splat(0);
     for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
     store<f64>(mloc + (<usize>k << 3), hsum(ms));
-    if (n > 0) for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sloc + (<usize>(k * d) << 3), 0, SUMS);
+    if (n > 0) for (let i = 0; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sloc + (<usize>(k * d) << 3));
   }
   // g: the weighted mean of the block's rows
   let wv = f64x2.splat(0);
@@ -435,7 +458,7 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
       // spherical: the sum per feature, and the trace Σᵢ r(xᵢ−cᵢ)² from the E-step's ss
       // (whose shift is the current means) or, without ss, computed here
       let tr = f64x2.splat(0);
-      if (ss) for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, 0, SUMS);
+      if (ss) for (let i = 0; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sk);
       else for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, 0, TRACE));
       if (ss) {
         const sk2 = ss + (<usize>(k * P) << 4);
