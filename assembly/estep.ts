@@ -242,43 +242,55 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
   let wsv = zero;
   const stride = <usize>P << 4;
   softKept = 0;
-  let softSeen = 0;
+  let softSeen = 0, pairsSeen = 0, hardSeen = 0;
   for (let p = p0; p < p1; p += 2) {
     // two pairs at a time (both exist except at an odd end)
     const two = p + 1 < p1;
     const col = lp + (<usize>p << 4);
     // per lane the largest value (m), the second largest (n) and the largest's component
     // (i); pmax/pmin are one instruction each, and no NaN can occur (non-finite distances
-    // are +∞, so lp = −∞)
+    // are +∞, so lp = −∞). Once a block's pairs have been soft (fewer than 1 in 8 hard so
+    // far), only m: softPair gives a hard pair the bits hardPair would.
+    const lean = pairsSeen >= 16 && 8 * hardSeen < pairsSeen;
     let m0 = v128.load(col), n0 = f64x2.splat(-Infinity), i0 = i64x2.splat(0);
     let m1 = two ? v128.load(col, 16) : m0, n1 = n0, i1 = i0;
     let at = col;
-    for (let k = 1; k < K; k++) {
-      at += stride;
-      const kv = i64x2.splat(k);
-      const v0 = v128.load(at);
-      n0 = f64x2.pmax(n0, f64x2.pmin(m0, v0));
-      i0 = v128.bitselect(kv, i0, f64x2.gt(v0, m0));
-      m0 = f64x2.pmax(m0, v0);
-      if (two) {
-        const v1 = v128.load(at, 16);
-        n1 = f64x2.pmax(n1, f64x2.pmin(m1, v1));
-        i1 = v128.bitselect(kv, i1, f64x2.gt(v1, m1));
-        m1 = f64x2.pmax(m1, v1);
+    if (lean) {
+      for (let k = 1; k < K; k++) {
+        at += stride;
+        m0 = f64x2.pmax(m0, v128.load(at));
+        if (two) m1 = f64x2.pmax(m1, v128.load(at, 16));
+      }
+    } else {
+      for (let k = 1; k < K; k++) {
+        at += stride;
+        const kv = i64x2.splat(k);
+        const v0 = v128.load(at);
+        n0 = f64x2.pmax(n0, f64x2.pmin(m0, v0));
+        i0 = v128.bitselect(kv, i0, f64x2.gt(v0, m0));
+        m0 = f64x2.pmax(m0, v0);
+        if (two) {
+          const v1 = v128.load(at, 16);
+          n1 = f64x2.pmax(n1, f64x2.pmin(m1, v1));
+          i1 = v128.bitselect(kv, i1, f64x2.gt(v1, m1));
+          m1 = f64x2.pmax(m1, v1);
+        }
       }
     }
     if (!two) { // the tests below then look at the one pair only
       m1 = m0;
       n1 = n0;
     }
+    pairsSeen += 2;
     const w0 = V(wt, p);
     const w1 = two ? V(wt, p + 1) : zero;
     let L0 = m0, L1 = m1;
-    if (lists && fac && i64x2.all_true(v128.and(f64x2.lt(f64x2.sub(n0, m0), cut), f64x2.lt(f64x2.sub(n1, m1), cut)))) {
+    if (!lean && lists && fac && i64x2.all_true(v128.and(f64x2.lt(f64x2.sub(n0, m0), cut), f64x2.lt(f64x2.sub(n1, m1), cut)))) {
       // Every row has its runner-up below the cutoff (so its maximum is above −∞) and
       // keeps only its largest component: responsibility exactly 1 there, the sum exactly 1,
       // so lse = m and w/s = w (the bits softPair would give). Well-separated data is
       // all like this.
+      hardSeen += 2;
       hardPair(col, stride, lists, counts, P, p, i0);
       v128.store(fac + (<usize>p << 4), w0);
       if (two) {
