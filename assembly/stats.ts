@@ -9,7 +9,7 @@
 //
 // Two blocks with the same shift add elementwise (except the min/argmin pair).
 
-import { FULL, TIED, DIAG } from './types';
+import { FULL, TIED, DIAG, SPHERICAL } from './types';
 import { V, hsum, wmul } from './block';
 
 export const HEADER: i32 = 2;
@@ -438,16 +438,26 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
         accumulate2(xt, P, R, c, idx, n, fac, mass + (<usize>k << 3), sk, type == FULL ? scat + (<usize>(k * 4) << 3) : scat);
         continue;
       }
-      if (fac) for (let q = 0; q < n; q++) {
-        const o = at(idx, q);
-        v128.store(R + o, f64x2.mul(v128.load(R + o), v128.load(fac + o)));
-      }
     } else {
       n = nonzeroPairs(R, P, idx, fac);
     }
     if (n == 0) continue;
-    let ms = f64x2.splat(0);
-    for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
+    // one pass: the deferred normalisation multiplied out (EM), the mass, and for spherical
+    // the trace Σᵢ r(xᵢ−cᵢ)² from the E-step's ss (whose shift is the current means)
+    const sk2 = type == SPHERICAL && ss ? ss + (<usize>(k * P) << 4) : 0;
+    let ms = f64x2.splat(0), tr = ms;
+    const scale = lists && fac;
+    for (let q = 0; q < n; q++) {
+      const o = at(idx, q);
+      let r = v128.load(R + o);
+      if (scale) {
+        r = f64x2.mul(r, v128.load(fac + o));
+        v128.store(R + o, r);
+      }
+      ms = f64x2.add(ms, r);
+      // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
+      if (sk2) tr = f64x2.add(tr, wmul(r, v128.load(sk2 + o)));
+    }
     addTo(mass + (<usize>k << 3), hsum(ms));
     if (type == FULL || type == TIED) {
       componentScatter(xt, P, d, R, c, idx, n, dbuf, abuf, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat, sk, true);
@@ -455,20 +465,9 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
       const Sk = scat + (<usize>(k * d) << 3);
       for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, Sk, SQUARES);
     } else {
-      // spherical: the sum per feature, and the trace Σᵢ r(xᵢ−cᵢ)² from the E-step's ss
-      // (whose shift is the current means) or, without ss, computed here
-      let tr = f64x2.splat(0);
+      // spherical: the sum per feature, and the trace (from ss above or, without it, here)
       if (ss) for (let i = 0; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sk);
       else for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, 0, TRACE));
-      if (ss) {
-        const sk2 = ss + (<usize>(k * P) << 4);
-        for (let q = 0; q < n; q++) {
-          const o = at(idx, q);
-          // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
-          const r = v128.load(R + o);
-          tr = f64x2.add(tr, wmul(r, v128.load(sk2 + o)));
-        }
-      }
       addTo(scat + (<usize>k << 3), hsum(tr));
     }
   }
