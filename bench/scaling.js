@@ -473,8 +473,9 @@ function markdown(m, results, rss, totalS) {
   L.push('overhead: T(W) − T(fit() on the largest shard\'s rows), in % of T(W); it is split in two. In-worker compute:');
   L.push('the time each worker reports spending inside its E-step answers (performance.now() in the worker), per');
   L.push('iteration by the same estimator as ms/iter, the largest over workers. Messages + merge = T(W) − in-worker');
-  L.push('compute (posting, wake-ups, structured clone, the coordinator\'s merge of tree nodes and M-step), in % of');
-  L.push('T(W). Contention = in-worker compute − fit() on the largest shard (the same rows computed slower in a worker');
+  L.push('compute (posting, wake-ups, structured clone, the coordinator\'s merge of tree nodes and M-step, and the');
+  L.push('workers\' imbalance from one iteration to the next, and a worker\'s wait for a core before it starts an');
+  L.push('answer), in % of T(W). Contention = in-worker compute − fit() on the largest shard (the same rows computed slower in a worker');
   L.push('while the other cores are busy; a worker descheduled mid-answer counts here, performance.now() being wall');
   L.push('time), in % of fit() on the largest shard. Each is a difference of separately minimised times, so on a busy');
   L.push('machine a small one can come out negative (pair-by-pair medians: scaling-raw.json). Identical: final');
