@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Scaling of gmm-wasm's parallel and streamed fits: time per EM iteration of fit(), of
 // fitAsync over a WorkerPool of 1, 2, 4, … workers, and of fitStream, on overlapping
-// Gaussian clusters; the overhead of messages and merges (T(W) minus fit() on the largest
-// shard); bit-identity of every variant with fit(); and, with --stream-rss, the peak RSS of
-// a fitStream over 2 GiB of rows generated on the fly (in a child process).
+// Gaussian clusters; their overhead (T(W) minus fit() on the largest shard), split by the
+// workers' own reported time into messages + merge and core contention; bit-identity of
+// every variant with fit(); and, with --stream-rss, the peak RSS of a fitStream over 2 GiB
+// of rows generated on the fly (in a child process).
 // See bench/README.md ("Scaling"). Usage:
 //
 //   node bench/scaling.js [--quick] [--max-workers N] [--only o8,o16d,o64] [--stream-rss]
@@ -111,14 +112,17 @@ const median = (a) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** One way of fitting: run(iters) → { t (ms), gm }. Pairs of fits with maxIter 1 and N,
- *  order alternating; ms/iter = (min T(N) − min T(1)) / (N − 1). */
+/** One way of fitting: run(iters) → { t (ms), gm, work? }. Pairs of fits with maxIter 1 and
+ *  N, order alternating; ms/iter = (min T(N) − min T(1)) / (N − 1). work (fitAsync): per
+ *  worker, the ms it reported spending in its E-step answers during that fit. */
 class Variant {
   constructor(label, run) {
     this.label = label;
     this.run = run;
     this.t1 = [];
     this.tN = [];
+    this.w1 = [];
+    this.wN = [];
     this.last = null;
     this.error = null;
   }
@@ -130,7 +134,11 @@ class Variant {
       let a, b;
       if (order === 0) { a = await this.run(1); b = await this.run(N); } else { b = await this.run(N); a = await this.run(1); }
       this.last = b.gm;
-      if (record) { this.t1.push(a.t); this.tN.push(b.t); }
+      if (record) {
+        this.t1.push(a.t);
+        this.tN.push(b.t);
+        if (a.work && b.work) { this.w1.push(a.work); this.wN.push(b.work); }
+      }
     } catch (e) {
       const msg = `${e?.code ? e.code + ': ' : ''}${e?.message ?? e}`;
       this.error = msg.length > 200 ? msg.slice(0, 199) + '…' : msg;
@@ -142,6 +150,24 @@ class Variant {
 
   /** The median of the pairs' differences, for the raw output. */
   msPerIterMedian(N) { return this.tN.length ? median(this.tN.map((t, i) => (t - this.t1[i]) / (N - 1))) : NaN; }
+
+  /** In-worker compute per iteration: per worker, its E-step ms estimated as ms/iter is
+   *  ((min over pairs of the N-iteration fit's − min of the 1-iteration fit's) / (N − 1)), the
+   *  largest over workers (the one the coordinator waits for); NaN without worker times. */
+  workerMsPerIter(N) {
+    if (!this.wN.length || this.wN.length !== this.tN.length) return NaN;
+    let m = -Infinity;
+    for (let s = 0; s < this.wN[0].length; s++) {
+      m = Math.max(m, (min(this.wN.map((w) => w[s])) - min(this.w1.map((w) => w[s]))) / (N - 1));
+    }
+    return m;
+  }
+
+  /** The same pair by pair (largest over workers of (ΔN − Δ1) / (N − 1)), median over pairs. */
+  workerMsPerIterMedian(N) {
+    if (!this.wN.length || this.wN.length !== this.tN.length) return NaN;
+    return median(this.wN.map((w, i) => Math.max(...w.map((v, s) => (v - this.w1[i][s]) / (N - 1)))));
+  }
 }
 
 function sameBits(ref, gm) {
@@ -224,11 +250,16 @@ async function runWorkload(lib, spec, opt) {
     const sh = shards(n, W, CH);
     if (sh.length !== pool.shards.length) throw new Error(`pool has ${pool.shards.length} workers, expected ${sh.length}`);
     const largest = sh.reduce((m, s) => (s.b - s.a > m.b - m.a ? s : m), sh[0]);
+    // the workers' own E-step time (WorkerPool.workerTime, internal; absent from builds
+    // before it: then the split of the overhead is n/a)
+    const timesWork = typeof pool.workerTime === 'function';
     const av = new Variant(`fitAsync ${Wr}w`, async (iters) => {
       const gm = new lib.GaussianMixture(options(iters));
+      const before = timesWork ? pool.workerTime('em') : null;
       const t0 = performance.now();
       await gm.fitAsync(pool);
-      return { t: performance.now() - t0, gm };
+      const t = performance.now() - t0;
+      return { t, gm, work: before ? pool.workerTime('em', before).map((x) => x.ms) : null };
     });
     variants.push(av);
     let shardV = null;
@@ -275,21 +306,29 @@ async function runWorkload(lib, spec, opt) {
   const ref = fitV.last;
   const T1 = pools.find((p) => p.workers === 1)?.async.msPerIter(N) ?? NaN;
   const rows = [];
-  rows.push({ variant: 'fit()', workers: '–', largest: n, poolMs: null, ms: Tfit, ratioFit: 1, speedup: null, bound: null, shardMs: null, overheadMs: null, overheadPct: null, same: !fitV.error, error: fitV.error });
+  const noSplit = { computeMs: null, msgMs: null, msgPct: null, contentionMs: null, contentionPct: null };
+  rows.push({ variant: 'fit()', workers: '–', largest: n, poolMs: null, ms: Tfit, ratioFit: 1, speedup: null, bound: null, shardMs: null, overheadMs: null, overheadPct: null, ...noSplit, same: !fitV.error, error: fitV.error });
   for (const p of pools) {
     const T = p.async.msPerIter(N);
     const shardMs = p.shard ? p.shard.msPerIter(N) : Tfit;
+    const compute = p.async.workerMsPerIter(N);
     rows.push({
-      variant: 'fitAsync(pool)', workers: p.workers > CORES ? `${p.workers} (> ${CORES} cores)` : p.workers, largest: p.largestRows, poolMs: p.createMs, ms: T,
+      variant: 'fitAsync(pool)', workers: p.workers > CORES ? `${p.workers} (> ${CORES} cores)` : p.workers, nWorkers: p.workers, largest: p.largestRows, poolMs: p.createMs, ms: T,
       ratioFit: T / Tfit, speedup: T1 / T, bound: n / p.largestRows, shardMs,
-      overheadMs: T - shardMs, overheadPct: (100 * (T - shardMs)) / T, same: sameBits(ref, p.async.last), error: p.async.error ?? p.shard?.error ?? null,
+      overheadMs: T - shardMs, overheadPct: (100 * (T - shardMs)) / T,
+      computeMs: compute, msgMs: T - compute, msgPct: (100 * (T - compute)) / T,
+      contentionMs: compute - shardMs, contentionPct: (100 * (compute - shardMs)) / shardMs,
+      same: sameBits(ref, p.async.last), error: p.async.error ?? p.shard?.error ?? null,
     });
   }
   if (streamV) {
     const T = streamV.msPerIter(N);
-    rows.push({ variant: `fitStream (${STREAM_CHUNK.toLocaleString('en')}-row pieces)`, workers: '–', largest: n, poolMs: null, ms: T, ratioFit: T / Tfit, speedup: null, bound: null, shardMs: null, overheadMs: null, overheadPct: null, same: sameBits(ref, streamV.last), error: streamV.error });
+    rows.push({ variant: `fitStream (${STREAM_CHUNK.toLocaleString('en')}-row pieces)`, workers: '–', largest: n, poolMs: null, ms: T, ratioFit: T / Tfit, speedup: null, bound: null, shardMs: null, overheadMs: null, overheadPct: null, ...noSplit, same: sameBits(ref, streamV.last), error: streamV.error });
   }
-  const raw = Object.fromEntries(variants.map((v) => [v.label, { t1: v.t1, tN: v.tN, msPerIter: v.msPerIter(N), msPerIterMedian: v.msPerIterMedian(N) }]));
+  const raw = Object.fromEntries(variants.map((v) => [v.label, {
+    t1: v.t1, tN: v.tN, msPerIter: v.msPerIter(N), msPerIterMedian: v.msPerIterMedian(N),
+    ...(v.wN.length ? { workerEm1: v.w1, workerEmN: v.wN, workerMsPerIter: v.workerMsPerIter(N), workerMsPerIterMedian: v.workerMsPerIterMedian(N) } : {}),
+  }]));
   if (foreign !== null) log(`${spec.name}: other processes used ${foreign.toFixed(2)} cores during the timed rounds${foreign > 0.25 ? ' ⚠ (noisy)' : ''}`);
   return { name: spec.name, n, d, K, type, N, pairs, chunks: C, minDist: w.minDist, rows, raw, lowerBound: ref?.lowerBound ?? NaN, foreign };
 }
@@ -414,6 +453,12 @@ function machine(opt) {
   };
 }
 
+/** "1.234 ms (5.6 %)" for a table cell; '' where the row has no such value. */
+function msPct(ms, pct, sign = '') {
+  if (ms === null || ms === undefined) return '';
+  return Number.isFinite(ms) ? `${fmt(ms, 3)} ms (${sign && pct >= 0 ? sign : ''}${fmt(pct, 1)} %)` : 'n/a';
+}
+
 function markdown(m, results, rss, totalS) {
   const L = [];
   L.push('# gmm-wasm scaling: fit vs fitAsync (WorkerPool) vs fitStream', '');
@@ -424,16 +469,24 @@ function markdown(m, results, rss, totalS) {
   L.push('ms/iter = (min T(N) − min T(1)) / (N − 1) over pairs of fits from one explicit start (tol 0); all variants');
   L.push('of a workload are timed in turns over the same stretch of time. fitAsync fits a WorkerPool created');
   L.push('once per worker count (its start-up, data transfer included, is "pool start"). Speedup: over the 1-worker');
-  L.push('pool. Ideal: n ÷ rows of the largest shard (the pool gives each worker whole CHUNK_ROWS-row chunks). Overhead:');
-  L.push('T(W) − T(fit() on the largest shard\'s rows), in % of T(W). Identical: final lowerBound, nIter, weights, means');
-  L.push('and covariances bit-identical to fit()\'s.', '');
-  L.push('| workload | variant | workers | largest shard (rows) | pool start (ms) | ms/iter | ÷ fit() | speedup vs 1 worker | ideal | fit() on largest shard (ms/iter) | overhead (% of T(W)) | identical |');
-  L.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
+  L.push('pool. Ideal: n ÷ rows of the largest shard (the pool gives each worker whole CHUNK_ROWS-row chunks). Total');
+  L.push('overhead: T(W) − T(fit() on the largest shard\'s rows), in % of T(W); it is split in two. In-worker compute:');
+  L.push('the time each worker reports spending inside its E-step answers (performance.now() in the worker), per');
+  L.push('iteration by the same estimator as ms/iter, the largest over workers. Messages + merge = T(W) − in-worker');
+  L.push('compute (posting, wake-ups, structured clone, the coordinator\'s merge of tree nodes and M-step, and the');
+  L.push('workers\' imbalance from one iteration to the next, and a worker\'s wait for a core before it starts an');
+  L.push('answer), in % of T(W). Contention = in-worker compute − fit() on the largest shard (the same rows computed slower in a worker');
+  L.push('while the other cores are busy; a worker descheduled mid-answer counts here, performance.now() being wall');
+  L.push('time), in % of fit() on the largest shard. Each is a difference of separately minimised times, so on a busy');
+  L.push('machine a small one can come out negative (pair-by-pair medians: scaling-raw.json). Identical: final');
+  L.push('lowerBound, nIter, weights, means and covariances bit-identical to fit()\'s.', '');
+  L.push('| workload | variant | workers | largest shard (rows) | pool start (ms) | ms/iter | ÷ fit() | speedup vs 1 worker | ideal | fit() on largest shard (ms/iter) | total overhead (% of T(W)) | in-worker compute (ms/iter, max over workers) | messages + merge (% of T(W)) | contention (% of fit() on largest shard) | identical |');
+  L.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
   for (const r of results) {
     const busy = r.foreign === null || r.foreign === undefined ? '' : `; others used ${r.foreign.toFixed(2)} cores${r.foreign > 0.25 ? ' ⚠' : ''}`;
     const head = `${r.name} (${r.n.toLocaleString('en')} × ${r.d}, K=${r.K} ${r.type}, ${r.chunks} chunks; N=${r.N}, ${r.pairs} pairs${busy})`;
     for (const [i, x] of r.rows.entries()) {
-      L.push(`| ${i === 0 ? head : r.name} | ${x.variant} | ${x.workers} | ${x.largest.toLocaleString('en')} | ${x.poolMs === null ? '' : x.poolMs.toFixed(0)} | ${fmt(x.ms, 3)} | ${fmt(x.ratioFit, 3)} | ${x.speedup === null ? '' : Number.isFinite(x.speedup) ? fmt(x.speedup) + '×' : 'n/a'} | ${x.bound === null ? '' : fmt(x.bound) + '×'} | ${x.shardMs === null ? '' : fmt(x.shardMs, 3)} | ${x.overheadMs === null ? '' : Number.isFinite(x.overheadMs) ? `${fmt(x.overheadMs, 3)} ms (${fmt(x.overheadPct, 1)} %)` : 'n/a'} | ${x.same ? '✓' : x.error ? '✗ (failed)' : '✗'} |`);
+      L.push(`| ${i === 0 ? head : r.name} | ${x.variant} | ${x.workers} | ${x.largest.toLocaleString('en')} | ${x.poolMs === null ? '' : x.poolMs.toFixed(0)} | ${fmt(x.ms, 3)} | ${fmt(x.ratioFit, 3)} | ${x.speedup === null ? '' : Number.isFinite(x.speedup) ? fmt(x.speedup) + '×' : 'n/a'} | ${x.bound === null ? '' : fmt(x.bound) + '×'} | ${x.shardMs === null ? '' : fmt(x.shardMs, 3)} | ${msPct(x.overheadMs, x.overheadPct)} | ${x.computeMs === null ? '' : fmt(x.computeMs, 3)} | ${msPct(x.msgMs, x.msgPct)} | ${msPct(x.contentionMs, x.contentionPct, '+')} | ${x.same ? '✓' : x.error ? '✗ (failed)' : '✗'} |`);
     }
   }
   L.push('', '## Targets', '');
@@ -466,7 +519,17 @@ function targets(results) {
       T.push({ ok: dev <= 0.05, text: `${r.name}: fitAsync(1 worker) ÷ fit() = ${fmt(one.ratioFit, 3)} (target within 5 %)` });
     }
     if (two) {
-      T.push({ ok: two.speedup >= 1.8, text: `${r.name}: 2 workers = ${Number.isFinite(two.speedup) ? fmt(two.speedup) + '×' : 'n/a (failed)'} 1 worker (target ≥ 1.8×; ideal for this split ${fmt(two.bound)}×; overhead ${fmt(two.overheadPct, 1)} % of T(2))` });
+      T.push({ ok: two.speedup >= 1.8, text: `${r.name}: 2 workers = ${Number.isFinite(two.speedup) ? fmt(two.speedup) + '×' : 'n/a (failed)'} 1 worker (target ≥ 1.8×; ideal for this split ${fmt(two.bound)}×; total overhead ${fmt(two.overheadPct, 1)} % of T(2))` });
+    }
+    // issue 10: messages + merge at the largest worker count measured
+    const most = r.rows.filter((x) => x.nWorkers !== undefined).reduce((a, x) => (a === null || x.nWorkers > a.nWorkers ? x : a), null);
+    if (most) {
+      const known = Number.isFinite(most.msgPct);
+      T.push({
+        ok: known ? most.msgPct <= 3 : null,
+        text: `${r.name}: messages + merge at ${most.nWorkers} worker(s) = ${known ? `${fmt(most.msgMs, 3)} ms = ${fmt(most.msgPct, 1)} % of T(${most.nWorkers})` : 'n/a (no worker times)'} ` +
+          `(target ≤ 3 %); besides: contention ${fmt(most.contentionMs, 3)} ms (${fmt(most.contentionPct, 1)} % over fit() on the largest shard), total overhead ${fmt(most.overheadPct, 1)} %`,
+      });
     }
     const st = r.rows.find((x) => x.variant.startsWith('fitStream'));
     if (st) T.push({ ok: st.ratioFit <= 1.3, text: `${r.name}: fitStream ÷ fit() per row = ${fmt(st.ratioFit, 3)} (target ≤ 1.3)` });
@@ -479,13 +542,15 @@ function targets(results) {
 function printTable(results) {
   for (const r of results) {
     console.log(`\n${r.name}: ${r.n} × ${r.d}, K=${r.K} ${r.type}, ${r.chunks} chunks, N=${r.N}, ${r.pairs} pairs; lowerBound ${r.lowerBound}`);
-    console.log('  variant                         workers  largest  pool ms   ms/iter  ÷fit    speedup ideal  shard ms/it overhead     same');
+    console.log('  variant                         workers  largest  pool ms   ms/iter  ÷fit    speedup ideal  shard ms/it total ovh worker ms/it msg+merge contention  same');
     for (const x of r.rows) {
       console.log('  ' + [
         x.variant.padEnd(31), String(x.workers).padStart(7), String(x.largest).padStart(8),
         (x.poolMs === null ? '' : x.poolMs.toFixed(0)).padStart(8), fmt(x.ms, 3).padStart(9), fmt(x.ratioFit, 3).padStart(6),
         (x.speedup === null ? '' : fmt(x.speedup) + '×').padStart(8), (x.bound === null ? '' : fmt(x.bound) + '×').padStart(6),
         (x.shardMs === null ? '' : fmt(x.shardMs, 3)).padStart(11), (x.overheadPct === null ? '' : fmt(x.overheadPct, 1) + ' %').padStart(9),
+        (x.computeMs === null ? '' : fmt(x.computeMs, 3)).padStart(12), (x.msgPct === null ? '' : fmt(x.msgPct, 1) + ' %').padStart(9),
+        (x.contentionPct === null ? '' : fmt(x.contentionPct, 1) + ' %').padStart(10),
         x.same ? '    ✓' : '    ✗',
       ].join(' ') + (x.error ? `\n      failed: ${x.error}` : ''));
     }

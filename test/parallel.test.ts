@@ -164,6 +164,36 @@ describe('stopping and failing', () => {
     await expect(lib.WorkerPool.create(small, { workers: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
+  it('each worker reports its own time per request: one E-step answer per iteration, > 0 ms (the bench\'s diagnostic)', async () => {
+    const X = overlapping(4, 5 * CHUNK_ROWS, 4, 3);
+    const pool = await lib.WorkerPool.create(X, { workers: 2 });
+    try {
+      expect(pool.workerTime('em')).toEqual([{ ms: 0, calls: 0 }, { ms: 0, calls: 0 }]);
+      const o = { nComponents: 3, covarianceType: 'full' as const, seed: 3, nInit: 2, tol: 0, maxIter: 7 };
+      const ref = new lib.GaussianMixture(o).fit(X);
+      for (const run of [1, 2]) {
+        const before = pool.workerTime('em');
+        const prepared = pool.workerTime('prepare');
+        let iterations = 0;
+        const gm = await new lib.GaussianMixture(o).fitAsync(pool, { onIteration: () => { iterations++; } });
+        expectSameFit(gm, ref);
+        expect(iterations).toBe(14);
+        const em = pool.workerTime('em', before);
+        expect(em).toHaveLength(2);
+        for (const t of em) {
+          expect(t.calls).toBe(iterations);
+          expect(t.ms).toBeGreaterThan(0);
+        }
+        // the difference is this fit's alone: totals grow with each run
+        expect(pool.workerTime('em').map((t) => t.calls)).toEqual([14 * run, 14 * run]);
+        expect(pool.workerTime('prepare', prepared).map((t) => t.calls)).toEqual([1, 1]);
+      }
+      expect(pool.workerTime('dataKeys')).toEqual([{ ms: 0, calls: 0 }, { ms: 0, calls: 0 }]);
+    } finally {
+      pool.close();
+    }
+  });
+
   it('a process whose pool was never closed still exits', () => {
     const child = fileURLToPath(new URL('./parallel/exit-child.mjs', import.meta.url));
     const r = spawnSync(process.execPath, [child], { timeout: 30_000, encoding: 'utf8' });

@@ -57,5 +57,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'loaded'; totals: Float64Array }
-  | { type: 'result'; id: number; value: unknown }
+  /** ms: the time the worker spent answering (performance.now() around answer()), for
+   *  diagnostics only (WorkerPool.workerTime); it shapes no result. */
+  | { type: 'result'; id: number; value: unknown; ms: number }
   | { type: 'error'; id: number; message: string; code?: string };

@@ -34,8 +34,10 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): 
       post({ type: 'loaded', totals: shard.totals });
     } else {
       try {
+        const t0 = performance.now();
         const value = answer(shard!, m.name, m.args as never);
-        post({ type: 'result', id: m.id, value }, transferables(value));
+        const ms = performance.now() - t0;
+        post({ type: 'result', id: m.id, value, ms }, transferables(value));
       } catch (e) {
         post({ type: 'error', id: m.id, message: (e as Error)?.message ?? String(e), code: e instanceof GmmError ? e.code : undefined });
       }

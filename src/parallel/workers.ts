@@ -12,10 +12,20 @@ import type { CallArgs, CallName, CallResult, FromWorker } from './protocol.js';
 import type { ShardHandle } from './shard-cluster.js';
 import { currentSpawner, type SpawnOptions, type WorkerPort } from './spawn.js';
 
+/** Time a worker reported spending in answers to one kind of request (diagnostic). */
+export interface WorkerTime {
+  /** Milliseconds inside the worker's answer() (performance.now() there). */
+  ms: number;
+  /** Answers counted. */
+  calls: number;
+}
+
 class WorkerShard implements ShardHandle {
   totals: Float64Array = new Float64Array(0);
+  /** Per request name, the worker's own time answering it (diagnostic: see WorkerPool.workerTime). */
+  readonly time = new Map<CallName, WorkerTime>();
   private next = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly pending = new Map<number, { name: CallName; resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private waiting: { resolve: (m: FromWorker) => void; reject: (e: unknown) => void } | null = null;
   failure: GmmError | null = null;
 
@@ -32,7 +42,14 @@ class WorkerShard implements ShardHandle {
       if (!p) return;
       this.pending.delete(m.id);
       if (this.pending.size === 0) this.port.hold(false);
-      if (m.type === 'result') p.resolve(m.value);
+      if (m.type === 'result') {
+        const t = this.time.get(p.name);
+        if (t) {
+          t.ms += m.ms;
+          t.calls++;
+        } else this.time.set(p.name, { ms: m.ms, calls: 1 });
+        p.resolve(m.value);
+      }
       else p.reject(new GmmError((m.code as GmmErrorCode) ?? 'WORKER_FAILED', m.message));
     } else if (this.waiting) {
       const w = this.waiting;
@@ -68,7 +85,7 @@ class WorkerShard implements ShardHandle {
     const id = this.next++;
     this.port.hold(true);
     return new Promise<CallResult<N>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { name, resolve: resolve as (v: unknown) => void, reject });
       this.port.post({ type: 'call', id, name, args });
     });
   }
@@ -184,6 +201,20 @@ export class WorkerPool {
   /** @internal Stops a running fit: every worker ends and the pool is unusable. */
   abort(e: GmmError): void {
     this.breakWith(e);
+  }
+
+  /**
+   * @internal Diagnostic, not API (bench/scaling.js uses it to tell the workers' compute from
+   * messages, wake-ups and the coordinator's merge): per worker, in shard order, the time it
+   * reported spending inside its answers to `name` (summed over answers) and how many, since
+   * the pool started; or, given an earlier result as `since`, the difference from it.
+   */
+  workerTime(name: CallName, since?: readonly WorkerTime[]): WorkerTime[] {
+    return this.shards.map((s, i) => {
+      const t = s.time.get(name) ?? { ms: 0, calls: 0 };
+      const b = since?.[i] ?? { ms: 0, calls: 0 };
+      return { ms: t.ms - b.ms, calls: t.calls - b.calls };
+    });
   }
 
   /** Ends the workers. */
