@@ -87,7 +87,7 @@ export function normalizeRows(
 @inline function hardPair(lp: usize, stride: usize, lists: usize, counts: usize, P: i32, p: i32, idx: v128): void {
   // rows a, b of pair p each keep one component (ka, kb): store their 1s and list the pair
   // under both. kb's entry goes first and is counted only when kb ≠ ka, so for ka = kb
-  // ka's entry overwrites it (never a slot past the list's end: that may be P).
+  // ka's entry overwrites it, and no entry is left past either list's end.
   const ka = <i32>i64x2.extract_lane(idx, 0), kb = <i32>i64x2.extract_lane(idx, 1);
   const ONE = f64x2.splat(1.0);
   v128.store(lp + <usize>ka * stride, v128.and(ONE, i64x2.eq(idx, i64x2.splat(ka))));
@@ -300,11 +300,16 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
     } else {
       // by the share of the soft pairs' entries kept so far: GATHER between 30% and 70%
       // (without it, DENSE from 50%)
+      // (a pair that keeps one component is a hard one, so lean ends if the block turns hard)
+      let k0 = softKept;
       L0 = softPair(col, stride, P, K, p, m0, w0, cutoff, fac, lists, counts, expMode(kept, softSeen), kept);
       softSeen += K;
+      if (lean && softKept - k0 == 1) hardSeen++;
       if (two) {
+        k0 = softKept;
         L1 = softPair(col + 16, stride, P, K, p + 1, m1, w1, cutoff, fac, lists, counts, expMode(kept, softSeen), kept);
         softSeen += K;
+        if (lean && softKept - k0 == 1) hardSeen++;
       }
     }
     if (lseOut) {

@@ -3,7 +3,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture } from '../src/index.js';
 import { kernels } from '../src/core/core.js';
-import { loadCore, matrix } from './helpers.js';
+import { loadCore, matrix, normal, rng } from './helpers.js';
 
 beforeAll(loadCore);
 afterEach(() => { kernels.simd = true; });
@@ -21,6 +21,22 @@ function data(n: number, d: number, K: number, seed: number, spread = 6) {
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
+  return m;
+}
+
+/** Covariances: full and tied entry (i, j) relative to √(Σᵢᵢ Σⱼⱼ) (an off-diagonal entry
+ *  near 0 carries the rounding of its row and column, so relative to itself it says
+ *  nothing; by Cauchy–Schwarz this bounds it by the diagonal's scale); diag and spherical
+ *  entrywise. */
+function covErr(a: ArrayLike<number>, b: ArrayLike<number>, type: string, d: number): number {
+  if (type !== 'full' && type !== 'tied') return relErr(a, b);
+  let m = 0;
+  for (let o = 0; o < b.length; o += d * d) {
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
+      const scale = Math.sqrt(Math.abs(b[o + i * d + i] * b[o + j * d + j]));
+      m = Math.max(m, Math.abs(a[o + i * d + j] - b[o + i * d + j]) / Math.max(1e-300, scale));
+    }
+  }
   return m;
 }
 
@@ -55,7 +71,7 @@ describe('SIMD kernels equal the scalar path', () => {
         expect(Math.abs(a.gm.lowerBound - b.gm.lowerBound) / Math.abs(b.gm.lowerBound)).toBeLessThan(1e-12);
         expect(relErr(a.gm.weights, b.gm.weights)).toBeLessThan(1e-12);
         expect(relErr(a.gm.means.data, b.gm.means.data)).toBeLessThan(1e-12);
-        expect(relErr(a.gm.covariances, b.gm.covariances)).toBeLessThan(1e-12);
+        expect(covErr(a.gm.covariances, b.gm.covariances, type, d)).toBeLessThan(1e-12);
         expect(relErr(a.ss, b.ss)).toBeLessThan(1e-12);
         let pmax = 0;
         for (let i = 0; i < a.pp.length; i++) pmax = Math.max(pmax, Math.abs(a.pp[i] - b.pp[i]));
@@ -88,7 +104,7 @@ describe('well-separated clusters: every row hard, the E-step without exp', () =
       expect(Math.abs(a.gm.lowerBound - b.gm.lowerBound) / Math.abs(b.gm.lowerBound)).toBeLessThan(1e-12);
       expect(relErr(a.gm.weights, b.gm.weights)).toBeLessThan(1e-12);
       expect(relErr(a.gm.means.data, b.gm.means.data)).toBeLessThan(1e-12);
-      expect(relErr(a.gm.covariances, b.gm.covariances)).toBeLessThan(1e-12);
+      expect(covErr(a.gm.covariances, b.gm.covariances, type, 3)).toBeLessThan(1e-12);
     });
   }
 });
@@ -145,6 +161,41 @@ describe('tied: the block scatter falls back to per-component sums where it woul
       expect(normwise(a.covariances, b.covariances)).toBeLessThan(1e-12);
       expect(normwise(a.means.data, b.means.data)).toBeLessThan(1e-14);
       expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-12);
+    });
+  }
+});
+
+describe('tied: the block scatter under stress (huge offsets, mixed scales, mostly zero weights, K = 1)', () => {
+  // cases from the review of the block scatter (stats.ts tiedBlock), SIMD against scalar
+  const gen = (seed: number, n: number, d: number, K: number, sep: number, offset: number, scales: number[]) => {
+    const z = normal(rng(seed));
+    const centres = Array.from({ length: K }, () => Array.from({ length: d }, () => sep * z()));
+    const X = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X[i * d + j] = offset + centres[i % K][j] + scales[j % scales.length] * z();
+    return matrix(X, n, d);
+  };
+  const cases = [
+    { name: 'offset 1e8', seed: 1, n: 3000, d: 4, K: 3, sep: 1, offset: 1e8, scales: [1] },
+    { name: 'offset 1e8, spread 1e-3', seed: 2, n: 3000, d: 3, K: 4, sep: 0.5e-3, offset: 1e8, scales: [1e-3] },
+    { name: 'scales 1, 1e4, 1e-2', seed: 3, n: 3000, d: 5, K: 3, sep: 1, offset: 0, scales: [1, 1e4, 1e-2] },
+    { name: 'means 3 apart', seed: 4, n: 3000, d: 3, K: 3, sep: 3, offset: 0, scales: [1] },
+    { name: 'd 8', seed: 5, n: 3000, d: 8, K: 5, sep: 2, offset: 10, scales: [1, 2] },
+    { name: 'one cluster', seed: 6, n: 1000, d: 3, K: 1, sep: 0, offset: 5, scales: [1] },
+  ];
+  for (const cs of cases) for (const weights of ['ones', 'mostly 0'] as const) {
+    it(`${cs.name}, weights ${weights}`, () => {
+      const X = gen(cs.seed, cs.n, cs.d, cs.K, cs.sep, cs.offset, cs.scales);
+      const w = Float64Array.from({ length: cs.n }, (_, i) => (weights === 'ones' ? 1 : i % 29 === 0 ? 1 + (i % 3) : 0));
+      const run = (simd: boolean) => {
+        kernels.simd = simd;
+        return new GaussianMixture({ nComponents: Math.max(cs.K, 2), covarianceType: 'tied', tol: 0, maxIter: 10, seed: 3, regCovar: 0 })
+          .fit(X, { sampleWeight: w });
+      };
+      const a = run(true), b = run(false);
+      expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-12);
+      expect(relErr(a.weights, b.weights)).toBeLessThan(1e-12);
+      expect(relErr(a.means.data, b.means.data)).toBeLessThan(1e-12);
+      expect(covErr(a.covariances, b.covariances, 'tied', cs.d)).toBeLessThan(1e-12);
     });
   }
 });

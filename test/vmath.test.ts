@@ -49,6 +49,22 @@ describe(`the E-step's exp and log match ${special.source}`, () => {
     expect(Array.from(apply('expBlock', [0, -Infinity, -709, -745, -0]))).toEqual([1, 0, 0, 0, 1]);
   });
 
+  it('exp at every reduction point n·ln2/256 in range and the ties between: within 2 ulp of Math.exp', () => {
+    // n = 256k + j covers every table entry j and every exponent k the bit arithmetic adds;
+    // Math.exp is itself within 1 ulp, hence 2 (the mpmath points above hold 1)
+    const xs: number[] = [];
+    const step = Math.LN2 / 256;
+    for (let n = 0; n >= -261632; n--) for (const o of [0, 0.5, -0.5]) {
+      const x = (n + o) * step;
+      if (x <= 0 && x >= -708.3964185322641) xs.push(x);
+    }
+    const got = apply('expBlock', xs);
+    let worst = 0;
+    for (let i = 0; i < xs.length; i++) worst = Math.max(worst, Math.abs(got[i] - Math.exp(xs[i])) / ulp(Math.exp(xs[i])));
+    expect(xs.length).toBeGreaterThan(780000);
+    expect(worst).toBeLessThanOrEqual(2);
+  });
+
   it('log on [1, 1e300]: within 2 ulp; exactly 0 at 1', () => {
     const got = apply('logBlock', special.log.map(([x]) => x));
     special.log.forEach(([x, y], i) => {
