@@ -72,15 +72,20 @@ export function normalizeRows(
 // place; exp and log two lanes at a time (vmath.ts).
 
 
-/** Appends pair p to component k's kept list, counting it only when kept is 1: branch-free,
+/** Appends pair p to a kept list (count: its length), counting it only when kept is 1: branch-free,
  *  the slot just past the list's end is written either way (below P, since a list holds
  *  fewer entries than the pairs seen so far) and overwritten by the next append. */
 // @ts-ignore: decorator
+@inline function appendAt(list: usize, count: usize, p: i32, kept: i32): void {
+  const n = load<i32>(count);
+  store<i32>(list + (<usize>n << 2), p);
+  store<i32>(count, n + kept);
+}
+
+/** appendAt for component k's list (K·P i32, then the K counts). */
+// @ts-ignore: decorator
 @inline function append(lists: usize, counts: usize, P: i32, k: i32, p: i32, kept: i32): void {
-  const c = counts + (<usize>k << 2);
-  const n = load<i32>(c);
-  store<i32>(lists + (<usize>(k * P + n) << 2), p);
-  store<i32>(c, n + kept);
+  appendAt(lists + (<usize>(k * P) << 2), counts + (<usize>k << 2), p, kept);
 }
 
 // @ts-ignore: decorator
@@ -107,12 +112,7 @@ export function normalizeRows(
   for (let k = 0; k < K; k++) {
     const kk = <i32>v128.any_true(f64x2.ne(v128.load(at), zero));
     kept += kk;
-    if (lists) {
-      // as append: the slot past the list's end is written either way
-      const n = load<i32>(c);
-      store<i32>(l + (<usize>n << 2), p);
-      store<i32>(c, n + kk);
-    }
+    if (lists) appendAt(l, c, p, kk);
     at += stride;
     c += 4;
     l += lstep;
@@ -166,9 +166,7 @@ const SPARSE = 0, GATHER = 1, DENSE = 2;
         const kk = <i32>v128.any_true(f64x2.ge(x, cut));
         store<i32>(kept + (<usize>cnt << 2), <i32>at);
         cnt += kk;
-        const n = load<i32>(c);
-        store<i32>(l + (<usize>n << 2), p);
-        store<i32>(c, n + kk);
+        appendAt(l, c, p, kk);
         c += 4;
         l += lstep;
       }

@@ -258,6 +258,28 @@ const SQUARES = 1, TRACE = 2; // featureSums' modes
   if (m > 3) addTo(sk + (<usize>(i + 3) << 3), hsum(s3));
 }
 
+/** One pass over component k's n kept pairs idx of R: multiplies out the deferred
+ *  normalisation (fac, or 0 when there is none or it was applied already) and returns the
+ *  mass Σ r; with ss2 (spherical: the E-step's Σᵢ(xᵢ−cᵢ)² of this component, whose shift is
+ *  the current means) also adds the trace Σ r·ss2 into traceOut. */
+// @ts-ignore: decorator
+@inline function massPass(R: usize, idx: usize, n: i32, fac: usize, ss2: usize, traceOut: usize): f64 {
+  let ms = f64x2.splat(0), tr = ms;
+  for (let q = 0; q < n; q++) {
+    const o = at(idx, q);
+    let r = v128.load(R + o);
+    if (fac) {
+      r = f64x2.mul(r, v128.load(fac + o));
+      v128.store(R + o, r);
+    }
+    ms = f64x2.add(ms, r);
+    // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
+    if (ss2) tr = f64x2.add(tr, wmul(r, v128.load(ss2 + o)));
+  }
+  if (ss2) addTo(traceOut, hsum(tr));
+  return hsum(ms);
+}
+
 /** Tied: how much of a diagonal entry of the block's total scatter T the tied scatter must
  *  keep for tiedBlock's subtraction to stand (so at most log₁₀ 16 ≈ 1.2 digits are lost to
  *  cancellation; a block below it is summed per component). */
@@ -326,13 +348,7 @@ function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift: usize,
     const c = shift + (<usize>(k * d) << 3);
     const idx = lists + (<usize>(k * P) << 2);
     const n = load<i32>(lists + (<usize>(K * P + k) << 2));
-    if (fac) for (let q = 0; q < n; q++) {
-      const o = at(idx, q);
-      v128.store(R + o, f64x2.mul(v128.load(R + o), v128.load(fac + o)));
-    }
-    let ms = f64x2.splat(0);
-    for (let q = 0; q < n; q++) ms = f64x2.add(ms, v128.load(R + at(idx, q)));
-    store<f64>(mloc + (<usize>k << 3), hsum(ms));
+    store<f64>(mloc + (<usize>k << 3), massPass(R, idx, n, fac, 0, 0));
     if (n > 0) for (let i = 0; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sloc + (<usize>(k * d) << 3));
   }
   // g: the weighted mean of the block's rows
@@ -442,23 +458,10 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
       n = nonzeroPairs(R, P, idx, fac);
     }
     if (n == 0) continue;
-    // one pass: the deferred normalisation multiplied out (EM), the mass, and for spherical
-    // the trace Σᵢ r(xᵢ−cᵢ)² from the E-step's ss (whose shift is the current means)
-    const sk2 = type == SPHERICAL && ss ? ss + (<usize>(k * P) << 4) : 0;
-    let ms = f64x2.splat(0), tr = ms;
-    const scale = lists && fac;
-    for (let q = 0; q < n; q++) {
-      const o = at(idx, q);
-      let r = v128.load(R + o);
-      if (scale) {
-        r = f64x2.mul(r, v128.load(fac + o));
-        v128.store(R + o, r);
-      }
-      ms = f64x2.add(ms, r);
-      // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
-      if (sk2) tr = f64x2.add(tr, wmul(r, v128.load(sk2 + o)));
-    }
-    addTo(mass + (<usize>k << 3), hsum(ms));
+    // the deferred normalisation (EM; nonzeroPairs applied it already), the mass and, for
+    // spherical in EM, the trace from the E-step's ss
+    const ss2 = type == SPHERICAL && ss ? ss + (<usize>(k * P) << 4) : 0;
+    addTo(mass + (<usize>k << 3), massPass(R, idx, n, lists ? fac : 0, ss2, scat + (<usize>k << 3)));
     if (type == FULL || type == TIED) {
       componentScatter(xt, P, d, R, c, idx, n, dbuf, abuf, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat, sk, true);
     } else if (type == DIAG) {
@@ -467,8 +470,11 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     } else {
       // spherical: the sum per feature, and the trace (from ss above or, without it, here)
       if (ss) for (let i = 0; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sk);
-      else for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, 0, TRACE));
-      addTo(scat + (<usize>k << 3), hsum(tr));
+      else {
+        let tr = f64x2.splat(0);
+        for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, 0, TRACE));
+        addTo(scat + (<usize>k << 3), hsum(tr));
+      }
     }
   }
 }
