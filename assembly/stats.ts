@@ -115,6 +115,10 @@ function syrkUpper(a: usize, dm: usize, n: i32, d: i32, S: usize): void {
     const ai = a + (<usize>i << 4);
     for (let j = i; j < d; j += 4) {
       const dj = dm + (<usize>j << 4);
+      if (j + 2 >= d) {
+        syrkTail(ai, dj, end, stride, S + (<usize>(i * d + j) << 3), d, j > i, i + 1 < d, j + 1 < d);
+        continue;
+      }
       let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s02 = f64x2.splat(0), s03 = f64x2.splat(0);
       let s10 = f64x2.splat(0), s11 = f64x2.splat(0), s12 = f64x2.splat(0), s13 = f64x2.splat(0);
       for (let off: usize = 0; off < end; off += stride) {
@@ -143,6 +147,31 @@ function syrkUpper(a: usize, dm: usize, n: i32, d: i32, S: usize): void {
         if (j + 3 < d) addTo(row1 + (<usize>(j + 3) << 3), hsum(s13));
       }
     }
+  }
+}
+
+/** The last one or two columns j, j + 1 of rows i, i + 1 of syrkUpper's tiles, as a 2×2
+ *  tile: a 2×4 tile there computes twice the entries it keeps (d = 16: 4 of its 20 tiles).
+ *  at: S's entry (i, j); the flags say which of (i + 1, j), (i + 1, j + 1), (i, j + 1) exist
+ *  on or above the diagonal. */
+// @ts-ignore: decorator
+@inline function syrkTail(ai: usize, dj: usize, end: usize, stride: usize, at: usize, d: i32,
+  below: bool, row1: bool, col1: bool): void {
+  let s00 = f64x2.splat(0), s01 = s00, s10 = s00, s11 = s00;
+  for (let off: usize = 0; off < end; off += stride) {
+    const x0 = v128.load(ai + off), x1 = v128.load(ai + off, 16);
+    const y0 = v128.load(dj + off), y1 = v128.load(dj + off, 16);
+    s00 = f64x2.add(s00, f64x2.mul(x0, y0));
+    s01 = f64x2.add(s01, f64x2.mul(x0, y1));
+    s10 = f64x2.add(s10, f64x2.mul(x1, y0));
+    s11 = f64x2.add(s11, f64x2.mul(x1, y1));
+  }
+  const next = at + (<usize>d << 3);
+  addTo(at, hsum(s00));
+  if (col1) addTo(at + 8, hsum(s01));
+  if (row1) {
+    if (below) addTo(next, hsum(s10));
+    if (col1) addTo(next + 8, hsum(s11));
   }
 }
 

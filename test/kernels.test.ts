@@ -45,6 +45,10 @@ const shapes = [
   { n: 600, d: 2, K: 4 },
   { n: 333, d: 13, K: 2 },
   { n: 64, d: 1, K: 2 },
+  // the scatter's last two columns as 2×2 tiles (stats.ts syrkTail): at the diagonal
+  // (d = 6: rows 4, 5) and off it (d = 16: rows 2, 6, 10 and 14's tail)
+  { n: 501, d: 6, K: 3 },
+  { n: 700, d: 16, K: 3 },
   // centres far apart, and a few rows placed between centres: full and tied run mostly
   // the E-step's no-exp path (estep.ts), diag and spherical (one broad component) mostly
   // the exp path; both are mixed in every block
