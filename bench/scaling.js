@@ -123,6 +123,8 @@ class Variant {
     this.tN = [];
     this.w1 = [];
     this.wN = [];
+    this.s1 = [];
+    this.sN = [];
     this.last = null;
     this.error = null;
   }
@@ -138,6 +140,7 @@ class Variant {
         this.t1.push(a.t);
         this.tN.push(b.t);
         if (a.work && b.work) { this.w1.push(a.work); this.wN.push(b.work); }
+        if (a.step !== undefined && b.step !== undefined) { this.s1.push(a.step); this.sN.push(b.step); }
       }
     } catch (e) {
       const msg = `${e?.code ? e.code + ': ' : ''}${e?.message ?? e}`;
@@ -161,6 +164,13 @@ class Variant {
       m = Math.max(m, (min(this.wN.map((w) => w[s])) - min(this.w1.map((w) => w[s]))) / (N - 1));
     }
     return m;
+  }
+
+  /** The coordinator's step (lower bound and M-step) per iteration, by the estimator of
+   *  ms/iter; NaN when it was not timed. */
+  stepMsPerIter(N) {
+    if (!stepClock.known || !this.sN.length || this.sN.length !== this.tN.length) return NaN;
+    return (min(this.sN) - min(this.s1)) / (N - 1);
   }
 
   /** The same pair by pair (largest over workers of (ΔN − Δ1) / (N − 1)), median over pairs. */
@@ -198,6 +208,9 @@ function shards(n, W, CH) {
   return out;
 }
 
+/** ms spent in the coordinator's step (see loadLib), summed over every fit of this process. */
+const stepClock = { ms: 0, known: false };
+
 const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const secs = () => ((performance.now() - T0) / 1000).toFixed(1) + ' s';
 const log = (...a) => console.log(`[${secs().padStart(8)}]`, ...a);
@@ -218,9 +231,11 @@ async function runWorkload(lib, spec, opt) {
   });
   const timedSync = (data) => async (iters) => {
     const gm = new lib.GaussianMixture(options(iters));
+    const s0 = stepClock.ms;
     const t0 = performance.now();
     gm.fit(data);
-    return { t: performance.now() - t0, gm };
+    const t = performance.now() - t0;
+    return { t, gm, step: stepClock.ms - s0 };
   };
   const CH = lib.CHUNK_ROWS;
   const C = Math.ceil(n / CH);
@@ -256,10 +271,11 @@ async function runWorkload(lib, spec, opt) {
     const av = new Variant(`fitAsync ${Wr}w`, async (iters) => {
       const gm = new lib.GaussianMixture(options(iters));
       const before = timesWork ? pool.workerTime('em') : null;
+      const s0 = stepClock.ms;
       const t0 = performance.now();
       await gm.fitAsync(pool);
       const t = performance.now() - t0;
-      return { t, gm, work: before ? pool.workerTime('em', before).map((x) => x.ms) : null };
+      return { t, gm, step: stepClock.ms - s0, work: before ? pool.workerTime('em', before).map((x) => x.ms) : null };
     });
     variants.push(av);
     let shardV = null;
@@ -306,18 +322,23 @@ async function runWorkload(lib, spec, opt) {
   const ref = fitV.last;
   const T1 = pools.find((p) => p.workers === 1)?.async.msPerIter(N) ?? NaN;
   const rows = [];
-  const noSplit = { computeMs: null, msgMs: null, msgPct: null, contentionMs: null, contentionPct: null };
-  rows.push({ variant: 'fit()', workers: '–', largest: n, poolMs: null, ms: Tfit, ratioFit: 1, speedup: null, bound: null, shardMs: null, overheadMs: null, overheadPct: null, ...noSplit, same: !fitV.error, error: fitV.error });
+  const noSplit = { computeMs: null, stepMs: null, msgMs: null, msgPct: null, contentionMs: null, contentionPct: null };
+  const fitStep = fitV.stepMsPerIter(N);
+  rows.push({ variant: 'fit()', workers: '–', largest: n, poolMs: null, ms: Tfit, ratioFit: 1, speedup: null, bound: null, shardMs: null, overheadMs: null, overheadPct: null, ...noSplit, stepMs: fitStep, same: !fitV.error, error: fitV.error });
   for (const p of pools) {
     const T = p.async.msPerIter(N);
     const shardMs = p.shard ? p.shard.msPerIter(N) : Tfit;
     const compute = p.async.workerMsPerIter(N);
+    // the coordinator's step, in T(W) and in fit() on the largest shard (0 when not timed)
+    const st = p.async.stepMsPerIter(N), shardSt = p.shard ? p.shard.stepMsPerIter(N) : fitStep;
+    const step = Number.isFinite(st) ? st : 0, shardStep = Number.isFinite(shardSt) ? shardSt : 0;
     rows.push({
       variant: 'fitAsync(pool)', workers: p.workers > CORES ? `${p.workers} (> ${CORES} cores)` : p.workers, nWorkers: p.workers, largest: p.largestRows, poolMs: p.createMs, ms: T,
       ratioFit: T / Tfit, speedup: T1 / T, bound: n / p.largestRows, shardMs,
       overheadMs: T - shardMs, overheadPct: (100 * (T - shardMs)) / T,
-      computeMs: compute, msgMs: T - compute, msgPct: (100 * (T - compute)) / T,
-      contentionMs: compute - shardMs, contentionPct: (100 * (compute - shardMs)) / shardMs,
+      computeMs: compute, stepMs: Number.isFinite(st) ? st : null,
+      msgMs: T - compute - step, msgPct: (100 * (T - compute - step)) / T,
+      contentionMs: compute - (shardMs - shardStep), contentionPct: (100 * (compute - (shardMs - shardStep))) / (shardMs - shardStep),
       same: sameBits(ref, p.async.last), error: p.async.error ?? p.shard?.error ?? null,
     });
   }
@@ -327,6 +348,7 @@ async function runWorkload(lib, spec, opt) {
   }
   const raw = Object.fromEntries(variants.map((v) => [v.label, {
     t1: v.t1, tN: v.tN, msPerIter: v.msPerIter(N), msPerIterMedian: v.msPerIterMedian(N),
+    ...(v.sN.length ? { step1: v.s1, stepN: v.sN, stepMsPerIter: v.stepMsPerIter(N) } : {}),
     ...(v.wN.length ? { workerEm1: v.w1, workerEmN: v.wN, workerMsPerIter: v.workerMsPerIter(N), workerMsPerIterMedian: v.workerMsPerIterMedian(N) } : {}),
   }]));
   if (foreign !== null) log(`${spec.name}: other processes used ${foreign.toFixed(2)} cores during the timed rounds${foreign > 0.25 ? ' ⚠ (noisy)' : ''}`);
@@ -472,21 +494,23 @@ function markdown(m, results, rss, totalS) {
   L.push('pool. Ideal: n ÷ rows of the largest shard (the pool gives each worker whole CHUNK_ROWS-row chunks). Total');
   L.push('overhead: T(W) − T(fit() on the largest shard\'s rows), in % of T(W); it is split in two. In-worker compute:');
   L.push('the time each worker reports spending inside its E-step answers (performance.now() in the worker), per');
-  L.push('iteration by the same estimator as ms/iter, the largest over workers. Messages + merge = T(W) − in-worker');
-  L.push('compute (posting, wake-ups, structured clone, the coordinator\'s merge of tree nodes and M-step, and the');
+  L.push('iteration by the same estimator as ms/iter, the largest over workers. Coordinator step: the lower bound and');
+  L.push('M-step between two E-steps (Coordinator.update, timed in the coordinator\'s thread), which fit() runs on the');
+  L.push('same statistics: serial work of EM, not an overhead of the workers. Messages + merge = T(W) − in-worker');
+  L.push('compute − coordinator step (posting, wake-ups, structured clone, the coordinator\'s merge of tree nodes, the');
   L.push('workers\' imbalance from one iteration to the next, and a worker\'s wait for a core before it starts an');
-  L.push('answer), in % of T(W). Contention = in-worker compute − fit() on the largest shard (the same rows computed slower in a worker');
+  L.push('answer), in % of T(W). Contention = in-worker compute − (fit() on the largest shard − its step) (the same rows computed slower in a worker');
   L.push('while the other cores are busy; a worker descheduled mid-answer counts here, performance.now() being wall');
   L.push('time), in % of fit() on the largest shard. Each is a difference of separately minimised times, so on a busy');
   L.push('machine a small one can come out negative (pair-by-pair medians: scaling-raw.json). Identical: final');
   L.push('lowerBound, nIter, weights, means and covariances bit-identical to fit()\'s.', '');
-  L.push('| workload | variant | workers | largest shard (rows) | pool start (ms) | ms/iter | ÷ fit() | speedup vs 1 worker | ideal | fit() on largest shard (ms/iter) | total overhead (% of T(W)) | in-worker compute (ms/iter, max over workers) | messages + merge (% of T(W)) | contention (% of fit() on largest shard) | identical |');
-  L.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
+  L.push('| workload | variant | workers | largest shard (rows) | pool start (ms) | ms/iter | ÷ fit() | speedup vs 1 worker | ideal | fit() on largest shard (ms/iter) | total overhead (% of T(W)) | in-worker compute (ms/iter, max over workers) | coordinator step (ms/iter) | messages + merge (% of T(W)) | contention (% of fit() on largest shard) | identical |');
+  L.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |');
   for (const r of results) {
     const busy = r.foreign === null || r.foreign === undefined ? '' : `; others used ${r.foreign.toFixed(2)} cores${r.foreign > 0.25 ? ' ⚠' : ''}`;
     const head = `${r.name} (${r.n.toLocaleString('en')} × ${r.d}, K=${r.K} ${r.type}, ${r.chunks} chunks; N=${r.N}, ${r.pairs} pairs${busy})`;
     for (const [i, x] of r.rows.entries()) {
-      L.push(`| ${i === 0 ? head : r.name} | ${x.variant} | ${x.workers} | ${x.largest.toLocaleString('en')} | ${x.poolMs === null ? '' : x.poolMs.toFixed(0)} | ${fmt(x.ms, 3)} | ${fmt(x.ratioFit, 3)} | ${x.speedup === null ? '' : Number.isFinite(x.speedup) ? fmt(x.speedup) + '×' : 'n/a'} | ${x.bound === null ? '' : fmt(x.bound) + '×'} | ${x.shardMs === null ? '' : fmt(x.shardMs, 3)} | ${msPct(x.overheadMs, x.overheadPct)} | ${x.computeMs === null ? '' : fmt(x.computeMs, 3)} | ${msPct(x.msgMs, x.msgPct)} | ${msPct(x.contentionMs, x.contentionPct, '+')} | ${x.same ? '✓' : x.error ? '✗ (failed)' : '✗'} |`);
+      L.push(`| ${i === 0 ? head : r.name} | ${x.variant} | ${x.workers} | ${x.largest.toLocaleString('en')} | ${x.poolMs === null ? '' : x.poolMs.toFixed(0)} | ${fmt(x.ms, 3)} | ${fmt(x.ratioFit, 3)} | ${x.speedup === null ? '' : Number.isFinite(x.speedup) ? fmt(x.speedup) + '×' : 'n/a'} | ${x.bound === null ? '' : fmt(x.bound) + '×'} | ${x.shardMs === null ? '' : fmt(x.shardMs, 3)} | ${msPct(x.overheadMs, x.overheadPct)} | ${x.computeMs === null ? '' : fmt(x.computeMs, 3)} | ${x.stepMs === null ? '' : fmt(x.stepMs, 3)} | ${msPct(x.msgMs, x.msgPct)} | ${msPct(x.contentionMs, x.contentionPct, '+')} | ${x.same ? '✓' : x.error ? '✗ (failed)' : '✗'} |`);
     }
   }
   L.push('', '## Targets', '');
@@ -528,7 +552,7 @@ function targets(results) {
       T.push({
         ok: known ? most.msgPct <= 3 : null,
         text: `${r.name}: messages + merge at ${most.nWorkers} worker(s) = ${known ? `${fmt(most.msgMs, 3)} ms = ${fmt(most.msgPct, 1)} % of T(${most.nWorkers})` : 'n/a (no worker times)'} ` +
-          `(target ≤ 3 %); besides: contention ${fmt(most.contentionMs, 3)} ms (${fmt(most.contentionPct, 1)} % over fit() on the largest shard), total overhead ${fmt(most.overheadPct, 1)} %`,
+          `(target ≤ 3 %; the coordinator's step, ${fmt(most.stepMs, 3)} ms, which fit() runs too, not counted); besides: contention ${fmt(most.contentionMs, 3)} ms (${fmt(most.contentionPct, 1)} % over fit() on the largest shard), total overhead ${fmt(most.overheadPct, 1)} %`,
       });
     }
     const st = r.rows.find((x) => x.variant.startsWith('fitStream'));
@@ -542,14 +566,14 @@ function targets(results) {
 function printTable(results) {
   for (const r of results) {
     console.log(`\n${r.name}: ${r.n} × ${r.d}, K=${r.K} ${r.type}, ${r.chunks} chunks, N=${r.N}, ${r.pairs} pairs; lowerBound ${r.lowerBound}`);
-    console.log('  variant                         workers  largest  pool ms   ms/iter  ÷fit    speedup ideal  shard ms/it total ovh worker ms/it msg+merge contention  same');
+    console.log('  variant                         workers  largest  pool ms   ms/iter  ÷fit    speedup ideal  shard ms/it total ovh worker ms/it  step ms/it msg+merge contention  same');
     for (const x of r.rows) {
       console.log('  ' + [
         x.variant.padEnd(31), String(x.workers).padStart(7), String(x.largest).padStart(8),
         (x.poolMs === null ? '' : x.poolMs.toFixed(0)).padStart(8), fmt(x.ms, 3).padStart(9), fmt(x.ratioFit, 3).padStart(6),
         (x.speedup === null ? '' : fmt(x.speedup) + '×').padStart(8), (x.bound === null ? '' : fmt(x.bound) + '×').padStart(6),
         (x.shardMs === null ? '' : fmt(x.shardMs, 3)).padStart(11), (x.overheadPct === null ? '' : fmt(x.overheadPct, 1) + ' %').padStart(9),
-        (x.computeMs === null ? '' : fmt(x.computeMs, 3)).padStart(12), (x.msgPct === null ? '' : fmt(x.msgPct, 1) + ' %').padStart(9),
+        (x.computeMs === null ? '' : fmt(x.computeMs, 3)).padStart(12), (x.stepMs === null ? '' : fmt(x.stepMs, 3)).padStart(11), (x.msgPct === null ? '' : fmt(x.msgPct, 1) + ' %').padStart(9),
         (x.contentionPct === null ? '' : fmt(x.contentionPct, 1) + ' %').padStart(10),
         x.same ? '    ✓' : '    ✗',
       ].join(' ') + (x.error ? `\n      failed: ${x.error}` : ''));
@@ -561,13 +585,30 @@ function printTable(results) {
 // main
 
 async function loadLib(dist) {
-  const entry = join(dist ? resolve(dist) : join(root, 'dist'), 'entry-node.js');
+  const dir = dist ? resolve(dist) : join(root, 'dist');
+  const entry = join(dir, 'entry-node.js');
   if (!existsSync(entry)) {
     console.error(`${entry} is missing: run \`npm run build\` first.`);
     process.exit(2);
   }
   const lib = await import(pathToFileURL(entry).href);
   await lib.init();
+  // The coordinator's step between two E-steps (lower bound, M-step: Coordinator.update,
+  // internal), timed in this thread by a wrapper: fit() and fitAsync() run the same step on
+  // the same statistics, so it is serial work of EM, not an overhead of the workers. Builds
+  // without that module leave stepClock at 0 (the step then counts as messages + merge).
+  const co = join(dir, 'fit', 'coordinator.js');
+  if (existsSync(co)) {
+    const { Coordinator } = await import(pathToFileURL(co).href);
+    const update = Coordinator?.prototype?.update;
+    if (typeof update === 'function') {
+      Coordinator.prototype.update = function (...a) {
+        const t0 = performance.now();
+        try { return update.apply(this, a); } finally { stepClock.ms += performance.now() - t0; }
+      };
+      stepClock.known = true;
+    }
+  }
   return lib;
 }
 
