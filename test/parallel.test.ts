@@ -10,6 +10,8 @@ import type * as Lib from '../src/entry-node.js';
 import type { CovarianceType, InitParams, Matrix } from '../src/index.js';
 import { overlapping, expectSameFit, rng } from './helpers.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
+import { packUpper, unpackUpper, packedLength } from '../src/fit/packing.js';
+import fc from 'fast-check';
 
 let lib: typeof Lib;
 beforeAll(async () => {
@@ -44,6 +46,15 @@ describe('the same bits however the work is split', () => {
       }
     });
   }
+
+  it('full and tied at d = 9 (the wire form keeps upper triangles only: src/fit/packing.ts)', async () => {
+    const X9 = overlapping(13, 2 * CHUNK_ROWS + 500, 9, 3);
+    for (const type of ['full', 'tied'] as const) {
+      const o = { nComponents: 3, covarianceType: type, seed: 4, maxIter: 12, tol: 0 };
+      const ref = new lib.GaussianMixture(o).fit(X9);
+      for (const workers of [0, 2, 3]) expectSameFit(await new lib.GaussianMixture(o).fitAsync(X9, { workers }), ref);
+    }
+  });
 
   it('many chunks in unaligned shards (a worker\'s tree stack holds more nodes than log₂ of its chunks)', async () => {
     // 27 chunks over 2 workers: [0, 13) and [13, 27); the second keeps nodes (0,13), (1,7)
@@ -253,5 +264,32 @@ describe('stopping and failing', () => {
     // the same source without the bad value fits, and equals fit()
     const ok = await new lib.GaussianMixture(start).fitStream(pieces(null));
     expectSameFit(ok, new lib.GaussianMixture(start).fit({ data, rows: n, cols: d }));
+  });
+});
+
+describe('the wire form of statistics and factors (src/fit/packing.ts)', () => {
+  it('packing keeps the head and every upper triangle bit for bit; unpacking zeroes the lower triangles', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.integer(),
+      (head, m, d, seed) => {
+        const r = rng(seed);
+        const whole = Float64Array.from({ length: head + m * d * d }, () => (r() - 0.5) * 1e6);
+        const packed = packUpper(whole, head, m, d);
+        expect(packed.length).toBe(packedLength(whole.length, m, d));
+        const back = new Float64Array(whole.length).fill(NaN);
+        unpackUpper(packed, back, head, m, d);
+        for (let i = 0; i < head; i++) expect(Object.is(back[i], whole[i])).toBe(true);
+        for (let k = 0; k < m; k++) {
+          for (let i = 0; i < d; i++) {
+            for (let j = 0; j < d; j++) {
+              const at = head + k * d * d + i * d + j;
+              expect(Object.is(back[at], j >= i ? whole[at] : 0)).toBe(true);
+            }
+          }
+        }
+      }), { numRuns: 200 });
+  });
+
+  it('refuses a packed block of the wrong length', () => {
+    expect(() => unpackUpper(new Float64Array(5), new Float64Array(2 + 9), 2, 1, 3)).toThrow(/expected 8/);
   });
 });

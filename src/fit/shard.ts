@@ -11,6 +11,7 @@ import type { Arena } from '../core/arena.js';
 import { blockRows, paramLength } from '../model/params.js';
 import { CHUNK_ROWS, zOrderBits } from './chunks.js';
 import { NodeStack, type TreeNode } from './tree.js';
+import { matrixCount, packUpper, statsHead, unpackUpper } from './packing.js';
 
 interface Chunk {
   index: number; // global chunk index
@@ -195,10 +196,12 @@ export class Shard {
     this.pairs = pairs;
   }
 
-  /** Writes the parameters the E-step reads into this shard's own buffers. */
+  /** Writes the parameters the E-step reads into this shard's own buffers; chol comes in
+   *  the wire form (upper triangles only for full and tied: packing.ts). */
   setParams(means: Float64Array, chol: Float64Array, logConst: Float64Array): ParamPtrs {
     this.arena.f64(this.buf.means, means.length).set(means);
-    this.arena.f64(this.buf.chol, chol.length).set(chol);
+    unpackUpper(chol, this.arena.f64(this.buf.chol, paramLength(TYPE_NAMES[this.type], this.K, this.d)), 0,
+      matrixCount(this.type, this.K), this.d);
     this.arena.f64(this.buf.logConst, logConst.length).set(logConst);
     return { means: this.buf.means, chol: this.buf.chol, logConst: this.buf.logConst };
   }
@@ -207,9 +210,9 @@ export class Shard {
    * Runs `leaf` for every chunk into a slot of `len` f64 and sums the slots in the fixed
    * tree (tree.ts). With `root` (the shard holds every chunk from 0 to the end of the data),
    * returns the root in `into` (a pointer in this instance); otherwise the shard's whole
-   * nodes, copied out.
+   * nodes, copied out (with `wire`, blocks of statistics in the packed form of packing.ts).
    */
-  private reduce(len: number, leaf: (ch: Chunk, out: number) => void, into = 0): TreeNode[] {
+  private reduce(len: number, leaf: (ch: Chunk, out: number) => void, into = 0, wire = false): TreeNode[] {
     const c = this.c, stackBase = this.buf.stack, slot = this.slot;
     if (into && this.chunks.length === 1) {
       leaf(this.chunks[0], into); // one chunk: the leaf is the root
@@ -227,17 +230,18 @@ export class Shard {
       this.arena.f64(into, len).set(this.arena.f64(stack.root(), len));
       return [];
     }
-    return stack.nodes.map((n) => ({ level: n.level, index: n.index, data: this.arena.f64(n.value, len).slice() }));
+    const m = wire ? matrixCount(this.type, this.K) : 0, head = statsHead(this.K, this.d);
+    return stack.nodes.map((n) => ({ level: n.level, index: n.index, data: packUpper(this.arena.f64(n.value, len), head, m, this.d) }));
   }
 
   /** EM statistics (assembly/stats.ts) about the current means. */
-  em(p: ParamPtrs, into = 0): TreeNode[] {
+  em(p: ParamPtrs, into = 0, wire = false): TreeNode[] {
     const c = this.c, d = this.d, K = this.K, type = this.type, B = this.B;
     this.layout(kernels.simd);
     return this.reduce(this.S, (ch, out) => {
       c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, out, this.buf.scratch, B, kernels.simd ? 1 : 0,
         ch.balls);
-    }, into);
+    }, into, wire);
   }
 
   /** Per chunk: Σ w·‖x − centre‖², after closest = ‖x − centre‖² (first) or the minimum of both. */
@@ -323,19 +327,19 @@ export class Shard {
 
   /** The statistics of a hard start: labels to the nearest centre, rₙₖ = [labelₙ = k],
    *  about the centres. */
-  labelStats(centres: Float64Array, into = 0): TreeNode[] {
+  labelStats(centres: Float64Array, into = 0, wire = false): TreeNode[] {
     this.layout(true);
     const c = this.c, K = this.K, d = this.d;
     this.arena.f64(this.buf.centres, K * d).set(centres);
     return this.reduce(this.S, (ch, out) => {
       c.assignLabels(ch.x, ch.rows, d, K, this.B, this.buf.centres, ch.labels, this.buf.scratch);
       c.initStats(ch.x, ch.w, ch.rows, d, K, this.type, ch.labels, this.buf.centres, out, this.buf.scratch, this.B);
-    }, into);
+    }, into, wire);
   }
 
   /** The statistics of random responsibilities about `shift` (K×d), each chunk drawing from
    *  its own stream of the seed. */
-  randomStats(shift: Float64Array, seedLo: number, seedHi: number, into = 0): TreeNode[] {
+  randomStats(shift: Float64Array, seedLo: number, seedHi: number, into = 0, wire = false): TreeNode[] {
     this.layout(true);
     const c = this.c, K = this.K, d = this.d;
     this.arena.f64(this.buf.centres, K * d).set(shift);
@@ -344,7 +348,7 @@ export class Shard {
       return this.reduce(this.S, (ch, out) => {
         c.rngSeedStream(seedLo, seedHi, ch.index);
         c.initStats(ch.x, ch.w, ch.rows, d, K, this.type, 0, this.buf.centres, out, this.buf.scratch, this.B);
-      }, into);
+      }, into, wire);
     } finally {
       c.rngLoad(this.buf.rng);
     }

@@ -5,6 +5,7 @@ import type { Shard } from '../fit/shard.js';
 import type { TreeNode } from '../fit/tree.js';
 import type { KeyCandidates, Pick } from '../fit/cluster.js';
 
+/** The E-step's parameters; chol in the wire form (upper triangles only: src/fit/packing.ts). */
 export interface EStepArrays { means: Float64Array; chol: Float64Array; logConst: Float64Array }
 
 /** Each request's arguments and answer. */
@@ -26,14 +27,15 @@ export type CallName = keyof ShardCalls;
 export type CallArgs<N extends CallName> = ShardCalls[N][0];
 export type CallResult<N extends CallName> = ShardCalls[N][1];
 
-/** Answers one request on a shard. */
+/** Answers one request on a shard. Blocks of statistics go back in the wire form of
+ *  src/fit/packing.ts (ShardCluster unpacks the root). */
 export function answer<N extends CallName>(shard: Shard, name: N, args: CallArgs<N>): CallResult<N> {
   const a = args as unknown[];
   switch (name) {
     case 'prepare': return shard.prepare(a[0] as number, a[1] as number) as CallResult<N>;
     case 'em': {
       const p = a[0] as EStepArrays;
-      return shard.em(shard.setParams(p.means, p.chol, p.logConst)) as CallResult<N>;
+      return shard.em(shard.setParams(p.means, p.chol, p.logConst), 0, true) as CallResult<N>;
     }
     case 'kppClosest': return shard.kppClosest(a[0] as Float64Array, a[1] as boolean) as CallResult<N>;
     case 'kppTrials': return shard.kppTrials(a[0] as Float64Array) as CallResult<N>;
@@ -42,8 +44,8 @@ export function answer<N extends CallName>(shard: Shard, name: N, args: CallArgs
     case 'featureSquares': return shard.featureSquares(a[0] as Float64Array) as CallResult<N>;
     case 'featureScatter': return shard.featureScatter(a[0] as Float64Array) as CallResult<N>;
     case 'lloyd': return shard.lloyd(a[0] as Float64Array) as CallResult<N>;
-    case 'labelStats': return shard.labelStats(a[0] as Float64Array) as CallResult<N>;
-    case 'randomStats': return shard.randomStats(a[0] as Float64Array, a[1] as number, a[2] as number) as CallResult<N>;
+    case 'labelStats': return shard.labelStats(a[0] as Float64Array, 0, true) as CallResult<N>;
+    case 'randomStats': return shard.randomStats(a[0] as Float64Array, a[1] as number, a[2] as number, 0, true) as CallResult<N>;
     case 'dataKeys': return shard.dataKeys(a[0] as number, a[1] as number) as CallResult<N>;
     default: throw new Error(`unknown shard request ${String(name)}`);
   }

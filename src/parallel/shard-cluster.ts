@@ -6,6 +6,7 @@
 import type { Cluster, KeyCandidates, Pick } from '../fit/cluster.js';
 import type { Coordinator } from '../fit/coordinator.js';
 import { combineNodes, type TreeNode } from '../fit/tree.js';
+import { matrixCount, statsHead, unpackUpper } from '../fit/packing.js';
 import type { CallArgs, CallName, CallResult } from './protocol.js';
 
 /** One shard as the cluster sees it: its chunk range and a way to ask it things. */
@@ -43,11 +44,13 @@ export class ShardCluster implements Cluster {
   }
 
   /** The root of the shards' nodes, written into the coordinator's buffer `into`. The
-   *  nodes came in messages and are this thread's own: the sums are made in place. */
+   *  nodes came in messages and are this thread's own: the sums are made in place, on the
+   *  wire form (statistics: packing.ts), which the root leaves. */
   private async root<N extends 'em' | 'lloyd' | 'labelStats' | 'randomStats'>(co: Coordinator, into: 'stats' | 'sums',
     answers: Promise<CallResult<N>[]>): Promise<null> {
     const root = combineNodes(((await answers) as TreeNode[][]).flat(), 0, this.chunkCount, true);
-    co.view(into, root.length).set(root);
+    if (into === 'sums') co.view(into, root.length).set(root);
+    else unpackUpper(root, co.view(into, co.S), statsHead(co.K, co.d), matrixCount(co.type, co.K), co.d);
     return null;
   }
 

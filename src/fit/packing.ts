@@ -1,0 +1,62 @@
+// The wire form of what a coordinator and its shards exchange every iteration. Full and
+// tied keep d×d matrices of which only the upper triangle is ever written (the scatter:
+// assembly/stats.ts) or read (the precision factors U: assembly/logdensity.ts, certify.ts),
+// so messages carry the upper triangles alone: for large d about half the bytes to copy,
+// and half the elementwise sums the coordinator makes of the shards' tree nodes. Packed
+// nodes add entry by entry exactly as whole ones do, so the root has the same bits.
+//
+//   whole:  [head values][matrix 0: d×d row-major] … [matrix m−1]
+//   packed: [head values][matrix 0: row i from column i, i = 0 … d−1] … [matrix m−1]
+import { TYPE_CODE } from '../core/core.js';
+
+/** d×d matrices in a block of statistics or factors: K (full), 1 (tied), 0 (diag, spherical). */
+export function matrixCount(type: number, K: number): number {
+  return type === TYPE_CODE.full ? K : type === TYPE_CODE.tied ? 1 : 0;
+}
+
+/** Values before the scatter matrices in a block of statistics (assembly/stats.ts):
+ *  the header (Σ w·lse, Σ w), the masses and the sums. */
+export function statsHead(K: number, d: number): number {
+  return 2 + K + K * d;
+}
+
+/** Length of the packed form of `whole` values that end in m d×d matrices. */
+export function packedLength(whole: number, m: number, d: number): number {
+  return whole - (m * d * (d - 1)) / 2;
+}
+
+/** The packed copy of src (head values, then m d×d matrices); a plain copy when m = 0. */
+export function packUpper(src: Float64Array, head: number, m: number, d: number): Float64Array {
+  if (m === 0) return src.slice();
+  const out = new Float64Array(packedLength(head + m * d * d, m, d));
+  out.set(src.subarray(0, head));
+  let at = head;
+  for (let k = 0; k < m; k++) {
+    const base = head + k * d * d;
+    for (let i = 0; i < d; i++) {
+      out.set(src.subarray(base + i * d + i, base + i * d + d), at);
+      at += d - i;
+    }
+  }
+  return out;
+}
+
+/** Writes packed (from packUpper) into dst (head + m·d·d values) in whole form, with 0 below
+ *  each diagonal. */
+export function unpackUpper(packed: Float64Array, dst: Float64Array, head: number, m: number, d: number): void {
+  if (m === 0) {
+    dst.set(packed);
+    return;
+  }
+  if (packed.length !== packedLength(head + m * d * d, m, d)) throw new Error(`unpackUpper: ${packed.length} values, expected ${packedLength(head + m * d * d, m, d)}`);
+  dst.set(packed.subarray(0, head));
+  let at = head;
+  for (let k = 0; k < m; k++) {
+    const base = head + k * d * d;
+    for (let i = 0; i < d; i++) {
+      dst.fill(0, base + i * d, base + i * d + i);
+      dst.set(packed.subarray(at, at + d - i), base + i * d + i);
+      at += d - i;
+    }
+  }
+}
