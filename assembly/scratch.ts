@@ -8,7 +8,7 @@
 // (an EM pass reads x, already in pair blocks, in place); wt: a block's pair weights; lp: log-densities then responsibilities (K·P v128);
 // ss: spherical Σ(x−μ)²; dbuf/abuf: per-component differences and weighted differences
 // (abuf doubles as (x−g)ᵀU for tied in the E-step; the E-step's 4-pair tile needs
-// dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32) or, when scoring, the per-row
+// dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32), in an EM pass the M-step's re-paired rows (stats.ts componentScatter), or, when scoring, the per-row
 // lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,
 // i32); ut: prepared precision factors (logdensity.ts prepareFactors); hdr: a statistics
 // header for scoring; cert: the factor norms and certifyGroup's workspace (EM, certify.ts);

@@ -56,6 +56,9 @@ const shapes = [
   // heavily overlapping: most rows keep several components, so tied takes the block's
   // total scatter (stats.ts tiedBlock) and the E-step's exps run dense
   { n: 2000, d: 5, K: 4, spread: 1 },
+  // partly overlapping at d ≥ 12: many pairs keep a component in one row only, so full and
+  // tied re-pair the kept rows before their scatter tiles (stats.ts componentScatter)
+  { n: 1800, d: 14, K: 4, spread: 4 },
 ];
 
 describe('SIMD kernels equal the scalar path', () => {
