@@ -350,14 +350,11 @@ const TIED_KEEP: f64 = 1.0 / 16.0;
 }
 
 /** Σ r·(x − c)(x − c)ᵀ over the n kept pairs idx into S (upper triangle): D = x − c and
- *  A = r·D compacted to those pairs, pair-major (pair q's features at q·d), then the tiles;
- *  with sums, also Σ r·D per feature into sk. Features i and i1 = i + 1 per pass (clamped:
- *  the last feature once more, written twice with the same values, its sum not stored).
- *  With rows (room for 2n + 1 i32; EM passes), where a pair's two rows rarely both keep the
- *  component (overlapping clusters: 18% of the lanes on letter, 27% on o64), the kept rows
- *  are paired anew first (keptRows, repairRows; R is overwritten), so the tiles, most of
- *  the work, skip the zero lanes. Inlined, so that each caller's constant choice leaves no
- *  test in the loop. */
+ *  A = r·D compacted to those pairs (compact), then the tiles; with sums, also Σ r·D per
+ *  feature into sk. With rows (room for 2n + 1 i32; EM passes), where a pair's two rows
+ *  often do not both keep the component (overlapping clusters: 18% of the lanes on letter,
+ *  27% on o64), the kept rows are paired anew first (keptRows, repairRows; R is
+ *  overwritten), so the tiles, most of the work, skip the zero lanes. */
 // @ts-ignore: decorator
 @inline function componentScatter(xt: usize, P: i32, d: i32, R: usize, c: usize, idx: usize, n: i32,
   dbuf: usize, abuf: usize, S: usize, sk: usize, sums: bool, rows: usize): void {
@@ -366,11 +363,30 @@ const TIED_KEEP: f64 = 1.0 / 16.0;
     // worth it from one pair in REPAIR_MIN saved: a re-paired row costs two lane loads
     if (REPAIR_MIN * (2 * n - m) >= 2 * n) {
       const Q = repairRows(R, rows, m);
-      rowScatter(xt, P, d, R, c, rows, Q, dbuf, abuf, sk, sums);
+      compact(xt, P, d, R, c, rows, Q, dbuf, abuf, sk, sums, true);
       syrkUpper(abuf, dbuf, Q, d, S);
       return;
     }
   }
+  compact(xt, P, d, R, c, idx, n, dbuf, abuf, sk, sums, false);
+  syrkUpper(abuf, dbuf, n, d, S);
+}
+
+/** Pairs saved, one in REPAIR_MIN at least, for componentScatter to re-pair a component's
+ *  rows, and from which d (below, the tiles saved cost less than the lane loads). */
+const REPAIR_MIN: i32 = 16;
+const REPAIR_D: i32 = 12;
+
+/** componentScatter's compaction: D = x − c and A = r·D of n pairs into dbuf and abuf,
+ *  pair-major (pair q's features at q·d), and with sums Σ A per feature into sk. The pairs:
+ *  kept pairs idx of the block, their responsibilities in R; or (repaired) new pairs of
+ *  rows, pair q's rows at byte offsets idx[2q], idx[2q + 1] of each feature's row and its
+ *  responsibilities at R + 16q (repairRows). Features i and i1 = i + 1 per pass (clamped:
+ *  the last feature once more, written twice with the same values, its sum not stored).
+ *  Inlined, so that each caller's constant choices leave no test in the loop. */
+// @ts-ignore: decorator
+@inline function compact(xt: usize, P: i32, d: i32, R: usize, c: usize, idx: usize, n: i32,
+  dbuf: usize, abuf: usize, sk: usize, sums: bool, repaired: bool): void {
   const stride = <usize>d << 4;
   for (let i = 0; i < d; i += 2) {
     const i1 = min(i + 1, d - 1);
@@ -380,52 +396,19 @@ const TIED_KEEP: f64 = 1.0 / 16.0;
     let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
     const j1 = <usize>(i1 - i) << 4;
     for (let q = 0; q < n; q++) {
-      const src = at(idx, q);
-      const r = v128.load(R + src);
-      const D0 = f64x2.sub(v128.load(x0 + src), c0), D1 = f64x2.sub(v128.load(x1 + src), c1);
-      const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
-      v128.store(di, D0);
-      v128.store(di + j1, D1);
-      v128.store(ai, A0);
-      v128.store(ai + j1, A1);
-      di += stride;
-      ai += stride;
-      if (sums) {
-        s0 = f64x2.add(s0, A0);
-        s1 = f64x2.add(s1, A1);
+      let r: v128, X0: v128, X1: v128;
+      if (repaired) {
+        const a = <usize>load<i32>(idx + (<usize>q << 3)), b = <usize>load<i32>(idx + (<usize>q << 3), 4);
+        r = v128.load(R + (<usize>q << 4));
+        X0 = v128.load64_lane(x0 + b, v128.load64_zero(x0 + a), 1);
+        X1 = v128.load64_lane(x1 + b, v128.load64_zero(x1 + a), 1);
+      } else {
+        const src = at(idx, q);
+        r = v128.load(R + src);
+        X0 = v128.load(x0 + src);
+        X1 = v128.load(x1 + src);
       }
-    }
-    if (sums) {
-      addTo(sk + (<usize>i << 3), hsum(s0));
-      if (i + 1 < d) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
-    }
-  }
-  syrkUpper(abuf, dbuf, n, d, S);
-}
-
-/** Pairs saved, one in REPAIR_MIN at least, for componentScatter to re-pair a component's
- *  rows, and from which d (below, the tiles saved cost less than the lane loads). */
-const REPAIR_MIN: i32 = 16;
-const REPAIR_D: i32 = 12;
-
-/** componentScatter's compaction over Q re-paired rows (repairRows): new pair q's rows at
- *  byte offsets rows[2q], rows[2q + 1] of each feature's row, its responsibilities at R + 16q. */
-// @ts-ignore: decorator
-@inline function rowScatter(xt: usize, P: i32, d: i32, R: usize, c: usize, rows: usize, Q: i32,
-  dbuf: usize, abuf: usize, sk: usize, sums: bool): void {
-  const stride = <usize>d << 4;
-  for (let i = 0; i < d; i += 2) {
-    const i1 = min(i + 1, d - 1);
-    const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
-    let s0 = f64x2.splat(0), s1 = s0;
-    const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
-    let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
-    const j1 = <usize>(i1 - i) << 4;
-    for (let q = 0; q < Q; q++) {
-      const a = <usize>load<i32>(rows + (<usize>q << 3)), b = <usize>load<i32>(rows + (<usize>q << 3), 4);
-      const r = v128.load(R + (<usize>q << 4));
-      const D0 = f64x2.sub(v128.load64_lane(x0 + b, v128.load64_zero(x0 + a), 1), c0);
-      const D1 = f64x2.sub(v128.load64_lane(x1 + b, v128.load64_zero(x1 + a), 1), c1);
+      const D0 = f64x2.sub(X0, c0), D1 = f64x2.sub(X1, c1);
       const A0 = f64x2.mul(r, D0), A1 = f64x2.mul(r, D1);
       v128.store(di, D0);
       v128.store(di + j1, D1);
