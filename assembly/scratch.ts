@@ -12,7 +12,8 @@
 // lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,
 // i32); ut: prepared precision factors (logdensity.ts prepareFactors); hdr: a statistics
 // header for scoring; cert: the factor norms and certifyGroup's workspace (EM, certify.ts);
-// tied: stats.ts tiedBlock's workspace (EM); kept: estep.ts softPair's (EM, K i32). The scalar reference path uses the first B·K + d·d + 8.
+// tied: stats.ts tiedBlock's workspace (EM), or diagBlock's (K + d + 8 ≤ its size for d ≥ 3; diagBlock
+// keeps its Y, 4⌈d/4⌉·P v128 ≤ 2·d·B f64, in dbuf and abuf); kept: estep.ts softPair's (EM, K i32). The scalar reference path uses the first B·K + d·d + 8.
 
 export function scratchSize(K: i32, d: i32, B: i32): i32 {
   return max(3 * d * B + 3 * B + 2 * K * B + (K * B >> 2) + K + K * d * d + K * d + d + 1 + 8 + 3 * K + d

@@ -526,21 +526,123 @@ function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift: usize,
   }
 }
 
+/** Diag: how much of b + δ²m a (component, feature) scatter S must keep for diagBlock's
+ *  shift back to stand. The shift back's rounding error is at most about 2/DIAG_KEEP times
+ *  the direct sum's (its terms are bounded by b + δ²m), so at most about 2.1 digits are lost
+ *  (TIED_KEEP's 1/16 would send a quarter of o16d's (component, feature) sums to the
+ *  fallback and save nothing); below it, those two features are summed about cₖ as before. */
+const DIAG_KEEP: f64 = 1.0 / 64.0;
+
+/** Diag statistics of a pair block about one centre g per feature, which saves the
+ *  subtraction per (pair, component, feature):
+ *
+ *    mₖ = Σₙ rₙₖ,   g = Σₖ mₖ cₖ / Σₖ mₖ        (about the block's weighted mean; d)
+ *    Y = x − g                            in groups of 4 features, pair-major: group G's
+ *                                         (P × 4 v128) pair p at G·4P + 4p, once a block
+ *    a = Σₙ rₙₖ Yₙⱼ,  b = Σₙ rₙₖ Yₙⱼ²       per component k and feature j, over k's kept pairs
+ *    sₖⱼ = a − δ·mₖ,   Sₖⱼ = b − 2δ·a + δ²·mₖ,     δ = cₖⱼ − gⱼ
+ *
+ *  A group's four Y sit at constant offsets from one pointer (four feature-major rows would
+ *  need four, more than the registers hold); a last group of fewer features is padded
+ *  with zeros, computed and never stored. Sₖⱼ cancels where δ is large against the
+ *  component's spread in the block: each half of a group where some S keeps less than
+ *  DIAG_KEEP of b + δ²m (or is NaN) is summed about cₖ instead (featureSums). Either way
+ *  the result depends on the block's rows and the parameters only.
+ *  ybuf: 4⌈d/4⌉·P v128; work: K + d + 8 f64 (m, g, a group's sums and squares). */
+function diagBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift: usize, stats: usize,
+  ybuf: usize, fac: usize, lists: usize, work: usize): void {
+  const mk = work, g = mk + (<usize>K << 3), tmp = g + (<usize>d << 3);
+  const counts = lists + (<usize>(K * P) << 2);
+  const mass = massPtr(stats), sum = sumPtr(stats, K), scat = scatterPtr(stats, K, d);
+  let M: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const n = load<i32>(counts + (<usize>k << 2));
+    const m = n > 0 ? massPass(resp + (<usize>(k * P) << 4), lists + (<usize>(k * P) << 2), n, fac, 0, 0) : 0.0;
+    store<f64>(mk + (<usize>k << 3), m);
+    addTo(mass + (<usize>k << 3), m);
+    M += m;
+  }
+  memory.fill(g, 0, <usize>d << 3);
+  for (let k = 0; k < K; k++) {
+    const w = load<f64>(mk + (<usize>k << 3)) / M;
+    for (let j = 0; j < d; j++) addTo(g + (<usize>j << 3), w * load<f64>(shift + (<usize>(k * d + j) << 3)));
+  }
+  const groups = (d + 3) >> 2, gstride = <usize>P << 6;
+  for (let j = 0; j < groups << 2; j++) {
+    let y = ybuf + <usize>(j >> 2) * gstride + (<usize>(j & 3) << 4);
+    if (j >= d) {
+      for (let p = 0; p < P; p++, y += 64) v128.store(y, f64x2.splat(0));
+      continue;
+    }
+    const row = xt + (<usize>(j * P) << 4), gv = v128.load64_splat(g + (<usize>j << 3));
+    for (let p = 0; p < P; p++, y += 64) v128.store(y, f64x2.sub(V(row, p), gv));
+  }
+  for (let k = 0; k < K; k++) {
+    const n = load<i32>(counts + (<usize>k << 2));
+    if (n == 0) continue;
+    const R = resp + (<usize>(k * P) << 4), idx = lists + (<usize>(k * P) << 2);
+    const c = shift + (<usize>(k * d) << 3), sk = sum + (<usize>(k * d) << 3), Sk = scat + (<usize>(k * d) << 3);
+    const m = load<f64>(mk + (<usize>k << 3));
+    const end = idx + (<usize>n << 2);
+    let yg = ybuf;
+    for (let i = 0; i < d; i += 4, yg += gstride) {
+      let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      for (let ip = idx; ip < end; ip += 4) {
+        const o = <usize>load<i32>(ip) << 4;
+        const r = v128.load(R + o), y = yg + (o << 2);
+        const Y0 = v128.load(y), Y1 = v128.load(y, 16), Y2 = v128.load(y, 32), Y3 = v128.load(y, 48);
+        const A0 = f64x2.mul(r, Y0), A1 = f64x2.mul(r, Y1), A2 = f64x2.mul(r, Y2), A3 = f64x2.mul(r, Y3);
+        a0 = f64x2.add(a0, A0); b0 = f64x2.add(b0, f64x2.mul(A0, Y0));
+        a1 = f64x2.add(a1, A1); b1 = f64x2.add(b1, f64x2.mul(A1, Y1));
+        a2 = f64x2.add(a2, A2); b2 = f64x2.add(b2, f64x2.mul(A2, Y2));
+        a3 = f64x2.add(a3, A3); b3 = f64x2.add(b3, f64x2.mul(A3, Y3));
+      }
+      // two halves (features i, i + 1 and i + 2, i + 3), each kept or summed again
+      const nf = min(4, d - i);
+      const lo = shiftBack(hsum(a0), hsum(b0), c, g, i, m, tmp) && (nf < 2 || shiftBack(hsum(a1), hsum(b1), c, g, i + 1, m, tmp + 16));
+      const hi = nf < 3 || shiftBack(hsum(a2), hsum(b2), c, g, i + 2, m, tmp + 32) && (nf < 4 || shiftBack(hsum(a3), hsum(b3), c, g, i + 3, m, tmp + 48));
+      for (let h = 0; h < nf; h += 2) {
+        if (h == 0 ? lo : hi) {
+          for (let f = h; f < min(h + 2, nf); f++) {
+            addTo(sk + (<usize>(i + f) << 3), load<f64>(tmp + (<usize>f << 4)));
+            addTo(Sk + (<usize>(i + f) << 3), load<f64>(tmp + (<usize>f << 4), 8));
+          }
+        } else featureSums(xt, P, d, i + h, R, c, idx, n, sk, Sk, SQUARES);
+      }
+    }
+  }
+}
+
+/** diagBlock's shift back of feature j's a = Σ r·Y and b = Σ r·Y² from g to c: (s, S) into
+ *  out; whether S keeps DIAG_KEEP of b + δ²m (false for NaN). */
+// @ts-ignore: decorator
+@inline function shiftBack(a: f64, b: f64, c: usize, g: usize, j: i32, m: f64, out: usize): bool {
+  const e = load<f64>(c + (<usize>j << 3)) - load<f64>(g + (<usize>j << 3));
+  const em = e * e * m;
+  const S = b - 2.0 * e * a + em;
+  store<f64>(out, a - e * m);
+  store<f64>(out, S, 8);
+  return S > DIAG_KEEP * (b + em);
+}
+
 /** Adds a pair block's statistics for all K components. Kept pairs: from lists (written
  *  by estep.ts normalizeBlock: K·P i32, then K counts) or, when lists is 0, found here
- *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. Tied with
- *  d > 2, lists, the pair weights wt and a workspace (scratch.ts sTied) may go through tiedBlock. */
+ *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. With lists,
+ *  the pair weights wt and a workspace (scratch.ts sTied), tied with d > 2 may go through
+ *  tiedBlock and diag with d ≥ 4 through diagBlock (its Y in dbuf and on into abuf). */
 export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, resp: usize, shift: usize,
   stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize, fac: usize, lists: usize, wt: usize, work: usize): void {
   // with lists (EM), idx (B f64: room for 2B i32) is free: componentScatter's re-paired rows
   const rows = lists ? idx : 0;
-  if (type == TIED && d > 2 && lists && wt && work) {
-    // from two kept components per pair on (overlapping clusters); below, one rank-1 term
-    // per kept (pair, component) costs less than one per pair and the rest
+  if ((type == TIED && d > 2 || type == DIAG && d >= 4) && lists && wt && work) {
+    // from two kept components per pair on (overlapping clusters); below, the per-block
+    // work (tied: one rank-1 term per pair; diag: Y) costs more than it saves. Diag with
+    // d < 4 would compute more padding than features in its passes of four
     let kept = 0;
     for (let k = 0; k < K; k++) kept += load<i32>(lists + (<usize>(K * P + k) << 2));
     if (kept >= 2 * P) {
-      tiedBlock(xt, P, d, K, resp, shift, stats, dbuf, abuf, fac, lists, wt, work, rows);
+      if (type == TIED) tiedBlock(xt, P, d, K, resp, shift, stats, dbuf, abuf, fac, lists, wt, work, rows);
+      else diagBlock(xt, P, d, K, resp, shift, stats, dbuf, fac, lists, work);
       return;
     }
   }

@@ -207,6 +207,67 @@ describe('tied: the block scatter under stress (huge offsets, mixed scales, most
   }
 });
 
+describe('diag: the block-centre sums fall back to sums about the means where they would cancel', () => {
+  // stats.ts diagBlock: every case keeps ≥ 2 components per row with d ≥ 4, so the sums
+  // about the block centre g are tried; where a component lies far from g against its own
+  // spread, shifting them back to its mean would lose digits (the fallback's cases)
+  const z = normal(rng(17));
+  const fit = (X: Float64Array, n: number, d: number, opts: object, w?: Float64Array) => {
+    const run = (simd: boolean) => {
+      kernels.simd = simd;
+      return new GaussianMixture({ covarianceType: 'diag', tol: 0, regCovar: 1e-12, ...opts }).fit(matrix(X, n, d), { sampleWeight: w });
+    };
+    return [run(true), run(false)];
+  };
+  const agree = (a: GaussianMixture, b: GaussianMixture) => {
+    expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-12);
+    expect(relErr(a.weights, b.weights)).toBeLessThan(1e-12);
+    expect(relErr(a.covariances, b.covariances)).toBeLessThan(1e-12);
+  };
+
+  // two coinciding components at each of two places 1000σ apart (as tied's case above):
+  // g lies between the places, 500·1000σ from every component (~11 digits to cancel)
+  for (const scale of [1e-3, 1, 1e3]) {
+    it(`σ = ${scale}, places 1000σ apart: SIMD equals the scalar path`, () => {
+      const n = 600, d = 5;
+      const X = Float64Array.from({ length: n * d }, (_, i) => scale * ((i % d === 0 && Math.floor(i / d) % 2 ? 1000 : 0) + z()));
+      const place = (x: number, y: number) => [x, y, 0, 0, 0].map((v) => v * scale);
+      const means = [place(0, 0), place(0, 0.1), place(1000, 0), place(1000, 0.1)];
+      const [a, b] = fit(X, n, d, { nComponents: 4, maxIter: 4, meansInit: means,
+        precisionsInit: means.map(() => Array(d).fill(1 / (scale * scale))) });
+      agree(a, b);
+      // normwise: the means near 0 carry the rounding of those near 1000σ
+      const normwise = Math.max(...Array.from(a.means.data, (v, i) => Math.abs(v - b.means.data[i])))
+        / Math.max(...Array.from(b.means.data, Math.abs));
+      expect(normwise).toBeLessThan(1e-14);
+    });
+  }
+
+  // overlapping components of scales far apart (per component and per feature), with and
+  // without an offset of 1e8: a narrow component sits many of its σ from g
+  const cases = [
+    { name: 'σ 1 and 1e-4 at one place', n: 2000, d: 4, offset: 0, scales: [[1, 1, 1, 1], [1e-4, 1e-4, 1e-4, 1e-4]], sep: 0.3 },
+    { name: 'offset 1e8, σ 1e-3 and 1', n: 2000, d: 6, offset: 1e8, scales: [[1e-3, 1, 1e-3, 1, 1e-3, 1], [1, 1e-3, 1, 1e-3, 1, 1e-3]], sep: 0.5 },
+    { name: 'feature scales 1, 1e4, 1e-2', n: 3000, d: 5, offset: 0, scales: [[1, 1e4, 1e-2, 1, 1e4], [1, 1e4, 1e-2, 1, 1e4].map((v) => v * 1e-3)], sep: 1 },
+    { name: 'offset 1e8, spread 1e-3, d 7', n: 1501, d: 7, offset: 1e8, scales: [[1e-3], [1e-6]], sep: 1e-3 },
+  ];
+  for (const cs of cases) for (const weights of ['ones', 'mostly 0'] as const) {
+    it(`${cs.name}, weights ${weights}: SIMD equals the scalar path`, () => {
+      const { n, d } = cs;
+      const centres = cs.scales.map(() => Array.from({ length: d }, () => cs.sep * z()));
+      const X = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) {
+        const k = i % cs.scales.length, sc = cs.scales[k];
+        for (let j = 0; j < d; j++) X[i * d + j] = cs.offset + centres[k][j] + sc[j % sc.length] * z();
+      }
+      const w = Float64Array.from({ length: n }, (_, i) => (weights === 'ones' ? 1 : i % 29 === 0 ? 1 + (i % 3) : 0));
+      const [a, b] = fit(X, n, d, { nComponents: 3, maxIter: 8, seed: 4 }, w);
+      agree(a, b);
+      expect(relErr(a.means.data, b.means.data)).toBeLessThan(1e-12);
+    });
+  }
+});
+
 describe('restarts: the data go back to rows between initialisations', () => {
   for (const type of ['full', 'diag'] as const) {
     it(`${type}, nInit 3, odd n: SIMD equals scalar`, () => {

@@ -56,6 +56,16 @@ describe('the same bits however the work is split', () => {
     }
   });
 
+  it('diag with d ≥ 4 and overlapping clusters (the M-step about a block centre, stats.ts diagBlock)', async () => {
+    const Y = overlapping(12, n, 6, 4);
+    const o = { nComponents: 4, covarianceType: 'diag' as const, tol: 0, maxIter: 6, seed: 3 };
+    for (const sampleWeight of [undefined, weights]) {
+      const ref = new lib.GaussianMixture(o).fit(Y, { sampleWeight });
+      for (const workers of [0, 3]) expectSameFit(await new lib.GaussianMixture(o).fitAsync(Y, { workers, sampleWeight }), ref);
+      if (!sampleWeight) for (const size of [999, 10000]) expectSameFit(await new lib.GaussianMixture(o).fitStream(pieces(Y, size)), ref);
+    }
+  });
+
   it('many chunks in unaligned shards (a worker\'s tree stack holds more nodes than log₂ of its chunks)', async () => {
     // 27 chunks over 2 workers: [0, 13) and [13, 27); the second keeps nodes (0,13), (1,7)
     // while it builds (3,2) and (2,6): 7 slots, where log₂ of its 14 chunks suggests 5
