@@ -6,7 +6,6 @@ import { TYPE_CODE, seedCore, type CoreExports } from '../core/core.js';
 import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import { paramLength, type Params } from '../model/params.js';
-import { matrixCount, packUpper } from './packing.js';
 import type { ResolvedOptions } from '../model/validate.js';
 
 export class Coordinator {
@@ -155,18 +154,17 @@ export class Coordinator {
     this.view('chol', p.precisionsCholesky.length).set(p.precisionsCholesky);
   }
 
-  /** What a shard needs for an E-step: means, precision factors (in the wire form of
-   *  packing.ts) and log-constants, copied into views of one new buffer, which a message to a
-   *  worker copies in one piece (Node: faster than three arrays, and than moving a new buffer
-   *  by transfer). */
+  /** What a shard needs for an E-step: means, precision factors and log-constants, copied
+   *  into views of one new buffer, which a message to a worker copies in one piece (Node:
+   *  faster than three arrays, and than moving a new buffer by transfer). The factors go
+   *  whole: packing their upper triangles (packing.ts) costs the coordinator more than the
+   *  smaller copy saves. */
   eStepParams(): { means: Float64Array; chol: Float64Array; logConst: Float64Array } {
     const { K, d, P } = this;
-    const chol = packUpper(this.view('chol', P), 0, matrixCount(this.type, K), d);
-    const L = chol.length;
-    const all = new Float64Array(K * d + L + K);
+    const all = new Float64Array(K * d + P + K);
     all.set(this.means);
-    all.set(chol, K * d);
-    all.set(this.view('logConst', K), K * d + L);
-    return { means: all.subarray(0, K * d), chol: all.subarray(K * d, K * d + L), logConst: all.subarray(K * d + L) };
+    all.set(this.view('chol', P), K * d);
+    all.set(this.view('logConst', K), K * d + P);
+    return { means: all.subarray(0, K * d), chol: all.subarray(K * d, K * d + P), logConst: all.subarray(K * d + P) };
   }
 }

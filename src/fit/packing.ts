@@ -1,9 +1,10 @@
-// The wire form of what a coordinator and its shards exchange every iteration. Full and
-// tied keep d×d matrices of which only the upper triangle is ever written (the scatter:
-// assembly/stats.ts) or read (the precision factors U: assembly/logdensity.ts, certify.ts),
-// so messages carry the upper triangles alone: for large d about half the bytes to copy,
-// and half the elementwise sums the coordinator makes of the shards' tree nodes. Packed
-// nodes add entry by entry exactly as whole ones do, so the root has the same bits.
+// The wire form of the statistics a shard sends its coordinator every iteration. Full and
+// tied keep d×d scatter matrices of which only the upper triangle is ever written
+// (assembly/stats.ts), so the tree nodes carry the upper triangles alone: for large d about
+// half the bytes to copy out of the worker's memory, and half the elementwise sums the
+// coordinator makes of the shards' nodes. Packed nodes add entry by entry exactly as whole
+// ones do, so the root has the same bits. (The precision factors go out whole: packing
+// them costs the coordinator more than the smaller copy saves.)
 //
 //   whole:  [head values][matrix 0: d×d row-major] … [matrix m−1]
 //   packed: [head values][matrix 0: row i from column i, i = 0 … d−1] … [matrix m−1]

@@ -11,7 +11,7 @@ import type { Arena } from '../core/arena.js';
 import { blockRows, paramLength } from '../model/params.js';
 import { CHUNK_ROWS, zOrderBits } from './chunks.js';
 import { NodeStack, type TreeNode } from './tree.js';
-import { matrixCount, packUpper, statsHead, unpackUpper } from './packing.js';
+import { matrixCount, packUpper, statsHead } from './packing.js';
 
 interface Chunk {
   index: number; // global chunk index
@@ -196,12 +196,10 @@ export class Shard {
     this.pairs = pairs;
   }
 
-  /** Writes the parameters the E-step reads into this shard's own buffers; chol comes in
-   *  the wire form (upper triangles only for full and tied: packing.ts). */
+  /** Writes the parameters the E-step reads into this shard's own buffers. */
   setParams(means: Float64Array, chol: Float64Array, logConst: Float64Array): ParamPtrs {
     this.arena.f64(this.buf.means, means.length).set(means);
-    unpackUpper(chol, this.arena.f64(this.buf.chol, paramLength(TYPE_NAMES[this.type], this.K, this.d)), 0,
-      matrixCount(this.type, this.K), this.d);
+    this.arena.f64(this.buf.chol, chol.length).set(chol);
     this.arena.f64(this.buf.logConst, logConst.length).set(logConst);
     return { means: this.buf.means, chol: this.buf.chol, logConst: this.buf.logConst };
   }

@@ -5,7 +5,6 @@ import type { Shard } from '../fit/shard.js';
 import type { TreeNode } from '../fit/tree.js';
 import type { KeyCandidates, Pick } from '../fit/cluster.js';
 
-/** The E-step's parameters; chol in the wire form (upper triangles only: src/fit/packing.ts). */
 export interface EStepArrays { means: Float64Array; chol: Float64Array; logConst: Float64Array }
 
 /** Each request's arguments and answer. */
