@@ -137,6 +137,7 @@ const TARGET_RATIO = {
   blobs2d: 0.10, m8: 0.15, 'm8-tied': 0.20, 'm8-spherical': 0.20, diag16: 0.20, w64: 0.90,
 };
 const TARGET_REAL_GEOMEAN = 0.30; // over the real datasets, against one thread
+const CANARY_SLOW = 1.3; // a workload whose speed canary is slower than this × the run's fastest is flagged (quiet runs: within 1.15; slow phases: 1.4-1.7)
 const TARGET_FIXED_ITERS = { o8: 1 }; // T(1) − one iteration, in iterations
 const TARGET_PEAK_FRACTION = { o64: 0.75, w64: 0.5 };
 const REGIMES = [
@@ -615,6 +616,26 @@ async function main() {
     new GaussianMixture(gmmOptions(w, 3)).fit(X).scoreSamples(X);
   }
 
+  // A speed canary, timed before each workload: the machine has slow phases of seconds to
+  // minutes in which gmm-wasm runs 1.4-1.7x slower (bench/README.md), which would otherwise
+  // pass unnoticed in a single figure. The fastest of nine 4-iteration-minus-1-iteration
+  // fits of a fixed 20,000-row spherical mixture, in ms per iteration.
+  const canarySpec = WORKLOADS.find((s) => s.name === 'o8-spherical');
+  const canaryW = generate(canarySpec, 20000);
+  const canaryX = { data: canaryW.X, rows: canaryW.n, cols: canaryW.d };
+  const canary = () => {
+    let best = Infinity;
+    for (let i = 0; i < 9; i++) {
+      const t0 = performance.now();
+      new GaussianMixture(gmmOptions(canaryW, 1)).fit(canaryX);
+      const t1 = performance.now();
+      new GaussianMixture(gmmOptions(canaryW, 4)).fit(canaryX);
+      best = Math.min(best, (performance.now() - t1 - (t1 - t0)) / 3);
+    }
+    return best;
+  };
+  canary();
+
   // 3. EM iterations: per workload, pairs of gmm-wasm, scikit-learn and the peers in turn
   // (so that a change of the machine's speed hits the compared figures alike)
   log('\n[3/6] time per EM iteration (paired fits with maxIter 1 and N, tol 0) …');
@@ -630,6 +651,8 @@ async function main() {
     const X = { data: w.X, rows: w.n, cols: w.d };
     const r = { kind: w.spec.kind, n: w.n, d: w.d, K: w.K, type: w.type, iters: c.iters, reps: c.reps, dataSha256: w.hash };
     results.workloads[name] = r;
+    r.canaryMs = canary();
+    log(`  ${name}: speed canary ${sig(r.canaryMs)} ms/iter`);
     const cpuA = cpuSnapshot();
     const skl = py ? await sklearnCompanion(py, name, w, c) : null;
     // the peers that can run this workload, probed once before timing starts
@@ -876,6 +899,16 @@ function report(R) {
   out.push('Same data, same explicit start, tol 0, regCovar 1e-6; one thread for gmm-wasm. Targets: realistic regime against scikit-learn limited to one thread (threadpoolctl), easy regime against scikit-learn as it runs by default.');
   out.push('');
   for (const reg of REGIMES) regimeTable(reg);
+  const can = Object.entries(R.workloads).filter(([, r]) => r.canaryMs > 0);
+  if (can.length) {
+    const fastest = Math.min(...can.map(([, r]) => r.canaryMs));
+    const slow = can.filter(([, r]) => r.canaryMs > CANARY_SLOW * fastest).map(([n]) => n);
+    out.push(`Speed canary (a fixed 20,000-row spherical fit, ms per iteration, timed just before each workload; ratio to this run's fastest): ` +
+      can.map(([n, r]) => `${n} ${sig(r.canaryMs)} (${sig(r.canaryMs / fastest, 3)})`).join(', ') + '. ' +
+      (slow.length ? `⚠ ${slow.join(', ')} started in a slow phase of the machine (canary above ${CANARY_SLOW}× the fastest): rerun those before quoting them.`
+        : `No workload started in a slow phase (every canary within ${CANARY_SLOW}× the fastest).`));
+    out.push('');
+  }
   out.push(`ms/iter = (min T(fit, maxIter N) − min T(fit, maxIter 1)) / (N − 1) over the pairs of fits, the same estimator for every implementation (noise on a shared machine only adds time); ± = median absolute deviation of the pairs' differences. ` +
     `Fixed cost = min T(fit, maxIter 1) − one iteration: validation, copies, reordering, initial statistics, the final E-step. ` +
     `GFLOP/s counts 2·n·K·d² flops per EM iteration (full covariance only: the E-step's triangular solves and the M-step's scatter, one multiply-add each per (row, component, pair of features); soft data execute them all, while on well-separated data a core that skips zero responsibilities does about half, so there it is an effective rate). ` +
@@ -971,6 +1004,12 @@ function report(R) {
   if (real.length) {
     const gm = Math.exp(real.reduce((a, [, r]) => a + Math.log(r.ratioOne), 0) / real.length);
     t.push(`- ${mark(gm <= TARGET_REAL_GEOMEAN)} real datasets (${real.length}): geometric mean of gmm-wasm ÷ scikit-learn one thread ${sig(gm)} (target ≤ ${TARGET_REAL_GEOMEAN})`);
+  }
+  const canaries = Object.entries(R.workloads).filter(([, r]) => r.canaryMs > 0);
+  if (canaries.length) {
+    const fastest = Math.min(...canaries.map(([, r]) => r.canaryMs));
+    const slow = canaries.filter(([, r]) => r.canaryMs > CANARY_SLOW * fastest).map(([n]) => n);
+    if (slow.length) t.push(`- ⚠ measured in a slow phase of the machine (speed canary above ${CANARY_SLOW}× the run's fastest): ${slow.join(', ')}`);
   }
   for (const [name, f] of Object.entries(TARGET_FIXED_ITERS)) {
     const r = R.workloads[name];
