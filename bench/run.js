@@ -138,6 +138,14 @@ const TARGET_RATIO = {
 };
 const TARGET_REAL_GEOMEAN = 0.30; // over the real datasets, against one thread
 const CANARY_SLOW = 1.3; // a workload whose speed canary is slower than this × the run's fastest is flagged (quiet runs: within 1.15; slow phases: 1.4-1.7)
+
+/** The workloads with a speed canary, the run's fastest canary, and the names of those that
+ *  started in a slow phase (canary above CANARY_SLOW × the fastest). */
+function canaryReport(workloads) {
+  const timed = Object.entries(workloads).filter(([, r]) => r.canaryMs > 0);
+  const fastest = Math.min(...timed.map(([, r]) => r.canaryMs));
+  return { timed, fastest, slow: timed.filter(([, r]) => r.canaryMs > CANARY_SLOW * fastest).map(([n]) => n) };
+}
 const TARGET_FIXED_ITERS = { o8: 1 }; // T(1) − one iteration, in iterations
 const TARGET_PEAK_FRACTION = { o64: 0.75, w64: 0.5 };
 const REGIMES = [
@@ -899,12 +907,10 @@ function report(R) {
   out.push('Same data, same explicit start, tol 0, regCovar 1e-6; one thread for gmm-wasm. Targets: realistic regime against scikit-learn limited to one thread (threadpoolctl), easy regime against scikit-learn as it runs by default.');
   out.push('');
   for (const reg of REGIMES) regimeTable(reg);
-  const can = Object.entries(R.workloads).filter(([, r]) => r.canaryMs > 0);
-  if (can.length) {
-    const fastest = Math.min(...can.map(([, r]) => r.canaryMs));
-    const slow = can.filter(([, r]) => r.canaryMs > CANARY_SLOW * fastest).map(([n]) => n);
+  const { timed, fastest, slow } = canaryReport(R.workloads);
+  if (timed.length) {
     out.push(`Speed canary (a fixed 20,000-row spherical fit, ms per iteration, timed just before each workload; ratio to this run's fastest): ` +
-      can.map(([n, r]) => `${n} ${sig(r.canaryMs)} (${sig(r.canaryMs / fastest, 3)})`).join(', ') + '. ' +
+      timed.map(([n, r]) => `${n} ${sig(r.canaryMs)} (${sig(r.canaryMs / fastest, 3)})`).join(', ') + '. ' +
       (slow.length ? `⚠ ${slow.join(', ')} started in a slow phase of the machine (canary above ${CANARY_SLOW}× the fastest): rerun those before quoting them.`
         : `No workload started in a slow phase (every canary within ${CANARY_SLOW}× the fastest).`));
     out.push('');
@@ -1005,11 +1011,9 @@ function report(R) {
     const gm = Math.exp(real.reduce((a, [, r]) => a + Math.log(r.ratioOne), 0) / real.length);
     t.push(`- ${mark(gm <= TARGET_REAL_GEOMEAN)} real datasets (${real.length}): geometric mean of gmm-wasm ÷ scikit-learn one thread ${sig(gm)} (target ≤ ${TARGET_REAL_GEOMEAN})`);
   }
-  const canaries = Object.entries(R.workloads).filter(([, r]) => r.canaryMs > 0);
-  if (canaries.length) {
-    const fastest = Math.min(...canaries.map(([, r]) => r.canaryMs));
-    const slow = canaries.filter(([, r]) => r.canaryMs > CANARY_SLOW * fastest).map(([n]) => n);
-    if (slow.length) t.push(`- ⚠ measured in a slow phase of the machine (speed canary above ${CANARY_SLOW}× the run's fastest): ${slow.join(', ')}`);
+  const slowStart = canaryReport(R.workloads).slow;
+  if (slowStart.length) {
+    t.push(`- ⚠ measured in a slow phase of the machine (speed canary above ${CANARY_SLOW}× the run's fastest): ${slowStart.join(', ')}`);
   }
   for (const [name, f] of Object.entries(TARGET_FIXED_ITERS)) {
     const r = R.workloads[name];

@@ -10,7 +10,7 @@
 //   packed: [head values][matrix 0: row i from column i, i = 0 … d−1] … [matrix m−1]
 import { TYPE_CODE } from '../core/core.js';
 
-/** d×d matrices in a block of statistics or factors: K (full), 1 (tied), 0 (diag, spherical). */
+/** d×d scatter matrices in a block of statistics: K (full), 1 (tied), 0 (diag, spherical). */
 export function matrixCount(type: number, K: number): number {
   return type === TYPE_CODE.full ? K : type === TYPE_CODE.tied ? 1 : 0;
 }
@@ -49,7 +49,8 @@ export function unpackUpper(packed: Float64Array, dst: Float64Array, head: numbe
     dst.set(packed);
     return;
   }
-  if (packed.length !== packedLength(head + m * d * d, m, d)) throw new Error(`unpackUpper: ${packed.length} values, expected ${packedLength(head + m * d * d, m, d)}`);
+  const want = packedLength(head + m * d * d, m, d);
+  if (packed.length !== want) throw new Error(`unpackUpper: ${packed.length} values, expected ${want}`);
   dst.set(packed.subarray(0, head));
   let at = head;
   for (let k = 0; k < m; k++) {
@@ -60,4 +61,14 @@ export function unpackUpper(packed: Float64Array, dst: Float64Array, head: numbe
       at += d - i;
     }
   }
+}
+
+/** A block of statistics (type code, K, d) in its wire form: packUpper with its head and matrices. */
+export function packStats(stats: Float64Array, type: number, K: number, d: number): Float64Array {
+  return packUpper(stats, statsHead(K, d), matrixCount(type, K), d);
+}
+
+/** packStats undone into dst (a whole block of statistics). */
+export function unpackStats(packed: Float64Array, dst: Float64Array, type: number, K: number, d: number): void {
+  unpackUpper(packed, dst, statsHead(K, d), matrixCount(type, K), d);
 }

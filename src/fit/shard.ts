@@ -11,7 +11,7 @@ import type { Arena } from '../core/arena.js';
 import { blockRows, paramLength } from '../model/params.js';
 import { CHUNK_ROWS, zOrderBits } from './chunks.js';
 import { NodeStack, type TreeNode } from './tree.js';
-import { matrixCount, packUpper, statsHead } from './packing.js';
+import { packStats } from './packing.js';
 
 interface Chunk {
   index: number; // global chunk index
@@ -228,8 +228,8 @@ export class Shard {
       this.arena.f64(into, len).set(this.arena.f64(stack.root(), len));
       return [];
     }
-    const m = wire ? matrixCount(this.type, this.K) : 0, head = statsHead(this.K, this.d);
-    return stack.nodes.map((n) => ({ level: n.level, index: n.index, data: packUpper(this.arena.f64(n.value, len), head, m, this.d) }));
+    const copy = (v: Float64Array): Float64Array => (wire ? packStats(v, this.type, this.K, this.d) : v.slice());
+    return stack.nodes.map((n) => ({ level: n.level, index: n.index, data: copy(this.arena.f64(n.value, len)) }));
   }
 
   /** EM statistics (assembly/stats.ts) about the current means. */

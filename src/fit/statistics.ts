@@ -24,6 +24,7 @@ import type { CovarianceType } from '../model/validate.js';
 import { paramLength, type Params } from '../model/params.js';
 import { CHUNK_ROWS } from './chunks.js';
 import { mergeNodeSets, nodeRange, type TreeNode } from './tree.js';
+import { statsHead } from './packing.js';
 
 export const STATISTICS_FORMAT_VERSION = 1;
 const MAGIC = 0x534d4d47; // "GMMS" little-endian
@@ -31,7 +32,7 @@ const HEADER_BYTES = 56;
 
 /** f64 per statistics block (assembly/stats.ts statsSize). */
 export function statisticsLength(type: CovarianceType, K: number, d: number): number {
-  return 2 + K + K * d + paramLength(type, K, d); // the scatter has the covariances' shape
+  return statsHead(K, d) + paramLength(type, K, d); // the scatter has the covariances' shape
 }
 
 /** A 64-bit FNV-1a hash (as 16 hex digits) of the type, shape and the bits of the weights,

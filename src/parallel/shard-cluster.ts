@@ -6,7 +6,7 @@
 import type { Cluster, KeyCandidates, Pick } from '../fit/cluster.js';
 import type { Coordinator } from '../fit/coordinator.js';
 import { combineNodes, type TreeNode } from '../fit/tree.js';
-import { matrixCount, statsHead, unpackUpper } from '../fit/packing.js';
+import { unpackStats } from '../fit/packing.js';
 import type { CallArgs, CallName, CallResult } from './protocol.js';
 
 /** One shard as the cluster sees it: its chunk range and a way to ask it things. */
@@ -50,7 +50,7 @@ export class ShardCluster implements Cluster {
     answers: Promise<CallResult<N>[]>): Promise<null> {
     const root = combineNodes(((await answers) as TreeNode[][]).flat(), 0, this.chunkCount, true);
     if (into === 'sums') co.view(into, root.length).set(root);
-    else unpackUpper(root, co.view(into, co.S), statsHead(co.K, co.d), matrixCount(co.type, co.K), co.d);
+    else unpackStats(root, co.view(into, co.S), co.type, co.K, co.d);
     return null;
   }
 
