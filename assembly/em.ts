@@ -16,10 +16,12 @@ import * as rng from './rng';
  *  terms in the header of `stats` (see stats.ts) and returns their ratio, the mean
  *  log-likelihood Σ w·lse / Σ w. w: sample weights or 0. The SIMD path
  *  (simd) expects x in pair blocks of blockRows rows (block.ts pairsInPlace); the scalar
- *  path, row-major x. */
+ *  path, row-major x. prune: the full E-step may skip what cannot matter (prune.ts; the
+ *  same bits either way, false for the tests that check it). */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
-  means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool, balls: usize
+  means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool, balls: usize,
+  prune: bool
 ): f64 {
   // checked in the debug build only (release: noAssert)
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
@@ -44,6 +46,7 @@ export function emPass(
   const norms = sCert(scratch, K, d, B), certTmp = norms + (<usize>K << 3);
   factorNorms(chol, type, K, d, norms);
   let budget = CERT_BUDGET;
+  const cut = prune ? RESP_CUTOFF : 0.0; // logProbBlock prunes below a negative cutoff
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
@@ -82,7 +85,7 @@ export function emPass(
         }
         budget = min(budget + 2, CERT_BUDGET);
         if (run < s) {
-          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
+          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF);
           normalizeBlock(lp, P, run, s, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
         }
         logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
@@ -91,7 +94,7 @@ export function emPass(
       }
     }
     if (run < P) {
-      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
+      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF);
       normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
     }
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));

@@ -7,6 +7,15 @@
 
 import { FULL, TIED, DIAG } from './types';
 import { V, splatAt } from './block';
+import { quadFullPruned } from './prune';
+import { tileColumns, fillTile, nanToInf } from './fulltile';
+
+/** Full models of at least this dimension prune their E-step (prune.ts) in an EM pass
+ *  (cutoff < 0). Below it the bookkeeping costs what the skipped columns save: on letter
+ *  (d = 16) a third of the pairs were done at 3d/4, and whole fits were no faster. */
+const PRUNE_MIN_D = 24;
+/** The component the pruned E-step computes first: the previous range's best. */
+let pruneFirst: i32 = 0;
 
 export function logProbScalar(
   x: usize, r0: i32, rows: i32, d: i32, K: i32, type: i32,
@@ -49,91 +58,24 @@ export function logProbScalar(
 // ---------------------------------------------------------------------------------------
 // SIMD path over a pair block (see block.ts): two rows per f64x2, four pairs at a time.
 //
-//   full:      yⱼ = Σ_{i≤j} (xᵢ − μᵢ) Uᵢⱼ, 4 pairs × columns j, j+1 (8 accumulators),
-//              reading Uᵀ so each column is contiguous;
+//   full:      yⱼ = Σ_{i≤j} (xᵢ − μᵢ) Uᵢⱼ, 4 pairs × columns j, j+1 (fulltile.ts),
+//              reading Uᵀ so each column is contiguous; in an EM pass at d ≥ 24, pairs
+//              that cannot matter stop early (prune.ts);
 //   tied:      (x − g)ᵀU once per row, minus (μₖ − g)ᵀU per component (quadTied), or as
 //              full with the shared U when a mean is far from g (prepareFactors);
 //   diag:      Σᵢ ((xᵢ − μᵢ) pᵢ)²;   spherical: p² Σᵢ (xᵢ − μᵢ)²  (Σᵢ(xᵢ−μᵢ)² kept in ss
 //              for the M-step's trace).
 //   lp[k·P + p] (v128) = logConst[k] − ½ q.   dbuf: 4·d v128.
 
-/** A squared norm is NaN only when its terms overflowed to ∞ − ∞ (inputs are finite):
- *  the point is beyond double range from the mean, so its distance is +∞. */
-// @ts-ignore: decorator
-@inline function nanToInf(q: v128): v128 {
-  return v128.bitselect(q, f64x2.splat(Infinity), f64x2.eq(q, q));
-}
-
 function quadFull(xt: usize, S: i32, N: i32, d: i32, mu: usize, ut: usize, lp: usize, c: f64, dbuf: usize): void {
-  // 4 pairs (8 rows) × 2 columns of U per step: 8 independent accumulators keep both
-  // the multiplier and the adder busy; U entries are loaded once per 8 rows.
-  const half = f64x2.splat(-0.5);
+  // 4 pairs at a time through the shared tile (fulltile.ts); a short last group repeats
+  // its last pair
   const cv = f64x2.splat(c);
   const last = N - 1;
   for (let p = 0; p < N; p += 4) {
-    const pb = min(p + 1, last), pc = min(p + 2, last), pd = min(p + 3, last);
-    for (let i = 0; i < d; i++) {
-      const m = splatAt(mu, i);
-      const row = xt + (<usize>(i * S) << 4);
-      const dst = dbuf + (<usize>(4 * i) << 4);
-      v128.store(dst, f64x2.sub(v128.load(row + (<usize>p << 4)), m));
-      v128.store(dst, f64x2.sub(v128.load(row + (<usize>pb << 4)), m), 16);
-      v128.store(dst, f64x2.sub(v128.load(row + (<usize>pc << 4)), m), 32);
-      v128.store(dst, f64x2.sub(v128.load(row + (<usize>pd << 4)), m), 48);
-    }
-    let q0 = f64x2.splat(0), q1 = f64x2.splat(0), q2 = f64x2.splat(0), q3 = f64x2.splat(0);
-    let j = 0;
-    for (; j + 1 < d; j += 2) {
-      const c0 = ut + (<usize>(j * d) << 3);
-      const c1 = c0 + (<usize>d << 3);
-      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-      let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
-      for (let i = 0; i <= j; i++) {
-        const src = dbuf + (<usize>(4 * i) << 4);
-        const d0 = v128.load(src), d1 = v128.load(src, 16), d2 = v128.load(src, 32), d3 = v128.load(src, 48);
-        const u0 = splatAt(c0, i);
-        const u1 = splatAt(c1, i);
-        a0 = f64x2.add(a0, f64x2.mul(d0, u0));
-        a1 = f64x2.add(a1, f64x2.mul(d1, u0));
-        a2 = f64x2.add(a2, f64x2.mul(d2, u0));
-        a3 = f64x2.add(a3, f64x2.mul(d3, u0));
-        b0 = f64x2.add(b0, f64x2.mul(d0, u1));
-        b1 = f64x2.add(b1, f64x2.mul(d1, u1));
-        b2 = f64x2.add(b2, f64x2.mul(d2, u1));
-        b3 = f64x2.add(b3, f64x2.mul(d3, u1));
-      }
-      const src = dbuf + (<usize>(4 * (j + 1)) << 4);
-      const u1 = splatAt(c1, j + 1);
-      b0 = f64x2.add(b0, f64x2.mul(v128.load(src), u1));
-      b1 = f64x2.add(b1, f64x2.mul(v128.load(src, 16), u1));
-      b2 = f64x2.add(b2, f64x2.mul(v128.load(src, 32), u1));
-      b3 = f64x2.add(b3, f64x2.mul(v128.load(src, 48), u1));
-      q0 = f64x2.add(q0, f64x2.add(f64x2.mul(a0, a0), f64x2.mul(b0, b0)));
-      q1 = f64x2.add(q1, f64x2.add(f64x2.mul(a1, a1), f64x2.mul(b1, b1)));
-      q2 = f64x2.add(q2, f64x2.add(f64x2.mul(a2, a2), f64x2.mul(b2, b2)));
-      q3 = f64x2.add(q3, f64x2.add(f64x2.mul(a3, a3), f64x2.mul(b3, b3)));
-    }
-    if (j < d) {
-      const c0 = ut + (<usize>(j * d) << 3);
-      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-      for (let i = 0; i <= j; i++) {
-        const src = dbuf + (<usize>(4 * i) << 4);
-        const u0 = splatAt(c0, i);
-        a0 = f64x2.add(a0, f64x2.mul(v128.load(src), u0));
-        a1 = f64x2.add(a1, f64x2.mul(v128.load(src, 16), u0));
-        a2 = f64x2.add(a2, f64x2.mul(v128.load(src, 32), u0));
-        a3 = f64x2.add(a3, f64x2.mul(v128.load(src, 48), u0));
-      }
-      q0 = f64x2.add(q0, f64x2.mul(a0, a0));
-      q1 = f64x2.add(q1, f64x2.mul(a1, a1));
-      q2 = f64x2.add(q2, f64x2.mul(a2, a2));
-      q3 = f64x2.add(q3, f64x2.mul(a3, a3));
-    }
-    const out = lp + (<usize>p << 4);
-    v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
-    if (p + 1 < N) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
-    if (p + 2 < N) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q2))), 32);
-    if (p + 3 < N) v128.store(out, f64x2.add(cv, f64x2.mul(half, nanToInf(q3))), 48);
+    fillTile(dbuf, xt, S, 0, d, mu, <usize>p << 4, <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4,
+      <usize>min(p + 3, last) << 4);
+    tileColumns(dbuf, ut, d, 0, d, true, lp + (<usize>p << 4), min(4, N - p), cv);
   }
 }
 
@@ -286,7 +228,7 @@ function quadSpherical(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: f64, 
  *  factors. xu (tied): d·P v128 workspace. ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)².
  *  dbuf: 4·d v128. */
 export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
-  logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize): void {
+  logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize, cutoff: f64 = 0, list: usize = 0): void {
   // the kernels see the range as a block of its own, with the block's stride P
   const o = <usize>p0 << 4;
   const N = p1 - p0;
@@ -296,7 +238,40 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
     quadTied(xt + o, P, N, d, K, ut, logConst, lp + o, xu + o);
     return;
   }
+  if (type == FULL && d >= PRUNE_MIN_D && cutoff < 0 && K > 1) {
+    fullPruned(xt, P, p0, p1, d, K, means, ut, logConst, lp, ss, dbuf, xu, cutoff, list);
+    return;
+  }
   for (let k = 0; k < K; k++) logProbComponent(xt, P, p0, p1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
+}
+
+/** Full in an EM pass (prune.ts): the previous range's best component first, in full, so
+ *  that the others meet a high maximum early; then the others with pruning. The running
+ *  maxima live in ss (spherical only otherwise), the pruned kernel's x − μ in dbuf, its
+ *  partial sums in xu and its list of pairs in list (N i32). */
+function fullPruned(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means: usize, ut: usize,
+  logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize, cutoff: f64, list: usize): void {
+  const o = <usize>p0 << 4;
+  const N = p1 - p0;
+  const mx = ss + o;
+  const first = min(pruneFirst, K - 1);
+  logProbComponent(xt, P, p0, p1, d, K, FULL, first, means, ut, logConst, lp, ss, dbuf);
+  memory.copy(mx, lp + (<usize>(first * P) << 4) + o, <usize>N << 4);
+  for (let k = 0; k < K; k++) {
+    if (k == first) continue;
+    quadFullPruned(xt + o, P, N, d, means + (<usize>(k * d) << 3), ut + (<usize>(k * d * d) << 3),
+      lp + (<usize>(k * P) << 4) + o, load<f64>(logConst + (<usize>k << 3)), dbuf, list, xu, mx, cutoff);
+  }
+  // the best component of the range's middle row, for the next range (a neighbour in the
+  // rows' spatial order); it only decides the order, never a value
+  const mid = lp + (<usize>((p0 + p1) >> 1) << 4);
+  let best = 0;
+  let top = load<f64>(mid);
+  for (let k = 1; k < K; k++) {
+    const v = load<f64>(mid + (<usize>(k * P) << 4));
+    if (v > top) { top = v; best = k; }
+  }
+  pruneFirst = best;
 }
 
 /** Component k's log-densities of pairs [p0, p1) (as logProbBlock; tied in its direct form). */

@@ -6,7 +6,8 @@
 //
 // xt: a block transposed into pairs when scoring, and the tmp of pairsInPlace/rowsInPlace
 // (an EM pass reads x, already in pair blocks, in place); wt: a block's pair weights; lp: log-densities then responsibilities (K·P v128);
-// ss: spherical Σ(x−μ)²; dbuf/abuf: per-component differences and weighted differences
+// ss: spherical Σ(x−μ)², or the pruned full E-step's running row maxima (P v128, prune.ts, which also
+// keeps its partial sums in abuf and its list of pairs in idx); dbuf/abuf: per-component differences and weighted differences
 // (abuf doubles as (x−g)ᵀU for tied in the E-step; the E-step's 4-pair tile needs
 // dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32), in an EM pass the M-step's re-paired rows (stats.ts componentScatter), or, when scoring, the per-row
 // lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,

@@ -6,7 +6,10 @@ import { kernels } from '../src/core/core.js';
 import { loadCore, matrix, normal, rng } from './helpers.js';
 
 beforeAll(loadCore);
-afterEach(() => { kernels.simd = true; });
+afterEach(() => {
+  kernels.simd = true;
+  kernels.prune = true;
+});
 
 function data(n: number, d: number, K: number, seed: number, spread = 6) {
   let s = seed >>> 0;
@@ -285,6 +288,39 @@ describe('restarts: the data go back to rows between initialisations', () => {
   }
 });
 
+
+describe('full, d ≥ 24: the pruned E-step keeps every bit', () => {
+  // Clusters a few σ apart in 24–31 dimensions: many (row, component) terms fall below the
+  // cutoff after 3/4 of the solve, in tiles where some pairs survive (gathered) and where
+  // all go on; zero weights and an odd n add a padding lane. (Checked by mutation: storing a
+  // wrong bound, pruning above the cutoff, or finishing a gathered pair from another's
+  // partial sum each fail here.) Pruning must change nothing,
+  // not even rounding: it only skips terms normalizeBlock sets to exactly 0.
+  for (const { n, d, K, spread, shared } of [{ n: 2501, d: 24, K: 5, spread: 3, shared: true }, { n: 1999, d: 31, K: 7, spread: 2.5, shared: true },
+    { n: 2501, d: 24, K: 5, spread: 2, shared: false }]) {
+    it(`n=${n} d=${d} K=${K} spread ${spread}${shared ? ', first 8 coordinates shared' : ''}: pruned = unpruned, bit for bit`, () => {
+      const X = data(n, d, K, 11 + d, spread);
+      // shared: the clusters share their first 8 coordinates, which alone order the rows
+      // (Z-order keys of ~8 bits), so tiles of 8 consecutive rows mix clusters: some pairs
+      // are done early and the rest gathered
+      const u = rng(d);
+      if (shared) for (let i = 0; i < n; i++) for (let j = 0; j < 8; j++) X.data[i * d + j] = 100 + 3 * (u() - 0.5);
+      const w = Float64Array.from({ length: n }, (_, i) => (i % 9 === 0 ? 0 : 1 + (i % 4)));
+      const run = (prune: boolean) => {
+        kernels.prune = prune;
+        const gm = new GaussianMixture({ nComponents: K, covarianceType: 'full', tol: 0, maxIter: 6, seed: 4 }).fit(X, { sampleWeight: w });
+        return { gm, pp: gm.predictProba(X).data };
+      };
+      const a = run(true);
+      const b = run(false);
+      expect(a.gm.lowerBound).toBe(b.gm.lowerBound);
+      expect(a.gm.weights).toEqual(b.gm.weights);
+      expect(a.gm.means.data).toEqual(b.gm.means.data);
+      expect(a.gm.covariances).toEqual(b.gm.covariances);
+      expect(a.pp).toEqual(b.pp);
+    });
+  }
+});
 
 describe('certified groups: one component takes a whole group of rows', () => {
   // Separated clusters over several blocks (blockRows 512 here), in Z-order after the

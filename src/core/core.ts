@@ -21,7 +21,7 @@ export interface CoreExports {
   rowsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
   gatherRows(x: number, n: number, d: number, blockRows: number, idx: number, count: number, out: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
-    logConst: number, stats: number, scratch: number, blockRows: number, simd: number, balls: number): number;
+    logConst: number, stats: number, scratch: number, blockRows: number, simd: number, balls: number, prune: number): number;
   ballsSize(n: number, d: number, blockRows: number): number;
   groupBalls(x: number, n: number, d: number, blockRows: number, balls: number): void;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
@@ -93,8 +93,9 @@ export function seedCore(c: CoreExports, seed: number): void {
 }
 
 /** Which kernels EM and scoring use: the SIMD ones (default) or the scalar reference
- *  path (for tests that compare the two). Not part of the public API. */
-export const kernels = { simd: true };
+ *  path, and whether the full E-step prunes (assembly/prune.ts; default, the same bits),
+ *  for tests that compare them in this thread. Not part of the public API. */
+export const kernels = { simd: true, prune: true };
 
 let instance: CoreExports | null = null;
 let compiled: WebAssembly.Module | null = null;
