@@ -69,8 +69,9 @@ export interface RelayArgs {
   progress: boolean;
 }
 /** A relay's answer: the outcome (every worker's is the same), the final parameters (worker
- *  0 only) and the worker's own E-step time (diagnostic, as a 'result' message's ms). */
-export interface RelayResult extends EmOutcome { params: Params | null; emMs: number; emCalls: number }
+ *  0 only) and the worker's own time in its E-steps and M-steps (diagnostic, as a 'result'
+ *  message's ms). */
+export interface RelayResult extends EmOutcome { params: Params | null; emMs: number; emCalls: number; stepMs: number }
 
 /** What a worker posts its peers each relay iteration: its tree nodes (packed statistics). */
 export interface PeerNodes { run: number; iter: number; nodes: TreeNode[] }

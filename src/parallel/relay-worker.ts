@@ -84,7 +84,18 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
     peers.begin(a.run);
     const co = new Coordinator(c, arena, a.o, shard.d);
     co.write(a.params);
-    let emMs = 0, emCalls = 0;
+    let emMs = 0, emCalls = 0, stepMs = 0;
+    // the M-step's time, reported as the coordinator's step is timed by bench/scaling.js
+    // (serial work of EM, not an overhead of the relay); diagnostic only
+    const update = co.update.bind(co);
+    co.update = (root) => {
+      const t0 = performance.now();
+      try {
+        return update(root);
+      } finally {
+        stepMs += performance.now() - t0;
+      }
+    };
     const source = {
       em: async (co: Coordinator): Promise<null> => {
         const t0 = performance.now();
@@ -96,7 +107,7 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
       },
     };
     const out = await runAsync(emIterations(co, a.init, a.lower, { onIteration: a.progress && peers.index === 0 ? progress : undefined }), source);
-    return { ...out, params: peers.index === 0 ? co.read() : null, emMs, emCalls };
+    return { ...out, params: peers.index === 0 ? co.read() : null, emMs, emCalls, stepMs };
   } finally {
     arena.release(top);
   }

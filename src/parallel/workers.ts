@@ -13,6 +13,10 @@ import type { IterationInfo } from '../fit/driver.js';
 import type { ShardHandle } from './shard-cluster.js';
 import { currentSpawner, type SpawnOptions, type WorkerPort } from './spawn.js';
 
+/** What a worker's time is reported for: its answers to requests, its relays, and within
+ *  those the E-steps ('em', with the answers to 'em') and the M-steps ('step'). */
+export type TimedName = CallName | 'relay' | 'step';
+
 /** Time a worker reported spending in answers to one kind of request (diagnostic). */
 export interface WorkerTime {
   /** Milliseconds inside the worker's answer() (performance.now() there). */
@@ -25,7 +29,7 @@ export interface WorkerTime {
 export class WorkerShard implements ShardHandle {
   totals: Float64Array = new Float64Array(0);
   /** Per request name, the worker's own time answering it (diagnostic: see WorkerPool.workerTime). */
-  readonly time = new Map<CallName | 'relay', WorkerTime>();
+  readonly time = new Map<TimedName, WorkerTime>();
   private next = 1;
   private readonly pending = new Map<number, {
     name: CallName | 'relay'; resolve: (v: unknown) => void; reject: (e: unknown) => void; progress?: (info: IterationInfo) => void;
@@ -53,6 +57,7 @@ export class WorkerShard implements ShardHandle {
         if (p.name === 'relay') {
           const r = m.value as RelayResult;
           this.count('em', r.emMs, r.emCalls);
+          this.count('step', r.stepMs, r.emCalls);
         }
         this.count(p.name, m.ms, 1);
         p.resolve(m.value);
@@ -65,7 +70,7 @@ export class WorkerShard implements ShardHandle {
     }
   }
 
-  private count(name: CallName | 'relay', ms: number, calls: number): void {
+  private count(name: TimedName, ms: number, calls: number): void {
     const t = this.time.get(name);
     if (t) {
       t.ms += ms;
@@ -239,10 +244,10 @@ export class WorkerPool {
    * @internal Diagnostic, not API (bench/scaling.js uses it to tell the workers' compute from
    * messages, wake-ups and the coordinator's merge): per worker, in shard order, the time it
    * reported spending inside its answers to `name` (summed over answers; 'relay': whole relays,
-   * whose E-steps also count under 'em') and how many, since
+   * whose E-steps count under 'em' and M-steps under 'step') and how many, since
    * the pool started; or, given an earlier result as `since`, the difference from it.
    */
-  workerTime(name: CallName | 'relay', since?: readonly WorkerTime[]): WorkerTime[] {
+  workerTime(name: TimedName, since?: readonly WorkerTime[]): WorkerTime[] {
     return this.shards.map((s, i) => {
       const t = s.time.get(name) ?? { ms: 0, calls: 0 };
       const b = since?.[i] ?? { ms: 0, calls: 0 };
