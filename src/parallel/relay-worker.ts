@@ -28,8 +28,6 @@ export class Peers {
     for (const p of ports) if (p) p.onmessage = (e: MessageEvent) => this.receive(e.data as PeerNodes);
   }
 
-  get size(): number { return this.ports.length; }
-
   private receive(m: PeerNodes): void {
     if (m.run < this.run) return;
     const key = `${m.run}:${m.iter}`;
@@ -56,8 +54,8 @@ export class Peers {
   /** Sends this worker's nodes of iteration `iter` to every peer and returns all workers'. */
   async exchange(iter: number, own: TreeNode[]): Promise<TreeNode[]> {
     const run = this.run, key = `${run}:${iter}`;
-    // postMessage copies the nodes as it is called, so they are still this worker's to sum into
     if (this.cancelled >= run) throw cancelledError();
+    // postMessage copies the nodes as it is called, so they are still this worker's to sum into
     for (const p of this.ports) p?.postMessage({ run, iter, nodes: own } satisfies PeerNodes);
     if ((this.inbox.get(key)?.length ?? 0) < this.ports.length - 1) {
       await new Promise<void>((resolve, reject) => { this.waiting = { key, resolve, reject }; });
