@@ -5,6 +5,7 @@
 // asynchronous fits); src/parallel/ has the worker pool and the stream.
 import type { Coordinator } from './coordinator.js';
 import type { Shard } from './shard.js';
+import type { EmOutcome, FitHooks } from './driver.js';
 
 /** Either a value or a promise of it: the same driver runs synchronously and asynchronously. */
 export type Maybe<T> = T | Promise<T>;
@@ -34,6 +35,10 @@ export interface Cluster {
   labelStats(co: Coordinator, centres: Float64Array): Maybe<Float64Array | null>;
   randomStats(co: Coordinator, shift: Float64Array, seedLo: number, seedHi: number): Maybe<Float64Array | null>;
   dataKeys(seedLo: number, seedHi: number): Maybe<KeyCandidates>;
+  /** Runs one initialisation's EM iterations where the data live, from the coordinator's
+   *  parameters and lower bound, leaving the final parameters in the coordinator; absent
+   *  (or null) where the driver runs them itself. */
+  relayEm?(co: Coordinator, init: number, lower: number, hooks: FitHooks): Maybe<EmOutcome | null>;
 }
 
 /** One shard holding every chunk, in the coordinator's instance: roots go straight into the

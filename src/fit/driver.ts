@@ -196,6 +196,40 @@ function* initialize(co: Coordinator, start: LabelStart | null): Program<void> {
   co.applyExplicitStart();
 }
 
+/** How one initialisation's EM iterations ended: the last lower bound, the iterations run
+ *  (at most maxIter) and whether |change| fell below tol. */
+export interface EmOutcome { lower: number; nIter: number; converged: boolean }
+
+/** What the EM iterations ask of the data: the E-step alone. A worker relaying to its
+ *  peers (src/parallel/relay-worker.ts) answers it without the rest of a Cluster. */
+export type EmSource = { em: Cluster['em'] };
+
+/**
+ * The EM iterations of one initialisation from the coordinator's parameters and the lower
+ * bound before them (-Infinity, or a warm start's): E-step, M-step, the checks and the
+ * stopping rule. The one copy of the loop: the driver runs it over any cluster, and each
+ * worker of a relay (src/parallel/relay-worker.ts) runs it over its peers, so both stop
+ * at the same iteration with the same error.
+ */
+export function* emIterations(co: Coordinator, init: number, lower: number, hooks: FitHooks):
+  Generator<(cl: EmSource) => Maybe<unknown>, EmOutcome, unknown> {
+  const o = co.o;
+  let iter = 0;
+  for (iter = 1; iter <= o.maxIter; iter++) {
+    const prev = lower;
+    co.logConstants();
+    const root = (yield (cl) => cl.em(co)) as Float64Array | null;
+    const u = co.update(root);
+    lower = u.lower;
+    if (!Number.isFinite(lower)) throw (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read()); // update() left the parameters
+    if (u.bad >= 0) throw notPd(u.bad, co, `at EM iteration ${iter}`);
+    const change = lower - prev;
+    hooks.onIteration?.({ init, iter, lowerBound: lower, change });
+    if (Math.abs(change) < o.tol) return { lower, nIter: iter, converged: true };
+  }
+  return { lower, nIter: o.maxIter, converged: false };
+}
+
 /**
  * The whole fit: nInit initialisations (or one warm start), each iterated to tol or
  * maxIter; the best lower bound wins. The cluster must be prepared for K and the type.
@@ -217,28 +251,14 @@ export function* fitProgram(
     } else {
       yield* initialize(co, start);
     }
-    let converged = false;
-    let iter = 0;
-    for (iter = 1; iter <= o.maxIter; iter++) {
-      const prev = lower;
-      co.logConstants();
-      const root = (yield (cl) => cl.em(co)) as Float64Array | null;
-      const u = co.update(root);
-      lower = u.lower;
-      if (!Number.isFinite(lower)) throw (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read()); // update() left the parameters
-      if (u.bad >= 0) throw notPd(u.bad, co, `at EM iteration ${iter}`);
-      const change = lower - prev;
-      hooks.onIteration?.({ init, iter, lowerBound: lower, change });
-      if (Math.abs(change) < o.tol) {
-        converged = true;
-        break;
-      }
-    }
-    if (iter > o.maxIter) iter = o.maxIter;
+    // a cluster that runs the iterations itself (workers relaying to each other:
+    // src/parallel/relay-cluster.ts) answers with their outcome; any other answers null
+    const relayed = (yield (cl) => cl.relayEm?.(co, init, lower, hooks) ?? null) as EmOutcome | null;
+    const out = relayed ?? (yield* emIterations(co, init, lower, hooks));
     // a later restart must beat the best by more than rounding: restarts that reach the
     // same optimum (often with the components in another order) keep the first
-    if (best === null || lower - best.lowerBound > 1e-12 * Math.abs(best.lowerBound)) {
-      best = { params: co.read(), converged, nIter: iter, lowerBound: lower };
+    if (best === null || out.lower - best.lowerBound > 1e-12 * Math.abs(best.lowerBound)) {
+      best = { params: co.read(), converged: out.converged, nIter: out.nIter, lowerBound: out.lower };
     }
   }
   return best!;
@@ -257,7 +277,8 @@ export function runSync<T>(program: Program<T>, cl: Cluster): T {
 
 /** Runs a program against a cluster, awaiting each answer; `between` runs before every
  *  request (abort checks, yielding to the event loop). */
-export async function runAsync<T>(program: Program<T>, cl: Cluster, between?: () => Maybe<void>): Promise<T> {
+export async function runAsync<T, C = Cluster>(program: Generator<(cl: C) => Maybe<unknown>, T, unknown>, cl: C,
+  between?: () => Maybe<void>): Promise<T> {
   let r = program.next();
   while (!r.done) {
     if (between) await between();

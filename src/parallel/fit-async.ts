@@ -14,6 +14,7 @@ import { LocalCluster, type Cluster } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
 import { fitBytes } from '../fit/run.js';
 import { ShardCluster } from './shard-cluster.js';
+import { RelayCluster } from './relay-cluster.js';
 import { WorkerPool } from './workers.js';
 import { currentSpawner, type SpawnOptions } from './spawn.js';
 
@@ -64,13 +65,13 @@ export async function runFitAsync(
   let pool: WorkerPool | null = data instanceof WorkerPool ? data : null;
   const temporary = pool === null && run.workers > 0 && currentSpawner() !== null;
   let cluster: Cluster;
+  if (pool) pool.check();
+  else if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
   if (pool) {
-    pool.check();
     pool.busy = true;
-    cluster = new ShardCluster(pool.shards);
-  } else if (temporary) {
-    pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
-    cluster = new ShardCluster(pool.shards);
+    // the workers run the EM iterations among themselves (relay-cluster.ts) where they are
+    // linked; the variational M-step stays with the coordinator
+    cluster = pool.relay && !o.variational ? new RelayCluster(pool.shards) : new ShardCluster(pool.shards);
   } else {
     const X = data as Matrix;
     arena.reserve(fitBytes(X.rows, d, o, w !== null), `fitting ${X.rows}×${d} data with ${o.nComponents} components`);

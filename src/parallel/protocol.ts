@@ -4,6 +4,9 @@
 import type { Shard } from '../fit/shard.js';
 import type { TreeNode } from '../fit/tree.js';
 import type { KeyCandidates, Pick } from '../fit/cluster.js';
+import type { EmOutcome, IterationInfo } from '../fit/driver.js';
+import type { Params } from '../model/params.js';
+import type { ResolvedOptions } from '../model/validate.js';
 
 export interface EStepArrays { means: Float64Array; chol: Float64Array; logConst: Float64Array }
 
@@ -50,15 +53,45 @@ export function answer<N extends CallName>(shard: Shard, name: N, args: CallArgs
   }
 }
 
+/** One initialisation's EM iterations run by the workers among themselves (relay-worker.ts):
+ *  every worker gets the same arguments. `run` numbers the relays of a pool, so that nodes
+ *  left over from a cancelled one are told apart. */
+export interface RelayArgs {
+  run: number;
+  o: ResolvedOptions;
+  chunkCount: number;
+  init: number;
+  /** The lower bound before the first iteration (-Infinity, or a warm start's). */
+  lower: number;
+  /** The parameters the iterations start from. */
+  params: Params;
+  /** Whether worker 0 reports every iteration (a 'progress' message) for onIteration. */
+  progress: boolean;
+}
+/** A relay's answer: the outcome (every worker's is the same), the final parameters (worker
+ *  0 only) and the worker's own time in its E-steps and M-steps (diagnostic, as a 'result'
+ *  message's ms). */
+export interface RelayResult extends EmOutcome { params: Params | null; emMs: number; emCalls: number; stepMs: number }
+
+/** What a worker posts its peers each relay iteration: its tree nodes (packed statistics). */
+export interface PeerNodes { run: number; iter: number; nodes: TreeNode[] }
+
 /** Messages between the coordinator and a worker. */
 export type ToWorker =
   | { type: 'init'; module: WebAssembly.Module; simd: boolean }
   | { type: 'load'; chunk0: number; rows: number; cols: number; data: Float64Array; w: Float64Array | null }
-  | { type: 'call'; id: number; name: CallName; args: unknown[] };
+  /** Ports to the other workers, by worker index (null at the worker's own). */
+  | { type: 'peers'; index: number; ports: (MessagePort | null)[] }
+  | { type: 'call'; id: number; name: CallName; args: unknown[] }
+  | { type: 'relay'; id: number; args: RelayArgs }
+  /** Ends relay `run` where it waits: another worker failed or the caller stopped it. */
+  | { type: 'cancel'; run: number };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'loaded'; totals: Float64Array }
   /** ms: the time the worker spent answering (performance.now() around answer()), for
    *  diagnostics only (WorkerPool.workerTime); it shapes no result. */
   | { type: 'result'; id: number; value: unknown; ms: number }
+  /** A relay's iteration, from worker 0, for onIteration. */
+  | { type: 'progress'; id: number; info: IterationInfo }
   | { type: 'error'; id: number; message: string; code?: string };

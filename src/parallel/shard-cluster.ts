@@ -18,6 +18,16 @@ export interface ShardHandle {
   call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>>;
 }
 
+/** The root of nodes covering chunks [0, chunkCount), written into the coordinator's buffer
+ *  `into`. The nodes came in messages and are this thread's own: the sums are made in
+ *  place, on the wire form (statistics: packing.ts), which the root leaves. The
+ *  coordinator and every worker of a relay (relay-worker.ts) make the root this one way. */
+export function rootInto(co: Coordinator, into: 'stats' | 'sums', nodes: TreeNode[], chunkCount: number): void {
+  const root = combineNodes(nodes, 0, chunkCount, true);
+  if (into === 'sums') co.view(into, root.length).set(root);
+  else unpackStats(root, co.view(into, co.S), co.type, co.K, co.d);
+}
+
 export class ShardCluster implements Cluster {
   readonly chunkCount: number;
   readonly totals: Float64Array;
@@ -43,14 +53,10 @@ export class ShardCluster implements Cluster {
     return out;
   }
 
-  /** The root of the shards' nodes, written into the coordinator's buffer `into`. The
-   *  nodes came in messages and are this thread's own: the sums are made in place, on the
-   *  wire form (statistics: packing.ts), which the root leaves. */
+  /** The root of the shards' nodes, written into the coordinator's buffer `into`. */
   private async root<N extends 'em' | 'lloyd' | 'labelStats' | 'randomStats'>(co: Coordinator, into: 'stats' | 'sums',
     answers: Promise<CallResult<N>[]>): Promise<null> {
-    const root = combineNodes(((await answers) as TreeNode[][]).flat(), 0, this.chunkCount, true);
-    if (into === 'sums') co.view(into, root.length).set(root);
-    else unpackStats(root, co.view(into, co.S), co.type, co.K, co.d);
+    rootInto(co, into, ((await answers) as TreeNode[][]).flat(), this.chunkCount);
     return null;
   }
 

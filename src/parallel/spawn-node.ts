@@ -12,7 +12,8 @@ export function spawnNode(o: SpawnOptions): WorkerPort {
   w.on('exit', (code) => fail(`the worker exited with code ${code}`));
   w.on('messageerror', () => fail('a message from the worker could not be read'));
   return {
-    post: (m, t) => w.postMessage(m, t),
+    // worker_threads' MessagePort is the global one Node's MessageChannel makes
+    post: (m, t) => w.postMessage(m, t as import('node:worker_threads').Transferable[] | undefined),
     onMessage: (f) => w.on('message', f),
     onFailure: listen,
     terminate: () => {

@@ -3,7 +3,8 @@
 
 /** A started worker as the pool uses it. */
 export interface WorkerPort {
-  post(message: unknown, transfer?: ArrayBuffer[]): void;
+  /** Posts a message, moving the buffers and ports in `transfer` (the peers' ports of a relay). */
+  post(message: unknown, transfer?: (ArrayBuffer | MessagePort)[]): void;
   /** Messages from the worker. */
   onMessage(f: (message: unknown) => void): void;
   /** The worker died or could not start (with why). */

@@ -7,6 +7,7 @@ import { Arena } from '../core/arena.js';
 import { Shard } from '../fit/shard.js';
 import { GmmError } from '../core/errors.js';
 import { answer, type FromWorker, type ToWorker } from './protocol.js';
+import { Peers, relay } from './relay-worker.js';
 
 /** The buffers of the typed arrays in an answer, moved rather than copied. */
 function transferables(v: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
@@ -23,6 +24,10 @@ function transferables(v: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
 /** Returns the message handler of a worker that posts its answers with `post`. */
 export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): (m: ToWorker) => Promise<void> {
   let shard: Shard | null = null;
+  let arena: Arena | null = null;
+  let peers: Peers | null = null;
+  const failed = (id: number, e: unknown): void =>
+    post({ type: 'error', id, message: (e as Error)?.message ?? String(e), code: e instanceof GmmError ? e.code : undefined });
   return async (m: ToWorker) => {
     if (m.type === 'init') {
       await initCore(m.module);
@@ -30,8 +35,21 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): 
       post({ type: 'ready' });
     } else if (m.type === 'load') {
       const c = core();
-      shard = new Shard(c, new Arena(c), m.chunk0, m.data, m.rows, m.cols, m.w);
+      arena = new Arena(c);
+      shard = new Shard(c, arena, m.chunk0, m.data, m.rows, m.cols, m.w);
       post({ type: 'loaded', totals: shard.totals });
+    } else if (m.type === 'peers') {
+      peers = new Peers(m.index, m.ports);
+    } else if (m.type === 'cancel') {
+      peers?.cancel(m.run);
+    } else if (m.type === 'relay') {
+      try {
+        const t0 = performance.now();
+        const value = await relay(core(), arena!, shard!, peers!, m.args, (info) => post({ type: 'progress', id: m.id, info }));
+        post({ type: 'result', id: m.id, value, ms: performance.now() - t0 });
+      } catch (e) {
+        failed(m.id, e);
+      }
     } else {
       try {
         const t0 = performance.now();
@@ -39,7 +57,7 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): 
         const ms = performance.now() - t0;
         post({ type: 'result', id: m.id, value, ms }, transferables(value));
       } catch (e) {
-        post({ type: 'error', id: m.id, message: (e as Error)?.message ?? String(e), code: e instanceof GmmError ? e.code : undefined });
+        failed(m.id, e);
       }
     }
   };

@@ -8,9 +8,14 @@ import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
 import { toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
 import { rescaled } from '../fit/run.js';
 import { availableCores } from './spawn.js';
-import type { CallArgs, CallName, CallResult, FromWorker } from './protocol.js';
+import type { CallArgs, CallName, CallResult, FromWorker, RelayArgs, RelayResult } from './protocol.js';
+import type { IterationInfo } from '../fit/driver.js';
 import type { ShardHandle } from './shard-cluster.js';
 import { currentSpawner, type SpawnOptions, type WorkerPort } from './spawn.js';
+
+/** What a worker's time is reported for: its answers to requests, its relays, and within
+ *  those the E-steps ('em', with the answers to 'em') and the M-steps ('step'). */
+export type TimedName = CallName | 'relay' | 'step';
 
 /** Time a worker reported spending in answers to one kind of request (diagnostic). */
 export interface WorkerTime {
@@ -20,12 +25,15 @@ export interface WorkerTime {
   calls: number;
 }
 
-class WorkerShard implements ShardHandle {
+/** @internal A worker as the pool and the clusters drive it. */
+export class WorkerShard implements ShardHandle {
   totals: Float64Array = new Float64Array(0);
   /** Per request name, the worker's own time answering it (diagnostic: see WorkerPool.workerTime). */
-  readonly time = new Map<CallName, WorkerTime>();
+  readonly time = new Map<TimedName, WorkerTime>();
   private next = 1;
-  private readonly pending = new Map<number, { name: CallName; resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly pending = new Map<number, {
+    name: CallName | 'relay'; resolve: (v: unknown) => void; reject: (e: unknown) => void; progress?: (info: IterationInfo) => void;
+  }>();
   private waiting: { resolve: (m: FromWorker) => void; reject: (e: unknown) => void } | null = null;
   failure: GmmError | null = null;
 
@@ -37,17 +45,21 @@ class WorkerShard implements ShardHandle {
   }
 
   private receive(m: FromWorker): void {
-    if (m.type === 'result' || m.type === 'error') {
+    if (m.type === 'progress') {
+      this.pending.get(m.id)?.progress?.(m.info);
+    } else if (m.type === 'result' || m.type === 'error') {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
       if (this.pending.size === 0) this.port.hold(false);
       if (m.type === 'result') {
-        const t = this.time.get(p.name);
-        if (t) {
-          t.ms += m.ms;
-          t.calls++;
-        } else this.time.set(p.name, { ms: m.ms, calls: 1 });
+        // a relay's E-steps count as E-step answers, so workerTime('em') means one thing
+        if (p.name === 'relay') {
+          const r = m.value as RelayResult;
+          this.count('em', r.emMs, r.emCalls);
+          this.count('step', r.stepMs, r.emCalls);
+        }
+        this.count(p.name, m.ms, 1);
         p.resolve(m.value);
       }
       else p.reject(new GmmError((m.code as GmmErrorCode) ?? 'WORKER_FAILED', m.message));
@@ -56,6 +68,14 @@ class WorkerShard implements ShardHandle {
       this.waiting = null;
       w.resolve(m);
     }
+  }
+
+  private count(name: TimedName, ms: number, calls: number): void {
+    const t = this.time.get(name);
+    if (t) {
+      t.ms += ms;
+      t.calls += calls;
+    } else this.time.set(name, { ms, calls });
   }
 
   /** Rejects everything in flight with e (and whatever is asked later). */
@@ -81,12 +101,26 @@ class WorkerShard implements ShardHandle {
   }
 
   call<N extends CallName>(name: N, ...args: CallArgs<N>): Promise<CallResult<N>> {
+    return this.request(name, (id) => ({ type: 'call', id, name, args })) as Promise<CallResult<N>>;
+  }
+
+  /** Starts a relay on this worker (relay-worker.ts); worker 0's iterations go to `progress`. */
+  relay(args: RelayArgs, progress?: (info: IterationInfo) => void): Promise<RelayResult> {
+    return this.request('relay', (id) => ({ type: 'relay', id, args }), progress) as Promise<RelayResult>;
+  }
+
+  /** Ends relay `run` on this worker wherever it waits (it answers with an error). */
+  cancel(run: number): void {
+    if (!this.failure) this.port.post({ type: 'cancel', run });
+  }
+
+  private request(name: CallName | 'relay', message: (id: number) => unknown, progress?: (info: IterationInfo) => void): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.next++;
     this.port.hold(true);
-    return new Promise<CallResult<N>>((resolve, reject) => {
-      this.pending.set(id, { name, resolve: resolve as (v: unknown) => void, reject });
-      this.port.post({ type: 'call', id, name, args });
+    return new Promise<unknown>((resolve, reject) => {
+      this.pending.set(id, { name, resolve, reject, progress });
+      this.port.post(message(id));
     });
   }
 }
@@ -114,6 +148,8 @@ export class WorkerPool {
   private closed = false;
   /** A fit is running on the pool (its workers hold one fit's state at a time). */
   busy = false;
+  /** @internal The workers hold ports to each other, so EM iterations can relay (relay-cluster.ts). */
+  relay = false;
 
   private constructor(rows: number, cols: number, weighted: boolean, positive: number, shards: WorkerShard[]) {
     this.rows = rows;
@@ -175,6 +211,7 @@ export class WorkerPool {
         signal?.removeEventListener('abort', abort);
       }
       if (pool.broken) throw pool.broken;
+      pool.relay = link(shards);
       return pool;
     } catch (e) {
       for (const s of shards) s.port.terminate();
@@ -206,10 +243,11 @@ export class WorkerPool {
   /**
    * @internal Diagnostic, not API (bench/scaling.js uses it to tell the workers' compute from
    * messages, wake-ups and the coordinator's merge): per worker, in shard order, the time it
-   * reported spending inside its answers to `name` (summed over answers) and how many, since
+   * reported spending inside its answers to `name` (summed over answers; 'relay': whole relays,
+   * whose E-steps count under 'em' and M-steps under 'step') and how many, since
    * the pool started; or, given an earlier result as `since`, the difference from it.
    */
-  workerTime(name: CallName, since?: readonly WorkerTime[]): WorkerTime[] {
+  workerTime(name: TimedName, since?: readonly WorkerTime[]): WorkerTime[] {
     return this.shards.map((s, i) => {
       const t = s.time.get(name) ?? { ms: 0, calls: 0 };
       const b = since?.[i] ?? { ms: 0, calls: 0 };
@@ -224,6 +262,23 @@ export class WorkerPool {
   }
 }
 
+/** Gives every pair of workers a MessageChannel of their own (each worker gets its ports by
+ *  peer index, moved to it), for the relay. Returns false, leaving the workers unlinked,
+ *  where there is only one worker or the runtime has no MessageChannel. */
+function link(shards: readonly WorkerShard[]): boolean {
+  const W = shards.length;
+  if (W < 2 || typeof MessageChannel !== 'function') return false;
+  const ports: (MessagePort | null)[][] = shards.map(() => new Array<MessagePort | null>(W).fill(null));
+  for (let i = 0; i < W; i++) {
+    for (let j = i + 1; j < W; j++) {
+      const ch = new MessageChannel();
+      ports[i][j] = ch.port1;
+      ports[j][i] = ch.port2;
+    }
+  }
+  shards.forEach((s, i) => s.port.post({ type: 'peers', index: i, ports: ports[i] }, ports[i].filter((p) => p !== null)));
+  return true;
+}
 
 /** Validates the worker options shared by WorkerPool.create and fitAsync. */
 export function checkPoolOptions(o: unknown, extra: string[]): WorkerPoolOptions & { workers: number } {

@@ -1,11 +1,14 @@
-// A worker that serves like gmm-wasm's own, then dies at its Nth request (workerData.after):
-// the pool must reject with WORKER_FAILED, end the other workers and leave the model as it was.
+// A worker that serves like gmm-wasm's own, then dies at its Nth request (workerData.after)
+// or, with workerData.relayExitMs, that many ms into its first relay (the others then wait
+// for its nodes): the pool must reject with WORKER_FAILED, end the other workers and leave
+// the model as it was.
 import { parentPort, workerData } from 'node:worker_threads';
 import { serve } from '../../dist/parallel/worker-core.js';
 
 let calls = 0;
 const handle = serve((m, t) => parentPort.postMessage(m, t ?? []));
 parentPort.on('message', (m) => {
-  if (m.type === 'call' && ++calls >= workerData.after) process.exit(3);
+  if (m.type === 'call' && workerData.after && ++calls >= workerData.after) process.exit(3);
+  if (m.type === 'relay' && workerData.relayExitMs) setTimeout(() => process.exit(3), workerData.relayExitMs);
   void handle(m);
 });

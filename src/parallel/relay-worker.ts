@@ -1,0 +1,112 @@
+// A worker's side of a relay: the EM iterations of one initialisation run by the workers
+// among themselves, with no coordinator in between. Each iteration every worker runs its
+// E-step, posts its tree nodes to every peer over a MessageChannel of their own, combines
+// all nodes in the fixed tree as the coordinator would (rootInto) and runs the same M-step
+// on its own Coordinator: the same operands in the same order, so every worker ends each
+// iteration with the coordinator's bits and only statistics travel, one wake-up an
+// iteration instead of two. The loop itself is the driver's (emIterations).
+import type { CoreExports } from '../core/core.js';
+import type { Arena } from '../core/arena.js';
+import { GmmError } from '../core/errors.js';
+import { Coordinator } from '../fit/coordinator.js';
+import { emIterations, runAsync, type IterationInfo } from '../fit/driver.js';
+import type { Shard } from '../fit/shard.js';
+import type { TreeNode } from '../fit/tree.js';
+import type { PeerNodes, RelayArgs, RelayResult } from './protocol.js';
+import { rootInto } from './shard-cluster.js';
+
+/** This worker's ports to the others and the nodes they have sent, by relay and iteration. */
+export class Peers {
+  private readonly inbox = new Map<string, TreeNode[][]>();
+  private waiting: { key: string; resolve: () => void; reject: (e: unknown) => void } | null = null;
+  /** The relay running (nodes of earlier ones are dropped; later ones' are kept: a peer may
+   *  start the next relay before this worker has its message). */
+  private run = 0;
+  private cancelled = 0;
+
+  constructor(readonly index: number, private readonly ports: (MessagePort | null)[]) {
+    for (const p of ports) if (p) p.onmessage = (e: MessageEvent) => this.receive(e.data as PeerNodes);
+  }
+
+  private receive(m: PeerNodes): void {
+    if (m.run < this.run) return;
+    const key = `${m.run}:${m.iter}`;
+    const got = this.inbox.get(key);
+    if (got) got.push(m.nodes);
+    else this.inbox.set(key, [m.nodes]);
+    if (this.waiting?.key === key && this.inbox.get(key)!.length === this.ports.length - 1) this.waiting.resolve();
+  }
+
+  begin(run: number): void {
+    this.run = run;
+    for (const key of this.inbox.keys()) if (Number(key.split(':')[0]) < run) this.inbox.delete(key);
+  }
+
+  /** Stops relay `run` (now or when it next waits). */
+  cancel(run: number): void {
+    this.cancelled = Math.max(this.cancelled, run);
+    if (this.run === run && this.waiting) {
+      this.waiting.reject(cancelledError());
+      this.waiting = null;
+    }
+  }
+
+  /** Sends this worker's nodes of iteration `iter` to every peer and returns all workers'. */
+  async exchange(iter: number, own: TreeNode[]): Promise<TreeNode[]> {
+    const run = this.run, key = `${run}:${iter}`;
+    if (this.cancelled >= run) throw cancelledError();
+    // postMessage copies the nodes as it is called, so they are still this worker's to sum into
+    for (const p of this.ports) p?.postMessage({ run, iter, nodes: own } satisfies PeerNodes);
+    if ((this.inbox.get(key)?.length ?? 0) < this.ports.length - 1) {
+      await new Promise<void>((resolve, reject) => { this.waiting = { key, resolve, reject }; });
+      this.waiting = null;
+    }
+    const theirs = this.inbox.get(key)!;
+    this.inbox.delete(key);
+    return own.concat(...theirs);
+  }
+}
+
+function cancelledError(): GmmError {
+  return new GmmError('ABORTED', 'the relay was cancelled: another worker failed or the fit was stopped.');
+}
+
+/**
+ * Runs one relay on this worker's prepared shard. The Coordinator's buffers go above the
+ * shard in its arena and are freed on the way out, so Shard.prepare's check still holds.
+ */
+export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: Peers, a: RelayArgs,
+  progress: (info: IterationInfo) => void): Promise<RelayResult> {
+  const top = arena.mark();
+  try {
+    peers.begin(a.run);
+    const co = new Coordinator(c, arena, a.o, shard.d);
+    co.write(a.params);
+    let emMs = 0, emCalls = 0, stepMs = 0;
+    // the M-step's time, reported as the coordinator's step is timed by bench/scaling.js
+    // (serial work of EM, not an overhead of the relay); diagnostic only
+    const update = co.update.bind(co);
+    co.update = (root) => {
+      const t0 = performance.now();
+      try {
+        return update(root);
+      } finally {
+        stepMs += performance.now() - t0;
+      }
+    };
+    const source = {
+      em: async (co: Coordinator): Promise<null> => {
+        const t0 = performance.now();
+        // the E-step reads the Coordinator's buffers in place (same instance), as LocalCluster's does
+        const own = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst }, 0, true);
+        emMs += performance.now() - t0;
+        rootInto(co, 'stats', await peers.exchange(++emCalls, own), a.chunkCount);
+        return null;
+      },
+    };
+    const out = await runAsync(emIterations(co, a.init, a.lower, { onIteration: a.progress && peers.index === 0 ? progress : undefined }), source);
+    return { ...out, params: peers.index === 0 ? co.read() : null, emMs, emCalls, stepMs };
+  } finally {
+    arena.release(top);
+  }
+}

@@ -1,0 +1,188 @@
+// The relay (src/parallel/relay-cluster.ts, relay-worker.ts): with a pool of two or more
+// workers, GaussianMixture's EM iterations run among the workers, each combining all
+// nodes and running the M-step itself. The fits must be fit()'s bit for bit, onIteration
+// must see fit()'s sequence, and errors, aborts, a throwing callback and a dying worker must
+// end the fit as the coordinator's path does. Runs the built package (dist/).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import type * as Lib from '../../src/entry-node.js';
+import type { CovarianceType, IterationInfo, Matrix } from '../../src/index.js';
+import { overlapping, expectSameFit, rng } from '../helpers.js';
+import { CHUNK_ROWS } from '../../src/fit/chunks.js';
+import { Peers } from '../../src/parallel/relay-worker.js';
+
+let lib: typeof Lib;
+beforeAll(async () => {
+  lib = (await import('../../dist/entry-node.js' as string)) as typeof Lib;
+  await lib.init();
+});
+
+const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+// 6 chunks: 3 a worker at 2 workers, 2 at 3
+const X = overlapping(7, 5 * CHUNK_ROWS + 123, 3, 3);
+
+function sameLabels(a: Lib.GaussianMixture, b: Lib.GaussianMixture): void {
+  expect(Array.from(a.predict(X))).toEqual(Array.from(b.predict(X)));
+}
+
+describe('relay: the workers iterate among themselves, with fit()\'s bits', () => {
+  for (const type of TYPES) {
+    it(`${type}: 2 and 3 workers, nInit 2 and a warm start = fit(), onIteration alike`, async () => {
+      const o = { nComponents: 3, covarianceType: type, seed: 5, nInit: 2, maxIter: 40 };
+      const seen: IterationInfo[] = [];
+      const ref = new lib.GaussianMixture(o).fit(X, { onIteration: (i) => { seen.push({ ...i }); } });
+      const warm = { ...o, nInit: 1, maxIter: 3, warmStart: true };
+      const warmRef = new lib.GaussianMixture(warm);
+      warmRef.fit(X);
+      warmRef.fit(X);
+      for (const workers of [2, 3]) {
+        const pool = await lib.WorkerPool.create(X, { workers });
+        try {
+          const got: IterationInfo[] = [];
+          const gm = await new lib.GaussianMixture(o).fitAsync(pool, { onIteration: (i) => { got.push(i); } });
+          expectSameFit(gm, ref);
+          sameLabels(gm, ref);
+          expect(got).toEqual(seen);
+          // the iterations did run as relays: one per initialisation on every worker
+          expect(pool.workerTime('relay').map((t) => t.calls)).toEqual(new Array(workers).fill(2));
+          const g = new lib.GaussianMixture(warm);
+          await g.fitAsync(pool);
+          await g.fitAsync(pool);
+          expectSameFit(g, warmRef);
+          expect(pool.workerTime('relay').map((t) => t.calls)).toEqual(new Array(workers).fill(4));
+        } finally {
+          pool.close();
+        }
+      }
+    });
+  }
+
+  it('one worker, and the variational model, keep the coordinator\'s path (no relay)', async () => {
+    const pool1 = await lib.WorkerPool.create(X, { workers: 1 });
+    const pool2 = await lib.WorkerPool.create(X, { workers: 2 });
+    try {
+      const o = { nComponents: 2, seed: 1, maxIter: 5 };
+      expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool1), new lib.GaussianMixture(o).fit(X));
+      expect(pool1.workerTime('relay')).toEqual([{ ms: 0, calls: 0 }]);
+      const b = await new lib.BayesianGaussianMixture(o).fitAsync(pool2);
+      expect(b.isFitted).toBe(true);
+      expect(pool2.workerTime('relay').map((t) => t.calls)).toEqual([0, 0]);
+    } finally {
+      pool1.close();
+      pool2.close();
+    }
+  });
+});
+
+describe('relay: stopping and failing', () => {
+  const slow = { nComponents: 3, tol: 0, maxIter: 100000, seed: 1 };
+
+  it('an abort mid-EM rejects with ABORTED and leaves the model unchanged', async () => {
+    const pool = await lib.WorkerPool.create(X, { workers: 2 });
+    try {
+      // a fitted model with the slow options: fitted briefly, then loaded with them
+      const json = { ...new lib.GaussianMixture({ ...slow, maxIter: 2 }).fit(X).toJSON() };
+      json.options = { ...json.options, maxIter: slow.maxIter };
+      const gm = lib.GaussianMixture.fromJSON(json);
+      const before = JSON.stringify(gm.toJSON());
+      const ac = new AbortController();
+      let iters = 0;
+      await expect(gm.fitAsync(pool, { signal: ac.signal, onIteration: () => { if (++iters === 5) ac.abort(); } }))
+        .rejects.toMatchObject({ code: 'ABORTED' });
+      expect(iters).toBeGreaterThanOrEqual(5);
+      expect(JSON.stringify(gm.toJSON())).toBe(before);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('an onIteration that throws ends the relay with its error; the pool fits on, bit for bit', async () => {
+    const pool = await lib.WorkerPool.create(X, { workers: 3 });
+    try {
+      const boom = new Error('stop here');
+      let iters = 0;
+      await expect(new lib.GaussianMixture(slow).fitAsync(pool, { onIteration: () => { if (++iters === 4) throw boom; } }))
+        .rejects.toBe(boom);
+      // the cancelled relay's leftover nodes must not reach the next one
+      const o = { nComponents: 3, seed: 2, maxIter: 30 };
+      expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool), new lib.GaussianMixture(o).fit(X));
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('a worker that dies mid-relay gives WORKER_FAILED, not a hang (its peers wait for its nodes)', async () => {
+    const url = new URL('./crashing-worker.mjs', import.meta.url);
+    let made = 0;
+    const createWorker = (): Worker => new Worker(url, { workerData: { relayExitMs: made++ === 1 ? 100 : 0 } });
+    const pool = await lib.WorkerPool.create(X, { workers: 2, createWorker });
+    const gm = new lib.GaussianMixture(slow);
+    let iters = 0;
+    await expect(gm.fitAsync(pool, { onIteration: () => { iters++; } })).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+    expect(iters).toBeGreaterThan(0); // it died in the relay, not before
+    expect(gm.isFitted).toBe(false);
+    pool.close();
+  });
+
+  function codeAndMessage(p: () => unknown): Promise<{ code: string; message: string }> {
+    return Promise.resolve().then(p).then(() => ({ code: 'none', message: '' }), (e) => ({ code: e.code, message: e.message }));
+  }
+
+  it('NOT_POSITIVE_DEFINITE and NUMERICAL in the iterations: fit()\'s code, the coordinator path\'s message', async () => {
+    // a constant feature, regCovar 0 and an explicit start: the first M-step is singular
+    const u = rng(3), n = 3 * CHUNK_ROWS, flat = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) flat[2 * i] = u() * 4 + (i % 2) * 6;
+    const C: Matrix = { data: flat, rows: n, cols: 2 };
+    const singular = {
+      nComponents: 2, covarianceType: 'full' as const, regCovar: 0,
+      weightsInit: [0.5, 0.5], meansInit: [[2, 0], [8, 0]], precisionsInit: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]],
+    };
+    // means far beyond any density: the first lower bound is -Infinity
+    const far = { nComponents: 1, covarianceType: 'spherical' as const, weightsInit: [1], meansInit: [[1e200, 0]], precisionsInit: [1] };
+    for (const [o, data, code] of [[singular, C, 'NOT_POSITIVE_DEFINITE'], [far, C, 'NUMERICAL']] as const) {
+      const sync = await codeAndMessage(() => new lib.GaussianMixture(o).fit(data));
+      expect(sync.code).toBe(code);
+      const one = await codeAndMessage(() => new lib.GaussianMixture(o).fitAsync(data, { workers: 1 }));
+      const pool = await lib.WorkerPool.create(data, { workers: 3 });
+      try {
+        const relayed = await codeAndMessage(() => new lib.GaussianMixture(o).fitAsync(pool));
+        expect(relayed).toEqual(one);
+        expect(relayed.code).toBe(code);
+        // the failed relay left the pool usable: the next fit relays, with fit()'s bits
+        const ok = { nComponents: 2, seed: 1, maxIter: 10, regCovar: 1e-3 };
+        expectSameFit(await new lib.GaussianMixture(ok).fitAsync(pool), new lib.GaussianMixture(ok).fit(data));
+        expect(pool.workerTime('relay').map((t) => t.calls)).toEqual([1, 1, 1]);
+      } finally {
+        pool.close();
+      }
+    }
+  });
+});
+
+describe('relay: a worker\'s peers (Peers)', () => {
+  it('keeps each relay\'s nodes apart: a cancelled relay\'s leftovers never enter the next', async () => {
+    const ch = new MessageChannel();
+    const a = new Peers(0, [null, ch.port1]), b = new Peers(1, [ch.port2, null]);
+    const node = (v: number) => [{ level: 0, index: 1 - v % 2, data: new Float64Array([v]) }];
+    try {
+      a.begin(1);
+      b.begin(1);
+      // relay 1: a sends iteration 1 and waits; b never answers, and a is cancelled
+      const waiting = a.exchange(1, node(0));
+      a.cancel(1);
+      await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });
+      await new Promise((r) => setTimeout(r, 20)); // a's nodes of relay 1 reach b
+      a.begin(2);
+      b.begin(2);
+      const [fromA, fromB] = await Promise.all([a.exchange(1, node(2)), b.exchange(1, node(3))]);
+      expect(fromA.map((n) => n.data[0]).sort()).toEqual([2, 3]);
+      expect(fromB.map((n) => n.data[0]).sort()).toEqual([2, 3]);
+      // and a cancelled relay stops before it sends anything more
+      b.cancel(2);
+      await expect(b.exchange(2, node(5))).rejects.toMatchObject({ code: 'ABORTED' });
+    } finally {
+      ch.port1.close();
+      ch.port2.close();
+    }
+  });
+});
