@@ -5,13 +5,17 @@
 // round trip beyond the slowest worker's own time. With --relay, the other design: no
 // coordinator; after its work each worker posts its nodes straight to every other worker
 // (a MessageChannel per pair) and starts the next iteration once it has all of theirs, as
-// workers that merged the statistics and ran the M-step themselves would. Usage:
+// workers that merged the statistics and ran the M-step themselves would; --spin US: each
+// then waits awake (receiveMessageOnPort) up to US µs before sleeping, as fitAsync's relay
+// does in Node. Usage:
 //
-//   node bench/echo-floor.js [W = 2] [work ms = 15] [len = 530] [nodes = 5] [--relay]
+//   node bench/echo-floor.js [W = 2] [work ms = 15] [len = 530] [nodes = 5] [--relay [--spin US]]
 import { Worker, MessageChannel } from 'node:worker_threads';
 
 const relay = process.argv.includes('--relay');
-const nums = process.argv.slice(2).filter((a) => a !== '--relay');
+const spinAt = process.argv.indexOf('--spin');
+const spinUs = spinAt >= 0 ? Number(process.argv[spinAt + 1]) : 0;
+const nums = process.argv.slice(2).filter((a, i, all) => a !== '--relay' && a !== '--spin' && all[i - 1] !== '--spin');
 const [W, work, len, nodes] = [2, 15, 530, 5].map((v, i) => Number(nums[i] ?? v));
 const ITERS = 200, SKIP = 20;
 
@@ -30,7 +34,7 @@ parentPort.on('message', (m) => {
 // relay: each worker's own loop; iteration i ends when W − 1 peers' nodes of iteration i
 // are in. Start times on the clock all threads share (timeOrigin + now).
 const peer = `${busy}
-const { parentPort } = require('node:worker_threads');
+const { parentPort, receiveMessageOnPort } = require('node:worker_threads');
 parentPort.once('message', (m) => {
   const got = new Map();
   const ms = [], start = [];
@@ -41,6 +45,11 @@ parentPort.once('message', (m) => {
     for (const p of m.ports) {
       const out = payload(m);
       p.postMessage({ it, out }, out.map((n) => n.data.buffer));
+    }
+    // --spin: take the peers' nodes synchronously for up to spinUs µs (no wake-up)
+    const until = performance.now() + m.spinUs / 1000;
+    while (m.spinUs > 0 && (got.get(it) ?? 0) < m.ports.length && performance.now() < until) {
+      for (const p of m.ports) { const r = receiveMessageOnPort(p); if (r) got.set(r.message.it, (got.get(r.message.it) ?? 0) + 1); }
     }
     next();
   };
@@ -75,7 +84,7 @@ if (!relay) {
   }
   const ws = ports.map((ps) => {
     const w = new Worker(peer, { eval: true });
-    w.postMessage({ work, nodes, len, iters: ITERS, ports: ps }, ps);
+    w.postMessage({ work, nodes, len, iters: ITERS, ports: ps, spinUs }, ps);
     return w;
   });
   const res = await Promise.all(ws.map((w) => new Promise((resolve) => w.once('message', resolve))));
@@ -87,5 +96,5 @@ if (!relay) {
 }
 extra.sort((a, b) => a - b);
 const q = (f) => extra[Math.floor(f * (extra.length - 1))].toFixed(3);
-console.log(`${relay ? 'relay (no coordinator), ' : ''}${W} workers, ${work} ms of work each: ` +
+console.log(`${relay ? `relay (no coordinator${spinUs ? `, spin ≤ ${spinUs} µs` : ''}), ` : ''}${W} workers, ${work} ms of work each: ` +
   `${relay ? 'an iteration' : 'round trip'} beyond the slowest worker, ms: median ${q(0.5)}, p10 ${q(0.1)}, p90 ${q(0.9)}`);

@@ -7,7 +7,7 @@ import { Arena } from '../core/arena.js';
 import { Shard } from '../fit/shard.js';
 import { GmmError } from '../core/errors.js';
 import { answer, type FromWorker, type ToWorker } from './protocol.js';
-import { Peers, relay } from './relay-worker.js';
+import { Peers, relay, type TryReceive } from './relay-worker.js';
 
 /** The buffers of the typed arrays in an answer, moved rather than copied. */
 function transferables(v: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
@@ -21,8 +21,10 @@ function transferables(v: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
   return out;
 }
 
-/** Returns the message handler of a worker that posts its answers with `post`. */
-export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): (m: ToWorker) => Promise<void> {
+/** Returns the message handler of a worker that posts its answers with `post`; tryReceive:
+ *  the runtime's synchronous receive on a port, where it has one (Node). */
+export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
+  tryReceive: TryReceive | null = null): (m: ToWorker) => Promise<void> {
   let shard: Shard | null = null;
   let arena: Arena | null = null;
   let peers: Peers | null = null;
@@ -39,7 +41,7 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): 
       shard = new Shard(c, arena, m.chunk0, m.data, m.rows, m.cols, m.w);
       post({ type: 'loaded', totals: shard.totals });
     } else if (m.type === 'peers') {
-      peers = new Peers(m.index, m.ports);
+      peers = new Peers(m.index, m.ports, tryReceive, m.spin);
     } else if (m.type === 'cancel') {
       peers?.cancel(m.run);
     } else if (m.type === 'relay') {

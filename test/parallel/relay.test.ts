@@ -10,6 +10,7 @@ import type { CovarianceType, IterationInfo, Matrix } from '../../src/index.js';
 import { overlapping, expectSameFit, rng } from '../helpers.js';
 import { CHUNK_ROWS } from '../../src/fit/chunks.js';
 import { Peers } from '../../src/parallel/relay-worker.js';
+import { receiveMessageOnPort, type MessagePort as NodePort } from 'node:worker_threads';
 
 let lib: typeof Lib;
 beforeAll(async () => {
@@ -183,6 +184,33 @@ describe('relay: a worker\'s peers (Peers)', () => {
     } finally {
       ch.port1.close();
       ch.port2.close();
+    }
+  });
+
+  it('takes nodes already queued at once (Node: receiveMessageOnPort), and sends copies, keeping its own', async () => {
+    const node = (v: number) => [{ level: 0, index: v % 2, data: new Float64Array([v, v + 0.5]) }];
+    for (const sync of [true, false]) {
+      const ch = new MessageChannel();
+      const take = (p: MessagePort) => receiveMessageOnPort(p as unknown as NodePort)?.message;
+      const a = new Peers(0, [null, ch.port1], sync ? take : null), b = new Peers(1, [ch.port2, null]);
+      try {
+        a.begin(1);
+        b.begin(1);
+        const fromB = b.exchange(1, node(3)); // posts to a at once, then waits
+        let fromA: { level: number; index: number; data: Float64Array }[] | null = null;
+        const own = node(2);
+        const done = a.exchange(1, own).then((v) => { fromA = v; });
+        for (let i = 0; i < 5; i++) await Promise.resolve(); // microtasks only: no message event yet
+        // with the synchronous receive, a has b's nodes before any turn of the event loop
+        expect(fromA !== null).toBe(sync);
+        await done;
+        expect(fromA!.map((n) => Array.from(n.data))).toEqual([[2, 2.5], [3, 3.5]]);
+        expect(Array.from(own[0].data)).toEqual([2, 2.5]); // a's own nodes were not moved away
+        expect((await fromB).map((n) => Array.from(n.data))).toEqual([[3, 3.5], [2, 2.5]]);
+      } finally {
+        ch.port1.close();
+        ch.port2.close();
+      }
     }
   });
 });
