@@ -6,8 +6,8 @@
 // coordinator; after its work each worker posts its nodes straight to every other worker
 // (a MessageChannel per pair) and starts the next iteration once it has all of theirs, as
 // workers that merged the statistics and ran the M-step themselves would; --spin US: each
-// then waits awake (receiveMessageOnPort) up to US µs before sleeping, as fitAsync's relay
-// does in Node. Usage:
+// then waits awake (receiveMessageOnPort) up to US µs before sleeping (tried for fitAsync's
+// relay, not kept: bench/README.md). Usage:
 //
 //   node bench/echo-floor.js [W = 2] [work ms = 15] [len = 530] [nodes = 5] [--relay [--spin US]]
 import { Worker, MessageChannel } from 'node:worker_threads';

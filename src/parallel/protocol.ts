@@ -81,7 +81,7 @@ export type ToWorker =
   | { type: 'init'; module: WebAssembly.Module; simd: boolean }
   | { type: 'load'; chunk0: number; rows: number; cols: number; data: Float64Array; w: Float64Array | null }
   /** Ports to the other workers, by worker index (null at the worker's own). */
-  | { type: 'peers'; index: number; ports: (MessagePort | null)[]; spin: boolean }
+  | { type: 'peers'; index: number; ports: (MessagePort | null)[] }
   | { type: 'call'; id: number; name: CallName; args: unknown[] }
   | { type: 'relay'; id: number; args: RelayArgs }
   /** Ends relay `run` where it waits: another worker failed or the caller stopped it. */

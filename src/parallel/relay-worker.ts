@@ -25,10 +25,9 @@ export class Peers {
   private cancelled = 0;
 
   /** ports: by peer index (null at this worker's own). tryReceive: the runtime's
-   *  synchronous receive (Node), or null. spin: whether this worker may wait for its peers
-   *  awake (the pool has no more workers than cores; see exchange). */
+   *  synchronous receive (Node), or null. */
   constructor(readonly index: number, private readonly ports: (MessagePort | null)[],
-    private readonly tryReceive: TryReceive | null = null, private readonly spin = false) {
+    private readonly tryReceive: TryReceive | null = null) {
     for (const p of ports) if (p) p.onmessage = (e: MessageEvent) => this.receive(e.data as PeerNodes);
   }
 
@@ -55,9 +54,8 @@ export class Peers {
     }
   }
 
-  /** Sends this worker's nodes of iteration `iter` to every peer and returns all workers'.
-   *  emMs: the time of this iteration's E-step, which sizes the wait awake. */
-  async exchange(iter: number, own: TreeNode[], emMs = 0): Promise<TreeNode[]> {
+  /** Sends this worker's nodes of iteration `iter` to every peer and returns all workers'. */
+  async exchange(iter: number, own: TreeNode[]): Promise<TreeNode[]> {
     const run = this.run, key = `${run}:${iter}`;
     if (this.cancelled >= run) throw cancelledError();
     // Each peer gets its own copy, moved: Node's structured clone of an array of objects
@@ -68,15 +66,10 @@ export class Peers {
       const nodes = own.map((n) => ({ level: n.level, index: n.index, data: n.data.slice() }));
       p.postMessage({ run, iter, nodes } satisfies PeerNodes, nodes.map((n) => n.data.buffer));
     }
-    if (this.tryReceive) {
-      // Nodes already queued are taken at once, without a turn of the event loop. Then,
-      // where the pool has a core per worker, this worker waits awake for a while
-      // (SPIN_SHARE of its E-step, at most SPIN_MAX_MS): a peer whose message finds it
-      // awake need not wake it, which on a VM costs the later worker ~0.1 ms an iteration.
-      const until = performance.now() + (this.spin ? Math.min(SPIN_MAX_MS, SPIN_SHARE * emMs) : 0);
-      do this.drain();
-      while (this.missing(key) && performance.now() < until);
-    }
+    // nodes already queued (the peers finished first) are taken at once, without a turn of
+    // the event loop. (Waiting awake for the rest, polling this, was tried: no gain that
+    // this 2-core VM could resolve, and it takes a core a peer may share.)
+    if (this.tryReceive) this.drain();
     if (this.missing(key)) {
       await new Promise<void>((resolve, reject) => { this.waiting = { key, resolve, reject }; });
       this.waiting = null;
@@ -101,11 +94,6 @@ export class Peers {
 
 /** Takes one message queued on a port now, or gives undefined (Node: receiveMessageOnPort). */
 export type TryReceive = (port: MessagePort) => unknown;
-
-/** The wait awake for the peers' nodes: this share of the E-step's time, at most this long
- *  (ms). Longer waits end asleep, as without it: imbalance beyond it is not message cost. */
-const SPIN_SHARE = 0.05;
-const SPIN_MAX_MS = 1;
 
 function cancelledError(): GmmError {
   return new GmmError('ABORTED', 'the relay was cancelled: another worker failed or the fit was stopped.');
@@ -139,9 +127,8 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
         const t0 = performance.now();
         // the E-step reads the Coordinator's buffers in place (same instance), as LocalCluster's does
         const own = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst }, 0, true);
-        const ms = performance.now() - t0;
-        emMs += ms;
-        rootInto(co, 'stats', await peers.exchange(++emCalls, own, ms), a.chunkCount);
+        emMs += performance.now() - t0;
+        rootInto(co, 'stats', await peers.exchange(++emCalls, own), a.chunkCount);
         return null;
       },
     };

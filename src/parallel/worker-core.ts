@@ -41,7 +41,7 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
       shard = new Shard(c, arena, m.chunk0, m.data, m.rows, m.cols, m.w);
       post({ type: 'loaded', totals: shard.totals });
     } else if (m.type === 'peers') {
-      peers = new Peers(m.index, m.ports, tryReceive, m.spin);
+      peers = new Peers(m.index, m.ports, tryReceive);
     } else if (m.type === 'cancel') {
       peers?.cancel(m.run);
     } else if (m.type === 'relay') {

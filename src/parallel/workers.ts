@@ -276,9 +276,7 @@ function link(shards: readonly WorkerShard[]): boolean {
       ports[j][i] = ch.port2;
     }
   }
-  // waiting awake for peers (relay-worker.ts) only where no worker would take a busy core
-  const spin = W <= availableCores();
-  shards.forEach((s, i) => s.port.post({ type: 'peers', index: i, ports: ports[i], spin }, ports[i].filter((p) => p !== null)));
+  shards.forEach((s, i) => s.port.post({ type: 'peers', index: i, ports: ports[i] }, ports[i].filter((p) => p !== null)));
   return true;
 }
 
