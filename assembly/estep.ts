@@ -6,7 +6,7 @@
 // (log-densities of −1e6) still normalise. A row where every component gives −∞ gets
 // lse = −∞ and uniform responsibilities (a fit reports it; scoring returns −∞).
 
-import { expv, logv } from './vmath';
+import { expInRange, logv, EXP_X_MIN } from './vmath';
 import { V, wmul, hsum } from './block';
 
 /** Adds per-lane sums of w·lse and w (two rows each) to the statistics header. */
@@ -151,7 +151,9 @@ const SPARSE = 0, GATHER = 1, DENSE = 2;
   const ONE = f64x2.splat(1.0);
   const end = col + <usize>K * stride;
   if (i64x2.all_true(f64x2.lt(f64x2.abs(m), f64x2.splat(Infinity)))) {
-    const cut = f64x2.splat(cutoff);
+    // expInRange is exact on [EXP_X_MIN, 0] only; below EXP_X_MIN expv gives 0, as this
+    // mask does (scoring's cutoff is −∞)
+    const cut = f64x2.splat(max(cutoff, EXP_X_MIN));
     let s = zero;
     if (mode == GATHER) {
       // EM (lists and fac): first x = v − m in place, the pair listed under the components
@@ -173,7 +175,7 @@ const SPARSE = 0, GATHER = 1, DENSE = 2;
       for (let i = 0; i < cnt; i++) {
         const at = <usize>load<i32>(kept + (<usize>i << 2));
         const x = v128.load(at);
-        const e = v128.and(expv(x), f64x2.ge(x, cut));
+        const e = v128.and(expInRange(x), f64x2.ge(x, cut));
         s = f64x2.add(s, e);
         v128.store(at, e);
       }
@@ -181,7 +183,7 @@ const SPARSE = 0, GATHER = 1, DENSE = 2;
     } else if (mode == DENSE) {
       for (let at = col; at < end; at += stride) {
         const x = f64x2.sub(v128.load(at), m);
-        const e = v128.and(expv(x), f64x2.ge(x, cut));
+        const e = v128.and(expInRange(x), f64x2.ge(x, cut));
         s = f64x2.add(s, e);
         v128.store(at, e);
       }
@@ -190,7 +192,7 @@ const SPARSE = 0, GATHER = 1, DENSE = 2;
         const x = f64x2.sub(v128.load(at), m);
         const keep = f64x2.ge(x, cut);
         let e = v128.and(ONE, keep);
-        if (v128.any_true(v128.and(keep, f64x2.lt(x, zero)))) e = v128.and(expv(x), keep);
+        if (v128.any_true(v128.and(keep, f64x2.lt(x, zero)))) e = v128.and(expInRange(x), keep);
         s = f64x2.add(s, e);
         v128.store(at, e);
       }

@@ -18,6 +18,8 @@ const LOG2E: f64 = 1.4426950408889634;
 const LN2_HI: f64 = 6.93147180369123816490e-01; // low 21 bits zero: n·LN2_HI/256 is exact
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 const X_MIN: f64 = -708.3964185322641;
+/** Below this expv flushes to 0 (and expInRange is not exact). */
+export const EXP_X_MIN: f64 = X_MIN;
 const SHIFTER: f64 = 6755399441055744.0; // 1.5·2⁵²
 
 // The constants live in a static table, each twice (one v128): V8 would otherwise build every
@@ -86,7 +88,16 @@ export function expv(x: v128): v128 {
   const xmin = ec(0);
   const keep = f64x2.ge(x, xmin); // false for x too small (NaN never reaches here)
   // pmax is one instruction (max has NaN/−0 rules that cost several); −∞ clamps to X_MIN
-  const xc = f64x2.pmax(x, xmin);
+  return v128.and(expInRange(f64x2.pmax(x, xmin)), keep);
+}
+
+/** expv for lanes in [X_MIN, 0], with expv's bits there. Lanes outside give garbage (the
+ *  table index stays in bounds for any input), so a caller that masks every lane below a
+ *  cutoff ≥ X_MIN to 0 itself (the E-step's normalisation, RESP_CUTOFF) saves expv's clamp
+ *  and mask. */
+// @ts-ignore: decorator
+@inline
+export function expInRange(xc: v128): v128 {
   // n = 256k + j = round(x·256·log₂e) by the 1.5·2⁵² shifter: t's low mantissa bits hold n
   // (two's complement), t − S is n exactly
   const t = f64x2.add(f64x2.mul(xc, ec(16)), ec(32));
@@ -105,7 +116,7 @@ export function expv(x: v128): v128 {
   const j0 = <usize>i64x2.extract_lane(j, 0), j1 = <usize>i64x2.extract_lane(j, 1);
   const tab = v128.load64_lane(EXP2_J + (j1 << 3), v128.load64_zero(EXP2_J + (j0 << 3)), 1);
   const scale = i64x2.add(tab, i64x2.shl(i64x2.shr_u(t, 8), 52));
-  return v128.and(f64x2.add(scale, f64x2.mul(scale, q)), keep);
+  return f64x2.add(scale, f64x2.mul(scale, q));
 }
 
 // log (arguments in [1, ∞): the sums of a log-sum-exp, whose largest term is exactly 1):
