@@ -74,7 +74,7 @@ export class Peers {
       await new Promise<void>((resolve, reject) => { this.waiting = { key, resolve, reject }; });
       this.waiting = null;
     }
-    const theirs = this.inbox.get(key)!;
+    const theirs = this.inbox.get(key) ?? []; // none for a lone worker
     this.inbox.delete(key);
     return own.concat(...theirs);
   }

@@ -263,11 +263,12 @@ export class WorkerPool {
 }
 
 /** Gives every pair of workers a MessageChannel of their own (each worker gets its ports by
- *  peer index, moved to it), for the relay. Returns false, leaving the workers unlinked,
- *  where there is only one worker or the runtime has no MessageChannel. */
+ *  peer index, moved to it), for the relay. A lone worker relays too, to no one: its
+ *  iterations then need no message at all. Returns false, leaving the workers unlinked,
+ *  where the runtime has no MessageChannel for two or more. */
 function link(shards: readonly WorkerShard[]): boolean {
   const W = shards.length;
-  if (W < 2 || typeof MessageChannel !== 'function') return false;
+  if (W > 1 && typeof MessageChannel !== 'function') return false;
   const ports: (MessagePort | null)[][] = shards.map(() => new Array<MessagePort | null>(W).fill(null));
   for (let i = 0; i < W; i++) {
     for (let j = i + 1; j < W; j++) {

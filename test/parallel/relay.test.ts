@@ -58,13 +58,19 @@ describe('relay: the workers iterate among themselves, with fit()\'s bits', () =
     });
   }
 
-  it('one worker, and the variational model, keep the coordinator\'s path (no relay)', async () => {
+  it('one worker relays alone (no message an iteration); the variational model keeps the coordinator\'s path', async () => {
     const pool1 = await lib.WorkerPool.create(X, { workers: 1 });
     const pool2 = await lib.WorkerPool.create(X, { workers: 2 });
     try {
       const o = { nComponents: 2, seed: 1, maxIter: 5 };
-      expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool1), new lib.GaussianMixture(o).fit(X));
-      expect(pool1.workerTime('relay')).toEqual([{ ms: 0, calls: 0 }]);
+      const seen: IterationInfo[] = [], got: IterationInfo[] = [];
+      const ref = new lib.GaussianMixture(o).fit(X, { onIteration: (i) => { seen.push({ ...i }); } });
+      const gm = await new lib.GaussianMixture(o).fitAsync(pool1, { onIteration: (i) => { got.push(i); } });
+      expectSameFit(gm, ref);
+      sameLabels(gm, ref);
+      expect(got).toEqual(seen);
+      // the iterations ran in the worker, as one relay
+      expect(pool1.workerTime('relay').map((t) => t.calls)).toEqual([1]);
       const b = await new lib.BayesianGaussianMixture(o).fitAsync(pool2);
       expect(b.isFitted).toBe(true);
       expect(pool2.workerTime('relay').map((t) => t.calls)).toEqual([0, 0]);
@@ -143,7 +149,8 @@ describe('relay: stopping and failing', () => {
     for (const [o, data, code] of [[singular, C, 'NOT_POSITIVE_DEFINITE'], [far, C, 'NUMERICAL']] as const) {
       const sync = await codeAndMessage(() => new lib.GaussianMixture(o).fit(data));
       expect(sync.code).toBe(code);
-      const one = await codeAndMessage(() => new lib.GaussianMixture(o).fitAsync(data, { workers: 1 }));
+      // the coordinator's loop: in this thread (one worker relays too)
+      const one = await codeAndMessage(() => new lib.GaussianMixture(o).fitAsync(data, { workers: 0 }));
       const pool = await lib.WorkerPool.create(data, { workers: 3 });
       try {
         const relayed = await codeAndMessage(() => new lib.GaussianMixture(o).fitAsync(pool));
