@@ -5,6 +5,8 @@
 // (turbo frequency, shared caches, memory bandwidth, hyper-threads), the same drop in
 // fitAsync's speedup is the machine's, not the messages'.
 //   node bench/cores-control.js [--max 16]
+// (bench/scaling.js --control runs it for o8 at 1 and the largest worker count, before and
+// after its workloads.)
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -40,21 +42,40 @@ function run(name) {
   });
 }
 
+/** The control for each workload name and each process count in counts (the first must be
+ *  1): per count the median ms/iter, its min and max, and the throughput P × (alone ÷ median).
+ *  Also used by bench/scaling.js --control. */
+export async function coresControl(names, counts, onRow = () => {}) {
+  const rows = [];
+  for (const name of names) {
+    let alone = 0;
+    for (const P of counts) {
+      const t = (await Promise.all(Array.from({ length: P }, () => run(name)))).sort((a, b) => a - b);
+      const med = t[Math.floor(t.length / 2)];
+      if (P === 1) alone = med;
+      const row = { name, P, med, min: t[0], max: t[t.length - 1], throughput: (P * alone) / med };
+      rows.push(row);
+      onRow(row);
+    }
+  }
+  return rows;
+}
+
+/** A control row as text. */
+export function controlLine(r) {
+  return `${r.name} (${r.name === 'o8' ? '62,500 × 8' : '20,000 × 64'})  P=${String(r.P).padStart(2)}  ${r.med.toFixed(2).padStart(8)} ms/iter  ` +
+    `(min ${r.min.toFixed(2)}, max ${r.max.toFixed(2)})  throughput ${r.throughput.toFixed(2)}× one core`;
+}
+
 async function main() {
   const i = process.argv.indexOf('--max');
   const max = i > 0 ? Number(process.argv[i + 1]) : os.availableParallelism();
   console.log(`${os.cpus()[0]?.model}; ${os.availableParallelism()} cores; P independent processes, ms/iter each (median), and P × (ms/iter alone ÷ ms/iter)`);
-  for (const name of ['o8', 'o64']) {
-    let alone = 0;
-    for (let P = 1; P <= max; P *= 2) {
-      const t = (await Promise.all(Array.from({ length: P }, () => run(name)))).sort((a, b) => a - b);
-      const med = t[Math.floor(t.length / 2)];
-      if (P === 1) alone = med;
-      console.log(`${name} (${name === 'o8' ? '62,500 × 8' : '20,000 × 64'})  P=${String(P).padStart(2)}  ${med.toFixed(2).padStart(8)} ms/iter  ` +
-        `(min ${t[0].toFixed(2)}, max ${t[t.length - 1].toFixed(2)})  throughput ${(P * alone / med).toFixed(2)}× one core`);
-    }
-  }
+  const counts = [];
+  for (let P = 1; P <= max; P *= 2) counts.push(P);
+  await coresControl(['o8', 'o64'], counts, (r) => console.log(controlLine(r)));
 }
 
+// run when executed (not when imported by bench/scaling.js)
 if (process.argv[2] === '--child') await child(process.argv[3]);
-else await main();
+else if (process.argv[1] && here === (await import('node:fs')).realpathSync(process.argv[1])) await main();

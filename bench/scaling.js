@@ -7,7 +7,7 @@
 // of rows generated on the fly (in a child process).
 // See bench/README.md ("Scaling"). Usage:
 //
-//   node bench/scaling.js [--quick] [--max-workers N] [--only o8,o16d,o64] [--stream-rss]
+//   node bench/scaling.js [--quick] [--max-workers N] [--only o8,o16d,o64] [--stream-rss] [--control]
 //                         [--pairs P] [--iters N]
 //
 // Needs nothing outside this repository but dist/ (built) and its one runtime dependency,
@@ -36,6 +36,9 @@ const HELP = `usage: node bench/scaling.js [options]
   --max-workers N  largest worker count (default: os.availableParallelism() = ${CORES});
                    measured: 1, 2, 4, … below N, and N
   --only a,b       only these workloads (o8, o16d, o64)
+  --control        before and after the workloads, time N independent single-threaded
+                   processes (bench/cores-control.js, o8, N = the largest worker count)
+                   against one: how many cores the machine gives while it is measured
   --stream-rss     also run fitStream over 2 GiB generated on the fly in a child process
                    and report its peak RSS (--quick: 256 MiB)
   --pairs P        timing pairs per variant (default: full 7, quick 5)
@@ -48,7 +51,7 @@ Results: stdout, bench/.data/scaling-raw.json, and bench/scaling-results.md (ful
 every workload) or bench/.data/scaling-results.md (otherwise).`;
 
 function parseArgs(argv) {
-  const o = { quick: false, maxWorkers: CORES, only: null, streamRss: false, pairs: null, iters: null, child: null, waitIdle: 0, dist: null };
+  const o = { quick: false, maxWorkers: CORES, only: null, streamRss: false, pairs: null, iters: null, child: null, waitIdle: 0, dist: null, control: false };
   const num = (a, v) => {
     const x = Number(v);
     if (!Number.isInteger(x) || x < 1) throw new Error(`${a} needs a positive integer, got "${v}"`);
@@ -59,6 +62,7 @@ function parseArgs(argv) {
     const val = () => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
     if (a === '--quick') o.quick = true;
     else if (a === '--stream-rss') o.streamRss = true;
+    else if (a === '--control') o.control = true;
     else if (a === '--max-workers' || a.startsWith('--max-workers=')) o.maxWorkers = num('--max-workers', val());
     else if (a === '--pairs' || a.startsWith('--pairs=')) o.pairs = Math.max(2, num('--pairs', val()));
     else if (a === '--iters' || a.startsWith('--iters=')) o.iters = Math.max(2, num('--iters', val()));
@@ -490,7 +494,9 @@ function markdown(m, results, rss, totalS) {
   L.push(`* CPU: ${m.cpu}; ${m.cores} cores (os.availableParallelism), ${m.memGiB.toFixed(0)} GiB`);
   L.push(`* Node ${m.node} (V8 ${m.v8}), ${m.platform}`);
   L.push(`* ${m.date}; load average at start ${m.loadAvg.map((x) => x.toFixed(2)).join(' ')}; run took ${totalS.toFixed(0)} s`);
-  L.push(`* Command: \`${m.command}\`; build ${m.dist} (gmm.wasm sha256 ${m.wasmSha256}…, built ${m.distBuilt}; checkout at ${m.commit})`, '');
+  L.push(`* Command: \`${m.command}\`; build ${m.dist} (gmm.wasm sha256 ${m.wasmSha256}…, built ${m.distBuilt}; checkout at ${m.commit})`);
+  if (m.control) L.push(`* Cores control (\`bench/cores-control.js\`: ${m.control.P} independent single-threaded processes fitting o8's 62,500-row share, throughput against one alone): ${controlText(m.control)}`);
+  L.push('');
   L.push('ms/iter = (min T(N) − min T(1)) / (N − 1) over pairs of fits from one explicit start (tol 0); all variants');
   L.push('of a workload are timed in turns over the same stretch of time. fitAsync fits a WorkerPool created');
   L.push('once per worker count (its start-up, data transfer included, is "pool start"). Speedup: over the 1-worker');
@@ -534,6 +540,13 @@ function markdown(m, results, rss, totalS) {
     L.push('carries the parent\'s RSS at fork into it); VmHWM (/proc/self/status) is the child\'s own peak.');
   }
   return L.join('\n') + '\n';
+}
+
+/** "1.95× before the workloads, 1.40× after" (of P), and whether both reached 0.9·P. */
+function controlText(c) {
+  const f = (r) => (r ? `${fmt(r.throughput)}×` : 'n/a');
+  const low = [c.before, c.after].some((r) => r && r.throughput < 0.9 * c.P);
+  return `${f(c.before)} before the workloads, ${f(c.after)} after${low ? ` ⚠ below 0.9 × ${c.P}: the machine gave fewer cores than it has for part of the run, so its scaling figures are the machine's as much as gmm-wasm's` : ''}`;
 }
 
 function targets(results) {
@@ -652,14 +665,25 @@ async function main() {
       rss = { error: String(e?.message ?? e) };
     }
   }
+  // --control: how many cores the machine gives right now, independent processes only
+  const control = async () => {
+    // imported here: its child processes import this file for the workloads' generator
+    const { coresControl, controlLine } = await import('./cores-control.js');
+    const counts = opt.maxWorkers > 1 ? [1, opt.maxWorkers] : [1];
+    const rows = await coresControl(['o8'], counts, (r) => log(`cores control: ${controlLine(r)}`));
+    return rows[rows.length - 1];
+  };
+  if (opt.control) m.control = { P: opt.maxWorkers, before: await control(), after: null };
   const todo = WORKLOADS.filter((spec) => !opt.only || opt.only.includes(spec.name));
   for (const spec of todo) {
     results.push(await runWorkload(lib, spec, opt));
     write(`${results.length} of ${todo.length} workloads done`);
   }
+  if (opt.control) m.control.after = await control();
   printTable(results);
   console.log('\nTargets:');
   for (const t of targets(results)) console.log(`  ${t.ok === null ? '–' : t.ok ? '✓' : '✗'} ${t.text}`);
+  if (m.control) console.log(`  – cores control: ${controlText(m.control)}`);
   const totalS = write('');
   log(`wrote ${mdPath.slice(root.length + 1)} and bench/.data/scaling-raw.json; total ${totalS.toFixed(0)} s`);
 }
