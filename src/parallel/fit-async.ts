@@ -70,8 +70,8 @@ export async function runFitAsync(
   if (pool) {
     pool.busy = true;
     // the workers run the EM iterations among themselves (relay-cluster.ts) where they are
-    // linked; the variational M-step stays with the coordinator
-    cluster = pool.relay && !o.variational ? new RelayCluster(pool.shards) : new ShardCluster(pool.shards);
+    // linked, each with the coordinator the options call for (variational or not)
+    cluster = pool.relay ? new RelayCluster(pool.shards) : new ShardCluster(pool.shards);
   } else {
     const X = data as Matrix;
     arena.reserve(fitBytes(X.rows, d, o, w !== null), `fitting ${X.rows}×${d} data with ${o.nComponents} components`);

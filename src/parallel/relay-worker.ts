@@ -2,13 +2,15 @@
 // among themselves, with no coordinator in between. Each iteration every worker runs its
 // E-step, posts its tree nodes to every peer over a MessageChannel of their own, combines
 // all nodes in the fixed tree as the coordinator would (rootInto) and runs the same M-step
-// on its own Coordinator: the same operands in the same order, so every worker ends each
+// on its own Coordinator (variational or not, as the options say): the same operands in the
+// same order, so every worker ends each
 // iteration with the coordinator's bits and only statistics travel, one wake-up an
 // iteration instead of two. The loop itself is the driver's (emIterations).
 import type { CoreExports } from '../core/core.js';
 import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { Coordinator } from '../fit/coordinator.js';
+import type { Coordinator } from '../fit/coordinator.js';
+import { createCoordinator } from '../fit/variational.js';
 import { emIterations, runAsync, type IterationInfo } from '../fit/driver.js';
 import type { Shard } from '../fit/shard.js';
 import type { TreeNode } from '../fit/tree.js';
@@ -108,7 +110,7 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
   const top = arena.mark();
   try {
     peers.begin(a.run);
-    const co = new Coordinator(c, arena, a.o, shard.d);
+    const co = createCoordinator(c, arena, a.o, shard.d);
     co.write(a.params);
     let emMs = 0, emCalls = 0, stepMs = 0;
     // the M-step's time, reported as the coordinator's step is timed by bench/scaling.js

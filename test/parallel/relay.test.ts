@@ -1,13 +1,13 @@
-// The relay (src/parallel/relay-cluster.ts, relay-worker.ts): with a pool of two or more
-// workers, GaussianMixture's EM iterations run among the workers, each combining all
-// nodes and running the M-step itself. The fits must be fit()'s bit for bit, onIteration
+// The relay (src/parallel/relay-cluster.ts, relay-worker.ts): over a pool of workers, the
+// EM iterations (GaussianMixture's and BayesianGaussianMixture's) run among the workers,
+// each combining all nodes and running the M-step itself. The fits must be fit()'s bit for bit, onIteration
 // must see fit()'s sequence, and errors, aborts, a throwing callback and a dying worker must
 // end the fit as the coordinator's path does. Runs the built package (dist/).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import type * as Lib from '../../src/entry-node.js';
 import type { CovarianceType, IterationInfo, Matrix } from '../../src/index.js';
-import { overlapping, expectSameFit, rng } from '../helpers.js';
+import { overlapping, expectSameFit, rng, sameBits } from '../helpers.js';
 import { CHUNK_ROWS } from '../../src/fit/chunks.js';
 import { Peers } from '../../src/parallel/relay-worker.js';
 import { receiveMessageOnPort, type MessagePort as NodePort } from 'node:worker_threads';
@@ -58,9 +58,42 @@ describe('relay: the workers iterate among themselves, with fit()\'s bits', () =
     });
   }
 
-  it('one worker relays alone (no message an iteration); the variational model keeps the coordinator\'s path', async () => {
+  it('BayesianGaussianMixture relays too: every type, both prior types, data-dependent and given priors, = fit()', async () => {
+    const sameVb = (a: Lib.BayesianGaussianMixture, b: Lib.BayesianGaussianMixture): void => {
+      expectSameFit(a as never, b as never);
+      const wa = a.weightConcentration, wb = b.weightConcentration;
+      for (const [x, y] of Array.isArray(wa) ? wa.map((v, i) => [v, (wb as Float64Array[])[i]]) : [[wa, wb as Float64Array]])
+        expect(sameBits(x, y)).toBe(true);
+      expect(sameBits(a.meanPrecision, b.meanPrecision)).toBe(true);
+      expect(sameBits(a.degreesOfFreedom, b.degreesOfFreedom)).toBe(true);
+      expect(sameBits(a.covariancePrior, b.covariancePrior)).toBe(true);
+    };
+    for (const workers of [1, 2, 3]) {
+      const pool = await lib.WorkerPool.create(X, { workers });
+      try {
+        let relays = 0;
+        for (const type of TYPES) {
+          for (const o of [
+            { nComponents: 4, covarianceType: type, seed: 3, nInit: 2, maxIter: 15 },
+            { nComponents: 4, covarianceType: type, seed: 4, maxIter: 15, weightConcentrationPriorType: 'dirichlet_distribution' as const,
+              meanPrior: [0, 0, 0], degreesOfFreedomPrior: 5, meanPrecisionPrior: 0.5 },
+          ]) {
+            const ref = new lib.BayesianGaussianMixture(o).fit(X);
+            const got = await new lib.BayesianGaussianMixture(o).fitAsync(pool);
+            sameVb(got, ref);
+            relays += o.nInit ?? 1;
+          }
+        }
+        // every initialisation's iterations ran as relays on every worker
+        expect(pool.workerTime('relay').map((t) => t.calls)).toEqual(new Array(workers).fill(relays));
+      } finally {
+        pool.close();
+      }
+    }
+  });
+
+  it('one worker relays alone (no message an iteration)', async () => {
     const pool1 = await lib.WorkerPool.create(X, { workers: 1 });
-    const pool2 = await lib.WorkerPool.create(X, { workers: 2 });
     try {
       const o = { nComponents: 2, seed: 1, maxIter: 5 };
       const seen: IterationInfo[] = [], got: IterationInfo[] = [];
@@ -71,12 +104,8 @@ describe('relay: the workers iterate among themselves, with fit()\'s bits', () =
       expect(got).toEqual(seen);
       // the iterations ran in the worker, as one relay
       expect(pool1.workerTime('relay').map((t) => t.calls)).toEqual([1]);
-      const b = await new lib.BayesianGaussianMixture(o).fitAsync(pool2);
-      expect(b.isFitted).toBe(true);
-      expect(pool2.workerTime('relay').map((t) => t.calls)).toEqual([0, 0]);
     } finally {
       pool1.close();
-      pool2.close();
     }
   });
 });
