@@ -78,9 +78,11 @@ describe('relay: the workers iterate among themselves, with fit()\'s bits', () =
             { nComponents: 4, covarianceType: type, seed: 4, maxIter: 15, weightConcentrationPriorType: 'dirichlet_distribution' as const,
               meanPrior: [0, 0, 0], degreesOfFreedomPrior: 5, meanPrecisionPrior: 0.5 },
           ]) {
-            const ref = new lib.BayesianGaussianMixture(o).fit(X);
-            const got = await new lib.BayesianGaussianMixture(o).fitAsync(pool);
+            const seen: IterationInfo[] = [], heard: IterationInfo[] = [];
+            const ref = new lib.BayesianGaussianMixture(o).fit(X, { onIteration: (i) => { seen.push({ ...i }); } });
+            const got = await new lib.BayesianGaussianMixture(o).fitAsync(pool, { onIteration: (i) => { heard.push(i); } });
             sameVb(got, ref);
+            expect(heard).toEqual(seen);
             relays += o.nInit ?? 1;
           }
         }
