@@ -5,18 +5,18 @@
 #
 #   OUT=/some/dir bash bench/device-scaling.sh
 #
-# It unpacks Node to /tmp/node, runs `/tmp/node bench/scaling.js --max-workers 16` (full
+# It unpacks Node to /tmp/node, runs `/tmp/node bench/scaling.js --max-workers 16 --control` (full
 # sizes, no --stream-rss; about 1–3 minutes on 16 cores, well under 7), and copies the markdown
 # result, the raw JSON and the console output to "$OUT/". Nothing is fetched from the network.
 # Overrides (for trying it elsewhere): NODE_XZ (default .dev/node.xz), SCALING_ARGS (default
-# "--max-workers 16"), SCALING_TIMEOUT (seconds, default 420).
+# "--max-workers 16 --control"), SCALING_TIMEOUT (seconds, default 420).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 : "${OUT:?set OUT to the folder the results go to}"
 mkdir -p "$OUT"
 NODE_XZ=${NODE_XZ:-.dev/node.xz}
 NODE=/tmp/node
-ARGS=${SCALING_ARGS:---max-workers 16}
+ARGS=${SCALING_ARGS:---max-workers 16 --control}
 LIMIT=${SCALING_TIMEOUT:-420}
 LOG="$OUT/scaling-output.txt"
 : >"$LOG"
