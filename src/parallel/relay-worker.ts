@@ -39,7 +39,7 @@ export class Peers {
     const got = this.inbox.get(key);
     if (got) got.push(m.nodes);
     else this.inbox.set(key, [m.nodes]);
-    if (this.waiting?.key === key && this.inbox.get(key)!.length === this.ports.length - 1) this.waiting.resolve();
+    if (this.waiting?.key === key && !this.missing(key)) this.waiting.resolve();
   }
 
   begin(run: number): void {
