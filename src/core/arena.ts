@@ -81,19 +81,34 @@ export class Arena {
     const end = ptr + bytes;
     if (end > LIMIT) this.reserve(bytes, 'this call');
     const mem = this.core.memory;
-    if (end > mem.buffer.byteLength) {
-      const need = Math.ceil((end - mem.buffer.byteLength) / PAGE);
-      try {
-        mem.grow(need);
-      } catch {
-        throw new GmmError('TOO_LARGE', `could not grow WebAssembly memory to ${(end / 2 ** 20).toFixed(0)} MiB: ` +
-          'the runtime refused; use less data per call.');
-      }
-    }
+    if (end > mem.buffer.byteLength) this.grow(end);
     this.top = end;
     if (end > this.peak) this.peak = end;
     if (end - this.jobStart > this.peakJob) this.peakJob = end - this.jobStart;
     return ptr;
+  }
+
+  /** Grows memory to hold `end` bytes: by at least half its size (a memory grown a few
+   *  pages at a time, chunk by chunk, spends over a millisecond a step in V8; pages never
+   *  written cost no physical memory), or by exactly what is needed where the runtime
+   *  refuses more. */
+  private grow(end: number): void {
+    const mem = this.core.memory;
+    const have = mem.buffer.byteLength / PAGE;
+    const need = Math.ceil(end / PAGE) - have;
+    const ample = Math.min(Math.max(need, Math.ceil(have / 2)), LIMIT / PAGE - have);
+    try {
+      mem.grow(ample);
+      return;
+    } catch {
+      // fall through: the exact need
+    }
+    try {
+      mem.grow(need);
+    } catch {
+      throw new GmmError('TOO_LARGE', `could not grow WebAssembly memory to ${(end / 2 ** 20).toFixed(0)} MiB: ` +
+        'the runtime refused; use less data per call.');
+    }
   }
 
   allocF64(n: number): number {
