@@ -34,7 +34,7 @@ const { n, d, K } = w;
 
 // the rows in the core's order: a shard lays them out in pair blocks, then back to rows
 const c = core(), arena = arenaFor(c);
-const shard = new Shard(c, arena, 0, w.X, n, d, null);
+const shard = new Shard(c, arena, 0, d).add(w.X, n, null);
 shard.prepare(K, 2);
 const B = blockRows(K, d), tmp = arena.allocF64(B * d + 16);
 const x = new Float64Array(n * d);

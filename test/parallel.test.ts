@@ -75,6 +75,22 @@ describe('the same bits however the work is split', () => {
     for (const workers of [2, 3, 5]) expectSameFit(await new lib.GaussianMixture(o).fitAsync(big, { workers }), ref);
   });
 
+  it('a pool sends each shard in pieces (8 MiB of rows, whole chunks): several pieces a worker, weighted, the last short', async () => {
+    // d = 520: one chunk is 8.1 MiB, so every piece is one chunk and each of the two workers
+    // gets two or three of them; weights travel in pieces beside the rows
+    const d = 520, rows = 5 * CHUNK_ROWS + 100;
+    const wide = overlapping(21, rows, d, 2);
+    const sampleWeight = Float64Array.from({ length: rows }, (_, i) => 0.5 + ((i * 7) % 5));
+    const o = { nComponents: 2, covarianceType: 'diag' as const, seed: 3, maxIter: 3, tol: 0 };
+    const ref = new lib.GaussianMixture(o).fit(wide, { sampleWeight });
+    const pool = await lib.WorkerPool.create(wide, { workers: 2, sampleWeight });
+    try {
+      expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool), ref);
+    } finally {
+      pool.close();
+    }
+  });
+
   it('with sample weights, warm starts and one pool for several K', async () => {
     const pool = await lib.WorkerPool.create(X, { workers: 3, sampleWeight: weights });
     try {

@@ -122,7 +122,7 @@ export function runMissingFit(
   const start = labels
     ? labelStart(c, arena, { data: imputed, rows: n, cols: d }, w, Int32Array.from(kept, (r) => labels[r]), K, TYPE_CODE[o.covarianceType])
     : null;
-  const shard = new Shard(c, arena, 0, imputed, n, d, w);
+  const shard = new Shard(c, arena, 0, d).add(imputed, n, w);
   shard.prepare(K, TYPE_CODE[o.covarianceType]);
   // the rows sorted by pattern, above the prepared shard
   const { order, groups } = patternOrder(X, kept);

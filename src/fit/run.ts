@@ -68,7 +68,7 @@ export function runFit(
   const w = sampleWeight ? rescaled(sampleWeight) : null;
   const co = createCoordinator(c, arena, o, X.cols);
   const start = labels ? labelStart(c, arena, X, w, labels, o.nComponents, TYPE_CODE[o.covarianceType]) : null;
-  const shard = new Shard(c, arena, 0, X.data, X.rows, X.cols, w);
+  const shard = new Shard(c, arena, 0, X.cols).add(X.data, X.rows, w);
   shard.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   return runSync(fitProgram(co, warm, { onIteration, nonFinite: nonFinite(X, sampleWeight) }, start), new LocalCluster(shard));
 }

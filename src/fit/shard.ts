@@ -43,8 +43,9 @@ export class Shard {
   readonly d: number;
   readonly chunks: Chunk[] = [];
   /** Per chunk: Σ w and the number of rows of positive weight. */
-  readonly totals: Float64Array;
-  private readonly dataTop: number;
+  totals = new Float64Array(0);
+  /** The arena's top after the chunks' buffers (prepare() frees back to it). */
+  private dataTop: number;
   /** The arena's top after this shard's last allocation: prepare() frees back to dataTop,
    *  which is only safe while nothing else was allocated above the shard. */
   private end = 0;
@@ -58,18 +59,30 @@ export class Shard {
   private buf: Record<string, number> = {};
   private depth = 0;
   /** Rows of the longest chunk (what load() may take). */
-  private readonly capacity: number;
+  private capacity = 0;
+  private readonly chunk0: number;
 
-  /**
-   * Copies rows (row-major, `rows`×d) and their weights (or null) into the arena as chunks
-   * starting at global chunk `chunk0`. Every chunk but the last has CHUNK_ROWS rows.
-   */
-  constructor(c: CoreExports, arena: Arena, chunk0: number, data: Float64Array, rows: number, d: number,
-    w: Float64Array | null) {
+  /** An empty shard whose first chunk will be global chunk `chunk0`: add() gives it rows. */
+  constructor(c: CoreExports, arena: Arena, chunk0: number, d: number) {
     this.c = c;
     this.arena = arena;
     this.d = d;
-    const count = Math.ceil(rows / CHUNK_ROWS);
+    this.chunk0 = chunk0;
+    this.dataTop = this.end = arena.mark();
+  }
+
+  /**
+   * Copies rows (row-major, `rows`×d, and their weights or null) into the arena as the next
+   * chunks: every chunk but the shard's last has CHUNK_ROWS rows, so every call but the
+   * last gives whole chunks (a pool sends a shard piece by piece). Before prepare() only.
+   */
+  add(data: Float64Array, rows: number, w: Float64Array | null): this {
+    const c = this.c, arena = this.arena, d = this.d;
+    const last = this.chunks[this.chunks.length - 1];
+    if (this.K !== 0 || (last && last.rows !== CHUNK_ROWS) || (last && (last.w !== 0) !== (w !== null)) || arena.mark() !== this.end) {
+      throw new Error('Shard.add: after prepare(), after a partial chunk, with weights unlike the earlier rows, or above other allocations');
+    }
+    const first = this.chunks.length, count = Math.ceil(rows / CHUNK_ROWS);
     for (let i = 0; i < count; i++) {
       const r0 = i * CHUNK_ROWS, m = Math.min(CHUNK_ROWS, rows - r0);
       // d spare f64 after x: the pair layout pads an odd last block
@@ -82,18 +95,20 @@ export class Shard {
       }
       const labels = arena.alloc(m * 4);
       const closest = arena.allocF64(m + 1);
-      this.chunks.push({ index: chunk0 + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0 });
+      this.chunks.push({ index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0 });
+      this.capacity = Math.max(this.capacity, m);
     }
     this.dataTop = arena.mark();
-    this.capacity = Math.min(rows, CHUNK_ROWS);
-    this.totals = new Float64Array(2 * count);
-    for (let i = 0; i < count; i++) {
+    const totals = new Float64Array(2 * this.chunks.length);
+    totals.set(this.totals);
+    this.totals = totals;
+    for (let i = first; i < this.chunks.length; i++) {
       const ch = this.chunks[i];
       const tmp = arena.allocF64(3 * d + 2); // spatialKeys: 2d f64 and up to d i32
       c.weightTotal(ch.w, ch.rows, tmp);
       const t = arena.f64(tmp, 2);
-      this.totals[2 * i] = t[0];
-      this.totals[2 * i + 1] = t[1];
+      totals[2 * i] = t[0];
+      totals[2 * i + 1] = t[1];
       // rows close in space next to each other (about 8 per Z-order bucket, weight-0 rows
       // last), so that most groups of consecutive rows are certified to one component and
       // skip most of the E-step (assembly/certify.ts); the order depends on the chunk alone.
@@ -103,6 +118,7 @@ export class Shard {
       arena.release(this.dataTop);
     }
     this.end = arena.mark();
+    return this;
   }
 
   get firstChunk(): number { return this.chunks[0].index; }

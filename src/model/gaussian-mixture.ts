@@ -468,7 +468,7 @@ export class GaussianMixture {
     const co = createCoordinator(c, arena, this.opts, p.d);
     co.write(p);
     co.logConstants();
-    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.data, m.rows, m.cols, w);
+    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.cols).add(m.data, m.rows, w);
     shard.prepare(p.K, TYPE_CODE[p.covarianceType]);
     const nodes = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst });
     return SufficientStatistics.create(p, rowOffset / CHUNK_ROWS, m.rows, nodes);

@@ -75,7 +75,7 @@ export async function runFitAsync(
   } else {
     const X = data as Matrix;
     arena.reserve(fitBytes(X.rows, d, o, w !== null), `fitting ${X.rows}×${d} data with ${o.nComponents} components`);
-    cluster = new LocalCluster(new Shard(c, arena, 0, X.data, X.rows, d, w));
+    cluster = new LocalCluster(new Shard(c, arena, 0, d).add(X.data, X.rows, w));
   }
   const onAbort = (): void => pool?.abort(abortedError());
   signal?.addEventListener('abort', onAbort);

@@ -79,7 +79,10 @@ export interface PeerNodes { run: number; iter: number; nodes: TreeNode[] }
 /** Messages between the coordinator and a worker. */
 export type ToWorker =
   | { type: 'init'; module: WebAssembly.Module; simd: boolean }
-  | { type: 'load'; chunk0: number; rows: number; cols: number; data: Float64Array; w: Float64Array | null }
+  /** The next piece of the worker's shard (whole chunks but the last; chunk0 starts a new
+   *  shard): data holds rows × cols values, w rows weights (or null), and both come back
+   *  with the answer for the next piece. last: the answer carries the shard's totals. */
+  | { type: 'load'; chunk0: number | null; rows: number; cols: number; data: Float64Array; w: Float64Array | null; last: boolean }
   /** Ports to the other workers, by worker index (null at the worker's own). */
   | { type: 'peers'; index: number; ports: (MessagePort | null)[] }
   | { type: 'call'; id: number; name: CallName; args: unknown[] }
@@ -88,7 +91,7 @@ export type ToWorker =
   | { type: 'cancel'; run: number };
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'loaded'; totals: Float64Array }
+  | { type: 'loaded'; totals: Float64Array | null; data: Float64Array; w: Float64Array | null }
   /** ms: the time the worker spent answering (performance.now() around answer()), for
    *  diagnostics only (WorkerPool.workerTime); it shapes no result. */
   | { type: 'result'; id: number; value: unknown; ms: number }

@@ -216,7 +216,7 @@ class StreamCluster implements Cluster {
     for await (const ch of chunksOf(this.source, this.pass, d, this.signal, false)) {
       if (!this.slot) {
         // the first chunk is the longest: the buffers fit every later one
-        this.slot = new Shard(c, this.arena, ch.index, ch.data, ch.rows, d, null);
+        this.slot = new Shard(c, this.arena, ch.index, d).add(ch.data, ch.rows, null);
         this.slot.prepare(this.K, this.type);
       }
       const bad = this.slot.load(ch.index, ch.data, ch.rows);
@@ -311,7 +311,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     // the coordinator first: the sample's shard frees back to its own data when it lays
     // itself out, so it must be the last thing in the arena
     co = createCoordinator(c, arena, o, d);
-    sample = new LocalCluster(new Shard(c, arena, 0, r.sample.data, r.sample.rows, d, null));
+    sample = new LocalCluster(new Shard(c, arena, 0, d).add(r.sample.data, r.sample.rows, null));
   }
   const cluster = new StreamCluster(c, arena, source, d, sample, signal);
   cluster.rows = rows;

@@ -37,9 +37,14 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
       post({ type: 'ready' });
     } else if (m.type === 'load') {
       const c = core();
-      arena = new Arena(c);
-      shard = new Shard(c, arena, m.chunk0, m.data, m.rows, m.cols, m.w);
-      post({ type: 'loaded', totals: shard.totals });
+      if (m.chunk0 !== null) {
+        arena = new Arena(c);
+        shard = new Shard(c, arena, m.chunk0, m.cols);
+      }
+      shard!.add(m.data, m.rows, m.w);
+      // the piece's buffers go back for the next piece (no fresh pages on the sender's side)
+      post({ type: 'loaded', totals: m.last ? shard!.totals : null, data: m.data, w: m.w },
+        m.w ? [m.data.buffer as ArrayBuffer, m.w.buffer as ArrayBuffer] : [m.data.buffer as ArrayBuffer]);
     } else if (m.type === 'peers') {
       peers = new Peers(m.index, m.ports, tryReceive);
     } else if (m.type === 'cancel') {

@@ -199,13 +199,7 @@ export class WorkerPool {
         await Promise.all(shards.map(async (s) => {
           const ready = await s.exchange({ type: 'init', module, simd: kernels.simd });
           if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
-          const a = s.firstChunk * CHUNK_ROWS, b = Math.min(X.rows, s.endChunk * CHUNK_ROWS);
-          const data = X.data.slice(a * d, b * d);
-          const wd = w ? w.slice(a, b) : null;
-          const loaded = await s.exchange({ type: 'load', chunk0: s.firstChunk, rows: b - a, cols: d, data, w: wd },
-            wd ? [data.buffer, wd.buffer] : [data.buffer]);
-          if (loaded.type !== 'loaded') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while loading.');
-          s.totals = loaded.totals;
+          s.totals = await sendShard(s, X, w);
         }));
       } finally {
         signal?.removeEventListener('abort', abort);
@@ -259,6 +253,33 @@ export class WorkerPool {
   close(): void {
     this.closed = true;
     for (const s of this.shards) s.port.terminate();
+  }
+}
+
+/** Bytes of rows in one piece of a shard on its way to the worker (whole chunks, at least
+ *  one). The sender fills one buffer again and again, as the worker hands it back with its
+ *  answer: a copy of the whole shard would double the data's footprint while it lasts, and
+ *  fresh pages cost seconds a GiB on some machines (4.5 GiB over 2 workers: 240 s to load
+ *  with whole-shard copies and memory grown chunk by chunk, bench/beyond-4gib.js). */
+const PIECE_BYTES = 8 * 2 ** 20;
+
+/** Sends worker s its rows, piece by piece; returns its chunks' totals. */
+async function sendShard(s: WorkerShard, X: Matrix, w: Float64Array | null): Promise<Float64Array> {
+  const d = X.cols;
+  const a = s.firstChunk * CHUNK_ROWS, b = Math.min(X.rows, s.endChunk * CHUNK_ROWS);
+  const step = Math.max(1, Math.floor(PIECE_BYTES / (CHUNK_ROWS * d * 8))) * CHUNK_ROWS;
+  let data: Float64Array = new Float64Array(Math.min(step, b - a) * d);
+  let wd: Float64Array | null = w ? new Float64Array(Math.min(step, b - a)) : null;
+  for (let r = a; ; r += step) {
+    const m = Math.min(step, b - r), last = r + m >= b;
+    data.set(X.data.subarray(r * d, (r + m) * d));
+    if (wd) wd.set(w!.subarray(r, r + m));
+    const got = await s.exchange({ type: 'load', chunk0: r === a ? s.firstChunk : null, rows: m, cols: d, data, w: wd, last },
+      wd ? [data.buffer as ArrayBuffer, wd.buffer as ArrayBuffer] : [data.buffer as ArrayBuffer]);
+    if (got.type !== 'loaded') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while loading.');
+    if (last) return got.totals!;
+    data = got.data;
+    wd = got.w;
   }
 }
 
