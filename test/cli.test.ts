@@ -491,6 +491,22 @@ describe.concurrent('select', () => {
     expect(r.stderr).toContain('every fit failed');
   });
 
+  it('K spelled -k or --k in both fit and select; select defaults to selectModel\'s K = 1 … min(10, rows)', async () => {
+    const [short, long] = await Promise.all([cli(['fit', FAITHFUL, '-k', '2', '-q']), cli(['fit', FAITHFUL, '--k', '2', '-q'])]);
+    expect(long.code, long.stderr).toBe(0);
+    expect(long.stdout).toBe(short.stdout);
+    const [a, b] = await Promise.all([cli(['select', FAITHFUL, '-k', '1..2', '-c', 'full', '--json', '-q']),
+      cli(['select', FAITHFUL, '--k', '1..2', '-c', 'full', '--json', '-q'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const tiny = join(dir, 'six.csv');
+    writeFileSync(tiny, '1,2\n1.5,2.5\n3,1\n4,4\n5,6\n7,1\n');
+    const d = await cli(['select', tiny, '-c', 'spherical', '--json', '-q']);
+    expect(d.code, d.stderr).toBe(0);
+    const ks = (JSON.parse(d.stdout) as { k: number }[]).map((r) => r.k).sort((x, y) => x - y);
+    expect(ks).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('lists failed fits last and rejects bad ranges', async () => {
     const tiny = join(dir, 'tiny.csv');
     writeFileSync(tiny, '1,2\n1.5,2.5\n3,1\n');

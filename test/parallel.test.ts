@@ -239,6 +239,13 @@ describe('stopping and failing', () => {
     expect(JSON.parse(r.stdout).nIter).toBeGreaterThan(0);
   });
 
+  it('the worker entry imported outside a worker says what it is for', () => {
+    const entry = fileURLToPath(new URL('../dist/parallel/worker-node.js', import.meta.url));
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`], { timeout: 30_000, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('gmm-wasm/worker is the entry of fitAsync');
+  });
+
   it('bad options are typed errors before any work', async () => {
     const gm = new lib.GaussianMixture({ nComponents: 2 });
     await expect(gm.fitAsync(X, { workers: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });

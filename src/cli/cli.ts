@@ -37,6 +37,8 @@ type Kind = 'flag' | 'string' | 'int' | 'number';
 interface OptionSpec {
   name: string;
   short?: string;
+  /** Another long name (fit's --components is also --k, as select's --k is also -k). */
+  alias?: string;
   kind: Kind;
   value?: string;       // placeholder in help
   help: string;
@@ -103,7 +105,7 @@ function suggest(word: string, candidates: string[]): string {
 }
 
 function parseArgs(cmd: Command, argv: string[]): { pos: string[]; opts: Opts } {
-  const byName = new Map(cmd.options.map((s) => [s.name, s]));
+  const byName = new Map(cmd.options.flatMap((s) => (s.alias ? [[s.name, s], [s.alias, s]] : [[s.name, s]]) as [string, OptionSpec][]));
   const byShort = new Map(cmd.options.filter((s) => s.short).map((s) => [s.short!, s]));
   const pos: string[] = [];
   const opts: Opts = {};
@@ -422,7 +424,7 @@ const fit: Command = {
   args: ['<data>'],
   summary: 'fit a Gaussian mixture; print the model as JSON',
   options: [
-    { name: 'components', short: 'k', kind: 'int', value: 'K', help: 'number of components (default 1)' },
+    { name: 'components', short: 'k', alias: 'k', kind: 'int', value: 'K', help: 'number of components (default 1; also --k)' },
     ...FIT_OPTIONS,
     ...DATA_OPTIONS,
     { name: 'progress', kind: 'flag', help: 'show the progress line even for short fits' },
@@ -645,7 +647,7 @@ const select: Command = {
   args: ['<data>'],
   summary: 'fit a range of K (and covariance types); print BIC, AIC and ICL, best first',
   options: [
-    { name: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1..6)' },
+    { name: 'k', short: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1 to min(10, rows), as selectModel)' },
     { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated (default: all four)' },
     { name: 'criterion', kind: 'string', value: 'name', help: 'bic | aic | icl: what ranks the fits (default bic)', choices: CRITERIA },
     { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads holding the data (default 0: this thread); the same results' },
@@ -662,7 +664,7 @@ const select: Command = {
     'fewer parameters. Fits that fail (e.g. a collapsed component) are listed last with the reason.',
   async run(pos, o) {
     need(pos, 1, this);
-    const ks = parseKRange(String(o.k ?? '1..6'));
+    const given = o.k === undefined ? null : parseKRange(String(o.k));
     const types = o.covariance === undefined ? COVARIANCE_TYPES : String(o.covariance).split(',').map((s) => s.trim()).map((s) => {
       if (!COVARIANCE_TYPES.includes(s as CovarianceType)) {
         throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_TYPES.join(', ')}.${suggest(s, COVARIANCE_TYPES)}`, 'select');
@@ -675,6 +677,8 @@ const select: Command = {
     if (workers !== undefined && workers < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'select');
     const t = readData(pos[0], o, o.missing === 'marginalize');
     info(describeData(pos[0], t));
+    // the library's default: K = 1 … min(10, rows)
+    const ks = given ?? Array.from({ length: Math.min(10, t.rows) }, (_, i) => i + 1);
     const fitted = ks.filter((k) => k <= t.rows);
     const failures = new Map<string, string>();
     for (const k of ks) if (k > t.rows) for (const type of types) failures.set(`${type} ${k}`, `K = ${k} exceeds the ${t.rows} rows`);

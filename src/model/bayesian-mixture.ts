@@ -8,7 +8,7 @@ import { arenaFor } from '../core/arena.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { resolveBayesianOptions, checkPriorShapes, type BayesianGaussianMixtureOptions } from './bayesian-options.js';
 import { fromJSONObject, variationalFromJSON, type GaussianMixtureJSON } from './serialize.js';
-import type { ResolvedOptions } from './validate.js';
+import type { MatrixInput, ResolvedOptions } from './validate.js';
 import type { VariationalParams } from './params.js';
 
 export class BayesianGaussianMixture extends GaussianMixture {
@@ -60,8 +60,9 @@ export class BayesianGaussianMixture extends GaussianMixture {
       'variational mixture (scikit-learn has none either): compare lowerBound, or use selectModel with GaussianMixture.');
   }
   override nParameters(): number { return this.unsupported('nParameters()'); }
-  override bic(): number { return this.unsupported('bic()'); }
-  override aic(): number { return this.unsupported('aic()'); }
+  // the base class's signatures, so that bgm.bic(X) type-checks and fails at run time with the reason
+  override bic(_X?: MatrixInput): number { return this.unsupported('bic()'); }
+  override aic(_X?: MatrixInput): number { return this.unsupported('aic()'); }
 
   override toJSON(): GaussianMixtureJSON {
     const j = super.toJSON();

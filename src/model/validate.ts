@@ -26,6 +26,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 30 ? v.slice(0, 30) + '…' : v)}`;
+  if (v === undefined) return 'undefined (a hole or a missing entry)';
   return `${typeof v} ${String(v)}`;
 }
 
