@@ -8,8 +8,12 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type * as Lib from '../src/entry-node.js';
 import type { CovarianceType, InitParams, Matrix } from '../src/index.js';
-import { overlapping, expectSameFit, rng } from './helpers.js';
+import { overlapping, expectSameFit, rng, loadCore } from './helpers.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
+import { Shard } from '../src/fit/shard.js';
+import { Arena } from '../src/core/arena.js';
+import { core } from '../src/core/core.js';
+import { checkShards } from '../src/parallel/workers.js';
 import { packUpper, unpackUpper, packedLength } from '../src/fit/packing.js';
 import fc from 'fast-check';
 
@@ -17,6 +21,7 @@ let lib: typeof Lib;
 beforeAll(async () => {
   lib = (await import('../dist/entry-node.js' as string)) as typeof Lib;
   await lib.init();
+  await loadCore(); // the sources' own core, for the Shard tests
 });
 
 const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
@@ -89,6 +94,33 @@ describe('the same bits however the work is split', () => {
     } finally {
       pool.close();
     }
+  });
+
+  it('a Shard takes rows in whole chunks only, before prepare(), with or without weights throughout', () => {
+    const c = core(), arena = new Arena(c), d = 2;
+    const rows = (n: number): Float64Array => Float64Array.from({ length: n * d }, (_, i) => (i * 37) % 11);
+    const shard = new Shard(c, arena, 0, d).add(rows(CHUNK_ROWS), CHUNK_ROWS, null);
+    expect(() => shard.add(rows(10), 10, new Float64Array(10).fill(1))).toThrow(/weights unlike/);
+    shard.add(rows(100), 100, null); // a short last chunk
+    expect(() => shard.add(rows(10), 10, null)).toThrow(/partial chunk/);
+    expect(Array.from(shard.totals)).toEqual([CHUNK_ROWS, CHUNK_ROWS, 100, 100]);
+    const other = new Shard(c, arena, 0, d).add(rows(CHUNK_ROWS), CHUNK_ROWS, null);
+    other.prepare(2, 0);
+    expect(() => other.add(rows(10), 10, null)).toThrow(/after prepare/);
+  });
+
+  it('a pool refuses, before reading any entry, a split that leaves a worker more than its 4 GiB', async () => {
+    // 60 M rows × 8: about 4.3 GiB in one worker, 2.2 GiB in each of two
+    let reads = 0;
+    const rows = 60_000_000, cols = 8;
+    const data = new Proxy({ length: rows * cols }, { get: (t, k) => (k === 'length' ? t.length : (reads++, 0)) }) as unknown as ArrayLike<number>;
+    await expect(lib.WorkerPool.create({ data, rows, cols }, { workers: 1 })).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('use workers: 2 or more') });
+    expect(reads).toBe(0);
+    // the rule itself: ⌈C/W⌉ chunks a worker, the fewest W that fit; or none at all
+    const need = (perRow: number) => (n: number): number => n * perRow;
+    expect(() => checkShards(10 * CHUNK_ROWS, 1, need(1e6), 'x')).toThrow(/use workers: 5 or more/);
+    expect(() => checkShards(10 * CHUNK_ROWS, 5, need(1e6), 'x')).not.toThrow();
+    expect(() => checkShards(10 * CHUNK_ROWS, 4, need(3e6), 'x')).toThrow(/even one chunk/);
   });
 
   it('with sample weights, warm starts and one pool for several K', async () => {

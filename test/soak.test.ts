@@ -6,7 +6,8 @@
 // 300 cycles in CI; GMM_SOAK=1 runs 10,000.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture, GmmError, type CovarianceType, type Matrix } from '../src/index.js';
-import { memoryStats } from '../src/core/arena.js';
+import { Arena, memoryStats } from '../src/core/arena.js';
+import type { CoreExports } from '../src/core/core.js';
 import { blobs, loadCore, rng, sameBits } from './helpers.js';
 
 const SOAK = process.env.GMM_SOAK === '1';
@@ -31,8 +32,43 @@ function same(a: Float64Array[], b: Float64Array[]): boolean {
   return a.length === b.length && a.every((x, i) => sameBits(x, b[i]));
 }
 
+describe('how memory grows (src/core/arena.ts)', () => {
+  /** A core whose memory refuses to grow past `cap` pages, as a runtime short of memory may. */
+  const capped = (cap: number): { core: CoreExports; grows: number[] } => {
+    const memory = new WebAssembly.Memory({ initial: 2 });
+    const grows: number[] = [];
+    const fake = {
+      get buffer() { return memory.buffer; },
+      grow(n: number): number {
+        if (memory.buffer.byteLength / PAGE + n > cap) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+        grows.push(n);
+        return memory.grow(n);
+      },
+    };
+    return { core: { memory: fake, heapBase: () => 1024 } as unknown as CoreExports, grows };
+  };
+
+  it('by half its size at least, so that many small allocations grow it a few times', () => {
+    const { core, grows } = capped(1 << 16);
+    const arena = new Arena(core);
+    for (let i = 0; i < 1000; i++) arena.alloc(128 * 1024); // 1000 chunk-sized buffers: 125 MiB
+    expect(grows.length).toBeLessThanOrEqual(Math.ceil(Math.log(2001 / 2) / Math.log(1.5)) + 1); // 1000 when grown by the need
+    expect(core.memory.buffer.byteLength).toBeLessThanOrEqual(1.5 * (1024 + 1000 * 128 * 1024) + 2 * PAGE);
+  });
+
+  it('by exactly what is needed where the runtime refuses more, and TOO_LARGE where it refuses that', () => {
+    const { core, grows } = capped(40);
+    const arena = new Arena(core);
+    arena.alloc(30 * PAGE); // 2 pages → 31: half of 2 is less than the need
+    arena.alloc(8 * PAGE); // 31 + 15 would pass 40: the exact 8 instead
+    expect(grows).toEqual([29, 8]);
+    expect(core.memory.buffer.byteLength).toBe(39 * PAGE);
+    expect(() => arena.alloc(2 * PAGE)).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
+  });
+});
+
 describe(`soak: ${CYCLES} cycles of mixed jobs`, () => {
-  it('WebAssembly memory never exceeds the largest single job\'s working set, and results stay exact', () => {
+  it('WebAssembly memory never grows for a job that fits it, nor past 1.5× the largest job\'s working set; results stay exact', () => {
     const u = rng(2024);
     const start = memoryStats(true);
     // the largest working set of any single job so far (bytes from the job's start to its

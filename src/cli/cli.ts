@@ -424,6 +424,7 @@ const fit: Command = {
   args: ['<data>'],
   summary: 'fit a Gaussian mixture; print the model as JSON',
   options: [
+    // -k (short) and --k (alias), as select's K
     { name: 'components', short: 'k', alias: 'k', kind: 'int', value: 'K', help: 'number of components (default 1; also --k)' },
     ...FIT_OPTIONS,
     ...DATA_OPTIONS,

@@ -79,7 +79,10 @@ export class Arena {
   alloc(bytes: number): number {
     const ptr = align(this.top);
     const end = ptr + bytes;
-    if (end > LIMIT) this.reserve(bytes, 'this call');
+    if (end > LIMIT) {
+      throw new GmmError('TOO_LARGE', `this call needs more than ${(end / 2 ** 30).toFixed(2)} GiB of WebAssembly memory, ` +
+        'more than its 4 GiB address space allows: fit on a subsample, or score the data in smaller batches.');
+    }
     const mem = this.core.memory;
     if (end > mem.buffer.byteLength) this.grow(end);
     this.top = end;
@@ -167,7 +170,8 @@ export interface MemoryStats {
   peak: number;
   /** Largest working set of a single job since then: bytes from where the job started
    *  (heapBase, or above the running job for a job started from a callback) to its highest
-   *  allocation. Memory should never exceed heapBase + the largest of these. */
+   *  allocation. Memory grows only past heapBase + the largest of these, and then by at
+   *  most half its size or the need (grow()). */
   peakJob: number;
 }
 

@@ -14,19 +14,24 @@ import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { CHUNK_ROWS, chunkCount } from './chunks.js';
 import { statisticsLength } from './statistics.js';
 
-/** Bytes of WebAssembly memory a fit of n×d rows needs (data, per-row buffers, working
- *  memory), for the TOO_LARGE check before anything is allocated. */
+/** Bytes of WebAssembly memory the n×d rows of a shard take (Shard.add: the rows, their
+ *  weights and per-row buffers, with 1 MiB for the core's static data and rounding). */
+export function shardBytes(n: number, d: number, weighted: boolean): number {
+  return n * (d * 8 + (weighted ? 8 : 0) + 4 + 8) + chunkCount(n) * (16 * 4 + (d + 1) * 8 + 16 + 8) + (1 << 20);
+}
+
+/** Bytes of WebAssembly memory a fit of n×d rows needs (the shard, its group balls,
+ *  working memory), for the TOO_LARGE check before anything is allocated. */
 export function fitBytes(n: number, d: number, o: ResolvedOptions, weighted: boolean): number {
   const K = o.nComponents, B = blockRows(K, d);
   const C = chunkCount(n);
   const P = paramLength(o.covarianceType, K, d);
   const S = statisticsLength(o.covarianceType, K, d);
-  const perChunk = 16 * 4 + (d + 1) * 8 + 16 + 8 + Math.ceil(Math.min(n, CHUNK_ROWS) / 128 + 1) * (d + 1) * 8;
-  const rows = n * (d * 8 + (weighted ? 8 : 0) + 4 + 8);
+  const balls = C * Math.ceil(Math.min(n, CHUNK_ROWS) / 128 + 1) * (d + 1) * 8;
   const work = 8 * (3 * d * B + 3 * B + 2 * K * B + K * B + K * d * d + K * d + 16 * d + 64 + 3 * K) +
     8 * (Math.max(S, K * d + K) * (Math.log2(C + 2) + 3) + 6 * K * d + 4 * P + S + d * d);
   const sorting = Math.min(n, CHUNK_ROWS) * (d + 2) * 8; // one chunk's reordering buffer (order.ts groupRowsToPairs)
-  return rows + C * perChunk + work + sorting + (1 << 20);
+  return shardBytes(n, d, weighted) + balls + work + sorting;
 }
 
 /** Only ratios of sample weights matter. Weights far from 1 (max beyond 2^±100) are

@@ -15,7 +15,7 @@ import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
 import { fitBytes } from '../fit/run.js';
 import { ShardCluster } from './shard-cluster.js';
 import { RelayCluster } from './relay-cluster.js';
-import { WorkerPool } from './workers.js';
+import { WorkerPool, checkShards } from './workers.js';
 import { currentSpawner, type SpawnOptions } from './spawn.js';
 
 export function abortedError(): GmmError {
@@ -65,8 +65,15 @@ export async function runFitAsync(
   let pool: WorkerPool | null = data instanceof WorkerPool ? data : null;
   const temporary = pool === null && run.workers > 0 && currentSpawner() !== null;
   let cluster: Cluster;
-  if (pool) pool.check();
-  else if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
+  // each worker's shard and this fit's working memory in one 4 GiB memory, before any work
+  const need = (n: number): number => fitBytes(n, d, o, w !== null || (pool?.weighted ?? false));
+  if (pool) {
+    pool.check();
+    checkShards(pool.rows, pool.shards.length, need, `fitting ${pool.rows}×${d} data with ${o.nComponents} components`);
+  } else if (temporary) {
+    checkShards((data as Matrix).rows, run.workers, need, `fitting ${(data as Matrix).rows}×${d} data with ${o.nComponents} components`);
+    pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
+  }
   if (pool) {
     pool.busy = true;
     // the workers run the EM iterations among themselves (relay-cluster.ts) where they are

@@ -32,16 +32,24 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
     post({ type: 'error', id, message: (e as Error)?.message ?? String(e), code: e instanceof GmmError ? e.code : undefined });
   return async (m: ToWorker) => {
     if (m.type === 'init') {
-      await initCore(m.module);
+      try {
+        await initCore(m.module);
+      } catch (e) {
+        return failed(0, e); // id 0: the answer to a control message
+      }
       kernels.simd = m.simd;
       post({ type: 'ready' });
     } else if (m.type === 'load') {
       const c = core();
-      if (m.chunk0 !== null) {
-        arena = new Arena(c);
-        shard = new Shard(c, arena, m.chunk0, m.cols);
+      try {
+        if (m.chunk0 !== null) {
+          arena = new Arena(c);
+          shard = new Shard(c, arena, m.chunk0, m.cols);
+        }
+        shard!.add(m.data, m.rows, m.w);
+      } catch (e) {
+        return failed(0, e);
       }
-      shard!.add(m.data, m.rows, m.w);
       // the piece's buffers go back for the next piece (no fresh pages on the sender's side)
       post({ type: 'loaded', totals: m.last ? shard!.totals : null, data: m.data, w: m.w },
         m.w ? [m.data.buffer as ArrayBuffer, m.w.buffer as ArrayBuffer] : [m.data.buffer as ArrayBuffer]);

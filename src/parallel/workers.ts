@@ -5,8 +5,9 @@
 import { coreModule, kernels } from '../core/core.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
-import { toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
-import { rescaled } from '../fit/run.js';
+import { peekShape, toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
+import { rescaled, shardBytes } from '../fit/run.js';
+import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { availableCores } from './spawn.js';
 import type { CallArgs, CallName, CallResult, FromWorker, RelayArgs, RelayResult } from './protocol.js';
 import type { IterationInfo } from '../fit/driver.js';
@@ -41,7 +42,7 @@ export class WorkerShard implements ShardHandle {
     private readonly onFail: (e: GmmError) => void) {
     port.onMessage((m) => this.receive(m as FromWorker));
     port.onFailure((why) => this.fail(new GmmError('WORKER_FAILED', `worker for chunks ${firstChunk}–${endChunk - 1} failed: ` +
-      `${why}. Check that the worker script loads in this runtime (see workerUrl / createWorker), and that memory suffices.`)));
+      `${why.replace(/\.$/, '')}. Check that the worker script loads in this runtime (see workerUrl / createWorker), and that memory suffices.`)));
   }
 
   private receive(m: FromWorker): void {
@@ -49,7 +50,15 @@ export class WorkerShard implements ShardHandle {
       this.pending.get(m.id)?.progress?.(m.info);
     } else if (m.type === 'result' || m.type === 'error') {
       const p = this.pending.get(m.id);
-      if (!p) return;
+      if (!p) {
+        // an error answering a control message (init, load: id 0) ends the exchange waiting for it
+        if (m.type === 'error' && m.id === 0 && this.waiting) {
+          const w = this.waiting;
+          this.waiting = null;
+          w.reject(new GmmError((m.code as GmmErrorCode) ?? 'WORKER_FAILED', m.message));
+        }
+        return;
+      }
       this.pending.delete(m.id);
       if (this.pending.size === 0) this.port.hold(false);
       if (m.type === 'result') {
@@ -163,6 +172,10 @@ export class WorkerPool {
   static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<WorkerPool> {
     const o = checkPoolOptions(options, ['sampleWeight']);
     if (o.workers < 1) throw new GmmError('INVALID_OPTION', `a WorkerPool needs workers ≥ 1; got ${o.workers}. (fitAsync with workers: 0 runs in this thread.)`);
+    // from the shape alone, before any entry is read
+    const shape = peekShape(X);
+    const weighted = options.sampleWeight !== undefined && options.sampleWeight !== null;
+    if (shape) checkShards(shape.rows, o.workers, (n) => shardBytes(n, shape.cols, weighted), `${shape.rows}×${shape.cols} data`);
     const m = toMatrix(X);
     const w = toSampleWeight(options.sampleWeight, m.rows);
     return WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o);
@@ -173,6 +186,7 @@ export class WorkerPool {
     signal?: AbortSignal): Promise<WorkerPool> {
     const spawn = currentSpawner();
     if (!spawn) throw new GmmError('WORKER_FAILED', 'this runtime has no workers: use fitAsync with workers: 0 (in-process).');
+    checkShards(X.rows, workers, (n) => shardBytes(n, X.cols, w !== null), `${X.rows}×${X.cols} data`);
     const C = chunkCount(X.rows), W = Math.max(1, Math.min(workers, C)), d = X.cols;
     const module = coreModule();
     const shards: WorkerShard[] = [];
@@ -254,6 +268,33 @@ export class WorkerPool {
     this.closed = true;
     for (const s of this.shards) s.port.terminate();
   }
+}
+
+/**
+ * Throws TOO_LARGE, before any work, where some worker's shard of `rows` rows split over
+ * `workers` workers (whole chunks, as WorkerPool.start cuts them: at most ⌈C/W⌉ chunks
+ * each) would need more than one WebAssembly memory's 4 GiB (`need(n)` bytes for n rows),
+ * naming the fewest workers that would do.
+ */
+export function checkShards(rows: number, workers: number, need: (n: number) => number, what: string): void {
+  const C = chunkCount(rows);
+  const largest = (W: number): number => Math.min(rows, Math.ceil(C / Math.max(1, Math.min(W, C))) * CHUNK_ROWS);
+  const fits = (W: number): boolean => need(largest(W)) <= ADDRESS_SPACE_BYTES;
+  if (fits(workers)) return;
+  const gib = (need(largest(workers)) / 2 ** 30).toFixed(2);
+  if (!fits(C)) {
+    throw new GmmError('TOO_LARGE', `${what}: even one chunk (${CHUNK_ROWS} rows) is more than a worker's 4 GiB of ` +
+      'WebAssembly memory holds: use fewer features, components or a cheaper covarianceType.');
+  }
+  let lo = Math.max(1, workers), hi = C; // fits(hi); find the fewest
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) hi = mid;
+    else lo = mid;
+  }
+  throw new GmmError('TOO_LARGE', `${what} over ${workers} worker${workers === 1 ? '' : 's'}: a worker's share of ` +
+    `${largest(workers)} rows needs ${gib} GiB of WebAssembly memory, more than its 4 GiB: use workers: ${hi} or more ` +
+    '(each worker holds its share in a memory of its own).');
 }
 
 /** Bytes of rows in one piece of a shard on its way to the worker (whole chunks, at least
