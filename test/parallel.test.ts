@@ -216,6 +216,9 @@ describe('stopping and failing', () => {
     await expect(new lib.GaussianMixture(slow).fitAsync(X, {
       workers: 2, createWorker: () => new Worker('throw new Error("no such thing")', { eval: true }),
     })).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+    // and one whose memory cannot take its rows: its own typed error, answered, not a crash
+    await expect(lib.WorkerPool.create(X, { workers: 2, createWorker: () => new Worker(url, { workerData: { loadCols: 2 ** 24 } }) }))
+      .rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('WebAssembly memory') });
   });
 
   it('a pool runs one fit at a time; a pool needs a worker', async () => {
