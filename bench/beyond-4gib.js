@@ -4,7 +4,8 @@
 // any work), fitted by fitAsync over a WorkerPool whose workers each hold a shard below 4 GiB,
 // and by fitStream over the same array in pieces (one instance, bounded memory). The guarantee
 // says both give the bits fit() would give if it could; this checks that they agree with each
-// other bit for bit, and reports the time per iteration and the peak RSS. Usage:
+// other bit for bit, and reports the time per iteration and the peak RSS; then
+// selectModelAsync ranks K = 2 and 4 over workers on the same array. Usage:
 //
 //   node bench/beyond-4gib.js [--gib 4.5] [--workers 2] [--iters 3] [--out FILE]
 //
@@ -98,7 +99,15 @@ await gs.fitStream(source);
 const streamS = (performance.now() - t) / 1000;
 log(`fitStream: ${gs.nIter} iterations, ${passes.length} passes in ${streamS.toFixed(1)} s; lowerBound ${gs.lowerBound}`);
 
-// 4. the same bits?
+// 4. model selection over workers on the same array (K = 2 and 4, full, three iterations each)
+t = performance.now();
+const sel = await lib.selectModelAsync(data, { nComponents: { values: [2, 4] }, covarianceTypes: ['full'], workers: WORKERS,
+  initParams: 'random_from_data', seed: 1, maxIter: ITERS, tol: 0 });
+const selectS = (performance.now() - t) / 1000;
+const ranking = sel.results.map((r) => `K=${r.nComponents} BIC ${r.bic.toFixed(0)}`).join(', ');
+log(`selectModelAsync: ${ranking} in ${selectS.toFixed(1)} s; peak RSS ${peakGiB().toFixed(2)} GiB`);
+
+// 5. the same bits?
 const same = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 const checks = {
   lowerBound: Object.is(ga.lowerBound, gs.lowerBound),
@@ -130,6 +139,7 @@ const L = [
   `| \`fitAsync(pool)\` | ${ga.nIter} iterations in ${asyncS.toFixed(1)} s (per iteration, as onIteration saw them: ${iterTimes.map((x) => (x / 1000).toFixed(2)).join(', ')} s) |`,
   `| \`fitStream\`, ${PIECE.toLocaleString('en')}-row views | ${gs.nIter} iterations, ${passes.length} passes in ${streamS.toFixed(1)} s |`,
   `| bit-identical (lowerBound, nIter, weights, means, covariances, precisionsCholesky) | ${identical ? '✓' : '✗ ' + JSON.stringify(checks)} |`,
+  `| \`selectModelAsync\`, ${WORKERS} workers, K ∈ {2, 4} full, ${ITERS} iterations from random_from_data | ${selectS.toFixed(1)} s (pool included); ${ranking}; best K = ${sel.best.nComponents} |`,
   `| peak RSS of the process (workers included) | ${peakGiB().toFixed(2)} GiB |`,
   '',
   `lowerBound ${ga.lowerBound}.`,

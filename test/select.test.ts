@@ -382,4 +382,12 @@ describe('selectModelAsync', () => {
     await expect(lib.selectModelAsync(X, { ...grid, signal: 'stop' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(lib.selectModelAsync(X, { ...grid, criterion: 'x' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
+
+  it('memory is checked per worker on workers (data past 4 GiB may be spread), for the whole data in this thread', async () => {
+    // 200 full 1000×1000 components need far more than 4 GiB of statistics in any one memory
+    const wide = { data: Float64Array.from({ length: 200 * 1000 }, (_, i) => Math.sin(i)), rows: 200, cols: 1000 };
+    const o = { nComponents: { values: [200] }, covarianceTypes: ['full' as const] };
+    await expect(lib.selectModelAsync(wide, { ...o, workers: 2 })).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('a worker\'s 4 GiB') });
+    await expect(lib.selectModelAsync(wide, { ...o, workers: 0 })).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('subsample') });
+  });
 });

@@ -5,9 +5,9 @@ import { core } from '../core/core.js';
 import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import type { IterationInfo } from '../fit/driver.js';
-import { rescaled } from '../fit/run.js';
+import { fitBytes, rescaled } from '../fit/run.js';
 import { abortedError } from '../parallel/fit-async.js';
-import { WorkerPool, checkPoolOptions } from '../parallel/workers.js';
+import { WorkerPool, checkPoolOptions, checkShards } from '../parallel/workers.js';
 import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
@@ -177,7 +177,9 @@ function callback(v: unknown, name: string): void {
 }
 
 /** Validates everything (options, data, weights, every candidate's model) before any fit. */
-function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[]): Plan {
+/** workers > 0: the fits run on that many workers, each of which needs room for its share
+ *  only; otherwise in this thread's one memory. */
+function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], workers = 0): Plan {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new GmmError('INVALID_TYPE', 'selectModel options must be an object such as { nComponents: [1, 10], criterion: \'bic\' }.');
   }
@@ -209,7 +211,8 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[]): P
         const ro = gm.options as ResolvedOptions;
         checkInitShapes(ro, m.cols);
         const bytes = fitBytesLowerBound(m.rows, m.cols, ro);
-        if (bytes > ADDRESS_SPACE_BYTES) {
+        if (workers > 0) checkShards(m.rows, workers, (n) => fitBytes(n, m.cols, ro, w !== null), `fitting ${m.rows}×${m.cols} data`);
+        else if (bytes > ADDRESS_SPACE_BYTES) {
           throw new GmmError('TOO_LARGE', `fitting ${m.rows}×${m.cols} data needs more than ${(bytes / 2 ** 30).toFixed(1)} GiB ` +
             'of WebAssembly memory, more than its 4 GiB address space: select on a subsample of rows.');
         }
@@ -323,11 +326,12 @@ export function selectModel(X: MatrixInput, options: SelectModelOptions = {}): M
  * and is closed at the end, on error and on abort. The same bits as selectModel.
  */
 export async function selectModelAsync(X: MatrixInput, options: SelectModelAsyncOptions = {}): Promise<ModelSelection> {
-  const p = plan(X, options, ASYNC_KEYS);
-  const o = options as Record<string, unknown>;
+  const o = (options ?? {}) as Record<string, unknown>;
   const poolOptions: Record<string, unknown> = {};
-  for (const k of ['workers', 'workerUrl', 'createWorker']) if (o[k] !== undefined) poolOptions[k] = o[k];
+  if (typeof options === 'object' && options !== null) for (const k of ['workers', 'workerUrl', 'createWorker']) if (o[k] !== undefined) poolOptions[k] = o[k];
   const po = checkPoolOptions(poolOptions, []);
+  // on workers, each holds a share of the rows: data past one memory's 4 GiB may be selected on
+  const p = plan(X, options, ASYNC_KEYS, po.workers > 0 && currentSpawner() ? po.workers : 0);
   const signal = o.signal as AbortSignal | undefined;
   if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
     throw option('signal must be an AbortSignal (new AbortController().signal).');
