@@ -225,6 +225,25 @@ describe('fit --stream: the file read once per EM pass', () => {
     expect(b.stderr).toMatch(/150000 rows\s+BIC/);
     // the BIC printed is the in-memory one
     expect(b.stderr.match(/BIC (\S+)/)![1]).toBe(a.stderr.match(/BIC (\S+)/)![1]);
+    // on workers: read whole, or gathered block by block (--stream), the same model and BIC
+    for (const extra of [[], ['--stream']]) {
+      const w = await cli(['fit', big, '-k', '3', '--seed', '2', '--max-iter', '20', '--columns', 'x,z', '--workers', '2', ...extra]);
+      expect(w.code, w.stderr).toBe(0);
+      expect(w.stdout).toBe(a.stdout);
+      expect(w.stderr).toContain('150000 rows × 2 columns (x, z), CSV; fitted on 2 worker threads');
+      expect(w.stderr.match(/BIC (\S+)/)![1]).toBe(a.stderr.match(/BIC (\S+)/)![1]);
+    }
+  });
+
+  it('--workers: usage errors', async () => {
+    const f = join(dir, 'w.csv');
+    writeFileSync(f, '1,2\n3,4\n5,7\n');
+    for (const [args, says] of [[['--workers', '-1'], '--workers needs'], [['--workers', '2', '--missing', 'marginalize'], 'drop --workers'],
+      [['--workers', '2', '--init-sample', '10'], '--init-sample applies']] as const) {
+      const r = await cli(['fit', f, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(says);
+    }
   });
 
   it('reports bad cells with their line in the file, and refuses stdin', async () => {

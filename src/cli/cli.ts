@@ -11,7 +11,7 @@ import type {
 } from '../index.js';
 import { DataError, formatCsv, parseTable, type Table } from './csv.js';
 import { formatTable, modelJsonText, modelSummary, num } from './summary.js';
-import { streamTable } from './stream-input.js';
+import { streamTable, type StreamedTable } from './stream-input.js';
 import { core } from '../core/core.js';
 
 /** Files larger than this are fitted by streaming (GaussianMixture.fitStream) unless
@@ -374,17 +374,13 @@ function parseKRange(s: string): number[] {
 // ---------------------------------------------------------------------------------------
 // Commands
 
-/** `fit` over a file read once per EM pass: memory holds one block of lines and the
- *  initialisation sample, whatever the size of the file. */
-async function fitStreamed(path: string, o: Opts): Promise<void> {
-  if (o.missing === 'marginalize') {
-    throw new UsageError('--missing marginalize reads the data into memory (missing-value fits run in fit() only): drop --stream.', 'fit');
-  }
-  if (path === '-') throw new UsageError('--stream needs a file: EM reads the data once per pass, and stdin can be read only once.', 'fit');
+/** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to
+ *  each block (pick) and to the header (columns). */
+async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; pick: (t: Table) => Table; columns: string[] | null }> {
   if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
   const d = o.delimiter as string | undefined;
   const delimiter = d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d;
-  let st;
+  let st: StreamedTable;
   try {
     st = await streamTable(path, { header: o.header ? true : o['no-header'] ? false : undefined, delimiter });
   } catch (e) {
@@ -394,12 +390,48 @@ async function fitStreamed(path: string, o: Opts): Promise<void> {
   const pick = (t: Table): Table => (o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
   const columns = o.columns === undefined ? st.columns : selectColumns({ data: new Float64Array(st.cols), rows: 1, cols: st.cols,
     columns: st.columns, format: st.format }, String(o.columns), path).columns;
+  return { st, pick, columns };
+}
+
+/** A delimited file of any size as one table, read in blocks (never as one string, which
+ *  JavaScript caps near 512 MiB): a pass to count the rows, a pass to fill them in. */
+async function gatherBlocks(path: string, o: Opts): Promise<Table> {
+  const { st, pick, columns } = await openBlocks(path, o);
+  let rows = 0, cols = 0;
+  for await (const b of st.blocks()) {
+    const t = pick(b);
+    rows += t.rows;
+    cols = t.cols;
+  }
+  let data: Float64Array;
+  try {
+    data = new Float64Array(rows * cols);
+  } catch {
+    throw new InputError(`${path}: ${rows} rows × ${cols} columns (${((rows * cols * 8) / 2 ** 30).toFixed(1)} GiB) do not fit in memory: drop --workers to stream the file instead.`);
+  }
+  let at = 0;
+  for await (const b of st.blocks()) {
+    const t = pick(b);
+    data.set(t.data, at);
+    at += t.data.length;
+  }
+  return { data, rows, cols, columns, format: st.format };
+}
+
+/** `fit` over a file read once per EM pass: memory holds one block of lines and the
+ *  initialisation sample, whatever the size of the file. */
+async function fitStreamed(path: string, o: Opts): Promise<void> {
+  if (o.missing === 'marginalize') {
+    throw new UsageError('--missing marginalize reads the data into memory (missing-value fits run in fit() only): drop --stream.', 'fit');
+  }
+  if (path === '-') throw new UsageError('--stream needs a file: EM reads the data once per pass, and stdin can be read only once.', 'fit');
+  const { st, pick, columns } = await openBlocks(path, o);
   info(`${path}: streamed, ${st.cols} column${st.cols === 1 ? '' : 's'}${st.columns ? ` (${st.columns.join(', ')})` : ''}, ${st.format.toUpperCase()}`);
   const gm = newModel(o);
   const progress = new Progress(o.quiet ? 'never' : 'always', 'pass', gm.options.nInit);
   const t0 = Date.now();
   async function* source(): AsyncGenerator<Table> {
-    for await (const t of st!.blocks()) yield pick(t);
+    for await (const t of st.blocks()) yield pick(t);
   }
   try {
     await gm.fitStream(source, { onIteration: progress.onIteration, initSampleSize: (o['init-sample'] as number | undefined) ?? 100_000 });
@@ -432,13 +464,15 @@ const fit: Command = {
     { name: 'stream', kind: 'flag', help: 'read the file once per EM pass instead of into memory (automatic above 512 MiB)' },
     { name: 'no-stream', kind: 'flag', help: 'read the file into memory whatever its size' },
     { name: 'init-sample', kind: 'int', value: 'n', help: 'when streaming: rows the initialisation sees (default 100000)' },
+    { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads that hold the data (fitAsync; the same model; default 0: this thread)' },
     { name: 'bayesian', kind: 'flag', help: 'a BayesianGaussianMixture: -k is an upper bound, unneeded components get weights near 0' },
     { name: 'weight-prior', kind: 'string', value: 'type', help: 'with --bayesian: dirichlet_process | dirichlet_distribution (default dirichlet_process)', choices: ['dirichlet_process', 'dirichlet_distribution'] },
     { name: 'weight-concentration', kind: 'number', value: 'x', help: 'with --bayesian: the weight prior γ₀ > 0; small values favour few components (default 1/K)' },
     ...COMMON_OPTIONS,
   ],
   examples: ['gmm-wasm fit data.csv -k 3 --covariance full --seed 0 --out model.json', 'gmm-wasm fit data.csv -k 10 --bayesian --weight-concentration 0.01', 'cat data.tsv | gmm-wasm fit - -k 2 > model.json',
-    'gmm-wasm fit big.csv -k 8 --stream --out model.json', 'gmm-wasm fit holes.csv -k 3 --missing marginalize --out model.json'],
+    'gmm-wasm fit big.csv -k 8 --stream --out model.json', 'gmm-wasm fit big.csv -k 8 --workers 8 --out model.json',
+    'gmm-wasm fit holes.csv -k 3 --missing marginalize --out model.json'],
   notes: '<data> is CSV, TSV, semicolon- or whitespace-separated text (header optional), or JSON (an array of rows); "-" reads stdin.\n' +
     'The summary goes to stderr, the model JSON to stdout (or --out); GaussianMixture.fromJSON() (BayesianGaussianMixture.fromJSON() with ' +
     '--bayesian) reads it back.',
@@ -451,6 +485,14 @@ const fit: Command = {
       throw new UsageError('--missing marginalize fits a GaussianMixture only; drop --bayesian, or impute the data first (gmm-wasm impute).', 'fit');
     }
     if (o.stream && o['no-stream']) throw new UsageError('--stream and --no-stream contradict each other.', 'fit');
+    const workers = (o.workers as number | undefined) ?? 0;
+    if (workers < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'fit');
+    if (workers > 0 && o.missing === 'marginalize') {
+      throw new UsageError('--missing marginalize fits in this thread only (missing-value fits run in fit()): drop --workers.', 'fit');
+    }
+    if (workers > 0 && o['init-sample'] !== undefined) {
+      throw new UsageError('--init-sample applies to a streamed fit; with --workers every row is held and seen.', 'fit');
+    }
     if (o['init-sample'] !== undefined && !o.stream && (pos[0] === '-' || o['no-stream'])) {
       throw new UsageError('--init-sample applies only when streaming (--stream).', 'fit');
     }
@@ -463,14 +505,16 @@ const fit: Command = {
         throw new InputError(`cannot read ${pos[0]}: ${fsReason(e)}`);
       }
     }
-    if (o.stream || big) return fitStreamed(pos[0], o);
-    const t = readData(pos[0], o, o.missing === 'marginalize');
-    info(describeData(pos[0], t));
+    if ((o.stream || big) && workers === 0) return fitStreamed(pos[0], o);
+    // with --workers a file read in blocks (--stream, or a big one) is gathered once, into memory
+    const t = (o.stream || big) && pos[0] !== '-' ? await gatherBlocks(pos[0], o) : readData(pos[0], o, o.missing === 'marginalize');
+    info(describeData(pos[0], t) + (workers > 0 ? `; fitted on ${workers} worker thread${workers === 1 ? '' : 's'}` : ''));
     const gm = newModel(o);
     const progress = new Progress(progressMode(o), '', gm.options.nInit);
     const t0 = Date.now();
     try {
-      gm.fit(t, { onIteration: progress.onIteration });
+      if (workers > 0) await gm.fitAsync(t, { workers, onIteration: progress.onIteration });
+      else gm.fit(t, { onIteration: progress.onIteration });
     } finally {
       progress.done();
     }
