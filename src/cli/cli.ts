@@ -11,7 +11,7 @@ import type {
 } from '../index.js';
 import { DataError, formatCsv, parseTable, type Table } from './csv.js';
 import { formatTable, modelJsonText, modelSummary, num } from './summary.js';
-import { streamTable, type StreamedTable } from './stream-input.js';
+import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
 import { core } from '../core/core.js';
 
 /** Files larger than this are fitted by streaming (GaussianMixture.fitStream) unless
@@ -394,20 +394,17 @@ async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; p
 }
 
 /** A delimited file of any size as one table, read in blocks (never as one string, which
- *  JavaScript caps near 512 MiB): a pass to count the rows, a pass to fill them in. */
+ *  JavaScript caps near 512 MiB) and parsed once, into an array sized by a count of the
+ *  file's line feeds: memory holds the array and one block. */
 async function gatherBlocks(path: string, o: Opts): Promise<Table> {
   const { st, pick, columns } = await openBlocks(path, o);
-  let rows = 0, cols = 0;
-  for await (const b of st.blocks()) {
-    const t = pick(b);
-    rows += t.rows;
-    cols = t.cols;
-  }
+  const cols = columns?.length ?? st.cols;
+  const most = await lineBound(path);
   let data: Float64Array;
   try {
-    data = new Float64Array(rows * cols);
+    data = new Float64Array(most * cols);
   } catch {
-    throw new InputError(`${path}: ${rows} rows × ${cols} columns (${((rows * cols * 8) / 2 ** 30).toFixed(1)} GiB) do not fit in memory: drop --workers to stream the file instead.`);
+    throw new InputError(`${path}: up to ${most} rows × ${cols} columns (${((most * cols * 8) / 2 ** 30).toFixed(1)} GiB) do not fit in memory: drop --workers to stream the file instead.`);
   }
   let at = 0;
   for await (const b of st.blocks()) {
@@ -415,7 +412,7 @@ async function gatherBlocks(path: string, o: Opts): Promise<Table> {
     data.set(t.data, at);
     at += t.data.length;
   }
-  return { data, rows, cols, columns, format: st.format };
+  return { data: data.subarray(0, at), rows: at / cols, cols, columns, format: st.format };
 }
 
 /** `fit` over a file read once per EM pass: memory holds one block of lines and the
