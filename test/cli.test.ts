@@ -235,6 +235,15 @@ describe('fit --stream: the file read once per EM pass', () => {
     }
   });
 
+  it('--workers --stream on a file without a header, columns picked by number: the in-memory model', async () => {
+    const f = join(dir, 'no-header.csv');
+    writeFileSync(f, Array.from({ length: 3000 }, (_, i) => `${(i % 7) + 0.01 * (i % 13)},${(i % 3) * 4 + 0.1 * (i % 5)},99`).join('\n') + '\n');
+    const args = ['fit', f, '-k', '2', '--seed', '1', '--no-header', '--columns', '1,2', '-q'];
+    const [a, b] = await Promise.all([cli(args), cli([...args, '--workers', '2', '--stream'])]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
   it('--workers: usage errors', async () => {
     const f = join(dir, 'w.csv');
     writeFileSync(f, '1,2\n3,4\n5,7\n');

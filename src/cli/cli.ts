@@ -376,7 +376,7 @@ function parseKRange(s: string): number[] {
 
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to
  *  each block (pick) and to the header (columns). */
-async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; pick: (t: Table) => Table; columns: string[] | null }> {
+async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; pick: (t: Table) => Table; columns: string[] | null; cols: number }> {
   if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
   const d = o.delimiter as string | undefined;
   const delimiter = d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d;
@@ -388,17 +388,16 @@ async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; p
     throw new InputError(`cannot read ${path}: ${fsReason(e)}`);
   }
   const pick = (t: Table): Table => (o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
-  const columns = o.columns === undefined ? st.columns : selectColumns({ data: new Float64Array(st.cols), rows: 1, cols: st.cols,
-    columns: st.columns, format: st.format }, String(o.columns), path).columns;
-  return { st, pick, columns };
+  const picked = o.columns === undefined ? null : selectColumns({ data: new Float64Array(st.cols), rows: 1, cols: st.cols,
+    columns: st.columns, format: st.format }, String(o.columns), path);
+  return { st, pick, columns: picked ? picked.columns : st.columns, cols: picked ? picked.cols : st.cols };
 }
 
 /** A delimited file of any size as one table, read in blocks (never as one string, which
  *  JavaScript caps near 512 MiB) and parsed once, into an array sized by a count of the
  *  file's line feeds: memory holds the array and one block. */
 async function gatherBlocks(path: string, o: Opts): Promise<Table> {
-  const { st, pick, columns } = await openBlocks(path, o);
-  const cols = columns?.length ?? st.cols;
+  const { st, pick, columns, cols } = await openBlocks(path, o);
   const most = await lineBound(path);
   let data: Float64Array;
   try {
