@@ -244,6 +244,20 @@ describe('fit --stream: the file read once per EM pass', () => {
     expect(b.stdout).toBe(a.stdout);
   });
 
+  it('--workers --stream counts lines as the parser splits them: CR LF, a CR alone, no last line break', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `${i % 9},${(i * 7) % 11}`);
+    for (const [name, text] of [['cr.csv', 'x,y\r' + rows.join('\r')], ['crlf.csv', 'x,y\r\n' + rows.join('\r\n') + '\r\n'],
+      ['mixed.csv', 'x,y\n' + rows.slice(0, 25).join('\r') + '\r\n' + rows.slice(25).join('\n')]]) {
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      const args = ['fit', f, '-k', '2', '--seed', '1', '-q'];
+      const [a, b] = await Promise.all([cli(args), cli([...args, '--workers', '2', '--stream'])]);
+      expect(a.code, `${name}: ${a.stderr}`).toBe(0);
+      expect(b.code, `${name}: ${b.stderr}`).toBe(0);
+      expect(b.stdout).toBe(a.stdout);
+    }
+  });
+
   it('--workers: usage errors', async () => {
     const f = join(dir, 'w.csv');
     writeFileSync(f, '1,2\n3,4\n5,7\n');

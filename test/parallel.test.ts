@@ -121,6 +121,29 @@ describe('the same bits however the work is split', () => {
     expect(() => checkShards(10 * CHUNK_ROWS, 1, need(1e6), 'x')).toThrow(/use workers: 5 or more/);
     expect(() => checkShards(10 * CHUNK_ROWS, 5, need(1e6), 'x')).not.toThrow();
     expect(() => checkShards(10 * CHUNK_ROWS, 4, need(3e6), 'x')).toThrow(/even one chunk/);
+    // the split WorkerPool.start makes: 17 chunks, the last short, over 16 workers leave one
+    // worker 2 chunks of which one is the short one (3,451 rows), not 2 full ones
+    const rows17 = 16 * CHUNK_ROWS + 1403;
+    expect(() => checkShards(rows17, 16, (n) => (n > 3451 ? Infinity : 0), 'x')).not.toThrow();
+    expect(() => checkShards(rows17, 16, (n) => (n > 3450 ? Infinity : 0), 'x')).toThrow(/use workers: 17 or more/);
+  });
+
+  it('a fit whose working memory leaves a worker more than its 4 GiB is refused before any work', async () => {
+    // 200 full 1000×1000 components: far more than 4 GiB of statistics in any one worker
+    const wide = { data: Float64Array.from({ length: 200 * 1000 }, (_, i) => Math.sin(i)), rows: 200, cols: 1000 };
+    const big = { nComponents: 200, covarianceType: 'full' as const };
+    await expect(new lib.GaussianMixture(big).fitAsync(wide, { workers: 2 })).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('even one chunk') });
+    const pool = await lib.WorkerPool.create(wide, { workers: 1 });
+    try {
+      const gm = new lib.GaussianMixture(big);
+      await expect(gm.fitAsync(pool)).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('even one chunk') });
+      expect(gm.isFitted).toBe(false);
+      // the pool is still usable
+      expectSameFit(await new lib.GaussianMixture({ nComponents: 2, seed: 1, maxIter: 5 }).fitAsync(pool),
+        new lib.GaussianMixture({ nComponents: 2, seed: 1, maxIter: 5 }).fit(wide));
+    } finally {
+      pool.close();
+    }
   });
 
   it('with sample weights, warm starts and one pool for several K', async () => {

@@ -3,7 +3,7 @@
 // ICL over K and covariance types). Results go to stdout (or --out), everything for people to stderr.
 // Exit codes: 0 success, 1 bad input or a failed fit, 2 bad usage.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { init, GaussianMixture, BayesianGaussianMixture, GmmError, selectModel, selectModelAsync } from '../entry-node.js';
+import { init, GaussianMixture, BayesianGaussianMixture, GmmError, selectModel, selectModelAsync, CHUNK_ROWS } from '../entry-node.js';
 import type {
   WeightConcentrationPriorType,
   CovarianceType, GaussianMixtureJSON, GaussianMixtureOptions, InitParams, IterationInfo, SelectionCriterion, SelectionResult,
@@ -408,6 +408,7 @@ async function gatherBlocks(path: string, o: Opts): Promise<Table> {
   let at = 0;
   for await (const b of st.blocks()) {
     const t = pick(b);
+    if (at + t.data.length > data.length) throw new Error(`gatherBlocks: ${path} has more rows than its line breaks (${most})`);
     data.set(t.data, at);
     at += t.data.length;
   }
@@ -457,7 +458,7 @@ const fit: Command = {
     ...FIT_OPTIONS,
     ...DATA_OPTIONS,
     { name: 'progress', kind: 'flag', help: 'show the progress line even for short fits' },
-    { name: 'stream', kind: 'flag', help: 'read the file once per EM pass instead of into memory (automatic above 512 MiB)' },
+    { name: 'stream', kind: 'flag', help: 'read the file in blocks, once per EM pass instead of into memory (with --workers: once, into their memory); automatic above 512 MiB' },
     { name: 'no-stream', kind: 'flag', help: 'read the file into memory whatever its size' },
     { name: 'init-sample', kind: 'int', value: 'n', help: 'when streaming: rows the initialisation sees (default 100000)' },
     { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads that hold the data (fitAsync; the same model; default 0: this thread)' },
@@ -501,10 +502,13 @@ const fit: Command = {
         throw new InputError(`cannot read ${pos[0]}: ${fsReason(e)}`);
       }
     }
+    if (o.stream && pos[0] === '-') throw new UsageError('--stream needs a file: stdin can be read only once (and is read whole without --stream).', 'fit');
     if ((o.stream || big) && workers === 0) return fitStreamed(pos[0], o);
     // with --workers a file read in blocks (--stream, or a big one) is gathered once, into memory
-    const t = (o.stream || big) && pos[0] !== '-' ? await gatherBlocks(pos[0], o) : readData(pos[0], o, o.missing === 'marginalize');
-    info(describeData(pos[0], t) + (workers > 0 ? `; fitted on ${workers} worker thread${workers === 1 ? '' : 's'}` : ''));
+    const t = o.stream || big ? await gatherBlocks(pos[0], o) : readData(pos[0], o, o.missing === 'marginalize');
+    // a pool uses at most one worker per chunk
+    const used = Math.min(workers, Math.ceil(t.rows / CHUNK_ROWS));
+    info(describeData(pos[0], t) + (workers > 0 ? `; fitted on ${used} worker thread${used === 1 ? '' : 's'}` : ''));
     const gm = newModel(o);
     const progress = new Progress(progressMode(o), '', gm.options.nInit);
     const t0 = Date.now();

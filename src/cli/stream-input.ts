@@ -40,13 +40,17 @@ async function* lineBlocks(path: string): AsyncGenerator<{ text: string; firstLi
   if (rest.trim() !== '') yield { text: rest, firstLine: line };
 }
 
-/** The number of line feeds in the file plus one: at least its number of lines, found
- *  without decoding or parsing (a fast first pass where the rows are counted). */
+/** At least the file's number of lines, found without decoding or parsing (a fast first
+ *  pass where the rows are counted): its line breaks as the parser splits them (LF, CR LF,
+ *  or a CR alone), plus one for a last line without one. */
 export async function lineBound(path: string): Promise<number> {
-  let n = 1;
+  let n = 1, prevCR = false;
   for await (const buf of createReadStream(path, { highWaterMark: BLOCK_BYTES })) {
     const b = buf as Buffer;
-    for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i];
+      if (c === 10) { if (!prevCR) n++; prevCR = false; } else if (c === 13) { n++; prevCR = true; } else prevCR = false;
+    }
   }
   return n;
 }

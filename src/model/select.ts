@@ -176,8 +176,8 @@ function callback(v: unknown, name: string): void {
   if (v !== undefined && typeof v !== 'function') throw option(`${name} must be a function; got ${typeof v}.`);
 }
 
-/** Validates everything (options, data, weights, every candidate's model) before any fit. */
-/** workers > 0: the fits run on that many workers, each of which needs room for its share
+/** Validates everything (options, data, weights, every candidate's model) before any fit.
+ *  workers > 0: the fits run on that many workers, each of which needs room for its share
  *  only; otherwise in this thread's one memory. */
 function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], workers = 0): Plan {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -210,7 +210,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
         const gm = new GaussianMixture({ ...rest, nComponents: k, covarianceType: type } as GaussianMixtureOptions);
         const ro = gm.options as ResolvedOptions;
         checkInitShapes(ro, m.cols);
-        const bytes = fitBytesLowerBound(m.rows, m.cols, ro);
+        const bytes = workers > 0 ? 0 : fitBytesLowerBound(m.rows, m.cols, ro);
         if (workers > 0) checkShards(m.rows, workers, (n) => fitBytes(n, m.cols, ro, w !== null), `fitting ${m.rows}×${m.cols} data`);
         else if (bytes > ADDRESS_SPACE_BYTES) {
           throw new GmmError('TOO_LARGE', `fitting ${m.rows}×${m.cols} data needs more than ${(bytes / 2 ** 30).toFixed(1)} GiB ` +
@@ -329,9 +329,16 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
   const o = (options ?? {}) as Record<string, unknown>;
   const poolOptions: Record<string, unknown> = {};
   if (typeof options === 'object' && options !== null) for (const k of ['workers', 'workerUrl', 'createWorker']) if (o[k] !== undefined) poolOptions[k] = o[k];
-  const po = checkPoolOptions(poolOptions, []);
+  // the pool options' errors come after plan()'s, as ever; plan needs their workers count
+  let po: ReturnType<typeof checkPoolOptions> | null = null, poolError: unknown = null;
+  try {
+    po = checkPoolOptions(poolOptions, []);
+  } catch (e) {
+    poolError = e;
+  }
   // on workers, each holds a share of the rows: data past one memory's 4 GiB may be selected on
-  const p = plan(X, options, ASYNC_KEYS, po.workers > 0 && currentSpawner() ? po.workers : 0);
+  const p = plan(X, options, ASYNC_KEYS, po && po.workers > 0 && currentSpawner() ? po.workers : 0);
+  if (!po) throw poolError;
   const signal = o.signal as AbortSignal | undefined;
   if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
     throw option('signal must be an AbortSignal (new AbortController().signal).');

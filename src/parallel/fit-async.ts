@@ -60,20 +60,19 @@ export async function runFitAsync(
   const c = await privateCore();
   const arena = new Arena(c);
   const d = data.cols;
-  const co = createCoordinator(c, arena, o, d);
-  const start = run.labels ? labelStart(c, arena, data as Matrix, w, run.labels, o.nComponents, TYPE_CODE[o.covarianceType]) : null;
   let pool: WorkerPool | null = data instanceof WorkerPool ? data : null;
   const temporary = pool === null && run.workers > 0 && currentSpawner() !== null;
-  let cluster: Cluster;
   // each worker's shard and this fit's working memory in one 4 GiB memory, before any work
   const need = (n: number): number => fitBytes(n, d, o, w !== null || (pool?.weighted ?? false));
+  const what = `fitting ${data.rows}×${d} data with ${o.nComponents} components`;
   if (pool) {
     pool.check();
-    checkShards(pool.rows, pool.shards.length, need, `fitting ${pool.rows}×${d} data with ${o.nComponents} components`);
-  } else if (temporary) {
-    checkShards((data as Matrix).rows, run.workers, need, `fitting ${(data as Matrix).rows}×${d} data with ${o.nComponents} components`);
-    pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
-  }
+    checkShards(pool.rows, pool.shards.length, need, what);
+  } else if (temporary) checkShards(data.rows, run.workers, need, what);
+  const co = createCoordinator(c, arena, o, d);
+  const start = run.labels ? labelStart(c, arena, data as Matrix, w, run.labels, o.nComponents, TYPE_CODE[o.covarianceType]) : null;
+  let cluster: Cluster;
+  if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
   if (pool) {
     pool.busy = true;
     // the workers run the EM iterations among themselves (relay-cluster.ts) where they are

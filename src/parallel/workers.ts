@@ -55,6 +55,7 @@ export class WorkerShard implements ShardHandle {
         if (m.type === 'error' && m.id === 0 && this.waiting) {
           const w = this.waiting;
           this.waiting = null;
+          this.port.hold(false);
           w.reject(new GmmError((m.code as GmmErrorCode) ?? 'WORKER_FAILED', m.message));
         }
         return;
@@ -270,15 +271,27 @@ export class WorkerPool {
   }
 }
 
+/** Rows of the largest share when `rows` rows are split over W workers as
+ *  WorkerPool.start cuts them: chunks [⌊i·C/W⌋, ⌊(i+1)·C/W⌋) to worker i. */
+function largestShare(rows: number, W: number): number {
+  const C = chunkCount(rows), w = Math.max(1, Math.min(W, C));
+  let most = 0;
+  for (let i = 0; i < w; i++) {
+    const c0 = Math.floor((i * C) / w), c1 = Math.floor(((i + 1) * C) / w);
+    most = Math.max(most, Math.min(rows, c1 * CHUNK_ROWS) - c0 * CHUNK_ROWS);
+  }
+  return most;
+}
+
 /**
  * Throws TOO_LARGE, before any work, where some worker's shard of `rows` rows split over
- * `workers` workers (whole chunks, as WorkerPool.start cuts them: at most ⌈C/W⌉ chunks
- * each) would need more than one WebAssembly memory's 4 GiB (`need(n)` bytes for n rows),
- * naming the fewest workers that would do.
+ * `workers` workers (as WorkerPool.start cuts them) would need more than one WebAssembly
+ * memory's 4 GiB (`need(n)` bytes for n rows), naming the fewest workers that would do
+ * (found by bisection: the largest share shrinks as workers are added).
  */
 export function checkShards(rows: number, workers: number, need: (n: number) => number, what: string): void {
   const C = chunkCount(rows);
-  const largest = (W: number): number => Math.min(rows, Math.ceil(C / Math.max(1, Math.min(W, C))) * CHUNK_ROWS);
+  const largest = (W: number): number => largestShare(rows, W);
   const fits = (W: number): boolean => need(largest(W)) <= ADDRESS_SPACE_BYTES;
   if (fits(workers)) return;
   const gib = (need(largest(workers)) / 2 ** 30).toFixed(2);
