@@ -11,6 +11,8 @@ import { core as currentCore, type CoreExports } from './core.js';
 
 const PAGE = 65536;
 const LIMIT = 4 * 1024 * 1024 * 1024; // wasm32 address space
+/** The most pages Arena.grow adds beyond the need (16 MiB): 64 steps a GiB. */
+const GROW_STEP = 256;
 
 /** Bytes a wasm32 memory can address (4 GiB). */
 export const ADDRESS_SPACE_BYTES = LIMIT;
@@ -91,15 +93,16 @@ export class Arena {
     return ptr;
   }
 
-  /** Grows memory to hold `end` bytes: by at least half its size (a memory grown a few
-   *  pages at a time, chunk by chunk, spends over a millisecond a step in V8; pages never
-   *  written cost no physical memory), or by exactly what is needed where the runtime
-   *  refuses more. */
+  /** Grows memory to hold `end` bytes: by at least half its size up to GROW_STEP (a memory
+   *  grown a few pages at a time, chunk by chunk, spends over a millisecond a step in V8),
+   *  or by exactly what is needed where the runtime refuses more. The step is capped, not
+   *  doubling, because a runtime may count a memory's whole size against a small limit
+   *  (Cloudflare Workers: 128 MB an isolate) whether its pages are written or not. */
   private grow(end: number): void {
     const mem = this.core.memory;
     const have = mem.buffer.byteLength / PAGE;
     const need = Math.ceil(end / PAGE) - have;
-    const ample = Math.min(Math.max(need, Math.ceil(have / 2)), LIMIT / PAGE - have);
+    const ample = Math.min(Math.max(need, Math.min(Math.ceil(have / 2), GROW_STEP)), LIMIT / PAGE - have);
     try {
       mem.grow(ample);
       return;
@@ -171,7 +174,7 @@ export interface MemoryStats {
   /** Largest working set of a single job since then: bytes from where the job started
    *  (heapBase, or above the running job for a job started from a callback) to its highest
    *  allocation. Memory grows only past heapBase + the largest of these, and then by at
-   *  most half its size or the need (grow()). */
+   *  most half its size (16 MiB at most) or the need (grow()). */
   peakJob: number;
 }
 
