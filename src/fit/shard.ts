@@ -42,8 +42,7 @@ export class Shard {
   private readonly arena: Arena;
   readonly d: number;
   readonly chunks: Chunk[] = [];
-  /** Per chunk: Σ w and the number of rows of positive weight. */
-  totals = new Float64Array(0);
+  private chunkTotals = new Float64Array(0);
   /** The arena's top after the chunks' buffers (prepare() frees back to it). */
   private dataTop: number;
   /** The arena's top after this shard's last allocation: prepare() frees back to dataTop,
@@ -100,8 +99,8 @@ export class Shard {
     }
     this.dataTop = arena.mark();
     const totals = new Float64Array(2 * this.chunks.length);
-    totals.set(this.totals);
-    this.totals = totals;
+    totals.set(this.chunkTotals);
+    this.chunkTotals = totals;
     for (let i = first; i < this.chunks.length; i++) {
       const ch = this.chunks[i];
       const tmp = arena.allocF64(3 * d + 2); // spatialKeys: 2d f64 and up to d i32
@@ -120,6 +119,9 @@ export class Shard {
     this.end = arena.mark();
     return this;
   }
+
+  /** Per chunk: Σ w and the number of rows of positive weight. */
+  get totals(): Float64Array { return this.chunkTotals; }
 
   get firstChunk(): number { return this.chunks[0].index; }
   get endChunk(): number { return this.chunks[this.chunks.length - 1].index + 1; }
