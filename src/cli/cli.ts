@@ -244,15 +244,19 @@ function readInput(path: string): Buffer {
   }
 }
 
-function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT): Table {
+/** --header / --no-header and --delimiter as the parsers take them. */
+function layoutOptions(o: Opts): { header: boolean | undefined; delimiter: string | undefined } {
   if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
   const d = o.delimiter as string | undefined;
-  const delimiter = d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d;
-  const t = parseTable(readInput(path), {
-    source: path === '-' ? 'stdin' : path,
+  return {
     header: o.header ? true : o['no-header'] ? false : undefined,
-    delimiter, missing, missingHint,
-  });
+    delimiter: d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d,
+  };
+}
+
+function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT): Table {
+  const layout = layoutOptions(o); // usage errors before the file is read
+  const t = parseTable(readInput(path), { source: path === '-' ? 'stdin' : path, ...layout, missing, missingHint });
   return o.columns === undefined ? t : selectColumns(t, String(o.columns), path);
 }
 
@@ -377,12 +381,10 @@ function parseKRange(s: string): number[] {
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to
  *  each block (pick) and to the header (columns). */
 async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; pick: (t: Table) => Table; columns: string[] | null; cols: number }> {
-  if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
-  const d = o.delimiter as string | undefined;
-  const delimiter = d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d;
+  const layout = layoutOptions(o);
   let st: StreamedTable;
   try {
-    st = await streamTable(path, { header: o.header ? true : o['no-header'] ? false : undefined, delimiter });
+    st = await streamTable(path, layout);
   } catch (e) {
     if (e instanceof DataError) throw e;
     throw new InputError(`cannot read ${path}: ${fsReason(e)}`);

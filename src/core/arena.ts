@@ -71,20 +71,14 @@ export class Arena {
 
   /** Throws TOO_LARGE before anything is allocated if `bytes` more would not fit. */
   reserve(bytes: number, what: string): void {
-    if (this.top + bytes + 64 * 16 > LIMIT) {
-      throw new GmmError('TOO_LARGE', `${what} needs ${(bytes / 2 ** 30).toFixed(2)} GiB of WebAssembly memory, ` +
-        'more than its 4 GiB address space allows: fit on a subsample, or score the data in smaller batches.');
-    }
+    if (this.top + bytes + 64 * 16 > LIMIT) throw tooLarge(`${what} needs ${(bytes / 2 ** 30).toFixed(2)} GiB`);
   }
 
   /** Allocates `bytes` (16-byte aligned) and returns the byte offset. */
   alloc(bytes: number): number {
     const ptr = align(this.top);
     const end = ptr + bytes;
-    if (end > LIMIT) {
-      throw new GmmError('TOO_LARGE', `this call needs more than ${(end / 2 ** 30).toFixed(2)} GiB of WebAssembly memory, ` +
-        'more than its 4 GiB address space allows: fit on a subsample, or score the data in smaller batches.');
-    }
+    if (end > LIMIT) throw tooLarge(`this call needs more than ${(end / 2 ** 30).toFixed(2)} GiB`);
     const mem = this.core.memory;
     if (end > mem.buffer.byteLength) this.grow(end);
     this.top = end;
@@ -143,6 +137,12 @@ export class Arena {
     this.f64(ptr, src.length).set(src);
     return ptr;
   }
+}
+
+/** TOO_LARGE for a job past the address space; `needs`: what needs how much. */
+function tooLarge(needs: string): GmmError {
+  return new GmmError('TOO_LARGE', `${needs} of WebAssembly memory, more than its 4 GiB address space allows: ` +
+    'fit on a subsample, or score the data in smaller batches.');
 }
 
 function align(p: number): number {

@@ -210,11 +210,13 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
         const gm = new GaussianMixture({ ...rest, nComponents: k, covarianceType: type } as GaussianMixtureOptions);
         const ro = gm.options as ResolvedOptions;
         checkInitShapes(ro, m.cols);
-        const bytes = workers > 0 ? 0 : fitBytesLowerBound(m.rows, m.cols, ro);
         if (workers > 0) checkShards(m.rows, workers, (n) => fitBytes(n, m.cols, ro, w !== null), `fitting ${m.rows}×${m.cols} data`);
-        else if (bytes > ADDRESS_SPACE_BYTES) {
-          throw new GmmError('TOO_LARGE', `fitting ${m.rows}×${m.cols} data needs more than ${(bytes / 2 ** 30).toFixed(1)} GiB ` +
-            'of WebAssembly memory, more than its 4 GiB address space: select on a subsample of rows.');
+        else {
+          const bytes = fitBytesLowerBound(m.rows, m.cols, ro);
+          if (bytes > ADDRESS_SPACE_BYTES) {
+            throw new GmmError('TOO_LARGE', `fitting ${m.rows}×${m.cols} data needs more than ${(bytes / 2 ** 30).toFixed(1)} GiB ` +
+              'of WebAssembly memory, more than its 4 GiB address space: select on a subsample of rows.');
+          }
         }
         candidates.push({ k, type, gm });
       } catch (e) {

@@ -80,7 +80,7 @@ export async function runFitAsync(
     cluster = pool.relay ? new RelayCluster(pool.shards) : new ShardCluster(pool.shards);
   } else {
     const X = data as Matrix;
-    arena.reserve(fitBytes(X.rows, d, o, w !== null), `fitting ${X.rows}×${d} data with ${o.nComponents} components`);
+    arena.reserve(fitBytes(X.rows, d, o, w !== null), what);
     cluster = new LocalCluster(new Shard(c, arena, 0, d).add(X.data, X.rows, w));
   }
   const onAbort = (): void => pool?.abort(abortedError());

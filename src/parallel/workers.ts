@@ -187,7 +187,8 @@ export class WorkerPool {
     signal?: AbortSignal): Promise<WorkerPool> {
     const spawn = currentSpawner();
     if (!spawn) throw new GmmError('WORKER_FAILED', 'this runtime has no workers: use fitAsync with workers: 0 (in-process).');
-    checkShards(X.rows, workers, (n) => shardBytes(n, X.cols, w !== null), `${X.rows}×${X.cols} data`);
+    // each caller has checked that every worker's share fits (checkShards): create() from the
+    // shape, fitAsync and selectModelAsync with the fit's working memory too
     const C = chunkCount(X.rows), W = Math.max(1, Math.min(workers, C)), d = X.cols;
     const module = coreModule();
     const shards: WorkerShard[] = [];
@@ -291,10 +292,10 @@ function largestShare(rows: number, W: number): number {
  */
 export function checkShards(rows: number, workers: number, need: (n: number) => number, what: string): void {
   const C = chunkCount(rows);
-  const largest = (W: number): number => largestShare(rows, W);
-  const fits = (W: number): boolean => need(largest(W)) <= ADDRESS_SPACE_BYTES;
+  const fits = (W: number): boolean => need(largestShare(rows, W)) <= ADDRESS_SPACE_BYTES;
   if (fits(workers)) return;
-  const gib = (need(largest(workers)) / 2 ** 30).toFixed(2);
+  const largest = largestShare(rows, workers);
+  const gib = (need(largest) / 2 ** 30).toFixed(2);
   if (!fits(C)) {
     throw new GmmError('TOO_LARGE', `${what}: even one chunk (${CHUNK_ROWS} rows) is more than a worker's 4 GiB of ` +
       'WebAssembly memory holds: use fewer features, components or a cheaper covarianceType.');
@@ -306,7 +307,7 @@ export function checkShards(rows: number, workers: number, need: (n: number) => 
     else lo = mid;
   }
   throw new GmmError('TOO_LARGE', `${what} over ${workers} worker${workers === 1 ? '' : 's'}: a worker's share of ` +
-    `${largest(workers)} rows needs ${gib} GiB of WebAssembly memory, more than its 4 GiB: use workers: ${hi} or more ` +
+    `${largest} rows needs ${gib} GiB of WebAssembly memory, more than its 4 GiB: use workers: ${hi} or more ` +
     '(each worker holds its share in a memory of its own).');
 }
 
