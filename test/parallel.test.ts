@@ -358,6 +358,121 @@ describe('stopping and failing', () => {
   });
 });
 
+describe("fitStream's sources as users write them", () => {
+  const X = overlapping(21, 3000, 2, 3);
+  const o = { nComponents: 3, covarianceType: 'full' as const, seed: 2, maxIter: 10 };
+  const column = (M: Matrix, j: number) => Float64Array.from({ length: M.rows }, (_, i) => M.data[i * M.cols + j]);
+  // an Arrow table as apache-arrow 21 gives it: each column's type (typeId, precision),
+  // nullCount, isValid and get, and toArray() giving the storage
+  const table = (cols: { type: { typeId: number; precision?: number; toString(): string }; nullCount?: number;
+    storage: ArrayLike<unknown>; get: (i: number) => unknown; isValid?: (i: number) => boolean; length?: number }[], rows: number) => ({
+    numRows: rows, numCols: cols.length,
+    getChildAt: (j: number) => ({ length: rows, nullCount: 0, ...cols[j], toArray: () => cols[j].storage }),
+  });
+  const float64 = { typeId: 3, precision: 2, toString: () => 'Float64' };
+
+  it('Arrow: half floats are read as values, nulls and dates are refused, a broken column is a typed error', async () => {
+    const [a, b] = [column(X, 0), column(X, 1)];
+    const ref = new lib.GaussianMixture(o).fit(X);
+    // a half-float column's storage is its 16 bits; the values must come from get(i)
+    const half = { type: { typeId: 3, precision: 0, toString: () => 'Float16' }, storage: new Uint16Array(X.rows).fill(17879), get: (i: number) => a[i] };
+    expectSameFit(await new lib.GaussianMixture(o).fitStream(() => [table([half, { type: float64, storage: b, get: (i) => b[i] }], X.rows) as never]), ref);
+    // a null reads as 0 in the storage: refused by name
+    const nulls = { type: float64, nullCount: 1, storage: a, get: (i: number) => (i === 7 ? null : a[i]), isValid: (i: number) => i !== 7 };
+    await expect(new lib.GaussianMixture(o).fitStream(() => [table([nulls, nulls], X.rows) as never]))
+      .rejects.toMatchObject({ code: 'NOT_NUMERIC', message: expect.stringContaining('column 0, row 7 is null') });
+    const date = { type: { typeId: 8, toString: () => 'Date<MILLISECOND>' }, storage: a, get: (i: number) => a[i] };
+    await expect(new lib.GaussianMixture(o).fitStream(() => [table([date, date], X.rows) as never]))
+      .rejects.toMatchObject({ code: 'NOT_NUMERIC', message: expect.stringContaining('Date<MILLISECOND>') });
+    const long = { type: float64, storage: a, get: (i: number) => a[i], length: X.rows }; // a row more than the table
+    await expect(new lib.GaussianMixture(o).fitStream(() => [table([long, long], X.rows - 1) as never]))
+      .rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+    const throwing = { numRows: 3, numCols: 2, getChildAt: () => { throw new Error('IPC body truncated'); } };
+    await expect(new lib.GaussianMixture(o).fitStream(() => [throwing as never]))
+      .rejects.toMatchObject({ code: 'SOURCE_FAILED', message: expect.stringContaining('IPC body truncated') });
+  });
+
+  it('the signal stops a pass that waits on the source; the source is closed without waiting for it', async () => {
+    let closed = 0;
+    const stalled = (pass: number) => ({
+      [Symbol.asyncIterator]: () => {
+        let i = 0;
+        return {
+          next: () => (pass > 1 && i > 0 ? new Promise<IteratorResult<Matrix>>(() => {}) // never settles
+            : Promise.resolve(i++ === 0 ? { done: false as const, value: X } : { done: true as const, value: undefined })),
+          return: () => { closed++; return new Promise<IteratorResult<Matrix>>(() => {}); },
+        };
+      },
+    });
+    let pass = 0;
+    const gm = new lib.GaussianMixture(o);
+    const ctl = new AbortController();
+    const t0 = Date.now();
+    const fit = gm.fitStream(() => stalled(++pass), { signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 300);
+    await expect(fit).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(closed).toBe(1);
+    expect(gm.isFitted).toBe(false);
+    // a source function whose promise never settles is stopped too
+    const ctl2 = new AbortController();
+    const never = gm.fitStream(() => new Promise<never>(() => {}), { signal: ctl2.signal });
+    setTimeout(() => ctl2.abort(), 50);
+    await expect(never).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it("return() is owed only to a source left early, and its failure hides no error", async () => {
+    const strict = (chunks: Matrix[]) => () => {
+      let i = 0, done = false;
+      return {
+        [Symbol.iterator]() { return this; },
+        next: () => (i < chunks.length ? { done: false, value: chunks[i++] } : ((done = true), { done: true, value: undefined })),
+        return: () => { throw new Error(done ? 'return() called after done' : 'close failed'); },
+      };
+    };
+    expectSameFit(await new lib.GaussianMixture(o).fitStream(strict([X]) as never), new lib.GaussianMixture(o).fit(X));
+    const bad = { data: Float64Array.from([1, NaN]), rows: 1, cols: 2 };
+    await expect(new lib.GaussianMixture(o).fitStream(strict([X, bad]) as never)).rejects.toMatchObject({ code: 'NON_FINITE' });
+  });
+
+  it('other rows on a later pass, an empty stream, a row-less piece with values, a width change: typed errors', async () => {
+    const start = { nComponents: 2, tol: 0, maxIter: 4, weightsInit: [0.5, 0.5], meansInit: [[0, 0], [3, 3]],
+      precisionsInit: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]] };
+    const small = { data: X.data.subarray(0, 200), rows: 100, cols: 2 };
+    let pass = 0;
+    const gm = new lib.GaussianMixture(start);
+    await expect(gm.fitStream(() => (++pass < 3 ? [small] : [X])))
+      .rejects.toMatchObject({ code: 'SOURCE_FAILED', message: expect.stringContaining('pass 3') });
+    expect(gm.isFitted).toBe(false);
+    await expect(new lib.GaussianMixture(o).fitStream(() => [])).rejects.toMatchObject({ code: 'EMPTY_INPUT' });
+    await expect(new lib.GaussianMixture(o).fitStream(() => [X, { data: new Float64Array(6), rows: 0, cols: 2 }]))
+      .rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+    let p2 = 0;
+    const wide = { data: new Float64Array(3000 * 3), rows: 3000, cols: 3 };
+    await expect(new lib.GaussianMixture(o).fitStream(() => (++p2 === 1 ? [X] : [wide])))
+      .rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+  });
+
+  it('the initialisation sample grows with the rows read, up to initSampleSize', async () => {
+    const ten = overlapping(4, 10, 64, 2);
+    const gm = await new lib.GaussianMixture({ nComponents: 2, covarianceType: 'diag', maxIter: 3 }).fitStream(() => [ten], { initSampleSize: 2 ** 26 });
+    expectSameFit(gm, new lib.GaussianMixture({ nComponents: 2, covarianceType: 'diag', maxIter: 3 }).fit(ten));
+  });
+
+  it('one fit at a time per model: a second fit while fitAsync or fitStream runs is REENTRANT, the first completes', async () => {
+    const gm = new lib.GaussianMixture(o);
+    const running = gm.fitStream(() => [X]);
+    await expect(gm.fitStream(() => [X])).rejects.toMatchObject({ code: 'REENTRANT' });
+    expect(() => gm.fit(X)).toThrow(expect.objectContaining({ code: 'REENTRANT' }));
+    await running;
+    expectSameFit(gm, new lib.GaussianMixture(o).fit(X));
+    const again = gm.fitAsync(X, { workers: 0 });
+    await expect(gm.fitAsync(X, { workers: 0 })).rejects.toMatchObject({ code: 'REENTRANT' });
+    await again;
+    gm.fit(X); // free again once it has ended
+  });
+});
+
 describe('the wire form of statistics and factors (src/fit/packing.ts)', () => {
   it('packing keeps the head and every upper triangle bit for bit; unpacking zeroes the lower triangles', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.integer(),

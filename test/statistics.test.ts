@@ -131,6 +131,36 @@ describe('bad statistics are refused before any change', () => {
     expect(code(() => m.computeStatistics(rows(X, 0, 10), { rowOffset: 2 ** 31 * CHUNK_ROWS }))).toBe('INVALID_ARGUMENT');
   });
 
+  it('bytes whose values no rows can give are refused, for every covariance type', () => {
+    for (const type of TYPES) {
+      const m = new GaussianMixture({ nComponents: 3, covarianceType: type, ...start(X, 3, type) });
+      const b = m.computeStatistics(rows(X, 0, CHUNK_ROWS)).toBytes();
+      const S = (b.length - 56 - 8) / 8, K = 3, d = 3, head = 2 + K + K * d;
+      expect(SufficientStatistics.fromBytes(b).rows).toBe(CHUNK_ROWS); // as computed: accepted
+      const at = (j: number) => 56 + 8 + 8 * j;
+      const changed = (j: number, f: (v: number) => number) => {
+        const c = b.slice();
+        const v = new DataView(c.buffer);
+        v.setFloat64(at(j), f(v.getFloat64(at(j), true)), true);
+        return c;
+      };
+      const firstSquare = head; // the first diagonal entry of the scatter, for every type
+      for (const [j, f] of [
+        [1, (v: number) => -v],                   // a negative total weight
+        [2, (v: number) => -v],                   // a negative mass
+        [2, () => 2 * CHUNK_ROWS],                // a mass above the total weight
+        [0, () => NaN],                           // Σ w·lse NaN
+        [head - 1, () => Infinity],               // a sum infinite
+        [firstSquare, (v: number) => -v - 1],     // a negative sum of squares
+      ] as const) {
+        expect(j).toBeLessThan(S);
+        expect(code(() => SufficientStatistics.fromBytes(changed(j, f)))).toBe('INVALID_STATISTICS');
+      }
+      // Σ w·lse of −∞ (rows every component rules out) is a value rows can give
+      expect(SufficientStatistics.fromBytes(changed(0, () => -Infinity)).rows).toBe(CHUNK_ROWS);
+    }
+  });
+
   it('a piece whose weights are all zero is a piece like any other', () => {
     const m = gm();
     const zero = new Float64Array(CHUNK_ROWS);

@@ -20,7 +20,7 @@ export type GmmErrorCode =
   | 'NOT_POSITIVE_DEFINITE' // a covariance stopped being positive definite during EM
   | 'NUMERICAL'           // the log-likelihood became non-finite (data scale out of range)
   | 'TOO_LARGE'           // the job does not fit in WebAssembly's 4 GiB address space
-  | 'REENTRANT'           // fit() or sample() was called from inside an onIteration callback
+  | 'REENTRANT'           // a fit or sample() from inside onIteration, or a fit while this model's fitAsync/fitStream runs
   | 'INVALID_STATISTICS'  // sufficient statistics are malformed, overlap, or leave gaps
   | 'STATISTICS_MISMATCH' // statistics of another model shape, type, parameters or format version
   | 'ABORTED'             // an asynchronous fit was stopped by its AbortSignal

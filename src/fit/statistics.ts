@@ -35,6 +35,28 @@ export function statisticsLength(type: CovarianceType, K: number, d: number): nu
   return statsHead(K, d) + paramLength(type, K, d); // the scatter has the covariances' shape
 }
 
+/** What makes a statistics block impossible, or null: a value that is NaN or infinite
+ *  (only Σ w·lse may be −∞, from a row every component rules out), a negative Σ w, a mass
+ *  below 0 or above Σ w (beyond rounding), or a negative diagonal of a scatter, which is a
+ *  sum of squares. Layout as in assembly/stats.ts. */
+function impossibleValue(a: Float64Array, type: CovarianceType, K: number, d: number): string | null {
+  for (let j = 0; j < a.length; j++) {
+    if (!Number.isFinite(a[j]) && !(j === 0 && a[j] === -Infinity)) return `the value ${a[j]} at ${j}`;
+  }
+  const total = a[1];
+  if (total < 0) return `a total weight of ${total}`;
+  for (let k = 0; k < K; k++) {
+    const m = a[2 + k];
+    if (m < 0 || m > total * (1 + 1e-9)) return `a mass of ${m} for component ${k} of a total weight of ${total}`;
+  }
+  const s = statsHead(K, d);
+  const diagonal = (at: number): number[] => Array.from({ length: d }, (_, i) => a[at + i * d + i]);
+  const squares = type === 'full' ? Array.from({ length: K }, (_, k) => diagonal(s + k * d * d)).flat()
+    : type === 'tied' ? diagonal(s) : Array.from(a.subarray(s));
+  const neg = squares.findIndex((v) => v < 0);
+  return neg >= 0 ? `a negative sum of squares (${squares[neg]})` : null;
+}
+
 /** A 64-bit FNV-1a hash (as 16 hex digits) of the type, shape and the bits of the weights,
  *  means and precision factors: statistics are only valid for the parameters they were
  *  computed with. */
@@ -209,6 +231,8 @@ export class SufficientStatistics {
       const data = new Float64Array(S);
       for (let j = 0; j < S; j++, at += 8) data[j] = v.getFloat64(at, true);
       if (level > 31) throw invalid(`node ${i} has level ${level}.`);
+      const bad = impossibleValue(data, type, K, d);
+      if (bad) throw invalid(`node ${i} holds ${bad}, which no rows can give (the bytes were changed or damaged).`);
       const [a, b] = nodeRange(level, index);
       if (a < first || b > end) throw invalid(`node ${i} (chunks ${a}–${b - 1}) lies outside chunks ${first}–${end - 1}.`);
       spans.push([a, b]);

@@ -90,6 +90,17 @@ function checkCallbacks(o: { onIteration?: unknown; signal?: unknown }): AbortSi
 export class GaussianMixture {
   protected readonly opts: ResolvedOptions;
   protected state: FittedState | null = null;
+  /** A fitAsync or fitStream of this model is running: nothing else may set its state. */
+  private running = false;
+
+  /** Refuses what would set the state while an asynchronous fit runs (it would then lose to,
+   *  or overwrite, that fit's result). */
+  private refuseWhileRunning(what: string): void {
+    if (this.running) {
+      throw new GmmError('REENTRANT', `${what} was called while a fitAsync or fitStream of this model is running: await it ` +
+        '(or abort it with its signal) first, or fit another GaussianMixture.');
+    }
+  }
 
   constructor(options: GaussianMixtureOptions = {}) {
     this.opts = (new.target as typeof GaussianMixture).resolve(options);
@@ -119,6 +130,7 @@ export class GaussianMixture {
 
   private fitImpl(X: MatrixInput, fitOptions: FitOptions): Matrix {
     refuseReentry('fit()');
+    this.refuseWhileRunning('fit()');
     if (fitOptions === null || typeof fitOptions !== 'object') {
       throw new GmmError('INVALID_TYPE', 'fit options must be an object such as { sampleWeight }.');
     }
@@ -192,6 +204,7 @@ export class GaussianMixture {
    * On abort (signal) the promise rejects with ABORTED; the model is unchanged on any error.
    */
   async fitAsync(X: MatrixInput | WorkerPool, options: FitAsyncOptions = {}): Promise<this> {
+    this.refuseWhileRunning('fitAsync()');
     const po = checkPoolOptions(options, ['sampleWeight', 'onIteration', 'signal', 'initLabels']);
     const signal = checkCallbacks(options);
     const o = this.opts;
@@ -225,11 +238,16 @@ export class GaussianMixture {
     checkInitShapes(o, data.cols);
     const labels = data instanceof WorkerPool ? null : this.initLabels(options.initLabels, data.rows, !!warm);
     const user = options.onIteration;
-    this.state = await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-      labels,
-      workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
-      onIteration: user ? (info) => user({ ...info }) : undefined,
-    });
+    this.running = true;
+    try {
+      this.state = await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+        labels,
+        workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
+        onIteration: user ? (info) => user({ ...info }) : undefined,
+      });
+    } finally {
+      this.running = false;
+    }
     return this;
   }
 
@@ -240,6 +258,7 @@ export class GaussianMixture {
    * Equals fit() on the concatenation when the initialisation sample holds every row.
    */
   async fitStream(source: StreamSource, options: FitStreamOptions = {}): Promise<this> {
+    this.refuseWhileRunning('fitStream()');
     if (typeof source !== 'function') {
       throw new GmmError('INVALID_TYPE', 'fitStream needs a function that returns the chunks anew for each pass, ' +
         'e.g. () => readChunks(\'big.csv\').');
@@ -260,6 +279,7 @@ export class GaussianMixture {
     const warm = o.warmStart && this.state ? this.state : null;
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
     const user = options.onIteration;
+    this.running = true;
     try {
       this.state = await runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
         signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
@@ -270,6 +290,8 @@ export class GaussianMixture {
           'not in fitStream: fit the rows in memory with fit(), or impute them first.');
       }
       throw e;
+    } finally {
+      this.running = false;
     }
     return this;
   }
@@ -488,6 +510,7 @@ export class GaussianMixture {
    */
   applyStatistics(stats: SufficientStatistics, options: { rows?: number } = {}): this {
     refuseReentry('applyStatistics()');
+    this.refuseWhileRunning('applyStatistics()');
     if (!(stats instanceof SufficientStatistics)) {
       throw new GmmError('INVALID_TYPE', 'applyStatistics needs SufficientStatistics (from computeStatistics, mergeStatistics or fromBytes).');
     }

@@ -25,7 +25,16 @@ export interface ArrowLike {
   numRows: number;
   numCols?: number;
   schema?: { fields: unknown[] };
-  getChildAt(i: number): { toArray?(): ArrayLike<unknown>; get?(i: number): unknown; length: number } | null;
+  getChildAt(i: number): ArrowColumn | null;
+}
+/** What fromArrow reads of a column (an Arrow Vector has all of it). */
+interface ArrowColumn {
+  length: number;
+  toArray?(): ArrayLike<unknown>;
+  get?(i: number): unknown;
+  nullCount?: number;
+  isValid?(i: number): boolean;
+  type?: { typeId?: number; precision?: number; toString?(): string };
 }
 /** Called once per pass; returns the rows in the same order every time. */
 export type StreamSource = () => Iterable<StreamChunk> | AsyncIterable<StreamChunk> | Promise<Iterable<StreamChunk> | AsyncIterable<StreamChunk>>;
@@ -37,9 +46,38 @@ export interface FitStreamOptions {
   initSampleSize?: number;
 }
 
+// Arrow's type ids for integers and floating point, and the precision of a half float
+const ARROW_INT = 2, ARROW_FLOAT = 3, ARROW_HALF = 0;
+
 function isArrow(v: unknown): v is ArrowLike {
   return v !== null && typeof v === 'object' && typeof (v as ArrowLike).numRows === 'number' &&
     typeof (v as ArrowLike).getChildAt === 'function';
+}
+
+/** Column j's values (numbers or bigints, unchecked), or an error naming what it holds.
+ *  toArray() gives the storage, which is the values only for integer and float columns
+ *  without nulls (a half float's storage is its 16 bits); anything else is read by get(i). */
+function arrowValues(col: ArrowColumn, j: number, rows: number): ArrayLike<unknown> {
+  if (col.length !== rows) {
+    throw new GmmError('SHAPE_MISMATCH', `Arrow column ${j} has ${col.length} values but the table has ${rows} rows.`);
+  }
+  const id = col.type?.typeId;
+  if (typeof id === 'number' && id !== ARROW_INT && id !== ARROW_FLOAT) {
+    throw new GmmError('NOT_NUMERIC', `Arrow column ${j} is of type ${String(col.type)}, not numbers: cast it to a float or ` +
+      'integer column first.');
+  }
+  const nulls = typeof col.nullCount === 'number' && col.nullCount > 0;
+  const storage = id === ARROW_INT || (id === ARROW_FLOAT && col.type!.precision !== ARROW_HALF);
+  if (col.toArray && !nulls && (storage || typeof id !== 'number')) {
+    const v = col.toArray();
+    if (v && typeof v.length === 'number' && v.length === rows) return v;
+  }
+  if (typeof col.get !== 'function') {
+    throw new GmmError('INVALID_TYPE', `Arrow column ${j} has neither toArray() giving ${rows} values nor get(i).`);
+  }
+  const out = new Array<unknown>(rows);
+  for (let i = 0; i < rows; i++) out[i] = nulls && col.isValid && !col.isValid(i) ? null : col.get(i);
+  return out;
 }
 
 /** An Arrow table or record batch as a row-major matrix (every entry checked: numeric, finite). */
@@ -54,7 +92,7 @@ function fromArrow(t: ArrowLike): Matrix {
   for (let j = 0; j < cols; j++) {
     const col = t.getChildAt(j);
     if (!col) throw new GmmError('SHAPE_MISMATCH', `Arrow column ${j} is missing.`);
-    const values = col.toArray ? col.toArray() : Array.from({ length: col.length }, (_, i) => col.get!(i));
+    const values = arrowValues(col, j, rows);
     for (let i = 0; i < rows; i++) {
       const v = values[i];
       const x = typeof v === 'bigint' ? Number(v) : (v as number);
@@ -83,15 +121,42 @@ function asMatrix(v: StreamChunk, checked: boolean): Matrix {
   return toMatrix(v, 'chunk');
 }
 
+/** p, or ABORTED as soon as the signal fires while p is pending (a source that stalls cannot
+ *  hold an aborted fit). */
+function untilAborted<T>(p: T | Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return Promise.resolve(p);
+  if (signal.aborted) return Promise.reject(abortedError());
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(abortedError());
+    signal.addEventListener('abort', stop, { once: true });
+    Promise.resolve(p).then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+/** A piece with no rows, skipped (whatever its form) once its shape is consistent. */
+function isEmptyPiece(v: unknown, d: number | null): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as { length?: unknown; rows?: unknown; cols?: unknown; data?: { length?: unknown }; numRows?: unknown };
+  if (o.length === 0 || o.numRows === 0) return true;
+  if (o.rows !== 0) return false;
+  if (o.data?.length !== 0) {
+    throw new GmmError('SHAPE_MISMATCH', `it has rows: 0 but ${String(o.data?.length)} values in data: rows × cols must equal data.length.`);
+  }
+  if (d !== null && o.cols !== d) {
+    throw new GmmError('SHAPE_MISMATCH', `it has rows: 0 and cols: ${String(o.cols)}, but the other chunks have ${d} columns.`);
+  }
+  return true;
+}
+
 /** Reads the source once, re-cut into chunks of CHUNK_ROWS rows (the last may be short).
  *  checked: every value of a Float64Array piece is checked here too (else the caller
  *  checks each chunk with nonFinite). */
-async function* chunksOf(source: StreamSource, pass: number, d: number | null, signal: AbortSignal | undefined,
+async function* chunksOf(source: StreamSource, pass: number, d: number | null, given: boolean, signal: AbortSignal | undefined,
   checked: boolean): AsyncGenerator<StreamedChunk> {
   let it: Iterable<StreamChunk> | AsyncIterable<StreamChunk>;
   const fail = (code: GmmErrorCode, msg: string): GmmError => new GmmError(code, msg);
   try {
-    it = await source();
+    it = await untilAborted(source(), signal);
   } catch (e) {
     throw e instanceof GmmError ? e : fail('SOURCE_FAILED', `fitStream pass ${pass}: the source threw: ${(e as Error)?.message ?? e}.`);
   }
@@ -109,32 +174,47 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
     return new GmmError('NON_FINITE', `fitStream pass ${pass}, chunk ${segments[s + 1]}: chunk[${r}][${col}] is ${data[at]}: ` +
       'remove or impute rows with NaN or ±Infinity before fitting.');
   };
-  const given = d !== null; // the model's width (a warm or explicit start), not the first chunk's
+  // given: d is the model's width (a warm or explicit start), not the first chunk's
   let last = Date.now();
-  const iterator = (Symbol.asyncIterator in it ? (it as AsyncIterable<StreamChunk>)[Symbol.asyncIterator]()
-    : (it as Iterable<StreamChunk>)[Symbol.iterator]()) as AsyncIterator<StreamChunk> | Iterator<StreamChunk>;
+  let iterator: AsyncIterator<StreamChunk> | Iterator<StreamChunk>;
+  try {
+    iterator = (Symbol.asyncIterator in it ? (it as AsyncIterable<StreamChunk>)[Symbol.asyncIterator]()
+      : (it as Iterable<StreamChunk>)[Symbol.iterator]()) as AsyncIterator<StreamChunk> | Iterator<StreamChunk>;
+  } catch (e) {
+    throw fail('SOURCE_FAILED', `fitStream pass ${pass}: the source's iterator threw: ${(e as Error)?.message ?? e}.`);
+  }
+  // done: the iterator finished (no return() owed); waiting: a next() is still pending
+  // (the abort came first), which return() would queue behind
+  let done = false, waiting = false;
   try {
     for (;;) {
       let r: IteratorResult<StreamChunk>;
       try {
-        r = await iterator.next();
+        waiting = true;
+        r = await untilAborted(iterator.next(), signal);
+        waiting = false;
       } catch (e) {
+        if (!(signal?.aborted && e instanceof GmmError && e.code === 'ABORTED')) {
+          waiting = false;
+          done = true; // the iterator threw: it is finished, and owes no return()
+        }
         throw e instanceof GmmError ? e : fail('SOURCE_FAILED', `fitStream pass ${pass}, chunk ${piece}: the source threw: ${(e as Error)?.message ?? e}.`);
       }
-      if (r.done) break;
+      if (r.done) {
+        done = true;
+        break;
+      }
       const where = `fitStream pass ${pass}, chunk ${piece}`;
       let m: Matrix;
       try {
-        // empty pieces (no rows) are skipped, whatever their form
-        const v = r.value as { length?: unknown; rows?: unknown; numRows?: unknown };
-        if (v !== null && typeof v === 'object' && (v.length === 0 || v.rows === 0 || v.numRows === 0)) {
+        if (isEmptyPiece(r.value, d)) {
           piece++;
           continue;
         }
         m = isArrow(r.value) ? fromArrow(r.value) : asMatrix(r.value, checked);
       } catch (e) {
         if (e instanceof GmmError) throw new GmmError(e.code, `${where}: ${e.message}`);
-        throw e;
+        throw fail('SOURCE_FAILED', `${where}: reading it threw: ${(e as Error)?.message ?? e}.`);
       }
       const at0 = piece++;
       if (m.rows === 0) continue;
@@ -173,7 +253,17 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, s
       }
     }
   } finally {
-    await (iterator as AsyncIterator<StreamChunk>).return?.();
+    // an early exit (an error, an abort) closes the source; its own failure to close does
+    // not hide the error that stopped the pass
+    if (!done) {
+      try {
+        const closing = (iterator as AsyncIterator<StreamChunk>).return?.();
+        if (waiting) Promise.resolve(closing).catch(() => {});
+        else await closing;
+      } catch {
+        // ignored: see above
+      }
+    }
   }
   if (fill > 0) yield { index: index++, data: buf!.subarray(0, fill * d!), rows: fill, cols: d!, nonFinite: origin(from, buf!, d!) };
 }
@@ -198,6 +288,8 @@ class StreamCluster implements Cluster {
     this.type = type;
     this.sample?.prepare(K, type);
   }
+  /** Whether d is the model's (an explicit or warm start) rather than the stream's. */
+  private get dFromModel(): boolean { return this.sample === null; }
   /** One chunk's shard, reused for every chunk of every pass (made at the first). */
   private slot: Shard | null = null;
   /** The summation tree's held nodes, in this instance's memory (S f64 each). */
@@ -213,7 +305,12 @@ class StreamCluster implements Cluster {
       held--;
     });
     let rows = 0;
-    for await (const ch of chunksOf(this.source, this.pass, d, this.signal, false)) {
+    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, false)) {
+      if (this.rows >= 0 && rows + ch.rows > this.rows) {
+        // before the rows reach the shard, which was sized by an earlier pass's chunks
+        throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave at least ${rows + ch.rows} rows, but ` +
+          `${this.rows} before: it must give the same rows in the same order on every call.`);
+      }
       if (!this.slot) {
         // the first chunk is the longest: the buffers fit every later one
         this.slot = new Shard(c, this.arena, ch.index, d).add(ch.data, ch.rows, null);
@@ -263,9 +360,10 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
   let W = 0, next = 0;
   const u = (): number => 1 - c.rngUniform(); // (0, 1]
   const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
-  for await (const ch of chunksOf(source, 0, null, signal, true)) {
+  for await (const ch of chunksOf(source, 0, null, false, signal, true)) {
     d = ch.cols;
-    res ??= new Float64Array(k * d);
+    // grown with the rows seen, up to k (a short stream never pays for the whole sample)
+    if (!res || (res.length < k * d && res.length < (n + ch.rows) * d)) res = grown(res, Math.min(k, Math.max(2 * n, n + ch.rows)) * d);
     for (let i = 0; i < ch.rows; i++, n++) {
       if (n < k) {
         res.set(ch.data.subarray(i * d, i * d + d), n * d);
@@ -281,8 +379,23 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
       }
     }
   }
+  if (n === 0) throw new GmmError('EMPTY_INPUT', 'fitStream pass 0: the source gave no rows: give it at least nComponents rows.');
   const m = Math.min(n, k);
   return { n, d, sample: { data: res ? res.subarray(0, m * d) : new Float64Array(0), rows: m, cols: d } };
+}
+
+/** A copy of a (or a new array) with room for `length` values; TOO_LARGE where the
+ *  runtime cannot allocate it. */
+function grown(a: Float64Array | null, length: number): Float64Array {
+  let b: Float64Array;
+  try {
+    b = new Float64Array(length);
+  } catch {
+    throw new GmmError('TOO_LARGE', `fitStream's initialisation sample needs ${length / 2 ** 17} MiB that this runtime could not ` +
+      'allocate: pass a smaller initSampleSize, or an explicit start (weightsInit, meansInit, precisionsInit), which needs no sample.');
+  }
+  if (a) b.set(a);
+  return b;
 }
 
 /** Runs one streamed fit. d: the features, if known (a warm start or an explicit start). */
