@@ -213,6 +213,11 @@ export class GaussianMixture {
       if (options.sampleWeight != null) {
         throw new GmmError('INVALID_OPTION', 'sampleWeight goes with the data: pass it to WorkerPool.create, not to fitAsync(pool).');
       }
+      for (const k of ['workers', 'workerUrl', 'createWorker'] as const) {
+        if (options[k] !== undefined) {
+          throw new GmmError('INVALID_OPTION', `${k} is the WorkerPool's: pass it to WorkerPool.create, not to fitAsync(pool).`);
+        }
+      }
       if (options.initLabels != null) {
         throw new GmmError('INVALID_OPTION', 'initLabels needs the rows in their order, which a WorkerPool has spread over its ' +
           'workers: pass X itself to fitAsync with initLabels.');

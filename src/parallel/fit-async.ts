@@ -2,6 +2,7 @@
 // there are no threads (Cloudflare Workers) or workers: 0, over one shard in this thread
 // that yields to the event loop as it goes. The coordinator lives in a private instance of
 // the core, so the caller may use the library freely while the fit runs.
+import { nextTurn } from './next-turn.js';
 import { privateCore, TYPE_CODE } from '../core/core.js';
 import { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
@@ -20,25 +21,6 @@ import { currentSpawner, type SpawnOptions } from './spawn.js';
 
 export function abortedError(): GmmError {
   return new GmmError('ABORTED', 'the fit was aborted by its AbortSignal; the model is unchanged.');
-}
-
-/** A macrotask turn, so that timers, I/O and abort events run between two pieces of work:
- *  setImmediate where there is one (Node; setTimeout(0) waits 1 ms there), else a message
- *  to ourselves (browsers, workerd), else setTimeout. */
-export function nextTurn(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
-  if (typeof g.setImmediate === 'function') return new Promise((r) => g.setImmediate!(r));
-  if (typeof g.MessageChannel === 'function') {
-    return new Promise((r) => {
-      const ch = new g.MessageChannel!();
-      ch.port1.onmessage = () => {
-        ch.port1.close();
-        r();
-      };
-      ch.port2.postMessage(null);
-    });
-  }
-  return new Promise((r) => setTimeout(r, 0));
 }
 
 export interface AsyncRun {

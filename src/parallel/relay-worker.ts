@@ -16,6 +16,7 @@ import type { Shard } from '../fit/shard.js';
 import type { TreeNode } from '../fit/tree.js';
 import type { PeerNodes, RelayArgs, RelayResult } from './protocol.js';
 import { rootInto } from './shard-cluster.js';
+import { nextTurn } from './next-turn.js';
 
 /** This worker's ports to the others and the nodes they have sent, by relay and iteration. */
 export class Peers {
@@ -81,6 +82,11 @@ export class Peers {
     return own.concat(...theirs);
   }
 
+  /** No peers: exchange() never waits, so messages to this worker (a cancel) wait for the relay's end. */
+  get alone(): boolean {
+    return this.ports.every((p) => !p);
+  }
+
   private missing(key: string): boolean {
     return (this.inbox.get(key)?.length ?? 0) < this.ports.length - 1;
   }
@@ -131,6 +137,8 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
         const own = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst }, 0, true);
         emMs += performance.now() - t0;
         rootInto(co, 'stats', await peers.exchange(++emCalls, own), a.chunkCount);
+        // a lone worker reporting progress lets a cancel in (an onIteration that threw)
+        if (a.progress && peers.alone) await nextTurn();
         return null;
       },
     };

@@ -16,7 +16,8 @@ import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fi
 import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { NodeStack } from '../fit/tree.js';
-import { abortedError, nextTurn } from './fit-async.js';
+import { abortedError } from './fit-async.js';
+import { nextTurn } from './next-turn.js';
 
 /** A piece of a stream: rows, a row-major matrix, or an Apache Arrow table / record batch
  *  of numeric columns (recognised by shape: numRows and getChildAt). */

@@ -170,8 +170,12 @@ export class WorkerPool {
   }
 
   /** Starts the workers and sends each its share of X (whole chunks). */
-  static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null } = {}): Promise<WorkerPool> {
-    const o = checkPoolOptions(options, ['sampleWeight']);
+  static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null; signal?: AbortSignal } = {}): Promise<WorkerPool> {
+    const o = checkPoolOptions(options, ['sampleWeight', 'signal']);
+    const signal = options.signal;
+    if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
+      throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (e.g. AbortSignal.timeout(30_000)).');
+    }
     if (o.workers < 1) throw new GmmError('INVALID_OPTION', `a WorkerPool needs workers ≥ 1; got ${o.workers}. (fitAsync with workers: 0 runs in this thread.)`);
     // from the shape alone, before any entry is read
     const shape = peekShape(X);
@@ -179,7 +183,8 @@ export class WorkerPool {
     if (shape) checkShards(shape.rows, o.workers, (n) => shardBytes(n, shape.cols, weighted), `${shape.rows}×${shape.cols} data`);
     const m = toMatrix(X);
     const w = toSampleWeight(options.sampleWeight, m.rows);
-    return WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o);
+    if (signal?.aborted) throw new GmmError('ABORTED', 'WorkerPool.create was aborted by its AbortSignal before it started.');
+    return WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal);
   }
 
   /** @internal Starts the workers and sends each its chunks (validated X, weights or null). */
@@ -209,7 +214,7 @@ export class WorkerPool {
         shards.push(new WorkerShard(port, c0, c1, onFail));
       }
       pool = new WorkerPool(X.rows, d, w !== null, positive, shards);
-      const abort = (): void => pool!.breakWith(new GmmError('ABORTED', 'the fit was aborted by its AbortSignal; the model is unchanged.'));
+      const abort = (): void => pool!.breakWith(new GmmError('ABORTED', 'aborted by its AbortSignal while the workers started; no model was changed.'));
       signal?.addEventListener('abort', abort);
       try {
         await Promise.all(shards.map(async (s) => {
@@ -237,11 +242,14 @@ export class WorkerPool {
 
   /** @internal Throws if the pool cannot serve a fit. */
   check(): void {
+    if (this.closed) throw new GmmError('INVALID_ARGUMENT', 'this WorkerPool is closed: create a new one.');
     if (this.busy) {
       throw new GmmError('INVALID_ARGUMENT', 'this WorkerPool is already running a fit: await it first (its workers hold one ' +
         'fit\'s state at a time), or create another pool.');
     }
-    if (this.closed) throw new GmmError('INVALID_ARGUMENT', 'this WorkerPool is closed: create a new one.');
+    if (this.broken?.code === 'ABORTED') {
+      throw new GmmError('INVALID_ARGUMENT', `this WorkerPool was stopped (${this.broken.message}): its workers are gone; create a new one.`);
+    }
     if (this.broken) throw new GmmError('WORKER_FAILED', `this WorkerPool is unusable after an earlier failure (${this.broken.message}): create a new one.`);
   }
 
@@ -265,9 +273,11 @@ export class WorkerPool {
     });
   }
 
-  /** Ends the workers. */
+  /** Ends the workers; a fit running on the pool rejects with ABORTED (its model unchanged). */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.breakWith(new GmmError('ABORTED', 'the fit was stopped: its WorkerPool was closed while it ran; the model is unchanged.'));
     for (const s of this.shards) s.port.terminate();
   }
 }

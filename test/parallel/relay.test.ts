@@ -149,6 +149,43 @@ describe('relay: stopping and failing', () => {
     }
   });
 
+  it('a lone worker stops soon after an onIteration that throws (it lets the cancel in)', async () => {
+    const pool = await lib.WorkerPool.create(X, { workers: 1 });
+    try {
+      const boom = new Error('enough');
+      const long = { ...slow, maxIter: 5000 };
+      const before = pool.workerTime('em');
+      await expect(new lib.GaussianMixture(long).fitAsync(pool, { onIteration: (i) => { if (i.iter === 2) throw boom; } }))
+        .rejects.toBe(boom);
+      // without the turn it let in, the relay ran all 5,000 iterations before it saw the cancel
+      expect(pool.workerTime('em', before)[0].calls).toBeLessThan(1000);
+      const o = { nComponents: 3, seed: 2, maxIter: 30 };
+      expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool), new lib.GaussianMixture(o).fit(X));
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('close() during a fit rejects it with ABORTED; the pool then says it is closed', async () => {
+    const pool = await lib.WorkerPool.create(X, { workers: 2 });
+    const gm = new lib.GaussianMixture({ ...slow, maxIter: 5000 });
+    let closing = false;
+    const fit = gm.fitAsync(pool, { onIteration: () => { if (!closing) { closing = true; setTimeout(() => pool.close(), 0); } } });
+    await expect(fit).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(gm.isFitted).toBe(false);
+    await expect(new lib.GaussianMixture(slow).fitAsync(pool)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('closed') });
+    await expect(new lib.GaussianMixture(slow).fitAsync(pool, { workers: 2 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
+  it('WorkerPool.create takes a signal: workers that never answer cannot hold it', async () => {
+    const silent = (): Worker => new Worker('setInterval(() => {}, 1000)', { eval: true });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    await expect(lib.WorkerPool.create(X, { workers: 2, createWorker: silent, signal: ac.signal }))
+      .rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(lib.WorkerPool.create(X, { signal: 'soon' } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
   it('a worker that dies mid-relay gives WORKER_FAILED, not a hang (its peers wait for its nodes)', async () => {
     const url = new URL('./crashing-worker.mjs', import.meta.url);
     let made = 0;
