@@ -121,6 +121,31 @@ describe('BayesianGaussianMixture', () => {
   });
 });
 
+describe('BayesianGaussianMixture: the scale of sample weights', () => {
+  const X = overlapping(9, 2 * CHUNK_ROWS + 100, 2, 3);
+  it('is the data\'s (counts meet the priors): never rescaled, smooth across 2^±100, the same over workers', async () => {
+    const o = { nComponents: 3, seed: 4, maxIter: 30 };
+    const fitWith = (c: number) => new lib.BayesianGaussianMixture(o).fit(X, { sampleWeight: new Float64Array(X.rows).fill(c) });
+    // with weights that small the posterior is the prior: meanPrecision = β₀ + Nₖ ≈ β₀ = 1 (fit()
+    // once rescaled weights beyond 2^±100 to 1, and so jumped to β₀ + Nₖ of thousands)
+    for (const c of [2 ** -99, 2 ** -101, 2 ** -1060]) {
+      for (const b of fitWith(c).meanPrecision) expect(Math.abs(b - 1)).toBeLessThan(1e-13); // β₀ + Nₖ + 10ε
+    }
+    const big = fitWith(2 ** 101);
+    expect(Math.min(...big.meanPrecision)).toBeGreaterThan(2 ** 90);
+    const w = new Float64Array(X.rows).fill(2 ** -101);
+    expectSameFit(await new lib.BayesianGaussianMixture(o).fitAsync(X, { workers: 2, sampleWeight: w }), fitWith(2 ** -101));
+    const pool = await lib.WorkerPool.create(X, { workers: 2, sampleWeight: w });
+    try {
+      // the pool's weights were rescaled for maximum likelihood: refused for a Bayesian fit
+      await expect(new lib.BayesianGaussianMixture(o).fitAsync(pool)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+      expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool), new lib.GaussianMixture(o).fit(X, { sampleWeight: w }));
+    } finally {
+      pool.close();
+    }
+  });
+});
+
 describe('BayesianGaussianMixture: what the adversarial review found', () => {
   const X = overlapping(9, 400, 2, 3);
   const code = (f: () => unknown, c: string): void => expect(f).toThrow(expect.objectContaining({ code: c }));

@@ -251,6 +251,27 @@ describe('sample weights of extreme magnitude', () => {
       .fit(X, { sampleWeight: [1e300, 1e300, 2, 2, 2, 0.5, 2, 2, 0.5, 1] });
     expect(gm.means.data.every(Number.isFinite)).toBe(true);
   });
+
+  it('subnormal weights fit as their ratios say (the rescaling reaches 2^1074 in two exact steps)', () => {
+    const { X } = blobs(7, [[0, 0], [4, 0], [0, 4]], 40);
+    const o = { nComponents: 3, seed: 2, maxIter: 20 };
+    const ones = new GaussianMixture(o).fit(X);
+    const ks = Float64Array.from({ length: X.rows }, (_, i) => 1 + (i % 4));
+    const byK = new GaussianMixture(o).fit(X, { sampleWeight: ks.map((k) => k / 4) });
+    // powers of two rescale to exactly 1: the unweighted fit's bits
+    for (const unit of [5e-324, 2 ** -1060]) {
+      const uniform = new GaussianMixture(o).fit(X, { sampleWeight: new Float64Array(X.rows).fill(unit) });
+      expect(uniform.lowerBound).toBe(ones.lowerBound);
+      expect(Array.from(uniform.means.data)).toEqual(Array.from(ones.means.data));
+    }
+    // before, the factor overflowed to Infinity and the fit failed as NOT_POSITIVE_DEFINITE
+    const other = new GaussianMixture(o).fit(X, { sampleWeight: new Float64Array(X.rows).fill(1e-310) });
+    expect(maxRelDiff(other.means.data, ones.means.data)).toBeLessThan(1e-12);
+    // k·2^-1070 is exact, and so is its rescaling (largest to 1): the fit with weights k/4, bit for bit
+    const tiny = new GaussianMixture(o).fit(X, { sampleWeight: ks.map((k) => k * 2 ** -1070) });
+    expect(tiny.lowerBound).toBe(byK.lowerBound);
+    expect(Array.from(tiny.covariances)).toEqual(Array.from(byK.covariances));
+  });
 });
 
 describe('a zero-weight row far from everything changes nothing', () => {

@@ -34,17 +34,42 @@ export function fitBytes(n: number, d: number, o: ResolvedOptions, weighted: boo
   return shardBytes(n, d, weighted) + balls + work + sorting;
 }
 
-/** Only ratios of sample weights matter. Weights far from 1 (max beyond 2^±100) are
- *  multiplied by the power of two that brings their maximum into [1, 2), which is exact,
- *  so that w·x cannot overflow (or underflow) where the data itself would not. */
+/** For maximum likelihood only ratios of sample weights matter. Weights far from 1 (max
+ *  beyond 2^±100) are multiplied by the power of two that brings their maximum into [1, 2),
+ *  which is exact, so that w·x cannot overflow (or underflow) where the data itself would
+ *  not. A variational fit depends on the weights' scale (its counts meet the priors), so its
+ *  weights are never rescaled: see weightsFor. */
 export function rescaled(w: Float64Array): Float64Array {
+  const e = weightExponent(w);
+  if (e === 0) return w;
+  // 2^e in two factors: 2^1074, which the smallest subnormal needs, is not a double
+  const a = Math.trunc(e / 2), fa = powerOfTwo(a), fb = powerOfTwo(e - a);
+  return w.map((v) => v * fa * fb);
+}
+
+/** The weights a fit with options o uses: rescaled for maximum likelihood, as given for a
+ *  variational fit. */
+export function weightsFor(w: Float64Array, o: ResolvedOptions): Float64Array {
+  return o.variational ? w : rescaled(w);
+}
+
+/** e such that the largest weight times 2^e lies in [1, 2), or 0 where it lies within
+ *  [2^-100, 2^100] already (or every weight is 0). */
+export function weightExponent(w: Float64Array): number {
   let m = 0;
   for (const v of w) if (v > m) m = v;
-  if (m <= 2 ** 100 && m >= 2 ** -100) return w;
-  let scale = 1;
-  while (m * scale >= 2) scale *= 0.5;
-  while (m * scale < 1) scale *= 2;
-  return w.map((v) => v * scale);
+  if (m === 0 || (m <= 2 ** 100 && m >= 2 ** -100)) return 0;
+  let e = 0;
+  for (; m >= 2; e--) m *= 0.5;
+  for (; m < 1; e++) m *= 2;
+  return e;
+}
+
+/** 2^e by exact doublings or halvings (|e| ≤ 537 here). */
+function powerOfTwo(e: number): number {
+  let f = 1;
+  for (let i = 0; i < Math.abs(e); i++) f *= e > 0 ? 2 : 0.5;
+  return f;
 }
 
 /** The NUMERICAL error, naming the first row whose log-density is not finite (found by
@@ -70,7 +95,7 @@ export function runFit(
   const c = core();
   const arena = arenaFor(c);
   arena.reserve(fitBytes(X.rows, X.cols, o, sampleWeight !== null), `fitting ${X.rows}×${X.cols} data with ${o.nComponents} components`);
-  const w = sampleWeight ? rescaled(sampleWeight) : null;
+  const w = sampleWeight ? weightsFor(sampleWeight, o) : null;
   const co = createCoordinator(c, arena, o, X.cols);
   const start = labels ? labelStart(c, arena, X, w, labels, o.nComponents, TYPE_CODE[o.covarianceType]) : null;
   const shard = new Shard(c, arena, 0, X.cols).add(X.data, X.rows, w);

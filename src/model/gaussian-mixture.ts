@@ -3,7 +3,7 @@
 import { core, seedCore, TYPE_CODE } from '../core/core.js';
 import { arenaFor, withNestedArena, ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { runFit, fitBytes } from '../fit/run.js';
+import { runFit, fitBytes, weightsFor } from '../fit/run.js';
 import type { IterationInfo } from '../fit/driver.js';
 import { scoreInto, type ScoreOutputs } from './score.js';
 import { hasNaN, scoreMarginalInto, imputeMatrix } from './missing.js';
@@ -17,7 +17,6 @@ import { notPd } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { combineNodes } from '../fit/tree.js';
 import { SufficientStatistics, paramsFingerprint } from '../fit/statistics.js';
-import { rescaled } from '../fit/run.js';
 import { runFitAsync } from '../parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions } from '../parallel/workers.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
@@ -223,6 +222,11 @@ export class GaussianMixture {
           'workers: pass X itself to fitAsync with initLabels.');
       }
       X.check();
+      if (o.variational && X.weightsRescaled) {
+        throw new GmmError('INVALID_OPTION', 'this WorkerPool multiplied its sample weights by a power of two (their largest lies ' +
+          'beyond 2^±100), which changes a Bayesian fit, whose counts meet its priors: create the pool with weights whose ' +
+          'largest lies within [2^-100, 2^100], or fit X itself.');
+      }
       data = X;
       positive = X.positiveRows;
     } else {
@@ -230,7 +234,7 @@ export class GaussianMixture {
       w = toSampleWeight(options.sampleWeight, m.rows);
       positive = w ? w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0) : m.rows;
       data = m;
-      if (w) w = rescaled(w);
+      if (w) w = weightsFor(w, o);
     }
     const warm = o.warmStart && this.state ? this.state : null;
     if (warm && warm.params.d !== data.cols) {

@@ -6,7 +6,7 @@ import { coreModule, kernels } from '../core/core.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
 import { peekShape, toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
-import { rescaled, shardBytes } from '../fit/run.js';
+import { rescaled, shardBytes, weightExponent } from '../fit/run.js';
 import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { availableCores } from './spawn.js';
 import type { CallArgs, CallName, CallResult, FromWorker, RelayArgs, RelayResult } from './protocol.js';
@@ -156,6 +156,8 @@ export class WorkerPool {
   readonly shards: WorkerShard[];
   private broken: GmmError | null = null;
   private closed = false;
+  /** @internal The sample weights were multiplied by a power of two (fit/run.ts rescaled). */
+  weightsRescaled = false;
   /** A fit is running on the pool (its workers hold one fit's state at a time). */
   busy = false;
   /** @internal The workers hold ports to each other, so EM iterations can relay (relay-cluster.ts). */
@@ -184,7 +186,9 @@ export class WorkerPool {
     const m = toMatrix(X);
     const w = toSampleWeight(options.sampleWeight, m.rows);
     if (signal?.aborted) throw new GmmError('ABORTED', 'WorkerPool.create was aborted by its AbortSignal before it started.');
-    return WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal);
+    const pool = await WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal);
+    pool.weightsRescaled = w !== null && weightExponent(w) !== 0;
+    return pool;
   }
 
   /** @internal Starts the workers and sends each its chunks (validated X, weights or null). */
