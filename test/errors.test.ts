@@ -237,6 +237,7 @@ const cases: Case[] = [
   ['fromJSON nFeatures 0', 'INVALID_JSON', 'nFeatures', (c) => withJSON(c, { nFeatures: 0 })],
   ['fromJSON covariances truncated', 'INVALID_JSON', 'covariances', (c) => withJSON(c, { covariances: [1, 0, 0] })],
   ['fromJSON covariance not symmetric', 'INVALID_JSON', 'symmetric', (c) => withJSON(c, { covariances: [1, 0.5, 0, 1, 1, 0, 0, 1] })],
+  ['fromJSON covariance not positive definite', 'INVALID_JSON', 'not positive definite', (c) => withJSON(c, { covariances: [1, 2, 2, 1, 1, 0, 0, 1] })],
   ['fromJSON covariance negative diagonal', 'INVALID_JSON', 'covariances', (c) => withJSON(c, { covariances: [-1, 0, 0, 1, 1, 0, 0, 1] })],
   ['fromJSON precision factor not triangular', 'INVALID_JSON', 'triangular', (c) => withJSON(c, { precisionsCholesky: [1, 0, 0.5, 1, 1, 0, 0, 1] })],
   ['fromJSON precision factor non-positive diagonal', 'INVALID_JSON', 'precisionsCholesky', (c) => withJSON(c, { precisionsCholesky: [0, 0, 0, 1, 1, 0, 0, 1] })],

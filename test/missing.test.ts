@@ -242,6 +242,16 @@ describe('errors', () => {
     expect(() => bgm.impute([[NaN, 1, 2]])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => new BayesianGaussianMixture({ missingValues: 'marginalize' } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
+
+  it('observed values so far out that the filled-in ones overflow are NUMERICAL, not ±Infinity', () => {
+    const X = Array.from({ length: 30 }, (_, i) => {
+      const a = Math.sin(i * 1.7) * 3 + (i % 3) * 4;
+      return [a, 0.5 * a + Math.cos(i * 2.3)];
+    });
+    const gm = new GaussianMixture({ nComponents: 3 }).fit(X);
+    expect(() => gm.impute([[2, 1], [1.7e308, NaN]])).toThrow(expect.objectContaining({ code: 'NUMERICAL', message: expect.stringContaining('row 1') }));
+    expect(gm.impute([[1, NaN]]).data.every(Number.isFinite)).toBe(true);
+  });
 });
 
 describe('impute', () => {

@@ -165,6 +165,12 @@ export function imputeMatrix(p: Params, X: Matrix, method: 'mean' | 'sample', se
     prm.prec, method === 'sample' ? 1 : 0, scratch, missingRoute.route);
   if (bad >= 0) throw missingNotPd(bad, p, 'when imputing');
   const filled = arena.f64(x, n * d);
+  const row = filled.findIndex((v) => !Number.isFinite(v));
+  if (row >= 0) {
+    // an observed value so far from every component that the conditional mean overflows
+    throw new GmmError('NUMERICAL', `impute: row ${order[Math.floor(row / d)]}'s observed values are so far from every ` +
+      'component that its filled-in values overflow double range; check the values against the model\'s features.');
+  }
   for (let i = 0; i < n; i++) out.set(filled.subarray(i * d, i * d + d), order[i] * d);
   return out;
 }

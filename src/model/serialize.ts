@@ -119,6 +119,31 @@ function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float
   return -1;
 }
 
+/** The first full (or the tied) covariance that is not positive definite, or -1: its
+ *  factorisation Σ = L D Lᵀ (unit lower L) meets a pivot of D that is not positive. Every
+ *  covariance a fit stores was factorised by the core before it was stored, so only an
+ *  edited or corrupted file gets here; conditionals read the covariances, scoring the
+ *  precision factors. */
+function notPositiveDefinite(type: CovarianceType, K: number, d: number, cov: Float64Array): number {
+  if (type !== 'full' && type !== 'tied') return -1;
+  const L = new Float64Array(d * d), D = new Float64Array(d);
+  for (let k = 0; k < (type === 'full' ? K : 1); k++) {
+    const S = cov.subarray(k * d * d, (k + 1) * d * d);
+    for (let j = 0; j < d; j++) {
+      let p = S[j * d + j];
+      for (let m = 0; m < j; m++) p -= L[j * d + m] * L[j * d + m] * D[m];
+      if (!(p > 0)) return k;
+      D[j] = p;
+      for (let i = j + 1; i < d; i++) {
+        let t = S[i * d + j];
+        for (let m = 0; m < j; m++) t -= L[i * d + m] * L[j * d + m] * D[m];
+        L[i * d + j] = t / p;
+      }
+    }
+  }
+  return -1;
+}
+
 /** Parses and checks a model; returns its options and fitted state. */
 export function fromJSONObject(input: unknown): { options: Record<string, unknown>; state: FittedState; raw: Record<string, unknown> } {
   let j: unknown = input;
@@ -173,6 +198,11 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     }
   } else {
     for (let i = 0; i < P; i++) if (!(covariances[i] > 0)) throw bad(`covariances[${i}] must be positive.`);
+  }
+  const notPd = notPositiveDefinite(type, K, d, covariances);
+  if (notPd >= 0) {
+    throw bad(`covariances${type === 'tied' ? '' : `[${notPd}]`} is not positive definite, so no fit stored it: the file ` +
+      'was edited or corrupted.');
   }
   // the precision factor must be upper triangular with a positive diagonal
   if (type === 'full' || type === 'tied') {
