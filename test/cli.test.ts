@@ -275,6 +275,12 @@ describe('fit --stream: the file read once per EM pass', () => {
     const r = await cli(['fit', f, '--stream']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('line 5002, column 2');
+    // past the first 4 MiB block too: the file's own message, not the stream's wrapping of it
+    const far = join(dir, 'far-bad.csv');
+    writeFileSync(far, 'a,b\n' + Array.from({ length: 700_000 }, (_, i) => `${i % 97},${i % 7}`).join('\n') + '\n7,oops\n');
+    const f2 = await cli(['fit', far, '--stream', '-q']);
+    expect(f2.code).toBe(1);
+    expect(f2.stderr).toMatch(/^gmm-wasm: error: [^\n]*far-bad\.csv: line 700002, column 2: "oops" is not a number\.\n$/);
     const stdin = await cli(['fit', '-', '--stream'], '1,2\n3,4\n');
     expect(stdin.code).toBe(2);
     expect(stdin.stderr).toContain('--stream needs a file');
@@ -603,11 +609,44 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(TOO_FEW_SAMPLES)');
     r = await cli(['fit', FAITHFUL, '-k', '0']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('(INVALID_OPTION)');
+    expect(r.code).toBe(2); // a usage error, named by its flag
+    expect(r.stderr).toContain('-k must be');
     r = await cli(['fit', FAITHFUL, '--out', join(dir, 'no-such-dir', 'm.json'), '-q']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot write');
+  });
+
+  it('option values are checked before the data are read, as usage errors naming the flag', async () => {
+    const missing = join(dir, 'no-such-file.csv');
+    for (const args of [['-k', '0'], ['--tol', '-1'], ['--seed', '-1'], ['--max-iter', '0'], ['--seed', '0x3'], ['--max-iter', '1e1'],
+      ['-k', '2', '--init-sample', '1']]) {
+      const r = await cli(['fit', missing, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).not.toContain('cannot read');
+    }
+    const twice = await cli(['select', missing, '-c', 'full,full']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('full twice');
+    const badTol = await cli(['select', missing, '--tol', '-1']);
+    expect(badTol.code).toBe(2);
+    expect(badTol.stderr).toContain('--tol');
+  });
+
+  it('"-o -" is stdout; the model and the data cannot both be stdin; a model file may start with a byte-order mark', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '2', '-q', '-o', '-'], undefined, dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).format).toBe('gmm-wasm');
+    expect(existsSync(join(dir, '-'))).toBe(false);
+    const both = await cli(['predict', '-', '-'], '[]');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('cannot both come from stdin');
+    writeFileSync(join(dir, 'bom-model.json'), '\uFEFF' + readFileSync(join(dir, 'model.json'), 'utf8'));
+    const p = await cli(['predict', join(dir, 'bom-model.json'), FAITHFUL, '-q']);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toBe((await cli(['predict', join(dir, 'model.json'), FAITHFUL, '-q'])).stdout);
+    const note = await cli(['fit', FAITHFUL, '-k', '2', '--init-sample', '100']);
+    expect(note.code).toBe(0);
+    expect(note.stderr).toContain('--init-sample applies to streamed fits');
   });
 
   it('never prints a stack trace for bad input', async () => {

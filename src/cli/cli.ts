@@ -68,7 +68,7 @@ const FIT_MISSING_HINT = 'pass --missing marginalize to fit with missing values,
 const MODEL_MISSING_HINT = 'the model was fitted without --missing marginalize: fill the row first (gmm-wasm impute), or remove it';
 
 const COMMON_OPTIONS: OptionSpec[] = [
-  { name: 'out', short: 'o', kind: 'string', value: 'file', help: 'write the result to a file instead of stdout' },
+  { name: 'out', short: 'o', kind: 'string', value: 'file', help: 'write the result to a file instead of stdout ("-": stdout)' },
   { name: 'quiet', short: 'q', kind: 'flag', help: 'print nothing on stderr except errors' },
   { name: 'help', short: 'h', kind: 'flag', help: 'show this help' },
 ];
@@ -152,7 +152,9 @@ function parseArgs(cmd: Command, argv: string[]): { pos: string[]; opts: Opts } 
 
 function convert(spec: OptionSpec, shown: string, value: string, cmd: string): string | number {
   if (spec.kind === 'int' || spec.kind === 'number') {
-    const v = value.trim() === '' ? NaN : Number(value);
+    // decimal only (Number() would also take 0x10, 0b1 and, for an integer, 1e1)
+    const form = spec.kind === 'int' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+    const v = form.test(value.trim()) ? Number(value) : NaN;
     if (!Number.isFinite(v) || (spec.kind === 'int' && !Number.isInteger(v))) {
       throw new UsageError(`${shown} needs ${spec.kind === 'int' ? 'an integer' : 'a number'}; got ${JSON.stringify(value)}.`, cmd);
     }
@@ -174,7 +176,7 @@ function info(text: string): void {
 }
 
 function emit(text: string, out: unknown): void {
-  if (typeof out === 'string') {
+  if (typeof out === 'string' && out !== '-') { // "-": stdout, as "-" is stdin for input
     try {
       writeFileSync(out, text);
     } catch (e) {
@@ -288,7 +290,7 @@ function describeData(path: string, t: Table): string {
 }
 
 function readModel(path: string): GaussianMixture {
-  const text = readInput(path).toString('utf8');
+  const text = readInput(path).toString('utf8').replace(/^\uFEFF/, ''); // a byte-order mark, as data files may have
   try {
     // parsed once; a Bayesian mixture's JSON carries its posterior in "variational"
     let json: unknown;
@@ -314,6 +316,30 @@ function readModelData(gm: GaussianMixture, path: string, o: Opts): Table {
 function need(pos: string[], n: number, cmd: Command): void {
   if (pos.length < n) throw new UsageError(`"${cmd.name}" needs ${cmd.args.slice(pos.length, n).join(' ')}.`, cmd.name);
   if (pos.length > cmd.args.length) throw new UsageError(`unexpected argument ${JSON.stringify(pos[cmd.args.length])}.`, cmd.name);
+  if (pos.filter((p) => p === '-').length > 1) {
+    throw new UsageError(`${cmd.args.filter((_, i) => pos[i] === '-').join(' and ')} cannot both come from stdin ("-"): give one as a file.`, cmd.name);
+  }
+}
+
+/** The command line's name for each option of the library's models, for their errors. */
+const FLAG_OF: Record<string, string> = {
+  nComponents: '-k', covarianceType: '--covariance', tol: '--tol', regCovar: '--reg-covar', maxIter: '--max-iter',
+  nInit: '--n-init', initParams: '--init', seed: '--seed', weightConcentrationPrior: '--weight-concentration',
+  weightConcentrationPriorType: '--weight-prior', initSampleSize: '--init-sample',
+};
+
+/** make() (a model built from the command line's options), its option errors turned into
+ *  usage errors that name the flags, before any data are read. */
+function checkedModel<T>(make: () => T, cmd: string): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof GmmError && e.code === 'INVALID_OPTION') {
+      throw new UsageError(e.message.replace(/\b(nComponents|covarianceType|tol|regCovar|maxIter|nInit|initParams|seed|weightConcentrationPriorType|weightConcentrationPrior|initSampleSize)\b/g,
+        (w) => FLAG_OF[w]), cmd);
+    }
+    throw e;
+  }
 }
 
 function fitOptions(o: Opts, k: number, covarianceType: CovarianceType): GaussianMixtureOptions {
@@ -419,14 +445,13 @@ async function gatherBlocks(path: string, o: Opts): Promise<Table> {
 
 /** `fit` over a file read once per EM pass: memory holds one block of lines and the
  *  initialisation sample, whatever the size of the file. */
-async function fitStreamed(path: string, o: Opts): Promise<void> {
+async function fitStreamed(path: string, o: Opts, gm: GaussianMixture): Promise<void> {
   if (o.missing === 'marginalize') {
     throw new UsageError('--missing marginalize reads the data into memory (missing-value fits run in fit() only): drop --stream.', 'fit');
   }
   if (path === '-') throw new UsageError('--stream needs a file: EM reads the data once per pass, and stdin can be read only once.', 'fit');
   const { st, pick, columns } = await openBlocks(path, o);
   info(`${path}: streamed, ${st.cols} column${st.cols === 1 ? '' : 's'}${st.columns ? ` (${st.columns.join(', ')})` : ''}, ${st.format.toUpperCase()}`);
-  const gm = newModel(o);
   const progress = new Progress(o.quiet ? 'never' : 'always', 'pass', gm.options.nInit);
   const t0 = Date.now();
   async function* source(): AsyncGenerator<Table> {
@@ -434,6 +459,11 @@ async function fitStreamed(path: string, o: Opts): Promise<void> {
   }
   try {
     await gm.fitStream(source, { onIteration: progress.onIteration, initSampleSize: (o['init-sample'] as number | undefined) ?? 100_000 });
+  } catch (e) {
+    // the file's own error (a bad cell, with its line), not the stream's wrapping of it
+    const cause = (e as { cause?: unknown }).cause;
+    if (e instanceof GmmError && e.code === 'SOURCE_FAILED' && cause instanceof DataError) throw cause;
+    throw e;
   } finally {
     progress.done();
   }
@@ -495,6 +525,12 @@ const fit: Command = {
     if (o['init-sample'] !== undefined && !o.stream && (pos[0] === '-' || o['no-stream'])) {
       throw new UsageError('--init-sample applies only when streaming (--stream).', 'fit');
     }
+    // the options are checked before any data are read
+    const gm = checkedModel(() => newModel(o), 'fit');
+    const sample = o['init-sample'] as number | undefined;
+    if (sample !== undefined && (sample < gm.nComponents || sample > 2 ** 26)) {
+      throw new UsageError(`--init-sample must be an integer from -k (${gm.nComponents}) to 2^26; got ${sample}.`, 'fit');
+    }
     let big = false;
     // missing-value fits run in memory only: a big file is not streamed automatically
     if (pos[0] !== '-' && !o['no-stream'] && o.missing !== 'marginalize') {
@@ -505,13 +541,13 @@ const fit: Command = {
       }
     }
     if (o.stream && pos[0] === '-') throw new UsageError('--stream needs a file: stdin can be read only once (and is read whole without --stream).', 'fit');
-    if ((o.stream || big) && workers === 0) return fitStreamed(pos[0], o);
+    if ((o.stream || big) && workers === 0) return fitStreamed(pos[0], o, gm);
+    if (sample !== undefined) info('note: --init-sample applies to streamed fits; this file is read into memory, where the initialisation sees every row.');
     // with --workers a file read in blocks (--stream, or a big one) is gathered once, into memory
     const t = o.stream || big ? await gatherBlocks(pos[0], o) : readData(pos[0], o, o.missing === 'marginalize');
     // a pool uses at most one worker per chunk
     const used = Math.min(workers, Math.ceil(t.rows / CHUNK_ROWS));
     info(describeData(pos[0], t) + (workers > 0 ? `; fitted on ${used} worker thread${used === 1 ? '' : 's'}` : ''));
-    const gm = newModel(o);
     const progress = new Progress(progressMode(o), '', gm.options.nInit);
     const t0 = Date.now();
     try {
@@ -718,6 +754,10 @@ const select: Command = {
       }
       return s as CovarianceType;
     });
+    const twice = types.find((t, i) => types.indexOf(t) !== i);
+    if (twice) throw new UsageError(`--covariance lists ${twice} twice.`, 'select');
+    // the options are checked before any data are read
+    for (const covarianceType of types) checkedModel(() => new GaussianMixture({ nComponents: 1, covarianceType, ...tuningOptions(o) }), 'select');
     const criterion = (o.criterion ?? 'bic') as SelectionCriterion;
     const name = criterion.toUpperCase();
     const workers = o.workers as number | undefined;

@@ -155,11 +155,13 @@ function isEmptyPiece(v: unknown, d: number | null): boolean {
 async function* chunksOf(source: StreamSource, pass: number, d: number | null, given: boolean, signal: AbortSignal | undefined,
   checked: boolean): AsyncGenerator<StreamedChunk> {
   let it: Iterable<StreamChunk> | AsyncIterable<StreamChunk>;
-  const fail = (code: GmmErrorCode, msg: string): GmmError => new GmmError(code, msg);
+  // cause: what the source threw (a caller such as the command line may report it as it is)
+  const fail = (code: GmmErrorCode, msg: string, cause?: unknown): GmmError =>
+    Object.assign(new GmmError(code, msg), cause === undefined ? {} : { cause });
   try {
     it = await untilAborted(source(), signal);
   } catch (e) {
-    throw e instanceof GmmError ? e : fail('SOURCE_FAILED', `fitStream pass ${pass}: the source threw: ${(e as Error)?.message ?? e}.`);
+    throw e instanceof GmmError ? e : fail('SOURCE_FAILED', `fitStream pass ${pass}: the source threw: ${(e as Error)?.message ?? e}`, e);
   }
   if (it === null || typeof it !== 'object' || (!(Symbol.iterator in it) && !(Symbol.asyncIterator in it))) {
     throw fail('SOURCE_FAILED', `fitStream pass ${pass}: the source must return an iterable or async iterable of chunks; got ${it === null ? 'null' : typeof it}.`);
@@ -199,7 +201,7 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
           waiting = false;
           done = true; // the iterator threw: it is finished, and owes no return()
         }
-        throw e instanceof GmmError ? e : fail('SOURCE_FAILED', `fitStream pass ${pass}, chunk ${piece}: the source threw: ${(e as Error)?.message ?? e}.`);
+        throw e instanceof GmmError ? e : fail('SOURCE_FAILED', `fitStream pass ${pass}, chunk ${piece}: the source threw: ${(e as Error)?.message ?? e}`, e);
       }
       if (r.done) {
         done = true;
@@ -215,7 +217,7 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
         m = isArrow(r.value) ? fromArrow(r.value) : asMatrix(r.value, checked);
       } catch (e) {
         if (e instanceof GmmError) throw new GmmError(e.code, `${where}: ${e.message}`);
-        throw fail('SOURCE_FAILED', `${where}: reading it threw: ${(e as Error)?.message ?? e}.`);
+        throw fail('SOURCE_FAILED', `${where}: reading it threw: ${(e as Error)?.message ?? e}`, e);
       }
       const at0 = piece++;
       if (m.rows === 0) continue;
