@@ -121,6 +121,22 @@ describe('BayesianGaussianMixture', () => {
   });
 });
 
+describe('BayesianGaussianMixture.getParams', () => {
+  it('gives options its constructor takes (priors included): a clone fits the same bits', () => {
+    const X = overlapping(3, 500, 2, 3);
+    for (const o of [
+      { nComponents: 4, seed: 1 },
+      { nComponents: 4, covarianceType: 'diag' as const, weightConcentrationPriorType: 'dirichlet_distribution' as const, weightConcentrationPrior: 0.01,
+        meanPrecisionPrior: 0.5, meanPrior: [0, 1], degreesOfFreedomPrior: 4, covariancePrior: [1, 2] },
+    ]) {
+      const bgm = new lib.BayesianGaussianMixture(o);
+      const clone = new lib.BayesianGaussianMixture(bgm.getParams()).fit(X);
+      expectSameFit(clone, bgm.fit(X));
+      expect(bgm.toJSON().options).toEqual(bgm.getParams());
+    }
+  });
+});
+
 describe('BayesianGaussianMixture: the scale of sample weights', () => {
   const X = overlapping(9, 2 * CHUNK_ROWS + 100, 2, 3);
   it('is the data\'s (counts meet the priors): never rescaled, smooth across 2^±100, the same over workers', async () => {

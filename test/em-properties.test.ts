@@ -225,6 +225,30 @@ describe('JSON round trip', () => {
   }
 });
 
+describe('getParams: the constructor\'s options, defaults filled in (scikit-learn\'s get_params and clone)', () => {
+  const X = dataset('blobs3d');
+  for (const type of TYPES) {
+    it(`${type}: new GaussianMixture(gm.getParams()) fits the same bits, explicit starts included`, () => {
+      const d = X.cols, K = 3;
+      const eye = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 2 : 0)));
+      const precisionsInit = type === 'full' ? [eye, eye, eye] : type === 'tied' ? eye
+        : type === 'diag' ? [[2, 2, 2], [2, 2, 2], [2, 2, 2]] : [2, 2, 2];
+      for (const o of [
+        { nComponents: K, covarianceType: type, seed: 3, tol: 1e-5, regCovar: 1e-5, maxIter: 40, nInit: 2, initParams: 'k-means++' as InitParams },
+        { nComponents: K, covarianceType: type, weightsInit: [0.2, 0.3, 0.5], meansInit: [[0, 0, 0], [5, 5, 5], [-5, 0, 5]], precisionsInit },
+      ]) {
+        const gm = new GaussianMixture(o);
+        const params = gm.getParams();
+        expect(params).toMatchObject({ nComponents: K, covarianceType: type, warmStart: false, missingValues: 'error', tol: o.tol ?? 1e-3 });
+        const clone = new GaussianMixture(params).fit(X);
+        expect(sameParams(clone, gm.fit(X))).toBe(true);
+        expect(clone.getParams()).toEqual(params);
+        expect({ missingValues: 'error', ...gm.toJSON().options }).toEqual(params);
+      }
+    });
+  }
+});
+
 describe('fitPredict', () => {
   for (const type of TYPES) {
     it(`${type}: equals fit(X) then predict(X)`, () => {

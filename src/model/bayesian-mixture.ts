@@ -64,8 +64,9 @@ export class BayesianGaussianMixture extends GaussianMixture {
   override bic(_X?: MatrixInput): number { return this.unsupported('bic()'); }
   override aic(_X?: MatrixInput): number { return this.unsupported('aic()'); }
 
-  override toJSON(): GaussianMixtureJSON {
-    const j = super.toJSON();
+  /** The constructor's options with defaults filled in (see GaussianMixture.getParams), the
+   *  priors that were given among them; toJSON() stores the same object. */
+  override getParams(): BayesianGaussianMixtureOptions {
     const v = this.opts.variational!;
     const extra: Record<string, unknown> = { weightConcentrationPriorType: this.weightConcentrationPriorType };
     if (v.weightConcentrationPrior !== null) extra.weightConcentrationPrior = v.weightConcentrationPrior;
@@ -73,7 +74,8 @@ export class BayesianGaussianMixture extends GaussianMixture {
     if (v.meanPrior) extra.meanPrior = Array.from(v.meanPrior);
     if (v.degreesOfFreedomPrior !== null) extra.degreesOfFreedomPrior = v.degreesOfFreedomPrior;
     if (v.covariancePrior) extra.covariancePrior = Array.from(v.covariancePrior);
-    return { ...j, options: { ...j.options, ...extra } };
+    const { missingValues: _, ...base } = super.getParams(); // not an option of a variational mixture
+    return { ...base, ...extra } as BayesianGaussianMixtureOptions;
   }
 
   /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */

@@ -594,14 +594,18 @@ export class GaussianMixture {
   get nComponents(): number { return this.opts.nComponents; }
 
   /** A plain JSON-safe object with the options and fitted parameters. */
-  toJSON(): GaussianMixtureJSON {
-    const s = this.fitted('toJSON');
+  /**
+   * The constructor's options with their defaults filled in, as plain values (scikit-learn's
+   * get_params): `new GaussianMixture(gm.getParams())` is an unfitted copy of gm's settings
+   * (clone), whose fits give the same bits. toJSON() stores the same object.
+   */
+  getParams(): GaussianMixtureOptions {
     const o = this.opts;
     const options: Record<string, unknown> = {
       nComponents: o.nComponents, covarianceType: o.covarianceType, tol: o.tol, regCovar: o.regCovar,
       maxIter: o.maxIter, nInit: o.nInit, initParams: o.initParams, warmStart: o.warmStart, seed: o.seed,
     };
-    if (o.missingValues !== 'error') options.missingValues = o.missingValues;
+    options.missingValues = o.missingValues;
     // the initial parameters are options too: a restored model refits from the same start
     if (o.weightsInit) options.weightsInit = Array.from(o.weightsInit);
     if (o.meansInit) {
@@ -609,7 +613,13 @@ export class GaussianMixture {
       options.meansInit = Array.from({ length: o.nComponents }, (_, k) => Array.from(o.meansInit!.subarray(k * d, k * d + d)));
     }
     if (o.precisionsInit) options.precisionsInit = Array.from(o.precisionsInit);
-    return toJSONObject(options, s);
+    return options as GaussianMixtureOptions;
+  }
+
+  toJSON(): GaussianMixtureJSON {
+    const options = this.getParams() as Record<string, unknown>;
+    if (options.missingValues === 'error') delete options.missingValues; // the default, as files before it was an option
+    return toJSONObject(options, this.fitted('toJSON'));
   }
 
   /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
