@@ -357,7 +357,9 @@ export class GaussianMixture {
 
   /** Mean log-likelihood of the rows. */
   score(X: MatrixInput): number {
-    const v = this.scoreSamples(X);
+    const { m } = this.checked(X, 'score'); // errors name score, not scoreSamples
+    const v = new Float64Array(m.rows);
+    this.scoreRows(m, { lse: v });
     let s = 0;
     for (let i = 0; i < v.length; i++) s += v[i];
     return s / v.length;
