@@ -297,6 +297,11 @@ describe('validation: every bad option is a GmmError before any fit', () => {
     expect(codeOf(() => selectModel(X, { ...o, onIteration: () => { fits++; } } as never))).toBe(code);
     expect(fits).toBe(0);
   });
+  it('an unknown option is named with selectModel\'s own options (not a candidate model\'s)', () => {
+    expect(() => selectModel(X, { wrkers: 2 } as never)).toThrow(expect.objectContaining({
+      code: 'INVALID_OPTION', message: expect.stringMatching(/^unknown option "wrkers"; the options are nComponents, covarianceTypes, criterion/),
+    }));
+  });
 
   it('bad data and options types', () => {
     expect(codeOf(() => selectModel([], {}))).toBe('EMPTY_INPUT');

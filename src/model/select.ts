@@ -14,7 +14,7 @@ import { scoreInto } from './score.js';
 import { scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
 import {
-  COVARIANCE_TYPES, checkInitShapes, fitBytesLowerBound, toMatrix, toSampleWeight,
+  COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, fitBytesLowerBound, toMatrix, toSampleWeight,
   type CovarianceType, type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
 } from './validate.js';
 
@@ -186,6 +186,11 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
   const o = options as Record<string, unknown>;
   if ('covarianceType' in o) {
     throw option('selectModel takes covarianceTypes, a list of the types to try (e.g. [\'full\', \'diag\']), not covarianceType.');
+  }
+  // unknown keys named with selectModel's own list (the candidates' constructor would name its own)
+  const known = [...SELECTION_KEYS, ...extraKeys, ...[...MODEL_OPTIONS].filter((k) => k !== 'nComponents' && k !== 'covarianceType')];
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw option(`unknown option "${key}"; the options are ${known.join(', ')}.`);
   }
   const criterion = (o.criterion ?? 'bic') as SelectionCriterion;
   if (!SELECTION_CRITERIA.includes(criterion)) {

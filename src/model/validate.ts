@@ -250,7 +250,8 @@ const DEFAULTS = {
   nComponents: 1, covarianceType: 'full' as CovarianceType, tol: 1e-3, regCovar: 1e-6, maxIter: 100, nInit: 1,
   initParams: 'kmeans' as InitParams, warmStart: false, seed: 0, missingValues: 'error' as MissingValues,
 };
-const KNOWN = new Set([...Object.keys(DEFAULTS), 'weightsInit', 'meansInit', 'precisionsInit']);
+/** The options a GaussianMixture takes. */
+export const MODEL_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'weightsInit', 'meansInit', 'precisionsInit']);
 
 function intOption(v: unknown, name: string, min: number, fix: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
@@ -273,8 +274,8 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   }
   const o = opts as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) {
-      throw new GmmError('INVALID_OPTION', `unknown option "${key}"; the options are ${[...KNOWN].join(', ')}.`);
+    if (!MODEL_OPTIONS.has(key)) {
+      throw new GmmError('INVALID_OPTION', `unknown option "${key}"; the options are ${[...MODEL_OPTIONS].join(', ')}.`);
     }
   }
   const get = <K extends keyof typeof DEFAULTS>(k: K): unknown => (o[k] === undefined ? DEFAULTS[k] : o[k]);
