@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as Lib from '../src/entry-node.js';
 import type { CovarianceType, Matrix, BayesianGaussianMixture as BGM } from '../src/index.js';
-import { overlapping, expectSameFit, sameBits } from './helpers.js';
+import { overlapping, expectSameFit, parkMillerNormal, sameBits } from './helpers.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
 
 let lib: typeof Lib;
@@ -118,6 +118,31 @@ describe('BayesianGaussianMixture', () => {
       expect(back.weightConcentrationPriorType).toBe('dirichlet_process');
       expect(() => lib.GaussianMixture.fromJSON(JSON.stringify(m))).toThrow(expect.objectContaining({ code: 'INVALID_JSON' }));
     }
+  });
+});
+
+describe('BayesianGaussianMixture.fromJSON takes back every model a fit stores', () => {
+  it('nearly collinear data, whose covariance prior (taken from the data) no Cholesky passes', () => {
+    const gauss = parkMillerNormal(11);
+    let fitted = 0;
+    for (let trial = 0; trial < 60; trial++) {
+      const d = 2 + (trial % 6), n = 40 + (trial % 5) * 20, scale = [1e-8, 1e-4, 1, 1e4, 1e8][trial % 5];
+      const X = Array.from({ length: n }, () => {
+        const a = gauss(), b = gauss();
+        return Array.from({ length: d }, (_, j) => scale * ((j + 1) * a + (j % 2) * b * 1e-7) + 1e3 * scale);
+      });
+      for (const covarianceType of ['full', 'tied'] as const) {
+        let m: BGM;
+        try {
+          m = new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType, regCovar: [0, 1e-300, 1e-20][trial % 3], seed: trial }).fit(X);
+        } catch {
+          continue;
+        }
+        fitted++;
+        expectSameFit(lib.BayesianGaussianMixture.fromJSON(JSON.stringify(m)), m);
+      }
+    }
+    expect(fitted).toBeGreaterThan(10);
   });
 });
 

@@ -618,12 +618,15 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
 
   it('option values are checked before the data are read, as usage errors naming the flag', async () => {
     const missing = join(dir, 'no-such-file.csv');
-    for (const args of [['-k', '0'], ['--tol', '-1'], ['--seed', '-1'], ['--max-iter', '0'], ['--seed', '0x3'], ['--max-iter', '1e1'],
-      ['-k', '2', '--init-sample', '1']]) {
+    for (const args of [['-k', '0'], ['--tol', '-1'], ['--seed', '-1'], ['--max-iter', '0'], ['--seed', '0x3'], ['--max-iter', '2.5'],
+      ['--seed', '9007199254740993'], ['-k', '2', '--init-sample', '1']]) {
       const r = await cli(['fit', missing, ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).not.toContain('cannot read');
     }
+    // decimal forms people type are numbers: an integer written 1e2 is one
+    const forms = await cli(['fit', FAITHFUL, '-k', '2', '--max-iter', '1e2', '--tol', '.5e-3', '--reg-covar', '1E-6', '-q']);
+    expect(forms.code, forms.stderr).toBe(0);
     const twice = await cli(['select', missing, '-c', 'full,full']);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('full twice');

@@ -297,8 +297,9 @@ describe('every bad input throws a GmmError with a stable code, before any work'
     if (code !== 'INVALID_JSON') expect(e.message).toMatch(FIX);
     expect(snapshot()).toBe(before);
     // refused before the core did anything: no WebAssembly memory was allocated or grown
-    // (errors that only EM can find, and calls that fit a model inside the call, excepted)
-    if (!['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'REENTRANT'].includes(code)) expect(after.peak).toBe(peakBefore.heapBase);
+    // (errors that only EM can find, calls that fit a model inside the call, and fromJSON,
+    // whose last check factorises the covariances in the core's scratch, excepted)
+    if (!['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'REENTRANT', 'INVALID_JSON'].includes(code)) expect(after.peak).toBe(peakBefore.heapBase);
     expect(after.memoryBytes).toBe(peakBefore.memoryBytes);
   });
 

@@ -154,3 +154,11 @@ export function expectSameFit(a: GaussianMixture, b: GaussianMixture): void {
   expect(a.nIter).toBe(b.nIter);
   expect(a.converged).toBe(b.converged);
 }
+
+/** Normal draws by Box–Muller from the Park–Miller generator (seed ≥ 1): the sequence the
+ *  adversarial reviews found their cases with, kept so those cases stay reproducible. */
+export function parkMillerNormal(seed: number): () => number {
+  let s = seed;
+  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  return () => Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd());
+}

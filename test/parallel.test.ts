@@ -445,6 +445,9 @@ describe("fitStream's sources as users write them", () => {
       .rejects.toMatchObject({ code: 'SOURCE_FAILED', message: expect.stringContaining('pass 3') });
     expect(gm.isFitted).toBe(false);
     await expect(new lib.GaussianMixture(o).fitStream(() => [])).rejects.toMatchObject({ code: 'EMPTY_INPUT' });
+    await expect(new lib.GaussianMixture(start).fitStream(() => [])).rejects.toMatchObject({ code: 'EMPTY_INPUT' });
+    // a row-less piece ahead of the rows is held to no width the stream has not shown yet, on any pass
+    expectSameFit(await new lib.GaussianMixture(o).fitStream(() => [{ data: [], rows: 0, cols: 3 }, X]), new lib.GaussianMixture(o).fit(X));
     await expect(new lib.GaussianMixture(o).fitStream(() => [X, { data: new Float64Array(6), rows: 0, cols: 2 }]))
       .rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
     let p2 = 0;

@@ -152,6 +152,7 @@ describe('bad statistics are refused before any change', () => {
         [0, () => NaN],                           // Σ w·lse NaN
         [head - 1, () => Infinity],               // a sum infinite
         [firstSquare, (v: number) => -v - 1],     // a negative sum of squares
+        [S - 1, (v: number) => -v - 1],           // the last one (the last component's last diagonal entry)
       ] as const) {
         expect(j).toBeLessThan(S);
         expect(code(() => SufficientStatistics.fromBytes(changed(j, f)))).toBe('INVALID_STATISTICS');

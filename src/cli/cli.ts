@@ -152,10 +152,9 @@ function parseArgs(cmd: Command, argv: string[]): { pos: string[]; opts: Opts } 
 
 function convert(spec: OptionSpec, shown: string, value: string, cmd: string): string | number {
   if (spec.kind === 'int' || spec.kind === 'number') {
-    // decimal only (Number() would also take 0x10, 0b1 and, for an integer, 1e1)
-    const form = spec.kind === 'int' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-    const v = form.test(value.trim()) ? Number(value) : NaN;
-    if (!Number.isFinite(v) || (spec.kind === 'int' && !Number.isInteger(v))) {
+    // decimal only (Number() would also take 0x10, 0b1 and Infinity); an integer exactly (1e3 is one, 2^53 + 1 is not)
+    const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isFinite(v) || (spec.kind === 'int' && !Number.isSafeInteger(v))) {
       throw new UsageError(`${shown} needs ${spec.kind === 'int' ? 'an integer' : 'a number'}; got ${JSON.stringify(value)}.`, cmd);
     }
     return v;
@@ -325,7 +324,7 @@ function need(pos: string[], n: number, cmd: Command): void {
 const FLAG_OF: Record<string, string> = {
   nComponents: '-k', covarianceType: '--covariance', tol: '--tol', regCovar: '--reg-covar', maxIter: '--max-iter',
   nInit: '--n-init', initParams: '--init', seed: '--seed', weightConcentrationPrior: '--weight-concentration',
-  weightConcentrationPriorType: '--weight-prior', initSampleSize: '--init-sample',
+  weightConcentrationPriorType: '--weight-prior',
 };
 
 /** make() (a model built from the command line's options), its option errors turned into
@@ -335,8 +334,9 @@ function checkedModel<T>(make: () => T, cmd: string): T {
     return make();
   } catch (e) {
     if (e instanceof GmmError && e.code === 'INVALID_OPTION') {
-      throw new UsageError(e.message.replace(/\b(nComponents|covarianceType|tol|regCovar|maxIter|nInit|initParams|seed|weightConcentrationPriorType|weightConcentrationPrior|initSampleSize)\b/g,
-        (w) => FLAG_OF[w]), cmd);
+      // the library's messages start with the option's name
+      const name = /^\w+/.exec(e.message)?.[0] ?? '';
+      throw new UsageError(name in FLAG_OF ? FLAG_OF[name] + e.message.slice(name.length) : e.message, cmd);
     }
     throw e;
   }

@@ -232,7 +232,10 @@ export class SufficientStatistics {
       for (let j = 0; j < S; j++, at += 8) data[j] = v.getFloat64(at, true);
       if (level > 31) throw invalid(`node ${i} has level ${level}.`);
       const bad = impossibleValue(data, type, K, d);
-      if (bad) throw invalid(`node ${i} holds ${bad}, which no rows can give (the bytes were changed or damaged).`);
+      if (bad) {
+        throw invalid(`node ${i} holds ${bad}, which no rows in the range of doubles give: the bytes were changed or damaged, ` +
+          'or (a value that overflowed) the data need scaling before computeStatistics.');
+      }
       const [a, b] = nodeRange(level, index);
       if (a < first || b > end) throw invalid(`node ${i} (chunks ${a}–${b - 1}) lies outside chunks ${first}–${end - 1}.`);
       spans.push([a, b]);

@@ -8,7 +8,7 @@ import { arenaFor } from '../core/arena.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { resolveBayesianOptions, checkPriorShapes, type BayesianGaussianMixtureOptions } from './bayesian-options.js';
 import { fromJSONObject, variationalFromJSON, type GaussianMixtureJSON } from './serialize.js';
-import type { MatrixInput, ResolvedOptions } from './validate.js';
+import { asymmetricEntry, type MatrixInput, type ResolvedOptions } from './validate.js';
 import type { VariationalParams } from './params.js';
 
 export class BayesianGaussianMixture extends GaussianMixture {
@@ -105,9 +105,17 @@ function checkPosterior(o: ResolvedOptions, v: VariationalParams, weights: Float
   if (!(p.weightConcentration > 0) || !(p.meanPrecision > 0)) {
     throw bad('variational.priors.weightConcentration and meanPrecision must be > 0.');
   }
+  // a covariance prior the fit took from the data (none given) must be symmetric with a
+  // diagonal ≥ 0, as the data's covariance is, but need not pass a Cholesky: the fit never
+  // factorises it alone (only with the data's scatter added), and nearly collinear data
+  // store one that no Cholesky would pass
+  const derived = given.covariancePrior === null && (o.covarianceType === 'full' || o.covarianceType === 'tied');
+  if (derived && (asymmetricEntry(p.covariance, 0, d) || Array.from({ length: d }, (_, i) => p.covariance[i * d + i]).some((x) => !(x >= 0)))) {
+    throw bad('variational.priors.covariance is not a covariance (not symmetric, or a negative variance).');
+  }
   try {
     checkPriorShapes({ ...o, variational: { ...given, meanPrior: p.mean, degreesOfFreedomPrior: p.degreesOfFreedom,
-      covariancePrior: p.covariance, covariancePriorShape: null } }, d);
+      covariancePrior: derived ? null : p.covariance, covariancePriorShape: null } }, d);
   } catch (e) {
     throw bad(`variational.priors: ${(e as Error).message}`);
   }

@@ -1,6 +1,8 @@
 // JSON form of a fitted model. Numbers are written by JSON.stringify, which round-trips
 // every double exactly, so a reloaded model scores bit-identically.
 import { GmmError } from '../core/errors.js';
+import { core, isInitialized, TYPE_CODE } from '../core/core.js';
+import { arenaFor } from '../core/arena.js';
 import { COVARIANCE_TYPES, type CovarianceType } from './validate.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
 
@@ -119,29 +121,16 @@ function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float
   return -1;
 }
 
-/** The first full (or the tied) covariance that is not positive definite, or -1: its
- *  factorisation Σ = L D Lᵀ (unit lower L) meets a pivot of D that is not positive. Every
- *  covariance a fit stores was factorised by the core before it was stored, so only an
- *  edited or corrupted file gets here; conditionals read the covariances, scoring the
- *  precision factors. */
+/** The first covariance (the tied one: 0) that is not positive definite, or -1, by the
+ *  core's own factorisation (the one every fit ran on each covariance before storing it,
+ *  so a stored one passes bit for bit); -1 before init(), when there is no core to ask.
+ *  Conditionals read the covariances, scoring the precision factors. */
 function notPositiveDefinite(type: CovarianceType, K: number, d: number, cov: Float64Array): number {
-  if (type !== 'full' && type !== 'tied') return -1;
-  const L = new Float64Array(d * d), D = new Float64Array(d);
-  for (let k = 0; k < (type === 'full' ? K : 1); k++) {
-    const S = cov.subarray(k * d * d, (k + 1) * d * d);
-    for (let j = 0; j < d; j++) {
-      let p = S[j * d + j];
-      for (let m = 0; m < j; m++) p -= L[j * d + m] * L[j * d + m] * D[m];
-      if (!(p > 0)) return k;
-      D[j] = p;
-      for (let i = j + 1; i < d; i++) {
-        let t = S[i * d + j];
-        for (let m = 0; m < j; m++) t -= L[i * d + m] * L[j * d + m] * D[m];
-        L[i * d + j] = t / p;
-      }
-    }
-  }
-  return -1;
+  if (!isInitialized()) return -1;
+  const c = core();
+  const arena = arenaFor(c);
+  const src = arena.put(cov);
+  return c.precisionCholesky(src, arena.allocF64(cov.length), arena.allocF64(d * d), TYPE_CODE[type], K, d);
 }
 
 /** Parses and checks a model; returns its options and fitted state. */
@@ -199,11 +188,6 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   } else {
     for (let i = 0; i < P; i++) if (!(covariances[i] > 0)) throw bad(`covariances[${i}] must be positive.`);
   }
-  const notPd = notPositiveDefinite(type, K, d, covariances);
-  if (notPd >= 0) {
-    throw bad(`covariances${type === 'tied' ? '' : `[${notPd}]`} is not positive definite, so no fit stored it: the file ` +
-      'was edited or corrupted.');
-  }
   // the precision factor must be upper triangular with a positive diagonal
   if (type === 'full' || type === 'tied') {
     for (let k = 0; k < (type === 'full' ? K : 1); k++) {
@@ -223,6 +207,12 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   if (typeof o.converged !== 'boolean') throw bad('"converged" must be a boolean.');
   if (typeof o.nIter !== 'number' || !Number.isInteger(o.nIter) || o.nIter < 0) throw bad('"nIter" must be a non-negative integer.');
   if (typeof o.lowerBound !== 'number' || !Number.isFinite(o.lowerBound)) throw bad('"lowerBound" must be a finite number.');
+  // last: the one check that asks the core (its scratch memory only)
+  const notPd = notPositiveDefinite(type, K, d, covariances);
+  if (notPd >= 0) {
+    throw bad(`covariances${type === 'tied' ? '' : `[${notPd}]`} is not positive definite, so no fit stored it: the file ` +
+      'was edited or corrupted.');
+  }
   return {
     raw: o,
     options: options as Record<string, unknown>,

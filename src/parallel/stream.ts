@@ -134,7 +134,9 @@ function untilAborted<T>(p: T | Promise<T>, signal: AbortSignal | undefined): Pr
   });
 }
 
-/** A piece with no rows, skipped (whatever its form) once its shape is consistent. */
+/** A piece with no rows, skipped (whatever its form) once its shape is consistent; d: the
+ *  model's width, against which its cols is checked (null: the stream's own width, which a
+ *  row-less piece may precede on the first pass, so it is not held to it). */
 function isEmptyPiece(v: unknown, d: number | null): boolean {
   if (v === null || typeof v !== 'object') return false;
   const o = v as { length?: unknown; rows?: unknown; cols?: unknown; data?: { length?: unknown }; numRows?: unknown };
@@ -210,7 +212,7 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
       const where = `fitStream pass ${pass}, chunk ${piece}`;
       let m: Matrix;
       try {
-        if (isEmptyPiece(r.value, d)) {
+        if (isEmptyPiece(r.value, given ? d : null)) {
           piece++;
           continue;
         }
@@ -331,6 +333,7 @@ class StreamCluster implements Cluster {
       throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave ${rows} rows, but ${this.rows} before: ` +
         'it must give the same rows in the same order on every call.');
     }
+    if (rows === 0) throw new GmmError('EMPTY_INPUT', `fitStream pass ${this.pass}: the source gave no rows: give it at least nComponents rows.`);
     if (rows < co.K) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${co.K} needs at least that many samples; the stream has ${rows}. ` +
         'Reduce nComponents or add data.');
