@@ -359,4 +359,14 @@ describe('errors', () => {
   ])('%s', (_name, f, expected) => {
     expect(code(f)).toBe(expected);
   });
+  it('a NaN given value is named as a conditioning value, with no advice to fit around it', () => {
+    const marginalizing = new GaussianMixture({ nComponents: 2, missingValues: 'marginalize', seed: 1 })
+      .fit(Array.from({ length: 40 }, (_, i) => [i % 7, (i * 3) % 5, i % 2]));
+    for (const m of [gm(), marginalizing]) {
+      expect(() => m.predictConditional([[NaN]], [0])).toThrow(expect.objectContaining({
+        code: 'NON_FINITE', message: expect.stringMatching(/^Xgiven\[0\]\[0\] is NaN: .*conditioning needs a finite value/),
+      }));
+      expect(() => m.predictConditional([[NaN]], [0])).not.toThrow(/missingValues/);
+    }
+  });
 });

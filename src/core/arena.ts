@@ -142,7 +142,8 @@ export class Arena {
 /** TOO_LARGE for a job past the address space; `needs`: what needs how much. */
 function tooLarge(needs: string): GmmError {
   return new GmmError('TOO_LARGE', `${needs} of WebAssembly memory, more than its 4 GiB address space allows: ` +
-    'fit on a subsample, or score the data in smaller batches.');
+    (needs.startsWith('sampling') ? 'draw the rows in smaller batches (each with its own seed).'
+      : 'fit on a subsample, or score the data in smaller batches.'));
 }
 
 function align(p: number): number {

@@ -148,9 +148,9 @@ function prepare(p: Params, given: Int32Array, what: string, withCov: boolean): 
   return { c, arena, type, m, q, g, r, weights, means, factors, covOut };
 }
 
-function nonFinite(what: string): GmmError {
+function nonFinite(what: string, moments = 'means'): GmmError {
   return new GmmError('NUMERICAL', `${what}: the given values are so far from every component that the conditional ` +
-    'means overflow double range; check the values (and their order) against the model\'s features.');
+    `${moments} overflow double range; check the values (and their order) against the model's features.`);
 }
 
 /** The mixture over the remaining features (increasing order) given x_given = values. */
@@ -210,6 +210,6 @@ export function predictConditionalParams(p: Params, given: Int32Array, X: Matrix
     if (cov) cov.set(arena.f64(co, k * q * q), r0 * q * q);
   }
   for (let i = 0; i < mean.length; i++) if (!Number.isFinite(mean[i])) throw nonFinite(`predictConditional (row ${Math.floor(i / q)})`);
-  if (cov) for (let i = 0; i < cov.length; i++) if (!Number.isFinite(cov[i])) throw nonFinite(`predictConditional (row ${Math.floor(i / (q * q))})`);
+  if (cov) for (let i = 0; i < cov.length; i++) if (!Number.isFinite(cov[i])) throw nonFinite(`predictConditional (row ${Math.floor(i / (q * q))})`, 'covariances (second moments of the means)');
   return cov ? { mean: { data: mean, rows: n, cols: q }, covariance: cov } : { mean: { data: mean, rows: n, cols: q } };
 }

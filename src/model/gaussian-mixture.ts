@@ -686,7 +686,7 @@ export class GaussianMixture {
     if (options.covariance !== undefined && typeof options.covariance !== 'boolean') {
       throw new GmmError('INVALID_OPTION', `covariance must be true or false; got ${String(options.covariance)}.`);
     }
-    const m = toMatrix(X);
+    const m = toMatrix(X, 'Xgiven');
     if (m.cols !== g.length) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} columns but ${g.length} features are given: pass only the ` +
         'given features\' values, in the order of `given`.');

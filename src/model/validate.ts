@@ -45,7 +45,9 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
         'fit() and selectModel only, not in fitAsync, fitStream, computeStatistics or selectModelAsync; use fit(), or impute the rows first.');
     }
     const hint = v !== v && name === 'X' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
-    throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity before fitting${hint}.`);
+    // conditioning values are given, never missing: no fit, no marginalisation to point to
+    const when = name === 'Xgiven' ? ': conditioning needs a finite value for every given feature' : ' before fitting';
+    throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity${when}${hint}.`);
   }
   return v;
 }
