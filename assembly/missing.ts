@@ -286,7 +286,11 @@ function rowTerms(x0: usize, x1: usize, means: usize, prec: usize, type: i32, K:
   }
 }
 
-/** The precision route's ‖y‖² − ‖t‖² for both lanes (y = Uᵀ δ, b = U_m y, t = H b into z). */
+/** The precision route's δ_oᵀ Σ_oo⁻¹ δ_o for both lanes (y = Uᵀ δ, b = U_m y, t = H b into
+ *  z). It equals ‖y‖² − ‖t‖², but that difference cancels where a missing feature is
+ *  strongly correlated with an observed one (P_oo far larger than Σ_oo⁻¹). It is summed
+ *  instead as ‖Uᵀ δ*‖², δ* = (δ_o, x̂_m − μ_m) = δ with δ_m := −Hᵀ t: the minimum over δ_m
+ *  of δᵀ P δ, a sum of squares whose error is first order in ‖Uᵀ δ*‖ only. */
 function precTerms(x0: usize, x1: usize, mu: usize, U: usize, H: usize, z: usize, d: i32): v128 {
   const o = nObs, m = nMis, df = sDf, y = sDf + (<usize>d << 4);
   for (let i = 0; i < d; i++) v128.store(df + (<usize>i << 4), f64x2.splat(0));
@@ -295,12 +299,10 @@ function precTerms(x0: usize, x1: usize, mu: usize, U: usize, H: usize, z: usize
     const v = f(mu, ia);
     v128.store(df + (<usize>ia << 4), f64x2(f(x0, ia) - v, f(x1, ia) - v));
   }
-  let q = f64x2.splat(0);
   for (let i = 0; i < d; i++) {
     let s = f64x2.splat(0);
     for (let j = 0; j <= i; j++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(U, j * d + i)), v128.load(df + (<usize>j << 4))));
     v128.store(y + (<usize>i << 4), s);
-    q = f64x2.add(q, f64x2.mul(s, s));
   }
   // b into df's first m slots (δ is no longer needed), then t = H b
   for (let j = 0; j < m; j++) {
@@ -313,7 +315,21 @@ function precTerms(x0: usize, x1: usize, mu: usize, U: usize, H: usize, z: usize
     let s = f64x2.splat(0);
     for (let c = 0; c <= a; c++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(H, a * m + c)), v128.load(df + (<usize>c << 4))));
     v128.store(z + (<usize>a << 4), s);
-    q = f64x2.sub(q, f64x2.mul(s, s));
+  }
+  // y += U_mᵀ δ*_m, δ*_m = −Hᵀ t (H lower): y becomes Uᵀ δ*
+  for (let j = 0; j < m; j++) {
+    let s = f64x2.splat(0);
+    for (let a = j; a < m; a++) s = f64x2.sub(s, f64x2.mul(f64x2.splat(f(H, a * m + j)), v128.load(z + (<usize>a << 4))));
+    const mj = ix(sMis, j);
+    for (let i = mj; i < d; i++) {
+      const yi = y + (<usize>i << 4);
+      v128.store(yi, f64x2.add(v128.load(yi), f64x2.mul(f64x2.splat(f(U, mj * d + i)), s)));
+    }
+  }
+  let q = f64x2.splat(0);
+  for (let i = 0; i < d; i++) {
+    const v = v128.load(y + (<usize>i << 4));
+    q = f64x2.add(q, f64x2.mul(v, v));
   }
   return q;
 }

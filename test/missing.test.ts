@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { BayesianGaussianMixture, GaussianMixture, selectModel, selectModelAsync, type Matrix } from '../src/index.js';
-import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, rng, root, sameBits } from './helpers.js';
+import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, parkMillerNormal, rng, root, sameBits } from './helpers.js';
 import { missingRoute } from '../src/model/missing.js';
 
 type Type = 'full' | 'tied' | 'diag' | 'spherical';
@@ -251,6 +251,37 @@ describe('errors', () => {
     const gm = new GaussianMixture({ nComponents: 3 }).fit(X);
     expect(() => gm.impute([[2, 1], [1.7e308, NaN]])).toThrow(expect.objectContaining({ code: 'NUMERICAL', message: expect.stringContaining('row 1') }));
     expect(gm.impute([[1, NaN]]).data.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('the precision route (full, tied: a row alone in its pattern)', () => {
+  it('scores a row alone, beside a twin (the covariance route) and through marginal() alike, however correlated', () => {
+    // x₂ is x₀ measured twice: P_oo is ~1e8 times Σ_oo⁻¹, and ‖y‖² − ‖t‖² lost up to 4e-3
+    // nats here (141 at regCovar 0); ‖Uᵀδ*‖² loses nothing that shows
+    const g = parkMillerNormal(7);
+    const X = Array.from({ length: 200 }, () => {
+      const a = 1000 * g(), b = 1000 * g();
+      return [a, b, a + 1e-4 * g()];
+    });
+    for (const covarianceType of ['full', 'tied'] as const) {
+      const gm = new GaussianMixture({ nComponents: 2, covarianceType, missingValues: 'marginalize' }).fit(X);
+      for (const a of [3000, 30000]) {
+        const row = [a, 1000, NaN];
+        const alone = gm.scoreSamples([row])[0], twin = gm.scoreSamples([row, row])[0];
+        const exact = gm.marginal([0, 1]).scoreSamples([[a, 1000]])[0];
+        expect(Math.abs(alone - exact)).toBeLessThan(1e-12 * Math.abs(exact));
+        expect(Math.abs(twin - exact)).toBeLessThan(1e-12 * Math.abs(exact));
+      }
+    }
+  });
+  it('a row too far for double range scores -Infinity, never NaN', () => {
+    const N = NaN;
+    const X = [[1, 2, N], [2, N, 3], [N, 1, 1], [4, 5, 6], [5, N, 7], [6, 7, N], [0, 1, 2], [N, N, 1]];
+    for (const covarianceType of ['full', 'tied', 'diag'] as const) {
+      const gm = new GaussianMixture({ nComponents: 2, covarianceType, missingValues: 'marginalize' }).fit(X);
+      expect(gm.scoreSamples([[1e300, -1e300, N]])[0]).toBe(-Infinity);
+      expect(gm.score([[1e300, -1e300, N]])).toBe(-Infinity);
+    }
   });
 });
 
