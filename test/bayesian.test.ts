@@ -144,6 +144,30 @@ describe('BayesianGaussianMixture.fromJSON takes back every model a fit stores',
     }
     expect(fitted).toBeGreaterThan(10);
   });
+  it('a constant feature, whose variance in the prior taken from the data is 0: every type', () => {
+    const X = Array.from({ length: 30 }, (_, i) => [Math.sin(i) + (i % 2) * 3, 2.5]);
+    for (const covarianceType of ['full', 'tied', 'diag', 'spherical'] as const) {
+      const m = new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType }).fit(X);
+      expectSameFit(lib.BayesianGaussianMixture.fromJSON(JSON.stringify(m)), m);
+    }
+  });
+});
+
+describe('BayesianGaussianMixture: a warm start streams', () => {
+  it('with priors taken from the data (from the sample, here all rows): the warm fit() bit for bit', async () => {
+    const X = overlapping(5, CHUNK_ROWS + 300, 2, 3);
+    for (const extra of [{}, { meanPrior: [0, 0] }, { covariancePrior: [[1, 0], [0, 1]] }, { meanPrior: [0, 0], covariancePrior: [[1, 0], [0, 1]] }]) {
+      const o = { nComponents: 3, warmStart: true, seed: 1, maxIter: 20, ...extra };
+      const ref = new lib.BayesianGaussianMixture(o).fit(X);
+      ref.fit(X);
+      const streamed = new lib.BayesianGaussianMixture(o).fit(X);
+      await streamed.fitStream(() => [X]);
+      expectSameFit(streamed, ref);
+    }
+    // the stream's width is checked against the model's before the fit
+    const m = new lib.BayesianGaussianMixture({ nComponents: 2, warmStart: true }).fit(X);
+    await expect(m.fitStream(() => [overlapping(2, 100, 3, 2)])).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
+  });
 });
 
 describe('BayesianGaussianMixture.getParams', () => {

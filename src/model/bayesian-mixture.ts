@@ -105,12 +105,14 @@ function checkPosterior(o: ResolvedOptions, v: VariationalParams, weights: Float
   if (!(p.weightConcentration > 0) || !(p.meanPrecision > 0)) {
     throw bad('variational.priors.weightConcentration and meanPrecision must be > 0.');
   }
-  // a covariance prior the fit took from the data (none given) must be symmetric with a
-  // diagonal ≥ 0, as the data's covariance is, but need not pass a Cholesky: the fit never
-  // factorises it alone (only with the data's scatter added), and nearly collinear data
-  // store one that no Cholesky would pass
-  const derived = given.covariancePrior === null && (o.covarianceType === 'full' || o.covarianceType === 'tied');
-  if (derived && (asymmetricEntry(p.covariance, 0, d) || Array.from({ length: d }, (_, i) => p.covariance[i * d + i]).some((x) => !(x >= 0)))) {
+  // a covariance prior the fit took from the data (none given) must be what a data
+  // covariance is, symmetric with variances ≥ 0, but need not pass a Cholesky or be > 0: the
+  // fit never factorises it alone (only with the data's scatter added), nearly collinear
+  // data store one that no Cholesky would pass, and a constant feature a variance of 0
+  const derived = given.covariancePrior === null;
+  const square = o.covarianceType === 'full' || o.covarianceType === 'tied';
+  const variances = square ? Array.from({ length: d }, (_, i) => p.covariance[i * d + i]) : Array.from(p.covariance);
+  if (derived && ((square && asymmetricEntry(p.covariance, 0, d)) || variances.some((x) => !(x >= 0)))) {
     throw bad('variational.priors.covariance is not a covariance (not symmetric, or a negative variance).');
   }
   try {

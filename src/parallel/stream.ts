@@ -278,7 +278,9 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
 class StreamCluster implements Cluster {
   rows = -1;
   constructor(private readonly c: CoreExports, private readonly arena: Arena, private readonly source: StreamSource,
-    private readonly d: number, private readonly sample: LocalCluster | null, private readonly signal?: AbortSignal) {}
+    private readonly d: number, private readonly sample: LocalCluster | null, private readonly signal: AbortSignal | undefined,
+    /** Whether d is the model's (an explicit or warm start) rather than the stream's. */
+    private readonly dFromModel: boolean) {}
   private K = 0;
   private type = 0;
   private pass = 0;
@@ -293,8 +295,6 @@ class StreamCluster implements Cluster {
     this.type = type;
     this.sample?.prepare(K, type);
   }
-  /** Whether d is the model's (an explicit or warm start) rather than the stream's. */
-  private get dFromModel(): boolean { return this.sample === null; }
   /** One chunk's shard, reused for every chunk of every pass (made at the first). */
   private slot: Shard | null = null;
   /** The summation tree's held nodes, in this instance's memory (S f64 each). */
@@ -415,24 +415,38 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   let sample: LocalCluster | null = null;
   let d: number, rows = -1;
   let co: Coordinator;
+  // the reservoir sample: for the initialisation, and for the data's moments where a
+  // Bayesian fit takes priors from them (warm starts too)
+  const draw = () => reservoir(c, source, opts.initSampleSize, o.seed, signal);
+  const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
+    rows = r.n;
+    // after the coordinator: the sample's shard frees back to its own data when it lays
+    // itself out, so it must be the last thing in the arena
+    return new LocalCluster(new Shard(c, arena, 0, r.d).add(r.sample.data, r.sample.rows, null));
+  };
   if (explicit) {
     d = warm ? warm.params.d : o.meansInit!.length / o.nComponents;
     co = createCoordinator(c, arena, o, d);
+    if (co.wantsDataMoments) {
+      const r = await draw();
+      if (r.d !== d) {
+        throw new GmmError('FEATURE_MISMATCH', `fitStream pass 0: the chunks have ${r.d} columns but the model has ${d} features: ` +
+          'stream the features the model was fitted or started with.');
+      }
+      sample = keep(r);
+    }
   } else {
-    const r = await reservoir(c, source, opts.initSampleSize, o.seed, signal);
+    const r = await draw();
     if (r.n < o.nComponents) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; the stream has ${r.n}. ` +
         'Reduce nComponents or add data.');
     }
     d = r.d;
-    rows = r.n;
     seedCore(c, o.seed);
-    // the coordinator first: the sample's shard frees back to its own data when it lays
-    // itself out, so it must be the last thing in the arena
     co = createCoordinator(c, arena, o, d);
-    sample = new LocalCluster(new Shard(c, arena, 0, d).add(r.sample.data, r.sample.rows, null));
+    sample = keep(r);
   }
-  const cluster = new StreamCluster(c, arena, source, d, sample, signal);
+  const cluster = new StreamCluster(c, arena, source, d, sample, signal, explicit);
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   return runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, () => {
