@@ -62,7 +62,11 @@ export class VariationalCoordinator extends Coordinator {
     const { d } = this, type = this.o.covarianceType;
     let cov = this.v.covariancePrior;
     if (!cov) {
-      const denom = sumW - sumW2 / sumW;
+      // the unbiased divisor takes one row's weight off Σw: weights count rows, so that is 1
+      // (integer weights give repeated rows' covariance; unweighted, n − 1 as numpy's np.cov
+      // and scikit-learn), but never more than the weight of one effective row, Σw² / Σw,
+      // so that weights below 1 keep a covariance (numpy's aweights divisor there)
+      const denom = sumW - Math.min(1, sumW2 / sumW);
       if (!(denom > 0)) {
         throw new GmmError('TOO_FEW_SAMPLES', 'the default covariancePrior is the data\'s covariance, which needs at least ' +
           'two rows of positive weight: add data, or give covariancePrior.');
