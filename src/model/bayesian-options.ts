@@ -61,7 +61,7 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
   }
   let meanPrior: Float64Array | null = null;
   if (o.meanPrior != null) {
-    const t = toTensor(o.meanPrior, 'meanPrior');
+    const t = toTensor(o.meanPrior, 'meanPrior', 'INVALID_OPTION');
     if (t.shape.length !== 1) throw new GmmError('SHAPE_MISMATCH', `meanPrior must be a flat array of one number per feature; got shape [${t.shape.join(', ')}].`);
     meanPrior = t.data;
   }
@@ -72,7 +72,7 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
       covariancePrior = Float64Array.of(positive(o.covariancePrior, 'covariancePrior', '')!);
       covariancePriorShape = [];
     } else {
-      const t = toTensor(o.covariancePrior, 'covariancePrior');
+      const t = toTensor(o.covariancePrior, 'covariancePrior', 'INVALID_OPTION');
       covariancePrior = t.data;
       covariancePriorShape = t.shape;
     }

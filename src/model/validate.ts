@@ -1,6 +1,6 @@
 // Validation of every public input, before any work starts. Each failure is a GmmError
 // naming the argument, the problem and the fix.
-import { GmmError } from '../core/errors.js';
+import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { paramLength } from './params.js';
 import type { VariationalOptions } from '../fit/variational.js';
 
@@ -142,7 +142,7 @@ export function toMatrix(X: unknown, name = 'X', nan: NanPolicy = 'refuse'): Mat
 /** A flat array of finite numbers with the shape of its (non-ragged) nesting: an array or
  *  typed array has shape [n], nested arrays [n, m, …], a { data, rows, cols } matrix
  *  [rows, cols]. Ragged nesting is a SHAPE_MISMATCH. */
-export function toTensor(v: unknown, name: string): { data: Float64Array; shape: number[] } {
+export function toTensor(v: unknown, name: string, code: GmmErrorCode = 'INVALID_INIT'): { data: Float64Array; shape: number[] } {
   const shape: number[] = [];
   for (let x: unknown = v; ;) {
     if (x !== null && typeof x === 'object' && !Array.isArray(x) && !ArrayBuffer.isView(x) && 'data' in (x as object)) {
@@ -156,7 +156,7 @@ export function toTensor(v: unknown, name: string): { data: Float64Array; shape:
     if (a.length === 0) break;
     x = a[0];
   }
-  const data = toVector(v, name);
+  const data = toVector(v, name, code);
   let expected = 1;
   for (const n of shape) expected *= n;
   const check = (x: unknown, depth: number, path: string): void => {
@@ -174,8 +174,9 @@ export function toTensor(v: unknown, name: string): { data: Float64Array; shape:
   return { data, shape };
 }
 
-/** A flat vector of finite numbers (an initial parameter), from arrays, typed arrays or nested arrays. */
-export function toVector(v: unknown, name: string): Float64Array {
+/** A flat vector of finite numbers (an initial parameter, or with code INVALID_OPTION a
+ *  prior), from arrays, typed arrays or nested arrays. */
+export function toVector(v: unknown, name: string, code: GmmErrorCode = 'INVALID_INIT'): Float64Array {
   const out: number[] = [];
   const walk = (x: unknown, path: string): void => {
     if (typeof x === 'number') {
@@ -192,7 +193,7 @@ export function toVector(v: unknown, name: string): Float64Array {
       walk((x as { data: unknown }).data, `${path}.data`);
       return;
     }
-    throw new GmmError('INVALID_INIT', `${path} is ${describe(x)}: ${name} must contain numbers only.`);
+    throw new GmmError(code, `${path} is ${describe(x)}: ${name} must contain numbers only.`);
   };
   walk(v, name);
   return Float64Array.from(out);
