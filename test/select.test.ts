@@ -316,6 +316,27 @@ describe('validation: every bad option is a GmmError before any fit', () => {
   });
 });
 
+describe('what a review of selection found', () => {
+  const X = dataset('faithful');
+  it('rows with nothing observed count in neither n nor ICL, as the fit skips them', () => {
+    const holes = { data: Float64Array.from([...X.data, ...new Array(2 * 60).fill(NaN)]), rows: X.rows + 60, cols: 2 };
+    const o = { nComponents: [1, 3] as [number, number], missingValues: 'marginalize' as const };
+    const a = selectModel(X, o), b = selectModel(holes, o);
+    // before, each such row added 1 to n (BIC's ln n) and −2 log maxₖ wₖ to ICL
+    expect(b.results.map((r) => [r.bic, r.aic, r.icl])).toEqual(a.results.map((r) => [r.bic, r.aic, r.icl]));
+    // the default grid counts rows with an observed value: 4 of them, K = 1 … 4, no fit refused midway
+    const few = [[1, 2], [2, 3], [8, 9], [9, 9.5], [NaN, NaN], [NaN, NaN], [NaN, NaN]];
+    const sel = selectModel(few, { missingValues: 'marginalize', covarianceTypes: ['spherical'] });
+    expect([...sel.results, ...sel.failed].map((r) => r.nComponents).sort()).toEqual([1, 2, 3, 4]);
+  });
+  it('an error thrown by onIteration is the caller\'s, whatever its code; weights past double range are refused', () => {
+    const mine = new GmmError('NUMERICAL', 'thrown by my callback');
+    expect(() => selectModel(X, { nComponents: [1, 2], onIteration: () => { throw mine; } })).toThrow(mine);
+    expect(() => selectModel(X, { sampleWeight: new Float64Array(X.rows).fill(1e307) }))
+      .toThrow(expect.objectContaining({ code: 'INVALID_SAMPLE_WEIGHT' }));
+  });
+});
+
 describe('failed candidates', () => {
   // three distinct points: with regCovar 0 every K ≥ 2 collapses a component
   const X: number[][] = Array.from({ length: 30 }, (_, i) => [i % 3, (i % 3) * 2 + (i % 3 === 1 ? 0.5 : 0)]);

@@ -764,11 +764,17 @@ const select: Command = {
     if (workers !== undefined && workers < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'select');
     const t = readData(pos[0], o, o.missing === 'marginalize');
     info(describeData(pos[0], t));
-    // the library's default: K = 1 … min(10, rows)
-    const ks = given ?? Array.from({ length: Math.min(10, t.rows) }, (_, i) => i + 1);
-    const fitted = ks.filter((k) => k <= t.rows);
+    // the library's default: K = 1 … min(10, rows), counting rows with an observed value
+    let rows = t.rows;
+    if (o.missing === 'marginalize') {
+      rows = 0;
+      for (let i = 0; i < t.rows; i++) if (t.data.subarray(i * t.cols, (i + 1) * t.cols).some((v) => v === v)) rows++;
+    }
+    const ks = given ?? Array.from({ length: Math.min(10, rows) }, (_, i) => i + 1);
+    const fitted = ks.filter((k) => k <= rows);
     const failures = new Map<string, string>();
-    for (const k of ks) if (k > t.rows) for (const type of types) failures.set(`${type} ${k}`, `K = ${k} exceeds the ${t.rows} rows`);
+    const what = rows === t.rows ? 'rows' : 'rows with an observed value';
+    for (const k of ks) if (k > rows) for (const type of types) failures.set(`${type} ${k}`, `K = ${k} exceeds the ${rows} ${what}`);
     const mode = progressMode(o);
     let progress: Progress | null = null, label = '';
     const rest = tuningOptions(o);

@@ -98,6 +98,9 @@ interface Candidate {
 interface Plan {
   X: Matrix;
   w: Float64Array | null;
+  /** Per row, whether it counts in the criteria: positive weight and (missing values) an
+   *  observed entry, as in the fit; null when every row does. */
+  counted: Uint8Array | null;
   criterion: SelectionCriterion;
   candidates: Candidate[];
   onFit?: SelectModelOptions['onFit'];
@@ -202,8 +205,22 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
   // NaN is a missing entry with missingValues 'marginalize', in the synchronous selection only
   const m = toMatrix(X, 'X', o.missingValues !== 'marginalize' ? 'refuse' : extraKeys.length > 0 ? 'fit-only' : 'allow');
   const w = toSampleWeight(o.sampleWeight, m.rows);
-  let positive = m.rows;
-  if (w) positive = w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
+  if (w && !Number.isFinite(w.reduce((s, v) => s + v, 0))) {
+    throw new GmmError('INVALID_SAMPLE_WEIGHT', 'sampleWeight sums past the range of doubles, and the criteria count the ' +
+      'weights (n = Σw): divide them by a common factor.');
+  }
+  // rows that count: of positive weight, with an observed entry (a row with nothing
+  // observed carries no information, and its fit skips it)
+  let counted: Uint8Array | null = null;
+  if (w || o.missingValues === 'marginalize') {
+    counted = new Uint8Array(m.rows);
+    for (let i = 0; i < m.rows; i++) {
+      let seen = false;
+      for (let j = 0; j < m.cols && !seen; j++) seen = m.data[i * m.cols + j] === m.data[i * m.cols + j];
+      counted[i] = seen && (!w || w[i] > 0) ? 1 : 0;
+    }
+  }
+  const positive = counted ? counted.reduce((s, v) => s + v, 0) : m.rows;
   const ks = componentValues(o.nComponents, positive, w !== null);
   // the rest are GaussianMixture options, which its constructor checks (unknown ones too)
   const rest: Record<string, unknown> = {};
@@ -231,7 +248,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
     }
   }
   return {
-    X: m, w, criterion, candidates,
+    X: m, w, counted, criterion, candidates,
     onFit: o.onFit as Plan['onFit'], onIteration: o.onIteration as Plan['onIteration'],
   };
 }
@@ -240,7 +257,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
  *  and the log of its largest responsibility, both from the core). BIC and AIC take
  *  GaussianMixture.bic/aic's steps in the same order (the mean log-likelihood times n), so
  *  without weights they are the same bits; weights of 1 give the same bits as none. */
-function evaluate(c: Candidate, X: Matrix, w: Float64Array | null): SelectionResult {
+function evaluate(c: Candidate, X: Matrix, w: Float64Array | null, counted: Uint8Array | null): SelectionResult {
   const gm = c.gm;
   const params: Params = {
     covarianceType: gm.covarianceType, K: gm.nComponents, d: gm.nFeatures, weights: gm.weights, means: gm.means.data,
@@ -250,13 +267,14 @@ function evaluate(c: Candidate, X: Matrix, w: Float64Array | null): SelectionRes
   (gm.options.missingValues === 'marginalize' ? scoreMarginalInto : scoreInto)(params, X, { lse, logMaxResp: logMax });
   // logMax = maxₖ log wₖN(x | k) − lse ≤ 0: exactly 0 where the other components vanish
   let total = 0, n = 0, hard = 0;
-  if (w) {
-    // rows of weight 0 do not count (their log-density may even be −∞)
+  if (counted) {
+    // rows of weight 0 (their log-density may even be −∞) and rows with nothing observed do not count
     for (let i = 0; i < X.rows; i++) {
-      if (w[i] > 0) {
-        total += w[i] * lse[i];
-        n += w[i];
-        hard += w[i] * logMax[i];
+      if (counted[i]) {
+        const wi = w ? w[i] : 1;
+        total += wi * lse[i];
+        n += wi;
+        hard += wi * logMax[i];
       }
     }
   } else {
@@ -276,9 +294,22 @@ function evaluate(c: Candidate, X: Matrix, w: Float64Array | null): SelectionRes
   };
 }
 
+/** An error thrown by the caller's onIteration, carried through the fit so that it is
+ *  rethrown as it is, never taken for a failed candidate (whatever its code). */
+class FromCallback {
+  constructor(readonly error: unknown) {}
+}
+
 function onIterationFor(p: Plan, c: Candidate): ((info: IterationInfo) => void) | undefined {
   const f = p.onIteration;
-  return f ? (info) => f({ ...info, nComponents: c.k, covarianceType: c.type }) : undefined;
+  if (!f) return undefined;
+  return (info) => {
+    try {
+      f({ ...info, nComponents: c.k, covarianceType: c.type });
+    } catch (e) {
+      throw new FromCallback(e);
+    }
+  };
 }
 
 /** Records a candidate's outcome: a result, or a failure if the fit failed on the data
@@ -286,9 +317,10 @@ function onIterationFor(p: Plan, c: Candidate): ((info: IterationInfo) => void) 
 function record(p: Plan, c: Candidate, error: unknown, results: SelectionResult[], failed: SelectionFailure[]): void {
   let outcome: SelectionResult | SelectionFailure;
   if (error === undefined) {
-    outcome = evaluate(c, p.X, p.w);
+    outcome = evaluate(c, p.X, p.w, p.counted);
     results.push(outcome);
   } else {
+    if (error instanceof FromCallback) throw error.error; // the caller's own error, whatever it is
     if (!(error instanceof GmmError) || !FIT_FAILURES.has(error.code)) throw error;
     outcome = { nComponents: c.k, covarianceType: c.type, error };
     failed.push(outcome);
