@@ -290,7 +290,7 @@ function rowTerms(x0: usize, x1: usize, means: usize, prec: usize, type: i32, K:
  *  z). It equals ‖y‖² − ‖t‖², but that difference cancels where a missing feature is
  *  strongly correlated with an observed one (P_oo far larger than Σ_oo⁻¹). It is summed
  *  instead as ‖Uᵀ δ*‖², δ* = (δ_o, x̂_m − μ_m) = δ with δ_m := −Hᵀ t: the minimum over δ_m
- *  of δᵀ P δ, a sum of squares whose error is first order in ‖Uᵀ δ*‖ only. */
+ *  of δᵀ P δ, a sum of squares: its error grows with ‖Uᵀ δ*‖·‖Uᵀ δ‖·ε, not ‖Uᵀ δ‖²·ε. */
 function precTerms(x0: usize, x1: usize, mu: usize, U: usize, H: usize, z: usize, d: i32): v128 {
   const o = nObs, m = nMis, df = sDf, y = sDf + (<usize>d << 4);
   for (let i = 0; i < d; i++) v128.store(df + (<usize>i << 4), f64x2.splat(0));
@@ -331,7 +331,9 @@ function precTerms(x0: usize, x1: usize, mu: usize, U: usize, H: usize, z: usize
     const v = v128.load(y + (<usize>i << 4));
     q = f64x2.add(q, f64x2.mul(v, v));
   }
-  return q;
+  // the observed values are finite, so a NaN here is an overflow (∞ − ∞ in the update):
+  // the row is as far as the covariance route's +∞ says
+  return v128.bitselect(f64x2.splat(Infinity), q, f64x2.ne(q, q));
 }
 
 /** lp[k] = the lane's lpP[k] (the row's weighted log-densities, for normalize). */

@@ -170,6 +170,11 @@ describe('BayesianGaussianMixture: a warm start streams', () => {
     // the stream's width is checked against the model's before the fit
     const m = new lib.BayesianGaussianMixture({ nComponents: 2, warmStart: true }).fit(X);
     await expect(m.fitStream(() => [overlapping(2, 100, 3, 2)])).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
+    // from the first chunk of the wrong width, naming the model, before the rest is read
+    let read = 0;
+    const late = function* () { read++; yield X; read++; yield overlapping(2, 100, 3, 2); read++; yield X; };
+    await expect(m.fitStream(late)).rejects.toMatchObject({ code: 'FEATURE_MISMATCH', message: expect.stringContaining('the model has 2') });
+    expect(read).toBe(2);
   });
 });
 

@@ -70,6 +70,10 @@ describe(`incomplete-data EM matches ${fx.generator}`, () => {
   }
 });
 
+function matrixRows(X: Matrix): number[][] {
+  return Array.from({ length: X.rows }, (_, i) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
+}
+
 describe('properties of the missing-value fit', () => {
   for (const type of TYPES) {
     it(`${type}: with no NaN in X, a 'marginalize' model equals the ordinary one bit for bit`, () => {
@@ -196,6 +200,11 @@ describe('properties of the missing-value fit', () => {
       expect(r.icl).toBeGreaterThanOrEqual(r.bic);
     }
     expect(sel.best.nComponents).toBe(3);
+    // bic(X) and aic(X) count the rows the fit uses too: rows with nothing observed add nothing
+    const m = sel.results[0].model, empty = Array.from({ length: 40 }, () => [NaN, NaN, NaN]);
+    expect(m.bic([...matrixRows(X), ...empty])).toBe(m.bic(X));
+    expect(m.aic([...matrixRows(X), ...empty])).toBe(m.aic(X));
+    expect(() => m.bic(empty)).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
     await expect(selectModelAsync(X, { nComponents: [2, 3], missingValues: 'marginalize', workers: 0 })).rejects.toThrow(/selectModelAsync/);
   });
 
@@ -282,6 +291,13 @@ describe('the precision route (full, tied: a row alone in its pattern)', () => {
       expect(gm.scoreSamples([[1e300, -1e300, N]])[0]).toBe(-Infinity);
       expect(gm.score([[1e300, -1e300, N]])).toBe(-Infinity);
     }
+    // farther still, Uᵀδ itself overflows (∞ − ∞ in the precision route's update)
+    const Y = Array.from({ length: 60 }, (_, i) => {
+      const a = Math.sin(i * 0.7) * 3, b = Math.cos(i * 1.9);
+      return [a, a * 0.999 + 0.01 * b, b + (i % 3), ((i * 7) % 11) / 5];
+    });
+    const gm = new GaussianMixture({ nComponents: 2, seed: 1, missingValues: 'marginalize' }).fit(Y);
+    for (const v of [1e306, 1.7e308]) expect(gm.scoreSamples([[v, N, v, -v]])[0]).toBe(-Infinity);
   });
 });
 

@@ -54,9 +54,10 @@ export class VariationalCoordinator extends Coordinator {
 
   /**
    * Resolves the priors. Defaults as scikit-learn: γ₀ = 1/K, β₀ = 1, ν₀ = d, m₀ the
-   * (weighted) mean of the data and Ψ₀ its covariance with the unbiased denominator
-   * Σw − Σw²/Σw (n − 1 for unit weights, numpy's cov with aweights): the full matrix
-   * (full, tied), its diagonal (diag) or the diagonal's mean (spherical).
+   * (weighted) mean of the data and Ψ₀ its covariance with the denominator
+   * Σw − min(1, Σw²/Σw) (see below; n − 1 for unit weights): the full matrix (full,
+   * tied), its diagonal (diag) or the diagonal's mean (spherical). Weights below about
+   * 1e-154 underflow Σw² (the divisor is then Σw): give covariancePrior for such weights.
    */
   override setDataMoments(mean: Float64Array, scatter: Float64Array, sumW: number, sumW2: number): void {
     const { d } = this, type = this.o.covarianceType;
@@ -67,6 +68,10 @@ export class VariationalCoordinator extends Coordinator {
       // and scikit-learn), but never more than the weight of one effective row, Σw² / Σw,
       // so that weights below 1 keep a covariance (numpy's aweights divisor there)
       const denom = sumW - Math.min(1, sumW2 / sumW);
+      if (!Number.isFinite(sumW) || !Number.isFinite(sumW2)) {
+        throw new GmmError('INVALID_SAMPLE_WEIGHT', 'the default covariancePrior weighs rows by sampleWeight, whose sums ' +
+          'pass the range of doubles: divide the weights by a common factor, or give covariancePrior.');
+      }
       if (!(denom > 0)) {
         throw new GmmError('TOO_FEW_SAMPLES', 'the default covariancePrior is the data\'s covariance, which needs at least ' +
           'two rows of positive weight: add data, or give covariancePrior.');

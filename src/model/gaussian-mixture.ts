@@ -376,14 +376,34 @@ export class GaussianMixture {
 
   /** Bayesian information criterion on X (lower is better). */
   bic(X: MatrixInput): number {
-    const { m } = this.checked(X, 'bic');
-    return -2 * this.score(m) * m.rows + this.nParameters() * core().ln(m.rows);
+    const { mean, n } = this.criterionTerms(X, 'bic');
+    return -2 * mean * n + this.nParameters() * core().ln(n);
   }
 
   /** Akaike information criterion on X (lower is better). */
   aic(X: MatrixInput): number {
-    const { m } = this.checked(X, 'aic');
-    return -2 * this.score(m) * m.rows + 2 * this.nParameters();
+    const { mean, n } = this.criterionTerms(X, 'aic');
+    return -2 * mean * n + 2 * this.nParameters();
+  }
+
+  /** The mean log-likelihood and the n of the criteria: over the rows with an observed value
+   *  (with missing values a row with none carries no information, as in the fit and in
+   *  selectModel, whose bits these are). */
+  private criterionTerms(X: MatrixInput, what: string): { mean: number; n: number } {
+    const { m } = this.checked(X, what);
+    const lse = new Float64Array(m.rows);
+    this.scoreRows(m, { lse });
+    let total = 0, n = 0;
+    for (let i = 0; i < m.rows; i++) {
+      let seen = false;
+      for (let j = 0; j < m.cols && !seen; j++) seen = m.data[i * m.cols + j] === m.data[i * m.cols + j];
+      if (seen) {
+        total += lse[i];
+        n++;
+      }
+    }
+    if (n === 0) throw new GmmError('EMPTY_INPUT', `${what}: no row of X has an observed value: the criteria need data.`);
+    return { mean: total / n, n };
   }
 
   /** Draws n samples; the same seed gives the same samples in every runtime. */

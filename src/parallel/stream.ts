@@ -359,14 +359,16 @@ class StreamCluster implements Cluster {
  * the core's PRNG, on a stream of its own), in stream order while n ≤ k. Returns the rows
  * seen, the width and the sample.
  */
-async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: number, signal?: AbortSignal):
+async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: number, signal: AbortSignal | undefined,
+  modelD: number | null):
   Promise<{ n: number; d: number; sample: Matrix }> {
   c.rngSeedStream(seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0, 0xffffffff);
   let res: Float64Array | null = null, n = 0, d = 0;
   let W = 0, next = 0;
   const u = (): number => 1 - c.rngUniform(); // (0, 1]
   const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
-  for await (const ch of chunksOf(source, 0, null, false, signal, true)) {
+  // modelD: a warm or explicit start's width, held against every chunk from the first
+  for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, true)) {
     d = ch.cols;
     // grown with the rows seen, up to k (a short stream never pays for the whole sample)
     if (!res || (res.length < k * d && res.length < (n + ch.rows) * d)) res = grown(res, Math.min(k, Math.max(2 * n, n + ch.rows)) * d);
@@ -417,7 +419,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   let co: Coordinator;
   // the reservoir sample: for the initialisation, and for the data's moments where a
   // Bayesian fit takes priors from them (warm starts too)
-  const draw = () => reservoir(c, source, opts.initSampleSize, o.seed, signal);
+  const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, modelD);
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
     rows = r.n;
     // after the coordinator: the sample's shard frees back to its own data when it lays
@@ -427,16 +429,9 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   if (explicit) {
     d = warm ? warm.params.d : o.meansInit!.length / o.nComponents;
     co = createCoordinator(c, arena, o, d);
-    if (co.wantsDataMoments) {
-      const r = await draw();
-      if (r.d !== d) {
-        throw new GmmError('FEATURE_MISMATCH', `fitStream pass 0: the chunks have ${r.d} columns but the model has ${d} features: ` +
-          'stream the features the model was fitted or started with.');
-      }
-      sample = keep(r);
-    }
+    if (co.wantsDataMoments) sample = keep(await draw(d));
   } else {
-    const r = await draw();
+    const r = await draw(null);
     if (r.n < o.nComponents) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; the stream has ${r.n}. ` +
         'Reduce nComponents or add data.');
