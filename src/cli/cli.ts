@@ -390,13 +390,14 @@ function parseKRange(s: string): number[] {
     if (m) {
       const a = Number(m[1]), b = Number(m[2]);
       if (a < 1 || b < a) throw new UsageError(`--k ${JSON.stringify(s)}: a range needs 1 ≤ first ≤ last.`, 'select');
-      if (b - a > 1000) throw new UsageError(`--k ${JSON.stringify(s)}: at most 1000 values.`, 'select');
+      if (b - a + 1 > 1000) throw new UsageError(`--k ${JSON.stringify(s)}: at most 1000 values.`, 'select');
       for (let k = a; k <= b; k++) out.add(k);
     } else if (/^\d+$/.test(p) && Number(p) >= 1) {
       out.add(Number(p));
     } else {
       throw new UsageError(`--k needs a range like 1..10, or a list like 2,3,5; got ${JSON.stringify(s)}.`, 'select');
     }
+    if (out.size > 1000) throw new UsageError(`--k ${JSON.stringify(s)}: at most 1000 values.`, 'select');
   }
   return [...out].sort((a, b) => a - b);
 }
