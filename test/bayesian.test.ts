@@ -259,6 +259,10 @@ describe('BayesianGaussianMixture: what the adversarial review found', () => {
   it('covariancePrior must have its type\'s nesting; symmetry is checked as numpy\'s allclose', () => {
     code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [[1, 2], [3, 4]] }).fit(X), 'SHAPE_MISMATCH');
     code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covariancePrior: [[1, 0, 0, 1]] }).fit(X), 'SHAPE_MISMATCH');
+    // its values are checked by the constructor where its shape gives d, before any data
+    code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covariancePrior: [[1, 2], [2, 1]] }), 'INVALID_OPTION');
+    code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covariancePrior: [[1, 0.5], [0, 1]] }), 'INVALID_OPTION');
+    code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covarianceType: 'diag', covariancePrior: [1, -1] }), 'INVALID_OPTION');
     // a prior is an option, not an initial parameter (INVALID_INIT is for those)
     code(() => new lib.BayesianGaussianMixture({ nComponents: 2, meanPrior: ['a', 1] as never }), 'INVALID_OPTION');
     code(() => new lib.BayesianGaussianMixture({ nComponents: 2, covariancePrior: [[1, null], [0, 1]] as never }), 'INVALID_OPTION');

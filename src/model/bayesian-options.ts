@@ -77,6 +77,14 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
       covariancePriorShape = t.shape;
     }
   }
+  // its values now, where its shape gives d (a d×d matrix; diag and spherical always): the
+  // rest (d against the data's) when the fit knows d
+  if (covariancePrior) {
+    const square = base.covarianceType === 'full' || base.covarianceType === 'tied';
+    const side = covariancePriorShape?.length === 2 && covariancePriorShape[0] === covariancePriorShape[1] ? covariancePriorShape[0] : 0;
+    if (!square) covariancePriorValues(covariancePrior, base.covarianceType, covariancePrior.length);
+    else if (side > 0 && covariancePrior.length === side * side) covariancePriorValues(covariancePrior, base.covarianceType, side);
+  }
   return {
     ...base,
     variational: {
@@ -111,14 +119,19 @@ export function checkPriorShapes(o: ResolvedOptions, d: number): void {
     const what = type === 'full' || type === 'tied' ? `a ${d}×${d} matrix` : type === 'diag' ? `${d} numbers` : 'one number';
     throw new GmmError('SHAPE_MISMATCH', `covariancePrior for covarianceType '${type}' must be ${what}; got shape [${shape}].`);
   }
+  covariancePriorValues(cp, type, d);
+}
+
+/** A covariance prior's values, given its d: variances > 0 (diag, spherical); symmetric
+ *  (numpy's allclose, as scikit-learn checks it; the M-step reads the upper triangle) and
+ *  positive definite (the core's Cholesky must succeed) for full and tied. */
+function covariancePriorValues(cp: Float64Array, type: ResolvedOptions['covarianceType'], d: number): void {
   if (type === 'diag' || type === 'spherical') {
     for (let i = 0; i < cp.length; i++) {
       if (!(cp[i] > 0)) throw new GmmError('INVALID_OPTION', `covariancePrior[${i}] is ${cp[i]}: variances must be > 0.`);
     }
     return;
   }
-  // symmetric (numpy's allclose, as scikit-learn checks it; the M-step reads the upper
-  // triangle) and positive definite (the core's Cholesky must succeed)
   const asym = asymmetricEntry(cp, 0, d);
   if (asym) {
     throw new GmmError('INVALID_OPTION', `covariancePrior is not symmetric (entries [${asym[0]}][${asym[1]}] and [${asym[1]}][${asym[0]}] differ).`);
