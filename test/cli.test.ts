@@ -630,6 +630,9 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
     const twice = await cli(['select', missing, '-c', 'full,full']);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('full twice');
+    const both = await cli(['select', missing, '--missing', 'marginalize', '--workers', '2']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('drop --workers');
     const badTol = await cli(['select', missing, '--tol', '-1']);
     expect(badTol.code).toBe(2);
     expect(badTol.stderr).toContain('--tol');

@@ -710,7 +710,7 @@ const impute: Command = {
   examples: ['gmm-wasm impute model.json data.csv > filled.csv', 'gmm-wasm impute model.json data.csv --method sample --seed 1'],
   notes: 'Every missing cell becomes its conditional expectation given the row\'s observed cells under the mixture\n' +
     '(or, with --method sample, a draw from that conditional distribution); other cells are copied exactly.\n' +
-    'Works with any model, whether or not it was fitted with --missing marginalize.',
+    'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one is refused.',
   run(pos, o) {
     need(pos, 2, this);
     const gm = readModel(pos[0]);
@@ -763,6 +763,9 @@ const select: Command = {
     const name = criterion.toUpperCase();
     const workers = o.workers as number | undefined;
     if (workers !== undefined && workers < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'select');
+    if (workers !== undefined && workers > 0 && o.missing === 'marginalize') {
+      throw new UsageError('--missing marginalize selects in this thread only (missing-value fits run in fit()): drop --workers.', 'select');
+    }
     const t = readData(pos[0], o, o.missing === 'marginalize');
     info(describeData(pos[0], t));
     // the library's default: K = 1 … min(10, rows), counting rows with an observed value

@@ -194,8 +194,11 @@ export class SufficientStatistics {
       throw new GmmError('INVALID_TYPE', 'SufficientStatistics.fromBytes needs a Uint8Array or ArrayBuffer (from toBytes()).');
     }
     const v = bytes instanceof ArrayBuffer ? new DataView(bytes) : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (v.byteLength < HEADER_BYTES || v.getUint32(0, true) !== MAGIC) {
+    if (v.byteLength < 4 || v.getUint32(0, true) !== MAGIC) {
       throw invalid('these bytes are not gmm-wasm sufficient statistics (no "GMMS" header): pass what toBytes() returned.');
+    }
+    if (v.byteLength < HEADER_BYTES) {
+      throw invalid(`the statistics are truncated: ${v.byteLength} bytes, fewer than the ${HEADER_BYTES} of the header.`);
     }
     const version = v.getUint32(4, true);
     if (version !== STATISTICS_FORMAT_VERSION) {
