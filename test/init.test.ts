@@ -52,3 +52,22 @@ describe('initialisation', () => {
     expect(back.fit(X).lowerBound).toBe(gm.lowerBound);
   });
 });
+
+describe('precisionsInit symmetric within tolerance', () => {
+  it('is read by its lower triangle, as scikit-learn (numpy\'s Cholesky) reads it', () => {
+    const X = Array.from({ length: 300 }, (_, i) => [Math.sin(i) * 3 + (i % 2) * 6, Math.cos(i * 1.7) + (i % 2) * 2, (i % 7) / 3]);
+    const lower = [[2, 0, 0], [0.5, 1.5, 0], [0.1, -0.2, 3]];
+    const sym = lower.map((r, i) => r.map((v, j) => (j <= i ? v : lower[j][i])));
+    // the upper triangle off by 1e-6 relative: allclose passes it
+    const skew = sym.map((r, i) => r.map((v, j) => (j > i ? v * (1 + 1e-6) : v)));
+    for (const covarianceType of ['full', 'tied'] as const) {
+      const start = { weightsInit: [0.5, 0.5], meansInit: [[0, 0, 1], [6, 2, 1]] };
+      const precisionsInit = (P: number[][]) => (covarianceType === 'full' ? [P, P] : P);
+      const o = { nComponents: 2, covarianceType, maxIter: 3, tol: 0, ...start };
+      const a = new GaussianMixture({ ...o, precisionsInit: precisionsInit(skew) }).fit(X);
+      const b = new GaussianMixture({ ...o, precisionsInit: precisionsInit(sym) }).fit(X);
+      expect(a.lowerBound).toBe(b.lowerBound);
+      expect(Array.from(a.covariances)).toEqual(Array.from(b.covariances));
+    }
+  });
+});

@@ -127,7 +127,16 @@ export class Coordinator {
     if (o.weightsInit) this.view('weights', this.K).set(o.weightsInit);
     if (o.meansInit) this.means.set(o.meansInit);
     if (o.precisionsInit) {
-      this.view('prec', this.P).set(o.precisionsInit);
+      const prec = this.view('prec', this.P);
+      prec.set(o.precisionsInit);
+      // a precision symmetric only within tolerance is read by its lower triangle, as
+      // scikit-learn's Cholesky (numpy's) reads it: the upper one is mirrored from it
+      if (this.type === TYPE_CODE.full || this.type === TYPE_CODE.tied) {
+        const { d } = this;
+        for (let k = 0; k < (this.type === TYPE_CODE.full ? this.K : 1); k++) {
+          for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) prec[k * d * d + i * d + j] = prec[k * d * d + j * d + i];
+        }
+      }
       const bad = this.c.fromPrecisions(this.b.prec, this.b.cov, this.b.chol, this.b.tmp, this.type, this.K, this.d);
       if (bad >= 0) {
         throw new GmmError('INVALID_INIT', `precisionsInit${o.covarianceType === 'tied' ? '' : `[${bad}]`} is not positive definite: ` +
