@@ -481,7 +481,7 @@ describe.concurrent('select', () => {
     expect(r.code, r.stderr).toBe(0);
     const table = JSON.parse(r.stdout);
     expect(table.map((t: { k: number }) => t.k)).toEqual([2, 3, 1]);
-    expect(table[0]).toMatchObject({ rank: 1, k: 2, covariance: 'full', converged: true });
+    expect(table[0]).toMatchObject({ rank: 1, k: 2, covariance: 'full', converged: true, nParameters: 11 });
     const gm = new lib.GaussianMixture({ nComponents: 2 }).fit(faithful);
     expect(table[0].bic).toBe(gm.bic(faithful));
     expect(model('best.json').toJSON()).toEqual(gm.toJSON());
@@ -497,7 +497,7 @@ describe.concurrent('select', () => {
       const sel = lib.selectModel(faithful, { ...opts, criterion });
       expect(table).toEqual(sel.results.map((x: Record<string, unknown>, i: number) => ({
         rank: i + 1, k: x.nComponents, covariance: x.covarianceType, bic: x.bic, aic: x.aic, icl: x.icl,
-        logLikelihood: x.logLikelihood, nIter: x.nIter, converged: x.converged,
+        logLikelihood: x.logLikelihood, nParameters: x.nParameters, nIter: x.nIter, converged: x.converged,
       })));
       expect(model(`best-${criterion}.json`).toJSON()).toEqual(sel.best.toJSON());
       const name = criterion.toUpperCase();
@@ -535,6 +535,7 @@ describe.concurrent('select', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/converged\s+why$/); // a column for the reason, which the rows' last cell is
     expect(lines.slice(1).every((l) => /^\s*-\s+\d\s+full\s+failed\s+NOT_POSITIVE_DEFINITE: /.test(l))).toBe(true);
     expect(r.stderr).toContain('every fit failed');
   });

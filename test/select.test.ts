@@ -281,6 +281,7 @@ describe('validation: every bad option is a GmmError before any fit', () => {
     ['a listed K beyond the rows', { nComponents: { values: [2, 50, 3] } }, 'TOO_FEW_SAMPLES'],
     ['K beyond the rows of positive weight', { nComponents: [1, 39], sampleWeight: Array.from({ length: 40 }, (_, i) => (i < 3 ? 0 : 1)) }, 'TOO_FEW_SAMPLES'],
     ['unknown criterion', { criterion: 'bicc' }, 'INVALID_OPTION'],
+    ['criterion null (not a default)', { criterion: null }, 'INVALID_OPTION'],
     ['unknown covariance type', { covarianceTypes: ['ful'] }, 'INVALID_OPTION'],
     ['a repeated covariance type', { covarianceTypes: ['full', 'full'] }, 'INVALID_OPTION'],
     ['covarianceTypes not an array', { covarianceTypes: 'full' }, 'INVALID_OPTION'],

@@ -813,16 +813,16 @@ const select: Command = {
     if (o.json) {
       const rows = [
         ...ranked.map((r, i) => ({ rank: i + 1, k: r.nComponents, covariance: r.covarianceType, bic: r.bic, aic: r.aic, icl: r.icl,
-          logLikelihood: r.logLikelihood, nIter: r.nIter, converged: r.converged })),
+          logLikelihood: r.logLikelihood, nParameters: r.nParameters, nIter: r.nIter, converged: r.converged })),
         ...failed.map((f) => ({ rank: null, k: f.k, covariance: f.type, error: f.error })),
       ];
       process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     } else {
-      const rows = [['rank', 'K', 'covariance', 'BIC', 'AIC', 'ICL', 'log-likelihood', 'iterations', 'converged']];
+      const rows = [['rank', 'K', 'covariance', 'BIC', 'AIC', 'ICL', 'log-likelihood', 'iterations', 'converged', ...(failed.length ? ['why'] : [])]];
       ranked.forEach((r, i) => rows.push([String(i + 1), String(r.nComponents), r.covarianceType, r.bic.toFixed(2), r.aic.toFixed(2),
         r.icl.toFixed(2), r.logLikelihood.toFixed(2), String(r.nIter), r.converged ? 'yes' : 'no']));
       failed.forEach((f) => rows.push(['-', String(f.k), f.type, 'failed', '', '', '', '', '', f.error]));
-      process.stdout.write(formatTable(rows, ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l']) + '\n');
+      process.stdout.write(formatTable(rows, ['r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l']) + '\n');
     }
     if (ranked.length === 0) throw new InputError('every fit failed; see the table above.');
     const best = ranked[0];

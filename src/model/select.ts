@@ -195,7 +195,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
   for (const key of Object.keys(o)) {
     if (!known.includes(key)) throw option(`unknown option "${key}"; the options are ${known.join(', ')}.`);
   }
-  const criterion = (o.criterion ?? 'bic') as SelectionCriterion;
+  const criterion = (o.criterion === undefined ? 'bic' : o.criterion) as SelectionCriterion;
   if (!SELECTION_CRITERIA.includes(criterion)) {
     throw option(`criterion must be one of ${SELECTION_CRITERIA.map((c) => `'${c}'`).join(', ')}; got ${JSON.stringify(o.criterion)}.`);
   }
