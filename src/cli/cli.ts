@@ -13,6 +13,8 @@ import { DataError, formatCsv, parseTable, type Table } from './csv.js';
 import { formatTable, modelJsonText, modelSummary, num } from './summary.js';
 import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
 import { core } from '../core/core.js';
+import { rowObserved } from '../model/missing.js';
+import { INIT_SAMPLE_DEFAULT, INIT_SAMPLE_MAX } from '../parallel/stream.js';
 
 /** Files larger than this are fitted by streaming (GaussianMixture.fitStream) unless
  *  --no-stream is given; smaller ones with --stream. */
@@ -459,7 +461,7 @@ async function fitStreamed(path: string, o: Opts, gm: GaussianMixture): Promise<
     for await (const t of st.blocks()) yield pick(t);
   }
   try {
-    await gm.fitStream(source, { onIteration: progress.onIteration, initSampleSize: (o['init-sample'] as number | undefined) ?? 100_000 });
+    await gm.fitStream(source, { onIteration: progress.onIteration, initSampleSize: (o['init-sample'] as number | undefined) ?? INIT_SAMPLE_DEFAULT });
   } catch (e) {
     // the file's own error (a bad cell, with its line), not the stream's wrapping of it
     const cause = (e as { cause?: unknown }).cause;
@@ -529,7 +531,7 @@ const fit: Command = {
     // the options are checked before any data are read
     const gm = checkedModel(() => newModel(o), 'fit');
     const sample = o['init-sample'] as number | undefined;
-    if (sample !== undefined && (sample < gm.nComponents || sample > 2 ** 26)) {
+    if (sample !== undefined && (sample < gm.nComponents || sample > INIT_SAMPLE_MAX)) {
       throw new UsageError(`--init-sample must be an integer from -k (${gm.nComponents}) to 2^26; got ${sample}.`, 'fit');
     }
     let big = false;
@@ -772,7 +774,7 @@ const select: Command = {
     let rows = t.rows;
     if (o.missing === 'marginalize') {
       rows = 0;
-      for (let i = 0; i < t.rows; i++) if (t.data.subarray(i * t.cols, (i + 1) * t.cols).some((v) => v === v)) rows++;
+      for (let i = 0; i < t.rows; i++) if (rowObserved(t, i)) rows++;
     }
     const ks = given ?? Array.from({ length: Math.min(10, rows) }, (_, i) => i + 1);
     const fitted = ks.filter((k) => k <= rows);

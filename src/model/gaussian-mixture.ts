@@ -6,7 +6,7 @@ import { GmmError } from '../core/errors.js';
 import { runFit, fitBytes, weightsFor } from '../fit/run.js';
 import type { IterationInfo } from '../fit/driver.js';
 import { scoreInto, type ScoreOutputs } from './score.js';
-import { hasNaN, scoreMarginalInto, imputeMatrix } from './missing.js';
+import { hasNaN, rowObserved, scoreMarginalInto, imputeMatrix } from './missing.js';
 import { runMissingFit } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
 import type { FittedState, Params } from './params.js';
@@ -18,9 +18,9 @@ import { CHUNK_ROWS } from '../fit/chunks.js';
 import { combineNodes } from '../fit/tree.js';
 import { SufficientStatistics, paramsFingerprint } from '../fit/statistics.js';
 import { runFitAsync } from '../parallel/fit-async.js';
-import { WorkerPool, checkPoolOptions } from '../parallel/workers.js';
+import { WorkerPool, checkPoolOptions, checkSignal } from '../parallel/workers.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
-import { runFitStream, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
+import { runFitStream, INIT_SAMPLE_DEFAULT, INIT_SAMPLE_MAX, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
 import {
   featureIndices, givenValues, marginalParams, conditionParams, predictConditionalParams, type ConditionalPrediction,
 } from './conditional.js';
@@ -79,11 +79,7 @@ function checkCallbacks(o: { onIteration?: unknown; signal?: unknown }): AbortSi
   if (o.onIteration !== undefined && typeof o.onIteration !== 'function') {
     throw new GmmError('INVALID_OPTION', `onIteration must be a function; got ${typeof o.onIteration}.`);
   }
-  const signal = o.signal as AbortSignal | undefined;
-  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
-    throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (new AbortController().signal).');
-  }
-  return signal;
+  return checkSignal(o.signal);
 }
 
 export class GaussianMixture {
@@ -278,8 +274,8 @@ export class GaussianMixture {
         throw new GmmError('INVALID_OPTION', `unknown fitStream option "${k}"; use signal, onIteration or initSampleSize.`);
       }
     }
-    const k = options.initSampleSize ?? 100_000;
-    if (typeof k !== 'number' || !Number.isInteger(k) || k < this.opts.nComponents || k > 2 ** 26) {
+    const k = options.initSampleSize ?? INIT_SAMPLE_DEFAULT;
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < this.opts.nComponents || k > INIT_SAMPLE_MAX) {
       throw new GmmError('INVALID_OPTION', `initSampleSize must be an integer from nComponents (${this.opts.nComponents}) to 2^26; ` +
         `got ${String(k)}. The sample is held in memory.`);
     }
@@ -395,9 +391,7 @@ export class GaussianMixture {
     this.scoreRows(m, { lse });
     let total = 0, n = 0;
     for (let i = 0; i < m.rows; i++) {
-      let seen = false;
-      for (let j = 0; j < m.cols && !seen; j++) seen = m.data[i * m.cols + j] === m.data[i * m.cols + j];
-      if (seen) {
+      if (rowObserved(m, i)) {
         total += lse[i];
         n++;
       }

@@ -20,6 +20,14 @@ export function rowHasNaN(X: Matrix, r: number): boolean {
   return false;
 }
 
+/** Whether row r of X has an observed (non-NaN) value: a row without one carries no
+ *  information, and fits and criteria leave it out. */
+export function rowObserved(X: Matrix, r: number): boolean {
+  const d = X.cols, a = X.data;
+  for (let j = r * d; j < r * d + d; j++) if (a[j] === a[j]) return true;
+  return false;
+}
+
 /** Whether any entry of X is NaN. */
 export function hasNaN(X: Matrix): boolean {
   const a = X.data;

@@ -7,11 +7,11 @@ import { GmmError } from '../core/errors.js';
 import type { IterationInfo } from '../fit/driver.js';
 import { fitBytes, rescaled } from '../fit/run.js';
 import { abortedError } from '../parallel/fit-async.js';
-import { WorkerPool, checkPoolOptions, checkShards } from '../parallel/workers.js';
+import { WorkerPool, checkPoolOptions, checkShards, checkSignal } from '../parallel/workers.js';
 import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
-import { scoreMarginalInto } from './missing.js';
+import { rowObserved, scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
 import {
   COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, fitBytesLowerBound, toMatrix, toSampleWeight,
@@ -214,11 +214,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
   let counted: Uint8Array | null = null;
   if (w || o.missingValues === 'marginalize') {
     counted = new Uint8Array(m.rows);
-    for (let i = 0; i < m.rows; i++) {
-      let seen = false;
-      for (let j = 0; j < m.cols && !seen; j++) seen = m.data[i * m.cols + j] === m.data[i * m.cols + j];
-      counted[i] = seen && (!w || w[i] > 0) ? 1 : 0;
-    }
+    for (let i = 0; i < m.rows; i++) counted[i] = rowObserved(m, i) && (!w || w[i] > 0) ? 1 : 0;
   }
   const positive = counted ? counted.reduce((s, v) => s + v, 0) : m.rows;
   const ks = componentValues(o.nComponents, positive, w !== null);
@@ -378,10 +374,7 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
   // on workers, each holds a share of the rows: data past one memory's 4 GiB may be selected on
   const p = plan(X, options, ASYNC_KEYS, po && po.workers > 0 && currentSpawner() ? po.workers : 0);
   if (!po) throw poolError;
-  const signal = o.signal as AbortSignal | undefined;
-  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
-    throw option('signal must be an AbortSignal (new AbortController().signal).');
-  }
+  const signal = checkSignal(o.signal);
   core();
   if (signal?.aborted) throw abortedError();
   let pool: WorkerPool | null = null;

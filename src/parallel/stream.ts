@@ -40,6 +40,9 @@ interface ArrowColumn {
 /** Called once per pass; returns the rows in the same order every time. */
 export type StreamSource = () => Iterable<StreamChunk> | AsyncIterable<StreamChunk> | Promise<Iterable<StreamChunk> | AsyncIterable<StreamChunk>>;
 
+/** initSampleSize's default and its largest value (the sample is held in memory). */
+export const INIT_SAMPLE_DEFAULT = 100_000, INIT_SAMPLE_MAX = 2 ** 26;
+
 export interface FitStreamOptions {
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
@@ -333,7 +336,7 @@ class StreamCluster implements Cluster {
       throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave ${rows} rows, but ${this.rows} before: ` +
         'it must give the same rows in the same order on every call.');
     }
-    if (rows === 0) throw new GmmError('EMPTY_INPUT', `fitStream pass ${this.pass}: the source gave no rows: give it at least nComponents rows.`);
+    if (rows === 0) throw noRows(this.pass);
     if (rows < co.K) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${co.K} needs at least that many samples; the stream has ${rows}. ` +
         'Reduce nComponents or add data.');
@@ -387,9 +390,14 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
       }
     }
   }
-  if (n === 0) throw new GmmError('EMPTY_INPUT', 'fitStream pass 0: the source gave no rows: give it at least nComponents rows.');
+  if (n === 0) throw noRows(0);
   const m = Math.min(n, k);
   return { n, d, sample: { data: res ? res.subarray(0, m * d) : new Float64Array(0), rows: m, cols: d } };
+}
+
+/** EMPTY_INPUT for a pass that read no rows. */
+function noRows(pass: number): GmmError {
+  return new GmmError('EMPTY_INPUT', `fitStream pass ${pass}: the source gave no rows: give it at least nComponents rows.`);
 }
 
 /** A copy of a (or a new array) with room for `length` values; TOO_LARGE where the

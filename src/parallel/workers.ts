@@ -174,10 +174,7 @@ export class WorkerPool {
   /** Starts the workers and sends each its share of X (whole chunks). */
   static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null; signal?: AbortSignal } = {}): Promise<WorkerPool> {
     const o = checkPoolOptions(options, ['sampleWeight', 'signal']);
-    const signal = options.signal;
-    if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
-      throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (e.g. AbortSignal.timeout(30_000)).');
-    }
+    const signal = checkSignal(options.signal);
     if (o.workers < 1) throw new GmmError('INVALID_OPTION', `a WorkerPool needs workers ≥ 1; got ${o.workers}. (fitAsync with workers: 0 runs in this thread.)`);
     // from the shape alone, before any entry is read
     const shape = peekShape(X);
@@ -369,6 +366,16 @@ function link(shards: readonly WorkerShard[]): boolean {
   }
   shards.forEach((s, i) => s.port.post({ type: 'peers', index: i, ports: ports[i] }, ports[i].filter((p) => p !== null)));
   return true;
+}
+
+/** The signal option of the asynchronous calls (fitAsync, fitStream, WorkerPool.create,
+ *  selectModelAsync): undefined or an AbortSignal. */
+export function checkSignal(v: unknown): AbortSignal | undefined {
+  const signal = v as AbortSignal | undefined;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.addEventListener !== 'function')) {
+    throw new GmmError('INVALID_OPTION', 'signal must be an AbortSignal (new AbortController().signal, or AbortSignal.timeout(ms)).');
+  }
+  return signal;
 }
 
 /** Validates the worker options shared by WorkerPool.create and fitAsync. */
