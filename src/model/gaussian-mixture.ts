@@ -88,6 +88,17 @@ export class GaussianMixture {
   /** A fitAsync or fitStream of this model is running: nothing else may set its state. */
   private running = false;
 
+  /** Runs an asynchronous fit with this model marked as running, and sets its result as the
+   *  state (none on error). */
+  private async runExclusive(fit: () => Promise<FittedState>): Promise<void> {
+    this.running = true;
+    try {
+      this.state = await fit();
+    } finally {
+      this.running = false;
+    }
+  }
+
   /** Refuses what would set the state while an asynchronous fit runs (it would then lose to,
    *  or overwrite, that fit's result). */
   private refuseWhileRunning(what: string): void {
@@ -243,16 +254,11 @@ export class GaussianMixture {
     checkInitShapes(o, data.cols);
     const labels = data instanceof WorkerPool ? null : this.initLabels(options.initLabels, data.rows, !!warm);
     const user = options.onIteration;
-    this.running = true;
-    try {
-      this.state = await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-        labels,
-        workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
-        onIteration: user ? (info) => user({ ...info }) : undefined,
-      });
-    } finally {
-      this.running = false;
-    }
+    await this.runExclusive(() => runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+      labels,
+      workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
+      onIteration: user ? (info) => user({ ...info }) : undefined,
+    }));
     return this;
   }
 
@@ -284,19 +290,16 @@ export class GaussianMixture {
     const warm = o.warmStart && this.state ? this.state : null;
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
     const user = options.onIteration;
-    this.running = true;
     try {
-      this.state = await runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+      await this.runExclusive(() => runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
         signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
-      });
+      }));
     } catch (e) {
       if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
         throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit() and selectModel only, ` +
           'not in fitStream: fit the rows in memory with fit(), or impute them first.');
       }
       throw e;
-    } finally {
-      this.running = false;
     }
     return this;
   }
