@@ -12,21 +12,25 @@ import { weightPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied, sKept } from './scratch';
 import * as rng from './rng';
 
-/** E-step and statistics for all n rows about the shift `means`. Leaves the lower-bound
+/** E-step and statistics for all n rows about `shift` (0: the means). Leaves the lower-bound
  *  terms in the header of `stats` (see stats.ts) and returns their ratio, the mean
  *  log-likelihood Σ w·lse / Σ w. w: sample weights or 0. The SIMD path
  *  (simd) expects x in pair blocks of blockRows rows (block.ts pairsInPlace); the scalar
  *  path, row-major x. prune: the full E-step may skip what cannot matter (prune.ts; the
- *  same bits either way, false for the tests that check it). */
+ *  same bits either way, false for the tests that check it). A shift other than the means
+ *  gives the same responsibilities and lower bound, and statistics free of the cancellation
+ *  a mean that moved far would cause (mstep.ts shiftLoss). */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool, balls: usize,
-  prune: bool
+  prune: bool, shift: usize
 ): f64 {
   // checked in the debug build only (release: noAssert)
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
   assert(type >= 0 && type <= 3, 'emPass: bad covariance type');
   statsReset(stats, type, K, d);
+  // spherical reuses the E-step's Σᵢ(xᵢ − μᵢ)² as its trace only when the shift is the means
+  const c = shift ? shift : means, ssShared = shift == 0;
   if (!simd) {
     const lp = scratch;
     const tmp = scratch + (<usize>(blockRows * K) << 3);
@@ -34,7 +38,7 @@ export function emPass(
       const rows = min(blockRows, n - r0);
       logProbScalar(x, r0, rows, d, K, type, means, chol, logConst, lp, tmp);
       normalizeRows(lp, rows, K, w, r0, stats, 0, RESP_CUTOFF);
-      accumulateScalar(x, r0, rows, d, K, type, lp, means, stats, tmp);
+      accumulateScalar(x, r0, rows, d, K, type, lp, c, stats, tmp);
     }
     return load<f64>(stats) / load<f64>(stats, 8);
   }
@@ -97,7 +101,7 @@ export function emPass(
       logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF);
       normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
     }
-    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
+    accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
   }
   return load<f64>(stats) / load<f64>(stats, 8);
 }

@@ -25,7 +25,8 @@
 // Each group takes the route of the smaller estimated cost (pattern set-up plus its rows);
 // `route` can force one (tests). Math.log/exp are the core's.
 //
-// The E-step writes the statistics block of stats.ts about the shift c (the current means)
+// The E-step writes the statistics block of stats.ts about the shift c (the current means,
+// or another point when mstep.ts shiftLoss asks for one)
 // for the completed rows x̃ = (x_o, x̂_m): mass Σ w·r, sum Σ w·r (x̃ − c), scatter
 // Σ w·r (x̃ − c)(x̃ − c)ᵀ + (Σ_group w·r)·C at the missing coordinates (diag: C's diagonal;
 // spherical: its trace), so mstep.ts gives the incomplete-data M-step unchanged. The
@@ -420,14 +421,15 @@ function normalize(weights: usize, K: i32, cutoff: f64): f64 {
 
 /**
  * The E-step over n sorted rows (groups: G+1 i32 offsets of the pattern groups) into the
- * statistics block (reset first) about the shift `means`. w: weights (n f64) or 0.
+ * statistics block (reset first) about `shift` (0: the means; see em.ts emPass). w: weights (n f64) or 0.
  * Returns -1, or the first component whose Σ_oo is not positive definite.
  */
 export function missingEStep(
   x: usize, w: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
-  weights: usize, means: usize, cov: usize, prec: usize, stats: usize, scratch: usize, route: i32
+  weights: usize, means: usize, cov: usize, prec: usize, stats: usize, scratch: usize, route: i32, shift: usize
 ): i32 {
   assert(d > 0 && K > 0 && G >= 0, 'missingEStep: bad sizes');
+  const centres = shift ? shift : means;
   layout(scratch, K, d);
   statsReset(stats, type, K, d);
   const mass = massPtr(stats), sum = sumPtr(stats, K), scat = scatterPtr(stats, K, d);
@@ -453,7 +455,7 @@ export function missingEStep(
         completeRow(x + (<usize>(r * d) << 3), lane, means, type, k, d);
         sf(mass, k, f(mass, k) + a);
         sf(sR, k, f(sR, k) + a);
-        const c = means + (<usize>(k * d) << 3);
+        const c = centres + (<usize>(k * d) << 3);
         const xt = sXt + (<usize>(k * d) << 3);
         const sk = sum + (<usize>(k * d) << 3);
         // xt becomes x̃ − c in place

@@ -10,7 +10,7 @@
 // previous mean), where scikit-learn's Σrx/nₖ would jump to the origin. Returns the index
 // of the first component whose covariance is not positive definite, or -1.
 
-import { FULL, TIED, DIAG } from './types';
+import { FULL, TIED, DIAG, SPHERICAL } from './types';
 import { massPtr, sumPtr, scatterPtr } from './stats';
 import { precisionCholesky } from './cholesky';
 
@@ -102,4 +102,68 @@ export function mStep(
   const total = moments(stats, shift, K, d, type, regCovar, weights, means, cov, tmp);
   for (let k = 0; k < K; k++) store<f64>(weights + (<usize>k << 3), load<f64>(weights + (<usize>k << 3)) / total);
   return precisionCholesky(cov, chol, tmp, type, K, d);
+}
+
+// How much of the M-step's precision the shift costs. Statistics about c hold
+// Sᵢᵢ = Σ r (xᵢ − cᵢ)²; the M-step subtracts the part due to the mean's move δ = μ − c:
+//
+//   centredᵢᵢ = Sᵢᵢ − 2 sumᵢ δᵢ + mass δᵢ²        Σᵢᵢ = centredᵢᵢ / n + regCovar
+//
+// Rounding errs by about eps·Sᵢᵢ, so the relative error of Σᵢᵢ is about eps times
+//
+//   loss = Sᵢᵢ / (centredᵢᵢ + n·regCovar)           (+∞ when that is not positive)
+//
+// (tied: S and centred summed over components, n = Σ nₖ; spherical: traces, n·d). The
+// off-diagonal terms cancel no worse than the diagonal ones bound them. A mean that moves
+// by t standard deviations in one iteration gives about 1 + t².
+
+/** The largest loss over components and features (0 when no scatter: K·d means at c),
+ *  and the means the M-step would give, μ = c + sum/n, into meansOut (K·d), the shift for
+ *  a pass that loses nothing (em.ts emPass). */
+export function shiftLoss(stats: usize, shift: usize, K: i32, d: i32, type: i32, regCovar: f64, meansOut: usize, tmp: usize): f64 {
+  const mass = massPtr(stats);
+  const sum = sumPtr(stats, K);
+  const scat = scatterPtr(stats, K, d);
+  let worst: f64 = 0, total: f64 = 0;
+  if (type == TIED) memory.fill(tmp, 0, <usize>d << 3); // Σₖ correction per feature
+  for (let k = 0; k < K; k++) {
+    const mk = load<f64>(mass + (<usize>k << 3));
+    const n = mk + TEN_EPS;
+    total += n;
+    const sk = sum + (<usize>(k * d) << 3);
+    let raw: f64 = 0, corrSum: f64 = 0;
+    for (let i = 0; i < d; i++) {
+      const si = load<f64>(sk + (<usize>i << 3));
+      const di = si / n;
+      store<f64>(meansOut + (<usize>(k * d + i) << 3), load<f64>(shift + (<usize>(k * d + i) << 3)) + di);
+      const corr = -2.0 * si * di + mk * di * di;
+      if (type == FULL || type == DIAG) {
+        const S = type == FULL ? load<f64>(scat + (<usize>(k * d * d + i * d + i) << 3)) : load<f64>(scat + (<usize>(k * d + i) << 3));
+        worst = worse(worst, S, S + corr + n * regCovar);
+      } else if (type == TIED) {
+        store<f64>(tmp + (<usize>i << 3), load<f64>(tmp + (<usize>i << 3)) + corr);
+      } else {
+        corrSum += corr;
+      }
+    }
+    if (type == SPHERICAL) {
+      raw = load<f64>(scat + (<usize>k << 3));
+      worst = worse(worst, raw, raw + corrSum + n * <f64>d * regCovar);
+    }
+  }
+  if (type == TIED) {
+    for (let i = 0; i < d; i++) {
+      const S = load<f64>(scat + (<usize>(i * d + i) << 3));
+      worst = worse(worst, S, S + load<f64>(tmp + (<usize>i << 3)) + total * regCovar);
+    }
+  }
+  return worst;
+}
+
+/** max(worst, raw / centred), with a positive raw over a centred value ≤ 0 (or NaN) as +∞. */
+// @ts-ignore: decorator
+@inline function worse(worst: f64, raw: f64, centred: f64): f64 {
+  if (!(raw > 0)) return worst;
+  if (!(centred > 0)) return Infinity;
+  return max(worst, raw / centred);
 }

@@ -135,6 +135,23 @@ describe.skipIf(noWorkerd)(`examples/cloudflare-fanout: a coordinator and ${SHAR
     });
   }
 
+  it('a start far from the data: the statistics are taken again about a shift, and the bits are still fit()\'s', async () => {
+    // the means start 1000 units off: the first M-step would cancel most of its digits
+    const start = explicitStart(X);
+    const options = { nComponents: 3, covarianceType: 'full', ...start, maxIter: 30, tol: 1e-6,
+      meansInit: start.meansInit.map((m: number[]) => m.map((v) => v + 1000)) };
+    const r = await post(options);
+    expect(r.status, JSON.stringify(r.body).slice(0, 2000)).toBe(200);
+    const ref = reference(options);
+    expect(toBits(r.body.model)).toEqual(toBits(ref.model));
+    expect(toBits(r.body.lowerBounds)).toEqual(toBits(ref.lowerBounds));
+    // more rounds than iterations: the extra ones carry the shift (K·d f64 after the header)
+    const K = 3, d = 3, S = 2 + K + K * d + K * d * d;
+    expect(r.body.traffic.length).toBeGreaterThan(r.body.nIter);
+    const shifted = r.body.traffic.filter((t: Json) => t.statisticsBytes[0] === 56 + 8 * K * d + (8 + 8 * S));
+    expect(shifted).toHaveLength(r.body.traffic.length - r.body.nIter);
+  });
+
   it('refuses options without an explicit start (no rows here to initialise from)', async () => {
     const r = await post({ nComponents: 3, covarianceType: 'full' });
     expect(r.status).toBe(400);

@@ -92,6 +92,35 @@ describe('SIMD kernels equal the scalar path', () => {
   }
 });
 
+describe('statistics about a shift other than the means (em.ts emPass shift)', () => {
+  // every accumulation path: per component (d = 2, 7, 13, 16), tied and diag per block
+  // when overlapping (tiedBlock, diagBlock), spherical without the E-step's distances
+  for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
+    for (const { n, d, K, spread } of [...shapes.slice(0, 3), shapes[5], ...shapes.slice(7)]) {
+      it(`${type} n=${n} d=${d} K=${K}: SIMD = scalar, and the same M-step as about the means`, () => {
+        const X = data(n, d, K, 7 * n + d, spread);
+        const w = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 3)));
+        const fitted = new GaussianMixture({ nComponents: K, covarianceType: type, tol: 0, maxIter: 2, seed: 4 }).fit(X, { sampleWeight: w });
+        const json = fitted.toJSON();
+        // a shift 0.3 to 2.3 units off each mean: no cancellation either way
+        const shift = Float64Array.from(fitted.means.data, (v, i) => v + 0.3 + (i % 5) * 0.5);
+        const step = (simd: boolean, about: Float64Array | null) => {
+          kernels.simd = simd;
+          const gm = GaussianMixture.fromJSON(json);
+          return gm.applyStatistics(gm.computeStatistics(X, { sampleWeight: w, shift: about }));
+        };
+        const a = step(true, shift), b = step(false, shift), c = step(true, null);
+        for (const other of [b, c]) {
+          expect(Math.abs(a.lowerBound - other.lowerBound) / Math.abs(other.lowerBound)).toBeLessThan(1e-12);
+          expect(relErr(a.weights, other.weights)).toBeLessThan(1e-12);
+          expect(relErr(a.means.data, other.means.data)).toBeLessThan(1e-12);
+          expect(covErr(a.covariances, other.covariances, type, d)).toBeLessThan(1e-11);
+        }
+      });
+    }
+  }
+});
+
 describe('well-separated clusters: every row hard, the E-step without exp', () => {
   // Every row's runner-up is below e⁻⁴⁰ of its largest (checked), so every pair takes the
   // E-step's no-exp path and its kept lists (estep.ts hardPair), for every type.

@@ -52,6 +52,31 @@ describe('the same bits however the work is split', () => {
     });
   }
 
+  it('a start far from the data (statistics taken again about a shift): fit = fitAsync = fitStream, every type, Bayesian too', async () => {
+    const eye = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+    const prec = { full: [eye, eye, eye], tied: eye, diag: [[1, 1, 1], [1, 1, 1], [1, 1, 1]], spherical: [1, 1, 1] };
+    // the Bayesian mixture has no explicit start: a warm start fitted on the data moved 300 away
+    const moved = { data: X.data.map((v) => v + 300), rows: X.rows, cols: X.cols };
+    for (const type of TYPES) {
+      const start = { weightsInit: [0.2, 0.3, 0.5], meansInit: [[300, 0, 0], [0, 300, 0], [0, 0, 300]], precisionsInit: prec[type] };
+      const o = { nComponents: 3, covarianceType: type, ...start, maxIter: 8, tol: 0 };
+      const warm = new lib.BayesianGaussianMixture({ nComponents: 3, covarianceType: type, maxIter: 3, tol: 0, seed: 2, warmStart: true })
+        .fit(moved).toJSON();
+      const cases = [
+        { make: () => new lib.GaussianMixture(o) },
+        { make: () => lib.BayesianGaussianMixture.fromJSON(warm) },
+      ];
+      for (const { make } of cases) {
+        // the first iteration's statistics need the shift: the public check says so
+        const first = make();
+        expect(first.recentreShift(first.computeStatistics(X))).not.toBeNull();
+        const ref = make().fit(X);
+        for (const workers of [0, 1, 2, 3]) expectSameFit(await make().fitAsync(X, { workers }), ref);
+        for (const size of [999, 10000]) expectSameFit(await make().fitStream(pieces(X, size)), ref);
+      }
+    }
+  });
+
   it('full and tied at d = 9 (the wire form keeps upper triangles only: src/fit/packing.ts)', async () => {
     const X9 = overlapping(13, 2 * CHUNK_ROWS + 500, 9, 3);
     for (const type of ['full', 'tied'] as const) {

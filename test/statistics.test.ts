@@ -65,6 +65,96 @@ describe('map-reduce over chunk-aligned pieces equals fit()', () => {
   });
 });
 
+describe('statistics about a shift: when a mean moves far, the map-reduce recentres as fit() does', () => {
+  // a start 200 units off the data (scale about 1): the first M-step would lose most digits
+  const far = (type: CovarianceType) => {
+    const s = start(X, 3, type);
+    return { ...s, meansInit: s.meansInit.map((m) => m.map((v) => v + 200)) };
+  };
+  for (const type of TYPES) {
+    it(`${type}: recentreShift, computeStatistics with the shift, applyStatistics: fit()'s bits, pieces and bytes`, () => {
+      const opts = { nComponents: 3, covarianceType: type, ...far(type), tol: 0 };
+      const ref = new GaussianMixture({ ...opts, maxIter: 4 }).fit(X);
+      const gm = new GaussianMixture(opts);
+      const cuts = [0, 2 * CHUNK_ROWS, 3 * CHUNK_ROWS, n];
+      const pass = (shift: Float64Array | null) => GaussianMixture.mergeStatistics([2, 0, 1].map((i) =>
+        SufficientStatistics.fromBytes(gm.computeStatistics(rows(X, cuts[i], cuts[i + 1]), { rowOffset: cuts[i], shift }).toBytes())));
+      let recentred = 0;
+      for (let it = 0; it < 4; it++) {
+        let t = pass(null);
+        const shift = gm.recentreShift(t, { rows: n });
+        if (shift) {
+          recentred++;
+          const about = pass(shift);
+          expect(about.shift).toEqual(shift);
+          expect(gm.recentreShift(about)).toBeNull(); // once per M-step
+          // the same E-step: the same lower-bound terms, other statistics
+          t = about;
+        }
+        gm.applyStatistics(t, { rows: n });
+      }
+      expect(recentred).toBeGreaterThan(0);
+      expectSameFit(gm, ref);
+    });
+  }
+
+  it('the shift keeps the digits the means lose: a tight cluster far from the start', () => {
+    // 3000 rows at (1, 1) with spread 1e-6, one component starting at the origin: about the
+    // start, Σ r(x − c)² is 1e12 times the variance; about the new mean it is the variance
+    const m = 3000, Y = new Float64Array(2 * m);
+    for (let i = 0; i < 2 * m; i++) Y[i] = 1 + 1e-6 * Math.sin(i * 12.9898 + 78.233);
+    const data = { data: Y, rows: m, cols: 2 };
+    let mean0 = 0, mean1 = 0;
+    for (let i = 0; i < m; i++) mean0 += Y[2 * i] / m, mean1 += Y[2 * i + 1] / m;
+    let v0 = 0, v1 = 0;
+    for (let i = 0; i < m; i++) v0 += (Y[2 * i] - mean0) ** 2 / m, v1 += (Y[2 * i + 1] - mean1) ** 2 / m;
+    for (const type of TYPES) {
+      const eye = [[1, 0], [0, 1]];
+      const precisionsInit = type === 'full' ? [eye] : type === 'tied' ? eye : type === 'diag' ? [[1, 1]] : [1];
+      const gm = new GaussianMixture({ nComponents: 1, covarianceType: type, regCovar: 1e-15, maxIter: 1, tol: 0,
+        weightsInit: [1], meansInit: [[0, 0]], precisionsInit }).fit(data);
+      // the first feature's variance: within 1e-10 relative of the centred two-pass value
+      // (without the shift it was off by about 1e-4, or not positive definite)
+      const [got, want] = type === 'spherical' ? [gm.covariances[0], (v0 + v1) / 2] : [gm.covariances[0], v0];
+      expect(Math.abs(got - 1e-15 - want) / want).toBeLessThan(1e-10);
+      expect(gm.means.data[1]).toBeCloseTo(mean1, 14);
+    }
+  });
+
+  it('bad shifts, and shifted pieces mixed with pieces about the means, are refused', () => {
+    const gm = new GaussianMixture({ nComponents: 3, covarianceType: 'diag', ...far('diag') });
+    const t = gm.computeStatistics(X);
+    const shift = gm.recentreShift(t)!;
+    expect(shift).toBeInstanceOf(Float64Array);
+    expect(shift).toHaveLength(9);
+    expect(errorCode(() => gm.computeStatistics(X, { shift: shift.subarray(1) }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => gm.computeStatistics(X, { shift: [...shift.subarray(1), NaN] }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => gm.computeStatistics(X, { shift: 'x' as unknown as number[] }))).toBe('INVALID_OPTION');
+    const a = gm.computeStatistics(rows(X, 0, CHUNK_ROWS), { shift });
+    const b = gm.computeStatistics(rows(X, CHUNK_ROWS, n), { rowOffset: CHUNK_ROWS });
+    expect(errorCode(() => GaussianMixture.mergeStatistics([a, b]))).toBe('STATISTICS_MISMATCH');
+    const other = gm.computeStatistics(rows(X, CHUNK_ROWS, n), { rowOffset: CHUNK_ROWS, shift: shift.map((v) => v + 1) });
+    expect(errorCode(() => GaussianMixture.mergeStatistics([a, other]))).toBe('STATISTICS_MISMATCH');
+    // a plain array (JSON) is the same shift; the bytes carry it; a damaged shift is refused
+    const viaJson = gm.computeStatistics(X, { shift: JSON.parse(JSON.stringify(Array.from(shift))) });
+    const bytes = viaJson.toBytes();
+    expect(Buffer.from(bytes).equals(Buffer.from(gm.computeStatistics(X, { shift }).toBytes()))).toBe(true);
+    const bad = bytes.slice();
+    new DataView(bad.buffer).setFloat64(56, NaN, true);
+    expect(errorCode(() => SufficientStatistics.fromBytes(bad))).toBe('INVALID_STATISTICS');
+    // version 1 bytes (no shift) are still read
+    const v1 = t.toBytes().slice();
+    v1[4] = 1;
+    expect(Buffer.from(SufficientStatistics.fromBytes(v1).toBytes().subarray(8)).equals(Buffer.from(t.toBytes().subarray(8)))).toBe(true);
+    const v1shifted = bytes.slice();
+    v1shifted[4] = 1;
+    expect(errorCode(() => SufficientStatistics.fromBytes(v1shifted))).toBe('INVALID_STATISTICS');
+    // applied, the shifted statistics give what the recentred fit() iteration gives
+    const ref = new GaussianMixture({ nComponents: 3, covarianceType: 'diag', ...far('diag'), maxIter: 1, tol: 0 }).fit(X);
+    expectSameFit(gm.applyStatistics(viaJson), ref);
+  });
+});
+
 describe('bad statistics are refused before any change', () => {
   const gm = (): GaussianMixture => new GaussianMixture({ nComponents: 3, ...start(X, 3, 'diag'), covarianceType: 'diag' });
   const code = errorCode;
@@ -102,7 +192,7 @@ describe('bad statistics are refused before any change', () => {
     const bytes = m.computeStatistics(X).toBytes();
     expect(code(() => SufficientStatistics.fromBytes(bytes.subarray(0, bytes.length - 8)))).toBe('INVALID_STATISTICS');
     const v2 = bytes.slice();
-    v2[4] = 2;
+    v2[4] = 3; // a format version this gmm-wasm does not read
     expect(code(() => SufficientStatistics.fromBytes(v2))).toBe('STATISTICS_MISMATCH');
     expect(code(() => SufficientStatistics.fromBytes(new Uint8Array(10)))).toBe('INVALID_STATISTICS');
     expect(JSON.stringify(m.toJSON())).toBe(snapshot);

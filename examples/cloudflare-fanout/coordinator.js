@@ -4,11 +4,16 @@
 //   POST /fit   body: GaussianMixture options with an explicit start (weightsInit,
 //               meansInit, precisionsInit); maxIter and tol as for fit()
 //               answer: {"model": toJSON(), "nIter", "converged", "lowerBound",
-//                        "lowerBounds": [one per iteration], "shards": [...], "traffic": [...]}
+//                        "lowerBounds": [one per iteration], "shards": [...],
+//                        "traffic": [one per round of requests: one an iteration, two
+//                        when the statistics were taken again about a shift]}
 //
 // Each EM iteration: the current parameters go out to every shard (JSON), each shard's
 // sufficient statistics come back (bytes), the coordinator merges them and applies one
-// M-step. The result has the same bits as fit() on all the rows in one place.
+// M-step. When a mean moved far, the merged statistics would lose digits in the M-step:
+// recentreShift says so, and the shards take the same E-step again about the shift it
+// gives (fit() does the same). The result has the same bits as fit() on all the rows in
+// one place.
 import { init, GaussianMixture, SufficientStatistics } from 'gmm-wasm';
 
 class BadRequest extends Error {
@@ -50,18 +55,26 @@ export async function fitAcrossShards(options, shards, expectedRows = null) {
   const lowerBounds = [];
   const traffic = [];
   let pieces = [];
+  const rows = expectedRows !== null ? { rows: expectedRows } : {};
   do {
     // before the first M-step the model is not fitted: its parameters are the explicit start
-    const body = encoder.encode(JSON.stringify(gm.isFitted ? { model: gm.toJSON() } : { options }));
-    const bytes = await Promise.all(shards.map((shard) => statisticsFrom(shard, body)));
-    pieces = bytes.map((b) => SufficientStatistics.fromBytes(b));
-    const merged = GaussianMixture.mergeStatistics(pieces);
+    const params = gm.isFitted ? { model: gm.toJSON() } : { options };
+    const round = async (message) => {
+      const body = encoder.encode(JSON.stringify(message));
+      const bytes = await Promise.all(shards.map((shard) => statisticsFrom(shard, body)));
+      traffic.push({ parametersBytes: body.byteLength * shards.length, statisticsBytes: bytes.map((b) => b.byteLength) });
+      pieces = bytes.map((b) => SufficientStatistics.fromBytes(b));
+      return GaussianMixture.mergeStatistics(pieces);
+    };
+    let merged = await round(params);
+    // rare: the same E-step again about the means it gives (numbers survive JSON exactly)
+    const shift = gm.recentreShift(merged, rows);
+    if (shift) merged = await round({ ...params, shift: Array.from(shift) });
     // one M-step; nIter + 1, lowerBound and converged as in fit(). With the row count it also
     // refuses statistics that miss the last shard (INVALID_STATISTICS); a missing first
     // shard or a gap is refused anyway
-    gm.applyStatistics(merged, expectedRows !== null ? { rows: expectedRows } : {});
+    gm.applyStatistics(merged, rows);
     lowerBounds.push(gm.lowerBound);
-    traffic.push({ parametersBytes: body.byteLength * shards.length, statisticsBytes: bytes.map((b) => b.byteLength) });
   } while (!gm.converged && gm.nIter < maxIter);
   return {
     model: gm.toJSON(),

@@ -3,7 +3,8 @@
 // sufficient statistics as bytes.
 //
 //   POST /statistics   body: {"options": {...}} (first iteration: the constructor options with
-//                      an explicit start) or {"model": <toJSON() of the current model>}
+//                      an explicit start) or {"model": <toJSON() of the current model>},
+//                      and "shift" (K·d numbers) to take the statistics about it
 //                      answer: application/octet-stream, SufficientStatistics#toBytes()
 //   GET  /             {"key", "rowOffset", "rows", "nFeatures"}: what this shard serves
 //
@@ -77,7 +78,7 @@ export default {
       const { rowOffset, X } = await shardRows(env);
       // the coordinator's current parameters, bit for bit (numbers survive JSON exactly)
       const gm = message.model ? GaussianMixture.fromJSON(message.model) : new GaussianMixture(message.options);
-      const statistics = gm.computeStatistics(X, { rowOffset });
+      const statistics = gm.computeStatistics(X, { rowOffset, shift: message.shift ?? null });
       return new Response(statistics.toBytes(), { headers: { 'content-type': 'application/octet-stream' } });
     } catch (e) {
       return failure(e);

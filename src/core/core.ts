@@ -21,13 +21,16 @@ export interface CoreExports {
   rowsInPlace(x: number, n: number, d: number, blockRows: number, tmp: number): void;
   gatherRows(x: number, n: number, d: number, blockRows: number, idx: number, count: number, out: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
-    logConst: number, stats: number, scratch: number, blockRows: number, simd: number, balls: number, prune: number): number;
+    logConst: number, stats: number, scratch: number, blockRows: number, simd: number, balls: number, prune: number,
+    shift: number): number;
   ballsSize(n: number, d: number, blockRows: number): number;
   groupBalls(x: number, n: number, d: number, blockRows: number, balls: number): void;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
   mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
     means: number, cov: number, chol: number, tmp: number): number;
+  shiftLoss(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, meansOut: number,
+    tmp: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
     lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number,
     logMaxOut: number): void;
@@ -79,7 +82,8 @@ export interface CoreExports {
   vbBoundTerms(chol: number, dof: number, meanPrec: number, conc: number, process: number, type: number, K: number, d: number): number;
   missingScratchSize(K: number, d: number): number;
   missingEStep(x: number, w: number, groups: number, G: number, d: number, K: number, type: number,
-    weights: number, means: number, cov: number, prec: number, stats: number, scratch: number, route: number): number;
+    weights: number, means: number, cov: number, prec: number, stats: number, scratch: number, route: number,
+    shift: number): number;
   missingScore(x: number, groups: number, G: number, d: number, K: number, type: number, weights: number, means: number,
     cov: number, prec: number, lseOut: number, respOut: number, labelsOut: number, logMaxOut: number, scratch: number,
     route: number): number;

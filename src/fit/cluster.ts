@@ -20,9 +20,10 @@ export interface Cluster {
   readonly totals: Float64Array;
   /** Lays the data out for K components of a covariance type (a type code). */
   prepare(K: number, type: number): Maybe<void>;
-  /** EM statistics with the coordinator's current parameters: the root, or null when it was
+  /** EM statistics with the coordinator's current parameters, about its shift buffer when
+   *  `shifted` (Coordinator.recentre), else its means: the root, or null when it was
    *  written straight into the coordinator's statistics buffer. */
-  em(co: Coordinator): Maybe<Float64Array | null>;
+  em(co: Coordinator, shifted: boolean): Maybe<Float64Array | null>;
   kppClosest(centre: Float64Array, first: boolean): Maybe<Float64Array>;
   kppTrials(trials: Float64Array): Maybe<Float64Array>;
   pickRows(picks: Pick[]): Maybe<Float64Array>;
@@ -48,8 +49,8 @@ export class LocalCluster implements Cluster {
   get chunkCount(): number { return this.shard.chunks.length; }
   get totals(): Float64Array { return this.shard.totals; }
   prepare(K: number, type: number): void { this.shard.prepare(K, type); }
-  em(co: Coordinator): null {
-    this.shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst }, co.b.stats);
+  em(co: Coordinator, shifted: boolean): null {
+    this.shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shifted ? co.b.shift : 0 }, co.b.stats);
     return null;
   }
   kppClosest(centre: Float64Array, first: boolean): Float64Array { return this.shard.kppClosest(centre, first); }

@@ -8,6 +8,16 @@ import { GmmError } from '../core/errors.js';
 import { paramLength, type Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
 
+/**
+ * The largest precision loss (assembly/mstep.ts shiftLoss) the M-step accepts from
+ * statistics taken about the current means: beyond it, 6 bits (a variance off by about
+ * 64·eps relative), or a mean that moved by about 8 standard deviations in one iteration,
+ * the E-step's statistics are taken again about the means they give (recentre()). It
+ * is met in the first iterations from a poor start, and by features nearly constant
+ * within a component (pixels of digits). A policy of the wrapper; the loss is the core's.
+ */
+export const SHIFT_LOSS_LIMIT = 64;
+
 export class Coordinator {
   readonly c: CoreExports;
   readonly arena: Arena;
@@ -19,7 +29,7 @@ export class Coordinator {
   readonly S: number;
   readonly b: {
     weights: number; means: number; cov: number; chol: number; logConst: number;
-    stats: number; sums: number; tmp: number; prec: number;
+    stats: number; sums: number; tmp: number; prec: number; shift: number;
   };
 
   constructor(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number) {
@@ -34,7 +44,7 @@ export class Coordinator {
     this.b = {
       weights: arena.allocF64(K), means: arena.allocF64(K * d), cov: arena.allocF64(P), chol: arena.allocF64(P),
       logConst: arena.allocF64(K), stats: arena.allocF64(this.S), sums: arena.allocF64(K * d + K),
-      tmp: arena.allocF64(d * d + d), prec: arena.allocF64(P),
+      tmp: arena.allocF64(d * d + d), prec: arena.allocF64(P), shift: arena.allocF64(K * d),
     };
   }
 
@@ -75,14 +85,31 @@ export class Coordinator {
   }
 
   /**
-   * One EM update from an E-step's statistics (root, or null when in the statistics
-   * buffer): the lower bound, then the M-step unless the bound is not finite. Returns the
-   * bound and the first component whose covariance is not positive definite (or -1).
+   * Whether an E-step's statistics about the current means (root, or null when in the
+   * statistics buffer) lose more than SHIFT_LOSS_LIMIT to cancellation in the M-step; if
+   * so, the means they give are in the shift buffer, and the same E-step about them (the
+   * same responsibilities and lower bound) loses nothing. The decision reads the combined
+   * statistics only, so it is the same however the rows are split.
    */
-  update(root: Float64Array | null): { lower: number; bad: number } {
+  recentre(root: Float64Array | null): boolean {
+    if (root) this.view('stats', this.S).set(root);
+    const loss = this.c.shiftLoss(this.b.stats, this.b.means, this.K, this.d, this.type, this.o.regCovar, this.b.shift, this.b.tmp);
+    return loss > SHIFT_LOSS_LIMIT;
+  }
+
+  /** The shift recentre() chose (a view). */
+  get shift(): Float64Array { return this.view('shift', this.K * this.d); }
+
+  /**
+   * One EM update from an E-step's statistics (root, or null when in the statistics
+   * buffer), about the shift buffer when `shifted`, else the current means: the lower
+   * bound, then the M-step unless the bound is not finite. Returns the bound and the first
+   * component whose covariance is not positive definite (or -1).
+   */
+  update(root: Float64Array | null, shifted = false): { lower: number; bad: number } {
     const lower = this.statsLowerBound(root);
     if (!Number.isFinite(lower)) return { lower, bad: -1 };
-    return { lower, bad: this.mStep(root) };
+    return { lower, bad: this.mStep(root, shifted ? this.shift : undefined) };
   }
 
   /** The data's weighted mean and scatter, for models whose priors depend on the data
@@ -168,12 +195,15 @@ export class Coordinator {
    *  faster than three arrays, and than moving a new buffer by transfer). The factors go
    *  whole: packing their upper triangles (packing.ts) costs the coordinator more than the
    *  smaller copy saves. */
-  eStepParams(): { means: Float64Array; chol: Float64Array; logConst: Float64Array } {
+  eStepParams(shifted = false): { means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array } {
     const { K, d, P } = this;
-    const all = new Float64Array(K * d + P + K);
+    const all = new Float64Array(K * d + P + K + (shifted ? K * d : 0));
     all.set(this.means);
     all.set(this.view('chol', P), K * d);
     all.set(this.view('logConst', K), K * d + P);
-    return { means: all.subarray(0, K * d), chol: all.subarray(K * d, K * d + P), logConst: all.subarray(K * d + P) };
+    const p = { means: all.subarray(0, K * d), chol: all.subarray(K * d, K * d + P), logConst: all.subarray(K * d + P, K * d + P + K) };
+    if (!shifted) return p;
+    all.set(this.shift, K * d + P + K);
+    return { ...p, shift: all.subarray(K * d + P + K) };
   }
 }

@@ -218,8 +218,12 @@ export function* emIterations(co: Coordinator, init: number, lower: number, hook
   for (iter = 1; iter <= o.maxIter; iter++) {
     const prev = lower;
     co.logConstants();
-    const root = (yield (cl) => cl.em(co)) as Float64Array | null;
-    const u = co.update(root);
+    let root = (yield (cl) => cl.em(co, false)) as Float64Array | null;
+    // statistics about means that moved far lose precision in the M-step: the same E-step
+    // again, about the means they give (Coordinator.recentre; rare after the first steps)
+    const shifted = Number.isFinite(co.statsLowerBound(root)) && co.recentre(root);
+    if (shifted) root = (yield (cl) => cl.em(co, true)) as Float64Array | null;
+    const u = co.update(root, shifted);
     lower = u.lower;
     if (!Number.isFinite(lower)) throw (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read()); // update() left the parameters
     if (u.bad >= 0) throw notPd(u.bad, co, `at EM iteration ${iter}`);

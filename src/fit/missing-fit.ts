@@ -29,10 +29,10 @@ class MissingCluster extends LocalCluster {
     super(shard);
   }
 
-  em(co: Coordinator): null {
+  em(co: Coordinator, shifted: boolean): null {
     const a = this.at;
     const bad = co.c.missingEStep(a.x, a.w, a.groups, a.G, co.d, co.K, co.type, co.b.weights, co.b.means, co.b.cov,
-      co.b.chol, co.b.stats, a.scratch, missingRoute.route);
+      co.b.chol, co.b.stats, a.scratch, missingRoute.route, shifted ? co.b.shift : 0);
     if (bad >= 0) throw missingNotPd(bad, { K: co.K, covarianceType: co.o.covarianceType }, 'in an EM iteration');
     return null;
   }

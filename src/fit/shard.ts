@@ -35,7 +35,9 @@ export function stackDepth(first: number, end: number): number {
 }
 
 /** Parameters as the E-step reads them (pointers in this shard's instance). */
-export interface ParamPtrs { means: number; chol: number; logConst: number }
+/** Where the E-step's parameters are; shift: where the statistics are taken about, 0 for
+ *  the means (see Coordinator.recentre). */
+export interface ParamPtrs { means: number; chol: number; logConst: number; shift?: number }
 
 export class Shard {
   readonly c: CoreExports;
@@ -166,7 +168,7 @@ export class Shard {
       scratch: arena.allocF64(Math.max(c.scratchSize(K, d, B), B * d, B + 8 + 4 * d)),
       stack: arena.allocF64(slot * this.depth),
       weights: arena.allocF64(K), means: arena.allocF64(K * d), chol: arena.allocF64(P), logConst: arena.allocF64(K),
-      centres: arena.allocF64(K * d), rowsOut: arena.allocF64(4 * d), out: arena.allocF64(8),
+      shift: arena.allocF64(K * d), centres: arena.allocF64(K * d), rowsOut: arena.allocF64(4 * d), out: arena.allocF64(8),
       keys: arena.allocF64(K), idx: arena.alloc(4 * K), rng: arena.allocF64(6),
     };
     this.end = arena.mark();
@@ -215,11 +217,12 @@ export class Shard {
   }
 
   /** Writes the parameters the E-step reads into this shard's own buffers. */
-  setParams(means: Float64Array, chol: Float64Array, logConst: Float64Array): ParamPtrs {
+  setParams(means: Float64Array, chol: Float64Array, logConst: Float64Array, shift?: Float64Array): ParamPtrs {
     this.arena.f64(this.buf.means, means.length).set(means);
     this.arena.f64(this.buf.chol, chol.length).set(chol);
     this.arena.f64(this.buf.logConst, logConst.length).set(logConst);
-    return { means: this.buf.means, chol: this.buf.chol, logConst: this.buf.logConst };
+    if (shift) this.arena.f64(this.buf.shift, shift.length).set(shift);
+    return { means: this.buf.means, chol: this.buf.chol, logConst: this.buf.logConst, shift: shift ? this.buf.shift : 0 };
   }
 
   /**
@@ -250,13 +253,13 @@ export class Shard {
     return stack.nodes.map((n) => ({ level: n.level, index: n.index, data: copy(this.arena.f64(n.value, len)) }));
   }
 
-  /** EM statistics (assembly/stats.ts) about the current means. */
+  /** EM statistics (assembly/stats.ts) about p.shift, or the current means. */
   em(p: ParamPtrs, into = 0, wire = false): TreeNode[] {
     const c = this.c, d = this.d, K = this.K, type = this.type, B = this.B;
     this.layout(kernels.simd);
     return this.reduce(this.S, (ch, out) => {
       c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, out, this.buf.scratch, B, kernels.simd ? 1 : 0,
-        ch.balls, kernels.prune ? 1 : 0);
+        ch.balls, kernels.prune ? 1 : 0, p.shift ?? 0);
     }, into, wire);
   }
 

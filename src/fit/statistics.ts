@@ -14,10 +14,15 @@
 //   24      u32      first chunk
 //   28      u32      one past the last chunk
 //   32      f64      rows covered
-//   40      u32      flags (bit 0: the last chunk is short, so it ends the data)
+//   40      u32      flags (bit 0: the last chunk is short, so it ends the data;
+//                    bit 1: a shift follows the header)
 //   44      u32      node count m
-//   48      8 bytes  parameter fingerprint
-//   56      m nodes: u32 level, u32 index, then S f64 (S = 2 + K + K·d + scatter size)
+//   48      8 bytes  parameter fingerprint (of the shift too, when there is one)
+//   56      K·d f64  the shift the statistics are taken about (only with flag bit 1;
+//                    otherwise they are about the means)
+//   then    m nodes: u32 level, u32 index, then S f64 (S = 2 + K + K·d + scatter size)
+//
+// Version 1 (no shift, bit 1 never set) is read as well.
 import { GmmError } from '../core/errors.js';
 import { TYPE_CODE, TYPE_NAMES } from '../core/core.js';
 import type { CovarianceType } from '../model/validate.js';
@@ -26,7 +31,7 @@ import { CHUNK_ROWS } from './chunks.js';
 import { mergeNodeSets, nodeRange, type TreeNode } from './tree.js';
 import { statsHead } from './packing.js';
 
-export const STATISTICS_FORMAT_VERSION = 1;
+export const STATISTICS_FORMAT_VERSION = 2;
 const MAGIC = 0x534d4d47; // "GMMS" little-endian
 const HEADER_BYTES = 56;
 
@@ -58,9 +63,9 @@ function impossibleValue(a: Float64Array, type: CovarianceType, K: number, d: nu
 }
 
 /** A 64-bit FNV-1a hash (as 16 hex digits) of the type, shape and the bits of the weights,
- *  means and precision factors: statistics are only valid for the parameters they were
- *  computed with. */
-export function paramsFingerprint(p: Params): string {
+ *  means and precision factors, and of the shift when the statistics are taken about one:
+ *  statistics are only valid for the parameters (and shift) they were computed with. */
+export function paramsFingerprint(p: Params, shift: Float64Array | null = null): string {
   let h1 = 0x811c9dc5, h2 = 0x01000193 ^ 0x5bd1e995;
   const eat = (b: number): void => {
     h1 = Math.imul(h1 ^ b, 0x01000193) >>> 0;
@@ -70,6 +75,7 @@ export function paramsFingerprint(p: Params): string {
   const v = p.variational;
   const arrays = [p.weights, p.means, p.precisionsCholesky];
   if (v) arrays.push(v.weightConcentration, v.meanPrecision, v.degreesOfFreedom);
+  if (shift) arrays.push(new Float64Array([NaN]), shift); // a NaN no parameter holds marks where it starts
   for (const a of arrays) {
     const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     for (let i = 0; i < bytes.length; i++) eat(bytes[i]);
@@ -99,13 +105,17 @@ export class SufficientStatistics {
     readonly shortChunk: number,
     /** @internal the tree nodes */
     readonly nodes: readonly TreeNode[],
+    /** The point (K×d, row-major) the statistics are taken about, or null for the means of
+     *  the parameters (see GaussianMixture.recentreShift). */
+    readonly shift: Float64Array | null = null,
   ) {}
 
   /** @internal */
-  static create(p: Params, firstChunk: number, rows: number, nodes: TreeNode[]): SufficientStatistics {
+  static create(p: Params, firstChunk: number, rows: number, nodes: TreeNode[], shift: Float64Array | null = null): SufficientStatistics {
     const end = firstChunk + Math.ceil(rows / CHUNK_ROWS);
     const short = rows % CHUNK_ROWS !== 0 ? end - 1 : -1;
-    return new SufficientStatistics(p.covarianceType, p.K, p.d, paramsFingerprint(p), [[firstChunk, end]], rows, short, nodes);
+    return new SufficientStatistics(p.covarianceType, p.K, p.d, paramsFingerprint(p, shift), [[firstChunk, end]], rows, short,
+      nodes, shift);
   }
 
   /** First chunk and one past the last, when the chunks covered are contiguous (else null). */
@@ -127,8 +137,12 @@ export class SufficientStatistics {
           `model over ${s.nFeatures} features with those of a ${a.nComponents}-component ${a.covarianceType} model over ` +
           `${a.nFeatures}: compute every piece with the same model.`);
       }
+      if ((s.shift === null) !== (a.shift === null)) {
+        throw new GmmError('STATISTICS_MISMATCH', 'cannot merge statistics taken about a shift with statistics taken about ' +
+          'the means: compute every piece with the same { shift } (or none).');
+      }
       if (s.fingerprint !== a.fingerprint) {
-        throw new GmmError('STATISTICS_MISMATCH', 'cannot merge statistics computed with different parameters ' +
+        throw new GmmError('STATISTICS_MISMATCH', 'cannot merge statistics computed with different parameters or shifts ' +
           `(fingerprints ${s.fingerprint} and ${a.fingerprint}): compute every piece with the same model between two M-steps.`);
       }
     }
@@ -153,7 +167,7 @@ export class SufficientStatistics {
     }
     const nodes = mergeNodeSets(list.map((s) => s.nodes));
     return new SufficientStatistics(a.covarianceType, a.nComponents, a.nFeatures, a.fingerprint, joined,
-      list.reduce((m, s) => m + s.rows, 0), short.length ? short[0] : -1, nodes);
+      list.reduce((m, s) => m + s.rows, 0), short.length ? short[0] : -1, nodes, a.shift);
   }
 
   /** The versioned little-endian bytes (format above). */
@@ -164,7 +178,8 @@ export class SufficientStatistics {
         'with gaps between them: merge the missing pieces first (the format holds one contiguous range).');
     }
     const S = statisticsLength(this.covarianceType, this.nComponents, this.nFeatures);
-    const buf = new ArrayBuffer(HEADER_BYTES + this.nodes.length * (8 + 8 * S));
+    const shiftBytes = this.shift ? 8 * this.shift.length : 0;
+    const buf = new ArrayBuffer(HEADER_BYTES + shiftBytes + this.nodes.length * (8 + 8 * S));
     const v = new DataView(buf);
     v.setUint32(0, MAGIC, true);
     v.setUint32(4, STATISTICS_FORMAT_VERSION, true);
@@ -175,10 +190,14 @@ export class SufficientStatistics {
     v.setUint32(24, range[0], true);
     v.setUint32(28, range[1], true);
     v.setFloat64(32, this.rows, true);
-    v.setUint32(40, this.shortChunk >= 0 ? 1 : 0, true);
+    v.setUint32(40, (this.shortChunk >= 0 ? 1 : 0) | (this.shift ? 2 : 0), true);
     v.setUint32(44, this.nodes.length, true);
     for (let i = 0; i < 8; i++) v.setUint8(48 + i, parseInt(this.fingerprint.slice(2 * i, 2 * i + 2), 16));
     let at = HEADER_BYTES;
+    for (const x of this.shift ?? []) {
+      v.setFloat64(at, x, true);
+      at += 8;
+    }
     for (const n of this.nodes) {
       v.setUint32(at, n.level, true);
       v.setUint32(at + 4, n.index, true);
@@ -201,9 +220,9 @@ export class SufficientStatistics {
       throw invalid(`the statistics are truncated: ${v.byteLength} bytes, fewer than the ${HEADER_BYTES} of the header.`);
     }
     const version = v.getUint32(4, true);
-    if (version !== STATISTICS_FORMAT_VERSION) {
+    if (version !== 1 && version !== STATISTICS_FORMAT_VERSION) {
       throw new GmmError('STATISTICS_MISMATCH', `these statistics use format version ${version}; this gmm-wasm reads ` +
-        `version ${STATISTICS_FORMAT_VERSION}: compute them with the same gmm-wasm version on every machine.`);
+        `versions 1 and ${STATISTICS_FORMAT_VERSION}: compute them with the same gmm-wasm version on every machine.`);
     }
     const type = TYPE_NAMES[v.getUint32(8, true)];
     const K = v.getUint32(12, true), d = v.getUint32(16, true);
@@ -213,16 +232,26 @@ export class SufficientStatistics {
         `this gmm-wasm uses ${CHUNK_ROWS}: compute them with the same gmm-wasm version on every machine.`);
     }
     const first = v.getUint32(24, true), end = v.getUint32(28, true), rows = v.getFloat64(32, true);
-    const short = (v.getUint32(40, true) & 1) !== 0;
+    const flags = v.getUint32(40, true);
+    const short = (flags & 1) !== 0, shifted = (flags & 2) !== 0;
+    if (flags > 3 || (shifted && version === 1)) throw invalid(`the header's flags ${flags} are not valid for format version ${version}.`);
     const m = v.getUint32(44, true);
     const S = statisticsLength(type, K, d);
-    if (end <= first || v.byteLength !== HEADER_BYTES + m * (8 + 8 * S)) {
-      throw invalid(`the statistics are truncated or malformed (${v.byteLength} bytes for ${m} nodes of ${S} values).`);
+    const shiftBytes = shifted ? 8 * K * d : 0;
+    if (end <= first || v.byteLength !== HEADER_BYTES + shiftBytes + m * (8 + 8 * S)) {
+      throw invalid(`the statistics are truncated or malformed (${v.byteLength} bytes for ${m} nodes of ${S} values` +
+        `${shifted ? ` and a shift of ${K * d}` : ''}).`);
     }
     let fp = '';
     for (let i = 0; i < 8; i++) fp += v.getUint8(48 + i).toString(16).padStart(2, '0');
     const nodes: TreeNode[] = [];
     let at = HEADER_BYTES;
+    let shift: Float64Array | null = null;
+    if (shifted) {
+      shift = new Float64Array(K * d);
+      for (let j = 0; j < K * d; j++, at += 8) shift[j] = v.getFloat64(at, true);
+      if (!shift.every(Number.isFinite)) throw invalid('the shift holds a value that is not finite: the bytes were changed or damaged.');
+    }
     if (!Number.isSafeInteger(rows) || rows > (end - first) * CHUNK_ROWS || rows <= (end - first - 1) * CHUNK_ROWS ||
       (!short && rows !== (end - first) * CHUNK_ROWS) || (short && rows === (end - first) * CHUNK_ROWS)) {
       throw invalid(`the header's row count ${rows} does not fit chunks ${first}–${end - 1}${short ? ' ending short' : ''}.`);
@@ -252,6 +281,6 @@ export class SufficientStatistics {
       next = b;
     }
     if (next !== end) throw invalid(`no node covers chunk ${next}.`);
-    return new SufficientStatistics(type, K, d, fp, [[first, end]], rows, short ? end - 1 : -1, nodes);
+    return new SufficientStatistics(type, K, d, fp, [[first, end]], rows, short ? end - 1 : -1, nodes, shift);
   }
 }

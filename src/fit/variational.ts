@@ -127,13 +127,13 @@ export class VariationalCoordinator extends Coordinator {
    * with), then the parameter terms after the M-step. A total over the rows, not a mean,
    * so tol applies to the total as in scikit-learn.
    */
-  override update(root: Float64Array | null): { lower: number; bad: number } {
+  override update(root: Float64Array | null, shifted = false): { lower: number; bad: number } {
     if (root) this.view('stats', this.S).set(root);
     const header = this.statsLowerBound(null);
     if (!Number.isFinite(header)) return { lower: header, bad: -1 };
     const c = this.c;
     const entropy = c.vbResponsibilityEntropy(this.b.stats, this.b.chol, this.b.logConst, this.type, this.K, this.d);
-    const bad = this.mStep(null);
+    const bad = this.mStep(null, shifted ? this.shift : undefined);
     if (bad >= 0) return { lower: NaN, bad };
     const terms = c.vbBoundTerms(this.b.chol, this.vb.dof, this.vb.meanPrec, this.vb.conc, this.process, this.type, this.K, this.d);
     return { lower: -entropy + terms, bad };

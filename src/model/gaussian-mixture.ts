@@ -485,15 +485,17 @@ export class GaussianMixture {
    * (applyStatistics). rowOffset is the global index of the first row, a multiple of
    * CHUNK_ROWS, so that pieces line up with the chunks and the result has the same bits as
    * fit() on all rows. Without a fitted model, the explicit start (weightsInit, meansInit,
-   * precisionsInit) is used.
+   * precisionsInit) is used. shift: the point recentreShift() gave (K×d, row-major), to
+   * take the same E-step's statistics about it instead of the means.
    */
-  computeStatistics(X: MatrixInput, options: { sampleWeight?: ArrayLike<number> | null; rowOffset?: number } = {}): SufficientStatistics {
+  computeStatistics(X: MatrixInput, options: { sampleWeight?: ArrayLike<number> | null; rowOffset?: number;
+    shift?: ArrayLike<number> | null } = {}): SufficientStatistics {
     if (options === null || typeof options !== 'object') {
       throw new GmmError('INVALID_TYPE', 'computeStatistics options must be an object such as { rowOffset: 0 }.');
     }
     for (const k of Object.keys(options)) {
-      if (k !== 'sampleWeight' && k !== 'rowOffset') {
-        throw new GmmError('INVALID_OPTION', `unknown computeStatistics option "${k}"; use sampleWeight or rowOffset.`);
+      if (k !== 'sampleWeight' && k !== 'rowOffset' && k !== 'shift') {
+        throw new GmmError('INVALID_OPTION', `unknown computeStatistics option "${k}"; use sampleWeight, rowOffset or shift.`);
       }
     }
     const rowOffset = options.rowOffset ?? 0;
@@ -502,6 +504,7 @@ export class GaussianMixture {
         `CHUNK_ROWS (${CHUNK_ROWS}); got ${String(rowOffset)}. Cut the data into pieces of whole chunks.`);
     }
     const p = this.currentParams('computeStatistics');
+    const shift = options.shift == null ? null : toShift(options.shift, p.K, p.d);
     const m = toMatrix(X, 'X', this.opts.missingValues === 'marginalize' ? 'fit-only' : 'refuse');
     if (m.cols !== p.d) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model has ${p.d}: pass rows with the same features.`);
@@ -520,8 +523,9 @@ export class GaussianMixture {
     co.logConstants();
     const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.cols).add(m.data, m.rows, w);
     shard.prepare(p.K, TYPE_CODE[p.covarianceType]);
-    const nodes = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst });
-    return SufficientStatistics.create(p, rowOffset / CHUNK_ROWS, m.rows, nodes);
+    if (shift) co.shift.set(shift);
+    const nodes = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shift ? co.b.shift : 0 });
+    return SufficientStatistics.create(p, rowOffset / CHUNK_ROWS, m.rows, nodes, shift);
   }
 
   /** Merges the statistics of disjoint pieces (same bits in any order). */
@@ -539,21 +543,59 @@ export class GaussianMixture {
   applyStatistics(stats: SufficientStatistics, options: { rows?: number } = {}): this {
     refuseReentry('applyStatistics()');
     this.refuseWhileRunning('applyStatistics()');
+    const { co, root } = this.statisticsRoot(stats, options, 'applyStatistics');
+    if (stats.shift) co.shift.set(stats.shift);
+    const { lower, bad } = co.update(root, stats.shift !== null);
+    if (!Number.isFinite(lower)) {
+      throw new GmmError('NUMERICAL', `the statistics give a log-likelihood of ${lower}` +
+        (root[1] > 0 ? ': the data are out of the range the model can represent; scale the features.' : ': every row has weight 0.'));
+    }
+    if (bad >= 0) throw notPd(bad, co, 'in applyStatistics');
+    const prev = this.state;
+    this.state = {
+      params: co.read(),
+      converged: prev !== null && Math.abs(lower - prev.lowerBound) < this.opts.tol,
+      nIter: (prev?.nIter ?? 0) + 1,
+      lowerBound: lower,
+    };
+    return this;
+  }
+
+  /**
+   * Where to take these statistics again before applyStatistics, or null when they are
+   * good as they are: the means they give, when the M-step would lose more than about 6
+   * bits to cancellation (a mean that moved far in one step, or a feature nearly constant
+   * within a component). fit() makes the same check on every iteration; a map-reduce
+   * that follows it (computeStatistics again with { shift }, then applyStatistics) gives
+   * fit()'s bits. Statistics already taken about a shift give null. Checks as
+   * applyStatistics; the model is unchanged.
+   */
+  recentreShift(stats: SufficientStatistics, options: { rows?: number } = {}): Float64Array | null {
+    refuseReentry('recentreShift()');
+    this.refuseWhileRunning('recentreShift()');
+    const { co, root } = this.statisticsRoot(stats, options, 'recentreShift');
+    if (stats.shift || !Number.isFinite(co.statsLowerBound(root))) return null;
+    return co.recentre(root) ? co.shift.slice() : null;
+  }
+
+  /** applyStatistics' and recentreShift's checks of the statistics against this model and
+   *  the data; the root of their tree, and a coordinator holding the current parameters. */
+  private statisticsRoot(stats: SufficientStatistics, options: { rows?: number }, what: string) {
     if (!(stats instanceof SufficientStatistics)) {
-      throw new GmmError('INVALID_TYPE', 'applyStatistics needs SufficientStatistics (from computeStatistics, mergeStatistics or fromBytes).');
+      throw new GmmError('INVALID_TYPE', `${what} needs SufficientStatistics (from computeStatistics, mergeStatistics or fromBytes).`);
     }
     if (options === null || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'rows')) {
-      throw new GmmError('INVALID_OPTION', 'applyStatistics options: only { rows }, the number of rows of the whole data.');
+      throw new GmmError('INVALID_OPTION', `${what} options: only { rows }, the number of rows of the whole data.`);
     }
     if (options.rows !== undefined && (!Number.isSafeInteger(options.rows) || options.rows < 1)) {
       throw new GmmError('INVALID_OPTION', `rows must be the number of rows of the whole data, an integer ≥ 1; got ${String(options.rows)}.`);
     }
-    const p = this.currentParams('applyStatistics');
+    const p = this.currentParams(what);
     if (stats.covarianceType !== p.covarianceType || stats.nComponents !== p.K || stats.nFeatures !== p.d) {
       throw new GmmError('STATISTICS_MISMATCH', `these statistics are of a ${stats.nComponents}-component ${stats.covarianceType} ` +
         `model over ${stats.nFeatures} features; this model has ${p.K} ${p.covarianceType} components over ${p.d}.`);
     }
-    if (stats.fingerprint !== paramsFingerprint(p)) {
+    if (stats.fingerprint !== paramsFingerprint(p, stats.shift)) {
       throw new GmmError('STATISTICS_MISMATCH', 'these statistics were computed with other parameters than the model has now ' +
         '(an M-step has happened since, or another model computed them): compute them again with this model.');
     }
@@ -581,20 +623,7 @@ export class GaussianMixture {
     const co = createCoordinator(c, arenaFor(c), this.opts, p.d);
     co.write(p);
     co.logConstants();
-    const { lower, bad } = co.update(root);
-    if (!Number.isFinite(lower)) {
-      throw new GmmError('NUMERICAL', `the statistics give a log-likelihood of ${lower}` +
-        (root[1] > 0 ? ': the data are out of the range the model can represent; scale the features.' : ': every row has weight 0.'));
-    }
-    if (bad >= 0) throw notPd(bad, co, 'in applyStatistics');
-    const prev = this.state;
-    this.state = {
-      params: co.read(),
-      converged: prev !== null && Math.abs(lower - prev.lowerBound) < this.opts.tol,
-      nIter: (prev?.nIter ?? 0) + 1,
-      lowerBound: lower,
-    };
-    return this;
+    return { p, co, root };
   }
 
   get isFitted(): boolean { return this.state !== null; }
@@ -710,4 +739,15 @@ export class GaussianMixture {
     }
     return predictConditionalParams(s.params, g, m, options.covariance === true);
   }
+}
+
+/** computeStatistics' shift: K·d finite numbers (what recentreShift returns, or its JSON). */
+function toShift(shift: unknown, K: number, d: number): Float64Array {
+  const a = shift as ArrayLike<unknown>;
+  if (typeof shift !== 'object' || typeof a.length !== 'number' || a.length !== K * d ||
+    !Array.from(a).every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new GmmError('INVALID_OPTION', `shift must be K·d = ${K * d} finite numbers, the array recentreShift() returned; ` +
+      `got ${Array.isArray(shift) || ArrayBuffer.isView(shift) ? `${a.length} values` : typeof shift}.`);
+  }
+  return Float64Array.from(a as ArrayLike<number>);
 }

@@ -8,7 +8,7 @@ import type { EmOutcome, IterationInfo } from '../fit/driver.js';
 import type { Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
 
-export interface EStepArrays { means: Float64Array; chol: Float64Array; logConst: Float64Array }
+export interface EStepArrays { means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array }
 
 /** Each request's arguments and answer. */
 export interface ShardCalls {
@@ -37,7 +37,7 @@ export function answer<N extends CallName>(shard: Shard, name: N, args: CallArgs
     case 'prepare': return shard.prepare(a[0] as number, a[1] as number) as CallResult<N>;
     case 'em': {
       const p = a[0] as EStepArrays;
-      return shard.em(shard.setParams(p.means, p.chol, p.logConst), 0, true) as CallResult<N>;
+      return shard.em(shard.setParams(p.means, p.chol, p.logConst, p.shift), 0, true) as CallResult<N>;
     }
     case 'kppClosest': return shard.kppClosest(a[0] as Float64Array, a[1] as boolean) as CallResult<N>;
     case 'kppTrials': return shard.kppTrials(a[0] as Float64Array) as CallResult<N>;

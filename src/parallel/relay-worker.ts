@@ -122,19 +122,19 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
     // the M-step's time, reported as the coordinator's step is timed by bench/scaling.js
     // (serial work of EM, not an overhead of the relay); diagnostic only
     const update = co.update.bind(co);
-    co.update = (root) => {
+    co.update = (root, shifted) => {
       const t0 = performance.now();
       try {
-        return update(root);
+        return update(root, shifted);
       } finally {
         stepMs += performance.now() - t0;
       }
     };
     const source = {
-      em: async (co: Coordinator): Promise<null> => {
+      em: async (co: Coordinator, shifted: boolean): Promise<null> => {
         const t0 = performance.now();
         // the E-step reads the Coordinator's buffers in place (same instance), as LocalCluster's does
-        const own = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst }, 0, true);
+        const own = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shifted ? co.b.shift : 0 }, 0, true);
         emMs += performance.now() - t0;
         rootInto(co, 'stats', await peers.exchange(++emCalls, own), a.chunkCount);
         // a lone worker reporting progress lets a cancel in (an onIteration that threw)

@@ -63,7 +63,7 @@ export class ShardCluster implements Cluster {
   async prepare(K: number, type: number): Promise<void> {
     await this.all('prepare', K, type);
   }
-  em(co: Coordinator): Promise<null> { return this.root(co, 'stats', this.all('em', co.eStepParams())); }
+  em(co: Coordinator, shifted: boolean): Promise<null> { return this.root(co, 'stats', this.all('em', co.eStepParams(shifted))); }
   kppClosest(centre: Float64Array, first: boolean): Promise<Float64Array> { return this.concat('kppClosest', centre, first); }
   kppTrials(trials: Float64Array): Promise<Float64Array> { return this.concat('kppTrials', trials); }
   featureSums(): Promise<Float64Array> { return this.concat('featureSums'); }

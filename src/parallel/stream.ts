@@ -303,10 +303,10 @@ class StreamCluster implements Cluster {
   /** The summation tree's held nodes, in this instance's memory (S f64 each). */
   private readonly nodes: number[] = [];
 
-  async em(co: Coordinator): Promise<null> {
+  async em(co: Coordinator, shifted: boolean): Promise<null> {
     this.pass++;
     const c = this.c, d = this.d, S = c.statsSize(this.type, this.K, d);
-    const p = { means: co.b.means, chol: co.b.chol, logConst: co.b.logConst };
+    const p = { means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shifted ? co.b.shift : 0 };
     let held = 0;
     const stack = new NodeStack<number>((left, right) => {
       c.addInto(left, right, S);
