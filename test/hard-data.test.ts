@@ -242,6 +242,48 @@ describe('far-apart clusters and far-away points', () => {
   });
 });
 
+describe('initLabels on clusters far apart (the start\'s statistics taken again about their means)', () => {
+  // two clusters 2e4 apart, the second with a feature constant at 10000.1: about the data's
+  // mean (≈ 1e4 from each cluster) the sums of squares are about 1e8 per row, and moving them
+  // to the cluster means leaves rounding noise near 1e-8, far above regCovar = 1e-14
+  it('full and diag: the start equals the explicit start computed in two passes', () => {
+    const n = 3000, X = new Float64Array(2 * n), labels = new Int32Array(n), reg = 1e-14;
+    for (let i = 0; i < n; i++) {
+      const k = i % 2;
+      labels[i] = k;
+      X[2 * i] = (k ? 1e4 : -1e4) + 1e-3 * Math.sin(i * 1.3);
+      X[2 * i + 1] = k ? 10000.1 : 1e-3 * Math.cos(i * 0.7);
+    }
+    // per cluster: mean (about the cluster's first row, whose differences are exact), then
+    // the covariance about it (two passes, plain JS)
+    const mean = [0, 1].map((k) => [0, 1].map((j) => {
+      let s = 0;
+      for (let i = k; i < n; i += 2) s += X[2 * i + j] - X[2 * k + j];
+      return X[2 * k + j] + s / (n / 2);
+    }));
+    const cov = [0, 1].map((k) => {
+      const c = [0, 0, 0, 0];
+      for (let i = k; i < n; i += 2) {
+        const a = X[2 * i] - mean[k][0], b = X[2 * i + 1] - mean[k][1];
+        c[0] += a * a; c[1] += a * b; c[3] += b * b;
+      }
+      return [c[0] / (n / 2) + reg, c[1] / (n / 2), c[1] / (n / 2), c[3] / (n / 2) + reg];
+    });
+    for (const type of ['full', 'diag'] as const) {
+      const precisionsInit = cov.map((c) => {
+        if (type === 'diag') return [1 / c[0], 1 / c[3]];
+        const det = c[0] * c[3] - c[1] * c[2];
+        return [[c[3] / det, -c[1] / det], [-c[2] / det, c[0] / det]];
+      });
+      const o = { nComponents: 2, covarianceType: type, regCovar: reg, maxIter: 1, tol: 0 };
+      const a = new GaussianMixture(o).fit({ data: X, rows: n, cols: 2 }, { initLabels: labels });
+      const b = new GaussianMixture({ ...o, weightsInit: [0.5, 0.5], meansInit: mean, precisionsInit }).fit({ data: X, rows: n, cols: 2 });
+      // the lower bound is the log-likelihood under the start: it reads the start's variances
+      expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-9);
+    }
+  });
+});
+
 describe('sample weights of extreme magnitude', () => {
   // Only ratios of weights matter: w·x with w = 1e300 and x = 1e88 would overflow, so the
   // wrapper rescales extreme weights by a power of two (exactly) before any sum.

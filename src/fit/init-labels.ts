@@ -9,6 +9,7 @@ import { blockRows } from '../model/params.js';
 import type { Matrix } from '../model/validate.js';
 import { CHUNK_ROWS, chunkCount } from './chunks.js';
 import { NodeStack, addInto } from './tree.js';
+import { SHIFT_LOSS_LIMIT } from './coordinator.js';
 import type { LabelStart } from './driver.js';
 
 /** initLabels validated: n integers in [0, K). */
@@ -32,12 +33,14 @@ export function toLabels(v: unknown, n: number, K: number): Int32Array {
 }
 
 /**
- * The statistics of the labels about the weighted mean of the data (a shift near every
- * cluster, so the M-step's re-centring loses little), summed over chunks in the fixed tree.
- * A component with no row keeps mass 0 (the M-step's empty-component policy).
+ * The statistics of the labels, summed over chunks in the fixed tree: about the weighted
+ * mean of the data, or, where clusters lie so far apart that moving from there to their
+ * means would cancel digits in the M-step (more than SHIFT_LOSS_LIMIT, as the EM
+ * iterations judge it), once more about the means that pass gives. A component with no
+ * row keeps mass 0 (the M-step's empty-component policy).
  */
 export function labelStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, labels: Int32Array,
-  K: number, type: number): LabelStart {
+  K: number, type: number, regCovar: number): LabelStart {
   const d = X.cols, B = blockRows(K, d), S = c.statsSize(type, K, d);
   const mark = arena.mark();
   try {
@@ -63,13 +66,23 @@ export function labelStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Ar
     const mean = total.subarray(0, d).map((v) => v / total[d]);
     const shiftView = arena.f64(shift, K * d);
     for (let k = 0; k < K; k++) shiftView.set(mean, k * d);
-    const stack = new NodeStack<Float64Array>(addInto);
-    for (let i = 0; i < C; i++) {
-      const m = load(i);
-      c.initStats(x, wp, m, d, K, type, lab, shift, out, scratch, B);
-      stack.push(i, arena.f64(out, S).slice());
+    const pass = (): Float64Array => {
+      const stack = new NodeStack<Float64Array>(addInto);
+      for (let i = 0; i < C; i++) {
+        const m = load(i);
+        c.initStats(x, wp, m, d, K, type, lab, shift, out, scratch, B);
+        stack.push(i, arena.f64(out, S).slice());
+      }
+      return stack.root();
+    };
+    let root = pass();
+    const implied = arena.allocF64(K * d);
+    arena.f64(out, S).set(root);
+    if (c.shiftLoss(out, shift, K, d, type, regCovar, implied, scratch) > SHIFT_LOSS_LIMIT) {
+      arena.f64(shift, K * d).set(arena.f64(implied, K * d));
+      root = pass();
     }
-    return { root: stack.root(), shift: arena.f64(shift, K * d).slice() };
+    return { root, shift: arena.f64(shift, K * d).slice() };
   } finally {
     arena.release(mark);
   }

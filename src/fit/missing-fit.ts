@@ -120,7 +120,7 @@ export function runMissingFit(
   const co = new Coordinator(c, arena, o, d);
   const imputed = meanImputed(rows, d, w);
   const start = labels
-    ? labelStart(c, arena, { data: imputed, rows: n, cols: d }, w, Int32Array.from(kept, (r) => labels[r]), K, TYPE_CODE[o.covarianceType])
+    ? labelStart(c, arena, { data: imputed, rows: n, cols: d }, w, Int32Array.from(kept, (r) => labels[r]), K, TYPE_CODE[o.covarianceType], o.regCovar)
     : null;
   const shard = new Shard(c, arena, 0, d).add(imputed, n, w);
   shard.prepare(K, TYPE_CODE[o.covarianceType]);

@@ -97,7 +97,7 @@ export function runFit(
   arena.reserve(fitBytes(X.rows, X.cols, o, sampleWeight !== null), `fitting ${X.rows}×${X.cols} data with ${o.nComponents} components`);
   const w = sampleWeight ? weightsFor(sampleWeight, o) : null;
   const co = createCoordinator(c, arena, o, X.cols);
-  const start = labels ? labelStart(c, arena, X, w, labels, o.nComponents, TYPE_CODE[o.covarianceType]) : null;
+  const start = labels ? labelStart(c, arena, X, w, labels, o.nComponents, TYPE_CODE[o.covarianceType], o.regCovar) : null;
   const shard = new Shard(c, arena, 0, X.cols).add(X.data, X.rows, w);
   shard.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   return runSync(fitProgram(co, warm, { onIteration, nonFinite: nonFinite(X, sampleWeight) }, start), new LocalCluster(shard));

@@ -52,7 +52,7 @@ export async function runFitAsync(
     checkShards(pool.rows, pool.shards.length, need, what);
   } else if (temporary) checkShards(data.rows, run.workers, need, what);
   const co = createCoordinator(c, arena, o, d);
-  const start = run.labels ? labelStart(c, arena, data as Matrix, w, run.labels, o.nComponents, TYPE_CODE[o.covarianceType]) : null;
+  const start = run.labels ? labelStart(c, arena, data as Matrix, w, run.labels, o.nComponents, TYPE_CODE[o.covarianceType], o.regCovar) : null;
   let cluster: Cluster;
   if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
   if (pool) {
