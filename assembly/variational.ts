@@ -11,7 +11,7 @@
 // d, spherical 1).
 
 import { FULL, TIED, DIAG, LOG_2PI } from './types';
-import { massPtr, scatterPtr } from './stats';
+import { massPtr, sumPtr, scatterPtr } from './stats';
 import { moments } from './mstep';
 import { precisionCholesky } from './cholesky';
 import { digamma, lgamma, betaln } from './special';
@@ -81,9 +81,13 @@ export function vbLogConstants(conc: usize, process: i32, chol: usize, dof: usiz
 /**
  * Σₙ wₙ Σₖ rₙₖ ln rₙₖ from an E-step's statistics and the constants it ran with:
  *   ln rₙₖ = cₖ − ½ qₙₖ − lseₙ, so the sum is Σₖ cₖ·massₖ − ½ Σₖ tr(Λₖ Sₖ) − Σₙ wₙ lseₙ
- * with Λₖ = Uₖ Uₖᵀ and Sₖ the scatter about the E-step's means (the statistics' shift).
+ * with Λₖ = Uₖ Uₖᵀ and Sₖ the scatter about the E-step's means μ. Statistics about another
+ * shift c (shift ≠ 0: em.ts emPass) hold S and sum s about c; with e = c − μ,
+ *   tr(Λ S_μ) = tr(Λ S) + 2 (Uᵀe)·(Uᵀs) + mass ‖Uᵀe‖²
+ * (tied: summed over components with the one U; diag and spherical elementwise).
  */
-export function vbResponsibilityEntropy(stats: usize, chol: usize, logConst: usize, type: i32, K: i32, d: i32): f64 {
+export function vbResponsibilityEntropy(stats: usize, shift: usize, means: usize, chol: usize, logConst: usize,
+  type: i32, K: i32, d: i32): f64 {
   const mass = massPtr(stats);
   const scat = scatterPtr(stats, K, d);
   let cm: f64 = 0;
@@ -116,7 +120,40 @@ export function vbResponsibilityEntropy(stats: usize, chol: usize, logConst: usi
       q += u * u * ld(scat, k);
     }
   }
+  if (shift) q += shiftTrace(stats, shift, means, chol, type, K, d);
   return cm - 0.5 * q - load<f64>(stats);
+}
+
+/** Σₖ [2 (Uₖᵀeₖ)·(Uₖᵀsₖ) + massₖ ‖Uₖᵀeₖ‖²], eₖ = cₖ − μₖ: what moves tr(Λₖ Sₖ) from the
+ *  shift c to the means μ (vbResponsibilityEntropy). U upper triangular (full, tied), the
+ *  diagonal (diag) or one value (spherical). */
+function shiftTrace(stats: usize, shift: usize, means: usize, chol: usize, type: i32, K: i32, d: i32): f64 {
+  const mass = massPtr(stats);
+  const sum = sumPtr(stats, K);
+  let q: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const m = ld(mass, k);
+    const o = k * d;
+    if (type == FULL || type == TIED) {
+      const U = chol + (type == FULL ? <usize>(k * d * d) << 3 : 0);
+      for (let j = 0; j < d; j++) {
+        let ue: f64 = 0, us: f64 = 0;
+        for (let a = 0; a <= j; a++) {
+          const u = ld(U, a * d + j);
+          ue += u * (ld(shift, o + a) - ld(means, o + a));
+          us += u * ld(sum, o + a);
+        }
+        q += 2.0 * ue * us + m * ue * ue;
+      }
+    } else {
+      for (let i = 0; i < d; i++) {
+        const u = type == DIAG ? ld(chol, o + i) : ld(chol, k);
+        const e = ld(shift, o + i) - ld(means, o + i);
+        q += u * u * (2.0 * e * ld(sum, o + i) + m * e * e);
+      }
+    }
+  }
+  return q;
 }
 
 /**

@@ -1,9 +1,9 @@
 // The map-reduce API: statistics of chunk-aligned pieces, merged in any order, give the
 // M-step fit() takes, bit for bit; the byte format round-trips; bad pieces are refused.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GaussianMixture, SufficientStatistics, CHUNK_ROWS } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture, SufficientStatistics, CHUNK_ROWS } from '../src/index.js';
 import type { CovarianceType, Matrix } from '../src/index.js';
-import { loadCore, overlapping, expectSameFit, errorCode } from './helpers.js';
+import { loadCore, overlapping, expectSameFit, errorCode, maxRelDiff as maxRel } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -121,6 +121,25 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     }
   });
 
+  it('a Bayesian mixture: the same E-step about the means and about the shift gives the same lower bound', () => {
+    for (const type of TYPES) {
+      const warm = new BayesianGaussianMixture({ nComponents: 3, covarianceType: type, maxIter: 3, tol: 0, seed: 2 }).fit(X).toJSON();
+      // the data moved 50 away from the fitted means: the first step's means move far
+      const moved = { data: X.data.map((v) => v + 50), rows: X.rows, cols: X.cols };
+      const about = (shifted: boolean) => {
+        const gm = BayesianGaussianMixture.fromJSON(warm);
+        const t = gm.computeStatistics(moved);
+        const shift = gm.recentreShift(t);
+        expect(shift).not.toBeNull();
+        return gm.applyStatistics(shifted ? gm.computeStatistics(moved, { shift: shift! }) : t);
+      };
+      const a = about(true), b = about(false);
+      // the lower bound's entropy term reads the scatter about the E-step's means
+      expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-10);
+      expect(maxRel(a.means.data, b.means.data)).toBeLessThan(1e-8);
+    }
+  });
+
   it('bad shifts, and shifted pieces mixed with pieces about the means, are refused', () => {
     const gm = new GaussianMixture({ nComponents: 3, covarianceType: 'diag', ...far('diag') });
     const t = gm.computeStatistics(X);
@@ -142,10 +161,17 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     const bad = bytes.slice();
     new DataView(bad.buffer).setFloat64(56, NaN, true);
     expect(errorCode(() => SufficientStatistics.fromBytes(bad))).toBe('INVALID_STATISTICS');
-    // version 1 bytes (no shift) are still read
-    const v1 = t.toBytes().slice();
-    v1[4] = 1;
-    expect(Buffer.from(SufficientStatistics.fromBytes(v1).toBytes().subarray(8)).equals(Buffer.from(t.toBytes().subarray(8)))).toBe(true);
+    // without a shift the bytes are version 1 (older readers read them), with one version 2
+    expect(t.toBytes()[4]).toBe(1);
+    expect(bytes[4]).toBe(2);
+    expect(Buffer.from(SufficientStatistics.fromBytes(t.toBytes()).toBytes()).equals(Buffer.from(t.toBytes()))).toBe(true);
+    // other typed arrays would round the shift; a shift far from the means is refused when applied
+    expect(errorCode(() => gm.computeStatistics(X, { shift: Float32Array.from(shift) as unknown as number[] }))).toBe('INVALID_OPTION');
+    const distant = gm.computeStatistics(X, { shift: shift.map((v) => v + 1e160) });
+    const before = JSON.stringify(gm.getParams());
+    expect(errorCode(() => gm.applyStatistics(distant))).toBe('INVALID_STATISTICS');
+    expect(gm.isFitted).toBe(false);
+    expect(JSON.stringify(gm.getParams())).toBe(before);
     const v1shifted = bytes.slice();
     v1shifted[4] = 1;
     expect(errorCode(() => SufficientStatistics.fromBytes(v1shifted))).toBe('INVALID_STATISTICS');

@@ -74,7 +74,8 @@ export interface CoreExports {
   betaln(a: number, b: number): number;
   vbLogConstants(conc: number, process: number, chol: number, dof: number, meanPrec: number, out: number,
     type: number, K: number, d: number): void;
-  vbResponsibilityEntropy(stats: number, chol: number, logConst: number, type: number, K: number, d: number): number;
+  vbResponsibilityEntropy(stats: number, shift: number, means: number, chol: number, logConst: number, type: number,
+    K: number, d: number): number;
   vbMStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, process: number,
     wcPrior: number, beta0: number, meanPrior: number, nu0: number, covPrior: number,
     conc: number, meanPrec: number, dof: number, weights: number, means: number, cov: number, chol: number, tmp: number): number;

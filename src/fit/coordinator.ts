@@ -11,7 +11,7 @@ import type { ResolvedOptions } from '../model/validate.js';
 /**
  * The largest precision loss (assembly/mstep.ts shiftLoss) the M-step accepts from
  * statistics taken about the current means: beyond it, 6 bits (a variance off by about
- * 64·eps relative), or a mean that moved by about 8 standard deviations in one iteration,
+ * 64 times the error of a computation centred on the new means), or a mean that moved by about 8 standard deviations in one iteration,
  * the E-step's statistics are taken again about the means they give (recentre()). It
  * is met in the first iterations from a poor start, and by features nearly constant
  * within a component (pixels of digits). A policy of the wrapper; the loss is the core's.
@@ -29,7 +29,7 @@ export class Coordinator {
   readonly S: number;
   readonly b: {
     weights: number; means: number; cov: number; chol: number; logConst: number;
-    stats: number; sums: number; tmp: number; prec: number; shift: number;
+    stats: number; sums: number; tmp: number; prec: number; shift: number; implied: number;
   };
 
   constructor(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number) {
@@ -45,6 +45,7 @@ export class Coordinator {
       weights: arena.allocF64(K), means: arena.allocF64(K * d), cov: arena.allocF64(P), chol: arena.allocF64(P),
       logConst: arena.allocF64(K), stats: arena.allocF64(this.S), sums: arena.allocF64(K * d + K),
       tmp: arena.allocF64(d * d + d), prec: arena.allocF64(P), shift: arena.allocF64(K * d),
+      implied: arena.allocF64(K * d),
     };
   }
 
@@ -92,9 +93,17 @@ export class Coordinator {
    * statistics only, so it is the same however the rows are split.
    */
   recentre(root: Float64Array | null): boolean {
+    if (this.shiftLoss(root, false) <= SHIFT_LOSS_LIMIT) return false;
+    this.shift.set(this.view('implied', this.K * this.d));
+    return true;
+  }
+
+  /** The M-step's precision loss (assembly/mstep.ts shiftLoss) from statistics (root, or
+   *  null when in the statistics buffer) about the shift buffer, or about the means. */
+  shiftLoss(root: Float64Array | null, shifted: boolean): number {
     if (root) this.view('stats', this.S).set(root);
-    const loss = this.c.shiftLoss(this.b.stats, this.b.means, this.K, this.d, this.type, this.o.regCovar, this.b.shift, this.b.tmp);
-    return loss > SHIFT_LOSS_LIMIT;
+    return this.c.shiftLoss(this.b.stats, shifted ? this.b.shift : this.b.means, this.K, this.d, this.type, this.o.regCovar,
+      this.b.implied, this.b.tmp);
   }
 
   /** The shift recentre() chose (a view). */

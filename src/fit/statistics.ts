@@ -6,7 +6,7 @@
 //
 //   offset  type     field
 //   0       4 bytes  magic "GMMS"
-//   4       u32      format version (1)
+//   4       u32      format version (2 with a shift; without one, 1, the same layout)
 //   8       u32      covariance type (0 full, 1 tied, 2 diag, 3 spherical)
 //   12      u32      K (components)
 //   16      u32      d (features)
@@ -22,7 +22,8 @@
 //                    otherwise they are about the means)
 //   then    m nodes: u32 level, u32 index, then S f64 (S = 2 + K + K·d + scatter size)
 //
-// Version 1 (no shift, bit 1 never set) is read as well.
+// Statistics without a shift are written as version 1 (bit 1 never set), which readers
+// before the shift existed read too.
 import { GmmError } from '../core/errors.js';
 import { TYPE_CODE, TYPE_NAMES } from '../core/core.js';
 import type { CovarianceType } from '../model/validate.js';
@@ -182,7 +183,7 @@ export class SufficientStatistics {
     const buf = new ArrayBuffer(HEADER_BYTES + shiftBytes + this.nodes.length * (8 + 8 * S));
     const v = new DataView(buf);
     v.setUint32(0, MAGIC, true);
-    v.setUint32(4, STATISTICS_FORMAT_VERSION, true);
+    v.setUint32(4, this.shift ? STATISTICS_FORMAT_VERSION : 1, true); // readers of version 1 read these
     v.setUint32(8, TYPE_CODE[this.covarianceType], true);
     v.setUint32(12, this.nComponents, true);
     v.setUint32(16, this.nFeatures, true);

@@ -132,7 +132,9 @@ export class VariationalCoordinator extends Coordinator {
     const header = this.statsLowerBound(null);
     if (!Number.isFinite(header)) return { lower: header, bad: -1 };
     const c = this.c;
-    const entropy = c.vbResponsibilityEntropy(this.b.stats, this.b.chol, this.b.logConst, this.type, this.K, this.d);
+    // the statistics' scatter moved back to the E-step's means when taken about a shift
+    const entropy = c.vbResponsibilityEntropy(this.b.stats, shifted ? this.b.shift : 0, this.b.means, this.b.chol,
+      this.b.logConst, this.type, this.K, this.d);
     const bad = this.mStep(null, shifted ? this.shift : undefined);
     if (bad >= 0) return { lower: NaN, bad };
     const terms = c.vbBoundTerms(this.b.chol, this.vb.dof, this.vb.meanPrec, this.vb.conc, this.process, this.type, this.K, this.d);

@@ -11,6 +11,7 @@ import { runMissingFit } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
 import type { FittedState, Params } from './params.js';
 import { createCoordinator } from '../fit/variational.js';
+import { SHIFT_LOSS_LIMIT } from '../fit/coordinator.js';
 import { toLabels } from '../fit/init-labels.js';
 import { Shard } from '../fit/shard.js';
 import { notPd } from '../fit/driver.js';
@@ -544,7 +545,16 @@ export class GaussianMixture {
     refuseReentry('applyStatistics()');
     this.refuseWhileRunning('applyStatistics()');
     const { co, root } = this.statisticsRoot(stats, options, 'applyStatistics');
-    if (stats.shift) co.shift.set(stats.shift);
+    if (stats.shift) {
+      co.shift.set(stats.shift);
+      // a shift far from the means the statistics give brings back the cancellation it avoids
+      const loss = co.shiftLoss(root, true);
+      if (loss > SHIFT_LOSS_LIMIT) {
+        throw new GmmError('INVALID_STATISTICS', `these statistics were taken about a shift far from the means they give ` +
+          `(the M-step would lose ${Number.isFinite(loss) ? `a factor ${loss.toPrecision(3)}` : 'every digit'} of precision): ` +
+          'take them about the shift recentreShift() returns.');
+      }
+    }
     const { lower, bad } = co.update(root, stats.shift !== null);
     if (!Number.isFinite(lower)) {
       throw new GmmError('NUMERICAL', `the statistics give a log-likelihood of ${lower}` +
@@ -741,13 +751,16 @@ export class GaussianMixture {
   }
 }
 
-/** computeStatistics' shift: K·d finite numbers (what recentreShift returns, or its JSON). */
+/** computeStatistics' shift: a Float64Array or an array of K·d finite numbers (what
+ *  recentreShift returns, or its JSON); other typed arrays would round it. */
 function toShift(shift: unknown, K: number, d: number): Float64Array {
   const a = shift as ArrayLike<unknown>;
-  if (typeof shift !== 'object' || typeof a.length !== 'number' || a.length !== K * d ||
+  if (!(shift instanceof Float64Array || Array.isArray(shift)) || a.length !== K * d ||
     !Array.from(a).every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new GmmError('INVALID_OPTION', `shift must be K·d = ${K * d} finite numbers, the array recentreShift() returned; ` +
-      `got ${Array.isArray(shift) || ArrayBuffer.isView(shift) ? `${a.length} values` : typeof shift}.`);
+    const got = Array.isArray(shift) || shift instanceof Float64Array ? `${a.length} values`
+      : ArrayBuffer.isView(shift) ? (shift as object).constructor.name : typeof shift;
+    throw new GmmError('INVALID_OPTION', `shift must be a Float64Array or an array of K·d = ${K * d} finite numbers, ` +
+      `what recentreShift() returned; got ${got}.`);
   }
   return Float64Array.from(a as ArrayLike<number>);
 }
