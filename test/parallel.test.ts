@@ -387,6 +387,20 @@ describe("fitStream's sources as users write them", () => {
   const X = overlapping(21, 3000, 2, 3);
   const o = { nComponents: 3, covarianceType: 'full' as const, seed: 2, maxIter: 10 };
   const column = (M: Matrix, j: number) => Float64Array.from({ length: M.rows }, (_, i) => M.data[i * M.cols + j]);
+
+  it('a Bayesian prior of the wrong width is refused at the first chunk, not after a pass', async () => {
+    let pieces = 0;
+    const source = () => (function* () {
+      for (let i = 0; i < 5; i++) {
+        pieces++;
+        yield X; // 3000 rows of 2 features: a chunk of 2048 is complete within the first piece
+      }
+    })();
+    const gm = new lib.BayesianGaussianMixture({ nComponents: 2, meanPrior: [0, 0, 0] });
+    await expect(gm.fitStream(source)).rejects.toMatchObject({ code: 'SHAPE_MISMATCH', message: expect.stringContaining('meanPrior has 3') });
+    expect(pieces).toBe(1);
+    expect(gm.isFitted).toBe(false);
+  });
   // an Arrow table as apache-arrow 21 gives it: each column's type (typeId, precision),
   // nullCount, isValid and get, and toArray() giving the storage
   const table = (cols: { type: { typeId: number; precision?: number; toString(): string }; nullCount?: number;

@@ -7,6 +7,7 @@
 import { privateCore, seedCore, TYPE_CODE, type CoreExports } from '../core/core.js';
 import { Arena } from '../core/arena.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
+import { checkPriorShapes } from '../model/bayesian-options.js';
 import type { FittedState } from '../model/params.js';
 import { toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
 import type { Coordinator } from '../fit/coordinator.js';
@@ -363,7 +364,7 @@ class StreamCluster implements Cluster {
  * seen, the width and the sample.
  */
 async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: number, signal: AbortSignal | undefined,
-  modelD: number | null):
+  modelD: number | null, onWidth: (d: number) => void = () => {}):
   Promise<{ n: number; d: number; sample: Matrix }> {
   c.rngSeedStream(seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0, 0xffffffff);
   let res: Float64Array | null = null, n = 0, d = 0;
@@ -372,6 +373,7 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
   const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
   // modelD: a warm or explicit start's width, held against every chunk from the first
   for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, true)) {
+    if (n === 0 && d === 0) onWidth(ch.cols); // options that need the width, checked at once
     d = ch.cols;
     // grown with the rows seen, up to k (a short stream never pays for the whole sample)
     if (!res || (res.length < k * d && res.length < (n + ch.rows) * d)) res = grown(res, Math.min(k, Math.max(2 * n, n + ch.rows)) * d);
@@ -427,7 +429,9 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   let co: Coordinator;
   // the reservoir sample: for the initialisation, and for the data's moments where a
   // Bayesian fit takes priors from them (warm starts too)
-  const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, modelD);
+  // a Bayesian prior of the wrong width is refused at the first chunk, not after the pass
+  const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, modelD,
+    (d) => { if (o.variational) checkPriorShapes(o, d); });
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
     rows = r.n;
     // after the coordinator: the sample's shard frees back to its own data when it lays
