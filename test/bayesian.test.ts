@@ -223,6 +223,16 @@ describe('BayesianGaussianMixture: what the adversarial review found', () => {
   const X = overlapping(9, 400, 2, 3);
   const code = (f: () => unknown, c: string): void => expect(f).toThrow(expect.objectContaining({ code: c }));
 
+  it('a component that collapses during EM is NOT_POSITIVE_DEFINITE naming it, not NUMERICAL blaming the data', () => {
+    // 30 copies of one point and 30 spread ones, no regularisation: a component shrinks onto the copies
+    const Y = Array.from({ length: 60 }, (_, i) => (i < 30 ? [1, 2] : [3 + Math.sin(i), 3 + Math.cos(i * 1.7)]));
+    const m = new lib.BayesianGaussianMixture({ nComponents: 3, regCovar: 0, seed: 0, initParams: 'random', maxIter: 200,
+      covariancePrior: [[1e-300, 0], [0, 1e-300]] });
+    expect(() => m.fit(Y)).toThrow(expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE',
+      message: expect.stringMatching(/at EM iteration \d+, component \d's covariance .* or covariancePrior/) }));
+    expect(m.isFitted).toBe(false);
+  });
+
   it('a huge Dirichlet-process weight prior keeps the lower bound accurate (betaln without cancellation)', () => {
     // with lnΓ(b) − lnΓ(a + b) summed directly the bound moved in steps of 1/64 at γ₀ = 1e12 and stopped the fit early
     const labels = Array.from({ length: 400 }, (_, i) => (i * 7) % 4);

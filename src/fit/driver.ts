@@ -46,8 +46,8 @@ export function notPd(k: number, co: Coordinator, when: string): GmmError {
       'magnitude is beyond what double precision can square (about 1e154). Scale the data (e.g. standardise the features).');
   }
   return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} is not positive definite (a collapsed or ` +
-    `singular component: duplicate points or a constant feature). Raise regCovar (now ${o.regCovar}), ` +
-    'reduce nComponents, or scale the data.');
+    `singular component: duplicate points or a constant feature). Raise regCovar (now ${o.regCovar})` +
+    `${o.variational ? ' or covariancePrior' : ''}, reduce nComponents, or scale the data.`);
 }
 
 function defaultNonFinite(lower: number, iter: number): GmmError {
@@ -225,8 +225,10 @@ export function* emIterations(co: Coordinator, init: number, lower: number, hook
     if (shifted) root = (yield (cl) => cl.em(co, true)) as Float64Array | null;
     const u = co.update(root, shifted);
     lower = u.lower;
-    if (!Number.isFinite(lower)) throw (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read()); // update() left the parameters
+    // a covariance that is not positive definite first: a variational update reports it
+    // with a NaN bound, which is not the data's fault
     if (u.bad >= 0) throw notPd(u.bad, co, `at EM iteration ${iter}`);
+    if (!Number.isFinite(lower)) throw (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read()); // update() left the parameters
     const change = lower - prev;
     hooks.onIteration?.({ init, iter, lowerBound: lower, change });
     if (Math.abs(change) < o.tol) return { lower, nIter: iter, converged: true };
