@@ -15,6 +15,8 @@ import { massPtr, sumPtr, scatterPtr } from './stats';
 import { precisionCholesky } from './cholesky';
 
 const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
+/** Below this mass (2^20 · 10·eps ≈ 2.3e-9) shiftLoss neither weighs nor moves a component. */
+export const NEAR_EMPTY: f64 = 1048576.0 * TEN_EPS;
 
 /** nₖ into nk, μₖ into means and Σₖ (with regCovar) into cov, as in the block above;
  *  returns Σ nₖ. Shared by the maximum-likelihood and the variational M-steps. */
@@ -116,6 +118,11 @@ export function mStep(
 // (tied: S and centred summed over components, n = Σ nₖ; spherical: traces, n·d). The
 // off-diagonal terms cancel no worse than the diagonal ones bound them. A mean that moves
 // by t standard deviations in one iteration gives about 1 + t².
+//
+// A nearly empty component (mass below NEAR_EMPTY) keeps its shift, and its own loss is
+// not weighed (tied: its share of the shared scatter's is): the M-step's mean
+// c + sum/(mass + 10·eps) shrinks its move, and statistics taken again about the moved mean
+// would shrink it twice; its covariance is regCovar's in all but name.
 
 /** The largest loss over components and features (0 when no scatter: K·d means at c),
  *  and the means the M-step would give, μ = c + sum/n, into meansOut (K·d), the shift for
@@ -131,22 +138,27 @@ export function shiftLoss(stats: usize, shift: usize, K: i32, d: i32, type: i32,
     const n = mk + TEN_EPS;
     total += n;
     const sk = sum + (<usize>(k * d) << 3);
+    const empty = mk < NEAR_EMPTY;
     let raw: f64 = 0, corrSum: f64 = 0;
     for (let i = 0; i < d; i++) {
       const si = load<f64>(sk + (<usize>i << 3));
       const di = si / n;
-      store<f64>(meansOut + (<usize>(k * d + i) << 3), load<f64>(shift + (<usize>(k * d + i) << 3)) + di);
+      store<f64>(meansOut + (<usize>(k * d + i) << 3), load<f64>(shift + (<usize>(k * d + i) << 3)) + (empty ? 0.0 : di));
       const corr = -2.0 * si * di + mk * di * di;
+      if (type == TIED) {
+        // the shared scatter's loss counts every component's move, an unmoved one's too
+        store<f64>(tmp + (<usize>i << 3), load<f64>(tmp + (<usize>i << 3)) + corr);
+        continue;
+      }
+      if (empty) continue;
       if (type == FULL || type == DIAG) {
         const S = type == FULL ? load<f64>(scat + (<usize>(k * d * d + i * d + i) << 3)) : load<f64>(scat + (<usize>(k * d + i) << 3));
         worst = worse(worst, S, S + corr + n * regCovar);
-      } else if (type == TIED) {
-        store<f64>(tmp + (<usize>i << 3), load<f64>(tmp + (<usize>i << 3)) + corr);
       } else {
         corrSum += corr;
       }
     }
-    if (type == SPHERICAL) {
+    if (type == SPHERICAL && !empty) {
       raw = load<f64>(scat + (<usize>k << 3));
       worst = worse(worst, raw, raw + corrSum + n * <f64>d * regCovar);
     }

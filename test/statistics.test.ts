@@ -1,13 +1,18 @@
 // The map-reduce API: statistics of chunk-aligned pieces, merged in any order, give the
 // M-step fit() takes, bit for bit; the byte format round-trips; bad pieces are refused.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runInNewContext } from 'node:vm';
 import { BayesianGaussianMixture, GaussianMixture, SufficientStatistics, CHUNK_ROWS } from '../src/index.js';
 import type { CovarianceType, Matrix } from '../src/index.js';
-import { loadCore, overlapping, expectSameFit, errorCode, maxRelDiff as maxRel } from './helpers.js';
+import { loadCore, overlapping, expectSameFit, errorCode, maxRelDiff as maxRel, normal, rng } from './helpers.js';
 
 beforeAll(loadCore);
 
 const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+
+function matrixOf(r: number[][]): Matrix {
+  return { data: Float64Array.from(r.flat()), rows: r.length, cols: r[0].length };
+}
 
 function rows(X: Matrix, r0: number, r1: number): Matrix {
   return { data: X.data.slice(r0 * X.cols, r1 * X.cols), rows: r1 - r0, cols: X.cols };
@@ -140,6 +145,63 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     }
   });
 
+  it('a component collapsing onto copies of a point: the map-reduce fails as fit() does (NOT_POSITIVE_DEFINITE), Bayesian too', () => {
+    // the review's cases: 30 copies of one point, no regularisation; the shift recentreShift
+    // gives is the copies' point to an ulp, so the loss about it is infinite yet the shift right
+    const Y = matrixOf(Array.from({ length: 60 }, (_, i) => (i < 30 ? [0.1, 0.7] : [3 + Math.sin(i), 3 + Math.cos(i * 1.7)])));
+    let shifted = 0;
+    for (const type of TYPES) {
+      for (const seed of [0, 1, 2, 3]) {
+        const opts = { nComponents: 3, covarianceType: type, regCovar: 0, seed, initParams: 'random' as const, maxIter: 200 };
+        let it = 0;
+        try { new GaussianMixture(opts).fit(Y); } catch (e) { it = Number(/at EM iteration (\d+)/.exec((e as Error).message)?.[1] ?? 0); }
+        if (it < 2) continue;
+        const gm = GaussianMixture.fromJSON(new GaussianMixture({ ...opts, maxIter: it - 1 }).fit(Y).toJSON());
+        const t = gm.computeStatistics(Y), shift = gm.recentreShift(t);
+        if (shift) shifted++;
+        expect(errorCode(() => gm.applyStatistics(shift ? gm.computeStatistics(Y, { shift }) : t))).toBe('NOT_POSITIVE_DEFINITE');
+      }
+    }
+    expect(shifted).toBeGreaterThan(0);
+    // a Bayesian mixture's collapse reports the component, not a NaN bound
+    const Z = matrixOf(Array.from({ length: 60 }, (_, i) => (i < 30 ? [1, 2] : [3 + Math.sin(i), 3 + Math.cos(i * 1.7)])));
+    const bopts = { nComponents: 3, regCovar: 0, seed: 0, initParams: 'random' as const, maxIter: 200, covariancePrior: [[1e-300, 0], [0, 1e-300]] };
+    let at = 0;
+    try { new BayesianGaussianMixture(bopts).fit(Z); } catch (e) { at = Number(/at EM iteration (\d+)/.exec((e as Error).message)?.[1] ?? 0); }
+    expect(at).toBeGreaterThan(1);
+    const b = BayesianGaussianMixture.fromJSON(new BayesianGaussianMixture({ ...bopts, maxIter: at - 1 }).fit(Z).toJSON());
+    expect(() => b.applyStatistics(b.computeStatistics(Z))).toThrow(expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE',
+      message: expect.stringContaining('or covariancePrior') }));
+  });
+
+  it('a nearly empty component keeps its shift: its mean follows the kept-mean rule about its previous mean', () => {
+    // 2000 rows about the origin (d = 2). Component 0 starts 200 away but broad (σ = 100), so
+    // it takes a share of the rows and its mean moves 200: the statistics are taken twice.
+    // Component 2 starts 9 away with σ = 1: only rows' tails reach it, above the e⁻⁴⁰ cutoff,
+    // for a mass far below 2^20·10·eps; it must move exactly as the M-step about its
+    // previous mean moves it
+    const z = normal(rng(17));
+    const Y = { data: Float64Array.from({ length: 4000 }, () => z()), rows: 2000, cols: 2 };
+    // component 2 at height a: a row at height y is within e⁻⁴⁰ of component 1 (about) when
+    // y ≥ (a²/2 − 40)/a; a puts that just below the highest row's y, so a few rows reach it
+    let top = -Infinity;
+    for (let i = 1; i < 4000; i += 2) top = Math.max(top, Y.data[i]);
+    const y = top - 0.3, a = y + Math.sqrt(y * y + 80);
+    const opts = { nComponents: 3, covarianceType: 'diag' as const, weightsInit: [0.3, 0.5, 0.2], tol: 0,
+      meansInit: [[200, 0], [0, 0], [0, a]], precisionsInit: [[1e-4, 1e-4], [1, 1], [1, 1]] };
+    const gm = new GaussianMixture(opts);
+    const t = gm.computeStatistics(Y);
+    const once = new GaussianMixture(opts).applyStatistics(t); // the M-step about the previous means
+    expect(once.weights[2] * 2000).toBeGreaterThan(0);
+    expect(once.weights[2] * 2000).toBeLessThan(1e-12);
+    expect(once.means.data[5]).not.toBe(a); // it moved, a little
+    const shift = gm.recentreShift(t)!;
+    expect(shift).not.toBeNull();
+    expect(Array.from(shift.subarray(4, 6))).toEqual([0, a]); // unmoved
+    const fitted = new GaussianMixture({ ...opts, maxIter: 1 }).fit(Y);
+    expect(Array.from(fitted.means.data.subarray(4, 6))).toEqual(Array.from(once.means.data.subarray(4, 6)));
+  });
+
   it('bad shifts, and shifted pieces mixed with pieces about the means, are refused', () => {
     const gm = new GaussianMixture({ nComponents: 3, covarianceType: 'diag', ...far('diag') });
     const t = gm.computeStatistics(X);
@@ -149,6 +211,11 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     expect(errorCode(() => gm.computeStatistics(X, { shift: shift.subarray(1) }))).toBe('INVALID_OPTION');
     expect(errorCode(() => gm.computeStatistics(X, { shift: [...shift.subarray(1), NaN] }))).toBe('INVALID_OPTION');
     expect(errorCode(() => gm.computeStatistics(X, { shift: 'x' as unknown as number[] }))).toBe('INVALID_OPTION');
+    expect(() => gm.computeStatistics(X, { shift: [...shift.subarray(1), NaN] })).toThrow(/shift\[8\] is NaN/);
+    // a Float64Array of another realm (a vm context) is a Float64Array
+    const foreign = runInNewContext('new Float64Array(9)') as Float64Array;
+    foreign.set(shift);
+    expect(gm.computeStatistics(X, { shift: foreign }).shift).toEqual(shift);
     const a = gm.computeStatistics(rows(X, 0, CHUNK_ROWS), { shift });
     const b = gm.computeStatistics(rows(X, CHUNK_ROWS, n), { rowOffset: CHUNK_ROWS });
     expect(errorCode(() => GaussianMixture.mergeStatistics([a, b]))).toBe('STATISTICS_MISMATCH');

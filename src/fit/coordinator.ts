@@ -18,6 +18,10 @@ import type { ResolvedOptions } from '../model/validate.js';
  */
 export const SHIFT_LOSS_LIMIT = 64;
 
+/** assembly/mstep.ts NEAR_EMPTY (2^20 · 10·eps): a component lighter than this keeps its
+ *  shift and is not weighed by shiftLoss. */
+export const NEAR_EMPTY_MASS = 2 ** 20 * (10 * 2.220446049250313e-16);
+
 export class Coordinator {
   readonly c: CoreExports;
   readonly arena: Arena;
@@ -104,6 +108,29 @@ export class Coordinator {
     if (root) this.view('stats', this.S).set(root);
     return this.c.shiftLoss(this.b.stats, shifted ? this.b.shift : this.b.means, this.K, this.d, this.type, this.o.regCovar,
       this.b.implied, this.b.tmp);
+  }
+
+  /**
+   * Whether statistics (in the buffer) about the shift buffer were taken about somewhere
+   * other than the means they give: some component heavier than NEAR_EMPTY_MASS whose
+   * implied mean (shiftLoss's, after shiftLoss(…, true)) is more than 64 ulps from its
+   * shift, with a loss beyond SHIFT_LOSS_LIMIT. A collapsed component (an infinite loss
+   * at a shift that is its mean) is not; its M-step reports it.
+   */
+  shiftedAwayFromMeans(loss: number): boolean {
+    if (!(loss > SHIFT_LOSS_LIMIT)) return false;
+    const { K, d } = this;
+    const stats = this.view('stats', this.S), shift = this.shift, implied = this.view('implied', K * d);
+    // sums that overflowed (Σ w·lse at [0] may be −∞ for other reasons: NUMERICAL later)
+    for (let j = 1; j < stats.length; j++) if (!Number.isFinite(stats[j])) return true;
+    for (let k = 0; k < K; k++) {
+      if (!(stats[2 + k] >= NEAR_EMPTY_MASS)) continue;
+      for (let i = k * d; i < (k + 1) * d; i++) {
+        const gap = Math.abs(implied[i] - shift[i]);
+        if (!(gap <= 64 * 2.220446049250313e-16 * Math.max(Math.abs(implied[i]), Math.abs(shift[i])))) return true;
+      }
+    }
+    return false;
   }
 
   /** The shift recentre() chose (a view). */

@@ -11,7 +11,6 @@ import { runMissingFit } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
 import type { FittedState, Params } from './params.js';
 import { createCoordinator } from '../fit/variational.js';
-import { SHIFT_LOSS_LIMIT } from '../fit/coordinator.js';
 import { toLabels } from '../fit/init-labels.js';
 import { Shard } from '../fit/shard.js';
 import { notPd } from '../fit/driver.js';
@@ -490,7 +489,7 @@ export class GaussianMixture {
    * take the same E-step's statistics about it instead of the means.
    */
   computeStatistics(X: MatrixInput, options: { sampleWeight?: ArrayLike<number> | null; rowOffset?: number;
-    shift?: ArrayLike<number> | null } = {}): SufficientStatistics {
+    shift?: Float64Array | readonly number[] | null } = {}): SufficientStatistics {
     if (options === null || typeof options !== 'object') {
       throw new GmmError('INVALID_TYPE', 'computeStatistics options must be an object such as { rowOffset: 0 }.');
     }
@@ -549,18 +548,19 @@ export class GaussianMixture {
       co.shift.set(stats.shift);
       // a shift far from the means the statistics give brings back the cancellation it avoids
       const loss = co.shiftLoss(root, true);
-      if (loss > SHIFT_LOSS_LIMIT) {
+      if (co.shiftedAwayFromMeans(loss)) {
         throw new GmmError('INVALID_STATISTICS', `these statistics were taken about a shift far from the means they give ` +
           `(the M-step would lose ${Number.isFinite(loss) ? `a factor ${loss.toPrecision(3)}` : 'every digit'} of precision): ` +
           'take them about the shift recentreShift() returns.');
       }
     }
     const { lower, bad } = co.update(root, stats.shift !== null);
+    // as in fit(): a variational update reports a covariance not positive definite with a NaN bound
+    if (bad >= 0) throw notPd(bad, co, 'in applyStatistics');
     if (!Number.isFinite(lower)) {
       throw new GmmError('NUMERICAL', `the statistics give a log-likelihood of ${lower}` +
         (root[1] > 0 ? ': the data are out of the range the model can represent; scale the features.' : ': every row has weight 0.'));
     }
-    if (bad >= 0) throw notPd(bad, co, 'in applyStatistics');
     const prev = this.state;
     this.state = {
       params: co.read(),
@@ -754,13 +754,16 @@ export class GaussianMixture {
 /** computeStatistics' shift: a Float64Array or an array of K·d finite numbers (what
  *  recentreShift returns, or its JSON); other typed arrays would round it. */
 function toShift(shift: unknown, K: number, d: number): Float64Array {
+  // by tag, not instanceof: a Float64Array from another realm (a vm context, a frame) is one too
+  const f64 = Object.prototype.toString.call(shift) === '[object Float64Array]';
   const a = shift as ArrayLike<unknown>;
-  if (!(shift instanceof Float64Array || Array.isArray(shift)) || a.length !== K * d ||
-    !Array.from(a).every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    const got = Array.isArray(shift) || shift instanceof Float64Array ? `${a.length} values`
-      : ArrayBuffer.isView(shift) ? (shift as object).constructor.name : typeof shift;
-    throw new GmmError('INVALID_OPTION', `shift must be a Float64Array or an array of K·d = ${K * d} finite numbers, ` +
-      `what recentreShift() returned; got ${got}.`);
+  const what = `shift must be a Float64Array or an array of K·d = ${K * d} finite numbers, what recentreShift() returned`;
+  if (!f64 && !Array.isArray(shift)) {
+    const got = ArrayBuffer.isView(shift) ? Object.prototype.toString.call(shift).slice(8, -1) : shift === null ? 'null' : typeof shift;
+    throw new GmmError('INVALID_OPTION', `${what}; got ${got}.`);
   }
+  if (a.length !== K * d) throw new GmmError('INVALID_OPTION', `${what}; got ${a.length} values.`);
+  const bad = Array.from(a).findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad >= 0) throw new GmmError('INVALID_OPTION', `${what}; shift[${bad}] is ${String(a[bad])}.`);
   return Float64Array.from(a as ArrayLike<number>);
 }
