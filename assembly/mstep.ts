@@ -119,10 +119,10 @@ export function mStep(
 // off-diagonal terms cancel no worse than the diagonal ones bound them. A mean that moves
 // by t standard deviations in one iteration gives about 1 + t².
 //
-// A nearly empty component (mass below NEAR_EMPTY) keeps its shift, and its own loss is
-// not weighed (tied: its share of the shared scatter's is): the M-step's mean
-// c + sum/(mass + 10·eps) shrinks its move, and statistics taken again about the moved mean
-// would shrink it twice; its covariance is regCovar's in all but name.
+// A nearly empty component (mass below NEAR_EMPTY) keeps its shift and is not weighed
+// (tied: nor is its share of the shared scatter, which no second pass would change): the
+// M-step's mean c + sum/(mass + 10·eps) shrinks its move, and statistics taken again about
+// the moved mean would shrink it twice; its covariance is regCovar's in all but name.
 
 /** The largest loss over components and features (0 when no scatter: K·d means at c),
  *  and the means the M-step would give, μ = c + sum/n, into meansOut (K·d), the shift for
@@ -144,13 +144,12 @@ export function shiftLoss(stats: usize, shift: usize, K: i32, d: i32, type: i32,
       const si = load<f64>(sk + (<usize>i << 3));
       const di = si / n;
       store<f64>(meansOut + (<usize>(k * d + i) << 3), load<f64>(shift + (<usize>(k * d + i) << 3)) + (empty ? 0.0 : di));
+      if (empty) continue;
       const corr = -2.0 * si * di + mk * di * di;
       if (type == TIED) {
-        // the shared scatter's loss counts every component's move, an unmoved one's too
         store<f64>(tmp + (<usize>i << 3), load<f64>(tmp + (<usize>i << 3)) + corr);
         continue;
       }
-      if (empty) continue;
       if (type == FULL || type == DIAG) {
         const S = type == FULL ? load<f64>(scat + (<usize>(k * d * d + i * d + i) << 3)) : load<f64>(scat + (<usize>(k * d + i) << 3));
         worst = worse(worst, S, S + corr + n * regCovar);

@@ -148,9 +148,11 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
   it('a component collapsing onto copies of a point: the map-reduce fails as fit() does (NOT_POSITIVE_DEFINITE), Bayesian too', () => {
     // the review's cases: 30 copies of one point, no regularisation; the shift recentreShift
     // gives is the copies' point to an ulp, so the loss about it is infinite yet the shift right
-    const Y = matrixOf(Array.from({ length: 60 }, (_, i) => (i < 30 ? [0.1, 0.7] : [3 + Math.sin(i), 3 + Math.cos(i * 1.7)])));
     let shifted = 0;
-    for (const type of TYPES) {
+    // the copies' point with a coordinate 0 too: its mean's rounding is then relative to the
+    // previous mean and the spread, not to itself
+    for (const [point, type] of TYPES.flatMap((t) => [[[0.1, 0.7], t], [[0, 0.7], t], [[0, 0], t]] as const)) {
+      const Y = matrixOf(Array.from({ length: 60 }, (_, i) => (i < 30 ? [...point] : [3 + Math.sin(i), 3 + Math.cos(i * 1.7)])));
       for (const seed of [0, 1, 2, 3]) {
         const opts = { nComponents: 3, covarianceType: type, regCovar: 0, seed, initParams: 'random' as const, maxIter: 200 };
         let it = 0;
@@ -200,6 +202,30 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     expect(Array.from(shift.subarray(4, 6))).toEqual([0, a]); // unmoved
     const fitted = new GaussianMixture({ ...opts, maxIter: 1 }).fit(Y);
     expect(Array.from(fitted.means.data.subarray(4, 6))).toEqual(Array.from(once.means.data.subarray(4, 6)));
+    // the map-reduce gives the same; a shift that moves the nearly empty component (whose
+    // mean would follow it) or a heavy one far is refused
+    const good = new GaussianMixture(opts).applyStatistics(gm.computeStatistics(Y, { shift }));
+    expect(Array.from(good.means.data)).toEqual(Array.from(fitted.means.data));
+    for (const [at, v] of [[4, 1], [5, 1e6], [0, shift[0] + 50]] as const) {
+      const wrong = shift.slice();
+      wrong[at] = v;
+      expect(() => new GaussianMixture(opts).applyStatistics(gm.computeStatistics(Y, { shift: wrong })))
+        .toThrow(expect.objectContaining({ code: 'INVALID_STATISTICS', message: expect.stringContaining(at < 4 ? 'component 0' : 'component 2, nearly empty') }));
+    }
+  });
+
+  it('tied: a far nearly empty component takes no second pass, and the map-reduce equals fit()', () => {
+    // 1000 rows about 0; component 1 starts at 1e8 with a tied variance of 1e16/60, so its
+    // mass is about 1e-10: its share of the shared scatter would never leave the loss
+    const Y = { data: Float64Array.from({ length: 1000 }, (_, i) => ((i % 2 ? 1 : -1) * (1 + (i % 7))) / 7), rows: 1000, cols: 1 };
+    const opts = { nComponents: 2, covarianceType: 'tied' as const, tol: 0, weightsInit: [0.5, 0.5], meansInit: [[0], [1e8]],
+      precisionsInit: [[60 / 1e16]] };
+    const gm = new GaussianMixture(opts);
+    const t = gm.computeStatistics(Y);
+    expect(gm.recentreShift(t)).toBeNull();
+    const fitted = new GaussianMixture({ ...opts, maxIter: 1 }).fit(Y);
+    expect(fitted.weights[1] * 1000).toBeLessThan(2e-9);
+    expectSameFit(new GaussianMixture(opts).applyStatistics(t), fitted);
   });
 
   it('bad shifts, and shifted pieces mixed with pieces about the means, are refused', () => {

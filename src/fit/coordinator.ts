@@ -112,25 +112,47 @@ export class Coordinator {
 
   /**
    * Whether statistics (in the buffer) about the shift buffer were taken about somewhere
-   * other than the means they give: some component heavier than NEAR_EMPTY_MASS whose
-   * implied mean (shiftLoss's, after shiftLoss(…, true)) is more than 64 ulps from its
-   * shift, with a loss beyond SHIFT_LOSS_LIMIT. A collapsed component (an infinite loss
-   * at a shift that is its mean) is not; its M-step reports it.
+   * other than the means they give, after shiftLoss(…, true) returned `loss`: a nearly
+   * empty component (lighter than NEAR_EMPTY_MASS) whose shift is not its current mean
+   * (recentre() never moves one, and its M-step mean follows its shift); or, with a loss
+   * beyond SHIFT_LOSS_LIMIT, sums that overflowed or a component whose implied mean is
+   * further from its shift than a second pass gives (64 ulps of the larger of the implied
+   * mean, the shift, the current mean and the component's spread, plus twice the
+   * kept-mean rule's 10·eps/(mass + 10·eps) of the move from the current mean). A collapsed
+   * component (an infinite loss at a shift that is its mean) is not; its M-step reports it.
    */
-  shiftedAwayFromMeans(loss: number): boolean {
-    if (!(loss > SHIFT_LOSS_LIMIT)) return false;
-    const { K, d } = this;
+  shiftedAwayFromMeans(loss: number): string | null {
+    const { K, d, type } = this;
     const stats = this.view('stats', this.S), shift = this.shift, implied = this.view('implied', K * d);
-    // sums that overflowed (Σ w·lse at [0] may be −∞ for other reasons: NUMERICAL later)
-    for (let j = 1; j < stats.length; j++) if (!Number.isFinite(stats[j])) return true;
+    const means = this.means;
     for (let k = 0; k < K; k++) {
-      if (!(stats[2 + k] >= NEAR_EMPTY_MASS)) continue;
+      if (stats[2 + k] >= NEAR_EMPTY_MASS) continue;
       for (let i = k * d; i < (k + 1) * d; i++) {
-        const gap = Math.abs(implied[i] - shift[i]);
-        if (!(gap <= 64 * 2.220446049250313e-16 * Math.max(Math.abs(implied[i]), Math.abs(shift[i])))) return true;
+        if (shift[i] !== means[i]) return `component ${k}, nearly empty (mass ${stats[2 + k]}), keeps its mean as its shift`;
       }
     }
-    return false;
+    if (!(loss > SHIFT_LOSS_LIMIT)) return null;
+    const far = `the M-step would lose ${Number.isFinite(loss) ? `a factor ${loss.toPrecision(3)}` : 'every digit'} of precision`;
+    // sums that overflowed (Σ w·lse at [0] may be −∞ for other reasons: NUMERICAL later)
+    for (let j = 1; j < stats.length; j++) if (!Number.isFinite(stats[j])) return `the sums overflowed, and ${far}`;
+    const EPS = 2.220446049250313e-16, head = 2 + K + K * d;
+    for (let k = 0; k < K; k++) {
+      const m = stats[2 + k];
+      if (!(m >= NEAR_EMPTY_MASS)) continue;
+      for (let j = 0; j < d; j++) {
+        const i = k * d + j;
+        // Σ w·r·(x − c)² of this feature about the shift (tied: all components' together)
+        const raw = type === TYPE_CODE.full ? stats[head + k * d * d + j * d + j] : type === TYPE_CODE.tied ? stats[head + j * d + j]
+          : type === TYPE_CODE.diag ? stats[head + i] : stats[head + k] / d;
+        const scale = Math.max(Math.abs(implied[i]), Math.abs(shift[i]), Math.abs(means[i]), Math.sqrt(Math.max(raw, 0) / m));
+        // and the kept-mean rule's shrink met a second time: 10·eps/(m + 10·eps) of the move
+        const shrink = (10 * EPS / (m + 10 * EPS)) * Math.abs(shift[i] - means[i]);
+        if (!(Math.abs(implied[i] - shift[i]) <= 64 * EPS * scale + 2 * shrink)) {
+          return `component ${k}'s mean would be ${implied[i]} in feature ${j}, its shift ${shift[i]}, and ${far}`;
+        }
+      }
+    }
+    return null;
   }
 
   /** The shift recentre() chose (a view). */

@@ -548,10 +548,10 @@ export class GaussianMixture {
       co.shift.set(stats.shift);
       // a shift far from the means the statistics give brings back the cancellation it avoids
       const loss = co.shiftLoss(root, true);
-      if (co.shiftedAwayFromMeans(loss)) {
-        throw new GmmError('INVALID_STATISTICS', `these statistics were taken about a shift far from the means they give ` +
-          `(the M-step would lose ${Number.isFinite(loss) ? `a factor ${loss.toPrecision(3)}` : 'every digit'} of precision): ` +
-          'take them about the shift recentreShift() returns.');
+      const away = co.shiftedAwayFromMeans(loss);
+      if (away) {
+        throw new GmmError('INVALID_STATISTICS', `these statistics were taken about a shift that is not the means they give ` +
+          `(${away}): take them about the shift recentreShift() returns.`);
       }
     }
     const { lower, bad } = co.update(root, stats.shift !== null);
@@ -764,6 +764,9 @@ function toShift(shift: unknown, K: number, d: number): Float64Array {
   }
   if (a.length !== K * d) throw new GmmError('INVALID_OPTION', `${what}; got ${a.length} values.`);
   const bad = Array.from(a).findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-  if (bad >= 0) throw new GmmError('INVALID_OPTION', `${what}; shift[${bad}] is ${String(a[bad])}.`);
+  if (bad >= 0) {
+    const v = a[bad];
+    throw new GmmError('INVALID_OPTION', `${what}; shift[${bad}] is ${typeof v === 'number' ? String(v) : v === undefined ? 'missing' : `a ${typeof v}`}.`);
+  }
   return Float64Array.from(a as ArrayLike<number>);
 }
