@@ -15,8 +15,10 @@ import { massPtr, sumPtr, scatterPtr } from './stats';
 import { precisionCholesky } from './cholesky';
 
 const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
-/** Below this mass (2^20 · 10·eps ≈ 2.3e-9) shiftLoss neither weighs nor moves a component. */
+/** Below this mass (2^20 · 10·eps ≈ 2.3e-9), and below SHARE_EMPTY of all the mass (tiny
+ *  sample weights make every mass tiny), shiftLoss neither weighs nor moves a component. */
 export const NEAR_EMPTY: f64 = 1048576.0 * TEN_EPS;
+export const SHARE_EMPTY: f64 = 1.0 / 1048576.0;
 
 /** nₖ into nk, μₖ into means and Σₖ (with regCovar) into cov, as in the block above;
  *  returns Σ nₖ. Shared by the maximum-likelihood and the variational M-steps. */
@@ -119,7 +121,8 @@ export function mStep(
 // off-diagonal terms cancel no worse than the diagonal ones bound them. A mean that moves
 // by t standard deviations in one iteration gives about 1 + t².
 //
-// A nearly empty component (mass below NEAR_EMPTY) keeps its shift and is not weighed
+// A nearly empty component (mass below NEAR_EMPTY and below SHARE_EMPTY of the total)
+// keeps its shift and is not weighed
 // (tied: nor is its share of the shared scatter, which no second pass would change): the
 // M-step's mean c + sum/(mass + 10·eps) shrinks its move, and statistics taken again about
 // the moved mean would shrink it twice; its covariance is regCovar's in all but name.
@@ -131,14 +134,15 @@ export function shiftLoss(stats: usize, shift: usize, K: i32, d: i32, type: i32,
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);
-  let worst: f64 = 0, total: f64 = 0;
+  let worst: f64 = 0, total: f64 = 0, masses: f64 = 0;
   if (type == TIED) memory.fill(tmp, 0, <usize>d << 3); // Σₖ correction per feature
+  for (let k = 0; k < K; k++) masses += load<f64>(mass + (<usize>k << 3));
   for (let k = 0; k < K; k++) {
     const mk = load<f64>(mass + (<usize>k << 3));
     const n = mk + TEN_EPS;
     total += n;
     const sk = sum + (<usize>(k * d) << 3);
-    const empty = mk < NEAR_EMPTY;
+    const empty = mk < NEAR_EMPTY && mk < masses * SHARE_EMPTY;
     let raw: f64 = 0, corrSum: f64 = 0;
     for (let i = 0; i < d; i++) {
       const si = load<f64>(sk + (<usize>i << 3));

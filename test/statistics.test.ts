@@ -214,6 +214,24 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     }
   });
 
+  it('tiny sample weights (1e-12): a component holding the data is not nearly empty, and is recentred', () => {
+    const z = normal(rng(23));
+    const Y = { data: Float64Array.from({ length: 2000 }, () => z()), rows: 1000, cols: 2 };
+    const w = new Float64Array(1000).fill(1e-12);
+    const opts = { nComponents: 1, covarianceType: 'diag' as const, tol: 0, maxIter: 1, regCovar: 1e-6,
+      weightsInit: [1], meansInit: [[1e4, 1e4]], precisionsInit: [[1e-8, 1e-8]] };
+    const gm = new GaussianMixture(opts);
+    expect(gm.recentreShift(gm.computeStatistics(Y, { sampleWeight: w }))).not.toBeNull();
+    const fitted = new GaussianMixture(opts).fit(Y, { sampleWeight: w });
+    // the M-step's variance about its own mean (the kept-mean rule shrinks the move by
+    // 10·eps/(Σw + 10·eps): about 0.02 here), in two passes
+    const mu = fitted.means.data[0];
+    let v = 0;
+    for (let i = 0; i < 1000; i++) v += 1e-12 * (Y.data[2 * i] - mu) ** 2;
+    v /= 1e-9 + 10 * 2.220446049250313e-16;
+    expect(Math.abs(fitted.covariances[0] - 1e-6 - v) / v).toBeLessThan(1e-10);
+  });
+
   it('tied: a far nearly empty component takes no second pass, and the map-reduce equals fit()', () => {
     // 1000 rows about 0; component 1 starts at 1e8 with a tied variance of 1e16/60, so its
     // mass is about 1e-10: its share of the shared scatter would never leave the loss

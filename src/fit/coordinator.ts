@@ -18,9 +18,12 @@ import type { ResolvedOptions } from '../model/validate.js';
  */
 export const SHIFT_LOSS_LIMIT = 64;
 
-/** assembly/mstep.ts NEAR_EMPTY (2^20 · 10·eps): a component lighter than this keeps its
- *  shift and is not weighed by shiftLoss. */
-export const NEAR_EMPTY_MASS = 2 ** 20 * (10 * 2.220446049250313e-16);
+/** assembly/mstep.ts NEAR_EMPTY and SHARE_EMPTY: a component lighter than 2^20 · 10·eps
+ *  and than 2^-20 of all the mass keeps its shift and is not weighed by shiftLoss. */
+const NEAR_EMPTY_MASS = 2 ** 20 * (10 * 2.220446049250313e-16);
+export function nearlyEmpty(mass: number, total: number): boolean {
+  return mass < NEAR_EMPTY_MASS && mass < total * (1 / 1048576);
+}
 
 export class Coordinator {
   readonly c: CoreExports;
@@ -113,7 +116,7 @@ export class Coordinator {
   /**
    * Whether statistics (in the buffer) about the shift buffer were taken about somewhere
    * other than the means they give, after shiftLoss(…, true) returned `loss`: a nearly
-   * empty component (lighter than NEAR_EMPTY_MASS) whose shift is not its current mean
+   * empty component (nearlyEmpty) whose shift is not its current mean
    * (recentre() never moves one, and its M-step mean follows its shift); or, with a loss
    * beyond SHIFT_LOSS_LIMIT, sums that overflowed or a component whose implied mean is
    * further from its shift than a second pass gives (64 ulps of the larger of the implied
@@ -125,8 +128,10 @@ export class Coordinator {
     const { K, d, type } = this;
     const stats = this.view('stats', this.S), shift = this.shift, implied = this.view('implied', K * d);
     const means = this.means;
+    let total = 0; // in the core's order (shiftLoss)
+    for (let k = 0; k < K; k++) total += stats[2 + k];
     for (let k = 0; k < K; k++) {
-      if (stats[2 + k] >= NEAR_EMPTY_MASS) continue;
+      if (!nearlyEmpty(stats[2 + k], total)) continue;
       for (let i = k * d; i < (k + 1) * d; i++) {
         if (shift[i] !== means[i]) return `component ${k}, nearly empty (mass ${stats[2 + k]}), keeps its mean as its shift`;
       }
@@ -138,7 +143,7 @@ export class Coordinator {
     const EPS = 2.220446049250313e-16, head = 2 + K + K * d;
     for (let k = 0; k < K; k++) {
       const m = stats[2 + k];
-      if (!(m >= NEAR_EMPTY_MASS)) continue;
+      if (nearlyEmpty(m, total) || !(m > 0)) continue;
       for (let j = 0; j < d; j++) {
         const i = k * d + j;
         // Σ w·r·(x − c)² of this feature about the shift (tied: all components' together)
