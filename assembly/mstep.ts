@@ -6,9 +6,15 @@
 //   tied: Σ = Σₖ(…)/Σₖ nₖ + reg·I;  diag: the diagonal of Σₖ;  spherical: its trace / d.
 //
 // The 10·eps keeps an emptied component finite, as in scikit-learn: its covariance falls
-// back to regCovar·I and its weight to 10·eps/Σnₖ. Its mean stays at the shift (the
-// previous mean), where scikit-learn's Σrx/nₖ would jump to the origin. Returns the index
-// of the first component whose covariance is not positive definite, or -1.
+// back to regCovar·I and its weight to 10·eps/Σnₖ. Its mean stays at the previous mean,
+// where scikit-learn's Σrx/nₖ would jump to the origin. Returns the index of the first
+// component whose covariance is not positive definite, or -1.
+//
+// Statistics taken again about another shift c' (em.ts, shiftLoss below) with the E-step's
+// means p: sumₖ' = Σr(x − c') = sumₖ − massₖ(c' − p), so
+//   δₖ = sumₖ'/nₖ − (10·eps/nₖ)(c' − p)  gives  μₖ = c' + δₖ = p + sumₖ/nₖ
+// exactly in real arithmetic whatever c' is: the kept-mean rule about the previous mean,
+// and the scatter moved to that μ. prior = p, or the shift itself (then the term is 0).
 
 import { FULL, TIED, DIAG, SPHERICAL } from './types';
 import { massPtr, sumPtr, scatterPtr } from './stats';
@@ -23,7 +29,7 @@ export const SHARE_EMPTY: f64 = 1.0 / 1048576.0;
 /** nₖ into nk, μₖ into means and Σₖ (with regCovar) into cov, as in the block above;
  *  returns Σ nₖ. Shared by the maximum-likelihood and the variational M-steps. */
 export function moments(
-  stats: usize, shift: usize, K: i32, d: i32, type: i32, regCovar: f64,
+  stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, regCovar: f64,
   nk: usize, means: usize, cov: usize, tmp: usize
 ): f64 {
   const mass = massPtr(stats);
@@ -39,11 +45,14 @@ export function moments(
     const sk = sum + (<usize>(k * d) << 3);
     const ck = shift + (<usize>(k * d) << 3);
     const muk = means + (<usize>(k * d) << 3);
-    // δ in tmp[0..d)
+    // δ in tmp[0..d) (0 − 0 when the shift is the prior: the plain sum/n)
+    const pk = prior + (<usize>(k * d) << 3);
+    const back = TEN_EPS / n;
     for (let i = 0; i < d; i++) {
-      const delta = load<f64>(sk + (<usize>i << 3)) / n;
+      const c = load<f64>(ck + (<usize>i << 3));
+      const delta = load<f64>(sk + (<usize>i << 3)) / n - back * (c - load<f64>(pk + (<usize>i << 3)));
       store<f64>(tmp + (<usize>i << 3), delta);
-      store<f64>(muk + (<usize>i << 3), load<f64>(ck + (<usize>i << 3)) + delta);
+      store<f64>(muk + (<usize>i << 3), c + delta);
     }
     if (type == FULL || type == TIED) {
       const S = type == FULL ? scat + (<usize>(k * d * d) << 3) : 0;
@@ -99,11 +108,11 @@ export function moments(
 }
 
 export function mStep(
-  stats: usize, shift: usize, K: i32, d: i32, type: i32, regCovar: f64,
+  stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, regCovar: f64,
   weights: usize, means: usize, cov: usize, chol: usize, tmp: usize
 ): i32 {
   assert(K > 0 && d > 0 && regCovar >= 0, 'mStep: bad arguments');
-  const total = moments(stats, shift, K, d, type, regCovar, weights, means, cov, tmp);
+  const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp);
   for (let k = 0; k < K; k++) store<f64>(weights + (<usize>k << 3), load<f64>(weights + (<usize>k << 3)) / total);
   return precisionCholesky(cov, chol, tmp, type, K, d);
 }

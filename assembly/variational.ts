@@ -157,7 +157,7 @@ function shiftTrace(stats: usize, shift: usize, means: usize, chol: usize, type:
 }
 
 /**
- * The variational M-step from the statistics about `shift`, with the moments of moments()
+ * The variational M-step from the statistics about `shift` (prior: as mstep.ts mStep), with the moments of moments()
  * (nₖ, x̄ₖ, Sₖ including regCovar; weights, means and cov hold them on the way):
  *   concentration  DP: aₖ = 1 + nₖ, bₖ = γ₀ + Σⱼ>ₖ nⱼ       Dirichlet: αₖ = γ₀ + nₖ
  *   βₖ = β₀ + nₖ,  mₖ = (β₀ m₀ + nₖ x̄ₖ) / βₖ,  δₖ = x̄ₖ − m₀
@@ -170,12 +170,12 @@ function shiftTrace(stats: usize, shift: usize, means: usize, chol: usize, type:
  * Sₖ. Returns the first component whose covariance is not positive definite, or -1.
  */
 export function vbMStep(
-  stats: usize, shift: usize, K: i32, d: i32, type: i32, regCovar: f64, process: i32,
+  stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, regCovar: f64, process: i32,
   wcPrior: f64, beta0: f64, meanPrior: usize, nu0: f64, covPrior: usize,
   conc: usize, meanPrec: usize, dof: usize, weights: usize, means: usize, cov: usize, chol: usize, tmp: usize
 ): i32 {
   const fd = <f64>d, fK = <f64>K;
-  moments(stats, shift, K, d, type, regCovar, weights, means, cov, tmp);
+  moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp);
   // concentration (nₖ is in weights)
   if (process) {
     let tail: f64 = 0;

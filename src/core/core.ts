@@ -27,7 +27,7 @@ export interface CoreExports {
   groupBalls(x: number, n: number, d: number, blockRows: number, balls: number): void;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
-  mStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, weights: number,
+  mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number, weights: number,
     means: number, cov: number, chol: number, tmp: number): number;
   shiftLoss(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, meansOut: number,
     tmp: number): number;
@@ -76,7 +76,7 @@ export interface CoreExports {
     type: number, K: number, d: number): void;
   vbResponsibilityEntropy(stats: number, shift: number, means: number, chol: number, logConst: number, type: number,
     K: number, d: number): number;
-  vbMStep(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, process: number,
+  vbMStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number, process: number,
     wcPrior: number, beta0: number, meanPrior: number, nu0: number, covPrior: number,
     conc: number, meanPrec: number, dof: number, weights: number, means: number, cov: number, chol: number, tmp: number): number;
   vbExpectedWeights(conc: number, K: number, process: number, weights: number): void;

@@ -18,13 +18,6 @@ import type { ResolvedOptions } from '../model/validate.js';
  */
 export const SHIFT_LOSS_LIMIT = 64;
 
-/** assembly/mstep.ts NEAR_EMPTY and SHARE_EMPTY: a component lighter than 2^20 · 10·eps
- *  and than 2^-20 of all the mass keeps its shift and is not weighed by shiftLoss. */
-const NEAR_EMPTY_MASS = 2 ** 20 * (10 * 2.220446049250313e-16);
-export function nearlyEmpty(mass: number, total: number): boolean {
-  return mass < NEAR_EMPTY_MASS && mass < total * (1 / 1048576);
-}
-
 export class Coordinator {
   readonly c: CoreExports;
   readonly arena: Arena;
@@ -36,7 +29,7 @@ export class Coordinator {
   readonly S: number;
   readonly b: {
     weights: number; means: number; cov: number; chol: number; logConst: number;
-    stats: number; sums: number; tmp: number; prec: number; shift: number; implied: number;
+    stats: number; sums: number; tmp: number; prec: number; shift: number; implied: number; prior: number;
   };
 
   constructor(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number) {
@@ -52,7 +45,7 @@ export class Coordinator {
       weights: arena.allocF64(K), means: arena.allocF64(K * d), cov: arena.allocF64(P), chol: arena.allocF64(P),
       logConst: arena.allocF64(K), stats: arena.allocF64(this.S), sums: arena.allocF64(K * d + K),
       tmp: arena.allocF64(d * d + d), prec: arena.allocF64(P), shift: arena.allocF64(K * d),
-      implied: arena.allocF64(K * d),
+      implied: arena.allocF64(K * d), prior: arena.allocF64(K * d),
     };
   }
 
@@ -83,13 +76,21 @@ export class Coordinator {
   }
 
   /** The M-step from statistics (root, or null when already in the stats buffer) about
-   *  `shift` (default: the current means). Returns the first component whose covariance is
-   *  not positive definite, or -1. */
-  mStep(root: Float64Array | null, shift?: Float64Array): number {
+   *  `shift` (default: the current means); with `prior`, statistics taken again about the
+   *  shift for an E-step whose means were prior (assembly/mstep.ts: the same M-step as
+   *  about prior). Returns the first component whose covariance is not positive definite,
+   *  or -1. */
+  mStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array): number {
+    this.prepareMStep(root, shift, prior);
+    return this.c.mStep(this.b.stats, this.b.means, prior ? this.b.prior : this.b.means, this.K, this.d, this.type,
+      this.o.regCovar, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
+  }
+
+  /** mStep's buffers: the statistics, the prior (before the means change) and the shift. */
+  protected prepareMStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array): void {
     if (root) this.view('stats', this.S).set(root);
+    if (prior) this.view('prior', this.K * this.d).set(prior);
     if (shift) this.means.set(shift);
-    return this.c.mStep(this.b.stats, this.b.means, this.K, this.d, this.type, this.o.regCovar, this.b.weights,
-      this.b.means, this.b.cov, this.b.chol, this.b.tmp);
   }
 
   /**
@@ -113,53 +114,6 @@ export class Coordinator {
       this.b.implied, this.b.tmp);
   }
 
-  /**
-   * Whether statistics (in the buffer) about the shift buffer were taken about somewhere
-   * other than the means they give, after shiftLoss(…, true) returned `loss`: a nearly
-   * empty component (nearlyEmpty) whose shift is not its current mean
-   * (recentre() never moves one, and its M-step mean follows its shift); or, with a loss
-   * beyond SHIFT_LOSS_LIMIT, sums that overflowed or a component whose implied mean is
-   * further from its shift than a second pass gives (64 ulps of the larger of the implied
-   * mean, the shift, the current mean and the component's spread, plus twice the
-   * kept-mean rule's 10·eps/(mass + 10·eps) of the move from the current mean). A collapsed
-   * component (an infinite loss at a shift that is its mean) is not; its M-step reports it.
-   */
-  shiftedAwayFromMeans(loss: number): string | null {
-    const { K, d, type } = this;
-    const stats = this.view('stats', this.S), shift = this.shift, implied = this.view('implied', K * d);
-    const means = this.means;
-    let total = 0; // in the core's order (shiftLoss)
-    for (let k = 0; k < K; k++) total += stats[2 + k];
-    for (let k = 0; k < K; k++) {
-      if (!nearlyEmpty(stats[2 + k], total)) continue;
-      for (let i = k * d; i < (k + 1) * d; i++) {
-        if (shift[i] !== means[i]) return `component ${k}, nearly empty (mass ${stats[2 + k]}), keeps its mean as its shift`;
-      }
-    }
-    if (!(loss > SHIFT_LOSS_LIMIT)) return null;
-    const far = `the M-step would lose ${Number.isFinite(loss) ? `a factor ${loss.toPrecision(3)}` : 'every digit'} of precision`;
-    // sums that overflowed (Σ w·lse at [0] may be −∞ for other reasons: NUMERICAL later)
-    for (let j = 1; j < stats.length; j++) if (!Number.isFinite(stats[j])) return `the sums overflowed, and ${far}`;
-    const EPS = 2.220446049250313e-16, head = 2 + K + K * d;
-    for (let k = 0; k < K; k++) {
-      const m = stats[2 + k];
-      if (nearlyEmpty(m, total) || !(m > 0)) continue;
-      for (let j = 0; j < d; j++) {
-        const i = k * d + j;
-        // Σ w·r·(x − c)² of this feature about the shift (tied: all components' together)
-        const raw = type === TYPE_CODE.full ? stats[head + k * d * d + j * d + j] : type === TYPE_CODE.tied ? stats[head + j * d + j]
-          : type === TYPE_CODE.diag ? stats[head + i] : stats[head + k] / d;
-        const scale = Math.max(Math.abs(implied[i]), Math.abs(shift[i]), Math.abs(means[i]), Math.sqrt(Math.max(raw, 0) / m));
-        // and the kept-mean rule's shrink met a second time: 10·eps/(m + 10·eps) of the move
-        const shrink = (10 * EPS / (m + 10 * EPS)) * Math.abs(shift[i] - means[i]);
-        if (!(Math.abs(implied[i] - shift[i]) <= 64 * EPS * scale + 2 * shrink)) {
-          return `component ${k}'s mean would be ${implied[i]} in feature ${j}, its shift ${shift[i]}, and ${far}`;
-        }
-      }
-    }
-    return null;
-  }
-
   /** The shift recentre() chose (a view). */
   get shift(): Float64Array { return this.view('shift', this.K * this.d); }
 
@@ -172,7 +126,8 @@ export class Coordinator {
   update(root: Float64Array | null, shifted = false): { lower: number; bad: number } {
     const lower = this.statsLowerBound(root);
     if (!Number.isFinite(lower)) return { lower, bad: -1 };
-    return { lower, bad: this.mStep(root, shifted ? this.shift : undefined) };
+    // taken again about the shift: the E-step's means are the prior
+    return { lower, bad: shifted ? this.mStep(root, this.shift, this.means) : this.mStep(root) };
   }
 
   /** The data's weighted mean and scatter, for models whose priors depend on the data

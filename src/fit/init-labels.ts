@@ -79,8 +79,9 @@ export function labelStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Ar
     const implied = arena.allocF64(K * d);
     arena.f64(out, S).set(root);
     if (c.shiftLoss(out, shift, K, d, type, regCovar, implied, scratch) > SHIFT_LOSS_LIMIT) {
+      const prior = arena.f64(shift, K * d).slice();
       arena.f64(shift, K * d).set(arena.f64(implied, K * d));
-      root = pass();
+      return { root: pass(), shift: arena.f64(shift, K * d).slice(), prior };
     }
     return { root, shift: arena.f64(shift, K * d).slice() };
   } finally {

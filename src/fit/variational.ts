@@ -113,11 +113,11 @@ export class VariationalCoordinator extends Coordinator {
     this.c.vbLogConstants(this.vb.conc, this.process, this.b.chol, this.vb.dof, this.vb.meanPrec, this.b.logConst, this.type, this.K, this.d);
   }
 
-  override mStep(root: Float64Array | null, shift?: Float64Array): number {
-    if (root) this.view('stats', this.S).set(root);
-    if (shift) this.means.set(shift);
+  override mStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array): number {
+    this.prepareMStep(root, shift, prior);
     const p = this.priors!;
-    return this.c.vbMStep(this.b.stats, this.b.means, this.K, this.d, this.type, this.o.regCovar, this.process,
+    return this.c.vbMStep(this.b.stats, this.b.means, prior ? this.b.prior : this.b.means, this.K, this.d, this.type,
+      this.o.regCovar, this.process,
       p.weightConcentration, p.meanPrecision, this.vb.meanPrior, p.degreesOfFreedom, this.vb.covPrior,
       this.vb.conc, this.vb.meanPrec, this.vb.dof, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
   }
@@ -135,7 +135,7 @@ export class VariationalCoordinator extends Coordinator {
     // the statistics' scatter moved back to the E-step's means when taken about a shift
     const entropy = c.vbResponsibilityEntropy(this.b.stats, shifted ? this.b.shift : 0, this.b.means, this.b.chol,
       this.b.logConst, this.type, this.K, this.d);
-    const bad = this.mStep(null, shifted ? this.shift : undefined);
+    const bad = shifted ? this.mStep(null, this.shift, this.means) : this.mStep(null);
     if (bad >= 0) return { lower: NaN, bad };
     const terms = c.vbBoundTerms(this.b.chol, this.vb.dof, this.vb.meanPrec, this.vb.conc, this.process, this.type, this.K, this.d);
     return { lower: -entropy + terms, bad };
