@@ -286,8 +286,17 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     expect(t.toBytes()[4]).toBe(1);
     expect(bytes[4]).toBe(2);
     expect(Buffer.from(SufficientStatistics.fromBytes(t.toBytes()).toBytes()).equals(Buffer.from(t.toBytes()))).toBe(true);
-    // other typed arrays would round the shift; a shift far from the means is refused when applied
+    // other typed arrays would round the shift
     expect(errorCode(() => gm.computeStatistics(X, { shift: Float32Array.from(shift) as unknown as number[] }))).toBe('INVALID_OPTION');
+    // a shift far from the means would cost the M-step its digits: refused, model unchanged
+    const offset = { data: X.data.map((v) => v + 1e7), rows: X.rows, cols: X.cols };
+    const atFar = GaussianMixture.fromJSON(new GaussianMixture({ nComponents: 3, covarianceType: 'diag', maxIter: 2, tol: 0 }).fit(offset).toJSON());
+    const before = JSON.stringify(atFar.toJSON());
+    for (const sh of [new Float64Array(9), Float64Array.from(atFar.means.data, (v) => v + 1e8)]) {
+      expect(() => atFar.applyStatistics(atFar.computeStatistics(offset, { shift: sh })))
+        .toThrow(expect.objectContaining({ code: 'INVALID_STATISTICS', message: expect.stringContaining('far from the means') }));
+    }
+    expect(JSON.stringify(atFar.toJSON())).toBe(before);
     const v1shifted = bytes.slice();
     v1shifted[4] = 1;
     expect(errorCode(() => SufficientStatistics.fromBytes(v1shifted))).toBe('INVALID_STATISTICS');

@@ -114,6 +114,30 @@ export class Coordinator {
       this.b.implied, this.b.tmp);
   }
 
+  /**
+   * Why statistics about the shift buffer would cost the M-step too much precision (after
+   * shiftLoss(…, true) gave `loss`), or null. Any shift gives the same model in exact
+   * arithmetic (assembly/mstep.ts), so this guards only against gross misuse: a finite
+   * loss beyond 2^26 (half the digits), or, where the loss cannot be computed, sums that
+   * overflowed or a component whose implied mean lies more than 2^13 ulps from its shift
+   * (a component collapsed onto copies of a point has an infinite loss at a right shift).
+   */
+  shiftCost(loss: number): string | null {
+    if (Number.isFinite(loss)) return loss > 2 ** 26 ? `the M-step would lose a factor ${loss.toPrecision(3)} of precision` : null;
+    const { K, d } = this;
+    const stats = this.view('stats', this.S), shift = this.shift, implied = this.view('implied', K * d), means = this.means;
+    // Σ w·lse at [0] may be −∞ for other reasons (NUMERICAL)
+    for (let j = 1; j < stats.length; j++) if (!Number.isFinite(stats[j])) return 'the sums about it overflowed';
+    for (let i = 0; i < K * d; i++) {
+      const scale = Math.max(Math.abs(implied[i]), Math.abs(shift[i]), Math.abs(means[i]));
+      if (!(Math.abs(implied[i] - shift[i]) <= 8192 * 2.220446049250313e-16 * scale)) {
+        return `component ${Math.floor(i / d)}'s mean lies ${Math.abs(implied[i] - shift[i]).toPrecision(3)} from it in feature ${i % d}, ` +
+          'and the M-step would lose every digit';
+      }
+    }
+    return null;
+  }
+
   /** The shift recentre() chose (a view). */
   get shift(): Float64Array { return this.view('shift', this.K * this.d); }
 

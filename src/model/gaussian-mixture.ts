@@ -544,8 +544,18 @@ export class GaussianMixture {
     refuseReentry('applyStatistics()');
     this.refuseWhileRunning('applyStatistics()');
     const { co, root } = this.statisticsRoot(stats, options, 'applyStatistics');
-    // any shift gives this M-step (assembly/mstep.ts); recentreShift's loses no precision
-    if (stats.shift) co.shift.set(stats.shift);
+    // any shift gives this M-step (assembly/mstep.ts); recentreShift's loses no precision,
+    // one far from the means all of it (judged before the M-step replaces the means; a
+    // component collapsed onto a point passes, and is NOT_POSITIVE_DEFINITE as in fit())
+    let cost: string | null = null;
+    if (stats.shift) {
+      co.shift.set(stats.shift);
+      cost = co.shiftCost(co.shiftLoss(root, true));
+    }
+    if (cost) {
+      throw new GmmError('INVALID_STATISTICS', `these statistics were taken about a shift far from the means they give (${cost}): ` +
+        'take them about the shift recentreShift() returns, or about none.');
+    }
     const { lower, bad } = co.update(root, stats.shift !== null);
     // as in fit(): a variational update reports a covariance not positive definite with a NaN bound
     if (bad >= 0) throw notPd(bad, co, 'in applyStatistics');
