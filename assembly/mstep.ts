@@ -137,9 +137,11 @@ export function mStep(
 // the moved mean would shrink it twice; its covariance is regCovar's in all but name.
 
 /** The largest loss over components and features (0 when no scatter: K·d means at c),
- *  and the means the M-step would give, μ = c + sum/n, into meansOut (K·d), the shift for
- *  a pass that loses nothing (em.ts emPass). */
-export function shiftLoss(stats: usize, shift: usize, K: i32, d: i32, type: i32, regCovar: f64, meansOut: usize, tmp: usize): f64 {
+ *  and the means the M-step would give, μ = c + δ with δ as moments() takes it (prior: the
+ *  E-step's means, or the shift itself), into meansOut (K·d): the shift for a pass that
+ *  loses nothing (em.ts emPass). */
+export function shiftLoss(stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, regCovar: f64, meansOut: usize,
+  tmp: usize): f64 {
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);
@@ -153,10 +155,12 @@ export function shiftLoss(stats: usize, shift: usize, K: i32, d: i32, type: i32,
     const sk = sum + (<usize>(k * d) << 3);
     const empty = mk < NEAR_EMPTY && mk < masses * SHARE_EMPTY;
     let raw: f64 = 0, corrSum: f64 = 0;
+    const back = TEN_EPS / n;
     for (let i = 0; i < d; i++) {
       const si = load<f64>(sk + (<usize>i << 3));
-      const di = si / n;
-      store<f64>(meansOut + (<usize>(k * d + i) << 3), load<f64>(shift + (<usize>(k * d + i) << 3)) + (empty ? 0.0 : di));
+      const c = load<f64>(shift + (<usize>(k * d + i) << 3));
+      const di = si / n - back * (c - load<f64>(prior + (<usize>(k * d + i) << 3))); // as moments()
+      store<f64>(meansOut + (<usize>(k * d + i) << 3), c + (empty ? 0.0 : di));
       if (empty) continue;
       const corr = -2.0 * si * di + mk * di * di;
       if (type == TIED) {

@@ -242,6 +242,38 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     expect(Math.abs((mu - xbar) - (1e4 - xbar) * (10 * 2.220446049250313e-16) / n)).toBeLessThan(1e-6);
   });
 
+  it('a light component started 1e12 away, and copies of a point at regCovar 1e-40: the protocol equals fit() (a review\'s cases)', () => {
+    // the component starting far is light: its new mean falls short of its rows by the
+    // kept-mean rule's 10·eps/(mass + 10·eps) of a 1e12 move, far from them in spreads, yet
+    // right; and copies of a point carry a few ulps of first-pass rounding in the shift
+    const z = normal(rng(7));
+    const n = 5000, K = 3;
+    const Y = { data: Float64Array.from({ length: 2 * n }, (_, i) => z() + 4 * ((i >> 1) % K)), rows: n, cols: 2 };
+    const protocol = (opts: object, data: Matrix, k: number) => {
+      const gm = new GaussianMixture(opts);
+      for (let it = 0; it < k; it++) {
+        let t = gm.computeStatistics(data);
+        const shift = gm.recentreShift(t);
+        if (shift) t = gm.computeStatistics(data, { shift });
+        gm.applyStatistics(t);
+      }
+      return gm;
+    };
+    for (const type of ['spherical', 'diag'] as const) {
+      const D = 1e12;
+      const opts = { nComponents: K, covarianceType: type, tol: 0, weightsInit: [0.3, 0.3, 0.4], regCovar: 1e-6,
+        meansInit: [[D, D], [Y.data[2], Y.data[3]], [Y.data[4] + 1, Y.data[5]]],
+        precisionsInit: type === 'diag' ? [[1 / (D * D), 1 / (D * D)], [1, 1], [1, 1]] : [1 / (D * D), 1, 1] };
+      expectSameFit(protocol(opts, Y, 4), new GaussianMixture({ ...opts, maxIter: 4 }).fit(Y));
+    }
+    const copies = matrixOf(Array.from({ length: 300 }, (_, i) => (i % 3 ? [4 / 3, 0] : [3 + Math.sin(i), 3 + Math.cos(i)])));
+    for (const type of ['diag', 'spherical'] as const) {
+      const opts = { nComponents: 2, covarianceType: type, tol: 0, regCovar: 1e-40, weightsInit: [0.5, 0.5],
+        meansInit: [[0, 0], [3, 3]], precisionsInit: type === 'diag' ? [[1, 1], [1, 1]] : [1, 1] };
+      expectSameFit(protocol(opts, copies, 3), new GaussianMixture({ ...opts, maxIter: 3 }).fit(copies));
+    }
+  });
+
   it('tied: a far nearly empty component takes no second pass, and the map-reduce equals fit()', () => {
     // 1000 rows about 0; component 1 starts at 1e8 with a tied variance of 1e16/60, so its
     // mass is about 1e-10: its share of the shared scatter would never leave the loss

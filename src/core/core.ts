@@ -29,8 +29,8 @@ export interface CoreExports {
     shift: number, stats: number, scratch: number, blockRows: number): void;
   mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number, weights: number,
     means: number, cov: number, chol: number, tmp: number): number;
-  shiftLoss(stats: number, shift: number, K: number, d: number, type: number, regCovar: number, meansOut: number,
-    tmp: number): number;
+  shiftLoss(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number,
+    meansOut: number, tmp: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
     lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number,
     logMaxOut: number): void;

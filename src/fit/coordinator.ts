@@ -107,23 +107,25 @@ export class Coordinator {
   }
 
   /** The M-step's precision loss (assembly/mstep.ts shiftLoss) from statistics (root, or
-   *  null when in the statistics buffer) about the shift buffer, or about the means. */
+   *  null when in the statistics buffer) about the shift buffer, or about the means, for an
+   *  E-step with the current means; the M-step's means go into the implied buffer. */
   shiftLoss(root: Float64Array | null, shifted: boolean): number {
     if (root) this.view('stats', this.S).set(root);
-    return this.c.shiftLoss(this.b.stats, shifted ? this.b.shift : this.b.means, this.K, this.d, this.type, this.o.regCovar,
-      this.b.implied, this.b.tmp);
+    return this.c.shiftLoss(this.b.stats, shifted ? this.b.shift : this.b.means, this.b.means, this.K, this.d, this.type,
+      this.o.regCovar, this.b.implied, this.b.tmp);
   }
 
   /**
    * Why statistics about the shift buffer would cost the M-step too much precision (after
    * shiftLoss(…, true) gave `loss`), or null. Any shift gives the same model in exact
-   * arithmetic (assembly/mstep.ts), so this guards only against gross misuse: a finite
-   * loss beyond 2^26 (half the digits), or, where the loss cannot be computed, sums that
-   * overflowed or a component whose implied mean lies more than 2^13 ulps from its shift
-   * (a component collapsed onto copies of a point has an infinite loss at a right shift).
+   * arithmetic (assembly/mstep.ts), so this guards only against gross misuse: sums that
+   * overflowed, or a loss beyond 2^26 (half the digits; infinite where it cannot be
+   * computed) with a component whose implied mean lies more than 2^13 ulps from its shift.
+   * A right shift can carry some ulps of the first pass's rounding, and a component
+   * collapsed onto copies of a point has a huge loss at it; neither is refused.
    */
   shiftCost(loss: number): string | null {
-    if (Number.isFinite(loss)) return loss > 2 ** 26 ? `the M-step would lose a factor ${loss.toPrecision(3)} of precision` : null;
+    if (loss <= 2 ** 26) return null;
     const { K, d } = this;
     const stats = this.view('stats', this.S), shift = this.shift, implied = this.view('implied', K * d), means = this.means;
     // Σ w·lse at [0] may be −∞ for other reasons (NUMERICAL)
@@ -131,8 +133,8 @@ export class Coordinator {
     for (let i = 0; i < K * d; i++) {
       const scale = Math.max(Math.abs(implied[i]), Math.abs(shift[i]), Math.abs(means[i]));
       if (!(Math.abs(implied[i] - shift[i]) <= 8192 * 2.220446049250313e-16 * scale)) {
-        return `component ${Math.floor(i / d)}'s mean lies ${Math.abs(implied[i] - shift[i]).toPrecision(3)} from it in feature ${i % d}, ` +
-          'and the M-step would lose every digit';
+        return `component ${Math.floor(i / d)}'s mean lies ${Math.abs(implied[i] - shift[i]).toPrecision(3)} from it in feature ` +
+          `${i % d}, and the M-step would lose ${Number.isFinite(loss) ? `a factor ${loss.toPrecision(3)}` : 'every digit'} of precision`;
       }
     }
     return null;

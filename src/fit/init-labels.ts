@@ -78,7 +78,7 @@ export function labelStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Ar
     let root = pass();
     const implied = arena.allocF64(K * d);
     arena.f64(out, S).set(root);
-    if (c.shiftLoss(out, shift, K, d, type, regCovar, implied, scratch) > SHIFT_LOSS_LIMIT) {
+    if (c.shiftLoss(out, shift, shift, K, d, type, regCovar, implied, scratch) > SHIFT_LOSS_LIMIT) {
       const prior = arena.f64(shift, K * d).slice();
       arena.f64(shift, K * d).set(arena.f64(implied, K * d));
       return { root: pass(), shift: arena.f64(shift, K * d).slice(), prior };
