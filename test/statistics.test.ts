@@ -206,14 +206,17 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
     // or a heavy one, gives the same M-step up to rounding (assembly/mstep.ts)
     const good = new GaussianMixture(opts).applyStatistics(gm.computeStatistics(Y, { shift }));
     expectSameFit(good, fitted);
-    for (const [at, v] of [[4, 1], [5, 1e3], [0, shift[0] + 5]] as const) {
-      const other = shift.slice();
-      other[at] = v;
-      const m = new GaussianMixture(opts).applyStatistics(gm.computeStatistics(Y, { shift: other }));
-      expect(maxRel(m.means.data, fitted.means.data)).toBeLessThan(1e-12);
-      expect(maxRel(m.covariances, fitted.covariances)).toBeLessThan(1e-9);
-      expect(maxRel(m.weights, fitted.weights)).toBeLessThan(1e-12);
-    }
+    const other = shift.slice();
+    other[0] += 5;
+    const m = new GaussianMixture(opts).applyStatistics(gm.computeStatistics(Y, { shift: other }));
+    expect(maxRel(m.means.data, fitted.means.data)).toBeLessThan(1e-12);
+    expect(maxRel(m.covariances, fitted.covariances)).toBeLessThan(1e-9);
+    expect(maxRel(m.weights, fitted.weights)).toBeLessThan(1e-12);
+    // the nearly empty component's shift is held to its mean (the loss does not weigh it)
+    const moved = shift.slice();
+    moved[5] += 1e3;
+    expect(() => new GaussianMixture(opts).applyStatistics(gm.computeStatistics(Y, { shift: moved })))
+      .toThrow(expect.objectContaining({ code: 'INVALID_STATISTICS', message: expect.stringContaining('component 2 is nearly empty') }));
   });
 
   it('tiny sample weights (1e-12): a component holding the data is not nearly empty, and is recentred', () => {
@@ -329,6 +332,13 @@ describe('statistics about a shift: when a mean moves far, the map-reduce recent
         .toThrow(expect.objectContaining({ code: 'INVALID_STATISTICS', message: expect.stringContaining('far from the means') }));
     }
     expect(JSON.stringify(atFar.toJSON())).toBe(before);
+    // a nearly empty component's shift, which the loss does not weigh, is held to its mean
+    const U = { data: Float64Array.from({ length: 1000 }, (_, i) => -1 + (2 * i) / 999), rows: 1000, cols: 1 };
+    const light = new GaussianMixture({ nComponents: 2, covarianceType: 'diag', tol: 0, meansInit: [[0], [8]], precisionsInit: [[1], [1]],
+      weightsInit: [0.5, 0.5] });
+    expect(() => light.applyStatistics(light.computeStatistics(U, { shift: [0, 8 + 1e6] })))
+      .toThrow(expect.objectContaining({ code: 'INVALID_STATISTICS' }));
+    expect(light.isFitted).toBe(false);
     const v1shifted = bytes.slice();
     v1shifted[4] = 1;
     expect(errorCode(() => SufficientStatistics.fromBytes(v1shifted))).toBe('INVALID_STATISTICS');

@@ -120,14 +120,30 @@ export class Coordinator {
    * shiftLoss(…, true) gave `loss`), or null. Any shift gives the same model in exact
    * arithmetic (assembly/mstep.ts), so this guards only against gross misuse: sums that
    * overflowed, or a loss beyond 2^26 (half the digits; infinite where it cannot be
-   * computed) with a component whose implied mean lies more than 2^13 ulps from its shift.
+   * computed) with a component whose implied mean lies more than 2^13 ulps from its shift;
+   * or a nearly empty component (not weighed in the loss) whose shift is that far from its mean.
    * A right shift can carry some ulps of the first pass's rounding, and a component
    * collapsed onto copies of a point has a huge loss at it; neither is refused.
    */
   shiftCost(loss: number): string | null {
-    if (loss <= 2 ** 26) return null;
     const { K, d } = this;
     const stats = this.view('stats', this.S), shift = this.shift, implied = this.view('implied', K * d), means = this.means;
+    // a nearly empty component is not weighed by shiftLoss (assembly/mstep.ts NEAR_EMPTY,
+    // SHARE_EMPTY; masses summed in its order), and recentre() leaves its shift at its mean:
+    // one far from it would cost its covariance unseen
+    let total = 0;
+    for (let k = 0; k < K; k++) total += stats[2 + k];
+    for (let k = 0; k < K; k++) {
+      const m = stats[2 + k];
+      if (!(m < 2 ** 20 * (10 * 2.220446049250313e-16) && m < total * (1 / 1048576))) continue;
+      for (let i = k * d; i < (k + 1) * d; i++) {
+        if (!(Math.abs(shift[i] - means[i]) <= 8192 * 2.220446049250313e-16 * Math.max(Math.abs(shift[i]), Math.abs(means[i])))) {
+          return `component ${k} is nearly empty (mass ${m}) and keeps its mean as its shift; feature ${i % d} lies ` +
+            `${Math.abs(shift[i] - means[i]).toPrecision(3)} from it`;
+        }
+      }
+    }
+    if (loss <= 2 ** 26) return null;
     // Σ w·lse at [0] may be −∞ for other reasons (NUMERICAL)
     for (let j = 1; j < stats.length; j++) if (!Number.isFinite(stats[j])) return 'the sums about it overflowed';
     for (let i = 0; i < K * d; i++) {
