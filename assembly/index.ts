@@ -7,7 +7,7 @@ export { statsSize, addInto } from './stats';
 export { emPass, initStats } from './em';
 export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
-export { mStep, shiftLoss } from './mstep';
+export { mStep, shiftLoss, nearlyEmpty } from './mstep';
 export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
 export { digamma, lgamma, betaln } from './special';
 export { expBlock, logBlock } from './vmath';

@@ -26,6 +26,11 @@ const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
 export const NEAR_EMPTY: f64 = 1048576.0 * TEN_EPS;
 export const SHARE_EMPTY: f64 = 1.0 / 1048576.0;
 
+/** Whether a component of this mass, of `masses` in all, is nearly empty (above). */
+export function nearlyEmpty(mass: f64, masses: f64): bool {
+  return mass < NEAR_EMPTY && mass < masses * SHARE_EMPTY;
+}
+
 /** nₖ into nk, μₖ into means and Σₖ (with regCovar) into cov, as in the block above;
  *  returns Σ nₖ. Shared by the maximum-likelihood and the variational M-steps. */
 export function moments(
@@ -153,7 +158,7 @@ export function shiftLoss(stats: usize, shift: usize, prior: usize, K: i32, d: i
     const n = mk + TEN_EPS;
     total += n;
     const sk = sum + (<usize>(k * d) << 3);
-    const empty = mk < NEAR_EMPTY && mk < masses * SHARE_EMPTY;
+    const empty = nearlyEmpty(mk, masses);
     let raw: f64 = 0, corrSum: f64 = 0;
     const back = TEN_EPS / n;
     for (let i = 0; i < d; i++) {

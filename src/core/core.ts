@@ -31,6 +31,7 @@ export interface CoreExports {
     means: number, cov: number, chol: number, tmp: number): number;
   shiftLoss(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number,
     meansOut: number, tmp: number): number;
+  nearlyEmpty(mass: number, masses: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
     lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number,
     logMaxOut: number): void;

@@ -128,16 +128,17 @@ export class Coordinator {
   shiftCost(loss: number): string | null {
     const { K, d } = this;
     const stats = this.view('stats', this.S), shift = this.shift, implied = this.view('implied', K * d), means = this.means;
-    // a nearly empty component is not weighed by shiftLoss (assembly/mstep.ts NEAR_EMPTY,
-    // SHARE_EMPTY; masses summed in its order), and recentre() leaves its shift at its mean:
-    // one far from it would cost its covariance unseen
+    const ulps = 8192 * 2.220446049250313e-16; // 2^13 ulps
+    // a nearly empty component (the core's own test; masses summed in shiftLoss's order) is
+    // not weighed by shiftLoss, and recentre() leaves its shift at its mean: one far from it
+    // would cost its covariance unseen
     let total = 0;
     for (let k = 0; k < K; k++) total += stats[2 + k];
     for (let k = 0; k < K; k++) {
       const m = stats[2 + k];
-      if (!(m < 2 ** 20 * (10 * 2.220446049250313e-16) && m < total * (1 / 1048576))) continue;
+      if (!this.c.nearlyEmpty(m, total)) continue;
       for (let i = k * d; i < (k + 1) * d; i++) {
-        if (!(Math.abs(shift[i] - means[i]) <= 8192 * 2.220446049250313e-16 * Math.max(Math.abs(shift[i]), Math.abs(means[i])))) {
+        if (!(Math.abs(shift[i] - means[i]) <= ulps * Math.max(Math.abs(shift[i]), Math.abs(means[i])))) {
           return `component ${k} is nearly empty (mass ${m}) and keeps its mean as its shift; feature ${i % d} lies ` +
             `${Math.abs(shift[i] - means[i]).toPrecision(3)} from it`;
         }
@@ -148,7 +149,7 @@ export class Coordinator {
     for (let j = 1; j < stats.length; j++) if (!Number.isFinite(stats[j])) return 'the sums about it overflowed';
     for (let i = 0; i < K * d; i++) {
       const scale = Math.max(Math.abs(implied[i]), Math.abs(shift[i]), Math.abs(means[i]));
-      if (!(Math.abs(implied[i] - shift[i]) <= 8192 * 2.220446049250313e-16 * scale)) {
+      if (!(Math.abs(implied[i] - shift[i]) <= ulps * scale)) {
         return `component ${Math.floor(i / d)}'s mean lies ${Math.abs(implied[i] - shift[i]).toPrecision(3)} from it in feature ` +
           `${i % d}, and the M-step would lose ${Number.isFinite(loss) ? `a factor ${loss.toPrecision(3)}` : 'every digit'} of precision`;
       }
