@@ -8,8 +8,10 @@
 # It unpacks Node to /tmp/node, runs `/tmp/node bench/scaling.js --max-workers 16 --control` (full
 # sizes, no --stream-rss; about 1–3 minutes on 16 cores, well under 7), and copies the markdown
 # result, the raw JSON and the console output to "$OUT/". Nothing is fetched from the network.
+# Then bench/cores-control.js --max 16 (independent processes at 1, 2, 4, 8, 16; about a minute).
 # Overrides (for trying it elsewhere): NODE_XZ (default .dev/node.xz), SCALING_ARGS (default
-# "--max-workers 16 --control"), SCALING_TIMEOUT (seconds, default 420).
+# "--max-workers 16 --control"), SCALING_TIMEOUT (seconds, default 420), CONTROL_TIMEOUT
+# (seconds, default 120; 0 skips the control).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 : "${OUT:?set OUT to the folder the results go to}"
@@ -45,6 +47,12 @@ for f in dist/entry-node.js dist/gmm.wasm node_modules/@assemblyscript/loader/pa
   [ -e "$f" ] || { say "missing $f (the repository needs a built dist/ and node_modules/)"; exit 2; }
 done
 say "machine: $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(nproc) cores; $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}'); $(uname -srm)"
+# the topology explains a speedup short of the core count: hyper-threads share a core's SIMD units
+if command -v lscpu >/dev/null 2>&1; then
+  lscpu | grep -E '^(Thread|Core|Socket|L2|L3|NUMA node\(s\)|CPU max MHz|Model name)' | sed 's/  */ /g' | tee -a "$LOG"
+else
+  say "topology: $(grep -c '^processor' /proc/cpuinfo) logical, $(grep '^core id' /proc/cpuinfo | sort -u | wc -l) distinct core ids, $(grep '^physical id' /proc/cpuinfo | sort -u | wc -l) sockets, siblings $(grep -m1 '^siblings' /proc/cpuinfo | cut -d: -f2), cpu cores $(grep -m1 '^cpu cores' /proc/cpuinfo | cut -d: -f2)"
+fi
 say "command: $NODE bench/scaling.js $ARGS (time limit ${LIMIT} s)"
 
 # 3. the benchmark (its progress lines carry elapsed times)
@@ -53,6 +61,15 @@ STAMP=$(mktemp)
 timeout "$LIMIT" "$NODE" bench/scaling.js $ARGS 2>&1 | tee -a "$LOG"
 rc=${PIPESTATUS[0]}
 say "bench/scaling.js exited with $rc after $(( $(date +%s) - T0 )) s in all"
+
+# 3b. the control at every power of two up to 16 (o8 and o64): where independent processes
+#     stop scaling, so does any synchronous EM
+CONTROL_LIMIT=${CONTROL_TIMEOUT:-120}
+if [ "$CONTROL_LIMIT" -gt 0 ]; then
+  say "command: $NODE bench/cores-control.js --max 16 (time limit ${CONTROL_LIMIT} s)"
+  timeout "$CONTROL_LIMIT" "$NODE" bench/cores-control.js --max 16 2>&1 | tee -a "$LOG"
+  say "cores-control exited with ${PIPESTATUS[0]} after $(( $(date +%s) - T0 )) s in all"
+fi
 
 # 4. results: the markdown report it wrote (full run: bench/scaling-results.md; otherwise
 #    bench/.data/scaling-results.md; partial if the run was cut short) and the raw JSON
