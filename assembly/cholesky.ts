@@ -120,6 +120,35 @@ export function fromPrecisions(prec: usize, covOut: usize, cholOut: usize, tmp: 
   return -1;
 }
 
+/** The precision matrices from their upper factors (scikit-learn's `precisions_`):
+ *    full, tied: Pₖ = Uₖ Uₖᵀ (d×d each, symmetric, both triangles written);
+ *    diag, spherical: p = u² elementwise (K·d or K).
+ *  Shapes as precisionCholesky's. Pᵢⱼ sums Uᵢₘ Uⱼₘ over m ≥ max(i, j), in increasing m, and
+ *  Pⱼᵢ is the same sum, so the result is exactly symmetric. */
+export function precisionsFromCholesky(chol: usize, out: usize, type: i32, K: i32, d: i32): void {
+  if (type == FULL || type == TIED) {
+    const count = type == FULL ? K : 1;
+    const dd = <usize>(d * d) << 3;
+    for (let k = 0; k < count; k++) {
+      const u = chol + <usize>k * dd, p = out + <usize>k * dd;
+      for (let i = 0; i < d; i++) {
+        for (let j = i; j < d; j++) {
+          let s: f64 = 0;
+          for (let m = j; m < d; m++) s += load<f64>(at(u, i, m, d)) * load<f64>(at(u, j, m, d));
+          store<f64>(at(p, i, j, d), s);
+          store<f64>(at(p, j, i, d), s);
+        }
+      }
+    }
+    return;
+  }
+  const n = type == DIAG ? K * d : K;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(chol + (<usize>i << 3));
+    store<f64>(out + (<usize>i << 3), v * v);
+  }
+}
+
 /** logConst[k] = log wₖ + Σ log Uᵢᵢ − ½ d log 2π : the per-component constant of
  *  log wₖ N(x | μₖ, Σₖ), computed once per iteration. */
 export function logConstants(weights: usize, chol: usize, out: usize, type: i32, K: i32, d: i32): void {

@@ -2,7 +2,7 @@
 // module's memory) and sizes. The wrapper (src/) owns memory, options and errors.
 
 export { rngSeed, rngSeedStream, rngUniform, rngSave, rngLoad } from './rng';
-export { precisionCholesky, fromPrecisions, logConstants } from './cholesky';
+export { precisionCholesky, fromPrecisions, precisionsFromCholesky, logConstants } from './cholesky';
 export { statsSize, addInto } from './stats';
 export { emPass, initStats } from './em';
 export { pairsInPlace, rowsInPlace, gatherRows } from './block';

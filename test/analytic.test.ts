@@ -173,3 +173,40 @@ describe('well-separated clusters are recovered', () => {
     }
   }
 });
+
+describe('precisions are the inverse covariances, formed from their factors', () => {
+  for (const type of TYPES) {
+    it(type, () => {
+      const X = correlated(7, 300);
+      expect(() => new GaussianMixture({ covarianceType: type }).precisions).toThrow(/precisions needs a fitted model/);
+      const gm = new GaussianMixture({ nComponents: 2, covarianceType: type, seed: 3 }).fit(X);
+      const P = gm.precisions, S = gm.covariances, U = gm.precisionsCholesky;
+      expect(P.length).toBe(S.length);
+      const d = 3;
+      if (type === 'diag' || type === 'spherical') {
+        // p = u² exactly, and p·σ² = 1 up to the rounding of u = 1/σ
+        for (let i = 0; i < P.length; i++) {
+          expect(P[i]).toBe(U[i] * U[i]);
+          expect(Math.abs(P[i] * S[i] - 1)).toBeLessThan(1e-14);
+        }
+        return;
+      }
+      for (let k = 0; k < P.length / (d * d); k++) {
+        const o = k * d * d;
+        for (let i = 0; i < d; i++) {
+          for (let j = 0; j < d; j++) {
+            // exactly symmetric, U Uᵀ within rounding, and P Σ = I within the conditioning
+            expect(P[o + i * d + j]).toBe(P[o + j * d + i]);
+            let uut = 0, ps = 0;
+            for (let m = 0; m < d; m++) {
+              uut += U[o + i * d + m] * U[o + j * d + m];
+              ps += P[o + i * d + m] * S[o + m * d + j];
+            }
+            expect(Math.abs(P[o + i * d + j] - uut)).toBeLessThan(1e-15 * Math.max(1, Math.abs(uut)));
+            expect(Math.abs(ps - (i === j ? 1 : 0))).toBeLessThan(1e-11);
+          }
+        }
+      }
+    });
+  }
+});

@@ -12,7 +12,7 @@ interface Case {
   name: string; dataset: string; labels: string;
   options: BayesianGaussianMixtureOptions & { covarianceType: 'full' | 'tied' | 'diag' | 'spherical'; nComponents: number };
   expected: {
-    weights: number[]; means: number[][]; covariances: Nested; precisionsCholesky: Nested;
+    weights: number[]; means: number[][]; covariances: Nested; precisionsCholesky: Nested; precisions: Nested;
     weightConcentration: Nested; meanPrecision: number[]; degreesOfFreedom: number[];
     lowerBound: number; nIter: number; converged: boolean;
     weightConcentrationPrior: number; meanPrecisionPrior: number; meanPrior: number[]; degreesOfFreedomPrior: number;
@@ -58,6 +58,7 @@ describe(`BayesianGaussianMixture matches ${fx.generator} (scikit-learn ${fx.skl
       expect(maxRelDiff(m.means.data, flat(e.means))).toBeLessThan(1e-6);
       expect(maxRelDiff(m.covariances, flat(e.covariances))).toBeLessThan(1e-6);
       expect(maxRelDiff(m.precisionsCholesky, flat(e.precisionsCholesky))).toBeLessThan(1e-6);
+      expect(maxRelDiff(m.precisions, flat(e.precisions))).toBeLessThan(1e-6);
       expect(maxRelDiff(flat(m.weightConcentration as Nested), flat(e.weightConcentration))).toBeLessThan(1e-6);
       expect(maxRelDiff(m.meanPrecision, e.meanPrecision)).toBeLessThan(1e-6);
       expect(maxRelDiff(m.degreesOfFreedom, e.degreesOfFreedom)).toBeLessThan(1e-6);

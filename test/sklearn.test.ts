@@ -12,7 +12,7 @@ interface Case {
   xtest: number[]; xtestRows: number;
   expected: {
     lowerBound: number; nIter: number; converged: boolean; weights: number[]; means: number[][];
-    covariances: number[]; precisionsCholesky: number[]; scoreSamples: number[]; predictProba: number[];
+    covariances: number[]; precisionsCholesky: number[]; precisions: number[]; scoreSamples: number[]; predictProba: number[];
     predict: number[]; score: number; bic: number; aic: number;
   };
 }
@@ -43,6 +43,7 @@ describe(`matches ${fx.generator}`, () => {
       expect(maxRelDiff(gm.means.data, e.means.flat())).toBeLessThan(1e-6);
       expect(maxRelDiff(gm.covariances, e.covariances)).toBeLessThan(1e-6);
       expect(maxRelDiff(gm.precisionsCholesky, e.precisionsCholesky)).toBeLessThan(1e-6);
+      expect(maxRelDiff(gm.precisions, e.precisions)).toBeLessThan(1e-6);
       const xt = matrix(c.xtest, c.xtestRows, ds.cols);
       expect(maxRelDiff(gm.scoreSamples(xt), e.scoreSamples)).toBeLessThan(1e-8);
       expect(maxRelDiff(gm.predictProba(xt).data, e.predictProba)).toBeLessThan(1e-8);

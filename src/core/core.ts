@@ -14,6 +14,7 @@ export interface CoreExports {
   rngSeed(lo: number, hi: number): void;
   precisionCholesky(cov: number, out: number, tmp: number, type: number, K: number, d: number): number;
   fromPrecisions(prec: number, covOut: number, cholOut: number, tmp: number, type: number, K: number, d: number): number;
+  precisionsFromCholesky(chol: number, out: number, type: number, K: number, d: number): void;
   logConstants(weights: number, chol: number, out: number, type: number, K: number, d: number): void;
   statsSize(type: number, K: number, d: number): number;
   scratchSize(K: number, d: number, blockRows: number): number;

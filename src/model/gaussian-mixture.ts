@@ -646,6 +646,18 @@ export class GaussianMixture {
   }
   get covariances(): Float64Array { return this.fitted('covariances').params.covariances.slice(); }
   get precisionsCholesky(): Float64Array { return this.fitted('precisionsCholesky').params.precisionsCholesky.slice(); }
+  /** The precision matrices Σ⁻¹ = U Uᵀ (scikit-learn's precisions_), in the layout of
+   *  covariances; formed in the core from precisionsCholesky, never by inverting Σ. */
+  get precisions(): Float64Array {
+    const p = this.fitted('precisions').params;
+    const n = p.precisionsCholesky.length;
+    const c = core();
+    const arena = arenaFor(c);
+    const chol = arena.put(p.precisionsCholesky);
+    const out = arena.allocF64(n);
+    c.precisionsFromCholesky(chol, out, TYPE_CODE[p.covarianceType], p.K, p.d);
+    return arena.f64(out, n).slice();
+  }
   get converged(): boolean { return this.fitted('converged').converged; }
   get nIter(): number { return this.fitted('nIter').nIter; }
   get lowerBound(): number { return this.fitted('lowerBound').lowerBound; }
