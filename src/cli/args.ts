@@ -1,0 +1,157 @@
+// The command line's arguments: the option specs shared by the commands, the parser (long
+// and short options, --name=value, a suggestion for a typo) and the two errors the command
+// line reports by exit code (usage: 2; input: 1).
+import type { CovarianceType, InitParams } from '../index.js';
+
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+  }
+}
+
+export class InputError extends Error {}
+
+export const COVARIANCE_TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+export const INIT_METHODS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
+
+type Kind = 'flag' | 'string' | 'int' | 'number';
+
+export interface OptionSpec {
+  name: string;
+  short?: string;
+  /** Another long name (fit's --components is also --k, as select's --k is also -k). */
+  alias?: string;
+  kind: Kind;
+  value?: string;       // placeholder in help
+  help: string;
+  choices?: readonly string[];
+}
+
+export const DATA_OPTIONS: OptionSpec[] = [
+  { name: 'header', kind: 'flag', help: 'the first line is a header (default: auto-detected)' },
+  { name: 'no-header', kind: 'flag', help: 'the first line is data' },
+  { name: 'delimiter', kind: 'string', value: 'c', help: "',' ';' tab or space (default: auto-detected)", choices: [',', ';', 'tab', 'space', '\\t', ' '] },
+  { name: 'columns', kind: 'string', value: 'list', help: 'use these columns: names or 1-based numbers, comma-separated' },
+];
+
+export const FIT_OPTIONS: OptionSpec[] = [
+  { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: 'full | tied | diag | spherical (default full)', choices: COVARIANCE_TYPES },
+  { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data (default kmeans)', choices: INIT_METHODS },
+  { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },
+  { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100)' },
+  { name: 'tol', kind: 'number', value: 'x', help: 'stop when the lower bound changes less (default 1e-3)' },
+  { name: 'reg-covar', kind: 'number', value: 'x', help: 'added to covariance diagonals (default 1e-6)' },
+  { name: 'seed', kind: 'int', value: 'n', help: 'random seed: same seed, same result everywhere (default 0)' },
+  { name: 'missing', kind: 'string', value: 'mode', help: 'error | marginalize: read empty, NA and NaN cells as missing and fit around them (default error)', choices: ['error', 'marginalize'] },
+];
+
+/** What a missing cell's error suggests, for the data of a fit and of a loaded model. */
+export const FIT_MISSING_HINT = 'pass --missing marginalize to fit with missing values, or remove or impute the row';
+export const MODEL_MISSING_HINT = 'the model was fitted without --missing marginalize: fill the row first (gmm-wasm impute), or remove it';
+
+export const COMMON_OPTIONS: OptionSpec[] = [
+  { name: 'out', short: 'o', kind: 'string', value: 'file', help: 'write the result to a file instead of stdout ("-": stdout)' },
+  { name: 'quiet', short: 'q', kind: 'flag', help: 'print nothing on stderr except errors' },
+  { name: 'help', short: 'h', kind: 'flag', help: 'show this help' },
+];
+
+export interface Command {
+  name: string;
+  args: string[];
+  summary: string;
+  options: OptionSpec[];
+  examples: string[];
+  notes?: string;
+  run(pos: string[], o: Opts): Promise<void> | void;
+}
+
+export type Opts = Record<string, string | number | boolean | undefined>;
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+export function suggest(word: string, candidates: string[]): string {
+  const best = candidates.map((c) => [c, editDistance(word, c)] as const).sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= Math.max(2, Math.floor(word.length / 3)) ? ` Did you mean ${best[0]}?` : '';
+}
+
+export function parseArgs(cmd: Command, argv: string[]): { pos: string[]; opts: Opts } {
+  const byName = new Map(cmd.options.flatMap((s) => (s.alias ? [[s.name, s], [s.alias, s]] : [[s.name, s]]) as [string, OptionSpec][]));
+  const byShort = new Map(cmd.options.filter((s) => s.short).map((s) => [s.short!, s]));
+  const pos: string[] = [];
+  const opts: Opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      pos.push(...argv.slice(i + 1));
+      break;
+    }
+    let spec: OptionSpec | undefined;
+    let value: string | undefined;
+    let shown = a;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      shown = `--${name}`;
+      spec = byName.get(name);
+      if (!spec) {
+        throw new UsageError(`unknown option ${shown} for "${cmd.name}".${suggest(shown, cmd.options.map((s) => `--${s.name}`))}`, cmd.name);
+      }
+      if (eq >= 0) value = a.slice(eq + 1);
+    } else if (a.startsWith('-') && a.length > 1 && !/^-[\d.]/.test(a)) {
+      spec = byShort.get(a[1]);
+      shown = `-${a[1]}`;
+      if (!spec) throw new UsageError(`unknown option ${shown} for "${cmd.name}".`, cmd.name);
+      if (a.length > 2) value = a.slice(2).replace(/^=/, '');
+    } else {
+      pos.push(a);
+      continue;
+    }
+    if (spec.kind === 'flag') {
+      if (value !== undefined) throw new UsageError(`${shown} takes no value.`, cmd.name);
+      opts[spec.name] = true;
+      continue;
+    }
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw new UsageError(`${shown} needs a value (${spec.value ?? 'value'}).`, cmd.name);
+      value = argv[++i];
+    }
+    opts[spec.name] = convert(spec, shown, value, cmd.name);
+  }
+  return { pos, opts };
+}
+
+function convert(spec: OptionSpec, shown: string, value: string, cmd: string): string | number {
+  if (spec.kind === 'int' || spec.kind === 'number') {
+    // decimal only (Number() would also take 0x10, 0b1 and Infinity); an integer exactly (1e3 is one, 2^53 + 1 is not)
+    const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isFinite(v) || (spec.kind === 'int' && !Number.isSafeInteger(v))) {
+      throw new UsageError(`${shown} needs ${spec.kind === 'int' ? 'an integer' : 'a number'}; got ${JSON.stringify(value)}.`, cmd);
+    }
+    return v;
+  }
+  if (spec.choices && !spec.choices.includes(value)) {
+    throw new UsageError(`${shown} must be one of ${spec.choices.filter((c) => c !== ' ' && c !== '\\t').join(', ')}; got ${JSON.stringify(value)}.${suggest(value, [...spec.choices])}`, cmd);
+  }
+  return value;
+}
+
+/** The positional arguments of cmd: at least n, at most its list, and stdin ("-") once. */
+export function need(pos: string[], n: number, cmd: Command): void {
+  if (pos.length < n) throw new UsageError(`"${cmd.name}" needs ${cmd.args.slice(pos.length, n).join(' ')}.`, cmd.name);
+  if (pos.length > cmd.args.length) throw new UsageError(`unexpected argument ${JSON.stringify(pos[cmd.args.length])}.`, cmd.name);
+  if (pos.filter((p) => p === '-').length > 1) {
+    throw new UsageError(`${cmd.args.filter((_, i) => pos[i] === '-').join(' and ')} cannot both come from stdin ("-"): give one as a file.`, cmd.name);
+  }
+}

@@ -1,0 +1,72 @@
+// gmm-wasm predict: each row's component (--proba: with the posterior probabilities), or
+// with --given the conditional means of the other features.
+import type { GaussianMixture } from '../../entry-node.js';
+import { formatCsv, type Table } from '../csv.js';
+import { COMMON_OPTIONS, DATA_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
+import { readModel, readModelData } from '../input.js';
+import { emit } from '../output.js';
+
+export const predict: Command = {
+  name: 'predict',
+  args: ['<model.json>', '<data>'],
+  summary: 'most likely component of each row (0-based), or --proba, or --given',
+  options: [
+    { name: 'proba', kind: 'flag', help: 'also print each component\'s posterior probability' },
+    { name: 'given', kind: 'string', value: 'list', help: 'predict the other features from these (0-based feature indices, e.g. 0,2)' },
+    { name: 'no-output-header', kind: 'flag', help: 'omit the header line of the output' },
+    ...DATA_OPTIONS,
+    ...COMMON_OPTIONS,
+  ],
+  examples: ['gmm-wasm predict model.json data.csv > labels.csv', 'gmm-wasm predict model.json data.csv --proba',
+    'gmm-wasm predict model.json data.csv --given 0'],
+  notes: 'Output: CSV with the column "component" (and p0 … p{K-1} with --proba), one line per input row.\n' +
+    'With --given: the conditional mean E[other features | given features] of each row (GaussianMixture.predictConditional);\n' +
+    'the data hold either the given features only, in the order of --given, or every feature (the others are ignored).',
+  run(pos, o) {
+    need(pos, 2, this);
+    const gm = readModel(pos[0]);
+    const t = readModelData(gm, pos[1], o);
+    if (o.given !== undefined) {
+      if (o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
+      emit(conditionalMeans(gm, t, String(o.given), Boolean(o['no-output-header'])), o.out);
+      return;
+    }
+    const labels = gm.predict(t);
+    const header = o['no-output-header'] ? null : ['component'];
+    if (!o.proba) {
+      emit(formatCsv(labels, t.rows, 1, header), o.out);
+      return;
+    }
+    const p = gm.predictProba(t);
+    const K = p.cols;
+    const data = new Float64Array(t.rows * (K + 1));
+    for (let r = 0; r < t.rows; r++) {
+      data[r * (K + 1)] = labels[r];
+      data.set(p.data.subarray(r * K, r * K + K), r * (K + 1) + 1);
+    }
+    emit(formatCsv(data, t.rows, K + 1, header ? [...header, ...Array.from({ length: K }, (_, k) => `p${k}`)] : null), o.out);
+  },
+};
+
+/** predict --given: E[other features | given] per row, as CSV. */
+function conditionalMeans(gm: GaussianMixture, t: Table, spec: string, noHeader: boolean): string {
+  const given = spec.split(',').map((x) => x.trim());
+  if (given.some((x) => !/^\d+$/.test(x))) {
+    throw new UsageError(`--given needs 0-based feature indices separated by commas, e.g. 0,2; got ${JSON.stringify(spec)}.`, 'predict');
+  }
+  const g = given.map(Number);
+  const d = gm.nFeatures;
+  let X: Table = t;
+  if (t.cols === d && g.length < d) {
+    // every feature: keep the given ones (validated by predictConditional)
+    X = { ...t, cols: g.length, columns: null, data: new Float64Array(t.rows * g.length) };
+    if (g.every((j) => j < d)) for (let r = 0; r < t.rows; r++) g.forEach((j, i) => { X.data[r * g.length + i] = t.data[r * d + j]; });
+  } else if (t.cols !== g.length) {
+    throw new InputError(`the data have ${t.cols} columns: with --given ${spec} they need either the ${g.length} given ` +
+      `feature${g.length === 1 ? '' : 's'} or all ${d} features of the model.`);
+  }
+  const p = gm.predictConditional(X, g);
+  const rest = Array.from({ length: d }, (_, j) => j).filter((j) => !g.includes(j));
+  const names = rest.map((j) => (t.cols === d && t.columns ? t.columns[j] : `feature${j}`));
+  return formatCsv(p.mean.data, p.mean.rows, p.mean.cols, noHeader ? null : names);
+}

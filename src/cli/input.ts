@@ -1,0 +1,131 @@
+// What the command line reads: data files (whole, or in blocks of lines), --columns,
+// --header/--delimiter, and model JSON files; a file's problem becomes an InputError.
+import { readFileSync } from 'node:fs';
+import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
+import { DataError, parseTable, type Table } from './csv.js';
+import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
+import { FIT_MISSING_HINT, MODEL_MISSING_HINT, InputError, UsageError, type Opts } from './args.js';
+
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT': return 'no such file';
+    case 'EISDIR': return 'it is a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
+function readInput(path: string): Buffer {
+  try {
+    return readFileSync(path === '-' ? 0 : path);
+  } catch (e) {
+    throw new InputError(`cannot read ${path === '-' ? 'stdin' : path}: ${fsReason(e)}`);
+  }
+}
+
+/** --header / --no-header and --delimiter as the parsers take them. */
+export function layoutOptions(o: Opts): { header: boolean | undefined; delimiter: string | undefined } {
+  if (o.header && o['no-header']) throw new UsageError('--header and --no-header contradict each other.');
+  const d = o.delimiter as string | undefined;
+  return {
+    header: o.header ? true : o['no-header'] ? false : undefined,
+    delimiter: d === undefined ? undefined : d === 'tab' || d === '\\t' ? '\t' : d === 'space' ? ' ' : d,
+  };
+}
+
+export function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT): Table {
+  const layout = layoutOptions(o); // usage errors before the file is read
+  const t = parseTable(readInput(path), { source: path === '-' ? 'stdin' : path, ...layout, missing, missingHint });
+  return o.columns === undefined ? t : selectColumns(t, String(o.columns), path);
+}
+
+export function selectColumns(t: Table, spec: string, path: string): Table {
+  const picks = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (picks.length === 0) throw new UsageError('--columns needs at least one column name or number.');
+  const idx = picks.map((p) => {
+    if (/^\d+$/.test(p)) {
+      const j = Number(p) - 1;
+      if (j < 0 || j >= t.cols) throw new InputError(`${path}: --columns ${p}: the data have columns 1 to ${t.cols}.`);
+      return j;
+    }
+    const j = t.columns?.indexOf(p) ?? -1;
+    if (j < 0) {
+      throw new InputError(t.columns
+        ? `${path}: --columns: no column named ${JSON.stringify(p)}; the columns are ${t.columns.map((c) => JSON.stringify(c)).join(', ')}.`
+        : `${path}: --columns ${JSON.stringify(p)}: the data have no header, so use column numbers (1 to ${t.cols}).`);
+    }
+    return j;
+  });
+  const data = new Float64Array(t.rows * idx.length);
+  for (let r = 0; r < t.rows; r++) idx.forEach((j, c) => { data[r * idx.length + c] = t.data[r * t.cols + j]; });
+  return { ...t, data, cols: idx.length, columns: t.columns ? idx.map((j) => t.columns![j]) : null };
+}
+
+export function describeData(path: string, t: Table): string {
+  const cols = t.columns ? ` (${t.columns.join(', ')})` : '';
+  return `${path === '-' ? 'stdin' : path}: ${t.rows} rows × ${t.cols} column${t.cols === 1 ? '' : 's'}${cols}, ${t.format.toUpperCase()}`;
+}
+
+export function readModel(path: string): GaussianMixture {
+  const text = readInput(path).toString('utf8').replace(/^\uFEFF/, ''); // a byte-order mark, as data files may have
+  try {
+    // parsed once; a Bayesian mixture's JSON carries its posterior in "variational"
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return GaussianMixture.fromJSON(text); // which reports the syntax error
+    }
+    const bayes = json !== null && typeof json === 'object' && 'variational' in json;
+    return bayes ? BayesianGaussianMixture.fromJSON(json) : GaussianMixture.fromJSON(json);
+  } catch (e) {
+    if (e instanceof GmmError) throw new InputError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Data scored by a loaded model: missing cells are read as NaN when the model was fitted
+ *  with --missing marginalize (it marginalises them), and are an error otherwise. */
+export function readModelData(gm: GaussianMixture, path: string, o: Opts): Table {
+  return readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT);
+}
+
+/** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to
+ *  each block (pick) and to the header (columns). */
+export async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; pick: (t: Table) => Table; columns: string[] | null; cols: number }> {
+  const layout = layoutOptions(o);
+  let st: StreamedTable;
+  try {
+    st = await streamTable(path, layout);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new InputError(`cannot read ${path}: ${fsReason(e)}`);
+  }
+  const pick = (t: Table): Table => (o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
+  const picked = o.columns === undefined ? null : selectColumns({ data: new Float64Array(st.cols), rows: 1, cols: st.cols,
+    columns: st.columns, format: st.format }, String(o.columns), path);
+  return { st, pick, columns: picked ? picked.columns : st.columns, cols: picked ? picked.cols : st.cols };
+}
+
+/** A delimited file of any size as one table, read in blocks (never as one string, which
+ *  JavaScript caps near 512 MiB) and parsed once, into an array sized by a count of the
+ *  file's line feeds: memory holds the array and one block. */
+export async function gatherBlocks(path: string, o: Opts): Promise<Table> {
+  const { st, pick, columns, cols } = await openBlocks(path, o);
+  const most = await lineBound(path);
+  let data: Float64Array;
+  try {
+    data = new Float64Array(most * cols);
+  } catch {
+    throw new InputError(`${path}: up to ${most} rows × ${cols} columns (${((most * cols * 8) / 2 ** 30).toFixed(1)} GiB) do not fit in memory: drop --workers to stream the file instead.`);
+  }
+  let at = 0;
+  for await (const b of st.blocks()) {
+    const t = pick(b);
+    if (at + t.data.length > data.length) throw new Error(`gatherBlocks: ${path} has more rows than its line breaks (${most})`);
+    data.set(t.data, at);
+    at += t.data.length;
+  }
+  return { data: data.subarray(0, at), rows: at / cols, cols, columns, format: st.format };
+}

@@ -1,0 +1,68 @@
+// The models the command line builds from its options, the option errors of the library
+// told in the command line's flags, and the closing line of a fit.
+import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
+import type { CovarianceType, GaussianMixtureOptions, InitParams, WeightConcentrationPriorType } from '../index.js';
+import { core } from '../core/core.js';
+import { num } from './summary.js';
+import { UsageError, type Opts } from './args.js';
+
+/** The command line's name for each option of the library's models, for their errors. */
+const FLAG_OF: Record<string, string> = {
+  nComponents: '-k', covarianceType: '--covariance', tol: '--tol', regCovar: '--reg-covar', maxIter: '--max-iter',
+  nInit: '--n-init', initParams: '--init', seed: '--seed', weightConcentrationPrior: '--weight-concentration',
+  weightConcentrationPriorType: '--weight-prior',
+};
+
+/** make() (a model built from the command line's options), its option errors turned into
+ *  usage errors that name the flags, before any data are read. */
+export function checkedModel<T>(make: () => T, cmd: string): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof GmmError && e.code === 'INVALID_OPTION') {
+      // the library's messages start with the option's name
+      const name = /^\w+/.exec(e.message)?.[0] ?? '';
+      throw new UsageError(name in FLAG_OF ? FLAG_OF[name] + e.message.slice(name.length) : e.message, cmd);
+    }
+    throw e;
+  }
+}
+
+function fitOptions(o: Opts, k: number, covarianceType: CovarianceType): GaussianMixtureOptions {
+  return { nComponents: k, covarianceType, ...tuningOptions(o) };
+}
+
+/** The model fit asks for: a GaussianMixture, or with --bayesian a BayesianGaussianMixture. */
+export function newModel(o: Opts): GaussianMixture {
+  const base = fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full');
+  if (!o.bayesian) return new GaussianMixture(base);
+  return new BayesianGaussianMixture({
+    ...base,
+    ...(o['weight-prior'] !== undefined ? { weightConcentrationPriorType: o['weight-prior'] as WeightConcentrationPriorType } : {}),
+    ...(o['weight-concentration'] !== undefined ? { weightConcentrationPrior: o['weight-concentration'] as number } : {}),
+  });
+}
+
+/** The fit's closing line: BIC, AIC and the log-likelihood, or a Bayesian mixture's bound
+ *  and effective components (it has no BIC). */
+export function criteriaLine(gm: GaussianMixture, ll: number, n: number): string {
+  if (gm instanceof BayesianGaussianMixture) {
+    return `effective components ${gm.nEffectiveComponents(0.01)} of ${gm.nComponents} (weight > 0.01)   ` +
+      `log-likelihood (variational) ${num(ll, 7)}`;
+  }
+  const p = gm.nParameters();
+  return `BIC ${num(-2 * ll + p * core().ln(n), 7)}   AIC ${num(-2 * ll + 2 * p, 7)}   log-likelihood ${num(ll, 7)}`;
+}
+
+/** The options other than K and the covariance type, as given on the command line. */
+export function tuningOptions(o: Opts): GaussianMixtureOptions {
+  const opts: GaussianMixtureOptions = {};
+  if (o.init !== undefined) opts.initParams = o.init as InitParams;
+  if (o['n-init'] !== undefined) opts.nInit = o['n-init'] as number;
+  if (o['max-iter'] !== undefined) opts.maxIter = o['max-iter'] as number;
+  if (o.tol !== undefined) opts.tol = o.tol as number;
+  if (o['reg-covar'] !== undefined) opts.regCovar = o['reg-covar'] as number;
+  if (o.seed !== undefined) opts.seed = o.seed as number;
+  if (o.missing !== undefined) opts.missingValues = o.missing as 'error' | 'marginalize';
+  return opts;
+}
