@@ -1,7 +1,7 @@
 // The runtime-independent API. The entry files (entry-node, entry-browser, entry-workerd)
 // add init()'s default source for their runtime.
 export { GaussianMixture } from './model/gaussian-mixture.js';
-export type { FitOptions, FitAsyncOptions, SampleResult } from './model/gaussian-mixture.js';
+export type { FitOptions, FitAsyncOptions, SampleResult, CriterionOptions } from './model/gaussian-mixture.js';
 export { selectModel, selectModelAsync, SELECTION_CRITERIA } from './model/select.js';
 export type {
   SelectModelOptions, SelectModelAsyncOptions, ModelSelection, SelectionResult, SelectionFailure, SelectionCriterion, ComponentGrid,

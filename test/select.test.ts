@@ -141,6 +141,40 @@ describe('selectModel equals a hand loop over GaussianMixture fits', () => {
     }
   });
 
+  it('bic, aic and score take the same sampleWeight: the selection\'s bits, rows repeated, weight 0 not counted', () => {
+    const n = 240;
+    const Y = overlapping(10, n, 2, 2);
+    const w = Float64Array.from({ length: n }, (_, i) => (i % 7 === 3 ? 0 : 1 + (i % 3)));
+    // a row of weight 0 far from everything: it must not count (its log-density is −∞)
+    Y.data[2 * 3] = 1e200;
+    for (const type of TYPES) {
+      const sel = selectModel(Y, { seed: 2, nComponents: [1, 3], covarianceTypes: [type], sampleWeight: w });
+      for (const r of sel.results) {
+        expect(Object.is(r.model.bic(Y, { sampleWeight: w }), r.bic)).toBe(true);
+        expect(Object.is(r.model.aic(Y, { sampleWeight: w }), r.aic)).toBe(true);
+        expect(r.model.score(Y, { sampleWeight: w })).toBe(r.logLikelihood / w.reduce((a, v) => a + v, 0));
+      }
+      // integer weights: the rows repeated (the same model, so only the summation order differs)
+      const gm = sel.results[0].model;
+      const rep: number[][] = [];
+      for (let i = 0; i < n; i++) for (let c = 0; c < w[i]; c++) rep.push([Y.data[2 * i], Y.data[2 * i + 1]]);
+      for (const [a, b] of [[gm.bic(Y, { sampleWeight: w }), gm.bic(rep)], [gm.aic(Y, { sampleWeight: w }), gm.aic(rep)],
+        [gm.score(Y, { sampleWeight: w }), gm.score(rep)]]) {
+        expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(1e-13);
+      }
+    }
+    // no weights and weights of 1: the same bits
+    const gm = new GaussianMixture({ nComponents: 2, seed: 1 }).fit(X);
+    const ones = new Float64Array(X.rows).fill(1);
+    expect([gm.bic(X, { sampleWeight: ones }), gm.aic(X, { sampleWeight: ones }), gm.score(X, { sampleWeight: ones })])
+      .toEqual([gm.bic(X), gm.aic(X), gm.score(X)]);
+    // bad weights and options: typed errors
+    expect(codeOf(() => gm.bic(X, { sampleWeight: [1, 2] }))).toBe('INVALID_SAMPLE_WEIGHT');
+    expect(codeOf(() => gm.score(X, { sampleWeight: new Float64Array(X.rows).fill(-1) }))).toBe('INVALID_SAMPLE_WEIGHT');
+    expect(codeOf(() => gm.aic(X, { sampleWeight: new Float64Array(X.rows).fill(1e308) }))).toBe('INVALID_SAMPLE_WEIGHT');
+    expect(codeOf(() => gm.score(X, { weights: ones } as never))).toBe('INVALID_ARGUMENT');
+  });
+
   it('rows of weight 0 do not count', () => {
     const Y = overlapping(9, 200, 2, 2);
     const w = Float64Array.from({ length: 200 }, (_, i) => (i < 150 ? 1 : 0));

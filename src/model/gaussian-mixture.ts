@@ -69,6 +69,12 @@ function copyOptions(o: ResolvedOptions): ResolvedOptions {
   };
 }
 
+/** Options of score, bic and aic. */
+export interface CriterionOptions {
+  /** One weight ≥ 0 per row of X: the rows count as if repeated (selectModel's criteria). */
+  sampleWeight?: ArrayLike<number> | null;
+}
+
 export interface SampleResult {
   X: Matrix;
   labels: Int32Array;
@@ -354,14 +360,26 @@ export class GaussianMixture {
     return lse;
   }
 
-  /** Mean log-likelihood of the rows. */
-  score(X: MatrixInput): number {
-    const { m } = this.checked(X, 'score'); // errors name score, not scoreSamples
+  /** Mean log-likelihood of the rows; with sampleWeight, Σ w·log p(x) / Σ w over the rows of
+   *  positive weight (integer weights equal repeated rows). */
+  score(X: MatrixInput, options: CriterionOptions = {}): number {
+    const { m, w } = this.checkedWeighted(X, options, 'score'); // errors name score, not scoreSamples
     const v = new Float64Array(m.rows);
     this.scoreRows(m, { lse: v });
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += v[i];
-    return s / v.length;
+    if (!w) {
+      let s = 0;
+      for (let i = 0; i < v.length; i++) s += v[i];
+      return s / v.length;
+    }
+    // a row of weight 0 does not count (its log-density may even be −∞)
+    let s = 0, n = 0;
+    for (let i = 0; i < v.length; i++) {
+      if (w[i] > 0) {
+        s += w[i] * v[i];
+        n += w[i];
+      }
+    }
+    return s / n;
   }
 
   /** Number of free parameters (as scikit-learn counts them). */
@@ -373,30 +391,49 @@ export class GaussianMixture {
     return cov + K * d + K - 1;
   }
 
-  /** Bayesian information criterion on X (lower is better). */
-  bic(X: MatrixInput): number {
-    const { mean, n } = this.criterionTerms(X, 'bic');
+  /** Bayesian information criterion on X (lower is better): −2·log-likelihood + p·ln n; with
+   *  sampleWeight the log-likelihood and n are weighted (n = Σw), as selectModel's. */
+  bic(X: MatrixInput, options: CriterionOptions = {}): number {
+    const { mean, n } = this.criterionTerms(X, options, 'bic');
     return -2 * mean * n + this.nParameters() * core().ln(n);
   }
 
-  /** Akaike information criterion on X (lower is better). */
-  aic(X: MatrixInput): number {
-    const { mean, n } = this.criterionTerms(X, 'aic');
+  /** Akaike information criterion on X (lower is better), weighted as bic. */
+  aic(X: MatrixInput, options: CriterionOptions = {}): number {
+    const { mean, n } = this.criterionTerms(X, options, 'aic');
     return -2 * mean * n + 2 * this.nParameters();
   }
 
-  /** The mean log-likelihood and the n of the criteria: over the rows with an observed value
-   *  (with missing values a row with none carries no information, as in the fit and in
-   *  selectModel, whose bits these are). */
-  private criterionTerms(X: MatrixInput, what: string): { mean: number; n: number } {
+  /** X and its sample weights (null when none are given), checked before any work. */
+  private checkedWeighted(X: MatrixInput, options: CriterionOptions, what: string): { m: Matrix; w: Float64Array | null } {
+    if (options === null || typeof options !== 'object') {
+      throw new GmmError('INVALID_ARGUMENT', `${what}'s options must be an object such as { sampleWeight }; got ${String(options)}.`);
+    }
+    for (const k of Object.keys(options)) {
+      if (k !== 'sampleWeight') throw new GmmError('INVALID_ARGUMENT', `unknown ${what} option "${k}": sampleWeight is the only one.`);
+    }
     const { m } = this.checked(X, what);
+    const w = toSampleWeight(options.sampleWeight, m.rows);
+    if (w && !Number.isFinite(w.reduce((a, v) => a + v, 0))) {
+      throw new GmmError('INVALID_SAMPLE_WEIGHT', `sampleWeight sums past the range of doubles, and ${what} counts the ` +
+        'weights (n = Σw): divide them by a common factor.');
+    }
+    return { m, w };
+  }
+
+  /** The log-likelihood per unit of n and the n of the criteria: over the rows with an
+   *  observed value and a positive weight (with missing values a row with none carries no
+   *  information, as in the fit), summed as selectModel sums them, whose bits these are. */
+  private criterionTerms(X: MatrixInput, options: CriterionOptions, what: string): { mean: number; n: number } {
+    const { m, w } = this.checkedWeighted(X, options, what);
     const lse = new Float64Array(m.rows);
     this.scoreRows(m, { lse });
     let total = 0, n = 0;
     for (let i = 0; i < m.rows; i++) {
-      if (rowObserved(m, i)) {
-        total += lse[i];
-        n++;
+      if (rowObserved(m, i) && (!w || w[i] > 0)) {
+        const wi = w ? w[i] : 1;
+        total += wi * lse[i];
+        n += wi;
       }
     }
     if (n === 0) throw new GmmError('EMPTY_INPUT', `${what}: no row of X has an observed value: the criteria need data.`);

@@ -46,7 +46,7 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
     }
     const hint = v !== v && name === 'X' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
     // conditioning values are given, never missing: no fit, no marginalisation to point to
-    const when = name === 'Xgiven' ? ': conditioning needs a finite value for every given feature' : ' before fitting';
+    const when = name === 'Xgiven' ? ': conditioning needs a finite value for every given feature' : ' first';
     throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity${when}${hint}.`);
   }
   return v;
