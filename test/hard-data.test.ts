@@ -177,6 +177,16 @@ describe('extreme scales', () => {
       }
     });
   }
+  it('data × 1e-200 with regCovar 0: the error says the squares underflowed and to scale the data', () => {
+    for (const type of TYPES) {
+      const e = validOrExplained(() => new GaussianMixture({ nComponents: 2, covarianceType: type, regCovar: 0, seed: 1 }), scaled(1e-200));
+      expect((e as GmmError).code).toBe('NOT_POSITIVE_DEFINITE');
+      expect((e as GmmError).message).toMatch(/underflowed.*Scale the data/);
+    }
+    // a collapse at ordinary scale is still told as a collapse
+    const dup = validOrExplained(() => new GaussianMixture({ nComponents: 1, regCovar: 0 }), mat([[1e-3, 2], [1e-3, 2], [1e-3, 2]]));
+    expect((dup as GmmError).message).toMatch(/collapsed or singular/);
+  });
   it('a large offset with a tiny spread keeps its digits (1e8 ± 1e-3)', () => {
     const z = normal(rng(5));
     const rows = Array.from({ length: 200 }, () => [1e8 + 1e-3 * z(), -1e8 + 2e-3 * z()]);

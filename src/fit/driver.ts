@@ -45,9 +45,30 @@ export function notPd(k: number, co: Coordinator, when: string): GmmError {
     return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} overflowed to a non-finite value: the data's ` +
       'magnitude is beyond what double precision can square (about 1e154). Scale the data (e.g. standardise the features).');
   }
+  if (underflowed(co)) {
+    return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} underflowed: the data's magnitude is so small ` +
+      '(below about 1e-150) that squared deviations fall under the smallest double. Scale the data (e.g. standardise ' +
+      `the features), or give regCovar (now ${o.regCovar}) in the data's squared units.`);
+  }
   return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} is not positive definite (a collapsed or ` +
     `singular component: duplicate points or a constant feature). Raise regCovar (now ${o.regCovar})` +
     `${o.variational ? ' or covariancePrior' : ''}, reduce nComponents, or scale the data.`);
+}
+
+/** Every variance below 1e-280 while the means are nonzero but below 1e-140: data at a
+ *  scale whose squares underflow, not a collapse (whose means keep the data's scale). */
+function underflowed(co: Coordinator): boolean {
+  const { K, d } = co;
+  const cov = co.covariances, means = co.means;
+  const diag = co.o.covarianceType === 'full' ? (i: number) => cov[Math.floor(i / d) * d * d + (i % d) * (d + 1)]
+    : co.o.covarianceType === 'tied' ? (i: number) => cov[(i % d) * (d + 1)]
+      : co.o.covarianceType === 'diag' ? (i: number) => cov[i] : (i: number) => cov[Math.floor(i / d)];
+  let mu = 0;
+  for (let i = 0; i < K * d; i++) {
+    if (!(Math.abs(diag(i)) < 1e-280)) return false;
+    mu = Math.max(mu, Math.abs(means[i]));
+  }
+  return mu > 0 && mu < 1e-140;
 }
 
 function defaultNonFinite(lower: number, iter: number): GmmError {
