@@ -241,6 +241,27 @@ describe('stopping and failing', () => {
     await expect(new lib.GaussianMixture(slow).fitAsync(X, { signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
   });
 
+  it('an abort from the last onIteration: ABORTED and the model unchanged on every path (in-process, workers, stream)', async () => {
+    const small = overlapping(6, 3000, 3, 3);
+    const quick = { nComponents: 3, seed: 1, maxIter: 4, tol: 0 };
+    const runs: [string, (gm: Lib.GaussianMixture, o: { signal: AbortSignal; onIteration: () => void }) => Promise<unknown>][] = [
+      ['in-process', (gm, o) => gm.fitAsync(small, { workers: 0, ...o })],
+      ['1 worker', (gm, o) => gm.fitAsync(small, { workers: 1, ...o })],
+      ['2 workers', (gm, o) => gm.fitAsync(small, { workers: 2, ...o })],
+      ['stream', (gm, o) => gm.fitStream(pieces(small, 1000), o)],
+    ];
+    for (const [name, run] of runs) {
+      const gm = new lib.GaussianMixture(quick).fit(overlapping(7, 500, 3, 3));
+      const before = JSON.stringify(gm.toJSON());
+      const ac = new AbortController();
+      let iters = 0;
+      await expect(run(gm, { signal: ac.signal, onIteration: () => { if (++iters === quick.maxIter) ac.abort(); } }), name)
+        .rejects.toMatchObject({ code: 'ABORTED' });
+      expect(iters, name).toBe(quick.maxIter);
+      expect(JSON.stringify(gm.toJSON()), name).toBe(before);
+    }
+  });
+
   it('a stream aborted between chunks rejects with ABORTED', async () => {
     const ac = new AbortController();
     let served = 0;

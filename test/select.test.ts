@@ -442,6 +442,17 @@ describe('selectModelAsync', () => {
     await expect(lib.selectModelAsync(X, { ...grid, workers: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(lib.selectModelAsync(X, { ...grid, signal: 'stop' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(lib.selectModelAsync(X, { ...grid, criterion: 'x' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(lib.selectModelAsync(X, { ...grid, workers: '2' as never })).rejects.toThrow(/got "2" \(a string\)/);
+  });
+
+  it('a WorkerPool in place of X: INVALID_ARGUMENT saying selection takes X (it starts its own pool)', async () => {
+    const pool = await lib.WorkerPool.create(X, { workers: 1 });
+    try {
+      await expect(lib.selectModelAsync(pool as never, grid)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: /not a WorkerPool/ });
+      expect(() => lib.selectModel(pool as never, grid)).toThrow(/not a WorkerPool/);
+    } finally {
+      pool.close();
+    }
   });
 
   it('memory is checked per worker on workers (data past 4 GiB may be spread), for the whole data in this thread', async () => {

@@ -17,7 +17,7 @@ import { notPd } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { combineNodes } from '../fit/tree.js';
 import { SufficientStatistics, paramsFingerprint } from '../fit/statistics.js';
-import { runFitAsync } from '../parallel/fit-async.js';
+import { runFitAsync, abortedError } from '../parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions, checkSignal } from '../parallel/workers.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
 import { runFitStream, INIT_SAMPLE_DEFAULT, INIT_SAMPLE_MAX, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
@@ -95,11 +95,15 @@ export class GaussianMixture {
   private running = false;
 
   /** Runs an asynchronous fit with this model marked as running, and sets its result as the
-   *  state (none on error). */
-  private async runExclusive(fit: () => Promise<FittedState>): Promise<void> {
+   *  state (none on error). An abort that arrives before the result is set wins, also one
+   *  from the last onIteration, which every path (in-process, workers, stream) then reports
+   *  alike: ABORTED, the model unchanged. */
+  private async runExclusive(fit: () => Promise<FittedState>, signal: AbortSignal | undefined): Promise<void> {
     this.running = true;
     try {
-      this.state = await fit();
+      const state = await fit();
+      if (signal?.aborted) throw abortedError();
+      this.state = state;
     } finally {
       this.running = false;
     }
@@ -264,7 +268,7 @@ export class GaussianMixture {
       labels,
       workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
       onIteration: user ? (info) => user({ ...info }) : undefined,
-    }));
+    }), signal);
     return this;
   }
 
@@ -299,7 +303,7 @@ export class GaussianMixture {
     try {
       await this.runExclusive(() => runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
         signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
-      }));
+      }), signal);
     } catch (e) {
       if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
         throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit() and selectModel only, ` +
@@ -537,8 +541,9 @@ export class GaussianMixture {
     }
     const rowOffset = options.rowOffset ?? 0;
     if (typeof rowOffset !== 'number' || !Number.isSafeInteger(rowOffset) || rowOffset < 0 || rowOffset % CHUNK_ROWS !== 0) {
-      throw new GmmError('INVALID_ARGUMENT', `rowOffset must be the global index of the piece's first row, a multiple of ` +
-        `CHUNK_ROWS (${CHUNK_ROWS}); got ${String(rowOffset)}. Cut the data into pieces of whole chunks.`);
+      throw new GmmError('INVALID_ARGUMENT', `rowOffset must be the global index of the piece's first row: an integer from 0 ` +
+        `to 2^53 − 1 and a multiple of CHUNK_ROWS (${CHUNK_ROWS}); got ${typeof rowOffset === 'number' ? String(rowOffset)
+        : `${JSON.stringify(rowOffset) ?? String(rowOffset)} (a ${typeof rowOffset})`}. Cut the data into pieces of whole chunks.`);
     }
     const p = this.currentParams('computeStatistics');
     const shift = options.shift == null ? null : toShift(options.shift, p.K, p.d);

@@ -203,6 +203,10 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
   callback(o.onIteration, 'onIteration');
   const types = typeValues(o.covarianceTypes);
   // NaN is a missing entry with missingValues 'marginalize', in the synchronous selection only
+  if (X instanceof WorkerPool) {
+    throw new GmmError('INVALID_ARGUMENT', 'selection takes X itself, not a WorkerPool: selectModelAsync(X, { workers }) starts ' +
+      'one pool for every candidate fit and closes it. A pool of your own serves gm.fitAsync(pool).');
+  }
   const m = toMatrix(X, 'X', o.missingValues !== 'marginalize' ? 'refuse' : extraKeys.length > 0 ? 'fit-only' : 'allow');
   const w = toSampleWeight(o.sampleWeight, m.rows);
   if (w && !Number.isFinite(w.reduce((s, v) => s + v, 0))) {
