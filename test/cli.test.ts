@@ -281,6 +281,12 @@ describe('fit --stream: the file read once per EM pass', () => {
     const f2 = await cli(['fit', far, '--stream', '-q']);
     expect(f2.code).toBe(1);
     expect(f2.stderr).toMatch(/^gmm-wasm: error: [^\n]*far-bad\.csv: line 700002, column 2: "oops" is not a number\.\n$/);
+    // a ragged row past the first block is compared with the header, as in memory (not with the block's own first line)
+    const ragged = join(dir, 'far-ragged.csv');
+    writeFileSync(ragged, 'a,b,c,d\n' + Array.from({ length: 400_000 }, (_, i) => `${i % 97}.125,${i % 7}.5,${i % 11}.25,${i % 5}`).join('\n') + '\n7,8,9\n');
+    const f3 = await cli(['fit', ragged, '--stream', '-q']);
+    expect(f3.code).toBe(1);
+    expect(f3.stderr).toMatch(/far-ragged\.csv: line 400002: 3 cells, but the header has 4: every row needs the same number of columns\.\n$/);
     const stdin = await cli(['fit', '-', '--stream'], '1,2\n3,4\n');
     expect(stdin.code).toBe(2);
     expect(stdin.stderr).toContain('--stream needs a file');

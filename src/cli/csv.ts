@@ -71,6 +71,9 @@ export interface ReadOptions {
   missing?: boolean;
   /** What the MISSING_VALUE error suggests (default: remove or impute the row). */
   missingHint?: string;
+  /** A later block of a streamed file: its rows must have the width the file's first
+   *  record set, which a ragged row's error names (e.g. "the header (line 1)"). */
+  width?: { cols: number; of: string };
 }
 
 /** How a reader treats missing cells (ReadOptions.missing / missingHint). */
@@ -179,7 +182,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
 
   const values: number[] = [];
   let columns: string[] | null = null;
-  let cols = -1;
+  let cols = options.width?.cols ?? -1;
   let firstLine = 0;
   let rows = 0;
 
@@ -274,7 +277,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
         continue;
       }
     } else if (cells.length !== cols) {
-      const what = columns ? `the header (line ${firstLine})` : `line ${firstLine}`;
+      const what = options.width?.of ?? (columns ? `the header (line ${firstLine})` : `line ${firstLine}`);
       throw new DataError('RAGGED_ROWS', `${cells.length} cell${cells.length === 1 ? '' : 's'}, but ${what} has ${cols}: every row needs the same number of columns.`,
         source, { line: recLine });
     }

@@ -76,6 +76,8 @@ export async function streamTable(path: string, options: { header?: boolean; del
   if (!first) throw new DataError('EMPTY_INPUT', 'the file has no data rows.', source);
   const head = first;
   const delimiter = options.delimiter ?? DELIMITER[head.format];
+  // what a ragged row in a later block is compared with, as the in-memory reader words it
+  const firstRecord = head.columns ? 'the header' : 'the first row';
   return {
     columns: head.columns,
     cols: head.cols,
@@ -85,7 +87,8 @@ export async function streamTable(path: string, options: { header?: boolean; del
       for await (const b of lineBlocks(path)) {
         let t: Table;
         try {
-          t = parseTable(b.text, { source, delimiter, format: 'delimited', header: firstBlock ? head.columns !== null : false });
+          t = firstBlock ? parseTable(b.text, { source, delimiter, format: 'delimited', header: head.columns !== null })
+            : parseTable(b.text, { source, delimiter, format: 'delimited', header: false, width: { cols: head.cols, of: firstRecord } });
         } catch (e) {
           if (e instanceof DataError && e.code === 'EMPTY_INPUT') continue; // a block of blank or comment lines
           throw shifted(e, b.firstLine - 1);
