@@ -172,7 +172,9 @@ describe('selectModel equals a hand loop over GaussianMixture fits', () => {
     expect(codeOf(() => gm.bic(X, { sampleWeight: [1, 2] }))).toBe('INVALID_SAMPLE_WEIGHT');
     expect(codeOf(() => gm.score(X, { sampleWeight: new Float64Array(X.rows).fill(-1) }))).toBe('INVALID_SAMPLE_WEIGHT');
     expect(codeOf(() => gm.aic(X, { sampleWeight: new Float64Array(X.rows).fill(1e308) }))).toBe('INVALID_SAMPLE_WEIGHT');
-    expect(codeOf(() => gm.score(X, { weights: ones } as never))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => gm.score(X, { weights: ones } as never))).toBe('INVALID_OPTION');
+    expect(codeOf(() => gm.bic(X, 3 as never))).toBe('INVALID_TYPE');
+    expect(codeOf(() => new GaussianMixture().score(X, { weights: ones } as never))).toBe('NOT_FITTED');
   });
 
   it('rows of weight 0 do not count', () => {
@@ -448,7 +450,7 @@ describe('selectModelAsync', () => {
   it('a WorkerPool in place of X: INVALID_ARGUMENT saying selection takes X (it starts its own pool)', async () => {
     const pool = await lib.WorkerPool.create(X, { workers: 1 });
     try {
-      await expect(lib.selectModelAsync(pool as never, grid)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: /not a WorkerPool/ });
+      await expect(lib.selectModelAsync(pool as never, grid)).rejects.toMatchObject({ code: 'INVALID_TYPE', message: /not a WorkerPool/ });
       expect(() => lib.selectModel(pool as never, grid)).toThrow(/not a WorkerPool/);
     } finally {
       pool.close();

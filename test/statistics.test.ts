@@ -356,6 +356,11 @@ describe('bad statistics are refused before any change', () => {
     // a string is named as one; 2^53 is a multiple of CHUNK_ROWS but not a safe integer
     expect(() => gm().computeStatistics(rows(X, 0, 100), { rowOffset: '0' as never })).toThrow(/got "0" \(a string\)/);
     expect(() => gm().computeStatistics(rows(X, 0, 100), { rowOffset: 2 ** 53 })).toThrow(/an integer from 0 to 2\^53 − 1/);
+    // values JSON cannot print are named by their type, still as a GmmError
+    expect(code(() => gm().computeStatistics(rows(X, 0, 100), { rowOffset: 0n as never }))).toBe('INVALID_ARGUMENT');
+    const self: Record<string, unknown> = {};
+    self.self = self;
+    expect(code(() => gm().computeStatistics(rows(X, 0, 100), { rowOffset: self as never }))).toBe('INVALID_ARGUMENT');
   });
   it('overlapping pieces, a short chunk in the middle, gaps', () => {
     const m = gm();

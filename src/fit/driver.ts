@@ -47,7 +47,7 @@ export function notPd(k: number, co: Coordinator, when: string): GmmError {
   }
   if (underflowed(co)) {
     return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} underflowed: the data's magnitude is so small ` +
-      '(below about 1e-150) that squared deviations fall under the smallest double. Scale the data (e.g. standardise ' +
+      '(below about 1e-140) that squared deviations fall under the smallest double. Scale the data (e.g. standardise ' +
       `the features), or give regCovar (now ${o.regCovar}) in the data's squared units.`);
   }
   return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} is not positive definite (a collapsed or ` +

@@ -5,7 +5,7 @@
 import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
-import { GaussianMixture } from './gaussian-mixture.js';
+import { GaussianMixture, type CriterionOptions } from './gaussian-mixture.js';
 import { resolveBayesianOptions, checkPriorShapes, type BayesianGaussianMixtureOptions } from './bayesian-options.js';
 import { fromJSONObject, variationalFromJSON, type GaussianMixtureJSON } from './serialize.js';
 import { asymmetricEntry, type MatrixInput, type ResolvedOptions } from './validate.js';
@@ -61,8 +61,8 @@ export class BayesianGaussianMixture extends GaussianMixture {
   }
   override nParameters(): number { return this.unsupported('nParameters()'); }
   // the base class's signatures, so that bgm.bic(X) type-checks and fails at run time with the reason
-  override bic(_X?: MatrixInput): number { return this.unsupported('bic()'); }
-  override aic(_X?: MatrixInput): number { return this.unsupported('aic()'); }
+  override bic(_X?: MatrixInput, _options?: CriterionOptions): number { return this.unsupported('bic()'); }
+  override aic(_X?: MatrixInput, _options?: CriterionOptions): number { return this.unsupported('aic()'); }
 
   /** The constructor's options with defaults filled in (see GaussianMixture.getParams), the
    *  priors that were given among them; toJSON() stores the same object. */

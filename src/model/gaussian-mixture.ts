@@ -410,11 +410,12 @@ export class GaussianMixture {
 
   /** X and its sample weights (null when none are given), checked before any work. */
   private checkedWeighted(X: MatrixInput, options: CriterionOptions, what: string): { m: Matrix; w: Float64Array | null } {
+    this.fitted(what);
     if (options === null || typeof options !== 'object') {
-      throw new GmmError('INVALID_ARGUMENT', `${what}'s options must be an object such as { sampleWeight }; got ${String(options)}.`);
+      throw new GmmError('INVALID_TYPE', `${what}'s options must be an object such as { sampleWeight }; got ${options === null ? 'null' : typeof options}.`);
     }
     for (const k of Object.keys(options)) {
-      if (k !== 'sampleWeight') throw new GmmError('INVALID_ARGUMENT', `unknown ${what} option "${k}": sampleWeight is the only one.`);
+      if (k !== 'sampleWeight') throw new GmmError('INVALID_OPTION', `unknown ${what} option "${k}": sampleWeight is the only one.`);
     }
     const { m } = this.checked(X, what);
     const w = toSampleWeight(options.sampleWeight, m.rows);
@@ -542,8 +543,8 @@ export class GaussianMixture {
     const rowOffset = options.rowOffset ?? 0;
     if (typeof rowOffset !== 'number' || !Number.isSafeInteger(rowOffset) || rowOffset < 0 || rowOffset % CHUNK_ROWS !== 0) {
       throw new GmmError('INVALID_ARGUMENT', `rowOffset must be the global index of the piece's first row: an integer from 0 ` +
-        `to 2^53 − 1 and a multiple of CHUNK_ROWS (${CHUNK_ROWS}); got ${typeof rowOffset === 'number' ? String(rowOffset)
-        : `${JSON.stringify(rowOffset) ?? String(rowOffset)} (a ${typeof rowOffset})`}. Cut the data into pieces of whole chunks.`);
+        `to 2^53 − 1 and a multiple of CHUNK_ROWS (${CHUNK_ROWS}); got ${typeof rowOffset === 'string' ? `${JSON.stringify(rowOffset)} (a string)`
+        : typeof rowOffset === 'number' ? String(rowOffset) : `a ${typeof rowOffset}`}. Cut the data into pieces of whole chunks.`);
     }
     const p = this.currentParams('computeStatistics');
     const shift = options.shift == null ? null : toShift(options.shift, p.K, p.d);

@@ -204,7 +204,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
   const types = typeValues(o.covarianceTypes);
   // NaN is a missing entry with missingValues 'marginalize', in the synchronous selection only
   if (X instanceof WorkerPool) {
-    throw new GmmError('INVALID_ARGUMENT', 'selection takes X itself, not a WorkerPool: selectModelAsync(X, { workers }) starts ' +
+    throw new GmmError('INVALID_TYPE', 'selection takes X itself, not a WorkerPool: selectModelAsync(X, { workers }) starts ' +
       'one pool for every candidate fit and closes it. A pool of your own serves gm.fitAsync(pool).');
   }
   const m = toMatrix(X, 'X', o.missingValues !== 'marginalize' ? 'refuse' : extraKeys.length > 0 ? 'fit-only' : 'allow');
