@@ -26,6 +26,14 @@ const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
 export const NEAR_EMPTY: f64 = 1048576.0 * TEN_EPS;
 export const SHARE_EMPTY: f64 = 1.0 / 1048576.0;
 
+/** δ = sum/n − (10·eps/n)(c − p): the mean's move from the shift c, for statistics about c
+ *  whose E-step had the means p (the block above). moments() and shiftLoss() both take δ
+ *  here, so the means shiftLoss gives are the M-step's to the bit. */
+// @ts-ignore: decorator
+@inline function keptDelta(sum: f64, n: f64, c: f64, p: f64): f64 {
+  return sum / n - (TEN_EPS / n) * (c - p);
+}
+
 /** Whether a component of this mass, of `masses` in all, is nearly empty (above). */
 export function nearlyEmpty(mass: f64, masses: f64): bool {
   return mass < NEAR_EMPTY && mass < masses * SHARE_EMPTY;
@@ -52,10 +60,9 @@ export function moments(
     const muk = means + (<usize>(k * d) << 3);
     // δ in tmp[0..d) (0 − 0 when the shift is the prior: the plain sum/n)
     const pk = prior + (<usize>(k * d) << 3);
-    const back = TEN_EPS / n;
     for (let i = 0; i < d; i++) {
       const c = load<f64>(ck + (<usize>i << 3));
-      const delta = load<f64>(sk + (<usize>i << 3)) / n - back * (c - load<f64>(pk + (<usize>i << 3)));
+      const delta = keptDelta(load<f64>(sk + (<usize>i << 3)), n, c, load<f64>(pk + (<usize>i << 3)));
       store<f64>(tmp + (<usize>i << 3), delta);
       store<f64>(muk + (<usize>i << 3), c + delta);
     }
@@ -160,11 +167,10 @@ export function shiftLoss(stats: usize, shift: usize, prior: usize, K: i32, d: i
     const sk = sum + (<usize>(k * d) << 3);
     const empty = nearlyEmpty(mk, masses);
     let raw: f64 = 0, corrSum: f64 = 0;
-    const back = TEN_EPS / n;
     for (let i = 0; i < d; i++) {
       const si = load<f64>(sk + (<usize>i << 3));
       const c = load<f64>(shift + (<usize>(k * d + i) << 3));
-      const di = si / n - back * (c - load<f64>(prior + (<usize>(k * d + i) << 3))); // as moments()
+      const di = keptDelta(si, n, c, load<f64>(prior + (<usize>(k * d + i) << 3)));
       store<f64>(meansOut + (<usize>(k * d + i) << 3), c + (empty ? 0.0 : di));
       if (empty) continue;
       const corr = -2.0 * si * di + mk * di * di;
