@@ -25,7 +25,7 @@ import {
   featureIndices, givenValues, marginalParams, conditionParams, predictConditionalParams, type ConditionalPrediction,
 } from './conditional.js';
 import {
-  resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound,
+  resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound, describe,
   type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput, type CovarianceType,
 } from './validate.js';
 
@@ -543,8 +543,8 @@ export class GaussianMixture {
     const rowOffset = options.rowOffset ?? 0;
     if (typeof rowOffset !== 'number' || !Number.isSafeInteger(rowOffset) || rowOffset < 0 || rowOffset % CHUNK_ROWS !== 0) {
       throw new GmmError('INVALID_ARGUMENT', `rowOffset must be the global index of the piece's first row: an integer from 0 ` +
-        `to 2^53 − 1 and a multiple of CHUNK_ROWS (${CHUNK_ROWS}); got ${typeof rowOffset === 'string' ? `${JSON.stringify(rowOffset)} (a string)`
-        : typeof rowOffset === 'number' ? String(rowOffset) : `a ${typeof rowOffset}`}. Cut the data into pieces of whole chunks.`);
+        `to 2^53 − 1 and a multiple of CHUNK_ROWS (${CHUNK_ROWS}); got ${typeof rowOffset === 'number' ? String(rowOffset) : describe(rowOffset)}. ` +
+        'Cut the data into pieces of whole chunks.');
     }
     const p = this.currentParams('computeStatistics');
     const shift = options.shift == null ? null : toShift(options.shift, p.K, p.d);

@@ -21,7 +21,8 @@ export type MatrixInput = ArrayLike<ArrayLike<number>> | { data: ArrayLike<numbe
 export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
 export const INIT_PARAMS: readonly InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
 
-function describe(v: unknown): string {
+/** A value as a message names it: its type and, for primitives, its value (safe for any value). */
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;

@@ -5,7 +5,7 @@
 import { coreModule, kernels } from '../core/core.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
-import { peekShape, toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
+import { describe, peekShape, toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
 import { rescaled, shardBytes, weightExponent } from '../fit/run.js';
 import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { availableCores } from './spawn.js';
@@ -390,7 +390,7 @@ export function checkPoolOptions(o: unknown, extra: string[]): WorkerPoolOptions
   const r = o as WorkerPoolOptions;
   const workers = r.workers ?? (currentSpawner() ? availableCores() : 0);
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 0) {
-    throw new GmmError('INVALID_OPTION', `workers must be an integer ≥ 0 (0: in this thread); got ${typeof workers === 'string' ? JSON.stringify(workers) + ' (a string)' : String(workers)}.`);
+    throw new GmmError('INVALID_OPTION', `workers must be an integer ≥ 0 (0: in this thread); got ${typeof workers === 'number' ? String(workers) : describe(workers)}.`);
   }
   if (r.createWorker !== undefined && typeof r.createWorker !== 'function') {
     throw new GmmError('INVALID_OPTION', 'createWorker must be a function returning a Worker that runs gmm-wasm\'s worker entry.');
