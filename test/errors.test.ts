@@ -3,7 +3,7 @@
 // model that was fitted is exactly as it was after the failing call (including a failing fit).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GaussianMixture, GmmError, init, type GmmErrorCode, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture, GmmError, WorkerPool, init, selectModel, type GmmErrorCode, type Matrix } from '../src/index.js';
 import { GMM_ERROR_CODES } from '../src/core/errors.js';
 import { memoryStats } from '../src/core/arena.js';
 import { dataset, loadCore, root } from './helpers.js';
@@ -313,5 +313,51 @@ describe('every bad input throws a GmmError with a stable code, before any work'
     const elsewhere = ['INVALID_STATISTICS', 'STATISTICS_MISMATCH', 'ABORTED', 'WORKER_FAILED', 'SOURCE_FAILED'];
     const covered = new Set<string>([...cases.map((c) => c[1]), 'NOT_INITIALIZED', 'INIT_FAILED', ...elsewhere]);
     expect([...GMM_ERROR_CODES].filter((c) => !covered.has(c))).toEqual([]);
+  });
+});
+
+describe('an unknown option names what was meant', () => {
+  // [given options, what the message must say] for the constructor; each message still lists every option
+  const hinted: [Record<string, unknown>, string][] = [
+    [{ n_components: 3 }, 'options are camelCase here: nComponents'],
+    [{ covariance_type: 'diag' }, 'camelCase here: covarianceType'],
+    [{ reg_covar: 1e-6 }, 'camelCase here: regCovar'],
+    [{ random_state: 0 }, 'random_state is seed here'],
+    [{ randomState: 0 }, 'random_state is seed here'],
+    [{ verbose: 2 }, 'onIteration'],
+    [{ verboseInterval: 10 }, 'onIteration'],
+    [{ ncomponents: 3 }, 'did you mean nComponents?'],
+    [{ nComponent: 3 }, 'did you mean nComponents?'],
+    [{ maxiter: 3 }, 'did you mean maxIter?'],
+  ];
+  it.each(hinted)('%o', (opts, hint) => {
+    let e: unknown;
+    try { new GaussianMixture(opts as never); } catch (err) { e = err; }
+    expect(e).toMatchObject({ code: 'INVALID_OPTION' });
+    const m = (e as GmmError).message;
+    expect(m).toContain(`unknown option "${Object.keys(opts)[0]}" (`);
+    expect(m).toContain(hint);
+    expect(m).toContain('the options are nComponents, covarianceType');
+  });
+  it('no guess for a name near nothing', () => {
+    expect(() => new GaussianMixture({ foo: 1 } as never)).toThrow(/^unknown option "foo"; the options are /);
+    expect(() => new GaussianMixture({ xyzzy: 1 } as never)).toThrow(/^unknown option "xyzzy"; the options are /);
+  });
+  it('the Bayesian mixture, fit, sample, score, computeStatistics, selectModel and the pool say it too', async () => {
+    await loadCore();
+    const fitted = new GaussianMixture({ nComponents: 1 }).fit([[1], [2], [4]]);
+    const cases: [() => unknown, RegExp][] = [
+      [() => new BayesianGaussianMixture({ weight_concentration_prior: 0.1 } as never), /"weight_concentration_prior" \(options are camelCase here: weightConcentrationPrior\)/],
+      [() => new GaussianMixture({ nComponents: 1 }).fit([[1], [2]], { sample_weight: [1, 1] } as never), /unknown fit option "sample_weight" \(options are camelCase here: sampleWeight\); the options are sampleWeight, initLabels, onIteration\./],
+      [() => fitted.sample(2, { random_state: 1 } as never), /unknown sample option "random_state" \(scikit-learn's random_state is seed here, an integer\); the options are seed\./],
+      [() => fitted.score([[1]], { sampleWeights: [1] } as never), /"sampleWeights" \(did you mean sampleWeight\?\)/],
+      [() => fitted.computeStatistics([[1]], { row_offset: 0 } as never), /"row_offset" \(options are camelCase here: rowOffset\)/],
+      [() => selectModel([[1], [2], [3]], { n_components: [1, 2] } as never), /"n_components" \(options are camelCase here: nComponents\)/],
+    ];
+    for (const [call, message] of cases) {
+      expect(call).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+      expect(call).toThrow(message);
+    }
+    await expect(WorkerPool.create([[1], [2]], { worker: 1 } as never)).rejects.toThrow(/"worker" \(did you mean workers\?\)/);
   });
 });

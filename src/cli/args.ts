@@ -2,6 +2,7 @@
 // and short options, --name=value, a suggestion for a typo) and the two errors the command
 // line reports by exit code (usage: 2; input: 1).
 import type { CovarianceType, InitParams } from '../index.js';
+import { suggest } from '../model/option-names.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
@@ -66,25 +67,6 @@ export interface Command {
 }
 
 export type Opts = Record<string, string | number | boolean | undefined>;
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-
-export function suggest(word: string, candidates: string[]): string {
-  const best = candidates.map((c) => [c, editDistance(word, c)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= Math.max(2, Math.floor(word.length / 3)) ? ` Did you mean ${best[0]}?` : '';
-}
 
 export function parseArgs(cmd: Command, argv: string[]): { pos: string[]; opts: Opts } {
   const byName = new Map(cmd.options.flatMap((s) => (s.alias ? [[s.name, s], [s.alias, s]] : [[s.name, s]]) as [string, OptionSpec][]));

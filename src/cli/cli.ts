@@ -5,7 +5,8 @@
 // fit, 2 bad usage, 70 an internal error.
 import { init, GmmError } from '../entry-node.js';
 import { DataError } from './csv.js';
-import { InputError, UsageError, parseArgs, suggest, type Command } from './args.js';
+import { InputError, UsageError, parseArgs, type Command } from './args.js';
+import { suggest } from '../model/option-names.js';
 import { setQuiet } from './output.js';
 import { commandHelp, mainHelp, version } from './help.js';
 import { fit } from './commands/fit.js';

@@ -4,6 +4,7 @@
 import { GmmError } from '../core/errors.js';
 import { resolveOptions, toTensor, asymmetricEntry, choleskyFails, type GaussianMixtureOptions, type MatrixInput, type ResolvedOptions } from './validate.js';
 import { priorLength } from './params.js';
+import { unknownOption } from './option-names.js';
 
 export type WeightConcentrationPriorType = 'dirichlet_process' | 'dirichlet_distribution';
 
@@ -49,9 +50,11 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
   for (const k of Object.keys(o)) {
     if (SHARED.includes(k)) shared[k] = o[k];
     else if (!OWN.includes(k)) {
-      const hint = ['weightsInit', 'meansInit', 'precisionsInit'].includes(k)
-        ? ' (a Bayesian mixture starts from initParams or fit\'s initLabels, as scikit-learn\'s has no explicit start)' : '';
-      throw new GmmError('INVALID_OPTION', `unknown option "${k}"${hint}; the options are ${[...SHARED, ...OWN].join(', ')}.`);
+      const known = [...SHARED, ...OWN];
+      const message = ['weightsInit', 'meansInit', 'precisionsInit'].includes(k)
+        ? `unknown option "${k}" (a Bayesian mixture starts from initParams or fit's initLabels, as scikit-learn's has no explicit start); the options are ${known.join(', ')}.`
+        : unknownOption('option', k, known);
+      throw new GmmError('INVALID_OPTION', message);
     }
   }
   const base = resolveOptions(shared);

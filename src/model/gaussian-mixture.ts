@@ -10,6 +10,7 @@ import { hasNaN, rowObserved, scoreMarginalInto, imputeMatrix } from './missing.
 import { runMissingFit } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
 import type { FittedState, Params } from './params.js';
+import { checkKeys } from './option-names.js';
 import { createCoordinator } from '../fit/variational.js';
 import { toLabels } from '../fit/init-labels.js';
 import { Shard } from '../fit/shard.js';
@@ -150,11 +151,7 @@ export class GaussianMixture {
     if (fitOptions === null || typeof fitOptions !== 'object') {
       throw new GmmError('INVALID_TYPE', 'fit options must be an object such as { sampleWeight }.');
     }
-    for (const k of Object.keys(fitOptions)) {
-      if (k !== 'sampleWeight' && k !== 'onIteration' && k !== 'initLabels') {
-        throw new GmmError('INVALID_OPTION', `unknown fit option "${k}"; use sampleWeight, initLabels or onIteration.`);
-      }
-    }
+    checkKeys(fitOptions, 'fit', ['sampleWeight', 'initLabels', 'onIteration']);
     if (fitOptions.onIteration !== undefined && typeof fitOptions.onIteration !== 'function') {
       throw new GmmError('INVALID_OPTION', `onIteration must be a function such as (info) => console.log(info.lowerBound); got ${typeof fitOptions.onIteration}.`);
     }
@@ -285,11 +282,7 @@ export class GaussianMixture {
         'e.g. () => readChunks(\'big.csv\').');
     }
     if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'fitStream options must be an object.');
-    for (const k of Object.keys(options)) {
-      if (!['signal', 'onIteration', 'initSampleSize'].includes(k)) {
-        throw new GmmError('INVALID_OPTION', `unknown fitStream option "${k}"; use signal, onIteration or initSampleSize.`);
-      }
-    }
+    checkKeys(options, 'fitStream', ['signal', 'onIteration', 'initSampleSize']);
     const k = options.initSampleSize ?? INIT_SAMPLE_DEFAULT;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < this.opts.nComponents || k > INIT_SAMPLE_MAX) {
       throw new GmmError('INVALID_OPTION', `initSampleSize must be an integer from nComponents (${this.opts.nComponents}) to 2^26; ` +
@@ -414,9 +407,7 @@ export class GaussianMixture {
     if (options === null || typeof options !== 'object') {
       throw new GmmError('INVALID_TYPE', `${what}'s options must be an object such as { sampleWeight }; got ${options === null ? 'null' : typeof options}.`);
     }
-    for (const k of Object.keys(options)) {
-      if (k !== 'sampleWeight') throw new GmmError('INVALID_OPTION', `unknown ${what} option "${k}": sampleWeight is the only one.`);
-    }
+    checkKeys(options, what, ['sampleWeight']);
     const { m } = this.checked(X, what);
     const w = toSampleWeight(options.sampleWeight, m.rows);
     if (w && !Number.isFinite(w.reduce((a, v) => a + v, 0))) {
@@ -455,9 +446,7 @@ export class GaussianMixture {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new GmmError('INVALID_TYPE', `sample options must be an object such as { seed: 1 }; got ${options === null ? 'null' : typeof options}.`);
     }
-    for (const k of Object.keys(options)) {
-      if (k !== 'seed') throw new GmmError('INVALID_OPTION', `unknown sample option "${k}": use seed, the only option, e.g. sample(n, { seed: 1 }).`);
-    }
+    checkKeys(options, 'sample', ['seed']);
     const seed = options.seed ?? this.opts.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
       throw new GmmError('INVALID_ARGUMENT', `sample seed must be an integer between 0 and 2^53−1; got ${String(seed)}.`);
@@ -487,9 +476,7 @@ export class GaussianMixture {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new GmmError('INVALID_TYPE', 'impute options must be an object such as { method: \'mean\' }.');
     }
-    for (const k of Object.keys(options)) {
-      if (k !== 'method' && k !== 'seed') throw new GmmError('INVALID_OPTION', `unknown impute option "${k}"; use method or seed.`);
-    }
+    checkKeys(options, 'impute', ['method', 'seed']);
     const method = options.method ?? 'mean';
     if (method !== 'mean' && method !== 'sample') {
       throw new GmmError('INVALID_OPTION', `impute method must be 'mean' or 'sample'; got ${JSON.stringify(method)}.`);
@@ -535,11 +522,7 @@ export class GaussianMixture {
     if (options === null || typeof options !== 'object') {
       throw new GmmError('INVALID_TYPE', 'computeStatistics options must be an object such as { rowOffset: 0 }.');
     }
-    for (const k of Object.keys(options)) {
-      if (k !== 'sampleWeight' && k !== 'rowOffset' && k !== 'shift') {
-        throw new GmmError('INVALID_OPTION', `unknown computeStatistics option "${k}"; use sampleWeight, rowOffset or shift.`);
-      }
-    }
+    checkKeys(options, 'computeStatistics', ['sampleWeight', 'rowOffset', 'shift']);
     const rowOffset = options.rowOffset ?? 0;
     if (typeof rowOffset !== 'number' || !Number.isSafeInteger(rowOffset) || rowOffset < 0 || rowOffset % CHUNK_ROWS !== 0) {
       throw new GmmError('INVALID_ARGUMENT', `rowOffset must be the global index of the piece's first row: an integer from 0 ` +

@@ -13,6 +13,7 @@ import { GaussianMixture } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
 import { rowObserved, scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
+import { unknownOption } from './option-names.js';
 import {
   COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, fitBytesLowerBound, toMatrix, toSampleWeight,
   type CovarianceType, type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
@@ -193,7 +194,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
   // unknown keys named with selectModel's own list (the candidates' constructor would name its own)
   const known = [...SELECTION_KEYS, ...extraKeys, ...[...MODEL_OPTIONS].filter((k) => k !== 'nComponents' && k !== 'covarianceType')];
   for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw option(`unknown option "${key}"; the options are ${known.join(', ')}.`);
+    if (!known.includes(key)) throw option(unknownOption('option', key, known));
   }
   const criterion = (o.criterion === undefined ? 'bic' : o.criterion) as SelectionCriterion;
   if (!SELECTION_CRITERIA.includes(criterion)) {

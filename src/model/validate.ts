@@ -2,6 +2,7 @@
 // naming the argument, the problem and the fix.
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { paramLength } from './params.js';
+import { unknownOption } from './option-names.js';
 import type { VariationalOptions } from '../fit/variational.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
@@ -279,7 +280,7 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   const o = opts as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!MODEL_OPTIONS.has(key)) {
-      throw new GmmError('INVALID_OPTION', `unknown option "${key}"; the options are ${[...MODEL_OPTIONS].join(', ')}.`);
+      throw new GmmError('INVALID_OPTION', unknownOption('option', key, [...MODEL_OPTIONS]));
     }
   }
   const get = <K extends keyof typeof DEFAULTS>(k: K): unknown => (o[k] === undefined ? DEFAULTS[k] : o[k]);

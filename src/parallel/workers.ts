@@ -11,6 +11,7 @@ import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { availableCores } from './spawn.js';
 import type { CallArgs, CallName, CallResult, FromWorker, RelayArgs, RelayResult } from './protocol.js';
 import type { IterationInfo } from '../fit/driver.js';
+import { unknownOption } from '../model/option-names.js';
 import type { ShardHandle } from './shard-cluster.js';
 import { currentSpawner, type SpawnOptions, type WorkerPort } from './spawn.js';
 
@@ -385,7 +386,7 @@ export function checkPoolOptions(o: unknown, extra: string[]): WorkerPoolOptions
   }
   const known = ['workers', 'workerUrl', 'createWorker', ...extra];
   for (const k of Object.keys(o)) {
-    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', `unknown option "${k}"; the options are ${known.join(', ')}.`);
+    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('option', k, known));
   }
   const r = o as WorkerPoolOptions;
   const workers = r.workers ?? (currentSpawner() ? availableCores() : 0);

@@ -3,7 +3,8 @@ import { GaussianMixture, GmmError, selectModel, selectModelAsync } from '../../
 import type { CovarianceType, SelectionCriterion, SelectionResult, SelectModelOptions } from '../../index.js';
 import { formatTable, modelJsonText } from '../summary.js';
 import { rowObserved } from '../../model/missing.js';
-import { COMMON_OPTIONS, COVARIANCE_TYPES, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, suggest, type Command } from '../args.js';
+import { COMMON_OPTIONS, COVARIANCE_TYPES, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
+import { suggest } from '../../model/option-names.js';
 import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
 import { checkedModel, tuningOptions } from '../models.js';

@@ -1,0 +1,65 @@
+// What an unknown option's error suggests. Options here are camelCase, so scikit-learn's
+// snake_case names (n_components, reg_covar, sample_weight, …) are named back in camelCase,
+// the few scikit-learn names with another name here (random_state → seed; verbose →
+// onIteration) are named explicitly, and a near miss gets the closest known name.
+
+import { GmmError } from '../core/errors.js';
+
+/** scikit-learn names whose counterpart here is not their camelCase form. */
+const RENAMED: Record<string, string> = {
+  random_state: 'scikit-learn\'s random_state is seed here, an integer',
+  verbose: 'scikit-learn\'s verbose: the library prints nothing; give fit() an onIteration callback to see each iteration',
+  verbose_interval: 'scikit-learn\'s verbose_interval: fit()\'s onIteration callback sees every iteration',
+};
+
+/** Edit distance with adjacent transpositions (optimal string alignment): "bci" is one
+ *  edit from "bic". Small strings only: option and command names. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The candidate nearest to word, when it is near enough (a typo); else null. */
+function nearest(word: string, candidates: readonly string[]): string | null {
+  const best = candidates.map((c) => [c, editDistance(word, c)] as const).sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= Math.max(1, Math.floor(word.length / 3)) ? best[0] : null;
+}
+
+/** " Did you mean X?" for the candidate nearest to word, or ''. */
+export function suggest(word: string, candidates: readonly string[]): string {
+  const best = nearest(word, candidates);
+  return best ? ` Did you mean ${best}?` : '';
+}
+
+const camelCase = (s: string): string => s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The hint for an unknown option `key` among `known`: ' (…)' to follow the quoted name, or ''. */
+export function optionHint(key: string, known: readonly string[]): string {
+  const camel = camelCase(key);
+  const snake = Object.keys(RENAMED).find((k) => k === key || camelCase(k) === camel);
+  if (snake) return ` (${RENAMED[snake]})`;
+  if (camel !== key && known.includes(camel)) return ` (options are camelCase here: ${camel})`;
+  const near = known.find((k) => k.toLowerCase() === camel.toLowerCase()) ?? nearest(key, known);
+  return near ? ` (did you mean ${near}?)` : '';
+}
+
+/** The message of an unknown option: what was given, the hint, and every option there is.
+ *  what: e.g. 'fit option' or 'option'. */
+export function unknownOption(what: string, key: string, known: readonly string[]): string {
+  return `unknown ${what} "${key}"${optionHint(key, known)}; the options are ${known.join(', ')}.`;
+}
+
+/** Refuses (INVALID_OPTION) the first key of o that is not in known; what names the call,
+ *  e.g. 'fit' for fit()'s options. */
+export function checkKeys(o: object, what: string, known: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption(`${what} option`, k, known));
+  }
+}
