@@ -8,10 +8,11 @@
 # It unpacks Node to /tmp/node, runs `/tmp/node bench/scaling.js --max-workers 16 --control` (full
 # sizes, no --stream-rss; about 1–3 minutes on 16 cores, well under 7), and copies the markdown
 # result, the raw JSON and the console output to "$OUT/". Nothing is fetched from the network.
-# Then bench/cores-control.js --max 16 (independent processes at 1, 2, 4, 8, 16; about a minute).
+# Then bench/cores-control.js --max 16 (independent processes at 1, 2, 4, 8, 16; about a minute)
+# and bench/echo-floor.js at 16 workers, with and without waiting awake (about 15 s).
 # Overrides (for trying it elsewhere): NODE_XZ (default .dev/node.xz), SCALING_ARGS (default
 # "--max-workers 16 --control"), SCALING_TIMEOUT (seconds, default 420), CONTROL_TIMEOUT
-# (seconds, default 120; 0 skips the control).
+# (seconds, default 120; 0 skips the control), ECHO_TIMEOUT (seconds each, default 60; 0 skips).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 : "${OUT:?set OUT to the folder the results go to}"
@@ -69,6 +70,17 @@ if [ "$CONTROL_LIMIT" -gt 0 ]; then
   say "command: $NODE bench/cores-control.js --max 16 (time limit ${CONTROL_LIMIT} s)"
   timeout "$CONTROL_LIMIT" "$NODE" bench/cores-control.js --max 16 2>&1 | tee -a "$LOG"
   say "cores-control exited with ${PIPESTATUS[0]} after $(( $(date +%s) - T0 )) s in all"
+fi
+
+# 3c. the message floor at 16 workers with o8's iteration (27 ms of work, its statistics'
+#     size): the relay as fitAsync runs it, and waiting awake 200 µs before sleeping
+#     (bench/echo-floor.js), to tell the wake-ups from the waiting for the slowest worker
+if [ "${ECHO_TIMEOUT:-60}" -gt 0 ]; then
+  for extra in "" "--spin 200"; do
+    say "command: $NODE bench/echo-floor.js 16 27 530 5 --relay $extra"
+    # shellcheck disable=SC2086
+    timeout "${ECHO_TIMEOUT:-60}" "$NODE" bench/echo-floor.js 16 27 530 5 --relay $extra 2>&1 | tee -a "$LOG"
+  done
 fi
 
 # 4. results: the markdown report it wrote (full run: bench/scaling-results.md; otherwise
