@@ -295,6 +295,19 @@ describe.skipIf(noChromium)(`headless Chromium (the \`browser\` condition: esbui
     expect(firstDifference(r.asyncResult, nodeRun.asyncResult)).toBeNull();
   });
 
+  it('a worker script that fails to load gives WORKER_FAILED naming the script', async () => {
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${server.url}/index.html`, { timeout: 20_000 });
+      await page.waitForFunction(() => typeof (window as Json).missingWorker === 'function', null, { timeout: 20_000 });
+      const r = await page.evaluate(() => (window as Json).missingWorker());
+      expect(r.code).toBe('WORKER_FAILED');
+      expect(r.message).toContain(`${server.url}/no-such-worker.js`);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('a Vite production build (gmm.wasm emitted as a hashed asset) matches Node bit for bit', async () => {
     const { build } = await import('vite');
     const viteDir = join(outRoot, 'vite');

@@ -34,4 +34,16 @@ window.runVariant = async (variant, input) => {
     return { runtime: 'chromium', variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null };
   }
 };
+// a worker script that is not there (a bundle without the worker beside it): WORKER_FAILED
+// naming the script
+window.missingWorker = async () => {
+  await lib.init();
+  try {
+    await new lib.GaussianMixture({ nComponents: 1 }).fitAsync([[1], [2], [3]],
+      { workers: 1, workerUrl: new URL('./no-such-worker.js', location.href) });
+    return { code: null };
+  } catch (e) {
+    return { code: e?.code ?? null, message: String(e?.message ?? e) };
+  }
+};
 document.getElementById('status').textContent = 'ready';
