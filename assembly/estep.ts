@@ -17,9 +17,11 @@ import { V, wmul, hsum } from './block';
 }
 
 /** In an EM pass, a responsibility below e⁻⁴⁰ ≈ 4e-18 of its row's largest is set to exactly
- *  0 and left out of the row's sum. Its effect on any statistic of a component holding at
- *  least one sample's worth of mass is below 1e-16 relative, and on the row's log-sum-exp
- *  an absolute change below K·4e-18 (under rounding). Exact zeros let the M-step skip
+ *  0 and left out of the row's sum. Its effect on a component's mass and sum is below 1e-17
+ *  relative where the component holds one sample's worth, and on the row's log-sum-exp an
+ *  absolute change below K·4e-18 (under rounding); on its scatter, below rounding unless the
+ *  component's own spread is some 1e16 times below the far rows' squared distances (one
+ *  collapsing onto a row at the regCovar floor: README "Hard data"). Exact zeros let the M-step skip
  *  (pair, component) terms (stats.ts) and spare the E-step its exp and log where every
  *  row has one dominant component (estep normalizeBlock). Scoring uses no cutoff. */
 export const RESP_CUTOFF: f64 = -40.0;
