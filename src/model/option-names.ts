@@ -41,7 +41,7 @@ export function suggest(word: string, candidates: readonly string[]): string {
 const camelCase = (s: string): string => s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** The hint for an unknown option `key` among `known`: ' (…)' to follow the quoted name, or ''. */
-export function optionHint(key: string, known: readonly string[]): string {
+function optionHint(key: string, known: readonly string[]): string {
   const camel = camelCase(key);
   const snake = Object.keys(RENAMED).find((k) => k === key || camelCase(k) === camel);
   if (snake) return ` (${RENAMED[snake]})`;
