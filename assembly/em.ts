@@ -4,7 +4,8 @@
 // Two paths give the same statistics up to rounding: the SIMD path (pair blocks, block.ts)
 // used by default, and the scalar reference path, kept for tests and as documentation.
 
-import { statsReset, accumulateScalar, accumulateBlock } from './stats';
+import { statsReset } from './stats';
+import { accumulateScalar, accumulateBlock } from './accumulate';
 import { logProbScalar, logProbBlock, logProbComponent, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock, certifiedPairs, RESP_CUTOFF } from './estep';
 import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, factorNorms, certifyGroup, groupBall } from './certify';

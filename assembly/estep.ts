@@ -22,7 +22,7 @@ import { V, wmul, hsum } from './block';
  *  absolute change below K·4e-18 (under rounding); on its scatter, below rounding unless the
  *  component's own spread is some 1e16 times below the far rows' squared distances (one
  *  collapsing onto a row at the regCovar floor: README "Hard data"). Exact zeros let the M-step skip
- *  (pair, component) terms (stats.ts) and spare the E-step its exp and log where every
+ *  (pair, component) terms (accumulate.ts) and spare the E-step its exp and log where every
  *  row has one dominant component (estep normalizeBlock). Scoring uses no cutoff. */
 export const RESP_CUTOFF: f64 = -40.0;
 
@@ -207,7 +207,7 @@ const SPARSE = 0, GATHER = 1, DENSE = 2;
       f = f64x2.div(w, s);
     }
     if (fac) {
-      // deferred: the M-step scales only the responsibilities it uses (stats.ts)
+      // deferred: the M-step scales only the responsibilities it uses (sums.ts massPass)
       v128.store(fac + (<usize>p << 4), f);
     } else {
       for (let at = col; at < end; at += stride) v128.store(at, f64x2.mul(v128.load(at), f));

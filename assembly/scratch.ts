@@ -9,11 +9,11 @@
 // ss: spherical Σ(x−μ)², or the pruned full E-step's running row maxima (P v128, prune.ts, which also
 // keeps its partial sums in abuf and its list of pairs in idx); dbuf/abuf: per-component differences and weighted differences
 // (abuf doubles as (x−g)ᵀU for tied in the E-step; the E-step's 4-pair tile needs
-// dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32), in an EM pass the M-step's re-paired rows (stats.ts componentScatter), or, when scoring, the per-row
+// dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32), in an EM pass the M-step's re-paired rows (scatter.ts componentScatter), or, when scoring, the per-row
 // lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,
 // i32); ut: prepared precision factors (logdensity.ts prepareFactors); hdr: a statistics
 // header for scoring; cert: the factor norms and certifyGroup's workspace (EM, certify.ts);
-// tied: stats.ts tiedBlock's workspace (EM), or diagBlock's (K + d + 8 ≤ its size for d ≥ 3; diagBlock
+// tied: scatter.ts tiedBlock's workspace (EM), or diagBlock's (K + d + 8 ≤ its size for d ≥ 3; diagBlock
 // keeps its Y, 4⌈d/4⌉·P v128 ≤ 2·d·B f64, in dbuf and abuf); kept: estep.ts softPair's (EM, K i32). The scalar reference path uses the first B·K + d·d + 8.
 
 export function scratchSize(K: i32, d: i32, B: i32): i32 {

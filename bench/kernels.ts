@@ -4,7 +4,8 @@
 export * from '../assembly/index';
 import { logProbBlock, prepareFactors } from '../assembly/logdensity';
 import { normalizeBlock, RESP_CUTOFF } from '../assembly/estep';
-import { accumulateBlock, statsReset } from '../assembly/stats';
+import { statsReset } from '../assembly/stats';
+import { accumulateBlock } from '../assembly/accumulate';
 import { weightPairs } from '../assembly/block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sTied, sKept } from '../assembly/scratch';
 

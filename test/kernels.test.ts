@@ -48,7 +48,7 @@ const shapes = [
   { n: 600, d: 2, K: 4 },
   { n: 333, d: 13, K: 2 },
   { n: 64, d: 1, K: 2 },
-  // the scatter's last two columns as 2×2 tiles (stats.ts syrkTail): at the diagonal
+  // the scatter's last two columns as 2×2 tiles (scatter.ts syrkTail): at the diagonal
   // (d = 6: rows 4, 5) and off it (d = 16: rows 2, 6, 10 and 14's tail)
   { n: 501, d: 6, K: 3 },
   { n: 700, d: 16, K: 3 },
@@ -57,10 +57,10 @@ const shapes = [
   // the exp path; both are mixed in every block
   { n: 999, d: 3, K: 5, spread: 60 },
   // heavily overlapping: most rows keep several components, so tied takes the block's
-  // total scatter (stats.ts tiedBlock) and the E-step's exps run dense
+  // total scatter (scatter.ts tiedBlock) and the E-step's exps run dense
   { n: 2000, d: 5, K: 4, spread: 1 },
   // partly overlapping at d ≥ 12: many pairs keep a component in one row only, so full and
-  // tied re-pair the kept rows before their scatter tiles (stats.ts componentScatter)
+  // tied re-pair the kept rows before their scatter tiles (scatter.ts componentScatter)
   { n: 1800, d: 14, K: 4, spread: 4 },
 ];
 
@@ -205,7 +205,7 @@ describe('tied: the block scatter falls back to per-component sums where it woul
 });
 
 describe('tied: the block scatter under stress (huge offsets, mixed scales, mostly zero weights, K = 1)', () => {
-  // cases from the review of the block scatter (stats.ts tiedBlock), SIMD against scalar
+  // cases from the review of the block scatter (scatter.ts tiedBlock), SIMD against scalar
   const gen = (seed: number, n: number, d: number, K: number, sep: number, offset: number, scales: number[]) => {
     const z = normal(rng(seed));
     const centres = Array.from({ length: K }, () => Array.from({ length: d }, () => sep * z()));
@@ -240,7 +240,7 @@ describe('tied: the block scatter under stress (huge offsets, mixed scales, most
 });
 
 describe('diag: the block-centre sums fall back to sums about the means where they would cancel', () => {
-  // stats.ts diagBlock: every case keeps ≥ 2 components per row with d ≥ 4, so the sums
+  // sums.ts diagBlock: every case keeps ≥ 2 components per row with d ≥ 4, so the sums
   // about the block centre g are tried; where a component lies far from g against its own
   // spread, shifting them back to its mean would lose digits (the fallback's cases)
   const z = normal(rng(17));

@@ -86,7 +86,7 @@ describe('the same bits however the work is split', () => {
     }
   });
 
-  it('diag with d ≥ 4 and overlapping clusters (the M-step about a block centre, stats.ts diagBlock)', async () => {
+  it('diag with d ≥ 4 and overlapping clusters (the M-step about a block centre, sums.ts diagBlock)', async () => {
     const Y = overlapping(12, n, 6, 4);
     const o = { nComponents: 4, covarianceType: 'diag' as const, tol: 0, maxIter: 6, seed: 3 };
     for (const sampleWeight of [undefined, weights]) {
