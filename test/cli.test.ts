@@ -87,6 +87,10 @@ describe.concurrent('help and usage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown option --covarience');
     expect(r.stderr).toContain('Did you mean --covariance?');
+    // a short typo still gets its guess (two edits)
+    r = await cli(['fit', FAITHFUL, '--sd', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Did you mean --seed?');
     expect(r.stderr).toContain('gmm-wasm fit --help');
     r = await cli(['fit', FAITHFUL, '-c', 'ful']);
     expect(r.code).toBe(2);

@@ -5,12 +5,29 @@
 
 import { GmmError } from '../core/errors.js';
 
-/** scikit-learn names whose counterpart here is not their camelCase form. */
-const RENAMED: Record<string, string> = {
-  random_state: 'scikit-learn\'s random_state is seed here, an integer',
-  verbose: 'scikit-learn\'s verbose: the library prints nothing; give fit() an onIteration callback to see each iteration',
-  verbose_interval: 'scikit-learn\'s verbose_interval: fit()\'s onIteration callback sees every iteration',
+/** scikit-learn names whose counterpart here is not their camelCase form: the option they
+ *  become, and what to say where the call checked has it and where it has not. */
+const RENAMED: Record<string, { to: string; here: string; elsewhere: string }> = {
+  random_state: {
+    to: 'seed',
+    here: 'scikit-learn\'s random_state is seed here, an integer',
+    elsewhere: 'scikit-learn\'s random_state is the constructor\'s seed option here',
+  },
+  verbose: {
+    to: 'onIteration',
+    here: 'scikit-learn\'s verbose: the library prints nothing; an onIteration callback sees each iteration',
+    elsewhere: 'scikit-learn\'s verbose: the library prints nothing; give fit() an onIteration callback to see each iteration',
+  },
+  verbose_interval: {
+    to: 'onIteration',
+    here: 'scikit-learn\'s verbose_interval: an onIteration callback sees every iteration',
+    elsewhere: 'scikit-learn\'s verbose_interval: fit()\'s onIteration callback sees every iteration',
+  },
 };
+
+/** The options only a BayesianGaussianMixture has (its priors). */
+export const BAYESIAN_OPTIONS = ['weightConcentrationPriorType', 'weightConcentrationPrior', 'meanPrecisionPrior', 'meanPrior',
+  'degreesOfFreedomPrior', 'covariancePrior'] as const;
 
 /** Edit distance with adjacent transpositions (optimal string alignment): "bci" is one
  *  edit from "bic". Small strings only: option and command names. */
@@ -26,27 +43,35 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The candidate nearest to word, when it is near enough (a typo); else null. */
-function nearest(word: string, candidates: readonly string[]): string | null {
+/** The candidate nearest to word, when it is within max(slack, ⌊length/3⌋) edits; else null. */
+function nearest(word: string, candidates: readonly string[], slack: number): string | null {
   const best = candidates.map((c) => [c, editDistance(word, c)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= Math.max(1, Math.floor(word.length / 3)) ? best[0] : null;
+  return best && best[1] <= Math.max(slack, Math.floor(word.length / 3)) ? best[0] : null;
 }
 
-/** " Did you mean X?" for the candidate nearest to word, or ''. */
+/** " Did you mean X?" for the candidate nearest to word, or '' (the command line's: short
+ *  words such as --sd or scr get a guess within two edits). */
 export function suggest(word: string, candidates: readonly string[]): string {
-  const best = nearest(word, candidates);
+  const best = nearest(word, candidates, 2);
   return best ? ` Did you mean ${best}?` : '';
 }
 
-const camelCase = (s: string): string => s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** snake_case or kebab-case to camelCase (random_state, random-state → randomState). */
+const camelCase = (s: string): string => s.replace(/[_-]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** The hint for an unknown option `key` among `known`: ' (…)' to follow the quoted name, or ''. */
 function optionHint(key: string, known: readonly string[]): string {
-  const camel = camelCase(key);
-  const snake = Object.keys(RENAMED).find((k) => k === key || camelCase(k) === camel);
-  if (snake) return ` (${RENAMED[snake]})`;
+  const camel = camelCase(key), folded = camel.toLowerCase();
+  const renamed = Object.keys(RENAMED).find((k) => camelCase(k).toLowerCase() === folded);
+  if (renamed) {
+    const r = RENAMED[renamed];
+    return ` (${known.includes(r.to) ? r.here : r.elsewhere})`;
+  }
   if (camel !== key && known.includes(camel)) return ` (options are camelCase here: ${camel})`;
-  const near = known.find((k) => k.toLowerCase() === camel.toLowerCase()) ?? nearest(key, known);
+  const bayesian = BAYESIAN_OPTIONS.find((k) => k.toLowerCase() === folded);
+  if (bayesian && !known.includes(bayesian)) return ` (${bayesian} is an option of BayesianGaussianMixture)`;
+  // a tight guess for API options (short names such as tol must not attract every short typo)
+  const near = known.find((k) => k.toLowerCase() === folded) ?? nearest(key, known, 1);
   return near ? ` (did you mean ${near}?)` : '';
 }
 

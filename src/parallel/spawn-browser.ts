@@ -10,12 +10,11 @@ export function spawnBrowser(o: SpawnOptions): WorkerPort {
     : o.workerUrl ? new Worker(o.workerUrl, { type: 'module' })
       : new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module' })) as Worker;
   const { fail, end, listen } = failureHub();
-  // named in the message, as a 404 for the script is the usual cause (a bundle without the
-  // worker beside it); import.meta.url is read through a variable here so that bundlers do
-  // not take this for a second reference to emit
-  const base = import.meta.url;
+  // named in the message, as a script that does not load is the usual cause (a bundle
+  // without the worker beside it); the default's URL is the bundler's to rewrite, so it is
+  // described, not computed
   const script = o.createWorker ? 'the worker createWorker made' : o.workerUrl ? String(o.workerUrl)
-    : `./worker-browser.js beside ${base}`;
+    : 'the package\'s worker-browser.js, where your bundler put it (esbuild: bundle gmm-wasm/worker beside your bundle)';
   w.addEventListener('error', (e) => {
     e.preventDefault?.();
     fail(`the worker failed: ${(e as ErrorEvent).message || `it could not be loaded or threw (script: ${script})`}`);
