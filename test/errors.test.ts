@@ -360,6 +360,9 @@ describe('an unknown option names what was meant', () => {
       [() => fitted.score([[1]], { sampleWeights: [1] } as never), /"sampleWeights" \(did you mean sampleWeight\?\)/],
       [() => fitted.computeStatistics([[1]], { row_offset: 0 } as never), /"row_offset" \(options are camelCase here: rowOffset\)/],
       [() => selectModel([[1], [2], [3]], { n_components: [1, 2] } as never), /"n_components" \(options are camelCase here: nComponents\)/],
+      [() => new GaussianMixture({ nComponents: 1 }).fit([[1, 2], [2, 1], [4, 5]]).predictConditional([[1]], [0], { covarience: true } as never), /unknown predictConditional option "covarience" \(did you mean covariance\?\); the options are covariance\./],
+      [() => fitted.applyStatistics(fitted.computeStatistics([[1]]), { row: 3 } as never), /unknown applyStatistics option "row" \(did you mean rows\?\); the options are rows\./],
+      [() => fitted.recentreShift(fitted.computeStatistics([[1]]), { Rows: 3 } as never), /unknown recentreShift option "Rows" \(did you mean rows\?\)/],
     ];
     for (const [call, message] of cases) {
       expect(call).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

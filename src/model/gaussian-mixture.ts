@@ -622,7 +622,8 @@ export class GaussianMixture {
     if (!(stats instanceof SufficientStatistics)) {
       throw new GmmError('INVALID_TYPE', `${what} needs SufficientStatistics (from computeStatistics, mergeStatistics or fromBytes).`);
     }
-    if (options === null || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'rows')) {
+    if (options !== null && typeof options === 'object') checkKeys(options, what, ['rows']);
+    if (options === null || typeof options !== 'object') {
       throw new GmmError('INVALID_OPTION', `${what} options: only { rows }, the number of rows of the whole data.`);
     }
     if (options.rows !== undefined && (!Number.isSafeInteger(options.rows) || options.rows < 1)) {
@@ -776,7 +777,8 @@ export class GaussianMixture {
   predictConditional(X: MatrixInput, given: ArrayLike<number>, options: { covariance?: boolean } = {}): ConditionalPrediction {
     const s = this.mixtureState('predictConditional');
     const g = featureIndices(given, s.params.d, 'given', false);
-    if (options === null || typeof options !== 'object' || Object.keys(options).some((k) => k !== 'covariance')) {
+    if (options !== null && typeof options === 'object') checkKeys(options, 'predictConditional', ['covariance']);
+    if (options === null || typeof options !== 'object') {
       throw new GmmError('INVALID_OPTION', 'predictConditional options: only { covariance: true | false }.');
     }
     if (options.covariance !== undefined && typeof options.covariance !== 'boolean') {
