@@ -300,9 +300,12 @@ describe.skipIf(noChromium)(`headless Chromium (the \`browser\` condition: esbui
     try {
       await page.goto(`${server.url}/index.html`, { timeout: 20_000 });
       await page.waitForFunction(() => typeof (window as Json).missingWorker === 'function', null, { timeout: 20_000 });
-      const r = await page.evaluate(() => (window as Json).missingWorker());
+      const r = await page.evaluate(() => (window as Json).missingWorker(false));
       expect(r.code).toBe('WORKER_FAILED');
       expect(r.message).toContain(`${server.url}/no-such-worker.js`);
+      const f = await page.evaluate(() => (window as Json).missingWorker(true));
+      expect(f.code).toBe('WORKER_FAILED');
+      expect(f.message).toContain('the worker createWorker made');
     } finally {
       await page.close();
     }

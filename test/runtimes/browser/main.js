@@ -36,11 +36,13 @@ window.runVariant = async (variant, input) => {
 };
 // a worker script that is not there (a bundle without the worker beside it): WORKER_FAILED
 // naming the script
-window.missingWorker = async () => {
+window.missingWorker = async (viaFactory) => {
   await lib.init();
+  const url = new URL('./no-such-worker.js', location.href);
   try {
-    await new lib.GaussianMixture({ nComponents: 1 }).fitAsync([[1], [2], [3]],
-      { workers: 1, workerUrl: new URL('./no-such-worker.js', location.href) });
+    await new lib.GaussianMixture({ nComponents: 1 }).fitAsync([[1], [2], [3]], viaFactory
+      ? { workers: 1, createWorker: () => new Worker(url, { type: 'module' }) }
+      : { workers: 1, workerUrl: url });
     return { code: null };
   } catch (e) {
     return { code: e?.code ?? null, message: String(e?.message ?? e) };
