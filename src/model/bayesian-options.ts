@@ -4,7 +4,7 @@
 import { GmmError } from '../core/errors.js';
 import { resolveOptions, toTensor, asymmetricEntry, choleskyFails, type GaussianMixtureOptions, type MatrixInput, type ResolvedOptions } from './validate.js';
 import { priorLength } from './params.js';
-import { BAYESIAN_OPTIONS, unknownOption } from './option-names.js';
+import { BAYESIAN_OPTIONS, spelledAs, unknownOption } from './option-names.js';
 
 export type WeightConcentrationPriorType = 'dirichlet_process' | 'dirichlet_distribution';
 
@@ -50,7 +50,7 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
     if (SHARED.includes(k)) shared[k] = o[k];
     else if (!OWN.includes(k)) {
       const known = [...SHARED, ...OWN];
-      const message = ['weightsInit', 'meansInit', 'precisionsInit', 'weights_init', 'means_init', 'precisions_init'].includes(k)
+      const message = spelledAs(k, ['weightsInit', 'meansInit', 'precisionsInit'])
         ? `unknown option "${k}" (a Bayesian mixture starts from initParams or fit's initLabels, as scikit-learn's has no explicit start); the options are ${known.join(', ')}.`
         : unknownOption('option', k, known);
       throw new GmmError('INVALID_OPTION', message);

@@ -622,10 +622,10 @@ export class GaussianMixture {
     if (!(stats instanceof SufficientStatistics)) {
       throw new GmmError('INVALID_TYPE', `${what} needs SufficientStatistics (from computeStatistics, mergeStatistics or fromBytes).`);
     }
-    if (options !== null && typeof options === 'object') checkKeys(options, what, ['rows']);
     if (options === null || typeof options !== 'object') {
       throw new GmmError('INVALID_OPTION', `${what} options: only { rows }, the number of rows of the whole data.`);
     }
+    checkKeys(options, what, ['rows']);
     if (options.rows !== undefined && (!Number.isSafeInteger(options.rows) || options.rows < 1)) {
       throw new GmmError('INVALID_OPTION', `rows must be the number of rows of the whole data, an integer ≥ 1; got ${String(options.rows)}.`);
     }
@@ -777,10 +777,10 @@ export class GaussianMixture {
   predictConditional(X: MatrixInput, given: ArrayLike<number>, options: { covariance?: boolean } = {}): ConditionalPrediction {
     const s = this.mixtureState('predictConditional');
     const g = featureIndices(given, s.params.d, 'given', false);
-    if (options !== null && typeof options === 'object') checkKeys(options, 'predictConditional', ['covariance']);
     if (options === null || typeof options !== 'object') {
       throw new GmmError('INVALID_OPTION', 'predictConditional options: only { covariance: true | false }.');
     }
+    checkKeys(options, 'predictConditional', ['covariance']);
     if (options.covariance !== undefined && typeof options.covariance !== 'boolean') {
       throw new GmmError('INVALID_OPTION', `covariance must be true or false; got ${String(options.covariance)}.`);
     }

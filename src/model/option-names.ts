@@ -59,19 +59,26 @@ export function suggest(word: string, candidates: readonly string[]): string {
 /** snake_case or kebab-case to camelCase (random_state, random-state → randomState). */
 const camelCase = (s: string): string => s.replace(/[_-]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
 
+/** The name among names that key spells in another case or form (snake, kebab, camel, any
+ *  capitalisation: random_state, RandomState, random-state all name random_state). */
+export function spelledAs(key: string, names: readonly string[]): string | undefined {
+  const folded = camelCase(key).toLowerCase();
+  return names.find((n) => camelCase(n).toLowerCase() === folded);
+}
+
 /** The hint for an unknown option `key` among `known`: ' (…)' to follow the quoted name, or ''. */
 function optionHint(key: string, known: readonly string[]): string {
-  const camel = camelCase(key), folded = camel.toLowerCase();
-  const renamed = Object.keys(RENAMED).find((k) => camelCase(k).toLowerCase() === folded);
+  const renamed = spelledAs(key, Object.keys(RENAMED));
   if (renamed) {
     const r = RENAMED[renamed];
     return ` (${known.includes(r.to) ? r.here : r.elsewhere})`;
   }
+  const camel = camelCase(key);
   if (camel !== key && known.includes(camel)) return ` (options are camelCase here: ${camel})`;
-  const bayesian = BAYESIAN_OPTIONS.find((k) => k.toLowerCase() === folded);
+  const bayesian = spelledAs(key, BAYESIAN_OPTIONS);
   if (bayesian && !known.includes(bayesian)) return ` (${bayesian} is an option of BayesianGaussianMixture)`;
   // a tight guess for API options (short names such as tol must not attract every short typo)
-  const near = known.find((k) => k.toLowerCase() === folded) ?? nearest(key, known, 1);
+  const near = spelledAs(key, known) ?? nearest(key, known, 1);
   return near ? ` (did you mean ${near}?)` : '';
 }
 
