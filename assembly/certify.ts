@@ -37,9 +37,11 @@ export const CERT_BUDGET: i32 = 3;
   return m;
 }
 
-/** σₖ ≥ ‖Uₖ‖₂ per component into norms (K f64): the Frobenius norm of Uₖ (full; tied: of
- *  the shared U, the same for every k), max |pᵢ| (diag), p (spherical). */
-export function factorNorms(chol: usize, type: i32, K: i32, d: i32, norms: usize): void {
+/** certifyGroup's per-pass constants into table (2K + 1 f64): σₖ ≥ ‖Uₖ‖₂ per component
+ *  (the Frobenius norm of Uₖ for full; tied: of the shared U, the same for every k; max |pᵢ|
+ *  for diag; p for spherical), then ‖μₖ‖∞ per component, then the rounding slack factor
+ *  (see certifyGroup). Once per pass, as none of them depends on the group. */
+export function certifyTable(chol: usize, means: usize, type: i32, K: i32, d: i32, table: usize): void {
   for (let k = 0; k < K; k++) {
     let s: f64 = 0;
     if (type == FULL || type == TIED) {
@@ -55,8 +57,10 @@ export function factorNorms(chol: usize, type: i32, K: i32, d: i32, norms: usize
     } else {
       s = abs(load<f64>(chol + (<usize>k << 3)));
     }
-    store<f64>(norms + (<usize>k << 3), s);
+    store<f64>(table + (<usize>k << 3), s);
+    store<f64>(table + (<usize>(K + k) << 3), maxAbs(means + (<usize>(k * d) << 3), d));
   }
+  store<f64>(table + (<usize>(2 * K) << 3), <f64>(d + 2) * Math.sqrt(<f64>d) * 2.220446049250313e-16);
 }
 
 /** Bounding box of the rows of pairs [p0, p1) of block xt (P pairs): its centre into b
@@ -114,16 +118,16 @@ export function groupBalls(x: usize, n: i32, d: i32, B: i32, balls: usize): void
 /** The component whose responsibility is exactly 1 for every row inside the ball (centre
  *  b: d f64, radius R) around a group of pairs, or −1 when the bound cannot tell (then the
  *  group goes through the full E-step). chol: the precision factors (row-major U per
- *  component, as logProbScalar reads them); norms: from factorNorms; cutoff: RESP_CUTOFF;
- *  tmp: 2K f64. */
+ *  component, as logProbScalar reads them); table: from certifyTable; cutoff: RESP_CUTOFF;
+ *  tmp: K f64. */
 export function certifyGroup(b: usize, R: f64, d: i32, K: i32, type: i32,
-  means: usize, chol: usize, logConst: usize, norms: usize, cutoff: f64, tmp: usize): i32 {
-  const lo = tmp, hi = lo + (<usize>K << 3);
+  means: usize, chol: usize, logConst: usize, table: usize, cutoff: f64, tmp: usize): i32 {
+  const hi = tmp;
   // The kernels round x − μ and the dot products: an error up to about ulp(|x| + |μ|)·‖U‖
   // per coordinate, which a tight group of rows far from μ could hide from R. Widening R
   // by (d + 2)·√d·2⁻⁵² · (‖b‖∞ + ‖μ‖∞ + R) covers it (and the rounding of the centre).
-  const bmax = maxAbs(b, d);
-  const slack = <f64>(d + 2) * Math.sqrt(<f64>d) * 2.220446049250313e-16;
+  const slack = load<f64>(table + (<usize>(2 * K) << 3));
+  const wide = R + slack * (maxAbs(b, d) + R);
   let best = -1;
   let bestLo = -Infinity;
   for (let k = 0; k < K; k++) {
@@ -145,13 +149,11 @@ export function certifyGroup(b: usize, R: f64, d: i32, K: i32, type: i32,
         s2 += y * y;
       }
     }
-    const mmax = maxAbs(mu, d);
     const s = Math.sqrt(s2);
-    const e = load<f64>(norms + (<usize>k << 3)) * (R + slack * (bmax + mmax + R));
+    const e = load<f64>(table + (<usize>k << 3)) * (wide + slack * load<f64>(table + (<usize>(K + k) << 3)));
     const c = load<f64>(logConst + (<usize>k << 3));
     const far = s + e, near = s > e ? s - e : 0.0;
     const l = c - 0.5 * far * far;
-    store<f64>(lo + (<usize>k << 3), l);
     store<f64>(hi + (<usize>k << 3), c - 0.5 * near * near);
     if (l > bestLo) {
       bestLo = l;

@@ -8,7 +8,7 @@ import { statsReset } from './stats';
 import { accumulateScalar, accumulateBlock } from './accumulate';
 import { logProbScalar, logProbBlock, logProbComponent, prepareFactors } from './logdensity';
 import { normalizeRows, normalizeBlock, certifiedPairs, RESP_CUTOFF } from './estep';
-import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, factorNorms, certifyGroup, groupBall } from './certify';
+import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, certifyTable, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied, sKept } from './scratch';
 import * as rng from './rng';
@@ -48,8 +48,8 @@ export function emPass(
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), fac = sFac(scratch, K, d, B);
   const lists = sLists(scratch, K, d, B), kept = sKept(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
-  const norms = sCert(scratch, K, d, B), certTmp = norms + (<usize>K << 3);
-  factorNorms(chol, type, K, d, norms);
+  const table = sCert(scratch, K, d, B), certTmp = table + (<usize>(2 * K + 1) << 3);
+  certifyTable(chol, means, type, K, d, table);
   let budget = CERT_BUDGET;
   const cut = prune ? RESP_CUTOFF : 0.0; // logProbBlock prunes below a negative cutoff
   for (let r0 = 0; r0 < n; r0 += B) {
@@ -80,7 +80,7 @@ export function emPass(
             c = certTmp;
             R = groupBall(xt, P, s, s1, d, c);
           }
-          k = certifyGroup(c, R, d, K, type, means, chol, logConst, norms, RESP_CUTOFF, certTmp + (<usize>d << 3));
+          k = certifyGroup(c, R, d, K, type, means, chol, logConst, table, RESP_CUTOFF, certTmp + (<usize>d << 3));
         }
         if (k < 0) {
           budget--;

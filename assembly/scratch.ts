@@ -2,7 +2,7 @@
 // by the EM pass and scoring. The wrapper allocates scratchSize(K, d, B) f64.
 //
 //   xt d·B | wt B | lp K·B | ss K·B | dbuf d·B | abuf d·B | idx B | fac B | lists K·B/4 + K |
-//   ut K·d·d + K·d + d + 1 | hdr 8 | cert K + d + 2K | tied K + K·d + d + d·d | kept K
+//   ut K·d·d + K·d + d + 1 | hdr 8 | cert 2K + 1 + d + K | tied K + K·d + d + d·d | kept K
 //
 // xt: a block transposed into pairs when scoring, and the tmp of pairsInPlace/rowsInPlace
 // (an EM pass reads x, already in pair blocks, in place); wt: a block's pair weights; lp: log-densities then responsibilities (K·P v128);
@@ -12,12 +12,12 @@
 // dbuf ≥ 8·d, hence B ≥ 8); idx: kept pair indices (i32), in an EM pass the M-step's re-paired rows (scatter.ts componentScatter), or, when scoring, the per-row
 // lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,
 // i32); ut: prepared precision factors (logdensity.ts prepareFactors); hdr: a statistics
-// header for scoring; cert: the factor norms and certifyGroup's workspace (EM, certify.ts);
+// header for scoring; cert: certifyGroup's per-pass table (certify.ts certifyTable), a piece's centre and its workspace (EM, certify.ts);
 // tied: scatter.ts tiedBlock's workspace (EM), or diagBlock's (K + d + 8 ≤ its size for d ≥ 3; diagBlock
 // keeps its Y, 4⌈d/4⌉·P v128 ≤ 2·d·B f64, in dbuf and abuf); kept: estep.ts softPair's (EM, K i32). The scalar reference path uses the first B·K + d·d + 8.
 
 export function scratchSize(K: i32, d: i32, B: i32): i32 {
-  return max(3 * d * B + 3 * B + 2 * K * B + (K * B >> 2) + K + K * d * d + K * d + d + 1 + 8 + 3 * K + d
+  return max(3 * d * B + 3 * B + 2 * K * B + (K * B >> 2) + K + K * d * d + K * d + d + 1 + 8 + 3 * K + d + 1
     + K + K * d + d + d * d + K, B * K + d * d + 8);
 }
 
@@ -44,6 +44,6 @@ export function scratchSize(K: i32, d: i32, B: i32): i32 {
 // @ts-ignore: decorator
 @inline export function sCert(base: usize, K: i32, d: i32, B: i32): usize { return sHdr(base, K, d, B) + (8 << 3); }
 // @ts-ignore: decorator
-@inline export function sTied(base: usize, K: i32, d: i32, B: i32): usize { return sCert(base, K, d, B) + (<usize>(3 * K + d) << 3); }
+@inline export function sTied(base: usize, K: i32, d: i32, B: i32): usize { return sCert(base, K, d, B) + (<usize>(3 * K + d + 1) << 3); }
 // @ts-ignore: decorator
 @inline export function sKept(base: usize, K: i32, d: i32, B: i32): usize { return sTied(base, K, d, B) + (<usize>(K + K * d + d + d * d) << 3); }

@@ -117,9 +117,11 @@ export class Arena {
 
   private whole: Float64Array | null = null;
 
-  /** The f64 at byte offset ptr (through one cached view of all memory, re-taken after growth). */
+  /** The f64 at byte offset ptr (through one cached view of all memory, re-taken after growth:
+   *  growing detaches the old buffer, which leaves the view with length 0; testing that spares
+   *  the memory.buffer getter, a call into the engine, on every read). */
   readF64(ptr: number): number {
-    if (this.whole === null || this.whole.buffer !== this.core.memory.buffer) this.whole = new Float64Array(this.core.memory.buffer);
+    if (this.whole === null || this.whole.length === 0) this.whole = new Float64Array(this.core.memory.buffer);
     return this.whole[ptr >>> 3];
   }
 
