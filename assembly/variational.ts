@@ -110,14 +110,16 @@ export function vbResponsibilityEntropy(stats: usize, shift: usize, means: usize
       }
     }
   } else if (type == DIAG) {
+    // u·(u·S), not u²·S: a component left empty (S = 0) whose tiny covariance makes u² overflow
+    // adds 0, not ∞·0 = NaN, and a small S times a huge u² stays finite where it is
     for (let i = 0; i < K * d; i++) {
       const u = ld(chol, i);
-      q += u * u * ld(scat, i);
+      q += u * (u * ld(scat, i));
     }
   } else {
     for (let k = 0; k < K; k++) {
       const u = ld(chol, k);
-      q += u * u * ld(scat, k);
+      q += u * (u * ld(scat, k));
     }
   }
   if (shift) q += shiftTrace(stats, shift, means, chol, type, K, d);
@@ -149,7 +151,7 @@ function shiftTrace(stats: usize, shift: usize, means: usize, chol: usize, type:
       for (let i = 0; i < d; i++) {
         const u = type == DIAG ? ld(chol, o + i) : ld(chol, k);
         const e = ld(shift, o + i) - ld(means, o + i);
-        q += u * u * (2.0 * e * ld(sum, o + i) + m * e * e);
+        q += u * (u * (2.0 * e * ld(sum, o + i) + m * e * e)); // as above: an empty component adds 0
       }
     }
   }

@@ -233,6 +233,42 @@ describe('BayesianGaussianMixture: what the adversarial review found', () => {
     expect(m.isFitted).toBe(false);
   });
 
+  it('an empty component with a subnormal covariancePrior keeps a finite bound, linear in ln Ψ₀ (not ∞·0 = NaN)', () => {
+    // component 2 gets no label: its covariance is about Ψ₀/ν, its squared precision factor
+    // overflows, and the entropy's u²·S (S = 0) was NaN, reported as NUMERICAL. With the
+    // empty component the bound moves by the same step for each factor e⁻⁷ln10 of Ψ₀ (a
+    // Wishart normaliser term), so the subnormal 1e-310 must continue 1e-296 and 1e-303.
+    // (scikit-learn with gmm-wasm's two documented rules for emptied components and the
+    // cutoff gives the same bounds: 1428.1246993784116 full, 1425.187869069847 diag.)
+    const Y = [[0.1, 1.2], [0.5, 0.7], [1.1, 0.2], [3.0, 3.3], [3.4, 2.9], [2.8, 3.6], [0.3, 0.1], [3.1, 3.0]];
+    const labels = [0, 0, 0, 1, 1, 1, 0, 1];
+    for (const t of TYPES) {
+      const bound = (c: number): number => new lib.BayesianGaussianMixture({ nComponents: 3, covarianceType: t, regCovar: 0,
+        maxIter: 5, covariancePrior: t === 'full' || t === 'tied' ? [c, 0, 0, c] : t === 'diag' ? [c, c] : c })
+        .fit(Y, { initLabels: labels }).lowerBound;
+      const [a, b, c] = [bound(1e-296), bound(1e-303), bound(1e-310)];
+      expect(Number.isFinite(c)).toBe(true);
+      expect(c - b).toBeCloseTo(b - a, 9);
+      // tied pools every component's scatter, so its one covariance never gets small
+      if (t !== 'tied') expect(b - a).toBeGreaterThan(30);
+    }
+  });
+
+  it('a failure that extreme priors can cause names the priors given, not only the data', () => {
+    const Y = [[0.1, 1.2], [0.5, 0.7], [1.1, 0.2], [3.0, 3.3], [3.4, 2.9], [2.8, 3.6], [0.3, 0.1], [3.1, 3.0]];
+    const fit = (meanPrior: number, meanPrecisionPrior: number) => () =>
+      new lib.BayesianGaussianMixture({ nComponents: 2, meanPrior: [meanPrior, meanPrior], meanPrecisionPrior }).fit(Y);
+    const named = /scale the data.*The priors given \(meanPrior, meanPrecisionPrior\) can cause this too/s;
+    // a mean prior far from the data, weighted heavily: every covariance a huge rank-one term
+    expect(fit(1e120, 1e200)).toThrow(expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE', message: expect.stringMatching(named) }));
+    // further still: the bound overflows
+    expect(fit(1e145, 1e171)).toThrow(expect.objectContaining({ code: 'NUMERICAL',
+      message: expect.stringMatching(/scale the features.*The priors given \(meanPrior, meanPrecisionPrior\)/s) }));
+    // without priors of its own, the data are the only suspect
+    expect(() => new lib.BayesianGaussianMixture({ nComponents: 2, regCovar: 0 }).fit([[1, 2], [1, 2], [1, 2], [1, 2]]))
+      .toThrow(expect.objectContaining({ code: 'NOT_POSITIVE_DEFINITE', message: expect.not.stringMatching(/priors given/) }));
+  });
+
   it('a huge Dirichlet-process weight prior keeps the lower bound accurate (betaln without cancellation)', () => {
     // with lnΓ(b) − lnΓ(a + b) summed directly the bound moved in steps of 1/64 at γ₀ = 1e12 and stopped the fit early
     const labels = Array.from({ length: 400 }, (_, i) => (i * 7) % 4);

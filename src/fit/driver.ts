@@ -43,16 +43,37 @@ export function notPd(k: number, co: Coordinator, when: string): GmmError {
   const which = o.covarianceType === 'tied' ? 'the tied covariance' : `component ${k}'s covariance`;
   if (!co.covariances.every(Number.isFinite)) {
     return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} overflowed to a non-finite value: the data's ` +
-      'magnitude is beyond what double precision can square (about 1e154). Scale the data (e.g. standardise the features).');
+      'magnitude is beyond what double precision can square (about 1e154). Scale the data (e.g. standardise the features).' +
+      priorsHint(o));
   }
   if (underflowed(co)) {
     return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} underflowed: the data's magnitude is so small ` +
       '(below about 1e-140) that squared deviations fall under the smallest double. Scale the data (e.g. standardise ' +
-      `the features), or give regCovar (now ${o.regCovar}) in the data's squared units.`);
+      `the features), or give regCovar (now ${o.regCovar}) in the data's squared units.${priorsHint(o)}`);
   }
   return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} is not positive definite (a collapsed or ` +
     `singular component: duplicate points or a constant feature). Raise regCovar (now ${o.regCovar})` +
-    `${o.variational ? ' or covariancePrior' : ''}, reduce nComponents, or scale the data.`);
+    `${o.variational ? ' or covariancePrior' : ''}, reduce nComponents, or scale the data.${priorsHint(o)}`);
+}
+
+/** For a Bayesian mixture given priors of its own: that they, not the data, may be the cause
+ *  (a meanPrior far from the data with a large meanPrecisionPrior makes every covariance a
+ *  huge rank-one term; priors near the ends of double range overflow the bound). */
+function priorsHint(o: Coordinator['o']): string {
+  const v = o.variational;
+  if (!v) return '';
+  const given = (['meanPrior', 'meanPrecisionPrior', 'degreesOfFreedomPrior', 'covariancePrior', 'weightConcentrationPrior'] as const)
+    .filter((k) => v[k] != null);
+  if (given.length === 0) return '';
+  return ` The priors given (${given.join(', ')}) can cause this too: bring them to the data's scale (a meanPrior within ` +
+    'the data\'s range; precisions, degrees of freedom and covariances of ordinary magnitude).';
+}
+
+/** The error a non-finite lower bound raises, with priorsHint's advice where it applies. */
+function nonFiniteError(co: Coordinator, hooks: FitHooks, lower: number, iter: number): GmmError {
+  const e = (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read());
+  const hint = priorsHint(co.o);
+  return hint ? new GmmError(e.code, e.message + hint) : e;
 }
 
 /** Every variance below 1e-280 while the means are nonzero but below 1e-140: data at a
@@ -250,7 +271,7 @@ export function* emIterations(co: Coordinator, init: number, lower: number, hook
     // a covariance that is not positive definite first: a variational update reports it
     // with a NaN bound, which is not the data's fault
     if (u.bad >= 0) throw notPd(u.bad, co, `at EM iteration ${iter}`);
-    if (!Number.isFinite(lower)) throw (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read()); // update() left the parameters
+    if (!Number.isFinite(lower)) throw nonFiniteError(co, hooks, lower, iter); // update() left the parameters
     const change = lower - prev;
     hooks.onIteration?.({ init, iter, lowerBound: lower, change });
     if (Math.abs(change) < o.tol) return { lower, nIter: iter, converged: true };
