@@ -63,54 +63,83 @@ export function certifyTable(chol: usize, means: usize, type: i32, K: i32, d: i3
   store<f64>(table + (<usize>(2 * K) << 3), <f64>(d + 2) * Math.sqrt(<f64>d) * 2.220446049250313e-16);
 }
 
+/** (min, max) over both lanes of pairs [p0, p1) of one feature's row of a pair block (four
+ *  independent min/max chains; pmin/pmax: one instruction each; the data are finite). */
+// @ts-ignore: decorator
+@inline function rangeOf(row: usize, p0: i32, p1: i32): v128 {
+  const last = p1 - 1;
+  let lo0 = v128.load(row + (<usize>p0 << 4)), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0;
+  for (let p = p0; p < p1; p += 4) {
+    const v0 = v128.load(row + (<usize>p << 4));
+    const v1 = v128.load(row + (<usize>min(p + 1, last) << 4));
+    const v2 = v128.load(row + (<usize>min(p + 2, last) << 4));
+    const v3 = v128.load(row + (<usize>min(p + 3, last) << 4));
+    lo0 = f64x2.pmin(lo0, v0); hi0 = f64x2.pmax(hi0, v0);
+    lo1 = f64x2.pmin(lo1, v1); hi1 = f64x2.pmax(hi1, v1);
+    lo2 = f64x2.pmin(lo2, v2); hi2 = f64x2.pmax(hi2, v2);
+    lo3 = f64x2.pmin(lo3, v3); hi3 = f64x2.pmax(hi3, v3);
+  }
+  const lo = f64x2.pmin(f64x2.pmin(lo0, lo1), f64x2.pmin(lo2, lo3));
+  const hi = f64x2.pmax(f64x2.pmax(hi0, hi1), f64x2.pmax(hi2, hi3));
+  const a0 = f64x2.extract_lane(lo, 0), a1 = f64x2.extract_lane(lo, 1);
+  const z0 = f64x2.extract_lane(hi, 0), z1 = f64x2.extract_lane(hi, 1);
+  return f64x2.replace_lane(f64x2.splat(a1 < a0 ? a1 : a0), 1, z1 > z0 ? z1 : z0);
+}
+
+/** One feature of a ball: the centre of the range r = (a, z) into b, and its squared half width. */
+// @ts-ignore: decorator
+@inline function centreOf(r: v128, b: usize): f64 {
+  const a = f64x2.extract_lane(r, 0), z = f64x2.extract_lane(r, 1);
+  store<f64>(b, 0.5 * a + 0.5 * z);
+  const h = 0.5 * z - 0.5 * a;
+  return h * h;
+}
+
 /** Bounding box of the rows of pairs [p0, p1) of block xt (P pairs): its centre into b
  *  (d f64); returns its half diagonal (∞ or NaN when the rows are beyond double range). */
 export function groupBall(xt: usize, P: i32, p0: i32, p1: i32, d: i32, b: usize): f64 {
   let r2: f64 = 0;
-  const last = p1 - 1;
-  for (let i = 0; i < d; i++) {
-    const row = xt + (<usize>(i * P) << 4);
-    // four independent min/max chains (pmin/pmax: one instruction each; the data are finite)
-    let lo0 = v128.load(row + (<usize>p0 << 4)), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0;
-    for (let p = p0; p < p1; p += 4) {
-      const v0 = v128.load(row + (<usize>p << 4));
-      const v1 = v128.load(row + (<usize>min(p + 1, last) << 4));
-      const v2 = v128.load(row + (<usize>min(p + 2, last) << 4));
-      const v3 = v128.load(row + (<usize>min(p + 3, last) << 4));
-      lo0 = f64x2.pmin(lo0, v0); hi0 = f64x2.pmax(hi0, v0);
-      lo1 = f64x2.pmin(lo1, v1); hi1 = f64x2.pmax(hi1, v1);
-      lo2 = f64x2.pmin(lo2, v2); hi2 = f64x2.pmax(hi2, v2);
-      lo3 = f64x2.pmin(lo3, v3); hi3 = f64x2.pmax(hi3, v3);
-    }
-    const lo = f64x2.pmin(f64x2.pmin(lo0, lo1), f64x2.pmin(lo2, lo3));
-    const hi = f64x2.pmax(f64x2.pmax(hi0, hi1), f64x2.pmax(hi2, hi3));
-    const a0 = f64x2.extract_lane(lo, 0), a1 = f64x2.extract_lane(lo, 1);
-    const z0 = f64x2.extract_lane(hi, 0), z1 = f64x2.extract_lane(hi, 1);
-    const a = a1 < a0 ? a1 : a0, z = z1 > z0 ? z1 : z0;
-    store<f64>(b + (<usize>i << 3), 0.5 * a + 0.5 * z);
-    const h = 0.5 * z - 0.5 * a;
-    r2 += h * h;
-  }
+  for (let i = 0; i < d; i++) r2 += centreOf(rangeOf(xt + (<usize>(i * P) << 4), p0, p1), b + (<usize>i << 3));
   return Math.sqrt(r2);
 }
 
 /** f64 for the balls of every whole group of GROUP_PAIRS pairs (and a short last one per
- *  block) of n rows in blocks of B: d + 1 each. */
+ *  block) of n rows in blocks of B, and of its two halves: 3(d + 1) each. */
 export function ballsSize(n: i32, d: i32, B: i32): i32 {
   const perBlock = ((B + 1) / 2 + GROUP_PAIRS - 1) / GROUP_PAIRS;
-  return ((n + B - 1) / B) * perBlock * (d + 1);
+  return ((n + B - 1) / B) * perBlock * 3 * (d + 1);
 }
 
-/** The balls of the groups em.ts tries first (pairs [g, g + GROUP_PAIRS) of each block),
- *  once per fit, since the data do not change: per group its centre (d f64) and radius. */
+/** The balls of the groups em.ts tries first (pairs [g, g + GROUP_PAIRS) of each block)
+ *  and of their halves, the pieces it tries next (the first half's, then the second's; a
+ *  group of at most GROUP_PAIRS / 2 pairs has only the first), once per fit, since the data
+ *  do not change: per ball its centre (d f64) and radius. One pass: a group's range per
+ *  feature is its halves' combined, so its ball has the bits groupBall would give it. */
 export function groupBalls(x: usize, n: i32, d: i32, B: i32, balls: usize): void {
   let at = balls;
+  const half = GROUP_PAIRS >> 1, size = <usize>(d + 1) << 3;
   for (let r0 = 0; r0 < n; r0 += B) {
     const P = (min(B, n - r0) + 1) >> 1;
     const xt = x + (<usize>(r0 * d) << 3);
     for (let g = 0; g < P; g += GROUP_PAIRS) {
-      store<f64>(at + (<usize>d << 3), groupBall(xt, P, g, min(g + GROUP_PAIRS, P), d, at));
-      at += <usize>(d + 1) << 3;
+      const end = min(g + GROUP_PAIRS, P), mid = min(g + half, end), two = mid < end;
+      let w2: f64 = 0, a2: f64 = 0, b2: f64 = 0;
+      for (let i = 0; i < d; i++) {
+        const row = xt + (<usize>(i * P) << 4), o = <usize>i << 3;
+        const ra = rangeOf(row, g, mid);
+        let rw = ra;
+        a2 += centreOf(ra, at + size + o);
+        if (two) {
+          const rb = rangeOf(row, mid, end);
+          b2 += centreOf(rb, at + 2 * size + o);
+          rw = f64x2.replace_lane(f64x2.pmin(ra, rb), 1, max(f64x2.extract_lane(ra, 1), f64x2.extract_lane(rb, 1)));
+        }
+        w2 += centreOf(rw, at + o);
+      }
+      store<f64>(at + (<usize>d << 3), Math.sqrt(w2));
+      store<f64>(at + size + (<usize>d << 3), Math.sqrt(a2));
+      if (two) store<f64>(at + 2 * size + (<usize>d << 3), Math.sqrt(b2));
+      at += 3 * size;
     }
   }
 }

@@ -66,17 +66,20 @@ export function emPass(
     let run = 0;
     for (let g = 0; g < P; g += GROUP_PAIRS) {
       const end = min(g + GROUP_PAIRS, P);
-      const ball = balls;
-      if (balls) balls += <usize>(d + 1) << 3;
+      const ball = balls, bsize = <usize>(d + 1) << 3;
+      if (balls) balls += 3 * bsize;
       let s = g, size = GROUP_PAIRS;
       while (s < end) {
         const s1 = min(s + size, end);
         let k = -1;
         if (budget > 0) {
-          // a whole group's ball is cached (certify.ts groupBalls); a piece's is computed
+          // a whole group's ball and its halves' are cached (certify.ts groupBalls: at half
+          // size s is g or g + GROUP_PAIRS/2); a smaller piece's is computed
           let c = ball, R: f64;
-          if (size == GROUP_PAIRS && balls) R = load<f64>(ball + (<usize>d << 3));
-          else {
+          if (balls && size >= GROUP_PAIRS >> 1) {
+            if (size != GROUP_PAIRS) c = ball + (s == g ? bsize : 2 * bsize);
+            R = load<f64>(c + (<usize>d << 3));
+          } else {
             c = certTmp;
             R = groupBall(xt, P, s, s1, d, c);
           }

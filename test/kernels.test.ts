@@ -2,7 +2,8 @@
 // relative, for every covariance type and for odd shapes (odd d, odd block tails).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture } from '../src/index.js';
-import { kernels } from '../src/core/core.js';
+import { core, kernels } from '../src/core/core.js';
+import { Arena } from '../src/core/arena.js';
 import { loadCore, matrix, normal, rng } from './helpers.js';
 
 beforeAll(loadCore);
@@ -373,6 +374,60 @@ describe('certified groups: one component takes a whole group of rows', () => {
         expect(relErr(a.weights, b.weights)).toBeLessThan(1e-12);
         expect(relErr(a.means.data, b.means.data)).toBeLessThan(1e-12);
         expect(relErr(a.covariances, b.covariances)).toBeLessThan(1e-12);
+      });
+    }
+  }
+});
+
+describe('certified groups: the balls cached once a fit', () => {
+  // groupBalls keeps, per group of 64 pairs of a pair block, the ball of the group and of
+  // each half (em.ts tries them in that order): each must have the bits of the bounding box
+  // of exactly those rows (centre ½lo + ½hi per feature, radius √Σ(½hi − ½lo)²), the
+  // padding lane of an odd block repeating its last row.
+  const GROUP = 64;
+  for (const d of [1, 2, 5]) {
+    for (const [n, B] of [[1000, 512], [129, 16], [77, 512], [300, 258]] as const) {
+      it(`d=${d}, n=${n}, blocks of ${B}`, () => {
+        const u = rng(100 * d + n);
+        const x = Float64Array.from({ length: n * d }, (_, i) => (u() - 0.5) * 10 * (1 + (i % d)) + (i % 7 === 0 ? 1e3 : 0));
+        const c = core();
+        const arena = new Arena(c);
+        arena.reset();
+        const xp = arena.allocF64(n * d + d), tmp = arena.allocF64(B * d + 16);
+        const size = c.ballsSize(n, d, B), balls = arena.allocF64(size);
+        arena.f64(xp, n * d).set(x);
+        c.pairsInPlace(xp, n, d, B, tmp);
+        c.groupBalls(xp, n, d, B, balls);
+        const got = arena.f64(balls, size).slice();
+        let at = 0, checked = 0;
+        const ball = (r0: number, rows: number, p0: number, p1: number, off: number): void => {
+          let r2 = 0;
+          for (let i = 0; i < d; i++) {
+            let lo = Infinity, hi = -Infinity;
+            for (let r = 2 * p0; r < 2 * p1; r++) {
+              const v = x[(r0 + Math.min(r, rows - 1)) * d + i];
+              lo = Math.min(lo, v);
+              hi = Math.max(hi, v);
+            }
+            expect(Object.is(got[off + i], 0.5 * lo + 0.5 * hi)).toBe(true);
+            const h = 0.5 * hi - 0.5 * lo;
+            r2 += h * h;
+          }
+          expect(Object.is(got[off + d], Math.sqrt(r2))).toBe(true);
+          checked++;
+        };
+        for (let r0 = 0; r0 < n; r0 += B) {
+          const rows = Math.min(B, n - r0), P = (rows + 1) >> 1;
+          for (let g = 0; g < P; g += GROUP) {
+            const end = Math.min(g + GROUP, P), mid = Math.min(g + GROUP / 2, end);
+            ball(r0, rows, g, end, at);
+            ball(r0, rows, g, mid, at + d + 1);
+            if (mid < end) ball(r0, rows, mid, end, at + 2 * (d + 1));
+            at += 3 * (d + 1);
+          }
+        }
+        expect(at).toBeLessThanOrEqual(size); // ballsSize counts every block as a whole one
+        expect(checked).toBeGreaterThan(2);
       });
     }
   }
