@@ -202,9 +202,11 @@ export function conditionRows(
         for (let j = 0; j < q; j++) store<f64>(ck + (<usize>j << 3), f(mk, idx(rIdx, j)));
       }
     }
-    // log-sum-exp normalisation of the weights
+    // log-sum-exp normalisation of the weights. Where every component's density underflows
+    // (a squared distance beyond double range) the weights are undefined: NaN, which the
+    // wrapper reports as NUMERICAL, rather than a uniform 1/K that would look like an answer
     if (mx == -Infinity || isNaN(mx)) {
-      for (let k = 0; k < K; k++) store<f64>(lp + (<usize>k << 3), 1.0 / <f64>K);
+      for (let k = 0; k < K; k++) store<f64>(lp + (<usize>k << 3), NaN);
     } else {
       let s: f64 = 0;
       for (let k = 0; k < K; k++) {

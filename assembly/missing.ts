@@ -585,7 +585,12 @@ export function missingImpute(
       const xr = x + (<usize>(r * d) << 3);
       const lane = pairUp(x, r, r1, d, means, prec, type, K);
       takeLane(lane, K);
-      normalize(weights, K, -Infinity);
+      if (!(normalize(weights, K, -Infinity) > -Infinity)) {
+        // every component's density underflows: the weights, and so the values, are
+        // undefined; NaN, which the wrapper reports as NUMERICAL naming the row
+        for (let j = 0; j < m; j++) sf(xr, ix(sMis, j), NaN);
+        continue;
+      }
       if (method == 0) {
         for (let k = 0; k < K; k++) completeRow(xr, lane, means, type, k, d);
         for (let j = 0; j < m; j++) {

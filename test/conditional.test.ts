@@ -286,6 +286,19 @@ describe('far values', () => {
     expect(c.scoreSamples(drawn.X).every(Number.isFinite)).toBe(true);
     expect(GaussianMixture.fromJSON(JSON.stringify(c)).weights).toEqual(c.weights);
   });
+  it.each(TYPES)('%s: given values whose every component density underflows are NUMERICAL, not weights 1/K', (type) => {
+    // beyond about 1e154 standard deviations every squared distance overflows: the weights
+    // are undefined (a uniform 1/K, as returned before, gave a plausible conditional mean)
+    const gm = model(type, 3, 4);
+    const numerical = { code: 'NUMERICAL', message: expect.stringContaining('conditional weights are undefined') };
+    expect(() => gm.condition([0], [1e160])).toThrow(expect.objectContaining(numerical));
+    expect(() => gm.predictConditional([[0], [1e160]], [0])).toThrow(expect.objectContaining({ ...numerical,
+      message: expect.stringContaining('row 1') }));
+    // 1e150 standard deviations is still in range (tied's shared covariance may leave two
+    // components' distances equal in double precision there, so no single winner is asked)
+    const w = gm.condition([0], [1e150]).weights;
+    expect(w.every(Number.isFinite) && Math.abs(w.reduce((a, b) => a + b, 0) - 1) < 1e-15).toBe(true);
+  });
   it('predictConditional refuses (NUMERICAL) rather than return overflowed covariances', () => {
     expect(errorCode(() => model('full', 3, 4).predictConditional([[0], [1e200]], [0], { covariance: true }))).toBe('NUMERICAL');
   });

@@ -280,6 +280,12 @@ describe('errors', () => {
     const gm = new GaussianMixture({ nComponents: 3 }).fit(X);
     expect(() => gm.impute([[2, 1], [1.7e308, NaN]])).toThrow(expect.objectContaining({ code: 'NUMERICAL', message: expect.stringContaining('row 1') }));
     expect(gm.impute([[1, NaN]]).data.every(Number.isFinite)).toBe(true);
+    // so far out that every component's density underflows: the weights are undefined, and
+    // a uniform 1/K (as before) would have filled in a plausible-looking value; both methods
+    for (const method of ['mean', 'sample'] as const) {
+      expect(() => gm.impute([[2, 1], [1e160, NaN]], { method })).toThrow(expect.objectContaining({ code: 'NUMERICAL',
+        message: expect.stringMatching(/row 1.*density underflows/) }));
+    }
   });
 });
 

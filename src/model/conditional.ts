@@ -150,7 +150,8 @@ function prepare(p: Params, given: Int32Array, what: string, withCov: boolean): 
 
 function nonFinite(what: string, moments = 'means'): GmmError {
   return new GmmError('NUMERICAL', `${what}: the given values are so far from every component that the conditional ` +
-    `${moments} overflow double range; check the values (and their order) against the model's features.`);
+    `${moments} overflow double range (or, beyond about 1e154 standard deviations, every component's density ` +
+    'underflows and the conditional weights are undefined); check the values (and their order) against the model\'s features.');
 }
 
 /** The mixture over the remaining features (increasing order) given x_given = values. */

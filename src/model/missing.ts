@@ -175,9 +175,11 @@ export function imputeMatrix(p: Params, X: Matrix, method: 'mean' | 'sample', se
   const filled = arena.f64(x, n * d);
   const row = filled.findIndex((v) => !Number.isFinite(v));
   if (row >= 0) {
-    // an observed value so far from every component that the conditional mean overflows
+    // an observed value so far from every component that the conditional mean overflows,
+    // or that every component's density underflows (the weights are undefined: NaN)
     throw new GmmError('NUMERICAL', `impute: row ${order[Math.floor(row / d)]}'s observed values are so far from every ` +
-      'component that its filled-in values overflow double range; check the values against the model\'s features.');
+      'component that its filled-in values overflow double range, or (beyond about 1e154 standard deviations) every ' +
+      'component\'s density underflows; check the values against the model\'s features.');
   }
   for (let i = 0; i < n; i++) out.set(filled.subarray(i * d, i * d + d), order[i] * d);
   return out;
