@@ -107,6 +107,29 @@ describe.concurrent('help and usage', () => {
     r = await cli(['predict', join(dir, 'model.json')]);
     expect(r.code).toBe(2);
   });
+  it('option values are usage errors before any file is read (sample -n, --seed of sample and impute)', async () => {
+    // the files named do not exist: a usage error must come first
+    for (const [args, text] of [
+      [['sample', 'nope.json', '-n', '0'], '-n needs a count ≥ 1'],
+      [['sample', 'nope.json', '--seed', '-1'], '--seed needs an integer in [0, 2^53); got -1'],
+      [['impute', 'nope.json', 'nope.csv', '--method', 'sample', '--seed', '-1'], '--seed needs an integer in [0, 2^53)'],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(text);
+    }
+    // a choice that is punctuation is quoted, so the list reads as a list
+    const r = await cli(['fit', FAITHFUL, '--delimiter', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--delimiter must be one of ",", ";", tab, space; got "x".');
+  });
+  it('--columns refuses a name that several columns share', async () => {
+    writeFileSync(join(dir, 'twice.csv'), 'a,a,b\n1,2,3\n4,5,6\n7,8,9\n2,1,0\n');
+    const r = await cli(['fit', join(dir, 'twice.csv'), '--columns', 'a']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('2 columns are named "a" (columns 1, 2): pick one by its number');
+    expect((await cli(['fit', join(dir, 'twice.csv'), '--columns', '2,b', '-q'])).code).toBe(0);
+  });
 });
 
 describe.concurrent('fit', () => {

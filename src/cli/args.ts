@@ -124,9 +124,21 @@ function convert(spec: OptionSpec, shown: string, value: string, cmd: string): s
     return v;
   }
   if (spec.choices && !spec.choices.includes(value)) {
-    throw new UsageError(`${shown} must be one of ${spec.choices.filter((c) => c !== ' ' && c !== '\\t').join(', ')}; got ${JSON.stringify(value)}.${suggest(value, [...spec.choices])}`, cmd);
+    // punctuation (a delimiter) quoted, so that "," reads as a choice and not as the list's comma
+    const shownChoice = (c: string): string => (/^[\w-]+$/.test(c) ? c : JSON.stringify(c));
+    const hint = suggest(value, spec.choices.filter((c) => /^[\w-]+$/.test(c)));
+    throw new UsageError(`${shown} must be one of ${spec.choices.filter((c) => c !== ' ' && c !== '\\t').map(shownChoice).join(', ')}; got ${JSON.stringify(value)}.${hint}`, cmd);
   }
   return value;
+}
+
+/** --seed as the library takes it (an integer in [0, 2⁵³)), checked as a usage error before
+ *  any file is read, for the commands that pass it to a call rather than to a model. */
+export function checkSeed(o: Opts, cmd: string): void {
+  const seed = o.seed as number | undefined;
+  if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) {
+    throw new UsageError(`--seed needs an integer in [0, 2^53); got ${seed}.`, cmd);
+  }
 }
 
 /** The positional arguments of cmd: at least n, at most its list, and stdin ("-") once. */

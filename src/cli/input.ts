@@ -55,6 +55,10 @@ export function selectColumns(t: Table, spec: string, path: string): Table {
         ? `${path}: --columns: no column named ${JSON.stringify(p)}; the columns are ${t.columns.map((c) => JSON.stringify(c)).join(', ')}.`
         : `${path}: --columns ${JSON.stringify(p)}: the data have no header, so use column numbers (1 to ${t.cols}).`);
     }
+    if (t.columns!.indexOf(p, j + 1) >= 0) {
+      throw new InputError(`${path}: --columns: ${t.columns!.filter((c) => c === p).length} columns are named ` +
+        `${JSON.stringify(p)} (columns ${t.columns!.flatMap((c, i) => (c === p ? [i + 1] : [])).join(', ')}): pick one by its number.`);
+    }
     return j;
   });
   const data = new Float64Array(t.rows * idx.length);

@@ -1,6 +1,6 @@
 // gmm-wasm impute: the missing cells of a table filled under a model.
 import { formatCsv } from '../csv.js';
-import { COMMON_OPTIONS, DATA_OPTIONS, need, type Command } from '../args.js';
+import { COMMON_OPTIONS, DATA_OPTIONS, checkSeed, need, type Command } from '../args.js';
 import { describeData, readData, readModel } from '../input.js';
 import { emit, info } from '../output.js';
 
@@ -21,6 +21,7 @@ export const impute: Command = {
     'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one is refused.',
   run(pos, o) {
     need(pos, 2, this);
+    checkSeed(o, 'impute');
     const gm = readModel(pos[0]);
     const t = readData(pos[1], o, true);
     info(describeData(pos[1], t));

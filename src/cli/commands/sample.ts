@@ -1,6 +1,6 @@
 // gmm-wasm sample: rows drawn from a model, seeded, as CSV.
 import { formatCsv } from '../csv.js';
-import { COMMON_OPTIONS, UsageError, need, type Command } from '../args.js';
+import { COMMON_OPTIONS, UsageError, checkSeed, need, type Command } from '../args.js';
 import { readModel } from '../input.js';
 import { emit } from '../output.js';
 
@@ -19,9 +19,11 @@ export const sample: Command = {
   notes: 'Output: CSV with columns x1 … xd (and "component" with --labels). The same seed gives the same samples in every runtime.',
   run(pos, o) {
     need(pos, 1, this);
-    const gm = readModel(pos[0]);
+    // option values first: a usage error before any file is read
     const n = (o.n as number | undefined) ?? 1;
     if (n < 1) throw new UsageError(`-n needs a count ≥ 1; got ${n}.`, 'sample');
+    checkSeed(o, 'sample');
+    const gm = readModel(pos[0]);
     const s = gm.sample(n, o.seed === undefined ? {} : { seed: o.seed as number });
     const d = s.X.cols;
     const names = Array.from({ length: d }, (_, j) => `x${j + 1}`);
