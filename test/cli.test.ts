@@ -129,6 +129,17 @@ describe.concurrent('help and usage', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('2 columns are named "a" (columns 1, 2): pick one by its number');
     expect((await cli(['fit', join(dir, 'twice.csv'), '--columns', '2,b', '-q'])).code).toBe(0);
+    const zero = await cli(['fit', join(dir, 'twice.csv'), '--columns', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--columns numbers columns from 1; got 0.');
+  });
+  it('a library error names the command line\'s flags, not the library\'s option names', async () => {
+    writeFileSync(join(dir, 'same.csv'), 'x,y\n1,2\n1,2\n1,2\n1,2\n');
+    const r = await cli(['fit', join(dir, 'same.csv'), '-k', '2', '--reg-covar', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(NOT_POSITIVE_DEFINITE)');
+    expect(r.stderr).toContain('Raise --reg-covar (now 0), reduce -k, or scale the data.');
+    expect(r.stderr).not.toMatch(/regCovar|nComponents/);
   });
 });
 

@@ -9,6 +9,7 @@ import { InputError, UsageError, parseArgs, type Command } from './args.js';
 import { suggest } from '../model/option-names.js';
 import { setQuiet } from './output.js';
 import { commandHelp, mainHelp, version } from './help.js';
+import { inFlags } from './models.js';
 import { fit } from './commands/fit.js';
 import { predict } from './commands/predict.js';
 import { score } from './commands/score.js';
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof GmmError) {
-      process.stderr.write(`gmm-wasm: error (${e.code}): ${e.message}\n`);
+      process.stderr.write(`gmm-wasm: error (${e.code}): ${inFlags(e.message)}\n`);
       return 1;
     }
     process.stderr.write(`gmm-wasm: internal error: ${(e as Error)?.stack ?? e}\n`);

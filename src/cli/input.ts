@@ -46,7 +46,8 @@ export function selectColumns(t: Table, spec: string, path: string): Table {
   const idx = picks.map((p) => {
     if (/^\d+$/.test(p)) {
       const j = Number(p) - 1;
-      if (j < 0 || j >= t.cols) throw new InputError(`${path}: --columns ${p}: the data have columns 1 to ${t.cols}.`);
+      if (j < 0) throw new UsageError(`--columns numbers columns from 1; got ${p}.`);
+      if (j >= t.cols) throw new InputError(`${path}: --columns ${p}: the data have columns 1 to ${t.cols}.`);
       return j;
     }
     const j = t.columns?.indexOf(p) ?? -1;

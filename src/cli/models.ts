@@ -13,6 +13,12 @@ const FLAG_OF: Record<string, string> = {
   weightConcentrationPriorType: '--weight-prior',
 };
 
+/** A library message told in the command line's flags: the options whose names are
+ *  camelCase (never ordinary words: regCovar, nComponents, …) become their flags. */
+export function inFlags(message: string): string {
+  return message.replace(/\b[a-z]+[A-Z]\w*\b/g, (w) => (w in FLAG_OF ? FLAG_OF[w] : w));
+}
+
 /** make() (a model built from the command line's options), its option errors turned into
  *  usage errors that name the flags, before any data are read. */
 export function checkedModel<T>(make: () => T, cmd: string): T {
