@@ -124,10 +124,11 @@ function convert(spec: OptionSpec, shown: string, value: string, cmd: string): s
     return v;
   }
   if (spec.choices && !spec.choices.includes(value)) {
-    // punctuation (a delimiter) quoted, so that "," reads as a choice and not as the list's comma
-    const shownChoice = (c: string): string => (/^[\w-]+$/.test(c) ? c : JSON.stringify(c));
-    const hint = suggest(value, spec.choices.filter((c) => /^[\w-]+$/.test(c)));
-    throw new UsageError(`${shown} must be one of ${spec.choices.filter((c) => c !== ' ' && c !== '\\t').map(shownChoice).join(', ')}; got ${JSON.stringify(value)}.${hint}`, cmd);
+    // punctuation (a delimiter) quoted, so that "," reads as a choice and not as the list's
+    // comma, and never offered as a guess
+    const word = (c: string): boolean => /^[\w-]+$/.test(c);
+    const listed = spec.choices.filter((c) => c !== ' ' && c !== '\\t').map((c) => (word(c) ? c : JSON.stringify(c)));
+    throw new UsageError(`${shown} must be one of ${listed.join(', ')}; got ${JSON.stringify(value)}.${suggest(value, spec.choices.filter(word))}`, cmd);
   }
   return value;
 }

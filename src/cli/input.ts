@@ -57,8 +57,9 @@ export function selectColumns(t: Table, spec: string, path: string): Table {
         : `${path}: --columns ${JSON.stringify(p)}: the data have no header, so use column numbers (1 to ${t.cols}).`);
     }
     if (t.columns!.indexOf(p, j + 1) >= 0) {
-      throw new InputError(`${path}: --columns: ${t.columns!.filter((c) => c === p).length} columns are named ` +
-        `${JSON.stringify(p)} (columns ${t.columns!.flatMap((c, i) => (c === p ? [i + 1] : [])).join(', ')}): pick one by its number.`);
+      const named = t.columns!.flatMap((c, i) => (c === p ? [i + 1] : []));
+      throw new InputError(`${path}: --columns: ${named.length} columns are named ${JSON.stringify(p)} ` +
+        `(columns ${named.join(', ')}): pick one by its number.`);
     }
     return j;
   });

@@ -37,23 +37,28 @@ export interface FitHooks {
   nonFinite?: (lower: number, iter: number, params: Params) => GmmError;
 }
 
-/** The error for a covariance that stopped being positive definite. */
+/** The error for a covariance that stopped being positive definite (with priorsHint's
+ *  advice where it applies). */
 export function notPd(k: number, co: Coordinator, when: string): GmmError {
+  return new GmmError('NOT_POSITIVE_DEFINITE', notPdReason(k, co, when) + priorsHint(co.o));
+}
+
+/** Why component k's covariance is not positive definite, and the fix. */
+function notPdReason(k: number, co: Coordinator, when: string): string {
   const o = co.o;
   const which = o.covarianceType === 'tied' ? 'the tied covariance' : `component ${k}'s covariance`;
   if (!co.covariances.every(Number.isFinite)) {
-    return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} overflowed to a non-finite value: the data's ` +
-      'magnitude is beyond what double precision can square (about 1e154). Scale the data (e.g. standardise the features).' +
-      priorsHint(o));
+    return `${when}, ${which} overflowed to a non-finite value: the data's ` +
+      'magnitude is beyond what double precision can square (about 1e154). Scale the data (e.g. standardise the features).';
   }
   if (underflowed(co)) {
-    return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} underflowed: the data's magnitude is so small ` +
+    return `${when}, ${which} underflowed: the data's magnitude is so small ` +
       '(below about 1e-140) that squared deviations fall under the smallest double. Scale the data (e.g. standardise ' +
-      `the features), or give regCovar (now ${o.regCovar}) in the data's squared units.${priorsHint(o)}`);
+      `the features), or give regCovar (now ${o.regCovar}) in the data's squared units.`;
   }
-  return new GmmError('NOT_POSITIVE_DEFINITE', `${when}, ${which} is not positive definite (a collapsed or ` +
+  return `${when}, ${which} is not positive definite (a collapsed or ` +
     `singular component: duplicate points or a constant feature). Raise regCovar (now ${o.regCovar})` +
-    `${o.variational ? ' or covariancePrior' : ''}, reduce nComponents, or scale the data.${priorsHint(o)}`);
+    `${o.variational ? ' or covariancePrior' : ''}, reduce nComponents, or scale the data.`;
 }
 
 /** For a Bayesian mixture given priors of its own: that they, not the data, may be the cause
