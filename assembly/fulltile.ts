@@ -1,15 +1,16 @@
-// The inner tile of the full log-density (logdensity.ts quadFull, prune.ts): 4 pairs
+// The inner tile of the full log-density (logdensity.ts quadFull, fullCentred, prune.ts): 4 pairs
 // (8 rows) × 2 columns of U per step, so 8 independent accumulators keep both the
 // multiplier and the adder busy and each U entry is loaded once per 8 rows.
 //
-//   yⱼ = Σ_{i≤j} dᵢ Uᵢⱼ   q += yⱼ² + yⱼ₊₁²   for columns j = j0, j0 + 2, … < j1
+//   yⱼ = initⱼ + Σ_{i≤j} dᵢ Uᵢⱼ   q += yⱼ² + yⱼ₊₁²   for columns j = j0, j0 + 2, … < j1
 //
-// tile: 4·d' v128, tile[4i + t] = dᵢ = xᵢ − μᵢ of the tile's pair t (i < d' = the largest
-// column j1 − 1, plus one); ut: Uᵀ (column j of U contiguous at ut + j·d). The columns go
+// tile: 4·d' v128, tile[4i + t] = dᵢ of the tile's pair t: xᵢ − μᵢ, or xᵢ − gᵢ in the
+// centred form (i < d' = the largest column j1 − 1, plus one); ut: Uᵀ (column j of U contiguous at ut + j·d). The columns go
 // in pairs (j0 even) with a lone last one where j1 − j0 is odd, so a solve split at any
 // even column adds the same terms in the same order as one whole solve, bit for bit.
 // q: the 4 pairs' running sums, in QB (read at the start unless fresh, written at the end
-// unless turned into log-densities).
+// unless turned into log-densities). init: each yⱼ's starting value, splat (d f64: the
+// centred form's −bⱼ, logdensity.ts fullCentred), or 0 for yⱼ starting at 0.
 
 /** A squared norm is NaN only when its terms overflowed to ∞ − ∞ (inputs are finite):
  *  the point is beyond double range from the mean, so its distance is +∞. */
@@ -23,7 +24,8 @@ export const QB: usize = memory.data(64, 16);
 
 // @ts-ignore: decorator
 @inline
-export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fresh: bool, out: usize, n: i32, cv: v128): void {
+export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fresh: bool, out: usize, n: i32, cv: v128,
+  init: usize = 0): void {
   // fresh: the sums start at 0 (not read from QB); out: 0, or where the n pairs'
   // log-densities logConst − ½q go (cv: logConst in both lanes)
   let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0;
@@ -34,8 +36,12 @@ export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fr
   for (; j + 1 < j1; j += 2) {
     const c0 = ut + (<usize>(j * d) << 3);
     const c1 = c0 + (<usize>d << 3);
-    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-    let b0 = f64x2.splat(0), b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0);
+    let a0 = f64x2.splat(0), b0 = a0;
+    if (init) {
+      a0 = v128.load64_splat(init + (<usize>j << 3));
+      b0 = v128.load64_splat(init + (<usize>(j + 1) << 3));
+    }
+    let a1 = a0, a2 = a0, a3 = a0, b1 = b0, b2 = b0, b3 = b0;
     for (let i = 0; i <= j; i++) {
       const src = tile + (<usize>(4 * i) << 4);
       const d0 = v128.load(src), d1 = v128.load(src, 16), d2 = v128.load(src, 32), d3 = v128.load(src, 48);
@@ -63,7 +69,8 @@ export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fr
   }
   if (j < j1) {
     const c0 = ut + (<usize>(j * d) << 3);
-    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    let a0 = init ? v128.load64_splat(init + (<usize>j << 3)) : f64x2.splat(0);
+    let a1 = a0, a2 = a0, a3 = a0;
     for (let i = 0; i <= j; i++) {
       const src = tile + (<usize>(4 * i) << 4);
       const u0 = v128.load64_splat(c0 + (<usize>i << 3));

@@ -60,7 +60,8 @@ export function logProbScalar(
 //
 //   full:      yⱼ = Σ_{i≤j} (xᵢ − μᵢ) Uᵢⱼ, 4 pairs × columns j, j+1 (fulltile.ts),
 //              reading Uᵀ so each column is contiguous; in an EM pass at d ≥ 24, pairs
-//              that cannot matter stop early (prune.ts);
+//              that cannot matter stop early (prune.ts); below, long ranges start from
+//              x − g shared by the components near g (fullCentred);
 //   tied:      (x − g)ᵀU once per row, minus (μₖ − g)ᵀU per component (quadTied), or as
 //              full with the shared U when a mean is far from g (prepareFactors);
 //   diag:      Σᵢ ((xᵢ − μᵢ) pᵢ)²;   spherical: p² Σᵢ (xᵢ − μᵢ)²  (Σᵢ(xᵢ−μᵢ)² kept in ss
@@ -243,7 +244,98 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
     fullPruned(xt, P, p0, p1, d, K, means, ut, logConst, lp, ss, dbuf, xu, cutoff, list);
     return;
   }
+  if (type == FULL && d >= 3 && N >= CENTRED_MIN_PAIRS && K > 1) {
+    fullCentred(xt, P, p0, p1, d, K, means, ut, logConst, lp, dbuf, xu);
+    return;
+  }
   for (let k = 0; k < K; k++) logProbComponent(xt, P, p0, p1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
+}
+
+/** The centred form of full needs ranges of at least this many pairs: below it, centring
+ *  the rows and bₖ per component cost what the per-component differences save. */
+const CENTRED_MIN_PAIRS = 32;
+/** Beyond this whitened distance (largest |bⱼ|) of a mean from the range's centre g, a
+ *  component goes direct. The centred yⱼ carries rounding of about eps·(|bⱼ| + |yⱼ|) where
+ *  the direct one carries eps·|yⱼ|, so the bound keeps kept log-densities within a few ulps
+ *  of their scale: at 8 their errors against long double on letter, o8 and shuttle match
+ *  scikit-learn's (16 doubled the largest; bench/HISTORY.md). */
+const FULL_CENTRED_MAX: f64 = 8.0;
+
+/** Full, centred (3 ≤ d, ranges of CENTRED_MIN_PAIRS pairs or more, d < PRUNE_MIN_D in an
+ *  EM pass): the rows' differences from one centre g serve every component,
+ *
+ *    g = centre of the bounding box of every 4th pair's rows (d)
+ *    Y = x − g in 4-pair tiles (xu: whole tiles, d·N v128 at most; a short last one in dbuf)
+ *    bₖ = (μₖ − g)ᵀUₖ (d, scalar, per component);   yⱼ = −bₖⱼ + Σ_{i≤j} Yᵢ Uₖᵢⱼ
+ *
+ *  which spares quadFull's x − μₖ per (pair, component, feature) (fillTile: a ninth of the
+ *  work at d = 16, a fifth at d = 8). A component with some |bₖⱼ| > FULL_CENTRED_MAX goes
+ *  through quadFull. g depends on the range's rows only, so the bits do not depend on how
+ *  the data were split. */
+function fullCentred(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means: usize, ut: usize,
+  logConst: usize, lp: usize, dbuf: usize, xu: usize): void {
+  const o = <usize>p0 << 4;
+  const N = p1 - p0;
+  const x = xt + o;
+  // dbuf: quadFull's tile (8d f64), a short last tile of Y (8d), g, −bₖ and μₖ − g (3d)
+  const part = dbuf + (<usize>(8 * d) << 3), g = part + (<usize>(8 * d) << 3), bneg = g + (<usize>d << 3);
+  const m = bneg + (<usize>d << 3);
+  // g: the centre of the bounding box of every fourth pair's rows (all of them would cost
+  // 3% of the work where no component qualifies)
+  for (let i = 0; i < d; i++) {
+    const row = x + (<usize>(i * P) << 4);
+    let lo0 = v128.load(row), hi0 = lo0, lo1 = lo0, hi1 = lo0;
+    for (let p = 4; p + 4 < N; p += 8) {
+      const v0 = v128.load(row + (<usize>p << 4)), v1 = v128.load(row + (<usize>(p + 4) << 4));
+      lo0 = f64x2.pmin(lo0, v0); hi0 = f64x2.pmax(hi0, v0);
+      lo1 = f64x2.pmin(lo1, v1); hi1 = f64x2.pmax(hi1, v1);
+    }
+    const lo = f64x2.pmin(lo0, lo1), hi = f64x2.pmax(hi0, hi1);
+    const a = min(f64x2.extract_lane(lo, 0), f64x2.extract_lane(lo, 1));
+    const z = max(f64x2.extract_lane(hi, 0), f64x2.extract_lane(hi, 1));
+    store<f64>(g + (<usize>i << 3), 0.5 * a + 0.5 * z);
+  }
+  // Y costs about what one component's differences do: worth it for two components or more
+  let near = 0;
+  for (let k = 0; k < K && near < 2; k++) near += <i32>centredB(means + (<usize>(k * d) << 3), ut + (<usize>(k * d * d) << 3), g, d, m, bneg);
+  if (near < 2) {
+    for (let k = 0; k < K; k++) logProbComponent(xt, P, p0, p1, d, K, FULL, k, means, ut, logConst, lp, dbuf, dbuf);
+    return;
+  }
+  // whole tiles in xu (d·P v128 hold them), a short last one in dbuf
+  const last = N - 1, tileBytes = <usize>(4 * d) << 4;
+  for (let p = 0; p < N; p += 4)
+    fillTile(p + 4 <= N ? xu + <usize>(p >> 2) * tileBytes : part, x, P, 0, d, g, <usize>p << 4,
+      <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4, <usize>min(p + 3, last) << 4);
+  for (let k = 0; k < K; k++) {
+    const mu = means + (<usize>(k * d) << 3), u = ut + (<usize>(k * d * d) << 3);
+    const c = load<f64>(logConst + (<usize>k << 3));
+    const out = lp + (<usize>(k * P) << 4) + o;
+    if (!centredB(mu, u, g, d, m, bneg)) {
+      quadFull(x, P, N, d, mu, u, out, c, dbuf);
+      continue;
+    }
+    const cv = f64x2.splat(c);
+    for (let p = 0; p < N; p += 4)
+      tileColumns(p + 4 <= N ? xu + <usize>(p >> 2) * tileBytes : part, u, d, 0, d, true, out + (<usize>p << 4),
+        min(4, N - p), cv, bneg);
+  }
+}
+
+/** bneg ← −(μ − g)ᵀU (d f64; ut: Uᵀ, column j of U at ut + j·d; m: d f64 of workspace)
+ *  when every |bⱼ| ≤ FULL_CENTRED_MAX; returns whether they are (false for NaN). Stops at
+ *  the first column beyond: with separated clusters most components are, and early columns
+ *  are short. */
+function centredB(mu: usize, ut: usize, g: usize, d: i32, m: usize, bneg: usize): bool {
+  for (let i = 0; i < d; i++) store<f64>(m + (<usize>i << 3), load<f64>(mu + (<usize>i << 3)) - load<f64>(g + (<usize>i << 3)));
+  for (let j = 0; j < d; j++) {
+    let s: f64 = 0;
+    const col = ut + (<usize>(j * d) << 3);
+    for (let i = 0; i <= j; i++) s += load<f64>(m + (<usize>i << 3)) * load<f64>(col + (<usize>i << 3));
+    if (!(abs(s) <= FULL_CENTRED_MAX)) return false;
+    store<f64>(bneg + (<usize>j << 3), -s);
+  }
+  return true;
 }
 
 /** Full in an EM pass (prune.ts): the previous range's best component first, in full, so

@@ -149,6 +149,41 @@ describe('well-separated clusters: every row hard, the E-step without exp', () =
   }
 });
 
+describe('full: the centred E-step and its direct fallback (logdensity.ts fullCentred)', () => {
+  // Two broad overlapping clusters and, inside the first, a nearly collapsed one (spread
+  // 1e-6, regCovar 1e-14): a range's centre is ~1e6 whitened units from the narrow mean, so
+  // (x−g)ᵀU − (μ−g)ᵀU would lose ~6 digits on its own rows; that component must go direct
+  // while the broad ones go centred. Odd n leaves short last tiles of Y.
+  for (const d of [3, 9, 16]) {
+    it(`d=${d}: SIMD equals the scalar path`, () => {
+      const z = normal(rng(40 + d));
+      const n = 1401, rows: number[] = [];
+      const at = Array.from({ length: d }, (_, j) => (j === 0 ? 0.7 : 0.3));
+      for (let i = 0; i < n; i++) {
+        const kind = i % 7 === 0 ? 2 : i % 2;
+        for (let j = 0; j < d; j++) rows.push(kind === 2 ? at[j] + 1e-6 * z() : (kind && j === 0 ? 3 : 0) + z());
+      }
+      const X = matrix(rows, n, d);
+      const means = [Array(d).fill(0), Array.from({ length: d }, (_, j) => (j === 0 ? 3 : 0)), at];
+      const run = (simd: boolean) => {
+        kernels.simd = simd;
+        const gm = new GaussianMixture({ nComponents: 3, covarianceType: 'full', tol: 0, maxIter: 3, regCovar: 1e-14, meansInit: means,
+          weightsInit: [3 / 7, 3 / 7, 1 / 7], precisionsInit: [1, 1, 1e12].flatMap((p) => Array.from({ length: d * d }, (_, i) => (i % (d + 1) ? 0 : p))) }).fit(X);
+        return { gm, ss: gm.scoreSamples(X), pp: gm.predictProba(X).data };
+      };
+      const a = run(true), b = run(false);
+      expect(b.gm.covariances[2 * d * d]).toBeLessThan(1e-10); // the narrow component stayed narrow
+      expect(Math.abs(a.gm.lowerBound - b.gm.lowerBound) / Math.abs(b.gm.lowerBound)).toBeLessThan(1e-12);
+      expect(relErr(a.gm.means.data, b.gm.means.data)).toBeLessThan(1e-12);
+      expect(covErr(a.gm.covariances, b.gm.covariances, 'full', d)).toBeLessThan(1e-12);
+      expect(relErr(a.ss, b.ss)).toBeLessThan(1e-12);
+      let pmax = 0;
+      for (let i = 0; i < a.pp.length; i++) pmax = Math.max(pmax, Math.abs(a.pp[i] - b.pp[i]));
+      expect(pmax).toBeLessThan(1e-12);
+    });
+  }
+});
+
 describe('tied: far-apart means take the direct (x − μ)ᵀU path', () => {
   // the centred form (x−g)ᵀU − (μ−g)ᵀU would lose digits here; the scalar path has none
   for (const sep of [1e3, 1e5, 1e9]) {
