@@ -244,7 +244,7 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
     fullPruned(xt, P, p0, p1, d, K, means, ut, logConst, lp, ss, dbuf, xu, cutoff, list);
     return;
   }
-  if (type == FULL && d >= 3 && N >= CENTRED_MIN_PAIRS && K > 1) {
+  if (type == FULL && d >= 3 && d < PRUNE_MIN_D && N >= CENTRED_MIN_PAIRS && K > 1) {
     fullCentred(xt, P, p0, p1, d, K, means, ut, logConst, lp, dbuf, xu);
     return;
   }
@@ -261,8 +261,9 @@ const CENTRED_MIN_PAIRS = 32;
  *  scikit-learn's (16 doubled the largest; bench/HISTORY.md). */
 const FULL_CENTRED_MAX: f64 = 8.0;
 
-/** Full, centred (3 ≤ d, ranges of CENTRED_MIN_PAIRS pairs or more, d < PRUNE_MIN_D in an
- *  EM pass): the rows' differences from one centre g serve every component,
+/** Full, centred (3 ≤ d < PRUNE_MIN_D, ranges of CENTRED_MIN_PAIRS pairs or more; at
+ *  larger d the pruned E-step and the scoring that its test compares with stay direct):
+ *  the rows' differences from one centre g serve every component,
  *
  *    g = centre of the bounding box of every 4th pair's rows (d)
  *    Y = x − g in 4-pair tiles (xu: whole tiles, d·N v128 at most; a short last one in dbuf)
