@@ -13,6 +13,16 @@ import { weightPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied, sKept } from './scratch';
 import * as rng from './rng';
 
+/** The size of the piece a group's tries take next at pair s: the largest power of two
+ *  that s − g is a multiple of (at most GROUP_PAIRS), so that after a piece left to the
+ *  full E-step the tries climb back to the cached half instead of going on in pieces of
+ *  GROUP_MIN (a group straddling two clusters). */
+// @ts-ignore: decorator
+@inline function nextSize(s: i32, g: i32): i32 {
+  const o = s - g;
+  return min(o & -o, GROUP_PAIRS);
+}
+
 /** E-step and statistics for all n rows about `shift` (0: the means). Leaves the lower-bound
  *  terms in the header of `stats` (see stats.ts) and returns their ratio, the mean
  *  log-likelihood Σ w·lse / Σ w. w: sample weights or 0. The SIMD path
@@ -88,7 +98,7 @@ export function emPass(
         if (k < 0) {
           budget--;
           if (size > GROUP_MIN && budget > 0) size >>= 1; // the first half next
-          else s = s1; // left to the full E-step
+          else size = nextSize(s = s1, g); // left to the full E-step
           continue;
         }
         budget = min(budget + 2, CERT_BUDGET);
@@ -99,6 +109,7 @@ export function emPass(
         logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
         certifiedPairs(lp, P, s, s1, K, k, wt, stats, fac, lists);
         run = s = s1;
+        size = nextSize(s, g);
       }
     }
     if (run < P) {
