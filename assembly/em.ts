@@ -103,7 +103,7 @@ export function emPass(
         }
         budget = min(budget + 2, CERT_BUDGET);
         if (run < s) {
-          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, cut);
+          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, cut, sIdx(scratch, K, d, B));
           normalizeBlock(lp, P, run, s, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
         }
         logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
@@ -113,7 +113,7 @@ export function emPass(
       }
     }
     if (run < P) {
-      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, cut);
+      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, cut, sIdx(scratch, K, d, B));
       normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
     }
     accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));

@@ -228,9 +228,10 @@ function quadSpherical(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: f64, 
  *  Uᵀ, g and (μₖ−g)ᵀU (see prepareFactors below); for diag/spherical the precision
  *  factors. xu (tied): d·P v128 workspace. ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)².
  *  dbuf: 4·d v128. cutoff < 0 (an EM pass: RESP_CUTOFF) lets full at d ≥ PRUNE_MIN_D
- *  prune (prune.ts), with ss, dbuf, xu and list (P i32) as its workspace; scoring passes 0. */
+ *  prune (prune.ts), with ss, dbuf, xu and list (P i32) as its workspace; scoring passes 0
+ *  for both (no pruning, no list). */
 export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
-  logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize, cutoff: f64 = 0, list: usize = 0): void {
+  logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize, cutoff: f64, list: usize): void {
   // the kernels see the range as a block of its own, with the block's stride P
   const o = <usize>p0 << 4;
   const N = p1 - p0;

@@ -85,7 +85,7 @@ function scoreRowsSimd(
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = toPairs(x, 0, r0, rows, d, xt, wt);
-    logProbBlock(xt, P, 0, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf);
+    logProbBlock(xt, P, 0, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, 0.0, 0); // no pruning
     if (labelsOut) {
       // row r sits in pair r/2, lane r%2; components are P pairs apart
       for (let r = 0; r < rows; r++)

@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, GaussianMixture } from '../src/index.js';
-import { matrix, maxRelDiff, root } from './helpers.js';
+import { kernels } from '../src/core/core.js';
+import { matrix, maxRelDiff, normal, rng, root } from './helpers.js';
 
 const fx = JSON.parse(readFileSync(new URL('test/fixtures/sklearn.json', root), 'utf8'));
 const conditional = JSON.parse(readFileSync(new URL('test/fixtures/conditional.json', root), 'utf8'));
@@ -46,6 +47,24 @@ describe('debug build', () => {
         expect(gm.sample(101, { seed: 1 }).X.data.every(Number.isFinite)).toBe(true);
       });
     }
+  }
+  // full at d ≥ 24 runs the pruned E-step (its list of pairs in the scratch's idx) and at
+  // 3 ≤ d < 24 the centred one (its tiles of x − g in abuf, a short last tile in dbuf)
+  for (const d of [24, 16]) {
+    it(`full, d = ${d}: the ${d >= 24 ? 'pruned' : 'centred'} E-step without a trap, equal to the scalar path`, () => {
+      const z = normal(rng(d));
+      const n = 1201, K = 3;
+      const X = matrix(Array.from({ length: n * d }, (_, i) => 3 * (Math.floor(i / d) % K) * ((i % d) % 2) + z()), n, d);
+      const run = (simd: boolean) => {
+        kernels.simd = simd;
+        const gm = new GaussianMixture({ nComponents: K, covarianceType: 'full', tol: 0, maxIter: 4, seed: 2 }).fit(X);
+        return { lb: gm.lowerBound, ss: gm.scoreSamples(X) };
+      };
+      const a = run(true), b = run(false);
+      kernels.simd = true;
+      expect(Math.abs(a.lb - b.lb) / Math.abs(b.lb)).toBeLessThan(1e-12);
+      expect(maxRelDiff(a.ss, b.ss)).toBeLessThan(1e-12);
+    });
   }
   for (const c of mx.cases.filter((x: { maxIter: number }) => x.maxIter === 50)) {
     it(`missing values: ${c.name} matches NumPy; scoring and imputation without a trap`, () => {
