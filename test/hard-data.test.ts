@@ -240,10 +240,9 @@ describe('far-apart clusters and far-away points', () => {
       expect(rowSums(gm.predictProba(mat([[1e200, 0]]))).every((s) => Math.abs(s - 1) < 1e-12)).toBe(true);
     });
   }
-  // KNOWN BUG (assembly/logdensity.ts, not owned by this test's author): for full/tied, when
-  // (x − μ) is near ±1.8e308 the products (xᵢ − μᵢ)·Uᵢⱼ overflow to +∞ and −∞ in the same
-  // sum and y = ∞ − ∞ = NaN, so scoreSamples returns NaN instead of −Infinity. This test
-  // states the intended behaviour; it is marked `fails` until the core is fixed.
+  // For full/tied, when (x − μ) is near ±1.8e308 the products (xᵢ − μᵢ)·Uᵢⱼ can overflow to
+  // +∞ and −∞ in the same sum, and y = ∞ − ∞ = NaN: the kernels map a NaN squared norm to
+  // +∞ (fulltile.ts nanToInf), so the score is −Infinity, not NaN.
   it('full: scoreSamples at (1e308, 1e308) is −Infinity, not NaN', () => {
     const { X: C } = blobs(9, [[0, 0]], 100, 1);
     const Y = mat(Array.from({ length: C.rows }, (_, i) => [C.data[2 * i], C.data[2 * i] + 0.3 * C.data[2 * i + 1]]));

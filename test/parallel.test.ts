@@ -220,6 +220,14 @@ describe('the same bits however the work is split', () => {
     // the same seed draws the same sample
     const again = await new lib.GaussianMixture(o).fitStream(pieces(X, 777), { initSampleSize: 2000 });
     expectSameFit(again, sampled);
+    // and the sample is what the start was drawn from: one iteration from it is not the
+    // whole data's (a stream that ignored initSampleSize would give fit()'s bits)
+    const one = { ...o, maxIter: 1 };
+    const sampledOne = await new lib.GaussianMixture(one).fitStream(pieces(X, 3000), { initSampleSize: 2000 });
+    const fullOne = new lib.GaussianMixture(one).fit(X);
+    expect(Array.from(sampledOne.means.data)).not.toEqual(Array.from(fullOne.means.data));
+    const wholeOne = await new lib.GaussianMixture(one).fitStream(pieces(X, 3000), { initSampleSize: X.rows });
+    expectSameFit(wholeOne, fullOne);
   });
 });
 

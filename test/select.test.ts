@@ -4,6 +4,7 @@
 // fit, failed candidates, and the asynchronous run over one WorkerPool, bit for bit.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import type * as Lib from '../src/entry-node.js';
 import { GaussianMixture, GmmError, selectModel } from '../src/index.js';
@@ -421,7 +422,11 @@ describe('selectModelAsync', () => {
   it('2 workers and in-process: the same bits as selectModel (every type, with and without weights)', async () => {
     const sync = lib.selectModel(X, grid);
     const progress: number[] = [];
-    const two = await lib.selectModelAsync(X, { ...grid, workers: 2, onFit: (_r, p) => progress.push(p.done) });
+    // the package's own worker, counted: two must start
+    let started = 0;
+    const createWorker = () => { started++; return new Worker(new URL('dist/parallel/worker-node.js', root)); };
+    const two = await lib.selectModelAsync(X, { ...grid, workers: 2, createWorker, onFit: (_r, p) => progress.push(p.done) });
+    expect(started).toBe(2);
     expectSameSelection(two, sync);
     expect(progress).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expectSameSelection(await lib.selectModelAsync(X, { ...grid, workers: 0 }), sync);
