@@ -425,6 +425,12 @@ describe('BayesianGaussianMixture: bad input', () => {
     code(() => m.bic(X), 'INVALID_ARGUMENT');
     code(() => m.nEffectiveComponents(2), 'INVALID_ARGUMENT');
     code(() => new lib.BayesianGaussianMixture().weightConcentration, 'NOT_FITTED');
+    // a refit of the fitted model itself that fails: degreesOfFreedomPrior 1.5 > d − 1 on two
+    // columns, not on three
+    const n = new lib.BayesianGaussianMixture({ nComponents: 2, maxIter: 5, degreesOfFreedomPrior: 1.5 }).fit(X);
+    const nBefore = JSON.stringify(n);
+    code(() => n.fit(overlapping(7, 300, 3, 2)), 'INVALID_OPTION');
+    expect(JSON.stringify(n)).toBe(nBefore);
     expect(JSON.stringify(m)).toBe(before);
   });
 });

@@ -301,6 +301,18 @@ describe('far values', () => {
   });
   it('predictConditional refuses (NUMERICAL) rather than return overflowed covariances', () => {
     expect(errorCode(() => model('full', 3, 4).predictConditional([[0], [1e200]], [0], { covariance: true }))).toBe('NUMERICAL');
+    // weights stay finite here (both components alike) and so does each conditional mean,
+    // ±100·x₀ = ±1e155, but the moment-matched covariance Σ w (S + m mᵀ) − m̄ m̄ᵀ overflows
+    const gm = GaussianMixture.fromJSON({
+      format: 'gmm-wasm', version: 1, nFeatures: 2,
+      options: { nComponents: 2, covarianceType: 'full', tol: 0.001, regCovar: 1e-6, maxIter: 100, nInit: 1, initParams: 'kmeans', warmStart: false, seed: 0 },
+      weights: [0.5, 0.5], means: [[0, 0], [0, 0]],
+      covariances: [1, 100, 100, 10001, 1, -100, -100, 10001], precisionsCholesky: [1, -100, 0, 1, 1, 100, 0, 1],
+      converged: true, nIter: 1, lowerBound: 0,
+    } as never);
+    expect(() => gm.predictConditional([[1e153]], [0], { covariance: true })).toThrow(expect.objectContaining({
+      code: 'NUMERICAL', message: expect.stringContaining('covariances') }));
+    expect(gm.predictConditional([[1e3]], [0], { covariance: true }).covariance!.every(Number.isFinite)).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@
 // a JSON round trip.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture } from '../src/index.js';
-import { loadCore } from './helpers.js';
+import { errorCode, loadCore } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -26,6 +26,16 @@ describe('initialisation', () => {
       expect(gm.lowerBound).toBe(ref.lowerBound);
     });
   }
+
+  it("precisionsInit alone replaces k-means' singular covariances (the method still runs)", () => {
+    // k-means puts the five collinear rows in one cluster: a singular covariance at
+    // regCovar 0, which a fit without precisionsInit refuses
+    const Y = [[0, 0], [1, 0], [2, 0], [3, 0], [4, 0], [6, 3], [7, 4.1], [8, 4.9], [9, 6.2], [6.5, 3.9]];
+    const o = { nComponents: 2, regCovar: 0, initParams: 'kmeans' as const, seed: 0, maxIter: 1 };
+    expect(errorCode(() => new GaussianMixture(o).fit(Y))).toBe('NOT_POSITIVE_DEFINITE');
+    const gm = new GaussianMixture({ ...o, precisionsInit: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]] }).fit(Y);
+    expect(Number.isFinite(gm.lowerBound)).toBe(true);
+  });
 
   it("'random_from_data' draws distinct rows even when one weight dwarfs the rest", () => {
     const Y = [[0], [1], [2]];

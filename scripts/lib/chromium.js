@@ -11,9 +11,12 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync',
 ];
 
-/** Why Chromium cannot run here, or null if it can. */
+/** Why Chromium cannot run here, or null if it can. With GMM_REQUIRE_RUNTIMES=1 (CI) a
+ *  missing Chromium throws instead, so its tests fail rather than skip. */
 export function chromiumUnavailable() {
-  return existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
+  const why = existsSync(CHROMIUM_PATH) ? null : `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)`;
+  if (why && process.env.GMM_REQUIRE_RUNTIMES === '1') throw new Error(`GMM_REQUIRE_RUNTIMES=1: ${why}`);
+  return why;
 }
 
 /**

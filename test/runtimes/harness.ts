@@ -12,10 +12,13 @@ export const outRoot = join(here, '.out');
 
 export const WORKERD_PATH = process.env.WORKERD_PATH || join(root, 'node_modules/@cloudflare/workerd-linux-64/bin/workerd');
 
-/** Why workerd cannot run here, or null if it can. */
+/** Why workerd cannot run here, or null if it can. With GMM_REQUIRE_RUNTIMES=1 (CI) a
+ *  missing workerd throws instead, so its tests fail rather than skip. */
 export function workerdUnavailable(): string | null {
-  if (!existsSync(WORKERD_PATH)) return `no workerd binary at ${WORKERD_PATH} (npm install the workerd devDependency or set WORKERD_PATH)`;
-  return null;
+  if (existsSync(WORKERD_PATH)) return null;
+  const why = `no workerd binary at ${WORKERD_PATH} (npm install the workerd devDependency or set WORKERD_PATH)`;
+  if (process.env.GMM_REQUIRE_RUNTIMES === '1') throw new Error(`GMM_REQUIRE_RUNTIMES=1: ${why}`);
+  return why;
 }
 
 /** The build must exist: every runtime test loads the package from dist/. */
