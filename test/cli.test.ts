@@ -5,17 +5,19 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(root, 'dist/cli/cli.js');
 const FAITHFUL = join(root, 'data/faithful.csv');
+/** node flags that make the CLI print how many worker threads it started (test/cli/count-workers.mjs) */
+const COUNT_WORKERS = ['--import', pathToFileURL(join(root, 'test/cli/count-workers.mjs')).href];
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function cli(args: string[], input?: string, cwd?: string): Promise<Run> {
+function cli(args: string[], input?: string, cwd?: string, nodeArgs: string[] = []): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { cwd: cwd ?? root, timeout: 30_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [...nodeArgs, CLI, ...args], { cwd: cwd ?? root, timeout: 30_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
     });
     child.stdin!.end(input ?? '');
@@ -265,8 +267,9 @@ describe('fit --stream: the file read once per EM pass', () => {
     expect(b.stderr.match(/BIC (\S+)/)![1]).toBe(a.stderr.match(/BIC (\S+)/)![1]);
     // on workers: read whole, or gathered block by block (--stream), the same model and BIC
     for (const extra of [[], ['--stream']]) {
-      const w = await cli(['fit', big, '-k', '3', '--seed', '2', '--max-iter', '20', '--columns', 'x,z', '--workers', '2', ...extra]);
+      const w = await cli(['fit', big, '-k', '3', '--seed', '2', '--max-iter', '20', '--columns', 'x,z', '--workers', '2', ...extra], undefined, undefined, COUNT_WORKERS);
       expect(w.code, w.stderr).toBe(0);
+      expect(w.stderr).toContain('[worker threads started: 2]');
       expect(w.stdout).toBe(a.stdout);
       expect(w.stderr).toContain('150000 rows × 2 columns (x, z), CSV; fitted on 2 worker threads');
       expect(w.stderr.match(/BIC (\S+)/)![1]).toBe(a.stderr.match(/BIC (\S+)/)![1]);
@@ -564,9 +567,11 @@ describe.concurrent('select', () => {
     const u = () => ((s = (s * 1664525 + 1013904223) >>> 0) + 0.5) / 4294967296;
     writeFileSync(big, 'x,y\n' + Array.from({ length: 5000 }, (_, i) => `${(i % 3) * 4 + u() * 3},${(i % 2) * 5 + u() * 3}`).join('\n') + '\n');
     const args = ['select', big, '--k', '1..3', '-c', 'full,spherical', '--criterion', 'icl', '--json'];
-    const [a, b] = [await cli([...args, '--out', join(dir, 'big-a.json')]), await cli([...args, '--workers', '2', '--out', join(dir, 'big-b.json')])];
+    const [a, b] = [await cli([...args, '--out', join(dir, 'big-a.json')]),
+      await cli([...args, '--workers', '2', '--out', join(dir, 'big-b.json')], undefined, undefined, COUNT_WORKERS)];
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toContain('[worker threads started: 2]');
     expect(b.stdout).toBe(a.stdout);
     expect(readFileSync(join(dir, 'big-b.json'), 'utf8')).toBe(readFileSync(join(dir, 'big-a.json'), 'utf8'));
     expect((await cli([...args, '--workers', '-1'])).code).toBe(2);
