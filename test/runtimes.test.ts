@@ -4,7 +4,8 @@
 // parameters, lower-bound traces, scores, samples, marginals and conditionals everywhere. Needs `npm run build`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAITHFUL } from '../src/demo/faithful.js';
 import {
@@ -13,6 +14,7 @@ import {
 } from './runtimes/harness.js';
 // plain JavaScript helpers shared with scripts/
 import { serveStatic } from '../scripts/lib/serve.js';
+import { marked } from './runtimes/mark.js';
 import { chromiumUnavailable, launchChromium } from '../scripts/lib/chromium.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -150,7 +152,11 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     let server: Json;
     let reference: Json;
     beforeAll(async () => {
-      server = await serveStatic(join(root, 'dist'));
+      // the http variants fetch a marked copy (test/runtimes/mark.js), as the others read one
+      const served = mkdtempSync(join(tmpdir(), 'gmm-served-'));
+      writeFileSync(join(served, 'gmm.wasm'), marked(readFileSync(join(root, 'dist/gmm.wasm'))));
+      writeFileSync(join(served, 'http-url.wasm'), marked(readFileSync(join(root, 'dist/gmm.wasm')))); // its own request
+      server = await serveStatic(served);
       reference = JSON.parse(await run(process.execPath, [join(here, 'node/variant.mjs'), 'default']));
     });
     afterAll(async () => {
@@ -162,12 +168,19 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
       expect(reference.error).toBeUndefined();
       expect(reference.beforeInit).toBe('NOT_INITIALIZED');
       expect(reference.sync).toBe(true);
+      expect(reference.marked).toBe(false); // the package's own gmm.wasm
     });
     it.concurrent.each(variants)('%s', async (variant) => {
-      const r = JSON.parse(await run(process.execPath, [join(here, 'node/variant.mjs'), variant, `${server.url}/gmm.wasm`]));
+      const file = variant === 'http-url' ? 'http-url.wasm' : 'gmm.wasm';
+      const r = JSON.parse(await run(process.execPath, [join(here, 'node/variant.mjs'), variant, `${server.url}/${file}`]));
       expect(r.error, r.error).toBeUndefined();
       expect(r.beforeInit).toBe('NOT_INITIALIZED');
       expect(r.sync).toBe(true);
+      // init compiled the source given (marked) or read the Response given, not the
+      // package's file; the retry's second call has no argument
+      if (variant === 'retry-after-failure') expect(r.marked).toBe(false);
+      else if (variant === 'http-url') expect(r.marked || server.requests.includes('/http-url.wasm')).toBe(true);
+      else expect(r.marked || r.consumed === true).toBe(true);
       expect(firstDifference(r.result, reference.result)).toBeNull();
     });
   });

@@ -1,12 +1,26 @@
 // One way of calling init() in Node, in a fresh process: `node variant.mjs <variant> [url]`.
 // Prints { variant, beforeInit, sync, result } (or { error, code }) as JSON.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as lib from 'gmm-wasm';
 import { probeBeforeInit, toBits } from '../job.js';
+import { marked, MARK } from '../mark.js';
 
 const [variant, httpUrl] = process.argv.slice(2);
-const wasmUrl = new URL(import.meta.resolve('gmm-wasm/gmm.wasm'));
-const bytes = () => readFileSync(wasmUrl);
+// every source below holds gmm.wasm with a custom section added (the http server serves
+// such a copy too), so `marked` tells whether init() compiled what it was given: the
+// default, from the package's own file, has none
+const bytes = () => marked(readFileSync(new URL(import.meta.resolve('gmm-wasm/gmm.wasm'))));
+const wasmUrl = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'gmm-variant-')), 'gmm.wasm'));
+writeFileSync(wasmUrl, bytes());
+let instantiated = null, response = null, fetched = null;
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = function (m, ...rest) {
+  if (m instanceof WebAssembly.Module) instantiated = m;
+  return instantiate.call(this, m, ...rest);
+};
 
 const sources = {
   'default': () => undefined,
@@ -15,13 +29,13 @@ const sources = {
   'uint8array': () => new Uint8Array(bytes()),
   'arraybuffer': () => { const b = bytes(); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); },
   'dataview': () => { const b = new Uint8Array(bytes()); return new DataView(b.buffer); },
-  'response': () => new Response(bytes(), { headers: { 'content-type': 'application/wasm' } }),
-  'response-untyped': () => new Response(bytes()),
+  'response': () => (response = new Response(bytes(), { headers: { 'content-type': 'application/wasm' } })),
+  'response-untyped': () => (response = new Response(bytes())),
   'promise-of-bytes': () => Promise.resolve(bytes()),
   'file-url': () => wasmUrl,
   'path-string': () => decodeURIComponent(wasmUrl.pathname),
   'http-url': () => new URL(httpUrl),
-  'fetch-promise': () => fetch(httpUrl),
+  'fetch-promise': () => (fetched = fetch(httpUrl)),
 };
 
 const beforeInit = probeBeforeInit(lib);
@@ -48,7 +62,12 @@ try {
   const fitted = gm.fit([[0, 0], [0.2, 0.1], [0.1, 0.3], [5, 5], [5.2, 5.1], [4.9, 5.3]]);
   const s = gm.sample(4, { seed: 9 });
   const sync = fitted === gm && typeof gm.predict([[1, 1]])?.then !== 'function';
-  process.stdout.write(JSON.stringify({ variant, beforeInit, sync, result: toBits({ model: gm.toJSON(), sample: s.X.data }) }));
+  // V8's streaming compilation (a Response typed application/wasm) now and then yields a
+  // module whose customSections() miss the mark, so a Response also counts as used when
+  // init() read its body
+  const mark = instantiated !== null && WebAssembly.Module.customSections(instantiated, MARK).length === 1;
+  const consumed = fetched ? (await fetched).bodyUsed : response ? response.bodyUsed : undefined;
+  process.stdout.write(JSON.stringify({ variant, beforeInit, sync, marked: mark, consumed, result: toBits({ model: gm.toJSON(), sample: s.X.data }) }));
 } catch (e) {
   process.stdout.write(JSON.stringify({ variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null }));
 }
