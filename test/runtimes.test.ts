@@ -252,6 +252,8 @@ describe.skipIf(noWorkerd)(`workerd (the \`workerd\` condition, gmm.wasm as a wa
 
 // ---- Chromium
 
+const BROWSER_VARIANTS = ['url', 'url-string', 'response', 'fetch-promise', 'arraybuffer', 'uint8array', 'module'];
+
 const noChromium = chromiumUnavailable();
 if (noChromium) console.warn(`SKIPPING the Chromium tests: ${noChromium}`);
 
@@ -264,6 +266,7 @@ describe.skipIf(noChromium)(`headless Chromium (the \`browser\` condition: esbui
     await bundleBrowser(join(here, 'browser/main.js'), dir);
     const { copyFileSync } = await import('node:fs');
     copyFileSync(join(here, 'browser/index.html'), join(dir, 'index.html'));
+    for (const v of BROWSER_VARIANTS) writeFileSync(join(dir, `source-${v}.wasm`), marked(readFileSync(join(root, 'dist/gmm.wasm'))));
     server = await serveStatic(dir, {
       '/job.json': (_req: unknown, res: Json) => res.writeHead(200, { 'content-type': 'application/json' }).end(jobText),
     });
@@ -348,10 +351,15 @@ describe.skipIf(noChromium)(`headless Chromium (the \`browser\` condition: esbui
   });
 
   const small = { datasets: { faithful: FAITHFUL }, cases: [job.cases[0], job.cases[job.cases.length - 1]] };
-  it.each(['url', 'url-string', 'response', 'fetch-promise', 'arraybuffer', 'uint8array', 'module'])('init(%s)', async (variant) => {
+  it.each(BROWSER_VARIANTS)('init(%s)', async (variant) => {
     const r = await inPage(variant, small);
     expect(r.error, r.error).toBeUndefined();
     expect(r.beforeInit).toBe('NOT_INITIALIZED');
+    // init() used the source given: a Response read, the Module given instantiated, the
+    // marked bytes compiled; a URL, its own file requested (by init: the page does not)
+    if (variant === 'url' || variant === 'url-string') expect(server.requests).toContain(`/source-${variant}.wasm`);
+    else if (r.used !== null) expect(r.used).toBe(true);
+    else expect(r.marked).toBe(true);
     const ref = nodeRun.result.cases.filter((c: Json) => small.cases.some((s: Json) => s.name === c.name));
     expect(firstDifference(r.result.cases, ref)).toBeNull();
   });

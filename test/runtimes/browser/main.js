@@ -6,30 +6,45 @@ import { probeBeforeInit, runJob, runAsyncJob } from '../job.js';
 
 const beforeInit = probeBeforeInit(lib);
 
-// beside the page (and the esbuild bundle); the package finds it by itself in the 'default' variant
-const wasmUrl = new URL('./gmm.wasm', location.href);
+// The variants read source-<variant>.wasm beside the page, a copy of gmm.wasm with a custom
+// section added (test/runtimes/mark.js), which the test counts requests for; the package
+// finds its own gmm.wasm by itself in the 'default' variant. What init() instantiated
+// tells whether it used the source it was given.
+const MARK = 'gmm-wasm-test-source';
+let instantiated = null;
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = function (m, ...rest) {
+  if (m instanceof WebAssembly.Module) instantiated = m;
+  return instantiate.call(this, m, ...rest);
+};
 const sources = {
   'default': () => undefined,
-  'url': () => wasmUrl,
-  'url-string': () => wasmUrl.href,
-  'fetch-promise': () => fetch(wasmUrl),
-  'response': () => fetch(wasmUrl),
-  'arraybuffer': async () => (await fetch(wasmUrl)).arrayBuffer(),
-  'uint8array': async () => new Uint8Array(await (await fetch(wasmUrl)).arrayBuffer()),
-  'module': () => WebAssembly.compileStreaming(fetch(wasmUrl)),
+  'url': (u) => u,
+  'url-string': (u) => u.href,
+  'fetch-promise': (u) => fetch(u),
+  'response': (u) => fetch(u),
+  'arraybuffer': async (u) => (await fetch(u)).arrayBuffer(),
+  'uint8array': async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer()),
+  'module': (u) => WebAssembly.compileStreaming(fetch(u)),
 };
 
 window.runVariant = async (variant, input) => {
   try {
+    const u = new URL(`./source-${variant}.wasm`, location.href);
     // 'fetch-promise' hands init() a Promise<Response>; the others the value itself
-    const src = variant === 'fetch-promise' ? sources[variant]() : await sources[variant]();
+    const given = sources[variant](u);
+    const src = variant === 'fetch-promise' ? given : await given;
     await lib.init(src);
     await lib.init(); // memoised
+    // a Response: its body read; a Module: that one instantiated; bytes: the mark compiled
+    const value = await given;
+    const used = value instanceof Response ? value.bodyUsed : value instanceof WebAssembly.Module ? instantiated === value : null;
+    const marked = instantiated !== null && WebAssembly.Module.customSections(instantiated, MARK).length === 1;
     const result = runJob(lib, input);
     // module Web Workers (worker-browser.js beside the bundle), two of them
     const asyncResult = input.asyncCases ? await runAsyncJob(lib, input, { workers: 2 }) : null;
     document.getElementById('status').textContent = 'done';
-    return { runtime: 'chromium', variant, beforeInit, result, asyncResult };
+    return { runtime: 'chromium', variant, beforeInit, used, marked, result, asyncResult };
   } catch (e) {
     return { runtime: 'chromium', variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null };
   }
