@@ -4,18 +4,22 @@
 import { probeBeforeInit, runJob, runAsyncJob } from '../job.js';
 
 const wasmCalls = [];
+const instantiated = [];
 for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
   const original = WebAssembly[name];
   if (typeof original !== 'function') continue;
   WebAssembly[name] = function (source, ...rest) {
     const kind = source instanceof WebAssembly.Module ? 'Module' : Object.prototype.toString.call(source).slice(8, -1);
     wasmCalls.push(`${name}(${kind})`);
+    if (source instanceof WebAssembly.Module) instantiated.push(source);
     return original.call(this, source, ...rest);
   };
 }
 
-/** A Worker's default export: POST a job (JSON), get its result (JSON). */
-export function makeWorker(lib, doInit, variant) {
+/** A Worker's default export: POST a job (JSON), get its result (JSON). modules (optional):
+ *  { packaged, given }, the package's Module and the one passed to init(); the response then
+ *  says which one init() instantiated first. */
+export function makeWorker(lib, doInit, variant, modules = null) {
   // Runs when the Worker starts, before init(): every method must refuse politely.
   const beforeInit = probeBeforeInit(lib);
   return {
@@ -28,7 +32,9 @@ export function makeWorker(lib, doInit, variant) {
         const result = runJob(lib, input);
         // no threads on Workers: fitAsync runs in-process by default, yielding between iterations
         const asyncResult = input.asyncCases ? await runAsyncJob(lib, input, {}) : null;
-        return Response.json({ runtime: 'workerd', variant, beforeInit, wasmCalls, result, asyncResult });
+        const first = instantiated[0];
+        const initUsed = modules ? (first === modules.given ? 'given' : first === modules.packaged ? 'packaged' : 'other') : null;
+        return Response.json({ runtime: 'workerd', variant, beforeInit, wasmCalls, initUsed, result, asyncResult });
       } catch (e) {
         return Response.json({ error: String(e?.stack ?? e), code: e?.code ?? null }, { status: 500 });
       }
