@@ -13,6 +13,14 @@ import { weightPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied, sKept } from './scratch';
 import * as rng from './rng';
 
+/** Groups certified and the pairs they held, since the module started: the tests' evidence
+ *  that the bound fires (test/kernels.test.ts reads the difference over a fit). No result
+ *  depends on them. */
+let certGroups: f64 = 0, certPairs: f64 = 0;
+export function certifiedCount(pairs: bool): f64 {
+  return pairs ? certPairs : certGroups;
+}
+
 /** The size of the piece a group's tries take next at pair s: the largest power of two
  *  that s − g is a multiple of (at most GROUP_PAIRS), so that after a piece left to the
  *  full E-step the tries climb back to the cached half instead of going on in pieces of
@@ -102,6 +110,8 @@ export function emPass(
           continue;
         }
         budget = min(budget + 2, CERT_BUDGET);
+        certGroups += 1;
+        certPairs += <f64>(s1 - s);
         if (run < s) {
           logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, cut, sIdx(scratch, K, d, B));
           normalizeBlock(lp, P, run, s, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);

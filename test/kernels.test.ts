@@ -390,21 +390,31 @@ describe('full, d ≥ 24: the pruned E-step keeps every bit', () => {
 describe('certified groups: one component takes a whole group of rows', () => {
   // Separated clusters over several blocks (blockRows 512 here), in Z-order after the
   // fit's reordering, so most groups of consecutive rows are certified (assembly/certify.ts)
-  // and read one component only; rows placed between clusters keep some groups in the full
-  // E-step, and zero weights sit among both. The scalar path never certifies.
+  // and read one component only; rows placed between two clusters (0 and 1: every 212th
+  // row) keep some groups in the full E-step, and zero weights sit among both. The scalar
+  // path never certifies. Bridges between every pair of clusters (every 53rd row) would
+  // make full at d = 5 fit one broad component stretched along them, ~13σ from the other
+  // clusters in its metric, and no group near those would certify. The core counts its
+  // certified groups and pairs: the SIMD fit must certify some groups and leave some
+  // pairs to the full E-step.
   for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
     for (const d of [1, 2, 5]) {
       it(`${type}, d=${d}: SIMD equals the scalar path`, () => {
-        const n = 3001;
+        const n = 3001, maxIter = 6;
         const X = data(n, d, 4, 7 + d, 40);
-        for (let i = 0; i < n; i += 53) for (let j = 0; j < d; j++) X.data[i * d + j] = (X.data[i * d + j] + X.data[(i + 1) * d + j]) / 2;
+        for (let i = 0; i < n; i += 212) for (let j = 0; j < d; j++) X.data[i * d + j] = (X.data[i * d + j] + X.data[(i + 1) * d + j]) / 2;
         const w = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 3)));
         const run = (simd: boolean) => {
           kernels.simd = simd;
-          return new GaussianMixture({ nComponents: 4, covarianceType: type, tol: 0, maxIter: 6, seed: 2 }).fit(X, { sampleWeight: w });
+          return new GaussianMixture({ nComponents: 4, covarianceType: type, tol: 0, maxIter, seed: 2 }).fit(X, { sampleWeight: w });
         };
+        const c = core(), groups0 = c.certifiedCount(0), pairs0 = c.certifiedCount(1);
         const a = run(true);
+        const groups = c.certifiedCount(0) - groups0, pairs = c.certifiedCount(1) - pairs0;
+        expect(groups).toBeGreaterThan(0);
+        expect(pairs).toBeLessThan(maxIter * Math.ceil(n / 2)); // some pairs in the full E-step
         const b = run(false);
+        expect(c.certifiedCount(0)).toBe(groups0 + groups); // the scalar path certifies nothing
         expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-12);
         expect(relErr(a.weights, b.weights)).toBeLessThan(1e-12);
         expect(relErr(a.means.data, b.means.data)).toBeLessThan(1e-12);
@@ -470,13 +480,20 @@ describe('certified groups: the balls cached once a fit', () => {
 
 describe('certified groups: the bound allows for the kernels\' rounding', () => {
   // A tight group of rows (spread 1e-6 ulp) about 2^40 from a badly conditioned component
-  // j: the computed (x − μⱼ)ᵀU cancels, and its rounding (about ulp(2^40)·‖U‖) moves the
-  // rows' log-density under j by tens of nats, more than the ball radius accounts for.
-  // A review harness found this certifying such a group wrongly (j's responsibility ≈ 5e-10
-  // dropped) with groups of 32 pairs; certify.ts now widens the radius by the rounding
-  // slack. With groups of 64 pairs this exact layout no longer certifies either way, so
-  // the case stands as a check that both paths agree on data this ill-conditioned.
-  for (const target of [40, 46, 52, 60]) {
+  // j = 0: the computed (x − μⱼ)ᵀU cancels. Its first coordinate x₀ − μ₀ sits half an ulp
+  // (2⁻¹²) from a rounding boundary, so it rounds up or down with the row's sign of
+  // x₀ − ulp/2, and the rows' squared distance to j comes in two classes c·2⁻¹² ≈ 24 nats
+  // apart, which the ball radius (≈ 1e-10) does not see. The 128 rows fill one group of 64
+  // pairs (the far cluster the other); row 0 sits lowest, so the group's centre rounds
+  // with the far class, and the other 127 rows are 24 nats nearer to j than the centre.
+  // target: the gap (log-density of component 1 − of j) at the centre; the bound certifies
+  // component 1 from about 46 nats (the cutoff 40 plus the margin's 1 + 1e-10·|lo + hi|),
+  // and the near rows' gap, target − 24, leaves j a responsibility e^−(target−24) that
+  // moves its weight and mean by more than 1e-12 up to target ≈ 51. Without certify.ts's
+  // rounding slack, 46, 48 and 50 certify and drop it (relative errors 4e-10, 6e-11, 8e-12;
+  // a review harness found the same with groups of 32 pairs); with it, no target here
+  // certifies. 40 and 44 lie below the cutoff either way.
+  for (const target of [40, 44, 46, 48, 50]) {
     it(`gap ≈ ${target} nats: SIMD equals the scalar path`, () => {
       let a = 1;
       const u = () => {
@@ -487,11 +504,15 @@ describe('certified groups: the bound allows for the kernels\' rounding', () => 
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
       };
       const M = 1.5 * 2 ** 40, ulp = 2 ** -12, c = 1e5, u00 = 2 ** -23;
-      const n = 64, X = new Float64Array(4 * n);
-      for (let i = 0; i < n; i++) { X[2 * i] = ulp / 2 + 1e-6 * ulp * (u() - 0.5); X[2 * i + 1] = 1e-6 * ulp * (u() - 0.5); }
+      const n = 128, X = new Float64Array(4 * n);
+      for (let i = 0; i < n; i++) {
+        X[2 * i] = ulp / 2 + 1e-6 * ulp * (i === 0 ? -1 : 0.01 + 0.5 * u());
+        X[2 * i + 1] = 1e-6 * ulp * (u() - 0.5);
+      }
       for (let i = n; i < 2 * n; i++) { X[2 * i] = M + 1000 * Math.sin(i * 1.7); X[2 * i + 1] = M - c + 1000 * Math.cos(i * 2.3); }
       const dk = Math.sqrt((M * u00) ** 2 + c * c - 90);
-      const wk = 1 / (1 + Math.exp(-(target - 45 - 23 * Math.LN2)));
+      // gap at the centre: logit(wk) + 23 ln 2 (j's log-determinant) + ½·90 + (ulp/2)·dk
+      const wk = 1 / (1 + Math.exp(-(target - 45 - 23 * Math.LN2 - (ulp / 2) * dk)));
       const fit = (simd: boolean) => {
         kernels.simd = simd;
         return new GaussianMixture({ nComponents: 2, covarianceType: 'full', tol: 0, maxIter: 1, regCovar: 1,

@@ -24,6 +24,8 @@ export interface CoreExports {
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
     logConst: number, stats: number, scratch: number, blockRows: number, simd: number, balls: number, prune: number,
     shift: number): number;
+  /** Groups (pairs: false) or pairs (true) certified since the module started (assembly/em.ts; for tests). */
+  certifiedCount(pairs: number): number;
   ballsSize(n: number, d: number, blockRows: number): number;
   groupBalls(x: number, n: number, d: number, blockRows: number, balls: number): void;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
