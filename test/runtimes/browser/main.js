@@ -11,11 +11,15 @@ const beforeInit = probeBeforeInit(lib);
 // finds its own gmm.wasm by itself in the 'default' variant. What init() instantiated
 // tells whether it used the source it was given.
 const MARK = 'gmm-wasm-test-source';
-let instantiated = null;
-const instantiate = WebAssembly.instantiate;
+let instantiated = null, compiledLength = null;
+const instantiate = WebAssembly.instantiate, compile = WebAssembly.compile;
 WebAssembly.instantiate = function (m, ...rest) {
   if (m instanceof WebAssembly.Module) instantiated = m;
   return instantiate.call(this, m, ...rest);
+};
+WebAssembly.compile = function (b, ...rest) {
+  compiledLength = b.byteLength;
+  return compile.call(this, b, ...rest);
 };
 const sources = {
   'default': () => undefined,
@@ -36,9 +40,11 @@ window.runVariant = async (variant, input) => {
     const src = variant === 'fetch-promise' ? given : await given;
     await lib.init(src);
     await lib.init(); // memoised
-    // a Response: its body read; a Module: that one instantiated; bytes: the mark compiled
+    // a Response: its body read; a Module: that one instantiated; bytes: bytes of the marked
+    // length compiled (the marked module's customSections() are reported too)
     const value = await given;
-    const used = value instanceof Response ? value.bodyUsed : value instanceof WebAssembly.Module ? instantiated === value : null;
+    const used = value instanceof Response ? value.bodyUsed : value instanceof WebAssembly.Module ? instantiated === value
+      : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? compiledLength === value.byteLength : null;
     const marked = instantiated !== null && WebAssembly.Module.customSections(instantiated, MARK).length === 1;
     const result = runJob(lib, input);
     // module Web Workers (worker-browser.js beside the bundle), two of them
