@@ -21,6 +21,11 @@ export function certifiedCount(pairs: bool): f64 {
   return pairs ? certPairs : certGroups;
 }
 
+/** With the try budget spent, whole groups g with (g / GROUP_PAIRS) % RETRY_EVERY == 0 are
+ *  still tried once: on data that never certifies that costs one O(K·d²) try per
+ *  RETRY_EVERY groups (of 128 rows); a success refills the budget. */
+const RETRY_EVERY = 4;
+
 /** The size of the piece a group's tries take next at pair s: the largest power of two
  *  that s − g is a multiple of (at most GROUP_PAIRS), so that after a piece left to the
  *  full E-step the tries climb back to the cached half instead of going on in pieces of
@@ -90,7 +95,10 @@ export function emPass(
       while (s < end) {
         const s1 = min(s + size, end);
         let k = -1;
-        if (budget > 0) {
+        // with the budget spent, every RETRY_EVERY-th whole group still gets one try: a group
+        // straddling two clusters at a chunk's start would otherwise switch certifying off
+        // for the whole chunk
+        if (budget > 0 || (size == GROUP_PAIRS && s == g && (g / GROUP_PAIRS) % RETRY_EVERY == 0)) {
           // a whole group's ball and its halves' are cached (certify.ts groupBalls: at half
           // size s is g or g + GROUP_PAIRS/2); a smaller piece's is computed
           let c = ball, R: f64;
@@ -104,7 +112,7 @@ export function emPass(
           k = certifyGroup(c, R, d, K, type, means, chol, logConst, table, RESP_CUTOFF, certTmp + (<usize>d << 3));
         }
         if (k < 0) {
-          budget--;
+          budget = max(budget - 1, 0);
           if (size > GROUP_MIN && budget > 0) size >>= 1; // the first half next
           else size = nextSize(s = s1, g); // left to the full E-step
           continue;
