@@ -22,8 +22,9 @@ export function certifiedCount(pairs: bool): f64 {
 }
 
 /** With the try budget spent, whole groups g with (g / GROUP_PAIRS) % RETRY_EVERY == 0 are
- *  still tried once: on data that never certifies that costs one O(K·d²) try per
- *  RETRY_EVERY groups (of 128 rows); a success refills the budget. */
+ *  still tried once (g counts within a block: with at most 4 groups a block, the first of
+ *  each): on data that never certifies, one O(K·d²) try per block; a success refills the
+ *  budget. */
 const RETRY_EVERY = 4;
 
 /** The size of the piece a group's tries take next at pair s: the largest power of two
@@ -74,7 +75,6 @@ export function emPass(
   const table = sCert(scratch, K, d, B), certTmp = table + (<usize>(2 * K + 1) << 3);
   certifyTable(chol, means, type, K, d, table);
   let budget = CERT_BUDGET;
-  const cut = prune ? RESP_CUTOFF : 0.0; // logProbBlock prunes below a negative cutoff
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
@@ -121,7 +121,7 @@ export function emPass(
         certGroups += 1;
         certPairs += <f64>(s1 - s);
         if (run < s) {
-          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, cut, sIdx(scratch, K, d, B));
+          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, prune ? sIdx(scratch, K, d, B) : 0);
           normalizeBlock(lp, P, run, s, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
         }
         logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
@@ -131,7 +131,7 @@ export function emPass(
       }
     }
     if (run < P) {
-      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, cut, sIdx(scratch, K, d, B));
+      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, prune ? sIdx(scratch, K, d, B) : 0);
       normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
     }
     accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));

@@ -227,9 +227,10 @@ function quadSpherical(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: f64, 
  *  components into lp (K·P v128, the same pairs). ut: Uᵀ per component (full), or for tied
  *  Uᵀ, g and (μₖ−g)ᵀU (see prepareFactors below); for diag/spherical the precision
  *  factors. xu (tied): d·P v128 workspace. ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)².
- *  dbuf: 4·d v128. cutoff < 0 (an EM pass: RESP_CUTOFF) lets full at d ≥ PRUNE_MIN_D
- *  prune (prune.ts), with ss, dbuf, xu and list (P i32) as its workspace; scoring passes 0
- *  for both (no pruning, no list). */
+ *  dbuf: 4·d v128. cutoff < 0 marks an EM pass (RESP_CUTOFF): full at d < PRUNE_MIN_D then
+ *  takes its centred form (fullCentred), and with a list (P i32) full at d ≥ PRUNE_MIN_D
+ *  prunes (prune.ts), with ss, dbuf, xu and list as its workspace. Scoring passes 0 for
+ *  both: the direct form, so a row's score never depends on the rows scored with it. */
 export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
   logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize, cutoff: f64, list: usize): void {
   // the kernels see the range as a block of its own, with the block's stride P
@@ -241,11 +242,11 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
     quadTied(xt + o, P, N, d, K, ut, logConst, lp + o, xu + o);
     return;
   }
-  if (type == FULL && d >= PRUNE_MIN_D && cutoff < 0 && K > 1) {
+  if (type == FULL && d >= PRUNE_MIN_D && cutoff < 0 && list && K > 1) {
     fullPruned(xt, P, p0, p1, d, K, means, ut, logConst, lp, ss, dbuf, xu, cutoff, list);
     return;
   }
-  if (type == FULL && d >= 3 && d < PRUNE_MIN_D && N >= CENTRED_MIN_PAIRS && K > 1) {
+  if (type == FULL && d >= 3 && d < PRUNE_MIN_D && cutoff < 0 && N >= CENTRED_MIN_PAIRS && K > 1) {
     fullCentred(xt, P, p0, p1, d, K, means, ut, logConst, lp, dbuf, xu);
     return;
   }
@@ -255,11 +256,13 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
 /** The centred form of full needs ranges of at least this many pairs: below it, centring
  *  the rows and bₖ per component cost what the per-component differences save. */
 const CENTRED_MIN_PAIRS = 32;
-/** Beyond this whitened distance (largest |bⱼ|) of a mean from the range's centre g, a
- *  component goes direct. The centred yⱼ carries rounding of about eps·(|bⱼ| + |yⱼ|) where
- *  the direct one carries eps·|yⱼ|, so the bound keeps kept log-densities within a few ulps
- *  of their scale: at 8 their errors against long double on letter, o8 and shuttle match
- *  scikit-learn's (16 doubled the largest; bench/HISTORY.md). */
+/** A component goes direct unless Σᵢ |(μ − g)ᵢ Uᵢⱼ| ≤ this for every column j. The centred
+ *  yⱼ = −bⱼ + Σᵢ Yᵢ Uᵢⱼ rounds its terms where the direct one rounds Σᵢ (xᵢ − μᵢ) Uᵢⱼ's, and
+ *  Σᵢ |Yᵢ Uᵢⱼ| ≤ Σᵢ |(xᵢ − μᵢ) Uᵢⱼ| + Σᵢ |(μ − g)ᵢ Uᵢⱼ|, so this bounds the extra rounding by
+ *  about eps·2·8 per coordinate, also where U's entries are large and cancel (strongly
+ *  correlated features; a bound on |bⱼ| alone let those lose up to 1e-10 against the
+ *  scalar path). At 8 the errors against long double on letter, o8 and shuttle match
+ *  scikit-learn's (bench/HISTORY.md). */
 const FULL_CENTRED_MAX: f64 = 8.0;
 
 /** Full, centred (3 ≤ d < PRUNE_MIN_D, ranges of CENTRED_MIN_PAIRS pairs or more; at
@@ -271,7 +274,7 @@ const FULL_CENTRED_MAX: f64 = 8.0;
  *    bₖ = (μₖ − g)ᵀUₖ (d, scalar, per component);   yⱼ = −bₖⱼ + Σ_{i≤j} Yᵢ Uₖᵢⱼ
  *
  *  which spares quadFull's x − μₖ per (pair, component, feature) (fillTile: a ninth of the
- *  work at d = 16, a fifth at d = 8). A component with some |bₖⱼ| > FULL_CENTRED_MAX goes
+ *  work at d = 16, a fifth at d = 8). A component with some Σᵢ|(μ − g)ᵢUᵢⱼ| > FULL_CENTRED_MAX goes
  *  through quadFull. g depends on the range's rows only, so the bits do not depend on how
  *  the data were split. */
 function fullCentred(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means: usize, ut: usize,
@@ -325,7 +328,8 @@ function fullCentred(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means:
 }
 
 /** bneg ← −(μ − g)ᵀU (d f64; ut: Uᵀ, column j of U at ut + j·d; m: d f64 of workspace)
- *  when every |bⱼ| ≤ FULL_CENTRED_MAX; returns whether they are (false for NaN). Stops at
+ *  when every column's Σᵢ|(μ − g)ᵢUᵢⱼ| ≤ FULL_CENTRED_MAX; returns whether they are (false
+ *  for NaN). Stops at
  *  the first column beyond: with separated clusters most components are, and early columns
  *  are short. */
 function centredB(mu: usize, ut: usize, g: usize, d: i32, m: usize, bneg: usize): bool {
@@ -333,8 +337,13 @@ function centredB(mu: usize, ut: usize, g: usize, d: i32, m: usize, bneg: usize)
   for (let j = 0; j < d; j++) {
     let s: f64 = 0;
     const col = ut + (<usize>(j * d) << 3);
-    for (let i = 0; i <= j; i++) s += load<f64>(m + (<usize>i << 3)) * load<f64>(col + (<usize>i << 3));
-    if (!(abs(s) <= FULL_CENTRED_MAX)) return false;
+    let a: f64 = 0;
+    for (let i = 0; i <= j; i++) {
+      const t = load<f64>(m + (<usize>i << 3)) * load<f64>(col + (<usize>i << 3));
+      s += t;
+      a += abs(t);
+    }
+    if (!(a <= FULL_CENTRED_MAX)) return false;
     store<f64>(bneg + (<usize>j << 3), -s);
   }
   return true;

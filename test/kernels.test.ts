@@ -184,6 +184,54 @@ describe('full: the centred E-step and its direct fallback (logdensity.ts fullCe
   }
 });
 
+describe('full: the centred E-step on strongly correlated features', () => {
+  // Features 0 and 1 correlated at ρ = 1 − 1e-10: U's entries are ~1e5 and cancel, so a
+  // mean a few σ from the range's centre along the long axis gives a small bⱼ but large
+  // terms Σᵢ|(μ − g)ᵢUᵢⱼ|; the centred form would lose up to 1e-10 there and must go direct
+  // (fullCentred's bound is on those terms). One EM iteration from the true parameters.
+  for (const d of [3, 8, 23]) {
+    it(`d=${d}: SIMD equals the scalar path`, () => {
+      const rho = 1 - 1e-10, n = 1001;
+      const z = normal(rng(11 + d));
+      const mu = [Array(d).fill(0), Array.from({ length: d }, (_, j) => (j < 2 ? 5 : 0))];
+      // Σ = I with Σ₀₁ = Σ₁₀ = ρ; its Cholesky factor L and inverse P
+      const l11 = Math.sqrt(1 - rho * rho);
+      const rows: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const e = Array.from({ length: d }, () => z()), s = i % 10 === 0 ? 1e-4 : 1, k = i % 2;
+        for (let j = 0; j < d; j++) rows.push(mu[k][j] + s * (j === 1 ? rho * e[0] + l11 * e[1] : e[j]));
+      }
+      const P = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => {
+        if (i < 2 && j < 2) return (i === j ? 1 : -rho) / (1 - rho * rho);
+        return i === j ? 1 : 0;
+      }));
+      const run = (simd: boolean) => {
+        kernels.simd = simd;
+        return new GaussianMixture({ nComponents: 2, covarianceType: 'full', tol: 0, maxIter: 1, regCovar: 0,
+          weightsInit: [0.5, 0.5], meansInit: mu, precisionsInit: [P, P] }).fit(matrix(rows, n, d));
+      };
+      const a = run(true), b = run(false);
+      expect(Math.abs(a.lowerBound - b.lowerBound) / Math.abs(b.lowerBound)).toBeLessThan(1e-12);
+      expect(relErr(a.weights, b.weights)).toBeLessThan(1e-12);
+      expect(relErr(a.means.data, b.means.data)).toBeLessThan(1e-12);
+    });
+  }
+});
+
+describe('scoring: a row scores the same bits alone and in any batch', () => {
+  // scoring takes the direct form (no centre shared by the batch's rows)
+  for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
+    it(type, () => {
+      const z = normal(rng(3)), d = 8;
+      const X = Array.from({ length: 400 }, (_, i) => Array.from({ length: d }, (_, j) => (i % 3) * 4 + z() + (j === 1 ? (0.9 * i) % 7 : 0)));
+      const gm = new GaussianMixture({ nComponents: 3, covarianceType: type, seed: 1 }).fit(X);
+      const all = gm.scoreSamples(X), tail = gm.scoreSamples(X.slice(1)), few = gm.scoreSamples(X.slice(0, 20));
+      for (let i = 1; i < 400; i++) expect(Object.is(all[i], tail[i - 1])).toBe(true);
+      for (let i = 0; i < 20; i++) expect(Object.is(all[i], few[i])).toBe(true);
+    });
+  }
+});
+
 describe('tied: far-apart means take the direct (x − μ)ᵀU path', () => {
   // the centred form (x−g)ᵀU − (μ−g)ᵀU would lose digits here; the scalar path has none
   for (const sep of [1e3, 1e5, 1e9]) {
