@@ -26,3 +26,20 @@ export function marked(bytes) {
   out.set(bytes.subarray(8), 8 + section.length);
   return out;
 }
+
+/** Wraps WebAssembly.instantiate and WebAssembly.compile to record what init() used: the
+ *  Module it instantiated last and the byte length it compiled last. The variants of the
+ *  Node and Chromium runtime tests call it once, before init(). */
+export function watchWasm() {
+  const seen = { instantiated: null, compiledLength: null };
+  const instantiate = WebAssembly.instantiate, compile = WebAssembly.compile;
+  WebAssembly.instantiate = function (m, ...rest) {
+    if (m instanceof WebAssembly.Module) seen.instantiated = m;
+    return instantiate.call(this, m, ...rest);
+  };
+  WebAssembly.compile = function (b, ...rest) {
+    seen.compiledLength = b.byteLength;
+    return compile.call(this, b, ...rest);
+  };
+  return seen;
+}

@@ -3,6 +3,7 @@
 // module context, so the test loads the page once per init() variant.
 import * as lib from 'gmm-wasm';
 import { probeBeforeInit, runJob, runAsyncJob } from '../job.js';
+import { MARK, watchWasm } from '../mark.js';
 
 const beforeInit = probeBeforeInit(lib);
 
@@ -10,17 +11,7 @@ const beforeInit = probeBeforeInit(lib);
 // section added (test/runtimes/mark.js), which the test counts requests for; the package
 // finds its own gmm.wasm by itself in the 'default' variant. What init() instantiated
 // tells whether it used the source it was given.
-const MARK = 'gmm-wasm-test-source';
-let instantiated = null, compiledLength = null;
-const instantiate = WebAssembly.instantiate, compile = WebAssembly.compile;
-WebAssembly.instantiate = function (m, ...rest) {
-  if (m instanceof WebAssembly.Module) instantiated = m;
-  return instantiate.call(this, m, ...rest);
-};
-WebAssembly.compile = function (b, ...rest) {
-  compiledLength = b.byteLength;
-  return compile.call(this, b, ...rest);
-};
+const seen = watchWasm();
 const sources = {
   'default': () => undefined,
   'url': (u) => u,
@@ -43,9 +34,9 @@ window.runVariant = async (variant, input) => {
     // a Response: its body read; a Module: that one instantiated; bytes: bytes of the marked
     // length compiled (the marked module's customSections() are reported too)
     const value = await given;
-    const used = value instanceof Response ? value.bodyUsed : value instanceof WebAssembly.Module ? instantiated === value
-      : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? compiledLength === value.byteLength : null;
-    const marked = instantiated !== null && WebAssembly.Module.customSections(instantiated, MARK).length === 1;
+    const used = value instanceof Response ? value.bodyUsed : value instanceof WebAssembly.Module ? seen.instantiated === value
+      : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? seen.compiledLength === value.byteLength : null;
+    const marked = seen.instantiated !== null && WebAssembly.Module.customSections(seen.instantiated, MARK).length === 1;
     const result = runJob(lib, input);
     // module Web Workers (worker-browser.js beside the bundle), two of them
     const asyncResult = input.asyncCases ? await runAsyncJob(lib, input, { workers: 2 }) : null;

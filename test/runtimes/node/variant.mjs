@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as lib from 'gmm-wasm';
 import { probeBeforeInit, toBits } from '../job.js';
-import { marked, MARK } from '../mark.js';
+import { marked, MARK, watchWasm } from '../mark.js';
 
 const [variant, httpUrl] = process.argv.slice(2);
 // every source below holds gmm.wasm with a custom section added (the http server serves
@@ -15,16 +15,8 @@ const [variant, httpUrl] = process.argv.slice(2);
 const bytes = () => marked(readFileSync(new URL(import.meta.resolve('gmm-wasm/gmm.wasm'))));
 const wasmUrl = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'gmm-variant-')), 'gmm.wasm'));
 writeFileSync(wasmUrl, bytes());
-let instantiated = null, response = null, fetched = null, given = null, compiledLength = null;
-const instantiate = WebAssembly.instantiate, compile = WebAssembly.compile;
-WebAssembly.instantiate = function (m, ...rest) {
-  if (m instanceof WebAssembly.Module) instantiated = m;
-  return instantiate.call(this, m, ...rest);
-};
-WebAssembly.compile = function (b, ...rest) {
-  compiledLength = b.byteLength;
-  return compile.call(this, b, ...rest);
-};
+let response = null, fetched = null, given = null;
+const seen = watchWasm();
 
 const sources = {
   'default': () => undefined,
@@ -69,9 +61,9 @@ try {
   // what init() used: the Module given instantiated, a Response's body read, or bytes of the
   // marked length compiled (customSections() of the compiled module now and then missed the
   // mark here, so lengths and identities decide; marked is reported for the default)
-  const mark = instantiated !== null && WebAssembly.Module.customSections(instantiated, MARK).length === 1;
+  const mark = seen.instantiated !== null && WebAssembly.Module.customSections(seen.instantiated, MARK).length === 1;
   const consumed = fetched ? (await fetched).bodyUsed : response ? response.bodyUsed : undefined;
-  const used = given ? instantiated === given : consumed !== undefined ? consumed : compiledLength === bytes().length;
+  const used = given ? seen.instantiated === given : consumed !== undefined ? consumed : seen.compiledLength === bytes().length;
   process.stdout.write(JSON.stringify({ variant, beforeInit, sync, marked: mark, used, result: toBits({ model: gm.toJSON(), sample: s.X.data }) }));
 } catch (e) {
   process.stdout.write(JSON.stringify({ variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null }));
