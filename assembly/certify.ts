@@ -63,17 +63,18 @@ export function certifyTable(chol: usize, means: usize, type: i32, K: i32, d: i3
   store<f64>(table + (<usize>(2 * K) << 3), <f64>(d + 2) * Math.sqrt(<f64>d) * 2.220446049250313e-16);
 }
 
-/** (min, max) over both lanes of pairs [p0, p1) of one feature's row of a pair block (four
- *  independent min/max chains; pmin/pmax: one instruction each; the data are finite). */
+/** (min, max) over both lanes of pairs p0, p0 + step, … (< p1) and p1 − 1 of one feature's
+ *  row of a pair block (four independent min/max chains; pmin/pmax: one instruction each;
+ *  the data are finite). step 1: every pair. */
 // @ts-ignore: decorator
-@inline function rangeOf(row: usize, p0: i32, p1: i32): v128 {
+@inline export function rangeOf(row: usize, p0: i32, p1: i32, step: i32 = 1): v128 {
   const last = p1 - 1;
   let lo0 = v128.load(row + (<usize>p0 << 4)), hi0 = lo0, lo1 = lo0, hi1 = lo0, lo2 = lo0, hi2 = lo0, lo3 = lo0, hi3 = lo0;
-  for (let p = p0; p < p1; p += 4) {
+  for (let p = p0; p < p1; p += 4 * step) {
     const v0 = v128.load(row + (<usize>p << 4));
-    const v1 = v128.load(row + (<usize>min(p + 1, last) << 4));
-    const v2 = v128.load(row + (<usize>min(p + 2, last) << 4));
-    const v3 = v128.load(row + (<usize>min(p + 3, last) << 4));
+    const v1 = v128.load(row + (<usize>min(p + step, last) << 4));
+    const v2 = v128.load(row + (<usize>min(p + 2 * step, last) << 4));
+    const v3 = v128.load(row + (<usize>min(p + 3 * step, last) << 4));
     lo0 = f64x2.pmin(lo0, v0); hi0 = f64x2.pmax(hi0, v0);
     lo1 = f64x2.pmin(lo1, v1); hi1 = f64x2.pmax(hi1, v1);
     lo2 = f64x2.pmin(lo2, v2); hi2 = f64x2.pmax(hi2, v2);
@@ -88,7 +89,7 @@ export function certifyTable(chol: usize, means: usize, type: i32, K: i32, d: i3
 
 /** One feature of a ball: the centre of the range r = (a, z) into b, and its squared half width. */
 // @ts-ignore: decorator
-@inline function centreOf(r: v128, b: usize): f64 {
+@inline export function centreOf(r: v128, b: usize): f64 {
   const a = f64x2.extract_lane(r, 0), z = f64x2.extract_lane(r, 1);
   store<f64>(b, 0.5 * a + 0.5 * z);
   const h = 0.5 * z - 0.5 * a;

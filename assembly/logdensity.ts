@@ -9,6 +9,7 @@ import { FULL, TIED, DIAG } from './types';
 import { V, splatAt } from './block';
 import { quadFullPruned } from './prune';
 import { tileColumns, fillTile, nanToInf } from './fulltile';
+import { rangeOf, centreOf } from './certify';
 
 /** Full models of at least this dimension prune their E-step (prune.ts) in an EM pass
  *  (cutoff < 0). Below it the bookkeeping costs what the skipped columns save: on letter
@@ -270,7 +271,7 @@ const FULL_CENTRED_MAX: f64 = 16.0;
  *  larger d the pruned E-step and the scoring that its test compares with stay direct):
  *  the rows' differences from one centre g serve every component,
  *
- *    g = centre of the bounding box of every 4th pair's rows (d)
+ *    g = centre of the bounding box of every 4th pair's rows and the last's (d)
  *    Y = x − g in 4-pair tiles (xu: whole tiles, d·N v128 at most; a short last one in dbuf)
  *    bₖ = (μₖ − g)ᵀUₖ (d, scalar, per component);   yⱼ = −bₖⱼ + Σ_{i≤j} Yᵢ Uₖᵢⱼ
  *
@@ -286,21 +287,9 @@ function fullCentred(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means:
   // dbuf: quadFull's tile (8d f64), a short last tile of Y (8d), g, −bₖ and μₖ − g (3d)
   const part = dbuf + (<usize>(8 * d) << 3), g = part + (<usize>(8 * d) << 3), bneg = g + (<usize>d << 3);
   const m = bneg + (<usize>d << 3);
-  // g: the centre of the bounding box of every fourth pair's rows (all of them would cost
-  // 3% of the work where no component qualifies)
-  for (let i = 0; i < d; i++) {
-    const row = x + (<usize>(i * P) << 4);
-    let lo0 = v128.load(row), hi0 = lo0, lo1 = lo0, hi1 = lo0;
-    for (let p = 4; p + 4 < N; p += 8) {
-      const v0 = v128.load(row + (<usize>p << 4)), v1 = v128.load(row + (<usize>(p + 4) << 4));
-      lo0 = f64x2.pmin(lo0, v0); hi0 = f64x2.pmax(hi0, v0);
-      lo1 = f64x2.pmin(lo1, v1); hi1 = f64x2.pmax(hi1, v1);
-    }
-    const lo = f64x2.pmin(lo0, lo1), hi = f64x2.pmax(hi0, hi1);
-    const a = min(f64x2.extract_lane(lo, 0), f64x2.extract_lane(lo, 1));
-    const z = max(f64x2.extract_lane(hi, 0), f64x2.extract_lane(hi, 1));
-    store<f64>(g + (<usize>i << 3), 0.5 * a + 0.5 * z);
-  }
+  // g: the centre of the bounding box of every fourth pair's rows and the last pair's (all
+  // of them would cost 3% of the work where no component qualifies)
+  for (let i = 0; i < d; i++) centreOf(rangeOf(x + (<usize>(i * P) << 4), 0, N, 4), g + (<usize>i << 3));
   // Y costs about what one component's differences do: worth it for two components or more
   let near = 0;
   for (let k = 0; k < K && near < 2; k++) near += <i32>centredB(means + (<usize>(k * d) << 3), ut + (<usize>(k * d * d) << 3), g, d, m, bneg);
