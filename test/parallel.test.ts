@@ -86,6 +86,24 @@ describe('the same bits however the work is split', () => {
     }
   });
 
+  it('the workers use the kernels this thread uses (the scalar reference path and pruning are switches for tests)', async () => {
+    const distKernels = ((await import('../dist/core/core.js' as string)) as typeof import('../src/core/core.js')).kernels;
+    const X9 = overlapping(14, CHUNK_ROWS + 700, 9, 3);
+    const o = { nComponents: 3, covarianceType: 'full' as const, seed: 6, maxIter: 6, tol: 0 };
+    const simd = new lib.GaussianMixture(o).fit(X9);
+    try {
+      distKernels.simd = false;
+      distKernels.prune = false;
+      const scalar = new lib.GaussianMixture(o).fit(X9);
+      // the scalar path rounds differently, so a worker left on SIMD would be caught
+      expect(scalar.toJSON()).not.toEqual(simd.toJSON());
+      expectSameFit(await new lib.GaussianMixture(o).fitAsync(X9, { workers: 2 }), scalar);
+    } finally {
+      distKernels.simd = true;
+      distKernels.prune = true;
+    }
+  });
+
   it('diag with d ≥ 4 and overlapping clusters (the M-step about a block centre, sums.ts diagBlock)', async () => {
     const Y = overlapping(12, n, 6, 4);
     const o = { nComponents: 4, covarianceType: 'diag' as const, tol: 0, maxIter: 6, seed: 3 };

@@ -38,6 +38,7 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
         return failed(0, e); // id 0: the answer to a control message
       }
       kernels.simd = m.simd;
+      kernels.prune = m.prune;
       post({ type: 'ready' });
     } else if (m.type === 'load') {
       const c = core();
