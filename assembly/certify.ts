@@ -145,6 +145,67 @@ export function groupBalls(x: usize, n: i32, d: i32, B: i32, balls: usize): void
   }
 }
 
+// The lanes of a v128 past a triangle's edge: lane 1 only.
+const HI_LANE: usize = memory.data<i64>([0, -1], 16);
+
+/** ‖Uᵀ(b − μ)‖² for upper U (row-major d×d):
+ *
+ *    yⱼ = Σ_{i≤j} (bᵢ − μᵢ) Uᵢⱼ  (in increasing i),   s² = Σⱼ yⱼ²  (in increasing j)
+ *
+ *  Eight columns of y at a time in four two-lane sums, each row i of U adding
+ *  (bᵢ − μᵢ)·Uᵢ,ⱼ₀…ⱼ₀₊₇ to them, so four independent chains replace one: every yⱼ gets the
+ *  same terms in the same order as a scalar loop over i ≤ j (the same bits), and below the
+ *  diagonal nothing is added (lanes past the edge add +0 to a sum that started at +0, and
+ *  so is never −0). The last d mod 8 columns go one at a time. */
+function solveNorm2(b: usize, mu: usize, u: usize, d: i32): f64 {
+  let s2: f64 = 0;
+  let j0 = 0;
+  const hi = v128.load(HI_LANE);
+  for (; j0 + 8 <= d; j0 += 8) {
+    let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let row = u + (<usize>j0 << 3);
+    const step = <usize>d << 3;
+    for (let i = 0; i <= j0; i++) { // rows that reach all eight columns
+      const t = f64x2.splat(load<f64>(b + (<usize>i << 3)) - load<f64>(mu + (<usize>i << 3)));
+      a0 = f64x2.add(a0, f64x2.mul(t, v128.load(row)));
+      a1 = f64x2.add(a1, f64x2.mul(t, v128.load(row, 16)));
+      a2 = f64x2.add(a2, f64x2.mul(t, v128.load(row, 32)));
+      a3 = f64x2.add(a3, f64x2.mul(t, v128.load(row, 48)));
+      row += step;
+    }
+    // the triangle: row j0 + r reaches columns j0 + r … j0 + 7
+    for (let r = 1; r < 8; r++) {
+      const i = j0 + r;
+      const t = f64x2.splat(load<f64>(b + (<usize>i << 3)) - load<f64>(mu + (<usize>i << 3)));
+      const at = u + (<usize>(i * d + j0) << 3);
+      const p0 = f64x2.mul(t, v128.load(at)), p1 = f64x2.mul(t, v128.load(at, 16));
+      const p2 = f64x2.mul(t, v128.load(at, 32)), p3 = f64x2.mul(t, v128.load(at, 48));
+      if (r == 1) a0 = f64x2.add(a0, v128.and(p0, hi));
+      if (r <= 2) a1 = f64x2.add(a1, p1);
+      else if (r == 3) a1 = f64x2.add(a1, v128.and(p1, hi));
+      if (r <= 4) a2 = f64x2.add(a2, p2);
+      else if (r == 5) a2 = f64x2.add(a2, v128.and(p2, hi));
+      if (r <= 6) a3 = f64x2.add(a3, p3);
+      else a3 = f64x2.add(a3, v128.and(p3, hi));
+    }
+    s2 = sq2(sq2(sq2(sq2(s2, a0), a1), a2), a3);
+  }
+  for (let j = j0; j < d; j++) {
+    let y: f64 = 0;
+    for (let i = 0; i <= j; i++)
+      y += (load<f64>(b + (<usize>i << 3)) - load<f64>(mu + (<usize>i << 3))) * load<f64>(u + (<usize>(i * d + j) << 3));
+    s2 += y * y;
+  }
+  return s2;
+}
+
+/** s + y₀² + y₁² for the lanes of y, in lane order. */
+// @ts-ignore: decorator
+@inline function sq2(s: f64, y: v128): f64 {
+  const y0 = f64x2.extract_lane(y, 0), y1 = f64x2.extract_lane(y, 1);
+  return s + y0 * y0 + y1 * y1;
+}
+
 /** The component whose responsibility is exactly 1 for every row inside the ball (centre
  *  b: d f64, radius R) around a group of pairs, or −1 when the bound cannot tell (then the
  *  group goes through the full E-step). chol: the precision factors (row-major U per
@@ -164,13 +225,7 @@ export function certifyGroup(b: usize, R: f64, d: i32, K: i32, type: i32,
     const mu = means + (<usize>(k * d) << 3);
     let s2: f64 = 0;
     if (type == FULL || type == TIED) {
-      const u = type == FULL ? chol + (<usize>(k * d * d) << 3) : chol;
-      for (let j = 0; j < d; j++) {
-        let y: f64 = 0;
-        for (let i = 0; i <= j; i++)
-          y += (load<f64>(b + (<usize>i << 3)) - load<f64>(mu + (<usize>i << 3))) * load<f64>(u + (<usize>(i * d + j) << 3));
-        s2 += y * y;
-      }
+      s2 = solveNorm2(b, mu, type == FULL ? chol + (<usize>(k * d * d) << 3) : chol, d);
     } else {
       const p = type == DIAG ? chol + (<usize>(k * d) << 3) : chol + (<usize>k << 3);
       const step: usize = type == DIAG ? 8 : 0;

@@ -25,7 +25,27 @@ export function choleskyLower(a: usize, d: i32): bool {
     const ljj = Math.sqrt(s);
     store<f64>(at(a, j, j, d), ljj);
     const inv = 1.0 / ljj;
-    for (let i = j + 1; i < d; i++) {
+    // four rows at a time: four independent chains (each row's sum in the same order)
+    const lj = at(a, j, 0, d), step = <usize>d << 3;
+    let i = j + 1;
+    for (; i + 4 <= d; i += 4) {
+      const r0 = at(a, i, 0, d), r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
+      let t0 = load<f64>(r0 + (<usize>j << 3)), t1 = load<f64>(r1 + (<usize>j << 3));
+      let t2 = load<f64>(r2 + (<usize>j << 3)), t3 = load<f64>(r3 + (<usize>j << 3));
+      for (let k = 0; k < j; k++) {
+        const o = <usize>k << 3;
+        const l = load<f64>(lj + o);
+        t0 -= load<f64>(r0 + o) * l;
+        t1 -= load<f64>(r1 + o) * l;
+        t2 -= load<f64>(r2 + o) * l;
+        t3 -= load<f64>(r3 + o) * l;
+      }
+      store<f64>(r0 + (<usize>j << 3), t0 * inv);
+      store<f64>(r1 + (<usize>j << 3), t1 * inv);
+      store<f64>(r2 + (<usize>j << 3), t2 * inv);
+      store<f64>(r3 + (<usize>j << 3), t3 * inv);
+    }
+    for (; i < d; i++) {
       let t = load<f64>(at(a, i, j, d));
       for (let k = 0; k < j; k++) t -= load<f64>(at(a, i, k, d)) * load<f64>(at(a, j, k, d));
       store<f64>(at(a, i, j, d), t * inv);
@@ -38,7 +58,9 @@ export function choleskyLower(a: usize, d: i32): bool {
 /** u ← (L⁻¹)ᵀ for lower-triangular L at l (u may not alias l). Forward substitution
  *  column by column of the identity. */
 function invLowerTransposed(l: usize, u: usize, d: i32): void {
-  for (let c = 0; c < d; c++) {
+  let c = 0;
+  for (; c + 4 <= d; c += 4) invFourColumns(l, u, d, c);
+  for (; c < d; c++) {
     // solve L v = e_c; v_i = 0 for i < c. Store v as row c of U (U = Vᵀ … column c of V).
     for (let i = 0; i < c; i++) store<f64>(at(u, c, i, d), 0.0);
     for (let i = c; i < d; i++) {
@@ -49,6 +71,49 @@ function invLowerTransposed(l: usize, u: usize, d: i32): void {
   }
   // u currently holds V row-major by "row c = column c of L⁻¹", i.e. u[c][i] = (L⁻¹)[i][c]:
   // that is exactly U = (L⁻¹)ᵀ, upper triangular.
+}
+
+/** invLowerTransposed's rows c … c + 3 of U (columns of L⁻¹), solved together: four
+ *  independent chains where one column alone is a chain of dependent subtractions. Each
+ *  entry gets the terms k = c + m … i − 1 in increasing order, as the one-column loop
+ *  gives them (the same bits): first the terms only the earlier columns have, then those
+ *  all four share. */
+function invFourColumns(l: usize, u: usize, d: i32, c: i32): void {
+  const u0 = at(u, c, 0, d), step = <usize>d << 3;
+  const u1 = u0 + step, u2 = u1 + step, u3 = u2 + step;
+  for (let m = 0; m < 4; m++) for (let i = 0; i < c + m; i++) store<f64>(at(u, c + m, i, d), 0.0);
+  // rows c … c + 2: the columns that have started, one at a time
+  for (let i = c; i < c + 3; i++) {
+    for (let cc = c; cc <= i; cc++) {
+      let s: f64 = i == cc ? 1.0 : 0.0;
+      for (let k = cc; k < i; k++) s -= load<f64>(at(l, i, k, d)) * load<f64>(at(u, cc, k, d));
+      store<f64>(at(u, cc, i, d), s / load<f64>(at(l, i, i, d)));
+    }
+  }
+  for (let i = c + 3; i < d; i++) {
+    const li = at(l, i, 0, d);
+    const o0 = <usize>c << 3, o1 = o0 + 8, o2 = o1 + 8;
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = i == c + 3 ? 1.0 : 0.0;
+    s0 -= load<f64>(li + o0) * load<f64>(u0 + o0);
+    s0 -= load<f64>(li + o1) * load<f64>(u0 + o1);
+    s1 -= load<f64>(li + o1) * load<f64>(u1 + o1);
+    s0 -= load<f64>(li + o2) * load<f64>(u0 + o2);
+    s1 -= load<f64>(li + o2) * load<f64>(u1 + o2);
+    s2 -= load<f64>(li + o2) * load<f64>(u2 + o2);
+    for (let k = c + 3; k < i; k++) {
+      const o = <usize>k << 3;
+      const lk = load<f64>(li + o);
+      s0 -= lk * load<f64>(u0 + o);
+      s1 -= lk * load<f64>(u1 + o);
+      s2 -= lk * load<f64>(u2 + o);
+      s3 -= lk * load<f64>(u3 + o);
+    }
+    const o = <usize>i << 3, lii = load<f64>(li + o);
+    store<f64>(u0 + o, s0 / lii);
+    store<f64>(u1 + o, s1 / lii);
+    store<f64>(u2 + o, s2 / lii);
+    store<f64>(u3 + o, s3 / lii);
+  }
 }
 
 /** For the covariances of a type (full: K of d×d; tied: one d×d; diag: K·d variances;

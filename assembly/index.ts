@@ -17,7 +17,7 @@ export {
 } from './kmeans';
 export { spatialKeys, groupRowsToPairs, sortedPairs } from './order';
 export { firstNonFinite } from './check';
-export { ballsSize, groupBalls } from './certify';
+export { ballsSize, groupBalls, certifyTable, certifyGroup } from './certify';
 export { sample } from './sample';
 export { conditionFactorsSize, conditionScratchSize, conditionFactors, conditionRows } from './conditional';
 export { missingScratchSize, missingEStep, missingScore, missingImpute } from './missing';

@@ -601,3 +601,99 @@ describe('certified groups: the bound allows for the kernels\' rounding', () => 
     });
   }
 });
+
+describe('triangular kernels keep the textbook order of operations (the same bits, faster)', () => {
+  // cholesky.ts works on four rows (and four columns of the inverse) at once, and certify.ts
+  // solves eight columns of Uᵀ(b − μ) at once; each entry must still get its terms in the
+  // one-at-a-time order, which these plain loops give
+  const refChol = (S: Float64Array, d: number): Float64Array => {
+    const a = S.slice();
+    for (let j = 0; j < d; j++) {
+      let s = a[j * d + j];
+      for (let k = 0; k < j; k++) s -= a[j * d + k] * a[j * d + k];
+      const ljj = Math.sqrt(s), inv = 1 / ljj;
+      a[j * d + j] = ljj;
+      for (let i = j + 1; i < d; i++) {
+        let t = a[i * d + j];
+        for (let k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
+        a[i * d + j] = t * inv;
+      }
+    }
+    const u = new Float64Array(d * d); // u[c][i] = (L⁻¹)[i][c]
+    for (let c = 0; c < d; c++) {
+      for (let i = c; i < d; i++) {
+        let s = i === c ? 1 : 0;
+        for (let k = c; k < i; k++) s -= a[i * d + k] * u[c * d + k];
+        u[c * d + i] = s / a[i * d + i];
+      }
+    }
+    return u;
+  };
+  const spd = (u: () => number, d: number): Float64Array => {
+    const A = Float64Array.from({ length: d * d }, () => u() - 0.5);
+    const S = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
+      let s = i === j ? 0.1 : 0;
+      for (let m = 0; m < d; m++) s += A[i * d + m] * A[j * d + m];
+      S[i * d + j] = s;
+    }
+    return S;
+  };
+  const dims = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 23, 33, 64];
+
+  it('precision Cholesky factors, d = 1 … 64', () => {
+    const c = core(), arena = new Arena(c), u = rng(77);
+    for (const d of dims) {
+      arena.reset();
+      const K = 2, S = [spd(u, d), spd(u, d)];
+      const cov = arena.allocF64(K * d * d), out = arena.allocF64(K * d * d), tmp = arena.allocF64(d * d);
+      arena.f64(cov, d * d).set(S[0]);
+      arena.f64(cov + 8 * d * d, d * d).set(S[1]);
+      arena.f64(out, K * d * d).fill(NaN); // the lower triangles must be written (zeros)
+      expect(c.precisionCholesky(cov, out, tmp, 0, K, d)).toBe(-1);
+      const got = arena.f64(out, K * d * d);
+      for (let k = 0; k < K; k++) {
+        const want = refChol(S[k], d);
+        for (let i = 0; i < d * d; i++) expect(Object.is(got[k * d * d + i], want[i])).toBe(true);
+      }
+    }
+  });
+
+  it("a certified group's bounds, full and tied, d = 1 … 64", () => {
+    const c = core(), arena = new Arena(c), u = rng(78);
+    for (const d of dims) {
+      for (const type of [0, 1]) { // full, tied
+        arena.reset();
+        const K = 3, nU = type === 0 ? K : 1;
+        const U = Array.from({ length: nU }, () => refChol(spd(u, d), d));
+        const mu = Float64Array.from({ length: K * d }, () => 4 * (u() - 0.5));
+        const b = Float64Array.from({ length: d }, () => 4 * (u() - 0.5));
+        const logc = Float64Array.from({ length: K }, () => -u());
+        const pc = arena.allocF64(nU * d * d), pm = arena.allocF64(K * d), pb = arena.allocF64(d);
+        const pl = arena.allocF64(K), table = arena.allocF64(2 * K + 1), tmp = arena.allocF64(K);
+        U.forEach((m, k) => arena.f64(pc + 8 * k * d * d, d * d).set(m));
+        arena.f64(pm, K * d).set(mu);
+        arena.f64(pb, d).set(b);
+        arena.f64(pl, K).set(logc);
+        c.certifyTable(pc, pm, type, K, d, table);
+        const R = 0.01, cutoff = -40;
+        c.certifyGroup(pb, R, d, K, type, pm, pc, pl, table, cutoff, tmp);
+        const tab = arena.f64(table, 2 * K + 1), hi = arena.f64(tmp, K);
+        const slack = tab[2 * K];
+        const wide = R + slack * (Math.max(...Array.from(b, Math.abs)) + R);
+        for (let k = 0; k < K; k++) {
+          const m = U[type === 0 ? k : 0];
+          let s2 = 0;
+          for (let j = 0; j < d; j++) {
+            let y = 0;
+            for (let i = 0; i <= j; i++) y += (b[i] - mu[k * d + i]) * m[i * d + j];
+            s2 += y * y;
+          }
+          const s = Math.sqrt(s2), e = tab[k] * (wide + slack * tab[K + k]);
+          const near = s > e ? s - e : 0;
+          expect(Object.is(hi[k], logc[k] - 0.5 * near * near)).toBe(true);
+        }
+      }
+    }
+  });
+});

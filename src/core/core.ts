@@ -28,6 +28,10 @@ export interface CoreExports {
   certifiedCount(pairs: number): number;
   ballsSize(n: number, d: number, blockRows: number): number;
   groupBalls(x: number, n: number, d: number, blockRows: number, balls: number): void;
+  /** The certified-group bound's per-pass table and one group's decision (assembly/certify.ts; for tests). */
+  certifyTable(chol: number, means: number, type: number, K: number, d: number, table: number): void;
+  certifyGroup(b: number, R: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
+    table: number, cutoff: number, tmp: number): number;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
   mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number, weights: number,
