@@ -404,10 +404,11 @@ describe('restarts: the data go back to rows between initialisations', () => {
 
 describe('full, d ≥ 24: the pruned E-step keeps every bit', () => {
   // Clusters a few σ apart in 24–31 dimensions: many (row, component) terms fall below the
-  // cutoff after 3/4 of the solve, in tiles where some pairs survive (gathered) and where
-  // all go on; zero weights and an odd n add a padding lane. (Checked by mutation: storing a
-  // wrong bound, pruning above the cutoff, or finishing a gathered pair from another's
-  // partial sum each fail here.) Pruning must change nothing,
+  // cutoff after half or 3/4 of the solve, in tiles where some pairs survive (gathered) and
+  // where all go on; zero weights and an odd n add a padding lane. (Checked by mutation:
+  // storing a wrong bound, pruning above the cutoff, finishing a gathered pair from another's
+  // partial sum, leaving a pair done at 3/4 without its bound, or sending a pair on from the
+  // wrong column each fail here.) Pruning must change nothing,
   // not even rounding: it only skips terms normalizeBlock sets to exactly 0.
   for (const { n, d, K, spread, shared } of [{ n: 2501, d: 24, K: 5, spread: 3, shared: true }, { n: 1999, d: 31, K: 7, spread: 2.5, shared: true },
     { n: 2501, d: 24, K: 5, spread: 2, shared: false }]) {
