@@ -21,10 +21,10 @@ export function certifiedCount(pairs: bool): f64 {
   return pairs ? certPairs : certGroups;
 }
 
-/** With the try budget spent, whole groups g with (g / GROUP_PAIRS) % RETRY_EVERY == 0 are
- *  still tried once (g counts within a block: with at most 4 groups a block, the first of
- *  each): on data that never certifies, one O(K·d²) try per block; a success refills the
- *  budget. */
+/** With the try budget spent, every RETRY_EVERY-th whole group of the pass (counted across
+ *  its blocks) is still tried once: on data that never certifies, one O(K·d²) try per four
+ *  groups, whatever the block size (at d = 64 a block holds one group); a success refills
+ *  the budget. */
 const RETRY_EVERY = 4;
 
 /** The size of the piece a group's tries take next at pair s: the largest power of two
@@ -75,6 +75,7 @@ export function emPass(
   const table = sCert(scratch, K, d, B), certTmp = table + (<usize>(2 * K + 1) << 3);
   certifyTable(chol, means, type, K, d, table);
   let budget = CERT_BUDGET;
+  let groupNo = 0; // whole groups seen in this pass
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
@@ -89,6 +90,7 @@ export function emPass(
     let run = 0;
     for (let g = 0; g < P; g += GROUP_PAIRS) {
       const end = min(g + GROUP_PAIRS, P);
+      const retry = groupNo++ % RETRY_EVERY == 0;
       const ball = balls, bsize = <usize>(d + 1) << 3;
       if (balls) balls += 3 * bsize;
       let s = g, size = GROUP_PAIRS;
@@ -98,7 +100,7 @@ export function emPass(
         // with the budget spent, every RETRY_EVERY-th whole group still gets one try: a group
         // straddling two clusters at a chunk's start would otherwise switch certifying off
         // for the whole chunk
-        if (budget > 0 || (size == GROUP_PAIRS && s == g && (g / GROUP_PAIRS) % RETRY_EVERY == 0)) {
+        if (budget > 0 || (retry && size == GROUP_PAIRS && s == g)) {
           // a whole group's ball and its halves' are cached (certify.ts groupBalls: at half
           // size s is g or g + GROUP_PAIRS/2); a smaller piece's is computed
           let c = ball, R: f64;
