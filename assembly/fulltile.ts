@@ -42,11 +42,12 @@ export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fr
       b0 = v128.load64_splat(init + (<usize>(j + 1) << 3));
     }
     let a1 = a0, a2 = a0, a3 = a0, b1 = b0, b2 = b0, b3 = b0;
-    for (let i = 0; i <= j; i++) {
-      const src = tile + (<usize>(4 * i) << 4);
+    // pointers stepped, not indices multiplied: fewer integer instructions per row i
+    const stop = tile + (<usize>(4 * (j + 1)) << 4);
+    for (let src = tile, p0 = c0, p1 = c1; src < stop; src += 64, p0 += 8, p1 += 8) {
       const d0 = v128.load(src), d1 = v128.load(src, 16), d2 = v128.load(src, 32), d3 = v128.load(src, 48);
-      const u0 = v128.load64_splat(c0 + (<usize>i << 3));
-      const u1 = v128.load64_splat(c1 + (<usize>i << 3));
+      const u0 = v128.load64_splat(p0);
+      const u1 = v128.load64_splat(p1);
       a0 = f64x2.add(a0, f64x2.mul(d0, u0));
       a1 = f64x2.add(a1, f64x2.mul(d1, u0));
       a2 = f64x2.add(a2, f64x2.mul(d2, u0));
