@@ -12,8 +12,15 @@ import { FULL, TIED, DIAG, LOG_2PI } from './types';
   return p + ((<usize>(i * d + j)) << 3);
 }
 
-/** In-place lower Cholesky of the row-major SPD matrix at a (upper triangle zeroed).
- *  Returns false when a pivot is not positive and finite (matrix not positive definite). */
+/** In-place lower Cholesky of the row-major SPD matrix at a (upper triangle zeroed; only
+ *  the lower triangle is read). Returns false when a pivot is not positive and finite
+ *  (matrix not positive definite).
+ *
+ *    Lⱼⱼ = √(Aⱼⱼ − Σ_{k<j} Lⱼₖ²),   Lᵢⱼ = (Aᵢⱼ − Σ_{k<j} Lᵢₖ Lⱼₖ) / Lⱼⱼ   (i > j, sums in increasing k)
+ *
+ *  Column j's rows go two per lane pair, eight at a time: while it runs, the upper
+ *  triangle mirrors L (a[k][i] = Lᵢₖ), so rows i, i + 1 of column k are one load. Each
+ *  entry gets the same operations in the same order as the one-row loop, so the same bits. */
 export function choleskyLower(a: usize, d: i32): bool {
   for (let j = 0; j < d; j++) {
     let s = load<f64>(at(a, j, j, d));
@@ -21,99 +28,122 @@ export function choleskyLower(a: usize, d: i32): bool {
       const l = load<f64>(at(a, j, k, d));
       s -= l * l;
     }
-    if (!(s > 0.0) || !(s < Infinity)) return false;
+    if (!(s > 0.0) || !(s < Infinity)) {
+      zeroUpper(a, d);
+      return false;
+    }
     const ljj = Math.sqrt(s);
     store<f64>(at(a, j, j, d), ljj);
-    const inv = 1.0 / ljj;
-    // four rows at a time: four independent chains (each row's sum in the same order)
+    const inv = 1.0 / ljj, iv = f64x2.splat(inv);
     const lj = at(a, j, 0, d), step = <usize>d << 3;
     let i = j + 1;
-    for (; i + 4 <= d; i += 4) {
-      const r0 = at(a, i, 0, d), r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
-      let t0 = load<f64>(r0 + (<usize>j << 3)), t1 = load<f64>(r1 + (<usize>j << 3));
-      let t2 = load<f64>(r2 + (<usize>j << 3)), t3 = load<f64>(r3 + (<usize>j << 3));
-      for (let k = 0; k < j; k++) {
-        const o = <usize>k << 3;
-        const l = load<f64>(lj + o);
-        t0 -= load<f64>(r0 + o) * l;
-        t1 -= load<f64>(r1 + o) * l;
-        t2 -= load<f64>(r2 + o) * l;
-        t3 -= load<f64>(r3 + o) * l;
+    for (; i + 8 <= d; i += 8) {
+      let t0 = pairAt(a, i, j, d), t1 = pairAt(a, i + 2, j, d), t2 = pairAt(a, i + 4, j, d), t3 = pairAt(a, i + 6, j, d);
+      let m = a + (<usize>i << 3); // mirror row k, columns i …
+      for (let k = 0; k < j; k++, m += step) {
+        const l = v128.load64_splat(lj + (<usize>k << 3));
+        t0 = f64x2.sub(t0, f64x2.mul(v128.load(m), l));
+        t1 = f64x2.sub(t1, f64x2.mul(v128.load(m, 16), l));
+        t2 = f64x2.sub(t2, f64x2.mul(v128.load(m, 32), l));
+        t3 = f64x2.sub(t3, f64x2.mul(v128.load(m, 48), l));
       }
-      store<f64>(r0 + (<usize>j << 3), t0 * inv);
-      store<f64>(r1 + (<usize>j << 3), t1 * inv);
-      store<f64>(r2 + (<usize>j << 3), t2 * inv);
-      store<f64>(r3 + (<usize>j << 3), t3 * inv);
+      putPair(a, i, j, d, f64x2.mul(t0, iv));
+      putPair(a, i + 2, j, d, f64x2.mul(t1, iv));
+      putPair(a, i + 4, j, d, f64x2.mul(t2, iv));
+      putPair(a, i + 6, j, d, f64x2.mul(t3, iv));
     }
-    for (; i < d; i++) {
+    for (; i + 2 <= d; i += 2) {
+      let t = pairAt(a, i, j, d);
+      let m = a + (<usize>i << 3);
+      for (let k = 0; k < j; k++, m += step) t = f64x2.sub(t, f64x2.mul(v128.load(m), v128.load64_splat(lj + (<usize>k << 3))));
+      putPair(a, i, j, d, f64x2.mul(t, iv));
+    }
+    if (i < d) {
       let t = load<f64>(at(a, i, j, d));
-      for (let k = 0; k < j; k++) t -= load<f64>(at(a, i, k, d)) * load<f64>(at(a, j, k, d));
+      for (let k = 0; k < j; k++) t -= load<f64>(at(a, i, k, d)) * load<f64>(lj + (<usize>k << 3));
       store<f64>(at(a, i, j, d), t * inv);
+      store<f64>(at(a, j, i, d), t * inv);
     }
-    for (let i = 0; i < j; i++) store<f64>(at(a, i, j, d), 0.0);
   }
+  zeroUpper(a, d);
   return true;
 }
 
-/** u ← (L⁻¹)ᵀ for lower-triangular L at l (u may not alias l). Forward substitution
- *  column by column of the identity. */
-function invLowerTransposed(l: usize, u: usize, d: i32): void {
-  let c = 0;
-  for (; c + 4 <= d; c += 4) invFourColumns(l, u, d, c);
-  for (; c < d; c++) {
-    // solve L v = e_c; v_i = 0 for i < c. Store v as row c of U (U = Vᵀ … column c of V).
-    for (let i = 0; i < c; i++) store<f64>(at(u, c, i, d), 0.0);
-    for (let i = c; i < d; i++) {
-      let s: f64 = i == c ? 1.0 : 0.0;
-      for (let k = c; k < i; k++) s -= load<f64>(at(l, i, k, d)) * load<f64>(at(u, c, k, d));
-      store<f64>(at(u, c, i, d), s / load<f64>(at(l, i, i, d)));
-    }
-  }
-  // u currently holds V row-major by "row c = column c of L⁻¹", i.e. u[c][i] = (L⁻¹)[i][c]:
-  // that is exactly U = (L⁻¹)ᵀ, upper triangular.
+/** (a[i][j], a[i+1][j]): two rows of column j. */
+// @ts-ignore: decorator
+@inline function pairAt(a: usize, i: i32, j: i32, d: i32): v128 {
+  return f64x2.replace_lane(f64x2.splat(load<f64>(at(a, i, j, d))), 1, load<f64>(at(a, i + 1, j, d)));
 }
 
-/** invLowerTransposed's rows c … c + 3 of U (columns of L⁻¹), solved together: four
- *  independent chains where one column alone is a chain of dependent subtractions. Each
- *  entry gets the terms k = c + m … i − 1 in increasing order, as the one-column loop
- *  gives them (the same bits): first the terms only the earlier columns have, then those
- *  all four share. */
-function invFourColumns(l: usize, u: usize, d: i32, c: i32): void {
-  const u0 = at(u, c, 0, d), step = <usize>d << 3;
-  const u1 = u0 + step, u2 = u1 + step, u3 = u2 + step;
-  for (let m = 0; m < 4; m++) for (let i = 0; i < c + m; i++) store<f64>(at(u, c + m, i, d), 0.0);
-  // rows c … c + 2: the columns that have started, one at a time
-  for (let i = c; i < c + 3; i++) {
-    for (let cc = c; cc <= i; cc++) {
-      let s: f64 = i == cc ? 1.0 : 0.0;
-      for (let k = cc; k < i; k++) s -= load<f64>(at(l, i, k, d)) * load<f64>(at(u, cc, k, d));
-      store<f64>(at(u, cc, i, d), s / load<f64>(at(l, i, i, d)));
+/** L's entries (i, j) and (i + 1, j) from v: into the lower triangle and its mirror a[j][i…]. */
+// @ts-ignore: decorator
+@inline function putPair(a: usize, i: i32, j: i32, d: i32, v: v128): void {
+  store<f64>(at(a, i, j, d), f64x2.extract_lane(v, 0));
+  store<f64>(at(a, i + 1, j, d), f64x2.extract_lane(v, 1));
+  v128.store(at(a, j, i, d), v);
+}
+
+/** Zeros above the diagonal. */
+function zeroUpper(a: usize, d: i32): void {
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) store<f64>(at(a, i, j, d), 0.0);
+}
+
+/** u ← (L⁻¹)ᵀ for lower-triangular L at l (u may not alias l): W = L⁻¹ by forward
+ *  substitution row by row into u, then transposed in place.
+ *
+ *    Wᵢ꜀ = ([i = c] − Σ_{k=c}^{i−1} Lᵢₖ W_k꜀) / Lᵢᵢ   (c ≤ i; 0 for c > i)
+ *
+ *  Row i's columns go eight at a time (then two, then one), each sum from its block's first
+ *  column: the extra leading terms multiply Wₖ꜀ = +0 (k < c), which leaves a sum that is
+ *  1 or never −0 unchanged (L is finite), so every entry has the one-column loop's bits. */
+function invLowerTransposed(l: usize, u: usize, d: i32): void {
+  const step = <usize>d << 3;
+  for (let i = 0; i < d; i++) {
+    const li = at(l, i, 0, d), wi = at(u, i, 0, d);
+    const lii = f64x2.splat(load<f64>(li + (<usize>i << 3)));
+    let c = 0;
+    for (; c + 8 <= i + 1; c += 8) {
+      let s0 = delta(i, c), s1 = delta(i, c + 2), s2 = delta(i, c + 4), s3 = delta(i, c + 6);
+      let w = at(u, c, c, d);
+      for (let k = c; k < i; k++, w += step) {
+        const lk = v128.load64_splat(li + (<usize>k << 3));
+        s0 = f64x2.sub(s0, f64x2.mul(lk, v128.load(w)));
+        s1 = f64x2.sub(s1, f64x2.mul(lk, v128.load(w, 16)));
+        s2 = f64x2.sub(s2, f64x2.mul(lk, v128.load(w, 32)));
+        s3 = f64x2.sub(s3, f64x2.mul(lk, v128.load(w, 48)));
+      }
+      const o = wi + (<usize>c << 3);
+      v128.store(o, f64x2.div(s0, lii));
+      v128.store(o, f64x2.div(s1, lii), 16);
+      v128.store(o, f64x2.div(s2, lii), 32);
+      v128.store(o, f64x2.div(s3, lii), 48);
+    }
+    for (; c + 2 <= i + 1; c += 2) {
+      let s = delta(i, c);
+      let w = at(u, c, c, d);
+      for (let k = c; k < i; k++, w += step) s = f64x2.sub(s, f64x2.mul(v128.load64_splat(li + (<usize>k << 3)), v128.load(w)));
+      v128.store(wi + (<usize>c << 3), f64x2.div(s, lii));
+    }
+    if (c == i) { // the diagonal, alone: 1/Lᵢᵢ
+      store<f64>(wi + (<usize>c << 3), 1.0 / load<f64>(li + (<usize>i << 3)));
+      c++;
+    }
+    for (; c < d; c++) store<f64>(wi + (<usize>c << 3), 0.0);
+  }
+  // W lower triangular → U = Wᵀ upper
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const p = at(u, i, j, d), q = at(u, j, i, d);
+      store<f64>(p, load<f64>(q));
+      store<f64>(q, 0.0);
     }
   }
-  for (let i = c + 3; i < d; i++) {
-    const li = at(l, i, 0, d);
-    const o0 = <usize>c << 3, o1 = o0 + 8, o2 = o1 + 8;
-    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = i == c + 3 ? 1.0 : 0.0;
-    s0 -= load<f64>(li + o0) * load<f64>(u0 + o0);
-    s0 -= load<f64>(li + o1) * load<f64>(u0 + o1);
-    s1 -= load<f64>(li + o1) * load<f64>(u1 + o1);
-    s0 -= load<f64>(li + o2) * load<f64>(u0 + o2);
-    s1 -= load<f64>(li + o2) * load<f64>(u1 + o2);
-    s2 -= load<f64>(li + o2) * load<f64>(u2 + o2);
-    for (let k = c + 3; k < i; k++) {
-      const o = <usize>k << 3;
-      const lk = load<f64>(li + o);
-      s0 -= lk * load<f64>(u0 + o);
-      s1 -= lk * load<f64>(u1 + o);
-      s2 -= lk * load<f64>(u2 + o);
-      s3 -= lk * load<f64>(u3 + o);
-    }
-    const o = <usize>i << 3, lii = load<f64>(li + o);
-    store<f64>(u0 + o, s0 / lii);
-    store<f64>(u1 + o, s1 / lii);
-    store<f64>(u2 + o, s2 / lii);
-    store<f64>(u3 + o, s3 / lii);
-  }
+}
+
+/** [i = c], [i = c + 1]: the identity's entries for columns c, c + 1 of row i. */
+// @ts-ignore: decorator
+@inline function delta(i: i32, c: i32): v128 {
+  return f64x2.replace_lane(f64x2.splat(i == c ? 1.0 : 0.0), 1, i == c + 1 ? 1.0 : 0.0);
 }
 
 /** For the covariances of a type (full: K of d×d; tied: one d×d; diag: K·d variances;
