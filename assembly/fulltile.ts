@@ -9,7 +9,8 @@
 // in pairs (j0 even) with a lone last one where j1 − j0 is odd, so a solve split at any
 // even column adds the same terms in the same order as one whole solve, bit for bit.
 // q: the 4 pairs' running sums, in QB (read at the start unless fresh, written at the end
-// unless turned into log-densities). init: each yⱼ's starting value, splat (d f64: the
+// unless turned into log-densities); or, with ys, no sums: each yⱼ of the first n pairs is
+// stored at ys + (j·S + t)·16 (tied's (x − g)ᵀU, logdensity.ts quadTied). init: each yⱼ's starting value, splat (d f64: the
 // centred form's −bⱼ, logdensity.ts fullCentred), or 0 for yⱼ starting at 0.
 
 /** A squared norm is NaN only when its terms overflowed to ∞ − ∞ (inputs are finite):
@@ -25,7 +26,7 @@ export const QB: usize = memory.data(64, 16);
 // @ts-ignore: decorator
 @inline
 export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fresh: bool, out: usize, n: i32, cv: v128,
-  init: usize = 0): void {
+  init: usize = 0, ys: usize = 0, S: i32 = 0): void {
   // fresh: the sums start at 0 (not read from QB); out: 0, or where the n pairs'
   // log-densities logConst − ½q go (cv: logConst in both lanes)
   let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0;
@@ -63,6 +64,11 @@ export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fr
     b1 = f64x2.add(b1, f64x2.mul(v128.load(src, 16), u1));
     b2 = f64x2.add(b2, f64x2.mul(v128.load(src, 32), u1));
     b3 = f64x2.add(b3, f64x2.mul(v128.load(src, 48), u1));
+    if (ys) {
+      storeY(ys, S, j, n, a0, a1, a2, a3);
+      storeY(ys, S, j + 1, n, b0, b1, b2, b3);
+      continue;
+    }
     q0 = f64x2.add(q0, f64x2.add(f64x2.mul(a0, a0), f64x2.mul(b0, b0)));
     q1 = f64x2.add(q1, f64x2.add(f64x2.mul(a1, a1), f64x2.mul(b1, b1)));
     q2 = f64x2.add(q2, f64x2.add(f64x2.mul(a2, a2), f64x2.mul(b2, b2)));
@@ -80,11 +86,16 @@ export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fr
       a2 = f64x2.add(a2, f64x2.mul(v128.load(src, 32), u0));
       a3 = f64x2.add(a3, f64x2.mul(v128.load(src, 48), u0));
     }
+    if (ys) {
+      storeY(ys, S, j, n, a0, a1, a2, a3);
+      return;
+    }
     q0 = f64x2.add(q0, f64x2.mul(a0, a0));
     q1 = f64x2.add(q1, f64x2.mul(a1, a1));
     q2 = f64x2.add(q2, f64x2.mul(a2, a2));
     q3 = f64x2.add(q3, f64x2.mul(a3, a3));
   }
+  if (ys) return;
   if (out) {
     // the log-densities of the tile's first n pairs, straight from the registers
     const half = f64x2.splat(-0.5);
@@ -95,6 +106,16 @@ export function tileColumns(tile: usize, ut: usize, d: i32, j0: i32, j1: i32, fr
   } else {
     v128.store(QB, q0); v128.store(QB, q1, 16); v128.store(QB, q2, 32); v128.store(QB, q3, 48);
   }
+}
+
+/** Column j's yⱼ of the tile's first n pairs (y0 … y3) to ys + (j·S + t)·16. */
+// @ts-ignore: decorator
+@inline function storeY(ys: usize, S: i32, j: i32, n: i32, y0: v128, y1: v128, y2: v128, y3: v128): void {
+  const at = ys + (<usize>(j * S) << 4);
+  v128.store(at, y0);
+  if (n > 1) v128.store(at, y1, 16);
+  if (n > 2) v128.store(at, y2, 32);
+  if (n > 3) v128.store(at, y3, 48);
 }
 
 /** tile[4i + t] ← xt[i·S + pₜ] − μᵢ for i0 ≤ i < i1, the four pairs at byte offsets o0…o3. */

@@ -104,23 +104,17 @@ function quadFull2(xt: usize, S: i32, N: i32, mu: usize, ut: usize, lp: usize, c
 /** Tied: one shared U, so (x − g)ᵀU is computed once per row (d²/2) and each component
  *  only subtracts its (μₖ − g)ᵀU (d per row and component). g, the mean of the μₖ, keeps
  *  both terms small. ut: Uᵀ (d·d), then g (d), then (μₖ − g)ᵀU (K·d). */
-function quadTied(xt: usize, S: i32, N: i32, d: i32, K: i32, ut: usize, logConst: usize, lp: usize, xu: usize): void {
+function quadTied(xt: usize, S: i32, N: i32, d: i32, K: i32, ut: usize, logConst: usize, lp: usize, xu: usize,
+  tile: usize): void {
   const g = ut + (<usize>(d * d) << 3);
   const mu = g + (<usize>d << 3);
-  // xu[j·P + p] = Σ_{i≤j} (x_i − g_i) U_ij, one column of U at a time across the block
-  for (let j = 0; j < d; j++) {
-    const col = ut + (<usize>(j * d) << 3);
-    const out = xu + (<usize>(j * S) << 4);
-    for (let p = 0; p < N; p++) v128.store(out + (<usize>p << 4), f64x2.splat(0));
-    for (let i = 0; i <= j; i++) {
-      const u = splatAt(col, i);
-      const gi = splatAt(g, i);
-      const row = xt + (<usize>(i * S) << 4);
-      for (let p = 0; p < N; p++) {
-        const o = <usize>p << 4;
-        v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(f64x2.sub(v128.load(row + o), gi), u)));
-      }
-    }
+  // xu[j·S + p] = Σ_{i≤j} (x_i − g_i) U_ij, in full's register tiles (fulltile.ts) of four
+  // pairs, the sums stored instead of squared
+  const last = N - 1, zero = f64x2.splat(0);
+  for (let p = 0; p < N; p += 4) {
+    fillTile(tile, xt, S, 0, d, g, <usize>p << 4, <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4,
+      <usize>min(p + 3, last) << 4);
+    tileColumns(tile, ut, d, 0, d, true, 0, min(4, N - p), zero, 0, xu + (<usize>p << 4), S);
   }
   const half = f64x2.splat(-0.5);
   for (let k = 0; k < K; k++) {
@@ -128,6 +122,28 @@ function quadTied(xt: usize, S: i32, N: i32, d: i32, K: i32, ut: usize, logConst
     const mk = mu + (<usize>(k * d) << 3);
     const out = lp + (<usize>(k * S) << 4);
     let p = 0;
+    // four pairs a step: four chains of adds, so the adds' latency is not the limit
+    const step = <usize>S << 4;
+    for (; p + 3 < N; p += 4) {
+      let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0;
+      let row = xu + (<usize>p << 4);
+      for (let j = 0; j < d; j++, row += step) {
+        const m = splatAt(mk, j);
+        const y0 = f64x2.sub(v128.load(row), m);
+        const y1 = f64x2.sub(v128.load(row, 16), m);
+        const y2 = f64x2.sub(v128.load(row, 32), m);
+        const y3 = f64x2.sub(v128.load(row, 48), m);
+        q0 = f64x2.add(q0, f64x2.mul(y0, y0));
+        q1 = f64x2.add(q1, f64x2.mul(y1, y1));
+        q2 = f64x2.add(q2, f64x2.mul(y2, y2));
+        q3 = f64x2.add(q3, f64x2.mul(y3, y3));
+      }
+      const o = out + (<usize>p << 4);
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q2))), 32);
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q3))), 48);
+    }
     for (; p + 1 < N; p += 2) {
       let q0 = f64x2.splat(0), q1 = f64x2.splat(0);
       for (let j = 0; j < d; j++) {
@@ -240,7 +256,7 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
   if (N <= 0) return;
   const centred = type == TIED && load<f64>(ut + (<usize>(d * d + d + K * d) << 3)) != 0.0;
   if (centred) {
-    quadTied(xt + o, P, N, d, K, ut, logConst, lp + o, xu + o);
+    quadTied(xt + o, P, N, d, K, ut, logConst, lp + o, xu + o, dbuf);
     return;
   }
   if (type == FULL && d >= PRUNE_MIN_D && cutoff < 0 && list && K > 1) {
