@@ -26,20 +26,20 @@
   return v128.and(f64x2.mul(w, v), f64x2.ne(w, f64x2.splat(0)));
 }
 
-/** Squared distances of the rows of pairs p..p+3 (clamped to P − 1) of block xt (P pairs)
- *  to the point c (d f64), into out (4 v128). Four independent sums, so the adds overlap. */
+/** Squared distances of the rows of four consecutive pairs to the point c (d f64), into out
+ *  (4 v128): row0 is the first pair's feature 0, step the bytes from one feature's row of
+ *  the block to the next. Four independent sums, so the adds overlap; one pointer with
+ *  constant offsets, so V8 spends few integer instructions on the addresses. */
 // @ts-ignore: decorator
-@inline export function dist2x4(xt: usize, P: i32, p: i32, d: i32, c: usize, out: usize): void {
-  const last = P - 1;
-  const a = <usize>p << 4, b = <usize>min(p + 1, last) << 4, e = <usize>min(p + 2, last) << 4, f = <usize>min(p + 3, last) << 4;
+@inline export function sqDist4(row0: usize, step: usize, d: i32, c: usize, out: usize): void {
   let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0;
-  for (let i = 0; i < d; i++) {
-    const row = xt + (<usize>(i * P) << 4);
+  let row = row0;
+  for (let i = 0; i < d; i++, row += step) {
     const ci = v128.load64_splat(c + (<usize>i << 3));
-    const t0 = f64x2.sub(v128.load(row + a), ci);
-    const t1 = f64x2.sub(v128.load(row + b), ci);
-    const t2 = f64x2.sub(v128.load(row + e), ci);
-    const t3 = f64x2.sub(v128.load(row + f), ci);
+    const t0 = f64x2.sub(v128.load(row), ci);
+    const t1 = f64x2.sub(v128.load(row, 16), ci);
+    const t2 = f64x2.sub(v128.load(row, 32), ci);
+    const t3 = f64x2.sub(v128.load(row, 48), ci);
     q0 = f64x2.add(q0, f64x2.mul(t0, t0));
     q1 = f64x2.add(q1, f64x2.mul(t1, t1));
     q2 = f64x2.add(q2, f64x2.mul(t2, t2));
@@ -49,6 +49,26 @@
   v128.store(out, q1, 16);
   v128.store(out, q2, 32);
   v128.store(out, q3, 48);
+}
+
+/** sqDist4 for pairs p..p+3 of block xt (P pairs); past the block's last pair, its
+ *  distances again (each pair alone, with the same sums). */
+// @ts-ignore: decorator
+@inline export function dist2x4(xt: usize, P: i32, p: i32, d: i32, c: usize, out: usize): void {
+  const step = <usize>P << 4;
+  if (p + 3 < P) {
+    sqDist4(xt + (<usize>p << 4), step, d, c, out);
+    return;
+  }
+  for (let t = 0; t < 4; t++) {
+    let q = f64x2.splat(0);
+    let row = xt + (<usize>min(p + t, P - 1) << 4);
+    for (let i = 0; i < d; i++, row += step) {
+      const v = f64x2.sub(v128.load(row), v128.load64_splat(c + (<usize>i << 3)));
+      q = f64x2.add(q, f64x2.mul(v, v));
+    }
+    v128.store(out + (<usize>t << 4), q);
+  }
 }
 
 /** Transposes rows [r0, r0+rows) of x (row-major n×d) into xt; fills wt from w (or ones,
