@@ -145,7 +145,7 @@ export function groupBalls(x: usize, n: i32, d: i32, B: i32, balls: usize): void
   }
 }
 
-// The lanes of a v128 past a triangle's edge: lane 1 only.
+// Keeps lane 1 only: in a v128 that straddles a triangle's edge, lane 0 lies past it.
 const HI_LANE: usize = memory.data<i64>([0, -1], 16);
 
 /** ‖Uᵀ(b − μ)‖² for upper U (row-major d×d):

@@ -230,7 +230,7 @@ function quadSpherical(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: f64, 
  *  Uᵀ, g and (μₖ−g)ᵀU (see prepareFactors below); for diag/spherical the precision
  *  factors. xu (tied): d·P v128 workspace. ss (spherical only): K·P v128 of Σᵢ(xᵢ−μᵢ)².
  *  dbuf: 4·d v128. cutoff < 0 marks an EM pass (RESP_CUTOFF): full at d < PRUNE_MIN_D then
- *  takes its centred form (fullCentred), and with a list (P i32) full at d ≥ PRUNE_MIN_D
+ *  takes its centred form (fullCentred), and with a list (2P i32) full at d ≥ PRUNE_MIN_D
  *  prunes (prune.ts), with ss, dbuf, xu and list as its workspace. Scoring passes 0 for
  *  both: the direct form, so a row's score never depends on the rows scored with it. */
 export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, means: usize, ut: usize,
@@ -343,7 +343,7 @@ function centredB(mu: usize, ut: usize, g: usize, d: i32, m: usize, bneg: usize)
 /** Full in an EM pass (prune.ts): the previous range's best component first, in full, so
  *  that the others meet a high maximum early; then the others with pruning. The running
  *  maxima live in ss (spherical only otherwise), the pruned kernel's x − μ in dbuf, its
- *  partial sums in xu and its list of pairs in list (N i32). */
+ *  partial sums in xu and its lists of pairs in list (2N i32). */
 function fullPruned(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means: usize, ut: usize,
   logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize, cutoff: f64, list: usize): void {
   const o = <usize>p0 << 4;

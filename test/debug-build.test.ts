@@ -1,5 +1,8 @@
-// The debug build (assertions on, no optimisation) must agree with the release build:
-// a kernel that reads or writes out of its buffers shows up here as a trap or a mismatch.
+// The debug build (assertions on, no optimisation) must agree with the release build: a
+// kernel that reads or writes out of its buffers shows up here as a mismatch, or as a trap
+// where it leaves WebAssembly memory (raw loads and stores are checked against memory's
+// end only, not against a buffer's; the debug build's static data also start lower, so a
+// stray access near address 0 lands on them).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, GaussianMixture } from '../src/index.js';

@@ -86,7 +86,7 @@ describe('the same bits however the work is split', () => {
     }
   });
 
-  it('the workers use the kernels this thread uses (the scalar reference path and pruning are switches for tests)', async () => {
+  it('the workers use the kernels this thread uses (the scalar reference path and pruning: switches for tests)', async () => {
     const distKernels = ((await import('../dist/core/core.js' as string)) as typeof import('../src/core/core.js')).kernels;
     const X9 = overlapping(14, CHUNK_ROWS + 700, 9, 3);
     const o = { nComponents: 3, covarianceType: 'full' as const, seed: 6, maxIter: 6, tol: 0 };
@@ -97,7 +97,19 @@ describe('the same bits however the work is split', () => {
       const scalar = new lib.GaussianMixture(o).fit(X9);
       // the scalar path rounds differently, so a worker left on SIMD would be caught
       expect(scalar.toJSON()).not.toEqual(simd.toJSON());
-      expectSameFit(await new lib.GaussianMixture(o).fitAsync(X9, { workers: 2 }), scalar);
+      // pruning keeps every bit, so its switch shows only in what each worker is told
+      const told: unknown[] = [];
+      const createWorker = () => {
+        const w = new Worker(new URL('../dist/parallel/worker-node.js', import.meta.url));
+        const post = w.postMessage.bind(w);
+        w.postMessage = (m: { type?: string; simd?: boolean; prune?: boolean }, t?: readonly Transferable[]) => {
+          if (m?.type === 'init') told.push({ simd: m.simd, prune: m.prune });
+          post(m, t as never);
+        };
+        return w;
+      };
+      expectSameFit(await new lib.GaussianMixture(o).fitAsync(X9, { workers: 2, createWorker }), scalar);
+      expect(told).toEqual([{ simd: false, prune: false }, { simd: false, prune: false }]);
     } finally {
       distKernels.simd = true;
       distKernels.prune = true;
