@@ -27,19 +27,41 @@ export function marked(bytes) {
   return out;
 }
 
-/** Wraps WebAssembly.instantiate and WebAssembly.compile to record what init() used: the
- *  Module it instantiated last and the byte length it compiled last. The variants of the
- *  Node and Chromium runtime tests call it once, before init(). */
+/** Wraps WebAssembly.instantiate, compile and compileStreaming to record what init() used:
+ *  the Module it instantiated last (and every one: in Node, fetch's own parser, a
+ *  WebAssembly module too, may be compiled and instantiated at any time around init()),
+ *  the byte length it compiled last (and every one), and the Module it compiled from a
+ *  Response last. The variants of the Node and Chromium runtime tests call it once, before
+ *  init(). */
 export function watchWasm() {
-  const seen = { instantiated: null, compiledLength: null };
+  const seen = { instantiated: null, compiledLength: null, streamed: null, instances: new Set(), lengths: new Set() };
+  const compileStreaming = WebAssembly.compileStreaming;
+  if (compileStreaming) {
+    WebAssembly.compileStreaming = function (s, ...rest) {
+      const p = compileStreaming.call(this, s, ...rest);
+      p.then((m) => { seen.streamed = m; }, () => {});
+      return p;
+    };
+  }
   const instantiate = WebAssembly.instantiate, compile = WebAssembly.compile;
   WebAssembly.instantiate = function (m, ...rest) {
-    if (m instanceof WebAssembly.Module) seen.instantiated = m;
+    if (m instanceof WebAssembly.Module) {
+      seen.instantiated = m;
+      seen.instances.add(m);
+    }
     return instantiate.call(this, m, ...rest);
   };
   WebAssembly.compile = function (b, ...rest) {
     seen.compiledLength = b.byteLength;
+    seen.lengths.add(b.byteLength);
     return compile.call(this, b, ...rest);
   };
   return seen;
+}
+
+/** Whether init() used a Response it was given: its body read, and the Module it
+ *  instantiated compiled from that stream or from bytes of the source's length (reading
+ *  the body and then loading the package's own file would fail this). */
+export function usedResponse(response, seen, sourceLength) {
+  return response.bodyUsed && (seen.instances.has(seen.streamed) || seen.lengths.has(sourceLength));
 }

@@ -3,7 +3,7 @@
 // module context, so the test loads the page once per init() variant.
 import * as lib from 'gmm-wasm';
 import { probeBeforeInit, runJob, runAsyncJob } from '../job.js';
-import { MARK, watchWasm } from '../mark.js';
+import { MARK, watchWasm, usedResponse } from '../mark.js';
 
 const beforeInit = probeBeforeInit(lib);
 
@@ -31,10 +31,11 @@ window.runVariant = async (variant, input) => {
     const src = variant === 'fetch-promise' ? given : await given;
     await lib.init(src);
     await lib.init(); // memoised
-    // a Response: its body read; a Module: that one instantiated; bytes: bytes of the marked
-    // length compiled (the marked module's customSections() are reported too)
+    // a Response: its body read and what it held compiled; a Module: that one instantiated;
+    // bytes: bytes of the marked length compiled (the marked module's customSections() are reported too)
     const value = await given;
-    const used = value instanceof Response ? value.bodyUsed : value instanceof WebAssembly.Module ? seen.instantiated === value
+    const sourceLength = value instanceof Response ? (await (await fetch(u)).arrayBuffer()).byteLength : 0;
+    const used = value instanceof Response ? usedResponse(value, seen, sourceLength) : value instanceof WebAssembly.Module ? seen.instantiated === value
       : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? seen.compiledLength === value.byteLength : null;
     const marked = seen.instantiated !== null && WebAssembly.Module.customSections(seen.instantiated, MARK).length === 1;
     const result = runJob(lib, input);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as lib from 'gmm-wasm';
 import { probeBeforeInit, toBits } from '../job.js';
-import { marked, MARK, watchWasm } from '../mark.js';
+import { marked, MARK, watchWasm, usedResponse } from '../mark.js';
 
 const [variant, httpUrl] = process.argv.slice(2);
 // every source below holds gmm.wasm with a custom section added (the http server serves
@@ -58,12 +58,13 @@ try {
   const fitted = gm.fit([[0, 0], [0.2, 0.1], [0.1, 0.3], [5, 5], [5.2, 5.1], [4.9, 5.3]]);
   const s = gm.sample(4, { seed: 9 });
   const sync = fitted === gm && typeof gm.predict([[1, 1]])?.then !== 'function';
-  // what init() used: the Module given instantiated, a Response's body read, or bytes of the
-  // marked length compiled (customSections() of the compiled module now and then missed the
+  // what init() used: the Module given instantiated, a Response's body read and compiled, or
+  // bytes of the marked length compiled (customSections() of the compiled module now and then missed the
   // mark here, so lengths and identities decide; marked is reported for the default)
-  const mark = seen.instantiated !== null && WebAssembly.Module.customSections(seen.instantiated, MARK).length === 1;
-  const consumed = fetched ? (await fetched).bodyUsed : response ? response.bodyUsed : undefined;
-  const used = given ? seen.instantiated === given : consumed !== undefined ? consumed : seen.compiledLength === bytes().length;
+  const mark = [...seen.instances].some((m) => WebAssembly.Module.customSections(m, MARK).length === 1);
+  const res = fetched ? await fetched : response;
+  const used = given ? seen.instances.has(given) : res ? usedResponse(res, seen, bytes().length)
+    : seen.lengths.has(bytes().length) || seen.instances.has(seen.streamed); // a URL: fetched, then either
   process.stdout.write(JSON.stringify({ variant, beforeInit, sync, marked: mark, used, result: toBits({ model: gm.toJSON(), sample: s.X.data }) }));
 } catch (e) {
   process.stdout.write(JSON.stringify({ variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null }));
