@@ -234,7 +234,9 @@ describe('scoring: a row scores the same bits alone and in any batch', () => {
 
 describe('tied: far-apart means take the direct (x − μ)ᵀU path', () => {
   // the centred form (x−g)ᵀU − (μ−g)ᵀU would lose digits here; the scalar path has none
-  for (const sep of [1e3, 1e5, 1e9]) {
+  // (with the fallback switched off, 3e4σ and beyond fail; at 1e4σ and below the centred
+  // form still meets 1e-12, so those cases could not tell the paths apart)
+  for (const sep of [3e4, 1e5, 1e9]) {
     it(`clusters ${sep.toExponential(0)}σ apart score like the scalar path`, () => {
       const rows: number[] = [];
       let s = 7;
