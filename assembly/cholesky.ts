@@ -94,8 +94,9 @@ function zeroUpper(a: usize, d: i32): void {
  *    Wᵢ꜀ = ([i = c] − Σ_{k=c}^{i−1} Lᵢₖ W_k꜀) / Lᵢᵢ   (c ≤ i; 0 for c > i)
  *
  *  Row i's columns go eight at a time (then two, then one), each sum from its block's first
- *  column: the extra leading terms multiply Wₖ꜀ = +0 (k < c), which leaves a sum that is
- *  1 or never −0 unchanged (L is finite), so every entry has the one-column loop's bits. */
+ *  column: the extra leading terms multiply Wₖ꜀ = +0 (k < c), and while they come the
+ *  running sum is still [i = c] (+0 or 1), which subtracting ±0 leaves unchanged (L is
+ *  finite), so every entry has the one-column loop's bits. */
 function invLowerTransposed(l: usize, u: usize, d: i32): void {
   const step = <usize>d << 3;
   for (let i = 0; i < d; i++) {

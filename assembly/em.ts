@@ -21,8 +21,8 @@ export function certifiedCount(pairs: bool): f64 {
   return pairs ? certPairs : certGroups;
 }
 
-/** With the try budget spent, every RETRY_EVERY-th whole group of the pass (counted across
- *  its blocks) is still tried once: on data that never certifies, one O(K·d²) try per four
+/** With the try budget spent, every RETRY_EVERY-th group of the pass (counted across its
+ *  blocks, a block's short last group included) is still tried once, whole: on data that never certifies, one O(K·d²) try per four
  *  groups, whatever the block size (at d = 64 a block holds one group); a success refills
  *  the budget. */
 const RETRY_EVERY = 4;

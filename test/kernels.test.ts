@@ -636,7 +636,8 @@ describe('certified groups: the bound allows for the kernels\' rounding', () => 
 });
 
 describe('triangular kernels keep the textbook order of operations (the same bits, faster)', () => {
-  // cholesky.ts works on four rows (and four columns of the inverse) at once, and certify.ts
+  // cholesky.ts works on eight rows at once in two-lane sums (and builds L⁻¹ row by row,
+  // eight columns at once), and certify.ts
   // solves eight columns of Uᵀ(b − μ) at once; each entry must still get its terms in the
   // one-at-a-time order, which these plain loops give
   const refChol = (S: Float64Array, d: number): Float64Array => {

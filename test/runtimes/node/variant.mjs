@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as lib from 'gmm-wasm';
 import { probeBeforeInit, toBits } from '../job.js';
-import { marked, MARK, watchWasm, usedResponse } from '../mark.js';
+import { marked, watchWasm, usedResponse, instantiatedMarked } from '../mark.js';
 
 const [variant, httpUrl] = process.argv.slice(2);
 // every source below holds gmm.wasm with a custom section added (the http server serves
@@ -61,10 +61,10 @@ try {
   // what init() used: the Module given instantiated, a Response's body read and compiled, or
   // bytes of the marked length compiled (customSections() of the compiled module now and then missed the
   // mark here, so lengths and identities decide; marked is reported for the default)
-  const mark = [...seen.instances].some((m) => WebAssembly.Module.customSections(m, MARK).length === 1);
+  const mark = instantiatedMarked(seen);
   const res = fetched ? await fetched : response;
   const used = given ? seen.instances.has(given) : res ? usedResponse(res, seen, bytes().length)
-    : seen.lengths.has(bytes().length) || seen.instances.has(seen.streamed); // a URL: fetched, then either
+    : mark && (seen.lengths.has(bytes().length) || seen.instances.has(seen.streamed)); // a URL: fetched, then either
   process.stdout.write(JSON.stringify({ variant, beforeInit, sync, marked: mark, used, result: toBits({ model: gm.toJSON(), sample: s.X.data }) }));
 } catch (e) {
   process.stdout.write(JSON.stringify({ variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null }));
