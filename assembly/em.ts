@@ -7,7 +7,7 @@
 import { statsReset } from './stats';
 import { accumulateScalar, accumulateBlock } from './accumulate';
 import { logProbScalar, logProbBlock, logProbComponent, prepareFactors } from './logdensity';
-import { normalizeRows, normalizeBlock, certifiedPairs, RESP_CUTOFF } from './estep';
+import { normalizeRows, normalizeBlock, certifiedPairs, flushLowerBound, resetLowerBound, RESP_CUTOFF } from './estep';
 import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, certifyTable, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied, sKept } from './scratch';
@@ -42,13 +42,14 @@ const RETRY_EVERY = 4;
  *  log-likelihood Σ w·lse / Σ w. w: sample weights or 0. The SIMD path
  *  (simd) expects x in pair blocks of blockRows rows (block.ts pairsInPlace); the scalar
  *  path, row-major x. prune: the full E-step may skip what cannot matter (prune.ts; the
- *  same bits either way, false for the tests that check it). A shift other than the means
+ *  same bits either way, false for the tests that check it); noCertify: no group certified
+ *  (certify.ts; the same bits either way, for the tests that check it). A shift other than the means
  *  gives the same responsibilities and lower bound, and statistics free of the cancellation
  *  a mean that moved far would cause (mstep.ts shiftLoss). */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool, balls: usize,
-  prune: bool, shift: usize
+  prune: bool, shift: usize, noCertify: bool = false
 ): f64 {
   // checked in the debug build only (release: noAssert)
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
@@ -68,13 +69,14 @@ export function emPass(
     return load<f64>(stats) / load<f64>(stats, 8);
   }
   const B = blockRows;
+  resetLowerBound();
   const wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), fac = sFac(scratch, K, d, B);
   const lists = sLists(scratch, K, d, B), kept = sKept(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   const table = sCert(scratch, K, d, B), certTmp = table + (<usize>(2 * K + 1) << 3);
   certifyTable(chol, means, type, K, d, table);
-  let budget = CERT_BUDGET;
+  let budget = noCertify ? 0 : CERT_BUDGET;
   let groupNo = 0; // whole groups seen in this pass
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
@@ -100,7 +102,7 @@ export function emPass(
         // with the budget spent, every RETRY_EVERY-th whole group still gets one try: a group
         // straddling two clusters at a chunk's start would otherwise switch certifying off
         // for the whole chunk
-        if (budget > 0 || (retry && size == GROUP_PAIRS && s == g)) {
+        if (budget > 0 || (retry && !noCertify && size == GROUP_PAIRS && s == g)) {
           // a whole group's ball and its halves' are cached (certify.ts groupBalls: at half
           // size s is g or g + GROUP_PAIRS/2); a smaller piece's is computed
           let c = ball, R: f64;
@@ -124,18 +126,19 @@ export function emPass(
         certPairs += <f64>(s1 - s);
         if (run < s) {
           logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, prune ? sIdx(scratch, K, d, B) : 0);
-          normalizeBlock(lp, P, run, s, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
+          normalizeBlock(lp, P, run, s, K, wt, 0, RESP_CUTOFF, fac, lists, kept);
         }
-        logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
-        certifiedPairs(lp, P, s, s1, K, k, wt, stats, fac, lists);
+        logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf, abuf);
+        certifiedPairs(lp, P, s, s1, K, k, wt, fac, lists);
         run = s = s1;
         size = nextSize(s, g);
       }
     }
     if (run < P) {
       logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, prune ? sIdx(scratch, K, d, B) : 0);
-      normalizeBlock(lp, P, run, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists, kept);
+      normalizeBlock(lp, P, run, P, K, wt, 0, RESP_CUTOFF, fac, lists, kept);
     }
+    flushLowerBound(stats); // the block's terms, in pair order whatever its ranges
     accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
   }
   return load<f64>(stats) / load<f64>(stats, 8);

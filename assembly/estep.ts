@@ -9,11 +9,23 @@
 import { expInRange, logv, EXP_X_MIN } from './vmath';
 import { V, wmul, hsum } from './block';
 
-/** Adds per-lane sums of w·lse and w (two rows each) to the statistics header. */
-// @ts-ignore: decorator
-@inline function addLowerBound(stats: usize, llv: v128, wsv: v128): void {
-  store<f64>(stats, load<f64>(stats) + hsum(llv));
-  store<f64>(stats, load<f64>(stats, 8) + hsum(wsv), 8);
+/** The lower bound's running sums, per lane (even and odd rows): Σ w·lse, then Σ w, of the
+ *  pairs normalised since the last flushLowerBound. normalizeBlock and certifiedPairs add
+ *  their pairs in pair order, and the caller flushes once per block, so the header gets
+ *  the same bits however a block's pairs were split into ranges (which groups certify). */
+const LB: usize = memory.data(32, 16);
+
+/** Adds the running sums to the statistics header (stats) and restarts them. */
+export function flushLowerBound(stats: usize): void {
+  store<f64>(stats, load<f64>(stats) + hsum(v128.load(LB)));
+  store<f64>(stats, load<f64>(stats, 8) + hsum(v128.load(LB, 16)), 8);
+  resetLowerBound();
+}
+
+/** Restarts the running sums (at the start of a pass, whatever a call before left). */
+export function resetLowerBound(): void {
+  v128.store(LB, f64x2.splat(0));
+  v128.store(LB, f64x2.splat(0), 16);
 }
 
 /** In an EM pass, a responsibility below e⁻⁴⁰ ≈ 4e-18 of its row's largest is set to exactly
@@ -230,8 +242,9 @@ const SPARSE = 0, GATHER = 1, DENSE = 2;
  *  keep their log-densities, shifted or not (the M-step reads listed entries only), and
  *  keptBuf (K i32) is softPair's workspace.
  *  Responsibilities whose log-ratio to the row's largest is below `cutoff` are exactly 0
- *  and left out of the sum: see RESP_CUTOFF. */
-export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, stats: usize, lseOut: usize,
+ *  and left out of the sum: see RESP_CUTOFF. The pairs' lower-bound terms go to the
+ *  running sums (LB), which the caller flushes into a header once per block. */
+export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, lseOut: usize,
   cutoff: f64, fac: usize, lists: usize, keptBuf: usize): void {
   const kept = lists && fac ? keptBuf : 0;
   const cut = f64x2.splat(cutoff);
@@ -239,9 +252,9 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
   // the caller zeroes once per block
   const counts = lists + (<usize>(K * P) << 2);
   const zero = f64x2.splat(0);
-  // Σ w·lse and Σ w per lane (even and odd rows), added to the header at the end
-  let llv = zero;
-  let wsv = zero;
+  // Σ w·lse and Σ w per lane (even and odd rows), carried on from the pairs before (LB)
+  let llv = v128.load(LB);
+  let wsv = v128.load(LB, 16);
   const stride = <usize>P << 4;
   softKept = 0;
   let softSeen = 0, pairsSeen = 0, hardSeen = 0;
@@ -326,20 +339,22 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
       wsv = f64x2.add(wsv, w1);
     }
   }
-  addLowerBound(stats, llv, wsv);
+  v128.store(LB, llv);
+  v128.store(LB, wsv, 16);
 }
 
 /** Pairs [p0, p1) whose every row keeps component k alone (certify.ts): what normalizeBlock
  *  gives for such rows (responsibility exactly 1, lse = lp[k], fac = w, listed under k),
- *  reading component k only; lp of the other components is neither read nor written. */
-export function certifiedPairs(lp: usize, P: i32, p0: i32, p1: i32, K: i32, k: i32, wt: usize, stats: usize,
+ *  reading component k only; lp of the other components is neither read nor written. The
+ *  lower-bound terms go to the running sums, as normalizeBlock's. */
+export function certifiedPairs(lp: usize, P: i32, p0: i32, p1: i32, K: i32, k: i32, wt: usize,
   fac: usize, lists: usize): void {
   const count = lists + (<usize>(K * P + k) << 2);
   const list = lists + (<usize>(k * P) << 2);
   const col = lp + (<usize>(k * P) << 4);
   const ONE = f64x2.splat(1.0);
   let n = load<i32>(count);
-  let llv = f64x2.splat(0), wsv = llv;
+  let llv = v128.load(LB), wsv = v128.load(LB, 16);
   for (let p = p0; p < p1; p++) {
     const o = <usize>p << 4;
     const w = v128.load(wt + o);
@@ -351,5 +366,6 @@ export function certifiedPairs(lp: usize, P: i32, p0: i32, p1: i32, K: i32, k: i
     n++;
   }
   store<i32>(count, n);
-  addLowerBound(stats, llv, wsv);
+  v128.store(LB, llv);
+  v128.store(LB, wsv, 16);
 }

@@ -104,7 +104,7 @@ function quadFull2(xt: usize, S: i32, N: i32, mu: usize, ut: usize, lp: usize, c
 /** Tied: one shared U, so (x − g)ᵀU is computed once per row (d²/2) and each component
  *  only subtracts its (μₖ − g)ᵀU (d per row and component). g, the mean of the μₖ, keeps
  *  both terms small. ut: Uᵀ (d·d), then g (d), then (μₖ − g)ᵀU (K·d). */
-function quadTied(xt: usize, S: i32, N: i32, d: i32, K: i32, ut: usize, logConst: usize, lp: usize, xu: usize,
+function quadTied(xt: usize, S: i32, N: i32, d: i32, k0: i32, k1: i32, ut: usize, logConst: usize, lp: usize, xu: usize,
   tile: usize): void {
   const g = ut + (<usize>(d * d) << 3);
   const mu = g + (<usize>d << 3);
@@ -117,7 +117,7 @@ function quadTied(xt: usize, S: i32, N: i32, d: i32, K: i32, ut: usize, logConst
     tileColumns(tile, ut, d, 0, d, true, 0, min(4, N - p), zero, 0, xu + (<usize>p << 4), S);
   }
   const half = f64x2.splat(-0.5);
-  for (let k = 0; k < K; k++) {
+  for (let k = k0; k < k1; k++) {
     const cv = f64x2.splat(load<f64>(logConst + (<usize>k << 3)));
     const mk = mu + (<usize>(k * d) << 3);
     const out = lp + (<usize>(k * S) << 4);
@@ -239,9 +239,8 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
   const o = <usize>p0 << 4;
   const N = p1 - p0;
   if (N <= 0) return;
-  const centred = type == TIED && load<f64>(ut + (<usize>(d * d + d + K * d) << 3)) != 0.0;
-  if (centred) {
-    quadTied(xt + o, P, N, d, K, ut, logConst, lp + o, xu + o, dbuf);
+  if (tiedCentred(type, ut, d, K)) {
+    quadTied(xt + o, P, N, d, 0, K, ut, logConst, lp + o, xu + o, dbuf);
     return;
   }
   if (type == FULL && d >= PRUNE_MIN_D && cutoff < 0 && list && K > 1) {
@@ -369,11 +368,24 @@ function fullPruned(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means: 
   pruneFirst = best;
 }
 
-/** Component k's log-densities of pairs [p0, p1) (as logProbBlock; tied in its direct form). */
+/** Whether tied takes its centred form this pass (prepareFactors' flag after the (μₖ − g)ᵀU). */
+// @ts-ignore: decorator
+@inline function tiedCentred(type: i32, ut: usize, d: i32, K: i32): bool {
+  return type == TIED && load<f64>(ut + (<usize>(d * d + d + K * d) << 3)) != 0.0;
+}
+
+/** Component k's log-densities of pairs [p0, p1) (as logProbBlock; tied in its direct form
+ *  unless xu, a d·P v128 workspace, is given: then in the form logProbBlock takes). */
 export function logProbComponent(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, k: i32,
-  means: usize, ut: usize, logConst: usize, lp: usize, ss: usize, dbuf: usize): void {
+  means: usize, ut: usize, logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize = 0): void {
   const o = <usize>p0 << 4;
   const N = p1 - p0;
+  if (xu && tiedCentred(type, ut, d, K)) {
+    // the form logProbBlock takes, so that a certified group's log-densities (and the lower
+    // bound) have the bits the full E-step gives them
+    quadTied(xt + o, P, N, d, k, k + 1, ut, logConst, lp + o, xu + o, dbuf);
+    return;
+  }
   const mu = means + (<usize>(k * d) << 3);
   const c = load<f64>(logConst + (<usize>k << 3));
   const out = lp + (<usize>(k * P) << 4) + o;

@@ -8,7 +8,7 @@
 //   scratch: scratchSize(K, d, blockRows) f64 (see scratch.ts)
 
 import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
-import { normalizeRows, normalizeBlock } from './estep';
+import { normalizeRows, normalizeBlock, flushLowerBound, resetLowerBound } from './estep';
 import { HEADER } from './stats';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sUt, sHdr } from './scratch';
 import { toPairs } from './block';
@@ -81,6 +81,7 @@ function scoreRowsSimd(
   const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), lse = sIdx(scratch, K, d, B);
   const hdr = sHdr(scratch, K, d, B);
+  resetLowerBound();
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
@@ -96,7 +97,8 @@ function scoreRowsSimd(
     }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);
-      normalizeBlock(lp, P, 0, P, K, wt, hdr, lse, -Infinity, 0, 0, 0);
+      normalizeBlock(lp, P, 0, P, K, wt, lse, -Infinity, 0, 0, 0);
+      flushLowerBound(hdr);
       for (let r = 0; r < rows; r++) {
         const lane = <usize>(r & 1) << 3;
         const p = r >> 1;

@@ -3,7 +3,7 @@
 // gmm.wasm; compiled like it (-O3, simd, runtime stub).
 export * from '../assembly/index';
 import { logProbBlock, prepareFactors } from '../assembly/logdensity';
-import { normalizeBlock, RESP_CUTOFF } from '../assembly/estep';
+import { normalizeBlock, flushLowerBound, RESP_CUTOFF } from '../assembly/estep';
 import { statsReset } from '../assembly/stats';
 import { accumulateBlock } from '../assembly/accumulate';
 import { weightPairs } from '../assembly/block';
@@ -26,7 +26,8 @@ export function passStages(x: usize, n: i32, d: i32, K: i32, type: i32, means: u
     for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
     logProbBlock(xt, P, 0, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, sIdx(scratch, K, d, B));
     if (stage < 2) continue;
-    normalizeBlock(lp, P, 0, P, K, wt, stats, 0, RESP_CUTOFF, fac, lists, sKept(scratch, K, d, B));
+    normalizeBlock(lp, P, 0, P, K, wt, 0, RESP_CUTOFF, fac, lists, sKept(scratch, K, d, B));
+    flushLowerBound(stats);
     if (stage < 3) continue;
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
   }

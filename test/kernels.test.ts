@@ -1,7 +1,7 @@
 // The SIMD kernels against the scalar reference path: same fits and scores within 1e-12
 // relative, for every covariance type and for odd shapes (odd d, odd block tails).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GaussianMixture } from '../src/index.js';
+import { GaussianMixture, BayesianGaussianMixture } from '../src/index.js';
 import { core, kernels } from '../src/core/core.js';
 import { Arena } from '../src/core/arena.js';
 import { loadCore, matrix, normal, rng } from './helpers.js';
@@ -10,6 +10,7 @@ beforeAll(loadCore);
 afterEach(() => {
   kernels.simd = true;
   kernels.prune = true;
+  kernels.certify = true;
 });
 
 function data(n: number, d: number, K: number, seed: number, spread = 6) {
@@ -500,6 +501,40 @@ describe('certified groups: one component takes a whole group of rows', () => {
         expect(relErr(a.weights, b.weights)).toBeLessThan(1e-12);
         expect(relErr(a.means.data, b.means.data)).toBeLessThan(1e-12);
         expect(relErr(a.covariances, b.covariances)).toBeLessThan(1e-12);
+      });
+    }
+  }
+});
+
+describe('certified groups change no bit, the lower bound included', () => {
+  // A certified group gives its rows exactly what the row-by-row E-step would (certify.ts):
+  // responsibility 1, and its component's log-density in the form the full E-step takes
+  // (tied: centred, logdensity.ts logProbComponent); its pairs enter every list in pair
+  // order, and the lower bound's terms are summed per block in pair order (estep.ts
+  // flushLowerBound). So a fit is the same with certifying switched off, bit for bit. Before,
+  // the lower bound's last bits moved with the ranges certification cut a block into, and
+  // tied's certified groups took the direct form. (Full at 3 ≤ d < 24 centres each range on
+  // its own rows, so there a component near that centre can still move the last bits; on
+  // these separated clusters none is.)
+  for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
+    for (const d of [2, 5]) {
+      it(`${type}, d=${d}, weighted, and a Bayesian mixture`, () => {
+        const n = 3001;
+        const X = data(n, d, 4, 7 + d, 40);
+        for (let i = 0; i < n; i += 212) for (let j = 0; j < d; j++) X.data[i * d + j] = (X.data[i * d + j] + X.data[(i + 1) * d + j]) / 2;
+        const w = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 3) * 0.37));
+        const c = core();
+        const run = (certify: boolean) => {
+          kernels.certify = certify;
+          const g0 = c.certifiedCount(0);
+          const gm = new GaussianMixture({ nComponents: 4, covarianceType: type, tol: 0, maxIter: 6, seed: 2 }).fit(X, { sampleWeight: w });
+          const bgm = new BayesianGaussianMixture({ nComponents: 4, covarianceType: type, tol: 0, maxIter: 4, seed: 2 }).fit(X);
+          return { json: [gm.toJSON(), bgm.toJSON()], certified: c.certifiedCount(0) - g0 };
+        };
+        const on = run(true), off = run(false);
+        expect(on.certified).toBeGreaterThan(0);
+        expect(off.certified).toBe(0);
+        expect(on.json).toEqual(off.json);
       });
     }
   }

@@ -39,6 +39,7 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
       }
       kernels.simd = m.simd;
       kernels.prune = m.prune;
+      kernels.certify = m.certify;
       post({ type: 'ready' });
     } else if (m.type === 'load') {
       const c = core();
