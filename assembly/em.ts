@@ -6,7 +6,7 @@
 
 import { statsReset } from './stats';
 import { accumulateScalar, accumulateBlock } from './accumulate';
-import { logProbScalar, logProbBlock, logProbComponent, prepareFactors } from './logdensity';
+import { logProbScalar, logProbBlock, logProbComponent, prepareFactors, prepareBlock } from './logdensity';
 import { normalizeRows, normalizeBlock, certifiedPairs, flushLowerBound, resetLowerBound, RESP_CUTOFF } from './estep';
 import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, certifyTable, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
@@ -49,7 +49,7 @@ const RETRY_EVERY = 4;
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool, balls: usize,
-  prune: bool, shift: usize, noCertify: bool = false
+  prune: bool, shift: usize, noCertify: bool
 ): f64 {
   // checked in the debug build only (release: noAssert)
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
@@ -84,6 +84,7 @@ export function emPass(
     const P = weightPairs(w, r0, rows, wt);
     const counts = lists + (<usize>(K * P) << 2);
     for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
+    prepareBlock(xt, P, d, K, type, means, ut, dbuf); // full's centre for the block's ranges
     // Groups of pairs one component provably takes whole need its log-densities only
     // (certify.ts); the pairs between them go through the full E-step, run by run. A group
     // that fails is tried again in halves, down to GROUP_MIN pairs, as it may straddle

@@ -247,16 +247,13 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
     fullPruned(xt, P, p0, p1, d, K, means, ut, logConst, lp, ss, dbuf, xu, cutoff, list);
     return;
   }
-  if (type == FULL && d >= 3 && d < PRUNE_MIN_D && cutoff < 0 && N >= CENTRED_MIN_PAIRS && K > 1) {
+  if (type == FULL && d >= 3 && d < PRUNE_MIN_D && cutoff < 0) {
     fullCentred(xt, P, p0, p1, d, K, means, ut, logConst, lp, dbuf, xu);
     return;
   }
   for (let k = 0; k < K; k++) logProbComponent(xt, P, p0, p1, d, K, type, k, means, ut, logConst, lp, ss, dbuf);
 }
 
-/** The centred form of full needs ranges of at least this many pairs: below it, centring
- *  the rows and bₖ per component cost what the per-component differences save. */
-const CENTRED_MIN_PAIRS = 32;
 /** A component goes direct unless Σᵢ |(μ − g)ᵢ Uᵢⱼ| ≤ this for every column j. The centred
  *  yⱼ = −bⱼ + Σᵢ Yᵢ Uᵢⱼ rounds its terms where the direct one rounds Σᵢ (xᵢ − μᵢ) Uᵢⱼ's, and
  *  Σᵢ |Yᵢ Uᵢⱼ| ≤ Σᵢ |(xᵢ − μᵢ) Uᵢⱼ| + Σᵢ |(μ − g)ᵢ Uᵢⱼ|, so this bounds the extra rounding by
@@ -267,61 +264,86 @@ const CENTRED_MIN_PAIRS = 32;
  *  (bench/HISTORY.md). */
 const FULL_CENTRED_MAX: f64 = 16.0;
 
-/** Full, centred (3 ≤ d < PRUNE_MIN_D, ranges of CENTRED_MIN_PAIRS pairs or more; at
- *  larger d the pruned E-step and the scoring that its test compares with stay direct):
- *  the rows' differences from one centre g serve every component,
- *
- *    g = centre of the bounding box of every 4th pair's rows and the last's (d)
- *    Y = x − g in 4-pair tiles (xu: whole tiles, d·N v128 at most; a short last one in dbuf)
- *    bₖ = (μₖ − g)ᵀUₖ (d, scalar, per component);   yⱼ = −bₖⱼ + Σ_{i≤j} Yᵢ Uₖᵢⱼ
- *
- *  which spares quadFull's x − μₖ per (pair, component, feature) (fillTile: a ninth of the
- *  work at d = 16, a fifth at d = 8). A component with some Σᵢ|(μ − g)ᵢUᵢⱼ| > FULL_CENTRED_MAX goes
- *  through quadFull. g depends on the range's rows only, so the bits do not depend on how
- *  the data were split. */
+// Full, centred (EM passes, 3 ≤ d < PRUNE_MIN_D; at larger d the pruned E-step and the
+// scoring that its test compares with stay direct): the rows' differences from one centre g
+// per block serve every component near it,
+//
+//   g = centre of the bounding box of every 4th pair's rows of the block and its last (d)
+//   bₖ = (μₖ − g)ᵀUₖ (d, per component, once per block);   Y = x − g in 4-pair tiles
+//   yⱼ = −bₖⱼ + Σ_{i≤j} Yᵢ Uₖᵢⱼ
+//
+// which spares quadFull's x − μₖ per (pair, component, feature) (fillTile: a ninth of the
+// work at d = 16, a fifth at d = 8). A component with some Σᵢ|(μ − g)ᵢUᵢⱼ| > FULL_CENTRED_MAX
+// goes through quadFull, and with fewer than two near g every one does (Y costs about what
+// one component's differences do). All of it is decided per block, before its ranges, so a
+// pair's log-densities are the same however certification cuts the block (logProbComponent
+// takes the same form for a certified group), and depend on the block's rows only, not on
+// how the data were split. The decisions live in the tail of ut, which full leaves free:
+// g (d), then −bₖ (K·d), its first entry NaN for a component that goes direct.
+
+/** g and −bₖ of the block of P pairs at xt into ut's tail (see above), for an EM pass with
+ *  full covariances at 3 ≤ d < PRUNE_MIN_D; work: d f64. Nothing for other types or d. */
+export function prepareBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize, work: usize): void {
+  if (type != FULL || d < 3 || d >= PRUNE_MIN_D) return;
+  const g = ut + (<usize>(K * d * d) << 3), bneg = g + (<usize>d << 3);
+  // every fourth pair (all of them would cost 3% of the work where no component qualifies)
+  for (let i = 0; i < d; i++) centreOf(rangeOf(xt + (<usize>(i * P) << 4), 0, P, 4), g + (<usize>i << 3));
+  let near = 0;
+  for (let k = 0; k < K; k++) {
+    const b = bneg + (<usize>(k * d) << 3);
+    if (K > 1 && centredB(means + (<usize>(k * d) << 3), ut + (<usize>(k * d * d) << 3), g, d, work, b)) near++;
+    else store<f64>(b, NaN);
+  }
+  if (near < 2) for (let k = 0; k < K; k++) store<f64>(bneg + (<usize>(k * d) << 3), NaN);
+}
+
+/** −bₖ of component k when the block's prepareBlock centred it, else 0. */
+// @ts-ignore: decorator
+@inline function centredAt(ut: usize, d: i32, K: i32, k: i32): usize {
+  const b = ut + (<usize>(K * d * d + d + k * d) << 3);
+  return load<f64>(b) == load<f64>(b) ? b : 0;
+}
+
+/** Y = x − g of the N pairs at x (stride P) in 4-pair tiles: whole ones in xu (d·N v128 at
+ *  most), a short last one in part (4·d v128). */
+// @ts-ignore: decorator
+@inline function centredTiles(x: usize, P: i32, N: i32, d: i32, g: usize, xu: usize, part: usize): void {
+  const last = N - 1, tileBytes = <usize>(4 * d) << 4;
+  for (let p = 0; p < N; p += 4)
+    fillTile(p + 4 <= N ? xu + <usize>(p >> 2) * tileBytes : part, x, P, 0, d, g, <usize>p << 4,
+      <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4, <usize>min(p + 3, last) << 4);
+}
+
+/** One centred component's log-densities of the N pairs from their Y tiles (centredTiles). */
+// @ts-ignore: decorator
+@inline function centredSolve(N: i32, d: i32, u: usize, c: f64, bneg: usize, xu: usize, part: usize, out: usize): void {
+  const tileBytes = <usize>(4 * d) << 4, cv = f64x2.splat(c);
+  for (let p = 0; p < N; p += 4)
+    tileColumns(p + 4 <= N ? xu + <usize>(p >> 2) * tileBytes : part, u, d, 0, d, true, out + (<usize>p << 4),
+      min(4, N - p), cv, bneg);
+}
+
+/** Full log-densities of pairs [p0, p1) in an EM pass at 3 ≤ d < PRUNE_MIN_D: the centred
+ *  form for the components prepareBlock centred, quadFull for the others. */
 function fullCentred(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means: usize, ut: usize,
   logConst: usize, lp: usize, dbuf: usize, xu: usize): void {
   const o = <usize>p0 << 4;
   const N = p1 - p0;
   const x = xt + o;
-  // dbuf: quadFull's tile (8d f64), a short last tile of Y (8d), g, −bₖ and μₖ − g (3d)
-  const part = dbuf + (<usize>(8 * d) << 3), g = part + (<usize>(8 * d) << 3), bneg = g + (<usize>d << 3);
-  const m = bneg + (<usize>d << 3);
-  // g: the centre of the bounding box of every fourth pair's rows and the last pair's (all
-  // of them would cost 3% of the work where no component qualifies)
-  for (let i = 0; i < d; i++) centreOf(rangeOf(x + (<usize>(i * P) << 4), 0, N, 4), g + (<usize>i << 3));
-  // Y costs about what one component's differences do: worth it for two components or more
-  let near = 0;
-  for (let k = 0; k < K && near < 2; k++) near += <i32>centredB(means + (<usize>(k * d) << 3), ut + (<usize>(k * d * d) << 3), g, d, m, bneg);
-  if (near < 2) {
-    for (let k = 0; k < K; k++) logProbComponent(xt, P, p0, p1, d, K, FULL, k, means, ut, logConst, lp, dbuf, dbuf);
-    return;
-  }
-  // whole tiles in xu (d·P v128 hold them), a short last one in dbuf
-  const last = N - 1, tileBytes = <usize>(4 * d) << 4;
-  for (let p = 0; p < N; p += 4)
-    fillTile(p + 4 <= N ? xu + <usize>(p >> 2) * tileBytes : part, x, P, 0, d, g, <usize>p << 4,
-      <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4, <usize>min(p + 3, last) << 4);
+  // dbuf: quadFull's tile (8d f64), then a short last tile of Y (8d)
+  const part = dbuf + (<usize>(8 * d) << 3), g = ut + (<usize>(K * d * d) << 3);
+  let any = false;
+  for (let k = 0; k < K && !any; k++) any = centredAt(ut, d, K, k) != 0;
+  if (any) centredTiles(x, P, N, d, g, xu, part);
   for (let k = 0; k < K; k++) {
     const mu = means + (<usize>(k * d) << 3), u = ut + (<usize>(k * d * d) << 3);
     const c = load<f64>(logConst + (<usize>k << 3));
     const out = lp + (<usize>(k * P) << 4) + o;
-    if (!centredB(mu, u, g, d, m, bneg)) {
-      quadFull(x, P, N, d, mu, u, out, c, dbuf);
-      continue;
-    }
-    const cv = f64x2.splat(c);
-    for (let p = 0; p < N; p += 4)
-      tileColumns(p + 4 <= N ? xu + <usize>(p >> 2) * tileBytes : part, u, d, 0, d, true, out + (<usize>p << 4),
-        min(4, N - p), cv, bneg);
+    const bneg = centredAt(ut, d, K, k);
+    if (bneg) centredSolve(N, d, u, c, bneg, xu, part, out);
+    else quadFull(x, P, N, d, mu, u, out, c, dbuf);
   }
 }
-
-/** bneg ← −(μ − g)ᵀU (d f64; ut: Uᵀ, column j of U at ut + j·d; m: d f64 of workspace)
- *  when every column's Σᵢ|(μ − g)ᵢUᵢⱼ| ≤ FULL_CENTRED_MAX; returns whether they are (false
- *  for NaN). Stops at
- *  the first column beyond: with separated clusters most components are, and early columns
- *  are short. */
 function centredB(mu: usize, ut: usize, g: usize, d: i32, m: usize, bneg: usize): bool {
   for (let i = 0; i < d; i++) store<f64>(m + (<usize>i << 3), load<f64>(mu + (<usize>i << 3)) - load<f64>(g + (<usize>i << 3)));
   for (let j = 0; j < d; j++) {
@@ -374,17 +396,28 @@ function fullPruned(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means: 
   return type == TIED && load<f64>(ut + (<usize>(d * d + d + K * d) << 3)) != 0.0;
 }
 
-/** Component k's log-densities of pairs [p0, p1) (as logProbBlock; tied in its direct form
- *  unless xu, a d·P v128 workspace, is given: then in the form logProbBlock takes). */
+/** Component k's log-densities of pairs [p0, p1) (as logProbBlock; tied and full in their
+ *  direct forms unless xu, a d·P v128 workspace, is given in an EM pass: then in the form
+ *  logProbBlock takes, after prepareBlock for full). */
 export function logProbComponent(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, k: i32,
   means: usize, ut: usize, logConst: usize, lp: usize, ss: usize, dbuf: usize, xu: usize = 0): void {
   const o = <usize>p0 << 4;
   const N = p1 - p0;
+  // with xu (EM), the form logProbBlock takes, so that a certified group's log-densities
+  // (and the lower bound) have the bits the full E-step gives them
   if (xu && tiedCentred(type, ut, d, K)) {
-    // the form logProbBlock takes, so that a certified group's log-densities (and the lower
-    // bound) have the bits the full E-step gives them
     quadTied(xt + o, P, N, d, k, k + 1, ut, logConst, lp + o, xu + o, dbuf);
     return;
+  }
+  if (xu && type == FULL && d >= 3 && d < PRUNE_MIN_D) {
+    const bneg = centredAt(ut, d, K, k);
+    if (bneg) {
+      const part = dbuf + (<usize>(8 * d) << 3);
+      centredTiles(xt + o, P, N, d, ut + (<usize>(K * d * d) << 3), xu, part);
+      centredSolve(N, d, ut + (<usize>(k * d * d) << 3), load<f64>(logConst + (<usize>k << 3)), bneg, xu, part,
+        lp + (<usize>(k * P) << 4) + o);
+      return;
+    }
   }
   const mu = means + (<usize>(k * d) << 3);
   const c = load<f64>(logConst + (<usize>k << 3));

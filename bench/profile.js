@@ -97,13 +97,13 @@ async function main() {
       for (let i0 = 0; i0 < builds.length; i0++) {
         const i = (i0 + r) % builds.length;
         const { e } = builds[i], s = S[i];
-        res[i].pass.push(time(() => e.emPass(s.x, 0, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, 1, 0, 1, 0)));
+        res[i].pass.push(time(() => e.emPass(s.x, 0, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, 1, 0, 1, 0, 0)));
         for (const st of [1, 2, 3]) res[i][`s${st}`].push(time(() => e.passStages(s.x, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, st)));
       }
     }
     for (let i = 0; i < builds.length; i++) {
       const { e } = builds[i], s = S[i];
-      e.emPass(s.x, 0, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, 1, 0, 1, 0);
+      e.emPass(s.x, 0, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, 1, 0, 1, 0, 0);
       stat.push(new Float64Array(e.memory.buffer, s.stats, e.statsSize(s.t, s.K, s.d)).slice());
     }
     const m = res.map((r) => ({ pass: best(r.pass), lp: best(r.s1), norm: best(r.s2) - best(r.s1), acc: best(r.s3) - best(r.s2) }));

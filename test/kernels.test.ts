@@ -509,13 +509,13 @@ describe('certified groups: one component takes a whole group of rows', () => {
 describe('certified groups change no bit, the lower bound included', () => {
   // A certified group gives its rows exactly what the row-by-row E-step would (certify.ts):
   // responsibility 1, and its component's log-density in the form the full E-step takes
-  // (tied: centred, logdensity.ts logProbComponent); its pairs enter every list in pair
-  // order, and the lower bound's terms are summed per block in pair order (estep.ts
-  // flushLowerBound). So a fit is the same with certifying switched off, bit for bit. Before,
-  // the lower bound's last bits moved with the ranges certification cut a block into, and
-  // tied's certified groups took the direct form. (Full at 3 ≤ d < 24 centres each range on
-  // its own rows, so there a component near that centre can still move the last bits; on
-  // these separated clusters none is.)
+  // (tied and full centred where it centres them, logdensity.ts logProbComponent; full
+  // decides its centre and centred components per block, prepareBlock); its pairs enter
+  // every list in pair order, and the lower bound's terms are summed per block in pair order
+  // (estep.ts flushLowerBound). So a fit is the same with certifying switched off, bit for
+  // bit. Before, the lower bound's last bits moved with the ranges certification cut a block
+  // into, tied's certified groups took the direct form, and full centred each range on its
+  // own rows.
   for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
     for (const d of [2, 5]) {
       it(`${type}, d=${d}, weighted, and a Bayesian mixture`, () => {
@@ -538,6 +538,31 @@ describe('certified groups change no bit, the lower bound included', () => {
       });
     }
   }
+  it('full, d = 6: separated clusters with scattered broad rows (the centre and centred components decided per block)', () => {
+    const n = 4001, d = 6;
+    let seed = 23;
+    const u = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) + 0.5) / 4294967296;
+    const z = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+    // four tight clusters 40 apart (their groups certify) and every 211th row from a broad
+    // one around them all. (Centring needs two components near a block's centre and
+    // certifying one component far from all others, so the two rarely meet in a block; where
+    // they do, logProbComponent takes fullCentred's form through the same helpers.)
+    const C = Array.from({ length: 4 }, () => Array.from({ length: d }, () => 40 * z()));
+    const X = matrix(Float64Array.from({ length: n * d }, (_, i) => {
+      const r = Math.floor(i / d);
+      return r % 211 === 0 ? 60 * z() : C[r % 4][i % d] + z();
+    }), n, d);
+    const c = core();
+    const run = (certify: boolean) => {
+      kernels.certify = certify;
+      const g0 = c.certifiedCount(0);
+      const gm = new GaussianMixture({ nComponents: 5, covarianceType: 'full', tol: 0, maxIter: 8, seed: 4 }).fit(X);
+      return { json: gm.toJSON(), certified: c.certifiedCount(0) - g0 };
+    };
+    const on = run(true), off = run(false);
+    expect(on.certified).toBeGreaterThan(0);
+    expect(on.json).toEqual(off.json);
+  });
 });
 
 describe('certified groups: one straddling group does not switch certifying off for a chunk', () => {
