@@ -84,7 +84,7 @@ export function emPass(
     const P = weightPairs(w, r0, rows, wt);
     const counts = lists + (<usize>(K * P) << 2);
     for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
-    prepareBlock(xt, P, d, K, type, means, ut, dbuf); // full's centre for the block's ranges
+    prepareBlock(xt, P, d, K, type, means, ut, dbuf, B); // full's centre for the block's ranges
     // Groups of pairs one component provably takes whole need its log-densities only
     // (certify.ts); the pairs between them go through the full E-step, run by run. A group
     // that fails is tried again in halves, down to GROUP_MIN pairs, as it may straddle

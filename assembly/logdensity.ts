@@ -282,10 +282,17 @@ const FULL_CENTRED_MAX: f64 = 16.0;
 // g (d), then −bₖ (K·d), its first entry NaN for a component that goes direct.
 
 /** g and −bₖ of the block of P pairs at xt into ut's tail (see above), for an EM pass with
- *  full covariances at 3 ≤ d < PRUNE_MIN_D; work: d f64. Nothing for other types or d. */
-export function prepareBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize, work: usize): void {
+ *  full covariances at 3 ≤ d < PRUNE_MIN_D; work: d f64. Nothing for other types or d. The
+ *  centred form keeps two 4-pair tiles in dbuf (16·d f64), which blocks of B ≥ 16 rows give
+ *  (params.ts blockRows); below, every component goes direct. */
+export function prepareBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize, work: usize,
+  B: i32): void {
   if (type != FULL || d < 3 || d >= PRUNE_MIN_D) return;
   const g = ut + (<usize>(K * d * d) << 3), bneg = g + (<usize>d << 3);
+  if (B < 16) {
+    for (let k = 0; k < K; k++) store<f64>(bneg + (<usize>(k * d) << 3), NaN);
+    return;
+  }
   // every fourth pair (all of them would cost 3% of the work where no component qualifies)
   for (let i = 0; i < d; i++) centreOf(rangeOf(xt + (<usize>(i * P) << 4), 0, P, 4), g + (<usize>i << 3));
   let near = 0;

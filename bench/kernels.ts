@@ -24,7 +24,7 @@ export function passStages(x: usize, n: i32, d: i32, K: i32, type: i32, means: u
     const P = weightPairs(0, r0, rows, wt);
     const counts = lists + (<usize>(K * P) << 2);
     for (let k = 0; k < K; k++) store<i32>(counts + (<usize>k << 2), 0);
-    prepareBlock(xt, P, d, K, type, means, ut, dbuf);
+    prepareBlock(xt, P, d, K, type, means, ut, dbuf, B);
     logProbBlock(xt, P, 0, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, sIdx(scratch, K, d, B));
     if (stage < 2) continue;
     normalizeBlock(lp, P, 0, P, K, wt, 0, RESP_CUTOFF, fac, lists, sKept(scratch, K, d, B));
