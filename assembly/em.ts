@@ -22,9 +22,9 @@ export function certifiedCount(pairs: bool): f64 {
 }
 
 /** With the try budget spent, every RETRY_EVERY-th group of the pass (counted across its
- *  blocks, a block's short last group included) is still tried once, whole: on data that never certifies, one O(K·d²) try per four
- *  groups, whatever the block size (at d = 64 a block holds one group); a success refills
- *  the budget. */
+ *  blocks, a block's short last group included) is still tried once, whole: on data that
+ *  never certifies, one O(K·d²) try per four groups, whatever the block size (at d = 64 a
+ *  block holds one group); a success refills the budget. */
 const RETRY_EVERY = 4;
 
 /** The size of the piece a group's tries take next at pair s: the largest power of two
@@ -78,6 +78,7 @@ export function emPass(
   certifyTable(chol, means, type, K, d, table);
   let budget = noCertify ? 0 : CERT_BUDGET;
   let groupNo = 0; // whole groups seen in this pass
+  const pruneList = prune ? sIdx(scratch, K, d, B) : 0; // the pruned E-step's list (prune.ts)
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
@@ -126,7 +127,7 @@ export function emPass(
         certGroups += 1;
         certPairs += <f64>(s1 - s);
         if (run < s) {
-          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, prune ? sIdx(scratch, K, d, B) : 0);
+          logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, pruneList);
           normalizeBlock(lp, P, run, s, K, wt, 0, RESP_CUTOFF, fac, lists, kept);
         }
         logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf, abuf);
@@ -136,7 +137,7 @@ export function emPass(
       }
     }
     if (run < P) {
-      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, prune ? sIdx(scratch, K, d, B) : 0);
+      logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, pruneList);
       normalizeBlock(lp, P, run, P, K, wt, 0, RESP_CUTOFF, fac, lists, kept);
     }
     flushLowerBound(stats); // the block's terms, in pair order whatever its ranges
