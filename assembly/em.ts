@@ -43,13 +43,14 @@ const RETRY_EVERY = 4;
  *  (simd) expects x in pair blocks of blockRows rows (block.ts pairsInPlace); the scalar
  *  path, row-major x. prune: the full E-step may skip what cannot matter (prune.ts; the
  *  same bits either way, false for the tests that check it); noCertify: no group certified
- *  (certify.ts; the same bits either way, for the tests that check it). A shift other than the means
+ *  (certify.ts; the same bits either way, for the tests that check it); pairwise: every range
+ *  normalised pair by pair (estep.ts normalizeBlock; the same bits either way, likewise). A shift other than the means
  *  gives the same responsibilities and lower bound, and statistics free of the cancellation
  *  a mean that moved far would cause (mstep.ts shiftLoss). */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool, balls: usize,
-  prune: bool, shift: usize, noCertify: bool
+  prune: bool, shift: usize, noCertify: bool, pairwise: bool
 ): f64 {
   // checked in the debug build only (release: noAssert)
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
@@ -79,6 +80,7 @@ export function emPass(
   let budget = noCertify ? 0 : CERT_BUDGET;
   let groupNo = 0; // whole groups seen in this pass
   const pruneList = prune ? sIdx(scratch, K, d, B) : 0; // the pruned E-step's list (prune.ts)
+  const mx: usize = pairwise ? 0 : sIdx(scratch, K, d, B); // normalizeSoft's maxima (idx is free then)
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
@@ -128,7 +130,7 @@ export function emPass(
         certPairs += <f64>(s1 - s);
         if (run < s) {
           logProbBlock(xt, P, run, s, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, pruneList);
-          normalizeBlock(lp, P, run, s, K, wt, 0, RESP_CUTOFF, fac, lists, kept);
+          normalizeBlock(lp, P, run, s, K, wt, 0, RESP_CUTOFF, fac, lists, kept, mx);
         }
         logProbComponent(xt, P, s, s1, d, K, type, k, means, ut, logConst, lp, ss, dbuf, abuf);
         certifiedPairs(lp, P, s, s1, K, k, wt, fac, lists);
@@ -138,7 +140,7 @@ export function emPass(
     }
     if (run < P) {
       logProbBlock(xt, P, run, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, pruneList);
-      normalizeBlock(lp, P, run, P, K, wt, 0, RESP_CUTOFF, fac, lists, kept);
+      normalizeBlock(lp, P, run, P, K, wt, 0, RESP_CUTOFF, fac, lists, kept, mx);
     }
     flushLowerBound(stats); // the block's terms, in pair order whatever its ranges
     accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));

@@ -243,8 +243,52 @@ const SPARSE = 0, GATHER = 1, DENSE = 2;
  *  keptBuf (K i32) is softPair's workspace.
  *  Responsibilities whose log-ratio to the row's largest is below `cutoff` are exactly 0
  *  and left out of the sum: see RESP_CUTOFF. The pairs' lower-bound terms go to the
- *  running sums (LB), which the caller flushes into a header once per block. */
+ *  running sums (LB), which the caller flushes into a header once per block.
+ *  mx: P v128 of workspace, or 0. With mx, fac and lists (EM), a range after one whose
+ *  pairs kept 2.5 entries each or more is normalised component by component
+ *  (normalizeSoft); otherwise, and for a pair whose maximum is not finite, pair by pair.
+ *  Both give the same bits, so the choice never shows in a result. */
 export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, lseOut: usize,
+  cutoff: f64, fac: usize, lists: usize, keptBuf: usize, mx: usize): void {
+  if (!(mx && fac && lists)) {
+    normalizePairs(lp, P, p0, p1, K, wt, lseOut, cutoff, fac, lists, keptBuf);
+    return;
+  }
+  // soft data keeps many entries a pair, and a pair's exps then wait on each other in
+  // normalizePairs; well-separated data keeps one or two (rows of different components),
+  // whose hard pairs normalizePairs settles with no exp at all
+  const counts = lists + (<usize>(K * P) << 2);
+  const before = keptTotal(counts, K);
+  if (!(2 * lastKept >= 5 * lastPairs && normalizeSoft(lp, P, p0, p1, K, wt, cutoff, fac, lists, mx))) {
+    normalizePairs(lp, P, p0, p1, K, wt, lseOut, cutoff, fac, lists, keptBuf);
+  } else {
+    softRanges += 1;
+  }
+  lastKept = keptTotal(counts, K) - before;
+  lastPairs = p1 - p0;
+}
+
+/** The (pair, component) entries kept in the range normalised last, and its pairs: the
+ *  choice of path for the next (normalizeBlock). */
+let lastKept: i32 = 0, lastPairs: i32 = 0;
+
+/** Ranges normalised component by component since the module started: the tests' evidence
+ *  that normalizeSoft runs. No result depends on it. */
+let softRanges: f64 = 0;
+export function softRangeCount(): f64 {
+  return softRanges;
+}
+
+// @ts-ignore: decorator
+@inline function keptTotal(counts: usize, K: i32): i32 {
+  let t = 0;
+  for (let k = 0; k < K; k++) t += load<i32>(counts + (<usize>k << 2));
+  return t;
+}
+
+/** normalizeBlock pair by pair: each pair's maximum, then its exps (softPair) or, for a
+ *  hard pair, its one kept component (hardPair). */
+function normalizePairs(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, lseOut: usize,
   cutoff: f64, fac: usize, lists: usize, keptBuf: usize): void {
   const kept = lists && fac ? keptBuf : 0;
   const cut = f64x2.splat(cutoff);
@@ -341,6 +385,76 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
   }
   v128.store(LB, llv);
   v128.store(LB, wsv, 16);
+}
+
+/** normalizeBlock for an EM pass (fac and lists given) over pairs [p0, p1), component by
+ *  component instead of pair by pair, with the same bits: (1) each pair's maximum into mx
+ *  (P v128) and a zero sum into fac; (2) per component, the pairs with an entry at or above
+ *  m + cutoff appended to its list; (3) per component, exp of its listed entries added to
+ *  their pairs' sums (in component order, as softPair adds them; the entries skipped are
+ *  exact zeros, which add nothing); (4) per pair lse = m + log s and fac = w/s. Each loop runs
+ *  over a whole range with no test on the data, so the exponentials of many pairs overlap
+ *  where softPair's per-pair loops wait on each pair's chain. Returns false, having written
+ *  nothing but mx, when a pair's maximum is not finite (normalizeBlock's scalar path then
+ *  takes the range). */
+function normalizeSoft(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, cutoff: f64, fac: usize,
+  lists: usize, mx: usize): bool {
+  const stride = <usize>P << 4;
+  const zero = f64x2.splat(0);
+  const inf = f64x2.splat(Infinity);
+  let bad = i64x2.splat(0);
+  for (let p = p0; p < p1; p++) {
+    const o = <usize>p << 4;
+    let at = lp + o;
+    let m = v128.load(at);
+    for (let k = 1; k < K; k++) {
+      at += stride;
+      m = f64x2.pmax(m, v128.load(at));
+    }
+    bad = v128.or(bad, f64x2.ge(f64x2.abs(m), inf));
+    v128.store(mx + o, m);
+  }
+  if (v128.any_true(bad)) return false;
+  for (let p = p0; p < p1; p++) v128.store(fac + (<usize>p << 4), zero);
+  const cut = f64x2.splat(cutoff);
+  const counts = lists + (<usize>(K * P) << 2);
+  for (let k = 0; k < K; k++) {
+    const col = lp + <usize>k * stride;
+    const list = lists + (<usize>(k * P) << 2);
+    const n0 = load<i32>(counts + (<usize>k << 2));
+    let n = n0;
+    for (let p = p0; p < p1; p++) {
+      const o = <usize>p << 4;
+      const x = f64x2.sub(v128.load(col + o), v128.load(mx + o));
+      store<i32>(list + (<usize>n << 2), p);
+      n += <i32>v128.any_true(f64x2.ge(x, cut));
+    }
+    store<i32>(counts + (<usize>k << 2), n);
+    for (let i = n0; i < n; i++) {
+      const o = <usize>load<i32>(list + (<usize>i << 2)) << 4;
+      const x = f64x2.sub(v128.load(col + o), v128.load(mx + o));
+      const e = v128.and(expInRange(x), f64x2.ge(x, cut));
+      v128.store(fac + o, f64x2.add(v128.load(fac + o), e));
+      v128.store(col + o, e);
+    }
+  }
+  const ONE = f64x2.splat(1.0);
+  let llv = v128.load(LB), wsv = v128.load(LB, 16);
+  for (let p = p0; p < p1; p++) {
+    const o = <usize>p << 4;
+    const s = v128.load(fac + o), m = v128.load(mx + o), w = v128.load(wt + o);
+    let L = m, f = w;
+    if (!i64x2.all_true(f64x2.eq(s, ONE))) {
+      L = f64x2.add(m, logv(s));
+      f = f64x2.div(w, s);
+    }
+    v128.store(fac + o, f);
+    llv = f64x2.add(llv, wmul(w, L));
+    wsv = f64x2.add(wsv, w);
+  }
+  v128.store(LB, llv);
+  v128.store(LB, wsv, 16);
+  return true;
 }
 
 /** Pairs [p0, p1) whose every row keeps component k alone (certify.ts): what normalizeBlock

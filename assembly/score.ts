@@ -97,7 +97,7 @@ function scoreRowsSimd(
     }
     if (lseOut || respOut) {
       memory.fill(hdr, 0, <usize>HEADER << 3);
-      normalizeBlock(lp, P, 0, P, K, wt, lse, -Infinity, 0, 0, 0);
+      normalizeBlock(lp, P, 0, P, K, wt, lse, -Infinity, 0, 0, 0, 0);
       flushLowerBound(hdr);
       for (let r = 0; r < rows; r++) {
         const lane = <usize>(r & 1) << 3;

@@ -10,8 +10,8 @@
 // keeps its partial sums in abuf and its list of pairs in idx); dbuf/abuf: per-component differences and weighted differences
 // (abuf doubles as (x−g)ᵀU for tied in the E-step, and as full's centred tiles of x − g,
 // logdensity.ts fullCentred; the E-step's 4-pair tile needs dbuf ≥ 8·d, hence B ≥ 8, and
-// the centred full E-step 16·d, hence B ≥ 16, which prepareBlock checks); idx: kept pair indices (i32), in an EM pass the M-step's re-paired rows (scatter.ts componentScatter), or, when scoring, the per-row
-// lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,
+// the centred full E-step 16·d, hence B ≥ 16, which prepareBlock checks); idx: kept pair indices (i32), in an EM pass the M-step's re-paired rows (scatter.ts componentScatter) and normalizeSoft's
+// row maxima (P v128, estep.ts), or, when scoring, the per-row lse; fac: per-pair normalisation factors (EM); lists: each component's kept pairs (EM,
 // i32); ut: prepared precision factors (logdensity.ts prepareFactors); hdr: a statistics
 // header for scoring; cert: certifyGroup's per-pass table (certify.ts certifyTable), a piece's centre and its workspace (EM, certify.ts);
 // tied: scatter.ts tiedBlock's workspace (EM), or diagBlock's (K + d + 8 ≤ its size for d ≥ 3; diagBlock

@@ -27,7 +27,7 @@ export function passStages(x: usize, n: i32, d: i32, K: i32, type: i32, means: u
     prepareBlock(xt, P, d, K, type, means, ut, dbuf, B);
     logProbBlock(xt, P, 0, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, sIdx(scratch, K, d, B));
     if (stage < 2) continue;
-    normalizeBlock(lp, P, 0, P, K, wt, 0, RESP_CUTOFF, fac, lists, sKept(scratch, K, d, B));
+    normalizeBlock(lp, P, 0, P, K, wt, 0, RESP_CUTOFF, fac, lists, sKept(scratch, K, d, B), sIdx(scratch, K, d, B)); // the EM pass's choice of path
     flushLowerBound(stats);
     if (stage < 3) continue;
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));

@@ -11,6 +11,7 @@ afterEach(() => {
   kernels.simd = true;
   kernels.prune = true;
   kernels.certify = true;
+  kernels.normalizeSoft = true;
 });
 
 function data(n: number, d: number, K: number, seed: number, spread = 6) {
@@ -506,6 +507,21 @@ describe('certified groups: one component takes a whole group of rows', () => {
   }
 });
 
+/** A weighted GaussianMixture and a BayesianGaussianMixture fitted with a kernel switch on,
+ *  then off, with how far the switch's counter moved in each: for the switches that must
+ *  keep every bit. */
+function fitsBothWays(set: (on: boolean) => void, counter: () => number, X: ReturnType<typeof data>, w: Float64Array,
+  type: 'full' | 'tied' | 'diag' | 'spherical', K: number, seed: number) {
+  const run = (on: boolean) => {
+    set(on);
+    const c0 = counter();
+    const gm = new GaussianMixture({ nComponents: K, covarianceType: type, tol: 0, maxIter: 6, seed }).fit(X, { sampleWeight: w });
+    const bgm = new BayesianGaussianMixture({ nComponents: K, covarianceType: type, tol: 0, maxIter: 4, seed }).fit(X);
+    return { json: [gm.toJSON(), bgm.toJSON()], count: counter() - c0 };
+  };
+  return { on: run(true), off: run(false) };
+}
+
 describe('certified groups change no bit, the lower bound included', () => {
   // A certified group gives its rows exactly what the row-by-row E-step would (certify.ts):
   // responsibility 1, and its component's log-density in the form the full E-step takes
@@ -523,17 +539,9 @@ describe('certified groups change no bit, the lower bound included', () => {
         const X = data(n, d, 4, 7 + d, 40);
         for (let i = 0; i < n; i += 212) for (let j = 0; j < d; j++) X.data[i * d + j] = (X.data[i * d + j] + X.data[(i + 1) * d + j]) / 2;
         const w = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 3) * 0.37));
-        const c = core();
-        const run = (certify: boolean) => {
-          kernels.certify = certify;
-          const g0 = c.certifiedCount(0);
-          const gm = new GaussianMixture({ nComponents: 4, covarianceType: type, tol: 0, maxIter: 6, seed: 2 }).fit(X, { sampleWeight: w });
-          const bgm = new BayesianGaussianMixture({ nComponents: 4, covarianceType: type, tol: 0, maxIter: 4, seed: 2 }).fit(X);
-          return { json: [gm.toJSON(), bgm.toJSON()], certified: c.certifiedCount(0) - g0 };
-        };
-        const on = run(true), off = run(false);
-        expect(on.certified).toBeGreaterThan(0);
-        expect(off.certified).toBe(0);
+        const { on, off } = fitsBothWays((on) => (kernels.certify = on), () => core().certifiedCount(0), X, w, type, 4, 2);
+        expect(on.count).toBeGreaterThan(0);
+        expect(off.count).toBe(0);
         expect(on.json).toEqual(off.json);
       });
     }
@@ -563,6 +571,27 @@ describe('certified groups change no bit, the lower bound included', () => {
     expect(on.certified).toBeGreaterThan(0);
     expect(on.json).toEqual(off.json);
   });
+});
+
+describe('the component-major normalisation changes no bit (estep.ts normalizeSoft)', () => {
+  // Soft ranges (2.5 kept entries a pair or more in the range before) are normalised
+  // component by component: the same maxima, exps, sums in component order, logs and
+  // divisions as pair by pair, so the same bits. Three overlapping components give soft
+  // ranges; a fourth, far away, gives hard ones, which stay pair by pair.
+  for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
+    for (const d of [3, 8]) {
+      it(`${type}, d=${d}, weighted, and a Bayesian mixture`, () => {
+        const n = 4001;
+        const X = data(n, d, 3, 31 + d, 1.2);
+        for (let i = 0; i < n; i += 4) X.data[i * d] += 500;
+        const w = Float64Array.from({ length: n }, (_, i) => (i % 9 === 0 ? 0 : 1 + (i % 4) * 0.29));
+        const { on, off } = fitsBothWays((on) => (kernels.normalizeSoft = on), () => core().softRangeCount(), X, w, type, 5, 3);
+        expect(on.count).toBeGreaterThan(0);
+        expect(off.count).toBe(0);
+        expect(on.json).toEqual(off.json);
+      });
+    }
+  }
 });
 
 describe('certified groups: one straddling group does not switch certifying off for a chunk', () => {

@@ -95,26 +95,29 @@ describe('the same bits however the work is split', () => {
       distKernels.simd = false;
       distKernels.prune = false;
       distKernels.certify = false;
+      distKernels.normalizeSoft = false;
       const scalar = new lib.GaussianMixture(o).fit(X9);
       // the scalar path rounds differently, so a worker left on SIMD would be caught
       expect(scalar.toJSON()).not.toEqual(simd.toJSON());
-      // pruning and certifying keep every bit, so their switches show only in what each worker is told
+      // pruning, certifying and the component-major normalisation keep every bit, so their switches show only in what each worker is told
       const told: unknown[] = [];
       const createWorker = () => {
         const w = new Worker(new URL('../dist/parallel/worker-node.js', import.meta.url));
         const post = w.postMessage.bind(w);
-        w.postMessage = (m: { type?: string; simd?: boolean; prune?: boolean; certify?: boolean }, t?: readonly Transferable[]) => {
-          if (m?.type === 'init') told.push({ simd: m.simd, prune: m.prune, certify: m.certify });
+        w.postMessage = (m: { type?: string; simd?: boolean; prune?: boolean; certify?: boolean; normalizeSoft?: boolean }, t?: readonly Transferable[]) => {
+          if (m?.type === 'init') told.push({ simd: m.simd, prune: m.prune, certify: m.certify, normalizeSoft: m.normalizeSoft });
           post(m, t as never);
         };
         return w;
       };
       expectSameFit(await new lib.GaussianMixture(o).fitAsync(X9, { workers: 2, createWorker }), scalar);
-      expect(told).toEqual([{ simd: false, prune: false, certify: false }, { simd: false, prune: false, certify: false }]);
+      const off = { simd: false, prune: false, certify: false, normalizeSoft: false };
+      expect(told).toEqual([off, off]);
     } finally {
       distKernels.simd = true;
       distKernels.prune = true;
       distKernels.certify = true;
+      distKernels.normalizeSoft = true;
     }
   });
 

@@ -23,7 +23,9 @@ export interface CoreExports {
   gatherRows(x: number, n: number, d: number, blockRows: number, idx: number, count: number, out: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
     logConst: number, stats: number, scratch: number, blockRows: number, simd: number, balls: number, prune: number,
-    shift: number, noCertify: number): number;
+    shift: number, noCertify: number, pairwise: number): number;
+  /** Ranges the E-step normalised component by component since the module started (assembly/estep.ts; for tests). */
+  softRangeCount(): number;
   /** Groups (pairs: false) or pairs (true) certified since the module started (assembly/em.ts; for tests). */
   certifiedCount(pairs: number): number;
   ballsSize(n: number, d: number, blockRows: number): number;
@@ -106,10 +108,11 @@ export function seedCore(c: CoreExports, seed: number): void {
 }
 
 /** Which kernels EM and scoring use: the SIMD ones (default) or the scalar reference
- *  path; whether the full E-step prunes (assembly/prune.ts) and whether EM certifies groups
- *  (assembly/certify.ts; both default, the same bits either way), for tests that compare
- *  them. Not part of the public API. */
-export const kernels = { simd: true, prune: true, certify: true };
+ *  path; whether the full E-step prunes (assembly/prune.ts), whether EM certifies groups
+ *  (assembly/certify.ts) and whether it normalises soft ranges component by component
+ *  (assembly/estep.ts normalizeSoft; all three default, the same bits either way), for
+ *  tests that compare them. Not part of the public API. */
+export const kernels = { simd: true, prune: true, certify: true, normalizeSoft: true };
 
 let instance: CoreExports | null = null;
 let compiled: WebAssembly.Module | null = null;

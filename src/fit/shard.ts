@@ -259,7 +259,8 @@ export class Shard {
     this.layout(kernels.simd);
     return this.reduce(this.S, (ch, out) => {
       c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, out, this.buf.scratch, B, kernels.simd ? 1 : 0,
-        ch.balls, kernels.prune ? 1 : 0, p.shift ?? 0, kernels.certify ? 0 : 1);
+        ch.balls, kernels.prune ? 1 : 0, p.shift ?? 0, kernels.certify ? 0 : 1,
+        kernels.normalizeSoft ? 0 : 1);
     }, into, wire);
   }
 

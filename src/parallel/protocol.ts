@@ -78,7 +78,7 @@ export interface PeerNodes { run: number; iter: number; nodes: TreeNode[] }
 
 /** Messages between the coordinator and a worker. */
 export type ToWorker =
-  | { type: 'init'; module: WebAssembly.Module; simd: boolean; prune: boolean; certify: boolean }
+  | { type: 'init'; module: WebAssembly.Module; simd: boolean; prune: boolean; certify: boolean; normalizeSoft: boolean }
   /** The next piece of the worker's shard (whole chunks but the last; chunk0 starts a new
    *  shard): data holds rows × cols values, w rows weights (or null), and both come back
    *  with the answer for the next piece. last: the answer carries the shard's totals. */

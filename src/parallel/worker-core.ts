@@ -40,6 +40,7 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
       kernels.simd = m.simd;
       kernels.prune = m.prune;
       kernels.certify = m.certify;
+      kernels.normalizeSoft = m.normalizeSoft;
       post({ type: 'ready' });
     } else if (m.type === 'load') {
       const c = core();
