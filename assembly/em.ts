@@ -6,7 +6,7 @@
 
 import { statsReset } from './stats';
 import { accumulateScalar, accumulateBlock } from './accumulate';
-import { logProbScalar, logProbBlock, logProbComponent, prepareFactors, prepareBlock } from './logdensity';
+import { logProbScalar, logProbBlock, logProbComponent, prepareFactors, prepareBlock, centredForm } from './logdensity';
 import { normalizeRows, normalizeBlock, certifiedPairs, flushLowerBound, resetLowerBound, RESP_CUTOFF } from './estep';
 import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, certifyTable, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
@@ -146,6 +146,23 @@ export function emPass(
     accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
   }
   return load<f64>(stats) / load<f64>(stats, 8);
+}
+
+/** For tests: the log-densities an EM pass gives pairs [p0, p1) of one pair block x (P pairs,
+ *  laid out as pairsInPlace leaves a block; blockRows 2P), copied from the scratch's lp to
+ *  out (K·P v128): every component (k < 0, the full E-step's logProbBlock) or component k
+ *  alone, as a certified group takes it (logProbComponent). Returns whether component k
+ *  took full's centred form. */
+export function emLogDensities(x: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, k: i32,
+  means: usize, chol: usize, logConst: usize, scratch: usize, out: usize): bool {
+  const B = 2 * P;
+  const lp = sLp(scratch, K, d, B), dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B);
+  const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
+  prepareBlock(x, P, d, K, type, means, ut, dbuf, B);
+  if (k < 0) logProbBlock(x, P, p0, p1, d, K, type, means, ut, logConst, lp, sSs(scratch, K, d, B), dbuf, abuf, RESP_CUTOFF, 0);
+  else logProbComponent(x, P, p0, p1, d, K, type, k, means, ut, logConst, lp, sSs(scratch, K, d, B), dbuf, abuf);
+  memory.copy(out, lp, <usize>(K * P) << 4);
+  return k >= 0 && centredForm(type, ut, d, K, k);
 }
 
 /** Statistics for an initialisation, about the shift, with x in pair blocks of blockRows

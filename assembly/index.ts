@@ -4,7 +4,7 @@
 export { rngSeed, rngSeedStream, rngUniform, rngSave, rngLoad } from './rng';
 export { precisionCholesky, fromPrecisions, precisionsFromCholesky, logConstants } from './cholesky';
 export { statsSize, addInto } from './stats';
-export { emPass, initStats, certifiedCount } from './em';
+export { emPass, initStats, certifiedCount, emLogDensities } from './em';
 export { softRangeCount } from './estep';
 export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';

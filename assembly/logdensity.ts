@@ -311,6 +311,11 @@ export function prepareBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means
   return load<f64>(b) == load<f64>(b) ? b : 0;
 }
 
+/** Whether component k's log-densities take full's centred form in this block (EM). */
+export function centredForm(type: i32, ut: usize, d: i32, K: i32, k: i32): bool {
+  return type == FULL && d >= 3 && d < PRUNE_MIN_D && centredAt(ut, d, K, k) != 0;
+}
+
 /** Y = x − g of the N pairs at x (stride P) in 4-pair tiles: whole ones in xu (d·N v128 at
  *  most), a short last one in part (4·d v128). */
 // @ts-ignore: decorator

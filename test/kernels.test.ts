@@ -573,6 +573,45 @@ describe('certified groups change no bit, the lower bound included', () => {
   });
 });
 
+describe("a certified group's log-densities have the full E-step's bits (em.ts emLogDensities)", () => {
+  // A certified group computes its one component's log-densities alone (logProbComponent),
+  // over a range that starts anywhere in the block; they must equal, bit for bit, what the
+  // full E-step gives the whole block (logProbBlock): full's centred form where the block
+  // centres the component (prepareBlock), tied's centred form always. A fit cannot show this:
+  // a row's last-bit difference is far below the last bit of the lower bound's sum.
+  const TYPES = { full: 0, tied: 1, diag: 2, spherical: 3 } as const;
+  for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
+    for (const d of [3, 7]) {
+      it(`${type}, d=${d}: every component over ranges that start and end anywhere`, () => {
+        const K = 3, P = 26, n = 2 * P;
+        const X = data(600, d, K, 50 + d, 1.5);
+        const gm = new GaussianMixture({ nComponents: K, covarianceType: type, tol: 0, maxIter: 3, seed: 1 }).fit(X);
+        const c = core(), arena = new Arena(c);
+        const t = TYPES[type];
+        // rows 0 … n−1 as one pair block: feature i of pair p at (i·P + p)·16, rows 2p and 2p + 1
+        const block = new Float64Array(n * d);
+        for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) block[(i * P + (r >> 1)) * 2 + (r & 1)] = X.data[r * d + i];
+        const x = arena.put(block), means = arena.put(gm.means.data), chol = arena.put(gm.precisionsCholesky);
+        const logConst = arena.allocF64(K), scratch = arena.allocF64(c.scratchSize(K, d, n)), out = arena.allocF64(2 * K * P);
+        c.logConstants(arena.put(Float64Array.from(gm.weights)), chol, logConst, t, K, d);
+        c.emLogDensities(x, P, 0, P, d, K, t, -1, means, chol, logConst, scratch, out);
+        const whole = arena.f64(out, 2 * K * P).slice();
+        let centred = 0;
+        for (const [s, s1] of [[0, P], [1, 6], [3, 22], [5, 26], [13, 14]]) {
+          for (let k = 0; k < K; k++) {
+            centred += c.emLogDensities(x, P, s, s1, d, K, t, k, means, chol, logConst, scratch, out);
+            const alone = arena.f64(out + 16 * k * P, 2 * P);
+            for (let q = 2 * s; q < 2 * s1; q++) expect(alone[q]).toBe(whole[2 * k * P + q]);
+          }
+        }
+        // full: overlapping components near the block's centre take the centred form
+        if (type === 'full') expect(centred).toBeGreaterThan(0);
+        else expect(centred).toBe(0);
+      });
+    }
+  }
+});
+
 describe('the component-major normalisation changes no bit (estep.ts normalizeSoft)', () => {
   // Soft ranges (2.5 kept entries a pair or more in the range before) are normalised
   // component by component: the same maxima, exps, sums in component order, logs and

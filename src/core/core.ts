@@ -28,6 +28,9 @@ export interface CoreExports {
   softRangeCount(): number;
   /** Groups (pairs: false) or pairs (true) certified since the module started (assembly/em.ts; for tests). */
   certifiedCount(pairs: number): number;
+  /** An EM pass's log-densities of a range of one pair block, of every component or of one as a certified group takes them (assembly/em.ts; for tests). */
+  emLogDensities(x: number, P: number, p0: number, p1: number, d: number, K: number, type: number, k: number, means: number,
+    chol: number, logConst: number, scratch: number, out: number): number;
   ballsSize(n: number, d: number, blockRows: number): number;
   groupBalls(x: number, n: number, d: number, blockRows: number, balls: number): void;
   /** The certified-group bound's per-pass table and one group's decision (assembly/certify.ts; for tests). */
