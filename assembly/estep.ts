@@ -272,6 +272,22 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
  *  choice of path for the next (normalizeBlock). */
 let lastKept: i32 = 0, lastPairs: i32 = 0;
 
+/** For tests: normalizeBlock over pairs [p0, p1) as an EM pass runs it (RESP_CUTOFF, fac
+ *  and lists given; the caller zeroes the K counts after lists' K·P entries), component by
+ *  component where it can (soft) or pair by pair, from running sums of zero, which end in
+ *  lb (Σ w·lse, then Σ w, per lane). mx: P v128; keptBuf: K i32. Returns whether the range
+ *  went component by component. */
+export function emNormalize(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, fac: usize, lists: usize,
+  mx: usize, keptBuf: usize, lb: usize, soft: bool): bool {
+  resetLowerBound();
+  lastKept = soft ? 5 : 0;
+  lastPairs = 1;
+  const r0 = softRanges;
+  normalizeBlock(lp, P, p0, p1, K, wt, 0, RESP_CUTOFF, fac, lists, keptBuf, soft ? mx : 0);
+  memory.copy(lb, LB, 32);
+  return softRanges > r0;
+}
+
 /** Ranges normalised component by component since the module started: the tests' evidence
  *  that normalizeSoft runs. No result depends on it. */
 let softRanges: f64 = 0;

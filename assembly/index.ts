@@ -5,7 +5,7 @@ export { rngSeed, rngSeedStream, rngUniform, rngSave, rngLoad } from './rng';
 export { precisionCholesky, fromPrecisions, precisionsFromCholesky, logConstants } from './cholesky';
 export { statsSize, addInto } from './stats';
 export { emPass, initStats, certifiedCount, emLogDensities } from './em';
-export { softRangeCount } from './estep';
+export { softRangeCount, emNormalize } from './estep';
 export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
 export { mStep, shiftLoss, nearlyEmpty } from './mstep';

@@ -617,6 +617,39 @@ describe('the component-major normalisation changes no bit (estep.ts normalizeSo
   // component by component: the same maxima, exps, sums in component order, logs and
   // divisions as pair by pair, so the same bits. Three overlapping components give soft
   // ranges; a fourth, far away, gives hard ones, which stay pair by pair.
+  // The kernels themselves, on one range: a fit's sums could hide a row's last bit.
+  const K = 7, P = 40;
+  const cases = {
+    soft: (k: number, r: number, u: () => number) => -30 * u() - 2 * k - (r % 5) * 100,
+    hard: (k: number, r: number) => (k === r % K ? -3 : -200 - k),
+    mixed: (k: number, r: number, u: () => number) => (r % 3 === 0 ? (k === r % K ? 0 : -45 - k) : r % 3 === 1 ? -40 * (k % 2) : -60 * u()),
+    'at the cutoff': (k: number, r: number) => (k === 0 ? 7 : k === 1 ? 7 - 40 : k === 2 ? 7 - 40.000000000000007 : 7 - 39.99999999999999),
+    'a row of −∞': (k: number, r: number, u: () => number) => (r === 17 ? -Infinity : -20 * u()),
+  };
+  for (const [name, value] of Object.entries(cases)) {
+    it(`one range, ${name}: fac, lists, the listed responsibilities and the lower-bound sums`, () => {
+      const c = core(), arena = new Arena(c), u = rng(name.length);
+      const lp0 = new Float64Array(2 * K * P);
+      for (let k = 0; k < K; k++) for (let r = 0; r < 2 * P; r++) lp0[2 * k * P + r] = value(k, r, u);
+      const wt = arena.put(Float64Array.from({ length: 2 * P }, (_, r) => (r % 11 === 0 ? 0 : 1 + (r % 4) * 0.3)));
+      const run = (soft: boolean, p0: number, p1: number) => {
+        const lp = arena.put(lp0), fac = arena.allocF64(2 * P), lists = arena.alloc(4 * (K * P + K));
+        arena.i32(lists, K * P + K).fill(0);
+        const mx = arena.allocF64(2 * P), kept = arena.alloc(4 * K), lb = arena.allocF64(4);
+        const went = c.emNormalize(lp, P, p0, p1, K, wt, fac, lists, mx, kept, lb, soft ? 1 : 0);
+        const counts = Array.from(arena.i32(lists + 4 * K * P, K));
+        const listed = counts.map((n, k) => Array.from(arena.i32(lists + 4 * k * P, n)));
+        const resp = listed.map((ps, k) => ps.flatMap((p) => Array.from(arena.f64(lp + 16 * (k * P + p), 2))));
+        return { went, out: { fac: Array.from(arena.f64(fac + 16 * p0, 2 * (p1 - p0))), listed, resp, lb: Array.from(arena.f64(lb, 4)) } };
+      };
+      for (const [p0, p1] of [[0, P], [3, P - 2], [9, 10]]) {
+        const soft = run(true, p0, p1), pairs = run(false, p0, p1);
+        expect(soft.went).toBe(name !== 'a row of −∞' || p1 <= 8 || p0 > 8 ? 1 : 0);
+        expect(pairs.went).toBe(0);
+        expect(soft.out).toEqual(pairs.out);
+      }
+    });
+  }
   for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
     for (const d of [3, 8]) {
       it(`${type}, d=${d}, weighted, and a Bayesian mixture`, () => {

@@ -26,6 +26,9 @@ export interface CoreExports {
     shift: number, noCertify: number, pairwise: number): number;
   /** Ranges the E-step normalised component by component since the module started (assembly/estep.ts; for tests). */
   softRangeCount(): number;
+  /** One range's EM normalisation, component by component where it can (soft) or pair by pair (assembly/estep.ts; for tests). */
+  emNormalize(lp: number, P: number, p0: number, p1: number, K: number, wt: number, fac: number, lists: number, mx: number,
+    keptBuf: number, lb: number, soft: number): number;
   /** Groups (pairs: false) or pairs (true) certified since the module started (assembly/em.ts; for tests). */
   certifiedCount(pairs: number): number;
   /** An EM pass's log-densities of a range of one pair block, of every component or of one as a certified group takes them (assembly/em.ts; for tests). */
