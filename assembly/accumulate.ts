@@ -109,10 +109,16 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
       n = nonzeroPairs(R, P, idx, fac);
     }
     if (n == 0) continue;
-    // the deferred normalisation (EM; nonzeroPairs applied it already), the mass and, for
-    // spherical in EM, the trace from the E-step's ss
+    // the deferred normalisation (EM; nonzeroPairs applied it already) and the mass; for
+    // spherical in EM, in the first pass of the sums, with the trace from the E-step's ss
     const ss2 = type == SPHERICAL && ss ? ss + (<usize>(k * P) << 4) : 0;
-    addTo(mass + (<usize>k << 3), massPass(R, idx, n, lists ? fac : 0, ss2, scat + (<usize>k << 3)));
+    if (ss2) {
+      // spherical in EM: the mass and trace in the first pass of the sums
+      addTo(mass + (<usize>k << 3), featureSums4(xt, P, d, 0, R, c, idx, n, sk, true, lists ? fac : 0, ss2, scat + (<usize>k << 3)));
+      for (let i = 4; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sk);
+      continue;
+    }
+    addTo(mass + (<usize>k << 3), massPass(R, idx, n, lists ? fac : 0));
     if (type == FULL || type == TIED) {
       componentScatter(xt, P, d, R, c, idx, n, dbuf, abuf, type == FULL ? scat + (<usize>(k * d * d) << 3) : scat, sk, true,
         lists ? rows : 0);
@@ -120,13 +126,10 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
       const Sk = scat + (<usize>(k * d) << 3);
       for (let i = 0; i < d; i += 2) featureSums(xt, P, d, i, R, c, idx, n, sk, Sk, SQUARES);
     } else {
-      // spherical: the sum per feature, and the trace (from ss above or, without it, here)
-      if (ss) for (let i = 0; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sk);
-      else {
-        let tr = f64x2.splat(0);
-        for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, 0, TRACE));
-        addTo(scat + (<usize>k << 3), hsum(tr));
-      }
+      // spherical without the E-step's ss (an initialisation): the sums and the trace here
+      let tr = f64x2.splat(0);
+      for (let i = 0; i < d; i += 2) tr = f64x2.add(tr, featureSums(xt, P, d, i, R, c, idx, n, sk, 0, TRACE));
+      addTo(scat + (<usize>k << 3), hsum(tr));
     }
   }
 }

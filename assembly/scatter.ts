@@ -5,7 +5,7 @@
 
 import { V, hsum } from './block';
 import { massPtr, sumPtr, scatterPtr, addInto } from './stats';
-import { addTo, at, massPass, featureSums4 } from './sums';
+import { addTo, at, featureSums4 } from './sums';
 
 /** S (row-major d×d, upper triangle) += Aᵀ D over the n pairs, in 2×4 tiles (8
  *  accumulators; 6 loads per 8 multiply-adds). A and D are pair-major (pair q's d features
@@ -252,8 +252,9 @@ export function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift:
     const c = shift + (<usize>(k * d) << 3);
     const idx = lists + (<usize>(k * P) << 2);
     const n = load<i32>(lists + (<usize>(K * P + k) << 2));
-    store<f64>(mloc + (<usize>k << 3), massPass(R, idx, n, fac, 0, 0));
-    if (n > 0) for (let i = 0; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sloc + (<usize>(k * d) << 3));
+    // the mass in the first pass of the sums
+    store<f64>(mloc + (<usize>k << 3), featureSums4(xt, P, d, 0, R, c, idx, n, sloc + (<usize>(k * d) << 3), true, fac));
+    for (let i = 4; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sloc + (<usize>(k * d) << 3));
   }
   // g: the weighted mean of the block's rows
   let wv = f64x2.splat(0);

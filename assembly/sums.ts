@@ -68,18 +68,31 @@ export const SQUARES = 1, TRACE = 2; // featureSums' modes
 }
 
 /** Σ r·D (D = x − c) of features i … i + 3 over the n kept pairs idx into sk (the sums
- *  of featureSums, four features a pass: without squares they fit the registers). */
+ *  of featureSums, four features a pass: without squares they fit the registers). With
+ *  mass, the first pass over the pairs also does massPass's work (fac as there) and returns
+ *  the mass (otherwise 0), and with ss2 (spherical: the E-step's Σᵢ(xᵢ−cᵢ)² of this
+ *  component, whose shift is the current means) adds the trace Σ r·ss2 into traceOut. */
 // @ts-ignore: decorator
-@inline export function featureSums4(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx: usize, n: i32, sk: usize): void {
+@inline export function featureSums4(xt: usize, P: i32, d: i32, i: i32, R: usize, c: usize, idx: usize, n: i32, sk: usize,
+  mass: bool = false, fac: usize = 0, ss2: usize = 0, traceOut: usize = 0): f64 {
   const i1 = min(i + 1, d - 1), i2 = min(i + 2, d - 1), i3 = min(i + 3, d - 1);
   const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i1 << 3));
   const c2 = v128.load64_splat(c + (<usize>i2 << 3)), c3 = v128.load64_splat(c + (<usize>i3 << 3));
   const x0 = xt + (<usize>(i * P) << 4), x1 = xt + (<usize>(i1 * P) << 4);
   const x2 = xt + (<usize>(i2 * P) << 4), x3 = xt + (<usize>(i3 * P) << 4);
-  let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0, ms = s0, tr = s0;
   for (let q = 0; q < n; q++) {
     const o = at(idx, q);
-    const r = v128.load(R + o);
+    let r = v128.load(R + o);
+    if (mass) {
+      if (fac) {
+        r = f64x2.mul(r, v128.load(fac + o));
+        v128.store(R + o, r);
+      }
+      ms = f64x2.add(ms, r);
+      // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
+      if (ss2) tr = f64x2.add(tr, wmul(r, v128.load(ss2 + o)));
+    }
     s0 = f64x2.add(s0, f64x2.mul(r, f64x2.sub(v128.load(x0 + o), c0)));
     s1 = f64x2.add(s1, f64x2.mul(r, f64x2.sub(v128.load(x1 + o), c1)));
     s2 = f64x2.add(s2, f64x2.mul(r, f64x2.sub(v128.load(x2 + o), c2)));
@@ -90,15 +103,16 @@ export const SQUARES = 1, TRACE = 2; // featureSums' modes
   if (m > 1) addTo(sk + (<usize>(i + 1) << 3), hsum(s1));
   if (m > 2) addTo(sk + (<usize>(i + 2) << 3), hsum(s2));
   if (m > 3) addTo(sk + (<usize>(i + 3) << 3), hsum(s3));
+  if (mass && ss2) addTo(traceOut, hsum(tr));
+  return mass ? hsum(ms) : 0;
 }
 
 /** One pass over component k's n kept pairs idx of R: multiplies out the deferred
  *  normalisation (fac, or 0 when there is none or it was applied already) and returns the
- *  mass Σ r; with ss2 (spherical: the E-step's Σᵢ(xᵢ−cᵢ)² of this component, whose shift is
- *  the current means) also adds the trace Σ r·ss2 into traceOut. */
+ *  mass Σ r (featureSums4 does the same in its first pass where the sums follow). */
 // @ts-ignore: decorator
-@inline export function massPass(R: usize, idx: usize, n: i32, fac: usize, ss2: usize, traceOut: usize): f64 {
-  let ms = f64x2.splat(0), tr = ms;
+@inline export function massPass(R: usize, idx: usize, n: i32, fac: usize): f64 {
+  let ms = f64x2.splat(0);
   for (let q = 0; q < n; q++) {
     const o = at(idx, q);
     let r = v128.load(R + o);
@@ -107,10 +121,7 @@ export const SQUARES = 1, TRACE = 2; // featureSums' modes
       v128.store(R + o, r);
     }
     ms = f64x2.add(ms, r);
-    // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
-    if (ss2) tr = f64x2.add(tr, wmul(r, v128.load(ss2 + o)));
   }
-  if (ss2) addTo(traceOut, hsum(tr));
   return hsum(ms);
 }
 
@@ -145,7 +156,7 @@ export function diagBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift:
   let M: f64 = 0;
   for (let k = 0; k < K; k++) {
     const n = load<i32>(counts + (<usize>k << 2));
-    const m = n > 0 ? massPass(resp + (<usize>(k * P) << 4), lists + (<usize>(k * P) << 2), n, fac, 0, 0) : 0.0;
+    const m = n > 0 ? massPass(resp + (<usize>(k * P) << 4), lists + (<usize>(k * P) << 2), n, fac) : 0.0;
     store<f64>(mk + (<usize>k << 3), m);
     addTo(mass + (<usize>k << 3), m);
     M += m;
