@@ -132,3 +132,12 @@ export function fillTile(tile: usize, xt: usize, S: i32, i0: i32, i1: i32, mu: u
     v128.store(dst, f64x2.sub(v128.load(row + o3), m), 48);
   }
 }
+
+/** fillTile for the four pairs p … p + 3 of a range of N, at byte offsets 16p … from xt: a
+ *  short last group repeats pair N − 1 (its lanes are computed and never stored). */
+// @ts-ignore: decorator
+@inline export function fillTileAt(tile: usize, xt: usize, S: i32, i0: i32, i1: i32, mu: usize, p: i32, N: i32): void {
+  const last = N - 1;
+  fillTile(tile, xt, S, i0, i1, mu, <usize>p << 4, <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4,
+    <usize>min(p + 3, last) << 4);
+}

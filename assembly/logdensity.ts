@@ -8,7 +8,7 @@
 import { FULL, TIED, DIAG } from './types';
 import { V, splatAt, sqDist4 } from './block';
 import { quadFullPruned } from './prune';
-import { tileColumns, fillTile, nanToInf } from './fulltile';
+import { tileColumns, fillTileAt, nanToInf } from './fulltile';
 import { rangeOf, centreOf } from './certify';
 
 /** Full models of at least this dimension prune their E-step (prune.ts) in an EM pass
@@ -73,10 +73,8 @@ function quadFull(xt: usize, S: i32, N: i32, d: i32, mu: usize, ut: usize, lp: u
   // 4 pairs at a time through the shared tile (fulltile.ts); a short last group repeats
   // its last pair
   const cv = f64x2.splat(c);
-  const last = N - 1;
   for (let p = 0; p < N; p += 4) {
-    fillTile(dbuf, xt, S, 0, d, mu, <usize>p << 4, <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4,
-      <usize>min(p + 3, last) << 4);
+    fillTileAt(dbuf, xt, S, 0, d, mu, p, N);
     tileColumns(dbuf, ut, d, 0, d, true, lp + (<usize>p << 4), min(4, N - p), cv);
   }
 }
@@ -110,10 +108,9 @@ function quadTied(xt: usize, S: i32, N: i32, d: i32, k0: i32, k1: i32, ut: usize
   const mu = g + (<usize>d << 3);
   // xu[j·S + p] = Σ_{i≤j} (x_i − g_i) U_ij, in full's register tiles (fulltile.ts) of four
   // pairs, the sums stored instead of squared
-  const last = N - 1, zero = f64x2.splat(0);
+  const zero = f64x2.splat(0);
   for (let p = 0; p < N; p += 4) {
-    fillTile(tile, xt, S, 0, d, g, <usize>p << 4, <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4,
-      <usize>min(p + 3, last) << 4);
+    fillTileAt(tile, xt, S, 0, d, g, p, N);
     tileColumns(tile, ut, d, 0, d, true, 0, min(4, N - p), zero, 0, xu + (<usize>p << 4), S);
   }
   const half = f64x2.splat(-0.5);
@@ -320,10 +317,8 @@ export function centredForm(type: i32, ut: usize, d: i32, K: i32, k: i32): bool 
  *  most), a short last one in part (4·d v128). */
 // @ts-ignore: decorator
 @inline function centredTiles(x: usize, P: i32, N: i32, d: i32, g: usize, xu: usize, part: usize): void {
-  const last = N - 1, tileBytes = <usize>(4 * d) << 4;
-  for (let p = 0; p < N; p += 4)
-    fillTile(p + 4 <= N ? xu + <usize>(p >> 2) * tileBytes : part, x, P, 0, d, g, <usize>p << 4,
-      <usize>min(p + 1, last) << 4, <usize>min(p + 2, last) << 4, <usize>min(p + 3, last) << 4);
+  const tileBytes = <usize>(4 * d) << 4;
+  for (let p = 0; p < N; p += 4) fillTileAt(p + 4 <= N ? xu + <usize>(p >> 2) * tileBytes : part, x, P, 0, d, g, p, N);
 }
 
 /** One centred component's log-densities of the N pairs from their Y tiles (centredTiles). */
