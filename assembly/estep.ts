@@ -269,11 +269,13 @@ export function normalizeBlock(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: 
 }
 
 /** The (pair, component) entries kept in the range normalised last, and its pairs: the
- *  choice of path for the next (normalizeBlock). */
-let lastKept: i32 = 0, lastPairs: i32 = 0;
+ *  choice of path for the next (normalizeBlock; an instance's first range goes pair by
+ *  pair). They carry over from one pass, fit or call to the next: only the path depends on
+ *  them, never a bit. */
+let lastKept: i32 = 0, lastPairs: i32 = 1;
 
 /** For tests: normalizeBlock over pairs [p0, p1) as an EM pass runs it (RESP_CUTOFF, fac
- *  and lists given; the caller zeroes the K counts after lists' K·P entries), component by
+ *  and lists given, the lists holding what the block's earlier ranges listed), component by
  *  component where it can (soft) or pair by pair, from running sums of zero, which end in
  *  lb (Σ w·lse, then Σ w, per lane). mx: P v128; keptBuf: K i32. Returns whether the range
  *  went component by component. */
@@ -418,7 +420,7 @@ function normalizeSoft(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, c
   const stride = <usize>P << 4;
   const zero = f64x2.splat(0);
   const inf = f64x2.splat(Infinity);
-  let bad = i64x2.splat(0);
+  let ok = i64x2.splat(-1);
   for (let p = p0; p < p1; p++) {
     const o = <usize>p << 4;
     let at = lp + o;
@@ -427,10 +429,10 @@ function normalizeSoft(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, c
       at += stride;
       m = f64x2.pmax(m, v128.load(at));
     }
-    bad = v128.or(bad, f64x2.ge(f64x2.abs(m), inf));
+    ok = v128.and(ok, f64x2.lt(f64x2.abs(m), inf)); // false for ±∞ and NaN, as softPair's test
     v128.store(mx + o, m);
   }
-  if (v128.any_true(bad)) return false;
+  if (!i64x2.all_true(ok)) return false;
   for (let p = p0; p < p1; p++) v128.store(fac + (<usize>p << 4), zero);
   const cut = f64x2.splat(cutoff);
   const counts = lists + (<usize>(K * P) << 2);
