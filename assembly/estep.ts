@@ -6,7 +6,7 @@
 // (log-densities of −1e6) still normalise. A row where every component gives −∞ gets
 // lse = −∞ and uniform responsibilities (a fit reports it; scoring returns −∞).
 
-import { expInRange, logv, EXP_X_MIN } from './vmath';
+import { expInRange, expWith, expConst, expMask, logv, EXP_X_MIN } from './vmath';
 import { V, wmul, hsum } from './block';
 
 /** The lower bound's running sums, per lane (even and odd rows): Σ w·lse, then Σ w, of the
@@ -444,6 +444,9 @@ function normalizeSoft(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, c
   for (let p = p0; p < p1; p++) v128.store(fac + (<usize>p << 4), zero);
   const cut = f64x2.splat(cutoff);
   const counts = lists + (<usize>(K * P) << 2);
+  // the exponential's constants, loaded once (expWith)
+  const c16 = expConst(16), c32 = expConst(32), c48 = expConst(48), c64 = expConst(64);
+  const c96 = expConst(96), c112 = expConst(112), c128 = expConst(128), mask = expMask();
   for (let k = 0; k < K; k++) {
     const col = lp + <usize>k * stride;
     const list = lists + (<usize>(k * P) << 2);
@@ -459,7 +462,7 @@ function normalizeSoft(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, c
     for (let i = n0; i < n; i++) {
       const o = <usize>load<i32>(list + (<usize>i << 2)) << 4;
       const x = f64x2.sub(v128.load(col + o), v128.load(mx + o));
-      const e = v128.and(expInRange(x), f64x2.ge(x, cut));
+      const e = v128.and(expWith(x, c16, c32, c48, c64, c96, c112, c128, mask), f64x2.ge(x, cut));
       v128.store(fac + o, f64x2.add(v128.load(fac + o), e));
       v128.store(col + o, e);
     }

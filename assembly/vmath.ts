@@ -79,8 +79,14 @@ const EXP2_J: usize = memory.data<f64>([
   1.978456026387951, 1.9838201648502194, 1.9891988469672663, 1.9945921121709402,
 ], 16);
 
+/** One of expWith's constants, by its byte offset in the table (16, 32, 48, 64, 96, 112 or
+ *  128), or (expMask) the table index's mask. */
 // @ts-ignore: decorator
-@inline function ec(offset: usize): v128 { return v128.load(EXP_TABLE + offset); }
+@inline export function expConst(offset: usize): v128 { return v128.load(EXP_TABLE + offset); }
+// @ts-ignore: decorator
+@inline export function expMask(): v128 { return v128.load(EXP_MASK); }
+// @ts-ignore: decorator
+@inline function ec(offset: usize): v128 { return expConst(offset); }
 
 // @ts-ignore: decorator
 @inline
@@ -98,21 +104,31 @@ export function expv(x: v128): v128 {
 // @ts-ignore: decorator
 @inline
 export function expInRange(xc: v128): v128 {
+  return expWith(xc, ec(16), ec(32), ec(48), ec(64), ec(96), ec(112), ec(128), expMask());
+}
+
+/** expInRange with its constants passed in (expConst, expMask), for a loop that loads them
+ *  once before it: V8 reloads a table constant at every use in a loop, but keeps a value
+ *  loaded before it in a register where the loop leaves one free (estep.ts normalizeSoft). */
+// @ts-ignore: decorator
+@inline
+export function expWith(xc: v128, c16: v128, c32: v128, c48: v128, c64: v128, c96: v128, c112: v128, c128: v128,
+  mask: v128): v128 {
   // n = 256k + j = round(x·256·log₂e) by the 1.5·2⁵² shifter: t's low mantissa bits hold n
   // (two's complement), t − S is n exactly
-  const t = f64x2.add(f64x2.mul(xc, ec(16)), ec(32));
-  const n = f64x2.sub(t, ec(32));
-  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(n, ec(48))), f64x2.mul(n, ec(64)));
+  const t = f64x2.add(f64x2.mul(xc, c16), c32);
+  const n = f64x2.sub(t, c32);
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(n, c48)), f64x2.mul(n, c64));
   // short dependency chains, so several exps overlap in the pipeline
   const r2 = f64x2.mul(r, r);
-  const p23 = f64x2.add(ec(96), f64x2.mul(r, ec(112)));
+  const p23 = f64x2.add(c96, f64x2.mul(r, c112));
   // eʳ − 1, small: adding it to 1 last (as s + s·q below) rounds once, near s
-  const q = f64x2.add(r, f64x2.mul(r2, f64x2.add(p23, f64x2.mul(r2, ec(128)))));
+  const q = f64x2.add(r, f64x2.mul(r2, f64x2.add(p23, f64x2.mul(r2, c128))));
   // 2^(j/256) from the table, its exponent raised by k = n >> 8 (the low 12 bits of t's
   // shifted bits are k mod 2¹²; shifted to the exponent field they add k·2⁵² mod 2⁶⁴; a
   // logical shift, one instruction where x86 has no 64-bit arithmetic one, as the bits it
   // gets wrong are shifted out). X_MIN keeps k ≥ −1022, so the scaled entry stays normal.
-  const j = v128.and(t, v128.load(EXP_MASK));
+  const j = v128.and(t, mask);
   const j0 = <usize>i64x2.extract_lane(j, 0), j1 = <usize>i64x2.extract_lane(j, 1);
   const tab = v128.load64_lane(EXP2_J + (j1 << 3), v128.load64_zero(EXP2_J + (j0 << 3)), 1);
   const scale = i64x2.add(tab, i64x2.shl(i64x2.shr_u(t, 8), 52));
