@@ -442,7 +442,8 @@ function normalizeSoft(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, c
   }
   if (!i64x2.all_true(ok)) return false;
   for (let p = p0; p < p1; p++) v128.store(fac + (<usize>p << 4), zero);
-  const cut = f64x2.splat(cutoff);
+  // as softPair's mask: expWith is exact on [EXP_X_MIN, 0] only
+  const cut = f64x2.splat(max(cutoff, EXP_X_MIN));
   const counts = lists + (<usize>(K * P) << 2);
   // the exponential's constants, loaded once (expWith)
   const c16 = expConst(16), c32 = expConst(32), c48 = expConst(48), c64 = expConst(64);
