@@ -79,8 +79,10 @@ export function emPass(
   certifyTable(chol, means, type, K, d, table);
   let budget = noCertify ? 0 : CERT_BUDGET;
   let groupNo = 0; // whole groups seen in this pass
-  const pruneList = prune ? sIdx(scratch, K, d, B) : 0; // the pruned E-step's list (prune.ts)
-  const mx: usize = pairwise ? 0 : sIdx(scratch, K, d, B); // normalizeSoft's maxima (idx is free then)
+  // idx: the pruned E-step's list (prune.ts), then normalizeSoft's maxima, then the M-step's
+  // re-paired rows, each done with it before the next
+  const idx = sIdx(scratch, K, d, B);
+  const pruneList: usize = prune ? idx : 0, mx: usize = pairwise ? 0 : idx;
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
@@ -143,7 +145,7 @@ export function emPass(
       normalizeBlock(lp, P, run, P, K, wt, 0, RESP_CUTOFF, fac, lists, kept, mx);
     }
     flushLowerBound(stats); // the block's terms, in pair order whatever its ranges
-    accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
+    accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, idx, fac, lists, wt, sTied(scratch, K, d, B));
   }
   return load<f64>(stats) / load<f64>(stats, 8);
 }
@@ -156,11 +158,11 @@ export function emPass(
 export function emLogDensities(x: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, type: i32, k: i32,
   means: usize, chol: usize, logConst: usize, scratch: usize, out: usize): bool {
   const B = 2 * P;
-  const lp = sLp(scratch, K, d, B), dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B);
+  const lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B), dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B);
   const ut = prepareFactors(chol, sUt(scratch, K, d, B), type, K, d, means);
   prepareBlock(x, P, d, K, type, means, ut, dbuf, B);
-  if (k < 0) logProbBlock(x, P, p0, p1, d, K, type, means, ut, logConst, lp, sSs(scratch, K, d, B), dbuf, abuf, RESP_CUTOFF, 0);
-  else logProbComponent(x, P, p0, p1, d, K, type, k, means, ut, logConst, lp, sSs(scratch, K, d, B), dbuf, abuf);
+  if (k < 0) logProbBlock(x, P, p0, p1, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, RESP_CUTOFF, 0);
+  else logProbComponent(x, P, p0, p1, d, K, type, k, means, ut, logConst, lp, ss, dbuf, abuf);
   memory.copy(out, lp, <usize>(K * P) << 4);
   return k >= 0 && centredForm(type, ut, d, K, k);
 }

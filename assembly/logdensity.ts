@@ -244,7 +244,7 @@ export function logProbBlock(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32
     fullPruned(xt, P, p0, p1, d, K, means, ut, logConst, lp, ss, dbuf, xu, cutoff, list);
     return;
   }
-  if (type == FULL && d >= 3 && d < PRUNE_MIN_D && cutoff < 0) {
+  if (fullMayCentre(type, d) && cutoff < 0) {
     fullCentred(xt, P, p0, p1, d, K, means, ut, logConst, lp, dbuf, xu);
     return;
   }
@@ -278,13 +278,19 @@ const FULL_CENTRED_MAX: f64 = 16.0;
 // how the data were split. The decisions live in the tail of ut, which full leaves free:
 // g (d), then −bₖ (K·d), its first entry NaN for a component that goes direct.
 
+/** Whether full may take its centred form at this d in an EM pass (below PRUNE_MIN_D). */
+// @ts-ignore: decorator
+@inline function fullMayCentre(type: i32, d: i32): bool {
+  return type == FULL && d >= 3 && d < PRUNE_MIN_D;
+}
+
 /** g and −bₖ of the block of P pairs at xt into ut's tail (see above), for an EM pass with
  *  full covariances at 3 ≤ d < PRUNE_MIN_D; work: d f64. Nothing for other types or d. The
  *  centred form keeps two 4-pair tiles in dbuf (16·d f64), which blocks of B ≥ 16 rows give
  *  (params.ts blockRows); below, every component goes direct. */
 export function prepareBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means: usize, ut: usize, work: usize,
   B: i32): void {
-  if (type != FULL || d < 3 || d >= PRUNE_MIN_D) return;
+  if (!fullMayCentre(type, d)) return;
   const g = ut + (<usize>(K * d * d) << 3), bneg = g + (<usize>d << 3);
   if (B < 16) {
     for (let k = 0; k < K; k++) store<f64>(bneg + (<usize>(k * d) << 3), NaN);
@@ -310,7 +316,7 @@ export function prepareBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, means
 
 /** Whether component k's log-densities take full's centred form in this block (EM). */
 export function centredForm(type: i32, ut: usize, d: i32, K: i32, k: i32): bool {
-  return type == FULL && d >= 3 && d < PRUNE_MIN_D && centredAt(ut, d, K, k) != 0;
+  return fullMayCentre(type, d) && centredAt(ut, d, K, k) != 0;
 }
 
 /** Y = x − g of the N pairs at x (stride P) in 4-pair tiles: whole ones in xu (d·N v128 at
@@ -351,6 +357,11 @@ function fullCentred(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K: i32, means:
     else quadFull(x, P, N, d, mu, u, out, c, dbuf);
   }
 }
+
+/** bneg ← −(μ − g)ᵀU (d f64; ut: Uᵀ, column j of U at ut + j·d; m: d f64 of workspace)
+ *  when every column's Σᵢ|(μ − g)ᵢUᵢⱼ| ≤ FULL_CENTRED_MAX; returns whether they are (false
+ *  for NaN). Stops at the first column beyond: with separated clusters most components are,
+ *  and early columns are short. */
 function centredB(mu: usize, ut: usize, g: usize, d: i32, m: usize, bneg: usize): bool {
   for (let i = 0; i < d; i++) store<f64>(m + (<usize>i << 3), load<f64>(mu + (<usize>i << 3)) - load<f64>(g + (<usize>i << 3)));
   for (let j = 0; j < d; j++) {
@@ -416,7 +427,7 @@ export function logProbComponent(xt: usize, P: i32, p0: i32, p1: i32, d: i32, K:
     quadTied(xt + o, P, N, d, k, k + 1, ut, logConst, lp + o, xu + o, dbuf);
     return;
   }
-  if (xu && type == FULL && d >= 3 && d < PRUNE_MIN_D) {
+  if (xu && fullMayCentre(type, d)) {
     const bneg = centredAt(ut, d, K, k);
     if (bneg) {
       const part = dbuf + (<usize>(8 * d) << 3);

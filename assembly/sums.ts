@@ -31,6 +31,18 @@ export function nonzeroPairs(R: usize, P: i32, idx: usize, fac: usize): i32 {
 // @ts-ignore: decorator
 @inline export function at(idx: usize, q: i32): usize { return <usize>load<i32>(idx + (<usize>q << 2)) << 4; }
 
+/** The responsibility at R + o with the deferred normalisation multiplied out and stored
+ *  (fac, or 0 when there is none or it was applied already). */
+// @ts-ignore: decorator
+@inline function finished(R: usize, o: usize, fac: usize): v128 {
+  let r = v128.load(R + o);
+  if (fac) {
+    r = f64x2.mul(r, v128.load(fac + o));
+    v128.store(R + o, r);
+  }
+  return r;
+}
+
 export const SQUARES = 1, TRACE = 2; // featureSums' modes
 
 /** Σ r·D (D = x − c) of features i and i + 1 over the n kept pairs idx into sk; Σ r·D² per
@@ -83,12 +95,8 @@ export const SQUARES = 1, TRACE = 2; // featureSums' modes
   let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0, ms = s0, tr = s0;
   for (let q = 0; q < n; q++) {
     const o = at(idx, q);
-    let r = v128.load(R + o);
+    const r = finished(R, o, mass ? fac : 0);
     if (mass) {
-      if (fac) {
-        r = f64x2.mul(r, v128.load(fac + o));
-        v128.store(R + o, r);
-      }
       ms = f64x2.add(ms, r);
       // 0 where r is 0: a zero-weight row's Σ(x−μ)² may have overflowed (0·∞)
       if (ss2) tr = f64x2.add(tr, wmul(r, v128.load(ss2 + o)));
@@ -113,15 +121,7 @@ export const SQUARES = 1, TRACE = 2; // featureSums' modes
 // @ts-ignore: decorator
 @inline export function massPass(R: usize, idx: usize, n: i32, fac: usize): f64 {
   let ms = f64x2.splat(0);
-  for (let q = 0; q < n; q++) {
-    const o = at(idx, q);
-    let r = v128.load(R + o);
-    if (fac) {
-      r = f64x2.mul(r, v128.load(fac + o));
-      v128.store(R + o, r);
-    }
-    ms = f64x2.add(ms, r);
-  }
+  for (let q = 0; q < n; q++) ms = f64x2.add(ms, finished(R, at(idx, q), fac));
   return hsum(ms);
 }
 

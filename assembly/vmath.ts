@@ -79,19 +79,17 @@ const EXP2_J: usize = memory.data<f64>([
   1.978456026387951, 1.9838201648502194, 1.9891988469672663, 1.9945921121709402,
 ], 16);
 
-/** One of expWith's constants, by its byte offset in the table (16, 32, 48, 64, 96, 112 or
- *  128), or (expMask) the table index's mask. */
+/** One of the exponential's constants, by its byte offset in the table (0: X_MIN; 16, 32,
+ *  48, 64, 96, 112 and 128: expWith's), or (expMask) the table index's mask. */
 // @ts-ignore: decorator
 @inline export function expConst(offset: usize): v128 { return v128.load(EXP_TABLE + offset); }
 // @ts-ignore: decorator
 @inline export function expMask(): v128 { return v128.load(EXP_MASK); }
-// @ts-ignore: decorator
-@inline function ec(offset: usize): v128 { return expConst(offset); }
 
 // @ts-ignore: decorator
 @inline
 export function expv(x: v128): v128 {
-  const xmin = ec(0);
+  const xmin = expConst(0);
   const keep = f64x2.ge(x, xmin); // false for x too small (NaN never reaches here)
   // pmax is one instruction (max has NaN/−0 rules that cost several); −∞ clamps to X_MIN
   return v128.and(expInRange(f64x2.pmax(x, xmin)), keep);
@@ -104,7 +102,8 @@ export function expv(x: v128): v128 {
 // @ts-ignore: decorator
 @inline
 export function expInRange(xc: v128): v128 {
-  return expWith(xc, ec(16), ec(32), ec(48), ec(64), ec(96), ec(112), ec(128), expMask());
+  return expWith(xc, expConst(16), expConst(32), expConst(48), expConst(64), expConst(96), expConst(112), expConst(128),
+    expMask());
 }
 
 /** expInRange with its constants passed in (expConst, expMask), for a loop that loads them
