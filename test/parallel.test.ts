@@ -104,8 +104,8 @@ describe('the same bits however the work is split', () => {
       const createWorker = () => {
         const w = new Worker(new URL('../dist/parallel/worker-node.js', import.meta.url));
         const post = w.postMessage.bind(w);
-        w.postMessage = (m: { type?: string; simd?: boolean; prune?: boolean; certify?: boolean; normalizeSoft?: boolean }, t?: readonly Transferable[]) => {
-          if (m?.type === 'init') told.push({ simd: m.simd, prune: m.prune, certify: m.certify, normalizeSoft: m.normalizeSoft });
+        w.postMessage = (m: { type?: string; kernels?: Record<string, boolean> }, t?: readonly Transferable[]) => {
+          if (m?.type === 'init') told.push(m.kernels);
           post(m, t as never);
         };
         return w;

@@ -7,6 +7,7 @@ import type { KeyCandidates, Pick } from '../fit/cluster.js';
 import type { EmOutcome, IterationInfo } from '../fit/driver.js';
 import type { Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
+import type { kernels } from '../core/core.js';
 
 export interface EStepArrays { means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array }
 
@@ -78,7 +79,8 @@ export interface PeerNodes { run: number; iter: number; nodes: TreeNode[] }
 
 /** Messages between the coordinator and a worker. */
 export type ToWorker =
-  | { type: 'init'; module: WebAssembly.Module; simd: boolean; prune: boolean; certify: boolean; normalizeSoft: boolean }
+  /** kernels: the coordinator's test switches (core.ts), every one, so a worker runs what it runs. */
+  | { type: 'init'; module: WebAssembly.Module; kernels: typeof kernels }
   /** The next piece of the worker's shard (whole chunks but the last; chunk0 starts a new
    *  shard): data holds rows × cols values, w rows weights (or null), and both come back
    *  with the answer for the next piece. last: the answer carries the shard's totals. */

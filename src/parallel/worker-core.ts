@@ -37,10 +37,7 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
       } catch (e) {
         return failed(0, e); // id 0: the answer to a control message
       }
-      kernels.simd = m.simd;
-      kernels.prune = m.prune;
-      kernels.certify = m.certify;
-      kernels.normalizeSoft = m.normalizeSoft;
+      Object.assign(kernels, m.kernels);
       post({ type: 'ready' });
     } else if (m.type === 'load') {
       const c = core();

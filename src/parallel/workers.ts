@@ -220,8 +220,7 @@ export class WorkerPool {
       signal?.addEventListener('abort', abort);
       try {
         await Promise.all(shards.map(async (s) => {
-          const ready = await s.exchange({ type: 'init', module, simd: kernels.simd, prune: kernels.prune, certify: kernels.certify,
-            normalizeSoft: kernels.normalizeSoft });
+          const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
           if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
           s.totals = await sendShard(s, X, w);
         }));
