@@ -6,7 +6,7 @@
 // spherical: one per component (K).
 
 import { FULL, TIED, DIAG } from './types';
-import { V, splatAt, sqDist4 } from './block';
+import { V, splatAt } from './block';
 import { quadFullPruned } from './prune';
 import { tileColumns, fillTileAt, nanToInf } from './fulltile';
 import { rangeOf, centreOf } from './certify';
@@ -119,12 +119,33 @@ function quadTied(xt: usize, S: i32, N: i32, d: i32, k0: i32, k1: i32, ut: usize
     const mk = mu + (<usize>(k * d) << 3);
     const out = lp + (<usize>(k * S) << 4);
     let p = 0;
-    // four pairs a step (four chains of adds, so the adds' latency is not the limit): the
-    // squared distances into lp, then turned into log-densities there
-    for (; p + 3 < N; p += 4) {
+    // six pairs a step, pointers stepped (quadDiag's reasons; six chains of adds, so the
+    // adds' latency is not the limit either)
+    const step = <usize>S << 4, mEnd = mk + (<usize>d << 3);
+    for (; p + 5 < N; p += 6) {
+      let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0, q4 = q0, q5 = q0;
+      for (let row = xu + (<usize>p << 4), mj = mk; mj < mEnd; row += step, mj += 8) {
+        const m = v128.load64_splat(mj);
+        const y0 = f64x2.sub(v128.load(row), m);
+        const y1 = f64x2.sub(v128.load(row, 16), m);
+        const y2 = f64x2.sub(v128.load(row, 32), m);
+        const y3 = f64x2.sub(v128.load(row, 48), m);
+        const y4 = f64x2.sub(v128.load(row, 64), m);
+        const y5 = f64x2.sub(v128.load(row, 80), m);
+        q0 = f64x2.add(q0, f64x2.mul(y0, y0));
+        q1 = f64x2.add(q1, f64x2.mul(y1, y1));
+        q2 = f64x2.add(q2, f64x2.mul(y2, y2));
+        q3 = f64x2.add(q3, f64x2.mul(y3, y3));
+        q4 = f64x2.add(q4, f64x2.mul(y4, y4));
+        q5 = f64x2.add(q5, f64x2.mul(y5, y5));
+      }
       const o = out + (<usize>p << 4);
-      sqDist4(xu + (<usize>p << 4), <usize>S << 4, d, mk, o);
-      for (let t: usize = 0; t < 64; t += 16) v128.store(o + t, f64x2.add(cv, f64x2.mul(half, nanToInf(v128.load(o + t)))));
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q2))), 32);
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q3))), 48);
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q4))), 64);
+      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q5))), 80);
     }
     for (; p + 1 < N; p += 2) {
       let q0 = f64x2.splat(0), q1 = f64x2.splat(0);
