@@ -99,6 +99,43 @@ function quadFull2(xt: usize, S: i32, N: i32, mu: usize, ut: usize, lp: usize, c
   }
 }
 
+/** The E-step's spherical and tied log-densities of six consecutive pairs: with
+ *  q = Σᵢ (xᵢ − cᵢ)², cv + scale·q into lp (6 v128; with inf, q NaN, from ∞ − ∞ in
+ *  tied's (x − g)ᵀU − (μ − g)ᵀU, read as +∞), and with ss, q into ss. row0: the first pair's
+ *  feature 0, step: the bytes from one feature's row to the next. V8 spends about nine
+ *  integer instructions, a stack check among them, on every step of a loop; over six pairs
+ *  rather than four they leave the floating-point units idle less (eight spill; quadDiag
+ *  has its own loop, as a precision tested inside this one cost it 5%). Each pair's sum
+ *  adds its features in order, as one pair alone would. */
+// @ts-ignore: decorator
+@inline function logDensity6(row0: usize, step: usize, d: i32, c: usize, lp: usize, cv: v128, scale: v128,
+  ss: usize, inf: bool): void {
+  let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0, q4 = q0, q5 = q0;
+  const cEnd = c + (<usize>d << 3);
+  for (let row = row0, ci = c; ci < cEnd; row += step, ci += 8) {
+    const m = v128.load64_splat(ci);
+    const t0 = f64x2.sub(v128.load(row), m), t1 = f64x2.sub(v128.load(row, 16), m);
+    const t2 = f64x2.sub(v128.load(row, 32), m), t3 = f64x2.sub(v128.load(row, 48), m);
+    const t4 = f64x2.sub(v128.load(row, 64), m), t5 = f64x2.sub(v128.load(row, 80), m);
+    q0 = f64x2.add(q0, f64x2.mul(t0, t0));
+    q1 = f64x2.add(q1, f64x2.mul(t1, t1));
+    q2 = f64x2.add(q2, f64x2.mul(t2, t2));
+    q3 = f64x2.add(q3, f64x2.mul(t3, t3));
+    q4 = f64x2.add(q4, f64x2.mul(t4, t4));
+    q5 = f64x2.add(q5, f64x2.mul(t5, t5));
+  }
+  if (ss) {
+    v128.store(ss, q0); v128.store(ss, q1, 16); v128.store(ss, q2, 32);
+    v128.store(ss, q3, 48); v128.store(ss, q4, 64); v128.store(ss, q5, 80);
+  }
+  v128.store(lp, f64x2.add(cv, f64x2.mul(scale, inf ? nanToInf(q0) : q0)));
+  v128.store(lp, f64x2.add(cv, f64x2.mul(scale, inf ? nanToInf(q1) : q1)), 16);
+  v128.store(lp, f64x2.add(cv, f64x2.mul(scale, inf ? nanToInf(q2) : q2)), 32);
+  v128.store(lp, f64x2.add(cv, f64x2.mul(scale, inf ? nanToInf(q3) : q3)), 48);
+  v128.store(lp, f64x2.add(cv, f64x2.mul(scale, inf ? nanToInf(q4) : q4)), 64);
+  v128.store(lp, f64x2.add(cv, f64x2.mul(scale, inf ? nanToInf(q5) : q5)), 80);
+}
+
 /** Tied: one shared U, so (x − g)ᵀU is computed once per row (d²/2) and each component
  *  only subtracts its (μₖ − g)ᵀU (d per row and component). g, the mean of the μₖ, keeps
  *  both terms small. ut: Uᵀ (d·d), then g (d), then (μₖ − g)ᵀU (K·d). */
@@ -119,34 +156,8 @@ function quadTied(xt: usize, S: i32, N: i32, d: i32, k0: i32, k1: i32, ut: usize
     const mk = mu + (<usize>(k * d) << 3);
     const out = lp + (<usize>(k * S) << 4);
     let p = 0;
-    // six pairs a step, pointers stepped (quadDiag's reasons; six chains of adds, so the
-    // adds' latency is not the limit either)
-    const step = <usize>S << 4, mEnd = mk + (<usize>d << 3);
-    for (; p + 5 < N; p += 6) {
-      let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0, q4 = q0, q5 = q0;
-      for (let row = xu + (<usize>p << 4), mj = mk; mj < mEnd; row += step, mj += 8) {
-        const m = v128.load64_splat(mj);
-        const y0 = f64x2.sub(v128.load(row), m);
-        const y1 = f64x2.sub(v128.load(row, 16), m);
-        const y2 = f64x2.sub(v128.load(row, 32), m);
-        const y3 = f64x2.sub(v128.load(row, 48), m);
-        const y4 = f64x2.sub(v128.load(row, 64), m);
-        const y5 = f64x2.sub(v128.load(row, 80), m);
-        q0 = f64x2.add(q0, f64x2.mul(y0, y0));
-        q1 = f64x2.add(q1, f64x2.mul(y1, y1));
-        q2 = f64x2.add(q2, f64x2.mul(y2, y2));
-        q3 = f64x2.add(q3, f64x2.mul(y3, y3));
-        q4 = f64x2.add(q4, f64x2.mul(y4, y4));
-        q5 = f64x2.add(q5, f64x2.mul(y5, y5));
-      }
-      const o = out + (<usize>p << 4);
-      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q0))));
-      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q1))), 16);
-      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q2))), 32);
-      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q3))), 48);
-      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q4))), 64);
-      v128.store(o, f64x2.add(cv, f64x2.mul(half, nanToInf(q5))), 80);
-    }
+    const step = <usize>S << 4;
+    for (; p + 5 < N; p += 6) logDensity6(xu + (<usize>p << 4), step, d, mk, out + (<usize>p << 4), cv, half, 0, true);
     for (; p + 1 < N; p += 2) {
       let q0 = f64x2.splat(0), q1 = f64x2.splat(0);
       for (let j = 0; j < d; j++) {
@@ -216,40 +227,14 @@ function quadDiag(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: usize, lp:
   }
 }
 
-/** Spherical: also keeps Σᵢ(xᵢ−μᵢ)² per pair in ss for the M-step's trace. Six pairs a
- *  feature, pointers stepped (quadDiag's reasons). */
+/** Spherical: also keeps Σᵢ(xᵢ−μᵢ)² per pair in ss for the M-step's trace (six pairs at a
+ *  time: logDensity6). */
 function quadSpherical(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: f64, lp: usize, c: f64, ss: usize): void {
   const hp2 = f64x2.splat(-0.5 * prec * prec);
   const cv = f64x2.splat(c);
   const step = <usize>S << 4, muEnd = mu + (<usize>d << 3);
   let p = 0;
-  for (; p + 5 < N; p += 6) {
-    let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0, q4 = q0, q5 = q0;
-    for (let row = xt + (<usize>p << 4), mi = mu; mi < muEnd; row += step, mi += 8) {
-      const m = v128.load64_splat(mi);
-      const t0 = f64x2.sub(v128.load(row), m);
-      const t1 = f64x2.sub(v128.load(row, 16), m);
-      const t2 = f64x2.sub(v128.load(row, 32), m);
-      const t3 = f64x2.sub(v128.load(row, 48), m);
-      const t4 = f64x2.sub(v128.load(row, 64), m);
-      const t5 = f64x2.sub(v128.load(row, 80), m);
-      q0 = f64x2.add(q0, f64x2.mul(t0, t0));
-      q1 = f64x2.add(q1, f64x2.mul(t1, t1));
-      q2 = f64x2.add(q2, f64x2.mul(t2, t2));
-      q3 = f64x2.add(q3, f64x2.mul(t3, t3));
-      q4 = f64x2.add(q4, f64x2.mul(t4, t4));
-      q5 = f64x2.add(q5, f64x2.mul(t5, t5));
-    }
-    const o = <usize>p << 4;
-    v128.store(ss + o, q0); v128.store(ss + o, q1, 16); v128.store(ss + o, q2, 32);
-    v128.store(ss + o, q3, 48); v128.store(ss + o, q4, 64); v128.store(ss + o, q5, 80);
-    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q0)));
-    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q1)), 16);
-    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q2)), 32);
-    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q3)), 48);
-    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q4)), 64);
-    v128.store(lp + o, f64x2.add(cv, f64x2.mul(hp2, q5)), 80);
-  }
+  for (; p + 5 < N; p += 6) logDensity6(xt + (<usize>p << 4), step, d, mu, lp + (<usize>p << 4), cv, hp2, ss + (<usize>p << 4), false);
   for (; p < N; p++) {
     let q = f64x2.splat(0);
     for (let row = xt + (<usize>p << 4), mi = mu; mi < muEnd; row += step, mi += 8) {
