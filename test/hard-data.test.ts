@@ -249,6 +249,24 @@ describe('far-apart clusters and far-away points', () => {
     const gm = new GaussianMixture({ covarianceType: 'full' }).fit(Y);
     expect(Number.isNaN(gm.scoreSamples([[1e308, 1e308]])[0])).toBe(false);
   });
+  // Tied in its centred form computes (x − g)ᵀU once and subtracts each (μₖ − g)ᵀU, six pairs
+  // of rows at a time, then two, then one (logdensity.ts quadTied): the same ∞ − ∞ in every
+  // one of those loops. Tight clusters make U's entries ~300, so 1e307·U overflows.
+  it('tied: far rows score −Infinity, not NaN, through every loop of the centred form', () => {
+    const r = rng(7), n = 400, d = 3;
+    const X = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X[i * d + j] = (i % 2) + 0.01 * (r() - 0.5) + 0.005 * j * (r() - 0.5);
+    const gm = new GaussianMixture({ nComponents: 2, covarianceType: 'tied', seed: 1, maxIter: 20 }).fit({ data: X, rows: n, cols: d });
+    // 13 rows: six pairs in the six-pair kernel and one alone; 4 rows: the two-pair loop; 2: one pair
+    for (const rows of [13, 4, 2]) {
+      const Y = Array.from({ length: rows }, (_, i) => (i % 2 ? [1e307, -1e307, 1e307] : [0.5, 0.5, 0.5]));
+      const lse = gm.scoreSamples(Y);
+      for (let i = 0; i < rows; i++) {
+        if (i % 2) expect(lse[i]).toBe(-Infinity);
+        else expect(Number.isFinite(lse[i])).toBe(true);
+      }
+    }
+  });
 });
 
 describe('initLabels on clusters far apart (the start\'s statistics taken again about their means)', () => {
