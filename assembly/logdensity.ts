@@ -102,7 +102,7 @@ function quadFull2(xt: usize, S: i32, N: i32, mu: usize, ut: usize, lp: usize, c
 
 /** The E-step's spherical and tied log-densities of six consecutive pairs: with
  *  q = Σᵢ (xᵢ − cᵢ)², cv + scale·q into lp (6 v128; with inf, q NaN, from ∞ − ∞ in
- *  tied's (x − g)ᵀU − (μ − g)ᵀU, read as +∞), and with ss, q into ss. row0: the first pair's
+ *  tied's (x − g)ᵀU − (μ − g)ᵀU, read as +∞), and with keepSums, q into ss. row0: the first pair's
  *  feature 0, step: the bytes from one feature's row to the next. V8 spends about nine
  *  integer instructions, a stack check among them, on every step of a loop; over six pairs
  *  rather than four they leave the floating-point units idle less (eight spill; quadDiag
@@ -110,7 +110,7 @@ function quadFull2(xt: usize, S: i32, N: i32, mu: usize, ut: usize, lp: usize, c
  *  adds its features in order, as one pair alone would. */
 // @ts-ignore: decorator
 @inline function logDensity6(row0: usize, step: usize, d: i32, c: usize, lp: usize, cv: v128, scale: v128,
-  ss: usize, inf: bool): void {
+  ss: usize, keepSums: bool, inf: bool): void {
   let q0 = f64x2.splat(0), q1 = q0, q2 = q0, q3 = q0, q4 = q0, q5 = q0;
   const cEnd = c + (<usize>d << 3);
   for (let row = row0, ci = c; ci < cEnd; row += step, ci += 8) {
@@ -125,7 +125,7 @@ function quadFull2(xt: usize, S: i32, N: i32, mu: usize, ut: usize, lp: usize, c
     q4 = f64x2.add(q4, f64x2.mul(t4, t4));
     q5 = f64x2.add(q5, f64x2.mul(t5, t5));
   }
-  if (ss) {
+  if (keepSums) {
     v128.store(ss, q0); v128.store(ss, q1, 16); v128.store(ss, q2, 32);
     v128.store(ss, q3, 48); v128.store(ss, q4, 64); v128.store(ss, q5, 80);
   }
@@ -158,7 +158,7 @@ function quadTied(xt: usize, S: i32, N: i32, d: i32, k0: i32, k1: i32, ut: usize
     const out = lp + (<usize>(k * S) << 4);
     let p = 0;
     const step = <usize>S << 4;
-    for (; p + 5 < N; p += 6) logDensity6(xu + (<usize>p << 4), step, d, mk, out + (<usize>p << 4), cv, half, 0, true);
+    for (; p + 5 < N; p += 6) logDensity6(xu + (<usize>p << 4), step, d, mk, out + (<usize>p << 4), cv, half, 0, false, true);
     for (; p + 1 < N; p += 2) {
       let q0 = f64x2.splat(0), q1 = f64x2.splat(0);
       for (let j = 0; j < d; j++) {
@@ -233,7 +233,7 @@ function quadSpherical(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: f64, 
   const cv = f64x2.splat(c);
   const step = <usize>S << 4, muEnd = mu + (<usize>d << 3);
   let p = 0;
-  for (; p + 5 < N; p += 6) logDensity6(xt + (<usize>p << 4), step, d, mu, lp + (<usize>p << 4), cv, hp2, ss + (<usize>p << 4), false);
+  for (; p + 5 < N; p += 6) logDensity6(xt + (<usize>p << 4), step, d, mu, lp + (<usize>p << 4), cv, hp2, ss + (<usize>p << 4), true, false);
   for (; p < N; p++) {
     let q = f64x2.splat(0);
     for (let row = xt + (<usize>p << 4), mi = mu; mi < muEnd; row += step, mi += 8) {

@@ -269,6 +269,31 @@ describe('far-apart clusters and far-away points', () => {
   });
 });
 
+describe('a row scores the same in every batch (the E-step kernels\' remainder loops)', () => {
+  // The log-density kernels take pairs of rows six (diag, spherical, tied) or four (full) at a
+  // time, then what is left in shorter loops: a batch of 1–13 rows puts a given row in each of
+  // them. Scoring depends on the row alone, so every position must give the same bits. Rows at
+  // unit scale and at ±1e150 (finite but far) on a model with correlated features.
+  for (const type of TYPES) {
+    it(`${type}: scores of batches of 1–13 rows equal each row scored alone`, () => {
+      const r = rng(23), nz = normal(r), n = 300, d = 4;
+      const X = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) {
+        const z = nz(), k = i % 3;
+        for (let j = 0; j < d; j++) X[i * d + j] = 3 * k + z * (1 + j / 4) + 0.5 * nz();
+      }
+      const gm = new GaussianMixture({ nComponents: 3, covarianceType: type, seed: 2, maxIter: 15 }).fit({ data: X, rows: n, cols: d });
+      const pool = Array.from({ length: 13 }, (_, i) =>
+        Array.from({ length: d }, (_, j) => (i % 5 === 4 ? (j % 2 ? -1e150 : 1e150) : 4 * (r() - 0.5) + j)));
+      const alone = pool.map((row) => gm.scoreSamples([row])[0]);
+      for (let m = 1; m <= 13; m++) {
+        const batch = gm.scoreSamples(pool.slice(0, m));
+        for (let i = 0; i < m; i++) expect(Object.is(batch[i], alone[i])).toBe(true);
+      }
+    });
+  }
+});
+
 describe('initLabels on clusters far apart (the start\'s statistics taken again about their means)', () => {
   // two clusters 2e4 apart, the second with a feature constant at 10000.1: about the data's
   // mean (≈ 1e4 from each cluster) the sums of squares are about 1e8 per row, and moving them
