@@ -186,8 +186,8 @@ function quadTied(xt: usize, S: i32, N: i32, d: i32, k0: i32, k1: i32, ut: usize
 function quadDiag(xt: usize, S: i32, N: i32, d: i32, mu: usize, prec: usize, lp: usize, c: f64): void {
   const half = f64x2.splat(-0.5);
   const cv = f64x2.splat(c);
-  // six pairs a feature, pointers stepped: logDensity6's reasons (its own loop: a precision
-  // tested inside logDensity6's cost 5%)
+  // six pairs a feature, pointers stepped, for logDensity6's reasons; its own loop, since
+  // testing for a precision inside logDensity6's loop cost o16d 5%
   const step = <usize>S << 4, muEnd = mu + (<usize>d << 3);
   let p = 0;
   for (; p + 5 < N; p += 6) {
