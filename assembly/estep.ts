@@ -22,6 +22,13 @@ export function flushLowerBound(stats: usize): void {
   resetLowerBound();
 }
 
+/** Stores the running sums a loop carried in registers back into LB. */
+// @ts-ignore: decorator
+@inline function keepLowerBound(llv: v128, wsv: v128): void {
+  v128.store(LB, llv);
+  v128.store(LB, wsv, 16);
+}
+
 /** Restarts the running sums (at the start of a pass, whatever a call before left). */
 export function resetLowerBound(): void {
   v128.store(LB, f64x2.splat(0));
@@ -409,8 +416,7 @@ function normalizePairs(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, 
       wsv = f64x2.add(wsv, w1);
     }
   }
-  v128.store(LB, llv);
-  v128.store(LB, wsv, 16);
+  keepLowerBound(llv, wsv);
 }
 
 /** normalizeBlock for an EM pass (fac and lists given) over pairs [p0, p1), component by
@@ -482,8 +488,7 @@ function normalizeSoft(lp: usize, P: i32, p0: i32, p1: i32, K: i32, wt: usize, c
     llv = f64x2.add(llv, wmul(w, L));
     wsv = f64x2.add(wsv, w);
   }
-  v128.store(LB, llv);
-  v128.store(LB, wsv, 16);
+  keepLowerBound(llv, wsv);
   return true;
 }
 
@@ -510,6 +515,5 @@ export function certifiedPairs(lp: usize, P: i32, p0: i32, p1: i32, K: i32, k: i
     n++;
   }
   store<i32>(count, n);
-  v128.store(LB, llv);
-  v128.store(LB, wsv, 16);
+  keepLowerBound(llv, wsv);
 }
