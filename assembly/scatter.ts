@@ -313,9 +313,25 @@ export function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift:
       for (let p = 0; p < P; p++) a = f64x2.add(a, f64x2.mul(V(wt, p), V(row, p)));
       store<f64>(g + (<usize>j << 3), hsum(a) / W);
     }
-    // T by the same tiles, over every pair (padding lanes have weight 0)
-    const stride = <usize>d << 4;
-    for (let i = 0; i < d; i++) {
+    // T by the same tiles, over every pair (padding lanes have weight 0); D and A as
+    // compact stores them, four features a pass while four remain
+    const stride = <usize>d << 4, ps = <usize>P << 4;
+    let i = 0;
+    for (; i + 3 < d; i += 4) {
+      const g0 = v128.load64_splat(g + (<usize>i << 3)), g1 = v128.load64_splat(g + (<usize>i << 3), 8);
+      const g2 = v128.load64_splat(g + (<usize>i << 3), 16), g3 = v128.load64_splat(g + (<usize>i << 3), 24);
+      let row = xt + (<usize>(i * P) << 4), w = wt;
+      let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
+      for (let p = 0; p < P; p++, row += 16, w += 16, di += stride, ai += stride) {
+        const r = v128.load(w);
+        const D0 = f64x2.sub(v128.load(row), g0), D1 = f64x2.sub(v128.load(row + ps), g1);
+        const D2 = f64x2.sub(v128.load(row + 2 * ps), g2), D3 = f64x2.sub(v128.load(row + 3 * ps), g3);
+        v128.store(di, D0); v128.store(di, D1, 16); v128.store(di, D2, 32); v128.store(di, D3, 48);
+        v128.store(ai, f64x2.mul(r, D0)); v128.store(ai, f64x2.mul(r, D1), 16);
+        v128.store(ai, f64x2.mul(r, D2), 32); v128.store(ai, f64x2.mul(r, D3), 48);
+      }
+    }
+    for (; i < d; i++) {
       const gi = v128.load64_splat(g + (<usize>i << 3));
       const row = xt + (<usize>(i * P) << 4);
       let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
