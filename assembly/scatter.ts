@@ -183,8 +183,8 @@ const REPAIR_D: i32 = 12;
  *  kept pairs idx of the block, their responsibilities in R; or (repaired) new pairs of
  *  rows, pair q's rows at byte offsets idx[2q], idx[2q + 1] of each feature's row and its
  *  responsibilities at R + 16q (repairRows). Four features per pass over the pairs while
- *  four remain (each pass reloads the pair's index and responsibility: two features a pass
- *  cost o8, letter and o64 4–7% more a statistics pass), then two (i and i1 = i + 1,
+ *  four remain (each pass reloads the pair's index and responsibility; four instead of two
+ *  made o8's and o64's EM pass about 0.93× as long: bench/HISTORY.md), then two (i and i1 = i + 1,
  *  clamped: the last feature once more, written twice with the same values, its sum not
  *  stored). Each feature's sum adds its pairs in the same order either way. Inlined, so
  *  that each caller's constant choices leave no test in the loop. */
