@@ -184,20 +184,20 @@ const REPAIR_D: i32 = 12;
  *  rows, pair q's rows at byte offsets idx[2q], idx[2q + 1] of each feature's row and its
  *  responsibilities at R + 16q (repairRows). Four features per pass over the pairs while
  *  four remain (each pass reloads the pair's index and responsibility; four instead of two
- *  made o8's and o64's EM pass about 0.93× as long: bench/HISTORY.md), then two (i and i1 = i + 1,
- *  clamped: the last feature once more, written twice with the same values, its sum not
- *  stored). Each feature's sum adds its pairs in the same order either way. Inlined, so
- *  that each caller's constant choices leave no test in the loop. */
+ *  made o8's and o64's EM pass about 0.93× as long: bench/HISTORY.md), then two (i and
+ *  i1 = i + 1, clamped: the last feature once more, written twice with the same values, its
+ *  sum not stored). Each feature's sum adds its pairs in the same order either way. Inlined,
+ *  so that each caller's constant choices leave no test in the loop. */
 // @ts-ignore: decorator
 @inline function compact(xt: usize, P: i32, d: i32, R: usize, c: usize, idx: usize, n: i32,
   dbuf: usize, abuf: usize, sk: usize, sums: bool, repaired: bool): void {
-  const stride = <usize>d << 4;
+  const stride = <usize>d << 4, ps = <usize>P << 4;
   let i = 0;
   for (; i + 3 < d; i += 4) {
     const c0 = v128.load64_splat(c + (<usize>i << 3)), c1 = v128.load64_splat(c + (<usize>i << 3), 8);
     const c2 = v128.load64_splat(c + (<usize>i << 3), 16), c3 = v128.load64_splat(c + (<usize>i << 3), 24);
     let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    const x0 = xt + (<usize>(i * P) << 4), ps = <usize>P << 4;
+    const x0 = xt + (<usize>(i * P) << 4);
     let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
     for (let q = 0; q < n; q++) {
       let r: v128, X0: v128, X1: v128, X2: v128, X3: v128;
@@ -285,7 +285,8 @@ const REPAIR_D: i32 = 12;
  *  subtraction cancels where the block's components lie far apart compared with their
  *  spread; a block whose tied scatter keeps less than TIED_KEEP of a diagonal entry of T
  *  (or has no weight) is summed per component instead. Either way the result depends on
- *  the block's rows and the parameters only, so on no split of the data. */
+ *  the block's rows and the parameters only, so on no split of the data. rows: room for
+ *  2P + 1 i32 (componentScatter's re-paired rows; first, the list of every pair). */
 export function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift: usize, stats: usize,
   dbuf: usize, abuf: usize, fac: usize, lists: usize, wt: usize, work: usize, rows: usize): void {
   // work (scratch.ts sTied): mₖ (K), sₖ (K·d), g (d), T (d·d)
@@ -313,36 +314,10 @@ export function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift:
       for (let p = 0; p < P; p++) a = f64x2.add(a, f64x2.mul(V(wt, p), V(row, p)));
       store<f64>(g + (<usize>j << 3), hsum(a) / W);
     }
-    // T by the same tiles, over every pair (padding lanes have weight 0); D and A as
-    // compact stores them, four features a pass while four remain
-    const stride = <usize>d << 4, ps = <usize>P << 4;
-    let i = 0;
-    for (; i + 3 < d; i += 4) {
-      const g0 = v128.load64_splat(g + (<usize>i << 3)), g1 = v128.load64_splat(g + (<usize>i << 3), 8);
-      const g2 = v128.load64_splat(g + (<usize>i << 3), 16), g3 = v128.load64_splat(g + (<usize>i << 3), 24);
-      let row = xt + (<usize>(i * P) << 4), w = wt;
-      let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
-      for (let p = 0; p < P; p++, row += 16, w += 16, di += stride, ai += stride) {
-        const r = v128.load(w);
-        const D0 = f64x2.sub(v128.load(row), g0), D1 = f64x2.sub(v128.load(row + ps), g1);
-        const D2 = f64x2.sub(v128.load(row + 2 * ps), g2), D3 = f64x2.sub(v128.load(row + 3 * ps), g3);
-        v128.store(di, D0); v128.store(di, D1, 16); v128.store(di, D2, 32); v128.store(di, D3, 48);
-        v128.store(ai, f64x2.mul(r, D0)); v128.store(ai, f64x2.mul(r, D1), 16);
-        v128.store(ai, f64x2.mul(r, D2), 32); v128.store(ai, f64x2.mul(r, D3), 48);
-      }
-    }
-    for (; i < d; i++) {
-      const gi = v128.load64_splat(g + (<usize>i << 3));
-      const row = xt + (<usize>(i * P) << 4);
-      let di = dbuf + (<usize>i << 4), ai = abuf + (<usize>i << 4);
-      for (let p = 0; p < P; p++) {
-        const D = f64x2.sub(V(row, p), gi);
-        v128.store(di, D);
-        v128.store(ai, f64x2.mul(V(wt, p), D));
-        di += stride;
-        ai += stride;
-      }
-    }
+    // T by the same tiles, over every pair (padding lanes have weight 0): D = x − g and
+    // A = w·D through compact, with every pair listed in rows (free until the fallback)
+    for (let p = 0; p < P; p++) store<i32>(rows + (<usize>p << 2), p);
+    compact(xt, P, d, wt, g, rows, P, dbuf, abuf, 0, false, false);
     memory.fill(T, 0, <usize>(d * d) << 3);
     syrkUpper(abuf, dbuf, P, d, T);
     // T − Σₖ [mₖ δₖδₖᵀ + δₖsₖᵀ + sₖδₖᵀ] on the upper triangle, diagonal first (the guard)
