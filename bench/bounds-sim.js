@@ -1,18 +1,22 @@
 #!/usr/bin/env node
-// How many of a diagonal fit's (row, component) log-densities a bound carried from the
-// previous E-step could skip (a simulation in plain JavaScript; nothing here is built into
-// the core). Usage:
+// How many of a fit's (row, component) log-densities a bound carried from the previous
+// E-step could skip (a simulation in plain JavaScript; nothing here is built into the core).
+// Usage:
 //
-//   node bench/bounds-sim.js [workload=o16d] [group sizes in pairs, default 4,8,16,32]
+//   node bench/bounds-sim.js [workload=o16d] [group sizes in pairs, default 4,8,16,32] [E-steps, default 5]
 //
-// For a diag component k with precisions p (the Cholesky factor's diagonal) and mean μ,
-// s = ‖p ⊙ (x − μ)‖ and lp = c − s²/2. From the parameters of one E-step (p, μ) to the next
-// (p', μ'), per component ρ = minⱼ p'ⱼ/pⱼ and δ = ‖p' ⊙ (μ − μ')‖ give s' ≥ ρ·s − δ, and
-// with ρ̄ = maxⱼ p'ⱼ/pⱼ, s' ≤ ρ̄·s + δ. A pair of rows may skip component k when in both rows
-// c'ₖ − ½(ρ·sₖ − δ)₊² < max over j of (c'ⱼ − ½(ρ̄ⱼ·sⱼ + δⱼ)²) − 40 − 1 (RESP_CUTOFF and a
-// margin for rounding). Per group of consecutive pairs in the core's Z-order the same test
-// takes the smallest sₖ of the group and the exact log-density of the group's most common
-// best component. Rows are in the order the core lays them out (a Shard of dist/).
+// Diag and full (tied and spherical are special cases of these and not simulated). With U
+// the precision Cholesky factor of component k (diag: its diagonal) and μ its mean,
+// s = ‖(x − μ)U‖ and lp = c − s²/2. From the parameters of one E-step (U, μ) to the next
+// (U', μ'), (x − μ')U' = (x − μ)U·M + (μ − μ')U' with M = U⁻¹U', so s' ≥ ρ·s − δ and
+// s' ≤ ρ̄·s + δ with δ = ‖(μ − μ')U'‖, ρ̄ ≥ ‖M‖₂ and ρ ≤ 1/‖M⁻¹‖₂. Diag: ρ = minⱼ U'ⱼ/Uⱼ and
+// ρ̄ = maxⱼ, exactly. Full: the bounds a core could compute in O(d³) per component,
+// ‖A‖₂ ≤ √(‖A‖₁‖A‖∞) for A = M and A = M⁻¹ = U'⁻¹U. A pair of rows may skip component k
+// when in both rows c'ₖ − ½(ρ·sₖ − δ)₊² < max over j of (c'ⱼ − ½(ρ̄ⱼ·sⱼ + δⱼ)²) − 40 − 1
+// (RESP_CUTOFF and a margin for rounding). Per group of consecutive pairs in the core's
+// Z-order the same test takes the smallest sₖ of the group and the exact log-density of the
+// group's most common best component. Rows are in the order the core lays them out (a Shard
+// of dist/). The s of each E-step is exact (what a build that skips nothing would carry).
 import { WORKLOADS, generate } from './workloads.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -29,8 +33,10 @@ const { blockRows } = await load('model/params.js');
 const name = process.argv[2] ?? 'o16d';
 const groups = (process.argv[3] ?? '4,8,16,32').split(',').map(Number);
 const w = generate(WORKLOADS.find((s) => s.name === name));
-if (w.type !== 'diag') throw new Error(`${name} is ${w.type}; the simulation covers diag only`);
+if (w.type !== 'diag' && w.type !== 'full') throw new Error(`${name} is ${w.type}; the simulation covers diag and full`);
 const { n, d, K } = w;
+const full = w.type === 'full';
+const steps = Number(process.argv[4] ?? 5);
 
 // the rows in the core's order: a shard lays them out in pair blocks, then back to rows
 const c = core(), arena = arenaFor(c);
@@ -45,27 +51,38 @@ for (const ch of shard.chunks) {
   at += ch.rows * d;
 }
 
-// the parameters each E-step uses: the benchmark's start, then after 1, 2, … iterations
+// the parameters each E-step uses: the benchmark's start (its precisions are diagonal, so
+// their square roots are its Cholesky factors), then after 1, 2, … iterations
 const params = [{ means: w.start.means, prec: Float64Array.from(w.start.precisions, Math.sqrt), weights: w.start.weights }];
-for (let t = 1; t <= 4; t++) {
-  const gm = new GaussianMixture({ nComponents: K, covarianceType: 'diag', tol: 0, maxIter: t, regCovar: 1e-6,
+for (let t = 1; t < steps; t++) {
+  const gm = new GaussianMixture({ nComponents: K, covarianceType: w.type, tol: 0, maxIter: t, regCovar: 1e-6,
     weightsInit: w.start.weights, meansInit: { data: w.start.means, rows: K, cols: d }, precisionsInit: w.start.precisions });
   gm.fit({ data: w.X, rows: n, cols: d });
   params.push({ means: gm.means.data, prec: gm.precisionsCholesky, weights: gm.weights });
 }
 
+/** U of component k as a dense d×d array (diag: its diagonal). */
+function factor(p, k) {
+  if (full) return p.prec.subarray(k * d * d, (k + 1) * d * d);
+  const U = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) U[j * d + j] = p.prec[k * d + j];
+  return U;
+}
+
 function eStep(p) {
   const s = new Float64Array(n * K), lp = new Float64Array(n * K), cst = new Float64Array(K);
+  const y = new Float64Array(d);
   for (let k = 0; k < K; k++) {
+    const U = factor(p, k);
     let a = Math.log(p.weights[k]) - (d / 2) * Math.log(2 * Math.PI);
-    for (let j = 0; j < d; j++) a += Math.log(p.prec[k * d + j]);
+    for (let j = 0; j < d; j++) a += Math.log(U[j * d + j]);
     cst[k] = a;
-  }
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < K; k++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) y[j] = x[i * d + j] - p.means[k * d + j];
       let q = 0;
       for (let j = 0; j < d; j++) {
-        const t = (x[i * d + j] - p.means[k * d + j]) * p.prec[k * d + j];
+        let t = 0;
+        for (let h = full ? 0 : j; h <= j; h++) t += y[h] * U[h * d + j];
         q += t * t;
       }
       s[i * K + k] = Math.sqrt(q);
@@ -75,21 +92,56 @@ function eStep(p) {
   return { s, lp, cst };
 }
 
+/** A⁻¹B for upper-triangular A and B (d×d, row-major), by back substitution. */
+function solveUpper(A, B) {
+  const Z = new Float64Array(d * d);
+  for (let c = 0; c < d; c++) {
+    for (let r = d - 1; r >= 0; r--) {
+      let t = B[r * d + c];
+      for (let h = r + 1; h < d; h++) t -= A[r * d + h] * Z[h * d + c];
+      Z[r * d + c] = t / A[r * d + r];
+    }
+  }
+  return Z;
+}
+
+/** √(‖A‖₁‖A‖∞) ≥ ‖A‖₂. */
+function norm2Bound(A) {
+  let c1 = 0, cInf = 0;
+  for (let i = 0; i < d; i++) {
+    let row = 0, col = 0;
+    for (let j = 0; j < d; j++) { row += Math.abs(A[i * d + j]); col += Math.abs(A[j * d + i]); }
+    cInf = Math.max(cInf, row); c1 = Math.max(c1, col);
+  }
+  return Math.sqrt(c1 * cInf);
+}
+
 const CUT = -40, MARGIN = 1;
 let prev = eStep(params[0]);
 for (let t = 1; t < params.length; t++) {
   const p0 = params[t - 1], p1 = params[t], cur = eStep(p1);
   const lo = [], hi = [], del = [];
   for (let k = 0; k < K; k++) {
-    let a = Infinity, b = 0, e2 = 0;
+    const U0 = factor(p0, k), U1 = factor(p1, k);
+    let e2 = 0;
     for (let j = 0; j < d; j++) {
-      const r = p1.prec[k * d + j] / p0.prec[k * d + j];
-      a = Math.min(a, r);
-      b = Math.max(b, r);
-      const e = p1.prec[k * d + j] * (p0.means[k * d + j] - p1.means[k * d + j]);
+      let e = 0;
+      for (let h = 0; h <= j; h++) e += (p0.means[k * d + h] - p1.means[k * d + h]) * U1[h * d + j];
       e2 += e * e;
     }
-    lo.push(a); hi.push(b); del.push(Math.sqrt(e2));
+    del.push(Math.sqrt(e2));
+    if (full) {
+      lo.push(1 / norm2Bound(solveUpper(U1, U0)));
+      hi.push(norm2Bound(solveUpper(U0, U1)));
+      continue;
+    }
+    let a = Infinity, b = 0;
+    for (let j = 0; j < d; j++) {
+      const r = U1[j * d + j] / U0[j * d + j];
+      a = Math.min(a, r);
+      b = Math.max(b, r);
+    }
+    lo.push(a); hi.push(b);
   }
   const upper = (i, k) => cur.cst[k] - Math.max(0, lo[k] * prev.s[i * K + k] - del[k]) ** 2 / 2;
   const lower = (i, k) => cur.cst[k] - (hi[k] * prev.s[i * K + k] + del[k]) ** 2 / 2;
