@@ -78,6 +78,55 @@ describe('README "Use": the example runs as written', () => {
   });
 });
 
+/** Writes a module of imports, a prelude, a README block and a report; runs it; parses the
+ *  report's last line (JSON). */
+async function runBlock(name: string, imports: string[], prelude: string[], code: string, report: string[]) {
+  const lines = code.split('\n');
+  const own = lines.filter((l) => l.startsWith('import '));
+  const dir = join(root, 'test/runtimes/.out');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `readme-${name}.mjs`);
+  writeFileSync(file, [...imports, ...own, ...prelude, ...lines.filter((l) => !l.startsWith('import ')), ...report].join('\n'));
+  return JSON.parse((await runNode(file)).trim().split('\n').pop()!);
+}
+
+describe('README: its other worked examples run as written', () => {
+  // a generated data set of 2·CHUNK_ROWS + 100 rows in 3 columns (three clusters), as JSON
+  const rowsJs = [
+    'const rng = (() => { let s = 12345; return () => ((s = (s * 1103515245 + 12345) >>> 0) + 0.5) / 4294967296; })();',
+    'const X = Array.from({ length: 2 * CHUNK_ROWS + 100 }, (_, i) => [0, 1, 2].map((j) => 5 * ((i + j) % 3) + rng() + rng() + rng()));',
+  ];
+
+  it('"Sufficient statistics": the map-reduce block gives the bits of one EM iteration of fit()', async () => {
+    const code = blockAfter('### Sufficient statistics: the map-reduce API');
+    const start = "{ nComponents: 3, maxIter: 1, tol: 0, weightsInit: [0.3, 0.3, 0.4], meansInit: [[0, 0, 0], [5, 5, 5], [10, 10, 10]], precisionsInit: [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1] }";
+    const out = await runBlock('statistics', ["import { init, GaussianMixture, SufficientStatistics, CHUNK_ROWS } from 'gmm-wasm';"], [
+      'await init();', ...rowsJs,
+      `const gm = new GaussianMixture(${start});`,
+      'const rowsA = X.slice(0, 2 * CHUNK_ROWS), rowsB = X.slice(2 * CHUNK_ROWS), n = X.length;',
+    ], code, [
+      `const ref = new GaussianMixture(${start}).fit(X);`,
+      'const same = (a, b) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));',
+      'console.log(JSON.stringify({ means: same(gm.means.data, ref.means.data), cov: same(gm.covariances, ref.covariances),',
+      '  weights: same(gm.weights, ref.weights), lb: Object.is(gm.lowerBound, ref.lowerBound), nIter: gm.nIter }));',
+    ]);
+    expect(out).toEqual({ means: true, cov: true, weights: true, lb: true, nIter: 1 });
+  });
+
+  it('"Missing values": fit, predict, scoreSamples and both imputations run on rows with NaN', async () => {
+    const code = blockAfter('## Missing values');
+    const out = await runBlock('missing', ["import { init, GaussianMixture } from 'gmm-wasm';", 'const CHUNK_ROWS = 500;'], [
+      'await init();', ...rowsJs,
+      'for (let i = 0; i < X.length; i += 7) X[i][i % 3] = NaN;',
+    ], code, [
+      'const nan = (M) => Array.from(M.data ?? M.flat()).filter(Number.isNaN).length;',
+      'console.log(JSON.stringify({ K: gm.nComponents, inX: nan(X), filled: nan(filled), draw: nan(draw), rows: filled.rows ?? filled.length,',
+      '  scores: Array.from(gm.scoreSamples(X)).every(Number.isFinite), differ: (filled.data ?? filled.flat()).some((v, i) => v !== (draw.data ?? draw.flat())[i]) }));',
+    ]);
+    expect(out).toEqual({ K: 3, inX: 158, filled: 0, draw: 0, rows: 1100, scores: true, differ: true });
+  });
+});
+
 describe('README: the figures it quotes for Old Faithful', () => {
   const bic = (r: { bic: number }) => r.bic.toFixed(2);
   const find = (s: ModelSelection, K: number, type: string) => {
