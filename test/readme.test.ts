@@ -127,6 +127,43 @@ describe('README: its other worked examples run as written', () => {
   });
 });
 
+/** Runs the command line (dist/cli/cli.js) in dir; resolves with its exit code and output. */
+function cli(args: string[], dir = root): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(root, 'dist/cli/cli.js'), ...args], { cwd: dir, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
+  });
+}
+
+describe('README "Command line": its transcripts', () => {
+  it('the select example prints the rows shown', async () => {
+    const block = readme.split('\n```text\n').map((b) => b.slice(0, b.indexOf('\n```'))).find((b) => b.startsWith('$ npx gmm-wasm '));
+    expect(block).toBeDefined();
+    const [command, ...shown] = block!.split('\n');
+    const r = await cli(command.replace('$ npx gmm-wasm ', '').split(' '));
+    expect(r.code).toBe(0);
+    const printed = r.stdout.trimEnd().split('\n');
+    const rows = shown.filter((l) => l.trim() !== '…');
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(printed.slice(0, rows.length)).toEqual(rows);
+  });
+
+  it('the error messages shown, with exit status 1', async () => {
+    const block = blockAfter('the file, line and column:');
+    const dir = join(root, 'test/runtimes/.out/readme-cli');
+    mkdirSync(dir, { recursive: true });
+    const cases = ['a,b\n1,2\n3,x7\n', 'a,b\n1,2\n3,4,5\n'];
+    const lines = block.split('\n');
+    expect(lines).toHaveLength(cases.length);
+    for (let i = 0; i < cases.length; i++) {
+      writeFileSync(join(dir, 'data.csv'), cases[i]);
+      const r = await cli(['fit', 'data.csv', '-q'], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(lines[i]);
+    }
+  });
+});
+
 describe('README: the figures it quotes for Old Faithful', () => {
   const bic = (r: { bic: number }) => r.bic.toFixed(2);
   const find = (s: ModelSelection, K: number, type: string) => {
