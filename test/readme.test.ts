@@ -113,6 +113,23 @@ describe('README: its other worked examples run as written', () => {
     expect(out).toEqual({ means: true, cov: true, weights: true, lb: true, nIter: 1 });
   });
 
+  it('"fitAsync": the block runs, and a pool fit gives the bits of fit()', async () => {
+    const code = blockAfter('### `fitAsync`: every core, never blocking the caller');
+    const out = await runBlock('fitasync', ["import { init, GaussianMixture, WorkerPool, CHUNK_ROWS } from 'gmm-wasm';"], [
+      'await init();', ...rowsJs,
+      'const gm = new GaussianMixture({ nComponents: 3, seed: 1 });',
+      'const signal = new AbortController().signal, its = [];',
+      'const onIteration = (i) => its.push(i.iteration);',
+      'const sampleWeight = X.map((_, i) => 1 + (i % 2));',
+      'let last; // the last model of the block (its const m, renamed to be read after the loop)',
+    ], code.replace('const m = await', 'last = await'), [
+      'const ref = new GaussianMixture({ nComponents: 6, nInit: 3 }).fit(X, { sampleWeight });',
+      'console.log(JSON.stringify({ its: its.length === gm.nIter && its.length > 0, K: last.nComponents,',
+      '  same: Array.from(last.means.data).every((v, i) => Object.is(v, ref.means.data[i])) && Object.is(last.lowerBound, ref.lowerBound) }));',
+    ]);
+    expect(out).toEqual({ its: true, K: 6, same: true });
+  });
+
   it('"Missing values": fit, predict, scoreSamples and both imputations run on rows with NaN', async () => {
     const code = blockAfter('## Missing values');
     const out = await runBlock('missing', ["import { init, GaussianMixture } from 'gmm-wasm';", 'const CHUNK_ROWS = 500;'], [
