@@ -14,7 +14,7 @@ export { digamma, lgamma, betaln } from './special';
 export { expBlock, logBlock } from './vmath';
 export { scoreRows } from './score';
 export {
-  drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, featureSums, featureSquares, featureScatter, dataKeys,
+  drawRow, weightTotal, kppClosest, kppTrials, assignLabels, lloydSums, lloydUpdate, centreMoves, lloydKeptCount, featureSums, featureSquares, featureScatter, dataKeys,
 } from './kmeans';
 export { spatialKeys, groupRowsToPairs, sortedPairs } from './order';
 export { firstNonFinite } from './check';

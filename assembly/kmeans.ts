@@ -107,26 +107,95 @@ export function kppTrials(x: usize, w: usize, n: i32, d: i32, B: i32, closest: u
 /** Nearest centre of every row (the first on ties) into labels (n i32): squared distances
  *  to all K centres for two rows per f64x2, four pairs at a time. q: 8 f64 of scratch. */
 export function assignLabels(x: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize, q: usize): void {
+  assign(x, n, d, K, B, centers, labels, q, 0, 0, true);
+}
+
+/** Groups of four pairs whose labels Hamerly's bound kept (assign) since the module
+ *  started: the tests' evidence that it fires. No result depends on it. */
+let keptGroups: f64 = 0;
+export function lloydKeptCount(): f64 {
+  return keptGroups;
+}
+
+/** Relative and absolute (per unit of the largest centre norm) slack taken off each gap
+ *  for rounding: the squared distances carry errors of some d·2⁻⁵³ of (distance + |x| +
+ *  |c|)², so a row kept by the bound has a nearest centre that the full computation would
+ *  also find, with no tie, by a factor of ~10⁵ for d up to 10⁵. */
+const GAP_REL: f64 = 1e-10;
+
+/**
+ * assignLabels, skipping rows whose nearest centre cannot have changed (Hamerly's bound,
+ * one number a row). With gap ≠ 0 (n + 1 f64, a row's at its index; a Lloyd run's rows
+ * keep it between calls) and the centres moved by δₖ since the last call (moves: K f64,
+ * then max δ at K, each rounded up):
+ *
+ *   gapᵢ ≤ min_{k ≠ aᵢ} ‖xᵢ − cₖ‖ − ‖xᵢ − c_{aᵢ}‖   (aᵢ = labelᵢ; less the rounding slack)
+ *   after a move: gapᵢ − δ_{aᵢ} − max δ bounds it again (the triangle inequality)
+ *
+ * A group of four pairs whose rows all keep a positive gap keeps its labels and takes the
+ * reduced gaps; any other group computes every distance as assignLabels does, its labels,
+ * and fresh gaps from its nearest and second-nearest centres. So the labels are
+ * assignLabels' bit for bit, and Lloyd's sums with them. fresh: the gaps hold nothing yet
+ * (every group computes); gap = 0: assignLabels.
+ */
+export function assign(x: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize, q: usize,
+  gap: usize, moves: usize, fresh: bool): void {
+  // the rounding slack's absolute part: the largest centre norm (rows lie within their
+  // distance of a centre, so this bounds |x| too, up to that distance)
+  let cmax: f64 = 0;
+  if (gap) {
+    for (let k = 0; k < K; k++) {
+      let s: f64 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = load<f64>(centers + (<usize>(k * d + j) << 3));
+        s += v * v;
+      }
+      cmax = max(cmax, Math.sqrt(s));
+    }
+  }
+  const shrink = f64x2.splat(1.0 - GAP_REL), slack = f64x2.splat(2.0 * GAP_REL * cmax);
+  const dmax = moves ? load<f64>(moves + (<usize>K << 3)) : 0.0;
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = (rows + 1) >> 1;
     const xt = x + (<usize>(r0 * d) << 3);
     for (let p = 0; p < P; p += 4) {
+      const have = min(rows - 2 * p, 8); // rows r0 + 2p .. r0 + 2p + have − 1
+      const out = labels + (<usize>(r0 + 2 * p) << 2);
+      const g = gap + (<usize>(r0 + 2 * p) << 3);
+      if (gap && !fresh) {
+        let keep = true;
+        for (let r = 0; r < have; r++) {
+          const a = load<i32>(out + (<usize>r << 2));
+          keep = keep && load<f64>(g + (<usize>r << 3)) - load<f64>(moves + (<usize>a << 3)) - dmax > 0.0;
+        }
+        if (keep) {
+          for (let r = 0; r < have; r++) {
+            const at = g + (<usize>r << 3), a = load<i32>(out + (<usize>r << 2));
+            store<f64>(at, load<f64>(at) - load<f64>(moves + (<usize>a << 3)) - dmax);
+          }
+          keptGroups += 1;
+          continue;
+        }
+      }
+      // per lane the smallest (b) and second smallest (s) squared distance, and b's centre
       let b0 = f64x2.splat(Infinity), b1 = b0, b2 = b0, b3 = b0;
+      let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
       let k0 = f64x2.splat(0), k1 = k0, k2 = k0, k3 = k0;
       for (let k = 0; k < K; k++) {
         dist2x4(xt, P, p, d, centers + (<usize>(k * d) << 3), q);
         const kv = f64x2.splat(<f64>k);
         const q0 = v128.load(q), q1 = v128.load(q, 16), q2 = v128.load(q, 32), q3 = v128.load(q, 48);
         const l0 = f64x2.lt(q0, b0), l1 = f64x2.lt(q1, b1), l2 = f64x2.lt(q2, b2), l3 = f64x2.lt(q3, b3);
+        if (gap) {
+          s0 = v128.bitselect(b0, f64x2.pmin(s0, q0), l0); s1 = v128.bitselect(b1, f64x2.pmin(s1, q1), l1);
+          s2 = v128.bitselect(b2, f64x2.pmin(s2, q2), l2); s3 = v128.bitselect(b3, f64x2.pmin(s3, q3), l3);
+        }
         b0 = v128.bitselect(q0, b0, l0); k0 = v128.bitselect(kv, k0, l0);
         b1 = v128.bitselect(q1, b1, l1); k1 = v128.bitselect(kv, k1, l1);
         b2 = v128.bitselect(q2, b2, l2); k2 = v128.bitselect(kv, k2, l2);
         b3 = v128.bitselect(q3, b3, l3); k3 = v128.bitselect(kv, k3, l3);
       }
-      // rows r0 + 2p .. r0 + 2p + 7, those that exist
-      const out = labels + (<usize>(r0 + 2 * p) << 2);
-      const have = rows - 2 * p;
       store<i32>(out, <i32>f64x2.extract_lane(k0, 0));
       if (have > 1) store<i32>(out, <i32>f64x2.extract_lane(k0, 1), 4);
       if (have > 2) store<i32>(out, <i32>f64x2.extract_lane(k1, 0), 8);
@@ -135,15 +204,47 @@ export function assignLabels(x: usize, n: i32, d: i32, K: i32, B: i32, centers: 
       if (have > 5) store<i32>(out, <i32>f64x2.extract_lane(k2, 1), 20);
       if (have > 6) store<i32>(out, <i32>f64x2.extract_lane(k3, 0), 24);
       if (have > 7) store<i32>(out, <i32>f64x2.extract_lane(k3, 1), 28);
+      if (gap) {
+        // the pairs of the group that exist (an odd block's last lane is padding, within n + 1)
+        storeGap(g, s0, b0, shrink, slack);
+        if (have > 2) storeGap(g + 16, s1, b1, shrink, slack);
+        if (have > 4) storeGap(g + 32, s2, b2, shrink, slack);
+        if (have > 6) storeGap(g + 48, s3, b3, shrink, slack);
+      }
     }
   }
 }
 
-/** One Lloyd step on a chunk: labels by assignLabels, then out = [Σ w·x per centre (K·d) |
- *  Σ w per centre (K)]. scratch: 8 f64. */
+/** A pair's gaps from its squared distances to the second nearest (s) and nearest (b)
+ *  centres: √s·(1 − GAP_REL) − √b − 2·GAP_REL·cmax. With one centre s = +∞, and so is the
+ *  gap (such rows always keep their label). */
+// @ts-ignore: decorator
+@inline function storeGap(at: usize, s: v128, b: v128, shrink: v128, slack: v128): void {
+  v128.store(at, f64x2.sub(f64x2.sub(f64x2.mul(f64x2.sqrt(s), shrink), f64x2.sqrt(b)), slack));
+}
+
+/** How far each centre moved from old to now (K×d each): out[k] = ‖nowₖ − oldₖ‖ rounded up
+ *  (by 1e-12 relative), out[K] = the largest. For assign's bound. */
+export function centreMoves(old: usize, now: usize, K: i32, d: i32, out: usize): void {
+  let most: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    let s: f64 = 0;
+    for (let j = 0; j < d; j++) {
+      const t = load<f64>(now + (<usize>(k * d + j) << 3)) - load<f64>(old + (<usize>(k * d + j) << 3));
+      s += t * t;
+    }
+    const m = Math.sqrt(s) * (1.0 + 1e-12);
+    store<f64>(out + (<usize>k << 3), m);
+    most = max(most, m);
+  }
+  store<f64>(out + (<usize>K << 3), most);
+}
+
+/** One Lloyd step on a chunk: labels by assign (gap, moves, fresh: its bound, or gap = 0),
+ *  then out = [Σ w·x per centre (K·d) | Σ w per centre (K)]. scratch: 8 f64. */
 export function lloydSums(x: usize, w: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize,
-  out: usize, scratch: usize): void {
-  assignLabels(x, n, d, K, B, centers, labels, scratch);
+  out: usize, scratch: usize, gap: usize, moves: usize, fresh: bool): void {
+  assign(x, n, d, K, B, centers, labels, scratch, gap, moves, fresh);
   const sums = out, mass = out + (<usize>(K * d) << 3);
   memory.fill(out, 0, <usize>(K * d + K) << 3);
   for (let r0 = 0; r0 < n; r0 += B) {

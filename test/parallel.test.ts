@@ -96,10 +96,11 @@ describe('the same bits however the work is split', () => {
       distKernels.prune = false;
       distKernels.certify = false;
       distKernels.normalizeSoft = false;
+      distKernels.lloydBound = false;
       const scalar = new lib.GaussianMixture(o).fit(X9);
       // the scalar path rounds differently, so a worker left on SIMD would be caught
       expect(scalar.toJSON()).not.toEqual(simd.toJSON());
-      // pruning, certifying and the component-major normalisation keep every bit, so their switches show only in what each worker is told
+      // pruning, certifying, the component-major normalisation and Lloyd's bound keep every bit, so their switches show only in what each worker is told
       const told: unknown[] = [];
       const createWorker = () => {
         const w = new Worker(new URL('../dist/parallel/worker-node.js', import.meta.url));
@@ -111,13 +112,14 @@ describe('the same bits however the work is split', () => {
         return w;
       };
       expectSameFit(await new lib.GaussianMixture(o).fitAsync(X9, { workers: 2, createWorker }), scalar);
-      const off = { simd: false, prune: false, certify: false, normalizeSoft: false };
+      const off = { simd: false, prune: false, certify: false, normalizeSoft: false, lloydBound: false };
       expect(told).toEqual([off, off]);
     } finally {
       distKernels.simd = true;
       distKernels.prune = true;
       distKernels.certify = true;
       distKernels.normalizeSoft = true;
+      distKernels.lloydBound = true;
     }
   });
 

@@ -58,8 +58,10 @@ export interface CoreExports {
     out: number): void;
   assignLabels(x: number, n: number, d: number, K: number, B: number, centers: number, labels: number, q: number): void;
   lloydSums(x: number, w: number, n: number, d: number, K: number, B: number, centers: number, labels: number,
-    out: number, scratch: number): void;
+    out: number, scratch: number, gap: number, moves: number, fresh: number): void;
   lloydUpdate(sums: number, K: number, d: number, centers: number): number;
+  centreMoves(old: number, now: number, K: number, d: number, out: number): void;
+  lloydKeptCount(): number;
   featureSums(x: number, w: number, n: number, d: number, B: number, out: number, scratch: number): void;
   featureSquares(x: number, w: number, n: number, d: number, B: number, mean: number, scratch: number): number;
   dataKeys(w: number, n: number, K: number, keys: number, idx: number): number;
@@ -115,10 +117,11 @@ export function seedCore(c: CoreExports, seed: number): void {
 
 /** Which kernels EM and scoring use: the SIMD ones (default) or the scalar reference
  *  path; whether the full E-step prunes (assembly/prune.ts), whether EM certifies groups
- *  (assembly/certify.ts) and whether it normalises soft ranges component by component
- *  (assembly/estep.ts normalizeSoft; all three default, the same bits either way), for
+ *  (assembly/certify.ts), whether it normalises soft ranges component by component
+ *  (assembly/estep.ts normalizeSoft) and whether Lloyd's iterations skip rows by Hamerly's
+ *  bound (assembly/kmeans.ts assign; all four default, the same bits either way), for
  *  tests that compare them. Not part of the public API. */
-export const kernels = { simd: true, prune: true, certify: true, normalizeSoft: true };
+export const kernels = { simd: true, prune: true, certify: true, normalizeSoft: true, lloydBound: true };
 
 let instance: CoreExports | null = null;
 let compiled: WebAssembly.Module | null = null;

@@ -62,6 +62,10 @@ export class Shard {
   /** Rows of the longest chunk (what load() may take). */
   private capacity = 0;
   private readonly chunk0: number;
+  /** The centres that the chunks' labels and Lloyd gaps (kept in `closest`, unused after
+   *  k-means++) were last computed for, or null where anything else wrote either since:
+   *  the next Lloyd step then bounds each row's move from them (assembly/kmeans.ts assign). */
+  private lloydFrom: Float64Array | null = null;
 
   /** An empty shard whose first chunk will be global chunk `chunk0`: add() gives it rows. */
   constructor(c: CoreExports, arena: Arena, chunk0: number, d: number) {
@@ -133,6 +137,7 @@ export class Shard {
    *  blockRows(K, d) rows) and allocates the working memory. */
   prepare(K: number, type: number): void {
     if (K === this.K && type === this.type) return;
+    this.lloydFrom = null;
     const c = this.c, d = this.d, arena = this.arena;
     if (arena.mark() !== this.end) throw new Error('Shard.prepare: something was allocated above the shard in its arena');
     const B = blockRows(K, d);
@@ -170,6 +175,7 @@ export class Shard {
       weights: arena.allocF64(K), means: arena.allocF64(K * d), chol: arena.allocF64(P), logConst: arena.allocF64(K),
       shift: arena.allocF64(K * d), centres: arena.allocF64(K * d), rowsOut: arena.allocF64(4 * d), out: arena.allocF64(8),
       keys: arena.allocF64(K), idx: arena.alloc(4 * K), rng: arena.allocF64(6),
+      prevCentres: arena.allocF64(K * d), moves: arena.allocF64(K + 1),
     };
     this.end = arena.mark();
   }
@@ -185,6 +191,7 @@ export class Shard {
   load(index: number, data: Float64Array, rows: number): number {
     const c = this.c, d = this.d, arena = this.arena, ch = this.chunks[0];
     if (this.chunks.length !== 1 || ch.w || !this.sorted || rows > this.capacity) throw new Error('Shard.load: not a prepared one-chunk shard of enough rows');
+    this.lloydFrom = null;
     // the rows land in a staging buffer, from which the sort lays them out in x
     const top = arena.mark();
     const bits = zOrderBits(rows);
@@ -267,6 +274,7 @@ export class Shard {
   /** Per chunk: Σ w·‖x − centre‖², after closest = ‖x − centre‖² (first) or the minimum of both. */
   kppClosest(centre: Float64Array, first: boolean): Float64Array {
     this.layout(true);
+    this.lloydFrom = null;
     this.arena.f64(this.buf.centres, this.d).set(centre);
     return Float64Array.from(this.chunks, (ch) =>
       this.c.kppClosest(ch.x, ch.w, ch.rows, this.d, this.B, this.buf.centres, ch.closest, this.buf.scratch, first));
@@ -336,19 +344,28 @@ export class Shard {
     return out;
   }
 
-  /** One Lloyd step: labels to the nearest centre, then per centre Σ w·x and Σ w. */
+  /** One Lloyd step: labels to the nearest centre, then per centre Σ w·x and Σ w. Rows
+   *  whose nearest centre provably stayed the same since the last step keep their labels
+   *  without a distance computed (the same labels either way). */
   lloyd(centres: Float64Array, into = 0): TreeNode[] {
     this.layout(true);
-    const K = this.K, d = this.d;
-    this.arena.f64(this.buf.centres, K * d).set(centres);
-    return this.reduce(K * d + K, (ch, out) =>
-      this.c.lloydSums(ch.x, ch.w, ch.rows, d, K, this.B, this.buf.centres, ch.labels, out, this.buf.scratch), into);
+    const c = this.c, K = this.K, d = this.d, buf = this.buf;
+    const from = kernels.lloydBound ? this.lloydFrom : null;
+    this.lloydFrom = null; // until every chunk is done
+    if (from) this.arena.f64(buf.prevCentres, K * d).set(from);
+    this.arena.f64(buf.centres, K * d).set(centres);
+    if (from) c.centreMoves(buf.prevCentres, buf.centres, K, d, buf.moves);
+    const nodes = this.reduce(K * d + K, (ch, out) =>
+      c.lloydSums(ch.x, ch.w, ch.rows, d, K, this.B, buf.centres, ch.labels, out, buf.scratch, ch.closest, buf.moves, from ? 0 : 1), into);
+    this.lloydFrom = centres.slice();
+    return nodes;
   }
 
   /** The statistics of a hard start: labels to the nearest centre, rₙₖ = [labelₙ = k],
    *  about the centres. */
   labelStats(centres: Float64Array, into = 0, wire = false): TreeNode[] {
     this.layout(true);
+    this.lloydFrom = null;
     const c = this.c, K = this.K, d = this.d;
     this.arena.f64(this.buf.centres, K * d).set(centres);
     return this.reduce(this.S, (ch, out) => {

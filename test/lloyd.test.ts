@@ -1,0 +1,133 @@
+// Lloyd's iterations skip rows by Hamerly's bound (assembly/kmeans.ts assign): a group of
+// rows whose nearest centre provably stayed the same keeps its labels unread by any
+// distance. The labels, and so the sums, centres and every fit after them, must be the
+// bits of the plain assignment, however the centres move: a little, not at all, one far,
+// two onto one spot (ties), and with one centre.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GaussianMixture, BayesianGaussianMixture } from '../src/index.js';
+import { core, kernels } from '../src/core/core.js';
+import { Arena } from '../src/core/arena.js';
+import { Shard } from '../src/fit/shard.js';
+import { loadCore, matrix, rng } from './helpers.js';
+
+beforeAll(loadCore);
+afterEach(() => {
+  kernels.lloydBound = true;
+});
+
+describe('assign with the bound gives assignLabels\' labels and sums, step after step', () => {
+  const cases = [
+    { n: 1000, d: 3, K: 5, B: 512, offset: 0 },
+    { n: 777, d: 1, K: 3, B: 64, offset: 1e3 }, // odd n: a padding lane; rows far from 0
+    { n: 301, d: 16, K: 8, B: 42, offset: -50 },
+    { n: 64, d: 2, K: 1, B: 16, offset: 0 },    // one centre: every gap is +∞
+    { n: 2048, d: 9, K: 12, B: 454, offset: 1e6 },
+  ];
+  for (const { n, d, K, B, offset } of cases) {
+    it(`n=${n}, d=${d}, K=${K}, blocks of ${B}, rows about ${offset}`, () => {
+      const u = rng(n + d * 31 + K);
+      const c = core(), arena = new Arena(c);
+      arena.reset();
+      // clusters of unit spread about K random points, so that most rows sit near one
+      const pts = Array.from({ length: K }, () => Array.from({ length: d }, () => offset + 8 * (u() - 0.5)));
+      const x = Float64Array.from({ length: n * d }, (_, i) => pts[Math.floor(i / d) % K][i % d] + (u() - 0.5) * 3);
+      const xp = arena.allocF64(n * d + d), tmp = arena.allocF64(B * d + 16);
+      arena.f64(xp, n * d).set(x);
+      c.pairsInPlace(xp, n, d, B, tmp);
+      const centres = arena.allocF64(K * d), prev = arena.allocF64(K * d), moves = arena.allocF64(K + 1);
+      const labels = arena.alloc(4 * n), plain = arena.alloc(4 * n), gap = arena.allocF64(n + 1);
+      const sums = arena.allocF64(K * d + K), sumsPlain = arena.allocF64(K * d + K), q = arena.allocF64(8);
+      let cur = Float64Array.from({ length: K * d }, (_, i) => x[Math.floor(u() * n) * d + (i % d)]);
+      const kept0 = c.lloydKeptCount();
+      for (let step = 0; step < 14; step++) {
+        const next = cur.slice();
+        if (step > 0) {
+          const kind = step % 5;
+          for (let k = 0; k < K; k++) {
+            for (let j = 0; j < d; j++) {
+              const i = k * d + j;
+              if (kind === 1) next[i] += 1e-3 * (u() - 0.5);              // a little
+              else if (kind === 2 && k === step % K) next[i] += 20;        // one far
+              else if (kind === 3 && K > 1 && k === 1) next[i] = next[j];  // onto centre 0: ties
+              else if (kind === 4) next[i] = pts[k][j] + 0.3 * (u() - 0.5); // towards the truth
+              // kind 0: not at all
+            }
+          }
+        }
+        arena.f64(prev, K * d).set(cur);
+        arena.f64(centres, K * d).set(next);
+        c.centreMoves(prev, centres, K, d, moves);
+        c.lloydSums(xp, 0, n, d, K, B, centres, labels, sums, q, gap, moves, step === 0 ? 1 : 0);
+        c.lloydSums(xp, 0, n, d, K, B, centres, plain, sumsPlain, q, 0, 0, 1);
+        expect(Array.from(arena.i32(labels, n)), `step ${step}`).toEqual(Array.from(arena.i32(plain, n)));
+        const a = arena.f64(sums, K * d + K), b = arena.f64(sumsPlain, K * d + K);
+        expect(Array.from(a).every((v, i) => Object.is(v, b[i])), `step ${step}`).toBe(true);
+        cur = next;
+      }
+      expect(c.lloydKeptCount() - kept0).toBeGreaterThan(0);
+    });
+  }
+
+  it('centreMoves: each centre\'s distance, rounded up, and the largest', () => {
+    const c = core(), arena = new Arena(c);
+    arena.reset();
+    const K = 3, d = 2;
+    const a = arena.put(Float64Array.from([0, 0, 1, 1, 5, 5])), b = arena.put(Float64Array.from([3, 4, 1, 1, 5, 6]));
+    const out = arena.allocF64(K + 1);
+    c.centreMoves(a, b, K, d, out);
+    const m = arena.f64(out, K + 1);
+    expect(m[0]).toBeGreaterThanOrEqual(5);
+    expect(m[0]).toBeLessThan(5 * (1 + 1e-11));
+    expect(m[1]).toBe(0);
+    expect(m[2]).toBeGreaterThanOrEqual(1);
+    expect(m[3]).toBe(m[0]);
+  });
+});
+
+describe('a shard keeps the gaps only while nothing else wrote them', () => {
+  // the gaps live in the rows' k-means++ potentials: a seeding between two Lloyd steps
+  // overwrites them (and labelStats the labels), so the step after it must compute afresh
+  it('Lloyd, k-means++ potentials, Lloyd: the labels of the plain assignment', () => {
+    const n = 3000, d = 2, K = 4, u = rng(9);
+    const X = Float64Array.from({ length: n * d }, (_, i) => 6 * (Math.floor(i / d) % K) * (i % d === 0 ? 1 : -1) + u());
+    const labelsAfter = (on: boolean) => {
+      kernels.lloydBound = on;
+      const c = core(), arena = new Arena(c);
+      arena.reset();
+      const shard = new Shard(c, arena, 0, d).add(X, n, null);
+      shard.prepare(K, 0);
+      const c1 = Float64Array.from({ length: K * d }, (_, i) => X[(i >> 1) * 700 * d + (i % d)]);
+      shard.lloyd(c1);
+      // potentials far above any gap: every row would wrongly keep its label if they were read as gaps
+      shard.kppClosest(Float64Array.from([1e3, 1e3]), true);
+      const c2 = c1.map((v, i) => (i < d ? v + 6 : v)); // centre 0 moves onto the rows of centre 1
+      shard.lloyd(c2);
+      return shard.chunks.flatMap((ch) => Array.from(arena.i32(ch.labels, ch.rows)));
+    };
+    expect(labelsAfter(true)).toEqual(labelsAfter(false));
+  });
+});
+
+describe('fits are the same bits with the bound and without', () => {
+  // k-means starts with restarts (each k-means++ seeding invalidates the gaps, kept in the
+  // rows' k-means++ potentials), weights, several chunks, and a Bayesian mixture
+  for (const type of ['full', 'tied', 'diag', 'spherical'] as const) {
+    it(`${type}: GaussianMixture (nInit 3, weights) and BayesianGaussianMixture`, () => {
+      const n = 5000, d = 3, K = 5, u = rng(type.length);
+      const pts = Array.from({ length: K }, () => Array.from({ length: d }, () => 10 * (u() - 0.5)));
+      const X = matrix(Float64Array.from({ length: n * d }, (_, i) => pts[Math.floor(i / d) % K][i % d] + 2 * (u() - 0.5)), n, d);
+      const w = Float64Array.from({ length: n }, (_, i) => (i % 11 === 0 ? 0 : 1 + (i % 4) * 0.25));
+      const run = (on: boolean) => {
+        kernels.lloydBound = on;
+        const k0 = core().lloydKeptCount();
+        const gm = new GaussianMixture({ nComponents: K, covarianceType: type, nInit: 3, seed: 4, maxIter: 5 }).fit(X, { sampleWeight: w });
+        const bgm = new BayesianGaussianMixture({ nComponents: K, covarianceType: type, seed: 5, maxIter: 5 }).fit(X);
+        return { json: [gm.toJSON(), bgm.toJSON()], kept: core().lloydKeptCount() - k0 };
+      };
+      const on = run(true), off = run(false);
+      expect(on.kept).toBeGreaterThan(0);
+      expect(off.kept).toBe(0);
+      expect(on.json).toEqual(off.json);
+    });
+  }
+});
