@@ -241,7 +241,11 @@ export function centreMoves(old: usize, now: usize, K: i32, d: i32, out: usize):
 }
 
 /** One Lloyd step on a chunk: labels by assign (gap, moves, fresh: its bound, or gap = 0),
- *  then out = [Σ w·x per centre (K·d) | Σ w per centre (K)]. scratch: 8 f64. */
+ *  then out = [Σ w·x per centre (K·d) | Σ w per centre (K)]. scratch: 8 f64.
+ *
+ *  The sums of a run of rows with one label stay in registers, eight features a pass over
+ *  the block (then two, then one): each (centre, feature) sum still adds its rows one by
+ *  one in row order, so the bits are those of adding each row into memory. */
 export function lloydSums(x: usize, w: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize,
   out: usize, scratch: usize, gap: usize, moves: usize, fresh: bool): void {
   assign(x, n, d, K, B, centers, labels, scratch, gap, moves, fresh);
@@ -250,19 +254,76 @@ export function lloydSums(x: usize, w: usize, n: i32, d: i32, K: i32, B: i32, ce
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const P = (rows + 1) >> 1;
-    const xt = x + (<usize>(r0 * d) << 3);
+    const lb = labels + (<usize>r0 << 2);
     for (let r = 0; r < rows; r++) {
-      // row r0 + r is lane r&1 of pair r/2: feature j at f64 (j·P + r/2)·2 + (r&1) = 2jP + r
-      const wi = weightOf(w, r0 + r);
-      const k = load<i32>(labels + (<usize>(r0 + r) << 2));
-      store<f64>(mass + (<usize>k << 3), load<f64>(mass + (<usize>k << 3)) + wi);
-      const xr = xt + (<usize>r << 3);
-      for (let j = 0; j < d; j++) {
-        const at = sums + (<usize>(k * d + j) << 3);
-        store<f64>(at, load<f64>(at) + wi * load<f64>(xr + (<usize>(j * P) << 4)));
+      const at = mass + (<usize>load<i32>(lb + (<usize>r << 2)) << 3);
+      store<f64>(at, load<f64>(at) + weightOf(w, r0 + r));
+    }
+    // row r0 + r is lane r&1 of pair r/2: feature j at f64 (j·P + r/2)·2 + (r&1) = 2jP + r
+    const xt = x + (<usize>(r0 * d) << 3), f = <usize>P << 4; // f: from a row's feature j to j + 1
+    let j = 0;
+    for (; j + 8 <= d; j += 8) {
+      let xr = xt + <usize>j * f;
+      let kc = load<i32>(lb);
+      let at = sums + (<usize>(kc * d + j) << 3);
+      let a0 = v128.load(at), a1 = v128.load(at, 16), a2 = v128.load(at, 32), a3 = v128.load(at, 48);
+      for (let r = 0; r < rows; r++, xr += 8) {
+        const k = load<i32>(lb + (<usize>r << 2));
+        if (k != kc) {
+          v128.store(at, a0); v128.store(at, a1, 16); v128.store(at, a2, 32); v128.store(at, a3, 48);
+          kc = k;
+          at = sums + (<usize>(k * d + j) << 3);
+          a0 = v128.load(at); a1 = v128.load(at, 16); a2 = v128.load(at, 32); a3 = v128.load(at, 48);
+        }
+        const wv = f64x2.splat(weightOf(w, r0 + r));
+        a0 = f64x2.add(a0, f64x2.mul(wv, twoFeatures(xr, f)));
+        a1 = f64x2.add(a1, f64x2.mul(wv, twoFeatures(xr + 2 * f, f)));
+        a2 = f64x2.add(a2, f64x2.mul(wv, twoFeatures(xr + 4 * f, f)));
+        a3 = f64x2.add(a3, f64x2.mul(wv, twoFeatures(xr + 6 * f, f)));
       }
+      v128.store(at, a0); v128.store(at, a1, 16); v128.store(at, a2, 32); v128.store(at, a3, 48);
+    }
+    for (; j + 2 <= d; j += 2) {
+      let xr = xt + <usize>j * f;
+      let kc = load<i32>(lb);
+      let at = sums + (<usize>(kc * d + j) << 3);
+      let a0 = v128.load(at);
+      for (let r = 0; r < rows; r++, xr += 8) {
+        const k = load<i32>(lb + (<usize>r << 2));
+        if (k != kc) {
+          v128.store(at, a0);
+          kc = k;
+          at = sums + (<usize>(k * d + j) << 3);
+          a0 = v128.load(at);
+        }
+        a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(weightOf(w, r0 + r)), twoFeatures(xr, f)));
+      }
+      v128.store(at, a0);
+    }
+    if (j < d) {
+      let xr = xt + <usize>j * f;
+      let kc = load<i32>(lb);
+      let at = sums + (<usize>(kc * d + j) << 3);
+      let a: f64 = load<f64>(at);
+      for (let r = 0; r < rows; r++, xr += 8) {
+        const k = load<i32>(lb + (<usize>r << 2));
+        if (k != kc) {
+          store<f64>(at, a);
+          kc = k;
+          at = sums + (<usize>(k * d + j) << 3);
+          a = load<f64>(at);
+        }
+        a += weightOf(w, r0 + r) * load<f64>(xr);
+      }
+      store<f64>(at, a);
     }
   }
+}
+
+/** A row's features j and j + 1 (at xr and xr + f: pair-block layout) as one f64x2. */
+// @ts-ignore: decorator
+@inline function twoFeatures(xr: usize, f: usize): v128 {
+  return v128.load64_lane(xr + f, v128.load64_zero(xr), 1);
 }
 
 /** New centres from combined Lloyd sums (as lloydSums writes them); an empty cluster keeps

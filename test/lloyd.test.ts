@@ -68,6 +68,35 @@ describe('assign with the bound gives assignLabels\' labels and sums, step after
     });
   }
 
+  // the sums keep a run of rows with one label in registers, eight features a pass, then
+  // two, then one: each (centre, feature) sum must still add its rows in row order
+  for (const d of [1, 2, 3, 8, 9, 11, 16, 19]) {
+    it(`lloydSums: Σ w·x and Σ w per centre, the bits of adding row by row (d = ${d}, weights, two blocks)`, () => {
+      const n = 301, K = 4, B = 200, u = rng(d);
+      const c = core(), arena = new Arena(c);
+      arena.reset();
+      const x = Float64Array.from({ length: n * d }, () => 10 * (u() - 0.5));
+      const w = Float64Array.from({ length: n }, (_, i) => (i % 13 === 0 ? 0 : 0.5 + u()));
+      const cen = Float64Array.from({ length: K * d }, () => 10 * (u() - 0.5));
+      const xp = arena.allocF64(n * d + d), tmp = arena.allocF64(B * d + 16), wp = arena.put(w), cp = arena.put(cen);
+      arena.f64(xp, n * d).set(x);
+      c.pairsInPlace(xp, n, d, B, tmp);
+      const labels = arena.alloc(4 * n), out = arena.allocF64(K * d + K), q = arena.allocF64(8);
+      c.lloydSums(xp, wp, n, d, K, B, cp, labels, out, q, 0, 0, 1);
+      const lab = arena.i32(labels, n);
+      const sums = new Float64Array(K * d), mass = new Float64Array(K);
+      for (let r = 0; r < n; r++) {
+        const k = lab[r];
+        mass[k] += w[r];
+        for (let j = 0; j < d; j++) sums[k * d + j] += w[r] * x[r * d + j];
+      }
+      expect(new Set(lab).size).toBe(K); // runs of every label, and changes between them
+      const got = arena.f64(out, K * d + K);
+      expect(Array.from(got.subarray(0, K * d)).every((v, i) => Object.is(v, sums[i]))).toBe(true);
+      expect(Array.from(got.subarray(K * d)).every((v, i) => Object.is(v, mass[i]))).toBe(true);
+    });
+  }
+
   it('centreMoves: each centre\'s distance, rounded up, and the largest', () => {
     const c = core(), arena = new Arena(c);
     arena.reset();
