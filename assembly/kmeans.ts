@@ -117,11 +117,16 @@ export function lloydKeptCount(): f64 {
   return keptGroups;
 }
 
-/** Relative and absolute (per unit of the largest centre norm) slack taken off each gap
- *  for rounding: the squared distances carry errors of some d·2⁻⁵³ of (distance + |x| +
- *  |c|)², so a row kept by the bound has a nearest centre that the full computation would
- *  also find, with no tie, by a factor of ~10⁵ for d up to 10⁵. */
+/** The rounding allowance taken off each gap, relative to the second distance: x − c is
+ *  rounded once relative to itself (x and c are the stored values), so a squared distance
+ *  carries errors of some d·2⁻⁵³ of itself, and a row kept by the bound has a nearest
+ *  centre that the full computation also finds, with no tie, by a factor of ~10⁵ for d up
+ *  to 10⁵. */
 const GAP_REL: f64 = 1e-10;
+/** And an absolute one, for squares that underflow (distances below ~1.5e-154, where a
+ *  square's error is up to 2⁻¹⁰⁷⁵ absolute: up to √d·1.6e-162 in the distance). Data at
+ *  such scales keep no label by the bound, which only costs time. */
+const GAP_ABS: f64 = 1e-150;
 
 /**
  * assignLabels, skipping rows whose nearest centre cannot have changed (Hamerly's bound,
@@ -140,20 +145,8 @@ const GAP_REL: f64 = 1e-10;
  */
 export function assign(x: usize, n: i32, d: i32, K: i32, B: i32, centers: usize, labels: usize, q: usize,
   gap: usize, moves: usize, fresh: bool): void {
-  // the rounding slack's absolute part: the largest centre norm (rows lie within their
-  // distance of a centre, so this bounds |x| too, up to that distance)
-  let cmax: f64 = 0;
-  if (gap) {
-    for (let k = 0; k < K; k++) {
-      let s: f64 = 0;
-      for (let j = 0; j < d; j++) {
-        const v = load<f64>(centers + (<usize>(k * d + j) << 3));
-        s += v * v;
-      }
-      cmax = max(cmax, Math.sqrt(s));
-    }
-  }
-  const shrink = f64x2.splat(1.0 - GAP_REL), slack = f64x2.splat(2.0 * GAP_REL * cmax);
+  // a second distance that overflowed to +∞ bounds nothing, unless there is no second centre
+  const shrink = f64x2.splat(1.0 - GAP_REL), slack = f64x2.splat(GAP_ABS), far = f64x2.splat(K > 1 ? -Infinity : Infinity);
   const dmax = moves ? load<f64>(moves + (<usize>K << 3)) : 0.0;
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
@@ -206,25 +199,27 @@ export function assign(x: usize, n: i32, d: i32, K: i32, B: i32, centers: usize,
       if (have > 7) store<i32>(out, <i32>f64x2.extract_lane(k3, 1), 28);
       if (gap) {
         // the pairs of the group that exist (an odd block's last lane is padding, within n + 1)
-        storeGap(g, s0, b0, shrink, slack);
-        if (have > 2) storeGap(g + 16, s1, b1, shrink, slack);
-        if (have > 4) storeGap(g + 32, s2, b2, shrink, slack);
-        if (have > 6) storeGap(g + 48, s3, b3, shrink, slack);
+        storeGap(g, s0, b0, shrink, slack, far);
+        if (have > 2) storeGap(g + 16, s1, b1, shrink, slack, far);
+        if (have > 4) storeGap(g + 32, s2, b2, shrink, slack, far);
+        if (have > 6) storeGap(g + 48, s3, b3, shrink, slack, far);
       }
     }
   }
 }
 
 /** A pair's gaps from its squared distances to the second nearest (s) and nearest (b)
- *  centres: √s·(1 − GAP_REL) − √b − 2·GAP_REL·cmax. With one centre s = +∞, and so is the
- *  gap (such rows always keep their label). */
+ *  centres: √s·(1 − GAP_REL) − √b − GAP_ABS. Where s is +∞ (one centre: the gap is +∞ and
+ *  such rows always keep their label; or an overflowed square) the gap is `far`. */
 // @ts-ignore: decorator
-@inline function storeGap(at: usize, s: v128, b: v128, shrink: v128, slack: v128): void {
-  v128.store(at, f64x2.sub(f64x2.sub(f64x2.mul(f64x2.sqrt(s), shrink), f64x2.sqrt(b)), slack));
+@inline function storeGap(at: usize, s: v128, b: v128, shrink: v128, slack: v128, far: v128): void {
+  const g = f64x2.sub(f64x2.sub(f64x2.mul(f64x2.sqrt(s), shrink), f64x2.sqrt(b)), slack);
+  v128.store(at, v128.bitselect(g, far, f64x2.lt(s, f64x2.splat(Infinity))));
 }
 
 /** How far each centre moved from old to now (K×d each): out[k] = ‖nowₖ − oldₖ‖ rounded up
- *  (by 1e-12 relative), out[K] = the largest. For assign's bound. */
+ *  (by 1e-12 relative, and GAP_ABS for squares that underflow), out[K] = the largest. For
+ *  assign's bound. */
 export function centreMoves(old: usize, now: usize, K: i32, d: i32, out: usize): void {
   let most: f64 = 0;
   for (let k = 0; k < K; k++) {
@@ -233,7 +228,7 @@ export function centreMoves(old: usize, now: usize, K: i32, d: i32, out: usize):
       const t = load<f64>(now + (<usize>(k * d + j) << 3)) - load<f64>(old + (<usize>(k * d + j) << 3));
       s += t * t;
     }
-    const m = Math.sqrt(s) * (1.0 + 1e-12);
+    const m = Math.sqrt(s) * (1.0 + 1e-12) + GAP_ABS;
     store<f64>(out + (<usize>k << 3), m);
     most = max(most, m);
   }

@@ -107,9 +107,71 @@ describe('assign with the bound gives assignLabels\' labels and sums, step after
     const m = arena.f64(out, K + 1);
     expect(m[0]).toBeGreaterThanOrEqual(5);
     expect(m[0]).toBeLessThan(5 * (1 + 1e-11));
-    expect(m[1]).toBe(0);
+    expect(m[1]).toBeLessThanOrEqual(1e-149); // no move: only the underflow allowance
     expect(m[2]).toBeGreaterThanOrEqual(1);
     expect(m[3]).toBe(m[0]);
+  });
+});
+
+/** Runs a centre sequence through lloydSums with the bound and without (x row-major, n×d,
+ *  blocks of B); returns the first step whose labels or sums differ, or −1. */
+function firstDifference(x: Float64Array, n: number, d: number, K: number, B: number, seq: Float64Array[]): number {
+  const c = core(), arena = new Arena(c);
+  arena.reset();
+  const xp = arena.allocF64(n * d + d), tmp = arena.allocF64(B * d + 16);
+  arena.f64(xp, n * d).set(x);
+  c.pairsInPlace(xp, n, d, B, tmp);
+  const centres = arena.allocF64(K * d), prev = arena.allocF64(K * d), moves = arena.allocF64(K + 1);
+  const labels = arena.alloc(4 * n), plain = arena.alloc(4 * n), gap = arena.allocF64(n + 1);
+  const sums = arena.allocF64(K * d + K), sumsPlain = arena.allocF64(K * d + K), q = arena.allocF64(8);
+  for (let step = 0; step < seq.length; step++) {
+    if (step > 0) arena.f64(prev, K * d).set(seq[step - 1]);
+    arena.f64(centres, K * d).set(seq[step]);
+    if (step > 0) c.centreMoves(prev, centres, K, d, moves);
+    c.lloydSums(xp, 0, n, d, K, B, centres, labels, sums, q, gap, moves, step === 0 ? 1 : 0);
+    c.lloydSums(xp, 0, n, d, K, B, centres, plain, sumsPlain, q, 0, 0, 1);
+    const a = arena.i32(labels, n), b = arena.i32(plain, n);
+    const sa = arena.f64(sums, K * d + K), sb = arena.f64(sumsPlain, K * d + K);
+    if (!a.every((v, i) => v === b[i]) || !sa.every((v, i) => Object.is(v, sb[i]))) return step;
+  }
+  return -1;
+}
+
+describe('the bound at the ends of the floating-point range (found in review)', () => {
+  it('squares that underflow: distances about 1e-162, and a move whose square is 0', () => {
+    // every row at 0; centre 0 at 2.3e-162 (its square one subnormal step), centre 1 at
+    // 1.5e-162 (its square 0): label 1. Then centre 1 moves by 1e-162 (squared: 0), both
+    // squares are one step, a tie, and the first centre wins: label 0
+    const seq = [[2.3e-162, 1.5e-162], [2.3e-162, 2.5e-162]].map((v) => Float64Array.from(v));
+    expect(firstDifference(new Float64Array(8), 8, 1, 2, 16, seq)).toBe(-1);
+  });
+  it('squares that overflow: a second distance of +∞ bounds nothing', () => {
+    // rows at 1e154; the first distance to centre 1 squares to +∞, then centre 1 walks to the rows
+    const seq = [[0.9e154, -1e154], [0.9e154, -0.4e154], [0.9e154, 0.2e154], [0.9e154, 1e154]].map((v) => Float64Array.from(v));
+    expect(firstDifference(new Float64Array(8).fill(1e154), 8, 1, 2, 16, seq)).toBe(-1);
+  });
+  it('a default fit on data of scale 3e-162 is the same with the bound and without', () => {
+    const scale = 3e-162, d = 2, K = 5, seed = 8, n = 300;
+    const u = rng(seed * 1000 + K * 10 + d);
+    const centres = Array.from({ length: 2 * K }, () => Array.from({ length: d }, () => 20 * u()));
+    const X = matrix(Float64Array.from({ length: n * d }, (_, i) => scale * (centres[Math.floor(i / d) % (2 * K)][i % d] + 3 * u())), n, d);
+    const fit = (on: boolean) => {
+      kernels.lloydBound = on;
+      return new GaussianMixture({ nComponents: K, covarianceType: 'diag', seed, maxIter: 2 }).fit(X).toJSON();
+    };
+    expect(fit(true)).toEqual(fit(false));
+  });
+  it('rows far from 0 (1e15 and 1e8 offsets, small moves) still keep labels by the bound', () => {
+    for (const offset of [1e8, 1e15]) {
+      const n = 400, d = 3, K = 4, u = rng(offset % 97);
+      const x = Float64Array.from({ length: n * d }, (_, i) => offset + 10 * (Math.floor(i / d) % K) + u());
+      let cur = Float64Array.from({ length: K * d }, (_, i) => offset + 10 * Math.floor(i / d) + 0.5);
+      const seq = [cur];
+      for (let s = 0; s < 6; s++) seq.push((cur = cur.map((v) => v + 0.5 * (u() - 0.5))));
+      const kept0 = core().lloydKeptCount();
+      expect(firstDifference(x, n, d, K, 64, seq)).toBe(-1);
+      expect(core().lloydKeptCount() - kept0, `offset ${offset}`).toBeGreaterThan(0);
+    }
   });
 });
 
