@@ -15,6 +15,30 @@ afterEach(() => {
   kernels.lloydBound = true;
 });
 
+/** Runs a centre sequence through lloydSums with the bound and without (x row-major, n×d,
+ *  blocks of B); returns the first step whose labels or sums differ, or −1. */
+function firstDifference(x: Float64Array, n: number, d: number, K: number, B: number, seq: Float64Array[]): number {
+  const c = core(), arena = new Arena(c);
+  arena.reset();
+  const xp = arena.allocF64(n * d + d), tmp = arena.allocF64(B * d + 16);
+  arena.f64(xp, n * d).set(x);
+  c.pairsInPlace(xp, n, d, B, tmp);
+  const centres = arena.allocF64(K * d), prev = arena.allocF64(K * d), moves = arena.allocF64(K + 1);
+  const labels = arena.alloc(4 * n), plain = arena.alloc(4 * n), gap = arena.allocF64(n + 1);
+  const sums = arena.allocF64(K * d + K), sumsPlain = arena.allocF64(K * d + K), q = arena.allocF64(8);
+  for (let step = 0; step < seq.length; step++) {
+    if (step > 0) arena.f64(prev, K * d).set(seq[step - 1]);
+    arena.f64(centres, K * d).set(seq[step]);
+    if (step > 0) c.centreMoves(prev, centres, K, d, moves);
+    c.lloydSums(xp, 0, n, d, K, B, centres, labels, sums, q, gap, moves, step === 0 ? 1 : 0);
+    c.lloydSums(xp, 0, n, d, K, B, centres, plain, sumsPlain, q, 0, 0, 1);
+    const a = arena.i32(labels, n), b = arena.i32(plain, n);
+    const sa = arena.f64(sums, K * d + K), sb = arena.f64(sumsPlain, K * d + K);
+    if (!a.every((v, i) => v === b[i]) || !sa.every((v, i) => Object.is(v, sb[i]))) return step;
+  }
+  return -1;
+}
+
 describe('assign with the bound gives assignLabels\' labels and sums, step after step', () => {
   const cases = [
     { n: 1000, d: 3, K: 5, B: 512, offset: 0 },
@@ -26,44 +50,28 @@ describe('assign with the bound gives assignLabels\' labels and sums, step after
   for (const { n, d, K, B, offset } of cases) {
     it(`n=${n}, d=${d}, K=${K}, blocks of ${B}, rows about ${offset}`, () => {
       const u = rng(n + d * 31 + K);
-      const c = core(), arena = new Arena(c);
-      arena.reset();
       // clusters of unit spread about K random points, so that most rows sit near one
       const pts = Array.from({ length: K }, () => Array.from({ length: d }, () => offset + 8 * (u() - 0.5)));
       const x = Float64Array.from({ length: n * d }, (_, i) => pts[Math.floor(i / d) % K][i % d] + (u() - 0.5) * 3);
-      const xp = arena.allocF64(n * d + d), tmp = arena.allocF64(B * d + 16);
-      arena.f64(xp, n * d).set(x);
-      c.pairsInPlace(xp, n, d, B, tmp);
-      const centres = arena.allocF64(K * d), prev = arena.allocF64(K * d), moves = arena.allocF64(K + 1);
-      const labels = arena.alloc(4 * n), plain = arena.alloc(4 * n), gap = arena.allocF64(n + 1);
-      const sums = arena.allocF64(K * d + K), sumsPlain = arena.allocF64(K * d + K), q = arena.allocF64(8);
       let cur = Float64Array.from({ length: K * d }, (_, i) => x[Math.floor(u() * n) * d + (i % d)]);
-      const kept0 = c.lloydKeptCount();
-      for (let step = 0; step < 14; step++) {
+      const seq = [cur];
+      for (let step = 1; step < 14; step++) {
         const next = cur.slice();
-        if (step > 0) {
-          const kind = step % 5;
-          for (let k = 0; k < K; k++) {
-            for (let j = 0; j < d; j++) {
-              const i = k * d + j;
-              if (kind === 1) next[i] += 1e-3 * (u() - 0.5);              // a little
-              else if (kind === 2 && k === step % K) next[i] += 20;        // one far
-              else if (kind === 3 && K > 1 && k === 1) next[i] = next[j];  // onto centre 0: ties
-              else if (kind === 4) next[i] = pts[k][j] + 0.3 * (u() - 0.5); // towards the truth
-              // kind 0: not at all
-            }
+        const kind = step % 5;
+        for (let k = 0; k < K; k++) {
+          for (let j = 0; j < d; j++) {
+            const i = k * d + j;
+            if (kind === 1) next[i] += 1e-3 * (u() - 0.5);              // a little
+            else if (kind === 2 && k === step % K) next[i] += 20;        // one far
+            else if (kind === 3 && K > 1 && k === 1) next[i] = next[j];  // onto centre 0: ties
+            else if (kind === 4) next[i] = pts[k][j] + 0.3 * (u() - 0.5); // towards the truth
+            // kind 0: not at all
           }
         }
-        arena.f64(prev, K * d).set(cur);
-        arena.f64(centres, K * d).set(next);
-        c.centreMoves(prev, centres, K, d, moves);
-        c.lloydSums(xp, 0, n, d, K, B, centres, labels, sums, q, gap, moves, step === 0 ? 1 : 0);
-        c.lloydSums(xp, 0, n, d, K, B, centres, plain, sumsPlain, q, 0, 0, 1);
-        expect(Array.from(arena.i32(labels, n)), `step ${step}`).toEqual(Array.from(arena.i32(plain, n)));
-        const a = arena.f64(sums, K * d + K), b = arena.f64(sumsPlain, K * d + K);
-        expect(Array.from(a).every((v, i) => Object.is(v, b[i])), `step ${step}`).toBe(true);
-        cur = next;
+        seq.push((cur = next));
       }
+      const c = core(), kept0 = c.lloydKeptCount();
+      expect(firstDifference(x, n, d, K, B, seq)).toBe(-1);
       expect(c.lloydKeptCount() - kept0).toBeGreaterThan(0);
     });
   }
@@ -112,30 +120,6 @@ describe('assign with the bound gives assignLabels\' labels and sums, step after
     expect(m[3]).toBe(m[0]);
   });
 });
-
-/** Runs a centre sequence through lloydSums with the bound and without (x row-major, n×d,
- *  blocks of B); returns the first step whose labels or sums differ, or −1. */
-function firstDifference(x: Float64Array, n: number, d: number, K: number, B: number, seq: Float64Array[]): number {
-  const c = core(), arena = new Arena(c);
-  arena.reset();
-  const xp = arena.allocF64(n * d + d), tmp = arena.allocF64(B * d + 16);
-  arena.f64(xp, n * d).set(x);
-  c.pairsInPlace(xp, n, d, B, tmp);
-  const centres = arena.allocF64(K * d), prev = arena.allocF64(K * d), moves = arena.allocF64(K + 1);
-  const labels = arena.alloc(4 * n), plain = arena.alloc(4 * n), gap = arena.allocF64(n + 1);
-  const sums = arena.allocF64(K * d + K), sumsPlain = arena.allocF64(K * d + K), q = arena.allocF64(8);
-  for (let step = 0; step < seq.length; step++) {
-    if (step > 0) arena.f64(prev, K * d).set(seq[step - 1]);
-    arena.f64(centres, K * d).set(seq[step]);
-    if (step > 0) c.centreMoves(prev, centres, K, d, moves);
-    c.lloydSums(xp, 0, n, d, K, B, centres, labels, sums, q, gap, moves, step === 0 ? 1 : 0);
-    c.lloydSums(xp, 0, n, d, K, B, centres, plain, sumsPlain, q, 0, 0, 1);
-    const a = arena.i32(labels, n), b = arena.i32(plain, n);
-    const sa = arena.f64(sums, K * d + K), sb = arena.f64(sumsPlain, K * d + K);
-    if (!a.every((v, i) => v === b[i]) || !sa.every((v, i) => Object.is(v, sb[i]))) return step;
-  }
-  return -1;
-}
 
 describe('the bound at the ends of the floating-point range (found in review)', () => {
   it('squares that underflow: distances about 1e-162, and a move whose square is 0', () => {
