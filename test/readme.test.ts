@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { BayesianGaussianMixture, selectModel } from '../src/index.js';
 import type { ModelSelection } from '../src/index.js';
@@ -178,6 +179,16 @@ describe('README "Command line": its transcripts', () => {
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe(lines[i]);
     }
+  });
+});
+
+describe('README: what it says about the package itself', () => {
+  it('the size of the WebAssembly module to the kB, and its gzipped size within 1 kB (gzip implementations differ)', () => {
+    const wasm = readFileSync(join(root, 'dist/gmm.wasm'));
+    const m = /- (\d+) kB of WebAssembly \((\d+) kB gzipped;/.exec(readme);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBe(Math.round(wasm.length / 1000));
+    expect(Math.abs(Number(m![2]) - gzipSync(wasm, { level: 9 }).length / 1000)).toBeLessThanOrEqual(1);
   });
 });
 
