@@ -316,6 +316,36 @@ describe('every bad input throws a GmmError with a stable code, before any work'
   });
 });
 
+describe('a NaN in X points to the missing-value option only where it would help', () => {
+  const X = [[1, NaN], [2, 3], [4, 5], [1, 1]];
+  const fixOf = async (f: () => unknown): Promise<string> => {
+    try {
+      await f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(GmmError);
+      expect((e as GmmError).code).toBe('NON_FINITE');
+      return (e as GmmError).message;
+    }
+    return 'no error';
+  };
+  it("fit() and selectModel: set missingValues: 'marginalize'", async () => {
+    expect(await fixOf(() => new GaussianMixture({ nComponents: 2 }).fit(X))).toContain("missingValues: 'marginalize'");
+    expect(await fixOf(() => selectModel(X, { nComponents: 2 }))).toContain("missingValues: 'marginalize'");
+  });
+  it('fitAsync, computeStatistics and WorkerPool.create, which take no missing values: say where they run instead', async () => {
+    const fitted = new GaussianMixture({ nComponents: 1 }).fit([[1, 2], [2, 3], [3, 3]]);
+    for (const f of [
+      () => new GaussianMixture({ nComponents: 2 }).fitAsync(X, { workers: 0 }),
+      () => fitted.computeStatistics(X),
+      () => WorkerPool.create(X, { workers: 1 }),
+    ]) {
+      const msg = await fixOf(f);
+      expect(msg).not.toContain("set missingValues");
+      expect(msg).toContain('missing-value fits run in fit() and selectModel only');
+    }
+  });
+});
+
 describe('an unknown option names what was meant', () => {
   // [given options, what the message must say] for the constructor; each message still lists every option
   const hinted: [Record<string, unknown>, string][] = [

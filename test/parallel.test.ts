@@ -319,6 +319,16 @@ describe('stopping and failing', () => {
     await expect(new lib.GaussianMixture(slow).fitStream(source, { signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
   });
 
+  it('a sync stream of short passes still answers its signal: the event loop gets a turn across passes', async () => {
+    // each pass of 300 rows takes far less than the 10 ms after which a pass gives a turn
+    // itself; without turns between passes the timeout could not fire until all 50,000 ran
+    const small = overlapping(5, 300, 2, 2);
+    const source = (): Matrix[] => [small];
+    const gm = new lib.GaussianMixture({ nComponents: 2, seed: 3, tol: 0, maxIter: 50000 });
+    await expect(gm.fitStream(source, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(gm.isFitted).toBe(false);
+  });
+
   it('a worker that dies mid-fit gives WORKER_FAILED, not a hang; the model is unchanged', async () => {
     const url = new URL('./parallel/crashing-worker.mjs', import.meta.url);
     const gm = new lib.GaussianMixture({ nComponents: 3, seed: 1 }).fit(overlapping(1, 500, 8, 3));

@@ -244,7 +244,7 @@ export class GaussianMixture {
       data = X;
       positive = X.positiveRows;
     } else {
-      const m = toMatrix(X, 'X', o.missingValues === 'marginalize' ? 'fit-only' : 'refuse');
+      const m = toMatrix(X, 'X', o.missingValues === 'marginalize' ? 'fit-only' : 'no-missing');
       w = toSampleWeight(options.sampleWeight, m.rows);
       positive = w ? w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0) : m.rows;
       data = m;
@@ -531,7 +531,7 @@ export class GaussianMixture {
     }
     const p = this.currentParams('computeStatistics');
     const shift = options.shift == null ? null : toShift(options.shift, p.K, p.d);
-    const m = toMatrix(X, 'X', this.opts.missingValues === 'marginalize' ? 'fit-only' : 'refuse');
+    const m = toMatrix(X, 'X', this.opts.missingValues === 'marginalize' ? 'fit-only' : 'no-missing');
     if (m.cols !== p.d) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model has ${p.d}: pass rows with the same features.`);
     }

@@ -208,7 +208,8 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
     throw new GmmError('INVALID_TYPE', 'selection takes X itself, not a WorkerPool: selectModelAsync(X, { workers }) starts ' +
       'one pool for every candidate fit and closes it. A pool of your own serves gm.fitAsync(pool).');
   }
-  const m = toMatrix(X, 'X', o.missingValues !== 'marginalize' ? 'refuse' : extraKeys.length > 0 ? 'fit-only' : 'allow');
+  const m = toMatrix(X, 'X', o.missingValues !== 'marginalize' ? (extraKeys.length > 0 ? 'no-missing' : 'refuse')
+    : extraKeys.length > 0 ? 'fit-only' : 'allow');
   const w = toSampleWeight(o.sampleWeight, m.rows);
   if (w && !Number.isFinite(w.reduce((s, v) => s + v, 0))) {
     throw new GmmError('INVALID_SAMPLE_WEIGHT', 'sampleWeight sums past the range of doubles, and the criteria count the ' +

@@ -32,9 +32,12 @@ export function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** What toMatrix does with NaN: refuse it, allow it (a missing entry), or refuse it saying
- *  that missing-value fits run in fit() only. ±Infinity is always refused. */
-export type NanPolicy = 'refuse' | 'allow' | 'fit-only';
+/** What toMatrix does with NaN: refuse it (pointing to missingValues: 'marginalize'), allow
+ *  it (a missing entry), or refuse it saying that missing-value fits run in fit() and
+ *  selectModel only: for a 'marginalize' model ('fit-only') or any other ('no-missing': a
+ *  path that takes no missing values, where that option would not help). ±Infinity is
+ *  always refused. */
+export type NanPolicy = 'refuse' | 'allow' | 'fit-only' | 'no-missing';
 
 function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPolicy = 'refuse'): number {
   if (typeof v !== 'number') {
@@ -46,7 +49,8 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
       throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is NaN: missing-value fits (missingValues: 'marginalize') run in ` +
         'fit() and selectModel only, not in fitAsync, fitStream, computeStatistics or selectModelAsync; use fit(), or impute the rows first.');
     }
-    const hint = v !== v && name === 'X' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
+    const hint = v !== v && name === 'X' ? (nan === 'no-missing' ? ' (missing-value fits run in fit() and selectModel only)'
+      : " (or set missingValues: 'marginalize' to treat NaN as a missing entry)") : '';
     // conditioning values are given, never missing: no fit, no marginalisation to point to
     const when = name === 'Xgiven' ? ': conditioning needs a finite value for every given feature' : ' first';
     throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity${when}${hint}.`);

@@ -456,7 +456,15 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   const cluster = new StreamCluster(c, arena, source, d, sample, signal, explicit);
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
-  return runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, () => {
+  // give the event loop a turn every 10 ms of work, across passes as within them (chunksOf):
+  // a sync source of short passes would otherwise hold the thread, and the signal, to the end
+  let last = Date.now();
+  return runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, async () => {
     if (signal?.aborted) throw abortedError();
+    if (Date.now() - last > 10) {
+      await nextTurn();
+      last = Date.now();
+      if (signal?.aborted) throw abortedError();
+    }
   });
 }

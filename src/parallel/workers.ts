@@ -181,7 +181,7 @@ export class WorkerPool {
     const shape = peekShape(X);
     const weighted = options.sampleWeight !== undefined && options.sampleWeight !== null;
     if (shape) checkShards(shape.rows, o.workers, (n) => shardBytes(n, shape.cols, weighted), `${shape.rows}×${shape.cols} data`);
-    const m = toMatrix(X);
+    const m = toMatrix(X, 'X', 'no-missing');
     const w = toSampleWeight(options.sampleWeight, m.rows);
     if (signal?.aborted) throw new GmmError('ABORTED', 'WorkerPool.create was aborted by its AbortSignal before it started.');
     const pool = await WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal);
