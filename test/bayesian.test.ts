@@ -120,6 +120,10 @@ describe('BayesianGaussianMixture', () => {
       expect(sameBits(back.scoreSamples(X), m.scoreSamples(X))).toBe(true);
       expect(back.weightConcentrationPriorType).toBe('dirichlet_process');
       expect(() => lib.GaussianMixture.fromJSON(JSON.stringify(m))).toThrow(expect.objectContaining({ code: 'INVALID_JSON' }));
+      // and the other way round, each naming the loader to use
+      const plain = new lib.GaussianMixture({ nComponents: 2, covarianceType: type, seed: 0 }).fit(X);
+      expect(() => lib.BayesianGaussianMixture.fromJSON(JSON.stringify(plain))).toThrow(expect.objectContaining({
+        code: 'INVALID_JSON', message: expect.stringContaining('load it with GaussianMixture.fromJSON') }));
     }
   });
 });

@@ -55,6 +55,21 @@ describe('npm run demo (node dist/demo/demo.js)', () => {
     expect(stdout).toContain('wrote demo.svg');
   });
 
+  it('refuses an unknown flag (exit 2, usage, no SVG written) and reports a bad value by the library\'s message (exit 1)', async () => {
+    const run = (args: string[]) => new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(root, 'dist/demo/demo.js'), ...args], { cwd: dir, timeout: 30_000 },
+        (err, _so, se) => resolve({ code: err ? (err.code as number) : 0, stderr: se }));
+    });
+    const unknown = await run(['--bogus', '--out', 'bogus.svg']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown argument "--bogus"');
+    expect(unknown.stderr).toContain('usage: npm run demo');
+    expect(existsSync(join(dir, 'bogus.svg'))).toBe(false);
+    const bad = await run(['-k', '0', '--out', 'bad.svg']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('demo: error: nComponents must be an integer ≥ 1; got number 0. Use at least one component.');
+  });
+
   it('draws every point coloured by component, 1σ and 2σ ellipses, means, axis labels', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(count(svg, /<circle class="point"/g)).toBe(272);

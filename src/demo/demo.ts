@@ -1,25 +1,45 @@
 // `npm run demo`: fits the embedded Old Faithful data, choosing K by BIC, prints the model
 // and writes demo.svg (points coloured by component, 1σ and 2σ ellipses, means).
-// Options: --out <file.svg>, -k <K> (skip the BIC search), --covariance <type>, --seed <n>.
+// Options: --out <file.svg>, -k <K> (skip the BIC search), --covariance <type>, --seed <n>, --help;
+// anything else is a usage error (exit 2).
 import { writeFileSync } from 'node:fs';
-import { init, GaussianMixture, selectModel } from '../entry-node.js';
+import { init, GaussianMixture, GmmError, selectModel } from '../entry-node.js';
 import type { CovarianceType } from '../index.js';
 import { FAITHFUL, FAITHFUL_COLUMNS } from './faithful.js';
 import { componentsOf, renderMixtureSvg } from './svg.js';
 import { formatTable, modelSummary } from '../cli/summary.js';
 
-function arg(name: string, short?: string): string | undefined {
-  const argv = process.argv.slice(2);
-  const i = argv.findIndex((a) => a === `--${name}` || (short !== undefined && a === `-${short}`));
-  return i >= 0 ? argv[i + 1] : undefined;
+const USAGE = 'usage: npm run demo -- [--out file.svg] [-k K] [--covariance full|tied|diag|spherical] [--seed n]\n' +
+  '  fits Old Faithful (K by BIC over 1–5 unless -k is given), prints the model and writes the SVG (default demo.svg)';
+/** The demo's flags: each takes a value; anything else is a usage error. */
+const FLAGS: Record<string, string> = { '--out': 'out', '-o': 'out', '--covariance': 'covariance', '-c': 'covariance',
+  '--seed': 'seed', '--components': 'components', '-k': 'components' };
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const name = FLAGS[a];
+    if (name === undefined) throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+    if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
+    o[name] = argv[++i];
+  }
+  return o;
 }
 
 export async function demo(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
   await init();
-  const out = arg('out', 'o') ?? 'demo.svg';
-  const type = (arg('covariance', 'c') ?? 'full') as CovarianceType;
-  const seed = Number(arg('seed') ?? 0);
-  const fixedK = arg('components', 'k');
+  const out = args.out ?? 'demo.svg';
+  const type = (args.covariance ?? 'full') as CovarianceType;
+  const seed = Number(args.seed ?? 0);
+  const fixedK = args.components;
   const X = FAITHFUL as unknown as number[][];
 
   let best: GaussianMixture;
@@ -52,6 +72,12 @@ export async function demo(): Promise<void> {
 }
 
 demo().catch((e) => {
-  console.error(e?.stack ?? e);
-  process.exitCode = 1;
+  // a usage error or the library's own message (which names the problem and the fix); a stack only for anything else
+  if (e instanceof UsageError) {
+    console.error(`demo: ${e.message}\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(e instanceof GmmError ? `demo: error: ${e.message}` : (e?.stack ?? e));
+    process.exitCode = 1;
+  }
 });

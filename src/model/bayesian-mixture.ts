@@ -81,6 +81,9 @@ export class BayesianGaussianMixture extends GaussianMixture {
   /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
   static override fromJSON(json: GaussianMixtureJSON | string | unknown): BayesianGaussianMixture {
     const { options, state, raw } = fromJSONObject(json);
+    if (raw.variational === undefined) {
+      throw new GmmError('INVALID_JSON', 'fromJSON: this is a GaussianMixture model (it has no "variational" part): load it with GaussianMixture.fromJSON.');
+    }
     let m: BayesianGaussianMixture;
     try {
       m = new BayesianGaussianMixture(options as BayesianGaussianMixtureOptions);
