@@ -159,6 +159,42 @@ describe('the bound at the ends of the floating-point range (found in review)', 
   });
 });
 
+describe('the bound under a fuzz of centre sequences (the review\'s)', () => {
+  // 300 cases of 25 steps: d up to 257, K up to 16, odd n, odd block sizes, many duplicate
+  // rows, offsets up to 1e15 and scales down to 1e-140; the centres creep by 1e-12 relative,
+  // rotate (every label changes), jump onto rows, duplicate centre 0 (ties), scatter, or
+  // stay put
+  it('labels and sums equal every distance computed, step by step', () => {
+    const bad: string[] = [];
+    for (let t = 0; t < 300; t++) {
+      const u = rng(7000 + t);
+      const d = [1, 2, 3, 5, 8, 17, 64, 257][t % 8], K = [1, 2, 3, 4, 7, 16][Math.floor(u() * 6)];
+      const n = 1 + Math.floor(u() * 700), B = 16 + 2 * Math.floor(u() * 60);
+      const offset = [0, 1e8, -1e15, 1e-300, 1e150][t % 5], scale = [1, 1e-6, 1e3, 1e-140][Math.floor(u() * 4)];
+      const x = Float64Array.from({ length: n * d }, () => offset + scale * Math.round(8 * u()) / 4);
+      const rowAt = (r: number) => x.subarray(r * d, r * d + d);
+      let cur = new Float64Array(K * d);
+      for (let k = 0; k < K; k++) cur.set(rowAt(Math.floor(u() * n)), k * d);
+      const seq = [cur];
+      for (let step = 0; step < 25; step++) {
+        const next = cur.slice(), kind = Math.floor(u() * 7);
+        for (let k = 0; k < K; k++) {
+          if (kind === 0) for (let j = 0; j < d; j++) next[k * d + j] += scale * 1e-12 * (u() - 0.5) * Math.max(1, Math.abs(offset) / scale);
+          else if (kind === 1 && K > 1) next.set(cur.subarray(((k + 1) % K) * d, ((k + 1) % K + 1) * d), k * d);
+          else if (kind === 2 && u() < 0.3) next.set(rowAt(Math.floor(u() * n)), k * d);
+          else if (kind === 3 && k > 0 && u() < 0.5) next.set(next.subarray(0, d), k * d);
+          else if (kind === 4) for (let j = 0; j < d; j++) next[k * d + j] = offset + scale * (u() * 2);
+          else if (kind === 5 && k === 0) for (let j = 0; j < d; j++) next[j] += scale * 1e-3;
+        }
+        seq.push((cur = next));
+      }
+      const step = firstDifference(x, n, d, K, B, seq);
+      if (step >= 0) bad.push(`case ${t}: d ${d} K ${K} n ${n} B ${B} offset ${offset} scale ${scale}, step ${step}`);
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
 describe('a shard keeps the gaps only while nothing else wrote them', () => {
   // the gaps live in the rows' k-means++ potentials: a seeding between two Lloyd steps
   // overwrites them (and labelStats the labels), so the step after it must compute afresh
