@@ -2,7 +2,7 @@
 // there are no threads (Cloudflare Workers) or workers: 0, over one shard in this thread
 // that yields to the event loop as it goes. The coordinator lives in a private instance of
 // the core, so the caller may use the library freely while the fit runs.
-import { nextTurn } from './next-turn.js';
+import { pacer } from './next-turn.js';
 import { privateCore, TYPE_CODE } from '../core/core.js';
 import { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
@@ -70,16 +70,9 @@ export async function runFitAsync(
   try {
     if (signal?.aborted) throw abortedError();
     await cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
-    let last = Date.now();
-    const between = async (): Promise<void> => {
-      if (signal?.aborted) throw abortedError();
-      // in this thread: give the event loop a turn every 10 ms of work
-      if (!pool && Date.now() - last > 10) {
-        await nextTurn();
-        last = Date.now();
-        if (signal?.aborted) throw abortedError();
-      }
-    };
+    // in this thread: a turn of the event loop every 10 ms of work (pacer); the workers' pool
+    // answers by messages, which give turns of their own
+    const between = pool ? (): void => { if (signal?.aborted) throw abortedError(); } : pacer(signal, abortedError);
     return await runAsync(fitProgram(co, warm, { onIteration: run.onIteration }, start), cluster, between);
   } catch (e) {
     // an abort makes the workers' pending answers fail with ABORTED or WORKER_FAILED

@@ -19,3 +19,19 @@ export function nextTurn(): Promise<void> {
   }
   return new Promise((r) => setTimeout(r, 0));
 }
+
+/** Paces work done on this thread: the function it returns throws `aborted()` once the
+ *  signal is aborted, and gives the event loop a turn (nextTurn) when `every` ms of work
+ *  have passed since the last one, so that timers and the abort event itself can run. One
+ *  pacer per fit, called between its pieces of work: its clock runs across them all. */
+export function pacer(signal: AbortSignal | undefined, aborted: () => Error, every = 10): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (signal?.aborted) throw aborted();
+    if (Date.now() - last > every) {
+      await nextTurn();
+      last = Date.now();
+      if (signal?.aborted) throw aborted();
+    }
+  };
+}

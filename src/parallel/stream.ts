@@ -18,7 +18,7 @@ import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { NodeStack } from '../fit/tree.js';
 import { abortedError } from './fit-async.js';
-import { nextTurn } from './next-turn.js';
+import { pacer } from './next-turn.js';
 
 /** A piece of a stream: rows, a row-major matrix, or an Apache Arrow table / record batch
  *  of numeric columns (recognised by shape: numRows and getChildAt). */
@@ -156,10 +156,10 @@ function isEmptyPiece(v: unknown, d: number | null): boolean {
 }
 
 /** Reads the source once, re-cut into chunks of CHUNK_ROWS rows (the last may be short).
- *  checked: every value of a Float64Array piece is checked here too (else the caller
- *  checks each chunk with nonFinite). */
+ *  pace: the fit's pacer (next-turn.ts), called after each piece. checked: every value of a
+ *  Float64Array piece is checked here too (else the caller checks each chunk with nonFinite). */
 async function* chunksOf(source: StreamSource, pass: number, d: number | null, given: boolean, signal: AbortSignal | undefined,
-  checked: boolean): AsyncGenerator<StreamedChunk> {
+  pace: () => Promise<void>, checked: boolean): AsyncGenerator<StreamedChunk> {
   let it: Iterable<StreamChunk> | AsyncIterable<StreamChunk>;
   // cause: what the source threw (a caller such as the command line may report it as it is)
   const fail = (code: GmmErrorCode, msg: string, cause?: unknown): GmmError =>
@@ -184,7 +184,6 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
       'remove or impute rows with NaN or ±Infinity before fitting.');
   };
   // given: d is the model's width (a warm or explicit start), not the first chunk's
-  let last = Date.now();
   let iterator: AsyncIterator<StreamChunk> | Iterator<StreamChunk>;
   try {
     iterator = (Symbol.asyncIterator in it ? (it as AsyncIterable<StreamChunk>)[Symbol.asyncIterator]()
@@ -254,12 +253,7 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
           from = [];
         }
       }
-      if (signal?.aborted) throw abortedError();
-      if (Date.now() - last > 10) {
-        await nextTurn();
-        last = Date.now();
-        if (signal?.aborted) throw abortedError();
-      }
+      await pace();
     }
   } finally {
     // an early exit (an error, an abort) closes the source; its own failure to close does
@@ -283,6 +277,7 @@ class StreamCluster implements Cluster {
   rows = -1;
   constructor(private readonly c: CoreExports, private readonly arena: Arena, private readonly source: StreamSource,
     private readonly d: number, private readonly sample: LocalCluster | null, private readonly signal: AbortSignal | undefined,
+    private readonly pace: () => Promise<void>,
     /** Whether d is the model's (an explicit or warm start) rather than the stream's. */
     private readonly dFromModel: boolean) {}
   private K = 0;
@@ -314,7 +309,7 @@ class StreamCluster implements Cluster {
       held--;
     });
     let rows = 0;
-    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, false)) {
+    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false)) {
       if (this.rows >= 0 && rows + ch.rows > this.rows) {
         // before the rows reach the shard, which was sized by an earlier pass's chunks
         throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave at least ${rows + ch.rows} rows, but ` +
@@ -364,7 +359,7 @@ class StreamCluster implements Cluster {
  * seen, the width and the sample.
  */
 async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: number, signal: AbortSignal | undefined,
-  modelD: number | null, onWidth: (d: number) => void = () => {}):
+  pace: () => Promise<void>, modelD: number | null, onWidth: (d: number) => void = () => {}):
   Promise<{ n: number; d: number; sample: Matrix }> {
   c.rngSeedStream(seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0, 0xffffffff);
   let res: Float64Array | null = null, n = 0, d = 0;
@@ -372,7 +367,7 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
   const u = (): number => 1 - c.rngUniform(); // (0, 1]
   const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
   // modelD: a warm or explicit start's width, held against every chunk from the first
-  for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, true)) {
+  for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, pace, true)) {
     if (n === 0 && d === 0) onWidth(ch.cols); // options that need the width, checked at once
     d = ch.cols;
     // grown with the rows seen, up to k (a short stream never pays for the whole sample)
@@ -421,6 +416,10 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   opts: FitStreamOptions & { initSampleSize: number }): Promise<FittedState> {
   const { signal } = opts;
   if (signal?.aborted) throw abortedError();
+  // a turn of the event loop every 10 ms of work, within passes and across them: a sync
+  // source, or a pass too short to give one, would otherwise hold the thread (and the
+  // signal) to the end
+  const pace = pacer(signal, abortedError);
   const c = await privateCore();
   const arena = new Arena(c);
   const explicit = warm !== null || (o.weightsInit !== null && o.meansInit !== null && o.precisionsInit !== null);
@@ -430,7 +429,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   // the reservoir sample: for the initialisation, and for the data's moments where a
   // Bayesian fit takes priors from them (warm starts too)
   // a Bayesian prior of the wrong width is refused at the first chunk, not after the pass
-  const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, modelD,
+  const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, pace, modelD,
     (d) => { if (o.variational) checkPriorShapes(o, d); });
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
     rows = r.n;
@@ -453,18 +452,8 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     co = createCoordinator(c, arena, o, d);
     sample = keep(r);
   }
-  const cluster = new StreamCluster(c, arena, source, d, sample, signal, explicit);
+  const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit);
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
-  // give the event loop a turn every 10 ms of work, across passes as within them (chunksOf):
-  // a sync source of short passes would otherwise hold the thread, and the signal, to the end
-  let last = Date.now();
-  return runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, async () => {
-    if (signal?.aborted) throw abortedError();
-    if (Date.now() - last > 10) {
-      await nextTurn();
-      last = Date.now();
-      if (signal?.aborted) throw abortedError();
-    }
-  });
+  return runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, pace);
 }
