@@ -2,6 +2,7 @@
 // library it is built from (dist/entry-node.js, loaded here in-process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
+import { runNode, type Run } from './helpers.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,15 +14,8 @@ const FAITHFUL = join(root, 'data/faithful.csv');
 /** node flags that make the CLI print how many worker threads it started (test/cli/count-workers.mjs) */
 const COUNT_WORKERS = ['--import', pathToFileURL(join(root, 'test/cli/count-workers.mjs')).href];
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
 function cli(args: string[], input?: string, cwd?: string, nodeArgs: string[] = []): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [...nodeArgs, CLI, ...args], { cwd: cwd ?? root, timeout: 30_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-    });
-    child.stdin!.end(input ?? '');
-  });
+  return runNode([...nodeArgs, CLI, ...args], { cwd, input });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAITHFUL } from '../src/demo/faithful.js';
 import { plotLayout } from '../src/demo/svg.js';
+import { runNode } from './helpers.js';
 // plain JavaScript helpers shared with scripts/
 import { buildDemo } from '../scripts/build-demo.js';
 import { serveStatic } from '../scripts/lib/serve.js';
@@ -56,10 +57,7 @@ describe('npm run demo (node dist/demo/demo.js)', () => {
   });
 
   it('refuses an unknown flag (exit 2, usage, no SVG written) and reports a bad value by the library\'s message (exit 1)', async () => {
-    const run = (args: string[]) => new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(root, 'dist/demo/demo.js'), ...args], { cwd: dir, timeout: 30_000 },
-        (err, _so, se) => resolve({ code: err ? (err.code as number) : 0, stderr: se }));
-    });
+    const run = (args: string[]) => runNode([join(root, 'dist/demo/demo.js'), ...args], { cwd: dir });
     const unknown = await run(['--bogus', '--out', 'bogus.svg']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown argument "--bogus"');

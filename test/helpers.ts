@@ -1,5 +1,7 @@
 // Shared by the tests: loads the core once from the built module (dist/gmm.wasm).
 import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { init, GmmError } from '../src/index.js';
 import type { Matrix, GaussianMixture } from '../src/index.js';
 import { expect } from 'vitest';
@@ -161,4 +163,19 @@ export function parkMillerNormal(seed: number): () => number {
   let s = seed;
   const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
   return () => Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd());
+}
+
+/** A child process's exit code (null when killed, e.g. by the timeout) and output. */
+export interface Run { code: number | null; stdout: string; stderr: string }
+
+/** Runs Node with `args` (a script and its arguments, node flags first) in cwd (default
+ *  the repository), with `input` on stdin; resolves when it exits, whatever the code. */
+export function runNode(args: string[], opts: { cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, args, { cwd: opts.cwd ?? fileURLToPath(root), timeout: opts.timeoutMs ?? 30_000,
+      maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+    });
+    child.stdin!.end(opts.input ?? '');
+  });
 }

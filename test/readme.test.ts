@@ -3,14 +3,13 @@
 // quotes for Old Faithful are the ones the library computes. A change that moves a quoted
 // figure fails here until the README says the new one.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { BayesianGaussianMixture, selectModel } from '../src/index.js';
 import type { ModelSelection } from '../src/index.js';
-import { loadCore } from './helpers.js';
+import { loadCore, runNode } from './helpers.js';
 import { FAITHFUL } from '../src/demo/faithful.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -31,12 +30,19 @@ function blockAfter(heading: string): string {
   return readme.slice(start, readme.indexOf('\n```', start));
 }
 
-/** Runs a module file with Node; resolves with its stdout. */
-function runNode(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [file], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout));
-  });
+/** Writes a module of imports, a prelude, a README block and a report; runs it with Node in
+ *  the repository; parses the report's last line (JSON). A failing run fails the test with
+ *  the script's stderr. */
+async function runBlock(name: string, imports: string[], prelude: string[], code: string, report: string[]) {
+  const lines = code.split('\n');
+  const own = lines.filter((l) => l.startsWith('import '));
+  const dir = join(root, 'test/runtimes/.out');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `readme-${name}.mjs`);
+  writeFileSync(file, [...imports, ...own, ...prelude, ...lines.filter((l) => !l.startsWith('import ')), ...report].join('\n'));
+  const r = await runNode([file], { timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`${file} exited with ${r.code}\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 describe('README "Use": the example runs as written', () => {
@@ -46,7 +52,6 @@ describe('README "Use": the example runs as written', () => {
     // what the example leaves to the reader: X (Old Faithful, as its comment suggests), the
     // given features' rows, an AbortSignal and a chunk reader
     const prelude = [
-      "import { readFileSync } from 'node:fs';",
       "const X = readFileSync('data/faithful.csv', 'utf8').trim().split('\\n').slice(1).map((l) => l.split(',').map(Number));",
       'const Xgiven = X.map((r) => [r[0]]);',
       'const signal = new AbortController().signal;',
@@ -57,15 +62,7 @@ describe('README "Use": the example runs as written', () => {
       '  gmK: gm.nComponents, converged: gm.converged, nIter: gm.nIter, labels: Array.from(gm.predict(X).slice(0, 3)), drawn: drawn.rows ?? drawn.length,',
       '  restored: JSON.stringify(GaussianMixture.fromJSON(json)) === json, score: gm.scoreSamples(X)[0] }));',
     ];
-    // the example's imports must come first in a module: hoist them above the prelude
-    const lines = code.split('\n');
-    const imports = lines.filter((l) => l.startsWith('import '));
-    const body = lines.filter((l) => !l.startsWith('import '));
-    const dir = join(root, 'test/runtimes/.out');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'readme-use.mjs');
-    writeFileSync(file, [...imports, ...prelude, ...body, ...report].join('\n'));
-    const out = JSON.parse((await runNode(file)).trim().split('\n').pop()!);
+    const out = await runBlock('use', ["import { readFileSync } from 'node:fs';"], prelude, code, report);
     expect(out.K).toBe(2); // BIC's choice on Old Faithful (as "Model selection" says)
     expect(out.type).toBe('full');
     expect(out.first).toBe(2);
@@ -78,18 +75,6 @@ describe('README "Use": the example runs as written', () => {
     expect(Number.isFinite(out.score)).toBe(true);
   });
 });
-
-/** Writes a module of imports, a prelude, a README block and a report; runs it; parses the
- *  report's last line (JSON). */
-async function runBlock(name: string, imports: string[], prelude: string[], code: string, report: string[]) {
-  const lines = code.split('\n');
-  const own = lines.filter((l) => l.startsWith('import '));
-  const dir = join(root, 'test/runtimes/.out');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `readme-${name}.mjs`);
-  writeFileSync(file, [...imports, ...own, ...prelude, ...lines.filter((l) => !l.startsWith('import ')), ...report].join('\n'));
-  return JSON.parse((await runNode(file)).trim().split('\n').pop()!);
-}
 
 describe('README: its other worked examples run as written', () => {
   // a generated data set of 2·CHUNK_ROWS + 100 rows in 3 columns (three clusters), as JSON
@@ -146,11 +131,8 @@ describe('README: its other worked examples run as written', () => {
 });
 
 /** Runs the command line (dist/cli/cli.js) in dir; resolves with its exit code and output. */
-function cli(args: string[], dir = root): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'dist/cli/cli.js'), ...args], { cwd: dir, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (err.code as number) : 0, stdout, stderr }));
-  });
+function cli(args: string[], dir = root) {
+  return runNode([join(root, 'dist/cli/cli.js'), ...args], { cwd: dir, timeoutMs: 60_000 });
 }
 
 describe('README "Command line": its transcripts', () => {
