@@ -157,16 +157,15 @@ export function assign(x: usize, n: i32, d: i32, K: i32, B: i32, centers: usize,
       const out = labels + (<usize>(r0 + 2 * p) << 2);
       const g = gap + (<usize>(r0 + 2 * p) << 3);
       if (gap && !fresh) {
+        // the reduced gaps are stored either way: a group that goes on to compute overwrites them
         let keep = true;
         for (let r = 0; r < have; r++) {
-          const a = load<i32>(out + (<usize>r << 2));
-          keep = keep && load<f64>(g + (<usize>r << 3)) - load<f64>(moves + (<usize>a << 3)) - dmax > 0.0;
+          const at = g + (<usize>r << 3);
+          const v = load<f64>(at) - load<f64>(moves + (<usize>load<i32>(out + (<usize>r << 2)) << 3)) - dmax;
+          store<f64>(at, v);
+          keep = keep && v > 0.0;
         }
         if (keep) {
-          for (let r = 0; r < have; r++) {
-            const at = g + (<usize>r << 3), a = load<i32>(out + (<usize>r << 2));
-            store<f64>(at, load<f64>(at) - load<f64>(moves + (<usize>a << 3)) - dmax);
-          }
           keptGroups += 1;
           continue;
         }
