@@ -73,9 +73,11 @@ export function accumulateScalar(
  *  by estep.ts normalizeBlock: K·P i32, then K counts) or, when lists is 0, found here
  *  into idx (P i32). fac: the per-pair factors of a deferred normalisation, or 0. With lists,
  *  the pair weights wt and a workspace (scratch.ts sTied), tied with d > 2 may go through
- *  tiedBlock and diag with d ≥ 4 through diagBlock (its Y in dbuf and on into abuf). */
+ *  tiedBlock (tiedCache: the block's cache of its first term, or 0) and diag with d ≥ 4
+ *  through diagBlock (its Y in dbuf and on into abuf). */
 export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, resp: usize, shift: usize,
-  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize, fac: usize, lists: usize, wt: usize, work: usize): void {
+  stats: usize, ss: usize, dbuf: usize, abuf: usize, idx: usize, fac: usize, lists: usize, wt: usize, work: usize,
+  tiedCache: usize): void {
   // with lists (EM), idx (B f64: room for 2B i32) is free: componentScatter's re-paired rows
   const rows = lists ? idx : 0;
   if ((type == TIED && d > 2 || type == DIAG && d >= 4) && lists && wt && work) {
@@ -85,7 +87,7 @@ export function accumulateBlock(xt: usize, P: i32, d: i32, K: i32, type: i32, re
     let kept = 0;
     for (let k = 0; k < K; k++) kept += load<i32>(lists + (<usize>(K * P + k) << 2));
     if (kept >= 2 * P) {
-      if (type == TIED) tiedBlock(xt, P, d, K, resp, shift, stats, dbuf, abuf, fac, lists, wt, work, rows);
+      if (type == TIED) tiedBlock(xt, P, d, K, resp, shift, stats, dbuf, abuf, fac, lists, wt, work, rows, tiedCache);
       else diagBlock(xt, P, d, K, resp, shift, stats, dbuf, fac, lists, work);
       return;
     }

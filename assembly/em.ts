@@ -10,6 +10,7 @@ import { logProbScalar, logProbBlock, logProbComponent, prepareFactors, prepareB
 import { normalizeRows, normalizeBlock, certifiedPairs, flushLowerBound, resetLowerBound, RESP_CUTOFF } from './estep';
 import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, certifyTable, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
+import { tiedCacheStride } from './scatter';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied, sKept } from './scratch';
 import * as rng from './rng';
 
@@ -44,13 +45,15 @@ const RETRY_EVERY = 4;
  *  path, row-major x. prune: the full E-step may skip what cannot matter (prune.ts; the
  *  same bits either way, false for the tests that check it); noCertify: no group certified
  *  (certify.ts; the same bits either way, for the tests that check it); pairwise: every range
- *  normalised pair by pair (estep.ts normalizeBlock; the same bits either way, likewise). A shift other than the means
+ *  normalised pair by pair (estep.ts normalizeBlock; the same bits either way, likewise);
+ *  tied: tiedCacheSize(n, d, blockRows) f64 where tied statistics keep each block's total
+ *  scatter from pass to pass (scatter.ts tiedBlock; NaN until computed), or 0. A shift other than the means
  *  gives the same responsibilities and lower bound, and statistics free of the cancellation
  *  a mean that moved far would cause (mstep.ts shiftLoss). */
 export function emPass(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize, stats: usize, scratch: usize, blockRows: i32, simd: bool, balls: usize,
-  prune: bool, shift: usize, noCertify: bool, pairwise: bool
+  prune: bool, shift: usize, noCertify: bool, pairwise: bool, tied: usize
 ): f64 {
   // checked in the debug build only (release: noAssert)
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'emPass: bad sizes');
@@ -145,7 +148,8 @@ export function emPass(
       normalizeBlock(lp, P, run, P, K, wt, 0, RESP_CUTOFF, fac, lists, kept, mx);
     }
     flushLowerBound(stats); // the block's terms, in pair order whatever its ranges
-    accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, idx, fac, lists, wt, sTied(scratch, K, d, B));
+    accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, idx, fac, lists, wt, sTied(scratch, K, d, B),
+      tied ? tied + (<usize>(r0 / B * tiedCacheStride(d)) << 3) : 0);
   }
   return load<f64>(stats) / load<f64>(stats, 8);
 }
@@ -199,6 +203,6 @@ export function initStats(
       const f = wr / s;
       for (let k = 0; k < K; k++) store<f64>(row + (<usize>(k * P) << 4), load<f64>(row + (<usize>(k * P) << 4)) * f);
     }
-    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0, 0, 0);
+    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0, 0, 0, 0);
   }
 }

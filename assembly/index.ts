@@ -8,6 +8,7 @@ export { emPass, initStats, certifiedCount, emLogDensities } from './em';
 export { softRangeCount, emNormalize } from './estep';
 export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
+export { tiedCacheSize } from './scatter';
 export { mStep, shiftLoss, nearlyEmpty } from './mstep';
 export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
 export { digamma, lgamma, betaln } from './special';

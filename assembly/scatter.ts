@@ -274,6 +274,38 @@ const REPAIR_D: i32 = 12;
   }
 }
 
+/** A pair block's total weight W = Σ w (returned), and where W > 0 its weighted mean g (d)
+ *  and total scatter T = Σ w (x − g)(x − g)ᵀ (d×d, upper triangle) by syrkUpper's tiles over
+ *  every pair (padding lanes have weight 0), D = x − g and A = w·D through compact with every
+ *  pair listed in rows (P i32). tiedBlock's first term. */
+function blockTotal(xt: usize, P: i32, d: i32, wt: usize, g: usize, T: usize, dbuf: usize, abuf: usize, rows: usize): f64 {
+  let wv = f64x2.splat(0);
+  for (let p = 0; p < P; p++) wv = f64x2.add(wv, V(wt, p));
+  const W = hsum(wv);
+  if (!(W > 0)) return W;
+  for (let j = 0; j < d; j++) {
+    const row = xt + (<usize>(j * P) << 4);
+    let a = f64x2.splat(0);
+    for (let p = 0; p < P; p++) a = f64x2.add(a, f64x2.mul(V(wt, p), V(row, p)));
+    store<f64>(g + (<usize>j << 3), hsum(a) / W);
+  }
+  for (let p = 0; p < P; p++) store<i32>(rows + (<usize>p << 2), p);
+  compact(xt, P, d, wt, g, rows, P, dbuf, abuf, 0, false, false);
+  memory.fill(T, 0, <usize>(d * d) << 3);
+  syrkUpper(abuf, dbuf, P, d, T);
+  return W;
+}
+
+/** f64 a pair block's cache of tiedBlock's first term takes (W, g, T). */
+// @ts-ignore: decorator
+@inline export function tiedCacheStride(d: i32): i32 { return 1 + d + d * d; }
+
+/** f64 the caches of every block of n rows take (emPass's tied; the wrapper fills them with
+ *  NaN, "not computed yet", whenever the rows change). */
+export function tiedCacheSize(n: i32, d: i32, B: i32): i32 {
+  return (n + B - 1) / B * tiedCacheStride(d);
+}
+
 /** Tied statistics of a pair block (EM pass: lists, fac and the pair weights wt) through the
  *  block's total scatter about its weighted mean g, one rank-1 term per row instead of one
  *  per (row, kept component):
@@ -286,9 +318,10 @@ const REPAIR_D: i32 = 12;
  *  spread; a block whose tied scatter keeps less than TIED_KEEP of a diagonal entry of T
  *  (or has no weight) is summed per component instead. Either way the result depends on
  *  the block's rows and the parameters only, so on no split of the data. rows: room for
- *  2P + 1 i32 (componentScatter's re-paired rows; first, the list of every pair). */
+ *  2P + 1 i32 (componentScatter's re-paired rows; first, the list of every pair). cache:
+ *  the block's W, g and T from an earlier pass (NaN first: not yet computed), or 0. */
 export function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift: usize, stats: usize,
-  dbuf: usize, abuf: usize, fac: usize, lists: usize, wt: usize, work: usize, rows: usize): void {
+  dbuf: usize, abuf: usize, fac: usize, lists: usize, wt: usize, work: usize, rows: usize, cache: usize): void {
   // work (scratch.ts sTied): mₖ (K), sₖ (K·d), g (d), T (d·d)
   const mloc = work, sloc = work + (<usize>K << 3);
   const g = sloc + (<usize>(K * d) << 3), T = g + (<usize>d << 3);
@@ -302,24 +335,21 @@ export function tiedBlock(xt: usize, P: i32, d: i32, K: i32, resp: usize, shift:
     store<f64>(mloc + (<usize>k << 3), featureSums4(xt, P, d, 0, R, c, idx, n, sloc + (<usize>(k * d) << 3), true, fac));
     for (let i = 4; i < d; i += 4) featureSums4(xt, P, d, i, R, c, idx, n, sloc + (<usize>(k * d) << 3));
   }
-  // g: the weighted mean of the block's rows
-  let wv = f64x2.splat(0);
-  for (let p = 0; p < P; p++) wv = f64x2.add(wv, V(wt, p));
-  const W = hsum(wv);
+  // W, g and T depend on the block's rows and weights only: where the shard keeps them
+  // (cache, filled by the fit's first pass), read, else computed (the same bits either way)
+  let W: f64;
+  if (cache && load<f64>(cache) == load<f64>(cache)) {
+    W = load<f64>(cache);
+    memory.copy(g, cache + 8, <usize>(d + d * d) << 3);
+  } else {
+    W = blockTotal(xt, P, d, wt, g, T, dbuf, abuf, rows);
+    if (cache) {
+      store<f64>(cache, W);
+      memory.copy(cache + 8, g, <usize>(d + d * d) << 3);
+    }
+  }
   let ok = W > 0;
   if (ok) {
-    for (let j = 0; j < d; j++) {
-      const row = xt + (<usize>(j * P) << 4);
-      let a = f64x2.splat(0);
-      for (let p = 0; p < P; p++) a = f64x2.add(a, f64x2.mul(V(wt, p), V(row, p)));
-      store<f64>(g + (<usize>j << 3), hsum(a) / W);
-    }
-    // T by the same tiles, over every pair (padding lanes have weight 0): D = x − g and
-    // A = w·D through compact, with every pair listed in rows (free until the fallback)
-    for (let p = 0; p < P; p++) store<i32>(rows + (<usize>p << 2), p);
-    compact(xt, P, d, wt, g, rows, P, dbuf, abuf, 0, false, false);
-    memory.fill(T, 0, <usize>(d * d) << 3);
-    syrkUpper(abuf, dbuf, P, d, T);
     // T − Σₖ [mₖ δₖδₖᵀ + δₖsₖᵀ + sₖδₖᵀ] on the upper triangle, diagonal first (the guard)
     for (let j = 0; j < d && ok; j++) {
       const tj = T + (<usize>(j * d + j) << 3);

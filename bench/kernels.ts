@@ -6,13 +6,14 @@ import { logProbBlock, prepareFactors, prepareBlock } from '../assembly/logdensi
 import { normalizeBlock, flushLowerBound, RESP_CUTOFF } from '../assembly/estep';
 import { statsReset } from '../assembly/stats';
 import { accumulateBlock } from '../assembly/accumulate';
+import { tiedCacheStride } from '../assembly/scatter';
 import { weightPairs } from '../assembly/block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sTied, sKept } from '../assembly/scratch';
 
 /** The soft path of emPass (no certified groups): stage 1 log-densities only, 2 and the
- *  normalisation, 3 and the statistics. */
+ *  normalisation, 3 and the statistics (tied: emPass's kept tied totals, or 0). */
 export function passStages(x: usize, n: i32, d: i32, K: i32, type: i32, means: usize, chol: usize, logConst: usize,
-  stats: usize, scratch: usize, B: i32, stage: i32): void {
+  stats: usize, scratch: usize, B: i32, stage: i32, tied: usize): void {
   statsReset(stats, type, K, d);
   const wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), fac = sFac(scratch, K, d, B);
@@ -30,6 +31,7 @@ export function passStages(x: usize, n: i32, d: i32, K: i32, type: i32, means: u
     normalizeBlock(lp, P, 0, P, K, wt, 0, RESP_CUTOFF, fac, lists, sKept(scratch, K, d, B), sIdx(scratch, K, d, B)); // the EM pass's choice of path
     flushLowerBound(stats);
     if (stage < 3) continue;
-    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B));
+    accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B),
+      tied ? tied + (<usize>(r0 / B * tiedCacheStride(d)) << 3) : 0);
   }
 }

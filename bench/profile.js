@@ -50,7 +50,10 @@ function setup(b, w, params) {
   const { n, d, K, type } = w;
   const t = TYPES[type];
   const B = Math.max(16, Math.min(512, Math.floor(Math.min(4096 / d, 8192 / K)))) & ~1;
-  const sizes = { x: n * d + d, means: K * d, chol: params.chol.length, logConst: K, weights: K, stats: e.statsSize(t, K, d), scratch: e.scratchSize(K, d, B) + B * d };
+  // tied totals kept between passes where the build has them (a fit's steady state)
+  const tied = e.tiedCacheSize && type === 'tied' && 4 * d <= B ? e.tiedCacheSize(n, d, B) : 0;
+  const sizes = { x: n * d + d, means: K * d, chol: params.chol.length, logConst: K, weights: K, stats: e.statsSize(t, K, d),
+    scratch: e.scratchSize(K, d, B) + B * d, tied: tied + 1 };
   let at = (e.heapBase() + 15) & ~15;
   const ptr = {};
   for (const [k, v] of Object.entries(sizes)) { ptr[k] = at; at += ((v * 8 + 15) & ~15); }
@@ -63,7 +66,8 @@ function setup(b, w, params) {
   f.set(params.weights, ptr.weights / 8);
   e.pairsInPlace(ptr.x, n, d, B, ptr.scratch);
   e.logConstants(ptr.weights, ptr.chol, ptr.logConst, t, K, d);
-  return { ...ptr, n, d, K, t, B };
+  f.fill(NaN, ptr.tied / 8, ptr.tied / 8 + tied);
+  return { ...ptr, tied: tied ? ptr.tied : 0, n, d, K, t, B };
 }
 
 function time(fn, minMs = 25) {
@@ -97,13 +101,13 @@ async function main() {
       for (let i0 = 0; i0 < builds.length; i0++) {
         const i = (i0 + r) % builds.length;
         const { e } = builds[i], s = S[i];
-        res[i].pass.push(time(() => e.emPass(s.x, 0, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, 1, 0, 1, 0, 0)));
-        for (const st of [1, 2, 3]) res[i][`s${st}`].push(time(() => e.passStages(s.x, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, st)));
+        res[i].pass.push(time(() => e.emPass(s.x, 0, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, 1, 0, 1, 0, 0, 0, s.tied)));
+        for (const st of [1, 2, 3]) res[i][`s${st}`].push(time(() => e.passStages(s.x, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, st, s.tied)));
       }
     }
     for (let i = 0; i < builds.length; i++) {
       const { e } = builds[i], s = S[i];
-      e.emPass(s.x, 0, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, 1, 0, 1, 0, 0);
+      e.emPass(s.x, 0, s.n, s.d, s.K, s.t, s.means, s.chol, s.logConst, s.stats, s.scratch, s.B, 1, 0, 1, 0, 0, 0, s.tied);
       stat.push(new Float64Array(e.memory.buffer, s.stats, e.statsSize(s.t, s.K, s.d)).slice());
     }
     const m = res.map((r) => ({ pass: best(r.pass), lp: best(r.s1), norm: best(r.s2) - best(r.s1), acc: best(r.s3) - best(r.s2) }));

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as Lib from '../src/entry-node.js';
 import type { CovarianceType, Matrix, BayesianGaussianMixture as BGM } from '../src/index.js';
-import { overlapping, expectSameFit, parkMillerNormal, sameBits } from './helpers.js';
+import { overlapping, expectSameFit, parkMillerNormal, sameBits, pieces } from './helpers.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
 
 let lib: typeof Lib;
@@ -325,15 +325,12 @@ describe('BayesianGaussianMixture: what the adversarial review found', () => {
 describe('BayesianGaussianMixture: the same bits however the work is split', () => {
   const n = 2 * CHUNK_ROWS + 777;
   const X = overlapping(12, n, 3, 3);
-  const pieces = (size: number) => function* (): Generator<Matrix> {
-    for (let a = 0; a < n; a += size) yield { data: X.data.subarray(a * 3, Math.min(n, a + size) * 3), rows: Math.min(n, a + size) - a, cols: 3 };
-  };
   for (const type of TYPES) {
     it(`${type}: fit = fitAsync (0 and 2 workers) = fitStream; statistics API = one more iteration`, async () => {
       const o = { nComponents: 4, covarianceType: type, maxIter: 15, seed: 3, tol: 0 };
       const ref = new lib.BayesianGaussianMixture(o).fit(X);
       for (const workers of [0, 2]) expectSamePosterior(await new lib.BayesianGaussianMixture(o).fitAsync(X, { workers }), ref);
-      expectSamePosterior(await new lib.BayesianGaussianMixture(o).fitStream(pieces(3000), { initSampleSize: n }), ref);
+      expectSamePosterior(await new lib.BayesianGaussianMixture(o).fitStream(pieces(X, 3000), { initSampleSize: n }), ref);
       // 14 iterations by fit, the 15th by the statistics API over two pieces
       const m = new lib.BayesianGaussianMixture({ ...o, maxIter: 14 }).fit(X);
       const cut = CHUNK_ROWS;

@@ -147,6 +147,16 @@ export function overlapping(seed: number, n: number, d: number, K: number): Matr
   return { data, rows: n, cols: d };
 }
 
+/** A fitStream source: X in chunks of `size` rows (views, not copies), anew at each pass. */
+export function pieces(X: Matrix, size: number): () => Generator<Matrix> {
+  return function* () {
+    for (let a = 0; a < X.rows; a += size) {
+      const b = Math.min(X.rows, a + size);
+      yield { data: X.data.subarray(a * X.cols, b * X.cols), rows: b - a, cols: X.cols };
+    }
+  };
+}
+
 export function expectSameFit(a: GaussianMixture, b: GaussianMixture): void {
   expect(sameBits(a.weights, b.weights)).toBe(true);
   expect(sameBits(a.means.data, b.means.data)).toBe(true);

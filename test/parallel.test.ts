@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type * as Lib from '../src/entry-node.js';
 import type { CovarianceType, InitParams, Matrix } from '../src/index.js';
-import { overlapping, expectSameFit, rng, loadCore } from './helpers.js';
+import { overlapping, expectSameFit, rng, loadCore, pieces } from './helpers.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
 import { Shard } from '../src/fit/shard.js';
 import { Arena } from '../src/core/arena.js';
@@ -26,15 +26,6 @@ beforeAll(async () => {
 
 const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
 const INITS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
-
-function pieces(X: Matrix, size: number): () => Generator<Matrix> {
-  return function* () {
-    for (let a = 0; a < X.rows; a += size) {
-      const b = Math.min(X.rows, a + size);
-      yield { data: X.data.subarray(a * X.cols, b * X.cols), rows: b - a, cols: X.cols };
-    }
-  };
-}
 
 describe('the same bits however the work is split', () => {
   const n = 3 * CHUNK_ROWS + 1234; // four chunks, the last short
@@ -97,10 +88,12 @@ describe('the same bits however the work is split', () => {
       distKernels.certify = false;
       distKernels.normalizeSoft = false;
       distKernels.lloydBound = false;
+      distKernels.tiedTotals = false;
       const scalar = new lib.GaussianMixture(o).fit(X9);
       // the scalar path rounds differently, so a worker left on SIMD would be caught
       expect(scalar.toJSON()).not.toEqual(simd.toJSON());
-      // pruning, certifying, the component-major normalisation and Lloyd's bound keep every bit, so their switches show only in what each worker is told
+      // pruning, certifying, the component-major normalisation, Lloyd's bound and the kept tied
+      // totals keep every bit, so their switches show only in what each worker is told
       const told: unknown[] = [];
       const createWorker = () => {
         const w = new Worker(new URL('../dist/parallel/worker-node.js', import.meta.url));
@@ -112,7 +105,7 @@ describe('the same bits however the work is split', () => {
         return w;
       };
       expectSameFit(await new lib.GaussianMixture(o).fitAsync(X9, { workers: 2, createWorker }), scalar);
-      const off = { simd: false, prune: false, certify: false, normalizeSoft: false, lloydBound: false };
+      const off = { simd: false, prune: false, certify: false, normalizeSoft: false, lloydBound: false, tiedTotals: false };
       expect(told).toEqual([off, off]);
     } finally {
       distKernels.simd = true;
@@ -120,6 +113,7 @@ describe('the same bits however the work is split', () => {
       distKernels.certify = true;
       distKernels.normalizeSoft = true;
       distKernels.lloydBound = true;
+      distKernels.tiedTotals = true;
     }
   });
 

@@ -23,7 +23,9 @@ export interface CoreExports {
   gatherRows(x: number, n: number, d: number, blockRows: number, idx: number, count: number, out: number): void;
   emPass(x: number, w: number, n: number, d: number, K: number, type: number, means: number, chol: number,
     logConst: number, stats: number, scratch: number, blockRows: number, simd: number, balls: number, prune: number,
-    shift: number, noCertify: number, pairwise: number): number;
+    shift: number, noCertify: number, pairwise: number, tied: number): number;
+  /** f64 an EM pass's kept tied totals take for n rows (assembly/scatter.ts). */
+  tiedCacheSize(n: number, d: number, blockRows: number): number;
   /** Ranges the E-step normalised component by component since the module started (assembly/estep.ts; for tests). */
   softRangeCount(): number;
   /** One range's EM normalisation, component by component where it can (soft) or pair by pair (assembly/estep.ts; for tests). */
@@ -118,10 +120,11 @@ export function seedCore(c: CoreExports, seed: number): void {
 /** Which kernels EM and scoring use: the SIMD ones (default) or the scalar reference
  *  path; whether the full E-step prunes (assembly/prune.ts), whether EM certifies groups
  *  (assembly/certify.ts), whether it normalises soft ranges component by component
- *  (assembly/estep.ts normalizeSoft) and whether Lloyd's iterations skip rows by Hamerly's
- *  bound (assembly/kmeans.ts assign; all four default, the same bits either way), for
- *  tests that compare them. Not part of the public API. */
-export const kernels = { simd: true, prune: true, certify: true, normalizeSoft: true, lloydBound: true };
+ *  (assembly/estep.ts normalizeSoft), whether Lloyd's iterations skip rows by Hamerly's
+ *  bound (assembly/kmeans.ts assign) and whether tied fits keep each block's total scatter
+ *  between passes (fit/shard.ts keepsTiedTotals; all default, the same bits either way),
+ *  for tests that compare them. Not part of the public API. */
+export const kernels = { simd: true, prune: true, certify: true, normalizeSoft: true, lloydBound: true, tiedTotals: true };
 
 let instance: CoreExports | null = null;
 let compiled: WebAssembly.Module | null = null;

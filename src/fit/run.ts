@@ -8,7 +8,7 @@ import type { ResolvedOptions, Matrix } from '../model/validate.js';
 import { scoreInto } from '../model/score.js';
 import { createCoordinator } from './variational.js';
 import { labelStart } from './init-labels.js';
-import { Shard } from './shard.js';
+import { Shard, keepsTiedTotals } from './shard.js';
 import { LocalCluster } from './cluster.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { CHUNK_ROWS, chunkCount } from './chunks.js';
@@ -20,7 +20,7 @@ export function shardBytes(n: number, d: number, weighted: boolean): number {
   return n * (d * 8 + (weighted ? 8 : 0) + 4 + 8) + chunkCount(n) * (16 * 4 + (d + 1) * 8 + 16 + 8) + (1 << 20);
 }
 
-/** Bytes of WebAssembly memory a fit of n×d rows needs (the shard, its group balls,
+/** Bytes of WebAssembly memory a fit of n×d rows needs (the shard, its group balls, tied totals,
  *  working memory), for the TOO_LARGE check before anything is allocated. */
 export function fitBytes(n: number, d: number, o: ResolvedOptions, weighted: boolean): number {
   const K = o.nComponents, B = blockRows(K, d);
@@ -28,10 +28,11 @@ export function fitBytes(n: number, d: number, o: ResolvedOptions, weighted: boo
   const P = paramLength(o.covarianceType, K, d);
   const S = statisticsLength(o.covarianceType, K, d);
   const balls = C * Math.ceil(Math.min(n, CHUNK_ROWS) / 128 + 1) * (d + 1) * 8;
+  const tied = keepsTiedTotals(o.covarianceType, d, B) ? C * Math.ceil(Math.min(n, CHUNK_ROWS) / B) * (d * d + d + 1) * 8 : 0;
   const work = 8 * (3 * d * B + 3 * B + 2 * K * B + K * B + K * d * d + K * d + 16 * d + 64 + 3 * K) +
     8 * (Math.max(S, K * d + K) * (Math.log2(C + 2) + 3) + 6 * K * d + 4 * P + S + d * d);
   const sorting = Math.min(n, CHUNK_ROWS) * (d + 2) * 8; // one chunk's reordering buffer (order.ts groupRowsToPairs)
-  return shardBytes(n, d, weighted) + balls + work + sorting;
+  return shardBytes(n, d, weighted) + balls + tied + work + sorting;
 }
 
 /** For maximum likelihood only ratios of sample weights matter. Weights far from 1 (max

@@ -18,6 +18,16 @@ interface Chunk {
   rows: number;
   bits: number; // of its Z-order keys (kept in labels until the first layout)
   x: number; w: number; labels: number; closest: number; balls: number;
+  /** Tied fits: each pair block's total weight, mean and scatter, kept from pass to pass
+   *  (assembly/scatter.ts tiedBlock; NaN until the first pass), or 0. */
+  tied: number;
+}
+
+/** Whether a tied fit keeps each block's total scatter between passes: d·d + d + 1 f64 a
+ *  block of B rows, at most a quarter of the block's rows (4d ≤ B); where d is larger it is
+ *  recomputed every pass, as it costs little beside the per-component sums there. */
+export function keepsTiedTotals(type: string, d: number, B: number): boolean {
+  return type === 'tied' && 4 * d <= B;
 }
 
 /** Slots reduce() needs for chunks [first, end): the most nodes the stack holds at once,
@@ -100,7 +110,7 @@ export class Shard {
       }
       const labels = arena.alloc(m * 4);
       const closest = arena.allocF64(m + 1);
-      this.chunks.push({ index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0 });
+      this.chunks.push({ index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0, tied: 0 });
       this.capacity = Math.max(this.capacity, m);
     }
     this.dataTop = arena.mark();
@@ -164,6 +174,8 @@ export class Shard {
     for (const ch of this.chunks) {
       ch.balls = arena.allocF64(c.ballsSize(ch.rows, d, B));
       c.groupBalls(ch.x, ch.rows, d, B, ch.balls);
+      ch.tied = keepsTiedTotals(TYPE_NAMES[type], d, B) && kernels.tiedTotals ? arena.allocF64(c.tiedCacheSize(ch.rows, d, B)) : 0;
+      this.forgetTiedTotals(ch);
     }
     this.depth = stackDepth(this.firstChunk, this.endChunk);
     const P = paramLength(TYPE_NAMES[type], K, d);
@@ -207,11 +219,17 @@ export class Shard {
       c.spatialKeys(stage, 0, rows, d, bits, ch.labels, tmp);
       c.sortedPairs(stage, ch.x, 0, rows, d, (1 << bits) + 1, ch.labels, counts, work, this.B);
       c.groupBalls(ch.x, rows, d, this.B, ch.balls);
+      this.forgetTiedTotals(ch);
     } finally {
       arena.release(top);
     }
     this.pairs = true;
     return -1;
+  }
+
+  /** Marks a chunk's kept tied totals as not computed (its rows are new). */
+  private forgetTiedTotals(ch: Chunk): void {
+    if (ch.tied) this.arena.f64(ch.tied, this.c.tiedCacheSize(ch.rows, this.d, this.B)).fill(NaN);
   }
 
   private layout(pairs: boolean): void {
@@ -267,7 +285,7 @@ export class Shard {
     return this.reduce(this.S, (ch, out) => {
       c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, out, this.buf.scratch, B, kernels.simd ? 1 : 0,
         ch.balls, kernels.prune ? 1 : 0, p.shift ?? 0, kernels.certify ? 0 : 1,
-        kernels.normalizeSoft ? 0 : 1);
+        kernels.normalizeSoft ? 0 : 1, ch.tied);
     }, into, wire);
   }
 
