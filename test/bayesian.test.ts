@@ -435,3 +435,19 @@ describe('BayesianGaussianMixture: bad input', () => {
     expect(JSON.stringify(m)).toBe(before);
   });
 });
+
+describe('options is a copy, the priors too', () => {
+  it('changing what options returns changes neither the model, its params nor its JSON', () => {
+    const X = overlapping(4, 300, 2, 2);
+    const b = new lib.BayesianGaussianMixture({ nComponents: 2, meanPrior: [0, 0], covariancePrior: [[1, 0], [0, 2]], seed: 1 }).fit(X);
+    const json = JSON.stringify(b), bound = b.lowerBound;
+    const o = b.options;
+    o.variational!.meanPrior![0] = 1e6;
+    o.variational!.covariancePrior![3] = 1e-9;
+    expect(b.getParams().meanPrior).toEqual([0, 0]);
+    expect(b.options.variational!.covariancePrior![3]).toBe(2);
+    expect(JSON.stringify(b)).toBe(json);
+    expect(lib.BayesianGaussianMixture.fromJSON(json).toJSON()).toEqual(JSON.parse(json));
+    expect(b.fit(X).lowerBound).toBe(bound);
+  });
+});

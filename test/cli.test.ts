@@ -580,6 +580,8 @@ describe.concurrent('select', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/converged\s+why$/); // a column for the reason, which the rows' last cell is
     expect(lines.slice(1).every((l) => /^\s*-\s+\d\s+full\s+failed\s+NOT_POSITIVE_DEFINITE: /.test(l))).toBe(true);
+    // the reasons name the flags, as fit's error does, not the library's options
+    expect(lines.slice(1).every((l) => l.includes('Raise --reg-covar (now 0)') && !l.includes('regCovar'))).toBe(true);
     expect(r.stderr).toContain('every fit failed');
   });
 

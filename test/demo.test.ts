@@ -63,6 +63,10 @@ describe('npm run demo (node dist/demo/demo.js)', () => {
     expect(unknown.stderr).toContain('unknown argument "--bogus"');
     expect(unknown.stderr).toContain('usage: npm run demo');
     expect(existsSync(join(dir, 'bogus.svg'))).toBe(false);
+    const word = await run(['-k', 'abc', '--out', 'word.svg']);
+    expect(word.code).toBe(2);
+    expect(word.stderr).toContain('-k needs an integer; got "abc"');
+    expect(existsSync(join(dir, 'word.svg'))).toBe(false);
     const bad = await run(['-k', '0', '--out', 'bad.svg']);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toBe('demo: error: nComponents must be an integer ≥ 1; got number 0. Use at least one component.');

@@ -11,6 +11,13 @@ import { dataset, loadCore, root } from './helpers.js';
 // ---- before init(): these must run first in this file (no beforeAll(loadCore) above them)
 
 describe('before init()', () => {
+  it('NOT_INITIALIZED: fromJSON before init() is refused (it checks the covariances with the core)', () => {
+    // a covariance that is not positive definite: loading it unchecked would give nonsense
+    const model = { format: 'gmm-wasm', version: 1, options: { nComponents: 1, covarianceType: 'full' }, nFeatures: 2,
+      weights: [1], means: [[0, 0]], covariances: [1, 2, 2, 1], precisionsCholesky: [1, 0, 0, 1], converged: true, nIter: 1,
+      lowerBound: -1 };
+    expect(() => GaussianMixture.fromJSON(model)).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
+  });
   it('NOT_INITIALIZED: a fit before init() is refused (after validating its input)', () => {
     const gm = new GaussianMixture({ nComponents: 1 });
     expect(() => gm.fit([[1], [2]])).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
@@ -208,7 +215,10 @@ const cases: Case[] = [
   ['sample(1.5)', 'INVALID_ARGUMENT', 'sample(n)', (c) => c.fitted.sample(1.5)],
   ['sample(NaN)', 'INVALID_ARGUMENT', 'sample(n)', (c) => c.fitted.sample(NaN)],
   ['sample(Infinity)', 'INVALID_ARGUMENT', 'sample(n)', (c) => c.fitted.sample(Infinity)],
-  ['sample("5")', 'INVALID_ARGUMENT', 'sample(n)', (c) => c.fitted.sample('5' as never)],
+  ['sample("5")', 'INVALID_ARGUMENT', 'the string "5"', (c) => c.fitted.sample('5' as never)],
+  ['predictConditional options null', 'INVALID_TYPE', 'predictConditional options', (c) => c.fitted.predictConditional([[1]], [0], null as never)],
+  ['computeStatistics on an unfitted Bayesian mixture', 'NOT_FITTED', 'fit the model first (or load one', () => new BayesianGaussianMixture({ nComponents: 2 }).computeStatistics(X2)],
+  ['initLabels of BigInt', 'INVALID_INIT', 'bigint 0', (c) => gm({ nComponents: 2 }).fit(c.X, { initLabels: new BigInt64Array(6) as never })],
   ['sample seed negative', 'INVALID_ARGUMENT', 'seed', (c) => c.fitted.sample(2, { seed: -1 })],
   ['sample seed non-integer', 'INVALID_ARGUMENT', 'seed', (c) => c.fitted.sample(2, { seed: 0.5 })],
   ['sample options null', 'INVALID_TYPE', 'sample options', (c) => c.fitted.sample(2, null as never)],
@@ -399,5 +409,13 @@ describe('an unknown option names what was meant', () => {
       expect(call).toThrow(message);
     }
     await expect(WorkerPool.create([[1], [2]], { worker: 1 } as never)).rejects.toThrow(/"worker" \(did you mean workers\?\)/);
+  });
+  it('options that are not an object are INVALID_TYPE everywhere, statistics calls too; values named by their type', async () => {
+    const fitted = new GaussianMixture({ nComponents: 1 }).fit([[1], [2], [4]]);
+    const stats = fitted.computeStatistics([[1], [3]]);
+    expect(() => fitted.applyStatistics(stats, null as never)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }));
+    expect(() => fitted.recentreShift(stats, 3 as never)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE', message: expect.stringMatching(/got number 3/) }));
+    await expect(WorkerPool.create([[1], [2]], { workers: 'a' } as never)).rejects.toThrow(/a WorkerPool needs workers, an integer ≥ 1; got the string "a"/);
+    await expect(WorkerPool.create([[1], [2]], { workers: 0 })).rejects.toThrow(/a WorkerPool needs workers, an integer ≥ 1; got number 0/);
   });
 });

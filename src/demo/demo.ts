@@ -33,18 +33,24 @@ function parseArgs(argv: string[]): Record<string, string> {
   return o;
 }
 
+/** A flag's value as a decimal integer (the library checks its range), else a usage error. */
+function integerFlag(v: string, flag: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} needs an integer; got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
 export async function demo(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   await init();
   const out = args.out ?? 'demo.svg';
   const type = (args.covariance ?? 'full') as CovarianceType;
-  const seed = Number(args.seed ?? 0);
-  const fixedK = args.components;
+  const seed = integerFlag(args.seed ?? '0', '--seed');
+  const fixedK = args.components === undefined ? undefined : integerFlag(args.components, '-k');
   const X = FAITHFUL as unknown as number[][];
 
   let best: GaussianMixture;
   if (fixedK !== undefined) {
-    best = new GaussianMixture({ nComponents: Number(fixedK), covarianceType: type, seed }).fit(X);
+    best = new GaussianMixture({ nComponents: fixedK, covarianceType: type, seed }).fit(X);
   } else {
     // choose K by BIC
     const sel = selectModel(X, { nComponents: [1, 5], covarianceTypes: [type], seed });

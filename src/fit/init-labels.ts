@@ -6,7 +6,7 @@ import type { CoreExports } from '../core/core.js';
 import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import { blockRows } from '../model/params.js';
-import type { Matrix } from '../model/validate.js';
+import { describe, type Matrix } from '../model/validate.js';
 import { CHUNK_ROWS, chunkCount } from './chunks.js';
 import { NodeStack, addInto } from './tree.js';
 import { SHIFT_LOSS_LIMIT } from './coordinator.js';
@@ -25,7 +25,7 @@ export function toLabels(v: unknown, n: number, K: number): Int32Array {
   for (let i = 0; i < n; i++) {
     const l = a[i];
     if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= K) {
-      throw new GmmError('INVALID_INIT', `initLabels[${i}] is ${String(l)}: labels must be integers from 0 to nComponents − 1 (${K - 1}).`);
+      throw new GmmError('INVALID_INIT', `initLabels[${i}] is ${describe(l)}: labels must be integers from 0 to nComponents − 1 (${K - 1}).`);
     }
     out[i] = l;
   }

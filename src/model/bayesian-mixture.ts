@@ -8,7 +8,7 @@ import { arenaFor } from '../core/arena.js';
 import { GaussianMixture, type CriterionOptions } from './gaussian-mixture.js';
 import { resolveBayesianOptions, checkPriorShapes, type BayesianGaussianMixtureOptions } from './bayesian-options.js';
 import { fromJSONObject, variationalFromJSON, type GaussianMixtureJSON } from './serialize.js';
-import { asymmetricEntry, type MatrixInput, type ResolvedOptions } from './validate.js';
+import { asymmetricEntry, describe, type MatrixInput, type ResolvedOptions } from './validate.js';
 import type { VariationalParams } from './params.js';
 
 export class BayesianGaussianMixture extends GaussianMixture {
@@ -50,7 +50,7 @@ export class BayesianGaussianMixture extends GaussianMixture {
   /** Components whose expected weight exceeds threshold (default 1e-2). */
   nEffectiveComponents(threshold = 1e-2): number {
     if (typeof threshold !== 'number' || !(threshold >= 0 && threshold < 1)) {
-      throw new GmmError('INVALID_ARGUMENT', `nEffectiveComponents(threshold) needs a number in [0, 1); got ${String(threshold)}.`);
+      throw new GmmError('INVALID_ARGUMENT', `nEffectiveComponents(threshold) needs a number in [0, 1); got ${describe(threshold)}.`);
     }
     return this.weights.reduce((n, w) => n + (w > threshold ? 1 : 0), 0);
   }

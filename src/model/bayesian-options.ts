@@ -2,7 +2,7 @@
 // before any work. The priors left out default to scikit-learn's (some from the data, at
 // fit time: see src/fit/variational.ts).
 import { GmmError } from '../core/errors.js';
-import { resolveOptions, toTensor, asymmetricEntry, choleskyFails, type GaussianMixtureOptions, type MatrixInput, type ResolvedOptions } from './validate.js';
+import { resolveOptions, toTensor, asymmetricEntry, choleskyFails, describe, type GaussianMixtureOptions, type MatrixInput, type ResolvedOptions } from './validate.js';
 import { priorLength } from './params.js';
 import { BAYESIAN_OPTIONS, spelledAs, unknownOption } from './option-names.js';
 
@@ -33,7 +33,7 @@ const SHARED = ['nComponents', 'covarianceType', 'tol', 'regCovar', 'maxIter', '
 function positive(v: unknown, name: string, fix: string): number | null {
   if (v == null) return null;
   if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) {
-    throw new GmmError('INVALID_OPTION', `${name} must be a finite number > 0; got ${String(v)}. ${fix}`);
+    throw new GmmError('INVALID_OPTION', `${name} must be a finite number > 0; got ${describe(v)}. ${fix}`);
   }
   return v;
 }

@@ -60,13 +60,21 @@ function refuseReentry(what: string): void {
   }
 }
 
+/** A deep copy: every array of the options (the Bayesian priors' too) is the copy's own. */
 function copyOptions(o: ResolvedOptions): ResolvedOptions {
+  const v = o.variational;
   return {
     ...o,
     weightsInit: o.weightsInit?.slice() ?? null,
     meansInit: o.meansInit?.slice() ?? null,
     precisionsInit: o.precisionsInit?.slice() ?? null,
     precisionsInitShape: o.precisionsInitShape?.slice() ?? null,
+    ...(v ? {
+      variational: {
+        ...v, meanPrior: v.meanPrior?.slice() ?? null, covariancePrior: v.covariancePrior?.slice() ?? null,
+        ...(v.covariancePriorShape !== undefined ? { covariancePriorShape: v.covariancePriorShape?.slice() ?? null } : {}),
+      },
+    } : {}),
   };
 }
 
@@ -286,7 +294,7 @@ export class GaussianMixture {
     const k = options.initSampleSize ?? INIT_SAMPLE_DEFAULT;
     if (typeof k !== 'number' || !Number.isInteger(k) || k < this.opts.nComponents || k > INIT_SAMPLE_MAX) {
       throw new GmmError('INVALID_OPTION', `initSampleSize must be an integer from nComponents (${this.opts.nComponents}) to 2^26; ` +
-        `got ${String(k)}. The sample is held in memory.`);
+        `got ${describe(k)}. The sample is held in memory.`);
     }
     const signal = checkCallbacks(options);
     const o = this.opts;
@@ -441,7 +449,7 @@ export class GaussianMixture {
     refuseReentry('sample()');
     const s = this.fitted('sample');
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-      throw new GmmError('INVALID_ARGUMENT', `sample(n) needs an integer n ≥ 1; got ${String(n)}.`);
+      throw new GmmError('INVALID_ARGUMENT', `sample(n) needs an integer n ≥ 1; got ${describe(n)}.`);
     }
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new GmmError('INVALID_TYPE', `sample options must be an object such as { seed: 1 }; got ${options === null ? 'null' : typeof options}.`);
@@ -449,7 +457,7 @@ export class GaussianMixture {
     checkKeys(options, 'sample', ['seed']);
     const seed = options.seed ?? this.opts.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-      throw new GmmError('INVALID_ARGUMENT', `sample seed must be an integer between 0 and 2^53−1; got ${String(seed)}.`);
+      throw new GmmError('INVALID_ARGUMENT', `sample seed must be an integer between 0 and 2^53−1; got ${describe(seed)}.`);
     }
     const { K, d } = s.params;
     const c = core();
@@ -483,7 +491,7 @@ export class GaussianMixture {
     }
     const seed = options.seed ?? this.opts.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-      throw new GmmError('INVALID_ARGUMENT', `impute seed must be an integer between 0 and 2^53−1; got ${String(seed)}.`);
+      throw new GmmError('INVALID_ARGUMENT', `impute seed must be an integer between 0 and 2^53−1; got ${describe(seed)}.`);
     }
     if (method === 'sample') refuseReentry('impute() with method \'sample\'');
     this.mixtureState('impute'); // a conditional of the point estimates: not for a variational mixture
@@ -497,7 +505,9 @@ export class GaussianMixture {
     if (this.state) return this.state.params;
     const o = this.opts;
     if (!(o.weightsInit && o.meansInit && o.precisionsInit)) {
-      throw new GmmError('NOT_FITTED', `${what} needs parameters: fit the model first, or give weightsInit, meansInit ` +
+      // a Bayesian mixture takes no explicit start: only a fit gives it parameters
+      throw new GmmError('NOT_FITTED', o.variational ? `${what} needs parameters: fit the model first (or load one with ` +
+        'BayesianGaussianMixture.fromJSON).' : `${what} needs parameters: fit the model first, or give weightsInit, meansInit ` +
         'and precisionsInit for an explicit start.');
     }
     const d = o.meansInit.length / o.nComponents;
@@ -526,7 +536,7 @@ export class GaussianMixture {
     const rowOffset = options.rowOffset ?? 0;
     if (typeof rowOffset !== 'number' || !Number.isSafeInteger(rowOffset) || rowOffset < 0 || rowOffset % CHUNK_ROWS !== 0) {
       throw new GmmError('INVALID_ARGUMENT', `rowOffset must be the global index of the piece's first row: an integer from 0 ` +
-        `to 2^53 − 1 and a multiple of CHUNK_ROWS (${CHUNK_ROWS}); got ${typeof rowOffset === 'number' ? String(rowOffset) : describe(rowOffset)}. ` +
+        `to 2^53 − 1 and a multiple of CHUNK_ROWS (${CHUNK_ROWS}); got ${describe(rowOffset)}. ` +
         'Cut the data into pieces of whole chunks.');
     }
     const p = this.currentParams('computeStatistics');
@@ -623,11 +633,11 @@ export class GaussianMixture {
       throw new GmmError('INVALID_TYPE', `${what} needs SufficientStatistics (from computeStatistics, mergeStatistics or fromBytes).`);
     }
     if (options === null || typeof options !== 'object') {
-      throw new GmmError('INVALID_OPTION', `${what} options: only { rows }, the number of rows of the whole data.`);
+      throw new GmmError('INVALID_TYPE', `${what} options must be an object such as { rows }, the number of rows of the whole data; got ${describe(options)}.`);
     }
     checkKeys(options, what, ['rows']);
     if (options.rows !== undefined && (!Number.isSafeInteger(options.rows) || options.rows < 1)) {
-      throw new GmmError('INVALID_OPTION', `rows must be the number of rows of the whole data, an integer ≥ 1; got ${String(options.rows)}.`);
+      throw new GmmError('INVALID_OPTION', `rows must be the number of rows of the whole data, an integer ≥ 1; got ${describe(options.rows)}.`);
     }
     const p = this.currentParams(what);
     if (stats.covarianceType !== p.covarianceType || stats.nComponents !== p.K || stats.nFeatures !== p.d) {
@@ -778,11 +788,11 @@ export class GaussianMixture {
     const s = this.mixtureState('predictConditional');
     const g = featureIndices(given, s.params.d, 'given', false);
     if (options === null || typeof options !== 'object') {
-      throw new GmmError('INVALID_OPTION', 'predictConditional options: only { covariance: true | false }.');
+      throw new GmmError('INVALID_TYPE', `predictConditional options must be an object such as { covariance: true }; got ${describe(options)}.`);
     }
     checkKeys(options, 'predictConditional', ['covariance']);
     if (options.covariance !== undefined && typeof options.covariance !== 'boolean') {
-      throw new GmmError('INVALID_OPTION', `covariance must be true or false; got ${String(options.covariance)}.`);
+      throw new GmmError('INVALID_OPTION', `covariance must be true or false; got ${describe(options.covariance)}.`);
     }
     const m = toMatrix(X, 'Xgiven');
     if (m.cols !== g.length) {

@@ -15,7 +15,7 @@ import { rowObserved, scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
 import { unknownOption } from './option-names.js';
 import {
-  COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, fitBytesLowerBound, toMatrix, toSampleWeight,
+  COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, describe, fitBytesLowerBound, toMatrix, toSampleWeight,
   type CovarianceType, type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
 } from './validate.js';
 
@@ -142,7 +142,7 @@ function gridValues(v: unknown, positive: number): number[] {
     }
     const [a, b] = v as unknown[];
     if (!isK(a) || !isK(b) || b < a) {
-      throw option(`nComponents range [min, max] needs integers with 1 ≤ min ≤ max; got [${String(a)}, ${String(b)}].`);
+      throw option(`nComponents range [min, max] needs integers with 1 ≤ min ≤ max; got [${describe(a)}, ${describe(b)}].`);
     }
     return [a, b];
   }
@@ -151,7 +151,7 @@ function gridValues(v: unknown, positive: number): number[] {
     if (!Array.isArray(list) || list.length === 0) throw option('nComponents.values must be a non-empty array of integers ≥ 1.');
     const seen = new Set<number>();
     for (const k of list as unknown[]) {
-      if (!isK(k)) throw option(`nComponents.values must hold integers ≥ 1; got ${String(k)}.`);
+      if (!isK(k)) throw option(`nComponents.values must hold integers ≥ 1; got ${describe(k)}.`);
       if (seen.has(k)) throw option(`nComponents.values lists K = ${k} twice: list each K once.`);
       seen.add(k);
     }

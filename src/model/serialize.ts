@@ -1,7 +1,7 @@
 // JSON form of a fitted model. Numbers are written by JSON.stringify, which round-trips
 // every double exactly, so a reloaded model scores bit-identically.
 import { GmmError } from '../core/errors.js';
-import { core, isInitialized, TYPE_CODE } from '../core/core.js';
+import { core, TYPE_CODE } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { COVARIANCE_TYPES, type CovarianceType } from './validate.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
@@ -123,10 +123,10 @@ function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float
 
 /** The first covariance (the tied one: 0) that is not positive definite, or -1, by the
  *  core's own factorisation (the one every fit ran on each covariance before storing it,
- *  so a stored one passes bit for bit); -1 before init(), when there is no core to ask.
+ *  so a stored one passes bit for bit). Before init() this throws NOT_INITIALIZED, as every
+ *  method does: a model loaded unchecked could hold a covariance that is not one.
  *  Conditionals read the covariances, scoring the precision factors. */
 function notPositiveDefinite(type: CovarianceType, K: number, d: number, cov: Float64Array): number {
-  if (!isInitialized()) return -1;
   const c = core();
   const arena = arenaFor(c);
   const src = arena.put(cov);

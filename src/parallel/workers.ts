@@ -174,9 +174,8 @@ export class WorkerPool {
 
   /** Starts the workers and sends each its share of X (whole chunks). */
   static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null; signal?: AbortSignal } = {}): Promise<WorkerPool> {
-    const o = checkPoolOptions(options, ['sampleWeight', 'signal']);
+    const o = checkPoolOptions(options, ['sampleWeight', 'signal'], true);
     const signal = checkSignal(options.signal);
-    if (o.workers < 1) throw new GmmError('INVALID_OPTION', `a WorkerPool needs workers ≥ 1; got ${o.workers}. (fitAsync with workers: 0 runs in this thread.)`);
     // from the shape alone, before any entry is read
     const shape = peekShape(X);
     const weighted = options.sampleWeight !== undefined && options.sampleWeight !== null;
@@ -379,8 +378,8 @@ export function checkSignal(v: unknown): AbortSignal | undefined {
   return signal;
 }
 
-/** Validates the worker options shared by WorkerPool.create and fitAsync. */
-export function checkPoolOptions(o: unknown, extra: string[]): WorkerPoolOptions & { workers: number } {
+/** Validates the worker options shared by WorkerPool.create (pool: at least one worker) and fitAsync. */
+export function checkPoolOptions(o: unknown, extra: string[], pool = false): WorkerPoolOptions & { workers: number } {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) {
     throw new GmmError('INVALID_TYPE', 'options must be an object such as { workers: 4 }.');
   }
@@ -390,8 +389,10 @@ export function checkPoolOptions(o: unknown, extra: string[]): WorkerPoolOptions
   }
   const r = o as WorkerPoolOptions;
   const workers = r.workers ?? (currentSpawner() ? availableCores() : 0);
-  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 0) {
-    throw new GmmError('INVALID_OPTION', `workers must be an integer ≥ 0 (0: in this thread); got ${typeof workers === 'number' ? String(workers) : describe(workers)}.`);
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < (pool ? 1 : 0)) {
+    throw new GmmError('INVALID_OPTION', pool
+      ? `a WorkerPool needs workers, an integer ≥ 1; got ${describe(workers)}. (fitAsync with workers: 0 runs in this thread.)`
+      : `workers must be an integer ≥ 0 (0: in this thread); got ${describe(workers)}.`);
   }
   if (r.createWorker !== undefined && typeof r.createWorker !== 'function') {
     throw new GmmError('INVALID_OPTION', 'createWorker must be a function returning a Worker that runs gmm-wasm\'s worker entry.');

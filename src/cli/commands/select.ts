@@ -7,7 +7,7 @@ import { COMMON_OPTIONS, COVARIANCE_TYPES, DATA_OPTIONS, FIT_OPTIONS, InputError
 import { suggest } from '../../model/option-names.js';
 import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
-import { checkedModel, tuningOptions } from '../models.js';
+import { checkedModel, inFlags, tuningOptions } from '../models.js';
 
 /** "1..10", "2-5", "3", "1,2,5" → sorted distinct K values. */
 function parseKRange(s: string): number[] {
@@ -105,7 +105,8 @@ export const select: Command = {
           progress?.done();
           progress = null;
           label = '';
-          if ('error' in r) failures.set(`${r.covarianceType} ${r.nComponents}`, `${r.error.code}: ${r.error.message}`);
+          // told in flags, as fit tells the same failure
+          if ('error' in r) failures.set(`${r.covarianceType} ${r.nComponents}`, `${r.error.code}: ${inFlags(r.error.message)}`);
         },
       };
       try {
