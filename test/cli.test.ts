@@ -22,6 +22,10 @@ function cli(args: string[], input?: string, cwd?: string, nodeArgs: string[] = 
 let lib: any;
 let dir: string;
 let faithful: number[][];
+/** faithful as the command line reads data/faithful.csv: with its header's names, which a
+ *  fit keeps as the model's featureNames. */
+const NAMES = ['eruptions', 'waiting'];
+const named = (rows: number[][]) => ({ data: Float64Array.from(rows.flat()), rows: rows.length, cols: 2, columns: NAMES });
 
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error('dist/cli/cli.js is missing: run `npm run build` first.');
@@ -34,6 +38,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n3,4,5\n');
   writeFileSync(join(dir, 'words.csv'), 'a,b\n1,2\n3,x7\n');
   writeFileSync(join(dir, 'three.csv'), 'id,eruptions,waiting\n' + faithful.map((r, i) => `${i},${r.join(',')}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'three-cols.csv'), faithful.map((r, i) => `${i},${r.join(',')}`).join('\n') + '\n'); // no header
   writeFileSync(join(dir, 'bad-model.json'), '{"format": "gmm-wasm", "version": 1');
   mkdirSync(join(dir, 'a-directory'));
   const m = await cli(['fit', FAITHFUL, '-k', '2', '--seed', '0', '-q', '--out', join(dir, 'model.json')]);
@@ -144,8 +149,9 @@ describe.concurrent('fit', () => {
     const r = await cli(['fit', FAITHFUL, '-k', '2', '--covariance', 'full', '--seed', '0']);
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);
-    const gm = new lib.GaussianMixture({ nComponents: 2, covarianceType: 'full', seed: 0 }).fit(faithful);
+    const gm = new lib.GaussianMixture({ nComponents: 2, covarianceType: 'full', seed: 0 }).fit(named(faithful));
     expect(json).toEqual(gm.toJSON());
+    expect(json.featureNames).toEqual(NAMES);
     expect(r.stderr).toContain('272 rows × 2 columns (eruptions, waiting), CSV');
     expect(r.stderr).toContain('2 components, full covariance, 2 features');
     expect(r.stderr).toMatch(/converged after \d+ iterations/);
@@ -168,7 +174,7 @@ describe.concurrent('fit', () => {
     expect(r.stderr).toBe('');
     const o = JSON.parse(r.stdout).options;
     expect(o).toMatchObject({ nComponents: 3, covarianceType: 'diag', tol: 1e-5, regCovar: 1e-4, maxIter: 50, nInit: 2, initParams: 'k-means++', seed: 42 });
-    const gm = new lib.GaussianMixture(o).fit(faithful);
+    const gm = new lib.GaussianMixture(o).fit(named(faithful));
     expect(JSON.parse(r.stdout)).toEqual(gm.toJSON());
   });
 
@@ -178,8 +184,11 @@ describe.concurrent('fit', () => {
     const json = JSON.parse((await cli(['fit', join(dir, 'faithful.json'), '-k', '2', '-q'])).stdout);
     const stdin = JSON.parse((await cli(['fit', '-', '-k', '2', '-q'], readFileSync(FAITHFUL, 'utf8'))).stdout);
     expect(tsv).toEqual(csv);
-    expect(json).toEqual(csv);
     expect(stdin).toEqual(csv);
+    // an array of rows has no column names: the same model, without them
+    const { featureNames, ...unnamed } = csv;
+    expect(featureNames).toEqual(NAMES);
+    expect(json).toEqual(unnamed);
   });
 
   it('--columns picks columns by name or number', async () => {
@@ -214,7 +223,7 @@ describe.concurrent('fit --bayesian', () => {
     const r = await cli(['fit', FAITHFUL, '-k', '6', '--bayesian', '--weight-concentration', '0.01', '--weight-prior', 'dirichlet_distribution', '-q']);
     expect(r.code, r.stderr).toBe(0);
     const ref = new lib.BayesianGaussianMixture({ nComponents: 6, weightConcentrationPrior: 0.01, weightConcentrationPriorType: 'dirichlet_distribution' })
-      .fit(faithful);
+      .fit(named(faithful));
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(ref)));
     writeFileSync(join(dir, 'bgm.json'), r.stdout);
     const p = await cli(['predict', join(dir, 'bgm.json'), FAITHFUL]);
@@ -385,7 +394,11 @@ describe.concurrent('predict, score, sample', () => {
     r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '2']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(INVALID_ARGUMENT)');
-    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv'), '--given', '0']);
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv'), '--given', '0', '--no-header']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not a number'); // the header read as data
+    writeFileSync(join(dir, 'three-plain.csv'), faithful.map((x, i) => `${i},${x.join(',')}`).join('\n') + '\n');
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three-plain.csv'), '--given', '0']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('need either the 1 given feature or all 2 features');
   });
@@ -405,14 +418,41 @@ describe.concurrent('predict, score, sample', () => {
     const r = await cli(['sample', join(dir, 'model.json'), '-n', '500', '--seed', '3']);
     expect(r.code, r.stderr).toBe(0);
     const rows = csvRows(r.stdout);
-    expect(rows[0]).toEqual(['x1', 'x2']);
+    expect(rows[0]).toEqual(NAMES); // the model's columns (x1, x2 for a model fitted without a header)
     expect(rows).toHaveLength(501);
     const s = model().sample(500, { seed: 3 });
     expect(rows.slice(1).flat().map(Number)).toEqual(Array.from(s.X.data));
     const l = await cli(['sample', join(dir, 'model.json'), '-n', '5', '--seed', '3', '--labels']);
     const lr = csvRows(l.stdout);
-    expect(lr[0]).toEqual(['x1', 'x2', 'component']);
+    expect(lr[0]).toEqual([...NAMES, 'component']);
     expect(lr.slice(1).map((x) => Number(x[2]))).toEqual(Array.from(model().sample(5, { seed: 3 }).labels));
+  });
+
+  it('a model fitted on a header takes the data\'s columns by name: others ignored, a missing one named, --columns by position', async () => {
+    const labels = Array.from(model().predict(faithful));
+    const byName = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv')]); // id, eruptions, waiting
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(csvRows(byName.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    const sc = await cli(['score', join(dir, 'model.json'), join(dir, 'three.csv'), '-q']);
+    expect(Number(sc.stdout.trim())).toBe(model().score(faithful));
+    const imp = await cli(['impute', join(dir, 'model.json'), join(dir, 'three.csv'), '-q']);
+    expect(csvRows(imp.stdout)[0]).toEqual(NAMES);
+    // reordered columns are read by name too
+    writeFileSync(join(dir, 'swapped.csv'), 'waiting,eruptions\n' + faithful.map((x) => `${x[1]},${x[0]}`).join('\n') + '\n');
+    const swapped = await cli(['predict', join(dir, 'model.json'), join(dir, 'swapped.csv')]);
+    expect(csvRows(swapped.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    writeFileSync(join(dir, 'renamed.csv'), 'eruptions,wait\n' + faithful.map((x) => x.join(',')).join('\n') + '\n');
+    const missing = await cli(['predict', join(dir, 'model.json'), join(dir, 'renamed.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no column named "waiting"; the model was fitted on "eruptions", "waiting"');
+    // --columns: the user's choice, taken by position whatever the header says
+    const picked = await cli(['predict', join(dir, 'model.json'), join(dir, 'renamed.csv'), '--columns', '1,2']);
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(csvRows(picked.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    // a model fitted without a header names its samples' columns x1 … xd
+    const plain = await cli(['fit', join(dir, 'faithful.json'), '-k', '2', '-q', '--out', join(dir, 'plain.json')]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(csvRows((await cli(['sample', join(dir, 'plain.json'), '-n', '2'])).stdout)[0]).toEqual(['x1', 'x2']);
   });
 
   it('sample piped into head stops quietly', async () => {
@@ -422,7 +462,7 @@ describe.concurrent('predict, score, sample', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('x1,x2');
+    expect(r.stdout.split('\n')[0]).toBe('eruptions,waiting');
   });
 });
 
@@ -451,7 +491,7 @@ describe('missing values: fit --missing marginalize, impute', () => {
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(readFileSync(join(dir, 'holes-model.json'), 'utf8'));
     expect(json.options.missingValues).toBe('marginalize');
-    const gm = new lib.GaussianMixture({ nComponents: 2, covarianceType: 'full', missingValues: 'marginalize' }).fit(holes());
+    const gm = new lib.GaussianMixture({ nComponents: 2, covarianceType: 'full', missingValues: 'marginalize' }).fit(named(holes()));
     expect(json).toEqual(gm.toJSON());
   });
 
@@ -523,7 +563,7 @@ describe.concurrent('select', () => {
     const table = JSON.parse(r.stdout);
     expect(table.map((t: { k: number }) => t.k)).toEqual([2, 3, 1]);
     expect(table[0]).toMatchObject({ rank: 1, k: 2, covariance: 'full', converged: true, nParameters: 11 });
-    const gm = new lib.GaussianMixture({ nComponents: 2 }).fit(faithful);
+    const gm = new lib.GaussianMixture({ nComponents: 2 }).fit(named(faithful));
     expect(table[0].bic).toBe(gm.bic(faithful));
     expect(model('best.json').toJSON()).toEqual(gm.toJSON());
   });
@@ -535,7 +575,7 @@ describe.concurrent('select', () => {
         '--json', '--out', join(dir, `best-${criterion}.json`)]);
       expect(r.code, r.stderr).toBe(0);
       const table = JSON.parse(r.stdout);
-      const sel = lib.selectModel(faithful, { ...opts, criterion });
+      const sel = lib.selectModel(named(faithful), { ...opts, criterion });
       expect(table).toEqual(sel.results.map((x: Record<string, unknown>, i: number) => ({
         rank: i + 1, k: x.nComponents, covariance: x.covarianceType, bic: x.bic, aic: x.aic, icl: x.icl,
         logLikelihood: x.logLikelihood, nParameters: x.nParameters, nIter: x.nIter, converged: x.converged,
@@ -648,7 +688,7 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
     let r = await cli(['sample', join(dir, 'bad-model.json')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${join(dir, 'bad-model.json')}: fromJSON: not valid JSON`);
-    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv')]);
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three-cols.csv')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(FEATURE_MISMATCH)');
     r = await cli(['fit', FAITHFUL, '-k', '300']);

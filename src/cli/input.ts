@@ -92,9 +92,33 @@ export function readModel(path: string): GaussianMixture {
 }
 
 /** Data scored by a loaded model: missing cells are read as NaN when the model was fitted
- *  with --missing marginalize (it marginalises them), and are an error otherwise. */
-export function readModelData(gm: GaussianMixture, path: string, o: Opts): Table {
-  return readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT);
+ *  with --missing marginalize (it marginalises them), and are an error otherwise. Which
+ *  columns: with --columns, those (by position: the user's choice, whatever their names);
+ *  else, where the model knows its columns' names (fitted on a file with a header) and the
+ *  data have a header, those names, in the model's order (other columns are ignored);
+ *  else all of them. partial: the data may hold some of the model's columns only (predict
+ *  --given), which are then passed as they are. */
+export function readModelData(gm: GaussianMixture, path: string, o: Opts, partial = false): Table {
+  return modelColumns(gm, readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT), path, o, partial);
+}
+
+/** The columns of t a loaded model reads (readModelData). */
+export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opts, partial = false): Table {
+  if (o.columns !== undefined) return { ...t, columns: null };
+  const names = gm.featureNames, have = t.columns;
+  if (!names || !have || (have.length === names.length && have.every((v, j) => v === names[j]))) return t;
+  const missing = names.filter((v) => !have.includes(v));
+  if (missing.length > 0) {
+    if (partial) return t;
+    throw new InputError(`${path}: no column named ${missing.map((v) => JSON.stringify(v)).join(', ')}; the model was fitted on ` +
+      `${names.map((v) => JSON.stringify(v)).join(', ')}: give the data those columns (others are ignored), or pick columns with --columns.`);
+  }
+  const idx = names.map((v) => have.indexOf(v));
+  const twice = names.find((v, j) => have.indexOf(v, idx[j] + 1) >= 0);
+  if (twice !== undefined) throw new InputError(`${path}: ${have.filter((v) => v === twice).length} columns are named ${JSON.stringify(twice)}: pick one with --columns.`);
+  const data = new Float64Array(t.rows * idx.length);
+  for (let r = 0; r < t.rows; r++) idx.forEach((j, c) => { data[r * idx.length + c] = t.data[r * t.cols + j]; });
+  return { ...t, data, cols: idx.length, columns: names };
 }
 
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to

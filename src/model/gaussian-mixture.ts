@@ -26,7 +26,7 @@ import {
   featureIndices, givenValues, marginalParams, conditionParams, predictConditionalParams, type ConditionalPrediction,
 } from './conditional.js';
 import {
-  resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound, describe,
+  resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound, describe, columnNames, checkColumnNames,
   type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput, type CovarianceType,
 } from './validate.js';
 
@@ -175,6 +175,7 @@ export class GaussianMixture {
       }
     }
     const m = toMatrix(X, 'X', o.missingValues === 'marginalize' ? 'allow' : 'refuse');
+    const featureNames = columnNames(X, m.cols);
     const warm = o.warmStart && this.state ? this.state : null;
     if (warm && warm.params.d !== m.cols) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model being warm-started has ${warm.params.d}: ` +
@@ -200,7 +201,7 @@ export class GaussianMixture {
     // data with NaN (missingValues: 'marginalize'): incomplete-data EM; without, the ordinary fit
     const r = (o.missingValues === 'marginalize' && hasNaN(m) ? runMissingFit : runFit)(m, w, o,
       warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration, labels);
-    this.state = r;
+    this.state = { ...r, featureNames };
     return m;
   }
 
@@ -229,7 +230,7 @@ export class GaussianMixture {
     const po = checkPoolOptions(options, ['sampleWeight', 'onIteration', 'signal', 'initLabels']);
     const signal = checkCallbacks(options);
     const o = this.opts;
-    let data: Matrix | WorkerPool, w: Float64Array | null = null, positive: number;
+    let data: Matrix | WorkerPool, w: Float64Array | null = null, positive: number, featureNames: string[] | null = null;
     if (X instanceof WorkerPool) {
       if (options.sampleWeight != null) {
         throw new GmmError('INVALID_OPTION', 'sampleWeight goes with the data: pass it to WorkerPool.create, not to fitAsync(pool).');
@@ -251,8 +252,10 @@ export class GaussianMixture {
       }
       data = X;
       positive = X.positiveRows;
+      featureNames = X.featureNames;
     } else {
       const m = toMatrix(X, 'X', o.missingValues === 'marginalize' ? 'fit-only' : 'no-missing');
+      featureNames = columnNames(X, m.cols);
       w = toSampleWeight(options.sampleWeight, m.rows);
       positive = w ? w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0) : m.rows;
       data = m;
@@ -269,11 +272,11 @@ export class GaussianMixture {
     checkInitShapes(o, data.cols);
     const labels = data instanceof WorkerPool ? null : this.initLabels(options.initLabels, data.rows, !!warm);
     const user = options.onIteration;
-    await this.runExclusive(() => runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+    await this.runExclusive(async () => ({ ...await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
       labels,
       workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
       onIteration: user ? (info) => user({ ...info }) : undefined,
-    }), signal);
+    }), featureNames }), signal);
     return this;
   }
 
@@ -328,6 +331,7 @@ export class GaussianMixture {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${s.params.d}: ` +
         'pass rows with the same features, in the same order, as in fit().');
     }
+    checkColumnNames(X, m.cols, s.featureNames ?? null);
     return { s, m };
   }
 
@@ -545,6 +549,7 @@ export class GaussianMixture {
     if (m.cols !== p.d) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model has ${p.d}: pass rows with the same features.`);
     }
+    checkColumnNames(X, m.cols, this.state?.featureNames ?? null);
     // a piece may have no weight at all; applyStatistics refuses data of zero total weight
     const w = toSampleWeight(options.sampleWeight, m.rows, true);
     if (rowOffset / CHUNK_ROWS + Math.ceil(m.rows / CHUNK_ROWS) > 2 ** 31) {
@@ -605,6 +610,7 @@ export class GaussianMixture {
       converged: prev !== null && Math.abs(lower - prev.lowerBound) < this.opts.tol,
       nIter: (prev?.nIter ?? 0) + 1,
       lowerBound: lower,
+      featureNames: prev?.featureNames ?? null, // the statistics carry none: the model's own stay
     };
     return this;
   }
@@ -699,6 +705,8 @@ export class GaussianMixture {
   get nIter(): number { return this.fitted('nIter').nIter; }
   get lowerBound(): number { return this.fitted('lowerBound').lowerBound; }
   get nFeatures(): number { return this.fitted('nFeatures').params.d; }
+  /** The names of the columns fitted on (X's columns in fit), or null: scikit-learn's feature_names_in_. */
+  get featureNames(): string[] | null { return this.fitted('featureNames').featureNames?.slice() ?? null; }
   get covarianceType(): CovarianceType { return this.opts.covarianceType; }
   get nComponents(): number { return this.opts.nComponents; }
 
@@ -749,10 +757,11 @@ export class GaussianMixture {
 
   /** A fitted model over other features (marginal, condition): these options without the
    *  initial parameters (their shapes no longer fit), converged, nIter and lowerBound of this fit. */
-  private derived(s: FittedState, params: Params): GaussianMixture {
+  private derived(s: FittedState, params: Params, kept: number[]): GaussianMixture {
     const gm = new GaussianMixture();
     const opts: ResolvedOptions = { ...copyOptions(this.opts), weightsInit: null, meansInit: null, precisionsInit: null, precisionsInitShape: null };
-    Object.assign(gm, { opts, state: { ...s, params } });
+    const names = s.featureNames ? kept.map((j) => s.featureNames![j]) : null;
+    Object.assign(gm, { opts, state: { ...s, params, featureNames: names } });
     return gm;
   }
 
@@ -771,7 +780,8 @@ export class GaussianMixture {
   /** The mixture over `features` (in that order), exact: a new fitted model of the same covariance type. */
   marginal(features: ArrayLike<number>): GaussianMixture {
     const s = this.mixtureState('marginal');
-    return this.derived(s, marginalParams(s.params, featureIndices(features, s.params.d, 'features', true)));
+    const f = featureIndices(features, s.params.d, 'features', true);
+    return this.derived(s, marginalParams(s.params, f), Array.from(f));
   }
 
   /** The mixture over the other features (in increasing order) given x[given[i]] = values[i]:
@@ -779,7 +789,8 @@ export class GaussianMixture {
   condition(given: ArrayLike<number>, values: ArrayLike<number>): GaussianMixture {
     const s = this.mixtureState('condition');
     const g = featureIndices(given, s.params.d, 'given', false);
-    return this.derived(s, conditionParams(s.params, g, givenValues(values, g.length)));
+    const rest = Array.from({ length: s.params.d }, (_, j) => j).filter((j) => !Array.from(g).includes(j));
+    return this.derived(s, conditionParams(s.params, g, givenValues(values, g.length)), rest);
   }
 
   /** Per row of X (the values of the `given` features, in that order): E[other features | given]
@@ -799,6 +810,7 @@ export class GaussianMixture {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} columns but ${g.length} features are given: pass only the ` +
         'given features\' values, in the order of `given`.');
     }
+    checkColumnNames(X, m.cols, s.featureNames ? Array.from(g, (j) => s.featureNames![j]) : null);
     return predictConditionalParams(s.params, g, m, options.covariance === true);
   }
 }

@@ -52,6 +52,8 @@ export interface FittedState {
   converged: boolean;
   nIter: number;
   lowerBound: number;
+  /** The names of the columns the model was fitted on (X's columns), or null/absent. */
+  featureNames?: string[] | null;
 }
 
 /** Number of f64 in the covariance / precision-Cholesky array for a type. */

@@ -15,7 +15,7 @@ import { rowObserved, scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
 import { unknownOption } from './option-names.js';
 import {
-  COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, describe, fitBytesLowerBound, toMatrix, toSampleWeight,
+  COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, columnNames, describe, fitBytesLowerBound, toMatrix, toSampleWeight,
   type CovarianceType, type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
 } from './validate.js';
 
@@ -97,7 +97,8 @@ interface Candidate {
 }
 
 interface Plan {
-  X: Matrix;
+  /** X, with its column names (null: none), which every candidate model keeps. */
+  X: Matrix & { columns: string[] | null };
   w: Float64Array | null;
   /** Per row, whether it counts in the criteria: positive weight and (missing values) an
    *  observed entry, as in the fit; null when every row does. */
@@ -250,7 +251,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
     }
   }
   return {
-    X: m, w, counted, criterion, candidates,
+    X: { ...m, columns: columnNames(X, m.cols) }, w, counted, criterion, candidates,
     onFit: o.onFit as Plan['onFit'], onIteration: o.onIteration as Plan['onIteration'],
   };
 }
@@ -387,7 +388,7 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
   try {
     if (po.workers > 0 && currentSpawner()) {
       pool = await WorkerPool.start(p.X, p.w ? rescaled(p.w) : null, po.workers,
-        { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal);
+        { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal, p.X.columns);
     }
     const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
     for (const c of p.candidates) {

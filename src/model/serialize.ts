@@ -21,6 +21,8 @@ export interface GaussianMixtureJSON {
   converged: boolean;
   nIter: number;
   lowerBound: number;
+  /** The names of the columns fitted on (absent when X had none). */
+  featureNames?: string[];
   /** BayesianGaussianMixture only: the variational posterior and the resolved priors. */
   variational?: {
     weightConcentration: number[]; meanPrecision: number[]; degreesOfFreedom: number[];
@@ -38,6 +40,7 @@ export function toJSONObject(options: Record<string, unknown>, s: FittedState): 
     covariances: Array.from(s.params.covariances),
     precisionsCholesky: Array.from(s.params.precisionsCholesky),
     converged: s.converged, nIter: s.nIter, lowerBound: s.lowerBound,
+    ...(s.featureNames ? { featureNames: s.featureNames.slice() } : {}),
     ...(s.params.variational ? { variational: variationalJSON(s.params.variational) } : {}),
   };
 }
@@ -207,6 +210,10 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   if (typeof o.converged !== 'boolean') throw bad('"converged" must be a boolean.');
   if (typeof o.nIter !== 'number' || !Number.isInteger(o.nIter) || o.nIter < 0) throw bad('"nIter" must be a non-negative integer.');
   if (typeof o.lowerBound !== 'number' || !Number.isFinite(o.lowerBound)) throw bad('"lowerBound" must be a finite number.');
+  const names = o.featureNames;
+  if (names !== undefined && (!Array.isArray(names) || names.length !== d || !names.every((v) => typeof v === 'string'))) {
+    throw bad(`"featureNames" must be an array of nFeatures = ${d} strings (or left out).`);
+  }
   // last: the one check that asks the core (its scratch memory only)
   const notPd = notPositiveDefinite(type, K, d, covariances);
   if (notPd >= 0) {
@@ -219,6 +226,7 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     state: {
       params: { covarianceType: type, K, d, weights, means, covariances, precisionsCholesky: chol },
       converged: o.converged, nIter: o.nIter, lowerBound: o.lowerBound,
+      featureNames: names ? (names as string[]).slice() : null,
     },
   };
 }

@@ -16,8 +16,36 @@ export interface Matrix {
   cols: number;
 }
 
-/** What every method accepts as data: nested arrays or a row-major matrix. */
-export type MatrixInput = ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; rows: number; cols: number };
+/** What every method accepts as data: nested arrays or a row-major matrix, whose optional
+ *  column names a fit keeps as the model's featureNames and scoring checks against them. */
+export type MatrixInput = ArrayLike<ArrayLike<number>> |
+  { data: ArrayLike<number>; rows: number; cols: number; columns?: readonly string[] | null };
+
+/** The column names of a row-major X of `cols` columns (a copy), or null where it has none
+ *  (nested arrays, or columns null or absent). */
+export function columnNames(X: unknown, cols: number, name = 'X'): string[] | null {
+  if (X === null || typeof X !== 'object' || Array.isArray(X) || !('columns' in X)) return null;
+  const c = (X as { columns?: unknown }).columns;
+  if (c === null || c === undefined) return null;
+  if (!Array.isArray(c) || c.length !== cols || !c.every((v) => typeof v === 'string')) {
+    throw new GmmError('INVALID_TYPE', `${name}.columns must be null or an array of ${cols} strings, one name per column; ` +
+      `got ${Array.isArray(c) ? `${c.length} entries${c.every((v) => typeof v === 'string') ? '' : ', not all strings'}` : describe(c)}.`);
+  }
+  return c.slice();
+}
+
+/** Refuses X whose column names differ from the ones the model was fitted with (names: null,
+ *  or X without names, checks nothing: columns are then taken by position). */
+export function checkColumnNames(X: unknown, cols: number, names: readonly string[] | null): void {
+  const given = columnNames(X, cols);
+  if (!names || !given) return;
+  const j = given.findIndex((v, i) => v !== names[i]);
+  if (j >= 0) {
+    throw new GmmError('FEATURE_MISMATCH', `X's column ${j} is named ${JSON.stringify(given[j])} where the model's is ` +
+      `${JSON.stringify(names[j])}: pass the columns the model was fitted on (${names.map((v) => JSON.stringify(v)).join(', ')}), ` +
+      'in that order, or X without column names.');
+  }
+}
 
 export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
 export const INIT_PARAMS: readonly InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];

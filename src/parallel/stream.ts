@@ -9,7 +9,7 @@ import { Arena } from '../core/arena.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { checkPriorShapes } from '../model/bayesian-options.js';
 import type { FittedState } from '../model/params.js';
-import { toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
+import { columnNames, toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
 import type { Coordinator } from '../fit/coordinator.js';
 import { createCoordinator } from '../fit/variational.js';
 import { Shard } from '../fit/shard.js';
@@ -111,6 +111,19 @@ function fromArrow(t: ArrowLike): Matrix {
   return { data, rows, cols };
 }
 
+/** The stream's column names, found at its first piece with rows (undefined until then;
+ *  null: it has none): the fitted model's featureNames. */
+interface StreamNames { value?: string[] | null }
+
+/** A piece's column names: an Arrow schema's field names, or a { data, rows, cols, columns }'s. */
+function pieceNames(v: unknown, cols: number): string[] | null {
+  if (isArrow(v)) {
+    const f = v.schema?.fields.map((x) => (x as { name?: unknown })?.name);
+    return f && f.length === cols && f.every((x) => typeof x === 'string') ? (f as string[]) : null;
+  }
+  return columnNames(v, cols, 'chunk');
+}
+
 /** A chunk as a pass reads it: CHUNK_ROWS rows (the last may be short), and the error for
  *  a value that is not finite at an index of data, named by its source piece and row. */
 interface StreamedChunk { index: number; data: Float64Array; rows: number; cols: number; nonFinite(at: number): GmmError }
@@ -159,7 +172,7 @@ function isEmptyPiece(v: unknown, d: number | null): boolean {
  *  pace: the fit's pacer (next-turn.ts), called after each piece. checked: every value of a
  *  Float64Array piece is checked here too (else the caller checks each chunk with nonFinite). */
 async function* chunksOf(source: StreamSource, pass: number, d: number | null, given: boolean, signal: AbortSignal | undefined,
-  pace: () => Promise<void>, checked: boolean): AsyncGenerator<StreamedChunk> {
+  pace: () => Promise<void>, checked: boolean, names: StreamNames): AsyncGenerator<StreamedChunk> {
   let it: Iterable<StreamChunk> | AsyncIterable<StreamChunk>;
   // cause: what the source threw (a caller such as the command line may report it as it is)
   const fail = (code: GmmErrorCode, msg: string, cause?: unknown): GmmError =>
@@ -213,13 +226,14 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
         break;
       }
       const where = `fitStream pass ${pass}, chunk ${piece}`;
-      let m: Matrix;
+      let m: Matrix, pn: string[] | null;
       try {
         if (isEmptyPiece(r.value, given ? d : null)) {
           piece++;
           continue;
         }
         m = isArrow(r.value) ? fromArrow(r.value) : asMatrix(r.value, checked);
+        pn = pieceNames(r.value, m.cols);
       } catch (e) {
         if (e instanceof GmmError) throw new GmmError(e.code, `${where}: ${e.message}`);
         throw fail('SOURCE_FAILED', `${where}: reading it threw: ${(e as Error)?.message ?? e}`, e);
@@ -231,6 +245,12 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
         throw new GmmError(given ? 'FEATURE_MISMATCH' : 'SHAPE_MISMATCH', given
           ? `${where} has ${m.cols} columns but the model has ${d} features: stream the features the model was fitted or started with.`
           : `${where} has ${m.cols} columns but the earlier ones have ${d}: every chunk must have the same features.`);
+      }
+      // names: the first piece's; a later piece with other names is another dataset
+      if (names.value === undefined) names.value = pn;
+      else if (pn && names.value && pn.some((v, j) => v !== names.value![j])) {
+        throw new GmmError('FEATURE_MISMATCH', `${where} names its columns ${pn.map((v) => JSON.stringify(v)).join(', ')}, but the ` +
+          `first chunk ${names.value.map((v) => JSON.stringify(v)).join(', ')}: every chunk must have the same columns in the same order.`);
       }
       let at = 0;
       while (at < m.rows) {
@@ -279,7 +299,8 @@ class StreamCluster implements Cluster {
     private readonly d: number, private readonly sample: LocalCluster | null, private readonly signal: AbortSignal | undefined,
     private readonly pace: () => Promise<void>,
     /** Whether d is the model's (an explicit or warm start) rather than the stream's. */
-    private readonly dFromModel: boolean) {}
+    private readonly dFromModel: boolean,
+    private readonly names: StreamNames) {}
   private K = 0;
   private type = 0;
   private pass = 0;
@@ -309,7 +330,7 @@ class StreamCluster implements Cluster {
       held--;
     });
     let rows = 0;
-    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false)) {
+    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false, this.names)) {
       if (this.rows >= 0 && rows + ch.rows > this.rows) {
         // before the rows reach the shard, which was sized by an earlier pass's chunks
         throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave at least ${rows + ch.rows} rows, but ` +
@@ -359,7 +380,7 @@ class StreamCluster implements Cluster {
  * seen, the width and the sample.
  */
 async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: number, signal: AbortSignal | undefined,
-  pace: () => Promise<void>, modelD: number | null, onWidth: (d: number) => void = () => {}):
+  pace: () => Promise<void>, modelD: number | null, names: StreamNames, onWidth: (d: number) => void = () => {}):
   Promise<{ n: number; d: number; sample: Matrix }> {
   c.rngSeedStream(seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0, 0xffffffff);
   let res: Float64Array | null = null, n = 0, d = 0;
@@ -367,7 +388,7 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
   const u = (): number => 1 - c.rngUniform(); // (0, 1]
   const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
   // modelD: a warm or explicit start's width, held against every chunk from the first
-  for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, pace, true)) {
+  for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, pace, true, names)) {
     if (n === 0 && d === 0) onWidth(ch.cols); // options that need the width, checked at once
     d = ch.cols;
     // grown with the rows seen, up to k (a short stream never pays for the whole sample)
@@ -429,7 +450,8 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   // the reservoir sample: for the initialisation, and for the data's moments where a
   // Bayesian fit takes priors from them (warm starts too)
   // a Bayesian prior of the wrong width is refused at the first chunk, not after the pass
-  const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, pace, modelD,
+  const names: StreamNames = {};
+  const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, pace, modelD, names,
     (d) => { if (o.variational) checkPriorShapes(o, d); });
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
     rows = r.n;
@@ -452,8 +474,9 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     co = createCoordinator(c, arena, o, d);
     sample = keep(r);
   }
-  const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit);
+  const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit, names);
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
-  return runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, pace);
+  const state = await runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, pace);
+  return { ...state, featureNames: names.value ?? null };
 }

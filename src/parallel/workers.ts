@@ -5,7 +5,7 @@
 import { coreModule, kernels } from '../core/core.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
-import { describe, peekShape, toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
+import { columnNames, describe, peekShape, toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
 import { rescaled, shardBytes, weightExponent } from '../fit/run.js';
 import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { availableCores } from './spawn.js';
@@ -153,6 +153,9 @@ export class WorkerPool {
   readonly weighted: boolean;
   /** Rows of positive weight. */
   readonly positiveRows: number;
+  private names: string[] | null = null;
+  /** X's column names, which a model fitted on the pool keeps (null: X had none). */
+  get featureNames(): string[] | null { return this.names?.slice() ?? null; }
   /** @internal */
   readonly shards: WorkerShard[];
   private broken: GmmError | null = null;
@@ -181,16 +184,18 @@ export class WorkerPool {
     const weighted = options.sampleWeight !== undefined && options.sampleWeight !== null;
     if (shape) checkShards(shape.rows, o.workers, (n) => shardBytes(n, shape.cols, weighted), `${shape.rows}×${shape.cols} data`);
     const m = toMatrix(X, 'X', 'no-missing');
+    const names = columnNames(X, m.cols);
     const w = toSampleWeight(options.sampleWeight, m.rows);
     if (signal?.aborted) throw new GmmError('ABORTED', 'WorkerPool.create was aborted by its AbortSignal before it started.');
-    const pool = await WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal);
+    const pool = await WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal, names);
     pool.weightsRescaled = w !== null && weightExponent(w) !== 0;
     return pool;
   }
 
-  /** @internal Starts the workers and sends each its chunks (validated X, weights or null). */
+  /** @internal Starts the workers and sends each its chunks (validated X, weights or null;
+   *  names: X's column names or null). */
   static async start(X: Matrix, w: Float64Array | null, workers: number, o: SpawnOptions,
-    signal?: AbortSignal): Promise<WorkerPool> {
+    signal?: AbortSignal, names: string[] | null = null): Promise<WorkerPool> {
     const spawn = currentSpawner();
     if (!spawn) throw new GmmError('WORKER_FAILED', 'this runtime has no workers: use fitAsync with workers: 0 (in-process).');
     // each caller has checked that every worker's share fits (checkShards): create() from the
@@ -215,6 +220,7 @@ export class WorkerPool {
         shards.push(new WorkerShard(port, c0, c1, onFail));
       }
       pool = new WorkerPool(X.rows, d, w !== null, positive, shards);
+      pool.names = names;
       const abort = (): void => pool!.breakWith(new GmmError('ABORTED', 'aborted by its AbortSignal while the workers started; no model was changed.'));
       signal?.addEventListener('abort', abort);
       try {

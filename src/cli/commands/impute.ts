@@ -1,7 +1,7 @@
 // gmm-wasm impute: the missing cells of a table filled under a model.
 import { formatCsv } from '../csv.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, checkSeed, need, type Command } from '../args.js';
-import { describeData, readData, readModel } from '../input.js';
+import { describeData, modelColumns, readData, readModel } from '../input.js';
 import { emit, info } from '../output.js';
 
 export const impute: Command = {
@@ -23,7 +23,7 @@ export const impute: Command = {
     need(pos, 2, this);
     checkSeed(o, 'impute');
     const gm = readModel(pos[0]);
-    const t = readData(pos[1], o, true);
+    const t = modelColumns(gm, readData(pos[1], o, true), pos[1], o);
     info(describeData(pos[1], t));
     let missing = 0;
     for (let i = 0; i < t.data.length; i++) if (t.data[i] !== t.data[i]) missing++;

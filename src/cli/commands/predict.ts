@@ -25,7 +25,7 @@ export const predict: Command = {
   run(pos, o) {
     need(pos, 2, this);
     const gm = readModel(pos[0]);
-    const t = readModelData(gm, pos[1], o);
+    const t = readModelData(gm, pos[1], o, o.given !== undefined);
     if (o.given !== undefined) {
       if (o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
       emit(conditionalMeans(gm, t, String(o.given), Boolean(o['no-output-header'])), o.out);
@@ -67,6 +67,6 @@ function conditionalMeans(gm: GaussianMixture, t: Table, spec: string, noHeader:
   }
   const p = gm.predictConditional(X, g);
   const rest = Array.from({ length: d }, (_, j) => j).filter((j) => !g.includes(j));
-  const names = rest.map((j) => (t.cols === d && t.columns ? t.columns[j] : `feature${j}`));
+  const names = rest.map((j) => gm.featureNames?.[j] ?? (t.cols === d && t.columns ? t.columns[j] : `feature${j}`));
   return formatCsv(p.mean.data, p.mean.rows, p.mean.cols, noHeader ? null : names);
 }

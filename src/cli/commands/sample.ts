@@ -16,7 +16,8 @@ export const sample: Command = {
     ...COMMON_OPTIONS,
   ],
   examples: ['gmm-wasm sample model.json -n 1000 --seed 1 > samples.csv'],
-  notes: 'Output: CSV with columns x1 … xd (and "component" with --labels). The same seed gives the same samples in every runtime.',
+  notes: 'Output: CSV with the model\'s column names (x1 … xd for a model fitted without a header; and "component" with ' +
+    '--labels). The same seed gives the same samples in every runtime.',
   run(pos, o) {
     need(pos, 1, this);
     // option values first: a usage error before any file is read
@@ -26,7 +27,8 @@ export const sample: Command = {
     const gm = readModel(pos[0]);
     const s = gm.sample(n, o.seed === undefined ? {} : { seed: o.seed as number });
     const d = s.X.cols;
-    const names = Array.from({ length: d }, (_, j) => `x${j + 1}`);
+    // the columns' names where the model knows them (fitted on a file with a header)
+    const names = gm.featureNames ?? Array.from({ length: d }, (_, j) => `x${j + 1}`);
     let data: ArrayLike<number> = s.X.data;
     let cols = d;
     if (o.labels) {
