@@ -449,6 +449,26 @@ describe.concurrent('predict, score, sample', () => {
     const picked = await cli(['predict', join(dir, 'model.json'), join(dir, 'renamed.csv'), '--columns', '1,2']);
     expect(picked.code, picked.stderr).toBe(0);
     expect(csvRows(picked.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    // --given: the given features by name where the data lack the others; a header naming
+    // them otherwise is refused, not read by position
+    writeFileSync(join(dir, 'given-only.csv'), 'waiting\n' + faithful.map((x) => x[1]).join('\n') + '\n');
+    const given = await cli(['predict', join(dir, 'model.json'), join(dir, 'given-only.csv'), '--given', '1']);
+    expect(given.code, given.stderr).toBe(0);
+    expect(csvRows(given.stdout)[0]).toEqual(['eruptions']);
+    expect(csvRows(given.stdout).slice(1).map((x) => Number(x[0]))).toEqual(
+      Array.from(model().predictConditional(faithful.map((x) => [x[1]]), [1]).mean.data));
+    writeFileSync(join(dir, 'perm.csv'), 'waiting,other\n' + faithful.map((x) => `${x[1]},0`).join('\n') + '\n');
+    const perm = await cli(['predict', join(dir, 'model.json'), join(dir, 'perm.csv'), '--given', '0']);
+    expect(perm.code).toBe(1);
+    expect(perm.stderr).toContain('no column named "eruptions"; the model was fitted on "eruptions", "waiting", the data have "waiting", "other"');
+    // impute with --columns keeps the data's header in its output
+    const imp2 = await cli(['impute', join(dir, 'model.json'), join(dir, 'three.csv'), '--columns', 'eruptions,waiting', '-q']);
+    expect(imp2.code, imp2.stderr).toBe(0);
+    expect(csvRows(imp2.stdout)[0]).toEqual(NAMES);
+    // JSON objects' keys are names, trimmed as a CSV header's cells are
+    writeFileSync(join(dir, 'spaced.json'), JSON.stringify(faithful.map((x) => ({ ' eruptions': x[0], 'waiting ': x[1] }))));
+    const spaced = await cli(['fit', join(dir, 'spaced.json'), '-k', '2', '-q']);
+    expect(JSON.parse(spaced.stdout).featureNames).toEqual(NAMES);
     // a model fitted without a header names its samples' columns x1 … xd
     const plain = await cli(['fit', join(dir, 'faithful.json'), '-k', '2', '-q', '--out', join(dir, 'plain.json')]);
     expect(plain.code, plain.stderr).toBe(0);

@@ -82,6 +82,28 @@ describe('a fit keeps X\'s column names', () => {
     expect(a.results.every((r) => JSON.stringify(r.model.featureNames) === JSON.stringify(NAMES))).toBe(true);
   });
 
+  it('a warm start refuses the same columns in another order (before any work), and takes X without names', async () => {
+    const gm = new lib.GaussianMixture({ ...o, warmStart: true }).fit(X);
+    const before = JSON.stringify(gm);
+    const swapped = { ...base, columns: ['c', 'b', 'a'] };
+    expect(code(() => gm.fit(swapped))).toBe('FEATURE_MISMATCH');
+    await expect(gm.fitAsync(swapped, { workers: 0 })).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
+    const stream = () => (function* () { for (const p of pieces(base, 1000)()) yield { ...p, columns: ['c', 'b', 'a'] }; })();
+    await expect(gm.fitStream(stream)).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
+    expect(JSON.stringify(gm)).toBe(before);
+    expect(gm.fit(X).featureNames).toEqual(NAMES);
+  });
+
+  it('an Arrow-like table names its columns by its schema, or not at all without fields', async () => {
+    const arrow = (names: string[] | null) => {
+      const cols = [0, 1, 2].map((j) => Float64Array.from({ length: base.rows }, (_, i) => base.data[i * 3 + j]));
+      return { numRows: base.rows, numCols: 3, schema: names ? { fields: names.map((name) => ({ name })) } : {},
+        getChildAt: (j: number) => ({ length: base.rows, toArray: () => cols[j] }) };
+    };
+    expect((await new lib.GaussianMixture(o).fitStream(() => [arrow(NAMES)])).featureNames).toEqual(NAMES);
+    expect((await new lib.GaussianMixture(o).fitStream(() => [arrow(null)])).featureNames).toBeNull();
+  });
+
   it('a warm start on data without names leaves none; applyStatistics keeps the model\'s', () => {
     const gm = new lib.GaussianMixture({ ...o, warmStart: true }).fit(X);
     expect(gm.fit(base).featureNames).toBeNull();

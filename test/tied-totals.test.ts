@@ -17,10 +17,13 @@ afterEach(() => {
 });
 
 describe('which tied fits keep the totals', () => {
-  it('tied only, and only where a block\'s d·d scatter is at most a quarter of its rows (4d ≤ B)', () => {
+  it('tied only, and only where a block\'s d·d scatter is at most an eighth of its rows (8d ≤ B)', () => {
     expect(keepsTiedTotals('tied', 8, blockRows(8, 8))).toBe(true);
     expect(keepsTiedTotals('tied', 16, blockRows(26, 16))).toBe(true);
     expect(keepsTiedTotals('tied', 64, blockRows(8, 64))).toBe(false);
+    expect(keepsTiedTotals('tied', 32, blockRows(8, 32))).toBe(false); // B = 128 < 8d
+    kernels.tiedTotals = false;
+    expect(keepsTiedTotals('tied', 8, blockRows(8, 8))).toBe(false);
     for (const type of ['full', 'diag', 'spherical']) expect(keepsTiedTotals(type, 8, blockRows(8, 8))).toBe(false);
   });
 });
@@ -41,6 +44,14 @@ describe('a shard\'s kept totals', () => {
     shard.em(p, into);
     return arena.f64(into, S).slice();
   }
+
+  it('are not kept by a shard whose rows see one pass each (a stream\'s buffer, computeStatistics)', () => {
+    const c = core(), arena = new Arena(c);
+    arena.reset();
+    const once = new Shard(c, arena, 0, d, false).add(X.data, n, w);
+    once.prepare(K, TYPE_CODE.tied);
+    expect(once.chunks.every((ch) => ch.tied === 0)).toBe(true);
+  });
 
   it('are filled by the first pass, give the same bits as none, and are what later passes read', () => {
     gm.fit(X);
@@ -99,9 +110,7 @@ describe('fits are the same bits with kept totals and without', () => {
     expect(JSON.stringify(f)).toBe(JSON.stringify(g));
   });
 
-  it('fitStream, whose one shard takes every chunk in turn (the totals are forgotten at each)', async () => {
-    // chunks of different rows through the same buffers: totals kept from the chunk before
-    // would be read for the next one
+  it('fitStream, whose buffer sees each chunk once a pass and so keeps none', async () => {
     const o = { nComponents: 4, covarianceType: 'tied' as const, seed: 3, maxIter: 15, tol: 0 };
     const ref = new GaussianMixture(o).fit(X);
     for (const size of [1000, CHUNK_ROWS]) {

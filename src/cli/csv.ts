@@ -395,19 +395,21 @@ function parseJsonTable(text: string, source: string, mp: MissingPolicy): Table 
   let cols: number;
   const first = doc[0];
   if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
-    columns = Object.keys(first);
-    cols = columns.length;
+    const fields = Object.keys(first);
+    // the columns' names trimmed, as a CSV header's cells are (the fields keep their keys)
+    columns = fields.map((k) => k.trim());
+    cols = fields.length;
     if (cols === 0) throw new DataError('EMPTY_INPUT', 'the first row has no fields.', source, { row: 1 });
-    const keySet = new Set(columns);
+    const keySet = new Set(fields);
     doc.forEach((r, i) => {
       if (r === null || typeof r !== 'object' || Array.isArray(r)) {
         throw new DataError('INVALID_JSON', 'expected an object like the first row.', source, { row: i + 1 });
       }
       const keys = Object.keys(r);
       if (keys.length !== cols || !keys.every((k) => keySet.has(k))) {
-        throw new DataError('RAGGED_ROWS', `fields ${JSON.stringify(keys)} differ from the first row's ${JSON.stringify(columns)}.`, source, { row: i + 1 });
+        throw new DataError('RAGGED_ROWS', `fields ${JSON.stringify(keys)} differ from the first row's ${JSON.stringify(fields)}.`, source, { row: i + 1 });
       }
-      columns!.forEach((k, j) => values.push(jsonCell((r as Record<string, unknown>)[k], source, { row: i + 1, column: j + 1 }, mp)));
+      fields.forEach((k, j) => values.push(jsonCell((r as Record<string, unknown>)[k], source, { row: i + 1, column: j + 1 }, mp)));
     });
   } else if (Array.isArray(first)) {
     cols = first.length;

@@ -2,6 +2,7 @@
 // --header/--delimiter, and model JSON files; a file's problem becomes an InputError.
 import { readFileSync } from 'node:fs';
 import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
+import type { MatrixInput } from '../index.js';
 import { DataError, parseTable, type Table } from './csv.js';
 import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
 import { FIT_MISSING_HINT, MODEL_MISSING_HINT, InputError, UsageError, type Opts } from './args.js';
@@ -91,34 +92,40 @@ export function readModel(path: string): GaussianMixture {
   }
 }
 
-/** Data scored by a loaded model: missing cells are read as NaN when the model was fitted
- *  with --missing marginalize (it marginalises them), and are an error otherwise. Which
- *  columns: with --columns, those (by position: the user's choice, whatever their names);
- *  else, where the model knows its columns' names (fitted on a file with a header) and the
- *  data have a header, those names, in the model's order (other columns are ignored);
- *  else all of them. partial: the data may hold some of the model's columns only (predict
- *  --given), which are then passed as they are. */
-export function readModelData(gm: GaussianMixture, path: string, o: Opts, partial = false): Table {
-  return modelColumns(gm, readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT), path, o, partial);
+/** Data a loaded model reads: t, the table as read (for messages and output headers), and X,
+ *  what the library takes. Missing cells are NaN when the model was fitted with --missing
+ *  marginalize (it marginalises them), and an error otherwise. */
+export function readModelData(gm: GaussianMixture, path: string, o: Opts, given: number[] | null = null): ModelData {
+  return modelColumns(gm, readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT), path, o, given);
 }
 
-/** The columns of t a loaded model reads (readModelData). */
-export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opts, partial = false): Table {
-  if (o.columns !== undefined) return { ...t, columns: null };
+export interface ModelData { t: Table; X: MatrixInput }
+
+/** Which columns of t a loaded model reads. With --columns, those, by position: the user's
+ *  choice, whatever their names (X carries none). Else, where the model knows its columns'
+ *  names (fitted on a file with a header) and the data have a header, those names, in the
+ *  model's order, other columns ignored; with given (predict --given), where the data lack
+ *  some of the model's columns, the given features' names, in the order of given. Else all
+ *  of them, by position. */
+export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opts, given: number[] | null = null): ModelData {
+  if (o.columns !== undefined) return { t, X: { data: t.data, rows: t.rows, cols: t.cols } };
   const names = gm.featureNames, have = t.columns;
-  if (!names || !have || (have.length === names.length && have.every((v, j) => v === names[j]))) return t;
-  const missing = names.filter((v) => !have.includes(v));
+  if (!names || !have || (have.length === names.length && have.every((v, j) => v === names[j]))) return { t, X: t };
+  const list = (a: readonly string[]): string => a.map((v) => JSON.stringify(v)).join(', ');
+  let want = names;
+  if (given && names.some((v) => !have.includes(v))) want = given.map((j) => names[j] ?? '');
+  const missing = want.filter((v) => !have.includes(v));
   if (missing.length > 0) {
-    if (partial) return t;
-    throw new InputError(`${path}: no column named ${missing.map((v) => JSON.stringify(v)).join(', ')}; the model was fitted on ` +
-      `${names.map((v) => JSON.stringify(v)).join(', ')}: give the data those columns (others are ignored), or pick columns with --columns.`);
+    throw new InputError(`${path}: no column named ${list(missing)}; the model was fitted on ${list(names)}, the data have ` +
+      `${list(have)}: give the data ${given ? 'those (or the given ones)' : 'those columns (others are ignored)'}, or pick columns by position with --columns.`);
   }
-  const idx = names.map((v) => have.indexOf(v));
-  const twice = names.find((v, j) => have.indexOf(v, idx[j] + 1) >= 0);
+  const idx = want.map((v) => have.indexOf(v));
+  const twice = want.find((v, j) => have.indexOf(v, idx[j] + 1) >= 0);
   if (twice !== undefined) throw new InputError(`${path}: ${have.filter((v) => v === twice).length} columns are named ${JSON.stringify(twice)}: pick one with --columns.`);
   const data = new Float64Array(t.rows * idx.length);
   for (let r = 0; r < t.rows; r++) idx.forEach((j, c) => { data[r * idx.length + c] = t.data[r * t.cols + j]; });
-  return { ...t, data, cols: idx.length, columns: names };
+  const picked = { ...t, data, cols: idx.length, columns: want.slice() };
+  return { t: picked, X: picked };
 }
 
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to

@@ -24,10 +24,11 @@ interface Chunk {
 }
 
 /** Whether a tied fit keeps each block's total scatter between passes: d·d + d + 1 f64 a
- *  block of B rows, at most a quarter of the block's rows (4d ≤ B); where d is larger it is
- *  recomputed every pass, as it costs little beside the per-component sums there. */
+ *  block of B rows, at most an eighth of the block's rows (8d ≤ B), so the largest fit that
+ *  fits in memory shrinks by a few per cent at most; where d is larger it is recomputed
+ *  every pass, as it costs less beside the per-component sums there. */
 export function keepsTiedTotals(type: string, d: number, B: number): boolean {
-  return type === 'tied' && 4 * d <= B;
+  return type === 'tied' && 8 * d <= B && kernels.tiedTotals;
 }
 
 /** Slots reduce() needs for chunks [first, end): the most nodes the stack holds at once,
@@ -78,7 +79,9 @@ export class Shard {
   private lloydFrom: Float64Array | null = null;
 
   /** An empty shard whose first chunk will be global chunk `chunk0`: add() gives it rows. */
-  constructor(c: CoreExports, arena: Arena, chunk0: number, d: number) {
+  /** passes: false where the shard's rows see one E-step each (a stream's buffer, reloaded
+   *  for every chunk; computeStatistics), so it keeps nothing between passes. */
+  constructor(c: CoreExports, arena: Arena, chunk0: number, d: number, private readonly passes = true) {
     this.c = c;
     this.arena = arena;
     this.d = d;
@@ -174,7 +177,7 @@ export class Shard {
     for (const ch of this.chunks) {
       ch.balls = arena.allocF64(c.ballsSize(ch.rows, d, B));
       c.groupBalls(ch.x, ch.rows, d, B, ch.balls);
-      ch.tied = keepsTiedTotals(TYPE_NAMES[type], d, B) && kernels.tiedTotals ? arena.allocF64(c.tiedCacheSize(ch.rows, d, B)) : 0;
+      ch.tied = this.passes && keepsTiedTotals(TYPE_NAMES[type], d, B) ? arena.allocF64(c.tiedCacheSize(ch.rows, d, B)) : 0;
       this.forgetTiedTotals(ch);
     }
     this.depth = stackDepth(this.firstChunk, this.endChunk);

@@ -61,6 +61,18 @@ function refuseReentry(what: string): void {
 }
 
 /** A deep copy: every array of the options (the Bayesian priors' too) is the copy's own. */
+/** A warm start continues from parameters bound to the fitted columns by position: X whose
+ *  columns are named otherwise (another order) is refused; X without names is not checked. */
+function checkWarmNames(warm: FittedState, names: string[] | null): void {
+  const had = warm.featureNames;
+  if (!had || !names) return;
+  const j = names.findIndex((v, i) => v !== had[i]);
+  if (j >= 0) {
+    throw new GmmError('FEATURE_MISMATCH', `X's column ${j} is named ${JSON.stringify(names[j])} where the model being warm-started ` +
+      `has ${JSON.stringify(had[j])}: pass the columns it was fitted on, in that order, or use a model with warmStart: false.`);
+  }
+}
+
 function copyOptions(o: ResolvedOptions): ResolvedOptions {
   const v = o.variational;
   return {
@@ -181,6 +193,7 @@ export class GaussianMixture {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model being warm-started has ${warm.params.d}: ` +
         'pass the same features, or use a model with warmStart: false to fit new ones.');
     }
+    if (warm) checkWarmNames(warm, featureNames);
     const w = toSampleWeight(fitOptions.sampleWeight, m.rows);
     let positive = m.rows;
     if (w) positive = w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
@@ -266,6 +279,7 @@ export class GaussianMixture {
       throw new GmmError('FEATURE_MISMATCH', `X has ${data.cols} features but the model being warm-started has ${warm.params.d}: ` +
         'pass the same features, or use a model with warmStart: false to fit new ones.');
     }
+    if (warm) checkWarmNames(warm, featureNames);
     if (positive < o.nComponents) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; X has ${positive}. Reduce nComponents or add data.`);
     }
@@ -305,9 +319,14 @@ export class GaussianMixture {
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
     const user = options.onIteration;
     try {
-      await this.runExclusive(() => runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-        signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
-      }), signal);
+      await this.runExclusive(async () => {
+        const state = await runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+          signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
+        });
+        // the stream's names are known once it is read: checked before the state is set
+        if (warm) checkWarmNames(warm, state.featureNames ?? null);
+        return state;
+      }, signal);
     } catch (e) {
       if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
         throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit() and selectModel only, ` +
@@ -562,7 +581,7 @@ export class GaussianMixture {
     const co = createCoordinator(c, arena, this.opts, p.d);
     co.write(p);
     co.logConstants();
-    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.cols).add(m.data, m.rows, w);
+    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.cols, false).add(m.data, m.rows, w);
     shard.prepare(p.K, TYPE_CODE[p.covarianceType]);
     if (shift) co.shift.set(shift);
     const nodes = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shift ? co.b.shift : 0 });

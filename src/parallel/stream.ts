@@ -20,13 +20,15 @@ import { NodeStack } from '../fit/tree.js';
 import { abortedError } from './fit-async.js';
 import { pacer } from './next-turn.js';
 
-/** A piece of a stream: rows, a row-major matrix, or an Apache Arrow table / record batch
- *  of numeric columns (recognised by shape: numRows and getChildAt). */
-export type StreamChunk = ArrayLike<ArrayLike<number>> | { data: ArrayLike<number>; rows: number; cols: number } | ArrowLike;
+/** A piece of a stream: rows, a row-major matrix (with its column names, optionally), or an
+ *  Apache Arrow table / record batch of numeric columns (recognised by shape: numRows and
+ *  getChildAt; its schema's field names are its columns'). */
+export type StreamChunk = ArrayLike<ArrayLike<number>>
+  | { data: ArrayLike<number>; rows: number; cols: number; columns?: readonly string[] | null } | ArrowLike;
 export interface ArrowLike {
   numRows: number;
   numCols?: number;
-  schema?: { fields: unknown[] };
+  schema?: { fields?: unknown[] };
   getChildAt(i: number): ArrowColumn | null;
 }
 /** What fromArrow reads of a column (an Arrow Vector has all of it). */
@@ -87,7 +89,7 @@ function arrowValues(col: ArrowColumn, j: number, rows: number): ArrayLike<unkno
 
 /** An Arrow table or record batch as a row-major matrix (every entry checked: numeric, finite). */
 function fromArrow(t: ArrowLike): Matrix {
-  const cols = t.numCols ?? t.schema?.fields.length ?? 0;
+  const cols = t.numCols ?? t.schema?.fields?.length ?? 0;
   const rows = t.numRows;
   if (!Number.isSafeInteger(rows) || rows < 0) throw new GmmError('INVALID_TYPE', `an Arrow table's numRows is ${rows}, not a row count.`);
   if (!Number.isSafeInteger(cols) || cols < 1) {
@@ -118,7 +120,7 @@ interface StreamNames { value?: string[] | null }
 /** A piece's column names: an Arrow schema's field names, or a { data, rows, cols, columns }'s. */
 function pieceNames(v: unknown, cols: number): string[] | null {
   if (isArrow(v)) {
-    const f = v.schema?.fields.map((x) => (x as { name?: unknown })?.name);
+    const f = v.schema?.fields?.map((x) => (x as { name?: unknown })?.name);
     return f && f.length === cols && f.every((x) => typeof x === 'string') ? (f as string[]) : null;
   }
   return columnNames(v, cols, 'chunk');
@@ -338,7 +340,7 @@ class StreamCluster implements Cluster {
       }
       if (!this.slot) {
         // the first chunk is the longest: the buffers fit every later one
-        this.slot = new Shard(c, this.arena, ch.index, d).add(ch.data, ch.rows, null);
+        this.slot = new Shard(c, this.arena, ch.index, d, false).add(ch.data, ch.rows, null);
         this.slot.prepare(this.K, this.type);
       }
       const bad = this.slot.load(ch.index, ch.data, ch.rows);

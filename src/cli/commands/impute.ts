@@ -23,11 +23,11 @@ export const impute: Command = {
     need(pos, 2, this);
     checkSeed(o, 'impute');
     const gm = readModel(pos[0]);
-    const t = modelColumns(gm, readData(pos[1], o, true), pos[1], o);
+    const { t, X } = modelColumns(gm, readData(pos[1], o, true), pos[1], o);
     info(describeData(pos[1], t));
     let missing = 0;
     for (let i = 0; i < t.data.length; i++) if (t.data[i] !== t.data[i]) missing++;
-    const filled = gm.impute(t, { method: (o.method as 'mean' | 'sample' | undefined) ?? 'mean', ...(o.seed === undefined ? {} : { seed: o.seed as number }) });
+    const filled = gm.impute(X, { method: (o.method as 'mean' | 'sample' | undefined) ?? 'mean', ...(o.seed === undefined ? {} : { seed: o.seed as number }) });
     info(`filled ${missing} missing cell${missing === 1 ? '' : 's'}`);
     emit(formatCsv(filled.data, t.rows, t.cols, o['no-output-header'] ? null : t.columns), o.out);
   },

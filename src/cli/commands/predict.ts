@@ -2,6 +2,7 @@
 // with --given the conditional means of the other features.
 import type { GaussianMixture } from '../../entry-node.js';
 import { formatCsv, type Table } from '../csv.js';
+import type { MatrixInput } from '../../index.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
 import { readModel, readModelData } from '../input.js';
 import { emit } from '../output.js';
@@ -24,20 +25,22 @@ export const predict: Command = {
     'the data hold either the given features only, in the order of --given, or every feature (the others are ignored).',
   run(pos, o) {
     need(pos, 2, this);
+    // usage errors before any file is read
+    const g = o.given === undefined ? null : givenList(String(o.given));
+    if (g && o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
     const gm = readModel(pos[0]);
-    const t = readModelData(gm, pos[1], o, o.given !== undefined);
-    if (o.given !== undefined) {
-      if (o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
-      emit(conditionalMeans(gm, t, String(o.given), Boolean(o['no-output-header'])), o.out);
+    const { t, X } = readModelData(gm, pos[1], o, g);
+    if (g) {
+      emit(conditionalMeans(gm, t, X, g, String(o.given), Boolean(o['no-output-header'])), o.out);
       return;
     }
-    const labels = gm.predict(t);
+    const labels = gm.predict(X);
     const header = o['no-output-header'] ? null : ['component'];
     if (!o.proba) {
       emit(formatCsv(labels, t.rows, 1, header), o.out);
       return;
     }
-    const p = gm.predictProba(t);
+    const p = gm.predictProba(X);
     const K = p.cols;
     const data = new Float64Array(t.rows * (K + 1));
     for (let r = 0; r < t.rows; r++) {
@@ -48,19 +51,25 @@ export const predict: Command = {
   },
 };
 
-/** predict --given: E[other features | given] per row, as CSV. */
-function conditionalMeans(gm: GaussianMixture, t: Table, spec: string, noHeader: boolean): string {
+/** --given's feature indices, 0-based. */
+function givenList(spec: string): number[] {
   const given = spec.split(',').map((x) => x.trim());
   if (given.some((x) => !/^\d+$/.test(x))) {
     throw new UsageError(`--given needs 0-based feature indices separated by commas, e.g. 0,2; got ${JSON.stringify(spec)}.`, 'predict');
   }
-  const g = given.map(Number);
+  return given.map(Number);
+}
+
+/** predict --given: E[other features | given] per row, as CSV (t: the table read, Xin: what
+ *  the library reads of it). */
+function conditionalMeans(gm: GaussianMixture, t: Table, Xin: MatrixInput, g: number[], spec: string, noHeader: boolean): string {
   const d = gm.nFeatures;
-  let X: Table = t;
+  let X: MatrixInput = Xin;
   if (t.cols === d && g.length < d) {
     // every feature: keep the given ones (validated by predictConditional)
-    X = { ...t, cols: g.length, columns: null, data: new Float64Array(t.rows * g.length) };
-    if (g.every((j) => j < d)) for (let r = 0; r < t.rows; r++) g.forEach((j, i) => { X.data[r * g.length + i] = t.data[r * d + j]; });
+    const data = new Float64Array(t.rows * g.length);
+    if (g.every((j) => j < d)) for (let r = 0; r < t.rows; r++) g.forEach((j, i) => { data[r * g.length + i] = t.data[r * d + j]; });
+    X = { data, rows: t.rows, cols: g.length };
   } else if (t.cols !== g.length) {
     throw new InputError(`the data have ${t.cols} columns: with --given ${spec} they need either the ${g.length} given ` +
       `feature${g.length === 1 ? '' : 's'} or all ${d} features of the model.`);

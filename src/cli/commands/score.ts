@@ -21,15 +21,15 @@ export const score: Command = {
   run(pos, o) {
     need(pos, 2, this);
     const gm = readModel(pos[0]);
-    const t = readModelData(gm, pos[1], o);
+    const { t, X } = readModelData(gm, pos[1], o);
     info(describeData(pos[1], t));
     if (o['per-row']) {
-      const v = gm.scoreSamples(t);
+      const v = gm.scoreSamples(X);
       emit(formatCsv(v, t.rows, 1, o['no-output-header'] ? null : ['log_density']), o.out);
     } else {
-      const s = gm.score(t);
+      const s = gm.score(X);
       info(`log-likelihood ${num(s * t.rows, 7)} (${num(s, 7)} per row)` +
-        (gm instanceof BayesianGaussianMixture ? '' : `   BIC ${num(gm.bic(t), 7)}   AIC ${num(gm.aic(t), 7)}`));
+        (gm instanceof BayesianGaussianMixture ? '' : `   BIC ${num(gm.bic(X), 7)}   AIC ${num(gm.aic(X), 7)}`));
       emit(`${s}\n`, o.out);
     }
   },
