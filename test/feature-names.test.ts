@@ -135,6 +135,15 @@ describe('scoring checks X\'s names against the model\'s', () => {
     }
     expect(JSON.stringify(m)).toBe(before);
   });
+  it('sample() and impute() name their columns as the model\'s, so the draws fit as data with those names', () => {
+    const m = gm();
+    const s = m.sample(500, { seed: 2 });
+    expect(s.X.columns).toEqual(NAMES);
+    expect(new lib.GaussianMixture(o).fit(s.X).featureNames).toEqual(NAMES);
+    expect(m.impute({ ...base, columns: NAMES }).columns).toEqual(NAMES);
+    const plain = new lib.GaussianMixture(o).fit(base);
+    expect('columns' in plain.sample(3).X).toBe(false);
+  });
   it('marginals and conditionals name the features they keep; predictConditional checks the given ones', () => {
     const m = gm();
     expect(m.marginal([2, 0]).featureNames).toEqual(['c', 'a']);

@@ -61,6 +61,11 @@ function refuseReentry(what: string): void {
 }
 
 /** A deep copy: every array of the options (the Bayesian priors' too) is the copy's own. */
+/** { columns: the model's column names } where it has them, else nothing (for outputs shaped as X). */
+function named(s: FittedState): { columns?: string[] } {
+  return s.featureNames ? { columns: s.featureNames.slice() } : {};
+}
+
 /** A warm start continues from parameters bound to the fitted columns by position: X whose
  *  columns are named otherwise (another order) is refused; X without names is not checked. */
 function checkWarmNames(warm: FittedState, names: string[] | null): void {
@@ -494,7 +499,9 @@ export class GaussianMixture {
     const z = arena.allocF64(d);
     seedCore(c, seed);
     c.sample(n, d, K, TYPE_CODE[s.params.covarianceType], weights, means, chol, out, labels, z);
-    return { X: { data: arena.f64(out, n * d).slice(), rows: n, cols: d }, labels: arena.i32(labels, n).slice() };
+    // named as the model's columns, so the draws fit and score as data with those names
+    const X: Matrix = { data: arena.f64(out, n * d).slice(), rows: n, cols: d, ...named(s) };
+    return { X, labels: arena.i32(labels, n).slice() };
   }
 
   /**
@@ -519,7 +526,7 @@ export class GaussianMixture {
     if (method === 'sample') refuseReentry('impute() with method \'sample\'');
     this.mixtureState('impute'); // a conditional of the point estimates: not for a variational mixture
     const { s, m } = this.checked(X, 'impute', 'allow');
-    return { data: imputeMatrix(s.params, m, method, seed), rows: m.rows, cols: m.cols };
+    return { data: imputeMatrix(s.params, m, method, seed), rows: m.rows, cols: m.cols, ...named(s) };
   }
 
   /** The parameters an E-step would use now: the fitted ones, or the explicit start

@@ -98,7 +98,7 @@ interface Candidate {
 
 interface Plan {
   /** X, with its column names (null: none), which every candidate model keeps. */
-  X: Matrix & { columns: string[] | null };
+  X: Matrix;
   w: Float64Array | null;
   /** Per row, whether it counts in the criteria: positive weight and (missing values) an
    *  observed entry, as in the fit; null when every row does. */

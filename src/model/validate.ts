@@ -9,11 +9,12 @@ export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
 export type InitParams = 'kmeans' | 'k-means++' | 'random' | 'random_from_data';
 export type MissingValues = 'error' | 'marginalize';
 
-/** A row-major matrix. */
+/** A row-major matrix; sample() and impute() of a model with featureNames name its columns. */
 export interface Matrix {
   data: Float64Array;
   rows: number;
   cols: number;
+  columns?: string[] | null;
 }
 
 /** What every method accepts as data: nested arrays or a row-major matrix, whose optional
