@@ -382,9 +382,12 @@ describe.concurrent('predict, score, sample', () => {
   });
 
   it('predict --given: bad lists and shapes', async () => {
-    let r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', 'a']);
+    let r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0,,1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--given needs 0-based feature indices');
+    expect(r.stderr).toContain('--given needs 0-based feature indices or the model\'s column names');
+    r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', 'a']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the model has no column named "a"; its columns are "eruptions", "waiting"');
     r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0', '--proba']);
     expect(r.code).toBe(2);
     r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0,1']);
@@ -469,6 +472,27 @@ describe.concurrent('predict, score, sample', () => {
     writeFileSync(join(dir, 'spaced.json'), JSON.stringify(faithful.map((x) => ({ ' eruptions': x[0], 'waiting ': x[1] }))));
     const spaced = await cli(['fit', join(dir, 'spaced.json'), '-k', '2', '-q']);
     expect(JSON.parse(spaced.stdout).featureNames).toEqual(NAMES);
+    // columns not read may hold anything (an id, a label): predict, score, impute, and fit
+    // --columns, in memory, streamed and from JSON objects
+    writeFileSync(join(dir, 'labelled.csv'), 'species,waiting,eruptions,note\n' +
+      faithful.map((x, i) => `s${i % 3},${x[1]},${x[0]},${i % 2 ? '' : 'n/a?'}`).join('\n') + '\n');
+    const lab = await cli(['predict', join(dir, 'model.json'), join(dir, 'labelled.csv')]);
+    expect(lab.code, lab.stderr).toBe(0);
+    expect(csvRows(lab.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    expect((await cli(['score', join(dir, 'model.json'), join(dir, 'labelled.csv'), '-q'])).code).toBe(0);
+    expect((await cli(['impute', join(dir, 'model.json'), join(dir, 'labelled.csv'), '-q'])).code).toBe(0);
+    const fitted = await cli(['fit', join(dir, 'labelled.csv'), '-k', '2', '--columns', 'eruptions,waiting', '-q']);
+    expect(fitted.code, fitted.stderr).toBe(0);
+    expect(JSON.parse(fitted.stdout)).toEqual(JSON.parse((await cli(['fit', FAITHFUL, '-k', '2', '-q'])).stdout));
+    const streamed = await cli(['fit', join(dir, 'labelled.csv'), '-k', '2', '--columns', 'eruptions,waiting', '--stream', '-q']);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    writeFileSync(join(dir, 'labelled.json'), JSON.stringify(faithful.map((x, i) => ({ id: `r${i}`, eruptions: x[0], waiting: x[1] }))));
+    const fromJson = await cli(['predict', join(dir, 'model.json'), join(dir, 'labelled.json')]);
+    expect(fromJson.code, fromJson.stderr).toBe(0);
+    expect(csvRows(fromJson.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    // --given by the model's column names
+    const byNames = await cli(['predict', join(dir, 'model.json'), join(dir, 'given-only.csv'), '--given', 'waiting']);
+    expect(byNames.stdout).toBe(given.stdout);
     // a model fitted without a header names its samples' columns x1 … xd
     const plain = await cli(['fit', join(dir, 'faithful.json'), '-k', '2', '-q', '--out', join(dir, 'plain.json')]);
     expect(plain.code, plain.stderr).toBe(0);
@@ -696,7 +720,11 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
     r = await cli(['fit', join(dir, 'words.csv')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`gmm-wasm: error: ${join(dir, 'words.csv')}: line 3, column 2: "x7" is not a number.\n`);
+    // a model with column names checks the header first; by position, the cells are read
     r = await cli(['predict', join(dir, 'model.json'), join(dir, 'words.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no column named "eruptions", "waiting"; the model was fitted on "eruptions", "waiting", the data have "a", "b"');
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'words.csv'), '--columns', '1,2']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('line 3, column 2');
     r = await cli(['fit', '-'], '[[1, 2], [3]]');
@@ -710,7 +738,9 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
     expect(r.stderr).toContain(`${join(dir, 'bad-model.json')}: fromJSON: not valid JSON`);
     r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three-cols.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('(FEATURE_MISMATCH)');
+    expect(r.stderr).toContain('three-cols.csv: the data have 3 columns; the model reads 2 ("eruptions", "waiting"): pick them with --columns.');
+    r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three-cols.csv'), '--columns', '2']);
+    expect(r.stderr).toContain('--columns picks 1 column; the model reads 2 ("eruptions", "waiting"): pick that many.');
     r = await cli(['fit', FAITHFUL, '-k', '300']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(TOO_FEW_SAMPLES)');

@@ -73,6 +73,13 @@ describe('a fit keeps X\'s column names', () => {
       for (const p of pieces(base, 1000)()) yield { ...p, columns: i++ === 1 ? ['a', 'c', 'b'] : NAMES };
     })();
     await expect(new lib.GaussianMixture(o).fitStream(mixed)).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
+    // an unnamed first chunk: the first names given are the stream's, and held to as well
+    const late = (second: string[]) => () => (function* () {
+      let i = 0;
+      for (const p of pieces(base, 1000)()) yield i++ === 0 ? p : { ...p, columns: i === 2 ? NAMES : second };
+    })();
+    expect((await new lib.GaussianMixture(o).fitStream(late(NAMES))).featureNames).toEqual(NAMES);
+    await expect(new lib.GaussianMixture(o).fitStream(late(['x', 'y', 'z']))).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
   });
 
   it('selectModel and selectModelAsync: every candidate keeps them', async () => {
@@ -88,8 +95,11 @@ describe('a fit keeps X\'s column names', () => {
     const swapped = { ...base, columns: ['c', 'b', 'a'] };
     expect(code(() => gm.fit(swapped))).toBe('FEATURE_MISMATCH');
     await expect(gm.fitAsync(swapped, { workers: 0 })).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
+    // a stream's names, at its first chunk: before any pass (no iteration reported)
+    let calls = 0;
     const stream = () => (function* () { for (const p of pieces(base, 1000)()) yield { ...p, columns: ['c', 'b', 'a'] }; })();
-    await expect(gm.fitStream(stream)).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
+    await expect(gm.fitStream(stream, { onIteration: () => { calls++; } })).rejects.toMatchObject({ code: 'FEATURE_MISMATCH' });
+    expect(calls).toBe(0);
     expect(JSON.stringify(gm)).toBe(before);
     expect(gm.fit(X).featureNames).toEqual(NAMES);
   });
@@ -152,5 +162,7 @@ describe('scoring checks X\'s names against the model\'s', () => {
     const p = m.predictConditional({ ...given, columns: ['c', 'a'] }, [2, 0]);
     expect(Array.from(p.mean.data)).toEqual(Array.from(m.predictConditional(given, [2, 0]).mean.data));
     expect(code(() => m.predictConditional({ ...given, columns: ['a', 'c'] }, [2, 0]))).toBe('FEATURE_MISMATCH');
+    expect(() => m.predictConditional({ ...given, columns: ['a', 'c'] }, [2, 0])).toThrow(/^Xgiven's column 0 is named "a" where the model's is "c": pass the given features' columns \("c", "a"\)/);
+    expect(p.mean.columns).toEqual(['b']); // the features not given
   });
 });

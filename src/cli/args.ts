@@ -28,6 +28,10 @@ export interface OptionSpec {
   choices?: readonly string[];
 }
 
+/** How predict, score and impute choose a data file's columns (their --help notes). */
+export const MODEL_DATA_NOTE = 'A model fitted on a file with a header reads those columns from the data\'s header by name, in any order,\n' +
+  'ignoring (and not reading) the others; --columns picks columns by position instead; a file without a header is read by position.';
+
 export const DATA_OPTIONS: OptionSpec[] = [
   { name: 'header', kind: 'flag', help: 'the first line is a header (default: auto-detected)' },
   { name: 'no-header', kind: 'flag', help: 'the first line is data' },

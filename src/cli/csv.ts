@@ -74,6 +74,16 @@ export interface ReadOptions {
   /** A later block of a streamed file: its rows must have the width the file's first
    *  record set, which a ragged row's error names (e.g. "the header (line 1)"). */
   width?: { cols: number; of: string };
+  /** The columns whose cells are read as numbers; the others (an id, a label) are not read
+   *  and hold NaN, for a caller that picks the kept ones. A mask, or a function of the header
+   *  (null without one) and the width that gives one (null: every column). */
+  keep?: ColumnKeep;
+}
+
+export type ColumnKeep = readonly boolean[] | ((columns: string[] | null, cols: number) => readonly boolean[] | null);
+
+function keepMask(keep: ColumnKeep | undefined, columns: string[] | null, cols: number): readonly boolean[] | null {
+  return keep === undefined ? null : typeof keep === 'function' ? keep(columns, cols) : keep;
 }
 
 /** How a reader treats missing cells (ReadOptions.missing / missingHint). */
@@ -185,6 +195,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
   let cols = options.width?.cols ?? -1;
   let firstLine = 0;
   let rows = 0;
+  let mask: readonly boolean[] | null | undefined; // options.keep's, once the header is known
 
   const isBlank = (c: string) => c === ' ' || (c === '\t' && delim !== '\t');
   const atEol = (c: string) => c === '\n' || c === '\r';
@@ -283,7 +294,10 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     }
     const hint = rows === 0 && columns === null && options.header === undefined
       ? ` If line ${recLine} is a header, declare it (header option, or --header on the command line).` : '';
-    for (let k = 0; k < cells.length; k++) values.push(toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
+    if (mask === undefined) mask = keepMask(options.keep, columns, cols);
+    for (let k = 0; k < cells.length; k++) {
+      values.push(mask && !mask[k] ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
+    }
     rows++;
   }
   if (rows === 0) {
@@ -374,7 +388,7 @@ function jsonCell(v: unknown, source: string, at: DataLocation, mp: MissingPolic
   throw new DataError('NOT_NUMERIC', `${Array.isArray(v) ? 'an array' : typeof v} is not a number.`, source, at);
 }
 
-function parseJsonTable(text: string, source: string, mp: MissingPolicy): Table {
+function parseJsonTable(text: string, source: string, mp: ReadOptions): Table {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -393,6 +407,7 @@ function parseJsonTable(text: string, source: string, mp: MissingPolicy): Table 
   const values: number[] = [];
   let columns: string[] | null = null;
   let cols: number;
+  let mask: readonly boolean[] | null = null;
   const first = doc[0];
   if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
     const fields = Object.keys(first);
@@ -401,6 +416,7 @@ function parseJsonTable(text: string, source: string, mp: MissingPolicy): Table 
     cols = fields.length;
     if (cols === 0) throw new DataError('EMPTY_INPUT', 'the first row has no fields.', source, { row: 1 });
     const keySet = new Set(fields);
+    mask = keepMask(mp.keep, columns, cols);
     doc.forEach((r, i) => {
       if (r === null || typeof r !== 'object' || Array.isArray(r)) {
         throw new DataError('INVALID_JSON', 'expected an object like the first row.', source, { row: i + 1 });
@@ -409,17 +425,18 @@ function parseJsonTable(text: string, source: string, mp: MissingPolicy): Table 
       if (keys.length !== cols || !keys.every((k) => keySet.has(k))) {
         throw new DataError('RAGGED_ROWS', `fields ${JSON.stringify(keys)} differ from the first row's ${JSON.stringify(fields)}.`, source, { row: i + 1 });
       }
-      fields.forEach((k, j) => values.push(jsonCell((r as Record<string, unknown>)[k], source, { row: i + 1, column: j + 1 }, mp)));
+      fields.forEach((k, j) => values.push(mask && !mask[j] ? NaN : jsonCell((r as Record<string, unknown>)[k], source, { row: i + 1, column: j + 1 }, mp)));
     });
   } else if (Array.isArray(first)) {
     cols = first.length;
     if (cols === 0) throw new DataError('EMPTY_INPUT', 'the first row has no columns.', source, { row: 1 });
+    mask = keepMask(mp.keep, null, cols);
     doc.forEach((r, i) => {
       if (!Array.isArray(r)) throw new DataError('INVALID_JSON', 'expected an array like the first row.', source, { row: i + 1 });
       if (r.length !== cols) {
         throw new DataError('RAGGED_ROWS', `${r.length} values, but row 1 has ${cols}: every row needs the same number of columns.`, source, { row: i + 1 });
       }
-      r.forEach((v, j) => values.push(jsonCell(v, source, { row: i + 1, column: j + 1 }, mp)));
+      r.forEach((v, j) => values.push(mask && !mask[j] ? NaN : jsonCell(v, source, { row: i + 1, column: j + 1 }, mp)));
     });
   } else if (typeof first === 'number') {
     // a flat array: one column
@@ -429,7 +446,7 @@ function parseJsonTable(text: string, source: string, mp: MissingPolicy): Table 
     throw new DataError('INVALID_JSON', 'expected an array of rows (arrays or objects of numbers).', source, { row: 1 });
   }
   for (let k = 0; k < values.length; k++) {
-    if (!Number.isFinite(values[k]) && !(mp.missing && values[k] !== values[k])) {
+    if (!Number.isFinite(values[k]) && !(mp.missing && values[k] !== values[k]) && !(mask && !mask[k % cols])) {
       throw new DataError('NON_FINITE', 'a number overflows a double-precision number.', source, { row: Math.floor(k / cols) + 1, column: (k % cols) + 1 });
     }
   }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
 import type { MatrixInput } from '../index.js';
-import { DataError, parseTable, type Table } from './csv.js';
+import { DataError, parseTable, type ColumnKeep, type Table } from './csv.js';
 import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
 import { FIT_MISSING_HINT, MODEL_MISSING_HINT, InputError, UsageError, type Opts } from './args.js';
 
@@ -35,35 +35,65 @@ export function layoutOptions(o: Opts): { header: boolean | undefined; delimiter
   };
 }
 
-export function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT): Table {
+/** A data file as a table, with --columns applied; keep (default: --columns's) says which
+ *  columns are read as numbers at all, so that others (an id, a label) may hold anything. */
+export function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT, keep?: ColumnKeep): Table {
   const layout = layoutOptions(o); // usage errors before the file is read
-  const t = parseTable(readInput(path), { source: path === '-' ? 'stdin' : path, ...layout, missing, missingHint });
+  const source = path === '-' ? 'stdin' : path;
+  const t = parseTable(readInput(path), { source, ...layout, missing, missingHint, keep: keep ?? specKeep(o, path) });
   return o.columns === undefined ? t : selectColumns(t, String(o.columns), path);
 }
 
-export function selectColumns(t: Table, spec: string, path: string): Table {
+/** The columns --columns picks, as a mask of the file's (its names checked against the header
+ *  as soon as it is read); undefined without --columns. */
+export function specKeep(o: Opts, path: string): ColumnKeep | undefined {
+  if (o.columns === undefined) return undefined;
+  const spec = String(o.columns);
+  return (columns, cols) => mask(pickIndices(spec, columns, cols, path), cols);
+}
+
+function mask(idx: readonly number[], cols: number): boolean[] {
+  const m = new Array<boolean>(cols).fill(false);
+  for (const j of idx) m[j] = true;
+  return m;
+}
+
+/** The 0-based columns a --columns spec names (names or 1-based numbers), of a table with
+ *  these header names (null: none) and cols columns. */
+function pickIndices(spec: string, columns: string[] | null, cols: number, path: string): number[] {
   const picks = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (picks.length === 0) throw new UsageError('--columns needs at least one column name or number.');
   const idx = picks.map((p) => {
     if (/^\d+$/.test(p)) {
       const j = Number(p) - 1;
       if (j < 0) throw new UsageError(`--columns numbers columns from 1; got ${p}.`);
-      if (j >= t.cols) throw new InputError(`${path}: --columns ${p}: the data have columns 1 to ${t.cols}.`);
+      if (j >= cols) throw new InputError(`${path}: --columns ${p}: the data have columns 1 to ${cols}.`);
       return j;
     }
-    const j = t.columns?.indexOf(p) ?? -1;
+    const j = columns?.indexOf(p) ?? -1;
     if (j < 0) {
-      throw new InputError(t.columns
-        ? `${path}: --columns: no column named ${JSON.stringify(p)}; the columns are ${t.columns.map((c) => JSON.stringify(c)).join(', ')}.`
-        : `${path}: --columns ${JSON.stringify(p)}: the data have no header, so use column numbers (1 to ${t.cols}).`);
+      throw new InputError(columns
+        ? `${path}: --columns: no column named ${JSON.stringify(p)}; the columns are ${columns.map((c) => JSON.stringify(c)).join(', ')}.`
+        : `${path}: --columns ${JSON.stringify(p)}: the data have no header, so use column numbers (1 to ${cols}).`);
     }
-    if (t.columns!.indexOf(p, j + 1) >= 0) {
-      const named = t.columns!.flatMap((c, i) => (c === p ? [i + 1] : []));
+    if (columns!.indexOf(p, j + 1) >= 0) {
+      const named = columns!.flatMap((c, i) => (c === p ? [i + 1] : []));
       throw new InputError(`${path}: --columns: ${named.length} columns are named ${JSON.stringify(p)} ` +
         `(columns ${named.join(', ')}): pick one by its number.`);
     }
     return j;
   });
+  const twice = idx.findIndex((j, k) => idx.indexOf(j) !== k);
+  if (twice >= 0) throw new InputError(`${path}: --columns picks column ${idx[twice] + 1} twice: pick each column once.`);
+  return idx;
+}
+
+export function selectColumns(t: Table, spec: string, path: string): Table {
+  return pick(t, pickIndices(spec, t.columns, t.cols, path));
+}
+
+/** Columns idx of t, in that order. */
+function pick(t: Table, idx: readonly number[]): Table {
   const data = new Float64Array(t.rows * idx.length);
   for (let r = 0; r < t.rows; r++) idx.forEach((j, c) => { data[r * idx.length + c] = t.data[r * t.cols + j]; });
   return { ...t, data, cols: idx.length, columns: t.columns ? idx.map((j) => t.columns![j]) : null };
@@ -94,23 +124,31 @@ export function readModel(path: string): GaussianMixture {
 
 /** Data a loaded model reads: t, the table as read (for messages and output headers), and X,
  *  what the library takes. Missing cells are NaN when the model was fitted with --missing
- *  marginalize (it marginalises them), and an error otherwise. */
+ *  marginalize (it marginalises them), and an error otherwise. Only the columns the model
+ *  reads are read as numbers. */
 export function readModelData(gm: GaussianMixture, path: string, o: Opts, given: number[] | null = null): ModelData {
-  return modelColumns(gm, readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT), path, o, given);
+  const t = readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT, modelKeep(gm, path, o, given));
+  return modelColumns(gm, t, path, o, given);
 }
 
 export interface ModelData { t: Table; X: MatrixInput }
 
-/** Which columns of t a loaded model reads. With --columns, those, by position: the user's
- *  choice, whatever their names (X carries none). Else, where the model knows its columns'
- *  names (fitted on a file with a header) and the data have a header, those names, in the
- *  model's order, other columns ignored; with given (predict --given), where the data lack
- *  some of the model's columns, the given features' names, in the order of given. Else all
- *  of them, by position. */
-export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opts, given: number[] | null = null): ModelData {
-  if (o.columns !== undefined) return { t, X: { data: t.data, rows: t.rows, cols: t.cols } };
-  const names = gm.featureNames, have = t.columns;
-  if (!names || !have || (have.length === names.length && have.every((v, j) => v === names[j]))) return { t, X: t };
+/** readData's keep for a loaded model: --columns's, else the columns modelColumns picks by
+ *  name (their absence reported as soon as the header is read). */
+export function modelKeep(gm: GaussianMixture, path: string, o: Opts, given: number[] | null = null): ColumnKeep | undefined {
+  return specKeep(o, path) ?? ((columns, cols) => {
+    const idx = byName(gm, columns, path, given);
+    return idx ? mask(idx, cols) : null;
+  });
+}
+
+/** The columns of a table with these header names that a model with featureNames reads, in
+ *  its order (with given, predict --given: where the data lack some of the model's columns,
+ *  the given features'); null where names do not apply (no names, no header, or the header
+ *  is the model's own). */
+function byName(gm: GaussianMixture, have: string[] | null, path: string, given: number[] | null): number[] | null {
+  const names = gm.featureNames;
+  if (!names || !have || (have.length === names.length && have.every((v, j) => v === names[j]))) return null;
   const list = (a: readonly string[]): string => a.map((v) => JSON.stringify(v)).join(', ');
   let want = names;
   if (given && names.some((v) => !have.includes(v))) want = given.map((j) => names[j] ?? '');
@@ -122,10 +160,24 @@ export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opt
   const idx = want.map((v) => have.indexOf(v));
   const twice = want.find((v, j) => have.indexOf(v, idx[j] + 1) >= 0);
   if (twice !== undefined) throw new InputError(`${path}: ${have.filter((v) => v === twice).length} columns are named ${JSON.stringify(twice)}: pick one with --columns.`);
-  const data = new Float64Array(t.rows * idx.length);
-  for (let r = 0; r < t.rows; r++) idx.forEach((j, c) => { data[r * idx.length + c] = t.data[r * t.cols + j]; });
-  const picked = { ...t, data, cols: idx.length, columns: want.slice() };
-  return { t: picked, X: picked };
+  return idx;
+}
+
+/** Which columns of t a loaded model reads. With --columns, those (t already holds just
+ *  them), by position: the user's choice, whatever their names (X carries none). Else, where
+ *  the model knows its columns' names (fitted on a file with a header) and the data have a
+ *  header, those names (byName), other columns ignored. Else all of them, by position. */
+export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opts, given: number[] | null = null): ModelData {
+  const idx = o.columns === undefined ? byName(gm, t.columns, path, given) : null;
+  const out = idx ? pick(t, idx) : t;
+  // the width, in the command line's words (--given checks its own two shapes)
+  const d = gm.nFeatures, names = gm.featureNames;
+  if (!given && out.cols !== d) {
+    throw new InputError(`${path}: ${o.columns !== undefined ? `--columns picks ${out.cols}` : `the data have ${out.cols}`} ` +
+      `column${out.cols === 1 ? '' : 's'}; the model reads ${d}${names ? ` (${names.map((v) => JSON.stringify(v)).join(', ')})` : ''}` +
+      `${o.columns !== undefined ? ': pick that many' : ': pick them with --columns'}.`);
+  }
+  return { t: out, X: o.columns !== undefined ? { data: out.data, rows: out.rows, cols: out.cols } : out };
 }
 
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to
@@ -134,7 +186,7 @@ export async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedT
   const layout = layoutOptions(o);
   let st: StreamedTable;
   try {
-    st = await streamTable(path, layout);
+    st = await streamTable(path, { ...layout, keep: specKeep(o, path) });
   } catch (e) {
     if (e instanceof DataError) throw e;
     throw new InputError(`cannot read ${path}: ${fsReason(e)}`);

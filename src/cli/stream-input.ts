@@ -3,7 +3,7 @@
 // `gmm-wasm fit big.csv` streams through GaussianMixture.fitStream once per EM pass and
 // holds one block at a time. Cells that span lines (quoted newlines) are not supported here.
 import { createReadStream } from 'node:fs';
-import { DataError, parseTable, type Table } from './csv.js';
+import { DataError, parseTable, type ColumnKeep, type Table } from './csv.js';
 
 const BLOCK_BYTES = 4 << 20;
 
@@ -63,7 +63,7 @@ function shifted(e: unknown, lines: number): unknown {
 
 /** Opens a delimited text file for streaming: reads its first block to find the delimiter
  *  and header (options as parseTable's). */
-export async function streamTable(path: string, options: { header?: boolean; delimiter?: string; source?: string }): Promise<StreamedTable> {
+export async function streamTable(path: string, options: { header?: boolean; delimiter?: string; source?: string; keep?: ColumnKeep }): Promise<StreamedTable> {
   const source = options.source ?? path;
   let first: Table | null = null;
   for await (const b of lineBlocks(path)) {
@@ -76,6 +76,9 @@ export async function streamTable(path: string, options: { header?: boolean; del
   if (!first) throw new DataError('EMPTY_INPUT', 'the file has no data rows.', source);
   const head = first;
   const delimiter = options.delimiter ?? DELIMITER[head.format];
+  // the columns read as numbers, fixed by the header for every block
+  const keep = options.keep === undefined ? undefined
+    : typeof options.keep === 'function' ? options.keep(head.columns, head.cols) ?? undefined : options.keep;
   // what a ragged row in a later block is compared with, as the in-memory reader words it
   const firstRecord = head.columns ? 'the header' : 'the first row';
   return {
@@ -87,8 +90,8 @@ export async function streamTable(path: string, options: { header?: boolean; del
       for await (const b of lineBlocks(path)) {
         let t: Table;
         try {
-          t = firstBlock ? parseTable(b.text, { source, delimiter, format: 'delimited', header: head.columns !== null })
-            : parseTable(b.text, { source, delimiter, format: 'delimited', header: false, width: { cols: head.cols, of: firstRecord } });
+          t = firstBlock ? parseTable(b.text, { source, delimiter, format: 'delimited', header: head.columns !== null, keep })
+            : parseTable(b.text, { source, delimiter, format: 'delimited', header: false, width: { cols: head.cols, of: firstRecord }, keep });
         } catch (e) {
           if (e instanceof DataError && e.code === 'EMPTY_INPUT') continue; // a block of blank or comment lines
           throw shifted(e, b.firstLine - 1);

@@ -325,12 +325,10 @@ export class GaussianMixture {
     const user = options.onIteration;
     try {
       await this.runExclusive(async () => {
-        const state = await runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-          signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined,
+        // a warm start's names are checked against each named chunk as it is read
+        return runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+          signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined, warmNames: warm?.featureNames ?? null,
         });
-        // the stream's names are known once it is read: checked before the state is set
-        if (warm) checkWarmNames(warm, state.featureNames ?? null);
-        return state;
       }, signal);
     } catch (e) {
       if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
@@ -836,8 +834,12 @@ export class GaussianMixture {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} columns but ${g.length} features are given: pass only the ` +
         'given features\' values, in the order of `given`.');
     }
-    checkColumnNames(X, m.cols, s.featureNames ? Array.from(g, (j) => s.featureNames![j]) : null);
-    return predictConditionalParams(s.params, g, m, options.covariance === true);
+    checkColumnNames(X, m.cols, s.featureNames ? Array.from(g, (j) => s.featureNames![j]) : null, 'Xgiven',
+      'the given features\' columns');
+    const p = predictConditionalParams(s.params, g, m, options.covariance === true);
+    // the means' columns: the features not given, in increasing order
+    if (s.featureNames) p.mean.columns = s.featureNames.filter((_, j) => !Array.from(g).includes(j));
+    return p;
   }
 }
 

@@ -37,14 +37,15 @@ export function columnNames(X: unknown, cols: number, name = 'X'): string[] | nu
 
 /** Refuses X whose column names differ from the ones the model was fitted with (names: null,
  *  or X without names, checks nothing: columns are then taken by position). */
-export function checkColumnNames(X: unknown, cols: number, names: readonly string[] | null): void {
-  const given = columnNames(X, cols);
+export function checkColumnNames(X: unknown, cols: number, names: readonly string[] | null, name = 'X',
+  which = 'the columns the model was fitted on'): void {
+  const given = columnNames(X, cols, name);
   if (!names || !given) return;
   const j = given.findIndex((v, i) => v !== names[i]);
   if (j >= 0) {
-    throw new GmmError('FEATURE_MISMATCH', `X's column ${j} is named ${JSON.stringify(given[j])} where the model's is ` +
-      `${JSON.stringify(names[j])}: pass the columns the model was fitted on (${names.map((v) => JSON.stringify(v)).join(', ')}), ` +
-      'in that order, or X without column names.');
+    throw new GmmError('FEATURE_MISMATCH', `${name}'s column ${j} is named ${JSON.stringify(given[j])} where the model's is ` +
+      `${JSON.stringify(names[j])}: pass ${which} (${names.map((v) => JSON.stringify(v)).join(', ')}), ` +
+      `in that order, or ${name} without column names.`);
   }
 }
 

@@ -113,9 +113,9 @@ function fromArrow(t: ArrowLike): Matrix {
   return { data, rows, cols };
 }
 
-/** The stream's column names, found at its first piece with rows (undefined until then;
- *  null: it has none): the fitted model's featureNames. */
-interface StreamNames { value?: string[] | null }
+/** The stream's column names: the first a piece with rows gives (null: none so far), the
+ *  fitted model's featureNames; warm: a warm start's, which every named piece must match. */
+interface StreamNames { value: string[] | null; warm: string[] | null }
 
 /** A piece's column names: an Arrow schema's field names, or a { data, rows, cols, columns }'s. */
 function pieceNames(v: unknown, cols: number): string[] | null {
@@ -248,12 +248,18 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
           ? `${where} has ${m.cols} columns but the model has ${d} features: stream the features the model was fitted or started with.`
           : `${where} has ${m.cols} columns but the earlier ones have ${d}: every chunk must have the same features.`);
       }
-      // names: the first piece's; a later piece with other names is another dataset
-      if (names.value === undefined) names.value = pn;
-      else if (pn && names.value && pn.some((v, j) => v !== names.value![j])) {
-        throw new GmmError('FEATURE_MISMATCH', `${where} names its columns ${pn.map((v) => JSON.stringify(v)).join(', ')}, but the ` +
-          `first chunk ${names.value.map((v) => JSON.stringify(v)).join(', ')}: every chunk must have the same columns in the same order.`);
+      // names: the first a piece gives; a piece with other names is another dataset, refused
+      // at once (a warm start's at the first piece, before any work)
+      const list = (a: readonly string[]): string => a.map((v) => JSON.stringify(v)).join(', ');
+      if (pn && names.warm && pn.some((v, j) => v !== names.warm![j])) {
+        throw new GmmError('FEATURE_MISMATCH', `${where} names its columns ${list(pn)}, but the model being warm-started was ` +
+          `fitted on ${list(names.warm)}: stream those columns, in that order, or use a model with warmStart: false.`);
       }
+      if (pn && names.value && pn.some((v, j) => v !== names.value![j])) {
+        throw new GmmError('FEATURE_MISMATCH', `${where} names its columns ${list(pn)}, but an earlier chunk ${list(names.value)}: ` +
+          'every chunk must have the same columns in the same order.');
+      }
+      if (pn && !names.value) names.value = pn;
       let at = 0;
       while (at < m.rows) {
         if (fill === 0 && m.rows - at >= CHUNK_ROWS) {
@@ -436,7 +442,7 @@ function grown(a: Float64Array | null, length: number): Float64Array {
 
 /** Runs one streamed fit. d: the features, if known (a warm start or an explicit start). */
 export async function runFitStream(source: StreamSource, o: ResolvedOptions, warm: { params: FittedState['params']; lowerBound: number } | null,
-  opts: FitStreamOptions & { initSampleSize: number }): Promise<FittedState> {
+  opts: FitStreamOptions & { initSampleSize: number; warmNames?: string[] | null }): Promise<FittedState> {
   const { signal } = opts;
   if (signal?.aborted) throw abortedError();
   // a turn of the event loop every 10 ms of work, within passes and across them: a sync
@@ -452,7 +458,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   // the reservoir sample: for the initialisation, and for the data's moments where a
   // Bayesian fit takes priors from them (warm starts too)
   // a Bayesian prior of the wrong width is refused at the first chunk, not after the pass
-  const names: StreamNames = {};
+  const names: StreamNames = { value: null, warm: opts.warmNames ?? null };
   const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, pace, modelD, names,
     (d) => { if (o.variational) checkPriorShapes(o, d); });
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
@@ -480,5 +486,5 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   const state = await runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, pace);
-  return { ...state, featureNames: names.value ?? null };
+  return { ...state, featureNames: names.value };
 }

@@ -74,7 +74,8 @@ export const fit: Command = {
   examples: ['gmm-wasm fit data.csv -k 3 --covariance full --seed 0 --out model.json', 'gmm-wasm fit data.csv -k 10 --bayesian --weight-concentration 0.01', 'cat data.tsv | gmm-wasm fit - -k 2 > model.json',
     'gmm-wasm fit big.csv -k 8 --stream --out model.json', 'gmm-wasm fit big.csv -k 8 --workers 8 --out model.json',
     'gmm-wasm fit holes.csv -k 3 --missing marginalize --out model.json'],
-  notes: '<data> is CSV, TSV, semicolon- or whitespace-separated text (header optional), or JSON (an array of rows); "-" reads stdin.\n' +
+  notes: '<data> is CSV, TSV, semicolon- or whitespace-separated text (header optional), or JSON (an array of rows: arrays, or objects\n' +
+    'whose keys name the columns; or { "data": rows }); "-" reads stdin. The model keeps the header\'s column names (featureNames).\n' +
     'The summary goes to stderr, the model JSON to stdout (or --out); GaussianMixture.fromJSON() (BayesianGaussianMixture.fromJSON() with ' +
     '--bayesian) reads it back.',
   async run(pos, o) {

@@ -1,7 +1,7 @@
 // gmm-wasm impute: the missing cells of a table filled under a model.
 import { formatCsv } from '../csv.js';
-import { COMMON_OPTIONS, DATA_OPTIONS, checkSeed, need, type Command } from '../args.js';
-import { describeData, modelColumns, readData, readModel } from '../input.js';
+import { COMMON_OPTIONS, DATA_OPTIONS, MODEL_DATA_NOTE, checkSeed, need, type Command } from '../args.js';
+import { describeData, modelColumns, modelKeep, readData, readModel } from '../input.js';
 import { emit, info } from '../output.js';
 
 export const impute: Command = {
@@ -18,12 +18,13 @@ export const impute: Command = {
   examples: ['gmm-wasm impute model.json data.csv > filled.csv', 'gmm-wasm impute model.json data.csv --method sample --seed 1'],
   notes: 'Every missing cell becomes its conditional expectation given the row\'s observed cells under the mixture\n' +
     '(or, with --method sample, a draw from that conditional distribution); other cells are copied exactly.\n' +
+    'Output: the columns the model reads, with their names. ' + MODEL_DATA_NOTE + '\n' +
     'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one is refused.',
   run(pos, o) {
     need(pos, 2, this);
     checkSeed(o, 'impute');
     const gm = readModel(pos[0]);
-    const { t, X } = modelColumns(gm, readData(pos[1], o, true), pos[1], o);
+    const { t, X } = modelColumns(gm, readData(pos[1], o, true, undefined, modelKeep(gm, pos[1], o)), pos[1], o);
     info(describeData(pos[1], t));
     let missing = 0;
     for (let i = 0; i < t.data.length; i++) if (t.data[i] !== t.data[i]) missing++;

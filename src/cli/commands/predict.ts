@@ -3,7 +3,7 @@
 import type { GaussianMixture } from '../../entry-node.js';
 import { formatCsv, type Table } from '../csv.js';
 import type { MatrixInput } from '../../index.js';
-import { COMMON_OPTIONS, DATA_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
+import { COMMON_OPTIONS, DATA_OPTIONS, InputError, MODEL_DATA_NOTE, UsageError, need, type Command } from '../args.js';
 import { readModel, readModelData } from '../input.js';
 import { emit } from '../output.js';
 
@@ -13,7 +13,7 @@ export const predict: Command = {
   summary: 'most likely component of each row (0-based), or --proba, or --given',
   options: [
     { name: 'proba', kind: 'flag', help: 'also print each component\'s posterior probability' },
-    { name: 'given', kind: 'string', value: 'list', help: 'predict the other features from these (0-based feature indices, e.g. 0,2)' },
+    { name: 'given', kind: 'string', value: 'list', help: 'predict the other features from these (0-based feature indices, e.g. 0,2, or the model\'s column names)' },
     { name: 'no-output-header', kind: 'flag', help: 'omit the header line of the output' },
     ...DATA_OPTIONS,
     ...COMMON_OPTIONS,
@@ -22,13 +22,14 @@ export const predict: Command = {
     'gmm-wasm predict model.json data.csv --given 0'],
   notes: 'Output: CSV with the column "component" (and p0 … p{K-1} with --proba), one line per input row.\n' +
     'With --given: the conditional mean E[other features | given features] of each row (GaussianMixture.predictConditional);\n' +
-    'the data hold either the given features only, in the order of --given, or every feature (the others are ignored).',
+    'the data hold either the given features only, in the order of --given, or every feature (the others are ignored).\n' + MODEL_DATA_NOTE,
   run(pos, o) {
     need(pos, 2, this);
     // usage errors before any file is read
-    const g = o.given === undefined ? null : givenList(String(o.given));
-    if (g && o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
+    const spec = o.given === undefined ? null : givenSpec(String(o.given));
+    if (spec && o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
     const gm = readModel(pos[0]);
+    const g = spec && givenIndices(spec, gm, String(o.given));
     const { t, X } = readModelData(gm, pos[1], o, g);
     if (g) {
       emit(conditionalMeans(gm, t, X, g, String(o.given), Boolean(o['no-output-header'])), o.out);
@@ -51,13 +52,28 @@ export const predict: Command = {
   },
 };
 
-/** --given's feature indices, 0-based. */
-function givenList(spec: string): number[] {
+/** --given's entries: 0-based feature indices or column names, separated by commas. */
+function givenSpec(spec: string): string[] {
   const given = spec.split(',').map((x) => x.trim());
-  if (given.some((x) => !/^\d+$/.test(x))) {
-    throw new UsageError(`--given needs 0-based feature indices separated by commas, e.g. 0,2; got ${JSON.stringify(spec)}.`, 'predict');
+  if (given.some((x) => x === '')) {
+    throw new UsageError(`--given needs 0-based feature indices or the model's column names, separated by commas, e.g. 0,2; got ${JSON.stringify(spec)}.`, 'predict');
   }
-  return given.map(Number);
+  return given;
+}
+
+/** --given's entries as feature indices: numbers as they are, names by the model's featureNames. */
+function givenIndices(given: string[], gm: GaussianMixture, spec: string): number[] {
+  const names = gm.featureNames;
+  return given.map((x) => {
+    if (/^\d+$/.test(x)) return Number(x);
+    const j = names ? names.indexOf(x) : -1;
+    if (j < 0) {
+      throw new UsageError(names
+        ? `--given ${JSON.stringify(spec)}: the model has no column named ${JSON.stringify(x)}; its columns are ${names.map((v) => JSON.stringify(v)).join(', ')}.`
+        : `--given ${JSON.stringify(spec)}: the model has no column names (it was fitted without a header), so give 0-based feature indices.`, 'predict');
+    }
+    return j;
+  });
 }
 
 /** predict --given: E[other features | given] per row, as CSV (t: the table read, Xin: what

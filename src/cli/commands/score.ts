@@ -2,7 +2,7 @@
 import { BayesianGaussianMixture } from '../../entry-node.js';
 import { formatCsv } from '../csv.js';
 import { num } from '../summary.js';
-import { COMMON_OPTIONS, DATA_OPTIONS, need, type Command } from '../args.js';
+import { COMMON_OPTIONS, DATA_OPTIONS, MODEL_DATA_NOTE, need, type Command } from '../args.js';
 import { describeData, readModel, readModelData } from '../input.js';
 import { emit, info } from '../output.js';
 
@@ -17,7 +17,7 @@ export const score: Command = {
     ...COMMON_OPTIONS,
   ],
   examples: ['gmm-wasm score model.json data.csv', 'gmm-wasm score model.json data.csv --per-row > logp.csv'],
-  notes: 'Prints the mean log-likelihood per row (as scikit-learn\'s score()); BIC and AIC on the data go to stderr.',
+  notes: 'Prints the mean log-likelihood per row (as scikit-learn\'s score()); BIC and AIC on the data go to stderr.\n' + MODEL_DATA_NOTE,
   run(pos, o) {
     need(pos, 2, this);
     const gm = readModel(pos[0]);
