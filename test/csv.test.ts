@@ -254,3 +254,22 @@ describe('parseTable: fuzzing with mangled input', () => {
     }), { seed: 7, numRuns: 2000 });
   });
 });
+
+describe('keep: only the kept columns are read as numbers', () => {
+  it('a mask or a function of the header; the others hold NaN whatever they contain', () => {
+    const text = 'id,x,label,y\nr1,1.5,cat,2\nr2,3,,4.25\n';
+    const t = parseTable(text, { keep: (columns, cols) => columns!.map((c) => c === 'x' || c === 'y').slice(0, cols) });
+    expect(t.columns).toEqual(['id', 'x', 'label', 'y']);
+    expect(rows(t).map((r) => [r[1], r[3]])).toEqual([[1.5, 2], [3, 4.25]]);
+    expect(rows(t).every((r) => Number.isNaN(r[0]) && Number.isNaN(r[2]))).toBe(true);
+    // without it the same text is refused at its first text cell
+    fails(text, 'NOT_NUMERIC', { line: 2, column: 1 });
+    // a mask for a headerless block (a stream's later block), and JSON objects and arrays
+    expect(rows(parseTable('a,1\nb,2\n', { header: false, keep: [false, true] })).map((r) => r[1])).toEqual([1, 2]);
+    const json = parseTable('[{"id": "a", "x": 1}, {"id": "b", "x": 2}]', { keep: (c) => c!.map((v) => v === 'x') });
+    expect(rows(json).map((r) => r[1])).toEqual([1, 2]);
+    expect(rows(parseTable('[["a", 1], ["b", 2]]', { keep: [false, true] })).map((r) => r[1])).toEqual([1, 2]);
+    // a kept column is read as always: its bad cell is still an error
+    fails('x,y\n1,z\n', 'NOT_NUMERIC', { line: 2, column: 2 }, { keep: [true, true] });
+  });
+});
