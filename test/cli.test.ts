@@ -438,8 +438,10 @@ describe.concurrent('predict, score, sample', () => {
     expect(csvRows(byName.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
     const sc = await cli(['score', join(dir, 'model.json'), join(dir, 'three.csv'), '-q']);
     expect(Number(sc.stdout.trim())).toBe(model().score(faithful));
+    // impute writes the whole table: the model's columns filled, the others copied
     const imp = await cli(['impute', join(dir, 'model.json'), join(dir, 'three.csv'), '-q']);
-    expect(csvRows(imp.stdout)[0]).toEqual(NAMES);
+    expect(csvRows(imp.stdout)[0]).toEqual(['id', ...NAMES]);
+    expect(csvRows(imp.stdout)[5]).toEqual(['4', ...faithful[4].map(String)]);
     // reordered columns are read by name too
     writeFileSync(join(dir, 'swapped.csv'), 'waiting,eruptions\n' + faithful.map((x) => `${x[1]},${x[0]}`).join('\n') + '\n');
     const swapped = await cli(['predict', join(dir, 'model.json'), join(dir, 'swapped.csv')]);
@@ -467,7 +469,7 @@ describe.concurrent('predict, score, sample', () => {
     // impute with --columns keeps the data's header in its output
     const imp2 = await cli(['impute', join(dir, 'model.json'), join(dir, 'three.csv'), '--columns', 'eruptions,waiting', '-q']);
     expect(imp2.code, imp2.stderr).toBe(0);
-    expect(csvRows(imp2.stdout)[0]).toEqual(NAMES);
+    expect(imp2.stdout).toBe(imp.stdout);
     // JSON objects' keys are names, trimmed as a CSV header's cells are
     writeFileSync(join(dir, 'spaced.json'), JSON.stringify(faithful.map((x) => ({ ' eruptions': x[0], 'waiting ': x[1] }))));
     const spaced = await cli(['fit', join(dir, 'spaced.json'), '-k', '2', '-q']);
@@ -480,7 +482,17 @@ describe.concurrent('predict, score, sample', () => {
     expect(lab.code, lab.stderr).toBe(0);
     expect(csvRows(lab.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
     expect((await cli(['score', join(dir, 'model.json'), join(dir, 'labelled.csv'), '-q'])).code).toBe(0);
-    expect((await cli(['impute', join(dir, 'model.json'), join(dir, 'labelled.csv'), '-q'])).code).toBe(0);
+    // impute copies the text columns as they were (empty cells too) and fills the model's
+    writeFileSync(join(dir, 'labelled-holes.csv'), 'species,waiting,eruptions,note\n' +
+      faithful.map((x, i) => `"s, ${i % 3}",${x[1]},${i % 5 ? x[0] : 'NA'},${i % 2 ? '' : 'n/a?'}`).join('\n') + '\n');
+    const limp = await cli(['impute', join(dir, 'model.json'), join(dir, 'labelled-holes.csv')]);
+    expect(limp.code, limp.stderr).toBe(0);
+    expect(limp.stderr).toContain(`filled ${Math.ceil(faithful.length / 5)} missing cells`);
+    const out = limp.stdout.trim().split('\n');
+    expect(out[0]).toBe('species,waiting,eruptions,note');
+    expect(out[2]).toBe(`"s, 1",${faithful[1][1]},${faithful[1][0]},`);
+    const want = model().impute(faithful.map((x) => [NaN, x[1]]).slice(0, 1)).data[0];
+    expect(out[1]).toBe(`"s, 0",${faithful[0][1]},${want},n/a?`);
     const fitted = await cli(['fit', join(dir, 'labelled.csv'), '-k', '2', '--columns', 'eruptions,waiting', '-q']);
     expect(fitted.code, fitted.stderr).toBe(0);
     expect(JSON.parse(fitted.stdout)).toEqual(JSON.parse((await cli(['fit', FAITHFUL, '-k', '2', '-q'])).stdout));

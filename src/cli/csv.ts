@@ -54,6 +54,9 @@ export interface Table {
   /** Column names from the header line (or JSON object keys); null without a header. */
   columns: string[] | null;
   format: TableFormat;
+  /** With ReadOptions.keepText: the text of the cells not kept (row-major, rows × cols; ''
+   *  for kept cells), for output that copies them. */
+  text?: string[];
 }
 
 export interface ReadOptions {
@@ -78,6 +81,8 @@ export interface ReadOptions {
    *  and hold NaN, for a caller that picks the kept ones. A mask, or a function of the header
    *  (null without one) and the width that gives one (null: every column). */
   keep?: ColumnKeep;
+  /** Also keep the text of the cells that keep leaves out (Table.text). */
+  keepText?: boolean;
 }
 
 export type ColumnKeep = readonly boolean[] | ((columns: string[] | null, cols: number) => readonly boolean[] | null);
@@ -196,6 +201,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
   let firstLine = 0;
   let rows = 0;
   let mask: readonly boolean[] | null | undefined; // options.keep's, once the header is known
+  const texts: string[] | null = options.keepText ? [] : null;
 
   const isBlank = (c: string) => c === ' ' || (c === '\t' && delim !== '\t');
   const atEol = (c: string) => c === '\n' || c === '\r';
@@ -296,7 +302,9 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
       ? ` If line ${recLine} is a header, declare it (header option, or --header on the command line).` : '';
     if (mask === undefined) mask = keepMask(options.keep, columns, cols);
     for (let k = 0; k < cells.length; k++) {
-      values.push(mask && !mask[k] ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
+      const skip = mask !== null && !mask[k];
+      values.push(skip ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
+      if (texts) texts.push(skip ? cells[k].text : '');
     }
     rows++;
   }
@@ -304,7 +312,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     throw new DataError('EMPTY_INPUT', columns ? 'only a header line, no data rows.' : 'no data rows (the input is empty).', source);
   }
   const format: TableFormat = delim === '\t' ? 'tsv' : delim === ';' ? 'semicolon' : ws ? 'whitespace' : 'csv';
-  return { data: Float64Array.from(values), rows, cols, columns, format };
+  return { data: Float64Array.from(values), rows, cols, columns, format, ...(texts ? { text: texts } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -408,6 +416,13 @@ function parseJsonTable(text: string, source: string, mp: ReadOptions): Table {
   let columns: string[] | null = null;
   let cols: number;
   let mask: readonly boolean[] | null = null;
+  const texts: string[] | null = mp.keepText ? [] : null;
+  // one value: read, or (not kept) NaN with its text
+  const cell = (v: unknown, i: number, j: number): void => {
+    const skip = mask !== null && !mask[j];
+    values.push(skip ? NaN : jsonCell(v, source, { row: i + 1, column: j + 1 }, mp));
+    if (texts) texts.push(!skip ? '' : v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v));
+  };
   const first = doc[0];
   if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
     const fields = Object.keys(first);
@@ -425,7 +440,7 @@ function parseJsonTable(text: string, source: string, mp: ReadOptions): Table {
       if (keys.length !== cols || !keys.every((k) => keySet.has(k))) {
         throw new DataError('RAGGED_ROWS', `fields ${JSON.stringify(keys)} differ from the first row's ${JSON.stringify(fields)}.`, source, { row: i + 1 });
       }
-      fields.forEach((k, j) => values.push(mask && !mask[j] ? NaN : jsonCell((r as Record<string, unknown>)[k], source, { row: i + 1, column: j + 1 }, mp)));
+      fields.forEach((k, j) => cell((r as Record<string, unknown>)[k], i, j));
     });
   } else if (Array.isArray(first)) {
     cols = first.length;
@@ -436,12 +451,12 @@ function parseJsonTable(text: string, source: string, mp: ReadOptions): Table {
       if (r.length !== cols) {
         throw new DataError('RAGGED_ROWS', `${r.length} values, but row 1 has ${cols}: every row needs the same number of columns.`, source, { row: i + 1 });
       }
-      r.forEach((v, j) => values.push(mask && !mask[j] ? NaN : jsonCell(v, source, { row: i + 1, column: j + 1 }, mp)));
+      r.forEach((v, j) => cell(v, i, j));
     });
   } else if (typeof first === 'number') {
     // a flat array: one column
     cols = 1;
-    doc.forEach((v, i) => values.push(jsonCell(v, source, { row: i + 1, column: 1 }, mp)));
+    doc.forEach((v, i) => cell(v, i, 0));
   } else {
     throw new DataError('INVALID_JSON', 'expected an array of rows (arrays or objects of numbers).', source, { row: 1 });
   }
@@ -450,7 +465,7 @@ function parseJsonTable(text: string, source: string, mp: ReadOptions): Table {
       throw new DataError('NON_FINITE', 'a number overflows a double-precision number.', source, { row: Math.floor(k / cols) + 1, column: (k % cols) + 1 });
     }
   }
-  return { data: Float64Array.from(values), rows: doc.length, cols, columns, format: 'json' };
+  return { data: Float64Array.from(values), rows: doc.length, cols, columns, format: 'json', ...(texts ? { text: texts } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -458,6 +473,14 @@ function parseJsonTable(text: string, source: string, mp: ReadOptions): Table {
 
 function csvCell(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV text of rows of cells (written as given, quoted where CSV needs it). */
+export function formatCsvCells(rows: readonly (readonly string[])[], header?: readonly string[] | null): string {
+  const out: string[] = [];
+  if (header) out.push(header.map(csvCell).join(','));
+  for (const r of rows) out.push(r.map(csvCell).join(','));
+  return out.join('\n') + '\n';
 }
 
 /** CSV text of a row-major matrix; numbers are written so they read back exactly. */

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
 import type { MatrixInput } from '../index.js';
-import { DataError, parseTable, type ColumnKeep, type Table } from './csv.js';
+import { DataError, parseTable, type ColumnKeep, type ReadOptions, type Table } from './csv.js';
 import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
 import { FIT_MISSING_HINT, MODEL_MISSING_HINT, InputError, UsageError, type Opts } from './args.js';
 
@@ -38,10 +38,14 @@ export function layoutOptions(o: Opts): { header: boolean | undefined; delimiter
 /** A data file as a table, with --columns applied; keep (default: --columns's) says which
  *  columns are read as numbers at all, so that others (an id, a label) may hold anything. */
 export function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT, keep?: ColumnKeep): Table {
-  const layout = layoutOptions(o); // usage errors before the file is read
-  const source = path === '-' ? 'stdin' : path;
-  const t = parseTable(readInput(path), { source, ...layout, missing, missingHint, keep: keep ?? specKeep(o, path) });
+  const t = parseData(path, o, { missing, missingHint, keep: keep ?? specKeep(o, path) });
   return o.columns === undefined ? t : selectColumns(t, String(o.columns), path);
+}
+
+/** A data file as a table, every column (--columns not applied). */
+function parseData(path: string, o: Opts, options: ReadOptions): Table {
+  const layout = layoutOptions(o); // usage errors before the file is read
+  return parseTable(readInput(path), { source: path === '-' ? 'stdin' : path, ...layout, ...options });
 }
 
 /** The columns --columns picks, as a mask of the file's (its names checked against the header
@@ -166,9 +170,11 @@ function byName(gm: GaussianMixture, have: string[] | null, path: string, given:
 /** Which columns of t a loaded model reads. With --columns, those (t already holds just
  *  them), by position: the user's choice, whatever their names (X carries none). Else, where
  *  the model knows its columns' names (fitted on a file with a header) and the data have a
- *  header, those names (byName), other columns ignored. Else all of them, by position. */
-export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opts, given: number[] | null = null): ModelData {
-  const idx = o.columns === undefined ? byName(gm, t.columns, path, given) : null;
+ *  header, those names (byName), other columns ignored. Else all of them, by position.
+ *  picked: t holds the chosen columns already (readForImpute). */
+export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opts, given: number[] | null = null,
+  picked = false): ModelData {
+  const idx = o.columns === undefined && !picked ? byName(gm, t.columns, path, given) : null;
   const out = idx ? pick(t, idx) : t;
   // the width, in the command line's words (--given checks its own two shapes)
   const d = gm.nFeatures, names = gm.featureNames;
@@ -178,6 +184,17 @@ export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opt
       `${o.columns !== undefined ? ': pick that many' : ': pick them with --columns'}.`);
   }
   return { t: out, X: o.columns !== undefined ? { data: out.data, rows: out.rows, cols: out.cols } : out };
+}
+
+/** impute's input: the whole table t (with the text of the columns the model does not read,
+ *  which impute copies), X, the columns the model reads, and idx, the column of t each of
+ *  X's comes from (chosen as modelColumns chooses them). */
+export function readForImpute(gm: GaussianMixture, path: string, o: Opts): { t: Table; X: MatrixInput; idx: number[] } {
+  const t = parseData(path, o, { missing: true, keep: modelKeep(gm, path, o), keepText: true });
+  const idx = o.columns !== undefined ? pickIndices(String(o.columns), t.columns, t.cols, path)
+    : byName(gm, t.columns, path, null) ?? Array.from({ length: t.cols }, (_, j) => j);
+  const { X } = modelColumns(gm, pick(t, idx), path, o, null, true); // the width checked there
+  return { t, X, idx };
 }
 
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to

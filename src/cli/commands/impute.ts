@@ -1,7 +1,7 @@
 // gmm-wasm impute: the missing cells of a table filled under a model.
-import { formatCsv } from '../csv.js';
+import { formatCsvCells } from '../csv.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, MODEL_DATA_NOTE, checkSeed, need, type Command } from '../args.js';
-import { describeData, modelColumns, modelKeep, readData, readModel } from '../input.js';
+import { describeData, readForImpute, readModel } from '../input.js';
 import { emit, info } from '../output.js';
 
 export const impute: Command = {
@@ -18,18 +18,28 @@ export const impute: Command = {
   examples: ['gmm-wasm impute model.json data.csv > filled.csv', 'gmm-wasm impute model.json data.csv --method sample --seed 1'],
   notes: 'Every missing cell becomes its conditional expectation given the row\'s observed cells under the mixture\n' +
     '(or, with --method sample, a draw from that conditional distribution); other cells are copied exactly.\n' +
-    'Output: the columns the model reads, with their names. ' + MODEL_DATA_NOTE + '\n' +
+    'Output: the whole table, the model\'s columns filled and the others copied as they are. ' + MODEL_DATA_NOTE + '\n' +
     'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one is refused.',
   run(pos, o) {
     need(pos, 2, this);
     checkSeed(o, 'impute');
     const gm = readModel(pos[0]);
-    const { t, X } = modelColumns(gm, readData(pos[1], o, true, undefined, modelKeep(gm, pos[1], o)), pos[1], o);
+    const { t, X, idx } = readForImpute(gm, pos[1], o);
     info(describeData(pos[1], t));
-    let missing = 0;
-    for (let i = 0; i < t.data.length; i++) if (t.data[i] !== t.data[i]) missing++;
     const filled = gm.impute(X, { method: (o.method as 'mean' | 'sample' | undefined) ?? 'mean', ...(o.seed === undefined ? {} : { seed: o.seed as number }) });
+    // the model's columns filled, every other column copied as it was read
+    const d = idx.length, from = new Array<number>(t.cols).fill(-1);
+    idx.forEach((j, c) => { from[j] = c; });
+    let missing = 0;
+    const rows: string[][] = [];
+    for (let r = 0; r < t.rows; r++) {
+      rows.push(from.map((c, j) => {
+        if (c < 0) return t.text![r * t.cols + j];
+        if (t.data[r * t.cols + j] !== t.data[r * t.cols + j]) missing++;
+        return String(filled.data[r * d + c]);
+      }));
+    }
     info(`filled ${missing} missing cell${missing === 1 ? '' : 's'}`);
-    emit(formatCsv(filled.data, t.rows, t.cols, o['no-output-header'] ? null : t.columns), o.out);
+    emit(formatCsvCells(rows, o['no-output-header'] ? null : t.columns), o.out);
   },
 };
