@@ -502,6 +502,25 @@ describe.concurrent('predict, score, sample', () => {
     const fromJson = await cli(['predict', join(dir, 'model.json'), join(dir, 'labelled.json')]);
     expect(fromJson.code, fromJson.stderr).toBe(0);
     expect(csvRows(fromJson.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    // a '#' opens a comment only where the first column is read: here it is an id
+    writeFileSync(join(dir, 'hash-ids.csv'), 'id,eruptions,waiting\n#1,3.6,79\n#2,1.8,54\n  x ,3,70\n');
+    const hp = await cli(['predict', join(dir, 'model.json'), join(dir, 'hash-ids.csv')]);
+    expect(hp.code, hp.stderr).toBe(0);
+    expect(csvRows(hp.stdout)).toHaveLength(4);
+    const hi = await cli(['impute', join(dir, 'model.json'), join(dir, 'hash-ids.csv'), '-q']);
+    const hiRows = hi.stdout.trim().split('\n');
+    expect(hiRows.map((l) => l.split(',')[0])).toEqual(['id', '"#1"', '"#2"', '"  x "']); // leading blanks kept, '#' quoted
+    // impute's output reads back: the same three rows
+    const back = await cli(['predict', join(dir, 'model.json'), '-'], hi.stdout);
+    expect(back.code, back.stderr).toBe(0);
+    expect(csvRows(back.stdout)).toHaveLength(4);
+    // --columns errors while streaming are the plain ones (a usage error exits 2)
+    const s0 = await cli(['fit', join(dir, 'labelled.csv'), '--columns', '0', '--stream']);
+    expect(s0.code).toBe(2);
+    expect(s0.stderr).toContain('--columns numbers columns from 1; got 0.');
+    const sn = await cli(['fit', join(dir, 'labelled.csv'), '--columns', 'nope', '--stream']);
+    expect(sn.code).toBe(1);
+    expect(sn.stderr).toMatch(/^gmm-wasm: error: \S+labelled\.csv: --columns: no column named "nope"/);
     // --given by the model's column names
     const byNames = await cli(['predict', join(dir, 'model.json'), join(dir, 'given-only.csv'), '--given', 'waiting']);
     expect(byNames.stdout).toBe(given.stdout);
@@ -509,6 +528,10 @@ describe.concurrent('predict, score, sample', () => {
     const plain = await cli(['fit', join(dir, 'faithful.json'), '-k', '2', '-q', '--out', join(dir, 'plain.json')]);
     expect(plain.code, plain.stderr).toBe(0);
     expect(csvRows((await cli(['sample', join(dir, 'plain.json'), '-n', '2'])).stdout)[0]).toEqual(['x1', 'x2']);
+    // ... and told at the header when the data are wider than it, before a text cell is read
+    const wide = await cli(['predict', join(dir, 'plain.json'), join(dir, 'labelled.csv')]);
+    expect(wide.code).toBe(1);
+    expect(wide.stderr).toContain('labelled.csv: the data have 4 columns; the model reads 2: pick them with --columns.');
   });
 
   it('sample piped into head stops quietly', async () => {

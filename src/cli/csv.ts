@@ -207,11 +207,12 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
   const atEol = (c: string) => c === '\n' || c === '\r';
 
   while (i < n) {
-    // skip blank lines and '#' comment lines
+    // skip blank lines and '#' comment lines; where the first column is not read (an id, a
+    // label: options.keep), a '#' there is data ("#1", a colour)
     let j = i;
     while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
     if (j >= n) break;
-    if (atEol(text[j]) || text[j] === '#') {
+    if (atEol(text[j]) || (text[j] === '#' && !(mask && !mask[0]))) {
       while (j < n && !atEol(text[j])) j++;
       if (text[j] === '\r' && text[j + 1] === '\n') j++;
       i = j + 1;
@@ -223,6 +224,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     const recLine = line;
     const cells: Cell[] = [];
     for (;;) {
+      const pre = i; // an unquoted cell's text keeps its leading blanks (numbers are trimmed)
       if (ws) while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
       else while (i < n && isBlank(text[i])) i++;
       const cellLine = line;
@@ -254,7 +256,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
         }
         cells.push({ text: buf, quoted: true });
       } else {
-        const start = i;
+        const start = ws ? i : pre;
         if (ws) while (i < n && text[i] !== ' ' && text[i] !== '\t' && !atEol(text[i])) i++;
         else while (i < n && text[i] !== delim && !atEol(text[i])) i++;
         cells.push({ text: text.slice(start, i), quoted: false });
@@ -291,6 +293,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
       const header = options.header ?? cells.every((c) => !isNumeric(c.text));
       if (header) {
         columns = cells.map((c) => c.text.trim());
+        mask = keepMask(options.keep, columns, cols);
         continue;
       }
     } else if (cells.length !== cols) {
@@ -472,7 +475,8 @@ function parseJsonTable(text: string, source: string, mp: ReadOptions): Table {
 // Writing
 
 function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+  // quoted where CSV needs it, and a leading '#', which the reader would take for a comment
+  return /[",\r\n]/.test(s) || s !== s.trim() || s.startsWith('#') ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** CSV text of rows of cells (written as given, quoted where CSV needs it). */

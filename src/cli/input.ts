@@ -142,8 +142,18 @@ export interface ModelData { t: Table; X: MatrixInput }
 export function modelKeep(gm: GaussianMixture, path: string, o: Opts, given: number[] | null = null): ColumnKeep | undefined {
   return specKeep(o, path) ?? ((columns, cols) => {
     const idx = byName(gm, columns, path, given);
+    // every column read: a width the model cannot take is told before a cell is read
+    if (!idx && !given && cols !== gm.nFeatures) throw widthError(gm, path, cols, false);
     return idx ? mask(idx, cols) : null;
   });
+}
+
+/** The data's (or --columns's) width is not the model's. */
+function widthError(gm: GaussianMixture, path: string, cols: number, picked: boolean): InputError {
+  const d = gm.nFeatures, names = gm.featureNames;
+  return new InputError(`${path}: ${picked ? `--columns picks ${cols}` : `the data have ${cols}`} ` +
+    `column${cols === 1 ? '' : 's'}; the model reads ${d}${names ? ` (${names.map((v) => JSON.stringify(v)).join(', ')})` : ''}` +
+    `${picked ? ': pick that many' : ': pick them with --columns'}.`);
 }
 
 /** The columns of a table with these header names that a model with featureNames reads, in
@@ -177,12 +187,7 @@ export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opt
   const idx = o.columns === undefined && !picked ? byName(gm, t.columns, path, given) : null;
   const out = idx ? pick(t, idx) : t;
   // the width, in the command line's words (--given checks its own two shapes)
-  const d = gm.nFeatures, names = gm.featureNames;
-  if (!given && out.cols !== d) {
-    throw new InputError(`${path}: ${o.columns !== undefined ? `--columns picks ${out.cols}` : `the data have ${out.cols}`} ` +
-      `column${out.cols === 1 ? '' : 's'}; the model reads ${d}${names ? ` (${names.map((v) => JSON.stringify(v)).join(', ')})` : ''}` +
-      `${o.columns !== undefined ? ': pick that many' : ': pick them with --columns'}.`);
-  }
+  if (!given && out.cols !== gm.nFeatures) throw widthError(gm, path, out.cols, o.columns !== undefined);
   return { t: out, X: o.columns !== undefined ? { data: out.data, rows: out.rows, cols: out.cols } : out };
 }
 
@@ -205,7 +210,8 @@ export async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedT
   try {
     st = await streamTable(path, { ...layout, keep: specKeep(o, path) });
   } catch (e) {
-    if (e instanceof DataError) throw e;
+    // the file's own errors, and --columns's (checked against its header), as they are
+    if (e instanceof DataError || e instanceof InputError || e instanceof UsageError) throw e;
     throw new InputError(`cannot read ${path}: ${fsReason(e)}`);
   }
   const pick = (t: Table): Table => (o.columns === undefined ? t : selectColumns(t, String(o.columns), path));

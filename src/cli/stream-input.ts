@@ -57,7 +57,9 @@ export async function lineBound(path: string): Promise<number> {
 
 function shifted(e: unknown, lines: number): unknown {
   if (!(e instanceof DataError) || e.line === null) return e;
-  return new DataError(e.code, e.message.replace(/^.*?: line \d+(, column \d+)?: /, ''), e.source,
+  // a quoted cell over a line break may be cut where the file is read in blocks
+  const why = e.code === 'BAD_QUOTE' ? ' Quoted cells that span lines are not supported when a file is streamed: use --no-stream.' : '';
+  return new DataError(e.code, e.message.replace(/^.*?: line \d+(, column \d+)?: /, '') + why, e.source,
     { line: e.line + lines, column: e.column ?? undefined });
 }
 

@@ -17,7 +17,7 @@ export const impute: Command = {
   ],
   examples: ['gmm-wasm impute model.json data.csv > filled.csv', 'gmm-wasm impute model.json data.csv --method sample --seed 1'],
   notes: 'Every missing cell becomes its conditional expectation given the row\'s observed cells under the mixture\n' +
-    '(or, with --method sample, a draw from that conditional distribution); other cells are copied exactly.\n' +
+    '(or, with --method sample, a draw from that conditional distribution); observed cells keep their values.\n' +
     'Output: the whole table, the model\'s columns filled and the others copied as they are. ' + MODEL_DATA_NOTE + '\n' +
     'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one is refused.',
   run(pos, o) {

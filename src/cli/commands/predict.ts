@@ -32,7 +32,7 @@ export const predict: Command = {
     const g = spec && givenIndices(spec, gm, String(o.given));
     const { t, X } = readModelData(gm, pos[1], o, g);
     if (g) {
-      emit(conditionalMeans(gm, t, X, g, String(o.given), Boolean(o['no-output-header'])), o.out);
+      emit(conditionalMeans(gm, t, X, g, String(o.given), Boolean(o['no-output-header']), pos[1]), o.out);
       return;
     }
     const labels = gm.predict(X);
@@ -78,7 +78,8 @@ function givenIndices(given: string[], gm: GaussianMixture, spec: string): numbe
 
 /** predict --given: E[other features | given] per row, as CSV (t: the table read, Xin: what
  *  the library reads of it). */
-function conditionalMeans(gm: GaussianMixture, t: Table, Xin: MatrixInput, g: number[], spec: string, noHeader: boolean): string {
+function conditionalMeans(gm: GaussianMixture, t: Table, Xin: MatrixInput, g: number[], spec: string, noHeader: boolean,
+  path: string): string {
   const d = gm.nFeatures;
   let X: MatrixInput = Xin;
   if (t.cols === d && g.length < d) {
@@ -87,7 +88,7 @@ function conditionalMeans(gm: GaussianMixture, t: Table, Xin: MatrixInput, g: nu
     if (g.every((j) => j < d)) for (let r = 0; r < t.rows; r++) g.forEach((j, i) => { data[r * g.length + i] = t.data[r * d + j]; });
     X = { data, rows: t.rows, cols: g.length };
   } else if (t.cols !== g.length) {
-    throw new InputError(`the data have ${t.cols} columns: with --given ${spec} they need either the ${g.length} given ` +
+    throw new InputError(`${path}: the data have ${t.cols} columns: with --given ${spec} they need either the ${g.length} given ` +
       `feature${g.length === 1 ? '' : 's'} or all ${d} features of the model.`);
   }
   const p = gm.predictConditional(X, g);
