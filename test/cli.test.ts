@@ -521,6 +521,11 @@ describe.concurrent('predict, score, sample', () => {
     const sn = await cli(['fit', join(dir, 'labelled.csv'), '--columns', 'nope', '--stream']);
     expect(sn.code).toBe(1);
     expect(sn.stderr).toMatch(/^gmm-wasm: error: \S+labelled\.csv: --columns: no column named "nope"/);
+    // observed cells are copied as written, only missing ones filled
+    writeFileSync(join(dir, 'verbatim.csv'), 'eruptions,waiting\n3.600,79.0\nNA,54\n');
+    const vb = (await cli(['impute', join(dir, 'model.json'), join(dir, 'verbatim.csv'), '-q'])).stdout.trim().split('\n');
+    expect(vb[1]).toBe('3.600,79.0');
+    expect(vb[2]).toMatch(/^\d\.\d+,54$/);
     // --given by the model's column names
     const byNames = await cli(['predict', join(dir, 'model.json'), join(dir, 'given-only.csv'), '--given', 'waiting']);
     expect(byNames.stdout).toBe(given.stdout);

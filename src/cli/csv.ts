@@ -54,8 +54,8 @@ export interface Table {
   /** Column names from the header line (or JSON object keys); null without a header. */
   columns: string[] | null;
   format: TableFormat;
-  /** With ReadOptions.keepText: the text of the cells not kept (row-major, rows × cols; ''
-   *  for kept cells), for output that copies them. */
+  /** With ReadOptions.keepText: every cell's text as read (row-major, rows × cols), for
+   *  output that copies cells verbatim. */
   text?: string[];
 }
 
@@ -81,7 +81,7 @@ export interface ReadOptions {
    *  and hold NaN, for a caller that picks the kept ones. A mask, or a function of the header
    *  (null without one) and the width that gives one (null: every column). */
   keep?: ColumnKeep;
-  /** Also keep the text of the cells that keep leaves out (Table.text). */
+  /** Also keep every cell's text (Table.text). */
   keepText?: boolean;
 }
 
@@ -307,7 +307,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     for (let k = 0; k < cells.length; k++) {
       const skip = mask !== null && !mask[k];
       values.push(skip ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
-      if (texts) texts.push(skip ? cells[k].text : '');
+      if (texts) texts.push(cells[k].text);
     }
     rows++;
   }
@@ -424,7 +424,7 @@ function parseJsonTable(text: string, source: string, mp: ReadOptions): Table {
   const cell = (v: unknown, i: number, j: number): void => {
     const skip = mask !== null && !mask[j];
     values.push(skip ? NaN : jsonCell(v, source, { row: i + 1, column: j + 1 }, mp));
-    if (texts) texts.push(!skip ? '' : v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v));
+    if (texts) texts.push(v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v));
   };
   const first = doc[0];
   if (first !== null && typeof first === 'object' && !Array.isArray(first)) {

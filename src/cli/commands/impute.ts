@@ -17,8 +17,8 @@ export const impute: Command = {
   ],
   examples: ['gmm-wasm impute model.json data.csv > filled.csv', 'gmm-wasm impute model.json data.csv --method sample --seed 1'],
   notes: 'Every missing cell becomes its conditional expectation given the row\'s observed cells under the mixture\n' +
-    '(or, with --method sample, a draw from that conditional distribution); observed cells keep their values.\n' +
-    'Output: the whole table, the model\'s columns filled and the others copied as they are. ' + MODEL_DATA_NOTE + '\n' +
+    '(or, with --method sample, a draw from that conditional distribution); every other cell is copied as it was read.\n' +
+    'Output: the whole table, other columns (an id, a label) too. ' + MODEL_DATA_NOTE + '\n' +
     'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one is refused.',
   run(pos, o) {
     need(pos, 2, this);
@@ -27,15 +27,17 @@ export const impute: Command = {
     const { t, X, idx } = readForImpute(gm, pos[1], o);
     info(describeData(pos[1], t));
     const filled = gm.impute(X, { method: (o.method as 'mean' | 'sample' | undefined) ?? 'mean', ...(o.seed === undefined ? {} : { seed: o.seed as number }) });
-    // the model's columns filled, every other column copied as it was read
+    // the model's missing cells filled; every other cell, of its columns or the others,
+    // copied as it was read
     const d = idx.length, from = new Array<number>(t.cols).fill(-1);
     idx.forEach((j, c) => { from[j] = c; });
     let missing = 0;
     const rows: string[][] = [];
     for (let r = 0; r < t.rows; r++) {
       rows.push(from.map((c, j) => {
-        if (c < 0) return t.text![r * t.cols + j];
-        if (t.data[r * t.cols + j] !== t.data[r * t.cols + j]) missing++;
+        const v = t.data[r * t.cols + j];
+        if (c < 0 || v === v) return t.text![r * t.cols + j];
+        missing++;
         return String(filled.data[r * d + c]);
       }));
     }
