@@ -391,9 +391,15 @@ describe.concurrent('predict, score, sample', () => {
     r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0', '--proba']);
     expect(r.code).toBe(2);
     r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '0,1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('names every feature of the model: nothing is left to predict (each row\'s log-density is gmm-wasm score --per-row)');
+    // a missing given value is told by the data's row
+    writeFileSync(join(dir, 'given-na.csv'), 'eruptions,waiting\n3.6,79\nNA,54\n');
+    const hm = await cli(['fit', FAITHFUL, '-k', '2', '--missing', 'marginalize', '-q', '--out', join(dir, 'given-na-model.json')]);
+    expect(hm.code, hm.stderr).toBe(0);
+    r = await cli(['predict', join(dir, 'given-na-model.json'), join(dir, 'given-na.csv'), '--given', 'eruptions']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('(INVALID_ARGUMENT)');
-    expect(r.stderr).toContain('leaves nothing to predict');
+    expect(r.stderr).toContain('given-na.csv: data row 2 has no value for the given feature eruptions: --given needs every given value');
     r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '2']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(INVALID_ARGUMENT)');
@@ -454,6 +460,7 @@ describe.concurrent('predict, score, sample', () => {
     const picked = await cli(['predict', join(dir, 'model.json'), join(dir, 'renamed.csv'), '--columns', '1,2']);
     expect(picked.code, picked.stderr).toBe(0);
     expect(csvRows(picked.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    expect(picked.stderr).toContain('note: --columns picks "eruptions", "wait", read as the model\'s "eruptions", "waiting" (by position');
     // --given: the given features by name where the data lack the others; a header naming
     // them otherwise is refused, not read by position
     writeFileSync(join(dir, 'given-only.csv'), 'waiting\n' + faithful.map((x) => x[1]).join('\n') + '\n');

@@ -5,6 +5,7 @@ import type { GaussianMixture } from '../entry-node.js';
 import type { MatrixInput } from '../index.js';
 import type { ColumnKeep, Table } from './csv.js';
 import { InputError, UsageError, type Opts } from './args.js';
+import { info } from './output.js';
 
 /** What a loaded model reads of a table: t (for messages and output headers) and X. */
 export interface ModelData { t: Table; X: MatrixInput }
@@ -115,5 +116,11 @@ export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opt
   const out = idx ? pick(t, idx) : t;
   // the width, in the command line's words (--given checks its own two shapes)
   if (!given && out.cols !== gm.nFeatures) throw widthError(gm, path, out.cols, o.columns !== undefined);
+  // --columns reads by position; where the picked header names are not the model's, say so
+  const names = gm.featureNames;
+  if (o.columns !== undefined && !given && names && out.columns && out.columns.some((v, j) => v !== names[j])) {
+    info(`note: --columns picks ${out.columns.map((v) => JSON.stringify(v)).join(', ')}, read as the model's ` +
+      `${names.map((v) => JSON.stringify(v)).join(', ')} (by position, as --columns asks).`);
+  }
   return { t: out, X: o.columns !== undefined ? { data: out.data, rows: out.rows, cols: out.cols } : out };
 }

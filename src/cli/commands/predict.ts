@@ -81,6 +81,10 @@ function givenIndices(given: string[], gm: GaussianMixture, spec: string): numbe
 function conditionalMeans(gm: GaussianMixture, t: Table, Xin: MatrixInput, g: number[], spec: string, noHeader: boolean,
   path: string): string {
   const d = gm.nFeatures;
+  if (g.every((j) => j < d) && new Set(g).size >= d) {
+    throw new UsageError(`--given ${spec} names every feature of the model: nothing is left to predict (each row's ` +
+      'log-density is gmm-wasm score --per-row).', 'predict');
+  }
   let X: MatrixInput = Xin;
   if (t.cols === d && g.length < d) {
     // every feature: keep the given ones (validated by predictConditional)
@@ -90,6 +94,14 @@ function conditionalMeans(gm: GaussianMixture, t: Table, Xin: MatrixInput, g: nu
   } else if (t.cols !== g.length) {
     throw new InputError(`${path}: the data have ${t.cols} columns: with --given ${spec} they need either the ${g.length} given ` +
       `feature${g.length === 1 ? '' : 's'} or all ${d} features of the model.`);
+  }
+  // a missing given value, told by the data's row (the library would name its own index)
+  const xm = X as { data: ArrayLike<number>; rows: number; cols: number };
+  for (let i = 0; i < xm.rows * xm.cols; i++) {
+    if (xm.data[i] !== xm.data[i]) {
+      throw new InputError(`${path}: data row ${Math.floor(i / xm.cols) + 1} has no value for the given feature ` +
+        `${gm.featureNames?.[g[i % xm.cols]] ?? g[i % xm.cols]}: --given needs every given value; fill the rows first (gmm-wasm impute), or leave them out.`);
+    }
   }
   const p = gm.predictConditional(X, g);
   const rest = Array.from({ length: d }, (_, j) => j).filter((j) => !g.includes(j));
