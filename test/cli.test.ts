@@ -536,6 +536,13 @@ describe.concurrent('predict, score, sample', () => {
     // --given by the model's column names
     const byNames = await cli(['predict', join(dir, 'model.json'), join(dir, 'given-only.csv'), '--given', 'waiting']);
     expect(byNames.stdout).toBe(given.stdout);
+    // a header that repeats a name: the model keeps no names (fit, in memory and streamed)
+    writeFileSync(join(dir, 'twice.csv'), 'x,x\n' + faithful.map((x) => x.join(',')).join('\n') + '\n');
+    for (const extra of [[], ['--stream']]) {
+      const tw = await cli(['fit', join(dir, 'twice.csv'), '-k', '2', '-q', ...extra]);
+      expect(tw.code, tw.stderr).toBe(0);
+      expect(JSON.parse(tw.stdout).featureNames).toBeUndefined();
+    }
     // a model fitted without a header names its samples' columns x1 … xd
     const plain = await cli(['fit', join(dir, 'faithful.json'), '-k', '2', '-q', '--out', join(dir, 'plain.json')]);
     expect(plain.code, plain.stderr).toBe(0);

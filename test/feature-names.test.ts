@@ -143,6 +143,9 @@ describe('scoring checks X\'s names against the model\'s', () => {
       expect(code(() => m.predict({ ...base, columns } as never))).toBe('INVALID_TYPE');
       expect(code(() => new lib.GaussianMixture(o).fit({ ...base, columns } as never))).toBe('INVALID_TYPE');
     }
+    // each name once
+    expect(() => new lib.GaussianMixture(o).fit({ ...base, columns: ['a', 'b', 'a'] })).toThrow(/X\.columns names "a" twice/);
+    expect(code(() => m.predict({ ...base, columns: ['a', 'a', 'c'] }))).toBe('INVALID_ARGUMENT');
     expect(JSON.stringify(m)).toBe(before);
   });
   it('sample() and impute() name their columns as the model\'s, so the draws fit as data with those names', () => {

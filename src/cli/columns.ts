@@ -122,5 +122,7 @@ export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opt
     info(`note: --columns picks ${out.columns.map((v) => JSON.stringify(v)).join(', ')}, read as the model's ` +
       `${names.map((v) => JSON.stringify(v)).join(', ')} (by position, as --columns asks).`);
   }
-  return { t: out, X: o.columns !== undefined ? { data: out.data, rows: out.rows, cols: out.cols } : out };
+  // the library takes names only where each names one column (a header "x,x" has none)
+  const named = o.columns === undefined && !(out.columns && new Set(out.columns).size < out.columns.length);
+  return { t: out, X: named ? out : { data: out.data, rows: out.rows, cols: out.cols } };
 }

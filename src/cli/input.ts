@@ -41,7 +41,7 @@ export function layoutOptions(o: Opts): { header: boolean | undefined; delimiter
  *  columns are read as numbers at all, so that others (an id, a label) may hold anything. */
 export function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT, keep?: ColumnKeep): Table {
   const t = parseData(path, o, { missing, missingHint, keep: keep ?? specKeep(o, path) });
-  return o.columns === undefined ? t : selectColumns(t, String(o.columns), path);
+  return distinctNames(o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
 }
 
 /** A data file as a table, every column (--columns not applied). */
@@ -93,6 +93,12 @@ export function readForImpute(gm: GaussianMixture, path: string, o: Opts): { t: 
   return { t, X, idx };
 }
 
+/** t without column names where they repeat (a header "x,x"): a model keeps names only when
+ *  each names one column. */
+function distinctNames(t: Table): Table {
+  return t.columns && new Set(t.columns).size < t.columns.length ? { ...t, columns: null } : t;
+}
+
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to
  *  each block (pick) and to the header (columns). */
 export async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; pick: (t: Table) => Table; columns: string[] | null; cols: number }> {
@@ -105,10 +111,9 @@ export async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedT
     if (e instanceof DataError || e instanceof InputError || e instanceof UsageError) throw e;
     throw new InputError(`cannot read ${path}: ${fsReason(e)}`);
   }
-  const pick = (t: Table): Table => (o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
-  const picked = o.columns === undefined ? null : selectColumns({ data: new Float64Array(st.cols), rows: 1, cols: st.cols,
-    columns: st.columns, format: st.format }, String(o.columns), path);
-  return { st, pick, columns: picked ? picked.columns : st.columns, cols: picked ? picked.cols : st.cols };
+  const pick = (t: Table): Table => distinctNames(o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
+  const picked = pick({ data: new Float64Array(st.cols), rows: 1, cols: st.cols, columns: st.columns, format: st.format });
+  return { st, pick, columns: picked.columns, cols: picked.cols };
 }
 
 /** A delimited file of any size as one table, read in blocks (never as one string, which

@@ -32,6 +32,11 @@ export function columnNames(X: unknown, cols: number, name = 'X'): string[] | nu
     throw new GmmError('INVALID_TYPE', `${name}.columns must be null or an array of ${cols} strings, one name per column; ` +
       `got ${Array.isArray(c) ? `${c.length} entries${c.every((v) => typeof v === 'string') ? '' : ', not all strings'}` : describe(c)}.`);
   }
+  const twice = c.find((v, j) => c.indexOf(v) !== j);
+  if (twice !== undefined) {
+    throw new GmmError('INVALID_ARGUMENT', `${name}.columns names ${JSON.stringify(twice)} twice: each column needs a name of its ` +
+      'own (or pass columns: null for none).');
+  }
   return c.slice();
 }
 
