@@ -49,7 +49,7 @@ describe('a fit keeps X\'s column names', () => {
     expect(lib.BayesianGaussianMixture.fromJSON(JSON.stringify(bgm)).featureNames).toEqual(NAMES);
     const { featureNames: _, ...old } = gm.toJSON();
     expect(lib.GaussianMixture.fromJSON(old).featureNames).toBeNull();
-    for (const bad of [['a', 'b'], ['a', 'b', 3], 'abc']) {
+    for (const bad of [['a', 'b'], ['a', 'b', 3], 'abc', ['a', 'b', 'a']]) {
       expect(code(() => lib.GaussianMixture.fromJSON({ ...gm.toJSON(), featureNames: bad } as never))).toBe('INVALID_JSON');
     }
   });

@@ -6,6 +6,7 @@ import type { MatrixInput } from '../index.js';
 import type { ColumnKeep, Table } from './csv.js';
 import { InputError, UsageError, type Opts } from './args.js';
 import { info } from './output.js';
+import { nameMismatch } from '../model/validate.js';
 
 /** What a loaded model reads of a table: t (for messages and output headers) and X. */
 export interface ModelData { t: Table; X: MatrixInput }
@@ -90,7 +91,7 @@ function widthError(gm: GaussianMixture, path: string, cols: number, picked: boo
  *  is the model's own). */
 export function byName(gm: GaussianMixture, have: string[] | null, path: string, given: number[] | null): number[] | null {
   const names = gm.featureNames;
-  if (!names || !have || (have.length === names.length && have.every((v, j) => v === names[j]))) return null;
+  if (!names || !have || nameMismatch(have, names) < 0) return null;
   const list = (a: readonly string[]): string => a.map((v) => JSON.stringify(v)).join(', ');
   let want = names;
   if (given && names.some((v) => !have.includes(v))) want = given.map((j) => names[j] ?? '');
@@ -118,7 +119,7 @@ export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opt
   if (!given && out.cols !== gm.nFeatures) throw widthError(gm, path, out.cols, o.columns !== undefined);
   // --columns reads by position; where the picked header names are not the model's, say so
   const names = gm.featureNames;
-  if (o.columns !== undefined && !given && names && out.columns && out.columns.some((v, j) => v !== names[j])) {
+  if (o.columns !== undefined && !given && names && out.columns && nameMismatch(out.columns, names) >= 0) {
     info(`note: --columns picks ${out.columns.map((v) => JSON.stringify(v)).join(', ')}, read as the model's ` +
       `${names.map((v) => JSON.stringify(v)).join(', ')} (by position, as --columns asks).`);
   }

@@ -23,10 +23,11 @@ import { WorkerPool, checkPoolOptions, checkSignal } from '../parallel/workers.j
 import type { SpawnOptions } from '../parallel/spawn.js';
 import { runFitStream, INIT_SAMPLE_DEFAULT, INIT_SAMPLE_MAX, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
 import {
-  featureIndices, givenValues, marginalParams, conditionParams, predictConditionalParams, type ConditionalPrediction,
+  featureIndices, givenValues, marginalParams, conditionParams, predictConditionalParams, remainingFeatures, type ConditionalPrediction,
 } from './conditional.js';
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound, describe, columnNames, checkColumnNames,
+  nameMismatch,
   type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput, type CovarianceType,
 } from './validate.js';
 
@@ -60,7 +61,6 @@ function refuseReentry(what: string): void {
   }
 }
 
-/** A deep copy: every array of the options (the Bayesian priors' too) is the copy's own. */
 /** { columns: the model's column names } where it has them, else nothing (for outputs shaped as X). */
 function named(s: FittedState): { columns?: string[] } {
   return s.featureNames ? { columns: s.featureNames.slice() } : {};
@@ -71,13 +71,14 @@ function named(s: FittedState): { columns?: string[] } {
 function checkWarmNames(warm: FittedState, names: string[] | null): void {
   const had = warm.featureNames;
   if (!had || !names) return;
-  const j = names.findIndex((v, i) => v !== had[i]);
+  const j = nameMismatch(names, had);
   if (j >= 0) {
     throw new GmmError('FEATURE_MISMATCH', `X's column ${j} is named ${JSON.stringify(names[j])} where the model being warm-started ` +
       `has ${JSON.stringify(had[j])}: pass the columns it was fitted on, in that order, or use a model with warmStart: false.`);
   }
 }
 
+/** A deep copy: every array of the options (the Bayesian priors' too) is the copy's own. */
 function copyOptions(o: ResolvedOptions): ResolvedOptions {
   const v = o.variational;
   return {
@@ -324,12 +325,10 @@ export class GaussianMixture {
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
     const user = options.onIteration;
     try {
-      await this.runExclusive(async () => {
-        // a warm start's names are checked against each named chunk as it is read
-        return runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-          signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined, warmNames: warm?.featureNames ?? null,
-        });
-      }, signal);
+      // a warm start's names are checked against each named chunk as it is read
+      await this.runExclusive(() => runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+        signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined, warmNames: warm?.featureNames ?? null,
+      }), signal);
     } catch (e) {
       if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
         throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit() and selectModel only, ` +
@@ -813,8 +812,7 @@ export class GaussianMixture {
   condition(given: ArrayLike<number>, values: ArrayLike<number>): GaussianMixture {
     const s = this.mixtureState('condition');
     const g = featureIndices(given, s.params.d, 'given', false);
-    const rest = Array.from({ length: s.params.d }, (_, j) => j).filter((j) => !Array.from(g).includes(j));
-    return this.derived(s, conditionParams(s.params, g, givenValues(values, g.length)), rest);
+    return this.derived(s, conditionParams(s.params, g, givenValues(values, g.length)), Array.from(remainingFeatures(s.params.d, g)));
   }
 
   /** Per row of X (the values of the `given` features, in that order): E[other features | given]
@@ -838,7 +836,7 @@ export class GaussianMixture {
       'the given features\' columns');
     const p = predictConditionalParams(s.params, g, m, options.covariance === true);
     // the means' columns: the features not given, in increasing order
-    if (s.featureNames) p.mean.columns = s.featureNames.filter((_, j) => !Array.from(g).includes(j));
+    if (s.featureNames) p.mean.columns = Array.from(remainingFeatures(s.params.d, g), (j) => s.featureNames![j]);
     return p;
   }
 }

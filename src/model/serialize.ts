@@ -3,7 +3,7 @@
 import { GmmError } from '../core/errors.js';
 import { core, TYPE_CODE } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
-import { COVARIANCE_TYPES, type CovarianceType } from './validate.js';
+import { COVARIANCE_TYPES, repeatedName, type CovarianceType } from './validate.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
 
 export const FORMAT = 'gmm-wasm';
@@ -213,6 +213,9 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   const names = o.featureNames;
   if (names !== undefined && (!Array.isArray(names) || names.length !== d || !names.every((v) => typeof v === 'string'))) {
     throw bad(`"featureNames" must be an array of nFeatures = ${d} strings (or left out).`);
+  }
+  if (names !== undefined && repeatedName(names as string[]) !== undefined) {
+    throw bad(`"featureNames" names ${JSON.stringify(repeatedName(names as string[]))} twice: each column has a name of its own.`);
   }
   // last: the one check that asks the core (its scratch memory only)
   const notPd = notPositiveDefinite(type, K, d, covariances);

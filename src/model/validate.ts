@@ -32,12 +32,25 @@ export function columnNames(X: unknown, cols: number, name = 'X'): string[] | nu
     throw new GmmError('INVALID_TYPE', `${name}.columns must be null or an array of ${cols} strings, one name per column; ` +
       `got ${Array.isArray(c) ? `${c.length} entries${c.every((v) => typeof v === 'string') ? '' : ', not all strings'}` : describe(c)}.`);
   }
-  const twice = c.find((v, j) => c.indexOf(v) !== j);
+  const twice = repeatedName(c);
   if (twice !== undefined) {
     throw new GmmError('INVALID_ARGUMENT', `${name}.columns names ${JSON.stringify(twice)} twice: each column needs a name of its ` +
       'own (or pass columns: null for none).');
   }
   return c.slice();
+}
+
+/** A name that names appears twice in, or undefined. */
+export function repeatedName(names: readonly string[]): string | undefined {
+  return names.find((v, j) => names.indexOf(v) !== j);
+}
+
+/** The first position where two lists of column names differ (the shorter's length where one
+ *  extends the other), or -1 where they are the same. */
+export function nameMismatch(a: readonly string[], b: readonly string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let j = 0; j < n; j++) if (a[j] !== b[j]) return j;
+  return a.length === b.length ? -1 : n;
 }
 
 /** Refuses X whose column names differ from the ones the model was fitted with (names: null,
@@ -46,7 +59,7 @@ export function checkColumnNames(X: unknown, cols: number, names: readonly strin
   which = 'the columns the model was fitted on'): void {
   const given = columnNames(X, cols, name);
   if (!names || !given) return;
-  const j = given.findIndex((v, i) => v !== names[i]);
+  const j = nameMismatch(given, names);
   if (j >= 0) {
     throw new GmmError('FEATURE_MISMATCH', `${name}'s column ${j} is named ${JSON.stringify(given[j])} where the model's is ` +
       `${JSON.stringify(names[j])}: pass ${which} (${names.map((v) => JSON.stringify(v)).join(', ')}), ` +

@@ -9,7 +9,7 @@ import { Arena } from '../core/arena.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { checkPriorShapes } from '../model/bayesian-options.js';
 import type { FittedState } from '../model/params.js';
-import { columnNames, toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
+import { columnNames, nameMismatch, toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
 import type { Coordinator } from '../fit/coordinator.js';
 import { createCoordinator } from '../fit/variational.js';
 import { Shard } from '../fit/shard.js';
@@ -251,11 +251,11 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
       // names: the first a piece gives; a piece with other names is another dataset, refused
       // at once (a warm start's at the first piece, before any work)
       const list = (a: readonly string[]): string => a.map((v) => JSON.stringify(v)).join(', ');
-      if (pn && names.warm && pn.some((v, j) => v !== names.warm![j])) {
+      if (pn && names.warm && nameMismatch(pn, names.warm) >= 0) {
         throw new GmmError('FEATURE_MISMATCH', `${where} names its columns ${list(pn)}, but the model being warm-started was ` +
           `fitted on ${list(names.warm)}: stream those columns, in that order, or use a model with warmStart: false.`);
       }
-      if (pn && names.value && pn.some((v, j) => v !== names.value![j])) {
+      if (pn && names.value && nameMismatch(pn, names.value) >= 0) {
         throw new GmmError('FEATURE_MISMATCH', `${where} names its columns ${list(pn)}, but an earlier chunk ${list(names.value)}: ` +
           'every chunk must have the same columns in the same order.');
       }
