@@ -10,7 +10,7 @@ import { logProbScalar, logProbBlock, logProbComponent, prepareFactors, prepareB
 import { normalizeRows, normalizeBlock, certifiedPairs, flushLowerBound, resetLowerBound, RESP_CUTOFF } from './estep';
 import { GROUP_PAIRS, GROUP_MIN, CERT_BUDGET, certifyTable, certifyGroup, groupBall } from './certify';
 import { weightPairs } from './block';
-import { tiedCacheStride } from './scatter';
+import { tiedCacheAt } from './scatter';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sCert, sTied, sKept } from './scratch';
 import * as rng from './rng';
 
@@ -149,7 +149,7 @@ export function emPass(
     }
     flushLowerBound(stats); // the block's terms, in pair order whatever its ranges
     accumulateBlock(xt, P, d, K, type, lp, c, stats, ssShared ? ss : 0, dbuf, abuf, idx, fac, lists, wt, sTied(scratch, K, d, B),
-      tied ? tied + (<usize>(r0 / B * tiedCacheStride(d)) << 3) : 0);
+      tiedCacheAt(tied, r0, B, d));
   }
   return load<f64>(stats) / load<f64>(stats, 8);
 }

@@ -298,7 +298,14 @@ function blockTotal(xt: usize, P: i32, d: i32, wt: usize, g: usize, T: usize, db
 
 /** f64 a pair block's cache of tiedBlock's first term takes (W, g, T). */
 // @ts-ignore: decorator
-@inline export function tiedCacheStride(d: i32): i32 { return 1 + d + d * d; }
+@inline function tiedCacheStride(d: i32): i32 { return 1 + d + d * d; }
+
+/** The cache of the block that starts at row r0 (blocks of B rows) in a chunk's caches at
+ *  tied (tiedCacheSize), or 0 where the chunk keeps none. */
+// @ts-ignore: decorator
+@inline export function tiedCacheAt(tied: usize, r0: i32, B: i32, d: i32): usize {
+  return tied ? tied + (<usize>(r0 / B * tiedCacheStride(d)) << 3) : 0;
+}
 
 /** f64 the caches of every block of n rows take (emPass's tied; the wrapper fills them with
  *  NaN, "not computed yet", whenever the rows change). */

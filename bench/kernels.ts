@@ -6,7 +6,7 @@ import { logProbBlock, prepareFactors, prepareBlock } from '../assembly/logdensi
 import { normalizeBlock, flushLowerBound, RESP_CUTOFF } from '../assembly/estep';
 import { statsReset } from '../assembly/stats';
 import { accumulateBlock } from '../assembly/accumulate';
-import { tiedCacheStride } from '../assembly/scatter';
+import { tiedCacheAt } from '../assembly/scatter';
 import { weightPairs } from '../assembly/block';
 import { sWt, sLp, sSs, sDbuf, sAbuf, sIdx, sFac, sLists, sUt, sTied, sKept } from '../assembly/scratch';
 
@@ -32,6 +32,6 @@ export function passStages(x: usize, n: i32, d: i32, K: i32, type: i32, means: u
     flushLowerBound(stats);
     if (stage < 3) continue;
     accumulateBlock(xt, P, d, K, type, lp, means, stats, ss, dbuf, abuf, sIdx(scratch, K, d, B), fac, lists, wt, sTied(scratch, K, d, B),
-      tied ? tied + (<usize>(r0 / B * tiedCacheStride(d)) << 3) : 0);
+      tiedCacheAt(tied, r0, B, d));
   }
 }
