@@ -6,7 +6,7 @@ import type { MatrixInput } from '../index.js';
 import type { ColumnKeep, Table } from './csv.js';
 import { InputError, UsageError, type Opts } from './args.js';
 import { info } from './output.js';
-import { nameMismatch } from '../model/validate.js';
+import { nameMismatch, repeatedName } from '../model/validate.js';
 
 /** What a loaded model reads of a table: t (for messages and output headers) and X. */
 export interface ModelData { t: Table; X: MatrixInput }
@@ -124,6 +124,6 @@ export function modelColumns(gm: GaussianMixture, t: Table, path: string, o: Opt
       `${names.map((v) => JSON.stringify(v)).join(', ')} (by position, as --columns asks).`);
   }
   // the library takes names only where each names one column (a header "x,x" has none)
-  const named = o.columns === undefined && !(out.columns && new Set(out.columns).size < out.columns.length);
+  const named = o.columns === undefined && !(out.columns && repeatedName(out.columns) !== undefined);
   return { t: out, X: named ? out : { data: out.data, rows: out.rows, cols: out.cols } };
 }

@@ -8,6 +8,7 @@ import { DataError, parseTable, type ColumnKeep, type ReadOptions, type Table } 
 import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
 import { FIT_MISSING_HINT, MODEL_MISSING_HINT, InputError, UsageError, type Opts } from './args.js';
 import { byName, modelColumns, modelKeep, pick, pickIndices, selectColumns, specKeep, type ModelData } from './columns.js';
+import { repeatedName } from '../model/validate.js';
 
 export function fsReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -82,9 +83,9 @@ export function readModelData(gm: GaussianMixture, path: string, o: Opts, given:
   return modelColumns(gm, t, path, o, given);
 }
 
-/** impute's input: the whole table t (with the text of the columns the model does not read,
- *  which impute copies), X, the columns the model reads, and idx, the column of t each of
- *  X's comes from (chosen as modelColumns chooses them). */
+/** impute's input: the whole table t (with every cell's text, which impute copies where it
+ *  fills nothing), X, the columns the model reads, and idx, the column of t each of X's
+ *  comes from (chosen as modelColumns chooses them). */
 export function readForImpute(gm: GaussianMixture, path: string, o: Opts): { t: Table; X: MatrixInput; idx: number[] } {
   const t = parseData(path, o, { missing: true, keep: modelKeep(gm, path, o), keepText: true });
   const idx = o.columns !== undefined ? pickIndices(String(o.columns), t.columns, t.cols, path)
@@ -96,7 +97,7 @@ export function readForImpute(gm: GaussianMixture, path: string, o: Opts): { t: 
 /** t without column names where they repeat (a header "x,x"): a model keeps names only when
  *  each names one column. */
 function distinctNames(t: Table): Table {
-  return t.columns && new Set(t.columns).size < t.columns.length ? { ...t, columns: null } : t;
+  return t.columns && repeatedName(t.columns) !== undefined ? { ...t, columns: null } : t;
 }
 
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to
