@@ -379,6 +379,16 @@ describe.concurrent('predict, score, sample', () => {
     expect(csvRows(other.stdout)[0]).toEqual(['eruptions']);
     expect(csvRows(other.stdout).slice(1).map((x) => Number(x[0])))
       .toEqual(Array.from(model().predictConditional(faithful.map((x) => [x[1]]), [1]).mean.data));
+    // a model without names: the means are named by the data's header, else by position
+    writeFileSync(join(dir, 'plain.csv'), faithful.map((x) => x.join(',')).join('\n') + '\n');
+    const nameless = await cli(['fit', join(dir, 'plain.csv'), '-k', '2', '-q', '--out', join(dir, 'nameless.json')]);
+    expect(nameless.code, nameless.stderr).toBe(0);
+    const headed = await cli(['predict', join(dir, 'nameless.json'), FAITHFUL, '--given', '0']);
+    expect(headed.code, headed.stderr).toBe(0);
+    expect(csvRows(headed.stdout)[0]).toEqual(['waiting']);
+    const plain = await cli(['predict', join(dir, 'nameless.json'), join(dir, 'plain.csv'), '--given', '1']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(csvRows(plain.stdout)[0]).toEqual(['x1']);
   });
 
   it('predict --given: bad lists and shapes', async () => {

@@ -384,7 +384,7 @@ export class GaussianMixture {
 
   /** Log-density log p(x) of each row under the mixture. */
   scoreSamples(X: MatrixInput): Float64Array {
-    const { s, m } = this.checked(X, 'scoreSamples');
+    const { m } = this.checked(X, 'scoreSamples');
     const lse = new Float64Array(m.rows);
     this.scoreRows(m, { lse });
     return lse;

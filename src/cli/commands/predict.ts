@@ -5,6 +5,7 @@ import { formatCsv, type Table } from '../csv.js';
 import type { MatrixInput } from '../../index.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, InputError, MODEL_DATA_NOTE, UsageError, need, type Command } from '../args.js';
 import { readModel, readModelData } from '../input.js';
+import { remainingFeatures } from '../../model/conditional.js';
 import { emit } from '../output.js';
 
 export const predict: Command = {
@@ -104,7 +105,9 @@ function conditionalMeans(gm: GaussianMixture, t: Table, Xin: MatrixInput, g: nu
     }
   }
   const p = gm.predictConditional(X, g);
-  const rest = Array.from({ length: d }, (_, j) => j).filter((j) => !g.includes(j));
-  const names = rest.map((j) => gm.featureNames?.[j] ?? (t.cols === d && t.columns ? t.columns[j] : `feature${j}`));
+  // the model's names come with the means; else the data's header where it has every feature,
+  // else x1 … xd, as sample writes them
+  const names = p.mean.columns ?? Array.from(remainingFeatures(d, Int32Array.from(g)),
+    (j) => (t.cols === d && t.columns ? t.columns[j] : `x${j + 1}`));
   return formatCsv(p.mean.data, p.mean.rows, p.mean.cols, noHeader ? null : names);
 }
