@@ -45,9 +45,8 @@ export function stackDepth(first: number, end: number): number {
   return most + 1;
 }
 
-/** Parameters as the E-step reads them (pointers in this shard's instance). */
-/** Where the E-step's parameters are; shift: where the statistics are taken about, 0 for
- *  the means (see Coordinator.recentre). */
+/** Where the E-step's parameters are in this shard's instance; shift: where the statistics
+ *  are taken about, 0 for the means (see Coordinator.recentre). */
 export interface ParamPtrs { means: number; chol: number; logConst: number; shift?: number }
 
 export class Shard {
@@ -78,8 +77,8 @@ export class Shard {
    *  the next Lloyd step then bounds each row's move from them (assembly/kmeans.ts assign). */
   private lloydFrom: Float64Array | null = null;
 
-  /** An empty shard whose first chunk will be global chunk `chunk0`: add() gives it rows. */
-  /** passes: false where the shard's rows see one E-step each (a stream's buffer, reloaded
+  /** An empty shard whose first chunk will be global chunk `chunk0`: add() gives it rows.
+   *  passes: false where the shard's rows see one E-step each (a stream's buffer, reloaded
    *  for every chunk; computeStatistics), so it keeps nothing between passes. */
   constructor(c: CoreExports, arena: Arena, chunk0: number, d: number, private readonly passes = true) {
     this.c = c;

@@ -733,7 +733,6 @@ export class GaussianMixture {
   get covarianceType(): CovarianceType { return this.opts.covarianceType; }
   get nComponents(): number { return this.opts.nComponents; }
 
-  /** A plain JSON-safe object with the options and fitted parameters. */
   /**
    * The constructor's options with their defaults filled in, as plain values (scikit-learn's
    * get_params): `new GaussianMixture(gm.getParams())` is an unfitted copy of gm's settings
@@ -756,6 +755,7 @@ export class GaussianMixture {
     return options as GaussianMixtureOptions;
   }
 
+  /** A plain JSON-safe object with the options and fitted parameters. */
   toJSON(): GaussianMixtureJSON {
     const options = this.getParams() as Record<string, unknown>;
     if (options.missingValues === 'error') delete options.missingValues; // the default, as files before it was an option
