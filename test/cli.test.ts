@@ -38,6 +38,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n3,4,5\n');
   writeFileSync(join(dir, 'words.csv'), 'a,b\n1,2\n3,x7\n');
   writeFileSync(join(dir, 'three.csv'), 'id,eruptions,waiting\n' + faithful.map((r, i) => `${i},${r.join(',')}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'extra-last.csv'), 'eruptions,waiting,id\n' + faithful.map((r, i) => `${r.join(',')},${i}`).join('\n') + '\n');
   writeFileSync(join(dir, 'three-cols.csv'), faithful.map((r, i) => `${i},${r.join(',')}`).join('\n') + '\n'); // no header
   writeFileSync(join(dir, 'bad-model.json'), '{"format": "gmm-wasm", "version": 1');
   mkdirSync(join(dir, 'a-directory'));
@@ -452,6 +453,10 @@ describe.concurrent('predict, score, sample', () => {
     const byName = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv')]); // id, eruptions, waiting
     expect(byName.code, byName.stderr).toBe(0);
     expect(csvRows(byName.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
+    // the model's columns first and another after them: still a header to read by name
+    const extraLast = await cli(['predict', join(dir, 'model.json'), join(dir, 'extra-last.csv')]);
+    expect(extraLast.code, extraLast.stderr).toBe(0);
+    expect(csvRows(extraLast.stdout).slice(1).map((x) => Number(x[0]))).toEqual(labels);
     const sc = await cli(['score', join(dir, 'model.json'), join(dir, 'three.csv'), '-q']);
     expect(Number(sc.stdout.trim())).toBe(model().score(faithful));
     // impute writes the whole table: the model's columns filled, the others copied
