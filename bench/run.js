@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, relative, resolve } from 'node:path';
 import os from 'node:os';
 import { ensureNpy, fullCovariances } from './data.js';
-import { WORKLOADS, generate } from './workloads.js';
+import { WORKLOADS, TARGET_RATIO, generate } from './workloads.js';
 import { PEERS, meanLogLikelihood } from './peers.js';
 import { measurePeak } from './peak.js';
 import { cpuSnapshot, foreignCores, waitIdle } from './host.js';
@@ -134,12 +134,6 @@ const REG = 1e-6;
 const TOL_SKLEARN = 1e-8; // relative, gmm-wasm vs scikit-learn mean log-likelihood
 const TOL_PEER = 1e-6; // relative, peer vs gmm-wasm (regCovar 0) on the same rows
 
-/** gmm-wasm ÷ scikit-learn per EM iteration: the realistic regime's targets (issue 11) against
- *  scikit-learn limited to one thread, the easy regime's (as before) against its default. */
-const TARGET_RATIO = {
-  o8: 0.10, 'o8-tied': 0.12, 'o8-spherical': 0.12, o16d: 0.20, letter: 0.15, shuttle: 0.15,
-  blobs2d: 0.10, m8: 0.15, 'm8-tied': 0.20, 'm8-spherical': 0.20, diag16: 0.20, w64: 0.90,
-};
 const TARGET_REAL_GEOMEAN = 0.30; // over the real datasets, against one thread
 const CANARY_SLOW = 1.3; // a workload whose speed canary is slower than this × the run's fastest is flagged (quiet runs: within 1.15; slow phases: 1.4-1.7)
 
