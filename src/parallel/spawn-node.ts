@@ -5,8 +5,17 @@ import { failureHub, type SpawnOptions, type WorkerPort } from './spawn.js';
 
 export const nodeCores = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
 
+/** The caller's Node flags less --input-type, which a worker would inherit: it applies to a
+ *  script given as a string (-e, stdin), and a worker started from a file with it fails to
+ *  load. Undefined (inherit as is) where there is none. */
+function workerFlags(argv: readonly string[]): string[] | undefined {
+  const kept = argv.filter((a, i) => !a.startsWith('--input-type=') && a !== '--input-type' && argv[i - 1] !== '--input-type');
+  return kept.length === argv.length ? undefined : kept;
+}
+
 export function spawnNode(o: SpawnOptions): WorkerPort {
-  const w = (o.createWorker ? o.createWorker() : new Worker(o.workerUrl ?? new URL('./worker-node.js', import.meta.url))) as Worker;
+  const w = (o.createWorker ? o.createWorker()
+    : new Worker(o.workerUrl ?? new URL('./worker-node.js', import.meta.url), { execArgv: workerFlags(process.execArgv) })) as Worker;
   const { fail, end, listen } = failureHub();
   w.on('error', (e: Error) => fail(`the worker threw: ${e?.message ?? e}`));
   w.on('exit', (code) => fail(`the worker exited with code ${code}`));
