@@ -1,6 +1,6 @@
 // Initialisation details: explicit starts override the method's own parameters, weighted
-// row choice never repeats a row while others remain, and the initial parameters survive
-// a JSON round trip.
+// row choice never repeats a row while others remain, the initial parameters survive
+// a JSON round trip, and k-means++ tries as many candidates a centre as scikit-learn.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture } from '../src/index.js';
 import { errorCode, loadCore } from './helpers.js';
@@ -79,5 +79,26 @@ describe('precisionsInit symmetric within tolerance', () => {
       expect(a.lowerBound).toBe(b.lowerBound);
       expect(Array.from(a.covariances)).toEqual(Array.from(b.covariances));
     }
+  });
+});
+
+describe('k-means++', () => {
+  it('tries 2 + ⌊ln K⌋ candidates a centre and keeps the best (greedy, as scikit-learn): a far lone row is found', () => {
+    // 100 rows at 0, 100 at 1 and one at 20. With the first centre in either cluster, a
+    // candidate drawn ∝ D² is the far row with probability about 0.8, and the greedy choice
+    // keeps it whenever one of the T candidates is that row: missed with probability about
+    // 0.2^T. K = 2 gives T = 2: over 200 seeds about 9 misses (binomial, sd 3); with T = 1
+    // about 42, with T = 3 about 2.
+    const rows: number[][] = [];
+    for (let i = 0; i < 100; i++) rows.push([0.01 * Math.sin(i), 0.01 * Math.cos(3 * i)]);
+    for (let i = 0; i < 100; i++) rows.push([1 + 0.01 * Math.sin(7 * i), 0.01 * Math.cos(5 * i)]);
+    rows.push([20, 0]);
+    let missed = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      const gm = new GaussianMixture({ nComponents: 2, initParams: 'k-means++', maxIter: 1, tol: 0, seed, regCovar: 1e-3 }).fit(rows);
+      if (Math.max(gm.means.data[0], gm.means.data[2]) < 10) missed++;
+    }
+    expect(missed).toBeGreaterThanOrEqual(3);
+    expect(missed).toBeLessThanOrEqual(20);
   });
 });
