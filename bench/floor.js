@@ -23,7 +23,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, relative } from 'node:path';
-import { WORKLOADS, TARGET_RATIO, generate } from './workloads.js';
+import { WORKLOADS, TARGET_RATIO, fixedStart, generate } from './workloads.js';
 import { measurePeak } from './peak.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,8 +62,7 @@ async function main() {
     const spec = WORKLOADS.find((s) => s.name === name);
     if (!spec) throw new Error(`unknown workload ${name}`);
     const w = generate(spec);
-    const gm = new GaussianMixture({ nComponents: w.K, covarianceType: w.type, tol: 0, maxIter: 3, regCovar: 1e-6,
-      weightsInit: w.start.weights, meansInit: { data: w.start.means, rows: w.K, cols: w.d }, precisionsInit: w.start.precisions });
+    const gm = new GaussianMixture(fixedStart(w, 3));
     const X = { data: w.X, rows: w.n, cols: w.d };
     gm.fit(X);
     const R = gm.predictProba(X).data;

@@ -14,7 +14,7 @@
 import { readFileSync, mkdirSync, copyFileSync, existsSync, rmSync, cpSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { WORKLOADS, generate } from './workloads.js';
+import { WORKLOADS, fixedStart, generate } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -90,8 +90,7 @@ async function main() {
   for (const name of only) {
     const spec = WORKLOADS.find((s) => s.name === name);
     const w = generate(spec);
-    const gm = new GaussianMixture({ nComponents: w.K, covarianceType: w.type, tol: 0, maxIter: 3, regCovar: 1e-6,
-      weightsInit: w.start.weights, meansInit: { data: w.start.means, rows: w.K, cols: w.d }, precisionsInit: w.start.precisions });
+    const gm = new GaussianMixture(fixedStart(w, 3));
     gm.fit({ data: w.X, rows: w.n, cols: w.d });
     const params = { means: gm.means.data, chol: gm.precisionsCholesky, weights: gm.weights };
     const S = builds.map((b) => setup(b, w, params));

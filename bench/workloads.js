@@ -23,7 +23,6 @@ export const WORKLOADS = [
   ...SEPARATED.map((w) => ({ ...w, kind: 'easy' })),
 ];
 
-/** X (n×d), the start and the shape of a workload; n only for the synthetic ones. */
 /** gmm-wasm ÷ scikit-learn per EM iteration: the realistic regime's targets (issue 11) against
  *  scikit-learn limited to one thread, the easy regime's (as before) against its default. */
 export const TARGET_RATIO = {
@@ -31,6 +30,16 @@ export const TARGET_RATIO = {
   blobs2d: 0.10, m8: 0.15, 'm8-tied': 0.20, 'm8-spherical': 0.20, diag16: 0.20, w64: 0.90,
 };
 
+/** GaussianMixture options for maxIter EM iterations from a generated workload's explicit
+ *  start (tol 0, regCovar 1e-6), as the benchmark times them. */
+export function fixedStart(w, maxIter) {
+  return {
+    nComponents: w.K, covarianceType: w.type, tol: 0, maxIter, regCovar: 1e-6,
+    weightsInit: w.start.weights, meansInit: { data: w.start.means, rows: w.K, cols: w.d }, precisionsInit: w.start.precisions,
+  };
+}
+
+/** X (n×d), the start and the shape of a workload; n only for the synthetic ones. */
 export function generate(spec, n) {
   if (spec.kind === 'real') {
     const w = generateReal(spec);
