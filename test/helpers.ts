@@ -189,3 +189,10 @@ export function runNode(args: string[], opts: { cwd?: string; input?: string; ti
     child.stdin!.end(opts.input ?? '');
   });
 }
+
+/** p, or a rejection naming `what` after `ms` (a hang shows as a failure, not a test timeout). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}

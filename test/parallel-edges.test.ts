@@ -5,16 +5,15 @@
 // started), signals that must stop mattering once a call is over (the listeners are
 // removed), a temporary pool's start that must answer its signal, an idle pool that must
 // not keep the process alive, no more workers than chunks, the error a stopped pool
-// gives, the rows of positive weight a pool counts, and a worker's Peers ignoring the
-// cancel of a relay already over. Runs the built package (dist/), whose workers are real
+// gives and the rows of positive weight a pool counts (a worker's Peers ignoring the cancel
+// of a relay already over is in test/parallel/relay.test.ts). Runs the built package (dist/), whose workers are real
 // worker_threads; every worker a test starts is tracked and terminated at its end.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import type * as Lib from '../src/entry-node.js';
 import type { Matrix } from '../src/index.js';
-import { overlapping, expectSameFit, rng, runNode } from './helpers.js';
+import { overlapping, expectSameFit, rng, runNode, within } from './helpers.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
-import { Peers } from '../src/parallel/relay-worker.js';
 
 let lib: typeof Lib;
 beforeAll(async () => {
@@ -46,13 +45,6 @@ function tracked(make: () => Worker = () => new Worker(ENTRY)): { createWorker: 
     count: () => mine.length,
     exited: () => Promise.all(mine),
   };
-}
-
-/** p, or a rejection naming `what` after `ms` (a hang shows as a failure, not a test timeout). */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms); });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** Workers that start but never answer (the pool waits on their 'ready'). */
@@ -219,26 +211,6 @@ describe('what a pool records of its weights', () => {
       await expect(new lib.GaussianMixture(quick).fitAsync(pool)).rejects.toMatchObject({ code: 'TOO_FEW_SAMPLES' });
     } finally {
       pool.close();
-    }
-  });
-});
-
-describe('a worker\'s peers (Peers): a cancel of an earlier relay', () => {
-  it('does not end the relay now waiting', async () => {
-    const ch = new MessageChannel();
-    const a = new Peers(0, [null, ch.port1]), b = new Peers(1, [ch.port2, null]);
-    const node = (v: number) => [{ level: 0, index: v % 2, data: new Float64Array([v]) }];
-    try {
-      a.begin(2);
-      b.begin(2);
-      const waiting = a.exchange(1, node(2)); // waits for b's nodes
-      a.cancel(1); // relay 1 is over: nothing to stop
-      const [fromA, fromB] = await within(Promise.all([waiting, b.exchange(1, node(3))]), 3000, 'the exchange');
-      expect(fromA.map((n) => n.data[0])).toEqual([2, 3]);
-      expect(fromB.map((n) => n.data[0])).toEqual([3, 2]);
-    } finally {
-      ch.port1.close();
-      ch.port2.close();
     }
   });
 });

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type * as Lib from '../src/entry-node.js';
 import { selectModel } from '../src/index.js';
 import type { SelectionFailure, SelectionResult } from '../src/index.js';
-import { errorCode, loadCore, overlapping, root } from './helpers.js';
+import { errorCode, loadCore, overlapping, root, within } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -91,8 +91,7 @@ describe('selectModelAsync', () => {
     };
     await lib.selectModelAsync(X, { ...grid, workers: 2, createWorker });
     expect(started).toBe(2);
-    const timeout = new Promise((res) => setTimeout(() => res('still running'), 5000));
-    expect(await Promise.race([Promise.all(exited).then(() => 'exited'), timeout])).toBe('exited');
+    await within(Promise.all(exited), 5000, 'the workers selectModelAsync started exit');
     const ac = new AbortController();
     ac.abort();
     started = 0;

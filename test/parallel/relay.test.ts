@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import type * as Lib from '../../src/entry-node.js';
 import type { CovarianceType, IterationInfo, Matrix } from '../../src/index.js';
-import { overlapping, expectSameFit, rng, sameBits } from '../helpers.js';
+import { overlapping, expectSameFit, rng, sameBits, within } from '../helpers.js';
 import { CHUNK_ROWS } from '../../src/fit/chunks.js';
 import { Peers } from '../../src/parallel/relay-worker.js';
 import { receiveMessageOnPort, type MessagePort as NodePort } from 'node:worker_threads';
@@ -256,6 +256,24 @@ describe('relay: a worker\'s peers (Peers)', () => {
       // and a cancelled relay stops before it sends anything more
       b.cancel(2);
       await expect(b.exchange(2, node(5))).rejects.toMatchObject({ code: 'ABORTED' });
+    } finally {
+      ch.port1.close();
+      ch.port2.close();
+    }
+  });
+
+  it('ignores the cancel of a relay already over: the relay now waiting goes on', async () => {
+    const ch = new MessageChannel();
+    const a = new Peers(0, [null, ch.port1]), b = new Peers(1, [ch.port2, null]);
+    const node = (v: number) => [{ level: 0, index: v % 2, data: new Float64Array([v]) }];
+    try {
+      a.begin(2);
+      b.begin(2);
+      const waiting = a.exchange(1, node(2)); // waits for b's nodes
+      a.cancel(1); // relay 1 is over: nothing to stop
+      const [fromA, fromB] = await within(Promise.all([waiting, b.exchange(1, node(3))]), 3000, 'the exchange');
+      expect(fromA.map((n) => n.data[0])).toEqual([2, 3]);
+      expect(fromB.map((n) => n.data[0])).toEqual([3, 2]);
     } finally {
       ch.port1.close();
       ch.port2.close();
