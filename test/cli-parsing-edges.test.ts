@@ -124,6 +124,32 @@ describe('parseTable: byte-order marks, delimiters, cells', () => {
     expect(t.rows).toBe(2);
     expect(rows(t).map((r) => r[1])).toEqual([2, 3]);
   });
+
+  it('"#" lines before the first ordinary record wait for the kept columns to be known', () => {
+    // headerless, first column unread: every '#' line of the table's width is data, in order
+    const t = parseTable('#a,1.5\n#b,2.5\nc,3.5\n#d,4.5\n', { header: false, keep: [false, true], keepText: true });
+    expect(rows(t).map((r) => r[1])).toEqual([1.5, 2.5, 3.5, 4.5]);
+    expect(t.text).toEqual(['#a', '1.5', '#b', '2.5', 'c', '3.5', '#d', '4.5']);
+    expect(rows(parseTable('#a,1\r\n2,3\r\n', { header: false, keep: [false, true] })).map((r) => r[1])).toEqual([1, 3]);
+    // a '#' line of another width is a comment; so is one whose quote is never closed
+    const w = parseTable('# a comment\n#note,"odd\n#x,1\n3,4\n', { keep: (_c, cols) => (cols === 2 ? [false, true] : null) });
+    expect(rows(w).map((r) => r[1])).toEqual([1, 4]);
+    // ... or one whose quoted cell would run on into the next line, which is read on its own
+    expect(rows(parseTable('#c,"q\n6",5\n1,2\n', { header: false, keep: [false, true] })).map((r) => r[1])).toEqual([5, 2]);
+    // where the first column is read, or above a header, '#' lines stay comments
+    expect(rows(parseTable('#1,2\n3,4\n', { header: false, keep: [true, true] }))).toEqual([[3, 4]]);
+    const h = parseTable('#1,2\nid,x\n#3,4\n', { keep: [false, true] });
+    expect(h.columns).toEqual(['id', 'x']);
+    expect(rows(h).map((r) => r[1])).toEqual([4]);
+    // a table of '#' lines only: the first sets the width and whether it is a header
+    expect(rows(parseTable('#1,2\n#2,3\n', { keep: [false, true] })).map((r) => r[1])).toEqual([2, 3]);
+    expect(dataError('# only a comment\n', { keep: [false, true] }).code).toBe('EMPTY_INPUT');
+    // a bad kept cell in a '#' row is still an error, on its own line
+    const e = dataError('#a,1\n#b,z\n2,3\n', { header: false, keep: [false, true] });
+    expect([e.code, e.line, e.column]).toEqual(['NOT_NUMERIC', 2, 2]);
+    const after = dataError('#c,"q\n6",z\n', { header: false, keep: [false, true] });
+    expect([after.code, after.line, after.column]).toEqual(['NOT_NUMERIC', 2, 2]);
+  });
 });
 
 describe('parseTable: line numbers in errors', () => {

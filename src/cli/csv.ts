@@ -206,22 +206,8 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
   const isBlank = (c: string) => c === ' ' || (c === '\t' && delim !== '\t');
   const atEol = (c: string) => c === '\n' || c === '\r';
 
-  while (i < n) {
-    // skip blank lines and '#' comment lines; where the first column is not read (an id, a
-    // label: options.keep), a '#' there is data ("#1", a colour)
-    let j = i;
-    while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
-    if (j >= n) break;
-    if (atEol(text[j]) || (text[j] === '#' && !(mask && !mask[0]))) {
-      while (j < n && !atEol(text[j])) j++;
-      if (text[j] === '\r' && text[j + 1] === '\n') j++;
-      i = j + 1;
-      line++;
-      continue;
-    }
-
-    // one record
-    const recLine = line;
+  /** Reads one record from i (which it advances past the record's line end). */
+  const readRecord = (): Cell[] => {
     const cells: Cell[] = [];
     for (;;) {
       const pre = i; // an unquoted cell's text keeps its leading blanks (numbers are trimmed)
@@ -285,6 +271,65 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
         i++; // the delimiter
       }
     }
+    return cells;
+  };
+
+  /** A row of numbers: the unread columns hold NaN. */
+  const emit = (cells: Cell[], recLine: number) => {
+    const hint = rows === 0 && columns === null && options.header === undefined
+      ? ` If line ${recLine} is a header, declare it (header option, or --header on the command line).` : '';
+    for (let k = 0; k < cells.length; k++) {
+      const skip = mask !== null && !mask![k];
+      values.push(skip ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
+      if (texts) texts.push(cells[k].text);
+    }
+    rows++;
+  };
+
+  // '#' lines met before the kept columns are known (options.keep, with the first ordinary
+  // record still to come): data where the first column turns out to be unread and the
+  // width matches, else comments
+  const pending: { cells: Cell[]; line: number }[] = [];
+  const settle = () => {
+    if (mask && !mask[0]) for (const p of pending) if (p.cells.length === cols) emit(p.cells, p.line);
+    pending.length = 0;
+  };
+
+  while (i < n) {
+    // skip blank lines and '#' comment lines; where the first column is not read (an id, a
+    // label: options.keep), a '#' there is data ("#1", a colour)
+    let j = i;
+    while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
+    if (j >= n) break;
+    if (text[j] === '#' && mask === undefined && options.keep !== undefined) {
+      // read it tentatively; a comment whose quotes do not parse, or run past its line, is
+      // just a comment
+      let eol = j;
+      while (eol < n && !atEol(text[eol])) eol++;
+      const lineEnd = eol >= n ? n : eol + (text[eol] === '\r' && text[eol + 1] === '\n' ? 2 : 1);
+      const atLine = line;
+      let cells: Cell[] | null = null;
+      try {
+        cells = readRecord();
+      } catch {
+        cells = null;
+      }
+      if (cells && i <= lineEnd) {
+        pending.push({ cells, line: atLine });
+        continue;
+      }
+      line = atLine; // and skip it from j, below
+    }
+    if (atEol(text[j]) || (text[j] === '#' && !(mask && !mask[0]))) {
+      while (j < n && !atEol(text[j])) j++;
+      if (text[j] === '\r' && text[j + 1] === '\n') j++;
+      i = j + 1;
+      line++;
+      continue;
+    }
+
+    const recLine = line;
+    const cells = readRecord();
 
     // the record: header, or a row of numbers
     if (cols < 0) {
@@ -294,6 +339,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
       if (header) {
         columns = cells.map((c) => c.text.trim());
         mask = keepMask(options.keep, columns, cols);
+        pending.length = 0; // '#' lines above a header are comments
         continue;
       }
     } else if (cells.length !== cols) {
@@ -301,15 +347,19 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
       throw new DataError('RAGGED_ROWS', `${cells.length} cell${cells.length === 1 ? '' : 's'}, but ${what} has ${cols}: every row needs the same number of columns.`,
         source, { line: recLine });
     }
-    const hint = rows === 0 && columns === null && options.header === undefined
-      ? ` If line ${recLine} is a header, declare it (header option, or --header on the command line).` : '';
-    if (mask === undefined) mask = keepMask(options.keep, columns, cols);
-    for (let k = 0; k < cells.length; k++) {
-      const skip = mask !== null && !mask[k];
-      values.push(skip ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
-      if (texts) texts.push(cells[k].text);
+    if (mask === undefined) {
+      mask = keepMask(options.keep, columns, cols);
+      settle();
     }
-    rows++;
+    emit(cells, recLine);
+  }
+  if (pending.length > 0) {
+    // every record was a '#' line: the first decides the width and whether it is a header
+    const first = pending[0];
+    if (cols < 0) cols = first.cells.length;
+    const header = options.header ?? first.cells.every((c) => !isNumeric(c.text));
+    mask = header ? null : keepMask(options.keep, null, cols);
+    settle();
   }
   if (rows === 0) {
     throw new DataError('EMPTY_INPUT', columns ? 'only a header line, no data rows.' : 'no data rows (the input is empty).', source);
