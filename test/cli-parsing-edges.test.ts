@@ -182,6 +182,13 @@ describe('parseArgs: option forms', () => {
     expect(parseArgs(fit, ['-cdiag']).opts.covariance).toBe('diag');
   });
 
+  it('--covariance names mclust\'s models back, or the type in lower case', () => {
+    expect(usageError(['--covariance', 'VVV']).message).toMatch(/got "VVV"\. mclust's VVV is full here\.$/);
+    expect(usageError(['-cVEV']).message).toMatch(/mclust's VEV is not offered here; its VVV, EEE, VVI and VII are full, tied, diag and spherical\.$/);
+    expect(usageError(['--covariance=Diag']).message).toMatch(/Types are lower case: diag\.$/);
+    expect(usageError(['--covariance', 'tide']).message).toMatch(/Did you mean tied\?$/);
+  });
+
   it('a repeated option: the last one wins', () => {
     expect(parseArgs(fit, ['-k', '2', 'data.csv', '-k', '3']).opts.components).toBe(3);
   });

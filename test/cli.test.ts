@@ -670,6 +670,12 @@ describe.concurrent('select', () => {
     expect(r.stderr).toContain(`best by BIC: K = ${k}, ${type} covariance`);
   });
 
+  it('select --covariance names mclust\'s models back', async () => {
+    const r = await cli(['select', FAITHFUL, '--covariance', 'full,EEE']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--covariance: "EEE" is not one of full, tied, diag, spherical. mclust\'s EEE is tied here.');
+  });
+
   it('--covariance, --json and --out best.json', async () => {
     const r = await cli(['select', FAITHFUL, '--k', '1,2,3', '--covariance', 'full', '--json', '--out', join(dir, 'best.json')]);
     expect(r.code, r.stderr).toBe(0);

@@ -383,6 +383,30 @@ describe('an unknown option names what was meant', () => {
     expect(m).toContain(hint);
     expect(m).toContain('the options are nComponents, covarianceType');
   });
+  it('a covariance type named as mclust does, or in capitals, is named back', () => {
+    const said = (t: unknown, types = false): string => {
+      try {
+        if (types) selectModel([[1], [2], [3]], { nComponents: [1, 1], covarianceTypes: [t] as never });
+        else new GaussianMixture({ nComponents: 1, covarianceType: t as never });
+      } catch (e) {
+        expect(e).toMatchObject({ code: 'INVALID_OPTION' });
+        return (e as GmmError).message;
+      }
+      throw new Error(`${String(t)} was accepted`);
+    };
+    expect(said('VVV')).toMatch(/got the string "VVV"\. mclust's VVV is 'full' here\.$/);
+    expect(said('eee')).toMatch(/mclust's EEE is 'tied' here\.$/);
+    expect(said('VVI', true)).toMatch(/^covarianceTypes: "VVI" is not one of .*\. mclust's VVI is 'diag' here\.$/);
+    expect(said('VII')).toMatch(/mclust's VII is 'spherical' here\.$/);
+    for (const other of ['EII', 'EEI', 'VEI', 'EVI', 'EEV', 'VEV', 'EVV', 'VVE', 'EVE', 'VEE']) {
+      expect(said(other)).toContain(`mclust's ${other} is not offered here; its VVV, EEE, VVI and VII are 'full', 'tied', 'diag' and 'spherical'.`);
+    }
+    expect(said('Full')).toMatch(/Types are lower case: 'full'\.$/);
+    expect(said(' SPHERICAL ', true)).toMatch(/Types are lower case: 'spherical'\.$/);
+    expect(said('spherial')).toMatch(/Did you mean 'spherical'\?$/);
+    expect(said('xyz')).toMatch(/got the string "xyz"\.$/);
+    expect(said(3)).toMatch(/got number 3\.$/);
+  });
   it('no guess for a name near nothing', () => {
     expect(() => new GaussianMixture({ foo: 1 } as never)).toThrow(/^unknown option "foo"; the options are /);
     expect(() => new GaussianMixture({ xyzzy: 1 } as never)).toThrow(/^unknown option "xyzzy"; the options are /);

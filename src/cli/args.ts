@@ -2,7 +2,7 @@
 // and short options, --name=value, a suggestion for a typo) and the two errors the command
 // line reports by exit code (usage: 2; input: 1).
 import type { CovarianceType, InitParams } from '../index.js';
-import { suggest } from '../model/option-names.js';
+import { covarianceTypeHint, suggest } from '../model/option-names.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
@@ -26,6 +26,8 @@ export interface OptionSpec {
   value?: string;       // placeholder in help
   help: string;
   choices?: readonly string[];
+  /** What a value outside choices adds to the error (default: the nearest choice). */
+  hint?: (value: string) => string;
 }
 
 /** How predict, score and impute choose a data file's columns (their --help notes). */
@@ -40,7 +42,8 @@ export const DATA_OPTIONS: OptionSpec[] = [
 ];
 
 export const FIT_OPTIONS: OptionSpec[] = [
-  { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: 'full | tied | diag | spherical (default full)', choices: COVARIANCE_TYPES },
+  { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: 'full | tied | diag | spherical (default full)', choices: COVARIANCE_TYPES,
+    hint: (v) => covarianceTypeHint(v, COVARIANCE_TYPES, (t) => t) },
   { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data (default kmeans)', choices: INIT_METHODS },
   { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },
   { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100)' },
@@ -132,7 +135,7 @@ function convert(spec: OptionSpec, shown: string, value: string, cmd: string): s
     // comma, and never offered as a guess
     const word = (c: string): boolean => /^[\w-]+$/.test(c);
     const listed = spec.choices.filter((c) => c !== ' ' && c !== '\\t').map((c) => (word(c) ? c : JSON.stringify(c)));
-    throw new UsageError(`${shown} must be one of ${listed.join(', ')}; got ${JSON.stringify(value)}.${suggest(value, spec.choices.filter(word))}`, cmd);
+    throw new UsageError(`${shown} must be one of ${listed.join(', ')}; got ${JSON.stringify(value)}.${spec.hint ? spec.hint(value) : suggest(value, spec.choices.filter(word))}`, cmd);
   }
   return value;
 }

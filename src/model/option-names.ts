@@ -95,3 +95,24 @@ export function checkKeys(o: object, what: string, known: readonly string[]): vo
     if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption(`${what} option`, k, known));
   }
 }
+
+/** mclust's names for the four covariance structures offered here, and its ten others. */
+const MCLUST_OFFERED: Record<string, string> = { VVV: 'full', EEE: 'tied', VVI: 'diag', VII: 'spherical' };
+const MCLUST_OTHERS = ['EII', 'EEI', 'VEI', 'EVI', 'EEV', 'VEV', 'EVV', 'VVE', 'EVE', 'VEE'];
+
+/** What an unknown covariance type's error adds: mclust's model names mapped to the types
+ *  here, the same type in another case, or a near miss; '' otherwise. quote: how the
+ *  caller's message writes a type ('full' in the API, full on the command line). */
+export function covarianceTypeHint(value: unknown, types: readonly string[], quote: (t: string) => string): string {
+  if (typeof value !== 'string') return '';
+  const upper = value.trim().toUpperCase();
+  if (MCLUST_OFFERED[upper]) return ` mclust's ${upper} is ${quote(MCLUST_OFFERED[upper])} here.`;
+  if (MCLUST_OTHERS.includes(upper)) {
+    return ` mclust's ${upper} is not offered here; its VVV, EEE, VVI and VII are ` +
+      `${Object.values(MCLUST_OFFERED).map(quote).join(', ').replace(/, ([^,]*)$/, ' and $1')}.`;
+  }
+  const folded = types.find((t) => t === value.trim().toLowerCase());
+  if (folded) return ` Types are lower case: ${quote(folded)}.`;
+  const best = nearest(value, types, 2);
+  return best ? ` Did you mean ${quote(best)}?` : '';
+}

@@ -13,7 +13,7 @@ import { GaussianMixture } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
 import { rowObserved, scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
-import { unknownOption } from './option-names.js';
+import { covarianceTypeHint, unknownOption } from './option-names.js';
 import {
   COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, columnNames, describe, fitBytesLowerBound, toMatrix, toSampleWeight,
   type CovarianceType, type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
@@ -169,7 +169,8 @@ function typeValues(v: unknown): CovarianceType[] {
   const seen = new Set<string>();
   for (const t of v as unknown[]) {
     if (!COVARIANCE_TYPES.includes(t as CovarianceType)) {
-      throw option(`covarianceTypes: ${JSON.stringify(t)} is not one of ${COVARIANCE_TYPES.map((x) => `'${x}'`).join(', ')}.`);
+      throw option(`covarianceTypes: ${JSON.stringify(t)} is not one of ${COVARIANCE_TYPES.map((x) => `'${x}'`).join(', ')}.` +
+        covarianceTypeHint(t, COVARIANCE_TYPES, (x) => `'${x}'`));
     }
     if (seen.has(t as string)) throw option(`covarianceTypes lists '${String(t)}' twice: list each type once.`);
     seen.add(t as string);

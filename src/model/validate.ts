@@ -2,7 +2,7 @@
 // naming the argument, the problem and the fix.
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { paramLength } from './params.js';
-import { unknownOption } from './option-names.js';
+import { covarianceTypeHint, unknownOption } from './option-names.js';
 import type { VariationalOptions } from '../fit/variational.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
@@ -339,7 +339,8 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   const nComponents = intOption(get('nComponents'), 'nComponents', 1, 'Use at least one component.');
   const covarianceType = get('covarianceType') as CovarianceType;
   if (!COVARIANCE_TYPES.includes(covarianceType)) {
-    throw new GmmError('INVALID_OPTION', `covarianceType must be one of ${COVARIANCE_TYPES.map((t) => `'${t}'`).join(', ')}; got ${describe(covarianceType)}.`);
+    throw new GmmError('INVALID_OPTION', `covarianceType must be one of ${COVARIANCE_TYPES.map((t) => `'${t}'`).join(', ')}; got ${describe(covarianceType)}.` +
+      covarianceTypeHint(covarianceType, COVARIANCE_TYPES, (t) => `'${t}'`));
   }
   const initParams = get('initParams') as InitParams;
   if (!INIT_PARAMS.includes(initParams)) {

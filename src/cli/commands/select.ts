@@ -4,7 +4,7 @@ import type { CovarianceType, SelectionCriterion, SelectionResult, SelectModelOp
 import { formatTable, modelJsonText } from '../summary.js';
 import { rowObserved } from '../../model/missing.js';
 import { COMMON_OPTIONS, COVARIANCE_TYPES, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
-import { suggest } from '../../model/option-names.js';
+import { covarianceTypeHint } from '../../model/option-names.js';
 import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
 import { checkedModel, inFlags, tuningOptions } from '../models.js';
@@ -57,7 +57,7 @@ export const select: Command = {
     const given = o.k === undefined ? null : parseKRange(String(o.k));
     const types = o.covariance === undefined ? COVARIANCE_TYPES : String(o.covariance).split(',').map((s) => s.trim()).map((s) => {
       if (!COVARIANCE_TYPES.includes(s as CovarianceType)) {
-        throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_TYPES.join(', ')}.${suggest(s, COVARIANCE_TYPES)}`, 'select');
+        throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_TYPES.join(', ')}.${covarianceTypeHint(s, COVARIANCE_TYPES, (t) => t)}`, 'select');
       }
       return s as CovarianceType;
     });
