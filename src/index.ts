@@ -19,6 +19,7 @@ export type { GmmErrorCode } from './core/errors.js';
 export { GMM_ERROR_CODES } from './core/errors.js';
 export type { IterationInfo } from './fit/driver.js';
 export type { GaussianMixtureJSON } from './model/serialize.js';
+export type { MixtureParameters } from './model/from-parameters.js';
 export type { GaussianMixtureOptions, ResolvedOptions, CovarianceType, InitParams, Matrix, MatrixInput, MissingValues } from './model/validate.js';
 export type { InitSource } from './core/loader.js';
 export { isInitialized } from './core/core.js';

@@ -237,6 +237,33 @@ describe.concurrent('fit --bayesian', () => {
     expect(s.stderr).toContain(`effective components ${ref.nEffectiveComponents(0.01)} of 6`);
     expect(s.stderr).toContain('(variational, a total)');
   });
+  it('predict --given and impute take a Bayesian model\'s point estimates with --point-estimates only', async () => {
+    const f = await cli(['fit', FAITHFUL, '-k', '3', '--bayesian', '-q', '--out', join(dir, 'bgm3.json')]);
+    expect(f.code, f.stderr).toBe(0);
+    const bgm = lib.BayesianGaussianMixture.fromJSON(readFileSync(join(dir, 'bgm3.json'), 'utf8'));
+    const pe = lib.GaussianMixture.fromParameters({ weights: bgm.weights, means: bgm.means, covariances: bgm.covariances }, { covarianceType: 'full' });
+    const refused = await cli(['predict', join(dir, 'bgm3.json'), FAITHFUL, '--given', '0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is a Bayesian mixture (fitted with --bayesian), whose conditionals are not defined');
+    expect(refused.stderr).toContain('Add --point-estimates');
+    const p = await cli(['predict', join(dir, 'bgm3.json'), FAITHFUL, '--given', '0', '--point-estimates']);
+    expect(p.code, p.stderr).toBe(0);
+    const want = pe.predictConditional(faithful.map((r) => [r[0]]), [0]).mean.data;
+    expect(p.stdout.trim().split('\n').slice(1).map(Number)).toEqual(Array.from(want));
+    writeFileSync(join(dir, 'holes.csv'), 'eruptions,waiting\n3.6,\n,54\n');
+    expect((await cli(['impute', join(dir, 'bgm3.json'), join(dir, 'holes.csv')])).code).toBe(1);
+    const im = await cli(['impute', join(dir, 'bgm3.json'), join(dir, 'holes.csv'), '--point-estimates']);
+    expect(im.code, im.stderr).toBe(0);
+    const filled = pe.impute([[3.6, NaN], [NaN, 54]]).data;
+    expect(csvRows(im.stdout).slice(1)).toEqual([['3.6', String(filled[1])], [String(filled[2]), '54']]);
+  });
+  it('a Bayesian fit of one row names no flag the command line lacks', async () => {
+    writeFileSync(join(dir, 'one-row.csv'), 'a,b\n1,2\n');
+    const r = await cli(['fit', join(dir, 'one-row.csv'), '-k', '1', '--bayesian']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('needs at least two rows of positive weight: add data (or fit with the library\'s BayesianGaussianMixture, ' +
+      'whose covariancePrior option the command line has no flag for).');
+  });
   it('refuses the Bayesian options without --bayesian, and --missing with it', async () => {
     const a = await cli(['fit', FAITHFUL, '--weight-concentration', '1']);
     expect(a.code).toBe(2);
@@ -244,6 +271,20 @@ describe.concurrent('fit --bayesian', () => {
     const b = await cli(['fit', FAITHFUL, '--bayesian', '--missing', 'marginalize']);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('GaussianMixture only');
+  });
+});
+
+describe.concurrent('fit: warnings', () => {
+  it('components that hold less than half a row: more components than the data have distinct points', async () => {
+    writeFileSync(join(dir, 'dup.csv'), 'a,b\n1,1\n1,1\n1,1\n1,1\n');
+    const r = await cli(['fit', join(dir, 'dup.csv'), '-k', '3', '--out', join(dir, 'dup.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: components 1, 2 hold less than half a row \(weight [0-9.e-]+ at most\): the data have fewer clusters or distinct points than -k 3; fit fewer components\./);
+    const s = await cli(['fit', join(dir, 'dup.csv'), '-k', '2', '--stream', '--out', join(dir, 'dup2.json')]);
+    expect(s.stderr).toMatch(/warning: component 1 holds less than half a row \(weight [0-9.e-]+\)/);
+    // none for an ordinary fit, nor for a Bayesian one, whose prior empties what it does not need
+    expect((await cli(['fit', FAITHFUL, '-k', '2', '--out', join(dir, 'f2.json')])).stderr).not.toContain('warning');
+    expect((await cli(['fit', FAITHFUL, '-k', '8', '--bayesian', '--weight-concentration', '0.001', '--out', join(dir, 'b8.json')])).stderr).not.toContain('half a row');
   });
 });
 

@@ -116,6 +116,23 @@ describe('README: its other worked examples run as written', () => {
     expect(out).toEqual({ its: true, K: 6, same: true });
   });
 
+  it('"fromParameters": the block runs, and its model is close to the fit of Old Faithful it was read from', async () => {
+    const code = blockAfter('### A model from known parameters: `fromParameters`');
+    const out = await runBlock('from-parameters', ["import { init, GaussianMixture } from 'gmm-wasm';"], [
+      'await init();', `const X = ${JSON.stringify(X)};`,
+    ], code.replace('gm.predictProba(X);', 'const p = gm.predictProba(X);'), [
+      'const fitted = new GaussianMixture({ nComponents: 2, seed: 0 }).fit(X);',
+      'const labels = gm.predict(X), mine = fitted.predict(X);',
+      'const flip = fitted.means.data[0] > fitted.means.data[2];',
+      'console.log(JSON.stringify({ rows: p.rows, agree: Array.from(labels).filter((v, i) => (flip ? 1 - v : v) === mine[i]).length,',
+      '  lb: gm.lowerBound, iters: gm.nIter, score: gm.score(X) - fitted.score(X) }));',
+    ]);
+    expect(out.rows).toBe(272);
+    expect(out.agree).toBe(272);
+    expect([out.lb, out.iters]).toEqual([null, 0]); // −∞, which JSON writes null
+    expect(Math.abs(out.score)).toBeLessThan(0.01);
+  });
+
   it('"Missing values": fit, predict, scoreSamples and both imputations run on rows with NaN', async () => {
     const code = blockAfter('## Missing values');
     const out = await runBlock('missing', ["import { init, GaussianMixture } from 'gmm-wasm';", 'const CHUNK_ROWS = 500;'], [

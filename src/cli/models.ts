@@ -16,7 +16,11 @@ const FLAG_OF: Record<string, string> = {
 /** A library message told in the command line's flags: the options whose names are
  *  camelCase (never ordinary words: regCovar, nComponents, …) become their flags. */
 export function inFlags(message: string): string {
-  return message.replace(/\b[a-z]+[A-Z]\w*\b/g, (w) => (w in FLAG_OF ? FLAG_OF[w] : w));
+  return message
+    // the priors the command line has no flag for: only the library sets them
+    .replace(/, or give (covariancePrior|meanPrior|meanPrecisionPrior|degreesOfFreedomPrior)\b/g,
+      ' (or fit with the library\'s BayesianGaussianMixture, whose $1 option the command line has no flag for)')
+    .replace(/\b[a-z]+[A-Z]\w*\b/g, (w) => (w in FLAG_OF ? FLAG_OF[w] : w));
 }
 
 /** make() (a model built from the command line's options), its option errors turned into

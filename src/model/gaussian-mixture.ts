@@ -9,6 +9,7 @@ import { scoreInto, type ScoreOutputs } from './score.js';
 import { hasNaN, rowObserved, scoreMarginalInto, imputeMatrix } from './missing.js';
 import { runMissingFit } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
+import { parametersState, type MixtureParameters } from './from-parameters.js';
 import type { FittedState, Params } from './params.js';
 import { checkKeys } from './option-names.js';
 import { createCoordinator } from '../fit/variational.js';
@@ -778,6 +779,30 @@ export class GaussianMixture {
     return gm;
   }
 
+  /** A fitted model from known parameters (scikit-learn: setting weights_, means_ and
+   *  covariances_ by hand; mclust: dens(parameters = …)), in the layouts the getters give:
+   *  it scores, predicts, samples, conditions, serialises and warm-starts as a fitted one.
+   *  K comes from the weights, d from the means; options as the constructor's
+   *  (covarianceType says the covariances' layout). converged is false, nIter 0 and
+   *  lowerBound −∞: no fit ran. */
+  static fromParameters(parameters: MixtureParameters, options: GaussianMixtureOptions = {}): GaussianMixture {
+    if (this !== GaussianMixture) {
+      throw new GmmError('INVALID_ARGUMENT', 'fromParameters builds a GaussianMixture: a BayesianGaussianMixture is defined by its ' +
+        'posterior, not by point parameters. Call GaussianMixture.fromParameters.');
+    }
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new GmmError('INVALID_TYPE', `fromParameters options must be an object; got ${describe(options)}.`);
+    }
+    const w = (parameters as { weights?: { length?: unknown } } | null)?.weights?.length;
+    const given = (options as { nComponents?: unknown }).nComponents;
+    // the options first, as the constructor checks them (K from the weights where not given)
+    const gm = new GaussianMixture({ ...options, nComponents: given ?? (typeof w === 'number' && w >= 1 ? w : 1) } as GaussianMixtureOptions);
+    const state = parametersState(parameters, gm.opts.covarianceType, given as number | undefined);
+    checkInitShapes(gm.opts, state.params.d);
+    gm.state = state;
+    return gm;
+  }
+
   /** A fitted model over other features (marginal, condition): these options without the
    *  initial parameters (their shapes no longer fit), converged, nIter and lowerBound of this fit. */
   private derived(s: FittedState, params: Params, kept: number[]): GaussianMixture {
@@ -795,7 +820,7 @@ export class GaussianMixture {
       throw new GmmError('INVALID_ARGUMENT', `${what} is defined for a GaussianMixture, not a variational one: a ` +
         'BayesianGaussianMixture scores with its Wishart posterior terms (as scikit-learn), so conditionals of its point ' +
         'estimates would not match its scoreSamples. For the point estimates, build a GaussianMixture from its weights, ' +
-        'means and covariances.');
+        'means and covariances: GaussianMixture.fromParameters({ weights, means, covariances }, { covarianceType }).');
     }
     return s;
   }

@@ -20,7 +20,8 @@ export interface GaussianMixtureJSON {
   precisionsCholesky: number[];
   converged: boolean;
   nIter: number;
-  lowerBound: number;
+  /** null for a model built by fromParameters (no fit ran: −∞). */
+  lowerBound: number | null;
   /** The names of the columns fitted on (absent when X had none). */
   featureNames?: string[];
   /** BayesianGaussianMixture only: the variational posterior and the resolved priors. */
@@ -39,7 +40,7 @@ export function toJSONObject(options: Record<string, unknown>, s: FittedState): 
     weights: Array.from(s.params.weights), means,
     covariances: Array.from(s.params.covariances),
     precisionsCholesky: Array.from(s.params.precisionsCholesky),
-    converged: s.converged, nIter: s.nIter, lowerBound: s.lowerBound,
+    converged: s.converged, nIter: s.nIter, lowerBound: s.lowerBound === -Infinity ? null : s.lowerBound,
     ...(s.featureNames ? { featureNames: s.featureNames.slice() } : {}),
     ...(s.params.variational ? { variational: variationalJSON(s.params.variational) } : {}),
   };
@@ -209,7 +210,10 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   }
   if (typeof o.converged !== 'boolean') throw bad('"converged" must be a boolean.');
   if (typeof o.nIter !== 'number' || !Number.isInteger(o.nIter) || o.nIter < 0) throw bad('"nIter" must be a non-negative integer.');
-  if (typeof o.lowerBound !== 'number' || !Number.isFinite(o.lowerBound)) throw bad('"lowerBound" must be a finite number.');
+  // null: a model that no fit produced (fromParameters), whose lower bound is −∞
+  if (!(o.lowerBound === null && o.nIter === 0) && (typeof o.lowerBound !== 'number' || !Number.isFinite(o.lowerBound))) {
+    throw bad('"lowerBound" must be a finite number (or null with nIter 0).');
+  }
   const names = o.featureNames;
   if (names !== undefined && (!Array.isArray(names) || names.length !== d || !names.every((v) => typeof v === 'string'))) {
     throw bad(`"featureNames" must be an array of nFeatures = ${d} strings (or left out).`);
@@ -228,7 +232,7 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     options: options as Record<string, unknown>,
     state: {
       params: { covarianceType: type, K, d, weights, means, covariances, precisionsCholesky: chol },
-      converged: o.converged, nIter: o.nIter, lowerBound: o.lowerBound,
+      converged: o.converged, nIter: o.nIter, lowerBound: o.lowerBound === null ? -Infinity : o.lowerBound,
       featureNames: names ? (names as string[]).slice() : null,
     },
   };

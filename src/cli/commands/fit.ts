@@ -1,10 +1,10 @@
 // gmm-wasm fit: a model from a data file, in memory, streamed once per EM pass, or over
 // worker threads; the summary to stderr, the model JSON to stdout or --out.
 import { statSync } from 'node:fs';
-import { CHUNK_ROWS, GmmError, type GaussianMixture } from '../../entry-node.js';
+import { BayesianGaussianMixture, CHUNK_ROWS, GmmError, type GaussianMixture } from '../../entry-node.js';
 import type { Table } from '../csv.js';
 import { DataError } from '../csv.js';
-import { modelJsonText, modelSummary } from '../summary.js';
+import { modelJsonText, modelSummary, num } from '../summary.js';
 import { INIT_SAMPLE_DEFAULT, INIT_SAMPLE_MAX } from '../../parallel/stream.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command, type Opts } from '../args.js';
 import { describeData, fsReason, gatherBlocks, openBlocks, readData } from '../input.js';
@@ -48,8 +48,24 @@ async function fitStreamed(path: string, o: Opts, gm: GaussianMixture): Promise<
   }
   const model = gm.toJSON();
   info(`${modelSummary(model, columns)}\n  ${n} rows   ${criteriaLine(gm, ll, n)}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
-  if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
+  fitWarnings(gm, n);
   emit(modelJsonText(model), o.out);
+}
+
+/** What a finished fit of n rows should warn of: no convergence, and components that hold
+ *  less than half a row (more components than the data have clusters or distinct points:
+ *  scikit-learn's k-means warns of it). Not for a Bayesian fit, whose prior empties the
+ *  components it does not need. */
+function fitWarnings(gm: GaussianMixture, n: number): void {
+  if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
+  if (gm instanceof BayesianGaussianMixture) return;
+  const w = gm.weights;
+  const empty = Array.from(w.keys()).filter((k) => w[k] * n < 0.5);
+  if (empty.length > 0) {
+    info(`warning: component${empty.length === 1 ? '' : 's'} ${empty.join(', ')} hold${empty.length === 1 ? 's' : ''} less than half a row ` +
+      `(weight ${num(Math.max(...empty.map((k) => w[k])), 3)}${empty.length === 1 ? '' : ' at most'}): the data have fewer clusters or ` +
+      `distinct points than -k ${w.length}; fit fewer components.`);
+  }
 }
 
 export const fit: Command = {
@@ -132,7 +148,7 @@ export const fit: Command = {
     const model = gm.toJSON();
     info(`${modelSummary(model, t.columns)}\n` +
       `  ${criteriaLine(gm, gm.score(t) * t.rows, t.rows)}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
-    if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
+    fitWarnings(gm, t.rows);
     emit(modelJsonText(model), o.out);
   },
 };

@@ -1,7 +1,7 @@
 // gmm-wasm impute: the missing cells of a table filled under a model.
 import { formatCsvCells } from '../csv.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, MODEL_DATA_NOTE, checkSeed, need, type Command } from '../args.js';
-import { describeData, readForImpute, readModel } from '../input.js';
+import { POINT_ESTIMATES_OPTION, describeData, forConditionals, readForImpute, readModel } from '../input.js';
 import { emit, info } from '../output.js';
 
 export const impute: Command = {
@@ -12,6 +12,7 @@ export const impute: Command = {
     { name: 'method', kind: 'string', value: 'm', help: 'mean (the conditional expectation, default) | sample (a draw, seeded)', choices: ['mean', 'sample'] },
     { name: 'seed', kind: 'int', value: 'n', help: 'random seed of --method sample (default: the model\'s seed)' },
     { name: 'no-output-header', kind: 'flag', help: 'omit the header line (written when the input has one)' },
+    POINT_ESTIMATES_OPTION,
     ...DATA_OPTIONS,
     ...COMMON_OPTIONS,
   ],
@@ -19,11 +20,12 @@ export const impute: Command = {
   notes: 'Every missing cell becomes its conditional expectation given the row\'s observed cells under the mixture\n' +
     '(or, with --method sample, a draw from that conditional distribution); every other cell is copied as it was read.\n' +
     'Output: the whole table, other columns (an id, a label) too. ' + MODEL_DATA_NOTE + '\n' +
-    'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one is refused.',
+    'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one with\n' +
+    '--point-estimates (its weights, means and covariances).',
   run(pos, o) {
     need(pos, 2, this);
     checkSeed(o, 'impute');
-    const gm = readModel(pos[0]);
+    const gm = forConditionals(readModel(pos[0]), o, pos[0]);
     const { t, X, idx } = readForImpute(gm, pos[1], o);
     info(describeData(pos[1], t));
     const filled = gm.impute(X, { method: (o.method as 'mean' | 'sample' | undefined) ?? 'mean', ...(o.seed === undefined ? {} : { seed: o.seed as number }) });

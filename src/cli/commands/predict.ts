@@ -4,7 +4,7 @@ import type { GaussianMixture } from '../../entry-node.js';
 import { formatCsv, type Table } from '../csv.js';
 import type { MatrixInput } from '../../index.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, InputError, MODEL_DATA_NOTE, UsageError, need, type Command } from '../args.js';
-import { readModel, readModelData } from '../input.js';
+import { POINT_ESTIMATES_OPTION, forConditionals, readModel, readModelData } from '../input.js';
 import { remainingFeatures } from '../../model/conditional.js';
 import { emit } from '../output.js';
 
@@ -15,6 +15,7 @@ export const predict: Command = {
   options: [
     { name: 'proba', kind: 'flag', help: 'also print each component\'s posterior probability' },
     { name: 'given', kind: 'string', value: 'list', help: 'predict the other features from these (0-based feature indices, e.g. 0,2, or the model\'s column names)' },
+    POINT_ESTIMATES_OPTION,
     { name: 'no-output-header', kind: 'flag', help: 'omit the header line of the output' },
     ...DATA_OPTIONS,
     ...COMMON_OPTIONS,
@@ -29,7 +30,7 @@ export const predict: Command = {
     // usage errors before any file is read
     const spec = o.given === undefined ? null : givenSpec(String(o.given));
     if (spec && o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
-    const gm = readModel(pos[0]);
+    const gm = spec ? forConditionals(readModel(pos[0]), o, pos[0]) : readModel(pos[0]);
     const g = spec && givenIndices(spec, gm, String(o.given));
     const { t, X } = readModelData(gm, pos[1], o, g);
     if (g) {
