@@ -738,7 +738,7 @@ describe.concurrent('select', () => {
       const sel = lib.selectModel(named(faithful), { ...opts, criterion });
       expect(table).toEqual(sel.results.map((x: Record<string, unknown>, i: number) => ({
         rank: i + 1, k: x.nComponents, covariance: x.covarianceType, bic: x.bic, aic: x.aic, icl: x.icl,
-        logLikelihood: x.logLikelihood, nParameters: x.nParameters, nIter: x.nIter, converged: x.converged,
+        logLikelihood: x.logLikelihood, nParameters: x.nParameters, nIter: x.nIter, converged: x.converged, collapsed: x.collapsed,
       })));
       expect(model(`best-${criterion}.json`).toJSON()).toEqual(sel.best.toJSON());
       const name = criterion.toUpperCase();
@@ -769,6 +769,21 @@ describe.concurrent('select', () => {
     expect(b.stdout).toBe(a.stdout);
     expect(readFileSync(join(dir, 'big-b.json'), 'utf8')).toBe(readFileSync(join(dir, 'big-a.json'), 'utf8'));
     expect((await cli([...args, '--workers', '-1'])).code).toBe(2);
+  });
+
+  it('warns when the best fit has a component on the --reg-covar floor, and names the best without', async () => {
+    // x repeats one value in the second cluster: a diag or full component there sits on the floor
+    const rows = ['x,y', ...Array.from({ length: 40 }, (_, i) => (i < 20 ? `${(i * 0.37) % 3},${(i * 0.61) % 2}` : `7,${5 + ((i * 0.43) % 2)}`))];
+    writeFileSync(join(dir, 'floor.csv'), rows.join('\n') + '\n');
+    const r = await cli(['select', join(dir, 'floor.csv'), '--k', '1..3', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const table = JSON.parse(r.stdout) as { k: number; covariance: string; bic: number; collapsed: boolean }[];
+    expect(table[0].collapsed).toBe(true);
+    const sound = table.find((t) => !t.collapsed)!;
+    expect(r.stderr).toContain("warning: that fit has a component on the --reg-covar floor");
+    expect(r.stderr).toContain(`The best fit without one: K = ${sound.k}, ${sound.covariance} covariance (BIC ${sound.bic.toFixed(2)}).`);
+    const f = await cli(['select', FAITHFUL, '--k', '1..2']);
+    expect(f.stderr).not.toContain('warning');
   });
 
   it('every fit failing: the table says why, exit 1', async () => {

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type * as Lib from '../src/entry-node.js';
 import { selectModel } from '../src/index.js';
 import type { SelectionFailure, SelectionResult } from '../src/index.js';
-import { errorCode, loadCore, overlapping, root, within } from './helpers.js';
+import { dataset, errorCode, loadCore, overlapping, root, within } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -109,3 +109,41 @@ describe('selectModelAsync', () => {
     expect(started).toBe(0);
   });
 });
+
+describe('SelectionResult.collapsed: a component on the regCovar floor (mclust marks such fits NA)', () => {
+  it('marks exactly the fits with a direction within a thousandth of regCovar above it', async () => {
+    const { GaussianMixture } = await import('../src/index.js');
+    const { collapsedComponent } = await import('../src/model/collapse.js');
+    const reg = 1e-6;
+    // the same parameters, the second component's variance in one direction just under and just over the margin
+    const cases: [string, (v: number) => number[] | number[][] | number[][][]][] = [
+      ['full', (v) => [[[1, 0.2], [0.2, 1]], [[v, 0], [0, 2]]]],
+      ['tied', (v) => [[v, 0], [0, 2]]],
+      ['diag', (v) => [[1, 1], [2, v]]],
+      ['spherical', (v) => [1, v]],
+    ];
+    for (const [type, cov] of cases) {
+      const at = (v: number) => GaussianMixture.fromParameters({ weights: [0.5, 0.5], means: [[0, 0], [5, 5]], covariances: cov(v) as number[] },
+        { covarianceType: type as never, regCovar: reg });
+      expect(collapsedComponent(at(reg * 1.0005)), type).toBe(type === 'tied' ? 0 : 1);
+      expect(collapsedComponent(at(reg * 1.002)), type).toBe(-1);
+      // regCovar 0: no floor to sit on
+      const none = GaussianMixture.fromParameters({ weights: [0.5, 0.5], means: [[0, 0], [5, 5]], covariances: cov(1e-300) as number[] },
+        { covarianceType: type as never, regCovar: 0 });
+      expect(collapsedComponent(none), type).toBe(-1);
+    }
+    // a full covariance on the floor along a direction that is no axis: x = y in the second component
+    const slanted = GaussianMixture.fromParameters({ weights: [0.5, 0.5], means: [[0, 0], [5, 5]],
+      covariances: [[[1, 0], [0, 1]], [[1 + reg, 1], [1, 1 + reg]]] }, { regCovar: reg });
+    expect(collapsedComponent(slanted)).toBe(1);
+  });
+
+  it('in selectModel: fits of repeated values are marked, Old Faithful\'s default grid is not', () => {
+    const X = Array.from({ length: 30 }, (_, i) => [1, (i * 0.731) % 3]); // x constant
+    const sel = selectModel(X, { nComponents: [1, 2] });
+    for (const r of sel.results) expect(r.collapsed, `${r.covarianceType} ${r.nComponents}`).toBe(r.covarianceType !== 'spherical'); // spherical averages in y's spread
+    const f = selectModel(dataset('faithful'), { nComponents: [1, 4] });
+    expect(f.results.every((r) => !r.collapsed)).toBe(true);
+  });
+});
+

@@ -14,6 +14,7 @@ import { scoreInto } from './score.js';
 import { rowObserved, scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
+import { collapsedComponent } from './collapse.js';
 import {
   COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, columnNames, describe, fitBytesLowerBound, toMatrix, toSampleWeight,
   type CovarianceType, type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
@@ -42,6 +43,10 @@ export interface SelectionResult {
   nParameters: number;
   nIter: number;
   converged: boolean;
+  /** Whether a component sits on the regCovar floor: a direction of its covariance within a
+   *  thousandth of regCovar above it (its rows repeat a value there, or it is empty). mclust
+   *  marks such fits NA; here they are ranked as any other, and can win by BIC. */
+  collapsed: boolean;
   /** The fitted model. */
   model: GaussianMixture;
 }
@@ -294,7 +299,7 @@ function evaluate(c: Candidate, X: Matrix, w: Float64Array | null, counted: Uint
   const aic = -2 * mean * n + 2 * p;
   return {
     nComponents: c.k, covarianceType: c.type, bic, aic, icl: bic - 2 * hard, logLikelihood: total, nParameters: p,
-    nIter: gm.nIter, converged: gm.converged, model: gm,
+    nIter: gm.nIter, converged: gm.converged, collapsed: collapsedComponent(gm) >= 0, model: gm,
   };
 }
 

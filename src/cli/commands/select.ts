@@ -120,7 +120,7 @@ export const select: Command = {
     if (o.json) {
       const rows = [
         ...ranked.map((r, i) => ({ rank: i + 1, k: r.nComponents, covariance: r.covarianceType, bic: r.bic, aic: r.aic, icl: r.icl,
-          logLikelihood: r.logLikelihood, nParameters: r.nParameters, nIter: r.nIter, converged: r.converged })),
+          logLikelihood: r.logLikelihood, nParameters: r.nParameters, nIter: r.nIter, converged: r.converged, collapsed: r.collapsed })),
         ...failed.map((f) => ({ rank: null, k: f.k, covariance: f.type, error: f.error })),
       ];
       process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -134,6 +134,13 @@ export const select: Command = {
     if (ranked.length === 0) throw new InputError('every fit failed; see the table above.');
     const best = ranked[0];
     info(`best by ${name}: K = ${best.nComponents}, ${best.covarianceType} covariance (${name} ${best[criterion].toFixed(2)})`);
+    if (best.collapsed) {
+      const sound = ranked.find((r) => !r.collapsed);
+      info(`warning: that fit has a component on the --reg-covar floor (a variance within a thousandth of it: rows repeating a ` +
+        `value, or an empty component); mclust marks such fits NA. ` + (sound
+        ? `The best fit without one: K = ${sound.nComponents}, ${sound.covarianceType} covariance (${name} ${sound[criterion].toFixed(2)}).`
+        : 'Every fit has one.'));
+    }
     if (typeof o.out === 'string') emit(modelJsonText(best.model.toJSON()), o.out);
   },
 };
