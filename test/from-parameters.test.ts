@@ -4,8 +4,7 @@
 // bits (the precision factors come from the same Cholesky), for every covariance type.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BayesianGaussianMixture, GaussianMixture, GmmError, type CovarianceType } from '../src/index.js';
-import { readFileSync } from 'node:fs';
-import { dataset, errorCode, loadCore, matrix, maxRelDiff, root, sameBits } from './helpers.js';
+import { dataset, errorCode, loadCore, sameBits } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -122,34 +121,6 @@ describe('GaussianMixture.fromParameters', () => {
     const h = GaussianMixture.fromParameters({ ...ok, weights: w });
     w[0] = 0.5;
     expect(Array.from(h.weights)).toEqual([0.25, 0.75]);
-  });
-});
-
-// scikit-learn's fitted parameters (test/fixtures/sklearn.json, generate_sklearn.py): the model
-// built from them scores as scikit-learn's model with those parameters does, its precision
-// factors computed here from the covariances as scikit-learn computes its own
-describe('fromParameters on scikit-learn\'s fitted parameters', () => {
-  interface Case {
-    name: string; dataset: string; covarianceType: CovarianceType; regCovar: number; xtest: number[]; xtestRows: number;
-    expected: { weights: number[]; means: number[][]; covariances: number[]; precisionsCholesky: number[]; precisions: number[];
-      scoreSamples: number[]; predictProba: number[]; predict: number[]; bic: number; aic: number };
-  }
-  const fx = JSON.parse(readFileSync(new URL('test/fixtures/sklearn.json', root), 'utf8')) as {
-    datasets: Record<string, { rows: number; cols: number; data: number[] }>; cases: Case[];
-  };
-  it.each(fx.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const e = c.expected, ds = fx.datasets[c.dataset];
-    const gm = GaussianMixture.fromParameters({ weights: e.weights, means: e.means, covariances: e.covariances },
-      { covarianceType: c.covarianceType, regCovar: c.regCovar });
-    expect(maxRelDiff(gm.precisionsCholesky, e.precisionsCholesky)).toBeLessThan(1e-9);
-    expect(maxRelDiff(gm.precisions, e.precisions)).toBeLessThan(1e-9);
-    const xt = matrix(c.xtest, c.xtestRows, ds.cols);
-    expect(maxRelDiff(gm.scoreSamples(xt), e.scoreSamples)).toBeLessThan(1e-10);
-    expect(maxRelDiff(gm.predictProba(xt).data, e.predictProba)).toBeLessThan(1e-9);
-    expect(Array.from(gm.predict(xt))).toEqual(e.predict);
-    const X = matrix(ds.data, ds.rows, ds.cols);
-    expect(Math.abs(gm.bic(X) - e.bic) / Math.abs(e.bic)).toBeLessThan(1e-10);
-    expect(Math.abs(gm.aic(X) - e.aic) / Math.abs(e.aic)).toBeLessThan(1e-10);
   });
 });
 

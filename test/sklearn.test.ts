@@ -1,5 +1,6 @@
 // Cross-check against scikit-learn from identical explicit starts (fixtures made by
-// test/fixtures/generate_sklearn.py with Debian's python3-sklearn).
+// test/fixtures/generate_sklearn.py with Debian's python3-sklearn); and models built by
+// GaussianMixture.fromParameters from scikit-learn's fitted parameters.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { GaussianMixture } from '../src/index.js';
@@ -44,13 +45,29 @@ describe(`matches ${fx.generator}`, () => {
       expect(maxRelDiff(gm.covariances, e.covariances)).toBeLessThan(1e-6);
       expect(maxRelDiff(gm.precisionsCholesky, e.precisionsCholesky)).toBeLessThan(1e-6);
       expect(maxRelDiff(gm.precisions, e.precisions)).toBeLessThan(1e-6);
-      const xt = matrix(c.xtest, c.xtestRows, ds.cols);
-      expect(maxRelDiff(gm.scoreSamples(xt), e.scoreSamples)).toBeLessThan(1e-8);
-      expect(maxRelDiff(gm.predictProba(xt).data, e.predictProba)).toBeLessThan(1e-8);
-      expect(Array.from(gm.predict(xt))).toEqual(e.predict);
-      expect(Math.abs(gm.score(xt) - e.score) / Math.abs(e.score)).toBeLessThan(1e-8);
-      expect(Math.abs(gm.bic(X) - e.bic) / Math.abs(e.bic)).toBeLessThan(1e-8);
-      expect(Math.abs(gm.aic(X) - e.aic) / Math.abs(e.aic)).toBeLessThan(1e-8);
+      expectScores(gm, c, X, 1e-8);
+    });
+    // a model built from scikit-learn's own fitted parameters: its precision factors from the
+    // covariances as scikit-learn computes them, and its scores as scikit-learn's model gives
+    it(`${c.name}: GaussianMixture.fromParameters on scikit-learn's fitted parameters`, () => {
+      const e = c.expected, ds = fx.datasets[c.dataset];
+      const gm = GaussianMixture.fromParameters({ weights: e.weights, means: e.means, covariances: e.covariances },
+        { covarianceType: c.covarianceType, regCovar: c.regCovar });
+      expect(maxRelDiff(gm.precisionsCholesky, e.precisionsCholesky)).toBeLessThan(1e-9);
+      expect(maxRelDiff(gm.precisions, e.precisions)).toBeLessThan(1e-9);
+      expectScores(gm, c, matrix(ds.data, ds.rows, ds.cols), 1e-9);
     });
   }
 });
+
+/** gm's scores, posteriors, labels and criteria against the case's scikit-learn values, within tol. */
+function expectScores(gm: GaussianMixture, c: Case, X: ReturnType<typeof matrix>, tol: number): void {
+  const e = c.expected;
+  const xt = matrix(c.xtest, c.xtestRows, X.cols);
+  expect(maxRelDiff(gm.scoreSamples(xt), e.scoreSamples)).toBeLessThan(tol);
+  expect(maxRelDiff(gm.predictProba(xt).data, e.predictProba)).toBeLessThan(tol);
+  expect(Array.from(gm.predict(xt))).toEqual(e.predict);
+  expect(Math.abs(gm.score(xt) - e.score) / Math.abs(e.score)).toBeLessThan(tol);
+  expect(Math.abs(gm.bic(X) - e.bic) / Math.abs(e.bic)).toBeLessThan(tol);
+  expect(Math.abs(gm.aic(X) - e.aic) / Math.abs(e.aic)).toBeLessThan(tol);
+}
