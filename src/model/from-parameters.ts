@@ -6,8 +6,7 @@ import { core, TYPE_CODE } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import { paramLength, type FittedState } from './params.js';
-import { asymmetricEntry, describe, toMatrix, toTensor, type CovarianceType, type MatrixInput } from './validate.js';
-import { repeatedName } from './validate.js';
+import { asymmetricEntry, describe, repeatedName, toMatrix, toTensor, type CovarianceType, type MatrixInput } from './validate.js';
 
 /** The parameters of a mixture, in the layouts a fitted model's getters give them. */
 export interface MixtureParameters {
