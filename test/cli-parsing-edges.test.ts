@@ -141,12 +141,19 @@ describe('parseTable: byte-order marks, delimiters, cells', () => {
     const h = parseTable('#1,2\nid,x\n#3,4\n', { keep: [false, true] });
     expect(h.columns).toEqual(['id', 'x']);
     expect(rows(h).map((r) => r[1])).toEqual([4]);
-    // a table of '#' lines only: the first sets the width and whether it is a header
-    expect(rows(parseTable('#1,2\n#2,3\n', { keep: [false, true] })).map((r) => r[1])).toEqual([2, 3]);
-    expect(dataError('# only a comment\n', { keep: [false, true] }).code).toBe('EMPTY_INPUT');
-    // a bad kept cell in a '#' row is still an error, on its own line
-    const e = dataError('#a,1\n#b,z\n2,3\n', { header: false, keep: [false, true] });
-    expect([e.code, e.line, e.column]).toEqual(['NOT_NUMERIC', 2, 2]);
+    // only a '#' line of the table's width whose read cells are numbers is a row: comments
+    // with commas, a commented header and a note after the header stay comments
+    const read = (text: string, o: object) => rows(parseTable(text, { keep: [false, true], ...o })).map((r) => r[1]);
+    expect(read('# a comment, here\n1,2\n#b,z\n3,4\n', { header: false })).toEqual([2, 4]);
+    expect(read('#id,x\n1,2\n3,4\n', {})).toEqual([2, 4]);
+    expect(read('id,x\n#1,2\n# note, here\n#2,3\n', {})).toEqual([2, 3]);
+    // missing cells count as numbers where missing values are read
+    expect(read('#a,NA\n#b,1\n2,3\n', { header: false, missing: true })).toEqual([NaN, 1, 3]);
+    expect(read('#a,NA\n#b,1\n2,3\n', { header: false })).toEqual([1, 3]);
+    // '#' lines only: comments, unless a streamed block's width and mask are given
+    expect(dataError('#1,2\n#2,3\n', { keep: [false, true] }).code).toBe('EMPTY_INPUT');
+    expect(read('#1,2\n#2,3\n', { header: false, width: { cols: 2, of: 'the header (line 1)' } })).toEqual([2, 3]);
+    expect(read('#1,2\n#x\n#2,3\n', { header: false, width: { cols: 2, of: 'the header (line 1)' } })).toEqual([2, 3]);
     const after = dataError('#c,"q\n6",z\n', { header: false, keep: [false, true] });
     expect([after.code, after.line, after.column]).toEqual(['NOT_NUMERIC', 2, 2]);
   });

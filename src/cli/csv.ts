@@ -286,24 +286,37 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     rows++;
   };
 
-  // '#' lines met before the kept columns are known (options.keep, with the first ordinary
-  // record still to come): data where the first column turns out to be unread and the
-  // width matches, else comments
+  // '#' lines are comments, except where the first column is not read (options.keep: an id
+  // "#1", a colour): there a '#' line of the table's width whose read cells are all numbers
+  // is a row. Lines met before the kept columns are known (the header or the first ordinary
+  // record still to come) are held and decided then; with no ordinary record they stay
+  // comments, unless header: false, the width and a mask are given (a streamed block).
+  if (options.header === false && cols >= 0 && Array.isArray(options.keep)) mask = options.keep as readonly boolean[];
+  const isRow = (cells: Cell[], recLine: number): boolean => {
+    if (!(mask && !mask[0]) || cells.length !== cols) return false;
+    for (let k = 1; k < cols; k++) {
+      if (!mask[k]) continue;
+      try {
+        toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, '', options);
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  };
   const pending: { cells: Cell[]; line: number }[] = [];
   const settle = () => {
-    if (mask && !mask[0]) for (const p of pending) if (p.cells.length === cols) emit(p.cells, p.line);
+    for (const p of pending) if (isRow(p.cells, p.line)) emit(p.cells, p.line);
     pending.length = 0;
   };
 
   while (i < n) {
-    // skip blank lines and '#' comment lines; where the first column is not read (an id, a
-    // label: options.keep), a '#' there is data ("#1", a colour)
+    // skip blank lines and '#' comment lines
     let j = i;
     while (j < n && (text[j] === ' ' || text[j] === '\t')) j++;
     if (j >= n) break;
-    if (text[j] === '#' && mask === undefined && options.keep !== undefined) {
-      // read it tentatively; a comment whose quotes do not parse, or run past its line, is
-      // just a comment
+    if (text[j] === '#' && (mask === undefined ? options.keep !== undefined : mask !== null && !mask[0])) {
+      // read it tentatively: a line whose quotes do not parse, or run past its end, is a comment
       let eol = j;
       while (eol < n && !atEol(text[eol])) eol++;
       const lineEnd = eol >= n ? n : eol + (text[eol] === '\r' && text[eol + 1] === '\n' ? 2 : 1);
@@ -315,12 +328,13 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
         cells = null;
       }
       if (cells && i <= lineEnd) {
-        pending.push({ cells, line: atLine });
-        continue;
+        if (mask === undefined) pending.push({ cells, line: atLine });
+        else if (isRow(cells, atLine)) emit(cells, atLine);
+        continue; // held, a row, or a comment now read
       }
       line = atLine; // and skip it from j, below
     }
-    if (atEol(text[j]) || (text[j] === '#' && !(mask && !mask[0]))) {
+    if (atEol(text[j]) || text[j] === '#') {
       while (j < n && !atEol(text[j])) j++;
       if (text[j] === '\r' && text[j + 1] === '\n') j++;
       i = j + 1;
@@ -352,14 +366,6 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
       settle();
     }
     emit(cells, recLine);
-  }
-  if (pending.length > 0) {
-    // every record was a '#' line: the first decides the width and whether it is a header
-    const first = pending[0];
-    if (cols < 0) cols = first.cells.length;
-    const header = options.header ?? first.cells.every((c) => !isNumeric(c.text));
-    mask = header ? null : keepMask(options.keep, null, cols);
-    settle();
   }
   if (rows === 0) {
     throw new DataError('EMPTY_INPUT', columns ? 'only a header line, no data rows.' : 'no data rows (the input is empty).', source);
