@@ -257,6 +257,16 @@ describe.concurrent('fit --bayesian', () => {
     const filled = pe.impute([[3.6, NaN], [NaN, 54]]).data;
     expect(csvRows(im.stdout).slice(1)).toEqual([['3.6', String(filled[1])], [String(filled[2]), '54']]);
   });
+  it('predict reads a model file written by hand with weights, means and covariances only', async () => {
+    const file = { format: 'gmm-wasm', version: 1, options: { covarianceType: 'spherical' }, nFeatures: 2,
+      weights: [0.35, 0.65], means: [[2, 54], [4.3, 80]], covariances: [3, 20], featureNames: NAMES };
+    writeFileSync(join(dir, 'hand.json'), JSON.stringify(file));
+    const r = await cli(['predict', join(dir, 'hand.json'), FAITHFUL, '--proba']);
+    expect(r.code, r.stderr).toBe(0);
+    const gm = lib.GaussianMixture.fromParameters({ weights: file.weights, means: file.means, covariances: file.covariances }, { covarianceType: 'spherical' });
+    const p = gm.predictProba(faithful);
+    expect(csvRows(r.stdout)[1].map(Number)).toEqual([gm.predict([faithful[0]])[0], p.data[0], p.data[1]]);
+  });
   it('a Bayesian fit of one row names no flag the command line lacks', async () => {
     writeFileSync(join(dir, 'one-row.csv'), 'a,b\n1,2\n');
     const r = await cli(['fit', join(dir, 'one-row.csv'), '-k', '1', '--bayesian']);

@@ -61,6 +61,33 @@ describe('GaussianMixture.fromParameters', () => {
     expect(errorCode(() => GaussianMixture.fromJSON({ ...JSON.parse(JSON.stringify(g)), lowerBound: null }))).toBe('INVALID_JSON');
   });
 
+  it('fromJSON reads a model file of parameters only, as fromParameters builds it', () => {
+    const file = { format: 'gmm-wasm', version: 1, options: { covarianceType: 'diag', seed: 3 }, nFeatures: 2,
+      weights: [0.4, 0.6], means: [[0, 1], [4, 5]], covariances: [[1, 2], [0.5, 0.25]], featureNames: ['a', 'b'] };
+    const viaFile = GaussianMixture.fromJSON(JSON.stringify(file));
+    const direct = GaussianMixture.fromParameters({ weights: file.weights, means: file.means, covariances: file.covariances,
+      featureNames: file.featureNames }, { covarianceType: 'diag', seed: 3 });
+    expect(viaFile.toJSON()).toEqual(direct.toJSON());
+    expect([viaFile.nComponents, viaFile.options.seed, viaFile.featureNames]).toEqual([2, 3, ['a', 'b']]);
+    // its checks as INVALID_JSON, naming the route taken
+    const bad = (patch: object) => {
+      try {
+        GaussianMixture.fromJSON({ ...file, ...patch });
+      } catch (e) {
+        expect(e).toBeInstanceOf(GmmError);
+        return `${(e as GmmError).code}: ${(e as GmmError).message}`;
+      }
+      return 'accepted';
+    };
+    expect(bad({ covariances: [[1, 2], [0.5, -1]] })).toMatch(/^INVALID_JSON: fromJSON \(a model of parameters only, whose precision factors are computed\): covariances entry 3 is -1/);
+    expect(bad({ nFeatures: 3 })).toMatch(/^INVALID_JSON: .*"nFeatures" is 3 but the means have 2 features\./);
+    expect(bad({ options: null })).toMatch(/^INVALID_JSON: .*"options" must be an object\./);
+    expect(bad({ options: { covarianceType: 'diag', nComponents: 3 } })).toMatch(/^INVALID_JSON: .*nComponents is 3 but there are 2 weights/);
+    // some fit fields but not all: the file of a fit, checked as one
+    expect(bad({ precisionsCholesky: [1, 1, 1, 1], covariances: [1, 2, 0.5, 0.25], options: { covarianceType: 'diag', nComponents: 2 } })).toMatch(/^INVALID_JSON: .*"converged" must be a boolean/);
+    expect(bad({ format: 'other' })).toMatch(/^INVALID_JSON: .*this is not a gmm-wasm model/);
+  });
+
   it('warm-starts EM from the given parameters', () => {
     const g = new GaussianMixture({ nComponents: 3, seed: 1, tol: 1e-10, maxIter: 500 }).fit(X);
     const h = GaussianMixture.fromParameters({ weights: g.weights, means: g.means, covariances: g.covariances },

@@ -8,7 +8,7 @@ import type { IterationInfo } from '../fit/driver.js';
 import { scoreInto, type ScoreOutputs } from './score.js';
 import { hasNaN, rowObserved, scoreMarginalInto, imputeMatrix } from './missing.js';
 import { runMissingFit } from '../fit/missing-fit.js';
-import { toJSONObject, fromJSONObject, type GaussianMixtureJSON } from './serialize.js';
+import { toJSONObject, fromJSONObject, parametersOnly, type GaussianMixtureJSON } from './serialize.js';
 import { parametersState, type MixtureParameters } from './from-parameters.js';
 import type { FittedState, Params } from './params.js';
 import { checkKeys } from './option-names.js';
@@ -765,6 +765,8 @@ export class GaussianMixture {
 
   /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
   static fromJSON(json: GaussianMixtureJSON | string | unknown): GaussianMixture {
+    const hand = parametersOnly(json);
+    if (hand) return modelFromParameterFile(hand);
     const { options, state, raw } = fromJSONObject(json);
     if (raw.variational !== undefined) {
       throw new GmmError('INVALID_JSON', 'fromJSON: this is a BayesianGaussianMixture model: load it with BayesianGaussianMixture.fromJSON.');
@@ -885,3 +887,26 @@ function toShift(shift: unknown, K: number, d: number): Float64Array {
   }
   return Float64Array.from(a as ArrayLike<number>);
 }
+
+/** fromJSON of a model file written by hand with weights, means and covariances only (no fit
+ *  fields): GaussianMixture.fromParameters on them, its errors as INVALID_JSON. */
+function modelFromParameterFile(o: Record<string, unknown>): GaussianMixture {
+  try {
+    const options = o.options;
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new GmmError('INVALID_JSON', '"options" must be an object.');
+    }
+    const gm = GaussianMixture.fromParameters({ weights: o.weights, means: o.means, covariances: o.covariances,
+      ...(o.featureNames === undefined ? {} : { featureNames: o.featureNames }) } as MixtureParameters, options as GaussianMixtureOptions);
+    if (o.nFeatures !== gm.nFeatures) {
+      throw new GmmError('INVALID_JSON', `"nFeatures" is ${JSON.stringify(o.nFeatures)} but the means have ${gm.nFeatures} features.`);
+    }
+    return gm;
+  } catch (e) {
+    if (e instanceof GmmError && e.code !== 'NOT_INITIALIZED') {
+      throw new GmmError('INVALID_JSON', `fromJSON (a model of parameters only, whose precision factors are computed): ${e.message}`);
+    }
+    throw e;
+  }
+}
+

@@ -137,6 +137,28 @@ function notPositiveDefinite(type: CovarianceType, K: number, d: number, cov: Fl
   return c.precisionCholesky(src, arena.allocF64(cov.length), arena.allocF64(d * d), TYPE_CODE[type], K, d);
 }
 
+/** The fields of a fit that a model written by hand may leave out, all together: its
+ *  precision factors are then computed from the covariances (GaussianMixture.fromParameters). */
+const FIT_FIELDS = ['precisionsCholesky', 'converged', 'nIter', 'lowerBound'];
+
+/** A model file of parameters only (format and version as toJSON's, no fit fields, no
+ *  variational part): its object, or null for anything else (fromJSONObject then checks it,
+ *  and reports a syntax error or a partial set of fit fields). */
+export function parametersOnly(input: unknown): Record<string, unknown> | null {
+  let j: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      j = JSON.parse(input);
+    } catch {
+      return null;
+    }
+  }
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) return null;
+  const o = j as Record<string, unknown>;
+  if (o.format !== FORMAT || o.version !== VERSION || o.variational !== undefined) return null;
+  return FIT_FIELDS.every((k) => o[k] === undefined) ? o : null;
+}
+
 /** Parses and checks a model; returns its options and fitted state. */
 export function fromJSONObject(input: unknown): { options: Record<string, unknown>; state: FittedState; raw: Record<string, unknown> } {
   let j: unknown = input;
