@@ -141,18 +141,26 @@ describe('parseTable: byte-order marks, delimiters, cells', () => {
     const h = parseTable('#1,2\nid,x\n#3,4\n', { keep: [false, true] });
     expect(h.columns).toEqual(['id', 'x']);
     expect(rows(h).map((r) => r[1])).toEqual([4]);
-    // only a '#' line of the table's width whose read cells are numbers is a row: comments
-    // with commas, a commented header and a note after the header stay comments
+    // before the first ordinary record, only '#' lines whose read cells are numbers are rows:
+    // a comment with commas and a commented header stay comments
     const read = (text: string, o: object) => rows(parseTable(text, { keep: [false, true], ...o })).map((r) => r[1]);
-    expect(read('# a comment, here\n1,2\n#b,z\n3,4\n', { header: false })).toEqual([2, 4]);
+    expect(read('# a comment, here\n1,2\n3,4\n', { header: false })).toEqual([2, 4]);
     expect(read('#id,x\n1,2\n3,4\n', {})).toEqual([2, 4]);
-    expect(read('id,x\n#1,2\n# note, here\n#2,3\n', {})).toEqual([2, 3]);
-    // missing cells count as numbers where missing values are read
     expect(read('#a,NA\n#b,1\n2,3\n', { header: false, missing: true })).toEqual([NaN, 1, 3]);
     expect(read('#a,NA\n#b,1\n2,3\n', { header: false })).toEqual([1, 3]);
-    // '#' lines only: comments, unless a streamed block's width and mask are given
-    expect(dataError('#1,2\n#2,3\n', { keep: [false, true] }).code).toBe('EMPTY_INPUT');
-    expect(read('#1,2\n#2,3\n', { header: false, width: { cols: 2, of: 'the header (line 1)' } })).toEqual([2, 3]);
+    // after it, a '#' line of the table's width is a row like any other (a bad cell is an
+    // error, never a row lost); one of another width is a comment
+    const late = dataError('id,x\n#1,2\n#2,oops\n', { keep: [false, true] });
+    expect([late.code, late.line, late.column]).toEqual(['NOT_NUMERIC', 3, 2]);
+    expect(read('id,x\n#1,2\n# note\n#2,3\n', {})).toEqual([2, 3]);
+    // '#' lines only: rows of the first one's width, unless a header was declared
+    expect(read('#1,2\n#2,3\n', {})).toEqual([2, 3]);
+    expect(read('#ff0000,1.5\n#00ff00,2.5\n', { header: false })).toEqual([1.5, 2.5]);
+    expect(dataError('#1,2\n#2,3\n', { header: true, keep: [false, true] }).message)
+      .toMatch(/no data rows \(2 lines starting with '#' were read as comments\)\.$/);
+    expect(dataError('# only a comment\n', { keep: [false, true] }).message).toMatch(/no data rows \(1 line starting with '#' was read as a comment\)\.$/);
+    expect(dataError('\n\n', {}).message).toMatch(/no data rows \(the input is empty\)\.$/);
+    // a streamed block knows its width and mask from the start
     expect(read('#1,2\n#x\n#2,3\n', { header: false, width: { cols: 2, of: 'the header (line 1)' } })).toEqual([2, 3]);
     const after = dataError('#c,"q\n6",z\n', { header: false, keep: [false, true] });
     expect([after.code, after.line, after.column]).toEqual(['NOT_NUMERIC', 2, 2]);

@@ -368,6 +368,30 @@ describe('sample weights of extreme magnitude', () => {
   });
 });
 
+describe('small uniform sample weights fit as unit weights do (a review\'s cases)', () => {
+  // Below a largest weight of 1 the 10·eps every component's mass gets (scikit-learn's rule
+  // for unit weights) used to swamp the covariances: with a total of 1e-14 they were 40 % off
+  // and still "converged". fit() rescales such weights into [1, 2) now, exactly.
+  it('uniform weights of 1e-3 … 1e-30 give the unweighted fit, within rounding, in fit() and the map-reduce alike', () => {
+    const { X } = blobs(5, [[0, 0], [3, 1]], 60);
+    const o = { nComponents: 2, seed: 0 };
+    const ones = new GaussianMixture(o).fit(X);
+    for (const c of [1e-3, 1e-12, 1e-18, 1e-22, 1e-28, 1e-30]) {
+      const g = new GaussianMixture(o).fit(X, { sampleWeight: new Float64Array(X.rows).fill(c) });
+      expect(g.converged).toBe(true);
+      expect(maxRelDiff(g.covariances, ones.covariances), String(c)).toBeLessThan(1e-12);
+      expect(Math.abs(g.lowerBound - ones.lowerBound) / Math.abs(ones.lowerBound)).toBeLessThan(1e-12);
+    }
+    // the same scaled statistics, the same bits: a map-reduce of tiny weights as fit() runs it
+    const w = new Float64Array(X.rows).fill(1e-20);
+    const once = { ...o, maxIter: 1, tol: 0, weightsInit: [0.5, 0.5], meansInit: [[0, 0], [3, 1]], precisionsInit: [1, 0, 0, 1, 1, 0, 0, 1] };
+    const viaFit = new GaussianMixture(once).fit(X, { sampleWeight: w });
+    const gm = new GaussianMixture(once);
+    const mr = new GaussianMixture(once).applyStatistics(gm.computeStatistics(X, { sampleWeight: w }));
+    expect(Array.from(mr.covariances)).toEqual(Array.from(viaFit.covariances));
+  });
+});
+
 describe('a zero-weight row far from everything changes nothing', () => {
   const base = Array.from({ length: 300 }, (_, i) => [Math.sin(i) * 3 + (i % 3) * 10, Math.cos(i * 1.7)]);
   const far = [...base, [1e160, 0]];

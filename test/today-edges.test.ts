@@ -123,6 +123,46 @@ describe('parseTable: tentative "#" records', () => {
   });
 });
 
+describe('a review of the day\'s diff: its findings, fixed', () => {
+  it('fromParameters stores (C + Cᵀ)/2 and takes weights within 1e-8 of 1: its JSON always loads back', () => {
+    const g = GaussianMixture.fromParameters({ weights: [0.25, 0.75 + 5e-9], means: [[0, 0], [1, 1]],
+      covariances: [[[1, 0.2], [0.2 + 1e-9, 1]], [[2, 0], [0, 2]]] });
+    expect(g.covariances[1]).toBe(g.covariances[2]);
+    expect(g.covariances[1]).toBe((0.2 + (0.2 + 1e-9)) / 2);
+    const back = GaussianMixture.fromJSON(JSON.stringify(g));
+    expect(Array.from(back.covariances)).toEqual(Array.from(g.covariances));
+    // a symmetric input keeps its bits
+    const sym = GaussianMixture.fromParameters(OK);
+    expect(Array.from(sym.covariances)).toEqual([1, 0.5, 0.5, 1, 2, 0, 0, 2]);
+  });
+  it('feature names from the means\' columns, or none with null', () => {
+    const means = { data: Float64Array.from([0, 0, 1, 1]), rows: 2, cols: 2, columns: ['a', 'b'] };
+    expect(GaussianMixture.fromParameters({ ...OK, means }).featureNames).toEqual(['a', 'b']);
+    expect(GaussianMixture.fromParameters({ ...OK, means, featureNames: ['c', 'd'] }).featureNames).toEqual(['c', 'd']);
+    expect(GaussianMixture.fromParameters({ ...OK, means, featureNames: null }).featureNames).toBeNull();
+  });
+  it('a model file of parameters only refuses a field it does not know; a Bayesian one never has a null lower bound', () => {
+    const file = { format: 'gmm-wasm', version: 1, options: {}, nFeatures: 2, weights: [0.25, 0.75], means: OK.means, covariances: OK.covariances };
+    expect(GaussianMixture.fromJSON(file).nComponents).toBe(2);
+    expect(thrown(() => GaussianMixture.fromJSON({ ...file, featureName: ['a', 'b'] })).message)
+      .toMatch(/unknown field "featureName"; a model of parameters only has format, version, options, nFeatures, weights, means, covariances, featureNames\./);
+    const bgm = JSON.parse(JSON.stringify(new BayesianGaussianMixture({ nComponents: 2, seed: 1, maxIter: 5 }).fit([[0, 0], [1, 1], [5, 5], [6, 6], [0, 1]])));
+    expect(thrown(() => BayesianGaussianMixture.fromJSON({ ...bgm, nIter: 0, lowerBound: null })).message).toMatch(/"lowerBound" must be a finite number/);
+  });
+  it('messages: ±Infinity in impute is no missing entry, a NaN mean is a parameter, a blank around a type', () => {
+    const g = GaussianMixture.fromParameters(OK);
+    expect(thrown(() => g.impute([[Infinity, NaN]])).message).toMatch(/X\[0\]\[0\] is Infinity: not a value a mixture can read, nor a missing entry: replace it by NaN \(missing\) or by a finite number\./);
+    const nanMean = thrown(() => GaussianMixture.fromParameters({ ...OK, means: [[NaN, 0], [1, 1]] }));
+    expect([nanMean.code, nanMean.message]).toEqual(['NON_FINITE', 'means[0][0] is NaN: means must be finite.']);
+    expect(thrown(() => new GaussianMixture({ covarianceType: ' full' as never })).message).toMatch(/Without the blanks: 'full'\.$/);
+  });
+  it('the command line names no prior it has no flag for', async () => {
+    const { inFlags } = await import('../src/cli/models.js');
+    expect(inFlags('Raise regCovar (now 0) or covariancePrior, reduce nComponents, or scale the data.'))
+      .toBe('Raise --reg-covar (now 0) (or, through the library, its covariancePrior), reduce -k, or scale the data.');
+  });
+});
+
 // ---- the command line (node dist/cli/cli.js) ------------------------------------------------
 
 const CLI = join(fileURLToPath(root), 'dist/cli/cli.js');
@@ -155,6 +195,17 @@ describe.concurrent('CLI: --point-estimates keeps the model\'s type, names and s
     expect(im.code, im.stderr).toBe(0);
     const drawn = pe.impute([[3.6, NaN], [NaN, 54]], { method: 'sample' }).data;
     expect(im.stdout.trim().split('\n').slice(1)).toEqual([`3.6,${drawn[1]}`, `${drawn[2]},54`]);
+  });
+});
+
+describe.concurrent('CLI: --point-estimates where it does nothing is refused', () => {
+  it('without --given (predict), and on a model that is not Bayesian', async () => {
+    const gmPath = join(dir, 'plain.json');
+    expect((await cli(['fit', FAITHFUL, '-k', '2', '-q', '--out', gmPath])).code).toBe(0);
+    const a = await cli(['predict', gmPath, FAITHFUL, '--point-estimates']);
+    expect([a.code, a.stderr]).toEqual([2, expect.stringContaining('--point-estimates applies with --given (conditional means) to a --bayesian model.')]);
+    const b = await cli(['predict', gmPath, FAITHFUL, '--given', '0', '--point-estimates']);
+    expect([b.code, b.stderr]).toEqual([1, expect.stringContaining('--point-estimates applies to a --bayesian model;')]);
   });
 });
 

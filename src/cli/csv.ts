@@ -287,15 +287,15 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
   };
 
   // '#' lines are comments, except where the first column is not read (options.keep: an id
-  // "#1", a colour): there a '#' line of the table's width whose read cells are all numbers
-  // is a row. Lines met before the kept columns are known (the header or the first ordinary
-  // record still to come) are held and decided then; with no ordinary record they stay
-  // comments, unless header: false, the width and a mask are given (a streamed block).
+  // "#1", a colour): there a '#' line of the table's width is a row, read as any other (a bad
+  // cell is an error). Lines met before the kept columns are known (the header or the first
+  // ordinary record still to come) are held: then only those whose read cells are numbers
+  // are rows, as a commented header or a comment with commas may come first. A streamed
+  // block (header: false, its width and mask given) knows them from the start.
   if (options.header === false && cols >= 0 && Array.isArray(options.keep)) mask = options.keep as readonly boolean[];
-  const isRow = (cells: Cell[], recLine: number): boolean => {
-    if (!(mask && !mask[0]) || cells.length !== cols) return false;
-    for (let k = 1; k < cols; k++) {
-      if (!mask[k]) continue;
+  const numbersWhereRead = (cells: Cell[], recLine: number): boolean => {
+    for (let k = 1; k < cells.length; k++) {
+      if (!mask![k]) continue;
       try {
         toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, '', options);
       } catch {
@@ -305,8 +305,12 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     return true;
   };
   const pending: { cells: Cell[]; line: number }[] = [];
+  let comments = 0; // '#' lines read as comments, for EMPTY_INPUT's message
   const settle = () => {
-    for (const p of pending) if (isRow(p.cells, p.line)) emit(p.cells, p.line);
+    for (const p of pending) {
+      if (mask && !mask[0] && p.cells.length === cols && numbersWhereRead(p.cells, p.line)) emit(p.cells, p.line);
+      else comments++;
+    }
     pending.length = 0;
   };
 
@@ -329,11 +333,13 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
       }
       if (cells && i <= lineEnd) {
         if (mask === undefined) pending.push({ cells, line: atLine });
-        else if (isRow(cells, atLine)) emit(cells, atLine);
+        else if (cells.length === cols) emit(cells, atLine);
+        else comments++;
         continue; // held, a row, or a comment now read
       }
       line = atLine; // and skip it from j, below
     }
+    if (text[j] === '#') comments++;
     if (atEol(text[j]) || text[j] === '#') {
       while (j < n && !atEol(text[j])) j++;
       if (text[j] === '\r' && text[j + 1] === '\n') j++;
@@ -353,7 +359,8 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
       if (header) {
         columns = cells.map((c) => c.text.trim());
         mask = keepMask(options.keep, columns, cols);
-        pending.length = 0; // '#' lines above a header are comments
+        comments += pending.length; // '#' lines above a header are comments
+        pending.length = 0;
         continue;
       }
     } else if (cells.length !== cols) {
@@ -367,8 +374,21 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     }
     emit(cells, recLine);
   }
+  if (pending.length > 0 && options.header !== true) {
+    // '#' lines only: rows of the first one's width where a mask for that width leaves the
+    // first column unread (one-cell comments never are)
+    if (cols < 0) {
+      cols = pending[0].cells.length;
+      firstLine = pending[0].line;
+    }
+    const m = keepMask(options.keep, null, cols);
+    mask = m && m.length === cols && m.some(Boolean) ? m : null;
+    settle();
+  }
+  comments += pending.length; // held above a header that never came
   if (rows === 0) {
-    throw new DataError('EMPTY_INPUT', columns ? 'only a header line, no data rows.' : 'no data rows (the input is empty).', source);
+    const why = comments > 0 ? ` (${comments} line${comments === 1 ? '' : 's'} starting with '#' ${comments === 1 ? 'was' : 'were'} read as ${comments === 1 ? 'a comment' : 'comments'})` : '';
+    throw new DataError('EMPTY_INPUT', columns ? `only a header line, no data rows${why}.` : `no data rows${why || ' (the input is empty)'}.`, source);
   }
   const format: TableFormat = delim === '\t' ? 'tsv' : delim === ';' ? 'semicolon' : ws ? 'whitespace' : 'csv';
   return { data: Float64Array.from(values), rows, cols, columns, format, ...(texts ? { text: texts } : {}) };

@@ -74,27 +74,6 @@ export function readModel(path: string): GaussianMixture {
   }
 }
 
-/** predict --given and impute's option for a Bayesian model. */
-export const POINT_ESTIMATES_OPTION = {
-  name: 'point-estimates', kind: 'flag', help: 'a --bayesian model: condition on its point estimates (weights, means, covariances)',
-} as const;
-
-/** A loaded model for conditionals (predict --given, impute): a Bayesian one, whose
- *  conditionals are not defined, only with --point-estimates, as the GaussianMixture of its
- *  point estimates (GaussianMixture.fromParameters). */
-export function forConditionals(gm: GaussianMixture, o: Opts, path: string): GaussianMixture {
-  if (!(gm instanceof BayesianGaussianMixture)) return gm;
-  if (!o['point-estimates']) {
-    throw new InputError(`${path} is a Bayesian mixture (fitted with --bayesian), whose conditionals are not defined: it scores ` +
-      'with its Wishart posterior terms, as scikit-learn. Add --point-estimates to condition on its point estimates (its ' +
-      'weights, means and covariances, as a GaussianMixture).');
-  }
-  const { covarianceType, seed, missingValues } = gm.options;
-  const names = gm.featureNames;
-  return GaussianMixture.fromParameters({ weights: gm.weights, means: gm.means, covariances: gm.covariances, ...(names ? { featureNames: names } : {}) },
-    { covarianceType, seed, missingValues });
-}
-
 /** Data a loaded model reads: t, the table as read (for messages and output headers), and X,
  *  what the library takes. Missing cells are NaN when the model was fitted with --missing
  *  marginalize (it marginalises them), and an error otherwise. Only the columns the model

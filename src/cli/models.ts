@@ -1,10 +1,11 @@
-// The models the command line builds from its options, the option errors of the library
-// told in the command line's flags, and the closing line of a fit.
+// The models the command line builds from its options (and, for conditionals, from a
+// Bayesian model's point estimates), the option errors of the library told in the command
+// line's flags, and the closing line of a fit.
 import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
 import type { CovarianceType, GaussianMixtureOptions, InitParams, WeightConcentrationPriorType } from '../index.js';
 import { core } from '../core/core.js';
 import { num } from './summary.js';
-import { UsageError, type Opts } from './args.js';
+import { InputError, UsageError, type Opts } from './args.js';
 
 /** The command line's name for each option of the library's models, for their errors. */
 const FLAG_OF: Record<string, string> = {
@@ -20,6 +21,8 @@ export function inFlags(message: string): string {
     // the priors the command line has no flag for: only the library sets them
     .replace(/, or give (covariancePrior|meanPrior|meanPrecisionPrior|degreesOfFreedomPrior)\b/g,
       ' (or fit with the library\'s BayesianGaussianMixture, whose $1 option the command line has no flag for)')
+    .replace(/ or (covariancePrior|meanPrior|meanPrecisionPrior|degreesOfFreedomPrior)\b/g,
+      ' (or, through the library, its $1)')
     .replace(/\b[a-z]+[A-Z]\w*\b/g, (w) => (w in FLAG_OF ? FLAG_OF[w] : w));
 }
 
@@ -75,4 +78,30 @@ export function tuningOptions(o: Opts): GaussianMixtureOptions {
   if (o.seed !== undefined) opts.seed = o.seed as number;
   if (o.missing !== undefined) opts.missingValues = o.missing as 'error' | 'marginalize';
   return opts;
+}
+
+/** predict --given and impute's option for a Bayesian model. */
+export const POINT_ESTIMATES_OPTION = {
+  name: 'point-estimates', kind: 'flag', help: 'a --bayesian model: condition on its point estimates (weights, means, covariances)',
+} as const;
+
+/** A loaded model for conditionals (predict --given, impute): a Bayesian one, whose
+ *  conditionals are not defined, only with --point-estimates, as the GaussianMixture of its
+ *  point estimates (GaussianMixture.fromParameters). */
+export function forConditionals(gm: GaussianMixture, o: Opts, path: string): GaussianMixture {
+  if (!(gm instanceof BayesianGaussianMixture)) {
+    if (o['point-estimates']) {
+      throw new InputError(`--point-estimates applies to a --bayesian model; ${path} is a GaussianMixture, whose parameters are its point estimates: leave the flag out.`);
+    }
+    return gm;
+  }
+  if (!o['point-estimates']) {
+    throw new InputError(`${path} is a Bayesian mixture (fitted with --bayesian), whose conditionals are not defined: it scores ` +
+      'with its Wishart posterior terms, as scikit-learn. Add --point-estimates to condition on its point estimates (its ' +
+      'weights, means and covariances, as a GaussianMixture).');
+  }
+  const { covarianceType, seed, missingValues } = gm.options;
+  const names = gm.featureNames;
+  return GaussianMixture.fromParameters({ weights: gm.weights, means: gm.means, covariances: gm.covariances, ...(names ? { featureNames: names } : {}) },
+    { covarianceType, seed, missingValues });
 }

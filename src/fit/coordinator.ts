@@ -86,9 +86,33 @@ export class Coordinator {
       this.o.regCovar, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
   }
 
+  /**
+   * The statistics buffer (root copied in first, when given), for maximum likelihood with
+   * its components' masses totalling less than 1 multiplied by the power of two that brings
+   * that total into [1, 2), which is exact: only ratios of weights matter there, but for the
+   * 10·eps every component's mass gets in the M-step (scikit-learn's rule for unit weights),
+   * which would otherwise move the parameters by up to 10·eps/Σw of themselves (covariances
+   * 40 % off at a total of 1e-14). The header scales too, so the lower bound's ratio keeps
+   * its bits, and a second call changes nothing. Every fit, pool, stream and
+   * applyStatistics reaches the M-step through here, so they all agree.
+   */
+  protected readyStats(root: Float64Array | null): void {
+    const stats = this.view('stats', this.S);
+    if (root) stats.set(root);
+    // the masses' total (the header's Σw is not filled by an initialisation's statistics)
+    let total = 0;
+    for (let k = 0; k < this.K; k++) total += stats[2 + k];
+    if (this.o.variational || !(total > 0 && total < 1)) return;
+    let e = 0;
+    for (let t = total; t < 1; t *= 2) e++;
+    // 2^e in two exact factors (2^1074, which the smallest subnormal total needs, is not a double)
+    const fa = 2 ** Math.ceil(e / 2), fb = 2 ** (e - Math.ceil(e / 2));
+    for (let i = 0; i < stats.length; i++) stats[i] = stats[i] * fa * fb;
+  }
+
   /** mStep's buffers: the statistics, the prior (before the means change) and the shift. */
   protected prepareMStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array): void {
-    if (root) this.view('stats', this.S).set(root);
+    this.readyStats(root);
     if (prior) this.view('prior', this.K * this.d).set(prior);
     if (shift) this.means.set(shift);
   }
@@ -110,7 +134,7 @@ export class Coordinator {
    *  null when in the statistics buffer) about the shift buffer, or about the means, for an
    *  E-step with the current means; the M-step's means go into the implied buffer. */
   shiftLoss(root: Float64Array | null, shifted: boolean): number {
-    if (root) this.view('stats', this.S).set(root);
+    this.readyStats(root);
     return this.c.shiftLoss(this.b.stats, shifted ? this.b.shift : this.b.means, this.b.means, this.K, this.d, this.type,
       this.o.regCovar, this.b.implied, this.b.tmp);
   }

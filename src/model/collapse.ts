@@ -1,9 +1,8 @@
 // A fit whose component has collapsed onto the regCovar floor: mclust marks such fits NA
 // (a singular covariance), while here regCovar keeps them positive definite, so a large K
 // can win a selection by BIC through one (README, "Model selection").
-import { core, TYPE_CODE } from '../core/core.js';
-import { arenaFor } from '../core/arena.js';
 import type { GaussianMixture } from './gaussian-mixture.js';
+import { precisionFactors } from './factors.js';
 
 /** How far above regCovar a variance must lie to be a spread of the component's own. */
 const FLOOR_MARGIN = 1e-3;
@@ -23,8 +22,5 @@ export function collapsedComponent(gm: GaussianMixture): number {
   } else {
     for (let i = 0; i < cov.length; i++) cov[i] -= shift;
   }
-  const c = core();
-  const arena = arenaFor(c);
-  const src = arena.put(cov);
-  return c.precisionCholesky(src, arena.allocF64(cov.length), arena.allocF64(d * d), TYPE_CODE[type], K, d);
+  return precisionFactors(type, K, d, cov).bad;
 }

@@ -2,11 +2,10 @@
 // covariances_ and precisions_cholesky_ by hand; mclust: dens(parameters = …)): checked as
 // a fit's would be, the precision factors computed by the core's own Cholesky, so the
 // model scores, samples and conditions exactly as one whose fit ended at these parameters.
-import { core, TYPE_CODE } from '../core/core.js';
-import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { paramLength, type FittedState } from './params.js';
-import { asymmetricEntry, describe, repeatedName, toMatrix, toTensor, type CovarianceType, type MatrixInput } from './validate.js';
+import { covarianceShape, paramLength, type FittedState } from './params.js';
+import { precisionFactors } from './factors.js';
+import { asymmetricEntry, describe, repeatedName, toTensor, type CovarianceType, type MatrixInput } from './validate.js';
 
 /** The parameters of a mixture, in the layouts a fitted model's getters give them. */
 export interface MixtureParameters {
@@ -17,18 +16,16 @@ export interface MixtureParameters {
   /** As `gm.covariances` for the type: K·d·d (full), d·d (tied), K·d (diag) or K (spherical)
    *  numbers, flat or nested ([K][d][d], [d][d], [K][d]). */
   covariances: ArrayLike<number> | readonly unknown[];
-  /** Column names, as a fit keeps them (optional). */
-  featureNames?: readonly string[];
+  /** Column names, as a fit keeps them (default: the columns of means given as
+   *  { data, rows, cols, columns }; null: none). */
+  featureNames?: readonly string[] | null;
 }
 
-const SHAPES: Record<CovarianceType, (K: number, d: number) => number[]> = {
-  full: (K, d) => [K, d, d], tied: (_K, d) => [d, d], diag: (K, d) => [K, d], spherical: (K) => [K],
-};
-
 /** The fitted state for p under covarianceType (K from the weights, d from the means):
- *  converged false, nIter 0 and lowerBound −∞, as no fit ran. Every check comes before the
- *  core is asked for the precision factors. */
-export function parametersState(p: unknown, type: CovarianceType, nComponents: number | undefined): FittedState {
+ *  converged false, nIter 0 and lowerBound −∞, as no fit ran. Every check, beforeWork's
+ *  too, comes before the core is asked for the precision factors. */
+export function parametersState(p: unknown, type: CovarianceType, nComponents: number | undefined,
+  beforeWork: (d: number) => void = () => {}): FittedState {
   if (p === null || typeof p !== 'object' || Array.isArray(p)) {
     throw new GmmError('INVALID_TYPE', `fromParameters needs { weights, means, covariances }; got ${describe(p)}.`);
   }
@@ -59,11 +56,14 @@ export function parametersState(p: unknown, type: CovarianceType, nComponents: n
   if (!(Math.abs(1 - sum) <= 1e-8)) {
     throw new GmmError('INVALID_ARGUMENT', `weights must sum to 1 (within 1e-8); they sum to ${sum}. Divide them by their sum.`);
   }
-  const m = toMatrix(o.means, 'means');
-  if (m.rows !== K) throw new GmmError('SHAPE_MISMATCH', `means has ${m.rows} rows but there are ${K} weights: give one mean per component.`);
-  const d = m.cols;
+  const m = toTensor(o.means, 'means', 'INVALID_ARGUMENT');
+  if (m.shape.length !== 2 || m.shape[1] < 1) {
+    throw new GmmError('SHAPE_MISMATCH', `means has shape [${m.shape.join(', ')}]: give K rows of d numbers (or { data, rows, cols }).`);
+  }
+  if (m.shape[0] !== K) throw new GmmError('SHAPE_MISMATCH', `means has ${m.shape[0]} rows but there are ${K} weights: give one mean per component.`);
+  const d = m.shape[1];
   const c = toTensor(o.covariances, 'covariances', 'INVALID_ARGUMENT');
-  const want = paramLength(type, K, d), canonical = SHAPES[type](K, d);
+  const want = paramLength(type, K, d), canonical = covarianceShape(type, K, d);
   if (c.data.length !== want || (c.shape.length > 1 && c.shape.join() !== canonical.join())) {
     throw new GmmError('SHAPE_MISMATCH', `covariances for covarianceType '${type}' must have shape [${canonical.join(', ')}] ` +
       `(or be one flat array of ${want} numbers); got shape [${c.shape.join(', ')}].`);
@@ -71,11 +71,17 @@ export function parametersState(p: unknown, type: CovarianceType, nComponents: n
   const cov = c.data;
   if (type === 'full' || type === 'tied') {
     for (let k = 0; k < (type === 'full' ? K : 1); k++) {
-      const asym = asymmetricEntry(cov, k * d * d, d);
+      const off = k * d * d;
+      const asym = asymmetricEntry(cov, off, d);
       if (asym) {
         const [i, j] = asym;
         throw new GmmError('INVALID_ARGUMENT', `covariances${type === 'full' ? `[${k}]` : ''} is not symmetric (entry [${i}][${j}] = ` +
-          `${cov[k * d * d + i * d + j]}, [${j}][${i}] = ${cov[k * d * d + j * d + i]}): use (C + Cᵀ) / 2.`);
+          `${cov[off + i * d + j]}, [${j}][${i}] = ${cov[off + j * d + i]}): use (C + Cᵀ) / 2.`);
+      }
+      // within numpy's tolerance: stored as (C + Cᵀ)/2, which leaves a symmetric C's bits, so
+      // that the conditionals (upper triangle), the Cholesky (lower) and fromJSON agree
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < i; j++) cov[off + i * d + j] = cov[off + j * d + i] = (cov[off + i * d + j] + cov[off + j * d + i]) / 2;
       }
     }
   } else {
@@ -83,31 +89,30 @@ export function parametersState(p: unknown, type: CovarianceType, nComponents: n
       if (!(cov[i] > 0)) throw new GmmError('NOT_POSITIVE_DEFINITE', `covariances entry ${i} is ${cov[i]}: ${type} variances must be > 0.`);
     }
   }
-  const names = o.featureNames;
+  // featureNames (null: none), else the columns of means given as { data, rows, cols, columns }
+  const given = (o.means as { columns?: unknown }).columns;
+  const names = o.featureNames === undefined ? (Array.isArray(given) ? given : undefined) : o.featureNames ?? undefined;
   if (names !== undefined && (!Array.isArray(names) || names.length !== d || !names.every((v) => typeof v === 'string'))) {
-    throw new GmmError('INVALID_ARGUMENT', `featureNames must be an array of ${d} strings (one per feature of the means), or left out.`);
+    throw new GmmError('INVALID_ARGUMENT', `featureNames must be an array of ${d} strings (one per feature of the means), or null.`);
   }
   if (names !== undefined && repeatedName(names as string[]) !== undefined) {
     throw new GmmError('INVALID_ARGUMENT', `featureNames names ${JSON.stringify(repeatedName(names as string[]))} twice: each column has a name of its own.`);
   }
+  beforeWork(d); // the caller's checks that need d (the options' initial parameters)
   // the precision factors by the core's Cholesky, which also says whether each covariance is
   // positive definite (the same factorisation a fit runs on the covariances it stores)
-  const cc = core();
-  const arena = arenaFor(cc);
-  const src = arena.put(cov), out = arena.allocF64(want);
-  const bad = cc.precisionCholesky(src, out, arena.allocF64(d * d), TYPE_CODE[type], K, d);
+  const { bad, chol } = precisionFactors(type, K, d, cov);
   if (bad >= 0) {
     throw new GmmError('NOT_POSITIVE_DEFINITE', `covariances${type === 'tied' ? '' : `[${bad}]`} is not positive definite: ` +
       'a covariance must be symmetric with positive eigenvalues (add a small multiple of the identity if it is nearly singular).');
   }
-  const chol = arena.f64(out, want).slice();
   for (let i = 0; i < want; i++) {
     if (!Number.isFinite(chol[i])) {
       throw new GmmError('NOT_POSITIVE_DEFINITE', 'covariances are too close to singular for their precision factors to be finite doubles.');
     }
   }
   return {
-    params: { covarianceType: type, K, d, weights: weights.slice(), means: m.data.slice(), covariances: cov.slice(), precisionsCholesky: chol },
+    params: { covarianceType: type, K, d, weights: weights.slice(), means: m.data, covariances: cov, precisionsCholesky: chol },
     converged: false, nIter: 0, lowerBound: -Infinity,
     featureNames: names ? (names as string[]).slice() : null,
   };

@@ -799,9 +799,7 @@ export class GaussianMixture {
     const given = (options as { nComponents?: unknown }).nComponents;
     // the options first, as the constructor checks them (K from the weights where not given)
     const gm = new GaussianMixture({ ...options, nComponents: given ?? (typeof w === 'number' && w >= 1 ? w : 1) } as GaussianMixtureOptions);
-    const state = parametersState(parameters, gm.opts.covarianceType, given as number | undefined);
-    checkInitShapes(gm.opts, state.params.d);
-    gm.state = state;
+    gm.state = parametersState(parameters, gm.opts.covarianceType, given as number | undefined, (d) => checkInitShapes(gm.opts, d));
     return gm;
   }
 
@@ -892,6 +890,11 @@ function toShift(shift: unknown, K: number, d: number): Float64Array {
  *  fields): GaussianMixture.fromParameters on them, its errors as INVALID_JSON. */
 function modelFromParameterFile(o: Record<string, unknown>): GaussianMixture {
   try {
+    const known = ['format', 'version', 'options', 'nFeatures', 'weights', 'means', 'covariances', 'featureNames'];
+    const unknown = Object.keys(o).find((k) => !known.includes(k));
+    if (unknown !== undefined) {
+      throw new GmmError('INVALID_JSON', `unknown field ${JSON.stringify(unknown)}; a model of parameters only has ${known.join(', ')}.`);
+    }
     const options = o.options;
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new GmmError('INVALID_JSON', '"options" must be an object.');

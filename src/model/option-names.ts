@@ -112,7 +112,7 @@ export function covarianceTypeHint(value: unknown, types: readonly string[], quo
       `${Object.values(MCLUST_OFFERED).map(quote).join(', ').replace(/, ([^,]*)$/, ' and $1')}.`;
   }
   const folded = types.find((t) => t === value.trim().toLowerCase());
-  if (folded) return ` Types are lower case: ${quote(folded)}.`;
+  if (folded) return folded === value.trim() ? ` Without the blanks: ${quote(folded)}.` : ` Types are lower case: ${quote(folded)}.`;
   const best = nearest(value, types, 2);
   return best ? ` Did you mean ${quote(best)}?` : '';
 }

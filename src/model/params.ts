@@ -56,6 +56,11 @@ export interface FittedState {
   featureNames?: string[] | null;
 }
 
+/** The nested shape of a type's covariances (or precisions): [K, d, d], [d, d], [K, d], [K]. */
+export function covarianceShape(type: CovarianceType, K: number, d: number): number[] {
+  return type === 'full' ? [K, d, d] : type === 'tied' ? [d, d] : type === 'diag' ? [K, d] : [K];
+}
+
 /** Number of f64 in the covariance / precision-Cholesky array for a type. */
 export function paramLength(type: CovarianceType, K: number, d: number): number {
   return type === 'full' ? K * d * d : type === 'tied' ? d * d : type === 'diag' ? K * d : K;

@@ -1,10 +1,9 @@
 // JSON form of a fitted model. Numbers are written by JSON.stringify, which round-trips
 // every double exactly, so a reloaded model scores bit-identically.
 import { GmmError } from '../core/errors.js';
-import { core, TYPE_CODE } from '../core/core.js';
-import { arenaFor } from '../core/arena.js';
 import { COVARIANCE_TYPES, repeatedName, type CovarianceType } from './validate.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
+import { precisionFactors } from './factors.js';
 
 export const FORMAT = 'gmm-wasm';
 export const VERSION = 1;
@@ -125,18 +124,6 @@ function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float
   return -1;
 }
 
-/** The first covariance (the tied one: 0) that is not positive definite, or -1, by the
- *  core's own factorisation (the one every fit ran on each covariance before storing it,
- *  so a stored one passes bit for bit). Before init() this throws NOT_INITIALIZED, as every
- *  method does: a model loaded unchecked could hold a covariance that is not one.
- *  Conditionals read the covariances, scoring the precision factors. */
-function notPositiveDefinite(type: CovarianceType, K: number, d: number, cov: Float64Array): number {
-  const c = core();
-  const arena = arenaFor(c);
-  const src = arena.put(cov);
-  return c.precisionCholesky(src, arena.allocF64(cov.length), arena.allocF64(d * d), TYPE_CODE[type], K, d);
-}
-
 /** The fields of a fit that a model written by hand may leave out, all together: its
  *  precision factors are then computed from the covariances (GaussianMixture.fromParameters). */
 const FIT_FIELDS = ['precisionsCholesky', 'converged', 'nIter', 'lowerBound'];
@@ -188,7 +175,7 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     if (w < 0) throw bad('"weights" must be non-negative.');
     s += w;
   }
-  if (Math.abs(s - 1) > 1e-9) throw bad(`"weights" sum to ${s}, not 1.`);
+  if (!(Math.abs(s - 1) <= 1e-8)) throw bad(`"weights" sum to ${s}, not 1 (within 1e-8).`);
   if (!Array.isArray(o.means) || o.means.length !== K) throw bad(`"means" must be ${K} rows.`);
   // shapes before any allocation sized by them
   for (let k = 0; k < K; k++) {
@@ -233,7 +220,9 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   if (typeof o.converged !== 'boolean') throw bad('"converged" must be a boolean.');
   if (typeof o.nIter !== 'number' || !Number.isInteger(o.nIter) || o.nIter < 0) throw bad('"nIter" must be a non-negative integer.');
   // null: a model that no fit produced (fromParameters), whose lower bound is −∞
-  if (!(o.lowerBound === null && o.nIter === 0) && (typeof o.lowerBound !== 'number' || !Number.isFinite(o.lowerBound))) {
+  // (never a Bayesian mixture's: only fromParameters builds one with no fit)
+  if (!(o.lowerBound === null && o.nIter === 0 && o.variational === undefined) &&
+    (typeof o.lowerBound !== 'number' || !Number.isFinite(o.lowerBound))) {
     throw bad('"lowerBound" must be a finite number (or null with nIter 0).');
   }
   const names = o.featureNames;
@@ -244,7 +233,7 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     throw bad(`"featureNames" names ${JSON.stringify(repeatedName(names as string[]))} twice: each column has a name of its own.`);
   }
   // last: the one check that asks the core (its scratch memory only)
-  const notPd = notPositiveDefinite(type, K, d, covariances);
+  const notPd = precisionFactors(type, K, d, covariances).bad;
   if (notPd >= 0) {
     throw bad(`covariances${type === 'tied' ? '' : `[${notPd}]`} is not positive definite, so no fit stored it: the file ` +
       'was edited or corrupted.');

@@ -1,7 +1,7 @@
 // Validation of every public input, before any work starts. Each failure is a GmmError
 // naming the argument, the problem and the fix.
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
-import { paramLength } from './params.js';
+import { covarianceShape, paramLength } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
 import type { VariationalOptions } from '../fit/variational.js';
 
@@ -99,6 +99,11 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
     }
     const hint = v !== v && name === 'X' ? (nan === 'no-missing' ? ' (missing-value fits run in fit() and selectModel only)'
       : " (or set missingValues: 'marginalize' to treat NaN as a missing entry)") : '';
+    if (nan === 'allow') {
+      // NaN is a missing entry here (impute, a marginalising model's scoring): ±Infinity is not one
+      throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: not a value a mixture can read, nor a missing entry: ` +
+        'replace it by NaN (missing) or by a finite number.');
+    }
     // conditioning values are given, never missing: no fit, no marginalisation to point to
     const when = name === 'Xgiven' ? ': conditioning needs a finite value for every given feature' : ' first';
     throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: remove or impute rows with NaN or ±Infinity${when}${hint}.`);
@@ -424,10 +429,10 @@ export function checkInitShapes(o: ResolvedOptions, d: number): void {
   if (o.precisionsInit) {
     const want = paramLength(o.covarianceType, K, d);
     if (o.precisionsInit.length !== want) {
-      const shape = { full: `${K}×${d}×${d}`, tied: `${d}×${d}`, diag: `${K}×${d}`, spherical: `${K}` }[o.covarianceType];
+      const shape = covarianceShape(o.covarianceType, K, d).join('×');
       throw new GmmError('SHAPE_MISMATCH', `precisionsInit for covarianceType '${o.covarianceType}' must have shape ${shape} (${want} numbers); got ${o.precisionsInit.length}.`);
     }
-    const canonical = { full: [K, d, d], tied: [d, d], diag: [K, d], spherical: [K] }[o.covarianceType];
+    const canonical = covarianceShape(o.covarianceType, K, d);
     const shape = o.precisionsInitShape ?? [want];
     if (shape.length > 1 && shape.join() !== canonical.join()) {
       throw new GmmError('SHAPE_MISMATCH', `precisionsInit for covarianceType '${o.covarianceType}' must have shape [${canonical.join(', ')}] ` +

@@ -53,8 +53,8 @@ async function fitStreamed(path: string, o: Opts, gm: GaussianMixture): Promise<
 }
 
 /** What a finished fit of n rows should warn of: no convergence, and components that hold
- *  less than half a row (more components than the data have clusters or distinct points:
- *  scikit-learn's k-means warns of it). Not for a Bayesian fit, whose prior empties the
+ *  less than half a row (more components than the data have clusters or distinct points,
+ *  which scikit-learn's k-means warns of, or a poor start). Not for a Bayesian fit, whose prior empties the
  *  components it does not need. */
 function fitWarnings(gm: GaussianMixture, n: number): void {
   if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
@@ -63,8 +63,9 @@ function fitWarnings(gm: GaussianMixture, n: number): void {
   const empty = Array.from(w.keys()).filter((k) => w[k] * n < 0.5);
   if (empty.length > 0) {
     info(`warning: component${empty.length === 1 ? '' : 's'} ${empty.join(', ')} hold${empty.length === 1 ? 's' : ''} less than half a row ` +
-      `(weight ${num(Math.max(...empty.map((k) => w[k])), 3)}${empty.length === 1 ? '' : ' at most'}): the data have fewer clusters or ` +
-      `distinct points than -k ${w.length}; fit fewer components.`);
+      `(weight ${num(Math.max(...empty.map((k) => w[k])), 3)}${empty.length === 1 ? '' : ' at most'}): the data may have fewer clusters or ` +
+      `distinct points than -k ${w.length} (fit fewer components), or EM stopped near a poor start (raise --n-init` +
+      `${gm.converged ? '' : ' or --max-iter'}).`);
   }
 }
 

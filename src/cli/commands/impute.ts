@@ -1,7 +1,8 @@
 // gmm-wasm impute: the missing cells of a table filled under a model.
 import { formatCsvCells } from '../csv.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, MODEL_DATA_NOTE, checkSeed, need, type Command } from '../args.js';
-import { POINT_ESTIMATES_OPTION, describeData, forConditionals, readForImpute, readModel } from '../input.js';
+import { describeData, readForImpute, readModel } from '../input.js';
+import { POINT_ESTIMATES_OPTION, forConditionals } from '../models.js';
 import { emit, info } from '../output.js';
 
 export const impute: Command = {

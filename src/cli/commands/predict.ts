@@ -4,7 +4,8 @@ import type { GaussianMixture } from '../../entry-node.js';
 import { formatCsv, type Table } from '../csv.js';
 import type { MatrixInput } from '../../index.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, InputError, MODEL_DATA_NOTE, UsageError, need, type Command } from '../args.js';
-import { POINT_ESTIMATES_OPTION, forConditionals, readModel, readModelData } from '../input.js';
+import { readModel, readModelData } from '../input.js';
+import { POINT_ESTIMATES_OPTION, forConditionals } from '../models.js';
 import { remainingFeatures } from '../../model/conditional.js';
 import { emit } from '../output.js';
 
@@ -30,6 +31,7 @@ export const predict: Command = {
     // usage errors before any file is read
     const spec = o.given === undefined ? null : givenSpec(String(o.given));
     if (spec && o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
+    if (!spec && o['point-estimates']) throw new UsageError('--point-estimates applies with --given (conditional means) to a --bayesian model.', 'predict');
     const gm = spec ? forConditionals(readModel(pos[0]), o, pos[0]) : readModel(pos[0]);
     const g = spec && givenIndices(spec, gm, String(o.given));
     const { t, X } = readModelData(gm, pos[1], o, g);

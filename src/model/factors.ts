@@ -1,0 +1,17 @@
+// The core's Cholesky of covariances given from outside a fit (a model file, fromParameters,
+// a shifted copy for collapse.ts): the factorisation every fit runs on the covariances it
+// stores, so a fit's own covariances pass and give its factors bit for bit.
+import { core, TYPE_CODE } from '../core/core.js';
+import { arenaFor } from '../core/arena.js';
+import type { CovarianceType } from './validate.js';
+
+/** The precision factors of cov (paramLength(type, K, d) numbers) and the first covariance
+ *  (the tied one: 0) that is not positive definite, or −1 (then chol is complete). Uses the
+ *  core's scratch memory only. */
+export function precisionFactors(type: CovarianceType, K: number, d: number, cov: Float64Array): { bad: number; chol: Float64Array } {
+  const c = core();
+  const arena = arenaFor(c);
+  const src = arena.put(cov), out = arena.allocF64(cov.length);
+  const bad = c.precisionCholesky(src, out, arena.allocF64(d * d), TYPE_CODE[type], K, d);
+  return { bad, chol: arena.f64(out, cov.length).slice() };
+}
