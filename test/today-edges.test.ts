@@ -198,6 +198,27 @@ describe.concurrent('CLI: --point-estimates keeps the model\'s type, names and s
   });
 });
 
+describe('set_params with the fitted state kept: options edited in the JSON', () => {
+  it('a Bayesian fit stopped at maxIter 5 continues from its posterior with maxIter 500, as the README shows', () => {
+    const X = [[0, 0], [0.2, 0.1], [0.1, 0.3], [5, 5], [5.2, 5.1], [4.9, 5.3], [0.3, 0.2], [5.1, 4.8]];
+    const b = new BayesianGaussianMixture({ nComponents: 2, seed: 0, maxIter: 1, warmStart: true }).fit(X);
+    const j = b.toJSON();
+    const more = BayesianGaussianMixture.fromJSON({ ...j, options: { ...j.options, maxIter: 500 } });
+    expect([more.options.maxIter, more.nIter, Array.from(more.weights)]).toEqual([500, b.nIter, Array.from(b.weights)]);
+    more.fit(X);
+    expect(more.converged).toBe(true);
+  });
+});
+
+describe.concurrent('CLI: a streamed fit names the columns it reads', () => {
+  it('--stream --columns 2,3,4 says 3 columns, with their names', async () => {
+    writeFileSync(join(dir, 'ids.csv'), 'id,a,b,c\n1,2,3,4\n2,3,4,5\n3,4,5,7\n4,1,1,1\n');
+    const r = await cli(['fit', join(dir, 'ids.csv'), '--stream', '--columns', '2,3,4', '-k', '1', '--out', join(dir, 'ids.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('ids.csv: streamed, 3 columns (a, b, c), CSV');
+  });
+});
+
 describe.concurrent('CLI: --point-estimates where it does nothing is refused', () => {
   it('without --given (predict), and on a model that is not Bayesian', async () => {
     const gmPath = join(dir, 'plain.json');

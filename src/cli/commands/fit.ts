@@ -22,8 +22,9 @@ async function fitStreamed(path: string, o: Opts, gm: GaussianMixture): Promise<
     throw new UsageError('--missing marginalize reads the data into memory (missing-value fits run in fit() only): drop --stream.', 'fit');
   }
   if (path === '-') throw new UsageError('--stream needs a file: EM reads the data once per pass, and stdin can be read only once.', 'fit');
-  const { st, pick, columns } = await openBlocks(path, o);
-  info(`${path}: streamed, ${st.cols} column${st.cols === 1 ? '' : 's'}${st.columns ? ` (${st.columns.join(', ')})` : ''}, ${st.format.toUpperCase()}`);
+  const { st, pick, columns, cols } = await openBlocks(path, o);
+  // the columns read (--columns's), as the in-memory reader's summary names them
+  info(`${path}: streamed, ${cols} column${cols === 1 ? '' : 's'}${columns ? ` (${columns.join(', ')})` : ''}, ${st.format.toUpperCase()}`);
   const progress = new Progress(o.quiet ? 'never' : 'always', 'pass', gm.options.nInit);
   const t0 = Date.now();
   async function* source(): AsyncGenerator<Table> {
