@@ -2,7 +2,7 @@
 // precision-Cholesky diagonal, weights summing to 1, rows of predictProba summing to 1, finite
 // scores) or in a GmmError that says which component broke and what to change.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GaussianMixture, GmmError, type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
+import { GaussianMixture, GmmError, selectModel, type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
 import { blobs, loadCore, maxRelDiff, modelProblems, normal, rng, rowSums } from './helpers.js';
 
 beforeAll(loadCore);
@@ -101,6 +101,32 @@ describe('degenerate data with regCovar = 0 fails with an explanation', () => {
   it('a constant feature (full): NOT_POSITIVE_DEFINITE', () => {
     const e = validOrExplained(() => new GaussianMixture({ regCovar: 0 }), mat([[0, 5], [1, 5], [2, 5], [4, 5]]));
     expect((e as GmmError).code).toBe('NOT_POSITIVE_DEFINITE');
+  });
+  // singular only in exact arithmetic: the Cholesky's pivots are of rounding size, so the
+  // factorisation succeeds, yet the densities mean nothing (scikit-learn: "ill-defined
+  // empirical covariance"); a pivot² below 4·d·eps of the largest variance is refused (a review's cases)
+  it('as many rows as features, or rows on a plane (full, tied): NOT_POSITIVE_DEFINITE, not a fit of rounding noise', () => {
+    const square = mat([[-26, -13, 24, -3], [-14, 22, 10, -14], [17, -46, -3, 3], [-2, 19, 17, -9]]);
+    const plane = mat(Array.from({ length: 50 }, (_, i) => {
+      const a = Math.sin(i) * 3, b = Math.cos(i * 1.3) * 2, c = Math.sin(i * 0.7 + 1);
+      return [a, b, c, a + 2 * b - c];
+    }));
+    for (const [X, type] of [[square, 'full'], [plane, 'full'], [plane, 'tied']] as const) {
+      const e = validOrExplained(() => new GaussianMixture({ regCovar: 0, covarianceType: type }), X);
+      expect((e as GmmError).code, type).toBe('NOT_POSITIVE_DEFINITE');
+      expect((e as GmmError).message).toContain('rows that span fewer dimensions than the features');
+    }
+    // selectModel lists it as failed; diag has a spread in every feature and fits
+    const sel = selectModel(square, { nComponents: 1, covarianceTypes: ['full', 'diag'], regCovar: 0 });
+    expect(sel.failed.map((f) => [f.covarianceType, f.error.code])).toEqual([['full', 'NOT_POSITIVE_DEFINITE']]);
+    expect(sel.results.map((r) => r.covarianceType)).toEqual(['diag']);
+    // an ill-conditioned covariance that is not singular (variances 1 and 1e-12) still fits
+    const z = normal(rng(3));
+    const thin = mat(Array.from({ length: 200 }, () => [z(), 1e-6 * z()]));
+    const g = new GaussianMixture({ regCovar: 0 }).fit(thin);
+    expect(g.covariances[3]).toBeGreaterThan(5e-13);
+    // with the regCovar floor the same square data fit, as designed
+    expect(new GaussianMixture({ regCovar: 1e-6 }).fit(square).converged).toBe(true);
   });
 });
 

@@ -35,7 +35,7 @@ function parseArgs(argv: string[]): Record<string, string> {
 
 /** A flag's value as a decimal integer (the library checks its range), else a usage error. */
 function integerFlag(v: string, flag: string): number {
-  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} needs an integer; got ${JSON.stringify(v)}`);
+  if (!/^[+-]?\d+$/.test(v)) throw new UsageError(`${flag} needs an integer; got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
@@ -47,6 +47,9 @@ export async function demo(): Promise<void> {
   const seed = integerFlag(args.seed ?? '0', '--seed');
   const fixedK = args.components === undefined ? undefined : integerFlag(args.components, '-k');
   const X = FAITHFUL as unknown as number[][];
+  // the options checked as one model takes them, so a bad type is named as the constructor's
+  // covarianceType (selectModel's message would name its covarianceTypes list)
+  new GaussianMixture({ nComponents: fixedK ?? 1, covarianceType: type, seed });
 
   let best: GaussianMixture;
   if (fixedK !== undefined) {

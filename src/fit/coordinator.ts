@@ -82,8 +82,32 @@ export class Coordinator {
    *  or -1. */
   mStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array): number {
     this.prepareMStep(root, shift, prior);
-    return this.c.mStep(this.b.stats, this.b.means, prior ? this.b.prior : this.b.means, this.K, this.d, this.type,
+    const bad = this.c.mStep(this.b.stats, this.b.means, prior ? this.b.prior : this.b.means, this.K, this.d, this.type,
       this.o.regCovar, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
+    return bad >= 0 ? bad : this.numericallySingular();
+  }
+
+  /**
+   * With regCovar 0 nothing keeps a covariance off singular: one singular in exact arithmetic
+   * (fewer rows than features, rows on a plane) factors with pivots of rounding size, and its
+   * densities mean nothing. The first full or tied covariance whose smallest Cholesky pivot²
+   * (1/Uᵢᵢ², U the precision factor) is below 4·d·eps of its largest diagonal entry, else -1.
+   * scikit-learn's Cholesky refuses such matrices ("ill-defined empirical covariance"). With
+   * regCovar > 0 the floor keeps them positive definite by design.
+   */
+  private numericallySingular(): number {
+    const { K, d } = this, type = this.o.covarianceType;
+    if (this.o.regCovar !== 0 || (type !== 'full' && type !== 'tied')) return -1;
+    const U = this.view('chol', this.P), cov = this.covariances;
+    for (let k = 0; k < (type === 'full' ? K : 1); k++) {
+      let maxU = 0, maxS = 0;
+      for (let i = 0; i < d; i++) {
+        maxU = Math.max(maxU, Math.abs(U[k * d * d + i * d + i]));
+        maxS = Math.max(maxS, cov[k * d * d + i * d + i]);
+      }
+      if (1 / (maxU * maxU) < 4 * d * 2.220446049250313e-16 * maxS) return k;
+    }
+    return -1;
   }
 
   /**

@@ -57,7 +57,7 @@ function notPdReason(k: number, co: Coordinator, when: string): string {
       `the features), or give regCovar (now ${o.regCovar}) in the data's squared units.`;
   }
   return `${when}, ${which} is not positive definite (a collapsed or ` +
-    `singular component: duplicate points or a constant feature). Raise regCovar (now ${o.regCovar})` +
+    `singular component: duplicate points, a constant feature, or rows that span fewer dimensions than the features). Raise regCovar (now ${o.regCovar})` +
     `${o.variational ? ' or covariancePrior' : ''}, reduce nComponents, or scale the data.`;
 }
 
