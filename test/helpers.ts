@@ -27,6 +27,17 @@ export function errorCode(f: () => unknown): string {
   return 'no error';
 }
 
+/** The GmmError f throws (fails the test if f returns or throws anything else). */
+export function thrown(f: () => unknown): GmmError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GmmError);
+    return e as GmmError;
+  }
+  throw new Error('expected a GmmError, and none was thrown');
+}
+
 /** max |a−b| / max(1, |b|) */
 export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Infinity;
@@ -196,3 +207,9 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms); });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
+
+/** Runs the built command line (dist/cli/cli.js) with args, from the repository root. */
+export function runCli(args: string[]): Promise<Run> {
+  return runNode([fileURLToPath(new URL('dist/cli/cli.js', root)), ...args]);
+}
+

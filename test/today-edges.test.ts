@@ -7,25 +7,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BayesianGaussianMixture, GaussianMixture, GmmError } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture } from '../src/index.js';
 import { parseTable } from '../src/cli/csv.js';
 import { modelSummary } from '../src/cli/summary.js';
-import { loadCore, root, runNode, type Run } from './helpers.js';
+import { loadCore, root, runCli, thrown } from './helpers.js';
 
 beforeAll(loadCore);
 
 const OK = { weights: [0.25, 0.75], means: [[0, 0], [1, 1]], covariances: [[[1, 0.5], [0.5, 1]], [[2, 0], [0, 2]]] };
-
-/** The GmmError f throws (fails if it returns or throws anything else). */
-function thrown(f: () => unknown): GmmError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GmmError);
-    return e as GmmError;
-  }
-  throw new Error('no error');
-}
 
 describe('fromParameters: the checks the other tests do not reach', () => {
   it('an array, null weights and no weights are refused with their own codes', () => {
@@ -165,9 +154,8 @@ describe('a review of the day\'s diff: its findings, fixed', () => {
 
 // ---- the command line (node dist/cli/cli.js) ------------------------------------------------
 
-const CLI = join(fileURLToPath(root), 'dist/cli/cli.js');
 const FAITHFUL = join(fileURLToPath(root), 'data/faithful.csv');
-const cli = (args: string[]): Promise<Run> => runNode([CLI, ...args]);
+const cli = runCli;
 let dir: string;
 
 beforeAll(() => {
