@@ -312,15 +312,34 @@ function fromTable(): void {
   setData(xs, ys, [name(i), name(j)]);
 }
 
-function loadTable(t: Table): void {
+/** A CSV file's table, its text columns (an id, a label: those whose first row is not a
+ *  number) not read, as the command line's --columns leaves the columns it does not pick; a
+ *  bad number in a numeric column is still an error naming its line and column. */
+function readFile(bytes: Uint8Array, source: string): { t: Table; numeric: boolean[] } {
+  const all = parseTable(bytes, { source, keep: (_c, cols) => new Array<boolean>(cols).fill(false), keepText: true });
+  const text = all.text!;
+  let first = 0; // the first row that is no '#' line (held ones may be comments)
+  while (first < all.rows - 1 && text[first * all.cols].trimStart().startsWith('#')) first++;
+  const numeric = Array.from({ length: all.cols }, (_, c) => {
+    const v = text[first * all.cols + c].trim();
+    return v !== '' && Number.isFinite(Number(v));
+  });
+  if (numeric.filter(Boolean).length < 2) {
+    throw new DataError('NOT_NUMERIC', `the plot needs two numeric columns; the first row has ${numeric.filter(Boolean).length}.`, source);
+  }
+  return { t: parseTable(bytes, { source, keep: numeric }), numeric };
+}
+
+function loadTable(t: Table, numeric: boolean[] = new Array<boolean>(t.cols).fill(true)): void {
   if (t.cols < 2) throw new DataError('RAGGED_ROWS', `the plot needs two columns; the file has ${t.cols}.`, 'file');
   state.table = t;
-  const options = Array.from({ length: t.cols }, (_, c) => `<option value="${c}">${escapeHtml(t.columns?.[c] || `column ${c + 1}`)}</option>`).join('');
+  const picks = Array.from({ length: t.cols }, (_, c) => c).filter((c) => numeric[c]);
+  const options = picks.map((c) => `<option value="${c}">${escapeHtml(t.columns?.[c] || `column ${c + 1}`)}</option>`).join('');
   colX.innerHTML = options;
   colY.innerHTML = options;
-  colX.value = '0';
-  colY.value = '1';
-  $('columns').hidden = t.cols <= 2;
+  colX.value = String(picks[0]);
+  colY.value = String(picks[1]);
+  $('columns').hidden = picks.length <= 2;
   fromTable();
 }
 
@@ -392,7 +411,8 @@ $<HTMLInputElement>('file').addEventListener('change', async (ev) => {
   const file = input.files?.[0];
   if (!file) return;
   try {
-    loadTable(parseTable(new Uint8Array(await file.arrayBuffer()), { source: file.name }));
+    const { t, numeric } = readFile(new Uint8Array(await file.arrayBuffer()), file.name);
+    loadTable(t, numeric);
   } catch (e) {
     showError(e);
   }

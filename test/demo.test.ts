@@ -312,6 +312,17 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
     await page.setInputFiles('#file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n1,2\n3,oops\n') });
     await page.waitForSelector('#error:not([hidden])');
     expect(await text('#error')).toBe('broken.csv: line 3, column 2: "oops" is not a number.');
+    // a text column (a label) is not read, and not offered: the numeric ones are plotted
+    await page.setInputFiles('#file', { name: 'labels.csv', mimeType: 'text/csv', buffer: Buffer.from('species,x,y\nsetosa,1,2\nversicolor,3,4\nvirginica,5,7\n') });
+    await page.waitForFunction(() => (window as Json).gmmDemo.snapshot().points === 3);
+    expect((await snapshot()).xs).toEqual([1, 3, 5]);
+    expect((await snapshot()).ys).toEqual([2, 4, 7]);
+    expect(await page.isVisible('#columns')).toBe(false);
+    expect(await page.locator('#col-x option').count()).toBe(2);
+    // with one numeric column there is nothing to plot
+    await page.setInputFiles('#file', { name: 'one.csv', mimeType: 'text/csv', buffer: Buffer.from('name,v\na,1\nb,2\n') });
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await text('#error')).toBe('one.csv: the plot needs two numeric columns; the first row has 1.');
   });
 
   it('renders demo.svg and the page without errors (screenshots in test/runtimes/.out)', async () => {
