@@ -377,10 +377,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
   if (pending.length > 0 && options.header !== true) {
     // '#' lines only: rows of the first one's width where a mask for that width leaves the
     // first column unread (one-cell comments never are)
-    if (cols < 0) {
-      cols = pending[0].cells.length;
-      firstLine = pending[0].line;
-    }
+    if (cols < 0) cols = pending[0].cells.length;
     const m = keepMask(options.keep, null, cols);
     mask = m && m.length === cols && m.some(Boolean) ? m : null;
     settle();

@@ -8,7 +8,7 @@ import type { IterationInfo } from '../fit/driver.js';
 import { scoreInto, type ScoreOutputs } from './score.js';
 import { hasNaN, rowObserved, scoreMarginalInto, imputeMatrix } from './missing.js';
 import { runMissingFit } from '../fit/missing-fit.js';
-import { toJSONObject, fromJSONObject, parametersOnly, type GaussianMixtureJSON } from './serialize.js';
+import { toJSONObject, fromJSONObject, parametersOnly, parseModelJSON, type GaussianMixtureJSON } from './serialize.js';
 import { parametersState, type MixtureParameters } from './from-parameters.js';
 import type { FittedState, Params } from './params.js';
 import { checkKeys } from './option-names.js';
@@ -765,9 +765,10 @@ export class GaussianMixture {
 
   /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
   static fromJSON(json: GaussianMixtureJSON | string | unknown): GaussianMixture {
-    const hand = parametersOnly(json);
+    const j = parseModelJSON(json); // once, for both readings
+    const hand = parametersOnly(j);
     if (hand) return modelFromParameterFile(hand);
-    const { options, state, raw } = fromJSONObject(json);
+    const { options, state, raw } = fromJSONObject(j);
     if (raw.variational !== undefined) {
       throw new GmmError('INVALID_JSON', 'fromJSON: this is a BayesianGaussianMixture model: load it with BayesianGaussianMixture.fromJSON.');
     }

@@ -128,18 +128,20 @@ function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float
  *  precision factors are then computed from the covariances (GaussianMixture.fromParameters). */
 const FIT_FIELDS = ['precisionsCholesky', 'converged', 'nIter', 'lowerBound'];
 
-/** A model file of parameters only (format and version as toJSON's, no fit fields, no
- *  variational part): its object, or null for anything else (fromJSONObject then checks it,
- *  and reports a syntax error or a partial set of fit fields). */
-export function parametersOnly(input: unknown): Record<string, unknown> | null {
-  let j: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      j = JSON.parse(input);
-    } catch {
-      return null;
-    }
+/** A model's JSON text parsed (INVALID_JSON naming the syntax error), or the value itself. */
+export function parseModelJSON(input: unknown): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input);
+  } catch (e) {
+    throw bad(`not valid JSON (${(e as Error).message}).`);
   }
+}
+
+/** A parsed model file of parameters only (format and version as toJSON's, no fit fields,
+ *  no variational part): its object, or null for anything else (fromJSONObject then checks
+ *  it, and reports a partial set of fit fields). */
+export function parametersOnly(j: unknown): Record<string, unknown> | null {
   if (j === null || typeof j !== 'object' || Array.isArray(j)) return null;
   const o = j as Record<string, unknown>;
   if (o.format !== FORMAT || o.version !== VERSION || o.variational !== undefined) return null;
@@ -148,14 +150,7 @@ export function parametersOnly(input: unknown): Record<string, unknown> | null {
 
 /** Parses and checks a model; returns its options and fitted state. */
 export function fromJSONObject(input: unknown): { options: Record<string, unknown>; state: FittedState; raw: Record<string, unknown> } {
-  let j: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      j = JSON.parse(input);
-    } catch (e) {
-      throw bad(`not valid JSON (${(e as Error).message}).`);
-    }
-  }
+  const j = parseModelJSON(input);
   if (j === null || typeof j !== 'object' || Array.isArray(j)) throw bad('expected an object as written by toJSON().');
   const o = j as Record<string, unknown>;
   if (o.format !== FORMAT) throw bad(`"format" is ${JSON.stringify(o.format)}, expected "${FORMAT}": this is not a gmm-wasm model.`);
