@@ -119,14 +119,65 @@ export function moments(
   return total;
 }
 
+/** The maximum-likelihood M-step: moments() and the precision factors, with the volumes
+ *  (and for EEI the shapes) pooled as `pool` says (POOL_NONE, POOL_VOLUME, POOL_SHAPE;
+ *  below). Returns the index of the first component that is not positive definite, or -1. */
 export function mStep(
-  stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, regCovar: f64,
+  stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, pool: i32, regCovar: f64,
   weights: usize, means: usize, cov: usize, chol: usize, tmp: usize
 ): i32 {
-  assert(K > 0 && d > 0 && regCovar >= 0, 'mStep: bad arguments');
+  assert(K > 0 && d > 0 && regCovar >= 0 && (pool == POOL_NONE || type != TIED), 'mStep: bad arguments');
   const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp);
+  let bad = precisionCholesky(cov, chol, tmp, type, K, d);
+  if (bad < 0 && pool != POOL_NONE) {
+    poolCovariances(cov, chol, weights, total, K, d, type, pool);
+    bad = precisionCholesky(cov, chol, tmp, type, K, d);
+  }
   for (let k = 0; k < K; k++) store<f64>(weights + (<usize>k << 3), load<f64>(weights + (<usize>k << 3)) / total);
-  return precisionCholesky(cov, chol, tmp, type, K, d);
+  return bad;
+}
+
+// mclust's equal-volume models (Celeux & Govaert 1995), each a closed-form M-step over the
+// covariances Σₖ of moments() (regCovar included, so regCovar = 0 gives mclust's, and every
+// Σₖ stays positive definite), nₖ their masses, n = Σ nₖ:
+//
+//   POOL_VOLUME (EII, EVI, EVV): vₖ = |Σₖ|^(1/d),  λ = Σₖ nₖ vₖ / n,  Σₖ ← (λ / vₖ) Σₖ
+//     the volumes pooled, each shape and orientation kept; spherical: every σₖ² = λ
+//   POOL_SHAPE (EEI, diag): Σₖ ← Σⱼ nⱼ Σⱼ / n, volume and shape pooled
+//
+// log|Σₖ| = −2 Σᵢ log Uᵢᵢ from the precision factors (U upper, Σ⁻¹ = U Uᵀ): no determinant.
+export const POOL_NONE: i32 = 0;
+export const POOL_VOLUME: i32 = 1;
+export const POOL_SHAPE: i32 = 2;
+
+function poolCovariances(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i32, type: i32, pool: i32): void {
+  const per = type == FULL ? d * d : type == DIAG ? d : 1;
+  if (pool == POOL_SHAPE || type == SPHERICAL) {
+    // a weighted mean of the Σₖ (spherical: of the σₖ², which are their volumes)
+    for (let i = 0; i < per; i++) {
+      let s: f64 = 0;
+      for (let k = 0; k < K; k++) s += load<f64>(nk + (<usize>k << 3)) * load<f64>(cov + (<usize>(k * per + i) << 3));
+      const v = s / total;
+      for (let k = 0; k < K; k++) store<f64>(cov + (<usize>(k * per + i) << 3), v);
+    }
+    return;
+  }
+  // vₖ in chol's first entry of each component, read before λ is known, then the scale
+  let lambda: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const U = chol + (<usize>(k * per) << 3);
+    let logDet: f64 = 0;
+    for (let i = 0; i < d; i++) logDet -= 2.0 * Math.log(load<f64>(U + (<usize>(type == FULL ? i * d + i : i) << 3)));
+    const v = Math.exp(logDet / <f64>d);
+    store<f64>(U, v);
+    lambda += load<f64>(nk + (<usize>k << 3)) * v;
+  }
+  lambda /= total;
+  for (let k = 0; k < K; k++) {
+    const f = lambda / load<f64>(chol + (<usize>(k * per) << 3));
+    const C = cov + (<usize>(k * per) << 3);
+    for (let i = 0; i < per; i++) store<f64>(C + (<usize>i << 3), load<f64>(C + (<usize>i << 3)) * f);
+  }
 }
 
 // How much of the M-step's precision the shift costs. Statistics about c hold

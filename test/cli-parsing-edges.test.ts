@@ -197,9 +197,10 @@ describe('parseArgs: option forms', () => {
     expect(parseArgs(fit, ['-cdiag']).opts.covariance).toBe('diag');
   });
 
-  it('--covariance names mclust\'s models back, or the type in lower case', () => {
-    expect(usageError(['--covariance', 'VVV']).message).toMatch(/got "VVV"\. mclust's VVV is full here\.$/);
-    expect(usageError(['-cVEV']).message).toMatch(/mclust's VEV is not offered here; its VVV, EEE, VVI and VII are full, tied, diag and spherical\.$/);
+  it('--covariance takes mclust\'s eight models, says why its six others are not offered, and names the type in its case', () => {
+    for (const m of ['VVV', 'EEE', 'VVI', 'VII', 'EII', 'EEI', 'EVI', 'EVV']) expect(parseArgs(fit, ['--covariance', m]).opts.covariance).toBe(m);
+    expect(usageError(['-cVEV']).message).toMatch(/mclust's VEV is not offered here \(its M-step needs an eigendecomposition or iterations\); of its models, VVV, EEE, VVI, VII, EII, EEI, EVI, EVV are\.$/);
+    expect(usageError(['--covariance', 'evi']).message).toMatch(/mclust's names are upper case: EVI\.$/);
     expect(usageError(['--covariance=Diag']).message).toMatch(/Types are lower case: diag\.$/);
     expect(usageError(['--covariance', 'tide']).message).toMatch(/Did you mean tied\?$/);
   });

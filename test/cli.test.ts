@@ -721,10 +721,15 @@ describe.concurrent('select', () => {
     expect(r.stderr).toContain(`best by BIC: K = ${k}, ${type} covariance`);
   });
 
-  it('select --covariance names mclust\'s models back', async () => {
-    const r = await cli(['select', FAITHFUL, '--covariance', 'full,EEE']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--covariance: "EEE" is not one of full, tied, diag, spherical. mclust\'s EEE is tied here.');
+  it('select --covariance takes mclust\'s names, and refuses one model named twice or a model not offered', async () => {
+    const twice = await cli(['select', FAITHFUL, '--covariance', 'tied,EEE']);
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('--covariance lists tied twice.')]);
+    const vev = await cli(['select', FAITHFUL, '--covariance', 'full,VEV']);
+    expect([vev.code, vev.stderr]).toEqual([2, expect.stringContaining('--covariance: "VEV" is not one of full, tied, diag, spherical, EII, EEI, EVI, EVV, VVV, EEE, VVI, VII. mclust\'s VEV is not offered here')]);
+    const r = await cli(['select', FAITHFUL, '--k', '2,3', '--covariance', 'EII,VII,EVV', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ranked = (JSON.parse(r.stdout) as { covariance: string }[]).map((x) => x.covariance);
+    expect(new Set(ranked)).toEqual(new Set(['EII', 'spherical', 'EVV']));
   });
 
   it('--covariance, --json and --out best.json', async () => {

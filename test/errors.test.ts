@@ -394,12 +394,11 @@ describe('an unknown option names what was meant', () => {
       }
       throw new Error(`${String(t)} was accepted`);
     };
-    expect(said('VVV')).toMatch(/got the string "VVV"\. mclust's VVV is 'full' here\.$/);
-    expect(said('eee')).toMatch(/mclust's EEE is 'tied' here\.$/);
-    expect(said('VVI', true)).toMatch(/^covarianceTypes: "VVI" is not one of .*\. mclust's VVI is 'diag' here\.$/);
-    expect(said('VII')).toMatch(/mclust's VII is 'spherical' here\.$/);
-    for (const other of ['EII', 'EEI', 'VEI', 'EVI', 'EEV', 'VEV', 'EVV', 'VVE', 'EVE', 'VEE']) {
-      expect(said(other)).toContain(`mclust's ${other} is not offered here; its VVV, EEE, VVI and VII are 'full', 'tied', 'diag' and 'spherical'.`);
+    expect(said('eee')).toMatch(/got the string "eee"\. mclust's names are upper case: 'EEE'\.$/);
+    expect(said('evi', true)).toMatch(/^covarianceTypes: "evi" is not one of .*\. mclust's names are upper case: 'EVI'\.$/);
+    for (const other of ['VEI', 'EEV', 'VEV', 'VVE', 'EVE', 'VEE']) {
+      expect(said(other)).toContain(`mclust's ${other} is not offered here (its M-step needs an eigendecomposition or iterations); ` +
+        'of its models, VVV, EEE, VVI, VII, EII, EEI, EVI, EVV are.');
     }
     expect(said('Full')).toMatch(/Types are lower case: 'full'\.$/);
     expect(said(' SPHERICAL ', true)).toMatch(/Types are lower case: 'spherical'\.$/);

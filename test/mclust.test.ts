@@ -4,15 +4,15 @@
 // last M-step) and weights/means/covariances are the parameters after it, with regCovar 0.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GaussianMixture } from '../src/index.js';
+import { GaussianMixture, type CovarianceModel } from '../src/index.js';
 import { loadCore, matrix, maxRelDiff, root } from './helpers.js';
 
 interface McCase {
-  name: string; dataset: string; covarianceType: 'full' | 'tied' | 'diag' | 'spherical'; mclustModel: string;
+  name: string; dataset: string; covarianceType: CovarianceModel; mclustModel: string;
   nComponents: number; regCovar: number; maxIter: number; tol: number;
   weightsInit: number[]; meansInit: number[][]; precisionsInit: number[];
   expected: { meanLogLikelihood: number; weights: number[]; means: number[][]; covariances: number[] };
-  mclust: { itmax: number; loglik: number; iterations: number; returnCode: number };
+  mclust: { itmax: number; loglik: number; bic: number; parameters: number; iterations: number; returnCode: number };
 }
 const fx = JSON.parse(readFileSync(new URL('test/fixtures/mclust.json', root), 'utf8')) as {
   generator: string; datasets: Record<string, { rows: number; cols: number; data: number[] }>; cases: McCase[];
@@ -29,9 +29,10 @@ function fitCase(c: McCase, maxIter = c.maxIter): GaussianMixture {
 }
 
 describe(`matches ${fx.generator}`, () => {
-  it('has 24 cases over both datasets, all four covariance types, regCovar 0 and tol 0', () => {
-    expect(fx.cases).toHaveLength(24);
-    expect(new Set(fx.cases.map((c) => c.covarianceType))).toEqual(new Set(['full', 'tied', 'diag', 'spherical']));
+  it('has 48 cases over both datasets, all eight covariance models, regCovar 0 and tol 0', () => {
+    expect(fx.cases).toHaveLength(48);
+    expect(new Set(fx.cases.map((c) => c.covarianceType))).toEqual(new Set(['full', 'tied', 'diag', 'spherical', 'EII', 'EEI', 'EVI', 'EVV']));
+    expect(new Set(fx.cases.map((c) => c.mclustModel))).toEqual(new Set(['VVV', 'EEE', 'VVI', 'VII', 'EII', 'EEI', 'EVI', 'EVV']));
     expect(new Set(fx.cases.map((c) => c.dataset))).toEqual(new Set(['faithful', 'blobs3d']));
     for (const c of fx.cases) {
       expect(c.regCovar).toBe(0);
@@ -56,6 +57,9 @@ describe(`matches ${fx.generator}`, () => {
       expect(Math.abs(next.lowerBound * ds.rows - c.mclust.loglik) / Math.abs(c.mclust.loglik)).toBeLessThan(1e-8);
       // and equally the score of the returned parameters on the training data
       expect(Math.abs(gm.score(matrix(ds.data, ds.rows, ds.cols)) * ds.rows - c.mclust.loglik) / Math.abs(c.mclust.loglik)).toBeLessThan(1e-8);
+      // mclust's parameter count and BIC (2·loglik − p·log n, the sign flipped here)
+      expect(gm.nParameters()).toBe(c.mclust.parameters);
+      expect(Math.abs(gm.bic(matrix(ds.data, ds.rows, ds.cols)) + c.mclust.bic) / Math.abs(c.mclust.bic)).toBeLessThan(1e-8);
     });
   }
 });

@@ -1,8 +1,9 @@
 // The command line's arguments: the option specs shared by the commands, the parser (long
 // and short options, --name=value, a suggestion for a typo) and the two errors the command
 // line reports by exit code (usage: 2; input: 1).
-import type { CovarianceType, InitParams } from '../index.js';
+import type { InitParams } from '../index.js';
 import { covarianceTypeHint, suggest } from '../model/option-names.js';
+import { COVARIANCE_MODELS, MCLUST_MODELS, type CovarianceModel } from '../model/covariance-models.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
@@ -12,7 +13,10 @@ export class UsageError extends Error {
 
 export class InputError extends Error {}
 
-export const COVARIANCE_TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
+/** What --covariance takes: the models, and mclust's names for scikit-learn's four. */
+export const COVARIANCE_NAMES: readonly string[] = [...COVARIANCE_MODELS, 'VVV', 'EEE', 'VVI', 'VII'];
+/** select's default: scikit-learn's four types. */
+export const DEFAULT_SELECT_TYPES: readonly CovarianceModel[] = ['full', 'tied', 'diag', 'spherical'];
 export const INIT_METHODS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
 
 type Kind = 'flag' | 'string' | 'int' | 'number';
@@ -42,8 +46,8 @@ export const DATA_OPTIONS: OptionSpec[] = [
 ];
 
 export const FIT_OPTIONS: OptionSpec[] = [
-  { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: 'full | tied | diag | spherical (default full)', choices: COVARIANCE_TYPES,
-    hint: (v) => covarianceTypeHint(v, COVARIANCE_TYPES, (t) => t) },
+  { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: `full | tied | diag | spherical, or mclust's ${Object.keys(MCLUST_MODELS).join(' | ')} (default full)`,
+    choices: COVARIANCE_NAMES, hint: (v) => covarianceTypeHint(v, COVARIANCE_MODELS, (t) => t) },
   { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data (default kmeans)', choices: INIT_METHODS },
   { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },
   { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100)' },

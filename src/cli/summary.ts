@@ -1,6 +1,7 @@
 // Human-readable text for the command line and the Node demo: aligned tables, short
 // numbers and a summary of a fitted model.
 import type { GaussianMixtureJSON } from '../model/serialize.js';
+import { modelNamed, structureOf } from '../model/covariance-models.js';
 
 /** A number in about `digits` significant digits, without exponent noise for ordinary values. */
 export function num(v: number, digits = 4): string {
@@ -28,7 +29,7 @@ export function formatTable(rows: string[][], align: ('l' | 'r')[] = [], indent 
 export function featureSd(m: GaussianMixtureJSON, k: number, j: number): number {
   const d = m.nFeatures;
   const c = m.covariances;
-  switch (m.options.covarianceType) {
+  switch (structureOf(modelNamed(m.options.covarianceType) ?? 'full')) {
     case 'full': return Math.sqrt(c[k * d * d + j * d + j]);
     case 'tied': return Math.sqrt(c[j * d + j]);
     case 'diag': return Math.sqrt(c[k * d + j]);

@@ -44,8 +44,9 @@ export interface CoreExports {
     table: number, cutoff: number, tmp: number): number;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
-  mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number, weights: number,
-    means: number, cov: number, chol: number, tmp: number): number;
+  /** pool: covariance-models.ts poolCode (0 none; 1 equal volumes; 2 EEI's pooled diagonal). */
+  mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, pool: number, regCovar: number,
+    weights: number, means: number, cov: number, chol: number, tmp: number): number;
   shiftLoss(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number,
     meansOut: number, tmp: number): number;
   nearlyEmpty(mass: number, masses: number): number;

@@ -7,6 +7,7 @@ import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import { paramLength, type Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
+import { poolCode } from '../model/covariance-models.js';
 
 /**
  * The largest precision loss (assembly/mstep.ts shiftLoss) the M-step accepts from
@@ -83,7 +84,7 @@ export class Coordinator {
   mStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array): number {
     this.prepareMStep(root, shift, prior);
     const bad = this.c.mStep(this.b.stats, this.b.means, prior ? this.b.prior : this.b.means, this.K, this.d, this.type,
-      this.o.regCovar, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
+      poolCode(this.o.covarianceModel), this.o.regCovar, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
     return bad >= 0 ? bad : this.numericallySingular();
   }
 

@@ -57,6 +57,12 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
     }
   }
   const base = resolveOptions(shared);
+  if (base.covarianceModel !== base.covarianceType) {
+    // the variational M-step has no pooled volumes (scikit-learn's four types only)
+    throw new GmmError('INVALID_OPTION', `covarianceType '${base.covarianceModel}' (an mclust equal-volume model) is ` +
+      `for GaussianMixture; a BayesianGaussianMixture takes 'full', 'tied', 'diag' or 'spherical' ('${base.covarianceType}' ` +
+      'has the same layout).');
+  }
   const type = o.weightConcentrationPriorType ?? 'dirichlet_process';
   if (type !== 'dirichlet_process' && type !== 'dirichlet_distribution') {
     throw new GmmError('INVALID_OPTION', `weightConcentrationPriorType must be 'dirichlet_process' or 'dirichlet_distribution'; got ${JSON.stringify(type)}.`);

@@ -13,7 +13,7 @@ const FLOOR_MARGIN = 1e-3;
  *  which fails exactly where such a direction exists (never with regCovar 0). */
 export function collapsedComponent(gm: GaussianMixture): number {
   const reg = gm.options.regCovar;
-  const type = gm.covarianceType, K = gm.nComponents, d = gm.nFeatures;
+  const type = gm.options.covarianceType, K = gm.nComponents, d = gm.nFeatures;
   const cov = gm.covariances;
   const shift = (1 + FLOOR_MARGIN) * reg;
   if (type === 'full' || type === 'tied') {

@@ -5,7 +5,8 @@
 import { GmmError } from '../core/errors.js';
 import { covarianceShape, paramLength, type FittedState } from './params.js';
 import { precisionFactors } from './factors.js';
-import { asymmetricEntry, describe, repeatedName, toTensor, type CovarianceType, type MatrixInput } from './validate.js';
+import { asymmetricEntry, describe, repeatedName, toTensor, type MatrixInput } from './validate.js';
+import { checkConstraint, structureOf, type CovarianceModel } from './covariance-models.js';
 
 /** The parameters of a mixture, in the layouts a fitted model's getters give them. */
 export interface MixtureParameters {
@@ -21,11 +22,13 @@ export interface MixtureParameters {
   featureNames?: readonly string[] | null;
 }
 
-/** The fitted state for p under covarianceType (K from the weights, d from the means):
+/** The fitted state for p under a covariance model (K from the weights, d from the means):
  *  converged false, nIter 0 and lowerBound −∞, as no fit ran. Every check, beforeWork's
- *  too, comes before the core is asked for the precision factors. */
-export function parametersState(p: unknown, type: CovarianceType, nComponents: number | undefined,
+ *  too, comes before the core is asked for the precision factors; an equal-volume model's
+ *  constraint is checked on them. */
+export function parametersState(p: unknown, model: CovarianceModel, nComponents: number | undefined,
   beforeWork: (d: number) => void = () => {}): FittedState {
+  const type = structureOf(model);
   if (p === null || typeof p !== 'object' || Array.isArray(p)) {
     throw new GmmError('INVALID_TYPE', `fromParameters needs { weights, means, covariances }; got ${describe(p)}.`);
   }
@@ -111,6 +114,7 @@ export function parametersState(p: unknown, type: CovarianceType, nComponents: n
       throw new GmmError('NOT_POSITIVE_DEFINITE', 'covariances are too close to singular for their precision factors to be finite doubles.');
     }
   }
+  checkConstraint(model, K, d, cov, chol);
   return {
     params: { covarianceType: type, K, d, weights: weights.slice(), means: m.data, covariances: cov, precisionsCholesky: chol },
     converged: false, nIter: 0, lowerBound: -Infinity,

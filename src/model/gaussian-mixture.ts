@@ -31,6 +31,7 @@ import {
   nameMismatch,
   type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput, type CovarianceType,
 } from './validate.js';
+import { covarianceParameters, derivedModel, type CovarianceModel } from './covariance-models.js';
 
 export interface FitAsyncOptions extends FitOptions, SpawnOptions {
   /** Workers to use (default: the available cores; 0: in this thread, yielding between
@@ -413,13 +414,10 @@ export class GaussianMixture {
     return s / n;
   }
 
-  /** Number of free parameters (as scikit-learn counts them). */
+  /** Number of free parameters (as scikit-learn counts them; mclust's count for its models). */
   nParameters(): number {
-    const { K, d, covarianceType } = this.fitted('nParameters').params;
-    const cov = covarianceType === 'full' ? (K * d * (d + 1)) / 2
-      : covarianceType === 'tied' ? (d * (d + 1)) / 2
-        : covarianceType === 'diag' ? K * d : K;
-    return cov + K * d + K - 1;
+    const { K, d } = this.fitted('nParameters').params;
+    return covarianceParameters(this.opts.covarianceModel, K, d) + K * d + K - 1;
   }
 
   /** Bayesian information criterion on X (lower is better): −2·log-likelihood + p·ln n; with
@@ -731,7 +729,8 @@ export class GaussianMixture {
   get nFeatures(): number { return this.fitted('nFeatures').params.d; }
   /** The names of the columns fitted on (X's columns in fit), or null: scikit-learn's feature_names_in_. */
   get featureNames(): string[] | null { return this.fitted('featureNames').featureNames?.slice() ?? null; }
-  get covarianceType(): CovarianceType { return this.opts.covarianceType; }
+  /** The covariance model as named (mclust's VVV, EEE, VVI and VII as 'full', 'tied', 'diag', 'spherical'). */
+  get covarianceType(): CovarianceModel { return this.opts.covarianceModel; }
   get nComponents(): number { return this.opts.nComponents; }
 
   /**
@@ -742,7 +741,7 @@ export class GaussianMixture {
   getParams(): GaussianMixtureOptions {
     const o = this.opts;
     const options: Record<string, unknown> = {
-      nComponents: o.nComponents, covarianceType: o.covarianceType, tol: o.tol, regCovar: o.regCovar,
+      nComponents: o.nComponents, covarianceType: o.covarianceModel, tol: o.tol, regCovar: o.regCovar,
       maxIter: o.maxIter, nInit: o.nInit, initParams: o.initParams, warmStart: o.warmStart, seed: o.seed,
     };
     options.missingValues = o.missingValues;
@@ -800,7 +799,7 @@ export class GaussianMixture {
     const given = (options as { nComponents?: unknown }).nComponents;
     // the options first, as the constructor checks them (K from the weights where not given)
     const gm = new GaussianMixture({ ...options, nComponents: given ?? (typeof w === 'number' && w >= 1 ? w : 1) } as GaussianMixtureOptions);
-    gm.state = parametersState(parameters, gm.opts.covarianceType, given as number | undefined, (d) => checkInitShapes(gm.opts, d));
+    gm.state = parametersState(parameters, gm.opts.covarianceModel, given as number | undefined, (d) => checkInitShapes(gm.opts, d));
     return gm;
   }
 
@@ -808,7 +807,8 @@ export class GaussianMixture {
    *  initial parameters (their shapes no longer fit), converged, nIter and lowerBound of this fit. */
   private derived(s: FittedState, params: Params, kept: number[]): GaussianMixture {
     const gm = new GaussianMixture();
-    const opts: ResolvedOptions = { ...copyOptions(this.opts), weightsInit: null, meansInit: null, precisionsInit: null, precisionsInitShape: null };
+    const opts: ResolvedOptions = { ...copyOptions(this.opts), covarianceModel: derivedModel(this.opts.covarianceModel),
+      weightsInit: null, meansInit: null, precisionsInit: null, precisionsInitShape: null };
     const names = s.featureNames ? kept.map((j) => s.featureNames![j]) : null;
     Object.assign(gm, { opts, state: { ...s, params, featureNames: names } });
     return gm;

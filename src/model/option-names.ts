@@ -4,6 +4,7 @@
 // onIteration) are named explicitly, and a near miss gets the closest known name.
 
 import { GmmError } from '../core/errors.js';
+import { MCLUST_MODELS, MCLUST_NOT_OFFERED } from './covariance-models.js';
 
 /** scikit-learn names whose counterpart here is not their camelCase form: the option they
  *  become, and what to say where the call checked has it and where it has not. */
@@ -96,23 +97,19 @@ export function checkKeys(o: object, what: string, known: readonly string[]): vo
   }
 }
 
-/** mclust's names for the four covariance structures offered here, and its ten others. */
-const MCLUST_OFFERED: Record<string, string> = { VVV: 'full', EEE: 'tied', VVI: 'diag', VII: 'spherical' };
-const MCLUST_OTHERS = ['EII', 'EEI', 'VEI', 'EVI', 'EEV', 'VEV', 'EVV', 'VVE', 'EVE', 'VEE'];
-
-/** What an unknown covariance type's error adds: mclust's model names mapped to the types
- *  here, the same type in another case, or a near miss; '' otherwise. quote: how the
- *  caller's message writes a type ('full' in the API, full on the command line). */
+/** What an unknown covariance type's error adds: why one of mclust's other models is not
+ *  offered, the same type in another case or without blanks, or a near miss; '' otherwise.
+ *  quote: how the caller's message writes a type ('full' in the API, full on the command line). */
 export function covarianceTypeHint(value: unknown, types: readonly string[], quote: (t: string) => string): string {
   if (typeof value !== 'string') return '';
-  const upper = value.trim().toUpperCase();
-  if (MCLUST_OFFERED[upper]) return ` mclust's ${upper} is ${quote(MCLUST_OFFERED[upper])} here.`;
-  if (MCLUST_OTHERS.includes(upper)) {
-    return ` mclust's ${upper} is not offered here; its VVV, EEE, VVI and VII are ` +
-      `${Object.values(MCLUST_OFFERED).map(quote).join(', ').replace(/, ([^,]*)$/, ' and $1')}.`;
+  const trimmed = value.trim(), upper = trimmed.toUpperCase();
+  if (MCLUST_NOT_OFFERED.includes(upper)) {
+    return ` mclust's ${upper} is not offered here (its M-step needs an eigendecomposition or iterations); of its ` +
+      `models, ${Object.keys(MCLUST_MODELS).join(', ')} are.`;
   }
-  const folded = types.find((t) => t === value.trim().toLowerCase());
-  if (folded) return folded === value.trim() ? ` Without the blanks: ${quote(folded)}.` : ` Types are lower case: ${quote(folded)}.`;
+  if (MCLUST_MODELS[upper]) return trimmed === upper ? ` Without the blanks: ${quote(upper)}.` : ` mclust's names are upper case: ${quote(upper)}.`;
+  const folded = types.find((t) => t === trimmed.toLowerCase());
+  if (folded) return folded === trimmed ? ` Without the blanks: ${quote(folded)}.` : ` Types are lower case: ${quote(folded)}.`;
   const best = nearest(value, types, 2);
   return best ? ` Did you mean ${quote(best)}?` : '';
 }

@@ -14,6 +14,7 @@ import { scoreInto } from './score.js';
 import { rowObserved, scoreMarginalInto } from './missing.js';
 import type { Params } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
+import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { collapsedComponent } from './collapse.js';
 import {
   COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, columnNames, describe, fitBytesLowerBound, toMatrix, toSampleWeight,
@@ -30,7 +31,7 @@ export type ComponentGrid = number | readonly [min: number, max: number] | { val
 /** One fitted candidate. Criteria are lower-is-better. */
 export interface SelectionResult {
   nComponents: number;
-  covarianceType: CovarianceType;
+  covarianceType: CovarianceModel;
   /** −2·log L + p·ln n (n = Σ w with sample weights). */
   bic: number;
   /** −2·log L + 2p. */
@@ -39,7 +40,7 @@ export interface SelectionResult {
   icl: number;
   /** Total log-likelihood Σᵢ wᵢ·log p(xᵢ). */
   logLikelihood: number;
-  /** Free parameters p (scikit-learn's count, as GaussianMixture.nParameters()). */
+  /** Free parameters p (as GaussianMixture.nParameters(): scikit-learn's count, mclust's for its models). */
   nParameters: number;
   nIter: number;
   converged: boolean;
@@ -54,7 +55,7 @@ export interface SelectionResult {
 /** A candidate whose fit failed on the data (NOT_POSITIVE_DEFINITE or NUMERICAL). */
 export interface SelectionFailure {
   nComponents: number;
-  covarianceType: CovarianceType;
+  covarianceType: CovarianceModel;
   error: GmmError;
 }
 
@@ -71,8 +72,9 @@ export interface ModelSelection {
 export interface SelectModelOptions extends Omit<GaussianMixtureOptions, 'nComponents' | 'covarianceType'> {
   /** K to try (default [1, min(10, rows)]). */
   nComponents?: ComponentGrid;
-  /** Covariance types to try (default all four). */
-  covarianceTypes?: readonly CovarianceType[];
+  /** Covariance types to try (default scikit-learn's four); mclust's names and its
+   *  equal-volume models (EII, EEI, EVI, EVV) as covarianceType takes them. */
+  covarianceTypes?: readonly CovarianceName[];
   /** Ranking criterion (default 'bic'). */
   criterion?: SelectionCriterion;
   /** Weight per row, for every fit and every criterion. */
@@ -80,7 +82,7 @@ export interface SelectModelOptions extends Omit<GaussianMixtureOptions, 'nCompo
   /** Called after each candidate, fitted (a SelectionResult) or failed (a SelectionFailure). */
   onFit?: (outcome: SelectionResult | SelectionFailure, progress: { done: number; total: number }) => void;
   /** Called after every EM iteration of every fit. */
-  onIteration?: (info: IterationInfo & { nComponents: number; covarianceType: CovarianceType }) => void;
+  onIteration?: (info: IterationInfo & { nComponents: number; covarianceType: CovarianceModel }) => void;
 }
 
 export interface SelectModelAsyncOptions extends SelectModelOptions, SpawnOptions {
@@ -97,7 +99,7 @@ const FIT_FAILURES = new Set(['NOT_POSITIVE_DEFINITE', 'NUMERICAL']);
 
 interface Candidate {
   k: number;
-  type: CovarianceType;
+  type: CovarianceModel;
   gm: GaussianMixture;
 }
 
@@ -166,21 +168,22 @@ function gridValues(v: unknown, positive: number): number[] {
   throw option('nComponents must be an integer ≥ 1, a range [min, max] (inclusive) or a list { values: [2, 3, 5] }.');
 }
 
-function typeValues(v: unknown): CovarianceType[] {
+function typeValues(v: unknown): CovarianceModel[] {
   if (v === undefined) return [...COVARIANCE_TYPES];
   if (!Array.isArray(v) || v.length === 0) {
-    throw option(`covarianceTypes must be a non-empty array of ${COVARIANCE_TYPES.map((t) => `'${t}'`).join(', ')}, e.g. ['full', 'diag'].`);
+    throw option(`covarianceTypes must be a non-empty array of ${COVARIANCE_MODELS.map((t) => `'${t}'`).join(', ')}, e.g. ['full', 'diag'].`);
   }
   const seen = new Set<string>();
   for (const t of v as unknown[]) {
-    if (!COVARIANCE_TYPES.includes(t as CovarianceType)) {
-      throw option(`covarianceTypes: ${JSON.stringify(t)} is not one of ${COVARIANCE_TYPES.map((x) => `'${x}'`).join(', ')}.` +
-        covarianceTypeHint(t, COVARIANCE_TYPES, (x) => `'${x}'`));
+    const m = modelNamed(t);
+    if (!m) {
+      throw option(`covarianceTypes: ${JSON.stringify(t)} is not one of ${COVARIANCE_MODELS.map((x) => `'${x}'`).join(', ')}.` +
+        covarianceTypeHint(t, COVARIANCE_MODELS, (x) => `'${x}'`));
     }
-    if (seen.has(t as string)) throw option(`covarianceTypes lists '${String(t)}' twice: list each type once.`);
-    seen.add(t as string);
+    if (seen.has(m)) throw option(`covarianceTypes lists '${m}' twice${m === t ? '' : ` (as ${JSON.stringify(t)})`}: list each type once.`);
+    seen.add(m);
   }
-  return v as CovarianceType[];
+  return [...seen] as CovarianceModel[];
 }
 
 function callback(v: unknown, name: string): void {
@@ -269,7 +272,7 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
 function evaluate(c: Candidate, X: Matrix, w: Float64Array | null, counted: Uint8Array | null): SelectionResult {
   const gm = c.gm;
   const params: Params = {
-    covarianceType: gm.covarianceType, K: gm.nComponents, d: gm.nFeatures, weights: gm.weights, means: gm.means.data,
+    covarianceType: gm.options.covarianceType, K: gm.nComponents, d: gm.nFeatures, weights: gm.weights, means: gm.means.data,
     covariances: gm.covariances, precisionsCholesky: gm.precisionsCholesky,
   };
   const lse = new Float64Array(X.rows), logMax = new Float64Array(X.rows);

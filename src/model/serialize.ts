@@ -1,7 +1,8 @@
 // JSON form of a fitted model. Numbers are written by JSON.stringify, which round-trips
 // every double exactly, so a reloaded model scores bit-identically.
 import { GmmError } from '../core/errors.js';
-import { COVARIANCE_TYPES, repeatedName, type CovarianceType } from './validate.js';
+import { repeatedName, type CovarianceType } from './validate.js';
+import { COVARIANCE_MODELS, checkConstraint, modelNamed, structureOf } from './covariance-models.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
 import { precisionFactors } from './factors.js';
 
@@ -157,8 +158,9 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   if (o.version !== VERSION) throw bad(`"version" is ${JSON.stringify(o.version)}; this gmm-wasm reads version ${VERSION}. Re-export the model with a matching version.`);
   const options = o.options;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw bad('"options" must be an object.');
-  const type = (options as Record<string, unknown>).covarianceType as CovarianceType;
-  if (!COVARIANCE_TYPES.includes(type)) throw bad(`options.covarianceType ${JSON.stringify(type)} is not one of ${COVARIANCE_TYPES.join(', ')}.`);
+  const model = modelNamed((options as Record<string, unknown>).covarianceType);
+  if (!model) throw bad(`options.covarianceType ${JSON.stringify((options as Record<string, unknown>).covarianceType)} is not one of ${COVARIANCE_MODELS.join(', ')}.`);
+  const type = structureOf(model);
   const d = o.nFeatures;
   if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) throw bad('"nFeatures" must be a positive integer.');
   if (!Array.isArray(o.weights) || o.weights.length < 1) throw bad('"weights" must be a non-empty array.');
@@ -228,10 +230,16 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     throw bad(`"featureNames" names ${JSON.stringify(repeatedName(names as string[]))} twice: each column has a name of its own.`);
   }
   // last: the one check that asks the core (its scratch memory only)
-  const notPd = precisionFactors(type, K, d, covariances).bad;
+  const factors = precisionFactors(type, K, d, covariances);
+  const notPd = factors.bad;
   if (notPd >= 0) {
     throw bad(`covariances${type === 'tied' ? '' : `[${notPd}]`} is not positive definite, so no fit stored it: the file ` +
       'was edited or corrupted.');
+  }
+  try {
+    checkConstraint(model, K, d, covariances, factors.chol); // the covariances' own factors, not the file's
+  } catch (e) {
+    throw bad(`${(e as Error).message.replace(/\. Give .*$/, '')}: the file was edited or corrupted.`);
   }
   return {
     raw: o,

@@ -4,6 +4,7 @@ import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { covarianceShape, paramLength } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
 import type { VariationalOptions } from '../fit/variational.js';
+import { COVARIANCE_MODELS, modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
 export type InitParams = 'kmeans' | 'k-means++' | 'random' | 'random_from_data';
@@ -260,7 +261,10 @@ export function toVector(v: unknown, name: string, code: GmmErrorCode = 'INVALID
 
 export interface ResolvedOptions {
   nComponents: number;
+  /** The layout of the covariances (covarianceModel's, covariance-models.ts structureOf). */
   covarianceType: CovarianceType;
+  /** The model as named (mclust's VVV, EEE, VVI, VII as scikit-learn's names). */
+  covarianceModel: CovarianceModel;
   tol: number;
   regCovar: number;
   maxIter: number;
@@ -281,8 +285,10 @@ export interface ResolvedOptions {
 export interface GaussianMixtureOptions {
   /** Number of components K (default 1). */
   nComponents?: number;
-  /** Covariance structure (default 'full'). */
-  covarianceType?: CovarianceType;
+  /** Covariance structure (default 'full'): scikit-learn's 'full', 'tied', 'diag',
+   *  'spherical', or an mclust model name (VVV, EEE, VVI, VII name those four; EII, EEI, EVI,
+   *  EVV are mclust's equal-volume models). */
+  covarianceType?: CovarianceName;
   /** Stop when the change of the mean log-likelihood is below tol (default 1e-3). */
   tol?: number;
   /** Added to every covariance diagonal (default 1e-6). */
@@ -309,7 +315,7 @@ export interface GaussianMixtureOptions {
 }
 
 const DEFAULTS = {
-  nComponents: 1, covarianceType: 'full' as CovarianceType, tol: 1e-3, regCovar: 1e-6, maxIter: 100, nInit: 1,
+  nComponents: 1, covarianceType: 'full' as CovarianceName, tol: 1e-3, regCovar: 1e-6, maxIter: 100, nInit: 1,
   initParams: 'kmeans' as InitParams, warmStart: false, seed: 0, missingValues: 'error' as MissingValues,
 };
 /** The options a GaussianMixture takes. */
@@ -342,11 +348,13 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   }
   const get = <K extends keyof typeof DEFAULTS>(k: K): unknown => (o[k] === undefined ? DEFAULTS[k] : o[k]);
   const nComponents = intOption(get('nComponents'), 'nComponents', 1, 'Use at least one component.');
-  const covarianceType = get('covarianceType') as CovarianceType;
-  if (!COVARIANCE_TYPES.includes(covarianceType)) {
-    throw new GmmError('INVALID_OPTION', `covarianceType must be one of ${COVARIANCE_TYPES.map((t) => `'${t}'`).join(', ')}; got ${describe(covarianceType)}.` +
-      covarianceTypeHint(covarianceType, COVARIANCE_TYPES, (t) => `'${t}'`));
+  const covarianceModel = modelNamed(get('covarianceType'));
+  if (!covarianceModel) {
+    const v = get('covarianceType');
+    throw new GmmError('INVALID_OPTION', `covarianceType must be one of ${COVARIANCE_MODELS.map((t) => `'${t}'`).join(', ')}; got ${describe(v)}.` +
+      covarianceTypeHint(v, COVARIANCE_MODELS, (t) => `'${t}'`));
   }
+  const covarianceType = structureOf(covarianceModel);
   const initParams = get('initParams') as InitParams;
   if (!INIT_PARAMS.includes(initParams)) {
     throw new GmmError('INVALID_OPTION', `initParams must be one of ${INIT_PARAMS.map((t) => `'${t}'`).join(', ')}; got ${describe(initParams)}.`);
@@ -415,7 +423,7 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
       "singular with regCovar 0: use regCovar > 0, initParams 'kmeans' or 'random', or give precisionsInit.");
   }
   return {
-    nComponents, covarianceType, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
+    nComponents, covarianceType, covarianceModel, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
     precisionsInitShape, warmStart, seed: seed as number, missingValues,
   };
 }

@@ -1,10 +1,11 @@
 // gmm-wasm select: fits over a range of K and covariance types, ranked by BIC, AIC or ICL.
 import { GaussianMixture, GmmError, selectModel, selectModelAsync } from '../../entry-node.js';
-import type { CovarianceType, SelectionCriterion, SelectionResult, SelectModelOptions } from '../../index.js';
+import type { SelectionCriterion, SelectionResult, SelectModelOptions } from '../../index.js';
 import { formatTable, modelJsonText } from '../summary.js';
 import { rowObserved } from '../../model/missing.js';
-import { COMMON_OPTIONS, COVARIANCE_TYPES, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
+import { COMMON_OPTIONS, COVARIANCE_NAMES, DEFAULT_SELECT_TYPES, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
 import { covarianceTypeHint } from '../../model/option-names.js';
+import { COVARIANCE_MODELS, modelNamed } from '../../model/covariance-models.js';
 import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
 import { checkedModel, inFlags, tuningOptions } from '../models.js';
@@ -55,11 +56,12 @@ export const select: Command = {
   async run(pos, o) {
     need(pos, 1, this);
     const given = o.k === undefined ? null : parseKRange(String(o.k));
-    const types = o.covariance === undefined ? COVARIANCE_TYPES : String(o.covariance).split(',').map((s) => s.trim()).map((s) => {
-      if (!COVARIANCE_TYPES.includes(s as CovarianceType)) {
-        throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_TYPES.join(', ')}.${covarianceTypeHint(s, COVARIANCE_TYPES, (t) => t)}`, 'select');
+    const types = o.covariance === undefined ? DEFAULT_SELECT_TYPES : String(o.covariance).split(',').map((s) => s.trim()).map((s) => {
+      const m = modelNamed(s);
+      if (!m) {
+        throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_NAMES.join(', ')}.${covarianceTypeHint(s, COVARIANCE_MODELS, (t) => t)}`, 'select');
       }
-      return s as CovarianceType;
+      return m;
     });
     const twice = types.find((t, i) => types.indexOf(t) !== i);
     if (twice) throw new UsageError(`--covariance lists ${twice} twice.`, 'select');
