@@ -19,6 +19,7 @@
 import { FULL, TIED, DIAG, SPHERICAL } from './types';
 import { massPtr, sumPtr, scatterPtr } from './stats';
 import { precisionCholesky } from './cholesky';
+import { symmetricEigen } from './eigen';
 
 const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
 /** Below this mass (2^20 · 10·eps ≈ 2.3e-9), and below SHARE_EMPTY of all the mass (tiny
@@ -119,9 +120,9 @@ export function moments(
   return total;
 }
 
-/** The maximum-likelihood M-step: moments() and the precision factors, with the volumes
- *  (and for EEI the shapes) pooled as `pool` says (POOL_NONE, POOL_VOLUME, POOL_SHAPE;
- *  below). Returns the index of the first component that is not positive definite, or -1. */
+/** The maximum-likelihood M-step: moments() and the precision factors, with the
+ *  covariances constrained as `pool` says (POOL_*, below). tmp: mStepScratchSize(K, d) f64.
+ *  Returns the index of the first component that is not positive definite, or -1. */
 export function mStep(
   stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, pool: i32, regCovar: f64,
   weights: usize, means: usize, cov: usize, chol: usize, tmp: usize
@@ -130,53 +131,164 @@ export function mStep(
   const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp);
   let bad = precisionCholesky(cov, chol, tmp, type, K, d);
   if (bad < 0 && pool != POOL_NONE) {
-    poolCovariances(cov, chol, weights, total, K, d, type, pool);
+    constrain(cov, chol, weights, total, K, d, type, pool, tmp);
     bad = precisionCholesky(cov, chol, tmp, type, K, d);
   }
   for (let k = 0; k < K; k++) store<f64>(weights + (<usize>k << 3), load<f64>(weights + (<usize>k << 3)) / total);
   return bad;
 }
 
-// mclust's equal-volume models (Celeux & Govaert 1995), each a closed-form M-step over the
-// covariances Σₖ of moments() (regCovar included, so regCovar = 0 gives mclust's, and every
-// Σₖ stays positive definite), nₖ their masses, n = Σ nₖ:
+/** f64 of mStep's tmp: moments' and the Cholesky's d·d, and the constrained models' buffers. */
+export function mStepScratchSize(K: i32, d: i32): i32 {
+  return 4 * d * d + 2 * K + K * d;
+}
+
+// mclust's constrained models (Celeux & Govaert 1995), Σₖ = λₖ Dₖ Aₖ Dₖᵀ (volume λ = |Σ|^(1/d),
+// orientation D, shape A with |A| = 1), each M-step over the covariances Sₖ of moments()
+// (regCovar included, so regCovar = 0 gives mclust's, and every Sₖ is positive definite),
+// nₖ their masses, n = Σ nₖ (the scatter Wₖ = nₖSₖ):
 //
-//   POOL_VOLUME (EII, EVI, EVV): vₖ = |Σₖ|^(1/d),  λ = Σₖ nₖ vₖ / n,  Σₖ ← (λ / vₖ) Σₖ
-//     the volumes pooled, each shape and orientation kept; spherical: every σₖ² = λ
-//   POOL_SHAPE (EEI, diag): Σₖ ← Σⱼ nⱼ Σⱼ / n, volume and shape pooled
+//   POOL_VOLUME (EII, EVI, EVV): vₖ = |Sₖ|^(1/d), λ = Σ nₖvₖ / n, Σₖ = (λ/vₖ) Sₖ
+//     (spherical: every σₖ² = λ); log|Sₖ| = −2 Σᵢ log Uᵢᵢ from the precision factors
+//   POOL_SHAPE (EEI): Σₖ = Σⱼ nⱼSⱼ / n (diagonals)
+//   POOL_SCALE (VEI on diag, VEE on full): Σₖ = λₖ C, iterating from λₖ = 1
+//     C = Σₖ (nₖ/λₖ) Sₖ scaled to |C| = 1,   λₖ = tr(Sₖ C⁻¹) / d
+//   POOL_EEV / POOL_VEV (full): Sₖ = Lₖ diag(ωₖ) Lₖᵀ (eigen.ts, ω descending), Dₖ = Lₖ,
+//     EEV: Σₖ = Lₖ diag(Σⱼ nⱼωⱼ / n) Lₖᵀ
+//     VEV: Σₖ = λₖ Lₖ diag(a) Lₖᵀ, iterating from λₖ = 1
+//          a = Σₖ (nₖ/λₖ) ωₖ scaled to Π a = 1,   λₖ = Σᵢ ωₖᵢ/aᵢ / d
 //
-// log|Σₖ| = −2 Σᵢ log Uᵢᵢ from the precision factors (U upper, Σ⁻¹ = U Uᵀ): no determinant.
+// The iterations are alternating maximisations of the likelihood; they stop once no λₖ
+// moves by INNER_TOL (relative), or after MAX_INNER rounds, and end with the common part
+// taken from the last λ. tmp (f64): [0, d²) work, then C or a, U, the Cholesky's work
+// (d² each), λ (K), the last λ (K), ω (K·d); the eigenvectors go to chol, which the
+// precision factors overwrite after.
 export const POOL_NONE: i32 = 0;
 export const POOL_VOLUME: i32 = 1;
 export const POOL_SHAPE: i32 = 2;
+export const POOL_SCALE: i32 = 3;
+export const POOL_EEV: i32 = 4;
+export const POOL_VEV: i32 = 5;
+const INNER_TOL: f64 = 1e-13;
+const MAX_INNER: i32 = 500;
 
-function poolCovariances(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i32, type: i32, pool: i32): void {
+// @ts-ignore: decorator
+@inline function f64At(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function setF64(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+
+function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i32, type: i32, pool: i32, tmp: usize): void {
   const per = type == FULL ? d * d : type == DIAG ? d : 1;
-  if (pool == POOL_SHAPE || type == SPHERICAL) {
-    // a weighted mean of the Σₖ (spherical: of the σₖ², which are their volumes)
+  if (pool == POOL_SHAPE || (pool == POOL_VOLUME && type == SPHERICAL)) {
+    // a weighted mean of the Sₖ (spherical: of the σₖ², which are their volumes)
     for (let i = 0; i < per; i++) {
       let s: f64 = 0;
-      for (let k = 0; k < K; k++) s += load<f64>(nk + (<usize>k << 3)) * load<f64>(cov + (<usize>(k * per + i) << 3));
+      for (let k = 0; k < K; k++) s += f64At(nk, k) * f64At(cov, k * per + i);
       const v = s / total;
-      for (let k = 0; k < K; k++) store<f64>(cov + (<usize>(k * per + i) << 3), v);
+      for (let k = 0; k < K; k++) setF64(cov, k * per + i, v);
     }
     return;
   }
-  // vₖ in chol's first entry of each component, read before λ is known, then the scale
-  let lambda: f64 = 0;
-  for (let k = 0; k < K; k++) {
-    const U = chol + (<usize>(k * per) << 3);
-    let logDet: f64 = 0;
-    for (let i = 0; i < d; i++) logDet -= 2.0 * Math.log(load<f64>(U + (<usize>(type == FULL ? i * d + i : i) << 3)));
-    const v = Math.exp(logDet / <f64>d);
-    store<f64>(U, v);
-    lambda += load<f64>(nk + (<usize>k << 3)) * v;
+  if (pool == POOL_VOLUME) {
+    // vₖ in chol's first entry of each component, read before λ is known, then the scale
+    let lambda: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      const U = chol + (<usize>(k * per) << 3);
+      let logDet: f64 = 0;
+      for (let i = 0; i < d; i++) logDet -= 2.0 * Math.log(f64At(U, type == FULL ? i * d + i : i));
+      const v = Math.exp(logDet / <f64>d);
+      store<f64>(U, v);
+      lambda += f64At(nk, k) * v;
+    }
+    lambda /= total;
+    for (let k = 0; k < K; k++) scaleBy(cov + (<usize>(k * per) << 3), per, lambda / load<f64>(chol + (<usize>(k * per) << 3)));
+    return;
   }
-  lambda /= total;
+  const dd = d * d;
+  const C = tmp + (<usize>dd << 3), U = tmp + (<usize>(2 * dd) << 3), work = tmp + (<usize>(3 * dd) << 3);
+  const lam = tmp + (<usize>(4 * dd) << 3), last = lam + (<usize>K << 3), omega = last + (<usize>K << 3);
+  const eigen = pool == POOL_EEV || pool == POOL_VEV;
+  if (eigen) {
+    for (let k = 0; k < K; k++) {
+      memory.copy(tmp, cov + (<usize>(k * dd) << 3), <usize>dd << 3);
+      symmetricEigen(tmp, d, omega + (<usize>(k * d) << 3), chol + (<usize>(k * dd) << 3));
+    }
+  }
+  if (pool == POOL_EEV) {
+    for (let i = 0; i < d; i++) {
+      let s: f64 = 0;
+      for (let k = 0; k < K; k++) s += f64At(nk, k) * f64At(omega, k * d + i);
+      setF64(C, i, s / total);
+    }
+    for (let k = 0; k < K; k++) rotated(cov + (<usize>(k * dd) << 3), chol + (<usize>(k * dd) << 3), C, 1.0, d);
+    return;
+  }
+  // POOL_SCALE over Sₖ (per entries each), POOL_VEV over ωₖ (d each): the common part
+  // (C or a) from λ, then λ from it
+  const m = eigen ? d : per;
+  const src = eigen ? omega : cov;
+  for (let k = 0; k < K; k++) setF64(lam, k, 1.0);
+  for (let round = 0; round <= MAX_INNER; round++) {
+    for (let i = 0; i < m; i++) {
+      let s: f64 = 0;
+      for (let k = 0; k < K; k++) s += (f64At(nk, k) / f64At(lam, k)) * f64At(src, k * m + i);
+      setF64(C, i, s);
+    }
+    // f = |C|^(−1/d), which scales C to determinant 1
+    let logDet: f64 = 0;
+    if (type == FULL && !eigen) {
+      precisionCholesky(C, U, work, FULL, 1, d);
+      for (let i = 0; i < d; i++) logDet -= 2.0 * Math.log(f64At(U, i * d + i));
+    } else {
+      for (let i = 0; i < d; i++) logDet += Math.log(f64At(C, i));
+    }
+    const f = Math.exp(-logDet / <f64>d);
+    if (round == MAX_INNER) {
+      scaleBy(C, m, f);
+      break;
+    }
+    let moved: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      // tr(Sₖ C⁻¹) (full: Σⱼ uⱼᵀ Sₖ uⱼ over U's columns; C⁻¹ = U Uᵀ), over f·d
+      let t: f64 = 0;
+      if (type == FULL && !eigen) {
+        const S = cov + (<usize>(k * dd) << 3);
+        for (let j = 0; j < d; j++) {
+          for (let a = 0; a <= j; a++) {
+            let r: f64 = 0;
+            for (let b = 0; b <= j; b++) r += f64At(S, a * d + b) * f64At(U, b * d + j);
+            t += f64At(U, a * d + j) * r;
+          }
+        }
+      } else {
+        for (let i = 0; i < d; i++) t += f64At(src, k * m + i) / f64At(C, i);
+      }
+      const v = t / (f * <f64>d);
+      moved = Math.max(moved, Math.abs(v - f64At(lam, k)) / v);
+      setF64(lam, k, v);
+    }
+    // converged: one more round takes the common part from these λ
+    if (moved <= INNER_TOL) round = MAX_INNER - 1;
+  }
   for (let k = 0; k < K; k++) {
-    const f = lambda / load<f64>(chol + (<usize>(k * per) << 3));
-    const C = cov + (<usize>(k * per) << 3);
-    for (let i = 0; i < per; i++) store<f64>(C + (<usize>i << 3), load<f64>(C + (<usize>i << 3)) * f);
+    if (eigen) rotated(cov + (<usize>(k * dd) << 3), chol + (<usize>(k * dd) << 3), C, f64At(lam, k), d);
+    else for (let i = 0; i < m; i++) setF64(cov, k * m + i, f64At(lam, k) * f64At(C, i));
+  }
+}
+
+function scaleBy(p: usize, n: i32, f: f64): void {
+  for (let i = 0; i < n; i++) setF64(p, i, f64At(p, i) * f);
+}
+
+/** out = s·L diag(a) Lᵀ (d×d, symmetric: the upper triangle mirrored). */
+function rotated(out: usize, L: usize, a: usize, s: f64, d: i32): void {
+  for (let i = 0; i < d; i++) {
+    for (let j = i; j < d; j++) {
+      let v: f64 = 0;
+      for (let m = 0; m < d; m++) v += f64At(L, i * d + m) * f64At(a, m) * f64At(L, j * d + m);
+      setF64(out, i * d + j, s * v);
+      setF64(out, j * d + i, s * v);
+    }
   }
 }
 

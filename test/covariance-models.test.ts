@@ -1,4 +1,4 @@
-// mclust's equal-volume models (EII, EEI, EVI, EVV): their constraint holds after every fit,
+// mclust's constrained models (EII, EEI, EVI, VEI, EVV, VEE, EEV, VEV): their constraint holds after every fit,
 // EM over them never lowers the likelihood, their M-step maximises the expected
 // log-likelihood over the constrained set, and the rest of the API (JSON, fromParameters,
 // marginals, missing values, the map-reduce, selection, the Bayesian refusal) knows them.
@@ -10,8 +10,9 @@ import { blobs, loadCore, matrix, overlapping, rng, thrown } from './helpers.js'
 
 beforeAll(loadCore);
 
-const MODELS = ['EII', 'EEI', 'EVI', 'EVV'] as const;
-const LAYOUT = { EII: 'spherical', EEI: 'diag', EVI: 'diag', EVV: 'full' } as const;
+const MODELS = ['EII', 'EEI', 'EVI', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV'] as const;
+type Model = (typeof MODELS)[number];
+const LAYOUT = { EII: 'spherical', EEI: 'diag', EVI: 'diag', VEI: 'diag', EVV: 'full', VEE: 'full', EEV: 'full', VEV: 'full' } as const;
 
 /** log|Σₖ| per component from a model's covariances (its layout's), in plain arithmetic. */
 function logDets(gm: GaussianMixture): number[] {
@@ -37,17 +38,36 @@ function logDets(gm: GaussianMixture): number[] {
   });
 }
 
+/** tr(Mᵐ), m = 1 … d, of a d×d matrix: equal for all m exactly when the eigenvalues are. */
+function powerSums(M: number[], d: number): number[] {
+  const out: number[] = [];
+  let P = M.slice();
+  for (let m = 1; m <= d; m++) {
+    out.push(Array.from({ length: d }, (_, i) => P[i * d + i]).reduce((a, b) => a + b, 0));
+    P = Array.from({ length: d * d }, (_, j) => Array.from({ length: d }, (_, t) => P[Math.floor(j / d) * d + t] * M[t * d + (j % d)]).reduce((a, b) => a + b, 0));
+  }
+  return out;
+}
+
 /** The constraint, to rounding: EII's variances and EEI's diagonals equal (exactly: one
- *  value is written to every component); EVI's and EVV's volumes |Σₖ|^(1/d) equal. */
+ *  value is written to every component); volumes |Σₖ|^(1/d) equal for E?? models; VEI's
+ *  diagonals and VEE's covariances equal at volume 1; EEV's eigenvalues equal (their
+ *  power sums), VEV's at volume 1. */
 function expectConstraint(gm: GaussianMixture): void {
-  const K = gm.nComponents, d = gm.nFeatures, c = gm.covariances, m = gm.covarianceType;
+  const K = gm.nComponents, d = gm.nFeatures, c = gm.covariances, m = gm.covarianceType as Model;
   if (m === 'EII' || m === 'EEI') {
     const per = m === 'EII' ? 1 : d;
     for (let k = 1; k < K; k++) expect(Array.from(c.subarray(k * per, (k + 1) * per))).toEqual(Array.from(c.subarray(0, per)));
-  } else {
-    const v = logDets(gm).map((l) => l / d);
-    for (let k = 1; k < K; k++) expect(Math.abs(v[k] - v[0])).toBeLessThan(1e-12 * Math.max(1, Math.abs(v[0])));
+    return;
   }
+  const v = logDets(gm).map((l) => l / d);
+  if (m[0] === 'E') for (let k = 1; k < K; k++) expect(Math.abs(v[k] - v[0])).toBeLessThan(1e-12 * Math.max(1, Math.abs(v[0])));
+  if (m === 'EVI' || m === 'EVV') return;
+  const per = LAYOUT[m] === 'full' ? d * d : d;
+  const unit = (k: number) => Array.from(c.subarray(k * per, (k + 1) * per), (x) => x / Math.exp(v[k]));
+  const sig = (k: number) => (m === 'EEV' || m === 'VEV' ? powerSums(unit(k), d) : unit(k));
+  const first = sig(0), size = Math.max(...first.map(Math.abs));
+  for (let k = 1; k < K; k++) expect(Math.max(...sig(k).map((x, i) => Math.abs(x - first[i]))) / size).toBeLessThan(1e-11);
 }
 
 describe('the constraint holds after every fit, and the layout is its type\'s', () => {
@@ -80,7 +100,7 @@ describe('the constraint holds after every fit, and the layout is its type\'s', 
   });
 });
 
-describe('EM over the equal-volume models never lowers the likelihood (regCovar 0)', () => {
+describe('EM over the constrained models never lowers the likelihood (regCovar 0)', () => {
   it('property: each iteration\'s lower bound is at least the last one\'s, for all four models', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(...MODELS), fc.integer({ min: 2, max: 4 }),
       fc.integer({ min: 1, max: 4 }), (seed, model, K, d) => {
@@ -129,7 +149,7 @@ function logJoint(m: GaussianMixture, X: Matrix): Float64Array {
 /** Covariances of the model's constrained set near gm's: EII one variance scaled; EEI one
  *  diagonal rescaled per feature; EVI/EVV shapes changed at fixed determinant, and the common
  *  volume scaled. */
-function perturb(gm: GaussianMixture, model: (typeof MODELS)[number], u: () => number): Float64Array {
+function perturb(gm: GaussianMixture, model: Model, u: () => number): Float64Array {
   const c = gm.covariances.slice(), K = gm.nComponents, d = gm.nFeatures;
   const f = () => Math.exp(0.2 * (u() - 0.5));
   if (model === 'EII') {
@@ -140,14 +160,34 @@ function perturb(gm: GaussianMixture, model: (typeof MODELS)[number], u: () => n
     const s = Array.from({ length: d }, f);
     return c.map((v, i) => v * s[i % d]);
   }
-  const vol = f();
-  for (let k = 0; k < K; k++) {
-    // a determinant-one diagonal scaling D: Σ → D Σ D (det D = 1)
+  // a determinant-one diagonal scaling D (Σ → DΣD) per component or shared; the volume
+  // scaled in common (E??) or per component (V??); EEV/VEV: a rotation per component
+  const unitDiag = () => {
     const s = Array.from({ length: d }, f);
     const g = Math.exp(-s.reduce((a, b) => a + Math.log(b), 0) / d);
-    const D = s.map((v) => v * g);
+    return s.map((v) => v * g);
+  };
+  const shared = unitDiag(), common = f();
+  for (let k = 0; k < K; k++) {
+    const vol = model[0] === 'E' ? common : f();
+    if (model === 'EEV' || model === 'VEV') {
+      // Σ → R Σ Rᵀ, R a rotation in the plane of features 0 and 1
+      const t = 0.3 * (u() - 0.5), co = Math.cos(t), si = Math.sin(t);
+      const R = Array.from({ length: d * d }, (_, j) => (Math.floor(j / d) === j % d ? 1 : 0));
+      R[0] = co; R[1] = -si; R[d] = si; R[d + 1] = co;
+      const S = Array.from(c.subarray(k * d * d, (k + 1) * d * d));
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          let s = 0;
+          for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) s += R[i * d + a] * S[a * d + b] * R[j * d + b];
+          c[k * d * d + i * d + j] = s * vol;
+        }
+      }
+      continue;
+    }
+    const D = model === 'EVI' || model === 'EVV' ? unitDiag() : shared;
     for (let i = 0; i < d; i++) {
-      if (model === 'EVI') c[k * d + i] *= D[i] * D[i] * vol;
+      if (LAYOUT[model] === 'diag') c[k * d + i] *= D[i] * D[i] * vol;
       else for (let j = 0; j < d; j++) c[k * d * d + i * d + j] *= D[i] * D[j] * vol;
     }
   }
@@ -160,7 +200,7 @@ describe('the rest of the API', () => {
   it('nParameters counts as mclust (nVarParams + K·d means + K − 1 weights)', () => {
     const count = (t: CovarianceModel) => new GaussianMixture({ nComponents: 3, covarianceType: t }).fit(X).nParameters();
     // K = 3, d = 3: means 9, weights 2
-    expect([count('EII'), count('EEI'), count('EVI'), count('EVV')]).toEqual([1 + 11, 3 + 11, 1 + 3 * 2 + 11, 1 + 3 * 5 + 11]);
+    expect(MODELS.map(count)).toEqual([1, 3, 1 + 3 * 2, 3 + 2, 1 + 3 * 5, 3 + 5, 1 + 2 + 3 * 3, 3 + 2 + 3 * 3].map((v) => v + 11));
   });
 
   it('mclust\'s names for scikit-learn\'s four are read back as those (the same fit, bit for bit)', () => {
@@ -190,8 +230,11 @@ describe('the rest of the API', () => {
 
   it('fromParameters: a model satisfying the constraint scores as given and warm-starts; within 1e-9 passes', () => {
     const weights = [0.5, 0.5], means = [[0, 0], [3, 1]];
-    const ok: Record<(typeof MODELS)[number], number[] | number[][] | number[][][]> = {
-      EII: [2, 2], EEI: [[1, 4], [1, 4 * (1 + 1e-12)]], EVI: [[1, 4], [2, 2]], EVV: [[[2, 1], [1, 2.5]], [[1, 0], [0, 4]]],
+    const ok: Record<Model, number[] | number[][] | number[][][]> = {
+      EII: [2, 2], EEI: [[1, 4], [1, 4 * (1 + 1e-12)]], EVI: [[1, 4], [2, 2]], VEI: [[1, 4], [3, 12]],
+      EVV: [[[2, 1], [1, 2.5]], [[1, 0], [0, 4]]], VEE: [[[2, 1], [1, 2.5]], [[4, 2], [2, 5]]],
+      // eigenvalues 1 and 4 (EEV), 1, 4 and 2, 8 (VEV), in other orientations
+      EEV: [[[1, 0], [0, 4]], [[2.5, 1.5], [1.5, 2.5]]], VEV: [[[1, 0], [0, 4]], [[5, 3], [3, 5]]],
     };
     for (const model of MODELS) {
       const gm = GaussianMixture.fromParameters({ weights, means, covariances: ok[model] }, { covarianceType: model, warmStart: true });
@@ -202,10 +245,10 @@ describe('the rest of the API', () => {
     }
   });
 
-  it('marginal and condition: EII and EEI keep their model, EVI and EVV become diag and full', () => {
+  it('marginal and condition: EII, EEI, VEI and VEE keep their model; EVI, EVV, EEV and VEV become diag or full', () => {
     for (const model of MODELS) {
       const gm = new GaussianMixture({ nComponents: 3, covarianceType: model, seed: 1 }).fit(X);
-      const keep = model === 'EII' || model === 'EEI';
+      const keep = model === 'EII' || model === 'EEI' || model === 'VEI' || model === 'VEE';
       expect(gm.marginal([0, 2]).covarianceType).toBe(keep ? model : LAYOUT[model]);
       expect(gm.condition([1], [0.5]).covarianceType).toBe(keep ? model : LAYOUT[model]);
       if (keep) {

@@ -44,9 +44,12 @@ export interface CoreExports {
     table: number, cutoff: number, tmp: number): number;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
     shift: number, stats: number, scratch: number, blockRows: number): void;
-  /** pool: covariance-models.ts poolCode (0 none; 1 equal volumes; 2 EEI's pooled diagonal). */
+  /** pool: covariance-models.ts poolCode (assembly/mstep.ts POOL_*); tmp: mStepScratchSize(K, d) f64. */
   mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, pool: number, regCovar: number,
     weights: number, means: number, cov: number, chol: number, tmp: number): number;
+  mStepScratchSize(K: number, d: number): number;
+  /** A = V diag(ω) Vᵀ, ω descending (assembly/eigen.ts; a is destroyed). */
+  symmetricEigen(a: number, d: number, values: number, vectors: number): void;
   shiftLoss(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number,
     meansOut: number, tmp: number): number;
   nearlyEmpty(mass: number, masses: number): number;

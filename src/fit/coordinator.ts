@@ -45,7 +45,7 @@ export class Coordinator {
     this.b = {
       weights: arena.allocF64(K), means: arena.allocF64(K * d), cov: arena.allocF64(P), chol: arena.allocF64(P),
       logConst: arena.allocF64(K), stats: arena.allocF64(this.S), sums: arena.allocF64(K * d + K),
-      tmp: arena.allocF64(d * d + d), prec: arena.allocF64(P), shift: arena.allocF64(K * d),
+      tmp: arena.allocF64(c.mStepScratchSize(K, d)), prec: arena.allocF64(P), shift: arena.allocF64(K * d),
       implied: arena.allocF64(K * d), prior: arena.allocF64(K * d),
     };
   }

@@ -59,7 +59,7 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
   const base = resolveOptions(shared);
   if (base.covarianceModel !== base.covarianceType) {
     // the variational M-step has no pooled volumes (scikit-learn's four types only)
-    throw new GmmError('INVALID_OPTION', `covarianceType '${base.covarianceModel}' (an mclust equal-volume model) is ` +
+    throw new GmmError('INVALID_OPTION', `covarianceType '${base.covarianceModel}' (an mclust constrained model) is ` +
       `for GaussianMixture; a BayesianGaussianMixture takes 'full', 'tied', 'diag' or 'spherical' ('${base.covarianceType}' ` +
       'has the same layout).');
   }

@@ -1,35 +1,43 @@
-// The covariance models: scikit-learn's four types, and mclust's equal-volume models over
+// The covariance models: scikit-learn's four types, and mclust's constrained models over
 // their layouts. mclust writes Σₖ = λₖ Dₖ Aₖ Dₖᵀ (volume, orientation, shape) and names a
-// model by which of the three are Equal across components, Varying, or the Identity:
+// model by whether each of the three is Equal across components, Varying, or the Identity:
 //
 //   full = VVV, tied = EEE, diag = VVI, spherical = VII       (scikit-learn's, by its names)
-//   EII: spherical, one variance     EEI: diag, one diagonal for all components
-//   EVI: diag, equal volumes (|Σₖ| equal), shapes varying     EVV: full, equal volumes
+//   spherical layout: EII (one variance)
+//   diag layout:      EEI (one diagonal), EVI (equal volumes), VEI (Σₖ = λₖ B)
+//   full layout:      EVV (equal volumes), VEE (Σₖ = λₖ C), EEV (equal eigenvalues),
+//                     VEV (proportional eigenvalues)
 //
-// An equal-volume model stores its parameters in its layout's (`structureOf`): everything
+// A constrained model stores its parameters in its layout's (`structureOf`): everything
 // that reads parameters (scoring, sampling, conditioning, the statistics) works unchanged,
-// and only the M-step (assembly/mstep.ts poolCovariances), the parameter count and the
-// check of given parameters know the constraint. mclust's other six models (VEI, EEV, VEV,
-// EVE, VEE, VVE) need eigendecompositions or iterative M-steps: not offered.
+// and only the M-step (assembly/mstep.ts constrain), the parameter count and the check of
+// given parameters know the constraint. mclust's EVE and VVE (a common orientation with
+// varying shapes) need a majorisation algorithm of their own: not offered.
 import { GmmError } from '../core/errors.js';
 import type { CovarianceType } from './validate.js';
 
-export type EqualVolumeModel = 'EII' | 'EEI' | 'EVI' | 'EVV';
-/** A covariance model: scikit-learn's four types, or one of mclust's equal-volume models. */
-export type CovarianceModel = CovarianceType | EqualVolumeModel;
+export type ConstrainedModel = 'EII' | 'EEI' | 'EVI' | 'VEI' | 'EVV' | 'VEE' | 'EEV' | 'VEV';
+/** A covariance model: scikit-learn's four types, or one of mclust's constrained models. */
+export type CovarianceModel = CovarianceType | ConstrainedModel;
 /** What `covarianceType` accepts: the models, and mclust's names for scikit-learn's four. */
 export type CovarianceName = CovarianceModel | 'VVV' | 'EEE' | 'VVI' | 'VII';
 
-export const COVARIANCE_MODELS: readonly CovarianceModel[] = ['full', 'tied', 'diag', 'spherical', 'EII', 'EEI', 'EVI', 'EVV'];
+export const COVARIANCE_MODELS: readonly CovarianceModel[] = ['full', 'tied', 'diag', 'spherical', 'EII', 'EEI', 'EVI', 'VEI',
+  'EVV', 'VEE', 'EEV', 'VEV'];
 
 /** mclust's model names (upper case), each to the model here. */
 export const MCLUST_MODELS: Readonly<Record<string, CovarianceModel>> = {
-  VVV: 'full', EEE: 'tied', VVI: 'diag', VII: 'spherical', EII: 'EII', EEI: 'EEI', EVI: 'EVI', EVV: 'EVV',
+  VVV: 'full', EEE: 'tied', VVI: 'diag', VII: 'spherical', EII: 'EII', EEI: 'EEI', EVI: 'EVI', VEI: 'VEI', EVV: 'EVV',
+  VEE: 'VEE', EEV: 'EEV', VEV: 'VEV',
 };
-/** mclust's models not offered, with why (for messages). */
-export const MCLUST_NOT_OFFERED = ['VEI', 'EEV', 'VEV', 'EVE', 'VEE', 'VVE'];
+/** mclust's models not offered (for messages). */
+export const MCLUST_NOT_OFFERED = ['EVE', 'VVE'];
 
-const LAYOUT: Record<EqualVolumeModel, CovarianceType> = { EII: 'spherical', EEI: 'diag', EVI: 'diag', EVV: 'full' };
+const LAYOUT: Record<ConstrainedModel, CovarianceType> = {
+  EII: 'spherical', EEI: 'diag', EVI: 'diag', VEI: 'diag', EVV: 'full', VEE: 'full', EEV: 'full', VEV: 'full',
+};
+/** assembly/mstep.ts's POOL_* code of each constrained model. */
+const POOL: Record<ConstrainedModel, number> = { EII: 1, EVI: 1, EVV: 1, EEI: 2, VEI: 3, VEE: 3, EEV: 4, VEV: 5 };
 
 /** The model a covarianceType names (mclust's VVV, EEE, VVI and VII become scikit-learn's
  *  names), or null when it names none. */
@@ -41,7 +49,7 @@ export function modelNamed(v: unknown): CovarianceModel | null {
 
 /** The layout a model's parameters take (scikit-learn's type of the same shapes). */
 export function structureOf(m: CovarianceModel): CovarianceType {
-  return m in LAYOUT ? LAYOUT[m as EqualVolumeModel] : (m as CovarianceType);
+  return m in LAYOUT ? LAYOUT[m as ConstrainedModel] : (m as CovarianceType);
 }
 
 /** mclust's three-letter name of a model. */
@@ -49,9 +57,9 @@ export function mclustName(m: CovarianceModel): string {
   return Object.keys(MCLUST_MODELS).find((k) => MCLUST_MODELS[k] === m)!;
 }
 
-/** The core M-step's pooling code (assembly/mstep.ts POOL_NONE, POOL_VOLUME, POOL_SHAPE). */
+/** The core M-step's constraint code (assembly/mstep.ts POOL_*; 0: none). */
 export function poolCode(m: CovarianceModel): number {
-  return m === 'EEI' ? 2 : m in LAYOUT ? 1 : 0;
+  return m in POOL ? POOL[m as ConstrainedModel] : 0;
 }
 
 /** Free parameters of the covariances (mclust's nVarParams; scikit-learn's count for its four). */
@@ -64,26 +72,41 @@ export function covarianceParameters(m: CovarianceModel, K: number, d: number): 
     case 'EII': return 1;
     case 'EEI': return d;
     case 'EVI': return 1 + K * (d - 1);
+    case 'VEI': return K + (d - 1);
     case 'EVV': return 1 + K * ((d * (d + 1)) / 2 - 1);
+    case 'VEE': return K + (d * (d + 1)) / 2 - 1;
+    case 'EEV': return 1 + (d - 1) + (K * d * (d - 1)) / 2;
+    case 'VEV': return K + (d - 1) + (K * d * (d - 1)) / 2;
   }
 }
 
-/** The model of a marginal or conditional of a fitted model: EII and EEI keep their
- *  constraint over any subset of features (and conditioned, as their features are
- *  independent); an equal-volume diag or full model's subsets need not, so they take their
- *  layout's type. */
+/** The model of a marginal or conditional of a fitted model. EII, EEI, VEI and VEE keep
+ *  their constraint over any subset of features, and conditioned (Σₖ = λₖC gives
+ *  conditional covariances λₖ(C₁₁ − C₁₂C₂₂⁻¹C₂₁)); the others' subsets need not, so they
+ *  take their layout's type. */
 export function derivedModel(m: CovarianceModel): CovarianceModel {
-  return m === 'EVI' || m === 'EVV' ? structureOf(m) : m;
+  return m === 'EVI' || m === 'EVV' || m === 'EEV' || m === 'VEV' ? structureOf(m) : m;
 }
 
 /** Relative tolerance of given parameters' constraint (fromParameters): rounding of
  *  parameters written with 15 significant digits passes, a real difference does not. */
 const CONSTRAINT_TOL = 1e-9;
 
-/** Refuses (INVALID_ARGUMENT) covariances, in the model's layout, that break its constraint:
- *  EII's variances and EEI's diagonals equal, EVI's and EVV's determinants equal (compared
- *  as log-determinants over d, from the precision factors chol). */
-export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: Float64Array, chol: Float64Array): void {
+/** What each constrained model holds equal across components, for messages. */
+const HOLDS: Record<'VEI' | 'VEE' | 'EEV' | 'VEV', string> = {
+  VEI: 'one shape (diagonals proportional: Σₖ = λₖB)',
+  VEE: 'proportional covariances (Σₖ = λₖC)',
+  EEV: 'equal eigenvalues (Σₖ = λDₖADₖᵀ)',
+  VEV: 'proportional eigenvalues (Σₖ = λₖDₖADₖᵀ)',
+};
+
+/** Refuses (INVALID_ARGUMENT) covariances, in the model's layout, that break its constraint
+ *  beyond CONSTRAINT_TOL: EII's variances and EEI's diagonals equal; EVI's and EVV's volumes
+ *  |Σₖ|^(1/d) equal (from the precision factors chol); VEI's diagonals and VEE's covariances
+ *  equal once scaled to volume 1; EEV's eigenvalues equal, VEV's once scaled (eigen: the
+ *  K·d eigenvalues, descending, asked for only by those two). */
+export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: Float64Array, chol: Float64Array,
+  eigen: () => Float64Array): void {
   if (!(m in LAYOUT) || K === 1) return;
   const near = (a: number, b: number): boolean => Math.abs(a - b) <= CONSTRAINT_TOL * Math.max(Math.abs(a), Math.abs(b));
   if (m === 'EII' || m === 'EEI') {
@@ -100,17 +123,36 @@ export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: F
     return;
   }
   // log|Σₖ| = −2 Σᵢ log Uᵢᵢ (full: each d×d factor's diagonal; diag: every entry)
+  const full = structureOf(m) === 'full';
   const ld = Float64Array.from({ length: K }, (_, k) => {
     let t = 0;
-    for (let i = 0; i < d; i++) t -= 2 * Math.log(chol[m === 'EVV' ? k * d * d + i * d + i : k * d + i]);
+    for (let i = 0; i < d; i++) t -= 2 * Math.log(chol[full ? k * d * d + i * d + i : k * d + i]);
     return t;
   });
+  if (m === 'EVI' || m === 'EVV' || m === 'EEV') {
+    for (let k = 1; k < K; k++) {
+      // volumes |Σₖ|^(1/d), compared on the log scale: log vₖ = log|Σₖ| / d
+      if (!(Math.abs(ld[k] - ld[0]) / d <= CONSTRAINT_TOL)) {
+        throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has equal volumes (determinants) for all ` +
+          `components, but log|Σ| is ${ld[k]} for component ${k} and ${ld[0]} for component 0. Give covariances of equal ` +
+          `determinants, or covarianceType '${structureOf(m)}'.`);
+      }
+    }
+    if (m !== 'EEV') return;
+  }
+  const c = m as keyof typeof HOLDS;
+  // each component's diagonal, covariance or eigenvalues, scaled to volume 1 (EEV: as they
+  // are, their volumes being equal), compared with component 0's relative to its largest entry
+  const per = c === 'VEE' ? d * d : d;
+  const values = c === 'VEI' || c === 'VEE' ? cov : eigen();
+  const scaled = (k: number) => Array.from(values.subarray(k * per, (k + 1) * per), (v) => (c === 'EEV' ? v : v / Math.exp(ld[k] / d)));
+  const first = scaled(0), size = Math.max(...first.map(Math.abs));
   for (let k = 1; k < K; k++) {
-    // volumes |Σₖ|^(1/d), compared on the log scale: log vₖ = log|Σₖ| / d
-    if (!(Math.abs(ld[k] - ld[0]) / d <= CONSTRAINT_TOL)) {
-      throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has equal volumes (determinants) for all ` +
-        `components, but log|Σ| is ${ld[k]} for component ${k} and ${ld[0]} for component 0. Give covariances of equal ` +
-        `determinants, or covarianceType '${structureOf(m)}'.`);
+    const diff = Math.max(...scaled(k).map((v, i) => Math.abs(v - first[i])));
+    if (!(diff <= CONSTRAINT_TOL * size)) {
+      throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has ${HOLDS[c]} for all components, but component ` +
+        `${k}'s differs from component 0's by ${(diff / size).toPrecision(3)} (relative). Give covariances that meet it, or ` +
+        `covarianceType '${structureOf(m)}'.`);
     }
   }
 }

@@ -15,3 +15,16 @@ export function precisionFactors(type: CovarianceType, K: number, d: number, cov
   const bad = c.precisionCholesky(src, out, arena.allocF64(d * d), TYPE_CODE[type], K, d);
   return { bad, chol: arena.f64(out, cov.length).slice() };
 }
+
+/** The eigenvalues of K symmetric d×d matrices (K·d, each component's descending), by the
+ *  core's Jacobi (assembly/eigen.ts). Uses the core's scratch memory only. */
+export function eigenvalues(K: number, d: number, cov: Float64Array): Float64Array {
+  const c = core();
+  const arena = arenaFor(c);
+  const a = arena.allocF64(d * d), vectors = arena.allocF64(d * d), values = arena.allocF64(K * d);
+  for (let k = 0; k < K; k++) {
+    arena.f64(a, d * d).set(cov.subarray(k * d * d, (k + 1) * d * d));
+    c.symmetricEigen(a, d, values + 8 * k * d, vectors);
+  }
+  return arena.f64(values, K * d).slice();
+}

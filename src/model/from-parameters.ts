@@ -4,7 +4,7 @@
 // model scores, samples and conditions exactly as one whose fit ended at these parameters.
 import { GmmError } from '../core/errors.js';
 import { covarianceShape, paramLength, type FittedState } from './params.js';
-import { precisionFactors } from './factors.js';
+import { eigenvalues, precisionFactors } from './factors.js';
 import { asymmetricEntry, describe, repeatedName, toTensor, type MatrixInput } from './validate.js';
 import { checkConstraint, structureOf, type CovarianceModel } from './covariance-models.js';
 
@@ -24,7 +24,7 @@ export interface MixtureParameters {
 
 /** The fitted state for p under a covariance model (K from the weights, d from the means):
  *  converged false, nIter 0 and lowerBound −∞, as no fit ran. Every check, beforeWork's
- *  too, comes before the core is asked for the precision factors; an equal-volume model's
+ *  too, comes before the core is asked for the precision factors; a constrained model's
  *  constraint is checked on them. */
 export function parametersState(p: unknown, model: CovarianceModel, nComponents: number | undefined,
   beforeWork: (d: number) => void = () => {}): FittedState {
@@ -114,7 +114,7 @@ export function parametersState(p: unknown, model: CovarianceModel, nComponents:
       throw new GmmError('NOT_POSITIVE_DEFINITE', 'covariances are too close to singular for their precision factors to be finite doubles.');
     }
   }
-  checkConstraint(model, K, d, cov, chol);
+  checkConstraint(model, K, d, cov, chol, () => eigenvalues(K, d, cov));
   return {
     params: { covarianceType: type, K, d, weights: weights.slice(), means: m.data, covariances: cov, precisionsCholesky: chol },
     converged: false, nIter: 0, lowerBound: -Infinity,

@@ -104,7 +104,7 @@ export function covarianceTypeHint(value: unknown, types: readonly string[], quo
   if (typeof value !== 'string') return '';
   const trimmed = value.trim(), upper = trimmed.toUpperCase();
   if (MCLUST_NOT_OFFERED.includes(upper)) {
-    return ` mclust's ${upper} is not offered here (its M-step needs an eigendecomposition or iterations); of its ` +
+    return ` mclust's ${upper} is not offered here (a common orientation with varying shapes needs a majorisation algorithm not built here); of its ` +
       `models, ${Object.keys(MCLUST_MODELS).join(', ')} are.`;
   }
   if (MCLUST_MODELS[upper]) return trimmed === upper ? ` Without the blanks: ${quote(upper)}.` : ` mclust's names are upper case: ${quote(upper)}.`;

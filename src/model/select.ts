@@ -73,7 +73,7 @@ export interface SelectModelOptions extends Omit<GaussianMixtureOptions, 'nCompo
   /** K to try (default [1, min(10, rows)]). */
   nComponents?: ComponentGrid;
   /** Covariance types to try (default scikit-learn's four); mclust's names and its
-   *  equal-volume models (EII, EEI, EVI, EVV) as covarianceType takes them. */
+   *  constrained models (EII, EEI, EVI, VEI, EVV, VEE, EEV, VEV) as covarianceType takes them. */
   covarianceTypes?: readonly CovarianceName[];
   /** Ranking criterion (default 'bic'). */
   criterion?: SelectionCriterion;

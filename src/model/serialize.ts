@@ -4,7 +4,7 @@ import { GmmError } from '../core/errors.js';
 import { repeatedName, type CovarianceType } from './validate.js';
 import { COVARIANCE_MODELS, checkConstraint, modelNamed, structureOf } from './covariance-models.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
-import { precisionFactors } from './factors.js';
+import { eigenvalues, precisionFactors } from './factors.js';
 
 export const FORMAT = 'gmm-wasm';
 export const VERSION = 1;
@@ -237,7 +237,8 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
       'was edited or corrupted.');
   }
   try {
-    checkConstraint(model, K, d, covariances, factors.chol); // the covariances' own factors, not the file's
+    // the covariances' own factors, not the file's
+    checkConstraint(model, K, d, covariances, factors.chol, () => eigenvalues(K, d, covariances));
   } catch (e) {
     throw bad(`${(e as Error).message.replace(/\. Give .*$/, '')}: the file was edited or corrupted.`);
   }

@@ -287,7 +287,7 @@ export interface GaussianMixtureOptions {
   nComponents?: number;
   /** Covariance structure (default 'full'): scikit-learn's 'full', 'tied', 'diag',
    *  'spherical', or an mclust model name (VVV, EEE, VVI, VII name those four; EII, EEI, EVI,
-   *  EVV are mclust's equal-volume models). */
+   *  VEI, EVV, VEE, EEV, VEV are mclust's constrained models: covariance-models.ts). */
   covarianceType?: CovarianceName;
   /** Stop when the change of the mean log-likelihood is below tol (default 1e-3). */
   tol?: number;
