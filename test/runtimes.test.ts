@@ -49,11 +49,16 @@ function makeJob(): Json {
   cases.push({ name: 'blobs K=4 full k-means++', dataset: 'blobs', options: { nComponents: 4, initParams: 'k-means++', seed: 5 }, sampleN: 16, sampleSeed: 1 });
   cases.push({ name: 'blobs K=3 diag random_from_data', dataset: 'blobs', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random_from_data', seed: 6 }, sampleN: 16, sampleSeed: 2 });
   cases.push({ name: 'faithful K=2 random tol=0', dataset: 'faithful', options: { nComponents: 2, initParams: 'random', tol: 0, maxIter: 30, seed: 9 }, sampleN: 16, sampleSeed: 3 });
+  // mclust's constrained models: their M-steps' logs, exps, Jacobi rotations and inner loops
+  for (const [i, [type, dataset]] of ([['EII', 'faithful'], ['VEI', 'blobs'], ['EVV', 'faithful'], ['VEE', 'blobs'], ['EEV', 'blobs'], ['VEV', 'faithful']] as const).entries()) {
+    cases.push({ name: `${dataset} K=3 ${type}`, dataset, options: { nComponents: 3, covarianceType: type, seed: 20 + i }, sampleN: 16, sampleSeed: 300 + i });
+  }
   // the asynchronous fits on data of five chunks (CHUNK_ROWS = 2048), so two workers each
   // hold a shard, and the stream's pieces straddle the chunks
   const asyncCases = [
     { name: 'big blobs K=3 full kmeans', dataset: 'big', options: { nComponents: 3, seed: 3, maxIter: 20 }, streamChunk: 5000 },
     { name: 'big blobs K=3 diag random', dataset: 'big', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random', seed: 4, maxIter: 10 }, streamChunk: 3333 },
+    { name: 'big blobs K=3 VEV kmeans', dataset: 'big', options: { nComponents: 3, covarianceType: 'VEV', seed: 5, maxIter: 10 }, streamChunk: 4096 },
   ];
   // missing values: blobs with about 20% of the entries missing (null in JSON)
   let s = 42;
@@ -114,7 +119,7 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     expect(nodeRun.beforeInit).toBe('NOT_INITIALIZED');
     const cases = nodeRun.result.cases as Json[];
     expect(cases.map((c) => c.name)).toEqual(job.cases.map((c: Json) => c.name));
-    expect(new Set(cases.map((c) => c.model.options.covarianceType))).toEqual(new Set(TYPES));
+    expect(new Set(cases.map((c) => c.model.options.covarianceType))).toEqual(new Set([...TYPES, 'EII', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV']));
     expect(nodeRun.result.selection).toHaveLength(12);
     for (const c of cases) {
       const w = (c.model.weights as string[]).map(fromBits);
@@ -123,7 +128,9 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
       expect(c.trace.length).toBeGreaterThan(0);
       expect(c.sample.X.length).toBeGreaterThan(0);
       expect(c.conditional.predictConditional.mean.length).toBeGreaterThan(0);
-      expect(c.conditional.condition.options.covarianceType).toBe(c.model.options.covarianceType);
+      // a conditional keeps the model, or for EVV, EEV and VEV takes its layout's type
+      const kept = { EVV: 'full', EEV: 'full', VEV: 'full' }[c.model.options.covarianceType as string] ?? c.model.options.covarianceType;
+      expect(c.conditional.condition.options.covarianceType).toBe(kept);
     }
     const missing = nodeRun.result.missing as Json[];
     expect(missing.map((c) => c.name)).toEqual(job.missingCases.map((c: Json) => c.name));
