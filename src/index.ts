@@ -22,6 +22,7 @@ export type { GaussianMixtureJSON } from './model/serialize.js';
 export type { MixtureParameters } from './model/from-parameters.js';
 export type { GaussianMixtureOptions, ResolvedOptions, CovarianceType, InitParams, Matrix, MatrixInput, MissingValues } from './model/validate.js';
 export type { CovarianceModel, CovarianceName } from './model/covariance-models.js';
+export { COVARIANCE_MODELS } from './model/covariance-models.js';
 export type { InitSource } from './core/loader.js';
 export { isInitialized } from './core/core.js';
 import { initCore } from './core/core.js';

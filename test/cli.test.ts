@@ -725,11 +725,16 @@ describe.concurrent('select', () => {
     const twice = await cli(['select', FAITHFUL, '--covariance', 'tied,EEE']);
     expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('--covariance lists tied twice.')]);
     const vve = await cli(['select', FAITHFUL, '--covariance', 'full,VVE']);
-    expect([vve.code, vve.stderr]).toEqual([2, expect.stringContaining('--covariance: "VVE" is not one of full, tied, diag, spherical, EII, EEI, EVI, VEI, EVV, VEE, EEV, VEV, VVV, EEE, VVI, VII. mclust\'s VVE is not offered here')]);
+    expect([vve.code, vve.stderr]).toEqual([2, expect.stringContaining('--covariance: "VVE" is not one of full, tied, diag, spherical, EII, EEI, EVI, VEI, EVV, VEE, EEV, VEV, VVV, EEE, VVI, VII (or all). mclust\'s VVE is not offered here')]);
     const r = await cli(['select', FAITHFUL, '--k', '2,3', '--covariance', 'EII,VII,VEV', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const ranked = (JSON.parse(r.stdout) as { covariance: string }[]).map((x) => x.covariance);
     expect(new Set(ranked)).toEqual(new Set(['EII', 'spherical', 'VEV']));
+    // all: the twelve models, as Mclust tries its fourteen
+    const all = await cli(['select', FAITHFUL, '--k', '2', '--covariance', 'all', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    expect((JSON.parse(all.stdout) as { covariance: string }[]).map((x) => x.covariance).sort()).toEqual(
+      ['EEI', 'EEV', 'EII', 'EVI', 'EVV', 'VEE', 'VEI', 'VEV', 'diag', 'full', 'spherical', 'tied']);
   });
 
   it('--covariance, --json and --out best.json', async () => {

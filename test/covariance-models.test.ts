@@ -5,7 +5,7 @@
 // Against mclust itself: test/mclust.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BayesianGaussianMixture, GaussianMixture, GmmError, selectModel, type CovarianceModel, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, COVARIANCE_MODELS, GaussianMixture, GmmError, selectModel, type CovarianceModel, type Matrix } from '../src/index.js';
 import { blobs, loadCore, matrix, overlapping, rng, thrown } from './helpers.js';
 
 beforeAll(loadCore);
@@ -284,6 +284,10 @@ describe('the rest of the API', () => {
     const sel = selectModel(X, { nComponents: [2, 3], covarianceTypes: ['VII', 'EII', 'EVV'], seed: 1 });
     expect(new Set(sel.results.map((r) => r.covarianceType))).toEqual(new Set(['spherical', 'EII', 'EVV']));
     for (const r of sel.results) expect(r.nParameters).toBe(r.model.nParameters());
+    // COVARIANCE_MODELS: every model, as Mclust tries all of its own
+    expect(COVARIANCE_MODELS).toEqual(['full', 'tied', 'diag', 'spherical', ...MODELS]);
+    const all = selectModel(X, { nComponents: 2, covarianceTypes: COVARIANCE_MODELS, seed: 1 });
+    expect(all.results.map((r) => r.covarianceType).sort()).toEqual([...COVARIANCE_MODELS].sort());
     const e = thrown(() => selectModel(X, { nComponents: 2, covarianceTypes: ['full', 'VVV'] }));
     expect([e.code, e.message]).toEqual(['INVALID_OPTION', 'covarianceTypes lists \'full\' twice (as "VVV"): list each type once.']);
   });

@@ -5,7 +5,7 @@ import { formatTable, modelJsonText } from '../summary.js';
 import { rowObserved } from '../../model/missing.js';
 import { COMMON_OPTIONS, COVARIANCE_NAMES, DEFAULT_SELECT_TYPES, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
 import { covarianceTypeHint } from '../../model/option-names.js';
-import { COVARIANCE_MODELS, modelNamed } from '../../model/covariance-models.js';
+import { COVARIANCE_MODELS, modelNamed, type CovarianceModel } from '../../model/covariance-models.js';
 import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
 import { checkedModel, inFlags, tuningOptions } from '../models.js';
@@ -39,7 +39,7 @@ export const select: Command = {
   summary: 'fit a range of K (and covariance types); print BIC, AIC and ICL, best first',
   options: [
     { name: 'k', short: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1 to min(10, rows), as selectModel)' },
-    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated (default: all four)' },
+    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated, or all: scikit-learn\'s four and mclust\'s eight constrained models, as Mclust tries them (default: full,tied,diag,spherical)' },
     { name: 'criterion', kind: 'string', value: 'name', help: 'bic | aic | icl: what ranks the fits (default bic)', choices: CRITERIA },
     { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads holding the data (default 0: this thread); the same results' },
     ...FIT_OPTIONS.filter((s) => s.name !== 'covariance'),
@@ -49,20 +49,15 @@ export const select: Command = {
     { name: 'out', short: 'o', kind: 'string', value: 'file', help: 'also write the best model\'s JSON to this file' },
     ...COMMON_OPTIONS.filter((s) => s.name !== 'out'),
   ],
-  examples: ['gmm-wasm select data.csv --k 1..10', 'gmm-wasm select data.csv --k 2..5 --covariance full,diag --criterion icl --out best.json'],
+  examples: ['gmm-wasm select data.csv --k 1..10', 'gmm-wasm select data.csv --k 2..5 --covariance full,diag --criterion icl --out best.json',
+    'gmm-wasm select data.csv --k 1..9 --covariance all --n-init 10'],
   notes: 'BIC = −2·log-likelihood + parameters·ln(rows); AIC = −2·log-likelihood + 2·parameters; ICL = BIC − 2·Σ log ' +
     '(each row\'s largest responsibility), which also penalises overlapping components. Lower is better; ties go to ' +
     'fewer parameters. Fits that fail (e.g. a collapsed component) are listed last with the reason.',
   async run(pos, o) {
     need(pos, 1, this);
     const given = o.k === undefined ? null : parseKRange(String(o.k));
-    const types = o.covariance === undefined ? DEFAULT_SELECT_TYPES : String(o.covariance).split(',').map((s) => s.trim()).map((s) => {
-      const m = modelNamed(s);
-      if (!m) {
-        throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_NAMES.join(', ')}.${covarianceTypeHint(s, COVARIANCE_MODELS, (t) => t)}`, 'select');
-      }
-      return m;
-    });
+    const types = selectTypes(o.covariance);
     const twice = types.find((t, i) => types.indexOf(t) !== i);
     if (twice) throw new UsageError(`--covariance lists ${twice} twice.`, 'select');
     // the options are checked before any data are read
@@ -146,3 +141,17 @@ export const select: Command = {
     if (typeof o.out === 'string') emit(modelJsonText(best.model.toJSON()), o.out);
   },
 };
+
+/** --covariance's models: the default four, all twelve, or a comma-separated list of names. */
+function selectTypes(v: unknown): readonly CovarianceModel[] {
+  if (v === undefined) return DEFAULT_SELECT_TYPES;
+  if (String(v).trim() === 'all') return COVARIANCE_MODELS;
+  return String(v).split(',').map((s) => s.trim()).map((s) => {
+    const m = modelNamed(s);
+    if (!m) {
+      throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_NAMES.join(', ')} (or all).` +
+        covarianceTypeHint(s, COVARIANCE_MODELS, (t) => t), 'select');
+    }
+    return m;
+  });
+}
