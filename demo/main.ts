@@ -2,7 +2,7 @@
 // watch EM iterate (one fit() call per iteration: maxIter 1 with warmStart), with the
 // ellipses redrawn each step, then compare K by BIC. Built by scripts/build-demo.js.
 import { init, GaussianMixture, BayesianGaussianMixture, GmmError, selectModel } from 'gmm-wasm';
-import type { CovarianceType, GaussianMixtureJSON, InitParams } from 'gmm-wasm';
+import type { CovarianceModel, GaussianMixtureJSON, InitParams } from 'gmm-wasm';
 import { FAITHFUL, FAITHFUL_COLUMNS } from '../src/demo/faithful.js';
 import { DataError, parseTable, type Table } from '../src/cli/csv.js';
 import {
@@ -175,7 +175,7 @@ function resetModel(): void {
 function newModel(): GaussianMixture {
   const o = {
     nComponents: Math.max(1, Math.round(Number(kInput.value) || 1)),
-    covarianceType: covSelect.value as CovarianceType,
+    covarianceType: covSelect.value as CovarianceModel,
     initParams: initSelect.value as InitParams,
     seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
     maxIter: 1,
@@ -249,7 +249,7 @@ function compareK(): void {
   if (p.rows > 0) {
     try {
       const sel = selectModel(p, {
-        nComponents: [1, Math.min(8, p.rows)], covarianceTypes: [covSelect.value as CovarianceType],
+        nComponents: [1, Math.min(8, p.rows)], covarianceTypes: [covSelect.value as CovarianceModel],
         initParams: initSelect.value as InitParams, seed: Math.max(0, Math.round(Number(seedInput.value) || 0)),
       });
       for (const r of sel.results) rows.push({ k: r.nComponents, bic: r.bic });

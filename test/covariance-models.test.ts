@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BayesianGaussianMixture, COVARIANCE_MODELS, GaussianMixture, GmmError, selectModel, type CovarianceModel, type Matrix } from '../src/index.js';
 import { blobs, loadCore, matrix, overlapping, rng, thrown } from './helpers.js';
+import { componentsOf } from '../src/demo/svg.js';
 
 beforeAll(loadCore);
 
@@ -290,6 +291,16 @@ describe('the rest of the API', () => {
     expect(all.results.map((r) => r.covarianceType).sort()).toEqual([...COVARIANCE_MODELS].sort());
     const e = thrown(() => selectModel(X, { nComponents: 2, covarianceTypes: ['full', 'VVV'] }));
     expect([e.code, e.message]).toEqual(['INVALID_OPTION', 'covarianceTypes lists \'full\' twice (as "VVV"): list each type once.']);
+  });
+
+  it('the demo draws each model from its layout (its JSON names the model, not the layout)', () => {
+    for (const model of MODELS) {
+      const gm = new GaussianMixture({ nComponents: 3, covarianceType: model, seed: 1 }).fit(X);
+      const c = gm.covariances, d = 3;
+      const want = (k: number): number[] => (LAYOUT[model] === 'full' ? [c[k * 9], c[k * 9 + 2], c[k * 9 + 8]]
+        : LAYOUT[model] === 'diag' ? [c[k * d], 0, c[k * d + 2]] : [c[k], 0, c[k]]);
+      expect(componentsOf(gm.toJSON(), [0, 2]).map((p) => p.cov)).toEqual([0, 1, 2].map(want));
+    }
   });
 
   it('BayesianGaussianMixture refuses them with the layout type to use; mclust\'s VVV is its full', () => {

@@ -152,6 +152,18 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
     expect(errors).toEqual([]);
   });
 
+  it('fits an mclust model picked from the list (VEV), as fit() does, its ellipses from the full layout', async () => {
+    await choose(3, 'VEV', 'kmeans');
+    await page.fill('#speed', '0');
+    await page.click('#run');
+    await page.waitForFunction(() => (window as Json).gmmDemo.snapshot().converged === true, null, { timeout: 20_000 });
+    const s = await snapshot();
+    const ref = new lib.GaussianMixture({ nComponents: 3, covarianceType: 'VEV', initParams: 'kmeans' }).fit(X).toJSON();
+    expect(s.model.options.covarianceType).toBe('VEV');
+    for (const k of ['weights', 'means', 'covariances', 'lowerBound']) expect(s.model[k]).toEqual(ref[k]);
+    expect(await page.locator('#plot path.ellipse-1sd').count()).toBe(3);
+  });
+
   it('runs EM to convergence, one warm-started iteration per step, equal to one fit()', async () => {
     await choose(2, 'full', 'kmeans');
     await page.fill('#speed', '0');

@@ -2,6 +2,7 @@
 // component's 1σ and 2σ ellipses and its mean, axes with ticks and labels. Pure string
 // building, shared by the Node demo (demo.svg) and the demo page. The 2×2 eigen-
 // decomposition here is only for drawing; nothing fitted depends on it.
+import { modelNamed, structureOf } from '../model/covariance-models.js';
 
 /** One component projected on the two plotted features. */
 export interface Component2D {
@@ -26,7 +27,8 @@ export function componentsOf(model: MixtureLike, dims: [number, number] = [0, 1]
   const d = model.nFeatures;
   const K = model.weights.length;
   const [i, j] = dims;
-  const type = model.options.covarianceType;
+  // the layout of the covariances: an mclust model's name (toJSON keeps it) is read as its layout's type
+  const type = structureOf(modelNamed(model.options.covarianceType) ?? 'full');
   const c = model.covariances;
   const out: Component2D[] = [];
   for (let k = 0; k < K; k++) {
