@@ -723,7 +723,7 @@ describe.concurrent('select', () => {
 
   it('select --covariance takes mclust\'s names, and refuses one model named twice or a model not offered', async () => {
     const twice = await cli(['select', FAITHFUL, '--covariance', 'tied,EEE']);
-    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('--covariance lists tied twice.')]);
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('--covariance lists tied twice (as EEE).')]);
     const vve = await cli(['select', FAITHFUL, '--covariance', 'full,VVE']);
     expect([vve.code, vve.stderr]).toEqual([2, expect.stringContaining('--covariance: "VVE" is not one of full, tied, diag, spherical, EII, EEI, EVI, VEI, EVV, VEE, EEV, VEV, VVV, EEE, VVI, VII (or all). mclust\'s VVE is not offered here')]);
     const r = await cli(['select', FAITHFUL, '--k', '2,3', '--covariance', 'EII,VII,VEV', '--json']);

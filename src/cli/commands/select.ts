@@ -39,7 +39,7 @@ export const select: Command = {
   summary: 'fit a range of K (and covariance types); print BIC, AIC and ICL, best first',
   options: [
     { name: 'k', short: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1 to min(10, rows), as selectModel)' },
-    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated, or all: scikit-learn\'s four and mclust\'s eight constrained models, as Mclust tries them (default: full,tied,diag,spherical)' },
+    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated, as fit\'s --covariance names them (full, EEE, VEV, …), or all: scikit-learn\'s four and mclust\'s eight constrained models, as Mclust tries them (default: full,tied,diag,spherical)' },
     { name: 'criterion', kind: 'string', value: 'name', help: 'bic | aic | icl: what ranks the fits (default bic)', choices: CRITERIA },
     { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads holding the data (default 0: this thread); the same results' },
     ...FIT_OPTIONS.filter((s) => s.name !== 'covariance'),
@@ -58,8 +58,6 @@ export const select: Command = {
     need(pos, 1, this);
     const given = o.k === undefined ? null : parseKRange(String(o.k));
     const types = selectTypes(o.covariance);
-    const twice = types.find((t, i) => types.indexOf(t) !== i);
-    if (twice) throw new UsageError(`--covariance lists ${twice} twice.`, 'select');
     // the options are checked before any data are read
     for (const covarianceType of types) checkedModel(() => new GaussianMixture({ nComponents: 1, covarianceType, ...tuningOptions(o) }), 'select');
     const criterion = (o.criterion ?? 'bic') as SelectionCriterion;
@@ -142,16 +140,23 @@ export const select: Command = {
   },
 };
 
-/** --covariance's models: the default four, all twelve, or a comma-separated list of names. */
+/** --covariance's models: the default four, all twelve, or a comma-separated list of names
+ *  (each model once, under any of its names). */
 function selectTypes(v: unknown): readonly CovarianceModel[] {
   if (v === undefined) return DEFAULT_SELECT_TYPES;
   if (String(v).trim() === 'all') return COVARIANCE_MODELS;
-  return String(v).split(',').map((s) => s.trim()).map((s) => {
+  const named = new Map<CovarianceModel, string>();
+  for (const s of String(v).split(',').map((x) => x.trim())) {
     const m = modelNamed(s);
     if (!m) {
       throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_NAMES.join(', ')} (or all).` +
         covarianceTypeHint(s, COVARIANCE_MODELS, (t) => t), 'select');
     }
-    return m;
-  });
+    const before = named.get(m);
+    if (before !== undefined) {
+      throw new UsageError(`--covariance lists ${m} twice${before === s && m === s ? '' : ` (as ${[before, s].filter((x) => x !== m).join(' and ')})`}.`, 'select');
+    }
+    named.set(m, s);
+  }
+  return [...named.keys()];
 }
