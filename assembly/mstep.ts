@@ -20,6 +20,7 @@ import { FULL, TIED, DIAG, SPHERICAL } from './types';
 import { massPtr, sumPtr, scatterPtr } from './stats';
 import { precisionCholesky } from './cholesky';
 import { symmetricEigen } from './eigen';
+import { commonOrientation, orientationScratchSize } from './orientation';
 
 const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
 /** Below this mass (2^20 · 10·eps ≈ 2.3e-9), and below SHARE_EMPTY of all the mass (tiny
@@ -129,7 +130,11 @@ export function mStep(
 ): i32 {
   assert(K > 0 && d > 0 && regCovar >= 0 && (pool == POOL_NONE || type != TIED), 'mStep: bad arguments');
   const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp);
-  let bad = precisionCholesky(cov, chol, tmp, type, K, d);
+  // EII, EEI and EEV pool sums that stay positive definite when one Sₖ is singular (a
+  // component on one row with regCovar 0), as mclust's do; the others need every Sₖ's
+  // factor (EVI, EVV: its volume) or divide by its volume or shape, so they check first
+  const pooledSum = pool == POOL_SHAPE || pool == POOL_EEV || (pool == POOL_VOLUME && type == SPHERICAL);
+  let bad = pooledSum ? -1 : precisionCholesky(cov, chol, tmp, type, K, d);
   if (bad < 0 && pool != POOL_NONE) {
     constrain(cov, chol, weights, total, K, d, type, pool, tmp);
     bad = precisionCholesky(cov, chol, tmp, type, K, d);
@@ -140,7 +145,7 @@ export function mStep(
 
 /** f64 of mStep's tmp: moments' and the Cholesky's d·d, and the constrained models' buffers. */
 export function mStepScratchSize(K: i32, d: i32): i32 {
-  return 4 * d * d + 2 * K + K * d;
+  return max(4 * d * d + 2 * K + K * d, orientationScratchSize(K, d));
 }
 
 // mclust's constrained models (Celeux & Govaert 1995), Σₖ = λₖ Dₖ Aₖ Dₖᵀ (volume λ = |Σ|^(1/d),
@@ -157,6 +162,7 @@ export function mStepScratchSize(K: i32, d: i32): i32 {
 //     EEV: Σₖ = Lₖ diag(Σⱼ nⱼωⱼ / n) Lₖᵀ
 //     VEV: Σₖ = λₖ Lₖ diag(a) Lₖᵀ, iterating from λₖ = 1
 //          a = Σₖ (nₖ/λₖ) ωₖ scaled to Π a = 1,   λₖ = Σᵢ ωₖᵢ/aᵢ / d
+//   POOL_EVE / POOL_VVE (full): one orientation, shapes of their own (orientation.ts)
 //
 // The iterations are alternating maximisations of the likelihood; they stop once no λₖ
 // moves by INNER_TOL (relative), or after MAX_INNER rounds, and end with the common part
@@ -169,6 +175,9 @@ export const POOL_SHAPE: i32 = 2;
 export const POOL_SCALE: i32 = 3;
 export const POOL_EEV: i32 = 4;
 export const POOL_VEV: i32 = 5;
+/** EVE and VVE: one orientation, shapes of their own (orientation.ts). */
+export const POOL_EVE: i32 = 6;
+export const POOL_VVE: i32 = 7;
 const INNER_TOL: f64 = 1e-13;
 const MAX_INNER: i32 = 500;
 
@@ -202,6 +211,10 @@ function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i3
     }
     lambda /= total;
     for (let k = 0; k < K; k++) scaleBy(cov + (<usize>(k * per) << 3), per, lambda / load<f64>(chol + (<usize>(k * per) << 3)));
+    return;
+  }
+  if (pool == POOL_EVE || pool == POOL_VVE) {
+    commonOrientation(cov, nk, total, K, d, pool == POOL_EVE, tmp);
     return;
   }
   const dd = d * d;

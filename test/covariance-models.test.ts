@@ -1,4 +1,4 @@
-// mclust's constrained models (EII, EEI, EVI, VEI, EVV, VEE, EEV, VEV): their constraint holds after every fit,
+// mclust's constrained models (EII, EEI, EVI, VEI, EVV, VEE, EEV, VEV, EVE, VVE): their constraint holds after every fit,
 // EM over them never lowers the likelihood, their M-step maximises the expected
 // log-likelihood over the constrained set, and the rest of the API (JSON, fromParameters,
 // marginals, missing values, the map-reduce, selection, the Bayesian refusal) knows them.
@@ -11,9 +11,9 @@ import { componentsOf } from '../src/demo/svg.js';
 
 beforeAll(loadCore);
 
-const MODELS = ['EII', 'EEI', 'EVI', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV'] as const;
+const MODELS = ['EII', 'EEI', 'EVI', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV', 'EVE', 'VVE'] as const;
 type Model = (typeof MODELS)[number];
-const LAYOUT = { EII: 'spherical', EEI: 'diag', EVI: 'diag', VEI: 'diag', EVV: 'full', VEE: 'full', EEV: 'full', VEV: 'full' } as const;
+const LAYOUT = { EII: 'spherical', EEI: 'diag', EVI: 'diag', VEI: 'diag', EVV: 'full', VEE: 'full', EEV: 'full', VEV: 'full', EVE: 'full', VVE: 'full' } as const;
 
 /** log|Σₖ| per component from a model's covariances (its layout's), in plain arithmetic. */
 function logDets(gm: GaussianMixture): number[] {
@@ -64,6 +64,21 @@ function expectConstraint(gm: GaussianMixture): void {
   const v = logDets(gm).map((l) => l / d);
   if (m[0] === 'E') for (let k = 1; k < K; k++) expect(Math.abs(v[k] - v[0])).toBeLessThan(1e-12 * Math.max(1, Math.abs(v[0])));
   if (m === 'EVI' || m === 'EVV') return;
+  if (m === 'EVE' || m === 'VVE') {
+    // one orientation: every pair of covariances commutes
+    for (let k = 1; k < K; k++) {
+      const A = Array.from(c.subarray(0, d * d)), B = Array.from(c.subarray(k * d * d, (k + 1) * d * d));
+      const size = Math.max(...A.map(Math.abs)) * Math.max(...B.map(Math.abs));
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          let s = 0;
+          for (let a = 0; a < d; a++) s += A[i * d + a] * B[a * d + j] - B[i * d + a] * A[a * d + j];
+          expect(Math.abs(s) / size).toBeLessThan(1e-11);
+        }
+      }
+    }
+    return;
+  }
   const per = LAYOUT[m] === 'full' ? d * d : d;
   const unit = (k: number) => Array.from(c.subarray(k * per, (k + 1) * per), (x) => x / Math.exp(v[k]));
   const sig = (k: number) => (m === 'EEV' || m === 'VEV' ? powerSums(unit(k), d) : unit(k));
@@ -168,12 +183,13 @@ function perturb(gm: GaussianMixture, model: Model, u: () => number): Float64Arr
     const g = Math.exp(-s.reduce((a, b) => a + Math.log(b), 0) / d);
     return s.map((v) => v * g);
   };
-  const shared = unitDiag(), common = f();
+  const shared = unitDiag(), common = f(), turn = 0.3 * (u() - 0.5);
   for (let k = 0; k < K; k++) {
     const vol = model[0] === 'E' ? common : f();
-    if (model === 'EEV' || model === 'VEV') {
-      // Σ → R Σ Rᵀ, R a rotation in the plane of features 0 and 1
-      const t = 0.3 * (u() - 0.5), co = Math.cos(t), si = Math.sin(t);
+    if (model === 'EEV' || model === 'VEV' || model === 'EVE' || model === 'VVE') {
+      // Σ → R Σ Rᵀ, R a rotation in the plane of features 0 and 1: its own per component
+      // (EEV, VEV), one for all (EVE, VVE: the orientation stays common)
+      const t = model === 'EVE' || model === 'VVE' ? turn : 0.3 * (u() - 0.5), co = Math.cos(t), si = Math.sin(t);
       const R = Array.from({ length: d * d }, (_, j) => (Math.floor(j / d) === j % d ? 1 : 0));
       R[0] = co; R[1] = -si; R[d] = si; R[d + 1] = co;
       const S = Array.from(c.subarray(k * d * d, (k + 1) * d * d));
@@ -201,7 +217,7 @@ describe('the rest of the API', () => {
   it('nParameters counts as mclust (nVarParams + K·d means + K − 1 weights)', () => {
     const count = (t: CovarianceModel) => new GaussianMixture({ nComponents: 3, covarianceType: t }).fit(X).nParameters();
     // K = 3, d = 3: means 9, weights 2
-    expect(MODELS.map(count)).toEqual([1, 3, 1 + 3 * 2, 3 + 2, 1 + 3 * 5, 3 + 5, 1 + 2 + 3 * 3, 3 + 2 + 3 * 3].map((v) => v + 11));
+    expect(MODELS.map(count)).toEqual([1, 3, 1 + 3 * 2, 3 + 2, 1 + 3 * 5, 3 + 5, 1 + 2 + 3 * 3, 3 + 2 + 3 * 3, 1 + 3 * 2 + 3, 3 * 3 + 3].map((v) => v + 11));
   });
 
   it('mclust\'s names for scikit-learn\'s four are read back as those (the same fit, bit for bit)', () => {
@@ -236,6 +252,8 @@ describe('the rest of the API', () => {
       EVV: [[[2, 1], [1, 2.5]], [[1, 0], [0, 4]]], VEE: [[[2, 1], [1, 2.5]], [[4, 2], [2, 5]]],
       // eigenvalues 1 and 4 (EEV), 1, 4 and 2, 8 (VEV), in other orientations
       EEV: [[[1, 0], [0, 4]], [[2.5, 1.5], [1.5, 2.5]]], VEV: [[[1, 0], [0, 4]], [[5, 3], [3, 5]]],
+      // eigenvectors (1, 1) and (1, −1) for both: eigenvalues 3, 1 and 1, 3 (EVE), 8, 2 (VVE)
+      EVE: [[[2, 1], [1, 2]], [[2, -1], [-1, 2]]], VVE: [[[2, 1], [1, 2]], [[5, 3], [3, 5]]],
     };
     for (const model of MODELS) {
       const gm = GaussianMixture.fromParameters({ weights, means, covariances: ok[model] }, { covarianceType: model, warmStart: true });
@@ -246,7 +264,7 @@ describe('the rest of the API', () => {
     }
   });
 
-  it('marginal and condition: EII, EEI, VEI and VEE keep their model; EVI, EVV, EEV and VEV become diag or full', () => {
+  it('marginal and condition: EII, EEI, VEI and VEE keep their model; EVI, EVV, EEV, VEV, EVE and VVE become diag or full', () => {
     for (const model of MODELS) {
       const gm = new GaussianMixture({ nComponents: 3, covarianceType: model, seed: 1 }).fit(X);
       const keep = model === 'EII' || model === 'EEI' || model === 'VEI' || model === 'VEE';

@@ -32,7 +32,7 @@ describe('the same bits however the work is split', () => {
   const X = overlapping(11, n, 3, 3);
   const weights = Float64Array.from({ length: n }, (_, i) => 1 + (i % 4));
   // mclust's constrained models too: their M-step pools over components (assembly/mstep.ts)
-  for (const type of [...TYPES, 'EII', 'EEI', 'EVI', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV'] as const) {
+  for (const type of [...TYPES, 'EII', 'EEI', 'EVI', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV', 'EVE', 'VVE'] as const) {
     it(`${type}: fit = fitAsync (0, 1, 2, 3 workers) = fitStream (three chunkings), every initialisation`, async () => {
       for (const initParams of INITS) {
         const o = { nComponents: 3, covarianceType: type, initParams, seed: 5, nInit: 2, maxIter: 30 };

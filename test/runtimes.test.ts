@@ -50,7 +50,8 @@ function makeJob(): Json {
   cases.push({ name: 'blobs K=3 diag random_from_data', dataset: 'blobs', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random_from_data', seed: 6 }, sampleN: 16, sampleSeed: 2 });
   cases.push({ name: 'faithful K=2 random tol=0', dataset: 'faithful', options: { nComponents: 2, initParams: 'random', tol: 0, maxIter: 30, seed: 9 }, sampleN: 16, sampleSeed: 3 });
   // mclust's constrained models: their M-steps' logs, exps, Jacobi rotations and inner loops
-  for (const [i, [type, dataset]] of ([['EII', 'faithful'], ['VEI', 'blobs'], ['EVV', 'faithful'], ['VEE', 'blobs'], ['EEV', 'blobs'], ['VEV', 'faithful']] as const).entries()) {
+  for (const [i, [type, dataset]] of ([['EII', 'faithful'], ['VEI', 'blobs'], ['EVV', 'faithful'], ['VEE', 'blobs'], ['EEV', 'blobs'],
+    ['VEV', 'faithful'], ['EVE', 'blobs'], ['VVE', 'faithful']] as const).entries()) {
     cases.push({ name: `${dataset} K=3 ${type}`, dataset, options: { nComponents: 3, covarianceType: type, seed: 20 + i }, sampleN: 16, sampleSeed: 300 + i });
   }
   // the asynchronous fits on data of five chunks (CHUNK_ROWS = 2048), so two workers each
@@ -119,7 +120,7 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     expect(nodeRun.beforeInit).toBe('NOT_INITIALIZED');
     const cases = nodeRun.result.cases as Json[];
     expect(cases.map((c) => c.name)).toEqual(job.cases.map((c: Json) => c.name));
-    expect(new Set(cases.map((c) => c.model.options.covarianceType))).toEqual(new Set([...TYPES, 'EII', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV']));
+    expect(new Set(cases.map((c) => c.model.options.covarianceType))).toEqual(new Set([...TYPES, 'EII', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV', 'EVE', 'VVE']));
     expect(nodeRun.result.selection).toHaveLength(12);
     for (const c of cases) {
       const w = (c.model.weights as string[]).map(fromBits);
@@ -128,8 +129,8 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
       expect(c.trace.length).toBeGreaterThan(0);
       expect(c.sample.X.length).toBeGreaterThan(0);
       expect(c.conditional.predictConditional.mean.length).toBeGreaterThan(0);
-      // a conditional keeps the model, or for EVV, EEV and VEV takes its layout's type
-      const kept = { EVV: 'full', EEV: 'full', VEV: 'full' }[c.model.options.covarianceType as string] ?? c.model.options.covarianceType;
+      // a conditional keeps the model, or for EVV, EEV, VEV, EVE and VVE takes its layout's type
+      const kept = { EVV: 'full', EEV: 'full', VEV: 'full', EVE: 'full', VVE: 'full' }[c.model.options.covarianceType as string] ?? c.model.options.covarianceType;
       expect(c.conditional.condition.options.covarianceType).toBe(kept);
     }
     const missing = nodeRun.result.missing as Json[];

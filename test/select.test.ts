@@ -300,17 +300,19 @@ describe('the K that BIC picks', () => {
     expect([tied.best.nComponents, argmin(ref.sklearnBic.tied), argmin(ref.mclustBic.tied)]).toEqual([3, 3, 3]);
   });
 
-  it('Old Faithful, mclust\'s constrained models, K 1..4: mclust\'s BIC where its optimum is unique (K 1, 2), and never worse', () => {
+  it('Old Faithful, mclust\'s ten constrained models, K 1..4: mclust\'s BIC where its optimum is unique (K 1, 2), else never worse', () => {
     const ref = JSON.parse(readFileSync(new URL('test/fixtures/select.json', root), 'utf8'));
     const X = dataset('faithful');
-    const sel = selectModel(X, { nComponents: [1, 4], covarianceTypes: ['EII', 'EEI', 'EVI', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV'], nInit: 10, tol: 1e-10, maxIter: 1000 });
+    const sel = selectModel(X, { nComponents: [1, 4], covarianceTypes: ['EII', 'EEI', 'EVI', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV', 'EVE', 'VVE'], nInit: 10, tol: 1e-10, maxIter: 1000 });
     for (const r of sel.results) {
       const mc = ref.mclustBic[r.covarianceType][r.nComponents - 1] as number;
-      // mclust starts from hierarchical clustering; ten k-means starts find its optimum or a better one
-      if (r.nComponents <= 2) expect(Math.abs(r.bic - mc), `${r.covarianceType} ${r.nComponents}`).toBeLessThan(1e-3);
-      else expect(r.bic, `${r.covarianceType} ${r.nComponents}`).toBeLessThan(mc + 1e-6);
+      // mclust starts from hierarchical clustering; ten k-means starts find its optimum or a
+      // better one (VVE at K = 2 too: mclust's VVE M-step is not its maximum, README)
+      if (r.nComponents === 1 || (r.nComponents === 2 && r.covarianceType !== 'VVE')) {
+        expect(Math.abs(r.bic - mc), `${r.covarianceType} ${r.nComponents}`).toBeLessThan(1e-3);
+      } else expect(r.bic, `${r.covarianceType} ${r.nComponents}`).toBeLessThan(mc + 1e-6);
     }
-    expect(sel.results).toHaveLength(32);
+    expect(sel.results).toHaveLength(40);
   });
 });
 

@@ -9,7 +9,7 @@ import { FAITHFUL, FAITHFUL_COLUMNS } from './faithful.js';
 import { componentsOf, renderMixtureSvg } from './svg.js';
 import { formatTable, modelSummary } from '../cli/summary.js';
 
-const USAGE = 'usage: npm run demo -- [--out file.svg] [-k K] [--covariance full|tied|diag|spherical|EII|EEI|EVI|VEI|EVV|VEE|EEV|VEV] [--seed n]\n' +
+const USAGE = 'usage: npm run demo -- [--out file.svg] [-k K] [--covariance full|tied|diag|spherical|EII|EEI|EVI|VEI|EVV|VEE|EEV|VEV|EVE|VVE] [--seed n]\n' +
   '  fits Old Faithful (K by BIC over 1–5 unless -k is given), prints the model and writes the SVG (default demo.svg)';
 /** The demo's flags: each takes a value; anything else is a usage error. */
 const FLAGS: Record<string, string> = { '--out': 'out', '-o': 'out', '--covariance': 'covariance', '-c': 'covariance',

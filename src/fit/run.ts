@@ -30,7 +30,7 @@ export function fitBytes(n: number, d: number, o: ResolvedOptions, weighted: boo
   const balls = C * Math.ceil(Math.min(n, CHUNK_ROWS) / 128 + 1) * (d + 1) * 8;
   const tied = keepsTiedTotals(o.covarianceType, d, B) ? C * Math.ceil(Math.min(n, CHUNK_ROWS) / B) * (d * d + d + 1) * 8 : 0;
   const work = 8 * (3 * d * B + 3 * B + 2 * K * B + K * B + K * d * d + K * d + 16 * d + 64 + 3 * K) +
-    8 * (Math.max(S, K * d + K) * (Math.log2(C + 2) + 3) + 6 * K * d + 4 * P + S + 4 * d * d + 2 * K + K * d); // the last three: the M-step's scratch (assembly/mstep.ts mStepScratchSize)
+    8 * (Math.max(S, K * d + K) * (Math.log2(C + 2) + 3) + 6 * K * d + 4 * P + S + 5 * d * d + 2 * K + K * d); // the last four: at least the M-step's scratch (assembly/mstep.ts mStepScratchSize)
   const sorting = Math.min(n, CHUNK_ROWS) * (d + 2) * 8; // one chunk's reordering buffer (order.ts groupRowsToPairs)
   return shardBytes(n, d, weighted) + balls + tied + work + sorting;
 }

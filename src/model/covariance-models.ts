@@ -6,38 +6,36 @@
 //   spherical layout: EII (one variance)
 //   diag layout:      EEI (one diagonal), EVI (equal volumes), VEI (Σₖ = λₖ B)
 //   full layout:      EVV (equal volumes), VEE (Σₖ = λₖ C), EEV (equal eigenvalues),
-//                     VEV (proportional eigenvalues)
+//                     VEV (proportional eigenvalues), EVE and VVE (one orientation)
 //
 // A constrained model stores its parameters in its layout's (`structureOf`): everything
 // that reads parameters (scoring, sampling, conditioning, the statistics) works unchanged,
 // and only the M-step (assembly/mstep.ts constrain), the parameter count and the check of
-// given parameters know the constraint. mclust's EVE and VVE (a common orientation with
-// varying shapes) need a majorisation algorithm of their own: not offered.
+// given parameters know the constraint: all fourteen of mclust's models.
 import { GmmError } from '../core/errors.js';
 import type { CovarianceType } from './validate.js';
 
-export type ConstrainedModel = 'EII' | 'EEI' | 'EVI' | 'VEI' | 'EVV' | 'VEE' | 'EEV' | 'VEV';
+export type ConstrainedModel = 'EII' | 'EEI' | 'EVI' | 'VEI' | 'EVV' | 'VEE' | 'EEV' | 'VEV' | 'EVE' | 'VVE';
 /** A covariance model: scikit-learn's four types, or one of mclust's constrained models. */
 export type CovarianceModel = CovarianceType | ConstrainedModel;
 /** What `covarianceType` accepts: the models, and mclust's names for scikit-learn's four. */
 export type CovarianceName = CovarianceModel | 'VVV' | 'EEE' | 'VVI' | 'VII';
 
 export const COVARIANCE_MODELS: readonly CovarianceModel[] = ['full', 'tied', 'diag', 'spherical', 'EII', 'EEI', 'EVI', 'VEI',
-  'EVV', 'VEE', 'EEV', 'VEV'];
+  'EVV', 'VEE', 'EEV', 'VEV', 'EVE', 'VVE'];
 
 /** mclust's model names (upper case), each to the model here. */
 export const MCLUST_MODELS: Readonly<Record<string, CovarianceModel>> = {
   VVV: 'full', EEE: 'tied', VVI: 'diag', VII: 'spherical', EII: 'EII', EEI: 'EEI', EVI: 'EVI', VEI: 'VEI', EVV: 'EVV',
-  VEE: 'VEE', EEV: 'EEV', VEV: 'VEV',
+  VEE: 'VEE', EEV: 'EEV', VEV: 'VEV', EVE: 'EVE', VVE: 'VVE',
 };
-/** mclust's models not offered (for messages). */
-export const MCLUST_NOT_OFFERED = ['EVE', 'VVE'];
 
 const LAYOUT: Record<ConstrainedModel, CovarianceType> = {
-  EII: 'spherical', EEI: 'diag', EVI: 'diag', VEI: 'diag', EVV: 'full', VEE: 'full', EEV: 'full', VEV: 'full',
+  EII: 'spherical', EEI: 'diag', EVI: 'diag', VEI: 'diag', EVV: 'full', VEE: 'full', EEV: 'full', VEV: 'full', EVE: 'full',
+  VVE: 'full',
 };
 /** assembly/mstep.ts's POOL_* code of each constrained model. */
-const POOL: Record<ConstrainedModel, number> = { EII: 1, EVI: 1, EVV: 1, EEI: 2, VEI: 3, VEE: 3, EEV: 4, VEV: 5 };
+const POOL: Record<ConstrainedModel, number> = { EII: 1, EVI: 1, EVV: 1, EEI: 2, VEI: 3, VEE: 3, EEV: 4, VEV: 5, EVE: 6, VVE: 7 };
 
 /** The model a covarianceType names (mclust's VVV, EEE, VVI and VII become scikit-learn's
  *  names), or null when it names none. */
@@ -77,6 +75,8 @@ export function covarianceParameters(m: CovarianceModel, K: number, d: number): 
     case 'VEE': return K + (d * (d + 1)) / 2 - 1;
     case 'EEV': return 1 + (d - 1) + (K * d * (d - 1)) / 2;
     case 'VEV': return K + (d - 1) + (K * d * (d - 1)) / 2;
+    case 'EVE': return 1 + K * (d - 1) + (d * (d - 1)) / 2;
+    case 'VVE': return K * d + (d * (d - 1)) / 2;
   }
 }
 
@@ -85,7 +85,7 @@ export function covarianceParameters(m: CovarianceModel, K: number, d: number): 
  *  conditional covariances λₖ(C₁₁ − C₁₂C₂₂⁻¹C₂₁)); the others' subsets need not, so they
  *  take their layout's type. */
 export function derivedModel(m: CovarianceModel): CovarianceModel {
-  return m === 'EVI' || m === 'EVV' || m === 'EEV' || m === 'VEV' ? structureOf(m) : m;
+  return m === 'EII' || m === 'EEI' || m === 'VEI' || m === 'VEE' ? m : structureOf(m);
 }
 
 /** Relative tolerance of given parameters' constraint (fromParameters): rounding of
@@ -93,11 +93,13 @@ export function derivedModel(m: CovarianceModel): CovarianceModel {
 const CONSTRAINT_TOL = 1e-9;
 
 /** What each constrained model holds equal across components, for messages. */
-const HOLDS: Record<'VEI' | 'VEE' | 'EEV' | 'VEV', string> = {
+const HOLDS: Record<'VEI' | 'VEE' | 'EEV' | 'VEV' | 'EVE' | 'VVE', string> = {
   VEI: 'one shape (diagonals proportional: Σₖ = λₖB)',
   VEE: 'proportional covariances (Σₖ = λₖC)',
   EEV: 'equal eigenvalues (Σₖ = λDₖADₖᵀ)',
   VEV: 'proportional eigenvalues (Σₖ = λₖDₖADₖᵀ)',
+  EVE: 'one orientation (covariances that commute: Σₖ = λDAₖDᵀ)',
+  VVE: 'one orientation (covariances that commute: Σₖ = λₖDAₖDᵀ)',
 };
 
 /** Refuses (INVALID_ARGUMENT) covariances, in the model's layout, that break its constraint
@@ -129,7 +131,7 @@ export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: F
     for (let i = 0; i < d; i++) t -= 2 * Math.log(chol[full ? k * d * d + i * d + i : k * d + i]);
     return t;
   });
-  if (m === 'EVI' || m === 'EVV' || m === 'EEV') {
+  if (m === 'EVI' || m === 'EVV' || m === 'EEV' || m === 'EVE') {
     for (let k = 1; k < K; k++) {
       // volumes |Σₖ|^(1/d), compared on the log scale: log vₖ = log|Σₖ| / d
       if (!(Math.abs(ld[k] - ld[0]) / d <= CONSTRAINT_TOL)) {
@@ -138,9 +140,30 @@ export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: F
           `determinants, or covarianceType '${structureOf(m)}'.`);
       }
     }
-    if (m !== 'EEV') return;
+    if (m !== 'EEV' && m !== 'EVE') return;
   }
   const c = m as keyof typeof HOLDS;
+  if (c === 'EVE' || c === 'VVE') {
+    // one orientation ⇔ every pair commutes: ‖ΣₖΣ₀ − Σ₀Σₖ‖ small against ‖Σₖ‖‖Σ₀‖ (max entries)
+    const at = (k: number, i: number, j: number) => cov[k * d * d + i * d + j];
+    const size = (k: number) => Math.max(...Array.from(cov.subarray(k * d * d, (k + 1) * d * d), Math.abs));
+    for (let k = 1; k < K; k++) {
+      let diff = 0;
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          let s = 0;
+          for (let a = 0; a < d; a++) s += at(k, i, a) * at(0, a, j) - at(0, i, a) * at(k, a, j);
+          diff = Math.max(diff, Math.abs(s));
+        }
+      }
+      if (!(diff <= CONSTRAINT_TOL * size(k) * size(0) * d)) {
+        throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has ${HOLDS[c]} for all components, but component ` +
+          `${k}'s and component 0's do not commute (by ${(diff / (size(k) * size(0))).toPrecision(3)}, relative). Give ` +
+          `covariances that meet it, or covarianceType 'full'.`);
+      }
+    }
+    return;
+  }
   // each component's diagonal, covariance or eigenvalues, scaled to volume 1 (EEV: as they
   // are, their volumes being equal), compared with component 0's relative to its largest entry
   const per = c === 'VEE' ? d * d : d;

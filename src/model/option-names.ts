@@ -4,7 +4,7 @@
 // onIteration) are named explicitly, and a near miss gets the closest known name.
 
 import { GmmError } from '../core/errors.js';
-import { MCLUST_MODELS, MCLUST_NOT_OFFERED } from './covariance-models.js';
+import { MCLUST_MODELS } from './covariance-models.js';
 
 /** scikit-learn names whose counterpart here is not their camelCase form: the option they
  *  become, and what to say where the call checked has it and where it has not. */
@@ -97,16 +97,12 @@ export function checkKeys(o: object, what: string, known: readonly string[]): vo
   }
 }
 
-/** What an unknown covariance type's error adds: why one of mclust's other models is not
- *  offered, the same type in another case or without blanks, or a near miss; '' otherwise.
+/** What an unknown covariance type's error adds: the same type in another case or without
+ *  blanks, or a near miss; '' otherwise.
  *  quote: how the caller's message writes a type ('full' in the API, full on the command line). */
 export function covarianceTypeHint(value: unknown, types: readonly string[], quote: (t: string) => string): string {
   if (typeof value !== 'string') return '';
   const trimmed = value.trim(), upper = trimmed.toUpperCase();
-  if (MCLUST_NOT_OFFERED.includes(upper)) {
-    return ` mclust's ${upper} is not offered here (a common orientation with varying shapes needs a majorisation algorithm not built here); of its ` +
-      `models, ${Object.keys(MCLUST_MODELS).join(', ')} are.`;
-  }
   if (MCLUST_MODELS[upper]) return trimmed === upper ? ` Without the blanks: ${quote(upper)}.` : ` mclust's names are upper case: ${quote(upper)}.`;
   const folded = types.find((t) => t === trimmed.toLowerCase());
   if (folded) return folded === trimmed ? ` Without the blanks: ${quote(folded)}.` : ` Types are lower case: ${quote(folded)}.`;

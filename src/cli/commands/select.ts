@@ -39,7 +39,7 @@ export const select: Command = {
   summary: 'fit a range of K (and covariance types); print BIC, AIC and ICL, best first',
   options: [
     { name: 'k', short: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1 to min(10, rows), as selectModel)' },
-    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated, as fit\'s --covariance names them (full, EEE, VEV, …), or all: scikit-learn\'s four and mclust\'s eight constrained models, as Mclust tries them (default: full,tied,diag,spherical)' },
+    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated, as fit\'s --covariance names them (full, EEE, VEV, …), or all: the fourteen of scikit-learn and mclust, as Mclust tries them (default: full,tied,diag,spherical)' },
     { name: 'criterion', kind: 'string', value: 'name', help: 'bic | aic | icl: what ranks the fits (default bic)', choices: CRITERIA },
     { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads holding the data (default 0: this thread); the same results' },
     ...FIT_OPTIONS.filter((s) => s.name !== 'covariance'),
@@ -140,7 +140,7 @@ export const select: Command = {
   },
 };
 
-/** --covariance's models: the default four, all twelve, or a comma-separated list of names
+/** --covariance's models: the default four, all fourteen, or a comma-separated list of names
  *  (each model once, under any of its names). */
 function selectTypes(v: unknown): readonly CovarianceModel[] {
   if (v === undefined) return DEFAULT_SELECT_TYPES;

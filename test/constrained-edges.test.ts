@@ -1,0 +1,161 @@
+// Edges of mclust's constrained models that the fixtures leave open: the M-step's inner
+// iterations (VEI, VEE, VEV) converge relative to the data's scale and all the way to the
+// stationary point of the expected log-likelihood, not merely close to it.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GaussianMixture, type Matrix } from '../src/index.js';
+import { errorCode, loadCore, matrix, overlapping } from './helpers.js';
+
+beforeAll(loadCore);
+
+const ITERATED = ['VEI', 'VEE', 'VEV'] as const;
+const FULL = { VEI: false, VEE: true, VEV: true } as const;
+
+function scaled(X: Matrix, s: number): Matrix {
+  return matrix(Array.from(X.data, (v) => v * s), X.rows, X.cols);
+}
+
+/** Inverse of a small symmetric positive definite matrix (Gauss–Jordan). */
+function inverse(a: number[], d: number): number[] {
+  const m = a.slice(), inv = Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
+  for (let c = 0; c < d; c++) {
+    const p = m[c * d + c];
+    for (let j = 0; j < d; j++) { m[c * d + j] /= p; inv[c * d + j] /= p; }
+    for (let r = 0; r < d; r++) {
+      if (r === c) continue;
+      const f = m[r * d + c];
+      for (let j = 0; j < d; j++) { m[r * d + j] -= f * m[c * d + j]; inv[r * d + j] -= f * inv[c * d + j]; }
+    }
+  }
+  return inv;
+}
+
+describe('the inner iterations of VEI, VEE and VEV', () => {
+  // exact powers of two: every product and quotient scales exactly, so a fit of sX is the
+  // fit of X with means ·s and covariances ·s² to rounding of the log-densities' constant
+  for (const model of ITERATED) {
+    for (const s of [2 ** -24, 2 ** 24]) {
+      it(`${model}: a fit is scale-equivariant (s = 2^${Math.log2(s)}): the stopping rule is relative`, () => {
+        const X = overlapping(5, 300, 3, 3);
+        const fit = (Y: Matrix) => new GaussianMixture({ nComponents: 3, covarianceType: model, regCovar: 0, tol: 1e-10, maxIter: 60, seed: 3 }).fit(Y);
+        const a = fit(X), b = fit(scaled(X, s));
+        const c0 = a.covariances, c1 = b.covariances;
+        expect(b.nIter).toBe(a.nIter);
+        for (let i = 0; i < c0.length; i++) expect(Math.abs(c1[i] / (s * s) - c0[i])).toBeLessThan(1e-8 * Math.max(...Array.from(c0, Math.abs)));
+      });
+    }
+  }
+
+  for (const model of ITERATED) {
+    it(`${model}: one M-step lands on the stationary point: tr(Sₖ Σₖ⁻¹) = d for every k, and the common part ∝ Σ nₖSₖ/λₖ`, () => {
+      // strongly different spreads and shapes make the alternating maximisation slow
+      const d = 3, K = 3;
+      const X = overlapping(21, 500, d, K);
+      for (let i = 0; i < X.rows; i++) {
+        X.data[i * d] *= 30;
+        if (i % 3 === 0) for (let j = 0; j < d; j++) X.data[i * d + j] *= 8;
+      }
+      const gm = new GaussianMixture({ nComponents: K, covarianceType: model, regCovar: 0, tol: 0, maxIter: 3, seed: 1 }).fit(X);
+      const next = GaussianMixture.fromJSON({ ...gm.toJSON(), options: { ...gm.getParams(), warmStart: true, maxIter: 1 } }).fit(X);
+      const R = gm.predictProba(X).data, mu = next.means.data, cov = next.covariances;
+      const per = FULL[model] ? d * d : d;
+      const n: number[] = [], S: number[][] = [], lambda: number[] = [], common: number[][] = [];
+      for (let k = 0; k < K; k++) {
+        let nk = 0;
+        const s = new Array(d * d).fill(0);
+        for (let i = 0; i < X.rows; i++) {
+          const r = R[i * K + k];
+          nk += r;
+          for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) s[a * d + b] += r * (X.data[i * d + a] - mu[k * d + a]) * (X.data[i * d + b] - mu[k * d + b]);
+        }
+        n.push(nk);
+        S.push(s.map((v) => v / nk));
+        const sigma = FULL[model] ? Array.from(cov.subarray(k * d * d, (k + 1) * d * d))
+          : Array.from({ length: d * d }, (_, j) => (j % (d + 1) === 0 ? cov[k * d + j / (d + 1)] : 0));
+        const inv = inverse(sigma, d);
+        let t = 0;
+        for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) t += S[k][a * d + b] * inv[b * d + a];
+        expect(Math.abs(t - d)).toBeLessThan(1e-11 * d);
+        // λₖ = |Σₖ|^(1/d) from the inverse's determinant via the trace-free route: the ratio to component 0
+        const det = (m: number[]) => m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+        lambda.push(det(sigma) ** (1 / d));
+        common.push(sigma.map((v) => v / lambda[k]));
+        if (model === 'VEV') {
+          // Dₖ: Sₖ's own eigenvectors, so Σₖ commutes with Sₖ (to rounding, not to Jacobi's stopping rule)
+          let worst = 0, size = 0;
+          for (let a = 0; a < d; a++) {
+            for (let b = 0; b < d; b++) {
+              let c = 0;
+              for (let m = 0; m < d; m++) c += S[k][a * d + m] * sigma[m * d + b] - sigma[a * d + m] * S[k][m * d + b];
+              worst = Math.max(worst, Math.abs(c));
+              size = Math.max(size, Math.abs(S[k][a * d + b]) * Math.abs(sigma[a * d + b]));
+            }
+          }
+          expect(worst).toBeLessThan(1e-13 * size * d);
+        }
+      }
+      if (model === 'VEV') return; // its common part is in each component's own eigenbasis
+      const pooled = new Array(d * d).fill(0);
+      for (let k = 0; k < K; k++) for (let j = 0; j < d * d; j++) pooled[j] += (n[k] / lambda[k]) * S[k][j];
+      const idx = per === d ? Array.from({ length: d }, (_, i) => i * (d + 1)) : Array.from({ length: d * d }, (_, i) => i);
+      const ratio = pooled[0] / common[0][0];
+      const size = Math.max(...idx.map((j) => Math.abs(common[0][j])));
+      for (const j of idx) expect(Math.abs(pooled[j] / ratio - common[0][j])).toBeLessThan(1e-11 * size);
+    });
+  }
+});
+
+describe('fromParameters: the constraint check', () => {
+  const means = [[0, 0, 0], [5, 5, 5]];
+  const fp = (covariances: number[][] | number[][][], covarianceType: 'EVI' | 'VEI' | 'EEV') =>
+    errorCode(() => GaussianMixture.fromParameters({ weights: [0.5, 0.5], means, covariances }, { covarianceType }));
+
+  it('refuses a real difference of 1e-7 (relative), well above rounding', () => {
+    expect(fp([[1, 2, 3], [1, 2, 3 * (1 + 1e-7)]], 'VEI')).toBe('INVALID_ARGUMENT');
+    expect(fp([[1, 2, 3], [1, 2, 3]], 'VEI')).toBe('no error');
+  });
+
+  it('EVI compares volumes |Σₖ|^(1/d): a determinant 2e-9 apart (volume 6.7e-10) passes, 4e-9 apart does not', () => {
+    expect(fp([[1, 1, 1], [1, 1, 1 + 2e-9]], 'EVI')).toBe('no error');
+    expect(fp([[1, 1, 1], [1, 1, 1 + 4e-9]], 'EVI')).toBe('INVALID_ARGUMENT');
+  });
+
+  it('EEV compares eigenvalues relative to their size: tiny covariances of equal volume but other eigenvalues are refused', () => {
+    const s = 1e-12;
+    const c = (a: number, b: number) => [[a * s, 0, 0], [0, b * s, 0], [0, 0, s]];
+    expect(fp([c(2, 1), c(4, 0.5)], 'EEV')).toBe('INVALID_ARGUMENT');
+    expect(fp([c(2, 1), [[s, 0, 0], [0, 2 * s, 0], [0, 0, s]]], 'EEV')).toBe('no error');
+  });
+
+  it('EEV: Jacobi on matrices with a zero off-diagonal entry between equal diagonal entries (no 0/0 rotation)', () => {
+    // eigenvalues 2 and (5 ± √5)/2 for both; a rotation of the pair (p, q) with A_pq = 0 and A_pp = A_qq is 0/0
+    expect(fp([[[2, 0, 1], [0, 2, 0], [1, 0, 3]], [[3, 0, 1], [0, 2, 0], [1, 0, 2]]], 'EEV')).toBe('no error');
+    expect(fp([[[2, 0, 1], [0, 2, 0], [1, 0, 3]], [[3, 0, 1], [0, 2.5, 0], [1, 0, 2]]], 'EEV')).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('a component on one row with regCovar 0 (its scatter singular), as mclust', () => {
+  it('EII, EEI and EEV pool it into a positive definite covariance and fit; the others, as mclust, refuse it', () => {
+    // mclust 6.0.0, me() from this classification: EII, EEI, EEV give a log-likelihood; EVI,
+    // VEI, VEE, VEV, EVE, VVE, EVV and VII return NA
+    let s = 3;
+    const u = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    const X: number[][] = [];
+    for (let i = 0; i < 60; i++) X.push([u(), u()]);
+    X.push([50, 50]);
+    const code = (t: string) => errorCode(() => new GaussianMixture({ nComponents: 2, covarianceType: t as never, regCovar: 0,
+      seed: 1, meansInit: [[0.5, 0.5], [50, 50]] }).fit(X));
+    for (const t of ['EII', 'EEI', 'EEV']) expect(code(t), t).toBe('no error');
+    for (const t of ['EVI', 'VEI', 'VEE', 'VEV', 'EVE', 'VVE', 'EVV', 'spherical']) expect(code(t), t).toBe('NOT_POSITIVE_DEFINITE');
+    const gm = new GaussianMixture({ nComponents: 2, covarianceType: 'EII', regCovar: 0, seed: 1, meansInit: [[0.5, 0.5], [50, 50]] }).fit(X);
+    expect(gm.covariances[0]).toBe(gm.covariances[1]);
+    expect(gm.covariances[0]).toBeGreaterThan(0);
+  });
+});
+
+describe('covarianceType names', () => {
+  it('Object.prototype\'s names are no model', () => {
+    for (const t of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(errorCode(() => new GaussianMixture({ covarianceType: t as never }))).toBe('INVALID_OPTION');
+    }
+  });
+});
