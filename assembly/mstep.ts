@@ -20,7 +20,7 @@ import { FULL, TIED, DIAG, SPHERICAL } from './types';
 import { massPtr, sumPtr, scatterPtr } from './stats';
 import { precisionCholesky } from './cholesky';
 import { symmetricEigen } from './eigen';
-import { commonOrientation, orientationScratchSize } from './orientation';
+import { commonOrientation, orientationScratchSize, previousOrientation } from './orientation';
 
 const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
 /** Below this mass (2^20 · 10·eps ≈ 2.3e-9), and below SHARE_EMPTY of all the mass (tiny
@@ -123,12 +123,16 @@ export function moments(
 
 /** The maximum-likelihood M-step: moments() and the precision factors, with the
  *  covariances constrained as `pool` says (POOL_*, below). tmp: mStepScratchSize(K, d) f64.
- *  Returns the index of the first component that is not positive definite, or -1. */
+ *  warm: cov holds the parameters of the E-step (an EM iteration's M-step), from which EVE
+ *  and VVE start their orientation (orientation.ts). Returns the index of the first
+ *  component that is not positive definite, or -1. */
 export function mStep(
   stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, pool: i32, regCovar: f64,
-  weights: usize, means: usize, cov: usize, chol: usize, tmp: usize
+  weights: usize, means: usize, cov: usize, chol: usize, tmp: usize, warm: bool
 ): i32 {
   assert(K > 0 && d > 0 && regCovar >= 0 && (pool == POOL_NONE || type != TIED), 'mStep: bad arguments');
+  const common = pool == POOL_EVE || pool == POOL_VVE;
+  if (common && warm) previousOrientation(cov, K, d, tmp);
   const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp);
   // EII, EEI and EEV pool sums that stay positive definite when one Sₖ is singular (a
   // component on one row with regCovar 0), as mclust's do; the others need every Sₖ's
@@ -136,7 +140,7 @@ export function mStep(
   const pooledSum = pool == POOL_SHAPE || pool == POOL_EEV || (pool == POOL_VOLUME && type == SPHERICAL);
   let bad = pooledSum ? -1 : precisionCholesky(cov, chol, tmp, type, K, d);
   if (bad < 0 && pool != POOL_NONE) {
-    constrain(cov, chol, weights, total, K, d, type, pool, tmp);
+    constrain(cov, chol, weights, total, K, d, type, pool, tmp, warm);
     bad = precisionCholesky(cov, chol, tmp, type, K, d);
   }
   for (let k = 0; k < K; k++) store<f64>(weights + (<usize>k << 3), load<f64>(weights + (<usize>k << 3)) / total);
@@ -186,7 +190,8 @@ const MAX_INNER: i32 = 500;
 // @ts-ignore: decorator
 @inline function setF64(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 
-function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i32, type: i32, pool: i32, tmp: usize): void {
+function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i32, type: i32, pool: i32, tmp: usize,
+  warm: bool): void {
   const per = type == FULL ? d * d : type == DIAG ? d : 1;
   if (pool == POOL_SHAPE || (pool == POOL_VOLUME && type == SPHERICAL)) {
     // a weighted mean of the Sₖ (spherical: of the σₖ², which are their volumes)
@@ -214,7 +219,7 @@ function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i3
     return;
   }
   if (pool == POOL_EVE || pool == POOL_VVE) {
-    commonOrientation(cov, nk, total, K, d, pool == POOL_EVE, tmp);
+    commonOrientation(cov, nk, total, K, d, pool == POOL_EVE, warm, tmp);
     return;
   }
   const dd = d * d;

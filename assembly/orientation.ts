@@ -9,12 +9,17 @@
 //   factor polar(F) = F (FᵀF)^(−½) (from eigen.ts: no SVD needed):
 //     MM1  D ← polar(Σₖ nₖ (ωₖ D Mₖ − Sₖ D Mₖ)),  ωₖ the largest eigenvalue of Sₖ
 //     MM2  D ← polar(Σₖ nₖ (mₖ Sₖ D − Sₖ D Mₖ)),  mₖ the largest entry of Mₖ
-//   each never raising h. Rounds of (MM1, MM2, shapes) run from D = the eigenvectors of
-//   Σₖ nₖSₖ until no entry of D moves by TOL, at most MAX_ROUNDS. VVE weighs each
+//   each never raising h. Rounds of (MM1, MM2, shapes) run until no entry of D moves by TOL,
+//   at most MAX_ROUNDS, from D = the eigenvectors of Σₖ Σₖ for the covariances of the E-step
+//   (in an EM iteration: they share the last M-step's orientation, so a few rounds do; as
+//   mclust carries its orientation from one M-step to the next), else (the first M-step of
+//   a start) of Σₖ nₖSₖ. Both depend on the parameters alone, so every split of the work
+//   starts alike. VVE weighs each
 //   component's term by its own volume (Mₖ = Λₖ⁻¹), which is its maximum likelihood;
 //   mclust's VVE iterates with Aₖ⁻¹ there (see the README).
 //
-// tmp (f64): D, F, FᵀF, its eigenvectors, work (d² each), the diagonals (K·d), ω (K).
+// tmp (f64): D, F, FᵀF, its eigenvectors, work (d² each), the diagonals (K·d), ω (K); the
+// E-step's orientation waits in F while moments() and the Cholesky use tmp's first d² f64.
 
 import { symmetricEigen } from './eigen';
 
@@ -31,8 +36,23 @@ export function orientationScratchSize(K: i32, d: i32): i32 {
   return 5 * d * d + K * d + K;
 }
 
-/** cov (K full d×d Sₖ) ← the EVE (equalVolume) or VVE covariances, as above. */
-export function commonOrientation(cov: usize, nk: usize, total: f64, K: i32, d: i32, equalVolume: bool, tmp: usize): void {
+/** The orientation to start from, before the M-step replaces cov (K full d×d, the E-step's
+ *  covariances): the eigenvectors of Σₖ Σₖ, into tmp's F slot. */
+export function previousOrientation(cov: usize, K: i32, d: i32, tmp: usize): void {
+  const dd = d * d;
+  const F = tmp + (<usize>dd << 3), G = tmp + (<usize>(2 * dd) << 3), diag = tmp + (<usize>(5 * dd) << 3);
+  for (let i = 0; i < dd; i++) {
+    let s: f64 = 0;
+    for (let k = 0; k < K; k++) s += ld(cov, k * dd + i);
+    st(G, i, s);
+  }
+  symmetricEigen(G, d, diag, F);
+}
+
+/** cov (K full d×d Sₖ) ← the EVE (equalVolume) or VVE covariances, as above; warm: start
+ *  from previousOrientation's D. */
+export function commonOrientation(cov: usize, nk: usize, total: f64, K: i32, d: i32, equalVolume: bool, warm: bool,
+  tmp: usize): void {
   const dd = d * d;
   const D = tmp, F = tmp + (<usize>dd << 3), G = tmp + (<usize>(2 * dd) << 3), R = tmp + (<usize>(3 * dd) << 3);
   const work = tmp + (<usize>(4 * dd) << 3), diag = tmp + (<usize>(5 * dd) << 3), omega = diag + (<usize>(K * d) << 3);
@@ -42,12 +62,15 @@ export function commonOrientation(cov: usize, nk: usize, total: f64, K: i32, d: 
     symmetricEigen(G, d, diag, R);
     st(omega, k, ld(diag, 0));
   }
-  for (let i = 0; i < dd; i++) {
-    let s: f64 = 0;
-    for (let k = 0; k < K; k++) s += ld(nk, k) * ld(cov, k * dd + i);
-    st(G, i, s);
+  if (warm) memory.copy(D, F, <usize>dd << 3);
+  else {
+    for (let i = 0; i < dd; i++) {
+      let s: f64 = 0;
+      for (let k = 0; k < K; k++) s += ld(nk, k) * ld(cov, k * dd + i);
+      st(G, i, s);
+    }
+    symmetricEigen(G, d, diag, D);
   }
-  symmetricEigen(G, d, diag, D);
   shapes(cov, K, d, equalVolume, D, diag);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     memory.copy(work, D, <usize>dd << 3);

@@ -46,7 +46,7 @@ export interface CoreExports {
     shift: number, stats: number, scratch: number, blockRows: number): void;
   /** pool: covariance-models.ts poolCode (assembly/mstep.ts POOL_*); tmp: mStepScratchSize(K, d) f64. */
   mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, pool: number, regCovar: number,
-    weights: number, means: number, cov: number, chol: number, tmp: number): number;
+    weights: number, means: number, cov: number, chol: number, tmp: number, warm: boolean): number;
   mStepScratchSize(K: number, d: number): number;
   /** A = V diag(ω) Vᵀ, ω descending (assembly/eigen.ts; a is destroyed). */
   symmetricEigen(a: number, d: number, values: number, vectors: number): void;

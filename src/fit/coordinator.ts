@@ -81,10 +81,10 @@ export class Coordinator {
    *  shift for an E-step whose means were prior (assembly/mstep.ts: the same M-step as
    *  about prior). Returns the first component whose covariance is not positive definite,
    *  or -1. */
-  mStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array): number {
+  mStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array, warm = false): number {
     this.prepareMStep(root, shift, prior);
     const bad = this.c.mStep(this.b.stats, this.b.means, prior ? this.b.prior : this.b.means, this.K, this.d, this.type,
-      poolCode(this.o.covarianceModel), this.o.regCovar, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
+      poolCode(this.o.covarianceModel), this.o.regCovar, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp, warm);
     return bad >= 0 ? bad : this.numericallySingular();
   }
 
@@ -219,7 +219,8 @@ export class Coordinator {
     const lower = this.statsLowerBound(root);
     if (!Number.isFinite(lower)) return { lower, bad: -1 };
     // taken again about the shift: the E-step's means are the prior
-    return { lower, bad: shifted ? this.mStep(root, this.shift, this.means) : this.mStep(root) };
+    // warm: the covariances are the E-step's (mclust's EVE and VVE start their orientation there)
+    return { lower, bad: shifted ? this.mStep(root, this.shift, this.means, true) : this.mStep(root, undefined, undefined, true) };
   }
 
   /** The data's weighted mean and scatter, for models whose priors depend on the data
