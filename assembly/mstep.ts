@@ -149,12 +149,13 @@ export function mStep(
 
 /** f64 of mStep's tmp: moments' and the Cholesky's d·d, and the constrained models' buffers. */
 export function mStepScratchSize(K: i32, d: i32): i32 {
-  return max(4 * d * d + 2 * K + K * d, orientationScratchSize(K, d));
+  return max(4 * d * d + K + K * d, orientationScratchSize(K, d));
 }
 
 // mclust's constrained models (Celeux & Govaert 1995), Σₖ = λₖ Dₖ Aₖ Dₖᵀ (volume λ = |Σ|^(1/d),
 // orientation D, shape A with |A| = 1), each M-step over the covariances Sₖ of moments()
-// (regCovar included, so regCovar = 0 gives mclust's, and every Sₖ is positive definite),
+// (regCovar included: regCovar = 0 gives mclust's, and with regCovar > 0 every Sₖ is
+// positive definite),
 // nₖ their masses, n = Σ nₖ (the scatter Wₖ = nₖSₖ):
 //
 //   POOL_VOLUME (EII, EVI, EVV): vₖ = |Sₖ|^(1/d), λ = Σ nₖvₖ / n, Σₖ = (λ/vₖ) Sₖ
@@ -171,8 +172,8 @@ export function mStepScratchSize(K: i32, d: i32): i32 {
 // The iterations are alternating maximisations of the likelihood; they stop once no λₖ
 // moves by INNER_TOL (relative), or after MAX_INNER rounds, and end with the common part
 // taken from the last λ. tmp (f64): [0, d²) work, then C or a, U, the Cholesky's work
-// (d² each), λ (K), the last λ (K), ω (K·d); the eigenvectors go to chol, which the
-// precision factors overwrite after.
+// (d² each), λ (K), ω (K·d); the eigenvectors go to chol, which the precision factors
+// overwrite after.
 export const POOL_NONE: i32 = 0;
 export const POOL_VOLUME: i32 = 1;
 export const POOL_SHAPE: i32 = 2;
@@ -224,7 +225,7 @@ function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i3
   }
   const dd = d * d;
   const C = tmp + (<usize>dd << 3), U = tmp + (<usize>(2 * dd) << 3), work = tmp + (<usize>(3 * dd) << 3);
-  const lam = tmp + (<usize>(4 * dd) << 3), last = lam + (<usize>K << 3), omega = last + (<usize>K << 3);
+  const lam = tmp + (<usize>(4 * dd) << 3), omega = lam + (<usize>K << 3);
   const eigen = pool == POOL_EEV || pool == POOL_VEV;
   if (eigen) {
     for (let k = 0; k < K; k++) {

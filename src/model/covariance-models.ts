@@ -50,11 +50,6 @@ export function structureOf(m: CovarianceModel): CovarianceType {
   return m in LAYOUT ? LAYOUT[m as ConstrainedModel] : (m as CovarianceType);
 }
 
-/** mclust's three-letter name of a model. */
-export function mclustName(m: CovarianceModel): string {
-  return Object.keys(MCLUST_MODELS).find((k) => MCLUST_MODELS[k] === m)!;
-}
-
 /** The core M-step's constraint code (assembly/mstep.ts POOL_*; 0: none). */
 export function poolCode(m: CovarianceModel): number {
   return m in POOL ? POOL[m as ConstrainedModel] : 0;
