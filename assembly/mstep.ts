@@ -220,7 +220,7 @@ function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i3
     return;
   }
   if (pool == POOL_EVE || pool == POOL_VVE) {
-    commonOrientation(cov, nk, total, K, d, pool == POOL_EVE, warm, tmp);
+    commonOrientation(cov, nk, total, K, d, pool == POOL_EVE, warm, tmp, chol);
     return;
   }
   const dd = d * d;
