@@ -101,10 +101,19 @@ export function commonOrientation(cov: usize, nk: usize, total: f64, K: i32, d: 
         }
         const r = Math.sqrt(P * P + Q * Q);
         if (!(r > 0.0)) continue;
-        // cos 2θ = −P/r, sin 2θ = −Q/r; c = cos θ ≥ 0, s = sin θ
-        const cos2 = -P / r;
-        const c = Math.sqrt(0.5 * (1.0 + cos2));
-        const s = c > 0.0 ? (-Q / r) / (2.0 * c) : 1.0;
+        // cos 2θ = −P/r, sin 2θ = −Q/r; c = cos θ ≥ 0, s = sin θ, the larger of the two from
+        // its half-angle formula and the other as sin 2θ / 2·(it), so c² + s² = 1 to rounding
+        const cos2 = -P / r, sin2 = -Q / r;
+        let c: f64, s: f64;
+        if (cos2 >= 0.0) {
+          c = Math.sqrt(0.5 * (1.0 + cos2));
+          s = sin2 / (2.0 * c);
+        } else {
+          s = Math.sqrt(0.5 * (1.0 - cos2));
+          if (sin2 < 0.0) s = -s;
+          c = sin2 / (2.0 * s);
+          if (sin2 == 0.0) c = 0.0;
+        }
         if (Math.abs(s) <= TOL) continue;
         turned = Math.max(turned, Math.abs(s));
         rotate(D, T, K, d, p, q, c, s);

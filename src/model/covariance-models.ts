@@ -139,22 +139,25 @@ export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: F
   }
   const c = m as keyof typeof HOLDS;
   if (c === 'EVE' || c === 'VVE') {
-    // one orientation ⇔ every pair commutes: ‖ΣₖΣ₀ − Σ₀Σₖ‖ small against ‖Σₖ‖‖Σ₀‖ (max entries)
+    // one orientation ⇔ every pair commutes (pairwise-commuting symmetric matrices share
+    // eigenvectors): ‖ΣₖΣₗ − ΣₗΣₖ‖ small against ‖Σₖ‖‖Σₗ‖ (max entries), for all k < l
     const at = (k: number, i: number, j: number) => cov[k * d * d + i * d + j];
     const size = (k: number) => Math.max(...Array.from(cov.subarray(k * d * d, (k + 1) * d * d), Math.abs));
-    for (let k = 1; k < K; k++) {
-      let diff = 0;
-      for (let i = 0; i < d; i++) {
-        for (let j = 0; j < d; j++) {
-          let s = 0;
-          for (let a = 0; a < d; a++) s += at(k, i, a) * at(0, a, j) - at(0, i, a) * at(k, a, j);
-          diff = Math.max(diff, Math.abs(s));
+    for (let l = 1; l < K; l++) {
+      for (let k = 0; k < l; k++) {
+        let diff = 0;
+        for (let i = 0; i < d; i++) {
+          for (let j = 0; j < d; j++) {
+            let s = 0;
+            for (let a = 0; a < d; a++) s += at(l, i, a) * at(k, a, j) - at(k, i, a) * at(l, a, j);
+            diff = Math.max(diff, Math.abs(s));
+          }
         }
-      }
-      if (!(diff <= CONSTRAINT_TOL * size(k) * size(0) * d)) {
-        throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has ${HOLDS[c]} for all components, but component ` +
-          `${k}'s and component 0's do not commute (by ${(diff / (size(k) * size(0))).toPrecision(3)}, relative). Give ` +
-          `covariances that meet it, or covarianceType 'full'.`);
+        if (!(diff <= CONSTRAINT_TOL * size(l) * size(k) * d)) {
+          throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has ${HOLDS[c]} for all components, but component ` +
+            `${l}'s and component ${k}'s do not commute (by ${(diff / (size(l) * size(k))).toPrecision(3)}, relative). Give ` +
+            `covariances that meet it, or covarianceType 'full'.`);
+        }
       }
     }
     return;
