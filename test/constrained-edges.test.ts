@@ -3,7 +3,7 @@
 // stationary point of the expected log-likelihood, not merely close to it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture, type Matrix } from '../src/index.js';
-import { errorCode, loadCore, matrix, overlapping } from './helpers.js';
+import { errorCode, inverse, loadCore, matrix, overlapping } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -12,21 +12,6 @@ const FULL = { VEI: false, VEE: true, VEV: true } as const;
 
 function scaled(X: Matrix, s: number): Matrix {
   return matrix(Array.from(X.data, (v) => v * s), X.rows, X.cols);
-}
-
-/** Inverse of a small symmetric positive definite matrix (Gauss–Jordan). */
-function inverse(a: number[], d: number): number[] {
-  const m = a.slice(), inv = Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
-  for (let c = 0; c < d; c++) {
-    const p = m[c * d + c];
-    for (let j = 0; j < d; j++) { m[c * d + j] /= p; inv[c * d + j] /= p; }
-    for (let r = 0; r < d; r++) {
-      if (r === c) continue;
-      const f = m[r * d + c];
-      for (let j = 0; j < d; j++) { m[r * d + j] -= f * m[c * d + j]; inv[r * d + j] -= f * inv[c * d + j]; }
-    }
-  }
-  return inv;
 }
 
 describe('the inner iterations of VEI, VEE and VEV', () => {

@@ -213,3 +213,18 @@ export function runCli(args: string[]): Promise<Run> {
   return runNode([fileURLToPath(new URL('dist/cli/cli.js', root)), ...args]);
 }
 
+/** Inverse of a small symmetric positive definite matrix, row-major d×d (Gauss–Jordan: an
+ *  independent check, never the library's way). */
+export function inverse(a: number[], d: number): number[] {
+  const m = a.slice(), inv = Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
+  for (let c = 0; c < d; c++) {
+    const p = m[c * d + c];
+    for (let j = 0; j < d; j++) { m[c * d + j] /= p; inv[c * d + j] /= p; }
+    for (let r = 0; r < d; r++) {
+      if (r === c) continue;
+      const f = m[r * d + c];
+      for (let j = 0; j < d; j++) { m[r * d + j] -= f * m[c * d + j]; inv[r * d + j] -= f * inv[c * d + j]; }
+    }
+  }
+  return inv;
+}

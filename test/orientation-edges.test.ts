@@ -6,7 +6,7 @@
 // shapes tied within a component (isotropic scatter), where the plane rotation is undefined.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture, type Matrix } from '../src/index.js';
-import { errorCode, loadCore, matrix, overlapping } from './helpers.js';
+import { errorCode, inverse, loadCore, matrix, overlapping } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -22,19 +22,6 @@ function mul(a: number[], b: number[], d: number): number[] {
 }
 function transpose(a: number[], d: number): number[] {
   return Array.from({ length: d * d }, (_, j) => a[(j % d) * d + Math.floor(j / d)]);
-}
-function inverse(a: number[], d: number): number[] {
-  const m = a.slice(), inv = Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0));
-  for (let c = 0; c < d; c++) {
-    const p = m[c * d + c];
-    for (let j = 0; j < d; j++) { m[c * d + j] /= p; inv[c * d + j] /= p; }
-    for (let r = 0; r < d; r++) {
-      if (r === c) continue;
-      const f = m[r * d + c];
-      for (let j = 0; j < d; j++) { m[r * d + j] -= f * m[c * d + j]; inv[r * d + j] -= f * inv[c * d + j]; }
-    }
-  }
-  return inv;
 }
 /** Eigenvectors (columns of V) of a symmetric matrix, by cyclic Jacobi (an independent one). */
 function eigenvectors(a0: number[], d: number): number[] {
