@@ -137,6 +137,14 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
   const snapshot = () => page.evaluate(() => (window as Json).gmmDemo.snapshot());
   const text = (sel: string) => page.textContent(sel);
 
+  /** Runs EM at full speed until the page says converged; the page's snapshot then. */
+  async function runToConvergence(timeout = 20_000): Promise<Json> {
+    await page.fill('#speed', '0');
+    await page.click('#run');
+    await page.waitForFunction(() => (window as Json).gmmDemo.snapshot().converged === true, null, { timeout });
+    return snapshot();
+  }
+
   async function choose(k: number, covariance: string, init: string): Promise<void> {
     await page.fill('#k', String(k));
     await page.dispatchEvent('#k', 'change');
@@ -154,10 +162,7 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
 
   it('fits an mclust model picked from the list (VEV), as fit() does, its ellipses from the full layout', async () => {
     await choose(3, 'VEV', 'kmeans');
-    await page.fill('#speed', '0');
-    await page.click('#run');
-    await page.waitForFunction(() => (window as Json).gmmDemo.snapshot().converged === true, null, { timeout: 20_000 });
-    const s = await snapshot();
+    const s = await runToConvergence();
     const ref = new lib.GaussianMixture({ nComponents: 3, covarianceType: 'VEV', initParams: 'kmeans' }).fit(X).toJSON();
     expect(s.model.options.covarianceType).toBe('VEV');
     for (const k of ['weights', 'means', 'covariances', 'lowerBound']) expect(s.model[k]).toEqual(ref[k]);
@@ -166,10 +171,7 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
 
   it('runs EM to convergence, one warm-started iteration per step, equal to one fit()', async () => {
     await choose(2, 'full', 'kmeans');
-    await page.fill('#speed', '0');
-    await page.click('#run');
-    await page.waitForFunction(() => (window as Json).gmmDemo.snapshot().converged === true, null, { timeout: 20_000 });
-    const s = await snapshot();
+    const s = await runToConvergence();
     const gm = new lib.GaussianMixture({ nComponents: 2, covarianceType: 'full', initParams: 'kmeans' }).fit(X);
     const ref = gm.toJSON();
     for (const k of ['weights', 'means', 'covariances', 'precisionsCholesky', 'lowerBound', 'converged']) expect(s.model[k]).toEqual(ref[k]);
@@ -260,10 +262,7 @@ describe.skipIf(noChromium)(`the demo page in headless Chromium${noChromium ? ` 
     await choose(6, 'full', 'kmeans');
     await page.fill('#wcp', '0.01');
     await page.dispatchEvent('#wcp', 'change');
-    await page.fill('#speed', '0');
-    await page.click('#run');
-    await page.waitForFunction(() => (window as Json).gmmDemo.snapshot().converged === true, null, { timeout: 30_000 });
-    const s = await snapshot();
+    const s = await runToConvergence(30_000);
     const bgm = new lib.BayesianGaussianMixture({ nComponents: 6, covarianceType: 'full', initParams: 'kmeans', weightConcentrationPrior: 0.01 }).fit(X);
     const ref = bgm.toJSON();
     for (const k of ['weights', 'means', 'covariances', 'lowerBound', 'variational']) expect(s.model[k]).toEqual((ref as Json)[k]);

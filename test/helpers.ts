@@ -228,3 +228,28 @@ export function inverse(a: number[], d: number): number[] {
   }
   return inv;
 }
+
+/** gm continued by exactly one more EM iteration on X (a warm start of maxIter 1): its
+ *  parameters are the M-step for the responsibilities of gm's. */
+export function oneMoreIteration(gm: GaussianMixture, X: Matrix): GaussianMixture {
+  return (gm.constructor as typeof GaussianMixture).fromJSON({ ...gm.toJSON(), options: { ...gm.getParams(), warmStart: true, maxIter: 1 } })
+    .fit(X);
+}
+
+/** For responsibilities R (rows × K) and means mu (K × d): each component's mass nₖ and
+ *  its covariance Sₖ = Σᵢ rᵢₖ (xᵢ − μₖ)(xᵢ − μₖ)ᵀ / nₖ (d×d, row-major), in plain arithmetic. */
+export function weightedCovariances(X: Matrix, R: ArrayLike<number>, K: number, mu: ArrayLike<number>): { n: number[]; S: number[][] } {
+  const d = X.cols, n: number[] = [], S: number[][] = [];
+  for (let k = 0; k < K; k++) {
+    let nk = 0;
+    const s = new Array(d * d).fill(0);
+    for (let i = 0; i < X.rows; i++) {
+      const r = R[i * K + k];
+      nk += r;
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) s[a * d + b] += r * (X.data[i * d + a] - mu[k * d + a]) * (X.data[i * d + b] - mu[k * d + b]);
+    }
+    n.push(nk);
+    S.push(s.map((v) => v / nk));
+  }
+  return { n, S };
+}

@@ -6,7 +6,7 @@
 // shapes tied within a component (isotropic scatter), where the plane rotation is undefined.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture, type Matrix } from '../src/index.js';
-import { errorCode, inverse, loadCore, matrix, overlapping } from './helpers.js';
+import { errorCode, inverse, loadCore, matrix, oneMoreIteration, overlapping, weightedCovariances } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -69,21 +69,10 @@ interface Step {
 function oneStep(model: Model, X: Matrix, K: number, iters: number, seed: number): Step {
   const d = X.cols;
   const prev = new GaussianMixture({ nComponents: K, covarianceType: model, regCovar: 0, tol: 0, maxIter: iters, seed }).fit(X);
-  const next = GaussianMixture.fromJSON({ ...prev.toJSON(), options: { ...prev.getParams(), warmStart: true, maxIter: 1 } }).fit(X);
-  const R = prev.predictProba(X).data, mu = next.means.data;
-  const n: number[] = [], S: number[][] = [], sigma: number[][] = [];
-  for (let k = 0; k < K; k++) {
-    let nk = 0;
-    const s = new Array(d * d).fill(0);
-    for (let i = 0; i < X.rows; i++) {
-      const r = R[i * K + k];
-      nk += r;
-      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) s[a * d + b] += r * (X.data[i * d + a] - mu[k * d + a]) * (X.data[i * d + b] - mu[k * d + b]);
-    }
-    n.push(nk);
-    S.push(s.map((v) => v / nk));
-    sigma.push(Array.from(next.covariances.subarray(k * d * d, (k + 1) * d * d)));
-  }
+  const next = oneMoreIteration(prev, X);
+  const R = prev.predictProba(X).data;
+  const { n, S } = weightedCovariances(X, R, K, next.means.data);
+  const sigma = Array.from({ length: K }, (_, k) => Array.from(next.covariances.subarray(k * d * d, (k + 1) * d * d)));
   return { K, d, X, R, prev, next, n, S, sigma };
 }
 

@@ -3,7 +3,7 @@
 // line reports by exit code (usage: 2; input: 1).
 import type { InitParams } from '../index.js';
 import { covarianceTypeHint, suggest } from '../model/option-names.js';
-import { COVARIANCE_MODELS, MCLUST_MODELS, type CovarianceModel } from '../model/covariance-models.js';
+import { COVARIANCE_MODELS, MCLUST_MODELS } from '../model/covariance-models.js';
 
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
@@ -15,8 +15,6 @@ export class InputError extends Error {}
 
 /** What --covariance takes: the models, and mclust's names for scikit-learn's four. */
 export const COVARIANCE_NAMES: readonly string[] = [...COVARIANCE_MODELS, 'VVV', 'EEE', 'VVI', 'VII'];
-/** select's default: scikit-learn's four types. */
-export const DEFAULT_SELECT_TYPES: readonly CovarianceModel[] = ['full', 'tied', 'diag', 'spherical'];
 export const INIT_METHODS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
 
 type Kind = 'flag' | 'string' | 'int' | 'number';

@@ -29,7 +29,7 @@ import {
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound, describe, columnNames, checkColumnNames,
   nameMismatch,
-  type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput, type CovarianceType,
+  type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput,
 } from './validate.js';
 import { covarianceParameters, derivedModel, type CovarianceModel } from './covariance-models.js';
 

@@ -18,7 +18,7 @@ import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceNam
 import { collapsedComponent } from './collapse.js';
 import {
   COVARIANCE_TYPES, MODEL_OPTIONS, checkInitShapes, columnNames, describe, fitBytesLowerBound, toMatrix, toSampleWeight,
-  type CovarianceType, type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
+  type GaussianMixtureOptions, type Matrix, type MatrixInput, type ResolvedOptions,
 } from './validate.js';
 
 export type SelectionCriterion = 'bic' | 'aic' | 'icl';
@@ -72,8 +72,8 @@ export interface ModelSelection {
 export interface SelectModelOptions extends Omit<GaussianMixtureOptions, 'nComponents' | 'covarianceType'> {
   /** K to try (default [1, min(10, rows)]). */
   nComponents?: ComponentGrid;
-  /** Covariance types to try (default scikit-learn's four); mclust's names and its
-   *  constrained models (EII, EEI, EVI, VEI, EVV, VEE, EEV, VEV) as covarianceType takes them. */
+  /** Covariance types to try (default scikit-learn's four): any name covarianceType takes,
+   *  mclust's constrained models (EII … VVE) too. */
   covarianceTypes?: readonly CovarianceName[];
   /** Ranking criterion (default 'bic'). */
   criterion?: SelectionCriterion;

@@ -229,7 +229,7 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   if (names !== undefined && repeatedName(names as string[]) !== undefined) {
     throw bad(`"featureNames" names ${JSON.stringify(repeatedName(names as string[]))} twice: each column has a name of its own.`);
   }
-  // last: the one check that asks the core (its scratch memory only)
+  // last: the checks that ask the core (its scratch memory only): the factors, then the constraint
   const factors = precisionFactors(type, K, d, covariances);
   const notPd = factors.bad;
   if (notPd >= 0) {

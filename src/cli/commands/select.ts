@@ -3,9 +3,10 @@ import { GaussianMixture, GmmError, selectModel, selectModelAsync } from '../../
 import type { SelectionCriterion, SelectionResult, SelectModelOptions } from '../../index.js';
 import { formatTable, modelJsonText } from '../summary.js';
 import { rowObserved } from '../../model/missing.js';
-import { COMMON_OPTIONS, COVARIANCE_NAMES, DEFAULT_SELECT_TYPES, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
+import { COMMON_OPTIONS, COVARIANCE_NAMES, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command } from '../args.js';
 import { covarianceTypeHint } from '../../model/option-names.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel } from '../../model/covariance-models.js';
+import { COVARIANCE_TYPES } from '../../model/validate.js';
 import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
 import { checkedModel, inFlags, tuningOptions } from '../models.js';
@@ -143,7 +144,7 @@ export const select: Command = {
 /** --covariance's models: the default four, all fourteen, or a comma-separated list of names
  *  (each model once, under any of its names). */
 function selectTypes(v: unknown): readonly CovarianceModel[] {
-  if (v === undefined) return DEFAULT_SELECT_TYPES;
+  if (v === undefined) return COVARIANCE_TYPES; // selectModel's default: scikit-learn's four
   if (String(v).trim() === 'all') return COVARIANCE_MODELS;
   const named = new Map<CovarianceModel, string>();
   for (const s of String(v).split(',').map((x) => x.trim())) {
