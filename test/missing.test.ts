@@ -3,7 +3,7 @@
 // and their properties.
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BayesianGaussianMixture, GaussianMixture, selectModel, selectModelAsync, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture, WorkerPool, selectModel, selectModelAsync, type Matrix } from '../src/index.js';
 import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, parkMillerNormal, rng, root, sameBits } from './helpers.js';
 import { missingRoute } from '../src/model/missing.js';
 
@@ -190,7 +190,7 @@ describe('properties of the missing-value fit', () => {
     expect(maxRelDiff(warm.means.data, once.means.data)).toBeLessThan(1e-12);
   });
 
-  it('selectModel fits and ranks with missing values (criteria from the marginal scores); selectModelAsync refuses', async () => {
+  it('selectModel fits and ranks with missing values (criteria from the marginal scores); selectModelAsync, the same bits', async () => {
     const X = mcar(DATA, 0.15);
     const sel = selectModel(X, { nComponents: [2, 4], covarianceTypes: ['full', 'diag'], missingValues: 'marginalize', seed: 2 });
     expect(sel.results.length).toBe(6);
@@ -205,7 +205,14 @@ describe('properties of the missing-value fit', () => {
     expect(m.bic([...matrixRows(X), ...empty])).toBe(m.bic(X));
     expect(m.aic([...matrixRows(X), ...empty])).toBe(m.aic(X));
     expect(() => m.bic(empty)).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
-    await expect(selectModelAsync(X, { nComponents: [2, 3], missingValues: 'marginalize', workers: 0 })).rejects.toThrow(/selectModelAsync/);
+    // on workers and in this thread alike; the large K fails alike (too few rows)
+    const small = { nComponents: [2, 3], covarianceTypes: ['full', 'VEV'], missingValues: 'marginalize', seed: 2 } as const;
+    const ref = selectModel(X, small);
+    for (const workers of [0, 2]) {
+      const got = await selectModelAsync(X, { ...small, workers });
+      expect(got.results.map((r) => [r.covarianceType, r.nComponents, r.bic])).toEqual(ref.results.map((r) => [r.covarianceType, r.nComponents, r.bic]));
+      for (let i = 0; i < ref.results.length; i++) expectSameFit(got.results[i].model, ref.results[i].model);
+    }
   });
 
   it('keeps missingValues through toJSON / fromJSON, and scores NaN rows after loading', () => {
@@ -249,14 +256,14 @@ describe('errors', () => {
     expect(() => fitted.predict([[NaN, 1, 2]])).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
   });
 
-  it('fitAsync, fitStream and computeStatistics refuse NaN: missing-value fits run in fit() and selectModel only', async () => {
+  it('fitStream, computeStatistics and a WorkerPool refuse NaN: missing-value fits run in fit(), fitAsync(X) and selectModel(Async) only', async () => {
     const X = mcar(DATA, 0.2);
     const o = { nComponents: 2, missingValues: 'marginalize' as const, weightsInit: [0.5, 0.5], meansInit: [[0, 0, 0], [1, 1, 1]], precisionsInit: [1, 1] };
-    await expect(new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fitAsync(X, { workers: 0 }))
-      .rejects.toThrow(/fit\(\) and selectModel only/);
-    expect(() => new GaussianMixture({ ...o, covarianceType: 'spherical' }).computeStatistics(X)).toThrow(/fit\(\) and selectModel only/);
+    const only = /fit\(\), fitAsync\(X\) and selectModel\(Async\) only/;
+    expect(() => new GaussianMixture({ ...o, covarianceType: 'spherical' }).computeStatistics(X)).toThrow(only);
     await expect(new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fitStream(() => [X]))
-      .rejects.toThrow(/is NaN.*fit\(\) and selectModel only/);
+      .rejects.toThrow(/is NaN.*fit\(\), fitAsync\(X\) and selectModel\(Async\) only/);
+    await expect(WorkerPool.create(X, { workers: 1 })).rejects.toThrow(only);
   });
 
   it('impute checks its arguments', () => {
@@ -405,5 +412,60 @@ describe('impute', () => {
     const out = gm.impute([[NaN, NaN, NaN]]).data;
     const w = gm.weights, mu = gm.means.data;
     for (let j = 0; j < 3; j++) expect(out[j]).toBeCloseTo(w[0] * mu[j] + w[1] * mu[3 + j] + w[2] * mu[6 + j], 12);
+  });
+});
+
+describe("fitAsync on data with missing entries: fit()'s bits on any number of workers", () => {
+  // 9,000 rows: five chunks, so two and three workers split them differently
+  const big = (() => {
+    const { X } = blobs(23, [[0, 0, 0, 0], [3, 1, -2, 1], [-2, 3, 1, 2]], 3000, [1, 0.8, 1.2]);
+    const M = mcar(X, 0.15, 9);
+    const data = new Float64Array((M.rows + 1) * M.cols);
+    data.set(M.data);
+    data.fill(NaN, M.rows * M.cols); // a last row with nothing observed: dropped by both
+    return { data, rows: M.rows + 1, cols: M.cols } as Matrix;
+  })();
+  const u = rng(4);
+  const w = Float64Array.from({ length: big.rows }, () => 0.25 + u());
+
+  for (const covarianceType of ['full', 'tied', 'diag', 'spherical', 'VEV', 'EII'] as const) {
+    it(`${covarianceType}: 0–3 workers, weighted`, async () => {
+      const o = { nComponents: 3, covarianceType, missingValues: 'marginalize' as const, seed: 3, maxIter: 15 };
+      const ref = new GaussianMixture(o).fit(big, { sampleWeight: w });
+      expect(ref.nIter).toBeGreaterThan(2);
+      for (const workers of [0, 1, 2, 3]) expectSameFit(await new GaussianMixture(o).fitAsync(big, { workers, sampleWeight: w }), ref);
+    });
+  }
+
+  it('initLabels, a warm start and nInit restarts take the same path', async () => {
+    const labels = Int32Array.from({ length: big.rows }, (_, i) => i % 3);
+    const o = { nComponents: 3, missingValues: 'marginalize' as const, seed: 8, maxIter: 6 };
+    expectSameFit(await new GaussianMixture(o).fitAsync(big, { workers: 2, initLabels: labels }), new GaussianMixture(o).fit(big, { initLabels: labels }));
+    const a = new GaussianMixture({ ...o, warmStart: true }).fit(big);
+    const b = await new GaussianMixture({ ...o, warmStart: true }).fitAsync(big, { workers: 3 });
+    expectSameFit(await b.fitAsync(big, { workers: 2 }), a.fit(big));
+    const r = { ...o, nInit: 3, initParams: 'random' as const };
+    expectSameFit(await new GaussianMixture(r).fitAsync(big, { workers: 2 }), new GaussianMixture(r).fit(big));
+  });
+
+  it('only rows with nothing observed have NaN: the ordinary fit of the others', async () => {
+    const X = { data: Float64Array.from([...DATA.data, NaN, NaN, NaN]), rows: DATA.rows + 1, cols: 3 };
+    const o = { nComponents: 3, missingValues: 'marginalize' as const, seed: 1 };
+    expectSameFit(await new GaussianMixture(o).fitAsync(X, { workers: 2 }), new GaussianMixture({ nComponents: 3, seed: 1 }).fit(DATA));
+  });
+
+  it("a worker's NOT_POSITIVE_DEFINITE and the checks before any work are fit()'s; the model is unchanged", async () => {
+    // the third feature is observed in one row only: its variance collapses to regCovar 0
+    const X = { data: Float64Array.from(DATA.data, (v, i) => (i % 3 === 2 && i > 2 ? NaN : v)), rows: DATA.rows, cols: 3 };
+    const o = { nComponents: 2, missingValues: 'marginalize' as const, regCovar: 0, seed: 2 };
+    const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as { code: string }).code; } return 'none'; };
+    const syncCode = code(() => new GaussianMixture(o).fit(X));
+    const gm = new GaussianMixture(o);
+    await expect(gm.fitAsync(X, { workers: 2 })).rejects.toThrow(expect.objectContaining({ code: syncCode }));
+    expect(syncCode).not.toBe('none');
+    expect(() => gm.means).toThrow(expect.objectContaining({ code: 'NOT_FITTED' }));
+    const empty = { data: new Float64Array(6).fill(NaN), rows: 2, cols: 3 };
+    await expect(new GaussianMixture({ nComponents: 1, missingValues: 'marginalize' }).fitAsync(empty, { workers: 2 }))
+      .rejects.toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
   });
 });

@@ -39,7 +39,7 @@ describe('a shard\'s kept totals', () => {
     const c = core();
     const chol = gm.precisionsCholesky, logConst = arena.allocF64(K);
     c.logConstants(arena.put(gm.weights), arena.put(chol), logConst, TYPE_CODE.tied, K, d);
-    const p = shard.setParams(gm.means.data, chol, arena.f64(logConst, K).slice());
+    const p = shard.setParams({ means: gm.means.data, chol, logConst: arena.f64(logConst, K).slice() });
     const S = c.statsSize(TYPE_CODE.tied, K, d), into = arena.allocF64(S);
     shard.em(p, into);
     return arena.f64(into, S).slice();

@@ -50,7 +50,7 @@ export class LocalCluster implements Cluster {
   get totals(): Float64Array { return this.shard.totals; }
   prepare(K: number, type: number): void { this.shard.prepare(K, type); }
   em(co: Coordinator, shifted: boolean): null {
-    this.shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shifted ? co.b.shift : 0 }, co.b.stats);
+    this.shard.em(co.eStepPtrs(shifted), co.b.stats);
     return null;
   }
   kppClosest(centre: Float64Array, first: boolean): Float64Array { return this.shard.kppClosest(centre, first); }

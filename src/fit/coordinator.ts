@@ -7,6 +7,8 @@ import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import { paramLength, type Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
+import type { ParamPtrs } from './shard.js';
+import type { EStepArrays } from '../parallel/protocol.js';
 import { poolCode } from '../model/covariance-models.js';
 
 /**
@@ -306,15 +308,39 @@ export class Coordinator {
    *  faster than three arrays, and than moving a new buffer by transfer). The factors go
    *  whole: packing their upper triangles (packing.ts) costs the coordinator more than the
    *  smaller copy saves. */
-  eStepParams(shifted = false): { means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array } {
+  /** Where the E-step's parameters are in this instance (a shard in the same one reads them
+   *  in place). */
+  eStepPtrs(shifted: boolean): ParamPtrs {
+    const b = this.b;
+    return { means: b.means, chol: b.chol, logConst: b.logConst, shift: shifted ? b.shift : 0, weights: b.weights, cov: b.cov };
+  }
+
+  /** The E-step's parameters as arrays (one buffer), for a shard in another instance;
+   *  with `missing`, the weights and covariances too (the incomplete-data E-step's). */
+  eStepParams(shifted = false, missing = false): EStepArrays {
     const { K, d, P } = this;
-    const all = new Float64Array(K * d + P + K + (shifted ? K * d : 0));
-    all.set(this.means);
-    all.set(this.view('chol', P), K * d);
-    all.set(this.view('logConst', K), K * d + P);
-    const p = { means: all.subarray(0, K * d), chol: all.subarray(K * d, K * d + P), logConst: all.subarray(K * d + P, K * d + P + K) };
-    if (!shifted) return p;
-    all.set(this.shift, K * d + P + K);
-    return { ...p, shift: all.subarray(K * d + P + K) };
+    const sizes = [K * d, P, K, shifted ? K * d : 0, missing ? K : 0, missing ? P : 0];
+    const all = new Float64Array(sizes.reduce((a, b) => a + b, 0));
+    const parts: Float64Array[] = [];
+    let at = 0;
+    for (const n of sizes) {
+      parts.push(all.subarray(at, at + n));
+      at += n;
+    }
+    parts[0].set(this.means);
+    parts[1].set(this.view('chol', P));
+    parts[2].set(this.view('logConst', K));
+    const p: EStepArrays = { means: parts[0], chol: parts[1], logConst: parts[2] };
+    if (shifted) {
+      parts[3].set(this.shift);
+      p.shift = parts[3];
+    }
+    if (missing) {
+      parts[4].set(this.view('weights', K));
+      parts[5].set(this.covariances);
+      p.weights = parts[4];
+      p.cov = parts[5];
+    }
+    return p;
   }
 }

@@ -1,42 +1,27 @@
-// fit() on data with missing entries (missingValues: 'marginalize'): exact EM for
-// incomplete data (Ghahramani & Jordan 1994), run by the one driver (driver.ts).
+// fit() and fitAsync() on data with missing entries (missingValues: 'marginalize'): exact
+// EM for incomplete data (Ghahramani & Jordan 1994), run by the one driver (driver.ts).
 //
 // Rows whose every feature is missing carry no information and are dropped before
 // anything else, so a fit equals the fit without them. The initialisation (k-means,
 // k-means++, random, random_from_data, or the statistics of initLabels) runs as usual on a
 // copy of the rows with each missing entry replaced by its feature's (weighted) observed
-// mean, through an ordinary shard; explicit starts and warm starts need nothing of it. Every EM pass runs the core's
-// missingEStep over the rows sorted by missingness pattern, which writes the statistics the
-// ordinary M-step reads (assembly/missing.ts).
-import { core } from '../core/core.js';
+// mean; explicit starts and warm starts need nothing of it. Every EM pass runs the core's
+// missingEStep chunk by chunk over each chunk's rows sorted by missingness pattern
+// (Shard.em), which writes the statistics the ordinary M-step reads (assembly/missing.ts),
+// summed in the fixed tree like any other pass's.
+import { core, TYPE_CODE, type CoreExports } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { TYPE_CODE } from '../core/core.js';
 import type { FittedState, Params } from '../model/params.js';
 import type { ResolvedOptions, Matrix } from '../model/validate.js';
-import { gather, missingNotPd, missingRoute, patternOrder } from '../model/missing.js';
+import { gather } from '../model/missing.js';
 import { Coordinator } from './coordinator.js';
 import { Shard } from './shard.js';
 import { LocalCluster } from './cluster.js';
+import { CHUNK_ROWS } from './chunks.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { fitBytes, rescaled, runFit } from './run.js';
 import { labelStart } from './init-labels.js';
-
-/** One shard (for the initialisation passes, over the mean-imputed rows) whose E-step is
- *  the incomplete-data one over the pattern-sorted rows. */
-class MissingCluster extends LocalCluster {
-  constructor(shard: Shard, private readonly at: { x: number; w: number; groups: number; G: number; scratch: number }) {
-    super(shard);
-  }
-
-  em(co: Coordinator, shifted: boolean): null {
-    const a = this.at;
-    const bad = co.c.missingEStep(a.x, a.w, a.groups, a.G, co.d, co.K, co.type, co.b.weights, co.b.means, co.b.cov,
-      co.b.chol, co.b.stats, a.scratch, missingRoute.route, shifted ? co.b.shift : 0);
-    if (bad >= 0) throw missingNotPd(bad, { K: co.K, covarianceType: co.o.covarianceType }, 'in an EM iteration');
-    return null;
-  }
-}
 
 /** The rows a missing-value fit keeps (those with an observed feature), checked before any
  *  work: some row must have an observed value, every feature must be observed in a row of
@@ -92,53 +77,56 @@ function meanImputed(rows: Float64Array, d: number, w: Float64Array | null): Flo
   return out;
 }
 
-/** Runs incomplete-data EM on X (which has NaN). `warm` continues from previous parameters. */
+/** What a missing-value fit works on: the rows with an observed entry (kept, indices into
+ *  X) in their order, as given (raw, with their NaN) and with each NaN replaced by its
+ *  feature's weighted observed mean (imputed, for the initialisation), and their weights
+ *  (rescaled as a fit's). raw and imputed are null where no kept row has a NaN: the fit is
+ *  then the ordinary one of the kept rows (with weights w, not rescaled). Checked before
+ *  any work (keptRows). */
+export interface MissingData {
+  kept: Int32Array;
+  rows: Float64Array;
+  raw: Float64Array | null;
+  imputed: Float64Array | null;
+  w: Float64Array | null;
+}
+
+export function missingData(X: Matrix, sampleWeight: Float64Array | null, K: number): MissingData {
+  const kept = keptRows(X, sampleWeight, K);
+  const rows = gather(X, kept);
+  const w = sampleWeight ? Float64Array.from(kept, (r) => sampleWeight[r]) : null;
+  if (!rows.some((v) => v !== v)) return { kept, rows, raw: null, imputed: null, w };
+  const wr = w ? rescaled(w) : null;
+  return { kept, rows, raw: rows, imputed: meanImputed(rows, X.cols, wr), w: wr };
+}
+
+/** Runs incomplete-data EM on X (which has NaN). `warm` continues from previous parameters.
+ *  Each chunk of the kept rows is taken by pattern (Shard.add's raw), so the fit has the
+ *  bits of fitAsync's over any number of workers. */
 export function runMissingFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
   warm: { params: Params; lowerBound: number } | null,
   onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null,
 ): FittedState {
   const K = o.nComponents, d = X.cols;
-  const kept = keptRows(X, sampleWeight, K);
-  const n = kept.length;
-  const rows = gather(X, kept);
-  if (!rows.some((v) => v !== v)) {
-    // only rows with nothing observed had NaN: the ordinary fit of the others, bit for bit
-    const w = sampleWeight ? Float64Array.from(kept, (r) => sampleWeight[r]) : null;
-    return runFit({ data: rows, rows: n, cols: d }, w, o, warm, onIteration, labels && Int32Array.from(kept, (r) => labels[r]));
-  }
+  const m = missingData(X, sampleWeight, K);
+  const n = m.kept.length;
+  const keptLabels = labels && Int32Array.from(m.kept, (r) => labels[r]);
+  // only rows with nothing observed had NaN: the ordinary fit of the others, bit for bit
+  if (!m.raw) return runFit({ data: m.rows, rows: n, cols: d }, m.w, o, warm, onIteration, keptLabels);
   const c = core();
   const arena = arenaFor(c);
-  const extra = n * (d + 1) * 8 + (n + 1) * 4 + c.missingScratchSize(K, d) * 8;
-  arena.reserve(fitBytes(n, d, o, sampleWeight !== null) + extra, `fitting ${n}×${d} data with ${K} components`);
-  let w: Float64Array | null = null;
-  if (sampleWeight) {
-    w = new Float64Array(n);
-    for (let i = 0; i < n; i++) w[i] = sampleWeight[kept[i]];
-    w = rescaled(w);
-  }
+  arena.reserve(fitBytes(n, d, o, m.w !== null) + missingBytes(c, n, d, K), `fitting ${n}×${d} data with ${K} components`);
   const co = new Coordinator(c, arena, o, d);
-  const imputed = meanImputed(rows, d, w);
-  const start = labels
-    ? labelStart(c, arena, { data: imputed, rows: n, cols: d }, w, Int32Array.from(kept, (r) => labels[r]), K, TYPE_CODE[o.covarianceType], o.regCovar)
-    : null;
-  const shard = new Shard(c, arena, 0, d).add(imputed, n, w);
+  const imputed = { data: m.imputed!, rows: n, cols: d };
+  const start = keptLabels ? labelStart(c, arena, imputed, m.w, keptLabels, K, TYPE_CODE[o.covarianceType], o.regCovar) : null;
+  const shard = new Shard(c, arena, 0, d).add(m.imputed!, n, m.w, m.raw);
   shard.prepare(K, TYPE_CODE[o.covarianceType]);
-  // the rows sorted by pattern, above the prepared shard
-  const { order, groups } = patternOrder(X, kept);
-  const x = arena.put(gather(X, order));
-  let wp = 0;
-  if (w) {
-    // kept[i] → i: the weights of the sorted rows
-    const pos = new Int32Array(X.rows);
-    for (let i = 0; i < n; i++) pos[kept[i]] = i;
-    wp = arena.allocF64(n);
-    const view = arena.f64(wp, n);
-    for (let i = 0; i < n; i++) view[i] = w[pos[order[i]]];
-  }
-  const g = arena.alloc(groups.length * 4);
-  arena.i32(g, groups.length).set(groups);
-  const scratch = arena.allocF64(c.missingScratchSize(K, d));
-  const cluster = new MissingCluster(shard, { x, w: wp, groups: g, G: groups.length - 1, scratch });
-  return runSync(fitProgram(co, warm, { onIteration }, start), cluster);
+  return runSync(fitProgram(co, warm, { onIteration }, start), new LocalCluster(shard));
+}
+
+/** The working memory a missing-value fit adds to an ordinary one's: the rows as given,
+ *  their weights and group offsets, and the incomplete-data E-step's scratch. */
+export function missingBytes(c: CoreExports, n: number, d: number, K: number): number {
+  return n * (d + 1) * 8 + (n + 2 * Math.ceil(n / CHUNK_ROWS)) * 4 + c.missingScratchSize(K, d) * 8;
 }

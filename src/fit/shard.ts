@@ -12,6 +12,8 @@ import { blockRows, paramLength } from '../model/params.js';
 import { CHUNK_ROWS, zOrderBits } from './chunks.js';
 import { NodeStack, type TreeNode } from './tree.js';
 import { packStats } from './packing.js';
+import type { EStepArrays } from '../parallel/protocol.js';
+import { missingNotPd, missingRoute, patternOrder } from '../model/missing.js';
 
 interface Chunk {
   index: number; // global chunk index
@@ -21,6 +23,11 @@ interface Chunk {
   /** Tied fits: each pair block's total weight, mean and scatter, kept from pass to pass
    *  (assembly/scatter.ts tiedBlock; NaN until the first pass), or 0. */
   tied: number;
+  /** Data with missing entries (NaN): the chunk's rows as given, sorted by missingness
+   *  pattern (mx, their weights mw or 0), and the G + 1 offsets of the patterns' groups,
+   *  for the incomplete-data E-step; x then holds the rows with NaN imputed, which the
+   *  initialisation passes read. mx 0: no missing entries in the data. */
+  mx: number; mw: number; groups: number; G: number;
 }
 
 /** Whether a tied fit keeps each block's total scatter between passes: d·d + d + 1 f64 a
@@ -47,7 +54,11 @@ export function stackDepth(first: number, end: number): number {
 
 /** Where the E-step's parameters are in this shard's instance; shift: where the statistics
  *  are taken about, 0 for the means (see Coordinator.recentre). */
-export interface ParamPtrs { means: number; chol: number; logConst: number; shift?: number }
+export interface ParamPtrs {
+  means: number; chol: number; logConst: number; shift?: number;
+  /** The weights and covariances, which the incomplete-data E-step also reads (missing). */
+  weights?: number; cov?: number;
+}
 
 export class Shard {
   readonly c: CoreExports;
@@ -76,6 +87,8 @@ export class Shard {
    *  k-means++) were last computed for, or null where anything else wrote either since:
    *  the next Lloyd step then bounds each row's move from them (assembly/kmeans.ts assign). */
   private lloydFrom: Float64Array | null = null;
+  /** Whether the shard's data have missing entries (add's raw). */
+  missing = false;
 
   /** An empty shard whose first chunk will be global chunk `chunk0`: add() gives it rows.
    *  passes: false where the shard's rows see one E-step each (a stream's buffer, reloaded
@@ -92,13 +105,17 @@ export class Shard {
    * Copies rows (row-major, `rows`×d, and their weights or null) into the arena as the next
    * chunks: every chunk but the shard's last has CHUNK_ROWS rows, so every call but the
    * last gives whole chunks (a pool sends a shard piece by piece). Before prepare() only.
+   * raw: for data with missing entries, the same rows with their NaN (data then holds them
+   * imputed, for the initialisation); every call of a shard gives raw or none does.
    */
-  add(data: Float64Array, rows: number, w: Float64Array | null): this {
+  add(data: Float64Array, rows: number, w: Float64Array | null, raw: Float64Array | null = null): this {
     const c = this.c, arena = this.arena, d = this.d;
     const last = this.chunks[this.chunks.length - 1];
-    if (this.K !== 0 || (last && last.rows !== CHUNK_ROWS) || (last && (last.w !== 0) !== (w !== null)) || arena.mark() !== this.end) {
-      throw new Error('Shard.add: after prepare(), after a partial chunk, with weights unlike the earlier rows, or above other allocations');
+    if (this.K !== 0 || (last && last.rows !== CHUNK_ROWS) || (last && (last.w !== 0) !== (w !== null)) || arena.mark() !== this.end ||
+      (last && this.missing !== (raw !== null))) {
+      throw new Error('Shard.add: after prepare(), after a partial chunk, with weights unlike the earlier rows (or missing entries unlike theirs), or above other allocations');
     }
+    this.missing = raw !== null;
     const first = this.chunks.length, count = Math.ceil(rows / CHUNK_ROWS);
     for (let i = 0; i < count; i++) {
       const r0 = i * CHUNK_ROWS, m = Math.min(CHUNK_ROWS, rows - r0);
@@ -112,7 +129,9 @@ export class Shard {
       }
       const labels = arena.alloc(m * 4);
       const closest = arena.allocF64(m + 1);
-      this.chunks.push({ index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0, tied: 0 });
+      const ch: Chunk = { index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0, tied: 0, mx: 0, mw: 0, groups: 0, G: 0 };
+      if (raw) this.addMissing(ch, raw.subarray(r0 * d, (r0 + m) * d), w ? w.subarray(r0, r0 + m) : null);
+      this.chunks.push(ch);
       this.capacity = Math.max(this.capacity, m);
     }
     this.dataTop = arena.mark();
@@ -136,6 +155,24 @@ export class Shard {
     }
     this.end = arena.mark();
     return this;
+  }
+
+  /** A chunk's rows with missing entries, sorted by pattern within the chunk (so what the
+   *  chunk yields depends on its rows alone, as for the others). */
+  private addMissing(ch: Chunk, raw: Float64Array, w: Float64Array | null): void {
+    const arena = this.arena, d = this.d, m = ch.rows;
+    const { order, groups } = patternOrder({ data: raw, rows: m, cols: d }, Int32Array.from({ length: m }, (_, i) => i));
+    ch.mx = arena.allocF64(m * d);
+    const mx = arena.f64(ch.mx, m * d);
+    for (let i = 0; i < m; i++) mx.set(raw.subarray(order[i] * d, order[i] * d + d), i * d);
+    if (w) {
+      ch.mw = arena.allocF64(m);
+      const mw = arena.f64(ch.mw, m);
+      for (let i = 0; i < m; i++) mw[i] = w[order[i]];
+    }
+    ch.G = groups.length - 1;
+    ch.groups = arena.alloc(groups.length * 4);
+    arena.i32(ch.groups, groups.length).set(groups);
   }
 
   /** Per chunk: Σ w and the number of rows of positive weight. */
@@ -190,6 +227,7 @@ export class Shard {
       shift: arena.allocF64(K * d), centres: arena.allocF64(K * d), rowsOut: arena.allocF64(4 * d), out: arena.allocF64(8),
       keys: arena.allocF64(K), idx: arena.alloc(4 * K), rng: arena.allocF64(6),
       prevCentres: arena.allocF64(K * d), moves: arena.allocF64(K + 1),
+      missing: this.missing ? arena.allocF64(c.missingScratchSize(K, d)) : 0, cov: this.missing ? arena.allocF64(P) : 0,
     };
     this.end = arena.mark();
   }
@@ -244,12 +282,16 @@ export class Shard {
   }
 
   /** Writes the parameters the E-step reads into this shard's own buffers. */
-  setParams(means: Float64Array, chol: Float64Array, logConst: Float64Array, shift?: Float64Array): ParamPtrs {
-    this.arena.f64(this.buf.means, means.length).set(means);
-    this.arena.f64(this.buf.chol, chol.length).set(chol);
-    this.arena.f64(this.buf.logConst, logConst.length).set(logConst);
-    if (shift) this.arena.f64(this.buf.shift, shift.length).set(shift);
-    return { means: this.buf.means, chol: this.buf.chol, logConst: this.buf.logConst, shift: shift ? this.buf.shift : 0 };
+  setParams(p: EStepArrays): ParamPtrs {
+    const put = (at: number, v: Float64Array): number => {
+      this.arena.f64(at, v.length).set(v);
+      return at;
+    };
+    return {
+      means: put(this.buf.means, p.means), chol: put(this.buf.chol, p.chol), logConst: put(this.buf.logConst, p.logConst),
+      shift: p.shift ? put(this.buf.shift, p.shift) : 0,
+      weights: p.weights ? put(this.buf.weights, p.weights) : 0, cov: p.cov ? put(this.buf.cov, p.cov) : 0,
+    };
   }
 
   /**
@@ -280,9 +322,18 @@ export class Shard {
     return stack.nodes.map((n) => ({ level: n.level, index: n.index, data: copy(this.arena.f64(n.value, len)) }));
   }
 
-  /** EM statistics (assembly/stats.ts) about p.shift, or the current means. */
+  /** EM statistics (assembly/stats.ts) about p.shift, or the current means; for data with
+   *  missing entries, of the incomplete-data E-step (assembly/missing.ts), which throws
+   *  NOT_POSITIVE_DEFINITE where a covariance restricted to a pattern is not. */
   em(p: ParamPtrs, into = 0, wire = false): TreeNode[] {
     const c = this.c, d = this.d, K = this.K, type = this.type, B = this.B;
+    if (this.missing) {
+      return this.reduce(this.S, (ch, out) => {
+        const bad = c.missingEStep(ch.mx, ch.mw, ch.groups, ch.G, d, K, type, p.weights!, p.means, p.cov!, p.chol, out,
+          this.buf.missing, missingRoute.route, p.shift ?? 0);
+        if (bad >= 0) throw missingNotPd(bad, { K, covarianceType: TYPE_NAMES[type] }, 'in an EM iteration');
+      }, into, wire);
+    }
     this.layout(kernels.simd);
     return this.reduce(this.S, (ch, out) => {
       c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, out, this.buf.scratch, B, kernels.simd ? 1 : 0,

@@ -7,7 +7,7 @@ import { runFit, fitBytes, weightsFor } from '../fit/run.js';
 import type { IterationInfo } from '../fit/driver.js';
 import { scoreInto, type ScoreOutputs } from './score.js';
 import { hasNaN, rowObserved, scoreMarginalInto, imputeMatrix } from './missing.js';
-import { runMissingFit } from '../fit/missing-fit.js';
+import { missingData, runMissingFit, type MissingData } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, parametersOnly, parseModelJSON, type GaussianMixtureJSON } from './serialize.js';
 import { parametersState, type MixtureParameters } from './from-parameters.js';
 import type { FittedState, Params } from './params.js';
@@ -252,6 +252,8 @@ export class GaussianMixture {
     const signal = checkCallbacks(options);
     const o = this.opts;
     let data: Matrix | WorkerPool, w: Float64Array | null = null, positive: number, featureNames: string[] | null = null;
+    // data with missing entries: the rows with an observed entry, imputed, and as given (raw)
+    let missing: MissingData | null = null, rowsGiven = 0;
     if (X instanceof WorkerPool) {
       if (options.sampleWeight != null) {
         throw new GmmError('INVALID_OPTION', 'sampleWeight goes with the data: pass it to WorkerPool.create, not to fitAsync(pool).');
@@ -275,12 +277,19 @@ export class GaussianMixture {
       positive = X.positiveRows;
       featureNames = X.featureNames;
     } else {
-      const m = toMatrix(X, 'X', o.missingValues === 'marginalize' ? 'fit-only' : 'no-missing');
+      const m = toMatrix(X, 'X', o.missingValues === 'marginalize' ? 'allow' : 'refuse');
       featureNames = columnNames(X, m.cols);
       w = toSampleWeight(options.sampleWeight, m.rows);
       positive = w ? w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0) : m.rows;
       data = m;
-      if (w) w = weightsFor(w, o);
+      rowsGiven = m.rows;
+      if (o.missingValues === 'marginalize' && hasNaN(m)) {
+        // as fit() does (fit/missing-fit.ts): the kept rows' weights, then rescaled
+        missing = missingData(m, w, o.nComponents);
+        const n = missing.kept.length;
+        data = { data: missing.imputed ?? missing.rows, rows: n, cols: m.cols };
+        w = missing.raw ? missing.w : missing.w && weightsFor(missing.w, o);
+      } else if (w) w = weightsFor(w, o);
     }
     const warm = o.warmStart && this.state ? this.state : null;
     if (warm && warm.params.d !== data.cols) {
@@ -292,10 +301,11 @@ export class GaussianMixture {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; X has ${positive}. Reduce nComponents or add data.`);
     }
     checkInitShapes(o, data.cols);
-    const labels = data instanceof WorkerPool ? null : this.initLabels(options.initLabels, data.rows, !!warm);
+    let labels = data instanceof WorkerPool ? null : this.initLabels(options.initLabels, rowsGiven, !!warm);
+    if (labels && missing) labels = Int32Array.from(missing.kept, (r) => labels![r]);
     const user = options.onIteration;
     await this.runExclusive(async () => ({ ...await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-      labels,
+      labels, raw: missing?.raw,
       workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
       onIteration: user ? (info) => user({ ...info }) : undefined,
     }), featureNames }), signal);
@@ -333,7 +343,7 @@ export class GaussianMixture {
       }), signal);
     } catch (e) {
       if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
-        throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit() and selectModel only, ` +
+        throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit(), fitAsync(X) and selectModel(Async) only, ` +
           'not in fitStream: fit the rows in memory with fit(), or impute them first.');
       }
       throw e;

@@ -11,7 +11,8 @@ import { WorkerPool, checkPoolOptions, checkShards, checkSignal } from '../paral
 import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
-import { rowObserved, scoreMarginalInto } from './missing.js';
+import { hasNaN, rowObserved, scoreMarginalInto } from './missing.js';
+import { missingData } from '../fit/missing-fit.js';
 import type { Params } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
@@ -213,13 +214,12 @@ function plan(X: MatrixInput, options: unknown, extraKeys: readonly string[], wo
   callback(o.onFit, 'onFit');
   callback(o.onIteration, 'onIteration');
   const types = typeValues(o.covarianceTypes);
-  // NaN is a missing entry with missingValues 'marginalize', in the synchronous selection only
+  // NaN is a missing entry with missingValues 'marginalize'
   if (X instanceof WorkerPool) {
     throw new GmmError('INVALID_TYPE', 'selection takes X itself, not a WorkerPool: selectModelAsync(X, { workers }) starts ' +
       'one pool for every candidate fit and closes it. A pool of your own serves gm.fitAsync(pool).');
   }
-  const m = toMatrix(X, 'X', o.missingValues !== 'marginalize' ? (extraKeys.length > 0 ? 'no-missing' : 'refuse')
-    : extraKeys.length > 0 ? 'fit-only' : 'allow');
+  const m = toMatrix(X, 'X', o.missingValues !== 'marginalize' ? 'refuse' : 'allow');
   const w = toSampleWeight(o.sampleWeight, m.rows);
   if (w && !Number.isFinite(w.reduce((s, v) => s + v, 0))) {
     throw new GmmError('INVALID_SAMPLE_WEIGHT', 'sampleWeight sums past the range of doubles, and the criteria count the ' +
@@ -396,8 +396,13 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
   let pool: WorkerPool | null = null;
   try {
     if (po.workers > 0 && currentSpawner()) {
-      pool = await WorkerPool.start(p.X, p.w ? rescaled(p.w) : null, po.workers,
-        { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal, p.X.columns);
+      // with missing entries, the rows every candidate's fit keeps, imputed and as given (as
+      // fitAsync(X) lays them out; the check for nComponents rows is each candidate's)
+      const m = p.counted && hasNaN(p.X) ? missingData(p.X, p.w, 1) : null;
+      const rows = m ? { data: m.imputed ?? m.rows, rows: m.kept.length, cols: p.X.cols } : p.X;
+      const w = m ? (m.raw ? m.w : m.w && rescaled(m.w)) : p.w && rescaled(p.w);
+      pool = await WorkerPool.start(rows, w, po.workers, { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal,
+        p.X.columns, m?.raw ?? null);
     }
     const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
     for (const c of p.candidates) {

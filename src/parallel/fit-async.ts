@@ -14,6 +14,7 @@ import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
 import { fitBytes } from '../fit/run.js';
+import { missingBytes } from '../fit/missing-fit.js';
 import { ShardCluster } from './shard-cluster.js';
 import { RelayCluster } from './relay-cluster.js';
 import { WorkerPool, checkShards } from './workers.js';
@@ -30,6 +31,9 @@ export interface AsyncRun {
   spawn: SpawnOptions;
   /** initLabels (validated), with X a matrix. */
   labels?: Int32Array | null;
+  /** Data with missing entries: X's rows as given (X itself holds them imputed; see
+   *  src/fit/missing-fit.ts missingData). */
+  raw?: Float64Array | null;
 }
 
 /** Runs one fit over X (validated; w rescaled or null) or an existing pool. */
@@ -45,7 +49,8 @@ export async function runFitAsync(
   let pool: WorkerPool | null = data instanceof WorkerPool ? data : null;
   const temporary = pool === null && run.workers > 0 && currentSpawner() !== null;
   // each worker's shard and this fit's working memory in one 4 GiB memory, before any work
-  const need = (n: number): number => fitBytes(n, d, o, w !== null || (pool?.weighted ?? false));
+  const raw = run.raw ?? null;
+  const need = (n: number): number => fitBytes(n, d, o, w !== null || (pool?.weighted ?? false)) + (raw ? missingBytes(c, n, d, o.nComponents) : 0);
   const what = `fitting ${data.rows}×${d} data with ${o.nComponents} components`;
   if (pool) {
     pool.check();
@@ -54,16 +59,16 @@ export async function runFitAsync(
   const co = createCoordinator(c, arena, o, d);
   const start = run.labels ? labelStart(c, arena, data as Matrix, w, run.labels, o.nComponents, TYPE_CODE[o.covarianceType], o.regCovar) : null;
   let cluster: Cluster;
-  if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal);
+  if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal, null, raw);
   if (pool) {
     pool.busy = true;
     // the workers run the EM iterations among themselves (relay-cluster.ts) where they are
     // linked, each with the coordinator the options call for (variational or not)
-    cluster = pool.relay ? new RelayCluster(pool.shards) : new ShardCluster(pool.shards);
+    cluster = pool.relay ? new RelayCluster(pool.shards, pool.missing) : new ShardCluster(pool.shards, pool.missing);
   } else {
     const X = data as Matrix;
-    arena.reserve(fitBytes(X.rows, d, o, w !== null), what);
-    cluster = new LocalCluster(new Shard(c, arena, 0, d).add(X.data, X.rows, w));
+    arena.reserve(need(X.rows), what);
+    cluster = new LocalCluster(new Shard(c, arena, 0, d).add(X.data, X.rows, w, raw));
   }
   const onAbort = (): void => pool?.abort(abortedError());
   signal?.addEventListener('abort', onAbort);

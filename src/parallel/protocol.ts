@@ -9,7 +9,11 @@ import type { Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
 import type { kernels } from '../core/core.js';
 
-export interface EStepArrays { means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array }
+export interface EStepArrays {
+  means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array;
+  /** Data with missing entries: the weights and covariances (Shard.em). */
+  weights?: Float64Array; cov?: Float64Array;
+}
 
 /** Each request's arguments and answer. */
 export interface ShardCalls {
@@ -38,7 +42,7 @@ export function answer<N extends CallName>(shard: Shard, name: N, args: CallArgs
     case 'prepare': return shard.prepare(a[0] as number, a[1] as number) as CallResult<N>;
     case 'em': {
       const p = a[0] as EStepArrays;
-      return shard.em(shard.setParams(p.means, p.chol, p.logConst, p.shift), 0, true) as CallResult<N>;
+      return shard.em(shard.setParams(p), 0, true) as CallResult<N>;
     }
     case 'kppClosest': return shard.kppClosest(a[0] as Float64Array, a[1] as boolean) as CallResult<N>;
     case 'kppTrials': return shard.kppTrials(a[0] as Float64Array) as CallResult<N>;
@@ -83,8 +87,10 @@ export type ToWorker =
   | { type: 'init'; module: WebAssembly.Module; kernels: typeof kernels }
   /** The next piece of the worker's shard (whole chunks but the last; chunk0 starts a new
    *  shard): data holds rows × cols values, w rows weights (or null), and both come back
-   *  with the answer for the next piece. last: the answer carries the shard's totals. */
-  | { type: 'load'; chunk0: number | null; rows: number; cols: number; data: Float64Array; w: Float64Array | null; last: boolean }
+   *  with the answer for the next piece. last: the answer carries the shard's totals. raw:
+   *  for data with missing entries, the same rows with their NaN (data: imputed). */
+  | { type: 'load'; chunk0: number | null; rows: number; cols: number; data: Float64Array; w: Float64Array | null; last: boolean;
+    raw: Float64Array | null }
   /** Ports to the other workers, by worker index (null at the worker's own). */
   | { type: 'peers'; index: number; ports: (MessagePort | null)[] }
   | { type: 'call'; id: number; name: CallName; args: unknown[] }
@@ -93,7 +99,7 @@ export type ToWorker =
   | { type: 'cancel'; run: number };
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'loaded'; totals: Float64Array | null; data: Float64Array; w: Float64Array | null }
+  | { type: 'loaded'; totals: Float64Array | null; data: Float64Array; w: Float64Array | null; raw: Float64Array | null }
   /** ms: the time the worker spent answering (performance.now() around answer()), for
    *  diagnostics only (WorkerPool.workerTime); it shapes no result. */
   | { type: 'result'; id: number; value: unknown; ms: number }

@@ -13,8 +13,8 @@ import type { WorkerShard } from './workers.js';
 let runs = 0;
 
 export class RelayCluster extends ShardCluster {
-  constructor(private readonly workers: readonly WorkerShard[]) {
-    super(workers);
+  constructor(private readonly workers: readonly WorkerShard[], missing = false) {
+    super(workers, missing);
   }
 
   async relayEm(co: Coordinator, init: number, lower: number, hooks: FitHooks): Promise<EmOutcome> {

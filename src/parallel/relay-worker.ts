@@ -134,7 +134,7 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
       em: async (co: Coordinator, shifted: boolean): Promise<null> => {
         const t0 = performance.now();
         // the E-step reads the Coordinator's buffers in place (same instance), as LocalCluster's does
-        const own = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shifted ? co.b.shift : 0 }, 0, true);
+        const own = shard.em(co.eStepPtrs(shifted), 0, true);
         emMs += performance.now() - t0;
         rootInto(co, 'stats', await peers.exchange(++emCalls, own), a.chunkCount);
         // a lone worker reporting progress lets a cancel in (an onIteration that threw)

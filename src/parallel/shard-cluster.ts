@@ -32,7 +32,9 @@ export class ShardCluster implements Cluster {
   readonly chunkCount: number;
   readonly totals: Float64Array;
 
-  constructor(readonly shards: readonly ShardHandle[]) {
+  /** missing: the shards' data have missing entries, so the E-step needs the weights and
+   *  covariances too. */
+  constructor(readonly shards: readonly ShardHandle[], private readonly missing = false) {
     this.chunkCount = shards[shards.length - 1].endChunk;
     this.totals = new Float64Array(2 * this.chunkCount);
     for (const s of shards) this.totals.set(s.totals, 2 * s.firstChunk);
@@ -63,7 +65,7 @@ export class ShardCluster implements Cluster {
   async prepare(K: number, type: number): Promise<void> {
     await this.all('prepare', K, type);
   }
-  em(co: Coordinator, shifted: boolean): Promise<null> { return this.root(co, 'stats', this.all('em', co.eStepParams(shifted))); }
+  em(co: Coordinator, shifted: boolean): Promise<null> { return this.root(co, 'stats', this.all('em', co.eStepParams(shifted, this.missing))); }
   kppClosest(centre: Float64Array, first: boolean): Promise<Float64Array> { return this.concat('kppClosest', centre, first); }
   kppTrials(trials: Float64Array): Promise<Float64Array> { return this.concat('kppTrials', trials); }
   featureSums(): Promise<Float64Array> { return this.concat('featureSums'); }

@@ -46,13 +46,13 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
           arena = new Arena(c);
           shard = new Shard(c, arena, m.chunk0, m.cols);
         }
-        shard!.add(m.data, m.rows, m.w);
+        shard!.add(m.data, m.rows, m.w, m.raw);
       } catch (e) {
         return failed(0, e);
       }
       // the piece's buffers go back for the next piece (no fresh pages on the sender's side)
-      post({ type: 'loaded', totals: m.last ? shard!.totals : null, data: m.data, w: m.w },
-        m.w ? [m.data.buffer as ArrayBuffer, m.w.buffer as ArrayBuffer] : [m.data.buffer as ArrayBuffer]);
+      post({ type: 'loaded', totals: m.last ? shard!.totals : null, data: m.data, w: m.w, raw: m.raw },
+        [m.data, m.w, m.raw].filter((a) => a !== null).map((a) => a.buffer as ArrayBuffer));
     } else if (m.type === 'peers') {
       peers = new Peers(m.index, m.ports, tryReceive);
     } else if (m.type === 'cancel') {

@@ -166,6 +166,9 @@ export class WorkerPool {
   busy = false;
   /** @internal The workers hold ports to each other, so EM iterations can relay (relay-cluster.ts). */
   relay = false;
+  /** @internal The data have missing entries (a fitAsync's own pool: X imputed, and the rows
+   *  as given for the incomplete-data E-step). */
+  missing = false;
 
   private constructor(rows: number, cols: number, weighted: boolean, positive: number, shards: WorkerShard[]) {
     this.rows = rows;
@@ -195,7 +198,7 @@ export class WorkerPool {
   /** @internal Starts the workers and sends each its chunks (validated X, weights or null;
    *  names: X's column names or null). */
   static async start(X: Matrix, w: Float64Array | null, workers: number, o: SpawnOptions,
-    signal?: AbortSignal, names: string[] | null = null): Promise<WorkerPool> {
+    signal?: AbortSignal, names: string[] | null = null, raw: Float64Array | null = null): Promise<WorkerPool> {
     const spawn = currentSpawner();
     if (!spawn) throw new GmmError('WORKER_FAILED', 'this runtime has no workers: use fitAsync with workers: 0 (in-process).');
     // each caller has checked that every worker's share fits (checkShards): create() from the
@@ -221,13 +224,14 @@ export class WorkerPool {
       }
       pool = new WorkerPool(X.rows, d, w !== null, positive, shards);
       pool.names = names;
+      pool.missing = raw !== null;
       const abort = (): void => pool!.breakWith(new GmmError('ABORTED', 'aborted by its AbortSignal while the workers started; no model was changed.'));
       signal?.addEventListener('abort', abort);
       try {
         await Promise.all(shards.map(async (s) => {
           const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
           if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
-          s.totals = await sendShard(s, X, w);
+          s.totals = await sendShard(s, X, w, raw);
         }));
       } finally {
         signal?.removeEventListener('abort', abort);
@@ -335,23 +339,27 @@ export function checkShards(rows: number, workers: number, need: (n: number) => 
  *  with whole-shard copies and memory grown chunk by chunk, bench/beyond-4gib.js). */
 const PIECE_BYTES = 8 * 2 ** 20;
 
-/** Sends worker s its rows, piece by piece; returns its chunks' totals. */
-async function sendShard(s: WorkerShard, X: Matrix, w: Float64Array | null): Promise<Float64Array> {
+/** Sends worker s its rows, piece by piece (raw: the same rows with their missing entries,
+ *  or null); returns its chunks' totals. */
+async function sendShard(s: WorkerShard, X: Matrix, w: Float64Array | null, raw: Float64Array | null): Promise<Float64Array> {
   const d = X.cols;
   const a = s.firstChunk * CHUNK_ROWS, b = Math.min(X.rows, s.endChunk * CHUNK_ROWS);
   const step = Math.max(1, Math.floor(PIECE_BYTES / (CHUNK_ROWS * d * 8))) * CHUNK_ROWS;
   let data: Float64Array = new Float64Array(Math.min(step, b - a) * d);
   let wd: Float64Array | null = w ? new Float64Array(Math.min(step, b - a)) : null;
+  let rd: Float64Array | null = raw ? new Float64Array(data.length) : null;
   for (let r = a; ; r += step) {
     const m = Math.min(step, b - r), last = r + m >= b;
     data.set(X.data.subarray(r * d, (r + m) * d));
     if (wd) wd.set(w!.subarray(r, r + m));
-    const got = await s.exchange({ type: 'load', chunk0: r === a ? s.firstChunk : null, rows: m, cols: d, data, w: wd, last },
-      wd ? [data.buffer as ArrayBuffer, wd.buffer as ArrayBuffer] : [data.buffer as ArrayBuffer]);
+    if (rd) rd.set(raw!.subarray(r * d, (r + m) * d));
+    const got = await s.exchange({ type: 'load', chunk0: r === a ? s.firstChunk : null, rows: m, cols: d, data, w: wd, last, raw: rd },
+      [data, wd, rd].filter((v) => v !== null).map((v) => v.buffer as ArrayBuffer));
     if (got.type !== 'loaded') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while loading.');
     if (last) return got.totals!;
     data = got.data;
     wd = got.w;
+    rd = got.raw;
   }
 }
 
