@@ -82,6 +82,14 @@ describe('the inner iterations of VEI, VEE and VEV', () => {
 });
 
 describe('fromParameters: the constraint check', () => {
+  it('takes VEE at d = 400 (its d² values once overflowed the stack in a spread)', () => {
+    const d = 400;
+    const cov = [1, 2].map((s) => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? s : 0))));
+    const gm = GaussianMixture.fromParameters({ weights: [0.5, 0.5], means: [new Array(d).fill(0), new Array(d).fill(1)], covariances: cov },
+      { covarianceType: 'VEE' });
+    expect(gm.covarianceType).toBe('VEE');
+  });
+
   const means = [[0, 0, 0], [5, 5, 5]];
   const fp = (covariances: number[][] | number[][][], covarianceType: 'EVI' | 'VEI' | 'EEV') =>
     errorCode(() => GaussianMixture.fromParameters({ weights: [0.5, 0.5], means, covariances }, { covarianceType }));

@@ -142,7 +142,7 @@ export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: F
     // one orientation ⇔ every pair commutes (pairwise-commuting symmetric matrices share
     // eigenvectors): ‖ΣₖΣₗ − ΣₗΣₖ‖ small against ‖Σₖ‖‖Σₗ‖ (max entries), for all k < l
     const at = (k: number, i: number, j: number) => cov[k * d * d + i * d + j];
-    const size = (k: number) => Math.max(...Array.from(cov.subarray(k * d * d, (k + 1) * d * d), Math.abs));
+    const size = (k: number) => largest(cov.subarray(k * d * d, (k + 1) * d * d), (v) => Math.abs(v));
     for (let l = 1; l < K; l++) {
       for (let k = 0; k < l; k++) {
         let diff = 0;
@@ -167,13 +167,21 @@ export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: F
   const per = c === 'VEE' ? d * d : d;
   const values = c === 'VEI' || c === 'VEE' ? cov : eigen();
   const scaled = (k: number) => Array.from(values.subarray(k * per, (k + 1) * per), (v) => (c === 'EEV' ? v : v / Math.exp(ld[k] / d)));
-  const first = scaled(0), size = Math.max(...first.map(Math.abs));
+  const first = scaled(0), size = largest(first, (v) => Math.abs(v));
   for (let k = 1; k < K; k++) {
-    const diff = Math.max(...scaled(k).map((v, i) => Math.abs(v - first[i])));
+    const diff = largest(scaled(k), (v, i) => Math.abs(v - first[i]));
     if (!(diff <= CONSTRAINT_TOL * size)) {
       throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has ${HOLDS[c]} for all components, but component ` +
         `${k}'s differs from component 0's by ${(diff / size).toPrecision(3)} (relative). Give covariances that meet it, or ` +
         `covarianceType '${structureOf(m)}'.`);
     }
   }
+}
+
+/** The largest f(v, i) over a list (no spread: Math.max(...a) overflows the stack past about
+ *  10⁵ arguments, which d² reaches from d ≈ 400). */
+function largest(a: ArrayLike<number>, f: (v: number, i: number) => number): number {
+  let m = -Infinity;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, f(a[i], i));
+  return m;
 }
