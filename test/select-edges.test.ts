@@ -99,14 +99,18 @@ describe('selectModelAsync', () => {
     expect(started).toBe(0);
   });
 
-  it('NaN with missingValues marginalize is refused before any worker starts', async () => {
+  it('NaN without missingValues marginalize is refused before any worker starts; with it, selectModel\'s results', async () => {
     const holes = { data: X.data.slice(), rows: X.rows, cols: X.cols };
     holes.data[5] = NaN;
     let started = 0;
     const createWorker = () => { started++; return new Worker(new URL('dist/parallel/worker-node.js', root)); };
-    await expect(lib.selectModelAsync(holes, { ...grid, missingValues: 'marginalize', workers: 2, createWorker }))
-      .rejects.toMatchObject({ code: 'NON_FINITE', message: expect.stringContaining('selectModelAsync') });
+    await expect(lib.selectModelAsync(holes, { ...grid, workers: 2, createWorker }))
+      .rejects.toMatchObject({ code: 'NON_FINITE', message: expect.stringContaining("missingValues: 'marginalize'") });
     expect(started).toBe(0);
+    const got = await lib.selectModelAsync(holes, { ...grid, missingValues: 'marginalize', workers: 2, createWorker });
+    expect(started).toBe(2);
+    const ref = lib.selectModel(holes, { ...grid, missingValues: 'marginalize' });
+    expect(got.results.map((r) => r.bic)).toEqual(ref.results.map((r) => r.bic));
   });
 });
 
