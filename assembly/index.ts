@@ -23,7 +23,7 @@ export { firstNonFinite } from './check';
 export { ballsSize, groupBalls, certifyTable, certifyGroup } from './certify';
 export { sample } from './sample';
 export { conditionFactorsSize, conditionScratchSize, conditionFactors, conditionRows } from './conditional';
-export { missingScratchSize, missingEStep, missingScore, missingImpute } from './missing';
+export { missingScratchSize, missingEStepGroups, missingScore, missingImpute } from './missing';
 
 /** First free byte after the module's static data: the wrapper's arena starts here. */
 export function heapBase(): usize {

@@ -35,7 +35,9 @@
 //
 // scratch: missingScratchSize(K, d) f64 —
 //   M K·d·d | W K·d·d | C K·d·d | cst K | lp K | xt K·d | R K | z d | idx 2d i32 | (to 16 bytes) |
-//   diff d v128 | y d v128 | zK K·d v128 | lpP K v128
+//   diff d v128 | y d v128 | zK K·d v128 | lpP K v128 | (to 16 bytes) | M, W, C, cst again
+// (the second set holds the precision route's factors while the first holds the
+// covariance route's, so missingEStepGroups factorises a pattern once per route)
 //
 // Rows are taken two at a time, one per f64x2 lane (a group's odd last row fills both
 // lanes), for the per-row products; normalisation and statistics then go row by row.
@@ -47,7 +49,7 @@ import * as rng from './rng';
 import { RESP_CUTOFF } from './estep';
 
 export function missingScratchSize(K: i32, d: i32): i32 {
-  return 3 * K * d * d + 6 * K + 3 * K * d + 6 * d + 8;
+  return 6 * K * d * d + 7 * K + 3 * K * d + 6 * d + 8;
 }
 
 // @ts-ignore: decorator
@@ -60,6 +62,7 @@ export function missingScratchSize(K: i32, d: i32): i32 {
 // the scratch layout and the current pattern (module globals: the stub runtime must not allocate)
 let sM: usize = 0, sW: usize = 0, sC: usize = 0, sCst: usize = 0, sLp: usize = 0, sXt: usize = 0, sR: usize = 0;
 let sZ: usize = 0, sObs: usize = 0, sMis: usize = 0, sDf: usize = 0, sZK: usize = 0, sLpP: usize = 0;
+let sSet0: usize = 0, sSet1: usize = 0; // where the two sets of M, W, C, cst start
 let nObs: i32 = 0, nMis: i32 = 0, pairStart: i32 = 0;
 let usePrec: bool = false; // the current group's route (full, tied): from the precision factor
 let tiedType: bool = false; // tied: every component shares component 0's factors
@@ -92,6 +95,27 @@ function layout(scratch: usize, K: i32, d: i32): void {
   sDf = (sMis + (<usize>d << 2) + 15) & ~(<usize>15);
   sZK = sDf + (<usize>d << 5);
   sLpP = sZK + (<usize>(K * d) << 4);
+  sSet0 = scratch;
+  sSet1 = (sLpP + (<usize>K << 4) + 15) & ~(<usize>15);
+}
+
+/** Points M, W, C and cst at factor set 0 or 1 (layout's first or second). */
+function useSet(set: i32, K: i32, d: i32): void {
+  const base = set ? sSet1 : sSet0, dd = <usize>(K * d * d) << 3;
+  sM = base;
+  sW = base + dd;
+  sC = base + 2 * dd;
+  sCst = base + 3 * dd;
+}
+
+/** Whether a group of `rows` rows of the current pattern takes the precision route (full,
+ *  tied): the smaller estimated cost of set-up plus rows, or as `route` forces. */
+function precRoute(type: i32, d: i32, rows: i32, route: i32): bool {
+  if (type != FULL && type != TIED) return false;
+  const r = <f64>rows, fo = <f64>nObs, fm = <f64>nMis, fd = <f64>d;
+  const viaCov = fo * fo * fo * 0.5 + fo * fo * fm + fo * fm * fm * 0.5 + r * (fo * fo * 0.5 + fo * fm);
+  const viaPrec = fm * fm * fd * 0.5 + fm * fm * fm * 0.5 + r * (fd * fd * 0.5 + fm * fd + fm * fm);
+  return route == 2 || (route == 0 && viaPrec < viaCov);
 }
 
 /** The pattern of row x: observed and missing indices (ascending) into sObs / sMis. */
@@ -134,16 +158,9 @@ function invLower(F: usize, inv: usize, n: i32): void {
  *  not positive definite, or K + k when C of component k is not (chol only). */
 function factorAll(weights: usize, cov: usize, prec: usize, type: i32, K: i32, d: i32, chol: bool, rows: i32, route: i32): i32 {
   const o = nObs, m = nMis;
-  usePrec = false;
   tiedType = type == TIED;
-  if (type == FULL || type == TIED) {
-    // flops of the set-up (per component) and of the rows, by route
-    const r = <f64>rows, fo = <f64>o, fm = <f64>m, fd = <f64>d;
-    const viaCov = fo * fo * fo * 0.5 + fo * fo * fm + fo * fm * fm * 0.5 + r * (fo * fo * 0.5 + fo * fm);
-    const viaPrec = fm * fm * fd * 0.5 + fm * fm * fm * 0.5 + r * (fd * fd * 0.5 + fm * fd + fm * fm);
-    usePrec = route == 2 || (route == 0 && viaPrec < viaCov);
-    if (usePrec) return factorPrec(weights, prec, type, K, d, chol);
-  }
+  usePrec = precRoute(type, d, rows, route);
+  if (usePrec) return factorPrec(weights, prec, type, K, d, chol);
   for (let k = 0; k < K; k++) {
     if (tiedCopy(weights, k, d)) continue;
     const M = sM + (<usize>(k * d * d) << 3);
@@ -419,103 +436,135 @@ function normalize(weights: usize, K: i32, cutoff: f64): f64 {
   return mx + Math.log(s);
 }
 
+/** NEW_PATTERN, in a group's slot code: the group starts another pattern. */
+const NEW_PATTERN: i32 = 1 << 30;
+
 /**
- * The E-step over n sorted rows (groups: G+1 i32 offsets of the pattern groups) into the
- * statistics block (reset first) about `shift` (0: the means; see em.ts emPass). w: weights (n f64) or 0.
+ * The E-step over groups of rows, each group rows of one missingness pattern, into one
+ * statistics block (slot) per chunk: group g has gn[g] rows at gx[g] (row-major, d f64
+ * each; byte addresses, i32), their weights at gw[g] (or 0: all ones) and slot code
+ * gslot[g], the slot's index (its block at stats + slot·S f64) plus NEW_PATTERN where the
+ * group's pattern differs from the group before's. Each of the `slots` blocks is reset
+ * first and then gets, in group order, exactly the additions the E-step of its chunk alone
+ * makes, about `shift` (0: the means; see em.ts emPass): so a chunk's statistics do not
+ * depend on the chunks beside it, while a pattern met in many chunks is factorised once per
+ * route (the groups come pattern by pattern; the factors depend on the pattern, the route
+ * and the parameters only, and the route on the group's rows, as for a chunk alone).
  * Returns -1, or the first component whose Σ_oo is not positive definite.
  */
-export function missingEStep(
-  x: usize, w: usize, groups: usize, G: i32, d: i32, K: i32, type: i32,
-  weights: usize, means: usize, cov: usize, prec: usize, stats: usize, scratch: usize, route: i32, shift: usize
+export function missingEStepGroups(
+  gx: usize, gw: usize, gn: usize, gslot: usize, G: i32, d: i32, K: i32, type: i32,
+  weights: usize, means: usize, cov: usize, prec: usize, stats: usize, S: i32, slots: i32, scratch: usize, route: i32,
+  shift: usize
 ): i32 {
-  assert(d > 0 && K > 0 && G >= 0, 'missingEStep: bad sizes');
+  assert(d > 0 && K > 0 && G >= 0 && slots >= 0, 'missingEStepGroups: bad sizes');
   const centres = shift ? shift : means;
   layout(scratch, K, d);
-  statsReset(stats, type, K, d);
-  const mass = massPtr(stats), sum = sumPtr(stats, K), scat = scatterPtr(stats, K, d);
-  let ll: f64 = 0, ws: f64 = 0;
+  for (let s = 0; s < slots; s++) statsReset(stats + (<usize>(s * S) << 3), type, K, d);
+  let have = 0; // bit r: route r's factors of the current pattern are in set r
   for (let g = 0; g < G; g++) {
-    const r0 = ix(groups, g), r1 = ix(groups, g + 1);
-    pattern(x + (<usize>(r0 * d) << 3), d);
-    const bad = factorAll(weights, cov, prec, type, K, d, false, r1 - r0, route);
-    if (bad >= 0) return bad;
-    memory.fill(sR, 0, <usize>K << 3);
-    pairStart = r0;
-    for (let r = r0; r < r1; r++) {
-      const lane = pairUp(x, r, r1, d, means, prec, type, K);
-      const wr: f64 = w ? f(w, r) : 1.0;
-      if (wr == 0.0) continue;
-      takeLane(lane, K);
-      const lse = normalize(weights, K, RESP_CUTOFF);
-      ll += wr * lse;
-      ws += wr;
-      for (let k = 0; k < K; k++) {
-        const a = wr * f(sLp, k);
-        if (a == 0.0) continue;
-        completeRow(x + (<usize>(r * d) << 3), lane, means, type, k, d);
-        sf(mass, k, f(mass, k) + a);
-        sf(sR, k, f(sR, k) + a);
-        const c = centres + (<usize>(k * d) << 3);
-        const xt = sXt + (<usize>(k * d) << 3);
-        const sk = sum + (<usize>(k * d) << 3);
-        // xt becomes x̃ − c in place
-        for (let i = 0; i < d; i++) {
-          const t = f(xt, i) - f(c, i);
-          sf(xt, i, t);
-          sf(sk, i, f(sk, i) + a * t);
-        }
-        if (type == FULL || type == TIED) {
-          const S = type == FULL ? scat + (<usize>(k * d * d) << 3) : scat;
-          for (let i = 0; i < d; i++) {
-            const ai = a * f(xt, i);
-            const row = S + (<usize>(i * d) << 3);
-            for (let j = i; j < d; j++) sf(row, j, f(row, j) + ai * f(xt, j));
-          }
-        } else if (type == DIAG) {
-          const S = scat + (<usize>(k * d) << 3);
-          for (let i = 0; i < d; i++) {
-            const t = f(xt, i);
-            sf(S, i, f(S, i) + a * t * t);
-          }
-        } else {
-          let tr: f64 = 0;
-          for (let i = 0; i < d; i++) tr += f(xt, i) * f(xt, i);
-          sf(scat, k, f(scat, k) + a * tr);
-        }
-      }
+    const code = ix(gslot, g), n = ix(gn, g);
+    const x = <usize>ix(gx, g), w = <usize>ix(gw, g);
+    if (code & NEW_PATTERN) {
+      pattern(x, d);
+      have = 0;
     }
-    // the conditional covariance, once per group: Σ_group w·r · C at the missing coordinates
-    const m = nMis;
-    if (m == 0) continue;
+    const set = precRoute(type, d, n, route) ? 1 : 0;
+    useSet(set, K, d);
+    if (have & (1 << set)) {
+      usePrec = set == 1;
+      tiedType = type == TIED;
+    } else {
+      const bad = factorAll(weights, cov, prec, type, K, d, false, n, route);
+      if (bad >= 0) return bad;
+      have |= 1 << set;
+    }
+    eStepGroup(x, w, n, d, K, type, weights, means, prec, centres, stats + (<usize>((code & ~NEW_PATTERN) * S) << 3));
+  }
+  return -1;
+}
+
+/** One group's rows (n rows of the current pattern at x, weights w or 0) added to the
+ *  statistics block `stats`, its header's Σ w·log p(x_o) and Σ w included. */
+function eStepGroup(x: usize, w: usize, n: i32, d: i32, K: i32, type: i32, weights: usize, means: usize, prec: usize,
+  centres: usize, stats: usize): void {
+  const mass = massPtr(stats), sum = sumPtr(stats, K), scat = scatterPtr(stats, K, d);
+  let ll = f(stats, 0), ws = f(stats, 1);
+  memory.fill(sR, 0, <usize>K << 3);
+  pairStart = 0;
+  for (let r = 0; r < n; r++) {
+    const lane = pairUp(x, r, n, d, means, prec, type, K);
+    const wr: f64 = w ? f(w, r) : 1.0;
+    if (wr == 0.0) continue;
+    takeLane(lane, K);
+    const lse = normalize(weights, K, RESP_CUTOFF);
+    ll += wr * lse;
+    ws += wr;
     for (let k = 0; k < K; k++) {
-      const Rk = f(sR, k);
-      if (Rk == 0.0) continue;
-      const C = sC + (<usize>(k * d * d) << 3);
+      const a = wr * f(sLp, k);
+      if (a == 0.0) continue;
+      completeRow(x + (<usize>(r * d) << 3), lane, means, type, k, d);
+      sf(mass, k, f(mass, k) + a);
+      sf(sR, k, f(sR, k) + a);
+      const c = centres + (<usize>(k * d) << 3);
+      const xt = sXt + (<usize>(k * d) << 3);
+      const sk = sum + (<usize>(k * d) << 3);
+      // xt becomes x̃ − c in place
+      for (let i = 0; i < d; i++) {
+        const t = f(xt, i) - f(c, i);
+        sf(xt, i, t);
+        sf(sk, i, f(sk, i) + a * t);
+      }
       if (type == FULL || type == TIED) {
         const S = type == FULL ? scat + (<usize>(k * d * d) << 3) : scat;
-        for (let i = 0; i < m; i++) {
-          const mi = ix(sMis, i);
-          for (let j = i; j < m; j++) {
-            const p = S + (<usize>(mi * d + ix(sMis, j)) << 3);
-            store<f64>(p, load<f64>(p) + Rk * f(C, i * m + j));
-          }
+        for (let i = 0; i < d; i++) {
+          const ai = a * f(xt, i);
+          const row = S + (<usize>(i * d) << 3);
+          for (let j = i; j < d; j++) sf(row, j, f(row, j) + ai * f(xt, j));
         }
       } else if (type == DIAG) {
         const S = scat + (<usize>(k * d) << 3);
-        for (let j = 0; j < m; j++) {
-          const mj = ix(sMis, j);
-          sf(S, mj, f(S, mj) + Rk * f(C, j));
+        for (let i = 0; i < d; i++) {
+          const t = f(xt, i);
+          sf(S, i, f(S, i) + a * t * t);
         }
       } else {
         let tr: f64 = 0;
-        for (let j = 0; j < m; j++) tr += f(C, j);
-        sf(scat, k, f(scat, k) + Rk * tr);
+        for (let i = 0; i < d; i++) tr += f(xt, i) * f(xt, i);
+        sf(scat, k, f(scat, k) + a * tr);
       }
     }
   }
   sf(stats, 0, ll);
   sf(stats, 1, ws);
-  return -1;
+  // the conditional covariance, once per group: Σ_group w·r · C at the missing coordinates
+  const m = nMis;
+  if (m == 0) return;
+  for (let k = 0; k < K; k++) {
+    const Rk = f(sR, k);
+    if (Rk == 0.0) continue;
+    const C = sC + (<usize>(k * d * d) << 3);
+    if (type == FULL || type == TIED) {
+      const S = type == FULL ? scat + (<usize>(k * d * d) << 3) : scat;
+      for (let i = 0; i < m; i++) {
+        const mi = ix(sMis, i);
+        for (let j = i; j < m; j++) {
+          const p = S + (<usize>(mi * d + ix(sMis, j)) << 3);
+          store<f64>(p, load<f64>(p) + Rk * f(C, i * m + j));
+        }
+      }
+    } else if (type == DIAG) {
+      const S = scat + (<usize>(k * d) << 3);
+      for (let j = 0; j < m; j++) {
+        const mj = ix(sMis, j);
+        sf(S, mj, f(S, mj) + Rk * f(C, j));
+      }
+    } else {
+      let tr: f64 = 0;
+      for (let j = 0; j < m; j++) tr += f(C, j);
+      sf(scat, k, f(scat, k) + Rk * tr);
+    }
+  }
 }
 
 /**

@@ -106,9 +106,9 @@ export interface CoreExports {
   vbExpectedWeights(conc: number, K: number, process: number, weights: number): void;
   vbBoundTerms(chol: number, dof: number, meanPrec: number, conc: number, process: number, type: number, K: number, d: number): number;
   missingScratchSize(K: number, d: number): number;
-  missingEStep(x: number, w: number, groups: number, G: number, d: number, K: number, type: number,
-    weights: number, means: number, cov: number, prec: number, stats: number, scratch: number, route: number,
-    shift: number): number;
+  missingEStepGroups(gx: number, gw: number, gn: number, gslot: number, G: number, d: number, K: number, type: number,
+    weights: number, means: number, cov: number, prec: number, stats: number, S: number, slots: number, scratch: number,
+    route: number, shift: number): number;
   missingScore(x: number, groups: number, G: number, d: number, K: number, type: number, weights: number, means: number,
     cov: number, prec: number, lseOut: number, respOut: number, labelsOut: number, logMaxOut: number, scratch: number,
     route: number): number;

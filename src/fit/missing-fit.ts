@@ -6,9 +6,9 @@
 // k-means++, random, random_from_data, or the statistics of initLabels) runs as usual on a
 // copy of the rows with each missing entry replaced by its feature's (weighted) observed
 // mean; explicit starts and warm starts need nothing of it. Every EM pass runs the core's
-// missingEStep chunk by chunk over each chunk's rows sorted by missingness pattern
-// (Shard.em), which writes the statistics the ordinary M-step reads (assembly/missing.ts),
-// summed in the fixed tree like any other pass's.
+// missingEStepGroups over each chunk's rows sorted by missingness pattern (Shard.em): one
+// statistics block per chunk, as the ordinary M-step reads them (assembly/missing.ts), summed
+// in the fixed tree like any other pass's, while a pattern is factorised once per pass.
 import { core, TYPE_CODE, type CoreExports } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
@@ -126,7 +126,9 @@ export function runMissingFit(
 }
 
 /** The working memory a missing-value fit adds to an ordinary one's: the rows as given,
- *  their weights and group offsets, and the incomplete-data E-step's scratch. */
+ *  their weights, group offsets and group table, a statistics block per chunk, and the
+ *  incomplete-data E-step's scratch. */
 export function missingBytes(c: CoreExports, n: number, d: number, K: number): number {
-  return n * (d + 1) * 8 + (n + 2 * Math.ceil(n / CHUNK_ROWS)) * 4 + c.missingScratchSize(K, d) * 8;
+  const chunks = Math.ceil(n / CHUNK_ROWS);
+  return n * (d + 1) * 8 + (n + 2 * chunks) * 4 + 16 * n + chunks * (K * (1 + d + d * d) + 8) * 8 + c.missingScratchSize(K, d) * 8;
 }

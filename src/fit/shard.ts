@@ -13,7 +13,10 @@ import { CHUNK_ROWS, zOrderBits } from './chunks.js';
 import { NodeStack, type TreeNode } from './tree.js';
 import { packStats } from './packing.js';
 import type { EStepArrays } from '../parallel/protocol.js';
-import { missingNotPd, missingRoute, patternOrder } from '../model/missing.js';
+import { missingNotPd, missingRoute, patternKey, patternOrder } from '../model/missing.js';
+
+/** missingEStepGroups' mark of a group that starts a pattern (assembly/missing.ts). */
+const NEW_PATTERN = 1 << 30;
 
 interface Chunk {
   index: number; // global chunk index
@@ -26,8 +29,9 @@ interface Chunk {
   /** Data with missing entries (NaN): the chunk's rows as given, sorted by missingness
    *  pattern (mx, their weights mw or 0), and the G + 1 offsets of the patterns' groups,
    *  for the incomplete-data E-step; x then holds the rows with NaN imputed, which the
-   *  initialisation passes read. mx 0: no missing entries in the data. */
-  mx: number; mw: number; groups: number; G: number;
+   *  initialisation passes read. mx 0: no missing entries in the data. keys: each group's
+   *  pattern (patternKey). */
+  mx: number; mw: number; groups: number; G: number; keys: string[];
 }
 
 /** Whether a tied fit keeps each block's total scatter between passes: d·d + d + 1 f64 a
@@ -129,7 +133,7 @@ export class Shard {
       }
       const labels = arena.alloc(m * 4);
       const closest = arena.allocF64(m + 1);
-      const ch: Chunk = { index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0, tied: 0, mx: 0, mw: 0, groups: 0, G: 0 };
+      const ch: Chunk = { index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0, tied: 0, mx: 0, mw: 0, groups: 0, G: 0, keys: [] };
       if (raw) this.addMissing(ch, raw.subarray(r0 * d, (r0 + m) * d), w ? w.subarray(r0, r0 + m) : null);
       this.chunks.push(ch);
       this.capacity = Math.max(this.capacity, m);
@@ -173,6 +177,33 @@ export class Shard {
     ch.G = groups.length - 1;
     ch.groups = arena.alloc(groups.length * 4);
     arena.i32(ch.groups, groups.length).set(groups);
+    ch.keys = Array.from({ length: ch.G }, (_, g) => patternKey(raw, order[groups[g]] * d, d));
+  }
+
+  /** Every chunk's pattern groups, pattern by pattern (in patternOrder's order), then chunk
+   *  by chunk, for missingEStepGroups: row and weight addresses, row counts and slot codes
+   *  (the chunk's position, NEW_PATTERN where a pattern starts), 4 i32 arrays from `at`. */
+  private missingGroups(at: { gx: number; gw: number; gn: number; gslot: number }): void {
+    const d = this.d, arena = this.arena;
+    const byKey = new Map<string, { chunk: number; g: number }[]>();
+    this.chunks.forEach((ch, i) => ch.keys.forEach((key, g) => {
+      const list = byKey.get(key);
+      if (list) list.push({ chunk: i, g });
+      else byKey.set(key, [{ chunk: i, g }]);
+    }));
+    const total = this.chunks.reduce((s, ch) => s + ch.G, 0);
+    const gx = arena.i32(at.gx, total), gw = arena.i32(at.gw, total), gn = arena.i32(at.gn, total), gslot = arena.i32(at.gslot, total);
+    let n = 0;
+    for (const key of [...byKey.keys()].sort()) {
+      byKey.get(key)!.forEach(({ chunk, g }, j) => {
+        const ch = this.chunks[chunk], offsets = arena.i32(ch.groups, ch.G + 1);
+        gx[n] = ch.mx + offsets[g] * d * 8;
+        gw[n] = ch.mw ? ch.mw + offsets[g] * 8 : 0;
+        gn[n] = offsets[g + 1] - offsets[g];
+        gslot[n] = chunk | (j === 0 ? NEW_PATTERN : 0);
+        n++;
+      });
+    }
   }
 
   /** Per chunk: Σ w and the number of rows of positive weight. */
@@ -229,6 +260,13 @@ export class Shard {
       prevCentres: arena.allocF64(K * d), moves: arena.allocF64(K + 1),
       missing: this.missing ? arena.allocF64(c.missingScratchSize(K, d)) : 0, cov: this.missing ? arena.allocF64(P) : 0,
     };
+    if (this.missing) {
+      // the pattern groups of every chunk and a statistics block per chunk (missingEStepGroups)
+      const G = this.chunks.reduce((s, ch) => s + ch.G, 0);
+      const at = { gx: arena.alloc(4 * G), gw: arena.alloc(4 * G), gn: arena.alloc(4 * G), gslot: arena.alloc(4 * G) };
+      this.missingGroups(at);
+      Object.assign(this.buf, at, { G, slots: arena.allocF64(this.S * this.chunks.length) });
+    }
     this.end = arena.mark();
   }
 
@@ -328,10 +366,15 @@ export class Shard {
   em(p: ParamPtrs, into = 0, wire = false): TreeNode[] {
     const c = this.c, d = this.d, K = this.K, type = this.type, B = this.B;
     if (this.missing) {
-      return this.reduce(this.S, (ch, out) => {
-        const bad = c.missingEStep(ch.mx, ch.mw, ch.groups, ch.G, d, K, type, p.weights!, p.means, p.cov!, p.chol, out,
-          this.buf.missing, missingRoute.route, p.shift ?? 0);
-        if (bad >= 0) throw missingNotPd(bad, { K, covarianceType: TYPE_NAMES[type] }, 'in an EM iteration');
+      // every chunk's block at once (a pattern is factorised once, not once per chunk), then
+      // the blocks as the tree's leaves
+      const b = this.buf, S = this.S;
+      const bad = c.missingEStepGroups(b.gx, b.gw, b.gn, b.gslot, b.G, d, K, type, p.weights!, p.means, p.cov!, p.chol,
+        b.slots, S, this.chunks.length, b.missing, missingRoute.route, p.shift ?? 0);
+      if (bad >= 0) throw missingNotPd(bad, { K, covarianceType: TYPE_NAMES[type] }, 'in an EM iteration');
+      return this.reduce(S, (ch, out) => {
+        const at = b.slots + 8 * S * (ch.index - this.firstChunk);
+        this.arena.f64(out, S).set(this.arena.f64(at, S));
       }, into, wire);
     }
     this.layout(kernels.simd);

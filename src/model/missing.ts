@@ -40,16 +40,18 @@ export function hasNaN(X: Matrix): boolean {
  *  a pattern: so leaving rows out (or giving them weight 0) never reorders the others. */
 export interface PatternOrder { order: Int32Array; groups: Int32Array }
 
+/** The missingness pattern of the d values at a[base …] as a key: its NaN bits, 30 to a
+ *  number. Keys sort (as strings) in patternOrder's order of patterns. */
+export function patternKey(a: ArrayLike<number>, base: number, d: number): string {
+  const words = new Array<number>(Math.ceil(d / 30)).fill(0);
+  for (let j = 0; j < d; j++) if (a[base + j] !== a[base + j]) words[(j / 30) | 0] |= 1 << (j % 30);
+  return words.join(',');
+}
+
 export function patternOrder(X: Matrix, rows: Int32Array): PatternOrder {
   const d = X.cols, a = X.data;
   const keys = new Array<string>(rows.length);
-  const words = new Array<number>(Math.ceil(d / 30));
-  for (let i = 0; i < rows.length; i++) {
-    const base = rows[i] * d;
-    words.fill(0);
-    for (let j = 0; j < d; j++) if (a[base + j] !== a[base + j]) words[(j / 30) | 0] |= 1 << (j % 30);
-    keys[i] = words.join(',');
-  }
+  for (let i = 0; i < rows.length; i++) keys[i] = patternKey(a, rows[i] * d, d);
   const ids = new Map<string, number>();
   for (const k of [...new Set(keys)].sort()) ids.set(k, ids.size);
   const id = new Int32Array(rows.length);
@@ -72,7 +74,7 @@ export function gather(X: Matrix, order: Int32Array, into?: Float64Array): Float
   return out;
 }
 
-/** The GmmError for a failing missingScore / missingImpute / missingEStep result. */
+/** The GmmError for a failing missingScore / missingImpute / missingEStepGroups result. */
 export function missingNotPd(bad: number, p: { K: number; covarianceType: string }, when: string): GmmError {
   const k = bad % p.K;
   const which = p.covarianceType === 'tied' ? 'the tied covariance' : `component ${k}'s covariance`;
