@@ -121,15 +121,28 @@ export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: F
   }
   // log|Σₖ| = −2 Σᵢ log Uᵢᵢ (full: each d×d factor's diagonal; diag: every entry)
   const full = structureOf(m) === 'full';
+  const diagOf = (k: number, i: number): number => chol[full ? k * d * d + i * d + i : k * d + i];
   const ld = Float64Array.from({ length: K }, (_, k) => {
     let t = 0;
-    for (let i = 0; i < d; i++) t -= 2 * Math.log(chol[full ? k * d * d + i * d + i : k * d + i]);
+    for (let i = 0; i < d; i++) t -= 2 * Math.log(diagOf(k, i));
     return t;
   });
+  // log|Σₖ| / d from a factor is only as exact as Σₖ is well conditioned (its error is about
+  // cond(Σₖ)·ε): a model fitted on nearly collinear features must reload, so the tolerance of
+  // what rests on it grows with the condition, estimated from the factor's diagonal
+  const cond = Float64Array.from({ length: K }, (_, k) => {
+    let lo = Infinity, hi = 0;
+    for (let i = 0; i < d; i++) {
+      lo = Math.min(lo, diagOf(k, i));
+      hi = Math.max(hi, diagOf(k, i));
+    }
+    return (hi / lo) ** 2;
+  });
+  const tolWith = (k: number): number => Math.max(CONSTRAINT_TOL, 16 * Number.EPSILON * Math.max(cond[k], cond[0]));
   if (m === 'EVI' || m === 'EVV' || m === 'EEV' || m === 'EVE') {
     for (let k = 1; k < K; k++) {
       // volumes |Σₖ|^(1/d), compared on the log scale: log vₖ = log|Σₖ| / d
-      if (!(Math.abs(ld[k] - ld[0]) / d <= CONSTRAINT_TOL)) {
+      if (!(Math.abs(ld[k] - ld[0]) / d <= tolWith(k))) {
         throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has equal volumes (determinants) for all ` +
           `components, but log|Σ| is ${ld[k]} for component ${k} and ${ld[0]} for component 0. Give covariances of equal ` +
           `determinants, or covarianceType '${structureOf(m)}'.`);
@@ -170,7 +183,7 @@ export function checkConstraint(m: CovarianceModel, K: number, d: number, cov: F
   const first = scaled(0), size = largest(first, (v) => Math.abs(v));
   for (let k = 1; k < K; k++) {
     const diff = largest(scaled(k), (v, i) => Math.abs(v - first[i]));
-    if (!(diff <= CONSTRAINT_TOL * size)) {
+    if (!(diff <= (c === 'EEV' ? CONSTRAINT_TOL : tolWith(k)) * size)) {
       throw new GmmError('INVALID_ARGUMENT', `covariances: ${m} (mclust) has ${HOLDS[c]} for all components, but component ` +
         `${k}'s differs from component 0's by ${(diff / size).toPrecision(3)} (relative). Give covariances that meet it, or ` +
         `covarianceType '${structureOf(m)}'.`);
