@@ -357,7 +357,7 @@ describe('fit --stream: the file read once per EM pass', () => {
   it('--workers: usage errors', async () => {
     const f = join(dir, 'w.csv');
     writeFileSync(f, '1,2\n3,4\n5,7\n');
-    for (const [args, says] of [[['--workers', '-1'], '--workers needs'], [['--workers', '2', '--missing', 'marginalize'], 'drop --workers'],
+    for (const [args, says] of [[['--workers', '-1'], '--workers needs'],
       [['--workers', '2', '--init-sample', '10'], '--init-sample applies']] as const) {
       const r = await cli(['fit', f, ...args]);
       expect(r.code).toBe(2);
@@ -693,12 +693,19 @@ describe('missing values: fit --missing marginalize, impute', () => {
     expect(table).toHaveLength(3);
     const sel = lib.selectModel(holes(), { nComponents: [1, 3], covarianceTypes: ['full'], missingValues: 'marginalize' });
     expect(table.map((row: { bic: number }) => row.bic)).toEqual(sel.results.map((x: { bic: number }) => x.bic));
+    const onWorkers = await cli(['select', file, '--k', '1..3', '--covariance', 'full', '--missing', 'marginalize', '--json', '-q', '--workers', '2']);
+    expect(onWorkers.code, onWorkers.stderr).toBe(0);
+    expect(onWorkers.stdout).toBe(r.stdout);
   });
 
-  it('--missing marginalize with --stream is a usage error (missing-value fits run in memory)', async () => {
-    const r = await cli(['fit', file, '--stream', '--missing', 'marginalize']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/drop --stream/);
+  it('--missing marginalize with --stream and with --workers: the in-memory fit\'s model, byte for byte', async () => {
+    const mem = await cli(['fit', file, '-k', '2', '--missing', 'marginalize', '-q']);
+    expect(mem.code, mem.stderr).toBe(0);
+    for (const extra of [['--stream'], ['--workers', '2']]) {
+      const r = await cli(['fit', file, '-k', '2', '--missing', 'marginalize', '-q', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(mem.stdout);
+    }
   });
 });
 
@@ -917,9 +924,6 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
     const twice = await cli(['select', missing, '-c', 'full,full']);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('full twice');
-    const both = await cli(['select', missing, '--missing', 'marginalize', '--workers', '2']);
-    expect(both.code).toBe(2);
-    expect(both.stderr).toContain('drop --workers');
     const badTol = await cli(['select', missing, '--tol', '-1']);
     expect(badTol.code).toBe(2);
     expect(badTol.stderr).toContain('--tol');

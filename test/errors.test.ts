@@ -352,7 +352,7 @@ describe('a NaN in X points to the missing-value option only where it would help
     ]) {
       const msg = await fixOf(f);
       expect(msg).not.toContain("set missingValues");
-      expect(msg).toContain('missing-value fits run in fit(), fitAsync(X) and selectModel(Async) only');
+      expect(msg).toContain('missing-value fits run in fit(), fitAsync(X), fitStream and selectModel(Async)');
     }
   });
 });

@@ -102,11 +102,11 @@ function distinctNames(t: Table): Table {
 
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to
  *  each block (pick) and to the header (columns). */
-export async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedTable; pick: (t: Table) => Table; columns: string[] | null; cols: number }> {
+export async function openBlocks(path: string, o: Opts, missing = false): Promise<{ st: StreamedTable; pick: (t: Table) => Table; columns: string[] | null; cols: number }> {
   const layout = layoutOptions(o);
   let st: StreamedTable;
   try {
-    st = await streamTable(path, { ...layout, keep: specKeep(o, path) });
+    st = await streamTable(path, { ...layout, keep: specKeep(o, path), missing, missingHint: FIT_MISSING_HINT });
   } catch (e) {
     // the file's own errors, and --columns's (checked against its header), as they are
     if (e instanceof DataError || e instanceof InputError || e instanceof UsageError) throw e;
@@ -120,8 +120,8 @@ export async function openBlocks(path: string, o: Opts): Promise<{ st: StreamedT
 /** A delimited file of any size as one table, read in blocks (never as one string, which
  *  JavaScript caps near 512 MiB) and parsed once, into an array sized by a count of the
  *  file's line feeds: memory holds the array and one block. */
-export async function gatherBlocks(path: string, o: Opts): Promise<Table> {
-  const { st, pick, columns, cols } = await openBlocks(path, o);
+export async function gatherBlocks(path: string, o: Opts, missing = false): Promise<Table> {
+  const { st, pick, columns, cols } = await openBlocks(path, o, missing);
   const most = await lineBound(path);
   let data: Float64Array;
   try {

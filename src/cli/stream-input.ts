@@ -65,7 +65,8 @@ function shifted(e: unknown, lines: number): unknown {
 
 /** Opens a delimited text file for streaming: reads its first block to find the delimiter
  *  and header (options as parseTable's). */
-export async function streamTable(path: string, options: { header?: boolean; delimiter?: string; source?: string; keep?: ColumnKeep }): Promise<StreamedTable> {
+export async function streamTable(path: string, options: { header?: boolean; delimiter?: string; source?: string; keep?: ColumnKeep;
+  missing?: boolean; missingHint?: string }): Promise<StreamedTable> {
   const source = options.source ?? path;
   let first: Table | null = null;
   for await (const b of lineBlocks(path)) {
@@ -92,8 +93,9 @@ export async function streamTable(path: string, options: { header?: boolean; del
       for await (const b of lineBlocks(path)) {
         let t: Table;
         try {
-          t = firstBlock ? parseTable(b.text, { source, delimiter, format: 'delimited', header: head.columns !== null, keep })
-            : parseTable(b.text, { source, delimiter, format: 'delimited', header: false, width: { cols: head.cols, of: firstRecord }, keep });
+          const mp = { missing: options.missing, missingHint: options.missingHint };
+          t = firstBlock ? parseTable(b.text, { source, delimiter, format: 'delimited', header: head.columns !== null, keep, ...mp })
+            : parseTable(b.text, { source, delimiter, format: 'delimited', header: false, width: { cols: head.cols, of: firstRecord }, keep, ...mp });
         } catch (e) {
           if (e instanceof DataError && e.code === 'EMPTY_INPUT') continue; // a block of blank or comment lines
           throw shifted(e, b.firstLine - 1);

@@ -336,18 +336,10 @@ export class GaussianMixture {
     const warm = o.warmStart && this.state ? this.state : null;
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
     const user = options.onIteration;
-    try {
-      // a warm start's names are checked against each named chunk as it is read
-      await this.runExclusive(() => runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-        signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined, warmNames: warm?.featureNames ?? null,
-      }), signal);
-    } catch (e) {
-      if (e instanceof GmmError && e.code === 'NON_FINITE' && o.missingValues === 'marginalize' && / is NaN/.test(e.message)) {
-        throw new GmmError('NON_FINITE', `${e.message} Missing-value fits (missingValues: 'marginalize') run in fit(), fitAsync(X) and selectModel(Async) only, ` +
-          'not in fitStream: fit the rows in memory with fit(), or impute them first.');
-      }
-      throw e;
-    }
+    // a warm start's names are checked against each named chunk as it is read
+    await this.runExclusive(() => runFitStream(source, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
+      signal, initSampleSize: k, onIteration: user ? (info) => user({ ...info }) : undefined, warmNames: warm?.featureNames ?? null,
+    }), signal);
     return this;
   }
 

@@ -83,7 +83,7 @@ export function describe(v: unknown): string {
 
 /** What toMatrix does with NaN: refuse it (pointing to missingValues: 'marginalize'), allow
  *  it (a missing entry), or refuse it saying that missing-value fits run in fit() and
- *  fitAsync(X) and selectModel(Async) only: for a 'marginalize' model ('fit-only') or any other ('no-missing': a
+ *  fitAsync(X), fitStream and selectModel(Async) only: for a 'marginalize' model ('fit-only') or any other ('no-missing': a
  *  path that takes no missing values, where that option would not help). ±Infinity is
  *  always refused. */
 export type NanPolicy = 'refuse' | 'allow' | 'fit-only' | 'no-missing';
@@ -96,10 +96,10 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
     if (v !== v && nan === 'allow') return v;
     if (v !== v && nan === 'fit-only') {
       throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is NaN: missing-value fits (missingValues: 'marginalize') run in ` +
-        'fit(), fitAsync(X) and selectModel(Async) only, not in fitStream, computeStatistics or a WorkerPool; use fit() or ' +
-        'fitAsync(X), or impute the rows first.');
+        'fit(), fitAsync(X), fitStream and selectModel(Async), not in computeStatistics or a WorkerPool; use one of those, ' +
+        'or impute the rows first.');
     }
-    const hint = v !== v && name === 'X' ? (nan === 'no-missing' ? ' (missing-value fits run in fit(), fitAsync(X) and selectModel(Async) only)'
+    const hint = v !== v && name === 'X' ? (nan === 'no-missing' ? ' (missing-value fits run in fit(), fitAsync(X), fitStream and selectModel(Async))'
       : " (or set missingValues: 'marginalize' to treat NaN as a missing entry)") : '';
     if (nan === 'allow') {
       // NaN is a missing entry here (impute, a marginalising model's scoring): ±Infinity is not one

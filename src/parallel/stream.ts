@@ -87,8 +87,9 @@ function arrowValues(col: ArrowColumn, j: number, rows: number): ArrayLike<unkno
   return out;
 }
 
-/** An Arrow table or record batch as a row-major matrix (every entry checked: numeric, finite). */
-function fromArrow(t: ArrowLike): Matrix {
+/** An Arrow table or record batch as a row-major matrix (every entry checked: numeric, finite;
+ *  with missing, a null or NaN is a missing entry, NaN). */
+function fromArrow(t: ArrowLike, missing: boolean): Matrix {
   const cols = t.numCols ?? t.schema?.fields?.length ?? 0;
   const rows = t.numRows;
   if (!Number.isSafeInteger(rows) || rows < 0) throw new GmmError('INVALID_TYPE', `an Arrow table's numRows is ${rows}, not a row count.`);
@@ -101,8 +102,12 @@ function fromArrow(t: ArrowLike): Matrix {
     if (!col) throw new GmmError('SHAPE_MISMATCH', `Arrow column ${j} is missing.`);
     const values = arrowValues(col, j, rows);
     for (let i = 0; i < rows; i++) {
-      const v = values[i];
+      const v = missing && v0(values[i]) === null ? NaN : values[i];
       const x = typeof v === 'bigint' ? Number(v) : (v as number);
+      if (missing && x !== x) {
+        data[i * cols + j] = NaN;
+        continue;
+      }
       if (typeof v !== 'number' && typeof v !== 'bigint') {
         throw new GmmError('NOT_NUMERIC', `Arrow column ${j}, row ${i} is ${v === null ? 'null' : typeof v}, not a number.`);
       }
@@ -111,6 +116,11 @@ function fromArrow(t: ArrowLike): Matrix {
     }
   }
   return { data, rows, cols };
+}
+
+/** null for an Arrow null (or undefined), else the value. */
+function v0(v: unknown): unknown {
+  return v === undefined ? null : v;
 }
 
 /** The stream's column names: the first a piece with rows gives (null: none so far), the
@@ -132,13 +142,31 @@ interface StreamedChunk { index: number; data: Float64Array; rows: number; cols:
 
 /** A Float64Array matrix as it is, its values unchecked (the E-step passes check each chunk
  *  in the core once it is in memory); anything else through toMatrix, which checks all. */
-function asMatrix(v: StreamChunk, checked: boolean): Matrix {
+function asMatrix(v: StreamChunk, checked: boolean, missing: boolean): Matrix {
   const m = v as { data?: unknown; rows?: unknown; cols?: unknown };
-  if (!checked && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols) &&
+  if (!checked && !missing && m.data instanceof Float64Array && Number.isInteger(m.rows) && Number.isInteger(m.cols) &&
     (m.rows as number) > 0 && (m.cols as number) > 0 && m.data.length === (m.rows as number) * (m.cols as number)) {
     return { data: m.data, rows: m.rows as number, cols: m.cols as number };
   }
-  return toMatrix(v, 'chunk');
+  return toMatrix(v, 'chunk', missing ? 'allow' : 'refuse');
+}
+
+/** A piece's rows that have an observed entry (missing values: a row with none carries no
+ *  information, and fit() leaves it out before cutting chunks), or m itself when all do. */
+function observedRows(m: Matrix): Matrix {
+  const d = m.cols, a = m.data, keep: number[] = [];
+  for (let r = 0; r < m.rows; r++) {
+    for (let j = r * d; j < r * d + d; j++) {
+      if (a[j] === a[j]) {
+        keep.push(r);
+        break;
+      }
+    }
+  }
+  if (keep.length === m.rows) return m;
+  const data = new Float64Array(keep.length * d);
+  keep.forEach((r, i) => data.set(a.subarray(r * d, r * d + d), i * d));
+  return { data, rows: keep.length, cols: d };
 }
 
 /** p, or ABORTED as soon as the signal fires while p is pending (a source that stalls cannot
@@ -172,9 +200,11 @@ function isEmptyPiece(v: unknown, d: number | null): boolean {
 
 /** Reads the source once, re-cut into chunks of CHUNK_ROWS rows (the last may be short).
  *  pace: the fit's pacer (next-turn.ts), called after each piece. checked: every value of a
- *  Float64Array piece is checked here too (else the caller checks each chunk with nonFinite). */
+ *  Float64Array piece is checked here too (else the caller checks each chunk with nonFinite).
+ *  missing: NaN is a missing entry (every piece checked here for ±Infinity), and rows with
+ *  nothing observed are left out before the rows are cut into chunks, as fit() leaves them. */
 async function* chunksOf(source: StreamSource, pass: number, d: number | null, given: boolean, signal: AbortSignal | undefined,
-  pace: () => Promise<void>, checked: boolean, names: StreamNames): AsyncGenerator<StreamedChunk> {
+  pace: () => Promise<void>, checked: boolean, names: StreamNames, missing = false): AsyncGenerator<StreamedChunk> {
   let it: Iterable<StreamChunk> | AsyncIterable<StreamChunk>;
   // cause: what the source threw (a caller such as the command line may report it as it is)
   const fail = (code: GmmErrorCode, msg: string, cause?: unknown): GmmError =>
@@ -234,7 +264,7 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
           piece++;
           continue;
         }
-        m = isArrow(r.value) ? fromArrow(r.value) : asMatrix(r.value, checked);
+        m = isArrow(r.value) ? fromArrow(r.value, missing) : asMatrix(r.value, checked, missing);
         pn = pieceNames(r.value, m.cols);
       } catch (e) {
         if (e instanceof GmmError) throw new GmmError(e.code, `${where}: ${e.message}`);
@@ -260,6 +290,7 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
           'every chunk must have the same columns in the same order.');
       }
       if (pn && !names.value) names.value = pn;
+      if (missing) m = observedRows(m);
       let at = 0;
       while (at < m.rows) {
         if (fill === 0 && m.rows - at >= CHUNK_ROWS) {
@@ -308,7 +339,10 @@ class StreamCluster implements Cluster {
     private readonly pace: () => Promise<void>,
     /** Whether d is the model's (an explicit or warm start) rather than the stream's. */
     private readonly dFromModel: boolean,
-    private readonly names: StreamNames) {}
+    private readonly names: StreamNames,
+    /** NaN is a missing entry (missingValues 'marginalize'): each chunk's E-step is the
+     *  incomplete-data one, through a shard of that chunk alone. */
+    private readonly missing = false) {}
   private K = 0;
   private type = 0;
   private pass = 0;
@@ -331,29 +365,42 @@ class StreamCluster implements Cluster {
   async em(co: Coordinator, shifted: boolean): Promise<null> {
     this.pass++;
     const c = this.c, d = this.d, S = c.statsSize(this.type, this.K, d);
-    const p = { means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shifted ? co.b.shift : 0 };
+    const p = co.eStepPtrs(shifted);
     let held = 0;
     const stack = new NodeStack<number>((left, right) => {
       c.addInto(left, right, S);
       held--;
     });
     let rows = 0;
-    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false, this.names)) {
+    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false, this.names, this.missing)) {
       if (this.rows >= 0 && rows + ch.rows > this.rows) {
         // before the rows reach the shard, which was sized by an earlier pass's chunks
         throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave at least ${rows + ch.rows} rows, but ` +
           `${this.rows} before: it must give the same rows in the same order on every call.`);
       }
-      if (!this.slot) {
-        // the first chunk is the longest: the buffers fit every later one
-        this.slot = new Shard(c, this.arena, ch.index, d, false).add(ch.data, ch.rows, null);
-        this.slot.prepare(this.K, this.type);
-      }
-      const bad = this.slot.load(ch.index, ch.data, ch.rows);
-      if (bad >= 0) throw ch.nonFinite(bad);
       if (held === this.nodes.length) this.nodes.push(this.arena.allocF64(S));
       const leaf = this.nodes[held++];
-      this.slot.em(p, leaf);
+      if (this.missing) {
+        // a shard of this chunk alone, freed after: its rows as given for the E-step (x, which
+        // only the initialisation reads, holds them with NaN as 0)
+        const top = this.arena.mark();
+        try {
+          const shard = new Shard(c, this.arena, ch.index, d, false).add(ch.data.map((v) => (v === v ? v : 0)), ch.rows, null, ch.data);
+          shard.prepare(this.K, this.type);
+          shard.em(p, leaf);
+        } finally {
+          this.arena.release(top);
+        }
+      } else {
+        if (!this.slot) {
+          // the first chunk is the longest: the buffers fit every later one
+          this.slot = new Shard(c, this.arena, ch.index, d, false).add(ch.data, ch.rows, null);
+          this.slot.prepare(this.K, this.type);
+        }
+        const bad = this.slot.load(ch.index, ch.data, ch.rows);
+        if (bad >= 0) throw ch.nonFinite(bad);
+        this.slot.em(p, leaf);
+      }
       stack.push(ch.index, leaf);
       rows += ch.rows;
     }
@@ -385,20 +432,34 @@ class StreamCluster implements Cluster {
 /**
  * A seeded reservoir sample of at most k rows (Li's algorithm L: O(k·log(n/k)) draws from
  * the core's PRNG, on a stream of its own), in stream order while n ≤ k. Returns the rows
- * seen, the width and the sample.
+ * seen, the width and the sample. missing: NaN is a missing entry (rows with nothing observed
+ * left out), and the sample comes back with each NaN replaced by its feature's mean over
+ * every row read (summed in row order, as fit() imputes before its initialisation).
  */
 async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: number, signal: AbortSignal | undefined,
-  pace: () => Promise<void>, modelD: number | null, names: StreamNames, onWidth: (d: number) => void = () => {}):
-  Promise<{ n: number; d: number; sample: Matrix }> {
+  pace: () => Promise<void>, modelD: number | null, names: StreamNames, onWidth: (d: number) => void = () => {},
+  missing = false): Promise<{ n: number; d: number; sample: Matrix }> {
   c.rngSeedStream(seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0, 0xffffffff);
   let res: Float64Array | null = null, n = 0, d = 0;
   let W = 0, next = 0;
   const u = (): number => 1 - c.rngUniform(); // (0, 1]
   const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
   // modelD: a warm or explicit start's width, held against every chunk from the first
-  for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, pace, true, names)) {
+  let sum: Float64Array | null = null, seen: Float64Array | null = null;
+  for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, pace, true, names, missing)) {
     if (n === 0 && d === 0) onWidth(ch.cols); // options that need the width, checked at once
     d = ch.cols;
+    if (missing) {
+      sum ??= new Float64Array(d);
+      seen ??= new Float64Array(d);
+      for (let i = 0; i < ch.rows * d; i++) {
+        const v = ch.data[i];
+        if (v === v) {
+          sum[i % d] += 1 * v;
+          seen[i % d] += 1;
+        }
+      }
+    }
     // grown with the rows seen, up to k (a short stream never pays for the whole sample)
     if (!res || (res.length < k * d && res.length < (n + ch.rows) * d)) res = grown(res, Math.min(k, Math.max(2 * n, n + ch.rows)) * d);
     for (let i = 0; i < ch.rows; i++, n++) {
@@ -418,7 +479,16 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
   }
   if (n === 0) throw noRows(0);
   const m = Math.min(n, k);
-  return { n, d, sample: { data: res ? res.subarray(0, m * d) : new Float64Array(0), rows: m, cols: d } };
+  const data = res ? res.subarray(0, m * d) : new Float64Array(0);
+  if (missing) {
+    const never = seen!.indexOf(0);
+    if (never >= 0) {
+      throw new GmmError('EMPTY_INPUT', `fitStream pass 0: feature ${never} is missing (NaN) in every row: nothing can be learnt ` +
+        'about it; drop that column.');
+    }
+    for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) data[i] = sum![i % d] / seen![i % d];
+  }
+  return { n, d, sample: { data, rows: m, cols: d } };
 }
 
 /** EMPTY_INPUT for a pass that read no rows. */
@@ -459,8 +529,9 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   // Bayesian fit takes priors from them (warm starts too)
   // a Bayesian prior of the wrong width is refused at the first chunk, not after the pass
   const names: StreamNames = { value: null, warm: opts.warmNames ?? null };
+  const missing = o.missingValues === 'marginalize';
   const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, pace, modelD, names,
-    (d) => { if (o.variational) checkPriorShapes(o, d); });
+    (d) => { if (o.variational) checkPriorShapes(o, d); }, missing);
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
     rows = r.n;
     // after the coordinator: the sample's shard frees back to its own data when it lays
@@ -482,7 +553,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     co = createCoordinator(c, arena, o, d);
     sample = keep(r);
   }
-  const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit, names);
+  const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit, names, missing);
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   const state = await runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, pace);

@@ -18,11 +18,8 @@ const STREAM_ABOVE_BYTES = 512 << 20;
 /** `fit` over a file read once per EM pass: memory holds one block of lines and the
  *  initialisation sample, whatever the size of the file. */
 async function fitStreamed(path: string, o: Opts, gm: GaussianMixture): Promise<void> {
-  if (o.missing === 'marginalize') {
-    throw new UsageError('--missing marginalize reads the data into memory (missing-value fits run in fit() only): drop --stream.', 'fit');
-  }
   if (path === '-') throw new UsageError('--stream needs a file: EM reads the data once per pass, and stdin can be read only once.', 'fit');
-  const { st, pick, columns, cols } = await openBlocks(path, o);
+  const { st, pick, columns, cols } = await openBlocks(path, o, o.missing === 'marginalize');
   // the columns read (--columns's), as the in-memory reader's summary names them
   info(`${path}: streamed, ${cols} column${cols === 1 ? '' : 's'}${columns ? ` (${columns.join(', ')})` : ''}, ${st.format.toUpperCase()}`);
   const progress = new Progress(o.quiet ? 'never' : 'always', 'pass', gm.options.nInit);
@@ -107,9 +104,6 @@ export const fit: Command = {
     if (o.stream && o['no-stream']) throw new UsageError('--stream and --no-stream contradict each other.', 'fit');
     const workers = (o.workers as number | undefined) ?? 0;
     if (workers < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'fit');
-    if (workers > 0 && o.missing === 'marginalize') {
-      throw new UsageError('--missing marginalize fits in this thread only (missing-value fits run in fit()): drop --workers.', 'fit');
-    }
     if (workers > 0 && o['init-sample'] !== undefined) {
       throw new UsageError('--init-sample applies to a streamed fit; with --workers every row is held and seen.', 'fit');
     }
@@ -123,8 +117,7 @@ export const fit: Command = {
       throw new UsageError(`--init-sample must be an integer from -k (${gm.nComponents}) to 2^26; got ${sample}.`, 'fit');
     }
     let big = false;
-    // missing-value fits run in memory only: a big file is not streamed automatically
-    if (pos[0] !== '-' && !o['no-stream'] && o.missing !== 'marginalize') {
+    if (pos[0] !== '-' && !o['no-stream']) {
       try {
         big = statSync(pos[0]).size > STREAM_ABOVE_BYTES;
       } catch (e) {
@@ -135,7 +128,8 @@ export const fit: Command = {
     if ((o.stream || big) && workers === 0) return fitStreamed(pos[0], o, gm);
     if (sample !== undefined) info('note: --init-sample applies to streamed fits; this file is read into memory, where the initialisation sees every row.');
     // with --workers a file read in blocks (--stream, or a big one) is gathered once, into memory
-    const t = o.stream || big ? await gatherBlocks(pos[0], o) : readData(pos[0], o, o.missing === 'marginalize');
+    const missing = o.missing === 'marginalize';
+    const t = o.stream || big ? await gatherBlocks(pos[0], o, missing) : readData(pos[0], o, missing);
     // a pool uses at most one worker per chunk
     const used = Math.min(workers, Math.ceil(t.rows / CHUNK_ROWS));
     info(describeData(pos[0], t) + (workers > 0 ? `; fitted on ${used} worker thread${used === 1 ? '' : 's'}` : ''));

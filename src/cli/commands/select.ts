@@ -65,9 +65,6 @@ export const select: Command = {
     const name = criterion.toUpperCase();
     const workers = o.workers as number | undefined;
     if (workers !== undefined && workers < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'select');
-    if (workers !== undefined && workers > 0 && o.missing === 'marginalize') {
-      throw new UsageError('--missing marginalize selects in this thread only (missing-value fits run in fit()): drop --workers.', 'select');
-    }
     const t = readData(pos[0], o, o.missing === 'marginalize');
     info(describeData(pos[0], t));
     // the library's default: K = 1 … min(10, rows), counting rows with an observed value
