@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { BayesianGaussianMixture, GaussianMixture, WorkerPool, selectModel, selectModelAsync, type Matrix } from '../src/index.js';
 import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, parkMillerNormal, rng, root, sameBits } from './helpers.js';
 import { missingRoute } from '../src/model/missing.js';
+import type * as Lib from '../src/entry-node.js';
 
 type Type = 'full' | 'tied' | 'diag' | 'spherical';
 const TYPES: Type[] = ['full', 'tied', 'diag', 'spherical'];
@@ -35,7 +36,14 @@ function mcar(X: Matrix, rate: number, seed = 5): Matrix {
 const CENTRES = [[0, 0, 0], [5, 1, -2], [-3, 5, 2]];
 const DATA = blobs(11, CENTRES, 150, [1, 0.8, 1.2]).X;
 
-beforeAll(loadCore);
+// the built package, whose fitAsync and WorkerPool run on real worker threads (the sources
+// have no worker entry: their fitAsync runs in this thread)
+let lib: typeof Lib;
+beforeAll(async () => {
+  await loadCore();
+  lib = (await import('../dist/entry-node.js' as string)) as typeof Lib;
+  await lib.init();
+});
 
 describe(`incomplete-data EM matches ${fx.generator}`, () => {
   it('has every covariance type, both missing rates and 1, 5 and 50 iterations', () => {
@@ -209,7 +217,7 @@ describe('properties of the missing-value fit', () => {
     const small = { nComponents: [2, 3], covarianceTypes: ['full', 'VEV'], missingValues: 'marginalize', seed: 2 } as const;
     const ref = selectModel(X, small);
     for (const workers of [0, 2]) {
-      const got = await selectModelAsync(X, { ...small, workers });
+      const got = await lib.selectModelAsync(X, { ...small, workers });
       expect(got.results.map((r) => [r.covarianceType, r.nComponents, r.bic])).toEqual(ref.results.map((r) => [r.covarianceType, r.nComponents, r.bic]));
       for (let i = 0; i < ref.results.length; i++) expectSameFit(got.results[i].model, ref.results[i].model);
     }
@@ -254,14 +262,6 @@ describe('errors', () => {
     expect(() => new GaussianMixture({ missingValues: 'drop' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     const fitted = new GaussianMixture({ nComponents: 2 }).fit(DATA);
     expect(() => fitted.predict([[NaN, 1, 2]])).toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
-  });
-
-  it('computeStatistics and a WorkerPool refuse NaN: missing-value fits run in fit(), fitAsync(X), fitStream and selectModel(Async)', async () => {
-    const X = mcar(DATA, 0.2);
-    const o = { nComponents: 2, missingValues: 'marginalize' as const, weightsInit: [0.5, 0.5], meansInit: [[0, 0, 0], [1, 1, 1]], precisionsInit: [1, 1] };
-    const only = /fit\(\), fitAsync\(X\), fitStream and selectModel\(Async\), not in computeStatistics or a WorkerPool/;
-    expect(() => new GaussianMixture({ ...o, covarianceType: 'spherical' }).computeStatistics(X)).toThrow(only);
-    await expect(WorkerPool.create(X, { workers: 1 })).rejects.toThrow(/missing-value fits run in fit\(\), fitAsync\(X\), fitStream and selectModel\(Async\)/);
   });
 
   it('impute checks its arguments', () => {
@@ -429,16 +429,16 @@ describe("fitAsync on data with missing entries: fit()'s bits on any number of w
   for (const covarianceType of ['full', 'tied', 'diag', 'spherical', 'VEV', 'EII'] as const) {
     it(`${covarianceType}: 0–3 workers, weighted`, async () => {
       const o = { nComponents: 3, covarianceType, missingValues: 'marginalize' as const, seed: 3, maxIter: 15 };
-      const ref = new GaussianMixture(o).fit(big, { sampleWeight: w });
+      const ref = new lib.GaussianMixture(o).fit(big, { sampleWeight: w });
       expect(ref.nIter).toBeGreaterThan(2);
-      for (const workers of [0, 1, 2, 3]) expectSameFit(await new GaussianMixture(o).fitAsync(big, { workers, sampleWeight: w }), ref);
+      for (const workers of [0, 1, 2, 3]) expectSameFit(await new lib.GaussianMixture(o).fitAsync(big, { workers, sampleWeight: w }), ref);
     });
   }
 
   it('over many chunks, the E-step\'s log-likelihood is the marginal score (patterns shared across chunks, each chunk its own sums)', () => {
     for (const covarianceType of ['full', 'diag'] as const) {
       const o = { nComponents: 3, covarianceType, missingValues: 'marginalize' as const, seed: 3, maxIter: 5 };
-      const gm = new GaussianMixture(o).fit(big, { sampleWeight: w });
+      const gm = new lib.GaussianMixture(o).fit(big, { sampleWeight: w });
       // one iteration from the fitted parameters: its lowerBound is the E-step's
       // Σ w·log p(x_o) / Σ w there, which scoring (missingScore, its own code) gives row by row
       const scores = gm.scoreSamples(big);
@@ -449,7 +449,7 @@ describe("fitAsync on data with missing entries: fit()'s bits on any number of w
         ll += w[i] * scores[i];
         ws += w[i];
       }
-      const once = new GaussianMixture({ ...o, maxIter: 1, weightsInit: gm.weights, meansInit: gm.means, precisionsInit: gm.precisions })
+      const once = new lib.GaussianMixture({ ...o, maxIter: 1, weightsInit: gm.weights, meansInit: gm.means, precisionsInit: gm.precisions })
         .fit(big, { sampleWeight: w });
       expect(Math.abs(once.lowerBound - ll / ws)).toBeLessThan(1e-12 * Math.abs(ll / ws));
     }
@@ -458,18 +458,18 @@ describe("fitAsync on data with missing entries: fit()'s bits on any number of w
   it('initLabels, a warm start and nInit restarts take the same path', async () => {
     const labels = Int32Array.from({ length: big.rows }, (_, i) => i % 3);
     const o = { nComponents: 3, missingValues: 'marginalize' as const, seed: 8, maxIter: 6 };
-    expectSameFit(await new GaussianMixture(o).fitAsync(big, { workers: 2, initLabels: labels }), new GaussianMixture(o).fit(big, { initLabels: labels }));
-    const a = new GaussianMixture({ ...o, warmStart: true }).fit(big);
-    const b = await new GaussianMixture({ ...o, warmStart: true }).fitAsync(big, { workers: 3 });
+    expectSameFit(await new lib.GaussianMixture(o).fitAsync(big, { workers: 2, initLabels: labels }), new lib.GaussianMixture(o).fit(big, { initLabels: labels }));
+    const a = new lib.GaussianMixture({ ...o, warmStart: true }).fit(big);
+    const b = await new lib.GaussianMixture({ ...o, warmStart: true }).fitAsync(big, { workers: 3 });
     expectSameFit(await b.fitAsync(big, { workers: 2 }), a.fit(big));
     const r = { ...o, nInit: 3, initParams: 'random' as const };
-    expectSameFit(await new GaussianMixture(r).fitAsync(big, { workers: 2 }), new GaussianMixture(r).fit(big));
+    expectSameFit(await new lib.GaussianMixture(r).fitAsync(big, { workers: 2 }), new lib.GaussianMixture(r).fit(big));
   });
 
   it('only rows with nothing observed have NaN: the ordinary fit of the others', async () => {
     const X = { data: Float64Array.from([...DATA.data, NaN, NaN, NaN]), rows: DATA.rows + 1, cols: 3 };
     const o = { nComponents: 3, missingValues: 'marginalize' as const, seed: 1 };
-    expectSameFit(await new GaussianMixture(o).fitAsync(X, { workers: 2 }), new GaussianMixture({ nComponents: 3, seed: 1 }).fit(DATA));
+    expectSameFit(await new lib.GaussianMixture(o).fitAsync(X, { workers: 2 }), new lib.GaussianMixture({ nComponents: 3, seed: 1 }).fit(DATA));
   });
 
   it("a worker's NOT_POSITIVE_DEFINITE and the checks before any work are fit()'s; the model is unchanged", async () => {
@@ -477,13 +477,13 @@ describe("fitAsync on data with missing entries: fit()'s bits on any number of w
     const X = { data: Float64Array.from(DATA.data, (v, i) => (i % 3 === 2 && i > 2 ? NaN : v)), rows: DATA.rows, cols: 3 };
     const o = { nComponents: 2, missingValues: 'marginalize' as const, regCovar: 0, seed: 2 };
     const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as { code: string }).code; } return 'none'; };
-    const syncCode = code(() => new GaussianMixture(o).fit(X));
-    const gm = new GaussianMixture(o);
+    const syncCode = code(() => new lib.GaussianMixture(o).fit(X));
+    const gm = new lib.GaussianMixture(o);
     await expect(gm.fitAsync(X, { workers: 2 })).rejects.toThrow(expect.objectContaining({ code: syncCode }));
     expect(syncCode).not.toBe('none');
     expect(() => gm.means).toThrow(expect.objectContaining({ code: 'NOT_FITTED' }));
     const empty = { data: new Float64Array(6).fill(NaN), rows: 2, cols: 3 };
-    await expect(new GaussianMixture({ nComponents: 1, missingValues: 'marginalize' }).fitAsync(empty, { workers: 2 }))
+    await expect(new lib.GaussianMixture({ nComponents: 1, missingValues: 'marginalize' }).fitAsync(empty, { workers: 2 }))
       .rejects.toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
   });
 });
@@ -538,5 +538,47 @@ describe("fitStream on data with missing entries: fit()'s bits over any chunking
     await expect(new GaussianMixture(o).fitStream(() => [inf])).rejects.toThrow(expect.objectContaining({ code: 'NON_FINITE' }));
     const never = { ...X, data: X.data.map((v, i) => (i % X.cols === 2 ? NaN : v)) };
     await expect(new GaussianMixture(o).fitStream(() => [never])).rejects.toThrow(expect.objectContaining({ code: 'EMPTY_INPUT', message: expect.stringContaining('feature 2') }));
+  });
+});
+
+describe('the map-reduce API and a WorkerPool on data with missing entries', () => {
+  const X = (() => {
+    const { X: B } = blobs(41, [[0, 0, 0], [4, 1, -2], [-2, 4, 1]], 2000, [1, 0.8, 1.2]);
+    const M = mcar(B, 0.2, 17);
+    // no row with nothing observed: fit() drops such rows, which moves its chunks (README)
+    for (let r = 0; r < M.rows; r++) if (M.data.subarray(3 * r, 3 * r + 3).every((v) => v !== v)) M.data[3 * r] = B.data[3 * r];
+    return M;
+  })();
+  const u = rng(18);
+  const w = Float64Array.from({ length: X.rows }, () => 0.25 + u());
+
+  it('computeStatistics / mergeStatistics / applyStatistics rounds equal fit() from the same start, bit for bit', () => {
+    const ref = new GaussianMixture({ nComponents: 3, missingValues: 'marginalize', seed: 2, maxIter: 2 }).fit(X, { sampleWeight: w });
+    const start = () => GaussianMixture.fromParameters({ weights: ref.weights, means: ref.means, covariances: ref.covariances },
+      { missingValues: 'marginalize', tol: 0, maxIter: 4, warmStart: true });
+    const a = start().fit(X, { sampleWeight: w });
+    const b = start();
+    const C = 2048, d = X.cols;
+    for (let it = 0; it < 4; it++) {
+      const parts = [];
+      for (let r = 0; r < X.rows; r += C) {
+        const m = Math.min(C, X.rows - r);
+        parts.push(b.computeStatistics({ data: X.data.subarray(r * d, (r + m) * d), rows: m, cols: d }, { rowOffset: r, sampleWeight: w.subarray(r, r + m) }));
+      }
+      b.applyStatistics(GaussianMixture.mergeStatistics(parts.reverse()));
+    }
+    expectSameFit(b, a);
+  });
+
+  it('a pool created with missingValues marginalize serves such models (fit()\'s bits), and only them', async () => {
+    const pool = await lib.WorkerPool.create(X, { workers: 2, missingValues: 'marginalize', sampleWeight: w });
+    onTestFinished(() => pool.close());
+    expect(pool.rows).toBe(X.rows);
+    for (const covarianceType of ['full', 'diag'] as const) {
+      const o = { nComponents: 3, covarianceType, missingValues: 'marginalize' as const, seed: 5, maxIter: 6 };
+      expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool), new lib.GaussianMixture(o).fit(X, { sampleWeight: w }));
+    }
+    await expect(new lib.GaussianMixture({ nComponents: 3 }).fitAsync(pool)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    await expect(lib.WorkerPool.create(X, { workers: 1, missingValues: 'drop' as never })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });

@@ -303,11 +303,6 @@ export class Coordinator {
     this.view('chol', p.precisionsCholesky.length).set(p.precisionsCholesky);
   }
 
-  /** What a shard needs for an E-step: means, precision factors and log-constants, copied
-   *  into views of one new buffer, which a message to a worker copies in one piece (Node:
-   *  faster than three arrays, and than moving a new buffer by transfer). The factors go
-   *  whole: packing their upper triangles (packing.ts) costs the coordinator more than the
-   *  smaller copy saves. */
   /** Where the E-step's parameters are in this instance (a shard in the same one reads them
    *  in place). */
   eStepPtrs(shifted: boolean): ParamPtrs {
@@ -315,8 +310,12 @@ export class Coordinator {
     return { means: b.means, chol: b.chol, logConst: b.logConst, shift: shifted ? b.shift : 0, weights: b.weights, cov: b.cov };
   }
 
-  /** The E-step's parameters as arrays (one buffer), for a shard in another instance;
-   *  with `missing`, the weights and covariances too (the incomplete-data E-step's). */
+  /** What a shard needs for an E-step: means, precision factors and log-constants, copied
+   *  into views of one new buffer, which a message to a worker copies in one piece (Node:
+   *  faster than three arrays, and than moving a new buffer by transfer). The factors go
+   *  whole: packing their upper triangles (packing.ts) costs the coordinator more than the
+   *  smaller copy saves. With `missing`, the weights and covariances too (the
+   *  incomplete-data E-step's). */
   eStepParams(shifted = false, missing = false): EStepArrays {
     const { K, d, P } = this;
     const sizes = [K * d, P, K, shifted ? K * d : 0, missing ? K : 0, missing ? P : 0];

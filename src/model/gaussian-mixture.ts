@@ -7,7 +7,7 @@ import { runFit, fitBytes, weightsFor } from '../fit/run.js';
 import type { IterationInfo } from '../fit/driver.js';
 import { scoreInto, type ScoreOutputs } from './score.js';
 import { hasNaN, rowObserved, scoreMarginalInto, imputeMatrix } from './missing.js';
-import { missingData, runMissingFit, type MissingData } from '../fit/missing-fit.js';
+import { missingBytes, missingData, runMissingFit, type MissingData } from '../fit/missing-fit.js';
 import { toJSONObject, fromJSONObject, parametersOnly, parseModelJSON, type GaussianMixtureJSON } from './serialize.js';
 import { parametersState, type MixtureParameters } from './from-parameters.js';
 import type { FittedState, Params } from './params.js';
@@ -268,6 +268,10 @@ export class GaussianMixture {
           'workers: pass X itself to fitAsync with initLabels.');
       }
       X.check();
+      if (X.missing && o.missingValues !== 'marginalize') {
+        throw new GmmError('INVALID_OPTION', "this WorkerPool holds rows with missing entries (created with missingValues: " +
+          "'marginalize'): fit it with a model that has missingValues: 'marginalize'.");
+      }
       if (o.variational && X.weightsRescaled) {
         throw new GmmError('INVALID_OPTION', 'this WorkerPool multiplied its sample weights by a power of two (their largest lies ' +
           'beyond 2^±100), which changes a Bayesian fit, whose counts meet its priors: create the pool with weights whose ' +
@@ -569,27 +573,36 @@ export class GaussianMixture {
     }
     const p = this.currentParams('computeStatistics');
     const shift = options.shift == null ? null : toShift(options.shift, p.K, p.d);
-    const m = toMatrix(X, 'X', this.opts.missingValues === 'marginalize' ? 'fit-only' : 'no-missing');
+    const m = toMatrix(X, 'X', this.opts.missingValues === 'marginalize' ? 'allow' : 'refuse');
     if (m.cols !== p.d) {
       throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model has ${p.d}: pass rows with the same features.`);
     }
     checkColumnNames(X, m.cols, this.state?.featureNames ?? null);
     // a piece may have no weight at all; applyStatistics refuses data of zero total weight
-    const w = toSampleWeight(options.sampleWeight, m.rows, true);
+    let w = toSampleWeight(options.sampleWeight, m.rows, true);
+    // missing entries: the incomplete-data E-step over the rows as given; a row with nothing
+    // observed keeps its place (the chunks are the data's) with weight 0, where fit() drops it
+    const raw = hasNaN(m) ? m.data : null;
+    if (raw) {
+      w = Float64Array.from({ length: m.rows }, (_, r) => (rowObserved(m, r) ? (w ? w[r] : 1) : 0));
+    }
     if (rowOffset / CHUNK_ROWS + Math.ceil(m.rows / CHUNK_ROWS) > 2 ** 31) {
       throw new GmmError('INVALID_ARGUMENT', `rowOffset ${rowOffset} puts the piece past chunk 2^31 (2^31 × ${CHUNK_ROWS} rows), ` +
         'the most the statistics format indexes: data of that many rows cannot be fitted.');
     }
     const c = core();
     const arena = arenaFor(c);
-    arena.reserve(fitBytes(m.rows, m.cols, this.opts, w !== null), `statistics of ${m.rows}×${m.cols} rows`);
+    arena.reserve(fitBytes(m.rows, m.cols, this.opts, w !== null) + (raw ? missingBytes(c, m.rows, m.cols, p.K) : 0),
+      `statistics of ${m.rows}×${m.cols} rows`);
     const co = createCoordinator(c, arena, this.opts, p.d);
     co.write(p);
     co.logConstants();
-    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.cols, false).add(m.data, m.rows, w);
+    // x: the rows the initialisation would read, NaN as 0 (the E-step reads raw)
+    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.cols, false)
+      .add(raw ? m.data.map((v) => (v === v ? v : 0)) : m.data, m.rows, w, raw);
     shard.prepare(p.K, TYPE_CODE[p.covarianceType]);
     if (shift) co.shift.set(shift);
-    const nodes = shard.em({ means: co.b.means, chol: co.b.chol, logConst: co.b.logConst, shift: shift ? co.b.shift : 0 });
+    const nodes = shard.em(co.eStepPtrs(shift !== null));
     return SufficientStatistics.create(p, rowOffset / CHUNK_ROWS, m.rows, nodes, shift);
   }
 

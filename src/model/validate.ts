@@ -81,12 +81,9 @@ export function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** What toMatrix does with NaN: refuse it (pointing to missingValues: 'marginalize'), allow
- *  it (a missing entry), or refuse it saying that missing-value fits run in fit() and
- *  fitAsync(X), fitStream and selectModel(Async) only: for a 'marginalize' model ('fit-only') or any other ('no-missing': a
- *  path that takes no missing values, where that option would not help). ±Infinity is
- *  always refused. */
-export type NanPolicy = 'refuse' | 'allow' | 'fit-only' | 'no-missing';
+/** What toMatrix does with NaN: refuse it (pointing to missingValues: 'marginalize'), or
+ *  allow it (a missing entry). ±Infinity is always refused. */
+export type NanPolicy = 'refuse' | 'allow';
 
 function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPolicy = 'refuse'): number {
   if (typeof v !== 'number') {
@@ -94,13 +91,7 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
   }
   if (!Number.isFinite(v)) {
     if (v !== v && nan === 'allow') return v;
-    if (v !== v && nan === 'fit-only') {
-      throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is NaN: missing-value fits (missingValues: 'marginalize') run in ` +
-        'fit(), fitAsync(X), fitStream and selectModel(Async), not in computeStatistics or a WorkerPool; use one of those, ' +
-        'or impute the rows first.');
-    }
-    const hint = v !== v && name === 'X' ? (nan === 'no-missing' ? ' (missing-value fits run in fit(), fitAsync(X), fitStream and selectModel(Async))'
-      : " (or set missingValues: 'marginalize' to treat NaN as a missing entry)") : '';
+    const hint = v !== v && name === 'X' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
     if (nan === 'allow') {
       // NaN is a missing entry here (impute, a marginalising model's scoring): ±Infinity is not one
       throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: not a value a mixture can read, nor a missing entry: ` +

@@ -7,6 +7,8 @@ import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
 import { columnNames, describe, peekShape, toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
 import { rescaled, shardBytes, weightExponent } from '../fit/run.js';
+import { missingData } from '../fit/missing-fit.js';
+import { hasNaN } from '../model/missing.js';
 import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { availableCores } from './spawn.js';
 import type { CallArgs, CallName, CallResult, FromWorker, RelayArgs, RelayResult } from './protocol.js';
@@ -166,11 +168,12 @@ export class WorkerPool {
   busy = false;
   /** @internal The workers hold ports to each other, so EM iterations can relay (relay-cluster.ts). */
   relay = false;
-  /** @internal The data have missing entries (a fitAsync's own pool: X imputed, and the rows
-   *  as given for the incomplete-data E-step). */
-  missing = false;
+  /** The data have missing entries (created with missingValues 'marginalize', or a fitAsync's
+   *  own pool): the workers hold them imputed, and as given for the incomplete-data E-step. */
+  readonly missing: boolean;
 
-  private constructor(rows: number, cols: number, weighted: boolean, positive: number, shards: WorkerShard[]) {
+  private constructor(rows: number, cols: number, weighted: boolean, positive: number, shards: WorkerShard[], missing: boolean) {
+    this.missing = missing;
     this.rows = rows;
     this.cols = cols;
     this.weighted = weighted;
@@ -178,20 +181,37 @@ export class WorkerPool {
     this.shards = shards;
   }
 
-  /** Starts the workers and sends each its share of X (whole chunks). */
-  static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null; signal?: AbortSignal } = {}): Promise<WorkerPool> {
-    const o = checkPoolOptions(options, ['sampleWeight', 'signal'], true);
+  /** Starts the workers and sends each its share of X (whole chunks). missingValues
+   *  'marginalize': NaN in X is a missing entry, as for a model with that option (which the
+   *  pool then serves alone): the workers hold the rows with an observed entry, as given and
+   *  mean-imputed, as fitAsync(X) lays them out. */
+  static async create(X: MatrixInput, options: WorkerPoolOptions & { sampleWeight?: ArrayLike<number> | null; signal?: AbortSignal;
+    missingValues?: 'error' | 'marginalize' } = {}): Promise<WorkerPool> {
+    const o = checkPoolOptions(options, ['sampleWeight', 'signal', 'missingValues'], true);
     const signal = checkSignal(options.signal);
+    const mv = options.missingValues ?? 'error';
+    if (mv !== 'error' && mv !== 'marginalize') {
+      throw new GmmError('INVALID_OPTION', `missingValues must be 'error' or 'marginalize'; got ${describe(mv)}.`);
+    }
     // from the shape alone, before any entry is read
     const shape = peekShape(X);
     const weighted = options.sampleWeight !== undefined && options.sampleWeight !== null;
     if (shape) checkShards(shape.rows, o.workers, (n) => shardBytes(n, shape.cols, weighted), `${shape.rows}×${shape.cols} data`);
-    const m = toMatrix(X, 'X', 'no-missing');
+    const m = toMatrix(X, 'X', mv === 'marginalize' ? 'allow' : 'refuse');
     const names = columnNames(X, m.cols);
     const w = toSampleWeight(options.sampleWeight, m.rows);
     if (signal?.aborted) throw new GmmError('ABORTED', 'WorkerPool.create was aborted by its AbortSignal before it started.');
-    const pool = await WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal, names);
-    pool.weightsRescaled = w !== null && weightExponent(w) !== 0;
+    let pool: WorkerPool;
+    if (mv === 'marginalize' && hasNaN(m)) {
+      // as fitAsync(X) (fit/missing-fit.ts): the kept rows, their weights rescaled
+      const md = missingData(m, w, 1);
+      const rows = { data: md.imputed ?? md.rows, rows: md.kept.length, cols: m.cols };
+      pool = await WorkerPool.start(rows, md.raw ? md.w : md.w && rescaled(md.w), o.workers, o, signal, names, md.raw);
+      pool.weightsRescaled = md.w !== null && weightExponent(md.w) !== 0;
+    } else {
+      pool = await WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal, names);
+      pool.weightsRescaled = w !== null && weightExponent(w) !== 0;
+    }
     return pool;
   }
 
@@ -222,9 +242,8 @@ export class WorkerPool {
         }
         shards.push(new WorkerShard(port, c0, c1, onFail));
       }
-      pool = new WorkerPool(X.rows, d, w !== null, positive, shards);
+      pool = new WorkerPool(X.rows, d, w !== null, positive, shards, raw !== null);
       pool.names = names;
-      pool.missing = raw !== null;
       const abort = (): void => pool!.breakWith(new GmmError('ABORTED', 'aborted by its AbortSignal while the workers started; no model was changed.'));
       signal?.addEventListener('abort', abort);
       try {
