@@ -60,15 +60,18 @@ function makeJob(): Json {
     { name: 'big blobs K=3 full kmeans', dataset: 'big', options: { nComponents: 3, seed: 3, maxIter: 20 }, streamChunk: 5000 },
     { name: 'big blobs K=3 diag random', dataset: 'big', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random', seed: 4, maxIter: 10 }, streamChunk: 3333 },
     { name: 'big blobs K=3 VEV kmeans', dataset: 'big', options: { nComponents: 3, covarianceType: 'VEV', seed: 5, maxIter: 10 }, streamChunk: 4096 },
+    { name: 'big holes K=3 full kmeans, missing values', dataset: 'bigHoles', options: { nComponents: 3, seed: 6, maxIter: 10, missingValues: 'marginalize' }, streamChunk: 3000 },
   ];
   // missing values: blobs with about 20% of the entries missing (null in JSON)
   let s = 42;
-  const holes = blobs3d(600).map((r) => r.map((v) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) < 0.2 * 4294967296 ? null : v)));
+  const punch = (rows: number[][]) => rows.map((r) => r.map((v) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) < 0.2 * 4294967296 ? null : v)));
+  const holes = punch(blobs3d(600));
+  const bigHoles = punch(blobs3d(9000));
   const missingCases = [
     { name: 'holes K=3 full kmeans', dataset: 'holes', options: { nComponents: 3, seed: 2, missingValues: 'marginalize' }, imputeSeed: 5 },
     { name: 'holes K=3 diag random', dataset: 'holes', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random', seed: 3, missingValues: 'marginalize' }, imputeSeed: 6 },
   ];
-  return { datasets: { faithful: FAITHFUL, blobs: blobs3d(600), big: blobs3d(9000), holes }, cases, asyncCases, missingCases };
+  return { datasets: { faithful: FAITHFUL, blobs: blobs3d(600), big: blobs3d(9000), holes, bigHoles }, cases, asyncCases, missingCases };
 }
 
 const job = makeJob();

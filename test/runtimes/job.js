@@ -116,7 +116,8 @@ export async function runAsyncJob(lib, input, options) {
   const { GaussianMixture } = lib;
   const cases = [];
   for (const c of input.asyncCases) {
-    const X = input.datasets[c.dataset];
+    // a null in the JSON job is a missing entry (NaN)
+    const X = input.datasets[c.dataset].map((r) => r.map((v) => (v === null ? NaN : v)));
     const sync = new GaussianMixture(c.options).fit(X);
     const viaAsync = await new GaussianMixture(c.options).fitAsync(X, options);
     const viaStream = await new GaussianMixture(c.options).fitStream(() => pieces(X, c.streamChunk));
