@@ -13,7 +13,7 @@ import { CHUNK_ROWS, zOrderBits } from './chunks.js';
 import { NodeStack, type TreeNode } from './tree.js';
 import { packStats } from './packing.js';
 import type { EStepArrays } from '../parallel/protocol.js';
-import { missingNotPd, missingRoute, patternKey, patternOrder } from '../model/missing.js';
+import { byPattern, missingNotPd, missingRoute, patternKey, patternOrder, type PatternKey } from '../model/missing.js';
 
 /** missingEStepGroups' mark of a group that starts a pattern (assembly/missing.ts). */
 const NEW_PATTERN = 1 << 30;
@@ -31,7 +31,7 @@ interface Chunk {
    *  for the incomplete-data E-step; x then holds the rows with NaN imputed, which the
    *  initialisation passes read. mx 0: no missing entries in the data. keys: each group's
    *  pattern (patternKey). */
-  mx: number; mw: number; groups: number; G: number; keys: string[];
+  mx: number; mw: number; groups: number; G: number; keys: PatternKey[];
 }
 
 /** Whether a tied fit keeps each block's total scatter between passes: d·d + d + 1 f64 a
@@ -185,7 +185,7 @@ export class Shard {
    *  (the chunk's position, NEW_PATTERN where a pattern starts), 4 i32 arrays from `at`. */
   private missingGroups(at: { gx: number; gw: number; gn: number; gslot: number }): void {
     const d = this.d, arena = this.arena;
-    const byKey = new Map<string, { chunk: number; g: number }[]>();
+    const byKey = new Map<PatternKey, { chunk: number; g: number }[]>();
     this.chunks.forEach((ch, i) => ch.keys.forEach((key, g) => {
       const list = byKey.get(key);
       if (list) list.push({ chunk: i, g });
@@ -194,7 +194,7 @@ export class Shard {
     const total = this.chunks.reduce((s, ch) => s + ch.G, 0);
     const gx = arena.i32(at.gx, total), gw = arena.i32(at.gw, total), gn = arena.i32(at.gn, total), gslot = arena.i32(at.gslot, total);
     let n = 0;
-    for (const key of [...byKey.keys()].sort()) {
+    for (const key of [...byKey.keys()].sort(byPattern)) {
       byKey.get(key)!.forEach(({ chunk, g }, j) => {
         const ch = this.chunks[chunk], offsets = arena.i32(ch.groups, ch.G + 1);
         gx[n] = ch.mx + offsets[g] * d * 8;

@@ -40,20 +40,32 @@ export function hasNaN(X: Matrix): boolean {
  *  a pattern: so leaving rows out (or giving them weight 0) never reorders the others. */
 export interface PatternOrder { order: Int32Array; groups: Int32Array }
 
-/** The missingness pattern of the d values at a[base …] as a key: its NaN bits, 30 to a
- *  number. Keys sort (as strings) in patternOrder's order of patterns. */
-export function patternKey(a: ArrayLike<number>, base: number, d: number): string {
+/** The missingness pattern of the d values at a[base …] as a key: its NaN bits, a number
+ *  where d ≤ 30 (the common case, and no string per row), else 30 bits to a number, joined. */
+export type PatternKey = number | string;
+
+export function patternKey(a: ArrayLike<number>, base: number, d: number): PatternKey {
+  if (d <= 30) {
+    let bits = 0;
+    for (let j = 0; j < d; j++) if (a[base + j] !== a[base + j]) bits |= 1 << j;
+    return bits;
+  }
   const words = new Array<number>(Math.ceil(d / 30)).fill(0);
   for (let j = 0; j < d; j++) if (a[base + j] !== a[base + j]) words[(j / 30) | 0] |= 1 << (j % 30);
   return words.join(',');
 }
 
+/** patternOrder's order of patterns (keys of one width are all numbers or all strings). */
+export function byPattern(x: PatternKey, y: PatternKey): number {
+  return typeof x === 'number' && typeof y === 'number' ? x - y : x < y ? -1 : x > y ? 1 : 0;
+}
+
 export function patternOrder(X: Matrix, rows: Int32Array): PatternOrder {
   const d = X.cols, a = X.data;
-  const keys = new Array<string>(rows.length);
+  const keys = new Array<PatternKey>(rows.length);
   for (let i = 0; i < rows.length; i++) keys[i] = patternKey(a, rows[i] * d, d);
-  const ids = new Map<string, number>();
-  for (const k of [...new Set(keys)].sort()) ids.set(k, ids.size);
+  const ids = new Map<PatternKey, number>();
+  for (const k of [...new Set(keys)].sort(byPattern)) ids.set(k, ids.size);
   const id = new Int32Array(rows.length);
   for (let i = 0; i < rows.length; i++) id[i] = ids.get(keys[i])!;
   const G = ids.size;

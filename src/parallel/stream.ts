@@ -385,7 +385,9 @@ class StreamCluster implements Cluster {
         // only the initialisation reads, holds them with NaN as 0)
         const top = this.arena.mark();
         try {
-          const shard = new Shard(c, this.arena, ch.index, d, false).add(ch.data.map((v) => (v === v ? v : 0)), ch.rows, null, ch.data);
+          const x = new Float64Array(ch.rows * d);
+          for (let i = 0; i < x.length; i++) x[i] = ch.data[i] === ch.data[i] ? ch.data[i] : 0;
+          const shard = new Shard(c, this.arena, ch.index, d, false).add(x, ch.rows, null, ch.data);
           shard.prepare(this.K, this.type);
           shard.em(p, leaf);
         } finally {
