@@ -514,6 +514,18 @@ describe("fitStream on data with missing entries: fit()'s bits over any chunking
     });
   }
 
+  it('more chunks than a batch (ten, taken eight and two at a time) and patterns shared across them', async () => {
+    const { X: B } = blobs(51, [[0, 0, 0], [4, 1, -2], [-2, 4, 1]], 7000, [1, 0.8, 1.2]);
+    const Y = mcar(B, 0.25, 19);
+    const o = { nComponents: 3, covarianceType: 'tied' as const, missingValues: 'marginalize' as const, seed: 6, maxIter: 5 };
+    const ref = new GaussianMixture(o).fit(Y);
+    const src = () => Array.from({ length: Math.ceil(Y.rows / 5000) }, (_, i) => {
+      const r = i * 5000, m = Math.min(5000, Y.rows - r);
+      return { data: Y.data.subarray(r * 3, (r + m) * 3), rows: m, cols: 3 };
+    });
+    expectSameFit(await new GaussianMixture(o).fitStream(src), ref);
+  });
+
   it('Arrow-like batches whose nulls are the missing entries; an explicit start', async () => {
     const o = { nComponents: 3, missingValues: 'marginalize' as const, seed: 4, maxIter: 5 };
     const ref = new GaussianMixture(o).fit(X);

@@ -369,9 +369,7 @@ export class Shard {
       // every chunk's block at once (a pattern is factorised once, not once per chunk), then
       // the blocks as the tree's leaves
       const b = this.buf, S = this.S;
-      const bad = c.missingEStepGroups(b.gx, b.gw, b.gn, b.gslot, b.G, d, K, type, p.weights!, p.means, p.cov!, p.chol,
-        b.slots, S, this.chunks.length, b.missing, missingRoute.route, p.shift ?? 0);
-      if (bad >= 0) throw missingNotPd(bad, { K, covarianceType: TYPE_NAMES[type] }, 'in an EM iteration');
+      this.missingEStep(p);
       return this.reduce(S, (ch, out) => {
         const at = b.slots + 8 * S * (ch.index - this.firstChunk);
         this.arena.f64(out, S).set(this.arena.f64(at, S));
@@ -383,6 +381,23 @@ export class Shard {
         ch.balls, kernels.prune ? 1 : 0, p.shift ?? 0, kernels.certify ? 0 : 1,
         kernels.normalizeSoft ? 0 : 1, ch.tied);
     }, into, wire);
+  }
+
+  /** The incomplete-data E-step of every chunk (missing entries), each chunk's statistics
+   *  block handed to `visit` in chunk order (its position in the shard, its address, valid
+   *  until the next call on the shard): the leaves of em()'s tree, for a caller that sums
+   *  them with chunks held elsewhere (fitStream). */
+  missingLeaves(p: ParamPtrs, visit: (i: number, block: number) => void): void {
+    this.missingEStep(p);
+    this.chunks.forEach((_, i) => visit(i, this.buf.slots + 8 * this.S * i));
+  }
+
+  /** missingEStepGroups into the chunks' blocks (buf.slots). */
+  private missingEStep(p: ParamPtrs): void {
+    const b = this.buf, K = this.K, type = this.type;
+    const bad = this.c.missingEStepGroups(b.gx, b.gw, b.gn, b.gslot, b.G, this.d, K, type, p.weights!, p.means, p.cov!, p.chol,
+      b.slots, this.S, this.chunks.length, b.missing, missingRoute.route, p.shift ?? 0);
+    if (bad >= 0) throw missingNotPd(bad, { K, covarianceType: TYPE_NAMES[type] }, 'in an EM iteration');
   }
 
   /** Per chunk: Σ w·‖x − centre‖², after closest = ‖x − centre‖² (first) or the minimum of both. */

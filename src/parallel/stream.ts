@@ -330,6 +330,10 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
   if (fill > 0) yield { index: index++, data: buf!.subarray(0, fill * d!), rows: fill, cols: d!, nonFinite: origin(from, buf!, d!) };
 }
 
+/** Chunks of a missing-value stream taken through one shard at a time: a pattern is
+ *  factorised once for all of them, and memory holds their rows twice. */
+const MISSING_BATCH = 8;
+
 /** The data as the driver sees it: initialisation requests go to the sample (in memory),
  *  E-steps to a pass over the source. */
 class StreamCluster implements Cluster {
@@ -372,28 +376,51 @@ class StreamCluster implements Cluster {
       held--;
     });
     let rows = 0;
+    // missing values: up to MISSING_BATCH chunks' rows at a time, as given, through a shard of
+    // their own (a pattern factorised once for all of them), each chunk's block a leaf
+    let batch: StreamedChunk[] = [];
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      const n = batch.reduce((s, b) => s + b.rows, 0);
+      while (this.nodes.length < held + batch.length) this.nodes.push(this.arena.allocF64(S));
+      const raw = new Float64Array(n * d), x = new Float64Array(n * d);
+      let at = 0;
+      for (const b of batch) {
+        raw.set(b.data, at);
+        at += b.rows * d;
+      }
+      // x, which only the initialisation reads, holds them with NaN as 0
+      for (let i = 0; i < x.length; i++) x[i] = raw[i] === raw[i] ? raw[i] : 0;
+      const top = this.arena.mark();
+      try {
+        const shard = new Shard(c, this.arena, batch[0].index, d, false).add(x, n, null, raw);
+        shard.prepare(this.K, this.type);
+        shard.missingLeaves(p, (i, block) => {
+          const leaf = this.nodes[held++];
+          this.arena.f64(leaf, S).set(this.arena.f64(block, S));
+          stack.push(batch[i].index, leaf);
+        });
+      } finally {
+        this.arena.release(top);
+      }
+      batch = [];
+    };
     for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false, this.names, this.missing)) {
       if (this.rows >= 0 && rows + ch.rows > this.rows) {
         // before the rows reach the shard, which was sized by an earlier pass's chunks
         throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave at least ${rows + ch.rows} rows, but ` +
           `${this.rows} before: it must give the same rows in the same order on every call.`);
       }
+      rows += ch.rows;
+      if (this.missing) {
+        // the chunk's data may be the reader's buffer, refilled for the next
+        batch.push({ ...ch, data: ch.data.slice() });
+        if (batch.length === MISSING_BATCH) flush();
+        continue;
+      }
       if (held === this.nodes.length) this.nodes.push(this.arena.allocF64(S));
       const leaf = this.nodes[held++];
-      if (this.missing) {
-        // a shard of this chunk alone, freed after: its rows as given for the E-step (x, which
-        // only the initialisation reads, holds them with NaN as 0)
-        const top = this.arena.mark();
-        try {
-          const x = new Float64Array(ch.rows * d);
-          for (let i = 0; i < x.length; i++) x[i] = ch.data[i] === ch.data[i] ? ch.data[i] : 0;
-          const shard = new Shard(c, this.arena, ch.index, d, false).add(x, ch.rows, null, ch.data);
-          shard.prepare(this.K, this.type);
-          shard.em(p, leaf);
-        } finally {
-          this.arena.release(top);
-        }
-      } else {
+      {
         if (!this.slot) {
           // the first chunk is the longest: the buffers fit every later one
           this.slot = new Shard(c, this.arena, ch.index, d, false).add(ch.data, ch.rows, null);
@@ -404,8 +431,8 @@ class StreamCluster implements Cluster {
         this.slot.em(p, leaf);
       }
       stack.push(ch.index, leaf);
-      rows += ch.rows;
     }
+    flush();
     if (this.rows >= 0 && rows !== this.rows) {
       throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave ${rows} rows, but ${this.rows} before: ` +
         'it must give the same rows in the same order on every call.');
