@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { BayesianGaussianMixture, GaussianMixture, WorkerPool, selectModel, selectModelAsync, type Matrix } from '../src/index.js';
-import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, parkMillerNormal, rng, root, sameBits } from './helpers.js';
+import { blobs, expectSameFit, loadCore, matrix, maxRelDiff, normal, parkMillerNormal, rng, root, sameBits } from './helpers.js';
 import { missingRoute } from '../src/model/missing.js';
 import type * as Lib from '../src/entry-node.js';
 
@@ -592,5 +592,79 @@ describe('the map-reduce API and a WorkerPool on data with missing entries', () 
     }
     await expect(new lib.GaussianMixture({ nComponents: 3 }).fitAsync(pool)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     await expect(lib.WorkerPool.create(X, { workers: 1, missingValues: 'drop' as never })).rejects.toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});
+
+describe('missing values: what a review found (each case once a difference from fit())', () => {
+  const pieces = (X: Matrix, size: number) => () => {
+    const out: Matrix[] = [];
+    for (let r = 0; r < X.rows; r += size) {
+      const m = Math.min(size, X.rows - r);
+      out.push({ data: X.data.slice(r * X.cols, (r + m) * X.cols), rows: m, cols: X.cols });
+    }
+    return out;
+  };
+  const o = { nComponents: 3, missingValues: 'marginalize' as const, seed: 4, maxIter: 5 };
+
+  it('a stream whose kept rows have no NaN (none at all, or d = 1, or only rows with nothing observed) is the ordinary fit, as fit() is', async () => {
+    const none = blobs(12, [[0, 0, 0], [5, 1, -2], [-3, 5, 2]], 1000, 1).X;
+    const z = normal(rng(51));
+    const one = { data: Float64Array.from({ length: 5000 }, (_, i) => (i % 5 === 0 ? NaN : (i % 2) * 4 + z())), rows: 5000, cols: 1 };
+    const empty = { data: Float64Array.from(none.data, (v, i) => (Math.floor(i / 3) % 97 === 0 ? NaN : v)), rows: none.rows, cols: 3 };
+    for (const X of [none, one, empty]) {
+      const k = X.cols === 1 ? 2 : 3;
+      const ref = new lib.GaussianMixture({ ...o, nComponents: k }).fit(X);
+      expectSameFit(await new lib.GaussianMixture({ ...o, nComponents: k }).fitStream(pieces(X, 333)), ref);
+      // an explicit start reads the stream once more to know
+      const start = { weightsInit: ref.weights, meansInit: ref.means, precisionsInit: ref.precisions };
+      expectSameFit(await new lib.GaussianMixture({ ...o, nComponents: k, ...start }).fitStream(pieces(X, 1000)),
+        new lib.GaussianMixture({ ...o, nComponents: k, ...start }).fit(X));
+    }
+  });
+
+  it('one pattern taking the covariance route in some chunks and the precision route in others (routes cached per pattern)', async () => {
+    // sparse, dense, sparse, dense missingness by chunk, correlated features: a pattern's group
+    // is large in one chunk (covariance route) and small in the next (precision route); and a
+    // worker whose first chunk is a dense one meets the patterns in another order than fit()
+    const u = rng(5), z = normal(rng(31));
+    const X = { data: new Float64Array(8192 * 6), rows: 8192, cols: 6 };
+    for (let r = 0; r < X.rows; r++) {
+      const c = z(), k = r % 3;
+      for (let j = 0; j < 6; j++) X.data[r * 6 + j] = 6 * k * (j % 2) + z() + 3 * c;
+      const rate = (r >> 11) & 1 ? 0.06 : 0.003;
+      for (let j = 0; j < 6; j++) if (u() < rate) X.data[r * 6 + j] = NaN;
+    }
+    for (const covarianceType of ['full', 'tied'] as const) {
+      const m = { ...o, covarianceType, maxIter: 4 };
+      const ref = new lib.GaussianMixture(m).fit(X);
+      expectSameFit(await new lib.GaussianMixture(m).fitStream(pieces(X, 2048)), ref);
+      for (const workers of [2, 3]) expectSameFit(await new lib.GaussianMixture(m).fitAsync(X, { workers }), ref);
+    }
+  });
+
+  it('a row of weight 0 whose every density underflows is skipped; a pool without the relay passes the covariances', async () => {
+    const { X: B } = blobs(9, [[0, 0, 0], [5, 1, -2], [-3, 5, 2]], 1000, 1);
+    const X = mcar(B, 0.2, 8);
+    X.data[0] = 1e200; X.data[1] = NaN; X.data[2] = -1e200;
+    const w = new Float64Array(X.rows).fill(1);
+    w[0] = 0;
+    const ref = new lib.GaussianMixture(o).fit(X, { sampleWeight: w });
+    expect(Number.isFinite(ref.lowerBound)).toBe(true);
+    expectSameFit(await new lib.GaussianMixture(o).fitAsync(X, { workers: 2, sampleWeight: w }), ref);
+    const pool = await lib.WorkerPool.create(X, { workers: 2, missingValues: 'marginalize', sampleWeight: w });
+    onTestFinished(() => pool.close());
+    (pool as unknown as { relay: boolean }).relay = false; // as where there is no MessageChannel
+    expectSameFit(await new lib.GaussianMixture(o).fitAsync(pool), ref);
+  });
+
+  it('a pool made from X whose only NaN are rows with nothing observed still serves missing-value models only', async () => {
+    const { X: B } = blobs(9, [[0, 0], [5, 1]], 300, 1);
+    const X = { data: Float64Array.from(B.data, (v, i) => (i < 2 ? NaN : v)), rows: B.rows, cols: 2 };
+    const pool = await lib.WorkerPool.create(X, { workers: 1, missingValues: 'marginalize' });
+    onTestFinished(() => pool.close());
+    expect(pool.missing).toBe(true);
+    expect(pool.rows).toBe(X.rows - 1);
+    await expect(new lib.GaussianMixture({ nComponents: 2 }).fitAsync(pool)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expectSameFit(await new lib.GaussianMixture({ ...o, nComponents: 2 }).fitAsync(pool), new lib.GaussianMixture({ ...o, nComponents: 2 }).fit(X));
   });
 });

@@ -344,8 +344,10 @@ class StreamCluster implements Cluster {
     /** Whether d is the model's (an explicit or warm start) rather than the stream's. */
     private readonly dFromModel: boolean,
     private readonly names: StreamNames,
-    /** NaN is a missing entry (missingValues 'marginalize'): each chunk's E-step is the
-     *  incomplete-data one, through a shard of that chunk alone. */
+    /** NaN is a missing entry (missingValues 'marginalize'): rows with nothing observed are
+     *  left out, and where `missing`, the E-step is the incomplete-data one, chunks taken
+     *  MISSING_BATCH at a time through a shard of their own. */
+    private readonly marginalize = false,
     private readonly missing = false) {}
   private K = 0;
   private type = 0;
@@ -405,7 +407,7 @@ class StreamCluster implements Cluster {
       }
       batch = [];
     };
-    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false, this.names, this.missing)) {
+    for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false, this.names, this.marginalize)) {
       if (this.rows >= 0 && rows + ch.rows > this.rows) {
         // before the rows reach the shard, which was sized by an earlier pass's chunks
         throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave at least ${rows + ch.rows} rows, but ` +
@@ -467,14 +469,14 @@ class StreamCluster implements Cluster {
  */
 async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: number, signal: AbortSignal | undefined,
   pace: () => Promise<void>, modelD: number | null, names: StreamNames, onWidth: (d: number) => void = () => {},
-  missing = false): Promise<{ n: number; d: number; sample: Matrix }> {
+  missing = false): Promise<{ n: number; d: number; sample: Matrix; sawNaN: boolean }> {
   c.rngSeedStream(seed % 4294967296 >>> 0, Math.floor(seed / 4294967296) >>> 0, 0xffffffff);
   let res: Float64Array | null = null, n = 0, d = 0;
   let W = 0, next = 0;
   const u = (): number => 1 - c.rngUniform(); // (0, 1]
   const skip = (): number => Math.floor(c.ln(u()) / c.ln(1 - W)) + 1;
   // modelD: a warm or explicit start's width, held against every chunk from the first
-  let sum: Float64Array | null = null, seen: Float64Array | null = null;
+  let sum: Float64Array | null = null, seen: Float64Array | null = null, sawNaN = false;
   for await (const ch of chunksOf(source, 0, modelD, modelD !== null, signal, pace, true, names, missing)) {
     if (n === 0 && d === 0) onWidth(ch.cols); // options that need the width, checked at once
     d = ch.cols;
@@ -486,7 +488,7 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
         if (v === v) {
           sum[i % d] += 1 * v;
           seen[i % d] += 1;
-        }
+        } else sawNaN = true;
       }
     }
     // grown with the rows seen, up to k (a short stream never pays for the whole sample)
@@ -517,7 +519,18 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
     }
     for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) data[i] = sum![i % d] / seen![i % d];
   }
-  return { n, d, sample: { data, rows: m, cols: d } };
+  return { n, d, sample: { data, rows: m, cols: d }, sawNaN };
+}
+
+/** Whether a kept row of the stream (one with an observed entry) has a missing entry: fit()
+ *  takes the incomplete-data E-step only then (without, its ordinary one, bit for bit), so a
+ *  stream decides the same before its first E-step. Stops at the first such row. */
+async function keptNaN(source: StreamSource, d: number, signal: AbortSignal | undefined, pace: () => Promise<void>,
+  names: StreamNames): Promise<boolean> {
+  for await (const ch of chunksOf(source, 0, d, true, signal, pace, true, names, true)) {
+    for (let i = 0; i < ch.rows * d; i++) if (ch.data[i] !== ch.data[i]) return true;
+  }
+  return false;
 }
 
 /** EMPTY_INPUT for a pass that read no rows. */
@@ -558,9 +571,12 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   // Bayesian fit takes priors from them (warm starts too)
   // a Bayesian prior of the wrong width is refused at the first chunk, not after the pass
   const names: StreamNames = { value: null, warm: opts.warmNames ?? null };
-  const missing = o.missingValues === 'marginalize';
+  // missing values: taken as such where a kept row has one (pass 0 tells; an explicit start
+  // reads the stream once more to know), else the ordinary fit of the kept rows, as fit()
+  const marginalize = o.missingValues === 'marginalize';
+  let missing = marginalize;
   const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, pace, modelD, names,
-    (d) => { if (o.variational) checkPriorShapes(o, d); }, missing);
+    (d) => { if (o.variational) checkPriorShapes(o, d); }, marginalize);
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
     rows = r.n;
     // after the coordinator: the sample's shard frees back to its own data when it lays
@@ -571,8 +587,10 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     d = warm ? warm.params.d : o.meansInit!.length / o.nComponents;
     co = createCoordinator(c, arena, o, d);
     if (co.wantsDataMoments) sample = keep(await draw(d));
+    else if (missing) missing = await keptNaN(source, d, signal, pace, names);
   } else {
     const r = await draw(null);
+    missing &&= r.sawNaN;
     if (r.n < o.nComponents) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; the stream has ${r.n}. ` +
         'Reduce nComponents or add data.');
@@ -582,7 +600,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     co = createCoordinator(c, arena, o, d);
     sample = keep(r);
   }
-  const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit, names, missing);
+  const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit, names, marginalize, missing);
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   const state = await runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, pace);

@@ -168,8 +168,9 @@ export class WorkerPool {
   busy = false;
   /** @internal The workers hold ports to each other, so EM iterations can relay (relay-cluster.ts). */
   relay = false;
-  /** The data have missing entries (created with missingValues 'marginalize', or a fitAsync's
-   *  own pool): the workers hold them imputed, and as given for the incomplete-data E-step. */
+  /** The data had missing entries (created with missingValues 'marginalize', or a fitAsync's
+   *  own pool): rows with nothing observed were left out, and the workers hold the others
+   *  imputed and, where any has a NaN, as given for the incomplete-data E-step. */
   readonly missing: boolean;
 
   private constructor(rows: number, cols: number, weighted: boolean, positive: number, shards: WorkerShard[], missing: boolean) {
@@ -196,18 +197,25 @@ export class WorkerPool {
     // from the shape alone, before any entry is read
     const shape = peekShape(X);
     const weighted = options.sampleWeight !== undefined && options.sampleWeight !== null;
-    if (shape) checkShards(shape.rows, o.workers, (n) => shardBytes(n, shape.cols, weighted), `${shape.rows}×${shape.cols} data`);
+    // (with missing values the workers hold the rows twice: as given, and imputed)
+    if (shape) {
+      checkShards(shape.rows, o.workers, (n) => shardBytes(n, shape.cols, weighted) * (mv === 'marginalize' ? 2 : 1),
+        `${shape.rows}×${shape.cols} data`);
+    }
     const m = toMatrix(X, 'X', mv === 'marginalize' ? 'allow' : 'refuse');
     const names = columnNames(X, m.cols);
     const w = toSampleWeight(options.sampleWeight, m.rows);
     if (signal?.aborted) throw new GmmError('ABORTED', 'WorkerPool.create was aborted by its AbortSignal before it started.');
     let pool: WorkerPool;
     if (mv === 'marginalize' && hasNaN(m)) {
-      // as fitAsync(X) (fit/missing-fit.ts): the kept rows, their weights rescaled
+      // as fitAsync(X) (fit/missing-fit.ts): the kept rows, their weights rescaled; marked
+      // missing even where only rows with nothing observed had NaN (left out: a model that
+      // takes no missing values must not fit what is left)
       const md = missingData(m, w, 1);
       const rows = { data: md.imputed ?? md.rows, rows: md.kept.length, cols: m.cols };
-      pool = await WorkerPool.start(rows, md.raw ? md.w : md.w && rescaled(md.w), o.workers, o, signal, names, md.raw);
-      pool.weightsRescaled = md.w !== null && weightExponent(md.w) !== 0;
+      const kept = w && Float64Array.from(md.kept, (r) => w[r]);
+      pool = await WorkerPool.start(rows, md.raw ? md.w : kept && rescaled(kept), o.workers, o, signal, names, md.raw, true);
+      pool.weightsRescaled = kept !== null && weightExponent(kept) !== 0;
     } else {
       pool = await WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal, names);
       pool.weightsRescaled = w !== null && weightExponent(w) !== 0;
@@ -218,7 +226,7 @@ export class WorkerPool {
   /** @internal Starts the workers and sends each its chunks (validated X, weights or null;
    *  names: X's column names or null). */
   static async start(X: Matrix, w: Float64Array | null, workers: number, o: SpawnOptions,
-    signal?: AbortSignal, names: string[] | null = null, raw: Float64Array | null = null): Promise<WorkerPool> {
+    signal?: AbortSignal, names: string[] | null = null, raw: Float64Array | null = null, missing = raw !== null): Promise<WorkerPool> {
     const spawn = currentSpawner();
     if (!spawn) throw new GmmError('WORKER_FAILED', 'this runtime has no workers: use fitAsync with workers: 0 (in-process).');
     // each caller has checked that every worker's share fits (checkShards): create() from the
@@ -242,7 +250,7 @@ export class WorkerPool {
         }
         shards.push(new WorkerShard(port, c0, c1, onFail));
       }
-      pool = new WorkerPool(X.rows, d, w !== null, positive, shards, raw !== null);
+      pool = new WorkerPool(X.rows, d, w !== null, positive, shards, missing);
       pool.names = names;
       const abort = (): void => pool!.breakWith(new GmmError('ABORTED', 'aborted by its AbortSignal while the workers started; no model was changed.'));
       signal?.addEventListener('abort', abort);
