@@ -13,7 +13,7 @@
 //   Each sweep then takes the shapes from the new Tₖ; both steps lower the negative
 //   log-likelihood (for fixed D the shapes are its minimum; for fixed shapes each rotation
 //   is), so it never rises. Sweeps run until no rotation turns by TOL (its sine), at most
-//   MAX_SWEEPS, from D = the eigenvectors of Σₖ cᵏΣₖ for the covariances of the E-step (in an
+//   MAX_SWEEPS, from D = the eigenvectors of Σₖ cₖΣₖ for the covariances of the E-step (in an
 //   EM iteration: they share the last M-step's orientation; as mclust carries its
 //   orientation from one M-step to the next), else (the first M-step of a start) of
 //   Σₖ nₖSₖ. Both depend on the parameters alone, so every split of the work starts alike.
@@ -40,22 +40,23 @@ export function orientationScratchSize(K: i32, d: i32): i32 {
   return 3 * d * d + K * d;
 }
 
-/** Σₖ cᵏ Σₖ's ratio c: any one not a root of a low-degree polynomial with small integer
- *  coefficients (here 1/φ, the golden ratio's inverse), so that shapes which cancel in a plain
- *  sum (Σₖ Σₖ = t·I, which makes every orientation an eigenbasis) do not cancel in this one. */
+/** The weights cₖ = 1 + frac((k + 1)/φ) of Σₖ cₖ Σₖ: in [1, 2) for every k (so no component
+ *  fades, however large K), and generic (the fractional parts of multiples of the golden
+ *  ratio's inverse, no two alike), so that shapes which cancel in a plain sum (Σₖ Σₖ = t·I,
+ *  which makes every orientation an eigenbasis) do not cancel in this one. */
 const SPREAD: f64 = 0.6180339887498949;
 
 /** The orientation to start from, before the M-step replaces cov (K full d×d, the E-step's
- *  covariances, which share one orientation D): the eigenvectors of Σₖ cᵏ Σₖ (SPREAD), D
+ *  covariances, which share one orientation D): the eigenvectors of Σₖ cₖ Σₖ (SPREAD), D
  *  itself wherever its eigenvalues are apart, into tmp's second d×d slot. */
 export function previousOrientation(cov: usize, K: i32, d: i32, tmp: usize): void {
   const dd = d * d;
   const F = tmp + (<usize>dd << 3), G = tmp + (<usize>(2 * dd) << 3), diag = tmp + (<usize>(3 * dd) << 3);
   for (let i = 0; i < dd; i++) {
-    let s: f64 = 0, c: f64 = 1;
+    let s: f64 = 0;
     for (let k = 0; k < K; k++) {
-      s += c * ld(cov, k * dd + i);
-      c *= SPREAD;
+      const t = <f64>(k + 1) * SPREAD;
+      s += (1.0 + (t - Math.floor(t))) * ld(cov, k * dd + i);
     }
     st(G, i, s);
   }
