@@ -622,6 +622,20 @@ describe('missing values: what a review found (each case once a difference from 
     }
   });
 
+  it('a source that gives a NaN in a kept row after a first pass without one is SOURCE_FAILED, the model unchanged', async () => {
+    const clean = blobs(12, [[0, 0, 0], [5, 1, -2], [-3, 5, 2]], 1000, 1).X;
+    let pass = 0;
+    const source = () => {
+      const data = clean.data.slice();
+      if (pass++ >= 1) data[4] = NaN; // after the first read; row 1 keeps observed entries
+      return [{ data, rows: clean.rows, cols: 3 }];
+    };
+    const gm = new lib.GaussianMixture({ ...o, warmStart: true }).fit(clean);
+    const before = JSON.stringify(gm.toJSON());
+    await expect(gm.fitStream(source)).rejects.toThrow(expect.objectContaining({ code: 'SOURCE_FAILED', message: expect.stringContaining('the first pass found none') }));
+    expect(JSON.stringify(gm.toJSON())).toBe(before);
+  });
+
   it('one pattern taking the covariance route in some chunks and the precision route in others (routes cached per pattern)', async () => {
     // sparse, dense, sparse, dense missingness by chunk, correlated features: a pattern's group
     // is large in one chunk (covariance route) and small in the next (precision route); and a

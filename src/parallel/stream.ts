@@ -378,34 +378,29 @@ class StreamCluster implements Cluster {
       held--;
     });
     let rows = 0;
-    // missing values: up to MISSING_BATCH chunks' rows at a time, as given, through a shard of
-    // their own (a pattern factorised once for all of them), each chunk's block a leaf
-    let batch: StreamedChunk[] = [];
+    // missing values: up to MISSING_BATCH chunks' rows at a time, as given (raw), through a
+    // shard of their own (a pattern factorised once for all of them), each chunk's block a leaf
+    let raw: Float64Array | null = null, x: Float64Array | null = null, n = 0;
+    const batch: number[] = []; // the batch's chunk indices
     const flush = (): void => {
       if (batch.length === 0) return;
-      const n = batch.reduce((s, b) => s + b.rows, 0);
       while (this.nodes.length < held + batch.length) this.nodes.push(this.arena.allocF64(S));
-      const raw = new Float64Array(n * d), x = new Float64Array(n * d);
-      let at = 0;
-      for (const b of batch) {
-        raw.set(b.data, at);
-        at += b.rows * d;
-      }
-      // x, which only the initialisation reads, holds them with NaN as 0
-      for (let i = 0; i < x.length; i++) x[i] = raw[i] === raw[i] ? raw[i] : 0;
+      // x, which only the initialisation reads, holds the rows with NaN as 0
+      for (let i = 0; i < n * d; i++) x![i] = raw![i] === raw![i] ? raw![i] : 0;
       const top = this.arena.mark();
       try {
-        const shard = new Shard(c, this.arena, batch[0].index, d, false).add(x, n, null, raw);
+        const shard = new Shard(c, this.arena, batch[0], d, false).add(x!.subarray(0, n * d), n, null, raw!.subarray(0, n * d));
         shard.prepare(this.K, this.type);
         shard.missingLeaves(p, (i, block) => {
           const leaf = this.nodes[held++];
           this.arena.f64(leaf, S).set(this.arena.f64(block, S));
-          stack.push(batch[i].index, leaf);
+          stack.push(batch[i], leaf);
         });
       } finally {
         this.arena.release(top);
       }
-      batch = [];
+      batch.length = 0;
+      n = 0;
     };
     for await (const ch of chunksOf(this.source, this.pass, d, this.dFromModel, this.signal, this.pace, false, this.names, this.marginalize)) {
       if (this.rows >= 0 && rows + ch.rows > this.rows) {
@@ -415,8 +410,12 @@ class StreamCluster implements Cluster {
       }
       rows += ch.rows;
       if (this.missing) {
-        // the chunk's data may be the reader's buffer, refilled for the next
-        batch.push({ ...ch, data: ch.data.slice() });
+        // copied at once: the chunk's data may be the reader's buffer, refilled for the next
+        raw ??= new Float64Array(MISSING_BATCH * CHUNK_ROWS * d);
+        x ??= new Float64Array(raw.length);
+        raw.set(ch.data, n * d);
+        n += ch.rows;
+        batch.push(ch.index);
         if (batch.length === MISSING_BATCH) flush();
         continue;
       }
@@ -429,6 +428,12 @@ class StreamCluster implements Cluster {
           this.slot.prepare(this.K, this.type);
         }
         const bad = this.slot.load(ch.index, ch.data, ch.rows);
+        if (bad >= 0 && this.marginalize) {
+          // ±Infinity was refused as the chunk was read: a NaN in a row with an observed entry,
+          // where pass 0 found none (and chose the E-step by it)
+          throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: chunk ${ch.index} has a missing entry (NaN) in a row ` +
+            'with observed ones, where the first pass found none: the source must give the same rows in the same order on every call.');
+        }
         if (bad >= 0) throw ch.nonFinite(bad);
         this.slot.em(p, leaf);
       }
