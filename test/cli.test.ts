@@ -659,6 +659,20 @@ describe('missing values: fit --missing marginalize, impute', () => {
     expect(json).toEqual(gm.toJSON());
   });
 
+  it('fit --missing marginalize: a row with nothing observed changes neither the model nor the criteria printed (streamed too)', async () => {
+    const withEmpty = join(dir, 'holes-empty.csv');
+    writeFileSync(withEmpty, 'eruptions,waiting\n' + [...cells().slice(0, 5), ['', 'NA'], ...cells().slice(5)].map((r) => r.join(',')).join('\n') + '\n');
+    const bic = (stderr: string) => /BIC (\S+)/.exec(stderr)?.[1];
+    const plain = await cli(['fit', file, '-k', '2', '--missing', 'marginalize']);
+    expect(plain.code, plain.stderr).toBe(0);
+    for (const extra of [[], ['--stream']]) {
+      const r = await cli(['fit', withEmpty, '-k', '2', '--missing', 'marginalize', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(plain.stdout);
+      expect(bic(r.stderr)).toBe(bic(plain.stderr));
+    }
+  });
+
   it('predict and score marginalise with such a model; a model without it names impute', async () => {
     const p = await cli(['predict', join(dir, 'holes-model.json'), file]);
     expect(p.code, p.stderr).toBe(0);

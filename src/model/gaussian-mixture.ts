@@ -270,7 +270,8 @@ export class GaussianMixture {
       X.check();
       if (X.missing && o.missingValues !== 'marginalize') {
         throw new GmmError('INVALID_OPTION', "this WorkerPool holds rows with missing entries (created with missingValues: " +
-          "'marginalize'): fit it with a model that has missingValues: 'marginalize'.");
+          "'marginalize'): fit it with a GaussianMixture that has missingValues: 'marginalize' (a BayesianGaussianMixture " +
+          'takes no missing values).');
       }
       if (o.variational && X.weightsRescaled) {
         throw new GmmError('INVALID_OPTION', 'this WorkerPool multiplied its sample weights by a power of two (their largest lies ' +

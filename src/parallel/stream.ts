@@ -109,7 +109,8 @@ function fromArrow(t: ArrowLike, missing: boolean): Matrix {
         continue;
       }
       if (typeof v !== 'number' && typeof v !== 'bigint') {
-        throw new GmmError('NOT_NUMERIC', `Arrow column ${j}, row ${i} is ${v === null ? 'null' : typeof v}, not a number.`);
+        throw new GmmError('NOT_NUMERIC', `Arrow column ${j}, row ${i} is ${v === null ? 'null' : typeof v}, not a number` +
+          (v === null ? " (or set missingValues: 'marginalize' to read nulls as missing entries)." : '.'));
       }
       if (!Number.isFinite(x)) throw new GmmError('NON_FINITE', `Arrow column ${j}, row ${i} is ${x}: remove or impute such rows.`);
       data[i * cols + j] = x;
@@ -444,7 +445,7 @@ class StreamCluster implements Cluster {
       throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: the source gave ${rows} rows, but ${this.rows} before: ` +
         'it must give the same rows in the same order on every call.');
     }
-    if (rows === 0) throw noRows(this.pass);
+    if (rows === 0) throw noRows(this.pass, this.marginalize);
     if (rows < co.K) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${co.K} needs at least that many samples; the stream has ${rows}. ` +
         'Reduce nComponents or add data.');
@@ -513,7 +514,7 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
       }
     }
   }
-  if (n === 0) throw noRows(0);
+  if (n === 0) throw noRows(0, missing);
   const m = Math.min(n, k);
   const data = res ? res.subarray(0, m * d) : new Float64Array(0);
   if (missing) {
@@ -539,8 +540,10 @@ async function keptNaN(source: StreamSource, d: number, signal: AbortSignal | un
 }
 
 /** EMPTY_INPUT for a pass that read no rows. */
-function noRows(pass: number): GmmError {
-  return new GmmError('EMPTY_INPUT', `fitStream pass ${pass}: the source gave no rows: give it at least nComponents rows.`);
+function noRows(pass: number, marginalize = false): GmmError {
+  return new GmmError('EMPTY_INPUT', marginalize
+    ? `fitStream pass ${pass}: the source gave no row with an observed entry (every entry missing, NaN, or no rows): give it at least nComponents rows with values.`
+    : `fitStream pass ${pass}: the source gave no rows: give it at least nComponents rows.`);
 }
 
 /** A copy of a (or a new array) with room for `length` values; TOO_LARGE where the

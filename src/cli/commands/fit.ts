@@ -6,6 +6,7 @@ import type { Table } from '../csv.js';
 import { DataError } from '../csv.js';
 import { modelJsonText, modelSummary, num } from '../summary.js';
 import { INIT_SAMPLE_DEFAULT, INIT_SAMPLE_MAX } from '../../parallel/stream.js';
+import { rowObserved } from '../../model/missing.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, FIT_OPTIONS, InputError, UsageError, need, type Command, type Opts } from '../args.js';
 import { describeData, fsReason, gatherBlocks, openBlocks, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
@@ -37,17 +38,25 @@ async function fitStreamed(path: string, o: Opts, gm: GaussianMixture): Promise<
   } finally {
     progress.done();
   }
-  // the criteria need the log-likelihood of every row: one more pass
+  // the criteria need the log-likelihood of every row: one more pass (rows with nothing
+  // observed, which a missing-value fit leaves out, score 0 and are not counted)
   let ll = 0, n = 0;
   for await (const t of source()) {
     const v = gm.scoreSamples(t);
     for (let i = 0; i < v.length; i++) ll += v[i];
-    n += t.rows;
+    n += observedRows(t);
   }
   const model = gm.toJSON();
   info(`${modelSummary(model, columns)}\n  ${n} rows   ${criteriaLine(gm, ll, n)}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
   fitWarnings(gm, n);
   emit(modelJsonText(model), o.out);
+}
+
+/** The rows of t with an observed cell: those a fit counts (bic's n). */
+function observedRows(t: Table): number {
+  let n = 0;
+  for (let r = 0; r < t.rows; r++) if (rowObserved(t, r)) n++;
+  return n;
 }
 
 /** What a finished fit of n rows should warn of: no convergence, and components that hold
@@ -143,7 +152,7 @@ export const fit: Command = {
     }
     const model = gm.toJSON();
     info(`${modelSummary(model, t.columns)}\n` +
-      `  ${criteriaLine(gm, gm.score(t) * t.rows, t.rows)}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
+      `  ${criteriaLine(gm, gm.score(t) * t.rows, observedRows(t))}   (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
     fitWarnings(gm, t.rows);
     emit(modelJsonText(model), o.out);
   },
