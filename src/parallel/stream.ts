@@ -387,7 +387,11 @@ class StreamCluster implements Cluster {
       if (batch.length === 0) return;
       while (this.nodes.length < held + batch.length) this.nodes.push(this.arena.allocF64(S));
       // x, which only the initialisation reads, holds the rows with NaN as 0
-      for (let i = 0; i < n * d; i++) x![i] = raw![i] === raw![i] ? raw![i] : 0;
+      const r = raw!, xs = x!;
+      for (let i = 0, end = n * d; i < end; i++) {
+        const v = r[i];
+        xs[i] = v === v ? v : 0;
+      }
       const top = this.arena.mark();
       try {
         const shard = new Shard(c, this.arena, batch[0], d, false).add(x!.subarray(0, n * d), n, null, raw!.subarray(0, n * d));
