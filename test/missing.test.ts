@@ -543,6 +543,15 @@ describe("fitStream on data with missing entries: fit()'s bits over any chunking
     expectSameFit(await new GaussianMixture({ ...o, ...start }).fitStream(pieces(1000)), new GaussianMixture({ ...o, ...start }).fit(X));
   });
 
+  it('a feature never observed is named by its column where the data name them (fit, fitAsync, fitStream)', async () => {
+    const X = { data: Float64Array.from([1, NaN, 2, NaN, 3, NaN]), rows: 3, cols: 2, columns: ['a', 'b'] };
+    const o = { nComponents: 1, missingValues: 'marginalize' as const };
+    const named = expect.objectContaining({ code: 'EMPTY_INPUT', message: expect.stringContaining('feature 1 ("b")') });
+    expect(() => new GaussianMixture(o).fit(X)).toThrow(named);
+    await expect(new GaussianMixture(o).fitAsync(X, { workers: 0 })).rejects.toThrow(named);
+    await expect(new GaussianMixture(o).fitStream(() => [X])).rejects.toThrow(named);
+  });
+
   it('±Infinity and a feature never observed are refused, naming the pass', async () => {
     const o = { nComponents: 2, missingValues: 'marginalize' as const };
     const inf = { ...X, data: X.data.slice() };

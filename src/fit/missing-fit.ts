@@ -25,7 +25,8 @@ import { labelStart } from './init-labels.js';
 
 /** The rows a missing-value fit keeps (those with an observed feature), checked before any
  *  work: some row must have an observed value, every feature must be observed in a row of
- *  positive weight, and at least nComponents kept rows must have positive weight. */
+ *  positive weight (a feature that is not is named by X.columns where X has them), and at
+ *  least nComponents kept rows must have positive weight. */
 export function keptRows(X: Matrix, w: Float64Array | null, K: number): Int32Array {
   const d = X.cols, a = X.data;
   const kept: number[] = [];
@@ -48,7 +49,8 @@ export function keptRows(X: Matrix, w: Float64Array | null, K: number): Int32Arr
   }
   const never = seen.indexOf(0);
   if (never >= 0) {
-    throw new GmmError('EMPTY_INPUT', `feature ${never} of X is missing (NaN) in every row${w ? ' of positive weight' : ''}: ` +
+    const name = X.columns?.[never] == null ? '' : ` (${JSON.stringify(X.columns[never])})`;
+    throw new GmmError('EMPTY_INPUT', `feature ${never}${name} of X is missing (NaN) in every row${w ? ' of positive weight' : ''}: ` +
       'nothing can be learnt about it; drop that column.');
   }
   if (positive < K) {

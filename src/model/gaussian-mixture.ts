@@ -220,7 +220,7 @@ export class GaussianMixture {
       }
     };
     // data with NaN (missingValues: 'marginalize'): incomplete-data EM; without, the ordinary fit
-    const r = (o.missingValues === 'marginalize' && hasNaN(m) ? runMissingFit : runFit)(m, w, o,
+    const r = (o.missingValues === 'marginalize' && hasNaN(m) ? runMissingFit : runFit)({ ...m, columns: featureNames }, w, o,
       warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration, labels);
     this.state = { ...r, featureNames };
     return m;
@@ -290,7 +290,7 @@ export class GaussianMixture {
       rowsGiven = m.rows;
       if (o.missingValues === 'marginalize' && hasNaN(m)) {
         // as fit() does (fit/missing-fit.ts): the kept rows' weights, then rescaled
-        missing = missingData(m, w, o.nComponents);
+        missing = missingData({ ...m, columns: featureNames }, w, o.nComponents);
         const n = missing.kept.length;
         data = { data: missing.imputed ?? missing.rows, rows: n, cols: m.cols };
         w = missing.raw ? missing.w : missing.w && weightsFor(missing.w, o);

@@ -524,7 +524,8 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
   if (missing) {
     const never = seen!.indexOf(0);
     if (never >= 0) {
-      throw new GmmError('EMPTY_INPUT', `fitStream pass 0: feature ${never} is missing (NaN) in every row: nothing can be learnt ` +
+      const name = names.value?.[never] == null ? '' : ` (${JSON.stringify(names.value[never])})`;
+      throw new GmmError('EMPTY_INPUT', `fitStream pass 0: feature ${never}${name} is missing (NaN) in every row: nothing can be learnt ` +
         'about it; drop that column.');
     }
     for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) data[i] = sum![i % d] / seen![i % d];

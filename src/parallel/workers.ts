@@ -211,7 +211,7 @@ export class WorkerPool {
       // as fitAsync(X) (fit/missing-fit.ts): the kept rows, their weights rescaled; marked
       // missing even where only rows with nothing observed had NaN (left out: a model that
       // takes no missing values must not fit what is left)
-      const md = missingData(m, w, 1);
+      const md = missingData({ ...m, columns: names }, w, 1);
       const rows = { data: md.imputed ?? md.rows, rows: md.kept.length, cols: m.cols };
       const kept = w && Float64Array.from(md.kept, (r) => w[r]);
       pool = await WorkerPool.start(rows, md.raw ? md.w : kept && rescaled(kept), o.workers, o, signal, names, md.raw, true);
