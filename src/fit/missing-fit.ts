@@ -1,4 +1,4 @@
-// fit() and fitAsync() on data with missing entries (missingValues: 'marginalize'): exact
+// Fits on data with missing entries (missingValues: 'marginalize'), in memory or not: exact
 // EM for incomplete data (Ghahramani & Jordan 1994), run by the one driver (driver.ts).
 //
 // Rows whose every feature is missing carry no information and are dropped before

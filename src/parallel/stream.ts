@@ -102,7 +102,7 @@ function fromArrow(t: ArrowLike, missing: boolean): Matrix {
     if (!col) throw new GmmError('SHAPE_MISMATCH', `Arrow column ${j} is missing.`);
     const values = arrowValues(col, j, rows);
     for (let i = 0; i < rows; i++) {
-      const v = missing && v0(values[i]) === null ? NaN : values[i];
+      const v = missing && values[i] == null ? NaN : values[i]; // null (or a hole): missing
       const x = typeof v === 'bigint' ? Number(v) : (v as number);
       if (missing && x !== x) {
         data[i * cols + j] = NaN;
@@ -117,11 +117,6 @@ function fromArrow(t: ArrowLike, missing: boolean): Matrix {
     }
   }
   return { data, rows, cols };
-}
-
-/** null for an Arrow null (or undefined), else the value. */
-function v0(v: unknown): unknown {
-  return v === undefined ? null : v;
 }
 
 /** The stream's column names: the first a piece with rows gives (null: none so far), the
@@ -332,7 +327,8 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
 }
 
 /** Chunks of a missing-value stream taken through one shard at a time: a pattern is
- *  factorised once for all of them, and memory holds their rows twice. */
+ *  factorised once for all of them, and memory holds their rows four times (the batch and
+ *  its imputed copy here, the shard's two in the core). */
 const MISSING_BATCH = 8;
 
 /** The data as the driver sees it: initialisation requests go to the sample (in memory),
@@ -394,7 +390,7 @@ class StreamCluster implements Cluster {
       }
       const top = this.arena.mark();
       try {
-        const shard = new Shard(c, this.arena, batch[0], d, false).add(x!.subarray(0, n * d), n, null, raw!.subarray(0, n * d));
+        const shard = new Shard(c, this.arena, batch[0], d, false).add(xs.subarray(0, n * d), n, null, r.subarray(0, n * d));
         shard.prepare(this.K, this.type);
         shard.missingLeaves(p, (i, block) => {
           const leaf = this.nodes[held++];
@@ -426,22 +422,20 @@ class StreamCluster implements Cluster {
       }
       if (held === this.nodes.length) this.nodes.push(this.arena.allocF64(S));
       const leaf = this.nodes[held++];
-      {
-        if (!this.slot) {
-          // the first chunk is the longest: the buffers fit every later one
-          this.slot = new Shard(c, this.arena, ch.index, d, false).add(ch.data, ch.rows, null);
-          this.slot.prepare(this.K, this.type);
-        }
-        const bad = this.slot.load(ch.index, ch.data, ch.rows);
-        if (bad >= 0 && this.marginalize) {
-          // ±Infinity was refused as the chunk was read: a NaN in a row with an observed entry,
-          // where pass 0 found none (and chose the E-step by it)
-          throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: chunk ${ch.index} has a missing entry (NaN) in a row ` +
-            'with observed ones, where the first pass found none: the source must give the same rows in the same order on every call.');
-        }
-        if (bad >= 0) throw ch.nonFinite(bad);
-        this.slot.em(p, leaf);
+      if (!this.slot) {
+        // the first chunk is the longest: the buffers fit every later one
+        this.slot = new Shard(c, this.arena, ch.index, d, false).add(ch.data, ch.rows, null);
+        this.slot.prepare(this.K, this.type);
       }
+      const bad = this.slot.load(ch.index, ch.data, ch.rows);
+      if (bad >= 0 && this.marginalize) {
+        // ±Infinity was refused as the chunk was read: a NaN in a row with an observed entry,
+        // where pass 0 found none (and chose the E-step by it)
+        throw new GmmError('SOURCE_FAILED', `fitStream pass ${this.pass}: chunk ${ch.index} has a missing entry (NaN) in a row ` +
+          'with observed ones, where the first pass found none: the source must give the same rows in the same order on every call.');
+      }
+      if (bad >= 0) throw ch.nonFinite(bad);
+      this.slot.em(p, leaf);
       stack.push(ch.index, leaf);
     }
     flush();
