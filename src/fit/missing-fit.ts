@@ -79,27 +79,26 @@ function meanImputed(rows: Float64Array, d: number, w: Float64Array | null): Flo
   return out;
 }
 
-/** What a missing-value fit works on: the rows with an observed entry (kept, indices into
- *  X) in their order, as given (raw, with their NaN) and with each NaN replaced by its
- *  feature's weighted observed mean (imputed, for the initialisation), and their weights
- *  (rescaled as a fit's). raw and imputed are null where no kept row has a NaN: the fit is
- *  then the ordinary one of the kept rows (with weights w, not rescaled). Checked before
- *  any work (keptRows). */
+/** What a missing-value fit works on, checked before any work (keptRows): the rows with an
+ *  observed entry (kept, indices into X), in their order. */
 export interface MissingData {
   kept: Int32Array;
-  rows: Float64Array;
+  /** The kept rows as a shard holds them for the initialisation: each NaN replaced by its
+   *  feature's weighted observed mean (the rows themselves where none has a NaN). */
+  held: Matrix;
+  /** The kept rows as given, for the incomplete-data E-step; null where none has a NaN (the
+   *  fit is then the ordinary one of `held`, bit for bit). */
   raw: Float64Array | null;
-  imputed: Float64Array | null;
+  /** The kept rows' weights, rescaled as a fit's (run.ts rescaled), or null. */
   w: Float64Array | null;
 }
 
 export function missingData(X: Matrix, sampleWeight: Float64Array | null, K: number): MissingData {
   const kept = keptRows(X, sampleWeight, K);
   const rows = gather(X, kept);
-  const w = sampleWeight ? Float64Array.from(kept, (r) => sampleWeight[r]) : null;
-  if (!rows.some((v) => v !== v)) return { kept, rows, raw: null, imputed: null, w };
-  const wr = w ? rescaled(w) : null;
-  return { kept, rows, raw: rows, imputed: meanImputed(rows, X.cols, wr), w: wr };
+  const w = sampleWeight ? rescaled(Float64Array.from(kept, (r) => sampleWeight[r])) : null;
+  const raw = rows.some((v) => v !== v) ? rows : null;
+  return { kept, held: { data: raw ? meanImputed(rows, X.cols, w) : rows, rows: kept.length, cols: X.cols }, raw, w };
 }
 
 /** Runs incomplete-data EM on X (which has NaN). `warm` continues from previous parameters.
@@ -115,14 +114,14 @@ export function runMissingFit(
   const n = m.kept.length;
   const keptLabels = labels && Int32Array.from(m.kept, (r) => labels[r]);
   // only rows with nothing observed had NaN: the ordinary fit of the others, bit for bit
-  if (!m.raw) return runFit({ data: m.rows, rows: n, cols: d }, m.w, o, warm, onIteration, keptLabels);
+  // (runFit's rescaling of the rescaled weights leaves them as they are)
+  if (!m.raw) return runFit(m.held, m.w, o, warm, onIteration, keptLabels);
   const c = core();
   const arena = arenaFor(c);
   arena.reserve(fitBytes(n, d, o, m.w !== null) + missingBytes(c, n, d, K), `fitting ${n}×${d} data with ${K} components`);
   const co = new Coordinator(c, arena, o, d);
-  const imputed = { data: m.imputed!, rows: n, cols: d };
-  const start = keptLabels ? labelStart(c, arena, imputed, m.w, keptLabels, K, TYPE_CODE[o.covarianceType], o.regCovar) : null;
-  const shard = new Shard(c, arena, 0, d).add(m.imputed!, n, m.w, m.raw);
+  const start = keptLabels ? labelStart(c, arena, m.held, m.w, keptLabels, K, TYPE_CODE[o.covarianceType], o.regCovar) : null;
+  const shard = new Shard(c, arena, 0, d).add(m.held.data, n, m.w, m.raw);
   shard.prepare(K, TYPE_CODE[o.covarianceType]);
   return runSync(fitProgram(co, warm, { onIteration }, start), new LocalCluster(shard));
 }

@@ -291,9 +291,8 @@ export class GaussianMixture {
       if (o.missingValues === 'marginalize' && hasNaN(m)) {
         // as fit() does (fit/missing-fit.ts): the kept rows' weights, then rescaled
         missing = missingData({ ...m, columns: featureNames }, w, o.nComponents);
-        const n = missing.kept.length;
-        data = { data: missing.imputed ?? missing.rows, rows: n, cols: m.cols };
-        w = missing.raw ? missing.w : missing.w && weightsFor(missing.w, o);
+        data = missing.held;
+        w = missing.w;
       } else if (w) w = weightsFor(w, o);
     }
     const warm = o.warmStart && this.state ? this.state : null;

@@ -399,10 +399,8 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
       // with missing entries, the rows every candidate's fit keeps, imputed and as given (as
       // fitAsync(X) lays them out; the check for nComponents rows is each candidate's)
       const m = p.counted && hasNaN(p.X) ? missingData(p.X, p.w, 1) : null;
-      const rows = m ? { data: m.imputed ?? m.rows, rows: m.kept.length, cols: p.X.cols } : p.X;
-      const w = m ? (m.raw ? m.w : m.w && rescaled(m.w)) : p.w && rescaled(p.w);
-      pool = await WorkerPool.start(rows, w, po.workers, { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal,
-        p.X.columns, m?.raw ?? null);
+      pool = await WorkerPool.start(m ? m.held : p.X, m ? m.w : p.w && rescaled(p.w), po.workers,
+        { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal, p.X.columns, m?.raw ?? null);
     }
     const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
     for (const c of p.candidates) {

@@ -212,10 +212,8 @@ export class WorkerPool {
       // missing even where only rows with nothing observed had NaN (left out: a model that
       // takes no missing values must not fit what is left)
       const md = missingData({ ...m, columns: names }, w, 1);
-      const rows = { data: md.imputed ?? md.rows, rows: md.kept.length, cols: m.cols };
-      const kept = w && Float64Array.from(md.kept, (r) => w[r]);
-      pool = await WorkerPool.start(rows, md.raw ? md.w : kept && rescaled(kept), o.workers, o, signal, names, md.raw, true);
-      pool.weightsRescaled = kept !== null && weightExponent(kept) !== 0;
+      pool = await WorkerPool.start(md.held, md.w, o.workers, o, signal, names, md.raw, true);
+      pool.weightsRescaled = w !== null && weightExponent(Float64Array.from(md.kept, (r) => w[r])) !== 0;
     } else {
       pool = await WorkerPool.start(m, w ? rescaled(w) : null, o.workers, o, signal, names);
       pool.weightsRescaled = w !== null && weightExponent(w) !== 0;
