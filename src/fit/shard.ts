@@ -110,22 +110,29 @@ export class Shard {
    * chunks: every chunk but the shard's last has CHUNK_ROWS rows, so every call but the
    * last gives whole chunks (a pool sends a shard piece by piece). Before prepare() only.
    * raw: for data with missing entries, the same rows with their NaN (data then holds them
-   * imputed, for the initialisation); every call of a shard gives raw or none does.
+   * imputed, for the initialisation; null where no initialisation will read them: x then
+   * holds raw with NaN as 0, finite for the layout); every call of a shard gives raw or none does.
    */
-  add(data: Float64Array, rows: number, w: Float64Array | null, raw: Float64Array | null = null): this {
+  add(data: Float64Array | null, rows: number, w: Float64Array | null, raw: Float64Array | null = null): this {
     const c = this.c, arena = this.arena, d = this.d;
     const last = this.chunks[this.chunks.length - 1];
     if (this.K !== 0 || (last && last.rows !== CHUNK_ROWS) || (last && (last.w !== 0) !== (w !== null)) || arena.mark() !== this.end ||
       (last && this.missing !== (raw !== null))) {
       throw new Error('Shard.add: after prepare(), after a partial chunk, with weights unlike the earlier rows (or missing entries unlike theirs), or above other allocations');
     }
+    if (!data && !raw) throw new Error('Shard.add: no rows (data or raw)');
     this.missing = raw !== null;
     const first = this.chunks.length, count = Math.ceil(rows / CHUNK_ROWS);
     for (let i = 0; i < count; i++) {
       const r0 = i * CHUNK_ROWS, m = Math.min(CHUNK_ROWS, rows - r0);
       // d spare f64 after x: the pair layout pads an odd last block
       const x = arena.allocF64(m * d + d);
-      arena.f64(x, m * d).set(data.subarray(r0 * d, (r0 + m) * d));
+      const xv = arena.f64(x, m * d);
+      if (data) xv.set(data.subarray(r0 * d, (r0 + m) * d));
+      else {
+        const from = raw!.subarray(r0 * d, (r0 + m) * d);
+        for (let i = 0; i < m * d; i++) xv[i] = from[i] === from[i] ? from[i] : 0;
+      }
       let wp = 0;
       if (w) {
         wp = arena.allocF64(m);

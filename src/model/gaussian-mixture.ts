@@ -597,9 +597,8 @@ export class GaussianMixture {
     const co = createCoordinator(c, arena, this.opts, p.d);
     co.write(p);
     co.logConstants();
-    // x: the rows the initialisation would read, NaN as 0 (the E-step reads raw)
-    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.cols, false)
-      .add(raw ? m.data.map((v) => (v === v ? v : 0)) : m.data, m.rows, w, raw);
+    // with missing entries the E-step reads raw; no initialisation runs here
+    const shard = new Shard(c, arena, rowOffset / CHUNK_ROWS, m.cols, false).add(raw ? null : m.data, m.rows, w, raw);
     shard.prepare(p.K, TYPE_CODE[p.covarianceType]);
     if (shift) co.shift.set(shift);
     const nodes = shard.em(co.eStepPtrs(shift !== null));

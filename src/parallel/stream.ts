@@ -18,6 +18,7 @@ import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { NodeStack } from '../fit/tree.js';
 import { abortedError } from './fit-async.js';
+import { rowObserved } from '../model/missing.js';
 import { pacer } from './next-turn.js';
 
 /** A piece of a stream: rows, a row-major matrix (with its column names, optionally), or an
@@ -151,14 +152,7 @@ function asMatrix(v: StreamChunk, checked: boolean, missing: boolean): Matrix {
  *  information, and fit() leaves it out before cutting chunks), or m itself when all do. */
 function observedRows(m: Matrix): Matrix {
   const d = m.cols, a = m.data, keep: number[] = [];
-  for (let r = 0; r < m.rows; r++) {
-    for (let j = r * d; j < r * d + d; j++) {
-      if (a[j] === a[j]) {
-        keep.push(r);
-        break;
-      }
-    }
-  }
+  for (let r = 0; r < m.rows; r++) if (rowObserved(m, r)) keep.push(r);
   if (keep.length === m.rows) return m;
   const data = new Float64Array(keep.length * d);
   keep.forEach((r, i) => data.set(a.subarray(r * d, r * d + d), i * d));
@@ -327,8 +321,8 @@ async function* chunksOf(source: StreamSource, pass: number, d: number | null, g
 }
 
 /** Chunks of a missing-value stream taken through one shard at a time: a pattern is
- *  factorised once for all of them, and memory holds their rows four times (the batch and
- *  its imputed copy here, the shard's two in the core). */
+ *  factorised once for all of them, and memory holds their rows three times (the batch
+ *  here, the shard's two copies in the core). */
 const MISSING_BATCH = 8;
 
 /** The data as the driver sees it: initialisation requests go to the sample (in memory),
@@ -377,20 +371,15 @@ class StreamCluster implements Cluster {
     let rows = 0;
     // missing values: up to MISSING_BATCH chunks' rows at a time, as given (raw), through a
     // shard of their own (a pattern factorised once for all of them), each chunk's block a leaf
-    let raw: Float64Array | null = null, x: Float64Array | null = null, n = 0;
+    let raw: Float64Array | null = null, n = 0;
     const batch: number[] = []; // the batch's chunk indices
     const flush = (): void => {
       if (batch.length === 0) return;
       while (this.nodes.length < held + batch.length) this.nodes.push(this.arena.allocF64(S));
-      // x, which only the initialisation reads, holds the rows with NaN as 0
-      const r = raw!, xs = x!;
-      for (let i = 0, end = n * d; i < end; i++) {
-        const v = r[i];
-        xs[i] = v === v ? v : 0;
-      }
       const top = this.arena.mark();
       try {
-        const shard = new Shard(c, this.arena, batch[0], d, false).add(xs.subarray(0, n * d), n, null, r.subarray(0, n * d));
+        // no initialisation reads these chunks: the shard needs their rows as given only
+        const shard = new Shard(c, this.arena, batch[0], d, false).add(null, n, null, raw!.subarray(0, n * d));
         shard.prepare(this.K, this.type);
         shard.missingLeaves(p, (i, block) => {
           const leaf = this.nodes[held++];
@@ -413,7 +402,6 @@ class StreamCluster implements Cluster {
       if (this.missing) {
         // copied at once: the chunk's data may be the reader's buffer, refilled for the next
         raw ??= new Float64Array(MISSING_BATCH * CHUNK_ROWS * d);
-        x ??= new Float64Array(raw.length);
         raw.set(ch.data, n * d);
         n += ch.rows;
         batch.push(ch.index);
@@ -490,7 +478,7 @@ async function reservoir(c: CoreExports, source: StreamSource, k: number, seed: 
       for (let i = 0; i < ch.rows * d; i++) {
         const v = ch.data[i];
         if (v === v) {
-          sum[i % d] += 1 * v;
+          sum[i % d] += v; // fit()'s meanImputed adds 1·v: the same bits
           seen[i % d] += 1;
         } else sawNaN = true;
       }
