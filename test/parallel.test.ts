@@ -90,6 +90,7 @@ describe('the same bits however the work is split', () => {
       distKernels.normalizeSoft = false;
       distKernels.lloydBound = false;
       distKernels.tiedTotals = false;
+      distKernels.sharedBoard = false;
       const scalar = new lib.GaussianMixture(o).fit(X9);
       // the scalar path rounds differently, so a worker left on SIMD would be caught
       expect(scalar.toJSON()).not.toEqual(simd.toJSON());
@@ -106,7 +107,7 @@ describe('the same bits however the work is split', () => {
         return w;
       };
       expectSameFit(await new lib.GaussianMixture(o).fitAsync(X9, { workers: 2, createWorker }), scalar);
-      const off = { simd: false, prune: false, certify: false, normalizeSoft: false, lloydBound: false, tiedTotals: false };
+      const off = { simd: false, prune: false, certify: false, normalizeSoft: false, lloydBound: false, tiedTotals: false, sharedBoard: false };
       expect(told).toEqual([off, off]);
     } finally {
       distKernels.simd = true;
@@ -115,6 +116,7 @@ describe('the same bits however the work is split', () => {
       distKernels.normalizeSoft = true;
       distKernels.lloydBound = true;
       distKernels.tiedTotals = true;
+      distKernels.sharedBoard = true;
     }
   });
 

@@ -326,6 +326,20 @@ describe.skipIf(noChromium)(`headless Chromium (the \`browser\` condition: esbui
     // fitAsync on two module Web Workers, and fitStream
     expect(server.requests).toContain('/worker-browser.js');
     expect(firstDifference(r.asyncResult, nodeRun.asyncResult)).toBeNull();
+    expect(r.isolated).toBe(false); // the workers exchange statistics by messages
+  });
+
+  it('on a cross-origin-isolated page the workers exchange statistics in shared memory, with the same bits', async () => {
+    const isolated = await serveStatic(dir, {}, 0, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+    try {
+      const r = await inPage('default', job, isolated.url);
+      expect(r.error, r.error).toBeUndefined();
+      expect(r.isolated).toBe(true);
+      expect(firstDifference(r.result, nodeRun.result)).toBeNull();
+      expect(firstDifference(r.asyncResult, nodeRun.asyncResult)).toBeNull();
+    } finally {
+      await isolated.close();
+    }
   });
 
   it('a worker script that fails to load gives WORKER_FAILED naming the script', async () => {

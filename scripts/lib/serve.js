@@ -18,10 +18,11 @@ const TYPES = {
 
 /**
  * Serves the files under `root` (GET/HEAD only, no directory listings; `/` is index.html).
- * `routes` maps a path to a handler (req, res) for dynamic answers; `port` 0 lets the OS choose.
+ * `routes` maps a path to a handler (req, res) for dynamic answers; `port` 0 lets the OS choose;
+ * `headers` go with every file (e.g. the two that make a page cross-origin isolated).
  * @returns {Promise<{ url: string, port: number, close(): Promise<void>, requests: string[] }>}
  */
-export async function serveStatic(root, routes = {}, port = 0) {
+export async function serveStatic(root, routes = {}, port = 0, headers = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -41,6 +42,7 @@ export async function serveStatic(root, routes = {}, port = 0) {
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...headers,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (e) {

@@ -126,9 +126,11 @@ export function seedCore(c: CoreExports, seed: number): void {
  *  (assembly/certify.ts), whether it normalises soft ranges component by component
  *  (assembly/estep.ts normalizeSoft), whether Lloyd's iterations skip rows by Hamerly's
  *  bound (assembly/kmeans.ts assign) and whether tied fits keep each block's total scatter
- *  between passes (fit/shard.ts keepsTiedTotals; all default, the same bits either way),
+ *  between passes (fit/shard.ts keepsTiedTotals) and whether a relay's workers exchange
+ *  statistics through shared memory (parallel/board.ts; all default, the same bits either way),
  *  for tests that compare them. Not part of the public API. */
-export const kernels = { simd: true, prune: true, certify: true, normalizeSoft: true, lloydBound: true, tiedTotals: true };
+export const kernels = { simd: true, prune: true, certify: true, normalizeSoft: true, lloydBound: true, tiedTotals: true,
+  sharedBoard: true };
 
 let instance: CoreExports | null = null;
 let compiled: WebAssembly.Module | null = null;

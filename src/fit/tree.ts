@@ -64,6 +64,13 @@ export class NodeStack<T> {
   }
 }
 
+/** How many whole nodes a holder of chunks [first, end) sends (NodeStack's, at the end). */
+export function nodeCount(first: number, end: number): number {
+  const held = new NodeStack<null>(() => {});
+  for (let c = first; c < end; c++) held.push(c, null);
+  return held.nodes.length;
+}
+
 /**
  * The root over chunks [first, end) from nodes that cover them exactly (each chunk in one
  * node, none missing). Nodes are read, never changed, unless `consume`: then each sum is

@@ -8,6 +8,7 @@ import type { EmOutcome, IterationInfo } from '../fit/driver.js';
 import type { Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
 import type { kernels } from '../core/core.js';
+import type { BoardSpec } from './board.js';
 
 export interface EStepArrays {
   means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array;
@@ -72,6 +73,8 @@ export interface RelayArgs {
   params: Params;
   /** Whether worker 0 reports every iteration (a 'progress' message) for onIteration. */
   progress: boolean;
+  /** Shared memory for the exchange (board.ts), or null: messages between the peers. */
+  board: BoardSpec | null;
 }
 /** A relay's answer: the outcome (every worker's is the same), the final parameters (worker
  *  0 only) and the worker's own time in its E-steps and M-steps (diagnostic, as a 'result'

@@ -8,7 +8,6 @@
 // iteration instead of two. The loop itself is the driver's (emIterations).
 import type { CoreExports } from '../core/core.js';
 import type { Arena } from '../core/arena.js';
-import { GmmError } from '../core/errors.js';
 import type { Coordinator } from '../fit/coordinator.js';
 import { createCoordinator } from '../fit/variational.js';
 import { emIterations, runAsync, type IterationInfo } from '../fit/driver.js';
@@ -17,6 +16,7 @@ import type { TreeNode } from '../fit/tree.js';
 import type { PeerNodes, RelayArgs, RelayResult } from './protocol.js';
 import { rootInto } from './shard-cluster.js';
 import { nextTurn } from './next-turn.js';
+import { Board, cancelledError } from './board.js';
 
 /** This worker's ports to the others and the nodes they have sent, by relay and iteration. */
 export class Peers {
@@ -103,10 +103,6 @@ export class Peers {
 /** Takes one message queued on a port now, or gives undefined (Node: receiveMessageOnPort). */
 export type TryReceive = (port: MessagePort) => unknown;
 
-function cancelledError(): GmmError {
-  return new GmmError('ABORTED', 'the relay was cancelled: another worker failed or the fit was stopped.');
-}
-
 /**
  * Runs one relay on this worker's prepared shard. The Coordinator's buffers go above the
  * shard in its arena and are freed on the way out, so Shard.prepare's check still holds.
@@ -117,6 +113,8 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
   try {
     peers.begin(a.run);
     const co = createCoordinator(c, arena, a.o, shard.d);
+    // shared memory where the coordinator made a board (board.ts), messages otherwise
+    const board = a.board ? new Board(a.board, peers.index) : null;
     co.write(a.params);
     let emMs = 0, emCalls = 0, stepMs = 0;
     // the M-step's time, reported as the coordinator's step is timed by bench/scaling.js
@@ -136,7 +134,10 @@ export async function relay(c: CoreExports, arena: Arena, shard: Shard, peers: P
         // the E-step reads the Coordinator's buffers in place (same instance), as LocalCluster's does
         const own = shard.em(co.eStepPtrs(shifted), 0, true);
         emMs += performance.now() - t0;
-        rootInto(co, 'stats', await peers.exchange(++emCalls, own), a.chunkCount);
+        ++emCalls;
+        // a board's nodes are views of the peers' slots: summed into copies, not in place
+        if (board) rootInto(co, 'stats', board.exchange(emCalls, own), a.chunkCount, false);
+        else rootInto(co, 'stats', await peers.exchange(emCalls, own), a.chunkCount);
         // a lone worker reporting progress lets a cancel in (an onIteration that threw)
         if (a.progress && peers.alone) await nextTurn();
         return null;

@@ -19,11 +19,11 @@ export interface ShardHandle {
 }
 
 /** The root of nodes covering chunks [0, chunkCount), written into the coordinator's buffer
- *  `into`. The nodes came in messages and are this thread's own: the sums are made in
- *  place, on the wire form (statistics: packing.ts), which the root leaves. The
+ *  `into`. Nodes that came in messages are this thread's own (consume): the sums are made
+ *  in place, on the wire form (statistics: packing.ts), which the root leaves. The
  *  coordinator and every worker of a relay (relay-worker.ts) make the root this one way. */
-export function rootInto(co: Coordinator, into: 'stats' | 'sums', nodes: TreeNode[], chunkCount: number): void {
-  const root = combineNodes(nodes, 0, chunkCount, true);
+export function rootInto(co: Coordinator, into: 'stats' | 'sums', nodes: TreeNode[], chunkCount: number, consume = true): void {
+  const root = combineNodes(nodes, 0, chunkCount, consume);
   if (into === 'sums') co.view(into, root.length).set(root);
   else unpackStats(root, co.view(into, co.S), co.type, co.K, co.d);
 }

@@ -13,10 +13,27 @@ import { Peers } from '../../src/parallel/relay-worker.js';
 import { receiveMessageOnPort, type MessagePort as NodePort } from 'node:worker_threads';
 
 let lib: typeof Lib;
+let distKernels: typeof import('../../src/core/core.js').kernels;
 beforeAll(async () => {
   lib = (await import('../../dist/entry-node.js' as string)) as typeof Lib;
+  distKernels = ((await import('../../dist/core/core.js' as string)) as typeof import('../../src/core/core.js')).kernels;
   await lib.init();
 });
+
+/** The test once for each way the workers exchange their statistics: shared memory
+ *  (src/parallel/board.ts, the default where the runtime has it) and messages. */
+function bothExchanges(name: string, fn: () => Promise<void>): void {
+  for (const shared of [true, false]) {
+    it(`${name} (${shared ? 'shared memory' : 'messages'})`, async () => {
+      distKernels.sharedBoard = shared;
+      try {
+        await fn();
+      } finally {
+        distKernels.sharedBoard = true;
+      }
+    });
+  }
+}
 
 const TYPES: CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
 // 6 chunks: 3 a worker at 2 workers, 2 at 3
@@ -28,7 +45,7 @@ function sameLabels(a: Lib.GaussianMixture, b: Lib.GaussianMixture): void {
 
 describe('relay: the workers iterate among themselves, with fit()\'s bits', () => {
   for (const type of TYPES) {
-    it(`${type}: 2 and 3 workers, nInit 2 and a warm start = fit(), onIteration alike`, async () => {
+    bothExchanges(`${type}: 2 and 3 workers, nInit 2 and a warm start = fit(), onIteration alike`, async () => {
       const o = { nComponents: 3, covarianceType: type, seed: 5, nInit: 2, maxIter: 40 };
       const seen: IterationInfo[] = [];
       const ref = new lib.GaussianMixture(o).fit(X, { onIteration: (i) => { seen.push({ ...i }); } });
@@ -115,7 +132,7 @@ describe('relay: the workers iterate among themselves, with fit()\'s bits', () =
 describe('relay: stopping and failing', () => {
   const slow = { nComponents: 3, tol: 0, maxIter: 100000, seed: 1 };
 
-  it('an abort mid-EM rejects with ABORTED and leaves the model unchanged', async () => {
+  bothExchanges('an abort mid-EM rejects with ABORTED and leaves the model unchanged', async () => {
     const pool = await lib.WorkerPool.create(X, { workers: 2 });
     try {
       // a fitted model with the slow options: fitted briefly, then loaded with them
@@ -134,7 +151,7 @@ describe('relay: stopping and failing', () => {
     }
   });
 
-  it('an onIteration that throws ends the relay with its error; the pool fits on, bit for bit', async () => {
+  bothExchanges('an onIteration that throws ends the relay with its error; the pool fits on, bit for bit', async () => {
     const pool = await lib.WorkerPool.create(X, { workers: 3 });
     try {
       const boom = new Error('stop here');
@@ -166,7 +183,7 @@ describe('relay: stopping and failing', () => {
     }
   });
 
-  it('close() during a fit rejects it with ABORTED; the pool then says it is closed', async () => {
+  bothExchanges('close() during a fit rejects it with ABORTED; the pool then says it is closed', async () => {
     const pool = await lib.WorkerPool.create(X, { workers: 2 });
     const gm = new lib.GaussianMixture({ ...slow, maxIter: 5000 });
     let closing = false;
@@ -186,7 +203,7 @@ describe('relay: stopping and failing', () => {
     await expect(lib.WorkerPool.create(X, { signal: 'soon' } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
-  it('a worker that dies mid-relay gives WORKER_FAILED, not a hang (its peers wait for its nodes)', async () => {
+  bothExchanges('a worker that dies mid-relay gives WORKER_FAILED, not a hang (its peers wait for its nodes)', async () => {
     const url = new URL('./crashing-worker.mjs', import.meta.url);
     let made = 0;
     const createWorker = (): Worker => new Worker(url, { workerData: { relayExitMs: made++ === 1 ? 100 : 0 } });

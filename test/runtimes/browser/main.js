@@ -42,7 +42,8 @@ window.runVariant = async (variant, input) => {
     // module Web Workers (worker-browser.js beside the bundle), two of them
     const asyncResult = input.asyncCases ? await runAsyncJob(lib, input, { workers: 2 }) : null;
     document.getElementById('status').textContent = 'done';
-    return { runtime: 'chromium', variant, beforeInit, used, marked, result, asyncResult };
+    // isolated: the workers exchange statistics in shared memory (src/parallel/board.ts)
+    return { runtime: 'chromium', variant, beforeInit, used, marked, result, asyncResult, isolated: self.crossOriginIsolated === true };
   } catch (e) {
     return { runtime: 'chromium', variant, beforeInit, error: String(e?.stack ?? e), code: e?.code ?? null };
   }
