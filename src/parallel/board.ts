@@ -36,13 +36,24 @@ export function canShareMemory(): boolean {
   return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && g.crossOriginIsolated !== false;
 }
 
+/** Above this a relay exchanges by messages: the board is one allocation on the caller's
+ *  side, outside the 4 GiB each worker's own memory is checked against. */
+const MOST_BYTES = 2 ** 28;
+
 /** A board for W workers sending at most maxNodes nodes of nodeLength values each
- *  iteration, or null where its barrier count could overflow in maxIter iterations. */
+ *  exchange, or null (messages, then) where its barrier count could overflow in maxIter
+ *  iterations (two exchanges each at most: the E-step and one about the new means), where
+ *  it would take more than MOST_BYTES, or where the runtime refuses the memory. */
 export function createBoard(W: number, maxNodes: number, nodeLength: number, maxIter: number, spinMs: number): BoardSpec | null {
-  if ((maxIter + 2) * W >= CANCEL_BUMP) return null;
+  if ((2 * maxIter + 2) * W >= CANCEL_BUMP) return null;
   const slotLength = 1 + 3 * maxNodes + maxNodes * nodeLength;
-  const sab = new SharedArrayBuffer(HEADER_BYTES + 2 * W * slotLength * 8);
-  return { sab, workers: W, maxNodes, slotLength, spinMs };
+  const bytes = HEADER_BYTES + 2 * W * slotLength * 8;
+  if (bytes > MOST_BYTES) return null;
+  try {
+    return { sab: new SharedArrayBuffer(bytes), workers: W, maxNodes, slotLength, spinMs };
+  } catch {
+    return null;
+  }
 }
 
 /** Stops every worker of the board where it waits, and at its next arrival. */
@@ -99,7 +110,8 @@ export class Board {
 
   private await(target: number): void {
     const until = this.spec.spinMs > 0 ? performance.now() + this.spec.spinMs : 0;
-    for (let v = Atomics.load(this.ctrl, ARRIVED); v < target; v = Atomics.load(this.ctrl, ARRIVED)) {
+    for (let v = Atomics.load(this.ctrl, ARRIVED); v < target && Atomics.load(this.ctrl, CANCELLED) === 0;
+      v = Atomics.load(this.ctrl, ARRIVED)) {
       if (until && performance.now() < until) continue;
       Atomics.wait(this.ctrl, ARRIVED, v);
     }

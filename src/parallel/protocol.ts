@@ -108,5 +108,6 @@ export type FromWorker =
   | { type: 'result'; id: number; value: unknown; ms: number }
   /** A relay's iteration, from worker 0, for onIteration. */
   | { type: 'progress'; id: number; info: IterationInfo }
-  /** id 0: the answer to a control message (init, load), which has no id of its own. */
+  /** id 0: the answer to a control message (init, load), which has no id of its own; id −1:
+   *  the worker could not read a message (it fails, worker-core.ts UNREADABLE). */
   | { type: 'error'; id: number; message: string; code?: string };

@@ -1,6 +1,7 @@
 // A worker's side of a relay: the EM iterations of one initialisation run by the workers
 // among themselves, with no coordinator in between. Each iteration every worker runs its
-// E-step, posts its tree nodes to every peer over a MessageChannel of their own, combines
+// E-step, hands its tree nodes to every peer (through shared memory, board.ts, where the
+// coordinator made a board; else over a MessageChannel per pair, Peers below), combines
 // all nodes in the fixed tree as the coordinator would (rootInto) and runs the same M-step
 // on its own Coordinator (variational or not, as the options say): the same operands in the
 // same order, so every worker ends each

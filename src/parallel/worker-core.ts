@@ -1,7 +1,8 @@
 // What runs inside each worker of fitAsync (Node worker_threads or a module Web Worker):
 // its own instance of the core, one shard of whole chunks, and answers to the
-// coordinator's requests (protocol.ts). Nothing is shared with the coordinator but
-// messages, so no SharedArrayBuffer or cross-origin isolation is needed.
+// coordinator's requests (protocol.ts). Requests and answers are messages; only a relay's
+// exchange between workers uses shared memory, where the runtime has it (board.ts), so no
+// cross-origin isolation is needed.
 import { initCore, core, kernels } from '../core/core.js';
 import { Arena } from '../core/arena.js';
 import { Shard } from '../fit/shard.js';
@@ -20,6 +21,10 @@ function transferables(v: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
   }
   return out;
 }
+
+/** What a worker posts when a message to it could not be read ('messageerror': say, shared
+ *  memory outside its agent cluster): id −1 fails the worker (WorkerShard), as a crash does. */
+export const UNREADABLE: FromWorker = { type: 'error', id: -1, message: 'the worker could not read a message sent to it.' };
 
 /** Returns the message handler of a worker that posts its answers with `post`; tryReceive:
  *  the runtime's synchronous receive on a port, where it has one (Node). */

@@ -49,6 +49,10 @@ export class WorkerShard implements ShardHandle {
   }
 
   private receive(m: FromWorker): void {
+    if (m.type === 'error' && m.id < 0) {
+      this.fail(new GmmError('WORKER_FAILED', `worker for chunks ${this.firstChunk}–${this.endChunk - 1} failed: ${m.message}`));
+      return;
+    }
     if (m.type === 'progress') {
       this.pending.get(m.id)?.progress?.(m.info);
     } else if (m.type === 'result' || m.type === 'error') {

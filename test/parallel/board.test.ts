@@ -39,9 +39,11 @@ describe('Board: the relay\'s exchange in shared memory', () => {
     expect(() => new Board(spec, 0).exchange(1, [node(0, 0, [1, 2]), node(0, 1, [3, 4])])).toThrow(/2 nodes for 1 places/);
   });
 
-  it('is not made where the barrier count could overflow in maxIter iterations', () => {
-    expect(createBoard(16, 4, 10, 2 ** 26, 0)).toBeNull();
-    expect(createBoard(16, 4, 10, 2 ** 25, 0)).not.toBeNull();
+  it('is not made where the barrier count could overflow in maxIter iterations (two exchanges each), nor past 256 MiB', () => {
+    expect(createBoard(16, 4, 10, 2 ** 25, 0)).toBeNull();
+    expect(createBoard(16, 4, 10, 2 ** 24, 0)).not.toBeNull();
+    // d = 1000, full, K = 16: a node is 8 M values; messages then
+    expect(createBoard(16, 3, 16 * 500500 + 16018, 100, 0)).toBeNull();
   });
 
   it('a cancel releases a worker asleep at the barrier (ABORTED) and every later arrival', async () => {

@@ -216,6 +216,17 @@ describe('relay: stopping and failing', () => {
     pool.close();
   });
 
+  it('a worker that cannot read its relay message fails the fit with WORKER_FAILED, not a hang', async () => {
+    const url = new URL('./crashing-worker.mjs', import.meta.url);
+    let made = 0;
+    const createWorker = (): Worker => new Worker(url, { workerData: { unreadable: made++ === 1 } });
+    const pool = await lib.WorkerPool.create(X, { workers: 2, createWorker });
+    const gm = new lib.GaussianMixture(slow);
+    await expect(gm.fitAsync(pool)).rejects.toMatchObject({ code: 'WORKER_FAILED', message: expect.stringContaining('unreadable') });
+    expect(gm.isFitted).toBe(false);
+    pool.close();
+  });
+
   function codeAndMessage(p: () => unknown): Promise<{ code: string; message: string }> {
     return Promise.resolve().then(p).then(() => ({ code: 'none', message: '' }), (e) => ({ code: e.code, message: e.message }));
   }
