@@ -121,6 +121,39 @@ export function moments(
   return total;
 }
 
+/** With regCovar 0, a diag or spherical variance below COLLAPSED times its feature's
+ *  variance in the data (within and between components: Σₖ nₖ(vₖ + (μₖ − μ̄)²)/Σₖ nₖ),
+ *  an sd 1.4e-14 of the data's, is rounding noise, not a spread: a component on one row
+ *  (the 10·eps leaves its mean about 10·eps·|row − data mean| off the row, so its variance
+ *  is that squared, and it shrinks every iteration after), duplicate rows, or a feature
+ *  constant within the component.
+ *  Zero in exact arithmetic, so singular: scikit-learn's covariance is then zero or noise
+ *  and mclust returns NA. Rows the doubles tell apart spread far above it. Returns the first
+ *  such component, or -1. cov: moments()'s, nk its masses. */
+const COLLAPSED: f64 = (64.0 * 2.220446049250313e-16) * (64.0 * 2.220446049250313e-16);
+
+function collapsedComponent(cov: usize, means: usize, nk: usize, K: i32, d: i32, type: i32, total: f64): i32 {
+  let spread: f64 = 0; // spherical: the data's variance averaged over features
+  for (let j = 0; j < d; j++) {
+    let mean: f64 = 0, v: f64 = 0;
+    for (let k = 0; k < K; k++) mean += load<f64>(nk + (<usize>k << 3)) * load<f64>(means + (<usize>(k * d + j) << 3));
+    mean /= total;
+    for (let k = 0; k < K; k++) {
+      const e = load<f64>(means + (<usize>(k * d + j) << 3)) - mean;
+      const vk = type == DIAG ? load<f64>(cov + (<usize>(k * d + j) << 3)) : load<f64>(cov + (<usize>k << 3));
+      v += load<f64>(nk + (<usize>k << 3)) * (vk + e * e);
+    }
+    v /= total;
+    if (type == SPHERICAL) {
+      spread += v / <f64>d;
+      continue;
+    }
+    for (let k = 0; k < K; k++) if (load<f64>(cov + (<usize>(k * d + j) << 3)) <= COLLAPSED * v) return k;
+  }
+  if (type == SPHERICAL) for (let k = 0; k < K; k++) if (load<f64>(cov + (<usize>k << 3)) <= COLLAPSED * spread) return k;
+  return -1;
+}
+
 /** The maximum-likelihood M-step: moments() and the precision factors, with the
  *  covariances constrained as `pool` says (POOL_*, below). tmp: mStepScratchSize(K, d) f64.
  *  warm: cov holds the parameters of the E-step (an EM iteration's M-step), from which EVE
@@ -138,7 +171,9 @@ export function mStep(
   // component on one row with regCovar 0), as mclust's do; the others need every Sₖ's
   // factor (EVI, EVV: its volume) or divide by its volume or shape, so they check first
   const pooledSum = pool == POOL_SHAPE || pool == POOL_EEV || (pool == POOL_VOLUME && type == SPHERICAL);
-  let bad = pooledSum ? -1 : precisionCholesky(cov, chol, tmp, type, K, d);
+  let bad = pooledSum ? -1 : regCovar == 0 && (type == DIAG || type == SPHERICAL)
+    ? collapsedComponent(cov, means, weights, K, d, type, total) : -1;
+  if (bad < 0 && !pooledSum) bad = precisionCholesky(cov, chol, tmp, type, K, d);
   if (bad < 0 && pool != POOL_NONE) {
     constrain(cov, chol, weights, total, K, d, type, pool, tmp, warm);
     bad = precisionCholesky(cov, chol, tmp, type, K, d);

@@ -3,7 +3,7 @@
 // stationary point of the expected log-likelihood, not merely close to it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GaussianMixture, type Matrix } from '../src/index.js';
-import { errorCode, inverse, loadCore, matrix, oneMoreIteration, overlapping, weightedCovariances } from './helpers.js';
+import { errorCode, thrown, inverse, loadCore, matrix, oneMoreIteration, overlapping, weightedCovariances } from './helpers.js';
 
 beforeAll(loadCore);
 
@@ -151,6 +151,32 @@ describe('a component on one row with regCovar 0 (its scatter singular), as mclu
     const gm = new GaussianMixture({ nComponents: 2, covarianceType: 'EII', regCovar: 0, seed: 1, meansInit: [[0.5, 0.5], [50, 50]] }).fit(X);
     expect(gm.covariances[0]).toBe(gm.covariances[1]);
     expect(gm.covariances[0]).toBeGreaterThan(0);
+  });
+
+  it('from initLabels too: diag, spherical and their mclust models refuse it at once, not with variances of rounding noise', () => {
+    // mclust's me(D, "EVI", z = unmap(c(1, 2, 2, 2, 2, 2))) returns NA. The start's mean lies
+    // about 10·eps·|row − data mean| off the row (the 10·eps of the M-step), so its variance
+    // was the square of that (1e-57 here), and EM went on with it (a lower bound of 109)
+    for (const row of [[0, 0], [3, 7], [100, 200]]) {
+      const D = [row, [10, 10], [10.5, 9], [9, 10.2], [11, 11], [10.1, 9.5]];
+      const fit = (t: string) => () => new GaussianMixture({ nComponents: 2, covarianceType: t as never, regCovar: 0, maxIter: 5 })
+        .fit(D, { initLabels: [0, 1, 1, 1, 1, 1] });
+      for (const t of ['diag', 'spherical', 'EVI', 'VEI', 'VVI', 'VII', 'full']) {
+        expect(thrown(fit(t)), `${t} ${row}`).toMatchObject({ code: 'NOT_POSITIVE_DEFINITE', message: expect.stringContaining('after the M-step from initLabels') });
+      }
+      for (const t of ['EII', 'EEI', 'EEV']) expect(errorCode(fit(t)), t).toBe('no error');
+    }
+  });
+
+  it('a tight component that the doubles resolve still fits with regCovar 0', () => {
+    // two rows 1e-9 apart beside a spread cluster: its variances are 2.5e-19, 1e-18 of the data's
+    const D = [[1, 1], [1 + 1e-9, 1 - 1e-9], [10, 10], [10.5, 9], [9, 10.2], [11, 11], [10.1, 9.5]];
+    for (const t of ['diag', 'spherical', 'VVI', 'VII']) {
+      const gm = new GaussianMixture({ nComponents: 2, covarianceType: t as never, regCovar: 0, maxIter: 5 })
+        .fit(D, { initLabels: [0, 0, 1, 1, 1, 1, 1] });
+      expect(gm.covariances[0], t).toBeGreaterThan(1e-20);
+      expect(gm.covariances[0], t).toBeLessThan(1e-18);
+    }
   });
 });
 
