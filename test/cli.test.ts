@@ -76,10 +76,13 @@ describe.concurrent('help and usage', () => {
     const r = await cli(['--version']);
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   });
-  it('no arguments: usage on stdout, exit 2', async () => {
+  it('no arguments: usage on stderr (a usage error), exit 2; --help: on stdout', async () => {
     const r = await cli([]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toContain('Usage: gmm-wasm <command>');
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain('Usage: gmm-wasm <command>');
+    const help = await cli(['--help']);
+    expect([help.code, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toContain('Usage: gmm-wasm <command>');
   });
   it('unknown command and options: exit 2 with a suggestion', async () => {
     let r = await cli(['fitt', FAITHFUL]);
@@ -462,9 +465,10 @@ describe.concurrent('predict, score, sample', () => {
     r = await cli(['predict', join(dir, 'given-na-model.json'), join(dir, 'given-na.csv'), '--given', 'eruptions']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('given-na.csv: data row 2 has no value for the given feature eruptions: --given needs every given value');
+    // past the model's features: a usage error (a bad flag value), before the data are read
     r = await cli(['predict', join(dir, 'model.json'), FAITHFUL, '--given', '2']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('(INVALID_ARGUMENT)');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('feature 2 is past the model\'s 2 features');
     r = await cli(['predict', join(dir, 'model.json'), join(dir, 'three.csv'), '--given', '0', '--no-header']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not a number'); // the header read as data
@@ -993,5 +997,59 @@ describe('the bin entry', () => {
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('a new user\'s trial of the command line (2026-11-29): each finding, as fixed', () => {
+  it('--given past the model\'s features, or twice, is a usage error naming --given (exit 2), before the data are read', async () => {
+    for (const given of ['5', '0,0']) {
+      const r = await cli(['predict', join(dir, 'model.json'), join(dir, 'no-such.csv'), '--given', given]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('--given');
+      expect(r.stderr).toContain('gmm-wasm predict --help');
+    }
+  });
+
+  it('an --out that cannot be written is reported before the data are read', async () => {
+    for (const out of [join(dir, 'no-dir', 'm.json'), join(dir, 'a-directory')]) {
+      const r = await cli(['fit', join(dir, 'no-such.csv'), '--out', out]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`cannot write ${out}`);
+      expect(r.stderr).not.toContain('no-such.csv');
+    }
+  });
+
+  it('--columns 0 is a usage error pointing at the command\'s help', async () => {
+    for (const columns of ['0']) {
+      const r = await cli(['fit', FAITHFUL, '--columns', columns]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('gmm-wasm fit --help');
+    }
+  });
+
+  it('impute --seed without --method sample is refused (the mean draws nothing)', async () => {
+    const r = await cli(['impute', join(dir, 'model.json'), FAITHFUL, '--seed', '4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--method sample');
+  });
+
+  it('a header that repeats a name says the model keeps no names; one iteration is singular', async () => {
+    writeFileSync(join(dir, 'dup.csv'), 'a,a\n1,2\n3,4\n5,7\n');
+    const r = await cli(['fit', join(dir, 'dup.csv'), '-k', '1', '--max-iter', '1', '--tol', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('names "a" more than once');
+    expect(r.stderr).toContain('within 1 iteration;');
+  });
+
+  it('a forced delimiter that is not the file\'s, and a text column, get hints that name the fix', async () => {
+    const d = await cli(['fit', FAITHFUL, '--delimiter', ';']);
+    expect(d.code).toBe(1);
+    expect(d.stderr).toContain('check --delimiter');
+    // a quoted cell of text: a text column (an unquoted "x7" may be a typo, and is told as it is)
+    writeFileSync(join(dir, 'text.csv'), 'id,a,b\n1,"pt, 2",3\n2,"x",4\n');
+    const t = await cli(['fit', join(dir, 'text.csv')]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain('A column of text? Pick the numeric columns');
+    expect(t.stderr).not.toContain('decimal commas');
   });
 });

@@ -18,6 +18,14 @@ describe('before init()', () => {
       lowerBound: -1 };
     expect(() => GaussianMixture.fromJSON(model)).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
   });
+  it('NOT_INITIALIZED before anything of the file is checked (fromJSON of \'{}\' too), as every method', () => {
+    expect(() => GaussianMixture.fromJSON('{}')).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
+    expect(() => BayesianGaussianMixture.fromJSON('{}')).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
+  });
+  it('init() with a source of the wrong type, or none: INVALID_TYPE naming what it takes, not INIT_FAILED', async () => {
+    await expect(init(42 as never)).rejects.toMatchObject({ code: 'INVALID_TYPE', message: expect.stringContaining('WebAssembly.Module') });
+    await expect(init(undefined as never)).rejects.toMatchObject({ code: 'INVALID_TYPE', message: expect.stringContaining('no source') });
+  });
   it('NOT_INITIALIZED: a fit before init() is refused (after validating its input)', () => {
     const gm = new GaussianMixture({ nComponents: 1 });
     expect(() => gm.fit([[1], [2]])).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
@@ -438,5 +446,30 @@ describe('an unknown option names what was meant', () => {
     expect(() => fitted.recentreShift(stats, 3 as never)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE', message: expect.stringMatching(/got number 3/) }));
     await expect(WorkerPool.create([[1], [2]], { workers: 'a' } as never)).rejects.toThrow(/a WorkerPool needs workers, an integer ≥ 1; got the string "a"/);
     await expect(WorkerPool.create([[1], [2]], { workers: 0 })).rejects.toThrow(/a WorkerPool needs workers, an integer ≥ 1; got number 0/);
+  });
+});
+
+describe('a new user\'s trial (2026-11-29): errors as fixed', () => {
+  beforeAll(loadCore);
+
+  it('missing values: an X with no observed entry is EMPTY_INPUT before nComponents is weighed against its rows', () => {
+    const gm = new GaussianMixture({ nComponents: 3, missingValues: 'marginalize' });
+    expect(() => gm.fit([[NaN, NaN], [NaN, NaN]])).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
+    expect(() => gm.fit([[1, NaN], [NaN, 2]])).toThrow(expect.objectContaining({ code: 'TOO_FEW_SAMPLES', message: expect.stringContaining('observed') }));
+  });
+
+  it('an abort carries its signal\'s reason as the cause, and says where it was a timeout', async () => {
+    const X = [[0], [1], [2], [3]];
+    const ac = new AbortController();
+    const why = new Error('user pressed stop');
+    ac.abort(why);
+    const e = await new GaussianMixture({ nComponents: 1 }).fitAsync(X, { workers: 0, signal: ac.signal }).catch((x) => x);
+    expect(e).toMatchObject({ code: 'ABORTED', cause: why });
+    const t = AbortSignal.timeout(0);
+    await new Promise((r) => setTimeout(r, 20));
+    const te = await new GaussianMixture({ nComponents: 1 }).fitAsync(X, { workers: 0, signal: t }).catch((x) => x);
+    expect(te.code).toBe('ABORTED');
+    expect(te.message).toContain('its timeout');
+    expect((te.cause as Error).name).toBe('TimeoutError');
   });
 });

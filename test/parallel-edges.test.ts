@@ -10,6 +10,7 @@
 // worker_threads; every worker a test starts is tracked and terminated at its end.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import type * as Lib from '../src/entry-node.js';
 import type { Matrix } from '../src/index.js';
 import { overlapping, expectSameFit, rng, runNode, within } from './helpers.js';
@@ -211,6 +212,19 @@ describe('what a pool records of its weights', () => {
       await expect(new lib.GaussianMixture(quick).fitAsync(pool)).rejects.toMatchObject({ code: 'TOO_FEW_SAMPLES' });
     } finally {
       pool.close();
+    }
+  });
+});
+
+describe('workerUrl', () => {
+  it('a file: URL given as a string starts the worker, as a URL object does (Node reads bare strings as paths)', async () => {
+    const url = new URL('../dist/parallel/worker-node.js', import.meta.url);
+    const X = [[0], [1], [5], [6]];
+    const o = { nComponents: 2, seed: 1, maxIter: 5 };
+    const ref = new lib.GaussianMixture(o).fit(X);
+    for (const workerUrl of [url.href, url, fileURLToPath(url)]) {
+      const gm = await new lib.GaussianMixture(o).fitAsync(X, { workers: 1, workerUrl });
+      expect(gm.lowerBound).toBe(ref.lowerBound);
     }
   });
 });

@@ -7,7 +7,7 @@ import { init, GmmError } from '../entry-node.js';
 import { DataError } from './csv.js';
 import { InputError, UsageError, parseArgs, type Command } from './args.js';
 import { suggest } from '../model/option-names.js';
-import { setQuiet } from './output.js';
+import { checkOut, setQuiet } from './output.js';
 import { commandHelp, mainHelp, version } from './help.js';
 import { inFlags } from './models.js';
 import { fit } from './commands/fit.js';
@@ -23,7 +23,8 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const c = COMMANDS.find((x) => x.name === rest[0]);
-    process.stdout.write(c ? commandHelp(c) : mainHelp(COMMANDS));
+    // no command at all is a usage error: its help goes where errors go
+    (name === undefined ? process.stderr : process.stdout).write(c ? commandHelp(c) : mainHelp(COMMANDS));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
@@ -39,12 +40,14 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     setQuiet(Boolean(opts.quiet));
+    checkOut(opts.out);
     await init();
     await cmd.run(pos, opts);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`gmm-wasm: ${e.message}\nRun "gmm-wasm ${e.command ?? ''}${e.command ? ' ' : ''}--help" for usage.\n`);
+      const about = e.command ?? cmd?.name; // the command's help, also for errors raised in shared code
+      process.stderr.write(`gmm-wasm: ${e.message}\nRun "gmm-wasm ${about ?? ''}${about ? ' ' : ''}--help" for usage.\n`);
       return 2;
     }
     if (e instanceof DataError) {

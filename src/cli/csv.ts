@@ -115,7 +115,8 @@ function toNumber(raw: string, source: string, at: DataLocation, hint = '', mp: 
     throw new DataError('MISSING_VALUE', `${s === '' ? 'empty cell' : show(s)}: ${missingMessage(mp)}`, source, at);
   }
   if (INFINITE.test(s)) throw new DataError('NON_FINITE', `${show(s)}: infinite values are not supported.`, source, at);
-  throw new DataError('NOT_NUMERIC', `${show(s)} is not a number${s.includes(',') ? ' (decimal commas are not supported)' : ''}.${hint}`, source, at);
+  const decimalComma = /^[+-]?\d*,\d+$/.test(s);
+  throw new DataError('NOT_NUMERIC', `${show(s)} is not a number${decimalComma ? ' (decimal commas are not supported)' : ''}.${hint}`, source, at);
 }
 
 function missingMessage(mp: MissingPolicy): string {
@@ -238,7 +239,8 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
         }
         while (i < n && (ws ? text[i] === ' ' || text[i] === '\t' : isBlank(text[i]))) i++;
         if (!ws && i < n && !atEol(text[i]) && text[i] !== delim) {
-          throw new DataError('BAD_QUOTE', `unexpected ${show(text[i])} after the closing quote of a cell.`, source, { line, column: cells.length + 1 });
+          const other = ',;\t|'.includes(text[i]) ? ` The cells seem to be separated by ${show(text[i])}, not ${show(delim)}: check --delimiter.` : '';
+          throw new DataError('BAD_QUOTE', `unexpected ${show(text[i])} after the closing quote of a cell.${other}`, source, { line, column: cells.length + 1 });
         }
         cells.push({ text: buf, quoted: true });
       } else {
@@ -280,7 +282,9 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
       ? ` If line ${recLine} is a header, declare it (header option, or --header on the command line).` : '';
     for (let k = 0; k < cells.length; k++) {
       const skip = mask !== null && !mask![k];
-      values.push(skip ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, hint, options));
+      // a quoted cell of text where every column is read: a text column to leave out
+      const h = hint || (cells[k].quoted && mask === null ? ' A column of text? Pick the numeric columns (--columns on the command line).' : '');
+      values.push(skip ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, h, options));
       if (texts) texts.push(cells[k].text);
     }
     rows++;

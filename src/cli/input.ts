@@ -9,6 +9,7 @@ import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
 import { FIT_MISSING_HINT, MODEL_MISSING_HINT, InputError, UsageError, type Opts } from './args.js';
 import { byName, modelColumns, modelKeep, pick, pickIndices, selectColumns, specKeep, type ModelData } from './columns.js';
 import { repeatedName } from '../model/validate.js';
+import { info } from './output.js';
 
 export function fsReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -97,7 +98,11 @@ export function readForImpute(gm: GaussianMixture, path: string, o: Opts): { t: 
 /** t without column names where they repeat (a header "x,x"): a model keeps names only when
  *  each names one column. */
 function distinctNames(t: Table): Table {
-  return t.columns && repeatedName(t.columns) !== undefined ? { ...t, columns: null } : t;
+  const twice = t.columns ? repeatedName(t.columns) : undefined;
+  if (twice === undefined) return t;
+  info(`note: the header names ${JSON.stringify(twice)} more than once, so the model keeps no column names (its features are ` +
+    'read by position); rename the columns, or pick some with --columns, to keep them.');
+  return { ...t, columns: null };
 }
 
 /** A delimited file read in blocks of lines (stream-input.ts), with --columns applied to

@@ -1,6 +1,7 @@
 // What the command line writes: results to stdout or --out, messages for people to stderr
 // (unless --quiet), and the progress line of a fit.
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { IterationInfo } from '../index.js';
 import { num } from './summary.js';
 import { InputError, type Opts } from './args.js';
@@ -16,6 +17,21 @@ export function setQuiet(q: boolean): void {
 /** A message for people, on stderr. */
 export function info(text: string): void {
   if (!quiet) process.stderr.write(text.endsWith('\n') ? text : text + '\n');
+}
+
+/** Throws, before any data are read, where --out names a file that cannot be written: a
+ *  directory, or a path whose directory is missing or not writable (a fit's work would be
+ *  lost at the end). */
+export function checkOut(out: unknown): void {
+  if (typeof out !== 'string' || out === '-') return;
+  const path = resolve(out);
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    accessSync(dirname(path), constants.W_OK);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `no directory ${dirname(path)}` : fsReason(e);
+    throw new InputError(`cannot write ${out}: ${why}. Give --out a path in a directory that exists and is writable (checked before the data were read).`);
+  }
 }
 
 /** A result: to the file --out names, or stdout. */

@@ -148,6 +148,7 @@ export function initCore(source: InitSource | (() => InitSource | Promise<InitSo
         compiled = loaded.module;
       } catch (e) {
         pending = null;
+        if (e instanceof GmmError) throw e; // a source of the wrong type (loader.ts)
         throw new GmmError('INIT_FAILED', `could not load the gmm-wasm WebAssembly module: ${(e as Error)?.message ?? e}. ` +
           'Pass init() a WebAssembly.Module, the bytes of gmm.wasm, a Response or a URL to it.');
       }

@@ -1,6 +1,8 @@
 // The one file that instantiates the WebAssembly module (through @assemblyscript/loader).
 import { instantiate } from '@assemblyscript/loader';
 import type { CoreExports } from './core.js';
+import { GmmError } from './errors.js';
+import { describe } from '../model/validate.js';
 
 /** What init() accepts: a compiled module (required on Cloudflare Workers), the bytes
  *  of gmm.wasm, a fetch Response, or a URL to fetch. */
@@ -16,6 +18,11 @@ export async function loadCore(source: InitSource): Promise<{ exports: CoreExpor
     // compileStreaming needs the application/wasm type; servers often omit it
     src = (src.headers.get('content-type') ?? '').startsWith('application/wasm')
       ? await WebAssembly.compileStreaming(src) : await src.arrayBuffer();
+  }
+  if (!(src instanceof WebAssembly.Module || src instanceof ArrayBuffer || ArrayBuffer.isView(src))) {
+    throw new GmmError('INVALID_TYPE', `init() was given ${src === undefined ? 'no source' : describe(src)}: pass a WebAssembly.Module, the bytes ` +
+      'of gmm.wasm (ArrayBuffer, Uint8Array), a Response, or a URL or path to it; the package\'s own entry (import from \'gmm-wasm\') ' +
+      'finds gmm.wasm by itself.');
   }
   // V8's WebAssembly.compile rejects a DataView although it is a BufferSource
   if (ArrayBuffer.isView(src) && !(src instanceof Uint8Array)) src = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);

@@ -76,9 +76,16 @@ export async function demo(): Promise<void> {
     xLabel: 'Eruption duration (minutes)',
     yLabel: 'Waiting time to the next eruption (minutes)',
   });
-  writeFileSync(out, svg + '\n');
+  try {
+    writeFileSync(out, svg + '\n');
+  } catch (e) {
+    throw new CannotWrite(`cannot write ${out}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}. Give -o a path in a directory that exists and is writable.`);
+  }
   console.log(`\nwrote ${out}`);
 }
+
+/** The SVG could not be written: a message, not a stack. */
+class CannotWrite extends Error {}
 
 demo().catch((e) => {
   // a usage error or the library's own message (which names the problem and the fix); a stack only for anything else
@@ -86,7 +93,7 @@ demo().catch((e) => {
     console.error(`demo: ${e.message}\n${USAGE}`);
     process.exitCode = 2;
   } else {
-    console.error(e instanceof GmmError ? `demo: error: ${e.message}` : (e?.stack ?? e));
+    console.error(e instanceof GmmError || e instanceof CannotWrite ? `demo: error: ${e.message}` : (e?.stack ?? e));
     process.exitCode = 1;
   }
 });

@@ -80,6 +80,7 @@ export class BayesianGaussianMixture extends GaussianMixture {
 
   /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
   static override fromJSON(json: GaussianMixtureJSON | string | unknown): BayesianGaussianMixture {
+    core(); // NOT_INITIALIZED before any check of the file, as every method
     const { options, state, raw } = fromJSONObject(json);
     if (raw.variational === undefined) {
       throw new GmmError('INVALID_JSON', 'fromJSON: this is a GaussianMixture model (it has no "variational" part): load it with GaussianMixture.fromJSON.');

@@ -131,7 +131,7 @@ export class GaussianMixture {
     this.running = true;
     try {
       const state = await fit();
-      if (signal?.aborted) throw abortedError();
+      if (signal?.aborted) throw abortedError(signal);
       this.state = state;
     } finally {
       this.running = false;
@@ -205,7 +205,10 @@ export class GaussianMixture {
     const w = toSampleWeight(fitOptions.sampleWeight, m.rows);
     let positive = m.rows;
     if (w) positive = w.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
-    if (positive < o.nComponents) {
+    // with missing entries missingData counts the rows with an observed value (and reports
+    // an X with none as EMPTY_INPUT first)
+    const incomplete = o.missingValues === 'marginalize' && hasNaN(m);
+    if (positive < o.nComponents && !incomplete) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples${w ? ' of positive weight' : ''}; X has ${positive}. Reduce nComponents or add data.`);
     }
     checkInitShapes(o, m.cols);
@@ -220,7 +223,7 @@ export class GaussianMixture {
       }
     };
     // data with NaN (missingValues: 'marginalize'): incomplete-data EM; without, the ordinary fit
-    const r = (o.missingValues === 'marginalize' && hasNaN(m) ? runMissingFit : runFit)({ ...m, columns: featureNames }, w, o,
+    const r = (incomplete ? runMissingFit : runFit)({ ...m, columns: featureNames }, w, o,
       warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration, labels);
     this.state = { ...r, featureNames };
     return m;
@@ -778,6 +781,7 @@ export class GaussianMixture {
 
   /** Rebuilds a fitted model from toJSON() output (an object or its JSON string). */
   static fromJSON(json: GaussianMixtureJSON | string | unknown): GaussianMixture {
+    core(); // NOT_INITIALIZED before any check of the file, as every method
     const j = parseModelJSON(json); // once, for both readings
     const hand = parametersOnly(j);
     if (hand) return modelFromParameterFile(hand);

@@ -20,8 +20,14 @@ import { RelayCluster } from './relay-cluster.js';
 import { WorkerPool, checkShards } from './workers.js';
 import { currentSpawner, type SpawnOptions } from './spawn.js';
 
-export function abortedError(): GmmError {
-  return new GmmError('ABORTED', 'the fit was aborted by its AbortSignal; the model is unchanged.');
+/** The error of a call stopped by its AbortSignal; the signal's reason (abort(reason), or
+ *  AbortSignal.timeout's TimeoutError) as its cause, so a caller tells a timeout from a cancel. */
+export function abortedError(signal?: AbortSignal): GmmError {
+  const reason: unknown = signal?.reason;
+  const why = reason instanceof Error && reason.name === 'TimeoutError' ? ' (its timeout)' : '';
+  const e = new GmmError('ABORTED', `the fit was aborted by its AbortSignal${why}; the model is unchanged.`);
+  if (reason !== undefined) Object.defineProperty(e, 'cause', { value: reason, writable: true, configurable: true });
+  return e;
 }
 
 export interface AsyncRun {
@@ -42,7 +48,7 @@ export async function runFitAsync(
   warm: { params: Params; lowerBound: number } | null, run: AsyncRun,
 ): Promise<FittedState> {
   const { signal } = run;
-  if (signal?.aborted) throw abortedError();
+  if (signal?.aborted) throw abortedError(signal);
   const c = await privateCore();
   const arena = new Arena(c);
   const d = data.cols;
@@ -70,18 +76,18 @@ export async function runFitAsync(
     arena.reserve(need(X.rows), what);
     cluster = new LocalCluster(new Shard(c, arena, 0, d).add(X.data, X.rows, w, raw));
   }
-  const onAbort = (): void => pool?.abort(abortedError());
+  const onAbort = (): void => pool?.abort(abortedError(signal));
   signal?.addEventListener('abort', onAbort);
   try {
-    if (signal?.aborted) throw abortedError();
+    if (signal?.aborted) throw abortedError(signal);
     await cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
     // in this thread: a turn of the event loop every 10 ms of work (pacer); the workers' pool
     // answers by messages, which give turns of their own
-    const between = pool ? (): void => { if (signal?.aborted) throw abortedError(); } : pacer(signal, abortedError);
+    const between = pool ? (): void => { if (signal?.aborted) throw abortedError(signal); } : pacer(signal, () => abortedError(signal));
     return await runAsync(fitProgram(co, warm, { onIteration: run.onIteration }, start), cluster, between);
   } catch (e) {
     // an abort makes the workers' pending answers fail with ABORTED or WORKER_FAILED
-    if (signal?.aborted) throw abortedError();
+    if (signal?.aborted) throw abortedError(signal);
     throw e;
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -14,8 +14,10 @@ function workerFlags(argv: readonly string[]): string[] | undefined {
 }
 
 export function spawnNode(o: SpawnOptions): WorkerPort {
+  // a file: URL given as a string is a URL, as init() takes it (Node's Worker reads strings as paths)
+  const url = typeof o.workerUrl === 'string' && o.workerUrl.startsWith('file:') ? new URL(o.workerUrl) : o.workerUrl;
   const w = (o.createWorker ? o.createWorker()
-    : new Worker(o.workerUrl ?? new URL('./worker-node.js', import.meta.url), { execArgv: workerFlags(process.execArgv) })) as Worker;
+    : new Worker(url ?? new URL('./worker-node.js', import.meta.url), { execArgv: workerFlags(process.execArgv) })) as Worker;
   const { fail, end, listen } = failureHub();
   w.on('error', (e: Error) => fail(`the worker threw: ${e?.message ?? e}`));
   w.on('exit', (code) => fail(`the worker exited with code ${code}`));

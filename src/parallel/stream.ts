@@ -65,13 +65,13 @@ function isArrow(v: unknown): v is ArrowLike {
 /** Column j's values (numbers or bigints, unchecked), or an error naming what it holds.
  *  toArray() gives the storage, which is the values only for integer and float columns
  *  without nulls (a half float's storage is its 16 bits); anything else is read by get(i). */
-function arrowValues(col: ArrowColumn, j: number, rows: number): ArrayLike<unknown> {
+function arrowValues(col: ArrowColumn, j: string, rows: number): ArrayLike<unknown> {
   if (col.length !== rows) {
-    throw new GmmError('SHAPE_MISMATCH', `Arrow column ${j} has ${col.length} values but the table has ${rows} rows.`);
+    throw new GmmError('SHAPE_MISMATCH', `${j} has ${col.length} values but the table has ${rows} rows.`);
   }
   const id = col.type?.typeId;
   if (typeof id === 'number' && id !== ARROW_INT && id !== ARROW_FLOAT) {
-    throw new GmmError('NOT_NUMERIC', `Arrow column ${j} is of type ${String(col.type)}, not numbers: cast it to a float or ` +
+    throw new GmmError('NOT_NUMERIC', `${j} is of type ${String(col.type)}, not numbers: cast it to a float or ` +
       'integer column first.');
   }
   const nulls = typeof col.nullCount === 'number' && col.nullCount > 0;
@@ -81,7 +81,7 @@ function arrowValues(col: ArrowColumn, j: number, rows: number): ArrayLike<unkno
     if (v && typeof v.length === 'number' && v.length === rows) return v;
   }
   if (typeof col.get !== 'function') {
-    throw new GmmError('INVALID_TYPE', `Arrow column ${j} has neither toArray() giving ${rows} values nor get(i).`);
+    throw new GmmError('INVALID_TYPE', `${j} has neither toArray() giving ${rows} values nor get(i).`);
   }
   const out = new Array<unknown>(rows);
   for (let i = 0; i < rows; i++) out[i] = nulls && col.isValid && !col.isValid(i) ? null : col.get(i);
@@ -99,9 +99,12 @@ function fromArrow(t: ArrowLike, missing: boolean): Matrix {
   }
   const data = new Float64Array(rows * cols);
   for (let j = 0; j < cols; j++) {
+    // named where the schema names it: the index alone is 0-based, where the CLI counts from 1
+    const name = (t.schema?.fields?.[j] as { name?: unknown } | undefined)?.name;
+    const label = `Arrow column ${typeof name === 'string' ? `${JSON.stringify(name)} (index ${j})` : `${j} (0-based)`}`;
     const col = t.getChildAt(j);
-    if (!col) throw new GmmError('SHAPE_MISMATCH', `Arrow column ${j} is missing.`);
-    const values = arrowValues(col, j, rows);
+    if (!col) throw new GmmError('SHAPE_MISMATCH', `${label} is missing.`);
+    const values = arrowValues(col, label, rows);
     for (let i = 0; i < rows; i++) {
       const v = missing && values[i] == null ? NaN : values[i]; // null (or a hole): missing
       const x = typeof v === 'bigint' ? Number(v) : (v as number);
@@ -110,10 +113,10 @@ function fromArrow(t: ArrowLike, missing: boolean): Matrix {
         continue;
       }
       if (typeof v !== 'number' && typeof v !== 'bigint') {
-        throw new GmmError('NOT_NUMERIC', `Arrow column ${j}, row ${i} is ${v === null ? 'null' : typeof v}, not a number` +
+        throw new GmmError('NOT_NUMERIC', `${label}, row ${i} is ${v === null ? 'null' : typeof v}, not a number` +
           (v === null ? " (or set missingValues: 'marginalize' to read nulls as missing entries)." : '.'));
       }
-      if (!Number.isFinite(x)) throw new GmmError('NON_FINITE', `Arrow column ${j}, row ${i} is ${x}: remove or impute such rows.`);
+      if (!Number.isFinite(x)) throw new GmmError('NON_FINITE', `${label}, row ${i} is ${x}: remove or impute such rows.`);
       data[i * cols + j] = x;
     }
   }
@@ -163,9 +166,9 @@ function observedRows(m: Matrix): Matrix {
  *  hold an aborted fit). */
 function untilAborted<T>(p: T | Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return Promise.resolve(p);
-  if (signal.aborted) return Promise.reject(abortedError());
+  if (signal.aborted) return Promise.reject(abortedError(signal));
   return new Promise<T>((resolve, reject) => {
-    const stop = (): void => reject(abortedError());
+    const stop = (): void => reject(abortedError(signal));
     signal.addEventListener('abort', stop, { once: true });
     Promise.resolve(p).then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
   });
@@ -551,11 +554,11 @@ function grown(a: Float64Array | null, length: number): Float64Array {
 export async function runFitStream(source: StreamSource, o: ResolvedOptions, warm: { params: FittedState['params']; lowerBound: number } | null,
   opts: FitStreamOptions & { initSampleSize: number; warmNames?: string[] | null }): Promise<FittedState> {
   const { signal } = opts;
-  if (signal?.aborted) throw abortedError();
+  if (signal?.aborted) throw abortedError(signal);
   // a turn of the event loop every 10 ms of work, within passes and across them: a sync
   // source, or a pass too short to give one, would otherwise hold the thread (and the
   // signal) to the end
-  const pace = pacer(signal, abortedError);
+  const pace = pacer(signal, () => abortedError(signal));
   const c = await privateCore();
   const arena = new Arena(c);
   const explicit = warm !== null || (o.weightsInit !== null && o.meansInit !== null && o.precisionsInit !== null);

@@ -64,7 +64,8 @@ function observedRows(t: Table): number {
  *  which scikit-learn's k-means warns of, or a poor start). Not for a Bayesian fit, whose prior empties the
  *  components it does not need. */
 function fitWarnings(gm: GaussianMixture, n: number): void {
-  if (!gm.converged) info(`warning: EM did not converge within ${gm.options.maxIter} iterations; raise --max-iter or --tol.`);
+  const m = gm.options.maxIter;
+  if (!gm.converged) info(`warning: EM did not converge within ${m} iteration${m === 1 ? '' : 's'}; raise --max-iter or --tol.`);
   if (gm instanceof BayesianGaussianMixture) return;
   const w = gm.weights;
   const empty = Array.from(w.keys()).filter((k) => w[k] * n < 0.5);

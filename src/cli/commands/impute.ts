@@ -1,6 +1,6 @@
 // gmm-wasm impute: the missing cells of a table filled under a model.
 import { formatCsvCells } from '../csv.js';
-import { COMMON_OPTIONS, DATA_OPTIONS, MODEL_DATA_NOTE, checkSeed, need, type Command } from '../args.js';
+import { COMMON_OPTIONS, DATA_OPTIONS, MODEL_DATA_NOTE, UsageError, checkSeed, need, type Command } from '../args.js';
 import { describeData, readForImpute, readModel } from '../input.js';
 import { POINT_ESTIMATES_OPTION, forConditionals } from '../models.js';
 import { emit, info } from '../output.js';
@@ -8,7 +8,7 @@ import { emit, info } from '../output.js';
 export const impute: Command = {
   name: 'impute',
   args: ['<model.json>', '<data>'],
-  summary: 'fill missing cells (empty, NA, NaN) under a model; print the completed table (CSV)',
+  summary: 'fill missing cells (empty, NA, N/A, NaN, null, None) under a model; print the completed table (CSV)',
   options: [
     { name: 'method', kind: 'string', value: 'm', help: 'mean (the conditional expectation, default) | sample (a draw, seeded)', choices: ['mean', 'sample'] },
     { name: 'seed', kind: 'int', value: 'n', help: 'random seed of --method sample (default: the model\'s seed)' },
@@ -26,6 +26,9 @@ export const impute: Command = {
   run(pos, o) {
     need(pos, 2, this);
     checkSeed(o, 'impute');
+    if (o.seed !== undefined && o.method !== 'sample') {
+      throw new UsageError('--seed seeds --method sample\'s draws; the default method (mean) draws nothing. Add --method sample, or drop --seed.', 'impute');
+    }
     const gm = forConditionals(readModel(pos[0]), o, pos[0]);
     const { t, X, idx } = readForImpute(gm, pos[1], o);
     info(describeData(pos[1], t));

@@ -68,9 +68,16 @@ function givenSpec(spec: string): string[] {
 /** --given's entries as feature indices: numbers as they are, names by the model's featureNames. */
 function givenIndices(given: string[], gm: GaussianMixture, spec: string): number[] {
   const names = gm.featureNames;
+  const d = gm.nFeatures;
+  const seen = new Set<number>();
   return given.map((x) => {
-    if (/^\d+$/.test(x)) return Number(x);
-    const j = names ? names.indexOf(x) : -1;
+    const j = /^\d+$/.test(x) ? Number(x) : names ? names.indexOf(x) : -1;
+    if (/^\d+$/.test(x) && j >= d) {
+      throw new UsageError(`--given ${JSON.stringify(spec)}: feature ${x} is past the model's ${d} features (0-based: 0 to ${d - 1}).`, 'predict');
+    }
+    if (j >= 0 && seen.has(j)) throw new UsageError(`--given ${JSON.stringify(spec)} names feature ${x} twice.`, 'predict');
+    seen.add(j);
+    if (/^\d+$/.test(x)) return j;
     if (j < 0) {
       throw new UsageError(names
         ? `--given ${JSON.stringify(spec)}: the model has no column named ${JSON.stringify(x)}; its columns are ${names.map((v) => JSON.stringify(v)).join(', ')}.`
