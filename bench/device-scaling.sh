@@ -9,10 +9,12 @@
 # sizes, no --stream-rss; about 1–3 minutes on 16 cores, well under 7), and copies the markdown
 # result, the raw JSON and the console output to "$OUT/". Nothing is fetched from the network.
 # Then bench/cores-control.js --max 16 (independent processes at 1, 2, 4, 8, 16; about a minute)
-# and bench/echo-floor.js at 16 workers, with and without waiting awake (about 15 s).
+# and bench/echo-floor.js at 16 workers, with and without waiting awake (about 15 s), and
+# bench/exchange.js at 8 and 16 workers (shared memory against messages, about 30 s).
 # Overrides (for trying it elsewhere): NODE_XZ (default .dev/node.xz), SCALING_ARGS (default
 # "--max-workers 16 --control"), SCALING_TIMEOUT (seconds, default 420), CONTROL_TIMEOUT
-# (seconds, default 120; 0 skips the control), ECHO_TIMEOUT (seconds each, default 60; 0 skips).
+# (seconds, default 120; 0 skips the control), ECHO_TIMEOUT (seconds each, default 60; 0 skips),
+# EXCHANGE_TIMEOUT (seconds, default 90; 0 skips).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 : "${OUT:?set OUT to the folder the results go to}"
@@ -81,6 +83,13 @@ if [ "${ECHO_TIMEOUT:-60}" -gt 0 ]; then
     # shellcheck disable=SC2086
     timeout "${ECHO_TIMEOUT:-60}" "$NODE" bench/echo-floor.js 16 27 530 5 --relay $extra 2>&1 | tee -a "$LOG"
   done
+fi
+
+# 3d. the relay's exchange at 16 workers: shared memory (the default) against messages, the
+#     two alternating over one pool (bench/exchange.js; about 30 s)
+if [ "${EXCHANGE_TIMEOUT:-90}" -gt 0 ]; then
+  say "command: $NODE bench/exchange.js --workers 8,16 --pairs 5"
+  timeout "${EXCHANGE_TIMEOUT:-90}" "$NODE" bench/exchange.js --workers 8,16 --pairs 5 2>&1 | tee -a "$LOG"
 fi
 
 # 4. results: the markdown report it wrote (full run: bench/scaling-results.md; otherwise

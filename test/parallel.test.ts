@@ -492,7 +492,7 @@ describe("fitStream's sources as users write them", () => {
     // a null reads as 0 in the storage: refused by name
     const nulls = { type: float64, nullCount: 1, storage: a, get: (i: number) => (i === 7 ? null : a[i]), isValid: (i: number) => i !== 7 };
     await expect(new lib.GaussianMixture(o).fitStream(() => [table([nulls, nulls], X.rows) as never]))
-      .rejects.toMatchObject({ code: 'NOT_NUMERIC', message: expect.stringContaining('column 0, row 7 is null') });
+      .rejects.toMatchObject({ code: 'NOT_NUMERIC', message: expect.stringContaining('column 0 (0-based), row 7 is null') });
     const date = { type: { typeId: 8, toString: () => 'Date<MILLISECOND>' }, storage: a, get: (i: number) => a[i] };
     await expect(new lib.GaussianMixture(o).fitStream(() => [table([date, date], X.rows) as never]))
       .rejects.toMatchObject({ code: 'NOT_NUMERIC', message: expect.stringContaining('Date<MILLISECOND>') });
