@@ -36,6 +36,23 @@ export const SHARE_EMPTY: f64 = 1.0 / 1048576.0;
   return sum / n - (TEN_EPS / n) * (c - p);
 }
 
+/** In an EM iteration with regCovar 0, a diag or spherical variance at most (64·eps)² times
+ *  its mean's squared move from the E-step's means is what the 10·eps of nₖ leaves of a
+ *  component on one row (its mean lands 10·eps·move off the row, so its variance is that
+ *  squared, and shrinks by 10·eps every iteration until it is 0), or of duplicate rows:
+ *  zero in exact arithmetic, so singular (scikit-learn's covariance is zero or noise, mclust
+ *  returns NA). A real spread moves its mean by far less than 1/(64·eps) of itself. Not at
+ *  the start (a labels or k-means M-step), where the first move can dwarf a true spread
+ *  that the next iteration finds. moments() records the first such component. */
+const COLLAPSED: f64 = (64.0 * 2.220446049250313e-16) * (64.0 * 2.220446049250313e-16);
+let collapsed: i32 = -1;
+
+// @ts-ignore: decorator
+@inline function noteCollapsed(k: i32, v: f64, move2: f64): void {
+  const floor = COLLAPSED * move2;
+  if (collapsed < 0 && floor < Infinity && v <= floor) collapsed = k;
+}
+
 /** Whether a component of this mass, of `masses` in all, is nearly empty (above). */
 export function nearlyEmpty(mass: f64, masses: f64): bool {
   return mass < NEAR_EMPTY && mass < masses * SHARE_EMPTY;
@@ -45,12 +62,13 @@ export function nearlyEmpty(mass: f64, masses: f64): bool {
  *  returns Σ nₖ. Shared by the maximum-likelihood and the variational M-steps. */
 export function moments(
   stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, regCovar: f64,
-  nk: usize, means: usize, cov: usize, tmp: usize
+  nk: usize, means: usize, cov: usize, tmp: usize, collapse: bool = false
 ): f64 {
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
   const scat = scatterPtr(stats, K, d);
   let total: f64 = 0;
+  collapsed = -1;
   for (let k = 0; k < K; k++) total += load<f64>(mass + (<usize>k << 3)) + TEN_EPS;
   if (type == TIED) memory.fill(cov, 0, <usize>(d * d) << 3);
   for (let k = 0; k < K; k++) {
@@ -63,9 +81,11 @@ export function moments(
     // δ in tmp[0..d) (0 − 0 when the shift is the prior: the plain sum/n)
     const pk = prior + (<usize>(k * d) << 3);
     for (let i = 0; i < d; i++) {
-      const c = load<f64>(ck + (<usize>i << 3));
-      const delta = keptDelta(load<f64>(sk + (<usize>i << 3)), n, c, load<f64>(pk + (<usize>i << 3)));
+      const c = load<f64>(ck + (<usize>i << 3)), p = load<f64>(pk + (<usize>i << 3));
+      const delta = keptDelta(load<f64>(sk + (<usize>i << 3)), n, c, p);
       store<f64>(tmp + (<usize>i << 3), delta);
+      // the mean's move from the E-step's means, (c + δ) − p, squared (collapse: tmp[d, 2d))
+      if (collapse) store<f64>(tmp + (<usize>(d + i) << 3), (c + delta - p) * (c + delta - p));
       store<f64>(muk + (<usize>i << 3), c + delta);
     }
     if (type == FULL || type == TIED) {
@@ -89,17 +109,20 @@ export function moments(
         const si = load<f64>(sk + (<usize>i << 3));
         const di = load<f64>(tmp + (<usize>i << 3));
         const v = (load<f64>(S + (<usize>i << 3)) - 2.0 * si * di + mk * di * di) / n;
+        if (collapse) noteCollapsed(k, v, load<f64>(tmp + (<usize>(d + i) << 3)));
         store<f64>(cov + (<usize>(k * d + i) << 3), v + regCovar);
       }
     } else {
       // spherical: the trace moved from c to μ, averaged over features
-      let corr: f64 = 0;
+      let corr: f64 = 0, move2: f64 = 0;
       for (let i = 0; i < d; i++) {
         const si = load<f64>(sk + (<usize>i << 3));
         const di = load<f64>(tmp + (<usize>i << 3));
         corr += -2.0 * si * di + mk * di * di;
+        if (collapse) move2 += load<f64>(tmp + (<usize>(d + i) << 3));
       }
       const v = (load<f64>(scat + (<usize>k << 3)) + corr) / n;
+      if (collapse) noteCollapsed(k, v / <f64>d, move2 / <f64>d);
       store<f64>(cov + (<usize>k << 3), v / <f64>d + regCovar);
     }
   }
@@ -121,39 +144,6 @@ export function moments(
   return total;
 }
 
-/** With regCovar 0, a diag or spherical variance below COLLAPSED times its feature's
- *  variance in the data (within and between components: Σₖ nₖ(vₖ + (μₖ − μ̄)²)/Σₖ nₖ),
- *  an sd 1.4e-14 of the data's, is rounding noise, not a spread: a component on one row
- *  (the 10·eps leaves its mean about 10·eps·|row − data mean| off the row, so its variance
- *  is that squared, and it shrinks every iteration after), duplicate rows, or a feature
- *  constant within the component.
- *  Zero in exact arithmetic, so singular: scikit-learn's covariance is then zero or noise
- *  and mclust returns NA. Rows the doubles tell apart spread far above it. Returns the first
- *  such component, or -1. cov: moments()'s, nk its masses. */
-const COLLAPSED: f64 = (64.0 * 2.220446049250313e-16) * (64.0 * 2.220446049250313e-16);
-
-function collapsedComponent(cov: usize, means: usize, nk: usize, K: i32, d: i32, type: i32, total: f64): i32 {
-  let spread: f64 = 0; // spherical: the data's variance averaged over features
-  for (let j = 0; j < d; j++) {
-    let mean: f64 = 0, v: f64 = 0;
-    for (let k = 0; k < K; k++) mean += load<f64>(nk + (<usize>k << 3)) * load<f64>(means + (<usize>(k * d + j) << 3));
-    mean /= total;
-    for (let k = 0; k < K; k++) {
-      const e = load<f64>(means + (<usize>(k * d + j) << 3)) - mean;
-      const vk = type == DIAG ? load<f64>(cov + (<usize>(k * d + j) << 3)) : load<f64>(cov + (<usize>k << 3));
-      v += load<f64>(nk + (<usize>k << 3)) * (vk + e * e);
-    }
-    v /= total;
-    if (type == SPHERICAL) {
-      spread += v / <f64>d;
-      continue;
-    }
-    for (let k = 0; k < K; k++) if (load<f64>(cov + (<usize>(k * d + j) << 3)) <= COLLAPSED * v) return k;
-  }
-  if (type == SPHERICAL) for (let k = 0; k < K; k++) if (load<f64>(cov + (<usize>k << 3)) <= COLLAPSED * spread) return k;
-  return -1;
-}
-
 /** The maximum-likelihood M-step: moments() and the precision factors, with the
  *  covariances constrained as `pool` says (POOL_*, below). tmp: mStepScratchSize(K, d) f64.
  *  warm: cov holds the parameters of the E-step (an EM iteration's M-step), from which EVE
@@ -166,13 +156,14 @@ export function mStep(
   assert(K > 0 && d > 0 && regCovar >= 0 && (pool == POOL_NONE || type != TIED), 'mStep: bad arguments');
   const common = pool == POOL_EVE || pool == POOL_VVE;
   if (common && warm) previousOrientation(cov, K, d, tmp);
-  const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp);
   // EII, EEI and EEV pool sums that stay positive definite when one Sₖ is singular (a
   // component on one row with regCovar 0), as mclust's do; the others need every Sₖ's
   // factor (EVI, EVV: its volume) or divide by its volume or shape, so they check first
   const pooledSum = pool == POOL_SHAPE || pool == POOL_EEV || (pool == POOL_VOLUME && type == SPHERICAL);
-  let bad = pooledSum ? -1 : regCovar == 0 && (type == DIAG || type == SPHERICAL)
-    ? collapsedComponent(cov, means, weights, K, d, type, total) : -1;
+  const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp,
+    warm && regCovar == 0 && !pooledSum && (type == DIAG || type == SPHERICAL));
+  // a variance of rounding size (moments: collapsed) factors, but means nothing
+  let bad = pooledSum ? -1 : collapsed;
   if (bad < 0 && !pooledSum) bad = precisionCholesky(cov, chol, tmp, type, K, d);
   if (bad < 0 && pool != POOL_NONE) {
     constrain(cov, chol, weights, total, K, d, type, pool, tmp, warm);

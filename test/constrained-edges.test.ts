@@ -153,29 +153,40 @@ describe('a component on one row with regCovar 0 (its scatter singular), as mclu
     expect(gm.covariances[0]).toBeGreaterThan(0);
   });
 
-  it('from initLabels too: diag, spherical and their mclust models refuse it at once, not with variances of rounding noise', () => {
-    // mclust's me(D, "EVI", z = unmap(c(1, 2, 2, 2, 2, 2))) returns NA. The start's mean lies
-    // about 10·eps·|row − data mean| off the row (the 10·eps of the M-step), so its variance
-    // was the square of that (1e-57 here), and EM went on with it (a lower bound of 109)
+  it('from initLabels too: diag, spherical and their mclust models refuse it at the first EM iteration, not with variances of rounding size', () => {
+    // mclust's me(D, "EVI", z = unmap(c(1, 2, 2, 2, 2, 2))) returns NA. The 10·eps of nₖ leaves
+    // the one row's mean 10·eps·move off it, so its variance was that squared (1e-57 after one
+    // iteration, then smaller each time), and EM went on with it (a lower bound of 109)
     for (const row of [[0, 0], [3, 7], [100, 200]]) {
       const D = [row, [10, 10], [10.5, 9], [9, 10.2], [11, 11], [10.1, 9.5]];
       const fit = (t: string) => () => new GaussianMixture({ nComponents: 2, covarianceType: t as never, regCovar: 0, maxIter: 5 })
         .fit(D, { initLabels: [0, 1, 1, 1, 1, 1] });
-      for (const t of ['diag', 'spherical', 'EVI', 'VEI', 'VVI', 'VII', 'full']) {
-        expect(thrown(fit(t)), `${t} ${row}`).toMatchObject({ code: 'NOT_POSITIVE_DEFINITE', message: expect.stringContaining('after the M-step from initLabels') });
+      for (const t of ['diag', 'spherical', 'EVI', 'VEI', 'VVI', 'VII']) {
+        expect(thrown(fit(t)), `${t} ${row}`).toMatchObject({ code: 'NOT_POSITIVE_DEFINITE', message: expect.stringContaining('at EM iteration 1') });
       }
+      expect(thrown(fit('full'))).toMatchObject({ code: 'NOT_POSITIVE_DEFINITE', message: expect.stringContaining('after the M-step from initLabels') });
       for (const t of ['EII', 'EEI', 'EEV']) expect(errorCode(fit(t)), t).toBe('no error');
     }
   });
 
-  it('a tight component that the doubles resolve still fits with regCovar 0', () => {
-    // two rows 1e-9 apart beside a spread cluster: its variances are 2.5e-19, 1e-18 of the data's
+  it('tight components that the doubles resolve still fit with regCovar 0: beside a spread cluster, near 0, and near overflow', () => {
+    // two rows 1e-9 apart: variances 2.5e-19, 1e-18 of the data's
     const D = [[1, 1], [1 + 1e-9, 1 - 1e-9], [10, 10], [10.5, 9], [9, 10.2], [11, 11], [10.1, 9.5]];
     for (const t of ['diag', 'spherical', 'VVI', 'VII']) {
       const gm = new GaussianMixture({ nComponents: 2, covarianceType: t as never, regCovar: 0, maxIter: 5 })
         .fit(D, { initLabels: [0, 0, 1, 1, 1, 1, 1] });
       expect(gm.covariances[0], t).toBeGreaterThan(1e-20);
       expect(gm.covariances[0], t).toBeLessThan(1e-18);
+    }
+    // rows 1e-20 apart near 0 beside rows near 6 (a review): the start's move dwarfs their
+    // spread, which the first iteration finds; and values near 1e154 whose squares overflow
+    const Z = [[1e-20], [2e-20], [3e-20], [5], [6], [7]];
+    const B = [9, 9.5, 10, 10.3].flatMap((v) => [[v * 1e154], [-v * 1e154]]);
+    for (const t of ['diag', 'spherical', 'VVI', 'VII', 'full']) {
+      const z = new GaussianMixture({ nComponents: 2, covarianceType: t as never, regCovar: 0, maxIter: 10 }).fit(Z, { initLabels: [0, 0, 0, 1, 1, 1] });
+      expect(z.covariances[0], t).toBe(6.666666666666664e-41);
+      const b = new GaussianMixture({ nComponents: 2, covarianceType: t as never, regCovar: 0, maxIter: 5 }).fit(B, { initLabels: [0, 1, 0, 1, 0, 1, 0, 1] });
+      expect(b.covariances[0], t).toBeGreaterThan(1e307);
     }
   });
 });

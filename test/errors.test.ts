@@ -473,3 +473,23 @@ describe('a new user\'s trial (2026-11-29): errors as fixed', () => {
     expect((te.cause as Error).name).toBe('TimeoutError');
   });
 });
+
+describe('a new user\'s trial (2026-11-29): what was dropped without a word', () => {
+  beforeAll(loadCore);
+
+  it('predict, predictProba and scoreSamples take X alone: a second argument (weights) is refused', () => {
+    const X = [[0], [1], [5], [6]];
+    const gm = new GaussianMixture({ nComponents: 2, seed: 1 }).fit(X);
+    for (const f of [() => gm.scoreSamples(X, { sampleWeight: [1, 1, 1, 1] } as never), () => (gm.predict as (...a: unknown[]) => unknown)(X, {}),
+      () => (gm.predictProba as (...a: unknown[]) => unknown)(X, undefined)]) {
+      expect(f).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('takes X alone') }));
+    }
+    expect(gm.scoreSamples(X)).toHaveLength(4);
+  });
+
+  it('a model file with some of a fit\'s fields but not all names the missing ones', () => {
+    const j = { format: 'gmm-wasm', version: 1, options: { covarianceType: 'diag', nComponents: 2 }, nFeatures: 2, weights: [0.5, 0.5],
+      means: [[0, 0], [1, 1]], covariances: [[1, 1], [1, 1]], converged: true };
+    expect(() => GaussianMixture.fromJSON(j)).toThrow(expect.objectContaining({ code: 'INVALID_JSON', message: expect.stringContaining('"precisionsCholesky", "nIter", "lowerBound"') }));
+  });
+});

@@ -83,8 +83,9 @@ describe('GaussianMixture.fromParameters', () => {
     expect(bad({ nFeatures: 3 })).toMatch(/^INVALID_JSON: .*"nFeatures" is 3 but the means have 2 features\./);
     expect(bad({ options: null })).toMatch(/^INVALID_JSON: .*"options" must be an object\./);
     expect(bad({ options: { covarianceType: 'diag', nComponents: 3 } })).toMatch(/^INVALID_JSON: .*nComponents is 3 but there are 2 weights/);
-    // some fit fields but not all: the file of a fit, checked as one
-    expect(bad({ precisionsCholesky: [1, 1, 1, 1], covariances: [1, 2, 0.5, 0.25], options: { covarianceType: 'diag', nComponents: 2 } })).toMatch(/^INVALID_JSON: .*"converged" must be a boolean/);
+    // some fit fields but not all: neither kind of file, and the message names what is missing
+    expect(bad({ precisionsCholesky: [1, 1, 1, 1], covariances: [1, 2, 0.5, 0.25], options: { covarianceType: 'diag', nComponents: 2 } }))
+      .toMatch(/^INVALID_JSON: .*some of a fit's fields but not "converged", "nIter", "lowerBound"/);
     expect(bad({ format: 'other' })).toMatch(/^INVALID_JSON: .*this is not a gmm-wasm model/);
   });
 

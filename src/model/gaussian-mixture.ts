@@ -117,6 +117,15 @@ function checkCallbacks(o: { onIteration?: unknown; signal?: unknown }): AbortSi
   return checkSignal(o.signal);
 }
 
+/** Refuses a second argument to a method that takes X alone (a scikit-learn habit such as
+ *  score_samples(X, sample_weight) would otherwise be dropped without a word). */
+function onlyX(count: number, what: string): void {
+  if (count > 1) {
+    throw new GmmError('INVALID_ARGUMENT', `${what} takes X alone: it scores each row by itself (weights change nothing there); ` +
+      'score(X, { sampleWeight }) and bic/aic take weights.');
+  }
+}
+
 export class GaussianMixture {
   protected readonly opts: ResolvedOptions;
   protected state: FittedState | null = null;
@@ -381,12 +390,14 @@ export class GaussianMixture {
 
   /** Most likely component of each row. */
   predict(X: MatrixInput): Int32Array {
+    onlyX(arguments.length, 'predict');
     const { m } = this.checked(X, 'predict');
     return this.predictMatrix(m);
   }
 
   /** Posterior probability of each component for each row (rows × K, rows sum to 1). */
   predictProba(X: MatrixInput): Matrix {
+    onlyX(arguments.length, 'predictProba');
     const { s, m } = this.checked(X, 'predictProba');
     const resp = new Float64Array(m.rows * s.params.K);
     this.scoreRows(m, { resp });
@@ -395,6 +406,7 @@ export class GaussianMixture {
 
   /** Log-density log p(x) of each row under the mixture. */
   scoreSamples(X: MatrixInput): Float64Array {
+    onlyX(arguments.length, 'scoreSamples');
     const { m } = this.checked(X, 'scoreSamples');
     const lse = new Float64Array(m.rows);
     this.scoreRows(m, { lse });

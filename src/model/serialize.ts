@@ -156,6 +156,12 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   const o = j as Record<string, unknown>;
   if (o.format !== FORMAT) throw bad(`"format" is ${JSON.stringify(o.format)}, expected "${FORMAT}": this is not a gmm-wasm model.`);
   if (o.version !== VERSION) throw bad(`"version" is ${JSON.stringify(o.version)}; this gmm-wasm reads version ${VERSION}. Re-export the model with a matching version.`);
+  // some of a fit's fields but not all: neither a fit's file nor a parameters-only one
+  const absent = FIT_FIELDS.filter((k) => o[k] === undefined);
+  if (absent.length > 0 && absent.length < FIT_FIELDS.length && o.variational === undefined) {
+    throw bad(`the file has some of a fit's fields but not ${absent.map((k) => `"${k}"`).join(', ')}: give them all (as toJSON() ` +
+      `writes them), or none of ${FIT_FIELDS.map((k) => `"${k}"`).join(', ')} for a model from its parameters alone.`);
+  }
   const options = o.options;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw bad('"options" must be an object.');
   const model = modelNamed((options as Record<string, unknown>).covarianceType);
