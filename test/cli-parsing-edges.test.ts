@@ -238,8 +238,8 @@ describe('parseArgs: numbers', () => {
   });
 
   it('need: one positional too many is refused', () => {
-    expect(() => need(['a.csv'], 1, fit)).not.toThrow();
-    expect(() => need(['a.csv', 'b.csv'], 1, fit)).toThrow('unexpected argument "b.csv".');
+    expect(() => need(['a.csv'], 1, fit, {})).not.toThrow();
+    expect(() => need(['a.csv', 'b.csv'], 1, fit, {})).toThrow('unexpected argument "b.csv".');
   });
 });
 

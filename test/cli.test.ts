@@ -1010,13 +1010,20 @@ describe('a new user\'s trial of the command line (2026-11-29): each finding, as
     }
   });
 
-  it('an --out that cannot be written is reported before the data are read', async () => {
-    for (const out of [join(dir, 'no-dir', 'm.json'), join(dir, 'a-directory')]) {
+  it('an --out that cannot be written is reported before the data are read (after the arguments)', async () => {
+    writeFileSync(join(dir, 'a-file'), '');
+    for (const [out, why] of [[join(dir, 'no-dir', 'm.json'), 'no directory'], [join(dir, 'a-directory'), 'it is a directory'],
+      [join(dir, 'a-file', 'm.json'), 'a part of the path is a file']]) {
       const r = await cli(['fit', join(dir, 'no-such.csv'), '--out', out]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`cannot write ${out}`);
+      expect(r.stderr).toContain(`cannot write ${out}: ${why}`);
       expect(r.stderr).not.toContain('no-such.csv');
     }
+    const empty = await cli(['fit', FAITHFUL, '--out', '']);
+    expect([empty.code, empty.stderr]).toEqual([2, expect.stringContaining('--out needs a file name')]);
+    // a missing argument is told first (a usage error)
+    const noData = await cli(['fit', '--out', join(dir, 'no-dir', 'm.json')]);
+    expect(noData.code).toBe(2);
   });
 
   it('--columns 0 is a usage error pointing at the command\'s help', async () => {

@@ -157,4 +157,11 @@ describe.skipIf(noWorkerd)(`examples/cloudflare-fanout: a coordinator and ${SHAR
     expect(r.status).toBe(400);
     expect(r.body.error).toMatch(/explicit start/);
   });
+
+  it('a shard\'s typed error reaches the caller with its code (400): here a start of another feature count', async () => {
+    const eye2 = [[1, 0], [0, 1]];
+    const r = await post({ nComponents: 2, covarianceType: 'full', weightsInit: [0.5, 0.5], meansInit: [[0, 0], [1, 1]], precisionsInit: [eye2, eye2] });
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body.code).toBe('FEATURE_MISMATCH');
+  });
 });

@@ -327,3 +327,29 @@ describe('point starts (k-means++, random_from_data) do not depend on what the c
     }
   }
 });
+
+describe('statistics bytes changed in their numbers (a new user\'s trial, 2026-11-29)', () => {
+  beforeAll(loadCore);
+
+  it('a total weight that the masses do not sum to, a mass past it, or a cross product past its squares: INVALID_STATISTICS; the model unchanged', () => {
+    const X = overlapping(21, 3000, 3, 3);
+    const gm = new GaussianMixture({ nComponents: 3, covarianceType: 'full', seed: 2, maxIter: 3 }).fit(X);
+    const before = JSON.stringify(gm.toJSON());
+    const bytes = gm.computeStatistics(X).toBytes();
+    // the first node's values start after the 56-byte header and its level and index (8 bytes)
+    const at = (j: number): number => 56 + 8 + 8 * j;
+    const K = 3, d = 3, head = 2 + K + K * d;
+    const changed = (j: number, f: (v: number) => number): Uint8Array => {
+      const b = bytes.slice();
+      const v = new DataView(b.buffer);
+      v.setFloat64(at(j), f(v.getFloat64(at(j), true)), true);
+      return b;
+    };
+    for (const [b, why] of [[changed(1, (v) => 2 * v), 'masses summing to'], [changed(2, (v) => v * 0.5), 'masses summing to'],
+      [changed(head + 1, (v) => 1e6 * (Math.abs(v) + 1)), 'cross product']] as const) {
+      expect(() => SufficientStatistics.fromBytes(b)).toThrow(expect.objectContaining({ code: 'INVALID_STATISTICS', message: expect.stringContaining(why) }));
+    }
+    expect(JSON.stringify(gm.toJSON())).toBe(before);
+    expect(() => SufficientStatistics.fromBytes(bytes)).not.toThrow();
+  });
+});

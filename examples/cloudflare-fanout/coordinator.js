@@ -33,7 +33,19 @@ async function statisticsFrom(shard, body) {
   const res = await shard.service.fetch('http://shard/statistics', {
     method: 'POST', body, headers: { 'content-type': 'application/json' },
   });
-  if (!res.ok) throw new Error(`${shard.name} answered ${res.status}: ${await res.text()}`);
+  if (!res.ok) {
+    // the shard's own typed error (a GmmError's code and message) stays the caller's to read
+    const text = await res.text();
+    let answer = null;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      // not JSON: the text as it came
+    }
+    const e = new Error(`${shard.name} answered ${res.status}: ${answer?.error ?? text}`);
+    if (answer?.code) Object.assign(e, { code: answer.code, status: res.status === 400 ? 400 : 502 });
+    throw e;
+  }
   return new Uint8Array(await res.arrayBuffer());
 }
 

@@ -1,6 +1,7 @@
 // The command line's arguments: the option specs shared by the commands, the parser (long
 // and short options, --name=value, a suggestion for a typo) and the two errors the command
 // line reports by exit code (usage: 2; input: 1).
+import { checkOut } from './output.js';
 import type { InitParams } from '../index.js';
 import { covarianceTypeHint, suggest } from '../model/option-names.js';
 import { COVARIANCE_MODELS, MCLUST_MODELS } from '../model/covariance-models.js';
@@ -152,10 +153,11 @@ export function checkSeed(o: Opts, cmd: string): void {
 }
 
 /** The positional arguments of cmd: at least n, at most its list, and stdin ("-") once. */
-export function need(pos: string[], n: number, cmd: Command): void {
+export function need(pos: string[], n: number, cmd: Command, o: Opts): void {
   if (pos.length < n) throw new UsageError(`"${cmd.name}" needs ${cmd.args.slice(pos.length, n).join(' ')}.`, cmd.name);
   if (pos.length > cmd.args.length) throw new UsageError(`unexpected argument ${JSON.stringify(pos[cmd.args.length])}.`, cmd.name);
   if (pos.filter((p) => p === '-').length > 1) {
     throw new UsageError(`${cmd.args.filter((_, i) => pos[i] === '-').join(' and ')} cannot both come from stdin ("-"): give one as a file.`, cmd.name);
   }
+  checkOut(o.out, cmd.name);
 }

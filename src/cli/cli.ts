@@ -7,7 +7,7 @@ import { init, GmmError } from '../entry-node.js';
 import { DataError } from './csv.js';
 import { InputError, UsageError, parseArgs, type Command } from './args.js';
 import { suggest } from '../model/option-names.js';
-import { checkOut, setQuiet } from './output.js';
+import { setQuiet } from './output.js';
 import { commandHelp, mainHelp, version } from './help.js';
 import { inFlags } from './models.js';
 import { fit } from './commands/fit.js';
@@ -40,7 +40,6 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     setQuiet(Boolean(opts.quiet));
-    checkOut(opts.out);
     await init();
     await cmd.run(pos, opts);
     return 0;

@@ -115,8 +115,12 @@ function toNumber(raw: string, source: string, at: DataLocation, hint = '', mp: 
     throw new DataError('MISSING_VALUE', `${s === '' ? 'empty cell' : show(s)}: ${missingMessage(mp)}`, source, at);
   }
   if (INFINITE.test(s)) throw new DataError('NON_FINITE', `${show(s)}: infinite values are not supported.`, source, at);
-  const decimalComma = /^[+-]?\d*,\d+$/.test(s);
-  throw new DataError('NOT_NUMERIC', `${show(s)} is not a number${decimalComma ? ' (decimal commas are not supported)' : ''}.${hint}`, source, at);
+  // 1,5 or 1.234,5: a decimal comma; 3.6,79: two numbers and another delimiter than the one used
+  const decimalComma = /^[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+$/.test(s);
+  const sep = decimalComma ? undefined : [',', ';', '\t', '|'].find((c) => s.includes(c) && s.split(c).every((v) => NUMBER.test(v.trim())));
+  const why = decimalComma ? ' (decimal commas are not supported)'
+    : sep ? ` (it holds numbers separated by ${show(sep)}: is that the file's delimiter? check --delimiter)` : '';
+  throw new DataError('NOT_NUMERIC', `${show(s)} is not a number${why}.${hint}`, source, at);
 }
 
 function missingMessage(mp: MissingPolicy): string {
@@ -283,7 +287,8 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
     for (let k = 0; k < cells.length; k++) {
       const skip = mask !== null && !mask![k];
       // a quoted cell of text where every column is read: a text column to leave out
-      const h = hint || (cells[k].quoted && mask === null ? ' A column of text? Pick the numeric columns (--columns on the command line).' : '');
+      const text = cells[k].quoted && mask === null && /\p{L}/u.test(cells[k].text);
+      const h = hint || (text ? ' A column of text? Pick the numeric columns (--columns on the command line).' : '');
       values.push(skip ? NaN : toNumber(cells[k].text, source, { line: recLine, column: k + 1 }, h, options));
       if (texts) texts.push(cells[k].text);
     }

@@ -16,6 +16,7 @@ export function fsReason(e: unknown): string {
   switch (code) {
     case 'ENOENT': return 'no such file';
     case 'EISDIR': return 'it is a directory';
+    case 'ENOTDIR': return 'a part of the path is a file, not a directory';
     case 'EACCES': case 'EPERM': return 'permission denied';
     default: return (e as Error)?.message ?? String(e);
   }
@@ -43,7 +44,8 @@ export function layoutOptions(o: Opts): { header: boolean | undefined; delimiter
  *  columns are read as numbers at all, so that others (an id, a label) may hold anything. */
 export function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT, keep?: ColumnKeep): Table {
   const t = parseData(path, o, { missing, missingHint, keep: keep ?? specKeep(o, path) });
-  return distinctNames(o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
+  // a model's own columns (keep) are matched by position where names repeat: no model is made
+  return distinctNames(o.columns === undefined ? t : selectColumns(t, String(o.columns), path), keep === undefined);
 }
 
 /** A data file as a table, every column (--columns not applied). */
@@ -96,12 +98,14 @@ export function readForImpute(gm: GaussianMixture, path: string, o: Opts): { t: 
 }
 
 /** t without column names where they repeat (a header "x,x"): a model keeps names only when
- *  each names one column. */
-function distinctNames(t: Table): Table {
+ *  each names one column. note: say so (once, where a model is fitted from t). */
+function distinctNames(t: Table, note = false): Table {
   const twice = t.columns ? repeatedName(t.columns) : undefined;
   if (twice === undefined) return t;
-  info(`note: the header names ${JSON.stringify(twice)} more than once, so the model keeps no column names (its features are ` +
-    'read by position); rename the columns, or pick some with --columns, to keep them.');
+  if (note) {
+    info(`note: the header names ${JSON.stringify(twice)} more than once, so the model keeps no column names (its features are ` +
+      'read by position); rename the columns to keep them.');
+  }
   return { ...t, columns: null };
 }
 
@@ -117,8 +121,10 @@ export async function openBlocks(path: string, o: Opts, missing = false): Promis
     if (e instanceof DataError || e instanceof InputError || e instanceof UsageError) throw e;
     throw new InputError(`cannot read ${path}: ${fsReason(e)}`);
   }
-  const pick = (t: Table): Table => distinctNames(o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
-  const picked = pick({ data: new Float64Array(st.cols), rows: 1, cols: st.cols, columns: st.columns, format: st.format });
+  const select = (t: Table): Table => (o.columns === undefined ? t : selectColumns(t, String(o.columns), path));
+  const pick = (t: Table): Table => distinctNames(select(t));
+  // the header's names, told once (fit streams blocks from here)
+  const picked = distinctNames(select({ data: new Float64Array(st.cols), rows: 1, cols: st.cols, columns: st.columns, format: st.format }), true);
   return { st, pick, columns: picked.columns, cols: picked.cols };
 }
 

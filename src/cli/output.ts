@@ -4,7 +4,7 @@ import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { IterationInfo } from '../index.js';
 import { num } from './summary.js';
-import { InputError, type Opts } from './args.js';
+import { InputError, UsageError, type Opts } from './args.js';
 import { fsReason } from './input.js';
 
 let quiet = false;
@@ -19,15 +19,17 @@ export function info(text: string): void {
   if (!quiet) process.stderr.write(text.endsWith('\n') ? text : text + '\n');
 }
 
-/** Throws, before any data are read, where --out names a file that cannot be written: a
- *  directory, or a path whose directory is missing or not writable (a fit's work would be
- *  lost at the end). */
-export function checkOut(out: unknown): void {
+/** Throws, before any data are read (args.ts need()), where --out names a file that cannot
+ *  be written: empty, a directory, an existing file without write permission, or a path
+ *  whose directory is missing or not writable (a fit's work would be lost at the end). */
+export function checkOut(out: unknown, command: string): void {
   if (typeof out !== 'string' || out === '-') return;
+  if (out === '') throw new UsageError('--out needs a file name (or - for stdout).', command);
   const path = resolve(out);
   try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
-    accessSync(dirname(path), constants.W_OK);
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    accessSync(st ? path : dirname(path), constants.W_OK);
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `no directory ${dirname(path)}` : fsReason(e);
     throw new InputError(`cannot write ${out}: ${why}. Give --out a path in a directory that exists and is writable (checked before the data were read).`);

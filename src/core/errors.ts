@@ -43,3 +43,14 @@ export class GmmError extends Error {
     this.code = code;
   }
 }
+
+/** ABORTED for a call stopped by its AbortSignal: the signal's reason (abort(reason), or
+ *  AbortSignal.timeout's TimeoutError) is the error's cause, so a caller tells a timeout from
+ *  a cancel, and the message names a timeout. */
+export function abortedBy(signal: AbortSignal | undefined, message: string): GmmError {
+  const reason: unknown = signal?.reason;
+  const timeout = reason instanceof Error && reason.name === 'TimeoutError';
+  const e = new GmmError('ABORTED', timeout ? `${message} (its timeout ran out)` : message);
+  if (reason !== undefined) Object.defineProperty(e, 'cause', { value: reason, writable: true, configurable: true });
+  return e;
+}

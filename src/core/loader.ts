@@ -19,7 +19,9 @@ export async function loadCore(source: InitSource): Promise<{ exports: CoreExpor
     src = (src.headers.get('content-type') ?? '').startsWith('application/wasm')
       ? await WebAssembly.compileStreaming(src) : await src.arrayBuffer();
   }
-  if (!(src instanceof WebAssembly.Module || src instanceof ArrayBuffer || ArrayBuffer.isView(src))) {
+  // what is plainly no module (a number, nothing, a plain object); anything else (buffers of
+  // another realm too: an iframe's, a test environment's) goes to WebAssembly.compile
+  if (src === null || typeof src !== 'object' || Object.getPrototypeOf(src) === Object.prototype) {
     throw new GmmError('INVALID_TYPE', `init() was given ${src === undefined ? 'no source' : describe(src)}: pass a WebAssembly.Module, the bytes ` +
       'of gmm.wasm (ArrayBuffer, Uint8Array), a Response, or a URL or path to it; the package\'s own entry (import from \'gmm-wasm\') ' +
       'finds gmm.wasm by itself.');

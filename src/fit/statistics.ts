@@ -51,16 +51,31 @@ function impossibleValue(a: Float64Array, type: CovarianceType, K: number, d: nu
   }
   const total = a[1];
   if (total < 0) return `a total weight of ${total}`;
+  let masses = 0;
   for (let k = 0; k < K; k++) {
     const m = a[2 + k];
     if (m < 0 || m > total * (1 + 1e-9)) return `a mass of ${m} for component ${k} of a total weight of ${total}`;
+    masses += m;
   }
+  // each row's responsibilities sum to 1 (up to rounding), so the masses sum to the total
+  if (!(Math.abs(masses - total) <= 1e-9 * total)) return `masses summing to ${masses} for a total weight of ${total}`;
   const s = statsHead(K, d);
   const diagonal = (at: number): number[] => Array.from({ length: d }, (_, i) => a[at + i * d + i]);
   const squares = type === 'full' ? Array.from({ length: K }, (_, k) => diagonal(s + k * d * d)).flat()
     : type === 'tied' ? diagonal(s) : Array.from(a.subarray(s));
   const neg = squares.findIndex((v) => v < 0);
-  return neg >= 0 ? `a negative sum of squares (${squares[neg]})` : null;
+  if (neg >= 0) return `a negative sum of squares (${squares[neg]})`;
+  // a scatter Σ r·(x − c)(x − c)ᵀ is positive semi-definite: |Sᵢⱼ| ≤ √(Sᵢᵢ·Sⱼⱼ) (upper triangle)
+  for (let m = 0; m < (type === 'full' ? K : type === 'tied' ? 1 : 0); m++) {
+    const at = s + m * d * d;
+    for (let i = 0; i < d; i++) {
+      for (let j = i + 1; j < d; j++) {
+        const v = a[at + i * d + j];
+        if (Math.abs(v) > Math.sqrt(a[at + i * d + i] * a[at + j * d + j]) * (1 + 1e-9) + 1e-300) return `a cross product ${v} larger than its sums of squares allow`;
+      }
+    }
+  }
+  return null;
 }
 
 /** A 64-bit FNV-1a hash (as 16 hex digits) of the type, shape and the bits of the weights,
@@ -109,7 +124,12 @@ export class SufficientStatistics {
     /** The point (K×d, row-major) the statistics are taken about, or null for the means of
      *  the parameters (see GaussianMixture.recentreShift). */
     readonly shift: Float64Array | null = null,
-  ) {}
+  ) {
+    // readonly at run time too: a changed rows or shift would slip past applyStatistics' checks
+    Object.freeze(this.ranges);
+    Object.freeze(this.nodes);
+    Object.freeze(this);
+  }
 
   /** @internal */
   static create(p: Params, firstChunk: number, rows: number, nodes: TreeNode[], shift: Float64Array | null = null): SufficientStatistics {
@@ -208,10 +228,12 @@ export class SufficientStatistics {
     return new Uint8Array(buf);
   }
 
-  /** Reads toBytes() output; INVALID_STATISTICS for anything else. */
+  /** Reads toBytes() output; INVALID_STATISTICS for a malformed header or node layout, or
+   *  values no rows can give (impossibleValue). The numbers carry no checksum: damage that
+   *  keeps them possible goes through. */
   static fromBytes(bytes: ArrayBuffer | ArrayBufferView): SufficientStatistics {
     if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) {
-      throw new GmmError('INVALID_TYPE', 'SufficientStatistics.fromBytes needs a Uint8Array or ArrayBuffer (from toBytes()).');
+      throw new GmmError('INVALID_TYPE', 'SufficientStatistics.fromBytes needs the bytes toBytes() wrote: an ArrayBuffer or any ArrayBufferView (Uint8Array, Buffer, DataView).');
     }
     const v = bytes instanceof ArrayBuffer ? new DataView(bytes) : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (v.byteLength < 4 || v.getUint32(0, true) !== MAGIC) {

@@ -5,7 +5,7 @@
 import { pacer } from './next-turn.js';
 import { privateCore, TYPE_CODE } from '../core/core.js';
 import { Arena } from '../core/arena.js';
-import { GmmError } from '../core/errors.js';
+import { GmmError, abortedBy } from '../core/errors.js';
 import type { FittedState, Params } from '../model/params.js';
 import type { Matrix, ResolvedOptions } from '../model/validate.js';
 import { createCoordinator } from '../fit/variational.js';
@@ -20,14 +20,9 @@ import { RelayCluster } from './relay-cluster.js';
 import { WorkerPool, checkShards } from './workers.js';
 import { currentSpawner, type SpawnOptions } from './spawn.js';
 
-/** The error of a call stopped by its AbortSignal; the signal's reason (abort(reason), or
- *  AbortSignal.timeout's TimeoutError) as its cause, so a caller tells a timeout from a cancel. */
-export function abortedError(signal?: AbortSignal): GmmError {
-  const reason: unknown = signal?.reason;
-  const why = reason instanceof Error && reason.name === 'TimeoutError' ? ' (its timeout)' : '';
-  const e = new GmmError('ABORTED', `the fit was aborted by its AbortSignal${why}; the model is unchanged.`);
-  if (reason !== undefined) Object.defineProperty(e, 'cause', { value: reason, writable: true, configurable: true });
-  return e;
+/** The error of a call stopped by its AbortSignal (what: the call, for the message). */
+export function abortedError(signal?: AbortSignal, what = 'the fit'): GmmError {
+  return abortedBy(signal, `${what} was aborted by its AbortSignal; the model is unchanged.`);
 }
 
 export interface AsyncRun {

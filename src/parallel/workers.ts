@@ -3,7 +3,7 @@
 // only parameters go out and per-chunk values or tree nodes come back. The data are sent
 // once, so restarts, warm starts and fits of other K over the same data reuse the pool.
 import { coreModule, kernels } from '../core/core.js';
-import { GmmError, type GmmErrorCode } from '../core/errors.js';
+import { GmmError, abortedBy, type GmmErrorCode } from '../core/errors.js';
 import { CHUNK_ROWS, chunkCount } from '../fit/chunks.js';
 import { columnNames, describe, peekShape, toMatrix, toSampleWeight, type Matrix, type MatrixInput } from '../model/validate.js';
 import { rescaled, shardBytes, weightExponent } from '../fit/run.js';
@@ -209,7 +209,7 @@ export class WorkerPool {
     const m = toMatrix(X, 'X', mv === 'marginalize' ? 'allow' : 'refuse');
     const names = columnNames(X, m.cols);
     const w = toSampleWeight(options.sampleWeight, m.rows);
-    if (signal?.aborted) throw new GmmError('ABORTED', 'WorkerPool.create was aborted by its AbortSignal before it started.');
+    if (signal?.aborted) throw abortedBy(signal, 'WorkerPool.create was aborted by its AbortSignal before it started.');
     let pool: WorkerPool;
     if (mv === 'marginalize' && hasNaN(m)) {
       // as fitAsync(X) (fit/missing-fit.ts): the kept rows, their weights rescaled; marked
@@ -254,7 +254,7 @@ export class WorkerPool {
       }
       pool = new WorkerPool(X.rows, d, w !== null, positive, shards, missing);
       pool.names = names;
-      const abort = (): void => pool!.breakWith(new GmmError('ABORTED', 'aborted by its AbortSignal while the workers started; no model was changed.'));
+      const abort = (): void => pool!.breakWith(abortedBy(signal, 'aborted by its AbortSignal while the workers started; no model was changed.'));
       signal?.addEventListener('abort', abort);
       try {
         await Promise.all(shards.map(async (s) => {

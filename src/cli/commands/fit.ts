@@ -104,7 +104,7 @@ export const fit: Command = {
     'The summary goes to stderr, the model JSON to stdout (or --out); GaussianMixture.fromJSON() (BayesianGaussianMixture.fromJSON() with ' +
     '--bayesian) reads it back.',
   async run(pos, o) {
-    need(pos, 1, this);
+    need(pos, 1, this, o);
     if (!o.bayesian && (o['weight-prior'] !== undefined || o['weight-concentration'] !== undefined)) {
       throw new UsageError('--weight-prior and --weight-concentration apply to a Bayesian mixture: add --bayesian.', 'fit');
     }

@@ -24,7 +24,7 @@ export const impute: Command = {
     'Works with any GaussianMixture model, whether or not it was fitted with --missing marginalize; a --bayesian one with\n' +
     '--point-estimates (its weights, means and covariances).',
   run(pos, o) {
-    need(pos, 2, this);
+    need(pos, 2, this, o);
     checkSeed(o, 'impute');
     if (o.seed !== undefined && o.method !== 'sample') {
       throw new UsageError('--seed seeds --method sample\'s draws; the default method (mean) draws nothing. Add --method sample, or drop --seed.', 'impute');

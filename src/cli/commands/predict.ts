@@ -27,7 +27,7 @@ export const predict: Command = {
     'With --given: the conditional mean E[other features | given features] of each row (GaussianMixture.predictConditional);\n' +
     'the data hold either the given features only, in the order of --given, or every feature (the others are ignored).\n' + MODEL_DATA_NOTE,
   run(pos, o) {
-    need(pos, 2, this);
+    need(pos, 2, this, o);
     // usage errors before any file is read
     const spec = o.given === undefined ? null : givenSpec(String(o.given));
     if (spec && o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');

@@ -19,7 +19,7 @@ export const sample: Command = {
   notes: 'Output: CSV with the model\'s column names (x1 … xd for a model fitted without a header; and "component" with ' +
     '--labels). The same seed gives the same samples in every runtime.',
   run(pos, o) {
-    need(pos, 1, this);
+    need(pos, 1, this, o);
     // option values first: a usage error before any file is read
     const n = (o.n as number | undefined) ?? 1;
     if (n < 1) throw new UsageError(`-n needs a count ≥ 1; got ${n}.`, 'sample');

@@ -19,7 +19,7 @@ export const score: Command = {
   examples: ['gmm-wasm score model.json data.csv', 'gmm-wasm score model.json data.csv --per-row > logp.csv'],
   notes: 'Prints the mean log-likelihood per row (as scikit-learn\'s score()); BIC and AIC on the data go to stderr.\n' + MODEL_DATA_NOTE,
   run(pos, o) {
-    need(pos, 2, this);
+    need(pos, 2, this, o);
     const gm = readModel(pos[0]);
     const { t, X } = readModelData(gm, pos[1], o);
     info(describeData(pos[1], t));

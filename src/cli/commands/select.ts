@@ -56,7 +56,7 @@ export const select: Command = {
     '(each row\'s largest responsibility), which also penalises overlapping components. Lower is better; ties go to ' +
     'fewer parameters. Fits that fail (e.g. a collapsed component) are listed last with the reason.',
   async run(pos, o) {
-    need(pos, 1, this);
+    need(pos, 1, this, o);
     const given = o.k === undefined ? null : parseKRange(String(o.k));
     const types = selectTypes(o.covariance);
     // the options are checked before any data are read
