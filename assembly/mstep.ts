@@ -59,10 +59,12 @@ export function nearlyEmpty(mass: f64, masses: f64): bool {
 }
 
 /** nₖ into nk, μₖ into means and Σₖ (with regCovar) into cov, as in the block above;
- *  returns Σ nₖ. Shared by the maximum-likelihood and the variational M-steps. */
+ *  returns Σ nₖ. Shared by the maximum-likelihood and the variational M-steps. With
+ *  checkCollapse (diag, spherical) it records in `collapsed` the first component whose
+ *  variance is of rounding size (noteCollapsed; tmp then holds 2d f64). */
 export function moments(
   stats: usize, shift: usize, prior: usize, K: i32, d: i32, type: i32, regCovar: f64,
-  nk: usize, means: usize, cov: usize, tmp: usize, collapse: bool = false
+  nk: usize, means: usize, cov: usize, tmp: usize, checkCollapse: bool = false
 ): f64 {
   const mass = massPtr(stats);
   const sum = sumPtr(stats, K);
@@ -85,7 +87,7 @@ export function moments(
       const delta = keptDelta(load<f64>(sk + (<usize>i << 3)), n, c, p);
       store<f64>(tmp + (<usize>i << 3), delta);
       // the mean's move from the E-step's means, (c + δ) − p, squared (collapse: tmp[d, 2d))
-      if (collapse) store<f64>(tmp + (<usize>(d + i) << 3), (c + delta - p) * (c + delta - p));
+      if (checkCollapse) store<f64>(tmp + (<usize>(d + i) << 3), (c + delta - p) * (c + delta - p));
       store<f64>(muk + (<usize>i << 3), c + delta);
     }
     if (type == FULL || type == TIED) {
@@ -109,7 +111,7 @@ export function moments(
         const si = load<f64>(sk + (<usize>i << 3));
         const di = load<f64>(tmp + (<usize>i << 3));
         const v = (load<f64>(S + (<usize>i << 3)) - 2.0 * si * di + mk * di * di) / n;
-        if (collapse) noteCollapsed(k, v, load<f64>(tmp + (<usize>(d + i) << 3)));
+        if (checkCollapse) noteCollapsed(k, v, load<f64>(tmp + (<usize>(d + i) << 3)));
         store<f64>(cov + (<usize>(k * d + i) << 3), v + regCovar);
       }
     } else {
@@ -119,10 +121,10 @@ export function moments(
         const si = load<f64>(sk + (<usize>i << 3));
         const di = load<f64>(tmp + (<usize>i << 3));
         corr += -2.0 * si * di + mk * di * di;
-        if (collapse) move2 += load<f64>(tmp + (<usize>(d + i) << 3));
+        if (checkCollapse) move2 += load<f64>(tmp + (<usize>(d + i) << 3));
       }
       const v = (load<f64>(scat + (<usize>k << 3)) + corr) / n;
-      if (collapse) noteCollapsed(k, v / <f64>d, move2 / <f64>d);
+      if (checkCollapse) noteCollapsed(k, v / <f64>d, move2 / <f64>d);
       store<f64>(cov + (<usize>k << 3), v / <f64>d + regCovar);
     }
   }
@@ -163,8 +165,7 @@ export function mStep(
   const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp,
     warm && regCovar == 0 && !pooledSum && (type == DIAG || type == SPHERICAL));
   // a variance of rounding size (moments: collapsed) factors, but means nothing
-  let bad = pooledSum ? -1 : collapsed;
-  if (bad < 0 && !pooledSum) bad = precisionCholesky(cov, chol, tmp, type, K, d);
+  let bad = pooledSum ? -1 : collapsed >= 0 ? collapsed : precisionCholesky(cov, chol, tmp, type, K, d);
   if (bad < 0 && pool != POOL_NONE) {
     constrain(cov, chol, weights, total, K, d, type, pool, tmp, warm);
     bad = precisionCholesky(cov, chol, tmp, type, K, d);

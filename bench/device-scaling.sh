@@ -85,7 +85,7 @@ if [ "${ECHO_TIMEOUT:-60}" -gt 0 ]; then
   done
 fi
 
-# 3d. the relay's exchange at 16 workers: shared memory (the default) against messages, the
+# 3d. the relay's exchange at 8 and 16 workers: shared memory (the default) against messages, the
 #     two alternating over one pool (bench/exchange.js; about 30 s)
 if [ "${EXCHANGE_TIMEOUT:-90}" -gt 0 ]; then
   say "command: $NODE bench/exchange.js --workers 8,16 --pairs 5"

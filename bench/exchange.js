@@ -8,8 +8,10 @@
 //    `peers` others and take theirs, without any wake-up: messages (a copy per peer, a
 //    transfer, receiveMessageOnPort) against the board (one copy into shared memory, views
 //    of the peers' slots), for the node sizes of the workloads (packed statistics, as many
-//    nodes as a 1/16 share of o8's 1,000,000 rows or o16d's 200,000 leaves a worker).
-// 2. fitAsync over one WorkerPool per worker count, the two exchanges alternating (the
+//    nodes as a worker's 1/(peers + 1) share of bench/scaling.js's o8, 1,000,000 rows, or
+//    o16d, 200,000 rows, holds).
+// 2. fitAsync on bench/run.js's workloads (o8: 100,000 rows; o16d: 200,000) over one
+//    WorkerPool per worker count, the two exchanges alternating (the
 //    coordinator's test switch kernels.sharedBoard), from the benchmark's start: ms per EM
 //    iteration = (min T(10 iterations) − min T(1)) / 9 over the pairs, and their ratio.
 //    More workers than cores oversubscribe them: there the figures show the messages'
@@ -27,14 +29,14 @@ const PAIRS = Number(opt('--pairs', 7));
 const N = 10;
 
 const lib = await import('../dist/entry-node.js');
-const { kernels } = await import('../dist/core/core.js');
+const { kernels, core, TYPE_CODE } = await import('../dist/core/core.js');
 const { Board, createBoard } = await import('../dist/parallel/board.js');
 const { nodeCount } = await import('../dist/fit/tree.js');
 const { packedLength, matrixCount } = await import('../dist/fit/packing.js');
-const { CHUNK_ROWS, chunkCount } = await import('../dist/fit/chunks.js');
+const { chunkCount } = await import('../dist/fit/chunks.js');
 await lib.init();
-const TYPES = { full: 0, tied: 1, diag: 2, spherical: 3 };
-const SHARE_ROWS = { o8: 1_000_000, o16d: 200_000 };
+/** The rows of bench/scaling.js's workloads, whose shares part 1 sizes its nodes by. */
+const SCALING_ROWS = { o8: 1_000_000, o16d: 200_000 };
 
 function perIteration(fn) {
   for (let i = 0; i < 300; i++) fn();
@@ -50,9 +52,9 @@ function perIteration(fn) {
 console.log(`1. One worker's side of an iteration's exchange with ${PEERS} peers, in one thread (no wake-ups), µs`);
 for (const name of only) {
   const w = WORKLOADS.find((x) => x.name === name);
-  const core = (await import('../dist/core/core.js')).core();
-  const len = packedLength(core.statsSize(TYPES[w.type], w.K, w.d), matrixCount(TYPES[w.type], w.K), w.d);
-  const C = chunkCount(SHARE_ROWS[name] ?? w.n), share = Math.ceil(C / (PEERS + 1));
+  const t = TYPE_CODE[w.type];
+  const len = packedLength(core().statsSize(t, w.K, w.d), matrixCount(t, w.K), w.d);
+  const C = chunkCount(SCALING_ROWS[name] ?? w.n), share = Math.ceil(C / (PEERS + 1));
   const nodes = nodeCount(share, 2 * share);
   const own = Array.from({ length: nodes }, (_, i) => ({ level: i, index: i, data: new Float64Array(len).fill(i) }));
   const chans = Array.from({ length: PEERS }, () => new MessageChannel());
@@ -75,7 +77,7 @@ for (const name of only) {
   for (const ch of chans) { ch.port1.close(); ch.port2.close(); }
 }
 
-console.log(`2. fitAsync ms per EM iteration, shared memory ÷ messages (${PAIRS} pairs, alternating)`);
+console.log(`2. fitAsync ms per EM iteration, shared memory ÷ messages (${PAIRS} pair${PAIRS === 1 ? '' : 's'}, alternating)`);
 for (const name of only) {
   const w = generate(WORKLOADS.find((x) => x.name === name));
   const X = { data: w.X, rows: w.n, cols: w.d };

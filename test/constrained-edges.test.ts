@@ -170,7 +170,7 @@ describe('a component on one row with regCovar 0 (its scatter singular), as mclu
   });
 
   it('tight components that the doubles resolve still fit with regCovar 0: beside a spread cluster, near 0, and near overflow', () => {
-    // two rows 1e-9 apart: variances 2.5e-19, 1e-18 of the data's
+    // two rows 1e-9 apart: variances about 2.5e-19
     const D = [[1, 1], [1 + 1e-9, 1 - 1e-9], [10, 10], [10.5, 9], [9, 10.2], [11, 11], [10.1, 9.5]];
     for (const t of ['diag', 'spherical', 'VVI', 'VII']) {
       const gm = new GaussianMixture({ nComponents: 2, covarianceType: t as never, regCovar: 0, maxIter: 5 })

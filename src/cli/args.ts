@@ -152,7 +152,8 @@ export function checkSeed(o: Opts, cmd: string): void {
   }
 }
 
-/** The positional arguments of cmd: at least n, at most its list, and stdin ("-") once. */
+/** The positional arguments of cmd (at least n, at most its list, stdin ("-") once), then
+ *  --out (output.ts checkOut): what a command checks before it reads any data. */
 export function need(pos: string[], n: number, cmd: Command, o: Opts): void {
   if (pos.length < n) throw new UsageError(`"${cmd.name}" needs ${cmd.args.slice(pos.length, n).join(' ')}.`, cmd.name);
   if (pos.length > cmd.args.length) throw new UsageError(`unexpected argument ${JSON.stringify(pos[cmd.args.length])}.`, cmd.name);

@@ -95,6 +95,8 @@ function keepMask(keep: ColumnKeep | undefined, columns: string[] | null, cols: 
 interface MissingPolicy { missing?: boolean; missingHint?: string }
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** The delimiters a cell's text may betray when another one was given (--delimiter takes these). */
+const CELL_DELIMITERS = [',', ';', '\t'];
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none']);
 const INFINITE = /^[+-]?(?:inf|infinity)$/i;
 
@@ -117,7 +119,7 @@ function toNumber(raw: string, source: string, at: DataLocation, hint = '', mp: 
   if (INFINITE.test(s)) throw new DataError('NON_FINITE', `${show(s)}: infinite values are not supported.`, source, at);
   // 1,5 or 1.234,5: a decimal comma; 3.6,79: two numbers and another delimiter than the one used
   const decimalComma = /^[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+$/.test(s);
-  const sep = decimalComma ? undefined : [',', ';', '\t', '|'].find((c) => s.includes(c) && s.split(c).every((v) => NUMBER.test(v.trim())));
+  const sep = decimalComma ? undefined : CELL_DELIMITERS.find((c) => s.includes(c) && s.split(c).every((v) => NUMBER.test(v.trim())));
   const why = decimalComma ? ' (decimal commas are not supported)'
     : sep ? ` (it holds numbers separated by ${show(sep)}: is that the file's delimiter? check --delimiter)` : '';
   throw new DataError('NOT_NUMERIC', `${show(s)} is not a number${why}.${hint}`, source, at);
@@ -243,7 +245,7 @@ function parseDelimited(text: string, source: string, options: ReadOptions): Tab
         }
         while (i < n && (ws ? text[i] === ' ' || text[i] === '\t' : isBlank(text[i]))) i++;
         if (!ws && i < n && !atEol(text[i]) && text[i] !== delim) {
-          const other = ',;\t|'.includes(text[i]) ? ` The cells seem to be separated by ${show(text[i])}, not ${show(delim)}: check --delimiter.` : '';
+          const other = CELL_DELIMITERS.includes(text[i]) ? ` The cells seem to be separated by ${show(text[i])}, not ${show(delim)}: check --delimiter.` : '';
           throw new DataError('BAD_QUOTE', `unexpected ${show(text[i])} after the closing quote of a cell.${other}`, source, { line, column: cells.length + 1 });
         }
         cells.push({ text: buf, quoted: true });

@@ -41,11 +41,12 @@ export function layoutOptions(o: Opts): { header: boolean | undefined; delimiter
 }
 
 /** A data file as a table, with --columns applied; keep (default: --columns's) says which
- *  columns are read as numbers at all, so that others (an id, a label) may hold anything. */
-export function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT, keep?: ColumnKeep): Table {
+ *  columns are read as numbers at all, so that others (an id, a label) may hold anything.
+ *  fitting: a model is fitted from it (a repeated header name is then told, distinctNames). */
+export function readData(path: string, o: Opts, missing = false, missingHint = FIT_MISSING_HINT, keep?: ColumnKeep,
+  fitting = true): Table {
   const t = parseData(path, o, { missing, missingHint, keep: keep ?? specKeep(o, path) });
-  // a model's own columns (keep) are matched by position where names repeat: no model is made
-  return distinctNames(o.columns === undefined ? t : selectColumns(t, String(o.columns), path), keep === undefined);
+  return distinctNames(o.columns === undefined ? t : selectColumns(t, String(o.columns), path), fitting);
 }
 
 /** A data file as a table, every column (--columns not applied). */
@@ -82,7 +83,7 @@ export function readModel(path: string): GaussianMixture {
  *  marginalize (it marginalises them), and an error otherwise. Only the columns the model
  *  reads are read as numbers. */
 export function readModelData(gm: GaussianMixture, path: string, o: Opts, given: number[] | null = null): ModelData {
-  const t = readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT, modelKeep(gm, path, o, given));
+  const t = readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT, modelKeep(gm, path, o, given), false);
   return modelColumns(gm, t, path, o, given);
 }
 

@@ -50,7 +50,7 @@ export class GmmError extends Error {
 export function abortedBy(signal: AbortSignal | undefined, message: string): GmmError {
   const reason: unknown = signal?.reason;
   const timeout = reason instanceof Error && reason.name === 'TimeoutError';
-  const e = new GmmError('ABORTED', timeout ? `${message} (its timeout ran out)` : message);
+  const e = new GmmError('ABORTED', timeout ? message.replace(/\.?$/, ' (its timeout ran out).') : message);
   if (reason !== undefined) Object.defineProperty(e, 'cause', { value: reason, writable: true, configurable: true });
   return e;
 }

@@ -2,7 +2,6 @@
 import { instantiate } from '@assemblyscript/loader';
 import type { CoreExports } from './core.js';
 import { GmmError } from './errors.js';
-import { describe } from '../model/validate.js';
 
 /** What init() accepts: a compiled module (required on Cloudflare Workers), the bytes
  *  of gmm.wasm, a fetch Response, or a URL to fetch. */
@@ -22,7 +21,7 @@ export async function loadCore(source: InitSource): Promise<{ exports: CoreExpor
   // what is plainly no module (a number, nothing, a plain object); anything else (buffers of
   // another realm too: an iframe's, a test environment's) goes to WebAssembly.compile
   if (src === null || typeof src !== 'object' || Object.getPrototypeOf(src) === Object.prototype) {
-    throw new GmmError('INVALID_TYPE', `init() was given ${src === undefined ? 'no source' : describe(src)}: pass a WebAssembly.Module, the bytes ` +
+    throw new GmmError('INVALID_TYPE', `init() was given ${src === undefined ? 'no source' : src === null ? 'null' : typeof src === 'object' ? 'a plain object' : `${typeof src} ${String(src)}`}: pass a WebAssembly.Module, the bytes ` +
       'of gmm.wasm (ArrayBuffer, Uint8Array), a Response, or a URL or path to it; the package\'s own entry (import from \'gmm-wasm\') ' +
       'finds gmm.wasm by itself.');
   }

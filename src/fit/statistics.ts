@@ -43,8 +43,9 @@ export function statisticsLength(type: CovarianceType, K: number, d: number): nu
 
 /** What makes a statistics block impossible, or null: a value that is NaN or infinite
  *  (only Σ w·lse may be −∞, from a row every component rules out), a negative Σ w, a mass
- *  below 0 or above Σ w (beyond rounding), or a negative diagonal of a scatter, which is a
- *  sum of squares. Layout as in assembly/stats.ts. */
+ *  below 0 or above Σ w, masses that do not sum to Σ w (both beyond rounding), a negative
+ *  diagonal of a scatter (a sum of squares), or a cross product past √(SᵢᵢSⱼⱼ) (a scatter
+ *  is positive semi-definite). Layout as in assembly/stats.ts. */
 function impossibleValue(a: Float64Array, type: CovarianceType, K: number, d: number): string | null {
   for (let j = 0; j < a.length; j++) {
     if (!Number.isFinite(a[j]) && !(j === 0 && a[j] === -Infinity)) return `the value ${a[j]} at ${j}`;
@@ -66,7 +67,8 @@ function impossibleValue(a: Float64Array, type: CovarianceType, K: number, d: nu
   const neg = squares.findIndex((v) => v < 0);
   if (neg >= 0) return `a negative sum of squares (${squares[neg]})`;
   // a scatter Σ r·(x − c)(x − c)ᵀ is positive semi-definite: |Sᵢⱼ| ≤ √(Sᵢᵢ·Sⱼⱼ) (upper triangle)
-  for (let m = 0; m < (type === 'full' ? K : type === 'tied' ? 1 : 0); m++) {
+  const blocks = type === 'full' ? K : type === 'tied' ? 1 : 0;
+  for (let m = 0; m < blocks; m++) {
     const at = s + m * d * d;
     for (let i = 0; i < d; i++) {
       for (let j = i + 1; j < d; j++) {
@@ -125,7 +127,7 @@ export class SufficientStatistics {
      *  the parameters (see GaussianMixture.recentreShift). */
     readonly shift: Float64Array | null = null,
   ) {
-    // readonly at run time too: a changed rows or shift would slip past applyStatistics' checks
+    // readonly at run time too: a reassigned rows or shift would slip past applyStatistics' checks
     Object.freeze(this.ranges);
     Object.freeze(this.nodes);
     Object.freeze(this);

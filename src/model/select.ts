@@ -392,7 +392,7 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
   if (!po) throw poolError;
   const signal = checkSignal(o.signal);
   core();
-  if (signal?.aborted) throw abortedError(signal, 'the model selection');
+  if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
   let pool: WorkerPool | null = null;
   try {
     if (po.workers > 0 && currentSpawner()) {
@@ -404,7 +404,7 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
     }
     const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
     for (const c of p.candidates) {
-      if (signal?.aborted) throw abortedError(signal, 'the model selection');
+      if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
       let error: unknown;
       try {
         const onIteration = onIterationFor(p, c);

@@ -2,9 +2,10 @@
 // cross-origin-isolated pages): each worker writes its tree nodes of an iteration once into
 // a slot of its own on a SharedArrayBuffer, arrives at a barrier (Atomics), and reads every
 // peer's nodes in place. Messages (relay-worker.ts Peers, the fallback) cost a worker a
-// copy, a transfer and a receive per peer, about 15 µs each on Node 20 (0.22–0.32 ms an
-// iteration at 16 workers, o16d-sized nodes), and a wake-up per message that finds it
-// asleep; the board costs one copy and at most one wake-up, none when the worker spins.
+// copy, a transfer and a receive per peer, 11–14 µs each on Node 20 (162–212 µs an
+// iteration at 16 workers with o16d's or o8's nodes, bench/exchange.js), and a wake-up per
+// message that finds it asleep; the board costs one copy and at most one wake-up, none
+// when the worker spins.
 //
 // Layout: Int32 [ARRIVED, CANCELLED, …] in the first 16 bytes, then two slots per worker
 // (by the parity of the iteration), each f64 [count, (level, index, length) × maxNodes,
@@ -38,17 +39,17 @@ export function canShareMemory(): boolean {
 
 /** Above this a relay exchanges by messages: the board is one allocation on the caller's
  *  side, outside the 4 GiB each worker's own memory is checked against. */
-const MOST_BYTES = 2 ** 28;
+const MAX_BOARD_BYTES = 2 ** 28;
 
 /** A board for W workers sending at most maxNodes nodes of nodeLength values each
  *  exchange, or null (messages, then) where its barrier count could overflow in maxIter
  *  iterations (two exchanges each at most: the E-step and one about the new means), where
- *  it would take more than MOST_BYTES, or where the runtime refuses the memory. */
+ *  it would take more than MAX_BOARD_BYTES, or where the runtime refuses the memory. */
 export function createBoard(W: number, maxNodes: number, nodeLength: number, maxIter: number, spinMs: number): BoardSpec | null {
   if ((2 * maxIter + 2) * W >= CANCEL_BUMP) return null;
   const slotLength = 1 + 3 * maxNodes + maxNodes * nodeLength;
   const bytes = HEADER_BYTES + 2 * W * slotLength * 8;
-  if (bytes > MOST_BYTES) return null;
+  if (bytes > MAX_BOARD_BYTES) return null;
   try {
     return { sab: new SharedArrayBuffer(bytes), workers: W, maxNodes, slotLength, spinMs };
   } catch {
@@ -93,7 +94,7 @@ export class Board {
     });
     const target = iter * W;
     if (Atomics.add(this.ctrl, ARRIVED, 1) + 1 === target) Atomics.notify(this.ctrl, ARRIVED);
-    else this.await(target);
+    else this.waitFor(target);
     if (Atomics.load(this.ctrl, CANCELLED) !== 0) throw cancelledError();
     const all: TreeNode[] = own.slice();
     for (let w = 0; w < W; w++) {
@@ -108,7 +109,7 @@ export class Board {
     return all;
   }
 
-  private await(target: number): void {
+  private waitFor(target: number): void {
     const until = this.spec.spinMs > 0 ? performance.now() + this.spec.spinMs : 0;
     for (let v = Atomics.load(this.ctrl, ARRIVED); v < target && Atomics.load(this.ctrl, CANCELLED) === 0;
       v = Atomics.load(this.ctrl, ARRIVED)) {

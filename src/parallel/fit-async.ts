@@ -20,9 +20,9 @@ import { RelayCluster } from './relay-cluster.js';
 import { WorkerPool, checkShards } from './workers.js';
 import { currentSpawner, type SpawnOptions } from './spawn.js';
 
-/** The error of a call stopped by its AbortSignal (what: the call, for the message). */
-export function abortedError(signal?: AbortSignal, what = 'the fit'): GmmError {
-  return abortedBy(signal, `${what} was aborted by its AbortSignal; the model is unchanged.`);
+/** The error of a fit (or, with what and after, another call) stopped by its AbortSignal. */
+export function abortedError(signal: AbortSignal | undefined, what = 'the fit', after = 'the model is unchanged'): GmmError {
+  return abortedBy(signal, `${what} was aborted by its AbortSignal; ${after}.`);
 }
 
 export interface AsyncRun {

@@ -31,7 +31,7 @@ export class RelayCluster extends ShardCluster {
     const user = hooks.onIteration;
     // an error of the caller's onIteration stops the workers and is the fit's error
     let thrown: { e: unknown } | null = null;
-    const board = this.board(co);
+    const board = this.boardFor(co);
     const cancel = (): void => {
       if (board) cancelBoard(board);
       for (const w of this.workers) w.cancel(run);
@@ -66,7 +66,7 @@ export class RelayCluster extends ShardCluster {
 
   /** Shared memory for this relay's exchange where the runtime has it and there are peers
    *  (kernels.sharedBoard: tests take the messages instead); sized for this fit's nodes. */
-  private board(co: Coordinator): BoardSpec | null {
+  private boardFor(co: Coordinator): BoardSpec | null {
     const W = this.workers.length;
     if (W < 2 || !kernels.sharedBoard || !canShareMemory()) return null;
     const most = Math.max(...this.workers.map((w) => nodeCount(w.firstChunk, w.endChunk)));

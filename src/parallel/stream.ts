@@ -62,16 +62,16 @@ function isArrow(v: unknown): v is ArrowLike {
     typeof (v as ArrowLike).getChildAt === 'function';
 }
 
-/** Column j's values (numbers or bigints, unchecked), or an error naming what it holds.
+/** The values of the column `label` names (numbers or bigints, unchecked), or an error naming what it holds.
  *  toArray() gives the storage, which is the values only for integer and float columns
  *  without nulls (a half float's storage is its 16 bits); anything else is read by get(i). */
-function arrowValues(col: ArrowColumn, j: string, rows: number): ArrayLike<unknown> {
+function arrowValues(col: ArrowColumn, label: string, rows: number): ArrayLike<unknown> {
   if (col.length !== rows) {
-    throw new GmmError('SHAPE_MISMATCH', `${j} has ${col.length} values but the table has ${rows} rows.`);
+    throw new GmmError('SHAPE_MISMATCH', `${label} has ${col.length} values but the table has ${rows} rows.`);
   }
   const id = col.type?.typeId;
   if (typeof id === 'number' && id !== ARROW_INT && id !== ARROW_FLOAT) {
-    throw new GmmError('NOT_NUMERIC', `${j} is of type ${String(col.type)}, not numbers: cast it to a float or ` +
+    throw new GmmError('NOT_NUMERIC', `${label} is of type ${String(col.type)}, not numbers: cast it to a float or ` +
       'integer column first.');
   }
   const nulls = typeof col.nullCount === 'number' && col.nullCount > 0;
@@ -81,7 +81,7 @@ function arrowValues(col: ArrowColumn, j: string, rows: number): ArrayLike<unkno
     if (v && typeof v.length === 'number' && v.length === rows) return v;
   }
   if (typeof col.get !== 'function') {
-    throw new GmmError('INVALID_TYPE', `${j} has neither toArray() giving ${rows} values nor get(i).`);
+    throw new GmmError('INVALID_TYPE', `${label} has neither toArray() giving ${rows} values nor get(i).`);
   }
   const out = new Array<unknown>(rows);
   for (let i = 0; i < rows; i++) out[i] = nulls && col.isValid && !col.isValid(i) ? null : col.get(i);

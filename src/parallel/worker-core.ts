@@ -1,8 +1,8 @@
 // What runs inside each worker of fitAsync (Node worker_threads or a module Web Worker):
 // its own instance of the core, one shard of whole chunks, and answers to the
-// coordinator's requests (protocol.ts). Requests and answers are messages; only a relay's
-// exchange between workers uses shared memory, where the runtime has it (board.ts), so no
-// cross-origin isolation is needed.
+// coordinator's requests (protocol.ts). Requests and answers are messages; a relay's
+// exchange between workers goes through shared memory where the runtime has it (board.ts)
+// and by messages elsewhere, so cross-origin isolation is optional: it only speeds the relay.
 import { initCore, core, kernels } from '../core/core.js';
 import { Arena } from '../core/arena.js';
 import { Shard } from '../fit/shard.js';

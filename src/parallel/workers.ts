@@ -44,13 +44,13 @@ export class WorkerShard implements ShardHandle {
   constructor(readonly port: WorkerPort, readonly firstChunk: number, readonly endChunk: number,
     private readonly onFail: (e: GmmError) => void) {
     port.onMessage((m) => this.receive(m as FromWorker));
-    port.onFailure((why) => this.fail(new GmmError('WORKER_FAILED', `worker for chunks ${firstChunk}–${endChunk - 1} failed: ` +
-      `${why.replace(/\.$/, '')}. Check that the worker script loads in this runtime (see workerUrl / createWorker), and that memory suffices.`)));
+    port.onFailure((why) => this.fail(this.failed(`${why.replace(/\.$/, '')}. Check that the worker script loads in this ` +
+      'runtime (see workerUrl / createWorker), and that memory suffices.')));
   }
 
   private receive(m: FromWorker): void {
     if (m.type === 'error' && m.id < 0) {
-      this.fail(new GmmError('WORKER_FAILED', `worker for chunks ${this.firstChunk}–${this.endChunk - 1} failed: ${m.message}`));
+      this.fail(this.failed(m.message));
       return;
     }
     if (m.type === 'progress') {
@@ -85,6 +85,11 @@ export class WorkerShard implements ShardHandle {
       this.waiting = null;
       w.resolve(m);
     }
+  }
+
+  /** WORKER_FAILED naming this worker's chunks and why. */
+  private failed(why: string): GmmError {
+    return new GmmError('WORKER_FAILED', `worker for chunks ${this.firstChunk}–${this.endChunk - 1} failed: ${why}`);
   }
 
   private count(name: TimedName, ms: number, calls: number): void {
