@@ -235,3 +235,27 @@ describe('scoring more rows than one chunk', () => {
     expect(Math.abs((r.bic - r.icl) / 2 - hard)).toBeLessThan(1e-8 * Math.abs(hard));
   });
 });
+
+describe('patternOrder: rows grouped by missingness pattern (fast-check)', () => {
+  it('groups by key ascending, rows in their given order within a group; the one-sort path for d ≤ 30 as the general one', async () => {
+    const fc = (await import('fast-check')).default;
+    const { patternOrder, patternKey, byPattern } = await import('../src/model/missing.js');
+    // the definition: a stable sort of the given rows by their pattern's key
+    const reference = (X: Matrix, rows: Int32Array) => {
+      const keyed = Array.from(rows, (r, i) => ({ r, i, k: patternKey(X.data, r * X.cols, X.cols) }));
+      keyed.sort((x, y) => byPattern(x.k, y.k) || x.i - y.i);
+      const starts = keyed.flatMap((e, i) => (i === 0 || e.k !== keyed[i - 1].k ? [i] : []));
+      return { order: keyed.map((e) => e.r), groups: rows.length ? [...starts, rows.length] : [0] };
+    };
+    fc.assert(fc.property(fc.integer({ min: 1, max: 34 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      (d, n, seed) => {
+        const u = rng(seed);
+        const X = matrix(Float64Array.from({ length: 3 * n * d }, () => (u() < 0.3 ? NaN : u())), 3 * n, d);
+        // a subset of the rows in a shuffled order, as a caller may pass
+        const rows = Int32Array.from({ length: n }, () => Math.floor(u() * 3 * n));
+        const got = patternOrder(X, rows), want = reference(X, rows);
+        expect(Array.from(got.order)).toEqual(want.order);
+        expect(Array.from(got.groups)).toEqual(want.groups);
+      }), { numRuns: 150 });
+  });
+});
