@@ -259,3 +259,58 @@ describe('patternOrder: rows grouped by missingness pattern (fast-check)', () =>
       }), { numRuns: 150 });
   });
 });
+
+describe('complete rows of data with missing entries take the ordinary E-step (Shard.completeRows)', () => {
+  beforeAll(loadCore);
+
+  it('a fit whose rows with NaN all have weight 0 agrees with the ordinary fit of the other rows (to rounding), for every type', () => {
+    const u = rng(41), n = 6000, d = 4;
+    const data = Float64Array.from({ length: n * d }, (_, i) => (u() - 0.5) * 2 + (Math.floor(i / d) % 3) * 2.5);
+    const holes = Int32Array.from({ length: n }, () => (u() < 0.2 ? 1 : 0));
+    for (let r = 0; r < n; r++) if (holes[r]) data[r * d + Math.floor(u() * d)] = NaN;
+    const X = matrix(data, n, d);
+    const kept = Array.from({ length: n }, (_, r) => r).filter((r) => !holes[r]);
+    const complete = matrix(Float64Array.from(kept.flatMap((r) => Array.from(data.subarray(r * d, r * d + d)))), kept.length, d);
+    const w = Array.from(holes, (h) => (h ? 0 : 1));
+    for (const covarianceType of ['full', 'tied', 'diag', 'spherical', 'VEV'] as const) {
+      // an explicit start: k-means would draw from other rows (the weight-0 ones are there)
+      const o = { nComponents: 3, covarianceType, maxIter: 8, tol: 0, missingValues: 'marginalize' as const,
+        meansInit: [[0, 0, 0, 0], [2.5, 2.5, 2.5, 2.5], [5, 5, 5, 5]] };
+      const a = new GaussianMixture(o).fit(X, { sampleWeight: w });
+      const b = new GaussianMixture(o).fit(complete);
+      expect(Math.abs(a.lowerBound - b.lowerBound), covarianceType).toBeLessThan(1e-12);
+      expect(maxRelDiff(a.means.data, b.means.data), covarianceType).toBeLessThan(1e-9);
+      expect(maxRelDiff(a.covariances, b.covariances), covarianceType).toBeLessThan(1e-9);
+    }
+  });
+});
+
+describe('a map-reduce over pieces with and without NaN gives fit()\'s bits (chunks without NaN take the ordinary E-step in both)', () => {
+  beforeAll(loadCore);
+
+  it('every type, a piece with NaN and one without, rounds recentred as fit() does', () => {
+    const u = rng(9), n = 10000, d = 3;
+    const data = Float64Array.from({ length: n * d }, (_, i) => u() * 3 + (Math.floor(i / d) % 3) * 2);
+    for (let r = 0; r < 3000; r += 7) data[r * d + (r % d)] = NaN;
+    const X = matrix(data, n, d);
+    const eye = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+    const pieces = [[0, 4096], [4096, n]];
+    for (const covarianceType of ['full', 'tied', 'diag', 'spherical', 'EVI'] as const) {
+      const precisionsInit = covarianceType === 'full' ? [eye, eye, eye] : covarianceType === 'tied' ? eye
+        : covarianceType === 'spherical' ? [1, 1, 1] : [[1, 1, 1], [1, 1, 1], [1, 1, 1]];
+      const o = { nComponents: 3, covarianceType, tol: 0, maxIter: 5, missingValues: 'marginalize' as const,
+        weightsInit: [1 / 3, 1 / 3, 1 / 3], meansInit: [[1, 1, 1], [3, 3, 3], [5, 5, 5]], precisionsInit };
+      const ref = new GaussianMixture(o).fit(X);
+      const gm = new GaussianMixture(o);
+      const stats = (shift?: Float64Array) => GaussianMixture.mergeStatistics(pieces.map(([a, b]) =>
+        gm.computeStatistics(matrix(data.subarray(a * d, b * d), b - a, d), { rowOffset: a, ...(shift ? { shift } : {}) })));
+      for (let it = 0; it < 5; it++) {
+        let merged = stats();
+        const shift = gm.recentreShift(merged, { rows: n });
+        if (shift) merged = stats(shift);
+        gm.applyStatistics(merged, { rows: n });
+      }
+      expectSameFit(gm, ref);
+    }
+  });
+});

@@ -126,10 +126,12 @@ export function runMissingFit(
   return runSync(fitProgram(co, warm, { onIteration }, start), new LocalCluster(shard));
 }
 
-/** The working memory a missing-value fit adds to an ordinary one's: the rows as given,
- *  their weights, group offsets and group table, a statistics block per chunk, and the
- *  incomplete-data E-step's scratch. */
+/** The working memory a missing-value fit adds to an ordinary one's (below). */
 export function missingBytes(c: CoreExports, n: number, d: number, K: number): number {
   const chunks = Math.ceil(n / CHUNK_ROWS);
-  return n * (d + 1) * 8 + (n + 2 * chunks) * 4 + 16 * n + chunks * (K * (1 + d + d * d) + 8) * 8 + c.missingScratchSize(K, d) * 8;
+  // the rows as given and their weights, the groups, the blocks, the kernel's scratch, and
+  // the complete rows again for the ordinary E-step (Shard.completeRows: rows, weights,
+  // balls; blocks of at least 16 rows)
+  return n * (d + 1) * 8 + (n + 2 * chunks) * 4 + 16 * n + chunks * (K * (1 + d + d * d) + 8) * 8 + c.missingScratchSize(K, d) * 8 +
+    (n * (d + 1) + chunks * d + c.ballsSize(n, d, 16) + chunks * 3 * (d + 1)) * 8;
 }

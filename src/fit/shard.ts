@@ -32,6 +32,11 @@ interface Chunk {
    *  initialisation passes read. mx 0: no missing entries in the data. keys: each group's
    *  pattern (patternKey). */
   mx: number; mw: number; groups: number; G: number; keys: PatternKey[];
+  /** Missing entries: the chunk's complete rows (its first group, where that pattern has no
+   *  NaN) again, laid out for the ordinary E-step (cx, weights cw or 0, balls cballs), cn of
+   *  them; 0 where none (prepare() makes them). whole: every row is complete, and the
+   *  ordinary E-step reads x itself, as for data without NaN (the same bits). */
+  cx: number; cw: number; cn: number; cballs: number; whole: boolean;
 }
 
 /** Whether a tied fit keeps each block's total scatter between passes: d·d + d + 1 f64 a
@@ -77,6 +82,7 @@ export class Shard {
   private end = 0;
   private B = 0; // current pair-block size (0: rows are row-major)
   private pairs = false;
+  private completePairs = false; // the complete rows' layout (completeRows)
   private sorted = false; // rows in Z-order (done by the first prepare())
   private K = 0;
   private type = -1;
@@ -141,7 +147,8 @@ export class Shard {
       }
       const labels = arena.alloc(m * 4);
       const closest = arena.allocF64(m + 1);
-      const ch: Chunk = { index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0, tied: 0, mx: 0, mw: 0, groups: 0, G: 0, keys: [] };
+      const ch: Chunk = { index: this.chunk0 + first + i, rows: m, bits: 0, x, w: wp, labels, closest, balls: 0, tied: 0, mx: 0, mw: 0,
+        groups: 0, G: 0, keys: [], cx: 0, cw: 0, cn: 0, cballs: 0, whole: false };
       if (raw) this.addMissing(ch, raw.subarray(r0 * d, (r0 + m) * d), w ? w.subarray(r0, r0 + m) : null);
       this.chunks.push(ch);
       this.capacity = Math.max(this.capacity, m);
@@ -201,11 +208,12 @@ export class Shard {
     const d = this.d, arena = this.arena;
     const byKey = new Map<PatternKey, { chunk: number; g: number }[]>();
     this.chunks.forEach((ch, i) => ch.keys.forEach((key, g) => {
+      if (g === 0 && ch.cn > 0) return; // the complete rows: the ordinary E-step (completeRows)
       const list = byKey.get(key);
       if (list) list.push({ chunk: i, g });
       else byKey.set(key, [{ chunk: i, g }]);
     }));
-    const total = this.chunks.reduce((s, ch) => s + ch.G, 0);
+    const total = this.missingGroupCount();
     const gx = arena.i32(at.gx, total), gw = arena.i32(at.gw, total), gn = arena.i32(at.gn, total), gslot = arena.i32(at.gslot, total);
     let n = 0;
     for (const key of [...byKey.keys()].sort(byPattern)) {
@@ -218,6 +226,59 @@ export class Shard {
         n++;
       });
     }
+  }
+
+  /** The groups missingEStepGroups takes: every chunk's but its complete rows'. */
+  private missingGroupCount(): number {
+    return this.chunks.reduce((s, ch) => s + ch.G - (ch.cn > 0 ? 1 : 0), 0);
+  }
+
+  /**
+   * Each chunk's complete rows (the pattern without NaN sorts first) laid out again for the
+   * ordinary E-step, which certifies and prunes where the incomplete-data kernel takes every
+   * (row, component) term: about a quarter of its time for them (m8). The chunk's block is
+   * the incomplete rows' statistics plus the complete rows' (missingEStep), the same sum
+   * however the chunks are split.
+   */
+  private completeRows(B: number): void {
+    const c = this.c, d = this.d, arena = this.arena;
+    for (const ch of this.chunks) {
+      const offsets = arena.i32(ch.groups, ch.G + 1);
+      const first = arena.f64(ch.mx, d);
+      let complete = ch.G > 0;
+      for (let j = 0; j < d && complete; j++) complete = first[j] === first[j];
+      const rows = complete ? offsets[1] - offsets[0] : 0;
+      // a chunk without NaN: x holds its rows as they are, laid out as for data without NaN
+      ch.whole = complete && rows === ch.rows;
+      if (ch.whole) {
+        ch.cn = rows;
+        continue;
+      }
+      // rows of weight 0 left out, as the incomplete-data kernel skips them: so a fit with
+      // them equals the fit without them, bit for bit
+      let n = 0;
+      if (ch.mw) {
+        const w = arena.f64(ch.mw, rows);
+        for (let r = 0; r < rows; r++) if (w[r] > 0) n++;
+      } else n = rows;
+      ch.cn = n;
+      if (n === 0) continue;
+      ch.cx = arena.allocF64(n * d + d);
+      ch.cw = ch.mw ? arena.allocF64(n) : 0;
+      // views taken after the allocations, which may grow the memory
+      const mx = arena.f64(ch.mx, rows * d), cx = arena.f64(ch.cx, n * d);
+      const mw = ch.mw ? arena.f64(ch.mw, rows) : null, cw = ch.mw ? arena.f64(ch.cw, n) : null;
+      for (let r = 0, k = 0; r < rows; r++) {
+        if (mw && !(mw[r] > 0)) continue;
+        cx.set(mx.subarray(r * d, r * d + d), k * d);
+        if (cw) cw[k] = mw![r];
+        k++;
+      }
+      c.pairsInPlace(ch.cx, n, d, B, this.buf.scratch);
+      ch.cballs = arena.allocF64(c.ballsSize(n, d, B));
+      c.groupBalls(ch.cx, n, d, B, ch.cballs);
+    }
+    this.completePairs = true;
   }
 
   /** Per chunk: Σ w and the number of rows of positive weight. */
@@ -275,11 +336,12 @@ export class Shard {
       missing: this.missing ? arena.allocF64(c.missingScratchSize(K, d)) : 0, cov: this.missing ? arena.allocF64(P) : 0,
     };
     if (this.missing) {
-      // the pattern groups of every chunk and a statistics block per chunk (missingEStepGroups)
-      const G = this.chunks.reduce((s, ch) => s + ch.G, 0);
+      this.completeRows(B);
+      // the other pattern groups of every chunk and a statistics block per chunk (missingEStepGroups)
+      const G = this.missingGroupCount();
       const at = { gx: arena.alloc(4 * G), gw: arena.alloc(4 * G), gn: arena.alloc(4 * G), gslot: arena.alloc(4 * G) };
       this.missingGroups(at);
-      Object.assign(this.buf, at, { G, slots: arena.allocF64(this.S * this.chunks.length) });
+      Object.assign(this.buf, at, { G, slots: arena.allocF64(this.S * this.chunks.length), complete: arena.allocF64(this.S) });
     }
     this.end = arena.mark();
   }
@@ -331,6 +393,17 @@ export class Shard {
       else this.c.rowsInPlace(ch.x, ch.rows, this.d, this.B, this.buf.scratch);
     }
     this.pairs = pairs;
+  }
+
+  /** The complete rows' layout (completeRows), as layout() does for x. */
+  private completeLayout(pairs: boolean): void {
+    if (this.completePairs === pairs) return;
+    for (const ch of this.chunks) {
+      if (ch.cn === 0 || ch.whole) continue;
+      if (pairs) this.c.pairsInPlace(ch.cx, ch.cn, this.d, this.B, this.buf.scratch);
+      else this.c.rowsInPlace(ch.cx, ch.cn, this.d, this.B, this.buf.scratch);
+    }
+    this.completePairs = pairs;
   }
 
   /** Writes the parameters the E-step reads into this shard's own buffers. */
@@ -406,12 +479,28 @@ export class Shard {
     this.chunks.forEach((_, i) => visit(i, this.buf.slots + 8 * this.S * i));
   }
 
-  /** missingEStepGroups into the chunks' blocks (buf.slots). */
+  /** missingEStepGroups into the chunks' blocks (buf.slots), then each chunk's complete
+   *  rows by the ordinary E-step, added to its block. */
   private missingEStep(p: ParamPtrs): void {
-    const b = this.buf, K = this.K, type = this.type;
-    const bad = this.c.missingEStepGroups(b.gx, b.gw, b.gn, b.gslot, b.G, this.d, K, type, p.weights!, p.means, p.cov!, p.chol,
-      b.slots, this.S, this.chunks.length, b.missing, missingRoute.route, p.shift ?? 0);
+    const c = this.c, b = this.buf, K = this.K, type = this.type, d = this.d, S = this.S;
+    const bad = c.missingEStepGroups(b.gx, b.gw, b.gn, b.gslot, b.G, d, K, type, p.weights!, p.means, p.cov!, p.chol,
+      b.slots, S, this.chunks.length, b.missing, missingRoute.route, p.shift ?? 0);
     if (bad >= 0) throw missingNotPd(bad, { K, covarianceType: TYPE_NAMES[type] }, 'in an EM iteration');
+    this.layout(kernels.simd);
+    this.completeLayout(kernels.simd);
+    const simd = kernels.simd ? 1 : 0, prune = kernels.prune ? 1 : 0, certify = kernels.certify ? 0 : 1, soft = kernels.normalizeSoft ? 0 : 1;
+    this.chunks.forEach((ch, i) => {
+      const slot = b.slots + 8 * S * i;
+      // a chunk without NaN: its block is the ordinary E-step's, as emPass writes it for em()
+      if (ch.whole) {
+        c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, slot, b.scratch, this.B, simd, ch.balls, prune,
+          p.shift ?? 0, certify, soft, ch.tied);
+      } else if (ch.cn > 0) {
+        c.emPass(ch.cx, ch.cw, ch.cn, d, K, type, p.means, p.chol, p.logConst, b.complete, b.scratch, this.B, simd, ch.cballs, prune,
+          p.shift ?? 0, certify, soft, 0);
+        c.addInto(slot, b.complete, S);
+      }
+    });
   }
 
   /** Per chunk: Σ w·‖x − centre‖², after closest = ‖x − centre‖² (first) or the minimum of both. */
