@@ -653,7 +653,8 @@ export class GaussianMixture {
     if (bad >= 0) throw notPd(bad, co, 'in applyStatistics');
     if (!Number.isFinite(lower)) {
       throw new GmmError('NUMERICAL', `the statistics give a log-likelihood of ${lower}` +
-        (root[1] > 0 ? ': the data are out of the range the model can represent; scale the features.' : ': every row has weight 0.'));
+        (root[1] > 0 ? ': the data are out of the range the model can represent; scale the features.'
+          : ': every row has weight 0 (or, with missing values, nothing observed: such rows count for nothing; drop them).'));
     }
     const prev = this.state;
     this.state = {
