@@ -6,9 +6,10 @@
 // k-means++, random, random_from_data, or the statistics of initLabels) runs as usual on a
 // copy of the rows with each missing entry replaced by its feature's (weighted) observed
 // mean; explicit starts and warm starts need nothing of it. Every EM pass runs the core's
-// missingEStepGroups over each chunk's rows sorted by missingness pattern (Shard.em): one
-// statistics block per chunk, as the ordinary M-step reads them (assembly/missing.ts), summed
-// in the fixed tree like any other pass's, while a pattern is factorised once per pass.
+// missingEStepGroups over each chunk's rows with a NaN, sorted by missingness pattern, and
+// the ordinary E-step over its complete rows (Shard.em): one statistics block per chunk, as
+// the ordinary M-step reads them (assembly/missing.ts), summed in the fixed tree like any
+// other pass's, while a pattern is factorised once per pass.
 import { core, TYPE_CODE, type CoreExports } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';

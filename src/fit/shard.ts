@@ -82,7 +82,6 @@ export class Shard {
   private end = 0;
   private B = 0; // current pair-block size (0: rows are row-major)
   private pairs = false;
-  private completePairs = false; // the complete rows' layout (completeRows)
   private sorted = false; // rows in Z-order (done by the first prepare())
   private K = 0;
   private type = -1;
@@ -274,11 +273,10 @@ export class Shard {
         if (cw) cw[k] = mw![r];
         k++;
       }
-      c.pairsInPlace(ch.cx, n, d, B, this.buf.scratch);
+      c.pairsInPlace(ch.cx, n, d, B, this.buf.scratch); // as x is after prepare()
       ch.cballs = arena.allocF64(c.ballsSize(n, d, B));
       c.groupBalls(ch.cx, n, d, B, ch.cballs);
     }
-    this.completePairs = true;
   }
 
   /** Per chunk: Σ w and the number of rows of positive weight. */
@@ -388,22 +386,22 @@ export class Shard {
 
   private layout(pairs: boolean): void {
     if (this.pairs === pairs) return;
+    const to = (x: number, rows: number): void => {
+      if (pairs) this.c.pairsInPlace(x, rows, this.d, this.B, this.buf.scratch);
+      else this.c.rowsInPlace(x, rows, this.d, this.B, this.buf.scratch);
+    };
     for (const ch of this.chunks) {
-      if (pairs) this.c.pairsInPlace(ch.x, ch.rows, this.d, this.B, this.buf.scratch);
-      else this.c.rowsInPlace(ch.x, ch.rows, this.d, this.B, this.buf.scratch);
+      to(ch.x, ch.rows);
+      if (ch.cx) to(ch.cx, ch.cn); // the complete rows' copy (completeRows) keeps x's layout
     }
     this.pairs = pairs;
   }
 
-  /** The complete rows' layout (completeRows), as layout() does for x. */
-  private completeLayout(pairs: boolean): void {
-    if (this.completePairs === pairs) return;
-    for (const ch of this.chunks) {
-      if (ch.cn === 0 || ch.whole) continue;
-      if (pairs) this.c.pairsInPlace(ch.cx, ch.cn, this.d, this.B, this.buf.scratch);
-      else this.c.rowsInPlace(ch.cx, ch.cn, this.d, this.B, this.buf.scratch);
-    }
-    this.completePairs = pairs;
+  /** The ordinary E-step (assembly/em.ts emPass) of n rows at x, laid out as layout() left
+   *  them, with their weights, balls and tied totals (or 0), into the block at out. */
+  private ePass(p: ParamPtrs, x: number, w: number, n: number, balls: number, tied: number, out: number): void {
+    this.c.emPass(x, w, n, this.d, this.K, this.type, p.means, p.chol, p.logConst, out, this.buf.scratch, this.B, kernels.simd ? 1 : 0,
+      balls, kernels.prune ? 1 : 0, p.shift ?? 0, kernels.certify ? 0 : 1, kernels.normalizeSoft ? 0 : 1, tied);
   }
 
   /** Writes the parameters the E-step reads into this shard's own buffers. */
@@ -451,7 +449,6 @@ export class Shard {
    *  missing entries, of the incomplete-data E-step (assembly/missing.ts), which throws
    *  NOT_POSITIVE_DEFINITE where a covariance restricted to a pattern is not. */
   em(p: ParamPtrs, into = 0, wire = false): TreeNode[] {
-    const c = this.c, d = this.d, K = this.K, type = this.type, B = this.B;
     if (this.missing) {
       // every chunk's block at once (a pattern is factorised once, not once per chunk), then
       // the blocks as the tree's leaves
@@ -463,11 +460,7 @@ export class Shard {
       }, into, wire);
     }
     this.layout(kernels.simd);
-    return this.reduce(this.S, (ch, out) => {
-      c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, out, this.buf.scratch, B, kernels.simd ? 1 : 0,
-        ch.balls, kernels.prune ? 1 : 0, p.shift ?? 0, kernels.certify ? 0 : 1,
-        kernels.normalizeSoft ? 0 : 1, ch.tied);
-    }, into, wire);
+    return this.reduce(this.S, (ch, out) => this.ePass(p, ch.x, ch.w, ch.rows, ch.balls, ch.tied, out), into, wire);
   }
 
   /** The incomplete-data E-step of every chunk (missing entries), each chunk's statistics
@@ -487,17 +480,12 @@ export class Shard {
       b.slots, S, this.chunks.length, b.missing, missingRoute.route, p.shift ?? 0);
     if (bad >= 0) throw missingNotPd(bad, { K, covarianceType: TYPE_NAMES[type] }, 'in an EM iteration');
     this.layout(kernels.simd);
-    this.completeLayout(kernels.simd);
-    const simd = kernels.simd ? 1 : 0, prune = kernels.prune ? 1 : 0, certify = kernels.certify ? 0 : 1, soft = kernels.normalizeSoft ? 0 : 1;
     this.chunks.forEach((ch, i) => {
       const slot = b.slots + 8 * S * i;
-      // a chunk without NaN: its block is the ordinary E-step's, as emPass writes it for em()
-      if (ch.whole) {
-        c.emPass(ch.x, ch.w, ch.rows, d, K, type, p.means, p.chol, p.logConst, slot, b.scratch, this.B, simd, ch.balls, prune,
-          p.shift ?? 0, certify, soft, ch.tied);
-      } else if (ch.cn > 0) {
-        c.emPass(ch.cx, ch.cw, ch.cn, d, K, type, p.means, p.chol, p.logConst, b.complete, b.scratch, this.B, simd, ch.cballs, prune,
-          p.shift ?? 0, certify, soft, 0);
+      // a chunk without NaN: its block is the ordinary E-step's, as em() makes it for data without NaN
+      if (ch.whole) this.ePass(p, ch.x, ch.w, ch.rows, ch.balls, ch.tied, slot);
+      else if (ch.cn > 0) {
+        this.ePass(p, ch.cx, ch.cw, ch.cn, ch.cballs, 0, b.complete);
         c.addInto(slot, b.complete, S);
       }
     });

@@ -18,7 +18,7 @@ import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { NodeStack } from '../fit/tree.js';
 import { abortedError } from './fit-async.js';
-import { rowObserved } from '../model/missing.js';
+import { gather, rowObserved } from '../model/missing.js';
 import { pacer } from './next-turn.js';
 
 /** A piece of a stream: rows, a row-major matrix (with its column names, optionally), or an
@@ -154,12 +154,10 @@ function asMatrix(v: StreamChunk, checked: boolean, missing: boolean): Matrix {
 /** A piece's rows that have an observed entry (missing values: a row with none carries no
  *  information, and fit() leaves it out before cutting chunks), or m itself when all do. */
 function observedRows(m: Matrix): Matrix {
-  const d = m.cols, a = m.data, keep: number[] = [];
+  const keep: number[] = [];
   for (let r = 0; r < m.rows; r++) if (rowObserved(m, r)) keep.push(r);
   if (keep.length === m.rows) return m;
-  const data = new Float64Array(keep.length * d);
-  keep.forEach((r, i) => data.set(a.subarray(r * d, r * d + d), i * d));
-  return { data, rows: keep.length, cols: d };
+  return { data: gather(m, Int32Array.from(keep)), rows: keep.length, cols: m.cols };
 }
 
 /** p, or ABORTED as soon as the signal fires while p is pending (a source that stalls cannot
