@@ -50,6 +50,11 @@ export interface CoreExports {
   mStepScratchSize(K: number, d: number): number;
   /** A = V diag(ω) Vᵀ, ω descending (assembly/eigen.ts; a is destroyed). */
   symmetricEigen(a: number, d: number, values: number, vectors: number): void;
+  /** mclust's hc(use = "SVD") transform: q kept features, 0 (all constant) or −1 (collinear) (assembly/hc.ts). */
+  hcTransform(x: number, n: number, d: number, z: number, work: number): number;
+  hcWorkSize(n: number, p: number): number;
+  /** mclust's hcVVV from singletons: 2(n − 1) merged labels (assembly/hc.ts). */
+  hcVVV(z: number, n: number, p: number, work: number, pairs: number): void;
   shiftLoss(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number,
     meansOut: number, tmp: number): number;
   nearlyEmpty(mass: number, masses: number): number;

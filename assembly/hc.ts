@@ -1,0 +1,575 @@
+// mclust's start: model-based agglomerative hierarchical clustering under the VVV model
+// (Fraley 1998, "Algorithms for model-based Gaussian hierarchical clustering"), on the
+// data transformed as mclust's hcUse = "SVD". A port of mclust's Fortran (hcvvv and its
+// helpers, mclust 6), kept operation for operation where the order decides which pair
+// merges: the scan orders, `≤` keeping the last of equal costs, the slot moves of wardsw,
+// the triangular factors' storage in the rows of x (including where mclust writes a merged
+// group's first factor row into every stored row: its later costs depend on that).
+//
+// Merging groups i and j (nᵢ, nⱼ rows, scatter Wᵢⱼ = Wᵢ + Wⱼ + nᵢnⱼ/(nᵢ+nⱼ)·ΔΔᵀ, its
+// Cholesky factor updated by Givens rotations) costs
+//   tᵢⱼ − tᵢ − tⱼ,  t = n·log(|W/n|_½-ish + β(tr W + α)/n)   (vvvTerm; n·log(β(tr W + α)/n)
+// while n ≤ p), α = traceW(Z/√(np)), β = 1; the cheapest pair merges, n − 1 times.
+//
+// Sizes: z n × p row-major (the transformed data, p ≤ n − 1); the work area below; pairs
+// out 2(n − 1) i32, the labels merged at each step (1-based, smaller first, as hc()).
+
+// ---- the transform (hc(use = "SVD")): standardise, then Z = Xs·V·diag(σ^(−½)), where
+// Xs = U diag(σ) Vᵀ; σ² and V from the symmetric eigendecomposition of XsᵀXs (p × p).
+
+import { symmetricEigen } from './eigen';
+
+/**
+ * x n × d row-major → z n × q row-major (q ≤ d: constant features are dropped, as
+ * mclust's dropCols drops the NaN columns of scale()). work: 3d² + 3d f64. Returns q, 0
+ * when every feature is constant, −1 when the standardised features are (nearly)
+ * collinear, whose directions the transform would blow up.
+ */
+export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
+  const mean = work, sd = mean + (<usize>d << 3), keep = sd + (<usize>d << 3);
+  const a = keep + (<usize>d << 3), vec = a + (<usize>(d * d) << 3), val = vec + (<usize>(d * d) << 3);
+  let q = 0;
+  for (let j = 0; j < d; j++) {
+    let s: f64 = 0;
+    for (let i = 0; i < n; i++) s += load<f64>(x + (<usize>(i * d + j) << 3));
+    const m = s / <f64>n;
+    let ss: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const t = load<f64>(x + (<usize>(i * d + j) << 3)) - m;
+      ss += t * t;
+    }
+    store<f64>(mean + (<usize>j << 3), m);
+    store<f64>(sd + (<usize>j << 3), Math.sqrt(ss / <f64>(n - 1)));
+    const kept = ss > 0;
+    store<f64>(keep + (<usize>j << 3), kept ? 1.0 : 0.0);
+    if (kept) q++;
+  }
+  if (q == 0) return 0;
+  // standardised kept columns into z (n × q)
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let j = 0; j < d; j++) {
+      if (load<f64>(keep + (<usize>j << 3)) == 0) continue;
+      const v = (load<f64>(x + (<usize>(i * d + j) << 3)) - load<f64>(mean + (<usize>j << 3))) / load<f64>(sd + (<usize>j << 3));
+      store<f64>(z + (<usize>(i * q + c) << 3), v);
+      c++;
+    }
+  }
+  for (let j = 0; j < q; j++) {
+    for (let k = j; k < q; k++) {
+      let s: f64 = 0;
+      for (let i = 0; i < n; i++) s += load<f64>(z + (<usize>(i * q + j) << 3)) * load<f64>(z + (<usize>(i * q + k) << 3));
+      store<f64>(a + (<usize>(j * q + k) << 3), s);
+      store<f64>(a + (<usize>(k * q + j) << 3), s);
+    }
+  }
+  symmetricEigen(a, q, val, vec);
+  const top = load<f64>(val);
+  for (let k = 0; k < q; k++) {
+    const lam = load<f64>(val + (<usize>k << 3));
+    if (!(lam > top * <f64>q * 1e-14)) return -1;
+    store<f64>(val + (<usize>k << 3), 1.0 / Math.sqrt(Math.sqrt(lam)));
+  }
+  // z ← z·V·diag(σ^(−½)), one row at a time through `a` (now free)
+  for (let i = 0; i < n; i++) {
+    const row = z + (<usize>(i * q) << 3);
+    for (let k = 0; k < q; k++) {
+      let s: f64 = 0;
+      for (let j = 0; j < q; j++) s += load<f64>(row + (<usize>j << 3)) * load<f64>(vec + (<usize>(j * q + k) << 3));
+      store<f64>(a + (<usize>k << 3), s * load<f64>(val + (<usize>k << 3)));
+    }
+    memory.copy(row, a, <usize>q << 3);
+  }
+  return q;
+}
+
+// ---- the agglomeration (mclust's hcvvv with every row its own group, as Mclust() calls it)
+
+const FLMAX: f64 = 1.7976931348623157e308;
+const EPSMAX: f64 = 2.2204460492503131e-16;
+const RTHALF: f64 = 0.7071067811865476;
+
+// the state of one run; the Fortran's arrays, 1-based through the accessors below
+let N: i32 = 0, P: i32 = 0;
+let X: usize = 0; // n × (p + 1), column-major (mclust's x, its last column the traces/terms)
+let U: usize = 0, S: usize = 0, R: usize = 0, V: usize = 0; // p × p column-major; p
+let D: usize = 0; // the packed pair costs, then the merge records
+let IC: usize = 0; // n i32: group pointers
+let ALPHA: f64 = 0, BETA: f64 = 1, ABLOG: f64 = 0;
+let CS: f64 = 0, SN: f64 = 0; // rotg's outputs
+
+// @ts-ignore: decorator
+@inline function xa(i: i32, j: i32): usize { return X + (<usize>((j - 1) * N + i - 1) << 3); }
+// @ts-ignore: decorator
+@inline function ma(m: usize, i: i32, j: i32): usize { return m + (<usize>((j - 1) * P + i - 1) << 3); }
+// @ts-ignore: decorator
+@inline function va(i: i32): usize { return V + (<usize>(i - 1) << 3); }
+// @ts-ignore: decorator
+@inline function ic(i: i32): i32 { return load<i32>(IC + (<usize>(i - 1) << 2)); }
+// @ts-ignore: decorator
+@inline function setIc(i: i32, v: i32): void { store<i32>(IC + (<usize>(i - 1) << 2), v); }
+// @ts-ignore: decorator
+@inline function dAt(i: i32): f64 { return load<f64>(D + (<usize>(i - 1) << 3)); }
+// @ts-ignore: decorator
+@inline function setD(i: i32, v: f64): void { store<f64>(D + (<usize>(i - 1) << 3), v); }
+
+// BLAS level 1, strides in elements; a source stride of 0 repeats its one value
+function copy(n: i32, x: usize, incx: i32, y: usize, incy: i32): void {
+  for (let k = 0; k < n; k++) store<f64>(y + (<usize>(k * incy) << 3), load<f64>(x + (<usize>(k * incx) << 3)));
+}
+function zero(n: i32, y: usize): void { memory.fill(y, 0, <usize>n << 3); }
+function scal(n: i32, a: f64, x: usize, inc: i32): void {
+  for (let k = 0; k < n; k++) { const p = x + (<usize>(k * inc) << 3); store<f64>(p, a * load<f64>(p)); }
+}
+function axpy(n: i32, a: f64, x: usize, incx: i32, y: usize, incy: i32): void {
+  for (let k = 0; k < n; k++) {
+    const p = y + (<usize>(k * incy) << 3);
+    store<f64>(p, load<f64>(p) + a * load<f64>(x + (<usize>(k * incx) << 3)));
+  }
+}
+function dot(n: i32, x: usize, incx: i32, y: usize, incy: i32): f64 {
+  let s: f64 = 0;
+  for (let k = 0; k < n; k++) s += load<f64>(x + (<usize>(k * incx) << 3)) * load<f64>(y + (<usize>(k * incy) << 3));
+  return s;
+}
+/** The Givens rotation zeroing b against a (reference BLAS drotg): a ← r, b ← z. */
+function rotg(pa: usize, pb: usize): void {
+  const a = load<f64>(pa), b = load<f64>(pb);
+  const roe = Math.abs(a) > Math.abs(b) ? a : b;
+  const scale = Math.abs(a) + Math.abs(b);
+  if (scale == 0) {
+    CS = 1; SN = 0;
+    store<f64>(pa, 0); store<f64>(pb, 0);
+    return;
+  }
+  const as = a / scale, bs = b / scale;
+  let r = scale * Math.sqrt(as * as + bs * bs);
+  if (roe < 0) r = -r;
+  CS = a / r; SN = b / r;
+  let z: f64 = 1;
+  if (Math.abs(a) > Math.abs(b)) z = SN;
+  if (Math.abs(b) >= Math.abs(a) && CS != 0) z = 1 / CS;
+  store<f64>(pa, r); store<f64>(pb, z);
+}
+function rot(n: i32, x: usize, incx: i32, y: usize, incy: i32, c: f64, s: f64): void {
+  for (let k = 0; k < n; k++) {
+    const px = x + (<usize>(k * incx) << 3), py = y + (<usize>(k * incy) << 3);
+    const a = load<f64>(px), b = load<f64>(py);
+    store<f64>(px, c * a + s * b);
+    store<f64>(py, c * b - s * a);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function el(r: usize, lr: i32, i: i32, j: i32): usize { return r + (<usize>((j - 1) * lr + i - 1) << 3); }
+
+/** mclrup: row v (n long) joins the l − 1 rows of the triangular factor r (leading
+ *  dimension lr) by Givens rotations. */
+function rankOneUpdate(l: i32, n: i32, v: usize, r: usize, lr: i32): void {
+  if (l == 1) return;
+  const k = l - 1;
+  if (k <= n) {
+    copy(n, v, 1, el(r, lr, k, 1), lr);
+    if (k == 1) return;
+    if (n > 1) {
+      let i = 1, m = n;
+      for (let j = 2; j <= k; j++) {
+        rotg(el(r, lr, i, i), el(r, lr, k, i));
+        m--;
+        rot(m, el(r, lr, i, j), lr, el(r, lr, k, j), lr, CS, SN);
+        i = j;
+      }
+    } else {
+      rotg(el(r, lr, 1, 1), el(r, lr, k, 1));
+    }
+  } else {
+    if (n > 1) {
+      let i = 1, m = n;
+      for (let j = 2; j <= n; j++) {
+        rotg(el(r, lr, i, i), v + (<usize>(i - 1) << 3));
+        m--;
+        rot(m, el(r, lr, i, j), lr, v + (<usize>(j - 1) << 3), 1, CS, SN);
+        i = j;
+      }
+    }
+    rotg(el(r, lr, n, n), v + (<usize>(n - 1) << 3));
+  }
+}
+
+/** vvvtij: the term of a group of l rows with factor r (scaled by s) and scatter trace trac. */
+function vvvTerm(l: i32, r: usize, s: f64, trac: f64): f64 {
+  const fl = <f64>l;
+  let t: f64;
+  if (l <= P) {
+    t = Math.log(BETA * (trac + ALPHA) / fl);
+  } else if (trac == 0) {
+    t = Math.log((ALPHA * BETA) / fl);
+  } else {
+    // det2mc: log |det (s·r)|², or −FLMAX for a zero pivot
+    let det: f64 = 0;
+    for (let k = 1; k <= P; k++) {
+      const q = load<f64>(ma(r, k, k)) * s;
+      if (Math.abs(q) <= 0) { det = -FLMAX; break; }
+      det += Math.log(Math.abs(q));
+    }
+    if (det != -FLMAX) det = 2 * det;
+    if (det == -FLMAX) t = Math.log(BETA * (trac + ALPHA) / fl);
+    else if (det <= 0) t = Math.log(Math.exp(det) + BETA * (trac + ALPHA) / fl);
+    else t = Math.log(1 + Math.exp(-det) * (BETA * (trac + ALPHA) / fl)) + det;
+  }
+  return fl * t;
+}
+
+/** wardsw: group i's costs trade places with group n's in the packed triangle d. */
+function swapCosts(i: i32, n: i32): void {
+  const i1 = i - 1, n1 = n - 1;
+  let ii = (i1 * (i1 - 1)) / 2 + 1, nn = (n1 * (n1 - 1)) / 2 + 1;
+  for (let k = 0; k < i1; k++) {
+    const t = dAt(ii + k); setD(ii + k, dAt(nn + k)); setD(nn + k, t);
+  }
+  ii = ii + i1 + i1;
+  nn = nn + i;
+  if (n1 == i) return;
+  let k = i;
+  do {
+    const t = dAt(ii); setD(ii, dAt(nn)); setD(nn, t);
+    ii += k; nn += 1; k += 1;
+  } while (k < n1);
+}
+
+/** traceW (mcltrw) of the rows scaled by 1/√(np): α for β = 1. */
+function traceW(): f64 {
+  const fac = 1 / Math.sqrt(<f64>N);
+  const sc = Math.sqrt(<f64>N * <f64>P);
+  zero(P, V);
+  for (let i = 1; i <= N; i++) for (let j = 1; j <= P; j++) {
+    store<f64>(va(j), load<f64>(va(j)) + fac * (load<f64>(xa(i, j)) / sc));
+  }
+  let ss: f64 = 0;
+  for (let j = 1; j <= P; j++) {
+    const u = load<f64>(va(j));
+    let col: f64 = 0;
+    for (let i = 1; i <= N; i++) {
+      const t = load<f64>(xa(i, j)) / sc + -fac * u;
+      col += t * t;
+    }
+    ss += col;
+  }
+  return ss;
+}
+
+/** Work (f64) hcVVV needs for n rows of p features. */
+export function hcWorkSize(n: i32, p: i32): f64 {
+  const nd = max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 1));
+  return <f64>n * <f64>(p + 1) + 3 * <f64>(p * p) + <f64>p + <f64>nd + <f64>((n + 1) >> 1);
+}
+
+/**
+ * mclust's hcVVV(Z) from singletons, n − 1 merges: z n × p row-major (n > p ≥ 1), work
+ * hcWorkSize f64 (8-byte aligned), pairs 2(n − 1) i32 out.
+ */
+export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void {
+  N = n; P = p;
+  const nd = max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 1));
+  X = work;
+  U = X + (<usize>(n * (p + 1)) << 3);
+  S = U + (<usize>(p * p) << 3);
+  R = S + (<usize>(p * p) << 3);
+  V = R + (<usize>(p * p) << 3);
+  D = V + (<usize>p << 3);
+  IC = D + (<usize>nd << 3);
+  for (let i = 1; i <= n; i++) for (let j = 1; j <= p; j++) store<f64>(xa(i, j), load<f64>(z + (<usize>((i - 1) * p + j - 1) << 3)));
+  for (let i = 1; i <= n; i++) store<f64>(xa(i, p + 1), 0);
+  zero(nd, D);
+  zero(p * p, U); zero(p * p, S); zero(p * p, R);
+  if (n < 2) return;
+
+  BETA = 1;
+  ALPHA = max(traceW(), EPSMAX);
+  ABLOG = Math.log(BETA * ALPHA);
+  const ng = n, ns = n - 1;
+  let lg = ng, ld = (ng * (ng - 1)) / 2, lo = nd;
+
+  let iopt = 0, jopt = 0, niop = 0, njop = 0, nopt = 0;
+  let dopt: f64 = FLMAX, trop: f64 = 0, tmop: f64 = 0, siop: f64 = 0, sjop: f64 = 0;
+  let si: f64 = 0, sj: f64 = 0, sij: f64 = 0, ri: f64 = 0, rj: f64 = 0;
+  let trcij: f64 = 0, trmij: f64 = 0, traci: f64 = 0, tracj: f64 = 0, termi: f64 = 0, termj: f64 = 0, dij: f64 = 0;
+  let ni = 0, nj = 0, nij = 0, m = 0, l = 0, k = 0, ij = 0, icj = 0, ici = 0;
+
+  // every row a singleton: ic(k) = 1
+  for (let q = 1; q <= ng; q++) setIc(q, 1);
+
+  // the costs of all pairs of singletons, and the cheapest
+  ij = 0;
+  for (let j = 2; j <= ng; j++) {
+    for (let i = 1; i < j; i++) {
+      copy(p, xa(i, 1), n, V, 1);
+      axpy(p, -1, xa(j, 1), n, V, 1);
+      scal(p, RTHALF, V, 1);
+      trcij = dot(p, V, 1, V, 1);
+      copy(p, V, 1, U, p);
+      trmij = 2 * Math.log(BETA * (trcij + ALPHA) / 2);
+      dij = trmij - (ABLOG + ABLOG);
+      ij++;
+      setD(ij, dij);
+      if (dij <= dopt) {
+        dopt = dij; trop = trcij; tmop = trmij; nopt = 2; niop = 1; njop = 1;
+        siop = RTHALF; sjop = RTHALF; iopt = i; jopt = j;
+        copy(p, ma(U, 1, 1), P, ma(R, 1, 1), P); // min(nij − 1, p) = 1 row
+      }
+    }
+  }
+
+  if (ns == 1) {
+    store<i32>(pairs, min(iopt, jopt));
+    store<i32>(pairs + 4, max(iopt, jopt));
+    return;
+  }
+
+  let ls = 1;
+  while (true) {
+    // merge jopt into iopt; the last group moves into jopt's slot
+    copy(p, xa(iopt, 1), n, V, 1);
+    scal(p, siop, V, 1);
+    axpy(p, sjop, xa(jopt, 1), n, V, 1);
+    if (jopt != lg) {
+      swapCosts(jopt, lg);
+      copy(p, xa(lg, 1), n, xa(jopt, 1), n);
+      m = ic(jopt);
+      icj = ic(lg);
+      if (icj != 1) store<f64>(xa(jopt, p + 1), load<f64>(xa(lg, p + 1)));
+      setIc(jopt, icj);
+      setIc(lg, m);
+    }
+    if (niop == 1) {
+      setIc(iopt, lg);
+    } else {
+      l = ic(iopt);
+      for (k = 1; k <= min(niop - 1, p); k++) { m = l; l = ic(l); }
+      setIc(m, lg);
+    }
+    l = ic(iopt);
+    for (k = 1; k <= min(nopt - 1, p); k++) {
+      copy(p, ma(R, 1, 1), P, xa(l, 1), n); // the factor's first row, as mclust stores it
+      m = l;
+      l = ic(l);
+    }
+    setIc(m, nopt + n);
+    store<f64>(xa(iopt, p + 1), 0);
+    if (nopt >= 2) {
+      store<f64>(xa(iopt, p + 1), trop);
+      store<f64>(xa(ic(iopt), p + 1), tmop);
+    }
+    copy(p, V, 1, xa(iopt, 1), n);
+
+    setD(lo, dopt); lo--;
+    setD(lo, <f64>iopt); lo--;
+    setD(lo, <f64>jopt); lo--;
+    lg--;
+    ld -= lg;
+
+    const iold = iopt;
+    dopt = FLMAX;
+    ni = nopt;
+    ri = <f64>ni;
+    termi = tmop;
+    traci = trop;
+
+    // the merged group's costs against every other group
+    ij = ((iold - 1) * (iold - 2)) / 2;
+    let i = 0;
+    for (let j = 1; j <= lg; j++) {
+      if (j == iold) {
+        i = iold;
+        ij += i;
+        continue;
+      }
+      zero(p * p, U);
+      m = p;
+      for (k = 1; k <= min(ni - 1, p); k++) { copy(m, ma(R, k, k), P, ma(U, k, k), P); m--; }
+      nj = 1;
+      icj = ic(j);
+      if (icj == 1) {
+        nij = ni + 1;
+        const qij = 1 / <f64>nij, qi = ri * qij;
+        si = Math.sqrt(qi); sj = Math.sqrt(qij); sij = sj;
+        copy(p, xa(j, 1), n, V, 1);
+        scal(p, si, V, 1);
+        axpy(p, -sj, xa(iold, 1), n, V, 1);
+        trcij = traci + dot(p, V, 1, V, 1);
+        termj = ABLOG;
+      } else {
+        m = p; l = icj; k = ni + 1;
+        do {
+          copy(m, xa(l, nj), n, V, 1);
+          rankOneUpdate(k, m, V, ma(U, nj, nj), P);
+          k++; nj++; m--;
+          l = ic(l);
+        } while (l <= n);
+        nj = l - n;
+        tracj = load<f64>(xa(j, p + 1));
+        termj = load<f64>(xa(ic(j), p + 1));
+        rj = <f64>nj;
+        nij = ni + nj;
+        const qij = 1 / <f64>nij, qi = ri * qij, qj = rj * qij;
+        si = Math.sqrt(qi); sj = Math.sqrt(qj); sij = Math.sqrt(qij);
+        copy(p, xa(j, 1), n, V, 1);
+        scal(p, si, V, 1);
+        axpy(p, -sj, xa(iold, 1), n, V, 1);
+        trcij = (traci + tracj) + dot(p, V, 1, V, 1);
+      }
+      rankOneUpdate(nij, p, V, U, P);
+      trmij = vvvTerm(nij, U, sij, trcij);
+      dij = trmij - (termi + termj);
+      const lower = j < iold;
+      if (lower) { ij++; setD(ij, dij); } else { setD(ij, dij); ij += i; i = j; }
+      if (dij <= dopt) {
+        dopt = dij; trop = trcij; tmop = trmij; nopt = nij;
+        if (lower) { niop = nj; njop = ni; siop = sj; sjop = si; iopt = j; jopt = iold; }
+        else { niop = ni; njop = nj; siop = si; sjop = sj; iopt = iold; jopt = j; }
+        m = p;
+        for (k = 1; k <= min(nij - 1, p); k++) { copy(m, ma(U, k, k), P, ma(S, k, k), P); m--; }
+      }
+    }
+
+    // the cheapest pair overall (the last of equal costs), by its packed index
+    jopt = 2; iopt = 1;
+    dopt = dAt(1);
+    if (lg == 2) break;
+    ij = 1;
+    for (let q = 2; q <= ld; q++) {
+      const c = dAt(q);
+      if (c <= dopt) { ij = q; dopt = c; }
+    }
+    for (let q = 2; q <= ij; q++) {
+      iopt++;
+      if (iopt >= jopt) { jopt++; iopt = 1; }
+    }
+    zero(p * p, R);
+
+    if (iopt != iold && jopt != iold) {
+      // neither is the group just merged: its factor again, into R
+      const ii = iopt, jj = jopt;
+      nj = 1; icj = ic(jj); ni = 1; ici = ic(ii);
+      if (icj == 1) {
+        termj = ABLOG;
+        if (ici == 1) {
+          nij = 2;
+          si = RTHALF; sj = RTHALF;
+          copy(p, xa(ii, 1), n, V, 1);
+          axpy(p, -1, xa(jj, 1), n, V, 1);
+          scal(p, RTHALF, V, 1);
+          trcij = dot(p, V, 1, V, 1);
+          copy(p, V, 1, R, p);
+          termi = ABLOG;
+        } else {
+          m = p; l = ici;
+          do {
+            copy(m, xa(l, ni), n, ma(R, ni, ni), P);
+            ni++; m--;
+            l = ic(l);
+          } while (l <= n);
+          ni = l - n;
+          traci = load<f64>(xa(ii, p + 1));
+          termi = load<f64>(xa(ic(ii), p + 1));
+          ri = <f64>ni;
+          nij = ni + 1;
+          const qij = 1 / <f64>nij, qi = ri * qij;
+          si = Math.sqrt(qi); sj = Math.sqrt(qij);
+          copy(p, xa(ii, 1), n, V, 1);
+          scal(p, sj, V, 1);
+          axpy(p, -si, xa(jj, 1), n, V, 1);
+          trcij = traci + dot(p, V, 1, V, 1);
+          rankOneUpdate(nij, p, V, R, P);
+        }
+      } else {
+        m = p; l = icj;
+        do {
+          copy(m, xa(l, nj), n, ma(R, nj, nj), P);
+          nj++; m--;
+          l = ic(l);
+        } while (l <= n);
+        nj = l - n;
+        tracj = load<f64>(xa(jj, p + 1));
+        termj = load<f64>(xa(ic(jj), p + 1));
+        rj = <f64>nj;
+        if (ici == 1) {
+          nij = nj + 1;
+          const qij = 1 / <f64>nij, qj = rj * qij;
+          si = Math.sqrt(qij); sj = Math.sqrt(qj);
+          copy(p, xa(ii, 1), n, V, 1);
+          scal(p, sj, V, 1);
+          axpy(p, -si, xa(jj, 1), n, V, 1);
+          trcij = tracj + dot(p, V, 1, V, 1);
+          termi = ABLOG;
+        } else {
+          m = p; l = ici; k = nj + 1;
+          do {
+            copy(m, xa(l, ni), n, V, 1);
+            rankOneUpdate(k, m, V, ma(R, ni, ni), P);
+            ni++; m--;
+            l = ic(l);
+          } while (l <= n);
+          ni = l - n;
+          traci = load<f64>(xa(ii, p + 1));
+          termi = load<f64>(xa(ic(ii), p + 1));
+          ri = <f64>ni;
+          nij = ni + nj;
+          const qij = 1 / <f64>nij, qi = ri * qij, qj = rj * qij;
+          si = Math.sqrt(qi); sj = Math.sqrt(qj);
+          copy(p, xa(ii, 1), n, V, 1);
+          scal(p, sj, V, 1);
+          axpy(p, -si, xa(jj, 1), n, V, 1);
+          trcij = (traci + tracj) + dot(p, V, 1, V, 1);
+        }
+        rankOneUpdate(nij, p, V, R, P);
+      }
+      trop = trcij;
+      tmop = dopt + (termi + termj);
+      nopt = nij; niop = ni; njop = nj; siop = si; sjop = sj;
+    } else {
+      m = p;
+      for (k = 1; k <= min(nopt - 1, p); k++) { copy(m, ma(S, k, k), P, ma(R, k, k), P); m--; }
+      niop = chainCount(iopt);
+      njop = chainCount(jopt);
+      nopt = niop + njop;
+    }
+
+    ls++;
+    if (ls == ns) break;
+  }
+
+  // the last merge's record, then the records replayed into labels (hc()'s pairs)
+  setD(lo, dopt); lo--;
+  setD(lo, <f64>iopt); lo--;
+  setD(lo, <f64>jopt);
+  for (let q = 1; q <= ng; q++) setIc(q, q);
+  lo = nd - 1;
+  const a0 = <i32>dAt(lo);
+  lo--;
+  const b0 = <i32>dAt(lo);
+  setIc(b0, ng);
+  store<i32>(pairs, min(a0, b0));
+  store<i32>(pairs + 4, max(a0, b0));
+  const top = ng + 1;
+  for (let q = 2; q <= ns; q++) {
+    lo -= 2;
+    const i = <i32>dAt(lo);
+    ici = ic(i);
+    lo--;
+    const j = <i32>dAt(lo);
+    icj = ic(j);
+    if (ici > icj) setIc(i, icj);
+    setIc(j, ic(top - q));
+    store<i32>(pairs + (<usize>(2 * (q - 1)) << 2), min(ici, icj));
+    store<i32>(pairs + (<usize>(2 * (q - 1) + 1) << 2), max(ici, icj));
+  }
+}
+
+/** The rows of the group headed at slot g, by walking its chain (1 for a singleton). */
+function chainCount(g: i32): i32 {
+  let l = ic(g);
+  if (l == 1) return 1;
+  while (l <= N) l = ic(l);
+  return l - N;
+}
