@@ -2,15 +2,18 @@
 // hc(X, "VVV", use = "SVD"), hclass's classifications, and Mclust() fits from them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { GaussianMixture, type CovarianceName } from '../src/index.js';
 import { core } from '../src/core/core.js';
 import { Arena } from '../src/core/arena.js';
 import { hcClasses, hcMerges } from '../src/fit/hc-start.js';
-import { loadCore } from './helpers.js';
+import type * as Lib from '../src/entry-node.js';
+import { CHUNK_ROWS } from '../src/fit/chunks.js';
+import { dataset, errorCode, expectSameFit, loadCore, overlapping, pieces } from './helpers.js';
 
 interface Case {
   name: string; n: number; d: number; x: number[]; z: number[]; zCols: number; pairs: number[]; pairsOfZ: number[];
   classes: Record<string, number[]>;
-  fits: { G: number; model: string; loglik: number; bic: number; pro: number[]; mean: number[] }[];
+  fits: { G: number; model: string; bic: number; loglik: number; me30: { loglik: number; pro: number[]; mean: number[] } }[];
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/hc.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
@@ -40,4 +43,126 @@ describe('mclust hc', () => {
       }
     });
   }
+});
+
+describe("initParams 'hc' against Mclust()", () => {
+  for (const k of fx.cases) {
+    const X = () => ({ data: Float64Array.from(k.x), rows: k.n, cols: k.d });
+    it(`${k.name}: 30 EM iterations from the start, as me() from hclass(hc(X), G)`, () => {
+      for (const f of k.fits) {
+        // me()'s itmax N counts the start's M-step: maxIter N − 1 here
+        const gm = new GaussianMixture({ nComponents: f.G, covarianceType: f.model as CovarianceName, initParams: 'hc',
+          regCovar: 0, tol: 0, maxIter: 29 }).fit(X());
+        const what = `${k.name} G=${f.G} ${f.model}`;
+        expect(Math.abs(gm.score(X()) * k.n - f.me30.loglik) / Math.abs(f.me30.loglik), what).toBeLessThan(1e-12);
+        // a flat likelihood leaves the parameters less determined than its value
+        expect(maxRel(gm.weights, f.me30.pro), what).toBeLessThan(1e-7);
+        expect(maxRel(gm.means.data, f.me30.mean), what).toBeLessThan(1e-7);
+      }
+    });
+    it(`${k.name}: Mclust(X, G, model), under its stopping rule`, () => {
+      for (const f of k.fits) {
+        // mclust stops once |ΔL| ≤ 1e-5·(1 + |L|) on the total L (tol here is on L/n), and
+        // returns the parameters of the last E-step, where EM here takes one M-step more
+        const tol = 1e-5 * (1 + Math.abs(f.loglik)) / k.n;
+        const gm = new GaussianMixture({ nComponents: f.G, covarianceType: f.model as CovarianceName, initParams: 'hc',
+          regCovar: 0, tol, maxIter: 100000 }).fit(X());
+        const L = gm.score(X()) * k.n, what = `${k.name} G=${f.G} ${f.model}`;
+        expect(L - f.loglik, what).toBeGreaterThan(-1e-9 * Math.abs(f.loglik));
+        expect(L - f.loglik, what).toBeLessThan(2e-5 * (1 + Math.abs(f.loglik)));
+        // its BIC, 2 log L − p ln n, by the same count of parameters
+        expect(-gm.bic(X()) - f.bic, what).toBeCloseTo(2 * (L - f.loglik), 8);
+      }
+    });
+  }
+});
+
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  return m;
+}
+
+describe("initParams 'hc' in every fit", () => {
+  let lib: typeof Lib;
+  beforeAll(async () => {
+    lib = (await import('../dist/entry-node.js' as string)) as typeof Lib;
+    await lib.init();
+  });
+  const faithful = dataset('faithful');
+
+  it('equals initLabels with the classification hc gives, bit for bit, for every covariance model', () => {
+    const c = core();
+    const labels = hcClasses(hcMerges(c, new Arena(c), faithful.data, faithful.rows, 2), faithful.rows, 3);
+    for (const covarianceType of ['full', 'tied', 'diag', 'spherical', 'EII', 'VEI', 'EVV', 'VVE'] as const) {
+      const o = { nComponents: 3, covarianceType, maxIter: 20, tol: 0 };
+      expectSameFit(new GaussianMixture({ ...o, initParams: 'hc' }).fit(faithful), new GaussianMixture(o).fit(faithful, { initLabels: labels }));
+    }
+  });
+
+  it('fit() = fitAsync(X) on 0, 1 and 3 workers, above HC_MAX_ROWS (a seeded subset), weighted, and a Bayesian mixture', async () => {
+    const X = overlapping(4, 3 * CHUNK_ROWS + 77, 3, 3);
+    const sampleWeight = Float64Array.from({ length: X.rows }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 3)));
+    for (const make of [
+      () => new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', seed: 9, maxIter: 15 }),
+      () => new lib.GaussianMixture({ nComponents: 3, covarianceType: 'diag', initParams: 'hc', seed: 9, maxIter: 15 }),
+      () => new lib.BayesianGaussianMixture({ nComponents: 3, initParams: 'hc', seed: 9, maxIter: 15 }),
+    ]) {
+      for (const opts of [{}, { sampleWeight }]) {
+        const ref = make().fit(X, opts);
+        for (const workers of [0, 1, 3]) expectSameFit(await make().fitAsync(X, { ...opts, workers }), ref);
+      }
+    }
+    // another seed draws another subset, and with it another start
+    const a = new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', seed: 9, maxIter: 1, tol: 0 }).fit(X);
+    const b = new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', seed: 10, maxIter: 1, tol: 0 }).fit(X);
+    expect(a.lowerBound).not.toBe(b.lowerBound);
+  });
+
+  it('up to HC_MAX_ROWS rows the seed does not matter, and rows of weight 0 are left out of the agglomeration', () => {
+    const o = { nComponents: 3, initParams: 'hc' as const, maxIter: 5, tol: 0 };
+    expectSameFit(new GaussianMixture({ ...o, seed: 1 }).fit(faithful), new GaussianMixture({ ...o, seed: 2 }).fit(faithful));
+    // faithful with 30 far rows of weight 0 appended: the same start as faithful alone
+    const far = { data: new Float64Array((faithful.rows + 30) * 2), rows: faithful.rows + 30, cols: 2 };
+    far.data.set(faithful.data);
+    for (let i = faithful.rows; i < far.rows; i++) { far.data[2 * i] = 50 + i; far.data[2 * i + 1] = -3 * i; }
+    const sampleWeight = Float64Array.from({ length: far.rows }, (_, i) => (i < faithful.rows ? 1 : 0));
+    expect(new GaussianMixture(o).fit(far, { sampleWeight }).lowerBound).toBe(new GaussianMixture(o).fit(faithful).lowerBound);
+  });
+
+  it('with missing values: on the rows as the other starts see them, fit() = fitAsync()', async () => {
+    const X = { ...faithful, data: faithful.data.slice() };
+    for (let i = 0; i < X.rows; i += 9) X.data[2 * i + (i % 2)] = NaN;
+    const o = { nComponents: 2, initParams: 'hc' as const, missingValues: 'marginalize' as const, maxIter: 10 };
+    const ref = new lib.GaussianMixture(o).fit(X);
+    expect(Number.isFinite(ref.lowerBound)).toBe(true);
+    expectSameFit(await new lib.GaussianMixture(o).fitAsync(X, { workers: 2 }), ref);
+  });
+
+  it('refuses nInit > 1, a WorkerPool and fitStream before any work, and data it cannot agglomerate; the model keeps its state', async () => {
+    expect(errorCode(() => new GaussianMixture({ initParams: 'hc', nInit: 3 }))).toBe('INVALID_OPTION');
+    const pool = await lib.WorkerPool.create(faithful, { workers: 1 });
+    try {
+      await expect(new lib.GaussianMixture({ initParams: 'hc' }).fitAsync(pool)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    } finally {
+      await pool.close();
+    }
+    await expect(new lib.GaussianMixture({ initParams: 'hc' }).fitStream(pieces(faithful, 100))).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    const gm = new GaussianMixture({ nComponents: 2, initParams: 'hc' }).fit(faithful);
+    const before = JSON.stringify(gm);
+    // a second feature twice the first: collinear once standardised
+    const collinear = [[1, 2], [2, 4], [3, 6], [5, 10], [8, 16]];
+    expect(errorCode(() => gm.fit(collinear))).toBe('NOT_POSITIVE_DEFINITE');
+    expect(errorCode(() => gm.fit([[1, 1], [1, 1], [1, 1]]))).toBe('NOT_POSITIVE_DEFINITE');
+    // three rows of three varying features: hcVVV needs more rows than features
+    expect(errorCode(() => gm.fit([[1, 0, 2], [0, 1, 5], [3, 3, 1]]))).toBe('TOO_FEW_SAMPLES');
+    expect(JSON.stringify(gm)).toBe(before);
+    // a constant feature is dropped from the agglomeration, as mclust's scale() + dropCols
+    const withConstant = Array.from({ length: faithful.rows }, (_, i) => [faithful.data[2 * i], 7, faithful.data[2 * i + 1]]);
+    const a = new GaussianMixture({ nComponents: 2, initParams: 'hc', regCovar: 1e-3, maxIter: 1, tol: 0 }).fit(withConstant);
+    const b = new GaussianMixture({ nComponents: 2, initParams: 'hc', regCovar: 1e-3, maxIter: 1, tol: 0 }).fit(faithful);
+    // the same classification, so the same start up to the constant feature's rounding
+    expect(maxRel(a.weights, b.weights)).toBeLessThan(1e-14);
+    expect(Array.from(a.predict(withConstant))).toEqual(Array.from(b.predict(faithful)));
+  });
 });

@@ -10,7 +10,7 @@ beforeAll(loadCore);
 const X = [[0, 0], [0.1, 0.2], [0.2, -0.1], [5, 5], [5.2, 5.1], [4.9, 5.3], [5, 5], [0, 0]];
 
 describe('initialisation', () => {
-  for (const initParams of ['kmeans', 'k-means++', 'random', 'random_from_data'] as const) {
+  for (const initParams of ['kmeans', 'k-means++', 'random', 'random_from_data', 'hc'] as const) {
     it(`precisionsInit replaces the '${initParams}' covariances, even when those would be singular`, () => {
       const gm = new GaussianMixture({
         nComponents: 2, regCovar: 0, initParams, maxIter: 1, tol: 0, seed: 2,

@@ -2,7 +2,7 @@
 // and short options, --name=value, a suggestion for a typo) and the two errors the command
 // line reports by exit code (usage: 2; input: 1).
 import { checkOut } from './output.js';
-import type { InitParams } from '../index.js';
+import { INIT_PARAMS } from '../model/validate.js';
 import { covarianceTypeHint, suggest } from '../model/option-names.js';
 import { COVARIANCE_MODELS, MCLUST_MODELS } from '../model/covariance-models.js';
 
@@ -16,7 +16,6 @@ export class InputError extends Error {}
 
 /** What --covariance takes: the models, and mclust's names for scikit-learn's four. */
 export const COVARIANCE_NAMES: readonly string[] = [...COVARIANCE_MODELS, 'VVV', 'EEE', 'VVI', 'VII'];
-export const INIT_METHODS: InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
 
 type Kind = 'flag' | 'string' | 'int' | 'number';
 
@@ -47,7 +46,7 @@ export const DATA_OPTIONS: OptionSpec[] = [
 export const FIT_OPTIONS: OptionSpec[] = [
   { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: `full | tied | diag | spherical, or mclust's ${Object.keys(MCLUST_MODELS).join(' | ')} (default full)`,
     choices: COVARIANCE_NAMES, hint: (v) => covarianceTypeHint(v, COVARIANCE_MODELS, (t) => t) },
-  { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data (default kmeans)', choices: INIT_METHODS },
+  { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data | hc (mclust\'s start) (default kmeans)', choices: INIT_PARAMS },
   { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },
   { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100)' },
   { name: 'tol', kind: 'number', value: 'x', help: 'stop when the lower bound changes less (default 1e-3)' },

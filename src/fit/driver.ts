@@ -184,9 +184,10 @@ function* lloyd(co: Coordinator, centres: Float64Array): Program<Float64Array | 
   return (yield (cl) => cl.labelStats(co, centres)) as Float64Array | null;
 }
 
-/** The statistics of the user's labels (initLabels: one-hot responsibilities) about `shift`
- *  (taken again about it after a first pass about `prior`, when given: see mStep). */
-export interface LabelStart { root: Float64Array; shift: Float64Array; prior?: Float64Array }
+/** The statistics of a classification (initLabels, or initParams 'hc''s: one-hot
+ *  responsibilities) about `shift` (taken again about it after a first pass about `prior`,
+ *  when given: see mStep); `from` names it in errors. */
+export interface LabelStart { root: Float64Array; shift: Float64Array; prior?: Float64Array; from?: string }
 
 /** The data's weighted mean and scatter about it, for priors that default to them. */
 function* dataMoments(co: Coordinator): Program<void> {
@@ -207,7 +208,7 @@ function* initialize(co: Coordinator, start: LabelStart | null): Program<void> {
   };
   if (start) {
     // one M-step from one-hot responsibilities, as scikit-learn starts from its k-means labels
-    check(co.mStep(start.root, start.shift, start.prior), 'after the M-step from initLabels');
+    check(co.mStep(start.root, start.shift, start.prior), `after ${start.from ?? 'the M-step from initLabels'}`);
   } else if (!(o.weightsInit && o.meansInit && o.precisionsInit)) {
     if (o.initParams === 'kmeans') {
       const centres = yield* kmeansPlusPlus(co);

@@ -4,9 +4,10 @@
 // here. Above HC_MAX_ROWS rows it agglomerates a random subset of that many rows, as
 // Mclust() does above mclust.options("subset") (2000); the subset here is drawn by the
 // core's PRNG, so it is not R's.
-import type { CoreExports } from '../core/core.js';
+import { seedCore, type CoreExports } from '../core/core.js';
 import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
+import type { Matrix } from '../model/validate.js';
 
 /** Rows the agglomeration takes at most (mclust.options("subset")): its memory and time
  *  grow with their square (16 MB and about a second at 2,000 rows of a few features). */
@@ -15,10 +16,15 @@ export const HC_MAX_ROWS = 2000;
 /**
  * The merges of mclust's hc(X, "VVV", use = "SVD") over the n rows of x (row-major n × d):
  * 2(n − 1) labels, pair s merging group pairs[2s + 1] into pairs[2s] (1-based, as hc()).
- * NOT_POSITIVE_DEFINITE where the standardised features are constant or collinear, or
- * no more rows than the features they span (mclust's hcVVV needs n > p).
+ * TOO_FEW_SAMPLES for no more rows than features (mclust's hcVVV needs n > p), and
+ * NOT_POSITIVE_DEFINITE where the standardised features are all constant or collinear.
  */
 export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number): Int32Array {
+  if (n <= d) {
+    // (Mclust() agglomerates such data under EII instead)
+    throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' needs more rows than features: the agglomeration got ${n} ` +
+      `rows of ${d} features. Use another initParams.`);
+  }
   const mark = arena.mark();
   try {
     const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d * d + 3 * d);
@@ -27,10 +33,6 @@ export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: numbe
       throw new GmmError('NOT_POSITIVE_DEFINITE', `initParams 'hc' cannot cluster these ${n} rows: ` +
         (q === 0 ? 'every feature is constant.' : 'their standardised features are collinear (one is a linear ' +
           'combination of others), which the start\'s transform cannot whiten. Drop the redundant features, or use another initParams.'));
-    }
-    if (n <= q) {
-      throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' needs more rows than features: the agglomeration ` +
-        `got ${n} rows of ${q} varying features. Use another initParams.`);
     }
     arena.reserve(8 * c.hcWorkSize(n, q) + 8 * n, 'the hierarchical start');
     const work = arena.allocF64(c.hcWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
@@ -64,4 +66,39 @@ export function hcClasses(merges: Int32Array, n: number, G: number): Int32Array 
     out[i] = l;
   }
   return out;
+}
+
+/** The rows the agglomeration takes (a matrix in their order, with their weights) and
+ *  their classification into K groups. */
+export interface HcStart { X: Matrix; w: Float64Array | null; labels: Int32Array }
+
+/**
+ * initParams 'hc' over X's rows of positive weight, in their order: all of them up to
+ * HC_MAX_ROWS, else HC_MAX_ROWS drawn without replacement with probability by weight
+ * (keys ln(u)/w from the core's PRNG seeded with `seed`, the largest kept: Efraimidis and
+ * Spirakis), so the same seed takes the same rows however the fit is run.
+ */
+export function hcStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, K: number, seed: number): HcStart {
+  const n = X.rows, d = X.cols;
+  let rows: number[] = [];
+  for (let i = 0; i < n; i++) if (!w || w[i] > 0) rows.push(i);
+  if (rows.length > HC_MAX_ROWS) {
+    seedCore(c, seed);
+    const keys = Float64Array.from(rows, (i) => c.ln(1 - c.rngUniform()) / (w ? w[i] : 1));
+    // the HC_MAX_ROWS-th largest key; of rows on it, the first
+    const cut = keys.slice().sort()[keys.length - HC_MAX_ROWS];
+    let ties = HC_MAX_ROWS - keys.reduce((s, k) => s + (k > cut ? 1 : 0), 0);
+    rows = rows.filter((_, j) => keys[j] > cut || (keys[j] === cut && ties-- > 0));
+  }
+  let S: Matrix = X, sw = w;
+  if (rows.length < n) {
+    const data = new Float64Array(rows.length * d);
+    rows.forEach((r, j) => data.set(X.data.subarray(r * d, (r + 1) * d), j * d));
+    S = { data, rows: rows.length, cols: d };
+    sw = w && Float64Array.from(rows, (r) => w[r]);
+  }
+  if (S.rows < K) {
+    throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' classifies ${S.rows} rows into nComponents = ${K} groups: reduce nComponents or add data.`);
+  }
+  return { X: S, w: sw, labels: hcClasses(hcMerges(c, arena, S.data, S.rows, d), S.rows, K) };
 }

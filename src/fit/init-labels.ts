@@ -11,6 +11,9 @@ import { CHUNK_ROWS, chunkCount } from './chunks.js';
 import { NodeStack, addInto } from './tree.js';
 import { SHIFT_LOSS_LIMIT } from './coordinator.js';
 import type { LabelStart } from './driver.js';
+import { hcStart } from './hc-start.js';
+import { TYPE_CODE } from '../core/core.js';
+import type { ResolvedOptions } from '../model/validate.js';
 
 /** initLabels validated: n integers in [0, K). */
 export function toLabels(v: unknown, n: number, K: number): Int32Array {
@@ -87,4 +90,19 @@ export function labelStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Ar
   } finally {
     arena.release(mark);
   }
+}
+
+/**
+ * The start a fit takes from the caller's rows, where they are in their order: initLabels'
+ * statistics, or those of initParams 'hc''s classification (hc-start.ts). null for every
+ * other start, and where the fit will not use one (a warm start, or weightsInit, meansInit
+ * and precisionsInit all given).
+ */
+export function fitStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, labels: Int32Array | null,
+  o: ResolvedOptions, warm: boolean): LabelStart | null {
+  const K = o.nComponents, type = TYPE_CODE[o.covarianceType];
+  if (labels) return { ...labelStart(c, arena, X, w, labels, K, type, o.regCovar), from: 'the M-step from initLabels' };
+  if (o.initParams !== 'hc' || warm || (o.weightsInit && o.meansInit && o.precisionsInit)) return null;
+  const s = hcStart(c, arena, X, w, K, o.seed);
+  return { ...labelStart(c, arena, s.X, s.w, s.labels, K, type, o.regCovar), from: "the hierarchical start (initParams 'hc')" };
 }

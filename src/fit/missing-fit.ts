@@ -22,7 +22,7 @@ import { LocalCluster } from './cluster.js';
 import { CHUNK_ROWS } from './chunks.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { fitBytes, rescaled, runFit } from './run.js';
-import { labelStart } from './init-labels.js';
+import { fitStart } from './init-labels.js';
 
 /** The rows a missing-value fit keeps (those with an observed feature), checked before any
  *  work: some row must have an observed value, every feature must be observed in a row of
@@ -121,7 +121,7 @@ export function runMissingFit(
   const arena = arenaFor(c);
   arena.reserve(fitBytes(n, d, o, m.w !== null) + missingBytes(c, n, d, K), `fitting ${n}×${d} data with ${K} components`);
   const co = new Coordinator(c, arena, o, d);
-  const start = keptLabels ? labelStart(c, arena, m.held, m.w, keptLabels, K, TYPE_CODE[o.covarianceType], o.regCovar) : null;
+  const start = fitStart(c, arena, m.held, m.w, keptLabels, o, warm !== null);
   const shard = new Shard(c, arena, 0, d).add(m.held.data, n, m.w, m.raw);
   shard.prepare(K, TYPE_CODE[o.covarianceType]);
   return runSync(fitProgram(co, warm, { onIteration }, start), new LocalCluster(shard));

@@ -7,7 +7,7 @@ import { blockRows, paramLength, type FittedState, type Params } from '../model/
 import type { ResolvedOptions, Matrix } from '../model/validate.js';
 import { scoreInto } from '../model/score.js';
 import { createCoordinator } from './variational.js';
-import { labelStart } from './init-labels.js';
+import { fitStart } from './init-labels.js';
 import { Shard, keepsTiedTotals } from './shard.js';
 import { LocalCluster } from './cluster.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
@@ -98,7 +98,7 @@ export function runFit(
   arena.reserve(fitBytes(X.rows, X.cols, o, sampleWeight !== null), `fitting ${X.rows}×${X.cols} data with ${o.nComponents} components`);
   const w = sampleWeight ? weightsFor(sampleWeight, o) : null;
   const co = createCoordinator(c, arena, o, X.cols);
-  const start = labels ? labelStart(c, arena, X, w, labels, o.nComponents, TYPE_CODE[o.covarianceType], o.regCovar) : null;
+  const start = fitStart(c, arena, X, w, labels, o, warm !== null);
   const shard = new Shard(c, arena, 0, X.cols).add(X.data, X.rows, w);
   shard.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   return runSync(fitProgram(co, warm, { onIteration, nonFinite: nonFinite(X, sampleWeight) }, start), new LocalCluster(shard));

@@ -313,6 +313,10 @@ export class GaussianMixture {
         'pass the same features, or use a model with warmStart: false to fit new ones.');
     }
     if (warm) checkWarmNames(warm, featureNames);
+    if (data instanceof WorkerPool && !warm) {
+      refuseHc(o, 'a WorkerPool has spread the rows over its workers: pass X itself to fitAsync, which agglomerates them in ' +
+        'this thread and then fits on workers');
+    }
     if (positive < o.nComponents) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; X has ${positive}. Reduce nComponents or add data.`);
     }
@@ -350,6 +354,8 @@ export class GaussianMixture {
     const signal = checkCallbacks(options);
     const o = this.opts;
     const warm = o.warmStart && this.state ? this.state : null;
+    if (!warm) refuseHc(o, 'fitStream reads its rows a chunk at a time, never all in one place: fit a sample of them with ' +
+      "fit(), or use another initParams ('kmeans' runs on fitStream's initialisation sample)");
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
     const user = options.onIteration;
     // a warm start's names are checked against each named chunk as it is read
@@ -945,3 +951,11 @@ function modelFromParameterFile(o: Record<string, unknown>): GaussianMixture {
   }
 }
 
+
+/** initParams 'hc' agglomerates the rows in their order in one place (fit/hc-start.ts):
+ *  refused, with `why`, where they are not. */
+function refuseHc(o: ResolvedOptions, why: string): void {
+  if (o.initParams === 'hc' && !(o.weightsInit && o.meansInit && o.precisionsInit)) {
+    throw new GmmError('INVALID_OPTION', `initParams 'hc' needs every row in one place, in order, and ${why}.`);
+  }
+}

@@ -7,7 +7,7 @@ import type { VariationalOptions } from '../fit/variational.js';
 import { COVARIANCE_MODELS, modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
-export type InitParams = 'kmeans' | 'k-means++' | 'random' | 'random_from_data';
+export type InitParams = 'kmeans' | 'k-means++' | 'random' | 'random_from_data' | 'hc';
 export type MissingValues = 'error' | 'marginalize';
 
 /** A row-major matrix; sample() and impute() of a model with featureNames name its columns. */
@@ -69,7 +69,7 @@ export function checkColumnNames(X: unknown, cols: number, names: readonly strin
 }
 
 export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'tied', 'diag', 'spherical'];
-export const INIT_PARAMS: readonly InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data'];
+export const INIT_PARAMS: readonly InitParams[] = ['kmeans', 'k-means++', 'random', 'random_from_data', 'hc'];
 
 /** A value as a message names it: its type and, for primitives, its value (safe for any value). */
 export function describe(v: unknown): string {
@@ -355,6 +355,10 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   const regCovar = nonNegative(get('regCovar'), 'regCovar', 'The default 1e-6 suits data of unit scale.');
   const maxIter = intOption(get('maxIter'), 'maxIter', 1, 'EM needs at least one iteration.');
   const nInit = intOption(get('nInit'), 'nInit', 1, 'Use 1 for a single initialisation.');
+  if (initParams === 'hc' && nInit !== 1) {
+    throw new GmmError('INVALID_OPTION', `initParams 'hc' gives the one start mclust takes, so nInit must be 1 (it is ${nInit}): ` +
+      "use nInit 1, or initParams 'kmeans' for nInit restarts.");
+  }
   const warmStart = get('warmStart');
   if (typeof warmStart !== 'boolean') throw new GmmError('INVALID_OPTION', `warmStart must be true or false; got ${describe(warmStart)}.`);
   const seed = get('seed');

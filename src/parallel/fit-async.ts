@@ -9,7 +9,7 @@ import { GmmError, abortedBy } from '../core/errors.js';
 import type { FittedState, Params } from '../model/params.js';
 import type { Matrix, ResolvedOptions } from '../model/validate.js';
 import { createCoordinator } from '../fit/variational.js';
-import { labelStart } from '../fit/init-labels.js';
+import { fitStart } from '../fit/init-labels.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
@@ -58,7 +58,7 @@ export async function runFitAsync(
     checkShards(pool.rows, pool.shards.length, need, what);
   } else if (temporary) checkShards(data.rows, run.workers, need, what);
   const co = createCoordinator(c, arena, o, d);
-  const start = run.labels ? labelStart(c, arena, data as Matrix, w, run.labels, o.nComponents, TYPE_CODE[o.covarianceType], o.regCovar) : null;
+  const start = data instanceof WorkerPool ? null : fitStart(c, arena, data, w, run.labels ?? null, o, warm !== null);
   let cluster: Cluster;
   if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal, null, raw);
   if (pool) {
