@@ -166,3 +166,35 @@ describe("initParams 'hc' in every fit", () => {
     expect(Array.from(a.predict(withConstant))).toEqual(Array.from(b.predict(faithful)));
   });
 });
+
+describe("selectModel with initParams 'hc' against mclustBIC", () => {
+  const sel = JSON.parse(readFileSync(new URL('./fixtures/hc-select.json', import.meta.url), 'utf8')) as
+    { bic: { G: number; model: string; bic: number }[]; choice: { G: number; model: string; bic: number } };
+  const NAMES: Record<string, string> = { full: 'VVV', tied: 'EEE', diag: 'VVI', spherical: 'VII' };
+  let lib: typeof Lib;
+  beforeAll(async () => {
+    lib = (await import('../dist/entry-node.js' as string)) as typeof Lib;
+    await lib.init();
+  });
+
+  it("Old Faithful, K = 1..9, the fourteen models: mclustBIC's table (VVE's M-step climbs higher), and Mclust()'s choice", () => {
+    const s = lib.selectModel(dataset('faithful'), { nComponents: [1, 9], covarianceTypes: lib.COVARIANCE_MODELS, initParams: 'hc',
+      regCovar: 0, tol: 1e-11, maxIter: 100000 });
+    expect(s.failed).toEqual([]);
+    for (const c of sel.bic) {
+      const r = s.results.find((r) => r.nComponents === c.G && (NAMES[r.covarianceType] ?? r.covarianceType) === c.model)!;
+      // mclust's BIC is 2 log L − p ln n, higher is better
+      if (c.model === 'VVE') expect(-r.bic, `VVE ${c.G}`).toBeGreaterThan(c.bic - 1e-8 * Math.abs(c.bic));
+      else expect(Math.abs(-r.bic - c.bic) / Math.abs(c.bic), `${c.model} ${c.G}`).toBeLessThan(1e-8);
+    }
+    expect([s.results[0].nComponents, NAMES[s.results[0].covarianceType]]).toEqual([sel.choice.G, sel.choice.model]);
+  });
+
+  it('selectModelAsync over a pool of workers gives selectModel\'s bits', async () => {
+    const o = { nComponents: [2, 3] as [number, number], covarianceTypes: ['full', 'tied', 'VEV'] as CovarianceName[], initParams: 'hc' as const };
+    const ref = lib.selectModel(dataset('faithful'), o);
+    const got = await lib.selectModelAsync(dataset('faithful'), { ...o, workers: 2 });
+    expect(got.results.map((r) => r.bic)).toEqual(ref.results.map((r) => r.bic));
+    expectSameFit(got.best, ref.best);
+  });
+});

@@ -19,7 +19,7 @@ import { notPd } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { combineNodes } from '../fit/tree.js';
 import { SufficientStatistics, paramsFingerprint } from '../fit/statistics.js';
-import { runFitAsync, abortedError } from '../parallel/fit-async.js';
+import { runFitAsync, abortedError, type AsyncRun } from '../parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions, checkSignal } from '../parallel/workers.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
 import { runFitStream, INIT_SAMPLE_DEFAULT, INIT_SAMPLE_MAX, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
@@ -313,7 +313,8 @@ export class GaussianMixture {
         'pass the same features, or use a model with warmStart: false to fit new ones.');
     }
     if (warm) checkWarmNames(warm, featureNames);
-    if (data instanceof WorkerPool && !warm) {
+    const startRows = (options as { [START_ROWS]?: AsyncRun['startRows'] })[START_ROWS] ?? null;
+    if (data instanceof WorkerPool && !warm && !startRows) {
       refuseHc(o, 'a WorkerPool has spread the rows over its workers: pass X itself to fitAsync, which agglomerates them in ' +
         'this thread and then fits on workers');
     }
@@ -325,7 +326,7 @@ export class GaussianMixture {
     if (labels && missing) labels = Int32Array.from(missing.kept, (r) => labels![r]);
     const user = options.onIteration;
     await this.runExclusive(async () => ({ ...await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-      labels, raw: missing?.raw,
+      labels, raw: missing?.raw, startRows,
       workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
       onIteration: user ? (info) => user({ ...info }) : undefined,
     }), featureNames }), signal);
@@ -951,6 +952,10 @@ function modelFromParameterFile(o: Record<string, unknown>): GaussianMixture {
   }
 }
 
+
+/** fitAsync(pool)'s internal option (selectModelAsync): the pool's rows in their order
+ *  here, for initParams 'hc' (AsyncRun.startRows). */
+export const START_ROWS: unique symbol = Symbol('startRows');
 
 /** initParams 'hc' agglomerates the rows in their order in one place (fit/hc-start.ts):
  *  refused, with `why`, where they are not. */

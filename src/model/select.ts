@@ -9,7 +9,7 @@ import { fitBytes, rescaled } from '../fit/run.js';
 import { abortedError } from '../parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions, checkShards, checkSignal } from '../parallel/workers.js';
 import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
-import { GaussianMixture } from './gaussian-mixture.js';
+import { GaussianMixture, START_ROWS } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
 import { hasNaN, rowObserved, scoreMarginalInto } from './missing.js';
 import { missingData } from '../fit/missing-fit.js';
@@ -395,20 +395,23 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
   if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
   let pool: WorkerPool | null = null;
   try {
+    // with missing entries, the rows every candidate's fit keeps, imputed and as given (as
+    // fitAsync(X) lays them out; the check for nComponents rows is each candidate's)
+    let m: ReturnType<typeof missingData> | null = null;
     if (po.workers > 0 && currentSpawner()) {
-      // with missing entries, the rows every candidate's fit keeps, imputed and as given (as
-      // fitAsync(X) lays them out; the check for nComponents rows is each candidate's)
-      const m = p.counted && hasNaN(p.X) ? missingData(p.X, p.w, 1) : null;
+      m = p.counted && hasNaN(p.X) ? missingData(p.X, p.w, 1) : null;
       pool = await WorkerPool.start(m ? m.held : p.X, m ? m.w : p.w && rescaled(p.w), po.workers,
         { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal, p.X.columns, m?.raw ?? null);
     }
+    // the rows the pool holds, here, for a start that needs them in order (initParams 'hc')
+    const internal = { [START_ROWS]: pool ? { X: m ? m.held : p.X, w: m ? m.w : p.w && rescaled(p.w) } : null };
     const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
     for (const c of p.candidates) {
       if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
       let error: unknown;
       try {
         const onIteration = onIterationFor(p, c);
-        if (pool) await c.gm.fitAsync(pool, { signal, onIteration });
+        if (pool) await c.gm.fitAsync(pool, { signal, onIteration, ...internal });
         else await c.gm.fitAsync(p.X, { workers: 0, sampleWeight: p.w, signal, onIteration });
       } catch (e) {
         error = e;

@@ -35,6 +35,9 @@ export interface AsyncRun {
   /** Data with missing entries: X's rows as given (X itself holds them imputed; see
    *  src/fit/missing-fit.ts missingData). */
   raw?: Float64Array | null;
+  /** With data a pool: the same rows in their order here, with the weights the pool holds,
+   *  for a start that needs them (initParams 'hc'; selectModelAsync has them). */
+  startRows?: { X: Matrix; w: Float64Array | null } | null;
 }
 
 /** Runs one fit over X (validated; w rescaled or null) or an existing pool. */
@@ -58,7 +61,8 @@ export async function runFitAsync(
     checkShards(pool.rows, pool.shards.length, need, what);
   } else if (temporary) checkShards(data.rows, run.workers, need, what);
   const co = createCoordinator(c, arena, o, d);
-  const start = data instanceof WorkerPool ? null : fitStart(c, arena, data, w, run.labels ?? null, o, warm !== null);
+  const rows = data instanceof WorkerPool ? run.startRows : { X: data, w };
+  const start = rows ? fitStart(c, arena, rows.X, rows.w, run.labels ?? null, o, warm !== null) : null;
   let cluster: Cluster;
   if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal, null, raw);
   if (pool) {
