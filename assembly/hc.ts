@@ -196,6 +196,31 @@ function rankOneUpdate(l: i32, n: i32, v: usize, r: usize, lr: i32): void {
   }
 }
 
+/** V ← a·x(i, ·) − b·x(j, ·), as mclust's dcopy, dscal, daxpy round it. */
+function scaledDifference(i: i32, a: f64, j: i32, b: f64): void {
+  copy(P, xa(i, 1), N, V, 1);
+  scal(P, a, V, 1);
+  axpy(P, -b, xa(j, 1), N, V, 1);
+}
+
+/** V ← (x(i, ·) − x(j, ·))·√½: two singletons' difference, as mclust rounds it. */
+function singletonDifference(i: i32, j: i32): void {
+  copy(P, xa(i, 1), N, V, 1);
+  axpy(P, -1, xa(j, 1), N, V, 1);
+  scal(P, RTHALF, V, 1);
+}
+
+/** Group g's stored factor rows into `into` (p × p), walking its chain; its size. */
+function loadFactor(g: i32, into: usize): i32 {
+  let m = P, r = 1, l = ic(g);
+  do {
+    copy(m, xa(l, r), N, ma(into, r, r), P);
+    r++; m--;
+    l = ic(l);
+  } while (l <= N);
+  return l - N;
+}
+
 /** vvvtij: the term of a group of l rows with factor r (scaled by s) and scatter trace trac. */
 function vvvTerm(l: i32, r: usize, s: f64, trac: f64): f64 {
   const fl = <f64>l;
@@ -303,9 +328,7 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
   ij = 0;
   for (let j = 2; j <= ng; j++) {
     for (let i = 1; i < j; i++) {
-      copy(p, xa(i, 1), n, V, 1);
-      axpy(p, -1, xa(j, 1), n, V, 1);
-      scal(p, RTHALF, V, 1);
+      singletonDifference(i, j);
       trcij = dot(p, V, 1, V, 1);
       copy(p, V, 1, U, p);
       trmij = 2 * Math.log(BETA * (trcij + ALPHA) / 2);
@@ -329,9 +352,7 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
   let ls = 1;
   while (true) {
     // merge jopt into iopt; the last group moves into jopt's slot
-    copy(p, xa(iopt, 1), n, V, 1);
-    scal(p, siop, V, 1);
-    axpy(p, sjop, xa(jopt, 1), n, V, 1);
+    scaledDifference(iopt, siop, jopt, -sjop);
     if (jopt != lg) {
       swapCosts(jopt, lg);
       copy(p, xa(lg, 1), n, xa(jopt, 1), n);
@@ -393,9 +414,7 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
         nij = ni + 1;
         const qij = 1 / <f64>nij, qi = ri * qij;
         si = Math.sqrt(qi); sj = Math.sqrt(qij); sij = sj;
-        copy(p, xa(j, 1), n, V, 1);
-        scal(p, si, V, 1);
-        axpy(p, -sj, xa(iold, 1), n, V, 1);
+        scaledDifference(j, si, iold, sj);
         trcij = traci + dot(p, V, 1, V, 1);
         termj = ABLOG;
       } else {
@@ -413,9 +432,7 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
         nij = ni + nj;
         const qij = 1 / <f64>nij, qi = ri * qij, qj = rj * qij;
         si = Math.sqrt(qi); sj = Math.sqrt(qj); sij = Math.sqrt(qij);
-        copy(p, xa(j, 1), n, V, 1);
-        scal(p, si, V, 1);
-        axpy(p, -sj, xa(iold, 1), n, V, 1);
+        scaledDifference(j, si, iold, sj);
         trcij = (traci + tracj) + dot(p, V, 1, V, 1);
       }
       rankOneUpdate(nij, p, V, U, P);
@@ -456,40 +473,24 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
         if (ici == 1) {
           nij = 2;
           si = RTHALF; sj = RTHALF;
-          copy(p, xa(ii, 1), n, V, 1);
-          axpy(p, -1, xa(jj, 1), n, V, 1);
-          scal(p, RTHALF, V, 1);
+          singletonDifference(ii, jj);
           trcij = dot(p, V, 1, V, 1);
           copy(p, V, 1, R, p);
           termi = ABLOG;
         } else {
-          m = p; l = ici;
-          do {
-            copy(m, xa(l, ni), n, ma(R, ni, ni), P);
-            ni++; m--;
-            l = ic(l);
-          } while (l <= n);
-          ni = l - n;
+          ni = loadFactor(ii, R);
           traci = load<f64>(xa(ii, p + 1));
           termi = load<f64>(xa(ic(ii), p + 1));
           ri = <f64>ni;
           nij = ni + 1;
           const qij = 1 / <f64>nij, qi = ri * qij;
           si = Math.sqrt(qi); sj = Math.sqrt(qij);
-          copy(p, xa(ii, 1), n, V, 1);
-          scal(p, sj, V, 1);
-          axpy(p, -si, xa(jj, 1), n, V, 1);
+          scaledDifference(ii, sj, jj, si);
           trcij = traci + dot(p, V, 1, V, 1);
           rankOneUpdate(nij, p, V, R, P);
         }
       } else {
-        m = p; l = icj;
-        do {
-          copy(m, xa(l, nj), n, ma(R, nj, nj), P);
-          nj++; m--;
-          l = ic(l);
-        } while (l <= n);
-        nj = l - n;
+        nj = loadFactor(jj, R);
         tracj = load<f64>(xa(jj, p + 1));
         termj = load<f64>(xa(ic(jj), p + 1));
         rj = <f64>nj;
@@ -497,9 +498,7 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
           nij = nj + 1;
           const qij = 1 / <f64>nij, qj = rj * qij;
           si = Math.sqrt(qij); sj = Math.sqrt(qj);
-          copy(p, xa(ii, 1), n, V, 1);
-          scal(p, sj, V, 1);
-          axpy(p, -si, xa(jj, 1), n, V, 1);
+          scaledDifference(ii, sj, jj, si);
           trcij = tracj + dot(p, V, 1, V, 1);
           termi = ABLOG;
         } else {
@@ -517,9 +516,7 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
           nij = ni + nj;
           const qij = 1 / <f64>nij, qi = ri * qij, qj = rj * qij;
           si = Math.sqrt(qi); sj = Math.sqrt(qj);
-          copy(p, xa(ii, 1), n, V, 1);
-          scal(p, sj, V, 1);
-          axpy(p, -si, xa(jj, 1), n, V, 1);
+          scaledDifference(ii, sj, jj, si);
           trcij = (traci + tracj) + dot(p, V, 1, V, 1);
         }
         rankOneUpdate(nij, p, V, R, P);
