@@ -11,8 +11,8 @@
 //   tᵢⱼ − tᵢ − tⱼ,  t = n·log(|W/n|_½-ish + β(tr W + α)/n)   (vvvTerm; n·log(β(tr W + α)/n)
 // while n ≤ p), α = traceW(Z/√(np)), β = 1; the cheapest pair merges, n − 1 times.
 //
-// Sizes: z n × p row-major (the transformed data, p ≤ n − 1); the work area below; pairs
-// out 2(n − 1) i32, the labels merged at each step (1-based, smaller first, as hc()).
+// Sizes: z n × p row-major (the transformed data, p ≤ n − 1); the work area hcWorkSize;
+// pairs out 2(n − 1) i32, the labels merged at each step (1-based, smaller first, as hc()).
 
 // ---- the transform (hc(use = "SVD")): standardise, then Z = Xs·V·diag(σ^(−½)), where
 // Xs = U diag(σ) Vᵀ; σ² and V from the symmetric eigendecomposition of XsᵀXs (p × p).
@@ -283,19 +283,32 @@ function traceW(): f64 {
   return ss;
 }
 
-/** Work (f64) hcVVV needs for n rows of p features. */
+
+/** f64 of the merge records and pair costs (mclust's ld). */
+function ndOf(n: i32): i32 { return max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 1)); }
+
+/** Work (f64) the agglomeration needs for n rows of p features. */
 export function hcWorkSize(n: i32, p: i32): f64 {
-  const nd = max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 1));
-  return <f64>n * <f64>(p + 1) + 3 * <f64>(p * p) + <f64>p + <f64>nd + <f64>((n + 1) >> 1);
+  return <f64>n * <f64>(p + 1) + 3 * <f64>(p * p) + <f64>p + <f64>ndOf(n) + <f64>((n + 1) >> 1);
 }
 
+// mclust's locals that live from one merge to the next: groups left (lg), packed costs (ld),
+// the next merge record (lo), merges done (ls), and the cheapest pair with its sizes, scales,
+// trace and term
+let lg = 0, ld = 0, lo = 0, ls = 0, iopt = 0, jopt = 0, niop = 0, njop = 0, nopt = 0;
+let dopt: f64 = 0, trop: f64 = 0, tmop: f64 = 0, siop: f64 = 0, sjop: f64 = 0;
+
 /**
- * mclust's hcVVV(Z) from singletons, n − 1 merges: z n × p row-major (n > p ≥ 1), work
- * hcWorkSize f64 (8-byte aligned), pairs 2(n − 1) i32 out.
+ * mclust's hcVVV(Z) from singletons, in three calls: hcBegin (z n × p row-major, n > p ≥ 1;
+ * work hcWorkSize f64, 8-byte aligned) costs every pair of rows and returns whether merges
+ * remain for hcMerge, which makes one a call and returns whether more remain; then
+ * hcPairs writes the n − 1 merges (2(n − 1) i32). One call a merge, rather than one long
+ * call, lets V8 run the merges in optimised code after the first few (a loop inside a single
+ * call would run in baseline code to its end: 3× slower).
  */
-export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void {
+export function hcBegin(z: usize, n: i32, p: i32, work: usize): i32 {
   N = n; P = p;
-  const nd = max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 1));
+  const nd = ndOf(n);
   X = work;
   U = X + (<usize>(n * (p + 1)) << 3);
   S = U + (<usize>(p * p) << 3);
@@ -307,19 +320,16 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
   for (let i = 1; i <= n; i++) store<f64>(xa(i, p + 1), 0);
   zero(nd, D);
   zero(p * p, U); zero(p * p, S); zero(p * p, R);
-  if (n < 2) return;
+  if (n < 2) return 0;
 
   BETA = 1;
   ALPHA = max(traceW(), EPSMAX);
   ABLOG = Math.log(BETA * ALPHA);
-  const ng = n, ns = n - 1;
-  let lg = ng, ld = (ng * (ng - 1)) / 2, lo = nd;
-
-  let iopt = 0, jopt = 0, niop = 0, njop = 0, nopt = 0;
-  let dopt: f64 = FLMAX, trop: f64 = 0, tmop: f64 = 0, siop: f64 = 0, sjop: f64 = 0;
-  let si: f64 = 0, sj: f64 = 0, sij: f64 = 0, ri: f64 = 0, rj: f64 = 0;
-  let trcij: f64 = 0, trmij: f64 = 0, traci: f64 = 0, tracj: f64 = 0, termi: f64 = 0, termj: f64 = 0, dij: f64 = 0;
-  let ni = 0, nj = 0, nij = 0, m = 0, l = 0, k = 0, ij = 0, icj = 0, ici = 0;
+  const ng = n;
+  lg = ng; ld = (ng * (ng - 1)) / 2; lo = nd; ls = 1;
+  iopt = 0; jopt = 0; niop = 0; njop = 0; nopt = 0;
+  dopt = FLMAX; trop = 0; tmop = 0; siop = 0; sjop = 0;
+  let trcij: f64 = 0, trmij: f64 = 0, dij: f64 = 0, ij = 0;
 
   // every row a singleton: ic(k) = 1
   for (let q = 1; q <= ng; q++) setIc(q, 1);
@@ -343,199 +353,209 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
     }
   }
 
+  return n > 2 ? 1 : 0;
+}
+
+/** One merge of hcVVV (hcBegin): returns whether more remain. */
+export function hcMerge(): i32 {
+  const n = N, p = P, ns = N - 1;
+  let si: f64 = 0, sj: f64 = 0, sij: f64 = 0, ri: f64 = 0, rj: f64 = 0;
+  let trcij: f64 = 0, trmij: f64 = 0, traci: f64 = 0, tracj: f64 = 0, termi: f64 = 0, termj: f64 = 0, dij: f64 = 0;
+  let ni = 0, nj = 0, nij = 0, m = 0, l = 0, k = 0, ij = 0, icj = 0, ici = 0;
+  // merge jopt into iopt; the last group moves into jopt's slot
+  scaledDifference(iopt, siop, jopt, -sjop);
+  if (jopt != lg) {
+    swapCosts(jopt, lg);
+    copy(p, xa(lg, 1), n, xa(jopt, 1), n);
+    m = ic(jopt);
+    icj = ic(lg);
+    if (icj != 1) store<f64>(xa(jopt, p + 1), load<f64>(xa(lg, p + 1)));
+    setIc(jopt, icj);
+    setIc(lg, m);
+  }
+  if (niop == 1) {
+    setIc(iopt, lg);
+  } else {
+    l = ic(iopt);
+    for (k = 1; k <= min(niop - 1, p); k++) { m = l; l = ic(l); }
+    setIc(m, lg);
+  }
+  l = ic(iopt);
+  for (k = 1; k <= min(nopt - 1, p); k++) {
+    copy(p, ma(R, 1, 1), P, xa(l, 1), n); // the factor's first row, as mclust stores it
+    m = l;
+    l = ic(l);
+  }
+  setIc(m, nopt + n);
+  store<f64>(xa(iopt, p + 1), 0);
+  if (nopt >= 2) {
+    store<f64>(xa(iopt, p + 1), trop);
+    store<f64>(xa(ic(iopt), p + 1), tmop);
+  }
+  copy(p, V, 1, xa(iopt, 1), n);
+
+  setD(lo, dopt); lo--;
+  setD(lo, <f64>iopt); lo--;
+  setD(lo, <f64>jopt); lo--;
+  lg--;
+  ld -= lg;
+
+  const iold = iopt;
+  dopt = FLMAX;
+  ni = nopt;
+  ri = <f64>ni;
+  termi = tmop;
+  traci = trop;
+
+  // the merged group's costs against every other group
+  ij = ((iold - 1) * (iold - 2)) / 2;
+  let i = 0;
+  for (let j = 1; j <= lg; j++) {
+    if (j == iold) {
+      i = iold;
+      ij += i;
+      continue;
+    }
+    zero(p * p, U);
+    m = p;
+    for (k = 1; k <= min(ni - 1, p); k++) { copy(m, ma(R, k, k), P, ma(U, k, k), P); m--; }
+    nj = 1;
+    icj = ic(j);
+    if (icj == 1) {
+      nij = ni + 1;
+      const qij = 1 / <f64>nij, qi = ri * qij;
+      si = Math.sqrt(qi); sj = Math.sqrt(qij); sij = sj;
+      scaledDifference(j, si, iold, sj);
+      trcij = traci + dot(p, V, 1, V, 1);
+      termj = ABLOG;
+    } else {
+      m = p; l = icj; k = ni + 1;
+      do {
+        copy(m, xa(l, nj), n, V, 1);
+        rankOneUpdate(k, m, V, ma(U, nj, nj), P);
+        k++; nj++; m--;
+        l = ic(l);
+      } while (l <= n);
+      nj = l - n;
+      tracj = load<f64>(xa(j, p + 1));
+      termj = load<f64>(xa(ic(j), p + 1));
+      rj = <f64>nj;
+      nij = ni + nj;
+      const qij = 1 / <f64>nij, qi = ri * qij, qj = rj * qij;
+      si = Math.sqrt(qi); sj = Math.sqrt(qj); sij = Math.sqrt(qij);
+      scaledDifference(j, si, iold, sj);
+      trcij = (traci + tracj) + dot(p, V, 1, V, 1);
+    }
+    rankOneUpdate(nij, p, V, U, P);
+    trmij = vvvTerm(nij, U, sij, trcij);
+    dij = trmij - (termi + termj);
+    const lower = j < iold;
+    if (lower) { ij++; setD(ij, dij); } else { setD(ij, dij); ij += i; i = j; }
+    if (dij <= dopt) {
+      dopt = dij; trop = trcij; tmop = trmij; nopt = nij;
+      if (lower) { niop = nj; njop = ni; siop = sj; sjop = si; iopt = j; jopt = iold; }
+      else { niop = ni; njop = nj; siop = si; sjop = sj; iopt = iold; jopt = j; }
+      m = p;
+      for (k = 1; k <= min(nij - 1, p); k++) { copy(m, ma(U, k, k), P, ma(S, k, k), P); m--; }
+    }
+  }
+
+  // the cheapest pair overall (the last of equal costs), by its packed index
+  jopt = 2; iopt = 1;
+  dopt = dAt(1);
+  if (lg == 2) return 0;
+  ij = cheapest(ld);
+  dopt = dAt(ij);
+  for (let q = 2; q <= ij; q++) {
+    iopt++;
+    if (iopt >= jopt) { jopt++; iopt = 1; }
+  }
+  zero(p * p, R);
+
+  if (iopt != iold && jopt != iold) {
+    // neither is the group just merged: its factor again, into R
+    const ii = iopt, jj = jopt;
+    nj = 1; icj = ic(jj); ni = 1; ici = ic(ii);
+    if (icj == 1) {
+      termj = ABLOG;
+      if (ici == 1) {
+        nij = 2;
+        si = RTHALF; sj = RTHALF;
+        singletonDifference(ii, jj);
+        trcij = dot(p, V, 1, V, 1);
+        copy(p, V, 1, R, p);
+        termi = ABLOG;
+      } else {
+        ni = loadFactor(ii, R);
+        traci = load<f64>(xa(ii, p + 1));
+        termi = load<f64>(xa(ic(ii), p + 1));
+        ri = <f64>ni;
+        nij = ni + 1;
+        const qij = 1 / <f64>nij, qi = ri * qij;
+        si = Math.sqrt(qi); sj = Math.sqrt(qij);
+        scaledDifference(ii, sj, jj, si);
+        trcij = traci + dot(p, V, 1, V, 1);
+        rankOneUpdate(nij, p, V, R, P);
+      }
+    } else {
+      nj = loadFactor(jj, R);
+      tracj = load<f64>(xa(jj, p + 1));
+      termj = load<f64>(xa(ic(jj), p + 1));
+      rj = <f64>nj;
+      if (ici == 1) {
+        nij = nj + 1;
+        const qij = 1 / <f64>nij, qj = rj * qij;
+        si = Math.sqrt(qij); sj = Math.sqrt(qj);
+        scaledDifference(ii, sj, jj, si);
+        trcij = tracj + dot(p, V, 1, V, 1);
+        termi = ABLOG;
+      } else {
+        m = p; l = ici; k = nj + 1;
+        do {
+          copy(m, xa(l, ni), n, V, 1);
+          rankOneUpdate(k, m, V, ma(R, ni, ni), P);
+          ni++; m--;
+          l = ic(l);
+        } while (l <= n);
+        ni = l - n;
+        traci = load<f64>(xa(ii, p + 1));
+        termi = load<f64>(xa(ic(ii), p + 1));
+        ri = <f64>ni;
+        nij = ni + nj;
+        const qij = 1 / <f64>nij, qi = ri * qij, qj = rj * qij;
+        si = Math.sqrt(qi); sj = Math.sqrt(qj);
+        scaledDifference(ii, sj, jj, si);
+        trcij = (traci + tracj) + dot(p, V, 1, V, 1);
+      }
+      rankOneUpdate(nij, p, V, R, P);
+    }
+    trop = trcij;
+    tmop = dopt + (termi + termj);
+    nopt = nij; niop = ni; njop = nj; siop = si; sjop = sj;
+  } else {
+    m = p;
+    for (k = 1; k <= min(nopt - 1, p); k++) { copy(m, ma(S, k, k), P, ma(R, k, k), P); m--; }
+    niop = chainCount(iopt);
+    njop = chainCount(jopt);
+    nopt = niop + njop;
+  }
+
+  ls++;
+  return ls == ns ? 0 : 1;
+
+}
+
+/** hcVVV's merges (hcBegin), as hc() gives them: 2(n − 1) i32 labels, pair s merging group
+ *  pairs[2s + 1] into pairs[2s] (1-based). */
+export function hcPairs(pairs: usize): void {
+  const n = N, ng = N, ns = N - 1, nd = ndOf(N);
+  if (ns < 1) return;
   if (ns == 1) {
     store<i32>(pairs, min(iopt, jopt));
     store<i32>(pairs + 4, max(iopt, jopt));
     return;
   }
-
-  let ls = 1;
-  while (true) {
-    // merge jopt into iopt; the last group moves into jopt's slot
-    scaledDifference(iopt, siop, jopt, -sjop);
-    if (jopt != lg) {
-      swapCosts(jopt, lg);
-      copy(p, xa(lg, 1), n, xa(jopt, 1), n);
-      m = ic(jopt);
-      icj = ic(lg);
-      if (icj != 1) store<f64>(xa(jopt, p + 1), load<f64>(xa(lg, p + 1)));
-      setIc(jopt, icj);
-      setIc(lg, m);
-    }
-    if (niop == 1) {
-      setIc(iopt, lg);
-    } else {
-      l = ic(iopt);
-      for (k = 1; k <= min(niop - 1, p); k++) { m = l; l = ic(l); }
-      setIc(m, lg);
-    }
-    l = ic(iopt);
-    for (k = 1; k <= min(nopt - 1, p); k++) {
-      copy(p, ma(R, 1, 1), P, xa(l, 1), n); // the factor's first row, as mclust stores it
-      m = l;
-      l = ic(l);
-    }
-    setIc(m, nopt + n);
-    store<f64>(xa(iopt, p + 1), 0);
-    if (nopt >= 2) {
-      store<f64>(xa(iopt, p + 1), trop);
-      store<f64>(xa(ic(iopt), p + 1), tmop);
-    }
-    copy(p, V, 1, xa(iopt, 1), n);
-
-    setD(lo, dopt); lo--;
-    setD(lo, <f64>iopt); lo--;
-    setD(lo, <f64>jopt); lo--;
-    lg--;
-    ld -= lg;
-
-    const iold = iopt;
-    dopt = FLMAX;
-    ni = nopt;
-    ri = <f64>ni;
-    termi = tmop;
-    traci = trop;
-
-    // the merged group's costs against every other group
-    ij = ((iold - 1) * (iold - 2)) / 2;
-    let i = 0;
-    for (let j = 1; j <= lg; j++) {
-      if (j == iold) {
-        i = iold;
-        ij += i;
-        continue;
-      }
-      zero(p * p, U);
-      m = p;
-      for (k = 1; k <= min(ni - 1, p); k++) { copy(m, ma(R, k, k), P, ma(U, k, k), P); m--; }
-      nj = 1;
-      icj = ic(j);
-      if (icj == 1) {
-        nij = ni + 1;
-        const qij = 1 / <f64>nij, qi = ri * qij;
-        si = Math.sqrt(qi); sj = Math.sqrt(qij); sij = sj;
-        scaledDifference(j, si, iold, sj);
-        trcij = traci + dot(p, V, 1, V, 1);
-        termj = ABLOG;
-      } else {
-        m = p; l = icj; k = ni + 1;
-        do {
-          copy(m, xa(l, nj), n, V, 1);
-          rankOneUpdate(k, m, V, ma(U, nj, nj), P);
-          k++; nj++; m--;
-          l = ic(l);
-        } while (l <= n);
-        nj = l - n;
-        tracj = load<f64>(xa(j, p + 1));
-        termj = load<f64>(xa(ic(j), p + 1));
-        rj = <f64>nj;
-        nij = ni + nj;
-        const qij = 1 / <f64>nij, qi = ri * qij, qj = rj * qij;
-        si = Math.sqrt(qi); sj = Math.sqrt(qj); sij = Math.sqrt(qij);
-        scaledDifference(j, si, iold, sj);
-        trcij = (traci + tracj) + dot(p, V, 1, V, 1);
-      }
-      rankOneUpdate(nij, p, V, U, P);
-      trmij = vvvTerm(nij, U, sij, trcij);
-      dij = trmij - (termi + termj);
-      const lower = j < iold;
-      if (lower) { ij++; setD(ij, dij); } else { setD(ij, dij); ij += i; i = j; }
-      if (dij <= dopt) {
-        dopt = dij; trop = trcij; tmop = trmij; nopt = nij;
-        if (lower) { niop = nj; njop = ni; siop = sj; sjop = si; iopt = j; jopt = iold; }
-        else { niop = ni; njop = nj; siop = si; sjop = sj; iopt = iold; jopt = j; }
-        m = p;
-        for (k = 1; k <= min(nij - 1, p); k++) { copy(m, ma(U, k, k), P, ma(S, k, k), P); m--; }
-      }
-    }
-
-    // the cheapest pair overall (the last of equal costs), by its packed index
-    jopt = 2; iopt = 1;
-    dopt = dAt(1);
-    if (lg == 2) break;
-    ij = 1;
-    for (let q = 2; q <= ld; q++) {
-      const c = dAt(q);
-      if (c <= dopt) { ij = q; dopt = c; }
-    }
-    for (let q = 2; q <= ij; q++) {
-      iopt++;
-      if (iopt >= jopt) { jopt++; iopt = 1; }
-    }
-    zero(p * p, R);
-
-    if (iopt != iold && jopt != iold) {
-      // neither is the group just merged: its factor again, into R
-      const ii = iopt, jj = jopt;
-      nj = 1; icj = ic(jj); ni = 1; ici = ic(ii);
-      if (icj == 1) {
-        termj = ABLOG;
-        if (ici == 1) {
-          nij = 2;
-          si = RTHALF; sj = RTHALF;
-          singletonDifference(ii, jj);
-          trcij = dot(p, V, 1, V, 1);
-          copy(p, V, 1, R, p);
-          termi = ABLOG;
-        } else {
-          ni = loadFactor(ii, R);
-          traci = load<f64>(xa(ii, p + 1));
-          termi = load<f64>(xa(ic(ii), p + 1));
-          ri = <f64>ni;
-          nij = ni + 1;
-          const qij = 1 / <f64>nij, qi = ri * qij;
-          si = Math.sqrt(qi); sj = Math.sqrt(qij);
-          scaledDifference(ii, sj, jj, si);
-          trcij = traci + dot(p, V, 1, V, 1);
-          rankOneUpdate(nij, p, V, R, P);
-        }
-      } else {
-        nj = loadFactor(jj, R);
-        tracj = load<f64>(xa(jj, p + 1));
-        termj = load<f64>(xa(ic(jj), p + 1));
-        rj = <f64>nj;
-        if (ici == 1) {
-          nij = nj + 1;
-          const qij = 1 / <f64>nij, qj = rj * qij;
-          si = Math.sqrt(qij); sj = Math.sqrt(qj);
-          scaledDifference(ii, sj, jj, si);
-          trcij = tracj + dot(p, V, 1, V, 1);
-          termi = ABLOG;
-        } else {
-          m = p; l = ici; k = nj + 1;
-          do {
-            copy(m, xa(l, ni), n, V, 1);
-            rankOneUpdate(k, m, V, ma(R, ni, ni), P);
-            ni++; m--;
-            l = ic(l);
-          } while (l <= n);
-          ni = l - n;
-          traci = load<f64>(xa(ii, p + 1));
-          termi = load<f64>(xa(ic(ii), p + 1));
-          ri = <f64>ni;
-          nij = ni + nj;
-          const qij = 1 / <f64>nij, qi = ri * qij, qj = rj * qij;
-          si = Math.sqrt(qi); sj = Math.sqrt(qj);
-          scaledDifference(ii, sj, jj, si);
-          trcij = (traci + tracj) + dot(p, V, 1, V, 1);
-        }
-        rankOneUpdate(nij, p, V, R, P);
-      }
-      trop = trcij;
-      tmop = dopt + (termi + termj);
-      nopt = nij; niop = ni; njop = nj; siop = si; sjop = sj;
-    } else {
-      m = p;
-      for (k = 1; k <= min(nopt - 1, p); k++) { copy(m, ma(S, k, k), P, ma(R, k, k), P); m--; }
-      niop = chainCount(iopt);
-      njop = chainCount(jopt);
-      nopt = niop + njop;
-    }
-
-    ls++;
-    if (ls == ns) break;
-  }
-
+  let ici = 0, icj = 0;
   // the last merge's record, then the records replayed into labels (hc()'s pairs)
   setD(lo, dopt); lo--;
   setD(lo, <f64>iopt); lo--;
@@ -561,6 +581,24 @@ export function hcVVV(z: usize, n: i32, p: i32, work: usize, pairs: usize): void
     store<i32>(pairs + (<usize>(2 * (q - 1)) << 2), min(ici, icj));
     store<i32>(pairs + (<usize>(2 * (q - 1) + 1) << 2), max(ici, icj));
   }
+}
+
+/** The packed index of the least of d(1..ld), the last of equal ones (NaN never least):
+ *  each block's least by two-lane minima, the last block holding the least, then its last
+ *  place there. The scan is the agglomeration's O(n³) part. */
+function cheapest(ld: i32): i32 {
+  const BLOCK = 64; // even, so every block starts 16-byte aligned
+  let best = Infinity, at = -1;
+  for (let b0 = 1; b0 <= ld; b0 += BLOCK) {
+    const b1 = min(b0 + BLOCK - 1, ld);
+    let m = f64x2.splat(Infinity), q = b0;
+    for (; q < b1; q += 2) m = f64x2.pmin(m, v128.load(D + (<usize>(q - 1) << 3)));
+    let bm = min(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
+    if (q == b1 && dAt(q) < bm) bm = dAt(q);
+    if (bm <= best) { best = bm; at = b0; }
+  }
+  if (at > 0) for (let q = min(at + BLOCK - 1, ld); q >= at; q--) if (dAt(q) == best) return q;
+  return 1;
 }
 
 /** The rows of the group headed at slot g, by walking its chain (1 for a singleton). */

@@ -11,7 +11,7 @@ export { scratchSize } from './scratch';
 export { tiedCacheSize } from './scatter';
 export { mStep, mStepScratchSize, shiftLoss, nearlyEmpty } from './mstep';
 export { symmetricEigen } from './eigen';
-export { hcTransform, hcWorkSize, hcVVV } from './hc';
+export { hcTransform, hcWorkSize, hcBegin, hcMerge, hcPairs } from './hc';
 export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
 export { digamma, lgamma, betaln } from './special';
 export { expBlock, logBlock } from './vmath';

@@ -53,8 +53,11 @@ export interface CoreExports {
   /** mclust's hc(use = "SVD") transform: q kept features, 0 (all constant) or −1 (collinear) (assembly/hc.ts). */
   hcTransform(x: number, n: number, d: number, z: number, work: number): number;
   hcWorkSize(n: number, p: number): number;
-  /** mclust's hcVVV from singletons: 2(n − 1) merged labels (assembly/hc.ts). */
-  hcVVV(z: number, n: number, p: number, work: number, pairs: number): void;
+  /** mclust's hcVVV from singletons: hcBegin, then hcMerge while it returns 1, then hcPairs'
+   *  2(n − 1) merged labels (assembly/hc.ts). */
+  hcBegin(z: number, n: number, p: number, work: number): number;
+  hcMerge(): number;
+  hcPairs(pairs: number): void;
   shiftLoss(stats: number, shift: number, prior: number, K: number, d: number, type: number, regCovar: number,
     meansOut: number, tmp: number): number;
   nearlyEmpty(mass: number, masses: number): number;

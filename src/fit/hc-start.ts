@@ -36,7 +36,8 @@ export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: numbe
     }
     arena.reserve(8 * c.hcWorkSize(n, q) + 8 * n, 'the hierarchical start');
     const work = arena.allocF64(c.hcWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
-    c.hcVVV(z, n, q, work, pairs);
+    if (c.hcBegin(z, n, q, work)) while (c.hcMerge());
+    c.hcPairs(pairs);
     return arena.i32(pairs, 2 * (n - 1)).slice();
   } finally {
     arena.release(mark);
@@ -72,6 +73,34 @@ export function hcClasses(merges: Int32Array, n: number, G: number): Int32Array 
  *  their classification into K groups. */
 export interface HcStart { X: Matrix; w: Float64Array | null; labels: Int32Array }
 
+/** One agglomeration: the rows it took (S, their weights sw) and its merges, for the data,
+ *  weights and seed it was made from. */
+interface Agglomeration { data: Float64Array; w: Float64Array | null; seed: number; S: Matrix; sw: Float64Array | null; merges: Int32Array }
+
+/** While selectModel runs (shareAgglomerations): the agglomerations made so far. */
+let shared: Agglomeration[] | null = null;
+
+/**
+ * Runs `fn` (sync or async) with each agglomeration kept for the fits that follow on the
+ * same data arrays, weights and seed: selectModel's candidates share them, so one hc
+ * serves every K and model, as mclustBIC's one hcPairs does.
+ */
+export function shareAgglomerations<T>(fn: () => T): T {
+  if (shared) return fn();
+  shared = [];
+  let async = false;
+  try {
+    const out = fn();
+    if (out instanceof Promise) {
+      async = true;
+      return out.finally(() => { shared = null; }) as T;
+    }
+    return out;
+  } finally {
+    if (!async) shared = null;
+  }
+}
+
 /**
  * initParams 'hc' over X's rows of positive weight, in their order: all of them up to
  * HC_MAX_ROWS, else HC_MAX_ROWS drawn without replacement with probability by weight
@@ -79,6 +108,18 @@ export interface HcStart { X: Matrix; w: Float64Array | null; labels: Int32Array
  * Spirakis), so the same seed takes the same rows however the fit is run.
  */
 export function hcStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, K: number, seed: number): HcStart {
+  let a = shared?.find((e) => e.data === X.data && e.w === w && e.seed === seed) ?? null;
+  if (!a) {
+    a = agglomerate(c, arena, X, w, seed);
+    shared?.push(a);
+  }
+  if (a.S.rows < K) {
+    throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' classifies ${a.S.rows} rows into nComponents = ${K} groups: reduce nComponents or add data.`);
+  }
+  return { X: a.S, w: a.sw, labels: hcClasses(a.merges, a.S.rows, K) };
+}
+
+function agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, seed: number): Agglomeration {
   const n = X.rows, d = X.cols;
   let rows: number[] = [];
   for (let i = 0; i < n; i++) if (!w || w[i] > 0) rows.push(i);
@@ -97,8 +138,5 @@ export function hcStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array
     S = { data, rows: rows.length, cols: d };
     sw = w && Float64Array.from(rows, (r) => w[r]);
   }
-  if (S.rows < K) {
-    throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' classifies ${S.rows} rows into nComponents = ${K} groups: reduce nComponents or add data.`);
-  }
-  return { X: S, w: sw, labels: hcClasses(hcMerges(c, arena, S.data, S.rows, d), S.rows, K) };
+  return { data: X.data, w, seed, S, sw, merges: hcMerges(c, arena, S.data, S.rows, d) };
 }

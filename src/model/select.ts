@@ -13,6 +13,7 @@ import { GaussianMixture, START_ROWS } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
 import { hasNaN, rowObserved, scoreMarginalInto } from './missing.js';
 import { missingData } from '../fit/missing-fit.js';
+import { shareAgglomerations } from '../fit/hc-start.js';
 import type { Params } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
@@ -359,6 +360,10 @@ function ranked(p: Plan, results: SelectionResult[], failed: SelectionFailure[])
 export function selectModel(X: MatrixInput, options: SelectModelOptions = {}): ModelSelection {
   const p = plan(X, options, []);
   core();
+  return shareAgglomerations(() => fitAll(p));
+}
+
+function fitAll(p: Plan): ModelSelection {
   const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
   for (const c of p.candidates) {
     let error: unknown;
@@ -405,20 +410,22 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
     }
     // the rows the pool holds, here, for a start that needs them in order (initParams 'hc')
     const internal = { [START_ROWS]: pool ? { X: m ? m.held : p.X, w: m ? m.w : p.w && rescaled(p.w) } : null };
-    const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
-    for (const c of p.candidates) {
-      if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
-      let error: unknown;
-      try {
-        const onIteration = onIterationFor(p, c);
-        if (pool) await c.gm.fitAsync(pool, { signal, onIteration, ...internal });
-        else await c.gm.fitAsync(p.X, { workers: 0, sampleWeight: p.w, signal, onIteration });
-      } catch (e) {
-        error = e;
+    return await shareAgglomerations(async () => {
+      const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
+      for (const c of p.candidates) {
+        if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
+        let error: unknown;
+        try {
+          const onIteration = onIterationFor(p, c);
+          if (pool) await c.gm.fitAsync(pool, { signal, onIteration, ...internal });
+          else await c.gm.fitAsync(p.X, { workers: 0, sampleWeight: p.w, signal, onIteration });
+        } catch (e) {
+          error = e;
+        }
+        record(p, c, error, results, failed);
       }
-      record(p, c, error, results, failed);
-    }
-    return ranked(p, results, failed);
+      return ranked(p, results, failed);
+    });
   } finally {
     pool?.close();
   }
