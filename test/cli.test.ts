@@ -240,6 +240,19 @@ describe.concurrent('fit --bayesian', () => {
     expect(s.stderr).toContain(`effective components ${ref.nEffectiveComponents(0.01)} of 6`);
     expect(s.stderr).toContain('(variational, a total)');
   });
+  it('fit and select --init hc: mclust\'s start, equal to the library\'s; --stream refuses it', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '3', '--covariance', 'EEE', '--init', 'hc', '--reg-covar', '0', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const ref = new lib.GaussianMixture({ nComponents: 3, covarianceType: 'EEE', initParams: 'hc', regCovar: 0 }).fit(named(faithful));
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(ref)));
+    const s = await cli(['select', FAITHFUL, '-k', '1..4', '--covariance', 'all', '--init', 'hc', '--reg-covar', '0', '-q', '--out', join(dir, 'hc.json')]);
+    expect(s.code, s.stderr).toBe(0);
+    // Mclust(faithful)'s choice: EEE, G = 3
+    expect(JSON.parse(readFileSync(join(dir, 'hc.json'), 'utf8')).options).toMatchObject({ nComponents: 3, covarianceType: 'tied', initParams: 'hc' });
+    const st = await cli(['fit', FAITHFUL, '-k', '3', '--init', 'hc', '--stream']);
+    expect(st.code).toBe(1);
+    expect(st.stderr).toContain("--init 'hc' needs every row in one place");
+  });
   it('predict --given and impute take a Bayesian model\'s point estimates with --point-estimates only', async () => {
     const f = await cli(['fit', FAITHFUL, '-k', '3', '--bayesian', '-q', '--out', join(dir, 'bgm3.json')]);
     expect(f.code, f.stderr).toBe(0);

@@ -2,7 +2,7 @@
 // hc(X, "VVV", use = "SVD"), hclass's classifications, and Mclust() fits from them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GaussianMixture, type CovarianceName } from '../src/index.js';
+import { GaussianMixture, selectModel, type CovarianceName } from '../src/index.js';
 import { core } from '../src/core/core.js';
 import { Arena } from '../src/core/arena.js';
 import { hcClasses, hcMerges } from '../src/fit/hc-start.js';
@@ -101,7 +101,18 @@ describe("initParams 'hc' in every fit", () => {
     }
   });
 
-  it('fit() = fitAsync(X) on 0, 1 and 3 workers, above HC_MAX_ROWS (a seeded subset), weighted, and a Bayesian mixture', async () => {
+  it('fit() = fitAsync(X) on 0, 1 and 3 workers, above hcLimits.maxRows (a seeded subset), weighted, and a Bayesian mixture', async () => {
+    // a smaller subset than 2,000 rows, for the test's time (fitAsync agglomerates in this thread)
+    const limits = ((await import('../dist/fit/hc-start.js' as string)) as { hcLimits: { maxRows: number } }).hcLimits;
+    limits.maxRows = 300;
+    try {
+      await subsetFits();
+    } finally {
+      limits.maxRows = 2000;
+    }
+  });
+
+  async function subsetFits(): Promise<void> {
     const X = overlapping(4, 3 * CHUNK_ROWS + 77, 3, 3);
     const sampleWeight = Float64Array.from({ length: X.rows }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 3)));
     for (const make of [
@@ -118,9 +129,9 @@ describe("initParams 'hc' in every fit", () => {
     const a = new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', seed: 9, maxIter: 1, tol: 0 }).fit(X);
     const b = new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', seed: 10, maxIter: 1, tol: 0 }).fit(X);
     expect(a.lowerBound).not.toBe(b.lowerBound);
-  });
+  }
 
-  it('up to HC_MAX_ROWS rows the seed does not matter, and rows of weight 0 are left out of the agglomeration', () => {
+  it('up to hcLimits.maxRows rows the seed does not matter, and rows of weight 0 are left out of the agglomeration', () => {
     const o = { nComponents: 3, initParams: 'hc' as const, maxIter: 5, tol: 0 };
     expectSameFit(new GaussianMixture({ ...o, seed: 1 }).fit(faithful), new GaussianMixture({ ...o, seed: 2 }).fit(faithful));
     // faithful with 30 far rows of weight 0 appended: the same start as faithful alone
@@ -189,6 +200,18 @@ describe("selectModel with initParams 'hc' against mclustBIC", () => {
       else expect(Math.abs(-r.bic - c.bic) / Math.abs(c.bic), `${c.model} ${c.G}`).toBeLessThan(1e-8);
     }
     expect([s.results[0].nComponents, NAMES[s.results[0].covarianceType]]).toEqual([sel.choice.G, sel.choice.model]);
+  });
+
+  it('selectModel agglomerates once for all its candidates', () => {
+    const c = core(), begin = c.hcBegin;
+    let calls = 0;
+    c.hcBegin = (...a) => { calls++; return begin(...a); };
+    try {
+      selectModel(dataset('faithful'), { nComponents: [1, 3], covarianceTypes: ['full', 'diag'], initParams: 'hc' });
+    } finally {
+      c.hcBegin = begin;
+    }
+    expect(calls).toBe(1);
   });
 
   it('selectModelAsync over a pool of workers gives selectModel\'s bits', async () => {

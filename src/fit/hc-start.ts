@@ -1,7 +1,7 @@
 // initParams 'hc': mclust's start. Mclust() classifies the data by model-based hierarchical
 // agglomeration (hc(X, "VVV", use = "SVD"): assembly/hc.ts) and cuts the tree at G groups
 // (hclass), then starts EM with one M-step from that classification, as initLabels does
-// here. Above HC_MAX_ROWS rows it agglomerates a random subset of that many rows, as
+// here. Above hcLimits.maxRows rows it agglomerates a random subset of that many rows, as
 // Mclust() does above mclust.options("subset") (2000); the subset here is drawn by the
 // core's PRNG, so it is not R's.
 import { seedCore, type CoreExports } from '../core/core.js';
@@ -9,9 +9,10 @@ import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import type { Matrix } from '../model/validate.js';
 
-/** Rows the agglomeration takes at most (mclust.options("subset")): its memory and time
- *  grow with their square (16 MB and about a second at 2,000 rows of a few features). */
-export const HC_MAX_ROWS = 2000;
+/** Rows the agglomeration takes at most (mclust.options("subset")): its memory grows with
+ *  their square and its time with their cube (16 MB and about a second at 2,000 rows of a few
+ *  features). A setting only so that tests of the subset can take a smaller one. */
+export const hcLimits = { maxRows: 2000 };
 
 /**
  * The merges of mclust's hc(X, "VVV", use = "SVD") over the n rows of x (row-major n × d):
@@ -103,7 +104,7 @@ export function shareAgglomerations<T>(fn: () => T): T {
 
 /**
  * initParams 'hc' over X's rows of positive weight, in their order: all of them up to
- * HC_MAX_ROWS, else HC_MAX_ROWS drawn without replacement with probability by weight
+ * hcLimits.maxRows, else hcLimits.maxRows drawn without replacement with probability by weight
  * (keys ln(u)/w from the core's PRNG seeded with `seed`, the largest kept: Efraimidis and
  * Spirakis), so the same seed takes the same rows however the fit is run.
  */
@@ -123,12 +124,13 @@ function agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | 
   const n = X.rows, d = X.cols;
   let rows: number[] = [];
   for (let i = 0; i < n; i++) if (!w || w[i] > 0) rows.push(i);
-  if (rows.length > HC_MAX_ROWS) {
+  const most = hcLimits.maxRows;
+  if (rows.length > most) {
     seedCore(c, seed);
     const keys = Float64Array.from(rows, (i) => c.ln(1 - c.rngUniform()) / (w ? w[i] : 1));
-    // the HC_MAX_ROWS-th largest key; of rows on it, the first
-    const cut = keys.slice().sort()[keys.length - HC_MAX_ROWS];
-    let ties = HC_MAX_ROWS - keys.reduce((s, k) => s + (k > cut ? 1 : 0), 0);
+    // the most-th largest key; of rows on it, the first
+    const cut = keys.slice().sort()[keys.length - most];
+    let ties = most - keys.reduce((s, k) => s + (k > cut ? 1 : 0), 0);
     rows = rows.filter((_, j) => keys[j] > cut || (keys[j] === cut && ties-- > 0));
   }
   let S: Matrix = X, sw = w;
