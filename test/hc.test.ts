@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { GaussianMixture, selectModel, type CovarianceName } from '../src/index.js';
 import { core } from '../src/core/core.js';
 import { Arena } from '../src/core/arena.js';
-import { hcClasses, hcMerges } from '../src/fit/hc-start.js';
+import { hcClasses, hcMerges, quantileClasses } from '../src/fit/hc-start.js';
 import type * as Lib from '../src/entry-node.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
 import { dataset, errorCode, expectSameFit, loadCore, overlapping, pieces } from './helpers.js';
@@ -220,5 +220,29 @@ describe("selectModel with initParams 'hc' against mclustBIC", () => {
     const got = await lib.selectModelAsync(dataset('faithful'), { ...o, workers: 2 });
     expect(got.results.map((r) => r.bic)).toEqual(ref.results.map((r) => r.bic));
     expectSameFit(got.best, ref.best);
+  });
+});
+
+describe("initParams 'hc' on one feature: mclust's qclass", () => {
+  const one = JSON.parse(readFileSync(new URL('./fixtures/hc-1d.json', import.meta.url), 'utf8')) as
+    { cases: { name: string; x: number[]; classes: Record<string, number[]>; me30V3: { loglik: number; pro: number[]; mean: number[] } }[] };
+  for (const k of one.cases) {
+    it(`${k.name}: qclass's classes for G = 2..6, and 30 iterations of me("V") from G = 3`, () => {
+      for (const G of Object.keys(k.classes)) {
+        expect(Array.from(quantileClasses(Float64Array.from(k.x), Number(G))).map((l) => l + 1), `G = ${G}`).toEqual(k.classes[G]);
+      }
+      const X = { data: Float64Array.from(k.x), rows: k.x.length, cols: 1 };
+      const gm = new GaussianMixture({ nComponents: 3, initParams: 'hc', regCovar: 0, tol: 0, maxIter: 29 }).fit(X);
+      expect(Math.abs(gm.score(X) * X.rows - k.me30V3.loglik) / Math.abs(k.me30V3.loglik)).toBeLessThan(1e-12);
+      expect(maxRel(gm.weights, k.me30V3.pro)).toBeLessThan(1e-7);
+      expect(maxRel(gm.means.data, k.me30V3.mean)).toBeLessThan(1e-7);
+    });
+  }
+
+  it('refuses a constant feature; two distinct values cut into more classes leave the middle ones empty, as qclass does', () => {
+    expect(errorCode(() => new GaussianMixture({ nComponents: 2, initParams: 'hc' }).fit([[3], [3], [3]]))).toBe('NOT_POSITIVE_DEFINITE');
+    // R: qclass(c(0,0,0,1,1,1), 3) and qclass(c(0,0,0,0,1,1,1,1), 6)
+    expect(Array.from(quantileClasses(Float64Array.from([0, 0, 0, 1, 1, 1]), 3))).toEqual([0, 0, 0, 2, 2, 2]);
+    expect(Array.from(quantileClasses(Float64Array.from([0, 0, 0, 0, 1, 1, 1, 1]), 6))).toEqual([0, 0, 0, 0, 5, 5, 5, 5]);
   });
 });

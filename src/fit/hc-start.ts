@@ -76,7 +76,7 @@ export interface HcStart { X: Matrix; w: Float64Array | null; labels: Int32Array
 
 /** One agglomeration: the rows it took (S, their weights sw) and its merges, for the data,
  *  weights and seed it was made from. */
-interface Agglomeration { data: Float64Array; w: Float64Array | null; seed: number; S: Matrix; sw: Float64Array | null; merges: Int32Array }
+interface Agglomeration { data: Float64Array; w: Float64Array | null; seed: number; S: Matrix; sw: Float64Array | null; merges: Int32Array | null }
 
 /** While selectModel runs (shareAgglomerations): the agglomerations made so far. */
 let shared: Agglomeration[] | null = null;
@@ -117,7 +117,7 @@ export function hcStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array
   if (a.S.rows < K) {
     throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' classifies ${a.S.rows} rows into nComponents = ${K} groups: reduce nComponents or add data.`);
   }
-  return { X: a.S, w: a.sw, labels: hcClasses(a.merges, a.S.rows, K) };
+  return { X: a.S, w: a.sw, labels: a.merges ? hcClasses(a.merges, a.S.rows, K) : quantileClasses(a.S.data, K) };
 }
 
 function agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, seed: number): Agglomeration {
@@ -140,5 +140,55 @@ function agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | 
     S = { data, rows: rows.length, cols: d };
     sw = w && Float64Array.from(rows, (r) => w[r]);
   }
-  return { data: X.data, w, seed, S, sw, merges: hcMerges(c, arena, S.data, S.rows, d) };
+  // one feature: Mclust() starts from quantile classes instead
+  return { data: X.data, w, seed, S, sw, merges: d === 1 ? null : hcMerges(c, arena, S.data, S.rows, d) };
+}
+
+/**
+ * mclust's qclass(x, k), its start for one feature: k classes between quantiles (R's type
+ * 7, at k + 1 equally spaced probabilities, more where ties make some equal; of more than
+ * k + 1 distinct ones, those that open the narrowest gaps dropped), labelled 0 … k − 1 from
+ * the smallest values. Only IEEE arithmetic and comparisons, as R computes them.
+ */
+export function quantileClasses(x: Float64Array, k: number): Int32Array {
+  const n = x.length, sorted = Float64Array.from(x).sort();
+  if (!(sorted[0] < sorted[n - 1])) {
+    throw new GmmError('NOT_POSITIVE_DEFINITE', `initParams 'hc' cannot classify these ${n} rows: their one feature is constant.`);
+  }
+  const quantile = (p: number): number => {
+    const index = 1 + (n - 1) * p, lo = Math.floor(index), hi = Math.ceil(index), q = sorted[lo - 1];
+    if (!(index > lo && sorted[hi - 1] !== q)) return q;
+    const h = index - lo;
+    return (1 - h) * q + h * sorted[hi - 1];
+  };
+  let q: number[] = [];
+  // seq(0, 1, length = m): 0, i·(1/(m − 1)) for i = 1 … m − 2, 1; more points while ties
+  // leave fewer than k + 1 distinct quantiles (n·k of them always suffice: every gap between
+  // distinct values gets one)
+  for (let m = k + 1; q.length < k + 1; m++) {
+    if (m > n * k + 2) {
+      throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' cannot cut one feature of ${n} rows into nComponents = ${k} ` +
+        'classes: it takes too few distinct values. Reduce nComponents.');
+    }
+    const by = 1 / (m - 1), probs = [0];
+    for (let i = 1; i <= m - 2; i++) probs.push(i * by);
+    if (m > 1) probs.push(1);
+    q = [...new Set(probs.map(quantile))];
+  }
+  if (q.length > k + 1) {
+    // drop the left ends of the q.length − k − 1 narrowest gaps (R's order(): stable)
+    const gaps = q.slice(1).map((v, i) => ({ i, g: v - q[i] })).sort((a, b) => a.g - b.g || a.i - b.i);
+    const drop = new Set(gaps.slice(0, q.length - k - 1).map((e) => e.i));
+    q = q.filter((_, i) => !drop.has(i));
+  }
+  // the outer ends just past the data, so every row falls in a class
+  q[0] = -Infinity;
+  q[k] = Infinity;
+  const out = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let i = 0;
+    while (!(x[r] >= q[i] && x[r] < q[i + 1])) i++;
+    out[r] = i;
+  }
+  return out;
 }
