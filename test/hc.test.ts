@@ -101,7 +101,7 @@ describe("initParams 'hc' in every fit", () => {
     }
   });
 
-  it('fit() = fitAsync(X) on 0, 1 and 3 workers, above hcLimits.maxRows (a seeded subset), weighted, and a Bayesian mixture', async () => {
+  it('fit() = fitAsync(X) on 0, 1 and 3 workers = fitStream, above hcLimits.maxRows (a seeded subset), weighted, and a Bayesian mixture', async () => {
     // a smaller subset than 2,000 rows, for the test's time (fitAsync agglomerates in this thread)
     const limits = ((await import('../dist/fit/hc-start.js' as string)) as { hcLimits: { maxRows: number } }).hcLimits;
     limits.maxRows = 300;
@@ -123,6 +123,8 @@ describe("initParams 'hc' in every fit", () => {
       for (const opts of [{}, { sampleWeight }]) {
         const ref = make().fit(X, opts);
         for (const workers of [0, 1, 3]) expectSameFit(await make().fitAsync(X, { ...opts, workers }), ref);
+        // a stream agglomerates its initialisation sample: every row here, in order
+        if (!('sampleWeight' in opts)) expectSameFit(await make().fitStream(pieces(X, 1000)), ref);
       }
     }
     // another seed draws another subset, and with it another start
@@ -149,9 +151,18 @@ describe("initParams 'hc' in every fit", () => {
     const ref = new lib.GaussianMixture(o).fit(X);
     expect(Number.isFinite(ref.lowerBound)).toBe(true);
     expectSameFit(await new lib.GaussianMixture(o).fitAsync(X, { workers: 2 }), ref);
+    expectSameFit(await new lib.GaussianMixture(o).fitStream(pieces(X, 50)), ref);
+  });
+  it('fitStream past its initialisation sample agglomerates the sample', async () => {
+    const X = overlapping(8, 900, 2, 3);
+    const gm = await new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', maxIter: 10 }).fitStream(pieces(X, 128), { initSampleSize: 400 });
+    expect(Number.isFinite(gm.lowerBound)).toBe(true);
+    // the start differs from fit()'s, which agglomerates all 900 rows
+    const first = await new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', maxIter: 1, tol: 0 }).fitStream(pieces(X, 128), { initSampleSize: 400 });
+    expect(first.lowerBound).not.toBe(new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', maxIter: 1, tol: 0 }).fit(X).lowerBound);
   });
 
-  it('refuses nInit > 1, a WorkerPool and fitStream before any work, and data it cannot agglomerate; the model keeps its state', async () => {
+  it('refuses nInit > 1 and a WorkerPool before any work, and data it cannot agglomerate; the model keeps its state', async () => {
     expect(errorCode(() => new GaussianMixture({ initParams: 'hc', nInit: 3 }))).toBe('INVALID_OPTION');
     const pool = await lib.WorkerPool.create(faithful, { workers: 1 });
     try {
@@ -159,7 +170,6 @@ describe("initParams 'hc' in every fit", () => {
     } finally {
       await pool.close();
     }
-    await expect(new lib.GaussianMixture({ initParams: 'hc' }).fitStream(pieces(faithful, 100))).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     const gm = new GaussianMixture({ nComponents: 2, initParams: 'hc' }).fit(faithful);
     const before = JSON.stringify(gm);
     // a second feature twice the first: collinear once standardised

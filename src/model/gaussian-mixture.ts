@@ -355,8 +355,6 @@ export class GaussianMixture {
     const signal = checkCallbacks(options);
     const o = this.opts;
     const warm = o.warmStart && this.state ? this.state : null;
-    if (!warm) refuseHc(o, 'fitStream reads its rows a chunk at a time, never all in one place: fit a sample of them with ' +
-      "fit(), or use another initParams ('kmeans' runs on fitStream's initialisation sample)");
     if (o.meansInit) checkInitShapes(o, o.meansInit.length / o.nComponents);
     const user = options.onIteration;
     // a warm start's names are checked against each named chunk as it is read

@@ -14,7 +14,8 @@ import type { Coordinator } from '../fit/coordinator.js';
 import { createCoordinator } from '../fit/variational.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fit/cluster.js';
-import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
+import { fitProgram, runAsync, type IterationInfo, type LabelStart } from '../fit/driver.js';
+import { fitStart } from '../fit/init-labels.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { NodeStack } from '../fit/tree.js';
 import { abortedError } from './fit-async.js';
@@ -560,7 +561,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   const c = await privateCore();
   const arena = new Arena(c);
   const explicit = warm !== null || (o.weightsInit !== null && o.meansInit !== null && o.precisionsInit !== null);
-  let sample: LocalCluster | null = null;
+  let sample: LocalCluster | null = null, start: LabelStart | null = null;
   let d: number, rows = -1;
   let co: Coordinator;
   // the reservoir sample: for the initialisation, and for the data's moments where a
@@ -595,10 +596,12 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     seedCore(c, o.seed);
     co = createCoordinator(c, arena, o, d);
     sample = keep(r);
+    // initParams 'hc' agglomerates the sample: the stream's rows in order while they fit in it
+    start = fitStart(c, arena, r.sample, null, null, o, false);
   }
   const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit, names, marginalize, missing);
   cluster.rows = rows;
   cluster.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
-  const state = await runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }), cluster, pace);
+  const state = await runAsync(fitProgram(co, warm, { onIteration: opts.onIteration }, start), cluster, pace);
   return { ...state, featureNames: names.value };
 }
