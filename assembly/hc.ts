@@ -95,6 +95,7 @@ let X: usize = 0; // n × (p + 1), column-major (mclust's x, its last column the
 let U: usize = 0, S: usize = 0, R: usize = 0, V: usize = 0; // p × p column-major; p
 let D: usize = 0; // the packed pair costs, then the merge records
 let IC: usize = 0; // n i32: group pointers
+let CM: usize = 0, CA: usize = 0; // per column j of the packed costs: its least (f64), its last row holding it (i32)
 let ALPHA: f64 = 0, BETA: f64 = 1, ABLOG: f64 = 0;
 let CS: f64 = 0, SN: f64 = 0; // rotg's outputs
 
@@ -110,6 +111,10 @@ let CS: f64 = 0, SN: f64 = 0; // rotg's outputs
 @inline function setIc(i: i32, v: i32): void { store<i32>(IC + (<usize>(i - 1) << 2), v); }
 // @ts-ignore: decorator
 @inline function dAt(i: i32): f64 { return load<f64>(D + (<usize>(i - 1) << 3)); }
+// @ts-ignore: decorator
+@inline function colMin(j: i32): f64 { return load<f64>(CM + (<usize>j << 3)); }
+// @ts-ignore: decorator
+@inline function colArg(j: i32): i32 { return load<i32>(CA + (<usize>j << 2)); }
 // @ts-ignore: decorator
 @inline function setD(i: i32, v: f64): void { store<f64>(D + (<usize>(i - 1) << 3), v); }
 
@@ -245,21 +250,54 @@ function vvvTerm(l: i32, r: usize, s: f64, trac: f64): f64 {
   return fl * t;
 }
 
-/** wardsw: group i's costs trade places with group n's in the packed triangle d. */
+/** wardsw: group i's costs trade places with group n's in the packed triangle d (and
+ *  the column minima follow: column i anew, row i of the columns after it). */
 function swapCosts(i: i32, n: i32): void {
   const i1 = i - 1, n1 = n - 1;
   let ii = (i1 * (i1 - 1)) / 2 + 1, nn = (n1 * (n1 - 1)) / 2 + 1;
   for (let k = 0; k < i1; k++) {
     const t = dAt(ii + k); setD(ii + k, dAt(nn + k)); setD(nn + k, t);
   }
+  scanColumn(i);
   ii = ii + i1 + i1;
   nn = nn + i;
   if (n1 == i) return;
   let k = i;
   do {
     const t = dAt(ii); setD(ii, dAt(nn)); setD(nn, t);
+    costChanged(k + 1, i, dAt(ii));
     ii += k; nn += 1; k += 1;
   } while (k < n1);
+}
+
+// The search for the cheapest pair keeps each column's least cost and its last row, so a
+// merge rescans only the columns whose least it raised, not all n²/2 costs (the O(n³) part
+// of mclust's loop). The same pair as mclust's scan: the last of equal costs in packed
+// order is the last column holding the least, at its last row there.
+
+/** Column j's least cost over rows 1 … j − 1, and the last row holding it, anew (NaN never least). */
+function scanColumn(j: i32): void {
+  const base = ((j - 1) * (j - 2)) / 2;
+  let best = Infinity, at = 0;
+  for (let i = 1; i < j; i++) {
+    const c = dAt(base + i);
+    if (c <= best) { best = c; at = i; }
+  }
+  store<f64>(CM + (<usize>j << 3), best);
+  store<i32>(CA + (<usize>j << 2), at);
+}
+
+/** Column j's cost at row r has just become v. */
+function costChanged(j: i32, r: i32, v: f64): void {
+  const m = colMin(j), a = colArg(j);
+  if (v < m) {
+    store<f64>(CM + (<usize>j << 3), v);
+    store<i32>(CA + (<usize>j << 2), r);
+  } else if (v == m) {
+    if (r > a) store<i32>(CA + (<usize>j << 2), r);
+  } else if (a == r) {
+    scanColumn(j); // its least rose (or became NaN)
+  }
 }
 
 /** traceW (mcltrw) of the rows scaled by 1/√(np): α for β = 1. */
@@ -289,7 +327,7 @@ function ndOf(n: i32): i32 { return max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 
 
 /** Work (f64) the agglomeration needs for n rows of p features. */
 export function hcWorkSize(n: i32, p: i32): f64 {
-  return <f64>n * <f64>(p + 1) + 3 * <f64>(p * p) + <f64>p + <f64>ndOf(n) + <f64>((n + 1) >> 1);
+  return <f64>n * <f64>(p + 1) + 3 * <f64>(p * p) + <f64>p + <f64>ndOf(n) + <f64>((n + 1) >> 1) + <f64>(n + 1) + <f64>((n + 2) >> 1);
 }
 
 // mclust's locals that live from one merge to the next: groups left (lg), packed costs (ld),
@@ -316,6 +354,8 @@ export function hcBegin(z: usize, n: i32, p: i32, work: usize): i32 {
   V = R + (<usize>(p * p) << 3);
   D = V + (<usize>p << 3);
   IC = D + (<usize>nd << 3);
+  CM = IC + (<usize>((n + 1) >> 1) << 3);
+  CA = CM + (<usize>(n + 1) << 3);
   for (let i = 1; i <= n; i++) for (let j = 1; j <= p; j++) store<f64>(xa(i, j), load<f64>(z + (<usize>((i - 1) * p + j - 1) << 3)));
   for (let i = 1; i <= n; i++) store<f64>(xa(i, p + 1), 0);
   zero(nd, D);
@@ -353,6 +393,7 @@ export function hcBegin(z: usize, n: i32, p: i32, work: usize): i32 {
     }
   }
 
+  for (let j = 2; j <= ng; j++) scanColumn(j);
   return n > 2 ? 1 : 0;
 }
 
@@ -450,7 +491,7 @@ export function hcMerge(): i32 {
     trmij = vvvTerm(nij, U, sij, trcij);
     dij = trmij - (termi + termj);
     const lower = j < iold;
-    if (lower) { ij++; setD(ij, dij); } else { setD(ij, dij); ij += i; i = j; }
+    if (lower) { ij++; setD(ij, dij); } else { setD(ij, dij); ij += i; i = j; costChanged(j, iold, dij); }
     if (dij <= dopt) {
       dopt = dij; trop = trcij; tmop = trmij; nopt = nij;
       if (lower) { niop = nj; njop = ni; siop = sj; sjop = si; iopt = j; jopt = iold; }
@@ -460,11 +501,12 @@ export function hcMerge(): i32 {
     }
   }
 
+  if (iold >= 2) scanColumn(iold); // its every row was set above
   // the cheapest pair overall (the last of equal costs), by its packed index
   jopt = 2; iopt = 1;
   dopt = dAt(1);
   if (lg == 2) return 0;
-  ij = cheapest(ld);
+  ij = cheapest();
   dopt = dAt(ij);
   for (let q = 2; q <= ij; q++) {
     iopt++;
@@ -583,22 +625,14 @@ export function hcPairs(pairs: usize): void {
   }
 }
 
-/** The packed index of the least of d(1..ld), the last of equal ones (NaN never least):
- *  each block's least by two-lane minima, the last block holding the least, then its last
- *  place there. The scan is the agglomeration's O(n³) part. */
-function cheapest(ld: i32): i32 {
-  const BLOCK = 64; // even, so every block starts 16-byte aligned
-  let best = Infinity, at = -1;
-  for (let b0 = 1; b0 <= ld; b0 += BLOCK) {
-    const b1 = min(b0 + BLOCK - 1, ld);
-    let m = f64x2.splat(Infinity), q = b0;
-    for (; q < b1; q += 2) m = f64x2.pmin(m, v128.load(D + (<usize>(q - 1) << 3)));
-    let bm = min(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-    if (q == b1 && dAt(q) < bm) bm = dAt(q);
-    if (bm <= best) { best = bm; at = b0; }
+/** The packed index of the cheapest pair of the lg groups, the last of equal costs. */
+function cheapest(): i32 {
+  let best = Infinity, bj = 0;
+  for (let j = 2; j <= lg; j++) {
+    const c = colMin(j);
+    if (c <= best && colArg(j) > 0) { best = c; bj = j; }
   }
-  if (at > 0) for (let q = min(at + BLOCK - 1, ld); q >= at; q--) if (dAt(q) == best) return q;
-  return 1;
+  return bj == 0 ? 1 : ((bj - 1) * (bj - 2)) / 2 + colArg(bj);
 }
 
 /** The rows of the group headed at slot g, by walking its chain (1 for a singleton). */
