@@ -49,6 +49,9 @@ function makeJob(): Json {
   cases.push({ name: 'blobs K=4 full k-means++', dataset: 'blobs', options: { nComponents: 4, initParams: 'k-means++', seed: 5 }, sampleN: 16, sampleSeed: 1 });
   cases.push({ name: 'blobs K=3 diag random_from_data', dataset: 'blobs', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random_from_data', seed: 6 }, sampleN: 16, sampleSeed: 2 });
   cases.push({ name: 'faithful K=2 random tol=0', dataset: 'faithful', options: { nComponents: 2, initParams: 'random', tol: 0, maxIter: 30, seed: 9 }, sampleN: 16, sampleSeed: 3 });
+  // mclust's hierarchical start: its transform's eigenvectors, Givens rotations and logs
+  cases.push({ name: 'faithful K=3 EEE hc', dataset: 'faithful', options: { nComponents: 3, covarianceType: 'EEE', initParams: 'hc', regCovar: 0 }, sampleN: 16, sampleSeed: 4 });
+  cases.push({ name: 'blobs K=4 full hc', dataset: 'blobs', options: { nComponents: 4, initParams: 'hc' }, sampleN: 16, sampleSeed: 5 });
   // mclust's constrained models: their M-steps' logs, exps, Jacobi rotations and inner loops
   for (const [i, [type, dataset]] of ([['EII', 'faithful'], ['VEI', 'blobs'], ['EVV', 'faithful'], ['VEE', 'blobs'], ['EEV', 'blobs'],
     ['VEV', 'faithful'], ['EVE', 'blobs'], ['VVE', 'faithful']] as const).entries()) {
