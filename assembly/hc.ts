@@ -8,40 +8,50 @@
 //
 // Merging groups i and j (nᵢ, nⱼ rows, scatter Wᵢⱼ = Wᵢ + Wⱼ + nᵢnⱼ/(nᵢ+nⱼ)·ΔΔᵀ, its
 // Cholesky factor updated by Givens rotations) costs
-//   tᵢⱼ − tᵢ − tⱼ,  t = n·log(|W/n|_½-ish + β(tr W + α)/n)   (vvvTerm; n·log(β(tr W + α)/n)
-// while n ≤ p), α = traceW(Z/√(np)), β = 1; the cheapest pair merges, n − 1 times.
+//   tᵢⱼ − tᵢ − tⱼ,  t = n·log(det(W/n) + β(tr W + α)/n)   (vvvTerm; det from the factor;
+// n·log(β(tr W + α)/n) while n ≤ p), α = traceW(Z/√(np)), β = 1; the cheapest pair merges,
+// n − 1 times.
 //
 // Sizes: z n × p row-major (the transformed data, p ≤ n − 1); the work area hcWorkSize;
 // pairs out 2(n − 1) i32, the labels merged at each step (1-based, smaller first, as hc()).
 
-// ---- the transform (hc(use = "SVD")): standardise, then Z = Xs·V·diag(σ^(−½)), where
-// Xs = U diag(σ) Vᵀ; σ² and V from the symmetric eigendecomposition of XsᵀXs (p × p).
+// ---- the transform (hc(use = "SVD")): standardise, then Z = Xs·V·diag(σ^(−½)) = U·diag(σ^½),
+// where Xs = U·diag(σ)·Vᵀ. The SVD by one-sided Jacobi rotations of Xs's columns (Hestenes):
+// each rotation makes a pair of columns orthogonal, until every pair is (to rounding) or 64
+// sweeps; the columns are then U·diag(σ), their norms σ. It works on Xs itself, not XsᵀXs,
+// so a small σ keeps its relative accuracy (nearly collinear features, as LAPACK's SVD in R).
 
-import { symmetricEigen } from './eigen';
+const TRANSFORM_EPS: f64 = 2.220446049250313e-16;
 
 /**
- * x n × d row-major → z n × q row-major (q ≤ d: constant features are dropped, as
- * mclust's dropCols drops the NaN columns of scale()). work: 3d² + 3d f64. Returns q, 0
- * when every feature is constant, −1 when the standardised features are (nearly)
- * collinear, whose directions the transform would blow up.
+ * x n × d row-major → z n × q row-major, columns by σ descending (q ≤ d: a feature whose
+ * values are all equal is dropped, as mclust's dropCols drops scale()'s NaN columns). work:
+ * 3d f64. Returns q; 0 when every feature is constant; −1 when the standardised features
+ * are collinear (a σ at the rounding level of the largest: a direction of no spread, which
+ * the transform would blow up); −2 when a feature's
+ * spread overflows or underflows double precision.
  */
 export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
-  const mean = work, sd = mean + (<usize>d << 3), keep = sd + (<usize>d << 3);
-  const a = keep + (<usize>d << 3), vec = a + (<usize>(d * d) << 3), val = vec + (<usize>(d * d) << 3);
+  const mean = work, sd = mean + (<usize>d << 3), sigma = sd + (<usize>d << 3);
   let q = 0;
   for (let j = 0; j < d; j++) {
-    let s: f64 = 0;
-    for (let i = 0; i < n; i++) s += load<f64>(x + (<usize>(i * d + j) << 3));
+    let s: f64 = 0, lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = load<f64>(x + (<usize>(i * d + j) << 3));
+      s += v;
+      lo = min(lo, v);
+      hi = max(hi, v);
+    }
     const m = s / <f64>n;
     let ss: f64 = 0;
     for (let i = 0; i < n; i++) {
       const t = load<f64>(x + (<usize>(i * d + j) << 3)) - m;
       ss += t * t;
     }
+    const kept = lo < hi;
+    if (kept && !(ss > 0 && ss < Infinity)) return -2;
     store<f64>(mean + (<usize>j << 3), m);
-    store<f64>(sd + (<usize>j << 3), Math.sqrt(ss / <f64>(n - 1)));
-    const kept = ss > 0;
-    store<f64>(keep + (<usize>j << 3), kept ? 1.0 : 0.0);
+    store<f64>(sd + (<usize>j << 3), kept ? Math.sqrt(ss / <f64>(n - 1)) : 0);
     if (kept) q++;
   }
   if (q == 0) return 0;
@@ -49,36 +59,63 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
   for (let i = 0; i < n; i++) {
     let c = 0;
     for (let j = 0; j < d; j++) {
-      if (load<f64>(keep + (<usize>j << 3)) == 0) continue;
-      const v = (load<f64>(x + (<usize>(i * d + j) << 3)) - load<f64>(mean + (<usize>j << 3))) / load<f64>(sd + (<usize>j << 3));
-      store<f64>(z + (<usize>(i * q + c) << 3), v);
+      const sj = load<f64>(sd + (<usize>j << 3));
+      if (sj == 0) continue;
+      store<f64>(z + (<usize>(i * q + c) << 3), (load<f64>(x + (<usize>(i * d + j) << 3)) - load<f64>(mean + (<usize>j << 3))) / sj);
       c++;
     }
   }
+  for (let sweep = 0; sweep < 64; sweep++) {
+    let rotated = false;
+    for (let j = 0; j < q - 1; j++) {
+      for (let k = j + 1; k < q; k++) {
+        let a: f64 = 0, b: f64 = 0, g: f64 = 0;
+        for (let i = 0; i < n; i++) {
+          const u = load<f64>(z + (<usize>(i * q + j) << 3)), v = load<f64>(z + (<usize>(i * q + k) << 3));
+          a += u * u; b += v * v; g += u * v;
+        }
+        if (!(Math.abs(g) > TRANSFORM_EPS * Math.sqrt(a * b))) continue;
+        rotated = true;
+        const zeta = (b - a) / (2 * g);
+        const t = (zeta >= 0 ? 1.0 : -1.0) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t), sn = c * t;
+        for (let i = 0; i < n; i++) {
+          const pu = z + (<usize>(i * q + j) << 3), pv = z + (<usize>(i * q + k) << 3);
+          const u = load<f64>(pu), v = load<f64>(pv);
+          store<f64>(pu, c * u - sn * v);
+          store<f64>(pv, sn * u + c * v);
+        }
+      }
+    }
+    if (!rotated) break;
+  }
+  let top: f64 = 0;
   for (let j = 0; j < q; j++) {
-    for (let k = j; k < q; k++) {
-      let s: f64 = 0;
-      for (let i = 0; i < n; i++) s += load<f64>(z + (<usize>(i * q + j) << 3)) * load<f64>(z + (<usize>(i * q + k) << 3));
-      store<f64>(a + (<usize>(j * q + k) << 3), s);
-      store<f64>(a + (<usize>(k * q + j) << 3), s);
-    }
+    let a: f64 = 0;
+    for (let i = 0; i < n; i++) { const u = load<f64>(z + (<usize>(i * q + j) << 3)); a += u * u; }
+    const sg = Math.sqrt(a);
+    store<f64>(sigma + (<usize>j << 3), sg);
+    top = max(top, sg);
   }
-  symmetricEigen(a, q, val, vec);
-  const top = load<f64>(val);
-  for (let k = 0; k < q; k++) {
-    const lam = load<f64>(val + (<usize>k << 3));
-    if (!(lam > top * <f64>q * 1e-14)) return -1;
-    store<f64>(val + (<usize>k << 3), 1.0 / Math.sqrt(Math.sqrt(lam)));
-  }
-  // z ← z·V·diag(σ^(−½)), one row at a time through `a` (now free)
-  for (let i = 0; i < n; i++) {
-    const row = z + (<usize>(i * q) << 3);
-    for (let k = 0; k < q; k++) {
-      let s: f64 = 0;
-      for (let j = 0; j < q; j++) s += load<f64>(row + (<usize>j << 3)) * load<f64>(vec + (<usize>(j * q + k) << 3));
-      store<f64>(a + (<usize>k << 3), s * load<f64>(val + (<usize>k << 3)));
+  // a σ at rounding level of the largest is a direction of no spread, scaled up as noise
+  for (let j = 0; j < q; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > top * <f64>n * <f64>q * TRANSFORM_EPS)) return -1;
+  // columns by σ descending (a selection sort of q columns), then scaled by σ^(−½)
+  for (let j = 0; j < q; j++) {
+    let at = j;
+    for (let k = j + 1; k < q; k++) if (load<f64>(sigma + (<usize>k << 3)) > load<f64>(sigma + (<usize>at << 3))) at = k;
+    if (at != j) {
+      const t = load<f64>(sigma + (<usize>j << 3));
+      store<f64>(sigma + (<usize>j << 3), load<f64>(sigma + (<usize>at << 3)));
+      store<f64>(sigma + (<usize>at << 3), t);
+      for (let i = 0; i < n; i++) {
+        const pu = z + (<usize>(i * q + j) << 3), pv = z + (<usize>(i * q + at) << 3);
+        const u = load<f64>(pu);
+        store<f64>(pu, load<f64>(pv));
+        store<f64>(pv, u);
+      }
     }
-    memory.copy(row, a, <usize>q << 3);
+    const f = 1 / Math.sqrt(load<f64>(sigma + (<usize>j << 3)));
+    for (let i = 0; i < n; i++) { const pu = z + (<usize>(i * q + j) << 3); store<f64>(pu, load<f64>(pu) * f); }
   }
   return q;
 }

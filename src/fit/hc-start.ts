@@ -14,35 +14,70 @@ import type { Matrix } from '../model/validate.js';
  *  features). A setting only so that tests of the subset can take a smaller one. */
 export const hcLimits = { maxRows: 2000 };
 
+/** A computation that yields between its steps (the agglomeration's merges), so that an
+ *  asynchronous fit can give the event loop a turn and see its signal (runStepsAsync). */
+export type Steps<T> = Generator<void, T, void>;
+
+export function runSteps<T>(g: Steps<T>): T {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs g, awaiting `pace` between its steps; on a throw (an abort) g is closed, so its
+ *  `finally` blocks run. */
+export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): Promise<T> {
+  try {
+    for (;;) {
+      const r = g.next();
+      if (r.done) return r.value;
+      await pace();
+    }
+  } catch (e) {
+    g.return(undefined as never);
+    throw e;
+  }
+}
+
 /**
  * The merges of mclust's hc(X, "VVV", use = "SVD") over the n rows of x (row-major n × d):
  * 2(n − 1) labels, pair s merging group pairs[2s + 1] into pairs[2s] (1-based, as hc()).
- * TOO_FEW_SAMPLES for no more rows than features (mclust's hcVVV needs n > p), and
- * NOT_POSITIVE_DEFINITE where the standardised features are all constant or collinear.
+ * TOO_FEW_SAMPLES for no more rows than features (mclust's hcVVV needs n > p; `rows` names
+ * them in the message), NOT_POSITIVE_DEFINITE where the standardised features are all
+ * constant or collinear, NUMERICAL where a feature's spread leaves double range.
  */
-export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number): Int32Array {
+export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, rows = 'rows'): Steps<Int32Array> {
   if (n <= d) {
     // (Mclust() agglomerates such data under EII instead)
     throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' needs more rows than features: the agglomeration got ${n} ` +
-      `rows of ${d} features. Use another initParams.`);
+      `${rows} of ${d} features. Use another initParams.`);
   }
   const mark = arena.mark();
   try {
-    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d * d + 3 * d);
+    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d);
     const q = c.hcTransform(xp, n, d, z, tw);
     if (q <= 0) {
-      throw new GmmError('NOT_POSITIVE_DEFINITE', `initParams 'hc' cannot cluster these ${n} rows: ` +
-        (q === 0 ? 'every feature is constant.' : 'their standardised features are collinear (one is a linear ' +
-          'combination of others), which the start\'s transform cannot whiten. Drop the redundant features, or use another initParams.'));
+      throw new GmmError(q === -2 ? 'NUMERICAL' : 'NOT_POSITIVE_DEFINITE', `initParams 'hc' cannot cluster these ${n} ${rows}: ` +
+        (q === 0 ? 'every feature is constant.'
+          : q === -1 ? 'their standardised features are collinear (one is a linear combination of others, to rounding), which ' +
+            "the start's transform cannot scale. Drop the redundant features, or use another initParams."
+            : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
+              '(e.g. standardise them).'));
     }
     arena.reserve(8 * c.hcWorkSize(n, q) + 8 * n, 'the hierarchical start');
     const work = arena.allocF64(c.hcWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
-    if (c.hcBegin(z, n, q, work)) while (c.hcMerge());
+    if (c.hcBegin(z, n, q, work)) while (c.hcMerge()) yield;
     c.hcPairs(pairs);
     return arena.i32(pairs, 2 * (n - 1)).slice();
   } finally {
     arena.release(mark);
   }
+}
+
+/** hcMergeSteps run to its end. */
+export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number): Int32Array {
+  return runSteps(hcMergeSteps(c, arena, x, n, d));
 }
 
 /**
@@ -74,58 +109,38 @@ export function hcClasses(merges: Int32Array, n: number, G: number): Int32Array 
  *  their classification into K groups. */
 export interface HcStart { X: Matrix; w: Float64Array | null; labels: Int32Array }
 
-/** One agglomeration: the rows it took (S, their weights sw) and its merges, for the data,
- *  weights and seed it was made from. */
-interface Agglomeration { data: Float64Array; w: Float64Array | null; seed: number; S: Matrix; sw: Float64Array | null; merges: Int32Array | null }
+/** One agglomeration: the rows it took (S, their weights sw) and its merges (null for one
+ *  feature, whose classes are quantiles). */
+interface Agglomeration { S: Matrix; sw: Float64Array | null; merges: Int32Array | null }
 
-/** While selectModel runs (shareAgglomerations): the agglomerations made so far. */
-let shared: Agglomeration[] | null = null;
-
-/**
- * Runs `fn` (sync or async) with each agglomeration kept for the fits that follow on the
- * same data arrays, weights and seed: selectModel's candidates share them, so one hc
- * serves every K and model, as mclustBIC's one hcPairs does.
- */
-export function shareAgglomerations<T>(fn: () => T): T {
-  if (shared) return fn();
-  shared = [];
-  let async = false;
-  try {
-    const out = fn();
-    if (out instanceof Promise) {
-      async = true;
-      return out.finally(() => { shared = null; }) as T;
-    }
-    return out;
-  } finally {
-    if (!async) shared = null;
-  }
-}
+/** The agglomeration selectModel's candidates share: they fit the same rows with the same
+ *  seed, so the first made serves every K and model, as mclustBIC's one hcPairs. */
+export interface HcShare { made: Agglomeration | null }
 
 /**
- * initParams 'hc' over X's rows of positive weight, in their order: all of them up to
- * hcLimits.maxRows, else hcLimits.maxRows drawn without replacement with probability by weight
- * (keys ln(u)/w from the core's PRNG seeded with `seed`, the largest kept: Efraimidis and
- * Spirakis), so the same seed takes the same rows however the fit is run.
+ * initParams 'hc' over X's rows of positive weight, in their order: all of them, with their
+ * weights, up to hcLimits.maxRows; else that many drawn without replacement with probability
+ * by weight (keys ln(u)/w from the core's PRNG seeded with `seed`, the largest kept:
+ * Efraimidis and Spirakis), the same rows however the fit is run, which then count once each
+ * (the draw has taken their weights). K = 1 needs no agglomeration: every row in one class.
  */
-export function hcStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, K: number, seed: number): HcStart {
-  let a = shared?.find((e) => e.data === X.data && e.w === w && e.seed === seed) ?? null;
-  if (!a) {
-    a = agglomerate(c, arena, X, w, seed);
-    shared?.push(a);
-  }
+export function* hcStartSteps(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, K: number, seed: number,
+  share: HcShare | null = null): Steps<HcStart> {
+  if (K === 1) return { X, w, labels: new Int32Array(X.rows) };
+  const a = share?.made ?? (yield* agglomerate(c, arena, X, w, seed));
+  if (share) share.made = a;
   if (a.S.rows < K) {
     throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' classifies ${a.S.rows} rows into nComponents = ${K} groups: reduce nComponents or add data.`);
   }
   return { X: a.S, w: a.sw, labels: a.merges ? hcClasses(a.merges, a.S.rows, K) : quantileClasses(a.S.data, K) };
 }
 
-function agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, seed: number): Agglomeration {
+function* agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, seed: number): Steps<Agglomeration> {
   const n = X.rows, d = X.cols;
   let rows: number[] = [];
   for (let i = 0; i < n; i++) if (!w || w[i] > 0) rows.push(i);
-  const most = hcLimits.maxRows;
-  if (rows.length > most) {
+  const most = hcLimits.maxRows, drawn = rows.length > most;
+  if (drawn) {
     seedCore(c, seed);
     const keys = Float64Array.from(rows, (i) => c.ln(1 - c.rngUniform()) / (w ? w[i] : 1));
     // the most-th largest key; of rows on it, the first
@@ -138,10 +153,11 @@ function agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | 
     const data = new Float64Array(rows.length * d);
     rows.forEach((r, j) => data.set(X.data.subarray(r * d, (r + 1) * d), j * d));
     S = { data, rows: rows.length, cols: d };
-    sw = w && Float64Array.from(rows, (r) => w[r]);
+    sw = drawn ? null : w && Float64Array.from(rows, (r) => w[r]);
   }
   // one feature: Mclust() starts from quantile classes instead
-  return { data: X.data, w, seed, S, sw, merges: d === 1 ? null : hcMerges(c, arena, S.data, S.rows, d) };
+  const merges = d === 1 ? null : yield* hcMergeSteps(c, arena, S.data, S.rows, d, w ? 'rows of positive weight' : 'rows');
+  return { S, sw, merges };
 }
 
 /**
@@ -161,15 +177,18 @@ export function quantileClasses(x: Float64Array, k: number): Int32Array {
     const h = index - lo;
     return (1 - h) * q + h * sorted[hi - 1];
   };
+  let distinct = 1;
+  for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  if (k > distinct) {
+    // (mclust's loop below runs ever longer there, to classes left empty)
+    throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' cannot cut one feature of ${distinct} distinct values into ` +
+      `nComponents = ${k} classes: reduce nComponents, or use another initParams.`);
+  }
   let q: number[] = [];
   // seq(0, 1, length = m): 0, i·(1/(m − 1)) for i = 1 … m − 2, 1; more points while ties
-  // leave fewer than k + 1 distinct quantiles (n·k of them always suffice: every gap between
-  // distinct values gets one)
+  // leave fewer than k + 1 distinct quantiles (with k ≤ distinct, m = 2n − 1 puts one
+  // between every two neighbouring values, so the loop ends by then)
   for (let m = k + 1; q.length < k + 1; m++) {
-    if (m > n * k + 2) {
-      throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' cannot cut one feature of ${n} rows into nComponents = ${k} ` +
-        'classes: it takes too few distinct values. Reduce nComponents.');
-    }
     const by = 1 / (m - 1), probs = [0];
     for (let i = 1; i <= m - 2; i++) probs.push(i * by);
     if (m > 1) probs.push(1);

@@ -11,7 +11,7 @@ import { CHUNK_ROWS, chunkCount } from './chunks.js';
 import { NodeStack, addInto } from './tree.js';
 import { SHIFT_LOSS_LIMIT } from './coordinator.js';
 import type { LabelStart } from './driver.js';
-import { hcStart } from './hc-start.js';
+import { hcStartSteps, runSteps, type HcShare, type Steps } from './hc-start.js';
 import { TYPE_CODE } from '../core/core.js';
 import type { ResolvedOptions } from '../model/validate.js';
 
@@ -92,17 +92,30 @@ export function labelStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Ar
   }
 }
 
+/** What the candidate fits of one selectModel share, passed as the internal fit option
+ *  SHARED_START: the rows a WorkerPool holds, here in their order (for fitAsync(pool)), and
+ *  initParams 'hc''s one agglomeration. */
+export interface SharedStart { rows: { X: Matrix; w: Float64Array | null } | null; hc: HcShare }
+export const SHARED_START: unique symbol = Symbol('sharedStart');
+
 /**
  * The start a fit takes from the caller's rows, where they are in their order: initLabels'
- * statistics, or those of initParams 'hc''s classification (hc-start.ts). null for every
- * other start, and where the fit will not use one (a warm start, or weightsInit, meansInit
- * and precisionsInit all given).
+ * statistics, or those of initParams 'hc''s classification (hc-start.ts, yielding between
+ * its merges: fitStart runs them through, an asynchronous fit awaits between them). null
+ * for every other start, and where the fit will not use one (a warm start, or weightsInit,
+ * meansInit and precisionsInit all given).
  */
-export function fitStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, labels: Int32Array | null,
-  o: ResolvedOptions, warm: boolean): LabelStart | null {
+export function* fitStartSteps(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, labels: Int32Array | null,
+  o: ResolvedOptions, warm: boolean, share: HcShare | null = null): Steps<LabelStart | null> {
   const K = o.nComponents, type = TYPE_CODE[o.covarianceType];
   if (labels) return { ...labelStart(c, arena, X, w, labels, K, type, o.regCovar), from: 'the M-step from initLabels' };
   if (o.initParams !== 'hc' || warm || (o.weightsInit && o.meansInit && o.precisionsInit)) return null;
-  const s = hcStart(c, arena, X, w, K, o.seed);
+  const s = yield* hcStartSteps(c, arena, X, w, K, o.seed, share);
   return { ...labelStart(c, arena, s.X, s.w, s.labels, K, type, o.regCovar), from: "the hierarchical start (initParams 'hc')" };
+}
+
+/** fitStartSteps run to its end. */
+export function fitStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, labels: Int32Array | null,
+  o: ResolvedOptions, warm: boolean, share: HcShare | null = null): LabelStart | null {
+  return runSteps(fitStartSteps(c, arena, X, w, labels, o, warm, share));
 }

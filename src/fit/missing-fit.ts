@@ -23,6 +23,7 @@ import { CHUNK_ROWS } from './chunks.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { fitBytes, rescaled, runFit } from './run.js';
 import { fitStart } from './init-labels.js';
+import type { HcShare } from './hc-start.js';
 
 /** The rows a missing-value fit keeps (those with an observed feature), checked before any
  *  work: some row must have an observed value, every feature must be observed in a row of
@@ -108,7 +109,7 @@ export function missingData(X: Matrix, sampleWeight: Float64Array | null, K: num
 export function runMissingFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
   warm: { params: Params; lowerBound: number } | null,
-  onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null,
+  onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null, share: HcShare | null = null,
 ): FittedState {
   const K = o.nComponents, d = X.cols;
   const m = missingData(X, sampleWeight, K);
@@ -116,12 +117,12 @@ export function runMissingFit(
   const keptLabels = labels && Int32Array.from(m.kept, (r) => labels[r]);
   // only rows with nothing observed had NaN: the ordinary fit of the others, bit for bit
   // (runFit's rescaling of the rescaled weights leaves them as they are)
-  if (!m.raw) return runFit(m.held, m.w, o, warm, onIteration, keptLabels);
+  if (!m.raw) return runFit(m.held, m.w, o, warm, onIteration, keptLabels, share);
   const c = core();
   const arena = arenaFor(c);
   arena.reserve(fitBytes(n, d, o, m.w !== null) + missingBytes(c, n, d, K), `fitting ${n}×${d} data with ${K} components`);
   const co = new Coordinator(c, arena, o, d);
-  const start = fitStart(c, arena, m.held, m.w, keptLabels, o, warm !== null);
+  const start = fitStart(c, arena, m.held, m.w, keptLabels, o, warm !== null, share);
   const shard = new Shard(c, arena, 0, d).add(m.held.data, n, m.w, m.raw);
   shard.prepare(K, TYPE_CODE[o.covarianceType]);
   return runSync(fitProgram(co, warm, { onIteration }, start), new LocalCluster(shard));

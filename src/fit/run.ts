@@ -8,6 +8,7 @@ import type { ResolvedOptions, Matrix } from '../model/validate.js';
 import { scoreInto } from '../model/score.js';
 import { createCoordinator } from './variational.js';
 import { fitStart } from './init-labels.js';
+import type { HcShare } from './hc-start.js';
 import { Shard, keepsTiedTotals } from './shard.js';
 import { LocalCluster } from './cluster.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
@@ -91,14 +92,14 @@ function nonFinite(X: Matrix, w: Float64Array | null) {
 export function runFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
   warm: { params: Params; lowerBound: number } | null,
-  onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null,
+  onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null, share: HcShare | null = null,
 ): FittedState {
   const c = core();
   const arena = arenaFor(c);
   arena.reserve(fitBytes(X.rows, X.cols, o, sampleWeight !== null), `fitting ${X.rows}×${X.cols} data with ${o.nComponents} components`);
   const w = sampleWeight ? weightsFor(sampleWeight, o) : null;
   const co = createCoordinator(c, arena, o, X.cols);
-  const start = fitStart(c, arena, X, w, labels, o, warm !== null);
+  const start = fitStart(c, arena, X, w, labels, o, warm !== null, share);
   const shard = new Shard(c, arena, 0, X.cols).add(X.data, X.rows, w);
   shard.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   return runSync(fitProgram(co, warm, { onIteration, nonFinite: nonFinite(X, sampleWeight) }, start), new LocalCluster(shard));

@@ -13,13 +13,13 @@ import { parametersState, type MixtureParameters } from './from-parameters.js';
 import type { FittedState, Params } from './params.js';
 import { checkKeys } from './option-names.js';
 import { createCoordinator } from '../fit/variational.js';
-import { toLabels } from '../fit/init-labels.js';
+import { toLabels, SHARED_START, type SharedStart } from '../fit/init-labels.js';
 import { Shard } from '../fit/shard.js';
 import { notPd } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { combineNodes } from '../fit/tree.js';
 import { SufficientStatistics, paramsFingerprint } from '../fit/statistics.js';
-import { runFitAsync, abortedError, type AsyncRun } from '../parallel/fit-async.js';
+import { runFitAsync, abortedError } from '../parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions, checkSignal } from '../parallel/workers.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
 import { runFitStream, INIT_SAMPLE_DEFAULT, INIT_SAMPLE_MAX, type StreamSource, type FitStreamOptions } from '../parallel/stream.js';
@@ -232,8 +232,9 @@ export class GaussianMixture {
       }
     };
     // data with NaN (missingValues: 'marginalize'): incomplete-data EM; without, the ordinary fit
+    const share = (fitOptions as { [SHARED_START]?: SharedStart })[SHARED_START]?.hc ?? null;
     const r = (incomplete ? runMissingFit : runFit)({ ...m, columns: featureNames }, w, o,
-      warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration, labels);
+      warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, onIteration, labels, share);
     this.state = { ...r, featureNames };
     return m;
   }
@@ -313,8 +314,8 @@ export class GaussianMixture {
         'pass the same features, or use a model with warmStart: false to fit new ones.');
     }
     if (warm) checkWarmNames(warm, featureNames);
-    const startRows = (options as { [START_ROWS]?: AsyncRun['startRows'] })[START_ROWS] ?? null;
-    if (data instanceof WorkerPool && !warm && !startRows) {
+    const shared = (options as { [SHARED_START]?: SharedStart })[SHARED_START] ?? null;
+    if (data instanceof WorkerPool && !warm && !shared?.rows) {
       refuseHc(o, 'a WorkerPool has spread the rows over its workers: pass X itself to fitAsync, which agglomerates them in ' +
         'this thread and then fits on workers');
     }
@@ -326,7 +327,7 @@ export class GaussianMixture {
     if (labels && missing) labels = Int32Array.from(missing.kept, (r) => labels![r]);
     const user = options.onIteration;
     await this.runExclusive(async () => ({ ...await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
-      labels, raw: missing?.raw, startRows,
+      labels, raw: missing?.raw, shared,
       workers: po.workers, signal, spawn: { workerUrl: po.workerUrl, createWorker: po.createWorker },
       onIteration: user ? (info) => user({ ...info }) : undefined,
     }), featureNames }), signal);
@@ -950,10 +951,6 @@ function modelFromParameterFile(o: Record<string, unknown>): GaussianMixture {
   }
 }
 
-
-/** fitAsync(pool)'s internal option (selectModelAsync): the pool's rows in their order
- *  here, for initParams 'hc' (AsyncRun.startRows). */
-export const START_ROWS: unique symbol = Symbol('startRows');
 
 /** initParams 'hc' agglomerates the rows in their order in one place (fit/hc-start.ts):
  *  refused, with `why`, where they are not. */

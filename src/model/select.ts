@@ -9,11 +9,11 @@ import { fitBytes, rescaled } from '../fit/run.js';
 import { abortedError } from '../parallel/fit-async.js';
 import { WorkerPool, checkPoolOptions, checkShards, checkSignal } from '../parallel/workers.js';
 import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
-import { GaussianMixture, START_ROWS } from './gaussian-mixture.js';
+import { GaussianMixture, type FitOptions } from './gaussian-mixture.js';
 import { scoreInto } from './score.js';
 import { hasNaN, rowObserved, scoreMarginalInto } from './missing.js';
 import { missingData } from '../fit/missing-fit.js';
-import { shareAgglomerations } from '../fit/hc-start.js';
+import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
 import type { Params } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
@@ -360,15 +360,13 @@ function ranked(p: Plan, results: SelectionResult[], failed: SelectionFailure[])
 export function selectModel(X: MatrixInput, options: SelectModelOptions = {}): ModelSelection {
   const p = plan(X, options, []);
   core();
-  return shareAgglomerations(() => fitAll(p));
-}
-
-function fitAll(p: Plan): ModelSelection {
+  // every candidate fits the same rows: one agglomeration serves them all (initParams 'hc')
+  const shared: SharedStart = { rows: null, hc: { made: null } };
   const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
   for (const c of p.candidates) {
     let error: unknown;
     try {
-      c.gm.fit(p.X, { sampleWeight: p.w, onIteration: onIterationFor(p, c) });
+      c.gm.fit(p.X, { sampleWeight: p.w, onIteration: onIterationFor(p, c), [SHARED_START]: shared } as FitOptions);
     } catch (e) {
       error = e;
     }
@@ -409,23 +407,22 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
         { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal, p.X.columns, m?.raw ?? null);
     }
     // the rows the pool holds, here, for a start that needs them in order (initParams 'hc')
-    const internal = { [START_ROWS]: pool ? { X: m ? m.held : p.X, w: m ? m.w : p.w && rescaled(p.w) } : null };
-    return await shareAgglomerations(async () => {
-      const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
-      for (const c of p.candidates) {
-        if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
-        let error: unknown;
-        try {
-          const onIteration = onIterationFor(p, c);
-          if (pool) await c.gm.fitAsync(pool, { signal, onIteration, ...internal });
-          else await c.gm.fitAsync(p.X, { workers: 0, sampleWeight: p.w, signal, onIteration });
-        } catch (e) {
-          error = e;
-        }
-        record(p, c, error, results, failed);
+    const shared: SharedStart = { rows: pool ? { X: m ? m.held : p.X, w: m ? m.w : p.w && rescaled(p.w) } : null, hc: { made: null } };
+    const internal = { [SHARED_START]: shared };
+    const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
+    for (const c of p.candidates) {
+      if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
+      let error: unknown;
+      try {
+        const onIteration = onIterationFor(p, c);
+        if (pool) await c.gm.fitAsync(pool, { signal, onIteration, ...internal });
+        else await c.gm.fitAsync(p.X, { workers: 0, sampleWeight: p.w, signal, onIteration, ...internal });
+      } catch (e) {
+        error = e;
       }
-      return ranked(p, results, failed);
-    });
+      record(p, c, error, results, failed);
+    }
+    return ranked(p, results, failed);
   } finally {
     pool?.close();
   }

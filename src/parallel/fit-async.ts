@@ -9,7 +9,8 @@ import { GmmError, abortedBy } from '../core/errors.js';
 import type { FittedState, Params } from '../model/params.js';
 import type { Matrix, ResolvedOptions } from '../model/validate.js';
 import { createCoordinator } from '../fit/variational.js';
-import { fitStart } from '../fit/init-labels.js';
+import { fitStartSteps, type SharedStart } from '../fit/init-labels.js';
+import { runStepsAsync } from '../fit/hc-start.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo } from '../fit/driver.js';
@@ -35,9 +36,9 @@ export interface AsyncRun {
   /** Data with missing entries: X's rows as given (X itself holds them imputed; see
    *  src/fit/missing-fit.ts missingData). */
   raw?: Float64Array | null;
-  /** With data a pool: the same rows in their order here, with the weights the pool holds,
-   *  for a start that needs them (initParams 'hc'; selectModelAsync has them). */
-  startRows?: { X: Matrix; w: Float64Array | null } | null;
+  /** What selectModelAsync's fits share: with data a pool, the same rows here in their
+   *  order (for initParams 'hc'), and the one agglomeration. */
+  shared?: SharedStart | null;
 }
 
 /** Runs one fit over X (validated; w rescaled or null) or an existing pool. */
@@ -61,8 +62,10 @@ export async function runFitAsync(
     checkShards(pool.rows, pool.shards.length, need, what);
   } else if (temporary) checkShards(data.rows, run.workers, need, what);
   const co = createCoordinator(c, arena, o, d);
-  const rows = data instanceof WorkerPool ? run.startRows : { X: data, w };
-  const start = rows ? fitStart(c, arena, rows.X, rows.w, run.labels ?? null, o, warm !== null) : null;
+  const rows = data instanceof WorkerPool ? run.shared?.rows : { X: data, w };
+  // the agglomeration ('hc') awaits between its merges, so the signal stops it too
+  const start = rows ? await runStepsAsync(fitStartSteps(c, arena, rows.X, rows.w, run.labels ?? null, o, warm !== null,
+    run.shared?.hc), pacer(signal, () => abortedError(signal))) : null;
   let cluster: Cluster;
   if (temporary) pool = await WorkerPool.start(data as Matrix, w, run.workers, run.spawn, signal, null, raw);
   if (pool) {

@@ -15,7 +15,8 @@ import { createCoordinator } from '../fit/variational.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo, type LabelStart } from '../fit/driver.js';
-import { fitStart } from '../fit/init-labels.js';
+import { fitStartSteps } from '../fit/init-labels.js';
+import { runStepsAsync } from '../fit/hc-start.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { NodeStack } from '../fit/tree.js';
 import { abortedError } from './fit-async.js';
@@ -597,7 +598,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
     co = createCoordinator(c, arena, o, d);
     sample = keep(r);
     // initParams 'hc' agglomerates the sample: the stream's rows in order while they fit in it
-    start = fitStart(c, arena, r.sample, null, null, o, false);
+    start = await runStepsAsync(fitStartSteps(c, arena, r.sample, null, null, o, false), pace);
   }
   const cluster = new StreamCluster(c, arena, source, d, sample, signal, pace, explicit, names, marginalize, missing);
   cluster.rows = rows;
