@@ -495,8 +495,10 @@ export function hcMerge(): i32 {
       continue;
     }
     zero(p * p, U);
-    m = p;
-    for (k = 1; k <= min(ni - 1, p); k++) { copy(m, ma(R, k, k), P, ma(U, k, k), P); m--; }
+    // R's first min(ni − 1, p) rows (from their diagonals) into U: by columns, whose entries
+    // are contiguous, where mclust copies by rows (the same entries)
+    const rows = min(ni - 1, p);
+    for (k = 1; k <= p; k++) memory.copy(ma(U, 1, k), ma(R, 1, k), <usize>min(k, rows) << 3);
     nj = 1;
     icj = ic(j);
     if (icj == 1) {
