@@ -26,9 +26,10 @@ const TRANSFORM_EPS: f64 = 2.220446049250313e-16;
 /**
  * x n × d row-major → z n × q row-major, columns by σ descending (q ≤ d: a feature whose
  * values are all equal is dropped, as mclust's dropCols drops scale()'s NaN columns). work:
- * 3d f64. Returns q; 0 when every feature is constant; −1 when the standardised features
- * are collinear (a σ at the rounding level of the largest: a direction of no spread, which
- * the transform would blow up); −2 when a feature's
+ * 3d f64. Returns q; 0 when every feature is constant; −3 when n ≤ q (mclust's hcVVV needs
+ * more rows than features); −1 when the standardised features are collinear (a σ at the
+ * rounding level of the largest: a direction of no spread, which the transform would blow
+ * up); −2 when a feature's
  * spread overflows or underflows double precision.
  */
 export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
@@ -42,7 +43,11 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
       lo = min(lo, v);
       hi = max(hi, v);
     }
-    const m = s / <f64>n;
+    // the mean, corrected by the mean of the deviations from it (a large offset over a small
+    // spread loses digits in the plain sum, where R's scale() sums in long double)
+    let m = s / <f64>n, r: f64 = 0;
+    for (let i = 0; i < n; i++) r += load<f64>(x + (<usize>(i * d + j) << 3)) - m;
+    m += r / <f64>n;
     let ss: f64 = 0;
     for (let i = 0; i < n; i++) {
       const t = load<f64>(x + (<usize>(i * d + j) << 3)) - m;
@@ -55,6 +60,7 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
     if (kept) q++;
   }
   if (q == 0) return 0;
+  if (n <= q) return -3;
   // standardised kept columns into z (n × q)
   for (let i = 0; i < n; i++) {
     let c = 0;
@@ -97,8 +103,9 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
     store<f64>(sigma + (<usize>j << 3), sg);
     top = max(top, sg);
   }
-  // a σ at rounding level of the largest is a direction of no spread, scaled up as noise
-  for (let j = 0; j < q; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > top * <f64>n * <f64>q * TRANSFORM_EPS)) return -1;
+  // a σ at rounding level of the largest (the standardised entries' rounding, about q·eps
+  // of it) is a direction of no spread, which the scaling would blow up from noise
+  for (let j = 0; j < q; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > top * 16 * <f64>q * TRANSFORM_EPS)) return -1;
   // columns by σ descending (a selection sort of q columns), then scaled by σ^(−½)
   for (let j = 0; j < q; j++) {
     let at = j;

@@ -223,7 +223,10 @@ describe("initParams 'hc' in every fit", () => {
     expect(errorCode(() => gm.fit(collinear))).toBe('NOT_POSITIVE_DEFINITE');
     expect(errorCode(() => gm.fit([[1, 1], [1, 1], [1, 1]]))).toBe('NOT_POSITIVE_DEFINITE');
     // three rows of three varying features: hcVVV needs more rows than features
-    expect(errorCode(() => gm.fit([[1, 0, 2], [0, 1, 5], [3, 3, 1]]))).toBe('TOO_FEW_SAMPLES');
+    expect(errorCode(() => gm.fit([[1, 0, 2], [0, 1, 5], [3, 3, 1]]))).toBe('NOT_POSITIVE_DEFINITE');
+    // ... counted after constant ones are dropped, as R's: four rows of two varying features
+    const four = [[1, 5, 2, 9], [2, 5, 7, 9], [4, 5, 1, 9], [3, 5, 3, 9]];
+    expect(new GaussianMixture({ nComponents: 2, initParams: 'hc', regCovar: 1e-3, maxIter: 2 }).fit(four).converged).toBeDefined();
     expect(JSON.stringify(gm)).toBe(before);
     // a constant feature is dropped from the agglomeration, as mclust's scale() + dropCols
     // (0.1 sums with rounding: the column is dropped for its equal values, not a zero variance)
@@ -304,7 +307,13 @@ describe("initParams 'hc' on one feature: mclust's qclass", () => {
   it('refuses a constant feature and more classes than distinct values; ties can leave a class empty, as in qclass', () => {
     expect(errorCode(() => new GaussianMixture({ nComponents: 2, initParams: 'hc' }).fit([[3], [3], [3]]))).toBe('NOT_POSITIVE_DEFINITE');
     // (R's qclass(c(0,0,0,1,1,1), 3) loops to classes 1 1 1 3 3 3)
-    expect(errorCode(() => quantileClasses(Float64Array.from([0, 0, 0, 1, 1, 1]), 3))).toBe('TOO_FEW_SAMPLES');
+    expect(errorCode(() => quantileClasses(Float64Array.from([0, 0, 0, 1, 1, 1]), 3))).toBe('NOT_POSITIVE_DEFINITE');
+    // two neighbouring doubles: no interpolation separates them, where R's loop never ends
+    expect(errorCode(() => quantileClasses(Float64Array.from([1, 1 + 2 ** -52, 1, 1 + 2 ** -52]), 2))).toBe('NOT_POSITIVE_DEFINITE');
+    // a model selection records such a K as failed and keeps the others
+    const s = selectModel(Array.from({ length: 60 }, (_, i) => [i % 3]), { initParams: 'hc', covarianceTypes: ['full'], nComponents: [1, 4] });
+    expect(s.results.map((r) => r.nComponents).sort()).toEqual([1, 2, 3]);
+    expect(s.failed.map((f) => [f.nComponents, f.error.code])).toEqual([[4, 'NOT_POSITIVE_DEFINITE']]);
     // R: qclass(c(0,3,2,0,1,0,2,2,1,1,2,2,0,0,0,1,1,1,1,2), 4), whose third class is empty
     const x = [0, 3, 2, 0, 1, 0, 2, 2, 1, 1, 2, 2, 0, 0, 0, 1, 1, 1, 1, 2];
     expect(Array.from(quantileClasses(Float64Array.from(x), 4)).map((l) => l + 1).join(' '))

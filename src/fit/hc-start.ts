@@ -43,27 +43,26 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
 /**
  * The merges of mclust's hc(X, "VVV", use = "SVD") over the n rows of x (row-major n × d):
  * 2(n − 1) labels, pair s merging group pairs[2s + 1] into pairs[2s] (1-based, as hc()).
- * TOO_FEW_SAMPLES for no more rows than features (mclust's hcVVV needs n > p; `rows` names
- * them in the message), NOT_POSITIVE_DEFINITE where the standardised features are all
- * constant or collinear, NUMERICAL where a feature's spread leaves double range.
+ * NOT_POSITIVE_DEFINITE for no more rows than varying features (mclust's hcVVV needs n > p;
+ * `rows` names them in the message) and where the standardised features are all constant or
+ * collinear; NUMERICAL where a feature's spread leaves double range.
  */
 export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, rows = 'rows'): Steps<Int32Array> {
-  if (n <= d) {
-    // (Mclust() agglomerates such data under EII instead)
-    throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' needs more rows than features: the agglomeration got ${n} ` +
-      `${rows} of ${d} features. Use another initParams.`);
-  }
   const mark = arena.mark();
   try {
     const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d);
     const q = c.hcTransform(xp, n, d, z, tw);
+    // data the start cannot agglomerate are NOT_POSITIVE_DEFINITE, as they would be for a
+    // full covariance: a model selection records the candidate as failed and goes on
     if (q <= 0) {
       throw new GmmError(q === -2 ? 'NUMERICAL' : 'NOT_POSITIVE_DEFINITE', `initParams 'hc' cannot cluster these ${n} ${rows}: ` +
         (q === 0 ? 'every feature is constant.'
-          : q === -1 ? 'their standardised features are collinear (one is a linear combination of others, to rounding), which ' +
-            "the start's transform cannot scale. Drop the redundant features, or use another initParams."
-            : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
-              '(e.g. standardise them).'));
+          : q === -3 ? `the agglomeration needs more rows than features that vary (at most ${d} here): its first merges would ` +
+            'have singular covariances (Mclust() agglomerates such data under EII instead). Use another initParams.'
+            : q === -1 ? 'their standardised features are collinear (one is a linear combination of others, to rounding), which ' +
+              "the start's transform cannot scale. Drop the redundant features, or use another initParams."
+              : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
+                '(e.g. standardise them).'));
     }
     arena.reserve(8 * c.hcWorkSize(n, q) + 8 * n, 'the hierarchical start');
     const work = arena.allocF64(c.hcWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
@@ -179,16 +178,19 @@ export function quantileClasses(x: Float64Array, k: number): Int32Array {
   };
   let distinct = 1;
   for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  if (k > distinct) {
-    // (mclust's loop below runs ever longer there, to classes left empty)
-    throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' cannot cut one feature of ${distinct} distinct values into ` +
-      `nComponents = ${k} classes: reduce nComponents, or use another initParams.`);
-  }
+  // more classes than distinct values leave a class on one value (mclust's loop below runs
+  // ever longer there): NOT_POSITIVE_DEFINITE, as that class's variance, so that a model
+  // selection records the candidate as failed and goes on
+  const tooMany = (): GmmError => new GmmError('NOT_POSITIVE_DEFINITE', `initParams 'hc' cannot cut one feature of ${distinct} ` +
+    `distinct values into nComponents = ${k} classes: reduce nComponents, or use another initParams.`);
+  if (k > distinct) throw tooMany();
   let q: number[] = [];
   // seq(0, 1, length = m): 0, i·(1/(m − 1)) for i = 1 … m − 2, 1; more points while ties
-  // leave fewer than k + 1 distinct quantiles (with k ≤ distinct, m = 2n − 1 puts one
-  // between every two neighbouring values, so the loop ends by then)
+  // leave fewer than k + 1 distinct quantiles. By m = 2n − 1 a point falls between every
+  // two neighbouring values, so the loop ends then, unless the values are neighbouring
+  // doubles that no interpolation separates
   for (let m = k + 1; q.length < k + 1; m++) {
+    if (m > 2 * n + 1) throw tooMany();
     const by = 1 / (m - 1), probs = [0];
     for (let i = 1; i <= m - 2; i++) probs.push(i * by);
     if (m > 1) probs.push(1);
