@@ -165,7 +165,11 @@ export function mStep(
   const total = moments(stats, shift, prior, K, d, type, regCovar, weights, means, cov, tmp,
     warm && regCovar == 0 && !pooledSum && (type == DIAG || type == SPHERICAL));
   // a variance of rounding size (moments: collapsed) factors, but means nothing
-  let bad = pooledSum ? -1 : collapsed >= 0 ? collapsed : precisionCholesky(cov, chol, tmp, type, K, d);
+  // VEI, VEE and VEV pool every Sₖ into one shape, each scaled by λₖ ∝ its spread: a
+  // rank-deficient Sₖ (fewer rows than features) is fine there, as in mclust; only one with
+  // no spread at all (λₖ = 0) is not
+  const scaled = pool == POOL_SCALE || pool == POOL_VEV;
+  let bad = pooledSum ? -1 : collapsed >= 0 ? collapsed : scaled ? flatComponent(cov, K, d, type) : precisionCholesky(cov, chol, tmp, type, K, d);
   if (bad < 0 && pool != POOL_NONE) {
     constrain(cov, chol, weights, total, K, d, type, pool, tmp, warm);
     bad = precisionCholesky(cov, chol, tmp, type, K, d);
@@ -320,6 +324,17 @@ function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i3
     if (eigen) rotated(cov + (<usize>(k * dd) << 3), chol + (<usize>(k * dd) << 3), C, f64At(lam, k), d);
     else for (let i = 0; i < m; i++) setF64(cov, k * m + i, f64At(lam, k) * f64At(C, i));
   }
+}
+
+/** The first component whose covariance has no positive (finite) trace, or -1. */
+function flatComponent(cov: usize, K: i32, d: i32, type: i32): i32 {
+  const per = type == FULL ? d * d : d, step = type == FULL ? d + 1 : 1;
+  for (let k = 0; k < K; k++) {
+    let t: f64 = 0;
+    for (let i = 0; i < d; i++) t += f64At(cov, k * per + i * step);
+    if (!(t > 0 && t < Infinity)) return k;
+  }
+  return -1;
 }
 
 function scaleBy(p: usize, n: i32, f: f64): void {

@@ -153,6 +153,26 @@ describe('a component on one row with regCovar 0 (its scatter singular), as mclu
     expect(gm.covariances[0]).toBeGreaterThan(0);
   });
 
+  it('a component of two rows in three features (scatter of rank 1) fits under VEI, VEE and VEV, as mclust\'s: their shape is pooled', () => {
+    let s = 11;
+    const u = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    const g = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+    const X: number[][] = [], labels: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      X.push([g() + (i < 60 ? 0 : 4), g(), g() + (i < 60 ? 0 : 2)]);
+      labels.push(i < 60 ? 0 : 1);
+    }
+    X.push([10, 10.5, 9.75], [10.5, 9.5, 10.25]);
+    labels.push(2, 2);
+    // R: me(X, model, unmap(labels + 1), control = emControl(itmax = c(2, 5000), tol = c(0, 0)))$loglik
+    // (the rows written with 17 digits; mclust 6.0.0)
+    const R = { VEI: -584.998873472077, VEE: -583.203503735481, VEV: -576.402845119012 };
+    for (const [model, loglik] of Object.entries(R)) {
+      const gm = new GaussianMixture({ nComponents: 3, covarianceType: model as never, regCovar: 0, maxIter: 1, tol: 0 }).fit(X, { initLabels: labels });
+      expect(Math.abs(gm.score(X) * X.length - loglik) / Math.abs(loglik), model).toBeLessThan(1e-10);
+    }
+  });
+
   it('from initLabels too: diag, spherical and their mclust models refuse it at the first EM iteration, not with variances of rounding size', () => {
     // mclust's me(D, "EVI", z = unmap(c(1, 2, 2, 2, 2, 2))) returns NA. The 10·eps of nₖ leaves
     // the one row's mean 10·eps·move off it, so its variance was that squared (1e-57 after one

@@ -33,9 +33,10 @@ export function checkedModel<T>(make: () => T, cmd: string): T {
     return make();
   } catch (e) {
     if (e instanceof GmmError && e.code === 'INVALID_OPTION') {
-      // the library's messages start with the option's name
+      // the library's messages start with the option's name (tol, seed: not camelCase, so
+      // inFlags, which turns the other names, leaves them)
       const name = /^\w+/.exec(e.message)?.[0] ?? '';
-      throw new UsageError(name in FLAG_OF ? FLAG_OF[name] + e.message.slice(name.length) : e.message, cmd);
+      throw new UsageError(inFlags(name in FLAG_OF ? FLAG_OF[name] + e.message.slice(name.length) : e.message), cmd);
     }
     throw e;
   }

@@ -57,8 +57,8 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
     if (q <= 0) {
       throw new GmmError(q === -2 ? 'NUMERICAL' : 'NOT_POSITIVE_DEFINITE', `initParams 'hc' cannot cluster these ${n} ${rows}: ` +
         (q === 0 ? 'every feature is constant.'
-          : q === -3 ? `the agglomeration needs more rows than features that vary (at most ${d} here): its first merges would ` +
-            'have singular covariances (Mclust() agglomerates such data under EII instead). Use another initParams.'
+          : q === -3 ? `the agglomeration needs more of them than the features that vary among them (of the ${d} features), ` +
+            'or its first merges have singular covariances (Mclust() agglomerates such data under EII instead). Use another initParams.'
             : q === -1 ? 'their standardised features are collinear (one is a linear combination of others, to rounding), which ' +
               "the start's transform cannot scale. Drop the redundant features, or use another initParams."
               : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
