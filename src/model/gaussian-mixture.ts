@@ -314,10 +314,11 @@ export class GaussianMixture {
         'pass the same features, or use a model with warmStart: false to fit new ones.');
     }
     if (warm) checkWarmNames(warm, featureNames);
+    // initParams 'hc' agglomerates the rows in their order in this thread (fit/hc-start.ts)
     const shared = (options as { [SHARED_START]?: SharedStart })[SHARED_START] ?? null;
-    if (data instanceof WorkerPool && !warm && !shared?.rows) {
-      refuseHc(o, 'a WorkerPool has spread the rows over its workers: pass X itself to fitAsync, which agglomerates them in ' +
-        'this thread and then fits on workers');
+    if (data instanceof WorkerPool && !warm && !shared?.rows && o.initParams === 'hc' && !(o.weightsInit && o.meansInit && o.precisionsInit)) {
+      throw new GmmError('INVALID_OPTION', "initParams 'hc' needs every row in one place, in order, and a WorkerPool has spread " +
+        'the rows over its workers: pass X itself to fitAsync, which agglomerates them in this thread and then fits on workers.');
     }
     if (positive < o.nComponents) {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; X has ${positive}. Reduce nComponents or add data.`);
@@ -948,14 +949,5 @@ function modelFromParameterFile(o: Record<string, unknown>): GaussianMixture {
       throw new GmmError('INVALID_JSON', `fromJSON (a model of parameters only, whose precision factors are computed): ${e.message}`);
     }
     throw e;
-  }
-}
-
-
-/** initParams 'hc' agglomerates the rows in their order in one place (fit/hc-start.ts):
- *  refused, with `why`, where they are not. */
-function refuseHc(o: ResolvedOptions, why: string): void {
-  if (o.initParams === 'hc' && !(o.weightsInit && o.meansInit && o.precisionsInit)) {
-    throw new GmmError('INVALID_OPTION', `initParams 'hc' needs every row in one place, in order, and ${why}.`);
   }
 }
