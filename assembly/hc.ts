@@ -21,7 +21,8 @@
 // sweeps; the columns are then U·diag(σ), their norms σ. It works on Xs itself, not XsᵀXs,
 // so a small σ keeps its relative accuracy (nearly collinear features, as LAPACK's SVD in R).
 
-const TRANSFORM_EPS: f64 = 2.220446049250313e-16;
+// double's epsilon (mclust's EPSMAX): the floor of α, and the transform's rounding level
+const EPS: f64 = 2.2204460492503131e-16;
 
 /**
  * x n × d row-major → z n × q row-major, columns by σ descending (q ≤ d: a feature whose
@@ -80,7 +81,7 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
           const u = load<f64>(z + (<usize>(i * q + j) << 3)), v = load<f64>(z + (<usize>(i * q + k) << 3));
           a += u * u; b += v * v; g += u * v;
         }
-        if (!(Math.abs(g) > TRANSFORM_EPS * Math.sqrt(a * b))) continue;
+        if (!(Math.abs(g) > EPS * Math.sqrt(a * b))) continue;
         rotated = true;
         const zeta = (b - a) / (2 * g);
         const t = (zeta >= 0 ? 1.0 : -1.0) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
@@ -105,7 +106,7 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
   }
   // a σ at rounding level of the largest (the standardised entries' rounding, about q·eps
   // of it) is a direction of no spread, which the scaling would blow up from noise
-  for (let j = 0; j < q; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > top * 16 * <f64>q * TRANSFORM_EPS)) return -1;
+  for (let j = 0; j < q; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > top * 16 * <f64>q * EPS)) return -1;
   // columns by σ descending (a selection sort of q columns), then scaled by σ^(−½)
   for (let j = 0; j < q; j++) {
     let at = j;
@@ -130,7 +131,6 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
 // ---- the agglomeration (mclust's hcvvv with every row its own group, as Mclust() calls it)
 
 const FLMAX: f64 = 1.7976931348623157e308;
-const EPSMAX: f64 = 2.2204460492503131e-16;
 const RTHALF: f64 = 0.7071067811865476;
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
@@ -264,6 +264,21 @@ function loadFactor(g: i32, into: usize): i32 {
   let m = P, r = 1, l = ic(g);
   do {
     copy(m, xa(l, r), N, ma(into, r, r), P);
+    r++; m--;
+    l = ic(l);
+  } while (l <= N);
+  return l - N;
+}
+
+/** Group g's stored factor rows joined into the factor at `into` one by one (rankOneUpdate,
+ *  its row count from k0: mclust's loops 310 and 410 raise it a row, loop 630 does not);
+ *  the group's size. */
+function foldFactor(g: i32, into: usize, k0: i32, grow: bool): i32 {
+  let m = P, r = 1, k = k0, l = ic(g);
+  do {
+    copy(m, xa(l, r), N, V, 1);
+    rankOneUpdate(k, m, V, ma(into, r, r), P);
+    if (grow) k++;
     r++; m--;
     l = ic(l);
   } while (l <= N);
@@ -407,7 +422,7 @@ export function hcBegin(z: usize, n: i32, p: i32, work: usize): i32 {
   if (n < 2) return 0;
 
   BETA = 1;
-  ALPHA = max(traceW(), EPSMAX);
+  ALPHA = max(traceW(), EPS);
   ABLOG = Math.log(BETA * ALPHA);
   const ng = n;
   lg = ng; ld = (ng * (ng - 1)) / 2; lo = nd; ls = 1;
@@ -516,14 +531,7 @@ export function hcMerge(): i32 {
       trcij = traci + dot(p, V, 1, V, 1);
       termj = ABLOG;
     } else {
-      m = p; l = icj; k = ni + 1;
-      do {
-        copy(m, xa(l, nj), n, V, 1);
-        rankOneUpdate(k, m, V, ma(U, nj, nj), P);
-        k++; nj++; m--;
-        l = ic(l);
-      } while (l <= n);
-      nj = l - n;
+      nj = foldFactor(j, U, ni + 1, true);
       tracj = load<f64>(xa(j, p + 1));
       termj = load<f64>(xa(ic(j), p + 1));
       rj = <f64>nj;
@@ -598,14 +606,7 @@ export function hcMerge(): i32 {
         trcij = tracj + dot(p, V, 1, V, 1);
         termi = ABLOG;
       } else {
-        m = p; l = ici; k = nj + 1;
-        do {
-          copy(m, xa(l, ni), n, V, 1);
-          rankOneUpdate(k, m, V, ma(R, ni, ni), P);
-          ni++; m--;
-          l = ic(l);
-        } while (l <= n);
-        ni = l - n;
+        ni = foldFactor(ii, R, nj + 1, false);
         traci = load<f64>(xa(ii, p + 1));
         termi = load<f64>(xa(ic(ii), p + 1));
         ri = <f64>ni;

@@ -187,7 +187,7 @@ function* lloyd(co: Coordinator, centres: Float64Array): Program<Float64Array | 
 /** The statistics of a classification (initLabels, or initParams 'hc''s: one-hot
  *  responsibilities) about `shift` (taken again about it after a first pass about `prior`,
  *  when given: see mStep); `from` names it in errors. */
-export interface LabelStart { root: Float64Array; shift: Float64Array; prior?: Float64Array; from?: string }
+export interface LabelStart { root: Float64Array; shift: Float64Array; prior?: Float64Array; from: string }
 
 /** The data's weighted mean and scatter about it, for priors that default to them. */
 function* dataMoments(co: Coordinator): Program<void> {
@@ -208,7 +208,7 @@ function* initialize(co: Coordinator, start: LabelStart | null): Program<void> {
   };
   if (start) {
     // one M-step from one-hot responsibilities, as scikit-learn starts from its k-means labels
-    check(co.mStep(start.root, start.shift, start.prior), `after ${start.from ?? 'the M-step from initLabels'}`);
+    check(co.mStep(start.root, start.shift, start.prior), `after ${start.from}`);
   } else if (!(o.weightsInit && o.meansInit && o.precisionsInit)) {
     if (o.initParams === 'kmeans') {
       const centres = yield* kmeansPlusPlus(co);

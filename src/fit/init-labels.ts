@@ -43,7 +43,7 @@ export function toLabels(v: unknown, n: number, K: number): Int32Array {
  * row keeps mass 0 (the M-step's empty-component policy).
  */
 export function labelStart(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, labels: Int32Array,
-  K: number, type: number, regCovar: number): LabelStart {
+  K: number, type: number, regCovar: number): Omit<LabelStart, 'from'> {
   const d = X.cols, B = blockRows(K, d), S = c.statsSize(type, K, d);
   const mark = arena.mark();
   try {
