@@ -398,16 +398,18 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
   if (signal?.aborted) throw abortedError(signal, 'the model selection', 'nothing was returned');
   let pool: WorkerPool | null = null;
   try {
-    // with missing entries, the rows every candidate's fit keeps, imputed and as given (as
-    // fitAsync(X) lays them out; the check for nComponents rows is each candidate's)
-    let m: ReturnType<typeof missingData> | null = null;
+    // the rows the pool holds are kept here too, for a start that needs them in order
+    // (initParams 'hc'); one agglomeration serves every candidate
+    const shared: SharedStart = { rows: null, hc: { made: null } };
     if (po.workers > 0 && currentSpawner()) {
-      m = p.counted && hasNaN(p.X) ? missingData(p.X, p.w, 1) : null;
-      pool = await WorkerPool.start(m ? m.held : p.X, m ? m.w : p.w && rescaled(p.w), po.workers,
+      // with missing entries, the rows every candidate's fit keeps, imputed and as given (as
+      // fitAsync(X) lays them out; the check for nComponents rows is each candidate's)
+      const m = p.counted && hasNaN(p.X) ? missingData(p.X, p.w, 1) : null;
+      const rows = { X: m ? m.held : p.X, w: m ? m.w : p.w && rescaled(p.w) };
+      pool = await WorkerPool.start(rows.X, rows.w, po.workers,
         { workerUrl: po.workerUrl, createWorker: po.createWorker }, signal, p.X.columns, m?.raw ?? null);
+      shared.rows = rows;
     }
-    // the rows the pool holds, here, for a start that needs them in order (initParams 'hc')
-    const shared: SharedStart = { rows: pool ? { X: m ? m.held : p.X, w: m ? m.w : p.w && rescaled(p.w) } : null, hc: { made: null } };
     const internal = { [SHARED_START]: shared };
     const results: SelectionResult[] = [], failed: SelectionFailure[] = [];
     for (const c of p.candidates) {
