@@ -10,6 +10,7 @@ export { pairsInPlace, rowsInPlace, gatherRows } from './block';
 export { scratchSize } from './scratch';
 export { tiedCacheSize } from './scatter';
 export { mStep, mStepScratchSize, shiftLoss, nearlyEmpty } from './mstep';
+export { mapMStep } from './map';
 export { symmetricEigen } from './eigen';
 export { hcTransform, hcWorkSize, hcBegin, hcMerge, hcPairs } from './hc';
 export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';

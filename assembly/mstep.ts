@@ -22,7 +22,7 @@ import { precisionCholesky } from './cholesky';
 import { symmetricEigen } from './eigen';
 import { commonOrientation, orientationScratchSize, previousOrientation } from './orientation';
 
-const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
+export const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
 /** Below this mass (2^20 · 10·eps ≈ 2.3e-9), and below SHARE_EMPTY of all the mass (tiny
  *  sample weights make every mass tiny), shiftLoss neither weighs nor moves a component. */
 export const NEAR_EMPTY: f64 = 1048576.0 * TEN_EPS;
@@ -222,7 +222,7 @@ const MAX_INNER: i32 = 500;
 // @ts-ignore: decorator
 @inline function setF64(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 
-function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i32, type: i32, pool: i32, tmp: usize,
+export function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i32, type: i32, pool: i32, tmp: usize,
   warm: bool): void {
   const per = type == FULL ? d * d : type == DIAG ? d : 1;
   if (pool == POOL_SHAPE || (pool == POOL_VOLUME && type == SPHERICAL)) {
@@ -327,7 +327,7 @@ function constrain(cov: usize, chol: usize, nk: usize, total: f64, K: i32, d: i3
 }
 
 /** The first component whose covariance has no positive (finite) trace, or -1. */
-function flatComponent(cov: usize, K: i32, d: i32, type: i32): i32 {
+export function flatComponent(cov: usize, K: i32, d: i32, type: i32): i32 {
   const per = type == FULL ? d * d : d, step = type == FULL ? d + 1 : 1;
   for (let k = 0; k < K; k++) {
     let t: f64 = 0;

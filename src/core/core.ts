@@ -48,6 +48,10 @@ export interface CoreExports {
   mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, pool: number, regCovar: number,
     weights: number, means: number, cov: number, chol: number, tmp: number, warm: boolean): number;
   mStepScratchSize(K: number, d: number): number;
+  /** The M-step with mclust's conjugate prior (assembly/map.ts; rule: MAP_*, conjugate-prior.ts priorRule). */
+  mapMStep(stats: number, shift: number, K: number, d: number, type: number, rule: number, regCovar: number,
+    kappa: number, pmean: number, dof: number, scale: number,
+    weights: number, means: number, cov: number, chol: number, tmp: number): number;
   /** A = V diag(ω) Vᵀ, ω descending (assembly/eigen.ts; a is destroyed). */
   symmetricEigen(a: number, d: number, values: number, vectors: number): void;
   /** mclust's hc(use = "SVD") transform: q kept features, 0 (all constant) or −1 (collinear) (assembly/hc.ts). */

@@ -119,7 +119,7 @@ export class Coordinator {
    * that total into [1, 2), which is exact: only ratios of weights matter there, but for the
    * 10·eps every component's mass gets in the M-step (scikit-learn's rule for unit weights),
    * which would otherwise move the parameters by up to 10·eps/Σw of themselves (covariances
-   * 40 % off at a total of 1e-14). The header scales too, so the lower bound's ratio keeps
+   * 40 % off at a total of 1e-14; a prior's counts meet the masses, so it is not scaled). The header scales too, so the lower bound's ratio keeps
    * its bits, and a second call changes nothing. Every fit, pool, stream and
    * applyStatistics reaches the M-step through here, so they all agree.
    */
@@ -129,7 +129,7 @@ export class Coordinator {
     // the masses' total (the header's Σw is not filled by an initialisation's statistics)
     let total = 0;
     for (let k = 0; k < this.K; k++) total += stats[2 + k];
-    if (this.o.variational || !(total > 0 && total < 1)) return;
+    if (this.o.variational || this.o.prior || !(total > 0 && total < 1)) return;
     let e = 0;
     for (let t = total; t < 1; t *= 2) e++;
     // 2^e in two exact factors (2^1074, which the smallest subnormal total needs, is not a double)

@@ -50,9 +50,9 @@ export function rescaled(w: Float64Array): Float64Array {
 }
 
 /** The weights a fit with options o uses: rescaled for maximum likelihood, as given for a
- *  variational fit. */
+ *  variational fit or one with a prior. */
 export function weightsFor(w: Float64Array, o: ResolvedOptions): Float64Array {
-  return o.variational ? w : rescaled(w);
+  return o.variational || o.prior ? w : rescaled(w);
 }
 
 /** e such that the largest weight times 2^e lies in [1, 2), or 0 where it lies within

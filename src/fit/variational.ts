@@ -9,6 +9,7 @@ import type { ResolvedOptions } from '../model/validate.js';
 import { Coordinator } from './coordinator.js';
 import { GmmError } from '../core/errors.js';
 import { checkPriorShapes } from '../model/bayesian-options.js';
+import { MapCoordinator } from './map-prior.js';
 
 /** The variational options, resolved (null: the data-dependent or scikit-learn default). */
 export interface VariationalOptions {
@@ -177,5 +178,5 @@ export class VariationalCoordinator extends Coordinator {
 
 /** The coordinator the options call for. */
 export function createCoordinator(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number): Coordinator {
-  return o.variational ? new VariationalCoordinator(c, arena, o, d) : new Coordinator(c, arena, o, d);
+  return o.variational ? new VariationalCoordinator(c, arena, o, d) : o.prior ? new MapCoordinator(c, arena, o, d) : new Coordinator(c, arena, o, d);
 }

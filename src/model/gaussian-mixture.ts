@@ -32,6 +32,7 @@ import {
   type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput,
 } from './validate.js';
 import { covarianceParameters, derivedModel, type CovarianceModel } from './covariance-models.js';
+import { priorOption, type PriorParams } from './conjugate-prior.js';
 
 export interface FitAsyncOptions extends FitOptions, SpawnOptions {
   /** Workers to use (default: the available cores; 0: in this thread, yielding between
@@ -89,6 +90,7 @@ function copyOptions(o: ResolvedOptions): ResolvedOptions {
     meansInit: o.meansInit?.slice() ?? null,
     precisionsInit: o.precisionsInit?.slice() ?? null,
     precisionsInitShape: o.precisionsInitShape?.slice() ?? null,
+    prior: o.prior ? { ...o.prior, mean: o.prior.mean?.slice() ?? null, scale: o.prior.scale?.slice() ?? null, scaleShape: o.prior.scaleShape?.slice() ?? null } : null,
     ...(v ? {
       variational: {
         ...v, meanPrior: v.meanPrior?.slice() ?? null, covariancePrior: v.covariancePrior?.slice() ?? null,
@@ -286,9 +288,9 @@ export class GaussianMixture {
           "'marginalize'): fit it with a GaussianMixture that has missingValues: 'marginalize' (a BayesianGaussianMixture " +
           'takes no missing values).');
       }
-      if (o.variational && X.weightsRescaled) {
+      if ((o.variational || o.prior) && X.weightsRescaled) {
         throw new GmmError('INVALID_OPTION', 'this WorkerPool multiplied its sample weights by a power of two (their largest lies ' +
-          'beyond 2^±100), which changes a Bayesian fit, whose counts meet its priors: create the pool with weights whose ' +
+          `beyond 2^±100), which changes a ${o.prior ? 'fit with a prior' : 'Bayesian fit'}, whose counts meet its priors: create the pool with weights whose ` +
           'largest lies within [2^-100, 2^100], or fit X itself.');
       }
       data = X;
@@ -763,6 +765,12 @@ export class GaussianMixture {
   get converged(): boolean { return this.fitted('converged').converged; }
   get nIter(): number { return this.fitted('nIter').nIter; }
   get lowerBound(): number { return this.fitted('lowerBound').lowerBound; }
+  /** The conjugate prior the fit used (the `prior` option) with its defaults resolved, or
+   *  null for a fit without one (a copy). */
+  get prior(): PriorParams | null {
+    const p = this.fitted('prior').params.prior;
+    return p ? { ...p, mean: p.mean.slice(), scale: p.scale.slice() } : null;
+  }
   get nFeatures(): number { return this.fitted('nFeatures').params.d; }
   /** The names of the columns fitted on (X's columns in fit), or null: scikit-learn's feature_names_in_. */
   get featureNames(): string[] | null { return this.fitted('featureNames').featureNames?.slice() ?? null; }
@@ -789,6 +797,7 @@ export class GaussianMixture {
       options.meansInit = Array.from({ length: o.nComponents }, (_, k) => Array.from(o.meansInit!.subarray(k * d, k * d + d)));
     }
     if (o.precisionsInit) options.precisionsInit = Array.from(o.precisionsInit);
+    if (o.prior) options.prior = priorOption(o.prior);
     return options as GaussianMixtureOptions;
   }
 

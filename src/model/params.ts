@@ -1,6 +1,7 @@
 // The fitted parameters of a mixture, held in JavaScript so that every model is
 // independent of the shared WebAssembly memory.
 import type { CovarianceType } from './validate.js';
+import type { PriorParams } from './conjugate-prior.js';
 
 export interface Params {
   covarianceType: CovarianceType;
@@ -13,6 +14,8 @@ export interface Params {
   /** The variational posterior (BayesianGaussianMixture only; covariances are then its
    *  W⁻¹/ν, as scikit-learn's). */
   variational?: VariationalParams;
+  /** The conjugate prior the fit used (the `prior` option), defaults resolved. */
+  prior?: PriorParams;
 }
 
 /** The priors of a variational mixture, with the data-dependent defaults resolved. */

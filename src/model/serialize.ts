@@ -4,6 +4,7 @@ import { GmmError } from '../core/errors.js';
 import { repeatedName, type CovarianceType } from './validate.js';
 import { COVARIANCE_MODELS, checkConstraint, modelNamed, structureOf } from './covariance-models.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
+import type { PriorParams } from './conjugate-prior.js';
 import { eigenvalues, precisionFactors } from './factors.js';
 
 export const FORMAT = 'gmm-wasm';
@@ -29,6 +30,8 @@ export interface GaussianMixtureJSON {
     weightConcentration: number[]; meanPrecision: number[]; degreesOfFreedom: number[];
     priors: { weightConcentration: number; meanPrecision: number; mean: number[]; degreesOfFreedom: number; covariance: number[] };
   };
+  /** A fit with the `prior` option: the prior it used, defaults resolved. */
+  prior?: { shrinkage: number; mean: number[]; dof: number; scale: number[] };
 }
 
 export function toJSONObject(options: Record<string, unknown>, s: FittedState): GaussianMixtureJSON {
@@ -43,6 +46,7 @@ export function toJSONObject(options: Record<string, unknown>, s: FittedState): 
     converged: s.converged, nIter: s.nIter, lowerBound: s.lowerBound === -Infinity ? null : s.lowerBound,
     ...(s.featureNames ? { featureNames: s.featureNames.slice() } : {}),
     ...(s.params.variational ? { variational: variationalJSON(s.params.variational) } : {}),
+    ...(s.params.prior ? { prior: { ...s.params.prior, mean: Array.from(s.params.prior.mean), scale: Array.from(s.params.prior.scale) } } : {}),
   };
 }
 
@@ -79,6 +83,18 @@ export function variationalFromJSON(v: unknown, process: boolean, type: Covarian
   for (const a of [out.weightConcentration, out.meanPrecision]) if (a.some((x) => !(x > 0))) throw bad('variational concentrations and precisions must be > 0.');
   if (out.degreesOfFreedom.some((x) => !(x > d - 1))) throw bad(`variational.degreesOfFreedom must exceed nFeatures − 1 = ${d - 1}.`);
   return out;
+}
+
+/** The "prior" of a fit's JSON, checked. */
+function priorFromJSON(v: unknown, d: number): PriorParams {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad('"prior" must be an object { shrinkage, mean, dof, scale }.');
+  const o = v as Record<string, unknown>;
+  const [shrinkage] = numbers([o.shrinkage], 'prior.shrinkage', 1);
+  const [dof] = numbers([o.dof], 'prior.dof', 1);
+  const scaleLength = Array.isArray(o.scale) && o.scale.length === d * d ? d * d : 1;
+  const p = { shrinkage, mean: numbers(o.mean, 'prior.mean', d), dof, scale: numbers(o.scale, 'prior.scale', scaleLength) };
+  if (!(p.shrinkage >= 0 && p.dof > 0)) throw bad('"prior" needs shrinkage ≥ 0 and dof > 0.');
+  return p;
 }
 
 function bad(msg: string): GmmError {
@@ -145,7 +161,7 @@ export function parseModelJSON(input: unknown): unknown {
 export function parametersOnly(j: unknown): Record<string, unknown> | null {
   if (j === null || typeof j !== 'object' || Array.isArray(j)) return null;
   const o = j as Record<string, unknown>;
-  if (o.format !== FORMAT || o.version !== VERSION || o.variational !== undefined) return null;
+  if (o.format !== FORMAT || o.version !== VERSION || o.variational !== undefined || o.prior !== undefined) return null;
   return FIT_FIELDS.every((k) => o[k] === undefined) ? o : null;
 }
 
@@ -248,11 +264,12 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   } catch (e) {
     throw bad(`${(e as Error).message.replace(/\. Give .*$/, '')}: the file was edited or corrupted.`);
   }
+  const prior = o.prior === undefined ? undefined : priorFromJSON(o.prior, d);
   return {
     raw: o,
     options: options as Record<string, unknown>,
     state: {
-      params: { covarianceType: type, K, d, weights, means, covariances, precisionsCholesky: chol },
+      params: { covarianceType: type, K, d, weights, means, covariances, precisionsCholesky: chol, ...(prior ? { prior } : {}) },
       converged: o.converged, nIter: o.nIter, lowerBound: o.lowerBound === null ? -Infinity : o.lowerBound,
       featureNames: names ? (names as string[]).slice() : null,
     },

@@ -4,6 +4,7 @@ import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { covarianceShape, paramLength } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
 import type { VariationalOptions } from '../fit/variational.js';
+import { resolvePrior, type ConjugatePriorOptions, type ResolvedPrior } from './conjugate-prior.js';
 import { COVARIANCE_MODELS, modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';
@@ -272,6 +273,8 @@ export interface ResolvedOptions {
   /** A variational Bayesian mixture's options (BayesianGaussianMixture), or absent. */
   variational?: VariationalOptions;
   missingValues: MissingValues;
+  /** mclust's conjugate prior (the `prior` option), or null. */
+  prior: ResolvedPrior | null;
 }
 
 export interface GaussianMixtureOptions {
@@ -304,6 +307,9 @@ export interface GaussianMixtureOptions {
   /** NaN in X: 'error' (default) refuses it; 'marginalize' treats it as a missing entry
    *  (missing at random): fit() runs EM for incomplete data and scoring marginalises. */
   missingValues?: MissingValues;
+  /** mclust's conjugate prior (priorControl()): true for its defaults, or an object with
+   *  some of them given; EM then finds the posterior mode (see "mclust's prior" in the README). */
+  prior?: boolean | ConjugatePriorOptions | null;
 }
 
 const DEFAULTS = {
@@ -311,7 +317,7 @@ const DEFAULTS = {
   initParams: 'kmeans' as InitParams, warmStart: false, seed: 0, missingValues: 'error' as MissingValues,
 };
 /** The options a GaussianMixture takes. */
-export const MODEL_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'weightsInit', 'meansInit', 'precisionsInit']);
+export const MODEL_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'weightsInit', 'meansInit', 'precisionsInit', 'prior']);
 
 function intOption(v: unknown, name: string, min: number, fix: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
@@ -418,9 +424,14 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     throw new GmmError('INVALID_OPTION', `initParams '${initParams}' starts every covariance at regCovar·I, which is ` +
       "singular with regCovar 0: use regCovar > 0, initParams 'kmeans' or 'random', or give precisionsInit.");
   }
+  const prior = resolvePrior(o.prior, covarianceModel);
+  if (prior && missingValues === 'marginalize') {
+    throw new GmmError('INVALID_OPTION', "prior and missingValues 'marginalize' cannot go together: the incomplete-data EM " +
+      "has no prior's M-step (nor has mclust, which takes no missing values). Leave one of them out, or impute first.");
+  }
   return {
     nComponents, covarianceType, covarianceModel, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
-    precisionsInitShape, warmStart, seed: seed as number, missingValues,
+    precisionsInitShape, warmStart, seed: seed as number, missingValues, prior,
   };
 }
 
