@@ -254,6 +254,19 @@ describe.concurrent('fit --bayesian', () => {
     expect(st.code, st.stderr).toBe(0);
     expect(JSON.parse(st.stdout)).toEqual(JSON.parse(JSON.stringify(ref)));
   });
+  it('fit --prior: mclust\'s prior with its defaults, equal to the library\'s; refused beside --bayesian and for a model mclust has none for', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '3', '--covariance', 'VVV', '--init', 'hc', '--reg-covar', '0', '--prior', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const ref = new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', regCovar: 0, prior: true }).fit(named(faithful));
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(ref)));
+    expect(JSON.parse(r.stdout).prior.dof).toBe(4);
+    const b = await cli(['fit', FAITHFUL, '-k', '3', '--bayesian', '--prior']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('--bayesian has priors of its own');
+    const v = await cli(['select', FAITHFUL, '-k', '1..3', '--covariance', 'VEE', '--prior']);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toContain("--prior: mclust has no conjugate prior for --covariance 'VEE'");
+  });
   it('predict --given and impute take a Bayesian model\'s point estimates with --point-estimates only', async () => {
     const f = await cli(['fit', FAITHFUL, '-k', '3', '--bayesian', '-q', '--out', join(dir, 'bgm3.json')]);
     expect(f.code, f.stderr).toBe(0);

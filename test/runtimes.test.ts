@@ -52,6 +52,9 @@ function makeJob(): Json {
   // mclust's hierarchical start: its transform's eigenvectors, Givens rotations and logs
   cases.push({ name: 'faithful K=3 EEE hc', dataset: 'faithful', options: { nComponents: 3, covarianceType: 'EEE', initParams: 'hc', regCovar: 0 }, sampleN: 16, sampleSeed: 4 });
   cases.push({ name: 'blobs K=4 full hc', dataset: 'blobs', options: { nComponents: 4, initParams: 'hc' }, sampleN: 16, sampleSeed: 5 });
+  // mclust's prior: its defaults' (1/K)^(2/d) by the core's log and exp, the MAP M-steps
+  cases.push({ name: 'faithful K=3 VEV prior hc', dataset: 'faithful', options: { nComponents: 3, covarianceType: 'VEV', initParams: 'hc', regCovar: 0, prior: true }, sampleN: 16, sampleSeed: 6 });
+  cases.push({ name: 'blobs K=4 VEI prior', dataset: 'blobs', options: { nComponents: 4, covarianceType: 'VEI', prior: { shrinkage: 0.2, dof: 7 } }, sampleN: 16, sampleSeed: 7 });
   // mclust's constrained models: their M-steps' logs, exps, Jacobi rotations and inner loops
   for (const [i, [type, dataset]] of ([['EII', 'faithful'], ['VEI', 'blobs'], ['EVV', 'faithful'], ['VEE', 'blobs'], ['EEV', 'blobs'],
     ['VEV', 'faithful'], ['EVE', 'blobs'], ['VVE', 'faithful']] as const).entries()) {

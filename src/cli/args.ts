@@ -52,6 +52,7 @@ export const FIT_OPTIONS: OptionSpec[] = [
   { name: 'tol', kind: 'number', value: 'x', help: 'stop when the lower bound changes less (default 1e-3)' },
   { name: 'reg-covar', kind: 'number', value: 'x', help: 'added to covariance diagonals (default 1e-6)' },
   { name: 'seed', kind: 'int', value: 'n', help: 'random seed: same seed, same result everywhere (default 0)' },
+  { name: 'prior', kind: 'flag', help: "mclust's conjugate prior with its defaults (priorControl()): EM finds the posterior mode" },
   { name: 'missing', kind: 'string', value: 'mode', help: 'error | marginalize: read empty, NA and NaN cells as missing and fit around them (default error)', choices: ['error', 'marginalize'] },
 ];
 

@@ -11,7 +11,7 @@ import { InputError, UsageError, type Opts } from './args.js';
 const FLAG_OF: Record<string, string> = {
   nComponents: '-k', covarianceType: '--covariance', tol: '--tol', regCovar: '--reg-covar', maxIter: '--max-iter',
   nInit: '--n-init', initParams: '--init', seed: '--seed', weightConcentrationPrior: '--weight-concentration',
-  weightConcentrationPriorType: '--weight-prior',
+  weightConcentrationPriorType: '--weight-prior', prior: '--prior',
 };
 
 /** A library message told in the command line's flags: the options whose names are
@@ -50,8 +50,13 @@ function fitOptions(o: Opts, k: number, covarianceType: CovarianceType): Gaussia
 export function newModel(o: Opts): GaussianMixture {
   const base = fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full');
   if (!o.bayesian) return new GaussianMixture(base);
+  if (o.prior) {
+    throw new UsageError('--prior is mclust\'s prior for a maximum-likelihood fit (a posterior mode); --bayesian has priors of ' +
+      'its own (--weight-concentration, --weight-prior): leave one of them out.', 'fit');
+  }
+  const { prior: _, ...rest } = base;
   return new BayesianGaussianMixture({
-    ...base,
+    ...rest,
     ...(o['weight-prior'] !== undefined ? { weightConcentrationPriorType: o['weight-prior'] as WeightConcentrationPriorType } : {}),
     ...(o['weight-concentration'] !== undefined ? { weightConcentrationPrior: o['weight-concentration'] as number } : {}),
   });
@@ -78,6 +83,7 @@ export function tuningOptions(o: Opts): GaussianMixtureOptions {
   if (o['reg-covar'] !== undefined) opts.regCovar = o['reg-covar'] as number;
   if (o.seed !== undefined) opts.seed = o.seed as number;
   if (o.missing !== undefined) opts.missingValues = o.missing as 'error' | 'marginalize';
+  if (o.prior) opts.prior = true;
   return opts;
 }
 

@@ -50,7 +50,10 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
     if (SHARED.includes(k)) shared[k] = o[k];
     else if (!OWN.includes(k)) {
       const known = [...SHARED, ...OWN];
-      const message = spelledAs(k, ['weightsInit', 'meansInit', 'precisionsInit'])
+      const message = k === 'prior'
+        ? 'unknown option "prior": that is GaussianMixture\'s mclust prior (a posterior mode); a Bayesian mixture has priors ' +
+          'of its own: meanPrior, meanPrecisionPrior, degreesOfFreedomPrior, covariancePrior, weightConcentrationPrior.'
+        : spelledAs(k, ['weightsInit', 'meansInit', 'precisionsInit'])
         ? `unknown option "${k}" (a Bayesian mixture starts from initParams or fit's initLabels, as scikit-learn's has no explicit start); the options are ${known.join(', ')}.`
         : unknownOption('option', k, known);
       throw new GmmError('INVALID_OPTION', message);

@@ -12,6 +12,7 @@ import type { FittedState } from '../model/params.js';
 import { columnNames, nameMismatch, toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
 import type { Coordinator } from '../fit/coordinator.js';
 import { createCoordinator } from '../fit/variational.js';
+import { checkPriorShape } from '../model/conjugate-prior.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo, type LabelStart } from '../fit/driver.js';
@@ -567,14 +568,14 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   let co: Coordinator;
   // the reservoir sample: for the initialisation, and for the data's moments where a
   // Bayesian fit takes priors from them (warm starts too)
-  // a Bayesian prior of the wrong width is refused at the first chunk, not after the pass
+  // a prior (Bayesian or mclust's) of the wrong width is refused at the first chunk, not after the pass
   const names: StreamNames = { value: null, warm: opts.warmNames ?? null };
   // missing values: taken as such where a kept row has one (pass 0 tells; an explicit start
   // reads the stream once more to know), else the ordinary fit of the kept rows, as fit()
   const marginalize = o.missingValues === 'marginalize';
   let missing = marginalize;
   const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, pace, modelD, names,
-    (d) => { if (o.variational) checkPriorShapes(o, d); }, marginalize);
+    (d) => { if (o.variational) checkPriorShapes(o, d); if (o.prior) checkPriorShape(o.prior, o.covarianceModel, d); }, marginalize);
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
     rows = r.n;
     // after the coordinator: the sample's shard frees back to its own data when it lays
