@@ -161,6 +161,14 @@ describe("mclust's prior: properties", () => {
     warm.fit(Xf);
     expect(warm.prior).toEqual(gm.prior);
     expect(new GaussianMixture().fit(Xf).prior).toBeNull();
+    // a model no fit produced has no resolved prior: applyStatistics needs the data's defaults, or a prior given whole
+    const given = { weights: [0.5, 0.5], means: [[0, 0], [3, 3]], covariances: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]] };
+    const byHand = GaussianMixture.fromParameters(given, { prior: true });
+    expect(byHand.prior).toBeNull();
+    expect(thrown(() => byHand.applyStatistics(byHand.computeStatistics(Xf))).message).toMatch(/only a fit resolves/);
+    const whole = GaussianMixture.fromParameters(given, { prior: { mean: [1, 1], scale: [[1, 0], [0, 1]] } });
+    whole.applyStatistics(whole.computeStatistics(Xf));
+    expect(whole.prior).toEqual({ shrinkage: 0.01, mean: Float64Array.of(1, 1), dof: 4, scale: Float64Array.of(1, 0, 0, 1) });
     expect(thrown(() => new GaussianMixture({ covarianceType: 'VEE', prior: true })).message).toMatch(/no conjugate prior for covarianceType 'VEE'/);
     expect(thrown(() => new BayesianGaussianMixture({ prior: true } as never)).message).toMatch(/priors of its own/);
   });

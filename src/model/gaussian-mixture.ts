@@ -738,6 +738,11 @@ export class GaussianMixture {
     const c = core();
     const co = createCoordinator(c, arenaFor(c), this.opts, p.d);
     co.write(p);
+    if (what === 'applyStatistics' && this.opts.prior && co.wantsDataMoments && !p.prior) {
+      // a model no fit with its prior produced (fromParameters): the prior's defaults need the data
+      throw new GmmError('INVALID_OPTION', `${what} with prior needs the prior's data-dependent defaults, which only a fit ` +
+        'resolves: fit the model first, or give prior.mean and prior.scale.');
+    }
     co.logConstants();
     return { p, co, root };
   }
