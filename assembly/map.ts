@@ -7,7 +7,8 @@
 // From the statistics (stats.ts) about the shift c, for each component k:
 //   nₖ = massₖ,  x̄ₖ = cₖ + sumₖ/nₖ,  Wₖ = Σ r (x − x̄ₖ)(x − x̄ₖ)ᵀ,
 //   cₖ' = κnₖ/(κ + nₖ),  Tₖ = Wₖ + cₖ' (μₚ − x̄ₖ)(μₚ − x̄ₖ)ᵀ,  μₖ = (nₖx̄ₖ + κμₚ)/(nₖ + κ)
-// (a component with no mass: Tₖ = 0, μₖ = μₚ), and with n = Σ nₖ, [κ] = 1 if κ > 0 else 0,
+// (a component with no mass: Tₖ = 0, μₖ = μₚ, or with κ = 0 its previous mean, as without a
+// prior), and with n = Σ nₖ, [κ] = 1 if κ > 0 else 0,
 // the rule (MAP_*) mclust's code follows for the model:
 //   EII  σ² = Σₖ tr Tₖ / (ν + (n + K)d + 2)                    (mclust adds no ς here)
 //   VII  σₖ² = (ς + tr Tₖ) / (ν + nₖd + 2 + d[κ])
@@ -20,9 +21,10 @@
 //   EEV  Σₖ = Dₖ diag(Σⱼ ω(Λ + Tⱼ)) Dₖᵀ / (ν + n + d + 1 + [κ]), Dₖ the eigenvectors of
 //        Λ + Tₖ, ω the eigenvalues, descending (POOL_EEV)
 //   VEV  maximum likelihood's VEV over (Λ + Tₖ)/nₖ with masses nₖ (mclust's has no ν there)
-//   VVV  Σₖ = (Λ + Tₖ) / (ν + nₖ + d + 1 + [κ])
+//   VVV  Σₖ = (Λ + Tₖ) / (ν + nₖ + d + 2)
+//   one component, ellipsoidal (mclust's mvn XXX): Σ = (Λ + T) / (ν + n + d + 1 + [κ])
 //   one feature (mclust's E and V): σ² = (ς + Σₖ Tₖ) / (ν + n + K + 2);  σₖ² = (ς + Tₖ) / (ν + nₖ + 3)
-// One component (mclust's mvn) takes VII's, VVI's or VVV's rule by the model's shape.
+// One component (mclust's mvn) takes VII's, VVI's or XXX's rule by the model's shape.
 // regCovar is added to each component's covariance before a pooling rule (EVI, VEI, EEV,
 // VEV) pools them, after the others. The pooling rules run over covariances Cₖ with
 // masses mₖ: EVI and EEV Cₖ = (its scatter)/mₖ with mₖ = nₖ + (denominator − n)/K, which
@@ -47,6 +49,7 @@ export const MAP_VEV: i32 = 9;
 export const MAP_VVV: i32 = 10;
 export const MAP_E1: i32 = 11;
 export const MAP_V1: i32 = 12;
+export const MAP_XXX: i32 = 13;
 
 // @ts-ignore: decorator
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
@@ -72,13 +75,16 @@ export function mapMStep(
   for (let k = 0; k < K; k++) {
     const m = ld(mass, k);
     const sk = sum + (<usize>(k * d) << 3), ck = shift + (<usize>(k * d) << 3), muk = means + (<usize>(k * d) << 3);
-    const cw = m > 0 ? (kappa * m) / (kappa + m) : 0.0;
+    // κ/(κ + nₖ) and κnₖ/(κ + nₖ) in forms that cannot overflow for a huge κ; with no mass
+    // and κ = 0 the mean stays where it was
+    const mk = m + kappa, share = mk > 0 ? kappa / mk : 0.0;
+    const cw = m > 0 ? m * share : 0.0;
     for (let i = 0; i < d; i++) {
       const s = ld(sk, i), c = ld(ck, i), p = ld(pmean, i);
       const delta = m > 0 ? s / m : 0.0;
       st(dl, i, delta);
       st(dp, i, p - (c + delta));
-      st(muk, i, shrink ? c + (s + kappa * (p - c)) / (m + kappa) : m > 0 ? c + delta : c);
+      st(muk, i, shrink && mk > 0 ? c + (s / mk + share * (p - c)) : c + delta);
     }
     if (matrix) {
       const S = type == FULL ? scat + (<usize>(k * dd) << 3) : scat;
@@ -124,9 +130,9 @@ export function mapMStep(
       const den = rule == MAP_VII ? dof + m * fd + 2.0 + fd * kb : rule == MAP_VVI ? dof + m + 2.0 + kb : dof + m + 3.0;
       for (let i = 0; i < per; i++) st(cov, k * per + i, (sc + ld(cov, k * per + i)) / den + regCovar);
     }
-  } else if (rule == MAP_VVV) {
+  } else if (rule == MAP_VVV || rule == MAP_XXX) {
     for (let k = 0; k < K; k++) {
-      const den = dof + ld(mass, k) + fd + 1.0 + kb;
+      const den = dof + ld(mass, k) + fd + (rule == MAP_VVV ? 2.0 : 1.0 + kb);
       addScaled(cov + (<usize>(k * dd) << 3), scale, dd);
       finish(cov + (<usize>(k * dd) << 3), d, 1.0 / den, regCovar);
     }

@@ -14,7 +14,7 @@ interface Params { loglik: number; pro: number[]; mean: number[]; sigma: number[
 interface Case {
   name: string; n: number; d: number; x: number[];
   fits: { G: number; model: string; labels: number[]; prior: { shrinkage: number; mean: number[]; dof: number; scale: number[] };
-    me2: Params | null; me40: Params | null }[];
+    me2: Params | null; me40: Params | null; me40s0: Params | null; me40s5: Params | null }[];
   mclustBIC: { G: number[]; models: string[]; bic: (number | null)[] } | null;
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/prior.json', import.meta.url), 'utf8')) as { cases: Case[] };
@@ -32,12 +32,13 @@ function covAt(gm: GaussianMixture, k: number, a: number, b: number): number {
   return type === 'diag' ? cov[k * d + a] : cov[k];
 }
 
-/** The largest difference from R's parameters: means relative to themselves, covariances
- *  to their row's diagonal entry. */
+/** The largest difference from R's parameters: weights absolute (a vanishing component's
+ *  weight of 1e-9 carries EM's rounding in its relative digits), means relative to
+ *  themselves, covariances to their row's diagonal entry. */
 function offBy(gm: GaussianMixture, ref: Params, d: number): number {
   let worst = 0;
   for (let k = 0; k < ref.pro.length; k++) {
-    worst = Math.max(worst, Math.abs(gm.weights[k] - ref.pro[k]) / ref.pro[k]);
+    worst = Math.max(worst, Math.abs(gm.weights[k] - ref.pro[k]));
     for (let j = 0; j < d; j++) worst = Math.max(worst, Math.abs(gm.means.data[k * d + j] - ref.mean[k * d + j]) / Math.abs(ref.mean[k * d + j]));
     for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) {
       worst = Math.max(worst, Math.abs(covAt(gm, k, a, b) - ref.sigma[k * d * d + a * d + b]) / ref.sigma[k * d * d + a * (d + 1)]);
@@ -58,12 +59,21 @@ describe("mclust's prior against mclust", () => {
           gm.fit(X(c), { initLabels: f.labels });
           expect(offBy(gm, ref!, c.d), `${f.model} G=${f.G} ${maxIter}`).toBeLessThan(maxIter === 1 ? 1e-11 : 1e-10);
           expect(Math.abs(gm.score(X(c)) * c.n - ref!.loglik), `${f.model} G=${f.G} loglik`).toBeLessThan(1e-11 * Math.abs(ref!.loglik));
+          if (maxIter === 1) continue;
           // defaultPrior()'s values, as the fit resolved them
           const p = gm.prior!;
           expect([p.shrinkage, p.dof]).toEqual([f.prior.shrinkage, f.prior.dof]);
           for (const [a, b] of [[p.mean, f.prior.mean], [p.scale, f.prior.scale]] as const) {
             expect(a.length).toBe(b.length);
             for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-13 * Math.abs(b[i]));
+          }
+          // priorControl(shrinkage = 0) and priorControl(shrinkage = 0.5, scale = 2 · the default)
+          const scale = Array.from(p.scale, (v) => 2 * v);
+          for (const [prior, r] of [[{ shrinkage: 0 }, f.me40s0], [{ shrinkage: 0.5, scale: scale.length === 1 ? scale[0] : scale }, f.me40s5]] as const) {
+            if (!r) continue;
+            const g = new GaussianMixture({ nComponents: f.G, covarianceType: model, prior, regCovar: 0, tol: 0, maxIter });
+            g.fit(X(c), { initLabels: f.labels });
+            expect(offBy(g, r, c.d), `${f.model} G=${f.G} ${JSON.stringify(prior).slice(0, 30)}`).toBeLessThan(1e-9);
           }
         }
       }
@@ -143,6 +153,12 @@ describe("mclust's prior: properties", () => {
     const dup = [...Array.from({ length: 30 }, (_, i) => [Math.cos(i), Math.sin(i * 1.3) * 2]), ...Array.from({ length: 10 }, () => [5, 5])];
     const labels = dup.map((_, i) => (i < 30 ? 0 : 1));
     expect(errorCode(() => new GaussianMixture({ nComponents: 2, regCovar: 0 }).fit(dup, { initLabels: labels }))).toBe('NOT_POSITIVE_DEFINITE');
+    // a class with no row and no shrinkage: its mean stays where the start put it, its covariance is the prior's
+    for (const covarianceType of ['full', 'EII', 'VEI', 'tied'] as const) {
+      const g = new GaussianMixture({ nComponents: 3, covarianceType, regCovar: 0, prior: { shrinkage: 0 }, maxIter: 3 }).fit(dup, { initLabels: labels });
+      expect(Array.from(g.means.data).every(Number.isFinite), covarianceType).toBe(true);
+      expect(g.weights[2]).toBeLessThan(1e-14);
+    }
     const gm = new GaussianMixture({ nComponents: 2, regCovar: 0, prior: true }).fit(dup, { initLabels: labels });
     // Σₖ ⪰ Λ/(ν + nₖ + d + 2) (its scatter and shrinkage terms are positive semidefinite), nₖ ≤ 40
     const L = gm.prior!.scale, den = gm.prior!.dof + 40 + 2 + 2;
@@ -154,6 +170,10 @@ describe("mclust's prior: properties", () => {
     const gm = new GaussianMixture({ nComponents: 2, covarianceType: 'VEV', prior: { shrinkage: 0.5, dof: 6 } }).fit(Xf);
     const back = GaussianMixture.fromJSON(JSON.parse(JSON.stringify(gm)));
     expect(back.prior).toEqual(gm.prior);
+    // a file whose prior scale has the wrong shape for its model
+    const edited = JSON.parse(JSON.stringify(gm));
+    edited.prior.scale = [1];
+    expect(thrown(() => GaussianMixture.fromJSON(edited)).message).toMatch(/"prior.scale" has 1 numbers, expected 4/);
     expect(sameBits(back.covariances, gm.covariances)).toBe(true);
     expectSameFit(new GaussianMixture(gm.getParams()).fit(Xf), gm);
     expect(gm.getParams().prior).toEqual({ shrinkage: 0.5, dof: 6 });

@@ -87,7 +87,14 @@ export class Coordinator {
     this.prepareMStep(root, shift, prior);
     const bad = this.c.mStep(this.b.stats, this.b.means, prior ? this.b.prior : this.b.means, this.K, this.d, this.type,
       poolCode(this.o.covarianceModel), this.o.regCovar, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp, warm);
+    this.equalWeights();
     return bad >= 0 ? bad : this.numericallySingular();
+  }
+
+  /** With equalWeights, every weight back at 1/K after an M-step (mclust's equalPro: the
+   *  masses still weigh the means and covariances). */
+  protected equalWeights(): void {
+    if (this.o.equalWeights) this.view('weights', this.K).fill(1 / this.K);
   }
 
   /**

@@ -22,7 +22,7 @@ export class MapCoordinator extends Coordinator {
     this.p = o.prior!;
     this.rule = priorRule(o.covarianceModel, this.K, d);
     this.ptr = { mean: arena.allocF64(d), scale: arena.allocF64(this.scaleLength) };
-    if (!this.wantsDataMoments) this.resolve(this.p.mean!, this.p.scale!);
+    if (!this.wantsDataMoments) this.resolve({ shrinkage: this.p.shrinkage, mean: this.p.mean!, dof: this.p.dof ?? d + 2, scale: this.p.scale! });
   }
 
   private get scaleLength(): number {
@@ -65,20 +65,22 @@ export class MapCoordinator extends Coordinator {
         scale = Float64Array.of((fac * s) / d);
       }
     }
-    this.resolve(this.p.mean ?? mean, scale);
+    this.resolve({ shrinkage: this.p.shrinkage, mean: this.p.mean ?? mean, dof: this.p.dof ?? this.d + 2, scale });
   }
 
-  private resolve(mean: Float64Array, scale: Float64Array): void {
-    this.prior = { shrinkage: this.p.shrinkage, mean: mean.slice(), dof: this.p.dof ?? this.d + 2, scale: scale.slice() };
-    this.arena.f64(this.ptr.mean, this.d).set(mean);
-    this.arena.f64(this.ptr.scale, scale.length).set(scale);
+  private resolve(p: PriorParams): void {
+    this.prior = { ...p, mean: p.mean.slice(), scale: p.scale.slice() };
+    this.arena.f64(this.ptr.mean, this.d).set(p.mean);
+    this.arena.f64(this.ptr.scale, p.scale.length).set(p.scale);
   }
 
   override mStep(root: Float64Array | null, shift?: Float64Array, prior?: Float64Array): number {
     this.prepareMStep(root, shift, prior);
     const p = this.prior!;
-    return this.c.mapMStep(this.b.stats, this.b.means, this.K, this.d, this.type, this.rule, this.o.regCovar, p.shrinkage,
+    const bad = this.c.mapMStep(this.b.stats, this.b.means, this.K, this.d, this.type, this.rule, this.o.regCovar, p.shrinkage,
       this.ptr.mean, p.dof, this.ptr.scale, this.b.weights, this.b.means, this.b.cov, this.b.chol, this.b.tmp);
+    this.equalWeights();
+    return bad;
   }
 
   /** One-hot responsibilities on the K given points through the MAP M-step (k-means++ and
@@ -96,10 +98,11 @@ export class MapCoordinator extends Coordinator {
     return p;
   }
 
-  /** The parameters, and the prior unless this fit resolved its own from the data (a warm
-   *  start takes new data's defaults, as a Bayesian mixture's). */
+  /** The parameters, and the prior they were fitted with, unless this fit resolved its own
+   *  from the options and the data (a warm start takes new data's defaults, as a Bayesian
+   *  mixture's). */
   override write(p: Params): void {
     super.write(p);
-    if (!this.prior && p.prior) this.resolve(p.prior.mean, p.prior.scale);
+    if (!this.prior && p.prior) this.resolve(p.prior);
   }
 }

@@ -130,7 +130,7 @@ export function checkPriorShape(p: ResolvedPrior, model: CovarianceModel, d: num
 export function priorRule(model: CovarianceModel, K: number, d: number): number {
   const shape = model === 'EII' || model === 'spherical' ? 'sph' : model === 'EEI' || model === 'VEI' || model === 'EVI' || model === 'diag' ? 'diag' : 'ell';
   // one component: mclust's mvn (XII, XXI, XXX), whatever the constraint
-  if (K === 1) return shape === 'sph' ? 2 : shape === 'diag' ? 6 : 10;
+  if (K === 1) return shape === 'sph' ? 2 : shape === 'diag' ? 6 : 13;
   // one feature: mclust's E and V, by the volume's letter
   if (d === 1) return model === 'EII' || model === 'EEI' || model === 'EVI' || model === 'tied' || model === 'EEV' ? 11 : 12;
   return ({ EII: 1, spherical: 2, EEI: 3, VEI: 4, EVI: 5, diag: 6, tied: 7, EEV: 8, VEV: 9, full: 10 } as Record<string, number>)[model];

@@ -447,7 +447,8 @@ export class GaussianMixture {
   /** Number of free parameters (as scikit-learn counts them; mclust's count for its models). */
   nParameters(): number {
     const { K, d } = this.fitted('nParameters').params;
-    return covarianceParameters(this.opts.covarianceModel, K, d) + K * d + K - 1;
+    // with equalWeights the weights are fixed, not estimated (mclust's nMclustParams with equalPro)
+    return covarianceParameters(this.opts.covarianceModel, K, d) + K * d + (this.opts.equalWeights ? 0 : K - 1);
   }
 
   /** Bayesian information criterion on X (lower is better): −2·log-likelihood + p·ln n; with
@@ -803,6 +804,7 @@ export class GaussianMixture {
     }
     if (o.precisionsInit) options.precisionsInit = Array.from(o.precisionsInit);
     if (o.prior) options.prior = priorOption(o.prior);
+    if (o.equalWeights) options.equalWeights = true;
     return options as GaussianMixtureOptions;
   }
 

@@ -4,7 +4,7 @@ import { GmmError } from '../core/errors.js';
 import { repeatedName, type CovarianceType } from './validate.js';
 import { COVARIANCE_MODELS, checkConstraint, modelNamed, structureOf } from './covariance-models.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
-import type { PriorParams } from './conjugate-prior.js';
+import { matrixScale, type PriorParams } from './conjugate-prior.js';
 import { eigenvalues, precisionFactors } from './factors.js';
 
 export const FORMAT = 'gmm-wasm';
@@ -85,13 +85,12 @@ export function variationalFromJSON(v: unknown, process: boolean, type: Covarian
   return out;
 }
 
-/** The "prior" of a fit's JSON, checked. */
-function priorFromJSON(v: unknown, d: number): PriorParams {
+/** The "prior" of a fit's JSON, checked (its scale: scaleLength numbers, by the model). */
+function priorFromJSON(v: unknown, d: number, scaleLength: number): PriorParams {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad('"prior" must be an object { shrinkage, mean, dof, scale }.');
   const o = v as Record<string, unknown>;
   const [shrinkage] = numbers([o.shrinkage], 'prior.shrinkage', 1);
   const [dof] = numbers([o.dof], 'prior.dof', 1);
-  const scaleLength = Array.isArray(o.scale) && o.scale.length === d * d ? d * d : 1;
   const p = { shrinkage, mean: numbers(o.mean, 'prior.mean', d), dof, scale: numbers(o.scale, 'prior.scale', scaleLength) };
   if (!(p.shrinkage >= 0 && p.dof > 0)) throw bad('"prior" needs shrinkage ≥ 0 and dof > 0.');
   return p;
@@ -264,7 +263,7 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   } catch (e) {
     throw bad(`${(e as Error).message.replace(/\. Give .*$/, '')}: the file was edited or corrupted.`);
   }
-  const prior = o.prior === undefined ? undefined : priorFromJSON(o.prior, d);
+  const prior = o.prior === undefined ? undefined : priorFromJSON(o.prior, d, matrixScale(model, d) ? d * d : 1);
   return {
     raw: o,
     options: options as Record<string, unknown>,

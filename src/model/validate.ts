@@ -275,6 +275,8 @@ export interface ResolvedOptions {
   missingValues: MissingValues;
   /** mclust's conjugate prior (the `prior` option), or null. */
   prior: ResolvedPrior | null;
+  /** Every weight held at 1/K (mclust's equalPro). */
+  equalWeights: boolean;
 }
 
 export interface GaussianMixtureOptions {
@@ -310,11 +312,13 @@ export interface GaussianMixtureOptions {
   /** mclust's conjugate prior (priorControl()): true for its defaults, or an object with
    *  some of them given; EM then finds the posterior mode (see "mclust's prior" in the README). */
   prior?: boolean | ConjugatePriorOptions | null;
+  /** Hold every weight at 1/nComponents (mclust's emControl(equalPro = TRUE)); default false. */
+  equalWeights?: boolean;
 }
 
 const DEFAULTS = {
   nComponents: 1, covarianceType: 'full' as CovarianceName, tol: 1e-3, regCovar: 1e-6, maxIter: 100, nInit: 1,
-  initParams: 'kmeans' as InitParams, warmStart: false, seed: 0, missingValues: 'error' as MissingValues,
+  initParams: 'kmeans' as InitParams, warmStart: false, seed: 0, missingValues: 'error' as MissingValues, equalWeights: false,
 };
 /** The options a GaussianMixture takes. */
 export const MODEL_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'weightsInit', 'meansInit', 'precisionsInit', 'prior']);
@@ -424,6 +428,12 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     throw new GmmError('INVALID_OPTION', `initParams '${initParams}' starts every covariance at regCovar·I, which is ` +
       "singular with regCovar 0: use regCovar > 0, initParams 'kmeans' or 'random', or give precisionsInit.");
   }
+  const equalWeights = get('equalWeights');
+  if (typeof equalWeights !== 'boolean') throw new GmmError('INVALID_OPTION', `equalWeights must be true or false; got ${describe(equalWeights)}.`);
+  if (equalWeights && weightsInit) {
+    throw new GmmError('INVALID_OPTION', 'weightsInit cannot go with equalWeights, which holds every weight at 1/nComponents: ' +
+      'leave weightsInit out.');
+  }
   const prior = resolvePrior(o.prior, covarianceModel);
   if (prior && missingValues === 'marginalize') {
     throw new GmmError('INVALID_OPTION', "prior and missingValues 'marginalize' cannot go together: the incomplete-data EM " +
@@ -431,7 +441,7 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   }
   return {
     nComponents, covarianceType, covarianceModel, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
-    precisionsInitShape, warmStart, seed: seed as number, missingValues, prior,
+    precisionsInitShape, warmStart, seed: seed as number, missingValues, prior, equalWeights,
   };
 }
 
