@@ -254,7 +254,7 @@ describe.concurrent('fit --bayesian', () => {
     expect(st.code, st.stderr).toBe(0);
     expect(JSON.parse(st.stdout)).toEqual(JSON.parse(JSON.stringify(ref)));
   });
-  it('fit --prior: mclust\'s prior with its defaults, equal to the library\'s; refused beside --bayesian and for a model mclust has none for', async () => {
+  it('fit --prior and --equal-weights: mclust\'s prior and equalPro, equal to the library\'s; the prior refused beside --bayesian and for a model mclust has none for', async () => {
     const r = await cli(['fit', FAITHFUL, '-k', '3', '--covariance', 'VVV', '--init', 'hc', '--reg-covar', '0', '--prior', '-q']);
     expect(r.code, r.stderr).toBe(0);
     const ref = new lib.GaussianMixture({ nComponents: 3, initParams: 'hc', regCovar: 0, prior: true }).fit(named(faithful));
@@ -266,6 +266,10 @@ describe.concurrent('fit --bayesian', () => {
     const v = await cli(['select', FAITHFUL, '-k', '1..3', '--covariance', 'VEE', '--prior']);
     expect(v.code).toBe(2);
     expect(v.stderr).toContain("--prior: mclust has no conjugate prior for --covariance 'VEE'");
+    const e = await cli(['fit', FAITHFUL, '-k', '2', '--equal-weights', '-q']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout)).toEqual(JSON.parse(JSON.stringify(new lib.GaussianMixture({ nComponents: 2, equalWeights: true }).fit(named(faithful)))));
+    expect(JSON.parse(e.stdout).weights).toEqual([0.5, 0.5]);
   });
   it('predict --given and impute take a Bayesian model\'s point estimates with --point-estimates only', async () => {
     const f = await cli(['fit', FAITHFUL, '-k', '3', '--bayesian', '-q', '--out', join(dir, 'bgm3.json')]);

@@ -53,6 +53,7 @@ export const FIT_OPTIONS: OptionSpec[] = [
   { name: 'reg-covar', kind: 'number', value: 'x', help: 'added to covariance diagonals (default 1e-6)' },
   { name: 'seed', kind: 'int', value: 'n', help: 'random seed: same seed, same result everywhere (default 0)' },
   { name: 'prior', kind: 'flag', help: "mclust's conjugate prior with its defaults (priorControl()): EM finds the posterior mode" },
+  { name: 'equal-weights', kind: 'flag', help: "hold every component's weight at 1/k (mclust's equalPro)" },
   { name: 'missing', kind: 'string', value: 'mode', help: 'error | marginalize: read empty, NA and NaN cells as missing and fit around them (default error)', choices: ['error', 'marginalize'] },
 ];
 

@@ -11,7 +11,7 @@ import { InputError, UsageError, type Opts } from './args.js';
 const FLAG_OF: Record<string, string> = {
   nComponents: '-k', covarianceType: '--covariance', tol: '--tol', regCovar: '--reg-covar', maxIter: '--max-iter',
   nInit: '--n-init', initParams: '--init', seed: '--seed', weightConcentrationPrior: '--weight-concentration',
-  weightConcentrationPriorType: '--weight-prior', prior: '--prior',
+  weightConcentrationPriorType: '--weight-prior', prior: '--prior', equalWeights: '--equal-weights',
 };
 
 /** A library message told in the command line's flags: the options whose names are
@@ -54,7 +54,11 @@ export function newModel(o: Opts): GaussianMixture {
     throw new UsageError('--prior is mclust\'s prior for a maximum-likelihood fit (a posterior mode); --bayesian has priors of ' +
       'its own (--weight-concentration, --weight-prior): leave one of them out.', 'fit');
   }
-  const { prior: _, ...rest } = base;
+  if (o['equal-weights']) {
+    throw new UsageError('--equal-weights holds a maximum-likelihood fit\'s weights at 1/k; --bayesian estimates its weights ' +
+      'under its weight prior: leave one of them out.', 'fit');
+  }
+  const { prior: _, equalWeights: __, ...rest } = base;
   return new BayesianGaussianMixture({
     ...rest,
     ...(o['weight-prior'] !== undefined ? { weightConcentrationPriorType: o['weight-prior'] as WeightConcentrationPriorType } : {}),
@@ -84,6 +88,7 @@ export function tuningOptions(o: Opts): GaussianMixtureOptions {
   if (o.seed !== undefined) opts.seed = o.seed as number;
   if (o.missing !== undefined) opts.missingValues = o.missing as 'error' | 'marginalize';
   if (o.prior) opts.prior = true;
+  if (o['equal-weights']) opts.equalWeights = true;
   return opts;
 }
 
