@@ -246,8 +246,8 @@ function* initialize(co: Coordinator, start: LabelStart | null): Program<void> {
 }
 
 /** How one initialisation's EM iterations ended: the last lower bound, the iterations run
- *  (at most maxIter) and whether |change| fell below tol. */
-export interface EmOutcome { lower: number; nIter: number; converged: boolean }
+ *  (at most maxIter), whether |change| fell below tol, and the bound after each iteration. */
+export interface EmOutcome { lower: number; nIter: number; converged: boolean; bounds: number[] }
 
 /** What the EM iterations ask of the data: the E-step alone. A worker relaying to its
  *  peers (src/parallel/relay-worker.ts) answers it without the rest of a Cluster. */
@@ -263,6 +263,7 @@ export type EmSource = { em: Cluster['em'] };
 export function* emIterations(co: Coordinator, init: number, lower: number, hooks: FitHooks):
   Generator<(cl: EmSource) => Maybe<unknown>, EmOutcome, unknown> {
   const o = co.o;
+  const bounds: number[] = [];
   let iter = 0;
   for (iter = 1; iter <= o.maxIter; iter++) {
     const prev = lower;
@@ -279,10 +280,11 @@ export function* emIterations(co: Coordinator, init: number, lower: number, hook
     if (u.bad >= 0) throw notPd(u.bad, co, `at EM iteration ${iter}`);
     if (!Number.isFinite(lower)) throw nonFiniteError(co, hooks, lower, iter); // update() left the parameters
     const change = lower - prev;
+    bounds.push(lower);
     hooks.onIteration?.({ init, iter, lowerBound: lower, change });
-    if (Math.abs(change) < o.tol) return { lower, nIter: iter, converged: true };
+    if (Math.abs(change) < o.tol) return { lower, nIter: iter, converged: true, bounds };
   }
-  return { lower, nIter: o.maxIter, converged: false };
+  return { lower, nIter: o.maxIter, converged: false, bounds };
 }
 
 /**
@@ -313,7 +315,7 @@ export function* fitProgram(
     // a later restart must beat the best by more than rounding: restarts that reach the
     // same optimum (often with the components in another order) keep the first
     if (best === null || out.lower - best.lowerBound > 1e-12 * Math.abs(best.lowerBound)) {
-      best = { params: co.read(), converged: out.converged, nIter: out.nIter, lowerBound: out.lower };
+      best = { params: co.read(), converged: out.converged, nIter: out.nIter, lowerBound: out.lower, lowerBounds: out.bounds };
     }
   }
   return best!;

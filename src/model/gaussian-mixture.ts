@@ -672,6 +672,7 @@ export class GaussianMixture {
       converged: prev !== null && Math.abs(lower - prev.lowerBound) < this.opts.tol,
       nIter: (prev?.nIter ?? 0) + 1,
       lowerBound: lower,
+      lowerBounds: [...(prev?.lowerBounds ?? []), lower],
       featureNames: prev?.featureNames ?? null, // the statistics carry none: the model's own stay
     };
     return this;
@@ -771,6 +772,9 @@ export class GaussianMixture {
   get converged(): boolean { return this.fitted('converged').converged; }
   get nIter(): number { return this.fitted('nIter').nIter; }
   get lowerBound(): number { return this.fitted('lowerBound').lowerBound; }
+  /** The lower bound after each EM iteration of the fit kept, nIter of them (scikit-learn's
+   *  lower_bounds_; empty for a model no fit produced); applyStatistics appends its own. */
+  get lowerBounds(): Float64Array { return Float64Array.from(this.fitted('lowerBounds').lowerBounds ?? []); }
   /** The conjugate prior the fit used (the `prior` option) with its defaults resolved, or
    *  null for a fit without one (a copy). */
   get prior(): PriorParams | null {
@@ -858,11 +862,13 @@ export class GaussianMixture {
   }
 
   /** A fitted model over other features (marginal, condition): these options without the
-   *  initial parameters (their shapes no longer fit), converged, nIter and lowerBound of this fit. */
+   *  initial parameters and the prior (their shapes no longer fit) and without equalWeights (a
+   *  conditional's weights are the components' posterior weights), converged, nIter and
+   *  lowerBound of this fit. */
   private derived(s: FittedState, params: Params, kept: number[]): GaussianMixture {
     const gm = new GaussianMixture();
     const opts: ResolvedOptions = { ...copyOptions(this.opts), covarianceModel: derivedModel(this.opts.covarianceModel),
-      weightsInit: null, meansInit: null, precisionsInit: null, precisionsInitShape: null };
+      weightsInit: null, meansInit: null, precisionsInit: null, precisionsInitShape: null, prior: null, equalWeights: false };
     const names = s.featureNames ? kept.map((j) => s.featureNames![j]) : null;
     Object.assign(gm, { opts, state: { ...s, params, featureNames: names } });
     return gm;

@@ -55,6 +55,9 @@ export interface FittedState {
   converged: boolean;
   nIter: number;
   lowerBound: number;
+  /** The lower bound after each EM iteration of the fit kept (scikit-learn's lower_bounds_;
+   *  nIter of them), or absent (a model no fit produced). */
+  lowerBounds?: number[];
   /** The names of the columns the model was fitted on (X's columns), or null/absent. */
   featureNames?: string[] | null;
 }

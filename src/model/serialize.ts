@@ -23,6 +23,8 @@ export interface GaussianMixtureJSON {
   nIter: number;
   /** null for a model built by fromParameters (no fit ran: −∞). */
   lowerBound: number | null;
+  /** The bound after each iteration of the fit kept (nIter of them; absent in older files). */
+  lowerBounds?: number[];
   /** The names of the columns fitted on (absent when X had none). */
   featureNames?: string[];
   /** BayesianGaussianMixture only: the variational posterior and the resolved priors. */
@@ -44,6 +46,7 @@ export function toJSONObject(options: Record<string, unknown>, s: FittedState): 
     covariances: Array.from(s.params.covariances),
     precisionsCholesky: Array.from(s.params.precisionsCholesky),
     converged: s.converged, nIter: s.nIter, lowerBound: s.lowerBound === -Infinity ? null : s.lowerBound,
+    ...(s.lowerBounds?.length ? { lowerBounds: s.lowerBounds.slice() } : {}),
     ...(s.featureNames ? { featureNames: s.featureNames.slice() } : {}),
     ...(s.params.variational ? { variational: variationalJSON(s.params.variational) } : {}),
     ...(s.params.prior ? { prior: { ...s.params.prior, mean: Array.from(s.params.prior.mean), scale: Array.from(s.params.prior.scale) } } : {}),
@@ -264,12 +267,15 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     throw bad(`${(e as Error).message.replace(/\. Give .*$/, '')}: the file was edited or corrupted.`);
   }
   const prior = o.prior === undefined ? undefined : priorFromJSON(o.prior, d, matrixScale(model, d) ? d * d : 1);
+  // the bounds of a fit's iterations, one per iteration (files before them have none)
+  const lowerBounds = o.lowerBounds === undefined ? undefined : Array.from(numbers(o.lowerBounds, 'lowerBounds', o.nIter as number));
   return {
     raw: o,
     options: options as Record<string, unknown>,
     state: {
       params: { covarianceType: type, K, d, weights, means, covariances, precisionsCholesky: chol, ...(prior ? { prior } : {}) },
       converged: o.converged, nIter: o.nIter, lowerBound: o.lowerBound === null ? -Infinity : o.lowerBound,
+      ...(lowerBounds ? { lowerBounds } : {}),
       featureNames: names ? (names as string[]).slice() : null,
     },
   };

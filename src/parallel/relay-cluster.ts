@@ -61,7 +61,7 @@ export class RelayCluster extends ShardCluster {
     if (failed) throw (failed as { e: unknown }).e;
     const r = (answers[0] as PromiseFulfilledResult<RelayResult>).value;
     co.write(r.params!);
-    return { lower: r.lower, nIter: r.nIter, converged: r.converged };
+    return { lower: r.lower, nIter: r.nIter, converged: r.converged, bounds: r.bounds };
   }
 
   /** Shared memory for this relay's exchange where the runtime has it and there are peers
