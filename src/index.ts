@@ -23,6 +23,8 @@ export type { MixtureParameters } from './model/from-parameters.js';
 export type { GaussianMixtureOptions, ResolvedOptions, CovarianceType, InitParams, Matrix, MatrixInput, MissingValues } from './model/validate.js';
 export type { CovarianceModel, CovarianceName } from './model/covariance-models.js';
 export { COVARIANCE_MODELS } from './model/covariance-models.js';
+export { PRIOR_MODELS } from './model/conjugate-prior.js';
+export type { ConjugatePriorOptions, PriorParams } from './model/conjugate-prior.js';
 export type { InitSource } from './core/loader.js';
 export { isInitialized } from './core/core.js';
 import { initCore } from './core/core.js';

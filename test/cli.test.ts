@@ -266,6 +266,12 @@ describe.concurrent('fit --bayesian', () => {
     const v = await cli(['select', FAITHFUL, '-k', '1..3', '--covariance', 'VEE', '--prior']);
     expect(v.code).toBe(2);
     expect(v.stderr).toContain("--prior: mclust has no conjugate prior for --covariance 'VEE'");
+    // select --covariance all --prior: the ten models mclust has a prior for
+    const a = await cli(['select', FAITHFUL, '-k', '1..2', '--covariance', 'all', '--prior', '--json', '-q']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(new Set(JSON.parse(a.stdout).map((r: { covariance: string }) => r.covariance)).size).toBe(10);
+    const m = await cli(['fit', FAITHFUL, '--prior', '--missing', 'marginalize']);
+    expect(m.stderr).toContain("--prior and --missing 'marginalize' cannot go together");
     const e = await cli(['fit', FAITHFUL, '-k', '2', '--equal-weights', '-q']);
     expect(e.code, e.stderr).toBe(0);
     expect(JSON.parse(e.stdout)).toEqual(JSON.parse(JSON.stringify(new lib.GaussianMixture({ nComponents: 2, equalWeights: true }).fit(named(faithful)))));

@@ -3,7 +3,7 @@
 // and mclustBIC's table; then what holds without R.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BayesianGaussianMixture, COVARIANCE_MODELS, GaussianMixture, selectModel, type CovarianceName, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, COVARIANCE_MODELS, GaussianMixture, PRIOR_MODELS, selectModel, type CovarianceName, type Matrix } from '../src/index.js';
 import type * as Lib from '../src/entry-node.js';
 import { errorCode, expectSameFit, loadCore, overlapping, pieces, thrown } from './helpers.js';
 
@@ -68,13 +68,15 @@ describe('equalWeights against mclust', () => {
 });
 
 describe('equalWeights', () => {
-  it('every model: the weights stay 1/K, EM never lowers the bound, and K − 1 fewer parameters', () => {
+  it('every model, with the prior too: the weights stay 1/K, EM never lowers the bound, and K − 1 fewer parameters', () => {
     const Xo = overlapping(2, 600, 3, 3);
-    for (const covarianceType of COVARIANCE_MODELS) {
+    for (const [covarianceType, prior] of [...COVARIANCE_MODELS.map((m) => [m, false] as const), ...PRIOR_MODELS.map((m) => [m, true] as const)]) {
       const bounds: number[] = [];
-      const gm = new GaussianMixture({ nComponents: 3, covarianceType, equalWeights: true, tol: 0, maxIter: 25 })
+      const gm = new GaussianMixture({ nComponents: 3, covarianceType, equalWeights: true, prior, tol: 0, maxIter: 25 })
         .fit(Xo, { onIteration: (i) => bounds.push(i.lowerBound) });
       expect(Array.from(gm.weights), covarianceType).toEqual([1 / 3, 1 / 3, 1 / 3]);
+      // with the prior EM climbs the posterior, not the likelihood: only the weights are checked there
+      if (prior) continue;
       for (let i = 1; i < bounds.length; i++) expect(bounds[i], `${covarianceType} ${i}`).toBeGreaterThanOrEqual(bounds[i - 1] - 1e-12 * Math.abs(bounds[i - 1]));
       const free = new GaussianMixture({ nComponents: 3, covarianceType }).fit(Xo);
       expect(gm.nParameters()).toBe(free.nParameters() - 2);
@@ -91,7 +93,10 @@ describe('equalWeights', () => {
     expectSameFit(new GaussianMixture(gm.getParams()).fit(Xo), gm);
     expect(thrown(() => new GaussianMixture({ nComponents: 2, equalWeights: true, weightsInit: [0.3, 0.7] })).message).toMatch(/weightsInit cannot go with equalWeights/);
     expect(errorCode(() => new GaussianMixture({ equalWeights: 1 as never }))).toBe('INVALID_OPTION');
-    expect(errorCode(() => new BayesianGaussianMixture({ equalWeights: true } as never))).toBe('INVALID_OPTION');
+    expect(thrown(() => new BayesianGaussianMixture({ equalWeights: true } as never)).message).toMatch(/estimates its weights under its weight prior/);
+    // mclust's names point to ours
+    expect(thrown(() => new GaussianMixture({ equalPro: true } as never)).message).toMatch(/mclust's equalPro is equalWeights here/);
+    expect(thrown(() => new GaussianMixture({ priorControl: true } as never)).message).toMatch(/mclust's priorControl\(\) is prior here/);
   });
 
   it('fit() = fitAsync on 2 workers = fitStream, with and without the prior', async () => {

@@ -177,6 +177,7 @@ describe("mclust's prior: properties", () => {
     expect(sameBits(back.covariances, gm.covariances)).toBe(true);
     expectSameFit(new GaussianMixture(gm.getParams()).fit(Xf), gm);
     expect(gm.getParams().prior).toEqual({ shrinkage: 0.5, dof: 6 });
+    expect(new GaussianMixture({ prior: {} }).getParams().prior).toBe(true); // mclust's defaults, as given by prior: true
     const warm = new GaussianMixture({ ...gm.getParams(), warmStart: true }).fit(Xf);
     warm.fit(Xf);
     expect(warm.prior).toEqual(gm.prior);

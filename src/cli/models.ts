@@ -11,7 +11,7 @@ import { InputError, UsageError, type Opts } from './args.js';
 const FLAG_OF: Record<string, string> = {
   nComponents: '-k', covarianceType: '--covariance', tol: '--tol', regCovar: '--reg-covar', maxIter: '--max-iter',
   nInit: '--n-init', initParams: '--init', seed: '--seed', weightConcentrationPrior: '--weight-concentration',
-  weightConcentrationPriorType: '--weight-prior', prior: '--prior', equalWeights: '--equal-weights',
+  weightConcentrationPriorType: '--weight-prior', prior: '--prior', equalWeights: '--equal-weights', missingValues: '--missing',
 };
 
 /** A library message told in the command line's flags: the options whose names are

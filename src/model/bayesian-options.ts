@@ -53,6 +53,9 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
       const message = k === 'prior'
         ? 'unknown option "prior": that is GaussianMixture\'s mclust prior (a posterior mode); a Bayesian mixture has priors ' +
           'of its own: meanPrior, meanPrecisionPrior, degreesOfFreedomPrior, covariancePrior, weightConcentrationPrior.'
+        : k === 'equalWeights'
+        ? 'unknown option "equalWeights": that is GaussianMixture\'s (mclust\'s equalPro); a Bayesian mixture estimates its ' +
+          'weights under its weight prior (weightConcentrationPrior, weightConcentrationPriorType).'
         : spelledAs(k, ['weightsInit', 'meansInit', 'precisionsInit'])
         ? `unknown option "${k}" (a Bayesian mixture starts from initParams or fit's initLabels, as scikit-learn's has no explicit start); the options are ${known.join(', ')}.`
         : unknownOption('option', k, known);

@@ -53,7 +53,8 @@ export function resolvePrior(v: unknown, model: CovarianceModel): ResolvedPrior 
   if (v === undefined || v === null || v === false) return null;
   if (!PRIOR_MODELS.includes(model)) {
     throw new GmmError('INVALID_OPTION', `prior: mclust has no conjugate prior for covarianceType '${model}' (none for VEE, ` +
-      `EVE, VVE and EVV): use one of ${PRIOR_MODELS.map((m) => `'${m}'`).join(', ')}, or leave prior out.`);
+      `EVE, VVE and EVV): use one of ${PRIOR_MODELS.map((m) => `'${m}'`).join(', ')} (PRIOR_MODELS: selectModel's ` +
+      'covarianceTypes for all of them, as mclustBIC with a prior), or leave prior out.');
   }
   if (v === true) return { shrinkage: 0.01, mean: null, dof: null, scale: null, scaleShape: null };
   if (typeof v !== 'object' || Array.isArray(v)) {
@@ -138,7 +139,8 @@ export function priorRule(model: CovarianceModel, K: number, d: number): number 
 
 /** The option as given, in plain values (getParams and toJSON): a restored model resolves
  *  the same prior. */
-export function priorOption(p: ResolvedPrior): ConjugatePriorOptions {
+export function priorOption(p: ResolvedPrior): ConjugatePriorOptions | true {
+  if (p.shrinkage === 0.01 && !p.mean && p.dof === null && !p.scale) return true;
   const out: ConjugatePriorOptions = { shrinkage: p.shrinkage };
   if (p.mean) out.mean = Array.from(p.mean);
   if (p.dof !== null) out.dof = p.dof;

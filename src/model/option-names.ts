@@ -19,6 +19,17 @@ const RENAMED: Record<string, { to: string; here: string; elsewhere: string }> =
     here: 'scikit-learn\'s verbose: the library prints nothing; an onIteration callback sees each iteration',
     elsewhere: 'scikit-learn\'s verbose: the library prints nothing; give fit() an onIteration callback to see each iteration',
   },
+  // mclust's names (emControl(equalPro), priorControl())
+  equalPro: {
+    to: 'equalWeights',
+    here: 'mclust\'s equalPro is equalWeights here',
+    elsewhere: 'mclust\'s equalPro is GaussianMixture\'s equalWeights option; a Bayesian mixture estimates its weights',
+  },
+  priorControl: {
+    to: 'prior',
+    here: 'mclust\'s priorControl() is prior here: prior: true, or { shrinkage, mean, dof, scale }',
+    elsewhere: 'mclust\'s priorControl() is GaussianMixture\'s prior option; a Bayesian mixture has priors of its own',
+  },
   verbose_interval: {
     to: 'onIteration',
     here: 'scikit-learn\'s verbose_interval: an onIteration callback sees every iteration',

@@ -7,6 +7,7 @@ import { COMMON_OPTIONS, COVARIANCE_NAMES, DATA_OPTIONS, FIT_OPTIONS, InputError
 import { covarianceTypeHint } from '../../model/option-names.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel } from '../../model/covariance-models.js';
 import { COVARIANCE_TYPES } from '../../model/validate.js';
+import { PRIOR_MODELS } from '../../model/conjugate-prior.js';
 import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
 import { checkedModel, inFlags, tuningOptions } from '../models.js';
@@ -40,7 +41,7 @@ export const select: Command = {
   summary: 'fit a range of K (and covariance types); print BIC, AIC and ICL, best first',
   options: [
     { name: 'k', short: 'k', kind: 'string', value: 'range', help: 'values of K: 1..10, 2-6 or 1,2,4 (default 1 to min(10, rows), as selectModel)' },
-    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated, as fit\'s --covariance names them (full, EEE, VEV, …), or all: the fourteen of scikit-learn and mclust, as Mclust tries them (default: full,tied,diag,spherical)' },
+    { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance types to try, comma-separated, as fit\'s --covariance names them (full, EEE, VEV, …), or all: the fourteen of scikit-learn and mclust, as Mclust tries them (with --prior the ten mclust has a prior for) (default: full,tied,diag,spherical)' },
     { name: 'criterion', kind: 'string', value: 'name', help: 'bic | aic | icl: what ranks the fits (default bic)', choices: CRITERIA },
     { name: 'workers', kind: 'int', value: 'n', help: 'fit on n worker threads holding the data (default 0: this thread); the same results' },
     ...FIT_OPTIONS.filter((s) => s.name !== 'covariance'),
@@ -58,7 +59,7 @@ export const select: Command = {
   async run(pos, o) {
     need(pos, 1, this, o);
     const given = o.k === undefined ? null : parseKRange(String(o.k));
-    const types = selectTypes(o.covariance);
+    const types = selectTypes(o.covariance, o.prior === true);
     // the options are checked before any data are read
     for (const covarianceType of types) checkedModel(() => new GaussianMixture({ nComponents: 1, covarianceType, ...tuningOptions(o) }), 'select');
     const criterion = (o.criterion ?? 'bic') as SelectionCriterion;
@@ -138,11 +139,12 @@ export const select: Command = {
   },
 };
 
-/** --covariance's models: the default four, all fourteen, or a comma-separated list of names
- *  (each model once, under any of its names). */
-function selectTypes(v: unknown): readonly CovarianceModel[] {
+/** --covariance's models: the default four, all fourteen (with --prior the ten mclust has a
+ *  prior for, as mclustBIC fits), or a comma-separated list of names (each model once, under
+ *  any of its names). */
+function selectTypes(v: unknown, prior: boolean): readonly CovarianceModel[] {
   if (v === undefined) return COVARIANCE_TYPES; // selectModel's default: scikit-learn's four
-  if (String(v).trim() === 'all') return COVARIANCE_MODELS;
+  if (String(v).trim() === 'all') return prior ? PRIOR_MODELS : COVARIANCE_MODELS;
   const named = new Map<CovarianceModel, string>();
   for (const s of String(v).split(',').map((x) => x.trim())) {
     const m = modelNamed(s);
