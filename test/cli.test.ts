@@ -277,6 +277,20 @@ describe.concurrent('fit --bayesian', () => {
     expect(JSON.parse(e.stdout)).toEqual(JSON.parse(JSON.stringify(new lib.GaussianMixture({ nComponents: 2, equalWeights: true }).fit(named(faithful)))));
     expect(JSON.parse(e.stdout).weights).toEqual([0.5, 0.5]);
   });
+  it('lrt: the library\'s bootstrapLRT, its tests as a table or JSON', async () => {
+    const flags = ['--covariance', 'VVV', '--init', 'hc', '--reg-covar', '0', '--boot', '40', '--max-k', '2'];
+    const r = await cli(['lrt', FAITHFUL, ...flags, '--json', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const ref = lib.bootstrapLRT(named(faithful), { covarianceType: 'VVV', initParams: 'hc', regCovar: 0, nBoot: 40, maxComponents: 2 });
+    const j = JSON.parse(r.stdout);
+    expect(j.tests.map((t: { statistic: number; pValue: number }) => [t.statistic, t.pValue])).toEqual(ref.tests.map((t) => [t.statistic, t.pValue]));
+    expect(j.tests[0].bootstrap).toEqual(Array.from(ref.tests[0].bootstrap));
+    const table = await cli(['lrt', FAITHFUL, ...flags]);
+    expect(table.stdout).toContain('1 vs 2');
+    expect(table.stderr).toContain('2 components (the first test not significant at 0.05)');
+    const bad = await cli(['lrt', FAITHFUL, '--level', '2']);
+    expect(bad.code).toBe(2);
+  });
   it('predict --given and impute take a Bayesian model\'s point estimates with --point-estimates only', async () => {
     const f = await cli(['fit', FAITHFUL, '-k', '3', '--bayesian', '-q', '--out', join(dir, 'bgm3.json')]);
     expect(f.code, f.stderr).toBe(0);

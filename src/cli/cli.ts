@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The gmm-wasm command line: fit, predict, score, sample, impute and select (BIC, AIC or
-// ICL over K and covariance types), one file each in commands/. Results go to stdout (or
-// --out), everything for people to stderr. Exit codes: 0 success, 1 bad input or a failed
+// The gmm-wasm command line: fit, predict, score, sample, impute, select (BIC, AIC or
+// ICL over K and covariance types) and lrt (the bootstrap likelihood ratio test), one file
+// each in commands/. Results go to stdout (or --out), everything for people to stderr. Exit codes: 0 success, 1 bad input or a failed
 // fit, 2 bad usage, 70 an internal error.
 import { init, GmmError } from '../entry-node.js';
 import { DataError } from './csv.js';
@@ -16,8 +16,9 @@ import { score } from './commands/score.js';
 import { sample } from './commands/sample.js';
 import { impute } from './commands/impute.js';
 import { select } from './commands/select.js';
+import { lrt } from './commands/lrt.js';
 
-const COMMANDS: Command[] = [fit, predict, score, sample, impute, select];
+const COMMANDS: Command[] = [fit, predict, score, sample, impute, select, lrt];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

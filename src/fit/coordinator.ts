@@ -126,8 +126,9 @@ export class Coordinator {
    * that total into [1, 2), which is exact: only ratios of weights matter there, but for the
    * 10·eps every component's mass gets in the M-step (scikit-learn's rule for unit weights),
    * which would otherwise move the parameters by up to 10·eps/Σw of themselves (covariances
-   * 40 % off at a total of 1e-14; a prior's counts meet the masses, so it is not scaled). The header scales too, so the lower bound's ratio keeps
-   * its bits, and a second call changes nothing. Every fit, pool, stream and
+   * 40 % off at a total of 1e-14). Not with a prior (variational or mclust's), whose counts
+   * meet the masses. The header scales too, so the lower bound's ratio keeps its bits, and
+   * a second call changes nothing. Every fit, pool, stream and
    * applyStatistics reaches the M-step through here, so they all agree.
    */
   protected readyStats(root: Float64Array | null): void {

@@ -178,5 +178,6 @@ export class VariationalCoordinator extends Coordinator {
 
 /** The coordinator the options call for. */
 export function createCoordinator(c: CoreExports, arena: Arena, o: ResolvedOptions, d: number): Coordinator {
-  return o.variational ? new VariationalCoordinator(c, arena, o, d) : o.prior ? new MapCoordinator(c, arena, o, d) : new Coordinator(c, arena, o, d);
+  if (o.variational) return new VariationalCoordinator(c, arena, o, d);
+  return o.prior ? new MapCoordinator(c, arena, o, d) : new Coordinator(c, arena, o, d);
 }

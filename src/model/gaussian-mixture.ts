@@ -90,7 +90,9 @@ function copyOptions(o: ResolvedOptions): ResolvedOptions {
     meansInit: o.meansInit?.slice() ?? null,
     precisionsInit: o.precisionsInit?.slice() ?? null,
     precisionsInitShape: o.precisionsInitShape?.slice() ?? null,
-    prior: o.prior ? { ...o.prior, mean: o.prior.mean?.slice() ?? null, scale: o.prior.scale?.slice() ?? null, scaleShape: o.prior.scaleShape?.slice() ?? null } : null,
+    prior: o.prior ? {
+      ...o.prior, mean: o.prior.mean?.slice() ?? null, scale: o.prior.scale?.slice() ?? null, scaleShape: o.prior.scaleShape?.slice() ?? null,
+    } : null,
     ...(v ? {
       variational: {
         ...v, meanPrior: v.meanPrior?.slice() ?? null, covariancePrior: v.covariancePrior?.slice() ?? null,
@@ -290,8 +292,8 @@ export class GaussianMixture {
       }
       if ((o.variational || o.prior) && X.weightsRescaled) {
         throw new GmmError('INVALID_OPTION', 'this WorkerPool multiplied its sample weights by a power of two (their largest lies ' +
-          `beyond 2^±100), which changes a ${o.prior ? 'fit with a prior' : 'Bayesian fit'}, whose counts meet its priors: create the pool with weights whose ` +
-          'largest lies within [2^-100, 2^100], or fit X itself.');
+          `beyond 2^±100), which changes a ${o.prior ? 'fit with a prior' : 'Bayesian fit'}, whose counts meet its priors: ` +
+          'create the pool with weights whose largest lies within [2^-100, 2^100], or fit X itself.');
       }
       data = X;
       positive = X.positiveRows;

@@ -1,0 +1,58 @@
+// gmm-wasm lrt: how many components, by mclust's bootstrap likelihood ratio test
+// (bootstrapLRT): g against g + 1 for g = 1, 2, … until a test is not significant.
+import { GaussianMixture, bootstrapLRT } from '../../entry-node.js';
+import type { CovarianceType } from '../../index.js';
+import { formatTable } from '../summary.js';
+import { COMMON_OPTIONS, DATA_OPTIONS, FIT_OPTIONS, UsageError, need, type Command } from '../args.js';
+import { describeData, readData } from '../input.js';
+import { info } from '../output.js';
+import { checkedModel, tuningOptions } from '../models.js';
+
+export const lrt: Command = {
+  name: 'lrt',
+  args: ['<data>'],
+  summary: 'how many components: the bootstrap likelihood ratio test of k against k + 1 (mclust\'s mclustBootstrapLRT)',
+  options: [
+    ...FIT_OPTIONS.filter((s) => s.name !== 'missing'), // the draws are complete rows
+    { name: 'boot', kind: 'int', value: 'n', help: 'bootstrap draws per test (default 999)' },
+    { name: 'level', kind: 'number', value: 'x', help: 'the tests stop at the first p-value above it (default 0.05)' },
+    { name: 'max-k', kind: 'int', value: 'k', help: 'test k = 1 … max-k against k + 1, every one (default: until p > level, at most 8)' },
+    ...DATA_OPTIONS,
+    { name: 'json', kind: 'flag', help: 'print the tests as JSON (with their bootstrap statistics)' },
+    ...COMMON_OPTIONS.filter((s) => s.name !== 'out'),
+  ],
+  examples: ['gmm-wasm lrt data.csv --covariance VVV --init hc --reg-covar 0 --tol 1e-8 --max-iter 100000'],
+  notes: 'For k = 1, 2, …: LRTS = 2·(log-likelihood of k + 1 components − that of k); its p-value counts the bootstrap ' +
+    'samples, drawn from the k-component fit and fitted by EM from both fits, whose statistic reaches it: ' +
+    '(1 + count)/(boot + 1). The fits take the fit options given here.',
+  run(pos, o) {
+    need(pos, 1, this, o);
+    const covarianceType = (o.covariance as CovarianceType | undefined) ?? 'full';
+    const options = {
+      covarianceType, ...tuningOptions(o),
+      ...(o.boot !== undefined ? { nBoot: o.boot as number } : {}),
+      ...(o.level !== undefined ? { level: o.level as number } : {}),
+      ...(o['max-k'] !== undefined ? { maxComponents: o['max-k'] as number } : {}),
+    };
+    // the options are checked before any data are read
+    checkedModel(() => new GaussianMixture({ nComponents: 1, covarianceType, ...tuningOptions(o) }), 'lrt');
+    for (const [flag, v, ok] of [['--boot', o.boot, (x: number) => Number.isInteger(x) && x >= 1], ['--level', o.level, (x: number) => x > 0 && x < 1],
+      ['--max-k', o['max-k'], (x: number) => Number.isInteger(x) && x >= 1]] as const) {
+      if (v !== undefined && !ok(v as number)) throw new UsageError(`${flag} ${v}: ${flag === '--level' ? 'a level lies in (0, 1)' : 'an integer ≥ 1'}.`, 'lrt');
+    }
+    const t = readData(pos[0], o, false);
+    info(describeData(pos[0], t));
+    const r = bootstrapLRT(t, options);
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ covariance: r.covarianceType, k: r.nComponents,
+        tests: r.tests.map((x) => ({ k: x.nComponents, statistic: x.statistic, pValue: x.pValue, bootstrap: Array.from(x.bootstrap) })) }, null, 2) + '\n');
+    } else {
+      const rows = [['test', 'LRTS', 'p-value']];
+      for (const x of r.tests) rows.push([`${x.nComponents} vs ${x.nComponents + 1}`, x.statistic.toFixed(4), x.pValue.toFixed(4)]);
+      process.stdout.write(formatTable(rows, ['l', 'r', 'r']) + '\n');
+    }
+    info(r.nComponents === null
+      ? `every test was significant: more than ${r.tests.length} components (raise --max-k)`
+      : `${r.nComponents} component${r.nComponents === 1 ? '' : 's'} (the first test not significant at ${o.level ?? 0.05})`);
+  },
+};
