@@ -93,6 +93,12 @@ describe('equalWeights', () => {
     expectSameFit(new GaussianMixture(gm.getParams()).fit(Xo), gm);
     expect(thrown(() => new GaussianMixture({ nComponents: 2, equalWeights: true, weightsInit: [0.3, 0.7] })).message).toMatch(/weightsInit cannot go with equalWeights/);
     expect(errorCode(() => new GaussianMixture({ equalWeights: 1 as never }))).toBe('INVALID_OPTION');
+    // a model that says its weights are fixed at 1/K must have them so (nParameters leaves them out)
+    const given = { weights: [0.9, 0.1], means: [[0, 0], [3, 3]], covariances: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]] };
+    expect(errorCode(() => GaussianMixture.fromParameters(given, { equalWeights: true }))).toBe('INVALID_INIT');
+    const edited = JSON.parse(JSON.stringify(gm));
+    edited.weights = [0.6, 0.4];
+    expect(errorCode(() => GaussianMixture.fromJSON(edited))).toBe('INVALID_JSON');
     expect(thrown(() => new BayesianGaussianMixture({ equalWeights: true } as never)).message).toMatch(/estimates its weights under its weight prior/);
     // mclust's names point to ours
     expect(thrown(() => new GaussianMixture({ equalPro: true } as never)).message).toMatch(/mclust's equalPro is equalWeights here/);

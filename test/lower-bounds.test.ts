@@ -44,8 +44,12 @@ describe('lowerBounds', () => {
     const j = JSON.parse(JSON.stringify(gm));
     j.lowerBounds.pop();
     expect(errorCode(() => GaussianMixture.fromJSON(j))).toBe('INVALID_JSON');
-    delete j.lowerBounds; // files written before lowerBounds load with none
-    expect(GaussianMixture.fromJSON(j).lowerBounds.length).toBe(0);
+    delete j.lowerBounds; // files written before lowerBounds load with none, and keep none after applyStatistics
+    const old = GaussianMixture.fromJSON(j);
+    expect(old.lowerBounds.length).toBe(0);
+    old.applyStatistics(old.computeStatistics(X));
+    expect(old.lowerBounds.length).toBe(0);
+    expect(GaussianMixture.fromJSON(JSON.stringify(old)).nIter).toBe(old.nIter);
   });
 
   it('the same bits from fitAsync (relayed on 2 workers) and fitStream', async () => {

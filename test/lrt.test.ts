@@ -70,3 +70,25 @@ describe('bootstrapLRT', () => {
     expect(thrown(() => bootstrapLRT(tiny, { regCovar: 0, nBoot: 5, maxComponents: 3 })).message).toMatch(/the fit of \d components on X failed/);
   });
 });
+
+describe('bootstrapLRT: edges a review found', () => {
+  it('runs EM to its end by default, so a default run finds what a tight one finds (Old Faithful, VVV: 2 components)', () => {
+    const c = fx.cases[0];
+    const r = bootstrapLRT(X(c), { covarianceType: 'VVV', nBoot: 40, maxComponents: 2 });
+    expect(r.tests[1].pValue).toBeGreaterThan(0.05);
+    // the bootstrap fits start from the fitted parameters without X's bound, so none stops after one step
+    const mean = r.tests[1].bootstrap.reduce((a, b) => a + b, 0) / 40;
+    expect(mean).toBeGreaterThan(6);
+  });
+
+  it('fewer rows than tests: as many tests as the rows allow; seeds wrap at 2^53 without repeating a draw', () => {
+    const few = [[1.1, 2], [1.5, 2.6], [3.3, 0.4], [4.2, 1.3], [0.2, 3.1], [2.2, 2.9]];
+    const r = bootstrapLRT(few, { covarianceType: 'spherical', nBoot: 9 });
+    expect(r.tests.length).toBeGreaterThan(0);
+    expect(r.tests.length).toBeLessThanOrEqual(5);
+    expect(errorCode(() => bootstrapLRT(few, { maxComponents: 6, nBoot: 9 }))).toBe('TOO_FEW_SAMPLES');
+    const Y = [[1], [2], [3], [4], [5], [6], [7], [8], [9], [10.5], [20], [21], [22]];
+    const b = bootstrapLRT(Y, { nBoot: 6, maxComponents: 1, seed: 2 ** 53 - 3 }).tests[0].bootstrap;
+    expect(new Set(b).size).toBe(6);
+  });
+});

@@ -6,11 +6,13 @@
 // maxComponents it stops at the first g whose p exceeds the level, as mclust does.
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { selectModel } from './select.js';
+import { selectModel, type SelectionFailure } from './select.js';
 import { unknownOption } from './option-names.js';
 import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type MatrixInput } from './validate.js';
 import type { CovarianceModel } from './covariance-models.js';
 
+/** The options of every fit, with tol and maxIter defaulting to EM run to its end (a loose
+ *  stop leaves the bootstrap fits short of their optima and biases the statistics low). */
 export interface BootstrapLRTOptions extends Omit<GaussianMixtureOptions, 'nComponents' | 'warmStart' | 'weightsInit' | 'meansInit' | 'precisionsInit'> {
   /** Bootstrap draws per test (default 999, as mclust). */
   nBoot?: number;
@@ -36,12 +38,18 @@ export interface BootstrapLRT {
   tests: LikelihoodRatioTest[];
   /** The first g whose test is not significant at `level` (g components suffice), or null. */
   nComponents: number | null;
+  /** Fits of X that failed (a collapsed component): without maxComponents the tests end
+   *  before the first number of components that could not be fitted. */
+  failed: SelectionFailure[];
 }
 
 const OWN = ['nBoot', 'level', 'maxComponents'];
+/** bootstrapLRT's defaults where a GaussianMixture's stop EM early (tol 1e-3, maxIter 100). */
+const TO_THE_END = { tol: 1e-8, maxIter: 100000 };
 /** The model options it sets itself. */
 const NOT_OURS = ['nComponents', 'warmStart', 'weightsInit', 'meansInit', 'precisionsInit'];
 const MAX_TESTS = 8; // mclust: G = 1 … 9 without maxG
+const MAX_SEED = 2 ** 53 - 1;
 
 /** Draws that fail to fit (a collapsed component) are drawn again, as mclust does, up to
  *  this many times the draws asked for. */
@@ -51,9 +59,10 @@ export function bootstrapLRT(X: MatrixInput, options: BootstrapLRTOptions = {}):
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new GmmError('INVALID_TYPE', `bootstrapLRT options must be an object; got ${describe(options)}.`);
   }
-  const { nBoot = 999, level = 0.05, maxComponents, ...fitOptions } = options;
+  const { nBoot = 999, level = 0.05, maxComponents, ...given } = options;
+  const fitOptions = { ...TO_THE_END, ...given };
   const known = [...OWN, ...[...MODEL_OPTIONS].filter((k) => !NOT_OURS.includes(k))];
-  for (const k of Object.keys(fitOptions)) {
+  for (const k of Object.keys(given)) {
     if (NOT_OURS.includes(k)) {
       throw new GmmError('INVALID_OPTION', `bootstrapLRT fits every number of components from its own start, so ${k} is not ` +
         `one of its options: they are ${known.join(', ')}.`);
@@ -72,26 +81,35 @@ export function bootstrapLRT(X: MatrixInput, options: BootstrapLRTOptions = {}):
     throw new GmmError('INVALID_OPTION', "bootstrapLRT draws complete rows from its fits, so it takes no missingValues: " +
       "'marginalize': impute X first (gm.impute), or test on the complete rows.");
   }
-  const last = maxComponents ?? MAX_TESTS;
+  const n = m.rows, seed = probe.options.seed;
+  if (maxComponents !== undefined && maxComponents + 1 > n) {
+    throw new GmmError('TOO_FEW_SAMPLES', `maxComponents ${maxComponents} tests against ${maxComponents + 1} components, more than X's ${n} rows: ` +
+      `give maxComponents ≤ ${n - 1}.`);
+  }
+  if (n < 2) throw new GmmError('TOO_FEW_SAMPLES', `a test of 1 against 2 components needs at least 2 rows; X has ${n}.`);
+  // without maxComponents, as many tests as the rows allow (mclust leaves out what cannot be fitted)
+  const last = maxComponents ?? Math.min(MAX_TESTS, n - 1);
   const { covarianceType: _, ...shared } = fitOptions;
   const fits = selectModel(m, { ...shared, nComponents: [1, last + 1], covarianceTypes: [probe.covarianceType] });
   const fitted = new Map(fits.results.map((r) => [r.nComponents, r.model]));
-  const n = m.rows, seed = probe.options.seed;
   const tests: LikelihoodRatioTest[] = [];
   let draw = 0, chosen: number | null = null;
   for (let g = 1; g <= last; g++) {
     const m0 = fitted.get(g), m1 = fitted.get(g + 1);
     if (!m0 || !m1) {
       const f = fits.failed.find((f) => f.nComponents === (m0 ? g + 1 : g))!;
+      if (maxComponents === undefined && tests.length > 0) break;
       throw new GmmError(f.error.code, `bootstrapLRT: the fit of ${f.nComponents} components on X failed, so the test of ${g} ` +
-        `against ${g + 1} cannot run (${f.error.message}) Give maxComponents below ${f.nComponents}${tests.length ? '' : ', or other options'}.`);
+        `against ${g + 1} cannot run (${f.error.message})` + (g > 1 ? ` Give maxComponents ${g - 1} or less.` : ''));
     }
     const observed = 2 * (logLik(m1, m) - logLik(m0, m));
     const start0 = warmStart(m0), start1 = warmStart(m1);
     const boot = new Float64Array(nBoot);
     for (let b = 0, failures = 0; b < nBoot;) {
-      // each draw its own seed: the fit's seed plus the draw's number over the whole run
-      const Y = m0.sample(n, { seed: (seed + ++draw) % 2 ** 53 }).X;
+      // each draw its own seed: the fit's seed plus the draw's number over the whole run,
+      // past 2^53 − 1 from 0 again (exact integers throughout)
+      draw++;
+      const Y = m0.sample(n, { seed: draw <= MAX_SEED - seed ? seed + draw : draw - (MAX_SEED - seed) - 1 }).X;
       try {
         boot[b] = 2 * (logLik(GaussianMixture.fromJSON(start1).fit(Y), Y) - logLik(GaussianMixture.fromJSON(start0).fit(Y), Y));
         b++;
@@ -108,7 +126,7 @@ export function bootstrapLRT(X: MatrixInput, options: BootstrapLRTOptions = {}):
       if (maxComponents === undefined) break;
     }
   }
-  return { covarianceType: probe.covarianceType, tests, nComponents: chosen };
+  return { covarianceType: probe.covarianceType, tests, nComponents: chosen, failed: fits.failed };
 }
 
 /** Total log-likelihood of a fitted model on X (mclust's loglik of its returned parameters). */
@@ -116,8 +134,10 @@ function logLik(gm: GaussianMixture, X: MatrixInput & { rows: number }): number 
   return gm.score(X) * X.rows;
 }
 
-/** A model's JSON made to start the next fit from its parameters (mclust's em(parameters = …)). */
+/** A model's JSON made to start the next fit from its parameters alone (mclust's
+ *  em(parameters = …)): without its bound on X, which a warm start would otherwise take as
+ *  the bound before its first iteration, stopping EM early on data that happen to score near it. */
 function warmStart(gm: GaussianMixture): ReturnType<GaussianMixture['toJSON']> {
-  const j = gm.toJSON();
-  return { ...j, options: { ...j.options, warmStart: true } };
+  const { lowerBounds: _, ...j } = gm.toJSON();
+  return { ...j, converged: false, nIter: 0, lowerBound: null, options: { ...j.options, warmStart: true } };
 }

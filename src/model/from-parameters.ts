@@ -117,7 +117,7 @@ export function parametersState(p: unknown, model: CovarianceModel, nComponents:
   checkConstraint(model, K, d, cov, chol, () => eigenvalues(K, d, cov));
   return {
     params: { covarianceType: type, K, d, weights: weights.slice(), means: m.data, covariances: cov, precisionsCholesky: chol },
-    converged: false, nIter: 0, lowerBound: -Infinity,
+    converged: false, nIter: 0, lowerBound: -Infinity, lowerBounds: [],
     featureNames: names ? (names as string[]).slice() : null,
   };
 }

@@ -102,6 +102,12 @@ function copyOptions(o: ResolvedOptions): ResolvedOptions {
   };
 }
 
+/** Whether equalWeights is on and a weight is not 1/K (to rounding): a model that says its
+ *  weights are fixed, which nParameters then leaves out of its count, must have them so. */
+function unequalWeight(o: ResolvedOptions, weights: Float64Array): boolean {
+  return o.equalWeights && weights.some((w) => !(Math.abs(w - 1 / weights.length) <= 1e-12));
+}
+
 /** Options of score, bic and aic. */
 export interface CriterionOptions {
   /** One weight ≥ 0 per row of X: the rows count as if repeated (selectModel's criteria). */
@@ -674,7 +680,8 @@ export class GaussianMixture {
       converged: prev !== null && Math.abs(lower - prev.lowerBound) < this.opts.tol,
       nIter: (prev?.nIter ?? 0) + 1,
       lowerBound: lower,
-      lowerBounds: [...(prev?.lowerBounds ?? []), lower],
+      // a file written before lowerBounds has none: its iterations stay unknown
+      ...(!prev || prev.lowerBounds ? { lowerBounds: [...(prev?.lowerBounds ?? []), lower] } : {}),
       featureNames: prev?.featureNames ?? null, // the statistics carry none: the model's own stay
     };
     return this;
@@ -775,7 +782,8 @@ export class GaussianMixture {
   get nIter(): number { return this.fitted('nIter').nIter; }
   get lowerBound(): number { return this.fitted('lowerBound').lowerBound; }
   /** The lower bound after each EM iteration of the fit kept, nIter of them (scikit-learn's
-   *  lower_bounds_; empty for a model no fit produced); applyStatistics appends its own. */
+   *  lower_bounds_; empty for a model no fit produced, and for one loaded from a file written
+   *  before lowerBounds); applyStatistics appends its own. */
   get lowerBounds(): Float64Array { return Float64Array.from(this.fitted('lowerBounds').lowerBounds ?? []); }
   /** The conjugate prior the fit used (the `prior` option) with its defaults resolved, or
    *  null for a fit without one (a copy). */
@@ -837,6 +845,10 @@ export class GaussianMixture {
     } catch (e) {
       throw new GmmError('INVALID_JSON', `fromJSON: invalid options: ${(e as Error).message}`);
     }
+    if (unequalWeight(gm.opts, state.params.weights)) {
+      throw new GmmError('INVALID_JSON', 'fromJSON: the options hold every weight at 1/nComponents (equalWeights) but the file\'s ' +
+        'weights differ from it: the file was edited or corrupted.');
+    }
     gm.state = state;
     return gm;
   }
@@ -860,6 +872,11 @@ export class GaussianMixture {
     // the options first, as the constructor checks them (K from the weights where not given)
     const gm = new GaussianMixture({ ...options, nComponents: given ?? (typeof w === 'number' && w >= 1 ? w : 1) } as GaussianMixtureOptions);
     gm.state = parametersState(parameters, gm.opts.covarianceModel, given as number | undefined, (d) => checkInitShapes(gm.opts, d));
+    if (unequalWeight(gm.opts, gm.state.params.weights)) {
+      gm.state = null;
+      throw new GmmError('INVALID_INIT', 'equalWeights holds every weight at 1/nComponents, but the weights given differ from it: ' +
+        'give equal weights, or leave equalWeights out.');
+    }
     return gm;
   }
 

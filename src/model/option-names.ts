@@ -114,6 +114,11 @@ export function checkKeys(o: object, what: string, known: readonly string[]): vo
 export function covarianceTypeHint(value: unknown, types: readonly string[], quote: (t: string) => string): string {
   if (typeof value !== 'string') return '';
   const trimmed = value.trim(), upper = trimmed.toUpperCase();
+  // mclust's one-feature models: E (equal variances) and V (variances of their own)
+  if ((upper === 'E' || upper === 'V') && types.includes('EII')) {
+    return ` mclust's one-feature model ${upper} is ${quote(upper === 'E' ? 'EII' : 'VII')} here (with one feature every ` +
+      `model whose volume ${upper === 'E' ? 'is equal' : 'varies'}, ${upper}.., fits the same).`;
+  }
   if (MCLUST_MODELS[upper]) return trimmed === upper ? ` Without the blanks: ${quote(upper)}.` : ` mclust's names are upper case: ${quote(upper)}.`;
   const folded = types.find((t) => t === trimmed.toLowerCase());
   if (folded) return folded === trimmed ? ` Without the blanks: ${quote(folded)}.` : ` Types are lower case: ${quote(folded)}.`;

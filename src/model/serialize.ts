@@ -267,8 +267,10 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
     throw bad(`${(e as Error).message.replace(/\. Give .*$/, '')}: the file was edited or corrupted.`);
   }
   const prior = o.prior === undefined ? undefined : priorFromJSON(o.prior, d, matrixScale(model, d) ? d * d : 1);
-  // the bounds of a fit's iterations, one per iteration (files before them have none)
-  const lowerBounds = o.lowerBounds === undefined ? undefined : Array.from(numbers(o.lowerBounds, 'lowerBounds', o.nIter as number));
+  // the bounds of a fit's iterations, one per iteration; none written for none run (nIter 0),
+  // and unknown in files written before them
+  const lowerBounds = o.lowerBounds !== undefined ? Array.from(numbers(o.lowerBounds, 'lowerBounds', o.nIter as number))
+    : o.nIter === 0 ? [] : undefined;
   return {
     raw: o,
     options: options as Record<string, unknown>,

@@ -21,10 +21,11 @@ export const lrt: Command = {
     { name: 'json', kind: 'flag', help: 'print the tests as JSON (with their bootstrap statistics)' },
     ...COMMON_OPTIONS.filter((s) => s.name !== 'out'),
   ],
-  examples: ['gmm-wasm lrt data.csv --covariance VVV --init hc --reg-covar 0 --tol 1e-8 --max-iter 100000'],
+  examples: ['gmm-wasm lrt data.csv --covariance VVV --init hc --reg-covar 0'],
   notes: 'For k = 1, 2, …: LRTS = 2·(log-likelihood of k + 1 components − that of k); its p-value counts the bootstrap ' +
     'samples, drawn from the k-component fit and fitted by EM from both fits, whose statistic reaches it: ' +
-    '(1 + count)/(boot + 1). The fits take the fit options given here.',
+    '(1 + count)/(boot + 1). The fits take the fit options given here; --tol and --max-iter default to 1e-8 and 100000 ' +
+    '(EM run to its end: a looser stop biases the p-values low).',
   run(pos, o) {
     need(pos, 1, this, o);
     const covarianceType = (o.covariance as CovarianceType | undefined) ?? 'full';
