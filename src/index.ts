@@ -24,8 +24,8 @@ export type { GaussianMixtureOptions, ResolvedOptions, CovarianceType, InitParam
 export type { CovarianceModel, CovarianceName } from './model/covariance-models.js';
 export { COVARIANCE_MODELS } from './model/covariance-models.js';
 export { PRIOR_MODELS } from './model/conjugate-prior.js';
-export { bootstrapLRT } from './model/bootstrap-lrt.js';
-export type { BootstrapLRT, BootstrapLRTOptions, LikelihoodRatioTest } from './model/bootstrap-lrt.js';
+export { bootstrapLRT, bootstrapLRTAsync } from './model/bootstrap-lrt.js';
+export type { BootstrapLRT, BootstrapLRTOptions, BootstrapLRTAsyncOptions, LikelihoodRatioTest } from './model/bootstrap-lrt.js';
 export type { ConjugatePriorOptions, PriorParams } from './model/conjugate-prior.js';
 export type { InitSource } from './core/loader.js';
 export { isInitialized } from './core/core.js';

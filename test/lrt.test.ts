@@ -92,3 +92,23 @@ describe('bootstrapLRT: edges a review found', () => {
     expect(new Set(b).size).toBe(6);
   });
 });
+
+describe('bootstrapLRTAsync', () => {
+  it("gives bootstrapLRT's bits on 0, 1 and 3 workers (the draws split in blocks), and its signal stops it", async () => {
+    const lib = (await import('../dist/entry-node.js' as string)) as typeof import('../src/entry-node.js');
+    await lib.init();
+    const c = fx.cases[1];
+    const o = { covarianceType: 'EEE' as const, nBoot: 30, maxComponents: 2, ...MCLUST };
+    const ref = lib.bootstrapLRT(X(c), o);
+    for (const workers of [0, 1, 3]) {
+      const r = await lib.bootstrapLRTAsync(X(c), { ...o, workers });
+      expect(r.tests.map((t) => t.statistic)).toEqual(ref.tests.map((t) => t.statistic));
+      for (let i = 0; i < ref.tests.length; i++) expect(sameBits(r.tests[i].bootstrap, ref.tests[i].bootstrap), `workers ${workers}`).toBe(true);
+    }
+    const ac = new AbortController();
+    const run = lib.bootstrapLRTAsync(X(c), { ...o, nBoot: 5000, workers: 2, signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(lib.bootstrapLRTAsync(X(c), { workers: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+});

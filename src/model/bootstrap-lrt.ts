@@ -4,12 +4,21 @@
 // fit (its sample()), fit both models to them by EM from the fitted parameters, and count
 // the draws whose statistic reaches the observed one: p = (1 + count)/(nBoot + 1). Without
 // maxComponents it stops at the first g whose p exceeds the level, as mclust does.
+//
+// Every draw's seed follows from its test, its index and its attempt alone (drawSeed), so
+// the draws can be split over workers (bootstrapLRTAsync) with the same bits.
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { selectModel, type SelectionFailure } from './select.js';
+import { selectModel, selectModelAsync, type ModelSelection, type SelectionFailure } from './select.js';
 import { unknownOption } from './option-names.js';
-import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type MatrixInput } from './validate.js';
+import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { CovarianceModel } from './covariance-models.js';
+import type { GaussianMixtureJSON } from './serialize.js';
+import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
+import { WorkerShard, checkPoolOptions, checkSignal } from '../parallel/workers.js';
+import { abortedError } from '../parallel/fit-async.js';
+import { nextTurn } from '../parallel/next-turn.js';
+import { coreModule, kernels } from '../core/core.js';
 
 /** The options of every fit, with tol and maxIter defaulting to EM run to its end (a loose
  *  stop leaves the bootstrap fits short of their optima and biases the statistics low). */
@@ -22,6 +31,13 @@ export interface BootstrapLRTOptions extends Omit<GaussianMixtureOptions, 'nComp
   maxComponents?: number;
 }
 
+/** bootstrapLRT's options, and the workers that draw (default: the available cores; 0: in
+ *  this thread, yielding between draws) and an AbortSignal. */
+export interface BootstrapLRTAsyncOptions extends BootstrapLRTOptions, SpawnOptions {
+  workers?: number;
+  signal?: AbortSignal;
+}
+
 /** One test: nComponents against nComponents + 1. */
 export interface LikelihoodRatioTest {
   nComponents: number;
@@ -29,7 +45,7 @@ export interface LikelihoodRatioTest {
   statistic: number;
   /** (1 + #{bootstrap statistics ≥ statistic}) / (nBoot + 1). */
   pValue: number;
-  /** The nBoot bootstrap statistics, in the order drawn. */
+  /** The nBoot bootstrap statistics, in the order of their draws. */
   bootstrap: Float64Array;
 }
 
@@ -43,90 +59,234 @@ export interface BootstrapLRT {
   failed: SelectionFailure[];
 }
 
+/** What draws a test's bootstrap statistics: both fits' starts and where the seeds come from. */
+export interface DrawTask {
+  start0: GaussianMixtureJSON;
+  start1: GaussianMixtureJSON;
+  n: number;
+  /** The seed of every draw: drawSeed(seed, tests, nBoot, g, b, attempt). */
+  seed: number; tests: number; nBoot: number; g: number;
+  /** The draws to make: b from … to (exclusive). */
+  from: number; to: number;
+}
+
 const OWN = ['nBoot', 'level', 'maxComponents'];
-/** bootstrapLRT's defaults where a GaussianMixture's stop EM early (tol 1e-3, maxIter 100). */
-const TO_THE_END = { tol: 1e-8, maxIter: 100000 };
 /** The model options it sets itself. */
 const NOT_OURS = ['nComponents', 'warmStart', 'weightsInit', 'meansInit', 'precisionsInit'];
+/** bootstrapLRT's defaults where a GaussianMixture's stop EM early (tol 1e-3, maxIter 100). */
+const TO_THE_END = { tol: 1e-8, maxIter: 100000 };
 const MAX_TESTS = 8; // mclust: G = 1 … 9 without maxG
 const MAX_SEED = 2 ** 53 - 1;
+/** A draw that fails to fit (a collapsed component) is drawn again, as mclust does, up to
+ *  this many times. */
+const ATTEMPTS = 20;
 
-/** Draws that fail to fit (a collapsed component) are drawn again, as mclust does, up to
- *  this many times the draws asked for. */
-const RETRIES = 10;
+interface Plan {
+  m: Matrix; fitOptions: Record<string, unknown>; nBoot: number; level: number; maxComponents: number | undefined;
+  last: number; seed: number; covarianceType: CovarianceModel;
+}
 
-export function bootstrapLRT(X: MatrixInput, options: BootstrapLRTOptions = {}): BootstrapLRT {
+/** Every option checked and the tests' range, before any fit. */
+function plan(X: MatrixInput, options: BootstrapLRTOptions, extra: readonly string[]): Plan {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new GmmError('INVALID_TYPE', `bootstrapLRT options must be an object; got ${describe(options)}.`);
   }
-  const { nBoot = 999, level = 0.05, maxComponents, ...given } = options;
-  const fitOptions = { ...TO_THE_END, ...given };
-  const known = [...OWN, ...[...MODEL_OPTIONS].filter((k) => !NOT_OURS.includes(k))];
-  for (const k of Object.keys(given)) {
+  const { nBoot = 999, level = 0.05, maxComponents, ...rest } = options;
+  const given: Record<string, unknown> = {};
+  const known = [...OWN, ...extra, ...[...MODEL_OPTIONS].filter((k) => !NOT_OURS.includes(k))];
+  for (const [k, v] of Object.entries(rest)) {
     if (NOT_OURS.includes(k)) {
       throw new GmmError('INVALID_OPTION', `bootstrapLRT fits every number of components from its own start, so ${k} is not ` +
         `one of its options: they are ${known.join(', ')}.`);
     }
     if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('bootstrapLRT option', k, known));
+    if (!extra.includes(k)) given[k] = v;
   }
   if (!Number.isInteger(nBoot) || nBoot < 1) throw new GmmError('INVALID_OPTION', `nBoot must be an integer ≥ 1; got ${describe(nBoot)}. mclust's default is 999.`);
   if (typeof level !== 'number' || !(level > 0 && level < 1)) throw new GmmError('INVALID_OPTION', `level must lie in (0, 1); got ${describe(level)}.`);
   if (maxComponents !== undefined && (!Number.isInteger(maxComponents) || maxComponents < 1)) {
     throw new GmmError('INVALID_OPTION', `maxComponents must be an integer ≥ 1; got ${describe(maxComponents)}.`);
   }
+  const fitOptions = { ...TO_THE_END, ...given };
   // every option checked by a model before any fit
-  const probe = new GaussianMixture({ ...fitOptions, nComponents: 1 });
-  const m = toMatrix(X, 'X', probe.options.missingValues === 'marginalize' ? 'allow' : 'refuse');
+  const probe = new GaussianMixture({ ...fitOptions, nComponents: 1 } as GaussianMixtureOptions);
   if (probe.options.missingValues === 'marginalize') {
     throw new GmmError('INVALID_OPTION', "bootstrapLRT draws complete rows from its fits, so it takes no missingValues: " +
       "'marginalize': impute X first (gm.impute), or test on the complete rows.");
   }
-  const n = m.rows, seed = probe.options.seed;
+  const m = toMatrix(X, 'X');
+  const n = m.rows;
   if (maxComponents !== undefined && maxComponents + 1 > n) {
-    throw new GmmError('TOO_FEW_SAMPLES', `maxComponents ${maxComponents} tests against ${maxComponents + 1} components, more than X's ${n} rows: ` +
-      `give maxComponents ≤ ${n - 1}.`);
+    throw new GmmError('TOO_FEW_SAMPLES', `maxComponents ${maxComponents} tests against ${maxComponents + 1} components, more than ` +
+      `X's ${n} rows: give maxComponents ≤ ${n - 1}.`);
   }
   if (n < 2) throw new GmmError('TOO_FEW_SAMPLES', `a test of 1 against 2 components needs at least 2 rows; X has ${n}.`);
   // without maxComponents, as many tests as the rows allow (mclust leaves out what cannot be fitted)
   const last = maxComponents ?? Math.min(MAX_TESTS, n - 1);
-  const { covarianceType: _, ...shared } = fitOptions;
-  const fits = selectModel(m, { ...shared, nComponents: [1, last + 1], covarianceTypes: [probe.covarianceType] });
+  return { m, fitOptions, nBoot, level, maxComponents, last, seed: probe.options.seed, covarianceType: probe.covarianceType };
+}
+
+/** selectModel's options for the fits of X: 1 … last + 1 components of the one model. */
+function gridOptions(p: Plan): Record<string, unknown> {
+  const { covarianceType: _, ...shared } = p.fitOptions;
+  return { ...shared, nComponents: [1, p.last + 1], covarianceTypes: [p.covarianceType] };
+}
+
+/** A test's draws, as runTests asks for them: every b of 0 … nBoot − 1. */
+type TestDraws = Omit<DrawTask, 'from' | 'to'>;
+
+/**
+ * The tests from the fits of X, one generator for both ways of drawing: it yields each test's
+ * draws and is sent their statistics (drawn in this thread, or split over workers).
+ */
+function* runTests(p: Plan, fits: ModelSelection): Generator<TestDraws, BootstrapLRT, Float64Array> {
   const fitted = new Map(fits.results.map((r) => [r.nComponents, r.model]));
   const tests: LikelihoodRatioTest[] = [];
-  let draw = 0, chosen: number | null = null;
-  for (let g = 1; g <= last; g++) {
+  let chosen: number | null = null;
+  for (let g = 1; g <= p.last; g++) {
     const m0 = fitted.get(g), m1 = fitted.get(g + 1);
     if (!m0 || !m1) {
       const f = fits.failed.find((f) => f.nComponents === (m0 ? g + 1 : g))!;
-      if (maxComponents === undefined && tests.length > 0) break;
+      if (p.maxComponents === undefined && tests.length > 0) break;
       throw new GmmError(f.error.code, `bootstrapLRT: the fit of ${f.nComponents} components on X failed, so the test of ${g} ` +
         `against ${g + 1} cannot run (${f.error.message})` + (g > 1 ? ` Give maxComponents ${g - 1} or less.` : ''));
     }
-    const observed = 2 * (logLik(m1, m) - logLik(m0, m));
-    const start0 = warmStart(m0), start1 = warmStart(m1);
-    const boot = new Float64Array(nBoot);
-    for (let b = 0, failures = 0; b < nBoot;) {
-      // each draw its own seed: the fit's seed plus the draw's number over the whole run,
-      // past 2^53 − 1 from 0 again (exact integers throughout)
-      draw++;
-      const Y = m0.sample(n, { seed: draw <= MAX_SEED - seed ? seed + draw : draw - (MAX_SEED - seed) - 1 }).X;
-      try {
-        boot[b] = 2 * (logLik(GaussianMixture.fromJSON(start1).fit(Y), Y) - logLik(GaussianMixture.fromJSON(start0).fit(Y), Y));
-        b++;
-      } catch (e) {
-        if (!(e instanceof GmmError) || ++failures > RETRIES * nBoot) throw e;
-      }
-    }
+    const statistic = 2 * (logLik(m1, p.m) - logLik(m0, p.m));
+    const boot = yield { start0: warmStart(m0), start1: warmStart(m1), n: p.m.rows, seed: p.seed, tests: p.last, nBoot: p.nBoot, g };
     let reached = 0;
-    for (const s of boot) if (s >= observed) reached++;
-    const pValue = (1 + reached) / (nBoot + 1);
-    tests.push({ nComponents: g, statistic: observed, pValue, bootstrap: boot });
-    if (pValue > level) {
+    for (const s of boot) if (s >= statistic) reached++;
+    const pValue = (1 + reached) / (p.nBoot + 1);
+    tests.push({ nComponents: g, statistic, pValue, bootstrap: boot });
+    if (pValue > p.level) {
       chosen ??= g;
-      if (maxComponents === undefined) break;
+      if (p.maxComponents === undefined) break;
     }
   }
-  return { covarianceType: probe.covarianceType, tests, nComponents: chosen, failed: fits.failed };
+  return { covarianceType: p.covarianceType, tests, nComponents: chosen, failed: fits.failed };
+}
+
+export function bootstrapLRT(X: MatrixInput, options: BootstrapLRTOptions = {}): BootstrapLRT {
+  const p = plan(X, options, []);
+  const program = runTests(p, selectModel(p.m, gridOptions(p)));
+  let r = program.next();
+  while (!r.done) r = program.next(lrtDraws({ ...r.value, from: 0, to: r.value.nBoot }));
+  return r.value;
+}
+
+/**
+ * bootstrapLRT off the caller's thread: the fits of X by selectModelAsync, then each test's
+ * draws split over `workers` workers in contiguous blocks (the draws are independent and each
+ * has its own seed, so the statistics are bootstrapLRT's bits however they are split). With
+ * workers 0, or where the runtime has none, the draws run in this thread, yielding between them.
+ */
+export async function bootstrapLRTAsync(X: MatrixInput, options: BootstrapLRTAsyncOptions = {}): Promise<BootstrapLRT> {
+  const { workers: w, signal, workerUrl, createWorker, ...rest } = options ?? {};
+  const p = plan(X, rest, []);
+  const po = checkPoolOptions({ ...(w !== undefined ? { workers: w } : {}), ...(workerUrl !== undefined ? { workerUrl } : {}),
+    ...(createWorker !== undefined ? { createWorker } : {}) }, []);
+  const sig = checkSignal(signal);
+  const fits = await selectModelAsync(p.m, { ...gridOptions(p), workers: po.workers, ...(sig ? { signal: sig } : {}),
+    ...(workerUrl !== undefined ? { workerUrl } : {}), ...(createWorker !== undefined ? { createWorker } : {}) });
+  const program = runTests(p, fits);
+  const crew = po.workers > 0 && currentSpawner() ? await startCrew(Math.min(po.workers, p.nBoot), po, sig) : null;
+  try {
+    let r = program.next();
+    while (!r.done) {
+      const t = r.value;
+      const boot = crew ? await crew.draw(t) : await drawInThread(t, sig);
+      r = program.next(boot);
+    }
+    return r.value;
+  } finally {
+    crew?.close();
+  }
+}
+
+/** A test's draws in this thread, a turn of the event loop between draws. */
+async function drawInThread(t: TestDraws, signal: AbortSignal | undefined): Promise<Float64Array> {
+  const out = new Float64Array(t.nBoot);
+  for (let b = 0; b < t.nBoot; b++) {
+    await nextTurn();
+    if (signal?.aborted) throw abortedError(signal, 'bootstrapLRT', 'nothing is returned');
+    out[b] = lrtDraws({ ...t, from: b, to: b + 1 })[0];
+  }
+  return out;
+}
+
+/** Workers that draw: each is sent a contiguous block of every test's draws. */
+async function startCrew(W: number, o: SpawnOptions, signal: AbortSignal | undefined): Promise<{ draw: (t: TestDraws) => Promise<Float64Array>; close: () => void }> {
+  const spawn = currentSpawner()!;
+  const module = coreModule();
+  const shards: WorkerShard[] = [];
+  let broken: GmmError | null = null;
+  const close = (): void => { for (const s of shards) s.port.terminate(); };
+  const onFail = (e: GmmError): void => {
+    if (broken) return;
+    broken = e;
+    for (const s of shards) s.fail(e);
+  };
+  const abort = (): void => onFail(abortedError(signal, 'bootstrapLRT', 'nothing is returned'));
+  signal?.addEventListener('abort', abort);
+  try {
+    for (let i = 0; i < W; i++) shards.push(new WorkerShard(spawn(o), i, i + 1, onFail));
+    await Promise.all(shards.map(async (s) => {
+      const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
+      if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
+    }));
+  } catch (e) {
+    signal?.removeEventListener('abort', abort);
+    close();
+    throw broken ?? e;
+  }
+  return {
+    draw: async (t) => {
+      if (broken) throw broken;
+      const blocks = shards.map((s, i) => s.task({ ...t, from: Math.floor((i * t.nBoot) / W), to: Math.floor(((i + 1) * t.nBoot) / W) }));
+      const parts = await Promise.all(blocks);
+      const out = new Float64Array(t.nBoot);
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+      return out;
+    },
+    close: () => {
+      signal?.removeEventListener('abort', abort);
+      close();
+    },
+  };
+}
+
+/**
+ * The statistics of draws from … to − 1 of one test: each draw n rows sampled from the
+ * g-component fit with its own seed, both fits started from their parameters, 2(log L₁ −
+ * log L₀); a draw that fails to fit is drawn again with its next seed (at most ATTEMPTS).
+ * What a worker runs (worker-core.ts) and bootstrapLRT itself.
+ */
+export function lrtDraws(t: DrawTask): Float64Array {
+  const m0 = GaussianMixture.fromJSON(t.start0);
+  const out = new Float64Array(t.to - t.from);
+  for (let b = t.from; b < t.to; b++) {
+    for (let attempt = 0; ; attempt++) {
+      const Y = m0.sample(t.n, { seed: drawSeed(t.seed, t.tests, t.nBoot, t.g, b, attempt) }).X;
+      try {
+        out[b - t.from] = 2 * (logLik(GaussianMixture.fromJSON(t.start1).fit(Y), Y) - logLik(GaussianMixture.fromJSON(t.start0).fit(Y), Y));
+        break;
+      } catch (e) {
+        if (!(e instanceof GmmError) || attempt + 1 >= ATTEMPTS) throw e;
+      }
+    }
+  }
+  return out;
+}
+
+/** The seed of attempt a of draw b in test g (of `tests`, nBoot draws each): the fit's seed
+ *  plus (a·tests + g − 1)·nBoot + b + 1, past 2^53 − 1 from 0 again (exact integers). Every
+ *  (g, b, a) of a run has its own. */
+export function drawSeed(seed: number, tests: number, nBoot: number, g: number, b: number, a: number): number {
+  const k = (a * tests + g - 1) * nBoot + b + 1;
+  return k <= MAX_SEED - seed ? seed + k : k - (MAX_SEED - seed) - 1;
 }
 
 /** Total log-likelihood of a fitted model on X (mclust's loglik of its returned parameters). */
@@ -137,7 +297,7 @@ function logLik(gm: GaussianMixture, X: MatrixInput & { rows: number }): number 
 /** A model's JSON made to start the next fit from its parameters alone (mclust's
  *  em(parameters = …)): without its bound on X, which a warm start would otherwise take as
  *  the bound before its first iteration, stopping EM early on data that happen to score near it. */
-function warmStart(gm: GaussianMixture): ReturnType<GaussianMixture['toJSON']> {
+function warmStart(gm: GaussianMixture): GaussianMixtureJSON {
   const { lowerBounds: _, ...j } = gm.toJSON();
   return { ...j, converged: false, nIter: 0, lowerBound: null, options: { ...j.options, warmStart: true } };
 }

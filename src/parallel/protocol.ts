@@ -9,6 +9,7 @@ import type { Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
 import type { kernels } from '../core/core.js';
 import type { BoardSpec } from './board.js';
+import type { DrawTask } from '../model/bootstrap-lrt.js';
 
 export interface EStepArrays {
   means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array;
@@ -98,6 +99,8 @@ export type ToWorker =
   | { type: 'peers'; index: number; ports: (MessagePort | null)[] }
   | { type: 'call'; id: number; name: CallName; args: unknown[] }
   | { type: 'relay'; id: number; args: RelayArgs }
+  /** Draws of bootstrapLRTAsync (model/bootstrap-lrt.ts lrtDraws): a task of its own, with no shard. */
+  | { type: 'task'; id: number; args: DrawTask }
   /** Ends relay `run` where it waits: another worker failed or the caller stopped it. */
   | { type: 'cancel'; run: number };
 export type FromWorker =

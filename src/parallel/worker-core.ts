@@ -9,6 +9,7 @@ import { Shard } from '../fit/shard.js';
 import { GmmError } from '../core/errors.js';
 import { answer, type FromWorker, type ToWorker } from './protocol.js';
 import { Peers, relay, type TryReceive } from './relay-worker.js';
+import { lrtDraws } from '../model/bootstrap-lrt.js';
 
 /** The buffers of the typed arrays in an answer, moved rather than copied. */
 function transferables(v: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
@@ -62,6 +63,14 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
       peers = new Peers(m.index, m.ports, tryReceive);
     } else if (m.type === 'cancel') {
       peers?.cancel(m.run);
+    } else if (m.type === 'task') {
+      try {
+        const t0 = performance.now();
+        const value = lrtDraws(m.args);
+        post({ type: 'result', id: m.id, value, ms: performance.now() - t0 }, transferables(value));
+      } catch (e) {
+        failed(m.id, e);
+      }
     } else if (m.type === 'relay') {
       try {
         const t0 = performance.now();

@@ -13,13 +13,14 @@ import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { availableCores } from './spawn.js';
 import type { CallArgs, CallName, CallResult, FromWorker, RelayArgs, RelayResult } from './protocol.js';
 import type { IterationInfo } from '../fit/driver.js';
+import type { DrawTask } from '../model/bootstrap-lrt.js';
 import { unknownOption } from '../model/option-names.js';
 import type { ShardHandle } from './shard-cluster.js';
 import { currentSpawner, type SpawnOptions, type WorkerPort } from './spawn.js';
 
 /** What a worker's time is reported for: its answers to requests, its relays, and within
  *  those the E-steps ('em', with the answers to 'em') and the M-steps ('step'). */
-export type TimedName = CallName | 'relay' | 'step';
+export type TimedName = CallName | 'relay' | 'step' | 'task';
 
 /** Time a worker reported spending in answers to one kind of request (diagnostic). */
 export interface WorkerTime {
@@ -36,7 +37,7 @@ export class WorkerShard implements ShardHandle {
   readonly time = new Map<TimedName, WorkerTime>();
   private next = 1;
   private readonly pending = new Map<number, {
-    name: CallName | 'relay'; resolve: (v: unknown) => void; reject: (e: unknown) => void; progress?: (info: IterationInfo) => void;
+    name: CallName | 'relay' | 'task'; resolve: (v: unknown) => void; reject: (e: unknown) => void; progress?: (info: IterationInfo) => void;
   }>();
   private waiting: { resolve: (m: FromWorker) => void; reject: (e: unknown) => void } | null = null;
   failure: GmmError | null = null;
@@ -131,12 +132,17 @@ export class WorkerShard implements ShardHandle {
     return this.request('relay', (id) => ({ type: 'relay', id, args }), progress) as Promise<RelayResult>;
   }
 
+  /** Draws of bootstrapLRTAsync on this worker (model/bootstrap-lrt.ts lrtDraws). */
+  task(args: DrawTask): Promise<Float64Array> {
+    return this.request('task', (id) => ({ type: 'task', id, args })) as Promise<Float64Array>;
+  }
+
   /** Ends relay `run` on this worker wherever it waits (it answers with an error). */
   cancel(run: number): void {
     if (!this.failure) this.port.post({ type: 'cancel', run });
   }
 
-  private request(name: CallName | 'relay', message: (id: number) => unknown, progress?: (info: IterationInfo) => void): Promise<unknown> {
+  private request(name: CallName | 'relay' | 'task', message: (id: number) => unknown, progress?: (info: IterationInfo) => void): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.next++;
     this.port.hold(true);

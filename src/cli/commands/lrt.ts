@@ -1,6 +1,6 @@
 // gmm-wasm lrt: how many components, by mclust's bootstrap likelihood ratio test
 // (bootstrapLRT): g against g + 1 for g = 1, 2, … until a test is not significant.
-import { GaussianMixture, bootstrapLRT } from '../../entry-node.js';
+import { GaussianMixture, bootstrapLRT, bootstrapLRTAsync } from '../../entry-node.js';
 import type { CovarianceType } from '../../index.js';
 import { formatTable } from '../summary.js';
 import { COMMON_OPTIONS, DATA_OPTIONS, FIT_OPTIONS, UsageError, need, type Command } from '../args.js';
@@ -17,6 +17,7 @@ export const lrt: Command = {
     { name: 'boot', kind: 'int', value: 'n', help: 'bootstrap draws per test (default 999)' },
     { name: 'level', kind: 'number', value: 'x', help: 'the tests stop at the first p-value above it (default 0.05)' },
     { name: 'max-k', kind: 'int', value: 'k', help: 'test k = 1 … max-k against k + 1, every one (default: until p > level, at most 8)' },
+    { name: 'workers', kind: 'int', value: 'n', help: 'draw on n worker threads (default 0: this thread); the same results' },
     ...DATA_OPTIONS,
     { name: 'json', kind: 'flag', help: 'print the tests as JSON (with their bootstrap statistics)' },
     ...COMMON_OPTIONS.filter((s) => s.name !== 'out'),
@@ -26,7 +27,7 @@ export const lrt: Command = {
     'samples, drawn from the k-component fit and fitted by EM from both fits, whose statistic reaches it: ' +
     '(1 + count)/(boot + 1). The fits take the fit options given here; --tol and --max-iter default to 1e-8 and 100000 ' +
     '(EM run to its end: a looser stop biases the p-values low).',
-  run(pos, o) {
+  async run(pos, o) {
     need(pos, 1, this, o);
     const covarianceType = (o.covariance as CovarianceType | undefined) ?? 'full';
     const options = {
@@ -38,12 +39,14 @@ export const lrt: Command = {
     // the options are checked before any data are read
     checkedModel(() => new GaussianMixture({ nComponents: 1, covarianceType, ...tuningOptions(o) }), 'lrt');
     for (const [flag, v, ok] of [['--boot', o.boot, (x: number) => Number.isInteger(x) && x >= 1], ['--level', o.level, (x: number) => x > 0 && x < 1],
-      ['--max-k', o['max-k'], (x: number) => Number.isInteger(x) && x >= 1]] as const) {
-      if (v !== undefined && !ok(v as number)) throw new UsageError(`${flag} ${v}: ${flag === '--level' ? 'a level lies in (0, 1)' : 'an integer ≥ 1'}.`, 'lrt');
+      ['--max-k', o['max-k'], (x: number) => Number.isInteger(x) && x >= 1], ['--workers', o.workers, (x: number) => Number.isInteger(x) && x >= 0]] as const) {
+      if (v !== undefined && !ok(v as number)) {
+        throw new UsageError(`${flag} ${v}: ${flag === '--level' ? 'a level lies in (0, 1)' : flag === '--workers' ? 'an integer ≥ 0' : 'an integer ≥ 1'}.`, 'lrt');
+      }
     }
     const t = readData(pos[0], o, false);
     info(describeData(pos[0], t));
-    const r = bootstrapLRT(t, options);
+    const r = o.workers ? await bootstrapLRTAsync(t, { ...options, workers: o.workers as number }) : bootstrapLRT(t, options);
     if (o.json) {
       process.stdout.write(JSON.stringify({ covariance: r.covarianceType, k: r.nComponents,
         tests: r.tests.map((x) => ({ k: x.nComponents, statistic: x.statistic, pValue: x.pValue, bootstrap: Array.from(x.bootstrap) })) }, null, 2) + '\n');
