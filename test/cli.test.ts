@@ -285,6 +285,10 @@ describe.concurrent('fit --bayesian', () => {
     const j = JSON.parse(r.stdout);
     expect(j.tests.map((t: { statistic: number; pValue: number }) => [t.statistic, t.pValue])).toEqual(ref.tests.map((t) => [t.statistic, t.pValue]));
     expect(j.tests[0].bootstrap).toEqual(Array.from(ref.tests[0].bootstrap));
+    // on workers: the same statistics
+    const w = await cli(['lrt', FAITHFUL, ...flags, '--json', '-q', '--workers', '2']);
+    expect(w.code, w.stderr).toBe(0);
+    expect(JSON.parse(w.stdout)).toEqual(j);
     const table = await cli(['lrt', FAITHFUL, ...flags]);
     expect(table.stdout).toContain('1 vs 2');
     expect(table.stderr).toContain('2 components (the first test not significant at 0.05)');
