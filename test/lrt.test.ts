@@ -110,5 +110,15 @@ describe('bootstrapLRTAsync', () => {
     setTimeout(() => ac.abort(), 200);
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
     await expect(lib.bootstrapLRTAsync(X(c), { workers: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(lib.bootstrapLRTAsync(X(c), null as never)).rejects.toMatchObject({ code: 'INVALID_TYPE' });
+    await expect(lib.bootstrapLRTAsync(X(c), { worker: 2 } as never)).rejects.toThrow(/did you mean workers/);
+    // a worker that cannot start while the draws begin (the first is selectModelAsync's pool's): WORKER_FAILED
+    const { Worker } = await import('node:worker_threads');
+    let calls = 0;
+    const createWorker = (): unknown => {
+      if (++calls > 1) throw new TypeError('no more workers');
+      return new Worker(new URL('../dist/parallel/worker-node.js', import.meta.url));
+    };
+    await expect(lib.bootstrapLRTAsync(X(c), { ...o, workers: 1, createWorker })).rejects.toMatchObject({ code: 'WORKER_FAILED' });
   });
 });

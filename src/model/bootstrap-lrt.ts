@@ -14,7 +14,7 @@ import { unknownOption } from './option-names.js';
 import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { CovarianceModel } from './covariance-models.js';
 import type { GaussianMixtureJSON } from './serialize.js';
-import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
+import { currentSpawner, type SpawnOptions, type WorkerPort } from '../parallel/spawn.js';
 import { WorkerShard, checkPoolOptions, checkSignal } from '../parallel/workers.js';
 import { abortedError } from '../parallel/fit-async.js';
 import { nextTurn } from '../parallel/next-turn.js';
@@ -71,6 +71,8 @@ export interface DrawTask {
 }
 
 const OWN = ['nBoot', 'level', 'maxComponents'];
+/** bootstrapLRTAsync's own options. */
+const ASYNC_KEYS = ['workers', 'signal', 'workerUrl', 'createWorker'];
 /** The model options it sets itself. */
 const NOT_OURS = ['nComponents', 'warmStart', 'weightsInit', 'meansInit', 'precisionsInit'];
 /** bootstrapLRT's defaults where a GaussianMixture's stop EM early (tol 1e-3, maxIter 100). */
@@ -180,21 +182,21 @@ export function bootstrapLRT(X: MatrixInput, options: BootstrapLRTOptions = {}):
  * workers 0, or where the runtime has none, the draws run in this thread, yielding between them.
  */
 export async function bootstrapLRTAsync(X: MatrixInput, options: BootstrapLRTAsyncOptions = {}): Promise<BootstrapLRT> {
-  const { workers: w, signal, workerUrl, createWorker, ...rest } = options ?? {};
-  const p = plan(X, rest, []);
-  const po = checkPoolOptions({ ...(w !== undefined ? { workers: w } : {}), ...(workerUrl !== undefined ? { workerUrl } : {}),
-    ...(createWorker !== undefined ? { createWorker } : {}) }, []);
+  const p = plan(X, options, ASYNC_KEYS);
+  const { workers: w, signal, workerUrl, createWorker } = options;
+  const spawnOptions = { ...(workerUrl !== undefined ? { workerUrl } : {}), ...(createWorker !== undefined ? { createWorker } : {}) };
+  const po = checkPoolOptions({ ...(w !== undefined ? { workers: w } : {}), ...spawnOptions }, []);
   const sig = checkSignal(signal);
-  const fits = await selectModelAsync(p.m, { ...gridOptions(p), workers: po.workers, ...(sig ? { signal: sig } : {}),
-    ...(workerUrl !== undefined ? { workerUrl } : {}), ...(createWorker !== undefined ? { createWorker } : {}) });
+  const fits = await selectModelAsync(p.m, { ...gridOptions(p), workers: po.workers, ...(sig ? { signal: sig } : {}), ...spawnOptions });
   const program = runTests(p, fits);
-  const crew = po.workers > 0 && currentSpawner() ? await startCrew(Math.min(po.workers, p.nBoot), po, sig) : null;
+  let crew: Crew | null = null;
   try {
+    // the first test's fits of X are checked (runTests throws there) before any draw worker starts
     let r = program.next();
     while (!r.done) {
       const t = r.value;
-      const boot = crew ? await crew.draw(t) : await drawInThread(t, sig);
-      r = program.next(boot);
+      if (!crew && po.workers > 0 && currentSpawner()) crew = await startCrew(Math.min(po.workers, p.nBoot), po, sig);
+      r = program.next(crew ? await crew.draw(t) : await drawInThread(t, sig));
     }
     return r.value;
   } finally {
@@ -214,7 +216,9 @@ async function drawInThread(t: TestDraws, signal: AbortSignal | undefined): Prom
 }
 
 /** Workers that draw: each is sent a contiguous block of every test's draws. */
-async function startCrew(W: number, o: SpawnOptions, signal: AbortSignal | undefined): Promise<{ draw: (t: TestDraws) => Promise<Float64Array>; close: () => void }> {
+interface Crew { draw: (t: TestDraws) => Promise<Float64Array>; close: () => void }
+
+async function startCrew(W: number, o: SpawnOptions, signal: AbortSignal | undefined): Promise<Crew> {
   const spawn = currentSpawner()!;
   const module = coreModule();
   const shards: WorkerShard[] = [];
@@ -228,7 +232,15 @@ async function startCrew(W: number, o: SpawnOptions, signal: AbortSignal | undef
   const abort = (): void => onFail(abortedError(signal, 'bootstrapLRT', 'nothing is returned'));
   signal?.addEventListener('abort', abort);
   try {
-    for (let i = 0; i < W; i++) shards.push(new WorkerShard(spawn(o), i, i + 1, onFail));
+    for (let i = 0; i < W; i++) {
+      let port: WorkerPort;
+      try {
+        port = spawn(o);
+      } catch (e) {
+        throw new GmmError('WORKER_FAILED', `could not start a worker: ${(e as Error)?.message ?? e}. Pass workerUrl or createWorker.`);
+      }
+      shards.push(new WorkerShard(port, i, i + 1, onFail));
+    }
     await Promise.all(shards.map(async (s) => {
       const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
       if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
