@@ -77,14 +77,14 @@ export function mapMStep(
     const sk = sum + (<usize>(k * d) << 3), ck = shift + (<usize>(k * d) << 3), muk = means + (<usize>(k * d) << 3);
     // κ/(κ + nₖ) and κnₖ/(κ + nₖ) in forms that cannot overflow for a huge κ; with no mass
     // and κ = 0 the mean stays where it was
-    const mk = m + kappa, share = mk > 0 ? kappa / mk : 0.0;
+    const mkappa = m + kappa, share = mkappa > 0 ? kappa / mkappa : 0.0;
     const cw = m > 0 ? m * share : 0.0;
     for (let i = 0; i < d; i++) {
       const s = ld(sk, i), c = ld(ck, i), p = ld(pmean, i);
       const delta = m > 0 ? s / m : 0.0;
       st(dl, i, delta);
       st(dp, i, p - (c + delta));
-      st(muk, i, shrink && mk > 0 ? c + (s / mk + share * (p - c)) : c + delta);
+      st(muk, i, shrink && mkappa > 0 ? c + (s / mkappa + share * (p - c)) : c + delta);
     }
     if (matrix) {
       const S = type == FULL ? scat + (<usize>(k * dd) << 3) : scat;
@@ -140,45 +140,47 @@ export function mapMStep(
     addScaled(cov, scale, dd);
     finish(cov, d, 1.0 / (dof + n + fd + 1.0 + <f64>K * kb), regCovar);
   } else if (rule == MAP_EII || rule == MAP_EEI || rule == MAP_E1) {
-    // one variance (EII, E) or one diagonal (EEI) pooled over the components
-    const m = type == DIAG ? d : 1;
+    // one variance (EII, E) or one diagonal (EEI) pooled over the components: spherical holds
+    // traces, diag (and one feature's full) its entries, tied its one sum (E with one feature)
+    const entries = type == DIAG ? d : 1;
     const den = rule == MAP_EII ? dof + (n + <f64>K) * fd + 2.0 : rule == MAP_EEI ? dof + n + 1.0 + kb : dof + n + <f64>K + 2.0;
     const add = rule == MAP_EII ? 0.0 : sc;
-    for (let i = 0; i < m; i++) {
-      // spherical holds traces; a pooled diagonal (or one feature) its entries; tied its one sum
+    for (let i = 0; i < entries; i++) {
       let s: f64 = 0;
       if (type == TIED) s = ld(cov, 0);
-      else for (let k = 0; k < K; k++) s += ld(cov, k * per + i * (type == FULL ? d + 1 : 1));
+      else for (let k = 0; k < K; k++) s += ld(cov, k * per + i);
       const v = (add + s) / den + regCovar;
       if (type == TIED) st(cov, 0, v);
-      else for (let k = 0; k < K; k++) st(cov, k * per + i * (type == FULL ? d + 1 : 1), v);
+      else for (let k = 0; k < K; k++) st(cov, k * per + i, v);
     }
   } else if (rule == MAP_EVI || rule == MAP_EEV) {
+    // the pooling rules' masses go in the weights buffer (constrain's nk), which the last
+    // lines overwrite with the weights
     pool = rule == MAP_EVI ? POOL_VOLUME : POOL_EEV;
     denom = rule == MAP_EVI ? dof + n + 1.0 + kb : dof + n + fd + 1.0 + kb;
     for (let k = 0; k < K; k++) {
-      const mk = ld(mass, k) + (denom - n) / <f64>K;
-      st(weights, k, mk);
+      const pooled = ld(mass, k) + (denom - n) / <f64>K;
+      st(weights, k, pooled);
       const C = cov + (<usize>(k * per) << 3);
-      if (rule == MAP_EVI) for (let i = 0; i < d; i++) st(C, i, (sc + ld(C, i)) / mk + regCovar);
-      else { addScaled(C, scale, dd); finish(C, d, 1.0 / mk, regCovar); }
+      if (rule == MAP_EVI) for (let i = 0; i < d; i++) st(C, i, (sc + ld(C, i)) / pooled + regCovar);
+      else { addScaled(C, scale, dd); finish(C, d, 1.0 / pooled, regCovar); }
     }
   } else if (rule == MAP_VEI) {
     pool = POOL_SCALE;
     for (let k = 0; k < K; k++) {
-      const mk = (dof + ld(mass, k) * fd + 2.0 + kb) / fd;
-      st(weights, k, mk);
-      for (let i = 0; i < d; i++) st(cov, k * d + i, (sc + ld(cov, k * d + i)) / mk + regCovar);
+      const pooled = (dof + ld(mass, k) * fd + 2.0 + kb) / fd;
+      st(weights, k, pooled);
+      for (let i = 0; i < d; i++) st(cov, k * d + i, (sc + ld(cov, k * d + i)) / pooled + regCovar);
     }
   } else {
     // MAP_VEV
     pool = POOL_VEV;
     for (let k = 0; k < K; k++) {
-      const mk = ld(mass, k);
-      if (!(mk > 0)) return k;
-      st(weights, k, mk);
+      const m = ld(mass, k);
+      if (!(m > 0)) return k;
+      st(weights, k, m);
       addScaled(cov + (<usize>(k * dd) << 3), scale, dd);
-      finish(cov + (<usize>(k * dd) << 3), d, 1.0 / mk, regCovar);
+      finish(cov + (<usize>(k * dd) << 3), d, 1.0 / m, regCovar);
     }
   }
   let bad: i32 = -1;

@@ -58,9 +58,8 @@ export function newModel(o: Opts): GaussianMixture {
     throw new UsageError('--equal-weights holds a maximum-likelihood fit\'s weights at 1/k; --bayesian estimates its weights ' +
       'under its weight prior: leave one of them out.', 'fit');
   }
-  const { prior: _, equalWeights: __, ...rest } = base;
   return new BayesianGaussianMixture({
-    ...rest,
+    ...base,
     ...(o['weight-prior'] !== undefined ? { weightConcentrationPriorType: o['weight-prior'] as WeightConcentrationPriorType } : {}),
     ...(o['weight-concentration'] !== undefined ? { weightConcentrationPrior: o['weight-concentration'] as number } : {}),
   });

@@ -6,7 +6,7 @@ import { TYPE_CODE, seedCore, type CoreExports } from '../core/core.js';
 import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import { paramLength, type Params } from '../model/params.js';
-import type { ResolvedOptions } from '../model/validate.js';
+import { countsMeetPrior, type ResolvedOptions } from '../model/validate.js';
 import type { ParamPtrs } from './shard.js';
 import type { EStepArrays } from '../parallel/protocol.js';
 import { poolCode } from '../model/covariance-models.js';
@@ -20,6 +20,30 @@ import { poolCode } from '../model/covariance-models.js';
  * within a component (pixels of digits). A policy of the wrapper; the loss is the core's.
  */
 export const SHIFT_LOSS_LIMIT = 64;
+
+/**
+ * The data's covariance from its weighted scatter about the mean (upper triangle, d×d), for a
+ * prior that defaults to it: a full d×d matrix. The unbiased divisor takes one row's weight off
+ * Σw: weights count rows, so that is 1 (integer weights give repeated rows' covariance;
+ * unweighted, n − 1 as numpy's np.cov, scikit-learn and R's var), but never more than the
+ * weight of one effective row, Σw²/Σw, so that weights below 1 keep a covariance (numpy's
+ * aweights divisor there). Weights below about 1e-154 underflow Σw² (the divisor is then Σw).
+ * `what` names the default in errors, `option` the option that replaces it.
+ */
+export function dataCovariance(scatter: Float64Array, sumW: number, sumW2: number, d: number, what: string, option: string): Float64Array {
+  const denom = sumW - Math.min(1, sumW2 / sumW);
+  if (!Number.isFinite(sumW) || !Number.isFinite(sumW2)) {
+    throw new GmmError('INVALID_SAMPLE_WEIGHT', `the default ${what} weighs rows by sampleWeight, whose sums ` +
+      `pass the range of doubles: divide the weights by a common factor, or give ${option}.`);
+  }
+  if (!(denom > 0)) {
+    throw new GmmError('TOO_FEW_SAMPLES', `the default ${what} is the data's covariance, which needs at least ` +
+      `two rows of positive weight: add data, or give ${option}.`);
+  }
+  const cov = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i * d + j] = scatter[i <= j ? i * d + j : j * d + i] / denom;
+  return cov;
+}
 
 export class Coordinator {
   readonly c: CoreExports;
@@ -137,7 +161,7 @@ export class Coordinator {
     // the masses' total (the header's Σw is not filled by an initialisation's statistics)
     let total = 0;
     for (let k = 0; k < this.K; k++) total += stats[2 + k];
-    if (this.o.variational || this.o.prior || !(total > 0 && total < 1)) return;
+    if (countsMeetPrior(this.o) || !(total > 0 && total < 1)) return;
     let e = 0;
     for (let t = total; t < 1; t *= 2) e++;
     // 2^e in two exact factors (2^1074, which the smallest subnormal total needs, is not a double)

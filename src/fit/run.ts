@@ -4,7 +4,7 @@ import { core, TYPE_CODE } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import { blockRows, paramLength, type FittedState, type Params } from '../model/params.js';
-import type { ResolvedOptions, Matrix } from '../model/validate.js';
+import { countsMeetPrior, type ResolvedOptions, type Matrix } from '../model/validate.js';
 import { scoreInto } from '../model/score.js';
 import { createCoordinator } from './variational.js';
 import { fitStart } from './init-labels.js';
@@ -49,10 +49,10 @@ export function rescaled(w: Float64Array): Float64Array {
   return w.map((v) => v * fa * fb);
 }
 
-/** The weights a fit with options o uses: rescaled for maximum likelihood, as given for a
- *  variational fit or one with a prior. */
+/** The weights a fit with options o uses: rescaled for maximum likelihood, as given where
+ *  the counts meet a prior. */
 export function weightsFor(w: Float64Array, o: ResolvedOptions): Float64Array {
-  return o.variational || o.prior ? w : rescaled(w);
+  return countsMeetPrior(o) ? w : rescaled(w);
 }
 
 /** e such that the largest weight times 2^e lies in [1, 2), or 0 where it lies within

@@ -6,7 +6,7 @@ import type { CoreExports } from '../core/core.js';
 import type { Arena } from '../core/arena.js';
 import { priorLength, type Params, type Priors } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
-import { Coordinator } from './coordinator.js';
+import { Coordinator, dataCovariance } from './coordinator.js';
 import { GmmError } from '../core/errors.js';
 import { checkPriorShapes } from '../model/bayesian-options.js';
 import { MapCoordinator } from './map-prior.js';
@@ -55,37 +55,22 @@ export class VariationalCoordinator extends Coordinator {
 
   /**
    * Resolves the priors. Defaults as scikit-learn: γ₀ = 1/K, β₀ = 1, ν₀ = d, m₀ the
-   * (weighted) mean of the data and Ψ₀ its covariance with the denominator
-   * Σw − min(1, Σw²/Σw) (see below; n − 1 for unit weights): the full matrix (full,
-   * tied), its diagonal (diag) or the diagonal's mean (spherical). Weights below about
-   * 1e-154 underflow Σw² (the divisor is then Σw): give covariancePrior for such weights.
+   * (weighted) mean of the data and Ψ₀ its covariance (coordinator.ts dataCovariance; n − 1
+   * for unit weights): the full matrix (full, tied), its diagonal (diag) or the diagonal's
+   * mean (spherical).
    */
   override setDataMoments(mean: Float64Array, scatter: Float64Array, sumW: number, sumW2: number): void {
     const { d } = this, type = this.o.covarianceType;
     let cov = this.v.covariancePrior;
     if (!cov) {
-      // the unbiased divisor takes one row's weight off Σw: weights count rows, so that is 1
-      // (integer weights give repeated rows' covariance; unweighted, n − 1 as numpy's np.cov
-      // and scikit-learn), but never more than the weight of one effective row, Σw² / Σw,
-      // so that weights below 1 keep a covariance (numpy's aweights divisor there)
-      const denom = sumW - Math.min(1, sumW2 / sumW);
-      if (!Number.isFinite(sumW) || !Number.isFinite(sumW2)) {
-        throw new GmmError('INVALID_SAMPLE_WEIGHT', 'the default covariancePrior weighs rows by sampleWeight, whose sums ' +
-          'pass the range of doubles: divide the weights by a common factor, or give covariancePrior.');
-      }
-      if (!(denom > 0)) {
-        throw new GmmError('TOO_FEW_SAMPLES', 'the default covariancePrior is the data\'s covariance, which needs at least ' +
-          'two rows of positive weight: add data, or give covariancePrior.');
-      }
-      const at = (i: number, j: number): number => scatter[i <= j ? i * d + j : j * d + i] / denom;
+      const full = dataCovariance(scatter, sumW, sumW2, d, 'covariancePrior', 'covariancePrior');
       if (type === 'full' || type === 'tied') {
-        cov = new Float64Array(d * d);
-        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i * d + j] = at(i, j);
+        cov = full;
       } else if (type === 'diag') {
-        cov = Float64Array.from({ length: d }, (_, i) => at(i, i));
+        cov = Float64Array.from({ length: d }, (_, i) => full[i * d + i]);
       } else {
         let s = 0;
-        for (let i = 0; i < d; i++) s += at(i, i);
+        for (let i = 0; i < d; i++) s += full[i * d + i];
         cov = Float64Array.of(s / d);
       }
     }

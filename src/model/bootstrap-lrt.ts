@@ -14,11 +14,11 @@ import { unknownOption } from './option-names.js';
 import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { CovarianceModel } from './covariance-models.js';
 import type { GaussianMixtureJSON } from './serialize.js';
-import { currentSpawner, type SpawnOptions, type WorkerPort } from '../parallel/spawn.js';
-import { WorkerShard, checkPoolOptions, checkSignal } from '../parallel/workers.js';
+import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
+import { WorkerShard, checkPoolOptions, checkSignal, initShard, spawnShard } from '../parallel/workers.js';
 import { abortedError } from '../parallel/fit-async.js';
 import { nextTurn } from '../parallel/next-turn.js';
-import { coreModule, kernels } from '../core/core.js';
+import { coreModule } from '../core/core.js';
 
 /** The options of every fit, with tol and maxIter defaulting to EM run to its end (a loose
  *  stop leaves the bootstrap fits short of their optima and biases the statistics low). */
@@ -64,8 +64,8 @@ export interface DrawTask {
   start0: GaussianMixtureJSON;
   start1: GaussianMixtureJSON;
   n: number;
-  /** The seed of every draw: drawSeed(seed, tests, nBoot, g, b, attempt). */
-  seed: number; tests: number; nBoot: number; g: number;
+  /** The seed of every draw: drawSeed(seed, nTests, nBoot, g, b, attempt). */
+  seed: number; nTests: number; nBoot: number; g: number;
   /** The draws to make: b from … to (exclusive). */
   from: number; to: number;
 }
@@ -148,13 +148,13 @@ function* runTests(p: Plan, fits: ModelSelection): Generator<TestDraws, Bootstra
   for (let g = 1; g <= p.last; g++) {
     const m0 = fitted.get(g), m1 = fitted.get(g + 1);
     if (!m0 || !m1) {
-      const f = fits.failed.find((f) => f.nComponents === (m0 ? g + 1 : g))!;
       if (p.maxComponents === undefined && tests.length > 0) break;
+      const f = fits.failed.find((f) => f.nComponents === (m0 ? g + 1 : g))!;
       throw new GmmError(f.error.code, `bootstrapLRT: the fit of ${f.nComponents} components on X failed, so the test of ${g} ` +
         `against ${g + 1} cannot run (${f.error.message})` + (g > 1 ? ` Give maxComponents ${g - 1} or less.` : ''));
     }
     const statistic = 2 * (logLik(m1, p.m) - logLik(m0, p.m));
-    const boot = yield { start0: warmStart(m0), start1: warmStart(m1), n: p.m.rows, seed: p.seed, tests: p.last, nBoot: p.nBoot, g };
+    const boot = yield { start0: warmStart(m0), start1: warmStart(m1), n: p.m.rows, seed: p.seed, nTests: p.last, nBoot: p.nBoot, g };
     let reached = 0;
     for (const s of boot) if (s >= statistic) reached++;
     const pValue = (1 + reached) / (p.nBoot + 1);
@@ -223,38 +223,30 @@ async function startCrew(W: number, o: SpawnOptions, signal: AbortSignal | undef
   const module = coreModule();
   const shards: WorkerShard[] = [];
   let broken: GmmError | null = null;
-  const close = (): void => { for (const s of shards) s.port.terminate(); };
   const onFail = (e: GmmError): void => {
     if (broken) return;
     broken = e;
     for (const s of shards) s.fail(e);
   };
   const abort = (): void => onFail(abortedError(signal, 'bootstrapLRT', 'nothing is returned'));
+  const close = (): void => {
+    signal?.removeEventListener('abort', abort);
+    for (const s of shards) s.port.terminate();
+  };
   signal?.addEventListener('abort', abort);
   try {
-    for (let i = 0; i < W; i++) {
-      let port: WorkerPort;
-      try {
-        port = spawn(o);
-      } catch (e) {
-        throw new GmmError('WORKER_FAILED', `could not start a worker: ${(e as Error)?.message ?? e}. Pass workerUrl or createWorker.`);
-      }
-      shards.push(new WorkerShard(port, i, i + 1, onFail));
-    }
-    await Promise.all(shards.map(async (s) => {
-      const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
-      if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
-    }));
+    for (let i = 0; i < W; i++) shards.push(spawnShard(spawn, o, i, i + 1, onFail));
+    await Promise.all(shards.map((s) => initShard(s, module)));
   } catch (e) {
-    signal?.removeEventListener('abort', abort);
     close();
     throw broken ?? e;
   }
   return {
+    // worker i draws block i of every test: b from ⌊i·nBoot/W⌋ to ⌊(i+1)·nBoot/W⌋
     draw: async (t) => {
       if (broken) throw broken;
-      const blocks = shards.map((s, i) => s.task({ ...t, from: Math.floor((i * t.nBoot) / W), to: Math.floor(((i + 1) * t.nBoot) / W) }));
-      const parts = await Promise.all(blocks);
+      const parts = await Promise.all(shards.map((s, i) =>
+        s.task({ ...t, from: Math.floor((i * t.nBoot) / W), to: Math.floor(((i + 1) * t.nBoot) / W) })));
       const out = new Float64Array(t.nBoot);
       let at = 0;
       for (const part of parts) {
@@ -263,10 +255,7 @@ async function startCrew(W: number, o: SpawnOptions, signal: AbortSignal | undef
       }
       return out;
     },
-    close: () => {
-      signal?.removeEventListener('abort', abort);
-      close();
-    },
+    close,
   };
 }
 
@@ -281,7 +270,7 @@ export function lrtDraws(t: DrawTask): Float64Array {
   const out = new Float64Array(t.to - t.from);
   for (let b = t.from; b < t.to; b++) {
     for (let attempt = 0; ; attempt++) {
-      const Y = m0.sample(t.n, { seed: drawSeed(t.seed, t.tests, t.nBoot, t.g, b, attempt) }).X;
+      const Y = m0.sample(t.n, { seed: drawSeed(t.seed, t.nTests, t.nBoot, t.g, b, attempt) }).X;
       try {
         out[b - t.from] = 2 * (logLik(GaussianMixture.fromJSON(t.start1).fit(Y), Y) - logLik(GaussianMixture.fromJSON(t.start0).fit(Y), Y));
         break;
@@ -293,11 +282,11 @@ export function lrtDraws(t: DrawTask): Float64Array {
   return out;
 }
 
-/** The seed of attempt a of draw b in test g (of `tests`, nBoot draws each): the fit's seed
- *  plus (a·tests + g − 1)·nBoot + b + 1, past 2^53 − 1 from 0 again (exact integers). Every
+/** The seed of attempt a of draw b in test g (of nTests, nBoot draws each): the fit's seed
+ *  plus (a·nTests + g − 1)·nBoot + b + 1, past 2^53 − 1 from 0 again (exact integers). Every
  *  (g, b, a) of a run has its own. */
-export function drawSeed(seed: number, tests: number, nBoot: number, g: number, b: number, a: number): number {
-  const k = (a * tests + g - 1) * nBoot + b + 1;
+export function drawSeed(seed: number, nTests: number, nBoot: number, g: number, b: number, a: number): number {
+  const k = (a * nTests + g - 1) * nBoot + b + 1;
   return k <= MAX_SEED - seed ? seed + k : k - (MAX_SEED - seed) - 1;
 }
 

@@ -5,7 +5,7 @@
 // (src/fit/map-prior.ts), the M-step is the core's (assembly/map.ts).
 import { GmmError } from '../core/errors.js';
 import { describe, toTensor, choleskyFails, asymmetricEntry, type MatrixInput } from './validate.js';
-import type { CovarianceModel } from './covariance-models.js';
+import { structureOf, type CovarianceModel } from './covariance-models.js';
 
 /** What `prior` takes besides true: each field left out takes mclust's default. */
 export interface ConjugatePriorOptions {
@@ -43,9 +43,23 @@ export interface PriorParams {
 /** The models mclust has a prior for (it has none for VEE, EVE, VVE and EVV). */
 export const PRIOR_MODELS: readonly CovarianceModel[] = ['EII', 'spherical', 'EEI', 'VEI', 'EVI', 'diag', 'tied', 'EEV', 'VEV', 'full'];
 
+/** mclust's default shrinkage (priorControl()). */
+export const DEFAULT_SHRINKAGE = 0.01;
+
 /** Whether the model's prior scale is a matrix (the ellipsoidal models, for d > 1). */
 export function matrixScale(model: CovarianceModel, d: number): boolean {
-  return d > 1 && (model === 'tied' || model === 'full' || model === 'EEV' || model === 'VEV');
+  const layout = structureOf(model);
+  return d > 1 && (layout === 'full' || layout === 'tied');
+}
+
+/** The prior scale's length for a model: d·d, or one number. */
+export function priorScaleLength(model: CovarianceModel, d: number): number {
+  return matrixScale(model, d) ? d * d : 1;
+}
+
+/** A copy that shares no array with p. */
+export function copyPrior(p: PriorParams): PriorParams {
+  return { ...p, mean: p.mean.slice(), scale: p.scale.slice() };
 }
 
 /** The option `prior` resolved (null: none), refused for a model without one. */
@@ -56,7 +70,7 @@ export function resolvePrior(v: unknown, model: CovarianceModel): ResolvedPrior 
       `EVE, VVE and EVV): use one of ${PRIOR_MODELS.map((m) => `'${m}'`).join(', ')} (PRIOR_MODELS: selectModel's ` +
       'covarianceTypes for all of them, as mclustBIC with a prior), or leave prior out.');
   }
-  if (v === true) return { shrinkage: 0.01, mean: null, dof: null, scale: null, scaleShape: null };
+  if (v === true) return { shrinkage: DEFAULT_SHRINKAGE, mean: null, dof: null, scale: null, scaleShape: null };
   if (typeof v !== 'object' || Array.isArray(v)) {
     throw new GmmError('INVALID_OPTION', `prior must be true, false or an object { shrinkage, mean, dof, scale }; got ${describe(v)}.`);
   }
@@ -65,7 +79,7 @@ export function resolvePrior(v: unknown, model: CovarianceModel): ResolvedPrior 
   for (const k of Object.keys(o)) {
     if (!keys.includes(k)) throw new GmmError('INVALID_OPTION', `prior has no field "${k}": its fields are ${keys.join(', ')}.`);
   }
-  const shrinkage = o.shrinkage ?? 0.01;
+  const shrinkage = o.shrinkage ?? DEFAULT_SHRINKAGE;
   if (typeof shrinkage !== 'number' || !Number.isFinite(shrinkage) || shrinkage < 0) {
     throw new GmmError('INVALID_OPTION', `prior.shrinkage must be a finite number ≥ 0; got ${describe(o.shrinkage)}. The default is 0.01.`);
   }
@@ -101,7 +115,7 @@ export function resolvePrior(v: unknown, model: CovarianceModel): ResolvedPrior 
 }
 
 /** Checks the prior's d-dependent shapes against the data (at fit time). */
-export function checkPriorShape(p: ResolvedPrior, model: CovarianceModel, d: number): void {
+export function checkConjugatePriorShape(p: ResolvedPrior, model: CovarianceModel, d: number): void {
   if (p.mean && p.mean.length !== d) {
     throw new GmmError('SHAPE_MISMATCH', `prior.mean has ${p.mean.length} numbers but X has ${d} features: give one per feature.`);
   }
@@ -127,20 +141,25 @@ export function checkPriorShape(p: ResolvedPrior, model: CovarianceModel, d: num
   }
 }
 
-/** The core's rule (assembly/map.ts MAP_*) for a model with K components and d features. */
+/** The core's rules (mirrors assembly/map.ts MAP_*): one per model mclust has a prior for,
+ *  and mclust's single-Gaussian (mvn) and one-feature (E, V) rules. */
+const MAP_RULE: Record<string, number> = { EII: 1, spherical: 2, EEI: 3, VEI: 4, EVI: 5, diag: 6, tied: 7, EEV: 8, VEV: 9, full: 10 };
+const MAP_E1 = 11, MAP_V1 = 12, MAP_XXX = 13;
+
+/** The core's rule for a model with K components and d features. */
 export function priorRule(model: CovarianceModel, K: number, d: number): number {
-  const shape = model === 'EII' || model === 'spherical' ? 'sph' : model === 'EEI' || model === 'VEI' || model === 'EVI' || model === 'diag' ? 'diag' : 'ell';
-  // one component: mclust's mvn (XII, XXI, XXX), whatever the constraint
-  if (K === 1) return shape === 'sph' ? 2 : shape === 'diag' ? 6 : 13;
-  // one feature: mclust's E and V, by the volume's letter
-  if (d === 1) return model === 'EII' || model === 'EEI' || model === 'EVI' || model === 'tied' || model === 'EEV' ? 11 : 12;
-  return ({ EII: 1, spherical: 2, EEI: 3, VEI: 4, EVI: 5, diag: 6, tied: 7, EEV: 8, VEV: 9, full: 10 } as Record<string, number>)[model];
+  // one component: mclust's mvn (XII, XXI, XXX) by the layout, whatever the constraint
+  const layout = structureOf(model);
+  if (K === 1) return layout === 'spherical' ? MAP_RULE.spherical : layout === 'diag' ? MAP_RULE.diag : MAP_XXX;
+  // one feature: mclust's E and V, by the volume's letter (tied is EEE; full, diag and spherical vary)
+  if (d === 1) return model.startsWith('E') || model === 'tied' ? MAP_E1 : MAP_V1;
+  return MAP_RULE[model];
 }
 
 /** The option as given, in plain values (getParams and toJSON): a restored model resolves
  *  the same prior. */
 export function priorOption(p: ResolvedPrior): ConjugatePriorOptions | true {
-  if (p.shrinkage === 0.01 && !p.mean && p.dof === null && !p.scale) return true;
+  if (p.shrinkage === DEFAULT_SHRINKAGE && !p.mean && p.dof === null && !p.scale) return true;
   const out: ConjugatePriorOptions = { shrinkage: p.shrinkage };
   if (p.mean) out.mean = Array.from(p.mean);
   if (p.dof !== null) out.dof = p.dof;

@@ -29,10 +29,10 @@ import {
 import {
   resolveOptions, toMatrix, toSampleWeight, checkInitShapes, peekShape, fitBytesLowerBound, describe, columnNames, checkColumnNames,
   nameMismatch,
-  type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput,
+  countsMeetPrior, type GaussianMixtureOptions, type ResolvedOptions, type NanPolicy, type Matrix, type MatrixInput,
 } from './validate.js';
 import { covarianceParameters, derivedModel, type CovarianceModel } from './covariance-models.js';
-import { priorOption, type PriorParams } from './conjugate-prior.js';
+import { copyPrior, priorOption, type PriorParams } from './conjugate-prior.js';
 
 export interface FitAsyncOptions extends FitOptions, SpawnOptions {
   /** Workers to use (default: the available cores; 0: in this thread, yielding between
@@ -296,7 +296,7 @@ export class GaussianMixture {
           "'marginalize'): fit it with a GaussianMixture that has missingValues: 'marginalize' (a BayesianGaussianMixture " +
           'takes no missing values).');
       }
-      if ((o.variational || o.prior) && X.weightsRescaled) {
+      if (countsMeetPrior(o) && X.weightsRescaled) {
         throw new GmmError('INVALID_OPTION', 'this WorkerPool multiplied its sample weights by a power of two (their largest lies ' +
           `beyond 2^±100), which changes a ${o.prior ? 'fit with a prior' : 'Bayesian fit'}, whose counts meet its priors: ` +
           'create the pool with weights whose largest lies within [2^-100, 2^100], or fit X itself.');
@@ -789,7 +789,7 @@ export class GaussianMixture {
    *  null for a fit without one (a copy). */
   get prior(): PriorParams | null {
     const p = this.fitted('prior').params.prior;
-    return p ? { ...p, mean: p.mean.slice(), scale: p.scale.slice() } : null;
+    return p ? copyPrior(p) : null;
   }
   get nFeatures(): number { return this.fitted('nFeatures').params.d; }
   /** The names of the columns fitted on (X's columns in fit), or null: scikit-learn's feature_names_in_. */

@@ -56,7 +56,8 @@ export interface FittedState {
   nIter: number;
   lowerBound: number;
   /** The lower bound after each EM iteration of the fit kept (scikit-learn's lower_bounds_;
-   *  nIter of them), or absent (a model no fit produced). */
+   *  nIter of them): empty when no iteration ran; absent for a file written before
+   *  lowerBounds (then unknown, and applyStatistics adds none). */
   lowerBounds?: number[];
   /** The names of the columns the model was fitted on (X's columns), or null/absent. */
   featureNames?: string[] | null;

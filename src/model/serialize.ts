@@ -4,7 +4,7 @@ import { GmmError } from '../core/errors.js';
 import { repeatedName, type CovarianceType } from './validate.js';
 import { COVARIANCE_MODELS, checkConstraint, modelNamed, structureOf } from './covariance-models.js';
 import { paramLength, priorLength, type FittedState, type VariationalParams } from './params.js';
-import { matrixScale, type PriorParams } from './conjugate-prior.js';
+import { priorScaleLength, type PriorParams } from './conjugate-prior.js';
 import { eigenvalues, precisionFactors } from './factors.js';
 
 export const FORMAT = 'gmm-wasm';
@@ -266,7 +266,7 @@ export function fromJSONObject(input: unknown): { options: Record<string, unknow
   } catch (e) {
     throw bad(`${(e as Error).message.replace(/\. Give .*$/, '')}: the file was edited or corrupted.`);
   }
-  const prior = o.prior === undefined ? undefined : priorFromJSON(o.prior, d, matrixScale(model, d) ? d * d : 1);
+  const prior = o.prior === undefined ? undefined : priorFromJSON(o.prior, d, priorScaleLength(model, d));
   // the bounds of a fit's iterations, one per iteration; none written for none run (nIter 0),
   // and unknown in files written before them
   const lowerBounds = o.lowerBounds !== undefined ? Array.from(numbers(o.lowerBounds, 'lowerBounds', o.nIter as number))

@@ -279,6 +279,12 @@ export interface ResolvedOptions {
   equalWeights: boolean;
 }
 
+/** Whether a fit's counts meet a prior (a variational fit, or mclust's prior), so that the
+ *  weights' scale matters and they are never rescaled (fit/run.ts weightsFor). */
+export function countsMeetPrior(o: ResolvedOptions): boolean {
+  return o.variational !== undefined || o.prior !== null;
+}
+
 export interface GaussianMixtureOptions {
   /** Number of components K (default 1). */
   nComponents?: number;

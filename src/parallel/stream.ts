@@ -12,7 +12,7 @@ import type { FittedState } from '../model/params.js';
 import { columnNames, nameMismatch, toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
 import type { Coordinator } from '../fit/coordinator.js';
 import { createCoordinator } from '../fit/variational.js';
-import { checkPriorShape } from '../model/conjugate-prior.js';
+import { checkConjugatePriorShape } from '../model/conjugate-prior.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster, type KeyCandidates, type Pick } from '../fit/cluster.js';
 import { fitProgram, runAsync, type IterationInfo, type LabelStart } from '../fit/driver.js';
@@ -575,7 +575,7 @@ export async function runFitStream(source: StreamSource, o: ResolvedOptions, war
   const marginalize = o.missingValues === 'marginalize';
   let missing = marginalize;
   const draw = (modelD: number | null) => reservoir(c, source, opts.initSampleSize, o.seed, signal, pace, modelD, names,
-    (d) => { if (o.variational) checkPriorShapes(o, d); if (o.prior) checkPriorShape(o.prior, o.covarianceModel, d); }, marginalize);
+    (d) => { if (o.variational) checkPriorShapes(o, d); if (o.prior) checkConjugatePriorShape(o.prior, o.covarianceModel, d); }, marginalize);
   const keep = (r: Awaited<ReturnType<typeof draw>>): LocalCluster => {
     rows = r.n;
     // after the coordinator: the sample's shard frees back to its own data when it lays

@@ -16,7 +16,7 @@ import type { IterationInfo } from '../fit/driver.js';
 import type { DrawTask } from '../model/bootstrap-lrt.js';
 import { unknownOption } from '../model/option-names.js';
 import type { ShardHandle } from './shard-cluster.js';
-import { currentSpawner, type SpawnOptions, type WorkerPort } from './spawn.js';
+import { currentSpawner, type SpawnOptions, type Spawner, type WorkerPort } from './spawn.js';
 
 /** What a worker's time is reported for: its answers to requests, its relays, and within
  *  those the E-steps ('em', with the answers to 'em') and the M-steps ('step'). */
@@ -153,6 +153,23 @@ export class WorkerShard implements ShardHandle {
   }
 }
 
+/** A worker started by `spawn` as a WorkerShard (WORKER_FAILED when it cannot start). */
+export function spawnShard(spawn: Spawner, o: SpawnOptions, firstChunk: number, endChunk: number, onFail: (e: GmmError) => void): WorkerShard {
+  let port: WorkerPort;
+  try {
+    port = spawn(o);
+  } catch (e) {
+    throw new GmmError('WORKER_FAILED', `could not start a worker: ${(e as Error)?.message ?? e}. Pass workerUrl or createWorker.`);
+  }
+  return new WorkerShard(port, firstChunk, endChunk, onFail);
+}
+
+/** A started worker given the core's module and the kernels' switches; resolves once it is ready. */
+export async function initShard(s: WorkerShard, module: WebAssembly.Module): Promise<void> {
+  const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
+  if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
+}
+
 export interface WorkerPoolOptions extends SpawnOptions {
   /** Number of workers (default: the available cores; at most one per chunk). */
   workers?: number;
@@ -255,13 +272,7 @@ export class WorkerPool {
     try {
       for (let i = 0; i < W; i++) {
         const c0 = Math.floor((i * C) / W), c1 = Math.floor(((i + 1) * C) / W);
-        let port: WorkerPort;
-        try {
-          port = spawn(o);
-        } catch (e) {
-          throw new GmmError('WORKER_FAILED', `could not start a worker: ${(e as Error)?.message ?? e}. Pass workerUrl or createWorker.`);
-        }
-        shards.push(new WorkerShard(port, c0, c1, onFail));
+        shards.push(spawnShard(spawn, o, c0, c1, onFail));
       }
       pool = new WorkerPool(X.rows, d, w !== null, positive, shards, missing);
       pool.names = names;
@@ -269,8 +280,7 @@ export class WorkerPool {
       signal?.addEventListener('abort', abort);
       try {
         await Promise.all(shards.map(async (s) => {
-          const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
-          if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
+          await initShard(s, module);
           s.totals = await sendShard(s, X, w, raw);
         }));
       } finally {

@@ -29,21 +29,19 @@ export const lrt: Command = {
     '(EM run to its end: a looser stop biases the p-values low).',
   async run(pos, o) {
     need(pos, 1, this, o);
-    const covarianceType = (o.covariance as CovarianceType | undefined) ?? 'full';
+    const model = { covarianceType: (o.covariance as CovarianceType | undefined) ?? 'full', ...tuningOptions(o) };
+    // the options are checked before any data are read (--boot, --max-k and --workers are integers already)
+    checkedModel(() => new GaussianMixture({ nComponents: 1, ...model }), 'lrt');
+    if (o.boot !== undefined && (o.boot as number) < 1) throw new UsageError(`--boot ${o.boot}: give at least 1 draw.`, 'lrt');
+    if (o['max-k'] !== undefined && (o['max-k'] as number) < 1) throw new UsageError(`--max-k ${o['max-k']}: give at least 1.`, 'lrt');
+    if (o.level !== undefined && !((o.level as number) > 0 && (o.level as number) < 1)) throw new UsageError(`--level ${o.level}: a level lies in (0, 1).`, 'lrt');
+    if (o.workers !== undefined && (o.workers as number) < 0) throw new UsageError('--workers needs an integer ≥ 0.', 'lrt');
     const options = {
-      covarianceType, ...tuningOptions(o),
+      ...model,
       ...(o.boot !== undefined ? { nBoot: o.boot as number } : {}),
       ...(o.level !== undefined ? { level: o.level as number } : {}),
       ...(o['max-k'] !== undefined ? { maxComponents: o['max-k'] as number } : {}),
     };
-    // the options are checked before any data are read
-    checkedModel(() => new GaussianMixture({ nComponents: 1, covarianceType, ...tuningOptions(o) }), 'lrt');
-    for (const [flag, v, ok] of [['--boot', o.boot, (x: number) => Number.isInteger(x) && x >= 1], ['--level', o.level, (x: number) => x > 0 && x < 1],
-      ['--max-k', o['max-k'], (x: number) => Number.isInteger(x) && x >= 1], ['--workers', o.workers, (x: number) => Number.isInteger(x) && x >= 0]] as const) {
-      if (v !== undefined && !ok(v as number)) {
-        throw new UsageError(`${flag} ${v}: ${flag === '--level' ? 'a level lies in (0, 1)' : flag === '--workers' ? 'an integer ≥ 0' : 'an integer ≥ 1'}.`, 'lrt');
-      }
-    }
     const t = readData(pos[0], o, false);
     info(describeData(pos[0], t));
     const r = o.workers ? await bootstrapLRTAsync(t, { ...options, workers: o.workers as number }) : bootstrapLRT(t, options);
