@@ -272,6 +272,14 @@ describe.concurrent('fit --bayesian', () => {
     expect(new Set(JSON.parse(a.stdout).map((r: { covariance: string }) => r.covariance)).size).toBe(10);
     const m = await cli(['fit', FAITHFUL, '--prior', '--missing', 'marginalize']);
     expect(m.stderr).toContain("--prior and --missing 'marginalize' cannot go together");
+    // the prior's values: the library's prior of the same values
+    const pv = await cli(['fit', FAITHFUL, '-k', '3', '--prior-shrinkage', '0.5', '--prior-scale', '1,0,0,30', '--prior-dof', '6', '-q']);
+    expect(pv.code, pv.stderr).toBe(0);
+    const refPv = new lib.GaussianMixture({ nComponents: 3, prior: { shrinkage: 0.5, scale: [[1, 0], [0, 30]], dof: 6 } }).fit(named(faithful));
+    expect(JSON.parse(pv.stdout)).toEqual(JSON.parse(JSON.stringify(refPv)));
+    const bad = await cli(['fit', FAITHFUL, '--prior-shrinkage', '0', '--prior-mean', '1,2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--prior-mean is given but --prior-shrinkage is 0');
     const e = await cli(['fit', FAITHFUL, '-k', '2', '--equal-weights', '-q']);
     expect(e.code, e.stderr).toBe(0);
     expect(JSON.parse(e.stdout)).toEqual(JSON.parse(JSON.stringify(new lib.GaussianMixture({ nComponents: 2, equalWeights: true }).fit(named(faithful)))));

@@ -53,6 +53,10 @@ export const FIT_OPTIONS: OptionSpec[] = [
   { name: 'reg-covar', kind: 'number', value: 'x', help: 'added to covariance diagonals (default 1e-6)' },
   { name: 'seed', kind: 'int', value: 'n', help: 'random seed: same seed, same result everywhere (default 0)' },
   { name: 'prior', kind: 'flag', help: "mclust's conjugate prior with its defaults (priorControl()): EM finds the posterior mode" },
+  { name: 'prior-shrinkage', kind: 'number', value: 'x', help: 'the prior\'s shrinkage κ ≥ 0 (default 0.01; implies --prior)' },
+  { name: 'prior-mean', kind: 'string', value: 'list', help: 'the prior\'s mean, one number per column, comma-separated (default the data\'s; implies --prior)' },
+  { name: 'prior-dof', kind: 'number', value: 'x', help: 'the prior\'s degrees of freedom ν > 0 (default columns + 2; implies --prior)' },
+  { name: 'prior-scale', kind: 'string', value: 'list', help: 'the prior\'s scale: one number (diagonal and spherical models), or d·d comma-separated, row by row (ellipsoidal ones) (implies --prior)' },
   { name: 'equal-weights', kind: 'flag', help: "hold every component's weight at 1/k (mclust's equalPro)" },
   { name: 'missing', kind: 'string', value: 'mode', help: 'error | marginalize: read empty, NA and NaN cells as missing and fit around them (default error)', choices: ['error', 'marginalize'] },
 ];

@@ -2,7 +2,7 @@
 // Bayesian model's point estimates), the option errors of the library told in the command
 // line's flags, and the closing line of a fit.
 import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
-import type { CovarianceType, GaussianMixtureOptions, InitParams, WeightConcentrationPriorType } from '../index.js';
+import type { ConjugatePriorOptions, CovarianceType, GaussianMixtureOptions, InitParams, WeightConcentrationPriorType } from '../index.js';
 import { core } from '../core/core.js';
 import { num } from './summary.js';
 import { InputError, UsageError, type Opts } from './args.js';
@@ -23,6 +23,8 @@ export function inFlags(message: string): string {
       ' (or fit with the library\'s BayesianGaussianMixture, whose $1 option the command line has no flag for)')
     .replace(/ or (covariancePrior|meanPrior|meanPrecisionPrior|degreesOfFreedomPrior)\b/g,
       ' (or, through the library, its $1)')
+    // the prior's fields (prior.shrinkage, …) are flags of their own
+    .replace(/(--)?prior\.(shrinkage|mean|dof|scale)\b/g, '--prior-$2')
     .replace(/\b[a-z]+[A-Z]\w*\b/g, (w) => (w in FLAG_OF ? FLAG_OF[w] : w));
 }
 
@@ -50,7 +52,7 @@ function fitOptions(o: Opts, k: number, covarianceType: CovarianceType): Gaussia
 export function newModel(o: Opts): GaussianMixture {
   const base = fitOptions(o, (o.components as number | undefined) ?? 1, (o.covariance as CovarianceType | undefined) ?? 'full');
   if (!o.bayesian) return new GaussianMixture(base);
-  if (o.prior) {
+  if (hasPrior(o)) {
     throw new UsageError('--prior is mclust\'s prior for a maximum-likelihood fit (a posterior mode); --bayesian has priors of ' +
       'its own (--weight-concentration, --weight-prior): leave one of them out.', 'fit');
   }
@@ -86,9 +88,36 @@ export function tuningOptions(o: Opts): GaussianMixtureOptions {
   if (o['reg-covar'] !== undefined) opts.regCovar = o['reg-covar'] as number;
   if (o.seed !== undefined) opts.seed = o.seed as number;
   if (o.missing !== undefined) opts.missingValues = o.missing as 'error' | 'marginalize';
-  if (o.prior) opts.prior = true;
+  const prior = priorFlags(o);
+  if (prior) opts.prior = prior;
   if (o['equal-weights']) opts.equalWeights = true;
   return opts;
+}
+
+/** Whether the command line asks for mclust's prior (--prior, or any of its values). */
+export function hasPrior(o: Opts): boolean {
+  return o.prior === true || PRIOR_VALUES.some((f) => o[f] !== undefined);
+}
+const PRIOR_VALUES = ['prior-shrinkage', 'prior-mean', 'prior-dof', 'prior-scale'];
+
+/** --prior and its values: true (mclust's defaults), an object with the values given, or null. */
+function priorFlags(o: Opts): true | ConjugatePriorOptions | null {
+  const list = (flag: string): number[] => {
+    const v = String(o[flag]).split(',').map((x) => Number(x.trim()));
+    if (v.some((x) => !Number.isFinite(x))) throw new UsageError(`--${flag} needs comma-separated numbers; got ${JSON.stringify(o[flag])}.`);
+    return v;
+  };
+  const p: ConjugatePriorOptions = {};
+  if (o['prior-shrinkage'] !== undefined) p.shrinkage = o['prior-shrinkage'] as number;
+  if (o['prior-mean'] !== undefined) p.mean = list('prior-mean');
+  if (o['prior-dof'] !== undefined) p.dof = o['prior-dof'] as number;
+  if (o['prior-scale'] !== undefined) {
+    const v = list('prior-scale');
+    const side = Math.round(Math.sqrt(v.length));
+    p.scale = v.length === 1 ? v[0] : side * side === v.length ? Array.from({ length: side }, (_, i) => v.slice(i * side, i * side + side)) : v;
+  }
+  if (Object.keys(p).length > 0) return p;
+  return o.prior ? true : null;
 }
 
 /** predict --given and impute's option for a Bayesian model. */

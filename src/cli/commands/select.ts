@@ -10,7 +10,7 @@ import { COVARIANCE_TYPES } from '../../model/validate.js';
 import { PRIOR_MODELS } from '../../model/conjugate-prior.js';
 import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
-import { checkedModel, inFlags, tuningOptions } from '../models.js';
+import { checkedModel, hasPrior, inFlags, tuningOptions } from '../models.js';
 
 /** "1..10", "2-5", "3", "1,2,5" → sorted distinct K values. */
 function parseKRange(s: string): number[] {
@@ -59,7 +59,7 @@ export const select: Command = {
   async run(pos, o) {
     need(pos, 1, this, o);
     const given = o.k === undefined ? null : parseKRange(String(o.k));
-    const types = selectTypes(o.covariance, o.prior === true);
+    const types = selectTypes(o.covariance, hasPrior(o));
     // the options are checked before any data are read
     for (const covarianceType of types) checkedModel(() => new GaussianMixture({ nComponents: 1, covarianceType, ...tuningOptions(o) }), 'select');
     const criterion = (o.criterion ?? 'bic') as SelectionCriterion;
