@@ -76,3 +76,24 @@ describe('a pool\'s start: which answers end it', () => {
     expect(terminated).toEqual([1, 1]);
   });
 });
+
+describe('a worker that never answers', () => {
+  it('fails the start after workerStart.timeoutMs (WORKER_FAILED naming the worker entry), where it waited for ever', async () => {
+    const { workerStart } = (await import('../dist/parallel/workers.js' as string)) as { workerStart: { timeoutMs: number } };
+    const before = workerStart.timeoutMs;
+    workerStart.timeoutMs = 300;
+    try {
+      const silent = (): Worker => {
+        const w = new Worker('setInterval(() => {}, 1000);', { eval: true });
+        started.push(w);
+        return w;
+      };
+      const X = overlapping(2, 500, 2, 2);
+      const e = await within(lib.WorkerPool.create(X, { workers: 2, createWorker: silent }).then(() => null, (err) => err), 10_000, 'the start');
+      expect(e).toMatchObject({ code: 'WORKER_FAILED' });
+      expect((e as Error).message).toMatch(/did not answer within 0.3 s of starting: check that workerUrl or createWorker runs gmm-wasm's worker entry/);
+    } finally {
+      workerStart.timeoutMs = before;
+    }
+  });
+});

@@ -164,10 +164,24 @@ export function spawnShard(spawn: Spawner, o: SpawnOptions, firstChunk: number, 
   return new WorkerShard(port, firstChunk, endChunk, onFail);
 }
 
-/** A started worker given the core's module and the kernels' switches; resolves once it is ready. */
+/** How long a started worker may take to answer its first message (the module's
+ *  instantiation) before it counts as failed: a script that loads but is not gmm-wasm's
+ *  worker entry never answers, and nothing else would end the wait. (An object, so that the
+ *  tests can shorten it.) */
+export const workerStart = { timeoutMs: 60_000 };
+
+/** A started worker given the core's module and the kernels' switches; resolves once it is
+ *  ready, or fails it (WORKER_FAILED) after workerStart.timeoutMs without an answer. */
 export async function initShard(s: WorkerShard, module: WebAssembly.Module): Promise<void> {
-  const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
-  if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
+  const timer = setTimeout(() => s.fail(new GmmError('WORKER_FAILED', `a worker did not answer within ${workerStart.timeoutMs / 1000} s ` +
+    'of starting: check that workerUrl or createWorker runs gmm-wasm\'s worker entry (worker-node.js, worker-browser.js).')),
+  workerStart.timeoutMs);
+  try {
+    const ready = await s.exchange({ type: 'init', module, kernels: { ...kernels } });
+    if (ready.type !== 'ready') throw new GmmError('WORKER_FAILED', 'a worker answered out of turn while starting.');
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface WorkerPoolOptions extends SpawnOptions {
