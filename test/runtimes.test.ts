@@ -77,7 +77,9 @@ function makeJob(): Json {
     { name: 'holes K=3 full kmeans', dataset: 'holes', options: { nComponents: 3, seed: 2, missingValues: 'marginalize' }, imputeSeed: 5 },
     { name: 'holes K=3 diag random', dataset: 'holes', options: { nComponents: 3, covarianceType: 'diag', initParams: 'random', seed: 3, missingValues: 'marginalize' }, imputeSeed: 6 },
   ];
-  return { datasets: { faithful: FAITHFUL, blobs: blobs3d(600), big: blobs3d(9000), holes, bigHoles }, cases, asyncCases, missingCases };
+  // bootstrapLRTAsync: 24 draws of faithful's 1-against-2 test (on the runtime's workers)
+  const lrt = { dataset: 'faithful', options: { covarianceType: 'VVV', nBoot: 24, maxComponents: 1, initParams: 'hc', regCovar: 0 } };
+  return { datasets: { faithful: FAITHFUL, blobs: blobs3d(600), big: blobs3d(9000), holes, bigHoles }, cases, asyncCases, missingCases, lrt };
 }
 
 const job = makeJob();
@@ -158,6 +160,9 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
       expect(firstDifference(c.fitAsync, c.fit)).toBeNull();
       expect(firstDifference(c.fitStream, c.fit)).toBeNull();
     }
+    // bootstrapLRTAsync on 2 workers: bootstrapLRT's bits (the other runtimes' must equal Node's)
+    expect(nodeRun.asyncResult.lrt.async).toEqual(nodeRun.asyncResult.lrt.sync);
+    expect(nodeRun.asyncResult.lrt.sync[0].bootstrap).toHaveLength(24);
   });
 
   it('gives the same results in a second process (determinism)', async () => {

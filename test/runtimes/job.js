@@ -123,5 +123,13 @@ export async function runAsyncJob(lib, input, options) {
     const viaStream = await new GaussianMixture(c.options).fitStream(() => pieces(X, c.streamChunk));
     cases.push({ name: c.name, fit: toBits(sync.toJSON()), fitAsync: toBits(viaAsync.toJSON()), fitStream: toBits(viaStream.toJSON()) });
   }
-  return { cases };
+  // the bootstrap likelihood ratio test: its draws on the runtime's workers (a worker task of
+  // their own: model/bootstrap-lrt.ts runs inside them), or in-process where there are none
+  const L = input.lrt;
+  const tests = (r) => r.tests.map((t) => ({ statistic: bits(t.statistic), pValue: bits(t.pValue), bootstrap: Array.from(t.bootstrap, bits) }));
+  const lrt = L ? {
+    sync: tests(lib.bootstrapLRT(input.datasets[L.dataset], L.options)),
+    async: tests(await lib.bootstrapLRTAsync(input.datasets[L.dataset], { ...L.options, ...options })),
+  } : null;
+  return { cases, lrt };
 }
