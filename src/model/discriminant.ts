@@ -1,0 +1,194 @@
+// Classification by class densities: mclust's MclustDA (Fraley & Raftery 2002). Each class's
+// rows get a Gaussian mixture of their own, chosen by selectModel (BIC over numbers of
+// components and covariance models, as MclustDA runs mclustBIC per class); a row's class
+// posterior is then πc·fc(x) / Σ πk·fk(x), with πc the class's prior (default its share of
+// the rows) and fc its mixture's density, normalised by log-sum-exp with the core's exp and log.
+import { core } from '../core/core.js';
+import { GmmError } from '../core/errors.js';
+import { GaussianMixture } from './gaussian-mixture.js';
+import { selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
+import { COVARIANCE_MODELS, type CovarianceName } from './covariance-models.js';
+import { describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+
+export type ClassLabel = string | number;
+
+export interface MixtureDiscriminantOptions extends Omit<GaussianMixtureOptions, 'nComponents' | 'covarianceType' | 'weightsInit' | 'meansInit' | 'precisionsInit'> {
+  /** Numbers of components tried per class (default [1, 5], as MclustDA; capped at the class's rows). */
+  nComponents?: ComponentGrid;
+  /** Covariance models tried per class (default all fourteen, as MclustDA). */
+  covarianceTypes?: CovarianceName[];
+  /** What picks each class's mixture (default 'bic'). */
+  criterion?: SelectionCriterion;
+  /** The classes' prior probabilities, in the order of `classes` (default: their shares of the rows). */
+  priors?: ArrayLike<number> | null;
+}
+
+/** The JSON of a fitted MixtureDiscriminant: its classes, priors and one mixture's JSON per class. */
+export interface MixtureDiscriminantJSON {
+  format: 'gmm-wasm-discriminant';
+  version: 1;
+  classes: ClassLabel[];
+  priors: number[];
+  models: ReturnType<GaussianMixture['toJSON']>[];
+}
+
+export class MixtureDiscriminant {
+  private readonly opts: MixtureDiscriminantOptions;
+  private state: { classes: ClassLabel[]; priors: Float64Array; models: GaussianMixture[] } | null = null;
+
+  constructor(options: MixtureDiscriminantOptions = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new GmmError('INVALID_TYPE', `MixtureDiscriminant options must be an object; got ${describe(options)}.`);
+    }
+    for (const k of ['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType']) {
+      if ((options as Record<string, unknown>)[k] !== undefined) {
+        throw new GmmError('INVALID_OPTION', k === 'covarianceType'
+          ? 'MixtureDiscriminant tries covarianceTypes, a list (as selectModel), per class: give covarianceTypes: [\'' +
+            `${String((options as Record<string, unknown>).covarianceType)}'] for one model.`
+          : `${k} is not an option of MixtureDiscriminant: each class's mixture starts from initParams.`);
+      }
+    }
+    // the model options checked now (unknown ones too), as selectModel would before its first fit
+    const { nComponents: _, covarianceTypes: __, criterion: ___, priors, ...model } = options;
+    new GaussianMixture({ ...model, nComponents: 1 });
+    if (priors != null) checkPriors(Float64Array.from(priors));
+    this.opts = options;
+  }
+
+  /** Fits one mixture per class of y (one label per row of X: numbers or strings). */
+  fit(X: MatrixInput, y: ArrayLike<ClassLabel>): this {
+    const m = toMatrix(X, 'X');
+    const labels = classLabels(y, m.rows);
+    const classes = [...new Set(labels)].sort((a, b) => (typeof a === 'number' ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1));
+    if (classes.length < 2) throw new GmmError('INVALID_ARGUMENT', `y has ${classes.length} class: a classifier needs at least two.`);
+    const priors = this.priorsFor(classes, labels);
+    const { nComponents = [1, 5] as ComponentGrid, covarianceTypes = [...COVARIANCE_MODELS], criterion = 'bic', priors: _, ...model } = this.opts;
+    const models = classes.map((c) => {
+      const rows = labels.flatMap((l, i) => (l === c ? [i] : []));
+      const Xc: Matrix = { data: new Float64Array(rows.length * m.cols), rows: rows.length, cols: m.cols };
+      rows.forEach((r, i) => Xc.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
+      const grid = capped(nComponents, rows.length);
+      try {
+        return selectModel(Xc, { ...model, nComponents: grid, covarianceTypes, criterion }).best;
+      } catch (e) {
+        if (!(e instanceof GmmError)) throw e;
+        throw new GmmError(e.code, `class ${JSON.stringify(c)} (${rows.length} rows): ${e.message}`);
+      }
+    });
+    this.state = { classes, priors, models };
+    return this;
+  }
+
+  /** The class priors the options give, or the classes' shares of the rows. */
+  private priorsFor(classes: ClassLabel[], labels: ClassLabel[]): Float64Array {
+    const given = this.opts.priors;
+    if (given == null) return Float64Array.from(classes, (c) => labels.filter((l) => l === c).length / labels.length);
+    if (given.length !== classes.length) {
+      throw new GmmError('SHAPE_MISMATCH', `priors has ${given.length} numbers for ${classes.length} classes (${classes.join(', ')}): give one per class, in that order.`);
+    }
+    return checkPriors(Float64Array.from(given));
+  }
+
+  private fitted(what: string): NonNullable<MixtureDiscriminant['state']> {
+    if (!this.state) throw new GmmError('NOT_FITTED', `${what} needs a fitted classifier: call fit(X, y) first (or load one with MixtureDiscriminant.fromJSON).`);
+    return this.state;
+  }
+
+  get classes(): ClassLabel[] { return this.fitted('classes').classes.slice(); }
+  get priors(): Float64Array { return this.fitted('priors').priors.slice(); }
+  /** Each class's mixture, in the order of `classes`. */
+  get models(): GaussianMixture[] { return this.fitted('models').models.slice(); }
+
+  /** Each row's class posterior probabilities: rows × classes, in the order of `classes`. */
+  predictProba(X: MatrixInput): Matrix {
+    const s = this.fitted('predictProba');
+    const c = core(), C = s.classes.length;
+    const logs = s.models.map((gm, k) => {
+      const lp = gm.scoreSamples(X);
+      const lpi = c.ln(s.priors[k]);
+      return lp.map((v) => v + lpi);
+    });
+    const n = logs[0].length, out = new Float64Array(n * C);
+    for (let i = 0; i < n; i++) {
+      let top = -Infinity;
+      for (let k = 0; k < C; k++) top = Math.max(top, logs[k][i]);
+      let sum = 0;
+      for (let k = 0; k < C; k++) sum += c.exp(logs[k][i] - top);
+      const lse = top + c.ln(sum);
+      for (let k = 0; k < C; k++) out[i * C + k] = c.exp(logs[k][i] - lse);
+    }
+    return { data: out, rows: n, cols: C };
+  }
+
+  /** Each row's most probable class (the first of equal ones). */
+  predict(X: MatrixInput): ClassLabel[] {
+    const s = this.fitted('predict');
+    const p = this.predictProba(X), C = p.cols;
+    return Array.from({ length: p.rows }, (_, i) => {
+      let best = 0;
+      for (let k = 1; k < C; k++) if (p.data[i * C + k] > p.data[i * C + best]) best = k;
+      return s.classes[best];
+    });
+  }
+
+  toJSON(): MixtureDiscriminantJSON {
+    const s = this.fitted('toJSON');
+    return { format: 'gmm-wasm-discriminant', version: 1, classes: s.classes.slice(), priors: Array.from(s.priors), models: s.models.map((m) => m.toJSON()) };
+  }
+
+  static fromJSON(json: MixtureDiscriminantJSON | string): MixtureDiscriminant {
+    const j = (typeof json === 'string' ? JSON.parse(json) : json) as MixtureDiscriminantJSON;
+    const bad = (why: string): GmmError => new GmmError('INVALID_JSON', `MixtureDiscriminant.fromJSON: ${why}`);
+    if (!j || j.format !== 'gmm-wasm-discriminant' || j.version !== 1) throw bad('not a MixtureDiscriminant written by toJSON() (format "gmm-wasm-discriminant", version 1).');
+    if (!Array.isArray(j.classes) || !Array.isArray(j.priors) || !Array.isArray(j.models) || j.classes.length < 2 ||
+      j.priors.length !== j.classes.length || j.models.length !== j.classes.length) {
+      throw bad('"classes", "priors" and "models" must be arrays of one entry per class (at least two).');
+    }
+    const out = new MixtureDiscriminant();
+    const models = j.models.map((m) => GaussianMixture.fromJSON(m));
+    if (models.some((m) => m.nFeatures !== models[0].nFeatures)) throw bad('the classes\' models have different numbers of features.');
+    try {
+      out.state = { classes: j.classes.slice(), priors: checkPriors(Float64Array.from(j.priors)), models };
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
+    return out;
+  }
+}
+
+/** Class priors checked: positive, summing to 1. */
+function checkPriors(p: Float64Array): Float64Array {
+  let s = 0;
+  for (const v of p) {
+    if (!(v > 0 && v < Infinity)) throw new GmmError('INVALID_OPTION', `priors must be positive numbers; got ${describe(v)}.`);
+    s += v;
+  }
+  if (!(Math.abs(s - 1) <= 1e-8)) throw new GmmError('INVALID_OPTION', `priors must sum to 1 (within 1e-8); they sum to ${s}.`);
+  return p;
+}
+
+/** y checked: one number or string per row, all of one kind. */
+function classLabels(y: ArrayLike<ClassLabel>, n: number): ClassLabel[] {
+  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
+    throw new GmmError('INVALID_TYPE', `y must be an array of ${n} class labels (numbers or strings); got ${describe(y)}.`);
+  }
+  if (y.length !== n) throw new GmmError('SHAPE_MISMATCH', `y has ${y.length} labels but X has ${n} rows: give one label per row.`);
+  const out = Array.from(y);
+  const kind = typeof out[0];
+  for (let i = 0; i < n; i++) {
+    const v = out[i];
+    if ((typeof v !== 'number' || !Number.isFinite(v)) && typeof v !== 'string') {
+      throw new GmmError('INVALID_ARGUMENT', `y[${i}] is ${describe(v)}: class labels are finite numbers or strings.`);
+    }
+    if (typeof v !== kind) throw new GmmError('INVALID_ARGUMENT', `y mixes numbers and strings (y[${i}] is ${describe(v)}): give labels of one kind.`);
+  }
+  return out;
+}
+
+/** The grid of numbers of components, without those above a class's rows. */
+function capped(grid: ComponentGrid, rows: number): ComponentGrid {
+  if (typeof grid === 'number') return Math.min(grid, rows);
+  if (Array.isArray(grid)) return [Math.min(grid[0], rows), Math.min(grid[1], rows)];
+  const values = (grid as { values: readonly number[] }).values.filter((k) => k <= rows);
+  return { values: values.length ? values : [rows] };
+}
