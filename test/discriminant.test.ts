@@ -64,5 +64,13 @@ describe('MixtureDiscriminant', () => {
     expect(thrown(() => new MixtureDiscriminant({ covarianceType: 'VVV' } as never)).message).toMatch(/covarianceTypes: \['VVV'\]/);
     expect(errorCode(() => new MixtureDiscriminant({ nComponets: 2 } as never))).toBe('INVALID_OPTION');
     expect(errorCode(() => MixtureDiscriminant.fromJSON({ format: 'x' } as never))).toBe('INVALID_JSON');
+    // from a review: checked at construction, not as a class's failure at fit
+    for (const o of [{ nComponents: null }, { nComponents: 'abc' }, { covarianceTypes: ['bogus'] }, { criterion: 'bogus' },
+      { missingValues: 'marginalize' }]) expect(errorCode(() => new MixtureDiscriminant(o as never)), JSON.stringify(o)).toBe('INVALID_OPTION');
+    const fitted = new MixtureDiscriminant(MCLUST).fit(X(c), c.y);
+    // a row where every class density underflows: an error, never NaN posteriors
+    expect(errorCode(() => fitted.predictProba([[1e200, 1e200, 1e200, 1e200]]))).toBe('NUMERICAL');
+    const j = fitted.toJSON();
+    expect(errorCode(() => MixtureDiscriminant.fromJSON({ ...j, classes: ['x', 'x', 'y'] }))).toBe('INVALID_JSON');
   });
 });

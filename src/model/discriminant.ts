@@ -6,8 +6,8 @@
 import { core } from '../core/core.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
-import { COVARIANCE_MODELS, type CovarianceName } from './covariance-models.js';
+import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
+import { COVARIANCE_MODELS, modelNamed, type CovarianceName } from './covariance-models.js';
 import { describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
 export type ClassLabel = string | number;
@@ -48,11 +48,25 @@ export class MixtureDiscriminant {
           : `${k} is not an option of MixtureDiscriminant: each class's mixture starts from initParams.`);
       }
     }
-    // the model options checked now (unknown ones too), as selectModel would before its first fit
-    const { nComponents: _, covarianceTypes: __, criterion: ___, priors, ...model } = options;
-    new GaussianMixture({ ...model, nComponents: 1 });
-    if (priors != null) checkPriors(Float64Array.from(priors));
-    this.opts = options;
+    // every option checked now (unknown ones too), as selectModel checks before its first fit
+    const { nComponents, covarianceTypes, criterion, priors, ...model } = options;
+    const probe = new GaussianMixture({ ...model, nComponents: 1 });
+    if (probe.options.missingValues === 'marginalize') {
+      throw new GmmError('INVALID_OPTION', "MixtureDiscriminant takes complete rows: missingValues 'marginalize' does not apply " +
+        '(impute X first, or leave the incomplete rows out).');
+    }
+    if (nComponents !== undefined && !validGrid(nComponents)) {
+      throw new GmmError('INVALID_OPTION', `nComponents must be a number, a range [min, max] or { values: [...] } of integers ≥ 1; got ${describe(nComponents)}.`);
+    }
+    if (covarianceTypes !== undefined && (!Array.isArray(covarianceTypes) || covarianceTypes.length === 0 || !covarianceTypes.every((t) => modelNamed(t)))) {
+      throw new GmmError('INVALID_OPTION', `covarianceTypes must be a non-empty list of ${COVARIANCE_MODELS.join(', ')} (or mclust's names); got ${describe(covarianceTypes)}.`);
+    }
+    if (criterion !== undefined && !SELECTION_CRITERIA.includes(criterion)) {
+      throw new GmmError('INVALID_OPTION', `criterion must be one of ${SELECTION_CRITERIA.join(', ')}; got ${describe(criterion)}.`);
+    }
+    // a copy: later changes to the caller's arrays must not reach the classifier
+    this.opts = { ...options, ...(priors != null ? { priors: checkPriors(Float64Array.from(priors)) } : {}),
+      ...(covarianceTypes ? { covarianceTypes: covarianceTypes.slice() } : {}) };
   }
 
   /** Fits one mixture per class of y (one label per row of X: numbers or strings). */
@@ -112,6 +126,10 @@ export class MixtureDiscriminant {
     for (let i = 0; i < n; i++) {
       let top = -Infinity;
       for (let k = 0; k < C; k++) top = Math.max(top, logs[k][i]);
+      if (top === -Infinity) {
+        throw new GmmError('NUMERICAL', `row ${i} lies so far from every class that no class density is a double (each is 0): ` +
+          'its posteriors are undefined. Scale the features, or leave such rows out.');
+      }
       let sum = 0;
       for (let k = 0; k < C; k++) sum += c.exp(logs[k][i] - top);
       const lse = top + c.ln(sum);
@@ -144,6 +162,10 @@ export class MixtureDiscriminant {
       j.priors.length !== j.classes.length || j.models.length !== j.classes.length) {
       throw bad('"classes", "priors" and "models" must be arrays of one entry per class (at least two).');
     }
+    const kind = typeof j.classes[0];
+    if ((kind !== 'string' && kind !== 'number') || j.classes.some((c) => typeof c !== kind) || new Set(j.classes).size !== j.classes.length) {
+      throw bad('"classes" must be distinct labels, all numbers or all strings.');
+    }
     const out = new MixtureDiscriminant();
     const models = j.models.map((m) => GaussianMixture.fromJSON(m));
     if (models.some((m) => m.nFeatures !== models[0].nFeatures)) throw bad('the classes\' models have different numbers of features.');
@@ -154,6 +176,15 @@ export class MixtureDiscriminant {
     }
     return out;
   }
+}
+
+/** Whether v is a ComponentGrid (selectModel checks its values against the rows). */
+function validGrid(v: unknown): boolean {
+  const int = (x: unknown): boolean => typeof x === 'number' && Number.isInteger(x) && x >= 1;
+  if (int(v)) return true;
+  if (Array.isArray(v)) return v.length === 2 && v.every(int) && v[0] <= v[1];
+  const values = (v as { values?: unknown } | null)?.values;
+  return v !== null && typeof v === 'object' && Array.isArray(values) && values.length > 0 && values.every(int);
 }
 
 /** Class priors checked: positive, summing to 1. */
