@@ -278,9 +278,20 @@ export class Coordinator {
     return shift;
   }
 
+  /** Whether a start on K points (pointStart) goes through the M-step, as one-hot
+   *  statistics of mass 1 about each point: a fit whose M-step has a prior (variational, or
+   *  mclust's), where the covariances come from the prior. Maximum likelihood sets them. */
+  protected get pointsThroughMStep(): boolean { return false; }
+
   /** Means at the given points, weights 1/K and covariances regCovar·I (the k-means++ and
-   *  random_from_data starts); returns the first component not positive definite, or -1. */
+   *  random_from_data starts; with a prior, the M-step of one-hot responsibilities on them);
+   *  returns the first component not positive definite, or -1. */
   pointStart(means: Float64Array): number {
+    if (this.pointsThroughMStep) {
+      const stats = new Float64Array(this.S);
+      stats.fill(1, 2, 2 + this.K);
+      return this.mStep(stats, means);
+    }
     this.means.set(means);
     this.view('weights', this.K).fill(1 / this.K);
     const cov = this.covariances, d = this.d, reg = this.o.regCovar;

@@ -72,13 +72,8 @@ export class MapCoordinator extends Coordinator {
     return bad;
   }
 
-  /** One-hot responsibilities on the K given points through the MAP M-step (k-means++ and
-   *  random_from_data): their covariances come from the prior alone. */
-  override pointStart(means: Float64Array): number {
-    const stats = new Float64Array(this.S);
-    stats.fill(1, 2, 2 + this.K);
-    return this.mStep(stats, means);
-  }
+  /** k-means++ and random_from_data start through the MAP M-step: their covariances come from the prior. */
+  protected override get pointsThroughMStep(): boolean { return true; }
 
   override read(): Params {
     const p = super.read();

@@ -127,14 +127,8 @@ export class VariationalCoordinator extends Coordinator {
     return { lower: -entropy + terms, bad };
   }
 
-  /** One-hot responsibilities on the K given points: statistics of mass 1 each about
-   *  them, through the variational M-step (scikit-learn's start for k-means++ and
-   *  random_from_data). */
-  override pointStart(means: Float64Array): number {
-    const stats = new Float64Array(this.S);
-    stats.fill(1, 2, 2 + this.K);
-    return this.mStep(stats, means);
-  }
+  /** k-means++ and random_from_data start through the variational M-step (scikit-learn's start). */
+  protected override get pointsThroughMStep(): boolean { return true; }
 
   override read(): Params {
     const p = super.read();
