@@ -26,7 +26,7 @@ export { COVARIANCE_MODELS } from './model/covariance-models.js';
 export { PRIOR_MODELS } from './model/conjugate-prior.js';
 export { bootstrapLRT, bootstrapLRTAsync } from './model/bootstrap-lrt.js';
 export { MixtureDiscriminant } from './model/discriminant.js';
-export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel } from './model/discriminant.js';
+export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection } from './model/discriminant.js';
 export type { BootstrapLRT, BootstrapLRTOptions, BootstrapLRTAsyncOptions, LikelihoodRatioTest } from './model/bootstrap-lrt.js';
 export type { ConjugatePriorOptions, PriorParams } from './model/conjugate-prior.js';
 export type { InitSource } from './core/loader.js';

@@ -220,6 +220,15 @@ describe.concurrent('fit', () => {
     expect(q.code).toBe(0);
     expect(q.stderr).toBe('');
   });
+
+  it('--max-iter 0 writes the start alone, and says so, without a convergence warning', async () => {
+    const r = await cli(['fit', FAITHFUL, '-k', '2', '--max-iter', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('the start alone (maxIter 0): no EM iteration ran');
+    expect(r.stderr).not.toContain('did not converge');
+    const m = JSON.parse(r.stdout);
+    expect(m).toMatchObject({ nIter: 0, lowerBound: null, converged: false });
+  });
 });
 
 describe.concurrent('fit --bayesian', () => {
@@ -993,7 +1002,7 @@ describe.concurrent('errors: clear messages and non-zero exit codes', () => {
 
   it('option values are checked before the data are read, as usage errors naming the flag', async () => {
     const missing = join(dir, 'no-such-file.csv');
-    for (const args of [['-k', '0'], ['--tol', '-1'], ['--seed', '-1'], ['--max-iter', '0'], ['--seed', '0x3'], ['--max-iter', '2.5'],
+    for (const args of [['-k', '0'], ['--tol', '-1'], ['--seed', '-1'], ['--max-iter', '-1'], ['--seed', '0x3'], ['--max-iter', '2.5'],
       ['--seed', '9007199254740993'], ['-k', '2', '--init-sample', '1']]) {
       const r = await cli(['fit', missing, ...args]);
       expect(r.code, args.join(' ')).toBe(2);

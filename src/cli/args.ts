@@ -48,7 +48,7 @@ export const FIT_OPTIONS: OptionSpec[] = [
     choices: COVARIANCE_NAMES, hint: (v) => covarianceTypeHint(v, COVARIANCE_MODELS, (t) => t) },
   { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data | hc (mclust\'s start) (default kmeans)', choices: INIT_PARAMS },
   { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },
-  { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100)' },
+  { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100; 0: the start alone)' },
   { name: 'tol', kind: 'number', value: 'x', help: 'stop when the lower bound changes less (default 1e-3)' },
   { name: 'reg-covar', kind: 'number', value: 'x', help: 'added to covariance diagonals (default 1e-6)' },
   { name: 'seed', kind: 'int', value: 'n', help: 'random seed: same seed, same result everywhere (default 0)' },

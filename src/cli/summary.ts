@@ -50,7 +50,10 @@ export function modelSummary(m: GaussianMixtureJSON, columns?: readonly string[]
   const lines: string[] = [];
   const type = String(m.options.covarianceType);
   lines.push(`${K} component${K === 1 ? '' : 's'}, ${type} covariance, ${d} feature${d === 1 ? '' : 's'}`);
-  if (m.lowerBound === null) lines.push('built from given parameters (GaussianMixture.fromParameters): no EM iteration ran');
+  if (m.lowerBound === null) {
+    lines.push(m.options.maxIter === 0 ? 'the start alone (maxIter 0): no EM iteration ran'
+      : 'built from given parameters (GaussianMixture.fromParameters): no EM iteration ran');
+  }
   else {
     lines.push(`${m.converged ? 'converged' : 'NOT converged'} after ${m.nIter} iteration${m.nIter === 1 ? '' : 's'}; ` +
       (m.variational ? `lower bound ${num(m.lowerBound, 6)} (variational, a total)` : `lower bound ${num(m.lowerBound, 6)} per row`));

@@ -63,6 +63,11 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
     }
   }
   const base = resolveOptions(shared);
+  if (base.maxIter === 0) {
+    // its JSON and its bound need one variational update (GaussianMixture takes 0)
+    throw new GmmError('INVALID_OPTION', 'maxIter must be at least 1 for a BayesianGaussianMixture: its start is not a ' +
+      'variational posterior until one update has run.');
+  }
   if (base.covarianceModel !== base.covarianceType) {
     // the variational M-step has no pooled volumes (scikit-learn's four types only)
     throw new GmmError('INVALID_OPTION', `covarianceType '${base.covarianceModel}' (an mclust constrained model) is ` +

@@ -1,26 +1,67 @@
 // Classification by class densities: mclust's MclustDA (Fraley & Raftery 2002). Each class's
 // rows get a Gaussian mixture of their own, chosen by selectModel (BIC over numbers of
-// components and covariance models, as MclustDA runs mclustBIC per class); a row's class
-// posterior is then πc·fc(x) / Σ πk·fk(x), with πc the class's prior (default its share of
-// the rows) and fc its mixture's density, normalised by log-sum-exp with the core's exp and log.
+// components and covariance models, as MclustDA runs mclustBIC per class); or, with modelType
+// 'EDDA' (Bensmail & Celeux 1996), one Gaussian per class, all classes under one covariance
+// model: for each model one M-step from the classes (a fit with initLabels and maxIter 0, as
+// mclust's mstep(z = unmap(class))), ranked by BIC with the weights not counted (mclust's
+// equalPro count). A row's class posterior is then πc·fc(x) / Σ πk·fk(x), with πc the class's
+// prior (default its share of the rows) and fc its density, normalised by log-sum-exp with the
+// core's exp and log.
 import { core } from '../core/core.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
-import { COVARIANCE_MODELS, modelNamed, type CovarianceName } from './covariance-models.js';
+import { COVARIANCE_MODELS, modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { PRIOR_MODELS } from './conjugate-prior.js';
+import { collapsedComponent } from './collapse.js';
+import { componentSlice } from './params.js';
 import { describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
 export type ClassLabel = string | number;
 
+/** mclust's two kinds of MclustDA: a mixture per class, or EDDA's one Gaussian per class
+ *  under one covariance model. */
+export type DiscriminantModelType = 'MclustDA' | 'EDDA';
+
+/** Options that EDDA, which runs no EM, refuses (each class is one component, its weight the
+ *  class's share). */
+const NOT_EDDA = ['nComponents', 'equalWeights', 'initParams', 'nInit', 'tol', 'maxIter', 'warmStart'];
+
+/** One covariance model EDDA fitted, with its criteria (lower is better; the weights are not
+ *  counted in nParameters, as mclust's EDDA counts them). */
+export interface EddaResult {
+  covarianceType: CovarianceModel;
+  bic: number;
+  aic: number;
+  /** Σ log Σc πc fc(x) over the rows, with πc the classes' shares. */
+  logLikelihood: number;
+  nParameters: number;
+  /** A class's covariance sits on the regCovar floor (as selectModel's results say). */
+  collapsed: boolean;
+}
+
+/** What EDDA tried: every model fitted, best first (by the criterion, then fewer parameters,
+ *  then the order tried), and those that failed (a class's covariance not positive definite). */
+export interface EddaSelection {
+  criterion: 'bic' | 'aic';
+  results: EddaResult[];
+  failed: { covarianceType: CovarianceModel; error: GmmError }[];
+}
+
 export interface MixtureDiscriminantOptions extends Omit<GaussianMixtureOptions, 'nComponents' | 'covarianceType' | 'weightsInit' | 'meansInit' | 'precisionsInit'> {
   /** Numbers of components tried per class (default [1, 5], as MclustDA; capped at the class's rows). */
   nComponents?: ComponentGrid;
-  /** Covariance models tried per class (default all fourteen, as MclustDA). */
+  /** Covariance models tried per class (default all fourteen, as MclustDA; with a prior the ten
+   *  mclust has one for). */
   covarianceTypes?: CovarianceName[];
   /** What picks each class's mixture (default 'bic'). */
   criterion?: SelectionCriterion;
   /** The classes' prior probabilities, in the order of `classes` (default: their shares of the rows). */
   priors?: ArrayLike<number> | null;
+  /** 'MclustDA' (default): a mixture per class; 'EDDA': one Gaussian per class, one covariance
+   *  model for all, chosen from covarianceTypes (default all fourteen; with one feature 'EII'
+   *  and 'VII', mclust's E and V). */
+  modelType?: DiscriminantModelType;
 }
 
 /** The JSON of a fitted MixtureDiscriminant: its classes, priors and one mixture's JSON per class. */
@@ -30,11 +71,14 @@ export interface MixtureDiscriminantJSON {
   classes: ClassLabel[];
   priors: number[];
   models: ReturnType<GaussianMixture['toJSON']>[];
+  /** Absent in files written before EDDA: 'MclustDA'. */
+  modelType?: DiscriminantModelType;
 }
 
 export class MixtureDiscriminant {
   private readonly opts: MixtureDiscriminantOptions;
-  private state: { classes: ClassLabel[]; priors: Float64Array; models: GaussianMixture[] } | null = null;
+  private state: { classes: ClassLabel[]; priors: Float64Array; models: GaussianMixture[]; modelType: DiscriminantModelType;
+    selection: EddaSelection | null } | null = null;
 
   constructor(options: MixtureDiscriminantOptions = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -48,8 +92,22 @@ export class MixtureDiscriminant {
           : `${k} is not an option of MixtureDiscriminant: each class's mixture starts from initParams.`);
       }
     }
+    const modelType = options.modelType ?? 'MclustDA';
+    if (modelType !== 'MclustDA' && modelType !== 'EDDA') {
+      throw new GmmError('INVALID_OPTION', `modelType must be 'MclustDA' or 'EDDA'; got ${describe(modelType)}.`);
+    }
+    if (modelType === 'EDDA') {
+      const given = NOT_EDDA.find((k) => (options as Record<string, unknown>)[k] !== undefined);
+      if (given) {
+        throw new GmmError('INVALID_OPTION', `${given} does not apply to modelType 'EDDA', which fits each class as one ` +
+          'component by one M-step from its rows (no EM, no start, the weights the classes\' shares): leave it out.');
+      }
+      if (options.criterion === 'icl') {
+        throw new GmmError('INVALID_OPTION', "criterion 'icl' does not apply to modelType 'EDDA', whose classes are known: use 'bic' or 'aic'.");
+      }
+    }
     // every option checked now (unknown ones too), as selectModel checks before its first fit
-    const { nComponents, covarianceTypes, criterion, priors, ...model } = options;
+    const { nComponents, covarianceTypes, criterion, priors, modelType: _, ...model } = options;
     const probe = new GaussianMixture({ ...model, nComponents: 1 });
     if (probe.options.missingValues === 'marginalize') {
       throw new GmmError('INVALID_OPTION', "MixtureDiscriminant takes complete rows: missingValues 'marginalize' does not apply " +
@@ -76,7 +134,11 @@ export class MixtureDiscriminant {
     const classes = [...new Set(labels)].sort((a, b) => (typeof a === 'number' ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1));
     if (classes.length < 2) throw new GmmError('INVALID_ARGUMENT', `y has ${classes.length} class: a classifier needs at least two.`);
     const priors = this.priorsFor(classes, labels);
-    const { nComponents = [1, 5] as ComponentGrid, covarianceTypes = [...COVARIANCE_MODELS], criterion = 'bic', priors: _, ...model } = this.opts;
+    if (this.opts.modelType === 'EDDA') {
+      this.state = { classes, priors, modelType: 'EDDA', ...this.fitEdda(m, labels, classes) };
+      return this;
+    }
+    const { nComponents = [1, 5] as ComponentGrid, covarianceTypes = this.defaultModels(m.cols), criterion = 'bic', priors: _, modelType: __, ...model } = this.opts;
     const models = classes.map((c) => {
       const rows = labels.flatMap((l, i) => (l === c ? [i] : []));
       const Xc: Matrix = { data: new Float64Array(rows.length * m.cols), rows: rows.length, cols: m.cols };
@@ -89,8 +151,55 @@ export class MixtureDiscriminant {
         throw new GmmError(e.code, `class ${JSON.stringify(c)} (${rows.length} rows): ${e.message}`);
       }
     });
-    this.state = { classes, priors, models };
+    this.state = { classes, priors, models, modelType: 'MclustDA', selection: null };
     return this;
+  }
+
+  /** EDDA: for each covariance model, one M-step from the classes, ranked by the criterion;
+   *  the winner's components become the classes' one-component models. */
+  private fitEdda(m: Matrix, labels: ClassLabel[], classes: ClassLabel[]): { models: GaussianMixture[]; selection: EddaSelection } {
+    const { covarianceTypes = this.defaultModels(m.cols), criterion = 'bic',
+      priors: _, modelType: __, ...model } = this.opts;
+    const C = classes.length, n = m.rows;
+    const index = new Map(classes.map((c, k) => [c, k]));
+    const initLabels = Int32Array.from(labels, (l) => index.get(l)!);
+    const fits: { gm: GaussianMixture; result: EddaResult }[] = [];
+    const failed: EddaSelection['failed'] = [];
+    for (const t of covarianceTypes) {
+      const gm = new GaussianMixture({ ...model, nComponents: C, covarianceType: t, maxIter: 0 });
+      try {
+        gm.fit(m, { initLabels });
+      } catch (e) {
+        if (!(e instanceof GmmError) || (e.code !== 'NOT_POSITIVE_DEFINITE' && e.code !== 'NUMERICAL')) throw e;
+        failed.push({ covarianceType: gm.covarianceType, error: e });
+        continue;
+      }
+      // the weights are the classes' shares, not parameters of the classifier (mclust's equalPro count)
+      const p = gm.nParameters() - (C - 1), ll = gm.score(m) * n;
+      const result: EddaResult = { covarianceType: gm.covarianceType, nParameters: p,
+        bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p, logLikelihood: ll, collapsed: collapsedComponent(gm) >= 0 };
+      fits.push({ gm, result });
+    }
+    if (fits.length === 0) {
+      throw new GmmError(failed[0].error.code, `EDDA could fit none of the covariance models (${failed.map((f) => f.covarianceType).join(', ')}): ` +
+        `${failed[0].error.message} Give classes more rows than features, or a positive regCovar.`);
+    }
+    const by = criterion as 'bic' | 'aic';
+    const order = fits.map((_, i) => i).sort((a, b) => (fits[a].result[by] - fits[b].result[by]) ||
+      (fits[a].result.nParameters - fits[b].result.nParameters) || a - b);
+    const best = fits[order[0]].gm;
+    const { covarianceType } = best, { regCovar } = best.options;
+    const means = best.means.data, cov = best.covariances, d = m.cols;
+    const models = classes.map((_, k) => GaussianMixture.fromParameters({ weights: [1], means: { data: means.subarray(k * d, (k + 1) * d), rows: 1, cols: d },
+      covariances: componentSlice(structureOf(covarianceType), d, cov, k), featureNames: best.featureNames }, { covarianceType, regCovar }));
+    return { models, selection: { criterion: by, results: order.map((i) => fits[i].result), failed } };
+  }
+
+  /** The covariance models tried where covarianceTypes is not given: every one (EDDA with one
+   *  feature: E and V, which are all there are), those mclust has a prior for with the prior. */
+  private defaultModels(d: number): CovarianceName[] {
+    if (this.opts.modelType === 'EDDA' && d === 1) return ['EII', 'VII'];
+    return [...(this.opts.prior ? PRIOR_MODELS : COVARIANCE_MODELS)];
   }
 
   /** The class priors the options give, or the classes' shares of the rows. */
@@ -110,8 +219,11 @@ export class MixtureDiscriminant {
 
   get classes(): ClassLabel[] { return this.fitted('classes').classes.slice(); }
   get priors(): Float64Array { return this.fitted('priors').priors.slice(); }
-  /** Each class's mixture, in the order of `classes`. */
+  /** Each class's mixture, in the order of `classes` (EDDA: one component each). */
   get models(): GaussianMixture[] { return this.fitted('models').models.slice(); }
+  get modelType(): DiscriminantModelType { return this.fitted('modelType').modelType; }
+  /** EDDA's covariance models, best first (null for MclustDA and for a classifier read from JSON). */
+  get selection(): EddaSelection | null { return this.fitted('selection').selection; }
 
   /** Each row's class posterior probabilities: rows × classes, in the order of `classes`. */
   predictProba(X: MatrixInput): Matrix {
@@ -151,7 +263,8 @@ export class MixtureDiscriminant {
 
   toJSON(): MixtureDiscriminantJSON {
     const s = this.fitted('toJSON');
-    return { format: 'gmm-wasm-discriminant', version: 1, classes: s.classes.slice(), priors: Array.from(s.priors), models: s.models.map((m) => m.toJSON()) };
+    return { format: 'gmm-wasm-discriminant', version: 1, classes: s.classes.slice(), priors: Array.from(s.priors),
+      models: s.models.map((m) => m.toJSON()), modelType: s.modelType };
   }
 
   static fromJSON(json: MixtureDiscriminantJSON | string): MixtureDiscriminant {
@@ -162,6 +275,8 @@ export class MixtureDiscriminant {
       j.priors.length !== j.classes.length || j.models.length !== j.classes.length) {
       throw bad('"classes", "priors" and "models" must be arrays of one entry per class (at least two).');
     }
+    const modelType = j.modelType ?? 'MclustDA';
+    if (modelType !== 'MclustDA' && modelType !== 'EDDA') throw bad('"modelType" must be "MclustDA" or "EDDA".');
     const kind = typeof j.classes[0];
     if ((kind !== 'string' && kind !== 'number') || j.classes.some((c) => typeof c !== kind) || new Set(j.classes).size !== j.classes.length) {
       throw bad('"classes" must be distinct labels, all numbers or all strings.');
@@ -170,7 +285,7 @@ export class MixtureDiscriminant {
     const models = j.models.map((m) => GaussianMixture.fromJSON(m));
     if (models.some((m) => m.nFeatures !== models[0].nFeatures)) throw bad('the classes\' models have different numbers of features.');
     try {
-      out.state = { classes: j.classes.slice(), priors: checkPriors(Float64Array.from(j.priors)), models };
+      out.state = { classes: j.classes.slice(), priors: checkPriors(Float64Array.from(j.priors)), models, modelType, selection: null };
     } catch (e) {
       throw bad((e as Error).message);
     }

@@ -73,6 +73,22 @@ export function paramLength(type: CovarianceType, K: number, d: number): number 
   return type === 'full' ? K * d * d : type === 'tied' ? d * d : type === 'diag' ? K * d : K;
 }
 
+/** Component k's covariance in the type's own layout: d·d (full), the tied d×d matrix for
+ *  every k, d variances (diag) or one (spherical); a view of cov. */
+export function componentSlice(type: CovarianceType, d: number, cov: Float64Array, k: number): Float64Array {
+  const per = paramLength(type, 1, d);
+  return type === 'tied' ? cov.subarray(0, d * d) : cov.subarray(k * per, (k + 1) * per);
+}
+
+/** Component k's covariance as a full d×d matrix, whatever the type's layout. */
+export function fullCovariance(type: CovarianceType, d: number, cov: Float64Array, k: number): Float64Array {
+  const c = componentSlice(type, d, cov, k);
+  if (type === 'full' || type === 'tied') return c.slice();
+  const out = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) out[j * d + j] = type === 'diag' ? c[j] : c[0];
+  return out;
+}
+
 /** Rows per block of a core call (even, ≥ 16: the SIMD kernels take rows in pairs and the
  *  E-step four pairs at a time). Sized so a block's transposed rows and differences (d·B)
  *  and its log-densities (K·B) stay in L1/L2. Depends only on the shape, so results never

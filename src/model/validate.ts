@@ -296,7 +296,7 @@ export interface GaussianMixtureOptions {
   tol?: number;
   /** Added to every covariance diagonal (default 1e-6). */
   regCovar?: number;
-  /** Maximum EM iterations per initialisation (default 100). */
+  /** Maximum EM iterations per initialisation (default 100; 0: the start's parameters, no EM). */
   maxIter?: number;
   /** Number of initialisations; the best lower bound wins (default 1). */
   nInit?: number;
@@ -369,7 +369,8 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   }
   const tol = nonNegative(get('tol'), 'tol', 'Use 0 to always run maxIter iterations.');
   const regCovar = nonNegative(get('regCovar'), 'regCovar', 'The default 1e-6 suits data of unit scale.');
-  const maxIter = intOption(get('maxIter'), 'maxIter', 1, 'EM needs at least one iteration.');
+  // 0, as scikit-learn allows: the start's parameters (mclust's mstep from initLabels), no EM
+  const maxIter = intOption(get('maxIter'), 'maxIter', 0, 'Use 0 for the start\'s parameters without EM iterations.');
   const nInit = intOption(get('nInit'), 'nInit', 1, 'Use 1 for a single initialisation.');
   if (initParams === 'hc' && nInit !== 1) {
     throw new GmmError('INVALID_OPTION', `initParams 'hc' gives the one start mclust takes, so nInit must be 1 (it is ${nInit}): ` +

@@ -65,7 +65,8 @@ function observedRows(t: Table): number {
  *  components it does not need. */
 function fitWarnings(gm: GaussianMixture, n: number): void {
   const m = gm.options.maxIter;
-  if (!gm.converged) info(`warning: EM did not converge within ${m} iteration${m === 1 ? '' : 's'}; raise --max-iter or --tol.`);
+  // --max-iter 0 asks for the start alone
+  if (!gm.converged && m > 0) info(`warning: EM did not converge within ${m} iteration${m === 1 ? '' : 's'}; raise --max-iter or --tol.`);
   if (gm instanceof BayesianGaussianMixture) return;
   const w = gm.weights;
   const empty = Array.from(w.keys()).filter((k) => w[k] * n < 0.5);
