@@ -298,7 +298,7 @@ function logLik(gm: GaussianMixture, X: MatrixInput & { rows: number }): number 
 /** A model's JSON made to start the next fit from its parameters alone (mclust's
  *  em(parameters = …)): without its bound on X, which a warm start would otherwise take as
  *  the bound before its first iteration, stopping EM early on data that happen to score near it. */
-function warmStart(gm: GaussianMixture): GaussianMixtureJSON {
+export function warmStart(gm: GaussianMixture): GaussianMixtureJSON {
   const { lowerBounds: _, ...j } = gm.toJSON();
   return { ...j, converged: false, nIter: 0, lowerBound: null, options: { ...j.options, warmStart: true } };
 }

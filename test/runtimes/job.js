@@ -88,7 +88,17 @@ export function runJob(lib, input) {
     nComponents: r.nComponents, covarianceType: r.covarianceType, bic: bits(r.bic), aic: bits(r.aic), icl: bits(r.icl),
     logLikelihood: bits(r.logLikelihood), model: toBits(r.model.toJSON()),
   }));
-  return { cases, missing, selection };
+  // bootstrapParameters of the first case's fit, each type (its draws from the core's PRNG, the
+  // wlbs weights' Gamma draws and the jackknife's intervals by the core's log), and an EDDA classifier
+  const first = input.datasets[input.cases[0].dataset];
+  const fitted = new GaussianMixture({ nComponents: 2, seed: 7 }).fit(first);
+  const bootstrap = ['bs', 'wlbs', 'pb'].map((type) => {
+    const b = lib.bootstrapParameters(fitted, first, { type, nBoot: 6, seed: 11, alpha: type === 'wlbs' ? 0.5 : 1 });
+    return { type, means: toBits(b.means), covariances: toBits(b.covariances), se: toBits(b.standardErrors()), ci: toBits(b.confidenceIntervals(0.8)) };
+  });
+  const y = Array.from(fitted.predict(first), (k) => `class ${k}`);
+  const edda = new lib.MixtureDiscriminant({ modelType: 'EDDA' }).fit(first, y);
+  return { cases, missing, selection, bootstrap, edda: { best: edda.selection.results[0].covarianceType, proba: toBits(edda.predictProba(first).data) } };
 }
 
 /** marginal, condition and predictConditional of a fitted model (d ≥ 2) on its data X. */

@@ -1,0 +1,260 @@
+// The uncertainty of a fitted mixture's parameters by resampling: mclust's MclustBootstrap
+// (O'Hagan et al. 2019, "On estimation of parameter uncertainty in model-based clustering").
+// Each replicate refits the model by EM from its fitted parameters to data drawn from X:
+//   'bs'   rows drawn with replacement: the fit of X with weights cᵢ = how often row i was drawn;
+//   'wlbs' the weighted likelihood bootstrap: weights wᵢ ~ Gamma(α) (Dirichlet weights);
+//   'pb'   n rows sampled from the fitted model (the parametric bootstrap);
+//   'jk'   the jackknife: n replicates, replicate i leaving row i out (weight 0).
+// The replicates' weights, means and covariances are kept; standardErrors, average and
+// confidenceIntervals summarise them as mclust's summary() does (percentile intervals, and for
+// the jackknife its scaled standard errors and normal intervals). Every draw comes from the
+// core's PRNG with a seed of its own (replicate b, attempt a), and the few transcendental
+// operations run in the core, so a seed gives the same bits in every runtime.
+import { GmmError } from '../core/errors.js';
+import { core, seedCore } from '../core/core.js';
+import { GaussianMixture } from './gaussian-mixture.js';
+import { drawSeed, warmStart } from './bootstrap-lrt.js';
+import { fullCovariance } from './params.js';
+import { structureOf, type CovarianceModel } from './covariance-models.js';
+import { meanAndSd, normalQuantile, quantile7 } from './quantiles.js';
+import { unknownOption } from './option-names.js';
+import { describe, toMatrix, type GaussianMixtureOptions, type MatrixInput } from './validate.js';
+
+/** 'bs': nonparametric (rows with replacement); 'wlbs': weighted likelihood (Dirichlet
+ *  weights); 'pb': parametric (rows sampled from the model); 'jk': jackknife (each row left out). */
+export type BootstrapType = 'bs' | 'wlbs' | 'pb' | 'jk';
+export const BOOTSTRAP_TYPES: readonly BootstrapType[] = ['bs', 'wlbs', 'pb', 'jk'];
+
+export interface BootstrapParametersOptions {
+  /** How replicates are drawn (default 'bs', as mclust). */
+  type?: BootstrapType;
+  /** Replicates (default 999, as mclust; the jackknife takes one per row and refuses nBoot). */
+  nBoot?: number;
+  /** 'wlbs': the Dirichlet weights' concentration α > 0 (default 1, mclust's). */
+  alpha?: number;
+  /** Seed of every draw (default the model's seed). */
+  seed?: number;
+  /** Each replicate's EM: tol and maxIter (default 1e-8 and 100000: to its end, as bootstrapLRT). */
+  tol?: number;
+  maxIter?: number;
+}
+
+/** Per parameter: K weights, K × d means, K × d × d covariances (full matrices for every type). */
+export interface ParameterSummary { weights: Float64Array; means: Float64Array; covariances: Float64Array }
+
+/** Lower and upper ends of each interval: K weights, K × d means, K × d variances (the
+ *  covariances' diagonals, as mclust's summary gives them). */
+export interface ParameterIntervals {
+  level: number;
+  weights: { lower: Float64Array; upper: Float64Array };
+  means: { lower: Float64Array; upper: Float64Array };
+  variances: { lower: Float64Array; upper: Float64Array };
+}
+
+const OPTIONS = ['type', 'nBoot', 'alpha', 'seed', 'tol', 'maxIter'];
+/** A replicate that fails to fit (a collapsed component) is drawn again, as mclust does, up to
+ *  this many times; a jackknife replicate, which cannot be drawn again, is left NaN. */
+const ATTEMPTS = 20;
+const MAX_SEED = 2 ** 53 - 1;
+
+/** The replicates of a bootstrap and their summaries. */
+export class ParameterBootstrap {
+  /** Replicates × K weights, replicates × K × d means, replicates × K × d × d covariances
+   *  (row-major; full matrices whatever the covariance type); a failed jackknife replicate is NaN. */
+  readonly weights: Float64Array;
+  readonly means: Float64Array;
+  readonly covariances: Float64Array;
+
+  constructor(
+    readonly type: BootstrapType, readonly nBoot: number, readonly nComponents: number, readonly nFeatures: number,
+    readonly covarianceType: CovarianceModel,
+    /** Replicates that failed to fit: drawn again ('bs', 'wlbs', 'pb'), or left NaN ('jk'). */
+    readonly nonfit: number,
+    replicates: ParameterSummary,
+  ) {
+    this.weights = replicates.weights;
+    this.means = replicates.means;
+    this.covariances = replicates.covariances;
+  }
+
+  /** Each parameter's standard deviation over the replicates (mclust's summary(what = "se")):
+   *  for the jackknife scaled to its standard error, sd·(m − 1)/√m over its m fitted replicates. */
+  standardErrors(): ParameterSummary {
+    return this.each((v) => {
+      const { sd, count } = meanAndSd(v);
+      return this.type === 'jk' ? Math.sqrt((sd * sd * (count - 1) ** 2) / count) : sd;
+    });
+  }
+
+  /** Each parameter's mean over the replicates (summary(what = "ave")). */
+  average(): ParameterSummary {
+    return this.each((v) => meanAndSd(v).mean);
+  }
+
+  /** Intervals of the given level (default 0.95; summary(what = "ci")): percentile intervals
+   *  (R's quantile type 7), or for the jackknife average ± Φ⁻¹((1 + level)/2)·standard error. */
+  confidenceIntervals(level = 0.95): ParameterIntervals {
+    if (typeof level !== 'number' || !(level > 0 && level < 1)) {
+      throw new GmmError('INVALID_ARGUMENT', `level must lie in (0, 1), such as 0.95; got ${describe(level)}.`);
+    }
+    const K = this.nComponents, d = this.nFeatures;
+    const z = normalQuantile((1 + level) / 2), lo = (1 - level) / 2, hi = (1 + level) / 2;
+    const ends = (series: (b: number) => number, count: number): [Float64Array, Float64Array] => {
+      const lower = new Float64Array(count), upper = new Float64Array(count);
+      for (let i = 0; i < count; i++) {
+        const v = Float64Array.from({ length: this.nBoot }, (_, b) => series(b * count + i));
+        if (this.type === 'jk') {
+          const { mean, sd, count: m } = meanAndSd(v);
+          const se = Math.sqrt((sd * sd * (m - 1) ** 2) / m);
+          lower[i] = mean - z * se;
+          upper[i] = mean + z * se;
+        } else {
+          lower[i] = quantile7(v, lo);
+          upper[i] = quantile7(v, hi);
+        }
+      }
+      return [lower, upper];
+    };
+    const [wl, wu] = ends((i) => this.weights[i], K);
+    const [ml, mu] = ends((i) => this.means[i], K * d);
+    // variance j of component k of replicate b, at i = b·K·d + k·d + j
+    const [vl, vu] = ends((i) => this.covariances[Math.floor(i / d) * d * d + (i % d) * (d + 1)], K * d);
+    return { level, weights: { lower: wl, upper: wu }, means: { lower: ml, upper: mu }, variances: { lower: vl, upper: vu } };
+  }
+
+  /** f of each parameter's series over the replicates. */
+  private each(f: (v: Float64Array) => number): ParameterSummary {
+    const over = (a: Float64Array): Float64Array => {
+      const count = a.length / this.nBoot;
+      return Float64Array.from({ length: count }, (_, i) => f(Float64Array.from({ length: this.nBoot }, (_, b) => a[b * count + i])));
+    };
+    return { weights: over(this.weights), means: over(this.means), covariances: over(this.covariances) };
+  }
+}
+
+/**
+ * Bootstraps a fitted GaussianMixture on the data X it was fitted to: nBoot replicates, each
+ * the model refitted by EM from its parameters (its options: covariance type, regCovar, prior,
+ * equalWeights) to a resample of X. Components keep their order when the replicates stay near
+ * the fit; far from it (components that overlap much) a replicate can swap them, as in mclust.
+ */
+export function bootstrapParameters(model: GaussianMixture, X: MatrixInput, options: BootstrapParametersOptions = {}): ParameterBootstrap {
+  if (!(model instanceof GaussianMixture) || model.options.variational) {
+    throw new GmmError('INVALID_ARGUMENT', 'bootstrapParameters needs a fitted GaussianMixture (a BayesianGaussianMixture has a ' +
+      'posterior of its own, not point estimates to resample).');
+  }
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new GmmError('INVALID_TYPE', `bootstrapParameters options must be an object; got ${describe(options)}.`);
+  }
+  for (const k of Object.keys(options)) {
+    if (!OPTIONS.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('bootstrapParameters option', k, OPTIONS));
+  }
+  const { type = 'bs', alpha = 1, tol = 1e-8, maxIter = 100000 } = options;
+  if (!BOOTSTRAP_TYPES.includes(type)) {
+    throw new GmmError('INVALID_OPTION', `type must be one of ${BOOTSTRAP_TYPES.map((t) => `'${t}'`).join(', ')}; got ${describe(type)}.`);
+  }
+  if (type === 'jk' && options.nBoot !== undefined) {
+    throw new GmmError('INVALID_OPTION', "the jackknife ('jk') has one replicate per row of X: leave nBoot out.");
+  }
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < Infinity)) {
+    throw new GmmError('INVALID_OPTION', `alpha must be a positive number (the Dirichlet weights' concentration); got ${describe(alpha)}.`);
+  }
+  const s = model.toJSON(); // NOT_FITTED before anything else is checked against the model
+  const m = toMatrix(X, 'X');
+  if (m.cols !== model.nFeatures) {
+    throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${model.nFeatures}: pass the data it was fitted to.`);
+  }
+  const nBoot = type === 'jk' ? m.rows : options.nBoot ?? 999;
+  if (!Number.isInteger(nBoot) || nBoot < 2) throw new GmmError('INVALID_OPTION', `nBoot must be an integer ≥ 2; got ${describe(nBoot)}. mclust's default is 999.`);
+  const seed = options.seed ?? model.options.seed;
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new GmmError('INVALID_OPTION', `seed must be an integer in [0, 2^53); got ${describe(seed)}.`);
+  // every replicate's options checked now, by a model built from them
+  const start = warmStart(model);
+  const json = { ...start, options: { ...start.options, tol, maxIter } };
+  new GaussianMixture(json.options as GaussianMixtureOptions);
+
+  const K = model.nComponents, d = m.cols, n = m.rows;
+  const type0 = structureOf(model.covarianceType);
+  const out: ParameterSummary = { weights: new Float64Array(nBoot * K), means: new Float64Array(nBoot * K * d), covariances: new Float64Array(nBoot * K * d * d) };
+  let nonfit = 0;
+  for (let b = 0; b < nBoot; b++) {
+    for (let attempt = 0; ; attempt++) {
+      const draw = drawSeed(seed, 1, nBoot, 1, b, attempt);
+      try {
+        const fit = GaussianMixture.fromJSON(json);
+        if (type === 'pb') {
+          fit.fit(model.sample(n, { seed: draw }).X);
+        } else {
+          fit.fit(m, { sampleWeight: replicateWeights(type, n, b, draw, alpha) });
+        }
+        out.weights.set(fit.weights, b * K);
+        out.means.set(fit.means.data, b * K * d);
+        const cov = fit.covariances;
+        for (let k = 0; k < K; k++) out.covariances.set(fullCovariance(type0, d, cov, k), (b * K + k) * d * d);
+        break;
+      } catch (e) {
+        if (!(e instanceof GmmError) || e.code === 'INVALID_OPTION') throw e;
+        nonfit++;
+        if (type === 'jk') {
+          out.weights.fill(NaN, b * K, (b + 1) * K);
+          out.means.fill(NaN, b * K * d, (b + 1) * K * d);
+          out.covariances.fill(NaN, b * K * d * d, (b + 1) * K * d * d);
+          break;
+        }
+        if (attempt + 1 >= ATTEMPTS) {
+          throw new GmmError(e.code, `bootstrapParameters: replicate ${b} failed to fit in ${ATTEMPTS} draws (${e.message}) ` +
+            'The model may have more components than the data support: fit fewer, or give regCovar or a prior.');
+        }
+      }
+    }
+  }
+  return new ParameterBootstrap(type, nBoot, K, d, model.covarianceType, nonfit, out);
+}
+
+/** The sample weights of replicate b: how often each row is drawn ('bs'), Gamma(α) draws
+ *  ('wlbs'), or every row but b ('jk'); the draws from the core's PRNG seeded with `draw`. */
+function replicateWeights(type: BootstrapType, n: number, b: number, draw: number, alpha: number): Float64Array {
+  const w = new Float64Array(n);
+  if (type === 'jk') {
+    w.fill(1);
+    w[b] = 0;
+    return w;
+  }
+  const c = core();
+  seedCore(c, draw);
+  if (type === 'bs') {
+    for (let i = 0; i < n; i++) w[Math.min(n - 1, Math.floor(c.rngUniform() * n))]++;
+  } else {
+    for (let i = 0; i < n; i++) w[i] = gamma(alpha, () => c.rngUniform(), c.ln, c.exp);
+  }
+  return w;
+}
+
+/**
+ * A Gamma(α, 1) draw by Marsaglia & Tsang (2000): with δ = α − ⅓ and x standard normal (the
+ * polar method), v = (1 + x/√(9δ))³ is accepted when ln u < x²/2 + δ(1 − v + ln v); for α < 1,
+ * a Gamma(α + 1) draw times u^(1/α). u: uniforms in [0, 1).
+ */
+export function gamma(alpha: number, u: () => number, ln: (x: number) => number, exp: (x: number) => number): number {
+  if (alpha < 1) return gamma(alpha + 1, u, ln, exp) * exp(ln(1 - u()) / alpha);
+  const dd = alpha - 1 / 3, cc = 1 / Math.sqrt(9 * dd);
+  for (;;) {
+    let x: number, v: number;
+    do {
+      x = normal(u, ln);
+      v = 1 + cc * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const uu = 1 - u(); // (0, 1]
+    if (uu < 1 - 0.0331 * x * x * x * x || ln(uu) < 0.5 * x * x + dd * (1 - v + ln(v))) return dd * v;
+  }
+}
+
+/** A standard normal draw by Marsaglia's polar method (a log and a square root, no sine). */
+function normal(u: () => number, ln: (x: number) => number): number {
+  for (;;) {
+    const a = 2 * u() - 1, b = 2 * u() - 1, s = a * a + b * b;
+    if (s > 0 && s < 1) return a * Math.sqrt((-2 * ln(s)) / s);
+  }
+}
+
