@@ -25,11 +25,11 @@ export type { CovarianceModel, CovarianceName } from './model/covariance-models.
 export { COVARIANCE_MODELS } from './model/covariance-models.js';
 export { PRIOR_MODELS } from './model/conjugate-prior.js';
 export { bootstrapLRT, bootstrapLRTAsync } from './model/bootstrap-lrt.js';
-export { bootstrapParameters, ParameterBootstrap, BOOTSTRAP_TYPES } from './model/bootstrap-parameters.js';
+export { bootstrapParameters, bootstrapParametersAsync, ParameterBootstrap, BOOTSTRAP_TYPES } from './model/bootstrap-parameters.js';
 export { MixtureDiscriminant } from './model/discriminant.js';
 export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection } from './model/discriminant.js';
 export type { BootstrapLRT, BootstrapLRTOptions, BootstrapLRTAsyncOptions, LikelihoodRatioTest } from './model/bootstrap-lrt.js';
-export type { BootstrapType, BootstrapParametersOptions, ParameterSummary, ParameterIntervals } from './model/bootstrap-parameters.js';
+export type { BootstrapType, BootstrapParametersOptions, BootstrapParametersAsyncOptions, ParameterSummary, ParameterIntervals } from './model/bootstrap-parameters.js';
 export type { ConjugatePriorOptions, PriorParams } from './model/conjugate-prior.js';
 export type { InitSource } from './core/loader.js';
 export { isInitialized } from './core/core.js';

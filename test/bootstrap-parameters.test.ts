@@ -162,6 +162,29 @@ describe('bootstrapParameters', () => {
     }
   });
 
+  it('bootstrapParametersAsync gives its bits on 0, 1 and 3 workers (the replicates split in blocks); its signal stops it', async () => {
+    const lib = (await import('../dist/entry-node.js' as string)) as typeof import('../src/entry-node.js');
+    await lib.init();
+    const gm = lib.GaussianMixture.fromJSON(modelOf(f).toJSON());
+    for (const type of ['bs', 'pb', 'jk'] as const) {
+      const o = type === 'jk' ? { type } : { type, nBoot: 10, seed: 3 };
+      const ref = lib.bootstrapParameters(gm, X(f), o);
+      for (const workers of [0, 1, 3]) {
+        const r = await lib.bootstrapParametersAsync(gm, X(f), { ...o, workers });
+        expect(sameBits(r.means, ref.means) && sameBits(r.covariances, ref.covariances) && sameBits(r.weights, ref.weights), `${type} on ${workers}`).toBe(true);
+        expect(r.nonfit).toBe(ref.nonfit);
+      }
+    }
+    const ac = new AbortController();
+    const run = lib.bootstrapParametersAsync(gm, X(f), { nBoot: 100000, workers: 2, signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    const inThread = lib.bootstrapParametersAsync(gm, X(f), { nBoot: 100000, workers: 0, signal: AbortSignal.timeout(100) });
+    await expect(inThread).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(lib.bootstrapParametersAsync(gm, X(f), { workers: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(lib.bootstrapParametersAsync(gm, X(f), { worker: 2 } as never)).rejects.toThrow(/did you mean workers/);
+  });
+
   it('refuses what it cannot use, before any fit', () => {
     const gm = modelOf(f);
     expect(errorCode(() => bootstrapParameters(new GaussianMixture(), X(f)))).toBe('NOT_FITTED');

@@ -4,8 +4,9 @@
 // the model chosen, the posteriors and the predictions; then JSON, failures and refusals.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BayesianGaussianMixture, GaussianMixture, MixtureDiscriminant, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture, MixtureDiscriminant, bootstrapLRT, bootstrapParameters, type Matrix } from '../src/index.js';
 import { structureOf, type CovarianceModel } from '../src/model/covariance-models.js';
+import { fullCovariance } from '../src/model/params.js';
 import type * as Lib from '../src/entry-node.js';
 import { errorCode, expectSameFit, loadCore, maxRelDiff, overlapping, pieces, sameBits, thrown } from './helpers.js';
 
@@ -26,19 +27,8 @@ const MSTEP_PRIOR = new Set(['EII', 'EEI', 'EVI', 'EEV']);
 const looseFor = (c: Case, m: string): boolean => c.prior && MSTEP_PRIOR.has(m);
 
 /** gm's covariances as K full d×d matrices, whatever the model's layout. */
-function fullCovariances(gm: GaussianMixture): number[] {
-  const { covariances: c } = gm, K = gm.nComponents, d = gm.nFeatures;
-  const s = structureOf(gm.covarianceType);
-  const out: number[] = [];
-  for (let k = 0; k < K; k++) {
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < d; j++) {
-        out.push(s === 'full' ? c[k * d * d + i * d + j] : s === 'tied' ? c[i * d + j] : i !== j ? 0 : s === 'diag' ? c[k * d + i] : c[k]);
-      }
-    }
-  }
-  return out;
-}
+const fullCovariances = (gm: GaussianMixture): number[] =>
+  Array.from({ length: gm.nComponents }, (_, k) => Array.from(fullCovariance(structureOf(gm.covarianceType), gm.nFeatures, gm.covariances, k))).flat();
 
 beforeAll(loadCore);
 
@@ -105,8 +95,12 @@ describe('maxIter 0 from initLabels is mclust\'s mstep from the classes (with it
     }
   });
 
-  it('a BayesianGaussianMixture refuses maxIter 0; negative maxIter is refused', () => {
+  it('refused: maxIter 0 in a BayesianGaussianMixture, with nInit > 1, in bootstrapLRT and bootstrapParameters; negative maxIter', () => {
     expect(thrown(() => new BayesianGaussianMixture({ maxIter: 0 })).code).toBe('INVALID_OPTION');
+    expect(thrown(() => new GaussianMixture({ maxIter: 0, nInit: 3 })).message).toMatch(/nInit must be 1/);
+    expect(errorCode(() => bootstrapLRT(X(fx.cases[0]), { maxIter: 0, nBoot: 3 }))).toBe('INVALID_OPTION');
+    const fitted = new GaussianMixture({ nComponents: 2 }).fit(X(fx.cases[0]));
+    expect(errorCode(() => bootstrapParameters(fitted, X(fx.cases[0]), { maxIter: 0, nBoot: 3 }))).toBe('INVALID_OPTION');
     expect(errorCode(() => new GaussianMixture({ maxIter: -1 }))).toBe('INVALID_OPTION');
   });
 });
@@ -169,6 +163,26 @@ describe('MixtureDiscriminant modelType EDDA', () => {
     expect(floor.failed).toEqual([]);
     expect(floor.results.find((r) => r.covarianceType === 'full')!.collapsed).toBe(true);
     expect(floor.results.find((r) => r.covarianceType === 'tied')!.collapsed).toBe(false);
+  });
+
+  it('with regCovar 0 a class of one row, or a feature constant in a class, leaves a rounding variance: collapsed, ranked last (mclust: NA)', () => {
+    // one feature: the class 'a' of two equal rows; mclust's EDDA takes E and says a, b
+    const one = new MixtureDiscriminant({ modelType: 'EDDA', regCovar: 0 }).fit([[0], [0], [5], [6]], ['a', 'a', 'b', 'b']);
+    expect(one.selection!.results.map((r) => [r.covarianceType, r.collapsed])).toEqual([['EII', false], ['spherical', true]]);
+    expect(one.predict([[0.5], [5.5]])).toEqual(['a', 'b']);
+    // iris with three setosa rows, whose petal width is constant: mclust's BIC for the models
+    // it estimates (2 log L − p ln n), NA for VVI and EVI (on the floor here: collapsed),
+    // VVV and EVV (failed here too), and VEE, EVE and VVE, whose M-steps mclust cannot compute
+    // where a class's scatter is singular (they are estimated here, VEE the best)
+    const keep = c.y.map((v, i) => v !== 'setosa' || i < 3);
+    const rows = keep.flatMap((k, i) => (k ? [i] : []));
+    const Xs: Matrix = { data: Float64Array.from(rows.flatMap((i) => c.x.slice(i * 4, i * 4 + 4))), rows: rows.length, cols: 4 };
+    const sel = new MixtureDiscriminant({ modelType: 'EDDA', regCovar: 0 }).fit(Xs, rows.map((i) => c.y[i])).selection!;
+    const R: Record<string, number> = { EII: -635.3678, spherical: -624.8636, EEI: -572.3709, VEI: -565.433, tied: -423.8281, EEV: -463.8719, VEV: -439.6504 };
+    for (const [t, bic] of Object.entries(R)) expect(Math.abs(sel.results.find((r) => r.covarianceType === t)!.bic + bic), t).toBeLessThan(1e-3);
+    expect(sel.results.filter((r) => r.collapsed).map((r) => r.covarianceType).sort()).toEqual(['EVI', 'diag']);
+    expect(sel.failed.map((f) => f.covarianceType)).toEqual(['full', 'EVV']);
+    expect(sel.results[0]).toMatchObject({ covarianceType: 'VEE', collapsed: false });
   });
 
   it('criterion aic ranks by AIC; bic and aic are −2 log L plus the weights-free count', () => {

@@ -165,6 +165,9 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     // bootstrapLRTAsync on 2 workers: bootstrapLRT's bits (the other runtimes' must equal Node's)
     expect(nodeRun.asyncResult.lrt.async).toEqual(nodeRun.asyncResult.lrt.sync);
     expect(nodeRun.asyncResult.lrt.sync[0].bootstrap).toHaveLength(24);
+    // bootstrapParametersAsync on 2 workers: bootstrapParameters' bits
+    expect(nodeRun.asyncResult.parameters.async).toEqual(nodeRun.asyncResult.parameters.sync);
+    expect(nodeRun.asyncResult.parameters.sync.means).toHaveLength(8 * 2 * 2);
   });
 
   it('gives the same results in a second process (determinism)', async () => {

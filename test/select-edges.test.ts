@@ -115,7 +115,7 @@ describe('selectModelAsync', () => {
 });
 
 describe('SelectionResult.collapsed: a component on the regCovar floor (mclust marks such fits NA)', () => {
-  it('marks exactly the fits with a direction within a thousandth of regCovar above it', async () => {
+  it('marks exactly the fits with a direction within a thousandth of regCovar above it (or of rounding size)', async () => {
     const { GaussianMixture } = await import('../src/index.js');
     const { collapsedComponent } = await import('../src/model/collapse.js');
     const reg = 1e-6;
@@ -131,10 +131,11 @@ describe('SelectionResult.collapsed: a component on the regCovar floor (mclust m
         { covarianceType: type as never, regCovar: reg });
       expect(collapsedComponent(at(reg * 1.0005)), type).toBe(type === 'tied' ? 0 : 1);
       expect(collapsedComponent(at(reg * 1.002)), type).toBe(-1);
-      // regCovar 0: no floor to sit on
-      const none = GaussianMixture.fromParameters({ weights: [0.5, 0.5], means: [[0, 0], [5, 5]], covariances: cov(1e-300) as number[] },
+      // regCovar 0: no floor to sit on, but a variance of rounding (below 1e-14 of the largest, 2) is no spread
+      const with0 = (v: number) => GaussianMixture.fromParameters({ weights: [0.5, 0.5], means: [[0, 0], [5, 5]], covariances: cov(v) as number[] },
         { covarianceType: type as never, regCovar: 0 });
-      expect(collapsedComponent(none), type).toBe(-1);
+      expect(collapsedComponent(with0(1e-300)), type).toBe(type === 'tied' ? 0 : 1);
+      expect(collapsedComponent(with0(1e-13)), type).toBe(-1);
     }
     // a full covariance on the floor along a direction that is no axis: x = y in the second component
     const slanted = GaussianMixture.fromParameters({ weights: [0.5, 0.5], means: [[0, 0], [5, 5]],

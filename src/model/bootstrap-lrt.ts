@@ -14,11 +14,9 @@ import { unknownOption } from './option-names.js';
 import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { CovarianceModel } from './covariance-models.js';
 import type { GaussianMixtureJSON } from './serialize.js';
-import { currentSpawner, type SpawnOptions } from '../parallel/spawn.js';
-import { WorkerShard, checkPoolOptions, checkSignal, initShard, spawnShard } from '../parallel/workers.js';
-import { abortedError } from '../parallel/fit-async.js';
-import { nextTurn } from '../parallel/next-turn.js';
-import { coreModule } from '../core/core.js';
+import type { SpawnOptions } from '../parallel/spawn.js';
+import { checkPoolOptions, checkSignal } from '../parallel/workers.js';
+import { block, inThread, startCrew, type Crew } from '../parallel/crew.js';
 
 /** The options of every fit, with tol and maxIter defaulting to EM run to its end (a loose
  *  stop leaves the bootstrap fits short of their optima and biases the statistics low). */
@@ -61,6 +59,7 @@ export interface BootstrapLRT {
 
 /** What draws a test's bootstrap statistics: both fits' starts and where the seeds come from. */
 export interface DrawTask {
+  kind: 'lrt';
   start0: GaussianMixtureJSON;
   start1: GaussianMixtureJSON;
   n: number;
@@ -112,6 +111,7 @@ function plan(X: MatrixInput, options: BootstrapLRTOptions, extra: readonly stri
   const fitOptions = { ...TO_THE_END, ...given };
   // every option checked by a model before any fit
   const probe = new GaussianMixture({ ...fitOptions, nComponents: 1 } as GaussianMixtureOptions);
+  if (probe.options.maxIter === 0) throw new GmmError('INVALID_OPTION', 'bootstrapLRT compares fitted likelihoods: maxIter must be at least 1 (default 100000).');
   if (probe.options.missingValues === 'marginalize') {
     throw new GmmError('INVALID_OPTION', "bootstrapLRT draws complete rows from its fits, so it takes no missingValues: " +
       "'marginalize': impute X first (gm.impute), or test on the complete rows.");
@@ -154,7 +154,7 @@ function* runTests(p: Plan, fits: ModelSelection): Generator<TestDraws, Bootstra
         `against ${g + 1} cannot run (${f.error.message})` + (g > 1 ? ` Give maxComponents ${g - 1} or less.` : ''));
     }
     const statistic = 2 * (logLik(m1, p.m) - logLik(m0, p.m));
-    const boot = yield { start0: warmStart(m0), start1: warmStart(m1), n: p.m.rows, seed: p.seed, nTests: p.last, nBoot: p.nBoot, g };
+    const boot = yield { kind: 'lrt', start0: warmStart(m0), start1: warmStart(m1), n: p.m.rows, seed: p.seed, nTests: p.last, nBoot: p.nBoot, g };
     let reached = 0;
     for (const s of boot) if (s >= statistic) reached++;
     const pValue = (1 + reached) / (p.nBoot + 1);
@@ -189,14 +189,20 @@ export async function bootstrapLRTAsync(X: MatrixInput, options: BootstrapLRTAsy
   const sig = checkSignal(signal);
   const fits = await selectModelAsync(p.m, { ...gridOptions(p), workers: po.workers, ...(sig ? { signal: sig } : {}), ...spawnOptions });
   const program = runTests(p, fits);
-  let crew: Crew | null = null;
+  let crew: Crew | null = null, started = false;
   try {
     // the first test's fits of X are checked (runTests throws there) before any draw worker starts
     let r = program.next();
     while (!r.done) {
       const t = r.value;
-      if (!crew && po.workers > 0 && currentSpawner()) crew = await startCrew(Math.min(po.workers, p.nBoot), po, sig);
-      r = program.next(crew ? await crew.draw(t) : await drawInThread(t, sig));
+      if (!started) {
+        started = true;
+        crew = await startCrew(Math.min(po.workers, p.nBoot), po, sig, 'bootstrapLRT');
+      }
+      const parts = crew
+        ? await crew.run(Array.from({ length: crew.size }, (_, i) => ({ ...t, ...block(i, crew!.size, t.nBoot) }))) as Float64Array[]
+        : await inThread(t.nBoot, (b) => lrtDraws({ ...t, from: b, to: b + 1 }), sig, 'bootstrapLRT');
+      r = program.next(concat(parts, t.nBoot));
     }
     return r.value;
   } finally {
@@ -204,59 +210,15 @@ export async function bootstrapLRTAsync(X: MatrixInput, options: BootstrapLRTAsy
   }
 }
 
-/** A test's draws in this thread, a turn of the event loop between draws. */
-async function drawInThread(t: TestDraws, signal: AbortSignal | undefined): Promise<Float64Array> {
-  const out = new Float64Array(t.nBoot);
-  for (let b = 0; b < t.nBoot; b++) {
-    await nextTurn();
-    if (signal?.aborted) throw abortedError(signal, 'bootstrapLRT', 'nothing is returned');
-    out[b] = lrtDraws({ ...t, from: b, to: b + 1 })[0];
+/** The draws' statistics in the order of their blocks. */
+function concat(parts: Float64Array[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
   }
   return out;
-}
-
-/** Workers that draw: each is sent a contiguous block of every test's draws. */
-interface Crew { draw: (t: TestDraws) => Promise<Float64Array>; close: () => void }
-
-async function startCrew(W: number, o: SpawnOptions, signal: AbortSignal | undefined): Promise<Crew> {
-  const spawn = currentSpawner()!;
-  const module = coreModule();
-  const shards: WorkerShard[] = [];
-  let broken: GmmError | null = null;
-  const onFail = (e: GmmError): void => {
-    if (broken) return;
-    broken = e;
-    for (const s of shards) s.fail(e);
-  };
-  const abort = (): void => onFail(abortedError(signal, 'bootstrapLRT', 'nothing is returned'));
-  const close = (): void => {
-    signal?.removeEventListener('abort', abort);
-    for (const s of shards) s.port.terminate();
-  };
-  signal?.addEventListener('abort', abort);
-  try {
-    for (let i = 0; i < W; i++) shards.push(spawnShard(spawn, o, i, i + 1, onFail));
-    await Promise.all(shards.map((s) => initShard(s, module)));
-  } catch (e) {
-    close();
-    throw broken ?? e;
-  }
-  return {
-    // worker i draws block i of every test: b from ⌊i·nBoot/W⌋ to ⌊(i+1)·nBoot/W⌋
-    draw: async (t) => {
-      if (broken) throw broken;
-      const parts = await Promise.all(shards.map((s, i) =>
-        s.task({ ...t, from: Math.floor((i * t.nBoot) / W), to: Math.floor(((i + 1) * t.nBoot) / W) })));
-      const out = new Float64Array(t.nBoot);
-      let at = 0;
-      for (const part of parts) {
-        out.set(part, at);
-        at += part.length;
-      }
-      return out;
-    },
-    close,
-  };
 }
 
 /**

@@ -18,7 +18,11 @@ import { fullCovariance } from './params.js';
 import { structureOf, type CovarianceModel } from './covariance-models.js';
 import { meanAndSd, normalQuantile, quantile7 } from './quantiles.js';
 import { unknownOption } from './option-names.js';
-import { describe, toMatrix, type GaussianMixtureOptions, type MatrixInput } from './validate.js';
+import { describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import type { GaussianMixtureJSON } from './serialize.js';
+import type { SpawnOptions } from '../parallel/spawn.js';
+import { checkPoolOptions, checkSignal } from '../parallel/workers.js';
+import { block, inThread, startCrew } from '../parallel/crew.js';
 
 /** 'bs': nonparametric (rows with replacement); 'wlbs': weighted likelihood (Dirichlet
  *  weights); 'pb': parametric (rows sampled from the model); 'jk': jackknife (each row left out). */
@@ -52,6 +56,8 @@ export interface ParameterIntervals {
 }
 
 const OPTIONS = ['type', 'nBoot', 'alpha', 'seed', 'tol', 'maxIter'];
+/** bootstrapParametersAsync's own options. */
+const ASYNC_KEYS = ['workers', 'signal', 'workerUrl', 'createWorker'];
 /** A replicate that fails to fit (a collapsed component) is drawn again, as mclust does, up to
  *  this many times; a jackknife replicate, which cannot be drawn again, is left NaN. */
 const ATTEMPTS = 20;
@@ -132,6 +138,29 @@ export class ParameterBootstrap {
   }
 }
 
+/** bootstrapParameters' options, and the workers that refit (default: the available cores;
+ *  0: in this thread, yielding between replicates) and an AbortSignal. */
+export interface BootstrapParametersAsyncOptions extends BootstrapParametersOptions, SpawnOptions {
+  workers?: number;
+  signal?: AbortSignal;
+}
+
+/** What refits a block of replicates (a worker's task, or this thread's): the model to start
+ *  from (its JSON, with the replicates' tol and maxIter), the rows (null for 'pb', which
+ *  samples the model), where the seeds come from, and the replicates from … to (exclusive). */
+export interface ReplicateTask {
+  kind: 'bootstrap';
+  type: BootstrapType;
+  start: GaussianMixtureJSON;
+  X: Matrix | null;
+  n: number;
+  seed: number; nBoot: number; alpha: number;
+  from: number; to: number;
+}
+
+/** A block's replicates (as ParameterBootstrap lays them out) and how many failed to fit. */
+export interface Replicates extends ParameterSummary { nonfit: number }
+
 /**
  * Bootstraps a fitted GaussianMixture on the data X it was fitted to: nBoot replicates, each
  * the model refitted by EM from its parameters (its options: covariance type, regCovar, prior,
@@ -139,6 +168,39 @@ export class ParameterBootstrap {
  * the fit; far from it (components that overlap much) a replicate can swap them, as in mclust.
  */
 export function bootstrapParameters(model: GaussianMixture, X: MatrixInput, options: BootstrapParametersOptions = {}): ParameterBootstrap {
+  const p = plan(model, X, options, []);
+  return assemble(p, [bootstrapReplicates({ ...p.task, from: 0, to: p.task.nBoot })]);
+}
+
+/**
+ * bootstrapParameters off the caller's thread: the replicates split over `workers` workers in
+ * contiguous blocks (each replicate has its own seeds, so the result is bootstrapParameters'
+ * bits however they are split; each worker is sent X once). With workers 0, or where the
+ * runtime has none, the replicates run in this thread, yielding between them.
+ */
+export async function bootstrapParametersAsync(model: GaussianMixture, X: MatrixInput,
+  options: BootstrapParametersAsyncOptions = {}): Promise<ParameterBootstrap> {
+  const p = plan(model, X, options, ASYNC_KEYS);
+  const { workers: w, signal, workerUrl, createWorker } = options;
+  const po = checkPoolOptions({ ...(w !== undefined ? { workers: w } : {}), ...(workerUrl !== undefined ? { workerUrl } : {}),
+    ...(createWorker !== undefined ? { createWorker } : {}) }, []);
+  const sig = checkSignal(signal);
+  const nBoot = p.task.nBoot;
+  const crew = await startCrew(Math.min(po.workers, nBoot), po, sig, 'bootstrapParameters');
+  try {
+    const parts = crew
+      ? await crew.run(Array.from({ length: crew.size }, (_, i) => ({ ...p.task, ...block(i, crew.size, nBoot) }))) as Replicates[]
+      : await inThread(nBoot, (b) => bootstrapReplicates({ ...p.task, from: b, to: b + 1 }), sig, 'bootstrapParameters');
+    return assemble(p, parts);
+  } finally {
+    crew?.close();
+  }
+}
+
+interface Plan { task: Omit<ReplicateTask, 'from' | 'to'>; K: number; d: number; covarianceType: CovarianceModel }
+
+/** Every option checked, before any fit; the task of every replicate. */
+function plan(model: GaussianMixture, X: MatrixInput, options: BootstrapParametersOptions, extra: readonly string[]): Plan {
   if (!(model instanceof GaussianMixture) || model.options.variational) {
     throw new GmmError('INVALID_ARGUMENT', 'bootstrapParameters needs a fitted GaussianMixture (a BayesianGaussianMixture has a ' +
       'posterior of its own, not point estimates to resample).');
@@ -146,8 +208,9 @@ export function bootstrapParameters(model: GaussianMixture, X: MatrixInput, opti
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new GmmError('INVALID_TYPE', `bootstrapParameters options must be an object; got ${describe(options)}.`);
   }
+  const known = [...OPTIONS, ...extra];
   for (const k of Object.keys(options)) {
-    if (!OPTIONS.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('bootstrapParameters option', k, OPTIONS));
+    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('bootstrapParameters option', k, known));
   }
   const { type = 'bs', alpha = 1, tol = 1e-8, maxIter = 100000 } = options;
   if (!BOOTSTRAP_TYPES.includes(type)) {
@@ -159,7 +222,7 @@ export function bootstrapParameters(model: GaussianMixture, X: MatrixInput, opti
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < Infinity)) {
     throw new GmmError('INVALID_OPTION', `alpha must be a positive number (the Dirichlet weights' concentration); got ${describe(alpha)}.`);
   }
-  const s = model.toJSON(); // NOT_FITTED before anything else is checked against the model
+  model.toJSON(); // NOT_FITTED before anything else is checked against the model
   const m = toMatrix(X, 'X');
   if (m.cols !== model.nFeatures) {
     throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${model.nFeatures}: pass the data it was fitted to.`);
@@ -171,34 +234,63 @@ export function bootstrapParameters(model: GaussianMixture, X: MatrixInput, opti
   // every replicate's options checked now, by a model built from them
   const start = warmStart(model);
   const json = { ...start, options: { ...start.options, tol, maxIter } };
-  new GaussianMixture(json.options as GaussianMixtureOptions);
+  if (new GaussianMixture(json.options as GaussianMixtureOptions).options.maxIter === 0) {
+    throw new GmmError('INVALID_OPTION', 'bootstrapParameters refits each replicate: maxIter must be at least 1 (default 100000).');
+  }
+  return {
+    task: { kind: 'bootstrap', type, start: json, X: type === 'pb' ? null : m, n: m.rows, seed, nBoot, alpha },
+    K: model.nComponents, d: m.cols, covarianceType: model.covarianceType,
+  };
+}
 
-  const K = model.nComponents, d = m.cols, n = m.rows;
-  const type0 = structureOf(model.covarianceType);
-  const out: ParameterSummary = { weights: new Float64Array(nBoot * K), means: new Float64Array(nBoot * K * d), covariances: new Float64Array(nBoot * K * d * d) };
-  let nonfit = 0;
-  for (let b = 0; b < nBoot; b++) {
+/** The blocks' replicates, in order, as one ParameterBootstrap. */
+function assemble(p: Plan, parts: Replicates[]): ParameterBootstrap {
+  const join = (key: keyof ParameterSummary): Float64Array => {
+    const out = new Float64Array(parts.reduce((s, r) => s + r[key].length, 0));
+    let at = 0;
+    for (const r of parts) {
+      out.set(r[key], at);
+      at += r[key].length;
+    }
+    return out;
+  };
+  const nonfit = parts.reduce((s, r) => s + r.nonfit, 0);
+  return new ParameterBootstrap(p.task.type, p.task.nBoot, p.K, p.d, p.covarianceType, nonfit,
+    { weights: join('weights'), means: join('means'), covariances: join('covariances') });
+}
+
+/**
+ * Replicates from … to − 1: each the start refitted to its resample (replicateWeights, or n
+ * rows sampled from the start for 'pb'); one that fails to fit is drawn again with its next
+ * seed (at most ATTEMPTS), a jackknife replicate left NaN. What a worker runs
+ * (worker-core.ts) and bootstrapParameters itself.
+ */
+export function bootstrapReplicates(t: ReplicateTask): Replicates {
+  const model = GaussianMixture.fromJSON(t.start);
+  const K = model.nComponents, d = model.nFeatures, count = t.to - t.from;
+  const structure = structureOf(model.covarianceType);
+  const out: Replicates = { weights: new Float64Array(count * K), means: new Float64Array(count * K * d),
+    covariances: new Float64Array(count * K * d * d), nonfit: 0 };
+  for (let b = t.from; b < t.to; b++) {
+    const r = b - t.from;
     for (let attempt = 0; ; attempt++) {
-      const draw = drawSeed(seed, 1, nBoot, 1, b, attempt);
+      const draw = drawSeed(t.seed, 1, t.nBoot, 1, b, attempt);
       try {
-        const fit = GaussianMixture.fromJSON(json);
-        if (type === 'pb') {
-          fit.fit(model.sample(n, { seed: draw }).X);
-        } else {
-          fit.fit(m, { sampleWeight: replicateWeights(type, n, b, draw, alpha) });
-        }
-        out.weights.set(fit.weights, b * K);
-        out.means.set(fit.means.data, b * K * d);
+        const fit = GaussianMixture.fromJSON(t.start);
+        if (t.X === null) fit.fit(model.sample(t.n, { seed: draw }).X);
+        else fit.fit(t.X, { sampleWeight: replicateWeights(t.type, t.n, b, draw, t.alpha) });
+        out.weights.set(fit.weights, r * K);
+        out.means.set(fit.means.data, r * K * d);
         const cov = fit.covariances;
-        for (let k = 0; k < K; k++) out.covariances.set(fullCovariance(type0, d, cov, k), (b * K + k) * d * d);
+        for (let k = 0; k < K; k++) out.covariances.set(fullCovariance(structure, d, cov, k), (r * K + k) * d * d);
         break;
       } catch (e) {
         if (!(e instanceof GmmError) || e.code === 'INVALID_OPTION') throw e;
-        nonfit++;
-        if (type === 'jk') {
-          out.weights.fill(NaN, b * K, (b + 1) * K);
-          out.means.fill(NaN, b * K * d, (b + 1) * K * d);
-          out.covariances.fill(NaN, b * K * d * d, (b + 1) * K * d * d);
+        out.nonfit++;
+        if (t.type === 'jk') {
+          out.weights.fill(NaN, r * K, (r + 1) * K);
+          out.means.fill(NaN, r * K * d, (r + 1) * K * d);
+          out.covariances.fill(NaN, r * K * d * d, (r + 1) * K * d * d);
           break;
         }
         if (attempt + 1 >= ATTEMPTS) {
@@ -208,7 +300,7 @@ export function bootstrapParameters(model: GaussianMixture, X: MatrixInput, opti
       }
     }
   }
-  return new ParameterBootstrap(type, nBoot, K, d, model.covarianceType, nonfit, out);
+  return out;
 }
 
 /** The sample weights of replicate b: how often each row is drawn ('bs'), Gamma(α) draws

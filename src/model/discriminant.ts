@@ -36,12 +36,14 @@ export interface EddaResult {
   /** Σ log Σc πc fc(x) over the rows, with πc the classes' shares. */
   logLikelihood: number;
   nParameters: number;
-  /** A class's covariance sits on the regCovar floor (as selectModel's results say). */
+  /** A class's covariance has a direction on the regCovar floor, or one whose variance is
+   *  rounding (as selectModel's results say): mclust reports such models NA. */
   collapsed: boolean;
 }
 
-/** What EDDA tried: every model fitted, best first (by the criterion, then fewer parameters,
- *  then the order tried), and those that failed (a class's covariance not positive definite). */
+/** What EDDA tried: every model fitted, best first (those with no class on the floor first,
+ *  then by the criterion, fewer parameters, the order tried), and those that failed (a
+ *  class's covariance not positive definite). */
 export interface EddaSelection {
   criterion: 'bic' | 'aic';
   results: EddaResult[];
@@ -60,7 +62,7 @@ export interface MixtureDiscriminantOptions extends Omit<GaussianMixtureOptions,
   priors?: ArrayLike<number> | null;
   /** 'MclustDA' (default): a mixture per class; 'EDDA': one Gaussian per class, one covariance
    *  model for all, chosen from covarianceTypes (default all fourteen; with one feature 'EII'
-   *  and 'VII', mclust's E and V). */
+   *  and 'spherical' (VII), mclust's E and V). */
   modelType?: DiscriminantModelType;
 }
 
@@ -165,7 +167,9 @@ export class MixtureDiscriminant {
     const initLabels = Int32Array.from(labels, (l) => index.get(l)!);
     const fits: { gm: GaussianMixture; result: EddaResult }[] = [];
     const failed: EddaSelection['failed'] = [];
-    for (const t of covarianceTypes) {
+    // each model once, whatever name it is given by
+    const tried = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];
+    for (const t of tried) {
       const gm = new GaussianMixture({ ...model, nComponents: C, covarianceType: t, maxIter: 0 });
       try {
         gm.fit(m, { initLabels });
@@ -185,7 +189,9 @@ export class MixtureDiscriminant {
         `${failed[0].error.message} Give classes more rows than features, or a positive regCovar.`);
     }
     const by = criterion as 'bic' | 'aic';
-    const order = fits.map((_, i) => i).sort((a, b) => (fits[a].result[by] - fits[b].result[by]) ||
+    // a model with a class on the floor (mclust: NA) only where every model has one
+    const order = fits.map((_, i) => i).sort((a, b) => (+fits[a].result.collapsed - +fits[b].result.collapsed) ||
+      (fits[a].result[by] - fits[b].result[by]) ||
       (fits[a].result.nParameters - fits[b].result.nParameters) || a - b);
     const best = fits[order[0]].gm;
     const { covarianceType } = best, { regCovar } = best.options;
@@ -198,7 +204,7 @@ export class MixtureDiscriminant {
   /** The covariance models tried where covarianceTypes is not given: every one (EDDA with one
    *  feature: E and V, which are all there are), those mclust has a prior for with the prior. */
   private defaultModels(d: number): CovarianceName[] {
-    if (this.opts.modelType === 'EDDA' && d === 1) return ['EII', 'VII'];
+    if (this.opts.modelType === 'EDDA' && d === 1) return ['EII', 'spherical'];
     return [...(this.opts.prior ? PRIOR_MODELS : COVARIANCE_MODELS)];
   }
 

@@ -372,6 +372,10 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   // 0, as scikit-learn allows: the start's parameters (mclust's mstep from initLabels), no EM
   const maxIter = intOption(get('maxIter'), 'maxIter', 0, 'Use 0 for the start\'s parameters without EM iterations.');
   const nInit = intOption(get('nInit'), 'nInit', 1, 'Use 1 for a single initialisation.');
+  if (maxIter === 0 && nInit !== 1) {
+    throw new GmmError('INVALID_OPTION', `maxIter 0 keeps the start, and restarts are ranked by the lower bound their iterations ` +
+      `reach, so nInit must be 1 (it is ${nInit}): use nInit 1, or maxIter ≥ 1 for restarts.`);
+  }
   if (initParams === 'hc' && nInit !== 1) {
     throw new GmmError('INVALID_OPTION', `initParams 'hc' gives the one start mclust takes, so nInit must be 1 (it is ${nInit}): ` +
       "use nInit 1, or initParams 'kmeans' for nInit restarts.");

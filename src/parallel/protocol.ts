@@ -10,6 +10,7 @@ import type { ResolvedOptions } from '../model/validate.js';
 import type { kernels } from '../core/core.js';
 import type { BoardSpec } from './board.js';
 import type { DrawTask } from '../model/bootstrap-lrt.js';
+import type { ReplicateTask } from '../model/bootstrap-parameters.js';
 
 export interface EStepArrays {
   means: Float64Array; chol: Float64Array; logConst: Float64Array; shift?: Float64Array;
@@ -99,8 +100,9 @@ export type ToWorker =
   | { type: 'peers'; index: number; ports: (MessagePort | null)[] }
   | { type: 'call'; id: number; name: CallName; args: unknown[] }
   | { type: 'relay'; id: number; args: RelayArgs }
-  /** Draws of bootstrapLRTAsync (model/bootstrap-lrt.ts lrtDraws): a task of its own, with no shard. */
-  | { type: 'task'; id: number; args: DrawTask }
+  /** A block of independent work, with no shard (parallel/crew.ts): bootstrapLRTAsync's draws
+   *  (model/bootstrap-lrt.ts lrtDraws) or bootstrapParametersAsync's replicates. */
+  | { type: 'task'; id: number; args: TaskArgs }
   /** Ends relay `run` where it waits: another worker failed or the caller stopped it. */
   | { type: 'cancel'; run: number };
 export type FromWorker =
@@ -114,3 +116,6 @@ export type FromWorker =
   /** id 0: the answer to a control message (init, load), which has no id of its own; id −1:
    *  the worker could not read a message (it fails, worker-core.ts UNREADABLE). */
   | { type: 'error'; id: number; message: string; code?: string };
+
+/** What a task message asks of a worker, by its kind. */
+export type TaskArgs = DrawTask | ReplicateTask;

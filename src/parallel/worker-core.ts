@@ -10,6 +10,7 @@ import { GmmError } from '../core/errors.js';
 import { answer, type FromWorker, type ToWorker } from './protocol.js';
 import { Peers, relay, type TryReceive } from './relay-worker.js';
 import { lrtDraws } from '../model/bootstrap-lrt.js';
+import { bootstrapReplicates } from '../model/bootstrap-parameters.js';
 
 /** The buffers of the typed arrays in an answer, moved rather than copied. */
 function transferables(v: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
@@ -66,7 +67,7 @@ export function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
     } else if (m.type === 'task') {
       try {
         const t0 = performance.now();
-        const value = lrtDraws(m.args);
+        const value = m.args.kind === 'lrt' ? lrtDraws(m.args) : bootstrapReplicates(m.args);
         post({ type: 'result', id: m.id, value, ms: performance.now() - t0 }, transferables(value));
       } catch (e) {
         failed(m.id, e);

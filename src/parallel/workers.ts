@@ -11,9 +11,8 @@ import { missingData } from '../fit/missing-fit.js';
 import { hasNaN } from '../model/missing.js';
 import { ADDRESS_SPACE_BYTES } from '../core/arena.js';
 import { availableCores } from './spawn.js';
-import type { CallArgs, CallName, CallResult, FromWorker, RelayArgs, RelayResult } from './protocol.js';
+import type { CallArgs, CallName, CallResult, FromWorker, RelayArgs, RelayResult, TaskArgs } from './protocol.js';
 import type { IterationInfo } from '../fit/driver.js';
-import type { DrawTask } from '../model/bootstrap-lrt.js';
 import { unknownOption } from '../model/option-names.js';
 import type { ShardHandle } from './shard-cluster.js';
 import { currentSpawner, type SpawnOptions, type Spawner, type WorkerPort } from './spawn.js';
@@ -132,9 +131,9 @@ export class WorkerShard implements ShardHandle {
     return this.request('relay', (id) => ({ type: 'relay', id, args }), progress) as Promise<RelayResult>;
   }
 
-  /** Draws of bootstrapLRTAsync on this worker (model/bootstrap-lrt.ts lrtDraws). */
-  task(args: DrawTask): Promise<Float64Array> {
-    return this.request('task', (id) => ({ type: 'task', id, args })) as Promise<Float64Array>;
+  /** A block of independent work on this worker (parallel/crew.ts). */
+  task(args: TaskArgs): Promise<unknown> {
+    return this.request('task', (id) => ({ type: 'task', id, args }));
   }
 
   /** Ends relay `run` on this worker wherever it waits (it answers with an error). */

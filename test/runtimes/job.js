@@ -141,5 +141,16 @@ export async function runAsyncJob(lib, input, options) {
     sync: tests(lib.bootstrapLRT(input.datasets[L.dataset], L.options)),
     async: tests(await lib.bootstrapLRTAsync(input.datasets[L.dataset], { ...L.options, ...options })),
   } : null;
-  return { cases, lrt };
+  // bootstrapParametersAsync: its replicates on the runtime's workers (the same task message)
+  let parameters = null;
+  if (L) {
+    const Xb = input.datasets[L.dataset];
+    const gm = new GaussianMixture({ nComponents: 2, seed: 1 }).fit(Xb);
+    const summary = (b) => ({ means: toBits(b.means), covariances: toBits(b.covariances), nonfit: b.nonfit });
+    parameters = {
+      sync: summary(lib.bootstrapParameters(gm, Xb, { nBoot: 8, seed: 2 })),
+      async: summary(await lib.bootstrapParametersAsync(gm, Xb, { nBoot: 8, seed: 2, ...options })),
+    };
+  }
+  return { cases, lrt, parameters };
 }
