@@ -26,6 +26,7 @@ export { COVARIANCE_MODELS } from './model/covariance-models.js';
 export { PRIOR_MODELS } from './model/conjugate-prior.js';
 export { bootstrapLRT, bootstrapLRTAsync } from './model/bootstrap-lrt.js';
 export { bootstrapParameters, bootstrapParametersAsync, ParameterBootstrap, BOOTSTRAP_TYPES } from './model/bootstrap-parameters.js';
+export { adjustedRandIndex } from './model/metrics.js';
 export { MixtureDiscriminant } from './model/discriminant.js';
 export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection } from './model/discriminant.js';
 export type { BootstrapLRT, BootstrapLRTOptions, BootstrapLRTAsyncOptions, LikelihoodRatioTest } from './model/bootstrap-lrt.js';
