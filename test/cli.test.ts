@@ -312,6 +312,28 @@ describe.concurrent('fit --bayesian', () => {
     const bad = await cli(['lrt', FAITHFUL, '--level', '2']);
     expect(bad.code).toBe(2);
   });
+  it('bootstrap: the library\'s bootstrapParameters, as a table or JSON; on workers the same', async () => {
+    const f = await cli(['fit', FAITHFUL, '-k', '2', '-q', '--out', join(dir, 'boot2.json')]);
+    expect(f.code, f.stderr).toBe(0);
+    const gm = lib.GaussianMixture.fromJSON(readFileSync(join(dir, 'boot2.json'), 'utf8'));
+    const r = await cli(['bootstrap', join(dir, 'boot2.json'), FAITHFUL, '--boot', '30', '--level', '0.9', '--json', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const ref = lib.bootstrapParameters(gm, named(faithful), { nBoot: 30 });
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ type: 'bs', replicates: 30, nonfit: 0, level: 0.9, features: ['eruptions', 'waiting'] });
+    expect(j.standardErrors.means).toEqual(Array.from(ref.standardErrors().means));
+    expect(j.intervals.variances[1]).toEqual(Array.from(ref.confidenceIntervals(0.9).variances.upper));
+    const w = await cli(['bootstrap', join(dir, 'boot2.json'), FAITHFUL, '--boot', '30', '--level', '0.9', '--json', '-q', '--workers', '2']);
+    expect(JSON.parse(w.stdout)).toEqual(j);
+    const table = await cli(['bootstrap', join(dir, 'boot2.json'), FAITHFUL, '--type', 'jk']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/mean waiting +54\.\d+ +0\.\d+ +5\d\.\d+ … 5\d\.\d+/);
+    expect(table.stderr).toContain('272 jackknife replicates');
+    for (const args of [['--type', 'xx'], ['--type', 'jk', '--boot', '10'], ['--level', '1'], ['--boot', '1']]) {
+      const bad = await cli(['bootstrap', join(dir, 'boot2.json'), FAITHFUL, ...args]);
+      expect(bad.code, args.join(' ')).toBe(2);
+    }
+  });
   it('predict --given and impute take a Bayesian model\'s point estimates with --point-estimates only', async () => {
     const f = await cli(['fit', FAITHFUL, '-k', '3', '--bayesian', '-q', '--out', join(dir, 'bgm3.json')]);
     expect(f.code, f.stderr).toBe(0);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The gmm-wasm command line: fit, predict, score, sample, impute, select (BIC, AIC or
-// ICL over K and covariance types) and lrt (the bootstrap likelihood ratio test), one file
+// ICL over K and covariance types), lrt (the bootstrap likelihood ratio test) and bootstrap
+// (parameter standard errors), one file
 // each in commands/. Results go to stdout (or --out), everything for people to stderr. Exit codes: 0 success, 1 bad input or a failed
 // fit, 2 bad usage, 70 an internal error.
 import { init, GmmError } from '../entry-node.js';
@@ -17,8 +18,9 @@ import { sample } from './commands/sample.js';
 import { impute } from './commands/impute.js';
 import { select } from './commands/select.js';
 import { lrt } from './commands/lrt.js';
+import { bootstrap } from './commands/bootstrap.js';
 
-const COMMANDS: Command[] = [fit, predict, score, sample, impute, select, lrt];
+const COMMANDS: Command[] = [fit, predict, score, sample, impute, select, lrt, bootstrap];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
