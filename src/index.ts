@@ -28,7 +28,7 @@ export { bootstrapLRT, bootstrapLRTAsync } from './model/bootstrap-lrt.js';
 export { bootstrapParameters, bootstrapParametersAsync, ParameterBootstrap, BOOTSTRAP_TYPES } from './model/bootstrap-parameters.js';
 export { adjustedRandIndex } from './model/metrics.js';
 export { MixtureDiscriminant } from './model/discriminant.js';
-export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection } from './model/discriminant.js';
+export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection, CrossValidation } from './model/discriminant.js';
 export type { BootstrapLRT, BootstrapLRTOptions, BootstrapLRTAsyncOptions, LikelihoodRatioTest } from './model/bootstrap-lrt.js';
 export type { BootstrapType, BootstrapParametersOptions, BootstrapParametersAsyncOptions, ParameterSummary, ParameterIntervals } from './model/bootstrap-parameters.js';
 export type { ConjugatePriorOptions, PriorParams } from './model/conjugate-prior.js';

@@ -74,3 +74,38 @@ describe('MixtureDiscriminant', () => {
     expect(errorCode(() => MixtureDiscriminant.fromJSON({ ...j, classes: ['x', 'x', 'y'] }))).toBe('INVALID_JSON');
   });
 });
+
+describe('MixtureDiscriminant.crossValidate against mclust\'s cvMclustDA', () => {
+  interface Cv { name: string; type: 'MclustDA' | 'EDDA'; n: number; d: number; x: number[]; y: string[]; classes: string[];
+    classification: string[]; z: number[]; ce: number; se: number; brier: number; seBrier: number }
+  const cv = JSON.parse(readFileSync(new URL('./fixtures/cv.json', import.meta.url), 'utf8')) as { cases: Cv[] };
+  const Xc = (c: Cv): Matrix => ({ data: Float64Array.from(c.x), rows: c.n, cols: c.d });
+  for (const c of cv.cases) {
+    it(`${c.name} ${c.type}, leave-one-out (test/fixtures/generate_cv.R): every row's prediction and probabilities, the error, the Brier score`, () => {
+      const opts = c.type === 'EDDA' ? { modelType: 'EDDA' as const, regCovar: 0 } : MCLUST;
+      const da = new MixtureDiscriminant(opts).fit(Xc(c), c.y);
+      const r = da.crossValidate(Xc(c), c.y, { nFolds: c.n });
+      expect(r.nFolds).toBe(c.n);
+      expect(r.classification).toEqual(c.classification);
+      for (let i = 0; i < r.proba.data.length; i++) expect(Math.abs(r.proba.data[i] - c.z[i])).toBeLessThan(1e-6);
+      expect(r.error).toBeCloseTo(c.ce, 14);
+      expect(r.errorSE).toBeCloseTo(c.se, 14);
+      expect(Math.abs(r.brier - c.brier)).toBeLessThan(1e-8);
+      expect(Math.abs(r.brierSE - c.seBrier)).toBeLessThan(1e-8);
+    });
+  }
+
+  it('10 balanced folds by default: the same bits from the same seed; the refusals', () => {
+    const c = cv.cases[1];
+    const da = new MixtureDiscriminant({ modelType: 'EDDA', regCovar: 0 }).fit(Xc(c), c.y);
+    const a = da.crossValidate(Xc(c), c.y, { seed: 4 }), b = da.crossValidate(Xc(c), c.y, { seed: 4 });
+    expect(a.nFolds).toBe(10);
+    expect(sameBits(a.proba.data, b.proba.data)).toBe(true);
+    expect(a.error).toBeGreaterThanOrEqual(0);
+    expect(a.error).toBeLessThan(0.1);
+    expect(errorCode(() => new MixtureDiscriminant().crossValidate(Xc(c), c.y))).toBe('NOT_FITTED');
+    expect(errorCode(() => da.crossValidate(Xc(c), c.y, { nFolds: 1 }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => da.crossValidate(Xc(c), c.y, { folds: 3 } as never))).toBe('INVALID_OPTION');
+    expect(errorCode(() => da.crossValidate(Xc(c), c.y.map((v, i) => (i ? v : 'other'))))).toBe('INVALID_ARGUMENT');
+  });
+});

@@ -7,7 +7,8 @@
 // equalPro count). A row's class posterior is then πc·fc(x) / Σ πk·fk(x), with πc the class's
 // prior (default its share of the rows) and fc its density, normalised by log-sum-exp with the
 // core's exp and log.
-import { core } from '../core/core.js';
+import { core, seedCore } from '../core/core.js';
+import { unknownOption } from './option-names.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
@@ -77,6 +78,17 @@ export interface MixtureDiscriminantJSON {
   modelType?: DiscriminantModelType;
 }
 
+/** crossValidate's result: each row's prediction and class probabilities from the fold that
+ *  held it out, the classification error and Brier score (mclust's cvMclustDA: ce, brier)
+ *  and their standard errors. */
+export interface CrossValidation {
+  classification: ClassLabel[];
+  proba: Matrix;
+  error: number; errorSE: number;
+  brier: number; brierSE: number;
+  nFolds: number;
+}
+
 export class MixtureDiscriminant {
   private readonly opts: MixtureDiscriminantOptions;
   private state: { classes: ClassLabel[]; priors: Float64Array; models: GaussianMixture[]; modelType: DiscriminantModelType;
@@ -135,33 +147,107 @@ export class MixtureDiscriminant {
     const labels = classLabels(y, m.rows);
     const classes = [...new Set(labels)].sort((a, b) => (typeof a === 'number' ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1));
     if (classes.length < 2) throw new GmmError('INVALID_ARGUMENT', `y has ${classes.length} class: a classifier needs at least two.`);
-    const priors = this.priorsFor(classes, labels);
+    this.state = this.fitClasses(m, labels, classes, this.priorsFor(classes, labels), null);
+    return this;
+  }
+
+  /** The classes' models from X's rows: chosen (fixed null), or each class's given number of
+   *  components and covariance model refitted (crossValidate; with fewer components where
+   *  that many cannot be fitted, as mclust's cvMclustDA). */
+  private fitClasses(m: Matrix, labels: ClassLabel[], classes: ClassLabel[], priors: Float64Array,
+    fixed: { nComponents: number; covarianceType: CovarianceModel }[] | null): NonNullable<MixtureDiscriminant['state']> {
     if (this.opts.modelType === 'EDDA') {
-      this.state = { classes, priors, modelType: 'EDDA', ...this.fitEdda(m, labels, classes) };
-      return this;
+      return { classes, priors, modelType: 'EDDA', ...this.fitEdda(m, labels, classes, fixed?.[0].covarianceType) };
     }
     const { nComponents = [1, 5] as ComponentGrid, covarianceTypes = this.defaultModels(m.cols), criterion = 'bic', priors: _, modelType: __, ...model } = this.opts;
-    const models = classes.map((c) => {
-      const rows = labels.flatMap((l, i) => (l === c ? [i] : []));
-      const Xc: Matrix = { data: new Float64Array(rows.length * m.cols), rows: rows.length, cols: m.cols };
-      rows.forEach((r, i) => Xc.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
-      const grid = capped(nComponents, rows.length);
-      try {
-        return selectModel(Xc, { ...model, nComponents: grid, covarianceTypes, criterion }).best;
-      } catch (e) {
-        if (!(e instanceof GmmError)) throw e;
-        throw new GmmError(e.code, `class ${JSON.stringify(c)} (${rows.length} rows): ${e.message}`);
+    const models = classes.map((c, k) => {
+      const Xc = rowsOf(m, labels.flatMap((l, i) => (l === c ? [i] : [])));
+      for (let g = fixed?.[k].nComponents ?? 0; ; g--) {
+        try {
+          return selectModel(Xc, { ...model, criterion, ...(fixed
+            ? { nComponents: Math.min(g, Xc.rows), covarianceTypes: [fixed[k].covarianceType] }
+            : { nComponents: capped(nComponents, Xc.rows), covarianceTypes }) }).best;
+        } catch (e) {
+          if (!(e instanceof GmmError)) throw e;
+          if (fixed && g > 1) continue;
+          throw new GmmError(e.code, `class ${JSON.stringify(c)} (${Xc.rows} rows): ${e.message}`);
+        }
       }
     });
-    this.state = { classes, priors, models, modelType: 'MclustDA', selection: null };
-    return this;
+    return { classes, priors, models, modelType: 'MclustDA', selection: null };
+  }
+
+  /**
+   * mclust's cvMclustDA: the classification error and Brier score of this classifier by
+   * cross-validation over X and y (the rows it was fitted to), each fold's classes refitted
+   * with the models this fit chose (number of components and covariance model; EDDA: its
+   * model) and predicted with this fit's priors. Folds are balanced over the classes, their
+   * rows drawn with the core's PRNG from seed; nFolds = rows is leave-one-out, which draws nothing.
+   */
+  crossValidate(X: MatrixInput, y: ArrayLike<ClassLabel>, options: { nFolds?: number; seed?: number } = {}): CrossValidation {
+    const s = this.fitted('crossValidate');
+    if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'crossValidate options must be an object such as { nFolds: 10 }.');
+    for (const k of Object.keys(options)) {
+      if (k !== 'nFolds' && k !== 'seed') throw new GmmError('INVALID_OPTION', unknownOption('crossValidate option', k, ['nFolds', 'seed']));
+    }
+    const m = toMatrix(X, 'X');
+    const labels = classLabels(y, m.rows);
+    const n = m.rows, C = s.classes.length;
+    const { nFolds = Math.min(10, n), seed = this.opts.seed ?? 0 } = options;
+    if (!Number.isInteger(nFolds) || nFolds < 2 || nFolds > n) {
+      throw new GmmError('INVALID_OPTION', `nFolds must be an integer from 2 to the rows (${n}, leave-one-out); got ${describe(nFolds)}.`);
+    }
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new GmmError('INVALID_OPTION', `seed must be an integer ≥ 0; got ${describe(seed)}.`);
+    const index = new Map(s.classes.map((c, k) => [c, k]));
+    const unknown = labels.find((l) => !index.has(l));
+    if (unknown !== undefined) throw new GmmError('INVALID_ARGUMENT', `y has the class ${JSON.stringify(unknown)}, which the classifier was not fitted on.`);
+    const fold = balancedFolds(labels.map((l) => index.get(l)!), C, nFolds, seed);
+    const fixed = s.models.map((gm) => ({ nComponents: gm.nComponents, covarianceType: gm.covarianceType }));
+    const classification: ClassLabel[] = new Array(n);
+    const proba = new Float64Array(n * C);
+    const errors: number[] = [], briers: number[] = [], sizes: number[] = [];
+    for (let f = 0; f < nFolds; f++) {
+      const test: number[] = [], train: number[] = [];
+      for (let i = 0; i < n; i++) (fold[i] === f ? test : train).push(i);
+      const trainLabels = train.map((i) => labels[i]);
+      const missing = s.classes.find((c) => !trainLabels.includes(c));
+      if (missing !== undefined) {
+        throw new GmmError('INVALID_ARGUMENT', `fold ${f} leaves no row of class ${JSON.stringify(missing)} to fit it on: use fewer folds, or more rows of that class.`);
+      }
+      const inner = new MixtureDiscriminant(this.opts);
+      inner.state = inner.fitClasses(rowsOf(m, train), trainLabels, s.classes, s.priors, fixed);
+      const p = inner.predictProba(rowsOf(m, test));
+      let wrong = 0, brier = 0;
+      test.forEach((i, r) => {
+        let best = 0;
+        for (let k = 0; k < C; k++) {
+          const z = p.data[r * C + k];
+          proba[i * C + k] = z;
+          if (z > p.data[r * C + best]) best = k;
+          brier += (z - (index.get(labels[i]) === k ? 1 : 0)) ** 2;
+        }
+        classification[i] = s.classes[best];
+        if (classification[i] !== labels[i]) wrong++;
+      });
+      errors.push(wrong / test.length);
+      briers.push(brier / (2 * test.length));
+      sizes.push(test.length);
+    }
+    // mclust's pooled estimates (fold values weighted by size) and their standard errors
+    const pooled = (v: number[]): [number, number] => {
+      const mean = v.reduce((a, x, f) => a + x * sizes[f], 0) / n;
+      const spread = v.reduce((a, x, f) => a + (x - mean) ** 2 * sizes[f], 0) / ((n * (nFolds - 1)) / nFolds);
+      return [mean, Math.sqrt(spread / nFolds)];
+    };
+    const [error, errorSE] = pooled(errors), [brier, brierSE] = pooled(briers);
+    return { classification, proba: { data: proba, rows: n, cols: C }, error, errorSE, brier, brierSE, nFolds };
   }
 
   /** EDDA: for each covariance model, one M-step from the classes, ranked by the criterion;
    *  the winner's components become the classes' one-component models. */
-  private fitEdda(m: Matrix, labels: ClassLabel[], classes: ClassLabel[]): { models: GaussianMixture[]; selection: EddaSelection } {
+  private fitEdda(m: Matrix, labels: ClassLabel[], classes: ClassLabel[], only?: CovarianceModel): { models: GaussianMixture[]; selection: EddaSelection } {
     const { covarianceTypes = this.defaultModels(m.cols), criterion = 'bic',
-      priors: _, modelType: __, ...model } = this.opts;
+      priors: _, modelType: __, ...model } = { ...this.opts, ...(only ? { covarianceTypes: [only] } : {}) };
     const C = classes.length, n = m.rows;
     const index = new Map(classes.map((c, k) => [c, k]));
     const initLabels = Int32Array.from(labels, (l) => index.get(l)!);
@@ -297,6 +383,35 @@ export class MixtureDiscriminant {
     }
     return out;
   }
+}
+
+/** The given rows of m, in that order. */
+function rowsOf(m: Matrix, rows: number[]): Matrix {
+  const d = m.cols, out = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => out.set(m.data.subarray(r * d, (r + 1) * d), i * d));
+  return { data: out, rows: rows.length, cols: d };
+}
+
+/**
+ * Each row's fold (0 … F − 1), balanced over the classes: each class's rows in an order drawn
+ * with the core's PRNG (seeded), dealt to the folds in turn, the deal going on from class to
+ * class so that the folds' sizes differ by one at most. With F = n every row is its own fold.
+ */
+function balancedFolds(codes: number[], C: number, F: number, seed: number): Int32Array {
+  const n = codes.length, fold = new Int32Array(n);
+  if (F === n) return fold.map((_, i) => i);
+  const c = core();
+  seedCore(c, seed);
+  let next = 0;
+  for (let k = 0; k < C; k++) {
+    const rows = codes.flatMap((v, i) => (v === k ? [i] : []));
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.min(i, Math.floor(c.rngUniform() * (i + 1)));
+      [rows[i], rows[j]] = [rows[j], rows[i]];
+    }
+    for (const r of rows) fold[r] = next++ % F;
+  }
+  return fold;
 }
 
 /** Whether v is a ComponentGrid (selectModel checks its values against the rows). */
