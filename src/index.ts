@@ -27,6 +27,8 @@ export { PRIOR_MODELS } from './model/conjugate-prior.js';
 export { bootstrapLRT, bootstrapLRTAsync } from './model/bootstrap-lrt.js';
 export { bootstrapParameters, bootstrapParametersAsync, ParameterBootstrap, BOOTSTRAP_TYPES } from './model/bootstrap-parameters.js';
 export { adjustedRandIndex } from './model/metrics.js';
+export { agglomerate } from './model/agglomerate.js';
+export type { Agglomeration } from './model/agglomerate.js';
 export { MixtureDiscriminant } from './model/discriminant.js';
 export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection, CrossValidation } from './model/discriminant.js';
 export type { BootstrapLRT, BootstrapLRTOptions, BootstrapLRTAsyncOptions, LikelihoodRatioTest } from './model/bootstrap-lrt.js';

@@ -2,13 +2,13 @@
 // hc(X, "VVV", use = "SVD"), hclass's classifications, and Mclust() fits from them.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { GaussianMixture, selectModel, type CovarianceName } from '../src/index.js';
+import { GaussianMixture, agglomerate, selectModel, type CovarianceName } from '../src/index.js';
 import { core } from '../src/core/core.js';
 import { Arena } from '../src/core/arena.js';
 import { hcClasses, hcMerges, quantileClasses } from '../src/fit/hc-start.js';
 import type * as Lib from '../src/entry-node.js';
 import { CHUNK_ROWS } from '../src/fit/chunks.js';
-import { dataset, errorCode, expectSameFit, loadCore, overlapping, pieces, thrown } from './helpers.js';
+import { dataset, errorCode, expectSameFit, loadCore, overlapping, pieces, sameBits, thrown } from './helpers.js';
 
 interface Case {
   name: string; n: number; d: number; x: number[]; z: number[]; zCols: number; pairs: number[]; pairsOfZ: number[];
@@ -58,6 +58,11 @@ describe('mclust hc', () => {
       for (const G of Object.keys(k.classes)) {
         expect(Array.from(hcClasses(got, k.n, Number(G))).map((l) => l + 1)).toEqual(k.classes[G]);
       }
+      // the public agglomerate(X): the same merges and classes
+      const a = agglomerate({ data: Float64Array.from(k.x), rows: k.n, cols: k.d });
+      expect(a.rows).toBe(k.n);
+      expect(sameBits(a.merges, got)).toBe(true);
+      for (const G of Object.keys(k.classes)) expect(Array.from(a.classes(Number(G))).map((l) => l + 1)).toEqual(k.classes[G]);
     });
   }
 });
@@ -318,5 +323,16 @@ describe("initParams 'hc' on one feature: mclust's qclass", () => {
     const x = [0, 3, 2, 0, 1, 0, 2, 2, 1, 1, 2, 2, 0, 0, 0, 1, 1, 1, 1, 2];
     expect(Array.from(quantileClasses(Float64Array.from(x), 4)).map((l) => l + 1).join(' '))
       .toBe('1 4 4 1 2 1 4 4 2 2 4 4 1 1 1 2 2 2 2 4');
+  });
+});
+
+describe('agglomerate', () => {
+  it('refuses one feature and a G out of range', () => {
+    expect(errorCode(() => agglomerate([[1], [2], [3]]))).toBe('INVALID_ARGUMENT');
+    const a = agglomerate(dataset('faithful'));
+    expect(a.merges.length).toBe(2 * (a.rows - 1));
+    expect(errorCode(() => a.classes(0))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => a.classes(a.rows + 1))).toBe('INVALID_ARGUMENT');
+    expect(new Set(a.classes(4)).size).toBe(4);
   });
 });
