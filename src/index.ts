@@ -28,6 +28,8 @@ export { bootstrapLRT, bootstrapLRTAsync } from './model/bootstrap-lrt.js';
 export { bootstrapParameters, bootstrapParametersAsync, ParameterBootstrap, BOOTSTRAP_TYPES } from './model/bootstrap-parameters.js';
 export { adjustedRandIndex } from './model/metrics.js';
 export { agglomerate } from './model/agglomerate.js';
+export { MixtureWithNoise, hypervolume } from './model/noise-mixture.js';
+export type { MixtureWithNoiseOptions, MixtureWithNoiseFitOptions, MixtureWithNoiseJSON } from './model/noise-mixture.js';
 export type { Agglomeration } from './model/agglomerate.js';
 export { MixtureDiscriminant } from './model/discriminant.js';
 export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection, CrossValidation } from './model/discriminant.js';

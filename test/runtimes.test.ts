@@ -135,6 +135,7 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     expect(nodeRun.result.selection).toHaveLength(12);
     expect((nodeRun.result.bootstrap as Json[]).map((b) => b.means.length)).toEqual([6 * 2 * 2, 6 * 2 * 2, 6 * 2 * 2]);
     expect(nodeRun.result.edda.proba.length).toBeGreaterThan(0);
+    expect(nodeRun.result.noise.weights).toHaveLength(3);
     for (const c of cases) {
       const w = (c.model.weights as string[]).map(fromBits);
       expect(Math.abs(w.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-9);

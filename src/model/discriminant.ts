@@ -16,7 +16,7 @@ import { COVARIANCE_MODELS, modelNamed, structureOf, type CovarianceModel, type 
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { collapsedComponent } from './collapse.js';
 import { componentSlice } from './params.js';
-import { describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import { describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
 export type ClassLabel = string | number;
 
@@ -385,12 +385,6 @@ export class MixtureDiscriminant {
   }
 }
 
-/** The given rows of m, in that order. */
-function rowsOf(m: Matrix, rows: number[]): Matrix {
-  const d = m.cols, out = new Float64Array(rows.length * d);
-  rows.forEach((r, i) => out.set(m.data.subarray(r * d, (r + 1) * d), i * d));
-  return { data: out, rows: rows.length, cols: d };
-}
 
 /**
  * Each row's fold (0 … F − 1), balanced over the classes: each class's rows in an order drawn

@@ -547,6 +547,13 @@ export function fitBytesLowerBound(rows: number, cols: number, o: ResolvedOption
 }
 
 /** Sample weights: n finite non-negative numbers, not all zero. */
+/** The given rows of m (indices), in that order. */
+export function rowsOf(m: Matrix, rows: readonly number[]): Matrix {
+  const d = m.cols, out = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => out.set(m.data.subarray(r * d, (r + 1) * d), i * d));
+  return { data: out, rows: rows.length, cols: d };
+}
+
 export function toSampleWeight(v: unknown, n: number, allowAllZero = false): Float64Array | null {
   if (v == null) return null;
   if (typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {

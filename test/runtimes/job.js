@@ -98,7 +98,10 @@ export function runJob(lib, input) {
   });
   const y = Array.from(fitted.predict(first), (k) => `class ${k}`);
   const edda = new lib.MixtureDiscriminant({ modelType: 'EDDA' }).fit(first, y);
-  return { cases, missing, selection, bootstrap, edda: { best: edda.selection.results[0].covarianceType, proba: toBits(edda.predictProba(first).data) } };
+  // the noise component (its E-step's log-sum-exp with the core's exp and log, hypvol's eigenvectors)
+  const noisy = new lib.MixtureWithNoise({ nComponents: 2, seed: 3, maxIter: 8 }).fit(first, { noise: first.map((_, i) => i % 9 === 0) });
+  const noise = { weights: toBits(noisy.weights), proba: toBits(noisy.predictProba(first).data), hypervolume: bits(noisy.hypervolume) };
+  return { cases, missing, selection, bootstrap, noise, edda: { best: edda.selection.results[0].covarianceType, proba: toBits(edda.predictProba(first).data) } };
 }
 
 /** marginal, condition and predictConditional of a fitted model (d ≥ 2) on its data X. */

@@ -1,0 +1,309 @@
+// mclust's noise component (Banfield & Raftery 1993; Mclust(X, initialization = list(noise =
+// …))): beside K Gaussians, points scattered over the data's region, a uniform density 1/V
+// with V the data's hypervolume (mclust's hypvol):
+//   p(x) = (1 − π₀)·Σₖ wₖ N(x | μₖ, Σₖ) + π₀ / V
+// EM from mclust's start: the rows first taken as noise get the noise component, the others
+// the Gaussians' start (initParams over them alone, one M-step). Each iteration the Gaussian
+// part's density gᵢ = Σₖ wₖ N(xᵢ | k) (scoreSamples) gives each row's chance of not being noise,
+//   fᵢ = (1 − π₀) gᵢ / p(xᵢ)   (log-sum-exp, the core's exp and log),
+// the Gaussians' M-step takes the statistics of the rows weighted by fᵢ (computeStatistics,
+// applyStatistics: responsibilities fᵢ·rᵢₖ, mclust's z), and π₀ = Σ wᵢ(1 − fᵢ) / Σ wᵢ. The
+// lower bound is the mean log-likelihood Σ wᵢ log p(xᵢ) / Σ wᵢ, as a GaussianMixture's.
+import { GmmError } from '../core/errors.js';
+import { core } from '../core/core.js';
+import { arenaFor } from '../core/arena.js';
+import { GaussianMixture } from './gaussian-mixture.js';
+import { checkKeys } from './option-names.js';
+import { describe, rowsOf, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import type { GaussianMixtureJSON } from './serialize.js';
+import type { IterationInfo } from '../fit/driver.js';
+
+export interface MixtureWithNoiseOptions extends Omit<GaussianMixtureOptions, 'nInit' | 'warmStart' | 'prior' | 'equalWeights' | 'missingValues'> {
+  /** V, the volume the noise is uniform over (default: the fitted data's hypervolume). */
+  hypervolume?: number;
+}
+
+export interface MixtureWithNoiseFitOptions {
+  /** The rows first taken as noise (one boolean per row of X; mclust's initialization$noise). */
+  noise: ArrayLike<boolean>;
+  sampleWeight?: ArrayLike<number> | null;
+  onIteration?: (info: IterationInfo) => void;
+}
+
+/** The JSON of a fitted MixtureWithNoise. */
+export interface MixtureWithNoiseJSON {
+  format: 'gmm-wasm-noise';
+  version: 1;
+  options: MixtureWithNoiseOptions;
+  mixture: GaussianMixtureJSON;
+  noiseWeight: number;
+  hypervolume: number;
+  converged: boolean;
+  nIter: number;
+  lowerBound: number | null;
+}
+
+const REFUSED = ['nInit', 'warmStart', 'prior', 'equalWeights', 'missingValues', 'weightsInit', 'meansInit', 'precisionsInit'];
+
+interface State { gaussian: GaussianMixture; noiseWeight: number; hypervolume: number; converged: boolean; nIter: number; lowerBound: number }
+
+export class MixtureWithNoise {
+  private readonly opts: MixtureWithNoiseOptions;
+  private state: State | null = null;
+
+  constructor(options: MixtureWithNoiseOptions = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new GmmError('INVALID_TYPE', `MixtureWithNoise options must be an object; got ${describe(options)}.`);
+    }
+    const given = REFUSED.find((k) => (options as Record<string, unknown>)[k] !== undefined);
+    if (given) {
+      throw new GmmError('INVALID_OPTION', `${given} is not an option of MixtureWithNoise: it starts once, from the rows fit's ` +
+        'noise option names (mclust\'s noise start), with neither a prior, equal weights nor missing values.');
+    }
+    const { hypervolume, ...gaussian } = options;
+    if (hypervolume !== undefined && !(typeof hypervolume === 'number' && hypervolume > 0 && hypervolume < Infinity)) {
+      throw new GmmError('INVALID_OPTION', `hypervolume must be a positive finite number; got ${describe(hypervolume)}.`);
+    }
+    new GaussianMixture(gaussian); // every other option checked now
+    this.opts = { ...options };
+  }
+
+  /** Fits by EM from mclust's noise start. On any error the model is left as it was. */
+  fit(X: MatrixInput, options: MixtureWithNoiseFitOptions): this {
+    if (options === null || typeof options !== 'object') {
+      throw new GmmError('INVALID_TYPE', 'fit needs options { noise }: one boolean per row, true for the rows first taken as noise.');
+    }
+    checkKeys(options, 'fit', ['noise', 'sampleWeight', 'onIteration']);
+    const m = toMatrix(X, 'X');
+    const n = m.rows;
+    const noise = noiseRows(options.noise, n);
+    const w = toSampleWeight(options.sampleWeight, n) ?? new Float64Array(n).fill(1);
+    const { hypervolume: given, ...gaussian } = this.opts;
+    const g = new GaussianMixture({ ...gaussian, maxIter: 0 });
+    const K = g.nComponents;
+    const kept = noise.flatMap((v, i) => (v || !(w[i] > 0) ? [] : [i]));
+    const scattered = noise.reduce((s, v, i) => s + (v && w[i] > 0 ? 1 : 0), 0);
+    if (scattered === 0) throw new GmmError('INVALID_ARGUMENT', 'noise marks no row (of positive weight): mark the rows first taken as noise.');
+    if (kept.length < K) {
+      throw new GmmError('TOO_FEW_SAMPLES', `noise leaves ${kept.length} rows for nComponents = ${K}: mark fewer rows as noise, or fit fewer components.`);
+    }
+    const V = given ?? hypervolume(m);
+    const logV = core().ln(V);
+    if (!Number.isFinite(logV)) throw new GmmError('NUMERICAL', `the hypervolume ${V} has no finite logarithm: give the hypervolume option.`);
+    const maxIter = this.opts.maxIter ?? 100, tol = this.opts.tol ?? 1e-3;
+    // the start: the Gaussians from the other rows (initParams over them, one M-step)
+    g.fit(rowsOf(m, kept), { sampleWeight: Float64Array.from(kept, (i) => w[i]) });
+    // (with the caller's maxIter: the start's model had 0)
+    const j0 = g.toJSON();
+    const fitter = GaussianMixture.fromJSON({ ...j0, options: { ...j0.options, maxIter } });
+    const total = w.reduce((s, v) => s + v, 0);
+    let pi0 = noise.reduce((s, v, i) => s + (v ? w[i] : 0), 0) / total;
+    let lower = -Infinity, converged = false, iter = 0;
+    for (iter = 1; iter <= maxIter; iter++) {
+      const e = noiseEStep(fitter, m, pi0, logV);
+      let sum = 0, kept2 = 0;
+      const f = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        sum += w[i] * e.logp[i];
+        f[i] = w[i] * e.notNoise[i];
+        kept2 += f[i];
+      }
+      const prev = lower;
+      lower = sum / total;
+      if (!Number.isFinite(lower)) throw new GmmError('NUMERICAL', `at EM iteration ${iter} the log-likelihood is ${lower}: scale the features.`);
+      fitter.applyStatistics(fitter.computeStatistics(m, { sampleWeight: f }));
+      pi0 = 1 - kept2 / total;
+      options.onIteration?.({ init: 0, iter, lowerBound: lower, change: lower - prev });
+      if (Math.abs(lower - prev) < tol) {
+        converged = true;
+        break;
+      }
+    }
+    this.state = { gaussian: fitter, noiseWeight: pi0, hypervolume: V, converged, nIter: Math.min(iter, maxIter), lowerBound: lower };
+    return this;
+  }
+
+  /** The options given, with the defaults filled in (a copy). */
+  get options(): MixtureWithNoiseOptions {
+    const { hypervolume, ...gaussian } = this.opts;
+    const o = Object.fromEntries(Object.entries(new GaussianMixture(gaussian).getParams()).filter(([k]) => !REFUSED.includes(k)));
+    return { ...o, ...(hypervolume !== undefined ? { hypervolume } : {}) } as MixtureWithNoiseOptions;
+  }
+
+  private fitted(what: string): State {
+    if (!this.state) throw new GmmError('NOT_FITTED', `${what} needs a fitted model: call fit(X, { noise }) first (or MixtureWithNoise.fromJSON).`);
+    return this.state;
+  }
+
+  /** The Gaussian components as a mixture of their own (weights summing to 1). */
+  get mixture(): GaussianMixture { return GaussianMixture.fromJSON(this.fitted('mixture').gaussian.toJSON()); }
+  /** π₀, the noise component's weight. */
+  get noiseWeight(): number { return this.fitted('noiseWeight').noiseWeight; }
+  /** V: the noise's density is π₀/V everywhere. */
+  get hypervolume(): number { return this.fitted('hypervolume').hypervolume; }
+  /** K + 1 weights: the Gaussians' (1 − π₀)·wₖ, then π₀ (mclust's pro, noise last). */
+  get weights(): Float64Array {
+    const s = this.fitted('weights');
+    return Float64Array.from([...Array.from(s.gaussian.weights, (v) => (1 - s.noiseWeight) * v), s.noiseWeight]);
+  }
+  get means(): Matrix { return this.fitted('means').gaussian.means; }
+  get covariances(): Float64Array { return this.fitted('covariances').gaussian.covariances; }
+  get converged(): boolean { return this.fitted('converged').converged; }
+  get nIter(): number { return this.fitted('nIter').nIter; }
+  get lowerBound(): number { return this.fitted('lowerBound').lowerBound; }
+  get nComponents(): number { return this.fitted('nComponents').gaussian.nComponents; }
+
+  /** Each row's probabilities: rows × (K + 1), the Gaussian components then the noise. */
+  predictProba(X: MatrixInput): Matrix {
+    const s = this.fitted('predictProba');
+    const m = toMatrix(X, 'X');
+    const r = s.gaussian.predictProba(m), e = noiseEStep(s.gaussian, m, s.noiseWeight, core().ln(s.hypervolume));
+    const K = r.cols, out = new Float64Array(m.rows * (K + 1));
+    for (let i = 0; i < m.rows; i++) {
+      for (let k = 0; k < K; k++) out[i * (K + 1) + k] = e.notNoise[i] * r.data[i * K + k];
+      out[i * (K + 1) + K] = 1 - e.notNoise[i];
+    }
+    return { data: out, rows: m.rows, cols: K + 1 };
+  }
+
+  /** Each row's most probable component, or −1 where the noise is (mclust's 0). */
+  predict(X: MatrixInput): Int32Array {
+    const p = this.predictProba(X), C = p.cols;
+    return Int32Array.from({ length: p.rows }, (_, i) => {
+      let best = 0;
+      for (let k = 1; k < C; k++) if (p.data[i * C + k] > p.data[i * C + best]) best = k;
+      return best === C - 1 ? -1 : best;
+    });
+  }
+
+  /** log p(x) per row, the noise included. */
+  scoreSamples(X: MatrixInput): Float64Array {
+    const s = this.fitted('scoreSamples');
+    return noiseEStep(s.gaussian, toMatrix(X, 'X'), s.noiseWeight, core().ln(s.hypervolume)).logp;
+  }
+
+  /** Mean log-likelihood per row. */
+  score(X: MatrixInput): number {
+    const v = this.scoreSamples(X);
+    return v.reduce((a, b) => a + b, 0) / v.length;
+  }
+
+  /** mclust's count with noise: the Gaussians' free parameters, K free weights, and the
+   *  hypervolume, which is taken from the data (nMclustParams(noise = TRUE) adds 2). */
+  nParameters(): number { return this.fitted('nParameters').gaussian.nParameters() + 2; }
+
+  /** −2·log-likelihood + p·ln n (lower is better). */
+  bic(X: MatrixInput): number {
+    const v = this.scoreSamples(X);
+    return -2 * v.reduce((a, b) => a + b, 0) + this.nParameters() * core().ln(v.length);
+  }
+
+  aic(X: MatrixInput): number {
+    const v = this.scoreSamples(X);
+    return -2 * v.reduce((a, b) => a + b, 0) + 2 * this.nParameters();
+  }
+
+  toJSON(): MixtureWithNoiseJSON {
+    const s = this.fitted('toJSON');
+    return { format: 'gmm-wasm-noise', version: 1, options: this.options, mixture: s.gaussian.toJSON(), noiseWeight: s.noiseWeight, hypervolume: s.hypervolume,
+      converged: s.converged, nIter: s.nIter, lowerBound: Number.isFinite(s.lowerBound) ? s.lowerBound : null };
+  }
+
+  static fromJSON(json: MixtureWithNoiseJSON | string): MixtureWithNoise {
+    const j = (typeof json === 'string' ? JSON.parse(json) : json) as MixtureWithNoiseJSON;
+    const bad = (why: string): GmmError => new GmmError('INVALID_JSON', `MixtureWithNoise.fromJSON: ${why}`);
+    if (!j || j.format !== 'gmm-wasm-noise' || j.version !== 1) throw bad('not a MixtureWithNoise written by toJSON() (format "gmm-wasm-noise", version 1).');
+    if (!(typeof j.noiseWeight === 'number' && j.noiseWeight >= 0 && j.noiseWeight <= 1)) throw bad('"noiseWeight" must be a number in [0, 1].');
+    if (!(typeof j.hypervolume === 'number' && j.hypervolume > 0 && j.hypervolume < Infinity)) throw bad('"hypervolume" must be a positive finite number.');
+    if (typeof j.converged !== 'boolean' || !Number.isInteger(j.nIter) || j.nIter < 0 || !(j.lowerBound === null || Number.isFinite(j.lowerBound))) {
+      throw bad('"converged", "nIter" and "lowerBound" must be a boolean, an integer ≥ 0 and a number (or null).');
+    }
+    const gaussian = GaussianMixture.fromJSON(j.mixture);
+    const out = new MixtureWithNoise(j.options);
+    out.state = { gaussian, noiseWeight: j.noiseWeight, hypervolume: j.hypervolume, converged: j.converged, nIter: j.nIter,
+      lowerBound: j.lowerBound ?? -Infinity };
+    return out;
+  }
+}
+
+/**
+ * mclust's hypvol(X): the smaller of the volumes of the data's bounding box and of its box
+ * along the principal axes (the ranges of princomp's scores: the data centred, times the
+ * eigenvectors of their covariance with divisor n), from sums of the core's logs; one feature:
+ * its range.
+ */
+export function hypervolume(X: MatrixInput): number {
+  const m = toMatrix(X, 'X');
+  const n = m.rows, d = m.cols, c = core();
+  const logRanges = (value: (i: number, j: number) => number): number => {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      let lo = Infinity, hi = -Infinity;
+      for (let i = 0; i < n; i++) {
+        const v = value(i, j);
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      s += c.ln(hi - lo);
+    }
+    return s;
+  };
+  const box = logRanges((i, j) => m.data[i * d + j]);
+  let vol = box;
+  if (d > 1) {
+    const mean = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += m.data[i * d + j];
+    for (let j = 0; j < d; j++) mean[j] /= n;
+    const cov = new Float64Array(d * d);
+    for (let i = 0; i < n; i++) {
+      for (let a = 0; a < d; a++) {
+        const xa = m.data[i * d + a] - mean[a];
+        for (let b = 0; b < d; b++) cov[a * d + b] += xa * (m.data[i * d + b] - mean[b]);
+      }
+    }
+    for (let a = 0; a < d * d; a++) cov[a] /= n;
+    const arena = arenaFor(c);
+    const A = arena.put(cov), values = arena.allocF64(d), vectors = arena.allocF64(d * d);
+    c.symmetricEigen(A, d, values, vectors);
+    const V = arena.f64(vectors, d * d).slice();
+    const pc = logRanges((i, j) => {
+      let s = 0;
+      for (let a = 0; a < d; a++) s += (m.data[i * d + a] - mean[a]) * V[a * d + j];
+      return s;
+    });
+    vol = Math.min(box, pc);
+  }
+  if (!Number.isFinite(vol)) {
+    throw new GmmError('INVALID_ARGUMENT', 'the data span no volume (a feature is constant, or the rows lie in a plane): ' +
+      'give the hypervolume option.');
+  }
+  return c.exp(vol);
+}
+
+/** Per row: log p(x) with the noise, and 1 − (the noise's share) = (1 − π₀) g(x) / p(x). */
+function noiseEStep(g: GaussianMixture, m: Matrix, pi0: number, logV: number): { logp: Float64Array; notNoise: Float64Array } {
+  const c = core();
+  const s = g.scoreSamples(m);
+  const la = c.ln(1 - pi0), lb = c.ln(pi0) - logV;
+  const logp = new Float64Array(m.rows), notNoise = new Float64Array(m.rows);
+  for (let i = 0; i < m.rows; i++) {
+    const a = la + s[i];
+    const hi = Math.max(a, lb);
+    const lse = hi === -Infinity ? -Infinity : hi + c.ln(c.exp(a - hi) + c.exp(lb - hi));
+    logp[i] = lse;
+    notNoise[i] = lse === -Infinity ? 0 : c.exp(a - lse);
+  }
+  return { logp, notNoise };
+}
+
+/** noise checked: one boolean per row. */
+function noiseRows(v: unknown, n: number): boolean[] {
+  if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
+    throw new GmmError('INVALID_TYPE', `noise must be an array of ${n} booleans (true: a row first taken as noise); got ${describe(v)}.`);
+  }
+  const a = Array.from(v as ArrayLike<unknown>);
+  if (a.length !== n) throw new GmmError('SHAPE_MISMATCH', `noise has ${a.length} entries but X has ${n} rows: give one per row.`);
+  const bad = a.findIndex((x) => typeof x !== 'boolean');
+  if (bad >= 0) throw new GmmError('INVALID_ARGUMENT', `noise[${bad}] is ${describe(a[bad])}: give true or false for each row.`);
+  return a as boolean[];
+}

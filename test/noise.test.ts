@@ -1,0 +1,90 @@
+// MixtureWithNoise, mclust's noise component, against R's mclust 6.0.0
+// (test/fixtures/generate_noise.R): hypvol, and me() with Vinv from Mclust's noise start
+// (hc's classes on the other rows) for 1 and 6 iterations and to its end; then predictions,
+// JSON and the refusals.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { MixtureWithNoise, hypervolume, type Matrix } from '../src/index.js';
+import { structureOf } from '../src/model/covariance-models.js';
+import { fullCovariance } from '../src/model/params.js';
+import { errorCode, loadCore, maxRelDiff, sameBits } from './helpers.js';
+
+interface Fit { model: string; G: number; iterations: number; pro: number[]; mean: number[]; sigma: number[]; loglik: number; bic: number | null }
+interface Case { name: string; n: number; d: number; x: number[]; noise: boolean[]; Vinv: number; fits: Fit[] }
+const fx = JSON.parse(readFileSync(new URL('./fixtures/noise.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const X = (c: Case): Matrix => ({ data: Float64Array.from(c.x), rows: c.n, cols: c.d });
+const MCLUST = { initParams: 'hc', regCovar: 0 } as const;
+
+function fitOf(c: Case, f: Fit): MixtureWithNoise {
+  // me()'s itmax N is maxIter N − 1 here (its first M-step is the start's); to its end: tol 1e-13 relative there
+  const it = f.iterations === 0 ? { tol: 1e-14, maxIter: 100000 } : { tol: 0, maxIter: f.iterations - 1 };
+  return new MixtureWithNoise({ nComponents: f.G, covarianceType: f.model as never, ...MCLUST, ...it }).fit(X(c), { noise: c.noise });
+}
+
+beforeAll(loadCore);
+
+describe('MixtureWithNoise against mclust\'s noise component', () => {
+  for (const c of fx.cases) {
+    it(`${c.name}: hypvol`, () => {
+      expect(Math.abs(1 / hypervolume(X(c)) / c.Vinv - 1)).toBeLessThan(1e-12);
+    });
+    for (const f of c.fits) {
+      it(`${c.name} ${f.model} G = ${f.G}, ${f.iterations || 'to the end of'} EM iterations: weights (noise last), means, covariances, log-likelihood`, () => {
+        const nm = fitOf(c, f);
+        const tol = f.iterations === 0 ? 1e-5 : 1e-10;
+        expect(maxRelDiff(nm.weights, f.pro)).toBeLessThan(tol);
+        expect(maxRelDiff(nm.means.data, f.mean)).toBeLessThan(tol);
+        const t = structureOf(nm.mixture.covarianceType);
+        const full = Array.from({ length: f.G }, (_, k) => Array.from(fullCovariance(t, c.d, nm.covariances, k))).flat();
+        expect(maxRelDiff(full, f.sigma)).toBeLessThan(tol * 10);
+        // mclust's loglik is of its returned parameters: score(X) here
+        expect(Math.abs(nm.score(X(c)) * c.n - f.loglik) / Math.abs(f.loglik)).toBeLessThan(f.iterations === 0 ? 1e-10 : 1e-12);
+        if (f.bic !== null) expect(Math.abs(-nm.bic(X(c)) - f.bic) / Math.abs(f.bic)).toBeLessThan(1e-10);
+      });
+    }
+  }
+});
+
+describe('MixtureWithNoise', () => {
+  const c = fx.cases[0];
+  it('classifies the scattered rows as noise (−1), its probabilities sum to 1, and JSON gives back the same bits', () => {
+    const nm = new MixtureWithNoise({ nComponents: 2, ...MCLUST, tol: 1e-8 }).fit(X(c), { noise: c.noise });
+    const p = nm.predictProba(X(c));
+    expect(p.cols).toBe(3);
+    for (let i = 0; i < c.n; i++) expect(Math.abs(p.data[i * 3] + p.data[i * 3 + 1] + p.data[i * 3 + 2] - 1)).toBeLessThan(1e-12);
+    const labels = nm.predict(X(c));
+    // the 40 uniform points were appended after Old Faithful's 272 rows: most of them are noise, few (its outskirts) of the others
+    const tail = Array.from(labels.subarray(272)).filter((l) => l === -1).length;
+    const head = Array.from(labels.subarray(0, 272)).filter((l) => l === -1).length;
+    expect(tail).toBeGreaterThan(25);
+    expect(head).toBeLessThan(30);
+    expect(nm.nParameters()).toBe(nm.mixture.nParameters() + 2);
+    const back = MixtureWithNoise.fromJSON(JSON.stringify(nm));
+    expect(sameBits(back.predictProba(X(c)).data, p.data)).toBe(true);
+    expect(back.noiseWeight).toBe(nm.noiseWeight);
+    expect(back.nIter).toBe(nm.nIter);
+    expect(back.options).toEqual(nm.options);
+    expect(nm.mixture.options.maxIter).toBe(100);
+  });
+
+  it('sample weights count as repeated rows; refusals before any work', () => {
+    const w = Array.from({ length: c.n }, (_, i) => (i % 3 === 0 ? 2 : 1));
+    const rows: number[] = [];
+    w.forEach((k, i) => { for (let r = 0; r < k; r++) rows.push(i); });
+    const Xr: Matrix = { data: Float64Array.from(rows.flatMap((i) => c.x.slice(i * 2, i * 2 + 2))), rows: rows.length, cols: 2 };
+    const o = { nComponents: 2, ...MCLUST, tol: 0, maxIter: 5, hypervolume: 1 / c.Vinv };
+    const a = new MixtureWithNoise(o).fit(X(c), { noise: c.noise, sampleWeight: w });
+    const b = new MixtureWithNoise(o).fit(Xr, { noise: rows.map((i) => c.noise[i]) });
+    expect(maxRelDiff(a.weights, b.weights)).toBeLessThan(1e-9);
+    expect(maxRelDiff(a.means.data, b.means.data)).toBeLessThan(1e-9);
+    const nm = new MixtureWithNoise({ nComponents: 2 });
+    expect(errorCode(() => nm.predict(X(c)))).toBe('NOT_FITTED');
+    expect(errorCode(() => nm.fit(X(c), { noise: c.noise.slice(1) }))).toBe('SHAPE_MISMATCH');
+    expect(errorCode(() => nm.fit(X(c), { noise: c.noise.map(() => false) }))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => nm.fit(X(c), {} as never))).toBe('INVALID_TYPE');
+    expect(errorCode(() => new MixtureWithNoise({ nInit: 3 } as never))).toBe('INVALID_OPTION');
+    expect(errorCode(() => new MixtureWithNoise({ hypervolume: 0 }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => new MixtureWithNoise({ nComponents: 0 }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => hypervolume([[1, 2], [1, 3], [1, 4]]))).toBe('INVALID_ARGUMENT');
+  });
+});
