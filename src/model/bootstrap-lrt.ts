@@ -14,6 +14,7 @@ import { unknownOption } from './option-names.js';
 import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { CovarianceModel } from './covariance-models.js';
 import type { GaussianMixtureJSON } from './serialize.js';
+import { drawSeed, warmStart } from './resampling.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
 import { checkPoolOptions, checkSignal } from '../parallel/workers.js';
 import { block, inThread, startCrew, type Crew } from '../parallel/crew.js';
@@ -63,8 +64,8 @@ export interface DrawTask {
   start0: GaussianMixtureJSON;
   start1: GaussianMixtureJSON;
   n: number;
-  /** The seed of every draw: drawSeed(seed, nTests, nBoot, g, b, attempt). */
-  seed: number; nTests: number; nBoot: number; g: number;
+  /** The seed of every draw: drawSeed(seed, g, b, attempt). */
+  seed: number; nBoot: number; g: number;
   /** The draws to make: b from … to (exclusive). */
   from: number; to: number;
 }
@@ -77,7 +78,6 @@ const NOT_OURS = ['nComponents', 'warmStart', 'weightsInit', 'meansInit', 'preci
 /** bootstrapLRT's defaults where a GaussianMixture's stop EM early (tol 1e-3, maxIter 100). */
 const TO_THE_END = { tol: 1e-8, maxIter: 100000 };
 const MAX_TESTS = 8; // mclust: G = 1 … 9 without maxG
-const MAX_SEED = 2 ** 53 - 1;
 /** A draw that fails to fit (a collapsed component) is drawn again, as mclust does, up to
  *  this many times. */
 const ATTEMPTS = 20;
@@ -154,7 +154,7 @@ function* runTests(p: Plan, fits: ModelSelection): Generator<TestDraws, Bootstra
         `against ${g + 1} cannot run (${f.error.message})` + (g > 1 ? ` Give maxComponents ${g - 1} or less.` : ''));
     }
     const statistic = 2 * (logLik(m1, p.m) - logLik(m0, p.m));
-    const boot = yield { kind: 'lrt', start0: warmStart(m0), start1: warmStart(m1), n: p.m.rows, seed: p.seed, nTests: p.last, nBoot: p.nBoot, g };
+    const boot = yield { kind: 'lrt', start0: warmStart(m0), start1: warmStart(m1), n: p.m.rows, seed: p.seed, nBoot: p.nBoot, g };
     let reached = 0;
     for (const s of boot) if (s >= statistic) reached++;
     const pValue = (1 + reached) / (p.nBoot + 1);
@@ -232,7 +232,7 @@ export function lrtDraws(t: DrawTask): Float64Array {
   const out = new Float64Array(t.to - t.from);
   for (let b = t.from; b < t.to; b++) {
     for (let attempt = 0; ; attempt++) {
-      const Y = m0.sample(t.n, { seed: drawSeed(t.seed, t.nTests, t.nBoot, t.g, b, attempt) }).X;
+      const Y = m0.sample(t.n, { seed: drawSeed(t.seed, t.g, b, attempt) }).X;
       try {
         out[b - t.from] = 2 * (logLik(GaussianMixture.fromJSON(t.start1).fit(Y), Y) - logLik(GaussianMixture.fromJSON(t.start0).fit(Y), Y));
         break;
@@ -244,23 +244,7 @@ export function lrtDraws(t: DrawTask): Float64Array {
   return out;
 }
 
-/** The seed of attempt a of draw b in test g (of nTests, nBoot draws each): the fit's seed
- *  plus (a·nTests + g − 1)·nBoot + b + 1, past 2^53 − 1 from 0 again (exact integers). Every
- *  (g, b, a) of a run has its own. */
-export function drawSeed(seed: number, nTests: number, nBoot: number, g: number, b: number, a: number): number {
-  const k = (a * nTests + g - 1) * nBoot + b + 1;
-  return k <= MAX_SEED - seed ? seed + k : k - (MAX_SEED - seed) - 1;
-}
-
 /** Total log-likelihood of a fitted model on X (mclust's loglik of its returned parameters). */
 function logLik(gm: GaussianMixture, X: MatrixInput & { rows: number }): number {
   return gm.score(X) * X.rows;
-}
-
-/** A model's JSON made to start the next fit from its parameters alone (mclust's
- *  em(parameters = …)): without its bound on X, which a warm start would otherwise take as
- *  the bound before its first iteration, stopping EM early on data that happen to score near it. */
-export function warmStart(gm: GaussianMixture): GaussianMixtureJSON {
-  const { lowerBounds: _, ...j } = gm.toJSON();
-  return { ...j, converged: false, nIter: 0, lowerBound: null, options: { ...j.options, warmStart: true } };
 }

@@ -13,12 +13,12 @@
 import { GmmError } from '../core/errors.js';
 import { core, seedCore } from '../core/core.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { drawSeed, warmStart } from './bootstrap-lrt.js';
+import { drawSeed, warmStart } from './resampling.js';
 import { fullCovariance } from './params.js';
 import { structureOf, type CovarianceModel } from './covariance-models.js';
 import { meanAndSd, normalQuantile, quantile7 } from './quantiles.js';
 import { unknownOption } from './option-names.js';
-import { describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import { describe, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { GaussianMixtureJSON } from './serialize.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
 import { checkPoolOptions, checkSignal } from '../parallel/workers.js';
@@ -41,6 +41,9 @@ export interface BootstrapParametersOptions {
   /** Each replicate's EM: tol and maxIter (default 1e-8 and 100000: to its end, as bootstrapLRT). */
   tol?: number;
   maxIter?: number;
+  /** The weights the model was fitted with, one per row of X: each replicate's weights are
+   *  these times its own ('bs', 'wlbs', 'jk'; the parametric bootstrap draws rows and refuses them). */
+  sampleWeight?: ArrayLike<number> | null;
 }
 
 /** Per parameter: K weights, K × d means, K × d × d covariances (full matrices for every type). */
@@ -55,7 +58,12 @@ export interface ParameterIntervals {
   variances: { lower: Float64Array; upper: Float64Array };
 }
 
-const OPTIONS = ['type', 'nBoot', 'alpha', 'seed', 'tol', 'maxIter'];
+const OPTIONS = ['type', 'nBoot', 'alpha', 'seed', 'tol', 'maxIter', 'sampleWeight'];
+/** The fits that fail on a replicate's data (a collapsed component, too few rows of weight):
+ *  drawn again. Any other error is the caller's, and ends the bootstrap. */
+const FIT_FAILURES = new Set(['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_FEW_SAMPLES']);
+/** The most numbers the replicates may hold (2^28 f64: 2 GiB). */
+const MAX_NUMBERS = 2 ** 28;
 /** bootstrapParametersAsync's own options. */
 const ASYNC_KEYS = ['workers', 'signal', 'workerUrl', 'createWorker'];
 /** A replicate that fails to fit (a collapsed component) is drawn again, as mclust does, up to
@@ -77,7 +85,17 @@ export class ParameterBootstrap {
     /** Replicates that failed to fit: drawn again ('bs', 'wlbs', 'pb'), or left NaN ('jk'). */
     readonly nonfit: number,
     replicates: ParameterSummary,
+    /** The point estimate the replicates start from: the model's EM run on to the replicates'
+     *  tol on X (null for a ParameterBootstrap made from replicates alone). */
+    readonly estimate: GaussianMixture | null = null,
   ) {
+    const K = nComponents, d = nFeatures;
+    if (!BOOTSTRAP_TYPES.includes(type) || !(Number.isInteger(nBoot) && nBoot >= 1) || replicates.weights.length !== nBoot * K ||
+      replicates.means.length !== nBoot * K * d || replicates.covariances.length !== nBoot * K * d * d) {
+      throw new GmmError('SHAPE_MISMATCH', `a ParameterBootstrap of ${describe(nBoot)} replicates of ${K} components and ${d} features needs ` +
+        `nBoot·K weights, nBoot·K·d means and nBoot·K·d·d covariances (got ${replicates.weights.length}, ${replicates.means.length} ` +
+        `and ${replicates.covariances.length}).`);
+    }
     this.weights = replicates.weights;
     this.means = replicates.means;
     this.covariances = replicates.covariances;
@@ -153,6 +171,8 @@ export interface ReplicateTask {
   type: BootstrapType;
   start: GaussianMixtureJSON;
   X: Matrix | null;
+  /** The model's sample weights (null: none), which each replicate's multiply. */
+  w: Float64Array | null;
   n: number;
   seed: number; nBoot: number; alpha: number;
   from: number; to: number;
@@ -197,7 +217,7 @@ export async function bootstrapParametersAsync(model: GaussianMixture, X: Matrix
   }
 }
 
-interface Plan { task: Omit<ReplicateTask, 'from' | 'to'>; K: number; d: number; covarianceType: CovarianceModel }
+interface Plan { task: Omit<ReplicateTask, 'from' | 'to'>; K: number; d: number; covarianceType: CovarianceModel; estimate: GaussianMixture }
 
 /** Every option checked, before any fit; the task of every replicate. */
 function plan(model: GaussianMixture, X: MatrixInput, options: BootstrapParametersOptions, extra: readonly string[]): Plan {
@@ -223,23 +243,35 @@ function plan(model: GaussianMixture, X: MatrixInput, options: BootstrapParamete
     throw new GmmError('INVALID_OPTION', `alpha must be a positive number (the Dirichlet weights' concentration); got ${describe(alpha)}.`);
   }
   model.toJSON(); // NOT_FITTED before anything else is checked against the model
-  const m = toMatrix(X, 'X');
+  const m = toMatrix(X, 'X', model.options.missingValues === 'marginalize' ? 'allow' : 'refuse');
   if (m.cols !== model.nFeatures) {
     throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${model.nFeatures}: pass the data it was fitted to.`);
   }
+  const w = toSampleWeight(options.sampleWeight, m.rows);
+  if (w && type === 'pb') {
+    throw new GmmError('INVALID_OPTION', "the parametric bootstrap ('pb') draws new rows from the model: sampleWeight does not apply to them.");
+  }
   const nBoot = type === 'jk' ? m.rows : options.nBoot ?? 999;
   if (!Number.isInteger(nBoot) || nBoot < 2) throw new GmmError('INVALID_OPTION', `nBoot must be an integer ≥ 2; got ${describe(nBoot)}. mclust's default is 999.`);
+  const K = model.nComponents, d = m.cols;
+  if (nBoot * K * (1 + d + d * d) > MAX_NUMBERS) {
+    throw new GmmError('TOO_LARGE', `${nBoot} replicates of ${K} components in ${d} dimensions hold more than 2^28 numbers: bootstrap fewer replicates.`);
+  }
   const seed = options.seed ?? model.options.seed;
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) throw new GmmError('INVALID_OPTION', `seed must be an integer in [0, 2^53); got ${describe(seed)}.`);
   // every replicate's options checked now, by a model built from them
   const start = warmStart(model);
-  const json = { ...start, options: { ...start.options, tol, maxIter } };
-  if (new GaussianMixture(json.options as GaussianMixtureOptions).options.maxIter === 0) {
+  const options0 = { ...start.options, tol, maxIter };
+  if (new GaussianMixture(options0 as GaussianMixtureOptions).options.maxIter === 0) {
     throw new GmmError('INVALID_OPTION', 'bootstrapParameters refits each replicate: maxIter must be at least 1 (default 100000).');
   }
+  // the estimate: the model's EM run on to the replicates' tol (a fit stopped at a looser tol
+  // would sit apart from where its replicates converge, outside its own intervals)
+  const estimate = GaussianMixture.fromJSON({ ...start, options: options0 }).fit(m, { sampleWeight: w });
+  const json = warmStart(estimate);
   return {
-    task: { kind: 'bootstrap', type, start: json, X: type === 'pb' ? null : m, n: m.rows, seed, nBoot, alpha },
-    K: model.nComponents, d: m.cols, covarianceType: model.covarianceType,
+    task: { kind: 'bootstrap', type, start: json, X: type === 'pb' ? null : m, w, n: m.rows, seed, nBoot, alpha },
+    K, d, covarianceType: model.covarianceType, estimate,
   };
 }
 
@@ -255,8 +287,12 @@ function assemble(p: Plan, parts: Replicates[]): ParameterBootstrap {
     return out;
   };
   const nonfit = parts.reduce((s, r) => s + r.nonfit, 0);
+  if (nonfit === p.task.nBoot) {
+    throw new GmmError('NUMERICAL', `every one of the ${nonfit} jackknife replicates failed to fit: the model has more components ` +
+      'than the data support without a row; fit fewer, or give regCovar or a prior.');
+  }
   return new ParameterBootstrap(p.task.type, p.task.nBoot, p.K, p.d, p.covarianceType, nonfit,
-    { weights: join('weights'), means: join('means'), covariances: join('covariances') });
+    { weights: join('weights'), means: join('means'), covariances: join('covariances') }, p.estimate);
 }
 
 /**
@@ -274,18 +310,18 @@ export function bootstrapReplicates(t: ReplicateTask): Replicates {
   for (let b = t.from; b < t.to; b++) {
     const r = b - t.from;
     for (let attempt = 0; ; attempt++) {
-      const draw = drawSeed(t.seed, 1, t.nBoot, 1, b, attempt);
+      const draw = drawSeed(t.seed, b, attempt);
       try {
         const fit = GaussianMixture.fromJSON(t.start);
         if (t.X === null) fit.fit(model.sample(t.n, { seed: draw }).X);
-        else fit.fit(t.X, { sampleWeight: replicateWeights(t.type, t.n, b, draw, t.alpha) });
+        else fit.fit(t.X, { sampleWeight: replicateWeights(t, b, draw) });
         out.weights.set(fit.weights, r * K);
         out.means.set(fit.means.data, r * K * d);
         const cov = fit.covariances;
         for (let k = 0; k < K; k++) out.covariances.set(fullCovariance(structure, d, cov, k), (r * K + k) * d * d);
         break;
       } catch (e) {
-        if (!(e instanceof GmmError) || e.code === 'INVALID_OPTION') throw e;
+        if (!(e instanceof GmmError) || !FIT_FAILURES.has(e.code)) throw e;
         out.nonfit++;
         if (t.type === 'jk') {
           out.weights.fill(NaN, r * K, (r + 1) * K);
@@ -304,21 +340,29 @@ export function bootstrapReplicates(t: ReplicateTask): Replicates {
 }
 
 /** The sample weights of replicate b: how often each row is drawn ('bs'), Gamma(α) draws
- *  ('wlbs'), or every row but b ('jk'); the draws from the core's PRNG seeded with `draw`. */
-function replicateWeights(type: BootstrapType, n: number, b: number, draw: number, alpha: number): Float64Array {
-  const w = new Float64Array(n);
-  if (type === 'jk') {
+ *  scaled to sum to n ('wlbs'; α does not change the weights' total, which a prior weighs
+ *  against), or every row but b ('jk'), times the model's weights; the draws from the core's
+ *  PRNG seeded with `draw`. */
+function replicateWeights(t: ReplicateTask, b: number, draw: number): Float64Array {
+  const n = t.n, w = new Float64Array(n);
+  if (t.type === 'jk') {
     w.fill(1);
     w[b] = 0;
-    return w;
-  }
-  const c = core();
-  seedCore(c, draw);
-  if (type === 'bs') {
-    for (let i = 0; i < n; i++) w[Math.min(n - 1, Math.floor(c.rngUniform() * n))]++;
   } else {
-    for (let i = 0; i < n; i++) w[i] = gamma(alpha, () => c.rngUniform(), c.ln, c.exp);
+    const c = core();
+    seedCore(c, draw);
+    if (t.type === 'bs') {
+      for (let i = 0; i < n; i++) w[Math.min(n - 1, Math.floor(c.rngUniform() * n))]++;
+    } else {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += w[i] = gamma(t.alpha, () => c.rngUniform(), c.ln, c.exp);
+      if (!(sum > 0 && sum < Infinity)) {
+        throw new GmmError('INVALID_OPTION', `alpha ${t.alpha} is so small that the Gamma(α) weights of a replicate all underflow: use α ≥ 0.01.`);
+      }
+      for (let i = 0; i < n; i++) w[i] *= n / sum;
+    }
   }
+  if (t.w) for (let i = 0; i < n; i++) w[i] *= t.w[i];
   return w;
 }
 

@@ -92,9 +92,9 @@ export function runJob(lib, input) {
   // wlbs weights' Gamma draws and the jackknife's intervals by the core's log), and an EDDA classifier
   const first = input.datasets[input.cases[0].dataset];
   const fitted = new GaussianMixture({ nComponents: 2, seed: 7 }).fit(first);
-  const bootstrap = ['bs', 'wlbs', 'pb'].map((type) => {
-    const b = lib.bootstrapParameters(fitted, first, { type, nBoot: 6, seed: 11, alpha: type === 'wlbs' ? 0.5 : 1 });
-    return { type, means: toBits(b.means), covariances: toBits(b.covariances), se: toBits(b.standardErrors()), ci: toBits(b.confidenceIntervals(0.8)) };
+  const bootstrap = ['bs', 'wlbs', 'pb', 'jk'].map((type) => {
+    const b = lib.bootstrapParameters(fitted, first, type === 'jk' ? { type } : { type, nBoot: 6, seed: 11, alpha: type === 'wlbs' ? 0.5 : 1 });
+    return { type, means: toBits(b.means), covariances: toBits(b.covariances), se: toBits(b.standardErrors()), ci: toBits(b.confidenceIntervals(type === 'jk' ? 0.95 : 0.8)) };
   });
   const y = Array.from(fitted.predict(first), (k) => `class ${k}`);
   const edda = new lib.MixtureDiscriminant({ modelType: 'EDDA' }).fit(first, y);

@@ -23,7 +23,7 @@ export const bootstrap: Command = {
     ...COMMON_OPTIONS,
   ],
   examples: ['gmm-wasm fit data.csv -k 2 > model.json && gmm-wasm bootstrap model.json data.csv', 'gmm-wasm bootstrap model.json data.csv --type jk'],
-  notes: 'Each replicate refits the model by EM from its parameters (EM run to tol 1e-8) to a resample of the data it was ' +
+  notes: 'The model is first run on by EM to tol 1e-8 (the estimate printed); each replicate refits it from there to a resample of the data it was ' +
     'fitted to: bs rows drawn with replacement, wlbs Dirichlet weights, pb rows sampled from the model, jk each row left out. ' +
     'Prints each parameter with its standard error and interval (percentiles; for jk average ± z·standard error).\n' + MODEL_DATA_NOTE,
   async run(pos, o) {
@@ -55,14 +55,15 @@ export const bootstrap: Command = {
     } else {
       const pct = `${num(level * 100, 3)}% interval`;
       const rows = [['component', 'parameter', 'estimate', 'std. error', pct]];
-      const cov = gm.covariances, structure = gm.options.covarianceType;
+      // the estimate: the model run on to the replicates' tol (what they start from)
+      const e = b.estimate!, cov = e.covariances, structure = e.options.covarianceType;
       const variance = (k: number, j: number): number => structure === 'full' ? cov[(k * d + j) * d + j] : structure === 'tied' ? cov[j * d + j]
         : structure === 'diag' ? cov[k * d + j] : cov[k];
       for (let k = 0; k < K; k++) {
-        rows.push([String(k), 'weight', num(gm.weights[k]), num(se.weights[k]), `${num(ci.weights.lower[k])} … ${num(ci.weights.upper[k])}`]);
+        rows.push([String(k), 'weight', num(e.weights[k]), num(se.weights[k]), `${num(ci.weights.lower[k])} … ${num(ci.weights.upper[k])}`]);
         for (let j = 0; j < d; j++) {
           const i = k * d + j;
-          rows.push(['', `mean ${names[j]}`, num(gm.means.data[i]), num(se.means[i]), `${num(ci.means.lower[i])} … ${num(ci.means.upper[i])}`]);
+          rows.push(['', `mean ${names[j]}`, num(e.means.data[i]), num(se.means[i]), `${num(ci.means.lower[i])} … ${num(ci.means.upper[i])}`]);
         }
         for (let j = 0; j < d; j++) {
           const i = k * d + j;
