@@ -76,22 +76,23 @@ describe('MixtureDiscriminant', () => {
 });
 
 describe('MixtureDiscriminant.crossValidate against mclust\'s cvMclustDA', () => {
-  interface Cv { name: string; type: 'MclustDA' | 'EDDA'; n: number; d: number; x: number[]; y: string[]; classes: string[];
+  interface Cv { name: string; type: 'MclustDA' | 'EDDA'; G: number | null; n: number; d: number; x: number[]; y: string[]; classes: string[];
     classification: string[]; z: number[]; ce: number; se: number; brier: number; seBrier: number }
   const cv = JSON.parse(readFileSync(new URL('./fixtures/cv.json', import.meta.url), 'utf8')) as { cases: Cv[] };
   const Xc = (c: Cv): Matrix => ({ data: Float64Array.from(c.x), rows: c.n, cols: c.d });
   for (const c of cv.cases) {
     it(`${c.name} ${c.type}, leave-one-out (test/fixtures/generate_cv.R): every row's prediction and probabilities, the error, the Brier score`, () => {
-      const opts = c.type === 'EDDA' ? { modelType: 'EDDA' as const, regCovar: 0 } : MCLUST;
+      // (the small sets: G = 2 and VVV for every class, where MclustDA falls back for the class of 7)
+      const opts = c.type === 'EDDA' ? { modelType: 'EDDA' as const, regCovar: 0 } : c.G ? { ...MCLUST, nComponents: c.G, covarianceTypes: ['full' as const] } : MCLUST;
       const da = new MixtureDiscriminant(opts).fit(Xc(c), c.y);
       const r = da.crossValidate(Xc(c), c.y, { nFolds: c.n });
       expect(r.nFolds).toBe(c.n);
       expect(r.classification).toEqual(c.classification);
-      for (let i = 0; i < r.proba.data.length; i++) expect(Math.abs(r.proba.data[i] - c.z[i])).toBeLessThan(1e-6);
+      for (let i = 0; i < r.proba.data.length; i++) expect(Math.abs(r.proba.data[i] - c.z[i])).toBeLessThan(c.G ? 1e-4 : 1e-6);
       expect(r.error).toBeCloseTo(c.ce, 14);
       expect(r.errorSE).toBeCloseTo(c.se, 14);
-      expect(Math.abs(r.brier - c.brier)).toBeLessThan(1e-8);
-      expect(Math.abs(r.brierSE - c.seBrier)).toBeLessThan(1e-8);
+      expect(Math.abs(r.brier - c.brier)).toBeLessThan(c.G ? 1e-5 : 1e-8);
+      expect(Math.abs(r.brierSE - c.seBrier)).toBeLessThan(c.G ? 1e-5 : 1e-8);
     });
   }
 

@@ -35,5 +35,15 @@ describe('adjustedRandIndex', () => {
     expect(errorCode(() => adjustedRandIndex([1, NaN], [1, 2]))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => adjustedRandIndex(null as never, [1]))).toBe('INVALID_TYPE');
     expect(adjustedRandIndex([3, 3, 3], ['a', 'a', 'a'])).toBe(1);
+    // labels compare by their text, as R's: 1 and '1' are one label
+    expect(adjustedRandIndex([1, '1', 2, 2], [0, 0, 1, 1])).toBe(1);
+  });
+
+  it('takes 200,000 rows in 50,000 clusters (only the non-empty cells of the table are kept)', () => {
+    const n = 200000;
+    const a = Int32Array.from({ length: n }, (_, i) => i % 50000), b = Int32Array.from({ length: n }, (_, i) => Math.floor(i / 4) % 50000);
+    const r = adjustedRandIndex(a, a);
+    expect(r).toBe(1);
+    expect(Math.abs(adjustedRandIndex(a, b))).toBeLessThan(1);
   });
 });

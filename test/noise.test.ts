@@ -87,4 +87,22 @@ describe('MixtureWithNoise', () => {
     expect(errorCode(() => new MixtureWithNoise({ nComponents: 0 }))).toBe('INVALID_OPTION');
     expect(errorCode(() => hypervolume([[1, 2], [1, 3], [1, 4]]))).toBe('INVALID_ARGUMENT');
   });
+
+  it('the hypervolume: rows of weight 0 do not count, weights count as repeated rows, and its log serves beyond the doubles', () => {
+    const rows = Array.from({ length: c.n }, (_, i) => [c.x[2 * i], c.x[2 * i + 1]]);
+    const far = [...rows, [1000, 1000]];
+    expect(hypervolume(far, { sampleWeight: [...rows.map(() => 1), 0] })).toBe(hypervolume(rows));
+    const w = rows.map((_, i) => (i % 5 === 0 ? 4 : 1));
+    const repeated = rows.flatMap((r, i) => Array.from({ length: w[i] }, () => r));
+    expect(Math.abs(hypervolume(rows, { sampleWeight: w }) / hypervolume(repeated) - 1)).toBeLessThan(1e-12);
+    // 30 features of range 1e12: V = 1e360 is no double, ln V is
+    const wide = Array.from({ length: 60 }, (_, i) => Array.from({ length: 30 }, (_, j) => ((i * 7 + j * 13) % 60) * 1e12 / 59 + (i === j ? 1 : 0)));
+    const nm = new MixtureWithNoise({ nComponents: 1, covarianceType: 'diag' }).fit(wide, { noise: wide.map((_, i) => (i % 6 === 0 ? 1 : 0)) });
+    expect(nm.hypervolume).toBe(Infinity);
+    expect(nm.logHypervolume).toBeGreaterThan(800);
+    expect(Number.isFinite(nm.lowerBound)).toBe(true);
+    expect(MixtureWithNoise.fromJSON(JSON.stringify(nm)).logHypervolume).toBe(nm.logHypervolume);
+    // the Gaussians alone: their parameters, with no fit of their own
+    expect(nm.mixture.nIter).toBe(0);
+  });
 });

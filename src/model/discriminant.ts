@@ -24,6 +24,9 @@ export type ClassLabel = string | number;
  *  under one covariance model. */
 export type DiscriminantModelType = 'MclustDA' | 'EDDA';
 
+/** mclust's emModelNames, in its order (MclustDA steps down it where a class cannot be fitted). */
+const MCLUST_ORDER: readonly CovarianceModel[] = ['EII', 'spherical', 'EEI', 'VEI', 'EVI', 'diag', 'tied', 'VEE', 'EVE', 'VVE', 'EEV', 'VEV', 'EVV', 'full'];
+
 /** Options that EDDA, which runs no EM, refuses (each class is one component, its weight the
  *  class's share). */
 const NOT_EDDA = ['nComponents', 'equalWeights', 'initParams', 'nInit', 'tol', 'maxIter', 'warmStart'];
@@ -152,8 +155,9 @@ export class MixtureDiscriminant {
   }
 
   /** The classes' models from X's rows: chosen (fixed null), or each class's given number of
-   *  components and covariance model refitted (crossValidate; with fewer components where
-   *  that many cannot be fitted, as mclust's cvMclustDA). */
+   *  components and covariance model refitted (crossValidate). Where every candidate of a class
+   *  fails, MclustDA's fallback: with one model, the model before it in mclust's order (below
+   *  EII one component fewer), with several, one component fewer. */
   private fitClasses(m: Matrix, labels: ClassLabel[], classes: ClassLabel[], priors: Float64Array,
     fixed: { nComponents: number; covarianceType: CovarianceModel }[] | null): NonNullable<MixtureDiscriminant['state']> {
     if (this.opts.modelType === 'EDDA') {
@@ -162,15 +166,18 @@ export class MixtureDiscriminant {
     const { nComponents = [1, 5] as ComponentGrid, covarianceTypes = this.defaultModels(m.cols), criterion = 'bic', priors: _, modelType: __, ...model } = this.opts;
     const models = classes.map((c, k) => {
       const Xc = rowsOf(m, labels.flatMap((l, i) => (l === c ? [i] : [])));
-      for (let g = fixed?.[k].nComponents ?? 0; ; g--) {
+      let grid: ComponentGrid | null = fixed ? fixed[k].nComponents : capped(nComponents, Xc.rows);
+      let types: readonly CovarianceName[] = fixed ? [fixed[k].covarianceType] : covarianceTypes;
+      for (;;) {
         try {
-          return selectModel(Xc, { ...model, criterion, ...(fixed
-            ? { nComponents: Math.min(g, Xc.rows), covarianceTypes: [fixed[k].covarianceType] }
-            : { nComponents: capped(nComponents, Xc.rows), covarianceTypes }) }).best;
+          return selectModel(Xc, { ...model, criterion, nComponents: capped(grid, Xc.rows), covarianceTypes: types }).best;
         } catch (e) {
           if (!(e instanceof GmmError)) throw e;
-          if (fixed && g > 1) continue;
-          throw new GmmError(e.code, `class ${JSON.stringify(c)} (${Xc.rows} rows): ${e.message}`);
+          // every candidate failed: MclustDA's fallback
+          const t = types.length === 1 ? MCLUST_ORDER.indexOf(modelNamed(types[0])!) : -1;
+          if (t > 0) types = [MCLUST_ORDER[t - 1]];
+          else grid = fewer(grid);
+          if (grid === null) throw new GmmError(e.code, `class ${JSON.stringify(c)} (${Xc.rows} rows): ${e.message}`);
         }
       }
     });
@@ -385,7 +392,6 @@ export class MixtureDiscriminant {
   }
 }
 
-
 /**
  * Each row's fold (0 … F − 1), balanced over the classes: each class's rows in an order drawn
  * with the core's PRNG (seeded), dealt to the folds in turn, the deal going on from class to
@@ -444,6 +450,14 @@ function classLabels(y: ArrayLike<ClassLabel>, n: number): ClassLabel[] {
     if (typeof v !== kind) throw new GmmError('INVALID_ARGUMENT', `y mixes numbers and strings (y[${i}] is ${describe(v)}): give labels of one kind.`);
   }
   return out;
+}
+
+/** The grid one component lower (values below 1 left out), or null when nothing is left. */
+function fewer(grid: ComponentGrid): ComponentGrid | null {
+  if (typeof grid === 'number') return grid > 1 ? grid - 1 : null;
+  if (Array.isArray(grid)) return grid[1] > 1 ? [Math.max(1, grid[0] - 1), grid[1] - 1] : null;
+  const values = (grid as { values: readonly number[] }).values.map((v) => v - 1).filter((v) => v >= 1);
+  return values.length ? { values } : null;
 }
 
 /** The grid of numbers of components, without those above a class's rows. */

@@ -17,15 +17,23 @@ export function adjustedRandIndex(a: ArrayLike<Label>, b: ArrayLike<Label>): num
   const x = labels(a, 'a'), y = labels(b, 'b');
   if (x.length !== y.length) throw new GmmError('SHAPE_MISMATCH', `a has ${x.length} labels and b has ${y.length}: give one label per row in each.`);
   if (x.length === 0) throw new GmmError('EMPTY_INPUT', 'adjustedRandIndex needs at least one row.');
+  // the table's non-empty cells only (a dense table of two labellings with many clusters each
+  // would not fit); labels as R compares them, by their text (1 and '1' alike)
   const ia = codes(x), ib = codes(y);
-  const A = Math.max(...ia) + 1, B = Math.max(...ib) + 1;
-  if (A === 1 && B === 1) return 1;
-  const table = new Float64Array(A * B), rows = new Float64Array(A), cols = new Float64Array(B);
+  let A = 0, B = 0;
   for (let i = 0; i < x.length; i++) {
-    table[ia[i] * B + ib[i]]++;
+    if (ia[i] >= A) A = ia[i] + 1;
+    if (ib[i] >= B) B = ib[i] + 1;
+  }
+  if (A === 1 && B === 1) return 1;
+  const cells = new Map<number, number>(), rows = new Float64Array(A), cols = new Float64Array(B);
+  for (let i = 0; i < x.length; i++) {
+    const key = ia[i] * B + ib[i];
+    cells.set(key, (cells.get(key) ?? 0) + 1);
     rows[ia[i]]++;
     cols[ib[i]]++;
   }
+  const table = Float64Array.from(cells.values());
   const pairs = (v: Float64Array): number => v.reduce((s, c) => s + (c * (c - 1)) / 2, 0);
   const n = x.length;
   const s = pairs(table), sa = pairs(rows) - s, sb = pairs(cols) - s, rest = (n * (n - 1)) / 2 - s - sa - sb;
@@ -50,12 +58,13 @@ function labels(v: ArrayLike<Label>, name: string): Label[] {
   return out;
 }
 
-/** Each label's index among the distinct labels, in order of first appearance. */
-function codes(v: Label[]): number[] {
-  const seen = new Map<Label, number>();
-  return v.map((l) => {
-    let c = seen.get(l);
-    if (c === undefined) seen.set(l, (c = seen.size));
+/** Each label's index among the distinct labels (by their text), in order of first appearance. */
+function codes(v: Label[]): Int32Array {
+  const seen = new Map<string, number>();
+  return Int32Array.from(v, (l) => {
+    const k = String(l);
+    let c = seen.get(k);
+    if (c === undefined) seen.set(k, (c = seen.size));
     return c;
   });
 }

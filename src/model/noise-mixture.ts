@@ -18,14 +18,15 @@ import { describe, rowsOf, toMatrix, toSampleWeight, type GaussianMixtureOptions
 import type { GaussianMixtureJSON } from './serialize.js';
 import type { IterationInfo } from '../fit/driver.js';
 
-export interface MixtureWithNoiseOptions extends Omit<GaussianMixtureOptions, 'nInit' | 'warmStart' | 'prior' | 'equalWeights' | 'missingValues'> {
-  /** V, the volume the noise is uniform over (default: the fitted data's hypervolume). */
+export interface MixtureWithNoiseOptions extends Omit<GaussianMixtureOptions, 'nInit' | 'warmStart' | 'prior' | 'equalWeights' |
+  'missingValues' | 'weightsInit' | 'meansInit' | 'precisionsInit'> {
+  /** V, the volume the noise is uniform over (default: the fitted rows' hypervolume). */
   hypervolume?: number;
 }
 
 export interface MixtureWithNoiseFitOptions {
-  /** The rows first taken as noise (one boolean per row of X; mclust's initialization$noise). */
-  noise: ArrayLike<boolean>;
+  /** The rows first taken as noise: one boolean (or 0/1) per row of X (mclust's initialization$noise). */
+  noise: ArrayLike<boolean | number>;
   sampleWeight?: ArrayLike<number> | null;
   onIteration?: (info: IterationInfo) => void;
 }
@@ -37,7 +38,8 @@ export interface MixtureWithNoiseJSON {
   options: MixtureWithNoiseOptions;
   mixture: GaussianMixtureJSON;
   noiseWeight: number;
-  hypervolume: number;
+  /** ln V (V itself can lie beyond the doubles in many dimensions). */
+  logHypervolume: number;
   converged: boolean;
   nIter: number;
   lowerBound: number | null;
@@ -45,7 +47,7 @@ export interface MixtureWithNoiseJSON {
 
 const REFUSED = ['nInit', 'warmStart', 'prior', 'equalWeights', 'missingValues', 'weightsInit', 'meansInit', 'precisionsInit'];
 
-interface State { gaussian: GaussianMixture; noiseWeight: number; hypervolume: number; converged: boolean; nIter: number; lowerBound: number }
+interface State { gaussian: GaussianMixture; noiseWeight: number; logV: number; converged: boolean; nIter: number; lowerBound: number }
 
 export class MixtureWithNoise {
   private readonly opts: MixtureWithNoiseOptions;
@@ -57,8 +59,8 @@ export class MixtureWithNoise {
     }
     const given = REFUSED.find((k) => (options as Record<string, unknown>)[k] !== undefined);
     if (given) {
-      throw new GmmError('INVALID_OPTION', `${given} is not an option of MixtureWithNoise: it starts once, from the rows fit's ` +
-        'noise option names (mclust\'s noise start), with neither a prior, equal weights nor missing values.');
+      throw new GmmError('INVALID_OPTION', `${given} is not an option of MixtureWithNoise: it starts once, from the rows that ` +
+        "fit's noise option marks (mclust's noise start), without an explicit start, a prior, equal weights or missing values.");
     }
     const { hypervolume, ...gaussian } = options;
     if (hypervolume !== undefined && !(typeof hypervolume === 'number' && hypervolume > 0 && hypervolume < Infinity)) {
@@ -87,9 +89,7 @@ export class MixtureWithNoise {
     if (kept.length < K) {
       throw new GmmError('TOO_FEW_SAMPLES', `noise leaves ${kept.length} rows for nComponents = ${K}: mark fewer rows as noise, or fit fewer components.`);
     }
-    const V = given ?? hypervolume(m);
-    const logV = core().ln(V);
-    if (!Number.isFinite(logV)) throw new GmmError('NUMERICAL', `the hypervolume ${V} has no finite logarithm: give the hypervolume option.`);
+    const logV = given !== undefined ? core().ln(given) : logHypervolume(m, w);
     const maxIter = this.opts.maxIter ?? 100, tol = this.opts.tol ?? 1e-3;
     // the start: the Gaussians from the other rows (initParams over them, one M-step)
     g.fit(rowsOf(m, kept), { sampleWeight: Float64Array.from(kept, (i) => w[i]) });
@@ -119,7 +119,7 @@ export class MixtureWithNoise {
         break;
       }
     }
-    this.state = { gaussian: fitter, noiseWeight: pi0, hypervolume: V, converged, nIter: Math.min(iter, maxIter), lowerBound: lower };
+    this.state = { gaussian: fitter, noiseWeight: pi0, logV, converged, nIter: Math.min(iter, maxIter), lowerBound: lower };
     return this;
   }
 
@@ -135,12 +135,17 @@ export class MixtureWithNoise {
     return this.state;
   }
 
-  /** The Gaussian components as a mixture of their own (weights summing to 1). */
-  get mixture(): GaussianMixture { return GaussianMixture.fromJSON(this.fitted('mixture').gaussian.toJSON()); }
+  /** The Gaussian components as a mixture of their own (weights summing to 1): their
+   *  parameters, as fromParameters gives them (nIter 0; the fit's are this model's). */
+  get mixture(): GaussianMixture {
+    const { lowerBounds: _, ...j } = this.fitted('mixture').gaussian.toJSON();
+    return GaussianMixture.fromJSON({ ...j, converged: false, nIter: 0, lowerBound: null });
+  }
   /** π₀, the noise component's weight. */
   get noiseWeight(): number { return this.fitted('noiseWeight').noiseWeight; }
-  /** V: the noise's density is π₀/V everywhere. */
-  get hypervolume(): number { return this.fitted('hypervolume').hypervolume; }
+  /** V: the noise's density is π₀/V everywhere (Infinity or 0 beyond the doubles: see logHypervolume). */
+  get hypervolume(): number { return core().exp(this.fitted('hypervolume').logV); }
+  get logHypervolume(): number { return this.fitted('logHypervolume').logV; }
   /** K + 1 weights: the Gaussians' (1 − π₀)·wₖ, then π₀ (mclust's pro, noise last). */
   get weights(): Float64Array {
     const s = this.fitted('weights');
@@ -157,7 +162,7 @@ export class MixtureWithNoise {
   predictProba(X: MatrixInput): Matrix {
     const s = this.fitted('predictProba');
     const m = toMatrix(X, 'X');
-    const r = s.gaussian.predictProba(m), e = noiseEStep(s.gaussian, m, s.noiseWeight, core().ln(s.hypervolume));
+    const r = s.gaussian.predictProba(m), e = noiseEStep(s.gaussian, m, s.noiseWeight, s.logV);
     const K = r.cols, out = new Float64Array(m.rows * (K + 1));
     for (let i = 0; i < m.rows; i++) {
       for (let k = 0; k < K; k++) out[i * (K + 1) + k] = e.notNoise[i] * r.data[i * K + k];
@@ -179,7 +184,7 @@ export class MixtureWithNoise {
   /** log p(x) per row, the noise included. */
   scoreSamples(X: MatrixInput): Float64Array {
     const s = this.fitted('scoreSamples');
-    return noiseEStep(s.gaussian, toMatrix(X, 'X'), s.noiseWeight, core().ln(s.hypervolume)).logp;
+    return noiseEStep(s.gaussian, toMatrix(X, 'X'), s.noiseWeight, s.logV).logp;
   }
 
   /** Mean log-likelihood per row. */
@@ -205,7 +210,7 @@ export class MixtureWithNoise {
 
   toJSON(): MixtureWithNoiseJSON {
     const s = this.fitted('toJSON');
-    return { format: 'gmm-wasm-noise', version: 1, options: this.options, mixture: s.gaussian.toJSON(), noiseWeight: s.noiseWeight, hypervolume: s.hypervolume,
+    return { format: 'gmm-wasm-noise', version: 1, options: this.options, mixture: s.gaussian.toJSON(), noiseWeight: s.noiseWeight, logHypervolume: s.logV,
       converged: s.converged, nIter: s.nIter, lowerBound: Number.isFinite(s.lowerBound) ? s.lowerBound : null };
   }
 
@@ -214,32 +219,40 @@ export class MixtureWithNoise {
     const bad = (why: string): GmmError => new GmmError('INVALID_JSON', `MixtureWithNoise.fromJSON: ${why}`);
     if (!j || j.format !== 'gmm-wasm-noise' || j.version !== 1) throw bad('not a MixtureWithNoise written by toJSON() (format "gmm-wasm-noise", version 1).');
     if (!(typeof j.noiseWeight === 'number' && j.noiseWeight >= 0 && j.noiseWeight <= 1)) throw bad('"noiseWeight" must be a number in [0, 1].');
-    if (!(typeof j.hypervolume === 'number' && j.hypervolume > 0 && j.hypervolume < Infinity)) throw bad('"hypervolume" must be a positive finite number.');
+    if (!Number.isFinite(j.logHypervolume)) throw bad('"logHypervolume" must be a finite number.');
     if (typeof j.converged !== 'boolean' || !Number.isInteger(j.nIter) || j.nIter < 0 || !(j.lowerBound === null || Number.isFinite(j.lowerBound))) {
       throw bad('"converged", "nIter" and "lowerBound" must be a boolean, an integer ≥ 0 and a number (or null).');
     }
     const gaussian = GaussianMixture.fromJSON(j.mixture);
     const out = new MixtureWithNoise(j.options);
-    out.state = { gaussian, noiseWeight: j.noiseWeight, hypervolume: j.hypervolume, converged: j.converged, nIter: j.nIter,
+    out.state = { gaussian, noiseWeight: j.noiseWeight, logV: j.logHypervolume, converged: j.converged, nIter: j.nIter,
       lowerBound: j.lowerBound ?? -Infinity };
     return out;
   }
 }
 
-/**
- * mclust's hypvol(X): the smaller of the volumes of the data's bounding box and of its box
- * along the principal axes (the ranges of princomp's scores: the data centred, times the
- * eigenvectors of their covariance with divisor n), from sums of the core's logs; one feature:
- * its range.
- */
-export function hypervolume(X: MatrixInput): number {
+/** mclust's hypvol(X) (below); rows of weight 0 do not count, and weights count as repeated rows. */
+export function hypervolume(X: MatrixInput, options: { sampleWeight?: ArrayLike<number> | null } = {}): number {
   const m = toMatrix(X, 'X');
-  const n = m.rows, d = m.cols, c = core();
+  return core().exp(logHypervolume(m, toSampleWeight(options?.sampleWeight, m.rows)));
+}
+
+/**
+ * ln of mclust's hypvol(X): the smaller of the volumes of the data's bounding box and of its
+ * box along the principal axes (the ranges of princomp's scores: the rows centred on their
+ * weighted mean, times the eigenvectors of their weighted covariance with divisor Σw), as a
+ * sum of the core's logs; one feature: its range. Where the covariance is isotropic its axes,
+ * and so this volume, are arbitrary (as in R).
+ */
+function logHypervolume(m: Matrix, w: Float64Array | null): number {
+  const d = m.cols, c = core();
+  const rows = Array.from({ length: m.rows }, (_, i) => i).filter((i) => !w || w[i] > 0);
+  const wt = (i: number): number => (w ? w[i] : 1);
   const logRanges = (value: (i: number, j: number) => number): number => {
     let s = 0;
     for (let j = 0; j < d; j++) {
       let lo = Infinity, hi = -Infinity;
-      for (let i = 0; i < n; i++) {
+      for (const i of rows) {
         const v = value(i, j);
         if (v < lo) lo = v;
         if (v > hi) hi = v;
@@ -248,36 +261,38 @@ export function hypervolume(X: MatrixInput): number {
     }
     return s;
   };
-  const box = logRanges((i, j) => m.data[i * d + j]);
-  let vol = box;
+  let vol = logRanges((i, j) => m.data[i * d + j]);
   if (d > 1) {
     const mean = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += m.data[i * d + j];
-    for (let j = 0; j < d; j++) mean[j] /= n;
+    let total = 0;
+    for (const i of rows) {
+      total += wt(i);
+      for (let j = 0; j < d; j++) mean[j] += wt(i) * m.data[i * d + j];
+    }
+    for (let j = 0; j < d; j++) mean[j] /= total;
     const cov = new Float64Array(d * d);
-    for (let i = 0; i < n; i++) {
+    for (const i of rows) {
       for (let a = 0; a < d; a++) {
-        const xa = m.data[i * d + a] - mean[a];
+        const xa = wt(i) * (m.data[i * d + a] - mean[a]);
         for (let b = 0; b < d; b++) cov[a * d + b] += xa * (m.data[i * d + b] - mean[b]);
       }
     }
-    for (let a = 0; a < d * d; a++) cov[a] /= n;
+    for (let a = 0; a < d * d; a++) cov[a] /= total;
     const arena = arenaFor(c);
     const A = arena.put(cov), values = arena.allocF64(d), vectors = arena.allocF64(d * d);
     c.symmetricEigen(A, d, values, vectors);
     const V = arena.f64(vectors, d * d).slice();
-    const pc = logRanges((i, j) => {
+    vol = Math.min(vol, logRanges((i, j) => {
       let s = 0;
       for (let a = 0; a < d; a++) s += (m.data[i * d + a] - mean[a]) * V[a * d + j];
       return s;
-    });
-    vol = Math.min(box, pc);
+    }));
   }
   if (!Number.isFinite(vol)) {
     throw new GmmError('INVALID_ARGUMENT', 'the data span no volume (a feature is constant, or the rows lie in a plane): ' +
       'give the hypervolume option.');
   }
-  return c.exp(vol);
+  return vol;
 }
 
 /** Per row: log p(x) with the noise, and 1 − (the noise's share) = (1 − π₀) g(x) / p(x). */
@@ -303,7 +318,7 @@ function noiseRows(v: unknown, n: number): boolean[] {
   }
   const a = Array.from(v as ArrayLike<unknown>);
   if (a.length !== n) throw new GmmError('SHAPE_MISMATCH', `noise has ${a.length} entries but X has ${n} rows: give one per row.`);
-  const bad = a.findIndex((x) => typeof x !== 'boolean');
-  if (bad >= 0) throw new GmmError('INVALID_ARGUMENT', `noise[${bad}] is ${describe(a[bad])}: give true or false for each row.`);
-  return a as boolean[];
+  const bad = a.findIndex((x) => typeof x !== 'boolean' && x !== 0 && x !== 1);
+  if (bad >= 0) throw new GmmError('INVALID_ARGUMENT', `noise[${bad}] is ${describe(a[bad])}: give true or false (or 1 or 0) for each row.`);
+  return a.map((x) => x === true || x === 1);
 }

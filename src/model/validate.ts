@@ -546,7 +546,6 @@ export function fitBytesLowerBound(rows: number, cols: number, o: ResolvedOption
   return 8 * (rows * cols + K * cols + 2 * paramLength(o.covarianceType, K, cols)) + 4 * rows;
 }
 
-/** Sample weights: n finite non-negative numbers, not all zero. */
 /** The given rows of m (indices), in that order. */
 export function rowsOf(m: Matrix, rows: readonly number[]): Matrix {
   const d = m.cols, out = new Float64Array(rows.length * d);
@@ -554,6 +553,7 @@ export function rowsOf(m: Matrix, rows: readonly number[]): Matrix {
   return { data: out, rows: rows.length, cols: d };
 }
 
+/** Sample weights: n finite non-negative numbers, not all zero. */
 export function toSampleWeight(v: unknown, n: number, allowAllZero = false): Float64Array | null {
   if (v == null) return null;
   if (typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
