@@ -4,13 +4,13 @@
 // JSON and the refusals.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { MixtureWithNoise, hypervolume, type Matrix } from '../src/index.js';
+import { MixtureWithNoise, hypervolume, selectNoiseModel, type Matrix } from '../src/index.js';
 import { structureOf } from '../src/model/covariance-models.js';
 import { fullCovariance } from '../src/model/params.js';
 import { errorCode, loadCore, maxRelDiff, sameBits } from './helpers.js';
 
 interface Fit { model: string; G: number; iterations: number; pro: number[]; mean: number[]; sigma: number[]; loglik: number; bic: number | null }
-interface Case { name: string; n: number; d: number; x: number[]; noise: boolean[]; Vinv: number; fits: Fit[] }
+interface Case { name: string; n: number; d: number; x: number[]; noise: boolean[]; Vinv: number; fits: Fit[]; select: Record<string, number[]> }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/noise.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const X = (c: Case): Matrix => ({ data: Float64Array.from(c.x), rows: c.n, cols: c.d });
 const MCLUST = { initParams: 'hc', regCovar: 0 } as const;
@@ -42,6 +42,27 @@ describe('MixtureWithNoise against mclust\'s noise component', () => {
         if (f.bic !== null) expect(Math.abs(-nm.bic(X(c)) - f.bic) / Math.abs(f.bic)).toBeLessThan(1e-10);
       });
     }
+  }
+});
+
+describe('selectNoiseModel against mclustBIC with a noise start', () => {
+  const NAMES: Record<string, string> = { full: 'VVV', tied: 'EEE', spherical: 'VII', VEV: 'VEV' };
+  for (const c of fx.cases) {
+    it(`${c.name}: every BIC of G = 1..3 × VVV, EEE, VII, VEV, and the best`, () => {
+      const sel = selectNoiseModel(X(c), { noise: c.noise, nComponents: [1, 3], covarianceTypes: ['VVV', 'EEE', 'VII', 'VEV'], ...MCLUST,
+        tol: 1e-14, maxIter: 100000 });
+      expect(sel.failed).toEqual([]);
+      expect(sel.results).toHaveLength(12);
+      for (const r of sel.results) {
+        const want = c.select[NAMES[r.covarianceType]][r.nComponents - 1];
+        // mclust's BIC is 2 log L − p ln n, higher is better
+        expect(Math.abs(-r.bic - want) / Math.abs(want), `${r.covarianceType} ${r.nComponents}`).toBeLessThan(1e-8);
+      }
+      let best = -Infinity, name = '';
+      for (const [m, v] of Object.entries(c.select)) v.forEach((b, g) => { if (b > best) { best = b; name = `${m} ${g + 1}`; } });
+      expect(`${NAMES[sel.results[0].covarianceType]} ${sel.results[0].nComponents}`).toBe(name);
+      expect(sel.best).toBe(sel.results[0].model);
+    });
   }
 });
 

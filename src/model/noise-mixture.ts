@@ -17,6 +17,9 @@ import { checkKeys } from './option-names.js';
 import { describe, rowsOf, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { GaussianMixtureJSON } from './serialize.js';
 import type { IterationInfo } from '../fit/driver.js';
+import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
+import type { FitOptions } from './gaussian-mixture.js';
+import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 
 export interface MixtureWithNoiseOptions extends Omit<GaussianMixtureOptions, 'nInit' | 'warmStart' | 'prior' | 'equalWeights' |
   'missingValues' | 'weightsInit' | 'meansInit' | 'precisionsInit'> {
@@ -91,8 +94,10 @@ export class MixtureWithNoise {
     }
     const logV = given !== undefined ? core().ln(given) : logHypervolume(m, w);
     const maxIter = this.opts.maxIter ?? 100, tol = this.opts.tol ?? 1e-3;
-    // the start: the Gaussians from the other rows (initParams over them, one M-step)
-    g.fit(rowsOf(m, kept), { sampleWeight: Float64Array.from(kept, (i) => w[i]) });
+    // the start: the Gaussians from the other rows (initParams over them, one M-step); the
+    // candidates of selectNoiseModel share one agglomeration of them (initParams 'hc')
+    const share = (options as { [SHARED_START]?: SharedStart })[SHARED_START];
+    g.fit(rowsOf(m, kept), { sampleWeight: Float64Array.from(kept, (i) => w[i]), ...(share ? { [SHARED_START]: share } : {}) } as FitOptions);
     // (with the caller's maxIter: the start's model had 0)
     const j0 = g.toJSON();
     const fitter = GaussianMixture.fromJSON({ ...j0, options: { ...j0.options, maxIter } });
@@ -321,4 +326,86 @@ function noiseRows(v: unknown, n: number): boolean[] {
   const bad = a.findIndex((x) => typeof x !== 'boolean' && x !== 0 && x !== 1);
   if (bad >= 0) throw new GmmError('INVALID_ARGUMENT', `noise[${bad}] is ${describe(a[bad])}: give true or false (or 1 or 0) for each row.`);
   return a.map((x) => x === true || x === 1);
+}
+
+/** One candidate selectNoiseModel fitted; criteria lower-is-better, with mclust's count. */
+export interface NoiseSelectionResult {
+  nComponents: number;
+  covarianceType: CovarianceModel;
+  bic: number;
+  aic: number;
+  logLikelihood: number;
+  nParameters: number;
+  nIter: number;
+  converged: boolean;
+  model: MixtureWithNoise;
+}
+
+export interface NoiseModelSelection {
+  best: MixtureWithNoise;
+  criterion: 'bic' | 'aic';
+  /** Every fit, best first (by the criterion, then fewer parameters, then the order tried). */
+  results: NoiseSelectionResult[];
+  /** Fits that failed on the data (NOT_POSITIVE_DEFINITE, NUMERICAL, TOO_FEW_SAMPLES). */
+  failed: { nComponents: number; covarianceType: CovarianceModel; error: GmmError }[];
+}
+
+/**
+ * mclust's Mclust(X, G, modelNames, initialization = list(noise = guess)): a MixtureWithNoise
+ * for every covariance model × number of components (models outer), from the same noise guess
+ * and one agglomeration of the other rows (initParams 'hc'), ranked by BIC (or AIC).
+ */
+export function selectNoiseModel(X: MatrixInput, options: MixtureWithNoiseOptions & {
+  noise: ArrayLike<boolean | number>; nComponents?: number | readonly [number, number]; covarianceTypes?: readonly CovarianceName[];
+  criterion?: 'bic' | 'aic'; sampleWeight?: ArrayLike<number> | null;
+}): NoiseModelSelection {
+  if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'selectNoiseModel needs options { noise, … }.');
+  const { noise, nComponents = [1, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } =
+    options as MixtureWithNoiseOptions & { noise: ArrayLike<boolean | number>; nComponents?: number | [number, number];
+      covarianceTypes?: readonly CovarianceName[]; criterion?: 'bic' | 'aic'; sampleWeight?: ArrayLike<number> | null };
+  const [lo, hi] = typeof nComponents === 'number' ? [nComponents, nComponents] : Array.isArray(nComponents) ? nComponents : [NaN, NaN];
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && lo <= hi)) {
+    throw new GmmError('INVALID_OPTION', `nComponents must be a number or a range [min, max] of integers ≥ 1; got ${describe(nComponents)}.`);
+  }
+  if (!Array.isArray(covarianceTypes) || covarianceTypes.length === 0 || !covarianceTypes.every((t) => modelNamed(t))) {
+    throw new GmmError('INVALID_OPTION', `covarianceTypes must be a non-empty list of ${COVARIANCE_MODELS.join(', ')} (or mclust's names); got ${describe(covarianceTypes)}.`);
+  }
+  if (criterion !== 'bic' && criterion !== 'aic') throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
+  if ((model as { nComponents?: unknown; covarianceType?: unknown }).covarianceType !== undefined) {
+    throw new GmmError('INVALID_OPTION', 'selectNoiseModel tries covarianceTypes, a list: give covarianceTypes: [...] for one model.');
+  }
+  const m = toMatrix(X, 'X');
+  const types = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];
+  // every candidate checked before any fit
+  const candidates = types.flatMap((t) => Array.from({ length: hi - lo + 1 }, (_, i) => new MixtureWithNoise({ ...model, nComponents: lo + i, covarianceType: t })));
+  const shared: SharedStart = { rows: null, hc: { made: null } };
+  const results: NoiseSelectionResult[] = [], failed: NoiseModelSelection['failed'] = [];
+  const w = toSampleWeight(sampleWeight, m.rows);
+  for (const nm of candidates) {
+    const K = nm.options.nComponents!, t = modelNamed(nm.options.covarianceType!)!;
+    try {
+      nm.fit(m, { noise, sampleWeight: w, [SHARED_START]: shared } as MixtureWithNoiseFitOptions);
+    } catch (e) {
+      if (!(e instanceof GmmError) || !['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_FEW_SAMPLES'].includes(e.code)) throw e;
+      failed.push({ nComponents: K, covarianceType: t, error: e });
+      continue;
+    }
+    const v = nm.scoreSamples(m);
+    let ll = 0, n = 0;
+    for (let i = 0; i < v.length; i++) {
+      ll += (w ? w[i] : 1) * v[i];
+      n += w ? w[i] : 1;
+    }
+    const p = nm.nParameters();
+    results.push({ nComponents: K, covarianceType: t, bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p, logLikelihood: ll,
+      nParameters: p, nIter: nm.nIter, converged: nm.converged, model: nm });
+  }
+  if (results.length === 0) {
+    throw new GmmError(failed[0].error.code, `every candidate fit failed; the first (nComponents ${failed[0].nComponents}, ` +
+      `${failed[0].covarianceType}): ${failed[0].error.message}`);
+  }
+  const order = results.map((_, i) => i).sort((a, b) => (results[a][criterion] - results[b][criterion]) ||
+    (results[a].nParameters - results[b].nParameters) || a - b);
+  const sorted = order.map((i) => results[i]);
+  return { best: sorted[0].model, criterion, results: sorted, failed };
 }
