@@ -5,7 +5,7 @@
 // GmmError('INVALID_JSON') or returns a model that works.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GaussianMixture, GmmError, type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
+import { GaussianMixture, GmmError, MixtureDiscriminant, MixtureWithNoise, bootstrapParameters, type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
 import { loadCore, modelProblems, normal, rng, rowSums } from './helpers.js';
 
 beforeAll(loadCore);
@@ -224,5 +224,63 @@ describe('fromJSON on mangled JSON: INVALID_JSON or a working model', () => {
         expect(() => GaussianMixture.fromJSON(src.slice(0, i))).toThrow(expect.objectContaining({ code: 'INVALID_JSON' }));
       }
     }
+  });
+});
+
+describe('today\'s models on random data: valid results or a GmmError, never NaN', () => {
+  it('MixtureWithNoise, EDDA and bootstrapParameters over the same shapes and scales', () => {
+    const outcomes = new Map<string, number>();
+    const note = (k: string): void => { outcomes.set(k, (outcomes.get(k) ?? 0) + 1); };
+    const allowed = [...FIT_CODES, 'INVALID_ARGUMENT'];
+    fc.assert(fc.property(dataArb, fc.integer({ min: 1, max: 3 }), fc.constantFrom(...TYPES), fc.constantFrom(0, 1e-6),
+      ({ X }, K, covarianceType, regCovar) => {
+        // the noise component: a guess of every third row; probabilities sum to 1, no NaN
+        try {
+          const nm = new MixtureWithNoise({ nComponents: K, covarianceType, regCovar, maxIter: 20 })
+            .fit(X, { noise: Array.from({ length: X.rows }, (_, i) => i % 3 === 0) });
+          const p = nm.predictProba(X);
+          for (let i = 0; i < X.rows; i++) {
+            let sum = 0;
+            for (let k = 0; k <= K; k++) sum += p.data[i * (K + 1) + k];
+            expect(Math.abs(sum - 1)).toBeLessThan(1e-9);
+          }
+          expect(noNaN(nm.scoreSamples(X))).toBe(true);
+          expect(nm.noiseWeight >= 0 && nm.noiseWeight <= 1).toBe(true);
+          note('noise valid');
+        } catch (e) {
+          if (!(e instanceof GmmError)) throw e;
+          expect(allowed).toContain(e.code);
+          note(`noise ${e.code}`);
+        }
+        // EDDA on two classes (the first half, the second half)
+        if (X.rows >= 4) {
+          const y = Array.from({ length: X.rows }, (_, i) => (i < X.rows / 2 ? 'a' : 'b'));
+          try {
+            const da = new MixtureDiscriminant({ modelType: 'EDDA', regCovar, covarianceTypes: [covarianceType] }).fit(X, y);
+            const p = da.predictProba(X);
+            expect(noNaN(p.data)).toBe(true);
+            note('edda valid');
+          } catch (e) {
+            if (!(e instanceof GmmError)) throw e;
+            expect(allowed).toContain(e.code);
+            note(`edda ${e.code}`);
+          }
+        }
+        // a few bootstrap replicates of a fit
+        try {
+          const gm = new GaussianMixture({ nComponents: K, covarianceType, regCovar: regCovar || 1e-6 }).fit(X);
+          const b = bootstrapParameters(gm, X, { nBoot: 3, maxIter: 50 });
+          expect(noNaN(b.means) && noNaN(b.weights)).toBe(true);
+          expect(noNaN(b.standardErrors().means)).toBe(true);
+          note('bootstrap valid');
+        } catch (e) {
+          if (!(e instanceof GmmError)) throw e;
+          expect(allowed).toContain(e.code);
+          note(`bootstrap ${e.code}`);
+        }
+      },
+    ), { numRuns: SOAK ? 2000 : 60, seed: seed(20261129) });
+    expect(outcomes.get('noise valid') ?? 0).toBeGreaterThan(0);
+    expect(outcomes.get('bootstrap valid') ?? 0).toBeGreaterThan(0);
   });
 });
