@@ -28,6 +28,7 @@ export { bootstrapLRT, bootstrapLRTAsync } from './model/bootstrap-lrt.js';
 export { bootstrapParameters, bootstrapParametersAsync, ParameterBootstrap, BOOTSTRAP_TYPES } from './model/bootstrap-parameters.js';
 export { adjustedRandIndex } from './model/metrics.js';
 export { agglomerate } from './model/agglomerate.js';
+export { mixtureCdf, mixtureQuantile } from './model/mixture-cdf.js';
 export { MixtureWithNoise, hypervolume, selectNoiseModel } from './model/noise-mixture.js';
 export type { MixtureWithNoiseOptions, MixtureWithNoiseFitOptions, MixtureWithNoiseJSON, NoiseModelSelection, NoiseSelectionResult } from './model/noise-mixture.js';
 export type { Agglomeration } from './model/agglomerate.js';

@@ -1,6 +1,7 @@
-// Quantiles for bootstrap summaries, as R computes them: the sample quantile of type 7
-// (R's quantile() default) and the standard normal quantile by Wichura's AS 241 (R's qnorm),
-// with the core's log so that the same bits come out in every runtime.
+// The normal distribution and sample quantiles as R computes them: the sample quantile of type
+// 7 (R's quantile() default), the standard normal quantile by Wichura's AS 241 (R's qnorm) and
+// distribution function by Cody's algorithm (R's pnorm), with the core's log and exp so that
+// the same bits come out in every runtime.
 import { core } from '../core/core.js';
 
 /**
@@ -61,4 +62,64 @@ export function normalQuantile(p: number): number {
       0.13692988092273580531) * r + 0.59983220655588793769) * r + 1);
   }
   return q < 0 ? -v : v;
+}
+
+const PA = [2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582, 18154.981253343561249, 0.065682337918207449113];
+const PB = [47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956];
+const PC = [0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979, 597.27027639480026226, 2494.5375852903726711,
+  6848.1904505362823326, 11602.651437647350124, 9842.7148383839780218, 1.0765576773720192317e-8];
+const PD = [22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755, 18615.571640885098091,
+  34900.952721145977266, 38912.003286093271411, 19685.429676859990727];
+const PP = [0.21589853405795699, 0.1274011611602473639, 0.022235277870649807, 0.001421619193227893466, 2.9112874951168792e-5,
+  0.02307344176494017303];
+const PQ = [1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244, 7.29751555083966205e-5];
+
+/**
+ * The standard normal distribution function Φ(x) (lower tail), by Cody (1993), as R's pnorm:
+ * a rational function of x² near 0 (|x| ≤ Φ⁻¹(¾)), else exp(−x²/2) times one of |x| (to √32)
+ * or of 1/x², the square split as R splits it so that its exp loses no digits.
+ */
+export function normalCdf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const c = core(), y = Math.abs(x);
+  if (y <= 0.67448975) {
+    let num = 0, den = 0;
+    if (y > 1.11e-16) {
+      const xsq = x * x;
+      num = PA[4] * xsq;
+      den = xsq;
+      for (let i = 0; i < 3; i++) {
+        num = (num + PA[i]) * xsq;
+        den = (den + PB[i]) * xsq;
+      }
+    }
+    return 0.5 + (x * (num + PA[3])) / (den + PB[3]);
+  }
+  let tail: number;
+  if (y <= 5.656854249492380195206754896838) {
+    let num = PC[8] * y, den = y;
+    for (let i = 0; i < 7; i++) {
+      num = (num + PC[i]) * y;
+      den = (den + PD[i]) * y;
+    }
+    tail = split(c, y) * ((num + PC[7]) / (den + PD[7]));
+  } else if (y < 38.4674) {
+    const xsq = 1 / (x * x);
+    let num = PP[5] * xsq, den = xsq;
+    for (let i = 0; i < 4; i++) {
+      num = (num + PP[i]) * xsq;
+      den = (den + PQ[i]) * xsq;
+    }
+    const t = (xsq * (num + PP[4])) / (den + PQ[4]);
+    tail = split(c, y) * ((0.398942280401432677939946059934 - t) / y);
+  } else {
+    tail = 0;
+  }
+  return x > 0 ? 1 - tail : tail;
+}
+
+/** exp(−y²/2) as R takes it: y split at 1/16 so that the square of its first part is exact. */
+function split(c: { exp: (x: number) => number }, y: number): number {
+  const ysq = Math.trunc(y * 16) / 16, del = (y - ysq) * (y + ysq);
+  return c.exp(-ysq * ysq * 0.5) * c.exp(-del * 0.5);
 }
