@@ -29,6 +29,8 @@ export { bootstrapParameters, bootstrapParametersAsync, ParameterBootstrap, BOOT
 export { adjustedRandIndex } from './model/metrics.js';
 export { agglomerate } from './model/agglomerate.js';
 export { mixtureCdf, mixtureQuantile } from './model/mixture-cdf.js';
+export { dimensionReduction } from './model/dimension-reduction.js';
+export type { DimensionReduction } from './model/dimension-reduction.js';
 export { MixtureWithNoise, hypervolume, selectNoiseModel } from './model/noise-mixture.js';
 export type { MixtureWithNoiseOptions, MixtureWithNoiseFitOptions, MixtureWithNoiseJSON, NoiseModelSelection, NoiseSelectionResult } from './model/noise-mixture.js';
 export type { Agglomeration } from './model/agglomerate.js';

@@ -1,0 +1,46 @@
+// dimensionReduction against mclust 6.0.0's MclustDR (test/fixtures/generate_dr.R): the
+// eigenvalues, the normalised basis (each direction up to its sign) and the number of
+// directions, for Mclust fits (λ = 1 and 0.5) and an MclustDA classifier.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { GaussianMixture, MixtureDiscriminant, dimensionReduction, type Matrix } from '../src/index.js';
+import { errorCode, loadCore } from './helpers.js';
+
+interface Case { name: string; n: number; d: number; x: number[]; lambda: number; pro?: number[]; mean?: number[]; sigma?: number[]; y?: string[];
+  evalues: number[]; basis: number[]; numdir: number }
+const fx = JSON.parse(readFileSync(new URL('./fixtures/dr.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const X = (c: Case): Matrix => ({ data: Float64Array.from(c.x), rows: c.n, cols: c.d });
+const MCLUST = { initParams: 'hc', regCovar: 0, tol: 1e-11, maxIter: 100000 } as const;
+
+beforeAll(loadCore);
+
+describe('dimensionReduction against mclust\'s MclustDR', () => {
+  for (const c of fx.cases) {
+    it(`${c.name}: eigenvalues, basis (up to sign) and the number of directions`, () => {
+      const model = c.y
+        ? new MixtureDiscriminant(MCLUST).fit(X(c), c.y)
+        : GaussianMixture.fromParameters({ weights: c.pro!, means: { data: Float64Array.from(c.mean!), rows: c.pro!.length, cols: c.d }, covariances: c.sigma! });
+      const r = dimensionReduction(model, X(c), { lambda: c.lambda });
+      expect(r.numDirections).toBe(c.numdir);
+      const top = Math.max(...c.evalues);
+      c.evalues.forEach((l, j) => expect(Math.abs(r.eigenvalues[j] - l), `eigenvalue ${j}`).toBeLessThan(1e-9 * top + (c.y ? 1e-7 : 0)));
+      for (let j = 0; j < c.numdir; j++) {
+        if (c.evalues[j] < 1e-6 * top) continue; // a direction of (near) zero eigenvalue is any in its space
+        let dot = 0;
+        for (let a = 0; a < c.d; a++) dot += r.basis.data[a * r.basis.cols + j] * c.basis[a * c.numdir + j];
+        expect(Math.abs(Math.abs(dot) - 1), `direction ${j}`).toBeLessThan(c.y ? 1e-6 : 1e-10);
+      }
+      expect(r.directions.rows).toBe(c.n);
+      expect(r.directions.cols).toBe(c.numdir);
+    });
+  }
+
+  it('refuses what it cannot use', () => {
+    const c = fx.cases[0];
+    const gm = new GaussianMixture({ nComponents: 2 }).fit(X(c));
+    expect(errorCode(() => dimensionReduction(gm, X(c), { lambda: 2 }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => dimensionReduction(gm, [[1, 2, 3]]))).toBe('FEATURE_MISMATCH');
+    expect(errorCode(() => dimensionReduction({} as never, X(c)))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => dimensionReduction(new GaussianMixture(), X(c)))).toBe('NOT_FITTED');
+  });
+});
