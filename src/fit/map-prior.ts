@@ -7,7 +7,6 @@ import type { Arena } from '../core/arena.js';
 import type { Params } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
 import { Coordinator, dataCovariance } from './coordinator.js';
-import { GmmError } from '../core/errors.js';
 import { checkConjugatePriorShape, copyPrior, matrixScale, priorRule, priorScaleLength, type PriorParams, type ResolvedPrior } from '../model/conjugate-prior.js';
 
 export class MapCoordinator extends Coordinator {

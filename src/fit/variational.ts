@@ -7,7 +7,6 @@ import type { Arena } from '../core/arena.js';
 import { priorLength, type Params, type Priors } from '../model/params.js';
 import type { ResolvedOptions } from '../model/validate.js';
 import { Coordinator, dataCovariance } from './coordinator.js';
-import { GmmError } from '../core/errors.js';
 import { checkPriorShapes } from '../model/bayesian-options.js';
 import { MapCoordinator } from './map-prior.js';
 

@@ -1,24 +1,24 @@
 // Classification by class densities: mclust's MclustDA (Fraley & Raftery 2002). Each class's
 // rows get a Gaussian mixture of their own, chosen by selectModel (BIC over numbers of
 // components and covariance models, as MclustDA runs mclustBIC per class); or, with modelType
-// 'EDDA' (Bensmail & Celeux 1996), one Gaussian per class, all classes under one covariance
-// model: for each model one M-step from the classes (a fit with initLabels and maxIter 0, as
-// mclust's mstep(z = unmap(class))), ranked by BIC with the weights not counted (mclust's
-// equalPro count). A row's class posterior is then πc·fc(x) / Σ πk·fk(x), with πc the class's
-// prior (default its share of the rows) and fc its density, normalised by log-sum-exp with the
-// core's exp and log.
-import { core, seedCore } from '../core/core.js';
+// 'EDDA', one Gaussian per class, all classes under one covariance model (edda.ts). A row's
+// class posterior is then πc·fc(x) / Σ πk·fk(x), with πc the class's prior (default its share
+// of the rows) and fc its density, normalised by log-sum-exp with the core's exp and log.
+// crossValidate is mclust's cvMclustDA (folds and pooling: cross-validation.ts).
+import { core } from '../core/core.js';
+import { fitEdda, type ClassLabel, type EddaSelection } from './edda.js';
+import { balancedFolds, pooled, type CrossValidation } from './cross-validation.js';
 import { unknownOption } from './option-names.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
-import { COVARIANCE_MODELS, modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
-import { collapsedComponent } from './collapse.js';
-import { componentSlice } from './params.js';
 import { describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
-export type ClassLabel = string | number;
+export type { ClassLabel } from './edda.js';
+export type { EddaResult, EddaSelection } from './edda.js';
+export type { CrossValidation } from './cross-validation.js';
 
 /** mclust's two kinds of MclustDA: a mixture per class, or EDDA's one Gaussian per class
  *  under one covariance model. */
@@ -30,29 +30,6 @@ const MCLUST_ORDER: readonly CovarianceModel[] = ['EII', 'spherical', 'EEI', 'VE
 /** Options that EDDA, which runs no EM, refuses (each class is one component, its weight the
  *  class's share). */
 const NOT_EDDA = ['nComponents', 'equalWeights', 'initParams', 'nInit', 'tol', 'maxIter', 'warmStart'];
-
-/** One covariance model EDDA fitted, with its criteria (lower is better; the weights are not
- *  counted in nParameters, as mclust's EDDA counts them). */
-export interface EddaResult {
-  covarianceType: CovarianceModel;
-  bic: number;
-  aic: number;
-  /** Σ log Σc πc fc(x) over the rows, with πc the classes' shares. */
-  logLikelihood: number;
-  nParameters: number;
-  /** A class's covariance has a direction on the regCovar floor, or one whose variance is
-   *  rounding (as selectModel's results say): mclust reports such models NA. */
-  collapsed: boolean;
-}
-
-/** What EDDA tried: every model fitted, best first (those with no class on the floor first,
- *  then by the criterion, fewer parameters, the order tried), and those that failed (a
- *  class's covariance not positive definite). */
-export interface EddaSelection {
-  criterion: 'bic' | 'aic';
-  results: EddaResult[];
-  failed: { covarianceType: CovarianceModel; error: GmmError }[];
-}
 
 export interface MixtureDiscriminantOptions extends Omit<GaussianMixtureOptions, 'nComponents' | 'covarianceType' | 'weightsInit' | 'meansInit' | 'precisionsInit'> {
   /** Numbers of components tried per class (default [1, 5], as MclustDA; capped at the class's rows). */
@@ -79,17 +56,6 @@ export interface MixtureDiscriminantJSON {
   models: ReturnType<GaussianMixture['toJSON']>[];
   /** Absent in files written before EDDA: 'MclustDA'. */
   modelType?: DiscriminantModelType;
-}
-
-/** crossValidate's result: each row's prediction and class probabilities from the fold that
- *  held it out, the classification error and Brier score (mclust's cvMclustDA: ce, brier)
- *  and their standard errors. */
-export interface CrossValidation {
-  classification: ClassLabel[];
-  proba: Matrix;
-  error: number; errorSE: number;
-  brier: number; brierSE: number;
-  nFolds: number;
 }
 
 export class MixtureDiscriminant {
@@ -240,58 +206,15 @@ export class MixtureDiscriminant {
       briers.push(brier / (2 * test.length));
       sizes.push(test.length);
     }
-    // mclust's pooled estimates (fold values weighted by size) and their standard errors
-    const pooled = (v: number[]): [number, number] => {
-      const mean = v.reduce((a, x, f) => a + x * sizes[f], 0) / n;
-      const spread = v.reduce((a, x, f) => a + (x - mean) ** 2 * sizes[f], 0) / ((n * (nFolds - 1)) / nFolds);
-      return [mean, Math.sqrt(spread / nFolds)];
-    };
-    const [error, errorSE] = pooled(errors), [brier, brierSE] = pooled(briers);
+    const [error, errorSE] = pooled(errors, sizes), [brier, brierSE] = pooled(briers, sizes);
     return { classification, proba: { data: proba, rows: n, cols: C }, error, errorSE, brier, brierSE, nFolds };
   }
 
-  /** EDDA: for each covariance model, one M-step from the classes, ranked by the criterion;
-   *  the winner's components become the classes' one-component models. */
+  /** EDDA (edda.ts) with this classifier's options; only: that one model (crossValidate). */
   private fitEdda(m: Matrix, labels: ClassLabel[], classes: ClassLabel[], only?: CovarianceModel): { models: GaussianMixture[]; selection: EddaSelection } {
-    const { covarianceTypes = this.defaultModels(m.cols), criterion = 'bic',
-      priors: _, modelType: __, ...model } = { ...this.opts, ...(only ? { covarianceTypes: [only] } : {}) };
-    const C = classes.length, n = m.rows;
-    const index = new Map(classes.map((c, k) => [c, k]));
-    const initLabels = Int32Array.from(labels, (l) => index.get(l)!);
-    const fits: { gm: GaussianMixture; result: EddaResult }[] = [];
-    const failed: EddaSelection['failed'] = [];
-    // each model once, whatever name it is given by
-    const tried = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];
-    for (const t of tried) {
-      const gm = new GaussianMixture({ ...model, nComponents: C, covarianceType: t, maxIter: 0 });
-      try {
-        gm.fit(m, { initLabels });
-      } catch (e) {
-        if (!(e instanceof GmmError) || (e.code !== 'NOT_POSITIVE_DEFINITE' && e.code !== 'NUMERICAL')) throw e;
-        failed.push({ covarianceType: gm.covarianceType, error: e });
-        continue;
-      }
-      // the weights are the classes' shares, not parameters of the classifier (mclust's equalPro count)
-      const p = gm.nParameters() - (C - 1), ll = gm.score(m) * n;
-      const result: EddaResult = { covarianceType: gm.covarianceType, nParameters: p,
-        bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p, logLikelihood: ll, collapsed: collapsedComponent(gm) >= 0 };
-      fits.push({ gm, result });
-    }
-    if (fits.length === 0) {
-      throw new GmmError(failed[0].error.code, `EDDA could fit none of the covariance models (${failed.map((f) => f.covarianceType).join(', ')}): ` +
-        `${failed[0].error.message} Give classes more rows than features, or a positive regCovar.`);
-    }
-    const by = criterion as 'bic' | 'aic';
-    // a model with a class on the floor (mclust: NA) only where every model has one
-    const order = fits.map((_, i) => i).sort((a, b) => (+fits[a].result.collapsed - +fits[b].result.collapsed) ||
-      (fits[a].result[by] - fits[b].result[by]) ||
-      (fits[a].result.nParameters - fits[b].result.nParameters) || a - b);
-    const best = fits[order[0]].gm;
-    const { covarianceType } = best, { regCovar } = best.options;
-    const means = best.means.data, cov = best.covariances, d = m.cols;
-    const models = classes.map((_, k) => GaussianMixture.fromParameters({ weights: [1], means: { data: means.subarray(k * d, (k + 1) * d), rows: 1, cols: d },
-      covariances: componentSlice(structureOf(covarianceType), d, cov, k), featureNames: best.featureNames }, { covarianceType, regCovar }));
-    return { models, selection: { criterion: by, results: order.map((i) => fits[i].result), failed } };
+    // (nComponents is refused with EDDA)
+    const { covarianceTypes = this.defaultModels(m.cols), criterion = 'bic', priors: _, modelType: __, nComponents: ___, ...model } = this.opts;
+    return fitEdda(m, labels, classes, only ? [only] : covarianceTypes, criterion as 'bic' | 'aic', model);
   }
 
   /** The covariance models tried where covarianceTypes is not given: every one (EDDA with one
@@ -390,28 +313,6 @@ export class MixtureDiscriminant {
     }
     return out;
   }
-}
-
-/**
- * Each row's fold (0 … F − 1), balanced over the classes: each class's rows in an order drawn
- * with the core's PRNG (seeded), dealt to the folds in turn, the deal going on from class to
- * class so that the folds' sizes differ by one at most. With F = n every row is its own fold.
- */
-function balancedFolds(codes: number[], C: number, F: number, seed: number): Int32Array {
-  const n = codes.length, fold = new Int32Array(n);
-  if (F === n) return fold.map((_, i) => i);
-  const c = core();
-  seedCore(c, seed);
-  let next = 0;
-  for (let k = 0; k < C; k++) {
-    const rows = codes.flatMap((v, i) => (v === k ? [i] : []));
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = Math.min(i, Math.floor(c.rngUniform() * (i + 1)));
-      [rows[i], rows[j]] = [rows[j], rows[i]];
-    }
-    for (const r of rows) fold[r] = next++ % F;
-  }
-  return fold;
 }
 
 /** Whether v is a ComponentGrid (selectModel checks its values against the rows). */
