@@ -32,7 +32,7 @@ export { mixtureCdf, mixtureQuantile } from './model/mixture-cdf.js';
 export { dimensionReduction } from './model/dimension-reduction.js';
 export type { DimensionReduction } from './model/dimension-reduction.js';
 export { MixtureWithNoise, hypervolume, selectNoiseModel } from './model/noise-mixture.js';
-export type { MixtureWithNoiseOptions, MixtureWithNoiseFitOptions, MixtureWithNoiseJSON, NoiseModelSelection, NoiseSelectionResult } from './model/noise-mixture.js';
+export type { MixtureWithNoiseOptions, MixtureWithNoiseFitOptions, MixtureWithNoiseJSON, NoiseModelSelection, NoiseSelectionResult, SelectNoiseModelOptions } from './model/noise-mixture.js';
 export type { Agglomeration } from './model/agglomerate.js';
 export { MixtureDiscriminant } from './model/discriminant.js';
 export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection, CrossValidation } from './model/discriminant.js';

@@ -329,7 +329,9 @@ describe.concurrent('fit --bayesian', () => {
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/mean waiting +54\.\d+ +0\.\d+ +5\d\.\d+ … 5\d\.\d+/);
     expect(table.stderr).toContain('272 jackknife replicates');
-    for (const args of [['--type', 'xx'], ['--type', 'jk', '--boot', '10'], ['--level', '1'], ['--boot', '1']]) {
+    const a = await cli(['bootstrap', join(dir, 'boot2.json'), FAITHFUL, '--type', 'wlbs', '--alpha', '4', '--boot', '20', '--json', '-q']);
+    expect(JSON.parse(a.stdout).standardErrors.means).toEqual(Array.from(lib.bootstrapParameters(gm, named(faithful), { type: 'wlbs', alpha: 4, nBoot: 20 }).standardErrors().means));
+    for (const args of [['--type', 'xx'], ['--type', 'jk', '--boot', '10'], ['--level', '1'], ['--boot', '1'], ['--alpha', '2'], ['--type', 'wlbs', '--alpha', '0']]) {
       const bad = await cli(['bootstrap', join(dir, 'boot2.json'), FAITHFUL, ...args]);
       expect(bad.code, args.join(' ')).toBe(2);
     }

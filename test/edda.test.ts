@@ -206,6 +206,9 @@ describe('MixtureDiscriminant modelType EDDA', () => {
       expect(e.message).toMatch(/EDDA/);
     }
     expect(errorCode(() => new MixtureDiscriminant({ modelType: 'QDA' as never }))).toBe('INVALID_OPTION');
+    // an unknown option is named with the options MixtureDiscriminant takes
+    expect(thrown(() => new MixtureDiscriminant({ modeltype: 'EDDA' } as never)).message).toMatch(/did you mean modelType/);
+    expect(thrown(() => new MixtureDiscriminant({ covariance_types: ['VVV'] } as never)).message).toMatch(/covarianceTypes/);
     const da = new MixtureDiscriminant({ modelType: 'EDDA', regCovar: 0, covarianceTypes: ['tied'] }).fit(X(c), c.y);
     const { modelType: _, ...old } = da.toJSON();
     expect(MixtureDiscriminant.fromJSON(old).modelType).toBe('MclustDA');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { MixtureWithNoise, hypervolume, selectNoiseModel, type Matrix } from '../src/index.js';
 import { structureOf } from '../src/model/covariance-models.js';
 import { fullCovariance } from '../src/model/params.js';
-import { errorCode, loadCore, maxRelDiff, sameBits } from './helpers.js';
+import { errorCode, loadCore, maxRelDiff, sameBits, thrown } from './helpers.js';
 
 interface Fit { model: string; G: number; iterations: number; pro: number[]; mean: number[]; sigma: number[]; loglik: number; bic: number | null }
 interface Case { name: string; n: number; d: number; x: number[]; noise: boolean[]; Vinv: number; fits: Fit[]; select: Record<string, number[]> }
@@ -104,6 +104,9 @@ describe('MixtureWithNoise', () => {
     expect(errorCode(() => nm.fit(X(c), { noise: c.noise.map(() => false) }))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => nm.fit(X(c), {} as never))).toBe('INVALID_TYPE');
     expect(errorCode(() => new MixtureWithNoise({ nInit: 3 } as never))).toBe('INVALID_OPTION');
+    // an unknown option is named with the options this class takes
+    expect(thrown(() => new MixtureWithNoise({ hypervolum: 3 } as never)).message).toMatch(/did you mean hypervolume/);
+    expect(thrown(() => selectNoiseModel(X(c), { noise: c.noise, covarianceType: 'VVV' } as never)).message).toMatch(/did you mean covarianceTypes/);
     expect(errorCode(() => new MixtureWithNoise({ hypervolume: 0 }))).toBe('INVALID_OPTION');
     expect(errorCode(() => new MixtureWithNoise({ nComponents: 0 }))).toBe('INVALID_OPTION');
     expect(errorCode(() => hypervolume([[1, 2], [1, 3], [1, 4]]))).toBe('INVALID_ARGUMENT');

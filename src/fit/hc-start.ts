@@ -47,7 +47,8 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
  * `rows` names them in the message) and where the standardised features are all constant or
  * collinear; NUMERICAL where a feature's spread leaves double range.
  */
-export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, rows = 'rows'): Steps<Int32Array> {
+export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, rows = 'rows',
+  who = "initParams 'hc'", instead = 'Use another initParams.'): Steps<Int32Array> {
   const mark = arena.mark();
   try {
     const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d);
@@ -55,12 +56,12 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
     // data the start cannot agglomerate are NOT_POSITIVE_DEFINITE, as they would be for a
     // full covariance: a model selection records the candidate as failed and goes on
     if (q <= 0) {
-      throw new GmmError(q === -2 ? 'NUMERICAL' : 'NOT_POSITIVE_DEFINITE', `initParams 'hc' cannot cluster these ${n} ${rows}: ` +
+      throw new GmmError(q === -2 ? 'NUMERICAL' : 'NOT_POSITIVE_DEFINITE', `${who} cannot cluster these ${n} ${rows}: ` +
         (q === 0 ? 'every feature is constant.'
           : q === -3 ? `the agglomeration needs more of them than the features that vary among them (of the ${d} features), ` +
-            'or its first merges have singular covariances (Mclust() agglomerates such data under EII instead). Use another initParams.'
+            `or its first merges have singular covariances (Mclust() agglomerates such data under EII instead). ${instead}`
             : q === -1 ? 'their standardised features are collinear (one is a linear combination of others, to rounding), which ' +
-              "the start's transform cannot scale. Drop the redundant features, or use another initParams."
+              `the transform cannot scale. Drop the redundant features${instead === 'Use another initParams.' ? ', or use another initParams' : ''}.`
               : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
                 '(e.g. standardise them).'));
     }
@@ -75,8 +76,8 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
 }
 
 /** hcMergeSteps run to its end. */
-export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number): Int32Array {
-  return runSteps(hcMergeSteps(c, arena, x, n, d));
+export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, who?: string, instead?: string): Int32Array {
+  return runSteps(hcMergeSteps(c, arena, x, n, d, 'rows', who, instead));
 }
 
 /**

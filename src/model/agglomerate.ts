@@ -21,14 +21,18 @@ export interface Agglomeration {
 }
 
 /** mclust's hc(X, "VVV", use = "SVD") over every row of X (at least two features). */
-export function agglomerate(X: MatrixInput): Agglomeration {
+export function agglomerate(X: MatrixInput, ...rest: unknown[]): Agglomeration {
+  if (rest.length > 0) {
+    throw new GmmError('INVALID_ARGUMENT', "agglomerate takes X alone: it is mclust's hc with modelName \"VVV\" and use \"SVD\" " +
+      '(the start Mclust() takes); other models and transforms are not built.');
+  }
   const m = toMatrix(X, 'X');
   if (m.cols < 2) {
-    throw new GmmError('INVALID_ARGUMENT', 'agglomerate needs at least two features: for one, mclust starts from quantiles ' +
-      "(initParams 'hc' does so: a fit with initLabels from them).");
+    throw new GmmError('INVALID_ARGUMENT', 'agglomerate needs at least two features: for one, mclust\'s hc uses model "V", ' +
+      "which is not built here (Mclust() starts one feature from quantiles, as initParams 'hc' does).");
   }
   const c = core();
-  const merges = hcMerges(c, arenaFor(c), m.data, m.rows, m.cols);
+  const merges = hcMerges(c, arenaFor(c), m.data, m.rows, m.cols, 'agglomerate', 'Give more rows than features.');
   const n = m.rows;
   return {
     rows: n,

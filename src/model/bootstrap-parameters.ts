@@ -242,7 +242,7 @@ function plan(model: GaussianMixture, X: MatrixInput, options: BootstrapParamete
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < Infinity)) {
     throw new GmmError('INVALID_OPTION', `alpha must be a positive number (the Dirichlet weights' concentration); got ${describe(alpha)}.`);
   }
-  model.toJSON(); // NOT_FITTED before anything else is checked against the model
+  if (!model.isFitted) throw new GmmError('NOT_FITTED', 'bootstrapParameters needs a fitted model: call gm.fit(X) first.');
   const m = toMatrix(X, 'X', model.options.missingValues === 'marginalize' ? 'allow' : 'refuse');
   if (m.cols !== model.nFeatures) {
     throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${model.nFeatures}: pass the data it was fitted to.`);

@@ -14,7 +14,7 @@ import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
-import { describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import { MODEL_OPTIONS, describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
 export type { ClassLabel } from './edda.js';
 export type { EddaResult, EddaSelection } from './edda.js';
@@ -73,6 +73,14 @@ export class MixtureDiscriminant {
           ? 'MixtureDiscriminant tries covarianceTypes, a list (as selectModel), per class: give covarianceTypes: [\'' +
             `${String((options as Record<string, unknown>).covarianceType)}'] for one model.`
           : `${k} is not an option of MixtureDiscriminant: each class's mixture starts from initParams.`);
+      }
+    }
+    // its own options and a GaussianMixture's, named as such when a key is unknown
+    const known = [...MODEL_OPTIONS].filter((k) => !['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType'].includes(k))
+      .concat(['covarianceTypes', 'criterion', 'priors', 'modelType']);
+    for (const k of Object.keys(options)) {
+      if (!known.includes(k) && !['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType'].includes(k)) {
+        throw new GmmError('INVALID_OPTION', unknownOption('MixtureDiscriminant option', k, known));
       }
     }
     const modelType = options.modelType ?? 'MclustDA';

@@ -10,7 +10,11 @@ import { describe } from './validate.js';
 
 /** The components' weights, means and standard deviations of a fitted one-feature model. */
 function components(gm: GaussianMixture, what: string): { w: Float64Array; mu: Float64Array; sd: Float64Array } {
-  if (!(gm instanceof GaussianMixture)) throw new GmmError('INVALID_ARGUMENT', `${what} needs a fitted GaussianMixture; got ${describe(gm)}.`);
+  if (!(gm instanceof GaussianMixture) || gm.options.variational) {
+    throw new GmmError('INVALID_ARGUMENT', `${what} needs a fitted GaussianMixture (a Bayesian mixture's predictive distribution is no ` +
+      `Gaussian mixture); got ${describe(gm)}.`);
+  }
+  if (!gm.isFitted) throw new GmmError('NOT_FITTED', `${what} needs a fitted model: call gm.fit(X) first.`);
   const d = gm.nFeatures;
   if (d !== 1) {
     throw new GmmError('INVALID_ARGUMENT', `${what} is defined here for a model of one feature; this one has ${d}: ` +

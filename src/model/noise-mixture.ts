@@ -14,7 +14,8 @@ import { core } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { checkKeys } from './option-names.js';
-import { describe, rowsOf, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import { MODEL_OPTIONS, describe, rowsOf, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import { unknownOption } from './option-names.js';
 import type { GaussianMixtureJSON } from './serialize.js';
 import type { IterationInfo } from '../fit/driver.js';
 import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
@@ -59,6 +60,10 @@ export class MixtureWithNoise {
   constructor(options: MixtureWithNoiseOptions = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new GmmError('INVALID_TYPE', `MixtureWithNoise options must be an object; got ${describe(options)}.`);
+    }
+    const known = [...MODEL_OPTIONS].filter((k) => !REFUSED.includes(k)).concat(['hypervolume']);
+    for (const k of Object.keys(options)) {
+      if (!known.includes(k) && !REFUSED.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('MixtureWithNoise option', k, known));
     }
     const given = REFUSED.find((k) => (options as Record<string, unknown>)[k] !== undefined);
     if (given) {
@@ -178,6 +183,7 @@ export class MixtureWithNoise {
 
   /** Each row's most probable component, or −1 where the noise is (mclust's 0). */
   predict(X: MatrixInput): Int32Array {
+    this.fitted('predict');
     const p = this.predictProba(X), C = p.cols;
     return Int32Array.from({ length: p.rows }, (_, i) => {
       let best = 0;
@@ -350,19 +356,30 @@ export interface NoiseModelSelection {
   failed: { nComponents: number; covarianceType: CovarianceModel; error: GmmError }[];
 }
 
+/** selectNoiseModel's options: a MixtureWithNoise's, the noise guess, and the grid. */
+export interface SelectNoiseModelOptions extends Omit<MixtureWithNoiseOptions, 'nComponents' | 'covarianceType'> {
+  noise: ArrayLike<boolean | number>;
+  /** Numbers of components: one, or a range [min, max] (default [1, 9], as Mclust). */
+  nComponents?: number | readonly [number, number];
+  /** Covariance models (default all fourteen). */
+  covarianceTypes?: readonly CovarianceName[];
+  criterion?: 'bic' | 'aic';
+  sampleWeight?: ArrayLike<number> | null;
+}
+
 /**
  * mclust's Mclust(X, G, modelNames, initialization = list(noise = guess)): a MixtureWithNoise
  * for every covariance model × number of components (models outer), from the same noise guess
  * and one agglomeration of the other rows (initParams 'hc'), ranked by BIC (or AIC).
  */
-export function selectNoiseModel(X: MatrixInput, options: MixtureWithNoiseOptions & {
-  noise: ArrayLike<boolean | number>; nComponents?: number | readonly [number, number]; covarianceTypes?: readonly CovarianceName[];
-  criterion?: 'bic' | 'aic'; sampleWeight?: ArrayLike<number> | null;
-}): NoiseModelSelection {
+export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOptions): NoiseModelSelection {
   if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'selectNoiseModel needs options { noise, … }.');
-  const { noise, nComponents = [1, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } =
-    options as MixtureWithNoiseOptions & { noise: ArrayLike<boolean | number>; nComponents?: number | [number, number];
-      covarianceTypes?: readonly CovarianceName[]; criterion?: 'bic' | 'aic'; sampleWeight?: ArrayLike<number> | null };
+  const known = [...MODEL_OPTIONS].filter((k) => !REFUSED.includes(k) && k !== 'covarianceType')
+    .concat(['hypervolume', 'noise', 'covarianceTypes', 'criterion', 'sampleWeight']);
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('selectNoiseModel option', k, known));
+  }
+  const { noise, nComponents = [1, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } = options;
   const [lo, hi] = typeof nComponents === 'number' ? [nComponents, nComponents] : Array.isArray(nComponents) ? nComponents : [NaN, NaN];
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && lo <= hi)) {
     throw new GmmError('INVALID_OPTION', `nComponents must be a number or a range [min, max] of integers ≥ 1; got ${describe(nComponents)}.`);
@@ -371,9 +388,6 @@ export function selectNoiseModel(X: MatrixInput, options: MixtureWithNoiseOption
     throw new GmmError('INVALID_OPTION', `covarianceTypes must be a non-empty list of ${COVARIANCE_MODELS.join(', ')} (or mclust's names); got ${describe(covarianceTypes)}.`);
   }
   if (criterion !== 'bic' && criterion !== 'aic') throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
-  if ((model as { nComponents?: unknown; covarianceType?: unknown }).covarianceType !== undefined) {
-    throw new GmmError('INVALID_OPTION', 'selectNoiseModel tries covarianceTypes, a list: give covarianceTypes: [...] for one model.');
-  }
   const m = toMatrix(X, 'X');
   const types = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];
   // every candidate checked before any fit

@@ -16,6 +16,7 @@ export const bootstrap: Command = {
       choices: BOOTSTRAP_TYPES },
     { name: 'boot', kind: 'int', value: 'n', help: 'replicates (default 999; jk: one per row)' },
     { name: 'level', kind: 'number', value: 'x', help: 'the intervals\' level (default 0.95)' },
+    { name: 'alpha', kind: 'number', value: 'a', help: 'wlbs: the Dirichlet weights\' concentration (default 1)' },
     { name: 'seed', kind: 'int', value: 'n', help: 'seed of the draws (default the model\'s)' },
     { name: 'workers', kind: 'int', value: 'n', help: 'refit on n worker threads (default 0: this thread); the same results' },
     ...DATA_OPTIONS,
@@ -40,7 +41,10 @@ export const bootstrap: Command = {
     }
     const { t, X } = readModelData(gm, pos[1], o);
     info(describeData(pos[1], t));
-    const options = { type, ...(o.boot !== undefined ? { nBoot: o.boot as number } : {}), ...(o.seed !== undefined ? { seed: o.seed as number } : {}) };
+    if (o.alpha !== undefined && type !== 'wlbs') throw new UsageError('--alpha applies to --type wlbs only.', 'bootstrap');
+    if (o.alpha !== undefined && !((o.alpha as number) > 0)) throw new UsageError(`--alpha ${o.alpha}: give a positive number.`, 'bootstrap');
+    const options = { type, ...(o.boot !== undefined ? { nBoot: o.boot as number } : {}), ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
+      ...(o.alpha !== undefined ? { alpha: o.alpha as number } : {}) };
     const b = o.workers ? await bootstrapParametersAsync(gm, X, { ...options, workers: o.workers as number }) : bootstrapParameters(gm, X, options);
     const se = b.standardErrors(), ci = b.confidenceIntervals(level);
     const K = b.nComponents, d = b.nFeatures;
