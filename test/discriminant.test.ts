@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { MixtureDiscriminant, type Matrix } from '../src/index.js';
 import { errorCode, loadCore, sameBits, thrown } from './helpers.js';
 
-interface Case { name: string; n: number; d: number; x: number[]; y: string[]; classes: string[]; models: string[]; G: number[]; z: number[]; predicted: string[] }
+interface Case { name: string; n: number; d: number; x: number[]; y: string[]; classes: string[]; models: string[]; G: number[]; z: number[]; predicted: string[];
+  loglik: number; df: number; bic: number }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/discriminant.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const X = (c: Case): Matrix => ({ data: Float64Array.from(c.x), rows: c.n, cols: c.d });
 const MCLUST = { initParams: 'hc', regCovar: 0, tol: 1e-11, maxIter: 100000 } as const;
@@ -28,6 +29,10 @@ describe('MixtureDiscriminant against mclust\'s MclustDA', () => {
       expect(p.cols).toBe(c.classes.length);
       for (let i = 0; i < p.data.length; i++) expect(Math.abs(p.data[i] - c.z[i])).toBeLessThan(1e-5);
       expect(da.predict(X(c))).toEqual(c.predicted);
+      // logLik.MclustDA and its df, and mclust's bic (2 log L − df ln n)
+      expect(Math.abs(da.logLikelihood(X(c)) - c.loglik) / Math.abs(c.loglik)).toBeLessThan(1e-8);
+      expect(da.nParameters()).toBe(c.df);
+      expect(Math.abs(da.bic(X(c)) + c.bic) / Math.abs(c.bic)).toBeLessThan(1e-8);
     });
   }
 });

@@ -11,7 +11,8 @@ import type * as Lib from '../src/entry-node.js';
 import { errorCode, expectSameFit, loadCore, maxRelDiff, overlapping, pieces, sameBits, thrown } from './helpers.js';
 
 interface Fit { model: string; bic: number | null; loglik: number; complete: number; pro: number[]; mean: number[]; sigma: number[] }
-interface Case { name: string; prior: boolean; n: number; d: number; x: number[]; y: string[]; classes: string[]; chosen: string; fits: Fit[]; z: number[]; predicted: string[] }
+interface Case { name: string; prior: boolean; n: number; d: number; x: number[]; y: string[]; classes: string[]; chosen: string; fits: Fit[]; z: number[]; predicted: string[];
+  loglik: number; df: number; bic: number }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/edda.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const X = (c: Case): Matrix => ({ data: Float64Array.from(c.x), rows: c.n, cols: c.d });
 // mclust's one-feature models E and V are EII and VII here
@@ -131,6 +132,10 @@ describe('MixtureDiscriminant modelType EDDA against mclust\'s MclustDA(modelTyp
       const p = da.predictProba(X(c));
       expect(maxRelDiff(p.data, c.z)).toBeLessThan(1e-9);
       expect(da.predict(X(c))).toEqual(c.predicted);
+      // logLik.MclustDA, its df and mclust's bic
+      expect(Math.abs(da.logLikelihood(X(c)) - c.loglik) / Math.abs(c.loglik)).toBeLessThan(1e-10);
+      expect(da.nParameters()).toBe(c.df);
+      expect(Math.abs(da.bic(X(c)) + c.bic) / Math.abs(c.bic)).toBeLessThan(1e-10);
       // JSON keeps the kind and gives back the same bits
       const back = MixtureDiscriminant.fromJSON(JSON.stringify(da));
       expect(back.modelType).toBe('EDDA');

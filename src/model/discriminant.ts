@@ -12,7 +12,7 @@ import { unknownOption } from './option-names.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
-import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { COVARIANCE_MODELS, covarianceParameters, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
@@ -255,15 +255,18 @@ export class MixtureDiscriminant {
   /** EDDA's covariance models, best first (null for MclustDA and for a classifier read from JSON). */
   get selection(): EddaSelection | null { return this.fitted('selection').selection; }
 
+  /** Per class, each row's log πc + log fc(x). */
+  private classLogs(X: MatrixInput, what: string): Float64Array[] {
+    const s = this.fitted(what), c = core();
+    return s.models.map((gm, k) => {
+      const lpi = c.ln(s.priors[k]);
+      return gm.scoreSamples(X).map((v) => v + lpi);
+    });
+  }
+
   /** Each row's class posterior probabilities: rows × classes, in the order of `classes`. */
   predictProba(X: MatrixInput): Matrix {
-    const s = this.fitted('predictProba');
-    const c = core(), C = s.classes.length;
-    const logs = s.models.map((gm, k) => {
-      const lp = gm.scoreSamples(X);
-      const lpi = c.ln(s.priors[k]);
-      return lp.map((v) => v + lpi);
-    });
+    const c = core(), logs = this.classLogs(X, 'predictProba'), C = logs.length;
     const n = logs[0].length, out = new Float64Array(n * C);
     for (let i = 0; i < n; i++) {
       let top = -Infinity;
@@ -278,6 +281,37 @@ export class MixtureDiscriminant {
       for (let k = 0; k < C; k++) out[i * C + k] = c.exp(logs[k][i] - lse);
     }
     return { data: out, rows: n, cols: C };
+  }
+
+  /** Σ log Σc πc fc(x) over X's rows (mclust's logLik.MclustDA). */
+  logLikelihood(X: MatrixInput): number {
+    const c = core(), logs = this.classLogs(X, 'logLikelihood'), C = logs.length;
+    let total = 0;
+    for (let i = 0; i < logs[0].length; i++) {
+      let top = -Infinity;
+      for (let k = 0; k < C; k++) top = Math.max(top, logs[k][i]);
+      let sum = 0;
+      for (let k = 0; k < C; k++) sum += c.exp(logs[k][i] - top);
+      total += top + c.ln(sum);
+    }
+    return total;
+  }
+
+  /** mclust 6.0.0's df of the classifier: each class's mixture's parameters (EDDA: the
+   *  classes' means and one model's covariance parameters over them); the class priors are
+   *  not counted (mclust 6.1 adds their C − 1). */
+  nParameters(): number {
+    const s = this.fitted('nParameters');
+    const C = s.classes.length, d = s.models[0].nFeatures;
+    return s.modelType === 'EDDA'
+      ? C * d + covarianceParameters(s.models[0].covarianceType, C, d)
+      : s.models.reduce((a, gm) => a + gm.nParameters(), 0);
+  }
+
+  /** −2·logLikelihood(X) + nParameters()·ln n (lower is better; mclust's bic with the other sign). */
+  bic(X: MatrixInput): number {
+    const n = toMatrix(X, 'X').rows;
+    return -2 * this.logLikelihood(X) + this.nParameters() * core().ln(n);
   }
 
   /** Each row's most probable class (the first of equal ones). */
