@@ -31,6 +31,11 @@ describe('dimensionReduction against mclust\'s MclustDR', () => {
         expect(Math.abs(Math.abs(dot) - 1), `direction ${j}`).toBeLessThan(c.y ? 1e-6 : 1e-10);
       }
       expect(r.directions.rows).toBe(c.n);
+      // a classifier's components weigh by the classes' shares of the rows, whatever its priors
+      if (c.y) {
+        const skewed = new MixtureDiscriminant({ ...MCLUST, priors: [0.6, 0.2, 0.2] }).fit(X(c), c.y);
+        expect(Array.from(dimensionReduction(skewed, X(c)).eigenvalues)).toEqual(Array.from(r.eigenvalues));
+      }
       expect(r.directions.cols).toBe(c.numdir);
     });
   }
@@ -39,6 +44,7 @@ describe('dimensionReduction against mclust\'s MclustDR', () => {
     const c = fx.cases[0];
     const gm = new GaussianMixture({ nComponents: 2 }).fit(X(c));
     expect(errorCode(() => dimensionReduction(gm, X(c), { lambda: 2 }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => dimensionReduction(gm, X(c), { lamda: 0 } as never))).toBe('INVALID_OPTION');
     expect(errorCode(() => dimensionReduction(gm, [[1, 2, 3]]))).toBe('FEATURE_MISMATCH');
     expect(errorCode(() => dimensionReduction({} as never, X(c)))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => dimensionReduction(new GaussianMixture(), X(c)))).toBe('NOT_FITTED');

@@ -33,6 +33,12 @@ describe('MixtureDiscriminant against mclust\'s MclustDA', () => {
       expect(Math.abs(da.logLikelihood(X(c)) - c.loglik) / Math.abs(c.loglik)).toBeLessThan(1e-8);
       expect(da.nParameters()).toBe(c.df);
       expect(Math.abs(da.bic(X(c)) + c.bic) / Math.abs(c.bic)).toBeLessThan(1e-8);
+      // priors move the posteriors, not the likelihood: mclust weighs the classes by their shares
+      const skewed = new MixtureDiscriminant({ ...MCLUST, priors: c.classes.map((_, k) => (k === 0 ? 0.8 : 0.2 / (c.classes.length - 1))) }).fit(X(c), c.y);
+      expect(skewed.logLikelihood(X(c))).toBe(da.logLikelihood(X(c)));
+      expect(MixtureDiscriminant.fromJSON(JSON.stringify(skewed)).logLikelihood(X(c))).toBe(da.logLikelihood(X(c)));
+      // a row no class density reaches: NUMERICAL, not NaN
+      expect(errorCode(() => da.logLikelihood([Array.from({ length: c.d }, (_, j) => (j ? 1 : 1e200))]))).toBe('NUMERICAL');
     });
   }
 });

@@ -11,8 +11,12 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/cdf.json', import.meta.ur
 beforeAll(loadCore);
 
 describe('the mixture\'s distribution function and quantiles', () => {
-  it('Φ is R\'s pnorm, bit for bit, across its three regions and both tails', () => {
+  it('Φ is R\'s pnorm, bit for bit, across its three regions and both tails, and its cut-offs', () => {
     fx.z.forEach((z, i) => expect(normalCdf(z), String(z)).toBe(fx.pnorm[i]));
+    // R 4's pnorm is 0 below −37.5193 and 1 above 8.2924
+    expect(normalCdf(-38)).toBe(0);
+    expect(normalCdf(-37.5)).toBeGreaterThan(0);
+    expect(normalCdf(8.3)).toBe(1);
   });
 
   it('F(x) and its quantiles for two components as R computes them', () => {
@@ -28,6 +32,9 @@ describe('the mixture\'s distribution function and quantiles', () => {
       expect(mixtureCdf(gm, [below])[0]).toBeLessThanOrEqual(fx.p[i]);
     }
     expect(Array.from(mixtureQuantile(gm, [0, 1]))).toEqual([-Infinity, Infinity]);
+    // weights a few ulps short of 1: F never reaches 1 − 1e-16, whose quantile is then Infinity, not a bound
+    const short = GaussianMixture.fromParameters({ weights: [0.5, 0.5 - 1e-15], means: [[0], [10]], covariances: [1, 1] }, { covarianceType: 'diag' });
+    expect(mixtureQuantile(short, [1 - 1e-16])[0]).toBe(Infinity);
   });
 
   it('one component: μ + σΦ⁻¹(p), for every covariance type; a feature\'s marginal of a wider model', () => {

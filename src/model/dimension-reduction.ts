@@ -17,6 +17,7 @@ import { MixtureDiscriminant } from './discriminant.js';
 import { fullCovariance } from './params.js';
 import { structureOf } from './covariance-models.js';
 import { describe, toMatrix, type Matrix, type MatrixInput } from './validate.js';
+import { checkKeys } from './option-names.js';
 
 export interface DimensionReduction {
   /** d × numDirections: the basis, one unit-length direction per column (sign arbitrary, as in R). */
@@ -30,10 +31,10 @@ export interface DimensionReduction {
 }
 
 /** The components (weights, means, full covariances) of a mixture or of a classifier's class
- *  mixtures (weights times the classes' priors, as MclustDA's shares). */
+ *  mixtures (weights times the classes' shares of the rows, as MclustDR's). */
 function componentsOf(model: GaussianMixture | MixtureDiscriminant, d: number): { f: number[]; mu: Float64Array[]; cov: Float64Array[] } {
   const models = model instanceof MixtureDiscriminant ? model.models : [model];
-  const shares = model instanceof MixtureDiscriminant ? Array.from(model.priors) : [1];
+  const shares = model instanceof MixtureDiscriminant ? Array.from(model.shares) : [1];
   const f: number[] = [], mu: Float64Array[] = [], cov: Float64Array[] = [];
   models.forEach((gm, c) => {
     if (gm.nFeatures !== d) throw new GmmError('FEATURE_MISMATCH', `X has ${d} features but the model has ${gm.nFeatures}.`);
@@ -71,10 +72,11 @@ function multiply(a: Float64Array, b: Float64Array, d: number): Float64Array {
  */
 export function dimensionReduction(model: GaussianMixture | MixtureDiscriminant, X: MatrixInput,
   options: { lambda?: number } = {}): DimensionReduction {
-  if (!(model instanceof GaussianMixture || model instanceof MixtureDiscriminant)) {
-    throw new GmmError('INVALID_ARGUMENT', `dimensionReduction needs a fitted GaussianMixture or MixtureDiscriminant; got ${describe(model)}.`);
+  if (!(model instanceof GaussianMixture || model instanceof MixtureDiscriminant) || (model instanceof GaussianMixture && model.options.variational)) {
+    throw new GmmError('INVALID_ARGUMENT', `dimensionReduction needs a fitted GaussianMixture or MixtureDiscriminant (not a Bayesian mixture); got ${describe(model)}.`);
   }
   if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'dimensionReduction options must be an object such as { lambda: 1 }.');
+  checkKeys(options, 'dimensionReduction', ['lambda']);
   const { lambda = 1 } = options;
   if (typeof lambda !== 'number' || !(lambda >= 0 && lambda <= 1)) throw new GmmError('INVALID_OPTION', `lambda must lie in [0, 1]; got ${describe(lambda)}.`);
   const m = toMatrix(X, 'X');

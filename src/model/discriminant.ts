@@ -6,13 +6,13 @@
 // of the rows) and fc its density, normalised by log-sum-exp with the core's exp and log.
 // crossValidate is mclust's cvMclustDA (folds and pooling: cross-validation.ts).
 import { core } from '../core/core.js';
-import { fitEdda, type ClassLabel, type EddaSelection } from './edda.js';
+import { eddaParameters, fitEdda, type ClassLabel, type EddaSelection } from './edda.js';
 import { balancedFolds, pooled, type CrossValidation } from './cross-validation.js';
 import { unknownOption } from './option-names.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
-import { COVARIANCE_MODELS, covarianceParameters, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
@@ -53,6 +53,8 @@ export interface MixtureDiscriminantJSON {
   version: 1;
   classes: ClassLabel[];
   priors: number[];
+  /** The classes' shares of the rows fitted (absent in files written before them: the priors). */
+  shares?: number[];
   models: ReturnType<GaussianMixture['toJSON']>[];
   /** Absent in files written before EDDA: 'MclustDA'. */
   modelType?: DiscriminantModelType;
@@ -60,7 +62,7 @@ export interface MixtureDiscriminantJSON {
 
 export class MixtureDiscriminant {
   private readonly opts: MixtureDiscriminantOptions;
-  private state: { classes: ClassLabel[]; priors: Float64Array; models: GaussianMixture[]; modelType: DiscriminantModelType;
+  private state: { classes: ClassLabel[]; priors: Float64Array; shares: Float64Array; models: GaussianMixture[]; modelType: DiscriminantModelType;
     selection: EddaSelection | null } | null = null;
 
   constructor(options: MixtureDiscriminantOptions = {}) {
@@ -76,10 +78,10 @@ export class MixtureDiscriminant {
       }
     }
     // its own options and a GaussianMixture's, named as such when a key is unknown
-    const known = [...MODEL_OPTIONS].filter((k) => !['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType'].includes(k))
-      .concat(['covarianceTypes', 'criterion', 'priors', 'modelType']);
+    const known = [...MODEL_OPTIONS].filter((k) => !['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType'].includes(k) &&
+      !(options.modelType === 'EDDA' && NOT_EDDA.includes(k))).concat(['covarianceTypes', 'criterion', 'priors', 'modelType']);
     for (const k of Object.keys(options)) {
-      if (!known.includes(k) && !['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType'].includes(k)) {
+      if (!known.includes(k) && !['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType', 'nComponents', ...NOT_EDDA].includes(k)) {
         throw new GmmError('INVALID_OPTION', unknownOption('MixtureDiscriminant option', k, known));
       }
     }
@@ -124,7 +126,7 @@ export class MixtureDiscriminant {
     const labels = classLabels(y, m.rows);
     const classes = [...new Set(labels)].sort((a, b) => (typeof a === 'number' ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1));
     if (classes.length < 2) throw new GmmError('INVALID_ARGUMENT', `y has ${classes.length} class: a classifier needs at least two.`);
-    this.state = this.fitClasses(m, labels, classes, this.priorsFor(classes, labels), null);
+    this.state = this.fitClasses(m, labels, classes, this.priorsFor(classes, labels), shareOf(classes, labels), null);
     return this;
   }
 
@@ -132,10 +134,10 @@ export class MixtureDiscriminant {
    *  components and covariance model refitted (crossValidate). Where every candidate of a class
    *  fails, MclustDA's fallback: with one model, the model before it in mclust's order (below
    *  EII one component fewer), with several, one component fewer. */
-  private fitClasses(m: Matrix, labels: ClassLabel[], classes: ClassLabel[], priors: Float64Array,
+  private fitClasses(m: Matrix, labels: ClassLabel[], classes: ClassLabel[], priors: Float64Array, shares: Float64Array,
     fixed: { nComponents: number; covarianceType: CovarianceModel }[] | null): NonNullable<MixtureDiscriminant['state']> {
     if (this.opts.modelType === 'EDDA') {
-      return { classes, priors, modelType: 'EDDA', ...this.fitEdda(m, labels, classes, fixed?.[0].covarianceType) };
+      return { classes, priors, shares, modelType: 'EDDA', ...this.fitEdda(m, labels, classes, fixed?.[0].covarianceType) };
     }
     const { nComponents = [1, 5] as ComponentGrid, covarianceTypes = this.defaultModels(m.cols), criterion = 'bic', priors: _, modelType: __, ...model } = this.opts;
     const models = classes.map((c, k) => {
@@ -155,7 +157,7 @@ export class MixtureDiscriminant {
         }
       }
     });
-    return { classes, priors, models, modelType: 'MclustDA', selection: null };
+    return { classes, priors, shares, models, modelType: 'MclustDA', selection: null };
   }
 
   /**
@@ -196,7 +198,7 @@ export class MixtureDiscriminant {
         throw new GmmError('INVALID_ARGUMENT', `fold ${f} leaves no row of class ${JSON.stringify(missing)} to fit it on: use fewer folds, or more rows of that class.`);
       }
       const inner = new MixtureDiscriminant(this.opts);
-      inner.state = inner.fitClasses(rowsOf(m, train), trainLabels, s.classes, s.priors, fixed);
+      inner.state = inner.fitClasses(rowsOf(m, train), trainLabels, s.classes, s.priors, shareOf(s.classes, trainLabels), fixed);
       const p = inner.predictProba(rowsOf(m, test));
       let wrong = 0, brier = 0;
       test.forEach((i, r) => {
@@ -235,7 +237,7 @@ export class MixtureDiscriminant {
   /** The class priors the options give, or the classes' shares of the rows. */
   private priorsFor(classes: ClassLabel[], labels: ClassLabel[]): Float64Array {
     const given = this.opts.priors;
-    if (given == null) return Float64Array.from(classes, (c) => labels.filter((l) => l === c).length / labels.length);
+    if (given == null) return shareOf(classes, labels);
     if (given.length !== classes.length) {
       throw new GmmError('SHAPE_MISMATCH', `priors has ${given.length} numbers for ${classes.length} classes (${classes.join(', ')}): give one per class, in that order.`);
     }
@@ -249,52 +251,49 @@ export class MixtureDiscriminant {
 
   get classes(): ClassLabel[] { return this.fitted('classes').classes.slice(); }
   get priors(): Float64Array { return this.fitted('priors').priors.slice(); }
+  /** The classes' shares of the rows fitted: what logLikelihood, bic and dimensionReduction
+   *  weigh the classes by (mclust's prop), whatever the priors. */
+  get shares(): Float64Array { return this.fitted('shares').shares.slice(); }
   /** Each class's mixture, in the order of `classes` (EDDA: one component each). */
   get models(): GaussianMixture[] { return this.fitted('models').models.slice(); }
   get modelType(): DiscriminantModelType { return this.fitted('modelType').modelType; }
   /** EDDA's covariance models, best first (null for MclustDA and for a classifier read from JSON). */
   get selection(): EddaSelection | null { return this.fitted('selection').selection; }
 
-  /** Per class, each row's log πc + log fc(x). */
-  private classLogs(X: MatrixInput, what: string): Float64Array[] {
+  /** Per class, each row's log wc + log fc(x), with wc the priors or the shares; and per row
+   *  their log-sum-exp (the core's exp and log). NUMERICAL for a row no class density reaches. */
+  private classLogs(X: MatrixInput, what: string, by: 'priors' | 'shares'): { logs: Float64Array[]; lse: Float64Array } {
     const s = this.fitted(what), c = core();
-    return s.models.map((gm, k) => {
-      const lpi = c.ln(s.priors[k]);
-      return gm.scoreSamples(X).map((v) => v + lpi);
+    const logs = s.models.map((gm, k) => {
+      const lw = c.ln(s[by][k]);
+      return gm.scoreSamples(X).map((v) => v + lw);
     });
-  }
-
-  /** Each row's class posterior probabilities: rows × classes, in the order of `classes`. */
-  predictProba(X: MatrixInput): Matrix {
-    const c = core(), logs = this.classLogs(X, 'predictProba'), C = logs.length;
-    const n = logs[0].length, out = new Float64Array(n * C);
-    for (let i = 0; i < n; i++) {
+    const C = logs.length, lse = new Float64Array(logs[0].length);
+    for (let i = 0; i < lse.length; i++) {
       let top = -Infinity;
       for (let k = 0; k < C; k++) top = Math.max(top, logs[k][i]);
       if (top === -Infinity) {
         throw new GmmError('NUMERICAL', `row ${i} lies so far from every class that no class density is a double (each is 0): ` +
-          'its posteriors are undefined. Scale the features, or leave such rows out.');
+          `its ${what === 'predictProba' ? 'posteriors are' : 'likelihood is'} undefined. Scale the features, or leave such rows out.`);
       }
       let sum = 0;
       for (let k = 0; k < C; k++) sum += c.exp(logs[k][i] - top);
-      const lse = top + c.ln(sum);
-      for (let k = 0; k < C; k++) out[i * C + k] = c.exp(logs[k][i] - lse);
+      lse[i] = top + c.ln(sum);
     }
+    return { logs, lse };
+  }
+
+  /** Each row's class posterior probabilities: rows × classes, in the order of `classes`. */
+  predictProba(X: MatrixInput): Matrix {
+    const c = core(), { logs, lse } = this.classLogs(X, 'predictProba', 'priors'), C = logs.length;
+    const n = lse.length, out = new Float64Array(n * C);
+    for (let i = 0; i < n; i++) for (let k = 0; k < C; k++) out[i * C + k] = c.exp(logs[k][i] - lse[i]);
     return { data: out, rows: n, cols: C };
   }
 
-  /** Σ log Σc πc fc(x) over X's rows (mclust's logLik.MclustDA). */
+  /** Σ log Σc sc fc(x) over X's rows, sc the classes' shares (mclust's logLik.MclustDA). */
   logLikelihood(X: MatrixInput): number {
-    const c = core(), logs = this.classLogs(X, 'logLikelihood'), C = logs.length;
-    let total = 0;
-    for (let i = 0; i < logs[0].length; i++) {
-      let top = -Infinity;
-      for (let k = 0; k < C; k++) top = Math.max(top, logs[k][i]);
-      let sum = 0;
-      for (let k = 0; k < C; k++) sum += c.exp(logs[k][i] - top);
-      total += top + c.ln(sum);
-    }
-    return total;
+    return this.classLogs(X, 'logLikelihood', 'shares').lse.reduce((a, v) => a + v, 0);
   }
 
   /** mclust 6.0.0's df of the classifier: each class's mixture's parameters (EDDA: the
@@ -303,9 +302,7 @@ export class MixtureDiscriminant {
   nParameters(): number {
     const s = this.fitted('nParameters');
     const C = s.classes.length, d = s.models[0].nFeatures;
-    return s.modelType === 'EDDA'
-      ? C * d + covarianceParameters(s.models[0].covarianceType, C, d)
-      : s.models.reduce((a, gm) => a + gm.nParameters(), 0);
+    return s.modelType === 'EDDA' ? eddaParameters(s.models[0].covarianceType, C, d) : s.models.reduce((a, gm) => a + gm.nParameters(), 0);
   }
 
   /** −2·logLikelihood(X) + nParameters()·ln n (lower is better; mclust's bic with the other sign). */
@@ -327,7 +324,7 @@ export class MixtureDiscriminant {
 
   toJSON(): MixtureDiscriminantJSON {
     const s = this.fitted('toJSON');
-    return { format: 'gmm-wasm-discriminant', version: 1, classes: s.classes.slice(), priors: Array.from(s.priors),
+    return { format: 'gmm-wasm-discriminant', version: 1, classes: s.classes.slice(), priors: Array.from(s.priors), shares: Array.from(s.shares),
       models: s.models.map((m) => m.toJSON()), modelType: s.modelType };
   }
 
@@ -349,7 +346,11 @@ export class MixtureDiscriminant {
     const models = j.models.map((m) => GaussianMixture.fromJSON(m));
     if (models.some((m) => m.nFeatures !== models[0].nFeatures)) throw bad('the classes\' models have different numbers of features.');
     try {
-      out.state = { classes: j.classes.slice(), priors: checkPriors(Float64Array.from(j.priors)), models, modelType, selection: null };
+      // (files written before shares: the priors, which were the shares unless given)
+      const shares = j.shares === undefined ? j.priors : j.shares;
+      if (!Array.isArray(shares) || shares.length !== j.classes.length) throw new Error('"shares" must be an array of one number per class.');
+      out.state = { classes: j.classes.slice(), priors: checkPriors(Float64Array.from(j.priors)), shares: checkPriors(Float64Array.from(shares)),
+        models, modelType, selection: null };
     } catch (e) {
       throw bad((e as Error).message);
     }
@@ -364,6 +365,11 @@ function validGrid(v: unknown): boolean {
   if (Array.isArray(v)) return v.length === 2 && v.every(int) && v[0] <= v[1];
   const values = (v as { values?: unknown } | null)?.values;
   return v !== null && typeof v === 'object' && Array.isArray(values) && values.length > 0 && values.every(int);
+}
+
+/** Each class's share of the labels. */
+function shareOf(classes: readonly ClassLabel[], labels: readonly ClassLabel[]): Float64Array {
+  return Float64Array.from(classes, (c) => labels.filter((l) => l === c).length / labels.length);
 }
 
 /** Class priors checked: positive, summing to 1. */

@@ -6,7 +6,7 @@
 import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { covarianceParameters, modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { collapsedComponent } from './collapse.js';
 import { componentSlice } from './params.js';
 import type { GaussianMixtureOptions, Matrix } from './validate.js';
@@ -37,6 +37,12 @@ export interface EddaSelection {
   failed: { covarianceType: CovarianceModel; error: GmmError }[];
 }
 
+/** EDDA's free parameters (mclust's count): the C classes' means and one model's covariance
+ *  parameters over them; the weights are the classes' shares, not parameters (equalPro). */
+export function eddaParameters(model: CovarianceModel, C: number, d: number): number {
+  return C * d + covarianceParameters(model, C, d);
+}
+
 /** EDDA: for each covariance model, one M-step from the classes, ranked by the criterion;
  *  the winner's components become the classes' one-component models. */
 export function fitEdda(m: Matrix, labels: readonly ClassLabel[], classes: readonly ClassLabel[], covarianceTypes: readonly CovarianceName[],
@@ -57,8 +63,7 @@ criterion: 'bic' | 'aic', model: GaussianMixtureOptions): { models: GaussianMixt
       failed.push({ covarianceType: gm.covarianceType, error: e });
       continue;
     }
-    // the weights are the classes' shares, not parameters of the classifier (mclust's equalPro count)
-    const p = gm.nParameters() - (C - 1), ll = gm.score(m) * n;
+    const p = eddaParameters(gm.covarianceType, C, m.cols), ll = gm.score(m) * n;
     const result: EddaResult = { covarianceType: gm.covarianceType, nParameters: p,
       bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p, logLikelihood: ll, collapsed: collapsedComponent(gm) >= 0 };
     fits.push({ gm, result });

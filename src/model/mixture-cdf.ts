@@ -37,7 +37,8 @@ export function mixtureCdf(gm: GaussianMixture, values: ArrayLike<number>): Floa
 }
 
 /** The p-quantile for each p in [0, 1]: the smallest x (to the last bit) with F(x) ≥ p;
- *  −Infinity at 0 and Infinity at 1, as R's qnorm. */
+ *  −Infinity at 0 and Infinity at 1, as R's qnorm, and Infinity where F never reaches p (weights
+ *  that sum to a few ulps below 1). */
 export function mixtureQuantile(gm: GaussianMixture, probs: ArrayLike<number>): Float64Array {
   const c = components(gm, 'mixtureQuantile');
   const ps = numbers(probs, 'probs');
@@ -51,7 +52,7 @@ export function mixtureQuantile(gm: GaussianMixture, probs: ArrayLike<number>): 
   }
   return Float64Array.from(ps, (p) => {
     if (p === 0) return -Infinity;
-    if (p === 1) return Infinity;
+    if (p === 1 || cdfAt(c, hi0) < p) return Infinity;
     let lo = lo0, hi = hi0;
     for (;;) {
       const mid = lo + (hi - lo) / 2;

@@ -377,7 +377,8 @@ export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOption
   const known = [...MODEL_OPTIONS].filter((k) => !REFUSED.includes(k) && k !== 'covarianceType')
     .concat(['hypervolume', 'noise', 'covarianceTypes', 'criterion', 'sampleWeight']);
   for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('selectNoiseModel option', k, known));
+    // (REFUSED keys go on to MixtureWithNoise, which says why it refuses them)
+    if (!known.includes(k) && !REFUSED.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('selectNoiseModel option', k, known));
   }
   const { noise, nComponents = [1, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } = options;
   const [lo, hi] = typeof nComponents === 'number' ? [nComponents, nComponents] : Array.isArray(nComponents) ? nComponents : [NaN, NaN];

@@ -77,7 +77,9 @@ const PQ = [1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.
 /**
  * The standard normal distribution function Φ(x) (lower tail), by Cody (1993), as R's pnorm:
  * a rational function of x² near 0 (|x| ≤ Φ⁻¹(¾)), else exp(−x²/2) times one of |x| (to √32)
- * or of 1/x², the square split as R splits it so that its exp loses no digits.
+ * or of 1/x², the square split as R splits it so that its exp loses no digits; 0 and 1 past
+ * R 4's cut-offs (−37.5193, 8.2924). The core's exp may differ from the C library's in the
+ * last bit.
  */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
@@ -103,7 +105,7 @@ export function normalCdf(x: number): number {
       den = (den + PD[i]) * y;
     }
     tail = split(c, y) * ((num + PC[7]) / (den + PD[7]));
-  } else if (y < 38.4674) {
+  } else if (x > -37.5193 && x < 8.2924) {
     const xsq = 1 / (x * x);
     let num = PP[5] * xsq, den = xsq;
     for (let i = 0; i < 4; i++) {
@@ -113,7 +115,8 @@ export function normalCdf(x: number): number {
     const t = (xsq * (num + PP[4])) / (den + PQ[4]);
     tail = split(c, y) * ((0.398942280401432677939946059934 - t) / y);
   } else {
-    tail = 0;
+    // beyond R's cut-offs: its lower tail is 0 below −37.5193 and 1 above 8.2924
+    return x > 0 ? 1 : 0;
   }
   return x > 0 ? 1 - tail : tail;
 }
