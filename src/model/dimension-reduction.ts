@@ -1,5 +1,6 @@
 // mclust's MclustDR (Scrucca 2010, "Dimension reduction for model-based clustering"): the
-// directions that show a fitted mixture's clusters (or a classifier's classes) best. With Σ
+// directions that show a fitted mixture's clusters (or a classifier's classes, or a noise
+// fit's Gaussians) best. With Σ
 // the data's covariance (divisor n), μ their mean, and the components' weights fₖ, means μₖ
 // and covariances Σₖ (S = Σₖ fₖΣₖ):
 //   M_I  = Σₖ fₖ (μₖ − μ)(μₖ − μ)ᵀ                      (the spread of the means)
@@ -14,6 +15,7 @@ import { core } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { MixtureDiscriminant } from './discriminant.js';
+import { MixtureWithNoise } from './noise-mixture.js';
 import { fullCovariance } from './params.js';
 import { structureOf } from './covariance-models.js';
 import { describe, toMatrix, type Matrix, type MatrixInput } from './validate.js';
@@ -32,9 +34,10 @@ export interface DimensionReduction {
 
 /** The components (weights, means, full covariances) of a mixture or of a classifier's class
  *  mixtures (weights times the classes' shares of the rows, as MclustDR's). */
-function componentsOf(model: GaussianMixture | MixtureDiscriminant, d: number): { f: number[]; mu: Float64Array[]; cov: Float64Array[] } {
-  const models = model instanceof MixtureDiscriminant ? model.models : [model];
-  const shares = model instanceof MixtureDiscriminant ? Array.from(model.shares) : [1];
+function componentsOf(model: GaussianMixture | MixtureDiscriminant | MixtureWithNoise, d: number): { f: number[]; mu: Float64Array[]; cov: Float64Array[] } {
+  const models = model instanceof MixtureDiscriminant ? model.models : [model instanceof MixtureWithNoise ? model.mixture : model];
+  // a noise fit's Gaussians keep their weights in the whole mixture, (1 − π₀)·wₖ, as MclustDR takes them
+  const shares = model instanceof MixtureDiscriminant ? Array.from(model.shares) : [model instanceof MixtureWithNoise ? 1 - model.noiseWeight : 1];
   const f: number[] = [], mu: Float64Array[] = [], cov: Float64Array[] = [];
   models.forEach((gm, c) => {
     if (gm.nFeatures !== d) throw new GmmError('FEATURE_MISMATCH', `X has ${d} features but the model has ${gm.nFeatures}.`);
@@ -70,10 +73,12 @@ function multiply(a: Float64Array, b: Float64Array, d: number): Float64Array {
  * its clusters, from a fitted GaussianMixture or MixtureDiscriminant. λ in [0, 1] weighs the
  * means' spread (1, mclust's default) against the covariances'.
  */
-export function dimensionReduction(model: GaussianMixture | MixtureDiscriminant, X: MatrixInput,
+export function dimensionReduction(model: GaussianMixture | MixtureDiscriminant | MixtureWithNoise, X: MatrixInput,
   options: { lambda?: number } = {}): DimensionReduction {
-  if (!(model instanceof GaussianMixture || model instanceof MixtureDiscriminant) || (model instanceof GaussianMixture && model.options.variational)) {
-    throw new GmmError('INVALID_ARGUMENT', `dimensionReduction needs a fitted GaussianMixture or MixtureDiscriminant (not a Bayesian mixture); got ${describe(model)}.`);
+  if (!(model instanceof GaussianMixture || model instanceof MixtureDiscriminant || model instanceof MixtureWithNoise) ||
+    (model instanceof GaussianMixture && model.options.variational)) {
+    throw new GmmError('INVALID_ARGUMENT', 'dimensionReduction needs a fitted GaussianMixture, MixtureDiscriminant or MixtureWithNoise ' +
+      `(not a Bayesian mixture); got ${describe(model)}.`);
   }
   if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'dimensionReduction options must be an object such as { lambda: 1 }.');
   checkKeys(options, 'dimensionReduction', ['lambda']);
