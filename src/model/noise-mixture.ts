@@ -1,6 +1,6 @@
 // mclust's noise component (Banfield & Raftery 1993; Mclust(X, initialization = list(noise =
 // …))): beside K Gaussians, points scattered over the data's region, a uniform density 1/V
-// with V the data's hypervolume (mclust's hypvol):
+// with V the data's hypervolume (mclust's hypvol, hypervolume.ts; selectNoiseModel: noise-selection.ts):
 //   p(x) = (1 − π₀)·Σₖ wₖ N(x | μₖ, Σₖ) + π₀ / V
 // EM from mclust's start: the rows first taken as noise get the noise component, the others
 // the Gaussians' start (initParams over them alone, one M-step). Each iteration the Gaussian
@@ -11,16 +11,14 @@
 // lower bound is the mean log-likelihood Σ wᵢ log p(xᵢ) / Σ wᵢ, as a GaussianMixture's.
 import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
-import { arenaFor } from '../core/arena.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { checkKeys } from './option-names.js';
+import { checkKeys, unknownOption } from './option-names.js';
 import { MODEL_OPTIONS, describe, rowsOf, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
-import { unknownOption } from './option-names.js';
+import { logHypervolume } from './hypervolume.js';
 import type { GaussianMixtureJSON } from './serialize.js';
 import type { IterationInfo } from '../fit/driver.js';
 import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
 import type { FitOptions } from './gaussian-mixture.js';
-import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 
 export interface MixtureWithNoiseOptions extends Omit<GaussianMixtureOptions, 'nInit' | 'warmStart' | 'prior' | 'equalWeights' |
   'missingValues' | 'weightsInit' | 'meansInit' | 'precisionsInit'> {
@@ -49,7 +47,7 @@ export interface MixtureWithNoiseJSON {
   lowerBound: number | null;
 }
 
-const REFUSED = ['nInit', 'warmStart', 'prior', 'equalWeights', 'missingValues', 'weightsInit', 'meansInit', 'precisionsInit'];
+export const REFUSED_WITH_NOISE = ['nInit', 'warmStart', 'prior', 'equalWeights', 'missingValues', 'weightsInit', 'meansInit', 'precisionsInit'];
 
 interface State { gaussian: GaussianMixture; noiseWeight: number; logV: number; converged: boolean; nIter: number; lowerBound: number }
 
@@ -61,11 +59,11 @@ export class MixtureWithNoise {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new GmmError('INVALID_TYPE', `MixtureWithNoise options must be an object; got ${describe(options)}.`);
     }
-    const known = [...MODEL_OPTIONS].filter((k) => !REFUSED.includes(k)).concat(['hypervolume']);
+    const known = [...MODEL_OPTIONS].filter((k) => !REFUSED_WITH_NOISE.includes(k)).concat(['hypervolume']);
     for (const k of Object.keys(options)) {
-      if (!known.includes(k) && !REFUSED.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('MixtureWithNoise option', k, known));
+      if (!known.includes(k) && !REFUSED_WITH_NOISE.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('MixtureWithNoise option', k, known));
     }
-    const given = REFUSED.find((k) => (options as Record<string, unknown>)[k] !== undefined);
+    const given = REFUSED_WITH_NOISE.find((k) => (options as Record<string, unknown>)[k] !== undefined);
     if (given) {
       throw new GmmError('INVALID_OPTION', `${given} is not an option of MixtureWithNoise: it starts once, from the rows that ` +
         "fit's noise option marks (mclust's noise start), without an explicit start, a prior, equal weights or missing values.");
@@ -136,7 +134,7 @@ export class MixtureWithNoise {
   /** The options given, with the defaults filled in (a copy). */
   get options(): MixtureWithNoiseOptions {
     const { hypervolume, ...gaussian } = this.opts;
-    const o = Object.fromEntries(Object.entries(new GaussianMixture(gaussian).getParams()).filter(([k]) => !REFUSED.includes(k)));
+    const o = Object.fromEntries(Object.entries(new GaussianMixture(gaussian).getParams()).filter(([k]) => !REFUSED_WITH_NOISE.includes(k)));
     return { ...o, ...(hypervolume !== undefined ? { hypervolume } : {}) } as MixtureWithNoiseOptions;
   }
 
@@ -242,70 +240,6 @@ export class MixtureWithNoise {
   }
 }
 
-/** mclust's hypvol(X) (below); rows of weight 0 do not count, and weights count as repeated rows. */
-export function hypervolume(X: MatrixInput, options: { sampleWeight?: ArrayLike<number> | null } = {}): number {
-  const m = toMatrix(X, 'X');
-  return core().exp(logHypervolume(m, toSampleWeight(options?.sampleWeight, m.rows)));
-}
-
-/**
- * ln of mclust's hypvol(X): the smaller of the volumes of the data's bounding box and of its
- * box along the principal axes (the ranges of princomp's scores: the rows centred on their
- * weighted mean, times the eigenvectors of their weighted covariance with divisor Σw), as a
- * sum of the core's logs; one feature: its range. Where the covariance is isotropic its axes,
- * and so this volume, are arbitrary (as in R).
- */
-function logHypervolume(m: Matrix, w: Float64Array | null): number {
-  const d = m.cols, c = core();
-  const rows = Array.from({ length: m.rows }, (_, i) => i).filter((i) => !w || w[i] > 0);
-  const wt = (i: number): number => (w ? w[i] : 1);
-  const logRanges = (value: (i: number, j: number) => number): number => {
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      let lo = Infinity, hi = -Infinity;
-      for (const i of rows) {
-        const v = value(i, j);
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      s += c.ln(hi - lo);
-    }
-    return s;
-  };
-  let vol = logRanges((i, j) => m.data[i * d + j]);
-  if (d > 1) {
-    const mean = new Float64Array(d);
-    let total = 0;
-    for (const i of rows) {
-      total += wt(i);
-      for (let j = 0; j < d; j++) mean[j] += wt(i) * m.data[i * d + j];
-    }
-    for (let j = 0; j < d; j++) mean[j] /= total;
-    const cov = new Float64Array(d * d);
-    for (const i of rows) {
-      for (let a = 0; a < d; a++) {
-        const xa = wt(i) * (m.data[i * d + a] - mean[a]);
-        for (let b = 0; b < d; b++) cov[a * d + b] += xa * (m.data[i * d + b] - mean[b]);
-      }
-    }
-    for (let a = 0; a < d * d; a++) cov[a] /= total;
-    const arena = arenaFor(c);
-    const A = arena.put(cov), values = arena.allocF64(d), vectors = arena.allocF64(d * d);
-    c.symmetricEigen(A, d, values, vectors);
-    const V = arena.f64(vectors, d * d).slice();
-    vol = Math.min(vol, logRanges((i, j) => {
-      let s = 0;
-      for (let a = 0; a < d; a++) s += (m.data[i * d + a] - mean[a]) * V[a * d + j];
-      return s;
-    }));
-  }
-  if (!Number.isFinite(vol)) {
-    throw new GmmError('INVALID_ARGUMENT', 'the data span no volume (a feature is constant, or the rows lie in a plane): ' +
-      'give the hypervolume option.');
-  }
-  return vol;
-}
-
 /** Per row: log p(x) with the noise, and 1 − (the noise's share) = (1 − π₀) g(x) / p(x). */
 function noiseEStep(g: GaussianMixture, m: Matrix, pi0: number, logV: number): { logp: Float64Array; notNoise: Float64Array } {
   const c = core();
@@ -332,95 +266,4 @@ function noiseRows(v: unknown, n: number): boolean[] {
   const bad = a.findIndex((x) => typeof x !== 'boolean' && x !== 0 && x !== 1);
   if (bad >= 0) throw new GmmError('INVALID_ARGUMENT', `noise[${bad}] is ${describe(a[bad])}: give true or false (or 1 or 0) for each row.`);
   return a.map((x) => x === true || x === 1);
-}
-
-/** One candidate selectNoiseModel fitted; criteria lower-is-better, with mclust's count. */
-export interface NoiseSelectionResult {
-  nComponents: number;
-  covarianceType: CovarianceModel;
-  bic: number;
-  aic: number;
-  logLikelihood: number;
-  nParameters: number;
-  nIter: number;
-  converged: boolean;
-  model: MixtureWithNoise;
-}
-
-export interface NoiseModelSelection {
-  best: MixtureWithNoise;
-  criterion: 'bic' | 'aic';
-  /** Every fit, best first (by the criterion, then fewer parameters, then the order tried). */
-  results: NoiseSelectionResult[];
-  /** Fits that failed on the data (NOT_POSITIVE_DEFINITE, NUMERICAL, TOO_FEW_SAMPLES). */
-  failed: { nComponents: number; covarianceType: CovarianceModel; error: GmmError }[];
-}
-
-/** selectNoiseModel's options: a MixtureWithNoise's, the noise guess, and the grid. */
-export interface SelectNoiseModelOptions extends Omit<MixtureWithNoiseOptions, 'nComponents' | 'covarianceType'> {
-  noise: ArrayLike<boolean | number>;
-  /** Numbers of components: one, or a range [min, max] (default [1, 9], as Mclust). */
-  nComponents?: number | readonly [number, number];
-  /** Covariance models (default all fourteen). */
-  covarianceTypes?: readonly CovarianceName[];
-  criterion?: 'bic' | 'aic';
-  sampleWeight?: ArrayLike<number> | null;
-}
-
-/**
- * mclust's Mclust(X, G, modelNames, initialization = list(noise = guess)): a MixtureWithNoise
- * for every covariance model × number of components (models outer), from the same noise guess
- * and one agglomeration of the other rows (initParams 'hc'), ranked by BIC (or AIC).
- */
-export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOptions): NoiseModelSelection {
-  if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'selectNoiseModel needs options { noise, … }.');
-  const known = [...MODEL_OPTIONS].filter((k) => !REFUSED.includes(k) && k !== 'covarianceType')
-    .concat(['hypervolume', 'noise', 'covarianceTypes', 'criterion', 'sampleWeight']);
-  for (const k of Object.keys(options)) {
-    // (REFUSED keys go on to MixtureWithNoise, which says why it refuses them)
-    if (!known.includes(k) && !REFUSED.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('selectNoiseModel option', k, known));
-  }
-  const { noise, nComponents = [1, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } = options;
-  const [lo, hi] = typeof nComponents === 'number' ? [nComponents, nComponents] : Array.isArray(nComponents) ? nComponents : [NaN, NaN];
-  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && lo <= hi)) {
-    throw new GmmError('INVALID_OPTION', `nComponents must be a number or a range [min, max] of integers ≥ 1; got ${describe(nComponents)}.`);
-  }
-  if (!Array.isArray(covarianceTypes) || covarianceTypes.length === 0 || !covarianceTypes.every((t) => modelNamed(t))) {
-    throw new GmmError('INVALID_OPTION', `covarianceTypes must be a non-empty list of ${COVARIANCE_MODELS.join(', ')} (or mclust's names); got ${describe(covarianceTypes)}.`);
-  }
-  if (criterion !== 'bic' && criterion !== 'aic') throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
-  const m = toMatrix(X, 'X');
-  const types = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];
-  // every candidate checked before any fit
-  const candidates = types.flatMap((t) => Array.from({ length: hi - lo + 1 }, (_, i) => new MixtureWithNoise({ ...model, nComponents: lo + i, covarianceType: t })));
-  const shared: SharedStart = { rows: null, hc: { made: null } };
-  const results: NoiseSelectionResult[] = [], failed: NoiseModelSelection['failed'] = [];
-  const w = toSampleWeight(sampleWeight, m.rows);
-  for (const nm of candidates) {
-    const K = nm.options.nComponents!, t = modelNamed(nm.options.covarianceType!)!;
-    try {
-      nm.fit(m, { noise, sampleWeight: w, [SHARED_START]: shared } as MixtureWithNoiseFitOptions);
-    } catch (e) {
-      if (!(e instanceof GmmError) || !['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_FEW_SAMPLES'].includes(e.code)) throw e;
-      failed.push({ nComponents: K, covarianceType: t, error: e });
-      continue;
-    }
-    const v = nm.scoreSamples(m);
-    let ll = 0, n = 0;
-    for (let i = 0; i < v.length; i++) {
-      ll += (w ? w[i] : 1) * v[i];
-      n += w ? w[i] : 1;
-    }
-    const p = nm.nParameters();
-    results.push({ nComponents: K, covarianceType: t, bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p, logLikelihood: ll,
-      nParameters: p, nIter: nm.nIter, converged: nm.converged, model: nm });
-  }
-  if (results.length === 0) {
-    throw new GmmError(failed[0].error.code, `every candidate fit failed; the first (nComponents ${failed[0].nComponents}, ` +
-      `${failed[0].covarianceType}): ${failed[0].error.message}`);
-  }
-  const order = results.map((_, i) => i).sort((a, b) => (results[a][criterion] - results[b][criterion]) ||
-    (results[a].nParameters - results[b].nParameters) || a - b);
-  const sorted = order.map((i) => results[i]);
-  return { best: sorted[0].model, criterion, results: sorted, failed };
 }

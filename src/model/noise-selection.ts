@@ -1,0 +1,100 @@
+// mclust's Mclust(X, G, modelNames, initialization = list(noise = guess)): a MixtureWithNoise
+// for every covariance model × number of components, ranked by BIC or AIC.
+import { GmmError } from '../core/errors.js';
+import { core } from '../core/core.js';
+import { MixtureWithNoise, REFUSED_WITH_NOISE, type MixtureWithNoiseFitOptions, type MixtureWithNoiseOptions } from './noise-mixture.js';
+import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
+import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { MODEL_OPTIONS, describe, toMatrix, toSampleWeight, type MatrixInput } from './validate.js';
+import { unknownOption } from './option-names.js';
+
+/** One candidate selectNoiseModel fitted; criteria lower-is-better, with mclust's count. */
+export interface NoiseSelectionResult {
+  nComponents: number;
+  covarianceType: CovarianceModel;
+  bic: number;
+  aic: number;
+  logLikelihood: number;
+  nParameters: number;
+  nIter: number;
+  converged: boolean;
+  model: MixtureWithNoise;
+}
+
+export interface NoiseModelSelection {
+  best: MixtureWithNoise;
+  criterion: 'bic' | 'aic';
+  /** Every fit, best first (by the criterion, then fewer parameters, then the order tried). */
+  results: NoiseSelectionResult[];
+  /** Fits that failed on the data (NOT_POSITIVE_DEFINITE, NUMERICAL, TOO_FEW_SAMPLES). */
+  failed: { nComponents: number; covarianceType: CovarianceModel; error: GmmError }[];
+}
+
+/** selectNoiseModel's options: a MixtureWithNoise's, the noise guess, and the grid. */
+export interface SelectNoiseModelOptions extends Omit<MixtureWithNoiseOptions, 'nComponents' | 'covarianceType'> {
+  noise: ArrayLike<boolean | number>;
+  /** Numbers of components: one, or a range [min, max] (default [1, 9], as Mclust). */
+  nComponents?: number | readonly [number, number];
+  /** Covariance models (default all fourteen). */
+  covarianceTypes?: readonly CovarianceName[];
+  criterion?: 'bic' | 'aic';
+  sampleWeight?: ArrayLike<number> | null;
+}
+
+/**
+ * mclust's Mclust(X, G, modelNames, initialization = list(noise = guess)): a MixtureWithNoise
+ * for every covariance model × number of components (models outer), from the same noise guess
+ * and one agglomeration of the other rows (initParams 'hc'), ranked by BIC (or AIC).
+ */
+export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOptions): NoiseModelSelection {
+  if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'selectNoiseModel needs options { noise, … }.');
+  const known = [...MODEL_OPTIONS].filter((k) => !REFUSED_WITH_NOISE.includes(k) && k !== 'covarianceType')
+    .concat(['hypervolume', 'noise', 'covarianceTypes', 'criterion', 'sampleWeight']);
+  for (const k of Object.keys(options)) {
+    // (REFUSED keys go on to MixtureWithNoise, which says why it refuses them)
+    if (!known.includes(k) && !REFUSED_WITH_NOISE.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('selectNoiseModel option', k, known));
+  }
+  const { noise, nComponents = [1, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } = options;
+  const [lo, hi] = typeof nComponents === 'number' ? [nComponents, nComponents] : Array.isArray(nComponents) ? nComponents : [NaN, NaN];
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && lo <= hi)) {
+    throw new GmmError('INVALID_OPTION', `nComponents must be a number or a range [min, max] of integers ≥ 1; got ${describe(nComponents)}.`);
+  }
+  if (!Array.isArray(covarianceTypes) || covarianceTypes.length === 0 || !covarianceTypes.every((t) => modelNamed(t))) {
+    throw new GmmError('INVALID_OPTION', `covarianceTypes must be a non-empty list of ${COVARIANCE_MODELS.join(', ')} (or mclust's names); got ${describe(covarianceTypes)}.`);
+  }
+  if (criterion !== 'bic' && criterion !== 'aic') throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
+  const m = toMatrix(X, 'X');
+  const types = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];
+  // every candidate checked before any fit
+  const candidates = types.flatMap((t) => Array.from({ length: hi - lo + 1 }, (_, i) => new MixtureWithNoise({ ...model, nComponents: lo + i, covarianceType: t })));
+  const shared: SharedStart = { rows: null, hc: { made: null } };
+  const results: NoiseSelectionResult[] = [], failed: NoiseModelSelection['failed'] = [];
+  const w = toSampleWeight(sampleWeight, m.rows);
+  for (const nm of candidates) {
+    const K = nm.options.nComponents!, t = modelNamed(nm.options.covarianceType!)!;
+    try {
+      nm.fit(m, { noise, sampleWeight: w, [SHARED_START]: shared } as MixtureWithNoiseFitOptions);
+    } catch (e) {
+      if (!(e instanceof GmmError) || !['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_FEW_SAMPLES'].includes(e.code)) throw e;
+      failed.push({ nComponents: K, covarianceType: t, error: e });
+      continue;
+    }
+    const v = nm.scoreSamples(m);
+    let ll = 0, n = 0;
+    for (let i = 0; i < v.length; i++) {
+      ll += (w ? w[i] : 1) * v[i];
+      n += w ? w[i] : 1;
+    }
+    const p = nm.nParameters();
+    results.push({ nComponents: K, covarianceType: t, bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p, logLikelihood: ll,
+      nParameters: p, nIter: nm.nIter, converged: nm.converged, model: nm });
+  }
+  if (results.length === 0) {
+    throw new GmmError(failed[0].error.code, `every candidate fit failed; the first (nComponents ${failed[0].nComponents}, ` +
+      `${failed[0].covarianceType}): ${failed[0].error.message}`);
+  }
+  const order = results.map((_, i) => i).sort((a, b) => (results[a][criterion] - results[b][criterion]) ||
+    (results[a].nParameters - results[b].nParameters) || a - b);
+  const sorted = order.map((i) => results[i]);
+  return { best: sorted[0].model, criterion, results: sorted, failed };
+}
