@@ -5,7 +5,8 @@
 // GmmError('INVALID_JSON') or returns a model that works.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GaussianMixture, GmmError, MixtureDiscriminant, MixtureWithNoise, bootstrapParameters, type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
+import { GaussianMixture, GmmError, MixtureDiscriminant, MixtureWithNoise, bootstrapParameters, dimensionReduction, mixtureCdf, mixtureQuantile,
+  type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
 import { loadCore, modelProblems, normal, rng, rowSums } from './helpers.js';
 
 beforeAll(loadCore);
@@ -228,7 +229,7 @@ describe('fromJSON on mangled JSON: INVALID_JSON or a working model', () => {
 });
 
 describe('today\'s models on random data: valid results or a GmmError, never NaN', () => {
-  it('MixtureWithNoise, EDDA and bootstrapParameters over the same shapes and scales', () => {
+  it('MixtureWithNoise, EDDA, bootstrapParameters, mixtureCdf/Quantile and dimensionReduction over the same shapes and scales', () => {
     const outcomes = new Map<string, number>();
     const note = (k: string): void => { outcomes.set(k, (outcomes.get(k) ?? 0) + 1); };
     const allowed = [...FIT_CODES, 'INVALID_ARGUMENT'];
@@ -273,6 +274,16 @@ describe('today\'s models on random data: valid results or a GmmError, never NaN
           expect(noNaN(b.means) && noNaN(b.weights)).toBe(true);
           expect(noNaN(b.standardErrors().means)).toBe(true);
           note('bootstrap valid');
+          // a feature's distribution function is non-decreasing in [0, 1], its quantiles invert it
+          const m0 = gm.marginal([0]);
+          const xs = Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols]).sort((u, v) => u - v);
+          const F = mixtureCdf(m0, xs);
+          for (let i = 0; i < F.length; i++) expect(F[i] >= 0 && F[i] <= 1 && (i === 0 || F[i] >= F[i - 1])).toBe(true);
+          const q = mixtureQuantile(m0, [0.1, 0.5, 0.9]);
+          expect(noNaN(q) && q[0] <= q[1] && q[1] <= q[2]).toBe(true);
+          // MclustDR's directions: finite, unit length
+          const dr = dimensionReduction(gm, X);
+          expect(noNaN(dr.eigenvalues) && noNaN(dr.basis.data) && noNaN(dr.directions.data)).toBe(true);
         } catch (e) {
           if (!(e instanceof GmmError)) throw e;
           expect(allowed).toContain(e.code);
