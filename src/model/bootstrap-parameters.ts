@@ -17,7 +17,7 @@ import { drawSeed, warmStart } from './resampling.js';
 import { fullCovariance } from './params.js';
 import { structureOf, type CovarianceModel } from './covariance-models.js';
 import { meanAndSd, normalQuantile, quantile7 } from './quantiles.js';
-import { unknownOption } from './option-names.js';
+import { checkKeys } from './option-names.js';
 import { describe, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { GaussianMixtureJSON } from './serialize.js';
 import type { SpawnOptions } from '../parallel/spawn.js';
@@ -106,7 +106,7 @@ export class ParameterBootstrap {
   standardErrors(): ParameterSummary {
     return this.each((v) => {
       const { sd, count } = meanAndSd(v);
-      return this.type === 'jk' ? Math.sqrt((sd * sd * (count - 1) ** 2) / count) : sd;
+      return this.type === 'jk' ? jackknifeError(sd, count) : sd;
     });
   }
 
@@ -128,8 +128,8 @@ export class ParameterBootstrap {
       for (let i = 0; i < count; i++) {
         const v = Float64Array.from({ length: this.nBoot }, (_, b) => series(b * count + i));
         if (this.type === 'jk') {
-          const { mean, sd, count: m } = meanAndSd(v);
-          const se = Math.sqrt((sd * sd * (m - 1) ** 2) / m);
+          const { mean, sd, count } = meanAndSd(v);
+          const se = jackknifeError(sd, count);
           lower[i] = mean - z * se;
           upper[i] = mean + z * se;
         } else {
@@ -228,10 +228,7 @@ function plan(model: GaussianMixture, X: MatrixInput, options: BootstrapParamete
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new GmmError('INVALID_TYPE', `bootstrapParameters options must be an object; got ${describe(options)}.`);
   }
-  const known = [...OPTIONS, ...extra];
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('bootstrapParameters option', k, known));
-  }
+  checkKeys(options, 'bootstrapParameters', [...OPTIONS, ...extra]);
   const { type = 'bs', alpha = 1, tol = 1e-8, maxIter = 100000 } = options;
   if (!BOOTSTRAP_TYPES.includes(type)) {
     throw new GmmError('INVALID_OPTION', `type must be one of ${BOOTSTRAP_TYPES.map((t) => `'${t}'`).join(', ')}; got ${describe(type)}.`);
@@ -337,6 +334,12 @@ export function bootstrapReplicates(t: ReplicateTask): Replicates {
     }
   }
   return out;
+}
+
+/** The jackknife's standard error from its m replicates' standard deviation: sd·(m − 1)/√m,
+ *  computed as mclust's summary does, √(sd²(m − 1)²/m). */
+function jackknifeError(sd: number, m: number): number {
+  return Math.sqrt((sd * sd * (m - 1) ** 2) / m);
 }
 
 /** The sample weights of replicate b: how often each row is drawn ('bs'), Gamma(α) draws

@@ -11,12 +11,12 @@
 // centred data times the basis. Σ^{-1/2} from Σ's eigenvectors, leaving out the eigenvalues
 // below tol times the largest (a singular Σ), as mclust does.
 import { GmmError } from '../core/errors.js';
-import { core } from '../core/core.js';
-import { arenaFor } from '../core/arena.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { MixtureDiscriminant } from './discriminant.js';
 import { MixtureWithNoise } from './noise-mixture.js';
 import { fullCovariance } from './params.js';
+import { eigenDecomposition } from './factors.js';
+import { weightedMoments } from './moments.js';
 import { structureOf } from './covariance-models.js';
 import { describe, toMatrix, type Matrix, type MatrixInput } from './validate.js';
 import { checkKeys } from './option-names.js';
@@ -51,14 +51,6 @@ function componentsOf(model: GaussianMixture | MixtureDiscriminant | MixtureWith
   return { f, mu, cov };
 }
 
-/** Symmetric d×d a = V diag(ω) Vᵀ by the core's Jacobi: ω descending, V's columns the vectors. */
-function eigen(a: Float64Array, d: number): { values: Float64Array; vectors: Float64Array } {
-  const c = core(), arena = arenaFor(c);
-  const A = arena.put(a), values = arena.allocF64(d), vectors = arena.allocF64(d * d);
-  c.symmetricEigen(A, d, values, vectors);
-  return { values: arena.f64(values, d).slice(), vectors: arena.f64(vectors, d * d).slice() };
-}
-
 function multiply(a: Float64Array, b: Float64Array, d: number): Float64Array {
   const out = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let k = 0; k < d; k++) {
@@ -88,19 +80,9 @@ export function dimensionReduction(model: GaussianMixture | MixtureDiscriminant 
   const n = m.rows, d = m.cols;
   const { f, mu, cov } = componentsOf(model, d);
   // the data's mean and covariance (divisor n)
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += m.data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= n;
-  const sigma = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < d; a++) {
-      const xa = m.data[i * d + a] - mean[a];
-      for (let b = 0; b < d; b++) sigma[a * d + b] += xa * (m.data[i * d + b] - mean[b]);
-    }
-  }
-  for (let a = 0; a < d * d; a++) sigma[a] /= n;
+  const { mean, cov: sigma } = weightedMoments(m, null);
   // Σ^{-1/2} and Σ⁻¹ from Σ's eigenvectors, past eigenvalues below √eps of the largest
-  const se = eigen(sigma, d);
+  const se = eigenDecomposition(sigma, d);
   const keep = Array.from({ length: d }, (_, j) => j).filter((j) => se.values[j] > Math.max(1.4901161193847656e-8 * se.values[0], 0));
   if (keep.length === 0) throw new GmmError('INVALID_ARGUMENT', 'X has no spread: every feature is constant.');
   const invSqrt = new Float64Array(d * d), inv = new Float64Array(d * d);
@@ -130,7 +112,7 @@ export function dimensionReduction(model: GaussianMixture | MixtureDiscriminant 
   // Σ^{-1/2} M Σ^{-1/2} = U L Uᵀ, symmetrised against rounding
   const A = multiply(multiply(invSqrt, M, d), invSqrt, d);
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) A[a * d + b] = A[b * d + a] = (A[a * d + b] + A[b * d + a]) / 2;
-  const ge = eigen(A, d);
+  const ge = eigenDecomposition(A, d);
   const eigenvalues = ge.values.map((l) => (l > 0 ? l : 0));
   const numDirections = Math.min(d, eigenvalues.filter((l) => l > 1.4901161193847656e-8).length);
   const basis = new Float64Array(d * numDirections);

@@ -8,7 +8,7 @@
 import { core } from '../core/core.js';
 import { eddaParameters, fitEdda, type ClassLabel, type EddaSelection } from './edda.js';
 import { balancedFolds, pooled, type CrossValidation } from './cross-validation.js';
-import { unknownOption } from './option-names.js';
+import { checkKeys } from './option-names.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
@@ -80,11 +80,7 @@ export class MixtureDiscriminant {
     // its own options and a GaussianMixture's, named as such when a key is unknown
     const known = [...MODEL_OPTIONS].filter((k) => !['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType'].includes(k) &&
       !(options.modelType === 'EDDA' && NOT_EDDA.includes(k))).concat(['covarianceTypes', 'criterion', 'priors', 'modelType']);
-    for (const k of Object.keys(options)) {
-      if (!known.includes(k) && !['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType', 'nComponents', ...NOT_EDDA].includes(k)) {
-        throw new GmmError('INVALID_OPTION', unknownOption('MixtureDiscriminant option', k, known));
-      }
-    }
+    checkKeys(options, 'MixtureDiscriminant', known, ['weightsInit', 'meansInit', 'precisionsInit', 'covarianceType', ...NOT_EDDA]);
     const modelType = options.modelType ?? 'MclustDA';
     if (modelType !== 'MclustDA' && modelType !== 'EDDA') {
       throw new GmmError('INVALID_OPTION', `modelType must be 'MclustDA' or 'EDDA'; got ${describe(modelType)}.`);
@@ -170,9 +166,7 @@ export class MixtureDiscriminant {
   crossValidate(X: MatrixInput, y: ArrayLike<ClassLabel>, options: { nFolds?: number; seed?: number } = {}): CrossValidation {
     const s = this.fitted('crossValidate');
     if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'crossValidate options must be an object such as { nFolds: 10 }.');
-    for (const k of Object.keys(options)) {
-      if (k !== 'nFolds' && k !== 'seed') throw new GmmError('INVALID_OPTION', unknownOption('crossValidate option', k, ['nFolds', 'seed']));
-    }
+    checkKeys(options, 'crossValidate', ['nFolds', 'seed']);
     const m = toMatrix(X, 'X');
     const labels = classLabels(y, m.rows);
     const n = m.rows, C = s.classes.length;

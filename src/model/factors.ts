@@ -16,6 +16,15 @@ export function precisionFactors(type: CovarianceType, K: number, d: number, cov
   return { bad, chol: arena.f64(out, cov.length).slice() };
 }
 
+/** Symmetric d×d a = V diag(ω) Vᵀ by the core's Jacobi (assembly/eigen.ts): ω descending, V
+ *  row-major with the vectors as its columns. Uses the core's scratch memory only. */
+export function eigenDecomposition(a: Float64Array, d: number): { values: Float64Array; vectors: Float64Array } {
+  const c = core(), arena = arenaFor(c);
+  const A = arena.put(a), values = arena.allocF64(d), vectors = arena.allocF64(d * d);
+  c.symmetricEigen(A, d, values, vectors);
+  return { values: arena.f64(values, d).slice(), vectors: arena.f64(vectors, d * d).slice() };
+}
+
 /** The eigenvalues of K symmetric d×d matrices (K·d, each component's descending), by the
  *  core's Jacobi (assembly/eigen.ts). Uses the core's scratch memory only. */
 export function eigenvalues(K: number, d: number, cov: Float64Array): Float64Array {

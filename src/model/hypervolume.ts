@@ -1,7 +1,8 @@
 // mclust's hypvol: the volume the noise component's uniform density spreads over.
 import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
-import { arenaFor } from '../core/arena.js';
+import { eigenDecomposition } from './factors.js';
+import { weightedMoments } from './moments.js';
 import { toMatrix, toSampleWeight, type Matrix, type MatrixInput } from './validate.js';
 
 /** mclust's hypvol(X) (below); rows of weight 0 do not count, and weights count as repeated rows. */
@@ -20,7 +21,6 @@ export function hypervolume(X: MatrixInput, options: { sampleWeight?: ArrayLike<
 export function logHypervolume(m: Matrix, w: Float64Array | null): number {
   const d = m.cols, c = core();
   const rows = Array.from({ length: m.rows }, (_, i) => i).filter((i) => !w || w[i] > 0);
-  const wt = (i: number): number => (w ? w[i] : 1);
   const logRanges = (value: (i: number, j: number) => number): number => {
     let s = 0;
     for (let j = 0; j < d; j++) {
@@ -36,25 +36,8 @@ export function logHypervolume(m: Matrix, w: Float64Array | null): number {
   };
   let vol = logRanges((i, j) => m.data[i * d + j]);
   if (d > 1) {
-    const mean = new Float64Array(d);
-    let total = 0;
-    for (const i of rows) {
-      total += wt(i);
-      for (let j = 0; j < d; j++) mean[j] += wt(i) * m.data[i * d + j];
-    }
-    for (let j = 0; j < d; j++) mean[j] /= total;
-    const cov = new Float64Array(d * d);
-    for (const i of rows) {
-      for (let a = 0; a < d; a++) {
-        const xa = wt(i) * (m.data[i * d + a] - mean[a]);
-        for (let b = 0; b < d; b++) cov[a * d + b] += xa * (m.data[i * d + b] - mean[b]);
-      }
-    }
-    for (let a = 0; a < d * d; a++) cov[a] /= total;
-    const arena = arenaFor(c);
-    const A = arena.put(cov), values = arena.allocF64(d), vectors = arena.allocF64(d * d);
-    c.symmetricEigen(A, d, values, vectors);
-    const V = arena.f64(vectors, d * d).slice();
+    const { mean, cov } = weightedMoments(m, w);
+    const V = eigenDecomposition(cov, d).vectors;
     vol = Math.min(vol, logRanges((i, j) => {
       let s = 0;
       for (let a = 0; a < d; a++) s += (m.data[i * d + a] - mean[a]) * V[a * d + j];

@@ -12,7 +12,7 @@
 import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { checkKeys, unknownOption } from './option-names.js';
+import { checkKeys } from './option-names.js';
 import { MODEL_OPTIONS, describe, rowsOf, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import { logHypervolume } from './hypervolume.js';
 import type { GaussianMixtureJSON } from './serialize.js';
@@ -59,10 +59,8 @@ export class MixtureWithNoise {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new GmmError('INVALID_TYPE', `MixtureWithNoise options must be an object; got ${describe(options)}.`);
     }
-    const known = [...MODEL_OPTIONS].filter((k) => !REFUSED_WITH_NOISE.includes(k)).concat(['hypervolume']);
-    for (const k of Object.keys(options)) {
-      if (!known.includes(k) && !REFUSED_WITH_NOISE.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('MixtureWithNoise option', k, known));
-    }
+    checkKeys(options, 'MixtureWithNoise', [...MODEL_OPTIONS].filter((k) => !REFUSED_WITH_NOISE.includes(k)).concat(['hypervolume']),
+      REFUSED_WITH_NOISE);
     const given = REFUSED_WITH_NOISE.find((k) => (options as Record<string, unknown>)[k] !== undefined);
     if (given) {
       throw new GmmError('INVALID_OPTION', `${given} is not an option of MixtureWithNoise: it starts once, from the rows that ` +

@@ -6,7 +6,8 @@ import { MixtureWithNoise, REFUSED_WITH_NOISE, type MixtureWithNoiseFitOptions, 
 import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { MODEL_OPTIONS, describe, toMatrix, toSampleWeight, type MatrixInput } from './validate.js';
-import { unknownOption } from './option-names.js';
+import { checkKeys } from './option-names.js';
+import { rankCandidates } from './select.js';
 
 /** One candidate selectNoiseModel fitted; criteria lower-is-better, with mclust's count. */
 export interface NoiseSelectionResult {
@@ -48,12 +49,9 @@ export interface SelectNoiseModelOptions extends Omit<MixtureWithNoiseOptions, '
  */
 export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOptions): NoiseModelSelection {
   if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'selectNoiseModel needs options { noise, … }.');
-  const known = [...MODEL_OPTIONS].filter((k) => !REFUSED_WITH_NOISE.includes(k) && k !== 'covarianceType')
-    .concat(['hypervolume', 'noise', 'covarianceTypes', 'criterion', 'sampleWeight']);
-  for (const k of Object.keys(options)) {
-    // (REFUSED keys go on to MixtureWithNoise, which says why it refuses them)
-    if (!known.includes(k) && !REFUSED_WITH_NOISE.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption('selectNoiseModel option', k, known));
-  }
+  // (the refused keys go on to MixtureWithNoise, which says why it refuses them)
+  checkKeys(options, 'selectNoiseModel', [...MODEL_OPTIONS].filter((k) => !REFUSED_WITH_NOISE.includes(k) && k !== 'covarianceType')
+    .concat(['hypervolume', 'noise', 'covarianceTypes', 'criterion', 'sampleWeight']), REFUSED_WITH_NOISE);
   const { noise, nComponents = [1, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } = options;
   const [lo, hi] = typeof nComponents === 'number' ? [nComponents, nComponents] : Array.isArray(nComponents) ? nComponents : [NaN, NaN];
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && lo <= hi)) {
@@ -89,12 +87,5 @@ export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOption
     results.push({ nComponents: K, covarianceType: t, bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p, logLikelihood: ll,
       nParameters: p, nIter: nm.nIter, converged: nm.converged, model: nm });
   }
-  if (results.length === 0) {
-    throw new GmmError(failed[0].error.code, `every candidate fit failed; the first (nComponents ${failed[0].nComponents}, ` +
-      `${failed[0].covarianceType}): ${failed[0].error.message}`);
-  }
-  const order = results.map((_, i) => i).sort((a, b) => (results[a][criterion] - results[b][criterion]) ||
-    (results[a].nParameters - results[b].nParameters) || a - b);
-  const sorted = order.map((i) => results[i]);
-  return { best: sorted[0].model, criterion, results: sorted, failed };
+  return rankCandidates(results, failed, criterion);
 }

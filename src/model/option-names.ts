@@ -101,10 +101,11 @@ export function unknownOption(what: string, key: string, known: readonly string[
 }
 
 /** Refuses (INVALID_OPTION) the first key of o that is not in known; what names the call,
- *  e.g. 'fit' for fit()'s options. */
-export function checkKeys(o: object, what: string, known: readonly string[]): void {
+ *  e.g. 'fit' for fit()'s options. Keys in passOn are let through unnamed, for the caller to
+ *  refuse with a message of its own. */
+export function checkKeys(o: object, what: string, known: readonly string[], passOn: readonly string[] = []): void {
   for (const k of Object.keys(o)) {
-    if (!known.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption(`${what} option`, k, known));
+    if (!known.includes(k) && !passOn.includes(k)) throw new GmmError('INVALID_OPTION', unknownOption(`${what} option`, k, known));
   }
 }
 

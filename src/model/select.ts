@@ -341,15 +341,20 @@ function record(p: Plan, c: Candidate, error: unknown, results: SelectionResult[
   p.onFit?.(outcome, { done: results.length + failed.length, total: p.candidates.length });
 }
 
-function ranked(p: Plan, results: SelectionResult[], failed: SelectionFailure[]): ModelSelection {
+/** Fitted candidates ranked by `key` (lower is better), then fewer parameters, then the order
+ *  tried, the best's model first; the first failure's error when none was fitted (selectModel,
+ *  selectNoiseModel). */
+export function rankCandidates<M, C extends string, R extends { nParameters: number; model: M } & Record<C, number>,
+  F extends { nComponents: number; covarianceType: string; error: GmmError }>(results: R[], failed: F[], key: C):
+  { best: M; criterion: C; results: R[]; failed: F[] } {
   if (results.length === 0) {
     const f = failed[0];
     throw new GmmError(f.error.code, `every candidate fit failed; the first (nComponents ${f.nComponents}, ` +
       `${f.covarianceType}): ${f.error.message}`);
   }
-  const key = p.criterion;
-  const order = new Map(results.map((r, i) => [r, i]));
-  const sorted = [...results].sort((a, b) => (a[key] - b[key]) || (a.nParameters - b.nParameters) || (order.get(a)! - order.get(b)!));
+  const order = results.map((_, i) => i).sort((a, b) => (results[a][key] - results[b][key]) ||
+    (results[a].nParameters - results[b].nParameters) || a - b);
+  const sorted = order.map((i) => results[i]);
   return { best: sorted[0].model, criterion: key, results: sorted, failed };
 }
 
@@ -372,7 +377,7 @@ export function selectModel(X: MatrixInput, options: SelectModelOptions = {}): M
     }
     record(p, c, error, results, failed);
   }
-  return ranked(p, results, failed);
+  return rankCandidates(results, failed, p.criterion);
 }
 
 /**
@@ -424,7 +429,7 @@ export async function selectModelAsync(X: MatrixInput, options: SelectModelAsync
       }
       record(p, c, error, results, failed);
     }
-    return ranked(p, results, failed);
+    return rankCandidates(results, failed, p.criterion);
   } finally {
     pool?.close();
   }
