@@ -172,26 +172,32 @@ export function emLogDensities(x: usize, P: i32, p0: i32, p1: i32, d: i32, K: i3
 }
 
 /** Statistics for an initialisation, about the shift, with x in pair blocks of blockRows
- *  rows (scratch as in scratch.ts): with labels (k-means), rₙₖ = [labelₙ = k]; with labels = 0, random
- *  responsibilities, uniform and normalised per row, drawn from the PRNG in row order. */
+ *  rows (scratch as in scratch.ts): with labels (k-means), rₙₖ = [labelₙ = k]; else with resp
+ *  (n×K f64, row-major: given responsibilities, mclust's z), rₙₖ = resp[n·K + k]; with both 0,
+ *  random responsibilities, uniform and normalised per row, drawn from the PRNG in row order. */
 export function initStats(
   x: usize, w: usize, n: i32, d: i32, K: i32, type: i32,
-  labels: usize, shift: usize, stats: usize, scratch: usize, blockRows: i32
+  labels: usize, resp: usize, shift: usize, stats: usize, scratch: usize, blockRows: i32
 ): void {
   statsReset(stats, type, K, d);
   const B = blockRows;
-  const wt = sWt(scratch, K, d, B), resp = sLp(scratch, K, d, B);
+  const wt = sWt(scratch, K, d, B), block = sLp(scratch, K, d, B);
   for (let r0 = 0; r0 < n; r0 += B) {
     const rows = min(B, n - r0);
     const xt = x + (<usize>(r0 * d) << 3);
     const P = weightPairs(w, r0, rows, wt);
-    memory.fill(resp, 0, <usize>(K * P) << 4);
-    for (let r = 0; r < rows; r++) {
-      // row r sits in pair r/2, lane r%2: component k at row + k·P·16; its weight is in wt
-      const row = resp + (<usize>r << 3);
-      const wr = load<f64>(wt + (<usize>r << 3));
+    memory.fill(block, 0, <usize>(K * P) << 4);
+    for (let q = 0; q < rows; q++) {
+      // row q sits in pair q/2, lane q%2: component k at row + k·P·16; its weight is in wt
+      const row = block + (<usize>q << 3);
+      const wr = load<f64>(wt + (<usize>q << 3));
       if (labels) {
-        store<f64>(row + (<usize>(load<i32>(labels + (<usize>(r0 + r) << 2)) * P) << 4), wr);
+        store<f64>(row + (<usize>(load<i32>(labels + (<usize>(r0 + q) << 2)) * P) << 4), wr);
+        continue;
+      }
+      if (resp) {
+        const given = resp + (<usize>((r0 + q) * K) << 3);
+        for (let k = 0; k < K; k++) store<f64>(row + (<usize>(k * P) << 4), wr * load<f64>(given + (<usize>k << 3)));
         continue;
       }
       let s: f64 = 0;
@@ -203,6 +209,6 @@ export function initStats(
       const f = wr / s;
       for (let k = 0; k < K; k++) store<f64>(row + (<usize>(k * P) << 4), load<f64>(row + (<usize>(k * P) << 4)) * f);
     }
-    accumulateBlock(xt, P, d, K, type, resp, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0, 0, 0, 0);
+    accumulateBlock(xt, P, d, K, type, block, shift, stats, 0, sDbuf(scratch, K, d, B), sAbuf(scratch, K, d, B), sIdx(scratch, K, d, B), 0, 0, 0, 0, 0);
   }
 }

@@ -5,6 +5,7 @@
 //   lse[r] = log Σₖ wₖ N(xᵣ | k)   resp[r, k] = wₖ N(xᵣ | k) / exp lse[r]   label[r] = argmaxₖ
 //   logMax[r] = log maxₖ resp[r, k] = maxₖ log wₖ N(xᵣ | k) − lse[r]  (≤ 0; −log K where
 //               lse is not finite, as resp is then 1/K)
+//   logProb[r, k] = log wₖ + log N(xᵣ | k)   (with all wₖ = 1, mclust's cdens(logarithm = TRUE))
 //   scratch: scratchSize(K, d, blockRows) f64 (see scratch.ts)
 
 import { logProbScalar, logProbBlock, prepareFactors } from './logdensity';
@@ -22,6 +23,16 @@ function argmax(v: usize, stride: usize, K: i32): i32 {
     if (x > bv) { bv = x; best = k; }
   }
   return best;
+}
+
+/** The rows of a pair block's lp (K·P v128: component k of row r at pair r/2, lane r%2) into
+ *  out, row-major (rows×K). */
+function copyRows(lp: usize, P: i32, rows: i32, K: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const at = lp + (<usize>(r >> 1) << 4) + (<usize>(r & 1) << 3);
+    const row = out + (<usize>(r * K) << 3);
+    for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(at + (<usize>(k * P) << 4)));
+  }
 }
 
 /** Largest of the K values at v, v + stride, …. */
@@ -43,12 +54,13 @@ function finishLogMax(logMaxOut: usize, lseOut: usize, r0: i32, rows: i32, K: i3
 export function scoreRows(
   x: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize,
-  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, blockRows: i32, simd: bool, logMaxOut: usize
+  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, blockRows: i32, simd: bool, logMaxOut: usize,
+  logProbOut: usize
 ): void {
   assert(n > 0 && d > 0 && K > 0 && blockRows >= 8 && (blockRows & 1) == 0, 'scoreRows: bad sizes');
   assert(!logMaxOut || lseOut, 'scoreRows: logMax needs lse');
   if (simd) {
-    scoreRowsSimd(x, n, d, K, type, means, chol, logConst, lseOut, respOut, labelsOut, scratch, blockRows, logMaxOut);
+    scoreRowsSimd(x, n, d, K, type, means, chol, logConst, lseOut, respOut, labelsOut, scratch, blockRows, logMaxOut, logProbOut);
     return;
   }
   const lp = scratch;
@@ -57,6 +69,7 @@ export function scoreRows(
   for (let r0 = 0; r0 < n; r0 += blockRows) {
     const rows = min(blockRows, n - r0);
     logProbScalar(x, r0, rows, d, K, type, means, chol, logConst, lp, tmp);
+    if (logProbOut) memory.copy(logProbOut + (<usize>(r0 * K) << 3), lp, <usize>(rows * K) << 3);
     if (labelsOut) {
       for (let r = 0; r < rows; r++)
         store<i32>(labelsOut + (<usize>(r0 + r) << 2), argmax(lp + (<usize>(r * K) << 3), 8, K));
@@ -76,7 +89,7 @@ export function scoreRows(
 function scoreRowsSimd(
   x: usize, n: i32, d: i32, K: i32, type: i32,
   means: usize, chol: usize, logConst: usize,
-  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, B: i32, logMaxOut: usize
+  lseOut: usize, respOut: usize, labelsOut: usize, scratch: usize, B: i32, logMaxOut: usize, logProbOut: usize
 ): void {
   const xt = scratch, wt = sWt(scratch, K, d, B), lp = sLp(scratch, K, d, B), ss = sSs(scratch, K, d, B);
   const dbuf = sDbuf(scratch, K, d, B), abuf = sAbuf(scratch, K, d, B), lse = sIdx(scratch, K, d, B);
@@ -87,6 +100,7 @@ function scoreRowsSimd(
     const rows = min(B, n - r0);
     const P = toPairs(x, 0, r0, rows, d, xt, wt);
     logProbBlock(xt, P, 0, P, d, K, type, means, ut, logConst, lp, ss, dbuf, abuf, 0.0, 0); // no pruning
+    if (logProbOut) copyRows(lp, P, rows, K, logProbOut + (<usize>(r0 * K) << 3));
     if (labelsOut) {
       // row r sits in pair r/2, lane r%2; components are P pairs apart
       for (let r = 0; r < rows; r++)
@@ -103,11 +117,8 @@ function scoreRowsSimd(
         const lane = <usize>(r & 1) << 3;
         const p = r >> 1;
         if (lseOut) store<f64>(lseOut + (<usize>(r0 + r) << 3), load<f64>(lse + (<usize>p << 4) + lane));
-        if (respOut) {
-          const row = respOut + (<usize>((r0 + r) * K) << 3);
-          for (let k = 0; k < K; k++) store<f64>(row + (<usize>k << 3), load<f64>(lp + (<usize>(k * P + p) << 4) + lane));
-        }
       }
+      if (respOut) copyRows(lp, P, rows, K, respOut + (<usize>(r0 * K) << 3));
       if (logMaxOut) finishLogMax(logMaxOut, lseOut, r0, rows, K);
     }
   }

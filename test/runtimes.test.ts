@@ -136,6 +136,7 @@ describe(`Node ${process.versions.node} (the \`node\` condition, gmm.wasm read f
     expect((nodeRun.result.bootstrap as Json[]).map((b) => b.means.length)).toEqual([6 * 2 * 2, 6 * 2 * 2, 6 * 2 * 2, FAITHFUL.length * 2 * 2]);
     expect(nodeRun.result.edda.proba.length).toBeGreaterThan(0);
     expect(nodeRun.result.noise.weights).toHaveLength(3);
+    expect(nodeRun.result.semi.proba.length).toBeGreaterThan(0);
     for (const c of cases) {
       const w = (c.model.weights as string[]).map(fromBits);
       expect(Math.abs(w.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-9);

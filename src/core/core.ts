@@ -43,7 +43,7 @@ export interface CoreExports {
   certifyGroup(b: number, R: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
     table: number, cutoff: number, tmp: number): number;
   initStats(x: number, w: number, n: number, d: number, K: number, type: number, labels: number,
-    shift: number, stats: number, scratch: number, blockRows: number): void;
+    resp: number, shift: number, stats: number, scratch: number, blockRows: number): void;
   /** pool: covariance-models.ts poolCode (assembly/mstep.ts POOL_*); tmp: mStepScratchSize(K, d) f64. */
   mStep(stats: number, shift: number, prior: number, K: number, d: number, type: number, pool: number, regCovar: number,
     weights: number, means: number, cov: number, chol: number, tmp: number, warm: boolean): number;
@@ -67,7 +67,7 @@ export interface CoreExports {
   nearlyEmpty(mass: number, masses: number): number;
   scoreRows(x: number, n: number, d: number, K: number, type: number, means: number, chol: number, logConst: number,
     lseOut: number, respOut: number, labelsOut: number, scratch: number, blockRows: number, simd: number,
-    logMaxOut: number): void;
+    logMaxOut: number, logProbOut: number): void;
   drawRow(w: number, p: number, n: number, target: number): number;
   weightTotal(w: number, n: number, out: number): void;
   kppClosest(x: number, w: number, n: number, d: number, B: number, c: number, closest: number, scratch: number,

@@ -22,7 +22,7 @@ import { LocalCluster } from './cluster.js';
 import { CHUNK_ROWS } from './chunks.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { fitBytes, rescaled, runFit } from './run.js';
-import { fitStart } from './init-labels.js';
+import { classificationRows, fitStart, type Classification } from './init-labels.js';
 import type { HcShare } from './hc-start.js';
 
 /** The rows a missing-value fit keeps (those with an observed feature), checked before any
@@ -109,12 +109,12 @@ export function missingData(X: Matrix, sampleWeight: Float64Array | null, K: num
 export function runMissingFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
   warm: { params: Params; lowerBound: number } | null,
-  onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null, share: HcShare | null = null,
+  onIteration?: (info: IterationInfo) => void, labels: Classification | null = null, share: HcShare | null = null,
 ): FittedState {
   const K = o.nComponents, d = X.cols;
   const m = missingData(X, sampleWeight, K);
   const n = m.kept.length;
-  const keptLabels = labels && Int32Array.from(m.kept, (r) => labels[r]);
+  const keptLabels = labels && classificationRows(labels, m.kept, o.nComponents);
   // only rows with nothing observed had NaN: the ordinary fit of the others, bit for bit
   // (runFit's rescaling of the rescaled weights leaves them as they are)
   if (!m.raw) return runFit(m.held, m.w, o, warm, onIteration, keptLabels, share);

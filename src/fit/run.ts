@@ -7,7 +7,7 @@ import { blockRows, paramLength, type FittedState, type Params } from '../model/
 import { countsMeetPrior, type ResolvedOptions, type Matrix } from '../model/validate.js';
 import { scoreInto } from '../model/score.js';
 import { createCoordinator } from './variational.js';
-import { fitStart } from './init-labels.js';
+import { fitStart, type Classification } from './init-labels.js';
 import type { HcShare } from './hc-start.js';
 import { Shard, keepsTiedTotals } from './shard.js';
 import { LocalCluster } from './cluster.js';
@@ -92,7 +92,7 @@ function nonFinite(X: Matrix, w: Float64Array | null) {
 export function runFit(
   X: Matrix, sampleWeight: Float64Array | null, o: ResolvedOptions,
   warm: { params: Params; lowerBound: number } | null,
-  onIteration?: (info: IterationInfo) => void, labels: Int32Array | null = null, share: HcShare | null = null,
+  onIteration?: (info: IterationInfo) => void, labels: Classification | null = null, share: HcShare | null = null,
 ): FittedState {
   const c = core();
   const arena = arenaFor(c);

@@ -590,7 +590,7 @@ export class Shard {
     this.arena.f64(this.buf.centres, K * d).set(centres);
     return this.reduce(this.S, (ch, out) => {
       c.assignLabels(ch.x, ch.rows, d, K, this.B, this.buf.centres, ch.labels, this.buf.scratch);
-      c.initStats(ch.x, ch.w, ch.rows, d, K, this.type, ch.labels, this.buf.centres, out, this.buf.scratch, this.B);
+      c.initStats(ch.x, ch.w, ch.rows, d, K, this.type, ch.labels, 0, this.buf.centres, out, this.buf.scratch, this.B);
     }, into, wire);
   }
 
@@ -604,7 +604,7 @@ export class Shard {
     try {
       return this.reduce(this.S, (ch, out) => {
         c.rngSeedStream(seedLo, seedHi, ch.index);
-        c.initStats(ch.x, ch.w, ch.rows, d, K, this.type, 0, this.buf.centres, out, this.buf.scratch, this.B);
+        c.initStats(ch.x, ch.w, ch.rows, d, K, this.type, 0, 0, this.buf.centres, out, this.buf.scratch, this.B);
       }, into, wire);
     } finally {
       c.rngLoad(this.buf.rng);

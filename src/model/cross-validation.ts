@@ -2,7 +2,7 @@
 // and the fold values pooled by fold size with mclust's standard errors.
 import { core, seedCore } from '../core/core.js';
 import type { Matrix } from './validate.js';
-import type { ClassLabel } from './edda.js';
+import type { ClassLabel } from './class-labels.js';
 
 /** crossValidate's result: each row's prediction and class probabilities from the fold that
  *  held it out, the classification error and Brier score (mclust's cvMclustDA: ce, brier)

@@ -6,9 +6,10 @@
 // of the rows) and fc its density, normalised by log-sum-exp with the core's exp and log.
 // crossValidate is mclust's cvMclustDA (folds and pooling: cross-validation.ts).
 import { core } from '../core/core.js';
-import { eddaParameters, fitEdda, type ClassLabel, type EddaSelection } from './edda.js';
+import { eddaParameters, fitEdda, type EddaSelection } from './edda.js';
 import { balancedFolds, pooled, type CrossValidation } from './cross-validation.js';
 import { checkKeys } from './option-names.js';
+import { classLabels, sortedClasses, type ClassLabel } from './class-labels.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
@@ -16,7 +17,7 @@ import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceNam
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
-export type { ClassLabel } from './edda.js';
+export type { ClassLabel } from './class-labels.js';
 export type { EddaResult, EddaSelection } from './edda.js';
 export type { CrossValidation } from './cross-validation.js';
 
@@ -120,7 +121,7 @@ export class MixtureDiscriminant {
   fit(X: MatrixInput, y: ArrayLike<ClassLabel>): this {
     const m = toMatrix(X, 'X');
     const labels = classLabels(y, m.rows);
-    const classes = [...new Set(labels)].sort((a, b) => (typeof a === 'number' ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1));
+    const classes = sortedClasses(labels);
     if (classes.length < 2) throw new GmmError('INVALID_ARGUMENT', `y has ${classes.length} class: a classifier needs at least two.`);
     this.state = this.fitClasses(m, labels, classes, this.priorsFor(classes, labels), shareOf(classes, labels), null);
     return this;
@@ -375,24 +376,6 @@ function checkPriors(p: Float64Array): Float64Array {
   }
   if (!(Math.abs(s - 1) <= 1e-8)) throw new GmmError('INVALID_OPTION', `priors must sum to 1 (within 1e-8); they sum to ${s}.`);
   return p;
-}
-
-/** y checked: one number or string per row, all of one kind. */
-function classLabels(y: ArrayLike<ClassLabel>, n: number): ClassLabel[] {
-  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
-    throw new GmmError('INVALID_TYPE', `y must be an array of ${n} class labels (numbers or strings); got ${describe(y)}.`);
-  }
-  if (y.length !== n) throw new GmmError('SHAPE_MISMATCH', `y has ${y.length} labels but X has ${n} rows: give one label per row.`);
-  const out = Array.from(y);
-  const kind = typeof out[0];
-  for (let i = 0; i < n; i++) {
-    const v = out[i];
-    if ((typeof v !== 'number' || !Number.isFinite(v)) && typeof v !== 'string') {
-      throw new GmmError('INVALID_ARGUMENT', `y[${i}] is ${describe(v)}: class labels are finite numbers or strings.`);
-    }
-    if (typeof v !== kind) throw new GmmError('INVALID_ARGUMENT', `y mixes numbers and strings (y[${i}] is ${describe(v)}): give labels of one kind.`);
-  }
-  return out;
 }
 
 /** The grid one component lower (values below 1 left out), or null when nothing is left. */

@@ -10,9 +10,8 @@ import { covarianceParameters, modelNamed, structureOf, type CovarianceModel, ty
 import { collapsedComponent } from './collapse.js';
 import { componentSlice } from './params.js';
 import type { GaussianMixtureOptions, Matrix } from './validate.js';
+import type { ClassLabel } from './class-labels.js';
 
-/** A class label: a number or a string. */
-export type ClassLabel = string | number;
 
 /** One covariance model EDDA fitted, with its criteria (lower is better; the weights are not
  *  counted in nParameters, as mclust's EDDA counts them). */

@@ -13,7 +13,7 @@ import { parametersState, type MixtureParameters } from './from-parameters.js';
 import type { FittedState, Params } from './params.js';
 import { checkKeys } from './option-names.js';
 import { createCoordinator } from '../fit/variational.js';
-import { toLabels, SHARED_START, type SharedStart } from '../fit/init-labels.js';
+import { classificationRows, toLabels, toResponsibilities, SHARED_START, type Classification, type SharedStart } from '../fit/init-labels.js';
 import { Shard } from '../fit/shard.js';
 import { notPd } from '../fit/driver.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
@@ -49,6 +49,9 @@ export interface FitOptions {
    *  and one M-step (scikit-learn's 'kmeans' start from its k-means labels). Replaces
    *  initParams; needs nInit 1; weightsInit / meansInit / precisionsInit still override. */
   initLabels?: ArrayLike<number> | null;
+  /** A start from soft responsibilities (mclust's z): rows × K, each row ≥ 0 summing to 1, for
+   *  one M-step (mclust's mstep(z); with EM after it, me(z)). As initLabels otherwise. */
+  initResponsibilities?: MatrixInput | null;
   /** Called after every EM iteration (progress reporting). */
   onIteration?: (info: IterationInfo) => void;
 }
@@ -198,7 +201,7 @@ export class GaussianMixture {
     if (fitOptions === null || typeof fitOptions !== 'object') {
       throw new GmmError('INVALID_TYPE', 'fit options must be an object such as { sampleWeight }.');
     }
-    checkKeys(fitOptions, 'fit', ['sampleWeight', 'initLabels', 'onIteration']);
+    checkKeys(fitOptions, 'fit', ['sampleWeight', 'initLabels', 'initResponsibilities', 'onIteration']);
     if (fitOptions.onIteration !== undefined && typeof fitOptions.onIteration !== 'function') {
       throw new GmmError('INVALID_OPTION', `onIteration must be a function such as (info) => console.log(info.lowerBound); got ${typeof fitOptions.onIteration}.`);
     }
@@ -231,7 +234,7 @@ export class GaussianMixture {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples${w ? ' of positive weight' : ''}; X has ${positive}. Reduce nComponents or add data.`);
     }
     checkInitShapes(o, m.cols);
-    const labels = this.initLabels(fitOptions.initLabels, m.rows, !!warm);
+    const labels = this.givenStart(fitOptions, m.rows, !!warm);
     const user = fitOptions.onIteration;
     const onIteration = user === undefined ? undefined : (info: IterationInfo): void => {
       callbackDepth++;
@@ -249,18 +252,24 @@ export class GaussianMixture {
     return m;
   }
 
-  /** initLabels validated against the rows and the options (null when not given). */
-  private initLabels(v: unknown, rows: number, warm: boolean): Int32Array | null {
-    if (v == null) return null;
+  /** initLabels or initResponsibilities validated against the rows and the options (null
+   *  when neither is given). */
+  private givenStart(f: FitOptions, rows: number, warm: boolean): Classification | null {
+    const name = f.initLabels != null ? 'initLabels' : f.initResponsibilities != null ? 'initResponsibilities' : null;
+    if (name === null) return null;
+    if (f.initLabels != null && f.initResponsibilities != null) {
+      throw new GmmError('INVALID_OPTION', 'initLabels and initResponsibilities are two starts: give one of them.');
+    }
     if (this.opts.nInit !== 1) {
-      throw new GmmError('INVALID_OPTION', `initLabels gives the one start, so nInit must be 1 (it is ${this.opts.nInit}): ` +
-        'use nInit 1, or leave initLabels out for nInit restarts.');
+      throw new GmmError('INVALID_OPTION', `${name} gives the one start, so nInit must be 1 (it is ${this.opts.nInit}): ` +
+        `use nInit 1, or leave ${name} out for nInit restarts.`);
     }
     if (warm) {
-      throw new GmmError('INVALID_OPTION', 'initLabels cannot be used with warmStart on a fitted model (the fit continues from ' +
+      throw new GmmError('INVALID_OPTION', `${name} cannot be used with warmStart on a fitted model (the fit continues from ` +
         'the fitted parameters): use a model with warmStart false.');
     }
-    return toLabels(v, rows, this.opts.nComponents);
+    return f.initLabels != null ? toLabels(f.initLabels, rows, this.opts.nComponents)
+      : toResponsibilities(f.initResponsibilities, rows, this.opts.nComponents);
   }
 
   /**
@@ -271,7 +280,7 @@ export class GaussianMixture {
    */
   async fitAsync(X: MatrixInput | WorkerPool, options: FitAsyncOptions = {}): Promise<this> {
     this.refuseWhileRunning('fitAsync()');
-    const po = checkPoolOptions(options, ['sampleWeight', 'onIteration', 'signal', 'initLabels']);
+    const po = checkPoolOptions(options, ['sampleWeight', 'onIteration', 'signal', 'initLabels', 'initResponsibilities']);
     const signal = checkCallbacks(options);
     const o = this.opts;
     let data: Matrix | WorkerPool, w: Float64Array | null = null, positive: number, featureNames: string[] | null = null;
@@ -286,9 +295,11 @@ export class GaussianMixture {
           throw new GmmError('INVALID_OPTION', `${k} is the WorkerPool's: pass it to WorkerPool.create, not to fitAsync(pool).`);
         }
       }
-      if (options.initLabels != null) {
-        throw new GmmError('INVALID_OPTION', 'initLabels needs the rows in their order, which a WorkerPool has spread over its ' +
-          'workers: pass X itself to fitAsync with initLabels.');
+      for (const k of ['initLabels', 'initResponsibilities'] as const) {
+        if (options[k] != null) {
+          throw new GmmError('INVALID_OPTION', `${k} needs the rows in their order, which a WorkerPool has spread over its ` +
+            `workers: pass X itself to fitAsync with ${k}.`);
+        }
       }
       X.check();
       if (X.missing && o.missingValues !== 'marginalize') {
@@ -334,8 +345,8 @@ export class GaussianMixture {
       throw new GmmError('TOO_FEW_SAMPLES', `nComponents = ${o.nComponents} needs at least that many samples; X has ${positive}. Reduce nComponents or add data.`);
     }
     checkInitShapes(o, data.cols);
-    let labels = data instanceof WorkerPool ? null : this.initLabels(options.initLabels, rowsGiven, !!warm);
-    if (labels && missing) labels = Int32Array.from(missing.kept, (r) => labels![r]);
+    let labels = data instanceof WorkerPool ? null : this.givenStart(options, rowsGiven, !!warm);
+    if (labels && missing) labels = classificationRows(labels, missing.kept, o.nComponents);
     const user = options.onIteration;
     await this.runExclusive(async () => ({ ...await runFitAsync(data, w, o, warm ? { params: warm.params, lowerBound: warm.lowerBound } : null, {
       labels, raw: missing?.raw, shared,
@@ -397,6 +408,12 @@ export class GaussianMixture {
    *  missingValues is 'marginalize'. */
   private scoreRows(m: Matrix, out: ScoreOutputs): void {
     (this.opts.missingValues === 'marginalize' ? scoreMarginalInto : scoreInto)(this.state!.params, m, out);
+  }
+
+  /** @internal scoring outputs (score.ts) for the rows of m, checked by the caller. */
+  scoreWith(m: Matrix, out: ScoreOutputs): void {
+    this.fitted('scoring');
+    this.scoreRows(m, out);
   }
 
   private predictMatrix(m: Matrix): Int32Array {

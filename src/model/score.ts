@@ -13,6 +13,8 @@ export interface ScoreOutputs {
   labels?: Int32Array;    // n
   /** log maxₖ of each row's responsibilities (n; needs lse). */
   logMaxResp?: Float64Array;
+  /** log wₖ + log N(x | k) per row and component (n·K, row-major). */
+  logProb?: Float64Array;
 }
 
 /** The E-step's per-component constants of p into logConst (K): from the weights and
@@ -44,15 +46,17 @@ export function scoreInto(p: Params, X: Matrix, out: ScoreOutputs): void {
   const resp = out.resp ? arena.allocF64(rows * K) : 0;
   const labels = out.labels ? arena.alloc(rows * 4) : 0;
   const logMax = out.logMaxResp ? arena.allocF64(rows) : 0;
+  const logProb = out.logProb ? arena.allocF64(rows * K) : 0;
   const scratch = arena.allocF64(c.scratchSize(K, d, B));
   writeLogConstants(c, arena, p, weights, chol, logConst);
   for (let r0 = 0; r0 < X.rows; r0 += rows) {
     const m = Math.min(rows, X.rows - r0);
     arena.f64(x, m * d).set(X.data.subarray(r0 * d, (r0 + m) * d));
-    c.scoreRows(x, m, d, K, type, means, chol, logConst, lse, resp, labels, scratch, B, kernels.simd ? 1 : 0, logMax);
+    c.scoreRows(x, m, d, K, type, means, chol, logConst, lse, resp, labels, scratch, B, kernels.simd ? 1 : 0, logMax, logProb);
     if (out.lse) out.lse.set(arena.f64(lse, m), r0);
     if (out.resp) out.resp.set(arena.f64(resp, m * K), r0 * K);
     if (out.labels) out.labels.set(arena.i32(labels, m), r0);
     if (out.logMaxResp) out.logMaxResp.set(arena.f64(logMax, m), r0);
+    if (out.logProb) out.logProb.set(arena.f64(logProb, m * K), r0 * K);
   }
 }

@@ -9,7 +9,7 @@ import { GmmError, abortedBy } from '../core/errors.js';
 import type { FittedState, Params } from '../model/params.js';
 import type { Matrix, ResolvedOptions } from '../model/validate.js';
 import { createCoordinator } from '../fit/variational.js';
-import { fitStartSteps, type SharedStart } from '../fit/init-labels.js';
+import { fitStartSteps, type Classification, type SharedStart } from '../fit/init-labels.js';
 import { runStepsAsync } from '../fit/hc-start.js';
 import { Shard } from '../fit/shard.js';
 import { LocalCluster, type Cluster } from '../fit/cluster.js';
@@ -31,8 +31,8 @@ export interface AsyncRun {
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
   spawn: SpawnOptions;
-  /** initLabels (validated), with X a matrix. */
-  labels?: Int32Array | null;
+  /** initLabels or initResponsibilities (validated), with X a matrix. */
+  labels?: Classification | null;
   /** Data with missing entries: X's rows as given (X itself holds them imputed; see
    *  src/fit/missing-fit.ts missingData). */
   raw?: Float64Array | null;

@@ -101,7 +101,10 @@ export function runJob(lib, input) {
   // the noise component (its E-step's log-sum-exp with the core's exp and log, hypvol's eigenvectors)
   const noisy = new lib.MixtureWithNoise({ nComponents: 2, seed: 3, maxIter: 8 }).fit(first, { noise: first.map((_, i) => i % 9 === 0) });
   const noise = { weights: toBits(noisy.weights), proba: toBits(noisy.predictProba(first).data), hypervolume: bits(noisy.hypervolume) };
-  return { cases, missing, selection, bootstrap, noise, edda: { best: edda.selection.results[0].covarianceType, proba: toBits(edda.predictProba(first).data) } };
+  // semi-supervised classes (its M-steps from soft responsibilities, the labelled rows' log τ + log φ)
+  const ssc = new lib.SemiSupervisedMixture({ covarianceTypes: ['VVV', 'EEE', 'VII'] }).fit(first, y.map((l, i) => (i % 4 === 0 ? l : null)));
+  const semi = { best: ssc.covarianceType, bic: bits(ssc.bic), proba: toBits(ssc.predictProba(first).data) };
+  return { cases, missing, selection, bootstrap, noise, semi, edda: { best: edda.selection.results[0].covarianceType, proba: toBits(edda.predictProba(first).data) } };
 }
 
 /** marginal, condition and predictConditional of a fitted model (d ≥ 2) on its data X. */

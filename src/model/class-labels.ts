@@ -1,0 +1,37 @@
+// Class labels as the classifiers take them (MixtureDiscriminant, SemiSupervisedMixture): one
+// number or string per row, all of one kind, and, where a row's class is unknown (mclust's
+// NA in MclustSSC), null, undefined or NaN.
+import { GmmError } from '../core/errors.js';
+import { describe } from './validate.js';
+
+/** A class label: a number or a string. */
+export type ClassLabel = string | number;
+
+/** y checked: one label per row of n; with `unknown`, null for a row whose class is not known. */
+export function classLabels(y: ArrayLike<ClassLabel>, n: number): ClassLabel[];
+export function classLabels(y: ArrayLike<ClassLabel | null | undefined>, n: number, unknown: true): (ClassLabel | null)[];
+export function classLabels(y: ArrayLike<ClassLabel | null | undefined>, n: number, unknown = false): (ClassLabel | null)[] {
+  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
+    throw new GmmError('INVALID_TYPE', `y must be an array of ${n} class labels (numbers or strings); got ${describe(y)}.`);
+  }
+  if (y.length !== n) throw new GmmError('SHAPE_MISMATCH', `y has ${y.length} labels but X has ${n} rows: give one label per row.`);
+  const out: (ClassLabel | null)[] = Array.from(y, (v) => (unknown && (v == null || Number.isNaN(v)) ? null : v as ClassLabel));
+  let kind: string | null = null;
+  for (let i = 0; i < n; i++) {
+    const v = out[i];
+    if (v === null) continue;
+    if ((typeof v !== 'number' || !Number.isFinite(v)) && typeof v !== 'string') {
+      throw new GmmError('INVALID_ARGUMENT', `y[${i}] is ${describe(v)}: class labels are finite numbers or strings` +
+        `${unknown ? ' (null, undefined or NaN where the class is unknown)' : ''}.`);
+    }
+    kind ??= typeof v;
+    if (typeof v !== kind) throw new GmmError('INVALID_ARGUMENT', `y mixes numbers and strings (y[${i}] is ${describe(v)}): give labels of one kind.`);
+  }
+  return out;
+}
+
+/** The distinct labels, sorted (numbers by value, strings by code unit). */
+export function sortedClasses(labels: readonly (ClassLabel | null)[]): ClassLabel[] {
+  const set = new Set(labels.filter((l): l is ClassLabel => l !== null));
+  return [...set].sort((a, b) => (typeof a === 'number' ? (a as number) - (b as number) : String(a) < String(b) ? -1 : 1));
+}
