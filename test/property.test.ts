@@ -5,7 +5,7 @@
 // GmmError('INVALID_JSON') or returns a model that works.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GaussianMixture, GmmError, MixtureDiscriminant, MixtureWithNoise, bootstrapParameters, dimensionReduction, mixtureCdf, mixtureQuantile,
+import { GaussianMixture, GmmError, MixtureDiscriminant, MixtureWithNoise, SemiSupervisedMixture, bootstrapParameters, dimensionReduction, mixtureCdf, mixtureQuantile,
   type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
 import { loadCore, modelProblems, normal, rng, rowSums } from './helpers.js';
 
@@ -229,7 +229,7 @@ describe('fromJSON on mangled JSON: INVALID_JSON or a working model', () => {
 });
 
 describe('today\'s models on random data: valid results or a GmmError, never NaN', () => {
-  it('MixtureWithNoise, EDDA, bootstrapParameters, mixtureCdf/Quantile and dimensionReduction over the same shapes and scales', () => {
+  it('MixtureWithNoise, EDDA, SemiSupervisedMixture, bootstrapParameters, mixtureCdf/Quantile and dimensionReduction over the same shapes and scales', () => {
     const outcomes = new Map<string, number>();
     const note = (k: string): void => { outcomes.set(k, (outcomes.get(k) ?? 0) + 1); };
     const allowed = [...FIT_CODES, 'INVALID_ARGUMENT'];
@@ -266,6 +266,21 @@ describe('today\'s models on random data: valid results or a GmmError, never NaN
             expect(allowed).toContain(e.code);
             note(`edda ${e.code}`);
           }
+          // semi-supervised: the same two classes, every other row unlabelled; probabilities
+          // sum to 1, the labelled rows keep their class in the classification
+          const partial = y.map((l, i) => (i % 2 ? null : l));
+          try {
+            const ssc = new SemiSupervisedMixture({ regCovar, covarianceTypes: [covarianceType], maxIter: 30 }).fit(X, partial);
+            const p = ssc.predictProba(X);
+            for (let i = 0; i < X.rows; i++) expect(Math.abs(p.data[2 * i] + p.data[2 * i + 1] - 1)).toBeLessThan(1e-9);
+            expect(Number.isFinite(ssc.logLikelihood) && Number.isFinite(ssc.bic)).toBe(true);
+            partial.forEach((l, i) => { if (l !== null) expect(ssc.classification![i]).toBe(l); });
+            note('ssc valid');
+          } catch (e) {
+            if (!(e instanceof GmmError)) throw e;
+            expect(allowed).toContain(e.code);
+            note(`ssc ${e.code}`);
+          }
         }
         // a few bootstrap replicates of a fit
         try {
@@ -293,5 +308,6 @@ describe('today\'s models on random data: valid results or a GmmError, never NaN
     ), { numRuns: SOAK ? 2000 : 60, seed: seed(20261129) });
     expect(outcomes.get('noise valid') ?? 0).toBeGreaterThan(0);
     expect(outcomes.get('bootstrap valid') ?? 0).toBeGreaterThan(0);
+    expect(outcomes.get('ssc valid') ?? 0).toBeGreaterThan(0);
   });
 });
