@@ -4,7 +4,7 @@
 // the model chosen, the posteriors and the predictions; then JSON, failures and refusals.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BayesianGaussianMixture, GaussianMixture, MixtureDiscriminant, bootstrapLRT, bootstrapParameters, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture, GmmError, MixtureDiscriminant, bootstrapLRT, bootstrapParameters, type Matrix } from '../src/index.js';
 import { structureOf, type CovarianceModel } from '../src/model/covariance-models.js';
 import { fullCovariance } from '../src/model/params.js';
 import type * as Lib from '../src/entry-node.js';
@@ -136,10 +136,12 @@ describe('MixtureDiscriminant modelType EDDA against mclust\'s MclustDA(modelTyp
       expect(Math.abs(da.logLikelihood(X(c)) - c.loglik) / Math.abs(c.loglik)).toBeLessThan(1e-10);
       expect(da.nParameters()).toBe(c.df);
       expect(Math.abs(da.bic(X(c)) + c.bic) / Math.abs(c.bic)).toBeLessThan(1e-10);
-      // JSON keeps the kind and gives back the same bits
+      // JSON keeps the kind and the selection, and gives back the same bits
       const back = MixtureDiscriminant.fromJSON(JSON.stringify(da));
       expect(back.modelType).toBe('EDDA');
-      expect(back.selection).toBeNull();
+      expect(back.selection!.results).toEqual(da.selection!.results);
+      expect(back.selection!.failed.map((f) => [f.covarianceType, f.error.code, f.error.message]))
+        .toEqual(da.selection!.failed.map((f) => [f.covarianceType, f.error.code, f.error.message]));
       expect(sameBits(back.predictProba(X(c)).data, p.data)).toBe(true);
     });
   }
@@ -159,6 +161,14 @@ describe('MixtureDiscriminant modelType EDDA', () => {
     expect(da.selection!.failed.every((f) => f.error.code === 'NOT_POSITIVE_DEFINITE')).toBe(true);
     expect(da.selection!.results.length + failed.length).toBe(14);
     expect(failed).not.toContain(da.selection!.results[0].covarianceType);
+    // JSON keeps the failures as GmmErrors; a damaged selection is refused
+    const j = da.toJSON();
+    expect(MixtureDiscriminant.fromJSON(JSON.stringify(j)).selection!.failed.every((f) => f.error instanceof GmmError && f.error.code === 'NOT_POSITIVE_DEFINITE')).toBe(true);
+    for (const selection of [{ ...j.selection!, results: [] }, { ...j.selection!, failed: [{ covarianceType: 'full', code: 'NOPE', message: '' }] },
+      { ...j.selection!, results: [{ ...j.selection!.results[0], bic: 'x' }] }, { ...j.selection!, criterion: 'icl' }]) {
+      expect(errorCode(() => MixtureDiscriminant.fromJSON({ ...j, selection } as never))).toBe('INVALID_JSON');
+    }
+    expect(errorCode(() => MixtureDiscriminant.fromJSON({ ...j, modelType: 'MclustDA' }))).toBe('INVALID_JSON');
     // only models that class cannot support: the error says why
     const e = thrown(() => new MixtureDiscriminant({ modelType: 'EDDA', regCovar: 0, covarianceTypes: ['full', 'EVV'] }).fit(Xs, ys));
     expect(e.code).toBe('NOT_POSITIVE_DEFINITE');
@@ -215,7 +225,7 @@ describe('MixtureDiscriminant modelType EDDA', () => {
     expect(thrown(() => new MixtureDiscriminant({ modeltype: 'EDDA' } as never)).message).toMatch(/did you mean modelType/);
     expect(thrown(() => new MixtureDiscriminant({ covariance_types: ['VVV'] } as never)).message).toMatch(/covarianceTypes/);
     const da = new MixtureDiscriminant({ modelType: 'EDDA', regCovar: 0, covarianceTypes: ['tied'] }).fit(X(c), c.y);
-    const { modelType: _, ...old } = da.toJSON();
+    const { modelType: _, selection: __, ...old } = da.toJSON(); // as a file written before EDDA
     expect(MixtureDiscriminant.fromJSON(old).modelType).toBe('MclustDA');
     expect(errorCode(() => MixtureDiscriminant.fromJSON({ ...old, modelType: 'LDA' as never }))).toBe('INVALID_JSON');
     // one covariance model for all: the classes' covariances are one matrix (linear discriminant analysis)

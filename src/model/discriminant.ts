@@ -6,7 +6,8 @@
 // of the rows) and fc its density, normalised by log-sum-exp with the core's exp and log.
 // crossValidate is mclust's cvMclustDA (folds and pooling: cross-validation.ts).
 import { core } from '../core/core.js';
-import { eddaParameters, fitEdda, type EddaSelection } from './edda.js';
+import { eddaParameters, fitEdda, type EddaResult, type EddaSelection } from './edda.js';
+import { failuresFromJSON, failuresToJSON, resultsFromJSON, type FailureJSON } from './selection-json.js';
 import { balancedFolds, pooled, type CrossValidation } from './cross-validation.js';
 import { checkKeys } from './option-names.js';
 import { classLabels, sortedClasses, type ClassLabel } from './class-labels.js';
@@ -59,6 +60,8 @@ export interface MixtureDiscriminantJSON {
   models: ReturnType<GaussianMixture['toJSON']>[];
   /** Absent in files written before EDDA: 'MclustDA'. */
   modelType?: DiscriminantModelType;
+  /** EDDA's selection (results only; absent for MclustDA and in files written before it). */
+  selection?: { criterion: 'bic' | 'aic'; results: EddaResult[]; failed: FailureJSON[] };
 }
 
 export class MixtureDiscriminant {
@@ -252,7 +255,7 @@ export class MixtureDiscriminant {
   /** Each class's mixture, in the order of `classes` (EDDA: one component each). */
   get models(): GaussianMixture[] { return this.fitted('models').models.slice(); }
   get modelType(): DiscriminantModelType { return this.fitted('modelType').modelType; }
-  /** EDDA's covariance models, best first (null for MclustDA and for a classifier read from JSON). */
+  /** EDDA's covariance models, best first (null for MclustDA; from JSON, the results without the models). */
   get selection(): EddaSelection | null { return this.fitted('selection').selection; }
 
   /** Per class, each row's log wc + log fc(x), with wc the priors or the shares; and per row
@@ -320,7 +323,8 @@ export class MixtureDiscriminant {
   toJSON(): MixtureDiscriminantJSON {
     const s = this.fitted('toJSON');
     return { format: 'gmm-wasm-discriminant', version: 1, classes: s.classes.slice(), priors: Array.from(s.priors), shares: Array.from(s.shares),
-      models: s.models.map((m) => m.toJSON()), modelType: s.modelType };
+      models: s.models.map((m) => m.toJSON()), modelType: s.modelType,
+      ...(s.selection ? { selection: { criterion: s.selection.criterion, results: s.selection.results.map((r) => ({ ...r })), failed: failuresToJSON(s.selection.failed) } } : {}) };
   }
 
   static fromJSON(json: MixtureDiscriminantJSON | string): MixtureDiscriminant {
@@ -344,8 +348,15 @@ export class MixtureDiscriminant {
       // (files written before shares: the priors, which were the shares unless given)
       const shares = j.shares === undefined ? j.priors : j.shares;
       if (!Array.isArray(shares) || shares.length !== j.classes.length) throw new Error('"shares" must be an array of one number per class.');
+      const sel = j.selection;
+      if (sel !== undefined && (modelType !== 'EDDA' || !sel || (sel.criterion !== 'bic' && sel.criterion !== 'aic'))) {
+        throw new Error('"selection" is EDDA\'s: its criterion ("bic" or "aic"), results and failures.');
+      }
+      const selection: EddaSelection | null = sel ? { criterion: sel.criterion, failed: failuresFromJSON(sel.failed),
+        results: resultsFromJSON(sel.results, ['bic', 'aic', 'logLikelihood', 'nParameters'], ['collapsed']) } : null;
+      if (selection && selection.results[0].covarianceType !== models[0].covarianceType) throw new Error('the classes\' models are not the selection\'s first.');
       out.state = { classes: j.classes.slice(), priors: checkPriors(Float64Array.from(j.priors)), shares: checkPriors(Float64Array.from(shares)),
-        models, modelType, selection: null };
+        models, modelType, selection };
     } catch (e) {
       throw bad((e as Error).message);
     }

@@ -11,6 +11,7 @@ import { collapsedComponent } from './collapse.js';
 import { componentSlice } from './params.js';
 import type { GaussianMixtureOptions, Matrix } from './validate.js';
 import type { ClassLabel } from './class-labels.js';
+import type { Failure } from './selection-json.js';
 
 
 /** One covariance model EDDA fitted, with its criteria (lower is better; the weights are not
@@ -33,7 +34,7 @@ export interface EddaResult {
 export interface EddaSelection {
   criterion: 'bic' | 'aic';
   results: EddaResult[];
-  failed: { covarianceType: CovarianceModel; error: GmmError }[];
+  failed: Failure[];
 }
 
 /** EDDA's free parameters (mclust's count): the C classes' means and one model's covariance

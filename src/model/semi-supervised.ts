@@ -21,6 +21,7 @@ import { collapsedComponent } from './collapse.js';
 import { COVARIANCE_MODELS, covarianceParameters, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { GaussianMixtureJSON } from './serialize.js';
+import { failuresFromJSON, failuresToJSON, resultsFromJSON, type Failure, type FailureJSON } from './selection-json.js';
 
 /** Options of a GaussianMixture that do not apply: the classes give the components and the
  *  start, there is nothing random, and rows are complete. */
@@ -57,7 +58,7 @@ export interface SemiSupervisedResult {
 export interface SemiSupervisedSelection {
   criterion: 'bic' | 'aic';
   results: SemiSupervisedResult[];
-  failed: { covarianceType: CovarianceModel; error: GmmError }[];
+  failed: Failure[];
 }
 
 /** The JSON of a fitted SemiSupervisedMixture. */
@@ -68,7 +69,7 @@ export interface SemiSupervisedMixtureJSON {
   classes: ClassLabel[];
   mixture: GaussianMixtureJSON;
   /** Results only: the models are not kept. */
-  selection: { criterion: 'bic' | 'aic'; results: SemiSupervisedResult[]; failed: { covarianceType: CovarianceModel; code: string; message: string }[] };
+  selection: { criterion: 'bic' | 'aic'; results: SemiSupervisedResult[]; failed: FailureJSON[] };
 }
 
 interface State { classes: ClassLabel[]; gm: GaussianMixture; selection: SemiSupervisedSelection; classification: ClassLabel[] | null }
@@ -204,8 +205,7 @@ export class SemiSupervisedMixture {
   toJSON(): SemiSupervisedMixtureJSON {
     const s = this.fitted('toJSON');
     return { format: 'gmm-wasm-semi-supervised', version: 1, options: this.options, classes: s.classes.slice(), mixture: s.gm.toJSON(),
-      selection: { criterion: s.selection.criterion, results: s.selection.results.map((r) => ({ ...r })),
-        failed: s.selection.failed.map((f) => ({ covarianceType: f.covarianceType, code: f.error.code, message: f.error.message })) } };
+      selection: { criterion: s.selection.criterion, results: s.selection.results.map((r) => ({ ...r })), failed: failuresToJSON(s.selection.failed) } };
   }
 
   static fromJSON(json: SemiSupervisedMixtureJSON | string): SemiSupervisedMixture {
@@ -218,15 +218,19 @@ export class SemiSupervisedMixture {
       throw bad('"classes" must list at least two labels (numbers or strings).');
     }
     const sel = j.selection;
-    if (!sel || (sel.criterion !== 'bic' && sel.criterion !== 'aic') || !Array.isArray(sel.results) || sel.results.length === 0 || !Array.isArray(sel.failed)) {
-      throw bad('"selection" must hold the criterion, the results (at least one) and the failures.');
+    if (!sel || (sel.criterion !== 'bic' && sel.criterion !== 'aic')) throw bad('"selection" must hold the criterion ("bic" or "aic"), the results and the failures.');
+    let selection: SemiSupervisedSelection;
+    try {
+      selection = { criterion: sel.criterion, failed: failuresFromJSON(sel.failed),
+        results: resultsFromJSON(sel.results, ['bic', 'aic', 'logLikelihood', 'nParameters', 'nIter'], ['converged', 'collapsed']) };
+    } catch (e) {
+      throw bad((e as Error).message);
     }
     const gm = GaussianMixture.fromJSON(j.mixture);
     if (gm.nComponents !== j.classes.length) throw bad(`the mixture has ${gm.nComponents} components for ${j.classes.length} classes.`);
-    if (gm.covarianceType !== sel.results[0].covarianceType) throw bad('the mixture is not the selection\'s first model.');
+    if (gm.covarianceType !== selection.results[0].covarianceType) throw bad('the mixture is not the selection\'s first model.');
     const out = new SemiSupervisedMixture(j.options);
-    out.state = { classes: j.classes.slice(), gm, classification: null, selection: { criterion: sel.criterion, results: sel.results.map((r) => ({ ...r })),
-      failed: sel.failed.map((f) => ({ covarianceType: f.covarianceType, error: new GmmError(f.code as GmmError['code'], f.message) })) } };
+    out.state = { classes: j.classes.slice(), gm, classification: null, selection };
     return out;
   }
 }
