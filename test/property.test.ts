@@ -5,7 +5,7 @@
 // GmmError('INVALID_JSON') or returns a model that works.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GaussianMixture, GmmError, MixtureDiscriminant, MixtureWithNoise, SemiSupervisedMixture, bootstrapParameters, dimensionReduction, mixtureCdf, mixtureQuantile,
+import { GaussianMixture, GmmError, MixtureDiscriminant, MixtureWithNoise, SemiSupervisedMixture, combineComponents, bootstrapParameters, dimensionReduction, mixtureCdf, mixtureQuantile,
   type CovarianceType, type InitParams, type Matrix } from '../src/index.js';
 import { loadCore, modelProblems, normal, rng, rowSums } from './helpers.js';
 
@@ -299,6 +299,12 @@ describe('today\'s models on random data: valid results or a GmmError, never NaN
           // MclustDR's directions: finite, unit length
           const dr = dimensionReduction(gm, X);
           expect(noNaN(dr.eigenvalues) && noNaN(dr.basis.data) && noNaN(dr.directions.data)).toBe(true);
+          // clustCombi: the entropy never rises as components merge
+          if (K > 1) {
+            const cc = combineComponents(gm.predictProba(X));
+            for (let i = 1; i < K; i++) expect(cc.levels[i].entropy).toBeLessThanOrEqual(cc.levels[i - 1].entropy + 1e-9);
+            expect(noNaN(Float64Array.from(cc.levels, (l) => l.entropy))).toBe(true);
+          }
         } catch (e) {
           if (!(e instanceof GmmError)) throw e;
           expect(allowed).toContain(e.code);

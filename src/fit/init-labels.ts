@@ -27,30 +27,34 @@ export function classificationRows(z: Classification, rows: readonly number[] | 
   return out;
 }
 
-/** initResponsibilities validated: n rows of K entries ≥ 0 summing to 1 (to 1e-9). */
-export function toResponsibilities(v: unknown, n: number, K: number): Float64Array {
+/** initResponsibilities validated: n rows of K entries ≥ 0 summing to 1 (to 1e-9); n and
+ *  K null for any shape (combineComponents: then named `what`, with INVALID_ARGUMENT). */
+export function toResponsibilities(v: unknown, n: number | null, K: number | null, what = 'initResponsibilities'): Matrix {
+  const code = what === 'initResponsibilities' ? 'INVALID_INIT' : 'INVALID_ARGUMENT';
   let m: Matrix;
   try {
-    m = toMatrix(v as MatrixInput, 'initResponsibilities');
+    m = toMatrix(v as MatrixInput, what);
   } catch (e) {
-    throw new GmmError('INVALID_INIT', `initResponsibilities must be a matrix of ${n} rows and ${K} columns (number[][] or { data, rows, cols }): ${(e as Error).message}`);
+    throw new GmmError(code, `${what} must be a matrix${n === null ? '' : ` of ${n} rows and ${K} columns`} (number[][] or { data, rows, cols }): ${(e as Error).message}`);
   }
-  if (m.rows !== n || m.cols !== K) {
-    throw new GmmError('INVALID_INIT', `initResponsibilities is ${m.rows}×${m.cols} but X has ${n} rows and the model ${K} components: give one row of ${K} per row of X.`);
+  if (n !== null && (m.rows !== n || m.cols !== K)) {
+    throw new GmmError(code, `${what} is ${m.rows}×${m.cols} but X has ${n} rows and the model ${K} components: give one row of ${K} per row of X.`);
   }
+  n = m.rows;
+  K = m.cols;
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let k = 0; k < K; k++) {
       const z = m.data[i * K + k];
-      if (!(z >= 0)) throw new GmmError('INVALID_INIT', `initResponsibilities[${i}][${k}] is ${z}: responsibilities are ≥ 0.`);
+      if (!(z >= 0)) throw new GmmError(code, `${what}[${i}][${k}] is ${z}: responsibilities are ≥ 0.`);
       s += z;
     }
     if (!(Math.abs(s - 1) <= 1e-9)) {
-      throw new GmmError('INVALID_INIT', `initResponsibilities row ${i} sums to ${s}: each row's responsibilities must sum to 1 ` +
-        '(divide the row by its sum; weigh rows with sampleWeight).');
+      throw new GmmError(code, `${what} row ${i} sums to ${s}: each row's responsibilities must sum to 1 ` +
+        `(divide the row by its sum${code === 'INVALID_INIT' ? '; weigh rows with sampleWeight' : ''}).`);
     }
   }
-  return m.data.slice();
+  return { data: m.data.slice(), rows: n, cols: K };
 }
 
 /** initLabels validated: n integers in [0, K). */

@@ -269,7 +269,7 @@ export class GaussianMixture {
         'the fitted parameters): use a model with warmStart false.');
     }
     return f.initLabels != null ? toLabels(f.initLabels, rows, this.opts.nComponents)
-      : toResponsibilities(f.initResponsibilities, rows, this.opts.nComponents);
+      : toResponsibilities(f.initResponsibilities, rows, this.opts.nComponents).data;
   }
 
   /**

@@ -104,6 +104,9 @@ export function runJob(lib, input) {
   // semi-supervised classes (its M-steps from soft responsibilities, the labelled rows' log τ + log φ)
   const ssc = new lib.SemiSupervisedMixture({ covarianceTypes: ['VVV', 'EEE', 'VII'] }).fit(first, y.map((l, i) => (i % 4 === 0 ? l : null)));
   const semi = { best: ssc.covarianceType, bic: bits(ssc.bic), proba: toBits(ssc.predictProba(first).data) };
+  // components combined by entropy (the core's log)
+  const combined = lib.combineComponents(new GaussianMixture({ nComponents: 4, seed: 5 }).fit(first).predictProba(first));
+  semi.combined = combined.levels.map((l) => ({ merged: l.merged, entropy: bits(l.entropy) }));
   return { cases, missing, selection, bootstrap, noise, semi, edda: { best: edda.selection.results[0].covarianceType, proba: toBits(edda.predictProba(first).data) } };
 }
 
