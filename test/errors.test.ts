@@ -421,11 +421,11 @@ describe('an unknown option names what was meant', () => {
     const fitted = new GaussianMixture({ nComponents: 1 }).fit([[1], [2], [4]]);
     const cases: [() => unknown, RegExp][] = [
       [() => new BayesianGaussianMixture({ weight_concentration_prior: 0.1 } as never), /"weight_concentration_prior" \(options are camelCase here: weightConcentrationPrior\)/],
-      [() => new GaussianMixture({ nComponents: 1 }).fit([[1], [2]], { sample_weight: [1, 1] } as never), /unknown fit option "sample_weight" \(options are camelCase here: sampleWeight\); the options are sampleWeight, initLabels, onIteration\./],
+      [() => new GaussianMixture({ nComponents: 1 }).fit([[1], [2]], { sample_weight: [1, 1] } as never), /unknown fit option "sample_weight" \(options are camelCase here: sampleWeight\); the options are sampleWeight, initLabels, initResponsibilities, onIteration\./],
       [() => fitted.sample(2, { random_state: 1 } as never), /unknown sample option "random_state" \(scikit-learn's random_state is seed here, an integer\); the options are seed\./],
       // where the call has no seed, the hint names the constructor's
       [() => new GaussianMixture({ nComponents: 1 }).fit([[1], [2]], { random_state: 1 } as never), /"random_state" \(scikit-learn's random_state is the constructor's seed option here\)/],
-      [() => new BayesianGaussianMixture({ weights_init: [1] } as never), /"weights_init" \(a Bayesian mixture starts from initParams or fit's initLabels/],
+      [() => new BayesianGaussianMixture({ weights_init: [1] } as never), /"weights_init" \(a Bayesian mixture starts from initParams or fit's initLabels or initResponsibilities/],
       [() => fitted.score([[1]], { sampleWeights: [1] } as never), /"sampleWeights" \(did you mean sampleWeight\?\)/],
       [() => fitted.computeStatistics([[1]], { row_offset: 0 } as never), /"row_offset" \(options are camelCase here: rowOffset\)/],
       [() => selectModel([[1], [2], [3]], { n_components: [1, 2] } as never), /"n_components" \(options are camelCase here: nComponents\)/],

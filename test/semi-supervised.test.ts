@@ -5,7 +5,7 @@
 // must agree with each other, JSON and the refusals.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BayesianGaussianMixture, GaussianMixture, SemiSupervisedMixture, type Matrix } from '../src/index.js';
+import { BayesianGaussianMixture, GaussianMixture, PRIOR_MODELS, SemiSupervisedMixture, type Matrix } from '../src/index.js';
 import type * as Lib from '../src/entry-node.js';
 import { modelNamed, structureOf, type CovarianceModel } from '../src/model/covariance-models.js';
 import { fullCovariance } from '../src/model/params.js';
@@ -163,7 +163,13 @@ describe('SemiSupervisedMixture: its own behaviour', () => {
     expect(b.options).toEqual(a.options);
     expect(b.classification).toBeNull();
     expect(errorCode(() => SemiSupervisedMixture.fromJSON({ ...a.toJSON(), format: 'x' as never }))).toBe('INVALID_JSON');
-    expect(errorCode(() => SemiSupervisedMixture.fromJSON({ ...a.toJSON(), classes: ['a'] }))).toBe('INVALID_JSON');
+    const j = a.toJSON();
+    for (const bad of [{ classes: ['a'] }, { classes: ['a', 'a', 'b'] }, { classes: ['a', 1, 'b'] }, { options: { nComponents: 3 } },
+      { selection: { ...j.selection, results: [null] } }, { selection: { ...j.selection, failed: [null] } },
+      { selection: { ...j.selection, results: [{ ...j.selection.results[0], bic: 'x' }] } },
+      { selection: { ...j.selection, failed: [{ covarianceType: 'full', code: 'NOPE', message: '' }] } }]) {
+      expect(errorCode(() => SemiSupervisedMixture.fromJSON({ ...j, ...bad } as never)), JSON.stringify(bad)).toBe('INVALID_JSON');
+    }
   });
 
   it('stops at maxIter unconverged, and a looser tol stops sooner', () => {
@@ -191,11 +197,29 @@ describe('SemiSupervisedMixture: its own behaviour', () => {
     expect(errorCode(() => ssc.classes)).toBe('NOT_FITTED');
   });
 
-  it('a model that cannot be fitted is recorded as failed; the others go on', () => {
-    // two labelled rows per class in 4 features: with regCovar 0 the full covariances are singular at the start
-    const y = c.y.map((l, i) => (i % 50 < 2 ? c.classes[Math.floor(i / 50)] : null));
-    const ssc = new SemiSupervisedMixture({ regCovar: 0, covarianceTypes: ['EII', 'full'] }).fit(X(c), y);
-    expect(ssc.selection.results.length + ssc.selection.failed.length).toBe(2);
-    expect(ssc.selection.results.map((r) => r.covarianceType)).toContain('EII');
+  it('no more rows than features: the orientation models are left out, those mclust cannot fit (NA) fail, the others go on', () => {
+    const wide = Array.from({ length: 6 }, (_, i) => Array.from({ length: 7 }, (_, j) => Math.sin(i * 7 + j * 3) + (i % 2) * 2));
+    const y = ['a', 'b', 'a', 'b', null, null];
+    const ssc = new SemiSupervisedMixture({ regCovar: 0 }).fit(wide, y);
+    expect(ssc.selection.results.map((r) => r.covarianceType).sort()).toEqual(['EEI', 'EII', 'EVI', 'VEI', 'diag', 'spherical']);
+    expect(ssc.selection.failed.map((f) => f.covarianceType)).toEqual(['VEE', 'EVE', 'VVE', 'EVV']);
+    expect(ssc.selection.failed.every((f) => f.error.code === 'NOT_POSITIVE_DEFINITE' && /M-step of EM iteration 1/.test(f.error.message))).toBe(true);
+    // every model failing is an error saying why
+    expect(errorCode(() => new SemiSupervisedMixture({ regCovar: 0, covarianceTypes: ['EVE', 'VVE'] }).fit(wide, y))).toBe('NOT_POSITIVE_DEFINITE');
+  });
+
+  it('with a prior the default models are the ten mclust has a prior for; a model without one is refused up front', () => {
+    const ssc = new SemiSupervisedMixture({ prior: true }).fit(X(c), c.y);
+    expect(ssc.selection.results.map((r) => r.covarianceType).sort()).toEqual([...PRIOR_MODELS].sort());
+    expect(errorCode(() => new SemiSupervisedMixture({ prior: true, covarianceTypes: ['full', 'VEE'] }))).toBe('INVALID_OPTION');
+  });
+
+  it('mixture is the chosen model as fromParameters gives it, with this model\'s options', () => {
+    const ssc = new SemiSupervisedMixture({ covarianceTypes: ['VEV'], tol: 1e-7 }).fit(X(c), c.y);
+    const gm = ssc.mixture;
+    expect(gm.nIter).toBe(0);
+    expect(gm.options.tol).toBe(1e-7);
+    expect(gm.options.maxIter).toBe(1000);
+    expect(sameBits(gm.predictProba(X(c)).data, ssc.predictProba(X(c)).data)).toBe(true);
   });
 });

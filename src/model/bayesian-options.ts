@@ -57,7 +57,7 @@ export function resolveBayesianOptions(opts: unknown): ResolvedOptions {
         ? 'unknown option "equalWeights": that is GaussianMixture\'s (mclust\'s equalPro); a Bayesian mixture estimates its ' +
           'weights under its weight prior (weightConcentrationPrior, weightConcentrationPriorType).'
         : spelledAs(k, ['weightsInit', 'meansInit', 'precisionsInit'])
-        ? `unknown option "${k}" (a Bayesian mixture starts from initParams or fit's initLabels, as scikit-learn's has no explicit start); the options are ${known.join(', ')}.`
+        ? `unknown option "${k}" (a Bayesian mixture starts from initParams or fit's initLabels or initResponsibilities, as scikit-learn's has no explicit start); the options are ${known.join(', ')}.`
         : unknownOption('option', k, known);
       throw new GmmError('INVALID_OPTION', message);
     }

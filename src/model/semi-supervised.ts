@@ -19,6 +19,7 @@ import { checkKeys } from './option-names.js';
 import { classLabels, sortedClasses, type ClassLabel } from './class-labels.js';
 import { collapsedComponent } from './collapse.js';
 import { COVARIANCE_MODELS, covarianceParameters, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import type { GaussianMixtureJSON } from './serialize.js';
 import { failuresFromJSON, failuresToJSON, resultsFromJSON, type Failure, type FailureJSON } from './selection-json.js';
@@ -74,6 +75,9 @@ export interface SemiSupervisedMixtureJSON {
 
 interface State { classes: ClassLabel[]; gm: GaussianMixture; selection: SemiSupervisedSelection; classification: ClassLabel[] | null }
 
+/** mclust's emModelNames, in its order. */
+const MCLUST_ORDER: readonly CovarianceModel[] = ['EII', 'spherical', 'EEI', 'VEI', 'EVI', 'diag', 'tied', 'VEE', 'EVE', 'VVE', 'EEV', 'VEV', 'EVV', 'full'];
+
 export class SemiSupervisedMixture {
   private readonly opts: SemiSupervisedOptions;
   private state: State | null = null;
@@ -97,6 +101,8 @@ export class SemiSupervisedMixture {
     if (criterion !== undefined && criterion !== 'bic' && criterion !== 'aic') {
       throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
     }
+    // with a prior, every model tried must have one (checked now, not after the first fits)
+    if (model.prior) for (const t of covarianceTypes ?? []) new GaussianMixture({ ...model, covarianceType: t });
     if (new GaussianMixture(withSemiDefaults(model)).options.maxIter === 0) { // the rest checked now
       throw new GmmError('INVALID_OPTION', 'maxIter must be at least 1: SemiSupervisedMixture runs EM (one M-step at least).');
     }
@@ -122,7 +128,7 @@ export class SemiSupervisedMixture {
     }
     const { covarianceTypes, criterion = 'bic', ...model } = this.opts;
     const d = m.cols, n = m.rows;
-    let types = [...new Set((covarianceTypes ?? defaultModels(d)).map((t) => modelNamed(t)!))];
+    let types = [...new Set((covarianceTypes ?? defaultModels(d, !!model.prior)).map((t) => modelNamed(t)!))];
     // as MclustSSC: with n ≤ d the models with a free orientation per component or overall go
     if (covarianceTypes === undefined && n <= d) types = types.filter((t) => !['tied', 'EEV', 'VEV', 'full'].includes(t));
     const index = new Map(classes.map((c, k) => [c, k]));
@@ -141,8 +147,9 @@ export class SemiSupervisedMixture {
       throw new GmmError(failed[0].error.code, `no covariance model could be fitted (${failed.map((f) => f.covarianceType).join(', ')}): ` +
         `${failed[0].error.message} Give more labelled rows per class, fewer features, or a positive regCovar.`);
     }
+    // on an exact tie the model tried later, as MclustSSC keeps it
     const order = fits.map((_, i) => i).sort((a, b) => (+fits[a].result.collapsed - +fits[b].result.collapsed) ||
-      (fits[a].result[criterion] - fits[b].result[criterion]) || (fits[a].result.nParameters - fits[b].result.nParameters) || a - b);
+      (fits[a].result[criterion] - fits[b].result[criterion]) || b - a);
     const best = fits[order[0]];
     const G = classes.length;
     // mclust's classification: the class of largest responsibility in the z of the last M-step
@@ -168,8 +175,13 @@ export class SemiSupervisedMixture {
   }
 
   get classes(): ClassLabel[] { return this.fitted('classes').classes.slice(); }
-  /** The chosen model: one component per class, in the order of `classes`. */
-  get mixture(): GaussianMixture { return GaussianMixture.fromJSON(this.fitted('mixture').gm.toJSON()); }
+  /** The chosen model as a mixture of its own: one component per class, in the order of
+   *  `classes`, as fromParameters gives it (nIter 0; the fit's are this model's). */
+  get mixture(): GaussianMixture {
+    const { lowerBounds: _, ...j } = this.fitted('mixture').gm.toJSON();
+    const { covarianceTypes: __, criterion: ___, ...model } = this.options;
+    return GaussianMixture.fromJSON({ ...j, options: { ...j.options, ...model }, converged: false, nIter: 0, lowerBound: null });
+  }
   get covarianceType(): CovarianceModel { return this.fitted('covarianceType').gm.covarianceType; }
   get weights(): Float64Array { return this.fitted('weights').gm.weights; }
   get means(): Matrix { return this.fitted('means').gm.means; }
@@ -214,8 +226,10 @@ export class SemiSupervisedMixture {
     if (!j || j.format !== 'gmm-wasm-semi-supervised' || j.version !== 1) {
       throw bad('not a SemiSupervisedMixture written by toJSON() (format "gmm-wasm-semi-supervised", version 1).');
     }
-    if (!Array.isArray(j.classes) || j.classes.length < 2 || !j.classes.every((c) => typeof c === 'string' || Number.isFinite(c))) {
-      throw bad('"classes" must list at least two labels (numbers or strings).');
+    const kind = Array.isArray(j.classes) ? typeof j.classes[0] : null;
+    if (!Array.isArray(j.classes) || j.classes.length < 2 || (kind !== 'string' && kind !== 'number') ||
+      !j.classes.every((c) => typeof c === kind && (kind === 'string' || Number.isFinite(c))) || new Set(j.classes).size !== j.classes.length) {
+      throw bad('"classes" must list at least two distinct labels, all numbers or all strings.');
     }
     const sel = j.selection;
     if (!sel || (sel.criterion !== 'bic' && sel.criterion !== 'aic')) throw bad('"selection" must hold the criterion ("bic" or "aic"), the results and the failures.');
@@ -229,15 +243,20 @@ export class SemiSupervisedMixture {
     const gm = GaussianMixture.fromJSON(j.mixture);
     if (gm.nComponents !== j.classes.length) throw bad(`the mixture has ${gm.nComponents} components for ${j.classes.length} classes.`);
     if (gm.covarianceType !== selection.results[0].covarianceType) throw bad('the mixture is not the selection\'s first model.');
-    const out = new SemiSupervisedMixture(j.options);
+    let out: SemiSupervisedMixture;
+    try {
+      out = new SemiSupervisedMixture(j.options);
+    } catch (e) {
+      throw bad(`"options": ${(e as Error).message}`);
+    }
     out.state = { classes: j.classes.slice(), gm, classification: null, selection };
     return out;
   }
 }
 
-/** mclust's emModelNames (one feature: E and V). */
-function defaultModels(d: number): CovarianceModel[] {
-  return d === 1 ? ['EII', 'spherical'] : ['EII', 'spherical', 'EEI', 'VEI', 'EVI', 'diag', 'tied', 'VEE', 'EVE', 'VVE', 'EEV', 'VEV', 'EVV', 'full'];
+/** mclust's emModelNames (one feature: E and V); with a prior, those mclust has one for. */
+function defaultModels(d: number, prior: boolean): readonly CovarianceModel[] {
+  return d === 1 ? ['EII', 'spherical'] : prior ? PRIOR_MODELS : MCLUST_ORDER;
 }
 
 /** The model options with MclustSSC's defaults where not given: tol 1e-5 (on the sum) and
@@ -264,7 +283,13 @@ function fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel, 
   while (iter < maxIter!) {
     iter++;
     used.set(z);
-    gm = new GaussianMixture({ ...rest, nComponents: G, covarianceType: type, maxIter: 0 }).fit(m, { initResponsibilities: { data: z, rows: n, cols: G } });
+    try {
+      gm = new GaussianMixture({ ...rest, nComponents: G, covarianceType: type, maxIter: 0 }).fit(m, { initResponsibilities: { data: z, rows: n, cols: G } });
+    } catch (e) {
+      // the M-step is this EM's, not a start the caller gave
+      if (e instanceof GmmError) throw new GmmError(e.code, e.message.replace('the M-step from initResponsibilities', `the M-step of EM iteration ${iter}`));
+      throw e;
+    }
     gm.scoreWith(m, { lse, resp, logProb });
     let next = 0;
     for (let i = 0; i < n; i++) {
