@@ -24,17 +24,12 @@
 // double's epsilon (mclust's EPSMAX): the floor of α, and the transform's rounding level
 const EPS: f64 = 2.2204460492503131e-16;
 
-/**
- * x n × d row-major → z n × q row-major, columns by σ descending (q ≤ d: a feature whose
- * values are all equal is dropped, as mclust's dropCols drops scale()'s NaN columns). work:
- * 3d f64. Returns q; 0 when every feature is constant; −3 when n ≤ q (mclust's hcVVV needs
- * more rows than features); −1 when the standardised features are collinear (a σ at the
- * rounding level of the largest: a direction of no spread, which the transform would blow
- * up); −2 when a feature's
- * spread overflows or underflows double precision.
- */
-export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
-  const mean = work, sd = mean + (<usize>d << 3), sigma = sd + (<usize>d << 3);
+/** hc's scale(): x n × d row-major → z n × q row-major, each varying feature centred and
+ *  divided by its standard deviation (n − 1); a feature whose values are all equal is dropped
+ *  (mclust's dropCols drops scale()'s NaN columns). work: 2d f64. Returns q; 0 when every
+ *  feature is constant; −2 when a feature's spread overflows or underflows. */
+export function standardise(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
+  const mean = work, sd = mean + (<usize>d << 3);
   let q = 0;
   for (let j = 0; j < d; j++) {
     let s: f64 = 0, lo = Infinity, hi = -Infinity;
@@ -61,7 +56,6 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
     if (kept) q++;
   }
   if (q == 0) return 0;
-  if (n <= q) return -3;
   // standardised kept columns into z (n × q)
   for (let i = 0; i < n; i++) {
     let c = 0;
@@ -72,60 +66,118 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize): i3
       c++;
     }
   }
+  return q;
+}
+
+/** One-sided Jacobi rotations (Hestenes) of the k vectors of length m at v + i·si + j·sj
+ *  (vector i, entry j) until every pair is orthogonal (to rounding) or 64 sweeps; each
+ *  rotation also applied to the k vectors of length k at acc (row-major k × k, rotating rows),
+ *  when acc is not 0. */
+function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize, acc: usize): void {
   for (let sweep = 0; sweep < 64; sweep++) {
     let rotated = false;
-    for (let j = 0; j < q - 1; j++) {
-      for (let k = j + 1; k < q; k++) {
+    for (let j = 0; j < k - 1; j++) {
+      for (let l = j + 1; l < k; l++) {
         let a: f64 = 0, b: f64 = 0, g: f64 = 0;
-        for (let i = 0; i < n; i++) {
-          const u = load<f64>(z + (<usize>(i * q + j) << 3)), v = load<f64>(z + (<usize>(i * q + k) << 3));
-          a += u * u; b += v * v; g += u * v;
+        for (let i = 0; i < m; i++) {
+          const u = load<f64>(v + <usize>j * si + <usize>i * sj), w = load<f64>(v + <usize>l * si + <usize>i * sj);
+          a += u * u; b += w * w; g += u * w;
         }
         if (!(Math.abs(g) > EPS * Math.sqrt(a * b))) continue;
         rotated = true;
         const zeta = (b - a) / (2 * g);
         const t = (zeta >= 0 ? 1.0 : -1.0) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t), sn = c * t;
-        for (let i = 0; i < n; i++) {
-          const pu = z + (<usize>(i * q + j) << 3), pv = z + (<usize>(i * q + k) << 3);
-          const u = load<f64>(pu), v = load<f64>(pv);
-          store<f64>(pu, c * u - sn * v);
-          store<f64>(pv, sn * u + c * v);
+        for (let i = 0; i < m; i++) {
+          const pu = v + <usize>j * si + <usize>i * sj, pv = v + <usize>l * si + <usize>i * sj;
+          const u = load<f64>(pu), w = load<f64>(pv);
+          store<f64>(pu, c * u - sn * w);
+          store<f64>(pv, sn * u + c * w);
+        }
+        if (acc) {
+          for (let i = 0; i < k; i++) {
+            const pu = acc + (<usize>(j * k + i) << 3), pv = acc + (<usize>(l * k + i) << 3);
+            const u = load<f64>(pu), w = load<f64>(pv);
+            store<f64>(pu, c * u - sn * w);
+            store<f64>(pv, sn * u + c * w);
+          }
         }
       }
     }
     if (!rotated) break;
   }
+}
+
+/**
+ * hc(use = "SVD"): x n × d row-major → z n × p row-major, p = min(n, q) (q the varying
+ * features: a feature whose values are all equal is dropped, as mclust's dropCols drops
+ * scale()'s NaN columns), columns by σ descending. work: 3d f64, and for eii with n ≤ q
+ * another n² + n. Returns p; 0 when every feature is constant; −2 when a feature's spread
+ * overflows or underflows double precision. For VVV (eii 0) also −3 when n ≤ q (mclust's
+ * hcVVV needs more rows than features) and −1 when the standardised features are collinear
+ * (a σ at the rounding level of the largest: a direction of no spread, which the transform
+ * would blow up); for EII such a direction's column is 0 (mclust's holds noise at rounding
+ * level), and with n ≤ q the SVD works on the rows (the n vectors of length q) instead.
+ */
+export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii: i32): i32 {
+  let sigma = work + (<usize>(2 * d) << 3);
+  const q = standardise(x, n, d, z, work);
+  if (q <= 0) return q;
+  if (n <= q && !eii) return -3;
+  let p = q;
+  if (n <= q) {
+    // Xs = U·diag(σ)·Vᵀ from rotations J of its rows: J·Xs has orthogonal rows σₖvₖᵀ and U = Jᵀ;
+    // z becomes U·diag(σ) (n × n), as the column rotations below leave it
+    const acc = sigma + (<usize>n << 3);
+    memory.fill(acc, 0, <usize>(n * n) << 3);
+    for (let i = 0; i < n; i++) store<f64>(acc + (<usize>(i * n + i) << 3), 1.0);
+    jacobi(z, n, q, <usize>q << 3, 8, acc);
+    for (let k = 0; k < n; k++) {
+      let a: f64 = 0;
+      for (let j = 0; j < q; j++) { const u = load<f64>(z + (<usize>(k * q + j) << 3)); a += u * u; }
+      store<f64>(sigma + (<usize>k << 3), Math.sqrt(a));
+    }
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < n; k++) store<f64>(z + (<usize>(i * n + k) << 3), load<f64>(acc + (<usize>(k * n + i) << 3)) * load<f64>(sigma + (<usize>k << 3)));
+    }
+    p = n;
+  } else {
+    // the columns of Xs rotated to U·diag(σ) (they work on Xs itself, not XsᵀXs, so a small σ
+    // keeps its relative accuracy: nearly collinear features, as LAPACK's SVD in R)
+    jacobi(z, q, n, 8, <usize>q << 3, 0);
+  }
   let top: f64 = 0;
-  for (let j = 0; j < q; j++) {
+  for (let j = 0; j < p; j++) {
     let a: f64 = 0;
-    for (let i = 0; i < n; i++) { const u = load<f64>(z + (<usize>(i * q + j) << 3)); a += u * u; }
+    for (let i = 0; i < n; i++) { const u = load<f64>(z + (<usize>(i * p + j) << 3)); a += u * u; }
     const sg = Math.sqrt(a);
     store<f64>(sigma + (<usize>j << 3), sg);
     top = max(top, sg);
   }
   // a σ at rounding level of the largest (the standardised entries' rounding, about q·eps
   // of it) is a direction of no spread, which the scaling would blow up from noise
-  for (let j = 0; j < q; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > top * 16 * <f64>q * EPS)) return -1;
-  // columns by σ descending (a selection sort of q columns), then scaled by σ^(−½)
-  for (let j = 0; j < q; j++) {
+  const floor = top * 16 * <f64>q * EPS;
+  if (!eii) for (let j = 0; j < p; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > floor)) return -1;
+  // columns by σ descending (a selection sort of p columns), then scaled by σ^(−½)
+  for (let j = 0; j < p; j++) {
     let at = j;
-    for (let k = j + 1; k < q; k++) if (load<f64>(sigma + (<usize>k << 3)) > load<f64>(sigma + (<usize>at << 3))) at = k;
+    for (let k = j + 1; k < p; k++) if (load<f64>(sigma + (<usize>k << 3)) > load<f64>(sigma + (<usize>at << 3))) at = k;
     if (at != j) {
       const t = load<f64>(sigma + (<usize>j << 3));
       store<f64>(sigma + (<usize>j << 3), load<f64>(sigma + (<usize>at << 3)));
       store<f64>(sigma + (<usize>at << 3), t);
       for (let i = 0; i < n; i++) {
-        const pu = z + (<usize>(i * q + j) << 3), pv = z + (<usize>(i * q + at) << 3);
+        const pu = z + (<usize>(i * p + j) << 3), pv = z + (<usize>(i * p + at) << 3);
         const u = load<f64>(pu);
         store<f64>(pu, load<f64>(pv));
         store<f64>(pv, u);
       }
     }
-    const f = 1 / Math.sqrt(load<f64>(sigma + (<usize>j << 3)));
-    for (let i = 0; i < n; i++) { const pu = z + (<usize>(i * q + j) << 3); store<f64>(pu, load<f64>(pu) * f); }
+    const sg = load<f64>(sigma + (<usize>j << 3));
+    const f = sg > floor ? 1 / Math.sqrt(sg) : 0.0;
+    for (let i = 0; i < n; i++) { const pu = z + (<usize>(i * p + j) << 3); store<f64>(pu, load<f64>(pu) * f); }
   }
-  return q;
+  return p;
 }
 
 // ---- the agglomeration (mclust's hcvvv with every row its own group, as Mclust() calls it)

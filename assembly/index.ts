@@ -13,6 +13,7 @@ export { mStep, mStepScratchSize, shiftLoss, nearlyEmpty } from './mstep';
 export { mapMStep } from './map';
 export { symmetricEigen } from './eigen';
 export { hcTransform, hcWorkSize, hcBegin, hcMerge, hcPairs } from './hc';
+export { hcWardWorkSize, hcWardBegin, hcWardMerge, hcWardPairs } from './hc-ward';
 export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
 export { digamma, lgamma, betaln } from './special';
 export { expBlock, logBlock } from './vmath';

@@ -43,7 +43,7 @@ describe('mclust hc', () => {
     it(`${k.name}: the transform gives R's Z (to a column's sign); hc(X) merges as R's, and hclass's classes`, () => {
       const c = core(), arena = new Arena(c);
       const x = arena.put(k.x), z = arena.allocF64(k.n * k.d), tw = arena.allocF64(3 * k.d);
-      expect(c.hcTransform(x, k.n, k.d, z, tw)).toBe(k.zCols);
+      expect(c.hcTransform(x, k.n, k.d, z, tw, 0)).toBe(k.zCols);
       const Z = arena.f64(z, k.n * k.zCols);
       for (let j = 0; j < k.zCols; j++) {
         let dot = 0;
@@ -227,8 +227,12 @@ describe("initParams 'hc' in every fit", () => {
     const collinear = [[1, 2], [2, 4], [3, 6], [5, 10], [8, 16]];
     expect(errorCode(() => gm.fit(collinear))).toBe('NOT_POSITIVE_DEFINITE');
     expect(errorCode(() => gm.fit([[1, 1], [1, 1], [1, 1]]))).toBe('NOT_POSITIVE_DEFINITE');
-    // three rows of three varying features: hcVVV needs more rows than features
-    expect(errorCode(() => gm.fit([[1, 0, 2], [0, 1, 5], [3, 3, 1]]))).toBe('NOT_POSITIVE_DEFINITE');
+    // three rows of three varying features: hcVVV needs more rows than features, so Mclust()
+    // agglomerates them under EII (Ward's), as agglomerate(X, { modelName: 'EII' }) does
+    const wide = [[1, 0, 2], [0, 1, 5], [3, 3, 1]];
+    const o = { nComponents: 2, covarianceType: 'spherical', maxIter: 3 } as const;
+    expectSameFit(new GaussianMixture({ ...o, initParams: 'hc' }).fit(wide),
+      new GaussianMixture(o).fit(wide, { initLabels: agglomerate(wide, { modelName: 'EII' }).classes(2) }));
     // ... counted after constant ones are dropped, as R's: four rows of two varying features
     const four = [[1, 5, 2, 9], [2, 5, 7, 9], [4, 5, 1, 9], [3, 5, 3, 9]];
     expect(new GaussianMixture({ nComponents: 2, initParams: 'hc', regCovar: 1e-3, maxIter: 2 }).fit(four).converged).toBeDefined();

@@ -54,8 +54,15 @@ export interface CoreExports {
     weights: number, means: number, cov: number, chol: number, tmp: number): number;
   /** A = V diag(ω) Vᵀ, ω descending (assembly/eigen.ts; a is destroyed). */
   symmetricEigen(a: number, d: number, values: number, vectors: number): void;
-  /** mclust's hc(use = "SVD") transform: q kept features, 0 (all constant) or −1 (collinear) (assembly/hc.ts). */
-  hcTransform(x: number, n: number, d: number, z: number, work: number): number;
+  /** mclust's hc(use = "SVD") transform: p columns, 0 (all constant), −1 (collinear), −2 (out of range),
+   *  −3 (n ≤ q; VVV only) (assembly/hc.ts). eii: 1 for EII's (wide data, no spread kept as 0). */
+  hcTransform(x: number, n: number, d: number, z: number, work: number, eii: number): number;
+  /** mclust's hcEII (Ward's) from a partition: hcWardBegin, hcWardMerge while it returns 1,
+   *  then hcWardPairs' 2(ng − 1) merged groups (assembly/hc-ward.ts). */
+  hcWardWorkSize(n: number, p: number, ng: number): number;
+  hcWardBegin(z: number, n: number, p: number, partition: number, ng: number, work: number): number;
+  hcWardMerge(): number;
+  hcWardPairs(pairs: number): void;
   hcWorkSize(n: number, p: number): number;
   /** mclust's hcVVV from singletons: hcBegin, then hcMerge while it returns 1, then hcPairs'
    *  2(n − 1) merged labels (assembly/hc.ts). */

@@ -1,5 +1,6 @@
 // initParams 'hc': mclust's start. Mclust() classifies the data by model-based hierarchical
-// agglomeration (hc(X, "VVV", use = "SVD"): assembly/hc.ts) and cuts the tree at G groups
+// agglomeration (hc(X, "VVV", use = "SVD"): assembly/hc.ts; with no more rows than features
+// hc(X, "EII"), Ward's: assembly/hc-ward.ts) and cuts the tree at G groups
 // (hclass), then starts EM with one M-step from that classification, as initLabels does
 // here. Above hcLimits.maxRows rows it agglomerates a random subset of that many rows, as
 // Mclust() does above mclust.options("subset") (2000); the subset here is drawn by the
@@ -40,19 +41,28 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
   }
 }
 
+/** The model-based agglomerations built: mclust's hc models VVV and EII (Ward's). */
+export type HcModel = 'VVV' | 'EII';
+
+/** An agglomeration's merges, as hc() gives them: 2(n − 1) row labels, pair s merging group
+ *  pairs[2s + 1] into pairs[2s] (1-based, groups named by a row, as hc()). hc() starts from
+ *  the rows (its partition argument is not passed on to hcVVV or hcEII unless given). */
+export type HcTree = Int32Array;
+
 /**
- * The merges of mclust's hc(X, "VVV", use = "SVD") over the n rows of x (row-major n × d):
- * 2(n − 1) labels, pair s merging group pairs[2s + 1] into pairs[2s] (1-based, as hc()).
- * NOT_POSITIVE_DEFINITE for no more rows than varying features (mclust's hcVVV needs n > p;
- * `rows` names them in the message) and where the standardised features are all constant or
- * collinear; NUMERICAL where a feature's spread leaves double range.
+ * mclust's hc(X, model, use = "SVD") over the n rows of x (row-major n × d).
+ * NOT_POSITIVE_DEFINITE for VVV with no more rows than varying features (mclust's hcVVV
+ * needs n > p; `rows` names them in the message) and where the standardised features are
+ * collinear, and for every feature constant; NUMERICAL where a feature's spread leaves double
+ * range.
  */
 export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, rows = 'rows',
-  who = "initParams 'hc'", instead = 'Use another initParams.'): Steps<Int32Array> {
+  who = "initParams 'hc'", instead = 'Use another initParams.', model: HcModel = 'VVV'): Steps<HcTree> {
   const mark = arena.mark();
+  const eii = model === 'EII';
   try {
-    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d);
-    const q = c.hcTransform(xp, n, d, z, tw);
+    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d + (eii ? n * n + n : 0));
+    const q = c.hcTransform(xp, n, d, z, tw, eii ? 1 : 0);
     // data the start cannot agglomerate are NOT_POSITIVE_DEFINITE, as they would be for a
     // full covariance: a model selection records the candidate as failed and goes on
     if (q <= 0) {
@@ -65,10 +75,18 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
               : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
                 '(e.g. standardise them).'));
     }
-    arena.reserve(8 * c.hcWorkSize(n, q) + 8 * n, 'the hierarchical start');
-    const work = arena.allocF64(c.hcWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
-    if (c.hcBegin(z, n, q, work)) while (c.hcMerge()) yield;
-    c.hcPairs(pairs);
+    if (!eii) {
+      arena.reserve(8 * c.hcWorkSize(n, q) + 8 * n, 'the hierarchical start');
+      const work = arena.allocF64(c.hcWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
+      if (c.hcBegin(z, n, q, work)) while (c.hcMerge()) yield;
+      c.hcPairs(pairs);
+      return arena.i32(pairs, 2 * (n - 1)).slice();
+    }
+    arena.reserve(8 * c.hcWardWorkSize(n, q, n) + 8 * n, 'the hierarchical start');
+    const part = arena.alloc(4 * n), work = arena.allocF64(c.hcWardWorkSize(n, q, n)), pairs = arena.alloc(8 * (n - 1));
+    arena.i32(part, n).set(Int32Array.from({ length: n }, (_, i) => i + 1));
+    if (c.hcWardBegin(z, n, q, part, n, work)) while (c.hcWardMerge()) yield;
+    c.hcWardPairs(pairs);
     return arena.i32(pairs, 2 * (n - 1)).slice();
   } finally {
     arena.release(mark);
@@ -76,15 +94,16 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
 }
 
 /** hcMergeSteps run to its end. */
-export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, who?: string, instead?: string): Int32Array {
-  return runSteps(hcMergeSteps(c, arena, x, n, d, 'rows', who, instead));
+export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, who?: string, instead?: string,
+  model: HcModel = 'VVV'): HcTree {
+  return runSteps(hcMergeSteps(c, arena, x, n, d, 'rows', who, instead, model));
 }
 
 /**
  * hclass(merges, G) with mclust's partconv: the classification into G groups after the
  * first n − G merges, labelled 0, 1, … in order of each group's first row.
  */
-export function hcClasses(merges: Int32Array, n: number, G: number): Int32Array {
+export function hcClasses(merges: HcTree, n: number, G: number): Int32Array {
   // merging j into i relabels every j as i: a union–find over the labels (1-based) gives
   // hclass's result without its O(n) relabelling a merge
   const parent = new Int32Array(n + 1);
@@ -109,9 +128,9 @@ export function hcClasses(merges: Int32Array, n: number, G: number): Int32Array 
  *  their classification into K groups. */
 export interface HcStart { X: Matrix; w: Float64Array | null; labels: Int32Array }
 
-/** One agglomeration: the rows it took (S, their weights sw) and its merges (null for one
+/** One agglomeration: the rows it took (S, their weights sw) and its tree (null for one
  *  feature, whose classes are quantiles). */
-interface Agglomeration { S: Matrix; sw: Float64Array | null; merges: Int32Array | null }
+interface Agglomeration { S: Matrix; sw: Float64Array | null; tree: HcTree | null }
 
 /** The agglomeration selectModel's candidates share: they fit the same rows with the same
  *  seed, so the first made serves every K and model, as mclustBIC's one hcPairs. */
@@ -132,7 +151,7 @@ export function* hcStartSteps(c: CoreExports, arena: Arena, X: Matrix, w: Float6
   if (a.S.rows < K) {
     throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' classifies ${a.S.rows} rows into nComponents = ${K} groups: reduce nComponents or add data.`);
   }
-  return { X: a.S, w: a.sw, labels: a.merges ? hcClasses(a.merges, a.S.rows, K) : quantileClasses(a.S.data, K) };
+  return { X: a.S, w: a.sw, labels: a.tree ? hcClasses(a.tree, a.S.rows, K) : quantileClasses(a.S.data, K) };
 }
 
 function* agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, seed: number): Steps<Agglomeration> {
@@ -155,9 +174,11 @@ function* agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array |
     S = { data, rows: rows.length, cols: d };
     sw = drawn ? null : w && Float64Array.from(rows, (r) => w[r]);
   }
-  // one feature: Mclust() starts from quantile classes instead
-  const merges = d === 1 ? null : yield* hcMergeSteps(c, arena, S.data, S.rows, d, w ? 'rows of positive weight' : 'rows');
-  return { S, sw, merges };
+  // one feature: Mclust() starts from quantile classes instead; no more rows than features:
+  // it agglomerates under EII (Ward's) instead of VVV
+  const tree = d === 1 ? null : yield* hcMergeSteps(c, arena, S.data, S.rows, d, w ? 'rows of positive weight' : 'rows', undefined, undefined,
+    S.rows > d ? 'VVV' : 'EII');
+  return { S, sw, tree };
 }
 
 /**

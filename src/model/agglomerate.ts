@@ -1,12 +1,14 @@
-// Model-based hierarchical clustering as a result of its own: mclust's hc(X, "VVV", use =
-// "SVD") — the agglomeration Mclust() starts from (assembly/hc.ts, fit/hc-start.ts) — and
-// hclass, its classification into G groups. Every row is agglomerated (Mclust() itself
-// takes a subset above 2,000 rows): memory grows with n² (16 MB at 2,000 rows) and time
-// with about n³ (a second at 2,000 rows of a few features).
+// Model-based hierarchical clustering as a result of its own: mclust's hc(X, modelName, use =
+// "SVD") for the models VVV (the agglomeration Mclust() starts from: assembly/hc.ts) and EII
+// (Ward's method, which Mclust() takes where there are no more rows than features:
+// assembly/hc-ward.ts), and hclass, its classification into G groups. Every row is
+// agglomerated (Mclust() itself takes a subset above 2,000 rows): memory grows with n² (16 MB
+// at 2,000 rows) and time with about n³ (a second at 2,000 rows of a few features).
 import { core } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { hcClasses, hcMerges } from '../fit/hc-start.js';
+import { hcClasses, hcMerges, type HcModel } from '../fit/hc-start.js';
+import { checkKeys } from './option-names.js';
 import { describe, toMatrix, type MatrixInput } from './validate.js';
 
 export interface Agglomeration {
@@ -20,19 +22,27 @@ export interface Agglomeration {
   classes(G: number): Int32Array;
 }
 
-/** mclust's hc(X, "VVV", use = "SVD") over every row of X (at least two features). */
-export function agglomerate(X: MatrixInput, ...rest: unknown[]): Agglomeration {
-  if (rest.length > 0) {
-    throw new GmmError('INVALID_ARGUMENT', "agglomerate takes X alone: it is mclust's hc with modelName \"VVV\" and use \"SVD\" " +
-      '(the start Mclust() takes); other models and transforms are not built.');
+/** mclust's hc(X, modelName, use = "SVD") over every row of X: 'VVV' (default; more rows than
+ *  features, at least two features) or 'EII' (Ward's; any shape, one feature too). */
+export function agglomerate(X: MatrixInput, options: { modelName?: HcModel } = {}, ...rest: unknown[]): Agglomeration {
+  if (rest.length > 0 || options === null || typeof options !== 'object') {
+    throw new GmmError('INVALID_ARGUMENT', "agglomerate takes X and options { modelName: 'VVV' | 'EII' }: it is mclust's hc with " +
+      'use "SVD"; other models and transforms are not built.');
+  }
+  checkKeys(options, 'agglomerate', ['modelName']);
+  const model = options.modelName ?? 'VVV';
+  if (model !== 'VVV' && model !== 'EII') {
+    throw new GmmError('INVALID_OPTION', `modelName must be 'VVV' or 'EII' (mclust's hc models built here); got ${describe(model)}.`);
   }
   const m = toMatrix(X, 'X');
-  if (m.cols < 2) {
-    throw new GmmError('INVALID_ARGUMENT', 'agglomerate needs at least two features: for one, mclust\'s hc uses model "V", ' +
-      "which is not built here (Mclust() starts one feature from quantiles, as initParams 'hc' does).");
+  if (m.cols < 2 && model === 'VVV') {
+    throw new GmmError('INVALID_ARGUMENT', 'agglomerate needs at least two features for VVV: for one, use modelName \'EII\' (Ward\'s; ' +
+      "mclust's \"V\" is not built, and Mclust() starts one feature from quantiles, as initParams 'hc' does).");
   }
+  if (m.rows < 2) throw new GmmError('TOO_FEW_SAMPLES', `agglomerate needs at least two rows; X has ${m.rows}.`);
   const c = core();
-  const merges = hcMerges(c, arenaFor(c), m.data, m.rows, m.cols, 'agglomerate', 'Give more rows than features.');
+  const merges = hcMerges(c, arenaFor(c), m.data, m.rows, m.cols, 'agglomerate',
+    model === 'VVV' ? "Give more rows than features, or use modelName 'EII'." : '', model);
   const n = m.rows;
   return {
     rows: n,
