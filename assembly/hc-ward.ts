@@ -36,12 +36,13 @@ let dopt: f64 = 0;
 // @ts-ignore: decorator
 @inline function setIc(k: i32, v: i32): void { store<i32>(IC + (<usize>(k - 1) << 2), v); }
 
-/** mclust's ld: the f64 of the pair costs and merge records. */
-function ndOf(ng: i32): i32 { return max((ng * (ng - 1)) / 2, 3 * (ng - 1)); }
+/** mclust's ld: the f64 of the pair costs and merge records (in f64: past 46,341 groups it
+ *  overflows i32, and the caller's reserve refuses it as TOO_LARGE before hcWardBegin). */
+function recordsOf(ng: i32): f64 { return max(<f64>ng * <f64>(ng - 1) / 2, 3 * <f64>(ng - 1)); }
 
 /** Work (f64) hcWardBegin needs for n rows of p features in ng groups. */
 export function hcWardWorkSize(n: i32, p: i32, ng: i32): f64 {
-  return <f64>n * <f64>p + <f64>p + <f64>ndOf(ng) + <f64>((n + 1) >> 1);
+  return <f64>n * <f64>p + <f64>p + recordsOf(ng) + <f64>((n + 1) >> 1);
 }
 
 /** Swaps row i and row j of x. */
@@ -85,7 +86,7 @@ function wardsw(i: i32, n: i32): void {
  * one a call; then hcWardPairs writes the ng − 1 merges. ng ≥ 2.
  */
 export function hcWardBegin(z: usize, n: i32, p: i32, partition: usize, ng: i32, work: usize): i32 {
-  N = n; P = p; NG = ng; NS = ng - 1; ND = ndOf(ng);
+  N = n; P = p; NG = ng; NS = ng - 1; ND = <i32>recordsOf(ng);
   X = work;
   V = X + (<usize>(n * p) << 3);
   D = V + (<usize>p << 3);

@@ -70,10 +70,8 @@ export function standardise(x: usize, n: i32, d: i32, z: usize, work: usize): i3
 }
 
 /** One-sided Jacobi rotations (Hestenes) of the k vectors of length m at v + i·si + j·sj
- *  (vector i, entry j) until every pair is orthogonal (to rounding) or 64 sweeps; each
- *  rotation also applied to the k vectors of length k at acc (row-major k × k, rotating rows),
- *  when acc is not 0. */
-function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize, acc: usize): void {
+ *  (vector i, entry j) until every pair is orthogonal (to rounding) or 64 sweeps. */
+function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize): void {
   for (let sweep = 0; sweep < 64; sweep++) {
     let rotated = false;
     for (let j = 0; j < k - 1; j++) {
@@ -94,13 +92,48 @@ function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize, acc: usize): voi
           store<f64>(pu, c * u - sn * w);
           store<f64>(pv, sn * u + c * w);
         }
-        if (acc) {
-          for (let i = 0; i < k; i++) {
-            const pu = acc + (<usize>(j * k + i) << 3), pv = acc + (<usize>(l * k + i) << 3);
-            const u = load<f64>(pu), w = load<f64>(pv);
-            store<f64>(pu, c * u - sn * w);
-            store<f64>(pv, sn * u + c * w);
-          }
+      }
+    }
+    if (!rotated) break;
+  }
+}
+
+/** The Gram matrix g (n × n, row-major) diagonalised in place by two-sided Jacobi rotations,
+ *  their product into vectors (its column k the eigenvector of g's k-th diagonal entry). A
+ *  pair is rotated while |gₚq| > eps·√(gₚₚg_qq), as the one-sided rotations of the columns
+ *  above test their dot products, so the sweeps stop once the rows are orthogonal to
+ *  rounding (eigen.ts's test of the whole off-diagonal mass can wait on rounding for ever). */
+function gramEigen(g: usize, n: i32, vectors: usize): void {
+  memory.fill(vectors, 0, <usize>(n * n) << 3);
+  for (let i = 0; i < n; i++) store<f64>(vectors + (<usize>(i * n + i) << 3), 1.0);
+  for (let sweep = 0; sweep < 64; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const gpq = load<f64>(g + (<usize>(p * n + q) << 3));
+        const gpp = load<f64>(g + (<usize>(p * n + p) << 3)), gqq = load<f64>(g + (<usize>(q * n + q) << 3));
+        if (!(Math.abs(gpq) > EPS * Math.sqrt(gpp * gqq))) continue;
+        rotated = true;
+        const theta = (gqq - gpp) / (2.0 * gpq);
+        const t = (theta >= 0.0 ? 1.0 : -1.0) / (Math.abs(theta) + Math.sqrt(theta * theta + 1.0));
+        const c = 1.0 / Math.sqrt(1.0 + t * t), s = t * c;
+        for (let k = 0; k < n; k++) { // columns p, q
+          const a = g + (<usize>(k * n + p) << 3), b = g + (<usize>(k * n + q) << 3);
+          const x = load<f64>(a), y = load<f64>(b);
+          store<f64>(a, c * x - s * y);
+          store<f64>(b, s * x + c * y);
+        }
+        for (let k = 0; k < n; k++) { // rows p, q
+          const a = g + (<usize>(p * n + k) << 3), b = g + (<usize>(q * n + k) << 3);
+          const x = load<f64>(a), y = load<f64>(b);
+          store<f64>(a, c * x - s * y);
+          store<f64>(b, s * x + c * y);
+        }
+        for (let k = 0; k < n; k++) {
+          const a = vectors + (<usize>(k * n + p) << 3), b = vectors + (<usize>(k * n + q) << 3);
+          const x = load<f64>(a), y = load<f64>(b);
+          store<f64>(a, c * x - s * y);
+          store<f64>(b, s * x + c * y);
         }
       }
     }
@@ -112,12 +145,12 @@ function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize, acc: usize): voi
  * hc(use = "SVD"): x n × d row-major → z n × p row-major, p = min(n, q) (q the varying
  * features: a feature whose values are all equal is dropped, as mclust's dropCols drops
  * scale()'s NaN columns), columns by σ descending. work: 3d f64, and for eii with n ≤ q
- * another n² + n. Returns p; 0 when every feature is constant; −2 when a feature's spread
+ * another 2n². Returns p; 0 when every feature is constant; −2 when a feature's spread
  * overflows or underflows double precision. For VVV (eii 0) also −3 when n ≤ q (mclust's
  * hcVVV needs more rows than features) and −1 when the standardised features are collinear
  * (a σ at the rounding level of the largest: a direction of no spread, which the transform
  * would blow up); for EII such a direction's column is 0 (mclust's holds noise at rounding
- * level), and with n ≤ q the SVD works on the rows (the n vectors of length q) instead.
+ * level), and with n ≤ q the SVD comes from the n × n Gram matrix of the rows instead.
  */
 export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii: i32): i32 {
   let sigma = work + (<usize>(2 * d) << 3);
@@ -126,25 +159,28 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
   if (n <= q && !eii) return -3;
   let p = q;
   if (n <= q) {
-    // Xs = U·diag(σ)·Vᵀ from rotations J of its rows: J·Xs has orthogonal rows σₖvₖᵀ and U = Jᵀ;
-    // z becomes U·diag(σ) (n × n), as the column rotations below leave it
-    const acc = sigma + (<usize>n << 3);
-    memory.fill(acc, 0, <usize>(n * n) << 3);
-    for (let i = 0; i < n; i++) store<f64>(acc + (<usize>(i * n + i) << 3), 1.0);
-    jacobi(z, n, q, <usize>q << 3, 8, acc);
-    for (let k = 0; k < n; k++) {
-      let a: f64 = 0;
-      for (let j = 0; j < q; j++) { const u = load<f64>(z + (<usize>(k * q + j) << 3)); a += u * u; }
-      store<f64>(sigma + (<usize>k << 3), Math.sqrt(a));
-    }
+    // Xs = U·diag(σ)·Vᵀ from the n × n Gram matrix Xs·Xsᵀ = U·diag(σ²)·Uᵀ (eigen.ts): its
+    // q-long rows make it cheaper than rotating them when q ≫ n; a σ² below rounding (centred
+    // data have one) is 0. z becomes U·diag(σ) (n × n), as the column rotations below leave it
+    const gram = sigma + (<usize>n << 3), vectors = gram + (<usize>(n * n) << 3);
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < n; k++) store<f64>(z + (<usize>(i * n + k) << 3), load<f64>(acc + (<usize>(k * n + i) << 3)) * load<f64>(sigma + (<usize>k << 3)));
+      for (let j = 0; j <= i; j++) {
+        let s: f64 = 0;
+        for (let k = 0; k < q; k++) s += load<f64>(z + (<usize>(i * q + k) << 3)) * load<f64>(z + (<usize>(j * q + k) << 3));
+        store<f64>(gram + (<usize>(i * n + j) << 3), s);
+        store<f64>(gram + (<usize>(j * n + i) << 3), s);
+      }
+    }
+    gramEigen(gram, n, vectors);
+    for (let k = 0; k < n; k++) store<f64>(sigma + (<usize>k << 3), Math.sqrt(max(load<f64>(gram + (<usize>(k * n + k) << 3)), 0.0)));
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < n; k++) store<f64>(z + (<usize>(i * n + k) << 3), load<f64>(vectors + (<usize>(i * n + k) << 3)) * load<f64>(sigma + (<usize>k << 3)));
     }
     p = n;
   } else {
     // the columns of Xs rotated to U·diag(σ) (they work on Xs itself, not XsᵀXs, so a small σ
     // keeps its relative accuracy: nearly collinear features, as LAPACK's SVD in R)
-    jacobi(z, q, n, 8, <usize>q << 3, 0);
+    jacobi(z, q, n, 8, <usize>q << 3);
   }
   let top: f64 = 0;
   for (let j = 0; j < p; j++) {
@@ -436,9 +472,11 @@ function traceW(): f64 {
 /** f64 of the merge records and pair costs (mclust's ld). */
 function ndOf(n: i32): i32 { return max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 1)); }
 
-/** Work (f64) the agglomeration needs for n rows of p features. */
+/** Work (f64) the agglomeration needs for n rows of p features (in f64: past 46,340 rows
+ *  the pair costs alone overflow i32, and the caller's reserve refuses them as TOO_LARGE). */
 export function hcWorkSize(n: i32, p: i32): f64 {
-  return <f64>n * <f64>(p + 1) + 3 * <f64>(p * p) + <f64>p + <f64>ndOf(n) + <f64>((n + 1) >> 1) + <f64>(n + 1) + <f64>((n + 2) >> 1);
+  const nd = max(max(<f64>n, <f64>n * <f64>(n - 1) / 2 + 1), 3 * <f64>(n - 1));
+  return <f64>n * <f64>(p + 1) + 3 * <f64>p * <f64>p + <f64>p + nd + <f64>((n + 1) >> 1) + <f64>(n + 1) + <f64>((n + 2) >> 1);
 }
 
 // mclust's locals that live from one merge to the next: groups left (lg), packed costs (ld),

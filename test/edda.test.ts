@@ -165,10 +165,16 @@ describe('MixtureDiscriminant modelType EDDA', () => {
     const j = da.toJSON();
     expect(MixtureDiscriminant.fromJSON(JSON.stringify(j)).selection!.failed.every((f) => f.error instanceof GmmError && f.error.code === 'NOT_POSITIVE_DEFINITE')).toBe(true);
     for (const selection of [{ ...j.selection!, results: [] }, { ...j.selection!, failed: [{ covarianceType: 'full', code: 'NOPE', message: '' }] },
-      { ...j.selection!, results: [{ ...j.selection!.results[0], bic: 'x' }] }, { ...j.selection!, criterion: 'icl' }]) {
+      { ...j.selection!, results: [{ ...j.selection!.results[0], bic: 'x' }] }, { ...j.selection!, criterion: 'icl' },
+      { ...j.selection!, results: [{ ...j.selection!.results[0], covarianceType: 'bogus' }] },
+      { ...j.selection!, results: [j.selection!.results[0], j.selection!.results[0]] },
+      { ...j.selection!, failed: [{ covarianceType: 'nope', code: 'NOT_POSITIVE_DEFINITE', message: '' }] }]) {
       expect(errorCode(() => MixtureDiscriminant.fromJSON({ ...j, selection } as never))).toBe('INVALID_JSON');
     }
     expect(errorCode(() => MixtureDiscriminant.fromJSON({ ...j, modelType: 'MclustDA' }))).toBe('INVALID_JSON');
+    // keys it does not know are not kept
+    const extra = { ...j, selection: { ...j.selection!, results: j.selection!.results.map((r) => ({ ...r, note: 'x' })) } };
+    expect(Object.keys(MixtureDiscriminant.fromJSON(extra as never).selection!.results[0])).not.toContain('note');
     // only models that class cannot support: the error says why
     const e = thrown(() => new MixtureDiscriminant({ modelType: 'EDDA', regCovar: 0, covarianceTypes: ['full', 'EVV'] }).fit(Xs, ys));
     expect(e.code).toBe('NOT_POSITIVE_DEFINITE');

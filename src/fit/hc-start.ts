@@ -49,6 +49,10 @@ export type HcModel = 'VVV' | 'EII';
  *  the rows (its partition argument is not passed on to hcVVV or hcEII unless given). */
 export type HcTree = Int32Array;
 
+/** What an agglomeration is and what its errors say: the model, and the message's subject
+ *  (who), the rows' name (rows) and the remedy (instead). */
+export interface HcOptions { model?: HcModel; who?: string; rows?: string; instead?: string }
+
 /**
  * mclust's hc(X, model, use = "SVD") over the n rows of x (row-major n × d).
  * NOT_POSITIVE_DEFINITE for VVV with no more rows than varying features (mclust's hcVVV
@@ -56,12 +60,12 @@ export type HcTree = Int32Array;
  * collinear, and for every feature constant; NUMERICAL where a feature's spread leaves double
  * range.
  */
-export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, rows = 'rows',
-  who = "initParams 'hc'", instead = 'Use another initParams.', model: HcModel = 'VVV'): Steps<HcTree> {
+export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, o: HcOptions = {}): Steps<HcTree> {
+  const { rows = 'rows', who = "initParams 'hc'", instead = 'Use another initParams.', model = 'VVV' } = o;
   const mark = arena.mark();
   const eii = model === 'EII';
   try {
-    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d + (eii ? n * n + n : 0));
+    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d + (eii && n <= d ? 2 * n * n : 0));
     const q = c.hcTransform(xp, n, d, z, tw, eii ? 1 : 0);
     // data the start cannot agglomerate are NOT_POSITIVE_DEFINITE, as they would be for a
     // full covariance: a model selection records the candidate as failed and goes on
@@ -94,9 +98,8 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
 }
 
 /** hcMergeSteps run to its end. */
-export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, who?: string, instead?: string,
-  model: HcModel = 'VVV'): HcTree {
-  return runSteps(hcMergeSteps(c, arena, x, n, d, 'rows', who, instead, model));
+export function hcMerges(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, o: HcOptions = {}): HcTree {
+  return runSteps(hcMergeSteps(c, arena, x, n, d, o));
 }
 
 /**
@@ -176,8 +179,8 @@ function* agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array |
   }
   // one feature: Mclust() starts from quantile classes instead; no more rows than features:
   // it agglomerates under EII (Ward's) instead of VVV
-  const tree = d === 1 ? null : yield* hcMergeSteps(c, arena, S.data, S.rows, d, w ? 'rows of positive weight' : 'rows', undefined, undefined,
-    S.rows > d ? 'VVV' : 'EII');
+  const tree = d === 1 ? null : yield* hcMergeSteps(c, arena, S.data, S.rows, d, { rows: w ? 'rows of positive weight' : 'rows',
+    model: S.rows > d ? 'VVV' : 'EII' });
   return { S, sw, tree };
 }
 

@@ -41,8 +41,8 @@ export function agglomerate(X: MatrixInput, options: { modelName?: HcModel } = {
   }
   if (m.rows < 2) throw new GmmError('TOO_FEW_SAMPLES', `agglomerate needs at least two rows; X has ${m.rows}.`);
   const c = core();
-  const merges = hcMerges(c, arenaFor(c), m.data, m.rows, m.cols, 'agglomerate',
-    model === 'VVV' ? "Give more rows than features, or use modelName 'EII'." : '', model);
+  const merges = hcMerges(c, arenaFor(c), m.data, m.rows, m.cols, { who: 'agglomerate', model,
+    instead: model === 'VVV' ? "Give more rows than features, or use modelName 'EII'." : '' });
   const n = m.rows;
   return {
     rows: n,
