@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { GaussianMixture, combineComponents, type Matrix } from '../src/index.js';
-import { errorCode, loadCore, maxRelDiff, overlapping } from './helpers.js';
+import { errorCode, loadCore, maxRelDiff, overlapping, thrown } from './helpers.js';
 
 interface Level { K: number; combiM: number[]; classification: number[]; entropy: number }
 interface Case { name: string; n: number; d: number; x: number[]; model: string; G: number; pro: number[]; mean: number[]; sigma: number[]; z: number[];
@@ -88,6 +88,8 @@ describe('combineComponents: properties', () => {
     expect(errorCode(() => cc.responsibilities(6))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => cc.responsibilities(1.5))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => cc.suggestedClusters(4 as never))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => combineComponents(gm.predictProba(data), { foo: 1 } as never))).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => combineComponents([[0.5, NaN]])).message).toMatch(/give finite numbers|≥ 0/);
     const three = combineComponents(new GaussianMixture({ nComponents: 3, seed: 1 }).fit(data).predictProba(data));
     expect(errorCode(() => three.suggestedClusters(3))).toBe('INVALID_ARGUMENT');
     expect(combineComponents(new GaussianMixture({ nComponents: 2, seed: 1 }).fit(data).predictProba(data)).suggestedClusters()).toBe(2);

@@ -83,6 +83,19 @@ describe('MixtureDiscriminant', () => {
     expect(errorCode(() => fitted.predictProba([[1e200, 1e200, 1e200, 1e200]]))).toBe('NUMERICAL');
     const j = fitted.toJSON();
     expect(errorCode(() => MixtureDiscriminant.fromJSON({ ...j, classes: ['x', 'x', 'y'] }))).toBe('INVALID_JSON');
+    expect(errorCode(() => MixtureDiscriminant.fromJSON('{'))).toBe('INVALID_JSON');
+    // from a new user's trial: a null label (a row of unknown class is SemiSupervisedMixture's), options it has none of
+    expect(errorCode(() => da.fit(X(c), c.y.map((v, i) => (i === 3 ? null : v)) as never))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => da.fit(X(c), c.y, { sampleWeight: [] } as never))).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => new MixtureDiscriminant({ covarianceTypes: ['VVV', 'XYZ'] } as never)).message).toMatch(/"XYZ" is not one of/);
+  });
+
+  it('keeps the columns\' names: scoring refuses X whose columns differ', () => {
+    const da = new MixtureDiscriminant({ modelType: 'EDDA', covarianceTypes: ['VEV'] }).fit({ ...X(c), columns: ['a', 'b', 'c', 'd'] }, c.y);
+    expect(da.models[0].featureNames).toEqual(['a', 'b', 'c', 'd']);
+    expect(errorCode(() => da.predict({ ...X(c), columns: ['b', 'a', 'c', 'd'] }))).toBe('FEATURE_MISMATCH');
+    const mda = new MixtureDiscriminant({ nComponents: 1, covarianceTypes: ['VVV'] }).fit({ ...X(c), columns: ['a', 'b', 'c', 'd'] }, c.y);
+    expect(mda.models.every((m) => m.featureNames!.join() === 'a,b,c,d')).toBe(true);
   });
 });
 

@@ -86,6 +86,7 @@ describe('MixtureWithNoise', () => {
     expect(back.nIter).toBe(nm.nIter);
     expect(back.options).toEqual(nm.options);
     expect(nm.mixture.options.maxIter).toBe(100);
+    expect(errorCode(() => MixtureWithNoise.fromJSON(''))).toBe('INVALID_JSON');
   });
 
   it('sample weights count as repeated rows; refusals before any work', () => {

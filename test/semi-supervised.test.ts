@@ -172,6 +172,22 @@ describe('SemiSupervisedMixture: its own behaviour', () => {
     }
   });
 
+  it('keeps the columns\' names (scoring refuses others), reports each iteration, and a throw from it stops the fit', () => {
+    const named = { ...X(c), columns: ['sl', 'sw', 'pl', 'pw'] };
+    const ssc = new SemiSupervisedMixture({ covarianceTypes: ['VEV', 'EII'] });
+    const seen: string[] = [];
+    ssc.fit(named, c.y, { onIteration: (i) => { seen.push(`${i.covarianceType} ${i.iter}`); expect(Number.isFinite(i.logLikelihood)).toBe(true); } });
+    expect(seen.filter((s) => s.startsWith('VEV ')).length).toBe(ssc.selection.results.find((r) => r.covarianceType === 'VEV')!.nIter);
+    expect(ssc.mixture.featureNames).toEqual(['sl', 'sw', 'pl', 'pw']);
+    expect(errorCode(() => ssc.predict({ ...X(c), columns: ['sw', 'sl', 'pl', 'pw'] }))).toBe('FEATURE_MISMATCH');
+    const before = JSON.stringify(ssc);
+    expect(() => ssc.fit(X(c), c.y, { onIteration: () => { throw new Error('stop'); } })).toThrow('stop');
+    expect(JSON.stringify(ssc)).toBe(before);
+    expect(errorCode(() => ssc.fit(X(c), c.y, { sampleWeight: [] } as never))).toBe('INVALID_OPTION');
+    expect(errorCode(() => ssc.fit(X(c), c.y, {}, 1 as never))).toBe('INVALID_ARGUMENT');
+    expect(errorCode(() => SemiSupervisedMixture.fromJSON('{'))).toBe('INVALID_JSON');
+  });
+
   it('stops at maxIter unconverged, and a looser tol stops sooner', () => {
     const capped = new SemiSupervisedMixture({ covarianceTypes: ['full'], maxIter: 3 }).fit(X(c), c.y);
     expect(capped.nIter).toBe(3);

@@ -34,7 +34,7 @@ export function agglomerate(X: MatrixInput, options: { modelName?: HcModel } = {
   if (model !== 'VVV' && model !== 'EII') {
     throw new GmmError('INVALID_OPTION', `modelName must be 'VVV' or 'EII' (mclust's hc models built here); got ${describe(model)}.`);
   }
-  const m = toMatrix(X, 'X');
+  const m = toMatrix(X, 'X', 'complete');
   if (m.cols < 2 && model === 'VVV') {
     throw new GmmError('INVALID_ARGUMENT', 'agglomerate needs at least two features for VVV: for one, use modelName \'EII\' (Ward\'s; ' +
       "mclust's \"V\" is not built, and Mclust() starts one feature from quantiles, as initParams 'hc' does).");

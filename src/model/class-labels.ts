@@ -19,7 +19,7 @@ export function classLabels(y: ArrayLike<ClassLabel | null | undefined>, n: numb
   let kind: string | null = null;
   for (let i = 0; i < n; i++) {
     const v = out[i];
-    if (v === null) continue;
+    if (v === null && unknown) continue;
     if ((typeof v !== 'number' || !Number.isFinite(v)) && typeof v !== 'string') {
       throw new GmmError('INVALID_ARGUMENT', `y[${i}] is ${describe(v)}: class labels are finite numbers or strings` +
         `${unknown ? ' (null, undefined or NaN where the class is unknown)' : ''}.`);

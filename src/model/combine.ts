@@ -44,7 +44,8 @@ function xlog(x: number, ln: (v: number) => number): number {
 
 /** clustCombi from the rows' responsibilities under a mixture (rows × K, each row ≥ 0 summing
  *  to 1): gm.predictProba(X), or mclust's z. */
-export function combineComponents(responsibilities: MatrixInput): ComponentCombination {
+export function combineComponents(responsibilities: MatrixInput, ...rest: unknown[]): ComponentCombination {
+  if (rest.length > 0) throw new GmmError('INVALID_ARGUMENT', 'combineComponents takes the responsibilities only (a matrix: gm.predictProba(X), or mclust\'s z).');
   const z0 = toResponsibilities(responsibilities, null, null, 'responsibilities');
   const n = z0.rows, K = z0.cols;
   if (K < 2) throw new GmmError('INVALID_ARGUMENT', `combineComponents needs the responsibilities of at least two components; these have ${K}.`);

@@ -10,13 +10,14 @@ import { eddaParameters, fitEdda, type EddaResult, type EddaSelection } from './
 import { failuresFromJSON, failuresToJSON, resultsFromJSON, type FailureJSON } from './selection-json.js';
 import { balancedFolds, pooled, type CrossValidation } from './cross-validation.js';
 import { checkKeys } from './option-names.js';
+import { parseJSONText } from './serialize.js';
 import { classLabels, sortedClasses, type ClassLabel } from './class-labels.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { SELECTION_CRITERIA, selectModel, type ComponentGrid, type SelectionCriterion } from './select.js';
+import { SELECTION_CRITERIA, selectModel, typeValues, type ComponentGrid, type SelectionCriterion } from './select.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
-import { MODEL_OPTIONS, describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import { MODEL_OPTIONS, columnNames, describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
 export type { ClassLabel } from './class-labels.js';
 export type { EddaResult, EddaSelection } from './edda.js';
@@ -109,9 +110,7 @@ export class MixtureDiscriminant {
     if (nComponents !== undefined && !validGrid(nComponents)) {
       throw new GmmError('INVALID_OPTION', `nComponents must be a number, a range [min, max] or { values: [...] } of integers ≥ 1; got ${describe(nComponents)}.`);
     }
-    if (covarianceTypes !== undefined && (!Array.isArray(covarianceTypes) || covarianceTypes.length === 0 || !covarianceTypes.every((t) => modelNamed(t)))) {
-      throw new GmmError('INVALID_OPTION', `covarianceTypes must be a non-empty list of ${COVARIANCE_MODELS.join(', ')} (or mclust's names); got ${describe(covarianceTypes)}.`);
-    }
+    if (covarianceTypes !== undefined) typeValues(covarianceTypes);
     if (criterion !== undefined && !SELECTION_CRITERIA.includes(criterion)) {
       throw new GmmError('INVALID_OPTION', `criterion must be one of ${SELECTION_CRITERIA.join(', ')}; got ${describe(criterion)}.`);
     }
@@ -121,8 +120,10 @@ export class MixtureDiscriminant {
   }
 
   /** Fits one mixture per class of y (one label per row of X: numbers or strings). */
-  fit(X: MatrixInput, y: ArrayLike<ClassLabel>): this {
-    const m = toMatrix(X, 'X');
+  fit(X: MatrixInput, y: ArrayLike<ClassLabel>, ...rest: unknown[]): this {
+    if (rest.length > 0) throw new GmmError('INVALID_ARGUMENT', 'MixtureDiscriminant.fit takes X and y only (no sample weights or other fit options).');
+    const m = { ...toMatrix(X, 'X', 'complete'), columns: null as string[] | null };
+    m.columns = columnNames(X, m.cols);
     const labels = classLabels(y, m.rows);
     const classes = sortedClasses(labels);
     if (classes.length < 2) throw new GmmError('INVALID_ARGUMENT', `y has ${classes.length} class: a classifier needs at least two.`);
@@ -171,7 +172,7 @@ export class MixtureDiscriminant {
     const s = this.fitted('crossValidate');
     if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', 'crossValidate options must be an object such as { nFolds: 10 }.');
     checkKeys(options, 'crossValidate', ['nFolds', 'seed']);
-    const m = toMatrix(X, 'X');
+    const m = toMatrix(X, 'X', 'complete');
     const labels = classLabels(y, m.rows);
     const n = m.rows, C = s.classes.length;
     const { nFolds = Math.min(10, n), seed = this.opts.seed ?? 0 } = options;
@@ -328,7 +329,7 @@ export class MixtureDiscriminant {
   }
 
   static fromJSON(json: MixtureDiscriminantJSON | string): MixtureDiscriminant {
-    const j = (typeof json === 'string' ? JSON.parse(json) : json) as MixtureDiscriminantJSON;
+    const j = parseJSONText(json, 'MixtureDiscriminant.fromJSON') as MixtureDiscriminantJSON;
     const bad = (why: string): GmmError => new GmmError('INVALID_JSON', `MixtureDiscriminant.fromJSON: ${why}`);
     if (!j || j.format !== 'gmm-wasm-discriminant' || j.version !== 1) throw bad('not a MixtureDiscriminant written by toJSON() (format "gmm-wasm-discriminant", version 1).');
     if (!Array.isArray(j.classes) || !Array.isArray(j.priors) || !Array.isArray(j.models) || j.classes.length < 2 ||

@@ -15,7 +15,7 @@ import { GaussianMixture } from './gaussian-mixture.js';
 import { checkKeys } from './option-names.js';
 import { MODEL_OPTIONS, describe, rowsOf, toMatrix, toSampleWeight, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import { logHypervolume } from './hypervolume.js';
-import type { GaussianMixtureJSON } from './serialize.js';
+import { parseJSONText, type GaussianMixtureJSON } from './serialize.js';
 import type { IterationInfo } from '../fit/driver.js';
 import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
 import type { FitOptions } from './gaussian-mixture.js';
@@ -80,7 +80,7 @@ export class MixtureWithNoise {
       throw new GmmError('INVALID_TYPE', 'fit needs options { noise }: one boolean per row, true for the rows first taken as noise.');
     }
     checkKeys(options, 'fit', ['noise', 'sampleWeight', 'onIteration']);
-    const m = toMatrix(X, 'X');
+    const m = toMatrix(X, 'X', 'complete');
     const n = m.rows;
     const noise = noiseRows(options.noise, n);
     const w = toSampleWeight(options.sampleWeight, n) ?? new Float64Array(n).fill(1);
@@ -222,7 +222,7 @@ export class MixtureWithNoise {
   }
 
   static fromJSON(json: MixtureWithNoiseJSON | string): MixtureWithNoise {
-    const j = (typeof json === 'string' ? JSON.parse(json) : json) as MixtureWithNoiseJSON;
+    const j = parseJSONText(json, 'MixtureWithNoise.fromJSON') as MixtureWithNoiseJSON;
     const bad = (why: string): GmmError => new GmmError('INVALID_JSON', `MixtureWithNoise.fromJSON: ${why}`);
     if (!j || j.format !== 'gmm-wasm-noise' || j.version !== 1) throw bad('not a MixtureWithNoise written by toJSON() (format "gmm-wasm-noise", version 1).');
     if (!(typeof j.noiseWeight === 'number' && j.noiseWeight >= 0 && j.noiseWeight <= 1)) throw bad('"noiseWeight" must be a number in [0, 1].');

@@ -7,7 +7,7 @@ import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { MODEL_OPTIONS, describe, toMatrix, toSampleWeight, type MatrixInput } from './validate.js';
 import { checkKeys } from './option-names.js';
-import { rankCandidates } from './select.js';
+import { rankCandidates, typeValues } from './select.js';
 
 /** One candidate selectNoiseModel fitted; criteria lower-is-better, with mclust's count. */
 export interface NoiseSelectionResult {
@@ -57,9 +57,7 @@ export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOption
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && lo <= hi)) {
     throw new GmmError('INVALID_OPTION', `nComponents must be a number or a range [min, max] of integers ≥ 1; got ${describe(nComponents)}.`);
   }
-  if (!Array.isArray(covarianceTypes) || covarianceTypes.length === 0 || !covarianceTypes.every((t) => modelNamed(t))) {
-    throw new GmmError('INVALID_OPTION', `covarianceTypes must be a non-empty list of ${COVARIANCE_MODELS.join(', ')} (or mclust's names); got ${describe(covarianceTypes)}.`);
-  }
+  typeValues(covarianceTypes);
   if (criterion !== 'bic' && criterion !== 'aic') throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
   const m = toMatrix(X, 'X');
   const types = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];

@@ -170,7 +170,9 @@ function gridValues(v: unknown, positive: number): number[] {
   throw option('nComponents must be an integer ≥ 1, a range [min, max] (inclusive) or a list { values: [2, 3, 5] }.');
 }
 
-function typeValues(v: unknown): CovarianceModel[] {
+/** covarianceTypes checked (each a model's name or mclust's, none twice; the bad entry named)
+ *  and read as models; undefined: scikit-learn's four. */
+export function typeValues(v: unknown): CovarianceModel[] {
   if (v === undefined) return [...COVARIANCE_TYPES];
   if (!Array.isArray(v) || v.length === 0) {
     throw option(`covarianceTypes must be a non-empty array of ${COVARIANCE_MODELS.map((t) => `'${t}'`).join(', ')}, e.g. ['full', 'diag'].`);

@@ -18,10 +18,11 @@ import { GaussianMixture } from './gaussian-mixture.js';
 import { checkKeys } from './option-names.js';
 import { classLabels, sortedClasses, type ClassLabel } from './class-labels.js';
 import { collapsedComponent } from './collapse.js';
-import { COVARIANCE_MODELS, covarianceParameters, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { covarianceParameters, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { typeValues } from './select.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
-import { MODEL_OPTIONS, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
-import type { GaussianMixtureJSON } from './serialize.js';
+import { MODEL_OPTIONS, columnNames, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
+import { parseJSONText, type GaussianMixtureJSON } from './serialize.js';
 import { failuresFromJSON, failuresToJSON, resultsFromJSON, type Failure, type FailureJSON } from './selection-json.js';
 
 /** Options of a GaussianMixture that do not apply: the classes give the components and the
@@ -38,6 +39,12 @@ export interface SemiSupervisedOptions extends Omit<GaussianMixtureOptions, 'nCo
   criterion?: 'bic' | 'aic';
   // tol: EM stops when the log-likelihood (the sum over the rows) rises by tol or less (default
   // 1e-5, MclustSSC's); maxIter: at most this many iterations (default 1000; MclustSSC: none)
+}
+
+export interface SemiSupervisedFitOptions {
+  /** Called after every EM iteration of every model (progress; throwing from it stops the
+   *  fit, and the model is left as it was). */
+  onIteration?: (info: { covarianceType: CovarianceModel; iter: number; logLikelihood: number; change: number }) => void;
 }
 
 /** One covariance model fitted (lower criteria are better). */
@@ -95,9 +102,7 @@ export class SemiSupervisedMixture {
           'equal shares for the others (MclustSSC), with no random start, on complete rows.');
     }
     const { covarianceTypes, criterion, ...model } = options;
-    if (covarianceTypes !== undefined && (!Array.isArray(covarianceTypes) || covarianceTypes.length === 0 || !covarianceTypes.every((t) => modelNamed(t)))) {
-      throw new GmmError('INVALID_OPTION', `covarianceTypes must be a non-empty list of ${COVARIANCE_MODELS.join(', ')} (or mclust's names); got ${describe(covarianceTypes)}.`);
-    }
+    if (covarianceTypes !== undefined) typeValues(covarianceTypes);
     if (criterion !== undefined && criterion !== 'bic' && criterion !== 'aic') {
       throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
     }
@@ -114,8 +119,17 @@ export class SemiSupervisedMixture {
    * (or undefined or NaN) where the class is unknown. Each covariance model tried is fitted,
    * and the best by the criterion kept. On any error the model is left as it was.
    */
-  fit(X: MatrixInput, y: ArrayLike<ClassLabel | null | undefined>): this {
-    const m = toMatrix(X, 'X');
+  fit(X: MatrixInput, y: ArrayLike<ClassLabel | null | undefined>, options: SemiSupervisedFitOptions = {}, ...rest: unknown[]): this {
+    if (rest.length > 0 || options === null || typeof options !== 'object') {
+      throw new GmmError('INVALID_ARGUMENT', 'SemiSupervisedMixture.fit takes X, y and options { onIteration } (MclustSSC has no sample weights).');
+    }
+    checkKeys(options, 'fit', ['onIteration']);
+    const { onIteration } = options;
+    if (onIteration !== undefined && typeof onIteration !== 'function') {
+      throw new GmmError('INVALID_OPTION', `onIteration must be a function; got ${describe(onIteration)}.`);
+    }
+    const m = { ...toMatrix(X, 'X', 'complete'), columns: null as string[] | null };
+    m.columns = columnNames(X, m.cols);
     const labels = classLabels(y, m.rows, true);
     const classes = sortedClasses(labels);
     const unlabelled = labels.filter((l) => l === null).length;
@@ -137,7 +151,7 @@ export class SemiSupervisedMixture {
     const failed: SemiSupervisedSelection['failed'] = [];
     for (const t of types) {
       try {
-        fits.push(fitModel(m, cls, classes.length, t, model));
+        fits.push(fitModel(m, cls, classes.length, t, model, onIteration));
       } catch (e) {
         if (!(e instanceof GmmError) || !['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_FEW_SAMPLES'].includes(e.code)) throw e;
         failed.push({ covarianceType: t, error: e });
@@ -221,7 +235,7 @@ export class SemiSupervisedMixture {
   }
 
   static fromJSON(json: SemiSupervisedMixtureJSON | string): SemiSupervisedMixture {
-    const j = (typeof json === 'string' ? JSON.parse(json) : json) as SemiSupervisedMixtureJSON;
+    const j = parseJSONText(json, 'SemiSupervisedMixture.fromJSON') as SemiSupervisedMixtureJSON;
     const bad = (why: string): GmmError => new GmmError('INVALID_JSON', `SemiSupervisedMixture.fromJSON: ${why}`);
     if (!j || j.format !== 'gmm-wasm-semi-supervised' || j.version !== 1) {
       throw bad('not a SemiSupervisedMixture written by toJSON() (format "gmm-wasm-semi-supervised", version 1).');
@@ -267,8 +281,8 @@ function withSemiDefaults(model: GaussianMixtureOptions): GaussianMixtureOptions
 
 /** EM for one covariance model (see the top of the file); G components, cls[i] the class
  *  index of row i or −1. Returns the last M-step's model, its result and the z it came from. */
-function fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel, model: GaussianMixtureOptions):
-{ gm: GaussianMixture; result: SemiSupervisedResult; z: Float64Array } {
+function fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel, model: GaussianMixtureOptions,
+  onIteration: SemiSupervisedFitOptions['onIteration']): { gm: GaussianMixture; result: SemiSupervisedResult; z: Float64Array } {
   const c = core();
   const n = m.rows, d = m.cols;
   const { tol, maxIter, ...rest } = withSemiDefaults(model);
@@ -306,6 +320,7 @@ function fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel, 
     }
     const change = next - ll;
     ll = next;
+    onIteration?.({ covarianceType: type, iter, logLikelihood: ll, change });
     if (!(change > tol!)) {
       converged = true;
       break;

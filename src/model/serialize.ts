@@ -148,6 +148,17 @@ function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float
 const FIT_FIELDS = ['precisionsCholesky', 'converged', 'nIter', 'lowerBound'];
 
 /** A model's JSON text parsed (INVALID_JSON naming the syntax error), or the value itself. */
+/** JSON text parsed (anything else as it is), or INVALID_JSON naming `what` (the other
+ *  models' fromJSON). */
+export function parseJSONText(input: unknown, what: string): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input);
+  } catch (e) {
+    throw new GmmError('INVALID_JSON', `${what}: not valid JSON (${(e as Error).message}).`);
+  }
+}
+
 export function parseModelJSON(input: unknown): unknown {
   if (typeof input !== 'string') return input;
   try {

@@ -82,9 +82,10 @@ export function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** What toMatrix does with NaN: refuse it (pointing to missingValues: 'marginalize'), or
- *  allow it (a missing entry). ±Infinity is always refused. */
-export type NanPolicy = 'refuse' | 'allow';
+/** What toMatrix does with NaN: refuse it (pointing to missingValues: 'marginalize'), refuse
+ *  it where nothing takes missing values ('complete': no such hint), or allow it (a missing
+ *  entry). ±Infinity is always refused. */
+export type NanPolicy = 'refuse' | 'complete' | 'allow';
 
 function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPolicy = 'refuse'): number {
   if (typeof v !== 'number') {
@@ -92,7 +93,9 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
   }
   if (!Number.isFinite(v)) {
     if (v !== v && nan === 'allow') return v;
-    const hint = v !== v && name === 'X' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
+    const hint = v !== v && name === 'X' && nan === 'refuse' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
+    // a matrix of parameters or responsibilities, not of data: no rows to impute
+    if (name !== 'X' && name !== 'Xgiven' && name !== 'chunk') throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: give finite numbers.`);
     if (nan === 'allow') {
       // NaN is a missing entry here (impute, a marginalising model's scoring): ±Infinity is not one
       throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: not a value a mixture can read, nor a missing entry: ` +
@@ -550,7 +553,7 @@ export function fitBytesLowerBound(rows: number, cols: number, o: ResolvedOption
 export function rowsOf(m: Matrix, rows: readonly number[]): Matrix {
   const d = m.cols, out = new Float64Array(rows.length * d);
   rows.forEach((r, i) => out.set(m.data.subarray(r * d, (r + 1) * d), i * d));
-  return { data: out, rows: rows.length, cols: d };
+  return { data: out, rows: rows.length, cols: d, ...(m.columns ? { columns: m.columns.slice() } : {}) };
 }
 
 /** Sample weights: n finite non-negative numbers, not all zero. */
