@@ -21,6 +21,8 @@
 // sweeps; the columns are then U·diag(σ), their norms σ. It works on Xs itself, not XsᵀXs,
 // so a small σ keeps its relative accuracy (nearly collinear features, as LAPACK's SVD in R).
 
+import { tridiagonalEigen } from './tridiagonal';
+
 // double's epsilon (mclust's EPSMAX): the floor of α, and the transform's rounding level
 const EPS: f64 = 2.2204460492503131e-16;
 
@@ -98,54 +100,11 @@ function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize): void {
   }
 }
 
-/** The Gram matrix g (n × n, row-major) diagonalised in place by two-sided Jacobi rotations,
- *  their product into vectors (its column k the eigenvector of g's k-th diagonal entry). A
- *  pair is rotated while |gₚq| > eps·√(gₚₚg_qq), as the one-sided rotations of the columns
- *  above test their dot products, so the sweeps stop once the rows are orthogonal to
- *  rounding (eigen.ts's test of the whole off-diagonal mass can wait on rounding for ever). */
-function gramEigen(g: usize, n: i32, vectors: usize): void {
-  memory.fill(vectors, 0, <usize>(n * n) << 3);
-  for (let i = 0; i < n; i++) store<f64>(vectors + (<usize>(i * n + i) << 3), 1.0);
-  for (let sweep = 0; sweep < 64; sweep++) {
-    let rotated = false;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const gpq = load<f64>(g + (<usize>(p * n + q) << 3));
-        const gpp = load<f64>(g + (<usize>(p * n + p) << 3)), gqq = load<f64>(g + (<usize>(q * n + q) << 3));
-        if (!(Math.abs(gpq) > EPS * Math.sqrt(gpp * gqq))) continue;
-        rotated = true;
-        const theta = (gqq - gpp) / (2.0 * gpq);
-        const t = (theta >= 0.0 ? 1.0 : -1.0) / (Math.abs(theta) + Math.sqrt(theta * theta + 1.0));
-        const c = 1.0 / Math.sqrt(1.0 + t * t), s = t * c;
-        for (let k = 0; k < n; k++) { // columns p, q
-          const a = g + (<usize>(k * n + p) << 3), b = g + (<usize>(k * n + q) << 3);
-          const x = load<f64>(a), y = load<f64>(b);
-          store<f64>(a, c * x - s * y);
-          store<f64>(b, s * x + c * y);
-        }
-        for (let k = 0; k < n; k++) { // rows p, q
-          const a = g + (<usize>(p * n + k) << 3), b = g + (<usize>(q * n + k) << 3);
-          const x = load<f64>(a), y = load<f64>(b);
-          store<f64>(a, c * x - s * y);
-          store<f64>(b, s * x + c * y);
-        }
-        for (let k = 0; k < n; k++) {
-          const a = vectors + (<usize>(k * n + p) << 3), b = vectors + (<usize>(k * n + q) << 3);
-          const x = load<f64>(a), y = load<f64>(b);
-          store<f64>(a, c * x - s * y);
-          store<f64>(b, s * x + c * y);
-        }
-      }
-    }
-    if (!rotated) break;
-  }
-}
-
 /**
  * hc(use = "SVD"): x n × d row-major → z n × p row-major, p = min(n, q) (q the varying
  * features: a feature whose values are all equal is dropped, as mclust's dropCols drops
  * scale()'s NaN columns), columns by σ descending. work: 3d f64, and for eii with n ≤ q
- * another 2n². Returns p; 0 when every feature is constant; −2 when a feature's spread
+ * another n² + n. Returns p; 0 when every feature is constant; −2 when a feature's spread
  * overflows or underflows double precision. For VVV (eii 0) also −3 when n ≤ q (mclust's
  * hcVVV needs more rows than features) and −1 when the standardised features are collinear
  * (a σ at the rounding level of the largest: a direction of no spread, which the transform
@@ -159,10 +118,10 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
   if (n <= q && !eii) return -3;
   let p = q;
   if (n <= q) {
-    // Xs = U·diag(σ)·Vᵀ from the n × n Gram matrix Xs·Xsᵀ = U·diag(σ²)·Uᵀ (eigen.ts): its
+    // Xs = U·diag(σ)·Vᵀ from the n × n Gram matrix Xs·Xsᵀ = U·diag(σ²)·Uᵀ (tridiagonal.ts): its
     // q-long rows make it cheaper than rotating them when q ≫ n; a σ² below rounding (centred
     // data have one) is 0. z becomes U·diag(σ) (n × n), as the column rotations below leave it
-    const gram = sigma + (<usize>n << 3), vectors = gram + (<usize>(n * n) << 3);
+    const gram = sigma + (<usize>n << 3), e = gram + (<usize>(n * n) << 3);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
         let s: f64 = 0;
@@ -171,10 +130,11 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
         store<f64>(gram + (<usize>(j * n + i) << 3), s);
       }
     }
-    gramEigen(gram, n, vectors);
-    for (let k = 0; k < n; k++) store<f64>(sigma + (<usize>k << 3), Math.sqrt(max(load<f64>(gram + (<usize>(k * n + k) << 3)), 0.0)));
+    tridiagonalEigen(gram, n, sigma, e);
+    for (let k = 0; k < n; k++) store<f64>(sigma + (<usize>k << 3), Math.sqrt(max(load<f64>(sigma + (<usize>k << 3)), 0.0)));
+    // eigenvector k is row k of gram: U[i][k]
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < n; k++) store<f64>(z + (<usize>(i * n + k) << 3), load<f64>(vectors + (<usize>(i * n + k) << 3)) * load<f64>(sigma + (<usize>k << 3)));
+      for (let k = 0; k < n; k++) store<f64>(z + (<usize>(i * n + k) << 3), load<f64>(gram + (<usize>(k * n + i) << 3)) * load<f64>(sigma + (<usize>k << 3)));
     }
     p = n;
   } else {

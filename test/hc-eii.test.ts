@@ -33,7 +33,7 @@ describe('mclust hcEII', () => {
     });
     it(`${k.name}: the transform gives R's Z (to a column's sign; wide data's null direction as 0), and agglomerate merges and classifies as hc and hclass`, () => {
       const c = core(), arena = new Arena(c);
-      const x = arena.put(k.x), z = arena.allocF64(k.n * k.d), tw = arena.allocF64(3 * k.d + 2 * k.n * k.n);
+      const x = arena.put(k.x), z = arena.allocF64(k.n * k.d), tw = arena.allocF64(3 * k.d + k.n * k.n + k.n);
       expect(c.hcTransform(x, k.n, k.d, z, tw, 1)).toBe(k.zCols);
       const Z = arena.f64(z, k.n * k.zCols);
       for (let j = 0; j < k.zCols; j++) {

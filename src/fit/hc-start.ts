@@ -65,7 +65,7 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
   const mark = arena.mark();
   const eii = model === 'EII';
   try {
-    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d + (eii && n <= d ? 2 * n * n : 0));
+    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d + (eii && n <= d ? n * n + n : 0));
     const q = c.hcTransform(xp, n, d, z, tw, eii ? 1 : 0);
     // data the start cannot agglomerate are NOT_POSITIVE_DEFINITE, as they would be for a
     // full covariance: a model selection records the candidate as failed and goes on
