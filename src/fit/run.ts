@@ -100,7 +100,12 @@ export function runFit(
   const w = sampleWeight ? weightsFor(sampleWeight, o) : null;
   const co = createCoordinator(c, arena, o, X.cols);
   const start = fitStart(c, arena, X, w, labels, o, warm !== null, share);
+  const hooks = { onIteration, nonFinite: nonFinite(X, sampleWeight) };
+  // no iterations from a given start (mclust's mstep): the M-step reads the start's statistics
+  // alone, so the rows need no shard (its copy and layout cost several iterations); the program
+  // then asks the cluster only whether it relays iterations, which an empty one does not
+  if (o.maxIter === 0 && start && !co.wantsDataMoments) return runSync(fitProgram(co, null, hooks, start), {} as LocalCluster);
   const shard = new Shard(c, arena, 0, X.cols).add(X.data, X.rows, w);
   shard.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
-  return runSync(fitProgram(co, warm, { onIteration, nonFinite: nonFinite(X, sampleWeight) }, start), new LocalCluster(shard));
+  return runSync(fitProgram(co, warm, hooks, start), new LocalCluster(shard));
 }
