@@ -20,8 +20,11 @@
 // each rotation makes a pair of columns orthogonal, until every pair is (to rounding) or 64
 // sweeps; the columns are then U·diag(σ), their norms σ. It works on Xs itself, not XsᵀXs,
 // so a small σ keeps its relative accuracy (nearly collinear features, as LAPACK's SVD in R).
+// Wide data (n ≤ q, EII only) instead: the n × n Gram matrix Xs·Xsᵀ = U·diag(σ²)·Uᵀ by
+// Householder and QL (tridiagonal.ts), p = n columns, a σ² at rounding level taken as 0.
 
 import { tridiagonalEigen } from './tridiagonal';
+import { mergePairs } from './hc-records';
 
 // double's epsilon (mclust's EPSMAX): the floor of α, and the transform's rounding level
 const EPS: f64 = 2.2204460492503131e-16;
@@ -30,7 +33,7 @@ const EPS: f64 = 2.2204460492503131e-16;
  *  divided by its standard deviation (n − 1); a feature whose values are all equal is dropped
  *  (mclust's dropCols drops scale()'s NaN columns). work: 2d f64. Returns q; 0 when every
  *  feature is constant; −2 when a feature's spread overflows or underflows. */
-export function standardise(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
+function standardise(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
   const mean = work, sd = mean + (<usize>d << 3);
   let q = 0;
   for (let j = 0; j < d; j++) {
@@ -432,8 +435,8 @@ function traceW(): f64 {
 /** f64 of the merge records and pair costs (mclust's ld). */
 function ndOf(n: i32): i32 { return max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 1)); }
 
-/** Work (f64) the agglomeration needs for n rows of p features (in f64: past 46,340 rows
- *  the pair costs alone overflow i32, and the caller's reserve refuses them as TOO_LARGE). */
+/** Work (f64) the agglomeration needs for n rows of p features (in f64: from 46,342 rows
+ *  n(n − 1) overflows i32, and the caller's reserve refuses the size as TOO_LARGE first). */
 export function hcWorkSize(n: i32, p: i32): f64 {
   const nd = max(max(<f64>n, <f64>n * <f64>(n - 1) / 2 + 1), 3 * <f64>(n - 1));
   return <f64>n * <f64>(p + 1) + 3 * <f64>p * <f64>p + <f64>p + nd + <f64>((n + 1) >> 1) + <f64>(n + 1) + <f64>((n + 2) >> 1);
@@ -687,39 +690,7 @@ export function hcMerge(): i32 {
 /** hcVVV's merges (hcBegin), as hc() gives them: 2(n − 1) i32 labels, pair s merging group
  *  pairs[2s + 1] into pairs[2s] (1-based). */
 export function hcPairs(pairs: usize): void {
-  const n = N, ng = N, ns = N - 1, nd = ndOf(N);
-  if (ns < 1) return;
-  if (ns == 1) {
-    store<i32>(pairs, min(iopt, jopt));
-    store<i32>(pairs + 4, max(iopt, jopt));
-    return;
-  }
-  let ici = 0, icj = 0;
-  // the last merge's record, then the records replayed into labels (hc()'s pairs)
-  setD(lo, dopt); lo--;
-  setD(lo, <f64>iopt); lo--;
-  setD(lo, <f64>jopt);
-  for (let q = 1; q <= ng; q++) setIc(q, q);
-  lo = nd - 1;
-  const a0 = <i32>dAt(lo);
-  lo--;
-  const b0 = <i32>dAt(lo);
-  setIc(b0, ng);
-  store<i32>(pairs, min(a0, b0));
-  store<i32>(pairs + 4, max(a0, b0));
-  const top = ng + 1;
-  for (let q = 2; q <= ns; q++) {
-    lo -= 2;
-    const i = <i32>dAt(lo);
-    ici = ic(i);
-    lo--;
-    const j = <i32>dAt(lo);
-    icj = ic(j);
-    if (ici > icj) setIc(i, icj);
-    setIc(j, ic(top - q));
-    store<i32>(pairs + (<usize>(2 * (q - 1)) << 2), min(ici, icj));
-    store<i32>(pairs + (<usize>(2 * (q - 1) + 1) << 2), max(ici, icj));
-  }
+  mergePairs(D, IC, ndOf(N), N, lo, dopt, iopt, jopt, pairs);
 }
 
 /** The packed index of the cheapest pair of the lg groups, the last of equal costs. */

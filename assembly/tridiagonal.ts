@@ -4,8 +4,8 @@
 // 9n³ operations where eigen.ts's Jacobi sweeps take some 6n³ each. Only IEEE arithmetic
 // and sqrt, so the same bits in every runtime.
 //
-//   A = V diag(ω) Vᵀ,   A n×n symmetric row-major (destroyed: it becomes V, then Vᵀ);
-//   on return row k of `a` is the eigenvector of ω[k], in no particular order. work: n f64.
+//   A = V diag(ω) Vᵀ,   A n×n symmetric row-major; on return `a` holds Vᵀ: its row k the
+//   eigenvector of ω[k], in no particular order. work: n f64.
 
 const EPS: f64 = 2.220446049250313e-16;
 
@@ -180,8 +180,8 @@ function tql2(W: usize, d: usize, e: usize, n: i32): void {
   }
 }
 
-/** A (n × n, row-major, destroyed) = Vᵀ diag(values) V: values (n f64) and the eigenvectors
- *  as the rows of a, in no particular order. work: n f64. */
+/** A (n × n, row-major) = V diag(values) Vᵀ: values (n f64) into `values`, Vᵀ into a (the
+ *  eigenvectors as its rows), in no particular order. work: n f64. */
 export function tridiagonalEigen(a: usize, n: i32, values: usize, work: usize): void {
   if (n == 1) {
     put(values, 0, load<f64>(a));

@@ -25,9 +25,8 @@ describe('mclust hcEII', () => {
   for (const k of fx.cases) {
     it(`${k.name} (${k.n} × ${k.d}): hcEII on R's transformed data merges as R's`, () => {
       const c = core(), arena = new Arena(c);
-      const z = arena.put(k.z), part = arena.alloc(4 * k.n), work = arena.allocF64(c.hcWardWorkSize(k.n, k.zCols, k.n)), pairs = arena.alloc(8 * (k.n - 1));
-      arena.i32(part, k.n).set(Int32Array.from({ length: k.n }, (_, i) => i + 1));
-      if (c.hcWardBegin(z, k.n, k.zCols, part, k.n, work)) while (c.hcWardMerge());
+      const z = arena.put(k.z), work = arena.allocF64(c.hcWardWorkSize(k.n, k.zCols)), pairs = arena.alloc(8 * (k.n - 1));
+      if (c.hcWardBegin(z, k.n, k.zCols, work)) while (c.hcWardMerge());
       c.hcWardPairs(pairs);
       if (!TIED.has(k.name)) expect(Array.from(arena.i32(pairs, 2 * (k.n - 1)))).toEqual(k.pairsOfZ);
     });

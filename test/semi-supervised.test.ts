@@ -230,12 +230,13 @@ describe('SemiSupervisedMixture: its own behaviour', () => {
     expect(errorCode(() => new SemiSupervisedMixture({ prior: true, covarianceTypes: ['full', 'VEE'] }))).toBe('INVALID_OPTION');
   });
 
-  it('mixture is the chosen model as fromParameters gives it, with this model\'s options', () => {
-    const ssc = new SemiSupervisedMixture({ covarianceTypes: ['VEV'], tol: 1e-7 }).fit(X(c), c.y);
+  it('mixture is the chosen model as fromParameters gives it, with this model\'s regCovar (tol and maxIter a GaussianMixture\'s own)', () => {
+    const ssc = new SemiSupervisedMixture({ covarianceTypes: ['VEV'], tol: 1e-7, regCovar: 1e-4 }).fit(X(c), c.y);
     const gm = ssc.mixture;
     expect(gm.nIter).toBe(0);
-    expect(gm.options.tol).toBe(1e-7);
-    expect(gm.options.maxIter).toBe(1000);
+    expect(gm.options.regCovar).toBe(1e-4);
+    expect(gm.options.tol).toBe(1e-3);
+    expect(gm.options.maxIter).toBe(100);
     expect(sameBits(gm.predictProba(X(c)).data, ssc.predictProba(X(c)).data)).toBe(true);
   });
 });

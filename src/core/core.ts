@@ -57,10 +57,10 @@ export interface CoreExports {
   /** mclust's hc(use = "SVD") transform: p columns, 0 (all constant), −1 (collinear), −2 (out of range),
    *  −3 (n ≤ q; VVV only) (assembly/hc.ts). eii: 1 for EII's (wide data, no spread kept as 0). */
   hcTransform(x: number, n: number, d: number, z: number, work: number, eii: number): number;
-  /** mclust's hcEII (Ward's) from a partition: hcWardBegin, hcWardMerge while it returns 1,
-   *  then hcWardPairs' 2(ng − 1) merged groups (assembly/hc-ward.ts). */
-  hcWardWorkSize(n: number, p: number, ng: number): number;
-  hcWardBegin(z: number, n: number, p: number, partition: number, ng: number, work: number): number;
+  /** mclust's hcEII (Ward's) from the rows: hcWardBegin, hcWardMerge while it returns 1, then
+   *  hcWardPairs' 2(n − 1) merged labels (assembly/hc-ward.ts). */
+  hcWardWorkSize(n: number, p: number): number;
+  hcWardBegin(z: number, n: number, p: number, work: number): number;
   hcWardMerge(): number;
   hcWardPairs(pairs: number): void;
   hcWorkSize(n: number, p: number): number;

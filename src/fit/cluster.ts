@@ -42,6 +42,16 @@ export interface Cluster {
   relayEm?(co: Coordinator, init: number, lower: number, hooks: FitHooks): Maybe<EmOutcome | null>;
 }
 
+/** A cluster holding no rows, for a fit of no iterations from a given start (runFit: the
+ *  M-step reads the start's statistics alone): it runs no iterations itself (no relayEm), and
+ *  any request for rows is an internal error. */
+export const NO_ROWS: Cluster = new Proxy({} as Cluster, {
+  get(_, key) {
+    if (key === 'relayEm' || key === 'then') return undefined;
+    throw new Error(`internal: a fit of no iterations asked its cluster for ${String(key)}`);
+  },
+});
+
 /** One shard holding every chunk, in the coordinator's instance: roots go straight into the
  *  coordinator's buffers, and the E-step reads its parameters in place. */
 export class LocalCluster implements Cluster {

@@ -289,7 +289,8 @@ export function* emIterations(co: Coordinator, init: number, lower: number, hook
 
 /**
  * The whole fit: nInit initialisations (or one warm start), each iterated to tol or
- * maxIter; the best lower bound wins. The cluster must be prepared for K and the type.
+ * maxIter; the best lower bound wins. The cluster must be prepared for K and the type (or,
+ * with maxIter 0 from a given start and no data moments wanted, hold no rows: NO_ROWS).
  */
 export function* fitProgram(
   co: Coordinator, warm: { params: Params; lowerBound: number } | null, hooks: FitHooks = {},

@@ -47,11 +47,11 @@ export type HcModel = 'VVV' | 'EII';
 /** An agglomeration's merges, as hc() gives them: 2(n − 1) row labels, pair s merging group
  *  pairs[2s + 1] into pairs[2s] (1-based, groups named by a row, as hc()). hc() starts from
  *  the rows (its partition argument is not passed on to hcVVV or hcEII unless given). */
-export type HcTree = Int32Array;
+type HcTree = Int32Array;
 
 /** What an agglomeration is and what its errors say: the model, and the message's subject
  *  (who), the rows' name (rows) and the remedy (instead). */
-export interface HcOptions { model?: HcModel; who?: string; rows?: string; instead?: string }
+interface HcOptions { model?: HcModel; who?: string; rows?: string; instead?: string }
 
 /**
  * mclust's hc(X, model, use = "SVD") over the n rows of x (row-major n × d).
@@ -73,7 +73,7 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
       throw new GmmError(q === -2 ? 'NUMERICAL' : 'NOT_POSITIVE_DEFINITE', `${who} cannot cluster these ${n} ${rows}: ` +
         (q === 0 ? 'every feature is constant.'
           : q === -3 ? `the agglomeration needs more of them than the features that vary among them (of the ${d} features), ` +
-            `or its first merges have singular covariances (Mclust() agglomerates such data under EII instead). ${instead}`
+            `or its first merges have singular covariances. ${instead}`
             : q === -1 ? 'their standardised features are collinear (one is a linear combination of others, to rounding), which ' +
               `the transform cannot scale. Drop the redundant features${instead === 'Use another initParams.' ? ', or use another initParams' : ''}.`
               : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
@@ -86,10 +86,9 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
       c.hcPairs(pairs);
       return arena.i32(pairs, 2 * (n - 1)).slice();
     }
-    arena.reserve(8 * c.hcWardWorkSize(n, q, n) + 8 * n, 'the hierarchical start');
-    const part = arena.alloc(4 * n), work = arena.allocF64(c.hcWardWorkSize(n, q, n)), pairs = arena.alloc(8 * (n - 1));
-    arena.i32(part, n).set(Int32Array.from({ length: n }, (_, i) => i + 1));
-    if (c.hcWardBegin(z, n, q, part, n, work)) while (c.hcWardMerge()) yield;
+    arena.reserve(8 * c.hcWardWorkSize(n, q) + 8 * n, 'the hierarchical start');
+    const work = arena.allocF64(c.hcWardWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
+    if (c.hcWardBegin(z, n, q, work)) while (c.hcWardMerge()) yield;
     c.hcWardPairs(pairs);
     return arena.i32(pairs, 2 * (n - 1)).slice();
   } finally {

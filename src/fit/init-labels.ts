@@ -1,7 +1,8 @@
 // The start from a given clustering (fit option initLabels): the statistics of one-hot
 // responsibilities rₙₖ = [labelₙ = k], for one M-step, as scikit-learn starts from its
-// k-means labels; or of given responsibilities (initResponsibilities, mclust's me(z)). Computed where the caller's rows are, in their own order, chunk by chunk
-// in the fixed tree (tree.ts), so fit() and fitAsync() start from the same bits.
+// k-means labels; or of given responsibilities (initResponsibilities, mclust's me(z)).
+// Computed where the caller's rows are, in their own order, chunk by chunk in the fixed tree
+// (tree.ts), so fit() and fitAsync() start from the same bits.
 import type { CoreExports } from '../core/core.js';
 import type { Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
@@ -27,13 +28,14 @@ export function classificationRows(z: Classification, rows: readonly number[] | 
   return out;
 }
 
-/** initResponsibilities validated: n rows of K entries ≥ 0 summing to 1 (to 1e-9); n and
- *  K null for any shape (combineComponents: then named `what`, with INVALID_ARGUMENT). */
-export function toResponsibilities(v: unknown, n: number | null, K: number | null, what = 'initResponsibilities'): Matrix {
-  const code = what === 'initResponsibilities' ? 'INVALID_INIT' : 'INVALID_ARGUMENT';
+/** Responsibilities validated: rows of entries ≥ 0 summing to 1 (to 1e-9), n × K unless
+ *  those are null; errors name them `what` with `code` (initResponsibilities: INVALID_INIT;
+ *  combineComponents' responsibilities: INVALID_ARGUMENT). */
+export function toResponsibilities(v: unknown, n: number | null, K: number | null, what = 'initResponsibilities',
+  code: 'INVALID_INIT' | 'INVALID_ARGUMENT' = 'INVALID_INIT'): Matrix {
   let m: Matrix;
   try {
-    m = toMatrix(v as MatrixInput, what);
+    m = toMatrix(v as MatrixInput, what, 'numbers');
   } catch (e) {
     throw new GmmError(code, `${what} must be a matrix${n === null ? '' : ` of ${n} rows and ${K} columns`} (number[][] or { data, rows, cols }): ${(e as Error).message}`);
   }

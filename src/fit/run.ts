@@ -10,7 +10,7 @@ import { createCoordinator } from './variational.js';
 import { fitStart, type Classification } from './init-labels.js';
 import type { HcShare } from './hc-start.js';
 import { Shard, keepsTiedTotals } from './shard.js';
-import { LocalCluster } from './cluster.js';
+import { LocalCluster, NO_ROWS } from './cluster.js';
 import { fitProgram, runSync, type IterationInfo } from './driver.js';
 import { CHUNK_ROWS, chunkCount } from './chunks.js';
 import { statisticsLength } from './statistics.js';
@@ -102,9 +102,8 @@ export function runFit(
   const start = fitStart(c, arena, X, w, labels, o, warm !== null, share);
   const hooks = { onIteration, nonFinite: nonFinite(X, sampleWeight) };
   // no iterations from a given start (mclust's mstep): the M-step reads the start's statistics
-  // alone, so the rows need no shard (its copy and layout cost several iterations); the program
-  // then asks the cluster only whether it relays iterations, which an empty one does not
-  if (o.maxIter === 0 && start && !co.wantsDataMoments) return runSync(fitProgram(co, null, hooks, start), {} as LocalCluster);
+  // alone, so the rows need no shard (its copy and layout cost several iterations)
+  if (o.maxIter === 0 && start && !co.wantsDataMoments) return runSync(fitProgram(co, null, hooks, start), NO_ROWS);
   const shard = new Shard(c, arena, 0, X.cols).add(X.data, X.rows, w);
   shard.prepare(o.nComponents, TYPE_CODE[o.covarianceType]);
   return runSync(fitProgram(co, warm, hooks, start), new LocalCluster(shard));

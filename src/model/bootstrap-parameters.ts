@@ -14,6 +14,7 @@ import { GmmError } from '../core/errors.js';
 import { core, seedCore } from '../core/core.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { drawSeed, warmStart } from './resampling.js';
+import { isFitFailure } from './select.js';
 import { fullCovariance } from './params.js';
 import { structureOf, type CovarianceModel } from './covariance-models.js';
 import { meanAndSd, normalQuantile, quantile7 } from './quantiles.js';
@@ -59,9 +60,6 @@ export interface ParameterIntervals {
 }
 
 const OPTIONS = ['type', 'nBoot', 'alpha', 'seed', 'tol', 'maxIter', 'sampleWeight'];
-/** The fits that fail on a replicate's data (a collapsed component, too few rows of weight):
- *  drawn again. Any other error is the caller's, and ends the bootstrap. */
-const FIT_FAILURES = new Set(['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_FEW_SAMPLES']);
 /** The most numbers the replicates may hold (2^28 f64: 2 GiB). */
 const MAX_NUMBERS = 2 ** 28;
 /** bootstrapParametersAsync's own options. */
@@ -318,7 +316,9 @@ export function bootstrapReplicates(t: ReplicateTask): Replicates {
         for (let k = 0; k < K; k++) out.covariances.set(fullCovariance(structure, d, cov, k), (r * K + k) * d * d);
         break;
       } catch (e) {
-        if (!(e instanceof GmmError) || !FIT_FAILURES.has(e.code)) throw e;
+        // a fit that fails on a replicate's data (a collapsed component, too few rows of
+        // weight) is drawn again; any other error is the caller's, and ends the bootstrap
+        if (!isFitFailure(e, true)) throw e;
         out.nonfit++;
         if (t.type === 'jk') {
           out.weights.fill(NaN, r * K, (r + 1) * K);

@@ -7,7 +7,7 @@
 // keeping the merged column at the smaller index (the later ones move down one), down to one
 // cluster. clustCombiOptim's choice of a number of clusters: the change point of a two- (or
 // three-) piece linear least-squares fit of the entropy against the number of clusters.
-// Logarithms are the core's; the first of equal gains (by a, then b) merges.
+// Logarithms are the core's; of equal gains the first merges, the pairs taken by b, then a.
 import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
 import { toResponsibilities } from '../fit/init-labels.js';
@@ -46,7 +46,7 @@ function xlog(x: number, ln: (v: number) => number): number {
  *  to 1): gm.predictProba(X), or mclust's z. */
 export function combineComponents(responsibilities: MatrixInput, ...rest: unknown[]): ComponentCombination {
   if (rest.length > 0) throw new GmmError('INVALID_ARGUMENT', 'combineComponents takes the responsibilities only (a matrix: gm.predictProba(X), or mclust\'s z).');
-  const z0 = toResponsibilities(responsibilities, null, null, 'responsibilities');
+  const z0 = toResponsibilities(responsibilities, null, null, 'responsibilities', 'INVALID_ARGUMENT');
   const n = z0.rows, K = z0.cols;
   if (K < 2) throw new GmmError('INVALID_ARGUMENT', `combineComponents needs the responsibilities of at least two components; these have ${K}.`);
   const c = core(), ln = (v: number): number => c.ln(v);

@@ -198,3 +198,9 @@ function largest(a: ArrayLike<number>, f: (v: number, i: number) => number): num
   for (let i = 0; i < a.length; i++) m = Math.max(m, f(a[i], i));
   return m;
 }
+
+/** mclust's emModelNames, in its order (the models MclustDA and MclustSSC try). */
+export const MCLUST_ORDER: readonly CovarianceModel[] = ['EII', 'spherical', 'EEI', 'VEI', 'EVI', 'diag', 'tied', 'VEE', 'EVE', 'VVE', 'EEV', 'VEV', 'EVV', 'full'];
+
+/** mclust's models of one feature, E and V. */
+export const ONE_FEATURE_MODELS: readonly CovarianceModel[] = ['EII', 'spherical'];

@@ -7,15 +7,15 @@
 // crossValidate is mclust's cvMclustDA (folds and pooling: cross-validation.ts).
 import { core } from '../core/core.js';
 import { eddaParameters, fitEdda, type EddaResult, type EddaSelection } from './edda.js';
-import { failuresFromJSON, failuresToJSON, resultsFromJSON, type FailureJSON } from './selection-json.js';
+import { selectionFromJSON, selectionToJSON, type SelectionJSON } from './covariance-selection.js';
 import { balancedFolds, pooled, type CrossValidation } from './cross-validation.js';
 import { checkKeys } from './option-names.js';
 import { parseJSONText } from './serialize.js';
-import { classLabels, sortedClasses, type ClassLabel } from './class-labels.js';
+import { classLabels, classesFromJSON, sortedClasses, type ClassLabel } from './class-labels.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { SELECTION_CRITERIA, selectModel, typeValues, type ComponentGrid, type SelectionCriterion } from './select.js';
-import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { COVARIANCE_MODELS, MCLUST_ORDER, ONE_FEATURE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, columnNames, describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 
@@ -27,8 +27,6 @@ export type { CrossValidation } from './cross-validation.js';
  *  under one covariance model. */
 export type DiscriminantModelType = 'MclustDA' | 'EDDA';
 
-/** mclust's emModelNames, in its order (MclustDA steps down it where a class cannot be fitted). */
-const MCLUST_ORDER: readonly CovarianceModel[] = ['EII', 'spherical', 'EEI', 'VEI', 'EVI', 'diag', 'tied', 'VEE', 'EVE', 'VVE', 'EEV', 'VEV', 'EVV', 'full'];
 
 /** Options that EDDA, which runs no EM, refuses (each class is one component, its weight the
  *  class's share). */
@@ -62,7 +60,7 @@ export interface MixtureDiscriminantJSON {
   /** Absent in files written before EDDA: 'MclustDA'. */
   modelType?: DiscriminantModelType;
   /** EDDA's selection (results only; absent for MclustDA and in files written before it). */
-  selection?: { criterion: 'bic' | 'aic'; results: EddaResult[]; failed: FailureJSON[] };
+  selection?: SelectionJSON<EddaResult>;
 }
 
 export class MixtureDiscriminant {
@@ -229,7 +227,7 @@ export class MixtureDiscriminant {
   /** The covariance models tried where covarianceTypes is not given: every one (EDDA with one
    *  feature: E and V, which are all there are), those mclust has a prior for with the prior. */
   private defaultModels(d: number): CovarianceName[] {
-    if (this.opts.modelType === 'EDDA' && d === 1) return ['EII', 'spherical'];
+    if (this.opts.modelType === 'EDDA' && d === 1) return [...ONE_FEATURE_MODELS];
     return [...(this.opts.prior ? PRIOR_MODELS : COVARIANCE_MODELS)];
   }
 
@@ -325,7 +323,7 @@ export class MixtureDiscriminant {
     const s = this.fitted('toJSON');
     return { format: 'gmm-wasm-discriminant', version: 1, classes: s.classes.slice(), priors: Array.from(s.priors), shares: Array.from(s.shares),
       models: s.models.map((m) => m.toJSON()), modelType: s.modelType,
-      ...(s.selection ? { selection: { criterion: s.selection.criterion, results: s.selection.results.map((r) => ({ ...r })), failed: failuresToJSON(s.selection.failed) } } : {}) };
+      ...(s.selection ? { selection: selectionToJSON(s.selection) } : {}) };
   }
 
   static fromJSON(json: MixtureDiscriminantJSON | string): MixtureDiscriminant {
@@ -338,10 +336,8 @@ export class MixtureDiscriminant {
     }
     const modelType = j.modelType ?? 'MclustDA';
     if (modelType !== 'MclustDA' && modelType !== 'EDDA') throw bad('"modelType" must be "MclustDA" or "EDDA".');
-    const kind = typeof j.classes[0];
-    if ((kind !== 'string' && kind !== 'number') || j.classes.some((c) => typeof c !== kind) || new Set(j.classes).size !== j.classes.length) {
-      throw bad('"classes" must be distinct labels, all numbers or all strings.');
-    }
+    const classes = classesFromJSON(j.classes);
+    if (!classes) throw bad('"classes" must be distinct labels, all numbers or all strings.');
     const out = new MixtureDiscriminant();
     const models = j.models.map((m) => GaussianMixture.fromJSON(m));
     if (models.some((m) => m.nFeatures !== models[0].nFeatures)) throw bad('the classes\' models have different numbers of features.');
@@ -349,14 +345,11 @@ export class MixtureDiscriminant {
       // (files written before shares: the priors, which were the shares unless given)
       const shares = j.shares === undefined ? j.priors : j.shares;
       if (!Array.isArray(shares) || shares.length !== j.classes.length) throw new Error('"shares" must be an array of one number per class.');
-      const sel = j.selection;
-      if (sel !== undefined && (modelType !== 'EDDA' || !sel || (sel.criterion !== 'bic' && sel.criterion !== 'aic'))) {
-        throw new Error('"selection" is EDDA\'s: its criterion ("bic" or "aic"), results and failures.');
-      }
-      const selection: EddaSelection | null = sel ? { criterion: sel.criterion, failed: failuresFromJSON(sel.failed),
-        results: resultsFromJSON(sel.results, ['bic', 'aic', 'logLikelihood', 'nParameters'], ['collapsed']) } : null;
+      if (j.selection !== undefined && modelType !== 'EDDA') throw new Error('"selection" is EDDA\'s; a MclustDA classifier has none.');
+      const selection: EddaSelection | null = j.selection === undefined ? null
+        : selectionFromJSON(j.selection, ['bic', 'aic', 'logLikelihood', 'nParameters'], ['collapsed']);
       if (selection && selection.results[0].covarianceType !== models[0].covarianceType) throw new Error('the classes\' models are not the selection\'s first.');
-      out.state = { classes: j.classes.slice(), priors: checkPriors(Float64Array.from(j.priors)), shares: checkPriors(Float64Array.from(shares)),
+      out.state = { classes, priors: checkPriors(Float64Array.from(j.priors)), shares: checkPriors(Float64Array.from(shares)),
         models, modelType, selection };
     } catch (e) {
       throw bad((e as Error).message);

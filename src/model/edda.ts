@@ -3,15 +3,15 @@
 // (a fit with initLabels and maxIter 0, as mclust's mstep(z = unmap(class))), ranked by BIC
 // (or AIC) of the mixture of the classes with their shares as weights, the weights not counted
 // (mclust's bic(…, equalPro = TRUE)); the winner's components become the classes' models.
-import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { covarianceParameters, modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { covarianceParameters, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { collapsedComponent } from './collapse.js';
 import { componentSlice } from './params.js';
 import type { GaussianMixtureOptions, Matrix } from './validate.js';
 import type { ClassLabel } from './class-labels.js';
-import type { Failure } from './selection-json.js';
+import { selectCovarianceModel, type Selection } from './covariance-selection.js';
+import { typeValues } from './select.js';
 
 
 /** One covariance model EDDA fitted, with its criteria (lower is better; the weights are not
@@ -31,11 +31,7 @@ export interface EddaResult {
 /** What EDDA tried: every model fitted, best first (those with no class on the floor first,
  *  then by the criterion, fewer parameters, the order tried), and those that failed (a
  *  class's covariance not positive definite). */
-export interface EddaSelection {
-  criterion: 'bic' | 'aic';
-  results: EddaResult[];
-  failed: Failure[];
-}
+export type EddaSelection = Selection<EddaResult>;
 
 /** EDDA's free parameters (mclust's count): the C classes' means and one model's covariance
  *  parameters over them; the weights are the classes' shares, not parameters (equalPro). */
@@ -50,38 +46,18 @@ criterion: 'bic' | 'aic', model: GaussianMixtureOptions): { models: GaussianMixt
   const C = classes.length, n = m.rows;
   const index = new Map(classes.map((c, k) => [c, k]));
   const initLabels = Int32Array.from(labels, (l) => index.get(l)!);
-  const fits: { gm: GaussianMixture; result: EddaResult }[] = [];
-  const failed: EddaSelection['failed'] = [];
-  // each model once, whatever name it is given by
-  const tried = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];
-  for (const t of tried) {
-    const gm = new GaussianMixture({ ...model, nComponents: C, covarianceType: t, maxIter: 0 });
-    try {
-      gm.fit(m, { initLabels });
-    } catch (e) {
-      if (!(e instanceof GmmError) || (e.code !== 'NOT_POSITIVE_DEFINITE' && e.code !== 'NUMERICAL')) throw e;
-      failed.push({ covarianceType: gm.covarianceType, error: e });
-      continue;
-    }
+  const fit = (t: CovarianceModel): { gm: GaussianMixture; result: EddaResult } => {
+    const gm = new GaussianMixture({ ...model, nComponents: C, covarianceType: t, maxIter: 0 }).fit(m, { initLabels });
     const p = eddaParameters(gm.covarianceType, C, m.cols), ll = gm.score(m) * n;
-    const result: EddaResult = { covarianceType: gm.covarianceType, nParameters: p,
-      bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p, logLikelihood: ll, collapsed: collapsedComponent(gm) >= 0 };
-    fits.push({ gm, result });
-  }
-  if (fits.length === 0) {
-    throw new GmmError(failed[0].error.code, `EDDA could fit none of the covariance models (${failed.map((f) => f.covarianceType).join(', ')}): ` +
-      `${failed[0].error.message} Give classes more rows than features, or a positive regCovar.`);
-  }
-  const by = criterion;
-  // a model with a class on the floor (mclust: NA) only where every model has one
-  const order = fits.map((_, i) => i).sort((a, b) => (+fits[a].result.collapsed - +fits[b].result.collapsed) ||
-    (fits[a].result[by] - fits[b].result[by]) ||
-    (fits[a].result.nParameters - fits[b].result.nParameters) || a - b);
-  const best = fits[order[0]].gm;
+    return { gm, result: { covarianceType: gm.covarianceType, nParameters: p, bic: -2 * ll + p * core().ln(n), aic: -2 * ll + 2 * p,
+      logLikelihood: ll, collapsed: collapsedComponent(gm) >= 0 } };
+  };
+  const { best: { gm: best }, selection } = selectCovarianceModel(typeValues(covarianceTypes), fit, criterion, 'fewer', 'EDDA',
+    'Give classes more rows than features, or a positive regCovar.');
   const { covarianceType } = best, { regCovar } = best.options;
   const means = best.means.data, cov = best.covariances, d = m.cols;
   const models = classes.map((_, k) => GaussianMixture.fromParameters({ weights: [1], means: { data: means.subarray(k * d, (k + 1) * d), rows: 1, cols: d },
     covariances: componentSlice(structureOf(covarianceType), d, cov, k), featureNames: best.featureNames }, { covarianceType, regCovar }));
-  return { models, selection: { criterion: by, results: order.map((i) => fits[i].result), failed } };
+  return { models, selection };
 }
 

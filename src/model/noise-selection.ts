@@ -7,7 +7,7 @@ import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
 import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { MODEL_OPTIONS, describe, toMatrix, toSampleWeight, type MatrixInput } from './validate.js';
 import { checkKeys } from './option-names.js';
-import { rankCandidates, typeValues } from './select.js';
+import { isFitFailure, rankCandidates, typeValues } from './select.js';
 
 /** One candidate selectNoiseModel fitted; criteria lower-is-better, with mclust's count. */
 export interface NoiseSelectionResult {
@@ -57,10 +57,9 @@ export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOption
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && lo <= hi)) {
     throw new GmmError('INVALID_OPTION', `nComponents must be a number or a range [min, max] of integers ≥ 1; got ${describe(nComponents)}.`);
   }
-  typeValues(covarianceTypes);
+  const types = typeValues(covarianceTypes);
   if (criterion !== 'bic' && criterion !== 'aic') throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
   const m = toMatrix(X, 'X');
-  const types = [...new Set(covarianceTypes.map((t) => modelNamed(t)!))];
   // every candidate checked before any fit
   const candidates = types.flatMap((t) => Array.from({ length: hi - lo + 1 }, (_, i) => new MixtureWithNoise({ ...model, nComponents: lo + i, covarianceType: t })));
   const shared: SharedStart = { rows: null, hc: { made: null } };
@@ -71,7 +70,7 @@ export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOption
     try {
       nm.fit(m, { noise, sampleWeight: w, [SHARED_START]: shared } as MixtureWithNoiseFitOptions);
     } catch (e) {
-      if (!(e instanceof GmmError) || !['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_FEW_SAMPLES'].includes(e.code)) throw e;
+      if (!isFitFailure(e, true)) throw e;
       failed.push({ nComponents: K, covarianceType: t, error: e });
       continue;
     }

@@ -96,8 +96,12 @@ export interface SelectModelAsyncOptions extends SelectModelOptions, SpawnOption
 
 const SELECTION_KEYS = ['nComponents', 'covarianceTypes', 'criterion', 'sampleWeight', 'onFit', 'onIteration'];
 const ASYNC_KEYS = ['workers', 'workerUrl', 'createWorker', 'signal'];
-/** Fit failures that depend on the data and the candidate: the candidate is reported as failed. */
-const FIT_FAILURES = new Set(['NOT_POSITIVE_DEFINITE', 'NUMERICAL']);
+/** Fit failures that depend on the data and the candidate: the candidate is reported as failed
+ *  (with tooFew, also a candidate with more components than rows: the noise component's and
+ *  the bootstrap's, whose rows vary). */
+export function isFitFailure(e: unknown, tooFew = false): e is GmmError {
+  return e instanceof GmmError && (e.code === 'NOT_POSITIVE_DEFINITE' || e.code === 'NUMERICAL' || (tooFew && e.code === 'TOO_FEW_SAMPLES'));
+}
 
 interface Candidate {
   k: number;
@@ -336,7 +340,7 @@ function record(p: Plan, c: Candidate, error: unknown, results: SelectionResult[
     results.push(outcome);
   } else {
     if (error instanceof FromCallback) throw error.error; // the caller's own error, whatever it is
-    if (!(error instanceof GmmError) || !FIT_FAILURES.has(error.code)) throw error;
+    if (!isFitFailure(error)) throw error;
     outcome = { nComponents: c.k, covarianceType: c.type, error };
     failed.push(outcome);
   }

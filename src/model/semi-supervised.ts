@@ -16,14 +16,14 @@ import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { checkKeys } from './option-names.js';
-import { classLabels, sortedClasses, type ClassLabel } from './class-labels.js';
+import { classLabels, classesFromJSON, rowMaxima, sortedClasses, type ClassLabel } from './class-labels.js';
 import { collapsedComponent } from './collapse.js';
-import { covarianceParameters, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { MCLUST_ORDER, ONE_FEATURE_MODELS, covarianceParameters, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { typeValues } from './select.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, columnNames, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import { parseJSONText, type GaussianMixtureJSON } from './serialize.js';
-import { failuresFromJSON, failuresToJSON, resultsFromJSON, type Failure, type FailureJSON } from './selection-json.js';
+import { selectCovarianceModel, selectionFromJSON, selectionToJSON, type Selection, type SelectionJSON } from './covariance-selection.js';
 
 /** Options of a GaussianMixture that do not apply: the classes give the components and the
  *  start, there is nothing random, and rows are complete. */
@@ -62,12 +62,9 @@ export interface SemiSupervisedResult {
   collapsed: boolean;
 }
 
-/** Every model fitted, best first, and those that failed (a covariance not positive definite). */
-export interface SemiSupervisedSelection {
-  criterion: 'bic' | 'aic';
-  results: SemiSupervisedResult[];
-  failed: Failure[];
-}
+/** Every model fitted, best first, and those a fit failure ruled out (a covariance not
+ *  positive definite, or non-finite numbers). */
+export type SemiSupervisedSelection = Selection<SemiSupervisedResult>;
 
 /** The JSON of a fitted SemiSupervisedMixture. */
 export interface SemiSupervisedMixtureJSON {
@@ -77,13 +74,10 @@ export interface SemiSupervisedMixtureJSON {
   classes: ClassLabel[];
   mixture: GaussianMixtureJSON;
   /** Results only: the models are not kept. */
-  selection: { criterion: 'bic' | 'aic'; results: SemiSupervisedResult[]; failed: FailureJSON[] };
+  selection: SelectionJSON<SemiSupervisedResult>;
 }
 
 interface State { classes: ClassLabel[]; gm: GaussianMixture; selection: SemiSupervisedSelection; classification: ClassLabel[] | null }
-
-/** mclust's emModelNames, in its order. */
-const MCLUST_ORDER: readonly CovarianceModel[] = ['EII', 'spherical', 'EEI', 'VEI', 'EVI', 'diag', 'tied', 'VEE', 'EVE', 'VVE', 'EEV', 'VEV', 'EVV', 'full'];
 
 export class SemiSupervisedMixture {
   private readonly opts: SemiSupervisedOptions;
@@ -120,9 +114,8 @@ export class SemiSupervisedMixture {
    * and the best by the criterion kept. On any error the model is left as it was.
    */
   fit(X: MatrixInput, y: ArrayLike<ClassLabel | null | undefined>, options: SemiSupervisedFitOptions = {}, ...rest: unknown[]): this {
-    if (rest.length > 0 || options === null || typeof options !== 'object') {
-      throw new GmmError('INVALID_ARGUMENT', 'SemiSupervisedMixture.fit takes X, y and options { onIteration } (MclustSSC has no sample weights).');
-    }
+    if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', `fit options must be an object such as { onIteration }; got ${describe(options)}.`);
+    if (rest.length > 0) throw new GmmError('INVALID_ARGUMENT', 'SemiSupervisedMixture.fit takes X, y and options { onIteration } (MclustSSC has no sample weights).');
     checkKeys(options, 'fit', ['onIteration']);
     const { onIteration } = options;
     if (onIteration !== undefined && typeof onIteration !== 'function') {
@@ -142,37 +135,16 @@ export class SemiSupervisedMixture {
     }
     const { covarianceTypes, criterion = 'bic', ...model } = this.opts;
     const d = m.cols, n = m.rows;
-    let types = [...new Set((covarianceTypes ?? defaultModels(d, !!model.prior)).map((t) => modelNamed(t)!))];
+    let types = covarianceTypes ? typeValues(covarianceTypes) : [...(d === 1 ? ONE_FEATURE_MODELS : model.prior ? PRIOR_MODELS : MCLUST_ORDER)];
     // as MclustSSC: with n ≤ d the models with a free orientation per component or overall go
     if (covarianceTypes === undefined && n <= d) types = types.filter((t) => !['tied', 'EEV', 'VEV', 'full'].includes(t));
     const index = new Map(classes.map((c, k) => [c, k]));
     const cls = Int32Array.from(labels, (l) => (l === null ? -1 : index.get(l)!));
-    const fits: { gm: GaussianMixture; result: SemiSupervisedResult; z: Float64Array }[] = [];
-    const failed: SemiSupervisedSelection['failed'] = [];
-    for (const t of types) {
-      try {
-        fits.push(fitModel(m, cls, classes.length, t, model, onIteration));
-      } catch (e) {
-        if (!(e instanceof GmmError) || !['NOT_POSITIVE_DEFINITE', 'NUMERICAL', 'TOO_FEW_SAMPLES'].includes(e.code)) throw e;
-        failed.push({ covarianceType: t, error: e });
-      }
-    }
-    if (fits.length === 0) {
-      throw new GmmError(failed[0].error.code, `no covariance model could be fitted (${failed.map((f) => f.covarianceType).join(', ')}): ` +
-        `${failed[0].error.message} Give more labelled rows per class, fewer features, or a positive regCovar.`);
-    }
-    // on an exact tie the model tried later, as MclustSSC keeps it
-    const order = fits.map((_, i) => i).sort((a, b) => (+fits[a].result.collapsed - +fits[b].result.collapsed) ||
-      (fits[a].result[criterion] - fits[b].result[criterion]) || b - a);
-    const best = fits[order[0]];
-    const G = classes.length;
+    const { best, selection } = selectCovarianceModel(types, (t) => fitModel(m, cls, classes.length, t, model, onIteration), criterion,
+      'later', 'SemiSupervisedMixture', 'Give more labelled rows per class, fewer features, or a positive regCovar.');
     // mclust's classification: the class of largest responsibility in the z of the last M-step
-    const classification = Array.from({ length: n }, (_, i) => {
-      let top = 0;
-      for (let k = 1; k < G; k++) if (best.z[i * G + k] > best.z[i * G + top]) top = k;
-      return classes[top];
-    });
-    this.state = { classes, gm: best.gm, selection: { criterion, results: order.map((i) => fits[i].result), failed }, classification };
+    const classification = Array.from(rowMaxima({ data: best.z, rows: n, cols: classes.length }), (k) => classes[k]);
+    this.state = { classes, gm: best.gm, selection, classification };
     return this;
   }
 
@@ -190,11 +162,13 @@ export class SemiSupervisedMixture {
 
   get classes(): ClassLabel[] { return this.fitted('classes').classes.slice(); }
   /** The chosen model as a mixture of its own: one component per class, in the order of
-   *  `classes`, as fromParameters gives it (nIter 0; the fit's are this model's). */
+   *  `classes`, as fromParameters gives it (nIter 0; the fit's are this model's), with this
+   *  model's regCovar and prior (tol and maxIter are GaussianMixture's defaults: this model's
+   *  tol is on the sum of the log-likelihood, a GaussianMixture's on its mean). */
   get mixture(): GaussianMixture {
     const { lowerBounds: _, ...j } = this.fitted('mixture').gm.toJSON();
-    const { covarianceTypes: __, criterion: ___, ...model } = this.options;
-    return GaussianMixture.fromJSON({ ...j, options: { ...j.options, ...model }, converged: false, nIter: 0, lowerBound: null });
+    const { tol: __, maxIter: ___, ...fitted } = j.options;
+    return GaussianMixture.fromJSON({ ...j, options: fitted, converged: false, nIter: 0, lowerBound: null });
   }
   get covarianceType(): CovarianceModel { return this.fitted('covarianceType').gm.covarianceType; }
   get weights(): Float64Array { return this.fitted('weights').gm.weights; }
@@ -231,7 +205,7 @@ export class SemiSupervisedMixture {
   toJSON(): SemiSupervisedMixtureJSON {
     const s = this.fitted('toJSON');
     return { format: 'gmm-wasm-semi-supervised', version: 1, options: this.options, classes: s.classes.slice(), mixture: s.gm.toJSON(),
-      selection: { criterion: s.selection.criterion, results: s.selection.results.map((r) => ({ ...r })), failed: failuresToJSON(s.selection.failed) } };
+      selection: selectionToJSON(s.selection) };
   }
 
   static fromJSON(json: SemiSupervisedMixtureJSON | string): SemiSupervisedMixture {
@@ -240,22 +214,16 @@ export class SemiSupervisedMixture {
     if (!j || j.format !== 'gmm-wasm-semi-supervised' || j.version !== 1) {
       throw bad('not a SemiSupervisedMixture written by toJSON() (format "gmm-wasm-semi-supervised", version 1).');
     }
-    const kind = Array.isArray(j.classes) ? typeof j.classes[0] : null;
-    if (!Array.isArray(j.classes) || j.classes.length < 2 || (kind !== 'string' && kind !== 'number') ||
-      !j.classes.every((c) => typeof c === kind && (kind === 'string' || Number.isFinite(c))) || new Set(j.classes).size !== j.classes.length) {
-      throw bad('"classes" must list at least two distinct labels, all numbers or all strings.');
-    }
-    const sel = j.selection;
-    if (!sel || (sel.criterion !== 'bic' && sel.criterion !== 'aic')) throw bad('"selection" must hold the criterion ("bic" or "aic"), the results and the failures.');
+    const classes = classesFromJSON(j.classes);
+    if (!classes) throw bad('"classes" must list at least two distinct labels, all numbers or all strings.');
     let selection: SemiSupervisedSelection;
     try {
-      selection = { criterion: sel.criterion, failed: failuresFromJSON(sel.failed),
-        results: resultsFromJSON(sel.results, ['bic', 'aic', 'logLikelihood', 'nParameters', 'nIter'], ['converged', 'collapsed']) };
+      selection = selectionFromJSON(j.selection, ['bic', 'aic', 'logLikelihood', 'nParameters', 'nIter'], ['converged', 'collapsed']);
     } catch (e) {
       throw bad((e as Error).message);
     }
     const gm = GaussianMixture.fromJSON(j.mixture);
-    if (gm.nComponents !== j.classes.length) throw bad(`the mixture has ${gm.nComponents} components for ${j.classes.length} classes.`);
+    if (gm.nComponents !== classes.length) throw bad(`the mixture has ${gm.nComponents} components for ${classes.length} classes.`);
     if (gm.covarianceType !== selection.results[0].covarianceType) throw bad('the mixture is not the selection\'s first model.');
     let out: SemiSupervisedMixture;
     try {
@@ -263,14 +231,9 @@ export class SemiSupervisedMixture {
     } catch (e) {
       throw bad(`"options": ${(e as Error).message}`);
     }
-    out.state = { classes: j.classes.slice(), gm, classification: null, selection };
+    out.state = { classes, gm, classification: null, selection };
     return out;
   }
-}
-
-/** mclust's emModelNames (one feature: E and V); with a prior, those mclust has one for. */
-function defaultModels(d: number, prior: boolean): readonly CovarianceModel[] {
-  return d === 1 ? ['EII', 'spherical'] : prior ? PRIOR_MODELS : MCLUST_ORDER;
 }
 
 /** The model options with MclustSSC's defaults where not given: tol 1e-5 (on the sum) and

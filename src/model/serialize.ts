@@ -147,9 +147,7 @@ function unrepresentable(type: CovarianceType, K: number, d: number, chol: Float
  *  precision factors are then computed from the covariances (GaussianMixture.fromParameters). */
 const FIT_FIELDS = ['precisionsCholesky', 'converged', 'nIter', 'lowerBound'];
 
-/** A model's JSON text parsed (INVALID_JSON naming the syntax error), or the value itself. */
-/** JSON text parsed (anything else as it is), or INVALID_JSON naming `what` (the other
- *  models' fromJSON). */
+/** JSON text parsed (anything else as it is), or INVALID_JSON naming `what` (every model's fromJSON). */
 export function parseJSONText(input: unknown, what: string): unknown {
   if (typeof input !== 'string') return input;
   try {
@@ -159,13 +157,9 @@ export function parseJSONText(input: unknown, what: string): unknown {
   }
 }
 
+/** A model's JSON text parsed (INVALID_JSON naming the syntax error), or the value itself. */
 export function parseModelJSON(input: unknown): unknown {
-  if (typeof input !== 'string') return input;
-  try {
-    return JSON.parse(input);
-  } catch (e) {
-    throw bad(`not valid JSON (${(e as Error).message}).`);
-  }
+  return parseJSONText(input, 'fromJSON');
 }
 
 /** A parsed model file of parameters only (format and version as toJSON's, no fit fields,

@@ -83,9 +83,10 @@ export function describe(v: unknown): string {
 }
 
 /** What toMatrix does with NaN: refuse it (pointing to missingValues: 'marginalize'), refuse
- *  it where nothing takes missing values ('complete': no such hint), or allow it (a missing
- *  entry). ±Infinity is always refused. */
-export type NanPolicy = 'refuse' | 'complete' | 'allow';
+ *  it where nothing takes missing values ('complete': no such hint), refuse it in a matrix of
+ *  numbers that are not data ('numbers': no rows to impute), or allow it (a missing entry).
+ *  ±Infinity is always refused. */
+export type NanPolicy = 'refuse' | 'complete' | 'numbers' | 'allow';
 
 function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPolicy = 'refuse'): number {
   if (typeof v !== 'number') {
@@ -94,8 +95,7 @@ function checkEntry(v: unknown, name: string, r: number, c: number, nan: NanPoli
   if (!Number.isFinite(v)) {
     if (v !== v && nan === 'allow') return v;
     const hint = v !== v && name === 'X' && nan === 'refuse' ? " (or set missingValues: 'marginalize' to treat NaN as a missing entry)" : '';
-    // a matrix of parameters or responsibilities, not of data: no rows to impute
-    if (name !== 'X' && name !== 'Xgiven' && name !== 'chunk') throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: give finite numbers.`);
+    if (nan === 'numbers') throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: give finite numbers.`);
     if (nan === 'allow') {
       // NaN is a missing entry here (impute, a marginalising model's scoring): ±Infinity is not one
       throw new GmmError('NON_FINITE', `${name}[${r}][${c}] is ${v}: not a value a mixture can read, nor a missing entry: ` +
@@ -413,7 +413,7 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   }
   let meansInit: Float64Array | null = null;
   if (o.meansInit != null) {
-    const m = toMatrix(o.meansInit, 'meansInit');
+    const m = toMatrix(o.meansInit, 'meansInit', 'numbers');
     if (m.rows !== K) throw new GmmError('SHAPE_MISMATCH', `meansInit has ${m.rows} rows but nComponents is ${K}: give one mean per component.`);
     // a copy: later changes to the caller's array must not reach a validated model
     meansInit = m.data.slice();
