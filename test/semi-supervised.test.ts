@@ -188,6 +188,22 @@ describe('SemiSupervisedMixture: its own behaviour', () => {
     expect(errorCode(() => SemiSupervisedMixture.fromJSON('{'))).toBe('INVALID_JSON');
   });
 
+  it('fitAsync gives fit()\'s bits, yielding between iterations; its signal stops it with ABORTED and the model unchanged', async () => {
+    const o = { covarianceTypes: ['VEV', 'EII', 'full'] as CovarianceModel[] };
+    const a = new SemiSupervisedMixture(o).fit(X(c), c.y);
+    const b = await new SemiSupervisedMixture(o).fitAsync(X(c), c.y);
+    expect(sameBits(a.predictProba(X(c)).data, b.predictProba(X(c)).data)).toBe(true);
+    expect(b.selection.results).toEqual(a.selection.results);
+    expect(b.classification).toEqual(a.classification);
+    const ac = new AbortController();
+    let seen = 0;
+    const before = JSON.stringify(b);
+    await expect(b.fitAsync(X(c), c.y, { onIteration: () => { if (++seen === 3) ac.abort(); }, signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(JSON.stringify(b)).toBe(before);
+    await expect(new SemiSupervisedMixture(o).fitAsync(X(c), c.y, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(new SemiSupervisedMixture(o).fitAsync(X(c), c.y, { signal: 'x' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
   it('stops at maxIter unconverged, and a looser tol stops sooner', () => {
     const capped = new SemiSupervisedMixture({ covarianceTypes: ['full'], maxIter: 3 }).fit(X(c), c.y);
     expect(capped.nIter).toBe(3);

@@ -6,6 +6,7 @@
 import { GmmError, GMM_ERROR_CODES, type GmmErrorCode } from '../core/errors.js';
 import { modelNamed, type CovarianceModel } from './covariance-models.js';
 import { isFitFailure } from './select.js';
+import { runSteps, type Steps } from '../fit/hc-start.js';
 
 export interface Failure { covarianceType: CovarianceModel; error: GmmError }
 export interface FailureJSON { covarianceType: CovarianceModel; code: string; message: string }
@@ -21,15 +22,16 @@ export interface Selection<R extends ModelResult> { criterion: 'bic' | 'aic'; re
  * and ranks the fits: collapsed last, then by the criterion, then on an exact tie fewer
  * parameters ('fewer', then the order tried) or the model tried later ('later', as
  * MclustSSC keeps it). When none fits, the first failure's code with `what` and `remedy`.
+ * fit(t) may be steps (hc-start.ts's Steps: an asynchronous caller awaits between them).
  */
-export function selectCovarianceModel<F extends { result: ModelResult }>(types: readonly CovarianceModel[],
-  fit: (t: CovarianceModel) => F, criterion: 'bic' | 'aic', tie: 'fewer' | 'later', what: string, remedy: string):
-  { best: F; selection: Selection<F['result']> } {
+export function* selectCovarianceModelSteps<F extends { result: ModelResult }>(types: readonly CovarianceModel[],
+  fit: (t: CovarianceModel) => Steps<F>, criterion: 'bic' | 'aic', tie: 'fewer' | 'later', what: string, remedy: string):
+  Steps<{ best: F; selection: Selection<F['result']> }> {
   const fits: F[] = [];
   const failed: Failure[] = [];
   for (const t of types) {
     try {
-      fits.push(fit(t));
+      fits.push(yield* fit(t));
     } catch (e) {
       if (!isFitFailure(e)) throw e;
       failed.push({ covarianceType: t, error: e });
@@ -43,6 +45,13 @@ export function selectCovarianceModel<F extends { result: ModelResult }>(types: 
   const order = fits.map((_, i) => i).sort((a, b) => (+r(a).collapsed - +r(b).collapsed) || (r(a)[criterion] - r(b)[criterion]) ||
     (tie === 'fewer' ? (r(a).nParameters - r(b).nParameters) || a - b : b - a));
   return { best: fits[order[0]], selection: { criterion, results: order.map(r), failed } };
+}
+
+/** selectCovarianceModelSteps with fit(t) in one step. */
+export function selectCovarianceModel<F extends { result: ModelResult }>(types: readonly CovarianceModel[],
+  fit: (t: CovarianceModel) => F, criterion: 'bic' | 'aic', tie: 'fewer' | 'later', what: string, remedy: string):
+  { best: F; selection: Selection<F['result']> } {
+  return runSteps(selectCovarianceModelSteps(types, function* (t) { return fit(t); }, criterion, tie, what, remedy));
 }
 
 export interface SelectionJSON<R> { criterion: 'bic' | 'aic'; results: R[]; failed: FailureJSON[] }

@@ -23,7 +23,10 @@ import { typeValues } from './select.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, columnNames, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import { parseJSONText, type GaussianMixtureJSON } from './serialize.js';
-import { selectCovarianceModel, selectionFromJSON, selectionToJSON, type Selection, type SelectionJSON } from './covariance-selection.js';
+import { selectCovarianceModelSteps, selectionFromJSON, selectionToJSON, type Selection, type SelectionJSON } from './covariance-selection.js';
+import { runSteps, runStepsAsync, type Steps } from '../fit/hc-start.js';
+import { pacer } from '../parallel/next-turn.js';
+import { abortedError } from '../parallel/fit-async.js';
 
 /** Options of a GaussianMixture that do not apply: the classes give the components and the
  *  start, there is nothing random, and rows are complete. */
@@ -114,9 +117,30 @@ export class SemiSupervisedMixture {
    * and the best by the criterion kept. On any error the model is left as it was.
    */
   fit(X: MatrixInput, y: ArrayLike<ClassLabel | null | undefined>, options: SemiSupervisedFitOptions = {}, ...rest: unknown[]): this {
+    this.state = runSteps(this.fitSteps(X, y, options, rest, ['onIteration']));
+    return this;
+  }
+
+  /**
+   * fit in this thread, giving the event loop a turn every 10 ms of work (between EM
+   * iterations), so that a page or server stays responsive; `signal` stops it with ABORTED
+   * and the model is left as it was.
+   */
+  async fitAsync(X: MatrixInput, y: ArrayLike<ClassLabel | null | undefined>, options: SemiSupervisedFitOptions & { signal?: AbortSignal } = {},
+    ...rest: unknown[]): Promise<this> {
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new GmmError('INVALID_OPTION', `signal must be an AbortSignal; got ${describe(signal)}.`);
+    const steps = this.fitSteps(X, y, options, rest, ['onIteration', 'signal']);
+    this.state = await runStepsAsync(steps, pacer(signal, () => abortedError(signal)));
+    return this;
+  }
+
+  /** The fit, its options checked first, in steps: one per EM iteration. */
+  private *fitSteps(X: MatrixInput, y: ArrayLike<ClassLabel | null | undefined>, options: SemiSupervisedFitOptions, rest: unknown[],
+    keys: string[]): Steps<State> {
     if (options === null || typeof options !== 'object') throw new GmmError('INVALID_TYPE', `fit options must be an object such as { onIteration }; got ${describe(options)}.`);
     if (rest.length > 0) throw new GmmError('INVALID_ARGUMENT', 'SemiSupervisedMixture.fit takes X, y and options { onIteration } (MclustSSC has no sample weights).');
-    checkKeys(options, 'fit', ['onIteration']);
+    checkKeys(options, 'fit', keys);
     const { onIteration } = options;
     if (onIteration !== undefined && typeof onIteration !== 'function') {
       throw new GmmError('INVALID_OPTION', `onIteration must be a function; got ${describe(onIteration)}.`);
@@ -140,12 +164,11 @@ export class SemiSupervisedMixture {
     if (covarianceTypes === undefined && n <= d) types = types.filter((t) => !['tied', 'EEV', 'VEV', 'full'].includes(t));
     const index = new Map(classes.map((c, k) => [c, k]));
     const cls = Int32Array.from(labels, (l) => (l === null ? -1 : index.get(l)!));
-    const { best, selection } = selectCovarianceModel(types, (t) => fitModel(m, cls, classes.length, t, model, onIteration), criterion,
-      'later', 'SemiSupervisedMixture', 'Give more labelled rows per class, fewer features, or a positive regCovar.');
+    const { best, selection } = yield* selectCovarianceModelSteps(types, (t) => fitModel(m, cls, classes.length, t, model, onIteration),
+      criterion, 'later', 'SemiSupervisedMixture', 'Give more labelled rows per class, fewer features, or a positive regCovar.');
     // mclust's classification: the class of largest responsibility in the z of the last M-step
     const classification = Array.from(rowMaxima({ data: best.z, rows: n, cols: classes.length }), (k) => classes[k]);
-    this.state = { classes, gm: best.gm, selection, classification };
-    return this;
+    return { classes, gm: best.gm, selection, classification };
   }
 
   private fitted(what: string): State {
@@ -244,8 +267,8 @@ function withSemiDefaults(model: GaussianMixtureOptions): GaussianMixtureOptions
 
 /** EM for one covariance model (see the top of the file); G components, cls[i] the class
  *  index of row i or −1. Returns the last M-step's model, its result and the z it came from. */
-function fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel, model: GaussianMixtureOptions,
-  onIteration: SemiSupervisedFitOptions['onIteration']): { gm: GaussianMixture; result: SemiSupervisedResult; z: Float64Array } {
+function* fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel, model: GaussianMixtureOptions,
+  onIteration: SemiSupervisedFitOptions['onIteration']): Steps<{ gm: GaussianMixture; result: SemiSupervisedResult; z: Float64Array }> {
   const c = core();
   const n = m.rows, d = m.cols;
   const { tol, maxIter, ...rest } = withSemiDefaults(model);
@@ -284,6 +307,7 @@ function fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel, 
     const change = next - ll;
     ll = next;
     onIteration?.({ covarianceType: type, iter, logLikelihood: ll, change });
+    yield;
     if (!(change > tol!)) {
       converged = true;
       break;
