@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The gmm-wasm command line: fit, predict, score, sample, impute, select (BIC, AIC or
-// ICL over K and covariance types), lrt (the bootstrap likelihood ratio test) and bootstrap
-// (parameter standard errors), one file
+// ICL over K and covariance types), lrt (the bootstrap likelihood ratio test), bootstrap
+// (parameter standard errors) and classify (MclustDA, EDDA, MclustSSC), one file
 // each in commands/. Results go to stdout (or --out), everything for people to stderr. Exit codes: 0 success, 1 bad input or a failed
 // fit, 2 bad usage, 70 an internal error.
 import { init, GmmError } from '../entry-node.js';
@@ -19,8 +19,9 @@ import { impute } from './commands/impute.js';
 import { select } from './commands/select.js';
 import { lrt } from './commands/lrt.js';
 import { bootstrap } from './commands/bootstrap.js';
+import { classify } from './commands/classify.js';
 
-const COMMANDS: Command[] = [fit, predict, score, sample, impute, select, lrt, bootstrap];
+const COMMANDS: Command[] = [fit, predict, score, sample, impute, select, lrt, bootstrap, classify];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -2,7 +2,7 @@
 // columns.ts), --header/--delimiter, and model JSON files; a file's problem becomes an
 // InputError.
 import { readFileSync } from 'node:fs';
-import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
+import { GaussianMixture, BayesianGaussianMixture, GmmError, MixtureDiscriminant, SemiSupervisedMixture } from '../entry-node.js';
 import type { MatrixInput } from '../index.js';
 import { DataError, parseTable, type ColumnKeep, type ReadOptions, type Table } from './csv.js';
 import { lineBound, streamTable, type StreamedTable } from './stream-input.js';
@@ -60,7 +60,18 @@ export function describeData(path: string, t: Table): string {
   return `${path === '-' ? 'stdin' : path}: ${t.rows} rows × ${t.cols} column${t.cols === 1 ? '' : 's'}${cols}, ${t.format.toUpperCase()}`;
 }
 
-export function readModel(path: string): GaussianMixture {
+/** A classifier that classify wrote: MclustDA/EDDA's or MclustSSC's, and a GaussianMixture of
+ *  its (its first class's, or its mixture) whose columns the data are read by. */
+export interface Classifier { model: MixtureDiscriminant | SemiSupervisedMixture; columnsOf: GaussianMixture }
+
+const CLASSIFIER_FORMATS = ['gmm-wasm-discriminant', 'gmm-wasm-semi-supervised'];
+
+/** A model file: a GaussianMixture (a BayesianGaussianMixture where its JSON carries the
+ *  posterior), or with classifiers true also a classifier (predict); another command given a
+ *  classifier is told to use predict. */
+export function readModel(path: string): GaussianMixture;
+export function readModel(path: string, classifiers: true): GaussianMixture | Classifier;
+export function readModel(path: string, classifiers = false): GaussianMixture | Classifier {
   const text = readInput(path).toString('utf8').replace(/^\uFEFF/, ''); // a byte-order mark, as data files may have
   try {
     // parsed once; a Bayesian mixture's JSON carries its posterior in "variational"
@@ -70,6 +81,16 @@ export function readModel(path: string): GaussianMixture {
     } catch {
       return GaussianMixture.fromJSON(text); // which reports the syntax error
     }
+    const format = json !== null && typeof json === 'object' ? (json as { format?: unknown }).format : undefined;
+    if (typeof format === 'string' && CLASSIFIER_FORMATS.includes(format)) {
+      if (!classifiers) throw new InputError(`${path} is a classifier (gmm-wasm classify): use gmm-wasm predict with it.`);
+      if (format === 'gmm-wasm-discriminant') {
+        const model = MixtureDiscriminant.fromJSON(json as never);
+        return { model, columnsOf: model.models[0] };
+      }
+      const model = SemiSupervisedMixture.fromJSON(json as never);
+      return { model, columnsOf: model.mixture };
+    }
     const bayes = json !== null && typeof json === 'object' && 'variational' in json;
     return bayes ? BayesianGaussianMixture.fromJSON(json) : GaussianMixture.fromJSON(json);
   } catch (e) {
@@ -77,6 +98,36 @@ export function readModel(path: string): GaussianMixture {
     throw e;
   }
 }
+
+/** A data file with a class column (classify): the other columns (or --columns') as numbers,
+ *  and each row's class cell as text, null where it is empty or NA, N/A, NaN, null or None. */
+export function readLabelled(path: string, o: Opts, classSpec: string): { t: Table; labels: (string | null)[]; classColumn: string } {
+  let at = -1;
+  const keep: ColumnKeep = (columns, cols) => {
+    [at] = pickIndices(classSpec, columns, cols, path).map((j) => j);
+    const m = new Array<boolean>(cols).fill(true);
+    m[at] = false;
+    if (o.columns !== undefined) {
+      m.fill(false);
+      for (const j of pickIndices(String(o.columns), columns, cols, path)) {
+        if (j === at) throw new UsageError(`--columns picks the class column (${classSpec}): the features are the other columns.`, 'classify');
+        m[j] = true;
+      }
+    }
+    return m;
+  };
+  const all = parseData(path, o, { keep, keepText: true });
+  const labels = Array.from({ length: all.rows }, (_, r) => {
+    const s = all.text![r * all.cols + at].trim();
+    return MISSING_CLASS.has(s.toLowerCase()) ? null : s;
+  });
+  const idx = o.columns !== undefined ? pickIndices(String(o.columns), all.columns, all.cols, path)
+    : Array.from({ length: all.cols }, (_, j) => j).filter((j) => j !== at);
+  return { t: distinctNames(pick(all, idx), true), labels, classColumn: all.columns?.[at] ?? `column ${at + 1}` };
+}
+
+/** Class cells that mean an unknown class (csv.ts's missing cells). */
+const MISSING_CLASS = new Set(['', 'na', 'n/a', 'nan', 'null', 'none']);
 
 /** Data a loaded model reads: t, the table as read (for messages and output headers), and X,
  *  what the library takes. Missing cells are NaN when the model was fitted with --missing

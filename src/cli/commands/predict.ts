@@ -1,10 +1,10 @@
 // gmm-wasm predict: each row's component (--proba: with the posterior probabilities), or
 // with --given the conditional means of the other features.
-import type { GaussianMixture } from '../../entry-node.js';
-import { formatCsv, type Table } from '../csv.js';
+import { GaussianMixture } from '../../entry-node.js';
+import { formatCsv, formatCsvCells, type Table } from '../csv.js';
 import type { MatrixInput } from '../../index.js';
-import { COMMON_OPTIONS, DATA_OPTIONS, InputError, MODEL_DATA_NOTE, UsageError, need, type Command } from '../args.js';
-import { readModel, readModelData } from '../input.js';
+import { COMMON_OPTIONS, DATA_OPTIONS, InputError, MODEL_DATA_NOTE, UsageError, need, type Command, type Opts } from '../args.js';
+import { readModel, readModelData, type Classifier } from '../input.js';
 import { POINT_ESTIMATES_OPTION, forConditionals } from '../models.js';
 import { remainingFeatures } from '../../model/conditional.js';
 import { emit } from '../output.js';
@@ -12,7 +12,7 @@ import { emit } from '../output.js';
 export const predict: Command = {
   name: 'predict',
   args: ['<model.json>', '<data>'],
-  summary: 'most likely component of each row (0-based), or --proba, or --given',
+  summary: 'most likely component of each row (0-based), or --proba, or --given; or a classifier\'s class',
   options: [
     { name: 'proba', kind: 'flag', help: 'also print each component\'s posterior probability' },
     { name: 'given', kind: 'string', value: 'list', help: 'predict the other features from these (0-based feature indices, e.g. 0,2, or the model\'s column names)' },
@@ -24,6 +24,7 @@ export const predict: Command = {
   examples: ['gmm-wasm predict model.json data.csv > labels.csv', 'gmm-wasm predict model.json data.csv --proba',
     'gmm-wasm predict model.json data.csv --given 0'],
   notes: 'Output: CSV with the column "component" (and p0 … p{K-1} with --proba), one line per input row.\n' +
+    'With a classifier (gmm-wasm classify): the column "class" (and p_<class> for each class with --proba).\n' +
     'With --given: the conditional mean E[other features | given features] of each row (GaussianMixture.predictConditional);\n' +
     'the data hold either the given features only, in the order of --given, or every feature (the others are ignored).\n' + MODEL_DATA_NOTE,
   run(pos, o) {
@@ -32,7 +33,13 @@ export const predict: Command = {
     const spec = o.given === undefined ? null : givenSpec(String(o.given));
     if (spec && o.proba) throw new UsageError('--given and --proba do not combine: --given prints conditional means, not components.', 'predict');
     if (!spec && o['point-estimates']) throw new UsageError('--point-estimates applies with --given (conditional means) to a --bayesian model.', 'predict');
-    const gm = spec ? forConditionals(readModel(pos[0]), o, pos[0]) : readModel(pos[0]);
+    const loaded = readModel(pos[0], true);
+    if (!(loaded instanceof GaussianMixture)) {
+      if (spec || o['point-estimates']) throw new UsageError('--given and --point-estimates apply to a mixture, not to a classifier.', 'predict');
+      emit(classes(loaded, pos[1], o), o.out);
+      return;
+    }
+    const gm = spec ? forConditionals(loaded, o, pos[0]) : loaded;
     const g = spec && givenIndices(spec, gm, String(o.given));
     const { t, X } = readModelData(gm, pos[1], o, g);
     if (g) {
@@ -55,6 +62,18 @@ export const predict: Command = {
     emit(formatCsv(data, t.rows, K + 1, header ? [...header, ...Array.from({ length: K }, (_, k) => `p${k}`)] : null), o.out);
   },
 };
+
+/** A classifier's classes of the rows (column "class"), with --proba each class's
+ *  probability (columns p_<class>). */
+function classes(c: Classifier, path: string, o: Opts): string {
+  const { X } = readModelData(c.columnsOf, path, o);
+  const labels = c.model.predict(X).map(String);
+  const header = o['no-output-header'] ? null : ['class'];
+  if (!o.proba) return formatCsvCells(labels.map((l) => [l]), header);
+  const p = c.model.predictProba(X), C = p.cols;
+  const rows = labels.map((l, r) => [l, ...Array.from(p.data.subarray(r * C, (r + 1) * C), (v) => String(v))]);
+  return formatCsvCells(rows, header && [...header, ...c.model.classes.map((k) => `p_${k}`)]);
+}
 
 /** --given's entries: 0-based feature indices or column names, separated by commas. */
 function givenSpec(spec: string): string[] {

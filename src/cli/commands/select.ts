@@ -12,23 +12,23 @@ import { describeData, readData } from '../input.js';
 import { Progress, emit, info, progressMode } from '../output.js';
 import { checkedModel, hasPrior, inFlags, tuningOptions } from '../models.js';
 
-/** "1..10", "2-5", "3", "1,2,5" → sorted distinct K values. */
-function parseKRange(s: string): number[] {
+/** "1..10", "2-5", "3", "1,2,5" → sorted distinct K values (cmd: the command the errors name). */
+export function parseKRange(s: string, cmd = 'select'): number[] {
   const out = new Set<number>();
   for (const part of s.split(',')) {
     const p = part.trim();
     const m = /^(\d+)\s*(?:\.\.|-)\s*(\d+)$/.exec(p);
     if (m) {
       const a = Number(m[1]), b = Number(m[2]);
-      if (a < 1 || b < a) throw new UsageError(`--k ${JSON.stringify(s)}: a range needs 1 ≤ first ≤ last.`, 'select');
-      if (b - a + 1 > 1000) throw new UsageError(`--k ${JSON.stringify(s)}: at most 1000 values.`, 'select');
+      if (a < 1 || b < a) throw new UsageError(`--k ${JSON.stringify(s)}: a range needs 1 ≤ first ≤ last.`, cmd);
+      if (b - a + 1 > 1000) throw new UsageError(`--k ${JSON.stringify(s)}: at most 1000 values.`, cmd);
       for (let k = a; k <= b; k++) out.add(k);
     } else if (/^\d+$/.test(p) && Number(p) >= 1) {
       out.add(Number(p));
     } else {
-      throw new UsageError(`--k needs a range like 1..10, or a list like 2,3,5; got ${JSON.stringify(s)}.`, 'select');
+      throw new UsageError(`--k needs a range like 1..10, or a list like 2,3,5; got ${JSON.stringify(s)}.`, cmd);
     }
-    if (out.size > 1000) throw new UsageError(`--k ${JSON.stringify(s)}: at most 1000 values.`, 'select');
+    if (out.size > 1000) throw new UsageError(`--k ${JSON.stringify(s)}: at most 1000 values.`, cmd);
   }
   return [...out].sort((a, b) => a - b);
 }
@@ -142,7 +142,7 @@ export const select: Command = {
 /** --covariance's models: the default four, all fourteen (with --prior the ten mclust has a
  *  prior for, as mclustBIC fits), or a comma-separated list of names (each model once, under
  *  any of its names). */
-function selectTypes(v: unknown, prior: boolean): readonly CovarianceModel[] {
+export function selectTypes(v: unknown, prior: boolean, cmd = 'select'): readonly CovarianceModel[] {
   if (v === undefined) return COVARIANCE_TYPES; // selectModel's default: scikit-learn's four
   if (String(v).trim() === 'all') return prior ? PRIOR_MODELS : COVARIANCE_MODELS;
   const named = new Map<CovarianceModel, string>();
@@ -150,11 +150,11 @@ function selectTypes(v: unknown, prior: boolean): readonly CovarianceModel[] {
     const m = modelNamed(s);
     if (!m) {
       throw new UsageError(`--covariance: ${JSON.stringify(s)} is not one of ${COVARIANCE_NAMES.join(', ')} (or all).` +
-        covarianceTypeHint(s, COVARIANCE_MODELS, (t) => t), 'select');
+        covarianceTypeHint(s, COVARIANCE_MODELS, (t) => t), cmd);
     }
     const before = named.get(m);
     if (before !== undefined) {
-      throw new UsageError(`--covariance lists ${m} twice${before === s && m === s ? '' : ` (as ${[before, s].filter((x) => x !== m).join(' and ')})`}.`, 'select');
+      throw new UsageError(`--covariance lists ${m} twice${before === s && m === s ? '' : ` (as ${[before, s].filter((x) => x !== m).join(' and ')})`}.`, cmd);
     }
     named.set(m, s);
   }
