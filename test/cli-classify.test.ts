@@ -77,7 +77,13 @@ describe('gmm-wasm classify', () => {
     }
     const bad = await cli(['classify', f, '--class', 'nope']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/no column named "nope"/);
+    expect(bad.stderr).toMatch(/--class: no column named "nope"/);
+    expect((await cli(['classify', f, '--class', '0'])).stderr).toMatch(/--class numbers columns from 1/);
+    const all = await cli(['classify', f, '--class', 'kind', '--semi-supervised']);
+    expect(all.code).toBe(1);
+    expect(all.stderr).toMatch(/every row has a class .*drop --semi-supervised/);
+    // from a review: a model without mclust's prior was swapped for another (VEV) at fit
+    expect((await cli(['classify', f, '--class', 'kind', '--prior', '-c', 'EVV', '-k', '2'])).code).toBe(2);
     expect((await cli(['classify', f, '--class', 'kind', '--columns', 'kind,waiting'])).code).toBe(2);
   });
 

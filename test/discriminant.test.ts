@@ -88,6 +88,8 @@ describe('MixtureDiscriminant', () => {
     expect(errorCode(() => da.fit(X(c), c.y.map((v, i) => (i === 3 ? null : v)) as never))).toBe('INVALID_ARGUMENT');
     expect(errorCode(() => da.fit(X(c), c.y, { sampleWeight: [] } as never))).toBe('INVALID_ARGUMENT');
     expect(thrown(() => new MixtureDiscriminant({ covarianceTypes: ['VVV', 'XYZ'] } as never)).message).toMatch(/"XYZ" is not one of/);
+    // a model without mclust's prior is refused with prior, not swapped at fit for the one before it
+    expect(errorCode(() => new MixtureDiscriminant({ prior: true, covarianceTypes: ['EVV'] }))).toBe('INVALID_OPTION');
   });
 
   it('keeps the columns\' names: scoring refuses X whose columns differ', () => {

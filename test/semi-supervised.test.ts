@@ -200,7 +200,16 @@ describe('SemiSupervisedMixture: its own behaviour', () => {
     const before = JSON.stringify(b);
     await expect(b.fitAsync(X(c), c.y, { onIteration: () => { if (++seen === 3) ac.abort(); }, signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
     expect(JSON.stringify(b)).toBe(before);
-    await expect(new SemiSupervisedMixture(o).fitAsync(X(c), c.y, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
+    let ran = 0;
+    await expect(new SemiSupervisedMixture(o).fitAsync(X(c), c.y, { signal: AbortSignal.abort(), onIteration: () => { ran++; } })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(ran).toBe(0);
+    // a fit beside a fitAsync, or from its onIteration, would overwrite one result with the other
+    const m = new SemiSupervisedMixture(o);
+    const running = m.fitAsync(X(c), c.y);
+    expect(errorCode(() => m.fit(X(c), c.y))).toBe('REENTRANT');
+    await running;
+    expect(errorCode(() => m.fit(X(c), c.y, { onIteration: () => { m.fit(X(c), c.y); } }))).toBe('REENTRANT');
+    expect(m.fit(X(c), c.y).classes).toEqual(c.classes);
     await expect(new SemiSupervisedMixture(o).fitAsync(X(c), c.y, { signal: 'x' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 

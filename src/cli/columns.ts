@@ -26,32 +26,33 @@ function mask(idx: readonly number[], cols: number): boolean[] {
 }
 
 /** The 0-based columns a --columns spec names (names or 1-based numbers), of a table with
- *  these header names (null: none) and cols columns. */
-export function pickIndices(spec: string, columns: string[] | null, cols: number, path: string): number[] {
-  const picks = spec.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (picks.length === 0) throw new UsageError('--columns needs at least one column name or number.');
+ *  these header names (null: none) and cols columns; `flag` names the option in errors
+ *  (classify's --class: one name, which may hold commas). */
+export function pickIndices(spec: string, columns: string[] | null, cols: number, path: string, flag = '--columns'): number[] {
+  const picks = flag === '--columns' ? spec.split(',').map((s) => s.trim()).filter((s) => s !== '') : [spec.trim()].filter((s) => s !== '');
+  if (picks.length === 0) throw new UsageError(`${flag} needs a column name or number.`);
   const idx = picks.map((p) => {
     if (/^\d+$/.test(p)) {
       const j = Number(p) - 1;
-      if (j < 0) throw new UsageError(`--columns numbers columns from 1; got ${p}.`);
-      if (j >= cols) throw new InputError(`${path}: --columns ${p}: the data have columns 1 to ${cols}.`);
+      if (j < 0) throw new UsageError(`${flag} numbers columns from 1; got ${p}.`);
+      if (j >= cols) throw new InputError(`${path}: ${flag} ${p}: the data have columns 1 to ${cols}.`);
       return j;
     }
     const j = columns?.indexOf(p) ?? -1;
     if (j < 0) {
       throw new InputError(columns
-        ? `${path}: --columns: no column named ${JSON.stringify(p)}; the columns are ${columns.map((c) => JSON.stringify(c)).join(', ')}.`
-        : `${path}: --columns ${JSON.stringify(p)}: the data have no header, so use column numbers (1 to ${cols}).`);
+        ? `${path}: ${flag}: no column named ${JSON.stringify(p)}; the columns are ${columns.map((c) => JSON.stringify(c)).join(', ')}.`
+        : `${path}: ${flag} ${JSON.stringify(p)}: the data have no header, so use column numbers (1 to ${cols}).`);
     }
     if (columns!.indexOf(p, j + 1) >= 0) {
       const named = columns!.flatMap((c, i) => (c === p ? [i + 1] : []));
-      throw new InputError(`${path}: --columns: ${named.length} columns are named ${JSON.stringify(p)} ` +
+      throw new InputError(`${path}: ${flag}: ${named.length} columns are named ${JSON.stringify(p)} ` +
         `(columns ${named.join(', ')}): pick one by its number.`);
     }
     return j;
   });
   const twice = idx.findIndex((j, k) => idx.indexOf(j) !== k);
-  if (twice >= 0) throw new InputError(`${path}: --columns picks column ${idx[twice] + 1} twice: pick each column once.`);
+  if (twice >= 0) throw new InputError(`${path}: ${flag} picks column ${idx[twice] + 1} twice: pick each column once.`);
   return idx;
 }
 

@@ -104,7 +104,7 @@ export function readModel(path: string, classifiers = false): GaussianMixture | 
 export function readLabelled(path: string, o: Opts, classSpec: string): { t: Table; labels: (string | null)[]; classColumn: string } {
   let at = -1;
   const keep: ColumnKeep = (columns, cols) => {
-    [at] = pickIndices(classSpec, columns, cols, path).map((j) => j);
+    [at] = pickIndices(classSpec, columns, cols, path, '--class');
     const m = new Array<boolean>(cols).fill(true);
     m[at] = false;
     if (o.columns !== undefined) {
@@ -133,8 +133,8 @@ const MISSING_CLASS = new Set(['', 'na', 'n/a', 'nan', 'null', 'none']);
  *  what the library takes. Missing cells are NaN when the model was fitted with --missing
  *  marginalize (it marginalises them), and an error otherwise. Only the columns the model
  *  reads are read as numbers. */
-export function readModelData(gm: GaussianMixture, path: string, o: Opts, given: number[] | null = null): ModelData {
-  const t = readData(path, o, gm.options.missingValues === 'marginalize', MODEL_MISSING_HINT, modelKeep(gm, path, o, given), false);
+export function readModelData(gm: GaussianMixture, path: string, o: Opts, given: number[] | null = null, missingHint = MODEL_MISSING_HINT): ModelData {
+  const t = readData(path, o, gm.options.missingValues === 'marginalize', missingHint, modelKeep(gm, path, o, given), false);
   return modelColumns(gm, t, path, o, given);
 }
 

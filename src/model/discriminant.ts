@@ -14,7 +14,7 @@ import { parseJSONText } from './serialize.js';
 import { classLabels, classesFromJSON, sortedClasses, type ClassLabel } from './class-labels.js';
 import { GmmError } from '../core/errors.js';
 import { GaussianMixture } from './gaussian-mixture.js';
-import { SELECTION_CRITERIA, selectModel, typeValues, type ComponentGrid, type SelectionCriterion } from './select.js';
+import { SELECTION_CRITERIA, isFitFailure, selectModel, typeValues, type ComponentGrid, type SelectionCriterion } from './select.js';
 import { COVARIANCE_MODELS, MCLUST_ORDER, ONE_FEATURE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, columnNames, describe, rowsOf, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
@@ -108,7 +108,9 @@ export class MixtureDiscriminant {
     if (nComponents !== undefined && !validGrid(nComponents)) {
       throw new GmmError('INVALID_OPTION', `nComponents must be a number, a range [min, max] or { values: [...] } of integers ≥ 1; got ${describe(nComponents)}.`);
     }
-    if (covarianceTypes !== undefined) typeValues(covarianceTypes);
+    const types = covarianceTypes === undefined ? [] : typeValues(covarianceTypes);
+    // with a prior, every model given must have one (refused now, not swapped for another at fit)
+    if (model.prior) for (const t of types) new GaussianMixture({ ...model, nComponents: 1, covarianceType: t });
     if (criterion !== undefined && !SELECTION_CRITERIA.includes(criterion)) {
       throw new GmmError('INVALID_OPTION', `criterion must be one of ${SELECTION_CRITERIA.join(', ')}; got ${describe(criterion)}.`);
     }
@@ -147,7 +149,7 @@ export class MixtureDiscriminant {
         try {
           return selectModel(Xc, { ...model, criterion, nComponents: capped(grid, Xc.rows), covarianceTypes: types }).best;
         } catch (e) {
-          if (!(e instanceof GmmError)) throw e;
+          if (!isFitFailure(e, true)) throw e;
           // every candidate failed: MclustDA's fallback
           const t = types.length === 1 ? MCLUST_ORDER.indexOf(modelNamed(types[0])!) : -1;
           if (t > 0) types = [MCLUST_ORDER[t - 1]];

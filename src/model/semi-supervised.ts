@@ -85,6 +85,7 @@ interface State { classes: ClassLabel[]; gm: GaussianMixture; selection: SemiSup
 export class SemiSupervisedMixture {
   private readonly opts: SemiSupervisedOptions;
   private state: State | null = null;
+  private running = false;
 
   constructor(options: SemiSupervisedOptions = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -117,7 +118,12 @@ export class SemiSupervisedMixture {
    * and the best by the criterion kept. On any error the model is left as it was.
    */
   fit(X: MatrixInput, y: ArrayLike<ClassLabel | null | undefined>, options: SemiSupervisedFitOptions = {}, ...rest: unknown[]): this {
-    this.state = runSteps(this.fitSteps(X, y, options, rest, ['onIteration']));
+    this.begin('fit()');
+    try {
+      this.state = runSteps(this.fitSteps(X, y, options, rest, ['onIteration']));
+    } finally {
+      this.running = false;
+    }
     return this;
   }
 
@@ -130,9 +136,24 @@ export class SemiSupervisedMixture {
     ...rest: unknown[]): Promise<this> {
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new GmmError('INVALID_OPTION', `signal must be an AbortSignal; got ${describe(signal)}.`);
-    const steps = this.fitSteps(X, y, options, rest, ['onIteration', 'signal']);
-    this.state = await runStepsAsync(steps, pacer(signal, () => abortedError(signal)));
+    if (signal?.aborted) throw abortedError(signal);
+    this.begin('fitAsync()');
+    try {
+      this.state = await runStepsAsync(this.fitSteps(X, y, options, rest, ['onIteration', 'signal']), pacer(signal, () => abortedError(signal)));
+    } finally {
+      this.running = false;
+    }
     return this;
+  }
+
+  /** A fit starts: REENTRANT while another of this model runs (from its onIteration, or
+   *  beside a fitAsync), whose result would overwrite this one's. */
+  private begin(what: string): void {
+    if (this.running) {
+      throw new GmmError('REENTRANT', `${what} was called while a fit of this model is running (from its onIteration, or beside ` +
+        'a fitAsync): await it first, or use another SemiSupervisedMixture.');
+    }
+    this.running = true;
   }
 
   /** The fit, its options checked first, in steps: one per EM iteration. */
@@ -287,7 +308,10 @@ function* fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel,
       gm = new GaussianMixture({ ...rest, nComponents: G, covarianceType: type, maxIter: 0 }).fit(m, { initResponsibilities: { data: z, rows: n, cols: G } });
     } catch (e) {
       // the M-step is this EM's, not a start the caller gave
-      if (e instanceof GmmError) throw new GmmError(e.code, e.message.replace('the M-step from initResponsibilities', `the M-step of EM iteration ${iter}`));
+      if (e instanceof GmmError) {
+        throw new GmmError(e.code, e.message.replace('the M-step from initResponsibilities', `the M-step of EM iteration ${iter}`)
+          .replace(', reduce nComponents,', ',')); // the components are the classes
+      }
       throw e;
     }
     gm.scoreWith(m, { lse, resp, logProb });

@@ -22,7 +22,10 @@ export const classify: Command = {
     { name: 'semi-supervised', kind: 'flag', help: 'rows whose class cell is empty or NA have an unknown class: one Gaussian per class fitted to every row (MclustSSC)' },
     { name: 'k', short: 'k', kind: 'string', value: 'range', help: 'mclustda: components per class to try, 1..5 or 1,2,4 (default 1..5)' },
     { name: 'covariance', short: 'c', kind: 'string', value: 'types', help: 'covariance models to try, comma-separated (full, EEE, VEV, …) or all (default: all fourteen; with --prior the ten mclust has a prior for)' },
-    ...FIT_OPTIONS.filter((s) => !['covariance', 'missing', 'equal-weights'].includes(s.name)),
+    // EM's stopping rule: mclust's for --semi-supervised (on the sum, not the mean)
+    ...FIT_OPTIONS.filter((s) => !['covariance', 'missing', 'equal-weights'].includes(s.name)).map((s) => (s.name === 'max-iter'
+      ? { ...s, help: 'EM iterations (default 100; with --semi-supervised 1000, and at least 1)' }
+      : s.name === 'tol' ? { ...s, help: 'stop when the lower bound changes less (default 1e-3; with --semi-supervised 1e-5, on the log-likelihood\'s sum, as MclustSSC)' } : s)),
     ...DATA_OPTIONS,
     ...COMMON_OPTIONS,
   ],
@@ -50,6 +53,7 @@ export const classify: Command = {
       : new MixtureDiscriminant({ ...model, modelType: edda ? 'EDDA' : 'MclustDA',
         ...(o.k !== undefined ? { nComponents: { values: parseKRange(String(o.k), 'classify') } as ComponentGrid } : {}) } as MixtureDiscriminantOptions)), 'classify');
     const { t, labels, classColumn } = readLabelled(pos[0], o, classSpec);
+    if (t.cols === 0) throw new InputError(`${pos[0]}: no column besides the class column ${classColumn}: the features are the other columns.`);
     info(`${describeData(pos[0], t)}; classes from ${classColumn}`);
     const unknown = labels.filter((l) => l === null).length;
     if (!semi && unknown > 0) {
@@ -57,6 +61,8 @@ export const classify: Command = {
       throw new InputError(`${pos[0]}: row ${r + 1} has no class (an empty or NA cell in ${classColumn}; ${unknown} rows in all): ` +
         'give every row a class, or pass --semi-supervised to fit rows of unknown class too.');
     }
+    if (semi && unknown === 0) throw new InputError(`${pos[0]}: every row has a class in ${classColumn}: drop --semi-supervised (or empty the cells whose class is unknown).`);
+    if (unknown === labels.length) throw new InputError(`${pos[0]}: no row has a class in ${classColumn}: label some rows of each class.`);
     const t0 = Date.now();
     const fitted = semi ? (classifier as SemiSupervisedMixture).fit(t, labels) : (classifier as MixtureDiscriminant).fit(t, labels as string[]);
     const classes = fitted.classes as string[];

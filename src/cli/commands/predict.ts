@@ -66,7 +66,7 @@ export const predict: Command = {
 /** A classifier's classes of the rows (column "class"), with --proba each class's
  *  probability (columns p_<class>). */
 function classes(c: Classifier, path: string, o: Opts): string {
-  const { X } = readModelData(c.columnsOf, path, o);
+  const { X } = readModelData(c.columnsOf, path, o, null, 'a classifier reads complete rows: fill the row first, or remove it');
   const labels = c.model.predict(X).map(String);
   const header = o['no-output-header'] ? null : ['class'];
   if (!o.proba) return formatCsvCells(labels.map((l) => [l]), header);
