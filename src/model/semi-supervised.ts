@@ -100,12 +100,12 @@ export class SemiSupervisedMixture {
           'equal shares for the others (MclustSSC), with no random start, on complete rows.');
     }
     const { covarianceTypes, criterion, ...model } = options;
-    if (covarianceTypes !== undefined) typeValues(covarianceTypes);
+    const types = covarianceTypes === undefined ? [] : typeValues(covarianceTypes);
     if (criterion !== undefined && criterion !== 'bic' && criterion !== 'aic') {
       throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
     }
     // with a prior, every model tried must have one (checked now, not after the first fits)
-    if (model.prior) for (const t of covarianceTypes ?? []) new GaussianMixture({ ...model, covarianceType: t });
+    if (model.prior) for (const t of types) new GaussianMixture({ ...model, covarianceType: t });
     if (new GaussianMixture(withSemiDefaults(model)).options.maxIter === 0) { // the rest checked now
       throw new GmmError('INVALID_OPTION', 'maxIter must be at least 1: SemiSupervisedMixture runs EM (one M-step at least).');
     }

@@ -40,8 +40,7 @@ export const classify: Command = {
   run(pos, o) {
     need(pos, 1, this, o);
     if (o.class === undefined) throw new UsageError('--class names the class column (its name or 1-based number).', 'classify');
-    const classSpec = String(o.class);
-    if (classSpec.includes(',')) throw new UsageError(`--class names one column; got ${JSON.stringify(classSpec)}.`, 'classify');
+    const classSpec = String(o.class); // one name (commas included) or number
     const semi = Boolean(o['semi-supervised']);
     if (semi && o['model-type'] !== undefined) throw new UsageError('--model-type applies without --semi-supervised (MclustSSC fits one Gaussian per class).', 'classify');
     const edda = o['model-type'] === 'edda';
