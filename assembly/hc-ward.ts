@@ -19,7 +19,7 @@ const FLMAX: f64 = 1.7976931348623157e308;
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
 let N: i32 = 0, P: i32 = 0, NS: i32 = 0, ND: i32 = 0;
-let X: usize = 0;  // n × p row-major (mclust's x, column-major there)
+let X: usize = 0;  // z: n × p row-major (mclust's x, column-major there), read by hcWardBegin only
 let V: usize = 0;  // p
 let D: usize = 0;  // the packed pair costs, then the merge records (nd)
 let IC: usize = 0; // n i32
@@ -43,7 +43,7 @@ function recordsOf(n: i32): f64 { return max(<f64>n * <f64>(n - 1) / 2, 3 * <f64
 
 /** Work (f64) hcWardBegin needs for n rows of p features. */
 export function hcWardWorkSize(n: i32, p: i32): f64 {
-  return <f64>n * <f64>p + <f64>p + recordsOf(n) + <f64>((n + 1) >> 1);
+  return <f64>p + recordsOf(n) + <f64>((n + 1) >> 1);
 }
 
 /** mclust's wardsw(i, n, d): the costs of group n move into the slots of group i (hc.ts's
@@ -79,11 +79,10 @@ function wardsw(i: i32, n: i32): void {
  */
 export function hcWardBegin(z: usize, n: i32, p: i32, work: usize): i32 {
   N = n; P = p; NS = n - 1; ND = <i32>recordsOf(n);
-  X = work;
-  V = X + (<usize>(n * p) << 3);
+  X = z; // every row its own group: the rows are only read, for the first costs
+  V = work;
   D = V + (<usize>p << 3);
   IC = D + (<usize>ND << 3);
-  memory.copy(X, z, <usize>(n * p) << 3);
   for (let k = 1; k <= n; k++) setIc(k, 1); // every row a group of one
   memory.fill(D, 0, <usize>ND << 3);
   lg = n; ld = (n * (n - 1)) / 2; lo = ND; ls = 1;

@@ -115,7 +115,7 @@ function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize): void {
  * level), and with n ≤ q the SVD comes from the n × n Gram matrix of the rows instead.
  */
 export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii: i32): i32 {
-  let sigma = work + (<usize>(2 * d) << 3);
+  const sigma = work + (<usize>(2 * d) << 3);
   const q = standardise(x, n, d, z, work);
   if (q <= 0) return q;
   if (n <= q && !eii) return -3;
@@ -432,14 +432,13 @@ function traceW(): f64 {
 }
 
 
-/** f64 of the merge records and pair costs (mclust's ld). */
-function ndOf(n: i32): i32 { return max(max(n, (n * (n - 1)) / 2 + 1), 3 * (n - 1)); }
+/** f64 of the merge records and pair costs (mclust's ld; in f64: from 46,342 rows n(n − 1)
+ *  overflows i32, and the caller's reserve refuses the size as TOO_LARGE first). */
+function ndOf(n: i32): f64 { return max(max(<f64>n, <f64>n * <f64>(n - 1) / 2 + 1), 3 * <f64>(n - 1)); }
 
-/** Work (f64) the agglomeration needs for n rows of p features (in f64: from 46,342 rows
- *  n(n − 1) overflows i32, and the caller's reserve refuses the size as TOO_LARGE first). */
+/** Work (f64) the agglomeration needs for n rows of p features. */
 export function hcWorkSize(n: i32, p: i32): f64 {
-  const nd = max(max(<f64>n, <f64>n * <f64>(n - 1) / 2 + 1), 3 * <f64>(n - 1));
-  return <f64>n * <f64>(p + 1) + 3 * <f64>p * <f64>p + <f64>p + nd + <f64>((n + 1) >> 1) + <f64>(n + 1) + <f64>((n + 2) >> 1);
+  return <f64>n * <f64>(p + 1) + 3 * <f64>p * <f64>p + <f64>p + ndOf(n) + <f64>((n + 1) >> 1) + <f64>(n + 1) + <f64>((n + 2) >> 1);
 }
 
 // mclust's locals that live from one merge to the next: groups left (lg), packed costs (ld),
@@ -458,7 +457,7 @@ let dopt: f64 = 0, trop: f64 = 0, tmop: f64 = 0, siop: f64 = 0, sjop: f64 = 0;
  */
 export function hcBegin(z: usize, n: i32, p: i32, work: usize): i32 {
   N = n; P = p;
-  const nd = ndOf(n);
+  const nd = <i32>ndOf(n);
   X = work;
   U = X + (<usize>(n * (p + 1)) << 3);
   S = U + (<usize>(p * p) << 3);
@@ -690,7 +689,7 @@ export function hcMerge(): i32 {
 /** hcVVV's merges (hcBegin), as hc() gives them: 2(n − 1) i32 labels, pair s merging group
  *  pairs[2s + 1] into pairs[2s] (1-based). */
 export function hcPairs(pairs: usize): void {
-  mergePairs(D, IC, ndOf(N), N, lo, dopt, iopt, jopt, pairs);
+  mergePairs(D, IC, <i32>ndOf(N), N, lo, dopt, iopt, jopt, pairs);
 }
 
 /** The packed index of the cheapest pair of the lg groups, the last of equal costs. */

@@ -79,17 +79,13 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
               : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
                 '(e.g. standardise them).'));
     }
-    if (!eii) {
-      arena.reserve(8 * c.hcWorkSize(n, q) + 8 * n, 'the hierarchical start');
-      const work = arena.allocF64(c.hcWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
-      if (c.hcBegin(z, n, q, work)) while (c.hcMerge()) yield;
-      c.hcPairs(pairs);
-      return arena.i32(pairs, 2 * (n - 1)).slice();
-    }
-    arena.reserve(8 * c.hcWardWorkSize(n, q) + 8 * n, 'the hierarchical start');
-    const work = arena.allocF64(c.hcWardWorkSize(n, q)), pairs = arena.alloc(8 * (n - 1));
-    if (c.hcWardBegin(z, n, q, work)) while (c.hcWardMerge()) yield;
-    c.hcWardPairs(pairs);
+    // the model's kernels (hc.ts, hc-ward.ts), one merge a call
+    const k = eii ? { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs }
+      : { size: c.hcWorkSize, begin: c.hcBegin, merge: c.hcMerge, pairs: c.hcPairs };
+    arena.reserve(8 * k.size(n, q) + 8 * n, 'the hierarchical start');
+    const work = arena.allocF64(k.size(n, q)), pairs = arena.alloc(8 * (n - 1));
+    if (k.begin(z, n, q, work)) while (k.merge()) yield;
+    k.pairs(pairs);
     return arena.i32(pairs, 2 * (n - 1)).slice();
   } finally {
     arena.release(mark);

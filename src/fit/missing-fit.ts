@@ -14,8 +14,7 @@ import { core, TYPE_CODE, type CoreExports } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import type { FittedState, Params } from '../model/params.js';
-import type { ResolvedOptions, Matrix } from '../model/validate.js';
-import { gather } from '../model/missing.js';
+import { rowsOf, type ResolvedOptions, type Matrix } from '../model/validate.js';
 import { Coordinator } from './coordinator.js';
 import { Shard } from './shard.js';
 import { LocalCluster } from './cluster.js';
@@ -97,7 +96,7 @@ export interface MissingData {
 
 export function missingData(X: Matrix, sampleWeight: Float64Array | null, K: number): MissingData {
   const kept = keptRows(X, sampleWeight, K);
-  const rows = gather(X, kept);
+  const rows = rowsOf(X, kept).data;
   const w = sampleWeight ? rescaled(Float64Array.from(kept, (r) => sampleWeight[r])) : null;
   const raw = rows.some((v) => v !== v) ? rows : null;
   return { kept, held: { data: raw ? meanImputed(rows, X.cols, w) : rows, rows: kept.length, cols: X.cols }, raw, w };

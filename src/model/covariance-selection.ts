@@ -11,8 +11,17 @@ import { runSteps, type Steps } from '../fit/hc-start.js';
 export interface Failure { covarianceType: CovarianceModel; error: GmmError }
 export interface FailureJSON { covarianceType: CovarianceModel; code: string; message: string }
 
-/** What every covariance model's result holds. */
-export interface ModelResult { covarianceType: CovarianceModel; bic: number; aic: number; nParameters: number; collapsed: boolean }
+/** What every covariance model's result holds (criteria lower is better, mclust's count of
+ *  parameters). */
+export interface ModelResult {
+  covarianceType: CovarianceModel;
+  bic: number;
+  aic: number;
+  nParameters: number;
+  /** A component has a direction on the regCovar floor, or one whose variance is rounding:
+   *  mclust reports no BIC for such models; ranked after every other. */
+  collapsed: boolean;
+}
 
 /** A selection: every model fitted, best first, and those a fit failure ruled out. */
 export interface Selection<R extends ModelResult> { criterion: 'bic' | 'aic'; results: R[]; failed: Failure[] }

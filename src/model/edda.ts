@@ -10,22 +10,14 @@ import { collapsedComponent } from './collapse.js';
 import { componentSlice } from './params.js';
 import type { GaussianMixtureOptions, Matrix } from './validate.js';
 import type { ClassLabel } from './class-labels.js';
-import { selectCovarianceModel, type Selection } from './covariance-selection.js';
+import { selectCovarianceModel, type ModelResult, type Selection } from './covariance-selection.js';
 import { typeValues } from './select.js';
-
 
 /** One covariance model EDDA fitted, with its criteria (lower is better; the weights are not
  *  counted in nParameters, as mclust's EDDA counts them). */
-export interface EddaResult {
-  covarianceType: CovarianceModel;
-  bic: number;
-  aic: number;
+export interface EddaResult extends ModelResult {
   /** Σ log Σc πc fc(x) over the rows, with πc the classes' shares. */
   logLikelihood: number;
-  nParameters: number;
-  /** A class's covariance has a direction on the regCovar floor, or one whose variance is
-   *  rounding (as selectModel's results say): mclust reports such models NA. */
-  collapsed: boolean;
 }
 
 /** What EDDA tried: every model fitted, best first (those with no class on the floor first,

@@ -6,7 +6,7 @@ import { arenaFor, type Arena } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
 import { scoreInto, type ScoreOutputs } from './score.js';
 import type { Params } from './params.js';
-import type { Matrix } from './validate.js';
+import { rowsOf, type Matrix } from './validate.js';
 
 /** Which route the core takes for full and tied covariances, per pattern: 0 the cheaper by
  *  its estimate, 1 from the covariance, 2 from the precision factor (a test hook; not part
@@ -78,14 +78,6 @@ export function patternOrder(X: Matrix, rows: Int32Array): PatternOrder {
   return { order, groups };
 }
 
-/** X's rows in `order`, row-major. */
-export function gather(X: Matrix, order: Int32Array, into?: Float64Array): Float64Array {
-  const d = X.cols;
-  const out = into ?? new Float64Array(order.length * d);
-  for (let i = 0; i < order.length; i++) out.set(X.data.subarray(order[i] * d, order[i] * d + d), i * d);
-  return out;
-}
-
 /** The GmmError for a failing missingScore / missingImpute / missingEStepGroups result. */
 export function missingNotPd(bad: number, p: { K: number; covarianceType: string }, when: string): GmmError {
   const k = bad % p.K;
@@ -122,7 +114,7 @@ export function scoreMarginalInto(p: Params, X: Matrix, out: ScoreOutputs): void
       lse: out.lse ? new Float64Array(n) : undefined, resp: out.resp ? new Float64Array(n * K) : undefined,
       labels: out.labels ? new Int32Array(n) : undefined, logMaxResp: out.logMaxResp ? new Float64Array(n) : undefined,
     };
-    scoreInto(p, { data: gather(X, complete), rows: n, cols: d }, sub);
+    scoreInto(p, { data: rowsOf(X, complete).data, rows: n, cols: d }, sub);
     scatter(complete, sub, out, K);
   }
   const { order, groups } = patternOrder(X, incomplete);
@@ -132,7 +124,7 @@ export function scoreMarginalInto(p: Params, X: Matrix, out: ScoreOutputs): void
   arena.reserve(n * (d + K + 3) * 8 + (groups.length + n) * 4 + c.missingScratchSize(K, d) * 8 + 2 * p.covariances.length * 8 + (1 << 16),
     `scoring ${n} rows with missing entries`);
   const prm = putParams(arena, p);
-  const x = arena.put(gather(X, order));
+  const x = arena.put(rowsOf(X, order).data);
   const g = arena.alloc(groups.length * 4);
   arena.i32(g, groups.length).set(groups);
   const lse = out.lse ? arena.allocF64(n) : 0;
@@ -178,7 +170,7 @@ export function imputeMatrix(p: Params, X: Matrix, method: 'mean' | 'sample', se
   arena.reserve(n * d * 8 + groups.length * 4 + c.missingScratchSize(K, d) * 8 + 2 * p.covariances.length * 8 + (1 << 16),
     `imputing ${n} rows`);
   const prm = putParams(arena, p);
-  const x = arena.put(gather(X, order));
+  const x = arena.put(rowsOf(X, order).data);
   const g = arena.alloc(groups.length * 4);
   arena.i32(g, groups.length).set(groups);
   const scratch = arena.allocF64(c.missingScratchSize(K, d));

@@ -23,7 +23,7 @@ import { typeValues } from './select.js';
 import { PRIOR_MODELS } from './conjugate-prior.js';
 import { MODEL_OPTIONS, columnNames, describe, toMatrix, type GaussianMixtureOptions, type Matrix, type MatrixInput } from './validate.js';
 import { parseJSONText, type GaussianMixtureJSON } from './serialize.js';
-import { selectCovarianceModelSteps, selectionFromJSON, selectionToJSON, type Selection, type SelectionJSON } from './covariance-selection.js';
+import { selectCovarianceModelSteps, selectionFromJSON, selectionToJSON, type ModelResult, type Selection, type SelectionJSON } from './covariance-selection.js';
 import { runSteps, runStepsAsync, type Steps } from '../fit/hc-start.js';
 import { pacer } from '../parallel/next-turn.js';
 import { abortedError } from '../parallel/fit-async.js';
@@ -50,19 +50,12 @@ export interface SemiSupervisedFitOptions {
   onIteration?: (info: { covarianceType: CovarianceModel; iter: number; logLikelihood: number; change: number }) => void;
 }
 
-/** One covariance model fitted (lower criteria are better). */
-export interface SemiSupervisedResult {
-  covarianceType: CovarianceModel;
-  bic: number;
-  aic: number;
+/** One covariance model fitted. */
+export interface SemiSupervisedResult extends ModelResult {
   /** ℓ: the unlabelled rows' log-likelihood plus the labelled rows' log τ_c φ_c(x). */
   logLikelihood: number;
-  nParameters: number;
   nIter: number;
   converged: boolean;
-  /** A component has a direction on the regCovar floor, or one whose variance is rounding
-   *  (mclust reports no BIC for such models); ranked after every other. */
-  collapsed: boolean;
 }
 
 /** Every model fitted, best first, and those a fit failure ruled out (a covariance not
@@ -299,13 +292,15 @@ function* fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel,
     else z.fill(1 / G, i * G, (i + 1) * G);
   }
   const lse = new Float64Array(n), resp = new Float64Array(n * G), logProb = new Float64Array(n * G);
-  let ll = -Infinity, gm: GaussianMixture | null = null, iter = 0, converged = false;
+  let ll = -Infinity, iter = 0, converged = false;
   const used = new Float64Array(n * G);
+  // one M-step a fit (its options checked once); the last fit's parameters are the model's
+  const gm = new GaussianMixture({ ...rest, nComponents: G, covarianceType: type, maxIter: 0 });
   while (iter < maxIter!) {
     iter++;
     used.set(z);
     try {
-      gm = new GaussianMixture({ ...rest, nComponents: G, covarianceType: type, maxIter: 0 }).fit(m, { initResponsibilities: { data: z, rows: n, cols: G } });
+      gm.fit(m, { initResponsibilities: { data: z, rows: n, cols: G } });
     } catch (e) {
       // the M-step is this EM's, not a start the caller gave
       if (e instanceof GmmError) {
@@ -338,6 +333,6 @@ function* fitModel(m: Matrix, cls: Int32Array, G: number, type: CovarianceModel,
     }
   }
   const p = (G - 1) + G * d + covarianceParameters(type, G, d);
-  return { gm: gm!, z: used, result: { covarianceType: type, logLikelihood: ll, nParameters: p, bic: -2 * ll + p * c.ln(n), aic: -2 * ll + 2 * p,
-    nIter: iter, converged, collapsed: collapsedComponent(gm!) >= 0 } };
+  return { gm, z: used, result: { covarianceType: type, logLikelihood: ll, nParameters: p, bic: -2 * ll + p * c.ln(n), aic: -2 * ll + 2 * p,
+    nIter: iter, converged, collapsed: collapsedComponent(gm) >= 0 } };
 }

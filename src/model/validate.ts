@@ -549,10 +549,10 @@ export function fitBytesLowerBound(rows: number, cols: number, o: ResolvedOption
   return 8 * (rows * cols + K * cols + 2 * paramLength(o.covarianceType, K, cols)) + 4 * rows;
 }
 
-/** The given rows of m (indices), in that order. */
-export function rowsOf(m: Matrix, rows: readonly number[]): Matrix {
+/** The given rows of m (indices), in that order, with m's column names. */
+export function rowsOf(m: Matrix, rows: ArrayLike<number>): Matrix {
   const d = m.cols, out = new Float64Array(rows.length * d);
-  rows.forEach((r, i) => out.set(m.data.subarray(r * d, (r + 1) * d), i * d));
+  for (let i = 0; i < rows.length; i++) out.set(m.data.subarray(rows[i] * d, (rows[i] + 1) * d), i * d);
   return { data: out, rows: rows.length, cols: d, ...(m.columns ? { columns: m.columns.slice() } : {}) };
 }
 

@@ -9,7 +9,7 @@ import { Arena } from '../core/arena.js';
 import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { checkPriorShapes } from '../model/bayesian-options.js';
 import type { FittedState } from '../model/params.js';
-import { columnNames, nameMismatch, toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
+import { columnNames, nameMismatch, rowsOf, toMatrix, type Matrix, type ResolvedOptions } from '../model/validate.js';
 import type { Coordinator } from '../fit/coordinator.js';
 import { createCoordinator } from '../fit/variational.js';
 import { checkConjugatePriorShape } from '../model/conjugate-prior.js';
@@ -21,7 +21,7 @@ import { runStepsAsync } from '../fit/hc-start.js';
 import { CHUNK_ROWS } from '../fit/chunks.js';
 import { NodeStack } from '../fit/tree.js';
 import { abortedError } from './fit-async.js';
-import { gather, rowObserved } from '../model/missing.js';
+import { rowObserved } from '../model/missing.js';
 import { pacer } from './next-turn.js';
 
 /** A piece of a stream: rows, a row-major matrix (with its column names, optionally), or an
@@ -160,7 +160,7 @@ function observedRows(m: Matrix): Matrix {
   const keep: number[] = [];
   for (let r = 0; r < m.rows; r++) if (rowObserved(m, r)) keep.push(r);
   if (keep.length === m.rows) return m;
-  return { data: gather(m, Int32Array.from(keep)), rows: keep.length, cols: m.cols };
+  return { data: rowsOf(m, keep).data, rows: keep.length, cols: m.cols };
 }
 
 /** p, or ABORTED as soon as the signal fires while p is pending (a source that stalls cannot
