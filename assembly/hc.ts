@@ -1,10 +1,11 @@
 // mclust's start: model-based agglomerative hierarchical clustering under the VVV model
 // (Fraley 1998, "Algorithms for model-based Gaussian hierarchical clustering"), on the
-// data transformed as mclust's hcUse = "SVD". A port of mclust's Fortran (hcvvv and its
-// helpers, mclust 6), kept operation for operation where the order decides which pair
-// merges: the scan orders, `≤` keeping the last of equal costs, the slot moves of wardsw,
-// the triangular factors' storage in the rows of x (including where mclust writes a merged
-// group's first factor row into every stored row: its later costs depend on that).
+// data transformed as by mclust's hcUse (Mclust()'s "SVD", or another). A port of mclust's
+// Fortran (hcvvv and its helpers, mclust 6), kept operation for operation where the order
+// decides which pair merges: the scan orders, `≤` keeping the last of equal costs, the slot
+// moves of wardsw, the triangular factors' storage in the rows of x (including where mclust
+// writes a merged group's first factor row into every stored row: its later costs depend on
+// that).
 //
 // Merging groups i and j (nᵢ, nⱼ rows, scatter Wᵢⱼ = Wᵢ + Wⱼ + nᵢnⱼ/(nᵢ+nⱼ)·ΔΔᵀ, its
 // Cholesky factor updated by Givens rotations) costs
@@ -15,8 +16,8 @@
 // Sizes: z n × p row-major (the transformed data, p ≤ n − 1); the work area hcWorkSize;
 // pairs out 2(n − 1) i32, the labels merged at each step (1-based, smaller first, as hc()).
 
-// ---- the transform (hc(use = "SVD")): standardise, then Z = Xs·V·diag(σ^(−½)) = U·diag(σ^½),
-// where Xs = U·diag(σ)·Vᵀ. The SVD by one-sided Jacobi rotations of Xs's columns (Hestenes):
+// ---- the transforms (hc(use = ...); "SVD": standardise, then Z = Xs·V·diag(σ^(−½)) = U·diag(σ^½),
+// where Xs = U·diag(σ)·Vᵀ). The SVD by one-sided Jacobi rotations of Xs's columns (Hestenes):
 // each rotation makes a pair of columns orthogonal, until every pair is (to rounding) or 64
 // sweeps; the columns are then U·diag(σ), their norms σ. It works on Xs itself, not XsᵀXs,
 // so a small σ keeps its relative accuracy (nearly collinear features, as LAPACK's SVD in R).
@@ -29,11 +30,11 @@ import { mergePairs } from './hc-records';
 // double's epsilon (mclust's EPSMAX): the floor of α, and the transform's rounding level
 const EPS: f64 = 2.2204460492503131e-16;
 
-/** hc's scale(): x n × d row-major → z n × q row-major, each varying feature centred and
- *  divided by its standard deviation (n − 1); a feature whose values are all equal is dropped
- *  (mclust's dropCols drops scale()'s NaN columns). work: 2d f64. Returns q; 0 when every
- *  feature is constant; −2 when a feature's spread overflows or underflows. */
-function standardise(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
+/** hc's scale(): x n × d row-major → z n × q row-major, each varying feature centred and,
+ *  with scale, divided by its standard deviation (n − 1); a feature whose values are all
+ *  equal is dropped (mclust's dropCols drops scale()'s NaN columns). work: 2d f64. Returns q;
+ *  0 when every feature is constant; −2 when a feature's spread overflows or underflows. */
+function standardise(x: usize, n: i32, d: i32, z: usize, work: usize, scale: bool): i32 {
   const mean = work, sd = mean + (<usize>d << 3);
   let q = 0;
   for (let j = 0; j < d; j++) {
@@ -67,7 +68,8 @@ function standardise(x: usize, n: i32, d: i32, z: usize, work: usize): i32 {
     for (let j = 0; j < d; j++) {
       const sj = load<f64>(sd + (<usize>j << 3));
       if (sj == 0) continue;
-      store<f64>(z + (<usize>(i * q + c) << 3), (load<f64>(x + (<usize>(i * d + j) << 3)) - load<f64>(mean + (<usize>j << 3))) / sj);
+      const v = load<f64>(x + (<usize>(i * d + j) << 3)) - load<f64>(mean + (<usize>j << 3));
+      store<f64>(z + (<usize>(i * q + c) << 3), scale ? v / sj : v);
       c++;
     }
   }
@@ -103,22 +105,37 @@ function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize): void {
   }
 }
 
+/** hc()'s transforms of the data (mclust's hcUse), codes of hcTransform's `use`:
+ *  SVD (Mclust()'s default) standardised, rotated to its principal axes, each scaled by
+ *  σ^(−½); VARS the data as given; STD standardised; PCR standardised and rotated; PCS
+ *  centred and rotated; SPH centred, rotated and sphered (each axis to variance 1, divisor n:
+ *  √n·U). Rotations and scalings are the SVD's, X = U·diag(σ)·Vᵀ, Z = X·V·diag(f(σ)). */
+export const USE_SVD: i32 = 0, USE_VARS: i32 = 1, USE_STD: i32 = 2, USE_PCR: i32 = 3, USE_PCS: i32 = 4, USE_SPH: i32 = 5;
+
 /**
- * hc(use = "SVD"): x n × d row-major → z n × p row-major, p = min(n, q) (q the varying
- * features: a feature whose values are all equal is dropped, as mclust's dropCols drops
- * scale()'s NaN columns), columns by σ descending. work: 3d f64, and for eii with n ≤ q
- * another n² + n. Returns p; 0 when every feature is constant; −2 when a feature's spread
- * overflows or underflows double precision. For VVV (eii 0) also −3 when n ≤ q (mclust's
- * hcVVV needs more rows than features) and −1 when the standardised features are collinear
- * (a σ at the rounding level of the largest: a direction of no spread, which the transform
- * would blow up); for EII such a direction's column is 0 (mclust's holds noise at rounding
- * level), and with n ≤ q the SVD comes from the n × n Gram matrix of the rows instead.
+ * hc(use = ...): x n × d row-major → z n × p row-major. Constant features (all values equal)
+ * are dropped, as mclust's dropCols drops scale()'s NaN columns, except under VARS, which
+ * keeps every column (p = d), and PCS (p = min(n, d), a constant feature a column of zeros);
+ * q the varying features: STD p = q; the other rotations p = min(n, q), columns by σ
+ * descending. work: 3d f64, and with n ≤ q (wide data) another n² + n. Returns
+ * p; 0 when every feature is constant; −2 when a feature's spread overflows or underflows
+ * double precision. For VVV (eii 0) also −3 when n ≤ p (mclust's hcVVV needs more rows than
+ * features), and −1 under SVD and SPH when the features are collinear (a σ at the rounding
+ * level of the largest: a direction of no spread, which their scaling would blow up); for
+ * EII such a direction's column is 0 (mclust's holds noise at rounding level). With n ≤ q
+ * the rotations' SVD comes from the n × n Gram matrix of the rows.
  */
-export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii: i32): i32 {
+export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii: i32, use: i32): i32 {
   const sigma = work + (<usize>(2 * d) << 3);
-  const q = standardise(x, n, d, z, work);
+  const q = standardise(x, n, d, z, work, use != USE_PCS && use != USE_SPH);
   if (q <= 0) return q;
+  if (use == USE_VARS) {
+    if (n <= d && !eii) return -3;
+    memory.copy(z, x, <usize>(n * d) << 3);
+    return d;
+  }
   if (n <= q && !eii) return -3;
+  if (use == USE_STD) return q;
   let p = q;
   if (n <= q) {
     // Xs = U·diag(σ)·Vᵀ from the n × n Gram matrix Xs·Xsᵀ = U·diag(σ²)·Uᵀ (tridiagonal.ts): its
@@ -134,7 +151,14 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
       }
     }
     tridiagonalEigen(gram, n, sigma, e);
-    for (let k = 0; k < n; k++) store<f64>(sigma + (<usize>k << 3), Math.sqrt(max(load<f64>(sigma + (<usize>k << 3)), 0.0)));
+    // σ² within the eigenvalues' rounding (about n·eps of the largest) is 0: its square root
+    // would lift that rounding to a σ of √eps relative size
+    let big: f64 = 0;
+    for (let k = 0; k < n; k++) big = max(big, load<f64>(sigma + (<usize>k << 3)));
+    for (let k = 0; k < n; k++) {
+      const s2 = load<f64>(sigma + (<usize>k << 3));
+      store<f64>(sigma + (<usize>k << 3), s2 > big * 16 * <f64>n * EPS ? Math.sqrt(s2) : 0.0);
+    }
     // eigenvector k is row k of gram: U[i][k]
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < n; k++) store<f64>(z + (<usize>(i * n + k) << 3), load<f64>(gram + (<usize>(k * n + i) << 3)) * load<f64>(sigma + (<usize>k << 3)));
@@ -153,11 +177,12 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
     store<f64>(sigma + (<usize>j << 3), sg);
     top = max(top, sg);
   }
-  // a σ at rounding level of the largest (the standardised entries' rounding, about q·eps
-  // of it) is a direction of no spread, which the scaling would blow up from noise
+  // a σ at rounding level of the largest (the entries' rounding, about q·eps of it) is a
+  // direction of no spread, which a scaling by 1/σ would blow up from noise
   const floor = top * 16 * <f64>q * EPS;
-  if (!eii) for (let j = 0; j < p; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > floor)) return -1;
-  // columns by σ descending (a selection sort of p columns), then scaled by σ^(−½)
+  const scaled = use == USE_SVD || use == USE_SPH;
+  if (!eii && scaled) for (let j = 0; j < p; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > floor)) return -1;
+  // columns by σ descending (a selection sort of p columns), then scaled: SVD σ^(−½), SPH √n/σ
   for (let j = 0; j < p; j++) {
     let at = j;
     for (let k = j + 1; k < p; k++) if (load<f64>(sigma + (<usize>k << 3)) > load<f64>(sigma + (<usize>at << 3))) at = k;
@@ -172,9 +197,21 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
         store<f64>(pv, u);
       }
     }
+    if (!scaled) continue;
     const sg = load<f64>(sigma + (<usize>j << 3));
-    const f = sg > floor ? 1 / Math.sqrt(sg) : 0.0;
+    const f = !(sg > floor) ? 0.0 : use == USE_SVD ? 1 / Math.sqrt(sg) : Math.sqrt(<f64>n) / sg;
     for (let i = 0; i < n; i++) { const pu = z + (<usize>(i * p + j) << 3); store<f64>(pu, load<f64>(pu) * f); }
+  }
+  // PCS drops no feature before its SVD, so a constant one (centred: 0) is a last column of
+  // zeros, as R's: rows widened in place from the last
+  const wide = min(n, d);
+  if (use == USE_PCS && p < wide) {
+    for (let i = n - 1; i >= 0; i--) {
+      memory.copy(z + (<usize>(i * wide) << 3), z + (<usize>(i * p) << 3), <usize>p << 3);
+      memory.fill(z + (<usize>(i * wide + p) << 3), 0, <usize>(wide - p) << 3);
+    }
+    p = wide;
+    if (!eii && n <= p) return -3;
   }
   return p;
 }

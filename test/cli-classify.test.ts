@@ -69,9 +69,10 @@ describe('gmm-wasm classify', () => {
     expect((await cli(['classify', f])).code).toBe(2);
     const noClass = await cli(['classify', join(dir, 'partial.csv'), '--class', 'kind']);
     expect(noClass.code).toBe(1);
-    expect(noClass.stderr).toMatch(/row 2 has no class .*--semi-supervised/);
+    expect(noClass.stderr).toMatch(/data row 2 \(not counting the header\) has no class .*--semi-supervised/);
     for (const args of [['--semi-supervised', '--model-type', 'edda'], ['--model-type', 'edda', '-k', '1..3'],
-      ['--model-type', 'edda', '--n-init', '3'], ['--semi-supervised', '--seed', '4']]) {
+      ['--model-type', 'edda', '--n-init', '3'], ['--semi-supervised', '--seed', '4'], ['--model-type', 'edda', '--seed', '4'],
+      ['--semi-supervised', '--init', 'hc', '--hc-use', 'VARS']]) {
       const r = await cli(['classify', f, '--class', 'kind', ...args]);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
     }

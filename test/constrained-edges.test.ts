@@ -217,4 +217,19 @@ describe('covarianceType names', () => {
       expect(errorCode(() => new GaussianMixture({ covarianceType: t as never }))).toBe('INVALID_OPTION');
     }
   });
+
+  it("a singular M-step on rows spanning fewer dimensions than the features is told as such, not as an overflow (VEE's 0/0), which only data beyond double range are", () => {
+    let state = 1;
+    const u = (): number => { state = (state * 16807) % 2147483647; return state / 2147483647 - 0.5; };
+    const X = Array.from({ length: 6 }, () => Array.from({ length: 8 }, u));
+    const o = { nComponents: 2, regCovar: 0, maxIter: 0 };
+    for (const covarianceType of ['VEE', 'EVE', 'VVE', 'EVV'] as const) {
+      const e = thrown(() => new GaussianMixture({ ...o, covarianceType }).fit(X, { initLabels: [0, 0, 0, 1, 1, 1] }));
+      expect(e.code).toBe('NOT_POSITIVE_DEFINITE');
+      expect(e.message, covarianceType).toMatch(/rows that span fewer dimensions than the features\). Raise regCovar/);
+    }
+    const big = X.map((r) => r.map((v, j) => (j < 2 ? v * 1e160 : v)));
+    const e = thrown(() => new GaussianMixture({ nComponents: 1, regCovar: 0 }).fit(big));
+    expect(e.message).toMatch(/overflowed to a non-finite value: the data's magnitude/);
+  });
 });

@@ -167,7 +167,8 @@ describe('SemiSupervisedMixture: its own behaviour', () => {
     for (const bad of [{ classes: ['a'] }, { classes: ['a', 'a', 'b'] }, { classes: ['a', 1, 'b'] }, { options: { nComponents: 3 } },
       { selection: { ...j.selection, results: [null] } }, { selection: { ...j.selection, failed: [null] } },
       { selection: { ...j.selection, results: [{ ...j.selection.results[0], bic: 'x' }] } },
-      { selection: { ...j.selection, failed: [{ covarianceType: 'full', code: 'NOPE', message: '' }] } }]) {
+      { selection: { ...j.selection, failed: [{ covarianceType: 'full', code: 'NOPE', message: '' }] } },
+      { options: { ...j.options, criterion: j.options.criterion === 'aic' ? 'bic' : 'aic' } }]) {
       expect(errorCode(() => SemiSupervisedMixture.fromJSON({ ...j, ...bad } as never)), JSON.stringify(bad)).toBe('INVALID_JSON');
     }
   });

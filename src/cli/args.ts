@@ -2,7 +2,8 @@
 // and short options, --name=value, a suggestion for a typo) and the two errors the command
 // line reports by exit code (usage: 2; input: 1).
 import { checkOut } from './output.js';
-import { INIT_PARAMS } from '../model/validate.js';
+import { hcUseHint, INIT_PARAMS } from '../model/validate.js';
+import { HC_MODELS, HC_USES } from '../fit/hc-start.js';
 import { covarianceTypeHint, suggest } from '../model/option-names.js';
 import { COVARIANCE_MODELS, MCLUST_MODELS } from '../model/covariance-models.js';
 
@@ -47,6 +48,9 @@ export const FIT_OPTIONS: OptionSpec[] = [
   { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: `full | tied | diag | spherical, or mclust's ${Object.keys(MCLUST_MODELS).join(' | ')} (default full)`,
     choices: COVARIANCE_NAMES, hint: (v) => covarianceTypeHint(v, COVARIANCE_MODELS, (t) => t) },
   { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data | hc (mclust\'s start) (default kmeans)', choices: INIT_PARAMS },
+  { name: 'hc-model', kind: 'string', value: 'model', help: 'with --init hc: VVV | EII, the agglomeration\'s model (mclust\'s hcModelName; default VVV)', choices: HC_MODELS },
+  { name: 'hc-use', kind: 'string', value: 'transform', help: `with --init hc: ${HC_USES.join(' | ')}, the data's transform (mclust's hcUse; default SVD)`, choices: HC_USES,
+    hint: hcUseHint },
   { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },
   { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100; 0: the start alone)' },
   { name: 'tol', kind: 'number', value: 'x', help: 'stop when the lower bound changes less (default 1e-3)' },

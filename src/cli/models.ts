@@ -2,7 +2,7 @@
 // Bayesian model's point estimates), the option errors of the library told in the command
 // line's flags, and the closing line of a fit.
 import { GaussianMixture, BayesianGaussianMixture, GmmError } from '../entry-node.js';
-import type { ConjugatePriorOptions, CovarianceType, GaussianMixtureOptions, InitParams, WeightConcentrationPriorType } from '../index.js';
+import type { ConjugatePriorOptions, CovarianceType, GaussianMixtureOptions, HcModel, HcUse, InitParams, WeightConcentrationPriorType } from '../index.js';
 import { core } from '../core/core.js';
 import { num } from './summary.js';
 import { InputError, UsageError, type Opts } from './args.js';
@@ -12,6 +12,7 @@ const FLAG_OF: Record<string, string> = {
   nComponents: '-k', covarianceType: '--covariance', tol: '--tol', regCovar: '--reg-covar', maxIter: '--max-iter',
   nInit: '--n-init', initParams: '--init', seed: '--seed', weightConcentrationPrior: '--weight-concentration',
   weightConcentrationPriorType: '--weight-prior', prior: '--prior', equalWeights: '--equal-weights', missingValues: '--missing',
+  hcModelName: '--hc-model', hcUse: '--hc-use',
 };
 
 /** A library message told in the command line's flags: the options whose names are
@@ -82,6 +83,8 @@ export function criteriaLine(gm: GaussianMixture, ll: number, n: number): string
 export function tuningOptions(o: Opts): GaussianMixtureOptions {
   const opts: GaussianMixtureOptions = {};
   if (o.init !== undefined) opts.initParams = o.init as InitParams;
+  if (o['hc-model'] !== undefined) opts.hcModelName = o['hc-model'] as HcModel;
+  if (o['hc-use'] !== undefined) opts.hcUse = o['hc-use'] as HcUse;
   if (o['n-init'] !== undefined) opts.nInit = o['n-init'] as number;
   if (o['max-iter'] !== undefined) opts.maxIter = o['max-iter'] as number;
   if (o.tol !== undefined) opts.tol = o.tol as number;

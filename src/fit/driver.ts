@@ -47,7 +47,7 @@ export function notPd(k: number, co: Coordinator, when: string): GmmError {
 function notPdReason(k: number, co: Coordinator, when: string): string {
   const o = co.o;
   const which = o.covarianceType === 'tied' ? 'the tied covariance' : `component ${k}'s covariance`;
-  if (!co.covariances.every(Number.isFinite)) {
+  if (overflowed(co)) {
     return `${when}, ${which} overflowed to a non-finite value: the data's ` +
       'magnitude is beyond what double precision can square (about 1e154). Scale the data (e.g. standardise the features).';
   }
@@ -79,6 +79,14 @@ function nonFiniteError(co: Coordinator, hooks: FitHooks, lower: number, iter: n
   const e = (hooks.nonFinite ?? defaultNonFinite)(lower, iter, co.read());
   const hint = priorsHint(co.o);
   return hint ? new GmmError(e.code, e.message + hint) : e;
+}
+
+/** A covariance entry infinite, or a non-finite one beside a mean beyond 1e100: data at a
+ *  scale whose squares overflow. (A NaN beside means of ordinary size is a singular M-step's
+ *  0/0, VEE's on rows spanning fewer dimensions than the features: not this.) */
+function overflowed(co: Coordinator): boolean {
+  return co.covariances.some((v) => Math.abs(v) === Infinity) ||
+    (!co.covariances.every(Number.isFinite) && co.means.some((m) => !(Math.abs(m) <= 1e100)));
 }
 
 /** Every variance below 1e-280 while the means are nonzero but below 1e-140: data at a

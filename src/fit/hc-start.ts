@@ -1,6 +1,7 @@
 // initParams 'hc': mclust's start. Mclust() classifies the data by model-based hierarchical
 // agglomeration (hc(X, "VVV", use = "SVD"): assembly/hc.ts; with no more rows than features
-// hc(X, "EII"), Ward's: assembly/hc-ward.ts) and cuts the tree at G groups
+// hc(X, "EII"), Ward's: assembly/hc-ward.ts; the options hcModelName and hcUse are
+// mclust.options()' of those names) and cuts the tree at G groups
 // (hclass), then starts EM with one M-step from that classification, as initLabels does
 // here. Above hcLimits.maxRows rows it agglomerates a random subset of that many rows, as
 // Mclust() does above mclust.options("subset") (2000); the subset here is drawn by the
@@ -42,40 +43,50 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
 }
 
 /** The model-based agglomerations built: mclust's hc models VVV and EII (Ward's). */
-export type HcModel = 'VVV' | 'EII';
+export const HC_MODELS = ['VVV', 'EII'] as const;
+export type HcModel = typeof HC_MODELS[number];
+
+/** mclust's transforms of the data before the agglomeration (hc's `use`, mclust.options("hcUse")),
+ *  in the order of the core's codes (assembly/hc.ts USE_*): 'SVD' (Mclust()'s default: the
+ *  standardised data on its principal axes, each scaled by σ^(−½)), 'VARS' (the data as given),
+ *  'STD' (standardised), 'PCR' (standardised, on its principal axes), 'PCS' (centred, on its
+ *  principal axes), 'SPH' (centred and sphered). mclust's 'RND' (random pairs from R's RNG) is not built. */
+export const HC_USES = ['SVD', 'VARS', 'STD', 'PCR', 'PCS', 'SPH'] as const;
+export type HcUse = typeof HC_USES[number];
 
 /** An agglomeration's merges, as hc() gives them: 2(n − 1) row labels, pair s merging group
  *  pairs[2s + 1] into pairs[2s] (1-based, groups named by a row, as hc()). hc() starts from
  *  the rows (its partition argument is not passed on to hcVVV or hcEII unless given). */
 type HcTree = Int32Array;
 
-/** What an agglomeration is and what its errors say: the model, and the message's subject
- *  (who), the rows' name (rows) and the remedy (instead). */
-interface HcOptions { model?: HcModel; who?: string; rows?: string; instead?: string }
+/** What an agglomeration is and what its errors say: the model and transform, and the
+ *  message's subject (who), the rows' name (rows) and the remedy (instead). */
+interface HcOptions { model?: HcModel; use?: HcUse; who?: string; rows?: string; instead?: string }
 
 /**
- * mclust's hc(X, model, use = "SVD") over the n rows of x (row-major n × d).
- * NOT_POSITIVE_DEFINITE for VVV with no more rows than varying features (mclust's hcVVV
- * needs n > p; `rows` names them in the message) and where the standardised features are
- * collinear, and for every feature constant; NUMERICAL where a feature's spread leaves double
- * range.
+ * mclust's hc(X, model, use) over the n rows of x (row-major n × d).
+ * NOT_POSITIVE_DEFINITE for VVV with no more rows than (varying) features (mclust's hcVVV
+ * needs n > p; `rows` names them in the message) and, under 'SVD' and 'SPH', where the
+ * features are collinear, and for every feature constant; NUMERICAL where a feature's spread
+ * leaves double range.
  */
 export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, o: HcOptions = {}): Steps<HcTree> {
-  const { rows = 'rows', who = "initParams 'hc'", instead = 'Use another initParams.', model = 'VVV' } = o;
+  const { rows = 'rows', who = "initParams 'hc'", instead = 'Use another initParams.', model = 'VVV', use = 'SVD' } = o;
   const mark = arena.mark();
   const eii = model === 'EII';
   try {
     const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d + (eii && n <= d ? n * n + n : 0));
-    const q = c.hcTransform(xp, n, d, z, tw, eii ? 1 : 0);
+    const q = c.hcTransform(xp, n, d, z, tw, eii ? 1 : 0, HC_USES.indexOf(use));
     // data the start cannot agglomerate are NOT_POSITIVE_DEFINITE, as they would be for a
     // full covariance: a model selection records the candidate as failed and goes on
     if (q <= 0) {
       throw new GmmError(q === -2 ? 'NUMERICAL' : 'NOT_POSITIVE_DEFINITE', `${who} cannot cluster these ${n} ${rows}: ` +
         (q === 0 ? 'every feature is constant.'
-          : q === -3 ? `the agglomeration needs more of them than the features that vary among them (of the ${d} features), ` +
+          : q === -3 ? `the agglomeration needs more of them than the features${use === 'VARS' ? '' : ' that vary among them'} (of the ${d} features), ` +
             `or its first merges have singular covariances. ${instead}`
-            : q === -1 ? 'their standardised features are collinear (one is a linear combination of others, to rounding), which ' +
-              `the transform cannot scale. Drop the redundant features${instead === 'Use another initParams.' ? ', or use another initParams' : ''}.`
+            : q === -1 ? `their ${use === 'SVD' ? 'standardised ' : ''}features are collinear (one is a linear combination of others, ` +
+              `to rounding), which the transform '${use}' cannot scale. Drop the redundant features, or take the transform 'PCR' ` +
+              `(the same axes, unscaled)${instead === 'Use another initParams.' ? ', or another initParams' : ''}.`
               : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
                 '(e.g. standardise them).'));
     }
@@ -141,10 +152,10 @@ export interface HcShare { made: Agglomeration | null }
  * Efraimidis and Spirakis), the same rows however the fit is run, which then count once each
  * (the draw has taken their weights). K = 1 needs no agglomeration: every row in one class.
  */
-export function* hcStartSteps(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, K: number, seed: number,
+export function* hcStartSteps(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, K: number, o: HcStartOptions,
   share: HcShare | null = null): Steps<HcStart> {
   if (K === 1) return { X, w, labels: new Int32Array(X.rows) };
-  const a = share?.made ?? (yield* agglomerate(c, arena, X, w, seed));
+  const a = share?.made ?? (yield* agglomerate(c, arena, X, w, o));
   if (share) share.made = a;
   if (a.S.rows < K) {
     throw new GmmError('TOO_FEW_SAMPLES', `initParams 'hc' classifies ${a.S.rows} rows into nComponents = ${K} groups: reduce nComponents or add data.`);
@@ -152,13 +163,16 @@ export function* hcStartSteps(c: CoreExports, arena: Arena, X: Matrix, w: Float6
   return { X: a.S, w: a.sw, labels: a.tree ? hcClasses(a.tree, a.S.rows, K) : quantileClasses(a.S.data, K) };
 }
 
-function* agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, seed: number): Steps<Agglomeration> {
+/** The options of initParams 'hc' (ResolvedOptions' seed, hcModelName and hcUse). */
+export interface HcStartOptions { seed: number; hcModelName: HcModel; hcUse: HcUse }
+
+function* agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array | null, o: HcStartOptions): Steps<Agglomeration> {
   const n = X.rows, d = X.cols;
   let rows: number[] = [];
   for (let i = 0; i < n; i++) if (!w || w[i] > 0) rows.push(i);
   const most = hcLimits.maxRows, drawn = rows.length > most;
   if (drawn) {
-    seedCore(c, seed);
+    seedCore(c, o.seed);
     const keys = Float64Array.from(rows, (i) => c.ln(1 - c.rngUniform()) / (w ? w[i] : 1));
     // the most-th largest key; of rows on it, the first
     const cut = keys.slice().sort()[keys.length - most];
@@ -173,9 +187,9 @@ function* agglomerate(c: CoreExports, arena: Arena, X: Matrix, w: Float64Array |
     sw = drawn ? null : w && Float64Array.from(rows, (r) => w[r]);
   }
   // one feature: Mclust() starts from quantile classes instead; no more rows than features:
-  // it agglomerates under EII (Ward's) instead of VVV
+  // it agglomerates under EII (Ward's) instead of hcModelName
   const tree = d === 1 ? null : yield* hcMergeSteps(c, arena, S.data, S.rows, d, { rows: w ? 'rows of positive weight' : 'rows',
-    model: S.rows > d ? 'VVV' : 'EII' });
+    model: S.rows > d ? o.hcModelName : 'EII', use: o.hcUse });
   return { S, sw, tree };
 }
 

@@ -157,7 +157,7 @@ export function* fitStartSteps(c: CoreExports, arena: Arena, X: Matrix, w: Float
   const K = o.nComponents, type = TYPE_CODE[o.covarianceType];
   if (labels) return { ...labelStart(c, arena, X, w, labels, K, type, o.regCovar), from: `the M-step from ${labels instanceof Int32Array ? 'initLabels' : 'initResponsibilities'}` };
   if (o.initParams !== 'hc' || warm || (o.weightsInit && o.meansInit && o.precisionsInit)) return null;
-  const s = yield* hcStartSteps(c, arena, X, w, K, o.seed, share);
+  const s = yield* hcStartSteps(c, arena, X, w, K, o, share);
   return { ...labelStart(c, arena, s.X, s.w, s.labels, K, type, o.regCovar), from: "the hierarchical start (initParams 'hc')" };
 }
 

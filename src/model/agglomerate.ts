@@ -1,15 +1,16 @@
-// Model-based hierarchical clustering as a result of its own: mclust's hc(X, modelName, use =
-// "SVD") for the models VVV (the agglomeration Mclust() starts from: assembly/hc.ts) and EII
-// (Ward's method, which Mclust() takes where there are no more rows than features:
-// assembly/hc-ward.ts), and hclass, its classification into G groups. Every row is
-// agglomerated (Mclust() itself takes a subset above 2,000 rows): memory grows with n² (16 MB
-// at 2,000 rows) and time with about n³ (a second at 2,000 rows of a few features).
+// Model-based hierarchical clustering as a result of its own: mclust's hc(X, modelName, use)
+// for the models VVV (the agglomeration Mclust() starts from: assembly/hc.ts) and EII (Ward's
+// method, which Mclust() takes where there are no more rows than features:
+// assembly/hc-ward.ts), after any of mclust's transforms but its random "RND" (Mclust()'s
+// default "SVD"), and hclass, its classification into G groups. Every row is agglomerated
+// (Mclust() itself takes a subset above 2,000 rows): memory grows with n² (16 MB at 2,000
+// rows) and time with about n³ (a second at 2,000 rows of a few features).
 import { core } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { hcClasses, hcMerges, type HcModel } from '../fit/hc-start.js';
+import { hcClasses, hcMerges, HC_MODELS, HC_USES, type HcModel, type HcUse } from '../fit/hc-start.js';
 import { checkKeys } from './option-names.js';
-import { describe, toMatrix, type MatrixInput } from './validate.js';
+import { describe, hcUseHint, toMatrix, type MatrixInput } from './validate.js';
 
 export interface Agglomeration {
   /** Rows agglomerated. */
@@ -22,17 +23,22 @@ export interface Agglomeration {
   classes(G: number): Int32Array;
 }
 
-/** mclust's hc(X, modelName, use = "SVD") over every row of X: 'VVV' (default; more rows than
- *  features, at least two features) or 'EII' (Ward's; any shape, one feature too). */
-export function agglomerate(X: MatrixInput, options: { modelName?: HcModel } = {}, ...rest: unknown[]): Agglomeration {
+/** mclust's hc(X, modelName, use) over every row of X: modelName 'VVV' (default; more rows than
+ *  features, at least two features) or 'EII' (Ward's; any shape, one feature too); use one of
+ *  HC_USES ('SVD' by default, as Mclust()). */
+export function agglomerate(X: MatrixInput, options: { modelName?: HcModel; use?: HcUse } = {}, ...rest: unknown[]): Agglomeration {
   if (rest.length > 0 || options === null || typeof options !== 'object') {
-    throw new GmmError('INVALID_ARGUMENT', "agglomerate takes X and options { modelName: 'VVV' | 'EII' }: it is mclust's hc with " +
-      'use "SVD"; other models and transforms are not built.');
+    throw new GmmError('INVALID_ARGUMENT', "agglomerate takes X and options { modelName: 'VVV' | 'EII', use: 'SVD' | 'VARS' | …}: " +
+      "it is mclust's hc.");
   }
-  checkKeys(options, 'agglomerate', ['modelName']);
-  const model = options.modelName ?? 'VVV';
-  if (model !== 'VVV' && model !== 'EII') {
-    throw new GmmError('INVALID_OPTION', `modelName must be 'VVV' or 'EII' (mclust's hc models built here); got ${describe(model)}.`);
+  checkKeys(options, 'agglomerate', ['modelName', 'use']);
+  const model = options.modelName ?? 'VVV', use = options.use ?? 'SVD';
+  if (!HC_MODELS.includes(model)) {
+    throw new GmmError('INVALID_OPTION', `modelName must be ${HC_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built ` +
+      `here; VII, EEE, E and V are not); got ${describe(model)}.`);
+  }
+  if (!HC_USES.includes(use)) {
+    throw new GmmError('INVALID_OPTION', `use must be one of ${HC_USES.map((t) => `'${t}'`).join(', ')}; got ${describe(use)}.${hcUseHint(use)}`);
   }
   const m = toMatrix(X, 'X', 'complete');
   if (m.cols < 2 && model === 'VVV') {
@@ -41,7 +47,7 @@ export function agglomerate(X: MatrixInput, options: { modelName?: HcModel } = {
   }
   if (m.rows < 2) throw new GmmError('TOO_FEW_SAMPLES', `agglomerate needs at least two rows; X has ${m.rows}.`);
   const c = core();
-  const merges = hcMerges(c, arenaFor(c), m.data, m.rows, m.cols, { who: 'agglomerate', model,
+  const merges = hcMerges(c, arenaFor(c), m.data, m.rows, m.cols, { who: 'agglomerate', model, use,
     instead: model === 'VVV' ? "Give more rows than features, or use modelName 'EII'." : '' });
   const n = m.rows;
   return {

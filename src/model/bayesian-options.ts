@@ -28,7 +28,8 @@ export interface BayesianGaussianMixtureOptions
 }
 
 const OWN: readonly string[] = BAYESIAN_OPTIONS;
-const SHARED = ['nComponents', 'covarianceType', 'tol', 'regCovar', 'maxIter', 'nInit', 'initParams', 'warmStart', 'seed'];
+const SHARED = ['nComponents', 'covarianceType', 'tol', 'regCovar', 'maxIter', 'nInit', 'initParams', 'warmStart', 'seed', 'hcModelName',
+  'hcUse'];
 
 function positive(v: unknown, name: string, fix: string): number | null {
   if (v == null) return null;

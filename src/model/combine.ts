@@ -74,7 +74,9 @@ export function combineComponents(responsibilities: MatrixInput, ...rest: unknow
         let s = 0;
         for (let r = 0; r < n; r++) s += xlog(cols[i][r] + cols[j][r], ln);
         const g = s - (own[i] + own[j]);
-        // mclust's which(dEnt == max(dEnt)): the first maximum in column-major order (i fastest)
+        // the first maximum in column-major order (i fastest), mclust's which(dEnt == max(dEnt),
+        // arr.ind = TRUE)[1] and [2] where the maximum is unique (on an exact tie [2] is the
+        // second match's row: mclust then merges a pair that need not be tied)
         if (g > gain) { gain = g; a = i; b = j; }
       }
     }

@@ -30,7 +30,7 @@ export type DiscriminantModelType = 'MclustDA' | 'EDDA';
 
 /** Options that EDDA, which runs no EM, refuses (each class is one component, its weight the
  *  class's share). */
-const NOT_EDDA = ['nComponents', 'equalWeights', 'initParams', 'nInit', 'tol', 'maxIter', 'warmStart'];
+const NOT_EDDA = ['nComponents', 'equalWeights', 'initParams', 'hcModelName', 'hcUse', 'nInit', 'tol', 'maxIter', 'warmStart'];
 
 export interface MixtureDiscriminantOptions extends Omit<GaussianMixtureOptions, 'nComponents' | 'covarianceType' | 'weightsInit' | 'meansInit' | 'precisionsInit'> {
   /** Numbers of components tried per class (default [1, 5], as MclustDA; capped at the class's rows). */

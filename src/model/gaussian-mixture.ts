@@ -836,6 +836,9 @@ export class GaussianMixture {
     if (o.precisionsInit) options.precisionsInit = Array.from(o.precisionsInit);
     if (o.prior) options.prior = priorOption(o.prior);
     if (o.equalWeights) options.equalWeights = true;
+    // mclust's hc options, where not its defaults (older JSON has neither)
+    if (o.hcModelName !== 'VVV') options.hcModelName = o.hcModelName;
+    if (o.hcUse !== 'SVD') options.hcUse = o.hcUse;
     return options as GaussianMixtureOptions;
   }
 

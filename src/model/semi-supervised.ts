@@ -30,11 +30,11 @@ import { abortedError } from '../parallel/fit-async.js';
 
 /** Options of a GaussianMixture that do not apply: the classes give the components and the
  *  start, there is nothing random, and rows are complete. */
-const NOT_SEMI = ['nComponents', 'covarianceType', 'nInit', 'initParams', 'warmStart', 'seed', 'weightsInit', 'meansInit',
-  'precisionsInit', 'equalWeights', 'missingValues'];
+const NOT_SEMI = ['nComponents', 'covarianceType', 'nInit', 'initParams', 'hcModelName', 'hcUse', 'warmStart', 'seed', 'weightsInit',
+  'meansInit', 'precisionsInit', 'equalWeights', 'missingValues'];
 
 export interface SemiSupervisedOptions extends Omit<GaussianMixtureOptions, 'nComponents' | 'covarianceType' | 'nInit' | 'initParams' |
-  'warmStart' | 'seed' | 'weightsInit' | 'meansInit' | 'precisionsInit' | 'equalWeights' | 'missingValues'> {
+  'hcModelName' | 'hcUse' | 'warmStart' | 'seed' | 'weightsInit' | 'meansInit' | 'precisionsInit' | 'equalWeights' | 'missingValues'> {
   /** Covariance models tried (default all fourteen, as MclustSSC; one feature: EII and VII,
    *  mclust's E and V; with no more rows than features, without EEE, EEV, VEV and full). */
   covarianceTypes?: CovarianceName[];
@@ -267,6 +267,9 @@ export class SemiSupervisedMixture {
       out = new SemiSupervisedMixture(j.options);
     } catch (e) {
       throw bad(`"options": ${(e as Error).message}`);
+    }
+    if (out.options.criterion !== selection.criterion) {
+      throw bad(`"options" rank by ${out.options.criterion} but the selection is ranked by ${selection.criterion}.`);
     }
     out.state = { classes, gm, classification: null, selection };
     return out;

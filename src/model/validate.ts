@@ -4,6 +4,7 @@ import { GmmError, type GmmErrorCode } from '../core/errors.js';
 import { covarianceShape, paramLength } from './params.js';
 import { covarianceTypeHint, unknownOption } from './option-names.js';
 import type { VariationalOptions } from '../fit/variational.js';
+import { HC_MODELS, HC_USES, type HcModel, type HcUse } from '../fit/hc-start.js';
 import { resolvePrior, type ConjugatePriorOptions, type ResolvedPrior } from './conjugate-prior.js';
 import { COVARIANCE_MODELS, modelNamed, structureOf, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 
@@ -280,6 +281,9 @@ export interface ResolvedOptions {
   prior: ResolvedPrior | null;
   /** Every weight held at 1/K (mclust's equalPro). */
   equalWeights: boolean;
+  /** initParams 'hc''s model and transform (mclust.options("hcModelName"), ("hcUse")). */
+  hcModelName: HcModel;
+  hcUse: HcUse;
 }
 
 /** Whether a fit's counts meet a prior (a variational fit, or mclust's prior), so that the
@@ -323,11 +327,18 @@ export interface GaussianMixtureOptions {
   prior?: boolean | ConjugatePriorOptions | null;
   /** Hold every weight at 1/nComponents (mclust's emControl(equalPro = TRUE)); default false. */
   equalWeights?: boolean;
+  /** initParams 'hc''s agglomeration model, mclust.options("hcModelName"): 'VVV' (default) or
+   *  'EII' (Ward's); with no more rows than features it is 'EII' either way, as in Mclust(). */
+  hcModelName?: HcModel;
+  /** initParams 'hc''s transform of the data, mclust.options("hcUse"): 'SVD' (default), 'VARS',
+   *  'STD', 'PCR', 'PCS' or 'SPH' (HC_USES). */
+  hcUse?: HcUse;
 }
 
 const DEFAULTS = {
   nComponents: 1, covarianceType: 'full' as CovarianceName, tol: 1e-3, regCovar: 1e-6, maxIter: 100, nInit: 1,
   initParams: 'kmeans' as InitParams, warmStart: false, seed: 0, missingValues: 'error' as MissingValues, equalWeights: false,
+  hcModelName: 'VVV' as HcModel, hcUse: 'SVD' as HcUse,
 };
 /** The options a GaussianMixture takes. */
 export const MODEL_OPTIONS: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'weightsInit', 'meansInit', 'precisionsInit', 'prior']);
@@ -448,6 +459,20 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     throw new GmmError('INVALID_OPTION', 'weightsInit cannot go with equalWeights, which holds every weight at 1/nComponents: ' +
       'leave weightsInit out.');
   }
+  const hcModelName = get('hcModelName') as HcModel, hcUse = get('hcUse') as HcUse;
+  if (!HC_MODELS.includes(hcModelName)) {
+    throw new GmmError('INVALID_OPTION', `hcModelName must be ${HC_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built here); ` +
+      `got ${describe(hcModelName)}.`);
+  }
+  if (!HC_USES.includes(hcUse)) {
+    throw new GmmError('INVALID_OPTION', `hcUse must be one of ${HC_USES.map((t) => `'${t}'`).join(', ')}; got ${describe(hcUse)}.` +
+      hcUseHint(hcUse));
+  }
+  if (initParams !== 'hc' && (hcModelName !== 'VVV' || hcUse !== 'SVD')) {
+    const [k, v] = hcModelName !== 'VVV' ? ['hcModelName', hcModelName] : ['hcUse', hcUse];
+    throw new GmmError('INVALID_OPTION', `${k} '${v}' shapes the start of initParams 'hc', but initParams is '${initParams}': ` +
+      `add initParams 'hc', or leave ${k} out.`);
+  }
   const prior = resolvePrior(o.prior, covarianceModel);
   if (prior && missingValues === 'marginalize') {
     throw new GmmError('INVALID_OPTION', "prior and missingValues 'marginalize' cannot go together: the incomplete-data EM " +
@@ -455,8 +480,17 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   }
   return {
     nComponents, covarianceType, covarianceModel, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
-    precisionsInitShape, warmStart, seed: seed as number, missingValues, prior, equalWeights,
+    precisionsInitShape, warmStart, seed: seed as number, missingValues, prior, equalWeights, hcModelName, hcUse,
   };
+}
+
+/** What an unknown hcUse's error adds: the name in upper case (mclust takes any case), or
+ *  why mclust's "RND" is missing. */
+export function hcUseHint(v: unknown): string {
+  if (typeof v !== 'string') return '';
+  const upper = v.trim().toUpperCase();
+  if (upper === 'RND') return " mclust's random pairs (R's RNG) are not built: for random starts use initParams 'random' and nInit.";
+  return (HC_USES as readonly string[]).includes(upper) ? ` Names are in upper case here: '${upper}'.` : '';
 }
 
 /** Checks that the initial parameters fit d features (known only at fit time). */

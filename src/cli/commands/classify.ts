@@ -45,6 +45,7 @@ export const classify: Command = {
     if (semi && o['model-type'] !== undefined) throw new UsageError('--model-type applies without --semi-supervised (MclustSSC fits one Gaussian per class).', 'classify');
     const edda = o['model-type'] === 'edda';
     if ((semi || edda) && o.k !== undefined) throw new UsageError('-k applies to --model-type mclustda: the other classifiers fit one Gaussian per class.', 'classify');
+    if (edda && o.seed !== undefined) throw new UsageError('--seed applies to --model-type mclustda (its random starts): EDDA fits each class once, with nothing random.', 'classify');
     // the options are checked before any data are read
     const covarianceTypes = o.covariance === undefined ? undefined : [...selectTypes(o.covariance, hasPrior(o), 'classify')];
     const model = { ...tuningOptions(o), ...(covarianceTypes ? { covarianceTypes } : {}) };
@@ -57,7 +58,8 @@ export const classify: Command = {
     const unknown = labels.filter((l) => l === null).length;
     if (!semi && unknown > 0) {
       const r = labels.indexOf(null);
-      throw new InputError(`${pos[0]}: row ${r + 1} has no class (an empty or NA cell in ${classColumn}; ${unknown} rows in all): ` +
+      throw new InputError(`${pos[0]}: data row ${r + 1}${t.columns ? ' (not counting the header)' : ''} has no class (an empty or NA cell ` +
+        `in ${classColumn}; ${unknown} rows in all): ` +
         'give every row a class, or pass --semi-supervised to fit rows of unknown class too.');
     }
     if (semi && unknown === 0) throw new InputError(`${pos[0]}: every row has a class in ${classColumn}: drop --semi-supervised (or empty the cells whose class is unknown).`);
