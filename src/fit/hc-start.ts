@@ -59,6 +59,23 @@ export type HcUse = typeof HC_USES[number];
  *  the rows (its partition argument is not passed on to hcVVV or hcEII unless given). */
 type HcTree = Int32Array;
 
+/** An hc model's kernels in the core (size, begin, merge while it returns 1, pairs), and
+ *  whether it takes wide data (no more rows than features: no covariance of a group's own). */
+interface HcKernels {
+  size(n: number, p: number): number;
+  begin(z: number, n: number, p: number, work: number): number;
+  merge(): number;
+  pairs(pairs: number): void;
+  wide: boolean;
+}
+
+function hcKernels(c: CoreExports): Record<HcModel, HcKernels> {
+  return {
+    VVV: { size: c.hcWorkSize, begin: c.hcBegin, merge: c.hcMerge, pairs: c.hcPairs, wide: false }, // assembly/hc.ts
+    EII: { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs, wide: true }, // hc-ward.ts
+  };
+}
+
 /** What an agglomeration is and what its errors say: the model and transform, and the
  *  message's subject (who), the rows' name (rows) and the remedy (instead). */
 interface HcOptions { model?: HcModel; use?: HcUse; who?: string; rows?: string; instead?: string }
@@ -73,10 +90,10 @@ interface HcOptions { model?: HcModel; use?: HcUse; who?: string; rows?: string;
 export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, o: HcOptions = {}): Steps<HcTree> {
   const { rows = 'rows', who = "initParams 'hc'", instead = 'Use another initParams.', model = 'VVV', use = 'SVD' } = o;
   const mark = arena.mark();
-  const eii = model === 'EII';
+  const k = hcKernels(c)[model];
   try {
-    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d + (eii && n <= d ? n * n + n : 0));
-    const q = c.hcTransform(xp, n, d, z, tw, eii ? 1 : 0, HC_USES.indexOf(use));
+    const xp = arena.put(x), z = arena.allocF64(n * d), tw = arena.allocF64(3 * d + (k.wide && n <= d ? n * n + n : 0));
+    const q = c.hcTransform(xp, n, d, z, tw, k.wide ? 1 : 0, HC_USES.indexOf(use));
     // data the start cannot agglomerate are NOT_POSITIVE_DEFINITE, as they would be for a
     // full covariance: a model selection records the candidate as failed and goes on
     if (q <= 0) {
@@ -90,9 +107,7 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
               : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
                 '(e.g. standardise them).'));
     }
-    // the model's kernels (hc.ts, hc-ward.ts), one merge a call
-    const k = eii ? { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs }
-      : { size: c.hcWorkSize, begin: c.hcBegin, merge: c.hcMerge, pairs: c.hcPairs };
+    // the model's kernels, one merge a call
     arena.reserve(8 * k.size(n, q) + 8 * n, 'the hierarchical start');
     const work = arena.allocF64(k.size(n, q)), pairs = arena.alloc(8 * (n - 1));
     if (k.begin(z, n, q, work)) while (k.merge()) yield;
