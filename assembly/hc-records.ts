@@ -1,9 +1,11 @@
-// The merge records that mclust's agglomerations (hcvvv, hceii) leave at the end of their cost
-// array, replayed into hc()'s pairs. Record q (1-based) of n − 1 sits at d[nd − 3(q − 1)]
-// (its cost), d[nd − 3(q − 1) − 1] (slot i) and d[nd − 3(q − 1) − 2] (slot j), the slots
-// being the positions groups held when they merged (the last group moves into a merged
-// slot); replaying them over ic (n i32) names each group by its first row, as hc() does.
-// d and ic are 1-based through the accessors, as in the Fortran.
+// The merge records that mclust's agglomerations (hcvvv, hceii, hcvii) leave at the end of
+// their cost array, replayed into hc()'s pairs; and what hceii and hcvii share besides: wardsw,
+// their slot move, their scan for the cheapest pair, and the scaled difference of two rows.
+// Record q (1-based) of n − 1 sits at d[nd − 3(q − 1)] (its cost), d[nd − 3(q − 1) − 1]
+// (slot i) and d[nd − 3(q − 1) − 2] (slot j), the slots being the positions groups held when
+// they merged (the last group moves into a merged slot); replaying them over ic (n i32)
+// names each group by its first row, as hc() does. d and ic are 1-based through the
+// accessors, as in the Fortran.
 
 // @ts-ignore: decorator
 @inline function dAt(d: usize, k: i32): f64 { return load<f64>(d + (<usize>(k - 1) << 3)); }
@@ -14,10 +16,80 @@
 // @ts-ignore: decorator
 @inline function icSet(ic: usize, k: i32, v: i32): void { store<i32>(ic + (<usize>(k - 1) << 2), v); }
 
+/** mclust's wardsw(i, n, d): the packed costs of group n move into the slots of group i, which
+ *  has merged away (hc.ts's swapCosts is the same, keeping its column minima as it goes). */
+export function wardsw(d: usize, i: i32, n: i32): void {
+  const i1 = i - 1;
+  let ii = (i1 * (i1 - 1)) / 2 + 1;
+  const n1 = n - 1;
+  let nn = (n1 * (n1 - 1)) / 2 + 1;
+  for (let k = 0; k < i1; k++) { // dswap(i1, d(nn), 1, d(ii), 1)
+    const t = dAt(d, nn + k);
+    dSet(d, nn + k, dAt(d, ii + k));
+    dSet(d, ii + k, t);
+  }
+  ii = ii + i1 + i1;
+  nn = nn + i;
+  if (n1 == i) return;
+  let k = i;
+  do {
+    const t = dAt(d, ii);
+    dSet(d, ii, dAt(d, nn));
+    dSet(d, nn, t);
+    ii += k;
+    nn += 1;
+    k += 1;
+  } while (k < n1);
+}
+
+/** v ← a·x_i − b·x_j and its ‖v‖², as mclust's dcopy, dscal, daxpy and ddot round them: rows
+ *  i, j (1-based) of x, row r's p entries from x + (r − 1)·rs, cs bytes apart; v p f64. */
+export function scaledDistance(x: usize, rs: usize, cs: usize, p: i32, i: i32, a: f64, j: i32, b: f64, v: usize): f64 {
+  const xi = x + <usize>(i - 1) * rs, xj = x + <usize>(j - 1) * rs;
+  for (let k = 0; k < p; k++) store<f64>(v + (<usize>k << 3), load<f64>(xi + <usize>k * cs) * a);
+  for (let k = 0; k < p; k++) {
+    const at = v + (<usize>k << 3);
+    store<f64>(at, load<f64>(at) + (-b) * load<f64>(xj + <usize>k * cs));
+  }
+  let s: f64 = 0;
+  for (let k = 0; k < p; k++) { const t = load<f64>(v + (<usize>k << 3)); s += t * t; }
+  return s;
+}
+
 /** Pair q (1-based) of pairs: the smaller label first. */
 function put(pairs: usize, q: i32, a: i32, b: i32): void {
   store<i32>(pairs + (<usize>(2 * (q - 1)) << 2), min(a, b));
   store<i32>(pairs + (<usize>(2 * (q - 1) + 1) << 2), max(a, b));
+}
+
+/** A merge record at d[lo] (its cost), d[lo − 1] (slot i), d[lo − 2] (slot j); the caller's
+ *  next is lo − 3. */
+export function putRecord(d: usize, lo: i32, cost: f64, i: i32, j: i32): void {
+  dSet(d, lo, cost);
+  dSet(d, lo - 1, <f64>i);
+  dSet(d, lo - 2, <f64>j);
+}
+
+/** The packed index (1-based) of the cheapest of the ld pair costs d[1 … ld], the last of equal
+ *  ones (mclust's scan from d(1) with `≤`). */
+export function lastLeast(d: usize, ld: i32): i32 {
+  let ij = 1, least = dAt(d, 1);
+  for (let i = 2; i <= ld; i++) {
+    const v = dAt(d, i);
+    if (v <= least) { ij = i; least = v; }
+  }
+  return ij;
+}
+
+/** The column j of packed index ij (pair (i, j), i < j, at (j − 1)(j − 2)/2 + i), stepped to
+ *  as mclust does; i is ij − (j − 1)(j − 2)/2. */
+export function packedColumn(ij: i32): i32 {
+  let i = 1, j = 2;
+  for (let k = 2; k <= ij; k++) {
+    i++;
+    if (i >= j) { j++; i = 1; }
+  }
+  return j;
 }
 
 /** The n − 1 merges of n rows into pairs (2(n − 1) i32): the last merge (iopt, jopt, its cost
@@ -29,9 +101,7 @@ export function mergePairs(d: usize, ic: usize, nd: i32, n: i32, lo: i32, dopt: 
     put(pairs, 1, iopt, jopt);
     return;
   }
-  dSet(d, lo, dopt);
-  dSet(d, lo - 1, <f64>iopt);
-  dSet(d, lo - 2, <f64>jopt);
+  putRecord(d, lo, dopt, iopt, jopt);
   for (let q = 1; q <= n; q++) icSet(ic, q, q);
   let at = nd - 1;
   const a0 = <i32>dAt(d, at), b0 = <i32>dAt(d, at - 1);

@@ -13,7 +13,7 @@
 // Sizes: z n × p row-major (the transformed data); the work area hcWardWorkSize; pairs out
 // 2(n − 1) i32, the groups merged at each step (1-based, smaller first, as hc()).
 
-import { mergePairs } from './hc-records';
+import { lastLeast, mergePairs, packedColumn, putRecord, scaledDistance, wardsw } from './hc-records';
 
 const FLMAX: f64 = 1.7976931348623157e308;
 
@@ -26,8 +26,6 @@ let IC: usize = 0; // n i32
 let lg = 0, ld = 0, lo = 0, ls = 0, iopt = 0, jopt = 0;
 let dopt: f64 = 0;
 
-// @ts-ignore: decorator
-@inline function xa(i: i32, j: i32): usize { return X + (<usize>((i - 1) * P + j - 1) << 3); }
 // @ts-ignore: decorator
 @inline function dget(k: i32): f64 { return load<f64>(D + (<usize>(k - 1) << 3)); }
 // @ts-ignore: decorator
@@ -44,32 +42,6 @@ function recordsOf(n: i32): f64 { return max(<f64>n * <f64>(n - 1) / 2, 3 * <f64
 /** Work (f64) hcWardBegin needs for n rows of p features. */
 export function hcWardWorkSize(n: i32, p: i32): f64 {
   return <f64>p + recordsOf(n) + <f64>((n + 1) >> 1);
-}
-
-/** mclust's wardsw(i, n, d): the costs of group n move into the slots of group i (hc.ts's
- *  swapCosts is the same, keeping its column minima as it goes). */
-function wardsw(i: i32, n: i32): void {
-  const i1 = i - 1;
-  let ii = (i1 * (i1 - 1)) / 2 + 1;
-  const n1 = n - 1;
-  let nn = (n1 * (n1 - 1)) / 2 + 1;
-  for (let k = 0; k < i1; k++) { // dswap(i1, d(nn), 1, d(ii), 1)
-    const t = dget(nn + k);
-    dset(nn + k, dget(ii + k));
-    dset(ii + k, t);
-  }
-  ii = ii + i1 + i1;
-  nn = nn + i;
-  if (n1 == i) return;
-  let k = i;
-  do {
-    const t = dget(ii);
-    dset(ii, dget(nn));
-    dset(nn, t);
-    ii += k;
-    nn += 1;
-    k += 1;
-  } while (k < n1);
 }
 
 /**
@@ -95,13 +67,7 @@ export function hcWardBegin(z: usize, n: i32, p: i32, work: usize): i32 {
     for (let ii = 1; ii < jj; ii++) {
       const ri = <f64>ic(ii), rij = ri + rj;
       const si = Math.sqrt(ri / rij), sj = Math.sqrt(rj / rij);
-      for (let k = 1; k <= p; k++) store<f64>(V + (<usize>(k - 1) << 3), load<f64>(xa(ii, k)) * sj);
-      for (let k = 1; k <= p; k++) {
-        const at = V + (<usize>(k - 1) << 3);
-        store<f64>(at, load<f64>(at) + (-si) * load<f64>(xa(jj, k)));
-      }
-      let dij: f64 = 0;
-      for (let k = 0; k < p; k++) { const v = load<f64>(V + (<usize>k << 3)); dij += v * v; }
+      const dij = scaledDistance(X, <usize>p << 3, 8, p, ii, sj, jj, si, V);
       ij++;
       dset(ij, dij);
       if (dij <= dopt) { dopt = dij; iopt = ii; jopt = jj; }
@@ -116,7 +82,7 @@ export function hcWardMerge(): i32 {
   setIc(iopt, nij);
   setIc(jopt, -iopt);
   if (jopt != lg) {
-    wardsw(jopt, lg);
+    wardsw(D, jopt, lg);
     const m = ic(jopt);
     setIc(jopt, ic(lg));
     setIc(lg, m);
@@ -149,22 +115,16 @@ export function hcWardMerge(): i32 {
       i = j;
     }
   }
-  dset(lo, dold); lo--;
-  dset(lo, <f64>iold); lo--;
-  dset(lo, <f64>jold); lo--;
+  putRecord(D, lo, dold, iold, jold);
+  lo -= 3;
   // the cheapest pair left (the last of equal costs), as (iopt, jopt) from its packed index
   jopt = 2; iopt = 1;
   dopt = dget(1);
   if (lg == 2) return 0;
-  let ij = 1;
-  for (let i = 2; i <= ld; i++) {
-    const v = dget(i);
-    if (v <= dopt) { ij = i; dopt = v; }
-  }
-  for (let i = 2; i <= ij; i++) {
-    iopt++;
-    if (iopt >= jopt) { jopt++; iopt = 1; }
-  }
+  const ij = lastLeast(D, ld);
+  dopt = dget(ij);
+  jopt = packedColumn(ij);
+  iopt = ij - ((jopt - 1) * (jopt - 2)) / 2;
   ls++;
   return ls == NS ? 0 : 1;
 }

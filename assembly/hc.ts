@@ -25,10 +25,10 @@
 // Householder and QL (tridiagonal.ts), p = n columns, a σ² at rounding level taken as 0.
 
 import { tridiagonalEigen } from './tridiagonal';
-import { mergePairs } from './hc-records';
+import { mergePairs, putRecord } from './hc-records';
 
 // double's epsilon (mclust's EPSMAX): the floor of α, and the transform's rounding level
-const EPS: f64 = 2.2204460492503131e-16;
+export const EPS: f64 = 2.2204460492503131e-16;
 
 /** hc's scale(): x n × d row-major → z n × q row-major, each varying feature centred and,
  *  with scale, divided by its standard deviation (n − 1); a feature whose values are all
@@ -235,8 +235,6 @@ let CS: f64 = 0, SN: f64 = 0; // rotg's outputs
 @inline function xa(i: i32, j: i32): usize { return X + (<usize>((j - 1) * N + i - 1) << 3); }
 // @ts-ignore: decorator
 @inline function ma(m: usize, i: i32, j: i32): usize { return m + (<usize>((j - 1) * P + i - 1) << 3); }
-// @ts-ignore: decorator
-@inline function va(i: i32): usize { return V + (<usize>(i - 1) << 3); }
 // @ts-ignore: decorator
 @inline function ic(i: i32): i32 { return load<i32>(IC + (<usize>(i - 1) << 2)); }
 // @ts-ignore: decorator
@@ -447,27 +445,28 @@ function costChanged(j: i32, r: i32, v: f64): void {
   }
 }
 
-/** traceW (mcltrw) of the rows scaled by 1/√(np): α for β = 1. */
-function traceW(): f64 {
-  const fac = 1 / Math.sqrt(<f64>N);
-  const sc = Math.sqrt(<f64>N * <f64>P);
-  zero(P, V);
-  for (let i = 1; i <= N; i++) for (let j = 1; j <= P; j++) {
-    store<f64>(va(j), load<f64>(va(j)) + fac * (load<f64>(xa(i, j)) / sc));
+/** traceW (mcltrw) of x's rows (n × p column-major) scaled by 1/√(np): α for β = 1, as
+ *  mclust's hcVVV and hcVII take it (alpha · traceW(data/sqrt(n*p))). v: p f64 of work. */
+export function traceW(x: usize, n: i32, p: i32, v: usize): f64 {
+  const fac = 1 / Math.sqrt(<f64>n);
+  const sc = Math.sqrt(<f64>n * <f64>p);
+  zero(p, v);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) {
+    const at = v + (<usize>j << 3);
+    store<f64>(at, load<f64>(at) + fac * (load<f64>(x + (<usize>(j * n + i) << 3)) / sc));
   }
   let ss: f64 = 0;
-  for (let j = 1; j <= P; j++) {
-    const u = load<f64>(va(j));
+  for (let j = 0; j < p; j++) {
+    const u = load<f64>(v + (<usize>j << 3));
     let col: f64 = 0;
-    for (let i = 1; i <= N; i++) {
-      const t = load<f64>(xa(i, j)) / sc + -fac * u;
+    for (let i = 0; i < n; i++) {
+      const t = load<f64>(x + (<usize>(j * n + i) << 3)) / sc + -fac * u;
       col += t * t;
     }
     ss += col;
   }
   return ss;
 }
-
 
 /** f64 of the merge records and pair costs (mclust's ld; in f64: from 46,342 rows n(n − 1)
  *  overflows i32, and the caller's reserve refuses the size as TOO_LARGE first). */
@@ -511,7 +510,7 @@ export function hcBegin(z: usize, n: i32, p: i32, work: usize): i32 {
   if (n < 2) return 0;
 
   BETA = 1;
-  ALPHA = max(traceW(), EPS);
+  ALPHA = max(traceW(X, N, P, V), EPS);
   ABLOG = Math.log(BETA * ALPHA);
   const ng = n;
   lg = ng; ld = (ng * (ng - 1)) / 2; lo = nd; ls = 1;
@@ -583,9 +582,8 @@ export function hcMerge(): i32 {
   }
   copy(p, V, 1, xa(iopt, 1), n);
 
-  setD(lo, dopt); lo--;
-  setD(lo, <f64>iopt); lo--;
-  setD(lo, <f64>jopt); lo--;
+  putRecord(D, lo, dopt, iopt, jopt);
+  lo -= 3;
   lg--;
   ld -= lg;
 

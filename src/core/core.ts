@@ -64,6 +64,12 @@ export interface CoreExports {
   hcWardBegin(z: number, n: number, p: number, work: number): number;
   hcWardMerge(): number;
   hcWardPairs(pairs: number): void;
+  /** mclust's hcVII from the rows: hcViiBegin, hcViiMerge while it returns 1, then
+   *  hcViiPairs' 2(n − 1) merged labels (assembly/hc-vii.ts). */
+  hcViiWorkSize(n: number, p: number): number;
+  hcViiBegin(z: number, n: number, p: number, work: number): number;
+  hcViiMerge(): number;
+  hcViiPairs(pairs: number): void;
   hcWorkSize(n: number, p: number): number;
   /** mclust's hcVVV from singletons: hcBegin, then hcMerge while it returns 1, then hcPairs'
    *  2(n − 1) merged labels (assembly/hc.ts). */
