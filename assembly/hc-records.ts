@@ -1,5 +1,6 @@
 // The merge records that mclust's agglomerations (hcvvv, hceii) leave at the end of their cost
-// array, replayed into hc()'s pairs. Record q (1-based) of n − 1 sits at d[nd − 3(q − 1)]
+// array (hc-eee.ts keeps hceee's, which mclust writes into freed rows of x, the same way),
+// replayed into hc()'s pairs. Record q (1-based) of n − 1 sits at d[nd − 3(q − 1)]
 // (its cost), d[nd − 3(q − 1) − 1] (slot i) and d[nd − 3(q − 1) − 2] (slot j), the slots
 // being the positions groups held when they merged (the last group moves into a merged
 // slot); replaying them over ic (n i32) names each group by its first row, as hc() does.

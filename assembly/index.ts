@@ -14,6 +14,7 @@ export { mapMStep } from './map';
 export { symmetricEigen } from './eigen';
 export { hcTransform, hcWorkSize, hcBegin, hcMerge, hcPairs } from './hc';
 export { hcWardWorkSize, hcWardBegin, hcWardMerge, hcWardPairs } from './hc-ward';
+export { hcEeeWorkSize, hcEeeBegin, hcEeeMerge, hcEeePairs } from './hc-eee';
 export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
 export { digamma, lgamma, betaln } from './special';
 export { expBlock, logBlock } from './vmath';

@@ -119,7 +119,7 @@ describe('hcUse and hcModelName', () => {
     const msg = (f: () => unknown): string => { let m = ''; return `${errorCode(() => { try { f(); } catch (e) { m = (e as Error).message; throw e; } })} ${m}`; };
     expect(msg(() => new GaussianMixture({ initParams: 'hc', hcUse: 'vars' as HcUse }))).toMatch(/^INVALID_OPTION hcUse must be one of .*upper case here: 'VARS'/);
     expect(msg(() => new GaussianMixture({ initParams: 'hc', hcUse: 'RND' as HcUse }))).toMatch(/^INVALID_OPTION .*random pairs .*not built/);
-    expect(msg(() => new GaussianMixture({ initParams: 'hc', hcModelName: 'EEE' as HcModel }))).toMatch(/^INVALID_OPTION hcModelName must be 'VVV' or 'EII'/);
+    expect(msg(() => new GaussianMixture({ initParams: 'hc', hcModelName: 'V' as HcModel }))).toMatch(/^INVALID_OPTION hcModelName must be 'VVV' or 'EII'/);
     expect(msg(() => new GaussianMixture({ hcUse: 'VARS' }))).toMatch(/^INVALID_OPTION hcUse 'VARS' shapes the start of initParams 'hc', but initParams is 'kmeans'/);
     expect(msg(() => new GaussianMixture({ hcModelName: 'EII', initParams: 'random' }))).toMatch(/^INVALID_OPTION hcModelName 'EII'/);
     expect(msg(() => agglomerate(X(k), { use: 'svd' as HcUse }))).toMatch(/^INVALID_OPTION use must be one of .*'SVD'/);

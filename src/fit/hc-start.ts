@@ -1,6 +1,7 @@
 // initParams 'hc': mclust's start. Mclust() classifies the data by model-based hierarchical
 // agglomeration (hc(X, "VVV", use = "SVD"): assembly/hc.ts; with no more rows than features
-// hc(X, "EII"), Ward's: assembly/hc-ward.ts; the options hcModelName and hcUse are
+// hc(X, "EII"), Ward's: assembly/hc-ward.ts; or by hcModelName 'EEE', hc(X, "EEE"):
+// assembly/hc-eee.ts; the options hcModelName and hcUse are
 // mclust.options()' of those names) and cuts the tree at G groups
 // (hclass), then starts EM with one M-step from that classification, as initLabels does
 // here. Above hcLimits.maxRows rows it agglomerates a random subset of that many rows, as
@@ -42,8 +43,8 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
   }
 }
 
-/** The model-based agglomerations built: mclust's hc models VVV and EII (Ward's). */
-export const HC_MODELS = ['VVV', 'EII'] as const;
+/** The model-based agglomerations built: mclust's hc models VVV, EII (Ward's) and EEE. */
+export const HC_MODELS = ['VVV', 'EII', 'EEE'] as const;
 export type HcModel = typeof HC_MODELS[number];
 
 /** mclust's transforms of the data before the agglomeration (hc's `use`, mclust.options("hcUse")),
@@ -73,6 +74,7 @@ function hcKernels(c: CoreExports): Record<HcModel, HcKernels> {
   return {
     VVV: { size: c.hcWorkSize, begin: c.hcBegin, merge: c.hcMerge, pairs: c.hcPairs, wide: false }, // assembly/hc.ts
     EII: { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs, wide: true }, // hc-ward.ts
+    EEE: { size: c.hcEeeWorkSize, begin: c.hcEeeBegin, merge: c.hcEeeMerge, pairs: c.hcEeePairs, wide: true }, // hc-eee.ts
   };
 }
 
