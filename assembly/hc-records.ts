@@ -1,6 +1,7 @@
 // The merge records that mclust's agglomerations (hcvvv, hceii, hcvii) leave at the end of
-// their cost array, replayed into hc()'s pairs; and what hceii and hcvii share besides: wardsw,
-// their slot move, their scan for the cheapest pair, and the scaled difference of two rows.
+// their cost array (hc-eee.ts keeps hceee's, which mclust writes into freed rows of x, the same
+// way), replayed into hc()'s pairs; and what hceii and hcvii share besides: wardsw, their slot
+// move, their scan for the cheapest pair, and the scaled difference of two rows.
 // Record q (1-based) of n − 1 sits at d[nd − 3(q − 1)] (its cost), d[nd − 3(q − 1) − 1]
 // (slot i) and d[nd − 3(q − 1) − 2] (slot j), the slots being the positions groups held when
 // they merged (the last group moves into a merged slot); replaying them over ic (n i32)

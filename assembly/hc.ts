@@ -248,21 +248,22 @@ let CS: f64 = 0, SN: f64 = 0; // rotg's outputs
 // @ts-ignore: decorator
 @inline function setD(i: i32, v: f64): void { store<f64>(D + (<usize>(i - 1) << 3), v); }
 
-// BLAS level 1, strides in elements; a source stride of 0 repeats its one value
-function copy(n: i32, x: usize, incx: i32, y: usize, incy: i32): void {
+// BLAS level 1, strides in elements; a source stride of 0 repeats its one value (shared with
+// hc-eee.ts, as mclust's agglomerations share them)
+export function copy(n: i32, x: usize, incx: i32, y: usize, incy: i32): void {
   for (let k = 0; k < n; k++) store<f64>(y + (<usize>(k * incy) << 3), load<f64>(x + (<usize>(k * incx) << 3)));
 }
 function zero(n: i32, y: usize): void { memory.fill(y, 0, <usize>n << 3); }
-function scal(n: i32, a: f64, x: usize, inc: i32): void {
+export function scal(n: i32, a: f64, x: usize, inc: i32): void {
   for (let k = 0; k < n; k++) { const p = x + (<usize>(k * inc) << 3); store<f64>(p, a * load<f64>(p)); }
 }
-function axpy(n: i32, a: f64, x: usize, incx: i32, y: usize, incy: i32): void {
+export function axpy(n: i32, a: f64, x: usize, incx: i32, y: usize, incy: i32): void {
   for (let k = 0; k < n; k++) {
     const p = y + (<usize>(k * incy) << 3);
     store<f64>(p, load<f64>(p) + a * load<f64>(x + (<usize>(k * incx) << 3)));
   }
 }
-function dot(n: i32, x: usize, incx: i32, y: usize, incy: i32): f64 {
+export function dot(n: i32, x: usize, incx: i32, y: usize, incy: i32): f64 {
   let s: f64 = 0;
   for (let k = 0; k < n; k++) s += load<f64>(x + (<usize>(k * incx) << 3)) * load<f64>(y + (<usize>(k * incy) << 3));
   return s;
@@ -300,7 +301,7 @@ function rot(n: i32, x: usize, incx: i32, y: usize, incy: i32, c: f64, s: f64): 
 
 /** mclrup: row v (n long) joins the l − 1 rows of the triangular factor r (leading
  *  dimension lr) by Givens rotations. */
-function rankOneUpdate(l: i32, n: i32, v: usize, r: usize, lr: i32): void {
+export function rankOneUpdate(l: i32, n: i32, v: usize, r: usize, lr: i32): void {
   if (l == 1) return;
   const k = l - 1;
   if (k <= n) {
@@ -371,6 +372,18 @@ function foldFactor(g: i32, into: usize, k0: i32, grow: bool): i32 {
   return l - N;
 }
 
+/** det2mc: log |det (s·r)|² of the p × p triangular factor r (column-major), or −FLMAX for a
+ *  zero pivot; with s = 1 mclust's detmc2 (hc-eee.ts), the same operations. */
+export function logDetSquared(r: usize, p: i32, s: f64): f64 {
+  let det: f64 = 0;
+  for (let k = 1; k <= p; k++) {
+    const q = load<f64>(r + (<usize>((k - 1) * p + k - 1) << 3)) * s;
+    if (Math.abs(q) <= 0) return -FLMAX;
+    det += Math.log(Math.abs(q));
+  }
+  return 2 * det;
+}
+
 /** vvvtij: the term of a group of l rows with factor r (scaled by s) and scatter trace trac. */
 function vvvTerm(l: i32, r: usize, s: f64, trac: f64): f64 {
   const fl = <f64>l;
@@ -380,14 +393,7 @@ function vvvTerm(l: i32, r: usize, s: f64, trac: f64): f64 {
   } else if (trac == 0) {
     t = Math.log((ALPHA * BETA) / fl);
   } else {
-    // det2mc: log |det (s·r)|², or −FLMAX for a zero pivot
-    let det: f64 = 0;
-    for (let k = 1; k <= P; k++) {
-      const q = load<f64>(ma(r, k, k)) * s;
-      if (Math.abs(q) <= 0) { det = -FLMAX; break; }
-      det += Math.log(Math.abs(q));
-    }
-    if (det != -FLMAX) det = 2 * det;
+    const det = logDetSquared(r, P, s);
     if (det == -FLMAX) t = Math.log(BETA * (trac + ALPHA) / fl);
     else if (det <= 0) t = Math.log(Math.exp(det) + BETA * (trac + ALPHA) / fl);
     else t = Math.log(1 + Math.exp(-det) * (BETA * (trac + ALPHA) / fl)) + det;

@@ -119,11 +119,11 @@ describe('hcUse and hcModelName', () => {
     const msg = (f: () => unknown): string => { let m = ''; return `${errorCode(() => { try { f(); } catch (e) { m = (e as Error).message; throw e; } })} ${m}`; };
     expect(msg(() => new GaussianMixture({ initParams: 'hc', hcUse: 'vars' as HcUse }))).toMatch(/^INVALID_OPTION hcUse must be one of .*upper case here: 'VARS'/);
     expect(msg(() => new GaussianMixture({ initParams: 'hc', hcUse: 'RND' as HcUse }))).toMatch(/^INVALID_OPTION .*random pairs .*not built/);
-    expect(msg(() => new GaussianMixture({ initParams: 'hc', hcModelName: 'EEE' as HcModel }))).toMatch(/^INVALID_OPTION hcModelName must be 'VVV' or 'EII'/);
+    expect(msg(() => new GaussianMixture({ initParams: 'hc', hcModelName: 'V' as HcModel }))).toMatch(/^INVALID_OPTION hcModelName must be 'VVV' or 'EII'/);
     expect(msg(() => new GaussianMixture({ hcUse: 'VARS' }))).toMatch(/^INVALID_OPTION hcUse 'VARS' shapes the start of initParams 'hc', but initParams is 'kmeans'/);
     expect(msg(() => new GaussianMixture({ hcModelName: 'EII', initParams: 'random' }))).toMatch(/^INVALID_OPTION hcModelName 'EII'/);
     expect(msg(() => agglomerate(X(k), { use: 'svd' as HcUse }))).toMatch(/^INVALID_OPTION use must be one of .*'SVD'/);
-    expect(msg(() => agglomerate(X(k), { modelName: 'EEE' as HcModel }))).toMatch(/^INVALID_OPTION modelName must be 'VVV' or 'EII' or 'VII'/);
+    expect(msg(() => agglomerate(X(k), { modelName: 'V' as HcModel }))).toMatch(/^INVALID_OPTION modelName must be 'VVV' or 'EII' or 'VII' or 'EEE' \(mclust's hc models built here; E, V are not\)/);
     expect(msg(() => new MixtureDiscriminant({ modelType: 'EDDA', hcUse: 'VARS' }))).toMatch(/^INVALID_OPTION/);
     expect(msg(() => new SemiSupervisedMixture({ hcUse: 'VARS' } as never))).toMatch(/^INVALID_OPTION/);
     // SPH and SVD scale each direction by its spread: collinear features cannot be, PCR can

@@ -58,8 +58,8 @@ describe('mclust hc', () => {
       for (const G of Object.keys(k.classes)) {
         expect(Array.from(hcClasses(got, k.n, Number(G))).map((l) => l + 1)).toEqual(k.classes[G]);
       }
-      // the public agglomerate(X): the same merges and classes
-      const a = agglomerate({ data: Float64Array.from(k.x), rows: k.n, cols: k.d });
+      // the public agglomerate(X, { use: 'SVD' }): the same merges and classes
+      const a = agglomerate({ data: Float64Array.from(k.x), rows: k.n, cols: k.d }, { use: 'SVD' });
       expect(a.rows).toBe(k.n);
       expect(sameBits(a.merges, got)).toBe(true);
       for (const G of Object.keys(k.classes)) expect(Array.from(a.classes(Number(G))).map((l) => l + 1)).toEqual(k.classes[G]);
@@ -228,11 +228,11 @@ describe("initParams 'hc' in every fit", () => {
     expect(errorCode(() => gm.fit(collinear))).toBe('NOT_POSITIVE_DEFINITE');
     expect(errorCode(() => gm.fit([[1, 1], [1, 1], [1, 1]]))).toBe('NOT_POSITIVE_DEFINITE');
     // three rows of three varying features: hcVVV needs more rows than features, so Mclust()
-    // agglomerates them under EII (Ward's), as agglomerate(X, { modelName: 'EII' }) does
+    // agglomerates them under EII (Ward's), as agglomerate(X, { modelName: 'EII', use: 'SVD' }) does
     const wide = [[1, 0, 2], [0, 1, 5], [3, 3, 1]];
     const o = { nComponents: 2, covarianceType: 'spherical', maxIter: 3 } as const;
     expectSameFit(new GaussianMixture({ ...o, initParams: 'hc' }).fit(wide),
-      new GaussianMixture(o).fit(wide, { initLabels: agglomerate(wide, { modelName: 'EII' }).classes(2) }));
+      new GaussianMixture(o).fit(wide, { initLabels: agglomerate(wide, { modelName: 'EII', use: 'SVD' }).classes(2) }));
     // ... counted after constant ones are dropped, as R's: four rows of two varying features
     const four = [[1, 5, 2, 9], [2, 5, 7, 9], [4, 5, 1, 9], [3, 5, 3, 9]];
     expect(new GaussianMixture({ nComponents: 2, initParams: 'hc', regCovar: 1e-3, maxIter: 2 }).fit(four).converged).toBeDefined();

@@ -48,7 +48,7 @@ export const FIT_OPTIONS: OptionSpec[] = [
   { name: 'covariance', short: 'c', kind: 'string', value: 'type', help: `full | tied | diag | spherical, or mclust's ${Object.keys(MCLUST_MODELS).join(' | ')} (default full)`,
     choices: COVARIANCE_NAMES, hint: (v) => covarianceTypeHint(v, COVARIANCE_MODELS, (t) => t) },
   { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data | hc (mclust\'s start) (default kmeans)', choices: INIT_PARAMS },
-  { name: 'hc-model', kind: 'string', value: 'model', help: 'with --init hc: VVV | EII | VII, the agglomeration\'s model (mclust\'s hcModelName; default VVV)', choices: HC_MODELS },
+  { name: 'hc-model', kind: 'string', value: 'model', help: 'with --init hc: VVV | EII | VII | EEE, the agglomeration\'s model (mclust\'s hcModelName; default VVV)', choices: HC_MODELS },
   { name: 'hc-use', kind: 'string', value: 'transform', help: `with --init hc: ${HC_USES.join(' | ')}, the data's transform (mclust's hcUse; default SVD)`, choices: HC_USES,
     hint: hcUseHint },
   { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },

@@ -56,7 +56,7 @@ export interface CoreExports {
   symmetricEigen(a: number, d: number, values: number, vectors: number): void;
   /** mclust's hc(use) transform (use: HC_USES' index, 0 "SVD"): p columns, 0 (all constant), −1
    *  (collinear; SVD and SPH), −2 (out of range), −3 (n ≤ p; VVV only) (assembly/hc.ts). eii: 1 for
-   *  EII's (wide data, no spread kept as 0). */
+   *  EII's and EEE's (wide data, no spread kept as 0). */
   hcTransform(x: number, n: number, d: number, z: number, work: number, eii: number, use: number): number;
   /** mclust's hcEII (Ward's) from the rows: hcWardBegin, hcWardMerge while it returns 1, then
    *  hcWardPairs' 2(n − 1) merged labels (assembly/hc-ward.ts). */
@@ -70,6 +70,12 @@ export interface CoreExports {
   hcViiBegin(z: number, n: number, p: number, work: number): number;
   hcViiMerge(): number;
   hcViiPairs(pairs: number): void;
+  /** mclust's hcEEE from the rows: hcEeeBegin, hcEeeMerge while it returns 1, then
+   *  hcEeePairs' 2(n − 1) merged labels (assembly/hc-eee.ts). */
+  hcEeeWorkSize(n: number, p: number): number;
+  hcEeeBegin(z: number, n: number, p: number, work: number): number;
+  hcEeeMerge(): number;
+  hcEeePairs(pairs: number): void;
   hcWorkSize(n: number, p: number): number;
   /** mclust's hcVVV from singletons: hcBegin, then hcMerge while it returns 1, then hcPairs'
    *  2(n − 1) merged labels (assembly/hc.ts). */

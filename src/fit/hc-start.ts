@@ -1,7 +1,8 @@
 // initParams 'hc': mclust's start. Mclust() classifies the data by model-based hierarchical
 // agglomeration (hc(X, "VVV", use = "SVD"): assembly/hc.ts; with no more rows than features
-// hc(X, "EII"), Ward's: assembly/hc-ward.ts; hc(X, "VII"): assembly/hc-vii.ts; the options
-// hcModelName and hcUse are mclust.options()' of those names) and cuts the tree at G groups
+// hc(X, "EII"), Ward's: assembly/hc-ward.ts; by hcModelName 'VII' or 'EEE', hc(X, "VII"):
+// assembly/hc-vii.ts, hc(X, "EEE"): assembly/hc-eee.ts; the options hcModelName and hcUse are
+// mclust.options()' of those names) and cuts the tree at G groups
 // (hclass), then starts EM with one M-step from that classification, as initLabels does
 // here. Above hcLimits.maxRows rows it agglomerates a random subset of that many rows, as
 // Mclust() does above mclust.options("subset") (2000); the subset here is drawn by the
@@ -42,8 +43,8 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
   }
 }
 
-/** The model-based agglomerations built: mclust's hc models VVV, EII (Ward's) and VII. */
-export const HC_MODELS = ['VVV', 'EII', 'VII'] as const;
+/** The model-based agglomerations built: mclust's hc models VVV, EII (Ward's), VII and EEE. */
+export const HC_MODELS = ['VVV', 'EII', 'VII', 'EEE'] as const;
 export type HcModel = typeof HC_MODELS[number];
 
 /** mclust's transforms of the data before the agglomeration (hc's `use`, mclust.options("hcUse")),
@@ -74,6 +75,7 @@ function hcKernels(c: CoreExports): Record<HcModel, HcKernels> {
     VVV: { size: c.hcWorkSize, begin: c.hcBegin, merge: c.hcMerge, pairs: c.hcPairs, wide: false }, // assembly/hc.ts
     EII: { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs, wide: true }, // hc-ward.ts
     VII: { size: c.hcViiWorkSize, begin: c.hcViiBegin, merge: c.hcViiMerge, pairs: c.hcViiPairs, wide: true }, // hc-vii.ts
+    EEE: { size: c.hcEeeWorkSize, begin: c.hcEeeBegin, merge: c.hcEeeMerge, pairs: c.hcEeePairs, wide: true }, // hc-eee.ts
   };
 }
 

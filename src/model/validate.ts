@@ -328,7 +328,8 @@ export interface GaussianMixtureOptions {
   /** Hold every weight at 1/nComponents (mclust's emControl(equalPro = TRUE)); default false. */
   equalWeights?: boolean;
   /** initParams 'hc''s agglomeration model, mclust.options("hcModelName"): 'VVV' (default),
-   *  'EII' (Ward's) or 'VII'; with no more rows than features it is 'EII' either way, as in Mclust(). */
+   *  'EII' (Ward's), 'VII' or 'EEE' (n³ time, as mclust's: minutes at 2,000 rows); with no more
+   *  rows than features it is 'EII' either way, as in Mclust(). */
   hcModelName?: HcModel;
   /** initParams 'hc''s transform of the data, mclust.options("hcUse"): 'SVD' (default), 'VARS',
    *  'STD', 'PCR', 'PCS' or 'SPH' (HC_USES). */
