@@ -48,22 +48,60 @@ describe('MixtureWithNoise against mclust\'s noise component', () => {
 describe('selectNoiseModel against mclustBIC with a noise start', () => {
   const NAMES: Record<string, string> = { full: 'VVV', tied: 'EEE', spherical: 'VII', VEV: 'VEV' };
   for (const c of fx.cases) {
-    it(`${c.name}: every BIC of G = 1..3 × VVV, EEE, VII, VEV, and the best`, () => {
-      const sel = selectNoiseModel(X(c), { noise: c.noise, nComponents: [1, 3], covarianceTypes: ['VVV', 'EEE', 'VII', 'VEV'], ...MCLUST,
+    it(`${c.name}: every BIC of G = 0..3 × VVV, EEE, VII, VEV (G = 0, the noise alone, once), and the best`, () => {
+      const sel = selectNoiseModel(X(c), { noise: c.noise, nComponents: [0, 3], covarianceTypes: ['VVV', 'EEE', 'VII', 'VEV'], ...MCLUST,
         tol: 1e-14, maxIter: 100000 });
       expect(sel.failed).toEqual([]);
-      expect(sel.results).toHaveLength(12);
+      expect(sel.results).toHaveLength(13);
+      // mclust's row 0 is the same in every column; its pick names the model first alphabetically
+      expect(sel.results.find((r) => r.nComponents === 0)!.covarianceType).toBe('tied');
       for (const r of sel.results) {
-        const want = c.select[NAMES[r.covarianceType]][r.nComponents - 1];
+        const want = c.select[NAMES[r.covarianceType]][r.nComponents];
         // mclust's BIC is 2 log L − p ln n, higher is better
         expect(Math.abs(-r.bic - want) / Math.abs(want), `${r.covarianceType} ${r.nComponents}`).toBeLessThan(1e-8);
       }
       let best = -Infinity, name = '';
-      for (const [m, v] of Object.entries(c.select)) v.forEach((b, g) => { if (b > best) { best = b; name = `${m} ${g + 1}`; } });
+      for (const [m, v] of Object.entries(c.select)) v.forEach((b, g) => { if (b > best) { best = b; name = `${m} ${g}`; } });
       expect(`${NAMES[sel.results[0].covarianceType]} ${sel.results[0].nComponents}`).toBe(name);
       expect(sel.best).toBe(sel.results[0].model);
     });
   }
+});
+
+describe('the noise alone (nComponents 0, mclust\'s G = 0)', () => {
+  const a = (fx as unknown as { alone: { n: number; x: number[]; noise: boolean[]; select: Record<string, number[]>; G: number;
+    modelName: string; loglik: number } }).alone;
+  const U: Matrix = { data: Float64Array.from(a.x), rows: a.n, cols: 2 };
+  it('wins on points uniform over a square, as Mclust() picks G = 0 there: its BIC and log-likelihood', () => {
+    const sel = selectNoiseModel(U, { noise: a.noise, nComponents: [0, 2], covarianceTypes: ['VVV', 'EII'], ...MCLUST, tol: 1e-14,
+      maxIter: 100000 });
+    const best = sel.results[0];
+    expect([best.nComponents, best.covarianceType]).toEqual([a.G, a.modelName]);
+    expect(Math.abs(best.logLikelihood - a.loglik) / Math.abs(a.loglik)).toBeLessThan(1e-12);
+    for (const r of sel.results) {
+      const want = a.select[r.covarianceType === 'full' ? 'VVV' : r.covarianceType][r.nComponents];
+      expect(Math.abs(-r.bic - want) / Math.abs(want), `${r.covarianceType} ${r.nComponents}`).toBeLessThan(1e-8);
+    }
+  });
+  it('is a model like the others: every row noise, log p = −ln V, one parameter, JSON', () => {
+    const m = new MixtureWithNoise({ nComponents: 0 }).fit(U, { noise: a.noise });
+    expect([m.nComponents, m.noiseWeight, m.nIter, m.converged, m.nParameters()]).toEqual([0, 1, 0, true, 1]);
+    expect(Array.from(m.weights)).toEqual([1]);
+    expect([m.means.rows, m.means.cols, m.covariances.length]).toEqual([0, 2, 0]);
+    expect(Array.from(m.predict(U)).every((l) => l === -1)).toBe(true);
+    expect(m.predictProba(U).cols).toBe(1);
+    expect(Array.from(m.scoreSamples(U)).every((v) => v === -m.logHypervolume)).toBe(true);
+    expect(m.lowerBound).toBe(-m.logHypervolume);
+    const back = MixtureWithNoise.fromJSON(JSON.stringify(m));
+    expect(Array.from(back.scoreSamples(U))).toEqual(Array.from(m.scoreSamples(U)));
+    expect(back.options.nComponents).toBe(0);
+    expect(errorCode(() => back.scoreSamples([[1, 2, 3]]))).toBe('FEATURE_MISMATCH');
+    expect(errorCode(() => m.mixture)).toBe('INVALID_ARGUMENT');
+    const j = m.toJSON();
+    expect(errorCode(() => MixtureWithNoise.fromJSON({ ...j, noiseWeight: 0.5 }))).toBe('INVALID_JSON');
+    expect(errorCode(() => MixtureWithNoise.fromJSON({ ...j, nFeatures: 0 }))).toBe('INVALID_JSON');
+    expect(errorCode(() => selectNoiseModel(U, { noise: a.noise, nComponents: [-1, 2] }))).toBe('INVALID_OPTION');
+  });
 });
 
 describe('MixtureWithNoise', () => {
@@ -109,7 +147,8 @@ describe('MixtureWithNoise', () => {
     expect(thrown(() => new MixtureWithNoise({ hypervolum: 3 } as never)).message).toMatch(/did you mean hypervolume/);
     expect(thrown(() => selectNoiseModel(X(c), { noise: c.noise, covarianceType: 'VVV' } as never)).message).toMatch(/did you mean covarianceTypes/);
     expect(errorCode(() => new MixtureWithNoise({ hypervolume: 0 }))).toBe('INVALID_OPTION');
-    expect(errorCode(() => new MixtureWithNoise({ nComponents: 0 }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => new MixtureWithNoise({ nComponents: -1 }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => new MixtureWithNoise({ nComponents: 0, tol: -1 }))).toBe('INVALID_OPTION');
     expect(errorCode(() => hypervolume([[1, 2], [1, 3], [1, 4]]))).toBe('INVALID_ARGUMENT');
   });
 

@@ -9,6 +9,7 @@
 // the Gaussians' M-step takes the statistics of the rows weighted by fᵢ (computeStatistics,
 // applyStatistics: responsibilities fᵢ·rᵢₖ, mclust's z), and π₀ = Σ wᵢ(1 − fᵢ) / Σ wᵢ. The
 // lower bound is the mean log-likelihood Σ wᵢ log p(xᵢ) / Σ wᵢ, as a GaussianMixture's.
+// nComponents 0 is the noise alone (mclust's G = 0): p(x) = 1/V, nothing to estimate.
 import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
 import { GaussianMixture } from './gaussian-mixture.js';
@@ -38,7 +39,10 @@ export interface MixtureWithNoiseJSON {
   format: 'gmm-wasm-noise';
   version: 1;
   options: MixtureWithNoiseOptions;
-  mixture: GaussianMixtureJSON;
+  /** The Gaussians (null for nComponents 0, the noise alone). */
+  mixture: GaussianMixtureJSON | null;
+  /** The features (with mixture null, the only record of them). */
+  nFeatures?: number;
   noiseWeight: number;
   /** ln V (V itself can lie beyond the doubles in many dimensions). */
   logHypervolume: number;
@@ -49,7 +53,9 @@ export interface MixtureWithNoiseJSON {
 
 export const REFUSED_WITH_NOISE = ['nInit', 'warmStart', 'prior', 'equalWeights', 'missingValues', 'weightsInit', 'meansInit', 'precisionsInit'];
 
-interface State { gaussian: GaussianMixture; noiseWeight: number; logV: number; converged: boolean; nIter: number; lowerBound: number }
+/** A fit: the Gaussians (null for the noise alone), d, π₀, ln V and EM's record. */
+interface State { gaussian: GaussianMixture | null; d: number; noiseWeight: number; logV: number; converged: boolean; nIter: number;
+  lowerBound: number }
 
 export class MixtureWithNoise {
   private readonly opts: MixtureWithNoiseOptions;
@@ -70,7 +76,9 @@ export class MixtureWithNoise {
     if (hypervolume !== undefined && !(typeof hypervolume === 'number' && hypervolume > 0 && hypervolume < Infinity)) {
       throw new GmmError('INVALID_OPTION', `hypervolume must be a positive finite number; got ${describe(hypervolume)}.`);
     }
-    new GaussianMixture(gaussian); // every other option checked now
+    // every other option checked now (nComponents 0, the noise alone, as 1: it has no Gaussians)
+    if (gaussian.nComponents !== 0) new GaussianMixture(gaussian);
+    else new GaussianMixture({ ...gaussian, nComponents: 1 });
     this.opts = { ...options };
   }
 
@@ -85,6 +93,7 @@ export class MixtureWithNoise {
     const noise = noiseRows(options.noise, n);
     const w = toSampleWeight(options.sampleWeight, n) ?? new Float64Array(n).fill(1);
     const { hypervolume: given, ...gaussian } = this.opts;
+    if (gaussian.nComponents === 0) return this.fitNoiseAlone(m, w, given);
     const g = new GaussianMixture({ ...gaussian, maxIter: 0 });
     const K = g.nComponents;
     const kept = noise.flatMap((v, i) => (v || !(w[i] > 0) ? [] : [i]));
@@ -125,15 +134,25 @@ export class MixtureWithNoise {
         break;
       }
     }
-    this.state = { gaussian: fitter, noiseWeight: pi0, logV, converged, nIter: Math.min(iter, maxIter), lowerBound: lower };
+    this.state = { gaussian: fitter, d: m.cols, noiseWeight: pi0, logV, converged, nIter: Math.min(iter, maxIter), lowerBound: lower };
+    return this;
+  }
+
+  /** nComponents 0 (mclust's G = 0): every row noise, π₀ = 1; the mean log-likelihood −ln V. */
+  private fitNoiseAlone(m: Matrix, w: Float64Array, given: number | undefined): this {
+    if (!w.some((v) => v > 0)) throw new GmmError('TOO_FEW_SAMPLES', 'X has no row of positive weight.');
+    const logV = given !== undefined ? core().ln(given) : logHypervolume(m, w);
+    this.state = { gaussian: null, d: m.cols, noiseWeight: 1, logV, converged: true, nIter: 0, lowerBound: -logV };
     return this;
   }
 
   /** The options given, with the defaults filled in (a copy). */
   get options(): MixtureWithNoiseOptions {
     const { hypervolume, ...gaussian } = this.opts;
-    const o = Object.fromEntries(Object.entries(new GaussianMixture(gaussian).getParams()).filter(([k]) => !REFUSED_WITH_NOISE.includes(k)));
-    return { ...o, ...(hypervolume !== undefined ? { hypervolume } : {}) } as MixtureWithNoiseOptions;
+    const alone = gaussian.nComponents === 0;
+    const o = Object.fromEntries(Object.entries(new GaussianMixture({ ...gaussian, ...(alone ? { nComponents: 1 } : {}) }).getParams())
+      .filter(([k]) => !REFUSED_WITH_NOISE.includes(k)));
+    return { ...o, ...(alone ? { nComponents: 0 } : {}), ...(hypervolume !== undefined ? { hypervolume } : {}) } as MixtureWithNoiseOptions;
   }
 
   private fitted(what: string): State {
@@ -141,10 +160,17 @@ export class MixtureWithNoise {
     return this.state;
   }
 
+  /** The Gaussians, with the noise alone (nComponents 0) refused. */
+  private gaussians(what: string): GaussianMixture {
+    const g = this.fitted(what).gaussian;
+    if (!g) throw new GmmError('INVALID_ARGUMENT', `${what}: this model is the noise alone (nComponents 0): it has no Gaussian components.`);
+    return g;
+  }
+
   /** The Gaussian components as a mixture of their own (weights summing to 1): their
    *  parameters, as fromParameters gives them (nIter 0; the fit's are this model's). */
   get mixture(): GaussianMixture {
-    const { lowerBounds: _, ...j } = this.fitted('mixture').gaussian.toJSON();
+    const { lowerBounds: _, ...j } = this.gaussians('mixture').toJSON();
     return GaussianMixture.fromJSON({ ...j, converged: false, nIter: 0, lowerBound: null });
   }
   /** π₀, the noise component's weight. */
@@ -155,19 +181,24 @@ export class MixtureWithNoise {
   /** K + 1 weights: the Gaussians' (1 − π₀)·wₖ, then π₀ (mclust's pro, noise last). */
   get weights(): Float64Array {
     const s = this.fitted('weights');
-    return Float64Array.from([...Array.from(s.gaussian.weights, (v) => (1 - s.noiseWeight) * v), s.noiseWeight]);
+    return Float64Array.from([...Array.from(s.gaussian?.weights ?? [], (v) => (1 - s.noiseWeight) * v), s.noiseWeight]);
   }
-  get means(): Matrix { return this.fitted('means').gaussian.means; }
-  get covariances(): Float64Array { return this.fitted('covariances').gaussian.covariances; }
+  /** K × d (0 × d for the noise alone). */
+  get means(): Matrix {
+    const s = this.fitted('means');
+    return s.gaussian ? s.gaussian.means : { data: new Float64Array(0), rows: 0, cols: s.d };
+  }
+  get covariances(): Float64Array { return this.fitted('covariances').gaussian?.covariances ?? new Float64Array(0); }
   get converged(): boolean { return this.fitted('converged').converged; }
   get nIter(): number { return this.fitted('nIter').nIter; }
   get lowerBound(): number { return this.fitted('lowerBound').lowerBound; }
-  get nComponents(): number { return this.fitted('nComponents').gaussian.nComponents; }
+  get nComponents(): number { return this.fitted('nComponents').gaussian?.nComponents ?? 0; }
 
   /** Each row's probabilities: rows × (K + 1), the Gaussian components then the noise. */
   predictProba(X: MatrixInput): Matrix {
     const s = this.fitted('predictProba');
-    const m = toMatrix(X, 'X');
+    const m = this.rows(X, s);
+    if (!s.gaussian) return { data: new Float64Array(m.rows).fill(1), rows: m.rows, cols: 1 };
     const r = s.gaussian.predictProba(m), e = noiseEStep(s.gaussian, m, s.noiseWeight, s.logV);
     const K = r.cols, out = new Float64Array(m.rows * (K + 1));
     for (let i = 0; i < m.rows; i++) {
@@ -191,7 +222,17 @@ export class MixtureWithNoise {
   /** log p(x) per row, the noise included. */
   scoreSamples(X: MatrixInput): Float64Array {
     const s = this.fitted('scoreSamples');
-    return noiseEStep(s.gaussian, toMatrix(X, 'X'), s.noiseWeight, s.logV).logp;
+    const m = this.rows(X, s);
+    return s.gaussian ? noiseEStep(s.gaussian, m, s.noiseWeight, s.logV).logp : new Float64Array(m.rows).fill(-s.logV);
+  }
+
+  /** X checked; for the noise alone, against d here (the Gaussians check it otherwise). */
+  private rows(X: MatrixInput, s: State): Matrix {
+    const m = toMatrix(X, 'X');
+    if (!s.gaussian && m.cols !== s.d) {
+      throw new GmmError('FEATURE_MISMATCH', `X has ${m.cols} features but the model was fitted on ${s.d}: pass the same features.`);
+    }
+    return m;
   }
 
   /** Mean log-likelihood per row. */
@@ -201,8 +242,12 @@ export class MixtureWithNoise {
   }
 
   /** mclust's count with noise: the Gaussians' free parameters, K free weights, and the
-   *  hypervolume, which is taken from the data (nMclustParams(noise = TRUE) adds 2). */
-  nParameters(): number { return this.fitted('nParameters').gaussian.nParameters() + 2; }
+   *  hypervolume, which is taken from the data (nMclustParams(noise = TRUE) adds 2); for the
+   *  noise alone the hypervolume only (mclustBIC's G = 0: 2 log L − ln n). */
+  nParameters(): number {
+    const g = this.fitted('nParameters').gaussian;
+    return g ? g.nParameters() + 2 : 1;
+  }
 
   /** −2·log-likelihood + p·ln n (lower is better). */
   bic(X: MatrixInput): number {
@@ -217,8 +262,9 @@ export class MixtureWithNoise {
 
   toJSON(): MixtureWithNoiseJSON {
     const s = this.fitted('toJSON');
-    return { format: 'gmm-wasm-noise', version: 1, options: this.options, mixture: s.gaussian.toJSON(), noiseWeight: s.noiseWeight, logHypervolume: s.logV,
-      converged: s.converged, nIter: s.nIter, lowerBound: Number.isFinite(s.lowerBound) ? s.lowerBound : null };
+    return { format: 'gmm-wasm-noise', version: 1, options: this.options, mixture: s.gaussian?.toJSON() ?? null, nFeatures: s.d,
+      noiseWeight: s.noiseWeight, logHypervolume: s.logV, converged: s.converged, nIter: s.nIter,
+      lowerBound: Number.isFinite(s.lowerBound) ? s.lowerBound : null };
   }
 
   static fromJSON(json: MixtureWithNoiseJSON | string): MixtureWithNoise {
@@ -230,9 +276,14 @@ export class MixtureWithNoise {
     if (typeof j.converged !== 'boolean' || !Number.isInteger(j.nIter) || j.nIter < 0 || !(j.lowerBound === null || Number.isFinite(j.lowerBound))) {
       throw bad('"converged", "nIter" and "lowerBound" must be a boolean, an integer ≥ 0 and a number (or null).');
     }
-    const gaussian = GaussianMixture.fromJSON(j.mixture);
     const out = new MixtureWithNoise(j.options);
-    out.state = { gaussian, noiseWeight: j.noiseWeight, logV: j.logHypervolume, converged: j.converged, nIter: j.nIter,
+    const alone = out.opts.nComponents === 0;
+    if (alone !== (j.mixture === null)) throw bad('"mixture" must be null exactly where options.nComponents is 0 (the noise alone).');
+    const gaussian = j.mixture === null ? null : GaussianMixture.fromJSON(j.mixture);
+    const d = gaussian ? gaussian.nFeatures : j.nFeatures;
+    if (!(Number.isInteger(d) && d! >= 1)) throw bad('"nFeatures" must be an integer ≥ 1 for the noise alone.');
+    if (alone && j.noiseWeight !== 1) throw bad('the noise alone has "noiseWeight" 1.');
+    out.state = { gaussian, d: d!, noiseWeight: j.noiseWeight, logV: j.logHypervolume, converged: j.converged, nIter: j.nIter,
       lowerBound: j.lowerBound ?? -Infinity };
     return out;
   }

@@ -4,7 +4,7 @@ import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
 import { MixtureWithNoise, REFUSED_WITH_NOISE, type MixtureWithNoiseFitOptions, type MixtureWithNoiseOptions } from './noise-mixture.js';
 import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
-import { COVARIANCE_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
+import { COVARIANCE_MODELS, MCLUST_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { MODEL_OPTIONS, describe, toMatrix, toSampleWeight, type MatrixInput } from './validate.js';
 import { checkKeys } from './option-names.js';
 import { isFitFailure, rankCandidates, typeValues } from './select.js';
@@ -34,7 +34,9 @@ export interface NoiseModelSelection {
 /** selectNoiseModel's options: a MixtureWithNoise's, the noise guess, and the grid. */
 export interface SelectNoiseModelOptions extends Omit<MixtureWithNoiseOptions, 'nComponents' | 'covarianceType'> {
   noise: ArrayLike<boolean | number>;
-  /** Numbers of components: one, or a range [min, max] (default [1, 9], as Mclust). */
+  /** Numbers of components: one, or a range [min, max] (default [0, 9], as Mclust with noise;
+   *  0 is the noise alone: one candidate, under the covariance type whose mclust name comes
+   *  first alphabetically, as mclust's pickBIC names its row 0, the same in every column). */
   nComponents?: number | readonly [number, number];
   /** Covariance models (default all fourteen). */
   covarianceTypes?: readonly CovarianceName[];
@@ -52,16 +54,20 @@ export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOption
   // (the refused keys go on to MixtureWithNoise, which says why it refuses them)
   checkKeys(options, 'selectNoiseModel', [...MODEL_OPTIONS].filter((k) => !REFUSED_WITH_NOISE.includes(k) && k !== 'covarianceType')
     .concat(['hypervolume', 'noise', 'covarianceTypes', 'criterion', 'sampleWeight']), REFUSED_WITH_NOISE);
-  const { noise, nComponents = [1, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } = options;
+  const { noise, nComponents = [0, 9], covarianceTypes = COVARIANCE_MODELS, criterion = 'bic', sampleWeight, ...model } = options;
   const [lo, hi] = typeof nComponents === 'number' ? [nComponents, nComponents] : Array.isArray(nComponents) ? nComponents : [NaN, NaN];
-  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 1 && lo <= hi)) {
-    throw new GmmError('INVALID_OPTION', `nComponents must be a number or a range [min, max] of integers ≥ 1; got ${describe(nComponents)}.`);
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && lo <= hi)) {
+    throw new GmmError('INVALID_OPTION', `nComponents must be a number or a range [min, max] of integers ≥ 0 (0: the noise alone); got ${describe(nComponents)}.`);
   }
   const types = typeValues(covarianceTypes);
   if (criterion !== 'bic' && criterion !== 'aic') throw new GmmError('INVALID_OPTION', `criterion must be 'bic' or 'aic'; got ${describe(criterion)}.`);
   const m = toMatrix(X, 'X');
   // every candidate checked before any fit
-  const candidates = types.flatMap((t) => Array.from({ length: hi - lo + 1 }, (_, i) => new MixtureWithNoise({ ...model, nComponents: lo + i, covarianceType: t })));
+  const from = Math.max(lo, 1);
+  const mclustName = (t: CovarianceModel): string => Object.keys(MCLUST_MODELS).find((k) => MCLUST_MODELS[k] === t) ?? t;
+  const alone = types.map(modelNamed).reduce((a, b) => (mclustName(b!) < mclustName(a!) ? b : a))!;
+  const candidates = [...(lo === 0 ? [new MixtureWithNoise({ ...model, nComponents: 0, covarianceType: alone })] : []),
+    ...types.flatMap((t) => Array.from({ length: hi - from + 1 }, (_, i) => new MixtureWithNoise({ ...model, nComponents: from + i, covarianceType: t })))];
   const shared: SharedStart = { rows: null, hc: { made: null } };
   const results: NoiseSelectionResult[] = [], failed: NoiseModelSelection['failed'] = [];
   const w = toSampleWeight(sampleWeight, m.rows);
