@@ -130,6 +130,10 @@ describe('hcUse and hcModelName', () => {
     const col = Array.from({ length: 20 }, (_, i) => [Math.sin(i), i ** 1.5, 2 * i ** 1.5 + 1]);
     expect(msg(() => agglomerate(col, { use: 'SPH' }))).toMatch(/^NOT_POSITIVE_DEFINITE .*collinear.*'SPH'.*'PCR'/);
     expect(agglomerate(col, { use: 'PCR' }).merges.length).toBe(38);
+    // 5 rows, 4 varying features and 2 constant: PCS keeps the constant ones (p = 5), the others drop them
+    const five = Array.from({ length: 5 }, (_, i) => [Math.sin(i), Math.cos(3 * i), 7, i * i, 2, Math.sqrt(i + 1)]);
+    expect(msg(() => agglomerate(five, { use: 'PCS' }))).toMatch(/^NOT_POSITIVE_DEFINITE .*than the features \(PCS keeps the constant ones\) \(of the 6 features\)/);
+    expect(agglomerate(five, { use: 'STD' }).merges.length).toBe(8);
   });
   it('the command line takes --hc-use and --hc-model with --init hc', async () => {
     const input = 'eruptions,waiting\n' + Array.from({ length: k.n }, (_, i) => `${k.x[2 * i]},${k.x[2 * i + 1]}`).join('\n') + '\n';
@@ -143,6 +147,7 @@ describe('hcUse and hcModelName', () => {
     const bad = await cli('--init', 'hc', '--hc-use', 'vars');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--hc-use must be one of SVD, VARS, STD, PCR, PCS, SPH; got "vars"\. Names are in upper case here: 'VARS'/);
+    expect((await cli('--init', 'hc', '--hc-use', 'RND')).stderr).toMatch(/for random starts use --init random and --n-init/);
     const unused = await cli('--hc-model', 'EII');
     expect(unused.code).toBe(2);
     expect(unused.stderr).toMatch(/--hc-model 'EII' shapes the start of --init 'hc', but --init is 'kmeans': add --init 'hc'/);

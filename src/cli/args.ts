@@ -50,7 +50,7 @@ export const FIT_OPTIONS: OptionSpec[] = [
   { name: 'init', kind: 'string', value: 'method', help: 'kmeans | k-means++ | random | random_from_data | hc (mclust\'s start) (default kmeans)', choices: INIT_PARAMS },
   { name: 'hc-model', kind: 'string', value: 'model', help: 'with --init hc: VVV | EII | VII | EEE, the agglomeration\'s model (mclust\'s hcModelName; default VVV)', choices: HC_MODELS },
   { name: 'hc-use', kind: 'string', value: 'transform', help: `with --init hc: ${HC_USES.join(' | ')}, the data's transform (mclust's hcUse; default SVD)`, choices: HC_USES,
-    hint: hcUseHint },
+    hint: (v) => hcUseHint(v, '--init random and --n-init') },
   { name: 'n-init', kind: 'int', value: 'n', help: 'initialisations; the best lower bound wins (default 1)' },
   { name: 'max-iter', kind: 'int', value: 'n', help: 'EM iterations per initialisation (default 100; 0: the start alone)' },
   { name: 'tol', kind: 'number', value: 'x', help: 'stop when the lower bound changes less (default 1e-3)' },

@@ -102,7 +102,7 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
     if (q <= 0) {
       throw new GmmError(q === -2 ? 'NUMERICAL' : 'NOT_POSITIVE_DEFINITE', `${who} cannot cluster these ${n} ${rows}: ` +
         (q === 0 ? 'every feature is constant.'
-          : q === -3 ? `the agglomeration needs more of them than the features${use === 'VARS' ? '' : ' that vary among them'} (of the ${d} features), ` +
+          : q === -3 ? `the agglomeration needs more of them than the ${use === 'VARS' || use === 'PCS' ? `features (${use} keeps the constant ones)` : 'features that vary among them'} (of the ${d} features), ` +
             `or its first merges have singular covariances. ${instead}`
             : q === -1 ? `their ${use === 'SVD' ? 'standardised ' : ''}features are collinear (one is a linear combination of others, ` +
               `to rounding), which the transform '${use}' cannot scale. Drop the redundant features, or take the transform 'PCR' ` +

@@ -486,11 +486,12 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
 }
 
 /** What an unknown hcUse's error adds: the name in upper case (mclust takes any case), or
- *  why mclust's "RND" is missing. */
-export function hcUseHint(v: unknown): string {
+ *  why mclust's "RND" is missing (random starts: the options named by `random`, the
+ *  command line's flags there). */
+export function hcUseHint(v: unknown, random = "initParams 'random' and nInit"): string {
   if (typeof v !== 'string') return '';
   const upper = v.trim().toUpperCase();
-  if (upper === 'RND') return " mclust's random pairs (R's RNG) are not built: for random starts use initParams 'random' and nInit.";
+  if (upper === 'RND') return ` mclust's random pairs (R's RNG) are not built: for random starts use ${random}.`;
   return (HC_USES as readonly string[]).includes(upper) ? ` Names are in upper case here: '${upper}'.` : '';
 }
 
