@@ -16,7 +16,7 @@
 // a group's own, so wide data too); the work area hcViiWorkSize; pairs out 2(n − 1) i32, the
 // groups merged at each step (1-based, smaller first, as hc()).
 
-import { lastLeast, mergePairs, packedColumn, putRecord, scaledDistance, wardsw } from './hc-records';
+import { groupCost, lastLeast, mergePairs, NIJ, packedColumn, putRecord, SI, SJ, TRCIJ, TRMIJ, wardsw } from './hc-records';
 import { EPS, traceW } from './hc';
 
 const FLMAX: f64 = 1.7976931348623157e308;
@@ -59,9 +59,7 @@ export function hcViiWorkSize(n: i32, p: i32): f64 {
   return <f64>n * <f64>max(p, 2) + <f64>p + recordsOf(n) + <f64>((n + 1) >> 1);
 }
 
-// what pairCost and stored leave: the pair's scales, size, trace and term; a group's trace,
-// term and size
-let SI: f64 = 0, SJ: f64 = 0, TRCIJ: f64 = 0, TRMIJ: f64 = 0, NIJ = 0;
+// what stored leaves: a group's trace, term and size
 let GT: f64 = 0, GM: f64 = 0, GN = 0;
 
 /** The trace, term and size of the group in slot g (GT, GM, GN): a singleton's 0, log α, 1; a
@@ -75,17 +73,10 @@ function stored(g: i32): void {
   }
 }
 
-/** The cost of merging slot i (ni rows, trace tri, term tmi) with slot j (nj, trj, tmj), as
- *  mclust computes it in each of its loops: v = √(nⱼ/nᵢⱼ)·yᵢ − √(nᵢ/nᵢⱼ)·yⱼ; sets SI, SJ (the
- *  scales of yᵢ, yⱼ in the merged y), NIJ, TRCIJ, TRMIJ. */
+/** The cost of merging slot i (ni rows, trace tri, term tmi) with slot j (nj, trj, tmj)
+ *  (groupCost, hc-records.ts: it sets SI, SJ, NIJ, TRCIJ, TRMIJ). */
 function pairCost(i: i32, ni: i32, tri: f64, tmi: f64, j: i32, nj: i32, trj: f64, tmj: f64): f64 {
-  NIJ = ni + nj;
-  const rij = <f64>NIJ, qij = 1 / rij, qi = <f64>ni * qij, qj = <f64>nj * qij;
-  SI = Math.sqrt(qi);
-  SJ = Math.sqrt(qj);
-  TRCIJ = (tri + trj) + scaledDistance(X, 8, <usize>N << 3, P, i, SJ, j, SI, V);
-  TRMIJ = rij * Math.log((TRCIJ + ALPHA) / rij);
-  return TRMIJ - (tmi + tmj);
+  return groupCost(X, 8, <usize>N << 3, P, V, ALPHA, i, ni, tri, tmi, j, nj, trj, tmj);
 }
 
 /**

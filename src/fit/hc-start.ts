@@ -47,6 +47,11 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
 export const HC_MODELS = ['VVV', 'EII', 'VII', 'EEE'] as const;
 export type HcModel = typeof HC_MODELS[number];
 
+/** agglomerate's models: HC_MODELS and those of one feature, which no start takes (Mclust()
+ *  starts one feature from quantiles): mclust's V (assembly/hc-v.ts). */
+export const AGGLOMERATE_MODELS = [...HC_MODELS, 'V'] as const;
+export type AgglomerateModel = typeof AGGLOMERATE_MODELS[number];
+
 /** mclust's transforms of the data before the agglomeration (hc's `use`, mclust.options("hcUse")),
  *  in the order of the core's codes (assembly/hc.ts USE_*): 'SVD' (Mclust()'s default: the
  *  standardised data on its principal axes, each scaled by σ^(−½)), 'VARS' (the data as given),
@@ -70,18 +75,19 @@ interface HcKernels {
   wide: boolean;
 }
 
-function hcKernels(c: CoreExports): Record<HcModel, HcKernels> {
+function hcKernels(c: CoreExports): Record<AgglomerateModel, HcKernels> {
   return {
     VVV: { size: c.hcWorkSize, begin: c.hcBegin, merge: c.hcMerge, pairs: c.hcPairs, wide: false }, // assembly/hc.ts
     EII: { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs, wide: true }, // hc-ward.ts
     VII: { size: c.hcViiWorkSize, begin: c.hcViiBegin, merge: c.hcViiMerge, pairs: c.hcViiPairs, wide: true }, // hc-vii.ts
     EEE: { size: c.hcEeeWorkSize, begin: c.hcEeeBegin, merge: c.hcEeeMerge, pairs: c.hcEeePairs, wide: true }, // hc-eee.ts
+    V: { size: c.hcVWorkSize, begin: c.hcVBegin, merge: c.hcVMerge, pairs: c.hcVPairs, wide: false }, // hc-v.ts (one feature)
   };
 }
 
 /** What an agglomeration is and what its errors say: the model and transform, and the
  *  message's subject (who), the rows' name (rows) and the remedy (instead). */
-interface HcOptions { model?: HcModel; use?: HcUse; who?: string; rows?: string; instead?: string }
+interface HcOptions { model?: AgglomerateModel; use?: HcUse; who?: string; rows?: string; instead?: string }
 
 /**
  * mclust's hc(X, model, use) over the n rows of x (row-major n × d).

@@ -1,8 +1,9 @@
 // Model-based hierarchical clustering as a result of its own: mclust's hc(X, modelName, use)
 // for the models VVV (the agglomeration Mclust() starts from: assembly/hc.ts), EII (Ward's
 // method, which Mclust() takes where there are no more rows than features:
-// assembly/hc-ward.ts), VII (spherical, each group its own volume: assembly/hc-vii.ts) and
-// EEE (one covariance for every group: assembly/hc-eee.ts), after any of mclust's transforms
+// assembly/hc-ward.ts), VII (spherical, each group its own volume: assembly/hc-vii.ts),
+// EEE (one covariance for every group: assembly/hc-eee.ts) and, for one feature, V (each group
+// its own variance: assembly/hc-v.ts), after any of mclust's transforms
 // but its random "RND" (hc()'s default "VARS", the data as given; Mclust()'s "SVD"), and
 // hclass, its classification into G groups. Every row is agglomerated (Mclust() itself takes
 // a subset above 2,000 rows): memory grows with n² (16 MB at 2,000 rows) and time with about
@@ -11,7 +12,7 @@
 import { core } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { hcClasses, hcMerges, HC_MODELS, HC_USES, type HcModel, type HcUse } from '../fit/hc-start.js';
+import { AGGLOMERATE_MODELS, hcClasses, hcMerges, HC_USES, type AgglomerateModel, type HcUse } from '../fit/hc-start.js';
 import { checkKeys } from './option-names.js';
 import { describe, hcUseHint, toMatrix, type MatrixInput } from './validate.js';
 
@@ -31,28 +32,33 @@ const MCLUST_HC = ['E', 'V', 'EII', 'VII', 'EEE', 'VVV'];
 
 /** mclust's hc(X, modelName, use) over every row of X: modelName 'VVV' (default; more rows than
  *  features, at least two features), 'EII' (Ward's; any shape, one feature too), 'VII' or
- *  'EEE' (any number of rows, at least two features); use one of HC_USES ('VARS' by default,
- *  as hc(); Mclust() starts from 'SVD'). */
-export function agglomerate(X: MatrixInput, options: { modelName?: HcModel; use?: HcUse } = {}, ...rest: unknown[]): Agglomeration {
+ *  'EEE' (any number of rows, at least two features), 'V' (exactly one feature); use one of
+ *  HC_USES ('VARS' by default, as hc(); Mclust() starts from 'SVD'). */
+export function agglomerate(X: MatrixInput, options: { modelName?: AgglomerateModel; use?: HcUse } = {}, ...rest: unknown[]): Agglomeration {
   if (rest.length > 0 || options === null || typeof options !== 'object') {
-    throw new GmmError('INVALID_ARGUMENT', `agglomerate takes X and options { modelName: ${HC_MODELS.map((t) => `'${t}'`).join(' | ')}, use: 'VARS' | 'SVD' | …}: ` +
+    throw new GmmError('INVALID_ARGUMENT', `agglomerate takes X and options { modelName: ${AGGLOMERATE_MODELS.map((t) => `'${t}'`).join(' | ')}, use: 'VARS' | 'SVD' | …}: ` +
       "it is mclust's hc.");
   }
   checkKeys(options, 'agglomerate', ['modelName', 'use']);
   const model = options.modelName ?? 'VVV', use = options.use ?? 'VARS';
-  if (!HC_MODELS.includes(model)) {
-    throw new GmmError('INVALID_OPTION', `modelName must be ${HC_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built ` +
-      `here; ${MCLUST_HC.filter((t) => !(HC_MODELS as readonly string[]).includes(t)).join(', ')} are not); got ${describe(model)}.`);
+  if (!AGGLOMERATE_MODELS.includes(model)) {
+    const missing = MCLUST_HC.filter((t) => !(AGGLOMERATE_MODELS as readonly string[]).includes(t));
+    throw new GmmError('INVALID_OPTION', `modelName must be ${AGGLOMERATE_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built ` +
+      `here${missing.length ? `; ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not` : ''}); got ${describe(model)}.`);
   }
   if (!HC_USES.includes(use)) {
     throw new GmmError('INVALID_OPTION', `use must be one of ${HC_USES.map((t) => `'${t}'`).join(', ')}; got ${describe(use)}.${hcUseHint(use)}`);
   }
   const m = toMatrix(X, 'X', 'complete');
   // (mclust's hcVII writes past its data with one feature, crashing R, and hcEEE fails on it:
-  // R's subscripting of its result drops a dimension)
-  if (m.cols < 2 && model !== 'EII') {
-    throw new GmmError('INVALID_ARGUMENT', `agglomerate needs at least two features for ${model}: for one, use modelName 'EII' (Ward's; ` +
-      "mclust's \"V\" is not built, and Mclust() starts one feature from quantiles, as initParams 'hc' does).");
+  // R's subscripting of its result drops a dimension; its hcV takes one-dimensional data only)
+  if (m.cols < 2 && model !== 'EII' && model !== 'V') {
+    throw new GmmError('INVALID_ARGUMENT', `agglomerate needs at least two features for ${model}: for one, use modelName 'V' (each group its ` +
+      "own variance) or 'EII' (Ward's; Mclust() starts one feature from quantiles, as initParams 'hc' does).");
+  }
+  if (m.cols > 1 && model === 'V') {
+    throw new GmmError('INVALID_ARGUMENT', `modelName 'V' agglomerates one feature; X has ${m.cols}: for more, its multivariate ` +
+      "counterparts are 'VII' (spherical, each group its own volume) and 'EII' (Ward's: one volume).");
   }
   if (m.rows < 2) throw new GmmError('TOO_FEW_SAMPLES', `agglomerate needs at least two rows; X has ${m.rows}.`);
   const c = core();

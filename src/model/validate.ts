@@ -462,8 +462,8 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
   }
   const hcModelName = get('hcModelName') as HcModel, hcUse = get('hcUse') as HcUse;
   if (!HC_MODELS.includes(hcModelName)) {
-    throw new GmmError('INVALID_OPTION', `hcModelName must be ${HC_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built here); ` +
-      `got ${describe(hcModelName)}.`);
+    throw new GmmError('INVALID_OPTION', `hcModelName must be ${HC_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built here for ` +
+      `a start; one feature starts from quantiles, as Mclust()); got ${describe(hcModelName)}.`);
   }
   if (!HC_USES.includes(hcUse)) {
     throw new GmmError('INVALID_OPTION', `hcUse must be one of ${HC_USES.map((t) => `'${t}'`).join(', ')}; got ${describe(hcUse)}.` +
