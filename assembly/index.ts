@@ -16,6 +16,7 @@ export { hcTransform, hcWorkSize, hcBegin, hcMerge, hcPairs } from './hc';
 export { hcWardWorkSize, hcWardBegin, hcWardMerge, hcWardPairs } from './hc-ward';
 export { hcViiWorkSize, hcViiBegin, hcViiMerge, hcViiPairs } from './hc-vii';
 export { hcEeeWorkSize, hcEeeBegin, hcEeeMerge, hcEeePairs } from './hc-eee';
+export { hcEWorkSize, hcEBegin, hcEMerge, hcEPairs } from './hc-e';
 export { vbLogConstants, vbResponsibilityEntropy, vbMStep, vbExpectedWeights, vbBoundTerms } from './variational';
 export { digamma, lgamma, betaln } from './special';
 export { expBlock, logBlock } from './vmath';

@@ -41,7 +41,7 @@ export type { ComponentCombination, CombinationLevel } from './model/combine.js'
 export type { SemiSupervisedOptions, SemiSupervisedFitOptions, SemiSupervisedResult, SemiSupervisedSelection, SemiSupervisedMixtureJSON } from './model/semi-supervised.js';
 export type { NoiseModelSelection, NoiseSelectionResult, SelectNoiseModelOptions } from './model/noise-selection.js';
 export type { Agglomeration } from './model/agglomerate.js';
-export type { HcModel, HcUse } from './fit/hc-start.js';
+export type { AgglomerateModel, HcModel, HcUse } from './fit/hc-start.js';
 export { HC_USES } from './fit/hc-start.js';
 export { MixtureDiscriminant } from './model/discriminant.js';
 export type { MixtureDiscriminantOptions, MixtureDiscriminantJSON, ClassLabel, DiscriminantModelType, EddaResult, EddaSelection, CrossValidation } from './model/discriminant.js';

@@ -76,6 +76,12 @@ export interface CoreExports {
   hcEeeBegin(z: number, n: number, p: number, work: number): number;
   hcEeeMerge(): number;
   hcEeePairs(pairs: number): void;
+  /** mclust's hcE (one feature) from the rows: hcEBegin, hcEMerge while it returns 1, then
+   *  hcEPairs' 2(n − 1) merged labels (assembly/hc-e.ts). */
+  hcEWorkSize(n: number, p: number): number;
+  hcEBegin(z: number, n: number, p: number, work: number): number;
+  hcEMerge(): number;
+  hcEPairs(pairs: number): void;
   hcWorkSize(n: number, p: number): number;
   /** mclust's hcVVV from singletons: hcBegin, then hcMerge while it returns 1, then hcPairs'
    *  2(n − 1) merged labels (assembly/hc.ts). */

@@ -47,6 +47,12 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
 export const HC_MODELS = ['VVV', 'EII', 'VII', 'EEE'] as const;
 export type HcModel = typeof HC_MODELS[number];
 
+/** The models agglomerate takes: HC_MODELS and mclust's one-feature models, which are not
+ *  hcModelName's (Mclust() starts one feature from quantiles, never from hc): 'E' (equal
+ *  variance, assembly/hc-e.ts). */
+export const AGGLOMERATE_MODELS = [...HC_MODELS, 'E'] as const;
+export type AgglomerateModel = typeof AGGLOMERATE_MODELS[number];
+
 /** mclust's transforms of the data before the agglomeration (hc's `use`, mclust.options("hcUse")),
  *  in the order of the core's codes (assembly/hc.ts USE_*): 'SVD' (Mclust()'s default: the
  *  standardised data on its principal axes, each scaled by σ^(−½)), 'VARS' (the data as given),
@@ -70,18 +76,19 @@ interface HcKernels {
   wide: boolean;
 }
 
-function hcKernels(c: CoreExports): Record<HcModel, HcKernels> {
+function hcKernels(c: CoreExports): Record<AgglomerateModel, HcKernels> {
   return {
     VVV: { size: c.hcWorkSize, begin: c.hcBegin, merge: c.hcMerge, pairs: c.hcPairs, wide: false }, // assembly/hc.ts
     EII: { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs, wide: true }, // hc-ward.ts
     VII: { size: c.hcViiWorkSize, begin: c.hcViiBegin, merge: c.hcViiMerge, pairs: c.hcViiPairs, wide: true }, // hc-vii.ts
     EEE: { size: c.hcEeeWorkSize, begin: c.hcEeeBegin, merge: c.hcEeeMerge, pairs: c.hcEeePairs, wide: true }, // hc-eee.ts
+    E: { size: c.hcEWorkSize, begin: c.hcEBegin, merge: c.hcEMerge, pairs: c.hcEPairs, wide: true }, // hc-e.ts (one feature)
   };
 }
 
 /** What an agglomeration is and what its errors say: the model and transform, and the
  *  message's subject (who), the rows' name (rows) and the remedy (instead). */
-interface HcOptions { model?: HcModel; use?: HcUse; who?: string; rows?: string; instead?: string }
+interface HcOptions { model?: AgglomerateModel; use?: HcUse; who?: string; rows?: string; instead?: string }
 
 /**
  * mclust's hc(X, model, use) over the n rows of x (row-major n × d).

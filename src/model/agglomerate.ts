@@ -2,7 +2,8 @@
 // for the models VVV (the agglomeration Mclust() starts from: assembly/hc.ts), EII (Ward's
 // method, which Mclust() takes where there are no more rows than features:
 // assembly/hc-ward.ts), VII (spherical, each group its own volume: assembly/hc-vii.ts) and
-// EEE (one covariance for every group: assembly/hc-eee.ts), after any of mclust's transforms
+// EEE (one covariance for every group: assembly/hc-eee.ts), and for one feature E (equal
+// variance: assembly/hc-e.ts), after any of mclust's transforms
 // but its random "RND" (hc()'s default "VARS", the data as given; Mclust()'s "SVD"), and
 // hclass, its classification into G groups. Every row is agglomerated (Mclust() itself takes
 // a subset above 2,000 rows): memory grows with n² (16 MB at 2,000 rows) and time with about
@@ -11,7 +12,7 @@
 import { core } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { hcClasses, hcMerges, HC_MODELS, HC_USES, type HcModel, type HcUse } from '../fit/hc-start.js';
+import { AGGLOMERATE_MODELS, hcClasses, hcMerges, HC_USES, type AgglomerateModel, type HcUse } from '../fit/hc-start.js';
 import { checkKeys } from './option-names.js';
 import { describe, hcUseHint, toMatrix, type MatrixInput } from './validate.js';
 
@@ -31,18 +32,19 @@ const MCLUST_HC = ['E', 'V', 'EII', 'VII', 'EEE', 'VVV'];
 
 /** mclust's hc(X, modelName, use) over every row of X: modelName 'VVV' (default; more rows than
  *  features, at least two features), 'EII' (Ward's; any shape, one feature too), 'VII' or
- *  'EEE' (any number of rows, at least two features); use one of HC_USES ('VARS' by default,
- *  as hc(); Mclust() starts from 'SVD'). */
-export function agglomerate(X: MatrixInput, options: { modelName?: HcModel; use?: HcUse } = {}, ...rest: unknown[]): Agglomeration {
+ *  'EEE' (any number of rows, at least two features), 'E' (exactly one feature); use one of
+ *  HC_USES ('VARS' by default, as hc(); Mclust() starts from 'SVD'). */
+export function agglomerate(X: MatrixInput, options: { modelName?: AgglomerateModel; use?: HcUse } = {}, ...rest: unknown[]): Agglomeration {
   if (rest.length > 0 || options === null || typeof options !== 'object') {
-    throw new GmmError('INVALID_ARGUMENT', `agglomerate takes X and options { modelName: ${HC_MODELS.map((t) => `'${t}'`).join(' | ')}, use: 'VARS' | 'SVD' | …}: ` +
+    throw new GmmError('INVALID_ARGUMENT', `agglomerate takes X and options { modelName: ${AGGLOMERATE_MODELS.map((t) => `'${t}'`).join(' | ')}, use: 'VARS' | 'SVD' | …}: ` +
       "it is mclust's hc.");
   }
   checkKeys(options, 'agglomerate', ['modelName', 'use']);
   const model = options.modelName ?? 'VVV', use = options.use ?? 'VARS';
-  if (!HC_MODELS.includes(model)) {
-    throw new GmmError('INVALID_OPTION', `modelName must be ${HC_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built ` +
-      `here; ${MCLUST_HC.filter((t) => !(HC_MODELS as readonly string[]).includes(t)).join(', ')} are not); got ${describe(model)}.`);
+  if (!AGGLOMERATE_MODELS.includes(model)) {
+    const not = MCLUST_HC.filter((t) => !(AGGLOMERATE_MODELS as readonly string[]).includes(t));
+    throw new GmmError('INVALID_OPTION', `modelName must be ${AGGLOMERATE_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built ` +
+      `here${not.length ? `; ${not.join(', ')} ${not.length > 1 ? 'are' : 'is'} not` : ''}); got ${describe(model)}.`);
   }
   if (!HC_USES.includes(use)) {
     throw new GmmError('INVALID_OPTION', `use must be one of ${HC_USES.map((t) => `'${t}'`).join(', ')}; got ${describe(use)}.${hcUseHint(use)}`);
@@ -50,9 +52,14 @@ export function agglomerate(X: MatrixInput, options: { modelName?: HcModel; use?
   const m = toMatrix(X, 'X', 'complete');
   // (mclust's hcVII writes past its data with one feature, crashing R, and hcEEE fails on it:
   // R's subscripting of its result drops a dimension)
-  if (m.cols < 2 && model !== 'EII') {
-    throw new GmmError('INVALID_ARGUMENT', `agglomerate needs at least two features for ${model}: for one, use modelName 'EII' (Ward's; ` +
-      "mclust's \"V\" is not built, and Mclust() starts one feature from quantiles, as initParams 'hc' does).");
+  if (m.cols < 2 && model !== 'EII' && model !== 'E') {
+    throw new GmmError('INVALID_ARGUMENT', `agglomerate needs at least two features for ${model}: for one, use modelName 'E' (mclust's hcE) or 'EII' ` +
+      "(Ward's, here the same merges; mclust's \"V\" is not built, and Mclust() starts one feature from quantiles, as initParams 'hc' does).");
+  }
+  // mclust's hcE takes one feature only ("data must be one-dimensional"); EII is its counterpart for more
+  if (m.cols > 1 && model === 'E') {
+    throw new GmmError('INVALID_ARGUMENT', `agglomerate's modelName 'E' takes exactly one feature; X has ${m.cols}: for more, use ` +
+      "'EII' (E's multivariate counterpart: every group the same spherical variance) or 'VII' (V's: each group its own).");
   }
   if (m.rows < 2) throw new GmmError('TOO_FEW_SAMPLES', `agglomerate needs at least two rows; X has ${m.rows}.`);
   const c = core();
