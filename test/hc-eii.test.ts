@@ -69,7 +69,7 @@ describe('mclust hcEII', () => {
     expect(errorCode(() => agglomerate([[1], [4], [2]]))).toBe('INVALID_ARGUMENT');
     const wide = fx.cases.find((c) => c.name === 'wide')!;
     expect(errorCode(() => agglomerate(X(wide)))).toBe('NOT_POSITIVE_DEFINITE');
-    expect(errorCode(() => agglomerate(X(wide), { modelName: 'E' as never }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => agglomerate(X(wide), { modelName: 'W' as never }))).toBe('INVALID_OPTION');
     expect(errorCode(() => agglomerate(X(wide), { model: 'EII' } as never))).toBe('INVALID_OPTION');
     expect(errorCode(() => agglomerate([[1, 2]], { modelName: 'EII' }))).toBe('TOO_FEW_SAMPLES');
     expect(errorCode(() => agglomerate([[1, 2], [1, 2]], { modelName: 'EII' }))).toBe('NOT_POSITIVE_DEFINITE'); // every feature constant

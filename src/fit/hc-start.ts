@@ -47,9 +47,11 @@ export async function runStepsAsync<T>(g: Steps<T>, pace: () => Promise<void>): 
 export const HC_MODELS = ['VVV', 'EII', 'VII', 'EEE'] as const;
 export type HcModel = typeof HC_MODELS[number];
 
-/** agglomerate's models: HC_MODELS and those of one feature, which no start takes (Mclust()
- *  starts one feature from quantiles): mclust's V (assembly/hc-v.ts). */
-export const AGGLOMERATE_MODELS = [...HC_MODELS, 'V'] as const;
+/** The models agglomerate takes: HC_MODELS and mclust's one-feature models, which are not
+ *  hcModelName's (Mclust() starts one feature from quantiles, never from hc): 'E' (equal
+ *  variance: hc1e is hceii with one feature, so EII's kernels) and 'V' (each group its own
+ *  variance: assembly/hc-v.ts). */
+export const AGGLOMERATE_MODELS = [...HC_MODELS, 'E', 'V'] as const;
 export type AgglomerateModel = typeof AGGLOMERATE_MODELS[number];
 
 /** mclust's transforms of the data before the agglomeration (hc's `use`, mclust.options("hcUse")),
@@ -62,7 +64,7 @@ export type HcUse = typeof HC_USES[number];
 
 /** An agglomeration's merges, as hc() gives them: 2(n − 1) row labels, pair s merging group
  *  pairs[2s + 1] into pairs[2s] (1-based, groups named by a row, as hc()). hc() starts from
- *  the rows (its partition argument is not passed on to hcVVV, hcEII or hcVII unless given). */
+ *  the rows (its partition argument is not passed on to the models' functions unless given). */
 type HcTree = Int32Array;
 
 /** An hc model's kernels in the core (size, begin, merge while it returns 1, pairs), and
@@ -81,6 +83,8 @@ function hcKernels(c: CoreExports): Record<AgglomerateModel, HcKernels> {
     EII: { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs, wide: true }, // hc-ward.ts
     VII: { size: c.hcViiWorkSize, begin: c.hcViiBegin, merge: c.hcViiMerge, pairs: c.hcViiPairs, wide: true }, // hc-vii.ts
     EEE: { size: c.hcEeeWorkSize, begin: c.hcEeeBegin, merge: c.hcEeeMerge, pairs: c.hcEeePairs, wide: true }, // hc-eee.ts
+    // mclust's hc1e is its hceii with p = 1 (its BLAS calls written out, the same roundings)
+    E: { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs, wide: true },
     V: { size: c.hcVWorkSize, begin: c.hcVBegin, merge: c.hcVMerge, pairs: c.hcVPairs, wide: false }, // hc-v.ts (one feature)
   };
 }

@@ -2,8 +2,9 @@
 // for the models VVV (the agglomeration Mclust() starts from: assembly/hc.ts), EII (Ward's
 // method, which Mclust() takes where there are no more rows than features:
 // assembly/hc-ward.ts), VII (spherical, each group its own volume: assembly/hc-vii.ts),
-// EEE (one covariance for every group: assembly/hc-eee.ts) and, for one feature, V (each group
-// its own variance: assembly/hc-v.ts), after any of mclust's transforms
+// EEE (one covariance for every group: assembly/hc-eee.ts) and, for one feature, E (equal
+// variances: Ward's with one feature) and V (each group its own variance: assembly/hc-v.ts),
+// after any of mclust's transforms
 // but its random "RND" (hc()'s default "VARS", the data as given; Mclust()'s "SVD"), and
 // hclass, its classification into G groups. Every row is agglomerated (Mclust() itself takes
 // a subset above 2,000 rows): memory grows with n² (16 MB at 2,000 rows) and time with about
@@ -32,7 +33,7 @@ const MCLUST_HC = ['E', 'V', 'EII', 'VII', 'EEE', 'VVV'];
 
 /** mclust's hc(X, modelName, use) over every row of X: modelName 'VVV' (default; more rows than
  *  features, at least two features), 'EII' (Ward's; any shape, one feature too), 'VII' or
- *  'EEE' (any number of rows, at least two features), 'V' (exactly one feature); use one of
+ *  'EEE' (any number of rows, at least two features), 'E' and 'V' (exactly one feature); use one of
  *  HC_USES ('VARS' by default, as hc(); Mclust() starts from 'SVD'). */
 export function agglomerate(X: MatrixInput, options: { modelName?: AgglomerateModel; use?: HcUse } = {}, ...rest: unknown[]): Agglomeration {
   if (rest.length > 0 || options === null || typeof options !== 'object') {
@@ -51,14 +52,16 @@ export function agglomerate(X: MatrixInput, options: { modelName?: AgglomerateMo
   }
   const m = toMatrix(X, 'X', 'complete');
   // (mclust's hcVII writes past its data with one feature, crashing R, and hcEEE fails on it:
-  // R's subscripting of its result drops a dimension; its hcV takes one-dimensional data only)
-  if (m.cols < 2 && model !== 'EII' && model !== 'V') {
-    throw new GmmError('INVALID_ARGUMENT', `agglomerate needs at least two features for ${model}: for one, use modelName 'V' (each group its ` +
-      "own variance) or 'EII' (Ward's; Mclust() starts one feature from quantiles, as initParams 'hc' does).");
+  // R's subscripting of its result drops a dimension; its hcE and hcV take one-dimensional data only)
+  if (m.cols < 2 && model !== 'EII' && model !== 'E' && model !== 'V') {
+    throw new GmmError('INVALID_ARGUMENT', `agglomerate needs at least two features for ${model}: for one, use modelName 'E' (equal ` +
+      "variances, as 'EII'), 'V' (each group its own variance) or 'EII' (Mclust() starts one feature from quantiles, as initParams " +
+      "'hc' does).");
   }
-  if (m.cols > 1 && model === 'V') {
-    throw new GmmError('INVALID_ARGUMENT', `modelName 'V' agglomerates one feature; X has ${m.cols}: for more, its multivariate ` +
-      "counterparts are 'VII' (spherical, each group its own volume) and 'EII' (Ward's: one volume).");
+  if (m.cols > 1 && (model === 'E' || model === 'V')) {
+    throw new GmmError('INVALID_ARGUMENT', `modelName '${model}' agglomerates one feature; X has ${m.cols}: for more, its multivariate ` +
+      (model === 'E' ? "counterpart is 'EII' (every group the same spherical variance), or 'VII' for each group its own volume."
+        : "counterpart is 'VII' (spherical, each group its own volume), or 'EII' for one volume for all."));
   }
   if (m.rows < 2) throw new GmmError('TOO_FEW_SAMPLES', `agglomerate needs at least two rows; X has ${m.rows}.`);
   const c = core();
