@@ -4,7 +4,7 @@
 // JSON and the refusals.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { MixtureWithNoise, hypervolume, selectNoiseModel, type Matrix } from '../src/index.js';
+import { MixtureWithNoise, dimensionReduction, hypervolume, selectNoiseModel, type Matrix } from '../src/index.js';
 import { structureOf } from '../src/model/covariance-models.js';
 import { fullCovariance } from '../src/model/params.js';
 import { errorCode, loadCore, maxRelDiff, sameBits, thrown } from './helpers.js';
@@ -101,6 +101,15 @@ describe('the noise alone (nComponents 0, mclust\'s G = 0)', () => {
     expect(errorCode(() => MixtureWithNoise.fromJSON({ ...j, noiseWeight: 0.5 }))).toBe('INVALID_JSON');
     expect(errorCode(() => MixtureWithNoise.fromJSON({ ...j, nFeatures: 0 }))).toBe('INVALID_JSON');
     expect(errorCode(() => selectNoiseModel(U, { noise: a.noise, nComponents: [-1, 2] }))).toBe('INVALID_OPTION');
+    expect(errorCode(() => MixtureWithNoise.fromJSON({ ...j, lowerBound: 5 }))).toBe('INVALID_JSON');
+    expect(errorCode(() => MixtureWithNoise.fromJSON({ ...j, converged: false, nIter: 9 }))).toBe('INVALID_JSON');
+    expect(thrown(() => new MixtureWithNoise({ nComponents: 0.5 })).message).toMatch(/integer ≥ 0 \(0: the noise alone\)/);
+    expect(thrown(() => dimensionReduction(m, U)).message).toMatch(/^dimensionReduction: .*the noise alone/);
+    // the guess is checked before any fit, G = 0 included: some rows noise, not all (as mclust)
+    const all = a.noise.map(() => true), none = a.noise.map(() => false);
+    expect(thrown(() => selectNoiseModel(U, { noise: all, nComponents: [0, 2] })).message).toMatch(/noise marks every row/);
+    expect(thrown(() => selectNoiseModel(U, { noise: none, nComponents: [0, 2] })).message).toMatch(/noise marks no row/);
+    expect(thrown(() => new MixtureWithNoise({ nComponents: 0 }).fit(U, { noise: none })).message).toMatch(/noise marks no row/);
   });
 });
 

@@ -35,6 +35,10 @@ export interface DimensionReduction {
 /** The components (weights, means, full covariances) of a mixture or of a classifier's class
  *  mixtures (weights times the classes' shares of the rows, as MclustDR's). */
 function componentsOf(model: GaussianMixture | MixtureDiscriminant | MixtureWithNoise, d: number): { f: number[]; mu: Float64Array[]; cov: Float64Array[] } {
+  if (model instanceof MixtureWithNoise && model.nComponents === 0) {
+    throw new GmmError('INVALID_ARGUMENT', 'dimensionReduction: this MixtureWithNoise is the noise alone (nComponents 0): it has no ' +
+      'components whose directions could be found.');
+  }
   const models = model instanceof MixtureDiscriminant ? model.models : [model instanceof MixtureWithNoise ? model.mixture : model];
   // a noise fit's Gaussians keep their weights in the whole mixture, (1 − π₀)·wₖ, as MclustDR takes them
   const shares = model instanceof MixtureDiscriminant ? Array.from(model.shares) : [model instanceof MixtureWithNoise ? 1 - model.noiseWeight : 1];

@@ -73,6 +73,10 @@ export class MixtureWithNoise {
         "fit's noise option marks (mclust's noise start), without an explicit start, a prior, equal weights or missing values.");
     }
     const { hypervolume, ...gaussian } = options;
+    const K = gaussian.nComponents;
+    if (K !== undefined && !(typeof K === 'number' && Number.isInteger(K) && K >= 0)) {
+      throw new GmmError('INVALID_OPTION', `nComponents must be an integer ≥ 0 (0: the noise alone); got ${describe(K)}.`);
+    }
     if (hypervolume !== undefined && !(typeof hypervolume === 'number' && hypervolume > 0 && hypervolume < Infinity)) {
       throw new GmmError('INVALID_OPTION', `hypervolume must be a positive finite number; got ${describe(hypervolume)}.`);
     }
@@ -93,12 +97,12 @@ export class MixtureWithNoise {
     const noise = noiseRows(options.noise, n);
     const w = toSampleWeight(options.sampleWeight, n) ?? new Float64Array(n).fill(1);
     const { hypervolume: given, ...gaussian } = this.opts;
+    const scattered = noise.reduce((s, v, i) => s + (v && w[i] > 0 ? 1 : 0), 0);
+    if (scattered === 0) throw new GmmError('INVALID_ARGUMENT', 'noise marks no row (of positive weight): mark the rows first taken as noise.');
     if (gaussian.nComponents === 0) return this.fitNoiseAlone(m, w, given);
     const g = new GaussianMixture({ ...gaussian, maxIter: 0 });
     const K = g.nComponents;
     const kept = noise.flatMap((v, i) => (v || !(w[i] > 0) ? [] : [i]));
-    const scattered = noise.reduce((s, v, i) => s + (v && w[i] > 0 ? 1 : 0), 0);
-    if (scattered === 0) throw new GmmError('INVALID_ARGUMENT', 'noise marks no row (of positive weight): mark the rows first taken as noise.');
     if (kept.length < K) {
       throw new GmmError('TOO_FEW_SAMPLES', `noise leaves ${kept.length} rows for nComponents = ${K}: mark fewer rows as noise, or fit fewer components.`);
     }
@@ -282,7 +286,9 @@ export class MixtureWithNoise {
     const gaussian = j.mixture === null ? null : GaussianMixture.fromJSON(j.mixture);
     const d = gaussian ? gaussian.nFeatures : j.nFeatures;
     if (!(Number.isInteger(d) && d! >= 1)) throw bad('"nFeatures" must be an integer ≥ 1 for the noise alone.');
-    if (alone && j.noiseWeight !== 1) throw bad('the noise alone has "noiseWeight" 1.');
+    if (alone && !(j.noiseWeight === 1 && j.nIter === 0 && j.converged && j.lowerBound === -j.logHypervolume)) {
+      throw bad('the noise alone has "noiseWeight" 1, "nIter" 0, "converged" true and "lowerBound" −"logHypervolume".');
+    }
     out.state = { gaussian, d: d!, noiseWeight: j.noiseWeight, logV: j.logHypervolume, converged: j.converged, nIter: j.nIter,
       lowerBound: j.lowerBound ?? -Infinity };
     return out;
@@ -306,7 +312,7 @@ function noiseEStep(g: GaussianMixture, m: Matrix, pi0: number, logV: number): {
 }
 
 /** noise checked: one boolean per row. */
-function noiseRows(v: unknown, n: number): boolean[] {
+export function noiseRows(v: unknown, n: number): boolean[] {
   if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
     throw new GmmError('INVALID_TYPE', `noise must be an array of ${n} booleans (true: a row first taken as noise); got ${describe(v)}.`);
   }
