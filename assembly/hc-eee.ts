@@ -22,9 +22,8 @@
 // 2(n − 1) i32, the groups merged at each step (1-based, smaller first, as hc()).
 
 import { axpy, copy, dot, logDetSquared, rankOneUpdate, scal } from './hc';
-import { mergePairs } from './hc-records';
+import { FLMAX, mergePairs } from './hc-records';
 
-const FLMAX: f64 = 1.7976931348623157e308;
 const EPSMIN: f64 = 1.1102230246251565e-16;
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below

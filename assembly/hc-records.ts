@@ -10,6 +10,9 @@
 // group by its first row, as hc() does. d and ic are 1-based through the accessors, as in the
 // Fortran.
 
+/** mclust's FLMAX (double's largest): the cost of no pair yet. */
+export const FLMAX: f64 = 1.7976931348623157e308;
+
 // @ts-ignore: decorator
 @inline export function dAt(d: usize, k: i32): f64 { return load<f64>(d + (<usize>(k - 1) << 3)); }
 // @ts-ignore: decorator

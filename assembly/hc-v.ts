@@ -17,11 +17,10 @@
 // Sizes: z n × 1 (the transformed data, n ≥ 2); the work area hcVWorkSize; pairs out
 // 2(n − 1) i32, the groups merged at each step (1-based, smaller first, as hc()).
 
-import { dAt, dSet, groupCost, icAt, icSet, lastLeast, mergePairs, NIJ, packedColumn, putRecord, SI, SJ, TRCIJ, TRMIJ, wardsw }
-  from './hc-records';
+import { dAt, dSet, FLMAX, groupCost, icAt, icSet, lastLeast, mergePairs, NIJ, packedColumn, putRecord, SI, SJ, TRCIJ, TRMIJ,
+  wardsw } from './hc-records';
 import { EPS } from './hc';
 
-const FLMAX: f64 = 1.7976931348623157e308;
 const ALPHA: f64 = EPS;
 // a merge record: its cost, the merged group's term and size, slot i, slot j
 const WIDE = 5;

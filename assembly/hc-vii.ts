@@ -16,10 +16,8 @@
 // a group's own, so wide data too); the work area hcViiWorkSize; pairs out 2(n − 1) i32, the
 // groups merged at each step (1-based, smaller first, as hc()).
 
-import { groupCost, lastLeast, mergePairs, NIJ, packedColumn, putRecord, SI, SJ, TRCIJ, TRMIJ, wardsw } from './hc-records';
+import { FLMAX, groupCost, lastLeast, mergePairs, NIJ, packedColumn, putRecord, SI, SJ, TRCIJ, TRMIJ, wardsw } from './hc-records';
 import { EPS, traceW } from './hc';
-
-const FLMAX: f64 = 1.7976931348623157e308;
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
 let N: i32 = 0, P: i32 = 0, NS: i32 = 0, ND: i32 = 0;

@@ -13,9 +13,7 @@
 // Sizes: z n × p row-major (the transformed data); the work area hcWardWorkSize; pairs out
 // 2(n − 1) i32, the groups merged at each step (1-based, smaller first, as hc()).
 
-import { lastLeast, mergePairs, packedColumn, putRecord, scaledDistance, wardsw } from './hc-records';
-
-const FLMAX: f64 = 1.7976931348623157e308;
+import { FLMAX, lastLeast, mergePairs, packedColumn, putRecord, scaledDistance, wardsw } from './hc-records';
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
 let N: i32 = 0, P: i32 = 0, NS: i32 = 0, ND: i32 = 0;

@@ -25,7 +25,7 @@
 // Householder and QL (tridiagonal.ts), p = n columns, a σ² at rounding level taken as 0.
 
 import { tridiagonalEigen } from './tridiagonal';
-import { mergePairs, putRecord } from './hc-records';
+import { FLMAX, mergePairs, putRecord } from './hc-records';
 
 // double's epsilon (mclust's EPSMAX): the floor of α, and the transform's rounding level
 export const EPS: f64 = 2.2204460492503131e-16;
@@ -218,7 +218,6 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
 
 // ---- the agglomeration (mclust's hcvvv with every row its own group, as Mclust() calls it)
 
-const FLMAX: f64 = 1.7976931348623157e308;
 const RTHALF: f64 = 0.7071067811865476;
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
