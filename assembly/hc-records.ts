@@ -1,26 +1,25 @@
-// The merge records that mclust's agglomerations (hcvvv, hceii, hcvii, hc1v) leave at the end
-// of their cost array (hc-eee.ts keeps hceee's, which mclust writes into freed rows of x, the
-// same way), replayed into hc()'s pairs; and what hceii, hcvii and hc1v share besides: wardsw,
-// their slot move, their scan for the cheapest pair, the scaled difference of two rows, and
-// (hcvii, hc1v) the cost of merging two groups.
-// Record q (1-based) of n − 1, w f64 wide (3; hc1v's 5, its merged group's term and size
-// between), sits at d[nd − w(q − 1)] (its cost), d[nd − w(q − 1) − w + 2] (slot i) and
-// d[nd − w(q − 1) − w + 1] (slot j), the slots being the positions groups held when they
-// merged (the last group moves into a merged slot); replaying them over ic (n i32) names each
-// group by its first row, as hc() does. d and ic are 1-based through the accessors, as in the
-// Fortran.
+// The merge records that mclust's agglomerations (hcvvv, hceii, hcvii) leave at the end of
+// their cost array (hc-eee.ts keeps hceee's, which mclust writes into freed rows of x, the same
+// way), replayed into hc()'s pairs; and what hceii and hcvii share besides: wardsw, their slot
+// move, their scan for the cheapest pair, the scaled difference of two rows, and (hcvii) the
+// cost of merging two groups.
+// Record q (1-based) of n − 1 sits at d[nd − 3(q − 1)] (its cost), d[nd − 3(q − 1) − 1]
+// (slot i) and d[nd − 3(q − 1) − 2] (slot j), the slots being the positions groups held when
+// they merged (the last group moves into a merged slot); replaying them over ic (n i32) names
+// each group by its first row, as hc() does. d and ic are 1-based through the accessors, as in
+// the Fortran.
 
 /** mclust's FLMAX (double's largest): the cost of no pair yet. */
 export const FLMAX: f64 = 1.7976931348623157e308;
 
 // @ts-ignore: decorator
-@inline export function dAt(d: usize, k: i32): f64 { return load<f64>(d + (<usize>(k - 1) << 3)); }
+@inline function dAt(d: usize, k: i32): f64 { return load<f64>(d + (<usize>(k - 1) << 3)); }
 // @ts-ignore: decorator
-@inline export function dSet(d: usize, k: i32, v: f64): void { store<f64>(d + (<usize>(k - 1) << 3), v); }
+@inline function dSet(d: usize, k: i32, v: f64): void { store<f64>(d + (<usize>(k - 1) << 3), v); }
 // @ts-ignore: decorator
-@inline export function icAt(ic: usize, k: i32): i32 { return load<i32>(ic + (<usize>(k - 1) << 2)); }
+@inline function icAt(ic: usize, k: i32): i32 { return load<i32>(ic + (<usize>(k - 1) << 2)); }
 // @ts-ignore: decorator
-@inline export function icSet(ic: usize, k: i32, v: i32): void { store<i32>(ic + (<usize>(k - 1) << 2), v); }
+@inline function icSet(ic: usize, k: i32, v: i32): void { store<i32>(ic + (<usize>(k - 1) << 2), v); }
 
 /** mclust's wardsw(i, n, d): the packed costs of group n move into the slots of group i, which
  *  has merged away (hc.ts's swapCosts is the same, keeping its column minima as it goes). */
@@ -68,12 +67,12 @@ function put(pairs: usize, q: i32, a: i32, b: i32): void {
   store<i32>(pairs + (<usize>(2 * (q - 1) + 1) << 2), max(a, b));
 }
 
-/** A merge record w f64 wide at d[lo] (its cost), d[lo − w + 2] (slot i), d[lo − w + 1]
- *  (slot j); the caller's next is lo − w. */
-export function putRecord(d: usize, lo: i32, cost: f64, i: i32, j: i32, w: i32 = 3): void {
+/** A merge record at d[lo] (its cost), d[lo − 1] (slot i), d[lo − 2] (slot j); the caller's
+ *  next is lo − 3. */
+export function putRecord(d: usize, lo: i32, cost: f64, i: i32, j: i32): void {
   dSet(d, lo, cost);
-  dSet(d, lo - w + 2, <f64>i);
-  dSet(d, lo - w + 1, <f64>j);
+  dSet(d, lo - 1, <f64>i);
+  dSet(d, lo - 2, <f64>j);
 }
 
 /** The packed index (1-based) of the cheapest of the ld pair costs d[1 … ld], the last of equal
@@ -99,24 +98,23 @@ export function packedColumn(ij: i32): i32 {
 }
 
 /** The n − 1 merges of n rows into pairs (2(n − 1) i32): the last merge (iopt, jopt, its cost
- *  dopt) recorded at lo first, then every record (w f64 wide) replayed; with n = 2 the one
- *  merge itself. */
-export function mergePairs(d: usize, ic: usize, nd: i32, n: i32, lo: i32, dopt: f64, iopt: i32, jopt: i32, pairs: usize, w: i32 = 3): void {
+ *  dopt) recorded at lo first, then every record replayed; with n = 2 the one merge itself. */
+export function mergePairs(d: usize, ic: usize, nd: i32, n: i32, lo: i32, dopt: f64, iopt: i32, jopt: i32, pairs: usize): void {
   const ns = n - 1;
   if (ns < 1) return;
   if (ns == 1) {
     put(pairs, 1, iopt, jopt);
     return;
   }
-  putRecord(d, lo, dopt, iopt, jopt, w);
+  putRecord(d, lo, dopt, iopt, jopt);
   for (let q = 1; q <= n; q++) icSet(ic, q, q);
-  let at = nd - w + 2;
+  let at = nd - 1;
   const a0 = <i32>dAt(d, at), b0 = <i32>dAt(d, at - 1);
   icSet(ic, b0, n);
   put(pairs, 1, a0, b0);
   const top = n + 1;
   for (let q = 2; q <= ns; q++) {
-    at -= w;
+    at -= 3;
     const i = <i32>dAt(d, at), j = <i32>dAt(d, at - 1);
     const ici = icAt(ic, i), icj = icAt(ic, j);
     if (ici > icj) icSet(ic, i, icj);

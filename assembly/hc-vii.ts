@@ -83,6 +83,20 @@ function pairCost(i: i32, ni: i32, tri: f64, tmi: f64, j: i32, nj: i32, trj: f64
  * merges remain for hcViiMerge, which makes one a call; then hcViiPairs writes the n − 1 merges.
  */
 export function hcViiBegin(z: usize, n: i32, p: i32, work: usize): i32 {
+  return begin(z, n, p, work, false);
+}
+
+/**
+ * mclust's hc(x, "V") (one feature, each group its own variance: hc1v) is hcVII's cost and
+ * order on one feature with α = ε whatever the data (hcV passes min(traceW, ε), where hcVII
+ * takes the max, and hc1v raises it to ε): hcVBegin, then hcViiMerge and hcViiPairs. (hc1v
+ * keeps wider merge records, which decide nothing.)
+ */
+export function hcVBegin(z: usize, n: i32, p: i32, work: usize): i32 {
+  return begin(z, n, p, work, true);
+}
+
+function begin(z: usize, n: i32, p: i32, work: usize, epsilonAlpha: bool): i32 {
   N = n; P = p; NS = n - 1; ND = <i32>recordsOf(n);
   X = work; // x is rewritten (merged groups' rows, traces and terms): a column-major copy
   V = X + (<usize>(n * max(p, 2)) << 3);
@@ -91,8 +105,8 @@ export function hcViiBegin(z: usize, n: i32, p: i32, work: usize): i32 {
   memory.fill(X, 0, <usize>(n * max(p, 2)) << 3);
   for (let i = 1; i <= n; i++) for (let j = 1; j <= p; j++) store<f64>(xa(i, j), load<f64>(z + (<usize>((i - 1) * p + j - 1) << 3)));
   memory.fill(D, 0, <usize>ND << 3);
-  // hcVII's α (R: alpha · traceW(data/sqrt(n*p)) with alpha = 1, at least ε)
-  ALPHA = max(traceW(X, n, p, V), EPS);
+  // hcVII's α (R: alpha · traceW(data/sqrt(n*p)) with alpha = 1, at least ε); hcV's ε
+  ALPHA = epsilonAlpha ? EPS : max(traceW(X, n, p, V), EPS);
   ALFLOG = Math.log(ALPHA);
   lg = n; ld = (n * (n - 1)) / 2; lo = ND; ls = 1;
   iopt = 0; jopt = 0; nopt = 0;

@@ -76,12 +76,8 @@ export interface CoreExports {
   hcEeeBegin(z: number, n: number, p: number, work: number): number;
   hcEeeMerge(): number;
   hcEeePairs(pairs: number): void;
-  /** mclust's hcV (one feature) from the rows: hcVBegin, hcVMerge while it returns 1, then
-   *  hcVPairs' 2(n − 1) merged labels (assembly/hc-v.ts). */
-  hcVWorkSize(n: number, p: number): number;
+  /** mclust's hcV (one feature): hcVII's kernels begun with α = ε (assembly/hc-vii.ts). */
   hcVBegin(z: number, n: number, p: number, work: number): number;
-  hcVMerge(): number;
-  hcVPairs(pairs: number): void;
   hcWorkSize(n: number, p: number): number;
   /** mclust's hcVVV from singletons: hcBegin, then hcMerge while it returns 1, then hcPairs'
    *  2(n − 1) merged labels (assembly/hc.ts). */

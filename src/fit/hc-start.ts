@@ -50,7 +50,7 @@ export type HcModel = typeof HC_MODELS[number];
 /** The models agglomerate takes: HC_MODELS and mclust's one-feature models, which are not
  *  hcModelName's (Mclust() starts one feature from quantiles, never from hc): 'E' (equal
  *  variance: hc1e is hceii with one feature, so EII's kernels) and 'V' (each group its own
- *  variance: assembly/hc-v.ts). */
+ *  variance: VII's kernels with α = ε). */
 export const AGGLOMERATE_MODELS = [...HC_MODELS, 'E', 'V'] as const;
 export type AgglomerateModel = typeof AGGLOMERATE_MODELS[number];
 
@@ -85,7 +85,8 @@ function hcKernels(c: CoreExports): Record<AgglomerateModel, HcKernels> {
     EEE: { size: c.hcEeeWorkSize, begin: c.hcEeeBegin, merge: c.hcEeeMerge, pairs: c.hcEeePairs, wide: true }, // hc-eee.ts
     // mclust's hc1e is its hceii with p = 1 (its BLAS calls written out, the same roundings)
     E: { size: c.hcWardWorkSize, begin: c.hcWardBegin, merge: c.hcWardMerge, pairs: c.hcWardPairs, wide: true },
-    V: { size: c.hcVWorkSize, begin: c.hcVBegin, merge: c.hcVMerge, pairs: c.hcVPairs, wide: false }, // hc-v.ts (one feature)
+    // mclust's hc1v is hcVII's cost on one feature with α = ε (hcVBegin)
+    V: { size: c.hcViiWorkSize, begin: c.hcVBegin, merge: c.hcViiMerge, pairs: c.hcViiPairs, wide: true },
   };
 }
 
