@@ -21,10 +21,10 @@
 // Sizes: z n × p row-major (the transformed data); the work area hcEeeWorkSize; pairs out
 // 2(n − 1) i32, the groups merged at each step (1-based, smaller first, as hc()).
 
-import { axpy, copy, dot, logDetSquared, rankOneUpdate, scal } from './hc';
+import { axpy, copy, dot, EPS, logDetSquared, rankOneUpdate, scal } from './hc';
 import { FLMAX, mergePairs } from './hc-records';
 
-const EPSMIN: f64 = 1.1102230246251565e-16;
+const EPSMIN: f64 = EPS / 2; // mclust's EPSMIN
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
 let N: i32 = 0, P: i32 = 0, NS: i32 = 0, ND: i32 = 0;

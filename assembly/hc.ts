@@ -21,7 +21,7 @@
 // each rotation makes a pair of columns orthogonal, until every pair is (to rounding) or 64
 // sweeps; the columns are then U·diag(σ), their norms σ. It works on Xs itself, not XsᵀXs,
 // so a small σ keeps its relative accuracy (nearly collinear features, as LAPACK's SVD in R).
-// Wide data (n ≤ q, EII only) instead: the n × n Gram matrix Xs·Xsᵀ = U·diag(σ²)·Uᵀ by
+// Wide data (n ≤ q; the models that take them) instead: the n × n Gram matrix Xs·Xsᵀ = U·diag(σ²)·Uᵀ by
 // Householder and QL (tridiagonal.ts), p = n columns, a σ² at rounding level taken as 0.
 
 import { tridiagonalEigen } from './tridiagonal';
@@ -110,7 +110,7 @@ function jacobi(v: usize, k: i32, m: i32, si: usize, sj: usize): void {
  *  σ^(−½); VARS the data as given; STD standardised; PCR standardised and rotated; PCS
  *  centred and rotated; SPH centred, rotated and sphered (each axis to variance 1, divisor n:
  *  √n·U). Rotations and scalings are the SVD's, X = U·diag(σ)·Vᵀ, Z = X·V·diag(f(σ)). */
-export const USE_SVD: i32 = 0, USE_VARS: i32 = 1, USE_STD: i32 = 2, USE_PCR: i32 = 3, USE_PCS: i32 = 4, USE_SPH: i32 = 5;
+const USE_SVD: i32 = 0, USE_VARS: i32 = 1, USE_STD: i32 = 2, USE_PCR: i32 = 3, USE_PCS: i32 = 4, USE_SPH: i32 = 5;
 
 /**
  * hc(use = ...): x n × d row-major → z n × p row-major. Constant features (all values equal)
@@ -119,22 +119,23 @@ export const USE_SVD: i32 = 0, USE_VARS: i32 = 1, USE_STD: i32 = 2, USE_PCR: i32
  * q the varying features: STD p = q; the other rotations p = min(n, q), columns by σ
  * descending. work: 3d f64, and with n ≤ q (wide data) another n² + n. Returns
  * p; 0 when every feature is constant; −2 when a feature's spread overflows or underflows
- * double precision. For VVV (eii 0) also −3 when n ≤ p (mclust's hcVVV needs more rows than
- * features), and −1 under SVD and SPH when the features are collinear (a σ at the rounding
- * level of the largest: a direction of no spread, which their scaling would blow up); for
- * EII such a direction's column is 0 (mclust's holds noise at rounding level). With n ≤ q
- * the rotations' SVD comes from the n × n Gram matrix of the rows.
+ * double precision. Where the model takes no wide data (wide 0: VVV) also −3 when n ≤ p
+ * (mclust's hcVVV needs more rows than features), and −1 under SVD and SPH when the features
+ * are collinear (a σ at the rounding level of the largest: a direction of no spread, which
+ * their scaling would blow up); for the others (wide 1: EII, VII, EEE, E, V) such a
+ * direction's column is 0 (mclust's holds noise at rounding level). With n ≤ q the
+ * rotations' SVD comes from the n × n Gram matrix of the rows.
  */
-export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii: i32, use: i32): i32 {
+export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, wide: i32, use: i32): i32 {
   const sigma = work + (<usize>(2 * d) << 3);
   const q = standardise(x, n, d, z, work, use != USE_PCS && use != USE_SPH);
   if (q <= 0) return q;
   if (use == USE_VARS) {
-    if (n <= d && !eii) return -3;
+    if (n <= d && !wide) return -3;
     memory.copy(z, x, <usize>(n * d) << 3);
     return d;
   }
-  if (n <= q && !eii) return -3;
+  if (n <= q && !wide) return -3;
   if (use == USE_STD) return q;
   let p = q;
   if (n <= q) {
@@ -181,7 +182,7 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
   // direction of no spread, which a scaling by 1/σ would blow up from noise
   const floor = top * 16 * <f64>q * EPS;
   const scaled = use == USE_SVD || use == USE_SPH;
-  if (!eii && scaled) for (let j = 0; j < p; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > floor)) return -1;
+  if (!wide && scaled) for (let j = 0; j < p; j++) if (!(load<f64>(sigma + (<usize>j << 3)) > floor)) return -1;
   // columns by σ descending (a selection sort of p columns), then scaled: SVD σ^(−½), SPH √n/σ
   for (let j = 0; j < p; j++) {
     let at = j;
@@ -204,14 +205,14 @@ export function hcTransform(x: usize, n: i32, d: i32, z: usize, work: usize, eii
   }
   // PCS drops no feature before its SVD, so a constant one (centred: 0) is a last column of
   // zeros, as R's: rows widened in place from the last
-  const wide = min(n, d);
-  if (use == USE_PCS && p < wide) {
+  const cols = min(n, d);
+  if (use == USE_PCS && p < cols) {
     for (let i = n - 1; i >= 0; i--) {
-      memory.copy(z + (<usize>(i * wide) << 3), z + (<usize>(i * p) << 3), <usize>p << 3);
-      memory.fill(z + (<usize>(i * wide + p) << 3), 0, <usize>(wide - p) << 3);
+      memory.copy(z + (<usize>(i * cols) << 3), z + (<usize>(i * p) << 3), <usize>p << 3);
+      memory.fill(z + (<usize>(i * cols + p) << 3), 0, <usize>(cols - p) << 3);
     }
-    p = wide;
-    if (!eii && n <= p) return -3;
+    p = cols;
+    if (!wide && n <= p) return -3;
   }
   return p;
 }

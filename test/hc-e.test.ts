@@ -79,7 +79,7 @@ describe('mclust hcE', () => {
     // the option's list names E and V, every one of mclust's hc models
     const bad = thrown(() => agglomerate([[1], [4]], { modelName: 'W' as never }));
     expect(bad.code).toBe('INVALID_OPTION');
-    expect(bad.message).toMatch(/'E' or 'V' \(mclust's hc models built here\)/);
+    expect(bad.message).toMatch(/'E' or 'V' \(mclust's hc models\)/);
   });
 
   it("E is agglomerate's, not hcModelName's: Mclust() starts one feature from quantiles", () => {

@@ -123,7 +123,7 @@ describe('hcUse and hcModelName', () => {
     expect(msg(() => new GaussianMixture({ hcUse: 'VARS' }))).toMatch(/^INVALID_OPTION hcUse 'VARS' shapes the start of initParams 'hc', but initParams is 'kmeans'/);
     expect(msg(() => new GaussianMixture({ hcModelName: 'EII', initParams: 'random' }))).toMatch(/^INVALID_OPTION hcModelName 'EII'/);
     expect(msg(() => agglomerate(X(k), { use: 'svd' as HcUse }))).toMatch(/^INVALID_OPTION use must be one of .*'SVD'/);
-    expect(msg(() => agglomerate(X(k), { modelName: 'W' as HcModel }))).toMatch(/^INVALID_OPTION modelName must be 'VVV' or 'EII' or 'VII' or 'EEE' or 'E' or 'V' \(mclust's hc models built here\)/);
+    expect(msg(() => agglomerate(X(k), { modelName: 'W' as HcModel }))).toMatch(/^INVALID_OPTION modelName must be 'VVV' or 'EII' or 'VII' or 'EEE' or 'E' or 'V' \(mclust's hc models\)/);
     expect(msg(() => new MixtureDiscriminant({ modelType: 'EDDA', hcUse: 'VARS' }))).toMatch(/^INVALID_OPTION/);
     expect(msg(() => new SemiSupervisedMixture({ hcUse: 'VARS' } as never))).toMatch(/^INVALID_OPTION/);
     // SPH and SVD scale each direction by its spread: collinear features cannot be, PCR can

@@ -110,6 +110,9 @@ describe('the noise alone (nComponents 0, mclust\'s G = 0)', () => {
     expect(thrown(() => selectNoiseModel(U, { noise: all, nComponents: [0, 2] })).message).toMatch(/noise marks every row/);
     expect(thrown(() => selectNoiseModel(U, { noise: none, nComponents: [0, 2] })).message).toMatch(/noise marks no row/);
     expect(thrown(() => new MixtureWithNoise({ nComponents: 0 }).fit(U, { noise: none })).message).toMatch(/noise marks no row/);
+    // one check for every fit: G ≥ 1 refuses the guess that marks every row as the selection does
+    expect(thrown(() => new MixtureWithNoise({ nComponents: 2 }).fit(U, { noise: all })).message).toMatch(/noise marks every row/);
+    expect(new MixtureWithNoise({ nComponents: 0 }).fit(U, { noise: all }).nComponents).toBe(0);
   });
 });
 

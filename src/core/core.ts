@@ -55,9 +55,9 @@ export interface CoreExports {
   /** A = V diag(ω) Vᵀ, ω descending (assembly/eigen.ts; a is destroyed). */
   symmetricEigen(a: number, d: number, values: number, vectors: number): void;
   /** mclust's hc(use) transform (use: HC_USES' index, 0 "SVD"): p columns, 0 (all constant), −1
-   *  (collinear; SVD and SPH), −2 (out of range), −3 (n ≤ p; VVV only) (assembly/hc.ts). eii: 1 for
-   *  EII's and EEE's (wide data, no spread kept as 0). */
-  hcTransform(x: number, n: number, d: number, z: number, work: number, eii: number, use: number): number;
+   *  (collinear; SVD and SPH), −2 (out of range), −3 (n ≤ p) where wide is 0 (VVV) (assembly/hc.ts);
+   *  wide: 1 for the models that take wide data (directions of no spread kept as 0). */
+  hcTransform(x: number, n: number, d: number, z: number, work: number, wide: number, use: number): number;
   /** mclust's hcEII (Ward's) from the rows: hcWardBegin, hcWardMerge while it returns 1, then
    *  hcWardPairs' 2(n − 1) merged labels (assembly/hc-ward.ts). */
   hcWardWorkSize(n: number, p: number): number;

@@ -103,6 +103,7 @@ interface HcOptions { model?: AgglomerateModel; use?: HcUse; who?: string; rows?
  */
 export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: number, d: number, o: HcOptions = {}): Steps<HcTree> {
   const { rows = 'rows', who = "initParams 'hc'", instead = 'Use another initParams.', model = 'VVV', use = 'SVD' } = o;
+  const start = o.who === undefined; // (a fit's start, whose remedies include another initParams)
   const mark = arena.mark();
   const k = hcKernels(c)[model];
   try {
@@ -117,7 +118,7 @@ export function* hcMergeSteps(c: CoreExports, arena: Arena, x: Float64Array, n: 
             `or its first merges have singular covariances. ${instead}`
             : q === -1 ? `their ${use === 'SVD' ? 'standardised ' : ''}features are collinear (one is a linear combination of others, ` +
               `to rounding), which the transform '${use}' cannot scale. Drop the redundant features, or take the transform 'PCR' ` +
-              `(the same axes, unscaled)${instead === 'Use another initParams.' ? ', or another initParams' : ''}.`
+              `(the same axes, unscaled)${start ? ', or another initParams' : ''}.`
               : "a feature's spread overflows or underflows double precision (values beyond about 1e±150): scale the features " +
                 '(e.g. standardise them).'));
     }

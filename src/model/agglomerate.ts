@@ -13,9 +13,9 @@
 import { core } from '../core/core.js';
 import { arenaFor } from '../core/arena.js';
 import { GmmError } from '../core/errors.js';
-import { AGGLOMERATE_MODELS, hcClasses, hcMerges, HC_USES, type AgglomerateModel, type HcUse } from '../fit/hc-start.js';
+import { AGGLOMERATE_MODELS, hcClasses, hcMerges, type AgglomerateModel, type HcUse } from '../fit/hc-start.js';
 import { checkKeys } from './option-names.js';
-import { describe, hcUseHint, toMatrix, type MatrixInput } from './validate.js';
+import { checkHcUse, describe, toMatrix, type MatrixInput } from './validate.js';
 
 export interface Agglomeration {
   /** Rows agglomerated. */
@@ -27,9 +27,6 @@ export interface Agglomeration {
    *  of each group's first row. */
   classes(G: number): Int32Array;
 }
-
-/** mclust's hc models (hc()'s modelName). */
-const MCLUST_HC = ['E', 'V', 'EII', 'VII', 'EEE', 'VVV'];
 
 /** mclust's hc(X, modelName, use) over every row of X: modelName 'VVV' (default; more rows than
  *  features, at least two features), 'EII' (Ward's; any shape, one feature too), 'VII' or
@@ -43,13 +40,10 @@ export function agglomerate(X: MatrixInput, options: { modelName?: AgglomerateMo
   checkKeys(options, 'agglomerate', ['modelName', 'use']);
   const model = options.modelName ?? 'VVV', use = options.use ?? 'VARS';
   if (!AGGLOMERATE_MODELS.includes(model)) {
-    const missing = MCLUST_HC.filter((t) => !(AGGLOMERATE_MODELS as readonly string[]).includes(t));
-    throw new GmmError('INVALID_OPTION', `modelName must be ${AGGLOMERATE_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built ` +
-      `here${missing.length ? `; ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not` : ''}); got ${describe(model)}.`);
+    throw new GmmError('INVALID_OPTION', `modelName must be ${AGGLOMERATE_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc ` +
+      `models); got ${describe(model)}.`);
   }
-  if (!HC_USES.includes(use)) {
-    throw new GmmError('INVALID_OPTION', `use must be one of ${HC_USES.map((t) => `'${t}'`).join(', ')}; got ${describe(use)}.${hcUseHint(use)}`);
-  }
+  checkHcUse(use, 'use');
   const m = toMatrix(X, 'X', 'complete');
   // (mclust's hcVII writes past its data with one feature, crashing R, and hcEEE fails on it:
   // R's subscripting of its result drops a dimension; its hcE and hcV take one-dimensional data only)

@@ -80,9 +80,7 @@ export class MixtureWithNoise {
     if (hypervolume !== undefined && !(typeof hypervolume === 'number' && hypervolume > 0 && hypervolume < Infinity)) {
       throw new GmmError('INVALID_OPTION', `hypervolume must be a positive finite number; got ${describe(hypervolume)}.`);
     }
-    // every other option checked now (nComponents 0, the noise alone, as 1: it has no Gaussians)
-    if (gaussian.nComponents !== 0) new GaussianMixture(gaussian);
-    else new GaussianMixture({ ...gaussian, nComponents: 1 });
+    gaussianOf(gaussian); // every other option checked now
     this.opts = { ...options };
   }
 
@@ -94,11 +92,9 @@ export class MixtureWithNoise {
     checkKeys(options, 'fit', ['noise', 'sampleWeight', 'onIteration']);
     const m = toMatrix(X, 'X', 'complete');
     const n = m.rows;
-    const noise = noiseRows(options.noise, n);
     const w = toSampleWeight(options.sampleWeight, n) ?? new Float64Array(n).fill(1);
     const { hypervolume: given, ...gaussian } = this.opts;
-    const scattered = noise.reduce((s, v, i) => s + (v && w[i] > 0 ? 1 : 0), 0);
-    if (scattered === 0) throw new GmmError('INVALID_ARGUMENT', 'noise marks no row (of positive weight): mark the rows first taken as noise.');
+    const noise = noiseGuess(options.noise, w, gaussian.nComponents === 0);
     if (gaussian.nComponents === 0) return this.fitNoiseAlone(m, w, given);
     const g = new GaussianMixture({ ...gaussian, maxIter: 0 });
     const K = g.nComponents;
@@ -144,7 +140,6 @@ export class MixtureWithNoise {
 
   /** nComponents 0 (mclust's G = 0): every row noise, π₀ = 1; the mean log-likelihood −ln V. */
   private fitNoiseAlone(m: Matrix, w: Float64Array, given: number | undefined): this {
-    if (!w.some((v) => v > 0)) throw new GmmError('TOO_FEW_SAMPLES', 'X has no row of positive weight.');
     const logV = given !== undefined ? core().ln(given) : logHypervolume(m, w);
     this.state = { gaussian: null, d: m.cols, noiseWeight: 1, logV, converged: true, nIter: 0, lowerBound: -logV };
     return this;
@@ -153,10 +148,8 @@ export class MixtureWithNoise {
   /** The options given, with the defaults filled in (a copy). */
   get options(): MixtureWithNoiseOptions {
     const { hypervolume, ...gaussian } = this.opts;
-    const alone = gaussian.nComponents === 0;
-    const o = Object.fromEntries(Object.entries(new GaussianMixture({ ...gaussian, ...(alone ? { nComponents: 1 } : {}) }).getParams())
-      .filter(([k]) => !REFUSED_WITH_NOISE.includes(k)));
-    return { ...o, ...(alone ? { nComponents: 0 } : {}), ...(hypervolume !== undefined ? { hypervolume } : {}) } as MixtureWithNoiseOptions;
+    const o = Object.fromEntries(Object.entries(gaussianOf(gaussian).getParams()).filter(([k]) => !REFUSED_WITH_NOISE.includes(k)));
+    return { ...o, ...(gaussian.nComponents === 0 ? { nComponents: 0 } : {}), ...(hypervolume !== undefined ? { hypervolume } : {}) } as MixtureWithNoiseOptions;
   }
 
   private fitted(what: string): State {
@@ -295,6 +288,12 @@ export class MixtureWithNoise {
   }
 }
 
+/** The Gaussians' model of these options (checking them), the noise alone's (nComponents 0,
+ *  no Gaussians) with one component in its place. */
+function gaussianOf(o: GaussianMixtureOptions): GaussianMixture {
+  return new GaussianMixture(o.nComponents === 0 ? { ...o, nComponents: 1 } : o);
+}
+
 /** Per row: log p(x) with the noise, and 1 − (the noise's share) = (1 − π₀) g(x) / p(x). */
 function noiseEStep(g: GaussianMixture, m: Matrix, pi0: number, logV: number): { logp: Float64Array; notNoise: Float64Array } {
   const c = core();
@@ -311,8 +310,22 @@ function noiseEStep(g: GaussianMixture, m: Matrix, pi0: number, logV: number): {
   return { logp, notNoise };
 }
 
+/** The noise guess checked (noiseRows) for rows of weights w: some of the rows of positive
+ *  weight marked, and (unless all may be: the noise alone) not every one, which mclust refuses
+ *  too ("All observations cannot be initialised as noise!"). */
+export function noiseGuess(v: unknown, w: ArrayLike<number>, all: boolean): boolean[] {
+  const noise = noiseRows(v, w.length);
+  const marked = noise.filter((_, i) => w[i] > 0);
+  if (!marked.includes(true)) throw new GmmError('INVALID_ARGUMENT', 'noise marks no row (of positive weight): mark the rows first taken as noise.');
+  if (!all && !marked.includes(false)) {
+    throw new GmmError('INVALID_ARGUMENT', 'noise marks every row (of positive weight), which leaves the Gaussians nothing to start from ' +
+      '(mclust refuses it too): leave the rows of the clusters unmarked.');
+  }
+  return noise;
+}
+
 /** noise checked: one boolean per row. */
-export function noiseRows(v: unknown, n: number): boolean[] {
+function noiseRows(v: unknown, n: number): boolean[] {
   if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
     throw new GmmError('INVALID_TYPE', `noise must be an array of ${n} booleans (true: a row first taken as noise); got ${describe(v)}.`);
   }

@@ -2,7 +2,7 @@
 // for every covariance model × number of components, ranked by BIC or AIC.
 import { GmmError } from '../core/errors.js';
 import { core } from '../core/core.js';
-import { MixtureWithNoise, REFUSED_WITH_NOISE, noiseRows, type MixtureWithNoiseFitOptions, type MixtureWithNoiseOptions } from './noise-mixture.js';
+import { MixtureWithNoise, REFUSED_WITH_NOISE, noiseGuess, type MixtureWithNoiseFitOptions, type MixtureWithNoiseOptions } from './noise-mixture.js';
 import { SHARED_START, type SharedStart } from '../fit/init-labels.js';
 import { COVARIANCE_MODELS, MCLUST_MODELS, modelNamed, type CovarianceModel, type CovarianceName } from './covariance-models.js';
 import { MODEL_OPTIONS, describe, toMatrix, toSampleWeight, type MatrixInput } from './validate.js';
@@ -71,14 +71,7 @@ export function selectNoiseModel(X: MatrixInput, options: SelectNoiseModelOption
   const shared: SharedStart = { rows: null, hc: { made: null } };
   const results: NoiseSelectionResult[] = [], failed: NoiseModelSelection['failed'] = [];
   const w = toSampleWeight(sampleWeight, m.rows);
-  // the guess itself, before any fit: some rows noise, and not all (mclust: "All observations
-  // cannot be initialised as noise!")
-  const marked = noiseRows(noise, m.rows).filter((v, i) => !w || w[i] > 0);
-  if (!marked.includes(true)) throw new GmmError('INVALID_ARGUMENT', 'noise marks no row (of positive weight): mark the rows first taken as noise.');
-  if (!marked.includes(false)) {
-    throw new GmmError('INVALID_ARGUMENT', 'noise marks every row (of positive weight), which leaves the Gaussians nothing to start from ' +
-      "(mclust refuses it too): leave the rows of the clusters unmarked.");
-  }
+  noiseGuess(noise, w ?? new Float64Array(m.rows).fill(1), false); // before any fit, G = 0 included
   for (const nm of candidates) {
     const K = nm.options.nComponents!, t = modelNamed(nm.options.covarianceType!)!;
     try {

@@ -328,7 +328,7 @@ export interface GaussianMixtureOptions {
   /** Hold every weight at 1/nComponents (mclust's emControl(equalPro = TRUE)); default false. */
   equalWeights?: boolean;
   /** initParams 'hc''s agglomeration model, mclust.options("hcModelName"): 'VVV' (default),
-   *  'EII' (Ward's), 'VII' or 'EEE' (n³ time, as mclust's: minutes at 2,000 rows); with no more
+   *  'EII' (Ward's), 'VII' or 'EEE' (whose n³ time, as mclust's, takes minutes at 2,000 rows); with no more
    *  rows than features it is 'EII' either way, as in Mclust(). */
   hcModelName?: HcModel;
   /** initParams 'hc''s transform of the data, mclust.options("hcUse"): 'SVD' (default), 'VARS',
@@ -465,10 +465,7 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     throw new GmmError('INVALID_OPTION', `hcModelName must be ${HC_MODELS.map((t) => `'${t}'`).join(' or ')} (mclust's hc models built here for ` +
       `a start; one feature starts from quantiles, as Mclust()); got ${describe(hcModelName)}.`);
   }
-  if (!HC_USES.includes(hcUse)) {
-    throw new GmmError('INVALID_OPTION', `hcUse must be one of ${HC_USES.map((t) => `'${t}'`).join(', ')}; got ${describe(hcUse)}.` +
-      hcUseHint(hcUse));
-  }
+  checkHcUse(hcUse, 'hcUse');
   if (initParams !== 'hc' && (hcModelName !== 'VVV' || hcUse !== 'SVD')) {
     const [k, v] = hcModelName !== 'VVV' ? ['hcModelName', hcModelName] : ['hcUse', hcUse];
     throw new GmmError('INVALID_OPTION', `${k} '${v}' shapes the start of initParams 'hc', but initParams is '${initParams}': ` +
@@ -483,6 +480,13 @@ export function resolveOptions(opts: unknown): ResolvedOptions {
     nComponents, covarianceType, covarianceModel, tol, regCovar, maxIter, nInit, initParams, weightsInit, meansInit, precisionsInit,
     precisionsInitShape, warmStart, seed: seed as number, missingValues, prior, equalWeights, hcModelName, hcUse,
   };
+}
+
+/** Refuses (INVALID_OPTION, as `name`) a value that is not one of HC_USES. */
+export function checkHcUse(v: unknown, name: string): asserts v is HcUse {
+  if (!(HC_USES as readonly unknown[]).includes(v)) {
+    throw new GmmError('INVALID_OPTION', `${name} must be one of ${HC_USES.map((t) => `'${t}'`).join(', ')}; got ${describe(v)}.${hcUseHint(v)}`);
+  }
 }
 
 /** What an unknown hcUse's error adds: the name in upper case (mclust takes any case), or
