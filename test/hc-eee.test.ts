@@ -78,10 +78,16 @@ describe('mclust hcEEE', () => {
     expect(errorCode(() => agglomerate([[1, 2], [1, 2]], { modelName: 'EEE' }))).toBe('NOT_POSITIVE_DEFINITE'); // every feature constant
     // two rows: the one merge
     expect(Array.from(agglomerate([[1, 2], [3, 5]], { modelName: 'EEE' }).merges)).toEqual([1, 2]);
-    const o = { nComponents: 2, covarianceType: 'EII' as const, initParams: 'hc' as const, maxIter: 0 };
-    const eee = new GaussianMixture({ ...o, hcModelName: 'EEE' }).fit(X(wide));
-    const eii = new GaussianMixture({ ...o, hcModelName: 'EII' }).fit(X(wide));
-    expect(Array.from(eee.means.data)).toEqual(Array.from(eii.means.data));
-    expect(eee.getParams().hcModelName).toBe('EEE');
+    // no more rows than features: hcModelName starts from EII's tree, as Mclust(). (EEE's own tree
+    // there goes by the trace alone, EII's classes; VII's differs, so VII shows the fallback)
+    const trees = { VII: agglomerate(X(wide), { modelName: 'VII', use: 'SVD' }), EII: agglomerate(X(wide), { modelName: 'EII', use: 'SVD' }) };
+    const G = Array.from({ length: wide.n - 2 }, (_, i) => i + 2).find((g) => Array.from(trees.VII.classes(g)).join() !== Array.from(trees.EII.classes(g)).join())!;
+    expect(G).toBeDefined();
+    const o = { nComponents: G, covarianceType: 'EII' as const, regCovar: 1e-3, maxIter: 0 };
+    const fromEii = new GaussianMixture(o).fit(X(wide), { initLabels: trees.EII.classes(G) });
+    for (const hcModelName of ['EEE', 'VII'] as const) {
+      const hc = new GaussianMixture({ ...o, initParams: 'hc', hcModelName }).fit(X(wide));
+      expect(Array.from(hc.means.data), hcModelName).toEqual(Array.from(fromEii.means.data));
+    }
   });
 });
