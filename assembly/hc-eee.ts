@@ -22,7 +22,7 @@
 // 2(n − 1) i32, the groups merged at each step (1-based, smaller first, as hc()).
 
 import { axpy, copy, dot, EPS, logDetSquared, rankOneUpdate, scal } from './hc';
-import { FLMAX, mergePairs } from './hc-records';
+import { FLMAX, mergePairs, scaledDistance } from './hc-records';
 
 const EPSMIN: f64 = EPS / 2; // mclust's EPSMIN
 
@@ -58,24 +58,24 @@ export function hcEeeWorkSize(n: i32, p: i32): f64 {
 let stage = 0, q = 0, lg = 0, ls = 0, lo = 0, iopt = 0, jopt = 0, nopt = 0;
 let DELOG: f64 = 0, trcw: f64 = 0, detw: f64 = 0, siop: f64 = 0, sjop: f64 = 0;
 
-/** V ← b·x(i, ·) − a·x(j, ·), as mclust's dcopy, dscal, daxpy round it. */
-function pairRow(i: i32, b: f64, j: i32, a: f64): void {
-  copy(P, xa(i, 1), 1, V, 1);
-  scal(P, b, V, 1);
-  axpy(P, -a, xa(j, 1), 1, V, 1);
+/** V ← b·x(i, ·) − a·x(j, ·) (hc-records.ts scaledDistance: mclust's dcopy, dscal, daxpy),
+ *  and its ‖V‖² (ddot). */
+function pairRow(i: i32, b: f64, j: i32, a: f64): f64 {
+  return scaledDistance(X, <usize>P << 3, 8, P, i, b, j, a, V);
 }
 
 // the pair being costed: its size and scales √(nᵢ/nᵢⱼ), √(nⱼ/nᵢⱼ)
 let nij = 0, si: f64 = 0, sj: f64 = 0;
 
-/** Groups i < j: their size and scales, and their v into V (hceee's loops' common head). */
-function pairOf(i: i32, j: i32): void {
+/** Groups i < j: their size and scales, their v into V and ‖v‖² returned (hceee's loops'
+ *  common head). */
+function pairOf(i: i32, j: i32): f64 {
   const ni = ic(i), nj = ic(j);
   nij = ni + nj;
   const rij = <f64>nij;
   si = Math.sqrt(<f64>ni / rij);
   sj = Math.sqrt(<f64>nj / rij);
-  pairRow(i, sj, j, si);
+  return pairRow(i, sj, j, si);
 }
 
 /** d' of the pair in V: W's factor into U, V joined as its (q − 1)-th row, detmc2. */
@@ -93,8 +93,7 @@ function scanTrace(): void {
   let dopt = FLMAX;
   for (let j = 2; j <= lg; j++) {
     for (let i = 1; i < j; i++) {
-      pairOf(i, j);
-      const zij = max(trcw + dot(P, V, 1, V, 1), EPSMIN);
+      const zij = max(trcw + pairOf(i, j), EPSMIN);
       if (zij <= dopt) {
         dopt = zij; nopt = nij; siop = si; sjop = sj; iopt = i; jopt = j;
         copy(P, V, 1, S, 1); // its v (mclust's v), for the factor once it merges
@@ -111,8 +110,7 @@ function scanBlend(): void {
   let ndet = 0, idet = 0, jdet = 0;
   for (let j = 2; j <= lg; j++) {
     for (let i = 1; i < j; i++) {
-      pairOf(i, j);
-      const tij = trcw + dot(P, V, 1, V, 1);
+      const tij = trcw + pairOf(i, j);
       const dij = pairLogDet();
       if (dij <= dopt) { dopt = dij; tdet = tij; ndet = nij; sidt = si; sjdt = sj; idet = i; jdet = j; }
       let zij: f64;
@@ -155,8 +153,7 @@ function scanDet(): void {
     }
   }
   // the trace follows the pair chosen
-  pairRow(iopt, sjop, jopt, siop);
-  trcw += dot(P, V, 1, V, 1);
+  trcw += pairRow(iopt, sjop, jopt, siop);
   memory.copy(R, S, <usize>(P * P) << 3);
 }
 
