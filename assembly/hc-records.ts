@@ -77,7 +77,7 @@ export function putRecord(d: usize, lo: i32, cost: f64, i: i32, j: i32): void {
 
 /** The packed index (1-based) of the cheapest of the ld pair costs d[1 … ld], the last of equal
  *  ones (mclust's scan from d(1) with `≤`). */
-export function lastLeast(d: usize, ld: i32): i32 {
+function lastLeast(d: usize, ld: i32): i32 {
   let ij = 1, least = dAt(d, 1);
   for (let i = 2; i <= ld; i++) {
     const v = dAt(d, i);
@@ -88,13 +88,25 @@ export function lastLeast(d: usize, ld: i32): i32 {
 
 /** The column j of packed index ij (pair (i, j), i < j, at (j − 1)(j − 2)/2 + i), stepped to
  *  as mclust does; i is ij − (j − 1)(j − 2)/2. */
-export function packedColumn(ij: i32): i32 {
+function packedColumn(ij: i32): i32 {
   let i = 1, j = 2;
   for (let k = 2; k <= ij; k++) {
     i++;
     if (i >= j) { j++; i = 1; }
   }
   return j;
+}
+
+// cheapestPair's pair, i < j
+export let CHEAPEST_I = 0, CHEAPEST_J = 0;
+
+/** The cheapest of the ld pair costs d[1 … ld] (the last of equal ones: lastLeast): its cost
+ *  returned, its pair into CHEAPEST_I, CHEAPEST_J (with ld = 1, the pair (1, 2)). */
+export function cheapestPair(d: usize, ld: i32): f64 {
+  const ij = lastLeast(d, ld);
+  CHEAPEST_J = packedColumn(ij);
+  CHEAPEST_I = ij - ((CHEAPEST_J - 1) * (CHEAPEST_J - 2)) / 2;
+  return dAt(d, ij);
 }
 
 /** The n − 1 merges of n rows into pairs (2(n − 1) i32): the last merge (iopt, jopt, its cost

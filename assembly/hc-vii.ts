@@ -16,7 +16,7 @@
 // a group's own, so wide data too); the work area hcViiWorkSize; pairs out 2(n − 1) i32, the
 // groups merged at each step (1-based, smaller first, as hc()).
 
-import { FLMAX, groupCost, lastLeast, mergePairs, NIJ, packedColumn, putRecord, SI, SJ, TRCIJ, TRMIJ, wardsw } from './hc-records';
+import { cheapestPair, CHEAPEST_I, CHEAPEST_J, FLMAX, groupCost, mergePairs, NIJ, putRecord, SI, SJ, TRCIJ, TRMIJ, wardsw } from './hc-records';
 import { EPS, traceW } from './hc';
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
@@ -190,14 +190,10 @@ export function hcViiMerge(): i32 {
     }
   }
 
-  // the cheapest pair left (the last of equal costs), as (iopt, jopt) from its packed index
-  jopt = 2; iopt = 1;
-  dopt = dget(1);
+  // the cheapest pair left (the last of equal costs)
+  dopt = cheapestPair(D, ld);
+  iopt = CHEAPEST_I; jopt = CHEAPEST_J;
   if (lg == 2) return 0;
-  ij = lastLeast(D, ld);
-  dopt = dget(ij);
-  jopt = packedColumn(ij);
-  iopt = ij - ((jopt - 1) * (jopt - 2)) / 2;
 
   if (iopt != iold && jopt != iold) {
     // neither is the group just merged: the pair's scales, trace and term anew (else the loops

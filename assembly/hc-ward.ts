@@ -13,7 +13,7 @@
 // Sizes: z n × p row-major (the transformed data); the work area hcWardWorkSize; pairs out
 // 2(n − 1) i32, the groups merged at each step (1-based, smaller first, as hc()).
 
-import { FLMAX, lastLeast, mergePairs, packedColumn, putRecord, scaledDistance, wardsw } from './hc-records';
+import { cheapestPair, CHEAPEST_I, CHEAPEST_J, FLMAX, mergePairs, putRecord, scaledDistance, wardsw } from './hc-records';
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
 let N: i32 = 0, P: i32 = 0, NS: i32 = 0, ND: i32 = 0;
@@ -115,14 +115,10 @@ export function hcWardMerge(): i32 {
   }
   putRecord(D, lo, dold, iold, jold);
   lo -= 3;
-  // the cheapest pair left (the last of equal costs), as (iopt, jopt) from its packed index
-  jopt = 2; iopt = 1;
-  dopt = dget(1);
+  // the cheapest pair left (the last of equal costs)
+  dopt = cheapestPair(D, ld);
+  iopt = CHEAPEST_I; jopt = CHEAPEST_J;
   if (lg == 2) return 0;
-  const ij = lastLeast(D, ld);
-  dopt = dget(ij);
-  jopt = packedColumn(ij);
-  iopt = ij - ((jopt - 1) * (jopt - 2)) / 2;
   ls++;
   return ls == NS ? 0 : 1;
 }
