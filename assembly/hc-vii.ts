@@ -17,7 +17,7 @@
 // groups merged at each step (1-based, smaller first, as hc()).
 
 import { cheapestPair, CHEAPEST_I, CHEAPEST_J, FLMAX, groupCost, mergePairs, NIJ, putRecord, SI, SJ, TRCIJ, TRMIJ, wardsw } from './hc-records';
-import { EPS, traceW } from './hc';
+import { axpy, copy, EPS, scal, traceW } from './hc';
 
 // the state of one run; the Fortran's arrays, 1-based through the accessors below
 let N: i32 = 0, P: i32 = 0, NS: i32 = 0, ND: i32 = 0;
@@ -133,12 +133,12 @@ function begin(z: usize, n: i32, p: i32, work: usize, epsilonAlpha: bool): i32 {
 /** One merge of hcVII (hcViiBegin): returns whether more remain. */
 export function hcViiMerge(): i32 {
   // jopt's y joins iopt's: yᵢⱼ = √(nᵢ/nᵢⱼ)·yᵢ + √(nⱼ/nᵢⱼ)·yⱼ (dscal, daxpy)
-  for (let k = 1; k <= P; k++) store<f64>(xa(iopt, k), siop * load<f64>(xa(iopt, k)));
-  for (let k = 1; k <= P; k++) store<f64>(xa(iopt, k), load<f64>(xa(iopt, k)) + sjop * load<f64>(xa(jopt, k)));
+  scal(P, siop, xa(iopt, 1), N);
+  axpy(P, sjop, xa(jopt, 1), N, xa(iopt, 1), N);
   // the last group moves into jopt's slot
   if (jopt != lg) {
     wardsw(D, jopt, lg);
-    for (let k = 1; k <= P; k++) store<f64>(xa(jopt, k), load<f64>(xa(lg, k)));
+    copy(P, xa(lg, 1), N, xa(jopt, 1), N);
     const m = ic(jopt);
     setIc(jopt, ic(lg));
     setIc(lg, m);
